@@ -1,0 +1,22 @@
+//! Everything the tablet app and the office server must agree on, with no browser or server
+//! dependency so it is tested natively.
+//!
+//! * [`model`], [`validate`]: the campaign's records as typed Rust and the rules a form enforces.
+//! * [`workflow`], [`rules`], [`scoring`], [`roles`]: application workflow, contact/inspection
+//!   rules, assessment scoring, and who may see or do what.
+//! * [`hlc`], [`record`], [`op`], [`merge`], [`sync`]: the sync protocol: every change is an
+//!   [`op::Operation`] stamped with a hybrid logical clock and merged field by field.
+//! * [`export`]: the offline export file (versioned, checksummed, optionally encrypted).
+
+pub mod export;
+pub mod hlc;
+pub mod merge;
+pub mod model;
+pub mod op;
+pub mod record;
+pub mod roles;
+pub mod rules;
+pub mod scoring;
+pub mod sync;
+pub mod validate;
+pub mod workflow;

@@ -1,0 +1,205 @@
+//! The generic record that every entity is stored and synced as.
+//!
+//! Typed domain structs ([`crate::model`]) convert to and from a record's field map; storage and
+//! sync never need to know which entity they carry, so one store module, one sync engine and one
+//! server table serve every screen.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::hlc::Hlc;
+
+/// Every kind of record the campaign keeps. The string form is the storage and wire name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// A party member (党员), updated by later visits.
+    Person,
+    /// One door-to-door survey (调查摸底) of one person.
+    Survey,
+    /// A candidate profile (争创对象) in one of the four categories.
+    Candidate,
+    /// One pairing contact or expert guidance session (结对联系 / 专家指导). Append-only.
+    ContactLog,
+    /// A demonstration base (示范基地).
+    Base,
+    /// A visit to a demonstration base (参观学习). Append-only.
+    Visit,
+    /// A funding record (资金扶持). Append-only.
+    Funding,
+    /// A branch's mobilisation meeting (党员大会). Append-only.
+    Meeting,
+    /// An inspection of a branch (督查).
+    Inspection,
+    /// A yearly assessment score sheet for a candidate (考核评分).
+    Assessment,
+    /// A notice published by the office (信息平台).
+    Notice,
+    /// Campaign settings: years and targets (town-wide).
+    Campaign,
+    /// Assessment rubric per category (town-wide).
+    Rubric,
+    /// A branch (党支部/党总支) of the town.
+    Branch,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 14] = [
+        EntityKind::Person,
+        EntityKind::Survey,
+        EntityKind::Candidate,
+        EntityKind::ContactLog,
+        EntityKind::Base,
+        EntityKind::Visit,
+        EntityKind::Funding,
+        EntityKind::Meeting,
+        EntityKind::Inspection,
+        EntityKind::Assessment,
+        EntityKind::Notice,
+        EntityKind::Campaign,
+        EntityKind::Rubric,
+        EntityKind::Branch,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Survey => "survey",
+            EntityKind::Candidate => "candidate",
+            EntityKind::ContactLog => "contact_log",
+            EntityKind::Base => "base",
+            EntityKind::Visit => "visit",
+            EntityKind::Funding => "funding",
+            EntityKind::Meeting => "meeting",
+            EntityKind::Inspection => "inspection",
+            EntityKind::Assessment => "assessment",
+            EntityKind::Notice => "notice",
+            EntityKind::Campaign => "campaign",
+            EntityKind::Rubric => "rubric",
+            EntityKind::Branch => "branch",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Append-only records are written once by one author and never edited, so they never
+    /// conflict (DOMAIN.md: contact logs and visits).
+    pub fn is_append_only(self) -> bool {
+        matches!(
+            self,
+            EntityKind::ContactLog | EntityKind::Visit | EntityKind::Funding | EntityKind::Meeting
+        )
+    }
+
+    /// Town-wide records that every role and branch receives.
+    pub fn is_town_wide(self) -> bool {
+        matches!(
+            self,
+            EntityKind::Notice
+                | EntityKind::Campaign
+                | EntityKind::Rubric
+                | EntityKind::Branch
+                | EntityKind::Base
+        )
+    }
+}
+
+impl std::fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who last wrote a field, and which earlier write that author had seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMeta {
+    /// Clock of the write that produced the current value.
+    pub clock: Hlc,
+    /// Clock of the value the writer saw before changing it (`None`: the field was new to them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<Hlc>,
+    /// Who made the write (user name) — for the change history.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+}
+
+/// One entity as stored: its current field values and, per field, the clock that wrote it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub entity: EntityKind,
+    pub id: Uuid,
+    /// The branch the record belongs to (visibility scope); empty for town-wide records.
+    #[serde(default)]
+    pub branch_id: String,
+    pub fields: BTreeMap<String, Value>,
+    pub meta: BTreeMap<String, FieldMeta>,
+    /// Set once the record is deleted; a tombstone is permanent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<Hlc>,
+    /// The latest clock of any write applied to this record.
+    pub updated: Hlc,
+}
+
+impl Record {
+    pub fn new(entity: EntityKind, id: Uuid, branch_id: impl Into<String>) -> Self {
+        Self {
+            entity,
+            id,
+            branch_id: branch_id.into(),
+            fields: BTreeMap::new(),
+            meta: BTreeMap::new(),
+            deleted: None,
+            updated: Hlc::zero(),
+        }
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted.is_some()
+    }
+
+    pub fn get(&self, field: &str) -> Option<&Value> {
+        self.fields.get(field)
+    }
+
+    pub fn str_field(&self, field: &str) -> &str {
+        self.fields.get(field).and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// The clock a new local edit of `field` builds on.
+    pub fn base_of(&self, field: &str) -> Option<Hlc> {
+        self.meta.get(field).map(|m| m.clock.clone())
+    }
+
+    /// Decode the field map into a typed struct of the domain model.
+    pub fn to_typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_value(Value::Object(self.fields.clone().into_iter().collect()))
+    }
+}
+
+/// Encode a typed domain struct as a field map (the reverse of [`Record::to_typed`]).
+pub fn to_fields<T: Serialize>(value: &T) -> Result<BTreeMap<String, Value>, serde_json::Error> {
+    match serde_json::to_value(value)? {
+        Value::Object(map) => Ok(map.into_iter().collect()),
+        other => Err(serde::ser::Error::custom(format!("expected an object, got {other}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_names_round_trip() {
+        for kind in EntityKind::ALL {
+            assert_eq!(EntityKind::parse(kind.as_str()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+        assert_eq!(EntityKind::parse("nope"), None);
+    }
+}
