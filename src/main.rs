@@ -1,1 +1,23 @@
-fn main() {}
+//! Entry point: open the local database, then mount the app.
+
+use field::app::App;
+use field::i18n;
+use field::store::Store;
+use leptos::prelude::*;
+
+/// The IndexedDB database of the app.
+const DB_NAME: &str = "field";
+
+fn main() {
+    console_error_panic_hook::set_once();
+    let _ = console_log::init_with_level(log::Level::Info);
+    leptos::task::spawn_local(async {
+        match Store::open(DB_NAME).await {
+            Ok(store) => leptos::mount::mount_to_body(move || view! { <App store=store /> }),
+            Err(err) => {
+                let message = format!("{}：{err}", i18n::OPEN_FAILED);
+                leptos::mount::mount_to_body(move || view! { <p class="message error" role="alert">{message}</p> })
+            }
+        }
+    });
+}

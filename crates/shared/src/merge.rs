@@ -51,8 +51,8 @@ pub struct Applied {
 
 /// Apply `op` to the current state of its record (`None` if this device has never seen it).
 pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
-    let mut record = current
-        .unwrap_or_else(|| Record::new(op.entity, op.entity_id, op.branch_id.clone()));
+    let mut record =
+        current.unwrap_or_else(|| Record::new(op.entity, op.entity_id, op.branch_id.clone()));
     let mut changed = false;
     let mut conflicts = Vec::new();
     let detect = !op.entity.is_append_only();
@@ -72,14 +72,20 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
             };
             match record.meta.get(&change.field) {
                 None => {
-                    record.fields.insert(change.field.clone(), change.value.clone());
+                    record
+                        .fields
+                        .insert(change.field.clone(), change.value.clone());
                     record.meta.insert(change.field.clone(), incoming);
                     changed = true;
                 }
                 Some(existing) if existing.clock == op.hlc => {} // already applied
                 Some(existing) => {
                     let existing = existing.clone();
-                    let old_value = record.fields.get(&change.field).cloned().unwrap_or(Value::Null);
+                    let old_value = record
+                        .fields
+                        .get(&change.field)
+                        .cloned()
+                        .unwrap_or(Value::Null);
                     let incoming_wins = op.hlc > existing.clock;
                     let (winner, winner_value, loser, loser_value) = if incoming_wins {
                         (&incoming, &change.value, &existing, &old_value)
@@ -90,7 +96,12 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
                     let saw_loser = winner.base.as_ref() == Some(&loser.clock);
                     if detect && !saw_loser && winner_value != loser_value {
                         conflicts.push(Conflict {
-                            id: Conflict::id_for(op.entity, op.entity_id, &change.field, &loser.clock),
+                            id: Conflict::id_for(
+                                op.entity,
+                                op.entity_id,
+                                &change.field,
+                                &loser.clock,
+                            ),
                             entity: op.entity,
                             entity_id: op.entity_id,
                             branch_id: record.branch_id.clone(),
@@ -104,7 +115,9 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
                         });
                     }
                     if incoming_wins {
-                        record.fields.insert(change.field.clone(), change.value.clone());
+                        record
+                            .fields
+                            .insert(change.field.clone(), change.value.clone());
                         record.meta.insert(change.field.clone(), incoming);
                         changed = true;
                     }
@@ -118,7 +131,11 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
     if record.branch_id.is_empty() && !op.branch_id.is_empty() {
         record.branch_id = op.branch_id.clone();
     }
-    Applied { record, changed, conflicts }
+    Applied {
+        record,
+        changed,
+        conflicts,
+    }
 }
 
 #[cfg(test)]
@@ -127,7 +144,13 @@ mod tests {
     use crate::op::FieldChange;
     use serde_json::json;
 
-    fn op(device: &str, millis: u64, entity: EntityKind, id: Uuid, changes: &[(&str, Value, Option<Hlc>)]) -> Operation {
+    fn op(
+        device: &str,
+        millis: u64,
+        entity: EntityKind,
+        id: Uuid,
+        changes: &[(&str, Value, Option<Hlc>)],
+    ) -> Operation {
         Operation {
             id: Uuid::now_v7(),
             device_id: Uuid::nil(),
@@ -139,7 +162,11 @@ mod tests {
             kind: OpKind::Upsert,
             changes: changes
                 .iter()
-                .map(|(f, v, base)| FieldChange { field: (*f).into(), value: v.clone(), base: base.clone() })
+                .map(|(f, v, base)| FieldChange {
+                    field: (*f).into(),
+                    value: v.clone(),
+                    base: base.clone(),
+                })
                 .collect(),
         }
     }
@@ -174,10 +201,31 @@ mod tests {
     #[test]
     fn different_fields_both_survive_in_any_order() {
         let id = Uuid::now_v7();
-        let create = op("a", 1, EntityKind::Person, id, &[("name", json!("王海"), None), ("phone", json!("13800000000"), None)]);
+        let create = op(
+            "a",
+            1,
+            EntityKind::Person,
+            id,
+            &[
+                ("name", json!("王海"), None),
+                ("phone", json!("13800000000"), None),
+            ],
+        );
         let base = Some(Hlc::new(1, 0, "a"));
-        let a = op("a", 10, EntityKind::Person, id, &[("phone", json!("13911111111"), base.clone())]);
-        let b = op("b", 12, EntityKind::Person, id, &[("name", json!("王大海"), base)]);
+        let a = op(
+            "a",
+            10,
+            EntityKind::Person,
+            id,
+            &[("phone", json!("13911111111"), base.clone())],
+        );
+        let b = op(
+            "b",
+            12,
+            EntityKind::Person,
+            id,
+            &[("name", json!("王大海"), base)],
+        );
         for order in permutations(&[&create, &a, &b]) {
             let (rec, conflicts) = apply_all(&order);
             assert_eq!(rec.fields["phone"], json!("13911111111"));
@@ -189,17 +237,43 @@ mod tests {
     #[test]
     fn same_field_later_clock_wins_and_conflict_is_found_in_every_order() {
         let id = Uuid::now_v7();
-        let create = op("a", 1, EntityKind::Person, id, &[("phone", json!("1"), None)]);
+        let create = op(
+            "a",
+            1,
+            EntityKind::Person,
+            id,
+            &[("phone", json!("1"), None)],
+        );
         let base = Some(Hlc::new(1, 0, "a"));
-        let a = op("a", 10, EntityKind::Person, id, &[("phone", json!("A"), base.clone())]);
-        let b = op("b", 12, EntityKind::Person, id, &[("phone", json!("B"), base)]);
+        let a = op(
+            "a",
+            10,
+            EntityKind::Person,
+            id,
+            &[("phone", json!("A"), base.clone())],
+        );
+        let b = op(
+            "b",
+            12,
+            EntityKind::Person,
+            id,
+            &[("phone", json!("B"), base)],
+        );
         let mut seen = None;
         for order in permutations(&[&create, &a, &b]) {
             let (rec, conflicts) = apply_all(&order);
             assert_eq!(rec.fields["phone"], json!("B"));
-            assert_eq!(conflicts.len(), 1, "order {:?}", order.iter().map(|o| &o.author).collect::<Vec<_>>());
+            assert_eq!(
+                conflicts.len(),
+                1,
+                "order {:?}",
+                order.iter().map(|o| &o.author).collect::<Vec<_>>()
+            );
             let c = &conflicts[0];
-            assert_eq!((c.winner_value.clone(), c.loser_value.clone()), (json!("B"), json!("A")));
+            assert_eq!(
+                (c.winner_value.clone(), c.loser_value.clone()),
+                (json!("B"), json!("A"))
+            );
             if let Some(prev) = &seen {
                 assert_eq!(prev, c, "every order finds the same conflict");
             }
@@ -210,8 +284,20 @@ mod tests {
     #[test]
     fn sequential_edit_is_not_a_conflict() {
         let id = Uuid::now_v7();
-        let a = op("a", 10, EntityKind::Person, id, &[("phone", json!("A"), None)]);
-        let b = op("b", 12, EntityKind::Person, id, &[("phone", json!("B"), Some(Hlc::new(10, 0, "a")))]);
+        let a = op(
+            "a",
+            10,
+            EntityKind::Person,
+            id,
+            &[("phone", json!("A"), None)],
+        );
+        let b = op(
+            "b",
+            12,
+            EntityKind::Person,
+            id,
+            &[("phone", json!("B"), Some(Hlc::new(10, 0, "a")))],
+        );
         for order in permutations(&[&a, &b]) {
             let (rec, conflicts) = apply_all(&order);
             assert_eq!(rec.fields["phone"], json!("B"));
@@ -222,8 +308,20 @@ mod tests {
     #[test]
     fn same_value_written_twice_is_not_a_conflict() {
         let id = Uuid::now_v7();
-        let a = op("a", 10, EntityKind::Person, id, &[("phone", json!("X"), None)]);
-        let b = op("b", 12, EntityKind::Person, id, &[("phone", json!("X"), None)]);
+        let a = op(
+            "a",
+            10,
+            EntityKind::Person,
+            id,
+            &[("phone", json!("X"), None)],
+        );
+        let b = op(
+            "b",
+            12,
+            EntityKind::Person,
+            id,
+            &[("phone", json!("X"), None)],
+        );
         let (_, conflicts) = apply_all(&[&a, &b]);
         assert!(conflicts.is_empty());
     }
@@ -231,7 +329,13 @@ mod tests {
     #[test]
     fn reapplying_an_operation_changes_nothing() {
         let id = Uuid::now_v7();
-        let a = op("a", 10, EntityKind::Person, id, &[("phone", json!("A"), None)]);
+        let a = op(
+            "a",
+            10,
+            EntityKind::Person,
+            id,
+            &[("phone", json!("A"), None)],
+        );
         let first = apply(None, &a);
         let again = apply(Some(first.record.clone()), &a);
         assert!(!again.changed);
@@ -242,8 +346,20 @@ mod tests {
     #[test]
     fn append_only_records_never_conflict() {
         let id = Uuid::now_v7();
-        let a = op("a", 10, EntityKind::ContactLog, id, &[("content", json!("A"), None)]);
-        let b = op("b", 12, EntityKind::ContactLog, id, &[("content", json!("B"), None)]);
+        let a = op(
+            "a",
+            10,
+            EntityKind::ContactLog,
+            id,
+            &[("content", json!("A"), None)],
+        );
+        let b = op(
+            "b",
+            12,
+            EntityKind::ContactLog,
+            id,
+            &[("content", json!("B"), None)],
+        );
         let (_, conflicts) = apply_all(&[&a, &b]);
         assert!(conflicts.is_empty());
     }
@@ -251,7 +367,13 @@ mod tests {
     #[test]
     fn earliest_tombstone_is_kept_in_any_order() {
         let id = Uuid::now_v7();
-        let create = op("a", 1, EntityKind::Person, id, &[("name", json!("x"), None)]);
+        let create = op(
+            "a",
+            1,
+            EntityKind::Person,
+            id,
+            &[("name", json!("x"), None)],
+        );
         let mut d1 = op("a", 5, EntityKind::Person, id, &[]);
         d1.kind = OpKind::Delete;
         let mut d2 = op("b", 7, EntityKind::Person, id, &[]);

@@ -1,1 +1,216 @@
-//! (being written)
+//! Quantified assessment (考核评价体系量化): weighted rubrics as data, totals normalised to 100,
+//! and rankings per category per year.
+//!
+//! An assessment keeps a snapshot of the rubric version it was started with, so editing a
+//! rubric mid-year (which bumps its version) never changes totals already recorded.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::model::{Assessment, Category, CommendationStage, Rubric};
+use crate::validate::FieldError;
+
+/// Why a score sheet cannot be totalled.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ScoringError {
+    #[error(
+        "评分表使用的是第{sheet}版考核细则，与当前第{rubric}版不一致，已记录的得分不随细则变更"
+    )]
+    RubricVersionMismatch { sheet: u32, rubric: u32 },
+    #[error("评分表与考核细则的类别不一致")]
+    CategoryMismatch,
+    #[error("考核细则没有有效的权重")]
+    NoWeight,
+    #[error("「{label}」得分{score}超出范围（0～{max}）")]
+    ScoreOutOfRange { label: String, score: f64, max: f64 },
+    #[error("评分项「{0}」不在考核细则中")]
+    UnknownCriterion(String),
+}
+
+/// Check a rubric the office edits: a category, a version, at least one criterion, unique
+/// non-empty keys, labels, positive weights and maximum scores.
+pub fn validate_rubric(rubric: &Rubric) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut push = |field: String, message: &str| errors.push(FieldError::new(field, message));
+    if rubric.category.is_none() {
+        push("category".into(), "请选择争创类别");
+    }
+    if rubric.version == 0 {
+        push("version".into(), "版本号必须从1开始");
+    }
+    if rubric.criteria.is_empty() {
+        push("criteria".into(), "请至少添加一项考核内容");
+    }
+    let mut keys = HashSet::new();
+    for (i, c) in rubric.criteria.iter().enumerate() {
+        if c.key.trim().is_empty() {
+            push(format!("criteria[{i}].key"), "请填写考核项代码");
+        } else if !keys.insert(c.key.as_str()) {
+            push(format!("criteria[{i}].key"), "考核项代码重复");
+        }
+        if c.label.trim().is_empty() {
+            push(format!("criteria[{i}].label"), "请填写考核内容");
+        }
+        if !(c.weight.is_finite() && c.weight > 0.0) {
+            push(format!("criteria[{i}].weight"), "权重必须大于0");
+        }
+        if !(c.max_score.is_finite() && c.max_score > 0.0) {
+            push(format!("criteria[{i}].max_score"), "满分必须大于0");
+        }
+    }
+    errors
+}
+
+/// The rubric's next version after an edit: same category, `version + 1`, new criteria.
+pub fn revise_rubric(rubric: &Rubric, criteria: Vec<crate::model::Criterion>) -> Rubric {
+    Rubric { category: rubric.category, version: rubric.version + 1, criteria }
+}
+
+/// A new, unscored sheet for `candidate_id` in `year`, snapshotting `rubric` (record `rubric_id`).
+pub fn begin_assessment(
+    candidate_id: Uuid,
+    year: i32,
+    rubric_id: Uuid,
+    rubric: &Rubric,
+    scored_by: &str,
+    scored_on: NaiveDate,
+) -> Assessment {
+    Assessment {
+        candidate_id,
+        year,
+        category: rubric.category,
+        rubric_id,
+        rubric_version: rubric.version,
+        criteria: rubric.criteria.clone(),
+        scored_by: scored_by.to_owned(),
+        scored_on: Some(scored_on),
+        stage: CommendationStage::Scoring,
+        ..Default::default()
+    }
+}
+
+/// Check the scores of a sheet against its snapshot: known criteria, each 0..=max.
+pub fn validate_scores(assessment: &Assessment) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (key, score) in &assessment.scores {
+        let field = format!("scores.{key}");
+        match assessment.criteria.iter().find(|c| &c.key == key) {
+            None => errors.push(FieldError::new(field, "该评分项不在考核细则中")),
+            Some(c) if !(score.is_finite() && (0.0..=c.max_score).contains(score)) => {
+                errors.push(FieldError::new(field, format!("得分应在0至{}之间", c.max_score)))
+            }
+            Some(_) => {}
+        }
+    }
+    errors
+}
+
+/// Labels of the snapshot's criteria not scored yet.
+pub fn missing_scores(assessment: &Assessment) -> Vec<String> {
+    assessment
+        .criteria
+        .iter()
+        .filter(|c| !assessment.scores.contains_key(&c.key))
+        .map(|c| c.label.clone())
+        .collect()
+}
+
+/// The recorded total of a sheet, from its own rubric snapshot: Σ wᵢ·sᵢ/maxᵢ / Σ wᵢ × 100,
+/// rounded to two decimals. Unscored criteria count as 0.
+pub fn recorded_total(assessment: &Assessment) -> Result<f64, ScoringError> {
+    let mut weighted = 0.0;
+    let mut weights = 0.0;
+    for c in &assessment.criteria {
+        if !(c.weight > 0.0 && c.max_score > 0.0) {
+            continue;
+        }
+        weights += c.weight;
+        if let Some(score) = assessment.scores.get(&c.key) {
+            if !(score.is_finite() && (0.0..=c.max_score).contains(score)) {
+                return Err(ScoringError::ScoreOutOfRange {
+                    label: c.label.clone(),
+                    score: *score,
+                    max: c.max_score,
+                });
+            }
+            weighted += c.weight * score / c.max_score;
+        }
+    }
+    if let Some(key) =
+        assessment.scores.keys().find(|k| !assessment.criteria.iter().any(|c| &c.key == *k))
+    {
+        return Err(ScoringError::UnknownCriterion(key.clone()));
+    }
+    if weights <= 0.0 {
+        return Err(ScoringError::NoWeight);
+    }
+    Ok((weighted / weights * 10_000.0).round() / 100.0)
+}
+
+/// The total of `assessment` under `rubric`, which must be the rubric version the sheet was
+/// scored with (a later version is refused rather than silently re-weighting).
+pub fn score(assessment: &Assessment, rubric: &Rubric) -> Result<f64, ScoringError> {
+    if rubric.version != assessment.rubric_version {
+        return Err(ScoringError::RubricVersionMismatch {
+            sheet: assessment.rubric_version,
+            rubric: rubric.version,
+        });
+    }
+    if rubric.category != assessment.category {
+        return Err(ScoringError::CategoryMismatch);
+    }
+    let sheet = Assessment { criteria: rubric.criteria.clone(), ..assessment.clone() };
+    recorded_total(&sheet)
+}
+
+/// One line of a ranking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankEntry {
+    /// The assessment record id.
+    pub assessment_id: Uuid,
+    pub candidate_id: Uuid,
+    pub total: f64,
+    /// 1-based; equal totals share a rank (1, 1, 3).
+    pub rank: usize,
+}
+
+/// Rank the sheets of `category` in `year` by recorded total, highest first. Equal totals are
+/// ordered by candidate id, so every device prints the same list whatever order the records
+/// came in. Sheets whose total cannot be computed are left out.
+pub fn rank(assessments: &[(Uuid, Assessment)], category: Category, year: i32) -> Vec<RankEntry> {
+    let mut entries: Vec<RankEntry> = assessments
+        .iter()
+        .filter(|(_, a)| a.category == Some(category) && a.year == year)
+        .filter_map(|(id, a)| {
+            recorded_total(a).ok().map(|total| RankEntry {
+                assessment_id: *id,
+                candidate_id: a.candidate_id,
+                total,
+                rank: 0,
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        b.total
+            .partial_cmp(&a.total)
+            .unwrap_or(Ordering::Equal)
+            .then(a.candidate_id.cmp(&b.candidate_id))
+            .then(a.assessment_id.cmp(&b.assessment_id))
+    });
+    let mut previous: Option<f64> = None;
+    for i in 0..entries.len() {
+        let rank = match previous {
+            Some(p) if p == entries[i].total => entries[i - 1].rank,
+            _ => i + 1,
+        };
+        entries[i].rank = rank;
+        previous = Some(entries[i].total);
+    }
+    entries
+}
+
+#[cfg(test)]
+mod tests;

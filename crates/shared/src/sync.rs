@@ -1,1 +1,466 @@
-//! (being written)
+//! The sync protocol's wire types (`/api/v1`) and the pure planning the tablet's sync engine
+//! runs: which outbox entries go in which push, which leave the outbox after an answer, and how
+//! long to wait before trying again. No I/O here: the engine (browser) and the server both use it.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::hlc::Hlc;
+use crate::merge::Conflict;
+use crate::op::Operation;
+use crate::roles::{Account, Role};
+
+/// Largest number of operations the server takes in one push.
+pub const MAX_PUSH_OPS: usize = 2_000;
+/// Largest push body the server takes, in bytes.
+pub const MAX_PUSH_BYTES: usize = 8 * 1024 * 1024;
+/// Default and largest page size of a pull.
+pub const DEFAULT_PULL_LIMIT: u32 = 500;
+pub const MAX_PULL_LIMIT: u32 = 5_000;
+/// Largest chunk body of an attachment upload, and largest attachment, in bytes.
+pub const MAX_ATTACHMENT_CHUNK_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_ATTACHMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Wire types
+// ---------------------------------------------------------------------------------------------
+
+/// `POST /api/v1/auth/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+    /// The tablet's own id (kept in its local storage); one token per device and user.
+    pub device_id: Uuid,
+    /// A name a person recognises in the device list ("3号平板").
+    #[serde(default)]
+    pub device_name: String,
+}
+
+/// Answer to a login: the device token to send as `Authorization: Bearer <token>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    #[serde(alias = "user")]
+    pub account: Account,
+}
+
+/// `POST /api/v1/sync/push`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub ops: Vec<Operation>,
+}
+
+/// What the server did with one pushed operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpStatus {
+    /// Stored now.
+    Accepted,
+    /// Stored before (same id, same content): acknowledged again.
+    Duplicate,
+    /// Not stored and never will be (e.g. outside the author's branches).
+    Rejected,
+}
+
+impl OpStatus {
+    /// Accepted and duplicate operations are safe on the server: they may leave the outbox.
+    pub fn is_acknowledged(self) -> bool {
+        matches!(self, OpStatus::Accepted | OpStatus::Duplicate)
+    }
+}
+
+/// The server's answer for one operation of a push.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpResult {
+    pub id: Uuid,
+    pub status: OpStatus,
+    /// Machine-readable reason when rejected (`forbidden_branch`, `branch_mismatch`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Reason in Chinese, for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl OpResult {
+    pub fn accepted(id: Uuid) -> Self {
+        Self {
+            id,
+            status: OpStatus::Accepted,
+            code: None,
+            message: None,
+        }
+    }
+
+    pub fn duplicate(id: Uuid) -> Self {
+        Self {
+            id,
+            status: OpStatus::Duplicate,
+            code: None,
+            message: None,
+        }
+    }
+
+    pub fn rejected(id: Uuid, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            id,
+            status: OpStatus::Rejected,
+            code: Some(code.to_owned()),
+            message: Some(message.into()),
+        }
+    }
+}
+
+/// Answer to a push: one result per pushed operation, in request order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<OpResult>,
+    /// The server's clock after the push: the tablet observes it so its next edits sort later.
+    pub server_hlc: Hlc,
+}
+
+/// `GET /api/v1/sync/pull?cursor=N&limit=M`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub ops: Vec<Operation>,
+    /// Pass back as `cursor` on the next pull.
+    pub cursor: u64,
+    /// More operations are waiting: pull again straight away.
+    pub more: bool,
+}
+
+/// Every error answer: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiErrorBody {
+    pub error: ApiError,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// snake_case, stable: code reacts to it.
+    pub code: String,
+    /// Simplified Chinese, for a person.
+    pub message: String,
+    /// For `offset_mismatch` on an attachment upload: bytes the server already holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<u64>,
+}
+
+/// `GET /api/v1/attachments/{sha256}/status` and the answer to each chunk `PUT`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentStatus {
+    /// Bytes held so far: the offset of the next chunk.
+    pub received: u64,
+    /// Announced size (0 while no upload has started).
+    pub total: u64,
+    /// The whole file is stored and its SHA-256 verified.
+    pub complete: bool,
+}
+
+/// One conflict as the office sees it (`GET /api/v1/conflicts`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConflictEntry {
+    #[serde(flatten)]
+    pub conflict: Conflict,
+    /// When the server first saw it (RFC 3339).
+    pub detected_at: String,
+    pub resolved: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<String>,
+}
+
+/// `POST /api/v1/admin/users`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateUserRequest {
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub branches: Vec<String>,
+}
+
+/// A user as the admin screen lists it (never the password hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    #[serde(flatten)]
+    pub account: Account,
+    pub created_at: String,
+}
+
+/// A signed-in device as the admin screen lists it (never the token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSummary {
+    /// Server-side id, used to revoke.
+    pub id: i64,
+    pub device_id: Uuid,
+    pub device_name: String,
+    pub username: String,
+    pub created_at: String,
+    pub last_seen: String,
+    pub revoked: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure planning for the tablet's sync engine
+// ---------------------------------------------------------------------------------------------
+
+/// One push to send: the outbox keys it carries and the request body, in outbox order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub keys: Vec<u64>,
+    pub request: PushRequest,
+}
+
+/// Bytes `{"ops":[` … `]}` add around the operations.
+const ENVELOPE_BYTES: usize = r#"{"ops":[]}"#.len();
+
+/// Split the outbox (in key order) into pushes of at most `max_ops` operations and about
+/// `max_bytes` of JSON each. Order is kept, so an entity's edits reach the server in the order
+/// they were made. An operation larger than `max_bytes` on its own still gets a batch of its own
+/// (the server then answers 413 and the engine reports it) rather than blocking everything after it.
+pub fn plan_batches(outbox: &[(u64, Operation)], max_ops: usize, max_bytes: usize) -> Vec<Batch> {
+    let max_ops = max_ops.max(1);
+    let mut batches = Vec::new();
+    let mut keys = Vec::new();
+    let mut ops = Vec::new();
+    let mut bytes = ENVELOPE_BYTES;
+    for (key, op) in outbox {
+        let size = serde_json::to_vec(op)
+            .map(|v| v.len())
+            .unwrap_or(usize::MAX / 4);
+        // +1 for the comma between operations.
+        let grows_to = bytes + size + usize::from(!ops.is_empty());
+        if !ops.is_empty() && (ops.len() >= max_ops || grows_to > max_bytes) {
+            batches.push(Batch {
+                keys: std::mem::take(&mut keys),
+                request: PushRequest {
+                    ops: std::mem::take(&mut ops),
+                },
+            });
+            bytes = ENVELOPE_BYTES;
+        }
+        bytes += size + usize::from(!ops.is_empty());
+        keys.push(*key);
+        ops.push(op.clone());
+    }
+    if !ops.is_empty() {
+        batches.push(Batch {
+            keys,
+            request: PushRequest { ops },
+        });
+    }
+    batches
+}
+
+/// What to do with a batch's outbox entries once the server answered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// Accepted or duplicate: delete from the outbox.
+    pub remove: Vec<u64>,
+    /// Rejected for good: move out of the outbox and show the person why.
+    pub rejected: Vec<(u64, OpResult)>,
+    /// Not mentioned in the answer: keep and send again.
+    pub retry: Vec<u64>,
+}
+
+/// Match the server's per-operation results to the batch's outbox keys by operation id.
+/// An operation leaves the outbox only if the server named its id.
+pub fn acknowledged(batch: &Batch, response: &PushResponse) -> Acknowledgement {
+    let mut ack = Acknowledgement::default();
+    for (key, op) in batch.keys.iter().zip(&batch.request.ops) {
+        match response.results.iter().find(|r| r.id == op.id) {
+            Some(r) if r.status.is_acknowledged() => ack.remove.push(*key),
+            Some(r) => ack.rejected.push((*key, r.clone())),
+            None => ack.retry.push(*key),
+        }
+    }
+    ack
+}
+
+/// First retry delay and the cap (5 minutes).
+pub const BACKOFF_BASE_MS: u64 = 1_000;
+pub const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;
+
+/// Delay before retry number `attempt` (0 = first retry): exponential from 1 s, capped at 5 min,
+/// with "equal jitter": half the delay is fixed, the other half scaled by `jitter` in 0..=1, so
+/// tablets that lost the network together do not all come back in the same second.
+pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
+    let exp = BACKOFF_BASE_MS.saturating_mul(1u64.checked_shl(attempt.min(40)).unwrap_or(u64::MAX));
+    let ceiling = exp.min(BACKOFF_CAP_MS);
+    let jitter = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let half = ceiling / 2;
+    half + (((ceiling - half) as f64) * jitter).round() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::op::{FieldChange, OpKind};
+    use crate::record::EntityKind;
+    use serde_json::json;
+
+    fn op(payload_len: usize) -> Operation {
+        Operation {
+            id: Uuid::now_v7(),
+            device_id: Uuid::nil(),
+            author: "a".into(),
+            hlc: Hlc::new(1, 0, "d"),
+            entity: EntityKind::Person,
+            entity_id: Uuid::now_v7(),
+            branch_id: "b1".into(),
+            kind: OpKind::Upsert,
+            changes: vec![FieldChange {
+                field: "name".into(),
+                value: json!("x".repeat(payload_len)),
+                base: None,
+            }],
+        }
+    }
+
+    fn outbox(n: usize, payload: usize) -> Vec<(u64, Operation)> {
+        (0..n).map(|i| (i as u64 + 10, op(payload))).collect()
+    }
+
+    fn wire_len(b: &Batch) -> usize {
+        serde_json::to_vec(&b.request).unwrap().len()
+    }
+
+    #[test]
+    fn batches_respect_op_count_and_keep_order() {
+        let items = outbox(7, 10);
+        let batches = plan_batches(&items, 3, usize::MAX);
+        let sizes: Vec<_> = batches.iter().map(|b| b.keys.len()).collect();
+        assert_eq!(sizes, [3, 3, 1]);
+        let keys: Vec<u64> = batches.iter().flat_map(|b| b.keys.clone()).collect();
+        assert_eq!(keys, (10..17).collect::<Vec<_>>());
+        for b in &batches {
+            for (k, o) in b.keys.iter().zip(&b.request.ops) {
+                let original = &items.iter().find(|(key, _)| key == k).unwrap().1;
+                assert_eq!(o, original);
+            }
+        }
+    }
+
+    #[test]
+    fn batches_respect_byte_budget_exactly() {
+        let items = outbox(10, 100);
+        let one = serde_json::to_vec(&items[0].1).unwrap().len();
+        // Room for exactly three operations and their two commas.
+        let budget = ENVELOPE_BYTES + 3 * one + 2;
+        let batches = plan_batches(&items, 100, budget);
+        let sizes: Vec<_> = batches.iter().map(|b| b.keys.len()).collect();
+        assert_eq!(sizes, [3, 3, 3, 1]);
+        for b in &batches {
+            assert!(wire_len(b) <= budget, "{} > {budget}", wire_len(b));
+        }
+        // One byte less and only two fit.
+        let sizes: Vec<_> = plan_batches(&items, 100, budget - 1)
+            .iter()
+            .map(|b| b.keys.len())
+            .collect();
+        assert_eq!(sizes, [2, 2, 2, 2, 2]);
+    }
+
+    #[test]
+    fn oversized_operation_goes_alone() {
+        let mut items = outbox(3, 10);
+        items[1].1 = op(5_000);
+        let batches = plan_batches(&items, 100, 1_000);
+        let keys: Vec<_> = batches.iter().map(|b| b.keys.clone()).collect();
+        assert_eq!(keys, [vec![10], vec![11], vec![12]]);
+    }
+
+    #[test]
+    fn empty_outbox_plans_nothing_and_zero_max_ops_is_one() {
+        assert!(plan_batches(&[], 10, 1_000).is_empty());
+        assert_eq!(plan_batches(&outbox(2, 1), 0, usize::MAX).len(), 2);
+    }
+
+    #[test]
+    fn acknowledgement_sorts_keys_by_status() {
+        let items = outbox(4, 1);
+        let batch = plan_batches(&items, 10, usize::MAX).remove(0);
+        let ids: Vec<Uuid> = batch.request.ops.iter().map(|o| o.id).collect();
+        let response = PushResponse {
+            results: vec![
+                OpResult::duplicate(ids[1]),
+                OpResult::accepted(ids[0]),
+                OpResult::rejected(ids[2], "forbidden_branch", "无权"),
+            ],
+            server_hlc: Hlc::new(2, 0, "server"),
+        };
+        let ack = acknowledged(&batch, &response);
+        assert_eq!(ack.remove, [10, 11]);
+        assert_eq!(ack.rejected.len(), 1);
+        assert_eq!(ack.rejected[0].0, 12);
+        assert_eq!(ack.rejected[0].1.code.as_deref(), Some("forbidden_branch"));
+        assert_eq!(
+            ack.retry,
+            [13],
+            "an op the server did not name stays in the outbox"
+        );
+    }
+
+    #[test]
+    fn backoff_table() {
+        // (attempt, jitter, expected)
+        let table = [
+            (0, 0.0, 500),
+            (0, 1.0, 1_000),
+            (1, 0.0, 1_000),
+            (1, 0.5, 1_500),
+            (3, 1.0, 8_000),
+            (8, 1.0, 256_000),
+            (9, 1.0, 300_000),
+            (9, 0.0, 150_000),
+            (60, 1.0, 300_000),
+            (u32::MAX, 0.25, 187_500),
+            (2, -3.0, 2_000),
+            (2, 7.0, 4_000),
+            (2, f64::NAN, 2_000),
+        ];
+        for (attempt, jitter, expected) in table {
+            assert_eq!(
+                backoff_ms(attempt, jitter),
+                expected,
+                "attempt {attempt} jitter {jitter}"
+            );
+        }
+        for attempt in 0..100 {
+            let d = backoff_ms(attempt, 1.0);
+            assert!(d <= BACKOFF_CAP_MS && d >= backoff_ms(attempt.saturating_sub(1), 1.0));
+        }
+    }
+
+    #[test]
+    fn wire_forms_are_stable() {
+        let r = OpResult::rejected(Uuid::nil(), "forbidden_branch", "不在您的支部范围");
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["status"], "rejected");
+        assert_eq!(v["code"], "forbidden_branch");
+        let ok = serde_json::to_value(OpResult::accepted(Uuid::nil())).unwrap();
+        assert!(ok.get("code").is_none() && ok.get("message").is_none());
+
+        let err: ApiErrorBody = serde_json::from_value(
+            json!({"error": {"code": "unauthorized", "message": "请先登录"}}),
+        )
+        .unwrap();
+        assert_eq!(err.error.code, "unauthorized");
+        assert_eq!(err.error.received, None);
+
+        let login: LoginResponse = serde_json::from_value(json!({
+            "token": "t",
+            "user": {"username": "u", "display_name": "U", "role": "surveyor", "branches": ["b1"]}
+        }))
+        .unwrap();
+        assert_eq!(login.account.role, Role::Surveyor);
+    }
+}

@@ -1,1 +1,109 @@
-//! (being written)
+//! Form rules: what a record must hold before it is saved, with messages in Simplified Chinese
+//! naming the field they belong to. Run on the tablet before a save and again on the server.
+//!
+//! Validators never read the clock: they take `today` (the town's local date).
+
+mod identity;
+mod person;
+mod records;
+mod survey;
+
+pub use identity::{IdNumberError, check_id_number, check_phone, normalize_phone};
+pub use person::{birth_year_range, validate_person};
+pub use records::{
+    validate_base, validate_branch, validate_campaign, validate_candidate, validate_contact_log,
+    validate_funding, validate_inspection, validate_meeting, validate_notice, validate_visit,
+};
+pub use survey::validate_survey;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A problem with one field, for the form to show next to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    /// The field's name as in the record (`phone`, `gps.lat`, `fixes[0].item`).
+    pub field: String,
+    /// What is wrong, in Simplified Chinese.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// Whether `errors` has one for `field`.
+pub fn has_error(errors: &[FieldError], field: &str) -> bool {
+    errors.iter().any(|e| e.field == field)
+}
+
+/// The earliest date any record of the campaign may carry.
+pub fn earliest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date")
+}
+
+/// Collects field errors while a validator runs.
+#[derive(Default)]
+pub(crate) struct Errors(pub(crate) Vec<FieldError>);
+
+impl Errors {
+    pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// A required text: not empty after trimming.
+    pub(crate) fn require_text(&mut self, field: &str, value: &str, what: &str) {
+        if value.trim().is_empty() {
+            self.push(field, format!("请填写{what}"));
+        }
+    }
+
+    /// A required choice.
+    pub(crate) fn require_some<T>(&mut self, field: &str, value: &Option<T>, what: &str) {
+        if value.is_none() {
+            self.push(field, format!("请选择{what}"));
+        }
+    }
+
+    /// A required reference to another record.
+    pub(crate) fn require_id(&mut self, field: &str, id: &uuid::Uuid, what: &str) {
+        if id.is_nil() {
+            self.push(field, format!("请选择{what}"));
+        }
+    }
+
+    /// A required date between [`earliest_date`] and `latest` (inclusive).
+    pub(crate) fn require_date(
+        &mut self,
+        field: &str,
+        date: Option<NaiveDate>,
+        what: &str,
+        latest: NaiveDate,
+    ) {
+        match date {
+            None => self.push(field, format!("请填写{what}")),
+            Some(d) => self.date_in_range(field, d, what, latest),
+        }
+    }
+
+    pub(crate) fn date_in_range(
+        &mut self,
+        field: &str,
+        date: NaiveDate,
+        what: &str,
+        latest: NaiveDate,
+    ) {
+        if date < earliest_date() {
+            self.push(field, format!("{what}不能早于{}", earliest_date()));
+        } else if date > latest {
+            self.push(field, format!("{what}不能晚于{latest}"));
+        }
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+}

@@ -1,0 +1,93 @@
+// The plain-JavaScript IndexedDB baseline: the least work that stores the same records, written
+// directly against the IndexedDB API with no library.
+
+import { Clock, opId, toOp, toRecord } from "./records.js";
+
+const request = (req) =>
+  new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+
+const done = (tx) =>
+  new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
+  });
+
+export function deleteDatabase(name) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error(`deleting ${name} is blocked by an open connection`));
+  });
+}
+
+/**
+ * `sameWork: false` writes what the issue names: the record and its outbox entry in one
+ * transaction. `sameWork: true` also does what the app's save does besides: read the current
+ * record and the clock first, and write a history entry and the advanced clock.
+ */
+export class Baseline {
+  constructor({ sameWork = false } = {}) {
+    this.sameWork = sameWork;
+    this.name = sameWork ? "js_same_work" : "js";
+    this.clock = new Clock();
+    this.ops = 0;
+  }
+
+  async open(name) {
+    await deleteDatabase(name);
+    const req = indexedDB.open(name, 1);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      db.createObjectStore("people", { keyPath: "id" });
+      db.createObjectStore("surveys", { keyPath: "id" }).createIndex("person_id", "fields.person_id");
+      db.createObjectStore("outbox", { autoIncrement: true }).createIndex("op_id", "id", { unique: true });
+      db.createObjectStore("history", { keyPath: "id" });
+      db.createObjectStore("meta");
+    };
+    this.db = await request(req);
+  }
+
+  close() {
+    this.db.close();
+  }
+
+  async saveSurvey(input) {
+    const stores = this.sameWork ? ["surveys", "outbox", "history", "meta"] : ["surveys", "outbox"];
+    const tx = this.db.transaction(stores, "readwrite");
+    const finished = done(tx);
+    const surveys = tx.objectStore("surveys");
+    if (this.sameWork) {
+      await Promise.all([request(surveys.get(input.id)), request(tx.objectStore("meta").get("hlc_clock"))]);
+    }
+    const hlc = this.clock.tick();
+    const op = toOp("survey", input, hlc, opId(this.ops++));
+    surveys.put(toRecord("survey", input, hlc));
+    tx.objectStore("outbox").add(op);
+    if (this.sameWork) {
+      tx.objectStore("history").put(op);
+      tx.objectStore("meta").put({ millis: this.clock.millis, counter: this.clock.counter }, "hlc_clock");
+    }
+    tx.commit();
+    await finished;
+  }
+
+  async bulkImportPeople(inputs) {
+    const tx = this.db.transaction(["people"], "readwrite");
+    const finished = done(tx);
+    const people = tx.objectStore("people");
+    const hlc = this.clock.tick();
+    for (const input of inputs) people.put(toRecord("person", input, hlc));
+    tx.commit();
+    await finished;
+  }
+
+  async readPeople() {
+    const tx = this.db.transaction(["people"], "readonly");
+    return request(tx.objectStore("people").getAll());
+  }
+}

@@ -1,0 +1,157 @@
+// The benchmark page: runs the same IndexedDB work through the app (wasm), the plain-JS baseline
+// and Dexie in one browser, and hands the figures to the native runner (crates/bench) through
+// `window.fieldBench`. Times are milliseconds from performance.now().
+
+import init, * as wasm from "./pkg/bench_web.js";
+import { AppImpl } from "./app-impl.js";
+import { Baseline, deleteDatabase } from "./baseline.js";
+import { DexieImpl } from "./dexie-impl.js";
+import { peopleInputs, surveyInputs, SEARCH_QUERY } from "./data.js";
+import { buildRows, searchRows } from "./records.js";
+
+const SEARCH_REPEATS = 15;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+
+const implementations = (app) => ({
+  app,
+  js: new Baseline(),
+  js_same_work: new Baseline({ sameWork: true }),
+  dexie: new DexieImpl(),
+});
+
+/** UTF-8 bytes of the JSON form of the first record of `store` in database `dbName`. */
+async function storedRecordBytes(dbName, store) {
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open(dbName);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  try {
+    const value = await new Promise((resolve, reject) => {
+      const req = db.transaction([store]).objectStore(store).openCursor();
+      req.onsuccess = () => resolve(req.result ? req.result.value : null);
+      req.onerror = () => reject(req.error);
+    });
+    return value ? new TextEncoder().encode(JSON.stringify(value)).length : 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function saveSeries(impl, inputs) {
+  if (impl.saveSeries) return impl.saveSeries(inputs);
+  const times = [];
+  for (const input of inputs) {
+    const t0 = performance.now();
+    await impl.saveSurvey(input);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+async function bulkImport(impl, people) {
+  if (impl.bulkImportTimed) return impl.bulkImportTimed(people);
+  const t0 = performance.now();
+  await impl.bulkImportPeople(people);
+  return performance.now() - t0;
+}
+
+/** Read all people, build the list rows, search them by name: app or JS. */
+async function readAndSearch(impl, query) {
+  let t0 = performance.now();
+  const read = await impl.readPeople();
+  const readMs = performance.now() - t0;
+  const count = typeof read === "number" ? read : read.length;
+
+  t0 = performance.now();
+  const rows = impl.buildRows ? impl.buildRows() : buildRows(read);
+  const rowsMs = performance.now() - t0;
+
+  const searchTimes = [];
+  let matches = 0;
+  for (let i = 0; i < SEARCH_REPEATS; i++) {
+    t0 = performance.now();
+    matches = impl.search ? impl.search(query) : searchRows(rows, query).total;
+    searchTimes.push(performance.now() - t0);
+  }
+  if (impl.release) impl.release();
+  return { count, read_ms: readMs, rows_ms: rowsMs, search_ms: median(searchTimes), matches };
+}
+
+/** One run of the IndexedDB scenario for every implementation in `order`. */
+async function idb({ saves, people, order }) {
+  const surveys = surveyInputs(saves, 1);
+  const persons = peopleInputs(people, 2);
+  const impls = implementations(new AppImpl(wasm));
+  const results = {};
+  for (const key of order) {
+    const impl = impls[key];
+    const dbName = `bench-${key}`;
+    await impl.open(dbName);
+    const saveMs = await saveSeries(impl, surveys);
+    const importMs = await bulkImport(impl, persons);
+    const read = await readAndSearch(impl, SEARCH_QUERY);
+    impl.close();
+    results[key] = {
+      save_ms: saveMs,
+      import_ms: importMs,
+      ...read,
+      record_bytes: await storedRecordBytes(dbName, "surveys"),
+    };
+    await deleteDatabase(dbName);
+  }
+  return results;
+}
+
+/** Load `people` people through the app and keep them in memory as the list screen does. */
+async function loadAppPeople({ people }) {
+  const app = new AppImpl(wasm);
+  await app.open("bench-mem-app");
+  await app.bulkImportTimed(peopleInputs(people, 2));
+  const count = await app.readPeople();
+  app.buildRows();
+  return { count, wasm_memory_bytes: wasm.wasm_memory_bytes() };
+}
+
+/** The same with the plain-JS baseline: the records and rows stay referenced from `window`. */
+async function loadJsPeople({ people }) {
+  const js = new Baseline();
+  await js.open("bench-mem-js");
+  await js.bulkImportPeople(peopleInputs(people, 2));
+  const records = await js.readPeople();
+  window.__held = { records, rows: buildRows(records) };
+  return { count: records.length, wasm_memory_bytes: wasm.wasm_memory_bytes() };
+}
+
+/** Pull every operation from the office server into a fresh database through the app's store. */
+async function pull({ origin, token, limit }) {
+  const app = new AppImpl(wasm);
+  await app.open("bench-pull");
+  const t0 = performance.now();
+  const outcome = await wasm.app_pull(origin, token, limit);
+  const ms = performance.now() - t0;
+  app.close();
+  await deleteDatabase("bench-pull");
+  return { ...outcome, ms };
+}
+
+const scenarios = { idb, loadAppPeople, loadJsPeople, pull };
+
+window.fieldBench = {
+  ready: init().then(() => true),
+  /** Run a scenario; resolves to `{ok: result}` or `{error: message}` (never rejects). */
+  async run(name, args) {
+    try {
+      await window.fieldBench.ready;
+      const scenario = scenarios[name];
+      if (!scenario) throw new Error(`unknown scenario ${name}`);
+      return { ok: await scenario(args) };
+    } catch (e) {
+      return { error: String((e && e.stack) || e) };
+    }
+  },
+};

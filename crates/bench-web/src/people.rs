@@ -1,0 +1,35 @@
+//! Reads: every person into memory, the list rows, and the search by name.
+
+use field::logic::people::{PAGE_SIZE, PeopleFilter, build_rows as rows_of, filter_page};
+use shared::record::EntityKind;
+
+use crate::{BenchError, state};
+
+pub(crate) async fn read_all() -> Result<u32, BenchError> {
+    let store = state::store()?;
+    let people = store.list(EntityKind::Person).await?;
+    let count = people.len() as u32;
+    state::STATE.with(|s| s.borrow_mut().people = people);
+    Ok(count)
+}
+
+pub(crate) fn build_rows() -> u32 {
+    state::STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.rows = rows_of(&s.people, &[]);
+        s.rows.len() as u32
+    })
+}
+
+pub(crate) fn search(query: &str) -> u32 {
+    let filter = PeopleFilter { query: query.to_owned(), ..PeopleFilter::default() };
+    state::STATE.with(|s| filter_page(&s.borrow().rows, &filter, PAGE_SIZE).1 as u32)
+}
+
+pub(crate) fn release() {
+    state::STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.people = Vec::new();
+        s.rows = Vec::new();
+    });
+}

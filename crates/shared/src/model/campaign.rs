@@ -1,0 +1,68 @@
+//! Campaign settings: years and targets (town-wide, editable by the office).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::category::Category;
+
+/// One category's target: a total, optionally split by year.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CategoryTarget {
+    /// Target over the whole campaign.
+    pub total: u32,
+    /// Optional split per year (year → count). Years not listed have no yearly target.
+    pub per_year: BTreeMap<i32, u32>,
+}
+
+/// The campaign: from `start_year`, `years` long, with targets per category.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Campaign {
+    pub name: String,
+    pub start_year: i32,
+    pub years: u32,
+    pub targets: BTreeMap<Category, CategoryTarget>,
+}
+
+impl Campaign {
+    /// The 2012 work plan: 2012-2015, 11 village leaders, 8 enterprise posts, 13 business
+    /// households and 3 service posts, with no yearly split.
+    pub fn default_plan() -> Campaign {
+        Campaign {
+            name: "四争一树".to_owned(),
+            start_year: 2012,
+            years: 4,
+            targets: Category::ALL
+                .iter()
+                .map(|c| (*c, CategoryTarget { total: c.default_target(), ..Default::default() }))
+                .collect(),
+        }
+    }
+
+    /// The last year of the campaign (inclusive).
+    pub fn end_year(&self) -> i32 {
+        self.start_year + self.years as i32 - 1
+    }
+
+    /// Whether `year` lies within the campaign.
+    pub fn contains_year(&self, year: i32) -> bool {
+        self.years > 0 && (self.start_year..=self.end_year()).contains(&year)
+    }
+
+    /// The campaign's years, in order.
+    pub fn year_range(&self) -> std::ops::RangeInclusive<i32> {
+        self.start_year..=self.end_year()
+    }
+
+    /// The whole-campaign target of `category` (0 if none is set).
+    pub fn target(&self, category: Category) -> u32 {
+        self.targets.get(&category).map_or(0, |t| t.total)
+    }
+
+    /// The target of `category` for `year`, if the campaign splits it by year.
+    pub fn year_target(&self, category: Category, year: i32) -> Option<u32> {
+        self.targets.get(&category)?.per_year.get(&year).copied()
+    }
+}

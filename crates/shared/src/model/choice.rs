@@ -1,0 +1,51 @@
+//! The `choice!` macro: closed lists of values that a form renders as a select.
+//!
+//! Every choice serialises as its snake_case key (the same string as `as_str()`, by
+//! construction), and has `ALL` (display order), `as_str()`, `parse()` and `label_zh()`.
+
+/// Declare a choice enum: `Variant => ("key", "中文标签")`.
+macro_rules! choice {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => ($key:literal, $label:literal) ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+        )]
+        $vis enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $key)] $variant ),+
+        }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The storage and wire key (snake_case).
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            /// The value whose key is `key`.
+            pub fn parse(key: &str) -> Option<Self> {
+                match key { $($key => Some($name::$variant),)+ _ => None }
+            }
+
+            /// The label shown to users (Simplified Chinese).
+            pub fn label_zh(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label_zh())
+            }
+        }
+    };
+}
+
+pub(crate) use choice;

@@ -1,0 +1,350 @@
+//! Rules for the campaign's other records (candidates, contacts, visits, funding, meetings,
+//! inspections, bases, notices, branches, campaign settings). Rubrics and score sheets are
+//! checked in [`crate::scoring`].
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{Errors, FieldError, earliest_date};
+use crate::model::{
+    ApplicationState, Base, Branch, Campaign, Candidate, ContactLog, Funding, Inspection, Meeting,
+    Notice, Visit,
+};
+
+/// A candidate profile: person, category, a plausible year, a branch for branch-applied
+/// categories, standards of the candidate's category, and a reason once returned/removed/adjusted.
+pub fn validate_candidate(candidate: &Candidate, today: NaiveDate) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    e.require_id("person_id", &candidate.person_id, "党员");
+    e.require_some("category", &candidate.category, "争创类别");
+    let years = earliest_date().year()..=today.year() + 1;
+    if !years.contains(&candidate.year) {
+        e.push("year", format!("争创年度应在{}至{}之间", years.start(), years.end()));
+    }
+    e.require_text("branch_id", &candidate.branch_id, "所属支部");
+    if let Some(category) = candidate.category {
+        let known = category.standards();
+        for (i, check) in candidate.standards.iter().enumerate() {
+            if !known.contains(&check.item.as_str()) {
+                e.push(format!("standards[{i}].item"), "该标准不属于所选争创类别");
+            } else if check.met && check.evidence.trim().is_empty() {
+                e.push(format!("standards[{i}].evidence"), "已达标的标准请填写事实依据");
+            }
+        }
+    }
+    let needs_reason = matches!(
+        candidate.state,
+        ApplicationState::Returned | ApplicationState::Removed | ApplicationState::Adjusted
+    );
+    if needs_reason && candidate.reason.trim().is_empty() {
+        e.push("reason", format!("「{}」须填写理由", candidate.state.label_zh()));
+    }
+    e.into_vec()
+}
+
+/// A contact or guidance session: candidate, a date not after today, the way, what was said
+/// and who made it.
+pub fn validate_contact_log(log: &ContactLog, today: NaiveDate) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    e.require_id("candidate_id", &log.candidate_id, "争创对象");
+    e.require_date("date", log.date, "联系日期", today);
+    e.require_some("way", &log.way, "联系方式");
+    e.require_text("content", &log.content, "联系内容");
+    e.require_text("contact_person", &log.contact_person, "联系人");
+    e.into_vec()
+}
+
+/// A base visit: base, date, at least one attendee (each once), and what was learned.
+pub fn validate_visit(visit: &Visit, today: NaiveDate) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    e.require_id("base_id", &visit.base_id, "示范基地");
+    e.require_date("date", visit.date, "参观日期", today);
+    if visit.attendees.is_empty() {
+        e.push("attendees", "请至少选择一名参加的争创对象");
+    }
+    let mut seen = HashSet::new();
+    if visit.attendees.iter().any(|a| a.is_nil() || !seen.insert(*a)) {
+        e.push("attendees", "参加人员有重复或无效");
+    }
+    e.require_text("content", &visit.content, "参观学习内容");
+    e.into_vec()
+}
+
+/// A funding record: candidate, kind, paying level, a positive amount and a date.
+pub fn validate_funding(funding: &Funding, today: NaiveDate) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    e.require_id("candidate_id", &funding.candidate_id, "争创对象");
+    e.require_some("kind", &funding.kind, "扶持方式");
+    e.require_some("level", &funding.level, "扶持层级");
+    if funding.amount_fen <= 0 {
+        e.push("amount_fen", "金额必须大于0");
+    }
+    e.require_date("date", funding.date, "扶持日期", today);
+    e.into_vec()
+}
+
+/// A mobilisation meeting: branch, date, topics; attendance not above the expected number.
+pub fn validate_meeting(meeting: &Meeting, today: NaiveDate) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    e.require_text("branch_id", &meeting.branch_id, "支部");
+    e.require_date("date", meeting.date, "会议日期", today);
+    e.require_text("topics", &meeting.topics, "会议内容");
+    match meeting.attended {
+        None => e.push("attended", "请填写实到人数"),
+        Some(0) => e.push("attended", "实到人数必须大于0"),
+        Some(n) if meeting.expected.is_some_and(|x| n > x) => {
+            e.push("attended", "实到人数不能多于应到人数")
+        }
+        Some(_) => {}
+    }
+    e.into_vec()
+}
+
+/// An inspection: branch, date, kind, findings; each fix named, due and fixed not before the
+/// inspection, fixed not after today.
+pub fn validate_inspection(inspection: &Inspection, today: NaiveDate) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    e.require_text("branch_id", &inspection.branch_id, "被督查支部");
+    e.require_date("date", inspection.date, "督查日期", today);
+    e.require_some("kind", &inspection.kind, "督查方式");
+    e.require_text("findings", &inspection.findings, "督查情况");
+    for (i, fix) in inspection.fixes.iter().enumerate() {
+        e.require_text(&format!("fixes[{i}].item"), &fix.item, "整改事项");
+        let before_inspection =
+            |d: Option<NaiveDate>| matches!((d, inspection.date), (Some(d), Some(at)) if d < at);
+        if before_inspection(fix.due) {
+            e.push(format!("fixes[{i}].due"), "整改期限不能早于督查日期");
+        }
+        if before_inspection(fix.fixed_on) {
+            e.push(format!("fixes[{i}].fixed_on"), "整改完成日期不能早于督查日期");
+        } else if fix.fixed_on.is_some_and(|d| d > today) {
+            e.push(format!("fixes[{i}].fixed_on"), "整改完成日期不能晚于今天");
+        }
+    }
+    e.into_vec()
+}
+
+/// A demonstration base: name and industry.
+pub fn validate_base(base: &Base) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    e.require_text("name", &base.name, "基地名称");
+    e.require_text("industry", &base.industry, "所属行业");
+    e.into_vec()
+}
+
+/// A notice: title, body and publication date (may be scheduled up to a year ahead).
+pub fn validate_notice(notice: &Notice, today: NaiveDate) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    e.require_text("title", &notice.title, "标题");
+    e.require_text("body", &notice.body, "正文");
+    let latest = today.checked_add_days(chrono::Days::new(366)).unwrap_or(today);
+    e.require_date("published_on", notice.published_on, "发布日期", latest);
+    e.into_vec()
+}
+
+/// A branch: name and kind.
+pub fn validate_branch(branch: &Branch) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    e.require_text("name", &branch.name, "支部名称");
+    e.require_some("kind", &branch.kind, "支部类型");
+    e.into_vec()
+}
+
+/// Campaign settings: a start year from 2000 to 2100, 1 to 10 years, yearly splits only for
+/// the campaign's years and not above the category's total.
+pub fn validate_campaign(campaign: &Campaign) -> Vec<FieldError> {
+    let mut e = Errors::default();
+    if !(2000..=2100).contains(&campaign.start_year) {
+        e.push("start_year", "起始年份应在2000至2100之间");
+    }
+    if !(1..=10).contains(&campaign.years) {
+        e.push("years", "活动年限应为1至10年");
+    }
+    for (category, target) in &campaign.targets {
+        let key = category.as_str();
+        for year in target.per_year.keys() {
+            if !campaign.contains_year(*year) {
+                e.push(format!("targets.{key}.per_year.{year}"), format!("{year}年不在活动年限内"));
+            }
+        }
+        let split: u32 = target.per_year.values().sum();
+        if split > target.total {
+            e.push(
+                format!("targets.{key}.per_year"),
+                format!(
+                    "{}的年度目标合计（{split}）超过总目标（{}）",
+                    category.label_zh(),
+                    target.total
+                ),
+            );
+        }
+    }
+    e.into_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use crate::validate::has_error;
+    use uuid::Uuid;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2013, 6, 1).unwrap()
+    }
+    fn day(m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(2013, m, d)
+    }
+
+    #[test]
+    fn candidate_rules() {
+        let mut c = Candidate {
+            person_id: Uuid::now_v7(),
+            branch_id: "b1".into(),
+            category: Some(Category::VillageLeader),
+            year: 2013,
+            standards: StandardCheck::checklist(Category::VillageLeader),
+            ..Default::default()
+        };
+        assert_eq!(validate_candidate(&c, today()), vec![]);
+        c.standards[1].met = true;
+        assert!(has_error(&validate_candidate(&c, today()), "standards[1].evidence"));
+        c.standards[1].evidence = "年收入增长30%".into();
+        c.standards.push(StandardCheck { item: "敬业爱岗".into(), ..Default::default() });
+        assert!(has_error(&validate_candidate(&c, today()), "standards[5].item"));
+        c.standards.pop();
+        c.state = ApplicationState::Removed;
+        assert_eq!(validate_candidate(&c, today())[0].message, "「已移除」须填写理由");
+        c.reason = "外出务工".into();
+        assert!(validate_candidate(&c, today()).is_empty());
+        c.year = 2015;
+        assert!(has_error(&validate_candidate(&c, today()), "year"));
+        c.year = 2014;
+        assert!(validate_candidate(&c, today()).is_empty(), "next year's pipeline is fine");
+        let empty = validate_candidate(&Candidate::default(), today());
+        for f in ["person_id", "category", "year", "branch_id"] {
+            assert!(has_error(&empty, f), "{f}");
+        }
+    }
+
+    #[test]
+    fn contact_log_rules() {
+        let log = ContactLog {
+            candidate_id: Uuid::now_v7(),
+            date: day(6, 1),
+            way: Some(ContactWay::Visit),
+            content: "了解养殖情况".into(),
+            contact_person: "镇渔农办 陈".into(),
+            ..Default::default()
+        };
+        assert!(validate_contact_log(&log, today()).is_empty());
+        let future = ContactLog { date: day(6, 2), ..log.clone() };
+        assert_eq!(validate_contact_log(&future, today())[0].message, "联系日期不能晚于2013-06-01");
+        let old = ContactLog { date: NaiveDate::from_ymd_opt(1999, 12, 31), ..log };
+        assert!(has_error(&validate_contact_log(&old, today()), "date"));
+        let empty = validate_contact_log(&ContactLog::default(), today());
+        assert_eq!(empty.len(), 5);
+    }
+
+    #[test]
+    fn visit_needs_attendees() {
+        let a = Uuid::now_v7();
+        let visit = Visit {
+            base_id: Uuid::now_v7(),
+            date: day(5, 1),
+            attendees: vec![a],
+            content: "参观大黄鱼养殖基地".into(),
+            ..Default::default()
+        };
+        assert!(validate_visit(&visit, today()).is_empty());
+        let none = Visit { attendees: vec![], ..visit.clone() };
+        assert_eq!(validate_visit(&none, today())[0].message, "请至少选择一名参加的争创对象");
+        let twice = Visit { attendees: vec![a, a], ..visit };
+        assert!(has_error(&validate_visit(&twice, today()), "attendees"));
+    }
+
+    #[test]
+    fn funding_amount_positive() {
+        let f = Funding {
+            candidate_id: Uuid::now_v7(),
+            kind: Some(FundingKind::InterestSubsidy),
+            level: Some(FundingLevel::County),
+            amount_fen: 1,
+            date: day(3, 3),
+            ..Default::default()
+        };
+        assert!(validate_funding(&f, today()).is_empty());
+        for amount in [0, -100] {
+            let bad = Funding { amount_fen: amount, ..f.clone() };
+            assert_eq!(
+                validate_funding(&bad, today()),
+                vec![FieldError::new("amount_fen", "金额必须大于0")]
+            );
+        }
+    }
+
+    #[test]
+    fn meeting_attendance() {
+        let m = Meeting {
+            branch_id: "b1".into(),
+            date: day(2, 1),
+            attended: Some(30),
+            expected: Some(32),
+            topics: "传达文件".into(),
+        };
+        assert!(validate_meeting(&m, today()).is_empty());
+        let over = Meeting { attended: Some(33), ..m.clone() };
+        assert_eq!(validate_meeting(&over, today())[0].message, "实到人数不能多于应到人数");
+        let zero = Meeting { attended: Some(0), ..m };
+        assert!(has_error(&validate_meeting(&zero, today()), "attended"));
+    }
+
+    #[test]
+    fn inspection_fix_dates() {
+        let i = Inspection {
+            branch_id: "b1".into(),
+            date: day(4, 10),
+            kind: Some(InspectionKind::Unannounced),
+            findings: "台账不全".into(),
+            fixes: vec![Fix { item: "补全台账".into(), due: day(5, 10), fixed_on: day(5, 1) }],
+            ..Default::default()
+        };
+        assert!(validate_inspection(&i, today()).is_empty());
+        let mut bad = i.clone();
+        bad.fixes[0] = Fix { item: "".into(), due: day(4, 9), fixed_on: day(6, 2) };
+        let errors = validate_inspection(&bad, today());
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["fixes[0].item", "fixes[0].due", "fixes[0].fixed_on"]);
+    }
+
+    #[test]
+    fn base_notice_branch() {
+        assert_eq!(validate_base(&Base::default()).len(), 2);
+        assert_eq!(
+            validate_branch(&Branch {
+                name: "东沙村支部".into(),
+                kind: Some(BranchKind::Village),
+                ..Default::default()
+            }),
+            vec![]
+        );
+        let n = Notice { title: "政策".into(), body: "…".into(), published_on: day(12, 31) };
+        assert!(validate_notice(&n, today()).is_empty(), "scheduled ahead");
+    }
+
+    #[test]
+    fn campaign_rules() {
+        let mut plan = Campaign::default_plan();
+        assert!(validate_campaign(&plan).is_empty());
+        let target = plan.targets.get_mut(&Category::ServicePost).unwrap();
+        target.per_year.insert(2012, 2);
+        target.per_year.insert(2013, 2);
+        target.per_year.insert(2016, 0);
+        let errors = validate_campaign(&plan);
+        assert!(has_error(&errors, "targets.service_post.per_year.2016"));
+        assert!(has_error(&errors, "targets.service_post.per_year"));
+        plan.years = 0;
+        assert!(has_error(&validate_campaign(&plan), "years"));
+    }
+}

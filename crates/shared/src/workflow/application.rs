@@ -1,0 +1,417 @@
+//! The application path: 自愿申报 → 支部汇总 → 镇党委审定 → 报县委组织部备案 → 命名, with
+//! 退回 (back to the applicant), 移除 and 调整 (dynamic management), all with reasons.
+//!
+//! `service_post` skips the branch: the town office nominates (records the application),
+//! the town committee selects (审定) yearly and it is reported to the county.
+
+use chrono::NaiveDateTime;
+
+use super::{WorkflowError, given, needs};
+use crate::model::{
+    ApplicationAction as A, ApplicationState as S, Candidate, Category, TransitionEntry,
+};
+use crate::roles::Role;
+
+/// The states `action` may start from (for `category`).
+fn from_states(action: A, category: Category) -> &'static [S] {
+    let through_branch = category.applies_through_branch();
+    match action {
+        A::Apply => &[S::Returned, S::Adjusted],
+        A::Aggregate => &[S::Applied],
+        A::Approve if through_branch => &[S::BranchAggregated],
+        A::Approve => &[S::Applied],
+        A::File => &[S::TownApproved],
+        A::Name => &[S::CountyFiled],
+        A::Return => &[S::Applied, S::BranchAggregated, S::TownApproved, S::CountyFiled],
+        A::Remove => &[
+            S::Applied,
+            S::BranchAggregated,
+            S::TownApproved,
+            S::CountyFiled,
+            S::Named,
+            S::Returned,
+            S::Adjusted,
+        ],
+        A::Adjust => &[S::TownApproved, S::CountyFiled, S::Named],
+    }
+}
+
+fn target(action: A) -> S {
+    match action {
+        A::Apply => S::Applied,
+        A::Aggregate => S::BranchAggregated,
+        A::Approve => S::TownApproved,
+        A::File => S::CountyFiled,
+        A::Name => S::Named,
+        A::Return => S::Returned,
+        A::Remove => S::Removed,
+        A::Adjust => S::Adjusted,
+    }
+}
+
+/// Who may record a (new or renewed) application of `category`.
+fn check_apply_role(role: Role, category: Category) -> Result<(), WorkflowError> {
+    match (role, category.applies_through_branch()) {
+        (Role::CountyViewer, _) => Err(WorkflowError::ReadOnlyRole),
+        (Role::TownOffice, _) => Ok(()),
+        (Role::Surveyor | Role::BranchSecretary, true) => Ok(()),
+        (_, false) => Err(WorkflowError::RoleNotAllowed(
+            "镇机关服务创业创新先锋岗由镇组织办提名登记，不由支部申报",
+        )),
+    }
+}
+
+/// Whether `role` may take `action` from `state`; the message says who may.
+fn check_role(state: S, action: A, role: Role, category: Category) -> Result<(), WorkflowError> {
+    if role == Role::CountyViewer {
+        return Err(WorkflowError::ReadOnlyRole);
+    }
+    let office_only = |message| {
+        if role == Role::TownOffice { Ok(()) } else { Err(WorkflowError::RoleNotAllowed(message)) }
+    };
+    match action {
+        A::Apply => check_apply_role(role, category),
+        A::Aggregate => match role {
+            Role::BranchSecretary | Role::TownOffice => Ok(()),
+            _ => {
+                Err(WorkflowError::RoleNotAllowed("只有支部书记（或镇组织办代办）可以汇总上报申报"))
+            }
+        },
+        A::Approve => office_only("只有镇组织办可以审定申报"),
+        A::File => office_only("只有镇组织办可以登记县委组织部备案"),
+        A::Name => office_only("只有镇组织办可以登记命名结果"),
+        A::Return if state == S::Applied && category.applies_through_branch() => match role {
+            Role::BranchSecretary | Role::TownOffice => Ok(()),
+            _ => Err(WorkflowError::RoleNotAllowed("只有支部书记或镇组织办可以退回申报")),
+        },
+        A::Return => office_only("支部已汇总上报的申报只有镇组织办可以退回"),
+        A::Remove => office_only("只有镇组织办可以移除争创对象"),
+        A::Adjust => office_only("只有镇组织办可以调整争创对象"),
+    }
+}
+
+/// The state after `role` takes `action` on a candidate of `category` in `state`.
+///
+/// Checks, in order: the candidate is not removed; the action applies to the category; the
+/// state allows it; the role may take it; a reason is given for return, removal and adjustment.
+pub fn transition(
+    state: S,
+    action: A,
+    role: Role,
+    category: Category,
+    reason: Option<&str>,
+) -> Result<S, WorkflowError> {
+    if state == S::Removed {
+        return Err(WorkflowError::Finished);
+    }
+    if action == A::Aggregate && !category.applies_through_branch() {
+        return Err(WorkflowError::NotForCategory(
+            "镇机关服务创业创新先锋岗由镇党委每年评选，不经支部汇总",
+        ));
+    }
+    let from = from_states(action, category);
+    if !from.contains(&state) {
+        let names: Vec<&'static str> = from.iter().map(|s| s.label_zh()).collect();
+        return Err(WorkflowError::WrongState {
+            state: state.label_zh(),
+            action: action.label_zh(),
+            hint: needs(&names),
+        });
+    }
+    check_role(state, action, role, category)?;
+    if matches!(action, A::Return | A::Remove | A::Adjust) && given(reason).is_none() {
+        return Err(WorkflowError::ReasonRequired(action.label_zh()));
+    }
+    Ok(target(action))
+}
+
+/// The state of a newly recorded application (always `Applied`), if `role` may record one.
+pub fn start(role: Role, category: Category) -> Result<S, WorkflowError> {
+    check_apply_role(role, category).map(|()| S::Applied)
+}
+
+/// The steps `role` may take now (assuming a reason is given where one is needed): the buttons
+/// a candidate screen shows.
+pub fn allowed_actions(state: S, role: Role, category: Category) -> Vec<A> {
+    A::ALL
+        .iter()
+        .copied()
+        .filter(|a| transition(state, *a, role, category, Some("理由")).is_ok())
+        .collect()
+}
+
+/// Record a new application on `candidate` (state `Applied`, first history entry).
+pub fn start_candidate(
+    candidate: &mut Candidate,
+    by: &str,
+    role: Role,
+    at: NaiveDateTime,
+) -> Result<(), WorkflowError> {
+    let category = candidate.category.ok_or(WorkflowError::NoCategory)?;
+    let to = start(role, category)?;
+    candidate.state = to;
+    candidate.history.push(TransitionEntry {
+        from: None,
+        to,
+        action: Some(A::Apply),
+        by: by.to_owned(),
+        role: Some(role),
+        at,
+        reason: String::new(),
+    });
+    Ok(())
+}
+
+/// Take `action` on `candidate`: checks it with [`transition`], then sets the state, the latest
+/// reason (for return, removal and adjustment) and appends to the history.
+pub fn apply_transition(
+    candidate: &mut Candidate,
+    action: A,
+    by: &str,
+    role: Role,
+    at: NaiveDateTime,
+    reason: Option<&str>,
+) -> Result<S, WorkflowError> {
+    let category = candidate.category.ok_or(WorkflowError::NoCategory)?;
+    let from = candidate.state;
+    let to = transition(from, action, role, category, reason)?;
+    let reason = given(reason).unwrap_or("").to_owned();
+    if matches!(action, A::Return | A::Remove | A::Adjust) {
+        candidate.reason = reason.clone();
+    }
+    candidate.state = to;
+    candidate.history.push(TransitionEntry {
+        from: Some(from),
+        to,
+        action: Some(action),
+        by: by.to_owned(),
+        role: Some(role),
+        at,
+        reason,
+    });
+    Ok(to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    const SEC: Role = Role::BranchSecretary;
+    const SUR: Role = Role::Surveyor;
+    const OFF: Role = Role::TownOffice;
+
+    /// Every step allowed for a branch-applied category: (from, action, role, to).
+    /// Written out by hand from the seed, independently of the implementation's tables.
+    fn branch_table() -> Vec<(S, A, Role, S)> {
+        let mut t = vec![];
+        for from in [S::Returned, S::Adjusted] {
+            for role in [SUR, SEC, OFF] {
+                t.push((from, A::Apply, role, S::Applied));
+            }
+        }
+        t.push((S::Applied, A::Aggregate, SEC, S::BranchAggregated));
+        t.push((S::Applied, A::Aggregate, OFF, S::BranchAggregated));
+        t.push((S::BranchAggregated, A::Approve, OFF, S::TownApproved));
+        t.push((S::TownApproved, A::File, OFF, S::CountyFiled));
+        t.push((S::CountyFiled, A::Name, OFF, S::Named));
+        t.push((S::Applied, A::Return, SEC, S::Returned));
+        for from in [S::Applied, S::BranchAggregated, S::TownApproved, S::CountyFiled] {
+            t.push((from, A::Return, OFF, S::Returned));
+        }
+        for from in [
+            S::Applied,
+            S::BranchAggregated,
+            S::TownApproved,
+            S::CountyFiled,
+            S::Named,
+            S::Returned,
+            S::Adjusted,
+        ] {
+            t.push((from, A::Remove, OFF, S::Removed));
+        }
+        for from in [S::TownApproved, S::CountyFiled, S::Named] {
+            t.push((from, A::Adjust, OFF, S::Adjusted));
+        }
+        t
+    }
+
+    /// The same for service_post: no branch step, office only.
+    fn service_table() -> Vec<(S, A, Role, S)> {
+        let mut t = vec![];
+        for from in [S::Returned, S::Adjusted] {
+            t.push((from, A::Apply, OFF, S::Applied));
+        }
+        t.push((S::Applied, A::Approve, OFF, S::TownApproved));
+        t.push((S::TownApproved, A::File, OFF, S::CountyFiled));
+        t.push((S::CountyFiled, A::Name, OFF, S::Named));
+        for from in [S::Applied, S::BranchAggregated, S::TownApproved, S::CountyFiled] {
+            t.push((from, A::Return, OFF, S::Returned));
+        }
+        for from in [
+            S::Applied,
+            S::BranchAggregated,
+            S::TownApproved,
+            S::CountyFiled,
+            S::Named,
+            S::Returned,
+            S::Adjusted,
+        ] {
+            t.push((from, A::Remove, OFF, S::Removed));
+        }
+        for from in [S::TownApproved, S::CountyFiled, S::Named] {
+            t.push((from, A::Adjust, OFF, S::Adjusted));
+        }
+        t
+    }
+
+    #[test]
+    fn every_combination_is_allowed_or_refused_as_the_table_says() {
+        for category in Category::ALL.iter().copied() {
+            let table =
+                if category == Category::ServicePost { service_table() } else { branch_table() };
+            let allowed: HashSet<(S, A, Role)> =
+                table.iter().map(|(f, a, r, _)| (*f, *a, *r)).collect();
+            let mut checked = 0;
+            for state in S::ALL.iter().copied() {
+                for action in A::ALL.iter().copied() {
+                    for role in Role::ALL {
+                        let got = transition(state, action, role, category, Some("理由"));
+                        match table
+                            .iter()
+                            .find(|(f, a, r, _)| (*f, *a, *r) == (state, action, role))
+                        {
+                            Some((_, _, _, to)) => assert_eq!(
+                                got,
+                                Ok(*to),
+                                "{category:?} {state:?} {action:?} {role:?}"
+                            ),
+                            None => {
+                                let err = got.expect_err(&format!(
+                                    "{category:?} {state:?} {action:?} {role:?} must be refused"
+                                ));
+                                assert!(!err.to_string().is_empty());
+                            }
+                        }
+                        assert_eq!(
+                            allowed.contains(&(state, action, role)),
+                            allowed_actions(state, role, category).contains(&action)
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+            assert_eq!(checked, 8 * 8 * 4);
+        }
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let c = Category::VillageLeader;
+        assert_eq!(
+            transition(S::BranchAggregated, A::Approve, SEC, c, None).unwrap_err().to_string(),
+            "只有镇组织办可以审定申报"
+        );
+        assert_eq!(
+            transition(S::Applied, A::Return, SEC, c, Some("  ")).unwrap_err().to_string(),
+            "退回必须填写理由"
+        );
+        assert_eq!(
+            transition(S::Applied, A::Approve, OFF, c, None).unwrap_err().to_string(),
+            "当前状态为「已申报」，不能进行「镇党委审定」（须处于「支部已汇总」状态）"
+        );
+        assert_eq!(
+            transition(S::TownApproved, A::File, Role::CountyViewer, c, None).unwrap_err(),
+            WorkflowError::ReadOnlyRole
+        );
+        assert_eq!(
+            transition(S::Removed, A::Apply, OFF, c, None).unwrap_err(),
+            WorkflowError::Finished
+        );
+        assert!(matches!(
+            transition(S::Applied, A::Aggregate, SEC, Category::ServicePost, None),
+            Err(WorkflowError::NotForCategory(_))
+        ));
+        assert_eq!(
+            transition(S::BranchAggregated, A::Return, SEC, c, Some("材料不全"))
+                .unwrap_err()
+                .to_string(),
+            "支部已汇总上报的申报只有镇组织办可以退回"
+        );
+        assert_eq!(
+            transition(S::Named, A::Remove, OFF, c, None).unwrap_err().to_string(),
+            "移除必须填写理由"
+        );
+    }
+
+    #[test]
+    fn who_may_record_an_application() {
+        for role in [SUR, SEC, OFF] {
+            assert_eq!(start(role, Category::BusinessHousehold), Ok(S::Applied));
+        }
+        assert_eq!(
+            start(Role::CountyViewer, Category::VillageLeader),
+            Err(WorkflowError::ReadOnlyRole)
+        );
+        assert_eq!(start(OFF, Category::ServicePost), Ok(S::Applied));
+        assert!(matches!(start(SEC, Category::ServicePost), Err(WorkflowError::RoleNotAllowed(_))));
+    }
+
+    #[test]
+    fn full_path_with_a_return_keeps_history() {
+        let at =
+            |h| chrono::NaiveDate::from_ymd_opt(2013, 3, 1).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        let mut c = Candidate { category: Some(Category::EnterprisePost), ..Default::default() };
+        start_candidate(&mut c, "surveyor1", SUR, at(8)).unwrap();
+        apply_transition(&mut c, A::Aggregate, "sec", SEC, at(9), None).unwrap();
+        let err = apply_transition(&mut c, A::Return, "office", OFF, at(10), None).unwrap_err();
+        assert_eq!(err, WorkflowError::ReasonRequired("退回"));
+        assert_eq!(c.state, S::BranchAggregated, "a refused step changes nothing");
+        assert_eq!(c.history.len(), 2);
+        apply_transition(&mut c, A::Return, "office", OFF, at(10), Some(" 缺少业绩材料 ")).unwrap();
+        assert_eq!((c.state, c.reason.as_str()), (S::Returned, "缺少业绩材料"));
+        apply_transition(&mut c, A::Apply, "surveyor1", SUR, at(11), None).unwrap();
+        for (action, role) in
+            [(A::Aggregate, SEC), (A::Approve, OFF), (A::File, OFF), (A::Name, OFF)]
+        {
+            apply_transition(&mut c, action, "x", role, at(12), None).unwrap();
+        }
+        assert_eq!(c.state, S::Named);
+        assert_eq!(c.reason, "缺少业绩材料", "the last reason stays until the next one");
+        let trail: Vec<(Option<S>, S)> = c.history.iter().map(|h| (h.from, h.to)).collect();
+        assert_eq!(
+            trail,
+            [
+                (None, S::Applied),
+                (Some(S::Applied), S::BranchAggregated),
+                (Some(S::BranchAggregated), S::Returned),
+                (Some(S::Returned), S::Applied),
+                (Some(S::Applied), S::BranchAggregated),
+                (Some(S::BranchAggregated), S::TownApproved),
+                (Some(S::TownApproved), S::CountyFiled),
+                (Some(S::CountyFiled), S::Named),
+            ]
+        );
+        assert_eq!(c.history[2].reason, "缺少业绩材料");
+        assert_eq!(c.history[2].role, Some(OFF));
+        apply_transition(&mut c, A::Remove, "office", OFF, at(13), Some("迁出本镇")).unwrap();
+        assert!(!c.is_active());
+        assert_eq!(
+            apply_transition(&mut c, A::Apply, "x", OFF, at(14), None),
+            Err(WorkflowError::Finished)
+        );
+    }
+
+    #[test]
+    fn service_post_goes_straight_to_the_town() {
+        let c = Category::ServicePost;
+        assert_eq!(allowed_actions(S::Applied, OFF, c), [A::Approve, A::Return, A::Remove]);
+        assert_eq!(allowed_actions(S::Applied, SEC, c), Vec::<A>::new());
+        let mut cand = Candidate { category: None, ..Default::default() };
+        let at = chrono::NaiveDateTime::default();
+        assert_eq!(
+            apply_transition(&mut cand, A::Approve, "o", OFF, at, None),
+            Err(WorkflowError::NoCategory)
+        );
+    }
+}

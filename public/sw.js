@@ -1,0 +1,112 @@
+// Service worker of 四争一树 Field: keeps the app shell on the tablet so the app opens with no network.
+//
+// scripts/stamp-sw.py rewrites the two constants below after every Trunk build: the version is a
+// hash over every file of the build, so a new build is a new service worker (and a new cache),
+// and the precache list names every file with its Subresource-Integrity hash, so a tablet never
+// keeps a half-old, half-new shell. Unstamped (a plain copy), the worker precaches nothing.
+//
+// Rules:
+// * /api/ and /healthz are never answered from, nor written to, any cache.
+// * Navigations get the cached index.html first (the app shell), the network only when the
+//   shell is not cached yet; each navigation also asks the browser to look for a new worker.
+// * A new worker installs, then WAITS: it takes over only when the page posts
+//   {type: "SKIP_WAITING"} (the page's update banner does that once nothing is left unsaved).
+// * On activation every older shell cache is deleted.
+
+const BUILD_VERSION = "unstamped";
+const PRECACHE = [];
+
+const CACHE_PREFIX = "sizheng-shell-";
+const CACHE_NAME = CACHE_PREFIX + BUILD_VERSION;
+const SHELL_URL = "/index.html";
+
+function isNeverCached(url) {
+  return url.pathname.startsWith("/api/") || url.pathname === "/healthz";
+}
+
+async function precacheShell() {
+  const cache = await caches.open(CACHE_NAME);
+  await Promise.all(
+    PRECACHE.map(async ({ url, integrity }) => {
+      // "reload" skips the HTTP cache; the integrity check refuses a file from another build.
+      const response = await fetch(new Request(url, { cache: "reload", integrity }));
+      if (!response.ok) {
+        throw new Error(`precache ${url}: HTTP ${response.status}`);
+      }
+      await cache.put(url, response);
+    }),
+  );
+}
+
+async function deleteOldShells() {
+  const names = await caches.keys();
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE_NAME)
+      .map((name) => caches.delete(name)),
+  );
+}
+
+function offlineResponse() {
+  const body =
+    '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    "<title>四争一树</title><p>暂时无法连接服务器，且本机还没有保存应用。请联网后再打开一次。</p></html>";
+  return new Response(body, {
+    status: 503,
+    headers: { "Content-Type": "text/html; charset=utf-8" },
+  });
+}
+
+async function serveNavigation(request) {
+  const cache = await caches.open(CACHE_NAME);
+  const shell = await cache.match(SHELL_URL);
+  if (shell) {
+    return shell;
+  }
+  try {
+    return await fetch(request);
+  } catch (error) {
+    return offlineResponse();
+  }
+}
+
+async function serveAsset(request) {
+  const cache = await caches.open(CACHE_NAME);
+  const cached = await cache.match(request);
+  if (cached) {
+    return cached;
+  }
+  return fetch(request);
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(precacheShell());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(deleteOldShells().then(() => self.clients.claim()));
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") {
+    return;
+  }
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || isNeverCached(url)) {
+    return; // straight to the network, untouched
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(serveNavigation(request));
+    event.waitUntil(self.registration.update().catch(() => undefined));
+    return;
+  }
+  event.respondWith(serveAsset(request));
+});

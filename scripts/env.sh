@@ -1,0 +1,28 @@
+# Sourced by the other scripts: where the project and its pinned tools are.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+
+# Pinned tool versions. wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock.
+TRUNK_VERSION="0.21.14"
+BINARYEN_VERSION="132.0.0"
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+export TRUNK_VERSION BINARYEN_VERSION WASM_BINDGEN_VERSION
+
+# npm's binaryen (wasm-opt) lives outside the repository; Trunk finds it on PATH.
+TOOLS_DIR="${FIELD_TOOLS_DIR:-$HOME/.cache/field-tools}"
+export TOOLS_DIR
+export PATH="$TOOLS_DIR/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+
+section() {
+  printf '\n\033[1m==== %s ====\033[0m\n' "$*"
+}
+
+die() {
+  printf '错误 / error: %s\n' "$*" >&2
+  exit 1
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs whatever is missing to build, run and test 四争一树 Field on a Debian machine.
+# Idempotent: when everything is present it only checks versions and returns in a second.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+[ -n "$WASM_BINDGEN_VERSION" ] || die "cannot read the wasm-bindgen version from $ROOT/Cargo.lock"
+
+apt_missing=()
+command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
+command -v python3 >/dev/null 2>&1 || apt_missing+=(python3)
+command -v npm >/dev/null 2>&1 || apt_missing+=(nodejs npm)
+if [ "${#apt_missing[@]}" -gt 0 ]; then
+  section "apt: ${apt_missing[*]}"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${apt_missing[@]}"
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  section "rustup: wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# cargo install, preferring the crate's own lock file; some releases lock a yanked patch version.
+cargo_install() {
+  local crate="$1" version="$2"
+  section "cargo install $crate $version"
+  cargo install "$crate" --version "$version" --locked || cargo install "$crate" --version "$version"
+}
+
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
+fi
+
+if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+  cargo_install trunk "$TRUNK_VERSION"
+fi
+
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
+  section "npm: binaryen $BINARYEN_VERSION into $TOOLS_DIR/binaryen"
+  mkdir -p "$TOOLS_DIR/binaryen"
+  [ -f "$TOOLS_DIR/binaryen/package.json" ] ||
+    printf '{ "name": "field-tools", "private": true }\n' >"$TOOLS_DIR/binaryen/package.json"
+  npm install --prefix "$TOOLS_DIR/binaryen" --no-audit --no-fund --save-exact "binaryen@$BINARYEN_VERSION"
+fi
+
+# Fail here, with a clear message, rather than halfway through a build.
+[ "$(wasm-bindgen --version)" = "wasm-bindgen $WASM_BINDGEN_VERSION" ] ||
+  die "wasm-bindgen on PATH is $(wasm-bindgen --version), Cargo.lock wants $WASM_BINDGEN_VERSION"
+[ "$(trunk --version)" = "trunk $TRUNK_VERSION" ] || die "trunk on PATH is $(trunk --version), want $TRUNK_VERSION"
+wasm-opt --version | grep -q "version ${BINARYEN_VERSION%%.*} " ||
+  die "wasm-opt on PATH is '$(wasm-opt --version)', want binaryen ${BINARYEN_VERSION%%.*} (npm)"
+echo "setup: trunk $TRUNK_VERSION, wasm-bindgen $WASM_BINDGEN_VERSION, $(wasm-opt --version), $(chromium --version 2>/dev/null | head -n1)"

@@ -1,0 +1,6 @@
+//! Thin wrappers over the browser APIs the app uses, so screens stay free of `web_sys` plumbing.
+
+pub mod geolocation;
+pub mod online;
+pub mod photos;
+pub mod storage;

@@ -1,0 +1,16 @@
+//! 四争一树 Field: the tablet and office app (Leptos, client-side rendered, compiled to wasm32).
+//!
+//! * [`store`]: the local IndexedDB database (the only code that touches it).
+//! * [`browser`]: thin wrappers over browser APIs (geolocation, photos, storage, online state).
+//! * [`logic`]: plain Rust behind the screens (people filtering and paging, survey form state).
+//! * [`app`], [`screens`], [`components`], [`i18n`]: the user interface.
+//! * [`pwa`]: service worker registration and the update banner.
+
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod i18n;
+pub mod logic;
+pub mod pwa;
+pub mod screens;
+pub mod store;

@@ -1,0 +1,44 @@
+//! Hash routes: `#/people`, `#/person/<id>`, `#/survey/new`, `#/survey/new/<person id>`,
+//! `#/survey/<id>`, `#/settings`.
+
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    People,
+    Person(Uuid),
+    /// A new survey, of a new person (`None`) or of a known one.
+    NewSurvey(Option<Uuid>),
+    Survey(Uuid),
+    Settings,
+    NotFound,
+}
+
+impl Route {
+    /// Parse `location.hash` (with or without the leading `#`).
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        let id = |s: &str| Uuid::parse_str(s).ok();
+        match parts.as_slice() {
+            [] | ["people"] => Route::People,
+            ["person", p] => id(p).map_or(Route::NotFound, Route::Person),
+            ["survey", "new"] => Route::NewSurvey(None),
+            ["survey", "new", p] => id(p).map_or(Route::NotFound, |p| Route::NewSurvey(Some(p))),
+            ["survey", s] => id(s).map_or(Route::NotFound, Route::Survey),
+            ["settings"] => Route::Settings,
+            _ => Route::NotFound,
+        }
+    }
+
+    pub fn href(&self) -> String {
+        match self {
+            Route::People | Route::NotFound => "#/people".into(),
+            Route::Person(id) => format!("#/person/{id}"),
+            Route::NewSurvey(None) => "#/survey/new".into(),
+            Route::NewSurvey(Some(p)) => format!("#/survey/new/{p}"),
+            Route::Survey(id) => format!("#/survey/{id}"),
+            Route::Settings => "#/settings".into(),
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Inline form errors: the `shared::validate` rules applied to the form state.
+//!
+//! `strict` is the finalise check (everything a final survey needs). While typing a draft only
+//! values that are already wrong (a malformed phone number, an impossible year) are reported,
+//! not the questions still unanswered.
+
+use crate::logic::survey_form::SurveyForm;
+
+/// (field, message) pairs, in form order.
+pub fn form_errors(form: &SurveyForm, strict: bool) -> Vec<(String, String)> {
+    let today = chrono::Local::now().date_naive();
+    let mut survey = form.survey.clone();
+    survey.person_id = form.person_id;
+    let mut errors: Vec<(String, String)> =
+        shared::validate::validate_survey(&survey, &form.person, strict, today)
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect();
+    if !strict && !form.is_final() {
+        errors.retain(|(_, m)| !is_missing_answer(m));
+    }
+    errors
+}
+
+fn is_missing_answer(message: &str) -> bool {
+    message.starts_with("请填写") || message.starts_with("请选择")
+}

@@ -1,0 +1,77 @@
+//! The update banner: shown while a new version of the app waits to take over.
+
+use leptos::prelude::*;
+
+use super::UnsavedInput;
+use super::service_worker;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum BannerState {
+    /// No new version (or none known yet).
+    Hidden,
+    /// A new version is waiting; one tap installs it.
+    UpdateReady,
+    /// The user tapped, but a form still holds unsaved input: nothing was reloaded.
+    SaveFirst,
+    /// The new version was asked to take over; the page reloads in a moment.
+    Updating,
+    /// The hand-over failed; the message says why.
+    Failed(String),
+}
+
+/// Registers the service worker and shows "有新版本，点击更新" when a new version waits.
+/// Tapping it installs the new version and reloads — unless some input is unsaved
+/// ([`UnsavedInput`]), in which case it asks the user to save first and does not reload.
+/// Mount it once, at the top of the app shell.
+#[component]
+pub fn UpdateBanner() -> impl IntoView {
+    let state = RwSignal::new(BannerState::Hidden);
+
+    if let Err(error) = service_worker::register(move || state.set(BannerState::UpdateReady)) {
+        log::warn!("{error}");
+    }
+
+    let update = move |_| {
+        if UnsavedInput::any() {
+            state.set(BannerState::SaveFirst);
+            return;
+        }
+        match service_worker::activate_waiting() {
+            Ok(()) => state.set(BannerState::Updating),
+            Err(error) => state.set(BannerState::Failed(error.to_string())),
+        }
+    };
+
+    let note = move || match state.get() {
+        BannerState::SaveFirst => Some("还有未保存的内容，请先保存，再点击更新。".to_string()),
+        BannerState::Updating => Some("正在更新…".to_string()),
+        BannerState::Failed(message) => Some(message),
+        BannerState::Hidden | BannerState::UpdateReady => None,
+    };
+
+    view! {
+        <Show when=move || state.get() != BannerState::Hidden>
+            <div class="update-banner" role="status" data-testid="update-banner">
+                <button
+                    type="button"
+                    class="update-banner__button"
+                    data-testid="update-banner-button"
+                    disabled=move || state.get() == BannerState::Updating
+                    on:click=update
+                >
+                    "有新版本，点击更新"
+                </button>
+                {move || {
+                    note()
+                        .map(|text| {
+                            view! {
+                                <span class="update-banner__note" data-testid="update-banner-note">
+                                    {text}
+                                </span>
+                            }
+                        })
+                }}
+            </div>
+        </Show>
+    }
+}

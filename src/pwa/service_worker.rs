@@ -1,0 +1,184 @@
+//! Thin wrapper over the browser's service-worker API: register `/sw.js`, tell the app when a new
+//! version has installed and is waiting, and hand over to it on request.
+//!
+//! A new worker never takes over by itself (`public/sw.js` waits for a `SKIP_WAITING` message),
+//! so the page decides when to update: [`activate_waiting`] sends the message and reloads the
+//! page once the new worker controls it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration};
+
+/// Where Trunk puts the service worker: the root of `dist/`, so its scope is the whole app.
+pub const SCRIPT_URL: &str = "/sw.js";
+
+/// The message `public/sw.js` waits for before a new version takes over.
+const SKIP_WAITING: &str = "SKIP_WAITING";
+
+/// What can go wrong with the offline machinery. The messages are for the person using the app.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServiceWorkerError {
+    #[error("此浏览器不支持离线使用（没有 Service Worker），请使用新版 Chrome 或 Edge")]
+    Unsupported,
+    #[error("离线功能启用失败：{0}")]
+    Registration(String),
+    #[error("当前没有等待安装的新版本")]
+    NoWaitingVersion,
+    #[error("无法启用新版本：{0}")]
+    Activation(String),
+}
+
+thread_local! {
+    static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
+    static REGISTER_STARTED: Cell<bool> = const { Cell::new(false) };
+    static RELOAD_ON_CONTROLLER_CHANGE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Registers the service worker (once per page) and calls `on_update_waiting` whenever a new
+/// version has installed and waits to take over — including one already waiting at start-up.
+pub fn register(on_update_waiting: impl Fn() + 'static) -> Result<(), ServiceWorkerError> {
+    if REGISTER_STARTED.with(Cell::get) {
+        return Ok(());
+    }
+    let container = container()?;
+    REGISTER_STARTED.with(|started| started.set(true));
+    listen_for_controller_change(&container);
+
+    let on_update_waiting: Rc<dyn Fn()> = Rc::new(on_update_waiting);
+    spawn_local(async move {
+        match JsFuture::from(container.register(SCRIPT_URL)).await {
+            Ok(registration) => {
+                let registration: ServiceWorkerRegistration = registration.unchecked_into();
+                watch_for_updates(&container, &registration, on_update_waiting);
+                REGISTRATION.with(|slot| *slot.borrow_mut() = Some(registration));
+            }
+            Err(error) => {
+                let error = ServiceWorkerError::Registration(describe(&error));
+                log::warn!("{error}");
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Whether a new version has installed and waits for [`activate_waiting`].
+pub fn update_waiting() -> bool {
+    REGISTRATION.with(|slot| {
+        slot.borrow()
+            .as_ref()
+            .is_some_and(|registration| registration.waiting().is_some())
+    })
+}
+
+/// Lets the waiting version take over; the page reloads as soon as it controls the page.
+/// The caller must have made sure nothing unsaved is on the page (see `UnsavedInput`).
+pub fn activate_waiting() -> Result<(), ServiceWorkerError> {
+    let waiting = REGISTRATION
+        .with(|slot| slot.borrow().as_ref().and_then(ServiceWorkerRegistration::waiting))
+        .ok_or(ServiceWorkerError::NoWaitingVersion)?;
+    let message = js_sys::Object::new();
+    js_sys::Reflect::set(&message, &"type".into(), &SKIP_WAITING.into())
+        .map_err(|error| ServiceWorkerError::Activation(describe(&error)))?;
+    RELOAD_ON_CONTROLLER_CHANGE.with(|reload| reload.set(true));
+    waiting.post_message(&message).map_err(|error| {
+        RELOAD_ON_CONTROLLER_CHANGE.with(|reload| reload.set(false));
+        ServiceWorkerError::Activation(describe(&error))
+    })
+}
+
+fn container() -> Result<ServiceWorkerContainer, ServiceWorkerError> {
+    let window = web_sys::window().ok_or(ServiceWorkerError::Unsupported)?;
+    let navigator = window.navigator();
+    // Absent on old browsers and on pages not served from https or localhost.
+    let supported = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+    if !supported {
+        return Err(ServiceWorkerError::Unsupported);
+    }
+    Ok(navigator.service_worker())
+}
+
+fn watch_for_updates(
+    container: &ServiceWorkerContainer,
+    registration: &ServiceWorkerRegistration,
+    on_update_waiting: Rc<dyn Fn()>,
+) {
+    let report_if_waiting = {
+        let container = container.clone();
+        let registration = registration.clone();
+        Rc::new(move || {
+            // With no controller this is the first install, which never waits: nothing to offer.
+            if registration.waiting().is_some() && container.controller().is_some() {
+                on_update_waiting();
+            }
+        })
+    };
+    report_if_waiting();
+
+    let on_update_found = {
+        let registration = registration.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(installing) = registration.installing() {
+                let report = Rc::clone(&report_if_waiting);
+                let on_state_change = Closure::<dyn FnMut()>::new(move || report());
+                installing.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
+                on_state_change.forget();
+            }
+        })
+    };
+    registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
+    on_update_found.forget();
+
+    check_for_updates_when_visible(registration.clone());
+}
+
+/// Tablets stay open for days: look for a new version each time the app comes back to the front.
+fn check_for_updates_when_visible(registration: ServiceWorkerRegistration) {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    let visible_document = document.clone();
+    let on_visibility_change = Closure::<dyn FnMut()>::new(move || {
+        if visible_document.visibility_state() != web_sys::VisibilityState::Visible {
+            return;
+        }
+        if let Ok(promise) = registration.update() {
+            spawn_local(async move {
+                // Offline is the normal case here; the next visit tries again.
+                let _ = JsFuture::from(promise).await;
+            });
+        }
+    });
+    let _ = document.add_event_listener_with_callback(
+        "visibilitychange",
+        on_visibility_change.as_ref().unchecked_ref(),
+    );
+    on_visibility_change.forget();
+}
+
+fn listen_for_controller_change(container: &ServiceWorkerContainer) {
+    let on_controller_change = Closure::<dyn FnMut()>::new(move || {
+        // The first install also changes the controller: reload only after the user asked.
+        if RELOAD_ON_CONTROLLER_CHANGE.with(|reload| reload.replace(false))
+            && let Some(window) = web_sys::window()
+            && let Err(error) = window.location().reload()
+        {
+            log::warn!("新版本已启用，但页面刷新失败：{}", describe(&error));
+        }
+    });
+    let _ = container.add_event_listener_with_callback(
+        "controllerchange",
+        on_controller_change.as_ref().unchecked_ref(),
+    );
+    on_controller_change.forget();
+}
+
+fn describe(error: &JsValue) -> String {
+    if let Some(error) = error.dyn_ref::<js_sys::Error>() {
+        return String::from(error.message());
+    }
+    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+}

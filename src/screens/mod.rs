@@ -1,0 +1,7 @@
+//! One screen per file.
+
+pub mod people_list;
+pub mod person_detail;
+pub mod settings;
+pub mod survey_form;
+pub mod survey_sections;

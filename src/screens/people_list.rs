@@ -1,0 +1,151 @@
+//! The people list: search by name while typing, filter by branch, village/unit, category and
+//! survey status; shows a page of rows at a time ("更多" adds a page).
+
+use leptos::prelude::*;
+use shared::model::Category;
+use shared::record::EntityKind;
+
+use crate::app::use_app;
+use crate::components::fields::Choice;
+use crate::i18n as t;
+use crate::logic::people::{PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, build_rows, distinct, filter_page};
+use crate::logic::route::Route;
+
+#[component]
+pub fn PeopleList() -> impl IntoView {
+    let ctx = use_app();
+    let rows = LocalResource::new(move || async move {
+        let store = ctx.store();
+        let people = store.list(EntityKind::Person).await;
+        let surveys = store.list(EntityKind::Survey).await;
+        match (people, surveys) {
+            (Ok(p), Ok(s)) => Ok(build_rows(&p, &s)),
+            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+        }
+    });
+    let filter = RwSignal::new(PeopleFilter::default());
+    let limit = RwSignal::new(PAGE_SIZE);
+    // A new filter starts again from the first page.
+    let set_filter = move |f: &dyn Fn(&mut PeopleFilter)| {
+        filter.update(|x| f(x));
+        limit.set(PAGE_SIZE);
+    };
+
+    view! {
+        <section class="people">
+            <div class="filters">
+                <input
+                    type="search"
+                    class="search"
+                    data-testid="people-search"
+                    placeholder=t::SEARCH_PLACEHOLDER
+                    prop:value=move || filter.with(|f| f.query.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); set_filter(&|f| f.query = v.clone()); }
+                />
+                {move || rows.get().and_then(Result::ok).map(|all| {
+                    let branches = distinct(&all, |r| r.branch_id.as_str());
+                    let villages = distinct(&all, |r| r.village_unit.as_str());
+                    view! {
+                        <FilterSelect label=t::FILTER_BRANCH testid="filter-branch" options=branches
+                            on_pick=Callback::new(move |v: String| set_filter(&|f| f.branch_id = v.clone())) />
+                        <FilterSelect label=t::FILTER_VILLAGE testid="filter-village" options=villages
+                            on_pick=Callback::new(move |v: String| set_filter(&|f| f.village_unit = v.clone())) />
+                    }
+                })}
+                <label class="field">
+                    <span class="label">{t::FILTER_CATEGORY}</span>
+                    <select data-testid="filter-category" on:change=move |ev| {
+                        let v = Category::from_key(&event_target_value(&ev));
+                        set_filter(&|f| f.category = v);
+                    }>
+                        <option value="">{t::FILTER_ANY}</option>
+                        {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.label_zh()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="label">{t::FILTER_STATUS}</span>
+                    <select data-testid="filter-status" on:change=move |ev| {
+                        let v = StatusFilter::parse(&event_target_value(&ev));
+                        set_filter(&|f| f.status = v);
+                    }>
+                        <option value="">{t::FILTER_ANY}</option>
+                        <option value="draft">{t::STATUS_DRAFT}</option>
+                        <option value="final">{t::STATUS_FINAL}</option>
+                        <option value="none">{t::STATUS_NONE}</option>
+                    </select>
+                </label>
+            </div>
+            {move || match rows.get() {
+                None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="message error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(all)) => {
+                    let (page, total) = filter.with(|f| {
+                        let (page, total) = filter_page(&all, f, limit.get());
+                        (page.into_iter().cloned().collect::<Vec<_>>(), total)
+                    });
+                    let shown = page.len();
+                    view! {
+                        <p class="count" data-testid="people-count">{t::people_count(shown, total)}</p>
+                        {if total == 0 {
+                            view! { <p class="empty">{t::NO_PEOPLE}</p> }.into_any()
+                        } else {
+                            view! { <PeopleTable rows=page /> }.into_any()
+                        }}
+                        <Show when=move || { shown < total }>
+                            <button class="button more" data-testid="people-more"
+                                on:click=move |_| limit.update(|l| *l += PAGE_SIZE)>{t::MORE}</button>
+                        </Show>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn FilterSelect(label: &'static str, testid: &'static str, options: Vec<String>, on_pick: Callback<String>) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span class="label">{label}</span>
+            <select data-testid=testid on:change=move |ev| on_pick.run(event_target_value(&ev))>
+                <option value="">{t::FILTER_ANY}</option>
+                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+fn status_label(row: &PersonRow) -> &'static str {
+    match row.survey_status {
+        Some(shared::model::SurveyStatus::Draft) => t::STATUS_DRAFT,
+        Some(shared::model::SurveyStatus::Final) => t::STATUS_FINAL,
+        None => t::STATUS_NONE,
+    }
+}
+
+#[component]
+fn PeopleTable(rows: Vec<PersonRow>) -> impl IntoView {
+    view! {
+        <table class="list" data-testid="people-table">
+            <thead><tr>
+                <th>{t::COL_NAME}</th><th>{t::COL_BRANCH}</th><th>{t::COL_VILLAGE}</th>
+                <th>{t::COL_CATEGORY}</th><th>{t::COL_STATUS}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|row| {
+                    let href = Route::Person(row.id).href();
+                    let status = status_label(&row);
+                    view! {
+                        <tr data-testid="people-row" data-id=row.id.to_string()>
+                            <td><a href=href class="row-link">{row.name.clone()}</a></td>
+                            <td>{row.branch_id.clone()}</td>
+                            <td>{row.village_unit.clone()}</td>
+                            <td>{row.category.map(|c| c.label_zh()).unwrap_or("")}</td>
+                            <td class=format!("status {}", row.survey_status.map(|s| s.as_str()).unwrap_or("none"))>{status}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,139 @@
+//! One member: identity, surveys (with links to edit), photos and the change history.
+
+use leptos::prelude::*;
+use shared::model::{Person, Survey, SurveyStatus};
+use shared::op::OpKind;
+use shared::record::{EntityKind, Record};
+use uuid::Uuid;
+
+use crate::app::use_app;
+use crate::components::photo::PhotoThumb;
+use crate::i18n as t;
+use crate::logic::route::Route;
+use crate::store::HistoryEntry;
+
+#[derive(Clone)]
+struct Detail {
+    person: Record,
+    surveys: Vec<(Record, Survey)>,
+    history: Vec<(String, HistoryEntry)>,
+}
+
+#[component]
+pub fn PersonDetail(id: Uuid) -> impl IntoView {
+    let ctx = use_app();
+    let detail = LocalResource::new(move || async move {
+        let store = ctx.store();
+        let person = store.get(EntityKind::Person, id).await.map_err(|e| e.to_string())?;
+        let person = person.filter(|p| !p.is_deleted()).ok_or_else(|| t::PERSON_NOT_FOUND.to_owned())?;
+        let mut surveys: Vec<(Record, Survey)> = store
+            .surveys_of(id)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter_map(|r| r.to_typed::<Survey>().ok().map(|s| (r, s)))
+            .collect();
+        surveys.sort_by(|a, b| b.1.surveyed_at.cmp(&a.1.surveyed_at));
+        let mut history: Vec<(String, HistoryEntry)> = store
+            .history(id)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|h| (t::HIST_PERSON.to_owned(), h))
+            .collect();
+        for (record, _) in &surveys {
+            for h in store.history(record.id).await.map_err(|e| e.to_string())? {
+                history.push((t::HIST_SURVEY.to_owned(), h));
+            }
+        }
+        history.sort_by(|a, b| b.1.hlc.cmp(&a.1.hlc));
+        Ok::<_, String>(Detail { person, surveys, history })
+    });
+    view! {
+        {move || match detail.get() {
+            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="message error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(d)) => detail_view(id, d).into_any(),
+        }}
+    }
+}
+
+fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
+    let person: Person = d.person.to_typed().unwrap_or_default();
+    let photos: Vec<String> = d.surveys.iter().flat_map(|(_, s)| s.photos.iter().map(|p| p.sha256.clone())).collect();
+    let authors: Vec<(String, String, String)> = d
+        .person
+        .meta
+        .iter()
+        .map(|(field, m)| (t::field_label(field).to_owned(), author(&m.author), m.clock.millis.to_string()))
+        .collect();
+    view! {
+        <section class="person" data-testid="person-detail">
+            <h2 data-testid="person-name">{person.name.clone()}</h2>
+            <dl class="facts">
+                <dt>{t::F_GENDER}</dt><dd>{person.gender.map(|g| g.label_zh()).unwrap_or("")}</dd>
+                <dt>{t::F_BIRTH_YEAR}</dt><dd>{person.birth_year.map(|y| y.to_string()).unwrap_or_default()}</dd>
+                <dt>{t::F_PHONE}</dt><dd>{person.phone.clone()}</dd>
+                <dt>{t::F_BRANCH}</dt><dd>{person.branch_id.clone()}</dd>
+                <dt>{t::F_VILLAGE_UNIT}</dt><dd>{person.village_unit.clone()}</dd>
+                <dt>{t::F_CATEGORY}</dt><dd>{person.category.map(|c| c.label_zh()).unwrap_or("")}</dd>
+            </dl>
+            <a class="button primary" href=Route::NewSurvey(Some(id)).href() data-testid="person-new-survey">{t::NEW_SURVEY_FOR}</a>
+
+            <h3>{t::SURVEYS}</h3>
+            {if d.surveys.is_empty() {
+                view! { <p class="empty">{t::NO_SURVEYS}</p> }.into_any()
+            } else {
+                view! { <ul class="surveys">
+                    {d.surveys.iter().map(|(r, s)| {
+                        let when = s.surveyed_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                        let status = if s.status == SurveyStatus::Final { t::STATUS_FINAL } else { t::STATUS_DRAFT };
+                        view! { <li data-testid="person-survey">
+                            <a href=Route::Survey(r.id).href()>{when} " · " {s.surveyor.clone()} " · " {status} " · " {t::EDIT}</a>
+                        </li> }
+                    }).collect_view()}
+                </ul> }.into_any()
+            }}
+
+            <h3>{t::PHOTOS}</h3>
+            {if photos.is_empty() {
+                view! { <p class="empty">{t::NO_PHOTOS}</p> }.into_any()
+            } else {
+                view! { <div class="thumbs">{photos.into_iter().map(|sha| view! { <PhotoThumb sha256=sha /> }).collect_view()}</div> }.into_any()
+            }}
+
+            <h3>{t::HISTORY}</h3>
+            {if d.history.is_empty() {
+                view! { <p class="empty">{t::NO_HISTORY}</p> }.into_any()
+            } else {
+                view! { <ol class="history" data-testid="person-history">
+                    {d.history.into_iter().map(|(what, h)| view! { <li>{history_line(&what, &h)}</li> }).collect_view()}
+                </ol> }.into_any()
+            }}
+            <details>
+                <summary>{t::FIELD_AUTHORS}</summary>
+                <ul>{authors.into_iter().map(|(f, a, _)| view! { <li>{f} "：" {a}</li> }).collect_view()}</ul>
+            </details>
+        </section>
+    }
+}
+
+fn author(name: &str) -> String {
+    if name.is_empty() { t::UNKNOWN_AUTHOR.to_owned() } else { name.to_owned() }
+}
+
+fn when(millis: u64) -> String {
+    chrono::DateTime::from_timestamp_millis(millis as i64)
+        .map(|d| d.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// `2024-05-01 10:30 张三 修改了调查：从业情况、资金`
+pub fn history_line(what: &str, h: &HistoryEntry) -> String {
+    let fields: Vec<&str> = h.changes.iter().map(|(f, _)| t::field_label(f)).collect();
+    let action = match h.kind {
+        OpKind::Delete => t::HISTORY_DELETED.to_owned(),
+        OpKind::Upsert => format!("修改了{what}：{}", fields.join("、")),
+    };
+    format!("{} {} {}", when(h.hlc.millis), author(&h.author), action)
+}

@@ -1,0 +1,70 @@
+//! Storage and settings: space used and available, persistence, device id, current surveyor.
+
+use leptos::prelude::*;
+
+use crate::app::use_app;
+use crate::browser::storage::{self, format_bytes};
+use crate::i18n as t;
+
+#[component]
+pub fn Settings() -> impl IntoView {
+    let ctx = use_app();
+    let refresh = RwSignal::new(0u32);
+    let estimate = LocalResource::new(move || {
+        refresh.track();
+        async move { (storage::estimate().await.ok().flatten(), storage::is_persisted().await) }
+    });
+    let conflicts = LocalResource::new(move || async move { ctx.store().conflicts().await.map(|c| c.len()).unwrap_or(0) });
+    let author = RwSignal::new(ctx.store().author());
+    let saved = RwSignal::new(false);
+    let save_author = move |_| {
+        leptos::task::spawn_local(async move {
+            match ctx.store().set_author(author.get_untracked().trim()).await {
+                Ok(()) => saved.set(true),
+                Err(e) => ctx.message.set(Some(e.to_string())),
+            }
+        });
+    };
+    let ask = move |_| {
+        leptos::task::spawn_local(async move {
+            storage::request_persist().await;
+            refresh.update(|n| *n += 1);
+        });
+    };
+    view! {
+        <section class="settings">
+            <h2>{t::STORAGE}</h2>
+            {move || estimate.get().map(|(est, persisted)| view! {
+                {match est {
+                    Some(e) => view! {
+                        <dl class="facts" data-testid="storage-estimate">
+                            <dt>{t::STORAGE_USED}</dt><dd data-testid="storage-used">{format_bytes(e.used)}</dd>
+                            <dt>{t::STORAGE_AVAILABLE}</dt><dd data-testid="storage-available">{format_bytes(e.available())}</dd>
+                        </dl>
+                    }.into_any(),
+                    None => view! { <p>{t::STORAGE_UNKNOWN}</p> }.into_any(),
+                }}
+                {if persisted {
+                    view! { <p class="message info" data-testid="storage-persisted">{t::STORAGE_PERSISTED}</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="message warn">{t::STORAGE_NOT_PERSISTED}</p>
+                        <button class="button" data-testid="storage-persist" on:click=ask>{t::STORAGE_ASK_PERSIST}</button>
+                    }.into_any()
+                }}
+            })}
+            <dl class="facts">
+                <dt>{t::OUTBOX_COUNT}</dt><dd data-testid="settings-pending">{move || ctx.pending.get()}</dd>
+                <dt>{t::CONFLICTS}</dt><dd>{move || conflicts.get().unwrap_or(0)}</dd>
+                <dt>{t::DEVICE_ID}</dt><dd data-testid="device-id">{ctx.store().device_id().to_string()}</dd>
+            </dl>
+            <label class="field">
+                <span class="label">{t::AUTHOR_NAME}</span>
+                <input type="text" data-testid="settings-author" prop:value=move || author.get()
+                    on:input=move |ev| { saved.set(false); author.set(event_target_value(&ev)); } />
+            </label>
+            <button class="button primary" data-testid="settings-author-save" on:click=save_author>{t::SAVE}</button>
+            <Show when=move || saved.get()><span class="saved">{t::SAVED}</span></Show>
+        </section>
+    }
+}

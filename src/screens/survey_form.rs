@@ -1,0 +1,327 @@
+//! The survey form (调查摸底表): identity of the member plus every question of DOMAIN.md step 1
+//! that applies to the member's category. Drafts save themselves while typing (debounced, so a
+//! reload or a killed tab loses at most the last second); "定稿" validates strictly first.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+use shared::model::{GeoPoint, PhotoRef, SurveyStatus, sections_for};
+use shared::record::EntityKind;
+use uuid::Uuid;
+
+use crate::app::{AppCtx, CURRENT_DRAFT, use_app};
+use crate::browser::{geolocation, photos};
+use crate::components::photo::PhotoThumb;
+use crate::i18n as t;
+use crate::logic::route::Route;
+use crate::logic::survey_form::SurveyForm;
+use crate::logic::validation::form_errors;
+use crate::pwa::UnsavedInput;
+use crate::screens::survey_sections::section_view;
+use crate::store::StoreError;
+
+/// Autosave delay after the last keystroke.
+const AUTOSAVE_MS: u32 = 700;
+/// The name this form marks unsaved input under (read by the update banner).
+const UNSAVED_SOURCE: &str = "survey-form";
+
+#[derive(Clone, Debug, PartialEq)]
+enum SaveState {
+    Clean,
+    Dirty,
+    Saving,
+    Saved,
+    Failed(String),
+}
+
+/// Load the form for an existing survey or start a new one.
+async fn load(ctx: AppCtx, survey_id: Option<Uuid>, person_id: Option<Uuid>) -> Result<SurveyForm, String> {
+    let store = ctx.store();
+    let now = chrono::Local::now().naive_local();
+    if let Some(id) = survey_id {
+        let survey = store.get(EntityKind::Survey, id).await.map_err(|e| e.to_string())?;
+        let survey = survey.filter(|r| !r.is_deleted()).ok_or_else(|| t::SURVEY_NOT_FOUND.to_owned())?;
+        let person_id = survey.get("person_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
+        let person = match person_id {
+            Some(p) => store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?,
+            None => None,
+        };
+        return SurveyForm::from_records(&survey, person.as_ref()).map_err(|e| e.to_string());
+    }
+    let person = match person_id {
+        Some(p) => {
+            let record = store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?;
+            let record = record.ok_or_else(|| t::PERSON_NOT_FOUND.to_owned())?;
+            Some((p, record.to_typed().map_err(|e| e.to_string())?))
+        }
+        None => None,
+    };
+    Ok(SurveyForm::new(person, &store.author(), now))
+}
+
+/// Write the person and the survey (each as one atomic record + outbox transaction).
+async fn persist(ctx: AppCtx, form: &SurveyForm) -> Result<(), StoreError> {
+    let store = ctx.store();
+    let branch = form.branch_id().to_owned();
+    store.save(EntityKind::Person, form.person_id, &branch, form.person_changes()).await?;
+    store.save(EntityKind::Survey, form.survey_id, &branch, form.survey_changes()).await?;
+    if form.is_final() {
+        store.meta_set(CURRENT_DRAFT, &Option::<Uuid>::None).await?;
+    } else {
+        store.meta_set(CURRENT_DRAFT, &Some(form.survey_id)).await?;
+    }
+    Ok(())
+}
+
+#[component]
+pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> impl IntoView {
+    let ctx = use_app();
+    let loaded = LocalResource::new(move || load(ctx, survey_id, person_id));
+    view! {
+        {move || match loaded.get() {
+            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="message error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(form)) => view! { <SurveyEditor initial=form /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
+    let ctx = use_app();
+    let is_new_url = initial.clone();
+    let form = RwSignal::new(initial.clone());
+    let state = RwSignal::new(SaveState::Clean);
+    let attempted = RwSignal::new(false);
+    // What is on disk, so unchanged values never trigger a save.
+    let saved: Rc<RefCell<SurveyForm>> = Rc::new(RefCell::new(initial));
+    let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
+
+    let save_now = {
+        let saved = saved.clone();
+        let timer = timer.clone();
+        move || {
+            timer.borrow_mut().take();
+            let current = form.get_untracked();
+            if *saved.borrow() == current {
+                return;
+            }
+            state.set(SaveState::Saving);
+            let saved = saved.clone();
+            leptos::task::spawn_local(async move {
+                match persist(ctx, &current).await {
+                    Ok(()) => {
+                        *saved.borrow_mut() = current.clone();
+                        let clean = form.with_untracked(|f| *f == current);
+                        state.set(if clean { SaveState::Saved } else { SaveState::Dirty });
+                        UnsavedInput::set(UNSAVED_SOURCE, !clean);
+                    }
+                    Err(err) => {
+                        // Everything typed stays in the form; the next edit tries again.
+                        if err == StoreError::QuotaExceeded {
+                            ctx.message.set(Some(err.to_string()));
+                        }
+                        state.set(SaveState::Failed(err.to_string()));
+                    }
+                }
+                ctx.refresh_pending();
+            });
+        }
+    };
+    let save_now = Rc::new(save_now);
+
+    // Debounced autosave: every change restarts the timer.
+    {
+        let saved = saved.clone();
+        let timer = timer.clone();
+        let save_now = save_now.clone();
+        Effect::new(move |_| {
+            let current = form.get();
+            if *saved.borrow() == current {
+                return;
+            }
+            state.set(SaveState::Dirty);
+            UnsavedInput::mark(UNSAVED_SOURCE);
+            let save_now = save_now.clone();
+            *timer.borrow_mut() = Some(Timeout::new(AUTOSAVE_MS, move || save_now()));
+        });
+    }
+    // Leaving the form saves at once.
+    {
+        let save_now = send_wrapper::SendWrapper::new(save_now.clone());
+        on_cleanup(move || save_now());
+    }
+    // A new survey gets its own address once it exists, so a reload reopens it.
+    let survey_href = Route::Survey(is_new_url.survey_id).href();
+    Effect::new(move |_| {
+        if matches!(state.get(), SaveState::Saved) && matches!(ctx.route.get_untracked(), Route::NewSurvey(_)) {
+            if let Some(w) = web_sys::window() {
+                let _ = w.history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&survey_href)));
+            }
+        }
+    });
+
+    let errors = Signal::derive(move || {
+        if attempted.get() { form.with(|f| form_errors(f, true)) } else { form.with(|f| form_errors(f, false)) }
+    });
+    let finalise = {
+        let save_now = save_now.clone();
+        move |_| {
+            attempted.set(true);
+            if !form.with_untracked(|f| form_errors(f, true)).is_empty() {
+                return;
+            }
+            form.update(|f| f.survey.status = SurveyStatus::Final);
+            save_now();
+        }
+    };
+
+    let sections = move || form.with(|f| sections_for(f.person.category));
+    view! {
+        <form class="survey" data-testid="survey-form" on:submit=|ev| ev.prevent_default()>
+            <div class="form-head">
+                <h2>{t::SURVEY_TITLE}</h2>
+                <span class="save-state" data-testid="save-state">{move || match state.get() {
+                    SaveState::Clean => String::new(),
+                    SaveState::Dirty => t::UNSAVED.to_owned(),
+                    SaveState::Saving => t::SAVING.to_owned(),
+                    SaveState::Saved => t::SAVED_AT.to_owned(),
+                    SaveState::Failed(e) => e,
+                }}</span>
+                <a class="link" href=move || Route::Person(form.with(|f| f.person_id)).href()>{t::COL_NAME}</a>
+            </div>
+            <Show when=move || form.with(|f| f.is_final())>
+                <p class="message info" data-testid="survey-final">{t::FINALISED}</p>
+            </Show>
+            <Show when=move || attempted.get() && !errors.with(Vec::is_empty)>
+                <div class="message error" role="alert" data-testid="survey-errors">
+                    {t::FIX_ERRORS}
+                    <ul>{move || errors.get().into_iter().map(|(_, m)| view! { <li>{m}</li> }).collect_view()}</ul>
+                </div>
+            </Show>
+            {move || sections().into_iter().map(|s| section_view(s, form, errors)).collect_view()}
+            <Location form=form />
+            <Photos form=form />
+            <div class="actions">
+                <button type="button" class="button primary" data-testid="survey-finalise" on:click=finalise>
+                    {t::FINALISE}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// The GPS button and the recorded position.
+#[component]
+fn Location(form: RwSignal<SurveyForm>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let locate = move |_| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match geolocation::current_position().await {
+                Ok(fix) => form.update(|f| {
+                    f.survey.gps = Some(GeoPoint { lat: fix.lat, lon: fix.lon, accuracy_m: Some(fix.accuracy) })
+                }),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <fieldset class="section" data-section="gps">
+            <legend>"位置"</legend>
+            <button type="button" class="button" data-testid="survey-gps" on:click=locate disabled=move || busy.get()>
+                {move || if busy.get() { t::GPS_LOCATING } else { t::GPS_BUTTON }}
+            </button>
+            {move || form.with(|f| f.survey.gps).map(|g| view! {
+                <span class="gps" data-testid="survey-gps-value">{t::gps_fix(g.lat, g.lon, g.accuracy_m)}</span>
+                <button type="button" class="link" data-testid="survey-gps-clear"
+                    on:click=move |_| form.update(|f| f.survey.gps = None)>{t::GPS_CLEAR}</button>
+            })}
+            {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
+        </fieldset>
+    }
+}
+
+/// Photo capture: each picked image is downscaled to ≤1600 px JPEG, stored by hash, and listed
+/// on the survey.
+#[component]
+fn Photos(form: RwSignal<SurveyForm>) -> impl IntoView {
+    let ctx = use_app();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(files) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.item(i)).collect();
+        input.set_value("");
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            for file in files {
+                let result = async {
+                    let scaled = photos::downscale(&file).await.map_err(|e| e.to_string())?;
+                    let sha = ctx
+                        .store()
+                        .put_attachment(&scaled.blob, "image/jpeg", scaled.width, scaled.height)
+                        .await
+                        .map_err(|e| {
+                            if e == StoreError::QuotaExceeded {
+                                ctx.message.set(Some(e.to_string()));
+                            }
+                            e.to_string()
+                        })?;
+                    Ok::<_, String>(PhotoRef {
+                        sha256: sha,
+                        mime: "image/jpeg".into(),
+                        width: scaled.width,
+                        height: scaled.height,
+                        bytes: scaled.blob.size() as u64,
+                    })
+                }
+                .await;
+                match result {
+                    Ok(photo) => form.update(|f| {
+                        if !f.survey.photos.iter().any(|p| p.sha256 == photo.sha256) {
+                            f.survey.photos.push(photo);
+                        }
+                    }),
+                    Err(e) => error.set(Some(e)),
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <fieldset class="section" data-section="photos">
+            <legend>{t::PHOTOS}</legend>
+            <label class="button file">
+                {move || if busy.get() { t::PHOTO_PROCESSING } else { t::PHOTO_ADD }}
+                <input type="file" accept="image/*" capture="environment" multiple data-testid="photo-input" on:change=on_pick />
+            </label>
+            {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
+            <div class="thumbs" data-testid="photo-list">
+                <For
+                    each=move || form.with(|f| f.survey.photos.clone())
+                    key=|p| p.sha256.clone()
+                    children=move |p| {
+                        let sha = p.sha256.clone();
+                        view! {
+                            <div class="thumb-box">
+                                <PhotoThumb sha256=p.sha256.clone() />
+                                <button type="button" class="link" data-testid="photo-remove"
+                                    on:click=move |_| form.update(|f| f.survey.photos.retain(|x| x.sha256 != sha))>
+                                    {t::PHOTO_REMOVE}
+                                </button>
+                            </div>
+                        }
+                    }
+                />
+            </div>
+        </fieldset>
+    }
+}

@@ -1,0 +1,156 @@
+//! Photos and other blobs, keyed by the SHA-256 of their bytes (so the same photo is stored and
+//! uploaded once). Also the bulk import of people.
+
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use js_sys::{Object, Reflect, Uint8Array};
+use sha2::{Digest, Sha256};
+use shared::op::hex;
+use shared::record::Record;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::codec::to_js;
+use super::schema::{ATTACHMENTS, PEOPLE};
+use super::{Store, StoreError};
+
+/// A stored attachment.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub sha256: String,
+    pub mime: String,
+    pub blob: web_sys::Blob,
+    pub size: u32,
+    pub width: u32,
+    pub height: u32,
+    /// True once the office server has the whole blob.
+    pub uploaded: bool,
+}
+
+impl Attachment {
+    fn to_js(&self) -> Result<JsValue, StoreError> {
+        let obj = Object::new();
+        let set = |k: &str, v: &JsValue| Reflect::set(&obj, &JsValue::from_str(k), v).map(|_| ()).map_err(StoreError::from_js);
+        set("sha256", &JsValue::from_str(&self.sha256))?;
+        set("mime", &JsValue::from_str(&self.mime))?;
+        set("blob", self.blob.as_ref())?;
+        set("size", &JsValue::from(self.size))?;
+        set("width", &JsValue::from(self.width))?;
+        set("height", &JsValue::from(self.height))?;
+        set("uploaded", &JsValue::from_bool(self.uploaded))?;
+        Ok(obj.into())
+    }
+
+    fn from_js(value: &JsValue) -> Result<Self, StoreError> {
+        let get = |k: &str| Reflect::get(value, &JsValue::from_str(k)).map_err(StoreError::from_js);
+        let num = |k: &str| get(k).map(|v| v.as_f64().unwrap_or(0.0) as u32);
+        let blob = get("blob")?
+            .dyn_into::<web_sys::Blob>()
+            .map_err(|_| StoreError::Codec("attachment without a blob".into()))?;
+        Ok(Attachment {
+            sha256: get("sha256")?.as_string().unwrap_or_default(),
+            mime: get("mime")?.as_string().unwrap_or_default(),
+            blob,
+            size: num("size")?,
+            width: num("width")?,
+            height: num("height")?,
+            uploaded: get("uploaded")?.as_bool().unwrap_or(false),
+        })
+    }
+}
+
+/// The bytes of a blob.
+pub async fn blob_bytes(blob: &web_sys::Blob) -> Result<Vec<u8>, StoreError> {
+    let buffer = JsFuture::from(blob.array_buffer()).await.map_err(StoreError::from_js)?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+impl Store {
+    /// Store a blob (a downscaled photo) and return its SHA-256. Storing the same bytes twice
+    /// keeps one copy (and keeps its upload state).
+    pub async fn put_attachment(
+        &self,
+        blob: &web_sys::Blob,
+        mime: &str,
+        width: u32,
+        height: u32,
+    ) -> Result<String, StoreError> {
+        let bytes = blob_bytes(blob).await?;
+        let sha256 = sha256_hex(&bytes);
+        if self.get_attachment(&sha256).await?.is_some() {
+            return Ok(sha256);
+        }
+        let attachment = Attachment {
+            sha256: sha256.clone(),
+            mime: mime.to_owned(),
+            blob: blob.clone(),
+            size: bytes.len() as u32,
+            width,
+            height,
+            uploaded: false,
+        };
+        self.write_attachment(&attachment).await?;
+        Ok(sha256)
+    }
+
+    pub async fn get_attachment(&self, sha256: &str) -> Result<Option<Attachment>, StoreError> {
+        let tx = self.db.transaction(ATTACHMENTS).build()?;
+        let value: Option<JsValue> =
+            tx.object_store(ATTACHMENTS)?.get(JsValue::from_str(sha256)).primitive()?.await?;
+        match value {
+            Some(v) if !v.is_undefined() => Ok(Some(Attachment::from_js(&v)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Attachments the server does not have yet (for the sync engine).
+    pub async fn attachments_to_upload(&self) -> Result<Vec<Attachment>, StoreError> {
+        let tx = self.db.transaction(ATTACHMENTS).build()?;
+        let values = tx.object_store(ATTACHMENTS)?.get_all::<JsValue>().primitive()?.await?;
+        let mut out = Vec::new();
+        for value in values {
+            let attachment = Attachment::from_js(&value?)?;
+            if !attachment.uploaded {
+                out.push(attachment);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Record that the server has the whole blob.
+    pub async fn mark_uploaded(&self, sha256: &str) -> Result<(), StoreError> {
+        if let Some(mut attachment) = self.get_attachment(sha256).await? {
+            attachment.uploaded = true;
+            self.write_attachment(&attachment).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_attachment(&self, attachment: &Attachment) -> Result<(), StoreError> {
+        let tx = self.db.transaction(ATTACHMENTS).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(ATTACHMENTS)?.put(attachment.to_js()?).primitive()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Write many person records at once (an import or a benchmark), in one transaction. These
+    /// are records as received, not local edits: nothing is queued in the outbox.
+    pub async fn bulk_put_people(&self, records: &[Record]) -> Result<(), StoreError> {
+        let tx = self.db.transaction(PEOPLE).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(PEOPLE)?;
+        let mut reqs = Vec::with_capacity(records.len());
+        for record in records {
+            reqs.push(store.put(to_js(record)?).primitive()?);
+        }
+        for req in reqs {
+            req.await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

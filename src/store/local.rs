@@ -1,0 +1,157 @@
+//! Local changes: build the operation, merge it, and write record + outbox + history + clock in
+//! one readwrite transaction committed explicitly.
+
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde_json::Value;
+use shared::hlc::{Hlc, HlcClock};
+use shared::merge;
+use shared::op::{OpContext, Operation};
+use shared::record::{EntityKind, Record};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::codec::{from_js, record_key, to_js};
+use super::schema::{HISTORY, META, OUTBOX, store_for};
+use super::{Store, StoreError, meta_keys, now_ms};
+
+/// What the caller wants to write, decided once the current record and clock are read inside
+/// the transaction.
+enum Intent {
+    /// Set fields (only those whose value differs from the stored one become the operation).
+    Upsert { branch_id: String, changes: Vec<(String, Value)> },
+    /// Tombstone the record.
+    Delete,
+    /// An operation built elsewhere on this device (import, tests): written as is.
+    Prebuilt(Box<Operation>),
+}
+
+impl Store {
+    /// Save a local edit of `entity`/`id`: the fields in `changes` whose value differs from the
+    /// stored record become one operation, merged into the record and queued in the outbox, in
+    /// one transaction. Returns the record as stored (unchanged, with nothing queued, when every
+    /// value was already stored).
+    pub async fn save(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+        branch_id: &str,
+        changes: Vec<(String, Value)>,
+    ) -> Result<Record, StoreError> {
+        let intent = Intent::Upsert { branch_id: branch_id.to_owned(), changes };
+        Ok(self.write_local(entity, id, intent).await?.0)
+    }
+
+    /// Delete a record (a permanent tombstone, synced like any other change).
+    pub async fn delete(&self, entity: EntityKind, id: Uuid) -> Result<(), StoreError> {
+        self.write_local(entity, id, Intent::Delete).await?;
+        Ok(())
+    }
+
+    /// Apply an operation made on this device but built by the caller (for example an import):
+    /// merged and queued exactly like [`Store::save`], in one transaction. If the operation id is
+    /// already queued, nothing is written and [`StoreError::DuplicateOperation`] is returned.
+    pub async fn commit_local(&self, op: Operation) -> Result<Record, StoreError> {
+        let (entity, id) = (op.entity, op.entity_id);
+        Ok(self.write_local(entity, id, Intent::Prebuilt(Box::new(op))).await?.0)
+    }
+
+    async fn write_local(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+        intent: Intent,
+    ) -> Result<(Record, Option<Operation>), StoreError> {
+        let record_store = store_for(entity);
+        let tx = self
+            .db
+            .transaction([record_store, OUTBOX, HISTORY, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let records = tx.object_store(record_store)?;
+        let meta = tx.object_store(META)?;
+
+        // Only this transaction's own requests are awaited until it commits.
+        let current_req = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
+        let clock_req = meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
+        let current: Option<Record> = decode_opt(current_req.await?)?;
+        let mut clock: HlcClock =
+            decode_opt(clock_req.await?)?.unwrap_or_else(|| HlcClock::new(self.clock_device()));
+
+        let ctx = self.context();
+        let Some(op) = build_op(&ctx, &mut clock, entity, id, current.as_ref(), intent) else {
+            // Nothing changed: no operation, no write. The transaction is simply dropped.
+            let record = current.unwrap_or_else(|| Record::new(entity, id, ""));
+            return Ok((record, None));
+        };
+        let applied = merge::apply(current, &op);
+        let op_js = to_js(&op)?;
+
+        let put_record = records.put(to_js(&applied.record)?).primitive()?;
+        let add_outbox = tx.object_store(OUTBOX)?.add(op_js.clone()).primitive()?;
+        let put_history = tx.object_store(HISTORY)?.put(op_js).primitive()?;
+        let put_clock =
+            meta.put(to_js(&clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
+        put_record.await?;
+        add_outbox.await?;
+        put_history.await?;
+        put_clock.await?;
+        tx.commit().await?;
+        Ok((applied.record, Some(op)))
+    }
+}
+
+fn decode_opt<T: serde::de::DeserializeOwned>(value: Option<JsValue>) -> Result<Option<T>, StoreError> {
+    match value {
+        Some(v) if !v.is_undefined() && !v.is_null() => Ok(Some(from_js(v)?)),
+        _ => Ok(None),
+    }
+}
+
+fn build_op(
+    ctx: &OpContext,
+    clock: &mut HlcClock,
+    entity: EntityKind,
+    id: Uuid,
+    current: Option<&Record>,
+    intent: Intent,
+) -> Option<Operation> {
+    match intent {
+        Intent::Upsert { branch_id, changes } => {
+            let changes = changed_fields(current, changes);
+            if changes.is_empty() && current.is_some() {
+                return None;
+            }
+            let branch = current.map(|r| r.branch_id.as_str()).filter(|b| !b.is_empty()).unwrap_or(&branch_id);
+            let hlc = clock.tick(super::now_ms());
+            Some(Operation::upsert(ctx, hlc, entity, id, branch, current, changes))
+        }
+        Intent::Delete => {
+            let record = current?;
+            if record.is_deleted() {
+                return None;
+            }
+            let hlc = clock.tick(now_ms());
+            Some(Operation::delete(ctx, hlc, record))
+        }
+        Intent::Prebuilt(op) => {
+            observe(clock, &op.hlc);
+            Some(*op)
+        }
+    }
+}
+
+/// Keep the changes whose value differs from the stored one (an absent field equals `null`).
+pub fn changed_fields(current: Option<&Record>, changes: Vec<(String, Value)>) -> Vec<(String, Value)> {
+    changes
+        .into_iter()
+        .filter(|(field, value)| match current.and_then(|r| r.get(field)) {
+            Some(stored) => stored != value,
+            None => !value.is_null(),
+        })
+        .collect()
+}
+
+pub(super) fn observe(clock: &mut HlcClock, hlc: &Hlc) {
+    clock.observe(hlc, now_ms());
+}

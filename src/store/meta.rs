@@ -1,0 +1,34 @@
+//! The `meta` object store: small key → value settings (device id, clock, account, cursor).
+
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+
+use super::codec::{from_js, to_js};
+use super::schema::META;
+use super::{Store, StoreError};
+
+impl Store {
+    /// Read a value from `meta`; `None` if it was never set.
+    pub async fn meta_get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let tx = self.db.transaction(META).build()?;
+        let store = tx.object_store(META)?;
+        let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
+        match value {
+            Some(v) if !v.is_undefined() => Ok(Some(from_js(v)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Write a value to `meta` (its own committed transaction).
+    pub async fn meta_set<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let js = to_js(value)?;
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(META)?;
+        store.put(js).with_key(JsValue::from_str(key)).primitive()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

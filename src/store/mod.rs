@@ -1,0 +1,127 @@
+//! The tablet's local database: the only code that touches IndexedDB.
+//!
+//! Every local change is written as the record, its outbox entry, its history entry and the
+//! advanced clock in ONE readwrite transaction that is committed explicitly: either all of them
+//! are on disk or none is. See [`schema`] for the object stores and their versions.
+
+mod attachments;
+pub mod codec;
+mod error;
+mod history;
+mod local;
+mod meta;
+mod outbox;
+mod read;
+mod remote;
+pub mod schema;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use indexed_db_futures::database::Database;
+use shared::op::OpContext;
+use uuid::Uuid;
+
+pub use attachments::{Attachment, blob_bytes, sha256_hex};
+pub use error::StoreError;
+pub use history::HistoryEntry;
+pub use outbox::OutboxEntry;
+pub use remote::RemoteOutcome;
+
+/// Meta keys kept by the store.
+pub mod meta_keys {
+    /// This device's id (UUID), generated on first open.
+    pub const DEVICE_ID: &str = "device_id";
+    /// The hybrid logical clock state (`shared::hlc::HlcClock`).
+    pub const CLOCK: &str = "hlc_clock";
+    /// The signed-in user's name: the author of local operations.
+    pub const AUTHOR: &str = "author";
+    /// The account the sync engine signed in with (owned by sync; opaque to the store).
+    pub const ACCOUNT: &str = "account";
+    /// The pull cursor of the sync engine (owned by sync; opaque to the store).
+    pub const CURSOR: &str = "cursor";
+    /// Set once the app asked the browser for persistent storage.
+    pub const PERSIST_ASKED: &str = "persist_asked";
+}
+
+/// An open local database plus who is writing on this device.
+#[derive(Clone)]
+pub struct Store {
+    db: Database,
+    name: String,
+    identity: Rc<RefCell<OpContext>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Open (creating or upgrading as needed) the database `db_name` and load this device's
+    /// identity; a new device id is generated and kept on first open.
+    pub async fn open(db_name: &str) -> Result<Store, StoreError> {
+        let db = schema::open_at(db_name, schema::CURRENT_VERSION).await?;
+        let mut store = Store {
+            db,
+            name: db_name.to_owned(),
+            identity: Rc::new(RefCell::new(OpContext { device_id: Uuid::nil(), author: String::new() })),
+        };
+        store.load_identity().await?;
+        Ok(store)
+    }
+
+    /// The database name this store was opened with.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn device_id(&self) -> Uuid {
+        self.identity.borrow().device_id
+    }
+
+    pub fn author(&self) -> String {
+        self.identity.borrow().author.clone()
+    }
+
+    /// Set who is making changes on this device from now on (kept in `meta`).
+    pub async fn set_author(&self, author: &str) -> Result<(), StoreError> {
+        self.meta_set(meta_keys::AUTHOR, &author).await?;
+        self.identity.borrow_mut().author = author.to_owned();
+        Ok(())
+    }
+
+    /// Close the connection (tests that reopen the same database call this first).
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    async fn load_identity(&mut self) -> Result<(), StoreError> {
+        let device_id = match self.meta_get::<Uuid>(meta_keys::DEVICE_ID).await? {
+            Some(id) => id,
+            None => {
+                let id = Uuid::new_v4();
+                self.meta_set(meta_keys::DEVICE_ID, &id).await?;
+                id
+            }
+        };
+        let author = self.meta_get::<String>(meta_keys::AUTHOR).await?.unwrap_or_default();
+        *self.identity.borrow_mut() = OpContext { device_id, author };
+        Ok(())
+    }
+
+    fn context(&self) -> OpContext {
+        self.identity.borrow().clone()
+    }
+
+    /// The device string stamped into this device's clocks.
+    fn clock_device(&self) -> String {
+        self.device_id().simple().to_string()
+    }
+}
+
+/// Wall-clock milliseconds for the hybrid logical clock.
+pub(crate) fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}

@@ -1,0 +1,75 @@
+//! Reading records: one by id, all of a kind, a person's surveys, open conflicts.
+
+use indexed_db_futures::prelude::*;
+use shared::merge::Conflict;
+use shared::record::{EntityKind, Record};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::codec::{from_js, record_key};
+use super::schema::{CONFLICTS, IDX_ENTITY, IDX_PERSON_ID, RECORDS, SURVEYS, store_for};
+use super::{Store, StoreError};
+
+impl Store {
+    /// The record (also when it is a tombstone), or `None` if this device has never seen it.
+    pub async fn get(&self, entity: EntityKind, id: Uuid) -> Result<Option<Record>, StoreError> {
+        let name = store_for(entity);
+        let tx = self.db.transaction(name).build()?;
+        let store = tx.object_store(name)?;
+        let value: Option<JsValue> = store.get(record_key(entity, id)).primitive()?.await?;
+        match value {
+            Some(v) if !v.is_undefined() => Ok(Some(from_js(v)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Every live (not deleted) record of `entity`, in key order.
+    pub async fn list(&self, entity: EntityKind) -> Result<Vec<Record>, StoreError> {
+        let name = store_for(entity);
+        let tx = self.db.transaction(name).build()?;
+        let store = tx.object_store(name)?;
+        let values: Vec<JsValue> = if name == RECORDS {
+            let index = store.index(IDX_ENTITY)?;
+            collect(index.get_all::<JsValue>().with_query(JsValue::from_str(entity.as_str())).primitive()?.await?)?
+        } else {
+            collect(store.get_all::<JsValue>().primitive()?.await?)?
+        };
+        decode_live(values)
+    }
+
+    /// The live surveys of one person.
+    pub async fn surveys_of(&self, person_id: Uuid) -> Result<Vec<Record>, StoreError> {
+        let tx = self.db.transaction(SURVEYS).build()?;
+        let index = tx.object_store(SURVEYS)?.index(IDX_PERSON_ID)?;
+        let values = collect(
+            index.get_all::<JsValue>().with_query(JsValue::from_str(&person_id.to_string())).primitive()?.await?,
+        )?;
+        decode_live(values)
+    }
+
+    /// Every conflict kept on this device (concurrent edits that lost), for review.
+    pub async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
+        let tx = self.db.transaction(CONFLICTS).build()?;
+        let values = collect(tx.object_store(CONFLICTS)?.get_all::<JsValue>().primitive()?.await?)?;
+        values.into_iter().map(from_js).collect()
+    }
+}
+
+fn collect<I, E>(iter: I) -> Result<Vec<JsValue>, StoreError>
+where
+    I: IntoIterator<Item = Result<JsValue, E>>,
+    StoreError: From<E>,
+{
+    iter.into_iter().map(|r| r.map_err(StoreError::from)).collect()
+}
+
+fn decode_live(values: Vec<JsValue>) -> Result<Vec<Record>, StoreError> {
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        let record: Record = from_js(v)?;
+        if !record.is_deleted() {
+            out.push(record);
+        }
+    }
+    Ok(out)
+}

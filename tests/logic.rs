@@ -1,0 +1,125 @@
+//! The plain logic behind the screens: people filtering and paging, routes, survey form state.
+
+use field::logic::people::{PAGE_SIZE, PeopleFilter, StatusFilter, build_rows, distinct, filter_page};
+use field::logic::route::Route;
+use field::logic::survey_form::{SurveyForm, parse_optional_number};
+use field::browser::photos::fit_within;
+use serde_json::json;
+use shared::hlc::Hlc;
+use shared::model::{Category, Person, Survey, SurveyStatus};
+use shared::record::{EntityKind, Record, to_fields};
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn person(name: &str, branch: &str, village: &str, category: Option<Category>) -> Record {
+    let p = Person { name: name.into(), branch_id: branch.into(), village_unit: village.into(), category, ..Person::default() };
+    let mut r = Record::new(EntityKind::Person, Uuid::now_v7(), branch);
+    r.fields = to_fields(&p).unwrap();
+    r
+}
+
+fn survey(person_id: Uuid, status: SurveyStatus, millis: u64) -> Record {
+    let s = Survey { person_id, status, ..Survey::default() };
+    let mut r = Record::new(EntityKind::Survey, Uuid::now_v7(), "b1");
+    r.fields = to_fields(&s).unwrap();
+    r.updated = Hlc::new(millis, 0, "d");
+    r
+}
+
+#[wasm_bindgen_test]
+fn people_filter_by_name_branch_village_category_and_status() {
+    let zhang = person("张海生", "b1", "东沙村", Some(Category::VillageLeader));
+    let li = person("李海燕", "b2", "西岙村", Some(Category::BusinessHousehold));
+    let wang = person("王建国", "b1", "东沙村", None);
+    let mut deleted = person("张已删", "b1", "东沙村", None);
+    deleted.deleted = Some(Hlc::new(1, 0, "d"));
+    let surveys = vec![
+        survey(zhang.id, SurveyStatus::Draft, 10),
+        survey(zhang.id, SurveyStatus::Final, 20), // the latest decides
+        survey(li.id, SurveyStatus::Draft, 5),
+    ];
+    let rows = build_rows(&[zhang.clone(), li.clone(), wang.clone(), deleted], &surveys);
+    assert_eq!(rows.len(), 3, "deleted people are not listed");
+
+    let names = |f: &PeopleFilter| filter_page(&rows, f, PAGE_SIZE).0.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&PeopleFilter { query: "海".into(), ..Default::default() }), ["张海生", "李海燕"]);
+    assert_eq!(names(&PeopleFilter { query: " 建国 ".into(), ..Default::default() }), ["王建国"]);
+    assert_eq!(names(&PeopleFilter { branch_id: "b1".into(), ..Default::default() }), ["张海生", "王建国"]);
+    assert_eq!(names(&PeopleFilter { village_unit: "西岙村".into(), ..Default::default() }), ["李海燕"]);
+    assert_eq!(names(&PeopleFilter { category: Some(Category::VillageLeader), ..Default::default() }), ["张海生"]);
+    assert_eq!(names(&PeopleFilter { status: StatusFilter::Final, ..Default::default() }), ["张海生"]);
+    assert_eq!(names(&PeopleFilter { status: StatusFilter::Draft, ..Default::default() }), ["李海燕"]);
+    assert_eq!(names(&PeopleFilter { status: StatusFilter::NotSurveyed, ..Default::default() }), ["王建国"]);
+    assert_eq!(names(&PeopleFilter { query: "海".into(), branch_id: "b2".into(), ..Default::default() }), ["李海燕"]);
+    assert_eq!(distinct(&rows, |r| r.village_unit.as_str()), ["东沙村", "西岙村"]);
+    assert_eq!(StatusFilter::parse("final"), StatusFilter::Final);
+    assert_eq!(StatusFilter::parse("whatever"), StatusFilter::Any);
+}
+
+#[wasm_bindgen_test]
+fn ten_thousand_people_filter_fast_and_page() {
+    let people: Vec<Record> =
+        (0..10_000).map(|i| person(&format!("党员{i:05}"), &format!("b{}", i % 40), "村", None)).collect();
+    let rows = build_rows(&people, &[]);
+    let filter = PeopleFilter { query: "党员01".into(), ..Default::default() };
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let start = perf.now();
+    let (page, total) = filter_page(&rows, &filter, PAGE_SIZE);
+    let elapsed = perf.now() - start;
+    // 党员01000 ..= 党员01999
+    assert_eq!(total, 1000);
+    assert_eq!(page.len(), PAGE_SIZE);
+    assert_eq!(page[0].name, "党员01000");
+    let (more, _) = filter_page(&rows, &filter, PAGE_SIZE * 2);
+    assert_eq!(more.len(), PAGE_SIZE * 2);
+    assert_eq!(more[PAGE_SIZE].name, "党员01050");
+    assert!(elapsed < 50.0, "filtering 10,000 people took {elapsed} ms");
+}
+
+#[wasm_bindgen_test]
+fn routes_parse_and_print() {
+    let id = Uuid::now_v7();
+    for route in [Route::People, Route::Person(id), Route::NewSurvey(None), Route::NewSurvey(Some(id)), Route::Survey(id), Route::Settings] {
+        assert_eq!(Route::parse(&route.href()), route);
+    }
+    assert_eq!(Route::parse(""), Route::People);
+    assert_eq!(Route::parse("#/person/not-a-uuid"), Route::NotFound);
+    assert_eq!(Route::parse("#/nowhere"), Route::NotFound);
+}
+
+#[wasm_bindgen_test]
+fn survey_form_splits_person_and_survey_fields() {
+    let now = chrono::NaiveDate::from_ymd_opt(2013, 5, 1).unwrap().and_hms_opt(9, 30, 0).unwrap();
+    let mut form = SurveyForm::new(None, "调查员", now);
+    form.person.name = "周七".into();
+    form.person.branch_id = "b3".into();
+    form.survey.capital = "30万".into();
+    let person: Vec<String> = form.person_changes().into_iter().map(|(k, _)| k).collect();
+    assert!(person.contains(&"name".to_owned()) && !person.contains(&"capital".to_owned()));
+    let survey = form.survey_changes();
+    let get = |k: &str| survey.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone());
+    assert_eq!(get("person_id"), Some(json!(form.person_id.to_string())));
+    assert_eq!(get("capital"), Some(json!("30万")));
+    assert_eq!(get("surveyor"), Some(json!("调查员")));
+    assert_eq!(get("status"), Some(json!("draft")));
+    assert_eq!(form.branch_id(), "b3");
+
+    // Round trip through records.
+    let mut survey_record = Record::new(EntityKind::Survey, form.survey_id, "b3");
+    survey_record.fields = survey.into_iter().collect();
+    let mut person_record = Record::new(EntityKind::Person, form.person_id, "b3");
+    person_record.fields = form.person_changes().into_iter().collect();
+    assert_eq!(SurveyForm::from_records(&survey_record, Some(&person_record)).unwrap(), form);
+}
+
+#[wasm_bindgen_test]
+fn numbers_and_photo_sizes() {
+    assert_eq!(parse_optional_number::<u32>(" 12 "), Ok(Some(12)));
+    assert_eq!(parse_optional_number::<u32>(""), Ok(None));
+    assert_eq!(parse_optional_number::<u32>("十二"), Err(()));
+    assert_eq!(fit_within(4000, 3000, 1600), (1600, 1200));
+    assert_eq!(fit_within(3000, 4000, 1600), (1200, 1600));
+    assert_eq!(fit_within(800, 600, 1600), (800, 600));
+}

@@ -1,0 +1,310 @@
+//! The local database against real IndexedDB in headless Chromium. Each test uses a fresh
+//! database name.
+
+use field::store::schema::{self, OUTBOX, PEOPLE};
+use field::store::{Store, StoreError, codec, meta_keys};
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde_json::{Value, json};
+use shared::hlc::Hlc;
+use shared::op::{OpContext, Operation};
+use shared::record::{EntityKind, Record};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_name() -> String {
+    format!("test-{}", Uuid::new_v4())
+}
+
+async fn fresh() -> Store {
+    Store::open(&fresh_name()).await.expect("open a fresh database")
+}
+
+fn changes(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+}
+
+#[wasm_bindgen_test]
+async fn save_writes_record_outbox_and_history_together() {
+    let store = fresh().await;
+    store.set_author("张三").await.unwrap();
+    let id = Uuid::now_v7();
+    let saved = store
+        .save(EntityKind::Person, id, "b1", changes(&[("name", json!("李四")), ("birth_year", json!(1970))]))
+        .await
+        .unwrap();
+    assert_eq!(saved.str_field("name"), "李四");
+
+    let stored = store.get(EntityKind::Person, id).await.unwrap().expect("record stored");
+    assert_eq!(stored, saved);
+    assert_eq!(stored.branch_id, "b1");
+    assert_eq!(stored.meta["name"].author, "张三");
+
+    assert_eq!(store.outbox_len().await.unwrap(), 1);
+    let batch = store.outbox_batch(10).await.unwrap();
+    assert_eq!(batch.len(), 1);
+    let op = &batch[0].op;
+    assert_eq!(op.entity_id, id);
+    assert_eq!(op.author, "张三");
+    assert_eq!(op.device_id, store.device_id());
+    assert_eq!(op.hlc, stored.updated);
+    let mut fields: Vec<&str> = op.changes.iter().map(|c| c.field.as_str()).collect();
+    fields.sort();
+    assert_eq!(fields, ["birth_year", "name"]);
+
+    let history = store.history(id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].author, "张三");
+}
+
+#[wasm_bindgen_test]
+async fn unchanged_values_make_no_operation_and_edits_carry_their_base() {
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    let first = store.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("10万")), ("boats", json!("2艘"))])).await.unwrap();
+    // Autosave sends every field again: nothing changed, nothing queued.
+    store.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("10万")), ("boats", json!("2艘"))])).await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 1);
+
+    let second = store.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("20万")), ("boats", json!("2艘"))])).await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 2);
+    let batch = store.outbox_batch(10).await.unwrap();
+    let edit = &batch[1].op;
+    assert_eq!(edit.changes.len(), 1, "only the changed field is sent");
+    assert_eq!(edit.changes[0].field, "capital");
+    assert_eq!(edit.changes[0].base.as_ref(), Some(&first.meta["capital"].clock));
+    assert!(second.updated > first.updated);
+    assert!(batch[0].key < batch[1].key, "outbox keeps the order of the changes");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_write_leaves_neither_record_nor_outbox_entry() {
+    let store = fresh().await;
+    let ctx = OpContext { device_id: store.device_id(), author: "t".into() };
+    let a = Uuid::now_v7();
+    let op_a = Operation::upsert(&ctx, Hlc::new(1_000, 0, "x"), EntityKind::Person, a, "b1", None, changes(&[("name", json!("甲"))]));
+    store.commit_local(op_a.clone()).await.unwrap();
+
+    // Same operation id, other record: the record put succeeds inside the transaction, then the
+    // outbox add hits the unique op-id index and the whole transaction rolls back.
+    let b = Uuid::now_v7();
+    let mut op_b = Operation::upsert(&ctx, Hlc::new(2_000, 0, "x"), EntityKind::Person, b, "b1", None, changes(&[("name", json!("乙"))]));
+    op_b.id = op_a.id;
+    let err = store.commit_local(op_b).await.unwrap_err();
+    assert_eq!(err, StoreError::DuplicateOperation);
+
+    assert_eq!(store.get(EntityKind::Person, b).await.unwrap(), None, "record write was rolled back");
+    assert_eq!(store.outbox_len().await.unwrap(), 1);
+    assert!(store.history(b).await.unwrap().is_empty());
+    assert_eq!(store.get(EntityKind::Person, a).await.unwrap().unwrap().str_field("name"), "甲");
+}
+
+#[wasm_bindgen_test]
+async fn upgrade_from_version_1_keeps_the_data() {
+    let name = fresh_name();
+    let person_id = Uuid::now_v7();
+    let device_id = Uuid::new_v4();
+    {
+        let db = schema::open_at(&name, 1).await.unwrap();
+        assert_eq!(db.version() as u32, 1);
+        let names: Vec<String> = db.object_store_names().collect();
+        assert!(!names.contains(&"records".to_owned()), "v1 has no records store: {names:?}");
+        // Raw v1 data, written without the Store API.
+        let mut record = Record::new(EntityKind::Person, person_id, "b7");
+        record.fields.insert("name".into(), json!("王五"));
+        let op = Operation::upsert(
+            &OpContext { device_id, author: "旧版".into() },
+            Hlc::new(5, 0, "old"),
+            EntityKind::Person,
+            person_id,
+            "b7",
+            None,
+            changes(&[("name", json!("王五"))]),
+        );
+        let tx = db.transaction([PEOPLE, OUTBOX, schema::META]).with_mode(TransactionMode::Readwrite).build().unwrap();
+        tx.object_store(PEOPLE).unwrap().put(codec::to_js(&record).unwrap()).primitive().unwrap().await.unwrap();
+        tx.object_store(OUTBOX).unwrap().add(codec::to_js(&op).unwrap()).primitive().unwrap().await.unwrap();
+        tx.object_store(schema::META)
+            .unwrap()
+            .put(codec::to_js(&device_id).unwrap())
+            .with_key(JsValue::from_str(meta_keys::DEVICE_ID))
+            .primitive()
+            .unwrap()
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        db.close();
+    }
+
+    let store = Store::open(&name).await.unwrap();
+    let person = store.get(EntityKind::Person, person_id).await.unwrap().expect("v1 person kept");
+    assert_eq!(person.str_field("name"), "王五");
+    assert_eq!(store.outbox_len().await.unwrap(), 1, "v1 outbox kept");
+    assert_eq!(store.device_id(), device_id, "device identity kept");
+    // The stores added by later versions work.
+    let candidate = Uuid::now_v7();
+    store.save(EntityKind::Candidate, candidate, "b7", changes(&[("year", json!(2013))])).await.unwrap();
+    assert_eq!(store.list(EntityKind::Candidate).await.unwrap().len(), 1);
+    assert_eq!(store.history(candidate).await.unwrap().len(), 1);
+    assert_eq!(store.outbox_len().await.unwrap(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn two_devices_converge_after_exchanging_operations() {
+    let a = fresh().await;
+    let b = fresh().await;
+    a.set_author("甲").await.unwrap();
+    b.set_author("乙").await.unwrap();
+    let id = Uuid::now_v7();
+    // Both edit the same fields without seeing each other.
+    a.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("A的资金")), ("boats", json!("1艘"))])).await.unwrap();
+    b.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("B的资金")), ("trade", json!("水产"))])).await.unwrap();
+
+    let ops_a: Vec<Operation> = a.outbox_batch(100).await.unwrap().into_iter().map(|e| e.op).collect();
+    let ops_b: Vec<Operation> = b.outbox_batch(100).await.unwrap().into_iter().map(|e| e.op).collect();
+    let on_a = a.apply_remote(&ops_b).await.unwrap();
+    let on_b = b.apply_remote(&ops_a).await.unwrap();
+
+    let ra = a.get(EntityKind::Survey, id).await.unwrap().unwrap();
+    let rb = b.get(EntityKind::Survey, id).await.unwrap().unwrap();
+    assert_eq!(ra, rb, "same record on both devices");
+    assert_eq!(ra.str_field("boats"), "1艘");
+    assert_eq!(ra.str_field("trade"), "水产");
+    assert_eq!(on_a.conflicts.len(), 1);
+    assert_eq!(on_a.conflicts, on_b.conflicts, "same conflict, same id, on both devices");
+    assert_eq!(a.conflicts().await.unwrap(), b.conflicts().await.unwrap());
+    // Remote operations never enter the outbox.
+    assert_eq!(a.outbox_len().await.unwrap(), 1);
+
+    // Applying the same operations again changes nothing.
+    let again = a.apply_remote(&ops_b).await.unwrap();
+    assert_eq!(again.changed_records, 0);
+    assert_eq!(a.get(EntityKind::Survey, id).await.unwrap().unwrap(), ra);
+
+    // The clock moved past everything seen: the next local edit wins over both.
+    let next = a.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("合并后"))])).await.unwrap();
+    assert!(next.meta["capital"].clock > rb.updated);
+    assert_eq!(a.history(id).await.unwrap().len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn ack_removes_acknowledged_operations_only() {
+    let store = fresh().await;
+    for i in 0..3 {
+        store.save(EntityKind::Person, Uuid::now_v7(), "b1", changes(&[("name", json!(format!("人{i}")))])).await.unwrap();
+    }
+    let first_two = store.outbox_batch(2).await.unwrap();
+    assert_eq!(first_two.len(), 2);
+    assert_eq!(first_two[0].op.changes[0].value, json!("人0"));
+    store.ack(&first_two.iter().map(|e| e.key).collect::<Vec<_>>()).await.unwrap();
+    let rest = store.outbox_batch(10).await.unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].op.changes[0].value, json!("人2"));
+    store.ack_ops(&[Uuid::now_v7(), rest[0].op.id]).await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn delete_tombstones_and_list_hides_it() {
+    let store = fresh().await;
+    let keep = Uuid::now_v7();
+    let gone = Uuid::now_v7();
+    store.save(EntityKind::Meeting, keep, "b1", changes(&[("topics", json!("动员"))])).await.unwrap();
+    store.save(EntityKind::Meeting, gone, "b1", changes(&[("topics", json!("取消"))])).await.unwrap();
+    store.save(EntityKind::Inspection, Uuid::now_v7(), "b1", changes(&[("findings", json!("良好"))])).await.unwrap();
+    store.delete(EntityKind::Meeting, gone).await.unwrap();
+    let meetings = store.list(EntityKind::Meeting).await.unwrap();
+    assert_eq!(meetings.iter().map(|r| r.id).collect::<Vec<_>>(), vec![keep]);
+    assert!(store.get(EntityKind::Meeting, gone).await.unwrap().unwrap().is_deleted());
+    assert_eq!(store.outbox_len().await.unwrap(), 4);
+}
+
+#[wasm_bindgen_test]
+async fn surveys_are_found_by_person() {
+    let store = fresh().await;
+    let person = Uuid::now_v7();
+    let other = Uuid::now_v7();
+    for p in [person, person, other] {
+        store.save(EntityKind::Survey, Uuid::now_v7(), "b1", changes(&[("person_id", json!(p.to_string()))])).await.unwrap();
+    }
+    assert_eq!(store.surveys_of(person).await.unwrap().len(), 2);
+    assert_eq!(store.surveys_of(other).await.unwrap().len(), 1);
+}
+
+fn blob_of(bytes: &[u8], mime: &str) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn attachments_round_trip_by_content_hash() {
+    let store = fresh().await;
+    let blob = blob_of(b"abc", "image/jpeg");
+    let sha = store.put_attachment(&blob, "image/jpeg", 640, 480).await.unwrap();
+    assert_eq!(sha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    let got = store.get_attachment(&sha).await.unwrap().expect("stored");
+    assert_eq!((got.mime.as_str(), got.width, got.height, got.size, got.uploaded), ("image/jpeg", 640, 480, 3, false));
+    let bytes = field::store::blob_bytes(&got.blob).await.unwrap();
+    assert_eq!(bytes, b"abc");
+
+    // Same bytes again: one copy.
+    assert_eq!(store.put_attachment(&blob_of(b"abc", "image/jpeg"), "image/jpeg", 640, 480).await.unwrap(), sha);
+    assert_eq!(store.attachments_to_upload().await.unwrap().len(), 1);
+    store.mark_uploaded(&sha).await.unwrap();
+    assert!(store.attachments_to_upload().await.unwrap().is_empty());
+    assert!(store.get_attachment(&sha).await.unwrap().unwrap().uploaded);
+    assert!(store.get_attachment("00").await.unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn bulk_put_people_writes_all_without_queueing() {
+    let store = fresh().await;
+    let records: Vec<Record> = (0..1000)
+        .map(|i| {
+            let mut r = Record::new(EntityKind::Person, Uuid::now_v7(), "b1");
+            r.fields.insert("name".into(), json!(format!("党员{i}")));
+            r
+        })
+        .collect();
+    store.bulk_put_people(&records).await.unwrap();
+    assert_eq!(store.list(EntityKind::Person).await.unwrap().len(), 1000);
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn meta_values_round_trip_and_identity_persists() {
+    let name = fresh_name();
+    let store = Store::open(&name).await.unwrap();
+    assert_eq!(store.meta_get::<String>("nothing").await.unwrap(), None);
+    store.meta_set(meta_keys::CURSOR, &42u64).await.unwrap();
+    store.set_author("赵六").await.unwrap();
+    let device = store.device_id();
+    assert_ne!(device, Uuid::nil());
+    store.close();
+    let reopened = Store::open(&name).await.unwrap();
+    assert_eq!(reopened.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(42));
+    assert_eq!(reopened.device_id(), device);
+    assert_eq!(reopened.author(), "赵六");
+}
+
+#[wasm_bindgen_test]
+async fn save_latency_is_a_few_milliseconds() {
+    let store = fresh().await;
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let mut times = Vec::new();
+    for i in 0..100 {
+        let start = perf.now();
+        store.save(EntityKind::Person, Uuid::now_v7(), "b1", changes(&[("name", json!(format!("p{i}"))), ("village_unit", json!("东村"))])).await.unwrap();
+        times.push(perf.now() - start);
+    }
+    times.sort_by(f64::total_cmp);
+    let p50 = times[50];
+    web_sys::console::log_1(&format!("save p50 {p50:.2} ms, p95 {:.2} ms", times[95]).into());
+    assert!(p50 < 20.0, "p50 {p50} ms");
+    assert_eq!(store.outbox_len().await.unwrap(), 100);
+}
