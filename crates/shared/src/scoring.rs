@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::model::{Assessment, Category, CommendationStage, Rubric};
-use crate::validate::FieldError;
+use crate::validate::{Errors, FieldError};
 
 /// Why a score sheet cannot be totalled.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -33,35 +33,49 @@ pub enum ScoringError {
 /// Check a rubric the office edits: a category, a version, at least one criterion, unique
 /// non-empty keys, labels, positive weights and maximum scores.
 pub fn validate_rubric(rubric: &Rubric) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    let mut push = |field: String, message: &str| errors.push(FieldError::new(field, message));
-    if rubric.category.is_none() {
-        push("category".into(), "请选择争创类别");
-    }
+    let mut e = Errors::default();
+    e.require_some("category", &rubric.category, "争创类别");
     if rubric.version == 0 {
-        push("version".into(), "版本号必须从1开始");
+        e.push("version", "版本号必须从1开始");
     }
     if rubric.criteria.is_empty() {
-        push("criteria".into(), "请至少添加一项考核内容");
+        e.push_missing("criteria", "请至少添加一项考核内容");
     }
     let mut keys = HashSet::new();
     for (i, c) in rubric.criteria.iter().enumerate() {
-        if c.key.trim().is_empty() {
-            push(format!("criteria[{i}].key"), "请填写考核项代码");
-        } else if !keys.insert(c.key.as_str()) {
-            push(format!("criteria[{i}].key"), "考核项代码重复");
+        e.require_text(&format!("criteria[{i}].key"), &c.key, "考核项代码");
+        if !c.key.trim().is_empty() && !keys.insert(c.key.as_str()) {
+            e.push(format!("criteria[{i}].key"), "考核项代码重复");
         }
-        if c.label.trim().is_empty() {
-            push(format!("criteria[{i}].label"), "请填写考核内容");
-        }
+        e.require_text(&format!("criteria[{i}].label"), &c.label, "考核内容");
         if !(c.weight.is_finite() && c.weight > 0.0) {
-            push(format!("criteria[{i}].weight"), "权重必须大于0");
+            e.push(format!("criteria[{i}].weight"), "权重必须大于0");
         }
         if !(c.max_score.is_finite() && c.max_score > 0.0) {
-            push(format!("criteria[{i}].max_score"), "满分必须大于0");
+            e.push(format!("criteria[{i}].max_score"), "满分必须大于0");
         }
     }
-    errors
+    e.into_vec()
+}
+
+/// A starting rubric for `category` (version 1): one criterion per standard of the category
+/// (keys `standard_1`, `standard_2`, …), equal weights, 10 points each. The office edits it.
+pub fn default_rubric(category: Category) -> Rubric {
+    Rubric {
+        category: Some(category),
+        version: 1,
+        criteria: category
+            .standards()
+            .iter()
+            .enumerate()
+            .map(|(i, label)| crate::model::Criterion {
+                key: format!("standard_{}", i + 1),
+                label: (*label).to_owned(),
+                weight: 1.0,
+                max_score: 10.0,
+            })
+            .collect(),
+    }
 }
 
 /// The rubric's next version after an edit: same category, `version + 1`, new criteria.

@@ -27,11 +27,21 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong, in Simplified Chinese.
     pub message: String,
+    /// The field is simply unanswered ("请填写…"/"请选择…"), as opposed to holding a wrong value.
+    /// A form may hide these while a draft is being typed.
+    #[serde(default)]
+    pub missing: bool,
 }
 
 impl FieldError {
+    /// A wrong value.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self { field: field.into(), message: message.into(), missing: false }
+    }
+
+    /// A required answer not given.
+    pub fn missing(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into(), missing: true }
     }
 }
 
@@ -54,24 +64,28 @@ impl Errors {
         self.0.push(FieldError::new(field, message));
     }
 
+    pub(crate) fn push_missing(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::missing(field, message));
+    }
+
     /// A required text: not empty after trimming.
     pub(crate) fn require_text(&mut self, field: &str, value: &str, what: &str) {
         if value.trim().is_empty() {
-            self.push(field, format!("请填写{what}"));
+            self.push_missing(field, format!("请填写{what}"));
         }
     }
 
     /// A required choice.
     pub(crate) fn require_some<T>(&mut self, field: &str, value: &Option<T>, what: &str) {
         if value.is_none() {
-            self.push(field, format!("请选择{what}"));
+            self.push_missing(field, format!("请选择{what}"));
         }
     }
 
     /// A required reference to another record.
     pub(crate) fn require_id(&mut self, field: &str, id: &uuid::Uuid, what: &str) {
         if id.is_nil() {
-            self.push(field, format!("请选择{what}"));
+            self.push_missing(field, format!("请选择{what}"));
         }
     }
 
@@ -84,7 +98,7 @@ impl Errors {
         latest: NaiveDate,
     ) {
         match date {
-            None => self.push(field, format!("请填写{what}")),
+            None => self.push_missing(field, format!("请填写{what}")),
             Some(d) => self.date_in_range(field, d, what, latest),
         }
     }

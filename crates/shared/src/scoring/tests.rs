@@ -160,3 +160,16 @@ fn rubric_validation() {
     let sheet = scored(&empty, Uuid::nil(), &[]);
     assert_eq!(recorded_total(&sheet), Err(ScoringError::NoWeight));
 }
+
+#[test]
+fn default_rubrics_follow_the_standards() {
+    for category in Category::ALL.iter().copied() {
+        let r = default_rubric(category);
+        assert!(validate_rubric(&r).is_empty(), "{category:?}");
+        assert_eq!(r.criteria.len(), category.standards().len());
+        assert_eq!(r.criteria[0].label, category.standards()[0]);
+        let full: Vec<(String, f64)> = r.criteria.iter().map(|c| (c.key.clone(), 10.0)).collect();
+        let refs: Vec<(&str, f64)> = full.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(score(&scored(&r, Uuid::nil(), &refs), &r), Ok(100.0));
+    }
+}

@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn name_and_branch_required() {
         let errors = validate_person(&Person { name: "  ".into(), ..Default::default() }, today());
-        assert_eq!(errors[0], FieldError::new("name", "请填写姓名"));
+        assert_eq!(errors[0], FieldError::missing("name", "请填写姓名"));
         assert!(has_error(&errors, "branch_id"));
     }
 

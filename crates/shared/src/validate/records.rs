@@ -61,7 +61,7 @@ pub fn validate_visit(visit: &Visit, today: NaiveDate) -> Vec<FieldError> {
     e.require_id("base_id", &visit.base_id, "示范基地");
     e.require_date("date", visit.date, "参观日期", today);
     if visit.attendees.is_empty() {
-        e.push("attendees", "请至少选择一名参加的争创对象");
+        e.push_missing("attendees", "请至少选择一名参加的争创对象");
     }
     let mut seen = HashSet::new();
     if visit.attendees.iter().any(|a| a.is_nil() || !seen.insert(*a)) {
@@ -91,7 +91,7 @@ pub fn validate_meeting(meeting: &Meeting, today: NaiveDate) -> Vec<FieldError> 
     e.require_date("date", meeting.date, "会议日期", today);
     e.require_text("topics", &meeting.topics, "会议内容");
     match meeting.attended {
-        None => e.push("attended", "请填写实到人数"),
+        None => e.push_missing("attended", "请填写实到人数"),
         Some(0) => e.push("attended", "实到人数必须大于0"),
         Some(n) if meeting.expected.is_some_and(|x| n > x) => {
             e.push("attended", "实到人数不能多于应到人数")

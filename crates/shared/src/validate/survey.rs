@@ -23,7 +23,7 @@ pub fn validate_survey(
     errors.require_id("person_id", &survey.person_id, "被调查党员");
     errors.require_text("surveyor", &survey.surveyor, "调查人");
     match survey.surveyed_at {
-        None => errors.push("surveyed_at", "请填写调查时间"),
+        None => errors.push_missing("surveyed_at", "请填写调查时间"),
         Some(at) => errors.date_in_range("surveyed_at", at.date(), "调查时间", today),
     }
     if let Some(gps) = &survey.gps {
@@ -54,7 +54,7 @@ pub fn validate_survey(
     if strict {
         errors.require_some("gender", &person.gender, "性别");
         if person.birth_year.is_none() {
-            errors.push("birth_year", "请填写出生年份");
+            errors.push_missing("birth_year", "请填写出生年份");
         }
         errors.require_text("phone", &person.phone, "联系电话");
         errors.require_text("village_unit", &person.village_unit, "所在村（社区）或单位");
@@ -78,7 +78,7 @@ fn section_rules(survey: &Survey, category: Option<Category>, errors: &mut Error
             errors.require_text("trade", &survey.trade, "经营行业");
             errors.require_some("turnover_band", &survey.turnover_band, "年营业额");
             if survey.employees.is_none() {
-                errors.push("employees", "请填写从业人数");
+                errors.push_missing("employees", "请填写从业人数");
             }
         }
         Some(UnitKind::Organ) => {
@@ -160,6 +160,12 @@ mod tests {
             assert!(has_error(&errors, f), "{f}");
         }
         assert!(!has_error(&errors, "employment"), "not required for a draft");
+        assert!(errors.iter().all(|e| e.missing), "all three are unanswered, not wrong");
+        let wrong =
+            Survey { surveyed_at: today().succ_opt().unwrap().and_hms_opt(0, 0, 0), ..draft() };
+        let errors = validate_survey(&wrong, &p, false, today());
+        assert_eq!(errors.len(), 1);
+        assert!(!errors[0].missing, "a future date is wrong, not missing");
     }
 
     #[test]
