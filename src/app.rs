@@ -9,6 +9,7 @@ use wasm_bindgen::closure::Closure;
 
 use crate::browser::{online, storage};
 use crate::i18n as t;
+use crate::pwa::UpdateBanner;
 use crate::logic::route::Route;
 use crate::screens::{person_detail::PersonDetail, people_list::PeopleList, settings::Settings, survey_form::SurveyFormScreen};
 use crate::store::{Store, meta_keys};
@@ -69,6 +70,7 @@ pub fn App(store: Store) -> impl IntoView {
         message: RwSignal::new(None),
     };
     provide_context(ctx);
+    provide_context(crate::sync::SyncEngine::start(ctx.store(), move || ctx.refresh_pending()));
     ctx.refresh_pending();
     online::watch(move |on| ctx.online.set(on));
     watch_hash(ctx.route);
@@ -95,11 +97,17 @@ pub fn App(store: Store) -> impl IntoView {
             <a href="#/survey/new" data-testid="nav-new-survey" class:active=move || matches!(ctx.route.get(), Route::NewSurvey(_))>
                 {t::NAV_NEW_SURVEY}
             </a>
+            <a href="#/campaign/dashboard" data-testid="nav-campaign" class:active=move || matches!(ctx.route.get(), Route::Campaign(_))>
+                {t::campaign::NAV_CAMPAIGN}
+            </a>
+            <a href="#/sync" data-testid="nav-sync" class:active=move || matches!(ctx.route.get(), Route::Sync)>{t::sync::NAV_SYNC}</a>
+            <a href="#/transfer" data-testid="nav-transfer" class:active=move || matches!(ctx.route.get(), Route::Transfer)>{t::sync::NAV_TRANSFER}</a>
+            <a href="#/conflicts" data-testid="nav-conflicts" class:active=move || matches!(ctx.route.get(), Route::Conflicts)>{t::sync::NAV_CONFLICTS}</a>
             <a href="#/settings" data-testid="nav-settings" class:active=move || matches!(ctx.route.get(), Route::Settings)>
                 {t::NAV_SETTINGS}
             </a>
         </nav>
-        {crate::pwa::UpdateBanner}
+        <UpdateBanner />
         <Show when=move || ctx.message.get().is_some()>
             <div class="message error" role="alert" data-testid="app-message">
                 {move || ctx.message.get().unwrap_or_default()}
@@ -114,6 +122,10 @@ pub fn App(store: Store) -> impl IntoView {
                 Route::NewSurvey(person) => view! { <SurveyFormScreen survey_id=None person_id=person /> }.into_any(),
                 Route::Survey(id) => view! { <SurveyFormScreen survey_id=Some(id) person_id=None /> }.into_any(),
                 Route::Settings => view! { <Settings /> }.into_any(),
+                Route::Campaign(r) => view! { <crate::screens::campaign::CampaignScreen route=r /> }.into_any(),
+                Route::Sync => view! { <crate::screens::sync::SyncScreen /> }.into_any(),
+                Route::Transfer => view! { <crate::screens::transfer::TransferScreen /> }.into_any(),
+                Route::Conflicts => view! { <crate::screens::conflicts::ConflictsScreen /> }.into_any(),
                 Route::NotFound => view! { <p class="empty">{t::NOT_FOUND} " " <a href="#/people">{t::BACK_TO_LIST}</a></p> }.into_any(),
             }}
         </main>

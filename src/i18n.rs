@@ -194,3 +194,379 @@ pub fn field_label(field: &str) -> &'static str {
 /// What a history line is about.
 pub const HIST_PERSON: &str = "党员信息";
 pub const HIST_SURVEY: &str = "调查";
+
+// ===== Campaign screens (src/screens/campaign, src/logic/campaign) — owned by the campaign UI =====
+/// Strings of the campaign screens (candidates, contacts, bases, funding, meetings,
+/// inspections, assessment, notices, settings, dashboard, report, display card).
+pub mod campaign {
+    pub const NAV_CAMPAIGN: &str = "争创活动";
+    pub const NAV_DASHBOARD: &str = "总览";
+    pub const NAV_CANDIDATES: &str = "争创对象";
+    pub const NAV_CONTACTS: &str = "结对联系";
+    pub const NAV_BASES: &str = "示范基地";
+    pub const NAV_FUNDING: &str = "资金扶持";
+    pub const NAV_MEETINGS: &str = "宣传发动";
+    pub const NAV_INSPECTIONS: &str = "督查";
+    pub const NAV_ASSESSMENT: &str = "考核表彰";
+    pub const NAV_NOTICES: &str = "通知公告";
+    pub const NAV_REPORT: &str = "工作通报";
+    pub const NAV_SETTINGS: &str = "活动设置";
+
+    pub const LOCAL_USER: &str = "本机用户";
+    pub const UNKNOWN_PERSON: &str = "（未知党员）";
+    pub const NO_BRANCH: &str = "（未指定支部）";
+    pub const NOT_ALLOWED: &str = "您的账号无权修改这条记录（角色或支部不符）";
+    pub const NOT_FOUND: &str = "找不到这条记录";
+    pub const DECODE_FAILED: &str = "记录格式无法识别";
+    pub const NOT_A_NUMBER: &str = "请填写数字";
+    pub const NO_DOCUMENT: &str = "浏览器无法下载文件";
+    pub const SAVED: &str = "已保存";
+    pub const DELETE: &str = "删除";
+    pub const CANCEL: &str = "取消";
+    pub const CONFIRM_DELETE: &str = "确定删除这条记录吗？删除后会同步到所有设备。";
+    pub const CONFIRM_REMOVE: &str = "确定移除该争创对象吗？移除后不能再进行任何操作（历史保留）。";
+    pub const CONFIRM_REJECT: &str = "确定登记为「不予通过」吗？";
+    pub const YES: &str = "是";
+    pub const NO: &str = "否";
+    pub const NOT_SET: &str = "未填写";
+    pub const PRINT: &str = "打印";
+    pub const EXPORT_CSV: &str = "导出表格（CSV）";
+
+    // Common columns and fields
+    pub const COL_BRANCH: &str = "支部";
+    pub const YEAR: &str = "年度";
+    pub const STATE: &str = "状态";
+    pub const DATE: &str = "日期";
+    pub const CANDIDATE: &str = "争创对象";
+    pub const PERSON: &str = "党员";
+    pub const NOTES: &str = "备注";
+    pub const CONTENT: &str = "内容";
+    pub const UNIT: &str = "所在单位";
+    pub fn year_label(year: i32) -> String {
+        format!("{year}年")
+    }
+
+    // Candidates
+    pub const CANDIDATES: &str = "争创对象";
+    pub const NEW_CANDIDATE: &str = "登记申报";
+    pub const NO_CANDIDATES: &str = "没有符合条件的争创对象";
+    pub const CONTACTS: &str = "结对联系";
+    pub const BEHIND: &str = "联系滞后";
+    pub const PIPELINE: &str = "列入下一年度梯队培育（培育一批）";
+    pub const PIPELINE_SHORT: &str = "梯队";
+    pub const APPLY: &str = "登记申报";
+    pub const PICK_PERSON_AND_CATEGORY: &str = "请选择党员和争创类别";
+
+    // Candidate profile
+    pub const DISPLAY_CARD: &str = "亮相卡";
+    pub const LATEST_REASON: &str = "最近一次退回/移除/调整的理由：";
+    pub const APPLICATION: &str = "申报流程";
+    pub const PROFILE: &str = "基本情况";
+    pub const CONTACT_PERSON: &str = "结对联系人";
+    pub const INTEGRITY_GRADE: &str = "诚信等级";
+    pub const INDUSTRY_PROSPECTS: &str = "行业前景";
+    pub const EVIDENCE: &str = "事实依据";
+    pub const NEXT_YEAR: &str = "登记下一年度（年度评选/梯队转正）";
+    pub const NO_CONTACTS_NEEDED: &str = "本年度无需结对联系";
+    pub const LOG_CONTACT: &str = "登记联系";
+    pub const HISTORY: &str = "流程记录";
+    pub const WHEN: &str = "时间";
+    pub const STEP: &str = "操作";
+    pub const WHO: &str = "操作人";
+    pub const REASON: &str = "理由";
+    pub fn acting_as(name: &str, role: &str) -> String {
+        format!("当前操作人：{name}（{role}）")
+    }
+    pub fn standards_title(met: usize, total: usize) -> String {
+        format!("主要标准（已达标 {met}/{total}）")
+    }
+    pub fn reason_for(action: &str) -> String {
+        format!("{action}的理由（必填）")
+    }
+    pub fn reason_required(action: &str) -> String {
+        format!("{action}必须填写理由")
+    }
+    pub fn confirm_action(action: &str) -> String {
+        format!("确认{action}")
+    }
+    pub fn state_change(from: Option<&str>, to: &str) -> String {
+        match from {
+            Some(f) => format!("{f} → {to}"),
+            None => to.to_owned(),
+        }
+    }
+    pub fn who(by: &str, role: Option<&str>) -> String {
+        match role {
+            Some(r) => format!("{by}（{r}）"),
+            None => by.to_owned(),
+        }
+    }
+
+    // Contacts
+    pub const CONTACT_KIND: &str = "类型";
+    pub const WAY: &str = "联系方式";
+    pub const CONTACT_BY: &str = "联系人/专家";
+    pub const HELP_GIVEN: &str = "帮扶事项";
+    pub const CONTACT_STATUS: &str = "联系情况（每人每年不少于4次）";
+    pub const GUIDANCE: &str = "专家指导";
+    pub fn contact_status(done: u32, required: u32, expected: u32) -> String {
+        format!("已联系 {done}/{required} 次（截至今日应联系 {expected} 次）")
+    }
+
+    // Bases
+    pub const BASE_NAME: &str = "基地名称";
+    pub const INDUSTRY: &str = "所属行业";
+    pub const ADDRESS: &str = "地址";
+    pub const VISITS: &str = "参观学习";
+    pub const NEW_BASE: &str = "新增示范基地";
+    pub const BASE_INFO: &str = "基地信息";
+    pub const NEW_VISIT: &str = "登记参观学习";
+    pub const ATTENDEES: &str = "参加的争创对象";
+    pub fn bases_too_few(have: usize, need: usize) -> String {
+        format!("目前有 {have} 个示范基地，按计划至少应建立 {need} 个")
+    }
+
+    // Funding
+    pub const NEW_FUNDING: &str = "登记资金扶持";
+    pub const FUNDING_KIND: &str = "扶持方式";
+    pub const FUNDING_LEVEL: &str = "出资层级";
+    pub const AMOUNT_YUAN: &str = "金额（元）";
+    pub const PURPOSE: &str = "项目/用途";
+    pub const BAD_AMOUNT: &str = "请填写正确的金额（元，最多两位小数）";
+    pub fn yuan(amount: &str) -> String {
+        format!("{amount} 元")
+    }
+
+    // Meetings
+    pub const NEW_MEETING: &str = "登记党员大会";
+    pub const ATTENDED: &str = "实到人数";
+    pub const EXPECTED: &str = "应到人数";
+    pub const TOPICS: &str = "会议内容";
+    pub const ATTENDANCE: &str = "出席";
+    pub const ALL_MOBILISED: &str = "所有支部都已召开动员党员大会";
+    pub const WITHOUT_MEETING: &str = "尚未召开动员党员大会的支部：";
+    pub fn attendance(attended: Option<u32>, expected: Option<u32>) -> String {
+        let n = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_else(|| "?".to_owned());
+        format!("{}/{}", n(attended), n(expected))
+    }
+
+    // Inspections
+    pub const NEW_INSPECTION: &str = "登记督查";
+    pub const INSPECTION_KIND: &str = "督查方式";
+    pub const INSPECTORS: &str = "督查人员";
+    pub const FINDINGS: &str = "发现的问题";
+    pub const FIXES: &str = "整改事项";
+    pub const FIX_ITEM: &str = "整改内容";
+    pub const FIX_DUE: &str = "整改期限";
+    pub const FIXED_ON: &str = "完成日期";
+    pub const ADD_FIX: &str = "添加整改事项";
+    pub const INSPECTION_RECORDS: &str = "督查记录";
+    pub const LAST_INSPECTED: &str = "最近督查";
+    pub const DAYS_SINCE: &str = "距今天数";
+    pub const OPEN_FIXES: &str = "未完成整改";
+    pub const OVERDUE: &str = "逾期未督查";
+    pub const NEVER: &str = "从未督查";
+    pub fn inspection_rule(days: i64) -> String {
+        format!("一般每两个月督查一次：超过 {days} 天未督查的支部标为逾期")
+    }
+    pub fn last_inspected(date: &str) -> String {
+        format!("最近督查 {date}")
+    }
+
+    // Assessment
+    pub const RANKING: &str = "得分排名";
+    pub const RANK: &str = "名次";
+    pub const TOTAL: &str = "总分";
+    pub const STAGE: &str = "表彰环节";
+    pub const SCORE_SHEETS: &str = "评分表";
+    pub const BEGIN_SCORING: &str = "开始评分";
+    pub const NO_RUBRIC: &str = "该类别还没有考核细则，请镇组织办在「活动设置」中制定";
+    pub const SAVE_SCORES: &str = "保存评分";
+    pub const WEIGHT: &str = "权重";
+    pub const MAX_SCORE: &str = "满分";
+    pub const REJECT_REASON: &str = "不予通过的理由";
+    pub const COMMENDATION_OVERDUE: &str = "已过七·一，本年度表彰流程尚未完成县级审核";
+    pub fn rubric_version(version: u32) -> String {
+        format!("考核细则第{version}版")
+    }
+    pub fn total(total: f64) -> String {
+        format!("总分 {total:.2}（满分100）")
+    }
+
+    // Notices
+    pub const PUBLISH_NOTICE: &str = "发布通知";
+    pub const TITLE: &str = "标题";
+    pub const BODY: &str = "正文";
+    pub const PUBLISHED_ON: &str = "发布日期";
+    pub const PUBLISH: &str = "发布";
+    pub const NO_NOTICES: &str = "暂无通知";
+
+    // Settings
+    pub const OFFICE_ONLY: &str = "活动设置和考核细则只能由镇组织办修改，这里仅供查看";
+    pub const TARGETS: &str = "活动年限与目标";
+    pub const CAMPAIGN_NAME: &str = "活动名称";
+    pub const START_YEAR: &str = "起始年份";
+    pub const YEARS: &str = "年限（年）";
+    pub const TOTAL_TARGET: &str = "总目标";
+    pub const CRITERION_KEY: &str = "代码";
+    pub const CRITERION_LABEL: &str = "考核内容";
+    pub const ADD_CRITERION: &str = "添加考核项";
+    pub const SAVE_RUBRIC: &str = "保存考核细则（生成新版本）";
+    pub fn rubric_title(category: &str, version: u32, exists: bool) -> String {
+        if exists {
+            format!("{category} 考核细则（第{version}版）")
+        } else {
+            format!("{category} 考核细则（尚未制定，以下按主要标准生成草案）")
+        }
+    }
+
+    // Dashboard
+    pub const PROGRESS: &str = "目标完成情况";
+    pub const WHOLE_CAMPAIGN: &str = "活动全程";
+    pub const SERIES_TARGET: &str = "目标";
+    pub const SERIES_APPROVED: &str = "已审定";
+    pub const SERIES_NAMED: &str = "已命名";
+    pub const REMAINING: &str = "尚差";
+    pub const WAITING: &str = "待处理的申报";
+    pub const SHORT_VILLAGE_LEADER: &str = "带头人";
+    pub const SHORT_ENTERPRISE_POST: &str = "示范岗";
+    pub const SHORT_BUSINESS_HOUSEHOLD: &str = "示范户";
+    pub const SHORT_SERVICE_POST: &str = "先锋岗";
+    pub fn contacts_behind_title(n: usize) -> String {
+        format!("结对联系滞后 {n} 人")
+    }
+    pub fn inspections_overdue_title(n: usize) -> String {
+        format!("逾期未督查支部 {n} 个")
+    }
+    pub fn unmobilised_title(n: usize) -> String {
+        format!("未召开动员大会支部 {n} 个")
+    }
+
+    // Report
+    pub const ALL_BRANCHES: &str = "全部支部";
+    pub const TOWN_PROGRESS: &str = "全镇目标完成情况";
+    pub const ACTIVE: &str = "争创对象";
+    pub const MOBILISED: &str = "已召开动员党员大会";
+    pub const NOT_MOBILISED: &str = "尚未召开动员党员大会";
+    pub const CSV_PROGRESS_HEAD: &[&str] = &["类别", "目标", "已审定", "已命名", "尚差"];
+    pub const CSV_ACTIVE_SUFFIX: &str = "·对象";
+    pub const CSV_NAMED_SUFFIX: &str = "·命名";
+    pub const CSV_BRANCH_TAIL: &[&str] = &[
+        "联系滞后人数",
+        "联系滞后名单",
+        "待申报人补充",
+        "待支部汇总",
+        "待镇组织办处理",
+        "已召开动员大会",
+        "最近督查",
+        "督查逾期",
+        "未完成整改",
+    ];
+    pub fn report_title(year: i32) -> String {
+        format!("“四争一树”活动{year}年度工作情况通报")
+    }
+    pub fn report_file_name(year: i32) -> String {
+        format!("四争一树工作情况通报-{year}.csv")
+    }
+    pub fn as_of(date: &str) -> String {
+        format!("统计截至 {date}")
+    }
+    pub fn waiting_line(applicant: u32, secretary: u32, office: u32) -> String {
+        format!("待处理申报：待申报人补充 {applicant}，待支部汇总 {secretary}，待镇组织办 {office}")
+    }
+    pub fn inspection_line(last: Option<String>, overdue: bool, open_fixes: usize) -> String {
+        let last = last.map_or_else(|| NEVER.to_owned(), |d| format!("最近督查 {d}"));
+        let flag = if overdue { "（逾期）" } else { "" };
+        format!("督查：{last}{flag}，未完成整改 {open_fixes} 项")
+    }
+
+    // Display card
+    pub const CARD_HEADING: &str = "“四争一树”党员创业创新先锋";
+    pub const BOARD: &str = "亮相台";
+    pub const RED_FLAG: &str = "流动红旗";
+    pub const DEEDS: &str = "主要事迹";
+    pub const CARD_FOOT: &str = "中共镇委员会";
+    pub const BACK_TO_PROFILE: &str = "返回档案";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync, sign-in, export/import, conflicts (owned by the sync engineer: src/sync, src/screens/
+// login.rs, sync.rs, transfer.rs, conflicts.rs)
+// ---------------------------------------------------------------------------------------------
+pub mod sync {
+    pub const NAV_SYNC: &str = "同步";
+    pub const NAV_TRANSFER: &str = "导出导入";
+    pub const NAV_CONFLICTS: &str = "冲突处理";
+
+    // Sign-in
+    pub const LOGIN_TITLE: &str = "登录办公室服务器";
+    pub const LOGIN_HINT: &str = "在有网络时登录一次，之后本平板离线也能保存，联网后自动同步。";
+    pub const USERNAME: &str = "用户名";
+    pub const PASSWORD: &str = "密码";
+    pub const DEVICE_NAME: &str = "平板名称";
+    pub const LOGIN: &str = "登录";
+    pub const LOGGING_IN: &str = "正在登录…";
+    pub const SIGN_OUT: &str = "退出登录";
+    pub fn signed_in_as(who: &str) -> String {
+        format!("已登录：{who}")
+    }
+    pub const NOT_SIGNED_IN: &str = "尚未登录，无法同步。";
+
+    // Sync screen
+    pub const SYNC_TITLE: &str = "同步";
+    pub const SYNC_NOW: &str = "立即同步";
+    pub const SYNCING: &str = "正在同步…";
+    pub const PENDING: &str = "待同步修改";
+    pub const LAST_SUCCESS: &str = "上次同步成功";
+    pub const NEVER: &str = "从未同步";
+    pub const LAST_ERROR: &str = "上次问题";
+    pub const NEXT_ATTEMPT: &str = "下次自动同步";
+    pub const OFFLINE_WAIT: &str = "当前离线，联网后自动同步。";
+    pub fn progress(done: u32, total: u32) -> String {
+        if total == 0 { format!("{done}") } else { format!("{done} / {total}") }
+    }
+    pub const REJECTED_TITLE: &str = "服务器拒绝的修改";
+    pub const REJECTED_HINT: &str = "这些修改未被办公室接受，已移出待同步队列。可在处理后重新提交，或确认后删除。";
+    pub const REQUEUE: &str = "重新提交";
+    pub const DISMISS: &str = "知道了";
+
+    // Export / import
+    pub const TRANSFER_TITLE: &str = "导出与导入文件";
+    pub const TRANSFER_HINT: &str = "没有网络或服务器时，用文件把修改带到办公室或另一台平板。";
+    pub const EXPORT_TITLE: &str = "导出";
+    pub const EXPORT_PENDING: &str = "只导出待同步的修改";
+    pub const EXPORT_ALL: &str = "导出本机全部数据";
+    pub const PASSPHRASE_OPTIONAL: &str = "加密密码（可不填）";
+    pub const EXPORT_BUTTON: &str = "导出文件";
+    pub const EXPORTING: &str = "正在生成文件（加密需要几秒钟）…";
+    pub fn exported(ops: usize, photos: usize, file: &str) -> String {
+        format!("已导出 {ops} 条修改、{photos} 张照片：{file}")
+    }
+    pub const IMPORT_TITLE: &str = "导入";
+    pub const CHOOSE_FILE: &str = "选择导出文件";
+    pub const PASSPHRASE: &str = "文件密码";
+    pub const IMPORT_BUTTON: &str = "导入";
+    pub fn header_summary(ops: usize, photos: usize, author: &str, created: &str) -> String {
+        let author = if author.is_empty() { "未知" } else { author };
+        format!("文件包含 {ops} 条修改、{photos} 张照片；导出人：{author}；导出时间：{created}")
+    }
+    pub const ENCRYPTED: &str = "此文件已加密，请输入密码。";
+    pub const SCOPE_PENDING: &str = "待同步的修改";
+    pub const SCOPE_ALL: &str = "全部数据";
+
+    // Conflicts
+    pub const CONFLICTS_TITLE: &str = "冲突处理";
+    pub const CONFLICTS_HINT: &str = "两台平板离线修改了同一项内容。较晚的修改已生效，请确认保留哪一个。";
+    pub const CONFLICTS_OFFICE_ONLY: &str = "只有镇组织办账号可以处理冲突；下面是本机记录的冲突。";
+    pub const CONFLICTS_LOCAL: &str = "无法连接服务器，显示本机记录的冲突（处理需要联网）。";
+    pub const NO_CONFLICTS: &str = "没有待处理的冲突";
+    pub const CURRENT_VALUE: &str = "现行值";
+    pub const OTHER_VALUE: &str = "被覆盖的值";
+    pub const KEEP_THIS: &str = "保留此值";
+    pub const RESOLVED: &str = "已处理";
+    pub const EMPTY_VALUE: &str = "（空）";
+    pub fn by_author(author: &str) -> String {
+        format!("修改人：{author}")
+    }
+    pub const REFRESH: &str = "刷新";
+}

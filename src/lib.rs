@@ -5,6 +5,7 @@
 //! * [`logic`]: plain Rust behind the screens (people filtering and paging, survey form state).
 //! * [`app`], [`screens`], [`components`], [`i18n`]: the user interface.
 //! * [`pwa`]: service worker registration and the update banner.
+//! * [`sync`]: sync with the office server and the export file.
 
 pub mod app;
 pub mod browser;
@@ -14,3 +15,4 @@ pub mod logic;
 pub mod pwa;
 pub mod screens;
 pub mod store;
+pub mod sync;

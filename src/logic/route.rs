@@ -11,6 +11,14 @@ pub enum Route {
     NewSurvey(Option<Uuid>),
     Survey(Uuid),
     Settings,
+    /// The campaign screens, `#/campaign/…`.
+    Campaign(crate::logic::campaign::route::CampaignRoute),
+    /// `#/sync`: sign-in and sync status.
+    Sync,
+    /// `#/transfer`: export/import file.
+    Transfer,
+    /// `#/conflicts`: the town office's conflict review.
+    Conflicts,
     NotFound,
 }
 
@@ -27,6 +35,12 @@ impl Route {
             ["survey", "new", p] => id(p).map_or(Route::NotFound, |p| Route::NewSurvey(Some(p))),
             ["survey", s] => id(s).map_or(Route::NotFound, Route::Survey),
             ["settings"] => Route::Settings,
+            ["sync"] => Route::Sync,
+            ["transfer"] => Route::Transfer,
+            ["conflicts"] => Route::Conflicts,
+            ["campaign", rest @ ..] => {
+                crate::logic::campaign::route::CampaignRoute::parse(rest).map_or(Route::NotFound, Route::Campaign)
+            }
             _ => Route::NotFound,
         }
     }
@@ -39,6 +53,10 @@ impl Route {
             Route::NewSurvey(Some(p)) => format!("#/survey/new/{p}"),
             Route::Survey(id) => format!("#/survey/{id}"),
             Route::Settings => "#/settings".into(),
+            Route::Campaign(c) => c.href(),
+            Route::Sync => "#/sync".into(),
+            Route::Transfer => "#/transfer".into(),
+            Route::Conflicts => "#/conflicts".into(),
         }
     }
 }

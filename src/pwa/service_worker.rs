@@ -68,9 +68,7 @@ pub fn register(on_update_waiting: impl Fn() + 'static) -> Result<(), ServiceWor
 /// Whether a new version has installed and waits for [`activate_waiting`].
 pub fn update_waiting() -> bool {
     REGISTRATION.with(|slot| {
-        slot.borrow()
-            .as_ref()
-            .is_some_and(|registration| registration.waiting().is_some())
+        slot.borrow().as_ref().is_some_and(|registration| registration.waiting().is_some())
     })
 }
 

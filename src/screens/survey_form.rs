@@ -96,26 +96,31 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     let state = RwSignal::new(SaveState::Clean);
     let attempted = RwSignal::new(false);
     // What is on disk, so unchanged values never trigger a save.
-    let saved: Rc<RefCell<SurveyForm>> = Rc::new(RefCell::new(initial));
+    let saved: Rc<RefCell<SurveyForm>> = Rc::new(RefCell::new(initial.clone()));
+    // The latest form state, kept outside the reactive graph so leaving the screen can still
+    // save it after the signals are gone.
+    let latest: Rc<RefCell<SurveyForm>> = Rc::new(RefCell::new(initial));
     let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
 
     let save_now = {
         let saved = saved.clone();
+        let latest = latest.clone();
         let timer = timer.clone();
         move || {
             timer.borrow_mut().take();
-            let current = form.get_untracked();
+            let current = latest.borrow().clone();
             if *saved.borrow() == current {
                 return;
             }
-            state.set(SaveState::Saving);
+            state.try_set(SaveState::Saving);
             let saved = saved.clone();
+            let latest = latest.clone();
             leptos::task::spawn_local(async move {
                 match persist(ctx, &current).await {
                     Ok(()) => {
                         *saved.borrow_mut() = current.clone();
-                        let clean = form.with_untracked(|f| *f == current);
-                        state.set(if clean { SaveState::Saved } else { SaveState::Dirty });
+                        let clean = *latest.borrow() == current;
+                        state.try_set(if clean { SaveState::Saved } else { SaveState::Dirty });
                         UnsavedInput::set(UNSAVED_SOURCE, !clean);
                     }
                     Err(err) => {
@@ -123,7 +128,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                         if err == StoreError::QuotaExceeded {
                             ctx.message.set(Some(err.to_string()));
                         }
-                        state.set(SaveState::Failed(err.to_string()));
+                        state.try_set(SaveState::Failed(err.to_string()));
                     }
                 }
                 ctx.refresh_pending();
@@ -137,8 +142,10 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
         let saved = saved.clone();
         let timer = timer.clone();
         let save_now = save_now.clone();
+        let latest = latest.clone();
         Effect::new(move |_| {
             let current = form.get();
+            *latest.borrow_mut() = current.clone();
             if *saved.borrow() == current {
                 return;
             }
@@ -151,7 +158,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     // Leaving the form saves at once.
     {
         let save_now = send_wrapper::SendWrapper::new(save_now.clone());
-        on_cleanup(move || save_now());
+        on_cleanup(move || (*save_now)());
     }
     // A new survey gets its own address once it exists, so a reload reopens it.
     let survey_href = Route::Survey(is_new_url.survey_id).href();
@@ -174,6 +181,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                 return;
             }
             form.update(|f| f.survey.status = SurveyStatus::Final);
+            *latest.borrow_mut() = form.get_untracked();
             save_now();
         }
     };
@@ -307,7 +315,7 @@ fn Photos(form: RwSignal<SurveyForm>) -> impl IntoView {
             <div class="thumbs" data-testid="photo-list">
                 <For
                     each=move || form.with(|f| f.survey.photos.clone())
-                    key=|p| p.sha256.clone()
+                    key=|p: &PhotoRef| p.sha256.clone()
                     children=move |p| {
                         let sha = p.sha256.clone();
                         view! {

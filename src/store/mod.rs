@@ -7,6 +7,7 @@
 mod attachments;
 pub mod codec;
 mod error;
+mod export_source;
 mod history;
 mod local;
 mod meta;

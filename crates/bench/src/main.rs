@@ -1,1 +1,134 @@
-fn main() {}
+//! `bench`: measures 四争一树 Field — first-load transfer, offline cold start, IndexedDB (app vs
+//! plain JS vs Dexie), sync and memory — prints a table and writes the figures as JSON.
+//! `scripts/bench.sh` builds everything and runs it; `bench --help` lists the options.
+
+mod coldstart;
+mod config;
+mod error;
+mod idb;
+mod memory;
+mod ops;
+mod page;
+mod report;
+mod server;
+mod sizes;
+mod sqlite_baseline;
+mod stats;
+mod sync;
+mod webdriver;
+
+use std::process::ExitCode;
+
+use config::Config;
+use error::BenchError;
+use report::Results;
+use server::Server;
+use webdriver::Driver;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let config = match Config::parse(std::env::args().skip(1)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&config).await {
+        Ok(results) => {
+            println!("{}", report::table(&results));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("benchmark failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn need(path: &std::path::Path, what: &str) -> Result<(), BenchError> {
+    if path.as_os_str().is_empty() || !path.exists() {
+        return Err(BenchError::Usage(format!("{what} not found: {:?} (see --help)", path)));
+    }
+    Ok(())
+}
+
+async fn run(config: &Config) -> Result<Results, BenchError> {
+    std::fs::create_dir_all(&config.work_dir).map_err(|e| BenchError::Io(format!("create {}", config.work_dir.display()), e))?;
+    let mut results = Results {
+        generated_at: chrono::Utc::now().to_rfc3339(),
+        machine: format!(
+            "{} CPUs, {} {}",
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        ),
+        ..Results::default()
+    };
+
+    if config.wants("sizes") {
+        eprintln!("== first-load transfer sizes ({})", config.dist.display());
+        results.sizes = Some(sizes::first_load(&config.dist)?);
+    }
+    let browser_parts = ["cold", "idb", "sync", "memory"];
+    if browser_parts.iter().any(|p| config.wants(p)) {
+        need(&config.server, "server binary")?;
+        need(&config.chromedriver, "chromedriver")?;
+        let driver = Driver::start(&config.chromedriver).await?;
+        let outcome = browser_benchmarks(config, &driver, &mut results).await;
+        driver.stop().await;
+        outcome?;
+    }
+    results.targets = report::targets(&results);
+    write_json(config, &results)?;
+    let _ = std::fs::remove_dir_all(&config.work_dir);
+    Ok(results)
+}
+
+async fn browser_benchmarks(config: &Config, driver: &Driver, results: &mut Results) -> Result<(), BenchError> {
+    if config.wants("cold") {
+        need(&config.dist.join("index.html"), "app build")?;
+        eprintln!("== offline cold start ({} runs each)", config.runs);
+        results.cold_start = Some(report::cold_start(coldstart::run(config, driver).await?));
+    }
+    if config.wants("idb") || config.wants("memory") {
+        need(&config.bench_dist.join("index.html"), "bench page build")?;
+        let server = Server::start(&config.server, &config.work_dir.join("page-data"), &config.bench_dist).await?;
+        let outcome = async {
+            if config.wants("idb") {
+                eprintln!("== IndexedDB: {} saves, {} people, {} runs", config.saves, config.people, config.runs);
+                results.idb = Some(report::idb(idb::run(config, driver, &server.origin).await?));
+            }
+            if config.wants("memory") {
+                eprintln!("== memory with {} people", config.people);
+                results.memory = Some(memory::run(config, driver, &server.origin).await?);
+            }
+            Ok::<_, BenchError>(())
+        }
+        .await;
+        server.stop().await;
+        outcome?;
+    }
+    if config.wants("sync") {
+        need(&config.bench_dist.join("index.html"), "bench page build")?;
+        let mut runs = Vec::new();
+        for &n in &config.sync_sizes {
+            for i in 0..config.sync_runs {
+                eprintln!("== sync {n} operations, run {}/{}", i + 1, config.sync_runs);
+                runs.push(sync::run_once(config, driver, n).await?);
+            }
+        }
+        results.sync = Some(report::sync(&runs));
+    }
+    Ok(())
+}
+
+fn write_json(config: &Config, results: &Results) -> Result<(), BenchError> {
+    if let Some(dir) = config.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| BenchError::Io(format!("create {}", dir.display()), e))?;
+    }
+    let json = serde_json::to_string_pretty(results)?;
+    std::fs::write(&config.out, json).map_err(|e| BenchError::Io(format!("write {}", config.out.display()), e))?;
+    eprintln!("wrote {}", config.out.display());
+    Ok(())
+}

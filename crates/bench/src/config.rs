@@ -1,0 +1,138 @@
+//! Command-line options of the benchmark runner (`bench --help`).
+
+use std::path::PathBuf;
+
+use crate::error::BenchError;
+
+pub const USAGE: &str = "bench [options]
+  --dist DIR             the release app build (default dist)
+  --bench-dist DIR       the bench page build: bench/ + bench-web wasm + dexie (required for idb/sync/memory)
+  --server BIN           the server binary (required for cold/idb/sync/memory)
+  --chromium BIN         default /usr/bin/chromium
+  --chromedriver BIN     default /usr/bin/chromedriver
+  --runs N               runs per figure (default 5)
+  --sync-runs N          runs per sync size (default 3)
+  --saves N              saves per IndexedDB run (default 1000)
+  --people N             people imported, read and searched (default 10000)
+  --sync-sizes A,B       operations per sync run (default 10000,50000)
+  --pull-limit N         page size of a pull (default shared::sync::DEFAULT_PULL_LIMIT)
+  --ready-selector CSS   what marks the survey form interactive (default [data-testid=\"survey-form\"])
+  --cold-start-route R   the page a cold start opens (default #/survey/new)
+  --only LIST            some of sizes,cold,idb,sync,memory (default all)
+  --out FILE             JSON results (default bench-results/latest.json)
+  --work-dir DIR         scratch space (default a directory under the system temp dir)";
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub dist: PathBuf,
+    pub bench_dist: PathBuf,
+    pub server: PathBuf,
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+    pub runs: usize,
+    pub sync_runs: usize,
+    pub saves: usize,
+    pub people: usize,
+    pub sync_sizes: Vec<usize>,
+    pub pull_limit: Option<u32>,
+    pub ready_selector: String,
+    pub cold_start_route: String,
+    pub only: Vec<String>,
+    pub out: PathBuf,
+    pub work_dir: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            dist: "dist".into(),
+            bench_dist: PathBuf::new(),
+            server: PathBuf::new(),
+            chromium: "/usr/bin/chromium".into(),
+            chromedriver: "/usr/bin/chromedriver".into(),
+            runs: 5,
+            sync_runs: 3,
+            saves: 1000,
+            people: 10_000,
+            sync_sizes: vec![10_000, 50_000],
+            pull_limit: None,
+            ready_selector: "[data-testid=\"survey-form\"]".into(),
+            cold_start_route: "#/survey/new".into(),
+            only: ["sizes", "cold", "idb", "sync", "memory"].map(str::to_owned).to_vec(),
+            out: "bench-results/latest.json".into(),
+            work_dir: std::env::temp_dir().join(format!("field-bench-{}", std::process::id())),
+        }
+    }
+}
+
+fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, BenchError> {
+    value.parse().map_err(|_| BenchError::Usage(format!("{flag} expects a number, got {value:?}")))
+}
+
+impl Config {
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Config, BenchError> {
+        let mut c = Config::default();
+        let mut args = args.into_iter();
+        while let Some(flag) = args.next() {
+            if flag == "--help" || flag == "-h" {
+                return Err(BenchError::Usage(USAGE.into()));
+            }
+            let value = args.next().ok_or_else(|| BenchError::Usage(format!("{flag} needs a value\n{USAGE}")))?;
+            match flag.as_str() {
+                "--dist" => c.dist = value.into(),
+                "--bench-dist" => c.bench_dist = value.into(),
+                "--server" => c.server = value.into(),
+                "--chromium" => c.chromium = value.into(),
+                "--chromedriver" => c.chromedriver = value.into(),
+                "--runs" => c.runs = number(&flag, &value)?,
+                "--sync-runs" => c.sync_runs = number(&flag, &value)?,
+                "--saves" => c.saves = number(&flag, &value)?,
+                "--people" => c.people = number(&flag, &value)?,
+                "--sync-sizes" => {
+                    c.sync_sizes = value.split(',').map(|v| number(&flag, v.trim())).collect::<Result<_, _>>()?
+                }
+                "--pull-limit" => c.pull_limit = Some(number(&flag, &value)?),
+                "--ready-selector" => c.ready_selector = value,
+                "--cold-start-route" => c.cold_start_route = value,
+                "--only" => c.only = value.split(',').map(|s| s.trim().to_owned()).collect(),
+                "--out" => c.out = value.into(),
+                "--work-dir" => c.work_dir = value.into(),
+                _ => return Err(BenchError::Usage(format!("unknown option {flag}\n{USAGE}"))),
+            }
+        }
+        if c.runs == 0 {
+            return Err(BenchError::Usage("--runs must be at least 1".into()));
+        }
+        Ok(c)
+    }
+
+    pub fn wants(&self, part: &str) -> bool {
+        self.only.iter().any(|p| p == part)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, BenchError> {
+        Config::parse(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn reads_options() {
+        let c = parse(&["--runs", "3", "--sync-sizes", "100, 200", "--only", "sizes,idb", "--server", "/x/server"]).unwrap();
+        assert_eq!(c.runs, 3);
+        assert_eq!(c.sync_sizes, [100, 200]);
+        assert!(c.wants("idb") && !c.wants("cold"));
+        assert_eq!(c.server, PathBuf::from("/x/server"));
+    }
+
+    #[test]
+    fn refuses_bad_input() {
+        assert!(matches!(parse(&["--runs", "many"]), Err(BenchError::Usage(_))));
+        assert!(matches!(parse(&["--runs"]), Err(BenchError::Usage(_))));
+        assert!(matches!(parse(&["--bogus", "1"]), Err(BenchError::Usage(_))));
+        assert!(matches!(parse(&["--runs", "0"]), Err(BenchError::Usage(_))));
+    }
+}

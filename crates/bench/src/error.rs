@@ -1,0 +1,19 @@
+//! Why a benchmark run could not complete.
+
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error("{0}: {1}")]
+    Io(String, #[source] std::io::Error),
+    #[error("browser: {0}")]
+    Browser(String),
+    #[error("bench page scenario {scenario} failed: {message}")]
+    Page { scenario: String, message: String },
+    #[error("server: {0}")]
+    Server(String),
+    #[error("usage: {0}")]
+    Usage(String),
+    #[error("sqlite baseline: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}

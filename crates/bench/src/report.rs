@@ -1,0 +1,202 @@
+//! The results: summaries over runs, ratios, the targets of issue 5, the printed table and the
+//! JSON written next to it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::coldstart::ColdStart;
+use crate::idb::IdbRun;
+use crate::memory::Memory;
+use crate::sizes::FirstLoad;
+use crate::stats::Summary;
+use crate::sync::SyncRun;
+
+#[derive(Debug, Default, Serialize)]
+pub struct Results {
+    pub generated_at: String,
+    pub machine: String,
+    pub sizes: Option<FirstLoad>,
+    pub cold_start: Option<ColdStartSummary>,
+    pub idb: Option<BTreeMap<String, BTreeMap<String, Summary>>>,
+    pub sync: Option<BTreeMap<usize, BTreeMap<String, Summary>>>,
+    pub memory: Option<Memory>,
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ColdStartSummary {
+    pub ready_selector: String,
+    pub unthrottled_ms: Summary,
+    pub throttled_4x_ms: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Target {
+    pub name: String,
+    pub target: String,
+    pub measured: String,
+    pub met: bool,
+}
+
+pub fn cold_start(c: ColdStart) -> ColdStartSummary {
+    ColdStartSummary {
+        ready_selector: c.ready_selector,
+        unthrottled_ms: Summary::of(c.unthrottled_ms),
+        throttled_4x_ms: Summary::of(c.throttled_ms),
+    }
+}
+
+/// Per implementation, per figure, the summary over runs.
+pub fn idb(runs: BTreeMap<String, Vec<IdbRun>>) -> BTreeMap<String, BTreeMap<String, Summary>> {
+    let figures: [(&str, fn(&IdbRun) -> f64); 7] = [
+        ("save_p50_ms", |r| r.save_p50_ms),
+        ("save_p95_ms", |r| r.save_p95_ms),
+        ("import_ms", |r| r.import_ms),
+        ("read_ms", |r| r.read_ms),
+        ("rows_ms", |r| r.rows_ms),
+        ("search_ms", |r| r.search_ms),
+        ("record_bytes", |r| r.record_bytes as f64),
+    ];
+    runs.into_iter()
+        .map(|(key, runs)| {
+            let summaries = figures.iter().map(|(name, get)| (name.to_string(), Summary::of(runs.iter().map(get).collect()))).collect();
+            (key, summaries)
+        })
+        .collect()
+}
+
+pub fn sync(runs: &[SyncRun]) -> BTreeMap<usize, BTreeMap<String, Summary>> {
+    let mut out: BTreeMap<usize, BTreeMap<String, Summary>> = BTreeMap::new();
+    let mut sizes: Vec<usize> = runs.iter().map(|r| r.ops).collect();
+    sizes.dedup();
+    for n in sizes {
+        let of = |f: &dyn Fn(&SyncRun) -> f64| Summary::of(runs.iter().filter(|r| r.ops == n).map(f).collect());
+        let nf = n as f64;
+        let figures = BTreeMap::from([
+            ("push_s".to_owned(), of(&|r| r.push_s)),
+            ("push_ops_per_s".to_owned(), of(&|r| nf / r.push_s)),
+            ("raw_sqlite_ops_per_s".to_owned(), of(&|r| nf / r.baseline_s)),
+            ("ingest_ratio".to_owned(), of(&|r| r.baseline_s / r.push_s)),
+            ("pull_s".to_owned(), of(&|r| r.pull_s)),
+            ("pull_apply_s".to_owned(), of(&|r| r.pull_apply_s)),
+            ("pull_ops_per_s".to_owned(), of(&|r| nf / r.pull_s)),
+            ("push_and_pull_s".to_owned(), of(&|r| r.push_s + r.pull_s)),
+        ]);
+        out.insert(n, figures);
+    }
+    out
+}
+
+fn target(name: &str, goal: &str, measured: String, met: bool) -> Target {
+    Target { name: name.into(), target: goal.into(), measured, met }
+}
+
+/// Issue 5's targets, judged on the medians.
+pub fn targets(r: &Results) -> Vec<Target> {
+    let mut t = Vec::new();
+    if let Some(s) = &r.sizes {
+        let kb = s.total.brotli as f64 / 1000.0;
+        t.push(target("first load (brotli)", "≤ 250 KB", format!("{kb:.1} KB"), kb <= 250.0));
+    }
+    if let Some(idb) = &r.idb {
+        let m = |k: &str, f: &str| idb.get(k).and_then(|x| x.get(f)).map_or(f64::NAN, |s| s.median);
+        let ratio = |f: &str| m("app", f) / m("js", f);
+        let rs = ratio("save_p95_ms");
+        t.push(target("save p95 vs plain JS", "≤ 1.5×", format!("{rs:.2}×"), rs <= 1.5));
+        let ri = ratio("import_ms");
+        t.push(target("bulk import 10,000 vs plain JS", "≤ 1.1×", format!("{ri:.2}×"), ri <= 1.1));
+        let rr = ratio("read_ms");
+        t.push(target("read 10,000 vs plain JS", "≤ 1.5×", format!("{rr:.2}×"), rr <= 1.5));
+        let search = m("app", "search_ms");
+        t.push(target("search by name", "< 50 ms", format!("{search:.2} ms"), search < 50.0));
+    }
+    if let Some(sync) = &r.sync {
+        if let Some(s) = sync.get(&10_000) {
+            let secs = s["push_and_pull_s"].median;
+            t.push(target("10,000 ops pushed + pulled", "< 5 s", format!("{secs:.2} s"), secs < 5.0));
+        }
+        if let Some((n, s)) = sync.iter().next() {
+            let ratio = s["ingest_ratio"].median;
+            t.push(target(&format!("server ingest vs raw rusqlite ({n} ops)"), "≥ 0.5×", format!("{ratio:.2}×"), ratio >= 0.5));
+        }
+    }
+    if let Some(c) = &r.cold_start {
+        let ms = c.throttled_4x_ms.median;
+        t.push(target("offline cold start, 4× throttled", "< 1000 ms", format!("{ms:.0} ms"), ms < 1000.0));
+    }
+    t
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / 1000.0)
+}
+
+fn row(s: &Summary, digits: usize) -> String {
+    format!("{:>10.d$} {:>10.d$} {:>10.d$}", s.median, s.min, s.max, d = digits)
+}
+
+/// The table printed at the end of a run.
+pub fn table(r: &Results) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "四争一树 Field benchmark — {} — {}", r.generated_at, r.machine);
+    if let Some(s) = &r.sizes {
+        let _ = writeln!(out, "\nFirst-load transfer (KB = 1000 bytes)\n{:<8} {:>10} {:>10} {:>10}", "", "raw", "gzip-9", "brotli-11");
+        for (kind, v) in s.kinds.iter().chain([(&"total".to_owned(), &s.total)]) {
+            let _ = writeln!(out, "{kind:<8} {:>10} {:>10} {:>10}", kb(v.raw), kb(v.gzip), kb(v.brotli));
+        }
+        let _ = writeln!(out, "(total = html + js + wasm + css; other = manifest and icons)");
+    }
+    if let Some(c) = &r.cold_start {
+        let _ = writeln!(out, "\nOffline cold start to {} (ms)\n{:<24} {:>10} {:>10} {:>10}", c.ready_selector, "", "median", "min", "max");
+        let _ = writeln!(out, "{:<24} {}", "no throttling", row(&c.unthrottled_ms, 0));
+        let _ = writeln!(out, "{:<24} {}", "4× CPU throttling", row(&c.throttled_4x_ms, 0));
+    }
+    if let Some(idb) = &r.idb {
+        let _ = writeln!(out, "\nIndexedDB (ms; median [min–max] over runs)");
+        let figures = ["save_p50_ms", "save_p95_ms", "import_ms", "read_ms", "rows_ms", "search_ms", "record_bytes"];
+        let _ = write!(out, "{:<14}", "");
+        for f in figures {
+            let _ = write!(out, " {f:>22}");
+        }
+        let _ = writeln!(out);
+        for (key, sums) in idb {
+            let _ = write!(out, "{key:<14}");
+            for f in figures {
+                let s = &sums[f];
+                let _ = write!(out, " {:>22}", format!("{:.2} [{:.2}–{:.2}]", s.median, s.min, s.max));
+            }
+            let _ = writeln!(out);
+        }
+        if let (Some(app), Some(js)) = (idb.get("app"), idb.get("js")) {
+            let _ = write!(out, "{:<14}", "app / js");
+            for f in figures {
+                let _ = write!(out, " {:>22}", format!("{:.2}×", app[f].median / js[f].median));
+            }
+            let _ = writeln!(out);
+        }
+    }
+    if let Some(sync) = &r.sync {
+        let _ = writeln!(out, "\nSync over loopback HTTP (median [min–max])");
+        for (n, s) in sync {
+            for (name, v) in s {
+                let _ = writeln!(out, "{n:>6} ops  {name:<22} {}", row(v, 2));
+            }
+        }
+    }
+    if let Some(m) = &r.memory {
+        let mb = |b: f64| b / 1_000_000.0;
+        let _ = writeln!(out, "\nMemory with {} people loaded (MB)", m.people);
+        let _ = writeln!(out, "app:        JS heap {:.1} + wasm {:.1} = {:.1}", mb(m.app_js_heap), mb(m.app_wasm), mb(m.app_js_heap + m.app_wasm));
+        let _ = writeln!(out, "plain JS:   JS heap {:.1} + wasm {:.1} (idle module) = {:.1}", mb(m.js_js_heap), mb(m.js_wasm), mb(m.js_js_heap + m.js_wasm));
+        let _ = writeln!(out, "empty page: JS heap {:.1} + wasm {:.1} = {:.1}", mb(m.empty_js_heap), mb(m.empty_wasm), mb(m.empty_js_heap + m.empty_wasm));
+    }
+    if !r.targets.is_empty() {
+        let _ = writeln!(out, "\nTargets (issue 5)");
+        for t in &r.targets {
+            let _ = writeln!(out, "{:<4} {:<42} {:>10}  measured {}", if t.met { "MET" } else { "MISS" }, t.name, t.target, t.measured);
+        }
+    }
+    out
+}

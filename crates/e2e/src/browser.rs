@@ -1,0 +1,148 @@
+//! A headless Chromium session driven through chromedriver.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+
+use crate::{HarnessError, paths};
+
+/// How long the app may take to appear: a cold start compiles the wasm on a busy 2-core machine.
+pub const FIRST_LOAD_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Flags Chromium needs here: root, no GPU, a closed network (no background traffic).
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--window-size=1280,900",
+    "--lang=zh-CN",
+];
+
+/// One browser session. Close it with [`Browser::close`]; its profile directory stays.
+pub struct Browser {
+    client: Client,
+}
+
+impl Browser {
+    pub(crate) async fn open(driver_port: u16, profile: &Path) -> Result<Self, HarnessError> {
+        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": paths::chromium(), "args": args }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await?;
+        Ok(Self { client })
+    }
+
+    /// The underlying WebDriver client, for anything the helpers below do not cover.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub async fn goto(&self, url: &str) -> Result<(), HarnessError> {
+        Ok(self.client.goto(url).await?)
+    }
+
+    pub async fn refresh(&self) -> Result<(), HarnessError> {
+        Ok(self.client.refresh().await?)
+    }
+
+    /// Runs `script` (a function body; `return` gives the value) in the page.
+    pub async fn eval(&self, script: &str) -> Result<Value, HarnessError> {
+        Ok(self.client.execute(script, Vec::new()).await?)
+    }
+
+    /// Polls `condition` (a function body returning a boolean) until it is true.
+    pub async fn wait_until(
+        &self,
+        what: &str,
+        condition: &str,
+        limit: Duration,
+    ) -> Result<(), HarnessError> {
+        let start = Instant::now();
+        loop {
+            // A page in the middle of a reload may fail a script: just try again.
+            if let Ok(Value::Bool(true)) = self.client.execute(condition, Vec::new()).await {
+                return Ok(());
+            }
+            if start.elapsed() > limit {
+                return Err(HarnessError::Timeout {
+                    what: what.to_owned(),
+                    seconds: limit.as_secs(),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Waits for an element matching the CSS `selector`.
+    pub async fn wait_for(&self, selector: &str, limit: Duration) -> Result<Element, HarnessError> {
+        self.client
+            .wait()
+            .at_most(limit)
+            .every(Duration::from_millis(200))
+            .for_element(Locator::Css(selector))
+            .await
+            .map_err(|error| match error {
+                fantoccini::error::CmdError::WaitTimeout => HarnessError::Timeout {
+                    what: format!("an element `{selector}`"),
+                    seconds: limit.as_secs(),
+                },
+                other => HarnessError::WebDriver(other),
+            })
+    }
+
+    /// The element with `data-testid="<id>"`.
+    pub async fn wait_for_testid(
+        &self,
+        id: &str,
+        limit: Duration,
+    ) -> Result<Element, HarnessError> {
+        self.wait_for(&format!("[data-testid=\"{id}\"]"), limit).await
+    }
+
+    /// Whether some element matches the CSS `selector` right now.
+    pub async fn exists(&self, selector: &str) -> Result<bool, HarnessError> {
+        Ok(!self.client.find_all(Locator::Css(selector)).await?.is_empty())
+    }
+
+    /// Waits until a service worker controls the page (so it would open without the network).
+    pub async fn wait_for_service_worker(&self, limit: Duration) -> Result<(), HarnessError> {
+        self.wait_until(
+            "a service worker to control the page",
+            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+            limit,
+        )
+        .await
+    }
+
+    /// The script URL of the worker that controls the page, if any.
+    pub async fn controller_script(&self) -> Result<Option<String>, HarnessError> {
+        let value = self
+            .eval("const c = navigator.serviceWorker && navigator.serviceWorker.controller; return c ? c.scriptURL : null;")
+            .await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// Ends the session and Chromium with it (the profile directory is kept).
+    pub async fn close(self) -> Result<(), HarnessError> {
+        Ok(self.client.close().await?)
+    }
+}

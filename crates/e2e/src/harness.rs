@@ -1,0 +1,189 @@
+//! The running system under test: server + chromedriver + a browser profile.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use tempfile::TempDir;
+
+use crate::browser::Browser;
+use crate::net::free_port;
+use crate::process::ChildProcess;
+use crate::{HarnessError, paths};
+
+const SERVER_START: Duration = Duration::from_secs(30);
+const DRIVER_START: Duration = Duration::from_secs(30);
+
+/// One test's world: its own server, data, copy of the app, chromedriver and browser profile.
+/// Dropping it kills every process it started and removes its temporary directories.
+pub struct Harness {
+    // Field order is drop order: processes end before their directories go.
+    server: Option<ChildProcess>,
+    driver: ChildProcess,
+    server_bin: PathBuf,
+    server_port: u16,
+    driver_port: u16,
+    dist: PathBuf,
+    data: PathBuf,
+    profile: PathBuf,
+    logs: PathBuf,
+    _temp: TempDir,
+}
+
+impl Harness {
+    /// Starts the server (on a copy of the built app, so a test may change files) and chromedriver.
+    pub async fn start() -> Result<Self, HarnessError> {
+        let built = paths::dist_dir()?;
+        let server_bin = paths::server_binary()?;
+        let chromedriver = paths::chromedriver();
+        if !chromedriver.is_file() {
+            return Err(HarnessError::Missing {
+                what: "chromedriver",
+                path: chromedriver,
+                hint: "run scripts/setup.sh (apt-get install chromium-driver) or set CHROMEDRIVER",
+            });
+        }
+
+        let temp = tempfile::Builder::new()
+            .prefix("field-e2e-")
+            .tempdir()
+            .map_err(HarnessError::io("create a temporary directory"))?;
+        let root = temp.path().to_owned();
+        let (dist, data, profile, logs) =
+            (root.join("dist"), root.join("data"), root.join("profile"), root.join("logs"));
+        for dir in [&data, &profile, &logs] {
+            std::fs::create_dir_all(dir)
+                .map_err(HarnessError::io(format!("create {}", dir.display())))?;
+        }
+        copy_dir(&built, &dist)?;
+
+        let driver_port = free_port().map_err(HarnessError::io("find a free port"))?;
+        let mut command = Command::new(&chromedriver);
+        command.arg(format!("--port={driver_port}"));
+        let mut driver = ChildProcess::spawn(command, &logs.join("chromedriver.log"))?;
+        driver.wait_ready("chromedriver", driver_port, "/status", DRIVER_START).await?;
+
+        let server_port = free_port().map_err(HarnessError::io("find a free port"))?;
+        let mut harness = Self {
+            server: None,
+            driver,
+            server_bin,
+            server_port,
+            driver_port,
+            dist,
+            data,
+            profile,
+            logs,
+            _temp: temp,
+        };
+        harness.start_server().await?;
+        Ok(harness)
+    }
+
+    /// (Re)starts the server on the same port, data and app copy.
+    pub async fn start_server(&mut self) -> Result<(), HarnessError> {
+        self.stop_server();
+        let mut command = Command::new(&self.server_bin);
+        command
+            .arg("--bind")
+            .arg("127.0.0.1")
+            .arg("--port")
+            .arg(self.server_port.to_string())
+            .arg("--data-dir")
+            .arg(&self.data)
+            .arg("--dist")
+            .arg(&self.dist)
+            .env("RUST_LOG", "warn");
+        let mut server = ChildProcess::spawn(command, &self.logs.join("server.log"))?;
+        server.wait_ready("the server", self.server_port, "/healthz", SERVER_START).await?;
+        self.server = Some(server);
+        Ok(())
+    }
+
+    /// Kills the server: from now on the browser has no network to the app.
+    pub fn stop_server(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            server.kill();
+        }
+    }
+
+    /// `http://127.0.0.1:<port>` of the app.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.server_port)
+    }
+
+    /// `base_url` + `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url())
+    }
+
+    /// This harness's copy of the built app (tests may change it to simulate a new release).
+    pub fn dist(&self) -> &Path {
+        &self.dist
+    }
+
+    /// The server's data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data
+    }
+
+    /// Runs the server binary with `args` (e.g. `add-user …`) on this harness's data directory.
+    pub fn server_command(&self, args: &[&str]) -> Result<String, HarnessError> {
+        let output = Command::new(&self.server_bin)
+            .args(args)
+            .arg("--data-dir")
+            .arg(&self.data)
+            .output()
+            .map_err(|source| HarnessError::Spawn {
+                program: self.server_bin.display().to_string(),
+                source,
+            })?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if output.status.success() {
+            Ok(text)
+        } else {
+            Err(HarnessError::Page { what: format!("server {}", args.join(" ")), value: text })
+        }
+    }
+
+    /// Opens headless Chromium on this harness's profile directory. The profile outlives the
+    /// session, so closing the browser and opening it again is a tablet reopening the app.
+    pub async fn open_browser(&self) -> Result<Browser, HarnessError> {
+        Browser::open(self.driver_port, &self.profile).await
+    }
+
+    /// The server's log so far (for failure messages).
+    pub fn server_log(&self) -> String {
+        std::fs::read_to_string(self.logs.join("server.log")).unwrap_or_default()
+    }
+
+    /// Stops chromedriver explicitly (it also stops on drop).
+    pub fn shutdown(mut self) {
+        self.stop_server();
+        self.driver.kill();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), HarnessError> {
+    std::fs::create_dir_all(to).map_err(HarnessError::io(format!("create {}", to.display())))?;
+    let entries =
+        std::fs::read_dir(from).map_err(HarnessError::io(format!("read {}", from.display())))?;
+    for entry in entries {
+        let entry = entry.map_err(HarnessError::io(format!("read {}", from.display())))?;
+        let target = to.join(entry.file_name());
+        let kind = entry
+            .file_type()
+            .map_err(HarnessError::io(format!("stat {}", entry.path().display())))?;
+        if kind.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(HarnessError::io(format!("copy {}", entry.path().display())))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! End-to-end harness of 四争一树 Field.
+//!
+//! It builds nothing itself: `scripts/test.sh` builds the release `dist/` (Trunk) and the
+//! `server` binary first. A [`Harness`] then starts that server on a free loopback port with a
+//! temporary data directory and a private copy of the built app, starts chromedriver on another
+//! free port, and opens headless Chromium sessions on a fresh profile directory. Every process
+//! it started is killed when the harness is dropped.
+//!
+//! Locations (each overridable by environment):
+//! * `FIELD_DIST`: the built app (default `<workspace>/dist`);
+//! * `FIELD_SERVER_BIN`: the server binary (default: the newest of `<target>/{debug,release}/server`);
+//! * `CHROMEDRIVER` (default `/usr/bin/chromedriver`), `CHROME_BIN` (default `/usr/bin/chromium`).
+
+mod browser;
+mod error;
+mod fixtures;
+mod harness;
+mod net;
+mod paths;
+mod process;
+mod size;
+
+pub use browser::{Browser, FIRST_LOAD_TIMEOUT};
+pub use error::HarnessError;
+pub use fixtures::small_png;
+pub use harness::Harness;
+pub use paths::{dist_dir, server_binary};
+pub use size::{FirstLoadReport, SizedFile, first_load_report};

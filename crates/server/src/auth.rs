@@ -1,0 +1,116 @@
+//! Device tokens, password hashes and the extractor that turns `Authorization: Bearer <token>`
+//! into the caller's [`Session`].
+
+use std::sync::LazyLock;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use shared::roles::Role;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::Session;
+
+/// A new device token: 32 random bytes, base64url without padding.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database keeps of a token: its SHA-256, hex. Tokens are 256 random bits, so a fast
+/// hash is enough (unlike passwords).
+pub fn token_hash(token: &str) -> String {
+    shared::op::hex(&Sha256::digest(token.as_bytes()))
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot hash password: {0}")]
+pub struct PasswordHashError(String);
+
+/// Argon2id PHC string. Slow on purpose: call from a blocking task.
+pub fn hash_password(password: &str) -> Result<String, PasswordHashError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| PasswordHashError(e.to_string()))
+}
+
+/// Check a password against a stored PHC string (false for a malformed one).
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// A hash checked when the username is unknown, so a wrong username takes as long as a wrong
+/// password and does not tell which accounts exist.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password("not a real password").unwrap_or_default());
+
+/// Verify `password` for an optional stored hash, spending the same time either way.
+pub fn verify_or_dummy(password: &str, phc: Option<&str>) -> bool {
+    match phc {
+        Some(phc) => verify_password(password, phc),
+        None => {
+            let _ = verify_password(password, &DUMMY_HASH);
+            false
+        }
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = bearer(parts).ok_or(AppError::Unauthorized)?;
+        state.store.session(&token_hash(token)).await?.ok_or(AppError::Unauthorized)
+    }
+}
+
+impl Session {
+    /// Refuse unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.account.role) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_base64url_of_32_bytes() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        assert_eq!(URL_SAFE_NO_PAD.decode(&a).unwrap().len(), 32);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), token_hash(&b));
+    }
+
+    #[test]
+    fn password_round_trip() {
+        let phc = hash_password("正确的密码").unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(verify_password("正确的密码", &phc));
+        assert!(!verify_password("wrong", &phc));
+        assert!(!verify_password("x", "not a phc string"));
+        assert!(!verify_or_dummy("x", None));
+    }
+}

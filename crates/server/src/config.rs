@@ -1,0 +1,35 @@
+//! Command-line options of `server serve` (each also read from the environment).
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use clap::Args;
+
+#[derive(Clone, Debug, Args)]
+pub struct ServeOptions {
+    /// TCP port to listen on.
+    #[arg(long, env = "FIELD_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Address to bind (0.0.0.0 to serve the office network).
+    #[arg(long, env = "FIELD_BIND", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Where the database and attachments live.
+    #[arg(long, env = "FIELD_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// The built app to serve (Trunk's output).
+    #[arg(long, env = "FIELD_DIST", default_value = "./dist")]
+    pub dist: PathBuf,
+}
+
+/// Where the database lives, for the admin subcommands.
+#[derive(Clone, Debug, Args)]
+pub struct DataDirOption {
+    #[arg(long, env = "FIELD_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+}
+
+impl ServeOptions {
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::new(self.bind, self.port)
+    }
+}

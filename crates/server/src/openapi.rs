@@ -1,0 +1,235 @@
+//! The OpenAPI 3.1 document, written from the route table ([`crate::routes::table`]) and the
+//! wire types' schemas below (kept beside `shared::sync`).
+
+use serde_json::{Map, Value, json};
+
+use crate::routes::{self, Access, Body, RouteDoc};
+
+fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn body_schema(body: Body) -> (&'static str, Value) {
+    match body {
+        Body::Schema(name) => ("application/json", schema_ref(name)),
+        Body::ListOf(name) => ("application/json", json!({"type": "array", "items": schema_ref(name)})),
+        Body::Bytes => ("application/octet-stream", json!({"type": "string", "format": "binary"})),
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "成功",
+        201 => "已创建",
+        204 => "成功，无内容",
+        400 => "请求无效",
+        401 => "未登录或令牌已失效",
+        403 => "无权操作",
+        404 => "不存在",
+        409 => "冲突",
+        413 => "内容过大",
+        422 => "内容校验失败",
+        _ => "错误",
+    }
+}
+
+fn operation(doc: &RouteDoc) -> Value {
+    let mut parameters: Vec<Value> = doc
+        .path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| {
+            let kind = if name == "id" && doc.path.contains("/devices/") { "integer" } else { "string" };
+            json!({"name": name, "in": "path", "required": true, "schema": {"type": kind}})
+        })
+        .collect();
+    parameters.extend(doc.query.iter().map(|q| {
+        json!({"name": q.name, "in": "query", "required": q.required,
+               "description": q.description, "schema": {"type": q.kind}})
+    }));
+
+    let mut responses = Map::new();
+    let mut ok = json!({"description": reason(doc.success)});
+    if let Some(body) = doc.response {
+        let (mime, schema) = body_schema(body);
+        ok["content"] = json!({mime: {"schema": schema}});
+    }
+    responses.insert(doc.success.to_string(), ok);
+    let mut errors: Vec<u16> = doc.errors.to_vec();
+    match doc.access {
+        Access::Public => {}
+        Access::Signed => errors.push(401),
+        Access::TownOffice => errors.extend([401, 403]),
+    }
+    errors.sort_unstable();
+    errors.dedup();
+    for status in errors {
+        responses.insert(
+            status.to_string(),
+            json!({"description": reason(status),
+                   "content": {"application/json": {"schema": schema_ref("ApiErrorBody")}}}),
+        );
+    }
+
+    let mut op = json!({
+        "summary": doc.summary,
+        "tags": [doc.tag],
+        "operationId": operation_id(doc),
+        "responses": responses,
+    });
+    if !parameters.is_empty() {
+        op["parameters"] = Value::Array(parameters);
+    }
+    if let Some(body) = doc.request {
+        let (mime, schema) = body_schema(body);
+        op["requestBody"] = json!({"required": true, "content": {mime: {"schema": schema}}});
+    }
+    op["security"] = match doc.access {
+        Access::Public => json!([]),
+        Access::Signed | Access::TownOffice => json!([{"bearer": []}]),
+    };
+    op
+}
+
+fn operation_id(doc: &RouteDoc) -> String {
+    let words: Vec<&str> = doc
+        .path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && *w != "api" && *w != "v1")
+        .collect();
+    format!("{}_{}", doc.method.to_ascii_lowercase(), words.join("_"))
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for doc in routes::docs() {
+        let item = paths.entry(doc.path.to_owned()).or_insert_with(|| json!({}));
+        item[doc.method.to_ascii_lowercase()] = operation(&doc);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "四争一树 Field 同步接口",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "办公室服务器的 /api/v1 接口。错误一律为 {\"error\": {\"code\", \"message\"}}。",
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                "description": "登录返回的设备令牌"}},
+            "schemas": schemas(),
+        },
+    })
+}
+
+fn schemas() -> Value {
+    let string = json!({"type": "string"});
+    let hlc = json!({"type": "string", "description": "混合逻辑时钟，形如 0001700000000000-000000-<device>"});
+    let uuid = json!({"type": "string", "format": "uuid"});
+    let role = json!({"type": "string", "enum": ["surveyor", "branch_secretary", "town_office", "county_viewer"]});
+    let account_props = json!({
+        "username": string, "display_name": string, "role": role,
+        "branches": {"type": "array", "items": string},
+    });
+    let mut user_props = account_props.clone();
+    user_props["created_at"] = json!({"type": "string", "format": "date-time"});
+    json!({
+        "Health": {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}},
+        "OpenApi": {"type": "object", "description": "本文档"},
+        "ApiErrorBody": {
+            "type": "object", "required": ["error"],
+            "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+                "code": {"type": "string", "description": "snake_case 错误码"},
+                "message": {"type": "string", "description": "中文说明"},
+                "received": {"type": "integer", "description": "offset_mismatch 时服务器已收到的字节数"},
+            }}},
+        },
+        "Account": {"type": "object", "required": ["username", "display_name", "role"], "properties": account_props},
+        "UserSummary": {"type": "object", "required": ["username", "display_name", "role", "created_at"], "properties": user_props},
+        "CreateUserRequest": {
+            "type": "object", "required": ["username", "password", "display_name", "role"],
+            "properties": {"username": string, "password": {"type": "string", "minLength": 8},
+                "display_name": string, "role": role, "branches": {"type": "array", "items": string}},
+        },
+        "DeviceSummary": {
+            "type": "object",
+            "required": ["id", "device_id", "device_name", "username", "created_at", "last_seen", "revoked"],
+            "properties": {"id": {"type": "integer"}, "device_id": uuid, "device_name": string,
+                "username": string, "created_at": string, "last_seen": string, "revoked": {"type": "boolean"}},
+        },
+        "LoginRequest": {
+            "type": "object", "required": ["username", "password", "device_id"],
+            "properties": {"username": string, "password": string, "device_id": uuid, "device_name": string},
+        },
+        "LoginResponse": {
+            "type": "object", "required": ["token", "account"],
+            "properties": {"token": {"type": "string", "description": "Authorization: Bearer <token>"},
+                "account": schema_ref("Account")},
+        },
+        "FieldChange": {
+            "type": "object", "required": ["field", "value"],
+            "properties": {"field": string, "value": {}, "base": hlc},
+        },
+        "Operation": {
+            "type": "object",
+            "required": ["id", "device_id", "author", "hlc", "entity", "entity_id", "kind"],
+            "properties": {
+                "id": uuid, "device_id": uuid, "author": string, "hlc": hlc,
+                "entity": {"type": "string", "enum": shared::record::EntityKind::ALL.map(|k| k.as_str())},
+                "entity_id": uuid, "branch_id": string,
+                "kind": {"type": "string", "enum": ["upsert", "delete"]},
+                "changes": {"type": "array", "items": schema_ref("FieldChange")},
+            },
+        },
+        "PushRequest": {"type": "object", "required": ["ops"],
+            "properties": {"ops": {"type": "array", "items": schema_ref("Operation")}}},
+        "OpResult": {
+            "type": "object", "required": ["id", "status"],
+            "properties": {"id": uuid, "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected"]},
+                "code": string, "message": string},
+        },
+        "PushResponse": {"type": "object", "required": ["results", "server_hlc"],
+            "properties": {"results": {"type": "array", "items": schema_ref("OpResult")}, "server_hlc": hlc}},
+        "PullResponse": {"type": "object", "required": ["ops", "cursor", "more"],
+            "properties": {"ops": {"type": "array", "items": schema_ref("Operation")},
+                "cursor": {"type": "integer"}, "more": {"type": "boolean"}}},
+        "ConflictEntry": {
+            "type": "object",
+            "required": ["id", "entity", "entity_id", "field", "winner_value", "loser_value", "detected_at", "resolved"],
+            "properties": {"id": uuid, "entity": string, "entity_id": uuid, "branch_id": string, "field": string,
+                "winner_value": {}, "winner_clock": hlc, "winner_author": string,
+                "loser_value": {}, "loser_clock": hlc, "loser_author": string,
+                "detected_at": string, "resolved": {"type": "boolean"},
+                "resolved_by": string, "resolved_at": string},
+        },
+        "AttachmentStatus": {"type": "object", "required": ["received", "total", "complete"],
+            "properties": {"received": {"type": "integer"}, "total": {"type": "integer"}, "complete": {"type": "boolean"}}},
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `$ref` points at a schema that exists.
+    #[test]
+    fn references_resolve() {
+        let doc = document();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for part in text.split("#/components/schemas/").skip(1) {
+            let name: String = part.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            assert!(schemas.contains_key(&name), "missing schema {name}");
+        }
+    }
+
+    #[test]
+    fn operation_ids_are_unique() {
+        let mut ids: Vec<String> = routes::docs().iter().map(operation_id).collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+}

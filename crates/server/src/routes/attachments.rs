@@ -1,0 +1,87 @@
+//! `GET /api/v1/attachments/{sha256}/status`, `PUT` (a chunk) and `GET` (the bytes).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use shared::roles::Role;
+use shared::sync::AttachmentStatus;
+
+use crate::attachments::{AttachmentError, Sha256Name};
+use crate::error::AppError;
+use crate::extract::{ApiBytes, ApiPath, ApiQuery};
+use crate::state::AppState;
+use crate::store::Session;
+
+fn sha(raw: &str) -> Result<Sha256Name, AppError> {
+    Sha256Name::parse(raw)
+        .ok_or_else(|| AppError::bad_request("invalid_sha256", "附件编号必须是 64 位十六进制 SHA-256"))
+}
+
+impl From<AttachmentError> for AppError {
+    fn from(err: AttachmentError) -> Self {
+        match err {
+            AttachmentError::OffsetMismatch { offset, received } => {
+                AppError::OffsetMismatch { offset, received }
+            }
+            AttachmentError::TotalMismatch { announced, recorded, received } => {
+                AppError::AttachmentTotalMismatch { announced, recorded, received }
+            }
+            AttachmentError::PastEnd => {
+                AppError::bad_request("chunk_past_end", "上传内容超出了声明的附件大小")
+            }
+            AttachmentError::TooLarge => AppError::PayloadTooLarge,
+            AttachmentError::HashMismatch => AppError::AttachmentHashMismatch,
+            e @ (AttachmentError::Io(_) | AttachmentError::Task(_)) => AppError::internal(e),
+        }
+    }
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    _session: Session,
+    ApiPath(raw): ApiPath<String>,
+) -> Result<Json<AttachmentStatus>, AppError> {
+    Ok(Json(state.attachments.status(&sha(&raw)?).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChunkQuery {
+    pub offset: u64,
+    pub total: u64,
+}
+
+pub async fn put_chunk(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(raw): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ChunkQuery>,
+    ApiBytes(body): ApiBytes,
+) -> Result<Json<AttachmentStatus>, AppError> {
+    if session.account.role == Role::CountyViewer {
+        return Err(AppError::Forbidden);
+    }
+    let sha = sha(&raw)?;
+    Ok(Json(state.attachments.put_chunk(&sha, q.offset, q.total, body).await?))
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    _session: Session,
+    ApiPath(raw): ApiPath<String>,
+) -> Result<Response, AppError> {
+    let bytes = state
+        .attachments
+        .read(&sha(&raw)?)
+        .await?
+        .ok_or(AppError::NotFound { code: "attachment_not_found", what: "该附件" })?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/octet-stream"),
+            (CACHE_CONTROL, "private, max-age=31536000, immutable"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,62 @@
+//! `POST /api/v1/auth/login`, `GET /api/v1/auth/me`, `POST /api/v1/auth/logout`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use shared::roles::Account;
+use shared::sync::{LoginRequest, LoginResponse};
+
+use crate::auth::{new_token, token_hash, verify_or_dummy};
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::state::AppState;
+use crate::store::{AuditEvent, Session};
+
+const MAX_DEVICE_NAME_CHARS: usize = 100;
+
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, AppError> {
+    let creds = state.store.credentials(req.username.trim()).await?;
+    let phc = creds.as_ref().map(|c| c.password_hash.clone());
+    let password = req.password;
+    let ok = tokio::task::spawn_blocking(move || verify_or_dummy(&password, phc.as_deref())).await?;
+    let creds = match creds {
+        Some(c) if ok && !c.disabled => c,
+        _ => {
+            tracing::info!(username = %req.username, "login refused");
+            return Err(AppError::InvalidCredentials);
+        }
+    };
+    let device_name: String = match req.device_name.trim() {
+        "" => "未命名设备".to_owned(),
+        name => name.chars().take(MAX_DEVICE_NAME_CHARS).collect(),
+    };
+    let token = new_token();
+    let device_row = state
+        .store
+        .register_device(creds.user_id, req.device_id, &device_name, &token_hash(&token))
+        .await?;
+    state
+        .store
+        .audit(AuditEvent {
+            user_id: Some(creds.user_id),
+            username: &creds.account.username,
+            device_row: Some(device_row),
+            action: "login",
+            detail: format!("device {} ({device_name})", req.device_id),
+        })
+        .await?;
+    Ok(Json(LoginResponse { token, account: creds.account }))
+}
+
+pub async fn me(session: Session) -> Json<Account> {
+    Json(session.account)
+}
+
+/// Revoke the caller's own token.
+pub async fn logout(State(state): State<AppState>, session: Session) -> Result<StatusCode, AppError> {
+    state.store.revoke_device(session.device_row).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,51 @@
+//! `GET /api/v1/conflicts` and `POST /api/v1/conflicts/{id}/resolve` (town office).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use shared::roles::Role;
+use shared::sync::ConflictEntry;
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::extract::{ApiPath, ApiQuery};
+use crate::state::AppState;
+use crate::store::{AuditEvent, ConflictFilter, Session};
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub status: ConflictFilter,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Vec<ConflictEntry>>, AppError> {
+    session.require(&[Role::TownOffice])?;
+    Ok(Json(state.store.list_conflicts(q.status).await?))
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, AppError> {
+    session.require(&[Role::TownOffice])?;
+    if !state.store.resolve_conflict(id, &session.account.username).await? {
+        return Err(AppError::NotFound { code: "conflict_not_found", what: "该冲突记录" });
+    }
+    state
+        .store
+        .audit(AuditEvent {
+            user_id: Some(session.user_id),
+            username: &session.account.username,
+            device_row: Some(session.device_row),
+            action: "resolve_conflict",
+            detail: id.to_string(),
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

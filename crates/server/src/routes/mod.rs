@@ -1,0 +1,228 @@
+//! Every route of the API in ONE table: the router is built from it and the OpenAPI document is
+//! written from it, so a route cannot exist undocumented or be documented without existing.
+
+pub mod admin;
+pub mod attachments;
+pub mod auth;
+pub mod conflicts;
+pub mod meta;
+pub mod static_files;
+pub mod sync;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, get, post, put};
+use shared::sync::MAX_ATTACHMENT_CHUNK_BYTES;
+
+use crate::state::AppState;
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    /// Any signed-in device.
+    Signed,
+    /// Signed in as 镇组织办.
+    TownOffice,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct QueryParam {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub required: bool,
+    pub description: &'static str,
+}
+
+/// A request or response body: a component schema name, or raw bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    Schema(&'static str),
+    /// A JSON array of a component schema.
+    ListOf(&'static str),
+    Bytes,
+}
+
+/// The documentation of one route (method + path).
+#[derive(Clone, Copy, Debug)]
+pub struct RouteDoc {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    pub access: Access,
+    pub query: &'static [QueryParam],
+    pub request: Option<Body>,
+    pub success: u16,
+    pub response: Option<Body>,
+    /// Error statuses besides 401/403 implied by `access`.
+    pub errors: &'static [u16],
+}
+
+pub struct ApiRoute {
+    pub doc: RouteDoc,
+    pub handler: MethodRouter<AppState>,
+}
+
+const NONE: &[QueryParam] = &[];
+
+const fn doc(method: &'static str, path: &'static str, summary: &'static str, tag: &'static str, access: Access) -> RouteDoc {
+    RouteDoc {
+        method,
+        path,
+        summary,
+        tag,
+        access,
+        query: NONE,
+        request: None,
+        success: 200,
+        response: None,
+        errors: &[],
+    }
+}
+
+/// The whole API.
+pub fn table() -> Vec<ApiRoute> {
+    use Access::*;
+    use Body::*;
+    let route = |doc: RouteDoc, handler: MethodRouter<AppState>| ApiRoute { doc, handler };
+    vec![
+        route(
+            RouteDoc {
+                response: Some(Schema("Health")),
+                ..doc("GET", "/healthz", "存活检查", "meta", Public)
+            },
+            get(meta::healthz),
+        ),
+        route(
+            RouteDoc {
+                response: Some(Schema("OpenApi")),
+                ..doc("GET", "/api/v1/openapi.json", "本接口的 OpenAPI 文档", "meta", Public)
+            },
+            get(meta::openapi),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Schema("LoginRequest")),
+                response: Some(Schema("LoginResponse")),
+                errors: &[400, 401],
+                ..doc("POST", "/api/v1/auth/login", "登录并取得本设备的令牌", "auth", Public)
+            },
+            post(auth::login),
+        ),
+        route(
+            RouteDoc {
+                response: Some(Schema("Account")),
+                ..doc("GET", "/api/v1/auth/me", "当前登录的账号", "auth", Signed)
+            },
+            get(auth::me),
+        ),
+        route(
+            RouteDoc { success: 204, ..doc("POST", "/api/v1/auth/logout", "注销本设备的令牌", "auth", Signed) },
+            post(auth::logout),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Schema("PushRequest")),
+                response: Some(Schema("PushResponse")),
+                errors: &[400, 409, 413],
+                ..doc("POST", "/api/v1/sync/push", "上传一批操作（按操作编号幂等）", "sync", Signed)
+            },
+            post(sync::push),
+        ),
+        route(
+            RouteDoc {
+                query: &[
+                    QueryParam { name: "cursor", kind: "integer", required: false, description: "上次拉取返回的 cursor（首次为 0）" },
+                    QueryParam { name: "limit", kind: "integer", required: false, description: "每页条数，默认 500，最多 5000" },
+                ],
+                response: Some(Schema("PullResponse")),
+                errors: &[400],
+                ..doc("GET", "/api/v1/sync/pull", "拉取 cursor 之后本账号可见的操作", "sync", Signed)
+            },
+            get(sync::pull),
+        ),
+        route(
+            RouteDoc {
+                query: &[QueryParam { name: "status", kind: "string", required: false, description: "open（默认）、resolved 或 all" }],
+                response: Some(ListOf("ConflictEntry")),
+                errors: &[400],
+                ..doc("GET", "/api/v1/conflicts", "列出字段冲突", "conflicts", TownOffice)
+            },
+            get(conflicts::list),
+        ),
+        route(
+            RouteDoc {
+                success: 204,
+                errors: &[400, 404],
+                ..doc("POST", "/api/v1/conflicts/{id}/resolve", "将冲突标记为已处理", "conflicts", TownOffice)
+            },
+            post(conflicts::resolve),
+        ),
+        route(
+            RouteDoc {
+                response: Some(Schema("AttachmentStatus")),
+                errors: &[400],
+                ..doc("GET", "/api/v1/attachments/{sha256}/status", "附件上传进度", "attachments", Signed)
+            },
+            get(attachments::status),
+        ),
+        route(
+            RouteDoc {
+                query: &[
+                    QueryParam { name: "offset", kind: "integer", required: true, description: "本块的起始位置，必须等于服务器已收到的字节数" },
+                    QueryParam { name: "total", kind: "integer", required: true, description: "附件总字节数" },
+                ],
+                request: Some(Bytes),
+                response: Some(Schema("AttachmentStatus")),
+                errors: &[400, 409, 413, 422],
+                ..doc("PUT", "/api/v1/attachments/{sha256}", "上传附件的一块（可断点续传）", "attachments", Signed)
+            },
+            put(attachments::put_chunk).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_CHUNK_BYTES)),
+        ),
+        route(
+            RouteDoc {
+                response: Some(Bytes),
+                errors: &[400, 404],
+                ..doc("GET", "/api/v1/attachments/{sha256}", "下载附件", "attachments", Signed)
+            },
+            get(attachments::download),
+        ),
+        route(
+            RouteDoc {
+                response: Some(ListOf("UserSummary")),
+                ..doc("GET", "/api/v1/admin/users", "列出账号", "admin", TownOffice)
+            },
+            get(admin::list_users),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Schema("CreateUserRequest")),
+                success: 201,
+                response: Some(Schema("UserSummary")),
+                errors: &[400, 409],
+                ..doc("POST", "/api/v1/admin/users", "新建账号", "admin", TownOffice)
+            },
+            post(admin::create_user),
+        ),
+        route(
+            RouteDoc {
+                response: Some(ListOf("DeviceSummary")),
+                ..doc("GET", "/api/v1/admin/devices", "列出已登录的设备", "admin", TownOffice)
+            },
+            get(admin::list_devices),
+        ),
+        route(
+            RouteDoc {
+                success: 204,
+                errors: &[400, 404],
+                ..doc("POST", "/api/v1/admin/devices/{id}/revoke", "吊销设备令牌", "admin", TownOffice)
+            },
+            post(admin::revoke_device),
+        ),
+    ]
+}
+
+/// The documentation half of [`table`].
+pub fn docs() -> Vec<RouteDoc> {
+    table().into_iter().map(|r| r.doc).collect()
+}

@@ -1,0 +1,39 @@
+//! What every handler shares.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use shared::hlc::{Hlc, HlcClock};
+
+use crate::attachments::AttachmentStore;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub attachments: Arc<AttachmentStore>,
+    /// The built app (Trunk's `dist/`).
+    pub dist: PathBuf,
+    clock: Arc<Mutex<HlcClock>>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, attachments: AttachmentStore, dist: PathBuf) -> Self {
+        Self {
+            store,
+            attachments: Arc::new(attachments),
+            dist,
+            clock: Arc::new(Mutex::new(HlcClock::new("server"))),
+        }
+    }
+
+    /// Advance the server's hybrid logical clock past `seen` and read it.
+    pub fn tick_clock<'a>(&self, seen: impl IntoIterator<Item = &'a Hlc>) -> Hlc {
+        let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+        let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
+        for hlc in seen {
+            clock.observe(hlc, now_ms);
+        }
+        clock.tick(now_ms)
+    }
+}

@@ -1,0 +1,125 @@
+//! Storage behind a trait, so the SQLite office install and a later PostgreSQL deployment share
+//! every handler. Implementations keep the push contract: the whole batch in one transaction,
+//! idempotent by operation id, authorised by [`crate::sync_policy`], merged with
+//! [`shared::merge::apply`].
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use shared::op::Operation;
+use shared::record::Record;
+use shared::roles::Account;
+use shared::sync::{ConflictEntry, DeviceSummary, OpResult, UserSummary};
+use uuid::Uuid;
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored JSON is unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("operation id {0} was stored before with other content")]
+    OpIdConflict(Uuid),
+    #[error("username already exists")]
+    UsernameTaken,
+    #[error("stored value is invalid: {0}")]
+    Corrupt(String),
+    #[error("database migration {version} failed: {source}")]
+    Migration { version: i64, source: rusqlite::Error },
+    #[error("database worker stopped: {0}")]
+    Worker(String),
+    #[error("cannot open database {path}: {message}")]
+    Open { path: String, message: String },
+}
+
+/// A user to create; the password is already hashed (see [`crate::auth::hash_password`]).
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub account: Account,
+    pub password_hash: String,
+}
+
+/// What login needs to check a password.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub user_id: i64,
+    pub account: Account,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// The caller of an authenticated request: a device token that is known and not revoked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    /// Row id of the device (what an admin revokes).
+    pub device_row: i64,
+    pub device_id: Uuid,
+    pub user_id: i64,
+    pub account: Account,
+}
+
+/// One page of a pull, before redaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PullPage {
+    pub ops: Vec<Operation>,
+    pub cursor: u64,
+    pub more: bool,
+}
+
+/// Which conflicts to list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictFilter {
+    #[default]
+    Open,
+    Resolved,
+    All,
+}
+
+/// An audit entry for something other than a pushed operation.
+#[derive(Clone, Debug)]
+pub struct AuditEvent<'a> {
+    pub user_id: Option<i64>,
+    pub username: &'a str,
+    pub device_row: Option<i64>,
+    pub action: &'a str,
+    pub detail: String,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    async fn create_user(&self, user: NewUser) -> Result<UserSummary, StoreError>;
+    async fn list_users(&self) -> Result<Vec<UserSummary>, StoreError>;
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
+
+    /// Store (or replace) the token of this user on this device; returns the device row id.
+    async fn register_device(
+        &self,
+        user_id: i64,
+        device_id: Uuid,
+        device_name: &str,
+        token_hash: &str,
+    ) -> Result<i64, StoreError>;
+    /// The session of a token hash, if the device is known, not revoked and its user enabled.
+    /// Also refreshes the device's `last_seen` (at most once a minute).
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError>;
+    async fn list_devices(&self) -> Result<Vec<DeviceSummary>, StoreError>;
+    /// Revoke a device; `false` if there is no such device.
+    async fn revoke_device(&self, device_row: i64) -> Result<bool, StoreError>;
+
+    /// Store a batch of operations in one transaction; results in request order.
+    /// Fails whole with [`StoreError::OpIdConflict`] if an id was stored with other content.
+    async fn push(&self, session: &Session, ops: Vec<Operation>) -> Result<Vec<OpResult>, StoreError>;
+    /// Operations after `cursor` that `account` may see (not yet redacted).
+    async fn pull(&self, account: &Account, cursor: u64, limit: u32) -> Result<PullPage, StoreError>;
+    /// The merged state of one entity.
+    async fn record(&self, entity_id: Uuid) -> Result<Option<Record>, StoreError>;
+
+    async fn list_conflicts(&self, filter: ConflictFilter) -> Result<Vec<ConflictEntry>, StoreError>;
+    /// Mark a conflict resolved; `false` if there is no such conflict.
+    async fn resolve_conflict(&self, id: Uuid, resolved_by: &str) -> Result<bool, StoreError>;
+
+    async fn audit(&self, event: AuditEvent<'_>) -> Result<(), StoreError>;
+}

@@ -1,0 +1,185 @@
+//! Users and their devices (bearer tokens are stored only as SHA-256 hashes).
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use shared::roles::{Account, Role};
+use shared::sync::{DeviceSummary, UserSummary};
+use uuid::Uuid;
+
+use super::now;
+use crate::store::{Credentials, NewUser, Session, StoreError};
+
+/// How stale `last_seen` may get before a request refreshes it.
+const TOUCH_AFTER: chrono::Duration = chrono::Duration::seconds(60);
+
+fn parse_role(s: &str) -> Result<Role, StoreError> {
+    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown role {s:?}")))
+}
+
+fn parse_branches(s: &str) -> Result<Vec<String>, StoreError> {
+    Ok(serde_json::from_str(s)?)
+}
+
+fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(s).map_err(|_| StoreError::Corrupt(format!("bad uuid {s:?}")))
+}
+
+/// `username, display_name, role, branches` at columns `first..first+4`.
+fn account_at(row: &Row<'_>, first: usize) -> Result<Account, StoreError> {
+    Ok(Account {
+        username: row.get(first)?,
+        display_name: row.get(first + 1)?,
+        role: parse_role(&row.get::<_, String>(first + 2)?)?,
+        branches: parse_branches(&row.get::<_, String>(first + 3)?)?,
+    })
+}
+
+pub fn create_user(conn: &mut Connection, user: &NewUser) -> Result<UserSummary, StoreError> {
+    let created_at = now();
+    let a = &user.account;
+    let result = conn.execute(
+        "INSERT INTO users (username, display_name, password_hash, role, branches, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            a.username,
+            a.display_name,
+            user.password_hash,
+            a.role.as_str(),
+            serde_json::to_string(&a.branches)?,
+            created_at
+        ],
+    );
+    match result {
+        Ok(_) => Ok(UserSummary { account: a.clone(), created_at }),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(StoreError::UsernameTaken)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn list_users(conn: &mut Connection) -> Result<Vec<UserSummary>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT username, display_name, role, branches, created_at FROM users ORDER BY username",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(UserSummary { account: account_at(row, 0)?, created_at: row.get(4)? });
+    }
+    Ok(out)
+}
+
+pub fn credentials(conn: &mut Connection, username: &str) -> Result<Option<Credentials>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, password_hash, disabled, username, display_name, role, branches
+         FROM users WHERE username = ?1",
+    )?;
+    let mut rows = stmt.query([username])?;
+    let Some(row) = rows.next()? else { return Ok(None) };
+    Ok(Some(Credentials {
+        user_id: row.get(0)?,
+        password_hash: row.get(1)?,
+        disabled: row.get::<_, i64>(2)? != 0,
+        account: account_at(row, 3)?,
+    }))
+}
+
+pub fn register_device(
+    conn: &mut Connection,
+    user_id: i64,
+    device_id: Uuid,
+    device_name: &str,
+    token_hash: &str,
+) -> Result<i64, StoreError> {
+    let at = now();
+    Ok(conn.query_row(
+        "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at, last_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+         ON CONFLICT (user_id, device_id) DO UPDATE SET
+             device_name = excluded.device_name,
+             token_hash = excluded.token_hash,
+             last_seen = excluded.last_seen,
+             revoked = 0
+         RETURNING id",
+        params![user_id, device_id.to_string(), device_name, token_hash, at],
+        |r| r.get(0),
+    )?)
+}
+
+/// The session of a token and the device's `last_seen`.
+pub fn session(conn: &mut Connection, token_hash: &str) -> Result<Option<(Session, String)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, d.device_id, d.user_id, d.last_seen,
+                u.username, u.display_name, u.role, u.branches
+         FROM devices d JOIN users u ON u.id = d.user_id
+         WHERE d.token_hash = ?1 AND d.revoked = 0 AND u.disabled = 0",
+    )?;
+    let found = stmt
+        .query_row([token_hash], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, String>(6)?,
+                row.get::<_, String>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((device_row, device_id, user_id, last_seen, username, display_name, role, branches)) =
+        found
+    else {
+        return Ok(None);
+    };
+    let account = Account {
+        username,
+        display_name,
+        role: parse_role(&role)?,
+        branches: parse_branches(&branches)?,
+    };
+    Ok(Some((
+        Session { device_row, device_id: parse_uuid(&device_id)?, user_id, account },
+        last_seen,
+    )))
+}
+
+pub fn seen_long_ago(last_seen: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(last_seen)
+        .map(|t| chrono::Utc::now().signed_duration_since(t) > TOUCH_AFTER)
+        .unwrap_or(true)
+}
+
+pub fn touch_device(conn: &mut Connection, device_row: i64) -> Result<(), StoreError> {
+    conn.execute("UPDATE devices SET last_seen = ?1 WHERE id = ?2", params![now(), device_row])?;
+    Ok(())
+}
+
+pub fn list_devices(conn: &mut Connection) -> Result<Vec<DeviceSummary>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, d.device_id, d.device_name, u.username, d.created_at, d.last_seen, d.revoked
+         FROM devices d JOIN users u ON u.id = d.user_id
+         ORDER BY d.last_seen DESC, d.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(DeviceSummary {
+            id: row.get(0)?,
+            device_id: parse_uuid(&row.get::<_, String>(1)?)?,
+            device_name: row.get(2)?,
+            username: row.get(3)?,
+            created_at: row.get(4)?,
+            last_seen: row.get(5)?,
+            revoked: row.get::<_, i64>(6)? != 0,
+        });
+    }
+    Ok(out)
+}
+
+pub fn revoke_device(conn: &mut Connection, device_row: i64) -> Result<bool, StoreError> {
+    Ok(conn.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [device_row])? > 0)
+}

@@ -1,0 +1,152 @@
+//! Versioned schema migrations, applied in order at start. Each runs once, in its own
+//! transaction, and is recorded in `schema_version`; re-running on a migrated database is a no-op.
+
+use rusqlite::{Connection, params};
+
+use crate::store::StoreError;
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "accounts, operations, records, conflicts, audit",
+    sql: r#"
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    branches      TEXT NOT NULL DEFAULT '[]',   -- JSON array of branch ids
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created_at    TEXT NOT NULL
+);
+
+CREATE TABLE devices (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    device_id   TEXT NOT NULL,
+    device_name TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,           -- SHA-256 hex of the bearer token
+    created_at  TEXT NOT NULL,
+    last_seen   TEXT NOT NULL,
+    revoked     INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (user_id, device_id)
+);
+
+-- Every accepted operation; seq is the pull cursor.
+CREATE TABLE ops (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    op_id        TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    entity       TEXT NOT NULL,
+    entity_id    TEXT NOT NULL,
+    branch_id    TEXT NOT NULL,
+    hlc          TEXT NOT NULL,
+    op_json      TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    user_id      INTEGER,
+    device_row   INTEGER
+);
+CREATE INDEX ops_branch_seq ON ops (branch_id, seq);
+CREATE INDEX ops_entity ON ops (entity_id);
+
+-- The merged state of every entity (shared::record::Record as JSON).
+CREATE TABLE records (
+    entity_id   TEXT PRIMARY KEY,
+    entity      TEXT NOT NULL,
+    branch_id   TEXT NOT NULL,
+    record_json TEXT NOT NULL,
+    updated_hlc TEXT NOT NULL,
+    deleted     INTEGER NOT NULL DEFAULT 0,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX records_entity_branch ON records (entity, branch_id);
+
+CREATE TABLE conflicts (
+    id            TEXT PRIMARY KEY,
+    entity        TEXT NOT NULL,
+    entity_id     TEXT NOT NULL,
+    branch_id     TEXT NOT NULL,
+    field         TEXT NOT NULL,
+    conflict_json TEXT NOT NULL,
+    detected_at   TEXT NOT NULL,
+    resolved_at   TEXT,
+    resolved_by   TEXT
+);
+CREATE INDEX conflicts_open ON conflicts (resolved_at, detected_at);
+
+CREATE TABLE audit (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    user_id    INTEGER,
+    username   TEXT NOT NULL,
+    device_row INTEGER,
+    action     TEXT NOT NULL,                   -- push_op, login, create_user, revoke_device, ...
+    op_id      TEXT,
+    entity     TEXT,
+    entity_id  TEXT,
+    branch_id  TEXT,
+    detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_at ON audit (at);
+"#,
+}];
+
+/// Apply the migrations this database lacks; returns how many ran.
+pub fn run(conn: &mut Connection) -> Result<usize, StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_version (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )",
+    )?;
+    let current: i64 =
+        conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))?;
+    let mut applied = 0;
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let fail = |source| StoreError::Migration { version: m.version, source };
+        let tx = conn.transaction().map_err(fail)?;
+        tx.execute_batch(m.sql).map_err(fail)?;
+        tx.execute(
+            "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![m.version, m.name, super::now()],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        tracing::info!(version = m.version, name = m.name, "database migrated");
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+/// Highest applied version.
+pub fn version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_strictly_increasing() {
+        for pair in MIGRATIONS.windows(2) {
+            assert!(pair[0].version < pair[1].version);
+        }
+        assert_eq!(MIGRATIONS[0].version, 1);
+    }
+
+    #[test]
+    fn rerun_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(run(&mut conn).unwrap(), MIGRATIONS.len());
+        assert_eq!(run(&mut conn).unwrap(), 0);
+        assert_eq!(version(&conn).unwrap(), MIGRATIONS.last().unwrap().version);
+    }
+}

@@ -1,0 +1,133 @@
+//! Whether one pushed operation may be stored: pure, so every [`crate::store::Store`]
+//! implementation applies the same rules.
+
+use shared::op::Operation;
+use shared::record::EntityKind;
+use shared::roles::{Account, Role};
+use shared::sync::OpResult;
+
+/// The stored entity an operation targets, if it exists already.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Existing {
+    pub entity: EntityKind,
+    pub branch_id: String,
+}
+
+/// Why an operation is refused for good.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Rejection {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+
+    pub fn into_result(self, op: &Operation) -> OpResult {
+        OpResult::rejected(op.id, self.code, self.message)
+    }
+}
+
+/// Check an operation pushed by `account` against the entity it targets.
+pub fn check(account: &Account, op: &Operation, existing: Option<&Existing>) -> Result<(), Rejection> {
+    if op.author != account.username {
+        return Err(Rejection::new(
+            "author_mismatch",
+            format!("操作的作者“{}”与当前登录账号不一致", op.author),
+        ));
+    }
+    if !account.can_write(op.entity, &op.branch_id) {
+        let message = if account.role == Role::CountyViewer {
+            "县委组织部账号为只读，不能提交修改".to_owned()
+        } else if op.entity.is_town_wide() {
+            "此类记录只能由镇组织办修改".to_owned()
+        } else {
+            format!("支部“{}”不在您的工作范围内", op.branch_id)
+        };
+        return Err(Rejection::new("forbidden_branch", message));
+    }
+    if !op.entity.is_town_wide() && op.branch_id.is_empty() {
+        return Err(Rejection::new("missing_branch", "该记录必须属于某个支部"));
+    }
+    if let Some(existing) = existing {
+        if existing.entity != op.entity {
+            return Err(Rejection::new(
+                "entity_mismatch",
+                format!("该编号已被另一类记录（{}）使用", existing.entity),
+            ));
+        }
+        if existing.branch_id != op.branch_id {
+            return Err(Rejection::new(
+                "branch_mismatch",
+                "该记录属于另一个支部，不能通过此操作转移".to_owned(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::hlc::Hlc;
+    use shared::op::OpKind;
+    use uuid::Uuid;
+
+    fn account(role: Role, branches: &[&str]) -> Account {
+        Account {
+            username: "u".into(),
+            display_name: "U".into(),
+            role,
+            branches: branches.iter().map(|b| (*b).to_owned()).collect(),
+        }
+    }
+
+    fn op(entity: EntityKind, branch: &str) -> Operation {
+        Operation {
+            id: Uuid::now_v7(),
+            device_id: Uuid::nil(),
+            author: "u".into(),
+            hlc: Hlc::new(1, 0, "d"),
+            entity,
+            entity_id: Uuid::now_v7(),
+            branch_id: branch.into(),
+            kind: OpKind::Upsert,
+            changes: vec![],
+        }
+    }
+
+    fn code(r: Result<(), Rejection>) -> &'static str {
+        r.err().map_or("ok", |r| r.code)
+    }
+
+    #[test]
+    fn rules_table() {
+        let surveyor = account(Role::Surveyor, &["b1"]);
+        let office = account(Role::TownOffice, &[]);
+        let county = account(Role::CountyViewer, &[]);
+        let b1 = Existing { entity: EntityKind::Person, branch_id: "b1".into() };
+        let b2 = Existing { entity: EntityKind::Person, branch_id: "b2".into() };
+        let survey_b1 = Existing { entity: EntityKind::Survey, branch_id: "b1".into() };
+
+        let mut stranger = op(EntityKind::Person, "b1");
+        stranger.author = "someone_else".into();
+
+        let cases: Vec<(&Account, Operation, Option<&Existing>, &str)> = vec![
+            (&surveyor, op(EntityKind::Person, "b1"), None, "ok"),
+            (&surveyor, op(EntityKind::Person, "b1"), Some(&b1), "ok"),
+            (&surveyor, op(EntityKind::Person, "b2"), None, "forbidden_branch"),
+            (&surveyor, op(EntityKind::Notice, ""), None, "forbidden_branch"),
+            (&surveyor, stranger, None, "author_mismatch"),
+            (&county, op(EntityKind::Person, "b1"), None, "forbidden_branch"),
+            (&office, op(EntityKind::Person, ""), None, "missing_branch"),
+            (&office, op(EntityKind::Notice, ""), None, "ok"),
+            (&office, op(EntityKind::Person, "b1"), Some(&b2), "branch_mismatch"),
+            (&surveyor, op(EntityKind::Person, "b1"), Some(&survey_b1), "entity_mismatch"),
+        ];
+        for (i, (who, o, existing, expected)) in cases.into_iter().enumerate() {
+            assert_eq!(code(check(who, &o, existing)), expected, "case {i}");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the release app (dist/), the release server and the benchmark page, then runs every
+# benchmark (first-load sizes, offline cold start, IndexedDB app vs plain JS vs Dexie, sync,
+# memory), prints the table and writes bench-results/latest.json.
+#   scripts/bench.sh                       everything (about 10 minutes on 2 cores, after the builds)
+#   scripts/bench.sh --only sizes,idb      some parts; see `--help` for every option
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+bash scripts/setup.sh
+bash scripts/build.sh
+
+section "bench page: crates/bench-web (the app's store) + bench/ (plain JS, Dexie)"
+cargo build -p bench-web --target wasm32-unknown-unknown --release
+page="$CARGO_TARGET_DIR/bench-dist"
+rm -rf "$page"
+mkdir -p "$page/pkg"
+wasm-bindgen --target web --no-typescript --out-dir "$page/pkg" \
+  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/bench_web.wasm"
+# The same optimisation the app's build gets (index.html: data-wasm-opt="z").
+wasm-opt -Oz --all-features -o "$page/pkg/bench_web_bg.wasm" "$page/pkg/bench_web_bg.wasm"
+(cd bench && npm ci --no-audit --no-fund --loglevel=error)
+cp bench/index.html bench/*.js "$page/"
+cp bench/node_modules/dexie/dist/dexie.mjs "$page/"
+
+section "benchmark runner (crates/bench)"
+cargo build -p bench --release
+
+section "running the benchmarks"
+mkdir -p "$ROOT/bench-results"
+"$CARGO_TARGET_DIR/release/bench" \
+  --dist "$ROOT/dist" \
+  --bench-dist "$page" \
+  --server "$CARGO_TARGET_DIR/release/server" \
+  --chromedriver "$CHROMEDRIVER" \
+  --out "$ROOT/bench-results/latest.json" \
+  "$@"

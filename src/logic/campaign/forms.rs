@@ -1,0 +1,67 @@
+//! Parsing what people type into the campaign forms.
+
+use chrono::NaiveDate;
+use shared::model::{Campaign, Category};
+
+/// A date from an `<input type="date">` (`YYYY-MM-DD`); empty or malformed is `None`.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+/// The value an `<input type="date">` shows.
+pub fn date_value(date: Option<NaiveDate>) -> String {
+    date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+/// A count: empty is `Ok(None)`, a whole non-negative number `Ok(Some)`, anything else `Err`.
+pub fn parse_count(text: &str) -> Result<Option<u32>, ()> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<u32>().map(Some).map_err(|_| ())
+}
+
+/// A score or weight: empty is `Ok(None)`, a finite non-negative number `Ok(Some)`.
+pub fn parse_number(text: &str) -> Result<Option<f64>, ()> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
+        _ => Err(()),
+    }
+}
+
+/// A number without a trailing `.0` (`8` not `8.0`, `7.5` stays).
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+}
+
+/// Set (or clear, with `None`) the yearly target of `category` in `year`.
+pub fn set_year_target(campaign: &mut Campaign, category: Category, year: i32, value: Option<u32>) {
+    let target = campaign.targets.entry(category).or_default();
+    match value {
+        Some(v) => {
+            target.per_year.insert(year, v);
+        }
+        None => {
+            target.per_year.remove(&year);
+        }
+    }
+}
+
+/// Set the whole-campaign target of `category`.
+pub fn set_total_target(campaign: &mut Campaign, category: Category, value: u32) {
+    campaign.targets.entry(category).or_default().total = value;
+}
+
+/// Drop yearly targets of years the campaign no longer covers (after its years changed).
+pub fn drop_years_outside(campaign: &mut Campaign) {
+    let range = campaign.year_range();
+    let years = campaign.years;
+    for target in campaign.targets.values_mut() {
+        target.per_year.retain(|y, _| years > 0 && range.contains(y));
+    }
+}

@@ -1,0 +1,59 @@
+//! The town-wide settings records: one campaign, one rubric per category. Their ids are fixed so
+//! that two devices editing them offline edit the same record (and merge field by field)
+//! instead of creating two.
+
+use shared::model::{Campaign, Category, Criterion, Rubric};
+use uuid::Uuid;
+
+/// The id of the campaign settings record.
+pub const CAMPAIGN_ID: Uuid = Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_00000000_0001);
+
+/// The id of `category`'s rubric record.
+pub fn rubric_id(category: Category) -> Uuid {
+    let index = Category::ALL.iter().position(|c| *c == category).unwrap_or(0) as u128;
+    Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_00000000_0100 + index)
+}
+
+/// The campaign in force: the fixed-id record, else any campaign record, else the 2012 plan.
+pub fn current_campaign(campaigns: &[(Uuid, Campaign)]) -> Campaign {
+    campaigns
+        .iter()
+        .find(|(id, _)| *id == CAMPAIGN_ID)
+        .or_else(|| campaigns.first())
+        .map(|(_, c)| c.clone())
+        .unwrap_or_else(Campaign::default_plan)
+}
+
+/// `category`'s rubric: the fixed-id record, else the highest version of that category.
+pub fn rubric_for(category: Category, rubrics: &[(Uuid, Rubric)]) -> Option<(Uuid, Rubric)> {
+    let own = rubrics.iter().filter(|(_, r)| r.category == Some(category));
+    own.clone()
+        .find(|(id, _)| *id == rubric_id(category))
+        .or_else(|| own.max_by_key(|(_, r)| r.version))
+        .cloned()
+}
+
+/// A starting rubric for `category` (version 0, so its first save is version 1): one criterion
+/// per standard of the category, equal weights, scored out of 10.
+pub fn template(category: Category) -> Rubric {
+    Rubric {
+        category: Some(category),
+        version: 0,
+        criteria: category
+            .standards()
+            .iter()
+            .enumerate()
+            .map(|(i, label)| Criterion {
+                key: format!("s{}", i + 1),
+                label: (*label).to_owned(),
+                weight: 1.0,
+                max_score: 10.0,
+            })
+            .collect(),
+    }
+}
+
+/// A key for a new criterion not used by `criteria` (`c1`, `c2`, …).
+pub fn next_key(criteria: &[Criterion]) -> String {
+    (1..).map(|n| format!("c{n}")).find(|k| !criteria.iter().any(|c| &c.key == k)).unwrap_or_default()
+}

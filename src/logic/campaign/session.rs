@@ -1,0 +1,78 @@
+//! Who is working on this device: the account the sync engine signed in with (meta key
+//! `account`), or a local surveyor when nobody has signed in yet.
+
+use serde_json::Value;
+use shared::record::EntityKind;
+use shared::roles::{Account, Role};
+
+/// The signed-in account and whether it came from a sign-in (`false`: the local default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub account: Account,
+    pub signed_in: bool,
+}
+
+impl Session {
+    /// Read the session from the `account` meta value. Accepts the account itself or a login
+    /// response (`{"user": account}` / `{"account": account}`); anything else means nobody
+    /// signed in, and the device works as a local surveyor named after the store's author.
+    pub fn from_meta(value: Option<&Value>, author: &str) -> Session {
+        let decode = |v: &Value| serde_json::from_value::<Account>(v.clone()).ok();
+        let account = value.and_then(|v| {
+            decode(v)
+                .or_else(|| v.get("user").and_then(decode))
+                .or_else(|| v.get("account").and_then(decode))
+        });
+        match account {
+            Some(account) => Session { account, signed_in: true },
+            None => Session::local(author),
+        }
+    }
+
+    /// The default when nobody has signed in: a surveyor with no branch list.
+    pub fn local(author: &str) -> Session {
+        let name = if author.trim().is_empty() { crate::i18n::campaign::LOCAL_USER } else { author.trim() };
+        Session {
+            account: Account {
+                username: name.to_owned(),
+                display_name: name.to_owned(),
+                role: Role::Surveyor,
+                branches: Vec::new(),
+            },
+            signed_in: false,
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        self.account.role
+    }
+
+    /// The name written into transition histories.
+    pub fn by(&self) -> String {
+        let a = &self.account;
+        if a.display_name.trim().is_empty() { a.username.clone() } else { a.display_name.clone() }
+    }
+
+    pub fn is_office(&self) -> bool {
+        self.role() == Role::TownOffice
+    }
+
+    /// May this session write an `entity` record of `branch_id`? A signed-in account follows
+    /// `Account::can_write`; the local default has no branch list, so only its role counts
+    /// (the server checks the branch again when the change arrives).
+    pub fn may_write(&self, entity: EntityKind, branch_id: &str) -> bool {
+        if self.signed_in {
+            return self.account.can_write(entity, branch_id);
+        }
+        match self.role() {
+            Role::CountyViewer => false,
+            Role::TownOffice => true,
+            Role::Surveyor | Role::BranchSecretary => !entity.is_town_wide(),
+        }
+    }
+
+    /// The branch a new record of this session belongs to when nothing else decides it.
+    pub fn default_branch(&self) -> String {
+        self.account.branches.first().cloned().unwrap_or_default()
+    }
+}

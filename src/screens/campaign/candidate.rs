@@ -1,0 +1,284 @@
+//! The candidate profile: the member, the category's standards as a checklist with evidence,
+//! the application steps the current role may take (the others disabled, with the reason),
+//! reasons for 退回/移除/调整, the full history, pairing contacts, integrity grade, industry
+//! prospects, the contact person, the pipeline flag and the next year's selection.
+
+use chrono::Datelike;
+use leptos::prelude::*;
+use shared::model::{ApplicationAction, Candidate, ContactLog, Person};
+use shared::rules::contact_status;
+use uuid::Uuid;
+
+use super::data::{self, CampaignError};
+use super::widgets::{Notice, checkbox, confirm, go, notice_line, now, pick, text, textarea, today};
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::campaign as tc;
+use crate::logic::campaign::candidate::{ActionButton, action_buttons, standards_met, state_label};
+use crate::logic::campaign::contacts::status_text;
+use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::campaign::session::Session;
+
+#[derive(Clone)]
+struct Loaded {
+    candidate: Candidate,
+    person: Option<Person>,
+    logs: Vec<ContactLog>,
+    session: Session,
+}
+
+async fn load(id: Uuid) -> Result<Loaded, CampaignError> {
+    let store = use_app().store();
+    let candidate: Candidate = data::get(&store, id).await?;
+    let person = data::get::<Person>(&store, candidate.person_id).await.ok();
+    let logs: Vec<ContactLog> =
+        data::load::<ContactLog>(&store).await?.into_iter().map(|(_, l)| l).collect();
+    Ok(Loaded { candidate, person, logs, session: data::session(&store).await })
+}
+
+#[component]
+pub fn CandidateProfile(id: Uuid) -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let ctx = use_app();
+    let loaded = LocalResource::new(move || {
+        reload.track();
+        let _ = ctx;
+        load(id)
+    });
+    view! {
+        {move || match loaded.get() {
+            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Ok(l)) => view! { <Profile id=id loaded=l reload=reload /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
+    let ctx = use_app();
+    let Loaded { candidate, person, logs, session } = loaded;
+    let name = person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
+    let unit = person.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
+    let form = RwSignal::new(candidate.clone());
+    let notice = RwSignal::new(None::<Notice>);
+    let today = today();
+    let status = contact_status(id, &candidate, &logs, today.year(), today);
+    let buttons = action_buttons(&candidate, session.role());
+    let (met, total) = standards_met(&candidate);
+
+    let session_save = session.clone();
+    let save = move |_| {
+        let session = session_save.clone();
+        let edited = form.get_untracked();
+        leptos::task::spawn_local(async move {
+            match data::save_profile(&ctx.store(), &session, id, &edited, today).await {
+                Ok(_) => {
+                    notice.set(Some(Notice::Done(tc::SAVED)));
+                    ctx.refresh_pending();
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+            }
+        });
+    };
+    let session_next = session.clone();
+    let next_year = move |_| {
+        let session = session_next.clone();
+        leptos::task::spawn_local(async move {
+            match data::next_year(&ctx.store(), &session, id, now()).await {
+                Ok(new_id) => {
+                    ctx.refresh_pending();
+                    go(&CampaignRoute::Candidate(new_id).href());
+                }
+                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+            }
+        });
+    };
+    let shows_next_year = candidate.is_active()
+        && (candidate.pipeline || candidate.category == Some(shared::model::Category::ServicePost));
+
+    view! {
+        <section class="candidate" data-testid="candidate-profile">
+            <div class="form-head">
+                <h2 data-testid="candidate-name">{name}</h2>
+                <span>{unit}</span>
+                <span>{candidate.category.map(|c| c.label_zh()).unwrap_or("")}</span>
+                <span>{tc::year_label(candidate.year)}</span>
+                <span class=format!("state {}", candidate.state.as_str()) data-testid="candidate-state">{state_label(&candidate)}</span>
+                <a class="button secondary" href=CampaignRoute::Card(id).href() data-testid="candidate-card">{tc::DISPLAY_CARD}</a>
+            </div>
+            {(!candidate.reason.is_empty()).then(|| view! {
+                <p class="message warn" data-testid="candidate-reason-shown">{tc::LATEST_REASON}{candidate.reason.clone()}</p>
+            })}
+            {notice_line(notice)}
+            <fieldset class="section">
+                <legend>{tc::APPLICATION}</legend>
+                <p class="hint">{tc::acting_as(&session.by(), session.role().label_zh())}</p>
+                <Actions id=id buttons=buttons session=session.clone() notice=notice reload=reload />
+            </fieldset>
+            <fieldset class="section" data-testid="candidate-contacts">
+                <legend>{tc::CONTACTS}</legend>
+                {match status {
+                    Some(s) => view! {
+                        <span data-testid="candidate-contact-status" class:behind=s.behind>{status_text(&s)}</span>
+                        {s.behind.then(|| view! { <span class="badge behind" data-testid="candidate-behind">{tc::BEHIND}</span> })}
+                    }.into_any(),
+                    None => view! { <span data-testid="candidate-contact-status">{tc::NO_CONTACTS_NEEDED}</span> }.into_any(),
+                }}
+                <a class="button" href=CampaignRoute::Contacts(Some(id)).href() data-testid="candidate-log-contact">{tc::LOG_CONTACT}</a>
+            </fieldset>
+            <fieldset class="section">
+                <legend>{tc::PROFILE}</legend>
+                {text(form, tc::CONTACT_PERSON, "candidate-contact-person", |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
+                {pick(form, tc::INTEGRITY_GRADE, "candidate-integrity", |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
+                {checkbox(form, tc::PIPELINE, "candidate-pipeline", |c| c.pipeline, |c, v| c.pipeline = v)}
+                {textarea(form, tc::INDUSTRY_PROSPECTS, "candidate-prospects", |c| c.industry_prospects.clone(), |c, v| c.industry_prospects = v)}
+                {textarea(form, tc::NOTES, "candidate-notes", |c| c.notes.clone(), |c, v| c.notes = v)}
+            </fieldset>
+            <fieldset class="section" data-testid="candidate-standards">
+                <legend>{tc::standards_title(met, total)}</legend>
+                {candidate.standards.iter().enumerate().map(|(i, s)| {
+                    let item = s.item.clone();
+                    view! {
+                        <div class="standard wide">
+                            <label class="field check">
+                                <input type="checkbox" data-testid=format!("standard-met-{i}")
+                                    prop:checked=move || form.with(|c| c.standards.get(i).is_some_and(|s| s.met))
+                                    on:change=move |ev| { let v = event_target_checked(&ev); form.update(|c| if let Some(s) = c.standards.get_mut(i) { s.met = v; }); } />
+                                <span class="label">{item}</span>
+                            </label>
+                            <label class="field wide">
+                                <span class="label">{tc::EVIDENCE}</span>
+                                <textarea rows="2" data-testid=format!("standard-evidence-{i}")
+                                    prop:value=move || form.with(|c| c.standards.get(i).map(|s| s.evidence.clone()).unwrap_or_default())
+                                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|c| if let Some(s) = c.standards.get_mut(i) { s.evidence = v; }); }></textarea>
+                            </label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <div class="actions">
+                <button type="button" class="button primary" data-testid="candidate-save" on:click=save>{t::SAVE}</button>
+                {shows_next_year.then(|| view! {
+                    <button type="button" class="button" data-testid="candidate-next-year" on:click=next_year>{tc::NEXT_YEAR}</button>
+                })}
+            </div>
+            <History candidate=candidate />
+        </section>
+    }
+}
+
+/// The application steps: enabled buttons for the steps the role may take, disabled ones with
+/// the reason; steps that need a reason open a reason box first.
+#[component]
+fn Actions(
+    id: Uuid,
+    buttons: Vec<ActionButton>,
+    session: Session,
+    notice: RwSignal<Option<Notice>>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let ctx = use_app();
+    let asking = RwSignal::new(None::<ApplicationAction>);
+    let reason = RwSignal::new(String::new());
+    let session = StoredValue::new(session);
+    let run = move |action: ApplicationAction, reason: Option<String>| {
+        let session = session.get_value();
+        leptos::task::spawn_local(async move {
+            let result = data::take_action(&ctx.store(), &session, id, action, reason.as_deref(), now()).await;
+            match result {
+                Ok(_) => {
+                    asking.set(None);
+                    ctx.refresh_pending();
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+            }
+        });
+    };
+    let buttons_view = buttons
+        .into_iter()
+        .map(|b| {
+            let action = b.action;
+            let testid = format!("action-{}", action.as_str());
+            let disabled = b.refusal.is_some();
+            let on_click = move |_| {
+                notice.set(None);
+                if b.needs_reason {
+                    reason.set(String::new());
+                    asking.set(Some(action));
+                } else {
+                    run(action, None);
+                }
+            };
+            view! {
+                <div class="action">
+                    <button type="button" class="button" class:primary=!disabled data-testid=testid
+                        disabled=disabled title=b.refusal.clone().unwrap_or_default() on:click=on_click>
+                        {action.label_zh()}
+                    </button>
+                    {b.refusal.map(|r| view! { <span class="refusal" data-testid=format!("refusal-{}", action.as_str())>{r}</span> })}
+                </div>
+            }
+        })
+        .collect_view();
+    let confirm_reason = move |_| {
+        let Some(action) = asking.get_untracked() else { return };
+        let text = reason.get_untracked();
+        if text.trim().is_empty() {
+            notice.set(Some(Notice::Error(tc::reason_required(action.label_zh()))));
+            return;
+        }
+        if action == ApplicationAction::Remove && !confirm(tc::CONFIRM_REMOVE) {
+            return;
+        }
+        run(action, Some(text));
+    };
+    view! {
+        <div class="actions-grid" data-testid="candidate-actions">{buttons_view}</div>
+        {move || asking.get().map(|action| view! {
+            <div class="reason-box wide" data-testid="reason-box">
+                <label class="field wide">
+                    <span class="label">{tc::reason_for(action.label_zh())}</span>
+                    <textarea rows="3" data-testid="candidate-reason" prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                </label>
+                <button type="button" class="button primary" data-testid="candidate-reason-confirm" on:click=confirm_reason>
+                    {tc::confirm_action(action.label_zh())}
+                </button>
+                <button type="button" class="button secondary" data-testid="candidate-reason-cancel" on:click=move |_| asking.set(None)>
+                    {tc::CANCEL}
+                </button>
+            </div>
+        })}
+    }
+}
+
+/// Every step taken: from, to, who (and as which role), when, why.
+#[component]
+fn History(candidate: Candidate) -> impl IntoView {
+    let mut entries = candidate.history.clone();
+    entries.reverse();
+    view! {
+        <fieldset class="section">
+            <legend>{tc::HISTORY}</legend>
+            <table class="list" data-testid="candidate-history">
+                <thead><tr>
+                    <th>{tc::WHEN}</th><th>{tc::STEP}</th><th>{tc::STATE}</th><th>{tc::WHO}</th><th>{tc::REASON}</th>
+                </tr></thead>
+                <tbody>
+                {entries.into_iter().map(|e| view! {
+                    <tr data-testid="candidate-history-row">
+                        <td>{e.at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                        <td>{e.action.map(|a| a.label_zh()).unwrap_or("")}</td>
+                        <td>{tc::state_change(e.from.map(|s| s.label_zh()), e.to.label_zh())}</td>
+                        <td>{tc::who(&e.by, e.role.map(|r| r.label_zh()))}</td>
+                        <td>{e.reason.clone()}</td>
+                    </tr>
+                }).collect_view()}
+                </tbody>
+            </table>
+        </fieldset>
+    }
+}

@@ -1,0 +1,154 @@
+//! 结对帮带: who is behind on the four contacts a year, and the log of contacts and expert
+//! guidance sessions (date, way, content, help given), optionally for one candidate.
+
+use chrono::Datelike;
+use leptos::prelude::*;
+use shared::model::{ContactKind, ContactLog};
+use uuid::Uuid;
+
+use super::data::{self, CampaignData};
+use super::widgets::{Notice, confirm, date, id_select, notice_line, pick, text, textarea, today, year_options, year_select};
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::campaign as tc;
+use crate::logic::campaign::contacts::{contact_rows, logs_of, status_text};
+use crate::logic::campaign::route::CampaignRoute;
+
+#[component]
+pub fn Contacts(candidate: Option<Uuid>) -> impl IntoView {
+    let ctx = use_app();
+    let reload = RwSignal::new(0u32);
+    let loaded = LocalResource::new(move || {
+        reload.track();
+        async move { data::load_data(&ctx.store()).await }
+    });
+    view! {
+        {move || match loaded.get() {
+            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Ok(d)) => view! { <ContactsView data=d candidate=candidate reload=reload /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ContactsView(data: CampaignData, candidate: Option<Uuid>, reload: RwSignal<u32>) -> impl IntoView {
+    let ctx = use_app();
+    let today = today();
+    let year = RwSignal::new(today.year());
+    let years = year_options(&data.campaign, today.year());
+    let notice = RwSignal::new(None::<Notice>);
+    let contact_person = candidate
+        .and_then(|id| data.candidates.iter().find(|(c, _)| *c == id))
+        .map(|(_, c)| c.contact_person.clone())
+        .unwrap_or_default();
+    let form = RwSignal::new(ContactLog {
+        candidate_id: candidate.unwrap_or_default(),
+        date: Some(today),
+        contact_person,
+        ..Default::default()
+    });
+    let options: Vec<(Uuid, String)> = data
+        .candidates
+        .iter()
+        .filter(|(_, c)| c.is_active())
+        .map(|(id, c)| (*id, format!("{}（{}）", data.names.person(&c.person_id), c.year)))
+        .collect();
+    let submit = move |_| {
+        let log = form.get_untracked();
+        leptos::task::spawn_local(async move {
+            let store = ctx.store();
+            let session = data::session(&store).await;
+            match data::log_contact(&store, &session, &log, today).await {
+                Ok(_) => {
+                    ctx.refresh_pending();
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+            }
+        });
+    };
+    let all_logs = data.contact_logs();
+    let rows_data = data.clone();
+    let own_logs = candidate.map(|id| logs_of(&data.contacts, id)).unwrap_or_default();
+    let heading = candidate.map(|id| data.names.candidate(&id));
+    view! {
+        <section class="contacts">
+            <h2>{tc::CONTACTS}{heading.map(|h| format!(" · {h}"))}</h2>
+            {notice_line(notice)}
+            <fieldset class="section" data-testid="contact-form">
+                <legend>{tc::LOG_CONTACT}</legend>
+                {id_select(form, tc::CANDIDATE, "contact-candidate", options, |l| l.candidate_id, |l, v| l.candidate_id = v)}
+                {pick(form, tc::CONTACT_KIND, "contact-kind", |l| Some(l.kind), |l, v| l.kind = v.unwrap_or_default())}
+                {date(form, tc::DATE, "contact-date", |l| l.date, |l, v| l.date = v)}
+                {pick(form, tc::WAY, "contact-way", |l| l.way, |l, v| l.way = v)}
+                {text(form, tc::CONTACT_BY, "contact-person", |l| l.contact_person.clone(), |l, v| l.contact_person = v)}
+                {textarea(form, tc::CONTENT, "contact-content", |l| l.content.clone(), |l, v| l.content = v)}
+                {textarea(form, tc::HELP_GIVEN, "contact-help", |l| l.help_given.clone(), |l, v| l.help_given = v)}
+                <button type="button" class="button primary" data-testid="contact-save" on:click=submit>{t::SAVE}</button>
+            </fieldset>
+            {(!own_logs.is_empty()).then(|| view! { <LogList logs=own_logs reload=reload notice=notice /> })}
+            <div class="form-head">
+                <h3>{tc::CONTACT_STATUS}</h3>
+                {year_select(year, years, "contact-year")}
+            </div>
+            {move || {
+                let rows = contact_rows(&rows_data.candidates, &all_logs, &rows_data.names, year.get(), today);
+                view! {
+                    <table class="list" data-testid="contact-table">
+                        <thead><tr><th>{t::COL_NAME}</th><th>{tc::CONTACT_PERSON}</th><th>{tc::CONTACTS}</th><th>{tc::GUIDANCE}</th><th></th></tr></thead>
+                        <tbody>
+                        {rows.into_iter().map(|r| view! {
+                            <tr data-testid="contact-row" data-id=r.candidate_id.to_string() class:behind=r.status.behind>
+                                <td><a class="row-link" href=CampaignRoute::Contacts(Some(r.candidate_id)).href()>{r.name.clone()}</a></td>
+                                <td>{r.contact_person.clone()}</td>
+                                <td>{status_text(&r.status)}</td>
+                                <td>{r.guidance}</td>
+                                <td>{r.status.behind.then(|| view! { <span class="badge behind" data-testid="contact-behind">{tc::BEHIND}</span> })}</td>
+                            </tr>
+                        }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+            }}
+        </section>
+    }
+}
+
+/// One candidate's contacts, newest first; a wrongly entered one can be deleted (after asking).
+#[component]
+fn LogList(logs: Vec<(Uuid, ContactLog)>, reload: RwSignal<u32>, notice: RwSignal<Option<Notice>>) -> impl IntoView {
+    let ctx = use_app();
+    view! {
+        <table class="list" data-testid="contact-log">
+            <thead><tr><th>{tc::DATE}</th><th>{tc::CONTACT_KIND}</th><th>{tc::WAY}</th><th>{tc::CONTACT_BY}</th><th>{tc::CONTENT}</th><th>{tc::HELP_GIVEN}</th><th></th></tr></thead>
+            <tbody>
+            {logs.into_iter().map(|(id, l)| {
+                let remove = move |_| {
+                    if !confirm(tc::CONFIRM_DELETE) { return; }
+                    leptos::task::spawn_local(async move {
+                        let store = ctx.store();
+                        let session = data::session(&store).await;
+                        let branch = store.get(shared::record::EntityKind::ContactLog, id).await.ok().flatten().map(|r| r.branch_id).unwrap_or_default();
+                        match data::delete::<ContactLog>(&store, &session, id, &branch).await {
+                            Ok(()) => { ctx.refresh_pending(); reload.update(|n| *n += 1); }
+                            Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+                        }
+                    });
+                };
+                view! {
+                    <tr data-testid="contact-log-row">
+                        <td>{l.date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                        <td>{if l.kind == ContactKind::Pairing { ContactKind::Pairing.label_zh() } else { ContactKind::ExpertGuidance.label_zh() }}</td>
+                        <td>{l.way.map(|w| w.label_zh()).unwrap_or("")}</td>
+                        <td>{l.contact_person.clone()}</td>
+                        <td>{l.content.clone()}</td>
+                        <td>{l.help_given.clone()}</td>
+                        <td><button type="button" class="link" data-testid="contact-delete" on:click=remove>{tc::DELETE}</button></td>
+                    </tr>
+                }
+            }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

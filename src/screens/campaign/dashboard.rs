@@ -1,0 +1,143 @@
+//! The campaign dashboard: progress against targets per category (whole campaign or one year)
+//! as an SVG bar chart, candidates behind on contacts, applications waiting for each role,
+//! branches overdue for inspection or without a mobilisation meeting.
+
+use chrono::{Datelike, NaiveDate};
+use leptos::prelude::*;
+use shared::rules::{branches_without_meeting, overdue_branches, progress};
+
+use super::data::{self, CampaignData};
+use super::widgets::today;
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::campaign as tc;
+use crate::logic::campaign::chart::{Chart, layout};
+use crate::logic::campaign::contacts::{contact_rows, status_text};
+use crate::logic::campaign::dashboard::{progress_groups, waiting_per_role};
+use crate::logic::campaign::route::CampaignRoute;
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let ctx = use_app();
+    let loaded = LocalResource::new(move || async move { data::load_data(&ctx.store()).await });
+    view! {
+        {move || match loaded.get() {
+            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Ok(d)) => view! { <DashboardView data=d /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn DashboardView(data: CampaignData) -> impl IntoView {
+    let today = today();
+    let scope = RwSignal::new(None::<i32>);
+    let progress = progress(&data.campaign, &data.candidate_list());
+    let years: Vec<i32> = data.campaign.year_range().collect();
+    let behind: Vec<_> = contact_rows(&data.candidates, &data.contact_logs(), &data.names, today.year(), today)
+        .into_iter()
+        .filter(|r| r.status.behind)
+        .collect();
+    let waiting = waiting_per_role(&data.candidate_list());
+    let overdue = overdue_branches(&data.branches, &data.inspection_list(), today);
+    let since = NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let unmobilised = branches_without_meeting(&data.branches, &data.meeting_list(), since, today);
+    let names = data.names.clone();
+    let progress_table = progress.clone();
+    view! {
+        <section class="dashboard" data-testid="dashboard">
+            <div class="form-head">
+                <h2>{tc::PROGRESS}</h2>
+                <label class="field narrow">
+                    <span class="label">{tc::YEAR}</span>
+                    <select data-testid="dashboard-year" on:change=move |ev| scope.set(event_target_value(&ev).parse().ok())>
+                        <option value="">{tc::WHOLE_CAMPAIGN}</option>
+                        {years.into_iter().map(|y| view! { <option value=y.to_string()>{tc::year_label(y)}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            {move || bar_chart(layout(&progress_groups(&progress, scope.get())))}
+            <table class="list" data-testid="progress-table">
+                <thead><tr><th>{t::COL_CATEGORY}</th><th>{tc::SERIES_TARGET}</th><th>{tc::SERIES_APPROVED}</th><th>{tc::SERIES_NAMED}</th><th>{tc::REMAINING}</th></tr></thead>
+                <tbody>
+                {progress_table.into_iter().map(|p| view! {
+                    <tr data-testid="progress-row" class:done=p.target_met()>
+                        <td>{p.category.label_zh()}</td><td>{p.target}</td><td>{p.approved}</td><td>{p.named}</td><td>{p.remaining}</td>
+                    </tr>
+                }).collect_view()}
+                </tbody>
+            </table>
+            <div class="cards">
+                <article class="section" data-testid="dashboard-waiting">
+                    <h3 class="wide">{tc::WAITING}</h3>
+                    <dl class="facts wide">
+                        {waiting.into_iter().map(|(role, n)| view! { <dt>{role.label_zh()}</dt><dd data-testid=format!("waiting-{}", role.as_str())>{n}</dd> }).collect_view()}
+                    </dl>
+                </article>
+                <article class="section" data-testid="dashboard-behind">
+                    <h3 class="wide">{tc::contacts_behind_title(behind.len())}</h3>
+                    <ul class="wide">
+                        {behind.into_iter().map(|r| view! {
+                            <li data-testid="behind-row"><a href=CampaignRoute::Contacts(Some(r.candidate_id)).href()>{r.name.clone()}</a>" "{status_text(&r.status)}</li>
+                        }).collect_view()}
+                    </ul>
+                </article>
+                <article class="section" data-testid="dashboard-overdue">
+                    <h3 class="wide">{tc::inspections_overdue_title(overdue.len())}</h3>
+                    <ul class="wide">
+                        {overdue.into_iter().map(|s| view! {
+                            <li data-testid="overdue-row">{s.branch_name.clone()}" "{s.last_inspected.map(|d| tc::last_inspected(&d.to_string())).unwrap_or_else(|| tc::NEVER.to_owned())}</li>
+                        }).collect_view()}
+                    </ul>
+                </article>
+                <article class="section" data-testid="dashboard-unmobilised">
+                    <h3 class="wide">{tc::unmobilised_title(unmobilised.len())}</h3>
+                    <ul class="wide">{unmobilised.iter().map(|b| view! { <li>{names.branch(b)}</li> }).collect_view()}</ul>
+                </article>
+            </div>
+        </section>
+    }
+}
+
+/// The chart as SVG: bars with their value above, category labels below, a legend.
+fn bar_chart(chart: Chart) -> impl IntoView {
+    let view_box = format!("0 0 {} {}", chart.width, chart.height);
+    let baseline = chart.baseline_y;
+    let width = chart.width;
+    let bars = chart
+        .groups
+        .into_iter()
+        .map(|g| {
+            let bars = g
+                .bars
+                .into_iter()
+                .map(|b| {
+                    view! {
+                        <rect class=format!("bar {}", b.class) x=b.x y=b.y width=b.width height=b.height data-value=b.value>
+                            <title>{format!("{} {}", b.label, b.value)}</title>
+                        </rect>
+                        <text class="bar-value" x=b.x + b.width / 2.0 y=b.y - 4.0 text-anchor="middle">{b.value}</text>
+                    }
+                })
+                .collect_view();
+            view! {
+                <g class="group">{bars}
+                    <text class="axis-label" x=g.label_x y=baseline + 22.0 text-anchor="middle">{g.label}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg class="chart" data-testid="progress-chart" viewBox=view_box role="img" aria-label=tc::PROGRESS
+            preserveAspectRatio="xMidYMid meet" width="100%">
+            <line x1="36" y1=baseline x2=width - 8.0 y2=baseline class="axis" stroke="#9e9e9e" />
+            {bars}
+            <g class="legend">
+                <rect class="bar target" x="40" y="4" width="12" height="12" /><text x="56" y="15">{tc::SERIES_TARGET}</text>
+                <rect class="bar approved" x="130" y="4" width="12" height="12" /><text x="146" y="15">{tc::SERIES_APPROVED}</text>
+                <rect class="bar named" x="240" y="4" width="12" height="12" /><text x="256" y="15">{tc::SERIES_NAMED}</text>
+            </g>
+        </svg>
+    }
+}

@@ -1,0 +1,251 @@
+//! Store access of the campaign screens: load typed records, and write them through
+//! `Store::save` (so every change goes to the outbox and syncs like everything else) after the
+//! same checks the server makes: role, branch, validation and the workflow.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use shared::model::{
+    ApplicationAction, Assessment, Base, Branch, Campaign, Candidate, ContactLog, Entity, Funding,
+    Inspection, Meeting, Notice, Person, Rubric, Visit,
+};
+use shared::record::EntityKind;
+use shared::validate::FieldError;
+use shared::workflow::{self, WorkflowError};
+use uuid::Uuid;
+
+use crate::i18n::campaign as tc;
+use crate::logic::campaign::candidate::{Application, for_next_year, new_candidate};
+use crate::logic::campaign::contacts::{ContactRow, contact_rows};
+use crate::logic::campaign::rubric::current_campaign;
+use crate::logic::campaign::session::Session;
+use crate::logic::campaign::typed::{Names, branch_list, changes_of, decode_all};
+use crate::store::{Store, StoreError, meta_keys};
+
+/// Why a campaign change was not saved.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CampaignError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
+    /// The form has problems; each names its field.
+    #[error("{}", join(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("{}", tc::NOT_ALLOWED)]
+    NotAllowed,
+    #[error("{}", tc::NOT_FOUND)]
+    NotFound,
+    #[error("{prefix}：{0}", prefix = tc::DECODE_FAILED)]
+    Decode(String),
+}
+
+fn join(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；")
+}
+
+impl From<serde_json::Error> for CampaignError {
+    fn from(err: serde_json::Error) -> Self {
+        CampaignError::Decode(err.to_string())
+    }
+}
+
+/// Fail with the form's problems, if it has any.
+pub fn check(errors: Vec<FieldError>) -> Result<(), CampaignError> {
+    if errors.is_empty() { Ok(()) } else { Err(CampaignError::Invalid(errors)) }
+}
+
+/// Who is working on this device (see [`Session::from_meta`]).
+pub async fn session(store: &Store) -> Session {
+    let value = store.meta_get::<serde_json::Value>(meta_keys::ACCOUNT).await.ok().flatten();
+    Session::from_meta(value.as_ref(), &store.author())
+}
+
+/// Every live record of `T`'s kind, decoded, with its id.
+pub async fn load<T: Entity>(store: &Store) -> Result<Vec<(Uuid, T)>, CampaignError> {
+    Ok(decode_all::<T>(&store.list(T::KIND).await?))
+}
+
+/// One record of `T`'s kind, if it exists and is not deleted.
+pub async fn get<T: Entity>(store: &Store, id: Uuid) -> Result<T, CampaignError> {
+    let record = store.get(T::KIND, id).await?.filter(|r| !r.is_deleted());
+    let record = record.ok_or(CampaignError::NotFound)?;
+    Ok(T::from_record(&record)?)
+}
+
+/// Write `value` as record `id` of `branch_id`, if the session may.
+pub async fn save<T: Entity>(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    branch_id: &str,
+    value: &T,
+) -> Result<(), CampaignError> {
+    if !session.may_write(T::KIND, branch_id) {
+        return Err(CampaignError::NotAllowed);
+    }
+    store.save(T::KIND, id, branch_id, changes_of(value)?).await?;
+    Ok(())
+}
+
+/// Delete record `id` of `T`'s kind (a tombstone that syncs), if the session may.
+pub async fn delete<T: Entity>(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    branch_id: &str,
+) -> Result<(), CampaignError> {
+    if !session.may_write(T::KIND, branch_id) {
+        return Err(CampaignError::NotAllowed);
+    }
+    store.delete(T::KIND, id).await?;
+    Ok(())
+}
+
+/// Record a new application of `person_id` (the candidate's first history entry) and return
+/// the new candidate's id.
+pub async fn create_candidate(
+    store: &Store,
+    session: &Session,
+    person_id: Uuid,
+    application: Application,
+    at: NaiveDateTime,
+) -> Result<Uuid, CampaignError> {
+    let person: Person = get(store, person_id).await?;
+    let candidate =
+        new_candidate(person_id, &person, application, &session.by(), session.role(), at)?;
+    check(shared::validate::validate_candidate(&candidate, at.date()))?;
+    let id = Uuid::now_v7();
+    save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;
+    Ok(id)
+}
+
+/// Save the editable parts of a profile (not its state or history: those change only through
+/// [`take_action`]).
+pub async fn save_profile(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    edited: &Candidate,
+    today: NaiveDate,
+) -> Result<Candidate, CampaignError> {
+    let mut current: Candidate = get(store, id).await?;
+    current.contact_person = edited.contact_person.clone();
+    current.standards = edited.standards.clone();
+    current.pipeline = edited.pipeline;
+    current.integrity_grade = edited.integrity_grade;
+    current.industry_prospects = edited.industry_prospects.clone();
+    current.notes = edited.notes.clone();
+    current.year = edited.year;
+    check(shared::validate::validate_candidate(&current, today))?;
+    save(store, session, id, &current.branch_id.clone(), &current).await?;
+    Ok(current)
+}
+
+/// Take an application step on candidate `id` as the session's role: re-read the candidate,
+/// check the step with `shared::workflow`, then save the new state, reason and history.
+pub async fn take_action(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    action: ApplicationAction,
+    reason: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<Candidate, CampaignError> {
+    let mut candidate: Candidate = get(store, id).await?;
+    workflow::apply_transition(&mut candidate, action, &session.by(), session.role(), at, reason)?;
+    save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;
+    Ok(candidate)
+}
+
+/// Record the member of candidate `id` again for the next year (service_post's yearly
+/// selection, or a pipeline member's application). Returns the new candidate's id.
+pub async fn next_year(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    at: NaiveDateTime,
+) -> Result<Uuid, CampaignError> {
+    let candidate: Candidate = get(store, id).await?;
+    let next = for_next_year(&candidate, &session.by(), session.role(), at)?;
+    let new_id = Uuid::now_v7();
+    save(store, session, new_id, &next.branch_id.clone(), &next).await?;
+    Ok(new_id)
+}
+
+/// Log a pairing contact or expert guidance session for its candidate.
+pub async fn log_contact(
+    store: &Store,
+    session: &Session,
+    log: &ContactLog,
+    today: NaiveDate,
+) -> Result<Uuid, CampaignError> {
+    check(shared::validate::validate_contact_log(log, today))?;
+    let candidate: Candidate = get(store, log.candidate_id).await?;
+    let id = Uuid::now_v7();
+    save(store, session, id, &candidate.branch_id, log).await?;
+    Ok(id)
+}
+
+/// Everything the overview screens (dashboard, report, card) are made from.
+#[derive(Clone, Debug, Default)]
+pub struct CampaignData {
+    pub campaign: Campaign,
+    pub people: Vec<(Uuid, Person)>,
+    pub branches: Vec<(String, Branch)>,
+    pub candidates: Vec<(Uuid, Candidate)>,
+    pub contacts: Vec<(Uuid, ContactLog)>,
+    pub meetings: Vec<(Uuid, Meeting)>,
+    pub inspections: Vec<(Uuid, Inspection)>,
+    pub assessments: Vec<(Uuid, Assessment)>,
+    pub names: Names,
+}
+
+impl CampaignData {
+    pub fn contact_logs(&self) -> Vec<ContactLog> {
+        self.contacts.iter().map(|(_, l)| l.clone()).collect()
+    }
+    pub fn meeting_list(&self) -> Vec<Meeting> {
+        self.meetings.iter().map(|(_, m)| m.clone()).collect()
+    }
+    pub fn inspection_list(&self) -> Vec<Inspection> {
+        self.inspections.iter().map(|(_, i)| i.clone()).collect()
+    }
+    pub fn candidate_list(&self) -> Vec<Candidate> {
+        self.candidates.iter().map(|(_, c)| c.clone()).collect()
+    }
+}
+
+/// Load the overview data.
+pub async fn load_data(store: &Store) -> Result<CampaignData, CampaignError> {
+    let people: Vec<(Uuid, Person)> = load(store).await?;
+    let branches = branch_list(&store.list(EntityKind::Branch).await?);
+    let candidates: Vec<(Uuid, Candidate)> = load(store).await?;
+    let names = Names::new(&people, &branches).with_candidates(&candidates);
+    Ok(CampaignData {
+        campaign: current_campaign(&load::<Campaign>(store).await?),
+        people,
+        branches,
+        candidates,
+        contacts: load(store).await?,
+        meetings: load(store).await?,
+        inspections: load(store).await?,
+        assessments: load(store).await?,
+        names,
+    })
+}
+
+/// The contact table of `year` as of `today`.
+pub async fn contact_table(
+    store: &Store,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<ContactRow>, CampaignError> {
+    let data = load_data(store).await?;
+    Ok(contact_rows(&data.candidates, &data.contact_logs(), &data.names, year, today))
+}
+
+/// Typed loads the other screens use, re-exported for brevity.
+pub type Bases = Vec<(Uuid, Base)>;
+pub type Visits = Vec<(Uuid, Visit)>;
+pub type Fundings = Vec<(Uuid, Funding)>;
+pub type Notices = Vec<(Uuid, Notice)>;
+pub type Rubrics = Vec<(Uuid, Rubric)>;

@@ -1,0 +1,64 @@
+//! 亮相: a printable display card per candidate (for the village notice board's 亮相台, or the
+//! rotating red flag of the other categories).
+
+use leptos::prelude::*;
+use shared::model::{ApplicationState, Candidate, Category, Person};
+use uuid::Uuid;
+
+use super::data;
+use super::widgets::print_button;
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::campaign as tc;
+use crate::logic::campaign::route::CampaignRoute;
+
+#[component]
+pub fn DisplayCard(id: Uuid) -> impl IntoView {
+    let ctx = use_app();
+    let loaded = LocalResource::new(move || async move {
+        let store = ctx.store();
+        let candidate: Candidate = data::get(&store, id).await?;
+        let person: Option<Person> = data::get(&store, candidate.person_id).await.ok();
+        let all = data::load_data(&store).await?;
+        Ok::<_, data::CampaignError>((candidate, person, all.names))
+    });
+    view! {
+        {move || match loaded.get() {
+            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Ok((c, p, names))) => {
+                let name = p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
+                let unit = p.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
+                let named = c.state == ApplicationState::Named;
+                let board = if c.category == Some(Category::VillageLeader) && named { tc::BOARD } else { tc::RED_FLAG };
+                let met: Vec<_> = c.standards.iter().filter(|s| s.met).cloned().collect();
+                view! {
+                    <div class="no-print filters">
+                        <a class="button secondary" href=CampaignRoute::Candidate(id).href()>{tc::BACK_TO_PROFILE}</a>
+                        {print_button()}
+                    </div>
+                    <article class="paper card" data-testid="display-card">
+                        <header class="card-head">
+                            <p class="card-campaign">{tc::CARD_HEADING}</p>
+                            <h2 class="card-title">{c.category.map(|k| k.label_zh()).unwrap_or("")}</h2>
+                            <p class="card-kind">{board}</p>
+                        </header>
+                        <h1 class="card-name" data-testid="card-name">{name}</h1>
+                        <dl class="facts">
+                            <dt>{tc::UNIT}</dt><dd>{unit}</dd>
+                            <dt>{tc::COL_BRANCH}</dt><dd>{names.branch(&c.branch_id)}</dd>
+                            <dt>{tc::YEAR}</dt><dd>{tc::year_label(c.year)}</dd>
+                            <dt>{tc::STATE}</dt><dd data-testid="card-state">{c.state.label_zh()}</dd>
+                            <dt>{tc::CONTACT_PERSON}</dt><dd>{c.contact_person.clone()}</dd>
+                        </dl>
+                        <h3>{tc::DEEDS}</h3>
+                        <ul class="card-deeds">
+                            {met.into_iter().map(|s| view! { <li><strong>{s.item}</strong>"："{s.evidence}</li> }).collect_view()}
+                        </ul>
+                        <p class="card-foot">{tc::CARD_FOOT}</p>
+                    </article>
+                }.into_any()
+            }
+        }}
+    }
+}

@@ -1,0 +1,140 @@
+//! 督查: inspections of the branches about every two months, announced or unannounced, with
+//! findings, the fixes required and the date each was fixed; branches overdue are flagged.
+
+use leptos::prelude::*;
+use shared::model::{Fix, Inspection};
+use shared::rules::{INSPECTION_INTERVAL_DAYS, inspection_status};
+use uuid::Uuid;
+
+use super::data::{self, CampaignData};
+use super::widgets::{Notice, branch_select, date, notice_line, pick, text, textarea, today};
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::campaign as tc;
+use crate::logic::campaign::forms::{date_value, parse_date};
+
+#[component]
+pub fn Inspections() -> impl IntoView {
+    let ctx = use_app();
+    let reload = RwSignal::new(0u32);
+    let loaded = LocalResource::new(move || {
+        reload.track();
+        async move { data::load_data(&ctx.store()).await }
+    });
+    view! {
+        {move || match loaded.get() {
+            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Ok(d)) => view! { <InspectionsView data=d reload=reload /> }.into_any(),
+        }}
+    }
+}
+
+/// Save an inspection (new or edited) after validating it.
+async fn persist(id: Uuid, inspection: Inspection) -> Result<(), data::CampaignError> {
+    let store = use_app().store();
+    let session = data::session(&store).await;
+    data::check(shared::validate::validate_inspection(&inspection, today()))?;
+    data::save(&store, &session, id, &inspection.branch_id.clone(), &inspection).await
+}
+
+#[component]
+fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
+    let ctx = use_app();
+    let form = RwSignal::new(Inspection { date: Some(today()), ..Default::default() });
+    let notice = RwSignal::new(None::<Notice>);
+    let done = move |result: Result<(), data::CampaignError>| match result {
+        Ok(()) => {
+            ctx.refresh_pending();
+            reload.update(|n| *n += 1);
+        }
+        Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+    };
+    let submit = move |_| {
+        let i = form.get_untracked();
+        leptos::task::spawn_local(async move { done(persist(Uuid::now_v7(), i).await) });
+    };
+    let status = inspection_status(&data.branches, &data.inspection_list(), today());
+    let branch_options: Vec<(String, String)> =
+        data.branches.iter().map(|(id, b)| (id.clone(), b.name.clone())).collect();
+    let mut inspections = data.inspections.clone();
+    inspections.sort_by(|a, b| b.1.date.cmp(&a.1.date));
+    let names = data.names.clone();
+    view! {
+        <section class="inspections">
+            <h2>{tc::NAV_INSPECTIONS}</h2>
+            {notice_line(notice)}
+            <p class="hint">{tc::inspection_rule(INSPECTION_INTERVAL_DAYS)}</p>
+            <table class="list" data-testid="inspection-status">
+                <thead><tr><th>{tc::COL_BRANCH}</th><th>{tc::LAST_INSPECTED}</th><th>{tc::DAYS_SINCE}</th><th>{tc::OPEN_FIXES}</th><th></th></tr></thead>
+                <tbody>
+                {status.into_iter().map(|s| view! {
+                    <tr data-testid="inspection-status-row" class:behind=s.overdue>
+                        <td>{s.branch_name.clone()}</td>
+                        <td>{s.last_inspected.map(|d| d.to_string()).unwrap_or_else(|| tc::NEVER.to_owned())}</td>
+                        <td>{s.days_since.map(|d| d.to_string()).unwrap_or_default()}</td>
+                        <td>{s.open_fixes}</td>
+                        <td>{s.overdue.then(|| view! { <span class="badge behind" data-testid="inspection-overdue">{tc::OVERDUE}</span> })}</td>
+                    </tr>
+                }).collect_view()}
+                </tbody>
+            </table>
+            <fieldset class="section" data-testid="inspection-form">
+                <legend>{tc::NEW_INSPECTION}</legend>
+                {branch_select(form, "inspection-branch", branch_options, |i| i.branch_id.clone(), |i, v| i.branch_id = v)}
+                {date(form, tc::DATE, "inspection-date", |i| i.date, |i, v| i.date = v)}
+                {pick(form, tc::INSPECTION_KIND, "inspection-kind", |i| i.kind, |i, v| i.kind = v)}
+                {text(form, tc::INSPECTORS, "inspection-inspectors", |i| i.inspectors.clone(), |i, v| i.inspectors = v)}
+                {textarea(form, tc::FINDINGS, "inspection-findings", |i| i.findings.clone(), |i, v| i.findings = v)}
+                <div class="field wide" data-testid="inspection-fixes">
+                    <span class="label">{tc::FIXES}</span>
+                    {move || (0..form.with(|i| i.fixes.len())).map(|k| view! {
+                        <div class="fix-row">
+                            <input type="text" data-testid="fix-item" placeholder=tc::FIX_ITEM
+                                prop:value=move || form.with(|i| i.fixes.get(k).map(|f| f.item.clone()).unwrap_or_default())
+                                on:input=move |ev| { let v = event_target_value(&ev); form.update(|i| if let Some(f) = i.fixes.get_mut(k) { f.item = v; }); } />
+                            <label>{tc::FIX_DUE}
+                                <input type="date" data-testid="fix-due"
+                                    prop:value=move || form.with(|i| date_value(i.fixes.get(k).and_then(|f| f.due)))
+                                    on:change=move |ev| { let v = parse_date(&event_target_value(&ev)); form.update(|i| if let Some(f) = i.fixes.get_mut(k) { f.due = v; }); } />
+                            </label>
+                            <button type="button" class="link" on:click=move |_| form.update(|i| { if k < i.fixes.len() { i.fixes.remove(k); } })>{tc::DELETE}</button>
+                        </div>
+                    }).collect_view()}
+                    <button type="button" class="button" data-testid="fix-add" on:click=move |_| form.update(|i| i.fixes.push(Fix::default()))>{tc::ADD_FIX}</button>
+                </div>
+                <button type="button" class="button primary" data-testid="inspection-save" on:click=submit>{t::SAVE}</button>
+            </fieldset>
+            <h3>{tc::INSPECTION_RECORDS}</h3>
+            {inspections.into_iter().map(|(id, i)| {
+                let fixes = i.fixes.clone();
+                let record = StoredValue::new(i.clone());
+                view! {
+                    <article class="section" data-testid="inspection-item">
+                        <strong class="wide">{format!("{} · {} · {}", i.date.map(|d| d.to_string()).unwrap_or_default(), names.branch(&i.branch_id), i.kind.map(|k| k.label_zh()).unwrap_or(""))}</strong>
+                        <span class="wide">{tc::INSPECTORS}"："{i.inspectors.clone()}</span>
+                        <p class="wide pre">{i.findings.clone()}</p>
+                        <table class="list wide">
+                            <thead><tr><th>{tc::FIX_ITEM}</th><th>{tc::FIX_DUE}</th><th>{tc::FIXED_ON}</th></tr></thead>
+                            <tbody>
+                            {fixes.into_iter().enumerate().map(|(k, f)| view! {
+                                <tr data-testid="fix-row" class:behind=f.fixed_on.is_none() && f.due.is_some_and(|d| d < today())>
+                                    <td>{f.item.clone()}</td>
+                                    <td>{f.due.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                    <td><input type="date" data-testid="fix-fixed-on" prop:value=date_value(f.fixed_on)
+                                        on:change=move |ev| {
+                                            let v = parse_date(&event_target_value(&ev));
+                                            let mut edited = record.get_value();
+                                            if let Some(f) = edited.fixes.get_mut(k) { f.fixed_on = v; }
+                                            leptos::task::spawn_local(async move { done(persist(id, edited).await) });
+                                        } /></td>
+                                </tr>
+                            }).collect_view()}
+                            </tbody>
+                        </table>
+                    </article>
+                }
+            }).collect_view()}
+        </section>
+    }
+}

@@ -1,0 +1,96 @@
+//! 宣传发动: each branch's mobilisation meeting (党员大会) and the branches without one yet.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use shared::model::Meeting;
+use shared::rules::branches_without_meeting;
+use uuid::Uuid;
+
+use super::data::{self, CampaignData};
+use super::widgets::{Notice, branch_select, count, date, notice_line, textarea, today};
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::campaign as tc;
+
+#[component]
+pub fn Meetings() -> impl IntoView {
+    let ctx = use_app();
+    let reload = RwSignal::new(0u32);
+    let loaded = LocalResource::new(move || {
+        reload.track();
+        async move { data::load_data(&ctx.store()).await }
+    });
+    view! {
+        {move || match loaded.get() {
+            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Ok(d)) => view! { <MeetingsView data=d reload=reload /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn MeetingsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
+    let ctx = use_app();
+    let form = RwSignal::new(Meeting { date: Some(today()), ..Default::default() });
+    let notice = RwSignal::new(None::<Notice>);
+    let submit = move |_| {
+        let m = form.get_untracked();
+        leptos::task::spawn_local(async move {
+            let store = ctx.store();
+            let session = data::session(&store).await;
+            let result = async {
+                data::check(shared::validate::validate_meeting(&m, today()))?;
+                data::save(&store, &session, Uuid::now_v7(), &m.branch_id.clone(), &m).await
+            }
+            .await;
+            match result {
+                Ok(()) => {
+                    ctx.refresh_pending();
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+            }
+        });
+    };
+    let since = NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let missing = branches_without_meeting(&data.branches, &data.meeting_list(), since, today());
+    let branch_options: Vec<(String, String)> =
+        data.branches.iter().map(|(id, b)| (id.clone(), b.name.clone())).collect();
+    let mut meetings = data.meetings.clone();
+    meetings.sort_by(|a, b| b.1.date.cmp(&a.1.date));
+    let names = data.names.clone();
+    view! {
+        <section class="meetings">
+            <h2>{tc::NAV_MEETINGS}</h2>
+            {notice_line(notice)}
+            <div class="message warn" data-testid="branches-without-meeting">
+                {if missing.is_empty() { tc::ALL_MOBILISED.to_owned() } else {
+                    format!("{}{}", tc::WITHOUT_MEETING, missing.iter().map(|b| names.branch(b)).collect::<Vec<_>>().join("、"))
+                }}
+            </div>
+            <fieldset class="section" data-testid="meeting-form">
+                <legend>{tc::NEW_MEETING}</legend>
+                {branch_select(form, "meeting-branch", branch_options, |m| m.branch_id.clone(), |m, v| m.branch_id = v)}
+                {date(form, tc::DATE, "meeting-date", |m| m.date, |m, v| m.date = v)}
+                {count(form, tc::ATTENDED, "meeting-attended", |m| m.attended, |m, v| m.attended = v)}
+                {count(form, tc::EXPECTED, "meeting-expected", |m| m.expected, |m, v| m.expected = v)}
+                {textarea(form, tc::TOPICS, "meeting-topics", |m| m.topics.clone(), |m, v| m.topics = v)}
+                <button type="button" class="button primary" data-testid="meeting-save" on:click=submit>{t::SAVE}</button>
+            </fieldset>
+            <table class="list" data-testid="meeting-table">
+                <thead><tr><th>{tc::DATE}</th><th>{tc::COL_BRANCH}</th><th>{tc::ATTENDANCE}</th><th>{tc::TOPICS}</th></tr></thead>
+                <tbody>
+                {meetings.into_iter().map(|(_, m)| view! {
+                    <tr data-testid="meeting-row">
+                        <td>{m.date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                        <td>{names.branch(&m.branch_id)}</td>
+                        <td>{tc::attendance(m.attended, m.expected)}</td>
+                        <td>{m.topics.clone()}</td>
+                    </tr>
+                }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

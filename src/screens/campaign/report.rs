@@ -1,0 +1,118 @@
+//! 工作情况通报: per-branch progress for the town's work meetings (counts against targets,
+//! contacts behind schedule, applications waiting, mobilisation, inspections), printable and
+//! exportable as CSV.
+
+use chrono::Datelike;
+use leptos::prelude::*;
+use shared::model::Category;
+use shared::rules::{ReportInput, work_report};
+
+use super::data::{self, CampaignData};
+use super::widgets::{download, print_button, today, year_options, year_select};
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::campaign as tc;
+use crate::logic::campaign::csv::report_csv;
+
+#[component]
+pub fn Report() -> impl IntoView {
+    let ctx = use_app();
+    let loaded = LocalResource::new(move || async move { data::load_data(&ctx.store()).await });
+    view! {
+        {move || match loaded.get() {
+            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Ok(d)) => view! { <ReportView data=d /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ReportView(data: CampaignData) -> impl IntoView {
+    let today = today();
+    let year = RwSignal::new(today.year());
+    let branch = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let years = year_options(&data.campaign, today.year());
+    let data = StoredValue::new(data);
+    let report = Memo::new(move |_| {
+        let d = data.get_value();
+        let contacts = d.contact_logs();
+        let meetings = d.meeting_list();
+        let inspections = d.inspection_list();
+        let input = ReportInput {
+            campaign: &d.campaign,
+            branches: &d.branches,
+            candidates: &d.candidates,
+            contacts: &contacts,
+            meetings: &meetings,
+            inspections: &inspections,
+            year: year.get(),
+        };
+        work_report(&input, today)
+    });
+    let export = move |_| {
+        let names = data.get_value().names;
+        let b = branch.get_untracked();
+        let csv = report.with_untracked(|r| report_csv(r, &names, (!b.is_empty()).then_some(b.as_str())));
+        let file = tc::report_file_name(year.get_untracked());
+        if let Err(e) = download(&file, "text/csv;charset=utf-8", &csv) {
+            error.set(Some(e));
+        }
+    };
+    let branch_options = data.get_value().branches;
+    view! {
+        <section class="report">
+            <div class="filters no-print">
+                {year_select(year, years, "report-year")}
+                <label class="field">
+                    <span class="label">{tc::COL_BRANCH}</span>
+                    <select data-testid="report-branch" on:change=move |ev| branch.set(event_target_value(&ev))>
+                        <option value="">{tc::ALL_BRANCHES}</option>
+                        {branch_options.into_iter().map(|(id, b)| view! { <option value=id>{b.name}</option> }).collect_view()}
+                    </select>
+                </label>
+                {print_button()}
+                <button type="button" class="button no-print" data-testid="report-export" on:click=export>{tc::EXPORT_CSV}</button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="message error no-print" role="alert">{e}</p> })}
+            <article class="paper" data-testid="report-paper">
+                {move || {
+                    let names = data.get_value().names;
+                    let r = report.get();
+                    let b = branch.get();
+                    view! {
+                        <h2 class="paper-title">{tc::report_title(r.year)}</h2>
+                        <p class="paper-date">{tc::as_of(&today.to_string())}</p>
+                        <h3>{tc::TOWN_PROGRESS}</h3>
+                        <table class="list paper-table">
+                            <thead><tr><th>{t::COL_CATEGORY}</th><th>{tc::SERIES_TARGET}</th><th>{tc::SERIES_APPROVED}</th><th>{tc::SERIES_NAMED}</th><th>{tc::REMAINING}</th></tr></thead>
+                            <tbody>{r.progress.iter().map(|p| view! {
+                                <tr><td>{p.category.label_zh()}</td><td>{p.target}</td><td>{p.approved}</td><td>{p.named}</td><td>{p.remaining}</td></tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                        {r.branches.into_iter().filter(|br| b.is_empty() || br.branch_id == b).map(|br| view! {
+                            <section class="paper-branch" data-testid="report-branch-section">
+                                <h3>{names.branch(&br.branch_id)}</h3>
+                                <table class="list paper-table">
+                                    <thead><tr><th>{t::COL_CATEGORY}</th><th>{tc::ACTIVE}</th><th>{tc::SERIES_APPROVED}</th><th>{tc::SERIES_NAMED}</th><th>{tc::PIPELINE_SHORT}</th></tr></thead>
+                                    <tbody>{Category::ALL.iter().map(|c| {
+                                        let n = br.by_category.get(c).copied().unwrap_or_default();
+                                        view! { <tr><td>{c.label_zh()}</td><td>{n.active}</td><td>{n.approved}</td><td>{n.named}</td><td>{n.pipeline}</td></tr> }
+                                    }).collect_view()}</tbody>
+                                </table>
+                                <ul>
+                                    <li>{tc::contacts_behind_title(br.contacts_behind.len())}
+                                        {(!br.contacts_behind.is_empty()).then(|| format!("：{}", br.contacts_behind.iter().map(|id| names.candidate(id)).collect::<Vec<_>>().join("、")))}</li>
+                                    <li>{tc::waiting_line(br.waiting.applicant, br.waiting.branch_secretary, br.waiting.town_office)}</li>
+                                    <li>{if br.mobilised { tc::MOBILISED } else { tc::NOT_MOBILISED }}</li>
+                                    <li>{tc::inspection_line(br.last_inspected.map(|d| d.to_string()), br.inspection_overdue, br.open_fixes)}</li>
+                                </ul>
+                            </section>
+                        }).collect_view()}
+                    }
+                }}
+            </article>
+        </section>
+    }
+}

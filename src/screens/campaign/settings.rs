@@ -1,0 +1,206 @@
+//! Campaign settings (town office only): the campaign's years and targets per category with an
+//! optional split per year, and the assessment rubric of each category. Both are town-wide
+//! records with fixed ids, so every tablet receives them on sync.
+
+use leptos::prelude::*;
+use shared::model::{Campaign, Category, Criterion, Rubric};
+use shared::scoring::{revise_rubric, validate_rubric};
+use uuid::Uuid;
+
+use super::data::{self, CampaignError};
+use super::widgets::{Notice, Pick, confirm, notice_line};
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::campaign as tc;
+use crate::logic::campaign::forms::{
+    drop_years_outside, number_text, parse_count, parse_number, set_total_target, set_year_target,
+};
+use crate::logic::campaign::rubric::{CAMPAIGN_ID, current_campaign, next_key, rubric_for, rubric_id, template};
+
+#[component]
+pub fn CampaignSettings() -> impl IntoView {
+    let ctx = use_app();
+    let reload = RwSignal::new(0u32);
+    let loaded = LocalResource::new(move || {
+        reload.track();
+        async move {
+            let store = ctx.store();
+            let campaign = current_campaign(&data::load::<Campaign>(&store).await?);
+            let rubrics: Vec<(Uuid, Rubric)> = data::load(&store).await?;
+            Ok::<_, CampaignError>((campaign, rubrics, data::session(&store).await.is_office()))
+        }
+    });
+    view! {
+        <section class="campaign-settings">
+            <h2>{tc::NAV_SETTINGS}</h2>
+            {move || match loaded.get() {
+                None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Ok((campaign, rubrics, office))) => view! {
+                    {(!office).then(|| view! { <p class="message warn" data-testid="settings-read-only">{tc::OFFICE_ONLY}</p> })}
+                    <Targets campaign=campaign office=office reload=reload />
+                    {Category::ALL.iter().map(|c| {
+                        let current = rubric_for(*c, &rubrics).map(|(_, r)| r);
+                        view! { <RubricEditor category=*c rubric=current office=office reload=reload /> }
+                    }).collect_view()}
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Targets(campaign: Campaign, office: bool, reload: RwSignal<u32>) -> impl IntoView {
+    let ctx = use_app();
+    let form = RwSignal::new(campaign);
+    let notice = RwSignal::new(None::<Notice>);
+    let save = move |_| {
+        let mut c = form.get_untracked();
+        drop_years_outside(&mut c);
+        leptos::task::spawn_local(async move {
+            let store = ctx.store();
+            let session = data::session(&store).await;
+            let result = async {
+                data::check(shared::validate::validate_campaign(&c))?;
+                data::save(&store, &session, CAMPAIGN_ID, "", &c).await
+            }
+            .await;
+            match result {
+                Ok(()) => {
+                    notice.set(Some(Notice::Done(tc::SAVED)));
+                    ctx.refresh_pending();
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+            }
+        });
+    };
+    let number_input = move |testid: String, get: Box<dyn Fn(&Campaign) -> Option<u32> + Send + Sync>, set: Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>| {
+        let bad = RwSignal::new(false);
+        view! {
+            <input type="text" inputmode="numeric" class="cell-input" data-testid=testid disabled=!office class:invalid=move || bad.get()
+                prop:value=move || form.with(|c| get(c).map(|n| n.to_string()).unwrap_or_default())
+                on:change=move |ev| match parse_count(&event_target_value(&ev)) {
+                    Ok(v) => { bad.set(false); form.update(|c| set(c, v)); }
+                    Err(()) => bad.set(true),
+                } />
+        }
+    };
+    view! {
+        <fieldset class="section" data-testid="campaign-targets">
+            <legend>{tc::TARGETS}</legend>
+            {notice_line(notice)}
+            <label class="field">
+                <span class="label">{tc::CAMPAIGN_NAME}</span>
+                <input type="text" data-testid="campaign-name" disabled=!office prop:value=move || form.with(|c| c.name.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|c| c.name = v); } />
+            </label>
+            <label class="field">
+                <span class="label">{tc::START_YEAR}</span>
+                {number_input("campaign-start-year".into(), Box::new(|c| u32::try_from(c.start_year).ok()), Box::new(|c, v| c.start_year = v.map_or(0, |v| v as i32)))}
+            </label>
+            <label class="field">
+                <span class="label">{tc::YEARS}</span>
+                {number_input("campaign-years".into(), Box::new(|c| Some(c.years)), Box::new(|c, v| c.years = v.unwrap_or(0)))}
+            </label>
+            {move || {
+                let years: Vec<i32> = form.with(|c| c.year_range().collect());
+                view! {
+                    <table class="list wide" data-testid="target-table">
+                        <thead><tr>
+                            <th>{t::COL_CATEGORY}</th><th>{tc::TOTAL_TARGET}</th>
+                            {years.iter().map(|y| view! { <th>{tc::year_label(*y)}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                        {Category::ALL.iter().map(|cat| {
+                            let cat = *cat;
+                            view! {
+                                <tr>
+                                    <td>{cat.label()}</td>
+                                    <td>{number_input(format!("target-{}", cat.as_str()), Box::new(move |c| Some(c.target(cat))), Box::new(move |c, v| set_total_target(c, cat, v.unwrap_or(0))))}</td>
+                                    {years.iter().map(|y| {
+                                        let y = *y;
+                                        view! { <td>{number_input(format!("target-{}-{y}", cat.as_str()), Box::new(move |c| c.year_target(cat, y)), Box::new(move |c, v| set_year_target(c, cat, y, v)))}</td> }
+                                    }).collect_view()}
+                                </tr>
+                            }
+                        }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+            }}
+            {office.then(|| view! { <button type="button" class="button primary" data-testid="campaign-save" on:click=save>{t::SAVE}</button> })}
+        </fieldset>
+    }
+}
+
+#[component]
+fn RubricEditor(category: Category, rubric: Option<Rubric>, office: bool, reload: RwSignal<u32>) -> impl IntoView {
+    let ctx = use_app();
+    let exists = rubric.is_some();
+    let base = rubric.unwrap_or_else(|| template(category));
+    let version = base.version;
+    let criteria = RwSignal::new(base.criteria.clone());
+    let notice = RwSignal::new(None::<Notice>);
+    let base = StoredValue::new(base);
+    let save = move |_| {
+        let revised = revise_rubric(&base.get_value(), criteria.get_untracked());
+        leptos::task::spawn_local(async move {
+            let store = ctx.store();
+            let session = data::session(&store).await;
+            let result = async {
+                data::check(validate_rubric(&revised))?;
+                data::save(&store, &session, rubric_id(category), "", &revised).await
+            }
+            .await;
+            match result {
+                Ok(()) => {
+                    ctx.refresh_pending();
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+            }
+        });
+    };
+    let field = move |k: usize, testid: &'static str, get: fn(&Criterion) -> String, set: fn(&mut Criterion, &str) -> bool| {
+        let bad = RwSignal::new(false);
+        view! {
+            <input type="text" class="cell-input" data-testid=testid disabled=!office class:invalid=move || bad.get()
+                prop:value=move || criteria.with(|cs| cs.get(k).map(get).unwrap_or_default())
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    let mut ok = true;
+                    criteria.update(|cs| if let Some(c) = cs.get_mut(k) { ok = set(c, &v); });
+                    bad.set(!ok);
+                } />
+        }
+    };
+    view! {
+        <fieldset class="section" data-testid=format!("rubric-{}", category.as_str())>
+            <legend>{tc::rubric_title(category.label_zh(), version, exists)}</legend>
+            {notice_line(notice)}
+            <table class="list wide">
+                <thead><tr><th>{tc::CRITERION_KEY}</th><th>{tc::CRITERION_LABEL}</th><th>{tc::WEIGHT}</th><th>{tc::MAX_SCORE}</th><th></th></tr></thead>
+                <tbody>
+                {move || (0..criteria.with(Vec::len)).map(|k| view! {
+                    <tr data-testid="criterion-row">
+                        <td>{field(k, "criterion-key", |c| c.key.clone(), |c, v| { c.key = v.trim().to_owned(); true })}</td>
+                        <td>{field(k, "criterion-label", |c| c.label.clone(), |c, v| { c.label = v.to_owned(); true })}</td>
+                        <td>{field(k, "criterion-weight", |c| number_text(c.weight), |c, v| match parse_number(v) { Ok(Some(n)) => { c.weight = n; true } _ => false })}</td>
+                        <td>{field(k, "criterion-max", |c| number_text(c.max_score), |c, v| match parse_number(v) { Ok(Some(n)) => { c.max_score = n; true } _ => false })}</td>
+                        <td>{office.then(|| view! {
+                            <button type="button" class="link" data-testid="criterion-remove"
+                                on:click=move |_| if confirm(tc::CONFIRM_DELETE) { criteria.update(|cs| { if k < cs.len() { cs.remove(k); } }) }>{tc::DELETE}</button>
+                        })}</td>
+                    </tr>
+                }).collect_view()}
+                </tbody>
+            </table>
+            {office.then(|| view! {
+                <button type="button" class="button" data-testid="criterion-add"
+                    on:click=move |_| criteria.update(|cs| { let key = next_key(cs); cs.push(Criterion { key, label: String::new(), weight: 1.0, max_score: 10.0 }); })>{tc::ADD_CRITERION}</button>
+                <button type="button" class="button primary" data-testid=format!("rubric-save-{}", category.as_str()) on:click=save>{tc::SAVE_RUBRIC}</button>
+            })}
+        </fieldset>
+    }
+}

@@ -1,0 +1,104 @@
+//! The sync screen: sign-in, a big "立即同步" button, progress, pending count, last success,
+//! last error, and the changes the server refused.
+
+use leptos::prelude::*;
+
+use crate::app::use_app;
+use crate::i18n::sync as t;
+use crate::screens::login::LoginPanel;
+use crate::sync::plan::ago_zh;
+use crate::sync::use_sync;
+
+#[component]
+pub fn SyncScreen() -> impl IntoView {
+    let engine = use_sync();
+    let ctx = use_app();
+    let status = engine.status;
+    // Re-render "5 分钟前" once a minute.
+    let now = RwSignal::new(js_sys::Date::now());
+    let tick = leptos::prelude::set_interval_with_handle(move || now.set(js_sys::Date::now()), std::time::Duration::from_secs(30));
+    on_cleanup(move || {
+        if let Ok(handle) = tick {
+            handle.clear();
+        }
+    });
+    view! {
+        <section class="sync" data-testid="sync-screen">
+            <h2>{t::SYNC_TITLE}</h2>
+            <LoginPanel />
+            <button
+                class="button primary big"
+                data-testid="sync-now"
+                disabled=move || status.get().running || engine.session.get().is_none()
+                on:click=move |_| engine.sync_now()
+            >
+                {move || if status.get().running { t::SYNCING } else { t::SYNC_NOW }}
+            </button>
+            <Show when=move || !ctx.online.get()>
+                <p class="message warn" data-testid="sync-offline">{t::OFFLINE_WAIT}</p>
+            </Show>
+            <Show when=move || status.get().running>
+                <div class="progress" data-testid="sync-progress">
+                    <span data-testid="sync-phase">{move || status.get().phase.label_zh()}</span>
+                    {move || {
+                        let s = status.get();
+                        match s.fraction() {
+                            Some(f) => view! { <progress max="1" value=f /> }.into_any(),
+                            None => view! { <progress /> }.into_any(),
+                        }
+                    }}
+                    <span>{move || { let s = status.get(); t::progress(s.done, s.total) }}</span>
+                </div>
+            </Show>
+            <dl class="facts">
+                <dt>{t::PENDING}</dt>
+                <dd data-testid="sync-pending">{move || status.get().pending}</dd>
+                <dt>{t::LAST_SUCCESS}</dt>
+                <dd data-testid="sync-last-success">
+                    {move || status.get().last_success_ms.map_or_else(|| t::NEVER.to_owned(), |ms| ago_zh(now.get(), ms))}
+                </dd>
+                <dt>{t::NEXT_ATTEMPT}</dt>
+                <dd>{move || status.get().next_attempt_ms.map(|ms| minutes_until(now.get(), ms)).unwrap_or_default()}</dd>
+            </dl>
+            {move || status.get().last_error.map(|e| view! {
+                <p class="message error" role="alert" data-testid="sync-last-error">{t::LAST_ERROR} "：" {e}</p>
+            })}
+            <RejectedList />
+        </section>
+    }
+}
+
+fn minutes_until(now: f64, at: f64) -> String {
+    let seconds = ((at - now) / 1_000.0).max(0.0).round() as u64;
+    if seconds < 60 { format!("{seconds} 秒后") } else { format!("{} 分钟后", seconds.div_ceil(60)) }
+}
+
+/// Changes the server refused, with its reason; re-submit or dismiss.
+#[component]
+fn RejectedList() -> impl IntoView {
+    let engine = use_sync();
+    let settle = move |requeue: bool| {
+        let ids: Vec<uuid::Uuid> = engine.rejected.get_untracked().iter().map(|r| r.op.id).collect();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = engine.settle_rejected(&ids, requeue).await {
+                engine.status.update(|s| s.last_error = Some(e.to_string()));
+            }
+        });
+    };
+    view! {
+        <Show when=move || !engine.rejected.get().is_empty()>
+            <div class="rejected" data-testid="sync-rejected">
+                <h3>{t::REJECTED_TITLE}</h3>
+                <p class="hint">{t::REJECTED_HINT}</p>
+                <ul>
+                    {move || engine.rejected.get().into_iter().map(|r| {
+                        let what = format!("{} · {}", r.op.entity.as_str(), r.op.changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join("、"));
+                        view! { <li data-testid="sync-rejected-item"><span>{what}</span> " — " <span>{r.message}</span></li> }
+                    }).collect_view()}
+                </ul>
+                <button class="button" data-testid="sync-requeue" on:click=move |_| settle(true)>{t::REQUEUE}</button>
+                <button class="button secondary" data-testid="sync-dismiss" on:click=move |_| settle(false)>{t::DISMISS}</button>
+            </div>
+        </Show>
+    }
+}

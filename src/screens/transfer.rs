@@ -1,0 +1,179 @@
+//! Export pending changes (or everything) to one file, and import a file from another tablet.
+
+use leptos::prelude::*;
+use leptos::reactive::owner::LocalStorage;
+use shared::export::{Header, Scope};
+use wasm_bindgen::JsCast;
+
+use crate::i18n::sync as t;
+use crate::sync::transfer::{self, ImportStep};
+use crate::sync::use_sync;
+
+#[component]
+pub fn TransferScreen() -> impl IntoView {
+    view! {
+        <section class="transfer" data-testid="transfer-screen">
+            <h2>{t::TRANSFER_TITLE}</h2>
+            <p class="hint">{t::TRANSFER_HINT}</p>
+            <ExportPanel />
+            <ImportPanel />
+        </section>
+    }
+}
+
+#[component]
+fn ExportPanel() -> impl IntoView {
+    let engine = use_sync();
+    let scope = RwSignal::new(Scope::Pending);
+    let passphrase = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let result = RwSignal::new(None::<Result<String, String>>);
+    let export = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        result.set(None);
+        leptos::task::spawn_local(async move {
+            // Let the "正在生成" message paint before the (blocking) key derivation starts.
+            gloo_timers::future::TimeoutFuture::new(30).await;
+            let store = engine.store();
+            let scope = scope.get_untracked();
+            let pass = passphrase.get_untracked();
+            let outcome = async {
+                let (text, contents) = transfer::export_text(&store, scope, Some(pass.as_str())).await?;
+                let name = transfer::file_name(store.device_id(), scope, chrono::Utc::now());
+                transfer::download(&name, &text)?;
+                Ok::<_, transfer::TransferError>(t::exported(contents.operations.len(), contents.attachments.len(), &name))
+            }
+            .await;
+            busy.set(false);
+            result.set(Some(outcome.map_err(|e| e.to_string())));
+        });
+    };
+    view! {
+        <div class="panel">
+            <h3>{t::EXPORT_TITLE}</h3>
+            <label class="field check">
+                <input type="radio" name="export-scope" data-testid="export-scope-pending"
+                    prop:checked=move || scope.get() == Scope::Pending on:change=move |_| scope.set(Scope::Pending) />
+                {t::EXPORT_PENDING}
+            </label>
+            <label class="field check">
+                <input type="radio" name="export-scope" data-testid="export-scope-all"
+                    prop:checked=move || scope.get() == Scope::All on:change=move |_| scope.set(Scope::All) />
+                {t::EXPORT_ALL}
+            </label>
+            <label class="field">
+                <span class="label">{t::PASSPHRASE_OPTIONAL}</span>
+                <input type="password" autocomplete="new-password" data-testid="export-passphrase"
+                    prop:value=move || passphrase.get() on:input=move |ev| passphrase.set(event_target_value(&ev)) />
+            </label>
+            <button class="button primary" data-testid="export-button" disabled=move || busy.get() on:click=export>
+                {t::EXPORT_BUTTON}
+            </button>
+            <Show when=move || busy.get()><p class="message info" data-testid="export-progress">{t::EXPORTING}</p></Show>
+            {move || result.get().map(|r| match r {
+                Ok(text) => view! { <p class="message info" data-testid="export-result">{text}</p> }.into_any(),
+                Err(e) => view! { <p class="message error" role="alert" data-testid="export-error">{e}</p> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn ImportPanel() -> impl IntoView {
+    let engine = use_sync();
+    let bytes = StoredValue::<Option<Vec<u8>>, LocalStorage>::new_local(None);
+    let header = RwSignal::new(None::<Header>);
+    let passphrase = RwSignal::new(String::new());
+    let step = RwSignal::new(None::<String>);
+    let result = RwSignal::new(None::<Result<String, String>>);
+
+    let choose = move |ev: leptos::ev::Event| {
+        header.set(None);
+        result.set(None);
+        bytes.set_value(None);
+        let Some(file) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+        else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match transfer::file_bytes(&file).await {
+                Ok(data) => {
+                    match transfer::inspect(&data) {
+                        Ok(h) => header.set(Some(h)),
+                        Err(e) => result.set(Some(Err(e.to_string()))),
+                    }
+                    bytes.set_value(Some(data));
+                }
+                Err(e) => result.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+
+    let import = move |_| {
+        let Some(data) = bytes.get_value() else { return };
+        if step.get_untracked().is_some() {
+            return;
+        }
+        result.set(None);
+        step.set(Some(ImportStep::Verifying.label_zh()));
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(30).await;
+            let pass = passphrase.get_untracked();
+            let progress = move |s: ImportStep| step.set(Some(s.label_zh()));
+            let outcome = transfer::import_bytes(&engine.store(), &data, Some(pass.as_str()), &progress).await;
+            step.set(None);
+            match outcome {
+                Ok(o) => {
+                    if o.changed_records > 0 {
+                        engine.data_version.update(|v| *v += 1);
+                    }
+                    result.set(Some(Ok(o.summary_zh())));
+                }
+                Err(e) => result.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+
+    view! {
+        <div class="panel">
+            <h3>{t::IMPORT_TITLE}</h3>
+            <label class="field">
+                <span class="label">{t::CHOOSE_FILE}</span>
+                <input type="file" accept=".json,application/json" data-testid="import-file" on:change=choose />
+            </label>
+            {move || header.get().map(|h| {
+                let scope = match h.scope { Scope::Pending => t::SCOPE_PENDING, Scope::All => t::SCOPE_ALL };
+                let encrypted = h.encryption.is_some();
+                view! {
+                    <p class="message info" data-testid="import-header">
+                        {t::header_summary(h.counts.operations, h.counts.attachments, &h.author, &h.created_at)}
+                        "（" {scope} "）"
+                    </p>
+                    <Show when=move || encrypted>
+                        <p class="hint">{t::ENCRYPTED}</p>
+                        <label class="field">
+                            <span class="label">{t::PASSPHRASE}</span>
+                            <input type="password" data-testid="import-passphrase"
+                                prop:value=move || passphrase.get() on:input=move |ev| passphrase.set(event_target_value(&ev)) />
+                        </label>
+                    </Show>
+                    <button class="button primary" data-testid="import-button" disabled=move || step.get().is_some() on:click=import>
+                        {t::IMPORT_BUTTON}
+                    </button>
+                }
+            })}
+            {move || step.get().map(|s| view! { <p class="message info" data-testid="import-progress"><progress /> {s}</p> })}
+            {move || result.get().map(|r| match r {
+                Ok(text) => view! { <p class="message info" data-testid="import-result">{text}</p> }.into_any(),
+                Err(e) => view! { <p class="message error" role="alert" data-testid="import-error">{e}</p> }.into_any(),
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,218 @@
+//! One sync run: push the outbox in batches, pull others' changes page by page, upload photos
+//! in resumable chunks. Every step leaves the device consistent if the run stops there: an
+//! operation leaves the outbox only once the server named its id, the pull cursor moves only
+//! after its page is stored, and an upload resumes from what the server already holds.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use shared::op::Operation;
+use shared::sync::{Batch, MAX_PUSH_BYTES, PushRequest, acknowledged, plan_batches};
+
+use super::error::{HttpError, SyncError};
+use super::plan::{
+    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, next_chunk, resume_offset,
+};
+use super::rejected;
+use super::transport::Transport;
+use crate::store::{Store, blob_bytes, meta_keys};
+
+/// Progress callback: phase, done, total (0 = unknown).
+pub type Progress<'a> = &'a dyn Fn(Phase, u32, u32);
+
+/// What one run did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncReport {
+    /// Operations the server acknowledged (accepted or duplicate) and that left the outbox.
+    pub pushed: usize,
+    /// Operations refused in this run (moved aside).
+    pub rejected: Vec<RejectedOp>,
+    /// Operations pulled and merged.
+    pub pulled: usize,
+    /// Local records that changed because of pulled operations.
+    pub changed_records: usize,
+    /// Conflicts found while merging pulled operations.
+    pub conflicts: usize,
+    /// Photos the server now holds in full.
+    pub uploaded: usize,
+}
+
+/// Push, pull, then upload photos.
+pub async fn run_once<T: Transport>(store: &Store, transport: &T, progress: Progress<'_>) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    push_outbox(store, transport, progress, &mut report).await?;
+    pull_all(store, transport, progress, &mut report).await?;
+    upload_attachments(store, transport, progress, &mut report).await?;
+    Ok(report)
+}
+
+/// Send the whole outbox (including what is added while sending), oldest first.
+pub async fn push_outbox<T: Transport>(
+    store: &Store,
+    transport: &T,
+    progress: Progress<'_>,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let mut total = store.outbox_len().await?;
+    let mut done = 0u32;
+    progress(Phase::Pushing, 0, total);
+    loop {
+        let entries = store.outbox_batch(OUTBOX_WINDOW).await?;
+        if entries.is_empty() {
+            return Ok(());
+        }
+        // Edits made while syncing join the total.
+        total = total.max(done + entries.len() as u32);
+        let items: Vec<(u64, Operation)> = entries.into_iter().map(|e| (e.key, e.op)).collect();
+        for batch in plan_batches(&items, PUSH_MAX_OPS, MAX_PUSH_BYTES) {
+            let n = batch.keys.len() as u32;
+            send_batch(store, transport, batch, report).await?;
+            done += n;
+            progress(Phase::Pushing, done, total);
+        }
+    }
+}
+
+/// Push one batch and settle each of its entries: acknowledged ones leave the outbox, refused
+/// ones are set aside. A batch the server refuses as a whole because of one operation (409 same
+/// id with other content, 413 too large, 400/422 invalid) is split so only that one is set aside.
+fn send_batch<'a, T: Transport>(
+    store: &'a Store,
+    transport: &'a T,
+    batch: Batch,
+    report: &'a mut SyncReport,
+) -> Pin<Box<dyn Future<Output = Result<(), SyncError>> + 'a>> {
+    Box::pin(async move {
+        match transport.push(&batch.request).await {
+            Ok(response) => {
+                let ack = acknowledged(&batch, &response);
+                let now = js_sys::Date::now();
+                let aside: Vec<(u64, RejectedOp)> = ack
+                    .rejected
+                    .iter()
+                    .map(|(key, result)| (*key, RejectedOp::from_result(op_of(&batch, *key).clone(), result, now)))
+                    .collect();
+                report.rejected.extend(aside.iter().map(|(_, r)| r.clone()));
+                rejected::set_aside(store, aside).await?;
+                store.ack(&ack.remove).await?;
+                report.pushed += ack.remove.len();
+                if ack.retry.is_empty() { Ok(()) } else { Err(SyncError::Unacknowledged(ack.retry.len())) }
+            }
+            Err(err) if refuses_content(&err) => {
+                if batch.keys.len() > 1 {
+                    for (key, op) in batch.keys.iter().zip(batch.request.ops) {
+                        let single = Batch { keys: vec![*key], request: PushRequest { ops: vec![op] } };
+                        send_batch(store, transport, single, report).await?;
+                    }
+                    return Ok(());
+                }
+                let (Some(key), Some(op)) = (batch.keys.first(), batch.request.ops.into_iter().next()) else {
+                    return Ok(());
+                };
+                let message = err.server_message().map(str::to_owned).unwrap_or_else(|| SyncError::from(err.clone()).to_string());
+                let r = RejectedOp { op, code: err.code().map(str::to_owned), message, at_ms: js_sys::Date::now() };
+                report.rejected.push(r.clone());
+                rejected::set_aside(store, vec![(*key, r)]).await?;
+                Ok(())
+            }
+            Err(err) => Err(err.into()),
+        }
+    })
+}
+
+fn op_of(batch: &Batch, key: u64) -> &Operation {
+    let index = batch.keys.iter().position(|k| *k == key).expect("acknowledged() only returns keys of the batch");
+    &batch.request.ops[index]
+}
+
+/// Statuses with which the server refuses a push because of what is in it (not because of the
+/// network, the account or itself).
+fn refuses_content(err: &HttpError) -> bool {
+    matches!(err.status(), Some(400 | 409 | 413 | 422))
+}
+
+/// Pull every page after the stored cursor and merge it; the cursor is saved after each page.
+pub async fn pull_all<T: Transport>(
+    store: &Store,
+    transport: &T,
+    progress: Progress<'_>,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let mut cursor: u64 = store.meta_get(meta_keys::CURSOR).await?.unwrap_or(0);
+    progress(Phase::Pulling, 0, 0);
+    loop {
+        let page = transport.pull(cursor, PULL_LIMIT).await?;
+        let outcome = store.apply_remote(&page.ops).await?;
+        store.meta_set(meta_keys::CURSOR, &page.cursor).await?;
+        report.pulled += page.ops.len();
+        report.changed_records += outcome.changed_records;
+        report.conflicts += outcome.conflicts.len();
+        progress(Phase::Pulling, report.pulled as u32, 0);
+        // A page that does not move the cursor cannot lead anywhere new.
+        if !page.more || page.cursor == cursor {
+            return Ok(());
+        }
+        cursor = page.cursor;
+    }
+}
+
+/// Most `offset_mismatch` answers tolerated for one photo before giving up for this run.
+const MAX_RESYNCS: u32 = 3;
+
+/// Upload every photo the server does not hold yet, chunk by chunk, resuming where the server
+/// says it stopped.
+pub async fn upload_attachments<T: Transport>(
+    store: &Store,
+    transport: &T,
+    progress: Progress<'_>,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let pending = store.attachments_to_upload().await?;
+    let total = pending.len() as u32;
+    progress(Phase::Uploading, 0, total);
+    for (i, attachment) in pending.iter().enumerate() {
+        let bytes = blob_bytes(&attachment.blob).await?;
+        upload_one(transport, &attachment.sha256, &bytes).await?;
+        store.mark_uploaded(&attachment.sha256).await?;
+        report.uploaded += 1;
+        progress(Phase::Uploading, i as u32 + 1, total);
+    }
+    Ok(())
+}
+
+/// Send one blob; returns once the server reports it complete.
+pub async fn upload_one<T: Transport>(transport: &T, sha256: &str, bytes: &[u8]) -> Result<(), SyncError> {
+    let size = bytes.len() as u64;
+    let status = transport.attachment_status(sha256).await?;
+    if status.complete {
+        return Ok(());
+    }
+    let mut offset = resume_offset(status.received, status.total, size);
+    let mut started = offset > 0;
+    let mut resyncs = 0;
+    while let Some((start, end)) = next_chunk(offset, size, CHUNK_BYTES, started) {
+        started = true;
+        match transport.put_chunk(sha256, start, size, &bytes[start as usize..end as usize]).await {
+            Ok(status) if status.complete => return Ok(()),
+            Ok(status) if status.received > start && status.received <= size => offset = status.received,
+            Ok(status) => {
+                return Err(SyncError::Attachment(format!(
+                    "服务器收到 {} 字节，与已发送的 {end} 字节不符",
+                    status.received
+                )));
+            }
+            Err(err) if err.code() == Some("offset_mismatch") && resyncs < MAX_RESYNCS => {
+                resyncs += 1;
+                offset = err.received().unwrap_or(0).min(size);
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+    // Every byte was sent and accepted but the server did not confirm the whole file.
+    let status = transport.attachment_status(sha256).await?;
+    if status.complete {
+        Ok(())
+    } else {
+        Err(SyncError::Attachment("服务器未确认照片完整，稍后重新上传".into()))
+    }
+}

@@ -1,0 +1,116 @@
+//! A thin wrapper over the browser's `fetch` for the `/api/v1` JSON API: bearer token, time
+//! limit, and the server's `{"error": {...}}` body turned into [`HttpError`].
+
+use futures::future::{Either, select};
+use gloo_timers::future::TimeoutFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::sync::ApiErrorBody;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+use super::error::HttpError;
+
+/// How long one request may take before it counts as failed (a 16 MiB chunk on a slow line fits).
+pub const REQUEST_TIMEOUT_MS: u32 = 60_000;
+
+/// The office server's API, as seen from this page.
+#[derive(Clone, Debug, Default)]
+pub struct Http {
+    /// Prefix of every path: empty for the page's own origin (the server serves the app).
+    pub base: String,
+    /// The device token, sent as `Authorization: Bearer …`.
+    pub token: Option<String>,
+}
+
+/// A request body.
+pub enum Body<'a> {
+    None,
+    Json(String),
+    Bytes(&'a [u8]),
+}
+
+impl Http {
+    pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
+        Http { base: base.into(), token }
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, HttpError> {
+        self.request("GET", path, Body::None).await
+    }
+
+    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, HttpError> {
+        let json = serde_json::to_string(body).map_err(|e| HttpError::Decode(e.to_string()))?;
+        self.request("POST", path, Body::Json(json)).await
+    }
+
+    pub async fn put_bytes<T: DeserializeOwned>(&self, path: &str, bytes: &[u8]) -> Result<T, HttpError> {
+        self.request("PUT", path, Body::Bytes(bytes)).await
+    }
+
+    /// Send one request and decode a JSON answer (an empty answer decodes as JSON `null`).
+    pub async fn request<T: DeserializeOwned>(&self, method: &str, path: &str, body: Body<'_>) -> Result<T, HttpError> {
+        let request = self.build(method, path, body).map_err(js_text).map_err(HttpError::Network)?;
+        let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
+        let fetch = JsFuture::from(window.fetch_with_request(&request));
+        let response = match select(Box::pin(fetch), Box::pin(TimeoutFuture::new(REQUEST_TIMEOUT_MS))).await {
+            Either::Left((result, _)) => result.map_err(|e| HttpError::Network(js_text(e)))?,
+            Either::Right(_) => return Err(HttpError::Timeout),
+        };
+        let response: Response = response.dyn_into().map_err(|_| HttpError::Decode("not a Response".into()))?;
+        let status = response.status();
+        let text_promise = response.text().map_err(|e| HttpError::Network(js_text(e)))?;
+        let text = JsFuture::from(text_promise).await.map_err(|e| HttpError::Network(js_text(e)))?;
+        let text = text.as_string().unwrap_or_default();
+        if !(200..300).contains(&status) {
+            let error = serde_json::from_str::<ApiErrorBody>(&text).ok().map(|b| b.error);
+            return Err(HttpError::Status { status, error });
+        }
+        let text = if text.trim().is_empty() { "null" } else { text.as_str() };
+        serde_json::from_str(text).map_err(|e| HttpError::Decode(e.to_string()))
+    }
+
+    fn build(&self, method: &str, path: &str, body: Body<'_>) -> Result<Request, JsValue> {
+        let init = RequestInit::new();
+        init.set_method(method);
+        let headers = Headers::new()?;
+        headers.set("Accept", "application/json")?;
+        if let Some(token) = &self.token {
+            headers.set("Authorization", &format!("Bearer {token}"))?;
+        }
+        match body {
+            Body::None => {}
+            Body::Json(json) => {
+                headers.set("Content-Type", "application/json")?;
+                init.set_body(&JsValue::from_str(&json));
+            }
+            Body::Bytes(bytes) => {
+                headers.set("Content-Type", "application/octet-stream")?;
+                init.set_body(&js_sys::Uint8Array::from(bytes).into());
+            }
+        }
+        init.set_headers(&headers);
+        Request::new_with_str_and_init(&format!("{}{path}", self.base), &init)
+    }
+}
+
+fn js_text(value: JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// Percent-encode a query or path value (RFC 3986 unreserved characters pass through).
+pub fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,152 @@
+//! Pure decisions of the sync engine (no I/O): progress, attachment chunks, how rejected
+//! operations are kept and described, and how long ago the last sync was. Tested in
+//! `tests/sync.rs`; the batch planning and the backoff live in `shared::sync`.
+
+use serde::{Deserialize, Serialize};
+use shared::op::Operation;
+use shared::sync::OpResult;
+use uuid::Uuid;
+
+/// Operations per push (well under the server's `MAX_PUSH_OPS`, so a slow line sees progress).
+pub const PUSH_MAX_OPS: usize = 500;
+/// Outbox entries read from IndexedDB at a time while pushing.
+pub const OUTBOX_WINDOW: u32 = 2_000;
+/// Operations per pull page.
+pub const PULL_LIMIT: u32 = 500;
+/// Bytes per attachment chunk: a downscaled photo goes in one or two chunks, and an interrupted
+/// upload loses at most this much.
+pub const CHUNK_BYTES: u64 = 256 * 1024;
+/// Sync this often while all is well (milliseconds).
+pub const PERIOD_MS: u64 = 5 * 60 * 1_000;
+
+/// What the engine is doing now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Phase {
+    #[default]
+    Idle,
+    Pushing,
+    Pulling,
+    Uploading,
+}
+
+impl Phase {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Phase::Idle => "空闲",
+            Phase::Pushing => "正在上传修改",
+            Phase::Pulling => "正在下载他人的修改",
+            Phase::Uploading => "正在上传照片",
+        }
+    }
+}
+
+/// Everything the sync screen shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncStatus {
+    pub running: bool,
+    pub phase: Phase,
+    /// Progress of the current phase; `total` is 0 when it is not known in advance (pulling).
+    pub done: u32,
+    pub total: u32,
+    /// Changes waiting in the outbox.
+    pub pending: u32,
+    /// Milliseconds since the epoch of the last sync that finished.
+    pub last_success_ms: Option<f64>,
+    /// The last failure or warning, in Chinese; cleared by a clean sync.
+    pub last_error: Option<String>,
+    /// When the engine will try again on its own (milliseconds since the epoch).
+    pub next_attempt_ms: Option<f64>,
+}
+
+impl SyncStatus {
+    /// Progress of the current phase as 0..=1, `None` when the total is unknown.
+    pub fn fraction(&self) -> Option<f64> {
+        (self.total > 0).then(|| (f64::from(self.done) / f64::from(self.total)).clamp(0.0, 1.0))
+    }
+}
+
+/// An operation the server refused for good: moved out of the outbox and shown to the person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RejectedOp {
+    pub op: Operation,
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The server's reason, in Chinese.
+    pub message: String,
+    /// When it was refused (milliseconds since the epoch).
+    pub at_ms: f64,
+}
+
+/// Fallback reason when the server refused without saying why.
+pub const REJECTED_NO_REASON: &str = "服务器未说明原因";
+
+impl RejectedOp {
+    pub fn from_result(op: Operation, result: &OpResult, at_ms: f64) -> Self {
+        RejectedOp {
+            op,
+            code: result.code.clone(),
+            message: result.message.clone().filter(|m| !m.trim().is_empty()).unwrap_or_else(|| REJECTED_NO_REASON.into()),
+            at_ms,
+        }
+    }
+}
+
+/// Add newly rejected operations to the kept list; an operation already kept (same id) is
+/// replaced by the newer answer rather than listed twice.
+pub fn merge_rejected(mut kept: Vec<RejectedOp>, new: Vec<RejectedOp>) -> Vec<RejectedOp> {
+    for r in new {
+        match kept.iter_mut().find(|k| k.op.id == r.op.id) {
+            Some(slot) => *slot = r,
+            None => kept.push(r),
+        }
+    }
+    kept
+}
+
+/// Remove the kept rejections whose operation id is in `ids`.
+pub fn without_ids(kept: Vec<RejectedOp>, ids: &[Uuid]) -> Vec<RejectedOp> {
+    kept.into_iter().filter(|r| !ids.contains(&r.op.id)).collect()
+}
+
+/// "服务器拒绝了 N 条修改：reason1；reason2" (distinct reasons, at most three, then "等").
+pub fn rejected_summary(rejected: &[RejectedOp]) -> Option<String> {
+    if rejected.is_empty() {
+        return None;
+    }
+    let mut reasons: Vec<&str> = Vec::new();
+    for r in rejected {
+        if !reasons.contains(&r.message.as_str()) {
+            reasons.push(&r.message);
+        }
+    }
+    let more = if reasons.len() > 3 { "等" } else { "" };
+    reasons.truncate(3);
+    Some(format!("服务器拒绝了 {} 条修改：{}{more}", rejected.len(), reasons.join("；")))
+}
+
+/// The byte range of the next chunk to send, or `None` when `received` covers the whole file.
+/// An empty file is sent as one empty chunk (`0..0`) unless already received.
+pub fn next_chunk(received: u64, total: u64, chunk: u64, started: bool) -> Option<(u64, u64)> {
+    let chunk = chunk.max(1);
+    if total == 0 {
+        return (!started).then_some((0, 0));
+    }
+    (received < total).then(|| (received, (received + chunk).min(total)))
+}
+
+/// Where to resume an upload from what the server reports holding: its `received` count when it
+/// expects the same total, else from the start.
+pub fn resume_offset(server_received: u64, server_total: u64, size: u64) -> u64 {
+    if server_total == size { server_received.min(size) } else { 0 }
+}
+
+/// "刚刚", "5 分钟前", "3 小时前", "2 天前" for a moment `then_ms` seen at `now_ms`.
+pub fn ago_zh(now_ms: f64, then_ms: f64) -> String {
+    let seconds = ((now_ms - then_ms) / 1_000.0).max(0.0) as u64;
+    match seconds {
+        0..60 => "刚刚".into(),
+        60..3_600 => format!("{} 分钟前", seconds / 60),
+        3_600..86_400 => format!("{} 小时前", seconds / 3_600),
+        _ => format!("{} 天前", seconds / 86_400),
+    }
+}

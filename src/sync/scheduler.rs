@@ -1,0 +1,222 @@
+//! The sync engine as the app sees it: one [`SyncEngine`] in the Leptos context, a status
+//! signal for the screens, and a loop that syncs when the network comes back, every few minutes
+//! while all is well, and after a failure with exponential backoff and jitter.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use futures::StreamExt;
+use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
+use futures::future::{Either, select};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::reactive::owner::LocalStorage;
+use shared::sync::backoff_ms;
+
+use super::engine::{SyncReport, run_once};
+use super::error::SyncError;
+use super::plan::{PERIOD_MS, Phase, RejectedOp, SyncStatus, rejected_summary};
+use super::rejected;
+use super::session::{self, Session};
+use crate::browser::online;
+use crate::store::Store;
+
+/// Meta key of the time of the last finished sync (milliseconds since the epoch).
+pub const LAST_SUCCESS_KEY: &str = "sync_last_success";
+
+/// Handle to the running engine (cheap to copy; lives as long as the app).
+#[derive(Clone, Copy)]
+pub struct SyncEngine {
+    store: StoredValue<Store, LocalStorage>,
+    wake: StoredValue<UnboundedSender<()>, LocalStorage>,
+    busy: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    on_change: StoredValue<Rc<dyn Fn()>, LocalStorage>,
+    /// Phase, progress, pending count, last success, last error.
+    pub status: RwSignal<SyncStatus>,
+    /// The signed-in account on this device, if any.
+    pub session: RwSignal<Option<Session>, LocalStorage>,
+    /// Operations the server refused, kept for the person to read.
+    pub rejected: RwSignal<Vec<RejectedOp>, LocalStorage>,
+    /// Bumped whenever pulled changes were stored: screens that list records can track it.
+    pub data_version: RwSignal<u64>,
+}
+
+/// The engine provided by the app shell.
+pub fn use_sync() -> SyncEngine {
+    expect_context::<SyncEngine>()
+}
+
+impl SyncEngine {
+    /// Create the engine, load what it keeps in `meta`, and start its loop. `on_change` is
+    /// called after every run (the shell re-reads its pending count).
+    pub fn start(store: Store, on_change: impl Fn() + 'static) -> SyncEngine {
+        let (tx, rx) = unbounded();
+        let engine = SyncEngine {
+            store: StoredValue::new_local(store),
+            wake: StoredValue::new_local(tx),
+            busy: StoredValue::new_local(Rc::new(Cell::new(false))),
+            on_change: StoredValue::new_local(Rc::new(on_change)),
+            status: RwSignal::new(SyncStatus::default()),
+            session: RwSignal::new_local(None),
+            rejected: RwSignal::new_local(Vec::new()),
+            data_version: RwSignal::new(0),
+        };
+        online::watch(move |on| {
+            if on {
+                engine.sync_now();
+            }
+        });
+        leptos::task::spawn_local(async move {
+            engine.load().await;
+            engine.sync_now();
+            engine.run_loop(rx).await;
+        });
+        engine
+    }
+
+    pub fn store(&self) -> Store {
+        self.store.get_value()
+    }
+
+    /// Ask for a sync as soon as possible (the "立即同步" button, the `online` event).
+    pub fn sync_now(&self) {
+        let _ = self.wake.with_value(|tx| tx.unbounded_send(()));
+    }
+
+    /// Sign in and keep the session; a sync follows.
+    pub async fn login(&self, username: &str, password: &str, device_name: &str) -> Result<Session, super::LoginError> {
+        let session = session::login(&self.store(), "", username, password, device_name).await?;
+        self.session.set(Some(session.clone()));
+        self.status.update(|s| s.last_error = None);
+        self.sync_now();
+        Ok(session)
+    }
+
+    /// Forget the device token.
+    pub async fn sign_out(&self) -> Result<(), crate::store::StoreError> {
+        session::sign_out(&self.store()).await?;
+        self.session.set(None);
+        Ok(())
+    }
+
+    /// Dismiss or queue again kept rejections.
+    pub async fn settle_rejected(&self, ids: &[uuid::Uuid], requeue: bool) -> Result<(), crate::store::StoreError> {
+        let store = self.store();
+        if requeue {
+            rejected::requeue(&store, ids).await?;
+        } else {
+            rejected::dismiss(&store, ids).await?;
+        }
+        self.rejected.set(rejected::list(&store).await?);
+        self.refresh_pending().await;
+        if requeue {
+            self.sync_now();
+        }
+        Ok(())
+    }
+
+    /// Re-read the outbox length into the status.
+    pub async fn refresh_pending(&self) {
+        if let Ok(n) = self.store().outbox_len().await {
+            self.status.update(|s| s.pending = n);
+        }
+        self.on_change.with_value(|f| f());
+    }
+
+    async fn load(&self) {
+        let store = self.store();
+        match session::load(&store).await {
+            Ok(s) => self.session.set(s),
+            Err(e) => log::warn!("could not read the sign-in: {e}"),
+        }
+        let last = store.meta_get::<f64>(LAST_SUCCESS_KEY).await.ok().flatten();
+        self.status.update(|s| s.last_success_ms = last);
+        if let Ok(list) = rejected::list(&store).await {
+            self.rejected.set(list);
+        }
+        self.refresh_pending().await;
+    }
+
+    /// One guarded run: at most one at a time (a second call while one runs is refused with
+    /// [`SyncError::Busy`]). Updates the status signal throughout.
+    pub async fn run(&self) -> Result<SyncReport, SyncError> {
+        let busy = self.busy.get_value();
+        if busy.replace(true) {
+            return Err(SyncError::Busy);
+        }
+        let result = self.run_guarded().await;
+        busy.set(false);
+        let now = js_sys::Date::now();
+        let store = self.store();
+        match &result {
+            Ok(report) => {
+                let _ = store.meta_set(LAST_SUCCESS_KEY, &now).await;
+                if report.changed_records > 0 {
+                    self.data_version.update(|v| *v += 1);
+                }
+                if let Ok(list) = rejected::list(&store).await {
+                    self.rejected.set(list);
+                }
+                self.status.update(|s| {
+                    s.last_success_ms = Some(now);
+                    s.last_error = rejected_summary(&report.rejected);
+                });
+            }
+            Err(e) => self.status.update(|s| s.last_error = Some(e.to_string())),
+        }
+        self.status.update(|s| {
+            s.running = false;
+            s.phase = Phase::Idle;
+        });
+        self.refresh_pending().await;
+        result
+    }
+
+    async fn run_guarded(&self) -> Result<SyncReport, SyncError> {
+        let Some(session) = self.session.get_untracked() else {
+            return Err(SyncError::NotSignedIn);
+        };
+        self.status.update(|s| {
+            s.running = true;
+            s.done = 0;
+            s.total = 0;
+        });
+        let status = self.status;
+        let progress = move |phase: Phase, done: u32, total: u32| {
+            status.update(|s| {
+                s.phase = phase;
+                s.done = done;
+                s.total = total;
+            });
+        };
+        let store = self.store();
+        let result = run_once(&store, &session.http(), &progress).await;
+        if result.as_ref().is_ok_and(|r| r.pushed > 0) || result.is_err() {
+            self.refresh_pending().await;
+        }
+        result
+    }
+
+    async fn run_loop(self, mut wake: UnboundedReceiver<()>) {
+        let mut failures: u32 = 0;
+        loop {
+            let delay = if failures == 0 { PERIOD_MS } else { backoff_ms(failures - 1, js_sys::Math::random()) };
+            self.status.update(|s| s.next_attempt_ms = Some(js_sys::Date::now() + delay as f64));
+            let timer = TimeoutFuture::new(delay.min(u64::from(u32::MAX)) as u32);
+            if let Either::Right((None, _)) = select(timer, wake.next()).await {
+                return; // the app is gone
+            }
+            // Several requests while waiting make one run.
+            while wake.try_recv().is_ok() {}
+            if !online::is_online() || self.session.get_untracked().is_none() {
+                continue;
+            }
+            match self.run().await {
+                Ok(_) => failures = 0,
+                Err(SyncError::Busy) => {}
+                Err(e) if e.is_transient() => failures = failures.saturating_add(1),
+                Err(_) => failures = 0,
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Signing in: the device token and the account live in the store's `meta` (never in
+//! localStorage), under `meta_keys::ACCOUNT`.
+
+use serde::{Deserialize, Serialize};
+use shared::roles::Account;
+use shared::sync::LoginRequest;
+
+use super::error::LoginError;
+use super::http::Http;
+use super::transport;
+use crate::store::{Store, StoreError, meta_keys};
+
+/// A signed-in device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// The device token (`Authorization: Bearer …`).
+    pub token: String,
+    pub account: Account,
+    /// The server's address prefix; empty for the origin that served the app.
+    #[serde(default)]
+    pub server: String,
+    /// Milliseconds since the epoch.
+    pub signed_in_at_ms: f64,
+}
+
+impl Session {
+    /// The HTTP client that talks to the server as this session.
+    pub fn http(&self) -> Http {
+        Http::new(self.server.clone(), Some(self.token.clone()))
+    }
+
+    /// "张三（调查员）".
+    pub fn signed_in_as(&self) -> String {
+        let name = if self.account.display_name.is_empty() { &self.account.username } else { &self.account.display_name };
+        format!("{name}（{}）", self.account.role.label_zh())
+    }
+}
+
+/// The session kept on this device, if any.
+pub async fn load(store: &Store) -> Result<Option<Session>, StoreError> {
+    Ok(store.meta_get::<Option<Session>>(meta_keys::ACCOUNT).await?.flatten())
+}
+
+/// Keep `session` (or forget it with `None`).
+pub async fn save(store: &Store, session: Option<&Session>) -> Result<(), StoreError> {
+    store.meta_set(meta_keys::ACCOUNT, &session).await
+}
+
+/// A name for this tablet in the office's device list ("平板 1a2b3c4d").
+pub fn default_device_name(store: &Store) -> String {
+    let id = store.device_id().simple().to_string();
+    format!("平板 {}", &id[..8])
+}
+
+/// Sign in at `server` (empty: this origin) with this device's id; keep the token and make the
+/// account's user name the author of this device's changes from now on.
+pub async fn login(
+    store: &Store,
+    server: &str,
+    username: &str,
+    password: &str,
+    device_name: &str,
+) -> Result<Session, LoginError> {
+    let username = username.trim();
+    if username.is_empty() || password.is_empty() {
+        return Err(LoginError::Missing);
+    }
+    let device_name = match device_name.trim() {
+        "" => default_device_name(store),
+        name => name.to_owned(),
+    };
+    let request = LoginRequest {
+        username: username.to_owned(),
+        password: password.to_owned(),
+        device_id: store.device_id(),
+        device_name,
+    };
+    let response = transport::login(&Http::new(server, None), &request).await?;
+    let session = Session {
+        token: response.token,
+        account: response.account,
+        server: server.to_owned(),
+        signed_in_at_ms: js_sys::Date::now(),
+    };
+    save(store, Some(&session)).await?;
+    store.set_author(&session.account.username).await?;
+    Ok(session)
+}
+
+/// Forget the token on this device. Changes waiting in the outbox stay and go with the next
+/// sign-in.
+pub async fn sign_out(store: &Store) -> Result<(), StoreError> {
+    save(store, None).await
+}

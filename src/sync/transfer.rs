@@ -1,0 +1,192 @@
+//! The export file on the tablet: gather pending changes (or everything) into one file, and
+//! import a file from another tablet. Decoding checks the whole file before anything is stored,
+//! and the operations are merged in ONE transaction, so a bad file changes nothing and a good
+//! one is never half-applied; importing the same file twice changes nothing the second time.
+
+use std::collections::HashSet;
+
+use shared::export::{self, Contents, ExportAttachment, ExportError, Header, Scope};
+use shared::op::Operation;
+use uuid::Uuid;
+
+use super::rejected;
+use crate::store::{Store, StoreError, blob_bytes};
+
+/// Why an export or import failed.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum TransferError {
+    #[error(transparent)]
+    File(#[from] ExportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("浏览器无法处理文件：{0}")]
+    Browser(String),
+}
+
+/// Steps of an import, for the progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportStep {
+    Verifying,
+    /// Photos written so far / in the file.
+    Attachments(usize, usize),
+    Operations(usize),
+}
+
+impl ImportStep {
+    pub fn label_zh(self) -> String {
+        match self {
+            ImportStep::Verifying => "正在校验文件…".into(),
+            ImportStep::Attachments(done, total) => format!("正在写入照片 {done}/{total}…"),
+            ImportStep::Operations(n) => format!("正在合并 {n} 条修改…"),
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportOutcome {
+    /// Operations in the file (all merged; those already known changed nothing).
+    pub operations: usize,
+    /// Local records that changed.
+    pub changed_records: usize,
+    /// Conflicts found while merging.
+    pub conflicts: usize,
+    /// Photos that were not on this device before.
+    pub new_attachments: usize,
+}
+
+impl ImportOutcome {
+    pub fn summary_zh(&self) -> String {
+        if self.changed_records == 0 && self.new_attachments == 0 {
+            return format!("文件中的 {} 条修改本机都已有，未做任何更改", self.operations);
+        }
+        let mut text = format!(
+            "已导入 {} 条修改，更新 {} 条记录，新增 {} 张照片",
+            self.operations, self.changed_records, self.new_attachments
+        );
+        if self.conflicts > 0 {
+            text.push_str(&format!("；发现 {} 处冲突，待镇组织办处理", self.conflicts));
+        }
+        text
+    }
+}
+
+/// The operations and photos an export of `scope` carries.
+/// Pending: the outbox plus operations the server refused (not synced either); photos not yet
+/// uploaded. All: every operation this device has applied, and every photo.
+pub async fn gather(store: &Store, scope: Scope) -> Result<Contents, TransferError> {
+    let (mut operations, attachments) = match scope {
+        Scope::Pending => {
+            let mut ops: Vec<Operation> = store.outbox_batch(u32::MAX).await?.into_iter().map(|e| e.op).collect();
+            ops.extend(rejected::list(store).await?.into_iter().map(|r| r.op));
+            (ops, store.attachments_to_upload().await?)
+        }
+        Scope::All => {
+            let mut ops = store.all_operations().await?;
+            // Queued operations are in the history too; this only guards against a gap.
+            ops.extend(store.outbox_batch(u32::MAX).await?.into_iter().map(|e| e.op));
+            (ops, store.all_attachments().await?)
+        }
+    };
+    let mut seen = HashSet::new();
+    operations.retain(|op| seen.insert(op.id));
+    operations.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+    let mut files = Vec::with_capacity(attachments.len());
+    for a in attachments {
+        files.push(ExportAttachment::new(a.mime.clone(), &blob_bytes(&a.blob).await?));
+    }
+    Ok(Contents { operations, attachments: files })
+}
+
+/// Write the export file (text) of `scope`; `passphrase` (non-empty) encrypts it.
+pub async fn export_text(store: &Store, scope: Scope, passphrase: Option<&str>) -> Result<(String, Contents), TransferError> {
+    let contents = gather(store, scope).await?;
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let text = export::encode(store.device_id(), &store.author(), &now, scope, &contents, passphrase)?;
+    Ok((text, contents))
+}
+
+/// A file name that tells tablets and days apart: `sizheng-<device>-<pending|all>-<UTC time>.json`.
+pub fn file_name(device_id: Uuid, scope: Scope, now: chrono::DateTime<chrono::Utc>) -> String {
+    let scope = match scope {
+        Scope::Pending => "pending",
+        Scope::All => "all",
+    };
+    let device = device_id.simple().to_string();
+    format!("sizheng-{}-{scope}-{}.json", &device[..8], now.format("%Y%m%d-%H%M%S"))
+}
+
+/// Read only the header (counts, device, whether a passphrase is needed).
+pub fn inspect(bytes: &[u8]) -> Result<Header, TransferError> {
+    Ok(export::read_header(bytes)?)
+}
+
+/// Verify the whole file, then store its photos and merge its operations (one transaction).
+pub async fn import_bytes(
+    store: &Store,
+    bytes: &[u8],
+    passphrase: Option<&str>,
+    progress: &dyn Fn(ImportStep),
+) -> Result<ImportOutcome, TransferError> {
+    progress(ImportStep::Verifying);
+    let (_header, contents) = export::decode(bytes, passphrase)?;
+    let mut outcome = ImportOutcome { operations: contents.operations.len(), ..ImportOutcome::default() };
+    // Photos are stored by content hash: writing one again is harmless, so they go first and the
+    // records that refer to them never point at a missing photo.
+    let total = contents.attachments.len();
+    for (i, attachment) in contents.attachments.iter().enumerate() {
+        progress(ImportStep::Attachments(i, total));
+        if store.get_attachment(&attachment.sha256).await?.is_none() {
+            let blob = bytes_to_blob(&attachment.bytes()?, &attachment.mime)?;
+            store.put_attachment(&blob, &attachment.mime, 0, 0).await?;
+            outcome.new_attachments += 1;
+        }
+    }
+    progress(ImportStep::Operations(contents.operations.len()));
+    let merged = store.apply_remote(&contents.operations).await?;
+    outcome.changed_records = merged.changed_records;
+    outcome.conflicts = merged.conflicts.len();
+    Ok(outcome)
+}
+
+/// A `Blob` of `bytes` with MIME type `mime`.
+pub fn bytes_to_blob(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, TransferError> {
+    let parts = js_sys::Array::new();
+    parts.push(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(browser_error)
+}
+
+/// Offer `text` as a file download (a Blob URL clicked through a temporary `<a download>`).
+pub fn download(file_name: &str, text: &str) -> Result<(), TransferError> {
+    use wasm_bindgen::JsCast;
+    let blob = bytes_to_blob(text.as_bytes(), "application/json")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(browser_error)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| TransferError::Browser("no document".into()))?;
+    let link = document.create_element("a").map_err(browser_error)?;
+    link.set_attribute("href", &url).map_err(browser_error)?;
+    link.set_attribute("download", file_name).map_err(browser_error)?;
+    link.set_attribute("data-testid", "export-download-link").map_err(browser_error)?;
+    let body = document.body().ok_or_else(|| TransferError::Browser("no body".into()))?;
+    body.append_child(&link).map_err(browser_error)?;
+    link.dyn_ref::<web_sys::HtmlElement>().ok_or_else(|| TransferError::Browser("not an element".into()))?.click();
+    link.remove();
+    // Revoke later: some browsers start the download only after the click handler returns.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    }
+    Ok(())
+}
+
+/// The bytes of a file the person picked.
+pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, TransferError> {
+    Ok(blob_bytes(file).await?)
+}
+
+fn browser_error(value: wasm_bindgen::JsValue) -> TransferError {
+    TransferError::Browser(format!("{value:?}"))
+}

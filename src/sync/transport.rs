@@ -1,0 +1,82 @@
+//! The calls the engine makes to the office server, behind a trait so the engine's bookkeeping
+//! (outbox, cursor, rejected operations, resumed uploads) is tested against real IndexedDB with
+//! an in-memory server, and runs against the real one through [`Http`].
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use shared::sync::{AttachmentStatus, ConflictEntry, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse};
+use uuid::Uuid;
+
+use super::error::HttpError;
+use super::http::{Http, encode_component};
+
+/// The sync endpoints of `/api/v1`.
+// The app is single-threaded wasm: the futures need not be `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// `POST /api/v1/sync/push`.
+    async fn push(&self, request: &PushRequest) -> Result<PushResponse, HttpError>;
+    /// `GET /api/v1/sync/pull?cursor=&limit=`.
+    async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, HttpError>;
+    /// `GET /api/v1/attachments/{sha256}/status` (a blob the server never saw: all zero).
+    async fn attachment_status(&self, sha256: &str) -> Result<AttachmentStatus, HttpError>;
+    /// `PUT /api/v1/attachments/{sha256}?offset=&total=` with one chunk.
+    async fn put_chunk(&self, sha256: &str, offset: u64, total: u64, bytes: &[u8]) -> Result<AttachmentStatus, HttpError>;
+}
+
+impl Transport for Http {
+    async fn push(&self, request: &PushRequest) -> Result<PushResponse, HttpError> {
+        self.post("/api/v1/sync/push", request).await
+    }
+
+    async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, HttpError> {
+        self.get(&format!("/api/v1/sync/pull?cursor={cursor}&limit={limit}")).await
+    }
+
+    async fn attachment_status(&self, sha256: &str) -> Result<AttachmentStatus, HttpError> {
+        match self.get(&format!("/api/v1/attachments/{}/status", encode_component(sha256))).await {
+            Err(HttpError::Status { status: 404, .. }) => {
+                Ok(AttachmentStatus { received: 0, total: 0, complete: false })
+            }
+            other => other,
+        }
+    }
+
+    async fn put_chunk(&self, sha256: &str, offset: u64, total: u64, bytes: &[u8]) -> Result<AttachmentStatus, HttpError> {
+        let path = format!("/api/v1/attachments/{}?offset={offset}&total={total}", encode_component(sha256));
+        self.put_bytes(&path, bytes).await
+    }
+}
+
+/// `POST /api/v1/auth/login` (no token yet).
+pub async fn login(http: &Http, request: &LoginRequest) -> Result<LoginResponse, HttpError> {
+    http.post("/api/v1/auth/login", request).await
+}
+
+/// The conflicts list answer: a bare array or `{"conflicts": [...]}`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ConflictList {
+    Bare(Vec<ConflictEntry>),
+    Wrapped { conflicts: Vec<ConflictEntry> },
+}
+
+/// `GET /api/v1/conflicts` (town office).
+pub async fn conflicts(http: &Http) -> Result<Vec<ConflictEntry>, HttpError> {
+    Ok(match http.get::<ConflictList>("/api/v1/conflicts").await? {
+        ConflictList::Bare(list) | ConflictList::Wrapped { conflicts: list } => list,
+    })
+}
+
+/// Body of `POST /api/v1/conflicts/{id}/resolve`: which side was kept and its value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResolveRequest {
+    /// `winner` or `loser`.
+    pub chosen: &'static str,
+    pub value: Value,
+}
+
+/// `POST /api/v1/conflicts/{id}/resolve`.
+pub async fn resolve_conflict(http: &Http, id: Uuid, request: &ResolveRequest) -> Result<(), HttpError> {
+    http.post::<_, Value>(&format!("/api/v1/conflicts/{id}/resolve"), request).await.map(|_| ())
+}

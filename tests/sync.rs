@@ -1,0 +1,688 @@
+//! The tablet side of sync against real IndexedDB in headless Chromium (fresh database names):
+//! the engine's bookkeeping against an in-memory server (what leaves the outbox, what is set
+//! aside, where the pull cursor and an interrupted photo upload resume), the export file round
+//! trip between two stores, and the pure planning helpers. The real server is e2e territory.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use field::store::{Store, meta_keys, sha256_hex};
+use field::sync::engine::{self, SyncReport};
+use field::sync::error::{HttpError, LoginError, SyncError};
+use field::sync::plan::{
+    CHUNK_BYTES, Phase, RejectedOp, SyncStatus, ago_zh, merge_rejected, next_chunk, rejected_summary, resume_offset,
+};
+use field::sync::transfer::{self, ImportStep, TransferError};
+use field::sync::transport::Transport;
+use field::sync::{rejected, session};
+use serde_json::{Value, json};
+use shared::export::{ExportError, Scope};
+use shared::hlc::Hlc;
+use shared::op::{OpContext, Operation};
+use shared::record::EntityKind;
+use shared::roles::{Account, Role};
+use shared::sync::{
+    ApiError, AttachmentStatus, OpResult, PullResponse, PushRequest, PushResponse,
+};
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn fresh() -> Store {
+    let store = Store::open(&format!("sync-test-{}", Uuid::new_v4())).await.expect("open a fresh database");
+    store.set_author("tester").await.unwrap();
+    store
+}
+
+fn changes(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+}
+
+fn no_progress(_: Phase, _: u32, _: u32) {}
+
+fn blob_of(bytes: &[u8], mime: &str) -> web_sys::Blob {
+    transfer::bytes_to_blob(bytes, mime).unwrap()
+}
+
+/// An operation made on another device.
+fn remote_op(device: &str, millis: u64, entity_id: Uuid, field: &str, value: Value) -> Operation {
+    let ctx = OpContext { device_id: Uuid::new_v4(), author: device.into() };
+    Operation::upsert(&ctx, Hlc::new(millis, 0, device), EntityKind::Person, entity_id, "b1", None, changes(&[(field, value)]))
+}
+
+// ---------------------------------------------------------------------------------------------
+// An in-memory server with switches for the failures the engine must survive
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct State {
+    /// Stored operations in arrival order (the pull log) and their content by id.
+    log: Vec<Operation>,
+    by_id: HashMap<Uuid, String>,
+    pushes: usize,
+    /// Fail the push with this (1-based) number with a network error.
+    fail_push: Option<usize>,
+    /// Ops with these ids are left out of the answer.
+    omit: Vec<Uuid>,
+    /// Page size the server uses whatever the client asks.
+    page: usize,
+    /// Fail the pull with this (1-based) number.
+    fail_pull: Option<usize>,
+    pulls: usize,
+    blobs: HashMap<String, (Vec<u8>, u64)>,
+    /// Offsets of the chunk PUTs received.
+    chunk_offsets: Vec<u64>,
+    /// Fail the chunk PUT with this (1-based) number with a network error.
+    fail_chunk: Option<usize>,
+    /// The status endpoint answers as if it had never seen any blob.
+    status_unknown: bool,
+}
+
+#[derive(Default)]
+struct FakeServer(RefCell<State>);
+
+impl FakeServer {
+    fn with(f: impl FnOnce(&mut State)) -> Self {
+        let server = FakeServer::default();
+        server.0.borrow_mut().page = 1_000;
+        f(&mut server.0.borrow_mut());
+        server
+    }
+}
+
+fn network() -> HttpError {
+    HttpError::Network("Failed to fetch".into())
+}
+
+impl Transport for FakeServer {
+    async fn push(&self, request: &PushRequest) -> Result<PushResponse, HttpError> {
+        let mut s = self.0.borrow_mut();
+        s.pushes += 1;
+        if s.fail_push == Some(s.pushes) {
+            return Err(network());
+        }
+        // Same id, other content: the whole push is refused (as the real server does).
+        for op in &request.ops {
+            if s.by_id.get(&op.id).is_some_and(|hash| *hash != op.content_hash()) {
+                return Err(HttpError::Status {
+                    status: 409,
+                    error: Some(ApiError { code: "op_conflict".into(), message: "同一修改编号的内容不同".into(), received: None }),
+                });
+            }
+        }
+        let mut results = Vec::new();
+        for op in &request.ops {
+            if s.omit.contains(&op.id) {
+                continue;
+            }
+            if op.branch_id == "forbidden" {
+                results.push(OpResult::rejected(op.id, "forbidden_branch", "不在您的支部范围"));
+            } else if s.by_id.contains_key(&op.id) {
+                results.push(OpResult::duplicate(op.id));
+            } else {
+                s.by_id.insert(op.id, op.content_hash());
+                s.log.push(op.clone());
+                results.push(OpResult::accepted(op.id));
+            }
+        }
+        Ok(PushResponse { results, server_hlc: Hlc::new(1, 0, "server") })
+    }
+
+    async fn pull(&self, cursor: u64, _limit: u32) -> Result<PullResponse, HttpError> {
+        let mut s = self.0.borrow_mut();
+        s.pulls += 1;
+        if s.fail_pull == Some(s.pulls) {
+            return Err(network());
+        }
+        let start = cursor as usize;
+        let end = (start + s.page).min(s.log.len());
+        Ok(PullResponse { ops: s.log[start..end].to_vec(), cursor: end as u64, more: end < s.log.len() })
+    }
+
+    async fn attachment_status(&self, sha256: &str) -> Result<AttachmentStatus, HttpError> {
+        let s = self.0.borrow();
+        Ok(match s.blobs.get(sha256).filter(|_| !s.status_unknown) {
+            Some((bytes, total)) => status_of(sha256, bytes, *total),
+            None => AttachmentStatus { received: 0, total: 0, complete: false },
+        })
+    }
+
+    async fn put_chunk(&self, sha256: &str, offset: u64, total: u64, bytes: &[u8]) -> Result<AttachmentStatus, HttpError> {
+        let mut s = self.0.borrow_mut();
+        s.chunk_offsets.push(offset);
+        if s.fail_chunk == Some(s.chunk_offsets.len()) {
+            return Err(network());
+        }
+        let entry = s.blobs.entry(sha256.to_owned()).or_insert_with(|| (Vec::new(), total));
+        if offset != entry.0.len() as u64 {
+            return Err(HttpError::Status {
+                status: 409,
+                error: Some(ApiError {
+                    code: "offset_mismatch".into(),
+                    message: "偏移量不符".into(),
+                    received: Some(entry.0.len() as u64),
+                }),
+            });
+        }
+        entry.0.extend_from_slice(bytes);
+        let (held, total) = (entry.0.clone(), entry.1);
+        Ok(status_of(sha256, &held, total))
+    }
+}
+
+fn status_of(sha256: &str, bytes: &[u8], total: u64) -> AttachmentStatus {
+    let complete = bytes.len() as u64 == total && sha256_hex(bytes) == sha256;
+    AttachmentStatus { received: bytes.len() as u64, total, complete }
+}
+
+async fn save_people(store: &Store, n: usize, branch: &str) -> Vec<Uuid> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let id = Uuid::now_v7();
+        store.save(EntityKind::Person, id, branch, changes(&[("name", json!(format!("党员{i}")))])).await.unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+async fn outbox_ids(store: &Store) -> Vec<Uuid> {
+    store.outbox_batch(u32::MAX).await.unwrap().into_iter().map(|e| e.op.id).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Push
+// ---------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn push_drains_the_outbox_in_batches_and_reports_progress() {
+    let store = fresh().await;
+    save_people(&store, 620, "b1").await;
+    let server = FakeServer::with(|_| {});
+    let seen = RefCell::new(Vec::new());
+    let progress = |phase: Phase, done: u32, total: u32| seen.borrow_mut().push((phase, done, total));
+    let report = engine::run_once(&store, &server, &progress).await.unwrap();
+
+    assert_eq!(report.pushed, 620);
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    assert_eq!(server.0.borrow().pushes, 2, "500 + 120");
+    let pushing: Vec<(u32, u32)> =
+        seen.borrow().iter().filter(|(p, ..)| *p == Phase::Pushing).map(|(_, d, t)| (*d, *t)).collect();
+    assert_eq!(pushing, [(0, 620), (500, 620), (620, 620)]);
+    // Our own operations come back on the pull and change nothing.
+    assert_eq!(report.pulled, 620);
+    assert_eq!(report.changed_records, 0);
+}
+
+#[wasm_bindgen_test]
+async fn only_acknowledged_operations_leave_the_outbox() {
+    let store = fresh().await;
+    let ok = save_people(&store, 3, "b1").await;
+    save_people(&store, 1, "forbidden").await;
+    let ids = outbox_ids(&store).await;
+    let unnamed = ids[1];
+    let server = FakeServer::with(|s| s.omit = vec![unnamed]);
+
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert_eq!(err, SyncError::Unacknowledged(1));
+    assert_eq!(err.to_string(), "服务器未确认 1 条修改，稍后自动重试");
+    assert_eq!(outbox_ids(&store).await, [unnamed], "the op the server did not name stays queued");
+
+    let kept = rejected::list(&store).await.unwrap();
+    assert_eq!(kept.len(), 1, "the refused op is set aside, not retried forever");
+    assert_eq!(kept[0].op.id, ids[3]);
+    assert_eq!(kept[0].code.as_deref(), Some("forbidden_branch"));
+    assert_eq!(kept[0].message, "不在您的支部范围");
+    assert_eq!(store.get(EntityKind::Person, ok[0]).await.unwrap().unwrap().str_field("name"), "党员0");
+
+    // Next run: the server names it; a resent accepted op is a duplicate and also leaves.
+    server.0.borrow_mut().omit.clear();
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.pushed, 1);
+    assert!(report.rejected.is_empty());
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    assert_eq!(server.0.borrow().log.len(), 3, "each accepted op stored once");
+}
+
+#[wasm_bindgen_test]
+async fn a_network_failure_mid_push_keeps_the_unsent_batches() {
+    let store = fresh().await;
+    save_people(&store, 700, "b1").await;
+    let server = FakeServer::with(|s| s.fail_push = Some(2));
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert_eq!(err, SyncError::Offline);
+    assert_eq!(err.to_string(), "无法连接服务器，稍后自动重试");
+    assert!(err.is_transient());
+    assert_eq!(store.outbox_len().await.unwrap(), 200, "the acknowledged first batch left, the rest stayed");
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.pushed, 200);
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    assert_eq!(server.0.borrow().log.len(), 700);
+}
+
+#[wasm_bindgen_test]
+async fn a_batch_refused_for_one_operation_is_split_and_only_that_one_set_aside() {
+    let store = fresh().await;
+    save_people(&store, 4, "b1").await;
+    let ids = outbox_ids(&store).await;
+    let entries = store.outbox_batch(10).await.unwrap();
+    // The server already holds op #2 with other content (e.g. a tablet restored from an old copy).
+    let server = FakeServer::with(|s| {
+        s.by_id.insert(ids[2], "other content".into());
+    });
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.pushed, 3);
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].op, entries[2].op);
+    assert_eq!(report.rejected[0].message, "同一修改编号的内容不同");
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    assert_eq!(
+        rejected_summary(&report.rejected).unwrap(),
+        "服务器拒绝了 1 条修改：同一修改编号的内容不同"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn rejected_operations_can_be_queued_again_or_dismissed() {
+    let store = fresh().await;
+    save_people(&store, 2, "forbidden").await;
+    let ids = outbox_ids(&store).await;
+    let server = FakeServer::with(|_| {});
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.rejected.len(), 2);
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+
+    assert_eq!(rejected::requeue(&store, &ids[..1]).await.unwrap(), 1);
+    assert_eq!(outbox_ids(&store).await, ids[..1], "same operation id queued again");
+    rejected::dismiss(&store, &ids[1..]).await.unwrap();
+    assert!(rejected::list(&store).await.unwrap().is_empty());
+    // Refused again on the next push, and kept once.
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    let kept = rejected::list(&store).await.unwrap();
+    assert_eq!(kept.iter().map(|r| r.op.id).collect::<Vec<_>>(), ids[..1]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pull
+// ---------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn pull_applies_pages_and_saves_the_cursor_only_after_each_page() {
+    let store = fresh().await;
+    let people: Vec<Uuid> = (0..5).map(|_| Uuid::now_v7()).collect();
+    let server = FakeServer::with(|s| {
+        s.page = 2;
+        s.fail_pull = Some(2);
+        for (i, id) in people.iter().enumerate() {
+            s.log.push(remote_op("tabletB", 1_000 + i as u64, *id, "name", json!(format!("乙{i}"))));
+        }
+    });
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert_eq!(err, SyncError::Offline);
+    assert_eq!(store.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(2), "page 1 stored, page 2 not");
+    assert!(store.get(EntityKind::Person, people[1]).await.unwrap().is_some());
+    assert!(store.get(EntityKind::Person, people[2]).await.unwrap().is_none());
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.pulled, 3, "resumed after the stored cursor");
+    assert_eq!(store.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(5));
+    for (i, id) in people.iter().enumerate() {
+        assert_eq!(store.get(EntityKind::Person, *id).await.unwrap().unwrap().str_field("name"), format!("乙{i}"));
+    }
+    // Pulled changes never enter this device's outbox.
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn two_devices_converge_through_push_and_pull() {
+    let a = fresh().await;
+    let b = fresh().await;
+    let server = FakeServer::with(|_| {});
+    let id = Uuid::now_v7();
+    a.save(EntityKind::Person, id, "b1", changes(&[("name", json!("张三")), ("phone", json!("13800000000"))])).await.unwrap();
+    engine::run_once(&a, &server, &no_progress).await.unwrap();
+    engine::run_once(&b, &server, &no_progress).await.unwrap();
+    // Both edit offline: different fields, and the same field.
+    a.save(EntityKind::Person, id, "b1", changes(&[("phone", json!("13911111111")), ("name", json!("张三丰"))])).await.unwrap();
+    b.save(EntityKind::Person, id, "b1", changes(&[("village_unit", json!("东沙村")), ("name", json!("张叁"))])).await.unwrap();
+    engine::run_once(&a, &server, &no_progress).await.unwrap();
+    let report_b = engine::run_once(&b, &server, &no_progress).await.unwrap();
+    engine::run_once(&a, &server, &no_progress).await.unwrap();
+
+    let ra = a.get(EntityKind::Person, id).await.unwrap().unwrap();
+    let rb = b.get(EntityKind::Person, id).await.unwrap().unwrap();
+    assert_eq!(ra.fields, rb.fields, "both devices reach the same record");
+    assert_eq!(ra.str_field("phone"), "13911111111");
+    assert_eq!(ra.str_field("village_unit"), "东沙村");
+    assert_eq!(ra.str_field("name"), "张叁", "the later clock wins the same field");
+    assert!(report_b.conflicts >= 1 || !b.conflicts().await.unwrap().is_empty());
+    let ca = a.conflicts().await.unwrap();
+    let cb = b.conflicts().await.unwrap();
+    assert_eq!(ca.len(), 1);
+    assert_eq!(ca[0].id, cb[0].id, "the same conflict, with the same id, on both");
+    assert_eq!(ca[0].loser_value, json!("张三丰"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attachments
+// ---------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn an_interrupted_photo_upload_resumes_from_what_the_server_holds() {
+    let store = fresh().await;
+    let bytes: Vec<u8> = (0..(CHUNK_BYTES as usize * 2 + 1000)).map(|i| (i * 7 % 251) as u8).collect();
+    let sha = store.put_attachment(&blob_of(&bytes, "image/jpeg"), "image/jpeg", 800, 600).await.unwrap();
+    let server = FakeServer::with(|s| s.fail_chunk = Some(2));
+
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert_eq!(err, SyncError::Offline);
+    assert_eq!(store.attachments_to_upload().await.unwrap().len(), 1, "not marked uploaded");
+    assert_eq!(server.0.borrow().blobs[&sha].0.len() as u64, CHUNK_BYTES);
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.uploaded, 1);
+    assert_eq!(
+        server.0.borrow().chunk_offsets,
+        [0, CHUNK_BYTES, CHUNK_BYTES, CHUNK_BYTES * 2],
+        "resumed at the server's received count, not from zero"
+    );
+    assert_eq!(server.0.borrow().blobs[&sha].0, bytes);
+    assert!(store.attachments_to_upload().await.unwrap().is_empty());
+    assert!(store.get_attachment(&sha).await.unwrap().unwrap().uploaded);
+}
+
+#[wasm_bindgen_test]
+async fn an_upload_resumes_at_the_servers_count_even_when_its_status_was_wrong() {
+    let bytes: Vec<u8> = (0..(CHUNK_BYTES as usize + 10)).map(|i| i as u8).collect();
+    let sha = sha256_hex(&bytes);
+    let total = bytes.len() as u64;
+    // The status reports 100 bytes of the same total: resume there.
+    let server = FakeServer::with(|s| {
+        s.blobs.insert(sha.clone(), (bytes[..100].to_vec(), total));
+    });
+    engine::upload_one(&server, &sha, &bytes).await.unwrap();
+    assert_eq!(server.0.borrow().chunk_offsets, [100]);
+    assert_eq!(server.0.borrow().blobs[&sha].0, bytes);
+
+    // The status knows nothing (an older node answered), but the server holds 50 bytes: the
+    // first chunk is refused with `offset_mismatch` and the upload continues from 50.
+    let server = FakeServer::with(|s| {
+        s.blobs.insert(sha.clone(), (bytes[..50].to_vec(), total));
+        s.status_unknown = true;
+    });
+    engine::upload_one(&server, &sha, &bytes).await.unwrap();
+    assert_eq!(server.0.borrow().chunk_offsets, [0, 50]);
+    assert_eq!(server.0.borrow().blobs[&sha].0, bytes);
+
+    // A blob the server already holds in full is not sent again.
+    let server = FakeServer::with(|s| {
+        s.blobs.insert(sha.clone(), (bytes.clone(), total));
+    });
+    engine::upload_one(&server, &sha, &bytes).await.unwrap();
+    assert!(server.0.borrow().chunk_offsets.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session and errors
+// ---------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn the_session_lives_in_meta_and_sign_out_forgets_it() {
+    let store = fresh().await;
+    assert_eq!(session::load(&store).await.unwrap(), None);
+    let s = session::Session {
+        token: "tok".into(),
+        account: Account { username: "zhang".into(), display_name: "张三".into(), role: Role::Surveyor, branches: vec!["b1".into()] },
+        server: String::new(),
+        signed_in_at_ms: 1.0,
+    };
+    session::save(&store, Some(&s)).await.unwrap();
+    assert_eq!(session::load(&store).await.unwrap(), Some(s.clone()));
+    assert_eq!(s.signed_in_as(), "张三（调查员）");
+    session::sign_out(&store).await.unwrap();
+    assert_eq!(session::load(&store).await.unwrap(), None);
+    let window = web_sys::window().unwrap();
+    let local = window.local_storage().unwrap().unwrap();
+    for i in 0..local.length().unwrap() {
+        let key = local.key(i).unwrap().unwrap_or_default();
+        assert!(!local.get_item(&key).unwrap().unwrap_or_default().contains("tok"), "token never in localStorage");
+    }
+    // Empty credentials are refused before any request.
+    assert_eq!(session::login(&store, "", " ", "x", "").await.unwrap_err(), LoginError::Missing);
+}
+
+#[wasm_bindgen_test]
+fn http_errors_read_as_plain_chinese() {
+    let unauthorized = HttpError::Status { status: 401, error: None };
+    assert_eq!(SyncError::from(unauthorized.clone()).to_string(), "登录已失效，请重新登录");
+    assert!(!SyncError::from(unauthorized.clone()).is_transient());
+    assert_eq!(LoginError::from(unauthorized).to_string(), "用户名或密码错误");
+    assert_eq!(SyncError::from(HttpError::Timeout).to_string(), "连接服务器超时，稍后自动重试");
+    let server = HttpError::Status {
+        status: 503,
+        error: Some(ApiError { code: "unavailable".into(), message: "数据库忙".into(), received: None }),
+    };
+    assert_eq!(SyncError::from(server).to_string(), "服务器出错（503）：数据库忙。稍后自动重试");
+    assert_eq!(
+        SyncError::from(HttpError::Status { status: 500, error: None }).to_string(),
+        "服务器出错（500）：服务器暂时不可用。稍后自动重试"
+    );
+    assert_eq!(LoginError::from(network()).to_string(), "无法连接服务器，请在有网络时登录");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure planning
+// ---------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn chunk_planning_table() {
+    // (received, total, chunk, started, expected)
+    let table: [(u64, u64, u64, bool, Option<(u64, u64)>); 7] = [
+        (0, 10, 4, false, Some((0, 4))),
+        (4, 10, 4, true, Some((4, 8))),
+        (8, 10, 4, true, Some((8, 10))),
+        (10, 10, 4, true, None),
+        (0, 0, 4, false, Some((0, 0))),
+        (0, 0, 4, true, None),
+        (3, 10, 0, true, Some((3, 4))),
+    ];
+    for (received, total, chunk, started, expected) in table {
+        assert_eq!(next_chunk(received, total, chunk, started), expected, "{received}/{total} by {chunk}");
+    }
+    assert_eq!(resume_offset(300, 1_000, 1_000), 300);
+    assert_eq!(resume_offset(300, 0, 1_000), 0);
+    assert_eq!(resume_offset(2_000, 1_000, 1_000), 1_000);
+}
+
+#[wasm_bindgen_test]
+fn rejected_are_kept_once_and_summarised() {
+    let op = |n: u64| remote_op("x", n, Uuid::now_v7(), "name", json!(n));
+    let r = |op: &Operation, msg: &str| RejectedOp::from_result(op.clone(), &OpResult::rejected(op.id, "c", msg), 1.0);
+    let (o1, o2, o3, o4, o5) = (op(1), op(2), op(3), op(4), op(5));
+    let kept = merge_rejected(vec![r(&o1, "甲")], vec![r(&o1, "乙"), r(&o2, "乙")]);
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept[0].message, "乙", "a newer answer replaces the kept one");
+    assert_eq!(rejected_summary(&kept).unwrap(), "服务器拒绝了 2 条修改：乙");
+    let many = vec![r(&o1, "a"), r(&o2, "b"), r(&o3, "c"), r(&o4, "d"), r(&o5, "a")];
+    assert_eq!(rejected_summary(&many).unwrap(), "服务器拒绝了 5 条修改：a；b；c等");
+    assert_eq!(rejected_summary(&[]), None);
+    let silent = RejectedOp::from_result(o1.clone(), &OpResult { message: None, ..OpResult::rejected(o1.id, "x", "") }, 0.0);
+    assert_eq!(silent.message, "服务器未说明原因");
+}
+
+#[wasm_bindgen_test]
+fn status_text_helpers() {
+    let now = 10_000_000.0;
+    assert_eq!(ago_zh(now, now - 5_000.0), "刚刚");
+    assert_eq!(ago_zh(now, now - 5.0 * 60_000.0), "5 分钟前");
+    assert_eq!(ago_zh(now, now - 3.0 * 3_600_000.0), "3 小时前");
+    assert_eq!(ago_zh(now + 2.0 * 86_400_000.0, now), "2 天前");
+    assert_eq!(ago_zh(now, now + 1_000.0), "刚刚", "a clock set back never shows a negative time");
+    let mut s = SyncStatus { done: 3, total: 4, ..SyncStatus::default() };
+    assert_eq!(s.fraction(), Some(0.75));
+    s.total = 0;
+    assert_eq!(s.fraction(), None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export file
+// ---------------------------------------------------------------------------------------------
+
+struct Sample {
+    person: Uuid,
+    survey: Uuid,
+    photo: String,
+    photo_bytes: Vec<u8>,
+}
+
+async fn sample(store: &Store) -> Sample {
+    let person = Uuid::now_v7();
+    let survey = Uuid::now_v7();
+    store.save(EntityKind::Person, person, "b1", changes(&[("name", json!("李四")), ("birth_year", json!(1968))])).await.unwrap();
+    let photo_bytes: Vec<u8> = (0..5_000u32).map(|i| (i % 256) as u8).collect();
+    let photo = store.put_attachment(&blob_of(&photo_bytes, "image/jpeg"), "image/jpeg", 10, 10).await.unwrap();
+    store
+        .save(EntityKind::Survey, survey, "b1", changes(&[("person_id", json!(person.to_string())), ("photos", json!([photo]))]))
+        .await
+        .unwrap();
+    Sample { person, survey, photo, photo_bytes }
+}
+
+#[wasm_bindgen_test]
+async fn export_then_import_round_trips_between_two_tablets() {
+    let a = fresh().await;
+    let b = fresh().await;
+    let s = sample(&a).await;
+    let (text, contents) = transfer::export_text(&a, Scope::Pending, None).await.unwrap();
+    assert_eq!(contents.operations.len(), 2);
+    assert_eq!(contents.attachments.len(), 1);
+
+    let header = transfer::inspect(text.as_bytes()).unwrap();
+    assert_eq!(header.device_id, a.device_id());
+    assert_eq!(header.counts.operations, 2);
+    assert!(header.encryption.is_none());
+
+    let steps = RefCell::new(Vec::new());
+    let outcome = transfer::import_bytes(&b, text.as_bytes(), None, &|s| steps.borrow_mut().push(s)).await.unwrap();
+    assert_eq!(outcome.operations, 2);
+    assert_eq!(outcome.changed_records, 2);
+    assert_eq!(outcome.new_attachments, 1);
+    assert_eq!(steps.borrow().first(), Some(&ImportStep::Verifying));
+    assert_eq!(steps.borrow().last(), Some(&ImportStep::Operations(2)));
+
+    for (entity, id) in [(EntityKind::Person, s.person), (EntityKind::Survey, s.survey)] {
+        let ra = a.get(entity, id).await.unwrap().unwrap();
+        let rb = b.get(entity, id).await.unwrap().unwrap();
+        assert_eq!(ra.fields, rb.fields);
+        assert_eq!(ra.meta, rb.meta);
+    }
+    let photo = b.get_attachment(&s.photo).await.unwrap().expect("photo imported");
+    assert_eq!(field::store::blob_bytes(&photo.blob).await.unwrap(), s.photo_bytes);
+    assert_eq!(b.outbox_len().await.unwrap(), 0, "imported changes are not this tablet's own");
+    assert_eq!(b.history(s.person).await.unwrap().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn importing_the_same_file_twice_changes_nothing() {
+    let a = fresh().await;
+    let b = fresh().await;
+    let s = sample(&a).await;
+    let (text, _) = transfer::export_text(&a, Scope::All, None).await.unwrap();
+    transfer::import_bytes(&b, text.as_bytes(), None, &|_| {}).await.unwrap();
+    let before = b.get(EntityKind::Person, s.person).await.unwrap().unwrap();
+    let again = transfer::import_bytes(&b, text.as_bytes(), None, &|_| {}).await.unwrap();
+    assert_eq!(again.changed_records, 0);
+    assert_eq!(again.new_attachments, 0);
+    assert_eq!(again.summary_zh(), "文件中的 2 条修改本机都已有，未做任何更改");
+    assert_eq!(b.get(EntityKind::Person, s.person).await.unwrap().unwrap(), before);
+    assert_eq!(b.history(s.person).await.unwrap().len(), 1);
+    assert_eq!(b.all_attachments().await.unwrap().len(), 1);
+    // Importing a tablet's own file into itself also changes nothing.
+    let own = transfer::import_bytes(&a, text.as_bytes(), None, &|_| {}).await.unwrap();
+    assert_eq!(own.changed_records, 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_tampered_or_truncated_file_is_refused_and_nothing_is_applied() {
+    let a = fresh().await;
+    let b = fresh().await;
+    let s = sample(&a).await;
+    let (text, _) = transfer::export_text(&a, Scope::Pending, None).await.unwrap();
+
+    // Flip one character inside the base64 payload.
+    let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let payload = file["payload"].as_str().unwrap().to_owned();
+    let mut chars: Vec<char> = payload.chars().collect();
+    let i = chars.len() / 2;
+    chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };
+    file["payload"] = json!(chars.into_iter().collect::<String>());
+    let tampered = serde_json::to_vec(&file).unwrap();
+    let err = transfer::import_bytes(&b, &tampered, None, &|_| {}).await.unwrap_err();
+    assert_eq!(err, TransferError::File(ExportError::Corrupt));
+    assert_eq!(err.to_string(), "文件已损坏或被修改（校验和不符），未导入任何内容");
+
+    let truncated = &text.as_bytes()[..text.len() * 2 / 3];
+    let err = transfer::import_bytes(&b, truncated, None, &|_| {}).await.unwrap_err();
+    assert_eq!(err, TransferError::File(ExportError::Truncated));
+
+    let mut future: serde_json::Value = serde_json::from_str(&text).unwrap();
+    future["version"] = json!(99);
+    let err = transfer::import_bytes(&b, &serde_json::to_vec(&future).unwrap(), None, &|_| {}).await.unwrap_err();
+    assert!(matches!(err, TransferError::File(ExportError::UnsupportedVersion { found: 99, .. })), "{err:?}");
+
+    assert!(b.get(EntityKind::Person, s.person).await.unwrap().is_none());
+    assert!(b.get(EntityKind::Survey, s.survey).await.unwrap().is_none());
+    assert!(b.get_attachment(&s.photo).await.unwrap().is_none(), "no photo written either");
+    assert!(b.all_operations().await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn an_encrypted_file_needs_its_passphrase() {
+    let a = fresh().await;
+    let b = fresh().await;
+    let id = Uuid::now_v7();
+    a.save(EntityKind::Person, id, "b1", changes(&[("name", json!("加密"))])).await.unwrap();
+    let (text, _) = transfer::export_text(&a, Scope::Pending, Some("海岛渔村2015")).await.unwrap();
+    assert!(!text.contains("加密"), "the payload is not readable");
+    let header = transfer::inspect(text.as_bytes()).unwrap();
+    assert!(header.encryption.is_some());
+    assert_eq!(header.counts.operations, 1, "counts readable without the passphrase");
+
+    let err = transfer::import_bytes(&b, text.as_bytes(), None, &|_| {}).await.unwrap_err();
+    assert_eq!(err.to_string(), "此文件已加密，请输入密码");
+    let err = transfer::import_bytes(&b, text.as_bytes(), Some("wrong"), &|_| {}).await.unwrap_err();
+    assert_eq!(err, TransferError::File(ExportError::WrongPassphrase));
+    assert!(b.get(EntityKind::Person, id).await.unwrap().is_none());
+    transfer::import_bytes(&b, text.as_bytes(), Some("海岛渔村2015"), &|_| {}).await.unwrap();
+    assert_eq!(b.get(EntityKind::Person, id).await.unwrap().unwrap().str_field("name"), "加密");
+}
+
+#[wasm_bindgen_test]
+async fn pending_export_is_the_unsynced_part_and_all_is_everything() {
+    let store = fresh().await;
+    let mine = Uuid::now_v7();
+    let refused = Uuid::now_v7();
+    let pulled = Uuid::now_v7();
+    store.apply_remote(&[remote_op("tabletB", 500, pulled, "name", json!("乙"))]).await.unwrap();
+    store.save(EntityKind::Person, mine, "b1", changes(&[("name", json!("甲"))])).await.unwrap();
+    store.save(EntityKind::Person, refused, "forbidden", changes(&[("name", json!("丙"))])).await.unwrap();
+    // One synced (acknowledged) op would not be pending: sync against the fake server, which
+    // accepts `mine` and refuses `refused`.
+    let server = FakeServer::with(|_| {});
+    let mut report = SyncReport::default();
+    engine::push_outbox(&store, &server, &no_progress, &mut report).await.unwrap();
+    assert_eq!(report.pushed, 1);
+
+    let pending = transfer::gather(&store, Scope::Pending).await.unwrap();
+    let pending_ids: Vec<Uuid> = pending.operations.iter().map(|o| o.entity_id).collect();
+    assert_eq!(pending_ids, [refused], "refused ops are still unsynced; acknowledged ones are not");
+
+    let all = transfer::gather(&store, Scope::All).await.unwrap();
+    let mut all_ids: Vec<Uuid> = all.operations.iter().map(|o| o.entity_id).collect();
+    all_ids.sort();
+    let mut expected = vec![mine, refused, pulled];
+    expected.sort();
+    assert_eq!(all_ids, expected);
+    assert!(all.operations.windows(2).all(|w| w[0].hlc <= w[1].hlc), "oldest clock first");
+}
