@@ -37,7 +37,8 @@ impl Store {
     /// Every change this device knows for the record `entity_id`, newest first.
     pub async fn history(&self, entity_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
         let tx = self.db.transaction(HISTORY).build()?;
-        let index = tx.object_store(HISTORY)?.index(IDX_ENTITY_ID)?;
+        let object_store = tx.object_store(HISTORY)?;
+        let index = object_store.index(IDX_ENTITY_ID)?;
         let values = index
             .get_all::<JsValue>()
             .with_query(JsValue::from_str(&entity_id.to_string()))

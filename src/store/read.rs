@@ -40,7 +40,8 @@ impl Store {
     /// The live surveys of one person.
     pub async fn surveys_of(&self, person_id: Uuid) -> Result<Vec<Record>, StoreError> {
         let tx = self.db.transaction(SURVEYS).build()?;
-        let index = tx.object_store(SURVEYS)?.index(IDX_PERSON_ID)?;
+        let object_store = tx.object_store(SURVEYS)?;
+        let index = object_store.index(IDX_PERSON_ID)?;
         let values = collect(
             index.get_all::<JsValue>().with_query(JsValue::from_str(&person_id.to_string())).primitive()?.await?,
         )?;

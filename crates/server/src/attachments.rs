@@ -157,7 +157,11 @@ fn recorded_total(path: &Path) -> io::Result<Option<u64>> {
     }
 }
 
-fn status_of(complete: &Path, part: &Path, total: &Path) -> Result<AttachmentStatus, AttachmentError> {
+fn status_of(
+    complete: &Path,
+    part: &Path,
+    total: &Path,
+) -> Result<AttachmentStatus, AttachmentError> {
     if let Some(len) = file_len(complete)? {
         return Ok(AttachmentStatus { received: len, total: len, complete: true });
     }
@@ -166,7 +170,12 @@ fn status_of(complete: &Path, part: &Path, total: &Path) -> Result<AttachmentSta
     Ok(AttachmentStatus { received, total, complete: false })
 }
 
-fn append(p: &UploadPaths, offset: u64, total: u64, chunk: &[u8]) -> Result<AttachmentStatus, AttachmentError> {
+fn append(
+    p: &UploadPaths,
+    offset: u64,
+    total: u64,
+    chunk: &[u8],
+) -> Result<AttachmentStatus, AttachmentError> {
     let status = status_of(&p.complete, &p.part, &p.total)?;
     if status.complete {
         return Ok(status);
@@ -264,7 +273,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = AttachmentStore::open(dir.path()).unwrap();
         let sha = sha_of(b"right");
-        let err = store.put_chunk(&sha, 0, 5, bytes::Bytes::from_static(b"wrong")).await.unwrap_err();
+        let err =
+            store.put_chunk(&sha, 0, 5, bytes::Bytes::from_static(b"wrong")).await.unwrap_err();
         assert!(matches!(err, AttachmentError::HashMismatch));
         let s = store.status(&sha).await.unwrap();
         assert_eq!((s.received, s.total, s.complete), (0, 0, false));

@@ -65,9 +65,10 @@ impl AppError {
             BadRequest { .. } | MalformedJson(_) => StatusCode::BAD_REQUEST,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            OpIdConflict(_) | UsernameTaken | OffsetMismatch { .. } | AttachmentTotalMismatch { .. } => {
-                StatusCode::CONFLICT
-            }
+            OpIdConflict(_)
+            | UsernameTaken
+            | OffsetMismatch { .. }
+            | AttachmentTotalMismatch { .. } => StatusCode::CONFLICT,
             AttachmentHashMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -89,10 +90,9 @@ impl AppError {
                 ("unsupported_media_type", "请求内容类型必须是 application/json".into())
             }
             PayloadTooLarge => ("payload_too_large", "请求内容过大，请分批发送".into()),
-            OpIdConflict(id) => (
-                "op_id_conflict",
-                format!("操作 {id} 此前已以不同内容提交过，本批次未保存"),
-            ),
+            OpIdConflict(id) => {
+                ("op_id_conflict", format!("操作 {id} 此前已以不同内容提交过，本批次未保存"))
+            }
             UsernameTaken => ("username_taken", "该用户名已存在".into()),
             OffsetMismatch { received, .. } => (
                 "offset_mismatch",

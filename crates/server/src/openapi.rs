@@ -12,7 +12,9 @@ fn schema_ref(name: &str) -> Value {
 fn body_schema(body: Body) -> (&'static str, Value) {
     match body {
         Body::Schema(name) => ("application/json", schema_ref(name)),
-        Body::ListOf(name) => ("application/json", json!({"type": "array", "items": schema_ref(name)})),
+        Body::ListOf(name) => {
+            ("application/json", json!({"type": "array", "items": schema_ref(name)}))
+        }
         Body::Bytes => ("application/octet-stream", json!({"type": "string", "format": "binary"})),
     }
 }
@@ -39,7 +41,8 @@ fn operation(doc: &RouteDoc) -> Value {
         .split('/')
         .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .map(|name| {
-            let kind = if name == "id" && doc.path.contains("/devices/") { "integer" } else { "string" };
+            let kind =
+                if name == "id" && doc.path.contains("/devices/") { "integer" } else { "string" };
             json!({"name": name, "in": "path", "required": true, "schema": {"type": kind}})
         })
         .collect();

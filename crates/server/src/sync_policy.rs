@@ -31,7 +31,11 @@ impl Rejection {
 }
 
 /// Check an operation pushed by `account` against the entity it targets.
-pub fn check(account: &Account, op: &Operation, existing: Option<&Existing>) -> Result<(), Rejection> {
+pub fn check(
+    account: &Account,
+    op: &Operation,
+    existing: Option<&Existing>,
+) -> Result<(), Rejection> {
     if op.author != account.username {
         return Err(Rejection::new(
             "author_mismatch",

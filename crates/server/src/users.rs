@@ -36,8 +36,9 @@ pub fn validate(req: &CreateUserRequest) -> Result<(), AppError> {
 pub async fn create(store: &dyn Store, req: CreateUserRequest) -> Result<UserSummary, AppError> {
     validate(&req)?;
     let password = req.password.clone();
-    let password_hash =
-        tokio::task::spawn_blocking(move || hash_password(&password)).await?.map_err(AppError::internal)?;
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await?
+        .map_err(AppError::internal)?;
     let branches = if req.role.is_branch_scoped() {
         let mut b: Vec<String> =
             req.branches.iter().map(|b| b.trim().to_owned()).filter(|b| !b.is_empty()).collect();

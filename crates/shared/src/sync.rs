@@ -85,21 +85,11 @@ pub struct OpResult {
 
 impl OpResult {
     pub fn accepted(id: Uuid) -> Self {
-        Self {
-            id,
-            status: OpStatus::Accepted,
-            code: None,
-            message: None,
-        }
+        Self { id, status: OpStatus::Accepted, code: None, message: None }
     }
 
     pub fn duplicate(id: Uuid) -> Self {
-        Self {
-            id,
-            status: OpStatus::Duplicate,
-            code: None,
-            message: None,
-        }
+        Self { id, status: OpStatus::Duplicate, code: None, message: None }
     }
 
     pub fn rejected(id: Uuid, code: &str, message: impl Into<String>) -> Self {
@@ -229,17 +219,13 @@ pub fn plan_batches(outbox: &[(u64, Operation)], max_ops: usize, max_bytes: usiz
     let mut ops = Vec::new();
     let mut bytes = ENVELOPE_BYTES;
     for (key, op) in outbox {
-        let size = serde_json::to_vec(op)
-            .map(|v| v.len())
-            .unwrap_or(usize::MAX / 4);
+        let size = serde_json::to_vec(op).map(|v| v.len()).unwrap_or(usize::MAX / 4);
         // +1 for the comma between operations.
         let grows_to = bytes + size + usize::from(!ops.is_empty());
         if !ops.is_empty() && (ops.len() >= max_ops || grows_to > max_bytes) {
             batches.push(Batch {
                 keys: std::mem::take(&mut keys),
-                request: PushRequest {
-                    ops: std::mem::take(&mut ops),
-                },
+                request: PushRequest { ops: std::mem::take(&mut ops) },
             });
             bytes = ENVELOPE_BYTES;
         }
@@ -248,10 +234,7 @@ pub fn plan_batches(outbox: &[(u64, Operation)], max_ops: usize, max_bytes: usiz
         ops.push(op.clone());
     }
     if !ops.is_empty() {
-        batches.push(Batch {
-            keys,
-            request: PushRequest { ops },
-        });
+        batches.push(Batch { keys, request: PushRequest { ops } });
     }
     batches
 }
@@ -291,11 +274,7 @@ pub const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;
 pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
     let exp = BACKOFF_BASE_MS.saturating_mul(1u64.checked_shl(attempt.min(40)).unwrap_or(u64::MAX));
     let ceiling = exp.min(BACKOFF_CAP_MS);
-    let jitter = if jitter.is_finite() {
-        jitter.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
     let half = ceiling / 2;
     half + (((ceiling - half) as f64) * jitter).round() as u64
 }
@@ -362,10 +341,8 @@ mod tests {
             assert!(wire_len(b) <= budget, "{} > {budget}", wire_len(b));
         }
         // One byte less and only two fit.
-        let sizes: Vec<_> = plan_batches(&items, 100, budget - 1)
-            .iter()
-            .map(|b| b.keys.len())
-            .collect();
+        let sizes: Vec<_> =
+            plan_batches(&items, 100, budget - 1).iter().map(|b| b.keys.len()).collect();
         assert_eq!(sizes, [2, 2, 2, 2, 2]);
     }
 
@@ -402,11 +379,7 @@ mod tests {
         assert_eq!(ack.rejected.len(), 1);
         assert_eq!(ack.rejected[0].0, 12);
         assert_eq!(ack.rejected[0].1.code.as_deref(), Some("forbidden_branch"));
-        assert_eq!(
-            ack.retry,
-            [13],
-            "an op the server did not name stays in the outbox"
-        );
+        assert_eq!(ack.retry, [13], "an op the server did not name stays in the outbox");
     }
 
     #[test]
@@ -428,11 +401,7 @@ mod tests {
             (2, f64::NAN, 2_000),
         ];
         for (attempt, jitter, expected) in table {
-            assert_eq!(
-                backoff_ms(attempt, jitter),
-                expected,
-                "attempt {attempt} jitter {jitter}"
-            );
+            assert_eq!(backoff_ms(attempt, jitter), expected, "attempt {attempt} jitter {jitter}");
         }
         for attempt in 0..100 {
             let d = backoff_ms(attempt, 1.0);

@@ -39,9 +39,10 @@ pub fn action_buttons(candidate: &Candidate, role: Role) -> Vec<ActionButton> {
         .copied()
         .filter(|a| category.applies_through_branch() || *a != ApplicationAction::Aggregate)
         .map(|action| {
-            let refusal = workflow::transition(candidate.state, action, role, category, Some("理由"))
-                .err()
-                .map(|e| e.to_string());
+            let refusal =
+                workflow::transition(candidate.state, action, role, category, Some("理由"))
+                    .err()
+                    .map(|e| e.to_string());
             ActionButton {
                 action,
                 refusal,
@@ -88,9 +89,7 @@ pub fn new_candidate(
 pub fn checklist_for(category: Category, current: &[StandardCheck]) -> Vec<StandardCheck> {
     StandardCheck::checklist(category)
         .into_iter()
-        .map(|fresh| {
-            current.iter().find(|c| c.item == fresh.item).cloned().unwrap_or(fresh)
-        })
+        .map(|fresh| current.iter().find(|c| c.item == fresh.item).cloned().unwrap_or(fresh))
         .collect()
 }
 

@@ -55,5 +55,8 @@ pub fn template(category: Category) -> Rubric {
 
 /// A key for a new criterion not used by `criteria` (`c1`, `c2`, …).
 pub fn next_key(criteria: &[Criterion]) -> String {
-    (1..).map(|n| format!("c{n}")).find(|k| !criteria.iter().any(|c| &c.key == k)).unwrap_or_default()
+    (1..)
+        .map(|n| format!("c{n}"))
+        .find(|k| !criteria.iter().any(|c| &c.key == k))
+        .unwrap_or_default()
 }

@@ -31,7 +31,11 @@ impl Session {
 
     /// The default when nobody has signed in: a surveyor with no branch list.
     pub fn local(author: &str) -> Session {
-        let name = if author.trim().is_empty() { crate::i18n::campaign::LOCAL_USER } else { author.trim() };
+        let name = if author.trim().is_empty() {
+            crate::i18n::campaign::LOCAL_USER
+        } else {
+            author.trim()
+        };
         Session {
             account: Account {
                 username: name.to_owned(),

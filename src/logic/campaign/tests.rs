@@ -40,7 +40,8 @@ fn application(category: Category) -> Application {
 #[test]
 fn session_reads_the_sync_session_and_defaults_to_a_local_surveyor() {
     let account = json!({"username": "li", "display_name": "李书记", "role": "branch_secretary", "branches": ["b1"]});
-    let wrapped = json!({"token": "t", "account": account.clone(), "server": "", "signed_in_at_ms": 1.0});
+    let wrapped =
+        json!({"token": "t", "account": account.clone(), "server": "", "signed_in_at_ms": 1.0});
     for value in [&account, &wrapped] {
         let s = Session::from_meta(Some(value), "x");
         assert!(s.signed_in);
@@ -60,22 +61,46 @@ fn session_reads_the_sync_session_and_defaults_to_a_local_surveyor() {
 #[test]
 fn new_candidate_has_the_category_checklist_and_first_history_entry() {
     let pid = Uuid::now_v7();
-    let c = new_candidate(pid, &person("张三"), application(Category::BusinessHousehold), "李", Role::Surveyor, at()).unwrap();
+    let c = new_candidate(
+        pid,
+        &person("张三"),
+        application(Category::BusinessHousehold),
+        "李",
+        Role::Surveyor,
+        at(),
+    )
+    .unwrap();
     assert_eq!(c.branch_id, "b1");
     assert_eq!(c.state, ApplicationState::Applied);
     assert_eq!(c.standards.len(), Category::BusinessHousehold.standards().len());
     assert_eq!(c.history.len(), 1);
     assert_eq!((c.history[0].by.as_str(), c.history[0].role), ("李", Some(Role::Surveyor)));
     // service_post is nominated by the office, not applied for through a branch.
-    let refused = new_candidate(pid, &person("张三"), application(Category::ServicePost), "李", Role::Surveyor, at());
+    let refused = new_candidate(
+        pid,
+        &person("张三"),
+        application(Category::ServicePost),
+        "李",
+        Role::Surveyor,
+        at(),
+    );
     assert!(refused.unwrap_err().to_string().contains("镇组织办提名"));
 }
 
 #[test]
 fn action_buttons_enable_what_the_role_may_do_and_explain_the_rest() {
-    let mut c = new_candidate(Uuid::now_v7(), &person("张三"), application(Category::VillageLeader), "a", Role::Surveyor, at()).unwrap();
+    let mut c = new_candidate(
+        Uuid::now_v7(),
+        &person("张三"),
+        application(Category::VillageLeader),
+        "a",
+        Role::Surveyor,
+        at(),
+    )
+    .unwrap();
     let secretary = action_buttons(&c, Role::BranchSecretary);
-    let enabled: Vec<_> = secretary.iter().filter(|b| b.refusal.is_none()).map(|b| b.action).collect();
+    let enabled: Vec<_> =
+        secretary.iter().filter(|b| b.refusal.is_none()).map(|b| b.action).collect();
     assert_eq!(enabled, [ApplicationAction::Aggregate, ApplicationAction::Return]);
     let approve = secretary.iter().find(|b| b.action == ApplicationAction::Approve).unwrap();
     assert!(approve.refusal.as_deref().unwrap().contains("当前状态为「已申报」"));
@@ -84,20 +109,38 @@ fn action_buttons_enable_what_the_role_may_do_and_explain_the_rest() {
 
     c.state = ApplicationState::BranchAggregated;
     let surveyor = action_buttons(&c, Role::Surveyor);
-    assert!(surveyor.iter().all(|b| b.refusal.is_some()), "a surveyor cannot act on an aggregated application");
+    assert!(
+        surveyor.iter().all(|b| b.refusal.is_some()),
+        "a surveyor cannot act on an aggregated application"
+    );
     let approve = surveyor.iter().find(|b| b.action == ApplicationAction::Approve).unwrap();
     assert_eq!(approve.refusal.as_deref(), Some("只有镇组织办可以审定申报"));
-    let remove = action_buttons(&c, Role::TownOffice).into_iter().find(|b| b.action == ApplicationAction::Remove).unwrap();
+    let remove = action_buttons(&c, Role::TownOffice)
+        .into_iter()
+        .find(|b| b.action == ApplicationAction::Remove)
+        .unwrap();
     assert!(remove.refusal.is_none() && remove.destructive && remove.needs_reason);
 
     let service = Candidate { category: Some(Category::ServicePost), ..Default::default() };
-    assert!(action_buttons(&service, Role::TownOffice).iter().all(|b| b.action != ApplicationAction::Aggregate));
+    assert!(
+        action_buttons(&service, Role::TownOffice)
+            .iter()
+            .all(|b| b.action != ApplicationAction::Aggregate)
+    );
     assert!(action_buttons(&Candidate::default(), Role::TownOffice).is_empty());
 }
 
 #[test]
 fn checklist_keeps_recorded_evidence_and_next_year_starts_afresh() {
-    let mut c = new_candidate(Uuid::now_v7(), &person("张三"), application(Category::VillageLeader), "a", Role::Surveyor, at()).unwrap();
+    let mut c = new_candidate(
+        Uuid::now_v7(),
+        &person("张三"),
+        application(Category::VillageLeader),
+        "a",
+        Role::Surveyor,
+        at(),
+    )
+    .unwrap();
     c.standards[1].met = true;
     c.standards[1].evidence = "年收入50万".into();
     let kept = checklist_for(Category::VillageLeader, &c.standards);
@@ -113,16 +156,25 @@ fn checklist_keeps_recorded_evidence_and_next_year_starts_afresh() {
     assert!(next.standards.iter().all(|s| !s.met));
     c.state = ApplicationState::Removed;
     assert!(for_next_year(&c, "o", Role::TownOffice, at()).is_err());
-    assert_eq!(state_label(&Candidate { pipeline: true, ..Default::default() }), "已申报（梯队培育）");
+    assert_eq!(
+        state_label(&Candidate { pipeline: true, ..Default::default() }),
+        "已申报（梯队培育）"
+    );
 }
 
 #[test]
 fn contact_rows_put_those_behind_first_and_count_guidance_separately() {
     let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
     let (pa, pb) = (Uuid::from_u128(11), Uuid::from_u128(12));
-    let cand = |p| Candidate { person_id: p, year: 2013, category: Some(Category::VillageLeader), ..Default::default() };
+    let cand = |p| Candidate {
+        person_id: p,
+        year: 2013,
+        category: Some(Category::VillageLeader),
+        ..Default::default()
+    };
     let candidates = vec![(a, cand(pa)), (b, cand(pb))];
-    let log = |id, d, kind| ContactLog { candidate_id: id, date: Some(d), kind, ..Default::default() };
+    let log =
+        |id, d, kind| ContactLog { candidate_id: id, date: Some(d), kind, ..Default::default() };
     let logs = vec![
         log(a, date(2013, 1, 5), ContactKind::Pairing),
         log(a, date(2013, 4, 5), ContactKind::Pairing),
@@ -187,7 +239,12 @@ fn dashboard_groups_and_waiting_roles() {
     ]);
     assert_eq!(
         waiting,
-        [(Role::Surveyor, 1), (Role::BranchSecretary, 1), (Role::TownOffice, 2), (Role::CountyViewer, 0)]
+        [
+            (Role::Surveyor, 1),
+            (Role::BranchSecretary, 1),
+            (Role::TownOffice, 2),
+            (Role::CountyViewer, 0)
+        ]
     );
 }
 
@@ -196,12 +253,22 @@ fn csv_quotes_cells_and_lists_branches() {
     assert_eq!(cell("a,b"), "\"a,b\"");
     assert_eq!(cell("说\"好\""), "\"说\"\"好\"\"\"");
     assert_eq!(cell("普通"), "普通");
-    let branch = |id: &str, name: &str| (id.to_owned(), Branch { name: name.into(), ..Default::default() });
+    let branch =
+        |id: &str, name: &str| (id.to_owned(), Branch { name: name.into(), ..Default::default() });
     let branches = vec![branch("b1", "东沙村"), branch("b2", "水产,公司")];
     let campaign = Campaign::default_plan();
     let cid = Uuid::from_u128(7);
     let pid = Uuid::from_u128(70);
-    let candidates = vec![(cid, Candidate { person_id: pid, branch_id: "b1".into(), category: Some(Category::VillageLeader), year: 2013, ..Default::default() })];
+    let candidates = vec![(
+        cid,
+        Candidate {
+            person_id: pid,
+            branch_id: "b1".into(),
+            category: Some(Category::VillageLeader),
+            year: 2013,
+            ..Default::default()
+        },
+    )];
     let input = shared::rules::ReportInput {
         campaign: &campaign,
         branches: &branches,
@@ -241,7 +308,10 @@ fn forms_parse_what_people_type() {
     set_year_target(&mut c, Category::ServicePost, 2013, Some(1));
     set_year_target(&mut c, Category::ServicePost, 2015, Some(2));
     set_total_target(&mut c, Category::ServicePost, 5);
-    assert_eq!((c.year_target(Category::ServicePost, 2013), c.target(Category::ServicePost)), (Some(1), 5));
+    assert_eq!(
+        (c.year_target(Category::ServicePost, 2013), c.target(Category::ServicePost)),
+        (Some(1), 5)
+    );
     set_year_target(&mut c, Category::ServicePost, 2013, None);
     assert_eq!(c.year_target(Category::ServicePost, 2013), None);
     c.years = 3;
@@ -267,7 +337,10 @@ fn settings_records_have_fixed_ids_and_a_template_rubric() {
     assert!(shared::scoring::validate_rubric(&first).is_empty());
     let old = Rubric { version: 1, ..first.clone() };
     let newer = Rubric { version: 3, ..first.clone() };
-    let found = rubric_for(Category::EnterprisePost, &[(Uuid::from_u128(1), old), (Uuid::from_u128(2), newer)]);
+    let found = rubric_for(
+        Category::EnterprisePost,
+        &[(Uuid::from_u128(1), old), (Uuid::from_u128(2), newer)],
+    );
     assert_eq!(found.unwrap().1.version, 3);
     assert!(rubric_for(Category::ServicePost, &[]).is_none());
     assert_eq!(next_key(&[Criterion { key: "c1".into(), ..Default::default() }]), "c2");
@@ -289,7 +362,10 @@ fn routes_round_trip() {
         CampaignRoute::Card(id),
         CampaignRoute::Settings,
     ] {
-        assert_eq!(crate::logic::route::Route::parse(&r.href()), crate::logic::route::Route::Campaign(r.clone()));
+        assert_eq!(
+            crate::logic::route::Route::parse(&r.href()),
+            crate::logic::route::Route::Campaign(r.clone())
+        );
     }
     assert_eq!(CampaignRoute::parse(&["candidate", "nope"]), None);
     assert_eq!(CampaignRoute::parse(&[]), Some(CampaignRoute::Dashboard));

@@ -85,7 +85,9 @@ fn Sheets(loaded: Loaded, year: i32, category: Category, reload: RwSignal<u32>) 
     let candidates: Vec<_> = data
         .candidates
         .iter()
-        .filter(|(_, c)| c.category == Some(category) && c.year == year && c.is_active() && !c.pipeline)
+        .filter(|(_, c)| {
+            c.category == Some(category) && c.year == year && c.is_active() && !c.pipeline
+        })
         .cloned()
         .collect();
     let office = session.is_office();
@@ -95,7 +97,8 @@ fn Sheets(loaded: Loaded, year: i32, category: Category, reload: RwSignal<u32>) 
         let Some((rubric_id, rubric)) = current_rubric.get_value() else { return };
         let session = session.get_value();
         leptos::task::spawn_local(async move {
-            let sheet = begin_assessment(candidate_id, year, rubric_id, &rubric, &session.by(), today());
+            let sheet =
+                begin_assessment(candidate_id, year, rubric_id, &rubric, &session.by(), today());
             match data::save(&ctx.store(), &session, Uuid::now_v7(), &branch, &sheet).await {
                 Ok(()) => {
                     ctx.refresh_pending();

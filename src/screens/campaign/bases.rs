@@ -337,7 +337,11 @@ fn VisitGps(visit: RwSignal<Visit>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match geolocation::current_position().await {
                 Ok(fix) => visit.update(|v| {
-                    v.gps = Some(GeoPoint { lat: fix.lat, lon: fix.lon, accuracy_m: Some(fix.accuracy) })
+                    v.gps = Some(GeoPoint {
+                        lat: fix.lat,
+                        lon: fix.lon,
+                        accuracy_m: Some(fix.accuracy),
+                    })
                 }),
                 Err(e) => error.set(Some(e.to_string())),
             }

@@ -10,7 +10,9 @@ use shared::rules::contact_status;
 use uuid::Uuid;
 
 use super::data::{self, CampaignError};
-use super::widgets::{Notice, checkbox, confirm, go, notice_line, now, pick, text, textarea, today};
+use super::widgets::{
+    Notice, checkbox, confirm, go, notice_line, now, pick, text, textarea, today,
+};
 use crate::app::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
@@ -58,7 +60,8 @@ pub fn CandidateProfile(id: Uuid) -> impl IntoView {
 fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
     let ctx = use_app();
     let Loaded { candidate, person, logs, session } = loaded;
-    let name = person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
+    let name =
+        person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
     let unit = person.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
     let form = RwSignal::new(candidate.clone());
     let notice = RwSignal::new(None::<Notice>);
@@ -186,7 +189,9 @@ fn Actions(
     let run = move |action: ApplicationAction, reason: Option<String>| {
         let session = session.get_value();
         leptos::task::spawn_local(async move {
-            let result = data::take_action(&ctx.store(), &session, id, action, reason.as_deref(), now()).await;
+            let result =
+                data::take_action(&ctx.store(), &session, id, action, reason.as_deref(), now())
+                    .await;
             match result {
                 Ok(_) => {
                     asking.set(None);

@@ -62,11 +62,16 @@ fn CandidateTable(
     query: RwSignal<String>,
 ) -> impl IntoView {
     let today = today();
-    let rows = contact_rows(&data.candidates, &data.contact_logs(), &data.names, today.year(), today);
+    let rows =
+        contact_rows(&data.candidates, &data.contact_logs(), &data.names, today.year(), today);
     let behind: std::collections::HashSet<Uuid> =
         rows.iter().filter(|r| r.status.behind).map(|r| r.candidate_id).collect();
     let mut all = data.candidates.clone();
-    all.sort_by(|a, b| b.1.year.cmp(&a.1.year).then(data.names.person(&a.1.person_id).cmp(&data.names.person(&b.1.person_id))));
+    all.sort_by(|a, b| {
+        b.1.year
+            .cmp(&a.1.year)
+            .then(data.names.person(&a.1.person_id).cmp(&data.names.person(&b.1.person_id)))
+    });
     let names = data.names.clone();
     move || {
         let q = query.get();
@@ -127,7 +132,11 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
             notice.set(Some(Notice::Error(tc::PICK_PERSON_AND_CATEGORY.to_owned())));
             return;
         };
-        let application = Application { category: cat, year: year.get_untracked(), pipeline: pipeline.get_untracked() };
+        let application = Application {
+            category: cat,
+            year: year.get_untracked(),
+            pipeline: pipeline.get_untracked(),
+        };
         busy.set(true);
         leptos::task::spawn_local(async move {
             let store = ctx.store();

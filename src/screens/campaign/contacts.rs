@@ -7,7 +7,10 @@ use shared::model::{ContactKind, ContactLog};
 use uuid::Uuid;
 
 use super::data::{self, CampaignData};
-use super::widgets::{Notice, confirm, date, id_select, notice_line, pick, text, textarea, today, year_options, year_select};
+use super::widgets::{
+    Notice, confirm, date, id_select, notice_line, pick, text, textarea, today, year_options,
+    year_select,
+};
 use crate::app::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
@@ -32,7 +35,11 @@ pub fn Contacts(candidate: Option<Uuid>) -> impl IntoView {
 }
 
 #[component]
-fn ContactsView(data: CampaignData, candidate: Option<Uuid>, reload: RwSignal<u32>) -> impl IntoView {
+fn ContactsView(
+    data: CampaignData,
+    candidate: Option<Uuid>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let ctx = use_app();
     let today = today();
     let year = RwSignal::new(today.year());
@@ -117,7 +124,11 @@ fn ContactsView(data: CampaignData, candidate: Option<Uuid>, reload: RwSignal<u3
 
 /// One candidate's contacts, newest first; a wrongly entered one can be deleted (after asking).
 #[component]
-fn LogList(logs: Vec<(Uuid, ContactLog)>, reload: RwSignal<u32>, notice: RwSignal<Option<Notice>>) -> impl IntoView {
+fn LogList(
+    logs: Vec<(Uuid, ContactLog)>,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<Notice>>,
+) -> impl IntoView {
     let ctx = use_app();
     view! {
         <table class="list" data-testid="contact-log">

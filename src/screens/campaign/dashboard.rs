@@ -35,10 +35,11 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
     let scope = RwSignal::new(None::<i32>);
     let progress = progress(&data.campaign, &data.candidate_list());
     let years: Vec<i32> = data.campaign.year_range().collect();
-    let behind: Vec<_> = contact_rows(&data.candidates, &data.contact_logs(), &data.names, today.year(), today)
-        .into_iter()
-        .filter(|r| r.status.behind)
-        .collect();
+    let behind: Vec<_> =
+        contact_rows(&data.candidates, &data.contact_logs(), &data.names, today.year(), today)
+            .into_iter()
+            .filter(|r| r.status.behind)
+            .collect();
     let waiting = waiting_per_role(&data.candidate_list());
     let overdue = overdue_branches(&data.branches, &data.inspection_list(), today);
     let since = NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);

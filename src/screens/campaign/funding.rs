@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use shared::model::{Funding, FundingLevel, format_yuan, parse_yuan};
 use uuid::Uuid;
 
-use super::data::{self, CampaignError, CampaignData};
+use super::data::{self, CampaignData, CampaignError};
 use super::widgets::{Notice, date, id_select, notice_line, pick, textarea, today};
 use crate::app::use_app;
 use crate::i18n as t;
@@ -34,7 +34,11 @@ pub fn FundingScreen() -> impl IntoView {
 }
 
 #[component]
-fn FundingView(data: CampaignData, funding: Vec<(Uuid, Funding)>, reload: RwSignal<u32>) -> impl IntoView {
+fn FundingView(
+    data: CampaignData,
+    funding: Vec<(Uuid, Funding)>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let ctx = use_app();
     let form = RwSignal::new(Funding { date: Some(today()), ..Default::default() });
     let amount = RwSignal::new(String::new());
@@ -77,7 +81,16 @@ fn FundingView(data: CampaignData, funding: Vec<(Uuid, Funding)>, reload: RwSign
     rows.sort_by(|a, b| b.1.date.cmp(&a.1.date));
     let totals: Vec<(FundingLevel, i64)> = FundingLevel::ALL
         .iter()
-        .map(|l| (*l, funding.iter().filter(|(_, f)| f.level == Some(*l)).map(|(_, f)| f.amount_fen).sum()))
+        .map(|l| {
+            (
+                *l,
+                funding
+                    .iter()
+                    .filter(|(_, f)| f.level == Some(*l))
+                    .map(|(_, f)| f.amount_fen)
+                    .sum(),
+            )
+        })
         .collect();
     let names = data.names.clone();
     view! {

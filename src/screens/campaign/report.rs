@@ -54,7 +54,8 @@ fn ReportView(data: CampaignData) -> impl IntoView {
     let export = move |_| {
         let names = data.get_value().names;
         let b = branch.get_untracked();
-        let csv = report.with_untracked(|r| report_csv(r, &names, (!b.is_empty()).then_some(b.as_str())));
+        let csv =
+            report.with_untracked(|r| report_csv(r, &names, (!b.is_empty()).then_some(b.as_str())));
         let file = tc::report_file_name(year.get_untracked());
         if let Err(e) = download(&file, "text/csv;charset=utf-8", &csv) {
             error.set(Some(e));

@@ -15,7 +15,9 @@ use crate::i18n::campaign as tc;
 use crate::logic::campaign::forms::{
     drop_years_outside, number_text, parse_count, parse_number, set_total_target, set_year_target,
 };
-use crate::logic::campaign::rubric::{CAMPAIGN_ID, current_campaign, next_key, rubric_for, rubric_id, template};
+use crate::logic::campaign::rubric::{
+    CAMPAIGN_ID, current_campaign, next_key, rubric_for, rubric_id, template,
+};
 
 #[component]
 pub fn CampaignSettings() -> impl IntoView {
@@ -75,17 +77,20 @@ fn Targets(campaign: Campaign, office: bool, reload: RwSignal<u32>) -> impl Into
             }
         });
     };
-    let number_input = move |testid: String, get: Box<dyn Fn(&Campaign) -> Option<u32> + Send + Sync>, set: Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>| {
-        let bad = RwSignal::new(false);
-        view! {
-            <input type="text" inputmode="numeric" class="cell-input" data-testid=testid disabled=!office class:invalid=move || bad.get()
-                prop:value=move || form.with(|c| get(c).map(|n| n.to_string()).unwrap_or_default())
-                on:change=move |ev| match parse_count(&event_target_value(&ev)) {
-                    Ok(v) => { bad.set(false); form.update(|c| set(c, v)); }
-                    Err(()) => bad.set(true),
-                } />
-        }
-    };
+    let number_input =
+        move |testid: String,
+              get: Box<dyn Fn(&Campaign) -> Option<u32> + Send + Sync>,
+              set: Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>| {
+            let bad = RwSignal::new(false);
+            view! {
+                <input type="text" inputmode="numeric" class="cell-input" data-testid=testid disabled=!office class:invalid=move || bad.get()
+                    prop:value=move || form.with(|c| get(c).map(|n| n.to_string()).unwrap_or_default())
+                    on:change=move |ev| match parse_count(&event_target_value(&ev)) {
+                        Ok(v) => { bad.set(false); form.update(|c| set(c, v)); }
+                        Err(()) => bad.set(true),
+                    } />
+            }
+        };
     view! {
         <fieldset class="section" data-testid="campaign-targets">
             <legend>{tc::TARGETS}</legend>
@@ -135,7 +140,12 @@ fn Targets(campaign: Campaign, office: bool, reload: RwSignal<u32>) -> impl Into
 }
 
 #[component]
-fn RubricEditor(category: Category, rubric: Option<Rubric>, office: bool, reload: RwSignal<u32>) -> impl IntoView {
+fn RubricEditor(
+    category: Category,
+    rubric: Option<Rubric>,
+    office: bool,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let ctx = use_app();
     let exists = rubric.is_some();
     let base = rubric.unwrap_or_else(|| template(category));
@@ -162,7 +172,10 @@ fn RubricEditor(category: Category, rubric: Option<Rubric>, office: bool, reload
             }
         });
     };
-    let field = move |k: usize, testid: &'static str, get: fn(&Criterion) -> String, set: fn(&mut Criterion, &str) -> bool| {
+    let field = move |k: usize,
+                      testid: &'static str,
+                      get: fn(&Criterion) -> String,
+                      set: fn(&mut Criterion, &str) -> bool| {
         let bad = RwSignal::new(false);
         view! {
             <input type="text" class="cell-input" data-testid=testid disabled=!office class:invalid=move || bad.get()

@@ -269,8 +269,13 @@ pub enum Notice {
 pub fn notice_line(notice: RwSignal<Option<Notice>>) -> impl IntoView {
     move || {
         notice.get().map(|n| match n {
-            Notice::Error(m) => view! { <p class="message error" role="alert" data-testid="campaign-error">{m}</p> }.into_any(),
-            Notice::Done(m) => view! { <p class="message info" data-testid="campaign-done">{m}</p> }.into_any(),
+            Notice::Error(m) => {
+                view! { <p class="message error" role="alert" data-testid="campaign-error">{m}</p> }
+                    .into_any()
+            }
+            Notice::Done(m) => {
+                view! { <p class="message info" data-testid="campaign-done">{m}</p> }.into_any()
+            }
         })
     }
 }

@@ -15,8 +15,9 @@ use crate::state::AppState;
 use crate::store::Session;
 
 fn sha(raw: &str) -> Result<Sha256Name, AppError> {
-    Sha256Name::parse(raw)
-        .ok_or_else(|| AppError::bad_request("invalid_sha256", "附件编号必须是 64 位十六进制 SHA-256"))
+    Sha256Name::parse(raw).ok_or_else(|| {
+        AppError::bad_request("invalid_sha256", "附件编号必须是 64 位十六进制 SHA-256")
+    })
 }
 
 impl From<AttachmentError> for AppError {

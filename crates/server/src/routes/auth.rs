@@ -21,7 +21,8 @@ pub async fn login(
     let creds = state.store.credentials(req.username.trim()).await?;
     let phc = creds.as_ref().map(|c| c.password_hash.clone());
     let password = req.password;
-    let ok = tokio::task::spawn_blocking(move || verify_or_dummy(&password, phc.as_deref())).await?;
+    let ok =
+        tokio::task::spawn_blocking(move || verify_or_dummy(&password, phc.as_deref())).await?;
     let creds = match creds {
         Some(c) if ok && !c.disabled => c,
         _ => {
@@ -56,7 +57,10 @@ pub async fn me(session: Session) -> Json<Account> {
 }
 
 /// Revoke the caller's own token.
-pub async fn logout(State(state): State<AppState>, session: Session) -> Result<StatusCode, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<StatusCode, AppError> {
     state.store.revoke_device(session.device_row).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -65,7 +65,13 @@ pub struct ApiRoute {
 
 const NONE: &[QueryParam] = &[];
 
-const fn doc(method: &'static str, path: &'static str, summary: &'static str, tag: &'static str, access: Access) -> RouteDoc {
+const fn doc(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    tag: &'static str,
+    access: Access,
+) -> RouteDoc {
     RouteDoc {
         method,
         path,
@@ -117,7 +123,10 @@ pub fn table() -> Vec<ApiRoute> {
             get(auth::me),
         ),
         route(
-            RouteDoc { success: 204, ..doc("POST", "/api/v1/auth/logout", "注销本设备的令牌", "auth", Signed) },
+            RouteDoc {
+                success: 204,
+                ..doc("POST", "/api/v1/auth/logout", "注销本设备的令牌", "auth", Signed)
+            },
             post(auth::logout),
         ),
         route(
@@ -132,18 +141,39 @@ pub fn table() -> Vec<ApiRoute> {
         route(
             RouteDoc {
                 query: &[
-                    QueryParam { name: "cursor", kind: "integer", required: false, description: "上次拉取返回的 cursor（首次为 0）" },
-                    QueryParam { name: "limit", kind: "integer", required: false, description: "每页条数，默认 500，最多 5000" },
+                    QueryParam {
+                        name: "cursor",
+                        kind: "integer",
+                        required: false,
+                        description: "上次拉取返回的 cursor（首次为 0）",
+                    },
+                    QueryParam {
+                        name: "limit",
+                        kind: "integer",
+                        required: false,
+                        description: "每页条数，默认 500，最多 5000",
+                    },
                 ],
                 response: Some(Schema("PullResponse")),
                 errors: &[400],
-                ..doc("GET", "/api/v1/sync/pull", "拉取 cursor 之后本账号可见的操作", "sync", Signed)
+                ..doc(
+                    "GET",
+                    "/api/v1/sync/pull",
+                    "拉取 cursor 之后本账号可见的操作",
+                    "sync",
+                    Signed,
+                )
             },
             get(sync::pull),
         ),
         route(
             RouteDoc {
-                query: &[QueryParam { name: "status", kind: "string", required: false, description: "open（默认）、resolved 或 all" }],
+                query: &[QueryParam {
+                    name: "status",
+                    kind: "string",
+                    required: false,
+                    description: "open（默认）、resolved 或 all",
+                }],
                 response: Some(ListOf("ConflictEntry")),
                 errors: &[400],
                 ..doc("GET", "/api/v1/conflicts", "列出字段冲突", "conflicts", TownOffice)
@@ -154,7 +184,13 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 success: 204,
                 errors: &[400, 404],
-                ..doc("POST", "/api/v1/conflicts/{id}/resolve", "将冲突标记为已处理", "conflicts", TownOffice)
+                ..doc(
+                    "POST",
+                    "/api/v1/conflicts/{id}/resolve",
+                    "将冲突标记为已处理",
+                    "conflicts",
+                    TownOffice,
+                )
             },
             post(conflicts::resolve),
         ),
@@ -162,20 +198,42 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 response: Some(Schema("AttachmentStatus")),
                 errors: &[400],
-                ..doc("GET", "/api/v1/attachments/{sha256}/status", "附件上传进度", "attachments", Signed)
+                ..doc(
+                    "GET",
+                    "/api/v1/attachments/{sha256}/status",
+                    "附件上传进度",
+                    "attachments",
+                    Signed,
+                )
             },
             get(attachments::status),
         ),
         route(
             RouteDoc {
                 query: &[
-                    QueryParam { name: "offset", kind: "integer", required: true, description: "本块的起始位置，必须等于服务器已收到的字节数" },
-                    QueryParam { name: "total", kind: "integer", required: true, description: "附件总字节数" },
+                    QueryParam {
+                        name: "offset",
+                        kind: "integer",
+                        required: true,
+                        description: "本块的起始位置，必须等于服务器已收到的字节数",
+                    },
+                    QueryParam {
+                        name: "total",
+                        kind: "integer",
+                        required: true,
+                        description: "附件总字节数",
+                    },
                 ],
                 request: Some(Bytes),
                 response: Some(Schema("AttachmentStatus")),
                 errors: &[400, 409, 413, 422],
-                ..doc("PUT", "/api/v1/attachments/{sha256}", "上传附件的一块（可断点续传）", "attachments", Signed)
+                ..doc(
+                    "PUT",
+                    "/api/v1/attachments/{sha256}",
+                    "上传附件的一块（可断点续传）",
+                    "attachments",
+                    Signed,
+                )
             },
             put(attachments::put_chunk).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_CHUNK_BYTES)),
         ),
@@ -215,7 +273,13 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 success: 204,
                 errors: &[400, 404],
-                ..doc("POST", "/api/v1/admin/devices/{id}/revoke", "吊销设备令牌", "admin", TownOffice)
+                ..doc(
+                    "POST",
+                    "/api/v1/admin/devices/{id}/revoke",
+                    "吊销设备令牌",
+                    "admin",
+                    TownOffice,
+                )
             },
             post(admin::revoke_device),
         ),

@@ -111,13 +111,25 @@ pub trait Store: Send + Sync + 'static {
 
     /// Store a batch of operations in one transaction; results in request order.
     /// Fails whole with [`StoreError::OpIdConflict`] if an id was stored with other content.
-    async fn push(&self, session: &Session, ops: Vec<Operation>) -> Result<Vec<OpResult>, StoreError>;
+    async fn push(
+        &self,
+        session: &Session,
+        ops: Vec<Operation>,
+    ) -> Result<Vec<OpResult>, StoreError>;
     /// Operations after `cursor` that `account` may see (not yet redacted).
-    async fn pull(&self, account: &Account, cursor: u64, limit: u32) -> Result<PullPage, StoreError>;
+    async fn pull(
+        &self,
+        account: &Account,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<PullPage, StoreError>;
     /// The merged state of one entity.
     async fn record(&self, entity_id: Uuid) -> Result<Option<Record>, StoreError>;
 
-    async fn list_conflicts(&self, filter: ConflictFilter) -> Result<Vec<ConflictEntry>, StoreError>;
+    async fn list_conflicts(
+        &self,
+        filter: ConflictFilter,
+    ) -> Result<Vec<ConflictEntry>, StoreError>;
     /// Mark a conflict resolved; `false` if there is no such conflict.
     async fn resolve_conflict(&self, id: Uuid, resolved_by: &str) -> Result<bool, StoreError>;
 

@@ -50,7 +50,14 @@ impl TestServer {
             .await
             .unwrap();
         });
-        TestServer { base, client: Client::new(), state, data_dir, stop: Some(stop), task: Some(task) }
+        TestServer {
+            base,
+            client: Client::new(),
+            state,
+            data_dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     /// Stop serving and hand back the data directory (to start again on it).
@@ -128,7 +135,11 @@ impl TestServer {
 
     pub async fn pull(&self, token: &str, cursor: u64, limit: u32) -> PullResponse {
         let res = self
-            .request(Method::GET, &format!("/api/v1/sync/pull?cursor={cursor}&limit={limit}"), Some(token))
+            .request(
+                Method::GET,
+                &format!("/api/v1/sync/pull?cursor={cursor}&limit={limit}"),
+                Some(token),
+            )
             .send()
             .await
             .unwrap();
@@ -180,7 +191,11 @@ pub fn upsert(
         kind: OpKind::Upsert,
         changes: changes
             .iter()
-            .map(|(f, v, base)| FieldChange { field: (*f).into(), value: v.clone(), base: base.clone() })
+            .map(|(f, v, base)| FieldChange {
+                field: (*f).into(),
+                value: v.clone(),
+                base: base.clone(),
+            })
             .collect(),
     }
 }

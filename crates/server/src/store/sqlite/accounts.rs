@@ -71,7 +71,10 @@ pub fn list_users(conn: &mut Connection) -> Result<Vec<UserSummary>, StoreError>
     Ok(out)
 }
 
-pub fn credentials(conn: &mut Connection, username: &str) -> Result<Option<Credentials>, StoreError> {
+pub fn credentials(
+    conn: &mut Connection,
+    username: &str,
+) -> Result<Option<Credentials>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT id, password_hash, disabled, username, display_name, role, branches
          FROM users WHERE username = ?1",
@@ -109,7 +112,10 @@ pub fn register_device(
 }
 
 /// The session of a token and the device's `last_seen`.
-pub fn session(conn: &mut Connection, token_hash: &str) -> Result<Option<(Session, String)>, StoreError> {
+pub fn session(
+    conn: &mut Connection,
+    token_hash: &str,
+) -> Result<Option<(Session, String)>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT d.id, d.device_id, d.user_id, d.last_seen,
                 u.username, u.display_name, u.role, u.branches

@@ -27,7 +27,10 @@ pub fn insert(conn: &Connection, conflict: &Conflict) -> Result<(), StoreError> 
     Ok(())
 }
 
-pub fn list(conn: &mut Connection, filter: ConflictFilter) -> Result<Vec<ConflictEntry>, StoreError> {
+pub fn list(
+    conn: &mut Connection,
+    filter: ConflictFilter,
+) -> Result<Vec<ConflictEntry>, StoreError> {
     let condition = match filter {
         ConflictFilter::Open => "WHERE resolved_at IS NULL",
         ConflictFilter::Resolved => "WHERE resolved_at IS NOT NULL",
@@ -63,6 +66,7 @@ pub fn resolve(conn: &mut Connection, id: Uuid, by: &str) -> Result<bool, StoreE
     if exists {
         return Ok(true);
     }
-    Ok(conn.query_row("SELECT COUNT(*) FROM conflicts WHERE id = ?1", [id], |r| r.get::<_, i64>(0))?
+    Ok(conn
+        .query_row("SELECT COUNT(*) FROM conflicts WHERE id = ?1", [id], |r| r.get::<_, i64>(0))?
         > 0)
 }

@@ -61,10 +61,8 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
 impl SqliteStore {
     /// Open (creating if needed) `data_dir/field.sqlite3` and apply pending migrations.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        let open_err = |message: String| StoreError::Open {
-            path: data_dir.display().to_string(),
-            message,
-        };
+        let open_err =
+            |message: String| StoreError::Open { path: data_dir.display().to_string(), message };
         std::fs::create_dir_all(data_dir).map_err(|e| open_err(e.to_string()))?;
         let path = data_dir.join(DB_FILE);
         let mut writer = Connection::open(&path)?;
@@ -89,6 +87,16 @@ impl SqliteStore {
     /// Applied schema version.
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
         self.read(|c| migrations::version(c)).await
+    }
+
+    /// Versions recorded in `schema_version`, oldest first.
+    pub async fn migration_history(&self) -> Result<Vec<i64>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT version FROM schema_version ORDER BY version")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<Result<Vec<i64>, _>>()?)
+        })
+        .await
     }
 
     async fn run<R, F>(conn: Arc<Mutex<Connection>>, f: F) -> Result<R, StoreError>
@@ -172,12 +180,21 @@ impl Store for SqliteStore {
         self.write(move |c| accounts::revoke_device(c, device_row)).await
     }
 
-    async fn push(&self, session: &Session, ops: Vec<Operation>) -> Result<Vec<OpResult>, StoreError> {
+    async fn push(
+        &self,
+        session: &Session,
+        ops: Vec<Operation>,
+    ) -> Result<Vec<OpResult>, StoreError> {
         let session = session.clone();
         self.write(move |c| sync::push(c, &session, &ops)).await
     }
 
-    async fn pull(&self, account: &Account, cursor: u64, limit: u32) -> Result<PullPage, StoreError> {
+    async fn pull(
+        &self,
+        account: &Account,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<PullPage, StoreError> {
         let account = account.clone();
         self.read(move |c| sync::pull(c, &account, cursor, limit)).await
     }
@@ -186,7 +203,10 @@ impl Store for SqliteStore {
         self.read(move |c| sync::record(c, entity_id)).await
     }
 
-    async fn list_conflicts(&self, filter: ConflictFilter) -> Result<Vec<ConflictEntry>, StoreError> {
+    async fn list_conflicts(
+        &self,
+        filter: ConflictFilter,
+    ) -> Result<Vec<ConflictEntry>, StoreError> {
         self.read(move |c| conflicts::list(c, filter)).await
     }
 

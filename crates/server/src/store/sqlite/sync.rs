@@ -34,7 +34,11 @@ pub fn record(conn: &mut Connection, entity_id: Uuid) -> Result<Option<Record>, 
 
 /// Store a batch: duplicates are acknowledged, refused operations reported, the rest stored,
 /// merged and audited. All or nothing: an id reused with other content aborts the batch.
-pub fn push(conn: &mut Connection, session: &Session, ops: &[Operation]) -> Result<Vec<OpResult>, StoreError> {
+pub fn push(
+    conn: &mut Connection,
+    session: &Session,
+    ops: &[Operation],
+) -> Result<Vec<OpResult>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let received_at = now();
     // Content hashes of ids stored by this batch (an id may appear twice in one request).
@@ -62,9 +66,8 @@ pub fn push(conn: &mut Connection, session: &Session, ops: &[Operation]) -> Resu
         }
 
         let current = load_record(&tx, op.entity_id)?;
-        let existing = current
-            .as_ref()
-            .map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
+        let existing =
+            current.as_ref().map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
         if let Err(rejection) = sync_policy::check(&session.account, op, existing.as_ref()) {
             results.push(rejection.into_result(op));
             continue;
@@ -136,7 +139,12 @@ pub fn push(conn: &mut Connection, session: &Session, ops: &[Operation]) -> Resu
 /// Operations after `cursor` that `account` may see, oldest first. `cursor` of the answer is
 /// the last sequence number covered: the last operation sent when the page is full, otherwise
 /// the newest sequence number (so operations the caller may not see are not scanned again).
-pub fn pull(conn: &mut Connection, account: &Account, cursor: u64, limit: u32) -> Result<PullPage, StoreError> {
+pub fn pull(
+    conn: &mut Connection,
+    account: &Account,
+    cursor: u64,
+    limit: u32,
+) -> Result<PullPage, StoreError> {
     let tx = conn.transaction()?;
     let cursor_i = i64::try_from(cursor).unwrap_or(i64::MAX);
     let fetch = i64::from(limit) + 1;
@@ -157,7 +165,8 @@ pub fn pull(conn: &mut Connection, account: &Account, cursor: u64, limit: u32) -
     let next = if more {
         rows.last().map_or(cursor_i, |(seq, _)| *seq)
     } else {
-        let newest: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM ops", [], |r| r.get(0))?;
+        let newest: i64 =
+            tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM ops", [], |r| r.get(0))?;
         newest.max(cursor_i)
     };
     let ops = rows

@@ -1,0 +1,265 @@
+//! Push, pull, idempotency, branch isolation, redaction and conflicts, over real HTTP.
+
+mod common;
+
+use common::{TestServer, assert_error, new_person, upsert};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use shared::hlc::Hlc;
+use shared::record::EntityKind;
+use shared::roles::Role;
+use shared::sync::{ConflictEntry, OpStatus};
+use uuid::Uuid;
+
+#[tokio::test]
+async fn push_is_idempotent_by_op_id() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let op = new_person("zhang", "b1", 1_000);
+
+    let first = s.push(&token, std::slice::from_ref(&op)).await;
+    assert_eq!(first.results.len(), 1);
+    assert_eq!(first.results[0].id, op.id);
+    assert_eq!(first.results[0].status, OpStatus::Accepted);
+    assert!(first.server_hlc >= op.hlc, "server clock moved past the op");
+
+    let again = s.push(&token, &[op.clone(), op.clone()]).await;
+    assert!(again.results.iter().all(|r| r.status == OpStatus::Duplicate && r.id == op.id));
+
+    let (ops, _) = s.pull_all(&token, 100).await;
+    assert_eq!(ops, std::slice::from_ref(&op), "stored once");
+
+    let record = s.state.store.record(op.entity_id).await.unwrap().unwrap();
+    assert_eq!(record.fields["name"], json!("王海"));
+}
+
+#[tokio::test]
+async fn same_id_with_other_content_is_409_and_stores_nothing_of_the_batch() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let op = new_person("zhang", "b1", 1_000);
+    s.push(&token, std::slice::from_ref(&op)).await;
+
+    let mut changed = op.clone();
+    changed.changes[0].value = json!("王小海");
+    let innocent = new_person("zhang", "b1", 2_000);
+    let res = s.push_raw(&token, &[innocent.clone(), changed]).await;
+    assert_error(res, StatusCode::CONFLICT, "op_id_conflict").await;
+
+    let (ops, _) = s.pull_all(&token, 100).await;
+    assert_eq!(ops, std::slice::from_ref(&op), "the whole batch was rolled back");
+    let record = s.state.store.record(op.entity_id).await.unwrap().unwrap();
+    assert_eq!(record.fields["name"], json!("王海"));
+    assert!(s.state.store.record(innocent.entity_id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn pull_pages_through_everything_in_order() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let ops: Vec<_> = (0..23).map(|i| new_person("zhang", "b1", 1_000 + i)).collect();
+    let res = s.push(&token, &ops).await;
+    assert!(res.results.iter().all(|r| r.status == OpStatus::Accepted));
+
+    let first = s.pull(&token, 0, 10).await;
+    assert_eq!(first.ops.len(), 10);
+    assert!(first.more);
+    let (all, pages) = s.pull_all(&token, 10).await;
+    assert_eq!(pages, 3);
+    assert_eq!(all, ops, "every op once, in push order");
+
+    // Nothing new: an empty page at the same cursor.
+    let (_, cursor) = {
+        let last = s.pull(&token, 0, 5000).await;
+        (last.ops.len(), last.cursor)
+    };
+    let empty = s.pull(&token, cursor, 10).await;
+    assert!(empty.ops.is_empty() && !empty.more);
+    assert_eq!(empty.cursor, cursor);
+
+    // Limits are clamped, not refused.
+    let zero = s.pull(&token, 0, 0).await;
+    assert_eq!(zero.ops.len(), 1);
+}
+
+#[tokio::test]
+async fn branches_are_isolated() {
+    let s = TestServer::start().await;
+    let b1 = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let b2 = s.user_token("li", Role::Surveyor, &["b2"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+
+    // zhang (b1) cannot write into b2.
+    let foreign = new_person("zhang", "b2", 1_000);
+    let res = s.push(&b1, std::slice::from_ref(&foreign)).await;
+    assert_eq!(res.results[0].status, OpStatus::Rejected);
+    assert_eq!(res.results[0].code.as_deref(), Some("forbidden_branch"));
+    assert!(s.state.store.record(foreign.entity_id).await.unwrap().is_none());
+
+    // li's b2 person does not reach zhang; the town-wide notice reaches everyone.
+    let li_person = new_person("li", "b2", 2_000);
+    assert_eq!(
+        s.push(&b2, std::slice::from_ref(&li_person)).await.results[0].status,
+        OpStatus::Accepted
+    );
+    let zhang_person = new_person("zhang", "b1", 3_000);
+    assert_eq!(
+        s.push(&b1, std::slice::from_ref(&zhang_person)).await.results[0].status,
+        OpStatus::Accepted
+    );
+    let notice = upsert(
+        "office",
+        "office-dev",
+        4_000,
+        EntityKind::Notice,
+        Uuid::now_v7(),
+        "",
+        &[("title", json!("开会通知"), None)],
+    );
+    assert_eq!(
+        s.push(&office, std::slice::from_ref(&notice)).await.results[0].status,
+        OpStatus::Accepted
+    );
+
+    let (zhang_sees, _) = s.pull_all(&b1, 100).await;
+    assert_eq!(zhang_sees, [zhang_person.clone(), notice.clone()]);
+    let (li_sees, _) = s.pull_all(&b2, 100).await;
+    assert_eq!(li_sees, [li_person.clone(), notice.clone()]);
+    let (office_sees, _) = s.pull_all(&office, 100).await;
+    assert_eq!(office_sees.len(), 3);
+
+    // zhang cannot reach into li's record by claiming it for b1 either: the record keeps its branch.
+    let mut hijack = upsert(
+        "zhang",
+        "zhang-dev",
+        5_000,
+        EntityKind::Person,
+        li_person.entity_id,
+        "b1",
+        &[("name", json!("改名"), None)],
+    );
+    hijack.entity_id = li_person.entity_id;
+    let res = s.push(&b1, &[hijack]).await;
+    assert_eq!(res.results[0].code.as_deref(), Some("branch_mismatch"));
+    let record = s.state.store.record(li_person.entity_id).await.unwrap().unwrap();
+    assert_eq!(record.branch_id, "b2");
+    assert_eq!(record.fields["name"], json!("王海"));
+
+    // Nobody pushes in another person's name.
+    let mut forged = new_person("li", "b1", 6_000);
+    forged.author = "li".into();
+    let res = s.push(&b1, &[forged]).await;
+    assert_eq!(res.results[0].code.as_deref(), Some("author_mismatch"));
+}
+
+#[tokio::test]
+async fn county_viewer_gets_no_phone_or_id_number_and_cannot_write() {
+    let s = TestServer::start().await;
+    let surveyor = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let county = s.user_token("county", Role::CountyViewer, &[]).await;
+    let op = new_person("zhang", "b1", 1_000);
+    s.push(&surveyor, std::slice::from_ref(&op)).await;
+
+    let raw = s
+        .request(Method::GET, "/api/v1/sync/pull?cursor=0", Some(&county))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(raw.contains("王海"), "the name is visible");
+    assert!(!raw.contains("13800000000") && !raw.contains("110101199001011234"), "{raw}");
+    assert!(!raw.contains("\"phone\"") && !raw.contains("id_number"), "{raw}");
+
+    let (surveyor_sees, _) = s.pull_all(&surveyor, 10).await;
+    assert_eq!(surveyor_sees[0].changes.len(), 3, "the surveyor keeps personal data");
+
+    let mut write = new_person("county", "b1", 2_000);
+    write.author = "county".into();
+    let res = s.push(&county, &[write]).await;
+    assert_eq!(res.results[0].status, OpStatus::Rejected);
+}
+
+#[tokio::test]
+async fn two_devices_editing_the_same_field_make_one_conflict() {
+    let s = TestServer::start().await;
+    let a = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let b = s.user_token("li", Role::Surveyor, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+
+    let create = new_person("zhang", "b1", 1_000);
+    s.push(&a, std::slice::from_ref(&create)).await;
+    let seen = Some(create.hlc.clone());
+    let edit_a = upsert(
+        "zhang",
+        "tablet-a",
+        10_000,
+        EntityKind::Person,
+        create.entity_id,
+        "b1",
+        &[("phone", json!("13911111111"), seen.clone())],
+    );
+    let edit_b = upsert(
+        "li",
+        "tablet-b",
+        12_000,
+        EntityKind::Person,
+        create.entity_id,
+        "b1",
+        &[("phone", json!("13922222222"), seen)],
+    );
+    s.push(&b, std::slice::from_ref(&edit_b)).await;
+    s.push(&a, std::slice::from_ref(&edit_a)).await;
+    // Sending again (a lost acknowledgement) does not make a second conflict.
+    s.push(&a, std::slice::from_ref(&edit_a)).await;
+
+    let res = s.request(Method::GET, "/api/v1/conflicts", Some(&a)).send().await.unwrap();
+    assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
+
+    let (status, body) = s.get_json("/api/v1/conflicts", Some(&office)).await;
+    assert_eq!(status, StatusCode::OK);
+    let conflicts: Vec<ConflictEntry> = serde_json::from_value(body).unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let c = &conflicts[0];
+    assert_eq!(c.conflict.field, "phone");
+    assert_eq!(c.conflict.winner_value, json!("13922222222"));
+    assert_eq!(c.conflict.loser_value, json!("13911111111"));
+    assert_eq!(
+        (c.conflict.winner_author.as_str(), c.conflict.loser_author.as_str()),
+        ("li", "zhang")
+    );
+    assert_eq!(c.conflict.winner_clock, Hlc::new(12_000, 0, "tablet-b"));
+    assert!(!c.resolved);
+
+    let record = s.state.store.record(create.entity_id).await.unwrap().unwrap();
+    assert_eq!(record.fields["phone"], json!("13922222222"));
+
+    let path = format!("/api/v1/conflicts/{}/resolve", c.conflict.id);
+    let res = s.request(Method::POST, &path, Some(&office)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (_, open) = s.get_json("/api/v1/conflicts", Some(&office)).await;
+    assert_eq!(open, json!([]));
+    let (_, resolved) = s.get_json("/api/v1/conflicts?status=resolved", Some(&office)).await;
+    assert_eq!(resolved[0]["resolved_by"], "office");
+
+    let unknown = format!("/api/v1/conflicts/{}/resolve", Uuid::now_v7());
+    let res = s.request(Method::POST, &unknown, Some(&office)).send().await.unwrap();
+    assert_error(res, StatusCode::NOT_FOUND, "conflict_not_found").await;
+}
+
+#[tokio::test]
+async fn rejected_ops_in_a_batch_do_not_stop_the_others() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let ok1 = new_person("zhang", "b1", 1_000);
+    let bad = new_person("zhang", "b9", 1_001);
+    let ok2 = new_person("zhang", "b1", 1_002);
+    let res = s.push(&token, &[ok1.clone(), bad.clone(), ok2.clone()]).await;
+    let statuses: Vec<_> = res.results.iter().map(|r| (r.id, r.status)).collect();
+    assert_eq!(
+        statuses,
+        [(ok1.id, OpStatus::Accepted), (bad.id, OpStatus::Rejected), (ok2.id, OpStatus::Accepted)]
+    );
+    assert!(res.results[1].message.as_deref().unwrap().contains("b9"));
+}

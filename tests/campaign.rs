@@ -1,0 +1,227 @@
+//! The campaign screens' store layer against real IndexedDB in headless Chromium: saving a
+//! candidate, role-gated transitions with their history, and contact logs deciding who is
+//! behind. Each test uses a fresh database name.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use field::logic::campaign::candidate::Application;
+use field::screens::campaign::data::{self, CampaignError};
+use field::store::{Store, meta_keys};
+use serde_json::json;
+use shared::model::{
+    ApplicationAction, ApplicationState, Candidate, Category, ContactKind, ContactLog, ContactWay,
+    Person,
+};
+use shared::record::EntityKind;
+use shared::roles::Role;
+use shared::workflow::WorkflowError;
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn fresh() -> Store {
+    Store::open(&format!("campaign-test-{}", Uuid::new_v4())).await.expect("open a fresh database")
+}
+
+/// Sign the device in as `role` the way the sync engine keeps its session.
+async fn sign_in(store: &Store, name: &str, role: Role) {
+    let session = json!({
+        "token": "test-token",
+        "account": {"username": name, "display_name": name, "role": role.as_str(), "branches": ["b1"]},
+        "server": "",
+        "signed_in_at_ms": 0.0,
+    });
+    store.meta_set(meta_keys::ACCOUNT, &session).await.unwrap();
+}
+
+fn at(month: u32, day: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2013, month, day).unwrap().and_hms_opt(9, 30, 0).unwrap()
+}
+
+async fn member(store: &Store, name: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    let person = Person { name: name.into(), branch_id: "b1".into(), ..Default::default() };
+    let fields = shared::record::to_fields(&person).unwrap().into_iter().collect();
+    store.save(EntityKind::Person, id, "b1", fields).await.unwrap();
+    id
+}
+
+async fn applied(store: &Store, category: Category) -> Uuid {
+    let person = member(store, "张三").await;
+    let session = data::session(store).await;
+    let application = Application { category, year: 2013, pipeline: false };
+    data::create_candidate(store, &session, person, application, at(3, 1)).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn saving_a_candidate_stores_it_with_checklist_history_and_outbox_entry() {
+    let store = fresh().await;
+    sign_in(&store, "调查员小王", Role::Surveyor).await;
+    let before = store.outbox_len().await.unwrap();
+    let id = applied(&store, Category::VillageLeader).await;
+
+    let saved: Candidate = data::get(&store, id).await.unwrap();
+    assert_eq!(saved.state, ApplicationState::Applied);
+    assert_eq!(saved.branch_id, "b1");
+    assert_eq!(saved.standards.len(), Category::VillageLeader.standards().len());
+    assert_eq!(saved.history.len(), 1);
+    assert_eq!(saved.history[0].by, "调查员小王");
+    assert_eq!(saved.history[0].role, Some(Role::Surveyor));
+    assert_eq!(store.outbox_len().await.unwrap(), before + 1, "one operation queued for sync");
+
+    // Editing the profile keeps state and history, and records the evidence.
+    let session = data::session(&store).await;
+    let mut edited = saved.clone();
+    edited.contact_person = "镇渔农办 李主任".into();
+    edited.standards[0].met = true;
+    edited.standards[0].evidence = "连续三年评为优秀党员".into();
+    edited.state = ApplicationState::Named; // ignored: state changes only through the workflow
+    data::save_profile(&store, &session, id, &edited, at(3, 2).date()).await.unwrap();
+    let again: Candidate = data::get(&store, id).await.unwrap();
+    assert_eq!(again.contact_person, "镇渔农办 李主任");
+    assert!(again.standards[0].met);
+    assert_eq!(again.state, ApplicationState::Applied);
+
+    // A ticked standard without evidence is refused with the field's message.
+    let mut bad = again.clone();
+    bad.standards[1].met = true;
+    let err = data::save_profile(&store, &session, id, &bad, at(3, 2).date()).await.unwrap_err();
+    assert!(err.to_string().contains("事实依据"), "{err}");
+}
+
+#[wasm_bindgen_test]
+async fn transitions_follow_the_roles_and_keep_the_full_history() {
+    let store = fresh().await;
+    sign_in(&store, "调查员", Role::Surveyor).await;
+    let id = applied(&store, Category::EnterprisePost).await;
+
+    // A surveyor may not aggregate: refused with the reason, nothing saved.
+    let surveyor = data::session(&store).await;
+    let err =
+        data::take_action(&store, &surveyor, id, ApplicationAction::Aggregate, None, at(3, 2))
+            .await
+            .unwrap_err();
+    assert_eq!(err.to_string(), "只有支部书记（或镇组织办代办）可以汇总上报申报");
+    assert_eq!(data::get::<Candidate>(&store, id).await.unwrap().history.len(), 1);
+
+    sign_in(&store, "李书记", Role::BranchSecretary).await;
+    let secretary = data::session(&store).await;
+    data::take_action(&store, &secretary, id, ApplicationAction::Aggregate, None, at(3, 5))
+        .await
+        .unwrap();
+
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = data::session(&store).await;
+    // 退回 needs a reason.
+    let err =
+        data::take_action(&store, &office, id, ApplicationAction::Return, Some("  "), at(3, 6))
+            .await
+            .unwrap_err();
+    assert_eq!(err, CampaignError::Workflow(WorkflowError::ReasonRequired("退回")));
+    data::take_action(&store, &office, id, ApplicationAction::Return, Some("材料不全"), at(3, 6))
+        .await
+        .unwrap();
+    sign_in(&store, "李书记", Role::BranchSecretary).await;
+    let secretary = data::session(&store).await;
+    data::take_action(&store, &secretary, id, ApplicationAction::Apply, None, at(3, 8))
+        .await
+        .unwrap();
+    data::take_action(&store, &secretary, id, ApplicationAction::Aggregate, None, at(3, 9))
+        .await
+        .unwrap();
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = data::session(&store).await;
+    let approved =
+        data::take_action(&store, &office, id, ApplicationAction::Approve, None, at(3, 10))
+            .await
+            .unwrap();
+    assert_eq!(approved.state, ApplicationState::TownApproved);
+
+    let stored: Candidate = data::get(&store, id).await.unwrap();
+    assert_eq!(stored.state, ApplicationState::TownApproved);
+    assert_eq!(stored.reason, "材料不全", "the latest return reason stays on the profile");
+    let trail: Vec<(Option<ApplicationAction>, &str, Option<Role>, &str)> = stored
+        .history
+        .iter()
+        .map(|e| (e.action, e.by.as_str(), e.role, e.reason.as_str()))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            (Some(ApplicationAction::Apply), "调查员", Some(Role::Surveyor), ""),
+            (Some(ApplicationAction::Aggregate), "李书记", Some(Role::BranchSecretary), ""),
+            (Some(ApplicationAction::Return), "镇组织办", Some(Role::TownOffice), "材料不全"),
+            (Some(ApplicationAction::Apply), "李书记", Some(Role::BranchSecretary), ""),
+            (Some(ApplicationAction::Aggregate), "李书记", Some(Role::BranchSecretary), ""),
+            (Some(ApplicationAction::Approve), "镇组织办", Some(Role::TownOffice), ""),
+        ]
+    );
+    assert_eq!(stored.history[5].at, at(3, 10));
+    // Every step went to the outbox as its own operation (person + 6 candidate writes).
+    assert_eq!(store.outbox_len().await.unwrap(), 7);
+    // The store's change history has every write of the candidate.
+    assert_eq!(store.history(id).await.unwrap().len(), 6);
+
+    // A county viewer is read-only, even on the tablet.
+    sign_in(&store, "县委组织部", Role::CountyViewer).await;
+    let county = data::session(&store).await;
+    let err = data::take_action(&store, &county, id, ApplicationAction::File, None, at(3, 11))
+        .await
+        .unwrap_err();
+    assert_eq!(err, CampaignError::Workflow(WorkflowError::ReadOnlyRole));
+}
+
+#[wasm_bindgen_test]
+async fn contact_logs_decide_who_is_behind() {
+    let store = fresh().await;
+    sign_in(&store, "李书记", Role::BranchSecretary).await;
+    let id = applied(&store, Category::BusinessHousehold).await;
+    let session = data::session(&store).await;
+    let july = NaiveDate::from_ymd_opt(2013, 7, 1).unwrap();
+
+    // By July 1 two quarters are over: two contacts are due.
+    let rows = data::contact_table(&store, 2013, july).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].status.behind);
+    assert_eq!(rows[0].status.done, 0);
+
+    let log = |month, kind| ContactLog {
+        candidate_id: id,
+        date: NaiveDate::from_ymd_opt(2013, month, 10),
+        way: Some(ContactWay::Visit),
+        content: "了解经营情况".into(),
+        help_given: "联系小额贷款".into(),
+        kind,
+        contact_person: "镇经贸办 王主任".into(),
+    };
+    data::log_contact(&store, &session, &log(2, ContactKind::Pairing), july).await.unwrap();
+    // Expert guidance is logged the same way but does not count toward the four.
+    data::log_contact(&store, &session, &log(3, ContactKind::ExpertGuidance), july).await.unwrap();
+    let rows = data::contact_table(&store, 2013, july).await.unwrap();
+    assert_eq!((rows[0].status.done, rows[0].guidance, rows[0].status.behind), (1, 1, true));
+
+    data::log_contact(&store, &session, &log(5, ContactKind::Pairing), july).await.unwrap();
+    let rows = data::contact_table(&store, 2013, july).await.unwrap();
+    assert_eq!((rows[0].status.done, rows[0].status.behind), (2, false));
+
+    // A contact dated after today is refused, so it cannot hide a candidate being behind.
+    let err =
+        data::log_contact(&store, &session, &log(8, ContactKind::Pairing), july).await.unwrap_err();
+    assert!(err.to_string().contains("联系日期"), "{err}");
+
+    // A removed candidate needs no contacts any more.
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = data::session(&store).await;
+    data::take_action(
+        &store,
+        &office,
+        id,
+        ApplicationAction::Remove,
+        Some("迁出本镇"),
+        july.and_hms_opt(9, 0, 0).unwrap(),
+    )
+    .await
+    .unwrap();
+    let october = NaiveDate::from_ymd_opt(2013, 10, 1).unwrap();
+    assert!(data::contact_table(&store, 2013, october).await.unwrap().is_empty());
+}
