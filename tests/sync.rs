@@ -10,7 +10,8 @@ use field::store::{Store, meta_keys, sha256_hex};
 use field::sync::engine::{self, SyncReport};
 use field::sync::error::{HttpError, LoginError, SyncError};
 use field::sync::plan::{
-    CHUNK_BYTES, Phase, RejectedOp, SyncStatus, ago_zh, merge_rejected, next_chunk, rejected_summary, resume_offset,
+    CHUNK_BYTES, Phase, RejectedOp, SyncStatus, ago_zh, merge_rejected, next_chunk,
+    rejected_summary, resume_offset,
 };
 use field::sync::transfer::{self, ImportStep, TransferError};
 use field::sync::transport::Transport;
@@ -21,16 +22,15 @@ use shared::hlc::Hlc;
 use shared::op::{OpContext, Operation};
 use shared::record::EntityKind;
 use shared::roles::{Account, Role};
-use shared::sync::{
-    ApiError, AttachmentStatus, OpResult, PullResponse, PushRequest, PushResponse,
-};
+use shared::sync::{ApiError, AttachmentStatus, OpResult, PullResponse, PushRequest, PushResponse};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 async fn fresh() -> Store {
-    let store = Store::open(&format!("sync-test-{}", Uuid::new_v4())).await.expect("open a fresh database");
+    let store =
+        Store::open(&format!("sync-test-{}", Uuid::new_v4())).await.expect("open a fresh database");
     store.set_author("tester").await.unwrap();
     store
 }
@@ -48,7 +48,15 @@ fn blob_of(bytes: &[u8], mime: &str) -> web_sys::Blob {
 /// An operation made on another device.
 fn remote_op(device: &str, millis: u64, entity_id: Uuid, field: &str, value: Value) -> Operation {
     let ctx = OpContext { device_id: Uuid::new_v4(), author: device.into() };
-    Operation::upsert(&ctx, Hlc::new(millis, 0, device), EntityKind::Person, entity_id, "b1", None, changes(&[(field, value)]))
+    Operation::upsert(
+        &ctx,
+        Hlc::new(millis, 0, device),
+        EntityKind::Person,
+        entity_id,
+        "b1",
+        None,
+        changes(&[(field, value)]),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +115,11 @@ impl Transport for FakeServer {
             if s.by_id.get(&op.id).is_some_and(|hash| *hash != op.content_hash()) {
                 return Err(HttpError::Status {
                     status: 409,
-                    error: Some(ApiError { code: "op_conflict".into(), message: "同一修改编号的内容不同".into(), received: None }),
+                    error: Some(ApiError {
+                        code: "op_conflict".into(),
+                        message: "同一修改编号的内容不同".into(),
+                        received: None,
+                    }),
                 });
             }
         }
@@ -137,7 +149,11 @@ impl Transport for FakeServer {
         }
         let start = cursor as usize;
         let end = (start + s.page).min(s.log.len());
-        Ok(PullResponse { ops: s.log[start..end].to_vec(), cursor: end as u64, more: end < s.log.len() })
+        Ok(PullResponse {
+            ops: s.log[start..end].to_vec(),
+            cursor: end as u64,
+            more: end < s.log.len(),
+        })
     }
 
     async fn attachment_status(&self, sha256: &str) -> Result<AttachmentStatus, HttpError> {
@@ -148,7 +164,13 @@ impl Transport for FakeServer {
         })
     }
 
-    async fn put_chunk(&self, sha256: &str, offset: u64, total: u64, bytes: &[u8]) -> Result<AttachmentStatus, HttpError> {
+    async fn put_chunk(
+        &self,
+        sha256: &str,
+        offset: u64,
+        total: u64,
+        bytes: &[u8],
+    ) -> Result<AttachmentStatus, HttpError> {
         let mut s = self.0.borrow_mut();
         s.chunk_offsets.push(offset);
         if s.fail_chunk == Some(s.chunk_offsets.len()) {
@@ -180,7 +202,10 @@ async fn save_people(store: &Store, n: usize, branch: &str) -> Vec<Uuid> {
     let mut ids = Vec::new();
     for i in 0..n {
         let id = Uuid::now_v7();
-        store.save(EntityKind::Person, id, branch, changes(&[("name", json!(format!("党员{i}")))])).await.unwrap();
+        store
+            .save(EntityKind::Person, id, branch, changes(&[("name", json!(format!("党员{i}")))]))
+            .await
+            .unwrap();
         ids.push(id);
     }
     ids
@@ -200,14 +225,19 @@ async fn push_drains_the_outbox_in_batches_and_reports_progress() {
     save_people(&store, 620, "b1").await;
     let server = FakeServer::with(|_| {});
     let seen = RefCell::new(Vec::new());
-    let progress = |phase: Phase, done: u32, total: u32| seen.borrow_mut().push((phase, done, total));
+    let progress =
+        |phase: Phase, done: u32, total: u32| seen.borrow_mut().push((phase, done, total));
     let report = engine::run_once(&store, &server, &progress).await.unwrap();
 
     assert_eq!(report.pushed, 620);
     assert_eq!(store.outbox_len().await.unwrap(), 0);
     assert_eq!(server.0.borrow().pushes, 2, "500 + 120");
-    let pushing: Vec<(u32, u32)> =
-        seen.borrow().iter().filter(|(p, ..)| *p == Phase::Pushing).map(|(_, d, t)| (*d, *t)).collect();
+    let pushing: Vec<(u32, u32)> = seen
+        .borrow()
+        .iter()
+        .filter(|(p, ..)| *p == Phase::Pushing)
+        .map(|(_, d, t)| (*d, *t))
+        .collect();
     assert_eq!(pushing, [(0, 620), (500, 620), (620, 620)]);
     // Our own operations come back on the pull and change nothing.
     assert_eq!(report.pulled, 620);
@@ -233,7 +263,10 @@ async fn only_acknowledged_operations_leave_the_outbox() {
     assert_eq!(kept[0].op.id, ids[3]);
     assert_eq!(kept[0].code.as_deref(), Some("forbidden_branch"));
     assert_eq!(kept[0].message, "不在您的支部范围");
-    assert_eq!(store.get(EntityKind::Person, ok[0]).await.unwrap().unwrap().str_field("name"), "党员0");
+    assert_eq!(
+        store.get(EntityKind::Person, ok[0]).await.unwrap().unwrap().str_field("name"),
+        "党员0"
+    );
 
     // Next run: the server names it; a resent accepted op is a duplicate and also leaves.
     server.0.borrow_mut().omit.clear();
@@ -253,7 +286,11 @@ async fn a_network_failure_mid_push_keeps_the_unsent_batches() {
     assert_eq!(err, SyncError::Offline);
     assert_eq!(err.to_string(), "无法连接服务器，稍后自动重试");
     assert!(err.is_transient());
-    assert_eq!(store.outbox_len().await.unwrap(), 200, "the acknowledged first batch left, the rest stayed");
+    assert_eq!(
+        store.outbox_len().await.unwrap(),
+        200,
+        "the acknowledged first batch left, the rest stayed"
+    );
 
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
     assert_eq!(report.pushed, 200);
@@ -315,12 +352,22 @@ async fn pull_applies_pages_and_saves_the_cursor_only_after_each_page() {
         s.page = 2;
         s.fail_pull = Some(2);
         for (i, id) in people.iter().enumerate() {
-            s.log.push(remote_op("tabletB", 1_000 + i as u64, *id, "name", json!(format!("乙{i}"))));
+            s.log.push(remote_op(
+                "tabletB",
+                1_000 + i as u64,
+                *id,
+                "name",
+                json!(format!("乙{i}")),
+            ));
         }
     });
     let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
     assert_eq!(err, SyncError::Offline);
-    assert_eq!(store.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(2), "page 1 stored, page 2 not");
+    assert_eq!(
+        store.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(),
+        Some(2),
+        "page 1 stored, page 2 not"
+    );
     assert!(store.get(EntityKind::Person, people[1]).await.unwrap().is_some());
     assert!(store.get(EntityKind::Person, people[2]).await.unwrap().is_none());
 
@@ -328,7 +375,10 @@ async fn pull_applies_pages_and_saves_the_cursor_only_after_each_page() {
     assert_eq!(report.pulled, 3, "resumed after the stored cursor");
     assert_eq!(store.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(5));
     for (i, id) in people.iter().enumerate() {
-        assert_eq!(store.get(EntityKind::Person, *id).await.unwrap().unwrap().str_field("name"), format!("乙{i}"));
+        assert_eq!(
+            store.get(EntityKind::Person, *id).await.unwrap().unwrap().str_field("name"),
+            format!("乙{i}")
+        );
     }
     // Pulled changes never enter this device's outbox.
     assert_eq!(store.outbox_len().await.unwrap(), 0);
@@ -340,12 +390,33 @@ async fn two_devices_converge_through_push_and_pull() {
     let b = fresh().await;
     let server = FakeServer::with(|_| {});
     let id = Uuid::now_v7();
-    a.save(EntityKind::Person, id, "b1", changes(&[("name", json!("张三")), ("phone", json!("13800000000"))])).await.unwrap();
+    a.save(
+        EntityKind::Person,
+        id,
+        "b1",
+        changes(&[("name", json!("张三")), ("phone", json!("13800000000"))]),
+    )
+    .await
+    .unwrap();
     engine::run_once(&a, &server, &no_progress).await.unwrap();
     engine::run_once(&b, &server, &no_progress).await.unwrap();
     // Both edit offline: different fields, and the same field.
-    a.save(EntityKind::Person, id, "b1", changes(&[("phone", json!("13911111111")), ("name", json!("张三丰"))])).await.unwrap();
-    b.save(EntityKind::Person, id, "b1", changes(&[("village_unit", json!("东沙村")), ("name", json!("张叁"))])).await.unwrap();
+    a.save(
+        EntityKind::Person,
+        id,
+        "b1",
+        changes(&[("phone", json!("13911111111")), ("name", json!("张三丰"))]),
+    )
+    .await
+    .unwrap();
+    b.save(
+        EntityKind::Person,
+        id,
+        "b1",
+        changes(&[("village_unit", json!("东沙村")), ("name", json!("张叁"))]),
+    )
+    .await
+    .unwrap();
     engine::run_once(&a, &server, &no_progress).await.unwrap();
     let report_b = engine::run_once(&b, &server, &no_progress).await.unwrap();
     engine::run_once(&a, &server, &no_progress).await.unwrap();
@@ -371,8 +442,10 @@ async fn two_devices_converge_through_push_and_pull() {
 #[wasm_bindgen_test]
 async fn an_interrupted_photo_upload_resumes_from_what_the_server_holds() {
     let store = fresh().await;
-    let bytes: Vec<u8> = (0..(CHUNK_BYTES as usize * 2 + 1000)).map(|i| (i * 7 % 251) as u8).collect();
-    let sha = store.put_attachment(&blob_of(&bytes, "image/jpeg"), "image/jpeg", 800, 600).await.unwrap();
+    let bytes: Vec<u8> =
+        (0..(CHUNK_BYTES as usize * 2 + 1000)).map(|i| (i * 7 % 251) as u8).collect();
+    let sha =
+        store.put_attachment(&blob_of(&bytes, "image/jpeg"), "image/jpeg", 800, 600).await.unwrap();
     let server = FakeServer::with(|s| s.fail_chunk = Some(2));
 
     let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
@@ -433,7 +506,12 @@ async fn the_session_lives_in_meta_and_sign_out_forgets_it() {
     assert_eq!(session::load(&store).await.unwrap(), None);
     let s = session::Session {
         token: "tok".into(),
-        account: Account { username: "zhang".into(), display_name: "张三".into(), role: Role::Surveyor, branches: vec!["b1".into()] },
+        account: Account {
+            username: "zhang".into(),
+            display_name: "张三".into(),
+            role: Role::Surveyor,
+            branches: vec!["b1".into()],
+        },
         server: String::new(),
         signed_in_at_ms: 1.0,
     };
@@ -446,7 +524,10 @@ async fn the_session_lives_in_meta_and_sign_out_forgets_it() {
     let local = window.local_storage().unwrap().unwrap();
     for i in 0..local.length().unwrap() {
         let key = local.key(i).unwrap().unwrap_or_default();
-        assert!(!local.get_item(&key).unwrap().unwrap_or_default().contains("tok"), "token never in localStorage");
+        assert!(
+            !local.get_item(&key).unwrap().unwrap_or_default().contains("tok"),
+            "token never in localStorage"
+        );
     }
     // Empty credentials are refused before any request.
     assert_eq!(session::login(&store, "", " ", "x", "").await.unwrap_err(), LoginError::Missing);
@@ -461,7 +542,11 @@ fn http_errors_read_as_plain_chinese() {
     assert_eq!(SyncError::from(HttpError::Timeout).to_string(), "连接服务器超时，稍后自动重试");
     let server = HttpError::Status {
         status: 503,
-        error: Some(ApiError { code: "unavailable".into(), message: "数据库忙".into(), received: None }),
+        error: Some(ApiError {
+            code: "unavailable".into(),
+            message: "数据库忙".into(),
+            received: None,
+        }),
     };
     assert_eq!(SyncError::from(server).to_string(), "服务器出错（503）：数据库忙。稍后自动重试");
     assert_eq!(
@@ -488,7 +573,11 @@ fn chunk_planning_table() {
         (3, 10, 0, true, Some((3, 4))),
     ];
     for (received, total, chunk, started, expected) in table {
-        assert_eq!(next_chunk(received, total, chunk, started), expected, "{received}/{total} by {chunk}");
+        assert_eq!(
+            next_chunk(received, total, chunk, started),
+            expected,
+            "{received}/{total} by {chunk}"
+        );
     }
     assert_eq!(resume_offset(300, 1_000, 1_000), 300);
     assert_eq!(resume_offset(300, 0, 1_000), 0);
@@ -498,7 +587,9 @@ fn chunk_planning_table() {
 #[wasm_bindgen_test]
 fn rejected_are_kept_once_and_summarised() {
     let op = |n: u64| remote_op("x", n, Uuid::now_v7(), "name", json!(n));
-    let r = |op: &Operation, msg: &str| RejectedOp::from_result(op.clone(), &OpResult::rejected(op.id, "c", msg), 1.0);
+    let r = |op: &Operation, msg: &str| {
+        RejectedOp::from_result(op.clone(), &OpResult::rejected(op.id, "c", msg), 1.0)
+    };
     let (o1, o2, o3, o4, o5) = (op(1), op(2), op(3), op(4), op(5));
     let kept = merge_rejected(vec![r(&o1, "甲")], vec![r(&o1, "乙"), r(&o2, "乙")]);
     assert_eq!(kept.len(), 2);
@@ -507,7 +598,11 @@ fn rejected_are_kept_once_and_summarised() {
     let many = vec![r(&o1, "a"), r(&o2, "b"), r(&o3, "c"), r(&o4, "d"), r(&o5, "a")];
     assert_eq!(rejected_summary(&many).unwrap(), "服务器拒绝了 5 条修改：a；b；c等");
     assert_eq!(rejected_summary(&[]), None);
-    let silent = RejectedOp::from_result(o1.clone(), &OpResult { message: None, ..OpResult::rejected(o1.id, "x", "") }, 0.0);
+    let silent = RejectedOp::from_result(
+        o1.clone(),
+        &OpResult { message: None, ..OpResult::rejected(o1.id, "x", "") },
+        0.0,
+    );
     assert_eq!(silent.message, "服务器未说明原因");
 }
 
@@ -539,11 +634,27 @@ struct Sample {
 async fn sample(store: &Store) -> Sample {
     let person = Uuid::now_v7();
     let survey = Uuid::now_v7();
-    store.save(EntityKind::Person, person, "b1", changes(&[("name", json!("李四")), ("birth_year", json!(1968))])).await.unwrap();
-    let photo_bytes: Vec<u8> = (0..5_000u32).map(|i| (i % 256) as u8).collect();
-    let photo = store.put_attachment(&blob_of(&photo_bytes, "image/jpeg"), "image/jpeg", 10, 10).await.unwrap();
     store
-        .save(EntityKind::Survey, survey, "b1", changes(&[("person_id", json!(person.to_string())), ("photos", json!([photo]))]))
+        .save(
+            EntityKind::Person,
+            person,
+            "b1",
+            changes(&[("name", json!("李四")), ("birth_year", json!(1968))]),
+        )
+        .await
+        .unwrap();
+    let photo_bytes: Vec<u8> = (0..5_000u32).map(|i| (i % 256) as u8).collect();
+    let photo = store
+        .put_attachment(&blob_of(&photo_bytes, "image/jpeg"), "image/jpeg", 10, 10)
+        .await
+        .unwrap();
+    store
+        .save(
+            EntityKind::Survey,
+            survey,
+            "b1",
+            changes(&[("person_id", json!(person.to_string())), ("photos", json!([photo]))]),
+        )
         .await
         .unwrap();
     Sample { person, survey, photo, photo_bytes }
@@ -564,7 +675,10 @@ async fn export_then_import_round_trips_between_two_tablets() {
     assert!(header.encryption.is_none());
 
     let steps = RefCell::new(Vec::new());
-    let outcome = transfer::import_bytes(&b, text.as_bytes(), None, &|s| steps.borrow_mut().push(s)).await.unwrap();
+    let outcome =
+        transfer::import_bytes(&b, text.as_bytes(), None, &|s| steps.borrow_mut().push(s))
+            .await
+            .unwrap();
     assert_eq!(outcome.operations, 2);
     assert_eq!(outcome.changed_records, 2);
     assert_eq!(outcome.new_attachments, 1);
@@ -628,8 +742,13 @@ async fn a_tampered_or_truncated_file_is_refused_and_nothing_is_applied() {
 
     let mut future: serde_json::Value = serde_json::from_str(&text).unwrap();
     future["version"] = json!(99);
-    let err = transfer::import_bytes(&b, &serde_json::to_vec(&future).unwrap(), None, &|_| {}).await.unwrap_err();
-    assert!(matches!(err, TransferError::File(ExportError::UnsupportedVersion { found: 99, .. })), "{err:?}");
+    let err = transfer::import_bytes(&b, &serde_json::to_vec(&future).unwrap(), None, &|_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, TransferError::File(ExportError::UnsupportedVersion { found: 99, .. })),
+        "{err:?}"
+    );
 
     assert!(b.get(EntityKind::Person, s.person).await.unwrap().is_none());
     assert!(b.get(EntityKind::Survey, s.survey).await.unwrap().is_none());
@@ -651,7 +770,8 @@ async fn an_encrypted_file_needs_its_passphrase() {
 
     let err = transfer::import_bytes(&b, text.as_bytes(), None, &|_| {}).await.unwrap_err();
     assert_eq!(err.to_string(), "此文件已加密，请输入密码");
-    let err = transfer::import_bytes(&b, text.as_bytes(), Some("wrong"), &|_| {}).await.unwrap_err();
+    let err =
+        transfer::import_bytes(&b, text.as_bytes(), Some("wrong"), &|_| {}).await.unwrap_err();
     assert_eq!(err, TransferError::File(ExportError::WrongPassphrase));
     assert!(b.get(EntityKind::Person, id).await.unwrap().is_none());
     transfer::import_bytes(&b, text.as_bytes(), Some("海岛渔村2015"), &|_| {}).await.unwrap();
@@ -666,7 +786,10 @@ async fn pending_export_is_the_unsynced_part_and_all_is_everything() {
     let pulled = Uuid::now_v7();
     store.apply_remote(&[remote_op("tabletB", 500, pulled, "name", json!("乙"))]).await.unwrap();
     store.save(EntityKind::Person, mine, "b1", changes(&[("name", json!("甲"))])).await.unwrap();
-    store.save(EntityKind::Person, refused, "forbidden", changes(&[("name", json!("丙"))])).await.unwrap();
+    store
+        .save(EntityKind::Person, refused, "forbidden", changes(&[("name", json!("丙"))]))
+        .await
+        .unwrap();
     // One synced (acknowledged) op would not be pending: sync against the fake server, which
     // accepts `mine` and refuses `refused`.
     let server = FakeServer::with(|_| {});

@@ -85,7 +85,11 @@ pub fn ConflictsScreen() -> impl IntoView {
     }
 }
 
-fn conflict_item(c: Conflict, resolvable: bool, choose: impl Fn(Conflict, bool) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn conflict_item(
+    c: Conflict,
+    resolvable: bool,
+    choose: impl Fn(Conflict, bool) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let title = format!("{} · {}", c.entity.as_str(), crate::i18n::field_label(&c.field));
     let winner = c.clone();
     let loser = c.clone();
@@ -120,12 +124,22 @@ fn conflict_item(c: Conflict, resolvable: bool, choose: impl Fn(Conflict, bool) 
 
 /// The chosen value becomes a local change (so every device converges on it through the normal
 /// sync), then the server marks the conflict resolved.
-async fn resolve(engine: crate::sync::SyncEngine, conflict: &Conflict, keep_winner: bool) -> Result<(), String> {
+async fn resolve(
+    engine: crate::sync::SyncEngine,
+    conflict: &Conflict,
+    keep_winner: bool,
+) -> Result<(), String> {
     let session = engine.session.get_untracked().ok_or_else(|| t::NOT_SIGNED_IN.to_owned())?;
-    let value = if keep_winner { conflict.winner_value.clone() } else { conflict.loser_value.clone() };
+    let value =
+        if keep_winner { conflict.winner_value.clone() } else { conflict.loser_value.clone() };
     engine
         .store()
-        .save(conflict.entity, conflict.entity_id, &conflict.branch_id, vec![(conflict.field.clone(), value.clone())])
+        .save(
+            conflict.entity,
+            conflict.entity_id,
+            &conflict.branch_id,
+            vec![(conflict.field.clone(), value.clone())],
+        )
         .await
         .map_err(|e| e.to_string())?;
     engine.refresh_pending().await;
@@ -145,5 +159,11 @@ fn show(value: &Value) -> String {
 }
 
 fn local_entry(conflict: Conflict) -> ConflictEntry {
-    ConflictEntry { conflict, detected_at: String::new(), resolved: false, resolved_by: None, resolved_at: None }
+    ConflictEntry {
+        conflict,
+        detected_at: String::new(),
+        resolved: false,
+        resolved_by: None,
+        resolved_at: None,
+    }
 }

@@ -48,7 +48,11 @@ fn LoginForm() -> impl IntoView {
         error.set(None);
         leptos::task::spawn_local(async move {
             let result = engine
-                .login(&username.get_untracked(), &password.get_untracked(), &device_name.get_untracked())
+                .login(
+                    &username.get_untracked(),
+                    &password.get_untracked(),
+                    &device_name.get_untracked(),
+                )
                 .await;
             busy.set(false);
             match result {

@@ -16,7 +16,10 @@ pub fn SyncScreen() -> impl IntoView {
     let status = engine.status;
     // Re-render "5 分钟前" once a minute.
     let now = RwSignal::new(js_sys::Date::now());
-    let tick = leptos::prelude::set_interval_with_handle(move || now.set(js_sys::Date::now()), std::time::Duration::from_secs(30));
+    let tick = leptos::prelude::set_interval_with_handle(
+        move || now.set(js_sys::Date::now()),
+        std::time::Duration::from_secs(30),
+    );
     on_cleanup(move || {
         if let Ok(handle) = tick {
             handle.clear();
@@ -70,7 +73,11 @@ pub fn SyncScreen() -> impl IntoView {
 
 fn minutes_until(now: f64, at: f64) -> String {
     let seconds = ((at - now) / 1_000.0).max(0.0).round() as u64;
-    if seconds < 60 { format!("{seconds} 秒后") } else { format!("{} 分钟后", seconds.div_ceil(60)) }
+    if seconds < 60 {
+        format!("{seconds} 秒后")
+    } else {
+        format!("{} 分钟后", seconds.div_ceil(60))
+    }
 }
 
 /// Changes the server refused, with its reason; re-submit or dismiss.
@@ -78,7 +85,8 @@ fn minutes_until(now: f64, at: f64) -> String {
 fn RejectedList() -> impl IntoView {
     let engine = use_sync();
     let settle = move |requeue: bool| {
-        let ids: Vec<uuid::Uuid> = engine.rejected.get_untracked().iter().map(|r| r.op.id).collect();
+        let ids: Vec<uuid::Uuid> =
+            engine.rejected.get_untracked().iter().map(|r| r.op.id).collect();
         leptos::task::spawn_local(async move {
             if let Err(e) = engine.settle_rejected(&ids, requeue).await {
                 engine.status.update(|s| s.last_error = Some(e.to_string()));

@@ -41,10 +41,15 @@ fn ExportPanel() -> impl IntoView {
             let scope = scope.get_untracked();
             let pass = passphrase.get_untracked();
             let outcome = async {
-                let (text, contents) = transfer::export_text(&store, scope, Some(pass.as_str())).await?;
+                let (text, contents) =
+                    transfer::export_text(&store, scope, Some(pass.as_str())).await?;
                 let name = transfer::file_name(store.device_id(), scope, chrono::Utc::now());
                 transfer::download(&name, &text)?;
-                Ok::<_, transfer::TransferError>(t::exported(contents.operations.len(), contents.attachments.len(), &name))
+                Ok::<_, transfer::TransferError>(t::exported(
+                    contents.operations.len(),
+                    contents.attachments.len(),
+                    &name,
+                ))
             }
             .await;
             busy.set(false);
@@ -127,7 +132,9 @@ fn ImportPanel() -> impl IntoView {
             gloo_timers::future::TimeoutFuture::new(30).await;
             let pass = passphrase.get_untracked();
             let progress = move |s: ImportStep| step.set(Some(s.label_zh()));
-            let outcome = transfer::import_bytes(&engine.store(), &data, Some(pass.as_str()), &progress).await;
+            let outcome =
+                transfer::import_bytes(&engine.store(), &data, Some(pass.as_str()), &progress)
+                    .await;
             step.set(None);
             match outcome {
                 Ok(o) => {

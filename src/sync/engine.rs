@@ -11,7 +11,8 @@ use shared::sync::{Batch, MAX_PUSH_BYTES, PushRequest, acknowledged, plan_batche
 
 use super::error::{HttpError, SyncError};
 use super::plan::{
-    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, next_chunk, resume_offset,
+    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, next_chunk,
+    resume_offset,
 };
 use super::rejected;
 use super::transport::Transport;
@@ -38,7 +39,11 @@ pub struct SyncReport {
 }
 
 /// Push, pull, then upload photos.
-pub async fn run_once<T: Transport>(store: &Store, transport: &T, progress: Progress<'_>) -> Result<SyncReport, SyncError> {
+pub async fn run_once<T: Transport>(
+    store: &Store,
+    transport: &T,
+    progress: Progress<'_>,
+) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     push_outbox(store, transport, progress, &mut report).await?;
     pull_all(store, transport, progress, &mut report).await?;
@@ -90,27 +95,44 @@ fn send_batch<'a, T: Transport>(
                 let aside: Vec<(u64, RejectedOp)> = ack
                     .rejected
                     .iter()
-                    .map(|(key, result)| (*key, RejectedOp::from_result(op_of(&batch, *key).clone(), result, now)))
+                    .map(|(key, result)| {
+                        (*key, RejectedOp::from_result(op_of(&batch, *key).clone(), result, now))
+                    })
                     .collect();
                 report.rejected.extend(aside.iter().map(|(_, r)| r.clone()));
                 rejected::set_aside(store, aside).await?;
                 store.ack(&ack.remove).await?;
                 report.pushed += ack.remove.len();
-                if ack.retry.is_empty() { Ok(()) } else { Err(SyncError::Unacknowledged(ack.retry.len())) }
+                if ack.retry.is_empty() {
+                    Ok(())
+                } else {
+                    Err(SyncError::Unacknowledged(ack.retry.len()))
+                }
             }
             Err(err) if refuses_content(&err) => {
                 if batch.keys.len() > 1 {
                     for (key, op) in batch.keys.iter().zip(batch.request.ops) {
-                        let single = Batch { keys: vec![*key], request: PushRequest { ops: vec![op] } };
+                        let single =
+                            Batch { keys: vec![*key], request: PushRequest { ops: vec![op] } };
                         send_batch(store, transport, single, report).await?;
                     }
                     return Ok(());
                 }
-                let (Some(key), Some(op)) = (batch.keys.first(), batch.request.ops.into_iter().next()) else {
+                let (Some(key), Some(op)) =
+                    (batch.keys.first(), batch.request.ops.into_iter().next())
+                else {
                     return Ok(());
                 };
-                let message = err.server_message().map(str::to_owned).unwrap_or_else(|| SyncError::from(err.clone()).to_string());
-                let r = RejectedOp { op, code: err.code().map(str::to_owned), message, at_ms: js_sys::Date::now() };
+                let message = err
+                    .server_message()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| SyncError::from(err.clone()).to_string());
+                let r = RejectedOp {
+                    op,
+                    code: err.code().map(str::to_owned),
+                    message,
+                    at_ms: js_sys::Date::now(),
+                };
                 report.rejected.push(r.clone());
                 rejected::set_aside(store, vec![(*key, r)]).await?;
                 Ok(())
@@ -121,7 +143,11 @@ fn send_batch<'a, T: Transport>(
 }
 
 fn op_of(batch: &Batch, key: u64) -> &Operation {
-    let index = batch.keys.iter().position(|k| *k == key).expect("acknowledged() only returns keys of the batch");
+    let index = batch
+        .keys
+        .iter()
+        .position(|k| *k == key)
+        .expect("acknowledged() only returns keys of the batch");
     &batch.request.ops[index]
 }
 
@@ -181,7 +207,11 @@ pub async fn upload_attachments<T: Transport>(
 }
 
 /// Send one blob; returns once the server reports it complete.
-pub async fn upload_one<T: Transport>(transport: &T, sha256: &str, bytes: &[u8]) -> Result<(), SyncError> {
+pub async fn upload_one<T: Transport>(
+    transport: &T,
+    sha256: &str,
+    bytes: &[u8],
+) -> Result<(), SyncError> {
     let size = bytes.len() as u64;
     let status = transport.attachment_status(sha256).await?;
     if status.complete {
@@ -194,7 +224,9 @@ pub async fn upload_one<T: Transport>(transport: &T, sha256: &str, bytes: &[u8])
         started = true;
         match transport.put_chunk(sha256, start, size, &bytes[start as usize..end as usize]).await {
             Ok(status) if status.complete => return Ok(()),
-            Ok(status) if status.received > start && status.received <= size => offset = status.received,
+            Ok(status) if status.received > start && status.received <= size => {
+                offset = status.received
+            }
             Ok(status) => {
                 return Err(SyncError::Attachment(format!(
                     "服务器收到 {} 字节，与已发送的 {end} 字节不符",

@@ -96,9 +96,9 @@ impl From<HttpError> for SyncError {
             HttpError::Timeout => SyncError::Timeout,
             HttpError::Decode(detail) => SyncError::BadResponse(detail),
             HttpError::Status { status: 401, .. } => SyncError::Unauthorized,
-            HttpError::Status { status: 403, error } => {
-                SyncError::Forbidden(error.map(|e| e.message).unwrap_or_else(|| "此设备或账号已被停用".into()))
-            }
+            HttpError::Status { status: 403, error } => SyncError::Forbidden(
+                error.map(|e| e.message).unwrap_or_else(|| "此设备或账号已被停用".into()),
+            ),
             HttpError::Status { status, error } => SyncError::Server {
                 status,
                 message: error.map(|e| e.message).unwrap_or_else(|| default_message(status).into()),

@@ -40,28 +40,45 @@ impl Http {
         self.request("GET", path, Body::None).await
     }
 
-    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, HttpError> {
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, HttpError> {
         let json = serde_json::to_string(body).map_err(|e| HttpError::Decode(e.to_string()))?;
         self.request("POST", path, Body::Json(json)).await
     }
 
-    pub async fn put_bytes<T: DeserializeOwned>(&self, path: &str, bytes: &[u8]) -> Result<T, HttpError> {
+    pub async fn put_bytes<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        bytes: &[u8],
+    ) -> Result<T, HttpError> {
         self.request("PUT", path, Body::Bytes(bytes)).await
     }
 
     /// Send one request and decode a JSON answer (an empty answer decodes as JSON `null`).
-    pub async fn request<T: DeserializeOwned>(&self, method: &str, path: &str, body: Body<'_>) -> Result<T, HttpError> {
-        let request = self.build(method, path, body).map_err(js_text).map_err(HttpError::Network)?;
+    pub async fn request<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Body<'_>,
+    ) -> Result<T, HttpError> {
+        let request =
+            self.build(method, path, body).map_err(js_text).map_err(HttpError::Network)?;
         let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
         let fetch = JsFuture::from(window.fetch_with_request(&request));
-        let response = match select(Box::pin(fetch), Box::pin(TimeoutFuture::new(REQUEST_TIMEOUT_MS))).await {
-            Either::Left((result, _)) => result.map_err(|e| HttpError::Network(js_text(e)))?,
-            Either::Right(_) => return Err(HttpError::Timeout),
-        };
-        let response: Response = response.dyn_into().map_err(|_| HttpError::Decode("not a Response".into()))?;
+        let response =
+            match select(Box::pin(fetch), Box::pin(TimeoutFuture::new(REQUEST_TIMEOUT_MS))).await {
+                Either::Left((result, _)) => result.map_err(|e| HttpError::Network(js_text(e)))?,
+                Either::Right(_) => return Err(HttpError::Timeout),
+            };
+        let response: Response =
+            response.dyn_into().map_err(|_| HttpError::Decode("not a Response".into()))?;
         let status = response.status();
         let text_promise = response.text().map_err(|e| HttpError::Network(js_text(e)))?;
-        let text = JsFuture::from(text_promise).await.map_err(|e| HttpError::Network(js_text(e)))?;
+        let text =
+            JsFuture::from(text_promise).await.map_err(|e| HttpError::Network(js_text(e)))?;
         let text = text.as_string().unwrap_or_default();
         if !(200..300).contains(&status) {
             let error = serde_json::from_str::<ApiErrorBody>(&text).ok().map(|b| b.error);
@@ -108,7 +125,9 @@ pub fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }

@@ -85,7 +85,11 @@ impl RejectedOp {
         RejectedOp {
             op,
             code: result.code.clone(),
-            message: result.message.clone().filter(|m| !m.trim().is_empty()).unwrap_or_else(|| REJECTED_NO_REASON.into()),
+            message: result
+                .message
+                .clone()
+                .filter(|m| !m.trim().is_empty())
+                .unwrap_or_else(|| REJECTED_NO_REASON.into()),
             at_ms,
         }
     }

@@ -84,7 +84,12 @@ impl SyncEngine {
     }
 
     /// Sign in and keep the session; a sync follows.
-    pub async fn login(&self, username: &str, password: &str, device_name: &str) -> Result<Session, super::LoginError> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        device_name: &str,
+    ) -> Result<Session, super::LoginError> {
         let session = session::login(&self.store(), "", username, password, device_name).await?;
         self.session.set(Some(session.clone()));
         self.status.update(|s| s.last_error = None);
@@ -100,7 +105,11 @@ impl SyncEngine {
     }
 
     /// Dismiss or queue again kept rejections.
-    pub async fn settle_rejected(&self, ids: &[uuid::Uuid], requeue: bool) -> Result<(), crate::store::StoreError> {
+    pub async fn settle_rejected(
+        &self,
+        ids: &[uuid::Uuid],
+        requeue: bool,
+    ) -> Result<(), crate::store::StoreError> {
         let store = self.store();
         if requeue {
             rejected::requeue(&store, ids).await?;
@@ -200,7 +209,11 @@ impl SyncEngine {
     async fn run_loop(self, mut wake: UnboundedReceiver<()>) {
         let mut failures: u32 = 0;
         loop {
-            let delay = if failures == 0 { PERIOD_MS } else { backoff_ms(failures - 1, js_sys::Math::random()) };
+            let delay = if failures == 0 {
+                PERIOD_MS
+            } else {
+                backoff_ms(failures - 1, js_sys::Math::random())
+            };
             self.status.update(|s| s.next_attempt_ms = Some(js_sys::Date::now() + delay as f64));
             let timer = TimeoutFuture::new(delay.min(u64::from(u32::MAX)) as u32);
             if let Either::Right((None, _)) = select(timer, wake.next()).await {

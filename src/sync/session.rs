@@ -31,7 +31,11 @@ impl Session {
 
     /// "张三（调查员）".
     pub fn signed_in_as(&self) -> String {
-        let name = if self.account.display_name.is_empty() { &self.account.username } else { &self.account.display_name };
+        let name = if self.account.display_name.is_empty() {
+            &self.account.username
+        } else {
+            &self.account.display_name
+        };
         format!("{name}（{}）", self.account.role.label_zh())
     }
 }

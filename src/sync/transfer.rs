@@ -77,7 +77,8 @@ impl ImportOutcome {
 pub async fn gather(store: &Store, scope: Scope) -> Result<Contents, TransferError> {
     let (mut operations, attachments) = match scope {
         Scope::Pending => {
-            let mut ops: Vec<Operation> = store.outbox_batch(u32::MAX).await?.into_iter().map(|e| e.op).collect();
+            let mut ops: Vec<Operation> =
+                store.outbox_batch(u32::MAX).await?.into_iter().map(|e| e.op).collect();
             ops.extend(rejected::list(store).await?.into_iter().map(|r| r.op));
             (ops, store.attachments_to_upload().await?)
         }
@@ -99,10 +100,15 @@ pub async fn gather(store: &Store, scope: Scope) -> Result<Contents, TransferErr
 }
 
 /// Write the export file (text) of `scope`; `passphrase` (non-empty) encrypts it.
-pub async fn export_text(store: &Store, scope: Scope, passphrase: Option<&str>) -> Result<(String, Contents), TransferError> {
+pub async fn export_text(
+    store: &Store,
+    scope: Scope,
+    passphrase: Option<&str>,
+) -> Result<(String, Contents), TransferError> {
     let contents = gather(store, scope).await?;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let text = export::encode(store.device_id(), &store.author(), &now, scope, &contents, passphrase)?;
+    let text =
+        export::encode(store.device_id(), &store.author(), &now, scope, &contents, passphrase)?;
     Ok((text, contents))
 }
 
@@ -130,7 +136,8 @@ pub async fn import_bytes(
 ) -> Result<ImportOutcome, TransferError> {
     progress(ImportStep::Verifying);
     let (_header, contents) = export::decode(bytes, passphrase)?;
-    let mut outcome = ImportOutcome { operations: contents.operations.len(), ..ImportOutcome::default() };
+    let mut outcome =
+        ImportOutcome { operations: contents.operations.len(), ..ImportOutcome::default() };
     // Photos are stored by content hash: writing one again is harmless, so they go first and the
     // records that refer to them never point at a missing photo.
     let total = contents.attachments.len();
@@ -163,21 +170,26 @@ pub fn download(file_name: &str, text: &str) -> Result<(), TransferError> {
     use wasm_bindgen::JsCast;
     let blob = bytes_to_blob(text.as_bytes(), "application/json")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(browser_error)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| TransferError::Browser("no document".into()))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| TransferError::Browser("no document".into()))?;
     let link = document.create_element("a").map_err(browser_error)?;
     link.set_attribute("href", &url).map_err(browser_error)?;
     link.set_attribute("download", file_name).map_err(browser_error)?;
     link.set_attribute("data-testid", "export-download-link").map_err(browser_error)?;
     let body = document.body().ok_or_else(|| TransferError::Browser("no body".into()))?;
     body.append_child(&link).map_err(browser_error)?;
-    link.dyn_ref::<web_sys::HtmlElement>().ok_or_else(|| TransferError::Browser("not an element".into()))?.click();
+    link.dyn_ref::<web_sys::HtmlElement>()
+        .ok_or_else(|| TransferError::Browser("not an element".into()))?
+        .click();
     link.remove();
     // Revoke later: some browsers start the download only after the click handler returns.
     let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
         let _ = web_sys::Url::revoke_object_url(&url);
     });
     if let Some(window) = web_sys::window() {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
     }
     Ok(())
 }

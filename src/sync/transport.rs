@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use shared::sync::{AttachmentStatus, ConflictEntry, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse};
+use shared::sync::{
+    AttachmentStatus, ConflictEntry, LoginRequest, LoginResponse, PullResponse, PushRequest,
+    PushResponse,
+};
 use uuid::Uuid;
 
 use super::error::HttpError;
@@ -21,7 +24,13 @@ pub trait Transport {
     /// `GET /api/v1/attachments/{sha256}/status` (a blob the server never saw: all zero).
     async fn attachment_status(&self, sha256: &str) -> Result<AttachmentStatus, HttpError>;
     /// `PUT /api/v1/attachments/{sha256}?offset=&total=` with one chunk.
-    async fn put_chunk(&self, sha256: &str, offset: u64, total: u64, bytes: &[u8]) -> Result<AttachmentStatus, HttpError>;
+    async fn put_chunk(
+        &self,
+        sha256: &str,
+        offset: u64,
+        total: u64,
+        bytes: &[u8],
+    ) -> Result<AttachmentStatus, HttpError>;
 }
 
 impl Transport for Http {
@@ -42,8 +51,17 @@ impl Transport for Http {
         }
     }
 
-    async fn put_chunk(&self, sha256: &str, offset: u64, total: u64, bytes: &[u8]) -> Result<AttachmentStatus, HttpError> {
-        let path = format!("/api/v1/attachments/{}?offset={offset}&total={total}", encode_component(sha256));
+    async fn put_chunk(
+        &self,
+        sha256: &str,
+        offset: u64,
+        total: u64,
+        bytes: &[u8],
+    ) -> Result<AttachmentStatus, HttpError> {
+        let path = format!(
+            "/api/v1/attachments/{}?offset={offset}&total={total}",
+            encode_component(sha256)
+        );
         self.put_bytes(&path, bytes).await
     }
 }
@@ -77,6 +95,10 @@ pub struct ResolveRequest {
 }
 
 /// `POST /api/v1/conflicts/{id}/resolve`.
-pub async fn resolve_conflict(http: &Http, id: Uuid, request: &ResolveRequest) -> Result<(), HttpError> {
+pub async fn resolve_conflict(
+    http: &Http,
+    id: Uuid,
+    request: &ResolveRequest,
+) -> Result<(), HttpError> {
     http.post::<_, Value>(&format!("/api/v1/conflicts/{id}/resolve"), request).await.map(|_| ())
 }

@@ -16,7 +16,10 @@ use wasm_bindgen::prelude::*;
 
 /// Milliseconds since the page started (`performance.now()`).
 pub(crate) fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 /// Open (creating) the app's database `name` with the app's schema; the caller deletes any old
@@ -85,5 +88,9 @@ pub async fn app_pull(origin: String, token: String, limit: u32) -> Result<JsVal
 /// Bytes of this module's linear memory (the wasm heap).
 #[wasm_bindgen]
 pub fn wasm_memory_bytes() -> f64 {
-    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
 }

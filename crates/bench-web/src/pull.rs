@@ -19,7 +19,11 @@ pub(crate) struct PullOutcome {
     pub apply_ms: f64,
 }
 
-pub(crate) async fn pull_all(origin: &str, token: &str, limit: u32) -> Result<PullOutcome, BenchError> {
+pub(crate) async fn pull_all(
+    origin: &str,
+    token: &str,
+    limit: u32,
+) -> Result<PullOutcome, BenchError> {
     let store = state::store()?;
     let mut outcome = PullOutcome::default();
     let mut cursor = 0u64;
@@ -39,20 +43,31 @@ pub(crate) async fn pull_all(origin: &str, token: &str, limit: u32) -> Result<Pu
     }
 }
 
-async fn fetch_page(origin: &str, token: &str, cursor: u64, limit: u32) -> Result<PullResponse, BenchError> {
+async fn fetch_page(
+    origin: &str,
+    token: &str,
+    cursor: u64,
+    limit: u32,
+) -> Result<PullResponse, BenchError> {
     let url = format!("{origin}/api/v1/sync/pull?cursor={cursor}&limit={limit}");
     let init = RequestInit::new();
     init.set_method("GET");
     let request = Request::new_with_str_and_init(&url, &init).map_err(BenchError::fetch)?;
-    request.headers().set("Authorization", &format!("Bearer {token}")).map_err(BenchError::fetch)?;
+    request
+        .headers()
+        .set("Authorization", &format!("Bearer {token}"))
+        .map_err(BenchError::fetch)?;
     let window = web_sys::window().ok_or_else(|| BenchError::Fetch("no window".into()))?;
-    let response: Response =
-        JsFuture::from(window.fetch_with_request(&request)).await.map_err(BenchError::fetch)?.unchecked_into();
-    let text = JsFuture::from(response.text().map_err(BenchError::fetch)?).await.map_err(BenchError::fetch)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(BenchError::fetch)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(BenchError::fetch)?)
+        .await
+        .map_err(BenchError::fetch)?;
     let body = text.as_string().unwrap_or_default();
     if !response.ok() {
         return Err(BenchError::Http { status: response.status(), body });
     }
     Ok(serde_json::from_str(&body)?)
 }
-

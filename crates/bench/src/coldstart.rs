@@ -42,7 +42,8 @@ pub struct ColdStart {
 }
 
 pub async fn run(config: &Config, driver: &Driver) -> Result<ColdStart, BenchError> {
-    let server = Server::start(&config.server, &config.work_dir.join("cold-data"), &config.dist).await?;
+    let server =
+        Server::start(&config.server, &config.work_dir.join("cold-data"), &config.dist).await?;
     let url = format!("{}/{}", server.origin, config.cold_start_route);
     let browser = driver.browser(&config.chromium).await?;
     let result = measure(config, &browser, server, &url).await;
@@ -50,8 +51,18 @@ pub async fn run(config: &Config, driver: &Driver) -> Result<ColdStart, BenchErr
     result
 }
 
-async fn measure(config: &Config, browser: &Browser, server: Server, url: &str) -> Result<ColdStart, BenchError> {
-    browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": ready_probe(&config.ready_selector) })).await?;
+async fn measure(
+    config: &Config,
+    browser: &Browser,
+    server: Server,
+    url: &str,
+) -> Result<ColdStart, BenchError> {
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": ready_probe(&config.ready_selector) }),
+        )
+        .await?;
     // Install: first visit online, wait for the service worker, then a visit it controls.
     browser.goto(url).await?;
     wait_ready(browser, None).await?;
@@ -64,12 +75,17 @@ async fn measure(config: &Config, browser: &Browser, server: Server, url: &str) 
         )
         .await?;
     if installed != Value::Bool(true) {
-        return Err(BenchError::Browser(format!("service worker did not become ready: {installed}")));
+        return Err(BenchError::Browser(format!(
+            "service worker did not become ready: {installed}"
+        )));
     }
     reload_and_time(browser).await?;
-    let controlled = browser.execute("return !!navigator.serviceWorker.controller;", json!([])).await?;
+    let controlled =
+        browser.execute("return !!navigator.serviceWorker.controller;", json!([])).await?;
     if controlled != Value::Bool(true) {
-        return Err(BenchError::Browser("the page is not controlled by the service worker after a reload".into()));
+        return Err(BenchError::Browser(
+            "the page is not controlled by the service worker after a reload".into(),
+        ));
     }
 
     // Offline from here on.
@@ -79,7 +95,11 @@ async fn measure(config: &Config, browser: &Browser, server: Server, url: &str) 
         return Err(BenchError::Server("the server still answers after being stopped".into()));
     }
 
-    let mut out = ColdStart { unthrottled_ms: vec![], throttled_ms: vec![], ready_selector: config.ready_selector.clone() };
+    let mut out = ColdStart {
+        unthrottled_ms: vec![],
+        throttled_ms: vec![],
+        ready_selector: config.ready_selector.clone(),
+    };
     for rate in [1.0, 4.0] {
         browser.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": rate })).await?;
         // One unmeasured reload settles the throttled renderer.
@@ -106,7 +126,9 @@ async fn wait_ready(browser: &Browser, previous_origin: Option<f64>) -> Result<f
         "try {{ if (performance.timeOrigin === {previous}) return null; return window.__benchReady ?? null; }} catch (e) {{ return null; }}"
     );
     let value = browser.wait_for(&script, Duration::from_secs(60)).await?;
-    value.as_f64().ok_or_else(|| BenchError::Browser(format!("ready time is not a number: {value}")))
+    value
+        .as_f64()
+        .ok_or_else(|| BenchError::Browser(format!("ready time is not a number: {value}")))
 }
 
 #[cfg(test)]

@@ -77,7 +77,9 @@ impl Config {
             if flag == "--help" || flag == "-h" {
                 return Err(BenchError::Usage(USAGE.into()));
             }
-            let value = args.next().ok_or_else(|| BenchError::Usage(format!("{flag} needs a value\n{USAGE}")))?;
+            let value = args
+                .next()
+                .ok_or_else(|| BenchError::Usage(format!("{flag} needs a value\n{USAGE}")))?;
             match flag.as_str() {
                 "--dist" => c.dist = value.into(),
                 "--bench-dist" => c.bench_dist = value.into(),
@@ -89,7 +91,10 @@ impl Config {
                 "--saves" => c.saves = number(&flag, &value)?,
                 "--people" => c.people = number(&flag, &value)?,
                 "--sync-sizes" => {
-                    c.sync_sizes = value.split(',').map(|v| number(&flag, v.trim())).collect::<Result<_, _>>()?
+                    c.sync_sizes = value
+                        .split(',')
+                        .map(|v| number(&flag, v.trim()))
+                        .collect::<Result<_, _>>()?
                 }
                 "--pull-limit" => c.pull_limit = Some(number(&flag, &value)?),
                 "--ready-selector" => c.ready_selector = value,
@@ -121,7 +126,17 @@ mod tests {
 
     #[test]
     fn reads_options() {
-        let c = parse(&["--runs", "3", "--sync-sizes", "100, 200", "--only", "sizes,idb", "--server", "/x/server"]).unwrap();
+        let c = parse(&[
+            "--runs",
+            "3",
+            "--sync-sizes",
+            "100, 200",
+            "--only",
+            "sizes,idb",
+            "--server",
+            "/x/server",
+        ])
+        .unwrap();
         assert_eq!(c.runs, 3);
         assert_eq!(c.sync_sizes, [100, 200]);
         assert!(c.wants("idb") && !c.wants("cold"));

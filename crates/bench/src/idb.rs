@@ -30,7 +30,10 @@ pub struct IdbRun {
 
 fn parse(value: &Value) -> IdbRun {
     let f = |k: &str| value[k].as_f64().unwrap_or(f64::NAN);
-    let saves: Vec<f64> = value["save_ms"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+    let saves: Vec<f64> = value["save_ms"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
     IdbRun {
         save_p50_ms: percentile(&saves, 50.0),
         save_p95_ms: percentile(&saves, 95.0),
@@ -45,7 +48,11 @@ fn parse(value: &Value) -> IdbRun {
 }
 
 /// Every run, per implementation.
-pub async fn run(config: &Config, driver: &Driver, origin: &str) -> Result<BTreeMap<String, Vec<IdbRun>>, BenchError> {
+pub async fn run(
+    config: &Config,
+    driver: &Driver,
+    origin: &str,
+) -> Result<BTreeMap<String, Vec<IdbRun>>, BenchError> {
     let browser = driver.browser(&config.chromium).await?;
     let result = async {
         page::open(&browser, origin).await?;
@@ -58,7 +65,10 @@ pub async fn run(config: &Config, driver: &Driver, origin: &str) -> Result<BTree
             for key in IMPLS {
                 let run = parse(&value[key]);
                 if run.count != config.people as u64 {
-                    return Err(BenchError::Page { scenario: "idb".into(), message: format!("{key} read {} of {} people", run.count, config.people) });
+                    return Err(BenchError::Page {
+                        scenario: "idb".into(),
+                        message: format!("{key} read {} of {} people", run.count, config.people),
+                    });
                 }
                 out.entry(key.to_owned()).or_default().push(run);
             }

@@ -54,7 +54,8 @@ fn need(path: &std::path::Path, what: &str) -> Result<(), BenchError> {
 }
 
 async fn run(config: &Config) -> Result<Results, BenchError> {
-    std::fs::create_dir_all(&config.work_dir).map_err(|e| BenchError::Io(format!("create {}", config.work_dir.display()), e))?;
+    std::fs::create_dir_all(&config.work_dir)
+        .map_err(|e| BenchError::Io(format!("create {}", config.work_dir.display()), e))?;
     let mut results = Results {
         generated_at: chrono::Utc::now().to_rfc3339(),
         machine: format!(
@@ -85,7 +86,11 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
     Ok(results)
 }
 
-async fn browser_benchmarks(config: &Config, driver: &Driver, results: &mut Results) -> Result<(), BenchError> {
+async fn browser_benchmarks(
+    config: &Config,
+    driver: &Driver,
+    results: &mut Results,
+) -> Result<(), BenchError> {
     if config.wants("cold") {
         need(&config.dist.join("index.html"), "app build")?;
         eprintln!("== offline cold start ({} runs each)", config.runs);
@@ -93,10 +98,15 @@ async fn browser_benchmarks(config: &Config, driver: &Driver, results: &mut Resu
     }
     if config.wants("idb") || config.wants("memory") {
         need(&config.bench_dist.join("index.html"), "bench page build")?;
-        let server = Server::start(&config.server, &config.work_dir.join("page-data"), &config.bench_dist).await?;
+        let server =
+            Server::start(&config.server, &config.work_dir.join("page-data"), &config.bench_dist)
+                .await?;
         let outcome = async {
             if config.wants("idb") {
-                eprintln!("== IndexedDB: {} saves, {} people, {} runs", config.saves, config.people, config.runs);
+                eprintln!(
+                    "== IndexedDB: {} saves, {} people, {} runs",
+                    config.saves, config.people, config.runs
+                );
                 results.idb = Some(report::idb(idb::run(config, driver, &server.origin).await?));
             }
             if config.wants("memory") {
@@ -125,10 +135,12 @@ async fn browser_benchmarks(config: &Config, driver: &Driver, results: &mut Resu
 
 fn write_json(config: &Config, results: &Results) -> Result<(), BenchError> {
     if let Some(dir) = config.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| BenchError::Io(format!("create {}", dir.display()), e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| BenchError::Io(format!("create {}", dir.display()), e))?;
     }
     let json = serde_json::to_string_pretty(results)?;
-    std::fs::write(&config.out, json).map_err(|e| BenchError::Io(format!("write {}", config.out.display()), e))?;
+    std::fs::write(&config.out, json)
+        .map_err(|e| BenchError::Io(format!("write {}", config.out.display()), e))?;
     eprintln!("wrote {}", config.out.display());
     Ok(())
 }

@@ -39,7 +39,12 @@ async fn wasm_bytes(browser: &Browser) -> Result<f64, BenchError> {
 }
 
 /// One fresh browser per measurement so nothing of the other is left on the heap.
-async fn measure(config: &Config, driver: &Driver, origin: &str, scenario: Option<&str>) -> Result<(f64, f64), BenchError> {
+async fn measure(
+    config: &Config,
+    driver: &Driver,
+    origin: &str,
+    scenario: Option<&str>,
+) -> Result<(f64, f64), BenchError> {
     let browser = driver.browser(&config.chromium).await?;
     let result = async {
         page::open(&browser, origin).await?;
@@ -57,5 +62,13 @@ pub async fn run(config: &Config, driver: &Driver, origin: &str) -> Result<Memor
     let (empty_js_heap, empty_wasm) = measure(config, driver, origin, None).await?;
     let (app_js_heap, app_wasm) = measure(config, driver, origin, Some("loadAppPeople")).await?;
     let (js_js_heap, js_wasm) = measure(config, driver, origin, Some("loadJsPeople")).await?;
-    Ok(Memory { people: config.people, app_js_heap, app_wasm, js_js_heap, js_wasm, empty_js_heap, empty_wasm })
+    Ok(Memory {
+        people: config.people,
+        app_js_heap,
+        app_wasm,
+        js_js_heap,
+        js_wasm,
+        empty_js_heap,
+        empty_wasm,
+    })
 }

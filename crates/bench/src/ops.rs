@@ -7,7 +7,8 @@ use shared::op::{OpContext, Operation};
 use shared::record::EntityKind;
 use uuid::Uuid;
 
-const BRANCHES: [&str; 6] = ["b-dongsha", "b-daixi", "b-daidong", "b-changtu", "b-qushan", "b-xiushan"];
+const BRANCHES: [&str; 6] =
+    ["b-dongsha", "b-daixi", "b-daidong", "b-changtu", "b-qushan", "b-xiushan"];
 const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵"];
 const GIVEN: [&str; 8] = ["海波", "涛", "洋", "帆", "建国", "丽芳", "春梅", "秀兰"];
 const VILLAGES: [&str; 4] = ["东沙村", "岱西村", "长涂社区", "衢山村"];
@@ -46,7 +47,11 @@ mod tests {
         let ops = people_ops(50, "bench");
         assert_eq!(ops.len(), 50);
         assert!(ops.windows(2).all(|w| w[0].hlc < w[1].hlc && w[0].id != w[1].id));
-        assert!(ops.iter().all(|op| op.author == "bench" && !op.branch_id.is_empty() && op.changes.len() == 8));
+        assert!(
+            ops.iter().all(|op| op.author == "bench"
+                && !op.branch_id.is_empty()
+                && op.changes.len() == 8)
+        );
         let bytes = serde_json::to_vec(&ops[0]).unwrap().len();
         assert!((600..1500).contains(&bytes), "operation is {bytes} bytes");
     }

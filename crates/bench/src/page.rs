@@ -10,9 +10,7 @@ use crate::webdriver::Browser;
 /// Navigate to the bench page at `origin` and wait until its wasm module is loaded.
 pub async fn open(browser: &Browser, origin: &str) -> Result<(), BenchError> {
     browser.goto(&format!("{origin}/index.html")).await?;
-    browser
-        .wait_for("return window.fieldBench ? true : null;", Duration::from_secs(60))
-        .await?;
+    browser.wait_for("return window.fieldBench ? true : null;", Duration::from_secs(60)).await?;
     let ready = browser
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -37,7 +35,13 @@ pub async fn run(browser: &Browser, name: &str, args: Value) -> Result<Value, Be
         .await?;
     match (answer.get("ok"), answer.get("error")) {
         (Some(ok), _) => Ok(ok.clone()),
-        (_, Some(err)) => Err(BenchError::Page { scenario: name.into(), message: err.as_str().unwrap_or("?").into() }),
-        _ => Err(BenchError::Page { scenario: name.into(), message: format!("unexpected answer {answer}") }),
+        (_, Some(err)) => Err(BenchError::Page {
+            scenario: name.into(),
+            message: err.as_str().unwrap_or("?").into(),
+        }),
+        _ => Err(BenchError::Page {
+            scenario: name.into(),
+            message: format!("unexpected answer {answer}"),
+        }),
     }
 }

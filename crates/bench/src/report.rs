@@ -48,9 +48,12 @@ pub fn cold_start(c: ColdStart) -> ColdStartSummary {
     }
 }
 
+/// Reads one figure of a run.
+type Figure = fn(&IdbRun) -> f64;
+
 /// Per implementation, per figure, the summary over runs.
 pub fn idb(runs: BTreeMap<String, Vec<IdbRun>>) -> BTreeMap<String, BTreeMap<String, Summary>> {
-    let figures: [(&str, fn(&IdbRun) -> f64); 7] = [
+    let figures: [(&str, Figure); 7] = [
         ("save_p50_ms", |r| r.save_p50_ms),
         ("save_p95_ms", |r| r.save_p95_ms),
         ("import_ms", |r| r.import_ms),
@@ -61,7 +64,10 @@ pub fn idb(runs: BTreeMap<String, Vec<IdbRun>>) -> BTreeMap<String, BTreeMap<Str
     ];
     runs.into_iter()
         .map(|(key, runs)| {
-            let summaries = figures.iter().map(|(name, get)| (name.to_string(), Summary::of(runs.iter().map(get).collect()))).collect();
+            let summaries = figures
+                .iter()
+                .map(|(name, get)| (name.to_string(), Summary::of(runs.iter().map(get).collect())))
+                .collect();
             (key, summaries)
         })
         .collect()
@@ -72,7 +78,9 @@ pub fn sync(runs: &[SyncRun]) -> BTreeMap<usize, BTreeMap<String, Summary>> {
     let mut sizes: Vec<usize> = runs.iter().map(|r| r.ops).collect();
     sizes.dedup();
     for n in sizes {
-        let of = |f: &dyn Fn(&SyncRun) -> f64| Summary::of(runs.iter().filter(|r| r.ops == n).map(f).collect());
+        let of = |f: &dyn Fn(&SyncRun) -> f64| {
+            Summary::of(runs.iter().filter(|r| r.ops == n).map(f).collect())
+        };
         let nf = n as f64;
         let figures = BTreeMap::from([
             ("push_s".to_owned(), of(&|r| r.push_s)),
@@ -115,16 +123,31 @@ pub fn targets(r: &Results) -> Vec<Target> {
     if let Some(sync) = &r.sync {
         if let Some(s) = sync.get(&10_000) {
             let secs = s["push_and_pull_s"].median;
-            t.push(target("10,000 ops pushed + pulled", "< 5 s", format!("{secs:.2} s"), secs < 5.0));
+            t.push(target(
+                "10,000 ops pushed + pulled",
+                "< 5 s",
+                format!("{secs:.2} s"),
+                secs < 5.0,
+            ));
         }
         if let Some((n, s)) = sync.iter().next() {
             let ratio = s["ingest_ratio"].median;
-            t.push(target(&format!("server ingest vs raw rusqlite ({n} ops)"), "≥ 0.5×", format!("{ratio:.2}×"), ratio >= 0.5));
+            t.push(target(
+                &format!("server ingest vs raw rusqlite ({n} ops)"),
+                "≥ 0.5×",
+                format!("{ratio:.2}×"),
+                ratio >= 0.5,
+            ));
         }
     }
     if let Some(c) = &r.cold_start {
         let ms = c.throttled_4x_ms.median;
-        t.push(target("offline cold start, 4× throttled", "< 1000 ms", format!("{ms:.0} ms"), ms < 1000.0));
+        t.push(target(
+            "offline cold start, 4× throttled",
+            "< 1000 ms",
+            format!("{ms:.0} ms"),
+            ms < 1000.0,
+        ));
     }
     t
 }
@@ -142,20 +165,42 @@ pub fn table(r: &Results) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "四争一树 Field benchmark — {} — {}", r.generated_at, r.machine);
     if let Some(s) = &r.sizes {
-        let _ = writeln!(out, "\nFirst-load transfer (KB = 1000 bytes)\n{:<8} {:>10} {:>10} {:>10}", "", "raw", "gzip-9", "brotli-11");
+        let _ = writeln!(
+            out,
+            "\nFirst-load transfer (KB = 1000 bytes)\n{:<8} {:>10} {:>10} {:>10}",
+            "", "raw", "gzip-9", "brotli-11"
+        );
         for (kind, v) in s.kinds.iter().chain([(&"total".to_owned(), &s.total)]) {
-            let _ = writeln!(out, "{kind:<8} {:>10} {:>10} {:>10}", kb(v.raw), kb(v.gzip), kb(v.brotli));
+            let _ = writeln!(
+                out,
+                "{kind:<8} {:>10} {:>10} {:>10}",
+                kb(v.raw),
+                kb(v.gzip),
+                kb(v.brotli)
+            );
         }
         let _ = writeln!(out, "(total = html + js + wasm + css; other = manifest and icons)");
     }
     if let Some(c) = &r.cold_start {
-        let _ = writeln!(out, "\nOffline cold start to {} (ms)\n{:<24} {:>10} {:>10} {:>10}", c.ready_selector, "", "median", "min", "max");
+        let _ = writeln!(
+            out,
+            "\nOffline cold start to {} (ms)\n{:<24} {:>10} {:>10} {:>10}",
+            c.ready_selector, "", "median", "min", "max"
+        );
         let _ = writeln!(out, "{:<24} {}", "no throttling", row(&c.unthrottled_ms, 0));
         let _ = writeln!(out, "{:<24} {}", "4× CPU throttling", row(&c.throttled_4x_ms, 0));
     }
     if let Some(idb) = &r.idb {
         let _ = writeln!(out, "\nIndexedDB (ms; median [min–max] over runs)");
-        let figures = ["save_p50_ms", "save_p95_ms", "import_ms", "read_ms", "rows_ms", "search_ms", "record_bytes"];
+        let figures = [
+            "save_p50_ms",
+            "save_p95_ms",
+            "import_ms",
+            "read_ms",
+            "rows_ms",
+            "search_ms",
+            "record_bytes",
+        ];
         let _ = write!(out, "{:<14}", "");
         for f in figures {
             let _ = write!(out, " {f:>22}");
@@ -165,7 +210,8 @@ pub fn table(r: &Results) -> String {
             let _ = write!(out, "{key:<14}");
             for f in figures {
                 let s = &sums[f];
-                let _ = write!(out, " {:>22}", format!("{:.2} [{:.2}–{:.2}]", s.median, s.min, s.max));
+                let _ =
+                    write!(out, " {:>22}", format!("{:.2} [{:.2}–{:.2}]", s.median, s.min, s.max));
             }
             let _ = writeln!(out);
         }
@@ -188,14 +234,39 @@ pub fn table(r: &Results) -> String {
     if let Some(m) = &r.memory {
         let mb = |b: f64| b / 1_000_000.0;
         let _ = writeln!(out, "\nMemory with {} people loaded (MB)", m.people);
-        let _ = writeln!(out, "app:        JS heap {:.1} + wasm {:.1} = {:.1}", mb(m.app_js_heap), mb(m.app_wasm), mb(m.app_js_heap + m.app_wasm));
-        let _ = writeln!(out, "plain JS:   JS heap {:.1} + wasm {:.1} (idle module) = {:.1}", mb(m.js_js_heap), mb(m.js_wasm), mb(m.js_js_heap + m.js_wasm));
-        let _ = writeln!(out, "empty page: JS heap {:.1} + wasm {:.1} = {:.1}", mb(m.empty_js_heap), mb(m.empty_wasm), mb(m.empty_js_heap + m.empty_wasm));
+        let _ = writeln!(
+            out,
+            "app:        JS heap {:.1} + wasm {:.1} = {:.1}",
+            mb(m.app_js_heap),
+            mb(m.app_wasm),
+            mb(m.app_js_heap + m.app_wasm)
+        );
+        let _ = writeln!(
+            out,
+            "plain JS:   JS heap {:.1} + wasm {:.1} (idle module) = {:.1}",
+            mb(m.js_js_heap),
+            mb(m.js_wasm),
+            mb(m.js_js_heap + m.js_wasm)
+        );
+        let _ = writeln!(
+            out,
+            "empty page: JS heap {:.1} + wasm {:.1} = {:.1}",
+            mb(m.empty_js_heap),
+            mb(m.empty_wasm),
+            mb(m.empty_js_heap + m.empty_wasm)
+        );
     }
     if !r.targets.is_empty() {
         let _ = writeln!(out, "\nTargets (issue 5)");
         for t in &r.targets {
-            let _ = writeln!(out, "{:<4} {:<42} {:>10}  measured {}", if t.met { "MET" } else { "MISS" }, t.name, t.target, t.measured);
+            let _ = writeln!(
+                out,
+                "{:<4} {:<42} {:>10}  measured {}",
+                if t.met { "MET" } else { "MISS" },
+                t.name,
+                t.target,
+                t.measured
+            );
         }
     }
     out

@@ -25,9 +25,11 @@ impl Server {
     /// Create the admin in a fresh `data_dir`, start serving `dist`, wait until it answers.
     pub async fn start(binary: &Path, data_dir: &Path, dist: &Path) -> Result<Server, BenchError> {
         if data_dir.exists() {
-            std::fs::remove_dir_all(data_dir).map_err(|e| BenchError::Io(format!("clear {}", data_dir.display()), e))?;
+            std::fs::remove_dir_all(data_dir)
+                .map_err(|e| BenchError::Io(format!("clear {}", data_dir.display()), e))?;
         }
-        std::fs::create_dir_all(data_dir).map_err(|e| BenchError::Io(format!("create {}", data_dir.display()), e))?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| BenchError::Io(format!("create {}", data_dir.display()), e))?;
         let status = Command::new(binary)
             .arg("create-admin")
             .arg("--data-dir")
@@ -54,7 +56,11 @@ impl Server {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| BenchError::Io(format!("start {}", binary.display()), e))?;
-        let server = Server { child, origin: format!("http://127.0.0.1:{port}"), data_dir: data_dir.to_owned() };
+        let server = Server {
+            child,
+            origin: format!("http://127.0.0.1:{port}"),
+            data_dir: data_dir.to_owned(),
+        };
         let http = reqwest::Client::new();
         for _ in 0..200 {
             if let Ok(r) = http.get(format!("{}/healthz", server.origin)).send().await
@@ -80,7 +86,8 @@ impl Server {
             .await
             .map_err(|e| BenchError::Server(format!("login: {e}")))?;
         let status = response.status();
-        let value: serde_json::Value = response.json().await.map_err(|e| BenchError::Server(format!("login answer: {e}")))?;
+        let value: serde_json::Value =
+            response.json().await.map_err(|e| BenchError::Server(format!("login answer: {e}")))?;
         match value["token"].as_str() {
             Some(token) if status.is_success() => Ok(token.to_owned()),
             _ => Err(BenchError::Server(format!("login answered {status}: {value}"))),

@@ -53,10 +53,19 @@ pub fn referenced_files(index_html: &str) -> Vec<String> {
             let rest = &index_html[start + attr.len()..];
             let Some(end) = rest.find(quote) else { continue };
             let url = &rest[..end];
-            if url.contains("://") || url.starts_with("data:") || url.starts_with('#') || url.is_empty() {
+            if url.contains("://")
+                || url.starts_with("data:")
+                || url.starts_with('#')
+                || url.is_empty()
+            {
                 continue;
             }
-            let path = url.trim_start_matches("./").trim_start_matches('/').split(['?', '#']).next().unwrap_or("");
+            let path = url
+                .trim_start_matches("./")
+                .trim_start_matches('/')
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("");
             if !path.is_empty() && !files.iter().any(|f| f == path) {
                 files.push(path.to_owned());
             }
@@ -77,7 +86,10 @@ fn kind_of(path: &str) -> &'static str {
 
 /// Measure the first load of the build in `dist`: index.html, what it references, and `sw.js`.
 pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
-    let read = |rel: &str| std::fs::read(dist.join(rel)).map_err(|e| BenchError::Io(format!("read {}/{rel}", dist.display()), e));
+    let read = |rel: &str| {
+        std::fs::read(dist.join(rel))
+            .map_err(|e| BenchError::Io(format!("read {}/{rel}", dist.display()), e))
+    };
     let index = String::from_utf8_lossy(&read("index.html")?).into_owned();
     let mut files = referenced_files(&index);
     if dist.join("sw.js").exists() && !files.iter().any(|f| f == "sw.js") {
@@ -109,7 +121,13 @@ mod tests {
             <link rel="manifest" href="/manifest.webmanifest">"#;
         assert_eq!(
             referenced_files(html),
-            ["index.html", "field-1a2b_bg.wasm", "manifest.webmanifest", "main-9f.css", "field-1a2b.js"]
+            [
+                "index.html",
+                "field-1a2b_bg.wasm",
+                "main-9f.css",
+                "manifest.webmanifest",
+                "field-1a2b.js"
+            ]
         );
     }
 
@@ -126,7 +144,11 @@ mod tests {
     fn totals_count_code_but_not_icons() {
         let dir = std::env::temp_dir().join(format!("bench-sizes-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("index.html"), r#"<script src="/a.js"></script><link rel="icon" href="/i.png">"#).unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            r#"<script src="/a.js"></script><link rel="icon" href="/i.png">"#,
+        )
+        .unwrap();
         std::fs::write(dir.join("a.js"), "x".repeat(1000)).unwrap();
         std::fs::write(dir.join("i.png"), [7u8; 300]).unwrap();
         let load = first_load(&dir).unwrap();

@@ -116,9 +116,32 @@ pub fn ingest(path: &Path, ops: &[Operation], batch: usize) -> Result<f64, Bench
                  VALUES (?1, 1, 'bench', 1, 'push_op', ?2, ?3, ?4, ?5, ?6)",
             )?;
             for r in chunk {
-                insert_op.execute(params![r.op_id, r.hash, r.entity, r.entity_id, r.branch_id, r.hlc, r.op_json, at])?;
-                upsert_record.execute(params![r.entity_id, r.entity, r.branch_id, r.record_json, r.hlc, at])?;
-                insert_audit.execute(params![at, r.op_id, r.entity, r.entity_id, r.branch_id, r.detail])?;
+                insert_op.execute(params![
+                    r.op_id,
+                    r.hash,
+                    r.entity,
+                    r.entity_id,
+                    r.branch_id,
+                    r.hlc,
+                    r.op_json,
+                    at
+                ])?;
+                upsert_record.execute(params![
+                    r.entity_id,
+                    r.entity,
+                    r.branch_id,
+                    r.record_json,
+                    r.hlc,
+                    at
+                ])?;
+                insert_audit.execute(params![
+                    at,
+                    r.op_id,
+                    r.entity,
+                    r.entity_id,
+                    r.branch_id,
+                    r.detail
+                ])?;
             }
         }
         tx.commit()?;
@@ -138,7 +161,8 @@ mod tests {
         assert!(secs > 0.0);
         let conn = Connection::open(&path).unwrap();
         for table in ["ops", "records", "audit"] {
-            let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+            let n: i64 =
+                conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
             assert_eq!(n, 120, "{table}");
         }
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();

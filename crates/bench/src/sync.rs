@@ -40,7 +40,8 @@ pub async fn push_all(origin: &str, token: &str, ops: &[Operation]) -> Result<f6
             let body = response.text().await.unwrap_or_default();
             return Err(BenchError::Server(format!("push answered {status}: {body}")));
         }
-        let answer: PushResponse = response.json().await.map_err(|e| BenchError::Server(format!("push answer: {e}")))?;
+        let answer: PushResponse =
+            response.json().await.map_err(|e| BenchError::Server(format!("push answer: {e}")))?;
         if let Some(bad) = answer.results.iter().find(|r| !r.status.is_acknowledged()) {
             return Err(BenchError::Server(format!("push rejected {}: {:?}", bad.id, bad.message)));
         }
@@ -51,7 +52,8 @@ pub async fn push_all(origin: &str, token: &str, ops: &[Operation]) -> Result<f6
 pub async fn run_once(config: &Config, driver: &Driver, n: usize) -> Result<SyncRun, BenchError> {
     let ops = ops::people_ops(n, USERNAME);
     let work = config.work_dir.join("sync");
-    let server = Server::start(&config.server, &work.join("server-data"), &config.bench_dist).await?;
+    let server =
+        Server::start(&config.server, &work.join("server-data"), &config.bench_dist).await?;
     let outcome = async {
         let token = server.login().await?;
         let push_s = push_all(&server.origin, &token, &ops).await?;
@@ -83,4 +85,3 @@ pub async fn run_once(config: &Config, driver: &Driver, n: usize) -> Result<Sync
     let _ = std::fs::remove_dir_all(&work);
     outcome
 }
-

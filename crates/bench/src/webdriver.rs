@@ -38,7 +38,8 @@ pub struct Browser {
 }
 
 pub fn free_port() -> Result<u16, BenchError> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| BenchError::Io("free port".into(), e))?;
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| BenchError::Io("free port".into(), e))?;
     Ok(listener.local_addr().map_err(|e| BenchError::Io("free port".into(), e))?.port())
 }
 
@@ -52,7 +53,11 @@ impl Driver {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| BenchError::Io(format!("start {}", chromedriver.display()), e))?;
-        let driver = Driver { child, base: format!("http://127.0.0.1:{port}"), http: reqwest::Client::new() };
+        let driver = Driver {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
+        };
         for _ in 0..100 {
             if let Ok(r) = driver.http.get(format!("{}/status", driver.base)).send().await
                 && r.status().is_success()
@@ -136,9 +141,13 @@ impl Browser {
 }
 
 async fn send(request: reqwest::RequestBuilder) -> Result<Value, BenchError> {
-    let response = request.send().await.map_err(|e| BenchError::Browser(format!("chromedriver: {e}")))?;
+    let response =
+        request.send().await.map_err(|e| BenchError::Browser(format!("chromedriver: {e}")))?;
     let status = response.status();
-    let body: Value = response.json().await.map_err(|e| BenchError::Browser(format!("chromedriver answer: {e}")))?;
+    let body: Value = response
+        .json()
+        .await
+        .map_err(|e| BenchError::Browser(format!("chromedriver answer: {e}")))?;
     if !status.is_success() {
         let message = body["value"]["message"].as_str().unwrap_or("unknown error");
         return Err(BenchError::Browser(format!("chromedriver {status}: {message}")));

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
 use crate::store::Session;
+use crate::sync_policy::{PolicyTime, within_bound};
 
 pub async fn push(
     State(state): State<AppState>,
@@ -21,7 +22,10 @@ pub async fn push(
     if req.ops.len() > MAX_PUSH_OPS {
         return Err(AppError::PayloadTooLarge);
     }
-    let server_hlc = state.tick_clock(req.ops.iter().map(|o| &o.hlc));
+    // A clock far in the future is refused (`clock_ahead`) and must not drag the server's along.
+    let now_ms = PolicyTime::now().now_ms;
+    let server_hlc =
+        state.tick_clock(req.ops.iter().map(|o| &o.hlc).filter(|h| within_bound(h.millis, now_ms)));
     let count = req.ops.len();
     let results = state.store.push(&session, req.ops).await?;
     tracing::info!(

@@ -7,7 +7,7 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use shared::op::Operation;
-use shared::record::Record;
+use shared::record::{EntityKind, Record};
 use shared::roles::Account;
 use shared::sync::{ConflictEntry, DeviceSummary, OpResult, UserSummary};
 use uuid::Uuid;
@@ -78,6 +78,33 @@ pub enum ConflictFilter {
     All,
 }
 
+/// A verified export file to apply (see [`crate::import`]).
+#[derive(Clone, Debug)]
+pub struct ImportBatch {
+    /// The device named in the file's header.
+    pub device_id: Uuid,
+    /// Who wrote the file (header); each operation is checked against its own author.
+    pub author: String,
+    /// When the file was written (header, RFC 3339).
+    pub created_at: String,
+    /// The file's payload checksum (`sha256:<hex>`).
+    pub checksum: String,
+    pub operations: Vec<Operation>,
+    /// Who imports it (a town-office user name, or the CLI's `--as`).
+    pub imported_by: String,
+    pub importer_user_id: Option<i64>,
+}
+
+/// What an import did with the file's operations.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportCounts {
+    pub accepted: usize,
+    pub duplicate: usize,
+    pub rejected: usize,
+    /// One entry per refused operation, with the reason.
+    pub rejections: Vec<OpResult>,
+}
+
 /// An audit entry for something other than a pushed operation.
 #[derive(Clone, Debug)]
 pub struct AuditEvent<'a> {
@@ -134,4 +161,15 @@ pub trait Store: Send + Sync + 'static {
     async fn resolve_conflict(&self, id: Uuid, resolved_by: &str) -> Result<bool, StoreError>;
 
     async fn audit(&self, event: AuditEvent<'_>) -> Result<(), StoreError>;
+
+    /// Apply a whole export file in ONE transaction through the push path (same policy,
+    /// idempotent by operation id). Fails whole with [`StoreError::OpIdConflict`].
+    async fn import(&self, batch: ImportBatch) -> Result<ImportCounts, StoreError>;
+
+    /// The live (not deleted) records of `entity` that `account` may see, oldest first.
+    async fn records(
+        &self,
+        entity: EntityKind,
+        account: &Account,
+    ) -> Result<Vec<Record>, StoreError>;
 }

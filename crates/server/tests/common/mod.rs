@@ -212,7 +212,7 @@ pub fn new_person(author: &str, branch: &str, millis: u64) -> Operation {
         &[
             ("name", json!("王海")),
             ("phone", json!("13800000000")),
-            ("id_number", json!("110101199001011234")),
+            ("id_number", json!("110101199001011237")),
         ]
         .map(|(f, v)| (f, v, None)),
     )

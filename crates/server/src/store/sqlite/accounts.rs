@@ -24,7 +24,7 @@ fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
 }
 
 /// `username, display_name, role, branches` at columns `first..first+4`.
-fn account_at(row: &Row<'_>, first: usize) -> Result<Account, StoreError> {
+pub(super) fn account_at(row: &Row<'_>, first: usize) -> Result<Account, StoreError> {
     Ok(Account {
         username: row.get(first)?,
         display_name: row.get(first + 1)?,

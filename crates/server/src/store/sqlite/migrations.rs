@@ -11,7 +11,8 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
     version: 1,
     name: "accounts, operations, records, conflicts, audit",
     sql: r#"
@@ -95,7 +96,32 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_at ON audit (at);
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "device id in the audit log, imported export files",
+        sql: r#"
+-- The device an audited operation came from (for imports: the device named in the file).
+ALTER TABLE audit ADD COLUMN device_id TEXT;
+
+-- Every export file applied (an import applies a file in one transaction, so a row here means
+-- the whole file was applied).
+CREATE TABLE imports (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    checksum    TEXT NOT NULL,               -- the file's sha256:<hex> payload checksum
+    device_id   TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,               -- when the tablet wrote the file
+    imported_by TEXT NOT NULL,
+    accepted    INTEGER NOT NULL,
+    duplicate   INTEGER NOT NULL,
+    rejected    INTEGER NOT NULL
+);
+CREATE INDEX imports_checksum ON imports (checksum);
+"#,
+    },
+];
 
 /// Apply the migrations this database lacks; returns how many ran.
 pub fn run(conn: &mut Connection) -> Result<usize, StoreError> {

@@ -11,6 +11,7 @@
 
 mod accounts;
 mod conflicts;
+mod import;
 pub mod migrations;
 mod sync;
 
@@ -20,13 +21,14 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags};
 use shared::op::Operation;
-use shared::record::Record;
+use shared::record::{EntityKind, Record};
 use shared::roles::Account;
 use shared::sync::{ConflictEntry, DeviceSummary, OpResult, UserSummary};
 use uuid::Uuid;
 
 use super::{
-    AuditEvent, ConflictFilter, Credentials, NewUser, PullPage, Session, Store, StoreError,
+    AuditEvent, ConflictFilter, Credentials, ImportBatch, ImportCounts, NewUser, PullPage,
+    Session, Store, StoreError,
 };
 
 /// File name of the database inside the data directory.
@@ -232,5 +234,18 @@ impl Store for SqliteStore {
             Ok(())
         })
         .await
+    }
+
+    async fn import(&self, batch: ImportBatch) -> Result<ImportCounts, StoreError> {
+        self.write(move |c| import::import(c, &batch)).await
+    }
+
+    async fn records(
+        &self,
+        entity: EntityKind,
+        account: &Account,
+    ) -> Result<Vec<Record>, StoreError> {
+        let account = account.clone();
+        self.read(move |c| sync::records(c, entity, &account)).await
     }
 }

@@ -3,18 +3,18 @@
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use shared::merge;
+use shared::model::Person;
 use shared::op::Operation;
-use shared::record::Record;
+use shared::record::{EntityKind, Record};
 use shared::roles::Account;
 use shared::sync::OpResult;
 use uuid::Uuid;
 
 use super::{conflicts, now};
 use crate::store::{PullPage, Session, StoreError};
-use crate::sync_policy::{self, Existing};
+use crate::sync_policy::{self, PolicyTime, Rejection};
 
-fn load_record(conn: &Connection, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
+pub(crate) fn load_record(conn: &Connection, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
     let json: Option<String> = conn
         .query_row(
             "SELECT record_json FROM records WHERE entity_id = ?1",
@@ -32,15 +32,76 @@ pub fn record(conn: &mut Connection, entity_id: Uuid) -> Result<Option<Record>, 
     load_record(conn, entity_id)
 }
 
-/// Store a batch: duplicates are acknowledged, refused operations reported, the rest stored,
-/// merged and audited. All or nothing: an id reused with other content aborts the batch.
+/// Who an operation is stored for: whose rights apply and what the audit records.
+#[derive(Clone, Debug)]
+pub(crate) struct Pusher {
+    pub user_id: Option<i64>,
+    pub account: Account,
+    /// The signed-in device that pushed (none for an imported file).
+    pub device_row: Option<i64>,
+    /// The device the operations came from.
+    pub device_id: Uuid,
+}
+
+impl Pusher {
+    pub(crate) fn of_session(session: &Session) -> Self {
+        Self {
+            user_id: Some(session.user_id),
+            account: session.account.clone(),
+            device_row: Some(session.device_row),
+            device_id: session.device_id,
+        }
+    }
+}
+
+/// Store a pushed batch: duplicates are acknowledged, refused operations reported, the rest
+/// stored, merged and audited. All or nothing: an id reused with other content aborts it.
 pub fn push(
     conn: &mut Connection,
     session: &Session,
     ops: &[Operation],
 ) -> Result<Vec<OpResult>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let pusher = Pusher::of_session(session);
+    let results = apply_ops(&tx, ops, "push_op", "", &mut |_, _| Ok(Ok(pusher.clone())))?;
+    tx.commit()?;
+    Ok(results)
+}
+
+/// Finds the [`Pusher`] of an operation, or why it has none.
+pub(crate) type PusherOf<'a> =
+    dyn FnMut(&Connection, &Operation) -> Result<Result<Pusher, Rejection>, StoreError> + 'a;
+
+/// The person a survey operation refers to, as stored (for the finalisation rules).
+fn surveyed_person(
+    conn: &Connection,
+    op: &Operation,
+    current: Option<&Record>,
+) -> Result<Option<Person>, StoreError> {
+    if op.entity != EntityKind::Survey {
+        return Ok(None);
+    }
+    let from_op = op.changes.iter().find(|c| c.field == "person_id").map(|c| &c.value);
+    let value = from_op.or_else(|| current.and_then(|r| r.get("person_id")));
+    let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) else {
+        return Ok(None);
+    };
+    Ok(load_record(conn, id)?
+        .filter(|r| r.entity == EntityKind::Person && !r.is_deleted())
+        .and_then(|r| r.to_typed().ok()))
+}
+
+/// The push path shared by pushes and imports, inside the caller's transaction: results in
+/// request order. `action` names the audit rows; `detail_suffix` is appended to their detail.
+pub(crate) fn apply_ops(
+    tx: &Connection,
+    ops: &[Operation],
+    action: &str,
+    detail_suffix: &str,
+    pusher_of: &mut PusherOf<'_>,
+) -> Result<Vec<OpResult>, StoreError> {
     let received_at = now();
+    let time = PolicyTime::now();
     // Content hashes of ids stored by this batch (an id may appear twice in one request).
     let mut stored_now: HashMap<Uuid, String> = HashMap::new();
     let mut results = Vec::with_capacity(ops.len());
@@ -65,13 +126,23 @@ pub fn push(
             None => {}
         }
 
-        let current = load_record(&tx, op.entity_id)?;
-        let existing =
-            current.as_ref().map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
-        if let Err(rejection) = sync_policy::check(&session.account, op, existing.as_ref()) {
-            results.push(rejection.into_result(op));
-            continue;
-        }
+        let pusher = match pusher_of(tx, op)? {
+            Ok(p) => p,
+            Err(rejection) => {
+                results.push(rejection.into_result(op));
+                continue;
+            }
+        };
+        let current = load_record(tx, op.entity_id)?;
+        let person = surveyed_person(tx, op, current.as_ref())?;
+        let ctx = sync_policy::Context { account: &pusher.account, time, current, person };
+        let applied = match sync_policy::admit(ctx, op) {
+            Ok(applied) => applied,
+            Err(rejection) => {
+                results.push(rejection.into_result(op));
+                continue;
+            }
+        };
 
         tx.execute(
             "INSERT INTO ops (op_id, content_hash, entity, entity_id, branch_id, hlc, op_json,
@@ -86,12 +157,11 @@ pub fn push(
                 op.hlc.to_string(),
                 serde_json::to_string(op)?,
                 received_at,
-                session.user_id,
-                session.device_row
+                pusher.user_id,
+                pusher.device_row
             ],
         )?;
 
-        let applied = merge::apply(current, op);
         let rec = &applied.record;
         tx.execute(
             "INSERT INTO records (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at)
@@ -112,27 +182,29 @@ pub fn push(
             ],
         )?;
         for conflict in &applied.conflicts {
-            conflicts::insert(&tx, conflict)?;
+            conflicts::insert(tx, conflict)?;
         }
         tx.execute(
-            "INSERT INTO audit (at, user_id, username, device_row, action, op_id, entity, entity_id, branch_id, detail)
-             VALUES (?1, ?2, ?3, ?4, 'push_op', ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO audit (at, user_id, username, device_row, device_id, action, op_id,
+                                entity, entity_id, branch_id, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 received_at,
-                session.user_id,
-                session.account.username,
-                session.device_row,
+                pusher.user_id,
+                pusher.account.username,
+                pusher.device_row,
+                pusher.device_id.to_string(),
+                action,
                 op.id.to_string(),
                 op.entity.as_str(),
                 op.entity_id.to_string(),
                 op.branch_id,
-                format!("{:?} {} field(s)", op.kind, op.changes.len())
+                format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len())
             ],
         )?;
         stored_now.insert(op.id, hash);
         results.push(OpResult::accepted(op.id));
     }
-    tx.commit()?;
     Ok(results)
 }
 
@@ -175,4 +247,26 @@ pub fn pull(
         .collect::<Result<Vec<_>, _>>()?;
     tx.finish()?;
     Ok(PullPage { ops, cursor: u64::try_from(next).unwrap_or(0), more })
+}
+
+/// The live records of `entity` that `account` may see, oldest first.
+pub fn records(
+    conn: &mut Connection,
+    entity: EntityKind,
+    account: &Account,
+) -> Result<Vec<Record>, StoreError> {
+    let scoped = account.role.is_branch_scoped();
+    let branches = serde_json::to_string(&account.branches)?;
+    let mut stmt = conn.prepare(
+        "SELECT record_json FROM records
+         WHERE entity = ?1 AND deleted = 0
+           AND (?2 = 0 OR branch_id = '' OR branch_id IN (SELECT value FROM json_each(?3)))
+         ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map(params![entity.as_str(), scoped, branches], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        out.push(serde_json::from_str(&json?)?);
+    }
+    Ok(out)
 }

@@ -1,33 +1,17 @@
-//! Whether one pushed operation may be stored: pure, so every [`crate::store::Store`]
-//! implementation applies the same rules.
+//! Who may write what: the author is the caller, the branch is in the caller's scope, the
+//! entity kind is writable by the role, and a record never changes kind or branch.
 
 use shared::op::Operation;
 use shared::record::EntityKind;
 use shared::roles::{Account, Role};
-use shared::sync::OpResult;
+
+use super::Rejection;
 
 /// The stored entity an operation targets, if it exists already.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Existing {
     pub entity: EntityKind,
     pub branch_id: String,
-}
-
-/// Why an operation is refused for good.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rejection {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl Rejection {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
-    }
-
-    pub fn into_result(self, op: &Operation) -> OpResult {
-        OpResult::rejected(op.id, self.code, self.message)
-    }
 }
 
 /// Check an operation pushed by `account` against the entity it targets.

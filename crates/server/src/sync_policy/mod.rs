@@ -1,0 +1,93 @@
+//! Whether one pushed (or imported) operation may be stored: pure, so every
+//! [`crate::store::Store`] implementation applies the same rules, and the tablet's messages are
+//! repeated word for word (they come from `shared::workflow` and `shared::validate`).
+//!
+//! [`admit`] runs every rule in order and, if the operation passes, hands back the merge result
+//! so the store writes exactly what was checked:
+//! 1. [`access`]: author, branch scope, entity kind, no kind or branch moves;
+//! 2. [`clock`]: no clocks far in the future (`clock_ahead`);
+//! 3. the merge ([`shared::merge::apply`]) against the record as the server holds it;
+//! 4. [`workflow`]: a change of a candidate's application state must be a step the role may
+//!    take from the current state (`workflow_refused`);
+//! 5. [`validation`]: the merged record passes the form rules for what the operation changed
+//!    (`invalid_record`).
+
+mod access;
+mod clock;
+mod validation;
+mod workflow;
+
+use chrono::{FixedOffset, NaiveDate, Utc};
+use shared::merge::{self, Applied};
+use shared::model::Person;
+use shared::op::Operation;
+use shared::record::Record;
+use shared::roles::Account;
+use shared::sync::OpResult;
+
+pub use access::{Existing, check};
+pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};
+pub use validation::check_record;
+pub use workflow::check_candidate;
+
+/// Why an operation is refused for good.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Rejection {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+
+    pub fn into_result(self, op: &Operation) -> OpResult {
+        OpResult::rejected(op.id, self.code, self.message)
+    }
+}
+
+/// The server's time as the rules see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyTime {
+    /// Wall clock, Unix milliseconds.
+    pub now_ms: u64,
+    /// The town's local date (China Standard Time), for the form rules.
+    pub today: NaiveDate,
+}
+
+impl PolicyTime {
+    pub fn now() -> Self {
+        let now = Utc::now();
+        let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+        Self {
+            now_ms: u64::try_from(now.timestamp_millis()).unwrap_or(0),
+            today: now.with_timezone(&china).date_naive(),
+        }
+    }
+}
+
+/// Everything [`admit`] needs besides the operation.
+pub struct Context<'a> {
+    /// Whose rights apply (the pusher; for an import, the operation's author).
+    pub account: &'a Account,
+    pub time: PolicyTime,
+    /// The merged record as the server holds it now (`None`: new to the server).
+    pub current: Option<Record>,
+    /// The person a survey refers to, as the server holds it (for finalisation checks).
+    pub person: Option<Person>,
+}
+
+/// Run every rule; on success the merge of `op` into `ctx.current`.
+pub fn admit(ctx: Context<'_>, op: &Operation) -> Result<Applied, Rejection> {
+    let existing = ctx
+        .current
+        .as_ref()
+        .map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
+    check(ctx.account, op, existing.as_ref())?;
+    check_clock(op, ctx.time.now_ms)?;
+    let applied = merge::apply(ctx.current.clone(), op);
+    check_candidate(ctx.account.role, ctx.current.as_ref(), &applied.record)?;
+    check_record(op, ctx.current.as_ref(), &applied.record, ctx.person.as_ref(), ctx.time.today)?;
+    Ok(applied)
+}

@@ -1,0 +1,184 @@
+//! The form rules of `shared::validate`, run on the merged record as the server will store it.
+//!
+//! A record is built by many operations and may be a draft, so the server refuses only what a
+//! form would refuse for the fields the operation touched: wrong values (a malformed phone, an
+//! impossible birth year, a bad ID number), never "not answered yet". Finalising a survey is the
+//! exception: then everything a final survey needs must be there, exactly as the tablet's
+//! finalise button checks it (when the server holds the surveyed person).
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use shared::model::{Candidate, Person, Survey, SurveyStatus};
+use shared::op::{OpKind, Operation};
+use shared::record::{EntityKind, Record};
+use shared::validate::{FieldError, validate_candidate, validate_person, validate_survey};
+
+use super::Rejection;
+
+/// The record field an error belongs to: `gps.lat` → `gps`, `photos[0].sha256` → `photos`.
+fn top_field(field: &str) -> &str {
+    field.split(['.', '[']).next().unwrap_or(field)
+}
+
+fn rejection(errors: &[FieldError]) -> Result<(), Rejection> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let mut seen = BTreeSet::new();
+    let messages: Vec<&str> =
+        errors.iter().map(|e| e.message.as_str()).filter(|m| seen.insert(*m)).collect();
+    Err(Rejection::new("invalid_record", format!("记录未通过校验：{}", messages.join("；"))))
+}
+
+fn undecodable(what: &str) -> Rejection {
+    Rejection::new("invalid_record", format!("{what}记录中有字段格式不正确，无法保存"))
+}
+
+/// Check `merged` (the record after `op`); `current` is the record before it and `person` the
+/// surveyed person when `merged` is a survey.
+pub fn check_record(
+    op: &Operation,
+    current: Option<&Record>,
+    merged: &Record,
+    person: Option<&Person>,
+    today: NaiveDate,
+) -> Result<(), Rejection> {
+    if op.kind == OpKind::Delete || merged.is_deleted() {
+        return Ok(());
+    }
+    let touched: BTreeSet<&str> = op.changes.iter().map(|c| c.field.as_str()).collect();
+    let wrong_touched = |errors: Vec<FieldError>| -> Vec<FieldError> {
+        errors
+            .into_iter()
+            .filter(|e| !e.missing && touched.contains(top_field(&e.field)))
+            .collect()
+    };
+    match merged.entity {
+        EntityKind::Person => {
+            let p: Person = merged.to_typed().map_err(|_| undecodable("党员"))?;
+            rejection(&wrong_touched(validate_person(&p, today)))
+        }
+        EntityKind::Candidate => {
+            let c: Candidate = merged.to_typed().map_err(|_| undecodable("争创对象"))?;
+            rejection(&wrong_touched(validate_candidate(&c, today)))
+        }
+        EntityKind::Survey => {
+            let s: Survey = merged.to_typed().map_err(|_| undecodable("调查"))?;
+            let was_final = current
+                .and_then(|r| r.to_typed::<Survey>().ok())
+                .is_some_and(|old| old.status == SurveyStatus::Final);
+            let finalising = s.status == SurveyStatus::Final && !was_final;
+            match person {
+                Some(p) if finalising => rejection(&validate_survey(&s, p, true, today)),
+                Some(p) => rejection(&wrong_touched(validate_survey(&s, p, false, today))),
+                // The person is not on the server (yet): judge only the survey's own fields.
+                None => rejection(&wrong_touched(validate_survey(
+                    &s,
+                    &Person::default(),
+                    false,
+                    today,
+                ))),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+    use shared::hlc::Hlc;
+    use shared::merge;
+    use shared::model::{Employment, Gender, PotentialLevel};
+    use shared::op::FieldChange;
+    use uuid::Uuid;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2013, 6, 1).unwrap()
+    }
+
+    fn op(entity: EntityKind, id: Uuid, millis: u64, changes: &[(&str, Value)]) -> Operation {
+        Operation {
+            id: Uuid::now_v7(),
+            device_id: Uuid::nil(),
+            author: "u".into(),
+            hlc: Hlc::new(millis, 0, "d"),
+            entity,
+            entity_id: id,
+            branch_id: "b1".into(),
+            kind: OpKind::Upsert,
+            changes: changes
+                .iter()
+                .map(|(f, v)| FieldChange { field: (*f).into(), value: v.clone(), base: None })
+                .collect(),
+        }
+    }
+
+    /// Apply `o` to `current` and check it.
+    fn run(current: Option<&Record>, o: &Operation, person: Option<&Person>) -> Result<Record, Rejection> {
+        let merged = merge::apply(current.cloned(), o).record;
+        check_record(o, current, &merged, person, today()).map(|()| merged)
+    }
+
+    #[test]
+    fn a_malformed_phone_is_refused_a_missing_one_is_not() {
+        let id = Uuid::now_v7();
+        let draft = op(EntityKind::Person, id, 1, &[("name", json!("王海")), ("branch_id", json!("b1"))]);
+        let rec = run(None, &draft, None).unwrap();
+        let bad = op(EntityKind::Person, id, 2, &[("phone", json!("1381234"))]);
+        let err = run(Some(&rec), &bad, None).unwrap_err();
+        assert_eq!(err.code, "invalid_record");
+        assert!(err.message.contains("11位"), "{}", err.message);
+        // A name-only edit is not blocked by other, unanswered fields.
+        let rename = op(EntityKind::Person, id, 3, &[("name", json!("王小海"))]);
+        assert!(run(Some(&rec), &rename, None).is_ok());
+        let typed_wrong = op(EntityKind::Person, id, 4, &[("birth_year", json!("一九九〇"))]);
+        assert_eq!(run(Some(&rec), &typed_wrong, None).unwrap_err().code, "invalid_record");
+    }
+
+    #[test]
+    fn finalising_a_survey_needs_what_the_finalise_button_needs() {
+        let person = Person {
+            name: "王海".into(),
+            branch_id: "b1".into(),
+            gender: Some(Gender::Male),
+            birth_year: Some(1970),
+            phone: "13800000000".into(),
+            village_unit: "东村".into(),
+            ..Default::default()
+        };
+        let id = Uuid::now_v7();
+        let draft = op(
+            EntityKind::Survey,
+            id,
+            1,
+            &[
+                ("person_id", json!(Uuid::now_v7())),
+                ("surveyor", json!("zhang")),
+                ("surveyed_at", json!("2013-05-01T09:00:00")),
+            ],
+        );
+        let rec = run(None, &draft, Some(&person)).unwrap();
+        let finalise = op(EntityKind::Survey, id, 2, &[("status", json!("final"))]);
+        let err = run(Some(&rec), &finalise, Some(&person)).unwrap_err();
+        assert!(err.message.contains("请选择从业情况"), "{}", err.message);
+        let complete = op(
+            EntityKind::Survey,
+            id,
+            3,
+            &[
+                ("status", json!("final")),
+                ("employment", json!(Employment::Fishery)),
+                ("potential_level", json!(PotentialLevel::High)),
+            ],
+        );
+        let done = run(Some(&rec), &complete, Some(&person)).unwrap();
+        // Later edits of a final survey: only wrong values of touched fields count.
+        let gps = op(EntityKind::Survey, id, 4, &[("gps", json!({"lat": 123.0, "lon": 120.0}))]);
+        assert!(run(Some(&done), &gps, Some(&person)).unwrap_err().message.contains("纬度"));
+        let note = op(EntityKind::Survey, id, 5, &[("notes", json!("补充"))]);
+        assert!(run(Some(&done), &note, Some(&person)).is_ok());
+    }
+}

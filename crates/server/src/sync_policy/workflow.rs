@@ -1,0 +1,177 @@
+//! A change of a candidate's application state must be a step `shared::workflow` allows the
+//! pusher's role to take from the state the server holds; the refusal carries the same Chinese
+//! message the tablet shows.
+//!
+//! Only the merged outcome counts: an operation whose `state` loses the merge (an older clock)
+//! changes nothing and is not checked; one that wins must be a legal step from the current
+//! state. Which step it is comes from the history entry it appended (what the tablet's
+//! `apply_transition` writes), else from the target state (each action has its own target).
+
+use shared::model::{ApplicationAction, ApplicationState, Candidate};
+use shared::record::{EntityKind, Record};
+use shared::roles::Role;
+use shared::workflow::{self, WorkflowError};
+
+use super::Rejection;
+
+fn refused(err: WorkflowError) -> Rejection {
+    Rejection::new("workflow_refused", err.to_string())
+}
+
+fn typed(record: &Record) -> Result<Candidate, Rejection> {
+    record.to_typed().map_err(|_| {
+        Rejection::new("invalid_record", "争创对象记录中有字段格式不正确，无法保存")
+    })
+}
+
+/// The action whose target is `to` (the targets of the actions are all different).
+fn action_into(to: ApplicationState) -> Option<ApplicationAction> {
+    use ApplicationAction as A;
+    use ApplicationState as S;
+    Some(match to {
+        S::Applied => A::Apply,
+        S::BranchAggregated => A::Aggregate,
+        S::TownApproved => A::Approve,
+        S::CountyFiled => A::File,
+        S::Named => A::Name,
+        S::Returned => A::Return,
+        S::Removed => A::Remove,
+        S::Adjusted => A::Adjust,
+    })
+}
+
+/// Check the state change from `current` to `merged` (both as the server sees them).
+pub fn check_candidate(
+    role: Role,
+    current: Option<&Record>,
+    merged: &Record,
+) -> Result<(), Rejection> {
+    if merged.entity != EntityKind::Candidate || merged.is_deleted() {
+        return Ok(());
+    }
+    let before = match current.filter(|r| r.fields.contains_key("state")) {
+        Some(record) => Some(typed(record)?),
+        None => None,
+    };
+    if !merged.fields.contains_key("state") {
+        return Ok(()); // a partial record without a state yet: nothing to check
+    }
+    let after = typed(merged)?;
+    let Some(before) = before else {
+        // A new application: it starts as 已申报 and the role must be allowed to record it.
+        let category = after.category.ok_or(WorkflowError::NoCategory).map_err(refused)?;
+        let start = workflow::start(role, category).map_err(refused)?;
+        if after.state != start {
+            return Err(Rejection::new(
+                "workflow_refused",
+                format!(
+                    "新的争创对象必须从「{}」开始，不能直接登记为「{}」",
+                    start.label_zh(),
+                    after.state.label_zh()
+                ),
+            ));
+        }
+        return Ok(());
+    };
+    if before.state == after.state {
+        return Ok(());
+    }
+    let category =
+        after.category.or(before.category).ok_or(WorkflowError::NoCategory).map_err(refused)?;
+    let appended = (after.history.len() > before.history.len())
+        .then(|| after.history.last())
+        .flatten()
+        .filter(|entry| entry.to == after.state);
+    let action = appended.and_then(|e| e.action).or_else(|| action_into(after.state));
+    let Some(action) = action else {
+        return Ok(());
+    };
+    let reason = appended
+        .map(|e| e.reason.as_str())
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or(after.reason.as_str());
+    workflow::transition(before.state, action, role, category, Some(reason))
+        .map(|_| ())
+        .map_err(refused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDateTime;
+    use shared::model::Category;
+    use shared::record::to_fields;
+    use uuid::Uuid;
+
+    fn record(c: &Candidate) -> Record {
+        let mut r = Record::new(EntityKind::Candidate, Uuid::nil(), "b1");
+        r.fields = to_fields(c).unwrap();
+        r
+    }
+
+    fn applied(category: Category) -> Candidate {
+        let mut c = Candidate { category: Some(category), branch_id: "b1".into(), ..Default::default() };
+        workflow::start_candidate(&mut c, "u", Role::TownOffice, NaiveDateTime::default()).unwrap();
+        c
+    }
+
+    /// The step as the office's tablet would write it.
+    fn step(c: &Candidate, action: ApplicationAction, reason: Option<&str>) -> Candidate {
+        let mut next = c.clone();
+        let at = NaiveDateTime::default();
+        workflow::apply_transition(&mut next, action, "u", Role::TownOffice, at, reason).unwrap();
+        next
+    }
+
+    #[test]
+    fn steps_are_checked_against_the_pushers_role() {
+        let c = applied(Category::VillageLeader);
+        let aggregated = step(&c, ApplicationAction::Aggregate, None);
+        let approved = step(&aggregated, ApplicationAction::Approve, None);
+        let (from, to) = (record(&aggregated), record(&approved));
+        assert_eq!(check_candidate(Role::TownOffice, Some(&from), &to), Ok(()));
+        let err = check_candidate(Role::BranchSecretary, Some(&from), &to).unwrap_err();
+        assert_eq!(err.code, "workflow_refused");
+        assert_eq!(err.message, "只有镇组织办可以审定申报");
+        // Skipping a step: from 已申报 straight to 镇党委已审定.
+        let err = check_candidate(Role::TownOffice, Some(&record(&c)), &to).unwrap_err();
+        assert!(err.message.starts_with("当前状态为「已申报」"), "{}", err.message);
+        // No state change: nothing to check, whoever pushes.
+        assert_eq!(check_candidate(Role::Surveyor, Some(&from), &from), Ok(()));
+    }
+
+    #[test]
+    fn a_state_set_without_history_is_checked_by_its_target() {
+        let c = applied(Category::EnterprisePost);
+        let mut returned = c.clone();
+        returned.state = ApplicationState::Returned;
+        let err = check_candidate(Role::BranchSecretary, Some(&record(&c)), &record(&returned))
+            .unwrap_err();
+        assert_eq!(err.message, "退回必须填写理由");
+        returned.reason = "材料不全".into();
+        assert_eq!(check_candidate(Role::BranchSecretary, Some(&record(&c)), &record(&returned)), Ok(()));
+    }
+
+    #[test]
+    fn new_candidates_start_as_applied_by_an_allowed_role() {
+        let c = applied(Category::ServicePost);
+        assert_eq!(check_candidate(Role::TownOffice, None, &record(&c)), Ok(()));
+        let err = check_candidate(Role::BranchSecretary, None, &record(&c)).unwrap_err();
+        assert_eq!(err.message, "镇机关服务创业创新先锋岗由镇组织办提名登记，不由支部申报");
+        let mut named = applied(Category::VillageLeader);
+        named.state = ApplicationState::Named;
+        let err = check_candidate(Role::TownOffice, None, &record(&named)).unwrap_err();
+        assert!(err.message.contains("不能直接登记为「已命名」"), "{}", err.message);
+    }
+
+    #[test]
+    fn removed_candidates_stay_removed() {
+        let c = applied(Category::VillageLeader);
+        let removed = step(&c, ApplicationAction::Remove, Some("迁出"));
+        let mut again = removed.clone();
+        again.state = ApplicationState::Applied;
+        let err = check_candidate(Role::TownOffice, Some(&record(&removed)), &record(&again))
+            .unwrap_err();
+        assert_eq!(err.message, "该争创对象已移除，不能再进行任何操作");
+    }
+}
