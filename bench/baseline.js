@@ -16,12 +16,25 @@ const done = (tx) =>
     tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
   });
 
+/**
+ * Delete database `name`. "blocked" only means a closed connection still finishes a transaction:
+ * the deletion goes on once it has; give up after 10 s.
+ */
 export function deleteDatabase(name) {
   return new Promise((resolve, reject) => {
     const req = indexedDB.deleteDatabase(name);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new Error(`deleting ${name} is blocked by an open connection`));
+    let timer = null;
+    req.onsuccess = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.onerror = () => {
+      clearTimeout(timer);
+      reject(req.error);
+    };
+    req.onblocked = () => {
+      timer = setTimeout(() => reject(new Error(`deleting ${name}: a connection is still open after 10 s`)), 10000);
+    };
   });
 }
 

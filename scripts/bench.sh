@@ -19,7 +19,7 @@ mkdir -p "$page/pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$page/pkg" \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/bench_web.wasm"
 # The same optimisation the app's build gets (index.html: data-wasm-opt="z").
-wasm-opt -Oz --all-features -o "$page/pkg/bench_web_bg.wasm" "$page/pkg/bench_web_bg.wasm"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals -o "$page/pkg/bench_web_bg.wasm" "$page/pkg/bench_web_bg.wasm"
 (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 cp bench/index.html bench/*.js "$page/"
 cp bench/node_modules/dexie/dist/dexie.mjs "$page/"

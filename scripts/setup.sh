@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
 command -v python3 >/dev/null 2>&1 || apt_missing+=(python3)
 command -v npm >/dev/null 2>&1 || apt_missing+=(nodejs npm)
+# A Chinese font, so screenshots of the app in headless Chromium show text, not boxes.
+fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || apt_missing+=(fonts-wqy-zenhei)
 if [ "${#apt_missing[@]}" -gt 0 ]; then
   section "apt: ${apt_missing[*]}"
   apt-get update

@@ -9,9 +9,12 @@ use wasm_bindgen::closure::Closure;
 
 use crate::browser::{online, storage};
 use crate::i18n as t;
-use crate::pwa::UpdateBanner;
 use crate::logic::route::Route;
-use crate::screens::{person_detail::PersonDetail, people_list::PeopleList, settings::Settings, survey_form::SurveyFormScreen};
+use crate::pwa::UpdateBanner;
+use crate::screens::{
+    people_list::PeopleList, person_detail::PersonDetail, settings::Settings,
+    survey_form::SurveyFormScreen,
+};
 use crate::store::{Store, meta_keys};
 
 /// Meta key of the survey draft being edited (cleared when it is finalised).

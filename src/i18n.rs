@@ -526,7 +526,8 @@ pub mod sync {
         if total == 0 { format!("{done}") } else { format!("{done} / {total}") }
     }
     pub const REJECTED_TITLE: &str = "服务器拒绝的修改";
-    pub const REJECTED_HINT: &str = "这些修改未被办公室接受，已移出待同步队列。可在处理后重新提交，或确认后删除。";
+    pub const REJECTED_HINT: &str =
+        "这些修改未被办公室接受，已移出待同步队列。可在处理后重新提交，或确认后删除。";
     pub const REQUEUE: &str = "重新提交";
     pub const DISMISS: &str = "知道了";
 
@@ -556,7 +557,8 @@ pub mod sync {
 
     // Conflicts
     pub const CONFLICTS_TITLE: &str = "冲突处理";
-    pub const CONFLICTS_HINT: &str = "两台平板离线修改了同一项内容。较晚的修改已生效，请确认保留哪一个。";
+    pub const CONFLICTS_HINT: &str =
+        "两台平板离线修改了同一项内容。较晚的修改已生效，请确认保留哪一个。";
     pub const CONFLICTS_OFFICE_ONLY: &str = "只有镇组织办账号可以处理冲突；下面是本机记录的冲突。";
     pub const CONFLICTS_LOCAL: &str = "无法连接服务器，显示本机记录的冲突（处理需要联网）。";
     pub const NO_CONFLICTS: &str = "没有待处理的冲突";

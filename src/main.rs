@@ -16,7 +16,9 @@ fn main() {
             Ok(store) => leptos::mount::mount_to_body(move || view! { <App store=store /> }),
             Err(err) => {
                 let message = format!("{}：{err}", i18n::OPEN_FAILED);
-                leptos::mount::mount_to_body(move || view! { <p class="message error" role="alert">{message}</p> })
+                leptos::mount::mount_to_body(
+                    move || view! { <p class="message error" role="alert">{message}</p> },
+                )
             }
         }
     });

@@ -67,7 +67,9 @@ async fn saving_a_candidate_stores_it_with_checklist_history_and_outbox_entry() 
     assert_eq!(saved.history.len(), 1);
     assert_eq!(saved.history[0].by, "调查员小王");
     assert_eq!(saved.history[0].role, Some(Role::Surveyor));
-    assert_eq!(store.outbox_len().await.unwrap(), before + 1, "one operation queued for sync");
+    assert_eq!(store.outbox_len().await.unwrap(), before + 2, "the member and the candidate, queued for sync");
+    let queued = store.outbox_batch(10).await.unwrap();
+    assert!(queued.iter().any(|e| e.op.entity == EntityKind::Candidate && e.op.entity_id == id));
 
     // Editing the profile keeps state and history, and records the evidence.
     let session = data::session(&store).await;

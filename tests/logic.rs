@@ -1,9 +1,11 @@
 //! The plain logic behind the screens: people filtering and paging, routes, survey form state.
 
-use field::logic::people::{PAGE_SIZE, PeopleFilter, StatusFilter, build_rows, distinct, filter_page};
+use field::browser::photos::fit_within;
+use field::logic::people::{
+    PAGE_SIZE, PeopleFilter, StatusFilter, build_rows, distinct, filter_page,
+};
 use field::logic::route::Route;
 use field::logic::survey_form::{SurveyForm, parse_optional_number};
-use field::browser::photos::fit_within;
 use serde_json::json;
 use shared::hlc::Hlc;
 use shared::model::{Category, Person, Survey, SurveyStatus};
@@ -14,7 +16,13 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn person(name: &str, branch: &str, village: &str, category: Option<Category>) -> Record {
-    let p = Person { name: name.into(), branch_id: branch.into(), village_unit: village.into(), category, ..Person::default() };
+    let p = Person {
+        name: name.into(),
+        branch_id: branch.into(),
+        village_unit: village.into(),
+        category,
+        ..Person::default()
+    };
     let mut r = Record::new(EntityKind::Person, Uuid::now_v7(), branch);
     r.fields = to_fields(&p).unwrap();
     r
@@ -43,16 +51,42 @@ fn people_filter_by_name_branch_village_category_and_status() {
     let rows = build_rows(&[zhang.clone(), li.clone(), wang.clone(), deleted], &surveys);
     assert_eq!(rows.len(), 3, "deleted people are not listed");
 
-    let names = |f: &PeopleFilter| filter_page(&rows, f, PAGE_SIZE).0.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&PeopleFilter { query: "海".into(), ..Default::default() }), ["张海生", "李海燕"]);
+    let names = |f: &PeopleFilter| {
+        filter_page(&rows, f, PAGE_SIZE).0.iter().map(|r| r.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&PeopleFilter { query: "海".into(), ..Default::default() }),
+        ["张海生", "李海燕"]
+    );
     assert_eq!(names(&PeopleFilter { query: " 建国 ".into(), ..Default::default() }), ["王建国"]);
-    assert_eq!(names(&PeopleFilter { branch_id: "b1".into(), ..Default::default() }), ["张海生", "王建国"]);
-    assert_eq!(names(&PeopleFilter { village_unit: "西岙村".into(), ..Default::default() }), ["李海燕"]);
-    assert_eq!(names(&PeopleFilter { category: Some(Category::VillageLeader), ..Default::default() }), ["张海生"]);
-    assert_eq!(names(&PeopleFilter { status: StatusFilter::Final, ..Default::default() }), ["张海生"]);
-    assert_eq!(names(&PeopleFilter { status: StatusFilter::Draft, ..Default::default() }), ["李海燕"]);
-    assert_eq!(names(&PeopleFilter { status: StatusFilter::NotSurveyed, ..Default::default() }), ["王建国"]);
-    assert_eq!(names(&PeopleFilter { query: "海".into(), branch_id: "b2".into(), ..Default::default() }), ["李海燕"]);
+    assert_eq!(
+        names(&PeopleFilter { branch_id: "b1".into(), ..Default::default() }),
+        ["张海生", "王建国"]
+    );
+    assert_eq!(
+        names(&PeopleFilter { village_unit: "西岙村".into(), ..Default::default() }),
+        ["李海燕"]
+    );
+    assert_eq!(
+        names(&PeopleFilter { category: Some(Category::VillageLeader), ..Default::default() }),
+        ["张海生"]
+    );
+    assert_eq!(
+        names(&PeopleFilter { status: StatusFilter::Final, ..Default::default() }),
+        ["张海生"]
+    );
+    assert_eq!(
+        names(&PeopleFilter { status: StatusFilter::Draft, ..Default::default() }),
+        ["李海燕"]
+    );
+    assert_eq!(
+        names(&PeopleFilter { status: StatusFilter::NotSurveyed, ..Default::default() }),
+        ["王建国"]
+    );
+    assert_eq!(
+        names(&PeopleFilter { query: "海".into(), branch_id: "b2".into(), ..Default::default() }),
+        ["李海燕"]
+    );
     assert_eq!(distinct(&rows, |r| r.village_unit.as_str()), ["东沙村", "西岙村"]);
     assert_eq!(StatusFilter::parse("final"), StatusFilter::Final);
     assert_eq!(StatusFilter::parse("whatever"), StatusFilter::Any);
@@ -60,8 +94,9 @@ fn people_filter_by_name_branch_village_category_and_status() {
 
 #[wasm_bindgen_test]
 fn ten_thousand_people_filter_fast_and_page() {
-    let people: Vec<Record> =
-        (0..10_000).map(|i| person(&format!("党员{i:05}"), &format!("b{}", i % 40), "村", None)).collect();
+    let people: Vec<Record> = (0..10_000)
+        .map(|i| person(&format!("党员{i:05}"), &format!("b{}", i % 40), "村", None))
+        .collect();
     let rows = build_rows(&people, &[]);
     let filter = PeopleFilter { query: "党员01".into(), ..Default::default() };
     let perf = web_sys::window().unwrap().performance().unwrap();
@@ -81,7 +116,14 @@ fn ten_thousand_people_filter_fast_and_page() {
 #[wasm_bindgen_test]
 fn routes_parse_and_print() {
     let id = Uuid::now_v7();
-    for route in [Route::People, Route::Person(id), Route::NewSurvey(None), Route::NewSurvey(Some(id)), Route::Survey(id), Route::Settings] {
+    for route in [
+        Route::People,
+        Route::Person(id),
+        Route::NewSurvey(None),
+        Route::NewSurvey(Some(id)),
+        Route::Survey(id),
+        Route::Settings,
+    ] {
         assert_eq!(Route::parse(&route.href()), route);
     }
     assert_eq!(Route::parse(""), Route::People);

@@ -33,7 +33,12 @@ async fn save_writes_record_outbox_and_history_together() {
     store.set_author("张三").await.unwrap();
     let id = Uuid::now_v7();
     let saved = store
-        .save(EntityKind::Person, id, "b1", changes(&[("name", json!("李四")), ("birth_year", json!(1970))]))
+        .save(
+            EntityKind::Person,
+            id,
+            "b1",
+            changes(&[("name", json!("李四")), ("birth_year", json!(1970))]),
+        )
         .await
         .unwrap();
     assert_eq!(saved.str_field("name"), "李四");
@@ -64,12 +69,36 @@ async fn save_writes_record_outbox_and_history_together() {
 async fn unchanged_values_make_no_operation_and_edits_carry_their_base() {
     let store = fresh().await;
     let id = Uuid::now_v7();
-    let first = store.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("10万")), ("boats", json!("2艘"))])).await.unwrap();
+    let first = store
+        .save(
+            EntityKind::Survey,
+            id,
+            "b1",
+            changes(&[("capital", json!("10万")), ("boats", json!("2艘"))]),
+        )
+        .await
+        .unwrap();
     // Autosave sends every field again: nothing changed, nothing queued.
-    store.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("10万")), ("boats", json!("2艘"))])).await.unwrap();
+    store
+        .save(
+            EntityKind::Survey,
+            id,
+            "b1",
+            changes(&[("capital", json!("10万")), ("boats", json!("2艘"))]),
+        )
+        .await
+        .unwrap();
     assert_eq!(store.outbox_len().await.unwrap(), 1);
 
-    let second = store.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("20万")), ("boats", json!("2艘"))])).await.unwrap();
+    let second = store
+        .save(
+            EntityKind::Survey,
+            id,
+            "b1",
+            changes(&[("capital", json!("20万")), ("boats", json!("2艘"))]),
+        )
+        .await
+        .unwrap();
     assert_eq!(store.outbox_len().await.unwrap(), 2);
     let batch = store.outbox_batch(10).await.unwrap();
     let edit = &batch[1].op;
@@ -85,18 +114,38 @@ async fn a_failed_write_leaves_neither_record_nor_outbox_entry() {
     let store = fresh().await;
     let ctx = OpContext { device_id: store.device_id(), author: "t".into() };
     let a = Uuid::now_v7();
-    let op_a = Operation::upsert(&ctx, Hlc::new(1_000, 0, "x"), EntityKind::Person, a, "b1", None, changes(&[("name", json!("甲"))]));
+    let op_a = Operation::upsert(
+        &ctx,
+        Hlc::new(1_000, 0, "x"),
+        EntityKind::Person,
+        a,
+        "b1",
+        None,
+        changes(&[("name", json!("甲"))]),
+    );
     store.commit_local(op_a.clone()).await.unwrap();
 
     // Same operation id, other record: the record put succeeds inside the transaction, then the
     // outbox add hits the unique op-id index and the whole transaction rolls back.
     let b = Uuid::now_v7();
-    let mut op_b = Operation::upsert(&ctx, Hlc::new(2_000, 0, "x"), EntityKind::Person, b, "b1", None, changes(&[("name", json!("乙"))]));
+    let mut op_b = Operation::upsert(
+        &ctx,
+        Hlc::new(2_000, 0, "x"),
+        EntityKind::Person,
+        b,
+        "b1",
+        None,
+        changes(&[("name", json!("乙"))]),
+    );
     op_b.id = op_a.id;
     let err = store.commit_local(op_b).await.unwrap_err();
     assert_eq!(err, StoreError::DuplicateOperation);
 
-    assert_eq!(store.get(EntityKind::Person, b).await.unwrap(), None, "record write was rolled back");
+    assert_eq!(
+        store.get(EntityKind::Person, b).await.unwrap(),
+        None,
+        "record write was rolled back"
+    );
     assert_eq!(store.outbox_len().await.unwrap(), 1);
     assert!(store.history(b).await.unwrap().is_empty());
     assert_eq!(store.get(EntityKind::Person, a).await.unwrap().unwrap().str_field("name"), "甲");
@@ -124,9 +173,25 @@ async fn upgrade_from_version_1_keeps_the_data() {
             None,
             changes(&[("name", json!("王五"))]),
         );
-        let tx = db.transaction([PEOPLE, OUTBOX, schema::META]).with_mode(TransactionMode::Readwrite).build().unwrap();
-        tx.object_store(PEOPLE).unwrap().put(codec::to_js(&record).unwrap()).primitive().unwrap().await.unwrap();
-        tx.object_store(OUTBOX).unwrap().add(codec::to_js(&op).unwrap()).primitive().unwrap().await.unwrap();
+        let tx = db
+            .transaction([PEOPLE, OUTBOX, schema::META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .unwrap();
+        tx.object_store(PEOPLE)
+            .unwrap()
+            .put(codec::to_js(&record).unwrap())
+            .primitive()
+            .unwrap()
+            .await
+            .unwrap();
+        tx.object_store(OUTBOX)
+            .unwrap()
+            .add(codec::to_js(&op).unwrap())
+            .primitive()
+            .unwrap()
+            .await
+            .unwrap();
         tx.object_store(schema::META)
             .unwrap()
             .put(codec::to_js(&device_id).unwrap())
@@ -146,7 +211,10 @@ async fn upgrade_from_version_1_keeps_the_data() {
     assert_eq!(store.device_id(), device_id, "device identity kept");
     // The stores added by later versions work.
     let candidate = Uuid::now_v7();
-    store.save(EntityKind::Candidate, candidate, "b7", changes(&[("year", json!(2013))])).await.unwrap();
+    store
+        .save(EntityKind::Candidate, candidate, "b7", changes(&[("year", json!(2013))]))
+        .await
+        .unwrap();
     assert_eq!(store.list(EntityKind::Candidate).await.unwrap().len(), 1);
     assert_eq!(store.history(candidate).await.unwrap().len(), 1);
     assert_eq!(store.outbox_len().await.unwrap(), 2);
@@ -160,11 +228,27 @@ async fn two_devices_converge_after_exchanging_operations() {
     b.set_author("乙").await.unwrap();
     let id = Uuid::now_v7();
     // Both edit the same fields without seeing each other.
-    a.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("A的资金")), ("boats", json!("1艘"))])).await.unwrap();
-    b.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("B的资金")), ("trade", json!("水产"))])).await.unwrap();
+    a.save(
+        EntityKind::Survey,
+        id,
+        "b1",
+        changes(&[("capital", json!("A的资金")), ("boats", json!("1艘"))]),
+    )
+    .await
+    .unwrap();
+    b.save(
+        EntityKind::Survey,
+        id,
+        "b1",
+        changes(&[("capital", json!("B的资金")), ("trade", json!("水产"))]),
+    )
+    .await
+    .unwrap();
 
-    let ops_a: Vec<Operation> = a.outbox_batch(100).await.unwrap().into_iter().map(|e| e.op).collect();
-    let ops_b: Vec<Operation> = b.outbox_batch(100).await.unwrap().into_iter().map(|e| e.op).collect();
+    let ops_a: Vec<Operation> =
+        a.outbox_batch(100).await.unwrap().into_iter().map(|e| e.op).collect();
+    let ops_b: Vec<Operation> =
+        b.outbox_batch(100).await.unwrap().into_iter().map(|e| e.op).collect();
     let on_a = a.apply_remote(&ops_b).await.unwrap();
     let on_b = b.apply_remote(&ops_a).await.unwrap();
 
@@ -185,7 +269,10 @@ async fn two_devices_converge_after_exchanging_operations() {
     assert_eq!(a.get(EntityKind::Survey, id).await.unwrap().unwrap(), ra);
 
     // The clock moved past everything seen: the next local edit wins over both.
-    let next = a.save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("合并后"))])).await.unwrap();
+    let next = a
+        .save(EntityKind::Survey, id, "b1", changes(&[("capital", json!("合并后"))]))
+        .await
+        .unwrap();
     assert!(next.meta["capital"].clock > rb.updated);
     assert_eq!(a.history(id).await.unwrap().len(), 3);
 }
@@ -194,7 +281,15 @@ async fn two_devices_converge_after_exchanging_operations() {
 async fn ack_removes_acknowledged_operations_only() {
     let store = fresh().await;
     for i in 0..3 {
-        store.save(EntityKind::Person, Uuid::now_v7(), "b1", changes(&[("name", json!(format!("人{i}")))])).await.unwrap();
+        store
+            .save(
+                EntityKind::Person,
+                Uuid::now_v7(),
+                "b1",
+                changes(&[("name", json!(format!("人{i}")))]),
+            )
+            .await
+            .unwrap();
     }
     let first_two = store.outbox_batch(2).await.unwrap();
     assert_eq!(first_two.len(), 2);
@@ -212,9 +307,18 @@ async fn delete_tombstones_and_list_hides_it() {
     let store = fresh().await;
     let keep = Uuid::now_v7();
     let gone = Uuid::now_v7();
-    store.save(EntityKind::Meeting, keep, "b1", changes(&[("topics", json!("动员"))])).await.unwrap();
-    store.save(EntityKind::Meeting, gone, "b1", changes(&[("topics", json!("取消"))])).await.unwrap();
-    store.save(EntityKind::Inspection, Uuid::now_v7(), "b1", changes(&[("findings", json!("良好"))])).await.unwrap();
+    store
+        .save(EntityKind::Meeting, keep, "b1", changes(&[("topics", json!("动员"))]))
+        .await
+        .unwrap();
+    store
+        .save(EntityKind::Meeting, gone, "b1", changes(&[("topics", json!("取消"))]))
+        .await
+        .unwrap();
+    store
+        .save(EntityKind::Inspection, Uuid::now_v7(), "b1", changes(&[("findings", json!("良好"))]))
+        .await
+        .unwrap();
     store.delete(EntityKind::Meeting, gone).await.unwrap();
     let meetings = store.list(EntityKind::Meeting).await.unwrap();
     assert_eq!(meetings.iter().map(|r| r.id).collect::<Vec<_>>(), vec![keep]);
@@ -228,7 +332,15 @@ async fn surveys_are_found_by_person() {
     let person = Uuid::now_v7();
     let other = Uuid::now_v7();
     for p in [person, person, other] {
-        store.save(EntityKind::Survey, Uuid::now_v7(), "b1", changes(&[("person_id", json!(p.to_string()))])).await.unwrap();
+        store
+            .save(
+                EntityKind::Survey,
+                Uuid::now_v7(),
+                "b1",
+                changes(&[("person_id", json!(p.to_string()))]),
+            )
+            .await
+            .unwrap();
     }
     assert_eq!(store.surveys_of(person).await.unwrap().len(), 2);
     assert_eq!(store.surveys_of(other).await.unwrap().len(), 1);
@@ -248,12 +360,18 @@ async fn attachments_round_trip_by_content_hash() {
     let sha = store.put_attachment(&blob, "image/jpeg", 640, 480).await.unwrap();
     assert_eq!(sha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     let got = store.get_attachment(&sha).await.unwrap().expect("stored");
-    assert_eq!((got.mime.as_str(), got.width, got.height, got.size, got.uploaded), ("image/jpeg", 640, 480, 3, false));
+    assert_eq!(
+        (got.mime.as_str(), got.width, got.height, got.size, got.uploaded),
+        ("image/jpeg", 640, 480, 3, false)
+    );
     let bytes = field::store::blob_bytes(&got.blob).await.unwrap();
     assert_eq!(bytes, b"abc");
 
     // Same bytes again: one copy.
-    assert_eq!(store.put_attachment(&blob_of(b"abc", "image/jpeg"), "image/jpeg", 640, 480).await.unwrap(), sha);
+    assert_eq!(
+        store.put_attachment(&blob_of(b"abc", "image/jpeg"), "image/jpeg", 640, 480).await.unwrap(),
+        sha
+    );
     assert_eq!(store.attachments_to_upload().await.unwrap().len(), 1);
     store.mark_uploaded(&sha).await.unwrap();
     assert!(store.attachments_to_upload().await.unwrap().is_empty());
@@ -299,7 +417,15 @@ async fn save_latency_is_a_few_milliseconds() {
     let mut times = Vec::new();
     for i in 0..100 {
         let start = perf.now();
-        store.save(EntityKind::Person, Uuid::now_v7(), "b1", changes(&[("name", json!(format!("p{i}"))), ("village_unit", json!("东村"))])).await.unwrap();
+        store
+            .save(
+                EntityKind::Person,
+                Uuid::now_v7(),
+                "b1",
+                changes(&[("name", json!(format!("p{i}"))), ("village_unit", json!("东村"))]),
+            )
+            .await
+            .unwrap();
         times.push(perf.now() - start);
     }
     times.sort_by(f64::total_cmp);

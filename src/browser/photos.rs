@@ -44,9 +44,14 @@ pub async fn downscale(image: &web_sys::Blob) -> Result<ScaledPhoto, PhotoError>
     downscale_to(image, MAX_SIDE, JPEG_QUALITY).await
 }
 
-pub async fn downscale_to(image: &web_sys::Blob, max_side: u32, quality: f64) -> Result<ScaledPhoto, PhotoError> {
+pub async fn downscale_to(
+    image: &web_sys::Blob,
+    max_side: u32,
+    quality: f64,
+) -> Result<ScaledPhoto, PhotoError> {
     let window = web_sys::window().ok_or(PhotoError::Unreadable)?;
-    let promise = window.create_image_bitmap_with_blob(image).map_err(|_| PhotoError::Unreadable)?;
+    let promise =
+        window.create_image_bitmap_with_blob(image).map_err(|_| PhotoError::Unreadable)?;
     let bitmap: web_sys::ImageBitmap =
         JsFuture::from(promise).await.map_err(|_| PhotoError::Unreadable)?.unchecked_into();
     let (width, height) = fit_within(bitmap.width(), bitmap.height(), max_side);
@@ -64,8 +69,14 @@ pub async fn downscale_to(image: &web_sys::Blob, max_side: u32, quality: f64) ->
         .flatten()
         .ok_or_else(|| PhotoError::Encode("no 2d context".into()))?
         .unchecked_into();
-    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(width), f64::from(height))
-        .map_err(|e| PhotoError::Encode(format!("{e:?}")))?;
+    ctx.draw_image_with_image_bitmap_and_dw_and_dh(
+        &bitmap,
+        0.0,
+        0.0,
+        f64::from(width),
+        f64::from(height),
+    )
+    .map_err(|e| PhotoError::Encode(format!("{e:?}")))?;
     bitmap.close();
 
     let (tx, rx) = oneshot::channel::<Option<web_sys::Blob>>();
@@ -79,7 +90,11 @@ pub async fn downscale_to(image: &web_sys::Blob, max_side: u32, quality: f64) ->
             &JsValue::from_f64(quality),
         )
         .map_err(|e| PhotoError::Encode(format!("{e:?}")))?;
-    let blob = rx.await.ok().flatten().ok_or_else(|| PhotoError::Encode("toBlob returned nothing".into()))?;
+    let blob = rx
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| PhotoError::Encode("toBlob returned nothing".into()))?;
     drop(callback);
     Ok(ScaledPhoto { blob, width, height })
 }

@@ -111,7 +111,11 @@ pub fn build_rows(people: &[Record], surveys: &[Record]) -> Vec<PersonRow> {
                 id: record.id,
                 name_key: person.name.to_lowercase(),
                 name: person.name,
-                branch_id: if person.branch_id.is_empty() { record.branch_id.clone() } else { person.branch_id },
+                branch_id: if person.branch_id.is_empty() {
+                    record.branch_id.clone()
+                } else {
+                    person.branch_id
+                },
                 village_unit: person.village_unit,
                 category: person.category,
                 survey_status: last.map(|(_, s)| s.status),
@@ -124,7 +128,11 @@ pub fn build_rows(people: &[Record], surveys: &[Record]) -> Vec<PersonRow> {
 }
 
 /// The rows matching `filter`, at most `limit` of them, plus how many match in all.
-pub fn filter_page<'a>(rows: &'a [PersonRow], filter: &PeopleFilter, limit: usize) -> (Vec<&'a PersonRow>, usize) {
+pub fn filter_page<'a>(
+    rows: &'a [PersonRow],
+    filter: &PeopleFilter,
+    limit: usize,
+) -> (Vec<&'a PersonRow>, usize) {
     let mut total = 0;
     let mut page = Vec::with_capacity(limit.min(rows.len()));
     for row in rows.iter().filter(|r| filter.matches(r)) {
@@ -137,8 +145,12 @@ pub fn filter_page<'a>(rows: &'a [PersonRow], filter: &PeopleFilter, limit: usiz
 }
 
 /// The distinct non-empty values of a column, sorted (for the filter selects).
-pub fn distinct<'a>(rows: &'a [PersonRow], column: impl Fn(&'a PersonRow) -> &'a str) -> Vec<String> {
-    let mut values: Vec<String> = rows.iter().map(column).filter(|v| !v.is_empty()).map(str::to_owned).collect();
+pub fn distinct<'a>(
+    rows: &'a [PersonRow],
+    column: impl Fn(&'a PersonRow) -> &'a str,
+) -> Vec<String> {
+    let mut values: Vec<String> =
+        rows.iter().map(column).filter(|v| !v.is_empty()).map(str::to_owned).collect();
     values.sort();
     values.dedup();
     values

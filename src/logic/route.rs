@@ -38,9 +38,8 @@ impl Route {
             ["sync"] => Route::Sync,
             ["transfer"] => Route::Transfer,
             ["conflicts"] => Route::Conflicts,
-            ["campaign", rest @ ..] => {
-                crate::logic::campaign::route::CampaignRoute::parse(rest).map_or(Route::NotFound, Route::Campaign)
-            }
+            ["campaign", rest @ ..] => crate::logic::campaign::route::CampaignRoute::parse(rest)
+                .map_or(Route::NotFound, Route::Campaign),
             _ => Route::NotFound,
         }
     }

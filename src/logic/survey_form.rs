@@ -31,7 +31,10 @@ impl SurveyForm {
     }
 
     /// Load an existing survey and its person from their records.
-    pub fn from_records(survey: &Record, person: Option<&Record>) -> Result<Self, serde_json::Error> {
+    pub fn from_records(
+        survey: &Record,
+        person: Option<&Record>,
+    ) -> Result<Self, serde_json::Error> {
         let survey_typed: Survey = survey.to_typed()?;
         let person_typed: Person = match person {
             Some(p) => p.to_typed()?,

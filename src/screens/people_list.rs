@@ -8,7 +8,9 @@ use shared::record::EntityKind;
 use crate::app::use_app;
 use crate::components::fields::Choice;
 use crate::i18n as t;
-use crate::logic::people::{PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, build_rows, distinct, filter_page};
+use crate::logic::people::{
+    PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, build_rows, distinct, filter_page,
+};
 use crate::logic::route::Route;
 
 #[component]
@@ -103,7 +105,12 @@ pub fn PeopleList() -> impl IntoView {
 }
 
 #[component]
-fn FilterSelect(label: &'static str, testid: &'static str, options: Vec<String>, on_pick: Callback<String>) -> impl IntoView {
+fn FilterSelect(
+    label: &'static str,
+    testid: &'static str,
+    options: Vec<String>,
+    on_pick: Callback<String>,
+) -> impl IntoView {
     view! {
         <label class="field">
             <span class="label">{label}</span>

@@ -25,7 +25,8 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
     let detail = LocalResource::new(move || async move {
         let store = ctx.store();
         let person = store.get(EntityKind::Person, id).await.map_err(|e| e.to_string())?;
-        let person = person.filter(|p| !p.is_deleted()).ok_or_else(|| t::PERSON_NOT_FOUND.to_owned())?;
+        let person =
+            person.filter(|p| !p.is_deleted()).ok_or_else(|| t::PERSON_NOT_FOUND.to_owned())?;
         let mut surveys: Vec<(Record, Survey)> = store
             .surveys_of(id)
             .await
@@ -60,12 +61,15 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
 
 fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
     let person: Person = d.person.to_typed().unwrap_or_default();
-    let photos: Vec<String> = d.surveys.iter().flat_map(|(_, s)| s.photos.iter().map(|p| p.sha256.clone())).collect();
+    let photos: Vec<String> =
+        d.surveys.iter().flat_map(|(_, s)| s.photos.iter().map(|p| p.sha256.clone())).collect();
     let authors: Vec<(String, String, String)> = d
         .person
         .meta
         .iter()
-        .map(|(field, m)| (t::field_label(field).to_owned(), author(&m.author), m.clock.millis.to_string()))
+        .map(|(field, m)| {
+            (t::field_label(field).to_owned(), author(&m.author), m.clock.millis.to_string())
+        })
         .collect();
     view! {
         <section class="person" data-testid="person-detail">

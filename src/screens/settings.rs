@@ -14,7 +14,9 @@ pub fn Settings() -> impl IntoView {
         refresh.track();
         async move { (storage::estimate().await.ok().flatten(), storage::is_persisted().await) }
     });
-    let conflicts = LocalResource::new(move || async move { ctx.store().conflicts().await.map(|c| c.len()).unwrap_or(0) });
+    let conflicts = LocalResource::new(move || async move {
+        ctx.store().conflicts().await.map(|c| c.len()).unwrap_or(0)
+    });
     let author = RwSignal::new(ctx.store().author());
     let saved = RwSignal::new(false);
     let save_author = move |_| {

@@ -37,13 +37,19 @@ enum SaveState {
 }
 
 /// Load the form for an existing survey or start a new one.
-async fn load(ctx: AppCtx, survey_id: Option<Uuid>, person_id: Option<Uuid>) -> Result<SurveyForm, String> {
+async fn load(
+    ctx: AppCtx,
+    survey_id: Option<Uuid>,
+    person_id: Option<Uuid>,
+) -> Result<SurveyForm, String> {
     let store = ctx.store();
     let now = chrono::Local::now().naive_local();
     if let Some(id) = survey_id {
         let survey = store.get(EntityKind::Survey, id).await.map_err(|e| e.to_string())?;
-        let survey = survey.filter(|r| !r.is_deleted()).ok_or_else(|| t::SURVEY_NOT_FOUND.to_owned())?;
-        let person_id = survey.get("person_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
+        let survey =
+            survey.filter(|r| !r.is_deleted()).ok_or_else(|| t::SURVEY_NOT_FOUND.to_owned())?;
+        let person_id =
+            survey.get("person_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
         let person = match person_id {
             Some(p) => store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?,
             None => None,
@@ -163,15 +169,23 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     // A new survey gets its own address once it exists, so a reload reopens it.
     let survey_href = Route::Survey(is_new_url.survey_id).href();
     Effect::new(move |_| {
-        if matches!(state.get(), SaveState::Saved) && matches!(ctx.route.get_untracked(), Route::NewSurvey(_)) {
+        if matches!(state.get(), SaveState::Saved)
+            && matches!(ctx.route.get_untracked(), Route::NewSurvey(_))
+        {
             if let Some(w) = web_sys::window() {
-                let _ = w.history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&survey_href)));
+                let _ = w.history().and_then(|h| {
+                    h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&survey_href))
+                });
             }
         }
     });
 
     let errors = Signal::derive(move || {
-        if attempted.get() { form.with(|f| form_errors(f, true)) } else { form.with(|f| form_errors(f, false)) }
+        if attempted.get() {
+            form.with(|f| form_errors(f, true))
+        } else {
+            form.with(|f| form_errors(f, false))
+        }
     });
     let finalise = {
         let save_now = save_now.clone();
@@ -232,7 +246,11 @@ fn Location(form: RwSignal<SurveyForm>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match geolocation::current_position().await {
                 Ok(fix) => form.update(|f| {
-                    f.survey.gps = Some(GeoPoint { lat: fix.lat, lon: fix.lon, accuracy_m: Some(fix.accuracy) })
+                    f.survey.gps = Some(GeoPoint {
+                        lat: fix.lat,
+                        lon: fix.lon,
+                        accuracy_m: Some(fix.accuracy),
+                    })
                 }),
                 Err(e) => error.set(Some(e.to_string())),
             }

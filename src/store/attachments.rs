@@ -30,7 +30,9 @@ pub struct Attachment {
 impl Attachment {
     fn to_js(&self) -> Result<JsValue, StoreError> {
         let obj = Object::new();
-        let set = |k: &str, v: &JsValue| Reflect::set(&obj, &JsValue::from_str(k), v).map(|_| ()).map_err(StoreError::from_js);
+        let set = |k: &str, v: &JsValue| {
+            Reflect::set(&obj, &JsValue::from_str(k), v).map(|_| ()).map_err(StoreError::from_js)
+        };
         set("sha256", &JsValue::from_str(&self.sha256))?;
         set("mime", &JsValue::from_str(&self.mime))?;
         set("blob", self.blob.as_ref())?;

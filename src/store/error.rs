@@ -35,13 +35,19 @@ fn dom_name(value: &JsValue) -> Option<String> {
 impl From<IdbError> for StoreError {
     fn from(err: IdbError) -> Self {
         match &err {
-            IdbError::DomException(DomException::ConstraintError(_)) => StoreError::DuplicateOperation,
+            IdbError::DomException(DomException::ConstraintError(_)) => {
+                StoreError::DuplicateOperation
+            }
             IdbError::DomException(dom) => {
                 let js: &JsValue = dom.as_ref();
                 if dom_name(js).as_deref() == Some(QUOTA) {
                     StoreError::QuotaExceeded
                 } else {
-                    StoreError::Database(format!("{}: {}", dom_name(js).unwrap_or_default(), dom.message()))
+                    StoreError::Database(format!(
+                        "{}: {}",
+                        dom_name(js).unwrap_or_default(),
+                        dom.message()
+                    ))
                 }
             }
             IdbError::Serialisation(e) => StoreError::Codec(e.to_string()),
@@ -60,7 +66,9 @@ impl From<IdbError> for StoreError {
 impl From<OpenDbError> for StoreError {
     fn from(err: OpenDbError) -> Self {
         match err {
-            OpenDbError::UnsupportedEnvironment | OpenDbError::NullFactory => StoreError::Unsupported,
+            OpenDbError::UnsupportedEnvironment | OpenDbError::NullFactory => {
+                StoreError::Unsupported
+            }
             OpenDbError::Base(e) => match StoreError::from(e) {
                 StoreError::Database(msg) => StoreError::Open(msg),
                 other => other,

@@ -73,7 +73,8 @@ impl Store {
 
         // Only this transaction's own requests are awaited until it commits.
         let current_req = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
-        let clock_req = meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
+        let clock_req =
+            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
         let current: Option<Record> = decode_opt(current_req.await?)?;
         let mut clock: HlcClock =
             decode_opt(clock_req.await?)?.unwrap_or_else(|| HlcClock::new(self.clock_device()));
@@ -101,7 +102,9 @@ impl Store {
     }
 }
 
-fn decode_opt<T: serde::de::DeserializeOwned>(value: Option<JsValue>) -> Result<Option<T>, StoreError> {
+fn decode_opt<T: serde::de::DeserializeOwned>(
+    value: Option<JsValue>,
+) -> Result<Option<T>, StoreError> {
     match value {
         Some(v) if !v.is_undefined() && !v.is_null() => Ok(Some(from_js(v)?)),
         _ => Ok(None),
@@ -122,7 +125,10 @@ fn build_op(
             if changes.is_empty() && current.is_some() {
                 return None;
             }
-            let branch = current.map(|r| r.branch_id.as_str()).filter(|b| !b.is_empty()).unwrap_or(&branch_id);
+            let branch = current
+                .map(|r| r.branch_id.as_str())
+                .filter(|b| !b.is_empty())
+                .unwrap_or(&branch_id);
             let hlc = clock.tick(super::now_ms());
             Some(Operation::upsert(ctx, hlc, entity, id, branch, current, changes))
         }
@@ -142,7 +148,10 @@ fn build_op(
 }
 
 /// Keep the changes whose value differs from the stored one (an absent field equals `null`).
-pub fn changed_fields(current: Option<&Record>, changes: Vec<(String, Value)>) -> Vec<(String, Value)> {
+pub fn changed_fields(
+    current: Option<&Record>,
+    changes: Vec<(String, Value)>,
+) -> Vec<(String, Value)> {
     changes
         .into_iter()
         .filter(|(field, value)| match current.and_then(|r| r.get(field)) {

@@ -23,7 +23,11 @@ impl Store {
     }
 
     /// Write a value to `meta` (its own committed transaction).
-    pub async fn meta_set<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+    pub async fn meta_set<T: Serialize + ?Sized>(
+        &self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
         let js = to_js(value)?;
         let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(META)?;

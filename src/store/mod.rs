@@ -67,7 +67,10 @@ impl Store {
         let mut store = Store {
             db,
             name: db_name.to_owned(),
-            identity: Rc::new(RefCell::new(OpContext { device_id: Uuid::nil(), author: String::new() })),
+            identity: Rc::new(RefCell::new(OpContext {
+                device_id: Uuid::nil(),
+                author: String::new(),
+            })),
         };
         store.load_identity().await?;
         Ok(store)

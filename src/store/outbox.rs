@@ -35,7 +35,9 @@ impl Store {
         let values = values_req.await?;
         let mut out = Vec::new();
         for (key, value) in keys.zip(values) {
-            let key = key?.as_f64().ok_or_else(|| StoreError::Codec("outbox key is not a number".into()))?;
+            let key = key?
+                .as_f64()
+                .ok_or_else(|| StoreError::Codec("outbox key is not a number".into()))?;
             out.push(OutboxEntry { key: key as u64, op: from_js(value?)? });
         }
         Ok(out)
@@ -63,7 +65,8 @@ impl Store {
         let store = tx.object_store(OUTBOX)?;
         let index = store.index(IDX_OP_ID)?;
         for id in op_ids {
-            let key: Option<JsValue> = index.get_key(JsValue::from_str(&id.to_string())).primitive()?.await?;
+            let key: Option<JsValue> =
+                index.get_key(JsValue::from_str(&id.to_string())).primitive()?.await?;
             if let Some(key) = key.filter(|k| !k.is_undefined()) {
                 store.delete(key).primitive()?.await?;
             }

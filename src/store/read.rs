@@ -30,7 +30,13 @@ impl Store {
         let store = tx.object_store(name)?;
         let values: Vec<JsValue> = if name == RECORDS {
             let index = store.index(IDX_ENTITY)?;
-            collect(index.get_all::<JsValue>().with_query(JsValue::from_str(entity.as_str())).primitive()?.await?)?
+            collect(
+                index
+                    .get_all::<JsValue>()
+                    .with_query(JsValue::from_str(entity.as_str()))
+                    .primitive()?
+                    .await?,
+            )?
         } else {
             collect(store.get_all::<JsValue>().primitive()?.await?)?
         };
@@ -43,7 +49,11 @@ impl Store {
         let object_store = tx.object_store(SURVEYS)?;
         let index = object_store.index(IDX_PERSON_ID)?;
         let values = collect(
-            index.get_all::<JsValue>().with_query(JsValue::from_str(&person_id.to_string())).primitive()?.await?,
+            index
+                .get_all::<JsValue>()
+                .with_query(JsValue::from_str(&person_id.to_string()))
+                .primitive()?
+                .await?,
         )?;
         decode_live(values)
     }

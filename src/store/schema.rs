@@ -9,9 +9,9 @@
 //! The upgrade callback applies every step after the database's old version, in order, so a
 //! database at any earlier version reaches the current one with its data kept.
 
+use indexed_db_futures::KeyPath;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::KeyPath;
 use shared::record::EntityKind;
 
 use super::StoreError;
@@ -67,7 +67,8 @@ fn upgrade_step(db: &Database, step: u32) -> indexed_db_futures::Result<()> {
     match step {
         1 => {
             db.create_object_store(PEOPLE).with_key_path(KeyPath::One("id")).build()?;
-            let surveys = db.create_object_store(SURVEYS).with_key_path(KeyPath::One("id")).build()?;
+            let surveys =
+                db.create_object_store(SURVEYS).with_key_path(KeyPath::One("id")).build()?;
             surveys.create_index(IDX_PERSON_ID, KeyPath::One("fields.person_id")).build()?;
             db.create_object_store(ATTACHMENTS).with_key_path(KeyPath::One("sha256")).build()?;
             let outbox = db.create_object_store(OUTBOX).with_auto_increment(true).build()?;
@@ -80,11 +81,13 @@ fn upgrade_step(db: &Database, step: u32) -> indexed_db_futures::Result<()> {
                 .with_key_path(KeyPath::Sequence(["entity", "id"].into_iter().collect()))
                 .build()?;
             records.create_index(IDX_ENTITY, KeyPath::One("entity")).build()?;
-            let conflicts = db.create_object_store(CONFLICTS).with_key_path(KeyPath::One("id")).build()?;
+            let conflicts =
+                db.create_object_store(CONFLICTS).with_key_path(KeyPath::One("id")).build()?;
             conflicts.create_index(IDX_ENTITY_ID, KeyPath::One("entity_id")).build()?;
         }
         3 => {
-            let history = db.create_object_store(HISTORY).with_key_path(KeyPath::One("id")).build()?;
+            let history =
+                db.create_object_store(HISTORY).with_key_path(KeyPath::One("id")).build()?;
             history.create_index(IDX_ENTITY_ID, KeyPath::One("entity_id")).build()?;
         }
         _ => {}

@@ -113,6 +113,40 @@ impl AttachmentStore {
         result
     }
 
+    /// Store a whole attachment at once (from an export file): verified against its name,
+    /// written beside the final place and renamed in, so a crash never leaves half a file under
+    /// its hash. `false` if it was already stored.
+    pub async fn put_whole(
+        &self,
+        sha: &Sha256Name,
+        bytes: Vec<u8>,
+    ) -> Result<bool, AttachmentError> {
+        if bytes.len() as u64 > MAX_ATTACHMENT_BYTES {
+            return Err(AttachmentError::TooLarge);
+        }
+        if shared::op::hex(&Sha256::digest(&bytes)) != sha.as_str() {
+            return Err(AttachmentError::HashMismatch);
+        }
+        let lock = self.lock_for(sha);
+        let guard = lock.lock().await;
+        let complete = self.complete_path(sha);
+        let staging = self.root.join("tmp").join(format!("{}.whole", sha.as_str()));
+        let dir = self.root.clone();
+        let result = blocking(move || {
+            if file_len(&complete)?.is_some() {
+                return Ok(false);
+            }
+            write_synced(&staging, &bytes)?;
+            fs::rename(&staging, &complete)?;
+            File::open(&dir)?.sync_all()?;
+            Ok(true)
+        })
+        .await;
+        drop(guard);
+        self.release_lock(sha, lock);
+        result
+    }
+
     fn lock_for(&self, sha: &Sha256Name) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
         locks.entry(sha.as_str().to_owned()).or_default().clone()
@@ -266,6 +300,21 @@ mod tests {
         assert!(s.complete);
         assert_eq!(store.read(&sha).await.unwrap().unwrap(), data);
         assert!(store.locks.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn whole_files_are_verified_and_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = AttachmentStore::open(dir.path()).unwrap();
+        let sha = sha_of(b"photo");
+        assert!(matches!(
+            store.put_whole(&sha, b"other".to_vec()).await,
+            Err(AttachmentError::HashMismatch)
+        ));
+        assert!(store.read(&sha).await.unwrap().is_none());
+        assert!(store.put_whole(&sha, b"photo".to_vec()).await.unwrap());
+        assert!(!store.put_whole(&sha, b"photo".to_vec()).await.unwrap());
+        assert_eq!(store.read(&sha).await.unwrap().unwrap(), b"photo");
     }
 
     #[tokio::test]

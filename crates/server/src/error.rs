@@ -42,6 +42,8 @@ pub enum AppError {
     AttachmentTotalMismatch { announced: u64, recorded: u64, received: u64 },
     #[error("attachment content does not match its SHA-256")]
     AttachmentHashMismatch,
+    #[error("export file refused ({code}): {message}")]
+    ImportRefused { code: &'static str, message: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -69,7 +71,7 @@ impl AppError {
             | UsernameTaken
             | OffsetMismatch { .. }
             | AttachmentTotalMismatch { .. } => StatusCode::CONFLICT,
-            AttachmentHashMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            AttachmentHashMismatch | ImportRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -105,6 +107,10 @@ impl AppError {
             AttachmentHashMismatch => {
                 ("attachment_hash_mismatch", "附件内容校验失败，已丢弃，请重新上传".into())
             }
+            ImportRefused { code, message } if message.contains("未导入") => {
+                (code, message.clone())
+            }
+            ImportRefused { code, message } => (code, format!("{message}（文件未导入任何内容）")),
             Internal(_) => ("internal", "服务器内部错误，请稍后重试或联系管理员".into()),
         };
         let received = match self {

@@ -4,9 +4,12 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod commands;
 pub mod config;
 pub mod error;
+pub mod exports;
 pub mod extract;
+pub mod import;
 pub mod openapi;
 pub mod routes;
 pub mod state;

@@ -2,8 +2,12 @@
 
 use std::process::ExitCode;
 
+use std::path::PathBuf;
+
 use clap::{Parser, Subcommand};
+use server::commands;
 use server::config::{DataDirOption, ServeOptions};
+use server::exports::{ExportFormat, ExportWhat};
 use server::store::{SqliteStore, Store};
 use shared::roles::Role;
 use shared::sync::CreateUserRequest;
@@ -50,6 +54,45 @@ enum Command {
         #[arg(long)]
         display_name: String,
     },
+    /// Import an export file made by a tablet (the whole file in one transaction).
+    Import {
+        #[command(flatten)]
+        data: DataDirOption,
+        /// The export file.
+        #[arg(long)]
+        file: PathBuf,
+        /// The file's passphrase, if it is encrypted.
+        #[arg(long, env = "FIELD_EXPORT_PASSPHRASE")]
+        passphrase: Option<String>,
+        /// Record the import under this account (default: 命令行).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
+    /// Write an office export (CSV with BOM, or XLSX) with Chinese column headers.
+    Export {
+        #[command(flatten)]
+        data: DataDirOption,
+        /// people, surveys or candidates.
+        #[arg(long, value_parser = parse_what)]
+        what: ExportWhat,
+        /// csv or xlsx.
+        #[arg(long, value_parser = parse_format, default_value = "xlsx")]
+        format: ExportFormat,
+        #[arg(long)]
+        out: PathBuf,
+        /// Export what this account may see (default: everything, as the town office).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
+}
+
+fn parse_what(s: &str) -> Result<ExportWhat, String> {
+    ExportWhat::parse(s)
+        .ok_or_else(|| format!("未知导出内容 {s:?}，可选：people, surveys, candidates"))
+}
+
+fn parse_format(s: &str) -> Result<ExportFormat, String> {
+    ExportFormat::parse(s).ok_or_else(|| format!("未知格式 {s:?}，可选：csv, xlsx"))
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -83,6 +126,16 @@ async fn main() -> ExitCode {
         Some(Command::AddUser { data, username, password, role, branches, display_name }) => {
             add_user(&data, CreateUserRequest { username, password, display_name, role, branches })
                 .await
+        }
+        Some(Command::Import { data, file, passphrase, as_user }) => {
+            commands::import(&data.data_dir, &file, passphrase, as_user.as_deref())
+                .await
+                .map(|report| println!("{}", commands::describe_import(&report)))
+        }
+        Some(Command::Export { data, what, format, out, as_user }) => {
+            commands::export(&data.data_dir, what, format, &out, as_user.as_deref())
+                .await
+                .map(|rows| println!("已导出{} {rows} 行到 {}", what.label_zh(), out.display()))
         }
     };
     match result {

@@ -9,13 +9,21 @@ fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
 
-fn body_schema(body: Body) -> (&'static str, Value) {
+/// The `content` object of a body.
+fn body_content(body: Body) -> Value {
+    let binary = json!({"type": "string", "format": "binary"});
     match body {
-        Body::Schema(name) => ("application/json", schema_ref(name)),
+        Body::Schema(name) => json!({"application/json": {"schema": schema_ref(name)}}),
         Body::ListOf(name) => {
-            ("application/json", json!({"type": "array", "items": schema_ref(name)}))
+            json!({"application/json": {"schema": {"type": "array", "items": schema_ref(name)}}})
         }
-        Body::Bytes => ("application/octet-stream", json!({"type": "string", "format": "binary"})),
+        Body::Bytes => json!({"application/octet-stream": {"schema": binary}}),
+        Body::Html => json!({"text/html": {"schema": {"type": "string"}}}),
+        Body::Form(name) => json!({"multipart/form-data": {"schema": schema_ref(name)}}),
+        Body::Spreadsheet => json!({
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": binary},
+        }),
     }
 }
 
@@ -54,23 +62,26 @@ fn operation(doc: &RouteDoc) -> Value {
     let mut responses = Map::new();
     let mut ok = json!({"description": reason(doc.success)});
     if let Some(body) = doc.response {
-        let (mime, schema) = body_schema(body);
-        ok["content"] = json!({mime: {"schema": schema}});
+        ok["content"] = body_content(body);
     }
     responses.insert(doc.success.to_string(), ok);
     let mut errors: Vec<u16> = doc.errors.to_vec();
     match doc.access {
-        Access::Public => {}
+        Access::Public | Access::OfficeForm => {}
         Access::Signed => errors.push(401),
         Access::TownOffice => errors.extend([401, 403]),
     }
+    // A page answers its errors as a page too.
+    let error_content = match doc.response {
+        Some(Body::Html) => json!({"text/html": {"schema": {"type": "string"}}}),
+        _ => json!({"application/json": {"schema": schema_ref("ApiErrorBody")}}),
+    };
     errors.sort_unstable();
     errors.dedup();
     for status in errors {
         responses.insert(
             status.to_string(),
-            json!({"description": reason(status),
-                   "content": {"application/json": {"schema": schema_ref("ApiErrorBody")}}}),
+            json!({"description": reason(status), "content": error_content.clone()}),
         );
     }
 
@@ -84,11 +95,18 @@ fn operation(doc: &RouteDoc) -> Value {
         op["parameters"] = Value::Array(parameters);
     }
     if let Some(body) = doc.request {
-        let (mime, schema) = body_schema(body);
-        op["requestBody"] = json!({"required": true, "content": {mime: {"schema": schema}}});
+        op["requestBody"] = json!({"required": true, "content": body_content(body)});
+    }
+    if doc.path.starts_with("/api/v1/exports/") {
+        op["parameters"][0]["schema"]["enum"] = json!(
+            crate::exports::ExportWhat::ALL
+                .iter()
+                .flat_map(|w| ["csv", "xlsx"].map(|f| format!("{}.{f}", w.as_str())))
+                .collect::<Vec<_>>()
+        );
     }
     op["security"] = match doc.access {
-        Access::Public => json!([]),
+        Access::Public | Access::OfficeForm => json!([]),
         Access::Signed | Access::TownOffice => json!([{"bearer": []}]),
     };
     op
@@ -205,6 +223,21 @@ fn schemas() -> Value {
                 "loser_value": {}, "loser_clock": hlc, "loser_author": string,
                 "detected_at": string, "resolved": {"type": "boolean"},
                 "resolved_by": string, "resolved_at": string},
+        },
+        "ImportReport": {
+            "type": "object",
+            "required": ["device_id", "author", "created_at", "operations", "accepted", "duplicate",
+                         "rejected", "rejections", "attachments", "attachments_new"],
+            "properties": {"device_id": uuid, "author": string, "created_at": string,
+                "operations": {"type": "integer"}, "accepted": {"type": "integer"},
+                "duplicate": {"type": "integer"}, "rejected": {"type": "integer"},
+                "rejections": {"type": "array", "items": schema_ref("OpResult")},
+                "attachments": {"type": "integer"}, "attachments_new": {"type": "integer"}},
+        },
+        "ImportForm": {
+            "type": "object", "required": ["username", "password", "file"],
+            "properties": {"username": string, "password": string,
+                "file": {"type": "string", "format": "binary"}, "passphrase": string},
         },
         "AttachmentStatus": {"type": "object", "required": ["received", "total", "complete"],
             "properties": {"received": {"type": "integer"}, "total": {"type": "integer"}, "complete": {"type": "boolean"}}},

@@ -5,13 +5,19 @@ pub mod admin;
 pub mod attachments;
 pub mod auth;
 pub mod conflicts;
+pub mod exports;
+pub mod import;
+pub mod import_page;
 pub mod meta;
+pub mod pages;
 pub mod static_files;
 pub mod sync;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post, put};
 use shared::sync::MAX_ATTACHMENT_CHUNK_BYTES;
+
+use crate::import::MAX_IMPORT_BYTES;
 
 use crate::state::AppState;
 
@@ -23,6 +29,8 @@ pub enum Access {
     Signed,
     /// Signed in as 镇组织办.
     TownOffice,
+    /// A page whose form carries a town-office user name and password (no token).
+    OfficeForm,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +48,12 @@ pub enum Body {
     /// A JSON array of a component schema.
     ListOf(&'static str),
     Bytes,
+    /// An HTML page.
+    Html,
+    /// A `multipart/form-data` submission of the named schema's fields.
+    Form(&'static str),
+    /// A spreadsheet download (CSV or XLSX).
+    Spreadsheet,
 }
 
 /// The documentation of one route (method + path).
@@ -282,6 +296,51 @@ pub fn table() -> Vec<ApiRoute> {
                 )
             },
             post(admin::revoke_device),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Bytes),
+                response: Some(Schema("ImportReport")),
+                errors: &[400, 409, 413, 422],
+                ..doc(
+                    "POST",
+                    "/api/v1/import",
+                    "导入平板导出文件（整体一个事务；加密文件的密码放在 X-Export-Passphrase，非 ASCII 用百分号编码）",
+                    "import",
+                    TownOffice,
+                )
+            },
+            post(import::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        ),
+        route(
+            RouteDoc {
+                response: Some(Spreadsheet),
+                errors: &[404],
+                ..doc(
+                    "GET",
+                    "/api/v1/exports/{file}",
+                    "导出表格：people、surveys、candidates 的 .csv（UTF-8 带 BOM）或 .xlsx，按本账号权限",
+                    "exports",
+                    Signed,
+                )
+            },
+            get(exports::download),
+        ),
+        route(
+            RouteDoc {
+                response: Some(Html),
+                ..doc("GET", "/import", "导出文件上传页面", "pages", Public)
+            },
+            get(import_page::form),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Form("ImportForm")),
+                response: Some(Html),
+                errors: &[400, 401, 403, 409, 413, 422],
+                ..doc("POST", "/import", "上传页面提交导出文件，返回结果页面", "pages", OfficeForm)
+            },
+            post(import_page::submit).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         ),
     ]
 }

@@ -80,10 +80,8 @@ pub struct Context<'a> {
 
 /// Run every rule; on success the merge of `op` into `ctx.current`.
 pub fn admit(ctx: Context<'_>, op: &Operation) -> Result<Applied, Rejection> {
-    let existing = ctx
-        .current
-        .as_ref()
-        .map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
+    let existing =
+        ctx.current.as_ref().map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
     check(ctx.account, op, existing.as_ref())?;
     check_clock(op, ctx.time.now_ms)?;
     let applied = merge::apply(ctx.current.clone(), op);

@@ -49,10 +49,7 @@ pub fn check_record(
     }
     let touched: BTreeSet<&str> = op.changes.iter().map(|c| c.field.as_str()).collect();
     let wrong_touched = |errors: Vec<FieldError>| -> Vec<FieldError> {
-        errors
-            .into_iter()
-            .filter(|e| !e.missing && touched.contains(top_field(&e.field)))
-            .collect()
+        errors.into_iter().filter(|e| !e.missing && touched.contains(top_field(&e.field))).collect()
     };
     match merged.entity {
         EntityKind::Person => {
@@ -73,12 +70,9 @@ pub fn check_record(
                 Some(p) if finalising => rejection(&validate_survey(&s, p, true, today)),
                 Some(p) => rejection(&wrong_touched(validate_survey(&s, p, false, today))),
                 // The person is not on the server (yet): judge only the survey's own fields.
-                None => rejection(&wrong_touched(validate_survey(
-                    &s,
-                    &Person::default(),
-                    false,
-                    today,
-                ))),
+                None => {
+                    rejection(&wrong_touched(validate_survey(&s, &Person::default(), false, today)))
+                }
             }
         }
         _ => Ok(()),
@@ -117,7 +111,11 @@ mod tests {
     }
 
     /// Apply `o` to `current` and check it.
-    fn run(current: Option<&Record>, o: &Operation, person: Option<&Person>) -> Result<Record, Rejection> {
+    fn run(
+        current: Option<&Record>,
+        o: &Operation,
+        person: Option<&Person>,
+    ) -> Result<Record, Rejection> {
         let merged = merge::apply(current.cloned(), o).record;
         check_record(o, current, &merged, person, today()).map(|()| merged)
     }
@@ -125,7 +123,8 @@ mod tests {
     #[test]
     fn a_malformed_phone_is_refused_a_missing_one_is_not() {
         let id = Uuid::now_v7();
-        let draft = op(EntityKind::Person, id, 1, &[("name", json!("王海")), ("branch_id", json!("b1"))]);
+        let draft =
+            op(EntityKind::Person, id, 1, &[("name", json!("王海")), ("branch_id", json!("b1"))]);
         let rec = run(None, &draft, None).unwrap();
         let bad = op(EntityKind::Person, id, 2, &[("phone", json!("1381234"))]);
         let err = run(Some(&rec), &bad, None).unwrap_err();

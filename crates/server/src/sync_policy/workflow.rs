@@ -19,9 +19,9 @@ fn refused(err: WorkflowError) -> Rejection {
 }
 
 fn typed(record: &Record) -> Result<Candidate, Rejection> {
-    record.to_typed().map_err(|_| {
-        Rejection::new("invalid_record", "争创对象记录中有字段格式不正确，无法保存")
-    })
+    record
+        .to_typed()
+        .map_err(|_| Rejection::new("invalid_record", "争创对象记录中有字段格式不正确，无法保存"))
 }
 
 /// The action whose target is `to` (the targets of the actions are all different).
@@ -110,7 +110,8 @@ mod tests {
     }
 
     fn applied(category: Category) -> Candidate {
-        let mut c = Candidate { category: Some(category), branch_id: "b1".into(), ..Default::default() };
+        let mut c =
+            Candidate { category: Some(category), branch_id: "b1".into(), ..Default::default() };
         workflow::start_candidate(&mut c, "u", Role::TownOffice, NaiveDateTime::default()).unwrap();
         c
     }
@@ -149,7 +150,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.message, "退回必须填写理由");
         returned.reason = "材料不全".into();
-        assert_eq!(check_candidate(Role::BranchSecretary, Some(&record(&c)), &record(&returned)), Ok(()));
+        assert_eq!(
+            check_candidate(Role::BranchSecretary, Some(&record(&c)), &record(&returned)),
+            Ok(())
+        );
     }
 
     #[test]

@@ -12,7 +12,11 @@ use crate::store::{ImportBatch, ImportCounts, StoreError};
 use crate::sync_policy::Rejection;
 
 /// The account that authored `op`, or why its operations cannot be taken.
-fn author_of(conn: &Connection, batch: &ImportBatch, op: &Operation) -> Result<Result<Pusher, Rejection>, StoreError> {
+fn author_of(
+    conn: &Connection,
+    batch: &ImportBatch,
+    op: &Operation,
+) -> Result<Result<Pusher, Rejection>, StoreError> {
     let found = conn
         .query_row(
             "SELECT id, username, display_name, role, branches FROM users WHERE username = ?1",

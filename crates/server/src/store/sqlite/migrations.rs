@@ -13,9 +13,9 @@ pub struct Migration {
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
-    version: 1,
-    name: "accounts, operations, records, conflicts, audit",
-    sql: r#"
+        version: 1,
+        name: "accounts, operations, records, conflicts, audit",
+        sql: r#"
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
     username      TEXT NOT NULL UNIQUE,

@@ -27,8 +27,8 @@ use shared::sync::{ConflictEntry, DeviceSummary, OpResult, UserSummary};
 use uuid::Uuid;
 
 use super::{
-    AuditEvent, ConflictFilter, Credentials, ImportBatch, ImportCounts, NewUser, PullPage,
-    Session, Store, StoreError,
+    AuditEvent, ConflictFilter, Credentials, ImportBatch, ImportCounts, NewUser, PullPage, Session,
+    Store, StoreError,
 };
 
 /// File name of the database inside the data directory.

@@ -14,7 +14,10 @@ use super::{conflicts, now};
 use crate::store::{PullPage, Session, StoreError};
 use crate::sync_policy::{self, PolicyTime, Rejection};
 
-pub(crate) fn load_record(conn: &Connection, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
+pub(crate) fn load_record(
+    conn: &Connection,
+    entity_id: Uuid,
+) -> Result<Option<Record>, StoreError> {
     let json: Option<String> = conn
         .query_row(
             "SELECT record_json FROM records WHERE entity_id = ?1",
@@ -263,7 +266,8 @@ pub fn records(
            AND (?2 = 0 OR branch_id = '' OR branch_id IN (SELECT value FROM json_each(?3)))
          ORDER BY rowid",
     )?;
-    let rows = stmt.query_map(params![entity.as_str(), scoped, branches], |r| r.get::<_, String>(0))?;
+    let rows =
+        stmt.query_map(params![entity.as_str(), scoped, branches], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
     for json in rows {
         out.push(serde_json::from_str(&json?)?);

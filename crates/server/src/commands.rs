@@ -1,0 +1,95 @@
+//! `server import` and `server export`: the office's file commands, run on the server machine
+//! against its data directory (safe while the server runs: SQLite WAL with a busy timeout).
+
+use std::path::Path;
+
+use shared::roles::{Account, Role};
+
+use crate::attachments::AttachmentStore;
+use crate::exports::{self, ExportFormat, ExportWhat};
+use crate::import::{ImportReport, Importer, import_file};
+use crate::store::{SqliteStore, Store};
+
+/// The audit name of an import or export run from the command line without `--as`.
+pub const CLI_USER: &str = "命令行";
+
+/// The account named by `--as`, if any.
+async fn account_for(
+    store: &SqliteStore,
+    user: Option<&str>,
+) -> Result<Option<(i64, Account)>, String> {
+    let Some(name) = user else {
+        return Ok(None);
+    };
+    match store.credentials(name).await.map_err(|e| e.to_string())? {
+        Some(c) if !c.disabled => Ok(Some((c.user_id, c.account))),
+        Some(_) => Err(format!("账号 {name} 已停用")),
+        None => Err(format!("没有账号 {name}")),
+    }
+}
+
+/// Import an export file into the data directory.
+pub async fn import(
+    data_dir: &Path,
+    file: &Path,
+    passphrase: Option<String>,
+    user: Option<&str>,
+) -> Result<ImportReport, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("无法读取文件 {}：{e}", file.display()))?;
+    let store = SqliteStore::open(data_dir).map_err(|e| e.to_string())?;
+    let dir = data_dir.join("attachments");
+    let attachments = AttachmentStore::open(&dir)
+        .map_err(|e| format!("无法打开附件目录 {}：{e}", dir.display()))?;
+    let importer = match account_for(&store, user).await? {
+        Some((id, account)) => Importer { username: account.username, user_id: Some(id) },
+        None => Importer { username: CLI_USER.to_owned(), user_id: None },
+    };
+    import_file(&store, &attachments, bytes, passphrase.filter(|p| !p.is_empty()), importer)
+        .await
+        .map_err(|e| crate::error::AppError::from(e).body().error.message)
+}
+
+/// A person-readable summary of an import.
+pub fn describe_import(report: &ImportReport) -> String {
+    let mut text = format!(
+        "已导入 {} 于 {} 从设备 {} 导出的文件：共 {} 条修改，新保存 {}，重复 {}，拒绝 {}；照片 {} 张（新增 {}）",
+        report.author,
+        report.created_at,
+        report.device_id,
+        report.operations,
+        report.accepted,
+        report.duplicate,
+        report.rejected,
+        report.attachments,
+        report.attachments_new
+    );
+    for r in &report.rejections {
+        text.push_str(&format!("\n  拒绝 {}：{}", r.id, r.message.as_deref().unwrap_or("")));
+    }
+    text
+}
+
+/// Write an office export to `out`; returns the number of rows.
+pub async fn export(
+    data_dir: &Path,
+    what: ExportWhat,
+    format: ExportFormat,
+    out: &Path,
+    user: Option<&str>,
+) -> Result<usize, String> {
+    let store = SqliteStore::open(data_dir).map_err(|e| e.to_string())?;
+    let account = match account_for(&store, user).await? {
+        Some((_, account)) => account,
+        None => Account {
+            username: CLI_USER.to_owned(),
+            display_name: CLI_USER.to_owned(),
+            role: Role::TownOffice,
+            branches: Vec::new(),
+        },
+    };
+    let table = exports::build(&store, what, &account).await.map_err(|e| e.to_string())?;
+    let rows = table.rows.len();
+    let bytes = exports::render(&table, format).map_err(|e| e.to_string())?;
+    std::fs::write(out, bytes).map_err(|e| format!("无法写入 {}：{e}", out.display()))?;
+    Ok(rows)
+}

@@ -1,0 +1,197 @@
+//! Server-side rules on push: workflow steps per role, record validation, clocks from the
+//! future. Each refusal is a `rejected` result with the code and the tablet's Chinese message.
+
+mod common;
+
+use chrono::NaiveDateTime;
+use common::{TestServer, upsert};
+use serde_json::{Value, json};
+use shared::model::{ApplicationAction, Candidate, Category};
+use shared::op::Operation;
+use shared::record::{EntityKind, to_fields};
+use shared::roles::Role;
+use shared::sync::{OpResult, OpStatus};
+use shared::workflow;
+use uuid::Uuid;
+
+fn now_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap()
+}
+
+fn at() -> NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2013, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap()
+}
+
+/// An upsert of every field of `candidate` (what the tablet's save sends for a new record).
+fn candidate_op(
+    author: &str,
+    millis: u64,
+    id: Uuid,
+    c: &Candidate,
+    only: Option<&[&str]>,
+) -> Operation {
+    let fields = to_fields(c).unwrap();
+    let changes: Vec<(&str, Value, _)> = fields
+        .iter()
+        .filter(|(k, _)| only.is_none_or(|o| o.contains(&k.as_str())))
+        .map(|(k, v)| (k.as_str(), v.clone(), None))
+        .collect();
+    upsert(author, &format!("{author}-dev"), millis, EntityKind::Candidate, id, "b1", &changes)
+}
+
+fn rejected(r: &OpResult, code: &str) -> String {
+    assert_eq!(r.status, OpStatus::Rejected, "{r:?}");
+    assert_eq!(r.code.as_deref(), Some(code), "{r:?}");
+    r.message.clone().unwrap()
+}
+
+#[tokio::test]
+async fn candidate_steps_are_checked_against_role_and_server_state() {
+    let s = TestServer::start().await;
+    let surveyor = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let secretary = s.user_token("li", Role::BranchSecretary, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let id = Uuid::now_v7();
+    let t = now_ms() - 60_000;
+
+    let mut c = Candidate {
+        person_id: Uuid::now_v7(),
+        branch_id: "b1".into(),
+        category: Some(Category::VillageLeader),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "zhang", Role::Surveyor, at()).unwrap();
+    let res = s.push(&surveyor, &[candidate_op("zhang", t, id, &c, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+
+    // A surveyor may not approve: the tablet's own check would refuse it; a tampered or outdated
+    // tablet is refused again by the server with the same words.
+    let mut approved = c.clone();
+    approved.state = shared::model::ApplicationState::TownApproved;
+    let only: &[&str] = &["state"];
+    let res = s.push(&surveyor, &[candidate_op("zhang", t + 1, id, &approved, Some(only))]).await;
+    let message = rejected(&res.results[0], "workflow_refused");
+    assert!(message.starts_with("当前状态为「已申报」，不能进行「镇党委审定」"), "{message}");
+
+    // The secretary aggregates (allowed), then tries to approve (only the office may).
+    let mut aggregated = c.clone();
+    workflow::apply_transition(
+        &mut aggregated,
+        ApplicationAction::Aggregate,
+        "li",
+        Role::BranchSecretary,
+        at(),
+        None,
+    )
+    .unwrap();
+    let step: &[&str] = &["state", "history", "reason"];
+    let res = s.push(&secretary, &[candidate_op("li", t + 2, id, &aggregated, Some(step))]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+
+    let mut approved = aggregated.clone();
+    workflow::apply_transition(
+        &mut approved,
+        ApplicationAction::Approve,
+        "office",
+        Role::TownOffice,
+        at(),
+        None,
+    )
+    .unwrap();
+    let res = s.push(&secretary, &[candidate_op("li", t + 3, id, &approved, Some(step))]).await;
+    assert_eq!(rejected(&res.results[0], "workflow_refused"), "只有镇组织办可以审定申报");
+    let res = s.push(&office, &[candidate_op("office", t + 4, id, &approved, Some(step))]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+
+    let record = s.state.store.record(id).await.unwrap().unwrap();
+    assert_eq!(record.str_field("state"), "town_approved");
+    assert_eq!(record.to_typed::<Candidate>().unwrap().history.len(), 3);
+
+    // Editing other fields needs no workflow right.
+    let mut noted = approved.clone();
+    noted.notes = "带动10户".into();
+    let res =
+        s.push(&surveyor, &[candidate_op("zhang", t + 5, id, &noted, Some(&["notes"]))]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+}
+
+#[tokio::test]
+async fn invalid_records_are_refused_with_the_form_messages() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let t = now_ms() - 60_000;
+    let person = Uuid::now_v7();
+    let ok = upsert(
+        "zhang",
+        "d",
+        t,
+        EntityKind::Person,
+        person,
+        "b1",
+        &[("name", json!("王海"), None), ("branch_id", json!("b1"), None)],
+    );
+    let bad_phone = upsert(
+        "zhang",
+        "d",
+        t + 1,
+        EntityKind::Person,
+        person,
+        "b1",
+        &[("phone", json!("1380000"), None)],
+    );
+    let bad_id = upsert(
+        "zhang",
+        "d",
+        t + 2,
+        EntityKind::Person,
+        person,
+        "b1",
+        &[("id_number", json!("110101199001011234"), None)],
+    );
+    let survey = Uuid::now_v7();
+    let finalise_empty = upsert(
+        "zhang",
+        "d",
+        t + 3,
+        EntityKind::Survey,
+        survey,
+        "b1",
+        &[
+            ("person_id", json!(person), None),
+            ("surveyor", json!("zhang"), None),
+            ("surveyed_at", json!("2013-05-01T09:00:00"), None),
+            ("status", json!("final"), None),
+        ],
+    );
+    let res = s.push(&token, &[ok, bad_phone, bad_id, finalise_empty]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+    assert!(rejected(&res.results[1], "invalid_record").contains("11位"));
+    assert!(rejected(&res.results[2], "invalid_record").contains("校验位"));
+    let message = rejected(&res.results[3], "invalid_record");
+    assert!(message.contains("请填写联系电话") && message.contains("请选择从业情况"), "{message}");
+    // Nothing of the refused operations was stored.
+    let record = s.state.store.record(person).await.unwrap().unwrap();
+    assert!(record.get("phone").is_none() && record.get("id_number").is_none());
+    assert!(s.state.store.record(survey).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn clocks_more_than_a_day_ahead_are_refused() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let day = 24 * 60 * 60 * 1000;
+    let person = Uuid::now_v7();
+    let fields = [("name", json!("王海"), None), ("branch_id", json!("b1"), None)];
+    let future =
+        upsert("zhang", "d", now_ms() + 2 * day, EntityKind::Person, person, "b1", &fields);
+    let soon =
+        upsert("zhang", "d", now_ms() + day / 2, EntityKind::Person, Uuid::now_v7(), "b1", &fields);
+    let res = s.push(&token, &[future, soon]).await;
+    let message = rejected(&res.results[0], "clock_ahead");
+    assert!(message.contains("日期"), "{message}");
+    assert_eq!(res.results[1].status, OpStatus::Accepted, "half a day ahead is tolerated");
+    assert!(s.state.store.record(person).await.unwrap().is_none());
+    // The server's clock was not dragged two days ahead by the refused operation.
+    assert!(res.server_hlc.millis < now_ms() + day, "{}", res.server_hlc);
+}
