@@ -572,3 +572,11 @@ pub mod sync {
     }
     pub const REFRESH: &str = "刷新";
 }
+
+pub const NOT_A_NUMBER: &str = "请填写数字";
+pub const LOCATION: &str = "位置";
+pub const PHOTO_ALT: &str = "照片";
+/// `修改了调查：从业情况、资金`
+pub fn history_changed(what: &str, fields: &[&str]) -> String {
+    format!("修改了{what}：{}", fields.join("、"))
+}

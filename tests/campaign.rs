@@ -67,7 +67,11 @@ async fn saving_a_candidate_stores_it_with_checklist_history_and_outbox_entry() 
     assert_eq!(saved.history.len(), 1);
     assert_eq!(saved.history[0].by, "调查员小王");
     assert_eq!(saved.history[0].role, Some(Role::Surveyor));
-    assert_eq!(store.outbox_len().await.unwrap(), before + 2, "the member and the candidate, queued for sync");
+    assert_eq!(
+        store.outbox_len().await.unwrap(),
+        before + 2,
+        "the member and the candidate, queued for sync"
+    );
     let queued = store.outbox_batch(10).await.unwrap();
     assert!(queued.iter().any(|e| e.op.entity == EntityKind::Candidate && e.op.entity_id == id));
 
@@ -226,4 +230,74 @@ async fn contact_logs_decide_who_is_behind() {
     .unwrap();
     let october = NaiveDate::from_ymd_opt(2013, 10, 1).unwrap();
     assert!(data::contact_table(&store, 2013, october).await.unwrap().is_empty());
+}
+
+fn by_testid(id: &str) -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("[data-testid=\"{id}\"]")).ok().flatten())
+        .map(|e| e.unchecked_into())
+}
+
+async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if cond() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    panic!("{what}: not shown within 5 s");
+}
+
+#[wasm_bindgen_test]
+async fn every_campaign_screen_renders_and_the_profile_takes_a_step() {
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let id = applied(&store, Category::VillageLeader).await;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let app_store = store.clone();
+    let _handle =
+        leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> });
+    let location = web_sys::window().unwrap().location();
+    for (hash, testid) in [
+        ("#/campaign/dashboard".to_owned(), "progress-chart"),
+        ("#/campaign/candidates".to_owned(), "candidate-table"),
+        (format!("#/campaign/contacts/{id}"), "contact-form"),
+        ("#/campaign/bases".to_owned(), "base-form"),
+        ("#/campaign/funding".to_owned(), "funding-form"),
+        ("#/campaign/meetings".to_owned(), "meeting-form"),
+        ("#/campaign/inspections".to_owned(), "inspection-form"),
+        ("#/campaign/assessment".to_owned(), "assessment-ranking"),
+        ("#/campaign/notices".to_owned(), "notice-form"),
+        ("#/campaign/settings".to_owned(), "campaign-targets"),
+        ("#/campaign/report".to_owned(), "report-paper"),
+        (format!("#/campaign/card/{id}"), "display-card"),
+        (format!("#/campaign/candidate/{id}"), "candidate-profile"),
+    ] {
+        location.set_hash(&hash).unwrap();
+        wait_for(&hash, || by_testid(testid).is_some()).await;
+    }
+    // The office aggregates on the branch's behalf: the state and history update.
+    by_testid("action-aggregate").unwrap().click();
+    wait_for("aggregated", || {
+        by_testid("candidate-state").is_some_and(|e| e.inner_text().contains("支部已汇总"))
+    })
+    .await;
+    // 退回 asks for a reason first; an empty one is refused with a message.
+    by_testid("action-return").unwrap().click();
+    wait_for("reason box", || by_testid("candidate-reason").is_some()).await;
+    by_testid("candidate-reason-confirm").unwrap().click();
+    wait_for("reason required", || {
+        by_testid("campaign-error").is_some_and(|e| e.inner_text().contains("必须填写理由"))
+    })
+    .await;
+    assert_eq!(
+        data::get::<Candidate>(&store, id).await.unwrap().state,
+        ApplicationState::BranchAggregated
+    );
 }

@@ -5,7 +5,7 @@ use field::logic::people::{
     PAGE_SIZE, PeopleFilter, StatusFilter, build_rows, distinct, filter_page,
 };
 use field::logic::route::Route;
-use field::logic::survey_form::{SurveyForm, parse_optional_number};
+use field::logic::survey_form::{NotANumber, SurveyForm, parse_optional_number};
 use serde_json::json;
 use shared::hlc::Hlc;
 use shared::model::{Category, Person, Survey, SurveyStatus};
@@ -160,7 +160,7 @@ fn survey_form_splits_person_and_survey_fields() {
 fn numbers_and_photo_sizes() {
     assert_eq!(parse_optional_number::<u32>(" 12 "), Ok(Some(12)));
     assert_eq!(parse_optional_number::<u32>(""), Ok(None));
-    assert_eq!(parse_optional_number::<u32>("十二"), Err(()));
+    assert_eq!(parse_optional_number::<u32>("十二"), Err(NotANumber));
     assert_eq!(fit_within(4000, 3000, 1600), (1600, 1200));
     assert_eq!(fit_within(3000, 4000, 1600), (1200, 1600));
     assert_eq!(fit_within(800, 600, 1600), (800, 600));

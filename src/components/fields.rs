@@ -131,12 +131,12 @@ where
                 on:change=move |ev| {
                     match crate::logic::survey_form::parse_optional_number::<N>(&event_target_value(&ev)) {
                         Ok(n) => { bad.set(false); form.update(|f| set(f, n)); }
-                        Err(()) => bad.set(true),
+                        Err(_) => bad.set(true),
                     }
                 }
             />
             <Show when=move || bad.get()>
-                <span class="field-error" role="alert">"请填写数字"</span>
+                <span class="field-error" role="alert">{t::NOT_A_NUMBER}</span>
             </Show>
             {field_error(errors, field)}
         </label>

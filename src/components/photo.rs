@@ -23,7 +23,7 @@ pub fn PhotoThumb(sha256: String) -> impl IntoView {
     });
     view! {
         <span class="thumb" data-testid="photo-thumb" data-sha256=sha256>
-            {move || url.get().flatten().map(|u| view! { <img src=u alt="照片" loading="lazy" /> })}
+            {move || url.get().flatten().map(|u| view! { <img src=u alt=crate::i18n::PHOTO_ALT loading="lazy" /> })}
         </span>
     }
 }

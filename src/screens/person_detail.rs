@@ -34,7 +34,7 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
             .into_iter()
             .filter_map(|r| r.to_typed::<Survey>().ok().map(|s| (r, s)))
             .collect();
-        surveys.sort_by(|a, b| b.1.surveyed_at.cmp(&a.1.surveyed_at));
+        surveys.sort_by_key(|s| std::cmp::Reverse(s.1.surveyed_at));
         let mut history: Vec<(String, HistoryEntry)> = store
             .history(id)
             .await
@@ -137,7 +137,7 @@ pub fn history_line(what: &str, h: &HistoryEntry) -> String {
     let fields: Vec<&str> = h.changes.iter().map(|(f, _)| t::field_label(f)).collect();
     let action = match h.kind {
         OpKind::Delete => t::HISTORY_DELETED.to_owned(),
-        OpKind::Upsert => format!("修改了{what}：{}", fields.join("、")),
+        OpKind::Upsert => t::history_changed(what, &fields),
     };
     format!("{} {} {}", when(h.hlc.millis), author(&h.author), action)
 }

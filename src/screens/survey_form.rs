@@ -171,12 +171,11 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     Effect::new(move |_| {
         if matches!(state.get(), SaveState::Saved)
             && matches!(ctx.route.get_untracked(), Route::NewSurvey(_))
+            && let Some(w) = web_sys::window()
         {
-            if let Some(w) = web_sys::window() {
-                let _ = w.history().and_then(|h| {
-                    h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&survey_href))
-                });
-            }
+            let _ = w.history().and_then(|h| {
+                h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&survey_href))
+            });
         }
     });
 
@@ -259,7 +258,7 @@ fn Location(form: RwSignal<SurveyForm>) -> impl IntoView {
     };
     view! {
         <fieldset class="section" data-section="gps">
-            <legend>"位置"</legend>
+            <legend>{t::LOCATION}</legend>
             <button type="button" class="button" data-testid="survey-gps" on:click=locate disabled=move || busy.get()>
                 {move || if busy.get() { t::GPS_LOCATING } else { t::GPS_BUTTON }}
             </button>

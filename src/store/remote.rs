@@ -1,6 +1,7 @@
 //! Operations pulled from the office: merged into the local records in one transaction.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -54,17 +55,19 @@ impl Store {
         let conflicts = tx.object_store(CONFLICTS)?;
         for op in ops {
             let key = (op.entity, op.entity_id);
-            if !touched.contains_key(&key) {
-                let store = tx.object_store(store_for(op.entity))?;
-                let value: Option<JsValue> =
-                    store.get(record_key(op.entity, op.entity_id)).primitive()?.await?;
-                let current = match value {
-                    Some(v) if !v.is_undefined() => Some(from_js::<Record>(v)?),
-                    _ => None,
-                };
-                touched.insert(key, (current, false));
-            }
-            let slot = touched.get_mut(&key).expect("inserted above");
+            let slot = match touched.entry(key) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => {
+                    let store = tx.object_store(store_for(op.entity))?;
+                    let value: Option<JsValue> =
+                        store.get(record_key(op.entity, op.entity_id)).primitive()?.await?;
+                    let current = match value {
+                        Some(v) if !v.is_undefined() => Some(from_js::<Record>(v)?),
+                        _ => None,
+                    };
+                    e.insert((current, false))
+                }
+            };
             let applied = merge::apply(slot.0.take(), op);
             slot.0 = Some(applied.record);
             slot.1 |= applied.changed;

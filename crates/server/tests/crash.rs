@@ -34,7 +34,7 @@ fn server() -> Command {
 
 async fn start(data: &Path, client: &Client) -> (Child, String) {
     let port = free_port();
-    let child = server()
+    let mut child = server()
         .args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string(), "--data-dir"])
         .arg(data)
         .arg("--dist")
@@ -49,7 +49,11 @@ async fn start(data: &Path, client: &Client) -> (Child, String) {
         {
             return (child, base);
         }
-        assert!(Instant::now() < deadline, "server did not come up");
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("server did not come up");
+        }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }

@@ -49,10 +49,10 @@ pub fn waiting_per_role(candidates: &[Candidate]) -> Vec<(Role, u32)> {
     let mut counts: Vec<(Role, u32)> = Role::ALL.iter().map(|r| (*r, 0)).collect();
     for c in candidates {
         let Some(category) = c.category else { continue };
-        if let Some(role) = waiting_on(c.state, category) {
-            if let Some(entry) = counts.iter_mut().find(|(r, _)| *r == role) {
-                entry.1 += 1;
-            }
+        if let Some(role) = waiting_on(c.state, category)
+            && let Some(entry) = counts.iter_mut().find(|(r, _)| *r == role)
+        {
+            entry.1 += 1;
         }
     }
     counts

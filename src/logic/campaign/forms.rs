@@ -13,24 +13,29 @@ pub fn date_value(date: Option<NaiveDate>) -> String {
     date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
+/// Text that should have been a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", crate::i18n::campaign::NOT_A_NUMBER)]
+pub struct NotANumber;
+
 /// A count: empty is `Ok(None)`, a whole non-negative number `Ok(Some)`, anything else `Err`.
-pub fn parse_count(text: &str) -> Result<Option<u32>, ()> {
+pub fn parse_count(text: &str) -> Result<Option<u32>, NotANumber> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    t.parse::<u32>().map(Some).map_err(|_| ())
+    t.parse::<u32>().map(Some).map_err(|_| NotANumber)
 }
 
 /// A score or weight: empty is `Ok(None)`, a finite non-negative number `Ok(Some)`.
-pub fn parse_number(text: &str) -> Result<Option<f64>, ()> {
+pub fn parse_number(text: &str) -> Result<Option<f64>, NotANumber> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
     match t.parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
-        _ => Err(()),
+        _ => Err(NotANumber),
     }
 }
 

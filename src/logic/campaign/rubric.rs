@@ -6,12 +6,12 @@ use shared::model::{Campaign, Category, Criterion, Rubric};
 use uuid::Uuid;
 
 /// The id of the campaign settings record.
-pub const CAMPAIGN_ID: Uuid = Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_00000000_0001);
+pub const CAMPAIGN_ID: Uuid = Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_0000_0000_0001);
 
 /// The id of `category`'s rubric record.
 pub fn rubric_id(category: Category) -> Uuid {
     let index = Category::ALL.iter().position(|c| *c == category).unwrap_or(0) as u128;
-    Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_00000000_0100 + index)
+    Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_0000_0000_0100 + index)
 }
 
 /// The campaign in force: the fixed-id record, else any campaign record, else the 2012 plan.

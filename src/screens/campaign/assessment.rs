@@ -213,7 +213,7 @@ fn SheetEditor(
                             on:change=move |ev| match parse_number(&event_target_value(&ev)) {
                                 Ok(Some(n)) => form.update(|a| { a.scores.insert(key2.clone(), n); }),
                                 Ok(None) => form.update(|a| { a.scores.remove(&key2); }),
-                                Err(()) => notice.set(Some(Notice::Error(tc::NOT_A_NUMBER.to_owned()))),
+                                Err(_) => notice.set(Some(Notice::Error(tc::NOT_A_NUMBER.to_owned()))),
                             } />
                     </label>
                 }

@@ -106,7 +106,7 @@ async fn load_base(id: Uuid) -> Result<BaseData, CampaignError> {
     let base: Base = data::get(&store, id).await?;
     let mut visits: Vec<(Uuid, Visit)> =
         data::load::<Visit>(&store).await?.into_iter().filter(|(_, v)| v.base_id == id).collect();
-    visits.sort_by(|a, b| b.1.date.cmp(&a.1.date));
+    visits.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
     let all = data::load_data(&store).await?;
     let candidates = all.candidates.into_iter().filter(|(_, c)| c.is_active()).collect();
     Ok(BaseData { base, visits, candidates, names: all.names })

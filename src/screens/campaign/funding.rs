@@ -78,7 +78,7 @@ fn FundingView(
         });
     };
     let mut rows = funding.clone();
-    rows.sort_by(|a, b| b.1.date.cmp(&a.1.date));
+    rows.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
     let totals: Vec<(FundingLevel, i64)> = FundingLevel::ALL
         .iter()
         .map(|l| {

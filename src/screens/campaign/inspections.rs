@@ -58,7 +58,7 @@ fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
     let branch_options: Vec<(String, String)> =
         data.branches.iter().map(|(id, b)| (id.clone(), b.name.clone())).collect();
     let mut inspections = data.inspections.clone();
-    inspections.sort_by(|a, b| b.1.date.cmp(&a.1.date));
+    inspections.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
     let names = data.names.clone();
     view! {
         <section class="inspections">

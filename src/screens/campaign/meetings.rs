@@ -58,7 +58,7 @@ fn MeetingsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
     let branch_options: Vec<(String, String)> =
         data.branches.iter().map(|(id, b)| (id.clone(), b.name.clone())).collect();
     let mut meetings = data.meetings.clone();
-    meetings.sort_by(|a, b| b.1.date.cmp(&a.1.date));
+    meetings.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
     let names = data.names.clone();
     view! {
         <section class="meetings">

@@ -51,6 +51,9 @@ pub fn CampaignSettings() -> impl IntoView {
     }
 }
 
+type Getter = Box<dyn Fn(&Campaign) -> Option<u32> + Send + Sync>;
+type Setter = Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>;
+
 #[component]
 fn Targets(campaign: Campaign, office: bool, reload: RwSignal<u32>) -> impl IntoView {
     let ctx = use_app();
@@ -87,7 +90,7 @@ fn Targets(campaign: Campaign, office: bool, reload: RwSignal<u32>) -> impl Into
                     prop:value=move || form.with(|c| get(c).map(|n| n.to_string()).unwrap_or_default())
                     on:change=move |ev| match parse_count(&event_target_value(&ev)) {
                         Ok(v) => { bad.set(false); form.update(|c| set(c, v)); }
-                        Err(()) => bad.set(true),
+                        Err(_) => bad.set(true),
                     } />
             }
         };

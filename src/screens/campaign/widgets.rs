@@ -133,7 +133,7 @@ pub fn count<S: Send + Sync + 'static>(
                 prop:value=move || form.with(|f| get(f).map(|n| n.to_string()).unwrap_or_default())
                 on:change=move |ev| match parse_count(&event_target_value(&ev)) {
                     Ok(n) => { bad.set(false); form.update(|f| set(f, n)); }
-                    Err(()) => bad.set(true),
+                    Err(_) => bad.set(true),
                 } />
             <Show when=move || bad.get()><span class="field-error" role="alert">{tc::NOT_A_NUMBER}</span></Show>
         </label>
