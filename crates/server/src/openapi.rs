@@ -118,7 +118,9 @@ fn operation_id(doc: &RouteDoc) -> String {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty() && *w != "api" && *w != "v1")
         .collect();
-    format!("{}_{}", doc.method.to_ascii_lowercase(), words.join("_"))
+    // Pages outside the API get their own prefix (`POST /import` vs `POST /api/v1/import`).
+    let page = if doc.path.starts_with("/api/") || doc.path == "/healthz" { "" } else { "page_" };
+    format!("{}_{page}{}", doc.method.to_ascii_lowercase(), words.join("_"))
 }
 
 /// The whole document.

@@ -32,6 +32,8 @@ fn server() -> Command {
     cmd
 }
 
+/// The caller owns the returned child: every trial kills it and waits for it.
+#[allow(clippy::zombie_processes)]
 async fn start(data: &Path, client: &Client) -> (Child, String) {
     let port = free_port();
     let mut child = server()

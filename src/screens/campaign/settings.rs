@@ -80,20 +80,17 @@ fn Targets(campaign: Campaign, office: bool, reload: RwSignal<u32>) -> impl Into
             }
         });
     };
-    let number_input =
-        move |testid: String,
-              get: Box<dyn Fn(&Campaign) -> Option<u32> + Send + Sync>,
-              set: Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>| {
-            let bad = RwSignal::new(false);
-            view! {
-                <input type="text" inputmode="numeric" class="cell-input" data-testid=testid disabled=!office class:invalid=move || bad.get()
-                    prop:value=move || form.with(|c| get(c).map(|n| n.to_string()).unwrap_or_default())
-                    on:change=move |ev| match parse_count(&event_target_value(&ev)) {
-                        Ok(v) => { bad.set(false); form.update(|c| set(c, v)); }
-                        Err(_) => bad.set(true),
-                    } />
-            }
-        };
+    let number_input = move |testid: String, get: Getter, set: Setter| {
+        let bad = RwSignal::new(false);
+        view! {
+            <input type="text" inputmode="numeric" class="cell-input" data-testid=testid disabled=!office class:invalid=move || bad.get()
+                prop:value=move || form.with(|c| get(c).map(|n| n.to_string()).unwrap_or_default())
+                on:change=move |ev| match parse_count(&event_target_value(&ev)) {
+                    Ok(v) => { bad.set(false); form.update(|c| set(c, v)); }
+                    Err(_) => bad.set(true),
+                } />
+        }
+    };
     view! {
         <fieldset class="section" data-testid="campaign-targets">
             <legend>{tc::TARGETS}</legend>
