@@ -410,27 +410,32 @@ async fn meta_values_round_trip_and_identity_persists() {
     assert_eq!(reopened.author(), "赵六");
 }
 
+/// A hundred saves in a row each store their record and queue exactly one operation (how long
+/// they take is measured by the benchmark, `scripts/bench.sh --only idb`, never asserted here).
 #[wasm_bindgen_test]
-async fn save_latency_is_a_few_milliseconds() {
+async fn a_hundred_saves_each_store_the_record_and_queue_one_operation() {
     let store = fresh().await;
-    let perf = web_sys::window().unwrap().performance().unwrap();
-    let mut times = Vec::new();
+    let mut ids = Vec::new();
     for i in 0..100 {
-        let start = perf.now();
-        store
+        let id = Uuid::now_v7();
+        let saved = store
             .save(
                 EntityKind::Person,
-                Uuid::now_v7(),
+                id,
                 "b1",
                 changes(&[("name", json!(format!("p{i}"))), ("village_unit", json!("东村"))]),
             )
             .await
             .unwrap();
-        times.push(perf.now() - start);
+        assert_eq!(saved.get("name"), Some(&json!(format!("p{i}"))));
+        ids.push(id);
     }
-    times.sort_by(f64::total_cmp);
-    let p50 = times[50];
-    web_sys::console::log_1(&format!("save p50 {p50:.2} ms, p95 {:.2} ms", times[95]).into());
-    assert!(p50 < 20.0, "p50 {p50} ms");
     assert_eq!(store.outbox_len().await.unwrap(), 100);
+    let people = store.list(EntityKind::Person).await.unwrap();
+    assert_eq!(people.len(), 100);
+    for (i, id) in ids.iter().enumerate() {
+        let record = store.get(EntityKind::Person, *id).await.unwrap().expect("saved record");
+        assert_eq!(record.get("name"), Some(&json!(format!("p{i}"))));
+        assert_eq!(record.get("village_unit"), Some(&json!("东村")));
+    }
 }

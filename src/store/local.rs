@@ -75,9 +75,11 @@ impl Store {
         let current_req = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
         let clock_req =
             meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
+        // The clock request was issued last: once it is done, the record read is done too.
+        let clock_value = clock_req.await?;
         let current: Option<Record> = decode_opt(current_req.await?)?;
         let mut clock: HlcClock =
-            decode_opt(clock_req.await?)?.unwrap_or_else(|| HlcClock::new(self.clock_device()));
+            decode_opt(clock_value)?.unwrap_or_else(|| HlcClock::new(self.clock_device()));
 
         let ctx = self.context();
         let Some(op) = build_op(&ctx, &mut clock, entity, id, current.as_ref(), intent) else {
@@ -93,16 +95,19 @@ impl Store {
         let put_history = tx.object_store(HISTORY)?.put(op_js).primitive()?;
         let put_clock =
             meta.put(to_js(&clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
+        // Requests complete in issue order: await the last one first so the others are already
+        // done when polled, then check each (the outbox add reports a duplicate operation).
+        let clock_written = put_clock.await;
         put_record.await?;
         add_outbox.await?;
         put_history.await?;
-        put_clock.await?;
+        clock_written?;
         tx.commit().await?;
         Ok((applied.record, Some(op)))
     }
 }
 
-fn decode_opt<T: serde::de::DeserializeOwned>(
+pub(super) fn decode_opt<T: serde::de::DeserializeOwned>(
     value: Option<JsValue>,
 ) -> Result<Option<T>, StoreError> {
     match value {

@@ -5,6 +5,7 @@
 //! are on disk or none is. See [`schema`] for the object stores and their versions.
 
 mod attachments;
+mod batch;
 pub mod codec;
 mod error;
 mod export_source;

@@ -156,6 +156,15 @@ impl Harness {
         Browser::open(self.driver_port, &self.profile).await
     }
 
+    /// Opens headless Chromium on another named profile of this harness: another device (or
+    /// another person's browser) with its own storage, kept between sessions like the default.
+    pub async fn open_browser_in(&self, profile: &str) -> Result<Browser, HarnessError> {
+        let dir = self.profile.with_file_name(format!("profile-{profile}"));
+        std::fs::create_dir_all(&dir)
+            .map_err(HarnessError::io(format!("create {}", dir.display())))?;
+        Browser::open(self.driver_port, &dir).await
+    }
+
     /// The server's log so far (for failure messages).
     pub fn server_log(&self) -> String {
         std::fs::read_to_string(self.logs.join("server.log")).unwrap_or_default()

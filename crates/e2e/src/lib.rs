@@ -19,6 +19,7 @@ mod net;
 mod paths;
 mod process;
 mod size;
+mod ui;
 
 pub use browser::{Browser, FIRST_LOAD_TIMEOUT};
 pub use error::HarnessError;
@@ -26,3 +27,4 @@ pub use fixtures::small_png;
 pub use harness::Harness;
 pub use paths::{dist_dir, server_binary};
 pub use size::{FirstLoadReport, SizedFile, first_load_report};
+pub use ui::{STEP_TIMEOUT, SYNC_TIMEOUT, testid};

@@ -60,7 +60,7 @@ async fn a_file_exported_on_one_tablet_imports_on_another() {
         .unwrap();
     type_into(&browser, "survey-name", "王金海").await;
     type_into(&browser, "survey-branch-id", "西沙村党支部").await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    browser.wait_survey_saved().await.expect("the draft is saved");
 
     // Capture the downloaded file: the page hands it to URL.createObjectURL as a Blob.
     browser.goto(&format!("{a}/#/transfer")).await.unwrap();

@@ -87,15 +87,8 @@ async fn finalised_survey_with_photo_is_found_after_reload() {
         .await
         .expect("the survey is finalised (no validation errors)");
     assert!(!browser.exists(&testid("survey-errors")).await.unwrap());
-    // Give the save its moment, then reload the whole app.
-    browser
-        .wait_until(
-            "the survey to be saved",
-            "return !document.querySelector('[data-testid=\"save-state\"]').textContent.includes('保存中');",
-            SHORT,
-        )
-        .await
-        .unwrap();
+    // Once the finalised survey is written, reload the whole app.
+    browser.wait_survey_saved().await.expect("the finalised survey is saved");
 
     browser.goto(&harness.url("/#/people")).await.unwrap();
     browser.refresh().await.unwrap();
@@ -144,14 +137,7 @@ async fn draft_survives_closing_the_browser_mid_typing() {
     type_into(&browser, "survey-notes", "家里经营网箱养殖").await;
     // The form saves drafts about a second after the last keystroke; then the user types on
     // and the tablet is closed straight away.
-    browser
-        .wait_until(
-            "the draft to be saved",
-            "return document.querySelector('[data-testid=\"save-state\"]').textContent.includes('草稿已自动保存');",
-            SHORT,
-        )
-        .await
-        .expect("the draft saves itself while typing");
+    browser.wait_survey_saved().await.expect("the draft saves itself while typing");
     let notes = browser.wait_for(&testid("survey-notes"), SHORT).await.unwrap();
     notes.send_keys("，规模").await.unwrap();
     browser.close().await.unwrap();

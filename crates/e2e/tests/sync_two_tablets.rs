@@ -7,72 +7,10 @@
 
 use std::time::Duration;
 
-use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness};
+use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
 
 const SHORT: Duration = Duration::from_secs(30);
 const BRANCH: &str = "东沙村党支部";
-
-fn testid(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
-}
-
-async fn type_into(browser: &Browser, id: &str, text: &str) {
-    let field = browser.wait_for(&testid(id), SHORT).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-async fn field_value(browser: &Browser, id: &str) -> String {
-    let field = browser.wait_for(&testid(id), SHORT).await.unwrap();
-    field.prop("value").await.unwrap().unwrap_or_default()
-}
-
-async fn sign_in(browser: &Browser, origin: &str, username: &str, password: &str) {
-    browser.goto(&format!("{origin}/#/sync")).await.unwrap();
-    browser.wait_for(&testid("sync-screen"), FIRST_LOAD_TIMEOUT).await.unwrap();
-    if browser.exists(&testid("sign-out")).await.unwrap() {
-        browser.wait_for(&testid("sign-out"), SHORT).await.unwrap().click().await.unwrap();
-    }
-    type_into(browser, "login-username", username).await;
-    type_into(browser, "login-password", password).await;
-    browser.wait_for(&testid("login-submit"), SHORT).await.unwrap().click().await.unwrap();
-    let who = browser.wait_for(&testid("signed-in-as"), SHORT).await.expect("signed in");
-    assert!(who.text().await.unwrap().contains("已登录"));
-    browser.wait_for_service_worker(SHORT).await.expect("the app works offline on this origin");
-}
-
-/// Press "立即同步" and wait until the outbox is empty and the run finished without error.
-async fn sync(browser: &Browser, origin: &str) {
-    browser.goto(&format!("{origin}/#/sync")).await.unwrap();
-    browser.wait_for(&testid("sync-now"), FIRST_LOAD_TIMEOUT).await.unwrap();
-    // The engine may already be running (it syncs on start): wait for the button.
-    browser
-        .wait_until(
-            "the sync button to be enabled",
-            "const b = document.querySelector('[data-testid=\"sync-now\"]'); return !!b && !b.disabled;",
-            Duration::from_secs(120),
-        )
-        .await
-        .unwrap();
-    browser.eval("window.__before = document.querySelector('[data-testid=\"sync-last-success\"]').textContent; return true;").await.unwrap();
-    browser.wait_for(&testid("sync-now"), SHORT).await.unwrap().click().await.unwrap();
-    browser
-        .wait_until(
-            "a sync to finish with nothing pending",
-            "const b = document.querySelector('[data-testid=\"sync-now\"]');
-             const p = document.querySelector('[data-testid=\"sync-pending\"]');
-             const s = document.querySelector('[data-testid=\"sync-last-success\"]');
-             return !!b && !b.disabled && p.textContent.trim() === '0' && s.textContent.includes('刚刚');",
-            Duration::from_secs(120),
-        )
-        .await
-        .unwrap();
-    assert!(
-        !browser.exists(&testid("sync-last-error")).await.unwrap(),
-        "sync error: {:?}",
-        browser.eval("const e = document.querySelector('[data-testid=\"sync-last-error\"]'); return e ? e.textContent : null;").await
-    );
-}
 
 /// Open the member's (only) survey on `origin`.
 async fn open_survey(browser: &Browser, origin: &str, name: &str) {
@@ -89,15 +27,7 @@ async fn open_survey(browser: &Browser, origin: &str, name: &str) {
 }
 
 async fn wait_saved(browser: &Browser) {
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    browser
-        .wait_until(
-            "the edit to be saved",
-            "const s = document.querySelector('[data-testid=\"save-state\"]'); return !s || !s.textContent.includes('保存中');",
-            SHORT,
-        )
-        .await
-        .unwrap();
+    browser.wait_survey_saved().await.expect("the edit is saved");
 }
 
 #[tokio::test]
@@ -128,7 +58,7 @@ async fn two_tablets_edit_offline_and_converge_with_the_conflict_shown_to_the_of
     let browser = harness.open_browser().await.expect("open Chromium");
 
     // Tablet A records the member and syncs; tablet B signs in and receives it.
-    sign_in(&browser, &a, "tablet_a", "field-pass-123").await;
+    browser.sign_in(&a, "tablet_a", "field-pass-123").await.unwrap();
     browser.goto(&format!("{a}/#/survey/new")).await.unwrap();
     browser.wait_for(&testid("survey-form"), SHORT).await.unwrap();
     browser
@@ -138,49 +68,49 @@ async fn two_tablets_edit_offline_and_converge_with_the_conflict_shown_to_the_of
         .select_by_value("village_leader")
         .await
         .unwrap();
-    type_into(&browser, "survey-name", "林海生").await;
-    type_into(&browser, "survey-phone", "13812345678").await;
-    type_into(&browser, "survey-branch-id", BRANCH).await;
-    type_into(&browser, "survey-village-unit", "东沙村").await;
+    browser.type_into("survey-name", "林海生").await.unwrap();
+    browser.type_into("survey-phone", "13812345678").await.unwrap();
+    browser.type_into("survey-branch-id", BRANCH).await.unwrap();
+    browser.type_into("survey-village-unit", "东沙村").await.unwrap();
     wait_saved(&browser).await;
-    sync(&browser, &a).await;
+    browser.sync(&a).await.unwrap();
 
-    sign_in(&browser, &b, "tablet_b", "field-pass-123").await;
-    sync(&browser, &b).await;
+    browser.sign_in(&b, "tablet_b", "field-pass-123").await.unwrap();
+    browser.sync(&b).await.unwrap();
     open_survey(&browser, &b, "林海生").await;
-    assert_eq!(field_value(&browser, "survey-phone").await, "13812345678");
+    assert_eq!(browser.field_value("survey-phone").await.unwrap(), "13812345678");
 
     // Both go offline and edit the same member: one field each, and the name on both.
     harness.stop_server();
     open_survey(&browser, &a, "林海生").await;
-    type_into(&browser, "survey-phone", "13900000001").await;
-    type_into(&browser, "survey-name", "林海生甲").await;
+    browser.type_into("survey-phone", "13900000001").await.unwrap();
+    browser.type_into("survey-name", "林海生甲").await.unwrap();
     wait_saved(&browser).await;
     open_survey(&browser, &b, "林海生").await;
-    type_into(&browser, "survey-village-unit", "西沙村").await;
-    type_into(&browser, "survey-name", "林海生乙").await;
+    browser.type_into("survey-village-unit", "西沙村").await.unwrap();
+    browser.type_into("survey-name", "林海生乙").await.unwrap();
     wait_saved(&browser).await;
 
     // Back online: A, then B, then A again (to receive B's changes).
     harness.start_server().await.unwrap();
-    sync(&browser, &a).await;
-    sync(&browser, &b).await;
-    sync(&browser, &a).await;
+    browser.sync(&a).await.unwrap();
+    browser.sync(&b).await.unwrap();
+    browser.sync(&a).await.unwrap();
 
     let mut seen = Vec::new();
     for origin in [&a, &b] {
         open_survey(&browser, origin, "林海生乙").await;
         seen.push((
-            field_value(&browser, "survey-name").await,
-            field_value(&browser, "survey-phone").await,
-            field_value(&browser, "survey-village-unit").await,
+            browser.field_value("survey-name").await.unwrap(),
+            browser.field_value("survey-phone").await.unwrap(),
+            browser.field_value("survey-village-unit").await.unwrap(),
         ));
     }
     assert_eq!(seen[0], seen[1], "both tablets show the same member");
     assert_eq!(seen[0], ("林海生乙".to_owned(), "13900000001".to_owned(), "西沙村".to_owned()));
 
     // The town office sees the name conflict, with both values.
-    sign_in(&browser, &b, "office", "office-pass-123").await;
+    browser.sign_in(&b, "office", "office-pass-123").await.unwrap();
     browser.goto(&format!("{b}/#/conflicts")).await.unwrap();
     let item = browser
         .wait_for("[data-testid=\"conflict-item\"][data-field=\"name\"]", SHORT)
@@ -208,9 +138,9 @@ async fn two_tablets_edit_offline_and_converge_with_the_conflict_shown_to_the_of
         )
         .await
         .unwrap();
-    sync(&browser, &b).await;
-    sync(&browser, &a).await;
+    browser.sync(&b).await.unwrap();
+    browser.sync(&a).await.unwrap();
     open_survey(&browser, &a, "林海生甲").await;
-    assert_eq!(field_value(&browser, "survey-name").await, "林海生甲");
+    assert_eq!(browser.field_value("survey-name").await.unwrap(), "林海生甲");
     browser.close().await.unwrap();
 }

@@ -1,0 +1,146 @@
+//! Steps on the app's own screens that several tests take: filling fields by `data-testid`,
+//! signing in on the sync screen and running a sync to the end.
+
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use serde_json::Value;
+
+use crate::browser::{Browser, FIRST_LOAD_TIMEOUT};
+use crate::HarnessError;
+
+/// How long one screen step may take (a busy 2-core machine, a debug server).
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a whole sync run may take.
+pub const SYNC_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The CSS selector of the element with `data-testid="<id>"`.
+pub fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// A JS string literal of `text` (for building page scripts).
+fn js_string(text: &str) -> String {
+    Value::String(text.to_owned()).to_string()
+}
+
+impl Browser {
+    /// The element `data-testid="<id>"`, waiting for it a step's time.
+    pub async fn by_testid(&self, id: &str) -> Result<Element, HarnessError> {
+        self.wait_for_testid(id, STEP_TIMEOUT).await
+    }
+
+    /// Clicks the element `data-testid="<id>"`.
+    pub async fn click_testid(&self, id: &str) -> Result<(), HarnessError> {
+        Ok(self.by_testid(id).await?.click().await?)
+    }
+
+    /// Replaces the text of the field `data-testid="<id>"` by typing `text`.
+    pub async fn type_into(&self, id: &str, text: &str) -> Result<(), HarnessError> {
+        let field = self.by_testid(id).await?;
+        field.clear().await?;
+        Ok(field.send_keys(text).await?)
+    }
+
+    /// The current `value` of the field `data-testid="<id>"`.
+    pub async fn field_value(&self, id: &str) -> Result<String, HarnessError> {
+        let field = self.by_testid(id).await?;
+        Ok(field.prop("value").await?.unwrap_or_default())
+    }
+
+    /// The visible text of the element `data-testid="<id>"`.
+    pub async fn text_of(&self, id: &str) -> Result<String, HarnessError> {
+        Ok(self.by_testid(id).await?.text().await?)
+    }
+
+    /// Waits until the element `data-testid="<id>"` shows exactly `text` (trimmed).
+    pub async fn wait_for_text(&self, id: &str, text: &str) -> Result<(), HarnessError> {
+        self.wait_until(
+            &format!("`{id}` to read {text}"),
+            &format!(
+                "const e = document.querySelector({}); return !!e && e.textContent.trim() === {};",
+                js_string(&testid(id)),
+                js_string(text)
+            ),
+            STEP_TIMEOUT,
+        )
+        .await
+    }
+
+    /// Waits until the survey form's autosave has written everything typed so far (the save
+    /// state reads "草稿已自动保存"; typing again turns it back to "有未保存的修改").
+    pub async fn wait_survey_saved(&self) -> Result<(), HarnessError> {
+        self.wait_for_text("save-state", "草稿已自动保存").await
+    }
+
+    /// Signs in as `username` on the sync screen of `origin` (signing out whoever was signed
+    /// in), and waits for the service worker so the app then works offline on that origin.
+    pub async fn sign_in(
+        &self,
+        origin: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<(), HarnessError> {
+        self.goto(&format!("{origin}/#/sync")).await?;
+        self.wait_for_testid("sync-screen", FIRST_LOAD_TIMEOUT).await?;
+        if self.exists(&testid("sign-out")).await? {
+            self.click_testid("sign-out").await?;
+        }
+        self.type_into("login-username", username).await?;
+        self.type_into("login-password", password).await?;
+        self.click_testid("login-submit").await?;
+        let who = self
+            .wait_for("[data-testid=\"signed-in-as\"], [data-testid=\"login-error\"]", STEP_TIMEOUT)
+            .await?;
+        let text = who.text().await?;
+        if who.attr("data-testid").await?.as_deref() != Some("signed-in-as")
+            || !text.contains("已登录")
+        {
+            return Err(HarnessError::Page { what: format!("signing in as {username}"), value: text });
+        }
+        self.wait_for_service_worker(STEP_TIMEOUT).await
+    }
+
+    /// Presses "立即同步" on `origin`'s sync screen and waits for THAT run to end with nothing
+    /// pending and no error. A run the engine started by itself is waited out first, and a
+    /// mutation observer notes when the pressed run starts, so a finished earlier run is never
+    /// taken for this one.
+    pub async fn sync(&self, origin: &str) -> Result<(), HarnessError> {
+        self.goto(&format!("{origin}/#/sync")).await?;
+        self.wait_for_testid("sync-now", FIRST_LOAD_TIMEOUT).await?;
+        const ENABLED: &str =
+            "const b = document.querySelector('[data-testid=\"sync-now\"]'); return !!b && !b.disabled;";
+        self.wait_until("the sync button to be enabled", ENABLED, SYNC_TIMEOUT).await?;
+        self.eval(
+            "window.__syncStarted = false;
+             const b = document.querySelector('[data-testid=\"sync-now\"]');
+             new MutationObserver(() => { if (b.disabled) window.__syncStarted = true; })
+               .observe(b, { attributes: true, attributeFilter: ['disabled'] });
+             return true;",
+        )
+        .await?;
+        self.click_testid("sync-now").await?;
+        self.wait_until(
+            "the sync run to finish with nothing pending",
+            "const b = document.querySelector('[data-testid=\"sync-now\"]');
+             const p = document.querySelector('[data-testid=\"sync-pending\"]');
+             const e = document.querySelector('[data-testid=\"sync-last-error\"]');
+             return window.__syncStarted === true && !!b && !b.disabled
+               && (!!e || (p.textContent.trim() === '0'));",
+            SYNC_TIMEOUT,
+        )
+        .await?;
+        if self.exists(&testid("sync-last-error")).await? {
+            return Err(HarnessError::Page {
+                what: format!("syncing {origin}"),
+                value: self.text_of("sync-last-error").await?,
+            });
+        }
+        let last = self.text_of("sync-last-success").await?;
+        if !last.contains("刚刚") {
+            return Err(HarnessError::Page { what: "the last successful sync".into(), value: last });
+        }
+        Ok(())
+    }
+}
