@@ -11,7 +11,9 @@ const DB_NAME: &str = "field";
 fn main() {
     console_error_panic_hook::set_once();
     let _ = console_log::init_with_level(log::Level::Info);
-    leptos::task::spawn_local(async {
+    // Not `leptos::task::spawn_local`: Leptos sets up its executor only when the app mounts,
+    // and before that a release build panics on any Leptos task.
+    wasm_bindgen_futures::spawn_local(async {
         match Store::open(DB_NAME).await {
             Ok(store) => leptos::mount::mount_to_body(move || view! { <App store=store /> }),
             Err(err) => {

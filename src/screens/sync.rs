@@ -14,6 +14,9 @@ pub fn SyncScreen() -> impl IntoView {
     let engine = use_sync();
     let ctx = use_app();
     let status = engine.status;
+    // Changes saved since the engine last counted its outbox (on other screens, offline) must
+    // show as pending here: count again whenever the screen opens.
+    leptos::task::spawn_local(async move { engine.refresh_pending().await });
     // Re-render "5 分钟前" once a minute.
     let now = RwSignal::new(js_sys::Date::now());
     let tick = leptos::prelude::set_interval_with_handle(

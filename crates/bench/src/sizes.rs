@@ -43,16 +43,30 @@ pub fn compress(bytes: &[u8]) -> Sizes {
     Sizes { raw: bytes.len() as u64, gzip, brotli: br.len() as u64 }
 }
 
-/// The local files `index.html` references (`href=` / `src=` attributes and the service worker
-/// it registers), relative to `dist`.
+/// The local files `index.html` references (`href=` / `src=` attributes, quoted or not, as
+/// Trunk's minified HTML writes them), relative to `dist`, plus `index.html` itself.
 pub fn referenced_files(index_html: &str) -> Vec<String> {
     let mut files = vec!["index.html".to_owned()];
-    for attr in ["href=\"", "src=\"", "href='", "src='"] {
-        let quote = attr.chars().last().unwrap_or('"');
+    for attr in ["href=", "src="] {
         for (start, _) in index_html.match_indices(attr) {
+            let preceded_by_space =
+                index_html[..start].chars().next_back().is_some_and(char::is_whitespace);
+            if !preceded_by_space {
+                continue;
+            }
             let rest = &index_html[start + attr.len()..];
-            let Some(end) = rest.find(quote) else { continue };
-            let url = &rest[..end];
+            let url = match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let rest = &rest[1..];
+                    let Some(end) = rest.find(quote) else { continue };
+                    &rest[..end]
+                }
+                _ => {
+                    let end =
+                        rest.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(rest.len());
+                    &rest[..end]
+                }
+            };
             if url.contains("://")
                 || url.starts_with("data:")
                 || url.starts_with('#')
@@ -127,6 +141,25 @@ mod tests {
                 "main-9f.css",
                 "manifest.webmanifest",
                 "field-1a2b.js"
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_unquoted_references_of_minified_html() {
+        let html = "<link href=/manifest.webmanifest rel=manifest><script src=/boot.js \
+            type=module></script><link href=/main-b4.css rel=stylesheet><link crossorigin \
+            href=/field-b3.js rel=modulepreload><link as=fetch href=/field-b3_bg.wasm rel=preload>\
+            <meta content=/field-b3_bg.wasm name=field-wasm>";
+        assert_eq!(
+            referenced_files(html),
+            [
+                "index.html",
+                "manifest.webmanifest",
+                "main-b4.css",
+                "field-b3.js",
+                "field-b3_bg.wasm",
+                "boot.js"
             ]
         );
     }

@@ -6,8 +6,8 @@ use std::time::Duration;
 use fantoccini::elements::Element;
 use serde_json::Value;
 
-use crate::browser::{Browser, FIRST_LOAD_TIMEOUT};
 use crate::HarnessError;
+use crate::browser::{Browser, FIRST_LOAD_TIMEOUT};
 
 /// How long one screen step may take (a busy 2-core machine, a debug server).
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -97,7 +97,10 @@ impl Browser {
         if who.attr("data-testid").await?.as_deref() != Some("signed-in-as")
             || !text.contains("已登录")
         {
-            return Err(HarnessError::Page { what: format!("signing in as {username}"), value: text });
+            return Err(HarnessError::Page {
+                what: format!("signing in as {username}"),
+                value: text,
+            });
         }
         self.wait_for_service_worker(STEP_TIMEOUT).await
     }
@@ -109,8 +112,7 @@ impl Browser {
     pub async fn sync(&self, origin: &str) -> Result<(), HarnessError> {
         self.goto(&format!("{origin}/#/sync")).await?;
         self.wait_for_testid("sync-now", FIRST_LOAD_TIMEOUT).await?;
-        const ENABLED: &str =
-            "const b = document.querySelector('[data-testid=\"sync-now\"]'); return !!b && !b.disabled;";
+        const ENABLED: &str = "const b = document.querySelector('[data-testid=\"sync-now\"]'); return !!b && !b.disabled;";
         self.wait_until("the sync button to be enabled", ENABLED, SYNC_TIMEOUT).await?;
         self.eval(
             "window.__syncStarted = false;
@@ -139,7 +141,10 @@ impl Browser {
         }
         let last = self.text_of("sync-last-success").await?;
         if !last.contains("刚刚") {
-            return Err(HarnessError::Page { what: "the last successful sync".into(), value: last });
+            return Err(HarnessError::Page {
+                what: "the last successful sync".into(),
+                value: last,
+            });
         }
         Ok(())
     }

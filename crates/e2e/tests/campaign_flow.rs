@@ -122,8 +122,15 @@ async fn application_recorded_offline_is_aggregated_approved_and_seen_by_the_tab
     let candidate_id = hash.as_str().unwrap().rsplit('/').next().unwrap().to_owned();
 
     tablet.goto(&format!("{origin}/#/sync")).await.unwrap();
-    let pending: u32 = tablet.text_of("sync-pending").await.unwrap().trim().parse().unwrap();
-    assert!(pending >= 2, "the member and the application wait to be sent: {pending}");
+    tablet
+        .wait_until(
+            "the member and the application to wait on the sync screen",
+            "const p = document.querySelector('[data-testid=\"sync-pending\"]');
+             return !!p && Number(p.textContent.trim()) >= 2;",
+            STEP_TIMEOUT,
+        )
+        .await
+        .unwrap();
 
     // Back at the office: the tablet syncs.
     harness.start_server().await.unwrap();
@@ -131,7 +138,8 @@ async fn application_recorded_offline_is_aggregated_approved_and_seen_by_the_tab
     tablet.close().await.unwrap();
 
     // The branch secretary, in their own browser, passes the application up.
-    let secretary = harness.open_browser_in("secretary").await.expect("open the secretary's browser");
+    let secretary =
+        harness.open_browser_in("secretary").await.expect("open the secretary's browser");
     secretary.sign_in(&origin, "li", PASSWORD).await.unwrap();
     secretary.sync(&origin).await.unwrap();
     let seen = open_candidate_from_list(&secretary, &origin).await;
