@@ -1,9 +1,14 @@
-//! A photo thumbnail read from the local attachments store (object URL, revoked on unmount).
+//! Photos: a thumbnail read from the local attachments store (object URL, revoked on unmount)
+//! and the picker that captures, downscales and stores new ones.
 
 use leptos::prelude::*;
 
-use crate::app::use_app;
+use shared::model::PhotoRef;
+
+use crate::app::{AppCtx, use_app};
 use crate::browser::photos;
+use crate::i18n;
+use crate::store::StoreError;
 
 #[component]
 pub fn PhotoThumb(sha256: String) -> impl IntoView {
@@ -23,7 +28,94 @@ pub fn PhotoThumb(sha256: String) -> impl IntoView {
     });
     view! {
         <span class="thumb" data-testid="photo-thumb" data-sha256=sha256>
-            {move || url.get().flatten().map(|u| view! { <img src=u alt=crate::i18n::PHOTO_ALT loading="lazy" /> })}
+            {move || url.get().flatten().map(|u| view! { <img src=u alt=i18n::PHOTO_ALT loading="lazy" /> })}
         </span>
     }
 }
+
+/// Photo capture for any record with photos (surveys, base visits): each picked image is
+/// downscaled in the browser to ≤1600 px JPEG, stored by hash in the attachments store and
+/// handed to `on_add` (once per hash); `photos` are listed as thumbnails with a remove button.
+#[component]
+pub fn PhotoPicker(
+    #[prop(into)] photos: Signal<Vec<PhotoRef>>,
+    #[prop(into)] on_add: Callback<PhotoRef>,
+    #[prop(into)] on_remove: Callback<String>,
+    /// `data-testid` of the file input.
+    input_testid: &'static str,
+) -> impl IntoView {
+    let ctx = use_app();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(files) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.item(i)).collect();
+        input.set_value("");
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            for file in files {
+                match store_photo(ctx, &file).await {
+                    Ok(photo) => {
+                        if !photos.with_untracked(|ps| ps.iter().any(|p| p.sha256 == photo.sha256))
+                        {
+                            on_add.run(photo);
+                        }
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <label class="button file">
+            {move || if busy.get() { i18n::PHOTO_PROCESSING } else { i18n::PHOTO_ADD }}
+            <input type="file" accept="image/*" capture="environment" multiple data-testid=input_testid on:change=on_pick />
+        </label>
+        {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
+        <div class="thumbs" data-testid="photo-list">
+            <For
+                each=move || photos.get()
+                key=|p: &PhotoRef| p.sha256.clone()
+                children=move |p| {
+                    let sha = p.sha256.clone();
+                    view! {
+                        <div class="thumb-box">
+                            <PhotoThumb sha256=p.sha256.clone() />
+                            <button type="button" class="link" data-testid="photo-remove"
+                                on:click=move |_| on_remove.run(sha.clone())>
+                                {i18n::PHOTO_REMOVE}
+                            </button>
+                        </div>
+                    }
+                }
+            />
+        </div>
+    }
+}
+
+/// Downscale one picked file and keep it in the attachments store. A full device also shows the
+/// app-wide message, so the person knows why nothing was added.
+async fn store_photo(ctx: AppCtx, file: &web_sys::File) -> Result<PhotoRef, String> {
+    let scaled = photos::downscale(file).await.map_err(|e| e.to_string())?;
+    let sha256 =
+        ctx.store().put_attachment(&scaled.blob, JPEG, scaled.width, scaled.height).await.map_err(
+            |e| {
+                if e == StoreError::QuotaExceeded {
+                    ctx.message.set(Some(e.to_string()));
+                }
+                e.to_string()
+            },
+        )?;
+    Ok(PhotoRef {
+        sha256,
+        mime: JPEG.into(),
+        width: scaled.width,
+        height: scaled.height,
+        bytes: scaled.blob.size() as u64,
+    })
+}
+
+const JPEG: &str = "image/jpeg";

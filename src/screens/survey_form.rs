@@ -7,13 +7,13 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use shared::model::{GeoPoint, PhotoRef, SurveyStatus, sections_for};
+use shared::model::{GeoPoint, SurveyStatus, sections_for};
 use shared::record::EntityKind;
 use uuid::Uuid;
 
 use crate::app::{AppCtx, CURRENT_DRAFT, use_app};
-use crate::browser::{geolocation, photos};
-use crate::components::photo::PhotoThumb;
+use crate::browser::geolocation;
+use crate::components::photo::PhotoPicker;
 use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::logic::survey_form::SurveyForm;
@@ -272,81 +272,18 @@ fn Location(form: RwSignal<SurveyForm>) -> impl IntoView {
     }
 }
 
-/// Photo capture: each picked image is downscaled to ≤1600 px JPEG, stored by hash, and listed
-/// on the survey.
+/// The survey's photos.
 #[component]
 fn Photos(form: RwSignal<SurveyForm>) -> impl IntoView {
-    let ctx = use_app();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let on_pick = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(files) = input.files() else { return };
-        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.item(i)).collect();
-        input.set_value("");
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            for file in files {
-                let result = async {
-                    let scaled = photos::downscale(&file).await.map_err(|e| e.to_string())?;
-                    let sha = ctx
-                        .store()
-                        .put_attachment(&scaled.blob, "image/jpeg", scaled.width, scaled.height)
-                        .await
-                        .map_err(|e| {
-                            if e == StoreError::QuotaExceeded {
-                                ctx.message.set(Some(e.to_string()));
-                            }
-                            e.to_string()
-                        })?;
-                    Ok::<_, String>(PhotoRef {
-                        sha256: sha,
-                        mime: "image/jpeg".into(),
-                        width: scaled.width,
-                        height: scaled.height,
-                        bytes: scaled.blob.size() as u64,
-                    })
-                }
-                .await;
-                match result {
-                    Ok(photo) => form.update(|f| {
-                        if !f.survey.photos.iter().any(|p| p.sha256 == photo.sha256) {
-                            f.survey.photos.push(photo);
-                        }
-                    }),
-                    Err(e) => error.set(Some(e)),
-                }
-            }
-            busy.set(false);
-        });
-    };
     view! {
         <fieldset class="section" data-section="photos">
             <legend>{t::PHOTOS}</legend>
-            <label class="button file">
-                {move || if busy.get() { t::PHOTO_PROCESSING } else { t::PHOTO_ADD }}
-                <input type="file" accept="image/*" capture="environment" multiple data-testid="photo-input" on:change=on_pick />
-            </label>
-            {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
-            <div class="thumbs" data-testid="photo-list">
-                <For
-                    each=move || form.with(|f| f.survey.photos.clone())
-                    key=|p: &PhotoRef| p.sha256.clone()
-                    children=move |p| {
-                        let sha = p.sha256.clone();
-                        view! {
-                            <div class="thumb-box">
-                                <PhotoThumb sha256=p.sha256.clone() />
-                                <button type="button" class="link" data-testid="photo-remove"
-                                    on:click=move |_| form.update(|f| f.survey.photos.retain(|x| x.sha256 != sha))>
-                                    {t::PHOTO_REMOVE}
-                                </button>
-                            </div>
-                        }
-                    }
-                />
-            </div>
+            <PhotoPicker
+                photos=Signal::derive(move || form.with(|f| f.survey.photos.clone()))
+                on_add=move |photo| form.update(|f| f.survey.photos.push(photo))
+                on_remove=move |sha: String| form.update(|f| f.survey.photos.retain(|p| p.sha256 != sha))
+                input_testid="photo-input"
+            />
         </fieldset>
     }
 }

@@ -77,11 +77,7 @@ pub struct ExportAttachment {
 
 impl ExportAttachment {
     pub fn new(mime: impl Into<String>, bytes: &[u8]) -> Self {
-        Self {
-            sha256: hex(&Sha256::digest(bytes)),
-            mime: mime.into(),
-            data: B64.encode(bytes),
-        }
+        Self { sha256: hex(&Sha256::digest(bytes)), mime: mime.into(), data: B64.encode(bytes) }
     }
 
     pub fn bytes(&self) -> Result<Vec<u8>, ExportError> {
@@ -174,21 +170,12 @@ pub fn encode(
             header.encryption = Some(encryption);
             let aad = associated_data(&header);
             cipher
-                .encrypt(
-                    XNonce::from_slice(&nonce),
-                    Payload {
-                        msg: &plain,
-                        aad: &aad,
-                    },
-                )
+                .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: &aad })
                 .map_err(|e| ExportError::Crypto(e.to_string()))?
         }
     };
     header.checksum = format!("sha256:{}", hex(&Sha256::digest(&stored)));
-    let file = FileOnDisk {
-        header,
-        payload: B64.encode(&stored),
-    };
+    let file = FileOnDisk { header, payload: B64.encode(&stored) };
     serde_json::to_string(&file).map_err(|e| ExportError::Crypto(e.to_string()))
 }
 
@@ -200,33 +187,22 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, ExportError> {
 /// Read and verify a whole file. Nothing is returned unless every check passed.
 pub fn decode(bytes: &[u8], passphrase: Option<&str>) -> Result<(Header, Contents), ExportError> {
     let file = parse(bytes)?;
-    let stored = B64
-        .decode(&file.payload)
-        .map_err(|_| ExportError::Corrupt)?;
+    let stored = B64.decode(&file.payload).map_err(|_| ExportError::Corrupt)?;
     if file.header.checksum != format!("sha256:{}", hex(&Sha256::digest(&stored))) {
         return Err(ExportError::Corrupt);
     }
     let plain = match &file.header.encryption {
         None => stored,
         Some(encryption) => {
-            let pass = passphrase
-                .filter(|p| !p.is_empty())
-                .ok_or(ExportError::PassphraseRequired)?;
-            let nonce = B64
-                .decode(&encryption.nonce)
-                .map_err(|_| ExportError::Corrupt)?;
+            let pass =
+                passphrase.filter(|p| !p.is_empty()).ok_or(ExportError::PassphraseRequired)?;
+            let nonce = B64.decode(&encryption.nonce).map_err(|_| ExportError::Corrupt)?;
             if nonce.len() != 24 {
                 return Err(ExportError::Corrupt);
             }
             let aad = associated_data(&file.header);
             cipher_for(pass, encryption)?
-                .decrypt(
-                    XNonce::from_slice(&nonce),
-                    Payload {
-                        msg: &stored,
-                        aad: &aad,
-                    },
-                )
+                .decrypt(XNonce::from_slice(&nonce), Payload { msg: &stored, aad: &aad })
                 .map_err(|_| ExportError::WrongPassphrase)?
         }
     };
@@ -245,22 +221,14 @@ pub fn decode(bytes: &[u8], passphrase: Option<&str>) -> Result<(Header, Content
 }
 
 fn parse(bytes: &[u8]) -> Result<FileOnDisk, ExportError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        if e.is_eof() {
-            ExportError::Truncated
-        } else {
-            ExportError::NotAnExport
-        }
-    })?;
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| if e.is_eof() { ExportError::Truncated } else { ExportError::NotAnExport })?;
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(ExportError::NotAnExport);
     }
     let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
     if version != VERSION {
-        return Err(ExportError::UnsupportedVersion {
-            found: version,
-            supported: VERSION,
-        });
+        return Err(ExportError::UnsupportedVersion { found: version, supported: VERSION });
     }
     serde_json::from_value(value).map_err(|_| ExportError::Corrupt)
 }
@@ -284,16 +252,9 @@ fn cipher_for(passphrase: &str, encryption: &Encryption) -> Result<XChaCha20Poly
     if encryption.kdf != "argon2id" || encryption.cipher != "xchacha20poly1305" {
         return Err(ExportError::Corrupt);
     }
-    let salt = B64
-        .decode(&encryption.salt)
+    let salt = B64.decode(&encryption.salt).map_err(|_| ExportError::Corrupt)?;
+    let params = Params::new(encryption.m_cost_kib, encryption.t_cost, encryption.p_cost, Some(32))
         .map_err(|_| ExportError::Corrupt)?;
-    let params = Params::new(
-        encryption.m_cost_kib,
-        encryption.t_cost,
-        encryption.p_cost,
-        Some(32),
-    )
-    .map_err(|_| ExportError::Corrupt)?;
     let mut key = [0u8; 32];
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase.as_bytes(), &salt, &mut key)
@@ -333,15 +294,7 @@ mod tests {
     }
 
     fn write(c: &Contents, pass: Option<&str>) -> String {
-        encode(
-            Uuid::nil(),
-            "张三",
-            "2026-11-28T10:00:00Z",
-            Scope::Pending,
-            c,
-            pass,
-        )
-        .unwrap()
+        encode(Uuid::nil(), "张三", "2026-11-28T10:00:00Z", Scope::Pending, c, pass).unwrap()
     }
 
     #[test]
@@ -350,13 +303,7 @@ mod tests {
         let text = write(&c, None);
         let (header, back) = decode(text.as_bytes(), None).unwrap();
         assert_eq!(back, c);
-        assert_eq!(
-            header.counts,
-            Counts {
-                operations: 3,
-                attachments: 1
-            }
-        );
+        assert_eq!(header.counts, Counts { operations: 3, attachments: 1 });
         assert!(header.encryption.is_none());
     }
 
@@ -365,14 +312,8 @@ mod tests {
         let c = contents(2);
         let text = write(&c, Some("渔村2026"));
         assert!(!text.contains("王海"), "payload must not be readable");
-        assert_eq!(
-            decode(text.as_bytes(), None),
-            Err(ExportError::PassphraseRequired)
-        );
-        assert_eq!(
-            decode(text.as_bytes(), Some("wrong")),
-            Err(ExportError::WrongPassphrase)
-        );
+        assert_eq!(decode(text.as_bytes(), None), Err(ExportError::PassphraseRequired));
+        assert_eq!(decode(text.as_bytes(), Some("wrong")), Err(ExportError::WrongPassphrase));
         let (_, back) = decode(text.as_bytes(), Some("渔村2026")).unwrap();
         assert_eq!(back, c);
     }
@@ -397,17 +338,11 @@ mod tests {
         let mut bytes = B64.decode(&payload).unwrap();
         bytes[10] ^= 1;
         file["payload"] = B64.encode(&bytes).into();
-        assert_eq!(
-            decode(file.to_string().as_bytes(), None),
-            Err(ExportError::Corrupt)
-        );
+        assert_eq!(decode(file.to_string().as_bytes(), None), Err(ExportError::Corrupt));
 
         let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
         file["counts"]["operations"] = 7.into();
-        assert_eq!(
-            decode(file.to_string().as_bytes(), None),
-            Err(ExportError::CountMismatch)
-        );
+        assert_eq!(decode(file.to_string().as_bytes(), None), Err(ExportError::CountMismatch));
 
         let enc = write(&contents(1), Some("pw"));
         let mut file: serde_json::Value = serde_json::from_str(&enc).unwrap();
@@ -425,19 +360,10 @@ mod tests {
         file["version"] = 99.into();
         assert_eq!(
             decode(file.to_string().as_bytes(), None),
-            Err(ExportError::UnsupportedVersion {
-                found: 99,
-                supported: VERSION
-            })
+            Err(ExportError::UnsupportedVersion { found: 99, supported: VERSION })
         );
-        assert_eq!(
-            decode(br#"{"hello": 1}"#, None),
-            Err(ExportError::NotAnExport)
-        );
-        assert_eq!(
-            decode(b"PK\x03\x04 zip", None),
-            Err(ExportError::NotAnExport)
-        );
+        assert_eq!(decode(br#"{"hello": 1}"#, None), Err(ExportError::NotAnExport));
+        assert_eq!(decode(b"PK\x03\x04 zip", None), Err(ExportError::NotAnExport));
     }
 
     #[test]

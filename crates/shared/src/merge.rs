@@ -72,20 +72,15 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
             };
             match record.meta.get(&change.field) {
                 None => {
-                    record
-                        .fields
-                        .insert(change.field.clone(), change.value.clone());
+                    record.fields.insert(change.field.clone(), change.value.clone());
                     record.meta.insert(change.field.clone(), incoming);
                     changed = true;
                 }
                 Some(existing) if existing.clock == op.hlc => {} // already applied
                 Some(existing) => {
                     let existing = existing.clone();
-                    let old_value = record
-                        .fields
-                        .get(&change.field)
-                        .cloned()
-                        .unwrap_or(Value::Null);
+                    let old_value =
+                        record.fields.get(&change.field).cloned().unwrap_or(Value::Null);
                     let incoming_wins = op.hlc > existing.clock;
                     let (winner, winner_value, loser, loser_value) = if incoming_wins {
                         (&incoming, &change.value, &existing, &old_value)
@@ -115,9 +110,7 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
                         });
                     }
                     if incoming_wins {
-                        record
-                            .fields
-                            .insert(change.field.clone(), change.value.clone());
+                        record.fields.insert(change.field.clone(), change.value.clone());
                         record.meta.insert(change.field.clone(), incoming);
                         changed = true;
                     }
@@ -131,11 +124,7 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
     if record.branch_id.is_empty() && !op.branch_id.is_empty() {
         record.branch_id = op.branch_id.clone();
     }
-    Applied {
-        record,
-        changed,
-        conflicts,
-    }
+    Applied { record, changed, conflicts }
 }
 
 #[cfg(test)]
@@ -206,26 +195,12 @@ mod tests {
             1,
             EntityKind::Person,
             id,
-            &[
-                ("name", json!("王海"), None),
-                ("phone", json!("13800000000"), None),
-            ],
+            &[("name", json!("王海"), None), ("phone", json!("13800000000"), None)],
         );
         let base = Some(Hlc::new(1, 0, "a"));
-        let a = op(
-            "a",
-            10,
-            EntityKind::Person,
-            id,
-            &[("phone", json!("13911111111"), base.clone())],
-        );
-        let b = op(
-            "b",
-            12,
-            EntityKind::Person,
-            id,
-            &[("name", json!("王大海"), base)],
-        );
+        let a =
+            op("a", 10, EntityKind::Person, id, &[("phone", json!("13911111111"), base.clone())]);
+        let b = op("b", 12, EntityKind::Person, id, &[("name", json!("王大海"), base)]);
         for order in permutations(&[&create, &a, &b]) {
             let (rec, conflicts) = apply_all(&order);
             assert_eq!(rec.fields["phone"], json!("13911111111"));
@@ -237,28 +212,10 @@ mod tests {
     #[test]
     fn same_field_later_clock_wins_and_conflict_is_found_in_every_order() {
         let id = Uuid::now_v7();
-        let create = op(
-            "a",
-            1,
-            EntityKind::Person,
-            id,
-            &[("phone", json!("1"), None)],
-        );
+        let create = op("a", 1, EntityKind::Person, id, &[("phone", json!("1"), None)]);
         let base = Some(Hlc::new(1, 0, "a"));
-        let a = op(
-            "a",
-            10,
-            EntityKind::Person,
-            id,
-            &[("phone", json!("A"), base.clone())],
-        );
-        let b = op(
-            "b",
-            12,
-            EntityKind::Person,
-            id,
-            &[("phone", json!("B"), base)],
-        );
+        let a = op("a", 10, EntityKind::Person, id, &[("phone", json!("A"), base.clone())]);
+        let b = op("b", 12, EntityKind::Person, id, &[("phone", json!("B"), base)]);
         let mut seen = None;
         for order in permutations(&[&create, &a, &b]) {
             let (rec, conflicts) = apply_all(&order);
@@ -270,10 +227,7 @@ mod tests {
                 order.iter().map(|o| &o.author).collect::<Vec<_>>()
             );
             let c = &conflicts[0];
-            assert_eq!(
-                (c.winner_value.clone(), c.loser_value.clone()),
-                (json!("B"), json!("A"))
-            );
+            assert_eq!((c.winner_value.clone(), c.loser_value.clone()), (json!("B"), json!("A")));
             if let Some(prev) = &seen {
                 assert_eq!(prev, c, "every order finds the same conflict");
             }
@@ -284,13 +238,7 @@ mod tests {
     #[test]
     fn sequential_edit_is_not_a_conflict() {
         let id = Uuid::now_v7();
-        let a = op(
-            "a",
-            10,
-            EntityKind::Person,
-            id,
-            &[("phone", json!("A"), None)],
-        );
+        let a = op("a", 10, EntityKind::Person, id, &[("phone", json!("A"), None)]);
         let b = op(
             "b",
             12,
@@ -308,20 +256,8 @@ mod tests {
     #[test]
     fn same_value_written_twice_is_not_a_conflict() {
         let id = Uuid::now_v7();
-        let a = op(
-            "a",
-            10,
-            EntityKind::Person,
-            id,
-            &[("phone", json!("X"), None)],
-        );
-        let b = op(
-            "b",
-            12,
-            EntityKind::Person,
-            id,
-            &[("phone", json!("X"), None)],
-        );
+        let a = op("a", 10, EntityKind::Person, id, &[("phone", json!("X"), None)]);
+        let b = op("b", 12, EntityKind::Person, id, &[("phone", json!("X"), None)]);
         let (_, conflicts) = apply_all(&[&a, &b]);
         assert!(conflicts.is_empty());
     }
@@ -329,13 +265,7 @@ mod tests {
     #[test]
     fn reapplying_an_operation_changes_nothing() {
         let id = Uuid::now_v7();
-        let a = op(
-            "a",
-            10,
-            EntityKind::Person,
-            id,
-            &[("phone", json!("A"), None)],
-        );
+        let a = op("a", 10, EntityKind::Person, id, &[("phone", json!("A"), None)]);
         let first = apply(None, &a);
         let again = apply(Some(first.record.clone()), &a);
         assert!(!again.changed);
@@ -346,20 +276,8 @@ mod tests {
     #[test]
     fn append_only_records_never_conflict() {
         let id = Uuid::now_v7();
-        let a = op(
-            "a",
-            10,
-            EntityKind::ContactLog,
-            id,
-            &[("content", json!("A"), None)],
-        );
-        let b = op(
-            "b",
-            12,
-            EntityKind::ContactLog,
-            id,
-            &[("content", json!("B"), None)],
-        );
+        let a = op("a", 10, EntityKind::ContactLog, id, &[("content", json!("A"), None)]);
+        let b = op("b", 12, EntityKind::ContactLog, id, &[("content", json!("B"), None)]);
         let (_, conflicts) = apply_all(&[&a, &b]);
         assert!(conflicts.is_empty());
     }
@@ -367,13 +285,7 @@ mod tests {
     #[test]
     fn earliest_tombstone_is_kept_in_any_order() {
         let id = Uuid::now_v7();
-        let create = op(
-            "a",
-            1,
-            EntityKind::Person,
-            id,
-            &[("name", json!("x"), None)],
-        );
+        let create = op("a", 1, EntityKind::Person, id, &[("name", json!("x"), None)]);
         let mut d1 = op("a", 5, EntityKind::Person, id, &[]);
         d1.kind = OpKind::Delete;
         let mut d2 = op("b", 7, EntityKind::Person, id, &[]);

@@ -2,19 +2,18 @@
 //! candidates, what was learned, photos and the position.
 
 use leptos::prelude::*;
-use shared::model::{Base, Candidate, GeoPoint, PhotoRef, Visit};
+use shared::model::{Base, Candidate, GeoPoint, Visit};
 use uuid::Uuid;
 
 use super::data::{self, CampaignError};
 use super::widgets::{Notice, confirm, date, go, notice_line, text, textarea, today};
 use crate::app::use_app;
-use crate::browser::{geolocation, photos};
-use crate::components::photo::PhotoThumb;
+use crate::browser::geolocation;
+use crate::components::photo::{PhotoPicker, PhotoThumb};
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::campaign::typed::Names;
-use crate::store::StoreError;
 
 /// The seed asks for at least this many demonstration bases.
 pub const MIN_BASES: usize = 2;
@@ -260,68 +259,14 @@ fn BaseView(id: Uuid, data: BaseData, reload: RwSignal<u32>) -> impl IntoView {
 /// Photos of a visit: downscaled and stored by hash like the survey's.
 #[component]
 fn VisitPhotos(visit: RwSignal<Visit>) -> impl IntoView {
-    let ctx = use_app();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let on_pick = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(files) = input.files() else { return };
-        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.item(i)).collect();
-        input.set_value("");
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            for file in files {
-                let result = async {
-                    let scaled = photos::downscale(&file).await.map_err(|e| e.to_string())?;
-                    let sha = ctx
-                        .store()
-                        .put_attachment(&scaled.blob, "image/jpeg", scaled.width, scaled.height)
-                        .await
-                        .map_err(|e| {
-                            if e == StoreError::QuotaExceeded {
-                                ctx.message.set(Some(e.to_string()));
-                            }
-                            e.to_string()
-                        })?;
-                    Ok::<_, String>(PhotoRef {
-                        sha256: sha,
-                        mime: "image/jpeg".into(),
-                        width: scaled.width,
-                        height: scaled.height,
-                        bytes: scaled.blob.size() as u64,
-                    })
-                }
-                .await;
-                match result {
-                    Ok(p) => visit.update(|v| {
-                        if !v.photos.iter().any(|x| x.sha256 == p.sha256) {
-                            v.photos.push(p);
-                        }
-                    }),
-                    Err(e) => error.set(Some(e)),
-                }
-            }
-            busy.set(false);
-        });
-    };
     view! {
         <div class="field wide">
-            <label class="button file">
-                {move || if busy.get() { t::PHOTO_PROCESSING } else { t::PHOTO_ADD }}
-                <input type="file" accept="image/*" capture="environment" multiple data-testid="visit-photo-input" on:change=on_pick />
-            </label>
-            {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
-            <div class="thumbs">
-                <For each=move || visit.with(|v| v.photos.clone()) key=|p| p.sha256.clone() children=move |p| {
-                    let sha = p.sha256.clone();
-                    view! {
-                        <div class="thumb-box">
-                            <PhotoThumb sha256=p.sha256.clone() />
-                            <button type="button" class="link" on:click=move |_| visit.update(|v| v.photos.retain(|x| x.sha256 != sha))>{t::PHOTO_REMOVE}</button>
-                        </div>
-                    }
-                } />
-            </div>
+            <PhotoPicker
+                photos=Signal::derive(move || visit.with(|v| v.photos.clone()))
+                on_add=move |photo| visit.update(|v| v.photos.push(photo))
+                on_remove=move |sha: String| visit.update(|v| v.photos.retain(|p| p.sha256 != sha))
+                input_testid="visit-photo-input"
+            />
         </div>
     }
 }
