@@ -10,8 +10,8 @@ trap 'status=$?; [ $status -eq 0 ] || printf "\n\033[1;31mFAILED\033[0m (exit %s
 section "setup"
 bash scripts/setup.sh
 
-section "native tests: shared, server"
-cargo test -p shared -p server
+section "native tests: shared, server, bench"
+cargo test -p shared -p server -p bench
 
 section "browser tests: field (wasm32, headless Chromium)"
 cargo test --target wasm32-unknown-unknown -p field
