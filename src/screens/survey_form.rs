@@ -211,7 +211,13 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                     SaveState::Saved => t::SAVED_AT.to_owned(),
                     SaveState::Failed(e) => e,
                 }}</span>
-                <a class="link" href=move || Route::Person(form.with(|f| f.person_id)).href()>{t::COL_NAME}</a>
+                // The member's own page, once the form has a name for them.
+                {move || {
+                    let name = form.with(|f| f.person.name.trim().to_owned());
+                    (!name.is_empty()).then(|| view! {
+                        <a class="link" href=Route::Person(form.with_untracked(|f| f.person_id)).href()>{name}</a>
+                    })
+                }}
             </div>
             <Show when=move || form.with(|f| f.is_final())>
                 <p class="message info" data-testid="survey-final">{t::FINALISED}</p>
