@@ -1,5 +1,5 @@
 //! The raw rusqlite baseline for server ingest: the same rows the server writes for each pushed
-//! operation (`ops`, `records`, `audit`, same tables and indexes, crates/server migrations), with
+//! operation (`ops`, `records`, `audit`, created by the server's own migrations), with
 //! the server's durability settings (`journal_mode=WAL`, `synchronous=FULL`) and one transaction
 //! per push batch — but no HTTP, no JSON decoding, no checks and no merge: the rows are prepared
 //! before the clock starts.
@@ -12,48 +12,6 @@ use shared::merge;
 use shared::op::Operation;
 
 use crate::error::BenchError;
-
-const SCHEMA: &str = r#"
-CREATE TABLE ops (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    op_id        TEXT NOT NULL UNIQUE,
-    content_hash TEXT NOT NULL,
-    entity       TEXT NOT NULL,
-    entity_id    TEXT NOT NULL,
-    branch_id    TEXT NOT NULL,
-    hlc          TEXT NOT NULL,
-    op_json      TEXT NOT NULL,
-    received_at  TEXT NOT NULL,
-    user_id      INTEGER,
-    device_row   INTEGER
-);
-CREATE INDEX ops_branch_seq ON ops (branch_id, seq);
-CREATE INDEX ops_entity ON ops (entity_id);
-CREATE TABLE records (
-    entity_id   TEXT PRIMARY KEY,
-    entity      TEXT NOT NULL,
-    branch_id   TEXT NOT NULL,
-    record_json TEXT NOT NULL,
-    updated_hlc TEXT NOT NULL,
-    deleted     INTEGER NOT NULL DEFAULT 0,
-    updated_at  TEXT NOT NULL
-);
-CREATE INDEX records_entity_branch ON records (entity, branch_id);
-CREATE TABLE audit (
-    id         INTEGER PRIMARY KEY,
-    at         TEXT NOT NULL,
-    user_id    INTEGER,
-    username   TEXT NOT NULL,
-    device_row INTEGER,
-    action     TEXT NOT NULL,
-    op_id      TEXT,
-    entity     TEXT,
-    entity_id  TEXT,
-    branch_id  TEXT,
-    detail     TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX audit_at ON audit (at);
-"#;
 
 struct Row {
     op_id: String,
@@ -94,7 +52,10 @@ pub fn ingest(path: &Path, ops: &[Operation], batch: usize) -> Result<f64, Bench
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.execute_batch(SCHEMA)?;
+    // The server's own migrations, so the baseline writes into exactly the tables and indexes
+    // the server does.
+    server::store::sqlite::migrations::run(&mut conn)
+        .map_err(|e| BenchError::Server(format!("migrations: {e}")))?;
     let at = chrono::Utc::now().to_rfc3339();
 
     let started = Instant::now();
