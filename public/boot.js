@@ -1,6 +1,6 @@
-// Starts the wasm app. The server's Content-Security-Policy forbids inline scripts, so Trunk
-// writes the hashed file names into <meta name="field-js"> / <meta name="field-wasm"> (see
-// Trunk.toml `pattern_script`) and this fixed, external module loads them.
+// Starts the wasm app. The server's Content-Security-Policy forbids inline scripts, so
+// scripts/build-wasm.sh writes the directory of this build's modules into <meta name="field-js">
+// and <meta name="field-wasm"> of index.html, and this fixed, external module loads them.
 const named = (name) => {
   const meta = document.querySelector(`meta[name="${name}"]`);
   if (!meta) {

@@ -7,13 +7,17 @@ export ROOT
 # Pinned tool versions. wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock.
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
+# wasm-split-cli (crate wasm_split_cli_support): cuts the release wasm into lazily loaded chunks.
+WASM_SPLIT_VERSION="0.2.4"
+# terser (npm): minifies the JS wasm-bindgen and wasm-split write for the release build.
+TERSER_VERSION="5.51.4"
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
-export TRUNK_VERSION BINARYEN_VERSION WASM_BINDGEN_VERSION
+export TRUNK_VERSION BINARYEN_VERSION WASM_SPLIT_VERSION TERSER_VERSION WASM_BINDGEN_VERSION
 
-# npm's binaryen (wasm-opt) lives outside the repository; Trunk finds it on PATH.
+# npm's binaryen (wasm-opt) and terser live outside the repository; Trunk finds it on PATH.
 TOOLS_DIR="${FIELD_TOOLS_DIR:-$HOME/.cache/field-tools}"
 export TOOLS_DIR
-export PATH="$TOOLS_DIR/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$TOOLS_DIR/binaryen/node_modules/.bin:$TOOLS_DIR/terser/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"

@@ -39,6 +39,12 @@ if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
   cargo_install trunk "$TRUNK_VERSION"
 fi
 
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  section "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked ||
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+fi
+
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
   section "npm: binaryen $BINARYEN_VERSION into $TOOLS_DIR/binaryen"
   mkdir -p "$TOOLS_DIR/binaryen"
@@ -47,10 +53,20 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "
   npm install --prefix "$TOOLS_DIR/binaryen" --no-audit --no-fund --save-exact "binaryen@$BINARYEN_VERSION"
 fi
 
+if [ "$(terser --version 2>/dev/null || true)" != "terser $TERSER_VERSION" ]; then
+  section "npm: terser $TERSER_VERSION into $TOOLS_DIR/terser"
+  mkdir -p "$TOOLS_DIR/terser"
+  [ -f "$TOOLS_DIR/terser/package.json" ] ||
+    printf '{ "name": "field-tools-terser", "private": true }\n' >"$TOOLS_DIR/terser/package.json"
+  npm install --prefix "$TOOLS_DIR/terser" --no-audit --no-fund --save-exact "terser@$TERSER_VERSION"
+fi
+
 # Fail here, with a clear message, rather than halfway through a build.
 [ "$(wasm-bindgen --version)" = "wasm-bindgen $WASM_BINDGEN_VERSION" ] ||
   die "wasm-bindgen on PATH is $(wasm-bindgen --version), Cargo.lock wants $WASM_BINDGEN_VERSION"
 [ "$(trunk --version)" = "trunk $TRUNK_VERSION" ] || die "trunk on PATH is $(trunk --version), want $TRUNK_VERSION"
+command -v wasm-split-cli >/dev/null || die "wasm-split-cli is not on PATH after installing it"
+[ "$(terser --version)" = "terser $TERSER_VERSION" ] || die "terser on PATH is '$(terser --version)', want $TERSER_VERSION"
 wasm-opt --version | grep -q "version ${BINARYEN_VERSION%%.*} " ||
   die "wasm-opt on PATH is '$(wasm-opt --version)', want binaryen ${BINARYEN_VERSION%%.*} (npm)"
-echo "setup: trunk $TRUNK_VERSION, wasm-bindgen $WASM_BINDGEN_VERSION, $(wasm-opt --version), $(chromium --version 2>/dev/null | head -n1)"
+echo "setup: trunk $TRUNK_VERSION, wasm-bindgen $WASM_BINDGEN_VERSION, wasm-split-cli $WASM_SPLIT_VERSION, $(wasm-opt --version), $(chromium --version 2>/dev/null | head -n1)"

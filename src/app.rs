@@ -11,10 +11,8 @@ use crate::browser::{online, storage};
 use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::pwa::UpdateBanner;
-use crate::screens::{
-    people_list::PeopleList, person_detail::PersonDetail, settings::Settings,
-    survey_form::SurveyFormScreen,
-};
+use crate::screens::people_list::PeopleList;
+use crate::split;
 use crate::store::{Store, meta_keys};
 
 /// Meta key of the survey draft being edited (cleared when it is finalised).
@@ -121,14 +119,14 @@ pub fn App(store: Store) -> impl IntoView {
         <main class="screen">
             {move || match ctx.route.get() {
                 Route::People => view! { <PeopleList /> }.into_any(),
-                Route::Person(id) => view! { <PersonDetail id=id /> }.into_any(),
-                Route::NewSurvey(person) => view! { <SurveyFormScreen survey_id=None person_id=person /> }.into_any(),
-                Route::Survey(id) => view! { <SurveyFormScreen survey_id=Some(id) person_id=None /> }.into_any(),
-                Route::Settings => view! { <Settings /> }.into_any(),
-                Route::Campaign(r) => view! { <crate::screens::campaign::CampaignScreen route=r /> }.into_any(),
-                Route::Sync => view! { <crate::screens::sync::SyncScreen /> }.into_any(),
-                Route::Transfer => view! { <crate::screens::transfer::TransferScreen /> }.into_any(),
-                Route::Conflicts => view! { <crate::screens::conflicts::ConflictsScreen /> }.into_any(),
+                Route::Person(id) => split::deferred(split::person_detail(id)),
+                Route::NewSurvey(person) => split::deferred(split::survey_form(None, person)),
+                Route::Survey(id) => split::deferred(split::survey_form(Some(id), None)),
+                Route::Settings => split::deferred(split::settings()),
+                Route::Campaign(r) => split::deferred(split::campaign(r)),
+                Route::Sync => split::deferred(split::sync()),
+                Route::Transfer => split::deferred(split::transfer()),
+                Route::Conflicts => split::deferred(split::conflicts()),
                 Route::NotFound => view! { <p class="empty">{t::NOT_FOUND} " " <a href="#/people">{t::BACK_TO_LIST}</a></p> }.into_any(),
             }}
         </main>

@@ -14,5 +14,6 @@ pub mod i18n;
 pub mod logic;
 pub mod pwa;
 pub mod screens;
+pub mod split;
 pub mod store;
 pub mod sync;

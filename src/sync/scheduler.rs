@@ -24,6 +24,11 @@ use crate::store::Store;
 /// Meta key of the time of the last finished sync (milliseconds since the epoch).
 pub const LAST_SUCCESS_KEY: &str = "sync_last_success";
 
+/// How long after the app opens the loop starts (and syncs for the first time): the first screen
+/// gets the tablet's CPU and network first. In a release build the loop is a wasm chunk of its
+/// own (src/split.rs), fetched at that moment, so it is not part of the first load.
+pub const START_DELAY_MS: u32 = 2_000;
+
 /// Handle to the running engine (cheap to copy; lives as long as the app).
 #[derive(Clone, Copy)]
 pub struct SyncEngine {
@@ -68,8 +73,9 @@ impl SyncEngine {
         });
         leptos::task::spawn_local(async move {
             engine.load().await;
+            TimeoutFuture::new(START_DELAY_MS).await;
             engine.sync_now();
-            engine.run_loop(rx).await;
+            crate::split::sync_loop(engine, rx).await;
         });
         engine
     }
@@ -206,7 +212,9 @@ impl SyncEngine {
         result
     }
 
-    async fn run_loop(self, mut wake: UnboundedReceiver<()>) {
+    /// The loop itself; started through [`crate::split::sync_loop`], which loads it as
+    /// its own wasm chunk in release builds.
+    pub(crate) async fn run_loop(self, mut wake: UnboundedReceiver<()>) {
         let mut failures: u32 = 0;
         loop {
             let delay = if failures == 0 {

@@ -14,6 +14,8 @@ pub enum BenchError {
     Usage(String),
     #[error("sqlite baseline: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("reading the build: {0}")]
+    Build(#[from] e2e::HarnessError),
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
 }

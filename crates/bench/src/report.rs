@@ -180,6 +180,23 @@ pub fn table(r: &Results) -> String {
             );
         }
         let _ = writeln!(out, "(total = html + js + wasm + css; other = manifest and icons)");
+        let names = [
+            ("sync_loop", "sync engine, fetched 2 s after the app opens"),
+            ("survey_form", "survey form, when first opened"),
+            ("campaign", "campaign screens, when first opened"),
+        ];
+        for (split, label) in names {
+            if let Some(v) = s.later.get(split) {
+                let (raw, gzip, brotli) = (kb(v.raw), kb(v.gzip), kb(v.brotli));
+                let _ = writeln!(out, "+ {label:<46} {raw:>10} {gzip:>10} {brotli:>10}");
+            }
+        }
+        let v = &s.installed;
+        let (raw, gzip, brotli) = (kb(v.raw), kb(v.gzip), kb(v.brotli));
+        let _ = writeln!(
+            out,
+            "whole app, precached by the service worker      {raw:>10} {gzip:>10} {brotli:>10}"
+        );
     }
     if let Some(c) = &r.cold_start {
         let _ = writeln!(

@@ -1,5 +1,6 @@
 //! First-load transfer: the files a browser fetches when it first opens the app (the page, what
-//! the page references, the wasm module, the service worker), raw and compressed.
+//! the page references, the main wasm module, the service worker), raw and compressed; then the
+//! chunks of the release build fetched later, and the whole build the service worker precaches.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -25,13 +26,23 @@ impl std::ops::AddAssign for Sizes {
     }
 }
 
-/// Sizes per kind (`html`, `js`, `wasm`, `css`, `other`) and `total` of html+js+wasm+css.
+/// Sizes per kind (`html`, `js`, `wasm`, `css`, `other`) and `total` of html+js+wasm+css of the
+/// first load; then what the app fetches later, and the whole build.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct FirstLoad {
     pub kinds: BTreeMap<String, Sizes>,
     pub total: Sizes,
     pub files: BTreeMap<String, Sizes>,
+    /// The wasm chunks of the split points named in [`LATER_SPLITS`], each fetched when first
+    /// called (empty for a build that is not split).
+    pub later: BTreeMap<String, Sizes>,
+    /// Every file of the build: what the service worker precaches for offline use.
+    pub installed: Sizes,
 }
+
+/// Split points (src/split.rs) reported on their own: the sync engine's loop (fetched two
+/// seconds after the app opens), the survey form and the campaign screens.
+pub const LATER_SPLITS: &[&str] = &["sync_loop", "survey_form", "campaign"];
 
 pub fn compress(bytes: &[u8]) -> Sizes {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -41,51 +52,6 @@ pub fn compress(bytes: &[u8]) -> Sizes {
     let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
     brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).expect("writing to memory");
     Sizes { raw: bytes.len() as u64, gzip, brotli: br.len() as u64 }
-}
-
-/// The local files `index.html` references (`href=` / `src=` attributes, quoted or not, as
-/// Trunk's minified HTML writes them), relative to `dist`, plus `index.html` itself.
-pub fn referenced_files(index_html: &str) -> Vec<String> {
-    let mut files = vec!["index.html".to_owned()];
-    for attr in ["href=", "src="] {
-        for (start, _) in index_html.match_indices(attr) {
-            let preceded_by_space =
-                index_html[..start].chars().next_back().is_some_and(char::is_whitespace);
-            if !preceded_by_space {
-                continue;
-            }
-            let rest = &index_html[start + attr.len()..];
-            let url = match rest.chars().next() {
-                Some(quote @ ('"' | '\'')) => {
-                    let rest = &rest[1..];
-                    let Some(end) = rest.find(quote) else { continue };
-                    &rest[..end]
-                }
-                _ => {
-                    let end =
-                        rest.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(rest.len());
-                    &rest[..end]
-                }
-            };
-            if url.contains("://")
-                || url.starts_with("data:")
-                || url.starts_with('#')
-                || url.is_empty()
-            {
-                continue;
-            }
-            let path = url
-                .trim_start_matches("./")
-                .trim_start_matches('/')
-                .split(['?', '#'])
-                .next()
-                .unwrap_or("");
-            if !path.is_empty() && !files.iter().any(|f| f == path) {
-                files.push(path.to_owned());
-            }
-        }
-    }
-    files
 }
 
 fn kind_of(path: &str) -> &'static str {
@@ -98,21 +64,21 @@ fn kind_of(path: &str) -> &'static str {
     }
 }
 
-/// Measure the first load of the build in `dist`: index.html, what it references, and `sw.js`.
+/// Measure the build in `dist`: the first load (`e2e::first_load_files`: index.html, what it
+/// references, the main module and its chunk loader) plus `sw.js`; the split points of
+/// [`LATER_SPLITS`]; every file.
 pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
     let read = |rel: &str| {
         std::fs::read(dist.join(rel))
             .map_err(|e| BenchError::Io(format!("read {}/{rel}", dist.display()), e))
     };
-    let index = String::from_utf8_lossy(&read("index.html")?).into_owned();
-    let mut files = referenced_files(&index);
+    let mut files = e2e::first_load_files(dist)?;
     if dist.join("sw.js").exists() && !files.iter().any(|f| f == "sw.js") {
         files.push("sw.js".to_owned());
     }
     let mut out = FirstLoad::default();
     for file in files {
-        let Ok(bytes) = read(&file) else { continue };
-        let sizes = compress(&bytes);
+        let sizes = compress(&read(&file)?);
         let kind = kind_of(&file);
         *out.kinds.entry(kind.to_owned()).or_default() += sizes;
         if kind != "other" {
@@ -120,49 +86,45 @@ pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
         }
         out.files.insert(file, sizes);
     }
+    for split in LATER_SPLITS {
+        let mut sizes = Sizes::default();
+        for file in e2e::split_point_files(dist, split)? {
+            sizes += compress(&read(&file)?);
+        }
+        if sizes.raw > 0 {
+            out.later.insert((*split).to_owned(), sizes);
+        }
+    }
+    for file in all_files(dist)? {
+        out.installed += compress(&read(&file)?);
+    }
     Ok(out)
+}
+
+/// Every file under `dist`, relative to it.
+fn all_files(dist: &Path) -> Result<Vec<String>, BenchError> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dist.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| BenchError::Io(format!("read {}", dir.display()), e))?;
+        for entry in entries {
+            let path =
+                entry.map_err(|e| BenchError::Io(format!("read {}", dir.display()), e))?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dist) {
+                files.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_local_references_only() {
-        let html = r#"<link rel="preload" href="/field-1a2b_bg.wasm" as="fetch">
-            <script type="module" src="/field-1a2b.js"></script>
-            <link rel="stylesheet" href="/main-9f.css?v=1"><a href="https://example.com/x.js">
-            <link rel="manifest" href="/manifest.webmanifest">"#;
-        assert_eq!(
-            referenced_files(html),
-            [
-                "index.html",
-                "field-1a2b_bg.wasm",
-                "main-9f.css",
-                "manifest.webmanifest",
-                "field-1a2b.js"
-            ]
-        );
-    }
-
-    #[test]
-    fn finds_unquoted_references_of_minified_html() {
-        let html = "<link href=/manifest.webmanifest rel=manifest><script src=/boot.js \
-            type=module></script><link href=/main-b4.css rel=stylesheet><link crossorigin \
-            href=/field-b3.js rel=modulepreload><link as=fetch href=/field-b3_bg.wasm rel=preload>\
-            <meta content=/field-b3_bg.wasm name=field-wasm>";
-        assert_eq!(
-            referenced_files(html),
-            [
-                "index.html",
-                "manifest.webmanifest",
-                "main-b4.css",
-                "field-b3.js",
-                "field-b3_bg.wasm",
-                "boot.js"
-            ]
-        );
-    }
 
     #[test]
     fn compression_shrinks_repetitive_text() {
@@ -184,10 +146,13 @@ mod tests {
         .unwrap();
         std::fs::write(dir.join("a.js"), "x".repeat(1000)).unwrap();
         std::fs::write(dir.join("i.png"), [7u8; 300]).unwrap();
+        std::fs::write(dir.join("unused.wasm"), [1u8; 50]).unwrap();
         let load = first_load(&dir).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(load.kinds["js"].raw, 1000);
         assert_eq!(load.kinds["other"].raw, 300);
         assert_eq!(load.total.raw, 1000 + load.kinds["html"].raw);
+        assert!(load.later.is_empty(), "not a split build");
+        assert_eq!(load.installed.raw, load.total.raw + 300 + 50);
     }
 }

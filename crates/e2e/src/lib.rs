@@ -26,5 +26,7 @@ pub use error::HarnessError;
 pub use fixtures::small_png;
 pub use harness::Harness;
 pub use paths::{dist_dir, server_binary};
-pub use size::{FirstLoadReport, SizedFile, first_load_report};
+pub use size::{
+    FirstLoadReport, SizedFile, first_load_files, first_load_report, measure, split_point_files,
+};
 pub use ui::{STEP_TIMEOUT, SYNC_TIMEOUT, testid};

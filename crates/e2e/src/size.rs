@@ -53,35 +53,138 @@ impl FirstLoadReport {
     }
 }
 
-const FIRST_LOAD_EXTENSIONS: &[&str] = &["html", "js", "css", "wasm"];
+/// The loader the release build's main module imports to fetch its chunks (scripts/build-wasm.sh).
+const SPLIT_LOADER: &str = "__wasm_split.js";
 
-/// Measures every HTML, JS, CSS and wasm file at the root of `dist`, compressed the way the
-/// server can send them (gzip level 9, brotli quality 11).
-pub fn first_load_report(dist: &Path) -> Result<FirstLoadReport, HarnessError> {
-    let entries =
-        std::fs::read_dir(dist).map_err(HarnessError::io(format!("read {}", dist.display())))?;
+/// The files a browser fetches to show the app's first screen, relative to `dist`, in fetch
+/// order: index.html, the local files it references (`href`, `src` and the `content` of its
+/// `<meta>` tags, quoted or not, as Trunk's minified HTML writes them) and, when the build is
+/// split, the chunk loader the main JS imports. Icons and the manifest count too; callers group
+/// by extension. Chunks are not in it: see [`split_point_files`].
+pub fn first_load_files(dist: &Path) -> Result<Vec<String>, HarnessError> {
+    let index = read_text(&dist.join("index.html"))?;
+    let mut files = vec!["index.html".to_owned()];
+    for url in local_references(&index) {
+        if !files.contains(&url) && dist.join(&url).is_file() {
+            files.push(url);
+        }
+    }
+    if let Some(loader) = split_loader(dist, &files) {
+        files.push(loader);
+    }
+    Ok(files)
+}
+
+/// The wasm files the release build fetches the first time split point `split` (a function of
+/// src/split.rs, e.g. `campaign`) is called: its own module and the shared chunks it needs,
+/// relative to `dist`. Empty for a build that is not split.
+pub fn split_point_files(dist: &Path, split: &str) -> Result<Vec<String>, HarnessError> {
+    let Some(loader) = split_loader(dist, &first_load_files(dist)?) else {
+        return Ok(Vec::new());
+    };
+    let dir = loader.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
+    let source = read_text(&dist.join(&loader))?;
+    Ok(split_chunks(&source, split).into_iter().map(|chunk| format!("{dir}{chunk}")).collect())
+}
+
+/// The chunk loader beside the first JS module of `files` that has one.
+fn split_loader(dist: &Path, files: &[String]) -> Option<String> {
+    files
+        .iter()
+        .filter(|f| f.ends_with(".js"))
+        .map(|f| match f.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{SPLIT_LOADER}"),
+            None => SPLIT_LOADER.to_owned(),
+        })
+        .find(|loader| dist.join(loader).is_file())
+}
+
+/// Local URLs in `href=`, `src=` and `content=` attributes, without a leading `/` or `./`.
+fn local_references(html: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for attr in ["href=", "src=", "content="] {
+        for (start, _) in html.match_indices(attr) {
+            if !html[..start].chars().next_back().is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let rest = &html[start + attr.len()..];
+            let url = match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => rest[1..].split(quote).next().unwrap_or(""),
+                _ => rest.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or(""),
+            };
+            let local = url.starts_with('/') || url.starts_with("./");
+            let path = url.trim_start_matches("./").trim_start_matches('/');
+            let path = path.split(['?', '#']).next().unwrap_or("");
+            if local && !path.is_empty() && !urls.iter().any(|u| u == path) {
+                urls.push(path.to_owned());
+            }
+        }
+    }
+    urls
+}
+
+/// The files the loader fetches for split point `split`: its own module and its shared chunks.
+/// The loader exports `__wasm_split_load_<split>_<hash> = wrapAsyncCb(makeLoad(() => {
+/// ... fetch(new URL("./split_<split>_<hash>.wasm" ...)) ... }, [__chunk_11, ...]))` and defines
+/// each `const __chunk_N = makeLoad(() => { ... fetch(new URL("./chunk_N.wasm" ...`.
+fn split_chunks(loader: &str, split: &str) -> Vec<String> {
+    let Some(start) = loader.find(&format!("export const __wasm_split_load_{split}_")) else {
+        return Vec::new();
+    };
+    let body = &loader[start..];
+    let end = body[1..].find("export const").map_or(body.len(), |i| i + 1);
+    let body = &body[..end];
     let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(HarnessError::io(format!("read {}", dist.display())))?;
-        let path = entry.path();
-        let first_load = path
-            .extension()
-            .and_then(|ext| ext.to_str())
-            .is_some_and(|ext| FIRST_LOAD_EXTENSIONS.contains(&ext));
-        if !first_load || !path.is_file() {
+    files.extend(fetched_file(body));
+    if let Some(deps) = body.rsplit_once('[').map(|(_, d)| d) {
+        for dep in deps.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            let Some(n) = dep.strip_prefix("__chunk_") else { continue };
+            let definition = format!("const __chunk_{n} = ");
+            if let Some(at) = loader.find(&definition) {
+                files.extend(fetched_file(&loader[at..]));
+            }
+        }
+    }
+    files
+}
+
+/// The first `new URL("./<file>"` in `code`.
+fn fetched_file(code: &str) -> Option<String> {
+    let at = code.find("new URL(\"./")? + "new URL(\"./".len();
+    code[at..].split('"').next().map(str::to_owned)
+}
+
+fn read_text(path: &Path) -> Result<String, HarnessError> {
+    std::fs::read_to_string(path).map_err(HarnessError::io(format!("read {}", path.display())))
+}
+
+const CODE_EXTENSIONS: &[&str] = &["html", "js", "css", "wasm"];
+
+/// Measures the code of the first load ([`first_load_files`] that are HTML, JS, CSS or wasm),
+/// compressed the way the server can send them (gzip level 9, brotli quality 11).
+pub fn first_load_report(dist: &Path) -> Result<FirstLoadReport, HarnessError> {
+    measure(dist, &first_load_files(dist)?)
+}
+
+/// Measures the code among `files` (relative to `dist`).
+pub fn measure(dist: &Path, files: &[String]) -> Result<FirstLoadReport, HarnessError> {
+    let mut sized = Vec::new();
+    for name in files {
+        let code = name.rsplit('.').next().is_some_and(|ext| CODE_EXTENSIONS.contains(&ext));
+        if !code {
             continue;
         }
+        let path = dist.join(name);
         let bytes =
             std::fs::read(&path).map_err(HarnessError::io(format!("read {}", path.display())))?;
-        files.push(SizedFile {
-            name: entry.file_name().to_string_lossy().into_owned(),
+        sized.push(SizedFile {
+            name: name.clone(),
             raw: bytes.len(),
             gzip: gzip_len(&bytes),
             brotli: brotli_len(&bytes),
         });
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(FirstLoadReport { files })
+    Ok(FirstLoadReport { files: sized })
 }
 
 fn gzip_len(bytes: &[u8]) -> usize {
@@ -102,20 +205,86 @@ fn brotli_len(bytes: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    const LOADER: &str = r#"import { initSync } from "./field.js";
+const __chunk_3 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_3.wasm", import.meta.url));
+}, []);
+const __chunk_4 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_4.wasm", import.meta.url));
+}, []);
+export const __wasm_split_load_campaign_77 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_campaign_77.wasm", import.meta.url));
+}
+, [__chunk_3, __chunk_4]));
+export const __wasm_split_load_sync_loop_12 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_sync_loop_12.wasm", import.meta.url));
+}
+, [__chunk_4]));
+"#;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        std::fs::create_dir_all(dir.join(name).parent().unwrap()).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+
     #[test]
-    fn measures_only_first_load_files_and_compresses_them() {
+    fn first_load_is_the_page_and_its_main_module_and_chunks_come_per_split_point() {
         let dir = tempfile::tempdir().unwrap();
         let text = "四争一树 ".repeat(2000);
-        std::fs::write(dir.path().join("index.html"), &text).unwrap();
-        std::fs::write(dir.path().join("app.js"), &text).unwrap();
-        std::fs::write(dir.path().join("icon.png"), &text).unwrap();
-        std::fs::create_dir(dir.path().join("icons")).unwrap();
+        write(
+            dir.path(),
+            "index.html",
+            "<link href=/main-1.css rel=stylesheet><link rel=icon href=/icons/i.png>\
+             <meta name=field-js content=/app-9/field.js><meta name=\"field-wasm\" \
+             content=\"/app-9/field_bg.wasm\"><script type=module src=/boot.js></script>\
+             <a href=\"https://example.com/x.js\">",
+        );
+        for name in ["main-1.css", "boot.js", "app-9/field.js", "app-9/field_bg.wasm"] {
+            write(dir.path(), name, &text);
+        }
+        write(dir.path(), "icons/i.png", "png");
+        write(dir.path(), "app-9/__wasm_split.js", LOADER);
+        for name in
+            ["chunk_3.wasm", "chunk_4.wasm", "split_campaign_77.wasm", "split_sync_loop_12.wasm"]
+        {
+            write(dir.path(), &format!("app-9/{name}"), &text);
+        }
+
+        let files = first_load_files(dir.path()).unwrap();
+        assert_eq!(
+            files,
+            [
+                "index.html",
+                "main-1.css",
+                "icons/i.png",
+                "boot.js",
+                "app-9/field.js",
+                "app-9/field_bg.wasm",
+                "app-9/__wasm_split.js",
+            ]
+        );
+        assert_eq!(
+            split_point_files(dir.path(), "sync_loop").unwrap(),
+            ["app-9/split_sync_loop_12.wasm", "app-9/chunk_4.wasm"]
+        );
+        assert_eq!(
+            split_point_files(dir.path(), "campaign").unwrap(),
+            ["app-9/split_campaign_77.wasm", "app-9/chunk_3.wasm", "app-9/chunk_4.wasm"]
+        );
+        assert!(split_point_files(dir.path(), "nothing").unwrap().is_empty());
 
         let report = first_load_report(dir.path()).unwrap();
-        let names: Vec<_> = report.files.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, ["app.js", "index.html"]);
-        assert_eq!(report.total_raw(), 2 * text.len());
+        assert_eq!(report.files.len(), 6, "the icon is not code");
         assert!(report.total_brotli() < report.total_gzip());
         assert!(report.total_gzip() < report.total_raw() / 10);
+    }
+
+    #[test]
+    fn an_unsplit_build_has_no_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "index.html", r#"<script type="module" src="/field-1.js"></script>"#);
+        write(dir.path(), "field-1.js", "x");
+        assert_eq!(first_load_files(dir.path()).unwrap(), ["index.html", "field-1.js"]);
+        assert!(split_point_files(dir.path(), "campaign").unwrap().is_empty());
     }
 }

@@ -1,0 +1,43 @@
+//! The release build loads its screens on demand (src/split.rs, scripts/build-wasm.sh): the first
+//! screen fetches the main module and nothing of the campaign screens; opening a campaign screen
+//! fetches their chunk, and once the service worker is installed that works with no server.
+
+use std::time::Duration;
+
+use e2e::{FIRST_LOAD_TIMEOUT, Harness, split_point_files};
+
+/// Path names of every resource the page has fetched so far (what `performance` recorded).
+const FETCHED: &str =
+    "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);";
+
+async fn fetched(browser: &e2e::Browser) -> Vec<String> {
+    let value = browser.eval(FETCHED).await.expect("read the resource timing entries");
+    serde_json::from_value(value).expect("a list of paths")
+}
+
+#[tokio::test]
+async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
+    let mut harness = Harness::start().await.expect("start server and chromedriver");
+    let campaign = split_point_files(harness.dist(), "campaign").expect("read the chunk loader");
+    let module = campaign.first().expect("the release build has a campaign chunk").clone();
+    let module_path = format!("/{module}");
+
+    let browser = harness.open_browser().await.expect("open Chromium");
+    browser.goto(&harness.url("/")).await.unwrap();
+    browser.wait_for_testid("people-search", FIRST_LOAD_TIMEOUT).await.expect("the people list");
+    browser.wait_for_service_worker(Duration::from_secs(30)).await.expect("the service worker");
+    let first = fetched(&browser).await;
+    assert!(first.iter().any(|p| p.ends_with("/field_bg.wasm")), "main module: {first:?}");
+    assert!(!first.contains(&module_path), "the people list fetched {module_path}: {first:?}");
+
+    harness.stop_server();
+    browser.goto(&harness.url("/#/campaign/dashboard")).await.unwrap();
+    browser
+        .wait_for_testid("campaign-nav", FIRST_LOAD_TIMEOUT)
+        .await
+        .expect("the campaign screens open offline, from the precached chunk");
+    let after = fetched(&browser).await;
+    assert!(after.contains(&module_path), "{module_path} was not fetched: {after:?}");
+
+    browser.close().await.unwrap();
+}

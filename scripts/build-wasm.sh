@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Trunk post_build hook (Trunk.toml): builds the field app's wasm into the build Trunk is
+# assembling, points index.html at it, then stamps the service worker (scripts/stamp-sw.py).
+#
+#   release (`trunk build --release`): cargo feature `split`, so the split points of src/split.rs
+#     become Leptos `#[lazy]` functions; the wasm is linked with --emit-relocs so `wasm-split-cli`
+#     can cut it into the main module (the people list and the shell) and one chunk per split
+#     point plus shared chunks (docs/PERFORMANCE.md); wasm-bindgen then binds the main module,
+#     wasm-opt -Oz shrinks every module and terser the main JS.
+#   debug: one module, no splitting, no wasm-opt.
+#
+# Everything goes into $TRUNK_STAGING_DIR/app-<hash>/ (field.js, field_bg.wasm and, when split,
+# __wasm_split.js with its chunks, which it loads relative to itself); <hash> is over the files,
+# so a new build never meets an old file in a cache. index.html names the directory in the
+# `__FIELD_APP__` placeholders of its <meta> tags, which public/boot.js reads.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+staging="${TRUNK_STAGING_DIR:?run by Trunk as a post_build hook (Trunk.toml)}"
+profile="${TRUNK_PROFILE:-debug}"
+target="$CARGO_TARGET_DIR/wasm32-unknown-unknown"
+work="$CARGO_TARGET_DIR/field-wasm/$profile"
+rm -rf "$work"
+mkdir -p "$work/split" "$work/app"
+
+# wasm-opt must accept the wasm features rustc enables by default for wasm32-unknown-unknown;
+# never --all-features (Chromium then refuses the module).
+wasm_opt_flags=(-Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-reference-types)
+
+if [ "$profile" = release ]; then
+  # Only the final link needs --emit-relocs: `cargo rustc` passes it to the binary alone, so the
+  # dependencies keep the build cache they share with the tests.
+  cargo rustc --release --target wasm32-unknown-unknown -p field --bin field --features split \
+    -- -C link-args=--emit-relocs
+  wasm-split-cli "$target/release/field.wasm" "$work/split" --out-name field
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir "$work/app" --out-name field "$work/split/field.wasm"
+  rm "$work/split/field.wasm"
+  cp "$work/split/"* "$work/app/"
+  for module in "$work/app/"*.wasm; do
+    # wasm-opt does not know the name subsection wasm-split writes (it drops it): not an error.
+    wasm-opt "${wasm_opt_flags[@]}" "$module" -o "$module" 2> >(grep -v "unknown name subsection" >&2)
+  done
+  # Not __wasm_split.js: it is small, and tests read which chunks each split point loads from it.
+  terser "$work/app/field.js" --module --compress --mangle --output "$work/app/field.js"
+else
+  cargo build --target wasm32-unknown-unknown -p field --bin field
+  wasm-bindgen --target web --no-typescript --out-dir "$work/app" --out-name field "$target/debug/field.wasm"
+fi
+
+hash="$(cd "$work/app" && find . -type f | sort | xargs sha256sum | sha256sum | cut -c1-16)"
+rm -rf "$staging"/app-*
+cp -r "$work/app" "$staging/app-$hash"
+grep -q "__FIELD_APP__" "$staging/index.html" || die "index.html lacks the __FIELD_APP__ placeholder"
+sed -i "s#__FIELD_APP__#${TRUNK_PUBLIC_URL:-/}app-$hash#g" "$staging/index.html"
+echo "build-wasm: $profile, app-$hash: $(ls "$staging/app-$hash" | wc -l) files"
+
+python3 scripts/stamp-sw.py "$staging"
