@@ -12,12 +12,12 @@ bash scripts/setup.sh
 bash scripts/build.sh
 
 section "bench page: crates/bench-web (the app's store) + bench/ (plain JS, Dexie)"
-cargo build -p bench-web --target wasm32-unknown-unknown --release
+cargo build -p bench-web --target wasm32-unknown-unknown --profile wasm-release
 page="$CARGO_TARGET_DIR/bench-dist"
 rm -rf "$page"
 mkdir -p "$page/pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$page/pkg" \
-  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/bench_web.wasm"
+  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/bench_web.wasm"
 # The same optimisation the app's build gets (index.html: data-wasm-opt="z").
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals -o "$page/pkg/bench_web_bg.wasm" "$page/pkg/bench_web_bg.wasm"
 (cd bench && npm ci --no-audit --no-fund --loglevel=error)

@@ -2,7 +2,8 @@
 # Trunk post_build hook (Trunk.toml): builds the field app's wasm into the build Trunk is
 # assembling, points index.html at it, then stamps the service worker (scripts/stamp-sw.py).
 #
-#   release (`trunk build --release`): cargo feature `split`, so the split points of src/split.rs
+#   release (`trunk build --release`): cargo profile `wasm-release` (size first, Cargo.toml),
+#     feature `split`, so the split points of src/split.rs
 #     become Leptos `#[lazy]` functions; the wasm is linked with --emit-relocs so `wasm-split-cli`
 #     can cut it into the main module (the people list and the shell) and one chunk per split
 #     point plus shared chunks (docs/PERFORMANCE.md); wasm-bindgen then binds the main module,
@@ -31,10 +32,10 @@ wasm_opt_flags=(-Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontr
 
 if [ "$profile" = release ]; then
   # Only the final link needs --emit-relocs: `cargo rustc` passes it to the binary alone, so the
-  # dependencies keep the build cache they share with the tests.
-  cargo rustc --release --target wasm32-unknown-unknown -p field --bin field --features split \
+  # dependencies keep their build cache (the benchmark page builds them with the same profile).
+  cargo rustc --profile wasm-release --target wasm32-unknown-unknown -p field --bin field --features split \
     -- -C link-args=--emit-relocs
-  wasm-split-cli "$target/release/field.wasm" "$work/split" --out-name field
+  wasm-split-cli "$target/wasm-release/field.wasm" "$work/split" --out-name field
   wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
     --out-dir "$work/app" --out-name field "$work/split/field.wasm"
   rm "$work/split/field.wasm"

@@ -263,3 +263,97 @@ async fn rejected_ops_in_a_batch_do_not_stop_the_others() {
     );
     assert!(res.results[1].message.as_deref().unwrap().contains("b9"));
 }
+
+/// The push merges a batch in memory and writes each record once: the outcome must be the same
+/// as pushing the operations one at a time (later operations see what earlier ones merged:
+/// rights, merge, conflicts, refusals).
+#[tokio::test]
+async fn a_batch_ends_as_the_same_operations_pushed_one_by_one() {
+    let create = upsert(
+        "office",
+        "tablet-a",
+        1_000,
+        EntityKind::Person,
+        Uuid::now_v7(),
+        "b1",
+        &[("name", json!("王海"), None), ("phone", json!("13800000000"), None)],
+    );
+    let id = create.entity_id;
+    let seen = Some(create.hlc.clone());
+    let edit = |device: &str, millis: u64, field: &str, value: &str| {
+        upsert(
+            "office",
+            device,
+            millis,
+            EntityKind::Person,
+            id,
+            "b1",
+            &[(field, json!(value), seen.clone())],
+        )
+    };
+    let rename = edit("tablet-a", 2_000, "name", "王小海");
+    let phone_a = edit("tablet-a", 3_000, "phone", "13911111111");
+    let phone_b = edit("tablet-b", 4_000, "phone", "13922222222");
+    let mut moved = edit("tablet-a", 5_000, "name", "李海");
+    moved.branch_id = "b2".into();
+    let mut other_kind = edit("tablet-a", 6_000, "name", "李海");
+    other_kind.entity = EntityKind::Survey;
+    let batch = [create, rename, phone_b, phone_a.clone(), moved, other_kind, phone_a];
+
+    let mut outcomes = Vec::new();
+    for one_by_one in [false, true] {
+        let s = TestServer::start().await;
+        let office = s.user_token("office", Role::TownOffice, &[]).await;
+        let mut results = Vec::new();
+        if one_by_one {
+            for op in &batch {
+                results.extend(s.push(&office, std::slice::from_ref(op)).await.results);
+            }
+        } else {
+            results = s.push(&office, &batch).await.results;
+        }
+        let statuses: Vec<_> =
+            results.iter().map(|r| (r.status, r.code.clone().unwrap_or_default())).collect();
+        let record = s.state.store.record(id).await.unwrap().unwrap();
+        let (_, mut conflicts) = s.get_json("/api/v1/conflicts", Some(&office)).await;
+        for c in conflicts.as_array_mut().unwrap() {
+            c.as_object_mut().unwrap().remove("detected_at"); // when, not what
+        }
+        let (ops, _) = s.pull_all(&office, 100).await;
+        outcomes.push((statuses, record, conflicts, ops));
+    }
+    let (statuses, record, conflicts, ops) = &outcomes[0];
+    assert_eq!(outcomes[0], outcomes[1]);
+    let ok = (OpStatus::Accepted, String::new());
+    assert_eq!(
+        statuses,
+        &[
+            ok.clone(),
+            ok.clone(),
+            ok.clone(),
+            ok,
+            (OpStatus::Rejected, "branch_mismatch".into()),
+            (OpStatus::Rejected, "entity_mismatch".into()),
+            (OpStatus::Duplicate, String::new()),
+        ]
+    );
+    assert_eq!(record.fields["name"], json!("王小海"));
+    assert_eq!(record.fields["phone"], json!("13922222222"));
+    assert_eq!(conflicts.as_array().unwrap().len(), 1, "{conflicts}");
+    assert_eq!(ops.len(), 4);
+}
+
+/// An id sent twice in one request with other content is a 409 too, and stores nothing.
+#[tokio::test]
+async fn same_id_twice_in_one_batch_with_other_content_is_409() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let op = new_person("zhang", "b1", 1_000);
+    let mut changed = op.clone();
+    changed.changes[0].value = json!("王小海");
+    let res = s.push_raw(&token, &[op.clone(), changed]).await;
+    assert_error(res, StatusCode::CONFLICT, "op_id_conflict").await;
+    let (ops, _) = s.pull_all(&token, 100).await;
+    assert!(ops.is_empty(), "the whole batch was rolled back");
+    assert!(s.state.store.record(op.entity_id).await.unwrap().is_none());
+}

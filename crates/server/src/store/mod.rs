@@ -63,7 +63,9 @@ pub struct Session {
 /// One page of a pull, before redaction.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PullPage {
-    pub ops: Vec<Operation>,
+    /// Each operation as the JSON the push stored (`serde_json` of an [`Operation`]), oldest
+    /// first: a pull that needs no redaction sends it as it is, without decoding it.
+    pub ops: Vec<String>,
     pub cursor: u64,
     pub more: bool,
 }

@@ -73,19 +73,19 @@ pub struct Context<'a> {
     pub account: &'a Account,
     pub time: PolicyTime,
     /// The merged record as the server holds it now (`None`: new to the server).
-    pub current: Option<Record>,
+    pub current: Option<&'a Record>,
     /// The person a survey refers to, as the server holds it (for finalisation checks).
-    pub person: Option<Person>,
+    pub person: Option<&'a Person>,
 }
 
 /// Run every rule; on success the merge of `op` into `ctx.current`.
 pub fn admit(ctx: Context<'_>, op: &Operation) -> Result<Applied, Rejection> {
     let existing =
-        ctx.current.as_ref().map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
+        ctx.current.map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
     check(ctx.account, op, existing.as_ref())?;
     check_clock(op, ctx.time.now_ms)?;
-    let applied = merge::apply(ctx.current.clone(), op);
-    check_candidate(ctx.account.role, ctx.current.as_ref(), &applied.record)?;
-    check_record(op, ctx.current.as_ref(), &applied.record, ctx.person.as_ref(), ctx.time.today)?;
+    let applied = merge::apply(ctx.current.cloned(), op);
+    check_candidate(ctx.account.role, ctx.current, &applied.record)?;
+    check_record(op, ctx.current, &applied.record, ctx.person, ctx.time.today)?;
     Ok(applied)
 }

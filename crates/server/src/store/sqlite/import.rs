@@ -18,11 +18,10 @@ fn author_of(
     op: &Operation,
 ) -> Result<Result<Pusher, Rejection>, StoreError> {
     let found = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, username, display_name, role, branches FROM users WHERE username = ?1",
-            [&op.author],
-            |row| Ok((row.get::<_, i64>(0)?, account_at(row, 1))),
-        )
+        )?
+        .query_row([&op.author], |row| Ok((row.get::<_, i64>(0)?, account_at(row, 1))))
         .optional()?;
     Ok(match found {
         None => Err(Rejection::new(

@@ -1,8 +1,12 @@
 //! Push (store + merge in one transaction), pull (by sequence number) and merged records.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::thread;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{CachedStatement, Connection, OptionalExtension, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
+use shared::merge::Conflict;
 use shared::model::Person;
 use shared::op::Operation;
 use shared::record::{EntityKind, Record};
@@ -75,27 +79,142 @@ pub fn push(
 pub(crate) type PusherOf<'a> =
     dyn FnMut(&Connection, &Operation) -> Result<Result<Pusher, Rejection>, StoreError> + 'a;
 
-/// The person a survey operation refers to, as stored (for the finalisation rules).
-fn surveyed_person(
-    conn: &Connection,
+/// The SQL of the push path, prepared once per connection (`prepare_cached`) instead of once
+/// per operation.
+const SELECT_HASH: &str = "SELECT content_hash FROM ops WHERE op_id = ?1";
+const SELECT_RECORD: &str = "SELECT record_json FROM records WHERE entity_id = ?1";
+const INSERT_OP: &str = "INSERT INTO ops
+        (op_id, content_hash, entity, entity_id, branch_id, hlc, op_json, received_at, user_id,
+         device_row)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+const UPSERT_RECORD: &str = "INSERT INTO records
+        (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+    ON CONFLICT (entity_id) DO UPDATE SET
+        record_json = excluded.record_json,
+        updated_hlc = excluded.updated_hlc,
+        deleted = excluded.deleted,
+        updated_at = excluded.updated_at";
+const INSERT_AUDIT: &str = "INSERT INTO audit
+        (at, user_id, username, device_row, device_id, action, op_id, entity, entity_id,
+         branch_id, detail)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+/// One record as the batch sees it.
+struct Slot {
+    /// `None`: the server has no such record (yet).
+    record: Option<Record>,
+    /// Changed by this batch, so it is written when the batch ends.
+    changed: bool,
+}
+
+/// The records one batch touches, each read from the database at most once and merged in
+/// memory; the changed ones are written once when the batch ends, in the order they were
+/// first changed (so `records.rowid` keeps the order in which entities reached the server).
+struct Records<'c> {
+    select: CachedStatement<'c>,
+    known: HashMap<Uuid, Slot>,
+    changed: Vec<Uuid>,
+}
+
+impl<'c> Records<'c> {
+    fn new(tx: &'c Connection) -> Result<Self, StoreError> {
+        Ok(Self {
+            select: tx.prepare_cached(SELECT_RECORD)?,
+            known: HashMap::new(),
+            changed: Vec::new(),
+        })
+    }
+
+    /// Read `id` into the batch's view unless it is there already.
+    fn load(&mut self, id: Uuid) -> Result<(), StoreError> {
+        if let Entry::Vacant(entry) = self.known.entry(id) {
+            let mut buf = Uuid::encode_buffer();
+            let key: &str = id.hyphenated().encode_lower(&mut buf);
+            let json: Option<String> = self.select.query_row([key], |r| r.get(0)).optional()?;
+            let record = json.map(|j| serde_json::from_str(&j)).transpose()?;
+            entry.insert(Slot { record, changed: false });
+        }
+        Ok(())
+    }
+
+    /// The batch's view of a loaded record.
+    fn get(&self, id: &Uuid) -> Option<&Record> {
+        self.known.get(id).and_then(|slot| slot.record.as_ref())
+    }
+
+    /// Replace a record by its merged state, to be written when the batch ends.
+    fn set(&mut self, record: Record) {
+        let id = record.id;
+        let slot = self.known.entry(id).or_insert(Slot { record: None, changed: false });
+        if !slot.changed {
+            slot.changed = true;
+            self.changed.push(id);
+        }
+        slot.record = Some(record);
+    }
+
+    /// The records this batch changed, in the order they were first changed.
+    fn changed_records(&self) -> Vec<&Record> {
+        self.changed
+            .iter()
+            .filter_map(|id| self.known.get(id).and_then(|slot| slot.record.as_ref()))
+            .collect()
+    }
+}
+
+/// The person a survey operation refers to, as the batch sees it (for the finalisation rules).
+/// Loads the person into `records`; `None` when `op` is no survey or names no stored person.
+fn load_surveyed_person(
+    records: &mut Records<'_>,
     op: &Operation,
-    current: Option<&Record>,
 ) -> Result<Option<Person>, StoreError> {
     if op.entity != EntityKind::Survey {
         return Ok(None);
     }
     let from_op = op.changes.iter().find(|c| c.field == "person_id").map(|c| &c.value);
-    let value = from_op.or_else(|| current.and_then(|r| r.get("person_id")));
+    let value = from_op.or_else(|| records.get(&op.entity_id).and_then(|r| r.get("person_id")));
     let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) else {
         return Ok(None);
     };
-    Ok(load_record(conn, id)?
+    records.load(id)?;
+    Ok(records
+        .get(&id)
         .filter(|r| r.entity == EntityKind::Person && !r.is_deleted())
         .and_then(|r| r.to_typed().ok()))
 }
 
+/// An operation as the `ops` table stores it.
+struct Encoded {
+    json: String,
+    /// The same as [`Operation::content_hash`], which serialises the operation itself: here it
+    /// is serialised once, for both.
+    hash: String,
+}
+
+fn encode(op: &Operation) -> Result<Encoded, serde_json::Error> {
+    let json = serde_json::to_string(op)?;
+    let hash = shared::op::hex(&Sha256::digest(json.as_bytes()));
+    Ok(Encoded { json, hash })
+}
+
+/// An operation the batch accepted, written once the whole batch is checked.
+struct Accepted {
+    /// Its place in the batch.
+    index: usize,
+    pusher: Pusher,
+    conflicts: Vec<Conflict>,
+}
+
 /// The push path shared by pushes and imports, inside the caller's transaction: results in
 /// request order. `action` names the audit rows; `detail_suffix` is appended to their detail.
+///
+/// First every operation is checked in order against the batch's in-memory view of the records
+/// (read from the database once each), then the accepted ones are written: an `ops` and an
+/// `audit` row each, and each changed record once. The transaction makes the order of the writes
+/// invisible. Encoding is independent per item, so another core does it meanwhile: the
+/// operations' JSON and hashes while they are checked, the records' JSON while the operations
+/// are written.
 pub(crate) fn apply_ops(
     tx: &Connection,
     ops: &[Operation],
@@ -104,29 +223,58 @@ pub(crate) fn apply_ops(
     pusher_of: &mut PusherOf<'_>,
 ) -> Result<Vec<OpResult>, StoreError> {
     let received_at = now();
+    let mut records = Records::new(tx)?;
+    thread::scope(|scope| {
+        let encoding = scope.spawn(|| ops.iter().map(encode).collect::<Vec<_>>());
+        let checked = check_all(tx, ops, &mut records, pusher_of);
+        let encoded = joined(encoding.join());
+        let (results, accepted) = checked?;
+        let changed = records.changed_records();
+        let to_serialise = changed.clone();
+        let serialising = scope
+            .spawn(move || to_serialise.into_iter().map(serde_json::to_string).collect::<Vec<_>>());
+        let written = write_ops(tx, ops, encoded, &accepted, action, detail_suffix, &received_at);
+        let record_json = joined(serialising.join());
+        written?;
+        write_records(tx, &changed, record_json, &received_at)?;
+        Ok(results)
+    })
+}
+
+/// The value of a helper thread, or its panic passed on.
+fn joined<T>(result: thread::Result<T>) -> T {
+    result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Decide every operation of the batch, in order, against the batch's view of the records.
+fn check_all(
+    tx: &Connection,
+    ops: &[Operation],
+    records: &mut Records<'_>,
+    pusher_of: &mut PusherOf<'_>,
+) -> Result<(Vec<OpResult>, Vec<Accepted>), StoreError> {
     let time = PolicyTime::now();
-    // Content hashes of ids stored by this batch (an id may appear twice in one request).
-    let mut stored_now: HashMap<Uuid, String> = HashMap::new();
+    let mut select_hash = tx.prepare_cached(SELECT_HASH)?;
+    // Ids this batch accepted, with their place (an id may appear twice in one request).
+    let mut accepted_ids: HashMap<Uuid, usize> = HashMap::new();
     let mut results = Vec::with_capacity(ops.len());
-    for op in ops {
-        let hash = op.content_hash();
-        let earlier: Option<String> = match stored_now.get(&op.id) {
-            Some(h) => Some(h.clone()),
-            None => tx
-                .query_row(
-                    "SELECT content_hash FROM ops WHERE op_id = ?1",
-                    [op.id.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?,
-        };
-        match earlier {
-            Some(h) if h == hash => {
-                results.push(OpResult::duplicate(op.id));
-                continue;
+    let mut accepted = Vec::with_capacity(ops.len());
+    for (index, op) in ops.iter().enumerate() {
+        let earlier: Option<String> = match accepted_ids.get(&op.id) {
+            Some(&first) => Some(encode(&ops[first])?.hash),
+            None => {
+                let mut buf = Uuid::encode_buffer();
+                let key: &str = op.id.hyphenated().encode_lower(&mut buf);
+                select_hash.query_row([key], |r| r.get(0)).optional()?
             }
-            Some(_) => return Err(StoreError::OpIdConflict(op.id)),
-            None => {}
+        };
+        if let Some(earlier) = earlier {
+            // Sent before: acknowledged again if it is the same, the whole batch refused if not.
+            if earlier != encode(op)?.hash {
+                return Err(StoreError::OpIdConflict(op.id));
+            }
+            results.push(OpResult::duplicate(op.id));
+            continue;
         }
 
         let pusher = match pusher_of(tx, op)? {
@@ -136,9 +284,14 @@ pub(crate) fn apply_ops(
                 continue;
             }
         };
-        let current = load_record(tx, op.entity_id)?;
-        let person = surveyed_person(tx, op, current.as_ref())?;
-        let ctx = sync_policy::Context { account: &pusher.account, time, current, person };
+        records.load(op.entity_id)?;
+        let person = load_surveyed_person(records, op)?;
+        let ctx = sync_policy::Context {
+            account: &pusher.account,
+            time,
+            current: records.get(&op.entity_id),
+            person: person.as_ref(),
+        };
         let applied = match sync_policy::admit(ctx, op) {
             Ok(applied) => applied,
             Err(rejection) => {
@@ -146,69 +299,89 @@ pub(crate) fn apply_ops(
                 continue;
             }
         };
-
-        tx.execute(
-            "INSERT INTO ops (op_id, content_hash, entity, entity_id, branch_id, hlc, op_json,
-                              received_at, user_id, device_row)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                op.id.to_string(),
-                hash,
-                op.entity.as_str(),
-                op.entity_id.to_string(),
-                op.branch_id,
-                op.hlc.to_string(),
-                serde_json::to_string(op)?,
-                received_at,
-                pusher.user_id,
-                pusher.device_row
-            ],
-        )?;
-
-        let rec = &applied.record;
-        tx.execute(
-            "INSERT INTO records (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (entity_id) DO UPDATE SET
-                 record_json = excluded.record_json,
-                 updated_hlc = excluded.updated_hlc,
-                 deleted = excluded.deleted,
-                 updated_at = excluded.updated_at",
-            params![
-                rec.id.to_string(),
-                rec.entity.as_str(),
-                rec.branch_id,
-                serde_json::to_string(rec)?,
-                rec.updated.to_string(),
-                rec.is_deleted(),
-                received_at
-            ],
-        )?;
-        for conflict in &applied.conflicts {
-            conflicts::insert(tx, conflict)?;
-        }
-        tx.execute(
-            "INSERT INTO audit (at, user_id, username, device_row, device_id, action, op_id,
-                                entity, entity_id, branch_id, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                received_at,
-                pusher.user_id,
-                pusher.account.username,
-                pusher.device_row,
-                pusher.device_id.to_string(),
-                action,
-                op.id.to_string(),
-                op.entity.as_str(),
-                op.entity_id.to_string(),
-                op.branch_id,
-                format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len())
-            ],
-        )?;
-        stored_now.insert(op.id, hash);
+        records.set(applied.record);
+        accepted_ids.insert(op.id, index);
+        accepted.push(Accepted { index, pusher, conflicts: applied.conflicts });
         results.push(OpResult::accepted(op.id));
     }
-    Ok(results)
+    Ok((results, accepted))
+}
+
+/// The `ops`, `conflicts` and `audit` rows of the accepted operations; `encoded` has one entry
+/// per operation of the batch.
+fn write_ops(
+    tx: &Connection,
+    ops: &[Operation],
+    encoded: Vec<Result<Encoded, serde_json::Error>>,
+    accepted: &[Accepted],
+    action: &str,
+    detail_suffix: &str,
+    received_at: &str,
+) -> Result<(), StoreError> {
+    let mut insert_op = tx.prepare_cached(INSERT_OP)?;
+    let mut insert_audit = tx.prepare_cached(INSERT_AUDIT)?;
+    let mut encoded: Vec<Option<Result<Encoded, serde_json::Error>>> =
+        encoded.into_iter().map(Some).collect();
+    for Accepted { index, pusher, conflicts } in accepted {
+        let op = &ops[*index];
+        let Encoded { json, hash } = encoded
+            .get_mut(*index)
+            .and_then(Option::take)
+            .ok_or_else(|| StoreError::Corrupt(format!("operation {} was not encoded", op.id)))??;
+        let op_id = op.id.to_string();
+        let entity_id = op.entity_id.to_string();
+        insert_op.execute(params![
+            op_id,
+            hash,
+            op.entity.as_str(),
+            entity_id,
+            op.branch_id,
+            op.hlc.to_string(),
+            json,
+            received_at,
+            pusher.user_id,
+            pusher.device_row
+        ])?;
+        for conflict in conflicts {
+            conflicts::insert(tx, conflict)?;
+        }
+        insert_audit.execute(params![
+            received_at,
+            pusher.user_id,
+            pusher.account.username,
+            pusher.device_row,
+            pusher.device_id.to_string(),
+            action,
+            op_id,
+            op.entity.as_str(),
+            entity_id,
+            op.branch_id,
+            format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len())
+        ])?;
+    }
+    Ok(())
+}
+
+/// Write each changed record once, in the order given; `json` is each one's serialisation.
+fn write_records(
+    tx: &Connection,
+    changed: &[&Record],
+    json: Vec<Result<String, serde_json::Error>>,
+    received_at: &str,
+) -> Result<(), StoreError> {
+    let mut upsert = tx.prepare_cached(UPSERT_RECORD)?;
+    for (rec, json) in changed.iter().zip(json) {
+        upsert.execute(params![
+            rec.id.to_string(),
+            rec.entity.as_str(),
+            rec.branch_id,
+            json?,
+            rec.updated.to_string(),
+            rec.is_deleted(),
+            received_at
+        ])?;
+    }
+    Ok(())
 }
 
 /// Operations after `cursor` that `account` may see, oldest first. `cursor` of the answer is
@@ -225,30 +398,31 @@ pub fn pull(
     let fetch = i64::from(limit) + 1;
     let scoped = account.role.is_branch_scoped();
     let branches = serde_json::to_string(&account.branches)?;
-    let mut rows: Vec<(i64, String)> = {
-        let mut stmt = tx.prepare(
+    let mut rows: Vec<(i64, String)> = Vec::with_capacity(limit as usize + 1);
+    {
+        let mut stmt = tx.prepare_cached(
             "SELECT seq, op_json FROM ops
              WHERE seq > ?1
                AND (?3 = 0 OR branch_id = '' OR branch_id IN (SELECT value FROM json_each(?4)))
              ORDER BY seq LIMIT ?2",
         )?;
-        stmt.query_map(params![cursor_i, fetch, scoped, branches], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?
-    };
+        let mut found = stmt.query(params![cursor_i, fetch, scoped, branches])?;
+        while let Some(row) = found.next()? {
+            rows.push((row.get(0)?, row.get(1)?));
+        }
+    }
     let more = rows.len() as i64 > i64::from(limit);
     rows.truncate(limit as usize);
     let next = if more {
         rows.last().map_or(cursor_i, |(seq, _)| *seq)
     } else {
-        let newest: i64 =
-            tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM ops", [], |r| r.get(0))?;
+        let newest: i64 = tx
+            .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM ops")?
+            .query_row([], |r| r.get(0))?;
         newest.max(cursor_i)
     };
-    let ops = rows
-        .into_iter()
-        .map(|(_, json)| serde_json::from_str::<Operation>(&json))
-        .collect::<Result<Vec<_>, _>>()?;
     tx.finish()?;
+    let ops = rows.into_iter().map(|(_, json)| json).collect();
     Ok(PullPage { ops, cursor: u64::try_from(next).unwrap_or(0), more })
 }
 
