@@ -41,7 +41,8 @@ export function deleteDatabase(name) {
 /**
  * `sameWork: false` writes what the issue names: the record and its outbox entry in one
  * transaction. `sameWork: true` also does what the app's save does besides: read the current
- * record and the clock first, and write a history entry and the advanced clock.
+ * record and the clock first, and write the advanced clock (the app's history entry is written
+ * when the server acknowledges the operation, not on save).
  */
 export class Baseline {
   constructor({ sameWork = false } = {}) {
@@ -70,7 +71,7 @@ export class Baseline {
   }
 
   async saveSurvey(input) {
-    const stores = this.sameWork ? ["surveys", "outbox", "history", "meta"] : ["surveys", "outbox"];
+    const stores = this.sameWork ? ["surveys", "outbox", "meta"] : ["surveys", "outbox"];
     const tx = this.db.transaction(stores, "readwrite");
     const finished = done(tx);
     const surveys = tx.objectStore("surveys");
@@ -82,7 +83,6 @@ export class Baseline {
     surveys.put(toRecord("survey", input, hlc));
     tx.objectStore("outbox").add(op);
     if (this.sameWork) {
-      tx.objectStore("history").put(op);
       tx.objectStore("meta").put({ millis: this.clock.millis, counter: this.clock.counter }, "hlc_clock");
     }
     tx.commit();

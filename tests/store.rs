@@ -303,6 +303,174 @@ async fn ack_removes_acknowledged_operations_only() {
 }
 
 #[wasm_bindgen_test]
+async fn history_keeps_each_operation_once_from_save_through_ack_and_pull_back() {
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    for name in ["甲", "乙", "丙"] {
+        store.save(EntityKind::Person, id, "b1", changes(&[("name", json!(name))])).await.unwrap();
+    }
+    let names = |h: &[field::store::HistoryEntry]| -> Vec<Value> {
+        h.iter().map(|e| e.changes[0].1.clone()).collect()
+    };
+    // Queued only: read from the outbox, newest first.
+    let queued = store.outbox_batch(10).await.unwrap();
+    assert_eq!(names(&store.history(id).await.unwrap()), [json!("丙"), json!("乙"), json!("甲")]);
+
+    // Acknowledged one by key and one by id: moved into history, still listed once.
+    store.ack(&[queued[0].key]).await.unwrap();
+    store.ack_ops(&[queued[1].op.id]).await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 1);
+    assert_eq!(names(&store.history(id).await.unwrap()), [json!("丙"), json!("乙"), json!("甲")]);
+    assert_eq!(store.all_operations().await.unwrap().len(), 3);
+
+    // The server sends them all back on the next pull: still once each.
+    let ops: Vec<Operation> = queued.iter().map(|e| e.op.clone()).collect();
+    store.apply_remote(&ops).await.unwrap();
+    store.ack(&[queued[2].key]).await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    let history = store.history(id).await.unwrap();
+    assert_eq!(names(&history), [json!("丙"), json!("乙"), json!("甲")]);
+    let all: Vec<Uuid> = store.all_operations().await.unwrap().iter().map(|o| o.id).collect();
+    assert_eq!(all, ops.iter().map(|o| o.id).collect::<Vec<_>>(), "oldest clock first");
+}
+
+#[wasm_bindgen_test]
+async fn upgrade_from_version_3_reads_old_operations_once_and_writes_the_new_form() {
+    // Before saves stopped writing history, a queued local operation was in both the outbox and
+    // history (written raw here, in that version's object form).
+    let name = fresh_name();
+    let device_id = Uuid::new_v4();
+    let id = Uuid::now_v7();
+    let op = Operation::upsert(
+        &OpContext { device_id, author: "旧版".into() },
+        Hlc::new(7, 0, "old"),
+        EntityKind::Person,
+        id,
+        "b7",
+        None,
+        changes(&[("name", json!("赵六")), ("phone", Value::Null)]),
+    );
+    {
+        let db = schema::open_at(&name, 3).await.unwrap();
+        let tx = db
+            .transaction([OUTBOX, schema::HISTORY])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .unwrap();
+        let outbox = tx.object_store(OUTBOX).unwrap();
+        outbox.add(codec::to_js(&op).unwrap()).primitive().unwrap().await.unwrap();
+        let history = tx.object_store(schema::HISTORY).unwrap();
+        history.put(codec::to_js(&op).unwrap()).primitive().unwrap().await.unwrap();
+        tx.commit().await.unwrap();
+        db.close();
+    }
+    let store = Store::open(&name).await.unwrap();
+    let history = store.history(id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].author, "旧版");
+    assert_eq!(store.all_operations().await.unwrap(), std::slice::from_ref(&op));
+    let queued = store.outbox_batch(10).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].op, op);
+    store.ack(&[queued[0].key]).await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    assert_eq!(store.history(id).await.unwrap().len(), 1);
+    // A new edit after the upgrade (written in the version 4 form) is listed beside the old one.
+    store.save(EntityKind::Person, id, "b7", changes(&[("name", json!("赵七"))])).await.unwrap();
+    let history = store.history(id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].changes, [("name".to_owned(), json!("赵七"))]);
+    // A pulled operation goes to the store version 4 added.
+    let remote = Operation::upsert(
+        &OpContext { device_id: Uuid::new_v4(), author: "乙".into() },
+        Hlc::new(9_999_999_999_999, 0, "tabletB"),
+        EntityKind::Person,
+        id,
+        "b7",
+        None,
+        changes(&[("phone", json!("13800000000"))]),
+    );
+    store.apply_remote(std::slice::from_ref(&remote)).await.unwrap();
+    let history = store.history(id).await.unwrap();
+    assert_eq!(history.len(), 3);
+    assert_eq!(history[0].author, "乙");
+    assert_eq!(store.all_operations().await.unwrap().len(), 3);
+    store.close();
+    let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
+    assert_eq!(db.version() as u32, 4);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_pulled_page_and_its_cursor_are_stored_together() {
+    let store = fresh().await;
+    let ctx = OpContext { device_id: Uuid::new_v4(), author: "乙".into() };
+    let id = Uuid::now_v7();
+    let person = Uuid::now_v7();
+    let op = Operation::upsert(
+        &ctx,
+        Hlc::new(3_000, 0, "tabletB"),
+        EntityKind::Survey,
+        id,
+        "b1",
+        None,
+        changes(&[("person_id", json!(person.to_string())), ("capital", json!("5万"))]),
+    );
+    let outcome = store.apply_remote_page(std::slice::from_ref(&op), 17).await.unwrap();
+    assert_eq!(outcome.changed_records, 1);
+    assert_eq!(store.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(17));
+    // Written through JSON.parse, the record is still found by its index.
+    assert_eq!(store.surveys_of(person).await.unwrap().len(), 1);
+    assert_eq!(store.history(id).await.unwrap().len(), 1);
+    assert_eq!(store.all_operations().await.unwrap(), [op]);
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    // An empty last page still moves the cursor.
+    store.apply_remote_page(&[], 18).await.unwrap();
+    assert_eq!(store.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(18));
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_saving_the_same_record_keep_one_increasing_clock() {
+    // Two connections to one database, as two tabs of the app: each remembers what it last
+    // wrote, and a save made from a stale memory must notice and start again from the stored
+    // state.
+    let name = fresh_name();
+    let tab_a = Store::open(&name).await.unwrap();
+    let tab_b = Store::open(&name).await.unwrap();
+    let id = Uuid::now_v7();
+    let save = |store: &Store, value: &str| {
+        let store = store.clone();
+        let value = value.to_owned();
+        async move {
+            store
+                .save(EntityKind::Survey, id, "b1", changes(&[("capital", json!(value))]))
+                .await
+                .unwrap()
+        }
+    };
+    let first = save(&tab_a, "1万").await;
+    let second = save(&tab_a, "2万").await;
+    let third = save(&tab_b, "3万").await;
+    // Tab A's memory (its clock and the record at "2万") is now stale.
+    let fourth = save(&tab_a, "4万").await;
+    let fifth = save(&tab_b, "5万").await;
+
+    let ops: Vec<Operation> =
+        tab_a.outbox_batch(10).await.unwrap().into_iter().map(|e| e.op).collect();
+    assert_eq!(ops.len(), 5);
+    for pair in ops.windows(2) {
+        assert!(pair[0].hlc < pair[1].hlc, "clocks strictly increase: {:?}", pair);
+    }
+    let stored = tab_b.get(EntityKind::Survey, id).await.unwrap().unwrap();
+    assert_eq!(stored.str_field("capital"), "5万");
+    assert_eq!(stored, fifth);
+    // Each edit saw the one before it, whichever tab made it.
+    for (op, before) in ops[1..].iter().zip([&first, &second, &third, &fourth]) {
+        assert_eq!(op.changes[0].base.as_ref(), Some(&before.meta["capital"].clock));
+    }
+}
+
+#[wasm_bindgen_test]
 async fn delete_tombstones_and_list_hides_it() {
     let store = fresh().await;
     let keep = Uuid::now_v7();

@@ -10,7 +10,8 @@ use shared::record::Record;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::codec::to_js;
+use super::batch::await_in_order;
+use super::codec::to_js_array;
 use super::schema::{ATTACHMENTS, PEOPLE};
 use super::{Store, StoreError};
 
@@ -71,6 +72,9 @@ pub async fn blob_bytes(blob: &web_sys::Blob) -> Result<Vec<u8>, StoreError> {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
+
+/// Records converted to JS at a time by [`Store::bulk_put_people`].
+const BULK_CHUNK: usize = 250;
 
 impl Store {
     /// Store a blob (a downscaled photo) and return its SHA-256. Storing the same bytes twice
@@ -145,14 +149,17 @@ impl Store {
     pub async fn bulk_put_people(&self, records: &[Record]) -> Result<(), StoreError> {
         let tx = self.db.transaction(PEOPLE).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(PEOPLE)?;
+        // One JSON.parse per chunk, whose puts are issued before the next chunk is converted:
+        // the browser's database process stores one chunk while this one builds the next.
         let mut reqs = Vec::with_capacity(records.len());
-        for record in records {
-            reqs.push(store.put(to_js(record)?).primitive()?);
+        for chunk in records.chunks(BULK_CHUNK) {
+            for value in to_js_array(chunk)?.iter() {
+                reqs.push(store.put(value).primitive()?);
+            }
         }
-        for req in reqs {
-            req.await?;
-        }
+        await_in_order(reqs).await?;
         tx.commit().await?;
+        self.save_cache.borrow_mut().forget_records(None);
         Ok(())
     }
 }

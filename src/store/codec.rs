@@ -1,10 +1,27 @@
 //! Conversions between Rust values and the JS objects IndexedDB stores.
 //!
-//! Values go through serde-wasm-bindgen as plain JS objects (never JSON strings): maps become
-//! objects so key paths such as `fields.person_id` can index them.
+//! Records, conflicts and settings are stored as plain JS objects, so key paths such as
+//! `fields.person_id` can index them. Operations (outbox and history, schema v4) are stored as
+//! `{id, entity_id, op}`: the two keys their store and index need, and the operation itself as
+//! JSON text ([`op_to_js`]) — nothing ever queries inside an operation, and a string is far
+//! cheaper for the browser to clone into the database than an object with a nested object per
+//! changed field. [`op_from_js`] also reads the plain-object form of versions 1–3.
+//!
+//! Two ways to build the plain objects:
+//!
+//! * [`to_js_json`] for the large, hot values (records, conflicts): serialised to
+//!   JSON text in wasm and turned into an object by the browser's native `JSON.parse` — one
+//!   crossing of the wasm boundary per value (or per batch, for a slice) instead of one per field
+//!   and per nested clock as serde-wasm-bindgen makes. Absent options are left out (the shared
+//!   types skip them) and a JSON `null` field value stays `null`.
+//! * [`to_js`] (serde-wasm-bindgen) for small settings in `meta`, where `None` is stored as
+//!   `undefined` as it always was.
+//!
+//! Reading is always [`from_js`] (serde-wasm-bindgen), which accepts both forms.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::op::Operation;
 use shared::record::EntityKind;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
@@ -16,6 +33,90 @@ const SERIALIZER: serde_wasm_bindgen::Serializer =
 
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
     Ok(value.serialize(&SERIALIZER)?)
+}
+
+/// An operation as the outbox and history store it (schema v4): `{id, entity_id, op: JSON text}`.
+pub fn op_to_js(op: &Operation) -> Result<JsValue, StoreError> {
+    let text = serde_json::to_string(op).map_err(|e| StoreError::Codec(e.to_string()))?;
+    let object = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        js_sys::Reflect::set(&object, &JsValue::from_str(key), &value)
+            .map_err(|e| StoreError::Codec(format!("{e:?}")))
+    };
+    set(OP_ID, JsValue::from_str(&op.id.to_string()))?;
+    set(OP_ENTITY_ID, JsValue::from_str(&op.entity_id.to_string()))?;
+    set(OP_TEXT, JsValue::from_str(&text))?;
+    Ok(object.into())
+}
+
+/// An operation read from the outbox or history: the v4 form (`op` holds JSON text) or the plain
+/// object that versions 1–3 stored.
+pub fn op_from_js(value: JsValue) -> Result<Operation, StoreError> {
+    let text =
+        js_sys::Reflect::get(&value, &JsValue::from_str(OP_TEXT)).ok().and_then(|v| v.as_string());
+    match text {
+        Some(text) => serde_json::from_str(&text).map_err(|e| StoreError::Codec(e.to_string())),
+        None => from_js(value),
+    }
+}
+
+/// A pulled page as `history_pages` stores it (schema v4): `{id, entity_ids, ops: JSON text}`.
+/// One entry per page instead of one per operation; `entity_ids` (each record once) feeds the
+/// multi-entry index the history of a record is read through. The id is made of the page's
+/// first and last operation ids and its length, so storing the same page again replaces it.
+pub fn page_to_js(ops: &[Operation]) -> Result<JsValue, StoreError> {
+    let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
+        return Err(StoreError::Codec("an empty page has no history entry".into()));
+    };
+    let text = serde_json::to_string(ops).map_err(|e| StoreError::Codec(e.to_string()))?;
+    let mut seen = std::collections::HashSet::new();
+    let entity_ids = js_sys::Array::new();
+    for op in ops {
+        if seen.insert(op.entity_id) {
+            entity_ids.push(&JsValue::from_str(&op.entity_id.to_string()));
+        }
+    }
+    let object = js_sys::Object::new();
+    let set = |key: &str, value: &JsValue| {
+        js_sys::Reflect::set(&object, &JsValue::from_str(key), value)
+            .map_err(|e| StoreError::Codec(format!("{e:?}")))
+    };
+    let id = format!("{}/{}/{}", first.id, last.id, ops.len());
+    set(OP_ID, &JsValue::from_str(&id))?;
+    set(PAGE_ENTITY_IDS, &entity_ids)?;
+    set(PAGE_OPS, &JsValue::from_str(&text))?;
+    Ok(object.into())
+}
+
+/// The operations of a `history_pages` entry.
+pub fn page_from_js(value: &JsValue) -> Result<Vec<Operation>, StoreError> {
+    let text = js_sys::Reflect::get(value, &JsValue::from_str(PAGE_OPS))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| StoreError::Codec("a history page has no operations".into()))?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Codec(e.to_string()))
+}
+
+const PAGE_ENTITY_IDS: &str = "entity_ids";
+const PAGE_OPS: &str = "ops";
+
+/// Property names of a stored operation (`id` and `entity_id` are also what the v1–3 plain
+/// objects had, so the key path and indexes cover both forms).
+pub const OP_ID: &str = "id";
+pub const OP_ENTITY_ID: &str = "entity_id";
+const OP_TEXT: &str = "op";
+
+/// A record or a conflict (or a slice of them, which becomes one JS array) as a
+/// plain JS object built by `JSON.parse`.
+pub fn to_js_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
+    let text = serde_json::to_string(value).map_err(|e| StoreError::Codec(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|e| StoreError::Codec(format!("JSON.parse: {e:?}")))
+}
+
+/// A slice of records as one JS array (one `JSON.parse` for the whole batch).
+pub fn to_js_array<T: Serialize>(values: &[T]) -> Result<js_sys::Array, StoreError> {
+    use wasm_bindgen::JsCast;
+    Ok(to_js_json(values)?.unchecked_into())
 }
 
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {

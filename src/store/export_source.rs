@@ -1,24 +1,38 @@
 //! What an export file of "everything" carries: every operation this device has applied (its
-//! own, pulled and imported ones, from the `history` store) and every stored attachment.
+//! own, pulled and imported ones: `history`, `history_pages` and the outbox, whose operations
+//! enter `history` only once acknowledged) and every stored attachment.
 //! Added for the sync/transfer engineer (src/sync/transfer.rs).
+
+use std::collections::HashSet;
 
 use indexed_db_futures::prelude::*;
 use shared::op::Operation;
 use wasm_bindgen::JsValue;
 
-use super::codec::from_js;
-use super::schema::{ATTACHMENTS, HISTORY};
+use super::codec::{op_from_js, page_from_js};
+use super::schema::{ATTACHMENTS, HISTORY, HISTORY_PAGES, OUTBOX};
 use super::{Attachment, Store, StoreError};
 
 impl Store {
     /// Every operation this device has applied, oldest clock first.
     pub async fn all_operations(&self) -> Result<Vec<Operation>, StoreError> {
-        let tx = self.db.transaction(HISTORY).build()?;
-        let values = tx.object_store(HISTORY)?.get_all::<JsValue>().primitive()?.await?;
-        let mut ops = Vec::new();
-        for value in values {
-            ops.push(from_js::<Operation>(value?)?);
+        let tx = self.db.transaction([HISTORY, HISTORY_PAGES, OUTBOX]).build()?;
+        let applied_req = tx.object_store(HISTORY)?.get_all::<JsValue>().primitive()?;
+        let pages_req = tx.object_store(HISTORY_PAGES)?.get_all::<JsValue>().primitive()?;
+        let queued_req = tx.object_store(OUTBOX)?.get_all::<JsValue>().primitive()?;
+        let queued = queued_req.await?;
+        let mut all = Vec::new();
+        for value in applied_req.await? {
+            all.push(op_from_js(value?)?);
         }
+        for page in pages_req.await? {
+            all.extend(page_from_js(&page?)?);
+        }
+        for value in queued {
+            all.push(op_from_js(value?)?);
+        }
+        let mut seen = HashSet::new();
+        let mut ops: Vec<Operation> = all.into_iter().filter(|op| seen.insert(op.id)).collect();
         ops.sort_by(|a, b| a.hlc.cmp(&b.hlc));
         Ok(ops)
     }

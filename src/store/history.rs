@@ -1,5 +1,12 @@
 //! The change history of a record: every operation this device applied to it (local edits and
 //! pulled ones), newest first, plus the per-field authorship kept in `Record::meta`.
+//!
+//! Acknowledged local operations are in `history`, pulled and imported ones in `history_pages`
+//! (one entry per applied page, `remote.rs`), and local ones still waiting to be synced in the
+//! outbox (a save writes only the outbox, see `local.rs`). Databases from before schema v4 also
+//! hold pulled and queued operations in `history`; each operation is listed once.
+
+use std::collections::HashSet;
 
 use indexed_db_futures::prelude::*;
 use serde_json::Value;
@@ -8,8 +15,8 @@ use shared::op::{OpKind, Operation};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::codec::from_js;
-use super::schema::{HISTORY, IDX_ENTITY_ID};
+use super::codec::{OP_ENTITY_ID, op_from_js, page_from_js};
+use super::schema::{HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, OUTBOX};
 use super::{Store, StoreError};
 
 /// One change to one record, as shown on a person or survey page.
@@ -36,18 +43,41 @@ impl HistoryEntry {
 impl Store {
     /// Every change this device knows for the record `entity_id`, newest first.
     pub async fn history(&self, entity_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
-        let tx = self.db.transaction(HISTORY).build()?;
-        let object_store = tx.object_store(HISTORY)?;
-        let index = object_store.index(IDX_ENTITY_ID)?;
-        let values = index
+        let id = JsValue::from_str(&entity_id.to_string());
+        let tx = self.db.transaction([HISTORY, HISTORY_PAGES, OUTBOX]).build()?;
+        let history = tx.object_store(HISTORY)?;
+        let pages = tx.object_store(HISTORY_PAGES)?;
+        let applied_req = history
+            .index(IDX_ENTITY_ID)?
             .get_all::<JsValue>()
-            .with_query(JsValue::from_str(&entity_id.to_string()))
-            .primitive()?
-            .await?;
+            .with_query(id.clone())
+            .primitive()?;
+        let pages_req =
+            pages.index(IDX_ENTITY_IDS)?.get_all::<JsValue>().with_query(id.clone()).primitive()?;
+        let queued_req = tx.object_store(OUTBOX)?.get_all::<JsValue>().primitive()?;
+        // The outbox read was issued last: once it is done, the other reads are done too.
+        let queued = queued_req.await?;
+        let mut ops = Vec::new();
+        for value in applied_req.await? {
+            ops.push(op_from_js(value?)?);
+        }
+        for page in pages_req.await? {
+            ops.extend(page_from_js(&page?)?.into_iter().filter(|op| op.entity_id == entity_id));
+        }
+        // Only the queued operations of this record are decoded.
+        let entity_id_key = JsValue::from_str(OP_ENTITY_ID);
+        for value in queued {
+            let value = value?;
+            if js_sys::Reflect::get(&value, &entity_id_key).ok().as_ref() == Some(&id) {
+                ops.push(op_from_js(value)?);
+            }
+        }
+        let mut seen = HashSet::new();
         let mut entries = Vec::new();
-        for value in values {
-            let op: Operation = from_js(value?)?;
-            entries.push(HistoryEntry::from_op(&op));
+        for op in ops {
+            if seen.insert(op.id) {
+                entries.push(HistoryEntry::from_op(&op));
+            }
         }
         entries.sort_by(|a, b| b.hlc.cmp(&a.hlc));
         Ok(entries)

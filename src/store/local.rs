@@ -1,7 +1,20 @@
-//! Local changes: build the operation, merge it, and write record + outbox + history + clock in
-//! one readwrite transaction committed explicitly.
+//! Local changes: build the operation, merge it, and write record + outbox entry + clock in one
+//! readwrite transaction committed explicitly.
+//!
+//! A local operation is not written to `history` when it is saved: while it waits in the outbox
+//! the history reads it from there, and it moves into `history` in the same transaction that
+//! removes it from the outbox ([`Store::ack`]). So it is always in exactly one of the two (or in
+//! both, for a database written before this change; readers keep one copy per operation id).
+//!
+//! Every save reads the record and the clock in its transaction. When this tab remembers them
+//! (`save_cache.rs`), the writes are issued right behind those reads instead of after them, and
+//! the transaction is rolled back and redone the reading way if what was read is not what was
+//! remembered: one round trip to the database instead of two, with the same guarantees.
 
+use indexed_db_futures::future::{BasicRequest, Request};
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::Transaction;
 use indexed_db_futures::transaction::TransactionMode;
 use serde_json::Value;
 use shared::hlc::{Hlc, HlcClock};
@@ -11,12 +24,14 @@ use shared::record::{EntityKind, Record};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::codec::{from_js, record_key, to_js};
-use super::schema::{HISTORY, META, OUTBOX, store_for};
+use super::codec::{from_js, op_to_js, record_key, to_js_json};
+use super::save_cache::Expected;
+use super::schema::{META, OUTBOX, store_for};
 use super::{Store, StoreError, meta_keys, now_ms};
 
 /// What the caller wants to write, decided once the current record and clock are read inside
 /// the transaction.
+#[derive(Clone)]
 enum Intent {
     /// Set fields (only those whose value differs from the stored one become the operation).
     Upsert { branch_id: String, changes: Vec<(String, Value)> },
@@ -62,10 +77,31 @@ impl Store {
         id: Uuid,
         intent: Intent,
     ) -> Result<(Record, Option<Operation>), StoreError> {
+        // Edits (not prebuilt operations, whose duplicate check must stay as it is) first try
+        // the one-round-trip path when this tab knows the clock.
+        let expected = match intent {
+            Intent::Prebuilt(_) => None,
+            _ => self.save_cache.borrow().expected(entity, id),
+        };
+        if let Some(expected) = expected
+            && let Some(done) = self.write_expected(entity, id, intent.clone(), expected).await?
+        {
+            return Ok(done);
+        }
+        self.write_after_reading(entity, id, intent).await
+    }
+
+    /// The reading path: read the record and the clock, then build, merge and write.
+    async fn write_after_reading(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+        intent: Intent,
+    ) -> Result<(Record, Option<Operation>), StoreError> {
         let record_store = store_for(entity);
         let tx = self
             .db
-            .transaction([record_store, OUTBOX, HISTORY, META])
+            .transaction([record_store, OUTBOX, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let records = tx.object_store(record_store)?;
@@ -84,26 +120,103 @@ impl Store {
         let ctx = self.context();
         let Some(op) = build_op(&ctx, &mut clock, entity, id, current.as_ref(), intent) else {
             // Nothing changed: no operation, no write. The transaction is simply dropped.
+            self.save_cache.borrow_mut().remember(entity, id, current.clone(), clock);
             let record = current.unwrap_or_else(|| Record::new(entity, id, ""));
             return Ok((record, None));
         };
         let applied = merge::apply(current, &op);
-        let op_js = to_js(&op)?;
-
-        let put_record = records.put(to_js(&applied.record)?).primitive()?;
-        let add_outbox = tx.object_store(OUTBOX)?.add(op_js.clone()).primitive()?;
-        let put_history = tx.object_store(HISTORY)?.put(op_js).primitive()?;
-        let put_clock =
-            meta.put(to_js(&clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
-        // Requests complete in issue order: await the last one first so the others are already
-        // done when polled, then check each (the outbox add reports a duplicate operation).
-        let clock_written = put_clock.await;
-        put_record.await?;
-        add_outbox.await?;
-        put_history.await?;
-        clock_written?;
+        let writes = issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?;
+        writes.finish().await?;
         tx.commit().await?;
+        self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         Ok((applied.record, Some(op)))
+    }
+
+    /// The one-round-trip path: build, merge and write from what this tab expects to be stored
+    /// (its last written clock and record), issuing the reads of the record and the clock first
+    /// in the same transaction. Requests run in issue order, so the reads see the state before
+    /// these writes; if it is not the expected one (another tab wrote, a pull changed the
+    /// record), the transaction is rolled back and `None` tells the caller to take the reading
+    /// path. So the clock stays monotonic across tabs and reloads exactly as with reading first.
+    async fn write_expected(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+        intent: Intent,
+        expected: Expected,
+    ) -> Result<Option<(Record, Option<Operation>)>, StoreError> {
+        let mut clock = expected.clock.clone();
+        let ctx = self.context();
+        let Some(op) = build_op(&ctx, &mut clock, entity, id, expected.record.as_ref(), intent)
+        else {
+            // Nothing changed, as far as this tab knows: let the reading path confirm it.
+            return Ok(None);
+        };
+        let applied = merge::apply(expected.record.clone(), &op);
+
+        let record_store = store_for(entity);
+        let tx = self
+            .db
+            .transaction([record_store, OUTBOX, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let records = tx.object_store(record_store)?;
+        let meta = tx.object_store(META)?;
+        let current_req = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
+        let clock_req =
+            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
+        let writes = issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?;
+
+        let stored_clock: Option<HlcClock> = decode_opt(clock_req.await?)?;
+        let stored: Option<Record> = decode_opt(current_req.await?)?;
+        if stored_clock.as_ref() != Some(&expected.clock) || stored != expected.record {
+            // Dropping the transaction uncommitted rolls the writes back.
+            drop(writes);
+            drop(tx);
+            self.save_cache.borrow_mut().forget(entity, id);
+            return Ok(None);
+        }
+        writes.finish().await?;
+        tx.commit().await?;
+        self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
+        Ok(Some((applied.record, Some(op))))
+    }
+}
+
+/// The record, outbox and clock writes of one save, issued in that order.
+struct Writes {
+    record: Request<()>,
+    outbox: Request<()>,
+    clock: BasicRequest<JsValue>,
+}
+
+fn issue_writes(
+    tx: &Transaction<'_>,
+    records: &ObjectStore<'_>,
+    meta: &ObjectStore<'_>,
+    record: &Record,
+    op: &Operation,
+    clock: &HlcClock,
+) -> Result<Writes, StoreError> {
+    Ok(Writes {
+        record: records.put(to_js_json(record)?).primitive()?,
+        outbox: tx.object_store(OUTBOX)?.add(op_to_js(op)?).primitive()?,
+        clock: meta
+            .put(to_js_json(clock)?)
+            .with_key(JsValue::from_str(meta_keys::CLOCK))
+            .primitive()?,
+    })
+}
+
+impl Writes {
+    /// Requests complete in issue order: await the last one first so the others are already
+    /// done when polled, then check each (the outbox add reports a duplicate operation).
+    async fn finish(self) -> Result<(), StoreError> {
+        let clock_written = self.clock.await;
+        self.record.await?;
+        self.outbox.await?;
+        clock_written?;
+        Ok(())
     }
 }
 

@@ -1,8 +1,9 @@
 //! The tablet's local database: the only code that touches IndexedDB.
 //!
-//! Every local change is written as the record, its outbox entry, its history entry and the
-//! advanced clock in ONE readwrite transaction that is committed explicitly: either all of them
-//! are on disk or none is. See [`schema`] for the object stores and their versions.
+//! Every local change is written as the record, its outbox entry and the advanced clock in ONE
+//! readwrite transaction that is committed explicitly: either all of them are on disk or none is.
+//! The operation enters `history` when the server acknowledges it (until then the history reads
+//! it from the outbox). See [`schema`] for the object stores and their versions.
 
 mod attachments;
 mod batch;
@@ -15,6 +16,7 @@ mod meta;
 mod outbox;
 mod read;
 mod remote;
+mod save_cache;
 pub mod schema;
 
 use std::cell::RefCell;
@@ -52,6 +54,8 @@ pub struct Store {
     db: Database,
     name: String,
     identity: Rc<RefCell<OpContext>>,
+    /// What this tab last wrote (see `save_cache.rs`), shared by clones of this handle.
+    save_cache: Rc<RefCell<save_cache::SaveCache>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -72,6 +76,7 @@ impl Store {
                 device_id: Uuid::nil(),
                 author: String::new(),
             })),
+            save_cache: Rc::default(),
         };
         store.load_identity().await?;
         Ok(store)

@@ -1,13 +1,16 @@
 //! The outbox: operations made on this device and not yet acknowledged by the office server.
+//! An acknowledged operation moves into `history` (see `local.rs`).
 
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use shared::op::Operation;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::codec::from_js;
-use super::schema::{IDX_OP_ID, OUTBOX};
+use super::batch::await_in_order;
+use super::codec::op_from_js;
+use super::schema::{HISTORY, IDX_OP_ID, OUTBOX};
 use super::{Store, StoreError};
 
 /// One queued operation and its outbox key (ascending in the order the changes were made).
@@ -38,40 +41,73 @@ impl Store {
             let key = key?
                 .as_f64()
                 .ok_or_else(|| StoreError::Codec("outbox key is not a number".into()))?;
-            out.push(OutboxEntry { key: key as u64, op: from_js(value?)? });
+            out.push(OutboxEntry { key: key as u64, op: op_from_js(value?)? });
         }
         Ok(out)
     }
 
-    /// Remove acknowledged entries by outbox key.
+    /// Remove acknowledged entries by outbox key, moving each operation into `history` in the
+    /// same transaction (a local operation stays in the outbox only until it is acknowledged).
     pub async fn ack(&self, keys: &[u64]) -> Result<(), StoreError> {
-        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
-        let store = tx.object_store(OUTBOX)?;
-        let mut reqs = Vec::with_capacity(keys.len());
-        for key in keys {
-            reqs.push(store.delete(JsValue::from_f64(*key as f64)).primitive()?);
+        let tx =
+            self.db.transaction([OUTBOX, HISTORY]).with_mode(TransactionMode::Readwrite).build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let keys: Vec<JsValue> = keys.iter().map(|k| JsValue::from_f64(*k as f64)).collect();
+        let mut reads = Vec::with_capacity(keys.len());
+        for key in &keys {
+            reads.push(outbox.get::<JsValue, _, _>(key.clone()).primitive()?);
         }
-        for req in reqs {
-            req.await?;
-        }
+        let values = await_in_order(reads).await?;
+        let entries = keys.into_iter().zip(values).filter_map(|(k, v)| Some((k, defined(v)?)));
+        move_to_history(&outbox, &tx.object_store(HISTORY)?, entries.collect()).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Remove acknowledged entries by operation id (what the server's push answer lists).
-    /// Ids that are not queued are ignored.
+    /// Remove acknowledged entries by operation id (what the server's push answer lists), moving
+    /// each operation into `history` like [`Store::ack`]. Ids that are not queued are ignored.
     pub async fn ack_ops(&self, op_ids: &[Uuid]) -> Result<(), StoreError> {
-        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
-        let store = tx.object_store(OUTBOX)?;
-        let index = store.index(IDX_OP_ID)?;
+        let tx =
+            self.db.transaction([OUTBOX, HISTORY]).with_mode(TransactionMode::Readwrite).build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let index = outbox.index(IDX_OP_ID)?;
+        let mut key_reads = Vec::with_capacity(op_ids.len());
+        let mut value_reads = Vec::with_capacity(op_ids.len());
         for id in op_ids {
-            let key: Option<JsValue> =
-                index.get_key(JsValue::from_str(&id.to_string())).primitive()?.await?;
-            if let Some(key) = key.filter(|k| !k.is_undefined()) {
-                store.delete(key).primitive()?.await?;
-            }
+            let id = JsValue::from_str(&id.to_string());
+            key_reads.push(index.get_key::<JsValue, _>(id.clone()).primitive()?);
+            value_reads.push(index.get::<JsValue, _, _>(id).primitive()?);
         }
+        // The last value read was issued last: once it is done, every key read is done too.
+        let values = await_in_order(value_reads).await?;
+        let keys = await_in_order(key_reads).await?;
+        let entries =
+            keys.into_iter().zip(values).filter_map(|(k, v)| Some((defined(k)?, defined(v)?)));
+        move_to_history(&outbox, &tx.object_store(HISTORY)?, entries.collect()).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+fn defined(value: Option<JsValue>) -> Option<JsValue> {
+    value.filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// Put each (outbox key, operation) in `history` and delete it from the outbox; every request is
+/// issued before the first await.
+async fn move_to_history(
+    outbox: &ObjectStore<'_>,
+    history: &ObjectStore<'_>,
+    entries: Vec<(JsValue, JsValue)>,
+) -> Result<(), StoreError> {
+    let mut puts = Vec::with_capacity(entries.len());
+    let mut deletes = Vec::with_capacity(entries.len());
+    for (key, op) in entries {
+        puts.push(history.put(op).primitive()?);
+        deletes.push(outbox.delete(key).primitive()?);
+    }
+    // A delete was issued last: once the deletes are done, every put is done too.
+    await_in_order(deletes).await?;
+    await_in_order(puts).await?;
+    Ok(())
 }

@@ -17,10 +17,13 @@ impl Store {
         let tx = self.db.transaction(name).build()?;
         let store = tx.object_store(name)?;
         let value: Option<JsValue> = store.get(record_key(entity, id)).primitive()?.await?;
-        match value {
-            Some(v) if !v.is_undefined() => Ok(Some(from_js(v)?)),
-            _ => Ok(None),
-        }
+        let record: Option<Record> = match value {
+            Some(v) if !v.is_undefined() => Some(from_js(v)?),
+            _ => None,
+        };
+        // The screen that read it is likely to save it next.
+        self.save_cache.borrow_mut().remember_record(entity, id, record.clone());
+        Ok(record)
     }
 
     /// Every live (not deleted) record of `entity`, in key order.

@@ -5,6 +5,13 @@
 //! | 1 | `people`, `surveys` (index `person_id`), `attachments`, `outbox` (index `op_id`, unique), `meta` |
 //! | 2 | `records` (key `[entity, id]`, index `entity`) for every other entity kind, `conflicts` |
 //! | 3 | `history`: every operation applied on this device (index `entity_id`), for the change history |
+//! | 4 | `history_pages`: pulled operations, one entry per pulled page (multi-entry index `entity_ids`); operations in `outbox` and `history` written as `{id, entity_id, op: JSON text}` (`codec::op_to_js`); a local operation is in the outbox until acknowledged, then in `history` |
+//!
+//! The history of a record is therefore `history` + `history_pages` + the outbox, one copy per
+//! operation id. Version 4 adds a store and changes what is written; entries of versions 1–3
+//! (plain objects, and a queued operation in both the outbox and history) are read as they are,
+//! so the step keeps all data without rewriting it. The version number also stops an older app,
+//! which cannot read the new form, from opening the database.
 //!
 //! The upgrade callback applies every step after the database's old version, in order, so a
 //! database at any earlier version reaches the current one with its data kept.
@@ -16,7 +23,7 @@ use shared::record::EntityKind;
 
 use super::StoreError;
 
-pub const CURRENT_VERSION: u32 = 3;
+pub const CURRENT_VERSION: u32 = 4;
 
 pub const PEOPLE: &str = "people";
 pub const SURVEYS: &str = "surveys";
@@ -26,12 +33,14 @@ pub const META: &str = "meta";
 pub const RECORDS: &str = "records";
 pub const CONFLICTS: &str = "conflicts";
 pub const HISTORY: &str = "history";
+pub const HISTORY_PAGES: &str = "history_pages";
 
 /// Index names.
 pub const IDX_PERSON_ID: &str = "person_id";
 pub const IDX_OP_ID: &str = "op_id";
 pub const IDX_ENTITY: &str = "entity";
 pub const IDX_ENTITY_ID: &str = "entity_id";
+pub const IDX_ENTITY_IDS: &str = "entity_ids";
 
 /// The object store that holds records of `entity`.
 pub fn store_for(entity: EntityKind) -> &'static str {
@@ -89,6 +98,14 @@ fn upgrade_step(db: &Database, step: u32) -> indexed_db_futures::Result<()> {
             let history =
                 db.create_object_store(HISTORY).with_key_path(KeyPath::One("id")).build()?;
             history.create_index(IDX_ENTITY_ID, KeyPath::One("entity_id")).build()?;
+        }
+        4 => {
+            let pages =
+                db.create_object_store(HISTORY_PAGES).with_key_path(KeyPath::One("id")).build()?;
+            pages
+                .create_index(IDX_ENTITY_IDS, KeyPath::One("entity_ids"))
+                .with_multi_entry(true)
+                .build()?;
         }
         _ => {}
     }

@@ -157,7 +157,10 @@ fn refuses_content(err: &HttpError) -> bool {
     matches!(err.status(), Some(400 | 409 | 413 | 422))
 }
 
-/// Pull every page after the stored cursor and merge it; the cursor is saved after each page.
+/// Pull every page after the stored cursor and merge it; the cursor is saved with each page, in
+/// its transaction. The next page is fetched while the current one is merged (both wait on
+/// other processes: the server and the browser's database), so a pull takes about the longer of
+/// the two rather than their sum. A failed merge ends the run with that error.
 pub async fn pull_all<T: Transport>(
     store: &Store,
     transport: &T,
@@ -166,19 +169,27 @@ pub async fn pull_all<T: Transport>(
 ) -> Result<(), SyncError> {
     let mut cursor: u64 = store.meta_get(meta_keys::CURSOR).await?.unwrap_or(0);
     progress(Phase::Pulling, 0, 0);
+    let mut page = transport.pull(cursor, PULL_LIMIT).await?;
     loop {
-        let page = transport.pull(cursor, PULL_LIMIT).await?;
-        let outcome = store.apply_remote(&page.ops).await?;
-        store.meta_set(meta_keys::CURSOR, &page.cursor).await?;
+        // A page that does not move the cursor cannot lead anywhere new.
+        let last = !page.more || page.cursor == cursor;
+        let merge = store.apply_remote_page(&page.ops, page.cursor);
+        let (outcome, next) = if last {
+            (merge.await, None)
+        } else {
+            let (outcome, next) = futures::join!(merge, transport.pull(page.cursor, PULL_LIMIT));
+            (outcome, Some(next))
+        };
+        let outcome = outcome?;
         report.pulled += page.ops.len();
         report.changed_records += outcome.changed_records;
         report.conflicts += outcome.conflicts.len();
         progress(Phase::Pulling, report.pulled as u32, 0);
-        // A page that does not move the cursor cannot lead anywhere new.
-        if !page.more || page.cursor == cursor {
+        let Some(next) = next else {
             return Ok(());
-        }
+        };
         cursor = page.cursor;
+        page = next?;
     }
 }
 

@@ -11,8 +11,8 @@ use uuid::Uuid;
 pub const PUSH_MAX_OPS: usize = 500;
 /// Outbox entries read from IndexedDB at a time while pushing.
 pub const OUTBOX_WINDOW: u32 = 2_000;
-/// Operations per pull page.
-pub const PULL_LIMIT: u32 = 500;
+/// Operations per pull page: the server's default page size.
+pub const PULL_LIMIT: u32 = shared::sync::DEFAULT_PULL_LIMIT;
 /// Bytes per attachment chunk: a downscaled photo goes in one or two chunks, and an interrupted
 /// upload loses at most this much.
 pub const CHUNK_BYTES: u64 = 256 * 1024;

@@ -35,8 +35,9 @@ pub fn app_close() {
     state::close();
 }
 
-/// Save each survey edit `{id, branch_id, fields}` with `Store::save` (record, outbox entry,
-/// history entry and clock in one transaction); returns the milliseconds of each save.
+/// Save each survey edit `{id, branch_id, fields}` with `Store::save` (reads the record and the
+/// clock, writes record, outbox entry and clock in one transaction); returns the milliseconds of
+/// each save.
 #[wasm_bindgen]
 pub async fn app_save_surveys(inputs: JsValue) -> Result<Vec<f64>, JsError> {
     import::save_surveys(inputs).await.map_err(JsError::from)
@@ -77,7 +78,8 @@ pub fn app_release() {
 }
 
 /// Pull every operation the server has (`GET /api/v1/sync/pull`, pages of `limit`) and merge
-/// each page into the open database with `Store::apply_remote`. Resolves to
+/// each page (with its cursor) into the open database with `Store::apply_remote_page`, fetching
+/// the next page meanwhile as the sync engine does. Resolves to
 /// `{ops, pages, fetch_ms, apply_ms}`.
 #[wasm_bindgen]
 pub async fn app_pull(origin: String, token: String, limit: u32) -> Result<JsValue, JsError> {
