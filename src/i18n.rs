@@ -8,6 +8,8 @@ pub const ONLINE: &str = "在线";
 pub const OFFLINE: &str = "离线";
 pub const PENDING_SYNC: &str = "待同步";
 pub const LOADING: &str = "正在加载…";
+/// A screen's code could not be fetched (offline before the app finished installing).
+pub const CHUNK_LOAD_FAILED: &str = "无法加载此页面：设备未联网，且应用尚未完整安装。请连接网络后重新打开此页面，已保存的数据不受影响。";
 pub const OPEN_FAILED: &str = "本机数据库无法打开";
 
 // Navigation

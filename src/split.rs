@@ -10,18 +10,37 @@ use leptos::prelude::*;
 use crate::logic::campaign::route::CampaignRoute;
 use uuid::Uuid;
 
-/// Defines `pub async fn $name(args) -> AnyView`: a lazily loaded wasm chunk with
-/// feature `split`, a plain async function without.
+/// A chunk could not be fetched: no network and the service worker has not cached it yet (the
+/// first visit was cut short). Not remembered: the next call tries again.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", crate::i18n::CHUNK_LOAD_FAILED)]
+pub struct ChunkLoadError;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkLoadError {
+    fn from(error: leptos::wasm_split::SplitLoaderError) -> Self {
+        log::error!("loading a wasm chunk failed: {error}");
+        ChunkLoadError
+    }
+}
+
+/// Defines `pub async fn $name(args) -> Result<AnyView, ChunkLoadError>`: with feature `split`
+/// a function in its own wasm chunk, fetched on the first call (a failed fetch is an error, not
+/// a panic, and the next call tries again); without, a plain async function that cannot fail.
 macro_rules! split_point {
     ($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
         $(#[$doc])*
         #[cfg(feature = "split")]
-        #[leptos::lazy]
-        pub fn $name($($arg: $ty),*) -> AnyView $body
+        #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
+        pub fn $name($($arg: $ty),*) -> Result<AnyView, ChunkLoadError> {
+            Ok($body)
+        }
 
         $(#[$doc])*
         #[cfg(not(feature = "split"))]
-        pub async fn $name($($arg: $ty),*) -> AnyView $body
+        pub async fn $name($($arg: $ty),*) -> Result<AnyView, ChunkLoadError> {
+            Ok($body)
+        }
     };
 }
 
@@ -39,23 +58,46 @@ split_point! {
     }
 }
 
-/// The sync engine's loop (syncing, timers, backoff), loaded once the first screen is up.
-#[cfg(feature = "split")]
-#[leptos::lazy]
+/// The sync engine's loop (syncing, timers, backoff). With feature `split` its chunk is fetched
+/// first, and fetched again every [`LOAD_RETRY_MS`] until that works.
 pub async fn sync_loop(
     engine: crate::sync::SyncEngine,
     wake: futures::channel::mpsc::UnboundedReceiver<()>,
 ) {
-    engine.run_loop(wake).await
+    #[cfg(feature = "split")]
+    while let Err(error) = preload_sync_loop_chunk().await {
+        log::warn!("the sync engine's chunk did not load ({error}); trying again later");
+        gloo_timers::future::TimeoutFuture::new(LOAD_RETRY_MS).await;
+    }
+    // Loaded (or not split): the call cannot fail.
+    if let Ok(run) = run_sync_loop(engine, wake).await {
+        run.await;
+    }
 }
 
-/// The sync engine's loop (syncing, timers, backoff).
-#[cfg(not(feature = "split"))]
-pub async fn sync_loop(
+/// How long the sync engine waits before fetching its chunk again after a failure.
+pub const LOAD_RETRY_MS: u32 = 30_000;
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(
+    sync_loop,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_sync_loop_chunk)
+)]
+fn run_sync_loop(
     engine: crate::sync::SyncEngine,
     wake: futures::channel::mpsc::UnboundedReceiver<()>,
-) {
-    engine.run_loop(wake).await
+) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>, ChunkLoadError> {
+    Ok(Box::pin(engine.run_loop(wake)))
+}
+
+#[cfg(not(feature = "split"))]
+async fn run_sync_loop(
+    engine: crate::sync::SyncEngine,
+    wake: futures::channel::mpsc::UnboundedReceiver<()>,
+) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>, ChunkLoadError> {
+    Ok(Box::pin(engine.run_loop(wake)))
 }
 
 split_point! {
@@ -93,13 +135,27 @@ split_point! {
     }
 }
 
-/// Shows the view a split point resolves to, with a loading line meanwhile. The future is only
-/// ever polled on the page's one thread (wasm has no other), hence the `SendWrapper`.
-pub fn deferred(view: impl std::future::Future<Output = AnyView> + 'static) -> AnyView {
+/// Shows the view a split point resolves to, with a loading line meanwhile and a message if its
+/// chunk could not be fetched. The future is only ever polled on the page's one thread (wasm has
+/// no other), hence the `SendWrapper`.
+pub fn deferred(
+    view: impl std::future::Future<Output = Result<AnyView, ChunkLoadError>> + 'static,
+) -> AnyView {
     let view = send_wrapper::SendWrapper::new(view);
+    let shown = async move {
+        match view.await {
+            Ok(view) => view,
+            Err(error) => view! {
+                <p class="message error" role="alert" data-testid="chunk-load-failed">
+                    {error.to_string()}
+                </p>
+            }
+            .into_any(),
+        }
+    };
     view! {
         <Suspense fallback=|| view! { <p class="loading">{crate::i18n::LOADING}</p> }>
-            {Suspend::new(view)}
+            {Suspend::new(shown)}
         </Suspense>
     }
     .into_any()

@@ -128,7 +128,20 @@ fn local_references(html: &str) -> Vec<String> {
 /// ... fetch(new URL("./split_<split>_<hash>.wasm" ...)) ... }, [__chunk_11, ...]))` and defines
 /// each `const __chunk_N = makeLoad(() => { ... fetch(new URL("./chunk_N.wasm" ...`.
 fn split_chunks(loader: &str, split: &str) -> Vec<String> {
-    let Some(start) = loader.find(&format!("export const __wasm_split_load_{split}_")) else {
+    const EXPORT: &str = "export const __wasm_split_load_";
+    // The export is named after the split point, with a numeric suffix when Leptos' `#[lazy]`
+    // made it: `sync` must not match `sync_loop_…`.
+    let named = |name: &str| {
+        name == split
+            || name
+                .strip_prefix(split)
+                .and_then(|rest| rest.strip_prefix('_'))
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    };
+    let Some(start) = loader.match_indices(EXPORT).map(|(i, _)| i).find(|&i| {
+        let name = &loader[i + EXPORT.len()..];
+        named(name.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or(""))
+    }) else {
         return Vec::new();
     };
     let body = &loader[start..];
@@ -216,6 +229,10 @@ export const __wasm_split_load_campaign_77 = wrapAsyncCb(makeLoad(() => {
     const src = fetch(new URL("./split_campaign_77.wasm", import.meta.url));
 }
 , [__chunk_3, __chunk_4]));
+export const __wasm_split_load_sync = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_sync.wasm", import.meta.url));
+}
+, [__chunk_3]));
 export const __wasm_split_load_sync_loop_12 = wrapAsyncCb(makeLoad(() => {
     const src = fetch(new URL("./split_sync_loop_12.wasm", import.meta.url));
 }
@@ -244,9 +261,13 @@ export const __wasm_split_load_sync_loop_12 = wrapAsyncCb(makeLoad(() => {
         }
         write(dir.path(), "icons/i.png", "png");
         write(dir.path(), "app-9/__wasm_split.js", LOADER);
-        for name in
-            ["chunk_3.wasm", "chunk_4.wasm", "split_campaign_77.wasm", "split_sync_loop_12.wasm"]
-        {
+        for name in [
+            "chunk_3.wasm",
+            "chunk_4.wasm",
+            "split_campaign_77.wasm",
+            "split_sync.wasm",
+            "split_sync_loop_12.wasm",
+        ] {
             write(dir.path(), &format!("app-9/{name}"), &text);
         }
 
@@ -270,6 +291,10 @@ export const __wasm_split_load_sync_loop_12 = wrapAsyncCb(makeLoad(() => {
         assert_eq!(
             split_point_files(dir.path(), "campaign").unwrap(),
             ["app-9/split_campaign_77.wasm", "app-9/chunk_3.wasm", "app-9/chunk_4.wasm"]
+        );
+        assert_eq!(
+            split_point_files(dir.path(), "sync").unwrap(),
+            ["app-9/split_sync.wasm", "app-9/chunk_3.wasm"]
         );
         assert!(split_point_files(dir.path(), "nothing").unwrap().is_empty());
 

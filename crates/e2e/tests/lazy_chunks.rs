@@ -41,3 +41,34 @@ async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
 
     browser.close().await.unwrap();
 }
+
+/// A screen whose chunk cannot be fetched (no network, nothing cached yet) says so in Chinese and
+/// the app goes on working: no panic takes the page down.
+#[tokio::test]
+async fn a_chunk_that_cannot_be_fetched_is_a_message_not_a_dead_app() {
+    let mut harness = Harness::start().await.expect("start server and chromedriver");
+    let browser = harness.open_browser().await.expect("open Chromium");
+    browser.goto(&harness.url("/")).await.unwrap();
+    browser.wait_for_testid("people-search", FIRST_LOAD_TIMEOUT).await.expect("the people list");
+    browser.wait_for_service_worker(Duration::from_secs(30)).await.expect("the service worker");
+    // As if the first visit had been cut short: nothing cached, and the server gone.
+    browser
+        .eval("return caches.keys().then(ks => Promise.all(ks.map(k => caches.delete(k))));")
+        .await
+        .expect("clear the caches");
+    harness.stop_server();
+
+    browser.goto(&harness.url("/#/campaign/dashboard")).await.unwrap();
+    let message = browser
+        .wait_for_testid("chunk-load-failed", FIRST_LOAD_TIMEOUT)
+        .await
+        .expect("the failure is shown");
+    let text = message.text().await.unwrap();
+    assert!(text.contains("无法加载此页面"), "{text}");
+
+    // Same page, same wasm instance: the shell still answers.
+    browser.goto(&harness.url("/#/people")).await.unwrap();
+    browser.wait_for_testid("people-search", FIRST_LOAD_TIMEOUT).await.expect("still alive");
+
+    browser.close().await.unwrap();
+}
