@@ -2,12 +2,12 @@
 # Trunk post_build hook (Trunk.toml): builds the field app's wasm into the build Trunk is
 # assembling, points index.html at it, then stamps the service worker (scripts/stamp-sw.py).
 #
-#   release (`trunk build --release`): cargo profile `wasm-release` (size first, Cargo.toml),
-#     feature `split`, so the split points of src/split.rs
-#     become Leptos `#[lazy]` functions; the wasm is linked with --emit-relocs so `wasm-split-cli`
-#     can cut it into the main module (the people list and the shell) and one chunk per split
-#     point plus shared chunks (docs/PERFORMANCE.md); wasm-bindgen then binds the main module,
-#     wasm-opt -Oz shrinks every module and terser the main JS.
+#   release (`trunk build --release`): cargo profile `wasm-release` (size first, Cargo.toml) and
+#     feature `split`, so the split points of src/split.rs become `wasm_split` functions (the
+#     mechanism behind Leptos' `#[lazy]`); the wasm is linked with --emit-relocs so
+#     `wasm-split-cli` can cut it into the main module (the shell and the people list), one chunk
+#     per split point and shared chunks (docs/ARCHITECTURE.md "Build"); wasm-bindgen then binds
+#     the main module, wasm-opt -Oz shrinks every module and terser the main JS.
 #   debug: one module, no splitting, no wasm-opt.
 #
 # Everything goes into $TRUNK_STAGING_DIR/app-<hash>/ (field.js, field_bg.wasm and, when split,
