@@ -562,6 +562,45 @@ async fn bulk_put_people_writes_all_without_queueing() {
     assert_eq!(store.outbox_len().await.unwrap(), 0);
 }
 
+/// `list` reads in bulk through JSON text; records that serde-wasm-bindgen wrote (a `null` field
+/// value stored as `undefined`) must come back as they went in, as `get` reads them.
+#[wasm_bindgen_test]
+async fn list_reads_records_in_the_old_plain_object_form() {
+    let name = fresh_name();
+    let mut old = Record::new(EntityKind::Person, Uuid::now_v7(), "b1");
+    for (field, value) in [("name", json!("赵六")), ("phone", Value::Null), ("age", json!(61))] {
+        let meta = shared::record::FieldMeta {
+            clock: Hlc::new(7, 0, "old"),
+            base: None,
+            author: "旧版".into(),
+        };
+        old.meta.insert(field.into(), meta);
+        old.fields.insert(field.into(), value);
+    }
+    old.updated = Hlc::new(7, 0, "old");
+    let mut gone = Record::new(EntityKind::Person, Uuid::now_v7(), "b1");
+    gone.deleted = Some(Hlc::new(8, 0, "old"));
+    {
+        let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
+        let tx = db.transaction(PEOPLE).with_mode(TransactionMode::Readwrite).build().unwrap();
+        for record in [&old, &gone] {
+            tx.object_store(PEOPLE)
+                .unwrap()
+                .put(codec::to_js(record).unwrap())
+                .primitive()
+                .unwrap()
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        db.close();
+    }
+    let store = Store::open(&name).await.unwrap();
+    let listed = store.list(EntityKind::Person).await.unwrap();
+    assert_eq!(listed, vec![old.clone()], "the tombstone is hidden, the rest read as written");
+    assert_eq!(store.get(EntityKind::Person, old.id).await.unwrap(), Some(old));
+}
+
 #[wasm_bindgen_test]
 async fn meta_values_round_trip_and_identity_persists() {
     let name = fresh_name();

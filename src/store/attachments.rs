@@ -10,7 +10,6 @@ use shared::record::Record;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::batch::await_in_order;
 use super::codec::to_js_array;
 use super::schema::{ATTACHMENTS, PEOPLE};
 use super::{Store, StoreError};
@@ -151,13 +150,13 @@ impl Store {
         let store = tx.object_store(PEOPLE)?;
         // One JSON.parse per chunk, whose puts are issued before the next chunk is converted:
         // the browser's database process stores one chunk while this one builds the next.
-        let mut reqs = Vec::with_capacity(records.len());
+        // The requests are not awaited one by one: a failed put aborts the transaction, which
+        // `commit` reports, and the requests that succeeded have nothing to return.
         for chunk in records.chunks(BULK_CHUNK) {
             for value in to_js_array(chunk)?.iter() {
-                reqs.push(store.put(value).primitive()?);
+                drop(store.put(value).primitive()?);
             }
         }
-        await_in_order(reqs).await?;
         tx.commit().await?;
         self.save_cache.borrow_mut().forget_records(None);
         Ok(())
