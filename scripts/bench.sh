@@ -18,7 +18,7 @@ rm -rf "$page"
 mkdir -p "$page/pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$page/pkg" \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/bench_web.wasm"
-# The same optimisation the app's build gets (index.html: data-wasm-opt="z").
+# The same optimisation the app's build gets (scripts/build-wasm.sh: wasm-opt -Oz, the same features).
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals -o "$page/pkg/bench_web_bg.wasm" "$page/pkg/bench_web_bg.wasm"
 (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 cp bench/index.html bench/*.js "$page/"
