@@ -3,13 +3,12 @@
 //! enter `history` only once acknowledged) and every stored attachment.
 //! Added for the sync/transfer engineer (src/sync/transfer.rs).
 
-use std::collections::HashSet;
-
 use indexed_db_futures::prelude::*;
 use shared::op::Operation;
 use wasm_bindgen::JsValue;
 
 use super::codec::{op_from_js, page_from_js};
+use super::history::one_per_operation;
 use super::schema::{ATTACHMENTS, HISTORY, HISTORY_PAGES, OUTBOX};
 use super::{Attachment, Store, StoreError};
 
@@ -31,8 +30,7 @@ impl Store {
         for value in queued {
             all.push(op_from_js(value?)?);
         }
-        let mut seen = HashSet::new();
-        let mut ops: Vec<Operation> = all.into_iter().filter(|op| seen.insert(op.id)).collect();
+        let mut ops = one_per_operation(all);
         ops.sort_by(|a, b| a.hlc.cmp(&b.hlc));
         Ok(ops)
     }

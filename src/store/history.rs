@@ -72,14 +72,16 @@ impl Store {
                 ops.push(op_from_js(value)?);
             }
         }
-        let mut seen = HashSet::new();
-        let mut entries = Vec::new();
-        for op in ops {
-            if seen.insert(op.id) {
-                entries.push(HistoryEntry::from_op(&op));
-            }
-        }
+        let mut entries: Vec<HistoryEntry> =
+            one_per_operation(ops).iter().map(HistoryEntry::from_op).collect();
         entries.sort_by(|a, b| b.hlc.cmp(&a.hlc));
         Ok(entries)
     }
+}
+
+/// `ops` with each operation id once (the first copy): an operation read from `history`,
+/// `history_pages` and the outbox together may be in two of them (schema v4, `schema.rs`).
+pub(super) fn one_per_operation(ops: Vec<Operation>) -> Vec<Operation> {
+    let mut seen = HashSet::new();
+    ops.into_iter().filter(|op| seen.insert(op.id)).collect()
 }

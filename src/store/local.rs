@@ -98,24 +98,13 @@ impl Store {
         id: Uuid,
         intent: Intent,
     ) -> Result<(Record, Option<Operation>), StoreError> {
-        let record_store = store_for(entity);
-        let tx = self
-            .db
-            .transaction([record_store, OUTBOX, META])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let records = tx.object_store(record_store)?;
+        let tx = self.save_transaction(entity)?;
+        let records = tx.object_store(store_for(entity))?;
         let meta = tx.object_store(META)?;
 
         // Only this transaction's own requests are awaited until it commits.
-        let current_req = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
-        let clock_req =
-            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
-        // The clock request was issued last: once it is done, the record read is done too.
-        let clock_value = clock_req.await?;
-        let current: Option<Record> = decode_opt(current_req.await?)?;
-        let mut clock: HlcClock =
-            decode_opt(clock_value)?.unwrap_or_else(|| HlcClock::new(self.clock_device()));
+        let (current, stored_clock) = issue_reads(&records, &meta, entity, id)?.finish().await?;
+        let mut clock = stored_clock.unwrap_or_else(|| HlcClock::new(self.clock_device()));
 
         let ctx = self.context();
         let Some(op) = build_op(&ctx, &mut clock, entity, id, current.as_ref(), intent) else {
@@ -154,21 +143,13 @@ impl Store {
         };
         let applied = merge::apply(expected.record.clone(), &op);
 
-        let record_store = store_for(entity);
-        let tx = self
-            .db
-            .transaction([record_store, OUTBOX, META])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let records = tx.object_store(record_store)?;
+        let tx = self.save_transaction(entity)?;
+        let records = tx.object_store(store_for(entity))?;
         let meta = tx.object_store(META)?;
-        let current_req = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
-        let clock_req =
-            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
+        let reads = issue_reads(&records, &meta, entity, id)?;
         let writes = issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?;
 
-        let stored_clock: Option<HlcClock> = decode_opt(clock_req.await?)?;
-        let stored: Option<Record> = decode_opt(current_req.await?)?;
+        let (stored, stored_clock) = reads.finish().await?;
         if stored_clock.as_ref() != Some(&expected.clock) || stored != expected.record {
             // Dropping the transaction uncommitted rolls the writes back.
             drop(writes);
@@ -180,6 +161,45 @@ impl Store {
         tx.commit().await?;
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         Ok(Some((applied.record, Some(op))))
+    }
+}
+
+impl Store {
+    /// The readwrite transaction of one save of an `entity` record: its store, the outbox, meta.
+    fn save_transaction(&self, entity: EntityKind) -> Result<Transaction<'_>, StoreError> {
+        Ok(self
+            .db
+            .transaction([store_for(entity), OUTBOX, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?)
+    }
+}
+
+/// The record and clock reads of one save, issued in that order.
+struct Reads {
+    record: BasicRequest<Option<JsValue>>,
+    clock: BasicRequest<Option<JsValue>>,
+}
+
+fn issue_reads(
+    records: &ObjectStore<'_>,
+    meta: &ObjectStore<'_>,
+    entity: EntityKind,
+    id: Uuid,
+) -> Result<Reads, StoreError> {
+    Ok(Reads {
+        record: records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?,
+        clock: meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?,
+    })
+}
+
+impl Reads {
+    /// The stored record and clock. The clock request was issued last: once it is done, the
+    /// record read is done too.
+    async fn finish(self) -> Result<(Option<Record>, Option<HlcClock>), StoreError> {
+        let clock = self.clock.await?;
+        let record = decode_opt(self.record.await?)?;
+        Ok((record, decode_opt(clock)?))
     }
 }
 
