@@ -26,6 +26,16 @@ section() {
   printf '\n\033[1m==== %s ====\033[0m\n' "$*"
 }
 
+# One line for the log: how much the build directory holds and how much the disk has left. A full
+# disk shows up as a linker "Bus error" or a failed write; this line says which it was.
+disk_report() {
+  mkdir -p "$CARGO_TARGET_DIR"
+  local used free
+  used="$(du -sh "$CARGO_TARGET_DIR" 2>/dev/null | cut -f1)"
+  free="$(df -h --output=avail "$CARGO_TARGET_DIR" | tail -1 | tr -d ' ')"
+  printf 'disk: %s in %s, %s free\n' "$used" "$CARGO_TARGET_DIR" "$free"
+}
+
 die() {
   printf '错误 / error: %s\n' "$*" >&2
   exit 1

@@ -24,11 +24,15 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# cargo install builds in a temporary directory it removes afterwards, unless CARGO_TARGET_DIR is
+# set (env.sh sets it): then the tools' release builds would stay in the project's build directory.
+cargo_in_temp() { env -u CARGO_TARGET_DIR cargo "$@"; }
+
 # cargo install, preferring the crate's own lock file; some releases lock a yanked patch version.
 cargo_install() {
   local crate="$1" version="$2"
   section "cargo install $crate $version"
-  cargo install "$crate" --version "$version" --locked || cargo install "$crate" --version "$version"
+  cargo_in_temp install "$crate" --version "$version" --locked || cargo_in_temp install "$crate" --version "$version"
 }
 
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
@@ -41,8 +45,8 @@ fi
 
 if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
   section "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli)"
-  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked ||
-    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+  cargo_in_temp install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked ||
+    cargo_in_temp install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then

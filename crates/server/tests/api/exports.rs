@@ -1,10 +1,8 @@
 //! Office exports: CSV with BOM and XLSX, Chinese headers and labels, the caller's rights.
 
-mod common;
-
 use std::io::Read;
 
-use common::{TestServer, assert_error, upsert};
+use crate::common::{TestServer, assert_error, upsert};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use shared::record::EntityKind;

@@ -1,8 +1,6 @@
 //! Push, pull, idempotency, branch isolation, redaction and conflicts, over real HTTP.
 
-mod common;
-
-use common::{TestServer, assert_error, new_person, upsert};
+use crate::common::{TestServer, assert_error, new_person, upsert};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use shared::hlc::Hlc;

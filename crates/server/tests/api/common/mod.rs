@@ -1,5 +1,5 @@
 //! Starts the real app on 127.0.0.1:0 with a temporary data directory and talks to it over HTTP.
-#![allow(dead_code)] // each test binary uses a different part of this helper
+#![allow(dead_code)] // helpers some tests no longer need stay usable
 
 use std::path::Path;
 

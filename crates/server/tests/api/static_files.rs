@@ -1,8 +1,6 @@
 //! The built app: files, SPA fallback, cache and security headers.
 
-mod common;
-
-use common::TestServer;
+use crate::common::TestServer;
 use reqwest::StatusCode;
 use server::routes::static_files::CONTENT_SECURITY_POLICY_VALUE;
 

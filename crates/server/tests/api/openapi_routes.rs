@@ -1,10 +1,8 @@
 //! The OpenAPI document and the real router describe the same routes.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::TestServer;
+use crate::common::TestServer;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use server::routes;

@@ -1,8 +1,6 @@
 //! Login, tokens, revocation, admin endpoints and the JSON error contract, over real HTTP.
 
-mod common;
-
-use common::{PASSWORD, TestServer, assert_error};
+use crate::common::{PASSWORD, TestServer, assert_error};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use shared::roles::Role;

@@ -1,8 +1,6 @@
 //! Data and schema survive a restart; migrations are not applied twice.
 
-mod common;
-
-use common::{PASSWORD, TestServer, new_person};
+use crate::common::{PASSWORD, TestServer, new_person};
 use reqwest::StatusCode;
 use server::store::SqliteStore;
 use server::store::sqlite::migrations::MIGRATIONS;

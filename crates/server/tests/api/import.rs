@@ -1,9 +1,7 @@
 //! Export-file import: API, upload page and CLI. One transaction per file, idempotent, and a
 //! refused file changes nothing.
 
-mod common;
-
-use common::{TestServer, assert_error, new_person, upsert};
+use crate::common::{TestServer, assert_error, new_person, upsert};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use server::import::ImportReport;
@@ -232,12 +230,12 @@ async fn the_upload_page_imports_without_any_script() {
             .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains("用户名或密码错误"));
-    let res = post(vec![("username", "zhang"), ("password", common::PASSWORD)]).await.unwrap();
+    let res = post(vec![("username", "zhang"), ("password", crate::common::PASSWORD)]).await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(count(&s, "SELECT COUNT(*) FROM ops"), 0);
 
     let res =
-        post(vec![("username", "office"), ("password", common::PASSWORD), ("passphrase", "")])
+        post(vec![("username", "office"), ("password", crate::common::PASSWORD), ("passphrase", "")])
             .await
             .unwrap();
     assert_eq!(res.status(), StatusCode::OK);

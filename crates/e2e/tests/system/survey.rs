@@ -3,14 +3,10 @@
 
 use std::time::Duration;
 
-use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, small_png};
+use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, small_png, testid};
 
 const APP_SHELL: &str = "[data-testid=\"nav-people\"]";
 const SHORT: Duration = Duration::from_secs(20);
-
-fn testid(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
-}
 
 async fn type_into(browser: &Browser, id: &str, text: &str) {
     let field = browser.wait_for(&testid(id), SHORT).await.unwrap();

@@ -4,13 +4,9 @@
 
 use std::time::Duration;
 
-use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness};
+use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
 
 const SHORT: Duration = Duration::from_secs(30);
-
-fn testid(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
-}
 
 async fn type_into(browser: &Browser, id: &str, text: &str) {
     let field = browser.wait_for(&testid(id), SHORT).await.unwrap();

@@ -1,8 +1,6 @@
 //! Resumable, hash-verified attachment upload over real HTTP.
 
-mod common;
-
-use common::{TestServer, assert_error};
+use crate::common::{TestServer, assert_error};
 use reqwest::{Method, StatusCode};
 use sha2::{Digest, Sha256};
 use shared::roles::Role;

@@ -1,0 +1,14 @@
+//! The whole system: the real server binary, the release app in dist/ and headless Chromium.
+//!
+//! One test binary with a module per flow (each used to be its own binary linking everything
+//! again). Run one flow at a time (`-- --test-threads=1`): each starts its own server and
+//! Chromium, and two at once on a 2-core machine make the timings of both unreliable.
+
+mod campaign_flow;
+mod export_import;
+mod lazy_chunks;
+mod offline;
+mod size_budget;
+mod survey;
+mod sync_two_tablets;
+mod update;
