@@ -9,13 +9,14 @@ use field::logic::survey_form::{NotANumber, SurveyForm, parse_optional_number};
 use serde_json::json;
 use shared::hlc::Hlc;
 use shared::model::{Category, Person, Survey, SurveyStatus};
-use shared::record::{EntityKind, Record, to_fields};
+use shared::record::{EntityKind, ListedRecord, Record, to_fields};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn person(name: &str, branch: &str, village: &str, category: Option<Category>) -> Record {
+/// A person as the list reads it.
+fn person(name: &str, branch: &str, village: &str, category: Option<Category>) -> ListedRecord {
     let p = Person {
         name: name.into(),
         branch_id: branch.into(),
@@ -25,15 +26,16 @@ fn person(name: &str, branch: &str, village: &str, category: Option<Category>) -
     };
     let mut r = Record::new(EntityKind::Person, Uuid::now_v7(), branch);
     r.fields = to_fields(&p).unwrap();
-    r
+    ListedRecord::from(&r)
 }
 
-fn survey(person_id: Uuid, status: SurveyStatus, millis: u64) -> Record {
+/// A survey as the list reads it.
+fn survey(person_id: Uuid, status: SurveyStatus, millis: u64) -> ListedRecord {
     let s = Survey { person_id, status, ..Survey::default() };
     let mut r = Record::new(EntityKind::Survey, Uuid::now_v7(), "b1");
     r.fields = to_fields(&s).unwrap();
     r.updated = Hlc::new(millis, 0, "d");
-    r
+    ListedRecord::from(&r)
 }
 
 #[wasm_bindgen_test]
@@ -94,7 +96,7 @@ fn people_filter_by_name_branch_village_category_and_status() {
 
 #[wasm_bindgen_test]
 fn ten_thousand_people_filter_fast_and_page() {
-    let people: Vec<Record> = (0..10_000)
+    let people: Vec<ListedRecord> = (0..10_000)
         .map(|i| person(&format!("党员{i:05}"), &format!("b{}", i % 40), "村", None))
         .collect();
     let rows = build_rows(&people, &[]);

@@ -8,7 +8,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use serde_json::{Value, json};
 use shared::hlc::Hlc;
 use shared::op::{OpContext, Operation};
-use shared::record::{EntityKind, Record};
+use shared::record::{EntityKind, ListedRecord, Record};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -216,6 +216,8 @@ async fn upgrade_from_version_1_keeps_the_data() {
         .await
         .unwrap();
     assert_eq!(store.list(EntityKind::Candidate).await.unwrap().len(), 1);
+    let listed = store.listing(EntityKind::Candidate).await.unwrap();
+    assert_eq!((listed.len(), listed[0].id, listed[0].fields["year"].clone()), (1, candidate, json!(2013)));
     assert_eq!(store.history(candidate).await.unwrap().len(), 1);
     assert_eq!(store.outbox_len().await.unwrap(), 2);
 }
@@ -558,7 +560,10 @@ async fn bulk_put_people_writes_all_without_queueing() {
         })
         .collect();
     store.bulk_put_people(&records).await.unwrap();
-    assert_eq!(store.list(EntityKind::Person).await.unwrap().len(), 1000);
+    let people = store.list(EntityKind::Person).await.unwrap();
+    assert_eq!(people.len(), 1000);
+    let listed: Vec<ListedRecord> = people.iter().map(ListedRecord::from).collect();
+    assert_eq!(store.listing(EntityKind::Person).await.unwrap(), listed, "the list's read");
     assert_eq!(store.outbox_len().await.unwrap(), 0);
 }
 
@@ -598,6 +603,8 @@ async fn list_reads_records_in_the_old_plain_object_form() {
     let store = Store::open(&name).await.unwrap();
     let listed = store.list(EntityKind::Person).await.unwrap();
     assert_eq!(listed, vec![old.clone()], "the tombstone is hidden, the rest read as written");
+    let for_list = store.listing(EntityKind::Person).await.unwrap();
+    assert_eq!(for_list, vec![ListedRecord::from(&old)], "and so does the list's read");
     assert_eq!(store.get(EntityKind::Person, old.id).await.unwrap(), Some(old));
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use shared::model::{Category, Person, Survey, SurveyStatus};
-use shared::record::Record;
+use shared::record::ListedRecord;
 use uuid::Uuid;
 
 /// Rows shown per page; "更多" adds another page.
@@ -89,9 +89,9 @@ impl PeopleFilter {
 }
 
 /// Build the rows from person and survey records (deleted ones skipped), sorted by name.
-pub fn build_rows(people: &[Record], surveys: &[Record]) -> Vec<PersonRow> {
+pub fn build_rows(people: &[ListedRecord], surveys: &[ListedRecord]) -> Vec<PersonRow> {
     // The latest survey per person: the one most recently written (by record clock).
-    let mut latest: HashMap<Uuid, (&Record, Survey)> = HashMap::new();
+    let mut latest: HashMap<Uuid, (&ListedRecord, Survey)> = HashMap::new();
     for record in surveys.iter().filter(|r| !r.is_deleted()) {
         let Ok(survey) = record.to_typed::<Survey>() else { continue };
         let newer = latest.get(&survey.person_id).is_none_or(|(r, s)| {

@@ -18,8 +18,8 @@ pub fn PeopleList() -> impl IntoView {
     let ctx = use_app();
     let rows = LocalResource::new(move || async move {
         let store = ctx.store();
-        let people = store.list(EntityKind::Person).await;
-        let surveys = store.list(EntityKind::Survey).await;
+        let people = store.listing(EntityKind::Person).await;
+        let surveys = store.listing(EntityKind::Survey).await;
         match (people, surveys) {
             (Ok(p), Ok(s)) => Ok(build_rows(&p, &s)),
             (Err(e), _) | (_, Err(e)) => Err(e.to_string()),

@@ -114,9 +114,7 @@ impl Store {
             return Ok((record, None));
         };
         let applied = merge::apply(current, &op);
-        let writes = issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?;
-        writes.finish().await?;
-        tx.commit().await?;
+        issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?.commit(tx).await?;
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         Ok((applied.record, Some(op)))
     }
@@ -157,8 +155,7 @@ impl Store {
             self.save_cache.borrow_mut().forget(entity, id);
             return Ok(None);
         }
-        writes.finish().await?;
-        tx.commit().await?;
+        writes.commit(tx).await?;
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         Ok(Some((applied.record, Some(op))))
     }
@@ -229,8 +226,18 @@ fn issue_writes(
 }
 
 impl Writes {
+    /// Commit `tx` while these writes are still landing: `commit()` goes to the database at
+    /// once, so it commits right behind the last write instead of a round trip to this tab
+    /// later. Each write is still checked (the outbox add reports a duplicate operation, which
+    /// aborts the transaction); its error comes first, then the commit's.
+    async fn commit(self, tx: Transaction<'_>) -> Result<(), StoreError> {
+        let (written, committed) = futures::future::join(self.finish(), tx.commit()).await;
+        written?;
+        Ok(committed?)
+    }
+
     /// Requests complete in issue order: await the last one first so the others are already
-    /// done when polled, then check each (the outbox add reports a duplicate operation).
+    /// done when polled, then check each.
     async fn finish(self) -> Result<(), StoreError> {
         let clock_written = self.clock.await;
         self.record.await?;

@@ -1,8 +1,10 @@
-//! Reading records: one by id, all of a kind, a person's surveys, open conflicts.
+//! Reading records: one by id, all of a kind (whole, or as lists show them), a person's surveys,
+//! open conflicts.
 
 use indexed_db_futures::prelude::*;
 use shared::merge::Conflict;
-use shared::record::{EntityKind, Record};
+use serde::de::DeserializeOwned;
+use shared::record::{EntityKind, ListedRecord, Record};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
@@ -28,10 +30,21 @@ impl Store {
 
     /// Every live (not deleted) record of `entity`, in key order.
     pub async fn list(&self, entity: EntityKind) -> Result<Vec<Record>, StoreError> {
+        decode_live(self.all_stored(entity).await?, Record::is_deleted)
+    }
+
+    /// Every live record of `entity` as a list shows it, without the per-field clocks: what
+    /// the people list reads, at about half the cost of [`Store::list`] for many records.
+    pub async fn listing(&self, entity: EntityKind) -> Result<Vec<ListedRecord>, StoreError> {
+        decode_live(self.all_stored(entity).await?, ListedRecord::is_deleted)
+    }
+
+    /// Every stored value of `entity` (tombstones included), in key order.
+    async fn all_stored(&self, entity: EntityKind) -> Result<Vec<JsValue>, StoreError> {
         let name = store_for(entity);
         let tx = self.db.transaction(name).build()?;
         let store = tx.object_store(name)?;
-        let values: Vec<JsValue> = if name == RECORDS {
+        if name == RECORDS {
             let index = store.index(IDX_ENTITY)?;
             collect(
                 index
@@ -39,11 +52,10 @@ impl Store {
                     .with_query(JsValue::from_str(entity.as_str()))
                     .primitive()?
                     .await?,
-            )?
+            )
         } else {
-            collect(store.get_all::<JsValue>().primitive()?.await?)?
-        };
-        decode_live(values)
+            collect(store.get_all::<JsValue>().primitive()?.await?)
+        }
     }
 
     /// The live surveys of one person.
@@ -58,7 +70,7 @@ impl Store {
                 .primitive()?
                 .await?,
         )?;
-        decode_live(values)
+        decode_live(values, Record::is_deleted)
     }
 
     /// Every conflict kept on this device (concurrent edits that lost), for review.
@@ -77,11 +89,15 @@ where
     iter.into_iter().map(|r| r.map_err(StoreError::from)).collect()
 }
 
-fn decode_live(values: Vec<JsValue>) -> Result<Vec<Record>, StoreError> {
+/// Decode `values`, leaving out the deleted ones.
+fn decode_live<T: DeserializeOwned>(
+    values: Vec<JsValue>,
+    is_deleted: fn(&T) -> bool,
+) -> Result<Vec<T>, StoreError> {
     let mut out = Vec::with_capacity(values.len());
     for v in values {
-        let record: Record = from_js(v)?;
-        if !record.is_deleted() {
+        let record: T = from_js(v)?;
+        if !is_deleted(&record) {
             out.push(record);
         }
     }

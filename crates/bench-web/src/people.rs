@@ -7,7 +7,7 @@ use crate::{BenchError, state};
 
 pub(crate) async fn read_all() -> Result<u32, BenchError> {
     let store = state::store()?;
-    let people = store.list(EntityKind::Person).await?;
+    let people = store.listing(EntityKind::Person).await?;
     let count = people.len() as u32;
     state::STATE.with(|s| s.borrow_mut().people = people);
     Ok(count)

@@ -4,14 +4,14 @@ use std::cell::RefCell;
 
 use field::logic::people::PersonRow;
 use field::store::Store;
-use shared::record::Record;
+use shared::record::ListedRecord;
 
 use crate::BenchError;
 
 #[derive(Default)]
 pub(crate) struct State {
     pub store: Option<Store>,
-    pub people: Vec<Record>,
+    pub people: Vec<ListedRecord>,
     pub rows: Vec<PersonRow>,
 }
 

@@ -177,8 +177,54 @@ impl Record {
 
     /// Decode the field map into a typed struct of the domain model.
     pub fn to_typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_value(Value::Object(self.fields.clone().into_iter().collect()))
+        typed_from_fields(&self.fields)
     }
+}
+
+/// A record as a list reads it: everything but the per-field clocks (`meta`), which only saving,
+/// merging and the change history need. The stored form is the same as a [`Record`]'s; decoding
+/// it without the clocks skips most of the work of reading thousands of records for a list
+/// (docs/PERFORMANCE.md, "read 10,000"). Never written back: a save reads the full record.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ListedRecord {
+    pub entity: EntityKind,
+    pub id: Uuid,
+    #[serde(default)]
+    pub branch_id: String,
+    pub fields: BTreeMap<String, Value>,
+    #[serde(default)]
+    pub deleted: Option<Hlc>,
+    pub updated: Hlc,
+}
+
+impl ListedRecord {
+    pub fn is_deleted(&self) -> bool {
+        self.deleted.is_some()
+    }
+
+    /// Decode the field values as a typed domain struct (as [`Record::to_typed`]).
+    pub fn to_typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        typed_from_fields(&self.fields)
+    }
+}
+
+impl From<&Record> for ListedRecord {
+    fn from(record: &Record) -> Self {
+        Self {
+            entity: record.entity,
+            id: record.id,
+            branch_id: record.branch_id.clone(),
+            fields: record.fields.clone(),
+            deleted: record.deleted.clone(),
+            updated: record.updated.clone(),
+        }
+    }
+}
+
+fn typed_from_fields<T: serde::de::DeserializeOwned>(
+    fields: &BTreeMap<String, Value>,
+) -> Result<T, serde_json::Error> {
+    serde_json::from_value(Value::Object(fields.clone().into_iter().collect()))
 }
 
 /// Encode a typed domain struct as a field map (the reverse of [`Record::to_typed`]).
@@ -201,5 +247,26 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
         assert_eq!(EntityKind::parse("nope"), None);
+    }
+
+    #[test]
+    fn a_stored_record_reads_as_its_listing_without_the_clocks() {
+        let clock = Hlc::new(1_764_300_000_000, 2, "device-a");
+        let mut record = Record::new(EntityKind::Person, Uuid::new_v4(), "b1");
+        for (field, value) in [("name", "王海波"), ("village_unit", "东沙村")] {
+            record.fields.insert(field.into(), Value::from(value));
+            let meta = FieldMeta { clock: clock.clone(), base: None, author: "zhang".into() };
+            record.meta.insert(field.into(), meta);
+        }
+        record.updated = clock.clone();
+        let live: ListedRecord = serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
+        assert_eq!(live, ListedRecord::from(&record));
+        assert!(!live.is_deleted());
+        assert_eq!(live.fields["name"], "王海波");
+
+        record.deleted = Some(clock);
+        let tombstone: ListedRecord = serde_json::from_value(serde_json::to_value(&record).unwrap()).unwrap();
+        assert!(tombstone.is_deleted());
+        assert_eq!(tombstone, ListedRecord::from(&record));
     }
 }
