@@ -399,7 +399,7 @@ async fn upgrade_from_version_3_reads_old_operations_once_and_writes_the_new_for
     assert_eq!(store.all_operations().await.unwrap().len(), 3);
     store.close();
     let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
-    assert_eq!(db.version() as u32, 4);
+    assert_eq!(db.version() as u32, schema::CURRENT_VERSION);
     db.close();
 }
 
@@ -470,6 +470,51 @@ async fn two_tabs_saving_the_same_record_keep_one_increasing_clock() {
     for (op, before) in ops[1..].iter().zip([&first, &second, &third, &fourth]) {
         assert_eq!(op.changes[0].base.as_ref(), Some(&before.meta["capital"].clock));
     }
+}
+
+/// A save built from this tab's memory must not commit over what another tab wrote: a record it
+/// has never seen (its add collides) or a pull merged by the other tab (the write token moved).
+#[wasm_bindgen_test]
+async fn a_save_from_memory_never_overwrites_what_another_tab_wrote() {
+    let name = fresh_name();
+    let tab_a = Store::open(&name).await.unwrap();
+    let tab_b = Store::open(&name).await.unwrap();
+    let survey = |store: &Store, id: Uuid, field: &str, value: &str| {
+        let (store, field, value) = (store.clone(), field.to_owned(), value.to_owned());
+        async move {
+            store.save(EntityKind::Survey, id, "b1", changes(&[(&field, json!(value))])).await.unwrap()
+        }
+    };
+
+    // Tab B creates X. Tab A then saves Y, so A's memory is current, but A has never seen X.
+    let x = Uuid::now_v7();
+    let by_b = survey(&tab_b, x, "trade", "水产").await;
+    survey(&tab_a, Uuid::now_v7(), "trade", "养殖").await;
+    let by_a = survey(&tab_a, x, "capital", "5万").await;
+    assert_eq!(by_a.str_field("trade"), "水产", "B's field kept");
+    assert_eq!(by_a.str_field("capital"), "5万");
+    let ops: Vec<Operation> =
+        tab_a.outbox_batch(10).await.unwrap().into_iter().map(|e| e.op).collect();
+    assert_eq!(ops.len(), 3);
+    assert!(ops[2].hlc > by_b.updated, "A's clock moved past B's write");
+
+    // Tab B merges an edit of X pulled from another device; A's next save of X builds on it.
+    let other = OpContext { device_id: Uuid::new_v4(), author: "乙".into() };
+    let pulled = Operation::upsert(
+        &other,
+        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other"),
+        EntityKind::Survey,
+        x,
+        "b1",
+        None,
+        changes(&[("boats", json!("2艘"))]),
+    );
+    tab_b.apply_remote(std::slice::from_ref(&pulled)).await.unwrap();
+    let after_pull = survey(&tab_a, x, "capital", "8万").await;
+    assert_eq!(after_pull.str_field("boats"), "2艘", "the pulled field kept");
+    assert_eq!(after_pull.str_field("trade"), "水产");
+    assert!(after_pull.meta["capital"].clock > pulled.hlc, "the clock observed the pull");
+    assert_eq!(tab_b.get(EntityKind::Survey, x).await.unwrap().unwrap(), after_pull);
 }
 
 #[wasm_bindgen_test]
