@@ -9,9 +9,11 @@
 //! Every save reads the record and the clock in its transaction. When this tab remembers them
 //! (`save_cache.rs`), the writes are issued right behind those reads instead of after them, and
 //! the transaction is rolled back and redone the reading way if what was read is not what was
-//! remembered: one round trip to the database instead of two, with the same guarantees.
+//! remembered: when the reads come back the writes are already done, and only the commit is
+//! left, with the same guarantees. Nothing listens to a write request itself: a failed one
+//! aborts the transaction, and the commit reports its error.
 
-use indexed_db_futures::future::{BasicRequest, Request};
+use indexed_db_futures::future::BasicRequest;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
@@ -114,7 +116,10 @@ impl Store {
             return Ok((record, None));
         };
         let applied = merge::apply(current, &op);
-        issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?.commit(tx).await?;
+        issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?;
+        // A failed write aborts the transaction and the commit reports its error (a duplicate
+        // operation id: `StoreError::DuplicateOperation`).
+        tx.commit().await?;
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         Ok((applied.record, Some(op)))
     }
@@ -145,17 +150,16 @@ impl Store {
         let records = tx.object_store(store_for(entity))?;
         let meta = tx.object_store(META)?;
         let reads = issue_reads(&records, &meta, entity, id)?;
-        let writes = issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?;
+        issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?;
 
         let (stored, stored_clock) = reads.finish().await?;
         if stored_clock.as_ref() != Some(&expected.clock) || stored != expected.record {
             // Dropping the transaction uncommitted rolls the writes back.
-            drop(writes);
             drop(tx);
             self.save_cache.borrow_mut().forget(entity, id);
             return Ok(None);
         }
-        writes.commit(tx).await?;
+        tx.commit().await?;
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         Ok(Some((applied.record, Some(op))))
     }
@@ -200,13 +204,9 @@ impl Reads {
     }
 }
 
-/// The record, outbox and clock writes of one save, issued in that order.
-struct Writes {
-    record: Request<()>,
-    outbox: Request<()>,
-    clock: BasicRequest<JsValue>,
-}
-
+/// Issue the record, outbox and clock writes of one save, in that order. Nothing listens to
+/// the requests themselves: a failed one aborts the transaction and its error is what the commit
+/// reports, so one event per save reaches this tab instead of one per request.
 fn issue_writes(
     tx: &Transaction<'_>,
     records: &ObjectStore<'_>,
@@ -214,37 +214,15 @@ fn issue_writes(
     record: &Record,
     op: &Operation,
     clock: &HlcClock,
-) -> Result<Writes, StoreError> {
-    Ok(Writes {
-        record: records.put(to_js_json(record)?).primitive()?,
-        outbox: tx.object_store(OUTBOX)?.add(op_to_js(op)?).primitive()?,
-        clock: meta
-            .put(to_js_json(clock)?)
+) -> Result<(), StoreError> {
+    drop(records.put(to_js_json(record)?).primitive()?);
+    drop(tx.object_store(OUTBOX)?.add(op_to_js(op)?).primitive()?);
+    drop(
+        meta.put(to_js_json(clock)?)
             .with_key(JsValue::from_str(meta_keys::CLOCK))
             .primitive()?,
-    })
-}
-
-impl Writes {
-    /// Commit `tx` while these writes are still landing: `commit()` goes to the database at
-    /// once, so it commits right behind the last write instead of a round trip to this tab
-    /// later. Each write is still checked (the outbox add reports a duplicate operation, which
-    /// aborts the transaction); its error comes first, then the commit's.
-    async fn commit(self, tx: Transaction<'_>) -> Result<(), StoreError> {
-        let (written, committed) = futures::future::join(self.finish(), tx.commit()).await;
-        written?;
-        Ok(committed?)
-    }
-
-    /// Requests complete in issue order: await the last one first so the others are already
-    /// done when polled, then check each.
-    async fn finish(self) -> Result<(), StoreError> {
-        let clock_written = self.clock.await;
-        self.record.await?;
-        self.outbox.await?;
-        clock_written?;
-        Ok(())
-    }
+    );
+    Ok(())
 }
 
 pub(super) fn decode_opt<T: serde::de::DeserializeOwned>(
