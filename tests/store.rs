@@ -217,7 +217,10 @@ async fn upgrade_from_version_1_keeps_the_data() {
         .unwrap();
     assert_eq!(store.list(EntityKind::Candidate).await.unwrap().len(), 1);
     let listed = store.listing(EntityKind::Candidate).await.unwrap();
-    assert_eq!((listed.len(), listed[0].id, listed[0].fields["year"].clone()), (1, candidate, json!(2013)));
+    assert_eq!(
+        (listed.len(), listed[0].id, listed[0].fields["year"].clone()),
+        (1, candidate, json!(2013))
+    );
     assert_eq!(store.history(candidate).await.unwrap().len(), 1);
     assert_eq!(store.outbox_len().await.unwrap(), 2);
 }
@@ -482,7 +485,10 @@ async fn a_save_from_memory_never_overwrites_what_another_tab_wrote() {
     let survey = |store: &Store, id: Uuid, field: &str, value: &str| {
         let (store, field, value) = (store.clone(), field.to_owned(), value.to_owned());
         async move {
-            store.save(EntityKind::Survey, id, "b1", changes(&[(&field, json!(value))])).await.unwrap()
+            store
+                .save(EntityKind::Survey, id, "b1", changes(&[(&field, json!(value))]))
+                .await
+                .unwrap()
         }
     };
 

@@ -217,11 +217,7 @@ fn issue_writes(
 ) -> Result<(), StoreError> {
     drop(records.put(to_js_json(record)?).primitive()?);
     drop(tx.object_store(OUTBOX)?.add(op_to_js(op)?).primitive()?);
-    drop(
-        meta.put(to_js_json(clock)?)
-            .with_key(JsValue::from_str(meta_keys::CLOCK))
-            .primitive()?,
-    );
+    drop(meta.put(to_js_json(clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?);
     Ok(())
 }
 

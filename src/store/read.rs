@@ -2,8 +2,8 @@
 //! open conflicts.
 
 use indexed_db_futures::prelude::*;
-use shared::merge::Conflict;
 use serde::de::DeserializeOwned;
+use shared::merge::Conflict;
 use shared::record::{EntityKind, ListedRecord, Record};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;

@@ -259,13 +259,15 @@ mod tests {
             record.meta.insert(field.into(), meta);
         }
         record.updated = clock.clone();
-        let live: ListedRecord = serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
+        let live: ListedRecord =
+            serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
         assert_eq!(live, ListedRecord::from(&record));
         assert!(!live.is_deleted());
         assert_eq!(live.fields["name"], "王海波");
 
         record.deleted = Some(clock);
-        let tombstone: ListedRecord = serde_json::from_value(serde_json::to_value(&record).unwrap()).unwrap();
+        let tombstone: ListedRecord =
+            serde_json::from_value(serde_json::to_value(&record).unwrap()).unwrap();
         assert!(tombstone.is_deleted());
         assert_eq!(tombstone, ListedRecord::from(&record));
     }

@@ -230,14 +230,18 @@ async fn the_upload_page_imports_without_any_script() {
             .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains("用户名或密码错误"));
-    let res = post(vec![("username", "zhang"), ("password", crate::common::PASSWORD)]).await.unwrap();
+    let res =
+        post(vec![("username", "zhang"), ("password", crate::common::PASSWORD)]).await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(count(&s, "SELECT COUNT(*) FROM ops"), 0);
 
-    let res =
-        post(vec![("username", "office"), ("password", crate::common::PASSWORD), ("passphrase", "")])
-            .await
-            .unwrap();
+    let res = post(vec![
+        ("username", "office"),
+        ("password", crate::common::PASSWORD),
+        ("passphrase", ""),
+    ])
+    .await
+    .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let page = res.text().await.unwrap();
     assert!(page.contains("导入完成"), "{page}");

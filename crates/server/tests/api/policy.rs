@@ -1,8 +1,8 @@
 //! Server-side rules on push: workflow steps per role, record validation, clocks from the
 //! future. Each refusal is a `rejected` result with the code and the tablet's Chinese message.
 
-use chrono::NaiveDateTime;
 use crate::common::{TestServer, upsert};
+use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 use shared::model::{ApplicationAction, Candidate, Category};
 use shared::op::Operation;
