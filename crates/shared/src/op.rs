@@ -47,11 +47,17 @@ pub struct Operation {
     pub changes: Vec<FieldChange>,
 }
 
+/// [`Operation::content_hash`] of an operation already serialised with `serde_json` (the server
+/// stores that JSON and hashes the same bytes instead of serialising twice).
+pub fn content_hash_of(json: &[u8]) -> String {
+    hex(&Sha256::digest(json))
+}
+
 impl Operation {
     /// SHA-256 of the canonical JSON form: the server compares it when an id is sent twice.
     pub fn content_hash(&self) -> String {
         let json = serde_json::to_vec(self).expect("operations always serialise");
-        hex(&Sha256::digest(json))
+        content_hash_of(&json)
     }
 
     /// An upsert of `changes` against the current state of `record` (or a new one), with each

@@ -5,7 +5,6 @@ use std::collections::hash_map::Entry;
 use std::thread;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension, TransactionBehavior, params};
-use sha2::{Digest, Sha256};
 use shared::merge::Conflict;
 use shared::model::Person;
 use shared::op::Operation;
@@ -187,14 +186,13 @@ fn load_surveyed_person(
 /// An operation as the `ops` table stores it.
 struct Encoded {
     json: String,
-    /// The same as [`Operation::content_hash`], which serialises the operation itself: here it
-    /// is serialised once, for both.
+    /// [`Operation::content_hash`], from the same serialisation.
     hash: String,
 }
 
 fn encode(op: &Operation) -> Result<Encoded, serde_json::Error> {
     let json = serde_json::to_string(op)?;
-    let hash = shared::op::hex(&Sha256::digest(json.as_bytes()));
+    let hash = shared::op::content_hash_of(json.as_bytes());
     Ok(Encoded { json, hash })
 }
 
