@@ -3,14 +3,14 @@
 
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::{Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use shared::op::hex;
 use shared::record::Record;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::codec::to_js_array;
+use super::codec::{plain_object, to_js_array};
 use super::schema::{ATTACHMENTS, PEOPLE};
 use super::{Store, StoreError};
 
@@ -29,18 +29,15 @@ pub struct Attachment {
 
 impl Attachment {
     fn to_js(&self) -> Result<JsValue, StoreError> {
-        let obj = Object::new();
-        let set = |k: &str, v: &JsValue| {
-            Reflect::set(&obj, &JsValue::from_str(k), v).map(|_| ()).map_err(StoreError::from_js)
-        };
-        set("sha256", &JsValue::from_str(&self.sha256))?;
-        set("mime", &JsValue::from_str(&self.mime))?;
-        set("blob", self.blob.as_ref())?;
-        set("size", &JsValue::from(self.size))?;
-        set("width", &JsValue::from(self.width))?;
-        set("height", &JsValue::from(self.height))?;
-        set("uploaded", &JsValue::from_bool(self.uploaded))?;
-        Ok(obj.into())
+        plain_object(&[
+            ("sha256", &JsValue::from_str(&self.sha256)),
+            ("mime", &JsValue::from_str(&self.mime)),
+            ("blob", self.blob.as_ref()),
+            ("size", &JsValue::from(self.size)),
+            ("width", &JsValue::from(self.width)),
+            ("height", &JsValue::from(self.height)),
+            ("uploaded", &JsValue::from_bool(self.uploaded)),
+        ])
     }
 
     fn from_js(value: &JsValue) -> Result<Self, StoreError> {

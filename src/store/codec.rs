@@ -37,16 +37,12 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
 
 /// An operation as the outbox and history store it (schema v4): `{id, entity_id, op: JSON text}`.
 pub fn op_to_js(op: &Operation) -> Result<JsValue, StoreError> {
-    let text = serde_json::to_string(op).map_err(|e| StoreError::Codec(e.to_string()))?;
-    let object = js_sys::Object::new();
-    let set = |key: &str, value: JsValue| {
-        js_sys::Reflect::set(&object, &JsValue::from_str(key), &value)
-            .map_err(|e| StoreError::Codec(format!("{e:?}")))
-    };
-    set(OP_ID, JsValue::from_str(&op.id.to_string()))?;
-    set(OP_ENTITY_ID, JsValue::from_str(&op.entity_id.to_string()))?;
-    set(OP_TEXT, JsValue::from_str(&text))?;
-    Ok(object.into())
+    let text = serde_json::to_string(op)?;
+    plain_object(&[
+        (OP_ID, &JsValue::from_str(&op.id.to_string())),
+        (OP_ENTITY_ID, &JsValue::from_str(&op.entity_id.to_string())),
+        (OP_TEXT, &JsValue::from_str(&text)),
+    ])
 }
 
 /// An operation read from the outbox or history: the v4 form (`op` holds JSON text) or the plain
@@ -55,7 +51,7 @@ pub fn op_from_js(value: JsValue) -> Result<Operation, StoreError> {
     let text =
         js_sys::Reflect::get(&value, &JsValue::from_str(OP_TEXT)).ok().and_then(|v| v.as_string());
     match text {
-        Some(text) => serde_json::from_str(&text).map_err(|e| StoreError::Codec(e.to_string())),
+        Some(text) => Ok(serde_json::from_str(&text)?),
         None => from_js(value),
     }
 }
@@ -68,7 +64,7 @@ pub fn page_to_js(ops: &[Operation]) -> Result<JsValue, StoreError> {
     let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
         return Err(StoreError::Codec("an empty page has no history entry".into()));
     };
-    let text = serde_json::to_string(ops).map_err(|e| StoreError::Codec(e.to_string()))?;
+    let text = serde_json::to_string(ops)?;
     let mut seen = std::collections::HashSet::new();
     let entity_ids = js_sys::Array::new();
     for op in ops {
@@ -76,16 +72,12 @@ pub fn page_to_js(ops: &[Operation]) -> Result<JsValue, StoreError> {
             entity_ids.push(&JsValue::from_str(&op.entity_id.to_string()));
         }
     }
-    let object = js_sys::Object::new();
-    let set = |key: &str, value: &JsValue| {
-        js_sys::Reflect::set(&object, &JsValue::from_str(key), value)
-            .map_err(|e| StoreError::Codec(format!("{e:?}")))
-    };
     let id = format!("{}/{}/{}", first.id, last.id, ops.len());
-    set(OP_ID, &JsValue::from_str(&id))?;
-    set(PAGE_ENTITY_IDS, &entity_ids)?;
-    set(PAGE_OPS, &JsValue::from_str(&text))?;
-    Ok(object.into())
+    plain_object(&[
+        (OP_ID, &JsValue::from_str(&id)),
+        (PAGE_ENTITY_IDS, &entity_ids),
+        (PAGE_OPS, &JsValue::from_str(&text)),
+    ])
 }
 
 /// The operations of a `history_pages` entry.
@@ -94,7 +86,18 @@ pub fn page_from_js(value: &JsValue) -> Result<Vec<Operation>, StoreError> {
         .ok()
         .and_then(|v| v.as_string())
         .ok_or_else(|| StoreError::Codec("a history page has no operations".into()))?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Codec(e.to_string()))
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// A plain JS object with these properties, built directly (for values whose properties are
+/// already JS values: text, arrays, blobs).
+pub fn plain_object(properties: &[(&str, &JsValue)]) -> Result<JsValue, StoreError> {
+    let object = js_sys::Object::new();
+    for (key, value) in properties {
+        js_sys::Reflect::set(&object, &JsValue::from_str(key), value)
+            .map_err(|e| StoreError::Codec(format!("{e:?}")))?;
+    }
+    Ok(object.into())
 }
 
 const PAGE_ENTITY_IDS: &str = "entity_ids";
@@ -109,7 +112,7 @@ const OP_TEXT: &str = "op";
 /// A record or a conflict (or a slice of them, which becomes one JS array) as a
 /// plain JS object built by `JSON.parse`.
 pub fn to_js_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
-    let text = serde_json::to_string(value).map_err(|e| StoreError::Codec(e.to_string()))?;
+    let text = serde_json::to_string(value)?;
     js_sys::JSON::parse(&text).map_err(|e| StoreError::Codec(format!("JSON.parse: {e:?}")))
 }
 

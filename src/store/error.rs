@@ -84,6 +84,12 @@ impl From<serde_wasm_bindgen::Error> for StoreError {
     }
 }
 
+impl From<serde_json::Error> for StoreError {
+    fn from(err: serde_json::Error) -> Self {
+        StoreError::Codec(err.to_string())
+    }
+}
+
 impl StoreError {
     /// Classify a raw JS error (a rejected promise from a browser API).
     pub fn from_js(value: JsValue) -> Self {

@@ -45,10 +45,7 @@ impl SaveCache {
         record: Option<Record>,
         clock: HlcClock,
     ) {
-        if self.records.len() >= MAX_RECORDS {
-            self.records.clear();
-        }
-        self.records.insert((entity, id), record);
+        self.remember_record(entity, id, record);
         self.clock = Some(clock);
     }
 
