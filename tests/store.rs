@@ -3,6 +3,7 @@
 
 use field::store::schema::{self, OUTBOX, PEOPLE};
 use field::store::{Store, StoreError, codec, meta_keys};
+use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde_json::{Value, json};
@@ -25,6 +26,30 @@ async fn fresh() -> Store {
 
 fn changes(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+}
+
+/// Put `(store, value, key)` entries into `db` without the Store API, in one transaction, as an
+/// older version of the app left them (`key`: for stores without a key path).
+async fn put_raw(db: &Database, entries: Vec<(&str, JsValue, Option<&str>)>) {
+    let mut stores: Vec<&str> = entries.iter().map(|(store, _, _)| *store).collect();
+    stores.dedup();
+    let tx = db.transaction(stores).with_mode(TransactionMode::Readwrite).build().unwrap();
+    for (store, value, key) in entries {
+        let store = tx.object_store(store).unwrap();
+        match key {
+            Some(key) => {
+                store
+                    .put(value)
+                    .with_key(JsValue::from_str(key))
+                    .primitive()
+                    .unwrap()
+                    .await
+                    .unwrap();
+            }
+            None => store.put(value).primitive().unwrap().await.unwrap(),
+        }
+    }
+    tx.commit().await.unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -173,34 +198,15 @@ async fn upgrade_from_version_1_keeps_the_data() {
             None,
             changes(&[("name", json!("王五"))]),
         );
-        let tx = db
-            .transaction([PEOPLE, OUTBOX, schema::META])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .unwrap();
-        tx.object_store(PEOPLE)
-            .unwrap()
-            .put(codec::to_js(&record).unwrap())
-            .primitive()
-            .unwrap()
-            .await
-            .unwrap();
-        tx.object_store(OUTBOX)
-            .unwrap()
-            .add(codec::to_js(&op).unwrap())
-            .primitive()
-            .unwrap()
-            .await
-            .unwrap();
-        tx.object_store(schema::META)
-            .unwrap()
-            .put(codec::to_js(&device_id).unwrap())
-            .with_key(JsValue::from_str(meta_keys::DEVICE_ID))
-            .primitive()
-            .unwrap()
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        put_raw(
+            &db,
+            vec![
+                (PEOPLE, codec::to_js(&record).unwrap(), None),
+                (OUTBOX, codec::to_js(&op).unwrap(), None),
+                (schema::META, codec::to_js(&device_id).unwrap(), Some(meta_keys::DEVICE_ID)),
+            ],
+        )
+        .await;
         db.close();
     }
 
@@ -357,16 +363,14 @@ async fn upgrade_from_version_3_reads_old_operations_once_and_writes_the_new_for
     );
     {
         let db = schema::open_at(&name, 3).await.unwrap();
-        let tx = db
-            .transaction([OUTBOX, schema::HISTORY])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .unwrap();
-        let outbox = tx.object_store(OUTBOX).unwrap();
-        outbox.add(codec::to_js(&op).unwrap()).primitive().unwrap().await.unwrap();
-        let history = tx.object_store(schema::HISTORY).unwrap();
-        history.put(codec::to_js(&op).unwrap()).primitive().unwrap().await.unwrap();
-        tx.commit().await.unwrap();
+        put_raw(
+            &db,
+            vec![
+                (OUTBOX, codec::to_js(&op).unwrap(), None),
+                (schema::HISTORY, codec::to_js(&op).unwrap(), None),
+            ],
+        )
+        .await;
         db.close();
     }
     let store = Store::open(&name).await.unwrap();
@@ -638,17 +642,8 @@ async fn list_reads_records_in_the_old_plain_object_form() {
     gone.deleted = Some(Hlc::new(8, 0, "old"));
     {
         let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
-        let tx = db.transaction(PEOPLE).with_mode(TransactionMode::Readwrite).build().unwrap();
-        for record in [&old, &gone] {
-            tx.object_store(PEOPLE)
-                .unwrap()
-                .put(codec::to_js(record).unwrap())
-                .primitive()
-                .unwrap()
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
+        let values = [&old, &gone].map(|r| (PEOPLE, codec::to_js(r).unwrap(), None));
+        put_raw(&db, values.into()).await;
         db.close();
     }
     let store = Store::open(&name).await.unwrap();
