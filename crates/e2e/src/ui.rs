@@ -43,6 +43,11 @@ impl Browser {
         Ok(field.send_keys(text).await?)
     }
 
+    /// Chooses the option with `value` in the select `data-testid="<id>"`.
+    pub async fn select_value(&self, id: &str, value: &str) -> Result<(), HarnessError> {
+        Ok(self.by_testid(id).await?.select_by_value(value).await?)
+    }
+
     /// The current `value` of the field `data-testid="<id>"`.
     pub async fn field_value(&self, id: &str) -> Result<String, HarnessError> {
         let field = self.by_testid(id).await?;

@@ -70,13 +70,7 @@ async fn application_recorded_offline_is_aggregated_approved_and_seen_by_the_tab
 
     tablet.goto(&format!("{origin}/#/survey/new")).await.unwrap();
     tablet.by_testid("survey-form").await.unwrap();
-    tablet
-        .by_testid("survey-category")
-        .await
-        .unwrap()
-        .select_by_value("village_leader")
-        .await
-        .unwrap();
+    tablet.select_value("survey-category", "village_leader").await.unwrap();
     tablet.type_into("survey-name", MEMBER).await.unwrap();
     tablet.type_into("survey-id-number", ID_NUMBER).await.unwrap();
     tablet.type_into("survey-phone", "13800138000").await.unwrap();

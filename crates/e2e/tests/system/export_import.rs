@@ -8,12 +8,6 @@ use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
 
 const SHORT: Duration = Duration::from_secs(30);
 
-async fn type_into(browser: &Browser, id: &str, text: &str) {
-    let field = browser.wait_for(&testid(id), SHORT).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
 async fn import(browser: &Browser, origin: &str, path: &std::path::Path) -> (bool, String) {
     browser.goto(&format!("{origin}/#/transfer")).await.unwrap();
     browser.refresh().await.unwrap();
@@ -47,15 +41,9 @@ async fn a_file_exported_on_one_tablet_imports_on_another() {
 
     browser.goto(&format!("{a}/#/survey/new")).await.unwrap();
     browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
-    browser
-        .wait_for(&testid("survey-category"), SHORT)
-        .await
-        .unwrap()
-        .select_by_value("village_leader")
-        .await
-        .unwrap();
-    type_into(&browser, "survey-name", "王金海").await;
-    type_into(&browser, "survey-branch-id", "西沙村党支部").await;
+    browser.select_value("survey-category", "village_leader").await.unwrap();
+    browser.type_into("survey-name", "王金海").await.unwrap();
+    browser.type_into("survey-branch-id", "西沙村党支部").await.unwrap();
     browser.wait_survey_saved().await.expect("the draft is saved");
 
     // Capture the downloaded file: the page hands it to URL.createObjectURL as a Blob.

@@ -61,13 +61,7 @@ async fn two_tablets_edit_offline_and_converge_with_the_conflict_shown_to_the_of
     browser.sign_in(&a, "tablet_a", "field-pass-123").await.unwrap();
     browser.goto(&format!("{a}/#/survey/new")).await.unwrap();
     browser.wait_for(&testid("survey-form"), SHORT).await.unwrap();
-    browser
-        .wait_for(&testid("survey-category"), SHORT)
-        .await
-        .unwrap()
-        .select_by_value("village_leader")
-        .await
-        .unwrap();
+    browser.select_value("survey-category", "village_leader").await.unwrap();
     browser.type_into("survey-name", "林海生").await.unwrap();
     browser.type_into("survey-phone", "13812345678").await.unwrap();
     browser.type_into("survey-branch-id", BRANCH).await.unwrap();

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use e2e::{FIRST_LOAD_TIMEOUT, Harness};
+use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness};
 
 const APP_SHELL: &str = "[data-testid=\"nav-people\"]";
 const UPDATE_BUTTON: &str = "update-banner-button";
@@ -17,6 +17,18 @@ fn publish_new_release(harness: &Harness) {
         .expect("a stamped sw.js")
         .to_owned();
     std::fs::write(&path, source.replace(&line, "const BUILD_VERSION = \"e2e-next\";")).unwrap();
+}
+
+/// Waits until the page has reloaded (the marker set before is gone) under a service worker.
+async fn wait_for_reload_under_new_version(browser: &Browser) {
+    browser
+        .wait_until(
+            "the page to reload under the new version",
+            "return window.__beforeUpdate === undefined && !!navigator.serviceWorker.controller;",
+            Duration::from_secs(30),
+        )
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -52,14 +64,7 @@ async fn new_version_waits_for_the_banner_then_takes_over() {
 
     browser.eval("window.__beforeUpdate = true; return true;").await.unwrap();
     button.click().await.unwrap();
-    browser
-        .wait_until(
-            "the page to reload under the new version",
-            "return window.__beforeUpdate === undefined && !!navigator.serviceWorker.controller;",
-            Duration::from_secs(30),
-        )
-        .await
-        .unwrap();
+    wait_for_reload_under_new_version(&browser).await;
     browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.unwrap();
 
     // Only the new version's shell cache is left.
@@ -135,13 +140,6 @@ async fn banner_asks_to_save_first_while_a_form_has_unsaved_input() {
         .click()
         .await
         .unwrap();
-    browser
-        .wait_until(
-            "the page to reload under the new version",
-            "return window.__beforeUpdate === undefined && !!navigator.serviceWorker.controller;",
-            Duration::from_secs(30),
-        )
-        .await
-        .unwrap();
+    wait_for_reload_under_new_version(&browser).await;
     browser.close().await.unwrap();
 }
