@@ -6,6 +6,8 @@
 //!   rules, assessment scoring, and who may see or do what.
 //! * [`hlc`], [`record`], [`op`], [`merge`], [`sync`]: the sync protocol: every change is an
 //!   [`op::Operation`] stamped with a hybrid logical clock and merged field by field.
+//! * [`policy`]: whether one operation may be stored (author, branch scope, clock, workflow,
+//!   validation): run by the server on every push and by the tablet before a save.
 //! * [`export`]: the offline export file (versioned, checksummed, optionally encrypted).
 
 pub mod export;
@@ -18,5 +20,6 @@ pub mod roles;
 pub mod rules;
 pub mod scoring;
 pub mod sync;
+pub mod policy;
 pub mod validate;
 pub mod workflow;

@@ -2,7 +2,7 @@
 //! day after the server's clock are refused (`clock_ahead`).
 
 use chrono::DateTime;
-use shared::op::Operation;
+use crate::op::Operation;
 
 use super::Rejection;
 
@@ -33,9 +33,9 @@ pub fn check_clock(op: &Operation, now_ms: u64) -> Result<(), Rejection> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::hlc::Hlc;
-    use shared::op::OpKind;
-    use shared::record::EntityKind;
+    use crate::hlc::Hlc;
+    use crate::op::OpKind;
+    use crate::record::EntityKind;
     use uuid::Uuid;
 
     fn op_at(millis: u64) -> Operation {

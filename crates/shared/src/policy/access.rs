@@ -1,9 +1,9 @@
 //! Who may write what: the author is the caller, the branch is in the caller's scope, the
 //! entity kind is writable by the role, and a record never changes kind or branch.
 
-use shared::op::Operation;
-use shared::record::EntityKind;
-use shared::roles::{Account, Role};
+use crate::op::Operation;
+use crate::record::EntityKind;
+use crate::roles::{Account, Role};
 
 use super::Rejection;
 
@@ -59,8 +59,8 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::hlc::Hlc;
-    use shared::op::OpKind;
+    use crate::hlc::Hlc;
+    use crate::op::OpKind;
     use uuid::Uuid;
 
     fn account(role: Role, branches: &[&str]) -> Account {

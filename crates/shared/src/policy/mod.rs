@@ -1,12 +1,13 @@
-//! Whether one pushed (or imported) operation may be stored: pure, so every
-//! [`crate::store::Store`] implementation applies the same rules, and the tablet's messages are
-//! repeated word for word (they come from `shared::workflow` and `shared::validate`).
+//! Whether one operation may be stored: pure, and the same code on both sides. The server runs
+//! [`admit`] on every pushed or imported operation before its store writes it; the tablet runs it
+//! before a save and before a push, so a surveyor learns at the door, in the same words, what the
+//! server would refuse. The server keeps checking everything.
 //!
 //! [`admit`] runs every rule in order and, if the operation passes, hands back the merge result
 //! so the store writes exactly what was checked:
 //! 1. [`access`]: author, branch scope, entity kind, no kind or branch moves;
 //! 2. [`clock`]: no clocks far in the future (`clock_ahead`);
-//! 3. the merge ([`shared::merge::apply`]) against the record as the server holds it;
+//! 3. the merge ([`crate::merge::apply`]) against the record as the server holds it;
 //! 4. [`workflow`]: a change of a candidate's application state must be a step the role may
 //!    take from the current state (`workflow_refused`);
 //! 5. [`validation`]: the merged record passes the form rules for what the operation changed
@@ -18,12 +19,12 @@ mod validation;
 mod workflow;
 
 use chrono::{FixedOffset, NaiveDate, Utc};
-use shared::merge::{self, Applied};
-use shared::model::Person;
-use shared::op::Operation;
-use shared::record::Record;
-use shared::roles::Account;
-use shared::sync::OpResult;
+use crate::merge::{self, Applied};
+use crate::model::Person;
+use crate::op::Operation;
+use crate::record::Record;
+use crate::roles::Account;
+use crate::sync::OpResult;
 
 pub use access::{Existing, check};
 pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};
@@ -38,7 +39,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         Self { code, message: message.into() }
     }
 

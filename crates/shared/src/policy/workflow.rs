@@ -7,10 +7,10 @@
 //! state. Which step it is comes from the history entry it appended (what the tablet's
 //! `apply_transition` writes), else from the target state (each action has its own target).
 
-use shared::model::{ApplicationAction, ApplicationState, Candidate};
-use shared::record::{EntityKind, Record};
-use shared::roles::Role;
-use shared::workflow::{self, WorkflowError};
+use crate::model::{ApplicationAction, ApplicationState, Candidate};
+use crate::record::{EntityKind, Record};
+use crate::roles::Role;
+use crate::workflow::{self, WorkflowError};
 
 use super::Rejection;
 
@@ -99,8 +99,8 @@ pub fn check_candidate(
 mod tests {
     use super::*;
     use chrono::NaiveDateTime;
-    use shared::model::Category;
-    use shared::record::to_fields;
+    use crate::model::Category;
+    use crate::record::to_fields;
     use uuid::Uuid;
 
     fn record(c: &Candidate) -> Record {

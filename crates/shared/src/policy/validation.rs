@@ -9,10 +9,10 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use shared::model::{Candidate, Person, Survey, SurveyStatus};
-use shared::op::{OpKind, Operation};
-use shared::record::{EntityKind, Record};
-use shared::validate::{FieldError, validate_candidate, validate_person, validate_survey};
+use crate::model::{Candidate, Person, Survey, SurveyStatus};
+use crate::op::{OpKind, Operation};
+use crate::record::{EntityKind, Record};
+use crate::validate::{FieldError, validate_candidate, validate_person, validate_survey};
 
 use super::Rejection;
 
@@ -83,10 +83,10 @@ pub fn check_record(
 mod tests {
     use super::*;
     use serde_json::{Value, json};
-    use shared::hlc::Hlc;
-    use shared::merge;
-    use shared::model::{Employment, Gender, PotentialLevel};
-    use shared::op::FieldChange;
+    use crate::hlc::Hlc;
+    use crate::merge;
+    use crate::model::{Employment, Gender, PotentialLevel};
+    use crate::op::FieldChange;
     use uuid::Uuid;
 
     fn today() -> NaiveDate {
