@@ -1,4 +1,5 @@
 //! Reusable pieces of the screens.
 
+pub mod delivery;
 pub mod fields;
 pub mod photo;

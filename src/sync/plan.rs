@@ -75,6 +75,9 @@ pub struct RejectedOp {
     pub message: String,
     /// When it was refused (milliseconds since the epoch).
     pub at_ms: f64,
+    /// Refused by the tablet's own check before sending (the server never saw it).
+    #[serde(default)]
+    pub on_tablet: bool,
 }
 
 /// Fallback reason when the server refused without saying why.
@@ -91,7 +94,13 @@ impl RejectedOp {
                 .filter(|m| !m.trim().is_empty())
                 .unwrap_or_else(|| REJECTED_NO_REASON.into()),
             at_ms,
+            on_tablet: false,
         }
+    }
+
+    /// Refused by the tablet's own check (`shared::policy`) before it was sent.
+    pub fn from_tablet(op: Operation, result: &OpResult, at_ms: f64) -> Self {
+        RejectedOp { on_tablet: true, ..RejectedOp::from_result(op, result, at_ms) }
     }
 }
 
@@ -126,6 +135,16 @@ pub fn rejected_summary(rejected: &[RejectedOp]) -> Option<String> {
     let more = if reasons.len() > 3 { "等" } else { "" };
     reasons.truncate(3);
     Some(format!("服务器拒绝了 {} 条修改：{}{more}", rejected.len(), reasons.join("；")))
+}
+
+/// What a run left for a person to fix: the refusals ([`rejected_summary`]) and how many changes
+/// wait behind them, held back until their record is fixed; `None` when nothing is left.
+pub fn refusal_summary(rejected: &[RejectedOp], held: usize) -> Option<String> {
+    let waiting = (held > 0).then(|| format!("{held} 条修改等待所属记录处理后再发送"));
+    match (rejected_summary(rejected), waiting) {
+        (Some(r), Some(w)) => Some(format!("{r}；{w}")),
+        (r, w) => r.or(w),
+    }
 }
 
 /// The byte range of the next chunk to send, or `None` when `received` covers the whole file.

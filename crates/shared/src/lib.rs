@@ -8,8 +8,10 @@
 //!   [`op::Operation`] stamped with a hybrid logical clock and merged field by field.
 //! * [`policy`]: whether one operation may be stored (author, branch scope, clock, workflow,
 //!   validation): run by the server on every push and by the tablet before a save.
+//! * [`delivery`]: where each record saved on a tablet stands on its way to the office.
 //! * [`export`]: the offline export file (versioned, checksummed, optionally encrypted).
 
+pub mod delivery;
 pub mod export;
 pub mod hlc;
 pub mod merge;
