@@ -5,6 +5,7 @@
 //! Chromium, and two at once on a 2-core machine make the timings of both unreliable.
 
 mod campaign_flow;
+mod delivery;
 mod export_import;
 mod lazy_chunks;
 mod offline;
