@@ -9,19 +9,18 @@ use std::pin::Pin;
 use std::collections::BTreeSet;
 
 use shared::op::Operation;
-use shared::policy::{self, Rejection};
 use shared::roles::Account;
 use shared::sync::{Batch, MAX_PUSH_BYTES, PushRequest, acknowledged, plan_batches};
 use uuid::Uuid;
 
 use super::error::{HttpError, SyncError};
 use super::plan::{
-    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, next_chunk,
+    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, hold_back, next_chunk,
     resume_offset,
 };
 use super::rejected;
 use super::transport::Transport;
-use crate::store::{OutboxEntry, Store, blob_bytes, meta_keys};
+use crate::store::{Store, blob_bytes, meta_keys};
 
 /// Progress callback: phase, done, total (0 = unknown).
 pub type Progress<'a> = &'a dyn Fn(Phase, u32, u32);
@@ -124,46 +123,6 @@ pub async fn push_outbox_as<T: Transport>(
         }
         // Held-back entries stay in the outbox: walk on past them.
     }
-}
-
-/// One window of the outbox sorted into what is sent, what is held back and what the tablet
-/// refuses itself.
-struct Sorted {
-    send: Vec<(u64, Operation)>,
-    held: usize,
-    refused: Vec<(u64, RejectedOp)>,
-}
-
-fn hold_back(
-    entries: Vec<OutboxEntry>,
-    blocked: &mut BTreeSet<Uuid>,
-    account: Option<&Account>,
-    now: f64,
-) -> Sorted {
-    let mut sorted = Sorted { send: Vec::new(), held: 0, refused: Vec::new() };
-    for entry in entries {
-        if blocked.contains(&entry.op.entity_id) {
-            sorted.held += 1;
-            continue;
-        }
-        if let Some(account) = account
-            && let Err(refusal) = check_on_tablet(account, &entry.op, now)
-        {
-            blocked.insert(entry.op.entity_id);
-            let result = refusal.into_result(&entry.op);
-            sorted.refused.push((entry.key, RejectedOp::from_tablet(entry.op, &result, now)));
-            continue;
-        }
-        sorted.send.push((entry.key, entry.op));
-    }
-    sorted
-}
-
-/// The rules the tablet can check without the server's copy of the record: who may write what
-/// where, and the clock (`shared::policy`, the server's own code).
-pub fn check_on_tablet(account: &Account, op: &Operation, now_ms: f64) -> Result<(), Rejection> {
-    policy::check(account, op, None)?;
-    policy::check_clock(op, now_ms.max(0.0) as u64)
 }
 
 /// Push one batch and settle each of its entries: acknowledged ones leave the outbox, refused

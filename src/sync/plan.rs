@@ -2,10 +2,16 @@
 //! operations are kept and described, and how long ago the last sync was. Tested in
 //! `tests/sync.rs`; the batch planning and the backoff live in `shared::sync`.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 use shared::op::Operation;
+use shared::policy::{self, Rejection};
+use shared::roles::Account;
 use shared::sync::OpResult;
 use uuid::Uuid;
+
+use crate::store::OutboxEntry;
 
 /// Operations per push (well under the server's `MAX_PUSH_OPS`, so a slow line sees progress).
 pub const PUSH_MAX_OPS: usize = 500;
@@ -172,4 +178,47 @@ pub fn ago_zh(now_ms: f64, then_ms: f64) -> String {
         3_600..86_400 => format!("{} 小时前", seconds / 3_600),
         _ => format!("{} 天前", seconds / 86_400),
     }
+}
+
+/// One window of the outbox sorted into what is sent, what is held back and what the tablet
+/// refuses itself.
+pub struct Sorted {
+    pub send: Vec<(u64, Operation)>,
+    pub held: usize,
+    pub refused: Vec<(u64, RejectedOp)>,
+}
+
+/// Sort a window of the outbox: changes of a record in `blocked` (an open refusal) are held
+/// back; a change the tablet can tell the server would refuse is set aside (and its record
+/// blocked from then on); the rest is sent.
+pub fn hold_back(
+    entries: Vec<OutboxEntry>,
+    blocked: &mut BTreeSet<Uuid>,
+    account: Option<&Account>,
+    now: f64,
+) -> Sorted {
+    let mut sorted = Sorted { send: Vec::new(), held: 0, refused: Vec::new() };
+    for entry in entries {
+        if blocked.contains(&entry.op.entity_id) {
+            sorted.held += 1;
+            continue;
+        }
+        if let Some(account) = account
+            && let Err(refusal) = check_on_tablet(account, &entry.op, now)
+        {
+            blocked.insert(entry.op.entity_id);
+            let result = refusal.into_result(&entry.op);
+            sorted.refused.push((entry.key, RejectedOp::from_tablet(entry.op, &result, now)));
+            continue;
+        }
+        sorted.send.push((entry.key, entry.op));
+    }
+    sorted
+}
+
+/// The rules the tablet can check without the server's copy of the record: who may write what
+/// where, and the clock (`shared::policy`, the server's own code).
+pub fn check_on_tablet(account: &Account, op: &Operation, now_ms: f64) -> Result<(), Rejection> {
+    policy::check(account, op, None)?;
+    policy::check_clock(op, now_ms.max(0.0) as u64)
 }

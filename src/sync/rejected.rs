@@ -6,8 +6,7 @@ use shared::record::EntityKind;
 use shared::roles::Account;
 use uuid::Uuid;
 
-use super::engine::check_on_tablet;
-use super::plan::{RejectedOp, merge_rejected, without_ids};
+use super::plan::{RejectedOp, check_on_tablet, merge_rejected, without_ids};
 use crate::store::{Store, StoreError};
 
 /// Why a resubmission did not happen.
