@@ -259,3 +259,29 @@ async fn a_save_does_not_drop_a_draft_typed_after_it() {
     let draft = survey::pending_draft(&store).await.unwrap().expect("the newer typing is kept");
     assert_eq!(draft.form().unwrap().person.name, "王秀");
 }
+
+#[wasm_bindgen_test]
+async fn changes_saved_before_the_branch_was_chosen_wait_for_it_and_then_carry_it() {
+    let store = fresh().await;
+    store.set_author("chen_s").await.unwrap();
+    let mut form = SurveyForm::new(None, "chen_s", chrono::Local::now().naive_local());
+    form.person.name = "陈阿土".into();
+    survey::persist(&store, &form).await.unwrap(); // typed the name first: no branch yet
+
+    // Not sent and not refused: it waits for its branch.
+    let now = js_sys::Date::now();
+    let mut blocked = Default::default();
+    let sorted = hold_back(store.outbox_all().await.unwrap(), &mut blocked, Some(&surveyor("b1")), now);
+    assert!(sorted.send.is_empty() && sorted.refused.is_empty());
+    assert_eq!(sorted.held, 2, "the member and the survey wait");
+
+    form.person.branch_id = "b1".into();
+    survey::persist(&store, &form).await.unwrap();
+    let queued = store.outbox_all().await.unwrap();
+    assert!(queued.iter().all(|e| e.op.branch_id == "b1"), "every queued change names the branch");
+    let mut blocked = Default::default();
+    let sorted = hold_back(queued, &mut blocked, Some(&surveyor("b1")), now);
+    assert_eq!((sorted.send.len(), sorted.held, sorted.refused.len()), (3, 0, 0));
+    let record = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(record.branch_id, "b1");
+}

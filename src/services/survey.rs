@@ -80,7 +80,10 @@ pub async fn load(
 /// Write the person and the survey (each as one atomic record + outbox transaction), then drop
 /// the keystroke draft if it holds exactly this state.
 pub async fn persist(store: &Store, form: &SurveyForm) -> Result<(), StoreError> {
-    let branch = form.branch_id().to_owned();
+    let branch = form.branch_id().trim().to_owned();
+    // Saved before 所在支部 was chosen: the records and their unsent changes get it now.
+    store.assign_branch(EntityKind::Person, form.person_id, &branch).await?;
+    store.assign_branch(EntityKind::Survey, form.survey_id, &branch).await?;
     store.save(EntityKind::Person, form.person_id, &branch, form.person_changes()).await?;
     store.save(EntityKind::Survey, form.survey_id, &branch, form.survey_changes()).await?;
     if form.is_final() {

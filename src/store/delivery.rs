@@ -162,6 +162,49 @@ impl Store {
         Ok(op)
     }
 
+    /// Give a record saved before its branch was chosen (a survey whose 所在支部 comes after the
+    /// name) its branch: the record and its queued operations that carry no branch get
+    /// `branch_id`, in one transaction. Such operations were never sent (the push holds back a
+    /// branch record's operation without a branch, and no server accepts one), so the first
+    /// operation the office receives already names the branch. Returns whether anything changed.
+    pub async fn assign_branch(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+        branch_id: &str,
+    ) -> Result<bool, StoreError> {
+        if branch_id.is_empty() || entity.is_town_wide() {
+            return Ok(false);
+        }
+        let tx = self
+            .db
+            .transaction([store_for(entity), OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let records = tx.object_store(store_for(entity))?;
+        let record: Option<Record> =
+            decode_opt(records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?.await?)?;
+        let Some(mut record) = record.filter(|r| r.branch_id.is_empty()) else {
+            return Ok(false);
+        };
+        let outbox = tx.object_store(OUTBOX)?;
+        let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
+        let values = outbox.get_all::<JsValue>().primitive()?.await?;
+        for (key, value) in keys.zip(values) {
+            let (key, value) = (key?, value?);
+            let mut op = op_from_js(value)?;
+            if op.entity_id == id && op.branch_id.is_empty() {
+                op.branch_id = branch_id.to_owned();
+                drop(outbox.put(op_to_js(&op)?).with_key(key).primitive()?);
+            }
+        }
+        record.branch_id = branch_id.to_owned();
+        drop(records.put(to_js_json(&record)?).primitive()?);
+        tx.commit().await?;
+        self.save_cache.borrow_mut().forget(entity, id);
+        Ok(true)
+    }
+
     /// Whether the server ever acknowledged an operation of record `id` or sent one: it is in
     /// `history` (acknowledged local operations, older pulls) or `history_pages` (pulls, imports).
     pub async fn reached_server(&self, id: Uuid) -> Result<bool, StoreError> {

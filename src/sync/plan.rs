@@ -199,7 +199,10 @@ pub fn hold_back(
 ) -> Sorted {
     let mut sorted = Sorted { send: Vec::new(), held: 0, refused: Vec::new() };
     for entry in entries {
-        if blocked.contains(&entry.op.entity_id) {
+        // Refused before: wait for the repair. No branch yet (saved before 所在支部 was
+        // chosen): wait for it (`Store::assign_branch`), it is not a refusal.
+        let unbranched = entry.op.branch_id.is_empty() && !entry.op.entity.is_town_wide();
+        if blocked.contains(&entry.op.entity_id) || unbranched {
             sorted.held += 1;
             continue;
         }

@@ -249,16 +249,22 @@ impl SyncEngine {
         match &result {
             Ok(report) => {
                 self.connection.set(Connection::Connected);
-                let _ = store.meta_set(LAST_SUCCESS_KEY, &now).await;
+                if report.rejected.is_empty() && report.held == 0 {
+                    let _ = store.meta_set(LAST_SUCCESS_KEY, &now).await;
+                }
                 if report.changed_records > 0 {
                     self.data_version.update(|v| *v += 1);
                 }
                 if let Ok(list) = rejected::list(&store).await {
                     self.rejected.set(list);
                 }
+                // 成功 only when the server acknowledged everything this run had to send.
+                let left = refusal_summary(&report.rejected, report.held);
                 self.status.update(|s| {
-                    s.last_success_ms = Some(now);
-                    s.last_error = refusal_summary(&report.rejected, report.held);
+                    if left.is_none() {
+                        s.last_success_ms = Some(now);
+                    }
+                    s.last_error = left;
                 });
             }
             Err(e) => {
