@@ -26,6 +26,8 @@ pub struct AppCtx {
     store: StoredValue<Store, LocalStorage>,
     /// 待同步 N (records saved here the server has not accepted) and 需处理 M (refused ones).
     pub counts: RwSignal<DeliveryCounts>,
+    /// Bumped after every local save: the sync engine sends it soon when the office is reachable.
+    pub saved: RwSignal<u64>,
     pub route: RwSignal<Route>,
     /// A message shown at the top of the page (errors such as a full device).
     pub message: RwSignal<Option<String>>,
@@ -36,8 +38,14 @@ impl AppCtx {
         self.store.get_value()
     }
 
-    /// Re-read how many records wait to be synced and how many need fixing.
+    /// After a local save: count again, and let the sync engine know there is something to send.
     pub fn refresh_pending(&self) {
+        self.saved.update(|n| *n += 1);
+        self.recount();
+    }
+
+    /// Re-read how many records wait to be synced and how many need fixing.
+    pub fn recount(&self) {
         let ctx = *self;
         leptos::task::spawn_local(async move {
             match delivery_counts(&ctx.store()).await {
@@ -68,11 +76,12 @@ pub fn App(store: Store) -> impl IntoView {
     let ctx = AppCtx {
         store: StoredValue::new_local(store),
         counts: RwSignal::new(DeliveryCounts::default()),
+        saved: RwSignal::new(0),
         route: RwSignal::new(Route::parse(&current_hash())),
         message: RwSignal::new(None),
     };
     provide_context(ctx);
-    let engine = SyncEngine::start(ctx.store(), ctx.counts, move || ctx.refresh_pending());
+    let engine = SyncEngine::start(ctx.store(), ctx.counts, ctx.saved, move || ctx.recount());
     provide_context(engine);
     recover_typing(ctx);
     watch_hash(ctx.route);
@@ -177,7 +186,7 @@ fn recover_typing(ctx: AppCtx) {
             Ok(None) => {}
             Err(e) => ctx.message.set(Some(e.to_string())),
         }
-        ctx.refresh_pending();
+        ctx.recount();
     });
 }
 

@@ -79,9 +79,12 @@ pub fn use_sync() -> SyncEngine {
 impl SyncEngine {
     /// Create the engine, load what it keeps in `meta`, and start its loop. `on_change` is
     /// called after every run (the shell re-reads its pending count).
+    /// `saved` is bumped after every local save: while the office is reachable, the change is
+    /// sent at once rather than at the next timer.
     pub fn start(
         store: Store,
         counts: RwSignal<DeliveryCounts>,
+        saved: RwSignal<u64>,
         on_change: impl Fn() + 'static,
     ) -> SyncEngine {
         let (tx, rx) = unbounded();
@@ -105,6 +108,14 @@ impl SyncEngine {
             }
         });
         leptos::task::spawn_local(engine.watch_server());
+        Effect::new(move |first: Option<()>| {
+            saved.track();
+            let reachable = engine.connection.get_untracked() == Connection::Connected;
+            let signed_in = engine.session.with_untracked(Option::is_some);
+            if first.is_some() && reachable && signed_in {
+                engine.sync_now();
+            }
+        });
         leptos::task::spawn_local(async move {
             engine.load().await;
             TimeoutFuture::new(START_DELAY_MS).await;
