@@ -260,17 +260,17 @@ impl SyncEngine {
         match &result {
             Ok(report) => {
                 self.connection.set(Connection::Connected);
-                if report.rejected.is_empty() && report.held == 0 {
-                    let _ = store.meta_set(LAST_SUCCESS_KEY, &now).await;
-                }
                 if report.changed_records > 0 {
                     self.data_version.update(|v| *v += 1);
                 }
-                if let Ok(list) = rejected::list(&store).await {
-                    self.rejected.set(list);
+                // Every refusal still open, not only this run's: a run that sent nothing because
+                // everything left is refused or held back is no 成功 either.
+                let open = rejected::list(&store).await.unwrap_or_else(|_| report.rejected.clone());
+                let left = refusal_summary(&open, report.held);
+                if left.is_none() {
+                    let _ = store.meta_set(LAST_SUCCESS_KEY, &now).await;
                 }
-                // 成功 only when the server acknowledged everything this run had to send.
-                let left = refusal_summary(&report.rejected, report.held);
+                self.rejected.set(open);
                 self.status.update(|s| {
                     if left.is_none() {
                         s.last_success_ms = Some(now);
