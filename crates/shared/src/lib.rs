@@ -9,17 +9,19 @@
 //! * [`policy`]: whether one operation may be stored (author, branch scope, clock, workflow,
 //!   validation): run by the server on every push and by the tablet before a save.
 //! * [`export`]: the offline export file (versioned, checksummed, optionally encrypted).
+//! * [`limits`]: the maximum length of every kind of text field (tablet, server, exports).
 
 pub mod export;
 pub mod hlc;
+pub mod limits;
 pub mod merge;
 pub mod model;
 pub mod op;
+pub mod policy;
 pub mod record;
 pub mod roles;
 pub mod rules;
 pub mod scoring;
 pub mod sync;
-pub mod policy;
 pub mod validate;
 pub mod workflow;
