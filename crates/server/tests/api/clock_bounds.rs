@@ -143,10 +143,14 @@ fn any_millis(now: u64) -> impl Strategy<Value = u64> {
     ]
 }
 
+/// One generated operation: entity, which entity id, millis, counter, branch, changes (field,
+/// value), delete?, clock device, a reused op id.
+type GenOp = (usize, usize, u64, u32, usize, Vec<(usize, Value)>, bool, String, Option<usize>);
+
 #[derive(Clone, Debug)]
 struct Pushed {
     role: usize,
-    ops: Vec<(usize, usize, u64, u32, usize, Vec<(usize, Value)>, bool, String, Option<usize>)>,
+    ops: Vec<GenOp>,
 }
 
 fn any_push(now: u64) -> impl Strategy<Value = Pushed> {

@@ -9,6 +9,7 @@ mod accounts_and_transport;
 mod attachments;
 mod auth;
 mod clock_bounds;
+mod commendation;
 mod crash;
 mod exports;
 mod file_bounds;

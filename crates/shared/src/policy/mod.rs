@@ -7,13 +7,13 @@
 //! so the store writes exactly what was checked:
 //! 1. [`access`]: author, branch scope, entity kind, no kind or branch moves;
 //! 2. [`clock`]: no clocks far in the future (`clock_ahead`);
-//! 3. the merge ([`crate::merge::apply`]) against the record as the server holds it;
-//! 3a. [`validation::check_lengths`]: every text within the shared length table
+//! 3. [`validation::check_lengths`]: every text within the shared length table
 //!    ([`crate::limits`], `text_too_long`);
-//! 4. [`workflow`]: a change of a candidate's application state, or of a score sheet's
+//! 4. the merge ([`crate::merge::apply`]) against the record as the server holds it;
+//! 5. [`workflow`]: a change of a candidate's application state, or of a score sheet's
 //!    commendation stage, must be a step the role may take from the current state
 //!    (`workflow_refused`);
-//! 5. [`validation`]: the merged record passes the form rules for what the operation changed
+//! 6. [`validation`]: the merged record passes the form rules for what the operation changed
 //!    (`invalid_record`).
 
 mod access;

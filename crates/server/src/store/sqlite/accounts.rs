@@ -105,7 +105,7 @@ pub fn register_device(
     token_hash: &str,
 ) -> Result<i64, StoreError> {
     let at = now();
-    Ok(conn.query_row(
+    conn.query_row(
         "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at, last_seen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)
          ON CONFLICT (user_id, device_id) DO UPDATE SET
@@ -119,7 +119,7 @@ pub fn register_device(
         |r| r.get(0),
     )
     .optional()?
-    .ok_or(StoreError::DeviceBlocked)?)
+    .ok_or(StoreError::DeviceBlocked)
 }
 
 /// Whether a token last used at `last_seen` has expired.
