@@ -146,7 +146,9 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if matches!(self, AppError::Busy) {
+            tracing::warn!("password checks queue full: answered 503");
+        } else if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         } else {
             tracing::debug!(error = %self, status = status.as_u16(), "request refused");
