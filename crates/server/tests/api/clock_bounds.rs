@@ -189,7 +189,7 @@ fn arbitrary_pushes_by_every_role_never_fail_the_server_or_the_tablets() {
     let branches = ["b1", "b2", ""];
     let now = now_ms();
     let cases = std::env::var("FIELD_PROPTEST_CASES").ok().and_then(|c| c.parse().ok());
-    let mut runner = TestRunner::new(Config { cases: cases.unwrap_or(150), ..Config::default() });
+    let mut runner = TestRunner::new(Config { cases: cases.unwrap_or(300), ..Config::default() });
     // Ids answered `rejected`, and ids ever stored (accepted or duplicate).
     let refused: std::sync::Mutex<(HashSet<Uuid>, HashSet<Uuid>)> = Default::default();
     let checked = std::sync::atomic::AtomicUsize::new(0);
@@ -254,6 +254,7 @@ fn arbitrary_pushes_by_every_role_never_fail_the_server_or_the_tablets() {
     // Every role pulls everything it may see: it decodes, and no refused operation is there.
     let (refused, stored) = refused.into_inner().unwrap();
     let refused: HashSet<Uuid> = refused.difference(&stored).copied().collect();
+    let stored_count = stored.len();
     rt.block_on(async {
         for token in &tokens {
             let res = s
@@ -271,7 +272,8 @@ fn arbitrary_pushes_by_every_role_never_fail_the_server_or_the_tablets() {
         }
     });
     eprintln!(
-        "property test: {} pushes, {} refused operations, none stored",
+        "property test: {} pushes, {stored_count} operations stored, {} refused and none of \
+         them stored",
         checked.into_inner(),
         refused.len()
     );
