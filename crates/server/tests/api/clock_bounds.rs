@@ -165,8 +165,25 @@ fn any_push(now: u64) -> impl Strategy<Value = Pushed> {
         "[a-z0-9-]{0,20}",
         prop::option::weighted(0.2, 0usize..3), // an op id used before (same or other content)
     );
-    (0usize..ROLES.len(), prop::collection::vec(op, 1..6))
-        .prop_map(|(role, ops)| Pushed { role, ops })
+    let arbitrary = (0usize..ROLES.len(), prop::collection::vec(op, 1..6))
+        .prop_map(|(role, ops)| Pushed { role, ops });
+    // Mostly well-formed pushes too (a person of b1 by a role that may write it, clocks up to
+    // the bound and counters up to the width), so accepted operations with extreme clocks are
+    // exercised, not only refusals.
+    let plausible_op = (
+        0usize..4,
+        prop_oneof![(now - 48 * HOUR)..(now + 23 * HOUR), Just(now + 23 * HOUR)],
+        prop_oneof![Just(MAX_COUNTER), 0..=MAX_COUNTER],
+        "[\\p{Han}a-z]{1,20}",
+        "[a-z]{1,8}",
+    )
+        .prop_map(|(id, millis, counter, name, device)| {
+            let changes = vec![(0usize, Value::from(name.clone())), (2usize, Value::from(name))];
+            (0usize, id, millis, counter, 0usize, changes, false, device, None)
+        });
+    let plausible = (0usize..3, prop::collection::vec(plausible_op, 1..6))
+        .prop_map(|(role, ops)| Pushed { role, ops });
+    prop_oneof![arbitrary, plausible]
 }
 
 /// Arbitrary clocks, op ids, entities, branches and field values pushed by every role: the
@@ -222,6 +239,7 @@ fn arbitrary_pushes_by_every_role_never_fail_the_server_or_the_tablets() {
                 .collect();
             let s = s.clone();
             let token = tokens[pushed.role].clone();
+            let clocks: Vec<Hlc> = ops.iter().map(|o| o.hlc.clone()).collect();
             let (status, text) = rt.block_on(async move {
                 let res = s.push_raw(&token, &ops).await;
                 (res.status(), res.text().await.unwrap())
@@ -233,7 +251,13 @@ fn arbitrary_pushes_by_every_role_never_fail_the_server_or_the_tablets() {
                 prop_assert!(answer.server_hlc.counter <= MAX_COUNTER);
                 prop_assert_eq!(answer.results.len(), pushed.ops.len());
                 let mut sets = refused.lock().unwrap();
-                for r in &answer.results {
+                for (r, clock) in answer.results.iter().zip(&clocks) {
+                    // The server's clock is past every operation it accepted in this push.
+                    if r.status == OpStatus::Accepted {
+                        let past = (answer.server_hlc.millis, answer.server_hlc.counter)
+                            > (clock.millis, clock.counter);
+                        prop_assert!(past, "{} not after {}", answer.server_hlc, clock);
+                    }
                     if r.status == OpStatus::Rejected {
                         sets.0.insert(r.id);
                     } else {
