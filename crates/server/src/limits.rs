@@ -3,10 +3,10 @@
 //! - [`HashLimiter`]: password hashing (Argon2id, 19 MiB and tens of milliseconds each) runs on
 //!   [`Limits::hash_concurrency`] threads of its own; at most [`Limits::hash_queue`] more wait,
 //!   and any beyond that are answered `503 busy` at once instead of queueing memory and threads.
-//! - [`AttemptLimiter`]: sign-in attempts (login and the `/import` form) per account and per
-//!   address, with `governor`'s GCRA limiters: a burst, then one attempt per interval; a second,
-//!   slower quota makes a long guessing run wait longer and longer (the backoff). A refused
-//!   attempt is answered `429 too_many_attempts` with `Retry-After`, before any hashing.
+//! - [`AttemptLimiter`]: sign-in attempts (login and the `/import` form) per address, and failed
+//!   sign-ins per account, with `governor`'s GCRA limiters: a burst, then one per interval; a
+//!   second, slower quota makes a long guessing run wait longer (the backoff). A refused attempt
+//!   is answered `429 too_many_attempts` with `Retry-After`, before any hashing.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -43,7 +43,7 @@ pub struct Limits {
     pub hash_concurrency: usize,
     /// Password checks allowed to wait for a slot; more are answered `503`.
     pub hash_queue: usize,
-    /// Sign-in attempts per account name (short and long quotas).
+    /// Failed sign-ins per account name (short and long quotas).
     pub per_account: [AttemptQuota; 2],
     /// Sign-in attempts per client address (short and long quotas).
     pub per_address: [AttemptQuota; 2],
@@ -54,9 +54,9 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// Per account: 10 at once, then one per 6 s; over an hour no more than 60 (then one per
-    /// minute). Per address (a whole office behind one NAT address signs in from it): 60 at
-    /// once, then 2 per second; 600 per hour.
+    /// Failed sign-ins per account: 10 at once, then one per 6 s; over an hour no more than 60
+    /// (then one per minute). Attempts per address (a whole office behind one NAT address signs
+    /// in from it): 60 at once, then 2 per second; 600 per hour.
     fn default() -> Self {
         Self {
             hash_concurrency: std::thread::available_parallelism()
@@ -137,29 +137,50 @@ impl HashLimiter {
     }
 }
 
-/// Sign-in attempts per account and per address (`governor`).
+/// Sign-in attempts per address and failed sign-ins per account (`governor`).
+///
+/// Per address every attempt counts, before any work. Per account only *failed* attempts count
+/// (a tablet signing in again and again with the right password is never held up): when a
+/// failure is over the account's quotas, the account is held until governor's wait has passed,
+/// and every attempt on it meanwhile (even with the right password) is answered `429` before any
+/// hashing.
 pub struct AttemptLimiter {
-    per_account: [DefaultKeyedRateLimiter<String>; 2],
+    failures: [DefaultKeyedRateLimiter<String>; 2],
     per_address: [DefaultKeyedRateLimiter<IpAddr>; 2],
+    /// Accounts held after too many failures, until when.
+    held: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
     clock: DefaultClock,
 }
 
 /// Longest account key kept (longer names are cut: they are not valid user names anyway).
 const MAX_KEY_CHARS: usize = 64;
 
+fn account_key(username: &str) -> String {
+    crate::users::normalise_username(username)
+        .chars()
+        .take(MAX_KEY_CHARS)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+fn too_many(wait: Duration) -> AppError {
+    AppError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) }
+}
+
 impl AttemptLimiter {
     pub fn new(limits: &Limits) -> Self {
         let [a0, a1] = limits.per_account;
         let [b0, b1] = limits.per_address;
         Self {
-            per_account: [RateLimiter::keyed(a0.quota()), RateLimiter::keyed(a1.quota())],
+            failures: [RateLimiter::keyed(a0.quota()), RateLimiter::keyed(a1.quota())],
             per_address: [RateLimiter::keyed(b0.quota()), RateLimiter::keyed(b1.quota())],
+            held: Default::default(),
             clock: DefaultClock::default(),
         }
     }
 
-    /// Count one sign-in attempt for `username` from `address`; `429` (with the wait) when
-    /// either is over its quota. Checked before any password work.
+    /// Before a password is checked: count the attempt for `address`, and refuse (`429` with
+    /// the wait) when the address is over its quotas or `username` is held.
     pub fn attempt(&self, username: &str, address: Option<IpAddr>) -> Result<(), AppError> {
         let mut wait = Duration::ZERO;
         if let Some(ip) = address {
@@ -170,29 +191,46 @@ impl AttemptLimiter {
             }
         }
         if !wait.is_zero() {
-            return Err(AppError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
+            tracing::warn!(
+                ?address,
+                wait_s = wait.as_secs(),
+                "sign-in attempts from an address limited"
+            );
+            return Err(too_many(wait));
         }
-        let key: String = crate::users::normalise_username(username)
-            .chars()
-            .take(MAX_KEY_CHARS)
-            .collect::<String>()
-            .to_lowercase();
-        for limiter in &self.per_account {
+        let key = account_key(username);
+        let held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        match held.get(&key) {
+            Some(until) if *until > std::time::Instant::now() => {
+                Err(too_many(*until - std::time::Instant::now()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// After a wrong password for `username`: count the failure; `Err(429)` when it is over
+    /// the account's quotas (the account is then held for governor's wait).
+    pub fn failed(&self, username: &str) -> Result<(), AppError> {
+        let key = account_key(username);
+        let mut wait = Duration::ZERO;
+        for limiter in &self.failures {
             if let Err(not_until) = limiter.check_key(&key) {
                 wait = wait.max(not_until.wait_time_from(self.clock.now()));
             }
         }
         if wait.is_zero() {
-            Ok(())
-        } else {
-            tracing::warn!(username = %key, ?address, wait_s = wait.as_secs(), "sign-in attempts limited");
-            Err(AppError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) })
+            return Ok(());
         }
+        tracing::warn!(username = %key, wait_s = wait.as_secs(), "failed sign-ins: account held");
+        let until = std::time::Instant::now() + wait;
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).insert(key, until);
+        Err(too_many(wait))
     }
 
-    /// Forget keys whose quotas are full again (memory stays bounded by recent attempts).
+    /// Forget keys whose quotas are full again and holds that ended (memory stays bounded by
+    /// recent attempts).
     pub fn sweep(&self) {
-        for limiter in &self.per_account {
+        for limiter in &self.failures {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -200,6 +238,8 @@ impl AttemptLimiter {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
+        let now = std::time::Instant::now();
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, until| *until > now);
     }
 }
 
@@ -218,9 +258,16 @@ mod tests {
         };
         let limiter = AttemptLimiter::new(&limits);
         let ip: IpAddr = "10.0.0.7".parse().unwrap();
-        for _ in 0..3 {
+        // Successful sign-ins never count against the account.
+        for _ in 0..20 {
             assert!(limiter.attempt("zhang", Some(ip)).is_ok());
         }
+        for _ in 0..3 {
+            assert!(limiter.attempt("zhang", Some(ip)).is_ok());
+            assert!(limiter.failed("zhang").is_ok());
+        }
+        assert!(limiter.attempt("zhang", Some(ip)).is_ok());
+        assert!(matches!(limiter.failed("zhang"), Err(AppError::TooManyAttempts { .. })));
         match limiter.attempt("ZHANG", Some(ip)) {
             Err(AppError::TooManyAttempts { retry_after_secs }) => {
                 assert!((1..=60).contains(&retry_after_secs))

@@ -27,6 +27,7 @@ pub async fn login(
     // Rate limits first, then the bounded hashing queue: no Argon2 work beyond the quotas.
     state.attempts.attempt(&username, address)?;
     if req.password.len() > MAX_PASSWORD_BYTES || username.chars().count() > 64 {
+        state.attempts.failed(&username)?;
         return Err(AppError::InvalidCredentials);
     }
     let creds = state.store.credentials(&username).await?;
@@ -38,6 +39,7 @@ pub async fn login(
         Some(c) if ok => c,
         _ => {
             tracing::info!(username = %req.username, "login refused");
+            state.attempts.failed(&username)?;
             return Err(AppError::InvalidCredentials);
         }
     };

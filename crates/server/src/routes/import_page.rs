@@ -111,6 +111,7 @@ async fn office_account(
     let username = normalise_username(&form.username);
     state.attempts.attempt(&username, address).map_err(refused)?;
     if form.password.len() > MAX_PASSWORD_BYTES {
+        state.attempts.failed(&username).map_err(refused)?;
         return Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误"));
     }
     let creds = state.store.credentials(&username).await.map_err(|e| {
@@ -129,7 +130,10 @@ async fn office_account(
                 Err(failure(StatusCode::FORBIDDEN, "只有镇组织办账号可以导入导出文件"))
             }
         }
-        _ => Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误")),
+        _ => {
+            state.attempts.failed(&username).map_err(refused)?;
+            Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误"))
+        }
     }
 }
 
