@@ -47,7 +47,9 @@ pub struct Limits {
     pub per_account: [AttemptQuota; 2],
     /// Sign-in attempts per client address (short and long quotas).
     pub per_address: [AttemptQuota; 2],
-    /// How long a client may take to send a request's headers (and a TLS handshake).
+    /// How long a client may take to send a request's headers (and a TLS handshake). hyper
+    /// starts it when it waits for a request, so it also closes keep-alive connections idle
+    /// that long.
     pub header_read_timeout: Duration,
     /// A partial photo upload untouched this long is removed (its uploader starts again).
     pub partial_upload_ttl: Duration,
@@ -71,7 +73,7 @@ impl Default for Limits {
                 AttemptQuota { burst: 60, per: Duration::from_millis(500) },
                 AttemptQuota { burst: 600, per: Duration::from_secs(6) },
             ],
-            header_read_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(20),
             partial_upload_ttl: Duration::from_secs(7 * 24 * 60 * 60),
         }
     }
