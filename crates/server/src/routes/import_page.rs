@@ -107,7 +107,18 @@ async fn office_account(
     address: Option<std::net::IpAddr>,
     form: &Credentials,
 ) -> Result<Importer, Response> {
-    let refused = |err: AppError| failure(err.status(), &err.body().error.message);
+    let refused = |err: AppError| {
+        let retry_after = match &err {
+            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Busy => Some(1),
+            _ => None,
+        };
+        let mut page = failure(err.status(), &err.body().error.message);
+        if let Some(secs) = retry_after {
+            page.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        page
+    };
     let username = normalise_username(&form.username);
     state.attempts.attempt(&username, address).map_err(refused)?;
     if form.password.len() > MAX_PASSWORD_BYTES {

@@ -214,6 +214,7 @@ async fn sign_in_attempts_are_rate_limited_per_account_with_a_wait() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
     assert!(res.text().await.unwrap().contains("尝试次数过多"));
 }
 
