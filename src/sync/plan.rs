@@ -220,8 +220,9 @@ pub fn hold_back(
 }
 
 /// The rules the tablet can check without the server's copy of the record: who may write what
-/// where, and the clock (`shared::policy`, the server's own code).
+/// where, the clock and the lengths of texts (`shared::policy`, the server's own code).
 pub fn check_on_tablet(account: &Account, op: &Operation, now_ms: f64) -> Result<(), Rejection> {
     policy::check(account, op, None)?;
-    policy::check_clock(op, now_ms.max(0.0) as u64)
+    policy::check_clock(op, now_ms.max(0.0) as u64)?;
+    policy::check_lengths(op)
 }
