@@ -141,6 +141,13 @@ async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_
     assert!(error.contains("不在您的工作范围内"), "sync screen: {error}");
     assert!(!office_people_csv(&harness).contains("陈阿土"), "nothing half-delivered");
 
+    // The people list shows the member's state.
+    browser.goto(&harness.url("/#/people")).await.unwrap();
+    browser
+        .wait_for("[data-testid=\"people-row\"] [data-testid=\"delivery-state\"][data-state=\"refused\"]", SHORT)
+        .await
+        .expect("the people list marks the member 被退回，需处理");
+
     // The 待发送 screen lists them by name and kind, with the reason and the fields in words.
     browser.goto(&harness.url("/#/outbox")).await.unwrap();
     browser.wait_for(&testid("outbox-row"), SHORT).await.unwrap();
