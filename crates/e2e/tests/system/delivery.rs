@@ -253,6 +253,20 @@ async fn sync_resumes_within_ten_seconds_of_the_server_coming_back_without_a_rel
     browser.close().await.unwrap();
 }
 
+/// Opens Chromium again on the profile of a killed one. Chromium may still be tidying up after
+/// its killed predecessor's lock for a moment; a session that could not start is tried again.
+async fn reopen(harness: &Harness) -> Browser {
+    let mut last = None;
+    for _ in 0..5 {
+        match harness.open_browser().await {
+            Ok(browser) => return browser,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!("reopen Chromium after the kill: {last:?}");
+}
+
 /// Trials of the killed-browser test (the issue asks for 20; `FIELD_KILL_TRIALS` overrides).
 fn kill_trials() -> usize {
     std::env::var("FIELD_KILL_TRIALS").ok().and_then(|v| v.parse().ok()).unwrap_or(20)
@@ -266,13 +280,14 @@ async fn typing_survives_the_browser_being_killed_300_ms_after_the_last_keystrok
     let hash = browser.eval("return location.hash;").await.unwrap();
     let survey_url = harness.url(&format!("/{}", hash.as_str().unwrap()));
     assert!(survey_url.contains("#/survey/"), "the survey has its own address: {survey_url}");
-    // Leave the browser session as it is: it is killed below, not closed.
+    // The first session ends the same way as every trial's: killed, not closed.
+    assert!(harness.kill_browser().unwrap() > 0);
     drop(browser);
 
     let trials = kill_trials();
     let mut kept = 0;
     let mut typed = String::new();
-    let mut browser = harness.open_browser().await.expect("reopen Chromium");
+    let mut browser = reopen(&harness).await;
     for trial in 0..trials {
         browser.goto(&survey_url).await.unwrap();
         browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
@@ -287,7 +302,7 @@ async fn typing_survives_the_browser_being_killed_300_ms_after_the_last_keystrok
         assert!(killed > 0, "trial {trial}: no browser process to kill");
         drop(browser);
 
-        browser = harness.open_browser().await.expect("reopen Chromium after the kill");
+        browser = reopen(&harness).await;
         browser.goto(&survey_url).await.unwrap();
         browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
         let notes = browser.field_value("survey-notes").await.unwrap();
