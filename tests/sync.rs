@@ -667,8 +667,9 @@ fn http_errors_read_as_plain_chinese() {
 
 #[wasm_bindgen_test]
 fn chunk_planning_table() {
-    // (received, total, chunk, started, expected)
-    let table: [(u64, u64, u64, bool, Option<(u64, u64)>); 7] = [
+    /// (received, total, chunk, started, expected)
+    type Row = (u64, u64, u64, bool, Option<(u64, u64)>);
+    let table: [Row; 7] = [
         (0, 10, 4, false, Some((0, 4))),
         (4, 10, 4, true, Some((4, 8))),
         (8, 10, 4, true, Some((8, 10))),
