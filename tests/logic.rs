@@ -94,25 +94,25 @@ fn people_filter_by_name_branch_village_category_and_status() {
     assert_eq!(StatusFilter::parse("whatever"), StatusFilter::Any);
 }
 
+/// Filtering and paging 10,000 people finds exactly the matching ones, in name order. How fast
+/// it is lives in the benchmarks (docs/PERFORMANCE.md), not in a test's wall clock.
 #[wasm_bindgen_test]
-fn ten_thousand_people_filter_fast_and_page() {
+fn ten_thousand_people_filter_and_page() {
     let people: Vec<ListedRecord> = (0..10_000)
         .map(|i| person(&format!("党员{i:05}"), &format!("b{}", i % 40), "村", None))
         .collect();
     let rows = build_rows(&people, &[]);
     let filter = PeopleFilter { query: "党员01".into(), ..Default::default() };
-    let perf = web_sys::window().unwrap().performance().unwrap();
-    let start = perf.now();
     let (page, total) = filter_page(&rows, &filter, PAGE_SIZE);
-    let elapsed = perf.now() - start;
     // 党员01000 ..= 党员01999
     assert_eq!(total, 1000);
     assert_eq!(page.len(), PAGE_SIZE);
-    assert_eq!(page[0].name, "党员01000");
+    let names: Vec<&str> = page.iter().map(|r| r.name.as_str()).collect();
+    let expected: Vec<String> = (1000..1000 + PAGE_SIZE).map(|i| format!("党员{i:05}")).collect();
+    assert_eq!(names, expected);
     let (more, _) = filter_page(&rows, &filter, PAGE_SIZE * 2);
     assert_eq!(more.len(), PAGE_SIZE * 2);
     assert_eq!(more[PAGE_SIZE].name, "党员01050");
-    assert!(elapsed < 50.0, "filtering 10,000 people took {elapsed} ms");
 }
 
 #[wasm_bindgen_test]

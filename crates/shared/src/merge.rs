@@ -1,8 +1,25 @@
 //! Merging an operation into a record: field-level last-writer-wins by hybrid logical clock,
-//! with concurrent edits of the same field kept as a [`Conflict`].
+//! with concurrent edits of the same field kept as [`Conflict`]s.
 //!
 //! `apply` is deterministic and order-independent: every device that applies the same set of
-//! operations, in any order, ends with the same record and detects the same conflicts.
+//! operations, in any order, ends with the same record and detects the same conflicts, with the
+//! same ids and the same content (property-tested for any number of writers in
+//! `crates/shared/tests/properties/merge.rs`).
+//!
+//! A conflict is a *pair* of writes of one field, the earlier (loser) and the later (winner) by
+//! clock, where the winner's author had not seen the loser: the winner's base (the clock of the
+//! value its device held when editing, i.e. the latest write of that field it had applied) is
+//! older than the loser's clock, or absent. A base at least as new as the loser means the
+//! author's device had the loser's write or a later one, so that is an ordinary edit. Whether a
+//! pair conflicts depends on the two writes only, never on what else has arrived, so the set of
+//! conflicts only grows and is the same in every order. With three concurrent writers A < B < C
+//! there are three: A lost to B, A lost to C, B lost to C.
+//!
+//! To find every pair whichever write arrives second, the record keeps each field's replaced
+//! writes ([`Record::earlier`]) and a new write is compared with all of them. The id of a
+//! conflict is a hash of the pair's clocks, so the server's `INSERT OR IGNORE` and the tablet's
+//! `put` keep the same content for one id whichever device found it first. (It was the loser's
+//! clock alone, which named winner B or winner C depending on the arrival order.)
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -11,7 +28,7 @@ use uuid::Uuid;
 
 use crate::hlc::Hlc;
 use crate::op::{OpKind, Operation};
-use crate::record::{EntityKind, FieldMeta, Record};
+use crate::record::{EarlierWrite, EntityKind, FieldMeta, Record};
 
 /// Two authors changed the same field without seeing each other's value. The later clock won;
 /// the earlier value is kept here for the town office to review.
@@ -32,11 +49,41 @@ pub struct Conflict {
 }
 
 impl Conflict {
-    fn id_for(entity: EntityKind, entity_id: Uuid, field: &str, loser: &Hlc) -> Uuid {
-        let digest = Sha256::digest(format!("{entity}/{entity_id}/{field}/{loser}"));
+    /// A hash of the pair: the same two writes give the same id on every device.
+    pub fn id_for(
+        entity: EntityKind,
+        entity_id: Uuid,
+        field: &str,
+        loser: &Hlc,
+        winner: &Hlc,
+    ) -> Uuid {
+        let digest = Sha256::digest(format!("{entity}/{entity_id}/{field}/{loser}/{winner}"));
         let mut bytes = [0u8; 16];
         bytes.copy_from_slice(&digest[..16]);
         uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
+
+    /// The conflict between two writes of `field`, if they are one: the later clock wins, and
+    /// it is a conflict when the winner's author had not seen the loser and the values differ.
+    fn between(record: &Record, field: &str, a: &EarlierWrite, b: &EarlierWrite) -> Option<Self> {
+        let (loser, winner) = if a.clock < b.clock { (a, b) } else { (b, a) };
+        let saw_loser = winner.base.as_ref().is_some_and(|base| *base >= loser.clock);
+        if saw_loser || winner.value == loser.value {
+            return None;
+        }
+        Some(Conflict {
+            id: Self::id_for(record.entity, record.id, field, &loser.clock, &winner.clock),
+            entity: record.entity,
+            entity_id: record.id,
+            branch_id: record.branch_id.clone(),
+            field: field.to_owned(),
+            winner_value: winner.value.clone(),
+            winner_clock: winner.clock.clone(),
+            winner_author: winner.author.clone(),
+            loser_value: loser.value.clone(),
+            loser_clock: loser.clock.clone(),
+            loser_author: loser.author.clone(),
+        })
     }
 }
 
@@ -44,8 +91,11 @@ impl Conflict {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Applied {
     pub record: Record,
-    /// False when the operation changed nothing (already applied, or lost on every field).
+    /// False when the operation changed nothing (already applied, or a delete after an earlier
+    /// one). A write that loses on every field still changes the record: it is kept among the
+    /// field's earlier writes.
     pub changed: bool,
+    /// The conflicts this operation completes, each found exactly once whatever the order.
     pub conflicts: Vec<Conflict>,
 }
 
@@ -53,6 +103,10 @@ pub struct Applied {
 pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
     let mut record =
         current.unwrap_or_else(|| Record::new(op.entity, op.entity_id, op.branch_id.clone()));
+    if record.branch_id.is_empty() && !op.branch_id.is_empty() {
+        // Policy keeps a record in one branch (`policy::access`); every op names the same one.
+        record.branch_id = op.branch_id.clone();
+    }
     let mut changed = false;
     let mut conflicts = Vec::new();
     let detect = !op.entity.is_append_only();
@@ -65,64 +119,53 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
         }
     } else {
         for change in &op.changes {
-            let incoming = FieldMeta {
+            let incoming = EarlierWrite {
+                value: change.value.clone(),
                 clock: op.hlc.clone(),
                 base: change.base.clone(),
                 author: op.author.clone(),
             };
-            match record.meta.get(&change.field) {
-                None => {
-                    record.fields.insert(change.field.clone(), change.value.clone());
-                    record.meta.insert(change.field.clone(), incoming);
-                    changed = true;
-                }
-                Some(existing) if existing.clock == op.hlc => {} // already applied
-                Some(existing) => {
-                    let existing = existing.clone();
-                    let old_value =
-                        record.fields.get(&change.field).cloned().unwrap_or(Value::Null);
-                    let incoming_wins = op.hlc > existing.clock;
-                    let (winner, winner_value, loser, loser_value) = if incoming_wins {
-                        (&incoming, &change.value, &existing, &old_value)
-                    } else {
-                        (&existing, &old_value, &incoming, &change.value)
-                    };
-                    // The winner's author saw the loser's value: an ordinary edit, no conflict.
-                    let saw_loser = winner.base.as_ref() == Some(&loser.clock);
-                    if detect && !saw_loser && winner_value != loser_value {
-                        conflicts.push(Conflict {
-                            id: Conflict::id_for(
-                                op.entity,
-                                op.entity_id,
-                                &change.field,
-                                &loser.clock,
-                            ),
-                            entity: op.entity,
-                            entity_id: op.entity_id,
-                            branch_id: record.branch_id.clone(),
-                            field: change.field.clone(),
-                            winner_value: winner_value.clone(),
-                            winner_clock: winner.clock.clone(),
-                            winner_author: winner.author.clone(),
-                            loser_value: loser_value.clone(),
-                            loser_clock: loser.clock.clone(),
-                            loser_author: loser.author.clone(),
-                        });
-                    }
-                    if incoming_wins {
-                        record.fields.insert(change.field.clone(), change.value.clone());
-                        record.meta.insert(change.field.clone(), incoming);
-                        changed = true;
-                    }
-                }
+            let field = change.field.as_str();
+            let holder = record.meta.get(field).map(|meta| EarlierWrite {
+                value: record.fields.get(field).cloned().unwrap_or(Value::Null),
+                clock: meta.clock.clone(),
+                base: meta.base.clone(),
+                author: meta.author.clone(),
+            });
+            let earlier = record.earlier.get(field).map(Vec::as_slice).unwrap_or_default();
+            let known = || holder.iter().chain(earlier);
+            if known().any(|w| w.clock == incoming.clock) {
+                continue; // already applied
             }
+            if detect {
+                conflicts.extend(
+                    known().filter_map(|w| Conflict::between(&record, field, w, &incoming)),
+                );
+            }
+            changed = true;
+            let replaced = match holder {
+                Some(holder) if holder.clock > incoming.clock => incoming,
+                holder => {
+                    record.fields.insert(field.to_owned(), incoming.value);
+                    let meta = FieldMeta {
+                        clock: incoming.clock,
+                        base: incoming.base,
+                        author: incoming.author,
+                    };
+                    record.meta.insert(field.to_owned(), meta);
+                    match holder {
+                        Some(holder) => holder,
+                        None => continue,
+                    }
+                }
+            };
+            let list = record.earlier.entry(field.to_owned()).or_default();
+            let at = list.partition_point(|w| w.clock < replaced.clock);
+            list.insert(at, replaced);
         }
     }
     if op.hlc > record.updated {
         record.updated = op.hlc.clone();
-    }
-    if record.branch_id.is_empty() && !op.branch_id.is_empty() {
-        record.branch_id = op.branch_id.clone();
     }
     Applied { record, changed, conflicts }
 }

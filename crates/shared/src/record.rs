@@ -163,6 +163,22 @@ pub struct Record {
     pub deleted: Option<Hlc>,
     /// The latest clock of any write applied to this record.
     pub updated: Hlc,
+    /// Per field, the earlier writes that no longer hold its value, oldest first. The merge
+    /// compares every new write with all of them, so the conflicts found do not depend on the
+    /// order writes arrive in ([`crate::merge`]). Absent in records stored before it existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub earlier: BTreeMap<String, Vec<EarlierWrite>>,
+}
+
+/// A write of one field that a later clock has replaced (kept for conflict detection).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EarlierWrite {
+    pub value: Value,
+    pub clock: Hlc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<Hlc>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
 }
 
 impl Record {
@@ -175,6 +191,7 @@ impl Record {
             meta: BTreeMap::new(),
             deleted: None,
             updated: Hlc::zero(),
+            earlier: BTreeMap::new(),
         }
     }
 

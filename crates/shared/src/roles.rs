@@ -115,6 +115,7 @@ pub fn redact_record(record: &mut Record, role: Role) {
         for field in personal_fields(record.entity) {
             record.fields.remove(*field);
             record.meta.remove(*field);
+            record.earlier.remove(*field);
         }
     }
 }

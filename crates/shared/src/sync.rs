@@ -137,6 +137,22 @@ pub struct ApiError {
     pub received: Option<u64>,
 }
 
+/// Code of the 409 that refuses a whole push because an operation id was stored before (or
+/// appears twice in the batch) with other content.
+pub const OP_ID_CONFLICT: &str = "op_id_conflict";
+
+impl ApiError {
+    /// The server's [`OP_ID_CONFLICT`] answer for operation `id` (the server API tests check the
+    /// real answer equals this; the tablet's tests answer with it).
+    pub fn op_id_conflict(id: Uuid) -> Self {
+        Self {
+            code: OP_ID_CONFLICT.to_owned(),
+            message: format!("操作 {id} 此前已以不同内容提交过，本批次未保存"),
+            received: None,
+        }
+    }
+}
+
 /// `GET /api/v1/attachments/{sha256}/status` and the answer to each chunk `PUT`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentStatus {

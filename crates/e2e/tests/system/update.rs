@@ -54,13 +54,27 @@ async fn new_version_waits_for_the_banner_then_takes_over() {
         .expect("the banner offers the new version");
     assert_eq!(button.text().await.unwrap(), "有新版本，点击更新");
 
-    // The new worker waits: it does not take over by itself.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let waiting = browser
-        .eval("return navigator.serviceWorker.getRegistration().then(r => !!r.waiting);")
+    // The new worker waits: it does not take over by itself. Shown without waiting for time to
+    // pass: update jobs of a registration run one after another, and a worker that activated by
+    // itself (`skipWaiting()` while installing) does so inside the install job. So once a second
+    // `update()` has finished, that activation would already have happened: the waiting worker
+    // would be gone from `waiting` and have left the `installed` state.
+    let after_second_update = browser
+        .eval(
+            r#"return navigator.serviceWorker.getRegistration().then(async r => {
+                 const waiting = r.waiting;
+                 if (!waiting) return 'no waiting worker';
+                 await r.update();
+                 return [r.waiting === waiting, waiting.state, r.active !== waiting];
+               });"#,
+        )
         .await
         .unwrap();
-    assert_eq!(waiting, true, "the new version must wait for the user");
+    assert_eq!(
+        after_second_update,
+        serde_json::json!([true, "installed", true]),
+        "the new version must wait for the user"
+    );
 
     browser.eval("window.__beforeUpdate = true; return true;").await.unwrap();
     button.click().await.unwrap();
@@ -97,32 +111,57 @@ async fn banner_asks_to_save_first_while_a_form_has_unsaved_input() {
     browser.wait_for_testid(UPDATE_BUTTON, Duration::from_secs(30)).await.unwrap();
     browser.eval("window.__beforeUpdate = true; return true;").await.unwrap();
 
-    // Type, and tap the banner well before the form's autosave (0.7 s) has run.
-    let outcome = browser
+    // Type, and tap the banner as soon as the form shows the input as unsaved: in the same task
+    // as the change is seen, so the autosave (a timer of 0.7 s) cannot run before the tap. Every
+    // message the page posts to a service worker is recorded: a tap that updates posts
+    // SKIP_WAITING at once, inside the click, so an empty record right after the click shows
+    // that no update (and no reload) was started.
+    let tapped = browser
         .eval(
-            r#"const name = document.querySelector('[data-testid="survey-name"]');
-               name.value = '未保存的名字';
-               name.dispatchEvent(new Event('input', { bubbles: true }));
-               return new Promise(done => setTimeout(() => {
-                 document.querySelector('[data-testid="update-banner-button"]').click();
-                 done(true);
-               }, 150));"#,
+            r#"window.__posted = [];
+               const post = ServiceWorker.prototype.postMessage;
+               ServiceWorker.prototype.postMessage = function (message, ...rest) {
+                 window.__posted.push(message && message.type);
+                 return post.call(this, message, ...rest);
+               };
+               const name = document.querySelector('[data-testid="survey-name"]');
+               const state = document.querySelector('[data-testid="save-state"]');
+               return new Promise(done => {
+                 const watch = new MutationObserver(() => {
+                   if (!state.textContent.includes('有未保存的修改')) return;
+                   watch.disconnect();
+                   document.querySelector('[data-testid="update-banner-button"]').click();
+                   done({ autosaved: document.body.textContent.includes('草稿已自动保存'), posted: window.__posted.slice() });
+                 });
+                 watch.observe(state, { childList: true, characterData: true, subtree: true });
+                 name.value = '未保存的名字';
+                 name.dispatchEvent(new Event('input', { bubbles: true }));
+               });"#,
         )
         .await
         .unwrap();
-    assert_eq!(outcome, true);
+    assert_eq!(
+        tapped,
+        serde_json::json!({"autosaved": false, "posted": []}),
+        "tapped while unsaved, and the tap asked no worker to take over"
+    );
     let note = browser
         .wait_for_testid("update-banner-note", Duration::from_secs(5))
         .await
         .expect("the banner asks to save first");
     assert!(note.text().await.unwrap().contains("请先保存"));
-
-    tokio::time::sleep(Duration::from_secs(2)).await;
     let state = browser
-        .eval("return navigator.serviceWorker.getRegistration().then(r => [window.__beforeUpdate === true, !!r.waiting]);")
+        .eval(
+            "return navigator.serviceWorker.getRegistration()\
+               .then(r => [window.__beforeUpdate === true, !!r.waiting, window.__posted]);",
+        )
         .await
         .unwrap();
-    assert_eq!(state, serde_json::json!([true, true]), "no reload, the new version still waits");
+    assert_eq!(
+        state,
+        serde_json::json!([true, true, []]),
+        "no reload, the new version still waits"
+    );
 
     // Once the draft has saved itself, the same tap updates.
     browser
@@ -133,13 +172,16 @@ async fn banner_asks_to_save_first_while_a_form_has_unsaved_input() {
         )
         .await
         .unwrap();
-    browser
-        .wait_for_testid(UPDATE_BUTTON, Duration::from_secs(5))
-        .await
-        .unwrap()
-        .click()
+    browser.wait_for_testid(UPDATE_BUTTON, Duration::from_secs(5)).await.unwrap();
+    // The same record sees this tap's message: the empty record above was not a blind spy.
+    let posted = browser
+        .eval(
+            r#"document.querySelector('[data-testid="update-banner-button"]').click();
+               return window.__posted.slice();"#,
+        )
         .await
         .unwrap();
+    assert_eq!(posted, serde_json::json!(["SKIP_WAITING"]));
     wait_for_reload_under_new_version(&browser).await;
     browser.close().await.unwrap();
 }

@@ -1,9 +1,15 @@
 //! Crash test: the real server binary is SIGKILLed at random moments while a client pushes
 //! batches; after each restart the client resends every batch it has no answer for (same op
-//! ids). At the end every operation must be stored exactly once and every acknowledged one
-//! must be there.
+//! ids). At the end every operation must be stored exactly once, byte for byte as sent, and
+//! every acknowledged one must be there. A second test kills the server after it committed a
+//! batch but before the client read the answer, and asserts the resent batch is answered
+//! `duplicate` and stored once.
+//!
+//! An answer with an error status (a 5xx included) fails the test: only a request with no
+//! answer at all counts as cut by the kill.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -18,7 +24,6 @@ use shared::sync::{LoginResponse, PullResponse, PushResponse};
 use uuid::Uuid;
 
 const TRIALS: usize = 40;
-const TIME_BUDGET: Duration = Duration::from_secs(45);
 const BATCH: usize = 25;
 const PASSWORD: &str = "crash-test-password";
 
@@ -83,30 +88,115 @@ fn batch(device: Uuid, clock: &mut u64) -> Vec<Operation> {
         .collect()
 }
 
-/// Push one batch; `Some(all acknowledged?)` with the ids answered duplicate, `None` when the
-/// request got no answer (the server died under it).
-async fn push(
-    client: &Client,
-    base: &str,
-    token: &str,
-    ops: &[Operation],
-) -> Option<(bool, usize)> {
-    let res = client
+/// The body of a push, written by hand so the bytes of each operation are known: each is
+/// `serde_json::to_vec(op)`, the form the server stores (`ops.op_json`).
+fn push_body(ops: &[Operation]) -> Vec<u8> {
+    let mut body = b"{\"ops\":[".to_vec();
+    for (i, op) in ops.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend(serde_json::to_vec(op).unwrap());
+    }
+    body.extend(b"]}");
+    body
+}
+
+/// How a push ended.
+#[derive(Debug)]
+enum Pushed {
+    /// Answered 2xx: whether every op was acknowledged in order, and how many were duplicates.
+    Answered { acked: bool, duplicates: usize },
+    /// No answer at all: the connection died under the request (the server was killed).
+    Cut,
+}
+
+/// Push one batch. An answer with any other status than 2xx fails the test.
+async fn push(client: &Client, base: &str, token: &str, ops: &[Operation]) -> Pushed {
+    let sent = client
         .post(format!("{base}/api/v1/sync/push"))
         .bearer_auth(token)
-        .json(&json!({ "ops": ops }))
+        .header("content-type", "application/json")
+        .body(push_body(ops))
         .send()
-        .await
-        .ok()?;
-    if !res.status().is_success() {
-        return None;
-    }
-    let body: PushResponse = res.json().await.ok()?;
+        .await;
+    let Ok(res) = sent else { return Pushed::Cut };
+    let status = res.status();
+    let Ok(bytes) = res.bytes().await else { return Pushed::Cut };
+    assert!(status.is_success(), "push answered {status}: {}", String::from_utf8_lossy(&bytes));
+    let body: PushResponse = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("push answer is not a PushResponse ({e}): {bytes:?}"));
     let acked = body.results.len() == ops.len()
         && body.results.iter().zip(ops).all(|(r, o)| r.id == o.id && r.status.is_acknowledged());
     let duplicates =
         body.results.iter().filter(|r| r.status == shared::sync::OpStatus::Duplicate).count();
-    Some((acked, duplicates))
+    Pushed::Answered { acked, duplicates }
+}
+
+async fn login(client: &Client, base: &str, device: Uuid) -> String {
+    let res = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "office", "password": PASSWORD,
+                      "device_id": device, "device_name": "压测平板"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "login answered {}", res.status());
+    res.json::<LoginResponse>().await.unwrap().token
+}
+
+fn create_admin(data: &Path) {
+    let created = server()
+        .args(["create-admin", "--username", "office", "--password", PASSWORD, "--data-dir"])
+        .arg(data)
+        .status()
+        .unwrap();
+    assert!(created.success());
+}
+
+fn http_client() -> Client {
+    Client::builder().pool_max_idle_per_host(0).timeout(Duration::from_secs(10)).build().unwrap()
+}
+
+/// Every stored operation as `op_id → op_json`, and every stored record's `name` field.
+fn stored(data: &Path) -> (HashMap<String, Vec<u8>>, HashMap<String, serde_json::Value>) {
+    let conn = rusqlite::Connection::open(data.join("field.sqlite3")).unwrap();
+    let mut ops = HashMap::new();
+    let mut stmt = conn.prepare("SELECT op_id, op_json FROM ops").unwrap();
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
+    for row in rows {
+        let (id, json) = row.unwrap();
+        assert!(ops.insert(id, json.into_bytes()).is_none(), "an op id stored twice");
+    }
+    let mut names = HashMap::new();
+    let mut stmt = conn.prepare("SELECT entity_id, record_json FROM records").unwrap();
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
+    for row in rows {
+        let (id, json) = row.unwrap();
+        let record: shared::record::Record = serde_json::from_str(&json).unwrap();
+        names.insert(id, record.fields["name"].clone());
+    }
+    (ops, names)
+}
+
+/// Every operation sent is stored once, its JSON byte for byte as sent, and its record holds
+/// the value it sent; nothing else is stored.
+fn assert_stored_as_sent(data: &Path, sent: &[Operation]) {
+    let (ops, names) = stored(data);
+    assert_eq!(ops.len(), sent.len(), "as many stored operations as sent");
+    assert_eq!(names.len(), sent.len(), "one record per operation");
+    for op in sent {
+        let json = ops.get(&op.id.to_string()).unwrap_or_else(|| panic!("op {} missing", op.id));
+        assert_eq!(
+            json,
+            &serde_json::to_vec(op).unwrap(),
+            "op {} stored differently from what was sent",
+            op.id
+        );
+        assert_eq!(names[&op.entity_id.to_string()], op.changes[0].value);
+    }
 }
 
 #[derive(Default, Debug)]
@@ -123,43 +213,25 @@ struct Figures {
 async fn sigkill_during_pushes_loses_and_duplicates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let created = server()
-        .args(["create-admin", "--username", "office", "--password", PASSWORD, "--data-dir"])
-        .arg(data)
-        .status()
-        .unwrap();
-    assert!(created.success());
-    let client = Client::builder()
-        .pool_max_idle_per_host(0)
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
+    create_admin(data);
+    let client = http_client();
 
     let device = Uuid::now_v7();
     let mut clock = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap() - 3_600_000;
     let mut token = None;
     let mut pending: Vec<Vec<Operation>> = Vec::new();
     let mut acked: HashSet<Uuid> = HashSet::new();
-    let mut all: Vec<Uuid> = Vec::new();
+    let mut all: Vec<Operation> = Vec::new();
     let mut figures = Figures::default();
     let mut rng = rand::thread_rng();
     let began = Instant::now();
 
-    while figures.trials < TRIALS && began.elapsed() < TIME_BUDGET {
+    while figures.trials < TRIALS {
         figures.trials += 1;
         let (mut child, base) = start(data, &client).await;
         let token = match &token {
             Some(t) => t,
-            None => {
-                let res = client
-                    .post(format!("{base}/api/v1/auth/login"))
-                    .json(&json!({"username": "office", "password": PASSWORD,
-                                  "device_id": device, "device_name": "压测平板"}))
-                    .send()
-                    .await
-                    .unwrap();
-                token.insert(res.json::<LoginResponse>().await.unwrap().token)
-            }
+            None => token.insert(login(&client, &base, device).await),
         };
         let kill_after = Duration::from_millis(rng.gen_range(5..150));
         let killer = tokio::spawn(async move {
@@ -176,13 +248,20 @@ async fn sigkill_during_pushes_loses_and_duplicates_nothing() {
                 pending.remove(0)
             } else {
                 let b = batch(device, &mut clock);
-                all.extend(b.iter().map(|o| o.id));
+                all.extend(b.iter().cloned());
                 b
             };
             match push(&client, &base, token, &ops).await {
-                Some((true, duplicates)) => {
+                Pushed::Answered { acked: true, duplicates } => {
                     pushed_this_trial += 1;
                     figures.batches_acked += 1;
+                    // A batch is one transaction: all of it was committed before, or none.
+                    assert!(
+                        duplicates == 0 || duplicates == ops.len(),
+                        "a batch was half committed: {duplicates} of {} duplicates",
+                        ops.len()
+                    );
+                    assert!(retry || duplicates == 0, "a new batch answered duplicate");
                     if retry {
                         figures.retried_batches += 1;
                         if duplicates > 0 {
@@ -191,8 +270,8 @@ async fn sigkill_during_pushes_loses_and_duplicates_nothing() {
                     }
                     acked.extend(ops.iter().map(|o| o.id));
                 }
-                Some((false, _)) => panic!("a batch was refused"),
-                None => {
+                Pushed::Answered { acked: false, .. } => panic!("a batch was refused"),
+                Pushed::Cut => {
                     figures.requests_cut += 1;
                     pending.insert(0, ops);
                     break;
@@ -209,24 +288,25 @@ async fn sigkill_during_pushes_loses_and_duplicates_nothing() {
     let (mut child, base) = start(data, &client).await;
     let token = token.expect("signed in");
     for ops in std::mem::take(&mut pending) {
-        let (ok, _) = push(&client, &base, &token, &ops).await.expect("server is up");
-        assert!(ok);
+        let Pushed::Answered { acked: true, .. } = push(&client, &base, &token, &ops).await else {
+            panic!("the last resend was not acknowledged");
+        };
         acked.extend(ops.iter().map(|o| o.id));
     }
-    let mut seen: HashMap<Uuid, usize> = HashMap::new();
+    let mut pulled: HashMap<Uuid, Operation> = HashMap::new();
     let mut cursor = 0;
     loop {
-        let page: PullResponse = client
+        let res = client
             .get(format!("{base}/api/v1/sync/pull?cursor={cursor}&limit=5000"))
             .bearer_auth(&token)
             .send()
             .await
-            .unwrap()
-            .json()
-            .await
             .unwrap();
-        for op in &page.ops {
-            *seen.entry(op.id).or_default() += 1;
+        assert!(res.status().is_success(), "pull answered {}", res.status());
+        let page: PullResponse = res.json().await.unwrap();
+        for op in page.ops {
+            let id = op.id;
+            assert!(pulled.insert(id, op).is_none(), "pull returned {id} twice");
         }
         cursor = page.cursor;
         if !page.more {
@@ -235,14 +315,6 @@ async fn sigkill_during_pushes_loses_and_duplicates_nothing() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-
-    let conn = rusqlite::Connection::open(data.join("field.sqlite3")).unwrap();
-    let (rows, distinct): (i64, i64) = conn
-        .query_row("SELECT COUNT(*), COUNT(DISTINCT op_id) FROM ops", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    let records: i64 = conn.query_row("SELECT COUNT(*) FROM records", [], |r| r.get(0)).unwrap();
 
     println!(
         "crash test: {} trials in {:.1}s, {} ops in {} batches of {BATCH}; {} batches acknowledged, \
@@ -258,16 +330,73 @@ async fn sigkill_during_pushes_loses_and_duplicates_nothing() {
         figures.committed_but_unacked,
         figures.kills_before_any_push
     );
-    assert!(figures.trials >= 10, "too few trials ran: {figures:?}");
     assert!(figures.requests_cut > 0, "no kill landed during a push: {figures:?}");
-    assert_eq!(rows, all.len() as i64, "every operation stored");
-    assert_eq!(distinct, rows, "no operation stored twice");
-    assert_eq!(records, all.len() as i64, "one record per operation");
-    assert_eq!(seen.len(), all.len());
-    assert!(seen.values().all(|n| *n == 1), "pull returns each operation once");
-    for id in &all {
-        assert!(seen.contains_key(id), "operation {id} missing");
+    assert_stored_as_sent(data, &all);
+    assert_eq!(pulled.len(), all.len());
+    for op in &all {
+        assert_eq!(pulled.get(&op.id), Some(op), "pull returns {} as sent", op.id);
     }
-    assert!(acked.iter().all(|id| seen.contains_key(id)), "an acknowledged operation is missing");
-    assert_eq!(acked.len(), all.len());
+    assert_eq!(acked.len(), all.len(), "every operation acknowledged in the end");
+}
+
+/// The case a random kill only sometimes hits, made certain: the server commits a batch, is
+/// killed before the client reads the answer, and the resent batch is answered `duplicate` for
+/// every operation and stored once, as sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_committed_but_unanswered_is_answered_duplicate_when_resent() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    create_admin(data);
+    let client = http_client();
+    let device = Uuid::now_v7();
+    let mut clock = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap() - 3_600_000;
+
+    let (mut child, base) = start(data, &client).await;
+    let token = login(&client, &base, device).await;
+    let ops = batch(device, &mut clock);
+
+    // Send the request on a raw connection and never read from it.
+    let body = push_body(&ops);
+    let addr = base.trim_start_matches("http://");
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        socket,
+        "POST /api/v1/sync/push HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    socket.write_all(&body).unwrap();
+
+    // Wait until the batch is committed: visible to another connection to the database.
+    let conn = rusqlite::Connection::open(data.join("field.sqlite3")).unwrap();
+    let first = ops[0].id.to_string();
+    let last = ops[ops.len() - 1].id.to_string();
+    let committed = || -> i64 {
+        conn.query_row("SELECT COUNT(*) FROM ops WHERE op_id IN (?1, ?2)", [&first, &last], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    let guard = Instant::now() + Duration::from_secs(60);
+    while committed() < 2 {
+        assert!(Instant::now() < guard, "the batch was never committed");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(socket);
+    drop(conn);
+
+    let (mut child, base) = start(data, &client).await;
+    let answer = push(&client, &base, &token, &ops).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    match answer {
+        Pushed::Answered { acked: true, duplicates } => {
+            assert_eq!(duplicates, ops.len(), "every op of the committed batch is a duplicate")
+        }
+        other => panic!("the resent batch was answered {other:?}"),
+    }
+    assert_stored_as_sent(data, &ops);
 }

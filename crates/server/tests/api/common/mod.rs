@@ -179,11 +179,31 @@ impl TestServer {
         }
     }
 
+    /// GET `path`: the status and the JSON body. A body that is not JSON fails the test (read
+    /// as `Null`, it would pass every check that a field is absent or not some value).
     pub async fn get_json(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
         let res = self.request(Method::GET, path, token).send().await.unwrap();
         let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
+        (status, json_body(res).await)
     }
+}
+
+/// The body of `res` as JSON; fails the test unless it is declared and parses as JSON.
+pub async fn json_body(res: Response) -> Value {
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = res.bytes().await.unwrap();
+    assert!(
+        content_type.starts_with("application/json"),
+        "not a JSON answer ({content_type:?}): {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!("an answer that does not parse as JSON ({e}): {}", String::from_utf8_lossy(&bytes))
+    })
 }
 
 /// An upsert of a `entity` record by `author` from `device` at `millis`.
