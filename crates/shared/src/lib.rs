@@ -8,18 +8,21 @@
 //!   [`op::Operation`] stamped with a hybrid logical clock and merged field by field.
 //! * [`policy`]: whether one operation may be stored (author, branch scope, clock, workflow,
 //!   validation): run by the server on every push and by the tablet before a save.
+//! * [`branches`]: branch codes, what a branch picker offers, free-text values no branch
+//!   matches.
 //! * [`export`]: the offline export file (versioned, checksummed, optionally encrypted).
 
+pub mod branches;
 pub mod export;
 pub mod hlc;
 pub mod merge;
 pub mod model;
 pub mod op;
+pub mod policy;
 pub mod record;
 pub mod roles;
 pub mod rules;
 pub mod scoring;
 pub mod sync;
-pub mod policy;
 pub mod validate;
 pub mod workflow;
