@@ -1,0 +1,127 @@
+//! 所在支部 as a choice, never typed: a select of the branches the signed-in account may write
+//! (branch records synced from the office, `shared::branches::picker_options`). A surveyor
+//! with exactly one branch finds it chosen; a record whose branch is retired, unknown or
+//! outside the account's scope shows that value selected ("（已撤销）…" / "（未登记）…"), so
+//! opening a record never changes its branch silently.
+
+use leptos::prelude::*;
+use shared::branches::{BranchOption, BranchRecord, OptionState, picker_options, preselect};
+use shared::model::Branch;
+use shared::record::EntityKind;
+use shared::roles::Account;
+
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::branches as tb;
+use crate::logic::campaign::session::Session;
+use crate::logic::campaign::typed::branch_records;
+use crate::store::{Store, meta_keys};
+
+/// What a picker needs from the device: who is signed in (`None`: nobody) and the branches.
+#[derive(Clone, Debug, Default)]
+pub struct PickerData {
+    pub account: Option<Account>,
+    pub branches: Vec<BranchRecord>,
+}
+
+/// Read the signed-in account and every branch record from the store.
+pub async fn load_picker(store: &Store) -> PickerData {
+    let value = store.meta_get::<serde_json::Value>(meta_keys::ACCOUNT).await.ok().flatten();
+    let session = Session::from_meta(value.as_ref(), &store.author());
+    let records = store.list(EntityKind::Branch).await.unwrap_or_default();
+    PickerData {
+        account: session.signed_in.then_some(session.account),
+        branches: branch_records(&records),
+    }
+}
+
+/// The text of one option.
+pub fn option_label(option: &BranchOption) -> String {
+    match option.state {
+        OptionState::Active | OptionState::Scope => option.name.clone(),
+        OptionState::Retired => format!("{}{}", tb::RETIRED_PREFIX, option.name),
+        OptionState::OutOfScope => format!("{}{}", tb::OUT_OF_SCOPE_PREFIX, option.name),
+        OptionState::Unknown => format!("{}{}", tb::UNKNOWN_PREFIX, option.name),
+    }
+}
+
+/// A branch select bound to one field of `form`, for records of `entity`. `error` is the
+/// form's message for the field, if any.
+pub fn branch_picker<S: Send + Sync + 'static>(
+    form: RwSignal<S>,
+    entity: EntityKind,
+    label: &'static str,
+    testid: &'static str,
+    get: fn(&S) -> String,
+    set: fn(&mut S, String),
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let ctx = use_app();
+    let version = use_context::<crate::sync::SyncEngine>().map(|e| e.data_version);
+    let loaded = LocalResource::new(move || {
+        if let Some(v) = version {
+            v.track();
+        }
+        async move { load_picker(&ctx.store()).await }
+    });
+    let select = move || {
+        loaded.get().map(|data| {
+            let current = form.with_untracked(get);
+            let options = picker_options(data.account.as_ref(), entity, &data.branches, &current);
+            if current.trim().is_empty()
+                && let Some(code) = preselect(data.account.as_ref(), &options)
+            {
+                // Not an edit: the form is not marked changed, the value is saved with the
+                // first real edit.
+                form.update_untracked(|f| set(f, code));
+            }
+            let chosen = form.with_untracked(get);
+            let empty = options.is_empty();
+            let hint = match (&data.account, empty) {
+                (_, false) => None,
+                (None, true) => Some(tb::NO_BRANCHES),
+                (Some(_), true) => Some(tb::NO_WRITABLE),
+            };
+            let items = options
+                .into_iter()
+                .map(|o| {
+                    let selected = o.code == chosen;
+                    let state = match o.state {
+                        OptionState::Active => "active",
+                        OptionState::Scope => "scope",
+                        OptionState::Retired => "retired",
+                        OptionState::OutOfScope => "out-of-scope",
+                        OptionState::Unknown => "unknown",
+                    };
+                    view! { <option value=o.code.clone() selected=selected data-state=state>{option_label(&o)}</option> }
+                })
+                .collect_view();
+            view! {
+                <select data-testid=testid name="branch_id" disabled=empty
+                    prop:value=move || form.with(get)
+                    on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }>
+                    <option value="" selected=chosen.is_empty()>{t::CHOOSE}</option>
+                    {items}
+                </select>
+                {hint.map(|h| view! { <span class="hint" data-testid="branch-picker-empty">{h}</span> })}
+            }
+        })
+    };
+    view! {
+        <label class="field" class:invalid=move || error.get().is_some()>
+            <span class="label">{label}</span>
+            {select}
+            {move || error.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+        </label>
+    }
+}
+
+/// The name of branch `code` for display: its name, "（已撤销）name", or the code itself.
+pub fn branch_name(branches: &[BranchRecord], code: &str) -> String {
+    match shared::branches::by_code(branches, code) {
+        Some((_, Branch { retired: true, .. })) => {
+            format!("{}{}", tb::RETIRED_PREFIX, shared::branches::name_of(branches, code))
+        }
+        _ => shared::branches::name_of(branches, code),
+    }
+}
