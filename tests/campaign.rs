@@ -387,11 +387,14 @@ async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campa
     sign_in_as(&store, json!({"username": "county", "display_name": "县委组织部", "role": "county_viewer", "branches": []})).await;
     let document = web_sys::window().unwrap().document().unwrap();
     let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    // Only this test's app is looked at: an app another test left mounted follows the hash too.
+    root.set_id("county-app");
     document.body().unwrap().append_child(&root).unwrap();
     let app_store = store.clone();
     let _handle =
         leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> });
     let location = web_sys::window().unwrap().location();
+    let mine = |id: &str| described(&format!("#county-app [data-testid=\"{id}\"]")).len();
     // Buttons that only read (print, export a report) may stay.
     const READING: [&str; 2] = ["print", "report-export"];
     for (hash, marker) in [
@@ -414,32 +417,33 @@ async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campa
         ("#/campaign/branches".to_owned(), "branch-row"),
     ] {
         location.set_hash(&hash).unwrap();
-        wait_for(&hash, || by_testid(marker).is_some() && by_testid("read-only-note").is_some())
-            .await;
+        wait_for(&hash, || mine(marker) == 1 && mine("read-only-note") == 1).await;
         let saves = described(
-            ".campaign [data-testid$=\"-save\"], .campaign [data-testid^=\"rubric-save\"]",
+            "#county-app .campaign [data-testid$=\"-save\"],
+             #county-app .campaign [data-testid^=\"rubric-save\"]",
         );
         assert!(saves.is_empty(), "{hash}: save buttons {saves:?}");
-        let buttons: Vec<String> = described(".campaign button:enabled")
+        let buttons: Vec<String> = described("#county-app .campaign button:enabled")
             .into_iter()
             .filter(|b| !READING.contains(&b.as_str()))
             .collect();
         assert!(buttons.is_empty(), "{hash}: enabled buttons {buttons:?}");
-        let fields =
-            described(".campaign input:enabled:not([type=\"search\"]), .campaign textarea:enabled");
+        let fields = described(
+            "#county-app .campaign input:enabled:not([type=\"search\"]),
+             #county-app .campaign textarea:enabled",
+        );
         assert!(fields.is_empty(), "{hash}: editable fields {fields:?}");
     }
     // The profile says why instead of offering steps; the data is all there to read.
-    assert!(by_testid("candidate-actions-read-only").is_none(), "not on the branch screen");
+    assert_eq!(mine("candidate-actions-read-only"), 0, "not on the branch screen");
     location.set_hash(&format!("#/campaign/candidate/{id}")).unwrap();
-    wait_for("the profile's read-only line", || by_testid("candidate-actions-read-only").is_some())
-        .await;
-    assert!(described("[data-testid^=\"action-\"]").is_empty());
+    wait_for("the profile's read-only line", || mine("candidate-actions-read-only") == 1).await;
+    assert!(described("#county-app [data-testid^=\"action-\"]").is_empty());
     // The transfer screen: exporting is reading; importing is not offered.
     location.set_hash("#/transfer").unwrap();
-    wait_for("the transfer screen", || by_testid("export-button").is_some()).await;
-    wait_for("no import for a reader", || by_testid("import-read-only").is_some()).await;
-    assert!(by_testid("import-file").is_none());
+    wait_for("the transfer screen", || mine("export-button") == 1).await;
+    wait_for("no import for a reader", || mine("import-read-only") == 1).await;
+    assert_eq!(mine("import-file"), 0);
     // Nothing the county viewer looked at was queued.
     assert_eq!(store.outbox_len().await.unwrap(), 8, "only the office's own writes");
 }
@@ -535,6 +539,7 @@ async fn the_survey_form_offers_the_accounts_branches_and_preselects_the_only_on
     put(&store, Uuid::now_v7(), "", &branch("东沙村党支部", "b1")).await;
     put(&store, Uuid::now_v7(), "", &branch("西沙村党支部", "b2")).await;
     sign_in(&store, "调查员小王", Role::Surveyor).await; // branches: ["b1"]
+    let queued = store.outbox_len().await.unwrap();
     web_sys::window().unwrap().location().set_hash("#/survey/new").unwrap();
     let document = web_sys::window().unwrap().document().unwrap();
     let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
@@ -549,6 +554,7 @@ async fn the_survey_form_offers_the_accounts_branches_and_preselects_the_only_on
     assert_eq!(select.value(), "b1", "the surveyor's only branch is chosen");
     let offered = described("[data-testid=\"survey-branch-id\"] option[value]:not([value=\"\"])");
     assert_eq!(offered, ["东沙村党支部"], "the other branch is not the surveyor's");
-    // Preselecting is not an edit: nothing is saved until the surveyor types.
-    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    // Preselecting is not an edit: the form is not marked changed, nothing is queued.
+    assert_eq!(by_testid("save-state").unwrap().inner_text(), "");
+    assert_eq!(store.outbox_len().await.unwrap(), queued);
 }
