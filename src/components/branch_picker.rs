@@ -4,11 +4,15 @@
 //! outside the account's scope shows that value selected ("（已撤销）…" / "（未登记）…"), so
 //! opening a record never changes its branch silently.
 
+use std::cell::{Cell, RefCell};
+
 use leptos::prelude::*;
 use shared::branches::{BranchOption, BranchRecord, OptionState, picker_options, preselect};
 use shared::model::Branch;
 use shared::record::EntityKind;
 use shared::roles::Account;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 use crate::app::use_app;
 use crate::i18n as t;
@@ -45,6 +49,56 @@ pub fn option_label(option: &BranchOption) -> String {
     }
 }
 
+thread_local! {
+    static CACHE: RefCell<Option<Cached>> = const { RefCell::new(None) };
+    /// Bumped on every change of the address: each visit of a screen reads afresh.
+    static VISIT: Cell<u64> = const { Cell::new(0) };
+    static LISTENING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What the pickers of one screen visit read, so a form that re-renders its inputs on every
+/// keystroke does not read the store again (or flicker) each time.
+struct Cached {
+    key: (String, u64, u64),
+    data: ArcRwSignal<Option<PickerData>>,
+}
+
+fn count_visits() {
+    if LISTENING.with(|l| l.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else { return };
+    let bump = Closure::<dyn Fn()>::new(|| VISIT.with(|v| v.set(v.get() + 1)));
+    // Capturing, so it runs before the app's own listener renders the next screen.
+    let _ = window.add_event_listener_with_callback_and_bool(
+        "hashchange",
+        bump.as_ref().unchecked_ref(),
+        true,
+    );
+    bump.forget();
+}
+
+/// The picker data of this screen visit: read once from the store, then shared.
+fn picker_data(store: Store, version: u64) -> ArcRwSignal<Option<PickerData>> {
+    count_visits();
+    let key = (store.name().to_owned(), version, VISIT.with(Cell::get));
+    CACHE.with(|cache| {
+        if let Some(c) = cache.borrow().as_ref().filter(|c| c.key == key) {
+            return c.data.clone();
+        }
+        let data = ArcRwSignal::new(None);
+        *cache.borrow_mut() = Some(Cached { key, data: data.clone() });
+        let target = data.clone();
+        leptos::task::spawn_local(async move { target.set(Some(load_picker(&store).await)) });
+        data
+    })
+}
+
+/// Forget what the pickers read (after a branch was saved).
+pub fn invalidate() {
+    CACHE.with(|cache| cache.borrow_mut().take());
+}
+
 /// A branch select bound to one field of `form`, for records of `entity`. `error` is the
 /// form's message for the field, if any.
 pub fn branch_picker<S: Send + Sync + 'static>(
@@ -57,13 +111,9 @@ pub fn branch_picker<S: Send + Sync + 'static>(
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let ctx = use_app();
-    let version = use_context::<crate::sync::SyncEngine>().map(|e| e.data_version);
-    let loaded = LocalResource::new(move || {
-        if let Some(v) = version {
-            v.track();
-        }
-        async move { load_picker(&ctx.store()).await }
-    });
+    let version =
+        use_context::<crate::sync::SyncEngine>().map_or(0, |e| e.data_version.get_untracked());
+    let loaded = picker_data(ctx.store(), version);
     let select = move || {
         loaded.get().map(|data| {
             let current = form.with_untracked(get);

@@ -63,7 +63,9 @@ pub async fn save_branch(
     }
     branch.name = branch.name.trim().to_owned();
     data::check(validate_among(id, &branch, &others))?;
-    data::save(store, session, id, "", &branch).await
+    data::save(store, session, id, "", &branch).await?;
+    crate::components::branch_picker::invalidate();
+    Ok(())
 }
 
 #[component]

@@ -56,6 +56,8 @@ async fn finalised_survey_with_photo_is_found_after_reload() {
             "surveyor",
             "--branches",
             "东沙村党支部",
+            "--display-name",
+            "张晓",
         ])
         .unwrap();
     let browser = harness.open_browser().await.expect("open Chromium");
