@@ -557,4 +557,20 @@ async fn the_survey_form_offers_the_accounts_branches_and_preselects_the_only_on
     // Preselecting is not an edit: the form is not marked changed, nothing is queued.
     assert_eq!(by_testid("save-state").unwrap().inner_text(), "");
     assert_eq!(store.outbox_len().await.unwrap(), queued);
+
+    // The form re-renders its inputs on every change: the field being typed in stays the same
+    // element (keeps the focus), and the picker keeps its branch.
+    let name: web_sys::HtmlInputElement = by_testid("survey-name").unwrap().unchecked_into();
+    name.focus().unwrap();
+    name.set_value("王");
+    name.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    wait_for("the form to see the change", || {
+        by_testid("save-state").is_some_and(|s| !s.inner_text().is_empty())
+    })
+    .await;
+    let again = by_testid("survey-name").unwrap();
+    assert!(name.is_connected() && name.is_same_node(Some(&again)), "the input was replaced");
+    let select: web_sys::HtmlSelectElement =
+        by_testid("survey-branch-id").unwrap().unchecked_into();
+    assert_eq!(select.value(), "b1");
 }

@@ -114,8 +114,10 @@ pub fn branch_picker<S: Send + Sync + 'static>(
     let version =
         use_context::<crate::sync::SyncEngine>().map_or(0, |e| e.data_version.get_untracked());
     let loaded = picker_data(ctx.store(), version);
-    let select = move || {
-        loaded.get().map(|data| {
+    // The select of `data`. Built directly when the data is known (the usual case when a form
+    // re-renders its inputs on a keystroke), through a closure only while it is being read.
+    let render = move |data: PickerData| {
+        {
             let current = form.with_untracked(get);
             let options = picker_options(data.account.as_ref(), entity, &data.branches, &current);
             if current.trim().is_empty()
@@ -155,14 +157,28 @@ pub fn branch_picker<S: Send + Sync + 'static>(
                 </select>
                 {hint.map(|h| view! { <span class="hint" data-testid="branch-picker-empty">{h}</span> })}
             }
-        })
+        }
+        .into_any()
     };
-    view! {
-        <label class="field" class:invalid=move || error.get().is_some()>
-            <span class="label">{label}</span>
-            {select}
-            {move || error.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
-        </label>
+    let error_line =
+        move || error.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> });
+    match loaded.get_untracked() {
+        Some(data) => view! {
+            <label class="field" class:invalid=move || error.get().is_some()>
+                <span class="label">{label}</span>
+                {render(data)}
+                {error_line}
+            </label>
+        }
+        .into_any(),
+        None => view! {
+            <label class="field" class:invalid=move || error.get().is_some()>
+                <span class="label">{label}</span>
+                {move || loaded.get().map(render)}
+                {error_line}
+            </label>
+        }
+        .into_any(),
     }
 }
 

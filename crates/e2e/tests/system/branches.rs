@@ -64,9 +64,6 @@ async fn a_free_text_branch_is_adopted_renamed_and_retired_and_the_tablet_follow
     tablet.by_testid("survey-form").await.unwrap();
     wait_for_picker(&tablet, "survey-branch-id", FREE_TEXT, &[FREE_TEXT]).await;
     tablet.type_into("survey-name", "王金海").await.unwrap();
-    let typed = tablet.field_value("survey-name").await.unwrap();
-    let state = tablet.text_of("save-state").await.unwrap();
-    eprintln!("DEBUG typed={typed} state={state}");
     tablet.wait_survey_saved().await.unwrap();
     assert_eq!(tablet.field_value("survey-name").await.unwrap(), "王金海");
     let survey_hash = tablet.eval("return location.hash;").await.unwrap();
