@@ -1,8 +1,8 @@
 //! A tablet whose date is wrong must not win every later edit: operations stamped more than a
 //! day after the server's clock are refused (`clock_ahead`).
 
-use crate::op::Operation;
 use chrono::DateTime;
+use crate::op::Operation;
 
 use super::Rejection;
 

@@ -18,13 +18,13 @@ mod clock;
 mod validation;
 mod workflow;
 
+use chrono::{FixedOffset, NaiveDate, Utc};
 use crate::merge::{self, Applied};
 use crate::model::Person;
 use crate::op::Operation;
 use crate::record::Record;
 use crate::roles::Account;
 use crate::sync::OpResult;
-use chrono::{FixedOffset, NaiveDate, Utc};
 
 pub use access::{Existing, check};
 pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};

@@ -8,11 +8,11 @@
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDate;
 use crate::model::{Candidate, Person, Survey, SurveyStatus};
 use crate::op::{OpKind, Operation};
 use crate::record::{EntityKind, Record};
 use crate::validate::{FieldError, validate_candidate, validate_person, validate_survey};
-use chrono::NaiveDate;
 
 use super::Rejection;
 
@@ -82,11 +82,11 @@ pub fn check_record(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
     use crate::hlc::Hlc;
     use crate::merge;
     use crate::model::{Employment, Gender, PotentialLevel};
     use crate::op::FieldChange;
-    use serde_json::{Value, json};
     use uuid::Uuid;
 
     fn today() -> NaiveDate {

@@ -98,9 +98,9 @@ pub fn check_candidate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDateTime;
     use crate::model::Category;
     use crate::record::to_fields;
-    use chrono::NaiveDateTime;
     use uuid::Uuid;
 
     fn record(c: &Candidate) -> Record {
