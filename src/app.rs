@@ -7,24 +7,27 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-use crate::browser::{online, storage};
+use shared::delivery::DeliveryCounts;
+
+use crate::browser::storage;
 use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::pwa::UpdateBanner;
 use crate::screens::people_list::PeopleList;
+use crate::services::survey;
 use crate::split;
 use crate::store::{Store, meta_keys};
-
-/// Meta key of the survey draft being edited (cleared when it is finalised).
-pub const CURRENT_DRAFT: &str = "current_draft";
+use crate::sync::scheduler::delivery_counts;
+use crate::sync::{Connection, SyncEngine};
 
 /// What every screen can reach: the store and the shell's shared state.
 #[derive(Clone, Copy)]
 pub struct AppCtx {
     store: StoredValue<Store, LocalStorage>,
-    /// Changes not yet synced (the outbox length).
-    pub pending: RwSignal<u32>,
-    pub online: RwSignal<bool>,
+    /// 待同步 N (records saved here the server has not accepted) and 需处理 M (refused ones).
+    pub counts: RwSignal<DeliveryCounts>,
+    /// Bumped after every local save: the sync engine sends it soon when the office is reachable.
+    pub saved: RwSignal<u64>,
     pub route: RwSignal<Route>,
     /// A message shown at the top of the page (errors such as a full device).
     pub message: RwSignal<Option<String>>,
@@ -35,12 +38,19 @@ impl AppCtx {
         self.store.get_value()
     }
 
-    /// Re-read how many changes wait to be synced.
+    /// After a local save: count again, and let the sync engine know there is something to send.
     pub fn refresh_pending(&self) {
+        self.saved.update(|n| *n += 1);
+        self.recount();
+    }
+
+    /// Re-read how many records wait to be synced and how many need fixing.
+    pub fn recount(&self) {
         let ctx = *self;
         leptos::task::spawn_local(async move {
-            if let Ok(n) = ctx.store().outbox_len().await {
-                ctx.pending.set(n);
+            match delivery_counts(&ctx.store()).await {
+                Ok(counts) => ctx.counts.set(counts),
+                Err(e) => log::warn!("could not count the records waiting to be sent: {e}"),
             }
         });
     }
@@ -65,42 +75,55 @@ fn current_hash() -> String {
 pub fn App(store: Store) -> impl IntoView {
     let ctx = AppCtx {
         store: StoredValue::new_local(store),
-        pending: RwSignal::new(0),
-        online: RwSignal::new(online::is_online()),
+        counts: RwSignal::new(DeliveryCounts::default()),
+        saved: RwSignal::new(0),
         route: RwSignal::new(Route::parse(&current_hash())),
         message: RwSignal::new(None),
     };
     provide_context(ctx);
-    provide_context(crate::sync::SyncEngine::start(ctx.store(), move || ctx.refresh_pending()));
-    ctx.refresh_pending();
-    online::watch(move |on| ctx.online.set(on));
+    let engine = SyncEngine::start(ctx.store(), ctx.counts, ctx.saved, move || ctx.recount());
+    provide_context(engine);
+    recover_typing(ctx);
     watch_hash(ctx.route);
     ask_persistence_once(ctx);
+    let writes = move || engine.session.with(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
 
     view! {
         <header class="topbar">
             <h1 class="title">{t::APP_TITLE}</h1>
             <span
-                class="net"
-                class:offline=move || !ctx.online.get()
+                class=move || format!("net {}", engine.connection.get().as_str())
+                class:offline=move || engine.connection.get() != Connection::Connected
                 data-testid="online-indicator"
+                data-state=move || engine.connection.get().as_str()
+                role="status"
             >
-                {move || if ctx.online.get() { t::ONLINE } else { t::OFFLINE }}
+                {move || engine.connection.get().label_zh()}
             </span>
-            <span class="pending" data-testid="pending-count" title=t::PENDING_SYNC>
-                {t::PENDING_SYNC} " " {move || ctx.pending.get()}
-            </span>
+            <a class="pending" href=Route::Outbox.href() data-testid="pending-count" title=t::PENDING_SYNC>
+                {t::PENDING_SYNC} " " {move || ctx.counts.get().pending}
+            </a>
+            <Show when=move || { ctx.counts.get().needs_action > 0 }>
+                <a class="needs-action" href=Route::Outbox.href() data-testid="needs-action-count">
+                    {t::outbox::NEEDS_ACTION} " " {move || ctx.counts.get().needs_action}
+                </a>
+            </Show>
         </header>
         <nav class="nav">
             <a href="#/people" data-testid="nav-people" class:active=move || matches!(ctx.route.get(), Route::People)>
                 {t::NAV_PEOPLE}
             </a>
-            <a href="#/survey/new" data-testid="nav-new-survey" class:active=move || matches!(ctx.route.get(), Route::NewSurvey(_))>
-                {t::NAV_NEW_SURVEY}
-            </a>
+            <Show when=writes>
+                <a href="#/survey/new" data-testid="nav-new-survey" class:active=move || matches!(ctx.route.get(), Route::NewSurvey(_))>
+                    {t::NAV_NEW_SURVEY}
+                </a>
+            </Show>
             <a href="#/campaign/dashboard" data-testid="nav-campaign" class:active=move || matches!(ctx.route.get(), Route::Campaign(_))>
                 {t::campaign::NAV_CAMPAIGN}
             </a>
+            <Show when=writes>
+                <a href=Route::Outbox.href() data-testid="nav-outbox" class:active=move || matches!(ctx.route.get(), Route::Outbox)>{t::outbox::NAV_OUTBOX}</a>
+            </Show>
             <a href="#/sync" data-testid="nav-sync" class:active=move || matches!(ctx.route.get(), Route::Sync)>{t::sync::NAV_SYNC}</a>
             <a href="#/transfer" data-testid="nav-transfer" class:active=move || matches!(ctx.route.get(), Route::Transfer)>{t::sync::NAV_TRANSFER}</a>
             <a href="#/conflicts" data-testid="nav-conflicts" class:active=move || matches!(ctx.route.get(), Route::Conflicts)>{t::sync::NAV_CONFLICTS}</a>
@@ -127,6 +150,7 @@ pub fn App(store: Store) -> impl IntoView {
                 Route::Sync => split::deferred(split::sync()),
                 Route::Transfer => split::deferred(split::transfer()),
                 Route::Conflicts => split::deferred(split::conflicts()),
+                Route::Outbox => split::deferred(split::outbox()),
                 Route::NotFound => view! { <p class="empty">{t::NOT_FOUND} " " <a href="#/people">{t::BACK_TO_LIST}</a></p> }.into_any(),
             }}
         </main>
@@ -153,29 +177,71 @@ fn ask_persistence_once(ctx: AppCtx) {
     });
 }
 
-/// "有一份未完成的调查草稿" with a button to continue it, when the app reopens with a draft.
+/// Text typed into the survey form just before the browser was killed is in a keystroke draft
+/// that was never saved as records: save it now, before anything else reads the records.
+fn recover_typing(ctx: AppCtx) {
+    leptos::task::spawn_local(async move {
+        match survey::recover_draft(&ctx.store()).await {
+            Ok(Some(id)) => log::info!("saved the survey typed before the app was closed: {id}"),
+            Ok(None) => {}
+            Err(e) => ctx.message.set(Some(e.to_string())),
+        }
+        ctx.recount();
+    });
+}
+
+/// "有一份未完成的调查草稿：林海生" with buttons to continue it or delete it (after a
+/// confirmation), when the app reopens with a draft.
 #[component]
 fn DraftBanner() -> impl IntoView {
     let ctx = use_app();
     let dismissed = RwSignal::new(false);
-    let draft = LocalResource::new(move || async move {
+    let draft = LocalResource::new(move || {
+        ctx.counts.track();
         let store = ctx.store();
-        let id = store.meta_get::<Uuid>(CURRENT_DRAFT).await.ok().flatten()?;
-        let record = store.get(shared::record::EntityKind::Survey, id).await.ok().flatten()?;
-        let still_draft = record.str_field("status") != shared::model::SurveyStatus::Final.as_str();
-        (still_draft && !record.is_deleted()).then_some(id)
+        async move { survey::current_draft(&store).await.ok().flatten() }
+    });
+    let confirming = RwSignal::new(false);
+    let discard = Action::new_local(move |id: &Uuid| {
+        let (store, id) = (ctx.store(), *id);
+        async move { survey::discard_draft(&store, id).await.map_err(|e| e.to_string()) }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = discard.value().get() {
+            confirming.set(false);
+            match result {
+                Ok(_) => ctx.message.set(None),
+                Err(e) => ctx.message.set(Some(e)),
+            }
+            ctx.refresh_pending();
+            draft.refetch();
+        }
     });
     let visible = move || {
         let on_form = matches!(ctx.route.get(), Route::Survey(_) | Route::NewSurvey(_));
         (!dismissed.get() && !on_form).then(|| draft.get().flatten()).flatten()
     };
     view! {
-        {move || visible().map(|id| view! {
-            <div class="message draft" data-testid="draft-banner">
-                {t::DRAFT_WAITING}
+        {move || visible().map(|(id, name)| view! {
+            <aside class="message draft" data-testid="draft-banner" aria-label=t::DRAFT_WAITING>
+                <span>{t::outbox::DRAFT_OF} <strong data-testid="draft-name">{name}</strong></span>
                 <a class="button" href=Route::Survey(id).href() data-testid="draft-continue">{t::DRAFT_CONTINUE}</a>
                 <button class="button secondary" on:click=move |_| dismissed.set(true)>{t::DRAFT_DISMISS}</button>
-            </div>
+                <Show when=move || !confirming.get() fallback=move || view! {
+                    <span class="confirm" role="alertdialog" data-testid="draft-delete-confirm">
+                        {t::outbox::DRAFT_DELETE_CONFIRM}
+                        <button class="button danger" data-testid="draft-delete-yes"
+                            disabled=move || discard.pending().get()
+                            on:click=move |_| { discard.dispatch_local(id); }>{t::outbox::DRAFT_DELETE}</button>
+                        <button class="button secondary" data-testid="draft-delete-no"
+                            on:click=move |_| confirming.set(false)>{t::campaign::CANCEL}</button>
+                    </span>
+                }>
+                    <button class="button secondary" data-testid="draft-delete" on:click=move |_| confirming.set(true)>
+                        {t::outbox::DRAFT_DELETE}
+                    </button>
+                </Show>
+            </aside>
         })}
     }
 }

@@ -119,6 +119,7 @@ pub const SURVEYS: &str = "调查记录";
 pub const NO_SURVEYS: &str = "还没有调查记录";
 pub const NEW_SURVEY_FOR: &str = "为此党员新建调查";
 pub const EDIT: &str = "编辑";
+pub const VIEW: &str = "查看";
 pub const PHOTOS: &str = "照片";
 pub const NO_PHOTOS: &str = "没有照片";
 pub const HISTORY: &str = "修改历史";
@@ -528,10 +529,7 @@ pub mod sync {
         if total == 0 { format!("{done}") } else { format!("{done} / {total}") }
     }
     pub const REJECTED_TITLE: &str = "服务器拒绝的修改";
-    pub const REJECTED_HINT: &str =
-        "这些修改未被办公室接受，已移出待同步队列。可在处理后重新提交，或确认后删除。";
-    pub const REQUEUE: &str = "重新提交";
-    pub const DISMISS: &str = "知道了";
+    pub const REJECTED_HINT: &str = "这些记录的修改未被办公室接受，之后的修改也暂不发送。请打开记录改正，再在“待发送”中重新提交。";
 
     // Export / import
     pub const TRANSFER_TITLE: &str = "导出与导入文件";
@@ -583,6 +581,45 @@ pub fn history_changed(what: &str, fields: &[&str]) -> String {
     format!("修改了{what}：{}", fields.join("、"))
 }
 
+/// A record the tablet no longer has (deleted meanwhile).
+pub const RECORD_GONE: &str = "（记录已不在本机）";
+/// A record with no name yet.
+pub const UNNAMED: &str = "（未填姓名）";
+
+// ===== Delivery: the top bar, the 待发送 screen, drafts, sign-in adoption =====
+pub mod outbox {
+    pub const NAV_OUTBOX: &str = "待发送";
+    pub const TITLE: &str = "待发送的记录";
+    pub const HINT: &str =
+        "本机保存、办公室尚未收到的记录。被退回的记录请打开修改，再点“重新提交”。";
+    pub const ALL_DELIVERED: &str = "本机保存的记录都已送达办公室。";
+    pub const REFUSED_BY_SERVER: &str = "办公室服务器退回：";
+    pub const REFUSED_ON_TABLET: &str = "未发送，服务器会拒收：";
+    pub const FIX_THEN_RESUBMIT: &str =
+        "打开记录改正后，点“重新提交”：将以您的账号提交整条记录，取代被退回的修改。";
+    pub const RESUBMIT: &str = "重新提交";
+    pub const RESUBMITTED: &str = "已重新提交，将随下次同步发送。";
+    pub const NEEDS_ACTION: &str = "需处理";
+    /// "涉及：姓名、所在支部"
+    pub fn fields(labels: &[&str]) -> String {
+        format!("涉及：{}", labels.join("、"))
+    }
+    /// "登录前保存的 3 条修改已归入您的账号，将随下次同步发送。"
+    pub fn adopted(n: usize) -> String {
+        format!("登录前保存的 {n} 条修改已归入您的账号，将随下次同步发送。")
+    }
+    /// History line of an adopted change.
+    pub fn adopted_by(author: &str) -> String {
+        format!("（登录前保存，由 {author} 登录后接收）")
+    }
+    pub const DRAFT_OF: &str = "有一份未完成的调查草稿：";
+    pub const DRAFT_DELETE: &str = "删除草稿";
+    pub const DRAFT_DELETE_CONFIRM: &str =
+        "确定删除这份草稿吗？尚未送达办公室的草稿将从本机删除；已送达的将作为删除同步给办公室。";
+    pub const DRAFT_DELETED: &str = "草稿已删除。";
+    pub const READ_ONLY: &str = "您的账号为只读，不能修改记录。";
+}
+
 // ===== Branches (src/components/branch_picker.rs, src/screens/campaign/branches.rs) and the
 // read-only notes of the campaign, conflict and transfer screens =====
 /// Strings of the branch picker, the office's branch screen and the read-only notes.
@@ -597,7 +634,7 @@ pub mod branches {
     /// Prefix of a record's current value outside the account's branches.
     pub const OUT_OF_SCOPE_PREFIX: &str = "（不在本账号范围）";
     pub const NO_BRANCHES: &str =
-        "本机还没有支部名单：请登录并同步后选择（支部由镇组织办在“支部管理”中建立）。";
+        "本机还没有支部名单：请填写支部全称，登录同步后将按账号的支部核对。";
     pub const NO_WRITABLE: &str = "本账号没有可填写的支部。";
     pub const COL_NAME: &str = "支部名称";
     pub const COL_KIND: &str = "类型";

@@ -3,6 +3,7 @@
 //! * [`store`]: the local IndexedDB database (the only code that touches it).
 //! * [`browser`]: thin wrappers over browser APIs (geolocation, photos, storage, online state).
 //! * [`logic`]: plain Rust behind the screens (people filtering and paging, survey form state).
+//! * [`services`]: what a screen asks for (load, save, repair), as plain async Rust.
 //! * [`app`], [`screens`], [`components`], [`i18n`]: the user interface.
 //! * [`pwa`]: service worker registration and the update banner.
 //! * [`sync`]: sync with the office server and the export file.
@@ -14,6 +15,7 @@ pub mod i18n;
 pub mod logic;
 pub mod pwa;
 pub mod screens;
+pub mod services;
 pub mod split;
 pub mod store;
 pub mod sync;

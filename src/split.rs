@@ -129,6 +129,13 @@ split_point! {
 }
 
 split_point! {
+    /// 待发送: records not yet delivered, by state; refused ones fixed and resubmitted.
+    fn outbox() {
+        view! { <crate::screens::outbox::OutboxScreen /> }.into_any()
+    }
+}
+
+split_point! {
     /// Conflicting edits for the office.
     fn conflicts() {
         view! { <crate::screens::conflicts::ConflictsScreen /> }.into_any()

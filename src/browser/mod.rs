@@ -2,5 +2,6 @@
 
 pub mod geolocation;
 pub mod online;
+pub mod page;
 pub mod photos;
 pub mod storage;

@@ -2,7 +2,9 @@
 //! (branch records synced from the office, `shared::branches::picker_options`). A surveyor
 //! with exactly one branch finds it chosen; a record whose branch is retired, unknown or
 //! outside the account's scope shows that value selected ("（已撤销）…" / "（未登记）…"), so
-//! opening a record never changes its branch silently.
+//! opening a record never changes its branch silently. The one exception: a tablet used before
+//! its first sign-in that knows no branch at all gets a text field (the work is adopted and
+//! checked by the account that signs in next; see the delivery states).
 
 use std::cell::{Cell, RefCell};
 
@@ -117,6 +119,18 @@ pub fn branch_picker<S: Send + Sync + 'static>(
     // The select of `data`. Built directly when the data is known (the usual case when a form
     // re-renders its inputs on a keystroke), through a closure only while it is being read.
     let render = move |data: PickerData| {
+        if data.account.is_none() && data.branches.iter().all(|(_, b)| b.retired) {
+            // A tablet used before its first sign-in knows no branch yet: the branch is typed
+            // as the surveyor knows it, and checked against the account that signs in next
+            // (a value outside it is refused on the tablet and chosen again from the list).
+            return view! {
+                <input type="text" data-testid=testid name="branch_id"
+                    prop:value=move || form.with(get)
+                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
+                <span class="hint" data-testid="branch-picker-empty">{tb::NO_BRANCHES}</span>
+            }
+            .into_any();
+        }
         {
             let current = form.with_untracked(get);
             let options = picker_options(data.account.as_ref(), entity, &data.branches, &current);
@@ -129,11 +143,7 @@ pub fn branch_picker<S: Send + Sync + 'static>(
             }
             let chosen = form.with_untracked(get);
             let empty = options.is_empty();
-            let hint = match (&data.account, empty) {
-                (_, false) => None,
-                (None, true) => Some(tb::NO_BRANCHES),
-                (Some(_), true) => Some(tb::NO_WRITABLE),
-            };
+            let hint = empty.then_some(tb::NO_WRITABLE);
             let items = options
                 .into_iter()
                 .map(|o| {

@@ -19,6 +19,8 @@ pub enum Route {
     Transfer,
     /// `#/conflicts`: the town office's conflict review.
     Conflicts,
+    /// `#/outbox`: every record saved here and not yet 已送达, by delivery state.
+    Outbox,
     NotFound,
 }
 
@@ -38,6 +40,7 @@ impl Route {
             ["sync"] => Route::Sync,
             ["transfer"] => Route::Transfer,
             ["conflicts"] => Route::Conflicts,
+            ["outbox"] => Route::Outbox,
             ["campaign", rest @ ..] => crate::logic::campaign::route::CampaignRoute::parse(rest)
                 .map_or(Route::NotFound, Route::Campaign),
             _ => Route::NotFound,
@@ -56,6 +59,7 @@ impl Route {
             Route::Sync => "#/sync".into(),
             Route::Transfer => "#/transfer".into(),
             Route::Conflicts => "#/conflicts".into(),
+            Route::Outbox => "#/outbox".into(),
         }
     }
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 /// Everything the form edits. Identity fields belong to the person (a later visit updates the
 /// same person); the rest to this visit's survey.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SurveyForm {
     pub person_id: Uuid,
     pub survey_id: Uuid,

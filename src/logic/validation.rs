@@ -19,6 +19,11 @@ pub fn form_errors(form: &SurveyForm, strict: bool) -> Vec<(String, String)> {
     if !strict && !form.is_final() {
         errors.retain(|(_, m)| !is_missing_answer(m));
     }
+    // Texts longer than the server stores (`shared::limits`), said next to the field.
+    let person = form.person_changes();
+    let survey = form.survey_changes();
+    let fields = person.iter().chain(&survey).map(|(f, v)| (f.as_str(), v));
+    errors.extend(shared::validate::validate_lengths(fields).into_iter().map(|e| (e.field, e.message)));
     errors
 }
 

@@ -9,6 +9,8 @@ use crate::sync::{session, use_sync};
 #[component]
 pub fn LoginPanel() -> impl IntoView {
     let engine = use_sync();
+    // How many changes saved before this sign-in the account took over (told once).
+    let adopted = RwSignal::new(0usize);
     view! {
         {move || match engine.session.get() {
             Some(s) => {
@@ -16,6 +18,9 @@ pub fn LoginPanel() -> impl IntoView {
                 view! {
                     <div class="message info" data-testid="signed-in">
                         <span data-testid="signed-in-as">{t::signed_in_as(&who)}</span>
+                        {move || (adopted.get() > 0).then(|| view! {
+                            <p data-testid="adopted-notice">{crate::i18n::outbox::adopted(adopted.get())}</p>
+                        })}
                         <button class="button secondary" data-testid="sign-out" on:click=move |_| {
                             leptos::task::spawn_local(async move {
                                 if let Err(e) = engine.sign_out().await {
@@ -26,13 +31,13 @@ pub fn LoginPanel() -> impl IntoView {
                     </div>
                 }.into_any()
             }
-            None => view! { <LoginForm /> }.into_any(),
+            None => view! { <LoginForm adopted=adopted /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn LoginForm() -> impl IntoView {
+fn LoginForm(adopted: RwSignal<usize>) -> impl IntoView {
     let engine = use_sync();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -56,7 +61,10 @@ fn LoginForm() -> impl IntoView {
                 .await;
             busy.set(false);
             match result {
-                Ok(_) => password.set(String::new()),
+                Ok(signed_in) => {
+                    password.set(String::new());
+                    adopted.set(signed_in.adopted);
+                }
                 Err(e) => error.set(Some(e.to_string())),
             }
         });

@@ -1,9 +1,13 @@
 //! The people list: search by name while typing, filter by branch, village/unit, category and
 //! survey status; shows a page of rows at a time ("更多" adds a page).
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
+use shared::delivery::{DeliveryState, RecordKey};
 use shared::model::Category;
-use shared::record::EntityKind;
+use shared::record::{EntityKind, ListedRecord};
+use uuid::Uuid;
 
 use crate::app::use_app;
 use crate::components::fields::Choice;
@@ -12,6 +16,7 @@ use crate::logic::people::{
     PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, build_rows, distinct, filter_page,
 };
 use crate::logic::route::Route;
+use crate::services::delivery;
 
 #[component]
 pub fn PeopleList() -> impl IntoView {
@@ -23,6 +28,16 @@ pub fn PeopleList() -> impl IntoView {
         match (people, surveys) {
             (Ok(p), Ok(s)) => Ok(build_rows(&p, &s)),
             (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+        }
+    });
+    // Each member's delivery state, re-read when the counts change (a save, a sync).
+    let states = LocalResource::new(move || {
+        ctx.counts.track();
+        let store = ctx.store();
+        async move {
+            let surveys = store.listing(EntityKind::Survey).await.unwrap_or_default();
+            let states = delivery::states(&store).await.unwrap_or_default();
+            by_person(&surveys, &states)
         }
     });
     let filter = RwSignal::new(PeopleFilter::default());
@@ -91,7 +106,7 @@ pub fn PeopleList() -> impl IntoView {
                         {if total == 0 {
                             view! { <p class="empty">{t::NO_PEOPLE}</p> }.into_any()
                         } else {
-                            view! { <PeopleTable rows=page /> }.into_any()
+                            view! { <PeopleTable rows=page states=states.get().unwrap_or_default() /> }.into_any()
                         }}
                         <Show when=move || { shown < total }>
                             <button class="button more" data-testid="people-more"
@@ -122,6 +137,35 @@ fn FilterSelect(
     }
 }
 
+/// For each member, the delivery state that most needs a person among the member's record and
+/// their surveys (absent: everything of them is 已送达).
+fn by_person(
+    surveys: &[ListedRecord],
+    states: &BTreeMap<RecordKey, DeliveryState>,
+) -> BTreeMap<Uuid, DeliveryState> {
+    let mut by_person: BTreeMap<Uuid, DeliveryState> = BTreeMap::new();
+    let mut note = |person: Uuid, state: DeliveryState| {
+        let slot = by_person.entry(person).or_insert(state);
+        *slot = (*slot).min(state);
+    };
+    for ((entity, id), state) in states {
+        match entity {
+            EntityKind::Person => note(*id, *state),
+            EntityKind::Survey => {
+                let person = surveys
+                    .iter()
+                    .find(|s| s.id == *id)
+                    .and_then(|s| s.fields.get("person_id")?.as_str().and_then(|p| Uuid::parse_str(p).ok()));
+                if let Some(person) = person {
+                    note(person, *state);
+                }
+            }
+            _ => {}
+        }
+    }
+    by_person
+}
+
 fn status_label(row: &PersonRow) -> &'static str {
     match row.survey_status {
         Some(shared::model::SurveyStatus::Draft) => t::STATUS_DRAFT,
@@ -131,7 +175,7 @@ fn status_label(row: &PersonRow) -> &'static str {
 }
 
 #[component]
-fn PeopleTable(rows: Vec<PersonRow>) -> impl IntoView {
+fn PeopleTable(rows: Vec<PersonRow>, states: BTreeMap<Uuid, DeliveryState>) -> impl IntoView {
     view! {
         <table class="list" data-testid="people-table">
             <thead><tr>
@@ -142,13 +186,17 @@ fn PeopleTable(rows: Vec<PersonRow>) -> impl IntoView {
                 {rows.into_iter().map(|row| {
                     let href = Route::Person(row.id).href();
                     let status = status_label(&row);
+                    let delivery = states.get(&row.id).copied();
                     view! {
                         <tr data-testid="people-row" data-id=row.id.to_string()>
                             <td><a href=href class="row-link">{row.name.clone()}</a></td>
                             <td>{row.branch_id.clone()}</td>
                             <td>{row.village_unit.clone()}</td>
                             <td>{row.category.map(|c| c.label_zh()).unwrap_or("")}</td>
-                            <td class=format!("status {}", row.survey_status.map(|s| s.as_str()).unwrap_or("none"))>{status}</td>
+                            <td class=format!("status {}", row.survey_status.map(|s| s.as_str()).unwrap_or("none"))>
+                                {status}
+                                {delivery.map(crate::components::delivery::state_badge)}
+                            </td>
                         </tr>
                     }
                 }).collect_view()}

@@ -1,27 +1,41 @@
 //! One member: identity, surveys (with links to edit), photos and the change history.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
+use shared::delivery::{DeliveryState, RecordKey};
 use shared::model::{Person, Survey, SurveyStatus};
 use shared::op::OpKind;
 use shared::record::{EntityKind, Record};
 use uuid::Uuid;
 
 use crate::app::use_app;
+use crate::components::delivery::state_badge;
 use crate::components::photo::PhotoThumb;
-use crate::i18n as t;
+use crate::i18n::{self as t, outbox};
 use crate::logic::route::Route;
-use crate::store::HistoryEntry;
+use crate::services::delivery;
+use crate::store::{HistoryEntry, meta_keys};
+use crate::sync::scheduler::Adoption;
+use crate::sync::use_sync;
 
 #[derive(Clone)]
 struct Detail {
     person: Record,
     surveys: Vec<(Record, Survey)>,
     history: Vec<(String, HistoryEntry)>,
+    /// Delivery states of this tablet's records that are not 已送达.
+    states: BTreeMap<RecordKey, DeliveryState>,
+    /// Changes saved before sign-in and adopted by an account.
+    adopted: Vec<Adoption>,
+    /// The signed-in role may change records.
+    writes: bool,
 }
 
 #[component]
 pub fn PersonDetail(id: Uuid) -> impl IntoView {
     let ctx = use_app();
+    let engine = use_sync();
     let detail = LocalResource::new(move || async move {
         let store = ctx.store();
         let person = store.get(EntityKind::Person, id).await.map_err(|e| e.to_string())?;
@@ -48,7 +62,11 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
             }
         }
         history.sort_by(|a, b| b.1.hlc.cmp(&a.1.hlc));
-        Ok::<_, String>(Detail { person, surveys, history })
+        let states = delivery::states(&store).await.map_err(|e| e.to_string())?;
+        let adopted: Vec<Adoption> =
+            store.meta_get(meta_keys::ADOPTED).await.map_err(|e| e.to_string())?.unwrap_or_default();
+        let writes = engine.session.with_untracked(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
+        Ok::<_, String>(Detail { person, surveys, history, states, adopted, writes })
     });
     view! {
         {move || match detail.get() {
@@ -71,9 +89,13 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
             (t::field_label(field).to_owned(), author(&m.author), m.clock.millis.to_string())
         })
         .collect();
+    let state_of = |key: RecordKey| d.states.get(&key).copied().unwrap_or(DeliveryState::Delivered);
+    let person_state = state_of((EntityKind::Person, id));
+    let adopted = d.adopted.clone();
     view! {
         <section class="person" data-testid="person-detail">
             <h2 data-testid="person-name">{person.name.clone()}</h2>
+            {state_badge(person_state)}
             <dl class="facts">
                 <dt>{t::F_GENDER}</dt><dd>{person.gender.map(|g| g.label_zh()).unwrap_or("")}</dd>
                 <dt>{t::F_BIRTH_YEAR}</dt><dd>{person.birth_year.map(|y| y.to_string()).unwrap_or_default()}</dd>
@@ -82,7 +104,9 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
                 <dt>{t::F_VILLAGE_UNIT}</dt><dd>{person.village_unit.clone()}</dd>
                 <dt>{t::F_CATEGORY}</dt><dd>{person.category.map(|c| c.label_zh()).unwrap_or("")}</dd>
             </dl>
-            <a class="button primary" href=Route::NewSurvey(Some(id)).href() data-testid="person-new-survey">{t::NEW_SURVEY_FOR}</a>
+            {d.writes.then(|| view! {
+                <a class="button primary" href=Route::NewSurvey(Some(id)).href() data-testid="person-new-survey">{t::NEW_SURVEY_FOR}</a>
+            })}
 
             <h3>{t::SURVEYS}</h3>
             {if d.surveys.is_empty() {
@@ -92,8 +116,10 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
                     {d.surveys.iter().map(|(r, s)| {
                         let when = s.surveyed_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
                         let status = if s.status == SurveyStatus::Final { t::STATUS_FINAL } else { t::STATUS_DRAFT };
+                        let action = if d.writes { t::EDIT } else { t::VIEW };
                         view! { <li data-testid="person-survey">
-                            <a href=Route::Survey(r.id).href()>{when} " · " {s.surveyor.clone()} " · " {status} " · " {t::EDIT}</a>
+                            <a href=Route::Survey(r.id).href()>{when} " · " {s.surveyor.clone()} " · " {status} " · " {action}</a>
+                            {state_badge(state_of((EntityKind::Survey, r.id)))}
                         </li> }
                     }).collect_view()}
                 </ul> }.into_any()
@@ -111,7 +137,10 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
                 view! { <p class="empty">{t::NO_HISTORY}</p> }.into_any()
             } else {
                 view! { <ol class="history" data-testid="person-history">
-                    {d.history.into_iter().map(|(what, h)| view! { <li>{history_line(&what, &h)}</li> }).collect_view()}
+                    {d.history.into_iter().map(|(what, h)| {
+                        let note = adopted.iter().find(|a| a.op_id == h.id).map(|a| outbox::adopted_by(&a.author));
+                        view! { <li>{history_line(&what, &h)} {note}</li> }
+                    }).collect_view()}
                 </ol> }.into_any()
             }}
             <details>

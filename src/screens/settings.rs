@@ -56,7 +56,7 @@ pub fn Settings() -> impl IntoView {
                 }}
             })}
             <dl class="facts">
-                <dt>{t::OUTBOX_COUNT}</dt><dd data-testid="settings-pending">{move || ctx.pending.get()}</dd>
+                <dt>{t::OUTBOX_COUNT}</dt><dd data-testid="settings-pending">{move || ctx.counts.get().pending}</dd>
                 <dt>{t::CONFLICTS}</dt><dd>{move || conflicts.get().unwrap_or(0)}</dd>
                 <dt>{t::DEVICE_ID}</dt><dd data-testid="device-id">{ctx.store().device_id().to_string()}</dd>
             </dl>

@@ -8,11 +8,10 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use shared::model::{GeoPoint, SurveyStatus, sections_for};
-use shared::record::EntityKind;
 use uuid::Uuid;
 
-use crate::app::{AppCtx, CURRENT_DRAFT, use_app};
-use crate::browser::geolocation;
+use crate::app::{AppCtx, use_app};
+use crate::browser::{geolocation, page};
 use crate::components::photo::PhotoPicker;
 use crate::i18n as t;
 use crate::logic::route::Route;
@@ -20,7 +19,9 @@ use crate::logic::survey_form::SurveyForm;
 use crate::logic::validation::form_errors;
 use crate::pwa::UnsavedInput;
 use crate::screens::survey_sections::section_view;
+use crate::services::{delivery, survey};
 use crate::store::StoreError;
+use crate::sync::use_sync;
 
 /// Autosave delay after the last keystroke.
 const AUTOSAVE_MS: u32 = 700;
@@ -36,55 +37,18 @@ enum SaveState {
     Failed(String),
 }
 
-/// Load the form for an existing survey or start a new one.
-async fn load(
-    ctx: AppCtx,
-    survey_id: Option<Uuid>,
-    person_id: Option<Uuid>,
-) -> Result<SurveyForm, String> {
-    let store = ctx.store();
-    let now = chrono::Local::now().naive_local();
-    if let Some(id) = survey_id {
-        let survey = store.get(EntityKind::Survey, id).await.map_err(|e| e.to_string())?;
-        let survey =
-            survey.filter(|r| !r.is_deleted()).ok_or_else(|| t::SURVEY_NOT_FOUND.to_owned())?;
-        let person_id =
-            survey.get("person_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
-        let person = match person_id {
-            Some(p) => store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?,
-            None => None,
-        };
-        return SurveyForm::from_records(&survey, person.as_ref()).map_err(|e| e.to_string());
-    }
-    let person = match person_id {
-        Some(p) => {
-            let record = store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?;
-            let record = record.ok_or_else(|| t::PERSON_NOT_FOUND.to_owned())?;
-            Some((p, record.to_typed().map_err(|e| e.to_string())?))
-        }
-        None => None,
-    };
-    Ok(SurveyForm::new(person, &store.author(), now))
-}
-
-/// Write the person and the survey (each as one atomic record + outbox transaction).
+/// Save through the service, reading the store from the context.
 async fn persist(ctx: AppCtx, form: &SurveyForm) -> Result<(), StoreError> {
-    let store = ctx.store();
-    let branch = form.branch_id().to_owned();
-    store.save(EntityKind::Person, form.person_id, &branch, form.person_changes()).await?;
-    store.save(EntityKind::Survey, form.survey_id, &branch, form.survey_changes()).await?;
-    if form.is_final() {
-        store.meta_set(CURRENT_DRAFT, &Option::<Uuid>::None).await?;
-    } else {
-        store.meta_set(CURRENT_DRAFT, &Some(form.survey_id)).await?;
-    }
-    Ok(())
+    survey::persist(&ctx.store(), form).await
 }
 
 #[component]
 pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> impl IntoView {
     let ctx = use_app();
-    let loaded = LocalResource::new(move || load(ctx, survey_id, person_id));
+    let loaded = LocalResource::new(move || {
+        let store = ctx.store();
+        async move { survey::load(&store, survey_id, person_id).await }
+    });
     view! {
         {move || match loaded.get() {
             None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
@@ -97,6 +61,10 @@ pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> imp
 #[component]
 fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     let ctx = use_app();
+    let engine = use_sync();
+    // The county viewer reads; nothing it could type would be accepted, so there is no form to
+    // type into and nothing is saved.
+    let read_only = engine.session.with_untracked(|s| s.as_ref().is_some_and(|s| !s.account.role.writes()));
     let is_new_url = initial.clone();
     let form = RwSignal::new(initial.clone());
     let state = RwSignal::new(SaveState::Clean);
@@ -152,20 +120,42 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
         Effect::new(move |_| {
             let current = form.get();
             *latest.borrow_mut() = current.clone();
-            if *saved.borrow() == current {
+            if read_only || *saved.borrow() == current {
                 return;
             }
+            // Every keystroke is kept at once (one small write); the records follow debounced.
+            let store = ctx.store();
+            let typed = current.clone();
+            leptos::task::spawn_local(async move {
+                if let Err(e) = survey::write_draft(&store, &typed).await {
+                    log::warn!("the keystroke draft was not written: {e}");
+                }
+            });
             state.set(SaveState::Dirty);
             UnsavedInput::mark(UNSAVED_SOURCE);
             let save_now = save_now.clone();
             *timer.borrow_mut() = Some(Timeout::new(AUTOSAVE_MS, move || save_now()));
         });
     }
-    // Leaving the form saves at once.
+    // Leaving the form saves at once; so does the page being hidden or closed (the tablet
+    // switching apps, the browser being closed), when a pending timer might never fire.
     {
         let save_now = send_wrapper::SendWrapper::new(save_now.clone());
         on_cleanup(move || (*save_now)());
     }
+    {
+        let save_now = save_now.clone();
+        let listener = page::on_hide(move || save_now());
+        let listener = send_wrapper::SendWrapper::new(listener);
+        on_cleanup(move || drop(listener));
+    }
+    // What the server would refuse, said while still at the door (the same rules, the same words).
+    let refusal = Signal::derive(move || {
+        let branch = form.with(|f| f.branch_id().to_owned());
+        engine.session.with(|s| {
+            s.as_ref().and_then(|s| delivery::refusal_for(&s.account, shared::record::EntityKind::Person, &branch))
+        })
+    });
     // A new survey gets its own address once it exists, so a reload reopens it.
     let survey_href = Route::Survey(is_new_url.survey_id).href();
     Effect::new(move |_| {
@@ -219,6 +209,10 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                     })
                 }}
             </div>
+            {read_only.then(|| view! { <p class="message info" data-testid="read-only">{crate::i18n::outbox::READ_ONLY}</p> })}
+            {move || refusal.get().map(|m| view! {
+                <p class="message error" role="alert" data-testid="survey-policy-error">{m}</p>
+            })}
             <Show when=move || form.with(|f| f.is_final())>
                 <p class="message info" data-testid="survey-final">{t::FINALISED}</p>
             </Show>
@@ -228,14 +222,18 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                     <ul>{move || errors.get().into_iter().map(|(_, m)| view! { <li>{m}</li> }).collect_view()}</ul>
                 </div>
             </Show>
-            {move || sections().into_iter().map(|s| section_view(s, form, errors)).collect_view()}
-            <Location form=form />
-            <Photos form=form />
-            <div class="actions">
-                <button type="button" class="button primary" data-testid="survey-finalise" on:click=finalise>
-                    {t::FINALISE}
-                </button>
-            </div>
+            <fieldset class="form-body" disabled=read_only>
+                {move || sections().into_iter().map(|s| section_view(s, form, errors)).collect_view()}
+                <Location form=form />
+                <Photos form=form />
+            </fieldset>
+            {(!read_only).then(|| view! {
+                <div class="actions">
+                    <button type="button" class="button primary" data-testid="survey-finalise" on:click=finalise>
+                        {t::FINALISE}
+                    </button>
+                </div>
+            })}
         </form>
     }
 }

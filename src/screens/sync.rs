@@ -7,12 +7,11 @@ use crate::app::use_app;
 use crate::i18n::sync as t;
 use crate::screens::login::LoginPanel;
 use crate::sync::plan::ago_zh;
-use crate::sync::use_sync;
+use crate::sync::{Connection, use_sync};
 
 #[component]
 pub fn SyncScreen() -> impl IntoView {
     let engine = use_sync();
-    let ctx = use_app();
     let status = engine.status;
     // Changes saved since the engine last counted its outbox (on other screens, offline) must
     // show as pending here: count again whenever the screen opens.
@@ -40,8 +39,10 @@ pub fn SyncScreen() -> impl IntoView {
             >
                 {move || if status.get().running { t::SYNCING } else { t::SYNC_NOW }}
             </button>
-            <Show when=move || !ctx.online.get()>
-                <p class="message warn" data-testid="sync-offline">{t::OFFLINE_WAIT}</p>
+            <Show when=move || engine.connection.get() != Connection::Connected>
+                <p class="message warn" data-testid="sync-offline">
+                    {move || engine.connection.get().label_zh()} "。" {t::OFFLINE_WAIT}
+                </p>
             </Show>
             <Show when=move || status.get().running>
                 <div class="progress" data-testid="sync-progress">
@@ -83,32 +84,42 @@ fn minutes_until(now: f64, at: f64) -> String {
     }
 }
 
-/// Changes the server refused, with its reason; re-submit or dismiss.
+/// Records with refused changes: the member's name, the record's kind, the reason and the
+/// fields, with the way to fix them (the 待发送 screen).
 #[component]
 fn RejectedList() -> impl IntoView {
+    let ctx = use_app();
     let engine = use_sync();
-    let settle = move |requeue: bool| {
-        let ids: Vec<uuid::Uuid> =
-            engine.rejected.get_untracked().iter().map(|r| r.op.id).collect();
-        leptos::task::spawn_local(async move {
-            if let Err(e) = engine.settle_rejected(&ids, requeue).await {
-                engine.status.update(|s| s.last_error = Some(e.to_string()));
-            }
-        });
-    };
+    let rows = LocalResource::new(move || {
+        engine.rejected.track();
+        let store = ctx.store();
+        async move {
+            let rows = crate::services::delivery::rows(&store).await.unwrap_or_default();
+            rows.into_iter()
+                .filter(|r| r.state == shared::delivery::DeliveryState::Refused)
+                .collect::<Vec<_>>()
+        }
+    });
     view! {
         <Show when=move || !engine.rejected.get().is_empty()>
             <div class="rejected" data-testid="sync-rejected">
                 <h3>{t::REJECTED_TITLE}</h3>
                 <p class="hint">{t::REJECTED_HINT}</p>
                 <ul>
-                    {move || engine.rejected.get().into_iter().map(|r| {
-                        let what = format!("{} · {}", r.op.entity.as_str(), r.op.changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join("、"));
-                        view! { <li data-testid="sync-rejected-item"><span>{what}</span> " — " <span>{r.message}</span></li> }
+                    {move || rows.get().unwrap_or_default().into_iter().map(|r| {
+                        let fields = (!r.fields.is_empty()).then(|| crate::i18n::outbox::fields(&r.fields));
+                        view! {
+                            <li data-testid="sync-rejected-item">
+                                <a href=r.href.clone()><strong>{r.name.clone()}</strong> " · " {r.kind}</a>
+                                " — " <span>{r.reasons.join("；")}</span>
+                                {fields.map(|f| view! { <span class="hint">" " {f}</span> })}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
-                <button class="button" data-testid="sync-requeue" on:click=move |_| settle(true)>{t::REQUEUE}</button>
-                <button class="button secondary" data-testid="sync-dismiss" on:click=move |_| settle(false)>{t::DISMISS}</button>
+                <a class="button" href=crate::logic::route::Route::Outbox.href() data-testid="sync-requeue">
+                    {crate::i18n::outbox::TITLE}
+                </a>
             </div>
         </Show>
     }

@@ -24,6 +24,9 @@ pub enum StoreError {
     /// An operation was already queued (same operation id): it was not written a second time.
     #[error("此修改已在待同步队列中，未重复保存")]
     DuplicateOperation,
+    /// The record asked for is not on this tablet (deleted meanwhile, or never synced here).
+    #[error("本机找不到这条记录")]
+    NotFound,
 }
 
 const QUOTA: &str = "QuotaExceededError";

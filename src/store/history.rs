@@ -22,6 +22,8 @@ use super::{Store, StoreError};
 /// One change to one record, as shown on a person or survey page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryEntry {
+    /// The operation's id.
+    pub id: Uuid,
     pub hlc: Hlc,
     pub author: String,
     pub kind: OpKind,
@@ -32,6 +34,7 @@ pub struct HistoryEntry {
 impl HistoryEntry {
     pub fn from_op(op: &Operation) -> Self {
         HistoryEntry {
+            id: op.id,
             hlc: op.hlc.clone(),
             author: op.author.clone(),
             kind: op.kind,

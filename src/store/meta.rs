@@ -35,4 +35,25 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// Delete `key` from `meta` if its stored value still equals `expected` (read and delete in
+    /// one transaction): a value written meanwhile by a later request is kept.
+    pub async fn meta_delete_if_eq<T: Serialize + DeserializeOwned + PartialEq>(
+        &self,
+        key: &str,
+        expected: &T,
+    ) -> Result<bool, StoreError> {
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(META)?;
+        let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
+        let same = match value {
+            Some(v) if !v.is_undefined() && !v.is_null() => from_js::<T>(v).ok().as_ref() == Some(expected),
+            _ => false,
+        };
+        if same {
+            store.delete(JsValue::from_str(key)).primitive()?.await?;
+        }
+        tx.commit().await?;
+        Ok(same)
+    }
 }

@@ -8,6 +8,7 @@
 mod attachments;
 mod batch;
 pub mod codec;
+mod delivery;
 mod error;
 mod export_source;
 mod history;
@@ -26,6 +27,7 @@ use indexed_db_futures::database::Database;
 use shared::op::OpContext;
 use uuid::Uuid;
 
+pub use delivery::Discarded;
 pub use attachments::{Attachment, blob_bytes, sha256_hex};
 pub use error::StoreError;
 pub use history::HistoryEntry;
@@ -44,6 +46,11 @@ pub mod meta_keys {
     pub const ACCOUNT: &str = "account";
     /// The pull cursor of the sync engine (owned by sync; opaque to the store).
     pub const CURSOR: &str = "cursor";
+    /// The survey form's state as last typed (`services::survey::FormDraft`), written at every
+    /// keystroke and cleared once the same state is saved as a record.
+    pub const FORM_DRAFT: &str = "form_draft";
+    /// Operations made before anyone signed in and adopted by the next account (sync-owned).
+    pub const ADOPTED: &str = "adopted_ops";
     /// Set once the app asked the browser for persistent storage.
     pub const PERSIST_ASKED: &str = "persist_asked";
 }

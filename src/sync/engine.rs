@@ -6,12 +6,16 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use std::collections::BTreeSet;
+
 use shared::op::Operation;
+use shared::roles::Account;
 use shared::sync::{Batch, MAX_PUSH_BYTES, PushRequest, acknowledged, plan_batches};
+use uuid::Uuid;
 
 use super::error::{HttpError, SyncError};
 use super::plan::{
-    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, next_chunk,
+    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, hold_back, next_chunk,
     resume_offset,
 };
 use super::rejected;
@@ -26,8 +30,10 @@ pub type Progress<'a> = &'a dyn Fn(Phase, u32, u32);
 pub struct SyncReport {
     /// Operations the server acknowledged (accepted or duplicate) and that left the outbox.
     pub pushed: usize,
-    /// Operations refused in this run (moved aside).
+    /// Operations refused in this run (moved aside), by the server or on the tablet.
     pub rejected: Vec<RejectedOp>,
+    /// Operations held back because their record has an open refusal (still queued).
+    pub held: usize,
     /// Operations pulled and merged.
     pub pulled: usize,
     /// Local records that changed because of pulled operations.
@@ -38,43 +44,84 @@ pub struct SyncReport {
     pub uploaded: usize,
 }
 
-/// Push, pull, then upload photos.
+/// Push, pull, then upload photos, with no check on the tablet before sending (see
+/// [`run_once_as`]).
 pub async fn run_once<T: Transport>(
     store: &Store,
     transport: &T,
     progress: Progress<'_>,
 ) -> Result<SyncReport, SyncError> {
+    run_once_as(store, transport, None, progress).await
+}
+
+/// Push, pull, then upload photos as `account`: what the tablet can tell the server would
+/// refuse is set aside before it is sent.
+pub async fn run_once_as<T: Transport>(
+    store: &Store,
+    transport: &T,
+    account: Option<&Account>,
+    progress: Progress<'_>,
+) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
-    push_outbox(store, transport, progress, &mut report).await?;
+    push_outbox_as(store, transport, account, progress, &mut report).await?;
     pull_all(store, transport, progress, &mut report).await?;
     upload_attachments(store, transport, progress, &mut report).await?;
     Ok(report)
 }
 
-/// Send the whole outbox (including what is added while sending), oldest first.
+/// Send the whole outbox (including what is added while sending), oldest first, except what
+/// must not go: the changes of a record with an open refusal are held back (the record goes
+/// again whole once the surveyor fixed it, never piecemeal), and a change the tablet can tell
+/// the server would refuse (wrong author, a branch outside the account's scope, …: the same
+/// `shared::policy` rules the server runs) is set aside as refused without being sent.
 pub async fn push_outbox<T: Transport>(
     store: &Store,
     transport: &T,
     progress: Progress<'_>,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
+    push_outbox_as(store, transport, None, progress, report).await
+}
+
+/// [`push_outbox`], checking each change on the tablet as `account` first.
+pub async fn push_outbox_as<T: Transport>(
+    store: &Store,
+    transport: &T,
+    account: Option<&Account>,
+    progress: Progress<'_>,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let mut blocked: BTreeSet<Uuid> =
+        rejected::list(store).await?.iter().map(|r| r.op.entity_id).collect();
     let mut total = store.outbox_len().await?;
     let mut done = 0u32;
+    let mut after: Option<u64> = None;
     progress(Phase::Pushing, 0, total);
     loop {
-        let entries = store.outbox_batch(OUTBOX_WINDOW).await?;
-        if entries.is_empty() {
+        let entries = store.outbox_after(after, OUTBOX_WINDOW).await?;
+        let Some(last) = entries.last() else {
             return Ok(());
-        }
+        };
+        after = Some(last.key);
         // Edits made while syncing join the total.
         total = total.max(done + entries.len() as u32);
-        let items: Vec<(u64, Operation)> = entries.into_iter().map(|e| (e.key, e.op)).collect();
-        for batch in plan_batches(&items, PUSH_MAX_OPS, MAX_PUSH_BYTES) {
+        let now = js_sys::Date::now();
+        let sorted = hold_back(entries, &mut blocked, account, now);
+        report.held += sorted.held;
+        done += sorted.held as u32;
+        if !sorted.refused.is_empty() {
+            report.rejected.extend(sorted.refused.iter().map(|(_, r)| r.clone()));
+            rejected::set_aside(store, sorted.refused).await?;
+        }
+        for batch in plan_batches(&sorted.send, PUSH_MAX_OPS, MAX_PUSH_BYTES) {
             let n = batch.keys.len() as u32;
+            let refused_before = report.rejected.len();
             send_batch(store, transport, batch, report).await?;
+            blocked.extend(report.rejected[refused_before..].iter().map(|r| r.op.entity_id));
             done += n;
             progress(Phase::Pushing, done, total);
         }
+        // Held-back entries stay in the outbox: walk on past them.
     }
 }
 
@@ -132,6 +179,7 @@ fn send_batch<'a, T: Transport>(
                     code: err.code().map(str::to_owned),
                     message,
                     at_ms: js_sys::Date::now(),
+                    on_tablet: false,
                 };
                 report.rejected.push(r.clone());
                 rejected::set_aside(store, vec![(*key, r)]).await?;

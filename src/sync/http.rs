@@ -16,12 +16,20 @@ use super::error::HttpError;
 pub const REQUEST_TIMEOUT_MS: u32 = 60_000;
 
 /// The office server's API, as seen from this page.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Http {
     /// Prefix of every path: empty for the page's own origin (the server serves the app).
     pub base: String,
     /// The device token, sent as `Authorization: Bearer …`.
     pub token: Option<String>,
+    /// How long a request may take before it counts as failed ([`HttpError::Timeout`]).
+    pub timeout_ms: u32,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Http::new("", None)
+    }
 }
 
 /// A request body.
@@ -33,7 +41,13 @@ pub enum Body<'a> {
 
 impl Http {
     pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
-        Http { base: base.into(), token }
+        Http { base: base.into(), token, timeout_ms: REQUEST_TIMEOUT_MS }
+    }
+
+    /// The same client giving up on a request after `ms` milliseconds.
+    pub fn with_timeout(mut self, ms: u32) -> Self {
+        self.timeout_ms = ms;
+        self
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, HttpError> {
@@ -69,7 +83,7 @@ impl Http {
         let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
         let fetch = JsFuture::from(window.fetch_with_request(&request));
         let response =
-            match select(Box::pin(fetch), Box::pin(TimeoutFuture::new(REQUEST_TIMEOUT_MS))).await {
+            match select(Box::pin(fetch), Box::pin(TimeoutFuture::new(self.timeout_ms))).await {
                 Either::Left((result, _)) => result.map_err(|e| HttpError::Network(js_text(e)))?,
                 Either::Right(_) => return Err(HttpError::Timeout),
             };

@@ -4,12 +4,14 @@
 //!   upload photos in resumable chunks (generic over [`transport::Transport`]).
 //! * [`scheduler`]: [`SyncEngine`], the app's handle: status signal, `online` event, periodic
 //!   runs with exponential backoff and jitter, one run at a time.
+//! * [`connection`]: 离线 / 有网络但连不上办公室 / 已连接办公室, from probing the server.
 //! * [`session`]: sign-in; the device token lives in the store's `meta`.
 //! * [`rejected`]: operations the server refused, kept aside with its reason.
 //! * [`transfer`]: export to / import from one file (`shared::export`).
 //! * [`http`], [`transport`]: `fetch` and the `/api/v1` calls; [`plan`]: pure decisions;
 //!   [`error`]: what went wrong, in Chinese.
 
+pub mod connection;
 pub mod engine;
 pub mod error;
 pub mod http;
@@ -20,6 +22,7 @@ pub mod session;
 pub mod transfer;
 pub mod transport;
 
+pub use connection::Connection;
 pub use engine::{SyncReport, run_once};
 pub use error::{HttpError, LoginError, SyncError};
 pub use plan::{Phase, RejectedOp, SyncStatus};

@@ -2,10 +2,16 @@
 //! operations are kept and described, and how long ago the last sync was. Tested in
 //! `tests/sync.rs`; the batch planning and the backoff live in `shared::sync`.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 use shared::op::Operation;
+use shared::policy::{self, Rejection};
+use shared::roles::Account;
 use shared::sync::OpResult;
 use uuid::Uuid;
+
+use crate::store::OutboxEntry;
 
 /// Operations per push (well under the server's `MAX_PUSH_OPS`, so a slow line sees progress).
 pub const PUSH_MAX_OPS: usize = 500;
@@ -75,6 +81,9 @@ pub struct RejectedOp {
     pub message: String,
     /// When it was refused (milliseconds since the epoch).
     pub at_ms: f64,
+    /// Refused by the tablet's own check before sending (the server never saw it).
+    #[serde(default)]
+    pub on_tablet: bool,
 }
 
 /// Fallback reason when the server refused without saying why.
@@ -91,7 +100,13 @@ impl RejectedOp {
                 .filter(|m| !m.trim().is_empty())
                 .unwrap_or_else(|| REJECTED_NO_REASON.into()),
             at_ms,
+            on_tablet: false,
         }
+    }
+
+    /// Refused by the tablet's own check (`shared::policy`) before it was sent.
+    pub fn from_tablet(op: Operation, result: &OpResult, at_ms: f64) -> Self {
+        RejectedOp { on_tablet: true, ..RejectedOp::from_result(op, result, at_ms) }
     }
 }
 
@@ -128,6 +143,16 @@ pub fn rejected_summary(rejected: &[RejectedOp]) -> Option<String> {
     Some(format!("服务器拒绝了 {} 条修改：{}{more}", rejected.len(), reasons.join("；")))
 }
 
+/// What a run left for a person to fix: the refusals ([`rejected_summary`]) and how many changes
+/// wait behind them, held back until their record is fixed; `None` when nothing is left.
+pub fn refusal_summary(rejected: &[RejectedOp], held: usize) -> Option<String> {
+    let waiting = (held > 0).then(|| format!("{held} 条修改等待所属记录处理后再发送"));
+    match (rejected_summary(rejected), waiting) {
+        (Some(r), Some(w)) => Some(format!("{r}；{w}")),
+        (r, w) => r.or(w),
+    }
+}
+
 /// The byte range of the next chunk to send, or `None` when `received` covers the whole file.
 /// An empty file is sent as one empty chunk (`0..0`) unless already received.
 pub fn next_chunk(received: u64, total: u64, chunk: u64, started: bool) -> Option<(u64, u64)> {
@@ -153,4 +178,51 @@ pub fn ago_zh(now_ms: f64, then_ms: f64) -> String {
         3_600..86_400 => format!("{} 小时前", seconds / 3_600),
         _ => format!("{} 天前", seconds / 86_400),
     }
+}
+
+/// One window of the outbox sorted into what is sent, what is held back and what the tablet
+/// refuses itself.
+pub struct Sorted {
+    pub send: Vec<(u64, Operation)>,
+    pub held: usize,
+    pub refused: Vec<(u64, RejectedOp)>,
+}
+
+/// Sort a window of the outbox: changes of a record in `blocked` (an open refusal) are held
+/// back; a change the tablet can tell the server would refuse is set aside (and its record
+/// blocked from then on); the rest is sent.
+pub fn hold_back(
+    entries: Vec<OutboxEntry>,
+    blocked: &mut BTreeSet<Uuid>,
+    account: Option<&Account>,
+    now: f64,
+) -> Sorted {
+    let mut sorted = Sorted { send: Vec::new(), held: 0, refused: Vec::new() };
+    for entry in entries {
+        // Refused before: wait for the repair. No branch yet (saved before 所在支部 was
+        // chosen): wait for it (`Store::assign_branch`), it is not a refusal.
+        let unbranched = entry.op.branch_id.is_empty() && !entry.op.entity.is_town_wide();
+        if blocked.contains(&entry.op.entity_id) || unbranched {
+            sorted.held += 1;
+            continue;
+        }
+        if let Some(account) = account
+            && let Err(refusal) = check_on_tablet(account, &entry.op, now)
+        {
+            blocked.insert(entry.op.entity_id);
+            let result = refusal.into_result(&entry.op);
+            sorted.refused.push((entry.key, RejectedOp::from_tablet(entry.op, &result, now)));
+            continue;
+        }
+        sorted.send.push((entry.key, entry.op));
+    }
+    sorted
+}
+
+/// The rules the tablet can check without the server's copy of the record: who may write what
+/// where, the clock and the lengths of texts (`shared::policy`, the server's own code).
+pub fn check_on_tablet(account: &Account, op: &Operation, now_ms: f64) -> Result<(), Rejection> {
+    policy::check(account, op, None)?;
+    policy::check_clock(op, now_ms.max(0.0) as u64)?;
+    policy::check_lengths(op)
 }

@@ -2,10 +2,22 @@
 //! [`REJECTED_KEY`] (so they are neither retried forever nor lost), shown with the server's
 //! reason, and either dismissed or queued again by the person.
 
+use shared::record::EntityKind;
+use shared::roles::Account;
 use uuid::Uuid;
 
-use super::plan::{RejectedOp, merge_rejected, without_ids};
+use super::plan::{RejectedOp, check_on_tablet, merge_rejected, without_ids};
 use crate::store::{Store, StoreError};
+
+/// Why a resubmission did not happen.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ResubmitError {
+    /// The record still breaks a rule the server would refuse it for (the same words).
+    #[error("{0}")]
+    StillRefused(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 /// Meta key of the kept rejections (`Vec<RejectedOp>`).
 pub const REJECTED_KEY: &str = "sync_rejected";
@@ -47,4 +59,43 @@ pub async fn requeue(store: &Store, ids: &[Uuid]) -> Result<usize, StoreError> {
     }
     store.meta_set(REJECTED_KEY, &without_ids(kept, &done)).await?;
     Ok(done.len())
+}
+
+/// The records with an open refusal.
+pub fn refused_records(kept: &[RejectedOp]) -> std::collections::BTreeSet<(EntityKind, Uuid)> {
+    kept.iter().map(|r| (r.op.entity, r.op.entity_id)).collect()
+}
+
+/// Resubmit a refused record after the surveyor fixed it: ONE operation with the record's whole
+/// current state, authored by the signed-in `account`, in `branch_id`, replaces the refused and
+/// the held-back changes (one transaction, with the refusal list). The tablet runs the server's
+/// rules on it first: a record that would be refused again is not queued, and the message says
+/// why in the server's words.
+pub async fn resubmit(
+    store: &Store,
+    account: &Account,
+    entity: EntityKind,
+    id: Uuid,
+    branch_id: &str,
+) -> Result<shared::op::Operation, ResubmitError> {
+    let record = store.get(entity, id).await?.ok_or(StoreError::NotFound)?;
+    let probe = shared::op::Operation {
+        id: Uuid::nil(),
+        device_id: store.device_id(),
+        author: account.username.clone(),
+        hlc: shared::hlc::Hlc::new(js_sys::Date::now().max(0.0) as u64, 0, "probe"),
+        entity,
+        entity_id: id,
+        branch_id: branch_id.to_owned(),
+        kind: shared::op::OpKind::Upsert,
+        changes: Vec::new(),
+    };
+    if record.is_deleted() {
+        return Err(StoreError::NotFound.into());
+    }
+    check_on_tablet(account, &probe, js_sys::Date::now())
+        .map_err(|r| ResubmitError::StillRefused(r.message))?;
+    let kept: Vec<RejectedOp> =
+        list(store).await?.into_iter().filter(|r| r.op.entity_id != id).collect();
+    Ok(store.resubmit_whole(entity, id, &account.username, branch_id, (REJECTED_KEY, &kept)).await?)
 }

@@ -13,13 +13,18 @@ use leptos::prelude::*;
 use leptos::reactive::owner::LocalStorage;
 use shared::sync::backoff_ms;
 
-use super::engine::{SyncReport, run_once};
+use shared::delivery::DeliveryCounts;
+use shared::record::EntityKind;
+use uuid::Uuid;
+
+use super::connection::{self, Connection};
+use super::engine::{SyncReport, run_once_as};
 use super::error::SyncError;
-use super::plan::{PERIOD_MS, Phase, RejectedOp, SyncStatus, rejected_summary};
-use super::rejected;
+use super::plan::{PERIOD_MS, Phase, RejectedOp, SyncStatus, refusal_summary};
+use super::rejected::{self, ResubmitError};
 use super::session::{self, Session};
 use crate::browser::online;
-use crate::store::Store;
+use crate::store::{Store, StoreError, meta_keys};
 
 /// Meta key of the time of the last finished sync (milliseconds since the epoch).
 pub const LAST_SUCCESS_KEY: &str = "sync_last_success";
@@ -44,6 +49,26 @@ pub struct SyncEngine {
     pub rejected: RwSignal<Vec<RejectedOp>, LocalStorage>,
     /// Bumped whenever pulled changes were stored: screens that list records can track it.
     pub data_version: RwSignal<u64>,
+    /// 离线 / 有网络但连不上办公室 / 已连接办公室.
+    pub connection: RwSignal<Connection>,
+    /// 待同步 N and 需处理 M (records, see `shared::delivery`).
+    pub counts: RwSignal<DeliveryCounts>,
+}
+
+/// What signing in did besides keeping the token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignedIn {
+    pub session: Session,
+    /// Changes saved on this tablet before anyone signed in, now the new account's.
+    pub adopted: usize,
+}
+
+/// One adopted operation, for the change history ("登录前保存，由 X 登录后接收").
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Adoption {
+    pub op_id: Uuid,
+    pub author: String,
+    pub at_ms: f64,
 }
 
 /// The engine provided by the app shell.
@@ -54,7 +79,14 @@ pub fn use_sync() -> SyncEngine {
 impl SyncEngine {
     /// Create the engine, load what it keeps in `meta`, and start its loop. `on_change` is
     /// called after every run (the shell re-reads its pending count).
-    pub fn start(store: Store, on_change: impl Fn() + 'static) -> SyncEngine {
+    /// `saved` is bumped after every local save: while the office is reachable, the change is
+    /// sent at once rather than at the next timer.
+    pub fn start(
+        store: Store,
+        counts: RwSignal<DeliveryCounts>,
+        saved: RwSignal<u64>,
+        on_change: impl Fn() + 'static,
+    ) -> SyncEngine {
         let (tx, rx) = unbounded();
         let engine = SyncEngine {
             store: StoredValue::new_local(store),
@@ -65,9 +97,22 @@ impl SyncEngine {
             session: RwSignal::new_local(None),
             rejected: RwSignal::new_local(Vec::new()),
             data_version: RwSignal::new(0),
+            connection: RwSignal::new(Connection::Checking),
+            counts,
         };
         online::watch(move |on| {
             if on {
+                engine.sync_now();
+            } else {
+                engine.connection.set(Connection::Offline);
+            }
+        });
+        leptos::task::spawn_local(engine.watch_server());
+        Effect::new(move |first: Option<()>| {
+            saved.track();
+            let reachable = engine.connection.get_untracked() == Connection::Connected;
+            let signed_in = engine.session.with_untracked(Option::is_some);
+            if first.is_some() && reachable && signed_in {
                 engine.sync_now();
             }
         });
@@ -95,12 +140,57 @@ impl SyncEngine {
         username: &str,
         password: &str,
         device_name: &str,
-    ) -> Result<Session, super::LoginError> {
-        let session = session::login(&self.store(), "", username, password, device_name).await?;
+    ) -> Result<SignedIn, super::LoginError> {
+        let store = self.store();
+        let session = session::login(&store, "", username, password, device_name).await?;
+        let adopted = adopt_unsigned(&store, &session.account.username).await?;
         self.session.set(Some(session.clone()));
+        self.connection.set(Connection::Connected);
         self.status.update(|s| s.last_error = None);
+        if let Ok(list) = rejected::list(&store).await {
+            self.rejected.set(list);
+        }
+        self.refresh_pending().await;
         self.sync_now();
-        Ok(session)
+        Ok(SignedIn { session, adopted })
+    }
+
+    /// Resubmit a refused record the surveyor fixed: its whole current state, under the
+    /// signed-in account, replaces the refused and held-back changes; a sync follows.
+    pub async fn resubmit(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+        branch_id: &str,
+    ) -> Result<(), ResubmitError> {
+        let Some(session) = self.session.get_untracked() else {
+            return Err(ResubmitError::StillRefused(SyncError::NotSignedIn.to_string()));
+        };
+        let store = self.store();
+        rejected::resubmit(&store, &session.account, entity, id, branch_id).await?;
+        self.rejected.set(rejected::list(&store).await?);
+        self.refresh_pending().await;
+        self.sync_now();
+        Ok(())
+    }
+
+    /// Probe the office server for the life of the app (see [`connection`]): the connection
+    /// state follows what it answers, and a server that comes back is synced with at once.
+    async fn watch_server(self) {
+        loop {
+            let server = self.session.with_untracked(|s| s.as_ref().map(|s| s.server.clone()));
+            let answered = connection::probe(&server.unwrap_or_default()).await;
+            let now = Connection::from_probe(online::is_online(), answered);
+            let before = self.connection.get_untracked();
+            if self.connection.try_set(now).is_some() {
+                return; // the app is gone
+            }
+            let pending = self.counts.get_untracked().pending > 0;
+            if now == Connection::Connected && before != Connection::Connected && pending {
+                self.sync_now();
+            }
+            TimeoutFuture::new(now.next_probe_ms()).await;
+        }
     }
 
     /// Forget the device token.
@@ -130,10 +220,14 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// Re-read the outbox length into the status.
+    /// Re-read the outbox length and the delivery counts.
     pub async fn refresh_pending(&self) {
-        if let Ok(n) = self.store().outbox_len().await {
+        let store = self.store();
+        if let Ok(n) = store.outbox_len().await {
             self.status.update(|s| s.pending = n);
+        }
+        if let Ok(counts) = delivery_counts(&store).await {
+            self.counts.set(counts);
         }
         self.on_change.with_value(|f| f());
     }
@@ -165,19 +259,31 @@ impl SyncEngine {
         let store = self.store();
         match &result {
             Ok(report) => {
-                let _ = store.meta_set(LAST_SUCCESS_KEY, &now).await;
+                self.connection.set(Connection::Connected);
                 if report.changed_records > 0 {
                     self.data_version.update(|v| *v += 1);
                 }
-                if let Ok(list) = rejected::list(&store).await {
-                    self.rejected.set(list);
+                // Every refusal still open, not only this run's: a run that sent nothing because
+                // everything left is refused or held back is no 成功 either.
+                let open = rejected::list(&store).await.unwrap_or_else(|_| report.rejected.clone());
+                let left = refusal_summary(&open, report.held);
+                if left.is_none() {
+                    let _ = store.meta_set(LAST_SUCCESS_KEY, &now).await;
                 }
+                self.rejected.set(open);
                 self.status.update(|s| {
-                    s.last_success_ms = Some(now);
-                    s.last_error = rejected_summary(&report.rejected);
+                    if left.is_none() {
+                        s.last_success_ms = Some(now);
+                    }
+                    s.last_error = left;
                 });
             }
-            Err(e) => self.status.update(|s| s.last_error = Some(e.to_string())),
+            Err(e) => {
+                if matches!(e, SyncError::Offline | SyncError::Timeout) {
+                    self.connection.set(Connection::from_probe(online::is_online(), false));
+                }
+                self.status.update(|s| s.last_error = Some(e.to_string()))
+            }
         }
         self.status.update(|s| {
             s.running = false;
@@ -205,7 +311,7 @@ impl SyncEngine {
             });
         };
         let store = self.store();
-        let result = run_once(&store, &session.http(), &progress).await;
+        let result = run_once_as(&store, &session.http(), Some(&session.account), &progress).await;
         if result.as_ref().is_ok_and(|r| r.pushed > 0) || result.is_err() {
             self.refresh_pending().await;
         }
@@ -240,4 +346,40 @@ impl SyncEngine {
             }
         }
     }
+}
+
+/// 待同步 N and 需处理 M as stored now: records with queued changes or open refusals.
+pub async fn delivery_counts(store: &Store) -> Result<DeliveryCounts, StoreError> {
+    let facts = shared::delivery::DeliveryFacts {
+        queued: store.queued_records().await?,
+        refused: rejected::refused_records(&rejected::list(store).await?),
+        ..Default::default()
+    };
+    Ok(facts.counts())
+}
+
+/// Give every change saved before anyone signed in on this tablet to `author` (queued ones and
+/// refusals kept from an older version of the app, which are queued again), and note each in
+/// `meta` for the change history. Returns how many changes were adopted.
+pub async fn adopt_unsigned(store: &Store, author: &str) -> Result<usize, StoreError> {
+    let mut adopted: Vec<Uuid> =
+        store.adopt_unsigned(author).await?.into_iter().map(|op| op.id).collect();
+    let unsigned: Vec<Uuid> = rejected::list(store)
+        .await?
+        .into_iter()
+        .filter(|r| r.op.author.is_empty())
+        .map(|r| r.op.id)
+        .collect();
+    if !unsigned.is_empty() {
+        rejected::requeue(store, &unsigned).await?;
+        adopted.extend(store.adopt_unsigned(author).await?.into_iter().map(|op| op.id));
+    }
+    if adopted.is_empty() {
+        return Ok(0);
+    }
+    let now = js_sys::Date::now();
+    let mut notes: Vec<Adoption> = store.meta_get(meta_keys::ADOPTED).await?.unwrap_or_default();
+    notes.extend(adopted.iter().map(|id| Adoption { op_id: *id, author: author.to_owned(), at_ms: now }));
+    store.meta_set(meta_keys::ADOPTED, &notes).await?;
+    Ok(adopted.len())
 }

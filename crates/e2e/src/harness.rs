@@ -165,6 +165,44 @@ impl Harness {
         Browser::open(self.driver_port, &dir).await
     }
 
+    /// SIGKILLs every Chromium process of the default profile, as when a tablet's battery dies or
+    /// the system kills the browser: no `pagehide`, no unload, nothing flushed. The WebDriver
+    /// session of that browser is dead afterwards; open a new one with [`Harness::open_browser`].
+    /// Returns how many processes were killed.
+    pub fn kill_browser(&self) -> Result<usize, HarnessError> {
+        let flag = format!("--user-data-dir={}", self.profile.display());
+        let mut killed = 0;
+        let procs = std::fs::read_dir("/proc").map_err(HarnessError::io("read /proc"))?;
+        for entry in procs.flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+                continue;
+            };
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+            let ours = cmdline.split(|b| *b == 0).any(|arg| arg == flag.as_bytes());
+            if ours
+                && std::process::Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status()
+                    .is_ok_and(|s| s.success())
+            {
+                killed += 1;
+            }
+        }
+        // Wait until none of them is left, so a new browser does not meet the old one's lock.
+        for _ in 0..100 {
+            let left = std::fs::read_dir("/proc").map_err(HarnessError::io("read /proc"))?.flatten().any(|e| {
+                e.file_name().to_str().is_some_and(|n| n.parse::<i32>().is_ok())
+                    && std::fs::read(e.path().join("cmdline"))
+                        .is_ok_and(|c| c.split(|b| *b == 0).any(|arg| arg == flag.as_bytes()))
+            });
+            if !left {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Ok(killed)
+    }
+
     /// The server's log so far (for failure messages).
     pub fn server_log(&self) -> String {
         std::fs::read_to_string(self.logs.join("server.log")).unwrap_or_default()

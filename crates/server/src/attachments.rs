@@ -1,8 +1,15 @@
 //! Photo blobs by SHA-256, uploaded in chunks that can resume after an interruption.
 //!
 //! Layout under `data-dir/attachments/`: complete, verified files as `<sha256>`; uploads under
-//! way as `tmp/<sha256>.part` with the announced size in `tmp/<sha256>.total`. A part file is
-//! renamed into place only after its SHA-256 matched its name.
+//! way as `tmp/<sha256>.<claimant>.part` with the announced size in
+//! `tmp/<sha256>.<claimant>.total`. A part file is renamed into place only after its SHA-256
+//! matched its name.
+//!
+//! An upload under way belongs to the account that started it (`<claimant>`, a hash of the
+//! user name): its announced size binds only that account's upload, so another account that
+//! announces a wrong size for the same hash cannot block the real one (each uploads its own
+//! part; the first complete, verified one is kept). Parts untouched for
+//! [`crate::limits::Limits::partial_upload_ttl`] are removed by [`AttachmentStore::sweep_expired`].
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
@@ -46,6 +53,17 @@ impl Sha256Name {
     }
 }
 
+/// Whose upload under way it is: 16 hex digits of the SHA-256 of the account's user name (safe
+/// in a file name).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Claimant(String);
+
+impl Claimant {
+    pub fn of(username: &str) -> Self {
+        Self(shared::op::hex(&Sha256::digest(username.as_bytes()))[..16].to_owned())
+    }
+}
+
 pub struct AttachmentStore {
     root: PathBuf,
     /// One lock per upload under way, so two requests never append to the same part file.
@@ -56,6 +74,7 @@ impl AttachmentStore {
     pub fn open(root: impl Into<PathBuf>) -> io::Result<Self> {
         let root = root.into();
         fs::create_dir_all(root.join("tmp"))?;
+        fs::create_dir_all(root.join("uploaders"))?;
         Ok(Self { root, locks: Mutex::new(HashMap::new()) })
     }
 
@@ -63,18 +82,84 @@ impl AttachmentStore {
         self.root.join(sha.as_str())
     }
 
-    fn part_path(&self, sha: &Sha256Name) -> PathBuf {
-        self.root.join("tmp").join(format!("{}.part", sha.as_str()))
+    /// Who uploaded a complete attachment (one claimant a line): they may download it before
+    /// any record references it.
+    fn uploaders_path(&self, sha: &Sha256Name) -> PathBuf {
+        self.root.join("uploaders").join(sha.as_str())
     }
 
-    fn total_path(&self, sha: &Sha256Name) -> PathBuf {
-        self.root.join("tmp").join(format!("{}.total", sha.as_str()))
+    /// Record `claimant` as an uploader of the complete `sha` (an imported file's author: the
+    /// photo came from their tablet).
+    pub async fn add_uploader(
+        &self,
+        sha: &Sha256Name,
+        claimant: &Claimant,
+    ) -> Result<(), AttachmentError> {
+        let (path, who) = (self.uploaders_path(sha), claimant.0.clone());
+        blocking(move || Ok(note_uploader(&path, &who)?)).await
     }
 
-    pub async fn status(&self, sha: &Sha256Name) -> Result<AttachmentStatus, AttachmentError> {
-        let (complete, part, total) =
-            (self.complete_path(sha), self.part_path(sha), self.total_path(sha));
+    /// Whether `claimant` uploaded (or finished uploading) `sha`.
+    pub async fn uploaded_by(
+        &self,
+        sha: &Sha256Name,
+        claimant: &Claimant,
+    ) -> Result<bool, AttachmentError> {
+        match tokio::fs::read_to_string(self.uploaders_path(sha)).await {
+            Ok(text) => Ok(text.lines().any(|l| l == claimant.0)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn part_path(&self, sha: &Sha256Name, claimant: &Claimant) -> PathBuf {
+        self.root.join("tmp").join(format!("{}.{}.part", sha.as_str(), claimant.0))
+    }
+
+    fn total_path(&self, sha: &Sha256Name, claimant: &Claimant) -> PathBuf {
+        self.root.join("tmp").join(format!("{}.{}.total", sha.as_str(), claimant.0))
+    }
+
+    /// How far `claimant`'s upload of `sha` is (complete whoever uploaded it).
+    pub async fn status(
+        &self,
+        sha: &Sha256Name,
+        claimant: &Claimant,
+    ) -> Result<AttachmentStatus, AttachmentError> {
+        let (complete, part, total) = (
+            self.complete_path(sha),
+            self.part_path(sha, claimant),
+            self.total_path(sha, claimant),
+        );
         blocking(move || status_of(&complete, &part, &total)).await
+    }
+
+    /// Remove the files of uploads under way untouched for `ttl` or longer; how many uploads.
+    pub async fn sweep_expired(&self, ttl: std::time::Duration) -> Result<usize, AttachmentError> {
+        let tmp = self.root.join("tmp");
+        blocking(move || {
+            let now = std::time::SystemTime::now();
+            let mut removed = 0;
+            for entry in fs::read_dir(&tmp)? {
+                let entry = entry?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let is_part = name.ends_with(".part");
+                if !(is_part || name.ends_with(".total") || name.ends_with(".whole")) {
+                    continue;
+                }
+                let modified = entry.metadata()?.modified()?;
+                let age = now.duration_since(modified).unwrap_or_default();
+                if age >= ttl {
+                    match fs::remove_file(entry.path()) {
+                        Ok(()) => removed += usize::from(is_part),
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+            Ok(removed)
+        })
+        .await
     }
 
     /// The bytes of a complete attachment.
@@ -91,6 +176,7 @@ impl AttachmentStore {
     pub async fn put_chunk(
         &self,
         sha: &Sha256Name,
+        claimant: &Claimant,
         offset: u64,
         total: u64,
         chunk: bytes::Bytes,
@@ -98,18 +184,30 @@ impl AttachmentStore {
         if total > MAX_ATTACHMENT_BYTES {
             return Err(AttachmentError::TooLarge);
         }
-        let lock = self.lock_for(sha);
+        let key = format!("{}.{}", sha.as_str(), claimant.0);
+        let lock = self.lock_for(&key);
         let guard = lock.lock().await;
         let paths = UploadPaths {
             sha: sha.clone(),
             complete: self.complete_path(sha),
-            part: self.part_path(sha),
-            total: self.total_path(sha),
+            part: self.part_path(sha, claimant),
+            total: self.total_path(sha, claimant),
             dir: self.root.clone(),
         };
-        let result = blocking(move || append(&paths, offset, total, &chunk)).await;
+        let uploaders = self.uploaders_path(sha);
+        let who = claimant.0.clone();
+        let result = blocking(move || {
+            let (status, completed_here) = append(&paths, offset, total, &chunk)?;
+            // Only the account whose own bytes completed the file counts as its uploader (a
+            // chunk sent for a file already complete proves nothing).
+            if completed_here {
+                note_uploader(&uploaders, &who)?;
+            }
+            Ok(status)
+        })
+        .await;
         drop(guard);
-        self.release_lock(sha, lock);
+        self.release_lock(&key, lock);
         result
     }
 
@@ -127,7 +225,7 @@ impl AttachmentStore {
         if shared::op::hex(&Sha256::digest(&bytes)) != sha.as_str() {
             return Err(AttachmentError::HashMismatch);
         }
-        let lock = self.lock_for(sha);
+        let lock = self.lock_for(sha.as_str());
         let guard = lock.lock().await;
         let complete = self.complete_path(sha);
         let staging = self.root.join("tmp").join(format!("{}.whole", sha.as_str()));
@@ -143,20 +241,20 @@ impl AttachmentStore {
         })
         .await;
         drop(guard);
-        self.release_lock(sha, lock);
+        self.release_lock(sha.as_str(), lock);
         result
     }
 
-    fn lock_for(&self, sha: &Sha256Name) -> Arc<tokio::sync::Mutex<()>> {
+    fn lock_for(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
-        locks.entry(sha.as_str().to_owned()).or_default().clone()
+        locks.entry(key.to_owned()).or_default().clone()
     }
 
-    fn release_lock(&self, sha: &Sha256Name, lock: Arc<tokio::sync::Mutex<()>>) {
+    fn release_lock(&self, key: &str, lock: Arc<tokio::sync::Mutex<()>>) {
         let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
         // Ours and the map's: nobody else waits on it (clones are only made under this lock).
         if Arc::strong_count(&lock) == 2 {
-            locks.remove(sha.as_str());
+            locks.remove(key);
         }
     }
 }
@@ -204,15 +302,19 @@ fn status_of(
     Ok(AttachmentStatus { received, total, complete: false })
 }
 
+/// Append a chunk; the status and whether this chunk completed the file.
 fn append(
     p: &UploadPaths,
     offset: u64,
     total: u64,
     chunk: &[u8],
-) -> Result<AttachmentStatus, AttachmentError> {
+) -> Result<(AttachmentStatus, bool), AttachmentError> {
     let status = status_of(&p.complete, &p.part, &p.total)?;
     if status.complete {
-        return Ok(status);
+        // Another upload of the same content finished first: this one is not needed.
+        let _ = fs::remove_file(&p.part);
+        let _ = fs::remove_file(&p.total);
+        return Ok((status, false));
     }
     let received = status.received;
     match recorded_total(&p.total)? {
@@ -234,7 +336,7 @@ fn append(
     file.sync_data()?;
     drop(file);
     if end < total {
-        return Ok(AttachmentStatus { received: end, total, complete: false });
+        return Ok((AttachmentStatus { received: end, total, complete: false }, false));
     }
     if sha256_of(&p.part)? != p.sha.as_str() {
         let _ = fs::remove_file(&p.part);
@@ -244,7 +346,21 @@ fn append(
     fs::rename(&p.part, &p.complete)?;
     File::open(&p.dir)?.sync_all()?;
     let _ = fs::remove_file(&p.total);
-    Ok(AttachmentStatus { received: total, total, complete: true })
+    Ok((AttachmentStatus { received: total, total, complete: true }, true))
+}
+
+/// Add `who` to the uploaders of a complete attachment (once).
+fn note_uploader(path: &Path, who: &str) -> io::Result<()> {
+    let known = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    if known.lines().any(|l| l == who) {
+        return Ok(());
+    }
+    let mut f = OpenOptions::new().create(true).append(true).open(path)?;
+    writeln!(f, "{who}")
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -290,13 +406,16 @@ mod tests {
         let data: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
         let sha = sha_of(&data);
         let total = data.len() as u64;
-        let s = store.put_chunk(&sha, 0, total, data[..400].to_vec().into()).await.unwrap();
+        let me = Claimant::of("zhang");
+        let s = store.put_chunk(&sha, &me, 0, total, data[..400].to_vec().into()).await.unwrap();
         assert_eq!((s.received, s.complete), (400, false));
-        let err = store.put_chunk(&sha, 0, total, data[..400].to_vec().into()).await.unwrap_err();
+        let err =
+            store.put_chunk(&sha, &me, 0, total, data[..400].to_vec().into()).await.unwrap_err();
         assert!(matches!(err, AttachmentError::OffsetMismatch { received: 400, .. }));
-        let err = store.put_chunk(&sha, 400, 5, data[400..].to_vec().into()).await.unwrap_err();
+        let err =
+            store.put_chunk(&sha, &me, 400, 5, data[400..].to_vec().into()).await.unwrap_err();
         assert!(matches!(err, AttachmentError::TotalMismatch { recorded: 1000, .. }));
-        let s = store.put_chunk(&sha, 400, total, data[400..].to_vec().into()).await.unwrap();
+        let s = store.put_chunk(&sha, &me, 400, total, data[400..].to_vec().into()).await.unwrap();
         assert!(s.complete);
         assert_eq!(store.read(&sha).await.unwrap().unwrap(), data);
         assert!(store.locks.lock().unwrap().is_empty());
@@ -322,10 +441,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = AttachmentStore::open(dir.path()).unwrap();
         let sha = sha_of(b"right");
-        let err =
-            store.put_chunk(&sha, 0, 5, bytes::Bytes::from_static(b"wrong")).await.unwrap_err();
+        let me = Claimant::of("zhang");
+        let wrong = bytes::Bytes::from_static(b"wrong");
+        let err = store.put_chunk(&sha, &me, 0, 5, wrong).await.unwrap_err();
         assert!(matches!(err, AttachmentError::HashMismatch));
-        let s = store.status(&sha).await.unwrap();
+        let s = store.status(&sha, &me).await.unwrap();
         assert_eq!((s.received, s.total, s.complete), (0, 0, false));
         assert!(store.read(&sha).await.unwrap().is_none());
     }

@@ -19,6 +19,12 @@ pub struct ServeOptions {
     /// The built app to serve (Trunk's output).
     #[arg(long, env = "FIELD_DIST", default_value = "./dist")]
     pub dist: PathBuf,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key); see docs/DEPLOY.md.
+    #[arg(long, env = "FIELD_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, env = "FIELD_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Where the database lives, for the admin subcommands.

@@ -44,6 +44,14 @@ pub enum AppError {
     AttachmentHashMismatch,
     #[error("export file refused ({code}): {message}")]
     ImportRefused { code: &'static str, message: String },
+    #[error("too many password checks waiting")]
+    Busy,
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("account disabled")]
+    AccountDisabled,
+    #[error("device revoked by the town office")]
+    DeviceBlocked,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -72,6 +80,9 @@ impl AppError {
             | OffsetMismatch { .. }
             | AttachmentTotalMismatch { .. } => StatusCode::CONFLICT,
             AttachmentHashMismatch | ImportRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Busy => StatusCode::SERVICE_UNAVAILABLE,
+            TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AccountDisabled | DeviceBlocked => StatusCode::FORBIDDEN,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +122,15 @@ impl AppError {
                 (code, message.clone())
             }
             ImportRefused { code, message } => (code, format!("{message}（文件未导入任何内容）")),
+            Busy => ("busy", "服务器正忙，请稍后再试".into()),
+            TooManyAttempts { retry_after_secs } => {
+                ("too_many_attempts", format!("尝试次数过多，请 {retry_after_secs} 秒后再试"))
+            }
+            AccountDisabled => ("account_disabled", "该账号已停用，请联系镇组织办".into()),
+            DeviceBlocked => (
+                "device_revoked",
+                "这台平板已被镇组织办停用，不能再登录；请联系镇组织办恢复".into(),
+            ),
             Internal(_) => ("internal", "服务器内部错误，请稍后重试或联系管理员".into()),
         };
         let received = match self {
@@ -126,12 +146,23 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if matches!(self, AppError::Busy) {
+            tracing::warn!("password checks queue full: answered 503");
+        } else if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         } else {
             tracing::debug!(error = %self, status = status.as_u16(), "request refused");
         }
-        (status, Json(self.body())).into_response()
+        let retry_after = match &self {
+            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Busy => Some(1),
+            _ => None,
+        };
+        let mut response = (status, Json(self.body())).into_response();
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 
@@ -140,6 +171,7 @@ impl From<StoreError> for AppError {
         match err {
             StoreError::OpIdConflict(id) => AppError::OpIdConflict(id),
             StoreError::UsernameTaken => AppError::UsernameTaken,
+            StoreError::DeviceBlocked => AppError::DeviceBlocked,
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -13,7 +13,7 @@ use shared::export::{self, ExportError};
 use shared::sync::OpResult;
 use uuid::Uuid;
 
-use crate::attachments::{AttachmentError, AttachmentStore, Sha256Name};
+use crate::attachments::{AttachmentError, AttachmentStore, Claimant, Sha256Name};
 use crate::error::AppError;
 use crate::store::{ImportBatch, Store, StoreError};
 
@@ -69,6 +69,7 @@ impl ImportError {
             ExportError::CountMismatch => "count_mismatch",
             ExportError::PassphraseRequired => "passphrase_required",
             ExportError::WrongPassphrase => "wrong_passphrase",
+            ExportError::KdfOutOfRange => "kdf_out_of_range",
             ExportError::Crypto(_) => "decrypt_failed",
         }
     }
@@ -107,6 +108,7 @@ pub async fn import_file(
         if attachments.put_whole(&sha, attachment.bytes()?).await? {
             attachments_new += 1;
         }
+        attachments.add_uploader(&sha, &Claimant::of(&header.author)).await?;
     }
 
     let operations = contents.operations.len();

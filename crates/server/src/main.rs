@@ -151,12 +151,17 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
     if !options.dist.join("index.html").exists() {
         tracing::warn!(dist = %options.dist.display(), "no index.html in the app folder: only the API is served");
     }
+    let tls = match (&options.tls_cert, &options.tls_key) {
+        (Some(cert), Some(key)) => Some(server::tls::load(cert, key).map_err(|e| e.to_string())?),
+        _ => None,
+    };
     let state = server::open_state(&options.data_dir, &options.dist).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(options.addr())
         .await
         .map_err(|e| format!("无法监听 {}：{e}", options.addr()))?;
-    tracing::info!(addr = %options.addr(), data_dir = %options.data_dir.display(), "office server listening");
-    server::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(addr = %options.addr(), %scheme, data_dir = %options.data_dir.display(), "office server listening");
+    server::serve_with(listener, state, tls, shutdown_signal()).await.map_err(|e| e.to_string())
 }
 
 async fn add_user(data: &DataDirOption, req: CreateUserRequest) -> Result<(), String> {

@@ -38,7 +38,10 @@ fn reason(status: u16) -> &'static str {
         404 => "不存在",
         409 => "冲突",
         413 => "内容过大",
+        415 => "请求内容类型不是 application/json",
         422 => "内容校验失败",
+        429 => "尝试次数过多（见 Retry-After）",
+        503 => "服务器正忙（见 Retry-After）",
         _ => "错误",
     }
 }
@@ -49,14 +52,29 @@ fn operation(doc: &RouteDoc) -> Value {
         .split('/')
         .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .map(|name| {
-            let kind =
-                if name == "id" && doc.path.contains("/devices/") { "integer" } else { "string" };
-            json!({"name": name, "in": "path", "required": true, "schema": {"type": kind}})
+            let schema = match name {
+                "id" if doc.path.contains("/devices/") => json!({"type": "integer"}),
+                "id" => json!({"type": "string", "format": "uuid"}),
+                "sha256" => json!({"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}),
+                "username" => json!({"type": "string", "minLength": 1, "maxLength": 64}),
+                _ => json!({"type": "string"}),
+            };
+            json!({"name": name, "in": "path", "required": true, "schema": schema})
         })
         .collect();
     parameters.extend(doc.query.iter().map(|q| {
+        let mut schema = json!({"type": q.kind});
+        if let Some(min) = q.minimum {
+            schema["minimum"] = min.into();
+        }
+        if let Some(max) = q.maximum {
+            schema["maximum"] = max.into();
+        }
+        if !q.values.is_empty() {
+            schema["enum"] = json!(q.values);
+        }
         json!({"name": q.name, "in": "query", "required": q.required,
-               "description": q.description, "schema": {"type": q.kind}})
+               "description": q.description, "schema": schema})
     }));
 
     let mut responses = Map::new();
@@ -66,6 +84,10 @@ fn operation(doc: &RouteDoc) -> Value {
     }
     responses.insert(doc.success.to_string(), ok);
     let mut errors: Vec<u16> = doc.errors.to_vec();
+    // A JSON body of another content type is refused by `ApiJson`.
+    if matches!(doc.request, Some(Body::Schema(_) | Body::ListOf(_))) {
+        errors.push(415);
+    }
     match doc.access {
         Access::Public | Access::OfficeForm => {}
         Access::Signed => errors.push(401),
@@ -172,8 +194,14 @@ fn schemas() -> Value {
         "UserSummary": {"type": "object", "required": ["username", "display_name", "role", "created_at"], "properties": user_props},
         "CreateUserRequest": {
             "type": "object", "required": ["username", "password", "display_name", "role"],
-            "properties": {"username": string, "password": {"type": "string", "minLength": 8},
-                "display_name": string, "role": role, "branches": {"type": "array", "items": string}},
+            "properties": {"username": {"type": "string", "minLength": 1, "maxLength": 64},
+                "password": {"type": "string", "minLength": 8, "maxLength": 256},
+                "display_name": {"type": "string", "minLength": 1, "maxLength": 64},
+                "role": role, "branches": {"type": "array", "items": string}},
+        },
+        "ResetPasswordRequest": {
+            "type": "object", "required": ["password"],
+            "properties": {"password": {"type": "string", "minLength": 8, "maxLength": 256}},
         },
         "DeviceSummary": {
             "type": "object",

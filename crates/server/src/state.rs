@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use shared::hlc::{Hlc, HlcClock};
 
 use crate::attachments::AttachmentStore;
+use crate::limits::{AttemptLimiter, HashLimiter, Limits};
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -14,17 +15,40 @@ pub struct AppState {
     pub attachments: Arc<AttachmentStore>,
     /// The built app (Trunk's `dist/`).
     pub dist: PathBuf,
+    /// Bounds on work before sign-in (see [`crate::limits`]).
+    pub limits: Arc<Limits>,
+    pub hashing: Arc<HashLimiter>,
+    pub attempts: Arc<AttemptLimiter>,
     clock: Arc<Mutex<HlcClock>>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, attachments: AttachmentStore, dist: PathBuf) -> Self {
+        Self::with_limits(store, attachments, dist, Limits::default())
+    }
+
+    pub fn with_limits(
+        store: Arc<dyn Store>,
+        attachments: AttachmentStore,
+        dist: PathBuf,
+        limits: Limits,
+    ) -> Self {
         Self {
             store,
             attachments: Arc::new(attachments),
             dist,
+            hashing: Arc::new(HashLimiter::new(limits.hash_concurrency, limits.hash_queue)),
+            attempts: Arc::new(AttemptLimiter::new(&limits)),
+            limits: Arc::new(limits),
             clock: Arc::new(Mutex::new(HlcClock::new("server"))),
         }
+    }
+
+    /// The same state with other limits (tests and `serve` options).
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.hashing = Arc::new(HashLimiter::new(limits.hash_concurrency, limits.hash_queue));
+        self.attempts = Arc::new(AttemptLimiter::new(&limits));
+        self.limits = Arc::new(limits);
     }
 
     /// Advance the server's hybrid logical clock past `seen` and read it.

@@ -10,6 +10,39 @@ use crate::store::{NewUser, Store};
 pub const MIN_PASSWORD_CHARS: usize = 8;
 const MAX_NAME_CHARS: usize = 64;
 
+/// The form a user name is stored and looked up in: Unicode NFKC (full-width letters and
+/// digits become ASCII, compatibility forms fold), surrounding white space removed. Two names
+/// that normalise alike are the same account.
+pub fn normalise_username(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    raw.nfkc().collect::<String>().trim().to_owned()
+}
+
+/// Characters no user name may hold: control characters (NUL…), and the invisible ones that
+/// make two different names look alike or reorder text (zero-width, bidi overrides and
+/// isolates, soft hyphen, BOM, word joiners, variation selectors).
+pub fn is_forbidden_in_name(c: char) -> bool {
+    c.is_control()
+        || c.is_whitespace()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+            | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// The longest password taken (more is no password a person types; Argon2 work stays small).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// A new password: 8 to 256 characters; `code` names the refusal.
+pub fn validate_password(password: &str, code: &'static str) -> Result<(), AppError> {
+    let n = password.chars().count();
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
+        return Err(AppError::bad_request(code, "密码长度应为 8 至 256 位"));
+    }
+    Ok(())
+}
+
 /// Check a new account's fields; the message says what to fix, in Chinese.
 pub fn validate(req: &CreateUserRequest) -> Result<(), AppError> {
     let bad = |m: &str| Err(AppError::bad_request("invalid_user", m));
@@ -20,12 +53,23 @@ pub fn validate(req: &CreateUserRequest) -> Result<(), AppError> {
     if username != req.username || username.chars().any(char::is_whitespace) {
         return bad("用户名不能包含空格");
     }
+    if username.chars().any(is_forbidden_in_name) {
+        return bad("用户名不能包含控制字符或不可见字符");
+    }
+    if normalise_username(username) != username {
+        return bad("用户名不能包含全角字母、数字或兼容字符，请使用标准写法");
+    }
+    if req
+        .display_name
+        .chars()
+        .any(|c| c.is_control() || (!c.is_whitespace() && is_forbidden_in_name(c)))
+    {
+        return bad("姓名不能包含控制字符或不可见字符");
+    }
     if req.display_name.trim().is_empty() || req.display_name.chars().count() > MAX_NAME_CHARS {
         return bad("姓名不能为空，且不超过 64 个字符");
     }
-    if req.password.chars().count() < MIN_PASSWORD_CHARS {
-        return bad("密码至少 8 位");
-    }
+    validate_password(&req.password, "invalid_user")?;
     if req.role.is_branch_scoped() && req.branches.iter().all(|b| b.trim().is_empty()) {
         return bad("调查员和支部书记必须指定至少一个支部");
     }
@@ -86,5 +130,10 @@ mod tests {
         assert!(!ok(&req("zhang", "1234567", Role::TownOffice, &[])));
         assert!(!ok(&req("zhang", "12345678", Role::Surveyor, &[])));
         assert!(!ok(&req("zhang", "12345678", Role::BranchSecretary, &[" "])));
+        for name in ["zh\0ang", "zh\u{200B}ang", "adm\u{202E}in", "ｚｈａｎｇ", "\u{FEFF}zhang"]
+        {
+            assert!(!ok(&req(name, "12345678", Role::TownOffice, &[])), "{name:?}");
+        }
+        assert_eq!(normalise_username(" ｚｈａｎｇ１ "), "zhang1");
     }
 }

@@ -117,6 +117,8 @@ pub enum ExportError {
     PassphraseRequired,
     #[error("密码错误，或文件已被修改")]
     WrongPassphrase,
+    #[error("文件的加密参数超出允许范围（可能被篡改），未导入任何内容")]
+    KdfOutOfRange,
     #[error("加密失败：{0}")]
     Crypto(String),
 }
@@ -125,6 +127,14 @@ pub enum ExportError {
 const M_COST_KIB: u32 = 19 * 1024;
 const T_COST: u32 = 2;
 const P_COST: u32 = 1;
+
+/// The key derivation costs a file may ask for. They are read from the file, so they are bounded
+/// before use: a crafted file must not make the reader allocate gigabytes (Argon2's memory cost)
+/// or spin for ever (its time cost). The range holds what any version of this program writes
+/// with room to raise the defaults, and stays within a tablet's memory and a second or so.
+pub const KDF_M_COST_KIB: std::ops::RangeInclusive<u32> = 8 * 1024..=64 * 1024;
+pub const KDF_T_COST: std::ops::RangeInclusive<u32> = 1..=10;
+pub const KDF_P_COST: std::ops::RangeInclusive<u32> = 1..=4;
 
 /// Write a file. `passphrase` encrypts the payload when given (an empty one counts as none).
 pub fn encode(
@@ -252,7 +262,16 @@ fn cipher_for(passphrase: &str, encryption: &Encryption) -> Result<XChaCha20Poly
     if encryption.kdf != "argon2id" || encryption.cipher != "xchacha20poly1305" {
         return Err(ExportError::Corrupt);
     }
+    if !KDF_M_COST_KIB.contains(&encryption.m_cost_kib)
+        || !KDF_T_COST.contains(&encryption.t_cost)
+        || !KDF_P_COST.contains(&encryption.p_cost)
+    {
+        return Err(ExportError::KdfOutOfRange);
+    }
     let salt = B64.decode(&encryption.salt).map_err(|_| ExportError::Corrupt)?;
+    if !(8..=64).contains(&salt.len()) {
+        return Err(ExportError::Corrupt);
+    }
     let params = Params::new(encryption.m_cost_kib, encryption.t_cost, encryption.p_cost, Some(32))
         .map_err(|_| ExportError::Corrupt)?;
     let mut key = [0u8; 32];
@@ -364,6 +383,30 @@ mod tests {
         );
         assert_eq!(decode(br#"{"hello": 1}"#, None), Err(ExportError::NotAnExport));
         assert_eq!(decode(b"PK\x03\x04 zip", None), Err(ExportError::NotAnExport));
+    }
+
+    /// Costs read from a crafted file are bounded before Argon2 sees them: a 256 GiB memory
+    /// cost or a time cost of 2³²−1 is refused at once (it used to abort or spin).
+    #[test]
+    fn crafted_kdf_costs_are_refused_before_use() {
+        assert!(KDF_M_COST_KIB.contains(&M_COST_KIB) && KDF_T_COST.contains(&T_COST));
+        let enc = write(&contents(1), Some("pw"));
+        for (field, value) in [
+            ("m_cost_kib", u64::from(u32::MAX)),
+            ("m_cost_kib", 256 * 1024 * 1024),
+            ("m_cost_kib", 1),
+            ("t_cost", u64::from(u32::MAX)),
+            ("t_cost", 0),
+            ("p_cost", 255),
+        ] {
+            let mut file: serde_json::Value = serde_json::from_str(&enc).unwrap();
+            file["encryption"][field] = value.into();
+            assert_eq!(
+                decode(file.to_string().as_bytes(), Some("pw")),
+                Err(ExportError::KdfOutOfRange),
+                "{field} = {value}"
+            );
+        }
     }
 
     #[test]

@@ -2,12 +2,22 @@
 //!
 //! Timestamps are totally ordered (millis, counter, device) and serialise to a fixed-width
 //! string that sorts the same way, so IndexedDB and SQLite can index and compare them as text.
+//!
+//! The widths are fixed (16 digits of millis, 6 of counter) and so are bounded: a clock never
+//! holds a counter above [`MAX_COUNTER`] (when it would, the clock moves on to the next
+//! millisecond with counter 0) nor millis above [`MAX_MILLIS`]. Every timestamp a clock hands out
+//! therefore prints in the fixed width and parses back, whatever clocks it observed.
 
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The largest counter the 6-digit field holds.
+pub const MAX_COUNTER: u32 = 999_999;
+/// The largest millis the 16-digit field holds (about the year 318857).
+pub const MAX_MILLIS: u64 = 9_999_999_999_999_999;
 
 /// A point in hybrid logical time. Ordering is (millis, counter, device).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -42,8 +52,12 @@ impl PartialOrd for Hlc {
 
 impl fmt::Display for Hlc {
     /// `0001700000000000-000000-<device>`: 16 digits of millis, 6 of counter; sorts like `Ord`.
+    /// A value built by hand beyond the widths (no clock makes one) is written at the bounds, so
+    /// the text always parses.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:016}-{:06}-{}", self.millis, self.counter, self.device)
+        let millis = self.millis.min(MAX_MILLIS);
+        let counter = self.counter.min(MAX_COUNTER);
+        write!(f, "{millis:016}-{counter:06}-{}", self.device)
     }
 }
 
@@ -95,28 +109,47 @@ impl HlcClock {
         Self { device: device.into(), millis: 0, counter: 0 }
     }
 
-    /// A new timestamp for a local event at wall-clock time `now_ms`.
+    /// A new timestamp for a local event at wall-clock time `now_ms`. A counter at
+    /// [`MAX_COUNTER`] carries into the next millisecond instead of growing a seventh digit.
     pub fn tick(&mut self, now_ms: u64) -> Hlc {
+        self.normalise();
+        let now_ms = now_ms.min(MAX_MILLIS);
         if now_ms > self.millis {
             self.millis = now_ms;
             self.counter = 0;
+        } else if self.counter >= MAX_COUNTER {
+            if self.millis < MAX_MILLIS {
+                self.millis += 1;
+                self.counter = 0;
+            }
+            // At MAX_MILLIS and MAX_COUNTER the clock is exhausted (year 318857): it stays.
         } else {
             self.counter += 1;
         }
         Hlc::new(self.millis, self.counter, self.device.clone())
     }
 
-    /// Fold in a timestamp received from elsewhere.
+    /// Fold in a timestamp received from elsewhere. Values beyond the widths are taken at the
+    /// bounds, so the clock itself never leaves them.
     pub fn observe(&mut self, remote: &Hlc, now_ms: u64) {
-        let max = now_ms.max(self.millis).max(remote.millis);
-        if max == self.millis && max == remote.millis {
-            self.counter = self.counter.max(remote.counter);
-        } else if max == remote.millis {
-            self.counter = remote.counter;
+        self.normalise();
+        let remote_millis = remote.millis.min(MAX_MILLIS);
+        let remote_counter = remote.counter.min(MAX_COUNTER);
+        let max = now_ms.min(MAX_MILLIS).max(self.millis).max(remote_millis);
+        if max == self.millis && max == remote_millis {
+            self.counter = self.counter.max(remote_counter);
+        } else if max == remote_millis {
+            self.counter = remote_counter;
         } else if max != self.millis {
             self.counter = 0;
         }
         self.millis = max;
+    }
+
+    /// Bring a clock read from storage (fields are public) within the widths.
+    fn normalise(&mut self) {
+        self.millis = self.millis.min(MAX_MILLIS);
+        self.counter = self.counter.min(MAX_COUNTER);
     }
 }
 
@@ -159,6 +192,21 @@ mod tests {
     }
 
     #[test]
+    fn a_full_counter_carries_into_the_next_millisecond() {
+        let mut clock = HlcClock::new("server");
+        let now = 1_700_000_000_000;
+        clock.observe(&Hlc::new(now + 5, MAX_COUNTER, "x"), now);
+        let next = clock.tick(now);
+        assert_eq!((next.millis, next.counter), (now + 6, 0));
+        assert_eq!(next.to_string().parse::<Hlc>().unwrap(), next);
+        // A hand-made value beyond the widths still prints in them.
+        let wide = Hlc::new(u64::MAX, u32::MAX, "d");
+        assert_eq!(wide.to_string(), "9999999999999999-999999-d");
+        assert!(wide.to_string().parse::<Hlc>().is_ok());
+        assert!("0000000000000001-1000000-d".parse::<Hlc>().is_err());
+    }
+
+    #[test]
     fn observe_moves_past_remote_time() {
         let mut clock = HlcClock::new("slow");
         clock.tick(100);
@@ -166,5 +214,85 @@ mod tests {
         clock.observe(&remote, 200);
         let next = clock.tick(300);
         assert!(next > remote, "{next} must be after {remote}");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any clock a peer may send: millis and counter over their whole types (a tampered peer),
+    /// or near the bounds.
+    fn any_hlc() -> impl Strategy<Value = Hlc> {
+        let millis = prop_oneof![any::<u64>(), 0..=MAX_MILLIS, (MAX_MILLIS - 10)..=MAX_MILLIS];
+        let counter = prop_oneof![any::<u32>(), 0..=MAX_COUNTER, (MAX_COUNTER - 3)..=MAX_COUNTER];
+        (millis, counter, "[a-z0-9-]{0,12}").prop_map(|(m, c, d)| Hlc::new(m, c, d))
+    }
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Tick(u64),
+        Observe(Hlc, u64),
+    }
+
+    fn any_step() -> impl Strategy<Value = Step> {
+        let now = prop_oneof![any::<u64>(), 1_600_000_000_000u64..1_800_000_000_000];
+        prop_oneof![
+            now.clone().prop_map(Step::Tick),
+            (any_hlc(), now).prop_map(|(h, n)| Step::Observe(h, n)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// Whatever a clock observes and whenever it ticks: every stamp is later than the last
+        /// one (until the 16-digit millis are exhausted) and later than everything observed,
+        /// and prints in the fixed width and parses back to itself.
+        #[test]
+        fn ticks_are_monotonic_and_always_encodable(steps in prop::collection::vec(any_step(), 1..40)) {
+            let mut clock = HlcClock::new("dev");
+            let mut last: Option<Hlc> = None;
+            let mut seen: Option<Hlc> = None;
+            for step in steps {
+                match step {
+                    Step::Observe(remote, now) => {
+                        clock.observe(&remote, now);
+                        let bounded = Hlc::new(
+                            remote.millis.min(MAX_MILLIS),
+                            remote.counter.min(MAX_COUNTER),
+                            "",
+                        );
+                        seen = Some(seen.map_or(bounded.clone(), |s| s.max(bounded)));
+                    }
+                    Step::Tick(now) => {
+                        let stamp = clock.tick(now);
+                        let text = stamp.to_string();
+                        prop_assert_eq!(text.len(), 16 + 1 + 6 + 1 + 3);
+                        prop_assert_eq!(&text.parse::<Hlc>().unwrap(), &stamp);
+                        prop_assert!(stamp.counter <= MAX_COUNTER && stamp.millis <= MAX_MILLIS);
+                        let exhausted = stamp.millis == MAX_MILLIS && stamp.counter == MAX_COUNTER;
+                        if let Some(prev) = &last {
+                            prop_assert!(&stamp > prev || exhausted, "{} after {}", stamp, prev);
+                        }
+                        if let Some(s) = &seen {
+                            let after = (stamp.millis, stamp.counter) > (s.millis, s.counter);
+                            prop_assert!(after || exhausted, "{} not after observed {:?}", stamp, s);
+                        }
+                        last = Some(stamp);
+                    }
+                }
+            }
+        }
+
+        /// Any timestamp, even one built beyond the widths, prints as text that parses.
+        #[test]
+        fn every_timestamp_prints_parseable(h in any_hlc()) {
+            let text = h.to_string();
+            let back: Hlc = text.parse().unwrap();
+            prop_assert_eq!(back.millis, h.millis.min(MAX_MILLIS));
+            prop_assert_eq!(back.counter, h.counter.min(MAX_COUNTER));
+        }
     }
 }

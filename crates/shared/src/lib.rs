@@ -10,19 +10,23 @@
 //!   validation): run by the server on every push and by the tablet before a save.
 //! * [`branches`]: branch codes, what a branch picker offers, free-text values no branch
 //!   matches.
+//! * [`delivery`]: where each record saved on a tablet stands on its way to the office.
 //! * [`export`]: the offline export file (versioned, checksummed, optionally encrypted).
+//! * [`limits`]: the maximum length of every kind of text field (tablet, server, exports).
 
 pub mod branches;
+pub mod delivery;
 pub mod export;
 pub mod hlc;
+pub mod limits;
 pub mod merge;
 pub mod model;
 pub mod op;
+pub mod policy;
 pub mod record;
 pub mod roles;
 pub mod rules;
 pub mod scoring;
 pub mod sync;
-pub mod policy;
 pub mod validate;
 pub mod workflow;

@@ -87,6 +87,26 @@ impl EntityKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// What a person calls a record of this kind (待发送 list, refusals, history).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            EntityKind::Person => "党员信息",
+            EntityKind::Survey => "调查摸底表",
+            EntityKind::Candidate => "争创对象",
+            EntityKind::ContactLog => "结对联系记录",
+            EntityKind::Base => "示范基地",
+            EntityKind::Visit => "参观学习记录",
+            EntityKind::Funding => "资金扶持记录",
+            EntityKind::Meeting => "党员大会记录",
+            EntityKind::Inspection => "督查记录",
+            EntityKind::Assessment => "考核评分表",
+            EntityKind::Notice => "通知公告",
+            EntityKind::Campaign => "活动设置",
+            EntityKind::Rubric => "评分细则",
+            EntityKind::Branch => "支部",
+        }
+    }
+
     /// Append-only records are written once by one author and never edited, so they never
     /// conflict (DOMAIN.md: contact logs and visits).
     pub fn is_append_only(self) -> bool {

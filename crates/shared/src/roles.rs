@@ -45,6 +45,11 @@ impl Role {
         }
     }
 
+    /// Whether the role changes anything at all (the county viewer only reads).
+    pub fn writes(self) -> bool {
+        self != Role::CountyViewer
+    }
+
     /// Roles limited to the branches listed on their account.
     pub fn is_branch_scoped(self) -> bool {
         matches!(self, Role::Surveyor | Role::BranchSecretary)

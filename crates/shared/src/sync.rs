@@ -173,6 +173,12 @@ pub struct CreateUserRequest {
     pub branches: Vec<String>,
 }
 
+/// `POST /api/v1/admin/users/{username}/password`: the office sets a new password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetPasswordRequest {
+    pub password: String,
+}
+
 /// A user as the admin screen lists it (never the password hash).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserSummary {

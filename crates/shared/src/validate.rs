@@ -45,6 +45,21 @@ impl FieldError {
     }
 }
 
+/// Texts over the shared length table ([`crate::limits`]), one error per field: for a form to
+/// show next to the field (the server refuses the same texts as `text_too_long`).
+pub fn validate_lengths<'a>(
+    fields: impl IntoIterator<Item = (&'a str, &'a serde_json::Value)>,
+) -> Vec<FieldError> {
+    fields
+        .into_iter()
+        .filter_map(|(field, value)| {
+            let max = crate::limits::max_chars_of(field);
+            crate::limits::longest_over(value, max)
+                .map(|n| FieldError::new(field, format!("内容过长（{n} 字），最多 {max} 字")))
+        })
+        .collect()
+}
+
 /// Whether `errors` has one for `field`.
 pub fn has_error(errors: &[FieldError], field: &str) -> bool {
     errors.iter().any(|e| e.field == field)
@@ -119,5 +134,21 @@ impl Errors {
 
     pub(crate) fn into_vec(self) -> Vec<FieldError> {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod length_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lengths_follow_the_shared_table() {
+        let long = json!("备".repeat(10_001));
+        let fine = json!("王海");
+        let errors = validate_lengths([("notes", &long), ("name", &fine)]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "notes");
+        assert!(errors[0].message.contains("10000"), "{}", errors[0].message);
     }
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use shared::roles::Role;
-use shared::sync::{CreateUserRequest, DeviceSummary, UserSummary};
+use shared::sync::{CreateUserRequest, DeviceSummary, ResetPasswordRequest, UserSummary};
 
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
@@ -54,7 +54,7 @@ pub async fn revoke_device(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     session.require(&[Role::TownOffice])?;
-    if !state.store.revoke_device(id).await? {
+    if !state.store.block_device(id).await? {
         return Err(AppError::NotFound { code: "device_not_found", what: "该设备" });
     }
     state
@@ -67,5 +67,94 @@ pub async fn revoke_device(
             detail: id.to_string(),
         })
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Let a device the office revoked sign in again (with its account's password).
+pub async fn restore_device(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, AppError> {
+    session.require(&[Role::TownOffice])?;
+    if !state.store.restore_device(id).await? {
+        return Err(AppError::NotFound { code: "device_not_found", what: "该设备" });
+    }
+    audit(&state, &session, "restore_device", id.to_string()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn audit(
+    state: &AppState,
+    session: &Session,
+    action: &'static str,
+    detail: String,
+) -> Result<(), AppError> {
+    Ok(state
+        .store
+        .audit(AuditEvent {
+            user_id: Some(session.user_id),
+            username: &session.account.username,
+            device_row: Some(session.device_row),
+            action,
+            detail,
+        })
+        .await?)
+}
+
+async fn set_disabled(
+    state: &AppState,
+    session: &Session,
+    username: &str,
+    disabled: bool,
+) -> Result<StatusCode, AppError> {
+    session.require(&[Role::TownOffice])?;
+    let username = users::normalise_username(username);
+    if disabled && username == session.account.username {
+        return Err(AppError::bad_request("cannot_disable_self", "不能停用当前登录的账号"));
+    }
+    if !state.store.set_disabled(&username, disabled).await? {
+        return Err(AppError::NotFound { code: "user_not_found", what: "该账号" });
+    }
+    let action = if disabled { "disable_user" } else { "enable_user" };
+    audit(state, session, action, username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Disable an account: its devices' tokens stop working and it cannot sign in.
+pub async fn disable_user(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(username): ApiPath<String>,
+) -> Result<StatusCode, AppError> {
+    set_disabled(&state, &session, &username, true).await
+}
+
+pub async fn enable_user(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(username): ApiPath<String>,
+) -> Result<StatusCode, AppError> {
+    set_disabled(&state, &session, &username, false).await
+}
+
+/// The office sets a new password for an account (forgotten or leaked); every device of that
+/// account is signed out and signs in again with the new one.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(username): ApiPath<String>,
+    ApiJson(req): ApiJson<ResetPasswordRequest>,
+) -> Result<StatusCode, AppError> {
+    session.require(&[Role::TownOffice])?;
+    users::validate_password(&req.password, "invalid_password")?;
+    let username = users::normalise_username(&username);
+    let password = req.password;
+    let hash = state.hashing.run(move || crate::auth::hash_password(&password)).await?;
+    let hash = hash.map_err(AppError::internal)?;
+    if !state.store.set_password(&username, &hash).await? {
+        return Err(AppError::NotFound { code: "user_not_found", what: "该账号" });
+    }
+    audit(&state, &session, "reset_password", username).await?;
     Ok(StatusCode::NO_CONTENT)
 }

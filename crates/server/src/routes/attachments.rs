@@ -8,7 +8,7 @@ use serde::Deserialize;
 use shared::roles::Role;
 use shared::sync::AttachmentStatus;
 
-use crate::attachments::{AttachmentError, Sha256Name};
+use crate::attachments::{AttachmentError, Claimant, Sha256Name};
 use crate::error::AppError;
 use crate::extract::{ApiBytes, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -41,10 +41,11 @@ impl From<AttachmentError> for AppError {
 
 pub async fn status(
     State(state): State<AppState>,
-    _session: Session,
+    session: Session,
     ApiPath(raw): ApiPath<String>,
 ) -> Result<Json<AttachmentStatus>, AppError> {
-    Ok(Json(state.attachments.status(&sha(&raw)?).await?))
+    let claimant = Claimant::of(&session.account.username);
+    Ok(Json(state.attachments.status(&sha(&raw)?, &claimant).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,25 +65,34 @@ pub async fn put_chunk(
         return Err(AppError::Forbidden);
     }
     let sha = sha(&raw)?;
-    Ok(Json(state.attachments.put_chunk(&sha, q.offset, q.total, body).await?))
+    let claimant = Claimant::of(&session.account.username);
+    Ok(Json(state.attachments.put_chunk(&sha, &claimant, q.offset, q.total, body).await?))
 }
 
+/// A photo is downloadable by whoever may see a record that references it (its branch in the
+/// account's scope, or a town-wide record); one no record references yet only by the town
+/// office and the accounts that uploaded it. Anyone else gets the same 404 as for a photo the
+/// server does not have.
 pub async fn download(
     State(state): State<AppState>,
-    _session: Session,
+    session: Session,
     ApiPath(raw): ApiPath<String>,
 ) -> Result<Response, AppError> {
-    let bytes = state
-        .attachments
-        .read(&sha(&raw)?)
-        .await?
-        .ok_or(AppError::NotFound { code: "attachment_not_found", what: "该附件" })?;
-    Ok((
-        [
-            (CONTENT_TYPE, "application/octet-stream"),
-            (CACHE_CONTROL, "private, max-age=31536000, immutable"),
-        ],
-        bytes,
-    )
+    let not_found = AppError::NotFound { code: "attachment_not_found", what: "该附件" };
+    let sha = sha(&raw)?;
+    if session.account.role != Role::TownOffice {
+        let branches = state.store.attachment_branches(sha.as_str()).await?;
+        let allowed = if branches.is_empty() {
+            let me = Claimant::of(&session.account.username);
+            state.attachments.uploaded_by(&sha, &me).await?
+        } else {
+            branches.iter().any(|b| session.account.can_see_branch(b))
+        };
+        if !allowed {
+            return Err(not_found);
+        }
+    }
+    let bytes = state.attachments.read(&sha).await?.ok_or(not_found)?;
+    Ok(([(CONTENT_TYPE, "application/octet-stream"), (CACHE_CONTROL, "no-store")], bytes)
         .into_response())
 }

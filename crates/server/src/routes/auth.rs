@@ -8,25 +8,38 @@ use shared::sync::{LoginRequest, LoginResponse};
 
 use crate::auth::{new_token, token_hash, verify_or_dummy};
 use crate::error::AppError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ClientAddr};
 use crate::state::AppState;
 use crate::store::{AuditEvent, Session};
+use crate::users::normalise_username;
 
 const MAX_DEVICE_NAME_CHARS: usize = 100;
 
+/// Longest password checked: longer ones are wrong (no account has one) and not hashed.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, AppError> {
-    let creds = state.store.credentials(req.username.trim()).await?;
+    let username = normalise_username(&req.username);
+    // Rate limits first, then the bounded hashing queue: no Argon2 work beyond the quotas.
+    state.attempts.attempt(&username, address)?;
+    if req.password.len() > MAX_PASSWORD_BYTES || username.chars().count() > 64 {
+        state.attempts.failed(&username)?;
+        return Err(AppError::InvalidCredentials);
+    }
+    let creds = state.store.credentials(&username).await?;
     let phc = creds.as_ref().map(|c| c.password_hash.clone());
     let password = req.password;
-    let ok =
-        tokio::task::spawn_blocking(move || verify_or_dummy(&password, phc.as_deref())).await?;
+    let ok = state.hashing.run(move || verify_or_dummy(&password, phc.as_deref())).await?;
     let creds = match creds {
-        Some(c) if ok && !c.disabled => c,
+        Some(c) if ok && c.disabled => return Err(AppError::AccountDisabled),
+        Some(c) if ok => c,
         _ => {
             tracing::info!(username = %req.username, "login refused");
+            state.attempts.failed(&username)?;
             return Err(AppError::InvalidCredentials);
         }
     };

@@ -11,8 +11,11 @@ use shared::roles::Role;
 use super::pages::{escape, page};
 use crate::auth::verify_or_dummy;
 use crate::error::AppError;
-use crate::import::{ImportReport, Importer, import_file};
+use crate::extract::ClientAddr;
+use crate::import::{ImportReport, Importer, MAX_IMPORT_BYTES, import_file};
+use crate::routes::auth::MAX_PASSWORD_BYTES;
 use crate::state::AppState;
+use crate::users::normalise_username;
 
 const TITLE: &str = "导入导出文件";
 
@@ -69,56 +72,67 @@ fn success(report: &ImportReport) -> Response {
 }
 
 #[derive(Default)]
-struct Submission {
+struct Credentials {
     username: String,
     password: String,
-    passphrase: String,
-    file: Option<Vec<u8>>,
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<Submission, Response> {
-    let unreadable = |status: StatusCode| {
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            failure(status, "文件过大，无法导入")
-        } else {
-            failure(StatusCode::BAD_REQUEST, "上传内容读取失败，请重新选择文件后再试")
+/// The longest user name, password or passphrase field read (more is not a credential).
+const MAX_FIELD_BYTES: usize = 4096;
+
+/// A text field of the form, at most [`MAX_FIELD_BYTES`] read.
+async fn small_text(field: &mut axum::extract::multipart::Field<'_>) -> Result<String, Response> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(e.status()))? {
+        if bytes.len() + chunk.len() > MAX_FIELD_BYTES {
+            return Err(failure(StatusCode::BAD_REQUEST, "表单内容过长"));
         }
-    };
-    let mut form = Submission::default();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => return Err(unreadable(e.status())),
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "file" {
-            let bytes = field.bytes().await.map_err(|e| unreadable(e.status()))?;
-            form.file = Some(bytes.to_vec());
-        } else {
-            let text = field.text().await.map_err(|e| unreadable(e.status()))?;
-            match name.as_str() {
-                "username" => form.username = text.trim().to_owned(),
-                "password" => form.password = text,
-                "passphrase" => form.passphrase = text,
-                _ => {}
-            }
-        }
+        bytes.extend_from_slice(&chunk);
     }
-    Ok(form)
+    String::from_utf8(bytes).map_err(|_| failure(StatusCode::BAD_REQUEST, "表单内容不是有效的文本"))
 }
 
-/// The importing account, if the name and password are a town-office account's.
-async fn office_account(state: &AppState, form: &Submission) -> Result<Importer, Response> {
-    let creds = state.store.credentials(&form.username).await.map_err(|e| {
+fn unreadable(status: StatusCode) -> Response {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        failure(status, "文件过大，无法导入")
+    } else {
+        failure(StatusCode::BAD_REQUEST, "上传内容读取失败，请重新选择文件后再试")
+    }
+}
+
+/// The importing account, if the name and password are a town-office account's. Counted by
+/// the sign-in rate limits and run in the bounded hashing queue, like a login.
+async fn office_account(
+    state: &AppState,
+    address: Option<std::net::IpAddr>,
+    form: &Credentials,
+) -> Result<Importer, Response> {
+    let refused = |err: AppError| {
+        let retry_after = match &err {
+            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Busy => Some(1),
+            _ => None,
+        };
+        let mut page = failure(err.status(), &err.body().error.message);
+        if let Some(secs) = retry_after {
+            page.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        page
+    };
+    let username = normalise_username(&form.username);
+    state.attempts.attempt(&username, address).map_err(refused)?;
+    if form.password.len() > MAX_PASSWORD_BYTES {
+        state.attempts.failed(&username).map_err(refused)?;
+        return Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误"));
+    }
+    let creds = state.store.credentials(&username).await.map_err(|e| {
         tracing::error!(error = %e, "reading credentials for an import failed");
         failure(StatusCode::INTERNAL_SERVER_ERROR, &AppError::from(e).body().error.message)
     })?;
     let password = form.password.clone();
     let phc = creds.as_ref().map(|c| c.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || verify_or_dummy(&password, phc.as_deref()))
-        .await
-        .unwrap_or(false);
+    let ok = state.hashing.run(move || verify_or_dummy(&password, phc.as_deref())).await;
+    let ok = ok.map_err(refused)?;
     match creds {
         Some(c) if ok && !c.disabled => {
             if c.account.role == Role::TownOffice {
@@ -127,29 +141,84 @@ async fn office_account(state: &AppState, form: &Submission) -> Result<Importer,
                 Err(failure(StatusCode::FORBIDDEN, "只有镇组织办账号可以导入导出文件"))
             }
         }
-        _ => Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误")),
+        _ => {
+            state.attempts.failed(&username).map_err(refused)?;
+            Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误"))
+        }
     }
+}
+
+/// Read the form in its order (user name, password, file, passphrase): the account is checked
+/// when the file field begins, before a byte of the file is read, so an upload without a valid
+/// town-office password costs the server no memory. A file sent before the credentials is
+/// refused unread.
+async fn read_form(
+    state: &AppState,
+    address: Option<std::net::IpAddr>,
+    mut multipart: Multipart,
+) -> Result<(Importer, Option<Vec<u8>>, String), Response> {
+    let mut creds = Credentials::default();
+    let mut importer = None;
+    let mut file = None;
+    let mut passphrase = String::new();
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(unreadable(e.status())),
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            if importer.is_none() {
+                if creds.username.is_empty() || creds.password.is_empty() {
+                    return Err(failure(
+                        StatusCode::UNAUTHORIZED,
+                        "请先填写镇组织办账号和密码，再选择文件",
+                    ));
+                }
+                importer = Some(office_account(state, address, &creds).await?);
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(e.status()))? {
+                if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+                    return Err(unreadable(StatusCode::PAYLOAD_TOO_LARGE));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            file = Some(bytes);
+        } else {
+            let text = small_text(&mut field).await?;
+            match name.as_str() {
+                "username" => creds.username = text.trim().to_owned(),
+                "password" => creds.password = text,
+                "passphrase" => passphrase = text,
+                _ => {}
+            }
+        }
+    }
+    let importer = match importer {
+        Some(importer) => importer,
+        None => office_account(state, address, &creds).await?,
+    };
+    Ok((importer, file, passphrase))
 }
 
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let Ok(multipart) = multipart else {
         return failure(StatusCode::BAD_REQUEST, "请通过导入页面的表单上传文件");
     };
-    let form = match read_form(multipart).await {
+    let (importer, file, passphrase) = match read_form(&state, address, multipart).await {
         Ok(form) => form,
         Err(page) => return page,
     };
-    let importer = match office_account(&state, &form).await {
-        Ok(importer) => importer,
-        Err(page) => return page,
-    };
-    let Some(file) = form.file.filter(|f| !f.is_empty()) else {
+    let Some(file) = file.filter(|f| !f.is_empty()) else {
         return failure(StatusCode::BAD_REQUEST, "请选择要导入的导出文件");
     };
-    let passphrase = Some(form.passphrase).filter(|p| !p.is_empty());
+    let passphrase = Some(passphrase).filter(|p| !p.is_empty());
     match import_file(state.store.as_ref(), &state.attachments, file, passphrase, importer).await {
         Ok(report) => success(&report),
         Err(err) => {

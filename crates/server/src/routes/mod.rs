@@ -15,7 +15,7 @@ pub mod sync;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post, put};
-use shared::sync::MAX_ATTACHMENT_CHUNK_BYTES;
+use shared::sync::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_CHUNK_BYTES};
 
 use crate::import::MAX_IMPORT_BYTES;
 
@@ -39,6 +39,21 @@ pub struct QueryParam {
     pub kind: &'static str,
     pub required: bool,
     pub description: &'static str,
+    /// Bounds the server enforces (an integer out of them is answered 400).
+    pub minimum: Option<u64>,
+    pub maximum: Option<u64>,
+    /// The only values taken, if the parameter is an enumeration.
+    pub values: &'static [&'static str],
+}
+
+/// A parameter with no bounds.
+const fn param(
+    name: &'static str,
+    kind: &'static str,
+    required: bool,
+    description: &'static str,
+) -> QueryParam {
+    QueryParam { name, kind, required, description, minimum: None, maximum: None, values: &[] }
 }
 
 /// A request or response body: a component schema name, or raw bytes.
@@ -100,6 +115,40 @@ const fn doc(
     }
 }
 
+const PULL_QUERY: &[QueryParam] = &[
+    QueryParam {
+        minimum: Some(0),
+        maximum: Some(u64::MAX),
+        ..param("cursor", "integer", false, "上次拉取返回的 cursor（首次为 0）")
+    },
+    QueryParam {
+        minimum: Some(0),
+        maximum: Some(u32::MAX as u64),
+        ..param(
+            "limit",
+            "integer",
+            false,
+            "每页条数，默认 500；小于 1 按 1、大于 5000 按 5000 处理",
+        )
+    },
+];
+const CONFLICTS_QUERY: &[QueryParam] = &[QueryParam {
+    values: &["open", "resolved", "all"],
+    ..param("status", "string", false, "open（默认）、resolved 或 all")
+}];
+const CHUNK_QUERY: &[QueryParam] = &[
+    QueryParam {
+        minimum: Some(0),
+        maximum: Some(MAX_ATTACHMENT_BYTES),
+        ..param("offset", "integer", true, "本块的起始位置，必须等于服务器已收到的字节数")
+    },
+    QueryParam {
+        minimum: Some(0),
+        maximum: Some(MAX_ATTACHMENT_BYTES),
+        ..param("total", "integer", true, "附件总字节数")
+    },
+];
+
 /// The whole API.
 pub fn table() -> Vec<ApiRoute> {
     use Access::*;
@@ -124,7 +173,7 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 request: Some(Schema("LoginRequest")),
                 response: Some(Schema("LoginResponse")),
-                errors: &[400, 401],
+                errors: &[400, 401, 403, 429, 503],
                 ..doc("POST", "/api/v1/auth/login", "登录并取得本设备的令牌", "auth", Public)
             },
             post(auth::login),
@@ -154,20 +203,7 @@ pub fn table() -> Vec<ApiRoute> {
         ),
         route(
             RouteDoc {
-                query: &[
-                    QueryParam {
-                        name: "cursor",
-                        kind: "integer",
-                        required: false,
-                        description: "上次拉取返回的 cursor（首次为 0）",
-                    },
-                    QueryParam {
-                        name: "limit",
-                        kind: "integer",
-                        required: false,
-                        description: "每页条数，默认 500，最多 5000",
-                    },
-                ],
+                query: PULL_QUERY,
                 response: Some(Schema("PullResponse")),
                 errors: &[400],
                 ..doc(
@@ -182,12 +218,7 @@ pub fn table() -> Vec<ApiRoute> {
         ),
         route(
             RouteDoc {
-                query: &[QueryParam {
-                    name: "status",
-                    kind: "string",
-                    required: false,
-                    description: "open（默认）、resolved 或 all",
-                }],
+                query: CONFLICTS_QUERY,
                 response: Some(ListOf("ConflictEntry")),
                 errors: &[400],
                 ..doc("GET", "/api/v1/conflicts", "列出字段冲突", "conflicts", TownOffice)
@@ -224,20 +255,7 @@ pub fn table() -> Vec<ApiRoute> {
         ),
         route(
             RouteDoc {
-                query: &[
-                    QueryParam {
-                        name: "offset",
-                        kind: "integer",
-                        required: true,
-                        description: "本块的起始位置，必须等于服务器已收到的字节数",
-                    },
-                    QueryParam {
-                        name: "total",
-                        kind: "integer",
-                        required: true,
-                        description: "附件总字节数",
-                    },
-                ],
+                query: CHUNK_QUERY,
                 request: Some(Bytes),
                 response: Some(Schema("AttachmentStatus")),
                 errors: &[400, 409, 413, 422],
@@ -290,12 +308,69 @@ pub fn table() -> Vec<ApiRoute> {
                 ..doc(
                     "POST",
                     "/api/v1/admin/devices/{id}/revoke",
-                    "吊销设备令牌",
+                    "吊销设备令牌（该设备不能再用密码登录，直到镇组织办恢复）",
                     "admin",
                     TownOffice,
                 )
             },
             post(admin::revoke_device),
+        ),
+        route(
+            RouteDoc {
+                success: 204,
+                errors: &[400, 404],
+                ..doc(
+                    "POST",
+                    "/api/v1/admin/devices/{id}/restore",
+                    "恢复被吊销的设备（可再用密码登录）",
+                    "admin",
+                    TownOffice,
+                )
+            },
+            post(admin::restore_device),
+        ),
+        route(
+            RouteDoc {
+                success: 204,
+                errors: &[400, 404],
+                ..doc(
+                    "POST",
+                    "/api/v1/admin/users/{username}/disable",
+                    "停用账号（令牌立即失效，不能登录）",
+                    "admin",
+                    TownOffice,
+                )
+            },
+            post(admin::disable_user),
+        ),
+        route(
+            RouteDoc {
+                success: 204,
+                errors: &[400, 404],
+                ..doc(
+                    "POST",
+                    "/api/v1/admin/users/{username}/enable",
+                    "重新启用账号",
+                    "admin",
+                    TownOffice,
+                )
+            },
+            post(admin::enable_user),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Schema("ResetPasswordRequest")),
+                success: 204,
+                errors: &[400, 404, 503],
+                ..doc(
+                    "POST",
+                    "/api/v1/admin/users/{username}/password",
+                    "镇组织办重设账号密码（该账号所有设备需重新登录）",
+                    "admin",
+                    TownOffice,
+                )
+            },
+            post(admin::reset_password),
         ),
         route(
             RouteDoc {
@@ -337,7 +412,7 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 request: Some(Form("ImportForm")),
                 response: Some(Html),
-                errors: &[400, 401, 403, 409, 413, 422],
+                errors: &[400, 401, 403, 409, 413, 422, 429, 503],
                 ..doc("POST", "/import", "上传页面提交导出文件，返回结果页面", "pages", OfficeForm)
             },
             post(import_page::submit).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),

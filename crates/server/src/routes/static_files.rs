@@ -15,7 +15,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'";
+style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'; \
+object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /// Files a browser must revalidate on every load so a new release is picked up.
 fn must_revalidate(path: &str, is_html: bool) -> bool {

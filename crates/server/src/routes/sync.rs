@@ -6,9 +6,12 @@ use axum::http::HeaderValue;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use serde::Deserialize;
+use shared::hlc::Hlc;
 use shared::op::Operation;
 use shared::roles::{Role, redact_op};
-use shared::sync::{DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_OPS, PushRequest, PushResponse};
+use shared::sync::{
+    DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_OPS, OpStatus, PushRequest, PushResponse,
+};
 
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiQuery};
@@ -24,12 +27,17 @@ pub async fn push(
     if req.ops.len() > MAX_PUSH_OPS {
         return Err(AppError::PayloadTooLarge);
     }
-    // A clock far in the future is refused (`clock_ahead`) and must not drag the server's along.
-    let now_ms = PolicyTime::now().now_ms;
-    let server_hlc =
-        state.tick_clock(req.ops.iter().map(|o| &o.hlc).filter(|h| within_bound(h.millis, now_ms)));
     let count = req.ops.len();
+    let clocks: Vec<Hlc> = req.ops.iter().map(|o| o.hlc.clone()).collect();
     let results = state.store.push(&session, req.ops).await?;
+    // Only what the server stored moves its clock: a refused operation (any reason, a clock
+    // from the future included) leaves it alone, and an accepted one is within the
+    // `clock_ahead` bound (checked again here, so the bound holds whatever the policy says).
+    // The clock's counter cannot outgrow its width (`shared::hlc`).
+    let now_ms = PolicyTime::now().now_ms;
+    let stored = clocks.iter().zip(&results).filter(|(_, r)| r.status != OpStatus::Rejected);
+    let server_hlc =
+        state.tick_clock(stored.map(|(hlc, _)| hlc).filter(|h| within_bound(h.millis, now_ms)));
     tracing::info!(
         user = %session.account.username,
         device = %session.device_id,

@@ -24,6 +24,8 @@ pub enum StoreError {
     OpIdConflict(Uuid),
     #[error("username already exists")]
     UsernameTaken,
+    #[error("this device was revoked by the town office")]
+    DeviceBlocked,
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
     #[error("database migration {version} failed: {source}")]
@@ -135,8 +137,21 @@ pub trait Store: Send + Sync + 'static {
     /// Also refreshes the device's `last_seen` (at most once a minute).
     async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError>;
     async fn list_devices(&self) -> Result<Vec<DeviceSummary>, StoreError>;
-    /// Revoke a device; `false` if there is no such device.
+    /// Revoke a device's token (its own sign-out); `false` if there is no such device. The
+    /// device may sign in again with the password.
     async fn revoke_device(&self, device_row: i64) -> Result<bool, StoreError>;
+    /// Revoke a device for good (the town office): its token stops working and signing in
+    /// again from it is refused ([`StoreError::DeviceBlocked`]) until the office restores it.
+    async fn block_device(&self, device_row: i64) -> Result<bool, StoreError>;
+    /// Let a device the office revoked sign in again (with the password; its old token stays
+    /// dead). `false` if there is no such device.
+    async fn restore_device(&self, device_row: i64) -> Result<bool, StoreError>;
+    /// Disable or enable an account; `false` if there is no such user. A disabled account's
+    /// tokens stop working and it cannot sign in.
+    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError>;
+    /// Replace an account's password hash and sign out all its devices; `false` if there is no
+    /// such user.
+    async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError>;
 
     /// Store a batch of operations in one transaction; results in request order.
     /// Fails whole with [`StoreError::OpIdConflict`] if an id was stored with other content.
@@ -167,6 +182,10 @@ pub trait Store: Send + Sync + 'static {
     /// Apply a whole export file in ONE transaction through the push path (same policy,
     /// idempotent by operation id). Fails whole with [`StoreError::OpIdConflict`].
     async fn import(&self, batch: ImportBatch) -> Result<ImportCounts, StoreError>;
+
+    /// The branches of the live records whose fields reference the photo `sha256` (lowercase
+    /// hex), `""` for a town-wide record: who may download it is who may see one of them.
+    async fn attachment_branches(&self, sha256: &str) -> Result<Vec<String>, StoreError>;
 
     /// The live (not deleted) records of `entity` that `account` may see, oldest first.
     async fn records(

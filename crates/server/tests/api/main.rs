@@ -5,13 +5,39 @@
 
 mod common;
 
+mod accounts_and_transport;
 mod attachments;
 mod auth;
+mod clock_bounds;
+mod commendation;
 mod crash;
 mod exports;
+mod file_bounds;
 mod import;
 mod openapi_routes;
+mod photos;
 mod policy;
+mod pre_auth_limits;
+mod real_server;
 mod restart;
 mod static_files;
 mod sync;
+
+/// A `multipart/form-data` body as the `/import` page's form sends it (fields first, then the
+/// file, as browsers send them in form order).
+pub fn import_form(fields: &[(&str, &str)], file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----fieldformboundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"export.json\"\r\nContent-Type: application/json\r\n\r\n").as_bytes());
+    body.extend(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}

@@ -162,10 +162,14 @@ async fn invalid_records_are_refused_with_the_form_messages() {
             ("status", json!("final"), None),
         ],
     );
-    let res = s.push(&token, &[ok, bad_phone, bad_id, finalise_empty]).await;
+    let res = s.push(&token, &[ok, bad_phone, bad_id.clone(), finalise_empty]).await;
     assert_eq!(res.results[0].status, OpStatus::Accepted);
     assert!(rejected(&res.results[1], "invalid_record").contains("11位"));
-    assert!(rejected(&res.results[2], "invalid_record").contains("校验位"));
+    // A later change of the same record in the same push is held back with it (no half
+    // record); pushed on its own it is judged on its own.
+    rejected(&res.results[2], "preceded_by_refusal");
+    let alone = s.push(&token, &[bad_id]).await;
+    assert!(rejected(&alone.results[0], "invalid_record").contains("校验位"));
     let message = rejected(&res.results[3], "invalid_record");
     assert!(message.contains("请填写联系电话") && message.contains("请选择从业情况"), "{message}");
     // Nothing of the refused operations was stored.

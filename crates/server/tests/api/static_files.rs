@@ -31,7 +31,8 @@ async fn serves_the_app_with_fallback_and_headers() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "application/wasm");
     assert!(res.headers().get("cache-control").is_none());
-    assert!(res.headers().get("content-security-policy").is_none());
+    // Scripts and wasm only forbid framing (a worker script's CSP would bind its fetches).
+    assert_eq!(res.headers()["content-security-policy"], "frame-ancestors 'none'");
 
     // The API is never answered with the page.
     let res = s.client.get(s.url("/api/v1/unknown")).send().await.unwrap();

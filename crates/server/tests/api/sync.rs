@@ -264,7 +264,9 @@ async fn rejected_ops_in_a_batch_do_not_stop_the_others() {
 
 /// The push merges a batch in memory and writes each record once: the outcome must be the same
 /// as pushing the operations one at a time (later operations see what earlier ones merged:
-/// rights, merge, conflicts, refusals).
+/// rights, merge, conflicts, refusals). One deliberate difference: within one batch, an
+/// operation of a record that had an operation refused earlier in the batch is refused too
+/// (`preceded_by_refusal`, so no half record is stored); pushed alone it gets its own reason.
 #[tokio::test]
 async fn a_batch_ends_as_the_same_operations_pushed_one_by_one() {
     let create = upsert(
@@ -321,7 +323,13 @@ async fn a_batch_ends_as_the_same_operations_pushed_one_by_one() {
         outcomes.push((statuses, record, conflicts, ops));
     }
     let (statuses, record, conflicts, ops) = &outcomes[0];
-    assert_eq!(outcomes[0], outcomes[1]);
+    assert_eq!(outcomes[0].1, outcomes[1].1, "the same record");
+    assert_eq!(outcomes[0].2, outcomes[1].2, "the same conflicts");
+    assert_eq!(outcomes[0].3, outcomes[1].3, "the same stored operations");
+    let mut alone = outcomes[1].0.clone();
+    assert_eq!(alone[5], (OpStatus::Rejected, "entity_mismatch".into()));
+    alone[5] = (OpStatus::Rejected, "preceded_by_refusal".into());
+    assert_eq!(statuses, &alone);
     let ok = (OpStatus::Accepted, String::new());
     assert_eq!(
         statuses,
@@ -331,7 +339,7 @@ async fn a_batch_ends_as_the_same_operations_pushed_one_by_one() {
             ok.clone(),
             ok,
             (OpStatus::Rejected, "branch_mismatch".into()),
-            (OpStatus::Rejected, "entity_mismatch".into()),
+            (OpStatus::Rejected, "preceded_by_refusal".into()),
             (OpStatus::Duplicate, String::new()),
         ]
     );

@@ -7,10 +7,13 @@
 //! so the store writes exactly what was checked:
 //! 1. [`access`]: author, branch scope, entity kind, no kind or branch moves;
 //! 2. [`clock`]: no clocks far in the future (`clock_ahead`);
-//! 3. the merge ([`crate::merge::apply`]) against the record as the server holds it;
-//! 4. [`workflow`]: a change of a candidate's application state must be a step the role may
-//!    take from the current state (`workflow_refused`);
-//! 5. [`validation`]: the merged record passes the form rules for what the operation changed
+//! 3. [`validation::check_lengths`]: every text within the shared length table
+//!    ([`crate::limits`], `text_too_long`);
+//! 4. the merge ([`crate::merge::apply`]) against the record as the server holds it;
+//! 5. [`workflow`]: a change of a candidate's application state, or of a score sheet's
+//!    commendation stage, must be a step the role may take from the current state
+//!    (`workflow_refused`);
+//! 6. [`validation`]: the merged record passes the form rules for what the operation changed
 //!    (`invalid_record`).
 
 mod access;
@@ -18,18 +21,18 @@ mod clock;
 mod validation;
 mod workflow;
 
-use chrono::{FixedOffset, NaiveDate, Utc};
 use crate::merge::{self, Applied};
 use crate::model::Person;
 use crate::op::Operation;
 use crate::record::Record;
 use crate::roles::Account;
 use crate::sync::OpResult;
+use chrono::{FixedOffset, NaiveDate, Utc};
 
 pub use access::{Existing, check};
 pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};
-pub use validation::check_record;
-pub use workflow::check_candidate;
+pub use validation::{check_lengths, check_record};
+pub use workflow::{check_assessment, check_candidate};
 
 /// Why an operation is refused for good.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +49,16 @@ impl Rejection {
     pub fn into_result(self, op: &Operation) -> OpResult {
         OpResult::rejected(op.id, self.code, self.message)
     }
+}
+
+/// The refusal of an operation whose record had an earlier operation refused in the same push
+/// (or import): the record is held back whole rather than stored half, until the tablet has
+/// repaired it and resubmits it.
+pub fn preceded_by_refusal() -> Rejection {
+    Rejection::new(
+        "preceded_by_refusal",
+        "同一记录之前的修改被退回，此修改暂不保存；请在平板上修正该记录后重新提交",
+    )
 }
 
 /// The server's time as the rules see it.
@@ -85,8 +98,10 @@ pub fn admit(ctx: Context<'_>, op: &Operation) -> Result<Applied, Rejection> {
         ctx.current.map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
     check(ctx.account, op, existing.as_ref())?;
     check_clock(op, ctx.time.now_ms)?;
+    check_lengths(op)?;
     let applied = merge::apply(ctx.current.cloned(), op);
     check_candidate(ctx.account.role, ctx.current, &applied.record)?;
+    check_assessment(ctx.account.role, ctx.current, &applied.record)?;
     check_record(op, ctx.current, &applied.record, ctx.person, ctx.time.today)?;
     Ok(applied)
 }

@@ -8,11 +8,11 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
-use crate::model::{Candidate, Person, Survey, SurveyStatus};
+use crate::model::{Assessment, Candidate, Person, Survey, SurveyStatus};
 use crate::op::{OpKind, Operation};
 use crate::record::{EntityKind, Record};
 use crate::validate::{FieldError, validate_candidate, validate_person, validate_survey};
+use chrono::{Datelike, NaiveDate};
 
 use super::Rejection;
 
@@ -33,6 +33,44 @@ fn rejection(errors: &[FieldError]) -> Result<(), Rejection> {
 
 fn undecodable(what: &str) -> Rejection {
     Rejection::new("invalid_record", format!("{what}记录中有字段格式不正确，无法保存"))
+}
+
+/// Every text an operation carries within the shared length table ([`crate::limits`]), and its
+/// own identifying strings (author, branch, clock device, field names) short: refused as
+/// `text_too_long` before anything is merged.
+pub fn check_lengths(op: &Operation) -> Result<(), Rejection> {
+    use crate::limits::{MAX_FIELD_NAME_CHARS, TextKind, longest_over, max_chars, max_chars_of};
+    let code = max_chars(TextKind::Code);
+    let name = max_chars(TextKind::Name);
+    let too_long = |what: &str, n: usize, max: usize| {
+        Rejection::new("text_too_long", format!("{what}过长（{n} 字），最多 {max} 字"))
+    };
+    let chars = |s: &str| s.chars().count();
+    if chars(&op.author) > name {
+        return Err(too_long("作者", chars(&op.author), name));
+    }
+    if chars(&op.branch_id) > name {
+        return Err(too_long("支部编号", chars(&op.branch_id), name));
+    }
+    if chars(&op.hlc.device) > code {
+        return Err(too_long("设备时钟标识", chars(&op.hlc.device), code));
+    }
+    for change in &op.changes {
+        if chars(&change.field) > MAX_FIELD_NAME_CHARS {
+            return Err(too_long("字段名", chars(&change.field), MAX_FIELD_NAME_CHARS));
+        }
+        let max = max_chars_of(top_field(&change.field));
+        if let Some(n) = longest_over(&change.value, max) {
+            return Err(Rejection::new(
+                "text_too_long",
+                format!(
+                    "字段“{}”的内容过长（{n} 字），最多 {max} 字，请删减后再保存",
+                    change.field
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Check `merged` (the record after `op`); `current` is the record before it and `person` the
@@ -75,6 +113,18 @@ pub fn check_record(
                 }
             }
         }
+        EntityKind::Assessment => {
+            let a: Assessment = merged.to_typed().map_err(|_| undecodable("考核评分"))?;
+            let mut errors = crate::scoring::validate_scores(&a);
+            let years = crate::validate::earliest_date().year()..=today.year() + 1;
+            if !years.contains(&a.year) {
+                errors.push(FieldError::new(
+                    "year",
+                    format!("考核年度应在{}至{}之间", years.start(), years.end()),
+                ));
+            }
+            rejection(&wrong_touched(errors))
+        }
         _ => Ok(()),
     }
 }
@@ -82,11 +132,11 @@ pub fn check_record(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{Value, json};
     use crate::hlc::Hlc;
     use crate::merge;
     use crate::model::{Employment, Gender, PotentialLevel};
     use crate::op::FieldChange;
+    use serde_json::{Value, json};
     use uuid::Uuid;
 
     fn today() -> NaiveDate {

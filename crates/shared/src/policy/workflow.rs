@@ -7,7 +7,10 @@
 //! state. Which step it is comes from the history entry it appended (what the tablet's
 //! `apply_transition` writes), else from the target state (each action has its own target).
 
-use crate::model::{ApplicationAction, ApplicationState, Candidate};
+use crate::model::{
+    ApplicationAction, ApplicationState, Assessment, Candidate, CommendationAction,
+    CommendationStage,
+};
 use crate::record::{EntityKind, Record};
 use crate::roles::Role;
 use crate::workflow::{self, WorkflowError};
@@ -95,12 +98,74 @@ pub fn check_candidate(
         .map_err(refused)
 }
 
+/// The commendation action whose target is `to` (`not_passed` is a rejection; `scoring` is
+/// no action's target).
+fn commendation_action_into(to: CommendationStage) -> Option<CommendationAction> {
+    use CommendationAction as A;
+    use CommendationStage as S;
+    Some(match to {
+        S::Scoring => return None,
+        S::TownReviewed => A::TownReview,
+        S::CountyApproved => A::CountyApprove,
+        S::CityNamed => A::CityName,
+        S::TopTenRecommended => A::RecommendTopTen,
+        S::NotPassed => A::Reject,
+    })
+}
+
+fn typed_assessment(record: &Record) -> Result<Assessment, Rejection> {
+    record
+        .to_typed()
+        .map_err(|_| Rejection::new("invalid_record", "考核评分记录中有字段格式不正确，无法保存"))
+}
+
+/// Check the commendation stage change of a score sheet from `current` to `merged` with the
+/// same `shared::workflow` table the tablet uses: a new sheet starts at 评分中; every later
+/// stage is a step the role may take from the stage the server holds (only the town office
+/// records them), the town review with every criterion scored.
+pub fn check_assessment(
+    role: Role,
+    current: Option<&Record>,
+    merged: &Record,
+) -> Result<(), Rejection> {
+    if merged.entity != EntityKind::Assessment || merged.is_deleted() {
+        return Ok(());
+    }
+    let before = match current.filter(|r| r.fields.contains_key("stage")) {
+        Some(record) => typed_assessment(record)?.stage,
+        None => CommendationStage::Scoring,
+    };
+    let after = typed_assessment(merged)?;
+    if before == after.stage {
+        return Ok(());
+    }
+    let Some(action) = commendation_action_into(after.stage) else {
+        return Err(Rejection::new(
+            "workflow_refused",
+            format!("命名表彰不能从「{}」退回到「评分中」", before.label_zh()),
+        ));
+    };
+    let appended = after.history.last().filter(|e| e.to == after.stage);
+    let reason = appended
+        .map(|e| e.reason.as_str())
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or(after.reason.as_str());
+    workflow::commendation_transition(before, action, role, Some(reason)).map_err(refused)?;
+    if action == CommendationAction::TownReview {
+        let missing = crate::scoring::missing_scores(&after);
+        if !missing.is_empty() {
+            return Err(refused(WorkflowError::ScoresIncomplete(missing.join("、"))));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDateTime;
     use crate::model::Category;
     use crate::record::to_fields;
+    use chrono::NaiveDateTime;
     use uuid::Uuid;
 
     fn record(c: &Candidate) -> Record {
@@ -166,6 +231,36 @@ mod tests {
         named.state = ApplicationState::Named;
         let err = check_candidate(Role::TownOffice, None, &record(&named)).unwrap_err();
         assert!(err.message.contains("不能直接登记为「已命名」"), "{}", err.message);
+    }
+
+    #[test]
+    fn commendation_stages_follow_the_table() {
+        let sheet = |stage: CommendationStage| {
+            let mut r = Record::new(EntityKind::Assessment, Uuid::nil(), "b1");
+            r.fields = to_fields(&Assessment { year: 2013, stage, ..Default::default() }).unwrap();
+            r
+        };
+        use CommendationStage as S;
+        let code = |role, from: Option<&Record>, to: &Record| {
+            check_assessment(role, from, to).err().map_or("ok", |r| r.code)
+        };
+        // A surveyor cannot name anyone, nor can a new sheet start named.
+        assert_eq!(code(Role::Surveyor, None, &sheet(S::CityNamed)), "workflow_refused");
+        assert_eq!(code(Role::TownOffice, None, &sheet(S::TopTenRecommended)), "workflow_refused");
+        assert_eq!(code(Role::Surveyor, None, &sheet(S::Scoring)), "ok");
+        let approved = sheet(S::CountyApproved);
+        assert_eq!(code(Role::TownOffice, Some(&approved), &sheet(S::CityNamed)), "ok");
+        assert_eq!(
+            code(Role::BranchSecretary, Some(&approved), &sheet(S::CityNamed)),
+            "workflow_refused"
+        );
+        assert_eq!(code(Role::TownOffice, Some(&approved), &sheet(S::Scoring)), "workflow_refused");
+        // Skipping the county: 初评 → 命名.
+        let reviewed = sheet(S::TownReviewed);
+        assert_eq!(
+            code(Role::TownOffice, Some(&reviewed), &sheet(S::CityNamed)),
+            "workflow_refused"
+        );
     }
 
     #[test]

@@ -96,9 +96,15 @@ pub fn advance_commendation(
     Ok(to)
 }
 
-/// July 1 of `year`: the cycle should be complete before it.
+/// July 1 of `year`: the cycle should be complete before it. A year outside the calendar's
+/// range (a tampered record: the server refuses such years) gives the latest or earliest date
+/// instead of panicking.
 pub fn commendation_deadline(year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, 7, 1).expect("July 1 exists every year")
+    NaiveDate::from_ymd_opt(year, 7, 1).unwrap_or(if year > 0 {
+        NaiveDate::MAX
+    } else {
+        NaiveDate::MIN
+    })
 }
 
 /// Whether the cycle of `assessment` is still open on or after its year's July 1: the county
@@ -220,5 +226,15 @@ mod tests {
         assert!(!commendation_overdue(&s, july1));
         s.stage = S::NotPassed;
         assert!(!commendation_overdue(&s, july1));
+    }
+
+    /// A year of 300000 (a tampered record) used to panic in `expect`.
+    #[test]
+    fn deadline_of_an_impossible_year_does_not_panic() {
+        assert_eq!(commendation_deadline(300_000), NaiveDate::MAX);
+        assert_eq!(commendation_deadline(i32::MIN), NaiveDate::MIN);
+        let s = Assessment { year: 300_000, ..Default::default() };
+        let today = NaiveDate::from_ymd_opt(2013, 6, 1).unwrap();
+        assert!(!commendation_overdue(&s, today));
     }
 }

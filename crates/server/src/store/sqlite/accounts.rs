@@ -11,6 +11,14 @@ use crate::store::{Credentials, NewUser, Session, StoreError};
 /// How stale `last_seen` may get before a request refreshes it.
 const TOUCH_AFTER: chrono::Duration = chrono::Duration::seconds(60);
 
+/// A device token unused this long expires (sliding: every use renews it, see `last_seen`).
+pub const TOKEN_IDLE_EXPIRY: chrono::Duration = chrono::Duration::days(30);
+
+/// `devices.revoked`: 0 live, 1 signed out (may sign in again), 2 revoked by the town office
+/// (may not sign in again until the office restores it).
+const SIGNED_OUT: i64 = 1;
+const BLOCKED: i64 = 2;
+
 fn parse_role(s: &str) -> Result<Role, StoreError> {
     Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown role {s:?}")))
 }
@@ -97,7 +105,7 @@ pub fn register_device(
     token_hash: &str,
 ) -> Result<i64, StoreError> {
     let at = now();
-    Ok(conn.query_row(
+    conn.query_row(
         "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at, last_seen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)
          ON CONFLICT (user_id, device_id) DO UPDATE SET
@@ -105,10 +113,72 @@ pub fn register_device(
              token_hash = excluded.token_hash,
              last_seen = excluded.last_seen,
              revoked = 0
+         WHERE devices.revoked != 2
          RETURNING id",
         params![user_id, device_id.to_string(), device_name, token_hash, at],
         |r| r.get(0),
-    )?)
+    )
+    .optional()?
+    .ok_or(StoreError::DeviceBlocked)
+}
+
+/// Whether a token last used at `last_seen` has expired.
+pub fn expired(last_seen: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(last_seen)
+        .map(|t| chrono::Utc::now().signed_duration_since(t) > TOKEN_IDLE_EXPIRY)
+        .unwrap_or(true)
+}
+
+pub fn block_device(conn: &mut Connection, device_row: i64) -> Result<bool, StoreError> {
+    Ok(conn
+        .execute("UPDATE devices SET revoked = ?1 WHERE id = ?2", params![BLOCKED, device_row])?
+        > 0)
+}
+
+/// Back to "signed out": it may sign in with the password. The token is replaced by an
+/// unguessable value, so the token it had before the revocation stays dead.
+pub fn restore_device(conn: &mut Connection, device_row: i64) -> Result<bool, StoreError> {
+    let dead = format!("restored:{}", crate::auth::token_hash(&crate::auth::new_token()));
+    Ok(conn.execute(
+        "UPDATE devices SET revoked = ?1, token_hash = ?2 WHERE id = ?3 AND revoked = ?4",
+        params![SIGNED_OUT, dead, device_row, BLOCKED],
+    )? > 0
+        || conn
+            .query_row("SELECT 1 FROM devices WHERE id = ?1", [device_row], |_| Ok(()))
+            .optional()?
+            .is_some())
+}
+
+pub fn set_disabled(
+    conn: &mut Connection,
+    username: &str,
+    disabled: bool,
+) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE users SET disabled = ?1 WHERE username = ?2",
+        params![i64::from(disabled), username],
+    )? > 0)
+}
+
+pub fn set_password(
+    conn: &mut Connection,
+    username: &str,
+    password_hash: &str,
+) -> Result<bool, StoreError> {
+    let tx = conn.transaction()?;
+    let changed = tx.execute(
+        "UPDATE users SET password_hash = ?1 WHERE username = ?2",
+        params![password_hash, username],
+    )? > 0;
+    if changed {
+        tx.execute(
+            "UPDATE devices SET revoked = ?1
+             WHERE revoked = 0 AND user_id = (SELECT id FROM users WHERE username = ?2)",
+            params![SIGNED_OUT, username],
+        )?;
+    }
+    tx.commit()?;
+    Ok(changed)
 }
 
 /// The session of a token and the device's `last_seen`.
@@ -187,5 +257,8 @@ pub fn list_devices(conn: &mut Connection) -> Result<Vec<DeviceSummary>, StoreEr
 }
 
 pub fn revoke_device(conn: &mut Connection, device_row: i64) -> Result<bool, StoreError> {
-    Ok(conn.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [device_row])? > 0)
+    Ok(conn.execute(
+        "UPDATE devices SET revoked = MAX(revoked, ?1) WHERE id = ?2",
+        params![SIGNED_OUT, device_row],
+    )? > 0)
 }

@@ -163,6 +163,8 @@ impl Store for SqliteStore {
         let hash = token_hash.to_owned();
         let found = self.read(move |c| accounts::session(c, &hash)).await?;
         match found {
+            // Sliding expiry: a token unused for `TOKEN_IDLE_EXPIRY` is dead; each use renews it.
+            Some((_, last_seen)) if accounts::expired(&last_seen) => Ok(None),
             Some((session, last_seen)) => {
                 if accounts::seen_long_ago(&last_seen) {
                     let row = session.device_row;
@@ -182,6 +184,24 @@ impl Store for SqliteStore {
         self.write(move |c| accounts::revoke_device(c, device_row)).await
     }
 
+    async fn block_device(&self, device_row: i64) -> Result<bool, StoreError> {
+        self.write(move |c| accounts::block_device(c, device_row)).await
+    }
+
+    async fn restore_device(&self, device_row: i64) -> Result<bool, StoreError> {
+        self.write(move |c| accounts::restore_device(c, device_row)).await
+    }
+
+    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError> {
+        let username = username.to_owned();
+        self.write(move |c| accounts::set_disabled(c, &username, disabled)).await
+    }
+
+    async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let (username, hash) = (username.to_owned(), password_hash.to_owned());
+        self.write(move |c| accounts::set_password(c, &username, &hash)).await
+    }
+
     async fn push(
         &self,
         session: &Session,
@@ -199,6 +219,18 @@ impl Store for SqliteStore {
     ) -> Result<PullPage, StoreError> {
         let account = account.clone();
         self.read(move |c| sync::pull(c, &account, cursor, limit)).await
+    }
+
+    async fn attachment_branches(&self, sha256: &str) -> Result<Vec<String>, StoreError> {
+        let needle = format!("\"sha256\":\"{sha256}\"");
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT DISTINCT branch_id FROM records WHERE deleted = 0 AND instr(record_json, ?1) > 0",
+            )?;
+            let rows = stmt.query_map([needle], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
     }
 
     async fn record(&self, entity_id: Uuid) -> Result<Option<Record>, StoreError> {

@@ -1,7 +1,7 @@
 //! Push (store + merge in one transaction), pull (by sequence number) and merged records.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::thread;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension, TransactionBehavior, params};
@@ -257,6 +257,9 @@ fn check_all(
     let mut accepted_ids: HashMap<Uuid, usize> = HashMap::new();
     let mut results = Vec::with_capacity(ops.len());
     let mut accepted = Vec::with_capacity(ops.len());
+    // Records with a refused operation in this batch: their later operations are refused too,
+    // so the server never stores half a record (the tablet repairs and resubmits it whole).
+    let mut refused_records: HashSet<Uuid> = HashSet::new();
     for (index, op) in ops.iter().enumerate() {
         let earlier: Option<String> = match accepted_ids.get(&op.id) {
             Some(&first) => Some(encode(&ops[first])?.hash),
@@ -275,9 +278,14 @@ fn check_all(
             continue;
         }
 
+        if refused_records.contains(&op.entity_id) {
+            results.push(sync_policy::preceded_by_refusal().into_result(op));
+            continue;
+        }
         let pusher = match pusher_of(tx, op)? {
             Ok(p) => p,
             Err(rejection) => {
+                refused_records.insert(op.entity_id);
                 results.push(rejection.into_result(op));
                 continue;
             }
@@ -293,6 +301,7 @@ fn check_all(
         let applied = match sync_policy::admit(ctx, op) {
             Ok(applied) => applied,
             Err(rejection) => {
+                refused_records.insert(op.entity_id);
                 results.push(rejection.into_result(op));
                 continue;
             }

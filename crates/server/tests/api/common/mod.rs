@@ -36,9 +36,25 @@ impl TestServer {
         Self::start_in(tempfile::tempdir().unwrap(), Some(dist)).await
     }
 
+    /// A server with other bounds on pre-sign-in work (`server::limits::Limits`).
+    pub async fn start_with_limits(limits: server::limits::Limits) -> Self {
+        Self::start_configured(tempfile::tempdir().unwrap(), None, Some(limits)).await
+    }
+
     pub async fn start_in(data_dir: TempDir, dist: Option<&Path>) -> Self {
+        Self::start_configured(data_dir, dist, None).await
+    }
+
+    async fn start_configured(
+        data_dir: TempDir,
+        dist: Option<&Path>,
+        limits: Option<server::limits::Limits>,
+    ) -> Self {
         let dist = dist.map_or_else(|| data_dir.path().join("no-dist"), Path::to_path_buf);
-        let state = server::open_state(data_dir.path(), &dist).expect("state opens");
+        let mut state = server::open_state(data_dir.path(), &dist).expect("state opens");
+        if let Some(limits) = limits {
+            state.set_limits(limits);
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();

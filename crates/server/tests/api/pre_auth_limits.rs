@@ -1,0 +1,265 @@
+//! Issue 10 items 3 and 4: work a client can cause before it is signed in is bounded. Password
+//! hashing runs in a bounded queue (the server's resident memory stays bounded under a burst of
+//! logins, measured from /proc on the real binary), an `/import` upload is not read before its
+//! password is checked, sign-in attempts are rate-limited per account and per address, and a
+//! client that never finishes its headers is dropped.
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use shared::roles::Role;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use uuid::Uuid;
+
+use crate::common::{PASSWORD, TestServer, assert_error};
+use crate::real_server::RealServer;
+
+const MIB: u64 = 1024;
+
+/// 64 concurrent logins used to take the server from 1.1 to 3.2 GB (64 Argon2 hashes of
+/// 19 MiB at once on the blocking pool). Now at most a few hash at once and the rest wait in a
+/// bounded queue or are told to come back (`503 busy` / `429`): the server's peak resident
+/// memory grows by less than 160 MiB.
+#[tokio::test]
+async fn a_burst_of_64_logins_keeps_the_server_memory_bounded() {
+    let server = RealServer::start(&[("office", "town_office")], PASSWORD).await;
+    let client = reqwest::Client::new();
+    let login = |username: String, password: &'static str| {
+        let client = client.clone();
+        let url = format!("{}/api/v1/auth/login", server.base);
+        async move {
+            client
+                .post(url)
+                .json(&json!({"username": username, "password": password,
+                              "device_id": Uuid::now_v7(), "device_name": "t"}))
+                .send()
+                .await
+                .map(|r| r.status())
+        }
+    };
+    // Warm up: one login (the dummy hash, the allocator's first Argon2 block).
+    assert_eq!(login("office".into(), PASSWORD).await.unwrap(), StatusCode::OK);
+    let before_rss = server.kib("VmRSS");
+    let before_peak = server.kib("VmHWM");
+    // 64 different names (one account's attempts would mostly be refused by its rate limit
+    // before any hashing: this measures the hashing bound itself).
+    let burst: Vec<_> = (0..64)
+        .map(|i| {
+            let name = if i == 0 { "office".to_owned() } else { format!("user{i}") };
+            tokio::spawn(login(name, if i == 0 { PASSWORD } else { "wrong password" }))
+        })
+        .collect();
+    let mut statuses = std::collections::BTreeMap::new();
+    for task in burst {
+        let status = task.await.unwrap().expect("every login is answered");
+        *statuses.entry(status.as_u16()).or_insert(0) += 1;
+    }
+    let after_peak = server.kib("VmHWM");
+    let growth = after_peak.saturating_sub(before_peak.max(before_rss));
+    eprintln!(
+        "64 concurrent logins: RSS before {} MiB, peak before {} MiB, peak after {} MiB \
+         (+{} MiB); answers {statuses:?}",
+        before_rss / MIB,
+        before_peak / MIB,
+        after_peak / MIB,
+        growth / MIB
+    );
+    assert!(
+        statuses.keys().all(|s| [200, 401, 429, 503].contains(s)),
+        "only sign-in answers: {statuses:?}"
+    );
+    assert!(growth < 160 * MIB, "peak RSS grew by {} MiB", growth / MIB);
+}
+
+/// Stream a multipart upload of `size` bytes to `/import` over a raw connection, as a client
+/// that never waits for an answer would; returns the status line if the server answered.
+async fn upload(port: u16, username: &str, password: &str, size: usize) -> Option<String> {
+    let boundary = "----memtestboundary";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\n{username}\r\n\
+--{boundary}\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n{password}\r\n\
+--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.json\"\r\n\
+Content-Type: application/json\r\n\r\n"
+    );
+    let tail = format!("\r\n--{boundary}--\r\n");
+    let length = head.len() + size + tail.len();
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+    let request = format!(
+        "POST /import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; \
+boundary={boundary}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{head}"
+    );
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let chunk = vec![b'x'; 1 << 20];
+    let mut sent = 0;
+    while sent < size {
+        let n = chunk.len().min(size - sent);
+        if stream.write_all(&chunk[..n]).await.is_err() {
+            break; // the server answered and closed: the rest is not wanted
+        }
+        sent += n;
+    }
+    let _ = stream.write_all(tail.as_bytes()).await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer);
+    text.lines().next().map(str::to_owned)
+}
+
+/// 4 uploads of 120 MB with a wrong password used to add 550-730 MB to the server (the whole
+/// file was read before the password was checked). Now the password is checked when the file
+/// field begins and the upload is refused unread: the server grows by less than 96 MiB (most of
+/// it the password check's own Argon2 memory).
+#[tokio::test]
+async fn import_uploads_with_a_wrong_password_are_not_read() {
+    let server = RealServer::start(&[("office", "town_office")], PASSWORD).await;
+    let before_rss = server.kib("VmRSS");
+    let before_peak = server.kib("VmHWM");
+    let uploads: Vec<_> = (0..4)
+        .map(|_| tokio::spawn(upload(server.port, "office", "wrong password", 120 * 1024 * 1024)))
+        .collect();
+    let mut answers = Vec::new();
+    for task in uploads {
+        answers.push(task.await.unwrap());
+    }
+    let after_peak = server.kib("VmHWM");
+    let growth = after_peak.saturating_sub(before_peak.max(before_rss));
+    eprintln!(
+        "4 uploads of 120 MB, wrong password: RSS before {} MiB, peak after {} MiB (+{} MiB); \
+         answers {answers:?}",
+        before_rss / MIB,
+        after_peak / MIB,
+        growth / MIB
+    );
+    for answer in answers.iter().flatten() {
+        assert!(answer.contains("401"), "{answer}");
+    }
+    // The two password-hash threads' Argon2 memory (2 × 19 MiB) is most of what remains.
+    assert!(growth < 96 * MIB, "peak RSS grew by {} MiB", growth / MIB);
+}
+
+/// The `/import` page with the file before the credentials is refused unread.
+#[tokio::test]
+async fn an_import_form_with_the_file_first_is_refused() {
+    let s = TestServer::start().await;
+    s.add_user("office", Role::TownOffice, &[]).await;
+    let boundary = "----b";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.json\"\r\n\r\n{{}}\r\n\
+--{boundary}\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\noffice\r\n\
+--{boundary}\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n{PASSWORD}\r\n--{boundary}--\r\n"
+    );
+    let res = s
+        .request(Method::POST, "/import", None)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.text().await.unwrap().contains("请先填写镇组织办账号和密码"));
+}
+
+/// Password guessing on one account: after a burst of 10 failures the account is held: every
+/// attempt is refused (`429` with `Retry-After`, even with the right password) before any
+/// hashing, while other accounts from the same address still sign in. The `/import` form counts
+/// the same way. Successful sign-ins never count against the account.
+/// Quotas that no test run refills (an hour per attempt), so the counts are exact.
+fn strict(per_account: u32, per_address: u32) -> server::limits::Limits {
+    use server::limits::{AttemptQuota, Limits};
+    let hour = Duration::from_secs(3600);
+    let quota = |burst| AttemptQuota { burst, per: hour };
+    Limits {
+        per_account: [quota(per_account), quota(1000)],
+        per_address: [quota(per_address), quota(1000)],
+        ..Limits::default()
+    }
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_rate_limited_per_account_with_a_wait() {
+    let s = TestServer::start_with_limits(strict(10, 100)).await;
+    s.add_user("office", Role::TownOffice, &[]).await;
+    s.add_user("zhang", Role::Surveyor, &["b1"]).await;
+    for _ in 0..15 {
+        assert_eq!(s.try_login("zhang", PASSWORD, Uuid::now_v7()).await.status(), StatusCode::OK);
+    }
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..15 {
+        let res = s.try_login("office", "guess-123456", Uuid::now_v7()).await;
+        statuses.push(res.status().as_u16());
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            retry_after = res.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+        }
+    }
+    eprintln!("15 wrong guesses on one account: {statuses:?}, Retry-After {retry_after:?}");
+    assert_eq!(statuses[..10], [401; 10]);
+    assert!(statuses[10..].iter().all(|s| *s == 429), "{statuses:?}");
+    let wait: u64 = retry_after.unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let res = s.try_login("office", PASSWORD, Uuid::now_v7()).await;
+    let body = assert_error(res, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("秒后再试"));
+    // Another account from the same address is not held up.
+    assert_eq!(s.try_login("zhang", PASSWORD, Uuid::now_v7()).await.status(), StatusCode::OK);
+    // The upload page is held by the same limit.
+    let (content_type, form) =
+        crate::import_form(&[("username", "office"), ("password", PASSWORD)], b"{}");
+    let res = s
+        .request(Method::POST, "/import", None)
+        .header("content-type", content_type)
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    assert!(res.text().await.unwrap().contains("尝试次数过多"));
+}
+
+/// Attempts from one address over many account names are limited too.
+#[tokio::test]
+async fn sign_in_attempts_are_rate_limited_per_address() {
+    let s = TestServer::start_with_limits(strict(10, 20)).await;
+    let mut first_limited = None;
+    for i in 0..25 {
+        let res = s.try_login(&format!("nobody{i}"), "guess-123456", Uuid::now_v7()).await;
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            first_limited.get_or_insert(i);
+        } else {
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        }
+    }
+    eprintln!("25 names from one address (burst 20): first 429 at attempt {first_limited:?}");
+    assert_eq!(first_limited, Some(20));
+}
+
+/// A client that opens a connection and never finishes its headers is dropped after the
+/// header-read timeout instead of holding the connection for ever.
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_dropped() {
+    let s = TestServer::start_with_limits(server::limits::Limits {
+        header_read_timeout: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await;
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 256];
+    // Wait for the server to close the connection, at most 15 s: well past the 1 s timeout set
+    // here (the old server had none).
+    let closed = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return true,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .unwrap_or(false);
+    assert!(closed, "the connection is still open after {:?}", started.elapsed());
+}

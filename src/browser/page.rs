@@ -1,0 +1,51 @@
+//! The page being hidden or closed (`pagehide`, `visibilitychange` to hidden): the last moment
+//! a tablet app can be sure to run, when a pending timer may never fire.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+/// Listens while it lives; dropping it removes the listeners.
+pub struct PageHideListener {
+    on_pagehide: Option<Closure<dyn Fn()>>,
+    on_visibility: Option<Closure<dyn Fn()>>,
+}
+
+fn is_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
+}
+
+/// Call `on_hide` when the page is unloaded (`pagehide`) or hidden (`visibilitychange`).
+pub fn on_hide(on_hide: impl Fn() + 'static) -> PageHideListener {
+    let none = PageHideListener { on_pagehide: None, on_visibility: None };
+    let Some(window) = web_sys::window() else { return none };
+    let Some(document) = window.document() else { return none };
+    let on_hide = Rc::new(on_hide);
+    let leaving = on_hide.clone();
+    let on_pagehide = Closure::<dyn Fn()>::new(move || leaving());
+    let on_visibility = Closure::<dyn Fn()>::new(move || {
+        if is_hidden() {
+            on_hide();
+        }
+    });
+    let _ = window.add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
+    let _ = document
+        .add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
+    PageHideListener { on_pagehide: Some(on_pagehide), on_visibility: Some(on_visibility) }
+}
+
+impl Drop for PageHideListener {
+    fn drop(&mut self) {
+        let Some(window) = web_sys::window() else { return };
+        if let Some(c) = self.on_pagehide.take() {
+            let _ = window.remove_event_listener_with_callback("pagehide", c.as_ref().unchecked_ref());
+        }
+        if let (Some(c), Some(document)) = (self.on_visibility.take(), window.document()) {
+            let _ = document
+                .remove_event_listener_with_callback("visibilitychange", c.as_ref().unchecked_ref());
+        }
+    }
+}

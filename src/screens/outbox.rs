@@ -1,0 +1,103 @@
+//! 待发送: every record saved on this tablet that the office does not have yet, by the member's
+//! name and the record's kind, grouped by delivery state (被退回，需处理 first). A refused record
+//! says why, in the server's words and with the fields' names; the surveyor opens it, fixes it,
+//! and resubmits it whole.
+
+use leptos::prelude::*;
+use shared::delivery::DeliveryState;
+use shared::record::EntityKind;
+use uuid::Uuid;
+
+use crate::app::use_app;
+use crate::i18n::outbox as t;
+use crate::services::delivery::{self, DeliveryRow};
+use crate::sync::use_sync;
+
+#[component]
+pub fn OutboxScreen() -> impl IntoView {
+    let ctx = use_app();
+    let engine = use_sync();
+    // Re-read whenever the counts or the refusals change (a sync ran, a save landed).
+    let rows = LocalResource::new(move || {
+        engine.counts.track();
+        engine.rejected.track();
+        let store = ctx.store();
+        async move { delivery::rows(&store).await.map_err(|e| e.to_string()) }
+    });
+    let resubmit = Action::new_local(move |(entity, id): &(EntityKind, Uuid)| {
+        let (entity, id) = (*entity, *id);
+        async move {
+            let store = engine.store();
+            let branch = delivery::branch_for_resubmit(&store, entity, id)
+                .await
+                .map_err(|e| e.to_string())?;
+            engine.resubmit(entity, id, &branch).await.map_err(|e| e.to_string())
+        }
+    });
+    view! {
+        <section class="outbox" data-testid="outbox-screen">
+            <h2>{t::TITLE}</h2>
+            <p class="hint">{t::HINT}</p>
+            {move || resubmit.value().get().map(|result| match result {
+                Ok(()) => view! { <p class="message info" role="status" data-testid="resubmit-result">{t::RESUBMITTED}</p> }.into_any(),
+                Err(e) => view! { <p class="message error" role="alert" data-testid="resubmit-result">{e}</p> }.into_any(),
+            })}
+            <Transition fallback=|| view! { <p class="empty">{crate::i18n::LOADING}</p> }>
+                {move || rows.get().map(|loaded| match loaded {
+                    Err(e) => view! { <p class="message error" role="alert">{e}</p> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! {
+                        <p class="empty" data-testid="outbox-empty">{t::ALL_DELIVERED}</p>
+                    }.into_any(),
+                    Ok(rows) => groups(rows, resubmit).into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn groups(rows: Vec<DeliveryRow>, resubmit: Action<(EntityKind, Uuid), Result<(), String>>) -> impl IntoView {
+    DeliveryState::ALL
+        .into_iter()
+        .filter_map(|state| {
+            let mine: Vec<DeliveryRow> = rows.iter().filter(|r| r.state == state).cloned().collect();
+            (!mine.is_empty()).then(|| {
+                view! {
+                    <div class="outbox-group" data-testid="outbox-group" data-state=state.as_str()>
+                        <h3>{state.label_zh()} " (" {mine.len()} ")"</h3>
+                        <ul>{mine.into_iter().map(|row| row_view(row, resubmit)).collect_view()}</ul>
+                    </div>
+                }
+            })
+        })
+        .collect_view()
+}
+
+fn row_view(row: DeliveryRow, resubmit: Action<(EntityKind, Uuid), Result<(), String>>) -> impl IntoView {
+    let refused = row.state == DeliveryState::Refused;
+    let key = (row.entity, row.id);
+    let fields = (!row.fields.is_empty()).then(|| t::fields(&row.fields));
+    let reasons = row.reasons.join("；");
+    view! {
+        <li class="outbox-row" data-testid="outbox-row" data-state=row.state.as_str() data-id=row.id.to_string()>
+            <a class="row-link" href=row.href.clone() data-testid="outbox-open">
+                <strong data-testid="outbox-name">{row.name.clone()}</strong>
+                " · "
+                <span data-testid="outbox-kind">{row.kind}</span>
+            </a>
+            <span class=format!("badge state-{}", row.state.as_str()) data-testid="delivery-state">{row.state.label_zh()}</span>
+            {refused.then(|| view! {
+                <p class="refusal" data-testid="outbox-reason">
+                    {if row.on_tablet { t::REFUSED_ON_TABLET } else { t::REFUSED_BY_SERVER }}
+                    {reasons.clone()}
+                </p>
+                {fields.clone().map(|f| view! { <p class="hint" data-testid="outbox-fields">{f}</p> })}
+                <p class="hint">{t::FIX_THEN_RESUBMIT}</p>
+                <button class="button primary" data-testid="outbox-resubmit"
+                    disabled=move || resubmit.pending().get()
+                    on:click=move |_| { resubmit.dispatch_local(key); }>
+                    {t::RESUBMIT}
+                </button>
+            })}
+        </li>
+    }
+}

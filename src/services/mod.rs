@@ -1,0 +1,10 @@
+//! What a screen asks for, as plain async Rust over the store and the sync engine: loading the
+//! rows of a screen, saving a form, repairing a refused record. Screens call these and render
+//! the result; nothing here builds a view, so it is tested in wasm without mounting one.
+//!
+//! * [`delivery`]: where each record saved on this tablet stands (待发送, 被退回, …), with the
+//!   member's name and the record's kind in words.
+//! * [`survey`]: the survey form's load, save, keystroke draft and discard.
+
+pub mod delivery;
+pub mod survey;

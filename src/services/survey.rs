@@ -1,0 +1,166 @@
+//! The survey form's data: load a survey (or start one), save it, keep what was typed safe at
+//! every keystroke, and discard a draft.
+//!
+//! Two writes keep typing safe at two costs. Every keystroke writes the form as it stands into
+//! `meta` ([`write_draft`]: one small put, so a browser killed a moment after a keystroke keeps
+//! it); the record itself is saved at most every `AUTOSAVE_MS` and when the form closes
+//! ([`persist`]: the operations the outbox sends, coalesced, not one per keystroke). The draft is
+//! removed once the same state is saved as records, and a draft left behind by a killed browser
+//! is saved as records when the app opens again ([`recover_draft`]).
+
+use serde::{Deserialize, Serialize};
+use shared::record::EntityKind;
+use uuid::Uuid;
+
+use crate::i18n as t;
+use crate::logic::survey_form::SurveyForm;
+use crate::store::{Discarded, Store, StoreError, meta_keys};
+
+/// Meta key of the survey draft being edited (cleared when it is finalised or discarded).
+pub const CURRENT_DRAFT: &str = "current_draft";
+
+/// The form as last typed, before it is saved as records.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormDraft {
+    pub survey_id: Uuid,
+    /// The whole `SurveyForm` as JSON text (compared as text when it is cleared).
+    pub form_json: String,
+}
+
+impl FormDraft {
+    pub fn of(form: &SurveyForm) -> Result<FormDraft, StoreError> {
+        let form_json =
+            serde_json::to_string(form).map_err(|e| StoreError::Codec(e.to_string()))?;
+        Ok(FormDraft { survey_id: form.survey_id, form_json })
+    }
+
+    pub fn form(&self) -> Result<SurveyForm, StoreError> {
+        serde_json::from_str(&self.form_json).map_err(|e| StoreError::Codec(e.to_string()))
+    }
+}
+
+/// Load the form for an existing survey or start a new one. A draft typed after the last save
+/// of this survey (a browser killed mid-typing) is what the form shows.
+pub async fn load(
+    store: &Store,
+    survey_id: Option<Uuid>,
+    person_id: Option<Uuid>,
+) -> Result<SurveyForm, String> {
+    if let Some(id) = survey_id
+        && let Some(draft) = pending_draft(store).await.map_err(|e| e.to_string())?
+        && draft.survey_id == id
+        && let Ok(form) = draft.form()
+    {
+        return Ok(form);
+    }
+    let now = chrono::Local::now().naive_local();
+    if let Some(id) = survey_id {
+        let survey = store.get(EntityKind::Survey, id).await.map_err(|e| e.to_string())?;
+        let survey =
+            survey.filter(|r| !r.is_deleted()).ok_or_else(|| t::SURVEY_NOT_FOUND.to_owned())?;
+        let person_id =
+            survey.get("person_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
+        let person = match person_id {
+            Some(p) => store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?,
+            None => None,
+        };
+        return SurveyForm::from_records(&survey, person.as_ref()).map_err(|e| e.to_string());
+    }
+    let person = match person_id {
+        Some(p) => {
+            let record = store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?;
+            let record = record.ok_or_else(|| t::PERSON_NOT_FOUND.to_owned())?;
+            Some((p, record.to_typed().map_err(|e| e.to_string())?))
+        }
+        None => None,
+    };
+    Ok(SurveyForm::new(person, &store.author(), now))
+}
+
+/// Write the person and the survey (each as one atomic record + outbox transaction), then drop
+/// the keystroke draft if it holds exactly this state.
+pub async fn persist(store: &Store, form: &SurveyForm) -> Result<(), StoreError> {
+    let branch = form.branch_id().trim().to_owned();
+    // Saved before 所在支部 was chosen: the records and their unsent changes get it now.
+    store.assign_branch(EntityKind::Person, form.person_id, &branch).await?;
+    store.assign_branch(EntityKind::Survey, form.survey_id, &branch).await?;
+    store.save(EntityKind::Person, form.person_id, &branch, form.person_changes()).await?;
+    store.save(EntityKind::Survey, form.survey_id, &branch, form.survey_changes()).await?;
+    if form.is_final() {
+        store.meta_set(CURRENT_DRAFT, &Option::<Uuid>::None).await?;
+    } else {
+        store.meta_set(CURRENT_DRAFT, &Some(form.survey_id)).await?;
+    }
+    store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &FormDraft::of(form)?).await?;
+    Ok(())
+}
+
+/// Keep the form as typed right now (one small write; see the module documentation).
+pub async fn write_draft(store: &Store, form: &SurveyForm) -> Result<(), StoreError> {
+    store.meta_set(meta_keys::FORM_DRAFT, &FormDraft::of(form)?).await
+}
+
+/// The keystroke draft left unsaved, if any.
+pub async fn pending_draft(store: &Store) -> Result<Option<FormDraft>, StoreError> {
+    store.meta_get::<FormDraft>(meta_keys::FORM_DRAFT).await
+}
+
+/// Save a keystroke draft a killed browser left behind as records (called when the app opens).
+/// Returns the survey it belongs to.
+pub async fn recover_draft(store: &Store) -> Result<Option<Uuid>, StoreError> {
+    let Some(draft) = pending_draft(store).await? else {
+        return Ok(None);
+    };
+    match draft.form() {
+        Ok(form) => {
+            persist(store, &form).await?;
+            Ok(Some(form.survey_id))
+        }
+        Err(e) => {
+            log::error!("an unreadable survey draft was dropped: {e}");
+            store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &draft).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// The unfinished survey the app offers to continue, with the member's name.
+pub async fn current_draft(store: &Store) -> Result<Option<(Uuid, String)>, StoreError> {
+    let Some(id) = store.meta_get::<Option<Uuid>>(CURRENT_DRAFT).await?.flatten() else {
+        return Ok(None);
+    };
+    let Some(record) = store.get(EntityKind::Survey, id).await? else {
+        return Ok(None);
+    };
+    let still_draft = record.str_field("status") != shared::model::SurveyStatus::Final.as_str();
+    if !still_draft || record.is_deleted() {
+        return Ok(None);
+    }
+    let name = crate::services::delivery::name_of(store, Some(&record)).await?;
+    Ok(Some((id, name)))
+}
+
+/// Delete an unfinished survey after the person confirmed it. Never synced: it disappears from
+/// this tablet, with its member if the member was new with it; synced: it becomes a deletion
+/// the server receives.
+pub async fn discard_draft(store: &Store, survey_id: Uuid) -> Result<Discarded, StoreError> {
+    let survey = store.get(EntityKind::Survey, survey_id).await?;
+    let person = survey
+        .as_ref()
+        .and_then(|s| Uuid::parse_str(s.str_field("person_id")).ok());
+    let outcome = store.discard_unsent(EntityKind::Survey, survey_id).await?;
+    if outcome == Discarded::Removed
+        && let Some(person) = person
+        && store.surveys_of(person).await?.is_empty()
+        && !store.reached_server(person).await?
+    {
+        store.discard_unsent(EntityKind::Person, person).await?;
+    }
+    store.meta_set(CURRENT_DRAFT, &Option::<Uuid>::None).await?;
+    if let Some(draft) = pending_draft(store).await?
+        && draft.survey_id == survey_id
+    {
+        store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &draft).await?;
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,268 @@
+//! What the delivery of local changes needs from the database beyond saving and acknowledging:
+//! reading the outbox past held-back entries, adopting changes made before anyone signed in,
+//! replacing a refused record's queued changes with its whole current state, and discarding a
+//! draft that never left the tablet.
+//!
+//! Each of these is one readwrite transaction, committed explicitly: a crash leaves either the
+//! old queue or the new one, never a mix.
+
+use std::collections::BTreeSet;
+
+use indexed_db_futures::KeyRange;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::Serialize;
+use serde_json::Value;
+use shared::hlc::HlcClock;
+use shared::merge;
+use shared::op::{OpContext, Operation};
+use shared::record::{EntityKind, Record};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::codec::{op_from_js, op_to_js, record_key, to_js, to_js_json};
+use super::local::decode_opt;
+use super::outbox::OutboxEntry;
+use super::schema::{HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, store_for};
+use super::{Store, StoreError, meta_keys, now_ms};
+
+/// What [`Store::discard_unsent`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Discarded {
+    /// The record never reached the server: it and its queued changes are gone.
+    Removed,
+    /// The server has (some of) it: a deletion is queued like any change.
+    Tombstoned,
+    /// There was nothing to discard.
+    Missing,
+}
+
+impl Store {
+    /// Every queued operation, oldest first (the outbox stays small: it is what has not been
+    /// sent yet).
+    pub async fn outbox_all(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.outbox_after(None, u32::MAX).await
+    }
+
+    /// The oldest `limit` queued operations with a key after `after`: the push loop walks the
+    /// outbox with it, past entries it holds back.
+    pub async fn outbox_after(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let tx = self.db.transaction(OUTBOX).build()?;
+        let store = tx.object_store(OUTBOX)?;
+        let lower = JsValue::from_f64(after.map_or(0.0, |k| k as f64));
+        let open = after.is_some();
+        let keys_req = store
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::LowerBound(lower.clone(), open))
+            .with_limit(limit)
+            .primitive()?;
+        let values_req = store
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::LowerBound(lower, open))
+            .with_limit(limit)
+            .primitive()?;
+        let keys = keys_req.await?;
+        let values = values_req.await?;
+        let mut out = Vec::new();
+        for (key, value) in keys.zip(values) {
+            let key = key?
+                .as_f64()
+                .ok_or_else(|| StoreError::Codec("outbox key is not a number".into()))?;
+            out.push(OutboxEntry { key: key as u64, op: op_from_js(value?)? });
+        }
+        Ok(out)
+    }
+
+    /// The records that have operations in the outbox.
+    pub async fn queued_records(&self) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
+        Ok(self.outbox_all().await?.into_iter().map(|e| (e.op.entity, e.op.entity_id)).collect())
+    }
+
+    /// Make `author` the author of every queued operation saved while nobody was signed in on
+    /// this tablet (an empty author, which the server refuses). Returns the adopted operations
+    /// (as they are queued now). Such an operation was never sent: no server accepts an empty
+    /// author, so rewriting it changes nothing anyone has seen.
+    pub async fn adopt_unsigned(&self, author: &str) -> Result<Vec<Operation>, StoreError> {
+        if author.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
+        let values = outbox.get_all::<JsValue>().primitive()?.await?;
+        let mut adopted = Vec::new();
+        for (key, value) in keys.zip(values) {
+            let (key, value) = (key?, value?);
+            let mut op = op_from_js(value)?;
+            if !op.author.is_empty() {
+                continue;
+            }
+            op.author = author.to_owned();
+            drop(outbox.put(op_to_js(&op)?).with_key(key).primitive()?);
+            adopted.push(op);
+        }
+        tx.commit().await?;
+        Ok(adopted)
+    }
+
+    /// Replace every queued operation of `entity`/`id` with ONE operation carrying the record's
+    /// whole current state, authored by the signed-in `author`, in `branch_id` (a record the
+    /// server never accepted may move to the branch the surveyor chose when fixing it). In the
+    /// same transaction `meta_write` is stored (the sync engine's list of refusals, without this
+    /// record's). Returns the new operation.
+    pub async fn resubmit_whole<M: Serialize + ?Sized>(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+        author: &str,
+        branch_id: &str,
+        meta_write: (&str, &M),
+    ) -> Result<Operation, StoreError> {
+        let tx = self
+            .db
+            .transaction([store_for(entity), OUTBOX, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let records = tx.object_store(store_for(entity))?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let meta = tx.object_store(META)?;
+        let record: Option<Record> =
+            decode_opt(records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?.await?)?;
+        let record = record.ok_or(StoreError::NotFound)?;
+        let clock: Option<HlcClock> = decode_opt(
+            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?.await?,
+        )?;
+        let mut clock = clock.unwrap_or_else(|| HlcClock::new(self.device_id().simple().to_string()));
+
+        // The queued operations of this record go; the whole state replaces them.
+        let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
+        let values = outbox.get_all::<JsValue>().primitive()?.await?;
+        for (key, value) in keys.zip(values) {
+            let (key, value) = (key?, value?);
+            if op_from_js(value)?.entity_id == id {
+                drop(outbox.delete(key).primitive()?);
+            }
+        }
+
+        let ctx = OpContext { device_id: self.device_id(), author: author.to_owned() };
+        let op = whole_state_op(&ctx, &mut clock, &record, branch_id);
+        let mut base = record;
+        base.branch_id = branch_id.to_owned();
+        let applied = merge::apply(Some(base), &op);
+        drop(records.put(to_js_json(&applied.record)?).primitive()?);
+        drop(outbox.add(op_to_js(&op)?).primitive()?);
+        drop(meta.put(to_js_json(&clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?);
+        drop(meta.put(to_js(meta_write.1)?).with_key(JsValue::from_str(meta_write.0)).primitive()?);
+        tx.commit().await?;
+        self.save_cache.borrow_mut().forget(entity, id);
+        Ok(op)
+    }
+
+    /// Give a record saved before its branch was chosen (a survey whose 所在支部 comes after the
+    /// name) its branch: the record and its queued operations that carry no branch get
+    /// `branch_id`, in one transaction. Such operations were never sent (the push holds back a
+    /// branch record's operation without a branch, and no server accepts one), so the first
+    /// operation the office receives already names the branch. Returns whether anything changed.
+    pub async fn assign_branch(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+        branch_id: &str,
+    ) -> Result<bool, StoreError> {
+        if branch_id.is_empty() || entity.is_town_wide() {
+            return Ok(false);
+        }
+        let tx = self
+            .db
+            .transaction([store_for(entity), OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let records = tx.object_store(store_for(entity))?;
+        let record: Option<Record> =
+            decode_opt(records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?.await?)?;
+        let Some(mut record) = record.filter(|r| r.branch_id.is_empty()) else {
+            return Ok(false);
+        };
+        let outbox = tx.object_store(OUTBOX)?;
+        let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
+        let values = outbox.get_all::<JsValue>().primitive()?.await?;
+        for (key, value) in keys.zip(values) {
+            let (key, value) = (key?, value?);
+            let mut op = op_from_js(value)?;
+            if op.entity_id == id && op.branch_id.is_empty() {
+                op.branch_id = branch_id.to_owned();
+                drop(outbox.put(op_to_js(&op)?).with_key(key).primitive()?);
+            }
+        }
+        record.branch_id = branch_id.to_owned();
+        drop(records.put(to_js_json(&record)?).primitive()?);
+        tx.commit().await?;
+        self.save_cache.borrow_mut().forget(entity, id);
+        Ok(true)
+    }
+
+    /// Whether the server ever acknowledged an operation of record `id` or sent one: it is in
+    /// `history` (acknowledged local operations, older pulls) or `history_pages` (pulls, imports).
+    pub async fn reached_server(&self, id: Uuid) -> Result<bool, StoreError> {
+        let tx = self.db.transaction([HISTORY, HISTORY_PAGES]).build()?;
+        let key = JsValue::from_str(&id.to_string());
+        let in_history =
+            tx.object_store(HISTORY)?.index(IDX_ENTITY_ID)?.count().with_query(key.clone()).primitive()?;
+        let in_pages =
+            tx.object_store(HISTORY_PAGES)?.index(IDX_ENTITY_IDS)?.count().with_query(key).primitive()?;
+        let (a, b): (u32, u32) = (in_history.await?, in_pages.await?);
+        Ok(a + b > 0)
+    }
+
+    /// Discard a record the person gave up on (an unfinished survey, say): if no change of it
+    /// ever reached the server, the record and its queued changes disappear from this tablet in
+    /// one transaction; otherwise it becomes a deletion that syncs like any change.
+    pub async fn discard_unsent(&self, entity: EntityKind, id: Uuid) -> Result<Discarded, StoreError> {
+        if self.get(entity, id).await?.is_none_or(|r| r.is_deleted()) {
+            return Ok(Discarded::Missing);
+        }
+        if self.reached_server(id).await? {
+            self.delete(entity, id).await?;
+            return Ok(Discarded::Tombstoned);
+        }
+        let tx = self
+            .db
+            .transaction([store_for(entity), OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
+        let values = outbox.get_all::<JsValue>().primitive()?.await?;
+        for (key, value) in keys.zip(values) {
+            let (key, value) = (key?, value?);
+            if op_from_js(value)?.entity_id == id {
+                drop(outbox.delete(key).primitive()?);
+            }
+        }
+        drop(tx.object_store(store_for(entity))?.delete(record_key(entity, id)).primitive()?);
+        tx.commit().await?;
+        self.save_cache.borrow_mut().forget(entity, id);
+        Ok(Discarded::Removed)
+    }
+}
+
+/// One operation setting every field of `record` to its current value (each change's base is
+/// the clock of the value the author sees, so a concurrent edit elsewhere is still a conflict).
+fn whole_state_op(
+    ctx: &OpContext,
+    clock: &mut HlcClock,
+    record: &Record,
+    branch_id: &str,
+) -> Operation {
+    let changes: Vec<(String, Value)> =
+        record.fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let hlc = clock.tick(now_ms());
+    let mut base = record.clone();
+    base.branch_id = branch_id.to_owned();
+    // Every value is sent, also those equal to the stored ones: the server may have none.
+    Operation::upsert(ctx, hlc, record.entity, record.id, branch_id, Some(&base), changes)
+}

@@ -1,0 +1,73 @@
+//! Whether the office server can be reached, as a person needs to know it: 离线 (the browser
+//! has no network), 有网络但连不上办公室 (a network, but the server does not answer: it is down,
+//! or the tablet is on another network), 已连接办公室 (the server answered recently).
+//!
+//! The browser's `online` flag only says a network interface is up; it stays true while the
+//! office server is down and on an office LAN with no internet. So the engine asks the server
+//! itself (`GET /healthz`, no sign-in, never cached by the service worker): every
+//! [`PROBE_DOWN_MS`] while it cannot reach it, so a sync starts within seconds of the server
+//! coming back, and every [`PROBE_UP_MS`] while all is well (one small request a minute).
+
+use super::http::Http;
+
+/// Probe interval while the server cannot be reached.
+pub const PROBE_DOWN_MS: u32 = 5_000;
+/// Probe interval while the server answers.
+pub const PROBE_UP_MS: u32 = 60_000;
+/// How long a probe waits for an answer.
+pub const PROBE_TIMEOUT_MS: u32 = 4_000;
+
+/// The tablet's connection to the office, as the top bar shows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Connection {
+    /// Not known yet (the first probe is on its way).
+    #[default]
+    Checking,
+    /// The browser reports no network.
+    Offline,
+    /// A network, but the office server did not answer.
+    NoServer,
+    /// The office server answered recently.
+    Connected,
+}
+
+impl Connection {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Connection::Checking => "正在连接办公室…",
+            Connection::Offline => "离线",
+            Connection::NoServer => "有网络但连不上办公室",
+            Connection::Connected => "已连接办公室",
+        }
+    }
+
+    /// Stable name for tests and styles.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Connection::Checking => "checking",
+            Connection::Offline => "offline",
+            Connection::NoServer => "no-server",
+            Connection::Connected => "connected",
+        }
+    }
+
+    /// What the probe found, given whether the browser has a network.
+    pub fn from_probe(browser_online: bool, server_answered: bool) -> Connection {
+        match (browser_online, server_answered) {
+            (_, true) => Connection::Connected,
+            (false, false) => Connection::Offline,
+            (true, false) => Connection::NoServer,
+        }
+    }
+
+    /// How long to wait before the next probe.
+    pub fn next_probe_ms(self) -> u32 {
+        if self == Connection::Connected { PROBE_UP_MS } else { PROBE_DOWN_MS }
+    }
+}
+
+/// Ask the server whether it is there.
+pub async fn probe(server: &str) -> bool {
+    let http = Http::new(server, None).with_timeout(PROBE_TIMEOUT_MS);
+    http.get::<serde_json::Value>("/healthz").await.is_ok()
+}

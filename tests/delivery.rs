@@ -1,0 +1,287 @@
+//! Delivery of local changes against real IndexedDB in headless Chromium: adopting changes made
+//! before sign-in, walking the outbox past held-back entries, sorting what is sent, held back or
+//! refused on the tablet, resubmitting a refused record whole, discarding a draft, the
+//! keystroke draft, and the delivery states and counts the screens show.
+
+use field::services::{delivery, survey};
+use field::logic::survey_form::SurveyForm;
+use field::store::{Discarded, Store, meta_keys};
+use field::sync::plan::{RejectedOp, hold_back};
+use field::sync::rejected::{self, REJECTED_KEY};
+use field::sync::scheduler::{adopt_unsigned, delivery_counts};
+use serde_json::{Value, json};
+use shared::delivery::{DeliveryCounts, DeliveryState};
+use shared::record::EntityKind;
+use shared::roles::{Account, Role};
+use shared::sync::OpResult;
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn fresh() -> Store {
+    Store::open(&format!("test-{}", Uuid::new_v4())).await.expect("open a fresh database")
+}
+
+fn changes(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+}
+
+fn surveyor(branch: &str) -> Account {
+    Account {
+        username: "chen_s".into(),
+        display_name: "陈调查".into(),
+        role: Role::Surveyor,
+        branches: vec![branch.into()],
+    }
+}
+
+/// A member saved in `branch` with a name and a phone: one queued operation.
+async fn member(store: &Store, name: &str, branch: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    let fields = changes(&[("name", json!(name)), ("phone", json!("13812345678")), ("branch_id", json!(branch))]);
+    store.save(EntityKind::Person, id, branch, fields).await.unwrap();
+    id
+}
+
+/// Refuse every queued operation of `id` as the server would, keeping it aside.
+async fn refuse(store: &Store, id: Uuid, message: &str) {
+    let entries = store.outbox_all().await.unwrap();
+    let aside: Vec<(u64, RejectedOp)> = entries
+        .into_iter()
+        .filter(|e| e.op.entity_id == id)
+        .take(1)
+        .map(|e| {
+            let result = OpResult::rejected(e.op.id, "forbidden_branch", message.to_owned());
+            (e.key, RejectedOp::from_result(e.op, &result, 0.0))
+        })
+        .collect();
+    rejected::set_aside(store, aside).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn changes_saved_before_sign_in_are_adopted_by_the_next_account_and_noted() {
+    let store = fresh().await;
+    let before = member(&store, "陈阿土", "东沙村党支部").await;
+    store.set_author("someone").await.unwrap();
+    member(&store, "林海生", "东沙村党支部").await;
+
+    let adopted = adopt_unsigned(&store, "chen_s").await.unwrap();
+    assert_eq!(adopted, 1, "only the unsigned change is adopted");
+    let authors: Vec<(Uuid, String)> =
+        store.outbox_all().await.unwrap().into_iter().map(|e| (e.op.entity_id, e.op.author)).collect();
+    assert!(authors.contains(&(before, "chen_s".into())), "{authors:?}");
+    assert!(authors.iter().any(|(_, a)| a == "someone"), "another account's change is left alone");
+    let notes: Vec<field::sync::scheduler::Adoption> =
+        store.meta_get(meta_keys::ADOPTED).await.unwrap().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].author, "chen_s");
+    // Nothing is left with an empty author, so nothing can be refused for one.
+    assert!(store.outbox_all().await.unwrap().iter().all(|e| !e.op.author.is_empty()));
+    assert_eq!(adopt_unsigned(&store, "chen_s").await.unwrap(), 0, "adopting twice adopts nothing");
+}
+
+#[wasm_bindgen_test]
+async fn the_outbox_is_walked_past_held_back_entries() {
+    let store = fresh().await;
+    for i in 0..5 {
+        member(&store, &format!("党员{i}"), "b1").await;
+    }
+    let all = store.outbox_all().await.unwrap();
+    assert_eq!(all.len(), 5);
+    let first_two = store.outbox_after(None, 2).await.unwrap();
+    let next = store.outbox_after(Some(first_two[1].key), 2).await.unwrap();
+    assert_eq!(next.iter().map(|e| e.key).collect::<Vec<_>>(), vec![all[2].key, all[3].key]);
+    let last = store.outbox_after(Some(all[4].key), 10).await.unwrap();
+    assert!(last.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_records_later_changes_are_held_back_and_what_the_server_would_refuse_is_set_aside() {
+    let store = fresh().await;
+    store.set_author("chen_s").await.unwrap();
+    let refused = member(&store, "陈阿土", "b1").await;
+    let fine = member(&store, "林海生", "b1").await;
+    let elsewhere = member(&store, "王秀英", "b9").await;
+    refuse(&store, refused, "旧的拒绝").await;
+    // A later edit of the refused member.
+    store.save(EntityKind::Person, refused, "b1", changes(&[("phone", json!("13900000001"))])).await.unwrap();
+
+    let mut blocked = rejected::refused_records(&rejected::list(&store).await.unwrap())
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    let now = js_sys::Date::now();
+    let sorted = hold_back(store.outbox_all().await.unwrap(), &mut blocked, Some(&surveyor("b1")), now);
+    let sent: Vec<Uuid> = sorted.send.iter().map(|(_, op)| op.entity_id).collect();
+    assert_eq!(sent, vec![fine], "only the member with nothing refused goes");
+    assert_eq!(sorted.held, 1, "the refused member's later edit waits");
+    assert_eq!(sorted.refused.len(), 1);
+    let (_, on_tablet) = &sorted.refused[0];
+    assert_eq!(on_tablet.op.entity_id, elsewhere);
+    assert!(on_tablet.on_tablet);
+    assert_eq!(on_tablet.code.as_deref(), Some("forbidden_branch"));
+    assert_eq!(on_tablet.message, "支部“b9”不在您的工作范围内", "the server's own words");
+    assert!(blocked.contains(&elsewhere), "its later changes are held back too");
+}
+
+#[wasm_bindgen_test]
+async fn a_resubmission_replaces_the_refused_and_held_changes_with_the_whole_record() {
+    let store = fresh().await;
+    let id = member(&store, "陈阿土", "西岙村党支部").await;
+    refuse(&store, id, "支部“西岙村党支部”不在您的工作范围内").await;
+    // The surveyor fixes the branch on the tablet (held back) and edits on.
+    store.save(EntityKind::Person, id, "西岙村党支部", changes(&[("branch_id", json!("东沙村党支部"))])).await.unwrap();
+    store.save(EntityKind::Person, id, "西岙村党支部", changes(&[("notes", json!("补充"))])).await.unwrap();
+    let other = member(&store, "林海生", "东沙村党支部").await;
+    assert_eq!(delivery_counts(&store).await.unwrap(), DeliveryCounts { pending: 2, needs_action: 1 });
+
+    let branch = delivery::branch_for_resubmit(&store, EntityKind::Person, id).await.unwrap();
+    assert_eq!(branch, "东沙村党支部", "the branch the form names now");
+    let op = rejected::resubmit(&store, &surveyor("东沙村党支部"), EntityKind::Person, id, &branch)
+        .await
+        .unwrap();
+
+    // One operation for the record, whole, under the account, in the fixed branch.
+    let queued: Vec<_> = store.outbox_all().await.unwrap().into_iter().filter(|e| e.op.entity_id == id).collect();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].op.id, op.id);
+    assert_eq!(op.author, "chen_s");
+    assert_eq!(op.branch_id, "东沙村党支部");
+    let fields: Vec<&str> = op.changes.iter().map(|c| c.field.as_str()).collect();
+    for f in ["name", "phone", "branch_id", "notes"] {
+        assert!(fields.contains(&f), "the resubmission carries {f}: {fields:?}");
+    }
+    let record = store.get(EntityKind::Person, id).await.unwrap().unwrap();
+    assert_eq!(record.branch_id, "东沙村党支部", "the record moved to the fixed branch");
+    assert_eq!(record.str_field("notes"), "补充");
+    // The refusal is gone with it (same transaction); the other member is untouched.
+    assert!(rejected::list(&store).await.unwrap().is_empty());
+    assert!(store.outbox_all().await.unwrap().iter().any(|e| e.op.entity_id == other));
+    assert_eq!(delivery_counts(&store).await.unwrap(), DeliveryCounts { pending: 2, needs_action: 0 });
+    let kept: Option<Vec<RejectedOp>> = store.meta_get(REJECTED_KEY).await.unwrap();
+    assert_eq!(kept, Some(Vec::new()));
+}
+
+#[wasm_bindgen_test]
+async fn a_resubmission_that_the_server_would_still_refuse_is_not_queued() {
+    let store = fresh().await;
+    let id = member(&store, "陈阿土", "西岙村党支部").await;
+    refuse(&store, id, "支部“西岙村党支部”不在您的工作范围内").await;
+    let err = rejected::resubmit(&store, &surveyor("东沙村党支部"), EntityKind::Person, id, "西岙村党支部")
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "支部“西岙村党支部”不在您的工作范围内");
+    assert_eq!(rejected::list(&store).await.unwrap().len(), 1, "the refusal stays open");
+    assert_eq!(delivery_counts(&store).await.unwrap().needs_action, 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_pending_count_stays_above_zero_while_a_refusal_is_open() {
+    let store = fresh().await;
+    let id = member(&store, "陈阿土", "b1").await;
+    refuse(&store, id, "拒绝").await;
+    assert!(store.outbox_all().await.unwrap().is_empty(), "the refused change left the outbox");
+    assert_eq!(delivery_counts(&store).await.unwrap(), DeliveryCounts { pending: 1, needs_action: 1 });
+}
+
+#[wasm_bindgen_test]
+async fn delivery_rows_name_the_member_and_the_kind_and_never_a_key() {
+    let store = fresh().await;
+    let person = member(&store, "陈阿土", "b1").await;
+    let form_survey = Uuid::now_v7();
+    store
+        .save(EntityKind::Survey, form_survey, "b1", changes(&[("person_id", json!(person.to_string())), ("status", json!("draft"))]))
+        .await
+        .unwrap();
+    refuse(&store, person, "支部“b1”不在您的工作范围内").await;
+    let rows = delivery::rows(&store).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    let refused = rows.iter().find(|r| r.entity == EntityKind::Person).unwrap();
+    assert_eq!(refused.state, DeliveryState::Refused);
+    assert_eq!((refused.name.as_str(), refused.kind), ("陈阿土", "党员信息"));
+    assert!(refused.fields.contains(&"所在支部") && refused.fields.contains(&"姓名"), "{:?}", refused.fields);
+    let survey_row = rows.iter().find(|r| r.entity == EntityKind::Survey).unwrap();
+    assert_eq!(survey_row.state, DeliveryState::Pending);
+    assert_eq!((survey_row.name.as_str(), survey_row.kind), ("陈阿土", "调查摸底表"));
+    assert_eq!(rows[0].state, DeliveryState::Refused, "refused first");
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_never_synced_disappears_and_a_synced_one_becomes_a_deletion() {
+    let store = fresh().await;
+    let never = member(&store, "张晓", "b1").await;
+    assert_eq!(store.discard_unsent(EntityKind::Person, never).await.unwrap(), Discarded::Removed);
+    assert!(store.get(EntityKind::Person, never).await.unwrap().is_none());
+    assert!(store.outbox_all().await.unwrap().is_empty(), "its queued change went with it");
+
+    let synced = member(&store, "林海生", "b1").await;
+    let keys: Vec<u64> = store.outbox_all().await.unwrap().iter().map(|e| e.key).collect();
+    store.ack(&keys).await.unwrap(); // the server acknowledged it
+    assert_eq!(store.discard_unsent(EntityKind::Person, synced).await.unwrap(), Discarded::Tombstoned);
+    let queued = store.outbox_all().await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].op.kind, shared::op::OpKind::Delete);
+    assert_eq!(store.discard_unsent(EntityKind::Person, synced).await.unwrap(), Discarded::Missing);
+}
+
+#[wasm_bindgen_test]
+async fn a_keystroke_draft_left_by_a_killed_browser_is_saved_when_the_app_opens() {
+    let store = fresh().await;
+    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
+    form.person.name = "王秀英".into();
+    form.person.branch_id = "b1".into();
+    survey::persist(&store, &form).await.unwrap();
+    assert!(survey::pending_draft(&store).await.unwrap().is_none(), "a saved state leaves no draft");
+
+    // Typed, written as a draft, and the browser died before the debounced save.
+    form.survey.notes = "家里经营网箱养殖".into();
+    survey::write_draft(&store, &form).await.unwrap();
+    let shown = survey::load(&store, Some(form.survey_id), None).await.unwrap();
+    assert_eq!(shown.survey.notes, "家里经营网箱养殖", "the form opens with what was typed");
+
+    assert_eq!(survey::recover_draft(&store).await.unwrap(), Some(form.survey_id));
+    let record = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+    assert_eq!(record.str_field("notes"), "家里经营网箱养殖");
+    assert!(survey::pending_draft(&store).await.unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_save_does_not_drop_a_draft_typed_after_it() {
+    let store = fresh().await;
+    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
+    form.person.name = "王".into();
+    let saved = form.clone();
+    form.person.name = "王秀".into();
+    survey::write_draft(&store, &form).await.unwrap();
+    // The save of the older state lands after the newer keystroke was written.
+    survey::persist(&store, &saved).await.unwrap();
+    let draft = survey::pending_draft(&store).await.unwrap().expect("the newer typing is kept");
+    assert_eq!(draft.form().unwrap().person.name, "王秀");
+}
+
+#[wasm_bindgen_test]
+async fn changes_saved_before_the_branch_was_chosen_wait_for_it_and_then_carry_it() {
+    let store = fresh().await;
+    store.set_author("chen_s").await.unwrap();
+    let mut form = SurveyForm::new(None, "chen_s", chrono::Local::now().naive_local());
+    form.person.name = "陈阿土".into();
+    survey::persist(&store, &form).await.unwrap(); // typed the name first: no branch yet
+
+    // Not sent and not refused: it waits for its branch.
+    let now = js_sys::Date::now();
+    let mut blocked = Default::default();
+    let sorted = hold_back(store.outbox_all().await.unwrap(), &mut blocked, Some(&surveyor("b1")), now);
+    assert!(sorted.send.is_empty() && sorted.refused.is_empty());
+    assert_eq!(sorted.held, 2, "the member and the survey wait");
+
+    form.person.branch_id = "b1".into();
+    survey::persist(&store, &form).await.unwrap();
+    let queued = store.outbox_all().await.unwrap();
+    assert!(queued.iter().all(|e| e.op.branch_id == "b1"), "every queued change names the branch");
+    let mut blocked = Default::default();
+    let sorted = hold_back(queued, &mut blocked, Some(&surveyor("b1")), now);
+    assert_eq!((sorted.send.len(), sorted.held, sorted.refused.len()), (3, 0, 0));
+    let record = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(record.branch_id, "b1");
+}
