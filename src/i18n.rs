@@ -529,8 +529,7 @@ pub mod sync {
         if total == 0 { format!("{done}") } else { format!("{done} / {total}") }
     }
     pub const REJECTED_TITLE: &str = "服务器拒绝的修改";
-    pub const REJECTED_HINT: &str =
-        "这些记录的修改未被办公室接受，之后的修改也暂不发送。请打开记录改正，再在“待发送”中重新提交。";
+    pub const REJECTED_HINT: &str = "这些记录的修改未被办公室接受，之后的修改也暂不发送。请打开记录改正，再在“待发送”中重新提交。";
 
     // Export / import
     pub const TRANSFER_TITLE: &str = "导出与导入文件";
@@ -591,11 +590,13 @@ pub const UNNAMED: &str = "（未填姓名）";
 pub mod outbox {
     pub const NAV_OUTBOX: &str = "待发送";
     pub const TITLE: &str = "待发送的记录";
-    pub const HINT: &str = "本机保存、办公室尚未收到的记录。被退回的记录请打开修改，再点“重新提交”。";
+    pub const HINT: &str =
+        "本机保存、办公室尚未收到的记录。被退回的记录请打开修改，再点“重新提交”。";
     pub const ALL_DELIVERED: &str = "本机保存的记录都已送达办公室。";
     pub const REFUSED_BY_SERVER: &str = "办公室服务器退回：";
     pub const REFUSED_ON_TABLET: &str = "未发送，服务器会拒收：";
-    pub const FIX_THEN_RESUBMIT: &str = "打开记录改正后，点“重新提交”：将以您的账号提交整条记录，取代被退回的修改。";
+    pub const FIX_THEN_RESUBMIT: &str =
+        "打开记录改正后，点“重新提交”：将以您的账号提交整条记录，取代被退回的修改。";
     pub const RESUBMIT: &str = "重新提交";
     pub const RESUBMITTED: &str = "已重新提交，将随下次同步发送。";
     pub const NEEDS_ACTION: &str = "需处理";
@@ -613,7 +614,87 @@ pub mod outbox {
     }
     pub const DRAFT_OF: &str = "有一份未完成的调查草稿：";
     pub const DRAFT_DELETE: &str = "删除草稿";
-    pub const DRAFT_DELETE_CONFIRM: &str = "确定删除这份草稿吗？尚未送达办公室的草稿将从本机删除；已送达的将作为删除同步给办公室。";
+    pub const DRAFT_DELETE_CONFIRM: &str =
+        "确定删除这份草稿吗？尚未送达办公室的草稿将从本机删除；已送达的将作为删除同步给办公室。";
     pub const DRAFT_DELETED: &str = "草稿已删除。";
     pub const READ_ONLY: &str = "您的账号为只读，不能修改记录。";
+}
+
+// ===== Branches (src/components/branch_picker.rs, src/screens/campaign/branches.rs) and the
+// read-only notes of the campaign, conflict and transfer screens =====
+/// Strings of the branch picker, the office's branch screen and the read-only notes.
+pub mod branches {
+    pub const NAV_BRANCHES: &str = "支部管理";
+    pub const TITLE: &str = "支部管理";
+    pub const HINT: &str = "支部由镇组织办建立、改名和撤销；各类记录和账号的工作范围以“支部编码”对应支部，改名不影响已有记录。";
+    /// Prefix of a record's current value that is a retired branch.
+    pub const RETIRED_PREFIX: &str = "（已撤销）";
+    /// Prefix of a record's current value that matches no branch record.
+    pub const UNKNOWN_PREFIX: &str = "（未登记）";
+    /// Prefix of a record's current value outside the account's branches.
+    pub const OUT_OF_SCOPE_PREFIX: &str = "（不在本账号范围）";
+    pub const NO_BRANCHES: &str =
+        "本机还没有支部名单：请填写支部全称，登录同步后将按账号的支部核对。";
+    pub const NO_WRITABLE: &str = "本账号没有可填写的支部。";
+    pub const COL_NAME: &str = "支部名称";
+    pub const COL_KIND: &str = "类型";
+    pub const COL_UNIT: &str = "村（社区）/单位";
+    pub const COL_CODE: &str = "支部编码";
+    pub const COL_STATE: &str = "状态";
+    pub const COL_RECORDS: &str = "记录数";
+    pub const COL_SECRETARY: &str = "支部书记";
+    pub const ACTIVE: &str = "在用";
+    pub const RETIRED: &str = "已撤销";
+    pub const NEW_BRANCH: &str = "新建支部";
+    pub const CODE_AUTO: &str = "保存后自动生成";
+    pub const RENAME: &str = "修改";
+    pub const RETIRE: &str = "撤销";
+    pub const RESTORE: &str = "恢复";
+    pub const CANCEL: &str = "取消";
+    pub const SAVED: &str = "支部已保存";
+    pub const EMPTY: &str = "还没有支部。";
+    pub const UNMATCHED_TITLE: &str = "未对应支部的填写值";
+    pub const UNMATCHED_HINT: &str = "以下是记录中“所在支部”填写的、与任何支部编码都不对应的文字。建立为支部后，这些记录和以此为工作范围的账号即归入该支部，无需改动记录。";
+    pub const UNMATCHED_NONE: &str = "所有记录的支部都已对应到支部。";
+    pub const ADOPT: &str = "建立为支部";
+    pub const OFFICE_ONLY: &str = "只有镇组织办可以建立、修改或撤销支部。";
+    pub fn confirm_retire(name: &str) -> String {
+        format!("撤销支部“{name}”？已有记录保留并仍显示该支部，但新记录不能再选择它。")
+    }
+    pub fn confirm_restore(name: &str) -> String {
+        format!("恢复支部“{name}”？")
+    }
+    pub fn adopting(value: &str) -> String {
+        format!("支部编码沿用原填写值“{value}”")
+    }
+    pub fn records(n: usize) -> String {
+        format!("{n} 条记录")
+    }
+
+    /// The read-only note of a county viewer on a campaign, conflict or transfer screen.
+    pub const READ_ONLY: &str = "县委组织部账号为只读：可以查看，不能修改。";
+    /// Why a form is not shown to a role that may not write it.
+    pub const TOWN_ONLY: &str = "此项由镇组织办维护。";
+    pub const IMPORT_READ_ONLY: &str = "只读账号不能导入数据文件。";
+
+    /// What a record of `kind` is, in Chinese (never the storage key).
+    pub fn entity_label(kind: shared::record::EntityKind) -> &'static str {
+        use shared::record::EntityKind as K;
+        match kind {
+            K::Person => "党员",
+            K::Survey => "调查",
+            K::Candidate => "争创对象",
+            K::ContactLog => "结对联系",
+            K::Base => "示范基地",
+            K::Visit => "参观学习",
+            K::Funding => "资金扶持",
+            K::Meeting => "党员大会",
+            K::Inspection => "督查",
+            K::Assessment => "考核评分",
+            K::Notice => "通知公告",
+            K::Campaign => "活动设置",
+            K::Rubric => "考核细则",
+            K::Branch => "支部",
+        }
+    }
 }

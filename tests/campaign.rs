@@ -301,3 +301,276 @@ async fn every_campaign_screen_renders_and_the_profile_takes_a_step() {
         ApplicationState::BranchAggregated
     );
 }
+
+/// `data-testid` (or text) of every element matching `selector`.
+fn described(selector: &str) -> Vec<String> {
+    let find = js_sys::Function::new_with_args(
+        "sel",
+        "return [...document.querySelectorAll(sel)].map(e => e.getAttribute('data-testid') || e.textContent.trim());",
+    );
+    let found = find.call1(&wasm_bindgen::JsValue::NULL, &selector.into()).unwrap();
+    js_sys::Array::from(&found).iter().map(|v| v.as_string().unwrap_or_default()).collect()
+}
+
+/// Sign the device in as `account` (any JSON account), the way the sync engine keeps it.
+async fn sign_in_as(store: &Store, account: serde_json::Value) {
+    let session = json!({"token": "t", "account": account, "server": "", "signed_in_at_ms": 0.0});
+    store.meta_set(meta_keys::ACCOUNT, &session).await.unwrap();
+}
+
+async fn put<T: shared::model::Entity>(store: &Store, id: Uuid, branch: &str, value: &T) {
+    let fields = value.to_fields().unwrap().into_iter().collect();
+    store.save(T::KIND, id, branch, fields).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campaign_screen() {
+    use leptos::prelude::*;
+    use shared::model::{Base, Branch, BranchKind, Inspection, InspectionKind, Meeting, Notice};
+    use wasm_bindgen::JsCast;
+    let store = fresh().await;
+    // The office fills the device with one record of each kind the screens edit.
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let id = applied(&store, Category::VillageLeader).await;
+    let base = Uuid::now_v7();
+    put(
+        &store,
+        base,
+        "",
+        &Base {
+            name: "海水养殖基地".into(), industry: "渔业".into(), ..Default::default()
+        },
+    )
+    .await;
+    let branch = Branch {
+        name: "一支部".into(),
+        code: "b1".into(),
+        kind: Some(BranchKind::Village),
+        ..Default::default()
+    };
+    put(&store, Uuid::now_v7(), "", &branch).await;
+    let day = NaiveDate::from_ymd_opt(2013, 3, 1);
+    let meeting =
+        Meeting {
+            branch_id: "b1".into(), date: day, topics: "动员".into(), ..Default::default()
+        };
+    put(&store, Uuid::now_v7(), "b1", &meeting).await;
+    let inspection = Inspection {
+        branch_id: "b1".into(),
+        date: day,
+        kind: Some(InspectionKind::Announced),
+        findings: "台账齐全".into(),
+        fixes: vec![shared::model::Fix { item: "补记录".into(), due: day, fixed_on: None }],
+        ..Default::default()
+    };
+    put(&store, Uuid::now_v7(), "b1", &inspection).await;
+    put(
+        &store,
+        Uuid::now_v7(),
+        "",
+        &Notice { title: "政策".into(), body: "…".into(), published_on: day },
+    )
+    .await;
+    let session = data::session(&store).await;
+    let log = ContactLog {
+        candidate_id: id,
+        date: day,
+        way: Some(ContactWay::Visit),
+        content: "走访".into(),
+        contact_person: "李主任".into(),
+        ..Default::default()
+    };
+    data::log_contact(&store, &session, &log, NaiveDate::from_ymd_opt(2013, 7, 1).unwrap())
+        .await
+        .unwrap();
+
+    sign_in_as(&store, json!({"username": "county", "display_name": "县委组织部", "role": "county_viewer", "branches": []})).await;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    // Only this test's app is looked at: an app another test left mounted follows the hash too.
+    root.set_id("county-app");
+    document.body().unwrap().append_child(&root).unwrap();
+    let app_store = store.clone();
+    let _handle =
+        leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> });
+    let location = web_sys::window().unwrap().location();
+    let mine = |id: &str| described(&format!("#county-app [data-testid=\"{id}\"]")).len();
+    // Buttons that only read (print, export a report) may stay.
+    const READING: [&str; 2] = ["print", "report-export"];
+    for (hash, marker) in [
+        ("#/campaign/dashboard".to_owned(), "progress-chart"),
+        ("#/campaign/candidates".to_owned(), "candidate-table"),
+        ("#/campaign/candidate/new".to_owned(), "new-candidate-read-only"),
+        (format!("#/campaign/candidate/{id}"), "candidate-history"),
+        ("#/campaign/contacts".to_owned(), "contact-table"),
+        (format!("#/campaign/contacts/{id}"), "contact-log"),
+        ("#/campaign/bases".to_owned(), "base-row"),
+        (format!("#/campaign/base/{base}"), "visit-table"),
+        ("#/campaign/funding".to_owned(), "funding-table"),
+        ("#/campaign/meetings".to_owned(), "meeting-row"),
+        ("#/campaign/inspections".to_owned(), "fix-row"),
+        ("#/campaign/assessment".to_owned(), "assessment-ranking"),
+        ("#/campaign/notices".to_owned(), "notice-item"),
+        ("#/campaign/settings".to_owned(), "campaign-targets"),
+        ("#/campaign/report".to_owned(), "report-paper"),
+        (format!("#/campaign/card/{id}"), "display-card"),
+        ("#/campaign/branches".to_owned(), "branch-row"),
+    ] {
+        location.set_hash(&hash).unwrap();
+        wait_for(&hash, || mine(marker) == 1 && mine("read-only-note") == 1).await;
+        let saves = described(
+            "#county-app .campaign [data-testid$=\"-save\"],
+             #county-app .campaign [data-testid^=\"rubric-save\"]",
+        );
+        assert!(saves.is_empty(), "{hash}: save buttons {saves:?}");
+        let buttons: Vec<String> = described("#county-app .campaign button:enabled")
+            .into_iter()
+            .filter(|b| !READING.contains(&b.as_str()))
+            .collect();
+        assert!(buttons.is_empty(), "{hash}: enabled buttons {buttons:?}");
+        let fields = described(
+            "#county-app .campaign input:enabled:not([type=\"search\"]),
+             #county-app .campaign textarea:enabled",
+        );
+        assert!(fields.is_empty(), "{hash}: editable fields {fields:?}");
+    }
+    // The profile says why instead of offering steps; the data is all there to read.
+    assert_eq!(mine("candidate-actions-read-only"), 0, "not on the branch screen");
+    location.set_hash(&format!("#/campaign/candidate/{id}")).unwrap();
+    wait_for("the profile's read-only line", || mine("candidate-actions-read-only") == 1).await;
+    assert!(described("#county-app [data-testid^=\"action-\"]").is_empty());
+    // The transfer screen: exporting is reading; importing is not offered.
+    location.set_hash("#/transfer").unwrap();
+    wait_for("the transfer screen", || mine("export-button") == 1).await;
+    wait_for("no import for a reader", || mine("import-read-only") == 1).await;
+    assert_eq!(mine("import-file"), 0);
+    // Nothing the county viewer looked at was queued.
+    assert_eq!(store.outbox_len().await.unwrap(), 8, "only the office's own writes");
+}
+
+#[wasm_bindgen_test]
+async fn branches_are_made_renamed_retired_and_free_text_values_adopted() {
+    use field::components::branch_picker::load_picker;
+    use field::screens::campaign::branches::{overview, save_branch};
+    use shared::branches::{OptionState, adopt, new_branch, picker_options};
+    use shared::model::{Branch, BranchKind};
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = data::session(&store).await;
+    // A member recorded with the old free-text branch "b1".
+    member(&store, "张三").await;
+    let o = overview(&store).await.unwrap();
+    assert_eq!(o.unmatched.len(), 1);
+    assert_eq!((o.unmatched[0].value.as_str(), o.unmatched[0].records), ("b1", 1));
+
+    // 建立为支部: the text becomes the code; the member belongs to it with nothing rewritten.
+    let adopted = Uuid::now_v7();
+    let mut b1 = adopt("b1");
+    b1.name = "东沙村党支部".into();
+    b1.kind = Some(BranchKind::Village);
+    save_branch(&store, &office, adopted, b1).await.unwrap();
+    let o = overview(&store).await.unwrap();
+    assert!(o.unmatched.is_empty());
+    assert_eq!(o.counts.get("b1"), Some(&1));
+
+    // A branch made in the app: its code is its record id.
+    let west = Uuid::now_v7();
+    let mut b2 = new_branch(west, "西沙村党支部");
+    b2.kind = Some(BranchKind::Village);
+    b2.code.clear();
+    save_branch(&store, &office, west, b2.clone()).await.unwrap();
+    let saved: Branch = data::get(&store, west).await.unwrap();
+    assert_eq!(saved.code, west.to_string());
+    // A second branch of the same name is refused.
+    let err = save_branch(&store, &office, Uuid::now_v7(), b2).await.unwrap_err();
+    assert!(err.to_string().contains("已有名为"), "{err}");
+
+    // Renaming keeps the code; retiring keeps the branch but no longer offers it.
+    let mut renamed = saved.clone();
+    renamed.name = "西沙村党总支".into();
+    save_branch(&store, &office, west, renamed.clone()).await.unwrap();
+    renamed.retired = true;
+    save_branch(&store, &office, west, renamed).await.unwrap();
+    let again: Branch = data::get(&store, west).await.unwrap();
+    assert_eq!(
+        (again.code.as_str(), again.name.as_str(), again.retired),
+        (west.to_string().as_str(), "西沙村党总支", true)
+    );
+    let picker = load_picker(&store).await;
+    let offered = picker_options(picker.account.as_ref(), EntityKind::Person, &picker.branches, "");
+    assert_eq!(offered.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(), ["b1"]);
+    let kept = picker_options(
+        picker.account.as_ref(),
+        EntityKind::Person,
+        &picker.branches,
+        &west.to_string(),
+    );
+    assert_eq!((kept[0].state, kept[0].name.as_str()), (OptionState::Retired, "西沙村党总支"));
+
+    // Branches are town-wide records in the outbox (they sync like everything else)…
+    let queued = store.outbox_batch(50).await.unwrap();
+    let branch_ops = queued.iter().filter(|e| e.op.entity == EntityKind::Branch).count();
+    assert_eq!(branch_ops, 4);
+    assert!(
+        queued
+            .iter()
+            .filter(|e| e.op.entity == EntityKind::Branch)
+            .all(|e| e.op.branch_id.is_empty())
+    );
+    // …and only the office writes them.
+    sign_in(&store, "调查员", Role::Surveyor).await;
+    let surveyor = data::session(&store).await;
+    let err = save_branch(&store, &surveyor, Uuid::now_v7(), adopt("新村")).await.unwrap_err();
+    assert_eq!(err, CampaignError::NotAllowed);
+}
+
+#[wasm_bindgen_test]
+async fn the_survey_form_offers_the_accounts_branches_and_preselects_the_only_one() {
+    use leptos::prelude::*;
+    use shared::model::{Branch, BranchKind};
+    use wasm_bindgen::JsCast;
+    let store = fresh().await;
+    let branch = |name: &str, code: &str| Branch {
+        name: name.into(),
+        code: code.into(),
+        kind: Some(BranchKind::Village),
+        ..Default::default()
+    };
+    put(&store, Uuid::now_v7(), "", &branch("东沙村党支部", "b1")).await;
+    put(&store, Uuid::now_v7(), "", &branch("西沙村党支部", "b2")).await;
+    sign_in(&store, "调查员小王", Role::Surveyor).await; // branches: ["b1"]
+    let queued = store.outbox_len().await.unwrap();
+    web_sys::window().unwrap().location().set_hash("#/survey/new").unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let app_store = store.clone();
+    let _handle =
+        leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> });
+    wait_for("the branch picker", || by_testid("survey-branch-id").is_some()).await;
+    let select: web_sys::HtmlSelectElement =
+        by_testid("survey-branch-id").unwrap().unchecked_into();
+    assert_eq!(select.tag_name(), "SELECT", "chosen, not typed");
+    assert_eq!(select.value(), "b1", "the surveyor's only branch is chosen");
+    let offered = described("[data-testid=\"survey-branch-id\"] option[value]:not([value=\"\"])");
+    assert_eq!(offered, ["东沙村党支部"], "the other branch is not the surveyor's");
+    // Preselecting is not an edit: the form is not marked changed, nothing is queued.
+    assert_eq!(by_testid("save-state").unwrap().inner_text(), "");
+    assert_eq!(store.outbox_len().await.unwrap(), queued);
+
+    // The form re-renders its inputs on every change: the field being typed in stays the same
+    // element (keeps the focus), and the picker keeps its branch.
+    let name: web_sys::HtmlInputElement = by_testid("survey-name").unwrap().unchecked_into();
+    name.focus().unwrap();
+    name.set_value("王");
+    name.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    wait_for("the form to see the change", || {
+        by_testid("save-state").is_some_and(|s| !s.inner_text().is_empty())
+    })
+    .await;
+    let again = by_testid("survey-name").unwrap();
+    assert!(name.is_connected() && name.is_same_node(Some(&again)), "the input was replaced");
+    let select: web_sys::HtmlSelectElement =
+        by_testid("survey-branch-id").unwrap().unchecked_into();
+    assert_eq!(select.value(), "b1");
+}

@@ -65,7 +65,6 @@ async fn survey_draft_autosaves_and_the_list_finds_it() {
     })
     .await;
     type_into("survey-name", "陈八");
-    type_into("survey-branch-id", "东沙村党支部");
     type_into("survey-trade", "水产批发");
 
     // Debounced autosave: stored within about a second, as a draft.

@@ -1,5 +1,6 @@
 //! Reusable pieces of the screens.
 
+pub mod branch_picker;
 pub mod delivery;
 pub mod fields;
 pub mod photo;

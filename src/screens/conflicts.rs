@@ -90,7 +90,11 @@ fn conflict_item(
     resolvable: bool,
     choose: impl Fn(Conflict, bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let title = format!("{} · {}", c.entity.as_str(), crate::i18n::field_label(&c.field));
+    let title = format!(
+        "{} · {}",
+        crate::i18n::branches::entity_label(c.entity),
+        crate::i18n::field_label(&c.field)
+    );
     let winner = c.clone();
     let loser = c.clone();
     view! {

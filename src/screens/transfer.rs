@@ -3,20 +3,31 @@
 use leptos::prelude::*;
 use leptos::reactive::owner::LocalStorage;
 use shared::export::{Header, Scope};
+use shared::roles::Role;
 use wasm_bindgen::JsCast;
 
+use crate::i18n::branches as tb;
 use crate::i18n::sync as t;
 use crate::sync::transfer::{self, ImportStep};
 use crate::sync::use_sync;
 
 #[component]
 pub fn TransferScreen() -> impl IntoView {
+    let engine = use_sync();
+    // A county viewer reads: exporting is reading, importing would write into this device.
+    let read_only = move || {
+        engine.session.with(|s| s.as_ref().is_some_and(|s| s.account.role == Role::CountyViewer))
+    };
     view! {
         <section class="transfer" data-testid="transfer-screen">
             <h2>{t::TRANSFER_TITLE}</h2>
             <p class="hint">{t::TRANSFER_HINT}</p>
             <ExportPanel />
-            <ImportPanel />
+            {move || if read_only() {
+                view! { <p class="message warn" data-testid="import-read-only">{tb::IMPORT_READ_ONLY}</p> }.into_any()
+            } else {
+                view! { <ImportPanel /> }.into_any()
+            }}
         </section>
     }
 }

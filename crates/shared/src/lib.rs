@@ -8,10 +8,13 @@
 //!   [`op::Operation`] stamped with a hybrid logical clock and merged field by field.
 //! * [`policy`]: whether one operation may be stored (author, branch scope, clock, workflow,
 //!   validation): run by the server on every push and by the tablet before a save.
+//! * [`branches`]: branch codes, what a branch picker offers, free-text values no branch
+//!   matches.
 //! * [`delivery`]: where each record saved on a tablet stands on its way to the office.
 //! * [`export`]: the offline export file (versioned, checksummed, optionally encrypted).
 //! * [`limits`]: the maximum length of every kind of text field (tablet, server, exports).
 
+pub mod branches;
 pub mod delivery;
 pub mod export;
 pub mod hlc;

@@ -3,7 +3,7 @@
 //! targets and the per-branch work report (工作情况通报).
 //!
 //! Records are passed as `(id, value)` pairs where a rule needs the record id. Branches are
-//! identified by the same string as `Record::branch_id` (the `Branch` record id as a string).
+//! identified by the same string as `Record::branch_id` (a `Branch`'s code, `Branch::key`).
 
 mod contacts;
 mod oversight;

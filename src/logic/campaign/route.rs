@@ -21,6 +21,8 @@ pub enum CampaignRoute {
     Settings,
     Report,
     Card(Uuid),
+    /// 支部管理: the town's branches and unmatched free-text values.
+    Branches,
 }
 
 impl CampaignRoute {
@@ -45,6 +47,7 @@ impl CampaignRoute {
             ["settings"] => CampaignRoute::Settings,
             ["report"] => CampaignRoute::Report,
             ["card", c] => CampaignRoute::Card(id(c)?),
+            ["branches"] => CampaignRoute::Branches,
             _ => return None,
         })
     }
@@ -68,6 +71,7 @@ impl CampaignRoute {
             CampaignRoute::Settings => "settings".to_owned(),
             CampaignRoute::Report => "report".to_owned(),
             CampaignRoute::Card(c) => format!("card/{c}"),
+            CampaignRoute::Branches => "branches".to_owned(),
         };
         format!("#/campaign/{tail}")
     }

@@ -75,6 +75,24 @@ impl Session {
         }
     }
 
+    /// A county viewer: reads everything, writes nothing.
+    pub fn read_only(&self) -> bool {
+        self.role() == Role::CountyViewer
+    }
+
+    /// May this session write `entity` records of at least one branch (a form for them is
+    /// worth showing)? Town-wide kinds: the office only.
+    pub fn may_write_any(&self, entity: EntityKind) -> bool {
+        match self.role() {
+            Role::CountyViewer => false,
+            Role::TownOffice => true,
+            Role::Surveyor | Role::BranchSecretary => {
+                !entity.is_town_wide()
+                    && (!self.signed_in || self.account.branches.iter().any(|b| !b.is_empty()))
+            }
+        }
+    }
+
     /// The branch a new record of this session belongs to when nothing else decides it.
     pub fn default_branch(&self) -> String {
         self.account.branches.first().cloned().unwrap_or_default()

@@ -360,6 +360,7 @@ fn routes_round_trip() {
         CampaignRoute::Base(id),
         CampaignRoute::Report,
         CampaignRoute::Card(id),
+        CampaignRoute::Branches,
         CampaignRoute::Settings,
     ] {
         assert_eq!(

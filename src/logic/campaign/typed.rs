@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use serde_json::Value;
+use shared::branches::BranchRecord;
 use shared::model::{Branch, Candidate, Entity, Person};
 use shared::record::Record;
 use uuid::Uuid;
@@ -76,10 +77,19 @@ impl Names {
     }
 }
 
-/// Branch records as `(record id string, branch)`, sorted by name.
-pub fn branch_list(records: &[Record]) -> Vec<(String, Branch)> {
-    let mut out: Vec<(String, Branch)> =
-        decode_all::<Branch>(records).into_iter().map(|(id, b)| (id.to_string(), b)).collect();
+/// Every branch record (retired ones too) with its record id, sorted by name.
+pub fn branch_records(records: &[Record]) -> Vec<BranchRecord> {
+    let mut out = decode_all::<Branch>(records);
     out.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     out
+}
+
+/// Branches as `(code, branch)` ([`Branch::key`]: the `branch_id` their records carry), sorted
+/// by name; retired ones only when `retired` is true.
+pub fn keyed(branches: &[BranchRecord], retired: bool) -> Vec<(String, Branch)> {
+    branches
+        .iter()
+        .filter(|(_, b)| retired || !b.retired)
+        .map(|(id, b)| (b.key(*id), b.clone()))
+        .collect()
 }

@@ -139,8 +139,10 @@ fn Sheets(loaded: Loaded, year: i32, category: Category, reload: RwSignal<u32>) 
                 None => view! {
                     <article class="section" data-testid="sheet-missing">
                         <strong class="wide">{name}</strong>
-                        <button type="button" class="button" data-testid="sheet-begin" disabled=!office || rubric.is_none()
-                            on:click=move |_| begin(cid, branch.clone())>{tc::BEGIN_SCORING}</button>
+                        {office.then(|| view! {
+                            <button type="button" class="button" data-testid="sheet-begin" disabled=rubric.is_none()
+                                on:click=move |_| begin(cid, branch.clone())>{tc::BEGIN_SCORING}</button>
+                        })}
                     </article>
                 }.into_any(),
             }
@@ -197,6 +199,7 @@ fn SheetEditor(
     let overdue = commendation_overdue(&sheet, today());
     let criteria = sheet.criteria.clone();
     let role = session.get_value().role();
+    let read_only = session.get_value().read_only();
     view! {
         <article class="section sheet" data-testid="sheet">
             <strong class="wide">{name}" · "{tc::rubric_version(sheet.rubric_version)}</strong>
@@ -222,9 +225,12 @@ fn SheetEditor(
                 Ok(total) => tc::total(total),
                 Err(e) => e.to_string(),
             })}</p>
-            <button type="button" class="button primary" data-testid="sheet-save" disabled=!office on:click=move |_| persist(form.get_untracked())>{tc::SAVE_SCORES}</button>
+            {office.then(|| view! {
+                <button type="button" class="button primary" data-testid="sheet-save" on:click=move |_| persist(form.get_untracked())>{tc::SAVE_SCORES}</button>
+            })}
             <p class="wide" data-testid="sheet-stage">{tc::STAGE}"："{sheet.stage.label_zh()}
                 {(!sheet.reason.is_empty()).then(|| format!("（{}）", sheet.reason))}</p>
+            {(!read_only).then(|| view! {
             <div class="actions-grid wide">
                 {CommendationAction::ALL.iter().map(|action| {
                     let action = *action;
@@ -240,10 +246,13 @@ fn SheetEditor(
                     }
                 }).collect_view()}
             </div>
-            <label class="field wide">
-                <span class="label">{tc::REJECT_REASON}</span>
-                <input type="text" data-testid="commend-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-            </label>
+            })}
+            {office.then(|| view! {
+                <label class="field wide">
+                    <span class="label">{tc::REJECT_REASON}</span>
+                    <input type="text" data-testid="commend-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </label>
+            })}
             <ul class="history wide">
                 {sheet.history.iter().map(|h| view! {
                     <li>{format!("{} {} {} → {} {}", h.at.format("%Y-%m-%d %H:%M"), tc::who(&h.by, h.role.map(|r| r.label_zh())), h.from.label_zh(), h.to.label_zh(), h.reason)}</li>

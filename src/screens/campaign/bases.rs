@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use shared::model::{Base, Candidate, GeoPoint, Visit};
+use shared::record::EntityKind;
 use uuid::Uuid;
 
 use super::data::{self, CampaignError};
@@ -80,6 +81,7 @@ pub fn Bases() -> impl IntoView {
                     }.into_any()
                 }
             })}
+            {super::use_session().may_write_any(EntityKind::Base).then(|| view! {
             <fieldset class="section" data-testid="base-form">
                 <legend>{tc::NEW_BASE}</legend>
                 {text(form, tc::BASE_NAME, "base-name", |b| b.name.clone(), |b, v| b.name = v)}
@@ -88,6 +90,7 @@ pub fn Bases() -> impl IntoView {
                 {textarea(form, tc::NOTES, "base-notes", |b| b.notes.clone(), |b, v| b.notes = v)}
                 <button type="button" class="button primary" data-testid="base-save" on:click=add>{t::SAVE}</button>
             </fieldset>
+            })}
         </section>
     }
 }
@@ -198,19 +201,25 @@ fn BaseView(id: Uuid, data: BaseData, reload: RwSignal<u32>) -> impl IntoView {
         });
     };
     let visit_names = names.clone();
+    let session = super::use_session();
+    let edit_base = session.may_write_any(EntityKind::Base);
+    let add_visits = session.may_write_any(EntityKind::Visit);
     view! {
         <section class="base" data-testid="base-detail">
             <h2>{base.name.clone()}</h2>
             {notice_line(notice)}
-            <fieldset class="section">
+            <fieldset class="section" disabled=!edit_base>
                 <legend>{tc::BASE_INFO}</legend>
                 {text(form, tc::BASE_NAME, "base-name", |b| b.name.clone(), |b, v| b.name = v)}
                 {text(form, tc::INDUSTRY, "base-industry", |b| b.industry.clone(), |b, v| b.industry = v)}
                 {text(form, tc::ADDRESS, "base-address", |b| b.address.clone(), |b, v| b.address = v)}
                 {textarea(form, tc::NOTES, "base-notes", |b| b.notes.clone(), |b, v| b.notes = v)}
-                <button type="button" class="button primary" data-testid="base-save" on:click=save_base>{t::SAVE}</button>
-                <button type="button" class="button secondary" data-testid="base-delete" on:click=delete_base>{tc::DELETE}</button>
+                {edit_base.then(|| view! {
+                    <button type="button" class="button primary" data-testid="base-save" on:click=save_base>{t::SAVE}</button>
+                    <button type="button" class="button secondary" data-testid="base-delete" on:click=delete_base>{tc::DELETE}</button>
+                })}
             </fieldset>
+            {add_visits.then(|| view! {
             <fieldset class="section" data-testid="visit-form">
                 <legend>{tc::NEW_VISIT}</legend>
                 {date(visit, tc::DATE, "visit-date", |v| v.date, |v, d| v.date = d)}
@@ -238,6 +247,7 @@ fn BaseView(id: Uuid, data: BaseData, reload: RwSignal<u32>) -> impl IntoView {
                 <VisitGps visit=visit />
                 <button type="button" class="button primary" data-testid="visit-save" on:click=add_visit>{t::SAVE}</button>
             </fieldset>
+            })}
             <h3>{tc::VISITS}</h3>
             <table class="list" data-testid="visit-table">
                 <thead><tr><th>{tc::DATE}</th><th>{tc::ATTENDEES}</th><th>{tc::CONTENT}</th><th>{t::PHOTOS}</th></tr></thead>

@@ -6,6 +6,7 @@
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{ApplicationAction, Candidate, ContactLog, Person};
+use shared::record::EntityKind;
 use shared::rules::contact_status;
 use uuid::Uuid;
 
@@ -68,6 +69,11 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
     let today = today();
     let status = contact_status(id, &candidate, &logs, today.year(), today);
     let buttons = action_buttons(&candidate, session.role());
+    // The profile is editable by whoever may write the candidate's branch; a county viewer
+    // reads it (no form, no steps).
+    let can_edit = session.may_write(EntityKind::Candidate, &candidate.branch_id);
+    let can_log = session.may_write(EntityKind::ContactLog, &candidate.branch_id);
+    let read_only = session.read_only();
     let (met, total) = standards_met(&candidate);
 
     let session_save = session.clone();
@@ -117,8 +123,14 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
             {notice_line(notice)}
             <fieldset class="section">
                 <legend>{tc::APPLICATION}</legend>
-                <p class="hint">{tc::acting_as(&session.by(), session.role().label_zh())}</p>
-                <Actions id=id buttons=buttons session=session.clone() notice=notice reload=reload />
+                {if read_only {
+                    view! { <p class="hint" data-testid="candidate-actions-read-only">{crate::i18n::branches::READ_ONLY}</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="hint">{tc::acting_as(&session.by(), session.role().label_zh())}</p>
+                        <Actions id=id buttons=buttons session=session.clone() notice=notice reload=reload />
+                    }.into_any()
+                }}
             </fieldset>
             <fieldset class="section" data-testid="candidate-contacts">
                 <legend>{tc::CONTACTS}</legend>
@@ -129,9 +141,11 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
                     }.into_any(),
                     None => view! { <span data-testid="candidate-contact-status">{tc::NO_CONTACTS_NEEDED}</span> }.into_any(),
                 }}
-                <a class="button" href=CampaignRoute::Contacts(Some(id)).href() data-testid="candidate-log-contact">{tc::LOG_CONTACT}</a>
+                {can_log.then(|| view! {
+                    <a class="button" href=CampaignRoute::Contacts(Some(id)).href() data-testid="candidate-log-contact">{tc::LOG_CONTACT}</a>
+                })}
             </fieldset>
-            <fieldset class="section">
+            <fieldset class="section" disabled=!can_edit>
                 <legend>{tc::PROFILE}</legend>
                 {text(form, tc::CONTACT_PERSON, "candidate-contact-person", |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
                 {pick(form, tc::INTEGRITY_GRADE, "candidate-integrity", |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
@@ -139,7 +153,7 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
                 {textarea(form, tc::INDUSTRY_PROSPECTS, "candidate-prospects", |c| c.industry_prospects.clone(), |c, v| c.industry_prospects = v)}
                 {textarea(form, tc::NOTES, "candidate-notes", |c| c.notes.clone(), |c, v| c.notes = v)}
             </fieldset>
-            <fieldset class="section" data-testid="candidate-standards">
+            <fieldset class="section" data-testid="candidate-standards" disabled=!can_edit>
                 <legend>{tc::standards_title(met, total)}</legend>
                 {candidate.standards.iter().enumerate().map(|(i, s)| {
                     let item = s.item.clone();
@@ -161,12 +175,14 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <div class="actions">
-                <button type="button" class="button primary" data-testid="candidate-save" on:click=save>{t::SAVE}</button>
-                {shows_next_year.then(|| view! {
-                    <button type="button" class="button" data-testid="candidate-next-year" on:click=next_year>{tc::NEXT_YEAR}</button>
-                })}
-            </div>
+            {can_edit.then(|| view! {
+                <div class="actions">
+                    <button type="button" class="button primary" data-testid="candidate-save" on:click=save>{t::SAVE}</button>
+                    {shows_next_year.then(|| view! {
+                        <button type="button" class="button" data-testid="candidate-next-year" on:click=next_year>{tc::NEXT_YEAR}</button>
+                    })}
+                </div>
+            })}
             <History candidate=candidate />
         </section>
     }

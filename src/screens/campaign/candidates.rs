@@ -25,7 +25,9 @@ pub fn CandidateList() -> impl IntoView {
         <section class="candidates">
             <div class="form-head">
                 <h2>{tc::CANDIDATES}</h2>
-                <a class="button primary" href=CampaignRoute::NewCandidate(None).href() data-testid="candidate-new">{tc::NEW_CANDIDATE}</a>
+                {super::use_session().may_write_any(shared::record::EntityKind::Candidate).then(|| view! {
+                    <a class="button primary" href=CampaignRoute::NewCandidate(None).href() data-testid="candidate-new">{tc::NEW_CANDIDATE}</a>
+                })}
             </div>
             <div class="filters">
                 <input type="search" class="search" data-testid="candidate-search" placeholder=t::SEARCH_PLACEHOLDER
@@ -151,6 +153,15 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
             busy.set(false);
         });
     };
+    if !super::use_session().may_write_any(shared::record::EntityKind::Candidate) {
+        return view! {
+            <section class="new-candidate">
+                <h2>{tc::NEW_CANDIDATE}</h2>
+                <p class="message warn" data-testid="new-candidate-read-only">{tc::NOT_ALLOWED}</p>
+            </section>
+        }
+        .into_any();
+    }
     view! {
         <section class="new-candidate">
             <h2>{tc::NEW_CANDIDATE}</h2>
@@ -214,4 +225,5 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }

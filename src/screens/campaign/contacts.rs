@@ -4,6 +4,7 @@
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{ContactKind, ContactLog};
+use shared::record::EntityKind;
 use uuid::Uuid;
 
 use super::data::{self, CampaignData};
@@ -79,10 +80,16 @@ fn ContactsView(
     let rows_data = data.clone();
     let own_logs = candidate.map(|id| logs_of(&data.contacts, id)).unwrap_or_default();
     let heading = candidate.map(|id| data.names.candidate(&id));
+    let session = super::use_session();
+    let can = match candidate.and_then(|id| data.candidates.iter().find(|(c, _)| *c == id)) {
+        Some((_, c)) => session.may_write(EntityKind::ContactLog, &c.branch_id),
+        None => session.may_write_any(EntityKind::ContactLog),
+    };
     view! {
         <section class="contacts">
             <h2>{tc::CONTACTS}{heading.map(|h| format!(" · {h}"))}</h2>
             {notice_line(notice)}
+            {can.then(|| view! {
             <fieldset class="section" data-testid="contact-form">
                 <legend>{tc::LOG_CONTACT}</legend>
                 {id_select(form, tc::CANDIDATE, "contact-candidate", options, |l| l.candidate_id, |l, v| l.candidate_id = v)}
@@ -94,7 +101,8 @@ fn ContactsView(
                 {textarea(form, tc::HELP_GIVEN, "contact-help", |l| l.help_given.clone(), |l, v| l.help_given = v)}
                 <button type="button" class="button primary" data-testid="contact-save" on:click=submit>{t::SAVE}</button>
             </fieldset>
-            {(!own_logs.is_empty()).then(|| view! { <LogList logs=own_logs reload=reload notice=notice /> })}
+            })}
+            {(!own_logs.is_empty()).then(|| view! { <LogList logs=own_logs reload=reload notice=notice can_delete=can /> })}
             <div class="form-head">
                 <h3>{tc::CONTACT_STATUS}</h3>
                 {year_select(year, years, "contact-year")}
@@ -128,6 +136,7 @@ fn LogList(
     logs: Vec<(Uuid, ContactLog)>,
     reload: RwSignal<u32>,
     notice: RwSignal<Option<Notice>>,
+    can_delete: bool,
 ) -> impl IntoView {
     let ctx = use_app();
     view! {
@@ -155,7 +164,7 @@ fn LogList(
                         <td>{l.contact_person.clone()}</td>
                         <td>{l.content.clone()}</td>
                         <td>{l.help_given.clone()}</td>
-                        <td><button type="button" class="link" data-testid="contact-delete" on:click=remove>{tc::DELETE}</button></td>
+                        <td>{can_delete.then(|| view! { <button type="button" class="link" data-testid="contact-delete" on:click=remove>{tc::DELETE}</button> })}</td>
                     </tr>
                 }
             }).collect_view()}

@@ -17,7 +17,7 @@ use crate::logic::campaign::candidate::{Application, for_next_year, new_candidat
 use crate::logic::campaign::contacts::{ContactRow, contact_rows};
 use crate::logic::campaign::rubric::current_campaign;
 use crate::logic::campaign::session::Session;
-use crate::logic::campaign::typed::{Names, branch_list, changes_of, decode_all};
+use crate::logic::campaign::typed::{Names, branch_records, changes_of, decode_all, keyed};
 use crate::store::{Store, StoreError, meta_keys};
 
 /// Why a campaign change was not saved.
@@ -190,7 +190,10 @@ pub async fn log_contact(
 pub struct CampaignData {
     pub campaign: Campaign,
     pub people: Vec<(Uuid, Person)>,
+    /// The active branches as `(code, branch)`.
     pub branches: Vec<(String, Branch)>,
+    /// Every branch record (retired ones too), by record id.
+    pub branch_records: Vec<shared::branches::BranchRecord>,
     pub candidates: Vec<(Uuid, Candidate)>,
     pub contacts: Vec<(Uuid, ContactLog)>,
     pub meetings: Vec<(Uuid, Meeting)>,
@@ -217,13 +220,16 @@ impl CampaignData {
 /// Load the overview data.
 pub async fn load_data(store: &Store) -> Result<CampaignData, CampaignError> {
     let people: Vec<(Uuid, Person)> = load(store).await?;
-    let branches = branch_list(&store.list(EntityKind::Branch).await?);
+    let branch_records = branch_records(&store.list(EntityKind::Branch).await?);
     let candidates: Vec<(Uuid, Candidate)> = load(store).await?;
-    let names = Names::new(&people, &branches).with_candidates(&candidates);
+    // Retired branches are still named on their records; the rules count active ones.
+    let names = Names::new(&people, &keyed(&branch_records, true)).with_candidates(&candidates);
+    let branches = keyed(&branch_records, false);
     Ok(CampaignData {
         campaign: current_campaign(&load::<Campaign>(store).await?),
         people,
         branches,
+        branch_records,
         candidates,
         contacts: load(store).await?,
         meetings: load(store).await?,

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use shared::model::{Funding, FundingLevel, format_yuan, parse_yuan};
+use shared::record::EntityKind;
 use uuid::Uuid;
 
 use super::data::{self, CampaignData, CampaignError};
@@ -92,11 +93,13 @@ fn FundingView(
             )
         })
         .collect();
+    let can = super::use_session().may_write_any(EntityKind::Funding);
     let names = data.names.clone();
     view! {
         <section class="funding">
             <h2>{tc::NAV_FUNDING}</h2>
             {notice_line(notice)}
+            {can.then(|| view! {
             <fieldset class="section" data-testid="funding-form">
                 <legend>{tc::NEW_FUNDING}</legend>
                 {id_select(form, tc::CANDIDATE, "funding-candidate", options, |f| f.candidate_id, |f, v| f.candidate_id = v)}
@@ -120,6 +123,7 @@ fn FundingView(
                 {textarea(form, tc::PURPOSE, "funding-purpose", |f| f.purpose.clone(), |f, v| f.purpose = v)}
                 <button type="button" class="button primary" data-testid="funding-save" on:click=submit>{t::SAVE}</button>
             </fieldset>
+            })}
             <dl class="facts" data-testid="funding-totals">
                 {totals.into_iter().map(|(l, fen)| view! { <dt>{l.label_zh()}</dt><dd>{tc::yuan(&format_yuan(fen))}</dd> }).collect_view()}
             </dl>

@@ -3,12 +3,14 @@
 
 use leptos::prelude::*;
 use shared::model::{Fix, Inspection};
+use shared::record::EntityKind;
 use shared::rules::{INSPECTION_INTERVAL_DAYS, inspection_status};
 use uuid::Uuid;
 
 use super::data::{self, CampaignData};
-use super::widgets::{Notice, branch_select, date, notice_line, pick, text, textarea, today};
+use super::widgets::{Notice, date, notice_line, pick, text, textarea, today};
 use crate::app::use_app;
+use crate::components::branch_picker::branch_picker;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::forms::{date_value, parse_date};
@@ -54,9 +56,9 @@ fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
         let i = form.get_untracked();
         leptos::task::spawn_local(async move { done(persist(Uuid::now_v7(), i).await) });
     };
+    let session = super::use_session();
+    let can = session.may_write_any(EntityKind::Inspection);
     let status = inspection_status(&data.branches, &data.inspection_list(), today());
-    let branch_options: Vec<(String, String)> =
-        data.branches.iter().map(|(id, b)| (id.clone(), b.name.clone())).collect();
     let mut inspections = data.inspections.clone();
     inspections.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
     let names = data.names.clone();
@@ -79,9 +81,10 @@ fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
                 }).collect_view()}
                 </tbody>
             </table>
+            {can.then(|| view! {
             <fieldset class="section" data-testid="inspection-form">
                 <legend>{tc::NEW_INSPECTION}</legend>
-                {branch_select(form, "inspection-branch", branch_options, |i| i.branch_id.clone(), |i, v| i.branch_id = v)}
+                {branch_picker(form, EntityKind::Inspection, tc::COL_BRANCH, "inspection-branch", |i| i.branch_id.clone(), |i, v| i.branch_id = v, Signal::stored(None))}
                 {date(form, tc::DATE, "inspection-date", |i| i.date, |i, v| i.date = v)}
                 {pick(form, tc::INSPECTION_KIND, "inspection-kind", |i| i.kind, |i, v| i.kind = v)}
                 {text(form, tc::INSPECTORS, "inspection-inspectors", |i| i.inspectors.clone(), |i, v| i.inspectors = v)}
@@ -105,10 +108,12 @@ fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
                 </div>
                 <button type="button" class="button primary" data-testid="inspection-save" on:click=submit>{t::SAVE}</button>
             </fieldset>
+            })}
             <h3>{tc::INSPECTION_RECORDS}</h3>
             {inspections.into_iter().map(|(id, i)| {
                 let fixes = i.fixes.clone();
                 let record = StoredValue::new(i.clone());
+                let editable = session.may_write(EntityKind::Inspection, &i.branch_id);
                 view! {
                     <article class="section" data-testid="inspection-item">
                         <strong class="wide">{format!("{} · {} · {}", i.date.map(|d| d.to_string()).unwrap_or_default(), names.branch(&i.branch_id), i.kind.map(|k| k.label_zh()).unwrap_or(""))}</strong>
@@ -121,13 +126,17 @@ fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
                                 <tr data-testid="fix-row" class:behind=f.fixed_on.is_none() && f.due.is_some_and(|d| d < today())>
                                     <td>{f.item.clone()}</td>
                                     <td>{f.due.map(|d| d.to_string()).unwrap_or_default()}</td>
-                                    <td><input type="date" data-testid="fix-fixed-on" prop:value=date_value(f.fixed_on)
+                                    <td>{if editable {
+                                        view! { <input type="date" data-testid="fix-fixed-on" prop:value=date_value(f.fixed_on)
                                         on:change=move |ev| {
                                             let v = parse_date(&event_target_value(&ev));
                                             let mut edited = record.get_value();
                                             if let Some(f) = edited.fixes.get_mut(k) { f.fixed_on = v; }
                                             leptos::task::spawn_local(async move { done(persist(id, edited).await) });
-                                        } /></td>
+                                        } /> }.into_any()
+                                    } else {
+                                        view! { <span data-testid="fix-fixed-on-text">{f.fixed_on.map(|d| d.to_string()).unwrap_or_default()}</span> }.into_any()
+                                    }}</td>
                                 </tr>
                             }).collect_view()}
                             </tbody>

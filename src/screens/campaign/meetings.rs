@@ -3,12 +3,14 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use shared::model::Meeting;
+use shared::record::EntityKind;
 use shared::rules::branches_without_meeting;
 use uuid::Uuid;
 
 use super::data::{self, CampaignData};
-use super::widgets::{Notice, branch_select, count, date, notice_line, textarea, today};
+use super::widgets::{Notice, count, date, notice_line, textarea, today};
 use crate::app::use_app;
+use crate::components::branch_picker::branch_picker;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 
@@ -55,8 +57,7 @@ fn MeetingsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
     };
     let since = NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);
     let missing = branches_without_meeting(&data.branches, &data.meeting_list(), since, today());
-    let branch_options: Vec<(String, String)> =
-        data.branches.iter().map(|(id, b)| (id.clone(), b.name.clone())).collect();
+    let can = super::use_session().may_write_any(EntityKind::Meeting);
     let mut meetings = data.meetings.clone();
     meetings.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
     let names = data.names.clone();
@@ -69,15 +70,17 @@ fn MeetingsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
                     format!("{}{}", tc::WITHOUT_MEETING, missing.iter().map(|b| names.branch(b)).collect::<Vec<_>>().join("、"))
                 }}
             </div>
+            {can.then(|| view! {
             <fieldset class="section" data-testid="meeting-form">
                 <legend>{tc::NEW_MEETING}</legend>
-                {branch_select(form, "meeting-branch", branch_options, |m| m.branch_id.clone(), |m, v| m.branch_id = v)}
+                {branch_picker(form, EntityKind::Meeting, tc::COL_BRANCH, "meeting-branch", |m| m.branch_id.clone(), |m, v| m.branch_id = v, Signal::stored(None))}
                 {date(form, tc::DATE, "meeting-date", |m| m.date, |m, v| m.date = v)}
                 {count(form, tc::ATTENDED, "meeting-attended", |m| m.attended, |m, v| m.attended = v)}
                 {count(form, tc::EXPECTED, "meeting-expected", |m| m.expected, |m, v| m.expected = v)}
                 {textarea(form, tc::TOPICS, "meeting-topics", |m| m.topics.clone(), |m, v| m.topics = v)}
                 <button type="button" class="button primary" data-testid="meeting-save" on:click=submit>{t::SAVE}</button>
             </fieldset>
+            })}
             <table class="list" data-testid="meeting-table">
                 <thead><tr><th>{tc::DATE}</th><th>{tc::COL_BRANCH}</th><th>{tc::ATTENDANCE}</th><th>{tc::TOPICS}</th></tr></thead>
                 <tbody>

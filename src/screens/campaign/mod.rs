@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod bases;
+pub mod branches;
 pub mod candidate;
 pub mod candidates;
 pub mod contacts;
@@ -18,13 +19,26 @@ pub mod settings;
 pub mod widgets;
 
 use leptos::prelude::*;
+use shared::roles::Role;
 
+use crate::app::use_app;
+use crate::i18n::branches as tb;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::campaign::session::Session;
 
-/// The campaign area: its sub-navigation and the screen `route` names.
+/// The session the campaign screen was opened under (provided by [`CampaignScreen`]; the
+/// local default when none was provided).
+pub fn use_session() -> Session {
+    use_context::<Session>().unwrap_or_else(|| Session::local(""))
+}
+
+/// The campaign area: its sub-navigation and the screen `route` names. The screen is built
+/// once the session is read, and finds it with [`use_session`]: forms and buttons are shown
+/// only to roles that may use them, and a county viewer reads everything with a read-only note.
 #[component]
 pub fn CampaignScreen(route: CampaignRoute) -> impl IntoView {
+    let ctx = use_app();
     let nav = NAV
         .iter()
         .map(|(target, label, testid)| {
@@ -32,7 +46,25 @@ pub fn CampaignScreen(route: CampaignRoute) -> impl IntoView {
             view! { <a href=target.href() class:active=active data-testid=*testid>{*label}</a> }
         })
         .collect_view();
-    let screen = match route {
+    let session = LocalResource::new(move || async move { data::session(&ctx.store()).await });
+    let screen = move || {
+        session.get().map(|s| {
+            let read_only = s.role() == Role::CountyViewer;
+            provide_context(s);
+            view! {
+                {read_only.then(|| view! { <p class="message warn" data-testid="read-only-note">{tb::READ_ONLY}</p> })}
+                {screen_of(route.clone())}
+            }
+        })
+    };
+    view! {
+        <nav class="nav campaign-nav no-print" data-testid="campaign-nav">{nav}</nav>
+        <div class="campaign">{screen}</div>
+    }
+}
+
+fn screen_of(route: CampaignRoute) -> AnyView {
+    match route {
         CampaignRoute::Dashboard => view! { <dashboard::Dashboard /> }.into_any(),
         CampaignRoute::Candidates => view! { <candidates::CandidateList /> }.into_any(),
         CampaignRoute::NewCandidate(person) => {
@@ -50,10 +82,7 @@ pub fn CampaignScreen(route: CampaignRoute) -> impl IntoView {
         CampaignRoute::Settings => view! { <settings::CampaignSettings /> }.into_any(),
         CampaignRoute::Report => view! { <report::Report /> }.into_any(),
         CampaignRoute::Card(id) => view! { <display_card::DisplayCard id=id /> }.into_any(),
-    };
-    view! {
-        <nav class="nav campaign-nav no-print" data-testid="campaign-nav">{nav}</nav>
-        <div class="campaign">{screen}</div>
+        CampaignRoute::Branches => view! { <branches::Branches /> }.into_any(),
     }
 }
 
@@ -69,4 +98,5 @@ const NAV: &[(CampaignRoute, &str, &str)] = &[
     (CampaignRoute::Notices, tc::NAV_NOTICES, "cnav-notices"),
     (CampaignRoute::Report, tc::NAV_REPORT, "cnav-report"),
     (CampaignRoute::Settings, tc::NAV_SETTINGS, "cnav-settings"),
+    (CampaignRoute::Branches, tb::NAV_BRANCHES, "cnav-branches"),
 ];

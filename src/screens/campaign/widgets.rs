@@ -210,30 +210,6 @@ pub fn id_select<S: Send + Sync + 'static>(
     }
 }
 
-/// A select of branches by id string.
-pub fn branch_select<S: Send + Sync + 'static>(
-    form: RwSignal<S>,
-    testid: &'static str,
-    options: Vec<(String, String)>,
-    get: fn(&S) -> String,
-    set: fn(&mut S, String),
-) -> impl IntoView {
-    let options = options
-        .into_iter()
-        .map(|(id, name)| view! { <option value=id>{name}</option> })
-        .collect_view();
-    view! {
-        <label class="field">
-            <span class="label">{tc::COL_BRANCH}</span>
-            <select data-testid=testid prop:value=move || form.with(get)
-                on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }>
-                <option value="">{t::CHOOSE}</option>
-                {options}
-            </select>
-        </label>
-    }
-}
-
 /// A year select bound to a signal.
 pub fn year_select(year: RwSignal<i32>, years: Vec<i32>, testid: &'static str) -> impl IntoView {
     view! {

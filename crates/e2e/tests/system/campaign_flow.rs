@@ -74,7 +74,7 @@ async fn application_recorded_offline_is_aggregated_approved_and_seen_by_the_tab
     tablet.type_into("survey-name", MEMBER).await.unwrap();
     tablet.type_into("survey-id-number", ID_NUMBER).await.unwrap();
     tablet.type_into("survey-phone", "13800138000").await.unwrap();
-    tablet.type_into("survey-branch-id", BRANCH).await.unwrap();
+    tablet.select_value("survey-branch-id", BRANCH).await.unwrap();
     tablet.type_into("survey-village-unit", "东沙村").await.unwrap();
     tablet
         .wait_until(

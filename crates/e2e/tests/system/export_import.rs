@@ -43,7 +43,6 @@ async fn a_file_exported_on_one_tablet_imports_on_another() {
     browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
     browser.select_value("survey-category", "village_leader").await.unwrap();
     browser.type_into("survey-name", "王金海").await.unwrap();
-    browser.type_into("survey-branch-id", "西沙村党支部").await.unwrap();
     browser.wait_survey_saved().await.expect("the draft is saved");
 
     // Capture the downloaded file: the page hands it to URL.createObjectURL as a Blob.

@@ -4,6 +4,7 @@
 //! again). Run one flow at a time (`-- --test-threads=1`): each starts its own server and
 //! Chromium, and two at once on a 2-core machine make the timings of both unreliable.
 
+mod branches;
 mod campaign_flow;
 mod delivery;
 mod export_import;

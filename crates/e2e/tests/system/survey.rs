@@ -44,7 +44,24 @@ async fn field_value(browser: &Browser, id: &str) -> String {
 #[tokio::test]
 async fn finalised_survey_with_photo_is_found_after_reload() {
     let harness = Harness::start().await.expect("start server and chromedriver");
+    // 所在支部 is chosen from the branches the account may write: a surveyor of one branch.
+    harness
+        .server_command(&[
+            "add-user",
+            "--username",
+            "zhang",
+            "--password",
+            "field-pass-123",
+            "--role",
+            "surveyor",
+            "--branches",
+            "东沙村党支部",
+            "--display-name",
+            "张晓",
+        ])
+        .unwrap();
     let browser = harness.open_browser().await.expect("open Chromium");
+    browser.sign_in(&harness.base_url(), "zhang", "field-pass-123").await.unwrap();
     open_new_survey(&browser, &harness).await;
 
     // Category first: it decides which sections the form shows.
@@ -53,7 +70,7 @@ async fn finalised_survey_with_photo_is_found_after_reload() {
     choose_first(&browser, "survey-gender").await;
     type_number(&browser, "survey-birth-year", "1968").await;
     type_into(&browser, "survey-phone", "13812345678").await;
-    type_into(&browser, "survey-branch-id", "东沙村党支部").await;
+    select_value(&browser, "survey-branch-id", "东沙村党支部").await;
     type_into(&browser, "survey-village-unit", "东沙村").await;
     type_into(&browser, "survey-surveyor", "张晓").await;
     choose_first(&browser, "survey-employment").await;

@@ -64,7 +64,7 @@ async fn two_tablets_edit_offline_and_converge_with_the_conflict_shown_to_the_of
     browser.select_value("survey-category", "village_leader").await.unwrap();
     browser.type_into("survey-name", "林海生").await.unwrap();
     browser.type_into("survey-phone", "13812345678").await.unwrap();
-    browser.type_into("survey-branch-id", BRANCH).await.unwrap();
+    browser.select_value("survey-branch-id", BRANCH).await.unwrap();
     browser.type_into("survey-village-unit", "东沙村").await.unwrap();
     wait_saved(&browser).await;
     browser.sync(&a).await.unwrap();

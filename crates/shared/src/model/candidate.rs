@@ -110,7 +110,7 @@ pub struct TransitionEntry {
 pub struct Candidate {
     /// The member (`Person` record id).
     pub person_id: Uuid,
-    /// The member's branch (the `Branch` record id as a string), for per-branch reports.
+    /// The member's branch (its code, `Branch::key`), for per-branch reports.
     pub branch_id: String,
     pub category: Option<Category>,
     /// The campaign year the candidate competes in (创建年度).

@@ -7,7 +7,7 @@
 //! * dates are `chrono::NaiveDate` (`YYYY-MM-DD`); times are local wall-clock
 //!   `NaiveDateTime` (`YYYY-MM-DDTHH:MM:SS`, China Standard Time, no offset stored);
 //! * references to other records are their record ids (`Uuid`); branch references are the
-//!   `Branch` record id as a string (the same string as `Record::branch_id`);
+//!   `Branch` code (`Branch::key`: the same string as `Record::branch_id`);
 //! * money is integer fen (`amount_fen`).
 
 mod assessment;

@@ -14,7 +14,9 @@ choice! {
     }
 }
 
-/// A branch (党支部/党总支) of the town. Other records refer to it by its record id as a string.
+/// A branch (党支部/党总支) of the town. Other records refer to it by its **code** (the
+/// `Record::branch_id` string they carry, and the string account scopes name): see
+/// [`Branch::key`] and [`crate::branches`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Branch {
@@ -22,6 +24,23 @@ pub struct Branch {
     pub kind: Option<BranchKind>,
     /// 支部书记 (name), for reports.
     pub secretary: String,
+    /// The `branch_id` string records of this branch carry. Set once when the branch is made
+    /// (its record id for a branch made in the app, the old free-text value for one adopted
+    /// from it) and never changed; renaming changes `name` only. Empty on branch records of
+    /// older versions: then the record id is the code.
+    pub code: String,
+    /// 村（社区）/单位
+    pub village_unit: String,
+    /// 已撤销: kept with its history and still named on its records, but not offered for new ones.
+    pub retired: bool,
+}
+
+impl Branch {
+    /// The branch's code: [`Branch::code`], or the record id when it has none.
+    pub fn key(&self, record_id: uuid::Uuid) -> String {
+        let code = self.code.trim();
+        if code.is_empty() { record_id.to_string() } else { code.to_owned() }
+    }
 }
 
 /// A branch's mobilisation meeting (党员大会, append-only).

@@ -26,7 +26,7 @@ pub struct Person {
     pub phone: String,
     /// 公民身份号码 (optional, sensitive; 18 characters, GB 11643-1999).
     pub id_number: String,
-    /// The branch (党支部/党总支) the member belongs to: the `Branch` record's id, as a string.
+    /// The branch (党支部/党总支) the member belongs to: the branch's code (`Branch::key`).
     pub branch_id: String,
     /// 所在村（社区）/企业/机关: the name of the member's village, community, enterprise or organ.
     pub village_unit: String,

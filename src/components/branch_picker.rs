@@ -1,0 +1,203 @@
+//! 所在支部 as a choice, never typed: a select of the branches the signed-in account may write
+//! (branch records synced from the office, `shared::branches::picker_options`). A surveyor
+//! with exactly one branch finds it chosen; a record whose branch is retired, unknown or
+//! outside the account's scope shows that value selected ("（已撤销）…" / "（未登记）…"), so
+//! opening a record never changes its branch silently. The one exception: a tablet used before
+//! its first sign-in that knows no branch at all gets a text field (the work is adopted and
+//! checked by the account that signs in next; see the delivery states).
+
+use std::cell::{Cell, RefCell};
+
+use leptos::prelude::*;
+use shared::branches::{BranchOption, BranchRecord, OptionState, picker_options, preselect};
+use shared::model::Branch;
+use shared::record::EntityKind;
+use shared::roles::Account;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::i18n::branches as tb;
+use crate::logic::campaign::session::Session;
+use crate::logic::campaign::typed::branch_records;
+use crate::store::{Store, meta_keys};
+
+/// What a picker needs from the device: who is signed in (`None`: nobody) and the branches.
+#[derive(Clone, Debug, Default)]
+pub struct PickerData {
+    pub account: Option<Account>,
+    pub branches: Vec<BranchRecord>,
+}
+
+/// Read the signed-in account and every branch record from the store.
+pub async fn load_picker(store: &Store) -> PickerData {
+    let value = store.meta_get::<serde_json::Value>(meta_keys::ACCOUNT).await.ok().flatten();
+    let session = Session::from_meta(value.as_ref(), &store.author());
+    let records = store.list(EntityKind::Branch).await.unwrap_or_default();
+    PickerData {
+        account: session.signed_in.then_some(session.account),
+        branches: branch_records(&records),
+    }
+}
+
+/// The text of one option.
+pub fn option_label(option: &BranchOption) -> String {
+    match option.state {
+        OptionState::Active | OptionState::Scope => option.name.clone(),
+        OptionState::Retired => format!("{}{}", tb::RETIRED_PREFIX, option.name),
+        OptionState::OutOfScope => format!("{}{}", tb::OUT_OF_SCOPE_PREFIX, option.name),
+        OptionState::Unknown => format!("{}{}", tb::UNKNOWN_PREFIX, option.name),
+    }
+}
+
+thread_local! {
+    static CACHE: RefCell<Option<Cached>> = const { RefCell::new(None) };
+    /// Bumped on every change of the address: each visit of a screen reads afresh.
+    static VISIT: Cell<u64> = const { Cell::new(0) };
+    static LISTENING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What the pickers of one screen visit read, so a form that re-renders its inputs on every
+/// keystroke does not read the store again (or flicker) each time.
+struct Cached {
+    key: (String, u64, u64),
+    data: ArcRwSignal<Option<PickerData>>,
+}
+
+fn count_visits() {
+    if LISTENING.with(|l| l.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else { return };
+    let bump = Closure::<dyn Fn()>::new(|| VISIT.with(|v| v.set(v.get() + 1)));
+    // Capturing, so it runs before the app's own listener renders the next screen.
+    let _ = window.add_event_listener_with_callback_and_bool(
+        "hashchange",
+        bump.as_ref().unchecked_ref(),
+        true,
+    );
+    bump.forget();
+}
+
+/// The picker data of this screen visit: read once from the store, then shared.
+fn picker_data(store: Store, version: u64) -> ArcRwSignal<Option<PickerData>> {
+    count_visits();
+    let key = (store.name().to_owned(), version, VISIT.with(Cell::get));
+    CACHE.with(|cache| {
+        if let Some(c) = cache.borrow().as_ref().filter(|c| c.key == key) {
+            return c.data.clone();
+        }
+        let data = ArcRwSignal::new(None);
+        *cache.borrow_mut() = Some(Cached { key, data: data.clone() });
+        let target = data.clone();
+        leptos::task::spawn_local(async move { target.set(Some(load_picker(&store).await)) });
+        data
+    })
+}
+
+/// Forget what the pickers read (after a branch was saved).
+pub fn invalidate() {
+    CACHE.with(|cache| cache.borrow_mut().take());
+}
+
+/// A branch select bound to one field of `form`, for records of `entity`. `error` is the
+/// form's message for the field, if any.
+pub fn branch_picker<S: Send + Sync + 'static>(
+    form: RwSignal<S>,
+    entity: EntityKind,
+    label: &'static str,
+    testid: &'static str,
+    get: fn(&S) -> String,
+    set: fn(&mut S, String),
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let ctx = use_app();
+    let version =
+        use_context::<crate::sync::SyncEngine>().map_or(0, |e| e.data_version.get_untracked());
+    let loaded = picker_data(ctx.store(), version);
+    // The select of `data`. Built directly when the data is known (the usual case when a form
+    // re-renders its inputs on a keystroke), through a closure only while it is being read.
+    let render = move |data: PickerData| {
+        if data.account.is_none() && data.branches.iter().all(|(_, b)| b.retired) {
+            // A tablet used before its first sign-in knows no branch yet: the branch is typed
+            // as the surveyor knows it, and checked against the account that signs in next
+            // (a value outside it is refused on the tablet and chosen again from the list).
+            return view! {
+                <input type="text" data-testid=testid name="branch_id"
+                    prop:value=move || form.with(get)
+                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
+                <span class="hint" data-testid="branch-picker-empty">{tb::NO_BRANCHES}</span>
+            }
+            .into_any();
+        }
+        {
+            let current = form.with_untracked(get);
+            let options = picker_options(data.account.as_ref(), entity, &data.branches, &current);
+            if current.trim().is_empty()
+                && let Some(code) = preselect(data.account.as_ref(), &options)
+            {
+                // Not an edit: the form is not marked changed, the value is saved with the
+                // first real edit.
+                form.update_untracked(|f| set(f, code));
+            }
+            let chosen = form.with_untracked(get);
+            let empty = options.is_empty();
+            let hint = empty.then_some(tb::NO_WRITABLE);
+            let items = options
+                .into_iter()
+                .map(|o| {
+                    let selected = o.code == chosen;
+                    let state = match o.state {
+                        OptionState::Active => "active",
+                        OptionState::Scope => "scope",
+                        OptionState::Retired => "retired",
+                        OptionState::OutOfScope => "out-of-scope",
+                        OptionState::Unknown => "unknown",
+                    };
+                    view! { <option value=o.code.clone() selected=selected data-state=state>{option_label(&o)}</option> }
+                })
+                .collect_view();
+            view! {
+                <select data-testid=testid name="branch_id" disabled=empty
+                    prop:value=move || form.with(get)
+                    on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }>
+                    <option value="" selected=chosen.is_empty()>{t::CHOOSE}</option>
+                    {items}
+                </select>
+                {hint.map(|h| view! { <span class="hint" data-testid="branch-picker-empty">{h}</span> })}
+            }
+        }
+        .into_any()
+    };
+    let error_line =
+        move || error.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> });
+    match loaded.get_untracked() {
+        Some(data) => view! {
+            <label class="field" class:invalid=move || error.get().is_some()>
+                <span class="label">{label}</span>
+                {render(data)}
+                {error_line}
+            </label>
+        }
+        .into_any(),
+        None => view! {
+            <label class="field" class:invalid=move || error.get().is_some()>
+                <span class="label">{label}</span>
+                {move || loaded.get().map(render)}
+                {error_line}
+            </label>
+        }
+        .into_any(),
+    }
+}
+
+/// The name of branch `code` for display: its name, "（已撤销）name", or the code itself.
+pub fn branch_name(branches: &[BranchRecord], code: &str) -> String {
+    match shared::branches::by_code(branches, code) {
+        Some((_, Branch { retired: true, .. })) => {
+            format!("{}{}", tb::RETIRED_PREFIX, shared::branches::name_of(branches, code))
+        }
+        _ => shared::branches::name_of(branches, code),
+    }
+}
