@@ -86,7 +86,8 @@ pub fn App(store: Store) -> impl IntoView {
     recover_typing(ctx);
     watch_hash(ctx.route);
     ask_persistence_once(ctx);
-    let writes = move || engine.session.with(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
+    let writes =
+        move || engine.session.with(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
 
     view! {
         <header class="topbar">

@@ -3,8 +3,8 @@
 //! refused on the tablet, resubmitting a refused record whole, discarding a draft, the
 //! keystroke draft, and the delivery states and counts the screens show.
 
-use field::services::{delivery, survey};
 use field::logic::survey_form::SurveyForm;
+use field::services::{delivery, survey};
 use field::store::{Discarded, Store, meta_keys};
 use field::sync::plan::{RejectedOp, hold_back};
 use field::sync::rejected::{self, REJECTED_KEY};
@@ -39,7 +39,11 @@ fn surveyor(branch: &str) -> Account {
 /// A member saved in `branch` with a name and a phone: one queued operation.
 async fn member(store: &Store, name: &str, branch: &str) -> Uuid {
     let id = Uuid::now_v7();
-    let fields = changes(&[("name", json!(name)), ("phone", json!("13812345678")), ("branch_id", json!(branch))]);
+    let fields = changes(&[
+        ("name", json!(name)),
+        ("phone", json!("13812345678")),
+        ("branch_id", json!(branch)),
+    ]);
     store.save(EntityKind::Person, id, branch, fields).await.unwrap();
     id
 }
@@ -68,8 +72,13 @@ async fn changes_saved_before_sign_in_are_adopted_by_the_next_account_and_noted(
 
     let adopted = adopt_unsigned(&store, "chen_s").await.unwrap();
     assert_eq!(adopted, 1, "only the unsigned change is adopted");
-    let authors: Vec<(Uuid, String)> =
-        store.outbox_all().await.unwrap().into_iter().map(|e| (e.op.entity_id, e.op.author)).collect();
+    let authors: Vec<(Uuid, String)> = store
+        .outbox_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.op.entity_id, e.op.author))
+        .collect();
     assert!(authors.contains(&(before, "chen_s".into())), "{authors:?}");
     assert!(authors.iter().any(|(_, a)| a == "someone"), "another account's change is left alone");
     let notes: Vec<field::sync::scheduler::Adoption> =
@@ -97,7 +106,8 @@ async fn the_outbox_is_walked_past_held_back_entries() {
 }
 
 #[wasm_bindgen_test]
-async fn a_refused_records_later_changes_are_held_back_and_what_the_server_would_refuse_is_set_aside() {
+async fn a_refused_records_later_changes_are_held_back_and_what_the_server_would_refuse_is_set_aside()
+ {
     let store = fresh().await;
     store.set_author("chen_s").await.unwrap();
     let refused = member(&store, "陈阿土", "b1").await;
@@ -105,14 +115,18 @@ async fn a_refused_records_later_changes_are_held_back_and_what_the_server_would
     let elsewhere = member(&store, "王秀英", "b9").await;
     refuse(&store, refused, "旧的拒绝").await;
     // A later edit of the refused member.
-    store.save(EntityKind::Person, refused, "b1", changes(&[("phone", json!("13900000001"))])).await.unwrap();
+    store
+        .save(EntityKind::Person, refused, "b1", changes(&[("phone", json!("13900000001"))]))
+        .await
+        .unwrap();
 
     let mut blocked = rejected::refused_records(&rejected::list(&store).await.unwrap())
         .into_iter()
         .map(|(_, id)| id)
         .collect();
     let now = js_sys::Date::now();
-    let sorted = hold_back(store.outbox_all().await.unwrap(), &mut blocked, Some(&surveyor("b1")), now);
+    let sorted =
+        hold_back(store.outbox_all().await.unwrap(), &mut blocked, Some(&surveyor("b1")), now);
     let sent: Vec<Uuid> = sorted.send.iter().map(|(_, op)| op.entity_id).collect();
     assert_eq!(sent, vec![fine], "only the member with nothing refused goes");
     assert_eq!(sorted.held, 1, "the refused member's later edit waits");
@@ -131,10 +145,24 @@ async fn a_resubmission_replaces_the_refused_and_held_changes_with_the_whole_rec
     let id = member(&store, "陈阿土", "西岙村党支部").await;
     refuse(&store, id, "支部“西岙村党支部”不在您的工作范围内").await;
     // The surveyor fixes the branch on the tablet (held back) and edits on.
-    store.save(EntityKind::Person, id, "西岙村党支部", changes(&[("branch_id", json!("东沙村党支部"))])).await.unwrap();
-    store.save(EntityKind::Person, id, "西岙村党支部", changes(&[("notes", json!("补充"))])).await.unwrap();
+    store
+        .save(
+            EntityKind::Person,
+            id,
+            "西岙村党支部",
+            changes(&[("branch_id", json!("东沙村党支部"))]),
+        )
+        .await
+        .unwrap();
+    store
+        .save(EntityKind::Person, id, "西岙村党支部", changes(&[("notes", json!("补充"))]))
+        .await
+        .unwrap();
     let other = member(&store, "林海生", "东沙村党支部").await;
-    assert_eq!(delivery_counts(&store).await.unwrap(), DeliveryCounts { pending: 2, needs_action: 1 });
+    assert_eq!(
+        delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 2, needs_action: 1 }
+    );
 
     let branch = delivery::branch_for_resubmit(&store, EntityKind::Person, id).await.unwrap();
     assert_eq!(branch, "东沙村党支部", "the branch the form names now");
@@ -143,7 +171,8 @@ async fn a_resubmission_replaces_the_refused_and_held_changes_with_the_whole_rec
         .unwrap();
 
     // One operation for the record, whole, under the account, in the fixed branch.
-    let queued: Vec<_> = store.outbox_all().await.unwrap().into_iter().filter(|e| e.op.entity_id == id).collect();
+    let queued: Vec<_> =
+        store.outbox_all().await.unwrap().into_iter().filter(|e| e.op.entity_id == id).collect();
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].op.id, op.id);
     assert_eq!(op.author, "chen_s");
@@ -158,7 +187,10 @@ async fn a_resubmission_replaces_the_refused_and_held_changes_with_the_whole_rec
     // The refusal is gone with it (same transaction); the other member is untouched.
     assert!(rejected::list(&store).await.unwrap().is_empty());
     assert!(store.outbox_all().await.unwrap().iter().any(|e| e.op.entity_id == other));
-    assert_eq!(delivery_counts(&store).await.unwrap(), DeliveryCounts { pending: 2, needs_action: 0 });
+    assert_eq!(
+        delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 2, needs_action: 0 }
+    );
     let kept: Option<Vec<RejectedOp>> = store.meta_get(REJECTED_KEY).await.unwrap();
     assert_eq!(kept, Some(Vec::new()));
 }
@@ -168,9 +200,15 @@ async fn a_resubmission_that_the_server_would_still_refuse_is_not_queued() {
     let store = fresh().await;
     let id = member(&store, "陈阿土", "西岙村党支部").await;
     refuse(&store, id, "支部“西岙村党支部”不在您的工作范围内").await;
-    let err = rejected::resubmit(&store, &surveyor("东沙村党支部"), EntityKind::Person, id, "西岙村党支部")
-        .await
-        .unwrap_err();
+    let err = rejected::resubmit(
+        &store,
+        &surveyor("东沙村党支部"),
+        EntityKind::Person,
+        id,
+        "西岙村党支部",
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.to_string(), "支部“西岙村党支部”不在您的工作范围内");
     assert_eq!(rejected::list(&store).await.unwrap().len(), 1, "the refusal stays open");
     assert_eq!(delivery_counts(&store).await.unwrap().needs_action, 1);
@@ -182,7 +220,10 @@ async fn the_pending_count_stays_above_zero_while_a_refusal_is_open() {
     let id = member(&store, "陈阿土", "b1").await;
     refuse(&store, id, "拒绝").await;
     assert!(store.outbox_all().await.unwrap().is_empty(), "the refused change left the outbox");
-    assert_eq!(delivery_counts(&store).await.unwrap(), DeliveryCounts { pending: 1, needs_action: 1 });
+    assert_eq!(
+        delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 1, needs_action: 1 }
+    );
 }
 
 #[wasm_bindgen_test]
@@ -191,7 +232,12 @@ async fn delivery_rows_name_the_member_and_the_kind_and_never_a_key() {
     let person = member(&store, "陈阿土", "b1").await;
     let form_survey = Uuid::now_v7();
     store
-        .save(EntityKind::Survey, form_survey, "b1", changes(&[("person_id", json!(person.to_string())), ("status", json!("draft"))]))
+        .save(
+            EntityKind::Survey,
+            form_survey,
+            "b1",
+            changes(&[("person_id", json!(person.to_string())), ("status", json!("draft"))]),
+        )
         .await
         .unwrap();
     refuse(&store, person, "支部“b1”不在您的工作范围内").await;
@@ -200,7 +246,11 @@ async fn delivery_rows_name_the_member_and_the_kind_and_never_a_key() {
     let refused = rows.iter().find(|r| r.entity == EntityKind::Person).unwrap();
     assert_eq!(refused.state, DeliveryState::Refused);
     assert_eq!((refused.name.as_str(), refused.kind), ("陈阿土", "党员信息"));
-    assert!(refused.fields.contains(&"所在支部") && refused.fields.contains(&"姓名"), "{:?}", refused.fields);
+    assert!(
+        refused.fields.contains(&"所在支部") && refused.fields.contains(&"姓名"),
+        "{:?}",
+        refused.fields
+    );
     let survey_row = rows.iter().find(|r| r.entity == EntityKind::Survey).unwrap();
     assert_eq!(survey_row.state, DeliveryState::Pending);
     assert_eq!((survey_row.name.as_str(), survey_row.kind), ("陈阿土", "调查摸底表"));
@@ -218,7 +268,10 @@ async fn a_draft_never_synced_disappears_and_a_synced_one_becomes_a_deletion() {
     let synced = member(&store, "林海生", "b1").await;
     let keys: Vec<u64> = store.outbox_all().await.unwrap().iter().map(|e| e.key).collect();
     store.ack(&keys).await.unwrap(); // the server acknowledged it
-    assert_eq!(store.discard_unsent(EntityKind::Person, synced).await.unwrap(), Discarded::Tombstoned);
+    assert_eq!(
+        store.discard_unsent(EntityKind::Person, synced).await.unwrap(),
+        Discarded::Tombstoned
+    );
     let queued = store.outbox_all().await.unwrap();
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].op.kind, shared::op::OpKind::Delete);
@@ -232,7 +285,10 @@ async fn a_keystroke_draft_left_by_a_killed_browser_is_saved_when_the_app_opens(
     form.person.name = "王秀英".into();
     form.person.branch_id = "b1".into();
     survey::persist(&store, &form).await.unwrap();
-    assert!(survey::pending_draft(&store).await.unwrap().is_none(), "a saved state leaves no draft");
+    assert!(
+        survey::pending_draft(&store).await.unwrap().is_none(),
+        "a saved state leaves no draft"
+    );
 
     // Typed, written as a draft, and the browser died before the debounced save.
     form.survey.notes = "家里经营网箱养殖".into();
@@ -271,7 +327,8 @@ async fn changes_saved_before_the_branch_was_chosen_wait_for_it_and_then_carry_i
     // Not sent and not refused: it waits for its branch.
     let now = js_sys::Date::now();
     let mut blocked = Default::default();
-    let sorted = hold_back(store.outbox_all().await.unwrap(), &mut blocked, Some(&surveyor("b1")), now);
+    let sorted =
+        hold_back(store.outbox_all().await.unwrap(), &mut blocked, Some(&surveyor("b1")), now);
     assert!(sorted.send.is_empty() && sorted.refused.is_empty());
     assert_eq!(sorted.held, 2, "the member and the survey wait");
 

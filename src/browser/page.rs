@@ -31,9 +31,12 @@ pub fn on_hide(on_hide: impl Fn() + 'static) -> PageHideListener {
             on_hide();
         }
     });
-    let _ = window.add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
-    let _ = document
-        .add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
+    let _ =
+        window.add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
+    let _ = document.add_event_listener_with_callback(
+        "visibilitychange",
+        on_visibility.as_ref().unchecked_ref(),
+    );
     PageHideListener { on_pagehide: Some(on_pagehide), on_visibility: Some(on_visibility) }
 }
 
@@ -41,11 +44,14 @@ impl Drop for PageHideListener {
     fn drop(&mut self) {
         let Some(window) = web_sys::window() else { return };
         if let Some(c) = self.on_pagehide.take() {
-            let _ = window.remove_event_listener_with_callback("pagehide", c.as_ref().unchecked_ref());
+            let _ =
+                window.remove_event_listener_with_callback("pagehide", c.as_ref().unchecked_ref());
         }
         if let (Some(c), Some(document)) = (self.on_visibility.take(), window.document()) {
-            let _ = document
-                .remove_event_listener_with_callback("visibilitychange", c.as_ref().unchecked_ref());
+            let _ = document.remove_event_listener_with_callback(
+                "visibilitychange",
+                c.as_ref().unchecked_ref(),
+            );
         }
     }
 }

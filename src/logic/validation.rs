@@ -23,7 +23,9 @@ pub fn form_errors(form: &SurveyForm, strict: bool) -> Vec<(String, String)> {
     let person = form.person_changes();
     let survey = form.survey_changes();
     let fields = person.iter().chain(&survey).map(|(f, v)| (f.as_str(), v));
-    errors.extend(shared::validate::validate_lengths(fields).into_iter().map(|e| (e.field, e.message)));
+    errors.extend(
+        shared::validate::validate_lengths(fields).into_iter().map(|e| (e.field, e.message)),
+    );
     errors
 }
 

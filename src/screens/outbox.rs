@@ -55,7 +55,10 @@ pub fn OutboxScreen() -> impl IntoView {
     }
 }
 
-fn groups(rows: Vec<DeliveryRow>, resubmit: Action<(EntityKind, Uuid), Result<(), String>>) -> impl IntoView {
+fn groups(
+    rows: Vec<DeliveryRow>,
+    resubmit: Action<(EntityKind, Uuid), Result<(), String>>,
+) -> impl IntoView {
     DeliveryState::ALL
         .into_iter()
         .filter_map(|state| {
@@ -72,7 +75,10 @@ fn groups(rows: Vec<DeliveryRow>, resubmit: Action<(EntityKind, Uuid), Result<()
         .collect_view()
 }
 
-fn row_view(row: DeliveryRow, resubmit: Action<(EntityKind, Uuid), Result<(), String>>) -> impl IntoView {
+fn row_view(
+    row: DeliveryRow,
+    resubmit: Action<(EntityKind, Uuid), Result<(), String>>,
+) -> impl IntoView {
     let refused = row.state == DeliveryState::Refused;
     let key = (row.entity, row.id);
     let fields = (!row.fields.is_empty()).then(|| t::fields(&row.fields));

@@ -152,10 +152,9 @@ fn by_person(
         match entity {
             EntityKind::Person => note(*id, *state),
             EntityKind::Survey => {
-                let person = surveys
-                    .iter()
-                    .find(|s| s.id == *id)
-                    .and_then(|s| s.fields.get("person_id")?.as_str().and_then(|p| Uuid::parse_str(p).ok()));
+                let person = surveys.iter().find(|s| s.id == *id).and_then(|s| {
+                    s.fields.get("person_id")?.as_str().and_then(|p| Uuid::parse_str(p).ok())
+                });
                 if let Some(person) = person {
                     note(person, *state);
                 }

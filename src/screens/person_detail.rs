@@ -63,9 +63,13 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
         }
         history.sort_by(|a, b| b.1.hlc.cmp(&a.1.hlc));
         let states = delivery::states(&store).await.map_err(|e| e.to_string())?;
-        let adopted: Vec<Adoption> =
-            store.meta_get(meta_keys::ADOPTED).await.map_err(|e| e.to_string())?.unwrap_or_default();
-        let writes = engine.session.with_untracked(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
+        let adopted: Vec<Adoption> = store
+            .meta_get(meta_keys::ADOPTED)
+            .await
+            .map_err(|e| e.to_string())?
+            .unwrap_or_default();
+        let writes =
+            engine.session.with_untracked(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
         Ok::<_, String>(Detail { person, surveys, history, states, adopted, writes })
     });
     view! {

@@ -64,7 +64,8 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     let engine = use_sync();
     // The county viewer reads; nothing it could type would be accepted, so there is no form to
     // type into and nothing is saved.
-    let read_only = engine.session.with_untracked(|s| s.as_ref().is_some_and(|s| !s.account.role.writes()));
+    let read_only =
+        engine.session.with_untracked(|s| s.as_ref().is_some_and(|s| !s.account.role.writes()));
     let is_new_url = initial.clone();
     let form = RwSignal::new(initial.clone());
     let state = RwSignal::new(SaveState::Clean);
@@ -153,7 +154,9 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     let refusal = Signal::derive(move || {
         let branch = form.with(|f| f.branch_id().to_owned());
         engine.session.with(|s| {
-            s.as_ref().and_then(|s| delivery::refusal_for(&s.account, shared::record::EntityKind::Person, &branch))
+            s.as_ref().and_then(|s| {
+                delivery::refusal_for(&s.account, shared::record::EntityKind::Person, &branch)
+            })
         })
     });
     // A new survey gets its own address once it exists, so a reload reopens it.

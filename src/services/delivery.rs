@@ -63,8 +63,7 @@ pub async fn rows(store: &Store) -> Result<Vec<DeliveryRow>, StoreError> {
     for (state, keys) in facts.not_delivered() {
         for (entity, id) in keys {
             let record = store.get(entity, id).await?;
-            let refusals: Vec<&RejectedOp> =
-                kept.iter().filter(|r| r.op.entity_id == id).collect();
+            let refusals: Vec<&RejectedOp> = kept.iter().filter(|r| r.op.entity_id == id).collect();
             out.push(row(store, entity, id, state, record.as_ref(), &refusals).await?);
         }
     }
@@ -117,7 +116,9 @@ pub async fn name_of(store: &Store, record: Option<&Record>) -> Result<String, S
     }
     let person = Uuid::parse_str(record.str_field("person_id")).ok();
     let name = match person {
-        Some(p) => store.get(EntityKind::Person, p).await?.map(|r| r.str_field("name").trim().to_owned()),
+        Some(p) => {
+            store.get(EntityKind::Person, p).await?.map(|r| r.str_field("name").trim().to_owned())
+        }
         None => None,
     };
     Ok(name.filter(|n| !n.is_empty()).unwrap_or_else(|| i18n::UNNAMED.to_owned()))
@@ -136,7 +137,11 @@ fn href_of(entity: EntityKind, id: Uuid, record: Option<&Record>) -> String {
 
 /// The branch a refused record is resubmitted in: the branch its form names now (a person's
 /// 所在支部, a survey's member's), else the one it was saved in.
-pub async fn branch_for_resubmit(store: &Store, entity: EntityKind, id: Uuid) -> Result<String, StoreError> {
+pub async fn branch_for_resubmit(
+    store: &Store,
+    entity: EntityKind,
+    id: Uuid,
+) -> Result<String, StoreError> {
     let record = store.get(entity, id).await?.ok_or(StoreError::NotFound)?;
     let own = record.str_field("branch_id").trim().to_owned();
     if !own.is_empty() {
@@ -156,13 +161,21 @@ pub async fn branch_for_resubmit(store: &Store, entity: EntityKind, id: Uuid) ->
 /// The delivery state of every record of `entity` that is not 已送达 (the people list's badges).
 pub async fn states(store: &Store) -> Result<BTreeMap<RecordKey, DeliveryState>, StoreError> {
     let facts = facts(store).await?;
-    Ok(facts.not_delivered().into_iter().flat_map(|(s, keys)| keys.into_iter().map(move |k| (k, s))).collect())
+    Ok(facts
+        .not_delivered()
+        .into_iter()
+        .flat_map(|(s, keys)| keys.into_iter().map(move |k| (k, s)))
+        .collect())
 }
 
 /// What the server would answer to a change of `entity` in `branch_id` by `account`, if it would
 /// refuse it (`shared::policy`, the server's own rule and words); `None` when it would pass or
 /// no branch is chosen yet (the form asks for one).
-pub fn refusal_for(account: &shared::roles::Account, entity: EntityKind, branch_id: &str) -> Option<String> {
+pub fn refusal_for(
+    account: &shared::roles::Account,
+    entity: EntityKind,
+    branch_id: &str,
+) -> Option<String> {
     if branch_id.trim().is_empty() && !entity.is_town_wide() {
         return None;
     }

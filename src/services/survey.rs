@@ -145,9 +145,7 @@ pub async fn current_draft(store: &Store) -> Result<Option<(Uuid, String)>, Stor
 /// the server receives.
 pub async fn discard_draft(store: &Store, survey_id: Uuid) -> Result<Discarded, StoreError> {
     let survey = store.get(EntityKind::Survey, survey_id).await?;
-    let person = survey
-        .as_ref()
-        .and_then(|s| Uuid::parse_str(s.str_field("person_id")).ok());
+    let person = survey.as_ref().and_then(|s| Uuid::parse_str(s.str_field("person_id")).ok());
     let outcome = store.discard_unsent(EntityKind::Survey, survey_id).await?;
     if outcome == Discarded::Removed
         && let Some(person) = person

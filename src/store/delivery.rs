@@ -23,7 +23,9 @@ use wasm_bindgen::JsValue;
 use super::codec::{op_from_js, op_to_js, record_key, to_js, to_js_json};
 use super::local::decode_opt;
 use super::outbox::OutboxEntry;
-use super::schema::{HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, store_for};
+use super::schema::{
+    HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, store_for,
+};
 use super::{Store, StoreError, meta_keys, now_ms};
 
 /// What [`Store::discard_unsent`] did.
@@ -136,7 +138,8 @@ impl Store {
         let clock: Option<HlcClock> = decode_opt(
             meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?.await?,
         )?;
-        let mut clock = clock.unwrap_or_else(|| HlcClock::new(self.device_id().simple().to_string()));
+        let mut clock =
+            clock.unwrap_or_else(|| HlcClock::new(self.device_id().simple().to_string()));
 
         // The queued operations of this record go; the whole state replaces them.
         let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
@@ -155,7 +158,11 @@ impl Store {
         let applied = merge::apply(Some(base), &op);
         drop(records.put(to_js_json(&applied.record)?).primitive()?);
         drop(outbox.add(op_to_js(&op)?).primitive()?);
-        drop(meta.put(to_js_json(&clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?);
+        drop(
+            meta.put(to_js_json(&clock)?)
+                .with_key(JsValue::from_str(meta_keys::CLOCK))
+                .primitive()?,
+        );
         drop(meta.put(to_js(meta_write.1)?).with_key(JsValue::from_str(meta_write.0)).primitive()?);
         tx.commit().await?;
         self.save_cache.borrow_mut().forget(entity, id);
@@ -210,10 +217,18 @@ impl Store {
     pub async fn reached_server(&self, id: Uuid) -> Result<bool, StoreError> {
         let tx = self.db.transaction([HISTORY, HISTORY_PAGES]).build()?;
         let key = JsValue::from_str(&id.to_string());
-        let in_history =
-            tx.object_store(HISTORY)?.index(IDX_ENTITY_ID)?.count().with_query(key.clone()).primitive()?;
-        let in_pages =
-            tx.object_store(HISTORY_PAGES)?.index(IDX_ENTITY_IDS)?.count().with_query(key).primitive()?;
+        let in_history = tx
+            .object_store(HISTORY)?
+            .index(IDX_ENTITY_ID)?
+            .count()
+            .with_query(key.clone())
+            .primitive()?;
+        let in_pages = tx
+            .object_store(HISTORY_PAGES)?
+            .index(IDX_ENTITY_IDS)?
+            .count()
+            .with_query(key)
+            .primitive()?;
         let (a, b): (u32, u32) = (in_history.await?, in_pages.await?);
         Ok(a + b > 0)
     }
@@ -221,7 +236,11 @@ impl Store {
     /// Discard a record the person gave up on (an unfinished survey, say): if no change of it
     /// ever reached the server, the record and its queued changes disappear from this tablet in
     /// one transaction; otherwise it becomes a deletion that syncs like any change.
-    pub async fn discard_unsent(&self, entity: EntityKind, id: Uuid) -> Result<Discarded, StoreError> {
+    pub async fn discard_unsent(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+    ) -> Result<Discarded, StoreError> {
         if self.get(entity, id).await?.is_none_or(|r| r.is_deleted()) {
             return Ok(Discarded::Missing);
         }

@@ -47,7 +47,9 @@ impl Store {
         let store = tx.object_store(META)?;
         let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
         let same = match value {
-            Some(v) if !v.is_undefined() && !v.is_null() => from_js::<T>(v).ok().as_ref() == Some(expected),
+            Some(v) if !v.is_undefined() && !v.is_null() => {
+                from_js::<T>(v).ok().as_ref() == Some(expected)
+            }
             _ => false,
         };
         if same {

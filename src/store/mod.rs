@@ -27,8 +27,8 @@ use indexed_db_futures::database::Database;
 use shared::op::OpContext;
 use uuid::Uuid;
 
-pub use delivery::Discarded;
 pub use attachments::{Attachment, blob_bytes, sha256_hex};
+pub use delivery::Discarded;
 pub use error::StoreError;
 pub use history::HistoryEntry;
 pub use outbox::OutboxEntry;

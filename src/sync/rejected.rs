@@ -97,5 +97,7 @@ pub async fn resubmit(
         .map_err(|r| ResubmitError::StillRefused(r.message))?;
     let kept: Vec<RejectedOp> =
         list(store).await?.into_iter().filter(|r| r.op.entity_id != id).collect();
-    Ok(store.resubmit_whole(entity, id, &account.username, branch_id, (REJECTED_KEY, &kept)).await?)
+    Ok(store
+        .resubmit_whole(entity, id, &account.username, branch_id, (REJECTED_KEY, &kept))
+        .await?)
 }

@@ -379,7 +379,11 @@ pub async fn adopt_unsigned(store: &Store, author: &str) -> Result<usize, StoreE
     }
     let now = js_sys::Date::now();
     let mut notes: Vec<Adoption> = store.meta_get(meta_keys::ADOPTED).await?.unwrap_or_default();
-    notes.extend(adopted.iter().map(|id| Adoption { op_id: *id, author: author.to_owned(), at_ms: now }));
+    notes.extend(adopted.iter().map(|id| Adoption {
+        op_id: *id,
+        author: author.to_owned(),
+        at_ms: now,
+    }));
     store.meta_set(meta_keys::ADOPTED, &notes).await?;
     Ok(adopted.len())
 }

@@ -190,11 +190,14 @@ impl Harness {
         }
         // Wait until none of them is left, so a new browser does not meet the old one's lock.
         for _ in 0..100 {
-            let left = std::fs::read_dir("/proc").map_err(HarnessError::io("read /proc"))?.flatten().any(|e| {
-                e.file_name().to_str().is_some_and(|n| n.parse::<i32>().is_ok())
-                    && std::fs::read(e.path().join("cmdline"))
-                        .is_ok_and(|c| c.split(|b| *b == 0).any(|arg| arg == flag.as_bytes()))
-            });
+            let left = std::fs::read_dir("/proc")
+                .map_err(HarnessError::io("read /proc"))?
+                .flatten()
+                .any(|e| {
+                    e.file_name().to_str().is_some_and(|n| n.parse::<i32>().is_ok())
+                        && std::fs::read(e.path().join("cmdline"))
+                            .is_ok_and(|c| c.split(|b| *b == 0).any(|arg| arg == flag.as_bytes()))
+                });
             if !left {
                 break;
             }

@@ -120,7 +120,10 @@ impl DeliveryFacts {
     /// The top bar's figures.
     pub fn counts(&self) -> DeliveryCounts {
         let undelivered: BTreeSet<&RecordKey> = self.queued.union(&self.refused).collect();
-        DeliveryCounts { pending: undelivered.len() as u32, needs_action: self.refused.len() as u32 }
+        DeliveryCounts {
+            pending: undelivered.len() as u32,
+            needs_action: self.refused.len() as u32,
+        }
     }
 }
 

@@ -23,11 +23,22 @@ const HOME_BRANCH: &str = "东沙村党支部";
 const OTHER_BRANCH: &str = "西岙村党支部";
 
 fn add_surveyor(harness: &Harness) {
-    harness.server_command(&["create-admin", "--username", OFFICE.0, "--password", OFFICE.1]).unwrap();
+    harness
+        .server_command(&["create-admin", "--username", OFFICE.0, "--password", OFFICE.1])
+        .unwrap();
     harness
         .server_command(&[
-            "add-user", "--username", SURVEYOR.0, "--password", SURVEYOR.1, "--role", "surveyor",
-            "--branches", HOME_BRANCH, "--display-name", "陈调查",
+            "add-user",
+            "--username",
+            SURVEYOR.0,
+            "--password",
+            SURVEYOR.1,
+            "--role",
+            "surveyor",
+            "--branches",
+            HOME_BRANCH,
+            "--display-name",
+            "陈调查",
         ])
         .unwrap();
 }
@@ -104,7 +115,15 @@ async fn press_sync(browser: &Browser, harness: &Harness) {
 fn office_people_csv(harness: &Harness) -> String {
     let out = harness.data_dir().join("people-export.csv");
     harness
-        .server_command(&["export", "--what", "people", "--format", "csv", "--out", out.to_str().unwrap()])
+        .server_command(&[
+            "export",
+            "--what",
+            "people",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .unwrap();
     std::fs::read_to_string(&out).unwrap()
 }
@@ -112,13 +131,22 @@ fn office_people_csv(harness: &Harness) -> String {
 fn office_surveys_csv(harness: &Harness) -> String {
     let out = harness.data_dir().join("surveys-export.csv");
     harness
-        .server_command(&["export", "--what", "surveys", "--format", "csv", "--out", out.to_str().unwrap()])
+        .server_command(&[
+            "export",
+            "--what",
+            "surveys",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .unwrap();
     std::fs::read_to_string(&out).unwrap()
 }
 
 #[tokio::test]
-async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_office_whole_once() {
+async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_office_whole_once()
+{
     let harness = Harness::start().await.expect("start server and chromedriver");
     add_surveyor(&harness);
     let browser = harness.open_browser().await.expect("open Chromium");
@@ -144,7 +172,10 @@ async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_
     // The people list shows the member's state.
     browser.goto(&harness.url("/#/people")).await.unwrap();
     browser
-        .wait_for("[data-testid=\"people-row\"] [data-testid=\"delivery-state\"][data-state=\"refused\"]", SHORT)
+        .wait_for(
+            "[data-testid=\"people-row\"] [data-testid=\"delivery-state\"][data-state=\"refused\"]",
+            SHORT,
+        )
         .await
         .expect("the people list marks the member 被退回，需处理");
 
@@ -152,14 +183,19 @@ async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_
     browser.goto(&harness.url("/#/outbox")).await.unwrap();
     browser.wait_for(&testid("outbox-row"), SHORT).await.unwrap();
     let text = browser.text_of("outbox-screen").await.unwrap();
-    for expected in ["陈阿土", "党员信息", "调查摸底表", "被退回，需处理", "不在您的工作范围内", "所在支部"] {
+    for expected in
+        ["陈阿土", "党员信息", "调查摸底表", "被退回，需处理", "不在您的工作范围内", "所在支部"]
+    {
         assert!(text.contains(expected), "待发送 screen lacks {expected}: {text}");
     }
     assert!(!text.contains("branch_id") && !text.contains("person ·"), "no keys: {text}");
 
     // The surveyor fixes the branch on the tablet: the form already says what is wrong.
     browser.click_testid("outbox-open").await.unwrap();
-    let open = browser.wait_for("[data-testid=\"survey-form\"], [data-testid=\"person-detail\"]", SHORT).await.unwrap();
+    let open = browser
+        .wait_for("[data-testid=\"survey-form\"], [data-testid=\"person-detail\"]", SHORT)
+        .await
+        .unwrap();
     if open.attr("data-testid").await.unwrap().as_deref() == Some("person-detail") {
         let entry = browser.wait_for(&testid("person-survey"), SHORT).await.unwrap();
         entry.find(fantoccini::Locator::Css("a")).await.unwrap().click().await.unwrap();
@@ -360,8 +396,15 @@ async fn the_county_viewer_finds_no_form_to_type_into_and_no_save_button() {
     add_surveyor(&harness);
     harness
         .server_command(&[
-            "add-user", "--username", "county", "--password", "county-pass-123", "--role",
-            "county_viewer", "--display-name", "县委组织部",
+            "add-user",
+            "--username",
+            "county",
+            "--password",
+            "county-pass-123",
+            "--role",
+            "county_viewer",
+            "--display-name",
+            "县委组织部",
         ])
         .unwrap();
     let browser = harness.open_browser().await.expect("open Chromium");
@@ -372,7 +415,13 @@ async fn the_county_viewer_finds_no_form_to_type_into_and_no_save_button() {
     browser.sign_in(&harness.base_url(), "county", "county-pass-123").await.unwrap();
     browser.sync(&harness.base_url()).await.unwrap();
     browser.goto(&harness.url("/#/people")).await.unwrap();
-    browser.wait_for("[data-testid=\"people-row\"] a.row-link", SHORT).await.unwrap().click().await.unwrap();
+    browser
+        .wait_for("[data-testid=\"people-row\"] a.row-link", SHORT)
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser.wait_for(&testid("person-detail"), SHORT).await.unwrap();
     assert!(!browser.exists(&testid("person-new-survey")).await.unwrap(), "no new-survey button");
     assert!(!browser.exists(&testid("nav-new-survey")).await.unwrap(), "no new-survey tab");
