@@ -235,6 +235,7 @@ fn through_real_type(name: &str, value: &Value) -> Result<Value, String> {
         "Account" => via::<Account>(value),
         "UserSummary" => via::<sync::UserSummary>(value),
         "CreateUserRequest" => via::<sync::CreateUserRequest>(value),
+        "ResetPasswordRequest" => via::<sync::ResetPasswordRequest>(value),
         "DeviceSummary" => via::<sync::DeviceSummary>(value),
         "LoginRequest" => via::<sync::LoginRequest>(value),
         "LoginResponse" => via::<sync::LoginResponse>(value),
@@ -587,6 +588,17 @@ async fn every_documented_operation_answers_as_documented_with_the_real_types() 
     let path = format!("/api/v1/admin/devices/{device}/revoke");
     c.call("POST", "/api/v1/admin/devices/{id}/revoke", &path, &[], token, None, false).await;
     assert_eq!(c.s.get_json("/api/v1/auth/me", Some(&zhang)).await.0, StatusCode::UNAUTHORIZED);
+    let path = format!("/api/v1/admin/devices/{device}/restore");
+    c.call("POST", "/api/v1/admin/devices/{id}/restore", &path, &[], token, None, false).await;
+    for action in ["disable", "enable"] {
+        let documented = format!("/api/v1/admin/users/{{username}}/{action}");
+        let path = format!("/api/v1/admin/users/zhang/{action}");
+        c.call("POST", &documented, &path, &[], token, None, false).await;
+    }
+    let reset = serde_json::json!({"password": "zhang-new-pass-123"});
+    let path = "/api/v1/admin/users/zhang/password";
+    c.call("POST", "/api/v1/admin/users/{username}/password", path, &[], token, json_of(&reset), true)
+        .await;
 
     // An export file and the spreadsheets.
     let op: shared::op::Operation = serde_json::from_value(concurrent["ops"][0].clone()).unwrap();

@@ -12,12 +12,16 @@ use reqwest::StatusCode;
 /// page (`'wasm-unsafe-eval'`, not `'unsafe-eval'`) and no inline script; inline styles (Leptos
 /// sets `style` attributes); photos shown from blob: and data: URLs; requests to its own
 /// server only.
-const EXPECTED_POLICY: [(&str, &[&str]); 5] = [
+const EXPECTED_POLICY: [(&str, &[&str]); 9] = [
     ("default-src", &["'self'"]),
     ("script-src", &["'self'", "'wasm-unsafe-eval'"]),
     ("style-src", &["'self'", "'unsafe-inline'"]),
     ("img-src", &["'self'", "blob:", "data:"]),
     ("connect-src", &["'self'"]),
+    ("object-src", &["'none'"]),
+    ("base-uri", &["'self'"]),
+    ("form-action", &["'self'"]),
+    ("frame-ancestors", &["'none'"]),
 ];
 
 fn directives(policy: &str) -> BTreeMap<String, BTreeSet<String>> {
