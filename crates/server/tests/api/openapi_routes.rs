@@ -597,8 +597,16 @@ async fn every_documented_operation_answers_as_documented_with_the_real_types() 
     }
     let reset = serde_json::json!({"password": "zhang-new-pass-123"});
     let path = "/api/v1/admin/users/zhang/password";
-    c.call("POST", "/api/v1/admin/users/{username}/password", path, &[], token, json_of(&reset), true)
-        .await;
+    c.call(
+        "POST",
+        "/api/v1/admin/users/{username}/password",
+        path,
+        &[],
+        token,
+        json_of(&reset),
+        true,
+    )
+    .await;
 
     // An export file and the spreadsheets.
     let op: shared::op::Operation = serde_json::from_value(concurrent["ops"][0].clone()).unwrap();
