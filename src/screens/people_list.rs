@@ -36,7 +36,7 @@ pub fn PeopleList() -> impl IntoView {
         let store = ctx.store();
         async move {
             let surveys = store.listing(EntityKind::Survey).await.unwrap_or_default();
-            let states = delivery::states(&store).await.unwrap_or_default();
+            let states = delivery::states_with(&store, &surveys).await.unwrap_or_default();
             by_person(&surveys, &states)
         }
     });

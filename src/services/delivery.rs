@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use shared::delivery::{DeliveryFacts, DeliveryState, RecordKey};
 use shared::model::SurveyStatus;
-use shared::record::{EntityKind, Record};
+use shared::record::{EntityKind, ListedRecord, Record};
 use uuid::Uuid;
 
 use crate::i18n;
@@ -17,14 +17,20 @@ use crate::sync::rejected;
 
 /// Everything the tablet knows about delivery right now.
 pub async fn facts(store: &Store) -> Result<DeliveryFacts, StoreError> {
+    facts_with(store, &store.listing(EntityKind::Survey).await?).await
+}
+
+/// [`facts`] from the surveys the caller has already read (the people list reads them anyway).
+pub async fn facts_with(
+    store: &Store,
+    surveys: &[ListedRecord],
+) -> Result<DeliveryFacts, StoreError> {
     let refused = rejected::refused_records(&rejected::list(store).await?);
     let conflicted: BTreeSet<RecordKey> =
         store.conflicts().await?.into_iter().map(|c| (c.entity, c.entity_id)).collect();
     let author = store.author();
-    let drafts: BTreeSet<RecordKey> = store
-        .listing(EntityKind::Survey)
-        .await?
-        .into_iter()
+    let drafts: BTreeSet<RecordKey> = surveys
+        .iter()
         .filter(|s| {
             let status = s.fields.get("status").and_then(|v| v.as_str()).unwrap_or_default();
             let surveyor = s.fields.get("surveyor").and_then(|v| v.as_str()).unwrap_or_default();
@@ -160,8 +166,16 @@ pub async fn branch_for_resubmit(
 
 /// The delivery state of every record of `entity` that is not 已送达 (the people list's badges).
 pub async fn states(store: &Store) -> Result<BTreeMap<RecordKey, DeliveryState>, StoreError> {
-    let facts = facts(store).await?;
-    Ok(facts
+    states_with(store, &store.listing(EntityKind::Survey).await?).await
+}
+
+/// [`states`] from the surveys the caller has already read.
+pub async fn states_with(
+    store: &Store,
+    surveys: &[ListedRecord],
+) -> Result<BTreeMap<RecordKey, DeliveryState>, StoreError> {
+    Ok(facts_with(store, surveys)
+        .await?
         .not_delivered()
         .into_iter()
         .flat_map(|(s, keys)| keys.into_iter().map(move |k| (k, s)))
@@ -179,16 +193,7 @@ pub fn refusal_for(
     if branch_id.trim().is_empty() && !entity.is_town_wide() {
         return None;
     }
-    let probe = shared::op::Operation {
-        id: Uuid::nil(),
-        device_id: Uuid::nil(),
-        author: account.username.clone(),
-        hlc: shared::hlc::Hlc::new(0, 0, "probe"),
-        entity,
-        entity_id: Uuid::nil(),
-        branch_id: branch_id.to_owned(),
-        kind: shared::op::OpKind::Upsert,
-        changes: Vec::new(),
-    };
-    shared::policy::check(account, &probe, None).err().map(|r| r.message)
+    crate::sync::plan::would_refuse(account, entity, Uuid::nil(), branch_id, js_sys::Date::now())
+        .err()
+        .map(|r| r.message)
 }

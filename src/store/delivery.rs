@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use indexed_db_futures::KeyRange;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::Serialize;
@@ -22,11 +22,31 @@ use wasm_bindgen::JsValue;
 
 use super::codec::{op_from_js, op_to_js, record_key, to_js, to_js_json};
 use super::local::decode_opt;
-use super::outbox::OutboxEntry;
 use super::schema::{
     HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, store_for,
 };
 use super::{Store, StoreError, meta_keys, now_ms};
+
+/// Every queued operation with its outbox key, read inside the caller's transaction.
+async fn queued_in(outbox: &ObjectStore<'_>) -> Result<Vec<(JsValue, Operation)>, StoreError> {
+    let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
+    let values = outbox.get_all::<JsValue>().primitive()?.await?;
+    let mut out = Vec::new();
+    for (key, value) in keys.zip(values) {
+        out.push((key?, op_from_js(value?)?));
+    }
+    Ok(out)
+}
+
+/// Delete the queued operations of record `id`, inside the caller's transaction.
+async fn drop_queued_of(outbox: &ObjectStore<'_>, id: Uuid) -> Result<(), StoreError> {
+    for (key, op) in queued_in(outbox).await? {
+        if op.entity_id == id {
+            drop(outbox.delete(key).primitive()?);
+        }
+    }
+    Ok(())
+}
 
 /// What [`Store::discard_unsent`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,45 +60,6 @@ pub enum Discarded {
 }
 
 impl Store {
-    /// Every queued operation, oldest first (the outbox stays small: it is what has not been
-    /// sent yet).
-    pub async fn outbox_all(&self) -> Result<Vec<OutboxEntry>, StoreError> {
-        self.outbox_after(None, u32::MAX).await
-    }
-
-    /// The oldest `limit` queued operations with a key after `after`: the push loop walks the
-    /// outbox with it, past entries it holds back.
-    pub async fn outbox_after(
-        &self,
-        after: Option<u64>,
-        limit: u32,
-    ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let tx = self.db.transaction(OUTBOX).build()?;
-        let store = tx.object_store(OUTBOX)?;
-        let lower = JsValue::from_f64(after.map_or(0.0, |k| k as f64));
-        let open = after.is_some();
-        let keys_req = store
-            .get_all_keys::<JsValue>()
-            .with_query::<JsValue, _>(KeyRange::LowerBound(lower.clone(), open))
-            .with_limit(limit)
-            .primitive()?;
-        let values_req = store
-            .get_all::<JsValue>()
-            .with_query::<JsValue, _>(KeyRange::LowerBound(lower, open))
-            .with_limit(limit)
-            .primitive()?;
-        let keys = keys_req.await?;
-        let values = values_req.await?;
-        let mut out = Vec::new();
-        for (key, value) in keys.zip(values) {
-            let key = key?
-                .as_f64()
-                .ok_or_else(|| StoreError::Codec("outbox key is not a number".into()))?;
-            out.push(OutboxEntry { key: key as u64, op: op_from_js(value?)? });
-        }
-        Ok(out)
-    }
-
     /// The records that have operations in the outbox.
     pub async fn queued_records(&self) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
         Ok(self.outbox_all().await?.into_iter().map(|e| (e.op.entity, e.op.entity_id)).collect())
@@ -94,12 +75,8 @@ impl Store {
         }
         let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
-        let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
-        let values = outbox.get_all::<JsValue>().primitive()?.await?;
         let mut adopted = Vec::new();
-        for (key, value) in keys.zip(values) {
-            let (key, value) = (key?, value?);
-            let mut op = op_from_js(value)?;
+        for (key, mut op) in queued_in(&outbox).await? {
             if !op.author.is_empty() {
                 continue;
             }
@@ -142,14 +119,7 @@ impl Store {
             clock.unwrap_or_else(|| HlcClock::new(self.device_id().simple().to_string()));
 
         // The queued operations of this record go; the whole state replaces them.
-        let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
-        let values = outbox.get_all::<JsValue>().primitive()?.await?;
-        for (key, value) in keys.zip(values) {
-            let (key, value) = (key?, value?);
-            if op_from_js(value)?.entity_id == id {
-                drop(outbox.delete(key).primitive()?);
-            }
-        }
+        drop_queued_of(&outbox, id).await?;
 
         let ctx = OpContext { device_id: self.device_id(), author: author.to_owned() };
         let op = whole_state_op(&ctx, &mut clock, &record, branch_id);
@@ -195,11 +165,7 @@ impl Store {
             return Ok(false);
         };
         let outbox = tx.object_store(OUTBOX)?;
-        let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
-        let values = outbox.get_all::<JsValue>().primitive()?.await?;
-        for (key, value) in keys.zip(values) {
-            let (key, value) = (key?, value?);
-            let mut op = op_from_js(value)?;
+        for (key, mut op) in queued_in(&outbox).await? {
             if op.entity_id == id && op.branch_id.is_empty() {
                 op.branch_id = branch_id.to_owned();
                 drop(outbox.put(op_to_js(&op)?).with_key(key).primitive()?);
@@ -254,14 +220,7 @@ impl Store {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let outbox = tx.object_store(OUTBOX)?;
-        let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
-        let values = outbox.get_all::<JsValue>().primitive()?.await?;
-        for (key, value) in keys.zip(values) {
-            let (key, value) = (key?, value?);
-            if op_from_js(value)?.entity_id == id {
-                drop(outbox.delete(key).primitive()?);
-            }
-        }
+        drop_queued_of(&outbox, id).await?;
         drop(tx.object_store(store_for(entity))?.delete(record_key(entity, id)).primitive()?);
         tx.commit().await?;
         self.save_cache.borrow_mut().forget(entity, id);

@@ -1,6 +1,7 @@
 //! The outbox: operations made on this device and not yet acknowledged by the office server.
 //! An acknowledged operation moves into `history` (see `local.rs`).
 
+use indexed_db_futures::KeyRange;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -30,10 +31,36 @@ impl Store {
 
     /// The oldest `limit` queued operations, oldest first.
     pub async fn outbox_batch(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.outbox_after(None, limit).await
+    }
+
+    /// Every queued operation, oldest first (the outbox stays small: it is what has not been
+    /// sent yet).
+    pub async fn outbox_all(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.outbox_batch(u32::MAX).await
+    }
+
+    /// The oldest `limit` queued operations with a key after `after`: the push loop walks the
+    /// outbox with it, past entries it holds back.
+    pub async fn outbox_after(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
         let tx = self.db.transaction(OUTBOX).build()?;
         let store = tx.object_store(OUTBOX)?;
-        let keys_req = store.get_all_keys::<JsValue>().with_limit(limit).primitive()?;
-        let values_req = store.get_all::<JsValue>().with_limit(limit).primitive()?;
+        let lower = JsValue::from_f64(after.map_or(0.0, |k| k as f64));
+        let open = after.is_some();
+        let keys_req = store
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::LowerBound(lower.clone(), open))
+            .with_limit(limit)
+            .primitive()?;
+        let values_req = store
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::LowerBound(lower, open))
+            .with_limit(limit)
+            .primitive()?;
         let keys = keys_req.await?;
         let values = values_req.await?;
         let mut out = Vec::new();

@@ -226,3 +226,27 @@ pub fn check_on_tablet(account: &Account, op: &Operation, now_ms: f64) -> Result
     policy::check_clock(op, now_ms.max(0.0) as u64)?;
     policy::check_lengths(op)
 }
+
+/// Whether a change of `entity`/`id` in `branch_id` by `account` now would be refused: the
+/// [`check_on_tablet`] rules run on an operation with no field changes (the form and the
+/// resubmission ask this before anything is written).
+pub fn would_refuse(
+    account: &Account,
+    entity: shared::record::EntityKind,
+    id: Uuid,
+    branch_id: &str,
+    now_ms: f64,
+) -> Result<(), Rejection> {
+    let probe = Operation {
+        id: Uuid::nil(),
+        device_id: Uuid::nil(),
+        author: account.username.clone(),
+        hlc: shared::hlc::Hlc::new(now_ms.max(0.0) as u64, 0, "probe"),
+        entity,
+        entity_id: id,
+        branch_id: branch_id.to_owned(),
+        kind: shared::op::OpKind::Upsert,
+        changes: Vec::new(),
+    };
+    check_on_tablet(account, &probe, now_ms)
+}

@@ -6,7 +6,7 @@ use shared::record::EntityKind;
 use shared::roles::Account;
 use uuid::Uuid;
 
-use super::plan::{RejectedOp, check_on_tablet, merge_rejected, without_ids};
+use super::plan::{RejectedOp, merge_rejected, without_ids, would_refuse};
 use crate::store::{Store, StoreError};
 
 /// Why a resubmission did not happen.
@@ -79,21 +79,10 @@ pub async fn resubmit(
     branch_id: &str,
 ) -> Result<shared::op::Operation, ResubmitError> {
     let record = store.get(entity, id).await?.ok_or(StoreError::NotFound)?;
-    let probe = shared::op::Operation {
-        id: Uuid::nil(),
-        device_id: store.device_id(),
-        author: account.username.clone(),
-        hlc: shared::hlc::Hlc::new(js_sys::Date::now().max(0.0) as u64, 0, "probe"),
-        entity,
-        entity_id: id,
-        branch_id: branch_id.to_owned(),
-        kind: shared::op::OpKind::Upsert,
-        changes: Vec::new(),
-    };
     if record.is_deleted() {
         return Err(StoreError::NotFound.into());
     }
-    check_on_tablet(account, &probe, js_sys::Date::now())
+    would_refuse(account, entity, id, branch_id, js_sys::Date::now())
         .map_err(|r| ResubmitError::StillRefused(r.message))?;
     let kept: Vec<RejectedOp> =
         list(store).await?.into_iter().filter(|r| r.op.entity_id != id).collect();
