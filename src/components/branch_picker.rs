@@ -88,7 +88,14 @@ fn picker_data(store: Store, version: u64) -> ArcRwSignal<Option<PickerData>> {
         if let Some(c) = cache.borrow().as_ref().filter(|c| c.key == key) {
             return c.data.clone();
         }
-        let data = ArcRwSignal::new(None);
+        // A new visit of the same database at the same data version starts from what the last
+        // visit read (re-read in the background), so a re-render never meets an empty picker.
+        let previous = cache
+            .borrow()
+            .as_ref()
+            .filter(|c| c.key.0 == key.0 && c.key.1 == key.1)
+            .and_then(|c| c.data.get_untracked());
+        let data = ArcRwSignal::new(previous);
         *cache.borrow_mut() = Some(Cached { key, data: data.clone() });
         let target = data.clone();
         leptos::task::spawn_local(async move { target.set(Some(load_picker(&store).await)) });
