@@ -129,9 +129,12 @@ pub fn without_ids(kept: Vec<RejectedOp>, ids: &[Uuid]) -> Vec<RejectedOp> {
 
 /// "服务器拒绝了 N 条修改：reason1；reason2" (distinct reasons, at most three, then "等").
 pub fn rejected_summary(rejected: &[RejectedOp]) -> Option<String> {
-    if rejected.is_empty() {
-        return None;
-    }
+    (!rejected.is_empty())
+        .then(|| format!("服务器拒绝了 {} 条修改：{}", rejected.len(), distinct_reasons(rejected)))
+}
+
+/// "reason1；reason2" (distinct reasons, at most three, then "等").
+fn distinct_reasons(rejected: &[RejectedOp]) -> String {
     let mut reasons: Vec<&str> = Vec::new();
     for r in rejected {
         if !reasons.contains(&r.message.as_str()) {
@@ -140,14 +143,20 @@ pub fn rejected_summary(rejected: &[RejectedOp]) -> Option<String> {
     }
     let more = if reasons.len() > 3 { "等" } else { "" };
     reasons.truncate(3);
-    Some(format!("服务器拒绝了 {} 条修改：{}{more}", rejected.len(), reasons.join("；")))
+    format!("{}{more}", reasons.join("；"))
 }
 
 /// What a run left for a person to fix: the refusals ([`rejected_summary`]) and how many changes
 /// wait behind them, held back until their record is fixed; `None` when nothing is left.
 pub fn refusal_summary(rejected: &[RejectedOp], held: usize) -> Option<String> {
     let waiting = (held > 0).then(|| format!("{held} 条修改等待所属记录处理后再发送"));
-    match (rejected_summary(rejected), waiting) {
+    // Set aside on the tablet, never sent: the server did not refuse them, so it is not said.
+    let refused = if rejected.iter().any(|r| r.on_tablet) {
+        Some(format!("{} 条修改被退回，需处理：{}", rejected.len(), distinct_reasons(rejected)))
+    } else {
+        rejected_summary(rejected)
+    };
+    match (refused, waiting) {
         (Some(r), Some(w)) => Some(format!("{r}；{w}")),
         (r, w) => r.or(w),
     }
