@@ -24,7 +24,7 @@ use crate::logic::campaign::typed::branch_records;
 use crate::store::{Store, meta_keys};
 
 /// What a picker needs from the device: who is signed in (`None`: nobody) and the branches.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PickerData {
     pub account: Option<Account>,
     pub branches: Vec<BranchRecord>,
@@ -58,11 +58,21 @@ thread_local! {
     static LISTENING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// What the pickers of one screen visit read, so a form that re-renders its inputs on every
-/// keystroke does not read the store again (or flicker) each time.
+/// What the pickers of one screen visit read, so a form that re-renders its inputs does not
+/// read the store again (or flicker) each time.
 struct Cached {
-    key: (String, u64, u64),
+    key: CacheKey,
     data: ArcRwSignal<Option<PickerData>>,
+}
+
+/// Which database, at which data version, for whom (the signed-in user; empty: nobody), on
+/// which screen visit.
+#[derive(Clone, PartialEq)]
+struct CacheKey {
+    store: String,
+    version: u64,
+    user: String,
+    visit: u64,
 }
 
 fn count_visits() {
@@ -81,24 +91,33 @@ fn count_visits() {
 }
 
 /// The picker data of this screen visit: read once from the store, then shared.
-fn picker_data(store: Store, version: u64) -> ArcRwSignal<Option<PickerData>> {
+fn picker_data(store: Store, version: u64, user: String) -> ArcRwSignal<Option<PickerData>> {
     count_visits();
-    let key = (store.name().to_owned(), version, VISIT.with(Cell::get));
+    let key =
+        CacheKey { store: store.name().to_owned(), version, user, visit: VISIT.with(Cell::get) };
     CACHE.with(|cache| {
         if let Some(c) = cache.borrow().as_ref().filter(|c| c.key == key) {
             return c.data.clone();
         }
-        // A new visit of the same database at the same data version starts from what the last
-        // visit read (re-read in the background), so a re-render never meets an empty picker.
+        // A new visit of the same database at the same data version by the same user starts
+        // from what the last visit read (re-read in the background), so a re-render never
+        // meets an empty picker. Signing in or out is a different user: what a signed-out
+        // visit read (no account, a typed branch) is never shown to a signed-in one.
         let previous = cache
             .borrow()
             .as_ref()
-            .filter(|c| c.key.0 == key.0 && c.key.1 == key.1)
+            .filter(|c| CacheKey { visit: key.visit, ..c.key.clone() } == key)
             .and_then(|c| c.data.get_untracked());
         let data = ArcRwSignal::new(previous);
         *cache.borrow_mut() = Some(Cached { key, data: data.clone() });
         let target = data.clone();
-        leptos::task::spawn_local(async move { target.set(Some(load_picker(&store).await)) });
+        leptos::task::spawn_local(async move {
+            let fresh = Some(load_picker(&store).await);
+            // Only a real change re-renders the picker (and replaces the select under a finger).
+            if target.with_untracked(|d| *d != fresh) {
+                target.set(fresh);
+            }
+        });
         data
     })
 }
@@ -120,9 +139,12 @@ pub fn branch_picker<S: Send + Sync + 'static>(
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let ctx = use_app();
-    let version =
-        use_context::<crate::sync::SyncEngine>().map_or(0, |e| e.data_version.get_untracked());
-    let loaded = picker_data(ctx.store(), version);
+    let engine = use_context::<crate::sync::SyncEngine>();
+    let version = engine.as_ref().map_or(0, |e| e.data_version.get_untracked());
+    let user = engine
+        .and_then(|e| e.session.with_untracked(|s| s.as_ref().map(|s| s.account.username.clone())))
+        .unwrap_or_default();
+    let loaded = picker_data(ctx.store(), version, user);
     // The select of `data`. Built directly when the data is known (the usual case when a form
     // re-renders its inputs on a keystroke), through a closure only while it is being read.
     let render = move |data: PickerData| {
@@ -179,23 +201,14 @@ pub fn branch_picker<S: Send + Sync + 'static>(
     };
     let error_line =
         move || error.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> });
-    match loaded.get_untracked() {
-        Some(data) => view! {
-            <label class="field" class:invalid=move || error.get().is_some()>
-                <span class="label">{label}</span>
-                {render(data)}
-                {error_line}
-            </label>
-        }
-        .into_any(),
-        None => view! {
-            <label class="field" class:invalid=move || error.get().is_some()>
-                <span class="label">{label}</span>
-                {move || loaded.get().map(render)}
-                {error_line}
-            </label>
-        }
-        .into_any(),
+    // Shown at once when this visit has read the branches already; re-rendered only when what
+    // the store holds actually changed (a synced branch, a sign-in).
+    view! {
+        <label class="field" class:invalid=move || error.get().is_some()>
+            <span class="label">{label}</span>
+            {move || loaded.get().map(render)}
+            {error_line}
+        </label>
     }
 }
 

@@ -192,7 +192,9 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
         }
     };
 
-    let sections = move || form.with(|f| sections_for(f.person.category));
+    // The sections change with the category only: a keystroke patches its own field and never
+    // rebuilds the form (which would drop the focus and re-create every input).
+    let sections = Memo::new(move |_| form.with(|f| sections_for(f.person.category)));
     view! {
         <form class="survey" data-testid="survey-form" on:submit=|ev| ev.prevent_default()>
             <div class="form-head">
@@ -226,7 +228,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                 </div>
             </Show>
             <fieldset class="form-body" disabled=read_only>
-                {move || sections().into_iter().map(|s| section_view(s, form, errors)).collect_view()}
+                {move || sections.get().into_iter().map(|s| section_view(s, form, errors)).collect_view()}
                 <Location form=form />
                 <Photos form=form />
             </fieldset>
