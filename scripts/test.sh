@@ -16,6 +16,11 @@ section "setup"
 disk_report
 bash scripts/setup.sh
 
+section "lint: rustfmt and clippy (warnings are errors)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p field --all-targets --locked -- -D warnings
+
 section "native tests: shared, server, bench"
 tested cargo test -p shared -p server -p bench
 

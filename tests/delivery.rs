@@ -138,7 +138,7 @@ async fn a_refused_records_later_changes_are_held_back_and_what_the_server_would
     assert_eq!(on_tablet.message, "支部“b9”不在您的工作范围内", "the server's own words");
     assert!(blocked.contains(&elsewhere), "its later changes are held back too");
     // The tablet set it aside unsent: the summary does not say the server refused it.
-    let summary = refusal_summary(&[on_tablet.clone()], sorted.held).unwrap();
+    let summary = refusal_summary(std::slice::from_ref(on_tablet), sorted.held).unwrap();
     assert_eq!(
         summary,
         "1 条修改被退回，需处理：支部“b9”不在您的工作范围内；1 条修改等待所属记录处理后再发送"

@@ -166,7 +166,7 @@ mod tests {
         for h in [&a, &b, &c, &d] {
             assert_eq!(&h.to_string().parse::<Hlc>().unwrap(), h);
         }
-        let mut by_ord = vec![d.clone(), b.clone(), c.clone(), a.clone()];
+        let mut by_ord = [d.clone(), b.clone(), c.clone(), a.clone()];
         by_ord.sort();
         let mut by_text: Vec<String> = [&d, &b, &c, &a].iter().map(|h| h.to_string()).collect();
         by_text.sort();

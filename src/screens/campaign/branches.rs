@@ -182,7 +182,6 @@ fn BranchesView(
 
     let unmatched_rows = unmatched
         .iter()
-        .cloned()
         .map(|u| {
             let value = u.value.clone();
             view! {
