@@ -23,6 +23,7 @@ mod ui;
 
 pub use browser::{Browser, FIRST_LOAD_TIMEOUT};
 pub use error::HarnessError;
+pub use fault_proxy::{Fault, FaultPlan, FaultProxy};
 pub use fixtures::small_png;
 pub use harness::Harness;
 pub use paths::{dist_dir, server_binary};

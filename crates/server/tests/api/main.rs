@@ -20,6 +20,7 @@ mod policy;
 mod pre_auth_limits;
 mod real_server;
 mod restart;
+mod retry_storm;
 mod static_files;
 mod sync;
 
