@@ -107,6 +107,11 @@ impl Harness {
         }
     }
 
+    /// The server's port (to put a fault proxy in front of it).
+    pub fn server_port(&self) -> u16 {
+        self.server_port
+    }
+
     /// `http://127.0.0.1:<port>` of the app.
     pub fn base_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.server_port)
@@ -148,6 +153,42 @@ impl Harness {
         } else {
             Err(HarnessError::Page { what: format!("server {}", args.join(" ")), value: text })
         }
+    }
+
+    /// Makes an account with the server's CLI: `role` (`surveyor`, `town_office`, …) over
+    /// `branches` (comma-separated; empty for none).
+    pub fn add_account(
+        &self,
+        username: &str,
+        password: &str,
+        role: &str,
+        branches: &str,
+        display_name: &str,
+    ) -> Result<String, HarnessError> {
+        let mut args = vec![
+            "add-user",
+            "--username",
+            username,
+            "--password",
+            password,
+            "--role",
+            role,
+            "--display-name",
+            display_name,
+        ];
+        if !branches.is_empty() {
+            args.extend(["--branches", branches]);
+        }
+        self.server_command(&args)
+    }
+
+    /// What the office exports of `what` (`people`, `surveys`, …) as CSV, through the server's
+    /// CLI on the live data directory.
+    pub fn office_csv(&self, what: &str) -> Result<String, HarnessError> {
+        let out = self.data.join(format!("{what}-export.csv"));
+        let path = out.to_string_lossy().into_owned();
+        self.server_command(&["export", "--what", what, "--format", "csv", "--out", &path])?;
+        std::fs::read_to_string(&out).map_err(HarnessError::io(format!("read {path}")))
     }
 
     /// Opens headless Chromium on this harness's profile directory. The profile outlives the

@@ -110,11 +110,11 @@ impl Browser {
         self.wait_for_service_worker(STEP_TIMEOUT).await
     }
 
-    /// Presses "立即同步" on `origin`'s sync screen and waits for THAT run to end with nothing
-    /// pending and no error. A run the engine started by itself is waited out first, and a
-    /// mutation observer notes when the pressed run starts, so a finished earlier run is never
-    /// taken for this one.
-    pub async fn sync(&self, origin: &str) -> Result<(), HarnessError> {
+    /// Presses "立即同步" on `origin`'s sync screen and waits for THAT run to end, whatever it
+    /// ended with. A run the engine started by itself is waited out first, and a mutation
+    /// observer notes when the pressed run starts, so a finished earlier run is never taken
+    /// for this one.
+    pub async fn press_sync(&self, origin: &str) -> Result<(), HarnessError> {
         self.goto(&format!("{origin}/#/sync")).await?;
         self.wait_for_testid("sync-now", FIRST_LOAD_TIMEOUT).await?;
         const ENABLED: &str = "const b = document.querySelector('[data-testid=\"sync-now\"]'); return !!b && !b.disabled;";
@@ -129,19 +129,29 @@ impl Browser {
         .await?;
         self.click_testid("sync-now").await?;
         self.wait_until(
-            "the sync run to finish with nothing pending",
+            "the sync run to end",
             "const b = document.querySelector('[data-testid=\"sync-now\"]');
-             const p = document.querySelector('[data-testid=\"sync-pending\"]');
-             const e = document.querySelector('[data-testid=\"sync-last-error\"]');
-             return window.__syncStarted === true && !!b && !b.disabled
-               && (!!e || (p.textContent.trim() === '0'));",
+             return window.__syncStarted === true && !!b && !b.disabled;",
             SYNC_TIMEOUT,
         )
-        .await?;
+        .await
+    }
+
+    /// [`Browser::press_sync`], and that run must have ended with nothing pending, no error and
+    /// "刚刚" as the last successful sync.
+    pub async fn sync(&self, origin: &str) -> Result<(), HarnessError> {
+        self.press_sync(origin).await?;
         if self.exists(&testid("sync-last-error")).await? {
             return Err(HarnessError::Page {
                 what: format!("syncing {origin}"),
                 value: self.text_of("sync-last-error").await?,
+            });
+        }
+        let pending = self.text_of("sync-pending").await?;
+        if pending.trim() != "0" {
+            return Err(HarnessError::Page {
+                what: format!("changes pending after syncing {origin}"),
+                value: pending,
             });
         }
         let last = self.text_of("sync-last-success").await?;
@@ -152,5 +162,65 @@ impl Browser {
             });
         }
         Ok(())
+    }
+
+    /// The figure of a top-bar counter ("待同步 2" → 2), or `None` when it is not shown.
+    pub async fn counter(&self, id: &str) -> Option<u32> {
+        let script = format!(
+            "const e = document.querySelector({}); return e ? e.textContent : null;",
+            js_string(&testid(id))
+        );
+        let text = self.eval(&script).await.ok()?;
+        text.as_str()?.split_whitespace().last()?.parse().ok()
+    }
+
+    /// Waits until the top-bar counter `id` reads `value`.
+    pub async fn wait_counter(
+        &self,
+        id: &str,
+        value: u32,
+        limit: Duration,
+    ) -> Result<(), HarnessError> {
+        self.wait_until(
+            &format!("`{id}` to read {value}"),
+            &format!(
+                "const e = document.querySelector({});
+                 return !!e && e.textContent.trim().split(/\\s+/).pop() === '{value}';",
+                js_string(&testid(id))
+            ),
+            limit,
+        )
+        .await
+    }
+
+    /// Sets 所在支部 on the survey form: a picker where branches are chosen, a text field
+    /// where they are typed (a tablet before its first sign-in).
+    pub async fn choose_branch(&self, branch: &str) -> Result<(), HarnessError> {
+        let field = self.by_testid("survey-branch-id").await?;
+        if field.tag_name().await? == "select" {
+            field.select_by_value(branch).await?;
+        } else {
+            field.clear().await?;
+            field.send_keys(branch).await?;
+        }
+        Ok(())
+    }
+
+    /// Fills a new survey on `origin` (a 渔农村 member: name, phone, branch, village) and waits
+    /// until the form has saved it.
+    pub async fn new_survey(
+        &self,
+        origin: &str,
+        name: &str,
+        branch: &str,
+    ) -> Result<(), HarnessError> {
+        self.goto(&format!("{origin}/#/survey/new")).await?;
+        self.wait_for_testid("survey-form", FIRST_LOAD_TIMEOUT).await?;
+        self.select_value("survey-category", "village_leader").await?;
+        self.type_into("survey-name", name).await?;
+        self.type_into("survey-phone", "13812345678").await?;
+        self.choose_branch(branch).await?;
+        self.type_into("survey-village-unit", "东沙村").await?;
+        self.wait_survey_saved().await
     }
 }

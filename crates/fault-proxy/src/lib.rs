@@ -4,8 +4,10 @@
 //! held back until the client has given up. What it does is drawn at random from a seed the
 //! test prints, so a failure can be replayed.
 //!
-//! It works on the byte stream, below HTTP: a fault hits whatever request or answer happens to
-//! be crossing the connection, which is what a dropped Wi-Fi link does too.
+//! It works on the byte stream, below HTTP, one exchange at a time: bytes from the client after
+//! the server has answered begin a new exchange (the next request on a kept-alive connection),
+//! and each exchange draws its own fault under the plan in force when it begins. So a plan
+//! change reaches connections the browser keeps open, as a failing link would.
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -89,6 +91,15 @@ struct State {
 }
 
 impl State {
+    /// The fault of the next exchange, counted.
+    fn next(&mut self) -> Fault {
+        let fault = self.draw();
+        if fault != Fault::Pass {
+            *self.injected.entry(fault.kind()).or_default() += 1;
+        }
+        fault
+    }
+
     fn draw(&mut self) -> Fault {
         let plan = self.plan;
         if plan.probability <= 0.0 || !self.rng.random_bool(plan.probability.min(1.0)) {
@@ -136,15 +147,7 @@ impl FaultProxy {
         let task = tokio::spawn(async move {
             let upstream = SocketAddr::from((Ipv4Addr::LOCALHOST, upstream));
             while let Ok((client, _)) = listener.accept().await {
-                let fault = {
-                    let mut state = shared.lock().expect("fault proxy state");
-                    let fault = state.draw();
-                    if fault != Fault::Pass {
-                        *state.injected.entry(fault.kind()).or_default() += 1;
-                    }
-                    fault
-                };
-                tokio::spawn(relay(client, upstream, fault));
+                tokio::spawn(relay(client, upstream, shared.clone()));
             }
         });
         Ok(FaultProxy { port, state, task })
@@ -182,65 +185,86 @@ impl Drop for FaultProxy {
     }
 }
 
-async fn relay(mut client: TcpStream, upstream: SocketAddr, fault: Fault) {
-    if fault == Fault::Refuse {
-        // Reset rather than a polite close, as a dropped link looks to the client.
-        let _ = client.set_zero_linger();
-        return;
-    }
-    let Ok(mut server) = TcpStream::connect(upstream).await else { return };
-    if let Fault::Delay(d) = fault {
-        tokio::time::sleep(d).await;
-    }
-    let (mut client_read, mut client_write) = client.split();
-    let (mut server_read, mut server_write) = server.split();
-    let request_limit = match fault {
-        Fault::CutRequest(n) => Some(n),
-        _ => None,
-    };
-    let (answer_limit, answer_hold) = match fault {
-        Fault::CutResponse(n) => (Some(n), None),
-        Fault::AnswerLate(d) => (Some(0), Some(d)),
-        _ => (None, None),
-    };
-    let up = copy_limited(&mut client_read, &mut server_write, request_limit);
-    let down = async {
-        let copied = copy_limited(&mut server_read, &mut client_write, answer_limit).await;
-        if let Some(hold) = answer_hold {
-            tokio::time::sleep(hold).await;
-        }
-        copied
-    };
-    // Either side ending (or a limit reached) ends the connection.
-    tokio::select! {
-        _ = up => {},
-        _ = down => {},
-    }
-    if request_limit.is_some() || answer_limit.is_some() {
-        let _ = client.set_zero_linger();
-    }
+fn next_fault(state: &Mutex<State>) -> Fault {
+    state.lock().expect("fault proxy state").next()
 }
 
-/// Copy until EOF, an error, or `limit` bytes (then stop: the rest is dropped). With a limit
-/// of 0 the first bytes from `from` are read and dropped, so the sender has been answered by
-/// the time the copy returns.
-async fn copy_limited(
-    from: &mut (impl AsyncReadExt + Unpin),
-    to: &mut (impl AsyncWriteExt + Unpin),
-    limit: Option<usize>,
+/// Relay one client connection, exchange by exchange.
+async fn relay(client: TcpStream, upstream: SocketAddr, state: Arc<Mutex<State>>) {
+    let _ = exchange_loop(client, upstream, &state).await;
+}
+
+async fn exchange_loop(
+    mut client: TcpStream,
+    upstream: SocketAddr,
+    state: &Mutex<State>,
 ) -> std::io::Result<()> {
-    let mut buffer = vec![0u8; 16 * 1024];
-    let mut left = limit.unwrap_or(usize::MAX);
+    let mut fault = next_fault(state);
+    if fault == Fault::Refuse {
+        // Reset rather than a polite close, as a dropped link looks to the client.
+        return client.set_zero_linger();
+    }
+    let mut server = TcpStream::connect(upstream).await?;
+    let (mut to_server, mut to_client) = (vec![0u8; 16 * 1024], vec![0u8; 16 * 1024]);
+    // Bytes of this exchange relayed so far each way; whether the server has begun answering.
+    let (mut sent, mut answered, mut answering) = (0usize, 0usize, false);
     loop {
-        let read = from.read(&mut buffer).await?;
-        if read == 0 {
-            return Ok(());
-        }
-        let take = read.min(left);
-        to.write_all(&buffer[..take]).await?;
-        left -= take;
-        if limit.is_some() && left == 0 {
-            return Ok(());
+        tokio::select! {
+            read = client.read(&mut to_server) => {
+                let read = read?;
+                if read == 0 {
+                    return Ok(());
+                }
+                if answering {
+                    // The next request on this connection: a new exchange, a new draw.
+                    fault = next_fault(state);
+                    (sent, answered, answering) = (0, 0, false);
+                    if fault == Fault::Refuse {
+                        return client.set_zero_linger();
+                    }
+                }
+                if sent == 0 && let Fault::Delay(d) = fault {
+                    tokio::time::sleep(d).await;
+                }
+                let take = match fault {
+                    Fault::CutRequest(n) => read.min(n - sent),
+                    _ => read,
+                };
+                server.write_all(&to_server[..take]).await?;
+                sent += take;
+                if let Fault::CutRequest(n) = fault && sent >= n {
+                    return client.set_zero_linger();
+                }
+            }
+            read = server.read(&mut to_client) => {
+                let read = read?;
+                if read == 0 {
+                    return Ok(());
+                }
+                answering = true;
+                match fault {
+                    Fault::AnswerLate(hold) => {
+                        // The server has answered; the client hears nothing until it gives up
+                        // (closes), or until `hold` has passed.
+                        drop(server);
+                        let mut rest = [0u8; 1024];
+                        let _ = tokio::time::timeout(hold, async {
+                            while client.read(&mut rest).await.is_ok_and(|n| n > 0) {}
+                        })
+                        .await;
+                        return client.set_zero_linger();
+                    }
+                    Fault::CutResponse(n) => {
+                        let take = read.min(n - answered);
+                        client.write_all(&to_client[..take]).await?;
+                        answered += take;
+                        if answered >= n {
+                            return client.set_zero_linger();
+                        }
+                    }
+                    _ => client.write_all(&to_client[..read]).await?,
+                }
+            }
         }
     }
 }

@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, SYNC_TIMEOUT, testid};
+use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
 
 const APP_SHELL: &str = "[data-testid=\"nav-people\"]";
 const SHORT: Duration = Duration::from_secs(30);
@@ -26,122 +26,7 @@ fn add_surveyor(harness: &Harness) {
     harness
         .server_command(&["create-admin", "--username", OFFICE.0, "--password", OFFICE.1])
         .unwrap();
-    harness
-        .server_command(&[
-            "add-user",
-            "--username",
-            SURVEYOR.0,
-            "--password",
-            SURVEYOR.1,
-            "--role",
-            "surveyor",
-            "--branches",
-            HOME_BRANCH,
-            "--display-name",
-            "陈调查",
-        ])
-        .unwrap();
-}
-
-/// Sets 所在支部: a picker where branches are chosen, a text field where they are typed.
-async fn choose_branch(browser: &Browser, branch: &str) {
-    let field = browser.wait_for(&testid("survey-branch-id"), SHORT).await.unwrap();
-    if field.tag_name().await.unwrap() == "select" {
-        field.select_by_value(branch).await.unwrap();
-    } else {
-        field.clear().await.unwrap();
-        field.send_keys(branch).await.unwrap();
-    }
-}
-
-async fn new_survey(browser: &Browser, harness: &Harness, name: &str, branch: &str) {
-    browser.goto(&harness.url("/#/survey/new")).await.unwrap();
-    browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.unwrap();
-    browser.wait_for(&testid("survey-form"), SHORT).await.unwrap();
-    browser.select_value("survey-category", "village_leader").await.unwrap();
-    browser.type_into("survey-name", name).await.unwrap();
-    browser.type_into("survey-phone", "13812345678").await.unwrap();
-    choose_branch(browser, branch).await;
-    browser.type_into("survey-village-unit", "东沙村").await.unwrap();
-    browser.wait_survey_saved().await.unwrap();
-}
-
-/// The figure of a top-bar counter ("待同步 2" → 2), or `None` when it is not shown.
-async fn counter(browser: &Browser, id: &str) -> Option<u32> {
-    let script = format!(
-        "const e = document.querySelector('[data-testid=\"{id}\"]'); return e ? e.textContent : null;"
-    );
-    let text = browser.eval(&script).await.ok()?;
-    text.as_str()?.split_whitespace().last()?.parse().ok()
-}
-
-async fn wait_counter(browser: &Browser, id: &str, value: u32, limit: Duration) {
-    browser
-        .wait_until(
-            &format!("`{id}` to read {value}"),
-            &format!(
-                "const e = document.querySelector('[data-testid=\"{id}\"]');
-                 return !!e && e.textContent.trim().split(/\\s+/).pop() === '{value}';"
-            ),
-            limit,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-}
-
-/// Press 立即同步 and wait for that run to end, whatever it ended with.
-async fn press_sync(browser: &Browser, harness: &Harness) {
-    browser.goto(&harness.url("/#/sync")).await.unwrap();
-    browser.wait_for(&testid("sync-now"), FIRST_LOAD_TIMEOUT).await.unwrap();
-    let enabled = "const b = document.querySelector('[data-testid=\"sync-now\"]'); return !!b && !b.disabled;";
-    browser.wait_until("the sync button", enabled, SYNC_TIMEOUT).await.unwrap();
-    browser
-        .eval(
-            "window.__syncStarted = false;
-             const b = document.querySelector('[data-testid=\"sync-now\"]');
-             new MutationObserver(() => { if (b.disabled) window.__syncStarted = true; })
-               .observe(b, { attributes: true, attributeFilter: ['disabled'] });
-             return true;",
-        )
-        .await
-        .unwrap();
-    browser.click_testid("sync-now").await.unwrap();
-    let done = "const b = document.querySelector('[data-testid=\"sync-now\"]');
-                return window.__syncStarted === true && !!b && !b.disabled;";
-    browser.wait_until("the sync run to end", done, SYNC_TIMEOUT).await.unwrap();
-}
-
-/// The office's people export as the server's CLI writes it (CSV).
-fn office_people_csv(harness: &Harness) -> String {
-    let out = harness.data_dir().join("people-export.csv");
-    harness
-        .server_command(&[
-            "export",
-            "--what",
-            "people",
-            "--format",
-            "csv",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .unwrap();
-    std::fs::read_to_string(&out).unwrap()
-}
-
-fn office_surveys_csv(harness: &Harness) -> String {
-    let out = harness.data_dir().join("surveys-export.csv");
-    harness
-        .server_command(&[
-            "export",
-            "--what",
-            "surveys",
-            "--format",
-            "csv",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .unwrap();
-    std::fs::read_to_string(&out).unwrap()
+    harness.add_account(SURVEYOR.0, SURVEYOR.1, "surveyor", HOME_BRANCH, "陈调查").unwrap();
 }
 
 #[tokio::test]
@@ -152,8 +37,8 @@ async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_
     let browser = harness.open_browser().await.expect("open Chromium");
 
     // Before anyone signed in on this tablet: a survey in a branch the surveyor does not have.
-    new_survey(&browser, &harness, "陈阿土", OTHER_BRANCH).await;
-    wait_counter(&browser, "pending-count", 2, SHORT).await; // the member and the survey
+    browser.new_survey(&harness.base_url(), "陈阿土", OTHER_BRANCH).await.unwrap();
+    browser.wait_counter("pending-count", 2, SHORT).await.unwrap(); // the member and the survey
 
     // The surveyor signs in: the work done before is adopted, and the tablet says so.
     browser.sign_in(&harness.base_url(), SURVEYOR.0, SURVEYOR.1).await.unwrap();
@@ -162,12 +47,12 @@ async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_
 
     // Syncing sets both records aside: the server would refuse the branch. Nothing reached it,
     // and the count does not drop to zero.
-    press_sync(&browser, &harness).await;
-    wait_counter(&browser, "needs-action-count", 2, SHORT).await;
-    assert_eq!(counter(&browser, "pending-count").await, Some(2), "待同步 while refused");
+    browser.press_sync(&harness.base_url()).await.unwrap();
+    browser.wait_counter("needs-action-count", 2, SHORT).await.unwrap();
+    assert_eq!(browser.counter("pending-count").await, Some(2), "待同步 while refused");
     let error = browser.text_of("sync-last-error").await.unwrap();
     assert!(error.contains("不在您的工作范围内"), "sync screen: {error}");
-    assert!(!office_people_csv(&harness).contains("陈阿土"), "nothing half-delivered");
+    assert!(!harness.office_csv("people").unwrap().contains("陈阿土"), "nothing half-delivered");
 
     // The people list shows the member's state.
     browser.goto(&harness.url("/#/people")).await.unwrap();
@@ -203,13 +88,16 @@ async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_
     }
     let warning = browser.text_of("survey-policy-error").await.unwrap();
     assert!(warning.contains("不在您的工作范围内"), "form warning: {warning}");
-    choose_branch(&browser, HOME_BRANCH).await;
+    browser.choose_branch(HOME_BRANCH).await.unwrap();
     browser.wait_survey_saved().await.unwrap();
     assert!(!browser.exists(&testid("survey-policy-error")).await.unwrap());
     // Its later edits are held back, not delivered piecemeal.
-    press_sync(&browser, &harness).await;
-    assert!(!office_people_csv(&harness).contains("陈阿土"), "held back until resubmitted");
-    assert_eq!(counter(&browser, "needs-action-count").await, Some(2));
+    browser.press_sync(&harness.base_url()).await.unwrap();
+    assert!(
+        !harness.office_csv("people").unwrap().contains("陈阿土"),
+        "held back until resubmitted"
+    );
+    assert_eq!(browser.counter("needs-action-count").await, Some(2));
 
     // Resubmit both records whole under the signed-in account, then sync.
     browser.goto(&harness.url("/#/outbox")).await.unwrap();
@@ -224,17 +112,17 @@ async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_
         assert!(result.contains("已重新提交"), "resubmission: {result}");
     }
     browser.sync(&harness.base_url()).await.expect("the fixed records are accepted");
-    wait_counter(&browser, "pending-count", 0, SHORT).await;
+    browser.wait_counter("pending-count", 0, SHORT).await.unwrap();
     assert!(!browser.exists(&testid("needs-action-count")).await.unwrap());
 
     // The office has the member whole, exactly once, in the right branch, and one survey.
-    let people = office_people_csv(&harness);
+    let people = harness.office_csv("people").unwrap();
     let rows: Vec<&str> = people.lines().filter(|l| l.contains("陈阿土")).collect();
     assert_eq!(rows.len(), 1, "people export: {people}");
     for expected in ["13812345678", HOME_BRANCH, "东沙村"] {
         assert!(rows[0].contains(expected), "the member's row lacks {expected}: {}", rows[0]);
     }
-    let surveys = office_surveys_csv(&harness);
+    let surveys = harness.office_csv("surveys").unwrap();
     assert_eq!(surveys.lines().filter(|l| l.contains("陈阿土")).count(), 1, "surveys: {surveys}");
     browser.close().await.unwrap();
 }
@@ -245,7 +133,7 @@ async fn sync_resumes_within_ten_seconds_of_the_server_coming_back_without_a_rel
     add_surveyor(&harness);
     let browser = harness.open_browser().await.expect("open Chromium");
     browser.sign_in(&harness.base_url(), SURVEYOR.0, SURVEYOR.1).await.unwrap();
-    new_survey(&browser, &harness, "林海生", HOME_BRANCH).await;
+    browser.new_survey(&harness.base_url(), "林海生", HOME_BRANCH).await.unwrap();
     browser.sync(&harness.base_url()).await.unwrap();
     browser.goto(&harness.url("/#/people")).await.unwrap();
     browser
@@ -263,7 +151,7 @@ async fn sync_resumes_within_ten_seconds_of_the_server_coming_back_without_a_rel
     survey.find(fantoccini::Locator::Css("a")).await.unwrap().click().await.unwrap();
     browser.type_into("survey-notes", "服务器停机时补充").await.unwrap();
     browser.wait_survey_saved().await.unwrap();
-    wait_counter(&browser, "pending-count", 1, SHORT).await;
+    browser.wait_counter("pending-count", 1, SHORT).await.unwrap();
     browser
         .wait_for("[data-testid=\"online-indicator\"][data-state=\"no-server\"]", SHORT)
         .await
@@ -277,7 +165,7 @@ async fn sync_resumes_within_ten_seconds_of_the_server_coming_back_without_a_rel
     // The server comes back: within 10 s the outbox is empty, with no reload.
     harness.start_server().await.unwrap();
     let back = std::time::Instant::now();
-    wait_counter(&browser, "pending-count", 0, Duration::from_secs(10)).await;
+    browser.wait_counter("pending-count", 0, Duration::from_secs(10)).await.unwrap();
     let drained = back.elapsed();
     browser
         .wait_for("[data-testid=\"online-indicator\"][data-state=\"connected\"]", SHORT)
@@ -312,7 +200,7 @@ fn kill_trials() -> usize {
 async fn typing_survives_the_browser_being_killed_300_ms_after_the_last_keystroke() {
     let harness = Harness::start().await.expect("start server and chromedriver");
     let browser = harness.open_browser().await.expect("open Chromium");
-    new_survey(&browser, &harness, "王秀英", HOME_BRANCH).await;
+    browser.new_survey(&harness.base_url(), "王秀英", HOME_BRANCH).await.unwrap();
     let hash = browser.eval("return location.hash;").await.unwrap();
     let survey_url = harness.url(&format!("/{}", hash.as_str().unwrap()));
     assert!(survey_url.contains("#/survey/"), "the survey has its own address: {survey_url}");
@@ -357,8 +245,8 @@ async fn typing_survives_the_browser_being_killed_300_ms_after_the_last_keystrok
 async fn a_draft_named_in_the_banner_is_deleted_after_a_confirmation() {
     let harness = Harness::start().await.expect("start server and chromedriver");
     let browser = harness.open_browser().await.expect("open Chromium");
-    new_survey(&browser, &harness, "张晓", HOME_BRANCH).await;
-    wait_counter(&browser, "pending-count", 2, SHORT).await;
+    browser.new_survey(&harness.base_url(), "张晓", HOME_BRANCH).await.unwrap();
+    browser.wait_counter("pending-count", 2, SHORT).await.unwrap();
 
     browser.goto(&harness.url("/#/people")).await.unwrap();
     let banner = browser.wait_for(&testid("draft-banner"), SHORT).await.unwrap();
@@ -369,12 +257,12 @@ async fn a_draft_named_in_the_banner_is_deleted_after_a_confirmation() {
     browser.wait_for(&testid("draft-delete-confirm"), SHORT).await.unwrap();
     browser.click_testid("draft-delete-no").await.unwrap();
     assert!(browser.exists(&testid("draft-banner")).await.unwrap());
-    assert_eq!(counter(&browser, "pending-count").await, Some(2));
+    assert_eq!(browser.counter("pending-count").await, Some(2));
 
     // Confirmed: never synced, so the survey and its new member are gone from the tablet.
     browser.click_testid("draft-delete").await.unwrap();
     browser.click_testid("draft-delete-yes").await.unwrap();
-    wait_counter(&browser, "pending-count", 0, SHORT).await;
+    browser.wait_counter("pending-count", 0, SHORT).await.unwrap();
     browser
         .wait_until(
             "the banner to go",
@@ -409,7 +297,7 @@ async fn the_county_viewer_finds_no_form_to_type_into_and_no_save_button() {
         .unwrap();
     let browser = harness.open_browser().await.expect("open Chromium");
     browser.sign_in(&harness.base_url(), SURVEYOR.0, SURVEYOR.1).await.unwrap();
-    new_survey(&browser, &harness, "林海生", HOME_BRANCH).await;
+    browser.new_survey(&harness.base_url(), "林海生", HOME_BRANCH).await.unwrap();
     browser.sync(&harness.base_url()).await.unwrap();
 
     browser.sign_in(&harness.base_url(), "county", "county-pass-123").await.unwrap();
@@ -438,6 +326,6 @@ async fn the_county_viewer_finds_no_form_to_type_into_and_no_save_button() {
         .unwrap();
     assert_eq!(editable.as_u64(), Some(0), "every field of the survey form is read-only");
     // Nothing the viewer does is queued.
-    assert_eq!(counter(&browser, "pending-count").await, Some(0));
+    assert_eq!(browser.counter("pending-count").await, Some(0));
     browser.close().await.unwrap();
 }

@@ -9,6 +9,7 @@ mod campaign_flow;
 mod delivery;
 mod export_import;
 mod lazy_chunks;
+mod network_faults;
 mod offline;
 mod size_budget;
 mod survey;

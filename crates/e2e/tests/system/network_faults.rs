@@ -1,0 +1,131 @@
+//! Trial "network faults" (issue "fault trials", point 1): a tablet works through a fault proxy
+//! that refuses connections, delays them, cuts requests and answers mid-body — and, for one
+//! whole sync, holds the answer back until the app has given up. Through all of it:
+//!
+//! * the tablet never claims more than the server holds: after every sync run, every member
+//!   the tablet no longer counts as 待同步 is on the server (待同步 0 means all of them);
+//! * nothing reaches the server twice (each member once in the office's export);
+//! * once the network is clear, the outbox drains by itself, with no reload and no button.
+//!
+//! `FIELD_TRIAL_NETWORK_SURVEYS` sets how many surveys are made under faults (default 4, what
+//! `scripts/test.sh` runs; `scripts/trials.sh` runs more), `FIELD_TRIAL_SEED` the seed.
+
+use std::time::{Duration, Instant};
+
+use e2e::{FaultPlan, FaultProxy, Harness, testid};
+
+const SURVEYOR: (&str, &str) = ("wu_s", "field-pass-456");
+const BRANCH: &str = "东沙村党支部";
+/// Longer than the app's request timeout (60 s): the server answers after the app gave up.
+const ANSWER_LATE: Duration = Duration::from_secs(65);
+/// How long the outbox may take to drain once the network is clear: the app probes a server
+/// it could not reach every 5 s.
+const DRAIN: Duration = Duration::from_secs(45);
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// How many of `names` the office's export holds; fails on any held twice.
+fn on_server(harness: &Harness, names: &[String]) -> usize {
+    let people = harness.office_csv("people").unwrap();
+    names
+        .iter()
+        .filter(|name| {
+            let rows = people.lines().filter(|l| l.contains(name.as_str())).count();
+            assert!(rows <= 1, "{name} reached the server {rows} times:\n{people}");
+            rows == 1
+        })
+        .count()
+}
+
+/// The tablet's 待同步 figure (records: a member and their survey are two).
+async fn pending(browser: &e2e::Browser) -> u32 {
+    browser.counter("pending-count").await.unwrap_or(0)
+}
+
+#[tokio::test]
+async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_no_count_lies() {
+    let surveys = env_number("FIELD_TRIAL_NETWORK_SURVEYS", 4);
+    let seed = env_number("FIELD_TRIAL_SEED", rand_seed());
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    harness.add_account(SURVEYOR.0, SURVEYOR.1, "surveyor", BRANCH, "吴调查").unwrap();
+    let proxy = FaultProxy::start(harness.server_port(), seed).await.unwrap();
+    let origin = proxy.base_url();
+    let browser = harness.open_browser().await.expect("open Chromium");
+    // Installed and signed in while the network is good, as at the office.
+    browser.sign_in(&origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
+
+    let began = Instant::now();
+    let mut names = Vec::new();
+    let mut runs = 0;
+    proxy.set_plan(FaultPlan::faulty(0.5, None));
+    for i in 0..surveys {
+        let name = format!("试验{i:03}号");
+        // Saving may itself start a sync (the app syncs a save at once when it is connected).
+        browser.new_survey(&origin, &name, BRANCH).await.unwrap();
+        names.push(name);
+        browser.press_sync(&origin).await.unwrap();
+        runs += 1;
+        let held = on_server(&harness, &names);
+        let left = pending(&browser).await;
+        // A member not on the server keeps at least their own record counted.
+        assert!(
+            held + left as usize >= names.len(),
+            "after run {runs}: {held} of {} members on the server, yet the tablet counts only \
+             {left} pending (seed {seed})",
+            names.len()
+        );
+        if left == 0 {
+            assert_eq!(held, names.len(), "待同步 0 with members missing (seed {seed})");
+            assert!(!browser.exists(&testid("sync-last-error")).await.unwrap());
+        }
+    }
+
+    // One more survey, and a sync whose answer comes only after the app gave up waiting.
+    proxy.set_plan(FaultPlan::answer_late(ANSWER_LATE));
+    let name = format!("试验{surveys:03}号");
+    browser.new_survey(&origin, &name, BRANCH).await.unwrap();
+    names.push(name);
+    browser.press_sync(&origin).await.unwrap();
+    runs += 1;
+    assert!(pending(&browser).await > 0, "a sync with no answer left nothing pending");
+    let error = browser.text_of("sync-last-error").await.unwrap();
+    assert!(!error.is_empty(), "the failed run says so");
+    let said_pending = pending(&browser).await;
+
+    // The network clears: no reload, no button; the outbox drains by itself.
+    proxy.set_plan(FaultPlan::CLEAR);
+    let cleared = Instant::now();
+    browser
+        .wait_counter("pending-count", 0, DRAIN)
+        .await
+        .unwrap_or_else(|e| panic!("the outbox did not drain by itself ({e}); seed {seed}"));
+    let drained = cleared.elapsed();
+    assert_eq!(on_server(&harness, &names), names.len(), "every member on the server once");
+    let surveys_csv = harness.office_csv("surveys").unwrap();
+    for name in &names {
+        let rows = surveys_csv.lines().filter(|l| l.contains(name.as_str())).count();
+        assert_eq!(rows, 1, "{name}'s survey on the server {rows} times");
+    }
+
+    println!(
+        "trial network-faults (seed {seed}): {} surveys, {runs} sync runs in {:.0} s; faults \
+         injected {} {:?}; {said_pending} records pending after the late answer; drained {:.1} s \
+         after the network cleared; on the server {} of {}, lost 0, duplicated 0",
+        names.len(),
+        began.elapsed().as_secs_f64(),
+        proxy.injected_total(),
+        proxy.injected(),
+        drained.as_secs_f64(),
+        names.len(),
+        names.len(),
+    );
+    browser.close().await.unwrap();
+}
+
+fn rand_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
