@@ -110,6 +110,13 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
     }
 
     println!(
+        "TRIAL|network-faults|{runs}|{}|0|0|{:.0}|{} surveys; drained {:.1} s after the network cleared; seed {seed}",
+        proxy.injected_total(),
+        began.elapsed().as_secs_f64(),
+        names.len(),
+        drained.as_secs_f64(),
+    );
+    println!(
         "trial network-faults (seed {seed}): {} surveys, {runs} sync runs in {:.0} s; faults \
          injected {} {:?}; {said_pending} records pending after the late answer; drained {:.1} s \
          after the network cleared; on the server {} of {}, lost 0, duplicated 0",

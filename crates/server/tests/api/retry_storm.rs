@@ -191,6 +191,13 @@ async fn a_retry_storm_through_a_faulty_network_stores_every_change_exactly_once
     assert!(proxy.injected_total() > 0, "the trial injected no fault");
 
     println!(
+        "TRIAL|retry-storm|{}|{}|0|0|{:.0}|{total} changes, {TABLETS} tablets; {} batches stored but unheard; seed {seed}",
+        tally.attempts,
+        proxy.injected_total(),
+        elapsed.as_secs_f64(),
+        tally.committed_unheard,
+    );
+    println!(
         "trial retry-storm (seed {seed}): {total} changes from {TABLETS} tablets in batches of \
          {BATCH}, {:.1} s; {} requests, {} faults injected {injected:?}; {} unanswered, {} \
          answers cut; {} batches stored but unheard, answered duplicate on resend; stored {}, \

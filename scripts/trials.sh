@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The fault trials at the counts that mean something (docs/RELIABILITY.md), one after another,
+# then one table: trials run, faults injected, anything lost or duplicated.
+#
+#   scripts/trials.sh                       # the default counts below
+#   FIELD_TRIAL_STORM_OPS=5000 scripts/trials.sh
+#   FIELD_TRIAL_SEED=42 scripts/trials.sh   # replay the faults of a failed run
+#
+# scripts/test.sh runs every trial too, at small counts, so CI stays within its time.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+export FIELD_TRIAL_SERVER_KILLS="${FIELD_TRIAL_SERVER_KILLS:-200}"
+export FIELD_TRIAL_STORM_OPS="${FIELD_TRIAL_STORM_OPS:-1000}"
+export FIELD_TRIAL_NETWORK_SURVEYS="${FIELD_TRIAL_NETWORK_SURVEYS:-20}"
+export FIELD_TRIAL_BROWSER_KILLS="${FIELD_TRIAL_BROWSER_KILLS:-200}"
+
+started=$(date +%s)
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+
+section "setup"
+bash scripts/setup.sh
+bash scripts/build.sh --debug-server
+export FIELD_DIST="$ROOT/dist"
+export FIELD_SERVER_BIN="$CARGO_TARGET_DIR/debug/server"
+
+section "trials: server (SIGKILLs during pushes, retry storm through the fault proxy)"
+cargo test -p server --test api -- --nocapture --test-threads=1 \
+  crash::sigkill_during_pushes retry_storm:: 2>&1 | tee -a "$results"
+
+section "trials: tablet (network faults, browser SIGKILLs)"
+cargo test -p e2e --test system -- --nocapture --test-threads=1 \
+  network_faults:: delivery::typing_survives 2>&1 | tee -a "$results"
+
+section "fault trials: $(($(date +%s) - started)) s"
+printf '| trial | runs | faults injected | lost | duplicated | seconds | notes |\n'
+printf '|---|---:|---:|---:|---:|---:|---|\n'
+grep -o 'TRIAL|.*' "$results" | awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7, $8 }'
+# A trial that failed printed no TRIAL line: cargo's exit status has already stopped us above.
