@@ -636,6 +636,7 @@ pub mod branches {
     pub const NO_BRANCHES: &str =
         "本机还没有支部名单：请填写支部全称，登录同步后将按账号的支部核对。";
     pub const NO_WRITABLE: &str = "本账号没有可填写的支部。";
+    pub const FIXED: &str = "已送达镇组织办，所在支部不能在平板上更改；如填错，请联系镇组织办。";
     pub const COL_NAME: &str = "支部名称";
     pub const COL_KIND: &str = "类型";
     pub const COL_UNIT: &str = "村（社区）/单位";

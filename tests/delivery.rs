@@ -348,3 +348,47 @@ async fn changes_saved_before_the_branch_was_chosen_wait_for_it_and_then_carry_i
     let record = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
     assert_eq!(record.branch_id, "b1");
 }
+
+#[wasm_bindgen_test]
+async fn a_branch_corrected_before_sending_is_the_one_sent_and_a_delivered_member_keeps_theirs() {
+    let store = fresh().await;
+    store.set_author("chen_s").await.unwrap();
+    let mut form = SurveyForm::new(None, "chen_s", chrono::Local::now().naive_local());
+    form.person.name = "陈阿土".into();
+    form.person.branch_id = "b2".into(); // the wrong branch, saved offline
+    survey::persist(&store, &form).await.unwrap();
+    assert!(!survey::branch_fixed(&store, form.person_id).await, "not sent: still open");
+
+    // Corrected before anything was sent: every queued change and both records name b1, so
+    // the server's first operation of the member is already in the right branch.
+    form.person.branch_id = "b1".into();
+    survey::persist(&store, &form).await.unwrap();
+    let queued = store.outbox_all().await.unwrap();
+    assert!(!queued.is_empty());
+    assert!(queued.iter().all(|e| e.op.branch_id == "b1"), "queued: {queued:?}");
+    for (entity, id) in [(EntityKind::Person, form.person_id), (EntityKind::Survey, form.survey_id)]
+    {
+        assert_eq!(store.get(entity, id).await.unwrap().unwrap().branch_id, "b1");
+    }
+
+    // Delivered: the branch is fixed, and a change of it on the tablet moves nothing queued.
+    let keys: Vec<u64> = queued.iter().map(|e| e.key).collect();
+    store.ack(&keys).await.unwrap();
+    assert!(survey::branch_fixed(&store, form.person_id).await, "on the server: fixed");
+    assert!(!store.assign_branch(EntityKind::Person, form.person_id, "b2").await.unwrap());
+    let record = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(record.branch_id, "b1");
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_change_never_counts_as_reached_the_server() {
+    let store = fresh().await;
+    let id = member(&store, "陈阿土", "b2").await;
+    refuse(&store, id, "支部“b2”不在您的工作范围内").await;
+    assert!(store.outbox_all().await.unwrap().is_empty(), "set aside, out of the outbox");
+    assert!(!store.reached_server(id).await.unwrap(), "refused is not delivered");
+    assert!(store.history(id).await.unwrap().is_empty(), "history holds what the server took");
+    // So its branch may still be corrected, and giving up on it leaves nothing behind.
+    assert!(store.assign_branch(EntityKind::Person, id, "b1").await.unwrap());
+    assert_eq!(store.discard_unsent(EntityKind::Person, id).await.unwrap(), Discarded::Removed);
+}

@@ -128,7 +128,8 @@ pub fn invalidate() {
 }
 
 /// A branch select bound to one field of `form`, for records of `entity`. `error` is the
-/// form's message for the field, if any.
+/// form's message for the field, if any; while `fixed` is true the select shows the branch
+/// without offering a change (a record the server already has keeps its branch).
 pub fn branch_picker<S: Send + Sync + 'static>(
     form: RwSignal<S>,
     entity: EntityKind,
@@ -137,6 +138,7 @@ pub fn branch_picker<S: Send + Sync + 'static>(
     get: fn(&S) -> String,
     set: fn(&mut S, String),
     error: Signal<Option<String>>,
+    fixed: Signal<bool>,
 ) -> impl IntoView {
     let ctx = use_app();
     let engine = use_context::<crate::sync::SyncEngine>();
@@ -188,13 +190,14 @@ pub fn branch_picker<S: Send + Sync + 'static>(
                 })
                 .collect_view();
             view! {
-                <select data-testid=testid name="branch_id" disabled=empty
+                <select data-testid=testid name="branch_id" disabled=move || empty || fixed.get()
                     prop:value=move || form.with(get)
                     on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }>
                     <option value="" selected=chosen.is_empty()>{t::CHOOSE}</option>
                     {items}
                 </select>
                 {hint.map(|h| view! { <span class="hint" data-testid="branch-picker-empty">{h}</span> })}
+                {move || fixed.get().then(|| view! { <span class="hint" data-testid="branch-fixed">{tb::FIXED}</span> })}
             }
         }
         .into_any()

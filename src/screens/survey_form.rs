@@ -150,6 +150,23 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
         let listener = send_wrapper::SendWrapper::new(listener);
         on_cleanup(move || drop(listener));
     }
+    // A member the server already has keeps their branch: shown, not offered for change. Read
+    // again whenever the delivery counts move (the record may have just been delivered). A
+    // signal, not a resource: a resource read here would suspend the form around it and
+    // rebuild every field under the surveyor's finger each time the counts move.
+    let person_id = is_new_url.person_id;
+    let branch_fixed = RwSignal::new(false);
+    Effect::new(move |_| {
+        engine.counts.track();
+        let store = ctx.store();
+        leptos::task::spawn_local(async move {
+            let fixed = survey::branch_fixed(&store, person_id).await;
+            if branch_fixed.try_get_untracked() != Some(fixed) {
+                branch_fixed.try_set(fixed);
+            }
+        });
+    });
+    let branch_fixed: Signal<bool> = branch_fixed.into();
     // What the server would refuse, said while still at the door (the same rules, the same words).
     let refusal = Signal::derive(move || {
         let branch = form.with(|f| f.branch_id().to_owned());
@@ -228,7 +245,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                 </div>
             </Show>
             <fieldset class="form-body" disabled=read_only>
-                {move || sections.get().into_iter().map(|s| section_view(s, form, errors)).collect_view()}
+                {move || sections.get().into_iter().map(|s| section_view(s, form, errors, branch_fixed)).collect_view()}
                 <Location form=form />
                 <Photos form=form />
             </fieldset>

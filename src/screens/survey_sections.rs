@@ -10,9 +10,14 @@ use crate::logic::survey_form::SurveyForm;
 type F = RwSignal<SurveyForm>;
 
 /// The inputs of one section.
-pub fn section_view(section: Section, form: F, errors: Errors) -> AnyView {
+pub fn section_view(
+    section: Section,
+    form: F,
+    errors: Errors,
+    branch_fixed: Signal<bool>,
+) -> AnyView {
     let body = match section {
-        Section::Identity => identity(form, errors).into_any(),
+        Section::Identity => identity(form, errors, branch_fixed).into_any(),
         Section::Employment => view! {
             {select(form, errors, "employment", t::F_EMPLOYMENT, |f| f.survey.employment, |f, v| f.survey.employment = v)}
             {textarea(form, errors, "employment_detail", t::F_EMPLOYMENT_DETAIL, |f| f.survey.employment_detail.clone(), |f, v| f.survey.employment_detail = v)}
@@ -88,14 +93,14 @@ pub fn section_view(section: Section, form: F, errors: Errors) -> AnyView {
     .into_any()
 }
 
-fn identity(form: F, errors: Errors) -> impl IntoView {
+fn identity(form: F, errors: Errors, branch_fixed: Signal<bool>) -> impl IntoView {
     view! {
         {text(form, errors, "name", t::F_NAME, |f| f.person.name.clone(), |f, v| f.person.name = v)}
         {select(form, errors, "gender", t::F_GENDER, |f| f.person.gender, |f, v| f.person.gender = v)}
         {number(form, errors, "birth_year", t::F_BIRTH_YEAR, |f| f.person.birth_year, |f, v| f.person.birth_year = v)}
         {text(form, errors, "phone", t::F_PHONE, |f| f.person.phone.clone(), |f, v| f.person.phone = v)}
         {text(form, errors, "id_number", t::F_ID_NUMBER, |f| f.person.id_number.clone(), |f, v| f.person.id_number = v)}
-        {crate::components::branch_picker::branch_picker(form, shared::record::EntityKind::Person, t::F_BRANCH, "survey-branch-id", |f| f.person.branch_id.clone(), |f, v| f.person.branch_id = v, Signal::derive(move || errors.with(|e| e.iter().find(|(f, _)| f == "branch_id").map(|(_, m)| m.clone()))))}
+        {crate::components::branch_picker::branch_picker(form, shared::record::EntityKind::Person, t::F_BRANCH, "survey-branch-id", |f| f.person.branch_id.clone(), |f, v| f.person.branch_id = v, Signal::derive(move || errors.with(|e| e.iter().find(|(f, _)| f == "branch_id").map(|(_, m)| m.clone()))), branch_fixed)}
         {text(form, errors, "village_unit", t::F_VILLAGE_UNIT, |f| f.person.village_unit.clone(), |f, v| f.person.village_unit = v)}
         {select(form, errors, "category", t::F_CATEGORY, |f| f.person.category, |f, v| f.person.category = v)}
         {text(form, errors, "surveyor", t::F_SURVEYOR, |f| f.survey.surveyor.clone(), |f, v| f.survey.surveyor = v)}

@@ -81,7 +81,8 @@ pub async fn load(
 /// the keystroke draft if it holds exactly this state.
 pub async fn persist(store: &Store, form: &SurveyForm) -> Result<(), StoreError> {
     let branch = form.branch_id().trim().to_owned();
-    // Saved before 所在支部 was chosen: the records and their unsent changes get it now.
+    // Saved before 所在支部 was chosen, or corrected before anything was sent: the records and
+    // their unsent changes get it now.
     store.assign_branch(EntityKind::Person, form.person_id, &branch).await?;
     store.assign_branch(EntityKind::Survey, form.survey_id, &branch).await?;
     store.save(EntityKind::Person, form.person_id, &branch, form.person_changes()).await?;
@@ -93,6 +94,14 @@ pub async fn persist(store: &Store, form: &SurveyForm) -> Result<(), StoreError>
     }
     store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &FormDraft::of(form)?).await?;
     Ok(())
+}
+
+/// Whether member `person_id` is on the server already (sent and acknowledged, or pulled): its
+/// 所在支部 is then fixed (the server keeps a record in its first branch) and the form shows it
+/// without offering a change. A store that cannot be read answers `false`: the choice stays
+/// open and the server's answer, if it refuses, is shown like any refusal.
+pub async fn branch_fixed(store: &Store, person_id: Uuid) -> bool {
+    store.reached_server(person_id).await.unwrap_or(false)
 }
 
 /// Keep the form as typed right now (one small write; see the module documentation).

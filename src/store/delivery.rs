@@ -139,11 +139,14 @@ impl Store {
         Ok(op)
     }
 
-    /// Give a record saved before its branch was chosen (a survey whose 所在支部 comes after the
-    /// name) its branch: the record and its queued operations that carry no branch get
-    /// `branch_id`, in one transaction. Such operations were never sent (the push holds back a
-    /// branch record's operation without a branch, and no server accepts one), so the first
-    /// operation the office receives already names the branch. Returns whether anything changed.
+    /// Give a record that never reached the server the branch chosen now: a survey saved before
+    /// 所在支部 was chosen, or one whose branch was corrected before it was sent. The record
+    /// and every queued operation of it get `branch_id`, in one transaction, so the first
+    /// operation the office receives already names the right branch (the server keeps a
+    /// record in the branch its first operation named, and refuses a later one that names
+    /// another). A record the server already has keeps its branch: nothing changes and `false`
+    /// is returned (the form does not offer the change; see `services::survey::branch_fixed`).
+    /// Returns whether anything changed.
     pub async fn assign_branch(
         &self,
         entity: EntityKind,
@@ -151,6 +154,13 @@ impl Store {
         branch_id: &str,
     ) -> Result<bool, StoreError> {
         if branch_id.is_empty() || entity.is_town_wide() {
+            return Ok(false);
+        }
+        let current = self.get(entity, id).await?;
+        let Some(current) = current.filter(|r| r.branch_id != branch_id) else {
+            return Ok(false);
+        };
+        if !current.branch_id.is_empty() && self.reached_server(id).await? {
             return Ok(false);
         }
         let tx = self
@@ -161,12 +171,13 @@ impl Store {
         let records = tx.object_store(store_for(entity))?;
         let record: Option<Record> =
             decode_opt(records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?.await?)?;
-        let Some(mut record) = record.filter(|r| r.branch_id.is_empty()) else {
+        // Read again inside the transaction: only the branch seen above is replaced.
+        let Some(mut record) = record.filter(|r| r.branch_id == current.branch_id) else {
             return Ok(false);
         };
         let outbox = tx.object_store(OUTBOX)?;
         for (key, mut op) in queued_in(&outbox).await? {
-            if op.entity_id == id && op.branch_id.is_empty() {
+            if op.entity_id == id && op.branch_id != branch_id {
                 op.branch_id = branch_id.to_owned();
                 drop(outbox.put(op_to_js(&op)?).with_key(key).primitive()?);
             }

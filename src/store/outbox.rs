@@ -91,6 +91,19 @@ impl Store {
         Ok(())
     }
 
+    /// Remove entries the server refused (kept aside by the caller) from the outbox, by outbox
+    /// key, WITHOUT moving them to `history`: `history` holds what the server stored or sent,
+    /// and a refused change is neither (`Store::reached_server` reads it so).
+    pub async fn drop_refused(&self, keys: &[u64]) -> Result<(), StoreError> {
+        let tx = self.db.transaction([OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        for key in keys {
+            drop(outbox.delete(JsValue::from_f64(*key as f64)).primitive()?);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Remove acknowledged entries by operation id (what the server's push answer lists), moving
     /// each operation into `history` like [`Store::ack`]. Ids that are not queued are ignored.
     pub async fn ack_ops(&self, op_ids: &[Uuid]) -> Result<(), StoreError> {

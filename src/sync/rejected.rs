@@ -37,7 +37,7 @@ pub async fn set_aside(store: &Store, items: Vec<(u64, RejectedOp)>) -> Result<(
     let keys: Vec<u64> = items.iter().map(|(k, _)| *k).collect();
     let kept = merge_rejected(list(store).await?, items.into_iter().map(|(_, r)| r).collect());
     store.meta_set(REJECTED_KEY, &kept).await?;
-    store.ack(&keys).await
+    store.drop_refused(&keys).await
 }
 
 /// Forget rejections the person has read.

@@ -86,6 +86,9 @@ pub async fn gather(store: &Store, scope: Scope) -> Result<Contents, TransferErr
             let mut ops = store.all_operations().await?;
             // Queued operations are in the history too; this only guards against a gap.
             ops.extend(store.outbox_batch(u32::MAX).await?.into_iter().map(|e| e.op));
+            // Refused ones are kept aside, not in the history (the server did not take them):
+            // everything this tablet holds includes them.
+            ops.extend(rejected::list(store).await?.into_iter().map(|r| r.op));
             (ops, store.all_attachments().await?)
         }
     };

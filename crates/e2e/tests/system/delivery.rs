@@ -90,6 +90,9 @@ async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_
     assert!(warning.contains("不在您的工作范围内"), "form warning: {warning}");
     browser.choose_branch(HOME_BRANCH).await.unwrap();
     browser.wait_survey_saved().await.unwrap();
+    let survey_hash = browser.eval("return location.hash;").await.unwrap();
+    // Not on the server yet: the branch is still offered for change.
+    assert!(!browser.exists(&testid("branch-fixed")).await.unwrap());
     assert!(!browser.exists(&testid("survey-policy-error")).await.unwrap());
     // Its later edits are held back, not delivered piecemeal.
     browser.press_sync(&harness.base_url()).await.unwrap();
@@ -124,6 +127,13 @@ async fn a_survey_refused_for_its_branch_is_fixed_on_the_tablet_and_reaches_the_
     }
     let surveys = harness.office_csv("surveys").unwrap();
     assert_eq!(surveys.lines().filter(|l| l.contains("陈阿土")).count(), 1, "surveys: {surveys}");
+
+    // On the server now: the form shows the branch and says why it cannot be changed here.
+    browser.goto(&harness.url(&format!("/{}", survey_hash.as_str().unwrap()))).await.unwrap();
+    browser.wait_for(&testid("branch-fixed"), SHORT).await.unwrap();
+    let branch = browser.by_testid("survey-branch-id").await.unwrap();
+    assert!(branch.prop("disabled").await.unwrap().as_deref() == Some("true"), "a fixed branch");
+    assert_eq!(browser.field_value("survey-branch-id").await.unwrap(), HOME_BRANCH);
     browser.close().await.unwrap();
 }
 
