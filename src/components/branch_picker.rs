@@ -127,9 +127,23 @@ pub fn invalidate() {
     CACHE.with(|cache| cache.borrow_mut().take());
 }
 
-/// A branch select bound to one field of `form`, for records of `entity`. `error` is the
-/// form's message for the field, if any; while `fixed` is true the select shows the branch
-/// without offering a change (a record the server already has keeps its branch).
+/// What the form says of its branch field: its message, if any (`error`), and whether the
+/// branch is fixed (`fixed`: a record the server already has keeps its branch, so the select
+/// shows it without offering a change).
+#[derive(Clone, Copy)]
+pub struct PickerState {
+    pub error: Signal<Option<String>>,
+    pub fixed: Signal<bool>,
+}
+
+impl PickerState {
+    /// No message, and the branch may be chosen.
+    pub fn open() -> Self {
+        PickerState { error: Signal::stored(None), fixed: Signal::stored(false) }
+    }
+}
+
+/// A branch select bound to one field of `form`, for records of `entity`, showing `state`.
 pub fn branch_picker<S: Send + Sync + 'static>(
     form: RwSignal<S>,
     entity: EntityKind,
@@ -137,9 +151,9 @@ pub fn branch_picker<S: Send + Sync + 'static>(
     testid: &'static str,
     get: fn(&S) -> String,
     set: fn(&mut S, String),
-    error: Signal<Option<String>>,
-    fixed: Signal<bool>,
+    state: PickerState,
 ) -> impl IntoView {
+    let PickerState { error, fixed } = state;
     let ctx = use_app();
     let engine = use_context::<crate::sync::SyncEngine>();
     let version = engine.as_ref().map_or(0, |e| e.data_version.get_untracked());

@@ -100,7 +100,7 @@ fn identity(form: F, errors: Errors, branch_fixed: Signal<bool>) -> impl IntoVie
         {number(form, errors, "birth_year", t::F_BIRTH_YEAR, |f| f.person.birth_year, |f, v| f.person.birth_year = v)}
         {text(form, errors, "phone", t::F_PHONE, |f| f.person.phone.clone(), |f, v| f.person.phone = v)}
         {text(form, errors, "id_number", t::F_ID_NUMBER, |f| f.person.id_number.clone(), |f, v| f.person.id_number = v)}
-        {crate::components::branch_picker::branch_picker(form, shared::record::EntityKind::Person, t::F_BRANCH, "survey-branch-id", |f| f.person.branch_id.clone(), |f, v| f.person.branch_id = v, Signal::derive(move || errors.with(|e| e.iter().find(|(f, _)| f == "branch_id").map(|(_, m)| m.clone()))), branch_fixed)}
+        {crate::components::branch_picker::branch_picker(form, shared::record::EntityKind::Person, t::F_BRANCH, "survey-branch-id", |f| f.person.branch_id.clone(), |f, v| f.person.branch_id = v, crate::components::branch_picker::PickerState { error: Signal::derive(move || errors.with(|e| e.iter().find(|(f, _)| f == "branch_id").map(|(_, m)| m.clone()))), fixed: branch_fixed })}
         {text(form, errors, "village_unit", t::F_VILLAGE_UNIT, |f| f.person.village_unit.clone(), |f, v| f.person.village_unit = v)}
         {select(form, errors, "category", t::F_CATEGORY, |f| f.person.category, |f, v| f.person.category = v)}
         {text(form, errors, "surveyor", t::F_SURVEYOR, |f| f.survey.surveyor.clone(), |f, v| f.survey.surveyor = v)}

@@ -84,7 +84,7 @@ fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
             {can.then(|| view! {
             <fieldset class="section" data-testid="inspection-form">
                 <legend>{tc::NEW_INSPECTION}</legend>
-                {branch_picker(form, EntityKind::Inspection, tc::COL_BRANCH, "inspection-branch", |i| i.branch_id.clone(), |i, v| i.branch_id = v, Signal::stored(None), Signal::stored(false))}
+                {branch_picker(form, EntityKind::Inspection, tc::COL_BRANCH, "inspection-branch", |i| i.branch_id.clone(), |i, v| i.branch_id = v, crate::components::branch_picker::PickerState::open())}
                 {date(form, tc::DATE, "inspection-date", |i| i.date, |i, v| i.date = v)}
                 {pick(form, tc::INSPECTION_KIND, "inspection-kind", |i| i.kind, |i, v| i.kind = v)}
                 {text(form, tc::INSPECTORS, "inspection-inspectors", |i| i.inspectors.clone(), |i, v| i.inspectors = v)}

@@ -73,7 +73,7 @@ fn MeetingsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
             {can.then(|| view! {
             <fieldset class="section" data-testid="meeting-form">
                 <legend>{tc::NEW_MEETING}</legend>
-                {branch_picker(form, EntityKind::Meeting, tc::COL_BRANCH, "meeting-branch", |m| m.branch_id.clone(), |m, v| m.branch_id = v, Signal::stored(None), Signal::stored(false))}
+                {branch_picker(form, EntityKind::Meeting, tc::COL_BRANCH, "meeting-branch", |m| m.branch_id.clone(), |m, v| m.branch_id = v, crate::components::branch_picker::PickerState::open())}
                 {date(form, tc::DATE, "meeting-date", |m| m.date, |m, v| m.date = v)}
                 {count(form, tc::ATTENDED, "meeting-attended", |m| m.attended, |m, v| m.attended = v)}
                 {count(form, tc::EXPECTED, "meeting-expected", |m| m.expected, |m, v| m.expected = v)}
