@@ -227,7 +227,8 @@ pub mod campaign {
     pub const DELETE: &str = "删除";
     pub const CANCEL: &str = "取消";
     pub const CONFIRM_DELETE: &str = "确定删除这条记录吗？删除后会同步到所有设备。";
-    pub const CONFIRM_REMOVE: &str = "确定移除该争创对象吗？移除后不能再进行任何操作（历史保留）。";
+    pub const CONFIRM_REMOVE: &str =
+        "确定移除该争创对象吗？移除后除镇组织办恢复外不能再进行任何操作（历史保留）。";
     pub const CONFIRM_REJECT: &str = "确定登记为「不予通过」吗？";
     pub const YES: &str = "是";
     pub const NO: &str = "否";
