@@ -197,3 +197,70 @@ async fn clocks_more_than_a_day_ahead_are_refused() {
     // The server's clock was not dragged two days ahead by the refused operation.
     assert!(res.server_hlc.millis < now_ms() + day, "{}", res.server_hlc);
 }
+
+/// One candidacy per member, category and year: a second record of the same candidacy (another
+/// id) is refused naming the first, in the same push or a later one, even once the first was
+/// removed; the same record (the key-derived id) from two tablets merges into one.
+#[tokio::test]
+async fn a_candidacy_is_recorded_once_per_member_category_and_year() {
+    use shared::candidacy::CandidacyKey;
+    let s = TestServer::start().await;
+    let zhang = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let li = s.user_token("li", Role::BranchSecretary, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 60_000;
+    let mut c = Candidate {
+        person_id: Uuid::now_v7(),
+        branch_id: "b1".into(),
+        category: Some(Category::VillageLeader),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "zhang", Role::Surveyor, at()).unwrap();
+    let key = CandidacyKey::of(&c).unwrap();
+
+    // Two tablets offline, each with the key's id: both accepted, one record.
+    let res = s.push(&zhang, &[candidate_op("zhang", t, key.record_id(), &c, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    let mut from_li = c.clone();
+    from_li.history[0].by = "li".into();
+    let res = s.push(&li, &[candidate_op("li", t + 5, key.record_id(), &from_li, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    let (ops, _) = s.pull_all(&office, 100).await;
+    let ids: std::collections::HashSet<Uuid> =
+        ops.iter().filter(|o| o.entity == EntityKind::Candidate).map(|o| o.entity_id).collect();
+    assert_eq!(ids.len(), 1, "one candidacy on the server");
+
+    // Another id for the same candidacy (an older tablet's random id): refused, naming it.
+    let res = s.push(&zhang, &[candidate_op("zhang", t + 10, Uuid::now_v7(), &c, None)]).await;
+    let message = rejected(&res.results[0], "duplicate_candidacy");
+    assert_eq!(
+        message,
+        "该党员已有2013年度「渔农村党员创业创新带头人」争创记录（已申报），同一党员同一类别每年只登记一次"
+    );
+    // Two new ids for one candidacy in one push: the first is stored, the second refused.
+    let mut other = c.clone();
+    other.category = Some(Category::BusinessHousehold);
+    let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+    let res = s
+        .push(
+            &zhang,
+            &[
+                candidate_op("zhang", t + 20, a, &other, None),
+                candidate_op("zhang", t + 21, b, &other, None),
+            ],
+        )
+        .await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+    rejected(&res.results[1], "duplicate_candidacy");
+    // Another year of the same member and category is another candidacy.
+    let mut next = c.clone();
+    next.year = 2014;
+    let next_id = Uuid::now_v7();
+    let res = s.push(&zhang, &[candidate_op("zhang", t + 30, next_id, &next, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    // Moving a record onto an existing candidacy (its year edited back) is refused too.
+    let only: &[&str] = &["year"];
+    let res = s.push(&zhang, &[candidate_op("zhang", t + 40, next_id, &c, Some(only))]).await;
+    rejected(&res.results[0], "duplicate_candidacy");
+}

@@ -15,8 +15,14 @@
 //!    (`workflow_refused`);
 //! 6. [`validation`]: the merged record passes the form rules for what the operation changed
 //!    (`invalid_record`).
+//!
+//! One rule needs other records than the one changed: a candidacy (member, category, year) is
+//! recorded once ([`check_candidacy`], `duplicate_candidacy`). The server's store runs it after
+//! [`admit`] when [`needs_uniqueness_check`] says the push made a candidacy, against the live
+//! candidate records of that member.
 
 mod access;
+mod candidacy;
 mod clock;
 mod validation;
 mod workflow;
@@ -30,6 +36,7 @@ use crate::sync::OpResult;
 use chrono::{FixedOffset, NaiveDate, Utc};
 
 pub use access::{Existing, check};
+pub use candidacy::{check_candidacy, needs_uniqueness_check};
 pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};
 pub use validation::{check_lengths, check_record};
 pub use workflow::{check_assessment, check_candidate};

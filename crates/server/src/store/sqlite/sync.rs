@@ -183,6 +183,36 @@ fn load_surveyed_person(
         .and_then(|r| r.to_typed().ok()))
 }
 
+/// The live candidate records of member `person_id` as the batch sees them (stored ones, with
+/// this batch's changes over them), for the one-candidacy rule.
+fn same_member_candidates(
+    tx: &Connection,
+    records: &Records<'_>,
+    person_id: Uuid,
+) -> Result<Vec<(Uuid, shared::model::Candidate)>, StoreError> {
+    let mut found: HashMap<Uuid, Record> = HashMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT record_json FROM records
+         WHERE entity = 'candidate' AND deleted = 0
+           AND json_extract(record_json, '$.fields.person_id') = ?1",
+    )?;
+    let mut rows = stmt.query([person_id.to_string()])?;
+    while let Some(row) = rows.next()? {
+        let record: Record = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        found.insert(record.id, record);
+    }
+    for slot in records.known.values() {
+        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Candidate) {
+            found.insert(r.id, r.clone());
+        }
+    }
+    Ok(found
+        .into_values()
+        .filter(|r| !r.is_deleted())
+        .filter_map(|r| r.to_typed().ok().map(|c| (r.id, c)))
+        .collect())
+}
+
 /// An operation as the `ops` table stores it.
 struct Encoded {
     json: String,
@@ -298,8 +328,22 @@ fn check_all(
             current: records.get(&op.entity_id),
             person: person.as_ref(),
         };
-        let applied = match sync_policy::admit(ctx, op) {
+        let admitted = sync_policy::admit(ctx, op).and_then(|applied| {
+            let current = records.get(&op.entity_id);
+            match sync_policy::needs_uniqueness_check(current, &applied.record) {
+                None => Ok(applied),
+                Some(key) => {
+                    let others = same_member_candidates(tx, records, key.person_id)
+                        .map_err(|e| Rejection::new("store", e.to_string()))?;
+                    sync_policy::check_candidacy(&applied.record, &others).map(|()| applied)
+                }
+            }
+        });
+        let applied = match admitted {
             Ok(applied) => applied,
+            Err(rejection) if rejection.code == "store" => {
+                return Err(StoreError::Corrupt(rejection.message));
+            }
             Err(rejection) => {
                 refused_records.insert(op.entity_id);
                 results.push(rejection.into_result(op));

@@ -1,0 +1,34 @@
+//! One candidacy per member, category and year (`crate::candidacy`), on the server: a pushed
+//! candidate record that becomes a candidacy another live record already is, is refused
+//! (`duplicate_candidacy`) with the message the tablet shows before its save. The store finds
+//! the other records ([`needs_uniqueness_check`] says when, and for which member); this module
+//! decides.
+
+use uuid::Uuid;
+
+use crate::candidacy::{CandidacyKey, check_unique};
+use crate::model::Candidate;
+use crate::record::{EntityKind, Record};
+
+use super::Rejection;
+
+fn key_of(record: &Record) -> Option<CandidacyKey> {
+    if record.entity != EntityKind::Candidate || record.is_deleted() {
+        return None;
+    }
+    CandidacyKey::of(&record.to_typed::<Candidate>().ok()?)
+}
+
+/// The key `merged` must be unique under, when the push made it (new record, or its member,
+/// category or year changed); `None`: nothing to check.
+pub fn needs_uniqueness_check(current: Option<&Record>, merged: &Record) -> Option<CandidacyKey> {
+    let key = key_of(merged)?;
+    (current.and_then(key_of) != Some(key)).then_some(key)
+}
+
+/// Refuse `merged` when one of `others` (live candidate records, any ids) is the same candidacy.
+pub fn check_candidacy(merged: &Record, others: &[(Uuid, Candidate)]) -> Result<(), Rejection> {
+    let Ok(candidate) = merged.to_typed::<Candidate>() else { return Ok(()) };
+    check_unique(merged.id, &candidate, others.iter().map(|(id, c)| (*id, c)))
+        .map_err(|e| Rejection::new("duplicate_candidacy", e.to_string()))
+}
