@@ -128,6 +128,17 @@ fn action_buttons_enable_what_the_role_may_do_and_explain_the_rest() {
             .all(|b| b.action != ApplicationAction::Aggregate)
     );
     assert!(action_buttons(&Candidate::default(), Role::TownOffice).is_empty());
+
+    // A removed record offers only 恢复 (the office's, with a reason); a carried-over one none.
+    c.state = ApplicationState::Removed;
+    let removed: Vec<_> = action_buttons(&c, Role::TownOffice)
+        .into_iter()
+        .map(|b| (b.action, b.refusal.is_none(), b.needs_reason))
+        .collect();
+    assert_eq!(removed, [(ApplicationAction::Restore, true, true)]);
+    assert!(action_buttons(&c, Role::BranchSecretary)[0].refusal.is_some());
+    c.state = ApplicationState::CarriedOver;
+    assert!(action_buttons(&c, Role::TownOffice).is_empty());
 }
 
 #[test]
@@ -150,12 +161,16 @@ fn checklist_keeps_recorded_evidence_and_next_year_starts_afresh() {
 
     c.pipeline = true;
     c.contact_person = "镇长".into();
-    let next = for_next_year(&c, "o", Role::TownOffice, at()).unwrap();
+    let campaign = Campaign::default_plan();
+    let carry = |c: &Candidate| {
+        shared::candidacy::carry_over(Uuid::nil(), c, &campaign, "o", Role::TownOffice, at())
+    };
+    let next = carry(&c).unwrap().next;
     assert_eq!((next.year, next.pipeline, next.state), (2014, false, ApplicationState::Applied));
     assert_eq!(next.contact_person, "镇长");
     assert!(next.standards.iter().all(|s| !s.met));
     c.state = ApplicationState::Removed;
-    assert!(for_next_year(&c, "o", Role::TownOffice, at()).is_err());
+    assert!(carry(&c).is_err());
     assert_eq!(
         state_label(&Candidate { pipeline: true, ..Default::default() }),
         "已申报（梯队培育）"
@@ -370,4 +385,32 @@ fn routes_round_trip() {
     }
     assert_eq!(CampaignRoute::parse(&["candidate", "nope"]), None);
     assert_eq!(CampaignRoute::parse(&[]), Some(CampaignRoute::Dashboard));
+}
+
+#[test]
+fn the_candidate_list_filters_by_year_category_branch_state_and_name() {
+    let c = Candidate {
+        branch_id: "b1".into(),
+        category: Some(Category::VillageLeader),
+        year: 2026,
+        state: ApplicationState::Applied,
+        ..Default::default()
+    };
+    let all = CandidateFilter::default();
+    assert!(all.matches(&c, "张三"));
+    let cases = [
+        (CandidateFilter { year: Some(2026), ..Default::default() }, true),
+        (CandidateFilter { year: Some(2027), ..Default::default() }, false),
+        (CandidateFilter { category: Some(Category::VillageLeader), ..Default::default() }, true),
+        (CandidateFilter { category: Some(Category::ServicePost), ..Default::default() }, false),
+        (CandidateFilter { branch: Some("b1".into()), ..Default::default() }, true),
+        (CandidateFilter { branch: Some("b2".into()), ..Default::default() }, false),
+        (CandidateFilter { state: Some(ApplicationState::Applied), ..Default::default() }, true),
+        (CandidateFilter { state: Some(ApplicationState::Removed), ..Default::default() }, false),
+        (CandidateFilter { query: " 张 ".into(), ..Default::default() }, true),
+        (CandidateFilter { query: "李".into(), ..Default::default() }, false),
+    ];
+    for (filter, want) in cases {
+        assert_eq!(filter.matches(&c, "张三"), want, "{filter:?}");
+    }
 }
