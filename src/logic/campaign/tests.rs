@@ -243,24 +243,44 @@ fn dashboard_groups_and_waiting_roles() {
     let none = progress_groups(&progress_fixture(), Some(2015));
     assert_eq!(none[0].1.iter().map(|b| b.2).collect::<Vec<_>>(), [0, 0, 0]);
 
-    let c = |state, category| Candidate { state, category: Some(category), ..Default::default() };
-    let waiting = waiting_per_role(&[
+    let lines = progress_lines(&progress_fixture(), Some(2013));
+    assert_eq!(
+        (lines[0].target, lines[0].approved, lines[0].named, lines[0].remaining),
+        (3, 2, 1, 2)
+    );
+    assert_eq!(progress_lines(&progress_fixture(), None)[0].remaining, 9);
+
+    let c = |state, category| Candidate {
+        state,
+        category: Some(category),
+        year: 2013,
+        ..Default::default()
+    };
+    let mut pipeline = c(ApplicationState::Applied, Category::VillageLeader);
+    pipeline.pipeline = true;
+    let mut later = c(ApplicationState::Applied, Category::VillageLeader);
+    later.year = 2014;
+    let candidates = [
         c(ApplicationState::Applied, Category::VillageLeader),
         c(ApplicationState::Applied, Category::ServicePost),
         c(ApplicationState::BranchAggregated, Category::EnterprisePost),
+        c(ApplicationState::Adjusted, Category::EnterprisePost),
         c(ApplicationState::Returned, Category::EnterprisePost),
         c(ApplicationState::Named, Category::EnterprisePost),
         c(ApplicationState::Removed, Category::EnterprisePost),
-    ]);
-    assert_eq!(
-        waiting,
-        [
-            (Role::Surveyor, 1),
-            (Role::BranchSecretary, 1),
-            (Role::TownOffice, 2),
-            (Role::CountyViewer, 0)
-        ]
-    );
+        c(ApplicationState::CarriedOver, Category::ServicePost),
+        pipeline,
+        later,
+    ];
+    let campaign = Campaign::default_plan();
+    let counts = |year| -> Vec<u32> {
+        waiting_per_role(&candidates, year, &campaign).into_iter().map(|(_, n)| n).collect()
+    };
+    // Surveyor, secretary, office, county: the year filter applies; returned, removed,
+    // carried-over and pipeline records wait for nobody.
+    assert_eq!(counts(Some(2013)), [1, 1, 2, 0]);
+    assert_eq!(counts(Some(2014)), [0, 1, 0, 0]);
+    assert_eq!(counts(None), [1, 2, 2, 0]);
 }
 
 #[test]
@@ -367,6 +387,7 @@ fn routes_round_trip() {
     for r in [
         CampaignRoute::Dashboard,
         CampaignRoute::Candidates,
+        CampaignRoute::Pipeline,
         CampaignRoute::NewCandidate(None),
         CampaignRoute::NewCandidate(Some(id)),
         CampaignRoute::Candidate(id),

@@ -3,11 +3,11 @@
 //! same checks the server makes: role, branch, validation and the workflow.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use shared::candidacy::{self, CandidacyError, CandidacyKey};
 use shared::model::{
     ApplicationAction, Assessment, Base, Branch, Campaign, Candidate, ContactLog, Entity, Funding,
     Inspection, Meeting, Notice, Person, Rubric, Visit,
 };
-use shared::candidacy::{self, CandidacyError, CandidacyKey};
 use shared::record::EntityKind;
 use shared::validate::FieldError;
 use shared::workflow::{self, WorkflowError};
@@ -203,8 +203,7 @@ pub async fn next_year(
 ) -> Result<Uuid, CampaignError> {
     let candidate: Candidate = get(store, id).await?;
     let campaign = current_campaign(&load::<Campaign>(store).await?);
-    let done =
-        candidacy::carry_over(id, &candidate, &campaign, &session.by(), session.role(), at)?;
+    let done = candidacy::carry_over(id, &candidate, &campaign, &session.by(), session.role(), at)?;
     let existing: Vec<(Uuid, Candidate)> = load(store).await?;
     candidacy::check_unique(Uuid::nil(), &done.next, existing.iter().map(|(id, c)| (*id, c)))?;
     check(shared::validate::validate_candidate(&done.next, at.date()))?;
