@@ -149,6 +149,11 @@ async fn score_sheet(office: &Browser, name: &str, score: &str, total: &str) {
          sheet.querySelector('[data-testid=\"sheet-save\"]').click();
          return true;"
     );
+    let present = format!(
+        "return [...document.querySelectorAll('[data-testid=\"sheet\"] strong')]
+           .some(s => s.textContent.includes({name:?}));"
+    );
+    office.wait_until(&format!("{name}'s sheet"), &present, STEP_TIMEOUT).await.unwrap();
     let done = office.eval(&script).await.unwrap();
     assert_eq!(done, serde_json::Value::Bool(true), "{name}'s sheet");
     let wait = format!(
@@ -297,7 +302,11 @@ async fn two_campaign_years_carry_over_once_and_every_count_agrees() {
         office
             .wait_until(
                 "the sheet to begin",
-                &format!("return document.querySelectorAll('[data-testid=\"sheet-begin\"]').length === {remaining};"),
+                &format!(
+                    "return document.querySelectorAll('[data-testid=\"sheet-begin\"]').length === {remaining}
+                       && document.querySelectorAll('[data-testid=\"sheet\"]').length === {};",
+                    2 - remaining
+                ),
                 STEP_TIMEOUT,
             )
             .await
