@@ -264,3 +264,59 @@ async fn a_candidacy_is_recorded_once_per_member_category_and_year() {
     let res = s.push(&zhang, &[candidate_op("zhang", t + 40, next_id, &c, Some(only))]).await;
     rejected(&res.results[0], "duplicate_candidacy");
 }
+
+/// A new candidacy's year must be one of the campaign in force: the 2012-2015 plan until the
+/// office saves its own campaign (also within the same push).
+#[tokio::test]
+async fn a_candidacy_outside_the_campaigns_years_is_refused() {
+    use shared::model::Campaign;
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 60_000;
+    let candidate = |year| {
+        let mut c = Candidate {
+            person_id: Uuid::now_v7(),
+            branch_id: "b1".into(),
+            category: Some(Category::ServicePost),
+            year,
+            ..Default::default()
+        };
+        workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
+        c
+    };
+    let res =
+        s.push(&office, &[candidate_op("office", t, Uuid::now_v7(), &candidate(2016), None)]).await;
+    let message = rejected(&res.results[0], "outside_campaign");
+    assert_eq!(
+        message,
+        "2016年度不在争创年度（2012至2015年）之内，请镇组织办在「争创设置」中设定争创年度"
+    );
+    let res = s
+        .push(&office, &[candidate_op("office", t + 1, Uuid::now_v7(), &candidate(2015), None)])
+        .await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+
+    // The office's campaign (2016-2017), pushed with a 2016 candidacy after it.
+    let campaign = Campaign { start_year: 2016, years: 2, ..Campaign::default_plan() };
+    let fields = to_fields(&campaign).unwrap();
+    let changes: Vec<(&str, Value, _)> =
+        fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+    let settings = upsert(
+        "office",
+        "office-dev",
+        t + 2,
+        EntityKind::Campaign,
+        Campaign::RECORD_ID,
+        "",
+        &changes,
+    );
+    let ops = [
+        settings,
+        candidate_op("office", t + 3, Uuid::now_v7(), &candidate(2016), None),
+        candidate_op("office", t + 4, Uuid::now_v7(), &candidate(2015), None),
+    ];
+    let res = s.push(&office, &ops).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    assert_eq!(res.results[1].status, OpStatus::Accepted, "{:?}", res.results[1]);
+    rejected(&res.results[2], "outside_campaign");
+}

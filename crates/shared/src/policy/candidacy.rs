@@ -1,13 +1,14 @@
 //! One candidacy per member, category and year (`crate::candidacy`), on the server: a pushed
 //! candidate record that becomes a candidacy another live record already is, is refused
-//! (`duplicate_candidacy`) with the message the tablet shows before its save. The store finds
+//! (`duplicate_candidacy`) with the message the tablet shows before its save; so is one whose
+//! year is not a year of the campaign in force (`outside_campaign`, `Campaign::current`). The store finds
 //! the other records ([`needs_uniqueness_check`] says when, and for which member); this module
 //! decides.
 
 use uuid::Uuid;
 
-use crate::candidacy::{CandidacyKey, check_unique};
-use crate::model::Candidate;
+use crate::candidacy::{CandidacyError, CandidacyKey, check_unique};
+use crate::model::{Campaign, Candidate};
 use crate::record::{EntityKind, Record};
 
 use super::Rejection;
@@ -26,9 +27,22 @@ pub fn needs_uniqueness_check(current: Option<&Record>, merged: &Record) -> Opti
     (current.and_then(key_of) != Some(key)).then_some(key)
 }
 
-/// Refuse `merged` when one of `others` (live candidate records, any ids) is the same candidacy.
-pub fn check_candidacy(merged: &Record, others: &[(Uuid, Candidate)]) -> Result<(), Rejection> {
+/// Refuse `merged` when its year is not one of `campaign`'s (`outside_campaign`), or when one
+/// of `others` (live candidate records, any ids) is the same candidacy (`duplicate_candidacy`).
+pub fn check_candidacy(
+    merged: &Record,
+    campaign: &Campaign,
+    others: &[(Uuid, Candidate)],
+) -> Result<(), Rejection> {
     let Ok(candidate) = merged.to_typed::<Candidate>() else { return Ok(()) };
+    if !campaign.contains_year(candidate.year) {
+        let err = CandidacyError::OutsideCampaign {
+            year: candidate.year,
+            start: campaign.start_year,
+            end: campaign.end_year(),
+        };
+        return Err(Rejection::new("outside_campaign", err.to_string()));
+    }
     check_unique(merged.id, &candidate, others.iter().map(|(id, c)| (*id, c)))
         .map_err(|e| Rejection::new("duplicate_candidacy", e.to_string()))
 }

@@ -213,6 +213,40 @@ fn same_member_candidates(
         .collect())
 }
 
+/// The campaign in force as the batch sees it (`Campaign::current` of the live campaign
+/// records, this batch's changes over the stored ones).
+fn campaign_in_force(
+    tx: &Connection,
+    records: &Records<'_>,
+) -> Result<shared::model::Campaign, StoreError> {
+    let mut found: HashMap<Uuid, Record> = HashMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT record_json FROM records WHERE entity = 'campaign' AND deleted = 0 ORDER BY rowid",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut order = Vec::new();
+    while let Some(row) = rows.next()? {
+        let record: Record = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        order.push(record.id);
+        found.insert(record.id, record);
+    }
+    for slot in records.known.values() {
+        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Campaign) {
+            if !found.contains_key(&r.id) {
+                order.push(r.id);
+            }
+            found.insert(r.id, r.clone());
+        }
+    }
+    let campaigns: Vec<(Uuid, shared::model::Campaign)> = order
+        .into_iter()
+        .filter_map(|id| found.remove(&id))
+        .filter(|r| !r.is_deleted())
+        .filter_map(|r| r.to_typed().ok().map(|c| (r.id, c)))
+        .collect();
+    Ok(shared::model::Campaign::current(&campaigns))
+}
+
 /// An operation as the `ops` table stores it.
 struct Encoded {
     json: String,
@@ -333,9 +367,12 @@ fn check_all(
             match sync_policy::needs_uniqueness_check(current, &applied.record) {
                 None => Ok(applied),
                 Some(key) => {
-                    let others = same_member_candidates(tx, records, key.person_id)
-                        .map_err(|e| Rejection::new("store", e.to_string()))?;
-                    sync_policy::check_candidacy(&applied.record, &others).map(|()| applied)
+                    let found = same_member_candidates(tx, records, key.person_id)
+                        .and_then(|others| Ok((campaign_in_force(tx, records)?, others)));
+                    let (campaign, others) =
+                        found.map_err(|e| Rejection::new("store", e.to_string()))?;
+                    sync_policy::check_candidacy(&applied.record, &campaign, &others)
+                        .map(|()| applied)
                 }
             }
         });
