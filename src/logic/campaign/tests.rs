@@ -319,6 +319,8 @@ fn csv_quotes_cells_and_lists_branches() {
     assert!(csv.starts_with('\u{feff}'));
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
     assert!(lines[0].contains("2013年度工作情况通报"));
+    assert!(lines.contains(&"2014年度梯队（创建一批、培育一批）"), "{lines:?}");
+    assert!(lines.contains(&"渔农村党员创业创新带头人,0,0,0,未分年度"), "{lines:?}");
     let b1 = lines.iter().find(|l| l.starts_with("东沙村")).unwrap();
     assert!(b1.contains(",1,张三,"), "one candidate behind on contacts, by name: {b1}");
     assert!(lines.iter().any(|l| l.starts_with("\"水产,公司\"")));

@@ -33,19 +33,30 @@ pub fn Dashboard() -> impl IntoView {
 fn DashboardView(data: CampaignData) -> impl IntoView {
     let today = today();
     // The year filter (None: the whole campaign) applies to everything on the dashboard: the
-    // chart, the table, the waiting counts and the contacts behind (of that year; the current
-    // year for the whole campaign). Inspections and meetings are as of today.
+    // chart, the table, the waiting counts, the contacts behind (of that year; the current year
+    // for the whole campaign) and the branches without a mobilisation meeting (in that year;
+    // since the campaign began for the whole campaign). Overdue inspections are as of today.
     let scope = RwSignal::new(None::<i32>);
     let progress = progress(&data.campaign, &data.candidate_list());
     let years: Vec<i32> = data.campaign.year_range().collect();
     let overdue = overdue_branches(&data.branches, &data.inspection_list(), today);
-    let since = NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);
-    let unmobilised = branches_without_meeting(&data.branches, &data.meeting_list(), since, today);
-    let names = data.names.clone();
+    let campaign_start =
+        NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let names = StoredValue::new(data.names.clone());
     let data = StoredValue::new(data);
     let progress = StoredValue::new(progress);
     let waiting = move || {
         data.with_value(|d| waiting_per_role(&d.candidate_list(), scope.get(), &d.campaign))
+    };
+    let unmobilised = move || {
+        let (since, until) = match scope.get() {
+            Some(y) => (
+                NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN),
+                NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(today).min(today),
+            ),
+            None => (campaign_start, today),
+        };
+        data.with_value(|d| branches_without_meeting(&d.branches, &d.meeting_list(), since, until))
     };
     let behind = move || {
         let year = scope.get().unwrap_or(today.year());
@@ -116,8 +127,13 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                     </ul>
                 </article>
                 <article class="section" data-testid="dashboard-unmobilised">
-                    <h3 class="wide">{tc::unmobilised_title(unmobilised.len())}</h3>
-                    <ul class="wide">{unmobilised.iter().map(|b| view! { <li>{names.branch(b)}</li> }).collect_view()}</ul>
+                    {move || {
+                        let rows = unmobilised();
+                        view! {
+                            <h3 class="wide" data-testid="unmobilised-count" data-count=rows.len()>{tc::unmobilised_title(rows.len())}</h3>
+                            <ul class="wide">{rows.iter().map(|b| view! { <li data-testid="unmobilised-row">{names.with_value(|n| n.branch(b))}</li> }).collect_view()}</ul>
+                        }
+                    }}
                 </article>
             </div>
         </section>
