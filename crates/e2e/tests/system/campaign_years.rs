@@ -125,6 +125,15 @@ async fn nominate(tablet: &Browser, origin: &str, name: &str, year: i32, pipelin
     open_id(tablet).await
 }
 
+/// Whether a row of the open profile's history holds `text`.
+async fn history_says(browser: &Browser, text: &str) -> bool {
+    let script = format!(
+        "return [...document.querySelectorAll('[data-testid=\"candidate-history-row\"]')]
+           .some(r => r.textContent.includes({text:?}));"
+    );
+    browser.eval(&script).await.unwrap() == serde_json::Value::Bool(true)
+}
+
 async fn open_profile(browser: &Browser, origin: &str, id: &str) {
     browser.goto(&format!("{origin}/#/campaign/candidates")).await.unwrap();
     browser.goto(&format!("{origin}/#/campaign/candidate/{id}")).await.unwrap();
@@ -263,8 +272,16 @@ async fn two_campaign_years_carry_over_once_and_every_count_agrees() {
             .unwrap();
         expect_text(tablet, "candidate-state", "已申报").await;
         next_ids.push(open_id(tablet).await);
+        assert!(
+            history_says(tablet, &format!("由{year}年度记录转入")).await,
+            "the new record's history"
+        );
         open_profile(tablet, &origin, &id2).await;
         expect_text(tablet, "candidate-state", "已转入下一年度").await;
+        assert!(
+            history_says(tablet, &format!("已转入{next}年度")).await,
+            "the old record's history"
+        );
         assert!(!tablet.exists(&testid("candidate-next-year")).await.unwrap(), "pressed once only");
         assert!(
             !tablet.exists(&testid("candidate-save")).await.unwrap(),
