@@ -320,3 +320,80 @@ async fn a_candidacy_outside_the_campaigns_years_is_refused() {
     assert_eq!(res.results[1].status, OpStatus::Accepted, "{:?}", res.results[1]);
     rejected(&res.results[2], "outside_campaign");
 }
+
+/// A new score sheet only for a candidacy that may be scored that year: approved by the town,
+/// not removed; a sheet begun before a removal stays stored.
+#[tokio::test]
+async fn score_sheets_only_for_candidacies_that_may_be_scored() {
+    use shared::model::Assessment;
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 60_000;
+    let id = Uuid::now_v7();
+    let mut c = Candidate {
+        person_id: Uuid::now_v7(),
+        branch_id: "b1".into(),
+        category: Some(Category::VillageLeader),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
+    let res = s.push(&office, &[candidate_op("office", t, id, &c, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+    let sheet = |millis: u64, year: i32| {
+        let a = Assessment {
+            candidate_id: id,
+            year,
+            category: Some(Category::VillageLeader),
+            ..Default::default()
+        };
+        let fields = to_fields(&a).unwrap();
+        let changes: Vec<(&str, Value, _)> =
+            fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+        upsert(
+            "office",
+            "office-dev",
+            millis,
+            EntityKind::Assessment,
+            Uuid::now_v7(),
+            "b1",
+            &changes,
+        )
+    };
+    let res = s.push(&office, &[sheet(t + 1, 2013)]).await;
+    let message = rejected(&res.results[0], "not_scorable");
+    assert!(message.contains("当前为「已申报」"), "{message}");
+
+    let only: &[&str] = &["state", "history", "reason"];
+    let mut steps = vec![];
+    for (i, action) in
+        [ApplicationAction::Aggregate, ApplicationAction::Approve].into_iter().enumerate()
+    {
+        workflow::apply_transition(&mut c, action, "office", Role::TownOffice, at(), None).unwrap();
+        steps.push(candidate_op("office", t + 2 + i as u64, id, &c, Some(only)));
+    }
+    // Approved and begun in one push: the sheet sees the approval.
+    steps.push(sheet(t + 5, 2013));
+    steps.push(sheet(t + 6, 2014)); // not the candidacy's year
+    let res = s.push(&office, &steps).await;
+    for r in &res.results[..3] {
+        assert_eq!(r.status, OpStatus::Accepted, "{r:?}");
+    }
+    rejected(&res.results[3], "not_scorable");
+
+    workflow::apply_transition(
+        &mut c,
+        ApplicationAction::Remove,
+        "office",
+        Role::TownOffice,
+        at(),
+        Some("迁出"),
+    )
+    .unwrap();
+    let res = s
+        .push(&office, &[candidate_op("office", t + 7, id, &c, Some(only)), sheet(t + 8, 2013)])
+        .await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+    let message = rejected(&res.results[1], "not_scorable");
+    assert!(message.contains("当前为「已移除」"), "{message}");
+}

@@ -8,7 +8,7 @@
 use uuid::Uuid;
 
 use crate::candidacy::{CandidacyError, CandidacyKey, check_unique};
-use crate::model::{Campaign, Candidate};
+use crate::model::{Assessment, Campaign, Candidate};
 use crate::record::{EntityKind, Record};
 
 use super::Rejection;
@@ -45,4 +45,34 @@ pub fn check_candidacy(
     }
     check_unique(merged.id, &candidate, others.iter().map(|(id, c)| (*id, c)))
         .map_err(|e| Rejection::new("duplicate_candidacy", e.to_string()))
+}
+
+/// The candidate a new score sheet (`merged`, an assessment record the push created) is for,
+/// if the push created one; `None`: nothing to check.
+pub fn new_sheet_candidate(current: Option<&Record>, merged: &Record) -> Option<Uuid> {
+    if merged.entity != EntityKind::Assessment || merged.is_deleted() || current.is_some() {
+        return None;
+    }
+    let sheet = merged.to_typed::<Assessment>().ok()?;
+    (!sheet.candidate_id.is_nil()).then_some(sheet.candidate_id)
+}
+
+/// Refuse a new score sheet for a candidate who may not be scored that year
+/// (`crate::scoring::may_be_scored`: that year's candidacy, approved by the town or further,
+/// not removed or returned). A candidate the server does not hold is not judged.
+pub fn check_sheet(merged: &Record, candidate: Option<&Candidate>) -> Result<(), Rejection> {
+    let (Ok(sheet), Some(candidate)) = (merged.to_typed::<Assessment>(), candidate) else {
+        return Ok(());
+    };
+    if crate::scoring::may_be_scored(candidate, sheet.year) {
+        return Ok(());
+    }
+    Err(Rejection::new(
+        "not_scorable",
+        format!(
+            "该争创对象不能参加{}年度考核评分：须为当年经镇党委审定（或已备案、命名）且未移除、退回的争创对象（当前为「{}」）",
+            sheet.year,
+            candidate.state.label_zh()
+        ),
+    ))
 }

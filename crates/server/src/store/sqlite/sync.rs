@@ -247,6 +247,20 @@ fn campaign_in_force(
     Ok(shared::model::Campaign::current(&campaigns))
 }
 
+/// Loads the candidate a score-sheet operation names into `records` (for the one-sheet-per-
+/// scorable-candidacy rule).
+fn load_scored_candidate(records: &mut Records<'_>, op: &Operation) -> Result<(), StoreError> {
+    if op.entity != EntityKind::Assessment {
+        return Ok(());
+    }
+    let from_op = op.changes.iter().find(|c| c.field == "candidate_id").map(|c| &c.value);
+    let value = from_op.or_else(|| records.get(&op.entity_id).and_then(|r| r.get("candidate_id")));
+    if let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) {
+        records.load(id)?;
+    }
+    Ok(())
+}
+
 /// An operation as the `ops` table stores it.
 struct Encoded {
     json: String,
@@ -356,6 +370,7 @@ fn check_all(
         };
         records.load(op.entity_id)?;
         let person = load_surveyed_person(records, op)?;
+        load_scored_candidate(records, op)?;
         let ctx = sync_policy::Context {
             account: &pusher.account,
             time,
@@ -364,6 +379,15 @@ fn check_all(
         };
         let admitted = sync_policy::admit(ctx, op).and_then(|applied| {
             let current = records.get(&op.entity_id);
+            if let Some(candidate_id) = sync_policy::new_sheet_candidate(current, &applied.record) {
+                let candidate = records
+                    .known
+                    .get(&candidate_id)
+                    .and_then(|slot| slot.record.as_ref())
+                    .filter(|r| r.entity == EntityKind::Candidate && !r.is_deleted())
+                    .and_then(|r| r.to_typed().ok());
+                sync_policy::check_sheet(&applied.record, candidate.as_ref())?;
+            }
             match sync_policy::needs_uniqueness_check(current, &applied.record) {
                 None => Ok(applied),
                 Some(key) => {
