@@ -121,7 +121,7 @@ mod tests {
         campaign.targets.get_mut(&Category::VillageLeader).unwrap().per_year.insert(2027, 4);
         let mut not_pipeline = kept("b1", Category::VillageLeader, 2026, S::Applied);
         not_pipeline.1.pipeline = false;
-        let candidates = vec![
+        let candidates = [
             kept("b1", Category::VillageLeader, 2026, S::Applied),
             kept("b1", Category::VillageLeader, 2026, S::CarriedOver),
             kept("b1", Category::VillageLeader, 2026, S::Removed),

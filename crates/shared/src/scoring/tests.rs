@@ -190,7 +190,7 @@ fn removed_returned_and_unapproved_candidates_leave_the_ranking() {
     };
     let mut pipeline = cand(6, S::TownApproved);
     pipeline.1.pipeline = true;
-    let candidates = vec![
+    let candidates = [
         cand(1, S::Named),
         cand(2, S::Removed),
         cand(3, S::TownApproved),
