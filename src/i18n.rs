@@ -227,7 +227,8 @@ pub mod campaign {
     pub const DELETE: &str = "删除";
     pub const CANCEL: &str = "取消";
     pub const CONFIRM_DELETE: &str = "确定删除这条记录吗？删除后会同步到所有设备。";
-    pub const CONFIRM_REMOVE: &str = "确定移除该争创对象吗？移除后不能再进行任何操作（历史保留）。";
+    pub const CONFIRM_REMOVE: &str =
+        "确定移除该争创对象吗？移除后除镇组织办恢复外不能再进行任何操作（历史保留）。";
     pub const CONFIRM_REJECT: &str = "确定登记为「不予通过」吗？";
     pub const YES: &str = "是";
     pub const NO: &str = "否";
@@ -257,6 +258,24 @@ pub mod campaign {
     pub const BEHIND: &str = "联系滞后";
     pub const PIPELINE: &str = "列入下一年度梯队培育（培育一批）";
     pub const PIPELINE_SHORT: &str = "梯队";
+    pub const ALL_YEARS: &str = "全部年度";
+    pub fn shown_count(n: usize) -> String {
+        format!("共{n}条")
+    }
+    pub const ALL_CATEGORIES: &str = "全部类别";
+
+    // 梯队 (next year's pipeline)
+    pub const NAV_PIPELINE: &str = "梯队";
+    pub const PIPELINE_OPEN: &str = "梯队培育中";
+    pub const PIPELINE_CARRIED: &str = "已转入";
+    pub const PIPELINE_TOTAL: &str = "梯队合计";
+    pub const YEAR_TARGET: &str = "年度目标";
+    pub const NO_YEAR_TARGET: &str = "未分年度";
+    pub const NO_PIPELINE: &str = "该年度还没有梯队培育对象";
+    pub const NOT_A_CAMPAIGN_YEAR: &str = "该年度不在争创年度内";
+    pub fn pipeline_title(year: i32) -> String {
+        format!("{year}年度梯队（创建一批、培育一批）")
+    }
     pub const APPLY: &str = "登记申报";
     pub const PICK_PERSON_AND_CATEGORY: &str = "请选择党员和争创类别";
 
@@ -271,6 +290,16 @@ pub mod campaign {
     pub const EVIDENCE: &str = "事实依据";
     pub const NEXT_YEAR: &str = "登记下一年度（年度评选/梯队转正）";
     pub const NO_CONTACTS_NEEDED: &str = "本年度无需结对联系";
+    pub const PROFILE_CLOSED: &str =
+        "该争创记录已移除或已转入下一年度，档案只读（已移除的可由镇组织办「恢复」）";
+    pub const CLOSED_REMOVED: &str =
+        "已移除：不计入排名、目标、提醒和统计；档案只读，镇组织办可填写理由后「恢复」";
+    pub const CLOSED_CARRIED: &str = "已转入下一年度：本记录只读，请在下一年度的记录上继续";
+    pub const DELETED: &str = "已删除";
+    pub const OPEN_EXISTING: &str = "查看已有的争创记录";
+    pub const CARRIED_TO: &str = "已转入下一年度的记录";
+    pub const CARRIED_FROM: &str = "由上一年度的记录转入";
+    pub const OUTSIDE_CAMPAIGN: &str = "（不在争创年度内，不计入目标）";
     pub const LOG_CONTACT: &str = "登记联系";
     pub const HISTORY: &str = "流程记录";
     pub const WHEN: &str = "时间";

@@ -232,6 +232,140 @@ async fn contact_logs_decide_who_is_behind() {
     assert!(data::contact_table(&store, 2013, october).await.unwrap().is_empty());
 }
 
+/// One candidacy per member, category and year on the tablet: the same application again is
+/// refused naming the first record (its key-derived id); a year outside the campaign is refused.
+#[wasm_bindgen_test]
+async fn a_candidacy_is_recorded_once_per_member_category_and_year() {
+    let store = fresh().await;
+    sign_in(&store, "调查员", Role::Surveyor).await;
+    let person = member(&store, "张三").await;
+    let session = data::session(&store).await;
+    let application =
+        Application { category: Category::VillageLeader, year: 2013, pipeline: false };
+    let id = data::create_candidate(&store, &session, person, application, at(3, 1)).await.unwrap();
+    let saved: Candidate = data::get(&store, id).await.unwrap();
+    assert_eq!(id, shared::candidacy::CandidacyKey::of(&saved).unwrap().record_id());
+    let queued = store.outbox_len().await.unwrap();
+
+    let err =
+        data::create_candidate(&store, &session, person, application, at(3, 2)).await.unwrap_err();
+    assert_eq!(err.existing(), Some(id), "{err}");
+    assert!(
+        err.to_string().contains("该党员已有2013年度「渔农村党员创业创新带头人」争创记录"),
+        "{err}"
+    );
+    // Filed as pipeline as well: the same candidacy.
+    let pipeline = Application { pipeline: true, ..application };
+    let err =
+        data::create_candidate(&store, &session, person, pipeline, at(3, 2)).await.unwrap_err();
+    assert_eq!(err.existing(), Some(id));
+    // Outside the campaign's years (the 2012-2015 plan), or after next year (as of 2013).
+    let early = Application { year: 2011, ..application };
+    let err = data::create_candidate(&store, &session, person, early, at(3, 2)).await.unwrap_err();
+    assert!(err.to_string().contains("2011年度不在争创年度（2012至2015年）之内"), "{err}");
+    let late = Application { year: 2015, ..application };
+    let err = data::create_candidate(&store, &session, person, late, at(3, 2)).await.unwrap_err();
+    assert_eq!(err.to_string(), "争创年度应在2000至2014之间");
+    assert_eq!(store.outbox_len().await.unwrap(), queued, "nothing more queued");
+    // Another category the same year is another candidacy.
+    let other = Application { category: Category::BusinessHousehold, ..application };
+    assert!(data::create_candidate(&store, &session, person, other, at(3, 2)).await.is_ok());
+}
+
+/// 登记下一年度: the old record closes (已转入下一年度) linked both ways; pressing it again is
+/// refused naming the next year's record; past the campaign's last year it is refused.
+#[wasm_bindgen_test]
+async fn carry_over_closes_the_old_record_once() {
+    let store = fresh().await;
+    sign_in(&store, "调查员", Role::Surveyor).await;
+    let person = member(&store, "王五").await;
+    let session = data::session(&store).await;
+    let application = Application { category: Category::VillageLeader, year: 2013, pipeline: true };
+    let old =
+        data::create_candidate(&store, &session, person, application, at(3, 1)).await.unwrap();
+    let next = data::next_year(&store, &session, old, at(4, 1)).await.unwrap();
+
+    let closed: Candidate = data::get(&store, old).await.unwrap();
+    let opened: Candidate = data::get(&store, next).await.unwrap();
+    assert_eq!(closed.state, ApplicationState::CarriedOver);
+    assert_eq!(closed.carried_to, Some(next));
+    assert_eq!(closed.history.last().unwrap().reason, "已转入2014年度");
+    assert_eq!(
+        (opened.year, opened.state, opened.pipeline),
+        (2014, ApplicationState::Applied, false)
+    );
+    assert_eq!(opened.carried_from, Some(old));
+    let err = data::next_year(&store, &session, old, at(4, 2)).await.unwrap_err();
+    assert_eq!(err.existing(), Some(next), "{err}");
+    // A closed record's profile is read-only.
+    let err =
+        data::save_profile(&store, &session, old, &closed, at(4, 2).date()).await.unwrap_err();
+    assert_eq!(err, CampaignError::Closed);
+    let candidates: Vec<(Uuid, Candidate)> = data::load(&store).await.unwrap();
+    assert_eq!(candidates.len(), 2, "two records: 2013 (closed) and 2014");
+
+    // The campaign's last year has no next year.
+    let last = Application { year: 2015, ..application };
+    let other = member(&store, "赵六").await;
+    let in_2015 = |m| NaiveDate::from_ymd_opt(2015, m, 1).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    let id = data::create_candidate(&store, &session, other, last, in_2015(3)).await.unwrap();
+    let err = data::next_year(&store, &session, id, in_2015(4)).await.unwrap_err();
+    assert!(err.to_string().contains("2016年度不在争创年度"), "{err}");
+}
+
+/// A removed candidate's profile is read-only; only the office's 恢复, with a reason, reopens it.
+#[wasm_bindgen_test]
+async fn a_removed_profile_is_read_only_until_the_office_restores_it() {
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let id = applied(&store, Category::EnterprisePost).await;
+    let office = data::session(&store).await;
+    data::take_action(&store, &office, id, ApplicationAction::Remove, Some("迁出本镇"), at(5, 1))
+        .await
+        .unwrap();
+    let removed: Candidate = data::get(&store, id).await.unwrap();
+    assert!(!removed.is_active());
+    let err = data::save_profile(&store, &office, id, &removed, at(5, 2).date()).await.unwrap_err();
+    assert_eq!(err, CampaignError::Closed);
+    let err = data::take_action(&store, &office, id, ApplicationAction::Apply, None, at(5, 2))
+        .await
+        .unwrap_err();
+    assert_eq!(err, CampaignError::Workflow(WorkflowError::Finished));
+    let err =
+        data::take_action(&store, &office, id, ApplicationAction::Restore, Some(" "), at(5, 2))
+            .await
+            .unwrap_err();
+    assert_eq!(err, CampaignError::Workflow(WorkflowError::ReasonRequired("恢复")));
+
+    sign_in(&store, "李书记", Role::BranchSecretary).await;
+    let secretary = data::session(&store).await;
+    let err = data::take_action(
+        &store,
+        &secretary,
+        id,
+        ApplicationAction::Restore,
+        Some("误操作"),
+        at(5, 3),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("只有镇组织办可以恢复"), "{err}");
+
+    let restored = data::take_action(
+        &store,
+        &office,
+        id,
+        ApplicationAction::Restore,
+        Some("误操作"),
+        at(5, 3),
+    )
+    .await
+    .unwrap();
+    assert_eq!(restored.state, ApplicationState::Applied);
+    assert_eq!(restored.reason, "误操作");
+    data::save_profile(&store, &office, id, &restored, at(5, 4).date()).await.unwrap();
+}
+
 fn by_testid(id: &str) -> Option<web_sys::HtmlElement> {
     use wasm_bindgen::JsCast;
     web_sys::window()
@@ -267,6 +401,7 @@ async fn every_campaign_screen_renders_and_the_profile_takes_a_step() {
     for (hash, testid) in [
         ("#/campaign/dashboard".to_owned(), "progress-chart"),
         ("#/campaign/candidates".to_owned(), "candidate-table"),
+        ("#/campaign/pipeline".to_owned(), "pipeline-screen"),
         (format!("#/campaign/contacts/{id}"), "contact-form"),
         ("#/campaign/bases".to_owned(), "base-form"),
         ("#/campaign/funding".to_owned(), "funding-form"),
@@ -400,6 +535,7 @@ async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campa
     for (hash, marker) in [
         ("#/campaign/dashboard".to_owned(), "progress-chart"),
         ("#/campaign/candidates".to_owned(), "candidate-table"),
+        ("#/campaign/pipeline".to_owned(), "pipeline-screen"),
         ("#/campaign/candidate/new".to_owned(), "new-candidate-read-only"),
         (format!("#/campaign/candidate/{id}"), "candidate-history"),
         ("#/campaign/contacts".to_owned(), "contact-table"),

@@ -8,6 +8,7 @@
 //!   [`op::Operation`] stamped with a hybrid logical clock and merged field by field.
 //! * [`policy`]: whether one operation may be stored (author, branch scope, clock, workflow,
 //!   validation): run by the server on every push and by the tablet before a save.
+//! * [`candidacy`]: what identifies a candidacy (member, category, year), carry-over and its year rules.
 //! * [`branches`]: branch codes, what a branch picker offers, free-text values no branch
 //!   matches.
 //! * [`delivery`]: where each record saved on a tablet stands on its way to the office.
@@ -15,6 +16,7 @@
 //! * [`limits`]: the maximum length of every kind of text field (tablet, server, exports).
 
 pub mod branches;
+pub mod candidacy;
 pub mod delivery;
 pub mod export;
 pub mod hlc;

@@ -7,6 +7,7 @@
 
 mod contacts;
 mod oversight;
+mod pipeline;
 mod progress;
 mod report;
 
@@ -17,6 +18,7 @@ pub use oversight::{
     INSPECTION_INTERVAL_DAYS, InspectionStatus, branches_without_meeting, inspection_status,
     open_fixes, overdue_branches,
 };
+pub use pipeline::{Pipeline, PipelineCount, PipelineTotal, pipeline, pipeline_status};
 pub use progress::{CategoryProgress, YearProgress, progress};
 pub use report::{
     BranchReport, CategoryCounts, ReportInput, Waiting, WorkReport, waiting_on, work_report,

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::model::{Assessment, Category, CommendationStage, Rubric};
+use crate::model::{ApplicationState, Assessment, Candidate, Category, CommendationStage, Rubric};
 use crate::validate::{Errors, FieldError};
 
 /// Why a score sheet cannot be totalled.
@@ -224,6 +224,38 @@ pub fn rank(assessments: &[(Uuid, Assessment)], category: Category, year: i32) -
         previous = Some(entries[i].total);
     }
     entries
+}
+
+/// Whether `candidate` may be scored for `year`: a candidate of that year (not next year's
+/// pipeline) approved by the town or further (审定、备案、命名) as it stood that year. Removed,
+/// returned and unapproved candidates get no score sheet and leave the ranking.
+pub fn may_be_scored(candidate: &Candidate, year: i32) -> bool {
+    candidate.year == year
+        && !candidate.pipeline
+        && matches!(
+            candidate.standing(),
+            ApplicationState::TownApproved
+                | ApplicationState::CountyFiled
+                | ApplicationState::Named
+        )
+}
+
+/// [`rank`], of the sheets whose candidate may be scored for `year` ([`may_be_scored`]): a
+/// removed or returned candidate's sheet stays stored but leaves the ranking.
+pub fn rank_scored(
+    assessments: &[(Uuid, Assessment)],
+    candidates: &[(Uuid, Candidate)],
+    category: Category,
+    year: i32,
+) -> Vec<RankEntry> {
+    let counted: Vec<(Uuid, Assessment)> = assessments
+        .iter()
+        .filter(|(_, a)| {
+            candidates.iter().any(|(id, c)| *id == a.candidate_id && may_be_scored(c, year))
+        })
+        .cloned()
+        .collect();
+    rank(&counted, category, year)
 }
 
 #[cfg(test)]

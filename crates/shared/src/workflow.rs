@@ -13,7 +13,10 @@ pub use crate::model::{
     ApplicationAction, ApplicationState, CommendationAction, CommendationEntry, CommendationStage,
     TransitionEntry,
 };
-pub use application::{allowed_actions, apply_transition, start, start_candidate, transition};
+pub use application::{
+    allowed_actions, apply_transition, needs_reason, restored_state, start, start_candidate,
+    transition,
+};
 pub use commendation::{
     advance_commendation, commendation_deadline, commendation_overdue, commendation_transition,
     is_named, yearly_appraisal_excellent,
@@ -26,8 +29,11 @@ pub enum WorkflowError {
     #[error("当前状态为「{state}」，不能进行「{action}」{hint}")]
     WrongState { state: &'static str, action: &'static str, hint: String },
     /// The candidate was removed; its history is kept but nothing more happens.
-    #[error("该争创对象已移除，不能再进行任何操作")]
+    #[error("该争创对象已移除，除镇组织办恢复外不能再进行任何操作")]
     Finished,
+    /// The record was carried over into the next year; the next year's record goes on.
+    #[error("该争创记录已转入下一年度，请在下一年度的记录上操作")]
+    CarriedOver,
     /// The role may not take this step.
     #[error("{0}")]
     RoleNotAllowed(&'static str),

@@ -21,23 +21,27 @@ pub struct ActionButton {
     pub destructive: bool,
 }
 
-/// Whether `action` needs a written reason (退回、移除、调整).
+/// Whether `action` needs a written reason (退回、移除、调整、恢复).
 pub fn needs_reason(action: ApplicationAction) -> bool {
-    matches!(
-        action,
-        ApplicationAction::Return | ApplicationAction::Remove | ApplicationAction::Adjust
-    )
+    workflow::needs_reason(action)
 }
 
 /// Every application step for `candidate` as `role` sees it. Steps that do not apply to the
-/// category at all (支部汇总 for service_post) are left out; the others are enabled or carry
-/// the workflow's refusal.
+/// category at all (支部汇总 for service_post) are left out, and so are 登记下一年度 (its own
+/// button) and 恢复 (shown only on a removed record); the others are enabled or carry the
+/// workflow's refusal. A removed record shows only 恢复; a carried-over one none.
 pub fn action_buttons(candidate: &Candidate, role: Role) -> Vec<ActionButton> {
     let Some(category) = candidate.category else { return Vec::new() };
+    let removed = candidate.state == ApplicationState::Removed;
+    if candidate.state == ApplicationState::CarriedOver {
+        return Vec::new();
+    }
     ApplicationAction::ALL
         .iter()
         .copied()
         .filter(|a| category.applies_through_branch() || *a != ApplicationAction::Aggregate)
+        .filter(|a| *a != ApplicationAction::CarryOver)
+        .filter(|a| (*a == ApplicationAction::Restore) == removed)
         .map(|action| {
             let refusal =
                 workflow::transition(candidate.state, action, role, category, Some("理由"))
@@ -98,40 +102,35 @@ pub fn standards_met(candidate: &Candidate) -> (usize, usize) {
     (candidate.standards.iter().filter(|s| s.met).count(), candidate.standards.len())
 }
 
-/// The same member as a candidate of the following year: service_post is chosen every year,
-/// and a pipeline member (培育) becomes next year's applicant. The new record starts its own
-/// application (its history begins with the new application).
-pub fn for_next_year(
-    candidate: &Candidate,
-    by: &str,
-    role: Role,
-    at: NaiveDateTime,
-) -> Result<Candidate, WorkflowError> {
-    if !candidate.is_active() {
-        return Err(WorkflowError::Finished);
-    }
-    let category = candidate.category.ok_or(WorkflowError::NoCategory)?;
-    let mut next = Candidate {
-        person_id: candidate.person_id,
-        branch_id: candidate.branch_id.clone(),
-        category: Some(category),
-        year: candidate.year + 1,
-        contact_person: candidate.contact_person.clone(),
-        standards: StandardCheck::checklist(category),
-        integrity_grade: candidate.integrity_grade,
-        industry_prospects: candidate.industry_prospects.clone(),
-        ..Default::default()
-    };
-    workflow::start_candidate(&mut next, by, role, at)?;
-    Ok(next)
-}
-
 /// A short label of where the candidate stands, with the pipeline flag.
 pub fn state_label(candidate: &Candidate) -> String {
     let state = candidate.state.label_zh();
-    if candidate.pipeline && candidate.state != ApplicationState::Removed {
+    if candidate.pipeline && candidate.is_active() {
         format!("{state}（梯队培育）")
     } else {
         state.to_owned()
+    }
+}
+
+/// The candidate list's filters: year, category, branch (code), state and a name query;
+/// `None` (or an empty query) lets everything through.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CandidateFilter {
+    pub year: Option<i32>,
+    pub category: Option<Category>,
+    pub branch: Option<String>,
+    pub state: Option<ApplicationState>,
+    pub query: String,
+}
+
+impl CandidateFilter {
+    /// Whether `candidate`, whose member is called `name`, passes every filter.
+    pub fn matches(&self, candidate: &Candidate, name: &str) -> bool {
+        let q = self.query.trim();
+        self.year.is_none_or(|y| candidate.year == y)
+            && self.category.is_none_or(|k| candidate.category == Some(k))
+            && self.branch.as_ref().is_none_or(|b| &candidate.branch_id == b)
+            && self.state.is_none_or(|s| candidate.state == s)
+            && (q.is_empty() || name.contains(q))
     }
 }

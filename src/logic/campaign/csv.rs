@@ -22,8 +22,8 @@ fn line(cells: &[String]) -> String {
     out
 }
 
-/// The report as CSV: the town-wide progress, then one line per branch (only `branch` when
-/// given).
+/// The report as CSV: the town-wide progress, next year's 梯队, then one line per branch (only
+/// `branch` when given).
 pub fn report_csv(report: &WorkReport, names: &Names, branch: Option<&str>) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&line(&[tc::report_title(report.year)]));
@@ -35,6 +35,24 @@ pub fn report_csv(report: &WorkReport, names: &Names, branch: Option<&str>) -> S
             p.approved.to_string(),
             p.named.to_string(),
             p.remaining.to_string(),
+        ]));
+    }
+    out.push_str("\r\n");
+    out.push_str(&line(&[tc::pipeline_title(report.pipeline.year)]));
+    out.push_str(&line(&[
+        crate::i18n::COL_CATEGORY.to_owned(),
+        tc::PIPELINE_OPEN.to_owned(),
+        tc::PIPELINE_CARRIED.to_owned(),
+        tc::PIPELINE_TOTAL.to_owned(),
+        tc::YEAR_TARGET.to_owned(),
+    ]));
+    for p in &report.pipeline.totals {
+        out.push_str(&line(&[
+            p.category.label_zh().to_owned(),
+            p.count.open.to_string(),
+            p.count.carried.to_string(),
+            p.count.total().to_string(),
+            p.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_owned(), |n| n.to_string()),
         ]));
     }
     out.push_str("\r\n");

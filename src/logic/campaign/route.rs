@@ -6,6 +6,8 @@ use uuid::Uuid;
 pub enum CampaignRoute {
     Dashboard,
     Candidates,
+    /// 梯队: next year's pipeline by category and branch.
+    Pipeline,
     /// A new candidate, optionally for a known person.
     NewCandidate(Option<Uuid>),
     Candidate(Uuid),
@@ -32,6 +34,7 @@ impl CampaignRoute {
         Some(match parts {
             [] | ["dashboard"] => CampaignRoute::Dashboard,
             ["candidates"] => CampaignRoute::Candidates,
+            ["pipeline"] => CampaignRoute::Pipeline,
             ["candidate", "new"] => CampaignRoute::NewCandidate(None),
             ["candidate", "new", p] => CampaignRoute::NewCandidate(Some(id(p)?)),
             ["candidate", c] => CampaignRoute::Candidate(id(c)?),
@@ -56,6 +59,7 @@ impl CampaignRoute {
         let tail = match self {
             CampaignRoute::Dashboard => "dashboard".to_owned(),
             CampaignRoute::Candidates => "candidates".to_owned(),
+            CampaignRoute::Pipeline => "pipeline".to_owned(),
             CampaignRoute::NewCandidate(None) => "candidate/new".to_owned(),
             CampaignRoute::NewCandidate(Some(p)) => format!("candidate/new/{p}"),
             CampaignRoute::Candidate(c) => format!("candidate/{c}"),

@@ -6,7 +6,7 @@ use shared::model::{Campaign, Category, Criterion, Rubric};
 use uuid::Uuid;
 
 /// The id of the campaign settings record.
-pub const CAMPAIGN_ID: Uuid = Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_0000_0000_0001);
+pub const CAMPAIGN_ID: Uuid = Campaign::RECORD_ID;
 
 /// The id of `category`'s rubric record.
 pub fn rubric_id(category: Category) -> Uuid {
@@ -16,12 +16,7 @@ pub fn rubric_id(category: Category) -> Uuid {
 
 /// The campaign in force: the fixed-id record, else any campaign record, else the 2012 plan.
 pub fn current_campaign(campaigns: &[(Uuid, Campaign)]) -> Campaign {
-    campaigns
-        .iter()
-        .find(|(id, _)| *id == CAMPAIGN_ID)
-        .or_else(|| campaigns.first())
-        .map(|(_, c)| c.clone())
-        .unwrap_or_else(Campaign::default_plan)
+    Campaign::current(campaigns)
 }
 
 /// `category`'s rubric: the fixed-id record, else the highest version of that category.

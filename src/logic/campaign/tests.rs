@@ -128,6 +128,17 @@ fn action_buttons_enable_what_the_role_may_do_and_explain_the_rest() {
             .all(|b| b.action != ApplicationAction::Aggregate)
     );
     assert!(action_buttons(&Candidate::default(), Role::TownOffice).is_empty());
+
+    // A removed record offers only 恢复 (the office's, with a reason); a carried-over one none.
+    c.state = ApplicationState::Removed;
+    let removed: Vec<_> = action_buttons(&c, Role::TownOffice)
+        .into_iter()
+        .map(|b| (b.action, b.refusal.is_none(), b.needs_reason))
+        .collect();
+    assert_eq!(removed, [(ApplicationAction::Restore, true, true)]);
+    assert!(action_buttons(&c, Role::BranchSecretary)[0].refusal.is_some());
+    c.state = ApplicationState::CarriedOver;
+    assert!(action_buttons(&c, Role::TownOffice).is_empty());
 }
 
 #[test]
@@ -150,12 +161,16 @@ fn checklist_keeps_recorded_evidence_and_next_year_starts_afresh() {
 
     c.pipeline = true;
     c.contact_person = "镇长".into();
-    let next = for_next_year(&c, "o", Role::TownOffice, at()).unwrap();
+    let campaign = Campaign::default_plan();
+    let carry = |c: &Candidate| {
+        shared::candidacy::carry_over(Uuid::nil(), c, &campaign, "o", Role::TownOffice, at())
+    };
+    let next = carry(&c).unwrap().next;
     assert_eq!((next.year, next.pipeline, next.state), (2014, false, ApplicationState::Applied));
     assert_eq!(next.contact_person, "镇长");
     assert!(next.standards.iter().all(|s| !s.met));
     c.state = ApplicationState::Removed;
-    assert!(for_next_year(&c, "o", Role::TownOffice, at()).is_err());
+    assert!(carry(&c).is_err());
     assert_eq!(
         state_label(&Candidate { pipeline: true, ..Default::default() }),
         "已申报（梯队培育）"
@@ -228,24 +243,44 @@ fn dashboard_groups_and_waiting_roles() {
     let none = progress_groups(&progress_fixture(), Some(2015));
     assert_eq!(none[0].1.iter().map(|b| b.2).collect::<Vec<_>>(), [0, 0, 0]);
 
-    let c = |state, category| Candidate { state, category: Some(category), ..Default::default() };
-    let waiting = waiting_per_role(&[
+    let lines = progress_lines(&progress_fixture(), Some(2013));
+    assert_eq!(
+        (lines[0].target, lines[0].approved, lines[0].named, lines[0].remaining),
+        (3, 2, 1, 2)
+    );
+    assert_eq!(progress_lines(&progress_fixture(), None)[0].remaining, 9);
+
+    let c = |state, category| Candidate {
+        state,
+        category: Some(category),
+        year: 2013,
+        ..Default::default()
+    };
+    let mut pipeline = c(ApplicationState::Applied, Category::VillageLeader);
+    pipeline.pipeline = true;
+    let mut later = c(ApplicationState::Applied, Category::VillageLeader);
+    later.year = 2014;
+    let candidates = [
         c(ApplicationState::Applied, Category::VillageLeader),
         c(ApplicationState::Applied, Category::ServicePost),
         c(ApplicationState::BranchAggregated, Category::EnterprisePost),
+        c(ApplicationState::Adjusted, Category::EnterprisePost),
         c(ApplicationState::Returned, Category::EnterprisePost),
         c(ApplicationState::Named, Category::EnterprisePost),
         c(ApplicationState::Removed, Category::EnterprisePost),
-    ]);
-    assert_eq!(
-        waiting,
-        [
-            (Role::Surveyor, 1),
-            (Role::BranchSecretary, 1),
-            (Role::TownOffice, 2),
-            (Role::CountyViewer, 0)
-        ]
-    );
+        c(ApplicationState::CarriedOver, Category::ServicePost),
+        pipeline,
+        later,
+    ];
+    let campaign = Campaign::default_plan();
+    let counts = |year| -> Vec<u32> {
+        waiting_per_role(&candidates, year, &campaign).into_iter().map(|(_, n)| n).collect()
+    };
+    // Surveyor, secretary, office, county: the year filter applies; returned, removed,
+    // carried-over and pipeline records wait for nobody.
+    assert_eq!(counts(Some(2013)), [1, 1, 2, 0]);
+    assert_eq!(counts(Some(2014)), [0, 1, 0, 0]);
+    assert_eq!(counts(None), [1, 2, 2, 0]);
 }
 
 #[test]
@@ -284,6 +319,8 @@ fn csv_quotes_cells_and_lists_branches() {
     assert!(csv.starts_with('\u{feff}'));
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
     assert!(lines[0].contains("2013年度工作情况通报"));
+    assert!(lines.contains(&"2014年度梯队（创建一批、培育一批）"), "{lines:?}");
+    assert!(lines.contains(&"渔农村党员创业创新带头人,0,0,0,未分年度"), "{lines:?}");
     let b1 = lines.iter().find(|l| l.starts_with("东沙村")).unwrap();
     assert!(b1.contains(",1,张三,"), "one candidate behind on contacts, by name: {b1}");
     assert!(lines.iter().any(|l| l.starts_with("\"水产,公司\"")));
@@ -352,6 +389,7 @@ fn routes_round_trip() {
     for r in [
         CampaignRoute::Dashboard,
         CampaignRoute::Candidates,
+        CampaignRoute::Pipeline,
         CampaignRoute::NewCandidate(None),
         CampaignRoute::NewCandidate(Some(id)),
         CampaignRoute::Candidate(id),
@@ -370,4 +408,32 @@ fn routes_round_trip() {
     }
     assert_eq!(CampaignRoute::parse(&["candidate", "nope"]), None);
     assert_eq!(CampaignRoute::parse(&[]), Some(CampaignRoute::Dashboard));
+}
+
+#[test]
+fn the_candidate_list_filters_by_year_category_branch_state_and_name() {
+    let c = Candidate {
+        branch_id: "b1".into(),
+        category: Some(Category::VillageLeader),
+        year: 2026,
+        state: ApplicationState::Applied,
+        ..Default::default()
+    };
+    let all = CandidateFilter::default();
+    assert!(all.matches(&c, "张三"));
+    let cases = [
+        (CandidateFilter { year: Some(2026), ..Default::default() }, true),
+        (CandidateFilter { year: Some(2027), ..Default::default() }, false),
+        (CandidateFilter { category: Some(Category::VillageLeader), ..Default::default() }, true),
+        (CandidateFilter { category: Some(Category::ServicePost), ..Default::default() }, false),
+        (CandidateFilter { branch: Some("b1".into()), ..Default::default() }, true),
+        (CandidateFilter { branch: Some("b2".into()), ..Default::default() }, false),
+        (CandidateFilter { state: Some(ApplicationState::Applied), ..Default::default() }, true),
+        (CandidateFilter { state: Some(ApplicationState::Removed), ..Default::default() }, false),
+        (CandidateFilter { query: " 张 ".into(), ..Default::default() }, true),
+        (CandidateFilter { query: "李".into(), ..Default::default() }, false),
+    ];
+    for (filter, want) in cases {
+        assert_eq!(filter.matches(&c, "张三"), want, "{filter:?}");
+    }
 }

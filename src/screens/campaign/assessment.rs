@@ -5,7 +5,9 @@
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{Assessment, Category, CommendationAction, Rubric};
-use shared::scoring::{begin_assessment, rank, recorded_total, validate_scores};
+use shared::scoring::{
+    begin_assessment, may_be_scored, rank_scored, recorded_total, validate_scores,
+};
 use shared::workflow::{advance_commendation, commendation_overdue, commendation_transition};
 use uuid::Uuid;
 
@@ -81,13 +83,13 @@ fn Sheets(loaded: Loaded, year: i32, category: Category, reload: RwSignal<u32>) 
         .filter(|(_, a)| a.year == year && a.category == Some(category))
         .cloned()
         .collect();
-    let ranking = rank(&sheets, category, year);
+    // Only candidacies that may be scored this year (approved by the town or further, not
+    // removed or returned) get a sheet and a place in the ranking.
+    let ranking = rank_scored(&sheets, &data.candidates, category, year);
     let candidates: Vec<_> = data
         .candidates
         .iter()
-        .filter(|(_, c)| {
-            c.category == Some(category) && c.year == year && c.is_active() && !c.pipeline
-        })
+        .filter(|(_, c)| c.category == Some(category) && may_be_scored(c, year))
         .cloned()
         .collect();
     let office = session.is_office();
@@ -120,8 +122,8 @@ fn Sheets(loaded: Loaded, year: i32, category: Category, reload: RwSignal<u32>) 
                 let stage = sheets.iter().find(|(id, _)| *id == r.assessment_id).map(|(_, a)| a.stage.label_zh()).unwrap_or("");
                 view! {
                     <tr data-testid="ranking-row">
-                        <td>{r.rank}</td><td>{names.candidate(&r.candidate_id)}</td>
-                        <td>{format!("{:.2}", r.total)}</td><td>{stage}</td>
+                        <td data-testid="ranking-rank">{r.rank}</td><td data-testid="ranking-name">{names.candidate(&r.candidate_id)}</td>
+                        <td data-testid="ranking-total">{format!("{:.2}", r.total)}</td><td>{stage}</td>
                     </tr>
                 }
             }).collect_view()}

@@ -5,7 +5,7 @@
 
 use chrono::Datelike;
 use leptos::prelude::*;
-use shared::model::{ApplicationAction, Candidate, ContactLog, Person};
+use shared::model::{ApplicationAction, ApplicationState, Candidate, ContactLog, Person};
 use shared::record::EntityKind;
 use shared::rules::contact_status;
 use uuid::Uuid;
@@ -71,7 +71,9 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
     let buttons = action_buttons(&candidate, session.role());
     // The profile is editable by whoever may write the candidate's branch; a county viewer
     // reads it (no form, no steps).
-    let can_edit = session.may_write(EntityKind::Candidate, &candidate.branch_id);
+    // A removed or carried-over record is read-only (恢复 is the office's step below).
+    let can_edit =
+        session.may_write(EntityKind::Candidate, &candidate.branch_id) && !candidate.is_closed();
     let can_log = session.may_write(EntityKind::ContactLog, &candidate.branch_id);
     let read_only = session.read_only();
     let (met, total) = standards_met(&candidate);
@@ -87,7 +89,7 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
                     ctx.refresh_pending();
                     reload.update(|n| *n += 1);
                 }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+                Err(e) => notice.set(Some(Notice::of(&e))),
             }
         });
     };
@@ -100,12 +102,18 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
                     ctx.refresh_pending();
                     go(&CampaignRoute::Candidate(new_id).href());
                 }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+                Err(e) => notice.set(Some(Notice::of(&e))),
             }
         });
     };
-    let shows_next_year = candidate.is_active()
-        && (candidate.pipeline || candidate.category == Some(shared::model::Category::ServicePost));
+    let shows_next_year = candidate.is_active() && shared::candidacy::carriable(&candidate);
+    let closed_note = match candidate.state {
+        ApplicationState::Removed => Some(tc::CLOSED_REMOVED),
+        ApplicationState::CarriedOver => Some(tc::CLOSED_CARRIED),
+        _ => None,
+    };
+    let carried_to = candidate.carried_to;
+    let carried_from = candidate.carried_from;
 
     view! {
         <section class="candidate" data-testid="candidate-profile">
@@ -117,6 +125,13 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
                 <span class=format!("state {}", candidate.state.as_str()) data-testid="candidate-state">{state_label(&candidate)}</span>
                 <a class="button secondary" href=CampaignRoute::Card(id).href() data-testid="candidate-card">{tc::DISPLAY_CARD}</a>
             </div>
+            {closed_note.map(|note| view! { <p class="message warn" data-testid="candidate-closed">{note}</p> })}
+            {carried_to.map(|next| view! {
+                <p class="hint"><a href=CampaignRoute::Candidate(next).href() data-testid="candidate-carried-to">{tc::CARRIED_TO}</a></p>
+            })}
+            {carried_from.map(|prev| view! {
+                <p class="hint"><a href=CampaignRoute::Candidate(prev).href() data-testid="candidate-carried-from">{tc::CARRIED_FROM}</a></p>
+            })}
             {(!candidate.reason.is_empty()).then(|| view! {
                 <p class="message warn" data-testid="candidate-reason-shown">{tc::LATEST_REASON}{candidate.reason.clone()}</p>
             })}
@@ -214,7 +229,7 @@ fn Actions(
                     ctx.refresh_pending();
                     reload.update(|n| *n += 1);
                 }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+                Err(e) => notice.set(Some(Notice::of(&e))),
             }
         });
     };

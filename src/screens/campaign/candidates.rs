@@ -10,7 +10,7 @@ use super::widgets::{Notice, Pick, go, notice_line, now, today, year_options, ye
 use crate::app::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
-use crate::logic::campaign::candidate::{Application, state_label};
+use crate::logic::campaign::candidate::{Application, CandidateFilter, state_label};
 use crate::logic::campaign::contacts::contact_rows;
 use crate::logic::campaign::route::CampaignRoute;
 
@@ -18,9 +18,7 @@ use crate::logic::campaign::route::CampaignRoute;
 pub fn CandidateList() -> impl IntoView {
     let ctx = use_app();
     let loaded = LocalResource::new(move || async move { data::load_data(&ctx.store()).await });
-    let category = RwSignal::new(None::<Category>);
-    let state = RwSignal::new(None::<ApplicationState>);
-    let query = RwSignal::new(String::new());
+    let filter = RwSignal::new(CandidateFilter::default());
     view! {
         <section class="candidates">
             <div class="form-head">
@@ -31,17 +29,39 @@ pub fn CandidateList() -> impl IntoView {
             </div>
             <div class="filters">
                 <input type="search" class="search" data-testid="candidate-search" placeholder=t::SEARCH_PLACEHOLDER
-                    on:input=move |ev| query.set(event_target_value(&ev)) />
+                    on:input=move |ev| filter.update(|f| f.query = event_target_value(&ev)) />
+                {move || loaded.get().and_then(Result::ok).map(|d| {
+                    let years = year_options(&d.campaign, today().year());
+                    view! {
+                        <label class="field narrow">
+                            <span class="label">{tc::YEAR}</span>
+                            <select data-testid="candidate-filter-year" on:change=move |ev| filter.update(|f| f.year = event_target_value(&ev).parse().ok())>
+                                <option value="">{tc::ALL_YEARS}</option>
+                                {years.into_iter().map(|y| view! { <option value=y.to_string()>{tc::year_label(y)}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        <label class="field">
+                            <span class="label">{tc::COL_BRANCH}</span>
+                            <select data-testid="candidate-filter-branch" on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                filter.update(|f| f.branch = (!v.is_empty()).then_some(v));
+                            }>
+                                <option value="">{tc::ALL_BRANCHES}</option>
+                                {d.branches.iter().map(|(code, b)| view! { <option value=code.clone()>{b.name.clone()}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    }
+                })}
                 <label class="field">
                     <span class="label">{t::FILTER_CATEGORY}</span>
-                    <select data-testid="candidate-filter-category" on:change=move |ev| category.set(Category::from_key(&event_target_value(&ev)))>
+                    <select data-testid="candidate-filter-category" on:change=move |ev| filter.update(|f| f.category = Category::from_key(&event_target_value(&ev)))>
                         <option value="">{t::FILTER_ANY}</option>
                         {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.label_zh()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
                     <span class="label">{tc::STATE}</span>
-                    <select data-testid="candidate-filter-state" on:change=move |ev| state.set(ApplicationState::parse(&event_target_value(&ev)))>
+                    <select data-testid="candidate-filter-state" on:change=move |ev| filter.update(|f| f.state = ApplicationState::parse(&event_target_value(&ev)))>
                         <option value="">{t::FILTER_ANY}</option>
                         {ApplicationState::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label_zh()}</option> }).collect_view()}
                     </select>
@@ -50,19 +70,14 @@ pub fn CandidateList() -> impl IntoView {
             {move || match loaded.get() {
                 None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-                Some(Ok(d)) => view! { <CandidateTable data=d category=category state=state query=query /> }.into_any(),
+                Some(Ok(d)) => view! { <CandidateTable data=d filter=filter /> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn CandidateTable(
-    data: CampaignData,
-    category: RwSignal<Option<Category>>,
-    state: RwSignal<Option<ApplicationState>>,
-    query: RwSignal<String>,
-) -> impl IntoView {
+fn CandidateTable(data: CampaignData, filter: RwSignal<CandidateFilter>) -> impl IntoView {
     let today = today();
     let rows =
         contact_rows(&data.candidates, &data.contact_logs(), &data.names, today.year(), today);
@@ -76,18 +91,18 @@ fn CandidateTable(
     });
     let names = data.names.clone();
     move || {
-        let q = query.get();
+        let f = filter.get();
         let shown: Vec<_> = all
             .iter()
-            .filter(|(_, c)| category.get().is_none_or(|k| c.category == Some(k)))
-            .filter(|(_, c)| state.get().is_none_or(|s| c.state == s))
-            .filter(|(_, c)| q.trim().is_empty() || names.person(&c.person_id).contains(q.trim()))
+            .filter(|(_, c)| f.matches(c, &names.person(&c.person_id)))
             .cloned()
             .collect();
         if shown.is_empty() {
             return view! { <p class="empty" data-testid="candidate-empty">{tc::NO_CANDIDATES}</p> }.into_any();
         }
+        let count = shown.len();
         view! {
+            <p class="hint" data-testid="candidate-count">{tc::shown_count(count)}</p>
             <table class="list" data-testid="candidate-table">
                 <thead><tr>
                     <th>{t::COL_NAME}</th><th>{t::COL_CATEGORY}</th><th>{tc::YEAR}</th>
@@ -148,7 +163,7 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
                     ctx.refresh_pending();
                     go(&CampaignRoute::Candidate(id).href());
                 }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+                Err(e) => notice.set(Some(Notice::of(&e))),
             }
             busy.set(false);
         });

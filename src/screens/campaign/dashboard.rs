@@ -13,7 +13,7 @@ use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::chart::{Chart, layout};
 use crate::logic::campaign::contacts::{contact_rows, status_text};
-use crate::logic::campaign::dashboard::{progress_groups, waiting_per_role};
+use crate::logic::campaign::dashboard::{progress_groups, progress_lines, waiting_per_role};
 use crate::logic::campaign::route::CampaignRoute;
 
 #[component]
@@ -32,20 +32,41 @@ pub fn Dashboard() -> impl IntoView {
 #[component]
 fn DashboardView(data: CampaignData) -> impl IntoView {
     let today = today();
+    // The year filter (None: the whole campaign) applies to everything on the dashboard: the
+    // chart, the table, the waiting counts, the contacts behind (of that year; the current year
+    // for the whole campaign) and the branches without a mobilisation meeting (in that year;
+    // since the campaign began for the whole campaign). Overdue inspections are as of today.
     let scope = RwSignal::new(None::<i32>);
     let progress = progress(&data.campaign, &data.candidate_list());
     let years: Vec<i32> = data.campaign.year_range().collect();
-    let behind: Vec<_> =
-        contact_rows(&data.candidates, &data.contact_logs(), &data.names, today.year(), today)
-            .into_iter()
-            .filter(|r| r.status.behind)
-            .collect();
-    let waiting = waiting_per_role(&data.candidate_list());
     let overdue = overdue_branches(&data.branches, &data.inspection_list(), today);
-    let since = NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);
-    let unmobilised = branches_without_meeting(&data.branches, &data.meeting_list(), since, today);
-    let names = data.names.clone();
-    let progress_table = progress.clone();
+    let campaign_start =
+        NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let names = StoredValue::new(data.names.clone());
+    let data = StoredValue::new(data);
+    let progress = StoredValue::new(progress);
+    let waiting = move || {
+        data.with_value(|d| waiting_per_role(&d.candidate_list(), scope.get(), &d.campaign))
+    };
+    let unmobilised = move || {
+        let (since, until) = match scope.get() {
+            Some(y) => (
+                NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN),
+                NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(today).min(today),
+            ),
+            None => (campaign_start, today),
+        };
+        data.with_value(|d| branches_without_meeting(&d.branches, &d.meeting_list(), since, until))
+    };
+    let behind = move || {
+        let year = scope.get().unwrap_or(today.year());
+        data.with_value(|d| {
+            contact_rows(&d.candidates, &d.contact_logs(), &d.names, year, today)
+                .into_iter()
+                .filter(|r| r.status.behind)
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <section class="dashboard" data-testid="dashboard">
             <div class="form-head">
@@ -58,14 +79,22 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                     </select>
                 </label>
             </div>
-            {move || bar_chart(layout(&progress_groups(&progress, scope.get())))}
+            {move || progress.with_value(|p| bar_chart(layout(&progress_groups(p, scope.get()))))}
             <table class="list" data-testid="progress-table">
                 <thead><tr><th>{t::COL_CATEGORY}</th><th>{tc::SERIES_TARGET}</th><th>{tc::SERIES_APPROVED}</th><th>{tc::SERIES_NAMED}</th><th>{tc::REMAINING}</th></tr></thead>
                 <tbody>
-                {progress_table.into_iter().map(|p| view! {
-                    <tr data-testid="progress-row" class:done=p.target_met()>
-                        <td>{p.category.label_zh()}</td><td>{p.target}</td><td>{p.approved}</td><td>{p.named}</td><td>{p.remaining}</td>
-                    </tr>
+                {move || progress.with_value(|p| progress_lines(p, scope.get())).into_iter().map(|l| {
+                    let key = l.category.as_str();
+                    let done = l.target > 0 && l.named >= l.target;
+                    view! {
+                        <tr data-testid="progress-row" data-category=key class:done=done>
+                            <td>{l.category.label_zh()}</td>
+                            <td data-testid=format!("progress-target-{key}")>{l.target}</td>
+                            <td data-testid=format!("progress-approved-{key}")>{l.approved}</td>
+                            <td data-testid=format!("progress-named-{key}")>{l.named}</td>
+                            <td data-testid=format!("progress-remaining-{key}")>{l.remaining}</td>
+                        </tr>
+                    }
                 }).collect_view()}
                 </tbody>
             </table>
@@ -73,16 +102,21 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                 <article class="section" data-testid="dashboard-waiting">
                     <h3 class="wide">{tc::WAITING}</h3>
                     <dl class="facts wide">
-                        {waiting.into_iter().map(|(role, n)| view! { <dt>{role.label_zh()}</dt><dd data-testid=format!("waiting-{}", role.as_str())>{n}</dd> }).collect_view()}
+                        {move || waiting().into_iter().map(|(role, n)| view! { <dt>{role.label_zh()}</dt><dd data-testid=format!("waiting-{}", role.as_str())>{n}</dd> }).collect_view()}
                     </dl>
                 </article>
                 <article class="section" data-testid="dashboard-behind">
-                    <h3 class="wide">{tc::contacts_behind_title(behind.len())}</h3>
-                    <ul class="wide">
-                        {behind.into_iter().map(|r| view! {
-                            <li data-testid="behind-row"><a href=CampaignRoute::Contacts(Some(r.candidate_id)).href()>{r.name.clone()}</a>" "{status_text(&r.status)}</li>
-                        }).collect_view()}
-                    </ul>
+                    {move || {
+                        let rows = behind();
+                        view! {
+                            <h3 class="wide" data-testid="behind-count" data-count=rows.len()>{tc::contacts_behind_title(rows.len())}</h3>
+                            <ul class="wide">
+                                {rows.into_iter().map(|r| view! {
+                                    <li data-testid="behind-row"><a href=CampaignRoute::Contacts(Some(r.candidate_id)).href()>{r.name.clone()}</a>" "{status_text(&r.status)}</li>
+                                }).collect_view()}
+                            </ul>
+                        }
+                    }}
                 </article>
                 <article class="section" data-testid="dashboard-overdue">
                     <h3 class="wide">{tc::inspections_overdue_title(overdue.len())}</h3>
@@ -93,8 +127,13 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                     </ul>
                 </article>
                 <article class="section" data-testid="dashboard-unmobilised">
-                    <h3 class="wide">{tc::unmobilised_title(unmobilised.len())}</h3>
-                    <ul class="wide">{unmobilised.iter().map(|b| view! { <li>{names.branch(b)}</li> }).collect_view()}</ul>
+                    {move || {
+                        let rows = unmobilised();
+                        view! {
+                            <h3 class="wide" data-testid="unmobilised-count" data-count=rows.len()>{tc::unmobilised_title(rows.len())}</h3>
+                            <ul class="wide">{rows.iter().map(|b| view! { <li data-testid="unmobilised-row">{names.with_value(|n| n.branch(b))}</li> }).collect_view()}</ul>
+                        }
+                    }}
                 </article>
             </div>
         </section>

@@ -3,6 +3,7 @@
 //! same checks the server makes: role, branch, validation and the workflow.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use shared::candidacy::{self, CandidacyError, CandidacyKey};
 use shared::model::{
     ApplicationAction, Assessment, Base, Branch, Campaign, Candidate, ContactLog, Entity, Funding,
     Inspection, Meeting, Notice, Person, Rubric, Visit,
@@ -13,7 +14,7 @@ use shared::workflow::{self, WorkflowError};
 use uuid::Uuid;
 
 use crate::i18n::campaign as tc;
-use crate::logic::campaign::candidate::{Application, for_next_year, new_candidate};
+use crate::logic::campaign::candidate::{Application, new_candidate};
 use crate::logic::campaign::contacts::{ContactRow, contact_rows};
 use crate::logic::campaign::rubric::current_campaign;
 use crate::logic::campaign::session::Session;
@@ -27,6 +28,12 @@ pub enum CampaignError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Workflow(#[from] WorkflowError),
+    /// A candidacy rule (one per member, category and year; the campaign's years).
+    #[error(transparent)]
+    Candidacy(#[from] CandidacyError),
+    /// The profile is closed: removed (only the office's 恢复 reopens it) or carried over.
+    #[error("{}", tc::PROFILE_CLOSED)]
+    Closed,
     /// The form has problems; each names its field.
     #[error("{}", join(.0))]
     Invalid(Vec<FieldError>),
@@ -36,6 +43,16 @@ pub enum CampaignError {
     NotFound,
     #[error("{prefix}：{0}", prefix = tc::DECODE_FAILED)]
     Decode(String),
+}
+
+impl CampaignError {
+    /// The existing record a refusal names (a duplicate candidacy), for a link to it.
+    pub fn existing(&self) -> Option<Uuid> {
+        match self {
+            CampaignError::Candidacy(e) => e.existing(),
+            _ => None,
+        }
+    }
 }
 
 fn join(errors: &[FieldError]) -> String {
@@ -101,7 +118,9 @@ pub async fn delete<T: Entity>(
 }
 
 /// Record a new application of `person_id` (the candidate's first history entry) and return
-/// the new candidate's id.
+/// the new candidate's id. The candidacy (member, category, year) must be new on this tablet
+/// and its year a campaign year (`shared::candidacy`); its id is the key's, so the same
+/// application recorded on another tablet becomes the same record.
 pub async fn create_candidate(
     store: &Store,
     session: &Session,
@@ -112,8 +131,21 @@ pub async fn create_candidate(
     let person: Person = get(store, person_id).await?;
     let candidate =
         new_candidate(person_id, &person, application, &session.by(), session.role(), at)?;
+    let campaign = current_campaign(&load::<Campaign>(store).await?);
+    candidacy::check_new(&candidate, &campaign, session.role(), at.date())?;
+    let existing: Vec<(Uuid, Candidate)> = load(store).await?;
+    candidacy::check_unique(Uuid::nil(), &candidate, existing.iter().map(|(id, c)| (*id, c)))?;
     check(shared::validate::validate_candidate(&candidate, at.date()))?;
-    let id = Uuid::now_v7();
+    let id = CandidacyKey::of(&candidate).map_or_else(Uuid::now_v7, |k| k.record_id());
+    if store.get(EntityKind::Candidate, id).await?.is_some() {
+        // A deleted record of the same candidacy: its id is taken.
+        return Err(CampaignError::Candidacy(CandidacyError::Duplicate {
+            existing: id,
+            year: candidate.year,
+            category: application.category.label_zh(),
+            state: tc::DELETED,
+        }));
+    }
     save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;
     Ok(id)
 }
@@ -128,13 +160,15 @@ pub async fn save_profile(
     today: NaiveDate,
 ) -> Result<Candidate, CampaignError> {
     let mut current: Candidate = get(store, id).await?;
+    if current.is_closed() {
+        return Err(CampaignError::Closed);
+    }
     current.contact_person = edited.contact_person.clone();
     current.standards = edited.standards.clone();
     current.pipeline = edited.pipeline;
     current.integrity_grade = edited.integrity_grade;
     current.industry_prospects = edited.industry_prospects.clone();
     current.notes = edited.notes.clone();
-    current.year = edited.year;
     check(shared::validate::validate_candidate(&current, today))?;
     save(store, session, id, &current.branch_id.clone(), &current).await?;
     Ok(current)
@@ -156,8 +190,11 @@ pub async fn take_action(
     Ok(candidate)
 }
 
-/// Record the member of candidate `id` again for the next year (service_post's yearly
-/// selection, or a pipeline member's application). Returns the new candidate's id.
+/// 登记下一年度 of candidate `id` (a pipeline member's application, or service_post's yearly
+/// selection) with `shared::candidacy::carry_over`: the next year's record (its key's id) is
+/// saved first, then the old record closed (已转入下一年度), each linked to the other. Refused,
+/// naming the existing record, when next year's candidacy exists already. Returns the next
+/// year's id.
 pub async fn next_year(
     store: &Store,
     session: &Session,
@@ -165,10 +202,17 @@ pub async fn next_year(
     at: NaiveDateTime,
 ) -> Result<Uuid, CampaignError> {
     let candidate: Candidate = get(store, id).await?;
-    let next = for_next_year(&candidate, &session.by(), session.role(), at)?;
-    let new_id = Uuid::now_v7();
-    save(store, session, new_id, &next.branch_id.clone(), &next).await?;
-    Ok(new_id)
+    let campaign = current_campaign(&load::<Campaign>(store).await?);
+    let done = candidacy::carry_over(id, &candidate, &campaign, &session.by(), session.role(), at)?;
+    let existing: Vec<(Uuid, Candidate)> = load(store).await?;
+    candidacy::check_unique(Uuid::nil(), &done.next, existing.iter().map(|(id, c)| (*id, c)))?;
+    check(shared::validate::validate_candidate(&done.next, at.date()))?;
+    if !session.may_write(EntityKind::Candidate, &candidate.branch_id) {
+        return Err(CampaignError::NotAllowed);
+    }
+    save(store, session, done.next_id, &done.next.branch_id.clone(), &done.next).await?;
+    save(store, session, id, &done.closed.branch_id.clone(), &done.closed).await?;
+    Ok(done.next_id)
 }
 
 /// Log a pairing contact or expert guidance session for its candidate.

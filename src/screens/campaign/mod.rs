@@ -14,6 +14,7 @@ pub mod funding;
 pub mod inspections;
 pub mod meetings;
 pub mod notices;
+pub mod pipeline;
 pub mod report;
 pub mod settings;
 pub mod widgets;
@@ -67,6 +68,7 @@ fn screen_of(route: CampaignRoute) -> AnyView {
     match route {
         CampaignRoute::Dashboard => view! { <dashboard::Dashboard /> }.into_any(),
         CampaignRoute::Candidates => view! { <candidates::CandidateList /> }.into_any(),
+        CampaignRoute::Pipeline => view! { <pipeline::PipelineScreen /> }.into_any(),
         CampaignRoute::NewCandidate(person) => {
             view! { <candidates::NewCandidate person=person /> }.into_any()
         }
@@ -89,6 +91,7 @@ fn screen_of(route: CampaignRoute) -> AnyView {
 const NAV: &[(CampaignRoute, &str, &str)] = &[
     (CampaignRoute::Dashboard, tc::NAV_DASHBOARD, "cnav-dashboard"),
     (CampaignRoute::Candidates, tc::NAV_CANDIDATES, "cnav-candidates"),
+    (CampaignRoute::Pipeline, tc::NAV_PIPELINE, "cnav-pipeline"),
     (CampaignRoute::Contacts(None), tc::NAV_CONTACTS, "cnav-contacts"),
     (CampaignRoute::Bases, tc::NAV_BASES, "cnav-bases"),
     (CampaignRoute::Funding, tc::NAV_FUNDING, "cnav-funding"),

@@ -88,8 +88,25 @@ fn ReportView(data: CampaignData) -> impl IntoView {
                         <h3>{tc::TOWN_PROGRESS}</h3>
                         <table class="list paper-table">
                             <thead><tr><th>{t::COL_CATEGORY}</th><th>{tc::SERIES_TARGET}</th><th>{tc::SERIES_APPROVED}</th><th>{tc::SERIES_NAMED}</th><th>{tc::REMAINING}</th></tr></thead>
-                            <tbody>{r.progress.iter().map(|p| view! {
-                                <tr><td>{p.category.label_zh()}</td><td>{p.target}</td><td>{p.approved}</td><td>{p.named}</td><td>{p.remaining}</td></tr>
+                            <tbody>{r.progress.iter().map(|p| {
+                                let key = p.category.as_str();
+                                view! {
+                                    <tr data-testid="report-progress-row"><td>{p.category.label_zh()}</td><td>{p.target}</td>
+                                        <td data-testid=format!("report-approved-{key}")>{p.approved}</td>
+                                        <td data-testid=format!("report-named-{key}")>{p.named}</td><td>{p.remaining}</td></tr>
+                                }
+                            }).collect_view()}</tbody>
+                        </table>
+                        <h3>{tc::pipeline_title(r.pipeline.year)}</h3>
+                        <table class="list paper-table" data-testid="report-pipeline">
+                            <thead><tr><th>{t::COL_CATEGORY}</th><th>{tc::PIPELINE_OPEN}</th><th>{tc::PIPELINE_CARRIED}</th><th>{tc::PIPELINE_TOTAL}</th><th>{tc::YEAR_TARGET}</th></tr></thead>
+                            <tbody>{r.pipeline.totals.iter().map(|p| {
+                                let key = p.category.as_str();
+                                view! {
+                                    <tr><td>{p.category.label_zh()}</td><td>{p.count.open}</td><td>{p.count.carried}</td>
+                                        <td data-testid=format!("report-pipeline-{key}")>{p.count.total()}</td>
+                                        <td>{p.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_owned(), |n| n.to_string())}</td></tr>
+                                }
                             }).collect_view()}</tbody>
                         </table>
                         {r.branches.into_iter().filter(|br| b.is_empty() || br.branch_id == b).map(|br| view! {

@@ -239,7 +239,23 @@ pub fn year_options(campaign: &shared::model::Campaign, current: i32) -> Vec<i32
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
     Error(String),
+    /// An error naming an existing record, with a link to it.
+    ErrorLink(String, String),
     Done(&'static str),
+}
+
+impl Notice {
+    /// The message of a campaign error, with a link to the record it names (a duplicate
+    /// candidacy) when it names one.
+    pub fn of(error: &super::data::CampaignError) -> Notice {
+        match error.existing() {
+            Some(id) => Notice::ErrorLink(
+                error.to_string(),
+                crate::logic::campaign::route::CampaignRoute::Candidate(id).href(),
+            ),
+            None => Notice::Error(error.to_string()),
+        }
+    }
 }
 
 pub fn notice_line(notice: RwSignal<Option<Notice>>) -> impl IntoView {
@@ -249,6 +265,12 @@ pub fn notice_line(notice: RwSignal<Option<Notice>>) -> impl IntoView {
                 view! { <p class="message error" role="alert" data-testid="campaign-error">{m}</p> }
                     .into_any()
             }
+            Notice::ErrorLink(m, href) => view! {
+                <p class="message error" role="alert" data-testid="campaign-error">
+                    {m}" "<a href=href data-testid="campaign-error-link">{tc::OPEN_EXISTING}</a>
+                </p>
+            }
+            .into_any(),
             Notice::Done(m) => {
                 view! { <p class="message info" data-testid="campaign-done">{m}</p> }.into_any()
             }

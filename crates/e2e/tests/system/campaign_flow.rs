@@ -106,6 +106,8 @@ async fn application_recorded_offline_is_aggregated_approved_and_seen_by_the_tab
         "village_leader",
         "the category comes from the member's survey"
     );
+    // A campaign year: nobody set the campaign, so it is the 2012-2015 plan.
+    tablet.select_value("new-candidate-year", "2015").await.unwrap();
     tablet.click_testid("new-candidate-save").await.unwrap();
     tablet.by_testid("candidate-profile").await.expect("the new candidate's profile opens");
     tablet.wait_for_text("candidate-state", "已申报").await.unwrap();

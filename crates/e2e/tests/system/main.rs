@@ -6,6 +6,7 @@
 
 mod branches;
 mod campaign_flow;
+mod campaign_years;
 mod delivery;
 mod export_import;
 mod lazy_chunks;

@@ -197,3 +197,203 @@ async fn clocks_more_than_a_day_ahead_are_refused() {
     // The server's clock was not dragged two days ahead by the refused operation.
     assert!(res.server_hlc.millis < now_ms() + day, "{}", res.server_hlc);
 }
+
+/// One candidacy per member, category and year: a second record of the same candidacy (another
+/// id) is refused naming the first, in the same push or a later one, even once the first was
+/// removed; the same record (the key-derived id) from two tablets merges into one.
+#[tokio::test]
+async fn a_candidacy_is_recorded_once_per_member_category_and_year() {
+    use shared::candidacy::CandidacyKey;
+    let s = TestServer::start().await;
+    let zhang = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let li = s.user_token("li", Role::BranchSecretary, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 60_000;
+    let mut c = Candidate {
+        person_id: Uuid::now_v7(),
+        branch_id: "b1".into(),
+        category: Some(Category::VillageLeader),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "zhang", Role::Surveyor, at()).unwrap();
+    let key = CandidacyKey::of(&c).unwrap();
+
+    // Two tablets offline, each with the key's id: both accepted, one record.
+    let res = s.push(&zhang, &[candidate_op("zhang", t, key.record_id(), &c, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    let mut from_li = c.clone();
+    from_li.history[0].by = "li".into();
+    let res = s.push(&li, &[candidate_op("li", t + 5, key.record_id(), &from_li, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    let (ops, _) = s.pull_all(&office, 100).await;
+    let ids: std::collections::HashSet<Uuid> =
+        ops.iter().filter(|o| o.entity == EntityKind::Candidate).map(|o| o.entity_id).collect();
+    assert_eq!(ids.len(), 1, "one candidacy on the server");
+
+    // Another id for the same candidacy (an older tablet's random id): refused, naming it.
+    let res = s.push(&zhang, &[candidate_op("zhang", t + 10, Uuid::now_v7(), &c, None)]).await;
+    let message = rejected(&res.results[0], "duplicate_candidacy");
+    assert_eq!(
+        message,
+        "该党员已有2013年度「渔农村党员创业创新带头人」争创记录（已申报），同一党员同一类别每年只登记一次"
+    );
+    // Two new ids for one candidacy in one push: the first is stored, the second refused.
+    let mut other = c.clone();
+    other.category = Some(Category::BusinessHousehold);
+    let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+    let res = s
+        .push(
+            &zhang,
+            &[
+                candidate_op("zhang", t + 20, a, &other, None),
+                candidate_op("zhang", t + 21, b, &other, None),
+            ],
+        )
+        .await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+    rejected(&res.results[1], "duplicate_candidacy");
+    // Another year of the same member and category is another candidacy.
+    let mut next = c.clone();
+    next.year = 2014;
+    let next_id = Uuid::now_v7();
+    let res = s.push(&zhang, &[candidate_op("zhang", t + 30, next_id, &next, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    // Moving a record onto an existing candidacy (its year edited back) is refused too.
+    let only: &[&str] = &["year"];
+    let res = s.push(&zhang, &[candidate_op("zhang", t + 40, next_id, &c, Some(only))]).await;
+    rejected(&res.results[0], "duplicate_candidacy");
+}
+
+/// A new candidacy's year must be one of the campaign in force: the 2012-2015 plan until the
+/// office saves its own campaign (also within the same push).
+#[tokio::test]
+async fn a_candidacy_outside_the_campaigns_years_is_refused() {
+    use shared::model::Campaign;
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 60_000;
+    let candidate = |year| {
+        let mut c = Candidate {
+            person_id: Uuid::now_v7(),
+            branch_id: "b1".into(),
+            category: Some(Category::ServicePost),
+            year,
+            ..Default::default()
+        };
+        workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
+        c
+    };
+    let res =
+        s.push(&office, &[candidate_op("office", t, Uuid::now_v7(), &candidate(2016), None)]).await;
+    let message = rejected(&res.results[0], "outside_campaign");
+    assert_eq!(
+        message,
+        "2016年度不在争创年度（2012至2015年）之内，请镇组织办在「争创设置」中设定争创年度"
+    );
+    let res = s
+        .push(&office, &[candidate_op("office", t + 1, Uuid::now_v7(), &candidate(2015), None)])
+        .await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+
+    // The office's campaign (2016-2017), pushed with a 2016 candidacy after it.
+    let campaign = Campaign { start_year: 2016, years: 2, ..Campaign::default_plan() };
+    let fields = to_fields(&campaign).unwrap();
+    let changes: Vec<(&str, Value, _)> =
+        fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+    let settings = upsert(
+        "office",
+        "office-dev",
+        t + 2,
+        EntityKind::Campaign,
+        Campaign::RECORD_ID,
+        "",
+        &changes,
+    );
+    let ops = [
+        settings,
+        candidate_op("office", t + 3, Uuid::now_v7(), &candidate(2016), None),
+        candidate_op("office", t + 4, Uuid::now_v7(), &candidate(2015), None),
+    ];
+    let res = s.push(&office, &ops).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    assert_eq!(res.results[1].status, OpStatus::Accepted, "{:?}", res.results[1]);
+    rejected(&res.results[2], "outside_campaign");
+}
+
+/// A new score sheet only for a candidacy that may be scored that year: approved by the town,
+/// not removed; a sheet begun before a removal stays stored.
+#[tokio::test]
+async fn score_sheets_only_for_candidacies_that_may_be_scored() {
+    use shared::model::Assessment;
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 60_000;
+    let id = Uuid::now_v7();
+    let mut c = Candidate {
+        person_id: Uuid::now_v7(),
+        branch_id: "b1".into(),
+        category: Some(Category::VillageLeader),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
+    let res = s.push(&office, &[candidate_op("office", t, id, &c, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+    let sheet = |millis: u64, year: i32| {
+        let a = Assessment {
+            candidate_id: id,
+            year,
+            category: Some(Category::VillageLeader),
+            ..Default::default()
+        };
+        let fields = to_fields(&a).unwrap();
+        let changes: Vec<(&str, Value, _)> =
+            fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+        upsert(
+            "office",
+            "office-dev",
+            millis,
+            EntityKind::Assessment,
+            Uuid::now_v7(),
+            "b1",
+            &changes,
+        )
+    };
+    let res = s.push(&office, &[sheet(t + 1, 2013)]).await;
+    let message = rejected(&res.results[0], "not_scorable");
+    assert!(message.contains("当前为「已申报」"), "{message}");
+
+    let only: &[&str] = &["state", "history", "reason"];
+    let mut steps = vec![];
+    for (i, action) in
+        [ApplicationAction::Aggregate, ApplicationAction::Approve].into_iter().enumerate()
+    {
+        workflow::apply_transition(&mut c, action, "office", Role::TownOffice, at(), None).unwrap();
+        steps.push(candidate_op("office", t + 2 + i as u64, id, &c, Some(only)));
+    }
+    // Approved and begun in one push: the sheet sees the approval.
+    steps.push(sheet(t + 5, 2013));
+    steps.push(sheet(t + 6, 2014)); // not the candidacy's year
+    let res = s.push(&office, &steps).await;
+    for r in &res.results[..3] {
+        assert_eq!(r.status, OpStatus::Accepted, "{r:?}");
+    }
+    rejected(&res.results[3], "not_scorable");
+
+    workflow::apply_transition(
+        &mut c,
+        ApplicationAction::Remove,
+        "office",
+        Role::TownOffice,
+        at(),
+        Some("迁出"),
+    )
+    .unwrap();
+    let res = s
+        .push(&office, &[candidate_op("office", t + 7, id, &c, Some(only)), sheet(t + 8, 2013)])
+        .await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted);
+    let message = rejected(&res.results[1], "not_scorable");
+    assert!(message.contains("当前为「已移除」"), "{message}");
+}

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::category::Category;
 
@@ -27,6 +28,21 @@ pub struct Campaign {
 }
 
 impl Campaign {
+    /// The id of the campaign settings record (fixed, so two devices editing it offline edit
+    /// the same record).
+    pub const RECORD_ID: Uuid = Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_0000_0000_0001);
+
+    /// The campaign in force: the fixed-id record, else any campaign record, else the 2012 plan.
+    /// The tablet and the server decide the campaign's years with it.
+    pub fn current(campaigns: &[(Uuid, Campaign)]) -> Campaign {
+        campaigns
+            .iter()
+            .find(|(id, _)| *id == Campaign::RECORD_ID)
+            .or_else(|| campaigns.first())
+            .map(|(_, c)| c.clone())
+            .unwrap_or_else(Campaign::default_plan)
+    }
+
     /// The 2012 work plan: 2012-2015, 11 village leaders, 8 enterprise posts, 13 business
     /// households and 3 service posts, with no yearly split.
     pub fn default_plan() -> Campaign {

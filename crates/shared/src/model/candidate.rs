@@ -29,6 +29,9 @@ choice! {
         Removed => ("removed", "已移除"),
         /// 动态管理: adjusted after assessment with a reason (e.g. back to the pipeline).
         Adjusted => ("adjusted", "已调整"),
+        /// 登记下一年度: closed because the member was carried over into the next year's
+        /// candidacy (`Candidate::carried_to`); the history is kept.
+        CarriedOver => ("carried_over", "已转入下一年度"),
     }
 }
 
@@ -51,6 +54,10 @@ choice! {
         Remove => ("remove", "移除"),
         /// 调整 (reason required).
         Adjust => ("adjust", "调整"),
+        /// 登记下一年度: the member becomes next year's candidate; this record closes.
+        CarryOver => ("carry_over", "登记下一年度"),
+        /// 恢复 (reason required): the office takes a removal back.
+        Restore => ("restore", "恢复"),
     }
 }
 
@@ -130,11 +137,40 @@ pub struct Candidate {
     /// Every step taken, oldest first.
     pub history: Vec<TransitionEntry>,
     pub notes: String,
+    /// The record this one was carried over from (登记下一年度), if any.
+    pub carried_from: Option<Uuid>,
+    /// The next year's record this one was carried over into (then `state` is `CarriedOver`).
+    pub carried_to: Option<Uuid>,
 }
 
 impl Candidate {
-    /// Whether the candidate still counts for contacts, reports and targets.
+    /// Whether the candidate counts: in rankings, targets, contact reminders, waiting counts
+    /// and pickers. Removed, returned and carried-over records do not (their history is kept).
     pub fn is_active(&self) -> bool {
-        self.state != ApplicationState::Removed
+        !matches!(
+            self.state,
+            ApplicationState::Removed | ApplicationState::Returned | ApplicationState::CarriedOver
+        )
+    }
+
+    /// Where the candidacy stood in its own year: the state, except that a record carried over
+    /// into the next year keeps the state it had then (a service post named in 2026 stays
+    /// named for 2026).
+    pub fn standing(&self) -> ApplicationState {
+        if self.state != ApplicationState::CarriedOver {
+            return self.state;
+        }
+        self.history
+            .iter()
+            .rev()
+            .find(|e| e.to == ApplicationState::CarriedOver)
+            .and_then(|e| e.from)
+            .unwrap_or(ApplicationState::Applied)
+    }
+
+    /// Whether the profile is closed to edits: removed (only the office's 恢复 reopens it) or
+    /// carried over into the next year (the next year's record is edited instead).
+    pub fn is_closed(&self) -> bool {
+        matches!(self.state, ApplicationState::Removed | ApplicationState::CarriedOver)
     }
 }

@@ -15,8 +15,15 @@
 //!    (`workflow_refused`);
 //! 6. [`validation`]: the merged record passes the form rules for what the operation changed
 //!    (`invalid_record`).
+//!
+//! One rule needs other records than the one changed: a candidacy (member, category, year) is
+//! recorded once ([`check_candidacy`], `duplicate_candidacy`). The server's store runs it after
+//! [`admit`] when [`needs_uniqueness_check`] says the push made a candidacy, against the live
+//! candidate records of that member. Likewise a new score sheet must be for a candidacy that may
+//! be scored that year ([`check_sheet`], `not_scorable`).
 
 mod access;
+mod candidacy;
 mod clock;
 mod validation;
 mod workflow;
@@ -30,6 +37,7 @@ use crate::sync::OpResult;
 use chrono::{FixedOffset, NaiveDate, Utc};
 
 pub use access::{Existing, check};
+pub use candidacy::{check_candidacy, check_sheet, needs_uniqueness_check, new_sheet_candidate};
 pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};
 pub use validation::{check_lengths, check_record};
 pub use workflow::{check_assessment, check_candidate};

@@ -40,6 +40,7 @@ fn action_into(to: ApplicationState) -> Option<ApplicationAction> {
         S::Returned => A::Return,
         S::Removed => A::Remove,
         S::Adjusted => A::Adjust,
+        S::CarriedOver => A::CarryOver,
     })
 }
 
@@ -93,9 +94,14 @@ pub fn check_candidate(
         .map(|e| e.reason.as_str())
         .filter(|r| !r.trim().is_empty())
         .unwrap_or(after.reason.as_str());
-    workflow::transition(before.state, action, role, category, Some(reason))
-        .map(|_| ())
-        .map_err(refused)
+    workflow::transition(before.state, action, role, category, Some(reason)).map_err(refused)?;
+    if action == ApplicationAction::Restore && after.state != workflow::restored_state(&before) {
+        return Err(Rejection::new(
+            "workflow_refused",
+            format!("恢复后的状态应为移除前的「{}」", workflow::restored_state(&before).label_zh()),
+        ));
+    }
+    Ok(())
 }
 
 /// The commendation action whose target is `to` (`not_passed` is a rejection; `scoring` is
@@ -271,6 +277,23 @@ mod tests {
         again.state = ApplicationState::Applied;
         let err = check_candidate(Role::TownOffice, Some(&record(&removed)), &record(&again))
             .unwrap_err();
-        assert_eq!(err.message, "该争创对象已移除，不能再进行任何操作");
+        assert_eq!(err.message, "该争创对象已移除，除镇组织办恢复外不能再进行任何操作");
+        // 恢复 with its history entry, by the office, back to the state before removal.
+        let restored = step(&removed, ApplicationAction::Restore, Some("误操作"));
+        assert_eq!(restored.state, ApplicationState::Applied);
+        assert_eq!(
+            check_candidate(Role::TownOffice, Some(&record(&removed)), &record(&restored)),
+            Ok(())
+        );
+        let err =
+            check_candidate(Role::BranchSecretary, Some(&record(&removed)), &record(&restored))
+                .unwrap_err();
+        assert_eq!(err.message, "只有镇组织办可以恢复已移除的争创对象");
+        let mut wrong = restored.clone();
+        wrong.state = ApplicationState::Named;
+        wrong.history.last_mut().unwrap().to = ApplicationState::Named;
+        let err = check_candidate(Role::TownOffice, Some(&record(&removed)), &record(&wrong))
+            .unwrap_err();
+        assert_eq!(err.message, "恢复后的状态应为移除前的「已申报」");
     }
 }

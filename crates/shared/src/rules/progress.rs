@@ -49,7 +49,8 @@ fn distinct<'a>(candidates: impl Iterator<Item = &'a Candidate>) -> u32 {
 }
 
 /// Progress of every category (in `Category::ALL` order) against `campaign`. Candidates outside
-/// the campaign's years, removed or adjusted ones do not count; a member counts once per
+/// the campaign's years, removed, returned or adjusted ones do not count; a record carried over
+/// into the next year counts as it stood in its own year; a member counts once per
 /// category however many yearly records they have (service posts are chosen every year).
 pub fn progress(campaign: &Campaign, candidates: &[Candidate]) -> Vec<CategoryProgress> {
     Category::ALL
@@ -63,12 +64,12 @@ pub fn progress(campaign: &Campaign, candidates: &[Candidate]) -> Vec<CategoryPr
                 distinct(
                     own.iter()
                         .copied()
-                        .filter(|c| approved(c.state) && year.is_none_or(|y| c.year == y)),
+                        .filter(|c| approved(c.standing()) && year.is_none_or(|y| c.year == y)),
                 )
             };
             let named_in = |year: Option<i32>| {
                 distinct(own.iter().copied().filter(|c| {
-                    c.state == ApplicationState::Named && year.is_none_or(|y| c.year == y)
+                    c.standing() == ApplicationState::Named && year.is_none_or(|y| c.year == y)
                 }))
             };
             let target = campaign.target(*category);
@@ -121,6 +122,7 @@ mod tests {
             cand(6, Category::VillageLeader, 2016, S::Named), // after the campaign
             cand(7, Category::VillageLeader, 2011, S::Named), // before it
             cand(8, Category::VillageLeader, 2014, S::Adjusted),
+            cand(12, Category::VillageLeader, 2014, S::Returned),
             // The same organ member named two years running counts once overall.
             cand(9, Category::ServicePost, 2012, S::Named),
             cand(9, Category::ServicePost, 2013, S::Named),

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::contacts::candidates_behind;
 use super::oversight::{branches_without_meeting, inspection_status};
+use super::pipeline::{Pipeline, pipeline, pipeline_status};
 use super::progress::{CategoryProgress, progress};
 use crate::model::{
     ApplicationState as S, Branch, Campaign, Candidate, Category, ContactLog, Inspection, Meeting,
@@ -29,22 +30,23 @@ pub struct ReportInput<'a> {
 }
 
 /// Who must act next on an application in `state`, if anyone: the branch secretary aggregates,
-/// the town office decides (and records county/city outcomes), returned or adjusted
-/// applications wait for the applicant's side (surveyor or secretary) to apply again.
+/// the town office decides (and records county/city outcomes), adjusted applications wait for
+/// the applicant's side (surveyor or secretary) to apply again. Returned, removed, carried-over
+/// and named records wait for nobody: they leave every waiting count and reminder.
 pub fn waiting_on(state: S, category: Category) -> Option<Role> {
     match state {
         S::Applied if category.applies_through_branch() => Some(Role::BranchSecretary),
         S::Applied | S::BranchAggregated | S::TownApproved | S::CountyFiled => {
             Some(Role::TownOffice)
         }
-        S::Returned | S::Adjusted => {
+        S::Adjusted => {
             if category.applies_through_branch() {
                 Some(Role::Surveyor)
             } else {
                 Some(Role::TownOffice)
             }
         }
-        S::Named | S::Removed => None,
+        S::Named | S::Removed | S::Returned | S::CarriedOver => None,
     }
 }
 
@@ -57,14 +59,15 @@ pub struct Waiting {
     pub town_office: u32,
 }
 
-/// A branch's candidates in one category (active = not removed).
+/// A branch's candidates of the report year in one category (active: counted, i.e. not
+/// removed, returned or carried over).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CategoryCounts {
     pub active: u32,
     /// Approved by the town or further.
     pub approved: u32,
     pub named: u32,
-    /// 梯队: kept for next year.
+    /// 梯队: kept during the report year for the next (open or carried over).
     pub pipeline: u32,
 }
 
@@ -90,6 +93,8 @@ pub struct BranchReport {
 pub struct WorkReport {
     pub year: i32,
     pub progress: Vec<CategoryProgress>,
+    /// Next year's 梯队, town-wide and per branch (shown whether or not branches are known).
+    pub pipeline: Pipeline,
     pub branches: Vec<BranchReport>,
 }
 
@@ -111,25 +116,19 @@ pub fn work_report(input: &ReportInput<'_>, today: NaiveDate) -> WorkReport {
             let mut waiting = Waiting::default();
             for (_, c) in &own {
                 let Some(category) = c.category else { continue };
-                if c.is_active()
-                    && (c.year == input.year || (c.pipeline && c.year == input.year + 1))
-                {
-                    let counts = by_category.entry(category).or_default();
-                    if c.pipeline {
-                        counts.pipeline += 1;
-                    } else {
-                        counts.active += 1;
-                        counts.approved += u32::from(matches!(
-                            c.state,
-                            S::TownApproved | S::CountyFiled | S::Named
-                        ));
-                        counts.named += u32::from(c.state == S::Named);
-                    }
+                if let Some(n) = pipeline_status(c, input.year + 1) {
+                    by_category.entry(category).or_default().pipeline += n.total();
                 }
+                if !c.is_active() || c.pipeline || c.year != input.year {
+                    continue;
+                }
+                let counts = by_category.entry(category).or_default();
+                counts.active += 1;
+                counts.approved +=
+                    u32::from(matches!(c.state, S::TownApproved | S::CountyFiled | S::Named));
+                counts.named += u32::from(c.state == S::Named);
                 match waiting_on(c.state, category) {
-                    Some(Role::Surveyor | Role::BranchSecretary) if c.state != S::Applied => {
-                        waiting.applicant += 1
-                    }
+                    Some(Role::Surveyor) => waiting.applicant += 1,
                     Some(Role::BranchSecretary) => waiting.branch_secretary += 1,
                     Some(Role::TownOffice) => waiting.town_office += 1,
                     _ => {}
@@ -151,7 +150,12 @@ pub fn work_report(input: &ReportInput<'_>, today: NaiveDate) -> WorkReport {
             }
         })
         .collect();
-    WorkReport { year: input.year, progress: progress(input.campaign, &all), branches }
+    WorkReport {
+        year: input.year,
+        progress: progress(input.campaign, &all),
+        pipeline: pipeline(input.campaign, input.candidates, input.year + 1),
+        branches,
+    }
 }
 
 #[cfg(test)]
@@ -181,7 +185,9 @@ mod tests {
             waiting_on(S::BranchAggregated, Category::EnterprisePost),
             Some(Role::TownOffice)
         );
-        assert_eq!(waiting_on(S::Returned, Category::BusinessHousehold), Some(Role::Surveyor));
+        assert_eq!(waiting_on(S::Adjusted, Category::BusinessHousehold), Some(Role::Surveyor));
+        assert_eq!(waiting_on(S::Returned, Category::BusinessHousehold), None);
+        assert_eq!(waiting_on(S::CarriedOver, Category::VillageLeader), None);
         assert_eq!(waiting_on(S::Named, Category::VillageLeader), None);
         assert_eq!(waiting_on(S::Removed, Category::VillageLeader), None);
     }
@@ -195,8 +201,7 @@ mod tests {
         ];
         let ids: Vec<Uuid> = (1..=7u128).map(Uuid::from_u128).collect();
         let mut pipeline = cand("b1", Category::VillageLeader, S::Applied);
-        pipeline.pipeline = true;
-        pipeline.year = 2014;
+        pipeline.pipeline = true; // kept during 2013 for 2014
         let mut removed = cand("b1", Category::VillageLeader, S::Removed);
         removed.reason = "迁出".into();
         let candidates = vec![
@@ -243,11 +248,16 @@ mod tests {
             b1.by_category[&Category::VillageLeader],
             CategoryCounts { active: 2, approved: 1, named: 1, pipeline: 1 }
         );
-        assert_eq!(b1.by_category[&Category::BusinessHousehold].active, 1);
-        // Two quarters are due by July 1: ids[0] has 2, the others none; removed and next-year excluded.
-        assert_eq!(b1.contacts_behind, [ids[1], ids[2]]);
-        // ids[1] and next year's pipeline application wait for the secretary.
-        assert_eq!(b1.waiting, Waiting { applicant: 1, branch_secretary: 2, town_office: 0 });
+        // Returned: out of the counts.
+        assert_eq!(b1.by_category.get(&Category::BusinessHousehold), None);
+        // Two quarters are due by July 1: ids[0] has 2, the others none; removed and returned
+        // excluded.
+        assert_eq!(b1.contacts_behind, [ids[1], ids[3]]);
+        // ids[1] waits for the secretary; the pipeline record waits for next year, the returned
+        // one for nobody.
+        assert_eq!(b1.waiting, Waiting { applicant: 0, branch_secretary: 1, town_office: 0 });
+        assert_eq!(report.pipeline.year, 2014);
+        assert_eq!(report.pipeline.totals[0].count.open, 1);
         assert!(!b1.mobilised);
         assert!(!b1.inspection_overdue);
 

@@ -173,3 +173,44 @@ fn default_rubrics_follow_the_standards() {
         assert_eq!(score(&scored(&r, Uuid::nil(), &refs), &r), Ok(100.0));
     }
 }
+
+#[test]
+fn removed_returned_and_unapproved_candidates_leave_the_ranking() {
+    use crate::model::ApplicationState as S;
+    let r = rubric_v1();
+    let cand = |n: u128, state: S| {
+        let c = Candidate {
+            person_id: Uuid::from_u128(100 + n),
+            category: Some(Category::VillageLeader),
+            year: 2013,
+            state,
+            ..Default::default()
+        };
+        (Uuid::from_u128(n), c)
+    };
+    let mut pipeline = cand(6, S::TownApproved);
+    pipeline.1.pipeline = true;
+    let candidates = [
+        cand(1, S::Named),
+        cand(2, S::Removed),
+        cand(3, S::TownApproved),
+        cand(4, S::Returned),
+        cand(5, S::BranchAggregated),
+        pipeline,
+    ];
+    let sheets: Vec<(Uuid, Assessment)> = (1..=6u128)
+        .map(|n| {
+            (
+                Uuid::from_u128(50 + n),
+                scored(&r, Uuid::from_u128(n), &[("income", (11 - n) as f64)]),
+            )
+        })
+        .collect();
+    assert_eq!(rank(&sheets, Category::VillageLeader, 2013).len(), 6);
+    let ranked = rank_scored(&sheets, &candidates, Category::VillageLeader, 2013);
+    let order: Vec<(Uuid, usize)> = ranked.iter().map(|e| (e.candidate_id, e.rank)).collect();
+    assert_eq!(order, [(Uuid::from_u128(1), 1), (Uuid::from_u128(3), 2)]);
+    let may: Vec<bool> = candidates.iter().map(|(_, c)| may_be_scored(c, 2013)).collect();
+    assert_eq!(may, [true, false, true, false, false, false]);
+    assert!(!may_be_scored(&candidates[0].1, 2014));
+}

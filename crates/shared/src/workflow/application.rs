@@ -33,6 +33,15 @@ fn from_states(action: A, category: Category) -> &'static [S] {
             S::Adjusted,
         ],
         A::Adjust => &[S::TownApproved, S::CountyFiled, S::Named],
+        A::CarryOver => &[
+            S::Applied,
+            S::BranchAggregated,
+            S::TownApproved,
+            S::CountyFiled,
+            S::Named,
+            S::Adjusted,
+        ],
+        A::Restore => &[S::Removed],
     }
 }
 
@@ -46,7 +55,28 @@ fn target(action: A) -> S {
         A::Return => S::Returned,
         A::Remove => S::Removed,
         A::Adjust => S::Adjusted,
+        A::CarryOver => S::CarriedOver,
+        // The state before the removal (see `restored_state`); 已申报 when the history has none.
+        A::Restore => S::Applied,
     }
+}
+
+/// Whether `action` needs a written reason (退回、移除、调整、恢复).
+pub fn needs_reason(action: A) -> bool {
+    matches!(action, A::Return | A::Remove | A::Adjust | A::Restore)
+}
+
+/// The state a removed candidate returns to on 恢复: the one it was removed from (history),
+/// else 已申报.
+pub fn restored_state(candidate: &Candidate) -> S {
+    candidate
+        .history
+        .iter()
+        .rev()
+        .find(|e| e.to == S::Removed)
+        .and_then(|e| e.from)
+        .filter(|s| !matches!(s, S::Removed | S::CarriedOver))
+        .unwrap_or(S::Applied)
 }
 
 /// Who may record a (new or renewed) application of `category`.
@@ -87,6 +117,8 @@ fn check_role(state: S, action: A, role: Role, category: Category) -> Result<(),
         A::Return => office_only("支部已汇总上报的申报只有镇组织办可以退回"),
         A::Remove => office_only("只有镇组织办可以移除争创对象"),
         A::Adjust => office_only("只有镇组织办可以调整争创对象"),
+        A::CarryOver => check_apply_role(role, category),
+        A::Restore => office_only("只有镇组织办可以恢复已移除的争创对象"),
     }
 }
 
@@ -101,8 +133,11 @@ pub fn transition(
     category: Category,
     reason: Option<&str>,
 ) -> Result<S, WorkflowError> {
-    if state == S::Removed {
+    if state == S::Removed && action != A::Restore {
         return Err(WorkflowError::Finished);
+    }
+    if state == S::CarriedOver {
+        return Err(WorkflowError::CarriedOver);
     }
     if action == A::Aggregate && !category.applies_through_branch() {
         return Err(WorkflowError::NotForCategory(
@@ -119,7 +154,7 @@ pub fn transition(
         });
     }
     check_role(state, action, role, category)?;
-    if matches!(action, A::Return | A::Remove | A::Adjust) && given(reason).is_none() {
+    if needs_reason(action) && given(reason).is_none() {
         return Err(WorkflowError::ReasonRequired(action.label_zh()));
     }
     Ok(target(action))
@@ -174,9 +209,12 @@ pub fn apply_transition(
 ) -> Result<S, WorkflowError> {
     let category = candidate.category.ok_or(WorkflowError::NoCategory)?;
     let from = candidate.state;
-    let to = transition(from, action, role, category, reason)?;
+    let mut to = transition(from, action, role, category, reason)?;
+    if action == A::Restore {
+        to = restored_state(candidate);
+    }
     let reason = given(reason).unwrap_or("").to_owned();
-    if matches!(action, A::Return | A::Remove | A::Adjust) {
+    if needs_reason(action) {
         candidate.reason = reason.clone();
     }
     candidate.state = to;
@@ -233,6 +271,19 @@ mod tests {
         for from in [S::TownApproved, S::CountyFiled, S::Named] {
             t.push((from, A::Adjust, OFF, S::Adjusted));
         }
+        for from in [
+            S::Applied,
+            S::BranchAggregated,
+            S::TownApproved,
+            S::CountyFiled,
+            S::Named,
+            S::Adjusted,
+        ] {
+            for role in [SUR, SEC, OFF] {
+                t.push((from, A::CarryOver, role, S::CarriedOver));
+            }
+        }
+        t.push((S::Removed, A::Restore, OFF, S::Applied));
         t
     }
 
@@ -262,6 +313,17 @@ mod tests {
         for from in [S::TownApproved, S::CountyFiled, S::Named] {
             t.push((from, A::Adjust, OFF, S::Adjusted));
         }
+        for from in [
+            S::Applied,
+            S::BranchAggregated,
+            S::TownApproved,
+            S::CountyFiled,
+            S::Named,
+            S::Adjusted,
+        ] {
+            t.push((from, A::CarryOver, OFF, S::CarriedOver));
+        }
+        t.push((S::Removed, A::Restore, OFF, S::Applied));
         t
     }
 
@@ -301,7 +363,7 @@ mod tests {
                     }
                 }
             }
-            assert_eq!(checked, 8 * 8 * 4);
+            assert_eq!(checked, 9 * 10 * 4);
         }
     }
 
@@ -400,12 +462,30 @@ mod tests {
             apply_transition(&mut c, A::Apply, "x", OFF, at(14), None),
             Err(WorkflowError::Finished)
         );
+        // 恢复: office only, with a reason, back to the state it was removed from.
+        assert_eq!(
+            apply_transition(&mut c, A::Restore, "sec", SEC, at(15), Some("误操作")),
+            Err(WorkflowError::RoleNotAllowed("只有镇组织办可以恢复已移除的争创对象"))
+        );
+        assert_eq!(
+            apply_transition(&mut c, A::Restore, "office", OFF, at(15), None),
+            Err(WorkflowError::ReasonRequired("恢复"))
+        );
+        assert_eq!(
+            apply_transition(&mut c, A::Restore, "office", OFF, at(15), Some("误操作")),
+            Ok(S::Named)
+        );
+        assert!(c.is_active());
+        assert_eq!(c.history.last().map(|e| (e.from, e.to)), Some((Some(S::Removed), S::Named)));
     }
 
     #[test]
     fn service_post_goes_straight_to_the_town() {
         let c = Category::ServicePost;
-        assert_eq!(allowed_actions(S::Applied, OFF, c), [A::Approve, A::Return, A::Remove]);
+        assert_eq!(
+            allowed_actions(S::Applied, OFF, c),
+            [A::Approve, A::Return, A::Remove, A::CarryOver]
+        );
         assert_eq!(allowed_actions(S::Applied, SEC, c), Vec::<A>::new());
         let mut cand = Candidate { category: None, ..Default::default() };
         let at = chrono::NaiveDateTime::default();

@@ -183,6 +183,84 @@ fn load_surveyed_person(
         .and_then(|r| r.to_typed().ok()))
 }
 
+/// The live candidate records of member `person_id` as the batch sees them (stored ones, with
+/// this batch's changes over them), for the one-candidacy rule.
+fn same_member_candidates(
+    tx: &Connection,
+    records: &Records<'_>,
+    person_id: Uuid,
+) -> Result<Vec<(Uuid, shared::model::Candidate)>, StoreError> {
+    let mut found: HashMap<Uuid, Record> = HashMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT record_json FROM records
+         WHERE entity = 'candidate' AND deleted = 0
+           AND json_extract(record_json, '$.fields.person_id') = ?1",
+    )?;
+    let mut rows = stmt.query([person_id.to_string()])?;
+    while let Some(row) = rows.next()? {
+        let record: Record = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        found.insert(record.id, record);
+    }
+    for slot in records.known.values() {
+        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Candidate) {
+            found.insert(r.id, r.clone());
+        }
+    }
+    Ok(found
+        .into_values()
+        .filter(|r| !r.is_deleted())
+        .filter_map(|r| r.to_typed().ok().map(|c| (r.id, c)))
+        .collect())
+}
+
+/// The campaign in force as the batch sees it (`Campaign::current` of the live campaign
+/// records, this batch's changes over the stored ones).
+fn campaign_in_force(
+    tx: &Connection,
+    records: &Records<'_>,
+) -> Result<shared::model::Campaign, StoreError> {
+    let mut found: HashMap<Uuid, Record> = HashMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT record_json FROM records WHERE entity = 'campaign' AND deleted = 0 ORDER BY rowid",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut order = Vec::new();
+    while let Some(row) = rows.next()? {
+        let record: Record = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        order.push(record.id);
+        found.insert(record.id, record);
+    }
+    for slot in records.known.values() {
+        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Campaign) {
+            if !found.contains_key(&r.id) {
+                order.push(r.id);
+            }
+            found.insert(r.id, r.clone());
+        }
+    }
+    let campaigns: Vec<(Uuid, shared::model::Campaign)> = order
+        .into_iter()
+        .filter_map(|id| found.remove(&id))
+        .filter(|r| !r.is_deleted())
+        .filter_map(|r| r.to_typed().ok().map(|c| (r.id, c)))
+        .collect();
+    Ok(shared::model::Campaign::current(&campaigns))
+}
+
+/// Loads the candidate a score-sheet operation names into `records` (for the one-sheet-per-
+/// scorable-candidacy rule).
+fn load_scored_candidate(records: &mut Records<'_>, op: &Operation) -> Result<(), StoreError> {
+    if op.entity != EntityKind::Assessment {
+        return Ok(());
+    }
+    let from_op = op.changes.iter().find(|c| c.field == "candidate_id").map(|c| &c.value);
+    let value = from_op.or_else(|| records.get(&op.entity_id).and_then(|r| r.get("candidate_id")));
+    if let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) {
+        records.load(id)?;
+    }
+    Ok(())
+}
+
 /// An operation as the `ops` table stores it.
 struct Encoded {
     json: String,
@@ -292,14 +370,41 @@ fn check_all(
         };
         records.load(op.entity_id)?;
         let person = load_surveyed_person(records, op)?;
+        load_scored_candidate(records, op)?;
         let ctx = sync_policy::Context {
             account: &pusher.account,
             time,
             current: records.get(&op.entity_id),
             person: person.as_ref(),
         };
-        let applied = match sync_policy::admit(ctx, op) {
+        let admitted = sync_policy::admit(ctx, op).and_then(|applied| {
+            let current = records.get(&op.entity_id);
+            if let Some(candidate_id) = sync_policy::new_sheet_candidate(current, &applied.record) {
+                let candidate = records
+                    .known
+                    .get(&candidate_id)
+                    .and_then(|slot| slot.record.as_ref())
+                    .filter(|r| r.entity == EntityKind::Candidate && !r.is_deleted())
+                    .and_then(|r| r.to_typed().ok());
+                sync_policy::check_sheet(&applied.record, candidate.as_ref())?;
+            }
+            match sync_policy::needs_uniqueness_check(current, &applied.record) {
+                None => Ok(applied),
+                Some(key) => {
+                    let found = same_member_candidates(tx, records, key.person_id)
+                        .and_then(|others| Ok((campaign_in_force(tx, records)?, others)));
+                    let (campaign, others) =
+                        found.map_err(|e| Rejection::new("store", e.to_string()))?;
+                    sync_policy::check_candidacy(&applied.record, &campaign, &others)
+                        .map(|()| applied)
+                }
+            }
+        });
+        let applied = match admitted {
             Ok(applied) => applied,
+            Err(rejection) if rejection.code == "store" => {
+                return Err(StoreError::Corrupt(rejection.message));
+            }
             Err(rejection) => {
                 refused_records.insert(op.entity_id);
                 results.push(rejection.into_result(op));

@@ -1,0 +1,78 @@
+//! One candidacy per member, category and year (`crate::candidacy`), on the server: a pushed
+//! candidate record that becomes a candidacy another live record already is, is refused
+//! (`duplicate_candidacy`) with the message the tablet shows before its save; so is one whose
+//! year is not a year of the campaign in force (`outside_campaign`, `Campaign::current`). The store finds
+//! the other records ([`needs_uniqueness_check`] says when, and for which member); this module
+//! decides.
+
+use uuid::Uuid;
+
+use crate::candidacy::{CandidacyError, CandidacyKey, check_unique};
+use crate::model::{Assessment, Campaign, Candidate};
+use crate::record::{EntityKind, Record};
+
+use super::Rejection;
+
+fn key_of(record: &Record) -> Option<CandidacyKey> {
+    if record.entity != EntityKind::Candidate || record.is_deleted() {
+        return None;
+    }
+    CandidacyKey::of(&record.to_typed::<Candidate>().ok()?)
+}
+
+/// The key `merged` must be unique under, when the push made it (new record, or its member,
+/// category or year changed); `None`: nothing to check.
+pub fn needs_uniqueness_check(current: Option<&Record>, merged: &Record) -> Option<CandidacyKey> {
+    let key = key_of(merged)?;
+    (current.and_then(key_of) != Some(key)).then_some(key)
+}
+
+/// Refuse `merged` when its year is not one of `campaign`'s (`outside_campaign`), or when one
+/// of `others` (live candidate records, any ids) is the same candidacy (`duplicate_candidacy`).
+pub fn check_candidacy(
+    merged: &Record,
+    campaign: &Campaign,
+    others: &[(Uuid, Candidate)],
+) -> Result<(), Rejection> {
+    let Ok(candidate) = merged.to_typed::<Candidate>() else { return Ok(()) };
+    if !campaign.contains_year(candidate.year) {
+        let err = CandidacyError::OutsideCampaign {
+            year: candidate.year,
+            start: campaign.start_year,
+            end: campaign.end_year(),
+        };
+        return Err(Rejection::new("outside_campaign", err.to_string()));
+    }
+    check_unique(merged.id, &candidate, others.iter().map(|(id, c)| (*id, c)))
+        .map_err(|e| Rejection::new("duplicate_candidacy", e.to_string()))
+}
+
+/// The candidate a new score sheet (`merged`, an assessment record the push created) is for,
+/// if the push created one; `None`: nothing to check.
+pub fn new_sheet_candidate(current: Option<&Record>, merged: &Record) -> Option<Uuid> {
+    if merged.entity != EntityKind::Assessment || merged.is_deleted() || current.is_some() {
+        return None;
+    }
+    let sheet = merged.to_typed::<Assessment>().ok()?;
+    (!sheet.candidate_id.is_nil()).then_some(sheet.candidate_id)
+}
+
+/// Refuse a new score sheet for a candidate who may not be scored that year
+/// (`crate::scoring::may_be_scored`: that year's candidacy, approved by the town or further,
+/// not removed or returned). A candidate the server does not hold is not judged.
+pub fn check_sheet(merged: &Record, candidate: Option<&Candidate>) -> Result<(), Rejection> {
+    let (Ok(sheet), Some(candidate)) = (merged.to_typed::<Assessment>(), candidate) else {
+        return Ok(());
+    };
+    if crate::scoring::may_be_scored(candidate, sheet.year) {
+        return Ok(());
+    }
+    Err(Rejection::new(
+        "not_scorable",
+        format!(
+            "该争创对象不能参加{}年度考核评分：须为当年经镇党委审定（或已备案、命名）且未移除、退回的争创对象（当前为「{}」）",
+            sheet.year,
+            candidate.state.label_zh()
+        ),
+    ))
+}
