@@ -15,6 +15,8 @@ export FIELD_TRIAL_SERVER_KILLS="${FIELD_TRIAL_SERVER_KILLS:-200}"
 export FIELD_TRIAL_STORM_OPS="${FIELD_TRIAL_STORM_OPS:-1000}"
 export FIELD_TRIAL_NETWORK_SURVEYS="${FIELD_TRIAL_NETWORK_SURVEYS:-20}"
 export FIELD_TRIAL_BROWSER_KILLS="${FIELD_TRIAL_BROWSER_KILLS:-200}"
+# Read at build time by the wasm test (tests/upgrade.rs): records per earlier schema version.
+export FIELD_TRIAL_UPGRADE_RECORDS="${FIELD_TRIAL_UPGRADE_RECORDS:-10000}"
 
 started=$(date +%s)
 results="$(mktemp)"
@@ -33,6 +35,10 @@ cargo test -p server --test api -- --nocapture --test-threads=1 \
 section "trials: tablet (network faults, browser SIGKILLs)"
 cargo test -p e2e --test system -- --nocapture --test-threads=1 \
   network_faults:: delivery::typing_survives 2>&1 | tee -a "$results"
+
+section "trials: tablet database (upgrade from every earlier IndexedDB schema)"
+WASM_BINDGEN_TEST_TIMEOUT=900 cargo test --target wasm32-unknown-unknown -p field --test upgrade \
+  -- --nocapture 2>&1 | tee -a "$results"
 
 section "fault trials: $(($(date +%s) - started)) s"
 printf '| trial | runs | faults injected | lost | duplicated | seconds | notes |\n'
