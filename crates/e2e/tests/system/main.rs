@@ -8,6 +8,7 @@ mod branches;
 mod campaign_flow;
 mod delivery;
 mod export_import;
+mod file_round_trip;
 mod lazy_chunks;
 mod network_faults;
 mod offline;
