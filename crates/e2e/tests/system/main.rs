@@ -7,6 +7,7 @@
 mod branches;
 mod campaign_flow;
 mod delivery;
+mod disk_full;
 mod export_import;
 mod file_round_trip;
 mod lazy_chunks;
