@@ -15,6 +15,10 @@ export FIELD_TRIAL_SERVER_KILLS="${FIELD_TRIAL_SERVER_KILLS:-200}"
 export FIELD_TRIAL_STORM_OPS="${FIELD_TRIAL_STORM_OPS:-1000}"
 export FIELD_TRIAL_NETWORK_SURVEYS="${FIELD_TRIAL_NETWORK_SURVEYS:-20}"
 export FIELD_TRIAL_BROWSER_KILLS="${FIELD_TRIAL_BROWSER_KILLS:-200}"
+export FIELD_TRIAL_PHOTO_RUNS="${FIELD_TRIAL_PHOTO_RUNS:-50}"
+export FIELD_TRIAL_ROUNDTRIP_RUNS="${FIELD_TRIAL_ROUNDTRIP_RUNS:-10}"
+# Read at build time by the wasm test (tests/upgrade.rs): records per earlier schema version.
+export FIELD_TRIAL_UPGRADE_RECORDS="${FIELD_TRIAL_UPGRADE_RECORDS:-10000}"
 
 started=$(date +%s)
 results="$(mktemp)"
@@ -26,13 +30,17 @@ bash scripts/build.sh --debug-server
 export FIELD_DIST="$ROOT/dist"
 export FIELD_SERVER_BIN="$CARGO_TARGET_DIR/debug/server"
 
-section "trials: server (SIGKILLs during pushes, retry storm through the fault proxy)"
+section "trials: server (SIGKILLs during pushes, retry storm through the fault proxy, same photo)"
 cargo test -p server --test api -- --nocapture --test-threads=1 \
-  crash::sigkill_during_pushes retry_storm:: 2>&1 | tee -a "$results"
+  crash::sigkill_during_pushes retry_storm:: same_photo:: 2>&1 | tee -a "$results"
 
-section "trials: tablet (network faults, browser SIGKILLs)"
+section "trials: tablet (network faults, browser SIGKILLs, files round trip)"
 cargo test -p e2e --test system -- --nocapture --test-threads=1 \
-  network_faults:: delivery::typing_survives 2>&1 | tee -a "$results"
+  network_faults:: delivery::typing_survives file_round_trip:: 2>&1 | tee -a "$results"
+
+section "trials: tablet database (upgrade from every earlier IndexedDB schema)"
+WASM_BINDGEN_TEST_TIMEOUT=900 cargo test --target wasm32-unknown-unknown -p field --test upgrade \
+  -- --nocapture 2>&1 | tee -a "$results"
 
 section "fault trials: $(($(date +%s) - started)) s"
 printf '| trial | runs | faults injected | lost | duplicated | seconds | notes |\n'

@@ -131,7 +131,17 @@ impl AttachmentStore {
             self.part_path(sha, claimant),
             self.total_path(sha, claimant),
         );
-        blocking(move || status_of(&complete, &part, &total)).await
+        // Under the upload's lock: a chunk being written is counted whole or not at all.
+        let key = format!("{}.{}", sha.as_str(), claimant.0);
+        let lock = self.lock_for(&key);
+        let guard = lock.clone().lock_owned().await;
+        let result = blocking(move || {
+            let _guard = guard;
+            status_of(&complete, &part, &total)
+        })
+        .await;
+        self.release_lock(&key, lock);
+        result
     }
 
     /// Remove the files of uploads under way untouched for `ttl` or longer; how many uploads.
@@ -186,7 +196,9 @@ impl AttachmentStore {
         }
         let key = format!("{}.{}", sha.as_str(), claimant.0);
         let lock = self.lock_for(&key);
-        let guard = lock.lock().await;
+        // Owned and moved into the blocking write: a request dropped while it writes (its client
+        // went away) must not let the next chunk append beside the unfinished write.
+        let guard = lock.clone().lock_owned().await;
         let paths = UploadPaths {
             sha: sha.clone(),
             complete: self.complete_path(sha),
@@ -197,6 +209,7 @@ impl AttachmentStore {
         let uploaders = self.uploaders_path(sha);
         let who = claimant.0.clone();
         let result = blocking(move || {
+            let _guard = guard;
             let (status, completed_here) = append(&paths, offset, total, &chunk)?;
             // Only the account whose own bytes completed the file counts as its uploader (a
             // chunk sent for a file already complete proves nothing).
@@ -206,7 +219,6 @@ impl AttachmentStore {
             Ok(status)
         })
         .await;
-        drop(guard);
         self.release_lock(&key, lock);
         result
     }
@@ -226,11 +238,12 @@ impl AttachmentStore {
             return Err(AttachmentError::HashMismatch);
         }
         let lock = self.lock_for(sha.as_str());
-        let guard = lock.lock().await;
+        let guard = lock.clone().lock_owned().await;
         let complete = self.complete_path(sha);
         let staging = self.root.join("tmp").join(format!("{}.whole", sha.as_str()));
         let dir = self.root.clone();
         let result = blocking(move || {
+            let _guard = guard;
             if file_len(&complete)?.is_some() {
                 return Ok(false);
             }
@@ -240,7 +253,6 @@ impl AttachmentStore {
             Ok(true)
         })
         .await;
-        drop(guard);
         self.release_lock(sha.as_str(), lock);
         result
     }

@@ -8,7 +8,12 @@ use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
 
 const SHORT: Duration = Duration::from_secs(30);
 
-async fn import(browser: &Browser, origin: &str, path: &std::path::Path) -> (bool, String) {
+/// Import the file at `path` through `origin`'s transfer screen: (imported?, the message shown).
+pub(crate) async fn import(
+    browser: &Browser,
+    origin: &str,
+    path: &std::path::Path,
+) -> (bool, String) {
     browser.goto(&format!("{origin}/#/transfer")).await.unwrap();
     browser.refresh().await.unwrap();
     let input = browser.wait_for(&testid("import-file"), FIRST_LOAD_TIMEOUT).await.unwrap();

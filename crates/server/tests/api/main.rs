@@ -21,6 +21,7 @@ mod pre_auth_limits;
 mod real_server;
 mod restart;
 mod retry_storm;
+mod same_photo;
 mod static_files;
 mod sync;
 
