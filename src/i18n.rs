@@ -698,3 +698,9 @@ pub mod branches {
         }
     }
 }
+
+/// The town office's own screens: accounts, devices, sign-in codes, roster import, the upload page.
+pub mod office {
+    pub const UPLOAD_PAGE_HINT: &str = "在办公室电脑上导入平板带回的导出文件：";
+    pub const UPLOAD_PAGE_LINK: &str = "打开导出文件上传页面";
+}
