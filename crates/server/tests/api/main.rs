@@ -20,6 +20,8 @@ mod policy;
 mod pre_auth_limits;
 mod real_server;
 mod restart;
+mod roster;
+mod signin_codes;
 mod static_files;
 mod sync;
 
