@@ -179,6 +179,7 @@ fn schemas() -> Value {
     });
     let mut user_props = account_props.clone();
     user_props["created_at"] = json!({"type": "string", "format": "date-time"});
+    user_props["disabled"] = json!({"type": "boolean"});
     let mut all = json!({
         "Health": {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}},
         "OpenApi": {"type": "object", "description": "本文档"},

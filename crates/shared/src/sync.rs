@@ -201,6 +201,9 @@ pub struct UserSummary {
     #[serde(flatten)]
     pub account: Account,
     pub created_at: String,
+    /// 已停用: its tokens do not work and it cannot sign in.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// A signed-in device as the admin screen lists it (never the token).

@@ -57,7 +57,7 @@ pub fn create_user(conn: &mut Connection, user: &NewUser) -> Result<UserSummary,
         ],
     );
     match result {
-        Ok(_) => Ok(UserSummary { account: a.clone(), created_at }),
+        Ok(_) => Ok(UserSummary { account: a.clone(), created_at, disabled: false }),
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
@@ -69,12 +69,17 @@ pub fn create_user(conn: &mut Connection, user: &NewUser) -> Result<UserSummary,
 
 pub fn list_users(conn: &mut Connection) -> Result<Vec<UserSummary>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT username, display_name, role, branches, created_at FROM users ORDER BY username",
+        "SELECT username, display_name, role, branches, created_at, disabled
+         FROM users ORDER BY username",
     )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(UserSummary { account: account_at(row, 0)?, created_at: row.get(4)? });
+        out.push(UserSummary {
+            account: account_at(row, 0)?,
+            created_at: row.get(4)?,
+            disabled: row.get::<_, i64>(5)? != 0,
+        });
     }
     Ok(out)
 }
