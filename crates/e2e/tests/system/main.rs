@@ -9,6 +9,7 @@ mod campaign_flow;
 mod delivery;
 mod export_import;
 mod lazy_chunks;
+mod office_first_day;
 mod offline;
 mod size_budget;
 mod survey;
