@@ -23,7 +23,8 @@ fn id_number(birth: &str, seq: u32) -> String {
 fn roster(path: &std::path::Path, rows: &[[String; 7]]) {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let header = ["姓名", "性别", "出生年月", "联系电话", "身份证号", "所在支部", "村（社区）/单位"];
+    let header =
+        ["姓名", "性别", "出生年月", "联系电话", "身份证号", "所在支部", "村（社区）/单位"];
     for (c, h) in header.iter().enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
@@ -119,7 +120,10 @@ async fn the_office_goes_from_an_empty_server_to_a_tablet_holding_its_members() 
     assert_eq!(office.text_of("roster-rows").await.unwrap(), "6");
     let issues = office.text_of("roster-issues").await.unwrap();
     assert!(issues.contains("校验位") && issues.contains("不存在的支部"), "{issues}");
-    let row6 = office.wait_for("[data-testid=\"roster-issue\"][data-row=\"6\"]", STEP_TIMEOUT).await.unwrap();
+    let row6 = office
+        .wait_for("[data-testid=\"roster-issue\"][data-row=\"6\"]", STEP_TIMEOUT)
+        .await
+        .unwrap();
     assert!(row6.text().await.unwrap().contains("身份证号"));
     assert!(!office.exists(&testid("roster-apply")).await.unwrap(), "no import while rows are bad");
 
@@ -150,7 +154,9 @@ async fn the_office_goes_from_an_empty_server_to_a_tablet_holding_its_members() 
     assert_eq!(code.len(), 8, "{code}");
     let qr = office.by_testid("signin-code-qr").await.unwrap();
     assert!(qr.attr("src").await.unwrap().unwrap().starts_with("data:image/svg+xml"));
-    assert!(office.text_of("signin-code-link").await.unwrap().ends_with(&format!("#/signin/{code}")));
+    assert!(
+        office.text_of("signin-code-link").await.unwrap().ends_with(&format!("#/signin/{code}"))
+    );
 
     // A blank tablet signs in with the typed code: no password.
     let tablet = harness.open_browser_in("tablet").await.expect("open the tablet");
@@ -187,7 +193,13 @@ async fn the_office_goes_from_an_empty_server_to_a_tablet_holding_its_members() 
         .wait_for("[data-testid^=\"device-row-\"][data-username=\"zhou\"]", STEP_TIMEOUT)
         .await
         .unwrap();
-    let id = row.attr("data-testid").await.unwrap().unwrap().trim_start_matches("device-row-").to_owned();
+    let id = row
+        .attr("data-testid")
+        .await
+        .unwrap()
+        .unwrap()
+        .trim_start_matches("device-row-")
+        .to_owned();
     assert_eq!(office.text_of(&format!("device-pending-{id}")).await.unwrap(), "0");
     assert_eq!(office.text_of(&format!("device-refused-{id}")).await.unwrap(), "0");
     assert!(!office.text_of(&format!("device-version-{id}")).await.unwrap().is_empty());
