@@ -488,7 +488,6 @@ pub mod campaign {
     pub const BOARD: &str = "亮相台";
     pub const RED_FLAG: &str = "流动红旗";
     pub const DEEDS: &str = "主要事迹";
-    pub const CARD_FOOT: &str = "中共镇委员会";
     pub const BACK_TO_PROFILE: &str = "返回档案";
 }
 
@@ -720,6 +719,7 @@ pub mod office {
     pub const GO: &str = "去设置";
     pub fn step_label(key: &str) -> &'static str {
         match key {
+            "town" => "镇名",
             "campaign" => "活动年限与目标",
             "branches" => "支部",
             "roster" => "党员名册",
@@ -817,4 +817,23 @@ pub mod office {
     pub const SIGNING_IN: &str = "正在登录…";
     pub const SIGNED_IN_WITH_CODE: &str = "已用登录码登录。";
     pub const TO_PEOPLE: &str = "开始工作";
+
+    // Printouts carry the town
+    pub const CARD_NOT_YET: &str = "亮相卡只为镇党委审定后的争创对象提供（当前状态：";
+    pub const ISSUER: &str = "印发：";
+    pub const PERIOD: &str = "通报期间：";
+    pub const TOWN_NAME: &str = "镇名（用于打印件落款，如“东海镇”）";
+    pub const SAVE_TOWN: &str = "保存镇名";
+    pub const TOWN_SAVED: &str = "镇名已保存";
+
+    /// A date as printouts write it: 2026年11月28日.
+    pub fn chinese_date(date: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        format!("{}年{}月{}日", date.year(), date.month(), date.day())
+    }
+
+    /// The 通报's period: the year, within the campaign's years.
+    pub fn period(year: i32, start: i32, end: i32) -> String {
+        format!("{year}年1月1日至{year}年12月31日（活动年限 {start}–{end} 年）")
+    }
 }

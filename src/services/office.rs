@@ -13,6 +13,10 @@ use shared::sync::{
     SigninCodeRequest, UserSummary,
 };
 
+use shared::model::Campaign;
+
+use crate::logic::campaign::rubric::{CAMPAIGN_ID, current_campaign};
+use crate::logic::campaign::typed::{changes_of, decode_all};
 use crate::store::{Store, StoreError};
 use crate::sync::http::{Body, Http, encode_component};
 use crate::sync::{HttpError, Session, SyncError};
@@ -135,15 +139,30 @@ pub async fn checklist(store: &Store, session: Option<&Session>) -> Result<Vec<S
     let active = branches.iter().filter(|(_, b)| !b.retired).count();
     let people =
         store.listing(EntityKind::Person).await?.iter().filter(|r| !r.is_deleted()).count();
-    let campaigns = store.listing(EntityKind::Campaign).await?;
+    let campaigns = decode_all::<Campaign>(&store.list(EntityKind::Campaign).await?);
+    let campaign = current_campaign(&campaigns);
+    let town = campaign.town.trim().to_owned();
     let mut steps = vec![
         Step {
-            key: "campaign",
-            done: campaigns.iter().any(|r| !r.is_deleted()),
-            detail: if campaigns.is_empty() {
-                "尚未保存活动设置（年限与目标）：现用默认的 2012–2015 年，请在“活动设置”中改为本镇的年限".into()
+            key: "town",
+            done: !town.is_empty(),
+            detail: if town.is_empty() {
+                "尚未设置镇名：打印件落款将只写“中共镇委员会”".into()
             } else {
-                "活动年限与目标已设置".into()
+                format!("{town}（打印件落款：{}）", campaign.committee())
+            },
+        },
+        Step {
+            key: "campaign",
+            done: !campaigns.is_empty(),
+            detail: if campaigns.is_empty() {
+                format!(
+                    "尚未保存活动设置：现用默认的活动年限 {}–{} 年，请在“活动设置”中改为本镇的年限与目标",
+                    campaign.start_year,
+                    campaign.end_year()
+                )
+            } else {
+                format!("活动年限 {}–{} 年", campaign.start_year, campaign.end_year())
             },
         },
         Step {
@@ -197,4 +216,30 @@ pub async fn checklist(store: &Store, session: Option<&Session>) -> Result<Vec<S
         },
     });
     Ok(steps)
+}
+
+/// Keep the town's name in the campaign settings (a town-wide record the office writes; it
+/// syncs to every tablet, whose printouts then carry it). With no settings yet, the work plan's
+/// defaults are saved with it, so the settings stay whole.
+pub async fn save_town(store: &Store, town: &str) -> Result<(), OfficeError> {
+    let town = town
+        .trim()
+        .chars()
+        .take(shared::limits::max_chars(shared::limits::TextKind::Name))
+        .collect::<String>();
+    let campaigns = decode_all::<Campaign>(&store.list(EntityKind::Campaign).await?);
+    let changes = if campaigns.iter().any(|(id, _)| *id == CAMPAIGN_ID) {
+        vec![("town".to_owned(), serde_json::Value::String(town))]
+    } else {
+        let campaign = Campaign { town, ..current_campaign(&campaigns) };
+        changes_of(&campaign).map_err(|e| OfficeError::Server(e.to_string()))?
+    };
+    store.save(EntityKind::Campaign, CAMPAIGN_ID, "", changes).await?;
+    Ok(())
+}
+
+/// The town's name as the campaign settings hold it.
+pub async fn town(store: &Store) -> Result<String, OfficeError> {
+    let campaigns = decode_all::<Campaign>(&store.list(EntityKind::Campaign).await?);
+    Ok(current_campaign(&campaigns).town)
 }

@@ -115,7 +115,9 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
                 <span>{candidate.category.map(|c| c.label_zh()).unwrap_or("")}</span>
                 <span>{tc::year_label(candidate.year)}</span>
                 <span class=format!("state {}", candidate.state.as_str()) data-testid="candidate-state">{state_label(&candidate)}</span>
-                <a class="button secondary" href=CampaignRoute::Card(id).href() data-testid="candidate-card">{tc::DISPLAY_CARD}</a>
+                {super::display_card::past_town_approval(candidate.state).then(|| view! {
+                    <a class="button secondary" href=CampaignRoute::Card(id).href() data-testid="candidate-card">{tc::DISPLAY_CARD}</a>
+                })}
             </div>
             {(!candidate.reason.is_empty()).then(|| view! {
                 <p class="message warn" data-testid="candidate-reason-shown">{tc::LATEST_REASON}{candidate.reason.clone()}</p>

@@ -30,9 +30,40 @@ pub fn Checklist() -> impl IntoView {
         let session = engine.session.get_untracked();
         async move { office::checklist(&ctx.store(), session.as_ref()).await.map_err(|e| e.to_string()) }
     });
+    let town = RwSignal::new(String::new());
+    let town_saved = RwSignal::new(false);
+    let town_error = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Ok(name) = office::town(&ctx.store()).await {
+            town.set(name);
+        }
+    });
+    let save_town = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        town_saved.set(false);
+        super::run(
+            town_error,
+            async move { office::save_town(&ctx.store(), &town.get_untracked()).await },
+            move |_| {
+                town_saved.set(true);
+                ctx.refresh_pending();
+                refresh.update(|n| *n += 1);
+            },
+        );
+    };
     view! {
         <div data-testid="office-checklist">
             <p class="hint">{t::CHECKLIST_HINT}</p>
+            <form id="office-town" class="inline-form" data-testid="town-form" on:submit=save_town>
+                <label class="field">
+                    <span class="label">{t::TOWN_NAME}</span>
+                    <input type="text" data-testid="town-name" prop:value=move || town.get()
+                        on:input=move |ev| { town_saved.set(false); town.set(event_target_value(&ev)); } />
+                </label>
+                <button type="submit" class="button primary" data-testid="town-save">{t::SAVE_TOWN}</button>
+                <Show when=move || town_saved.get()><span class="saved" data-testid="town-saved">{t::TOWN_SAVED}</span></Show>
+                {super::error_line(town_error, "town-error")}
+            </form>
             <button class="button secondary" data-testid="checklist-refresh" on:click=move |_| refresh.update(|n| *n += 1)>{t::REFRESH}</button>
             {move || match steps.get() {
                 None => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
@@ -47,7 +78,9 @@ pub fn Checklist() -> impl IntoView {
                                     <strong>{t::step_label(step.key)}</strong> " "
                                     <span class="state">{if step.done { t::DONE } else { t::NOT_DONE }}</span> " "
                                     <span class="detail" data-testid=format!("checklist-detail-{}", step.key)>{step.detail}</span> " "
-                                    <a href=link_of(step.key) data-testid=format!("checklist-go-{}", step.key)>{t::GO}</a>
+                                    {(step.key != "town").then(|| view! {
+                                        <a href=link_of(step.key) data-testid=format!("checklist-go-{}", step.key)>{t::GO}</a>
+                                    })}
                                 </li>
                             }
                         }).collect_view()}

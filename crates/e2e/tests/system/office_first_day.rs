@@ -1,5 +1,6 @@
 //! The town office's first day from an empty server (issue 11): the checklist says what is
-//! missing; the office sets up branches, imports its roster from an XLSX (a first file with bad
+//! missing; the office names the town (the 通报 is then issued by its committee, dated in
+//! Chinese), sets up branches, imports its roster from an XLSX (a first file with bad
 //! rows is previewed row by row and refused whole, the corrected one is imported), creates a
 //! surveyor account scoped to one branch, hands out a one-time sign-in code; a blank tablet
 //! signs in by typing that code (no password), syncs, and holds exactly its branch's members;
@@ -89,6 +90,24 @@ async fn the_office_goes_from_an_empty_server_to_a_tablet_holding_its_members() 
     // The upload page is linked from the office screens.
     let link = office.by_testid("office-open-import-page").await.unwrap();
     assert_eq!(link.attr("href").await.unwrap().as_deref(), Some("/import"));
+
+    // The town's name: printouts are signed with its committee.
+    assert_eq!(step_state(&office, "town").await, "missing");
+    office.type_into("town-name", "东海镇").await.unwrap();
+    office.click_testid("town-save").await.unwrap();
+    office.by_testid("town-saved").await.unwrap();
+    office
+        .wait_until(
+            "the town step done",
+            "const s = document.querySelector('[data-testid=\"checklist-step-town\"]'); return !!s && s.dataset.state === 'done';",
+            STEP_TIMEOUT,
+        )
+        .await
+        .unwrap();
+    office.goto(&format!("{origin}/#/campaign/report")).await.unwrap();
+    assert_eq!(office.text_of("report-issuer").await.unwrap(), "印发：中共东海镇委员会组织办");
+    let date = office.text_of("report-date").await.unwrap();
+    assert!(date.contains('年') && date.contains('月') && date.ends_with('日'), "{date}");
 
     // Branches.
     office.goto(&format!("{origin}/#/campaign/branches")).await.unwrap();
@@ -205,7 +224,7 @@ async fn the_office_goes_from_an_empty_server_to_a_tablet_holding_its_members() 
     assert!(!office.text_of(&format!("device-version-{id}")).await.unwrap().is_empty());
     office.goto(&format!("{origin}/#/office/checklist")).await.unwrap();
     office.by_testid("office-checklist").await.unwrap();
-    for key in ["branches", "roster", "accounts", "tablets"] {
+    for key in ["town", "campaign", "branches", "roster", "accounts", "tablets"] {
         office
             .wait_until(
                 &format!("checklist step {key} done"),
