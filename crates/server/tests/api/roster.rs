@@ -225,6 +225,46 @@ async fn reimporting_an_updated_roster_updates_members_and_never_duplicates_them
     let surveyor = s.user_token("zhou", Role::Surveyor, &["a"]).await;
     let in_a = rows.iter().filter(|r| r[5] == BRANCH_A).count();
     assert_eq!(people(&s, &surveyor).await.len(), in_a);
+
+    // The counts agree everywhere on the server: its database, what a pull delivers, the CSV
+    // and XLSX exports (for the office, and for the surveyor's branch).
+    let stored = s
+        .state
+        .store
+        .records(
+            EntityKind::Person,
+            &shared::roles::Account {
+                username: "office".into(),
+                display_name: String::new(),
+                role: Role::TownOffice,
+                branches: vec![],
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(stored, 12);
+    for (token, expected) in [(&office, 12), (&surveyor, in_a)] {
+        assert_eq!(people(&s, token).await.len(), expected);
+        let csv = export(&s, token, "people.csv").await;
+        let csv_rows = csv::Reader::from_reader(&csv[3..]).records().count();
+        assert_eq!(csv_rows, expected, "people.csv");
+        let xlsx = export(&s, token, "people.xlsx").await;
+        let mut book: calamine::Xlsx<_> =
+            calamine::Reader::new(std::io::Cursor::new(xlsx)).unwrap();
+        let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+        assert_eq!(range.height() - 1, expected, "people.xlsx");
+    }
+}
+
+async fn export(s: &TestServer, token: &str, file: &str) -> Vec<u8> {
+    let res = s
+        .request(Method::GET, &format!("/api/v1/exports/{file}"), Some(token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.bytes().await.unwrap().to_vec()
 }
 
 /// 3,000 members, preview then apply: the figure for the README (not a timed assertion).
