@@ -321,15 +321,16 @@ impl SyncEngine {
         let store = self.store();
         let counts = self.counts.get_untracked();
         let conflicts = store.conflicts().await.map(|c| c.len()).unwrap_or(0);
-        let oldest_unsent = match store.outbox_batch(1).await {
-            Ok(entries) => entries.first().map(|e| {
-                js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(e.op.hlc.millis as f64))
-                    .to_iso_string()
-                    .as_string()
-                    .unwrap_or_default()
-            }),
-            Err(_) => None,
-        };
+        // The oldest change not accepted yet: queued, or set aside as refused.
+        let queued =
+            store.outbox_batch(1).await.ok().and_then(|e| e.first().map(|e| e.op.hlc.millis));
+        let refused = rejected::list(&store).await.unwrap_or_default();
+        let oldest_unsent = refused.iter().map(|r| r.op.hlc.millis).chain(queued).min().map(|ms| {
+            js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+                .to_iso_string()
+                .as_string()
+                .unwrap_or_default()
+        });
         let report = shared::sync::DeviceReport {
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             pending: counts.pending,

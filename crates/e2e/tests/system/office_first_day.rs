@@ -65,7 +65,8 @@ async fn make_branch(office: &Browser, name: &str) -> String {
          return r ? r.dataset.code : false;",
         name = serde_json::Value::String(name.into())
     );
-    office.wait_until(&format!("branch {name} listed"), &script, STEP_TIMEOUT).await.unwrap();
+    let listed = format!("{script} ").replace("return r ? r.dataset.code : false;", "return !!r;");
+    office.wait_until(&format!("branch {name} listed"), &listed, STEP_TIMEOUT).await.unwrap();
     office.eval(&script).await.unwrap().as_str().unwrap().to_owned()
 }
 
