@@ -155,7 +155,7 @@ fn CodeLoginForm(adopted: RwSignal<usize>) -> impl IntoView {
                 <button type="button" class="button" data-testid="code-login-scan" disabled=move || scanning.get() || busy.get()
                     on:click=scan>{to::SCAN}</button>
             })}
-            <div class="scanner" class:hidden=move || !scanning.get()>
+            <div class="scanner" prop:hidden=move || !scanning.get()>
                 <video node_ref=video data-testid="code-login-video" muted=true playsinline=true></video>
                 <p class="hint">{to::SCANNING}</p>
                 <button type="button" class="button secondary" data-testid="code-login-scan-cancel"
