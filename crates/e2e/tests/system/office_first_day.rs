@@ -181,6 +181,12 @@ async fn the_office_goes_from_an_empty_server_to_a_tablet_holding_its_members() 
     // A blank tablet signs in with the typed code: no password.
     let tablet = harness.open_browser_in("tablet").await.expect("open the tablet");
     tablet.goto(&format!("{origin}/#/sync")).await.unwrap();
+    tablet.by_testid("code-login-form").await.unwrap();
+    let camera_shown = tablet
+        .eval("return document.querySelector('[data-testid=\"code-login-video\"]').offsetParent !== null;")
+        .await
+        .unwrap();
+    assert_eq!(camera_shown, serde_json::Value::Bool(false), "no camera view before 扫码登录");
     tablet.type_into("code-login-code", &code.to_lowercase()).await.unwrap();
     tablet.click_testid("code-login-submit").await.unwrap();
     let who = tablet.text_of("signed-in-as").await.unwrap();
