@@ -7,7 +7,11 @@
 //
 // Rules:
 // * /api/ and /healthz are never answered from, nor written to, any cache.
-// * Navigations get the cached index.html first (the app shell), the network only when the
+// * The server's own pages (SERVER_PAGES: the /import upload page, …) are never answered with
+//   the app shell: a navigation to one goes to the server; with no server, a short page says so.
+//   crates/server/tests/api/static_files.rs checks that every page of the server's route table
+//   is listed here.
+// * Other navigations get the cached index.html first (the app shell), the network only when the
 //   shell is not cached yet; each navigation also asks the browser to look for a new worker.
 // * A new worker installs, then WAITS: it takes over only when the page posts
 //   {type: "SKIP_WAITING"} (the page's update banner does that once nothing is left unsaved).
@@ -20,8 +24,28 @@ const CACHE_PREFIX = "sizheng-shell-";
 const CACHE_NAME = CACHE_PREFIX + BUILD_VERSION;
 const SHELL_URL = "/index.html";
 
+// Pages the server renders itself (route table tag "pages"): never the app shell.
+const SERVER_PAGES = ["/import"];
+
 function isNeverCached(url) {
   return url.pathname.startsWith("/api/") || url.pathname === "/healthz";
+}
+
+function isServerPage(url) {
+  return SERVER_PAGES.some(
+    (page) => url.pathname === page || url.pathname.startsWith(page + "/"),
+  );
+}
+
+function serverPageOffline() {
+  const body =
+    '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    "<title>四争一树</title><p>此页面由办公室服务器提供，现在连接不上服务器。请在服务器运行时再打开。</p></html>";
+  return new Response(body, {
+    status: 503,
+    headers: { "Content-Type": "text/html; charset=utf-8" },
+  });
 }
 
 async function precacheShell() {
@@ -102,6 +126,12 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || isNeverCached(url)) {
     return; // straight to the network, untouched
+  }
+  if (isServerPage(url)) {
+    if (request.mode === "navigate") {
+      event.respondWith(fetch(request).catch(() => serverPageOffline()));
+    }
+    return; // the server's page, never the shell nor a cache
   }
   if (request.mode === "navigate") {
     event.respondWith(serveNavigation(request));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release app (dist/), the release server and the benchmark page, then runs every
 # benchmark (first-load sizes, offline cold start, IndexedDB app vs plain JS vs Dexie, sync,
-# memory), prints the table and writes bench-results/latest.json.
+# memory, roster import of 3,000 members), prints the table and writes bench-results/latest.json.
 #   scripts/bench.sh                       everything (about 10 minutes on 2 cores, after the builds)
 #   scripts/bench.sh --only sizes,idb      some parts; see `--help` for every option
 set -euo pipefail

@@ -88,6 +88,11 @@ pub fn App(store: Store) -> impl IntoView {
     ask_persistence_once(ctx);
     let writes =
         move || engine.session.with(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
+    let office = move || {
+        engine
+            .session
+            .with(|s| s.as_ref().is_some_and(|s| s.account.role == shared::roles::Role::TownOffice))
+    };
 
     view! {
         <header class="topbar">
@@ -128,6 +133,9 @@ pub fn App(store: Store) -> impl IntoView {
             <a href="#/sync" data-testid="nav-sync" class:active=move || matches!(ctx.route.get(), Route::Sync)>{t::sync::NAV_SYNC}</a>
             <a href="#/transfer" data-testid="nav-transfer" class:active=move || matches!(ctx.route.get(), Route::Transfer)>{t::sync::NAV_TRANSFER}</a>
             <a href="#/conflicts" data-testid="nav-conflicts" class:active=move || matches!(ctx.route.get(), Route::Conflicts)>{t::sync::NAV_CONFLICTS}</a>
+            <Show when=office>
+                <a href="#/office" data-testid="nav-office" class:active=move || matches!(ctx.route.get(), Route::Office(_))>{t::office::NAV_OFFICE}</a>
+            </Show>
             <a href="#/settings" data-testid="nav-settings" class:active=move || matches!(ctx.route.get(), Route::Settings)>
                 {t::NAV_SETTINGS}
             </a>
@@ -152,6 +160,8 @@ pub fn App(store: Store) -> impl IntoView {
                 Route::Transfer => split::deferred(split::transfer()),
                 Route::Conflicts => split::deferred(split::conflicts()),
                 Route::Outbox => split::deferred(split::outbox()),
+                Route::Office(tab) => split::deferred(split::office(tab)),
+                Route::Signin(code) => split::deferred(split::signin(code)),
                 Route::NotFound => view! { <p class="empty">{t::NOT_FOUND} " " <a href="#/people">{t::BACK_TO_LIST}</a></p> }.into_any(),
             }}
         </main>

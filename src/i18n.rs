@@ -517,7 +517,6 @@ pub mod campaign {
     pub const BOARD: &str = "亮相台";
     pub const RED_FLAG: &str = "流动红旗";
     pub const DEEDS: &str = "主要事迹";
-    pub const CARD_FOOT: &str = "中共镇委员会";
     pub const BACK_TO_PROFILE: &str = "返回档案";
 }
 
@@ -726,5 +725,145 @@ pub mod branches {
             K::Rubric => "考核细则",
             K::Branch => "支部",
         }
+    }
+}
+
+/// The town office's own screens: accounts, devices, sign-in codes, roster import, the upload page.
+pub mod office {
+    pub const UPLOAD_PAGE_HINT: &str = "在办公室电脑上导入平板带回的导出文件：";
+    pub const UPLOAD_PAGE_LINK: &str = "打开导出文件上传页面";
+
+    pub const NAV_OFFICE: &str = "镇组织办";
+    pub const TITLE: &str = "镇组织办：开始使用";
+    pub const TAB_CHECKLIST: &str = "设置清单";
+    pub const TAB_ACCOUNTS: &str = "账号";
+    pub const TAB_DEVICES: &str = "设备";
+    pub const TAB_ROSTER: &str = "导入党员名册";
+    pub const REFRESH: &str = "刷新";
+    pub const LOADING: &str = "正在读取…";
+
+    // Checklist
+    pub const CHECKLIST_HINT: &str = "第一天照此顺序：设置活动年限与目标、建立支部、导入党员名册、建立账号、为每台平板生成登录码。";
+    pub const DONE: &str = "已完成";
+    pub const NOT_DONE: &str = "未完成";
+    pub const GO: &str = "去设置";
+    pub fn step_label(key: &str) -> &'static str {
+        match key {
+            "town" => "镇名",
+            "campaign" => "活动年限与目标",
+            "branches" => "支部",
+            "roster" => "党员名册",
+            "accounts" => "外业账号",
+            "tablets" => "平板",
+            _ => "",
+        }
+    }
+
+    // Accounts
+    pub const ACCOUNTS_HINT: &str = "为调查员、支部书记和县委组织部建立账号，并限定可写的支部；平板可用一次性登录码登录，无需输入密码。";
+    pub const USERNAME: &str = "用户名";
+    pub const DISPLAY_NAME: &str = "姓名";
+    pub const ROLE: &str = "角色";
+    pub const BRANCHES: &str = "支部范围";
+    pub const STATE: &str = "状态";
+    pub const ACTIONS: &str = "操作";
+    pub const PASSWORD: &str = "初始密码（至少 8 位）";
+    pub const NEW_ACCOUNT: &str = "新建账号";
+    pub const CREATE: &str = "建立账号";
+    pub const CREATED: &str = "账号已建立：";
+    pub const ENABLED: &str = "正常";
+    pub const DISABLED: &str = "已停用";
+    pub const DISABLE: &str = "停用";
+    pub const ENABLE: &str = "启用";
+    pub const RESET_PASSWORD: &str = "重设密码";
+    pub const NEW_PASSWORD: &str = "新密码（至少 8 位）";
+    pub const SAVE_PASSWORD: &str = "保存新密码";
+    pub const PASSWORD_RESET: &str = "密码已重设，该账号的平板需重新登录。";
+    pub const ALL_BRANCHES: &str = "全部（镇组织办、县委组织部）";
+    pub const NO_BRANCHES_YET: &str =
+        "尚未设置支部：请先在“支部管理”中建立支部，再建立调查员账号。";
+    pub const SIGNIN_CODE: &str = "登录码";
+    pub const SIGNIN_SERVER: &str = "平板访问服务器的地址";
+    pub const SIGNIN_CODE_FOR: &str = "一次性登录码：";
+    pub const SIGNIN_CODE_HINT: &str =
+        "用平板扫描二维码，或在平板“同步”页的“用登录码登录”中输入 8 位码。只能使用一次。";
+    pub const SIGNIN_EXPIRES: &str = "有效期至";
+    pub const SIGNIN_REVOKE: &str = "撤销未使用的登录码";
+    pub const SIGNIN_REVOKED: &str = "该账号未使用的登录码已全部撤销。";
+    pub const PRINT: &str = "打印";
+
+    // Devices
+    pub const DEVICES_HINT: &str =
+        "每台平板在每次同步结束时报告本机情况；标红的平板还有未送达办公室的工作。";
+    pub const DEVICE: &str = "设备";
+    pub const ACCOUNT: &str = "账号";
+    pub const APP_VERSION: &str = "应用版本";
+    pub const LAST_SYNC: &str = "最近同步";
+    pub const PENDING: &str = "待同步";
+    pub const REFUSED: &str = "被退回";
+    pub const CONFLICTS: &str = "冲突";
+    pub const OLDEST_UNSENT: &str = "最早未发送";
+    pub const NEVER_REPORTED: &str = "尚未报告";
+    pub const REVOKE: &str = "吊销";
+    pub const RESTORE: &str = "恢复";
+    pub const REVOKED: &str = "已吊销";
+    pub const HOLDS_UNSENT: &str = "有未送达的工作";
+    pub const NO_DEVICES: &str = "还没有设备登录。";
+    pub fn devices_unsent(n: usize) -> String {
+        format!("{n} 台平板有未送达的工作")
+    }
+
+    // Roster
+    pub const ROSTER_HINT: &str = "选择 Excel/WPS 表格（.xlsx）或 CSV（UTF-8 或 GBK）。表头需有“姓名”和“所在支部”，可有性别、出生年月、联系电话、身份证号、村（社区）/单位。先预览，全部无误才能导入；再次导入更新已有党员，不会重复。";
+    pub const ROSTER_FILE: &str = "党员名册文件";
+    pub const PREVIEW: &str = "预览";
+    pub const APPLY: &str = "导入";
+    pub const ROWS: &str = "党员行数";
+    pub const TO_CREATE: &str = "新增";
+    pub const TO_UPDATE: &str = "更新";
+    pub const UNCHANGED: &str = "不变";
+    pub const ISSUES: &str = "问题";
+    pub const ROW: &str = "行";
+    pub const COLUMN: &str = "列";
+    pub const REASON: &str = "原因";
+    pub const COLUMNS_READ: &str = "识别的列：";
+    pub const FIX_FIRST: &str =
+        "名册中有问题，请在表格中修正后重新选择文件预览；有问题时不会导入任何内容。";
+    pub const READY: &str = "名册无误，可以导入。";
+    pub fn applied(created: u32, updated: u32, unchanged: u32) -> String {
+        format!(
+            "名册已导入：新增 {created} 人，更新 {updated} 人，{unchanged} 人不变。平板同步后即可看到。"
+        )
+    }
+
+    // Sign-in with a code (tablet)
+    pub const CODE_LOGIN_TITLE: &str = "用登录码登录（扫码登录）";
+    pub const CODE_LOGIN_HINT: &str = "向镇组织办领取一次性登录码：扫描二维码，或输入 8 位码。";
+    pub const CODE: &str = "8 位登录码";
+    pub const CODE_LOGIN: &str = "用登录码登录";
+    pub const SCAN: &str = "扫码登录";
+    pub const SCANNING: &str = "请将二维码对准摄像头…";
+    pub const CANCEL_SCAN: &str = "取消扫码";
+    pub const SIGNING_IN: &str = "正在登录…";
+    pub const SIGNED_IN_WITH_CODE: &str = "已用登录码登录。";
+    pub const TO_PEOPLE: &str = "开始工作";
+
+    // Printouts carry the town
+    pub const CARD_NOT_YET: &str = "亮相卡只为镇党委审定后的争创对象提供（当前状态：";
+    pub const ISSUER: &str = "印发：";
+    pub const PERIOD: &str = "通报期间：";
+    pub const TOWN_NAME: &str = "镇名（用于打印件落款，如“东海镇”）";
+    pub const SAVE_TOWN: &str = "保存镇名";
+    pub const TOWN_SAVED: &str = "镇名已保存";
+
+    /// A date as printouts write it: 2026年11月28日.
+    pub fn chinese_date(date: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        format!("{}年{}月{}日", date.year(), date.month(), date.day())
+    }
+
+    /// The 通报's period: the year, within the campaign's years.
+    pub fn period(year: i32, start: i32, end: i32) -> String {
+        format!("{year}年1月1日至{year}年12月31日（活动年限 {start}–{end} 年）")
     }
 }

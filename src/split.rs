@@ -136,6 +136,20 @@ split_point! {
 }
 
 split_point! {
+    /// The town office's setup: checklist, accounts, devices, roster import (`#/office/…`).
+    fn office(tab: crate::logic::route::OfficeTab) {
+        view! { <crate::screens::office::OfficeScreen tab=tab /> }.into_any()
+    }
+}
+
+split_point! {
+    /// A one-time sign-in link from a QR code (`#/signin/<code>`): signs this tablet in.
+    fn signin(code: String) {
+        view! { <crate::screens::login::SigninWithCode code=code /> }.into_any()
+    }
+}
+
+split_point! {
     /// Conflicting edits for the office.
     fn conflicts() {
         view! { <crate::screens::conflicts::ConflictsScreen /> }.into_any()

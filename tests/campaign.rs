@@ -411,7 +411,8 @@ async fn every_campaign_screen_renders_and_the_profile_takes_a_step() {
         ("#/campaign/notices".to_owned(), "notice-form"),
         ("#/campaign/settings".to_owned(), "campaign-targets"),
         ("#/campaign/report".to_owned(), "report-paper"),
-        (format!("#/campaign/card/{id}"), "display-card"),
+        // Only applied: no display card before 镇党委审定 (issue 11), the screen says so.
+        (format!("#/campaign/card/{id}"), "card-not-approved"),
         (format!("#/campaign/candidate/{id}"), "candidate-profile"),
     ] {
         location.set_hash(&hash).unwrap();
@@ -549,7 +550,8 @@ async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campa
         ("#/campaign/notices".to_owned(), "notice-item"),
         ("#/campaign/settings".to_owned(), "campaign-targets"),
         ("#/campaign/report".to_owned(), "report-paper"),
-        (format!("#/campaign/card/{id}"), "display-card"),
+        // Only applied: no display card before 镇党委审定 (issue 11), the screen says so.
+        (format!("#/campaign/card/{id}"), "card-not-approved"),
         ("#/campaign/branches".to_owned(), "branch-row"),
     ] {
         location.set_hash(&hash).unwrap();

@@ -125,9 +125,16 @@ fn routes_parse_and_print() {
         Route::NewSurvey(Some(id)),
         Route::Survey(id),
         Route::Settings,
+        Route::Office(field::logic::route::OfficeTab::Checklist),
+        Route::Office(field::logic::route::OfficeTab::Accounts),
+        Route::Office(field::logic::route::OfficeTab::Devices),
+        Route::Office(field::logic::route::OfficeTab::Roster),
+        Route::Signin("ABCD2345".into()),
     ] {
         assert_eq!(Route::parse(&route.href()), route);
     }
+    assert_eq!(Route::parse("#/office"), Route::Office(field::logic::route::OfficeTab::Checklist));
+    assert_eq!(Route::parse("#/office/nowhere"), Route::NotFound);
     assert_eq!(Route::parse(""), Route::People);
     assert_eq!(Route::parse("#/person/not-a-uuid"), Route::NotFound);
     assert_eq!(Route::parse("#/nowhere"), Route::NotFound);

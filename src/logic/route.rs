@@ -21,7 +21,34 @@ pub enum Route {
     Conflicts,
     /// `#/outbox`: every record saved here and not yet 已送达, by delivery state.
     Outbox,
+    /// `#/office/…`: the town office's setup (checklist, accounts, devices, roster import).
+    Office(OfficeTab),
+    /// `#/signin/<code>`: the link in a one-time sign-in QR code.
+    Signin(String),
     NotFound,
+}
+
+/// The town office's setup screens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfficeTab {
+    Checklist,
+    Accounts,
+    Devices,
+    Roster,
+}
+
+impl OfficeTab {
+    pub const ALL: [OfficeTab; 4] =
+        [OfficeTab::Checklist, OfficeTab::Accounts, OfficeTab::Devices, OfficeTab::Roster];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            OfficeTab::Checklist => "checklist",
+            OfficeTab::Accounts => "accounts",
+            OfficeTab::Devices => "devices",
+            OfficeTab::Roster => "roster",
+        }
+    }
 }
 
 impl Route {
@@ -41,6 +68,12 @@ impl Route {
             ["transfer"] => Route::Transfer,
             ["conflicts"] => Route::Conflicts,
             ["outbox"] => Route::Outbox,
+            ["office"] => Route::Office(OfficeTab::Checklist),
+            ["office", tab] => OfficeTab::ALL
+                .into_iter()
+                .find(|t| t.slug() == *tab)
+                .map_or(Route::NotFound, Route::Office),
+            ["signin", code] if code.len() <= 32 => Route::Signin((*code).to_owned()),
             ["campaign", rest @ ..] => crate::logic::campaign::route::CampaignRoute::parse(rest)
                 .map_or(Route::NotFound, Route::Campaign),
             _ => Route::NotFound,
@@ -60,6 +93,8 @@ impl Route {
             Route::Transfer => "#/transfer".into(),
             Route::Conflicts => "#/conflicts".into(),
             Route::Outbox => "#/outbox".into(),
+            Route::Office(tab) => format!("#/office/{}", tab.slug()),
+            Route::Signin(code) => format!("#/signin/{code}"),
         }
     }
 }

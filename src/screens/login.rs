@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::office as to;
 use crate::i18n::sync as t;
 use crate::sync::{session, use_sync};
 
@@ -31,7 +32,7 @@ pub fn LoginPanel() -> impl IntoView {
                     </div>
                 }.into_any()
             }
-            None => view! { <LoginForm adopted=adopted /> }.into_any(),
+            None => view! { <LoginForm adopted=adopted /> <CodeLoginForm adopted=adopted /> }.into_any(),
         }}
     }
 }
@@ -93,5 +94,120 @@ fn LoginForm(adopted: RwSignal<usize>) -> impl IntoView {
             </button>
             {move || error.get().map(|e| view! { <p class="message error" role="alert" data-testid="login-error">{e}</p> })}
         </form>
+    }
+}
+
+/// 用登录码登录: the one-time code from the town office, typed, or read from its QR code with
+/// the camera where the browser can (`browser::barcode`); no password.
+#[component]
+fn CodeLoginForm(adopted: RwSignal<usize>) -> impl IntoView {
+    let engine = use_sync();
+    let code = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let scanning = RwSignal::new(false);
+    let cancel = StoredValue::new_local(std::rc::Rc::new(std::cell::Cell::new(false)));
+    let video = NodeRef::<leptos::html::Video>::new();
+    let sign_in = move |typed: String| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let device_name = session::default_device_name(&engine.store());
+            let result = engine.login_with_code(&session::code_of_link(&typed), &device_name).await;
+            busy.set(false);
+            match result {
+                Ok(signed_in) => adopted.set(signed_in.adopted),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let scan = move |_| {
+        let Some(element) = video.get_untracked() else { return };
+        let element: web_sys::Element = element.into();
+        let flag = std::rc::Rc::new(std::cell::Cell::new(false));
+        cancel.set_value(flag.clone());
+        scanning.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let read = crate::browser::barcode::scan(&element, flag).await;
+            scanning.set(false);
+            match read {
+                Ok(text) => {
+                    code.set(session::code_of_link(&text));
+                    sign_in(text);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let can_scan = crate::browser::barcode::available();
+    view! {
+        <form class="login code-login" data-testid="code-login-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            sign_in(code.get_untracked());
+        }>
+            <h2>{to::CODE_LOGIN_TITLE}</h2>
+            <p class="hint">{to::CODE_LOGIN_HINT}</p>
+            {can_scan.then(|| view! {
+                <button type="button" class="button" data-testid="code-login-scan" disabled=move || scanning.get() || busy.get()
+                    on:click=scan>{to::SCAN}</button>
+            })}
+            <div class="scanner" prop:hidden=move || !scanning.get()>
+                <video node_ref=video data-testid="code-login-video" muted=true playsinline=true></video>
+                <p class="hint">{to::SCANNING}</p>
+                <button type="button" class="button secondary" data-testid="code-login-scan-cancel"
+                    on:click=move |_| cancel.with_value(|c| c.set(true))>{to::CANCEL_SCAN}</button>
+            </div>
+            <label class="field">
+                <span class="label">{to::CODE}</span>
+                <input type="text" autocomplete="one-time-code" autocapitalize="characters" maxlength="12"
+                    data-testid="code-login-code" prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev)) />
+            </label>
+            <button type="submit" class="button primary" data-testid="code-login-submit" disabled=move || busy.get()>
+                {move || if busy.get() { to::SIGNING_IN } else { to::CODE_LOGIN }}
+            </button>
+            {move || error.get().map(|e| view! { <p class="message error" role="alert" data-testid="code-login-error">{e}</p> })}
+        </form>
+    }
+}
+
+/// `#/signin/<code>`: the link in the office's QR code, opened by the tablet's camera app;
+/// signs in with the code once (nothing to type) and says how it went.
+#[component]
+pub fn SigninWithCode(code: String) -> impl IntoView {
+    let engine = use_sync();
+    let result = LocalResource::new(move || {
+        let code = code.clone();
+        async move {
+            if let Some(s) = engine.session.get_untracked() {
+                return Ok(s.signed_in_as());
+            }
+            let device_name = session::default_device_name(&engine.store());
+            engine
+                .login_with_code(&code, &device_name)
+                .await
+                .map(|s| s.session.signed_in_as())
+                .map_err(|e| e.to_string())
+        }
+    });
+    view! {
+        <section class="signin" data-testid="code-signin-screen">
+            <h2>{to::CODE_LOGIN_TITLE}</h2>
+            {move || match result.get() {
+                None => view! { <p class="loading">{to::SIGNING_IN}</p> }.into_any(),
+                Some(Ok(who)) => view! {
+                    <p class="message info" data-testid="code-signin-done">{to::SIGNED_IN_WITH_CODE} " " {t::signed_in_as(&who)}</p>
+                    <a class="button primary" href="#/people" data-testid="code-signin-continue">{to::TO_PEOPLE}</a>
+                }.into_any(),
+                Some(Err(e)) => view! {
+                    <p class="message error" role="alert" data-testid="code-signin-error">{e}</p>
+                    <a class="button" href="#/sync">{t::LOGIN}</a>
+                }.into_any(),
+            }}
+        </section>
     }
 }

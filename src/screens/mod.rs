@@ -3,6 +3,7 @@
 pub mod campaign;
 pub mod conflicts;
 pub mod login;
+pub mod office;
 pub mod outbox;
 pub mod people_list;
 pub mod person_detail;

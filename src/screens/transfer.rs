@@ -22,6 +22,10 @@ pub fn TransferScreen() -> impl IntoView {
         <section class="transfer" data-testid="transfer-screen">
             <h2>{t::TRANSFER_TITLE}</h2>
             <p class="hint">{t::TRANSFER_HINT}</p>
+            <p class="hint">
+                {crate::i18n::office::UPLOAD_PAGE_HINT} " "
+                <a href="/import" target="_self" data-testid="open-import-page">{crate::i18n::office::UPLOAD_PAGE_LINK}</a>
+            </p>
             <ExportPanel />
             {move || if read_only() {
                 view! { <p class="message warn" data-testid="import-read-only">{tb::IMPORT_READ_ONLY}</p> }.into_any()

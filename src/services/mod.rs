@@ -7,4 +7,5 @@
 //! * [`survey`]: the survey form's load, save, keystroke draft and discard.
 
 pub mod delivery;
+pub mod office;
 pub mod survey;

@@ -123,6 +123,10 @@ pub enum LoginError {
     Missing,
     #[error("用户名或密码错误")]
     BadCredentials,
+    #[error("请输入镇组织办发放的 8 位登录码")]
+    MissingCode,
+    #[error("登录码不正确、已使用、已撤销或已过期，请向镇组织办重新领取")]
+    BadCode,
     #[error("无法连接服务器，请在有网络时登录")]
     Offline,
     #[error("{0}")]

@@ -143,6 +143,23 @@ impl SyncEngine {
     ) -> Result<SignedIn, super::LoginError> {
         let store = self.store();
         let session = session::login(&store, "", username, password, device_name).await?;
+        self.signed_in(session).await
+    }
+
+    /// Sign in with a one-time code from the town office (typed, or from its QR code); then as
+    /// [`SyncEngine::login`].
+    pub async fn login_with_code(
+        &self,
+        code: &str,
+        device_name: &str,
+    ) -> Result<SignedIn, super::LoginError> {
+        let session = session::login_with_code(&self.store(), "", code, device_name).await?;
+        self.signed_in(session).await
+    }
+
+    /// After a sign-in: adopt the changes saved before it, keep the session, sync.
+    async fn signed_in(&self, session: Session) -> Result<SignedIn, super::LoginError> {
+        let store = self.store();
         let adopted = adopt_unsigned(&store, &session.account.username).await?;
         self.session.set(Some(session.clone()));
         self.connection.set(Connection::Connected);
@@ -290,7 +307,40 @@ impl SyncEngine {
             s.phase = Phase::Idle;
         });
         self.refresh_pending().await;
+        if result.is_ok() {
+            self.report().await;
+        }
         result
+    }
+
+    /// Tell the office what this tablet still holds (待同步, 需处理, conflicts, the oldest
+    /// unsent change), so its device list shows which tablet has work that has not arrived.
+    /// A report that does not arrive is only logged: the next run sends a new one.
+    async fn report(&self) {
+        let Some(session) = self.session.get_untracked() else { return };
+        let store = self.store();
+        let counts = self.counts.get_untracked();
+        let conflicts = store.conflicts().await.map(|c| c.len()).unwrap_or(0);
+        // The oldest change not accepted yet: queued, or set aside as refused.
+        let queued =
+            store.outbox_batch(1).await.ok().and_then(|e| e.first().map(|e| e.op.hlc.millis));
+        let refused = rejected::list(&store).await.unwrap_or_default();
+        let oldest_unsent = refused.iter().map(|r| r.op.hlc.millis).chain(queued).min().map(|ms| {
+            js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+                .to_iso_string()
+                .as_string()
+                .unwrap_or_default()
+        });
+        let report = shared::sync::DeviceReport {
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            pending: counts.pending,
+            refused: counts.needs_action,
+            conflicts: conflicts as u32,
+            oldest_unsent,
+        };
+        if let Err(e) = super::transport::report(&session.http(), &report).await {
+            log::info!("the device report did not arrive: {e}");
+        }
     }
 
     async fn run_guarded(&self) -> Result<SyncReport, SyncError> {

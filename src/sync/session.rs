@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::roles::Account;
-use shared::sync::LoginRequest;
+use shared::sync::{CodeLoginRequest, LoginRequest, SIGNIN_CODE_LEN, normalise_signin_code};
 
 use super::error::LoginError;
 use super::http::Http;
@@ -89,6 +89,47 @@ pub async fn login(
     save(store, Some(&session)).await?;
     store.set_author(&session.account.username).await?;
     Ok(session)
+}
+
+/// Sign in at `server` (empty: this origin) with a one-time code from the town office (typed,
+/// or read from its QR code), with no password; otherwise as [`login`].
+pub async fn login_with_code(
+    store: &Store,
+    server: &str,
+    code: &str,
+    device_name: &str,
+) -> Result<Session, LoginError> {
+    let code = normalise_signin_code(code);
+    if code.chars().count() != SIGNIN_CODE_LEN {
+        return Err(LoginError::MissingCode);
+    }
+    let device_name = match device_name.trim() {
+        "" => default_device_name(store),
+        name => name.to_owned(),
+    };
+    let request = CodeLoginRequest { code, device_id: store.device_id(), device_name };
+    let response = match transport::code_login(&Http::new(server, None), &request).await {
+        Err(super::HttpError::Status { status: 401, .. }) => return Err(LoginError::BadCode),
+        other => other?,
+    };
+    let session = Session {
+        token: response.token,
+        account: response.account,
+        server: server.to_owned(),
+        signed_in_at_ms: js_sys::Date::now(),
+    };
+    save(store, Some(&session)).await?;
+    store.set_author(&session.account.username).await?;
+    Ok(session)
+}
+
+/// The code in a sign-in link read from a QR code (`…/#/signin/<code>`), or the text itself
+/// when it is just the code.
+pub fn code_of_link(text: &str) -> String {
+    match text.rsplit_once("#/signin/") {
+        Some((_, code)) => code.trim().to_owned(),
+        None => text.trim().to_owned(),
+    }
 }
 
 /// Forget the token on this device. Changes waiting in the outbox stay and go with the next

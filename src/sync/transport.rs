@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shared::sync::{
-    AttachmentStatus, ConflictEntry, LoginRequest, LoginResponse, PullResponse, PushRequest,
-    PushResponse,
+    AttachmentStatus, CodeLoginRequest, ConflictEntry, DeviceReport, LoginRequest, LoginResponse,
+    PullResponse, PushRequest, PushResponse,
 };
 use uuid::Uuid;
 
@@ -69,6 +69,19 @@ impl Transport for Http {
 /// `POST /api/v1/auth/login` (no token yet).
 pub async fn login(http: &Http, request: &LoginRequest) -> Result<LoginResponse, HttpError> {
     http.post("/api/v1/auth/login", request).await
+}
+
+/// `POST /api/v1/auth/code`: sign in with a one-time code from the town office.
+pub async fn code_login(
+    http: &Http,
+    request: &CodeLoginRequest,
+) -> Result<LoginResponse, HttpError> {
+    http.post("/api/v1/auth/code", request).await
+}
+
+/// `POST /api/v1/sync/report`: what this tablet still holds, after a sync run.
+pub async fn report(http: &Http, report: &DeviceReport) -> Result<(), HttpError> {
+    http.post::<_, Value>("/api/v1/sync/report", report).await.map(|_| ())
 }
 
 /// The conflicts list answer: a bare array or `{"conflicts": [...]}`.

@@ -7,7 +7,7 @@ use crate::error::BenchError;
 pub const USAGE: &str = "bench [options]
   --dist DIR             the release app build (default dist)
   --bench-dist DIR       the bench page build: bench/ + bench-web wasm + dexie (required for idb/sync/memory)
-  --server BIN           the server binary (required for cold/idb/sync/memory)
+  --server BIN           the server binary (required for cold/idb/sync/memory/roster)
   --chromium BIN         default /usr/bin/chromium
   --chromedriver BIN     default /usr/bin/chromedriver
   --runs N               runs per figure (default 5)
@@ -18,7 +18,7 @@ pub const USAGE: &str = "bench [options]
   --pull-limit N         page size of a pull (default shared::sync::DEFAULT_PULL_LIMIT)
   --ready-selector CSS   what marks the survey form interactive (default [data-testid=\"survey-form\"])
   --cold-start-route R   the page a cold start opens (default #/survey/new)
-  --only LIST            some of sizes,cold,idb,sync,memory (default all)
+  --only LIST            some of sizes,cold,idb,sync,memory,roster (default all)
   --out FILE             JSON results (default bench-results/latest.json)
   --work-dir DIR         scratch space (default a directory under the system temp dir)";
 
@@ -58,7 +58,7 @@ impl Default for Config {
             pull_limit: None,
             ready_selector: "[data-testid=\"survey-form\"]".into(),
             cold_start_route: "#/survey/new".into(),
-            only: ["sizes", "cold", "idb", "sync", "memory"].map(str::to_owned).to_vec(),
+            only: ["sizes", "cold", "idb", "sync", "memory", "roster"].map(str::to_owned).to_vec(),
             out: "bench-results/latest.json".into(),
             work_dir: std::env::temp_dir().join(format!("field-bench-{}", std::process::id())),
         }

@@ -10,6 +10,7 @@ mod memory;
 mod ops;
 mod page;
 mod report;
+mod roster;
 mod server;
 mod sizes;
 mod sqlite_baseline;
@@ -70,6 +71,20 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
     if config.wants("sizes") {
         eprintln!("== first-load transfer sizes ({})", config.dist.display());
         results.sizes = Some(sizes::first_load(&config.dist)?);
+    }
+    if config.wants("roster") {
+        need(&config.server, "server binary")?;
+        let mut runs = Vec::new();
+        for i in 0..config.runs {
+            eprintln!(
+                "== roster import, {} rows, run {}/{}",
+                roster::ROSTER_ROWS,
+                i + 1,
+                config.runs
+            );
+            runs.push(roster::run_once(config).await?);
+        }
+        results.roster = Some(report::roster(&runs));
     }
     let browser_parts = ["cold", "idb", "sync", "memory"];
     if browser_parts.iter().any(|p| config.wants(p)) {

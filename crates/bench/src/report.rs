@@ -22,6 +22,9 @@ pub struct Results {
     pub idb: Option<BTreeMap<String, BTreeMap<String, Summary>>>,
     pub sync: Option<BTreeMap<usize, BTreeMap<String, Summary>>>,
     pub memory: Option<Memory>,
+    /// Roster import of 3,000 members: preview, apply, both (seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<BTreeMap<String, Summary>>,
     pub targets: Vec<Target>,
 }
 
@@ -97,6 +100,17 @@ pub fn sync(runs: &[SyncRun]) -> BTreeMap<usize, BTreeMap<String, Summary>> {
     out
 }
 
+pub fn roster(runs: &[crate::roster::RosterRun]) -> BTreeMap<String, Summary> {
+    let of =
+        |f: &dyn Fn(&crate::roster::RosterRun) -> f64| Summary::of(runs.iter().map(f).collect());
+    BTreeMap::from([
+        ("preview_s".to_owned(), of(&|r| r.preview_s)),
+        ("apply_s".to_owned(), of(&|r| r.apply_s)),
+        ("preview_and_apply_s".to_owned(), of(&|r| r.preview_s + r.apply_s)),
+        ("xlsx_bytes".to_owned(), of(&|r| r.xlsx_bytes as f64)),
+    ])
+}
+
 fn target(name: &str, goal: &str, measured: String, met: bool) -> Target {
     Target { name: name.into(), target: goal.into(), measured, met }
 }
@@ -119,6 +133,15 @@ pub fn targets(r: &Results) -> Vec<Target> {
         t.push(target("read 10,000 vs plain JS", "≤ 1.5×", format!("{rr:.2}×"), rr <= 1.5));
         let search = m("app", "search_ms");
         t.push(target("search by name", "< 50 ms", format!("{search:.2} ms"), search < 50.0));
+    }
+    if let Some(roster) = &r.roster {
+        let secs = roster["preview_and_apply_s"].median;
+        t.push(target(
+            "roster of 3,000 members previewed + applied",
+            "< 5 s",
+            format!("{secs:.2} s"),
+            secs < 5.0,
+        ));
     }
     if let Some(sync) = &r.sync {
         if let Some(s) = sync.get(&10_000) {
@@ -238,6 +261,12 @@ pub fn table(r: &Results) -> String {
                 let _ = write!(out, " {:>22}", format!("{:.2}×", app[f].median / js[f].median));
             }
             let _ = writeln!(out);
+        }
+    }
+    if let Some(roster) = &r.roster {
+        let _ = writeln!(out, "\nRoster import, 3,000 members, XLSX over HTTP (median [min–max])");
+        for (name, v) in roster {
+            let _ = writeln!(out, "{name:<22} {}", row(v, 2));
         }
     }
     if let Some(sync) = &r.sync {

@@ -16,6 +16,10 @@ pub enum AppError {
     Unauthorized,
     #[error("wrong username or password")]
     InvalidCredentials,
+    #[error("one-time sign-in code refused")]
+    InvalidSigninCode,
+    #[error("roster refused ({code}): {message}")]
+    RosterRefused { code: &'static str, message: String },
     #[error("role may not do this")]
     Forbidden,
     #[error("no such route")]
@@ -68,7 +72,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         use AppError::*;
         match self {
-            Unauthorized | InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Unauthorized | InvalidCredentials | InvalidSigninCode => StatusCode::UNAUTHORIZED,
             Forbidden => StatusCode::FORBIDDEN,
             RouteNotFound | NotFound { .. } => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -79,7 +83,9 @@ impl AppError {
             | UsernameTaken
             | OffsetMismatch { .. }
             | AttachmentTotalMismatch { .. } => StatusCode::CONFLICT,
-            AttachmentHashMismatch | ImportRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AttachmentHashMismatch | ImportRefused { .. } | RosterRefused { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Busy => StatusCode::SERVICE_UNAVAILABLE,
             TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AccountDisabled | DeviceBlocked => StatusCode::FORBIDDEN,
@@ -93,6 +99,11 @@ impl AppError {
         let (code, message): (&str, String) = match self {
             Unauthorized => ("unauthorized", "登录已失效或未登录，请重新登录".into()),
             InvalidCredentials => ("invalid_credentials", "用户名或密码错误".into()),
+            InvalidSigninCode => (
+                "invalid_signin_code",
+                "登录码不正确、已使用、已撤销或已过期，请向镇组织办重新领取".into(),
+            ),
+            RosterRefused { code, message } => (code, message.clone()),
             Forbidden => ("forbidden", "当前账号无权执行此操作".into()),
             RouteNotFound => ("not_found", "请求的接口不存在".into()),
             MethodNotAllowed => ("method_not_allowed", "该接口不支持此请求方法".into()),

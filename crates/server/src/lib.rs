@@ -12,6 +12,7 @@ pub mod extract;
 pub mod import;
 pub mod limits;
 pub mod openapi;
+pub mod roster;
 pub mod routes;
 pub mod state;
 pub mod store;

@@ -179,7 +179,8 @@ fn schemas() -> Value {
     });
     let mut user_props = account_props.clone();
     user_props["created_at"] = json!({"type": "string", "format": "date-time"});
-    json!({
+    user_props["disabled"] = json!({"type": "boolean"});
+    let mut all = json!({
         "Health": {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}},
         "OpenApi": {"type": "object", "description": "本文档"},
         "ApiErrorBody": {
@@ -207,7 +208,9 @@ fn schemas() -> Value {
             "type": "object",
             "required": ["id", "device_id", "device_name", "username", "created_at", "last_seen", "revoked"],
             "properties": {"id": {"type": "integer"}, "device_id": uuid, "device_name": string,
-                "username": string, "created_at": string, "last_seen": string, "revoked": {"type": "boolean"}},
+                "username": string, "created_at": string, "last_seen": string, "revoked": {"type": "boolean"},
+                "report": schema_ref("DeviceReport"),
+                "reported_at": {"type": "string", "format": "date-time"}},
         },
         "LoginRequest": {
             "type": "object", "required": ["username", "password", "device_id"],
@@ -271,6 +274,57 @@ fn schemas() -> Value {
         },
         "AttachmentStatus": {"type": "object", "required": ["received", "total", "complete"],
             "properties": {"received": {"type": "integer"}, "total": {"type": "integer"}, "complete": {"type": "boolean"}}},
+    });
+    if let (Some(all), Value::Object(office)) = (all.as_object_mut(), office_schemas()) {
+        all.extend(office);
+    }
+    all
+}
+
+/// The schemas of the office's setup: device reports, sign-in codes, roster import.
+fn office_schemas() -> Value {
+    let string = json!({"type": "string"});
+    let uuid = json!({"type": "string", "format": "uuid"});
+    json!({
+        "DeviceReport": {
+            "type": "object", "required": ["app_version", "pending", "refused", "conflicts"],
+            "properties": {"app_version": {"type": "string", "maxLength": 40},
+                "pending": {"type": "integer"}, "refused": {"type": "integer"},
+                "conflicts": {"type": "integer"},
+                "oldest_unsent": {"type": "string", "format": "date-time"}},
+        },
+        "SigninCodeRequest": {
+            "type": "object", "required": ["server"],
+            "properties": {"server": {"type": "string", "maxLength": 200,
+                "description": "平板访问服务器的地址，如 https://192.168.1.10:8443"}},
+        },
+        "SigninCode": {
+            "type": "object", "required": ["username", "code", "expires_at", "link", "qr_svg"],
+            "properties": {"username": string, "code": {"type": "string", "minLength": 8},
+                "expires_at": {"type": "string", "format": "date-time"}, "link": string,
+                "qr_svg": {"type": "string", "description": "二维码（SVG）"}},
+        },
+        "CodeLoginRequest": {
+            "type": "object", "required": ["code", "device_id"],
+            "properties": {"code": {"type": "string", "minLength": 8}, "device_id": uuid, "device_name": string},
+        },
+        "RosterIssue": {
+            "type": "object", "required": ["row", "column", "message"],
+            "properties": {"row": {"type": "integer"}, "column": string, "message": string},
+        },
+        "RosterColumn": {
+            "type": "object", "required": ["header", "field"],
+            "properties": {"header": string, "field": string},
+        },
+        "RosterReport": {
+            "type": "object",
+            "required": ["rows", "created", "updated", "unchanged", "issues", "columns", "applied"],
+            "properties": {"rows": {"type": "integer"}, "created": {"type": "integer"},
+                "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
+                "issues": {"type": "array", "items": schema_ref("RosterIssue")},
+                "columns": {"type": "array", "items": schema_ref("RosterColumn")},
+                "applied": {"type": "boolean"}},
+        },
     })
 }
 

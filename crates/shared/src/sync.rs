@@ -201,6 +201,9 @@ pub struct UserSummary {
     #[serde(flatten)]
     pub account: Account,
     pub created_at: String,
+    /// 已停用: its tokens do not work and it cannot sign in.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// A signed-in device as the admin screen lists it (never the token).
@@ -214,6 +217,77 @@ pub struct DeviceSummary {
     pub created_at: String,
     pub last_seen: String,
     pub revoked: bool,
+    /// What the tablet reported at the end of its last sync run (none yet: it has not synced
+    /// since the server learned to ask).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<DeviceReport>,
+    /// When that report arrived (RFC 3339): the device's last sync.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_at: Option<String>,
+}
+
+/// `POST /api/v1/sync/report`: what a tablet still holds, sent at the end of every sync run, so
+/// the office sees which tablet has work that has not arrived.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DeviceReport {
+    /// The app's version (`CARGO_PKG_VERSION` of the build).
+    pub app_version: String,
+    /// Records with changes waiting to be sent (待同步).
+    pub pending: u32,
+    /// Records refused and not yet repaired (需处理).
+    pub refused: u32,
+    /// Open field conflicts the tablet knows of.
+    pub conflicts: u32,
+    /// When the oldest change still waiting was made (RFC 3339), if any waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_unsent: Option<String>,
+}
+
+/// Longest `app_version` a report may carry.
+pub const MAX_APP_VERSION_CHARS: usize = 40;
+
+/// `POST /api/v1/admin/users/{username}/signin-code`: the address tablets reach the server at
+/// (the office PC may open the app at 127.0.0.1, which no tablet can reach).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigninCodeRequest {
+    /// `http://…` or `https://…`, no path (at most [`MAX_SERVER_ADDRESS_CHARS`]).
+    pub server: String,
+}
+
+/// Longest server address a sign-in code's link may carry.
+pub const MAX_SERVER_ADDRESS_CHARS: usize = 200;
+
+/// The answer: a one-time sign-in code for a tablet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigninCode {
+    pub username: String,
+    /// The code to type: 8 characters of [`SIGNIN_CODE_ALPHABET`].
+    pub code: String,
+    /// When it stops working (RFC 3339); it also stops once used or revoked.
+    pub expires_at: String,
+    /// What the QR code holds: the server's address with the code (`…/#/signin/<code>`).
+    pub link: String,
+    /// The QR code of `link` as an SVG image.
+    pub qr_svg: String,
+}
+
+/// The characters of a sign-in code: no 0/O, 1/I/L (easy to misread when typed).
+pub const SIGNIN_CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/// How many characters a sign-in code has.
+pub const SIGNIN_CODE_LEN: usize = 8;
+
+/// A typed or scanned code as the server compares it: upper case, spaces and hyphens dropped.
+pub fn normalise_signin_code(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect()
+}
+
+/// `POST /api/v1/auth/code`: sign a device in with a one-time code instead of a password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeLoginRequest {
+    pub code: String,
+    pub device_id: Uuid,
+    #[serde(default)]
+    pub device_name: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,4 +528,42 @@ mod tests {
         .unwrap();
         assert_eq!(login.account.role, Role::Surveyor);
     }
+}
+
+/// One problem of one row of a roster (党员名册) file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterIssue {
+    /// The row as the spreadsheet numbers it (1 = the first line of the file).
+    pub row: u32,
+    /// The column's header as the file names it (or the field's Chinese name).
+    pub column: String,
+    /// What is wrong, in Chinese.
+    pub message: String,
+}
+
+/// `POST /api/v1/admin/roster/preview` and `…/apply`: what the roster holds and what applying
+/// it does (or did).
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RosterReport {
+    /// Member rows read (blank rows not counted).
+    pub rows: u32,
+    /// Members that would be (or were) added.
+    pub created: u32,
+    /// Existing members whose record changes.
+    pub updated: u32,
+    /// Existing members the file leaves as they are.
+    pub unchanged: u32,
+    /// Every problem found; applying is refused while there is any.
+    pub issues: Vec<RosterIssue>,
+    /// Which known column each header of the file was read as (`姓名` → `姓名`, `手机号` → `联系电话`).
+    pub columns: Vec<RosterColumn>,
+    /// Whether the roster was written (apply only).
+    pub applied: bool,
+}
+
+/// A header of the file and the field it was read as.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterColumn {
+    pub header: String,
+    pub field: String,
 }

@@ -123,7 +123,9 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
                 <span>{candidate.category.map(|c| c.label_zh()).unwrap_or("")}</span>
                 <span>{tc::year_label(candidate.year)}</span>
                 <span class=format!("state {}", candidate.state.as_str()) data-testid="candidate-state">{state_label(&candidate)}</span>
-                <a class="button secondary" href=CampaignRoute::Card(id).href() data-testid="candidate-card">{tc::DISPLAY_CARD}</a>
+                {super::display_card::past_town_approval(candidate.state).then(|| view! {
+                    <a class="button secondary" href=CampaignRoute::Card(id).href() data-testid="candidate-card">{tc::DISPLAY_CARD}</a>
+                })}
             </div>
             {closed_note.map(|note| view! { <p class="message warn" data-testid="candidate-closed">{note}</p> })}
             {carried_to.map(|next| view! {

@@ -12,6 +12,15 @@ use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
 
+/// Whether a candidate's display card may be printed: only once the town committee approved
+/// (镇党委审定) them, and while they stay on the path (filed with the county, named).
+pub fn past_town_approval(state: ApplicationState) -> bool {
+    matches!(
+        state,
+        ApplicationState::TownApproved | ApplicationState::CountyFiled | ApplicationState::Named
+    )
+}
+
 #[component]
 pub fn DisplayCard(id: Uuid) -> impl IntoView {
     let ctx = use_app();
@@ -20,13 +29,19 @@ pub fn DisplayCard(id: Uuid) -> impl IntoView {
         let candidate: Candidate = data::get(&store, id).await?;
         let person: Option<Person> = data::get(&store, candidate.person_id).await.ok();
         let all = data::load_data(&store).await?;
-        Ok::<_, data::CampaignError>((candidate, person, all.names))
+        Ok::<_, data::CampaignError>((candidate, person, all.names, all.campaign.committee()))
     });
     view! {
         {move || match loaded.get() {
             None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok((c, p, names))) => {
+            Some(Ok((c, _, _, _))) if !past_town_approval(c.state) => view! {
+                <p class="message warn" data-testid="card-not-approved">
+                    {crate::i18n::office::CARD_NOT_YET}{c.state.label_zh()}"）"
+                </p>
+                <a class="button secondary" href=CampaignRoute::Candidate(id).href()>{tc::BACK_TO_PROFILE}</a>
+            }.into_any(),
+            Some(Ok((c, p, names, committee))) => {
                 let name = p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
                 let unit = p.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
                 let named = c.state == ApplicationState::Named;
@@ -55,7 +70,7 @@ pub fn DisplayCard(id: Uuid) -> impl IntoView {
                         <ul class="card-deeds">
                             {met.into_iter().map(|s| view! { <li><strong>{s.item}</strong>"："{s.evidence}</li> }).collect_view()}
                         </ul>
-                        <p class="card-foot">{tc::CARD_FOOT}</p>
+                        <p class="card-foot" data-testid="card-foot">{committee}</p>
                     </article>
                 }.into_any()
             }

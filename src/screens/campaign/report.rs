@@ -12,6 +12,7 @@ use super::widgets::{download, print_button, today, year_options, year_select};
 use crate::app::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
+use crate::i18n::office as to;
 use crate::logic::campaign::csv::report_csv;
 
 #[component]
@@ -62,6 +63,9 @@ fn ReportView(data: CampaignData) -> impl IntoView {
         }
     };
     let branch_options = data.get_value().branches;
+    let (issuer, start, end) = data.with_value(|d| {
+        (d.campaign.issuing_office(), d.campaign.start_year, d.campaign.end_year())
+    });
     view! {
         <section class="report">
             <div class="filters no-print">
@@ -84,7 +88,9 @@ fn ReportView(data: CampaignData) -> impl IntoView {
                     let b = branch.get();
                     view! {
                         <h2 class="paper-title">{tc::report_title(r.year)}</h2>
-                        <p class="paper-date">{tc::as_of(&today.to_string())}</p>
+                        <p class="paper-issuer" data-testid="report-issuer">{to::ISSUER}{issuer.clone()}</p>
+                        <p class="paper-period" data-testid="report-period">{to::PERIOD}{to::period(r.year, start, end)}</p>
+                        <p class="paper-date" data-testid="report-date">{tc::as_of(&to::chinese_date(today))}</p>
                         <h3>{tc::TOWN_PROGRESS}</h3>
                         <table class="list paper-table">
                             <thead><tr><th>{t::COL_CATEGORY}</th><th>{tc::SERIES_TARGET}</th><th>{tc::SERIES_APPROVED}</th><th>{tc::SERIES_NAMED}</th><th>{tc::REMAINING}</th></tr></thead>

@@ -345,3 +345,37 @@ async fn the_county_viewer_finds_no_form_to_type_into_and_no_save_button() {
     assert_eq!(browser.counter("pending-count").await, Some(0));
     browser.close().await.unwrap();
 }
+
+/// The office sees which tablet holds work that has not arrived (issue 11): after a sync run that
+/// left two records refused on the tablet, the office's device list shows that tablet's report
+/// (待同步 2, 被退回 2, when the oldest unsent change was made) and marks it.
+#[tokio::test]
+async fn the_office_device_list_shows_a_tablets_pending_and_refused_counts() {
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    add_surveyor(&harness);
+    let tablet = harness.open_browser().await.expect("open Chromium");
+    new_survey(&tablet, &harness, "陈阿土", OTHER_BRANCH).await;
+    tablet.sign_in(&harness.base_url(), SURVEYOR.0, SURVEYOR.1).await.unwrap();
+    press_sync(&tablet, &harness).await;
+    wait_counter(&tablet, "needs-action-count", 2, SHORT).await;
+
+    let office = harness.open_browser_in("office").await.expect("open the office browser");
+    office.sign_in(&harness.base_url(), OFFICE.0, OFFICE.1).await.unwrap();
+    office.goto(&harness.url("/#/office/devices")).await.unwrap();
+    let row = office
+        .wait_for(
+            &format!("[data-testid^=\"device-row-\"][data-username=\"{}\"]", SURVEYOR.0),
+            SHORT,
+        )
+        .await
+        .expect("the tablet is listed");
+    assert_eq!(row.attr("data-unsent").await.unwrap().as_deref(), Some("true"));
+    let id = row.attr("data-testid").await.unwrap().unwrap().replace("device-row-", "");
+    assert_eq!(office.text_of(&format!("device-pending-{id}")).await.unwrap(), "2");
+    assert_eq!(office.text_of(&format!("device-refused-{id}")).await.unwrap(), "2");
+    let oldest = office.text_of(&format!("device-oldest-{id}")).await.unwrap();
+    assert!(oldest.starts_with("20"), "the oldest unsent change: {oldest}");
+    office.by_testid(&format!("device-unsent-{id}")).await.unwrap();
+    let summary = office.by_testid("devices-unsent-count").await.unwrap();
+    assert_eq!(summary.attr("data-count").await.unwrap().as_deref(), Some("1"));
+}

@@ -13,6 +13,7 @@ mod export_import;
 mod file_round_trip;
 mod lazy_chunks;
 mod network_faults;
+mod office_first_day;
 mod offline;
 mod size_budget;
 mod survey;

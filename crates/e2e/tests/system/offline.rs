@@ -46,3 +46,56 @@ async fn app_shell_opens_after_the_server_is_gone() {
 
     browser.close().await.unwrap();
 }
+
+/// With the service worker installed, `/import` is the server's upload page, never the app
+/// shell: reached from the app's own link and typed into the address bar; with the server gone it
+/// says the page needs the server (issue 11).
+#[tokio::test]
+async fn the_upload_page_stays_reachable_with_the_service_worker_installed() {
+    const UPLOAD_FORM: &str = "form[action=\"/import\"]";
+    let mut harness = Harness::start().await.expect("start server and chromedriver");
+    let browser = harness.open_browser().await.expect("open Chromium");
+
+    browser.goto(&harness.url("/#/transfer")).await.unwrap();
+    browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.expect("the app renders online");
+    browser
+        .wait_for_service_worker(Duration::from_secs(30))
+        .await
+        .expect("the service worker takes control after the first load");
+    // Reload so this page itself is controlled by the worker, then follow the app's link.
+    browser.refresh().await.unwrap();
+    browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.unwrap();
+    let controlled = browser.controller_script().await.unwrap();
+    assert!(controlled.is_some(), "the page is controlled by the service worker");
+    browser.click_testid("open-import-page").await.unwrap();
+    browser
+        .wait_for(UPLOAD_FORM, FIRST_LOAD_TIMEOUT)
+        .await
+        .expect("the app's link opens the server's upload page");
+    assert!(!browser.exists(APP_SHELL).await.unwrap(), "the upload page, not the app shell");
+
+    // Typed into the address bar, from a controlled scope.
+    browser.goto(&harness.url("/")).await.unwrap();
+    browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.unwrap();
+    browser.goto(&harness.url("/import")).await.unwrap();
+    browser.wait_for(UPLOAD_FORM, FIRST_LOAD_TIMEOUT).await.expect("/import is the upload page");
+    assert!(!browser.exists(APP_SHELL).await.unwrap());
+
+    // No server: a short page says the upload page needs the server; still not the shell.
+    harness.stop_server();
+    browser.goto(&harness.url("/import")).await.unwrap();
+    let text = browser
+        .wait_for("p", FIRST_LOAD_TIMEOUT)
+        .await
+        .expect("a page is shown offline")
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("办公室服务器"), "{text}");
+    assert!(!browser.exists(APP_SHELL).await.unwrap());
+    // The app itself still opens offline.
+    browser.goto(&harness.url("/")).await.unwrap();
+    browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.expect("the app opens offline");
+
+    browser.close().await.unwrap();
+}

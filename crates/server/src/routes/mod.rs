@@ -10,6 +10,8 @@ pub mod import;
 pub mod import_page;
 pub mod meta;
 pub mod pages;
+pub mod roster;
+pub mod signin;
 pub mod static_files;
 pub mod sync;
 
@@ -18,6 +20,7 @@ use axum::routing::{MethodRouter, get, post, put};
 use shared::sync::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_CHUNK_BYTES};
 
 use crate::import::MAX_IMPORT_BYTES;
+use roster::MAX_ROSTER_BYTES;
 
 use crate::state::AppState;
 
@@ -203,6 +206,36 @@ pub fn table() -> Vec<ApiRoute> {
         ),
         route(
             RouteDoc {
+                request: Some(Schema("CodeLoginRequest")),
+                response: Some(Schema("LoginResponse")),
+                errors: &[400, 401, 403, 429],
+                ..doc(
+                    "POST",
+                    "/api/v1/auth/code",
+                    "用镇组织办发放的一次性登录码登录（扫码或输入 8 位码）",
+                    "auth",
+                    Public,
+                )
+            },
+            post(signin::code_login),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Schema("DeviceReport")),
+                success: 204,
+                errors: &[400],
+                ..doc(
+                    "POST",
+                    "/api/v1/sync/report",
+                    "每次同步结束时平板报告本机情况（待同步、被退回、冲突、最早未发送）",
+                    "sync",
+                    Signed,
+                )
+            },
+            post(signin::report),
+        ),
+        route(
+            RouteDoc {
                 query: PULL_QUERY,
                 response: Some(Schema("PullResponse")),
                 errors: &[400],
@@ -371,6 +404,66 @@ pub fn table() -> Vec<ApiRoute> {
                 )
             },
             post(admin::reset_password),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Schema("SigninCodeRequest")),
+                success: 201,
+                response: Some(Schema("SigninCode")),
+                errors: &[400, 404],
+                ..doc(
+                    "POST",
+                    "/api/v1/admin/users/{username}/signin-code",
+                    "为账号生成一次性登录码（二维码和 8 位码，24 小时内有效，只能用一次）",
+                    "admin",
+                    TownOffice,
+                )
+            },
+            post(signin::create_code),
+        ),
+        route(
+            RouteDoc {
+                success: 204,
+                errors: &[400, 404],
+                ..doc(
+                    "POST",
+                    "/api/v1/admin/users/{username}/signin-code/revoke",
+                    "撤销账号所有未使用的登录码",
+                    "admin",
+                    TownOffice,
+                )
+            },
+            post(signin::revoke_codes),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Bytes),
+                response: Some(Schema("RosterReport")),
+                errors: &[400, 413, 422],
+                ..doc(
+                    "POST",
+                    "/api/v1/admin/roster/preview",
+                    "预览党员名册（XLSX 或 CSV，UTF-8 或 GBK）：逐行列出问题，不写入任何内容",
+                    "admin",
+                    TownOffice,
+                )
+            },
+            post(roster::preview).layer(DefaultBodyLimit::max(MAX_ROSTER_BYTES)),
+        ),
+        route(
+            RouteDoc {
+                request: Some(Bytes),
+                response: Some(Schema("RosterReport")),
+                errors: &[400, 413, 422],
+                ..doc(
+                    "POST",
+                    "/api/v1/admin/roster/apply",
+                    "导入党员名册：全部无误才整体写入（一个事务），按身份证号或姓名+出生年份+支部更新已有党员",
+                    "admin",
+                    TownOffice,
+                )
+            },
+            post(roster::apply).layer(DefaultBodyLimit::max(MAX_ROSTER_BYTES)),
         ),
         route(
             RouteDoc {

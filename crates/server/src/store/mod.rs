@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use shared::op::Operation;
 use shared::record::{EntityKind, Record};
 use shared::roles::Account;
-use shared::sync::{ConflictEntry, DeviceSummary, OpResult, UserSummary};
+use shared::sync::{ConflictEntry, DeviceReport, DeviceSummary, OpResult, UserSummary};
 use uuid::Uuid;
 
 pub use sqlite::SqliteStore;
@@ -109,6 +109,32 @@ pub struct ImportCounts {
     pub rejections: Vec<OpResult>,
 }
 
+/// What using a one-time sign-in code came to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Redeemed {
+    SignedIn {
+        user_id: i64,
+        device_row: i64,
+        account: Account,
+    },
+    /// No such code, or it was used, revoked or has expired (one answer for all of them).
+    Unknown,
+    Disabled,
+    DeviceBlocked,
+}
+
+/// A roster (党员名册) to apply: its operations, all or nothing.
+#[derive(Clone, Debug)]
+pub struct RosterBatch {
+    pub operations: Vec<Operation>,
+    /// `sha256:<hex>` of the uploaded file.
+    pub checksum: String,
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
 /// An audit entry for something other than a pushed operation.
 #[derive(Clone, Debug)]
 pub struct AuditEvent<'a> {
@@ -152,6 +178,36 @@ pub trait Store: Send + Sync + 'static {
     /// Replace an account's password hash and sign out all its devices; `false` if there is no
     /// such user.
     async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError>;
+
+    /// Keep what a device reported at the end of a sync run.
+    async fn report_device(&self, device_row: i64, report: DeviceReport) -> Result<(), StoreError>;
+    /// Keep a new one-time sign-in code (its hash) for `username`, valid until `expires_at`;
+    /// `false` if there is no such user.
+    async fn create_signin_code(
+        &self,
+        username: &str,
+        code_hash: &str,
+        expires_at: &str,
+        created_by: &str,
+    ) -> Result<bool, StoreError>;
+    /// Revoke every unused sign-in code of `username`; `None` if there is no such user.
+    async fn revoke_signin_codes(&self, username: &str) -> Result<Option<usize>, StoreError>;
+    /// Use a sign-in code (once): marks it used and registers the device with `token_hash`,
+    /// in one transaction.
+    async fn redeem_signin_code(
+        &self,
+        code_hash: &str,
+        device_id: Uuid,
+        device_name: &str,
+        token_hash: &str,
+    ) -> Result<Redeemed, StoreError>;
+    /// Apply a roster's operations through the push path in ONE transaction, all or nothing:
+    /// if any is refused nothing is kept and the refusals are returned.
+    async fn apply_roster(
+        &self,
+        session: &Session,
+        batch: RosterBatch,
+    ) -> Result<Result<(), Vec<OpResult>>, StoreError>;
 
     /// Store a batch of operations in one transaction; results in request order.
     /// Fails whole with [`StoreError::OpIdConflict`] if an id was stored with other content.

@@ -21,7 +21,9 @@ mod pre_auth_limits;
 mod real_server;
 mod restart;
 mod retry_storm;
+mod roster;
 mod same_photo;
+mod signin_codes;
 mod static_files;
 mod sync;
 

@@ -249,6 +249,13 @@ fn through_real_type(name: &str, value: &Value) -> Result<Value, String> {
         "ApiErrorBody" => via::<sync::ApiErrorBody>(value),
         "ImportReport" => via::<server::import::ImportReport>(value),
         "AttachmentStatus" => via::<sync::AttachmentStatus>(value),
+        "DeviceReport" => via::<sync::DeviceReport>(value),
+        "SigninCodeRequest" => via::<sync::SigninCodeRequest>(value),
+        "SigninCode" => via::<sync::SigninCode>(value),
+        "CodeLoginRequest" => via::<sync::CodeLoginRequest>(value),
+        "RosterIssue" => via::<sync::RosterIssue>(value),
+        "RosterColumn" => via::<sync::RosterColumn>(value),
+        "RosterReport" => via::<sync::RosterReport>(value),
         other => panic!("schema {other} has no real type in this test: add it"),
     }
 }
@@ -607,6 +614,64 @@ async fn every_documented_operation_answers_as_documented_with_the_real_types() 
         true,
     )
     .await;
+
+    // One-time sign-in codes: made for zhang, used once by a new tablet, then revoked.
+    let mut with_server = given("zhang");
+    with_server["server"] = json!("https://192.168.1.10:8443");
+    let request = c.body("POST", "/api/v1/admin/users/{username}/signin-code", &with_server);
+    let (status, code) = c
+        .call(
+            "POST",
+            "/api/v1/admin/users/{username}/signin-code",
+            "/api/v1/admin/users/zhang/signin-code",
+            &[],
+            token,
+            json_of(&request),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut with_code = given("zhang");
+    with_code["code"] = code["code"].clone();
+    let login = c.body("POST", "/api/v1/auth/code", &with_code);
+    let (status, answer) = c
+        .call("POST", "/api/v1/auth/code", "/api/v1/auth/code", &[], None, json_of(&login), true)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["account"]["username"], "zhang");
+    let (status, _) = c
+        .call("POST", "/api/v1/auth/code", "/api/v1/auth/code", &[], None, json_of(&login), true)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a code works once");
+    c.call(
+        "POST",
+        "/api/v1/admin/users/{username}/signin-code/revoke",
+        "/api/v1/admin/users/zhang/signin-code/revoke",
+        &[],
+        token,
+        None,
+        false,
+    )
+    .await;
+    let report = c.body("POST", "/api/v1/sync/report", &office);
+    c.call(
+        "POST",
+        "/api/v1/sync/report",
+        "/api/v1/sync/report",
+        &[],
+        token,
+        json_of(&report),
+        true,
+    )
+    .await;
+
+    // A roster (header only: nothing to add).
+    let roster = "姓名,所在支部\n".as_bytes().to_vec();
+    for path in ["/api/v1/admin/roster/preview", "/api/v1/admin/roster/apply"] {
+        let (status, _) =
+            c.call("POST", path, path, &[], token, Some(roster.clone().into()), false).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
 
     // An export file and the spreadsheets.
     let op: shared::op::Operation = serde_json::from_value(concurrent["ops"][0].clone()).unwrap();

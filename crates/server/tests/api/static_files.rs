@@ -94,3 +94,30 @@ async fn serves_the_app_with_fallback_and_headers() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
 }
+
+/// Every page the server renders itself (route table tag `pages`) is in the service worker's
+/// `SERVER_PAGES`, so an installed app never answers it with the app shell (issue 11: `/import`
+/// opened the app instead of the upload page).
+#[test]
+fn the_service_worker_leaves_every_server_page_to_the_server() {
+    let worker =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/sw.js"))
+            .expect("the app's service worker");
+    let line = worker
+        .lines()
+        .find(|l| l.starts_with("const SERVER_PAGES = "))
+        .expect("sw.js lists the server's pages in `const SERVER_PAGES = [...]`");
+    let listed: Vec<String> = serde_json::from_str(
+        line.trim_start_matches("const SERVER_PAGES = ").trim_end_matches(';'),
+    )
+    .expect("SERVER_PAGES is a JSON array of paths");
+    let pages: BTreeSet<&str> =
+        server::routes::docs().iter().filter(|d| d.tag == "pages").map(|d| d.path).collect();
+    assert!(pages.contains("/import"));
+    for page in pages {
+        assert!(
+            listed.iter().any(|p| page == p || page.starts_with(&format!("{p}/"))),
+            "{page} is a server page the service worker would answer with the app shell"
+        );
+    }
+}

@@ -22,6 +22,8 @@ pub struct CategoryTarget {
 #[serde(default)]
 pub struct Campaign {
     pub name: String,
+    /// The town running it (镇名, e.g. 东海镇): printouts are signed with its committee.
+    pub town: String,
     pub start_year: i32,
     pub years: u32,
     pub targets: BTreeMap<Category, CategoryTarget>,
@@ -48,6 +50,7 @@ impl Campaign {
     pub fn default_plan() -> Campaign {
         Campaign {
             name: "四争一树".to_owned(),
+            town: String::new(),
             start_year: 2012,
             years: 4,
             targets: Category::ALL
@@ -55,6 +58,17 @@ impl Campaign {
                 .map(|c| (*c, CategoryTarget { total: c.default_target(), ..Default::default() }))
                 .collect(),
         }
+    }
+
+    /// The town's Party committee as printouts are signed: 中共东海镇委员会 (中共镇委员会 while
+    /// the office has not set the town's name).
+    pub fn committee(&self) -> String {
+        format!("中共{}委员会", self.town.trim())
+    }
+
+    /// The office that issues the 通报: 中共东海镇委员会组织办.
+    pub fn issuing_office(&self) -> String {
+        format!("{}组织办", self.committee())
     }
 
     /// The last year of the campaign (inclusive).

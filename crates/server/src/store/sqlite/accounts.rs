@@ -2,11 +2,11 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use shared::roles::{Account, Role};
-use shared::sync::{DeviceSummary, UserSummary};
+use shared::sync::{DeviceReport, DeviceSummary, UserSummary};
 use uuid::Uuid;
 
 use super::now;
-use crate::store::{Credentials, NewUser, Session, StoreError};
+use crate::store::{Credentials, NewUser, Redeemed, Session, StoreError};
 
 /// How stale `last_seen` may get before a request refreshes it.
 const TOUCH_AFTER: chrono::Duration = chrono::Duration::seconds(60);
@@ -57,7 +57,7 @@ pub fn create_user(conn: &mut Connection, user: &NewUser) -> Result<UserSummary,
         ],
     );
     match result {
-        Ok(_) => Ok(UserSummary { account: a.clone(), created_at }),
+        Ok(_) => Ok(UserSummary { account: a.clone(), created_at, disabled: false }),
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
@@ -69,12 +69,17 @@ pub fn create_user(conn: &mut Connection, user: &NewUser) -> Result<UserSummary,
 
 pub fn list_users(conn: &mut Connection) -> Result<Vec<UserSummary>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT username, display_name, role, branches, created_at FROM users ORDER BY username",
+        "SELECT username, display_name, role, branches, created_at, disabled
+         FROM users ORDER BY username",
     )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(UserSummary { account: account_at(row, 0)?, created_at: row.get(4)? });
+        out.push(UserSummary {
+            account: account_at(row, 0)?,
+            created_at: row.get(4)?,
+            disabled: row.get::<_, i64>(5)? != 0,
+        });
     }
     Ok(out)
 }
@@ -98,7 +103,7 @@ pub fn credentials(
 }
 
 pub fn register_device(
-    conn: &mut Connection,
+    conn: &Connection,
     user_id: i64,
     device_id: Uuid,
     device_name: &str,
@@ -236,7 +241,8 @@ pub fn touch_device(conn: &mut Connection, device_row: i64) -> Result<(), StoreE
 
 pub fn list_devices(conn: &mut Connection) -> Result<Vec<DeviceSummary>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT d.id, d.device_id, d.device_name, u.username, d.created_at, d.last_seen, d.revoked
+        "SELECT d.id, d.device_id, d.device_name, u.username, d.created_at, d.last_seen, d.revoked,
+                d.report_json, d.reported_at
          FROM devices d JOIN users u ON u.id = d.user_id
          ORDER BY d.last_seen DESC, d.id",
     )?;
@@ -251,6 +257,11 @@ pub fn list_devices(conn: &mut Connection) -> Result<Vec<DeviceSummary>, StoreEr
             created_at: row.get(4)?,
             last_seen: row.get(5)?,
             revoked: row.get::<_, i64>(6)? != 0,
+            report: row
+                .get::<_, Option<String>>(7)?
+                .map(|json| serde_json::from_str(&json))
+                .transpose()?,
+            reported_at: row.get(8)?,
         });
     }
     Ok(out)
@@ -261,4 +272,101 @@ pub fn revoke_device(conn: &mut Connection, device_row: i64) -> Result<bool, Sto
         "UPDATE devices SET revoked = MAX(revoked, ?1) WHERE id = ?2",
         params![SIGNED_OUT, device_row],
     )? > 0)
+}
+
+/// Keep what a device reported at the end of a sync run.
+pub fn report_device(
+    conn: &mut Connection,
+    device_row: i64,
+    report: &DeviceReport,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE devices SET report_json = ?1, reported_at = ?2 WHERE id = ?3",
+        params![serde_json::to_string(report)?, now(), device_row],
+    )?;
+    Ok(())
+}
+
+/// Keep a new sign-in code (its hash) for `username`; `false` if there is no such user.
+pub fn create_signin_code(
+    conn: &mut Connection,
+    username: &str,
+    code_hash: &str,
+    expires_at: &str,
+    created_by: &str,
+) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "INSERT INTO signin_codes (code_hash, user_id, created_by, created_at, expires_at)
+         SELECT ?1, id, ?2, ?3, ?4 FROM users WHERE username = ?5",
+        params![code_hash, created_by, now(), expires_at, username],
+    )? > 0)
+}
+
+/// Revoke every unused code of `username`; `None` if there is no such user.
+pub fn revoke_signin_codes(
+    conn: &mut Connection,
+    username: &str,
+) -> Result<Option<usize>, StoreError> {
+    let Some(user_id) = conn
+        .query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get::<_, i64>(0))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(conn.execute(
+        "UPDATE signin_codes SET revoked_at = ?1
+         WHERE user_id = ?2 AND used_at IS NULL AND revoked_at IS NULL",
+        params![now(), user_id],
+    )?))
+}
+
+/// Use a sign-in code, in one transaction: a live code (not used, revoked or expired) of an
+/// enabled account is marked used and the device registered with `token_hash`.
+pub fn redeem_signin_code(
+    conn: &mut Connection,
+    code_hash: &str,
+    device_id: Uuid,
+    device_name: &str,
+    token_hash: &str,
+) -> Result<Redeemed, StoreError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let found = tx
+        .query_row(
+            "SELECT c.id, c.expires_at, c.used_at IS NOT NULL OR c.revoked_at IS NOT NULL,
+                    u.id, u.disabled, u.username, u.display_name, u.role, u.branches
+             FROM signin_codes c JOIN users u ON u.id = c.user_id WHERE c.code_hash = ?1",
+            [code_hash],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, bool>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, i64>(4)? != 0,
+                    account_at(row, 5),
+                ))
+            },
+        )
+        .optional()?;
+    let Some((code_row, expires_at, spent, user_id, disabled, account)) = found else {
+        return Ok(Redeemed::Unknown);
+    };
+    let expired = chrono::DateTime::parse_from_rfc3339(&expires_at)
+        .map(|t| chrono::Utc::now() > t)
+        .unwrap_or(true);
+    if spent || expired {
+        return Ok(Redeemed::Unknown);
+    }
+    if disabled {
+        return Ok(Redeemed::Disabled);
+    }
+    let account = account?;
+    tx.execute("UPDATE signin_codes SET used_at = ?1 WHERE id = ?2", params![now(), code_row])?;
+    let device_row = match register_device(&tx, user_id, device_id, device_name, token_hash) {
+        Ok(row) => row,
+        Err(StoreError::DeviceBlocked) => return Ok(Redeemed::DeviceBlocked),
+        Err(e) => return Err(e),
+    };
+    tx.commit()?;
+    Ok(Redeemed::SignedIn { user_id, device_row, account })
 }

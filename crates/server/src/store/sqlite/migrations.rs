@@ -121,6 +121,40 @@ CREATE TABLE imports (
 CREATE INDEX imports_checksum ON imports (checksum);
 "#,
     },
+    Migration {
+        version: 3,
+        name: "device reports, one-time sign-in codes, roster imports",
+        sql: r#"
+-- What each tablet reported at the end of its last sync run (shared::sync::DeviceReport).
+ALTER TABLE devices ADD COLUMN report_json TEXT;
+ALTER TABLE devices ADD COLUMN reported_at TEXT;
+
+-- One-time sign-in codes the town office hands out (QR or 8 characters); stored as SHA-256.
+CREATE TABLE signin_codes (
+    id         INTEGER PRIMARY KEY,
+    code_hash  TEXT NOT NULL UNIQUE,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT,
+    revoked_at TEXT
+);
+CREATE INDEX signin_codes_user ON signin_codes (user_id);
+
+-- Every roster (党员名册) applied: a row here means the whole file was applied.
+CREATE TABLE roster_imports (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    imported_by TEXT NOT NULL,
+    checksum    TEXT NOT NULL,
+    rows        INTEGER NOT NULL,
+    created     INTEGER NOT NULL,
+    updated     INTEGER NOT NULL,
+    unchanged   INTEGER NOT NULL
+);
+"#,
+    },
 ];
 
 /// Apply the migrations this database lacks; returns how many ran.

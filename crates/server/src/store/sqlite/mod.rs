@@ -23,12 +23,12 @@ use rusqlite::{Connection, OpenFlags};
 use shared::op::Operation;
 use shared::record::{EntityKind, Record};
 use shared::roles::Account;
-use shared::sync::{ConflictEntry, DeviceSummary, OpResult, UserSummary};
+use shared::sync::{ConflictEntry, DeviceReport, DeviceSummary, OpResult, UserSummary};
 use uuid::Uuid;
 
 use super::{
-    AuditEvent, ConflictFilter, Credentials, ImportBatch, ImportCounts, NewUser, PullPage, Session,
-    Store, StoreError,
+    AuditEvent, ConflictFilter, Credentials, ImportBatch, ImportCounts, NewUser, PullPage,
+    Redeemed, RosterBatch, Session, Store, StoreError,
 };
 
 /// File name of the database inside the data directory.
@@ -200,6 +200,51 @@ impl Store for SqliteStore {
     async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
         let (username, hash) = (username.to_owned(), password_hash.to_owned());
         self.write(move |c| accounts::set_password(c, &username, &hash)).await
+    }
+
+    async fn report_device(&self, device_row: i64, report: DeviceReport) -> Result<(), StoreError> {
+        self.write(move |c| accounts::report_device(c, device_row, &report)).await
+    }
+
+    async fn create_signin_code(
+        &self,
+        username: &str,
+        code_hash: &str,
+        expires_at: &str,
+        created_by: &str,
+    ) -> Result<bool, StoreError> {
+        let (u, h, e, b) = (
+            username.to_owned(),
+            code_hash.to_owned(),
+            expires_at.to_owned(),
+            created_by.to_owned(),
+        );
+        self.write(move |c| accounts::create_signin_code(c, &u, &h, &e, &b)).await
+    }
+
+    async fn revoke_signin_codes(&self, username: &str) -> Result<Option<usize>, StoreError> {
+        let username = username.to_owned();
+        self.write(move |c| accounts::revoke_signin_codes(c, &username)).await
+    }
+
+    async fn redeem_signin_code(
+        &self,
+        code_hash: &str,
+        device_id: Uuid,
+        device_name: &str,
+        token_hash: &str,
+    ) -> Result<Redeemed, StoreError> {
+        let (h, n, t) = (code_hash.to_owned(), device_name.to_owned(), token_hash.to_owned());
+        self.write(move |c| accounts::redeem_signin_code(c, &h, device_id, &n, &t)).await
+    }
+
+    async fn apply_roster(
+        &self,
+        session: &Session,
+        batch: RosterBatch,
+    ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
+        let session = session.clone();
+        self.write(move |c| sync::apply_roster(c, &session, &batch)).await
     }
 
     async fn push(

@@ -74,6 +74,40 @@ pub fn push(
     Ok(results)
 }
 
+/// A roster's operations through the push path in one transaction, kept only if every one is
+/// accepted (or a duplicate); the `roster_imports` row is written in the same transaction.
+pub fn apply_roster(
+    conn: &mut Connection,
+    session: &Session,
+    batch: &crate::store::RosterBatch,
+) -> Result<Result<(), Vec<OpResult>>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let pusher = Pusher::of_session(session);
+    let results =
+        apply_ops(&tx, &batch.operations, "roster_op", "", &mut |_, _| Ok(Ok(pusher.clone())))?;
+    let refused: Vec<OpResult> =
+        results.into_iter().filter(|r| r.status == shared::sync::OpStatus::Rejected).collect();
+    if !refused.is_empty() {
+        // Dropping the transaction rolls it back: nothing of the roster is kept.
+        return Ok(Err(refused));
+    }
+    tx.execute(
+        "INSERT INTO roster_imports (at, imported_by, checksum, rows, created, updated, unchanged)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rusqlite::params![
+            super::now(),
+            session.account.username,
+            batch.checksum,
+            batch.rows as i64,
+            batch.created as i64,
+            batch.updated as i64,
+            batch.unchanged as i64
+        ],
+    )?;
+    tx.commit()?;
+    Ok(Ok(()))
+}
+
 /// Finds the [`Pusher`] of an operation, or why it has none.
 pub(crate) type PusherOf<'a> =
     dyn FnMut(&Connection, &Operation) -> Result<Result<Pusher, Rejection>, StoreError> + 'a;

@@ -1,0 +1,109 @@
+//! `POST /api/v1/admin/roster/preview` and `…/apply`: the town office imports its roster of
+//! party members (党员名册). The body is the file itself (XLSX, XLS or CSV). Preview writes
+//! nothing; apply writes the whole roster in one transaction, and only when no row has a
+//! problem. Parsing runs on a blocking thread.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use sha2::{Digest, Sha256};
+use shared::hlc::HlcClock;
+use shared::op::OpContext;
+use shared::record::EntityKind;
+use shared::roles::Role;
+use shared::sync::RosterReport;
+
+use crate::error::AppError;
+use crate::roster::{Branches, Plan, RosterError};
+use crate::state::AppState;
+use crate::store::{AuditEvent, RosterBatch, Session};
+
+pub use crate::roster::MAX_ROSTER_BYTES;
+
+impl From<RosterError> for AppError {
+    fn from(error: RosterError) -> Self {
+        AppError::RosterRefused { code: error.code(), message: error.to_string() }
+    }
+}
+
+async fn planned(state: &AppState, session: &Session, body: Bytes) -> Result<Plan, AppError> {
+    session.require(&[Role::TownOffice])?;
+    if body.is_empty() {
+        return Err(AppError::bad_request("empty_roster", "没有收到名册文件"));
+    }
+    let branches = state.store.records(EntityKind::Branch, &session.account).await?;
+    let people = state.store.records(EntityKind::Person, &session.account).await?;
+    let ctx = OpContext { device_id: session.device_id, author: session.account.username.clone() };
+    // The server's clock, seen from the office's device: every operation is after everything
+    // the server stored.
+    let server_now = state.tick_clock([]);
+    let today = chrono::Local::now().date_naive();
+    let plan = tokio::task::spawn_blocking(move || {
+        let mut clock = HlcClock::new(ctx.device_id.simple().to_string());
+        let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+        clock.observe(&server_now, now_ms);
+        crate::roster::plan(&body, &Branches::new(&branches), &people, &ctx, &mut clock, today)
+    })
+    .await
+    .map_err(AppError::internal)??;
+    Ok(plan)
+}
+
+pub async fn preview(
+    State(state): State<AppState>,
+    session: Session,
+    body: Bytes,
+) -> Result<Json<RosterReport>, AppError> {
+    Ok(Json(planned(&state, &session, body).await?.report))
+}
+
+pub async fn apply(
+    State(state): State<AppState>,
+    session: Session,
+    body: Bytes,
+) -> Result<Json<RosterReport>, AppError> {
+    let checksum = format!("sha256:{}", shared::op::hex(&Sha256::digest(&body)));
+    let Plan { mut report, operations } = planned(&state, &session, body).await?;
+    if !report.issues.is_empty() {
+        return Err(AppError::RosterRefused {
+            code: "roster_has_problems",
+            message: format!(
+                "名册有 {} 处问题，未导入任何内容；请先预览并修正后再导入",
+                report.issues.len()
+            ),
+        });
+    }
+    let batch = RosterBatch {
+        operations,
+        checksum,
+        rows: report.rows as usize,
+        created: report.created as usize,
+        updated: report.updated as usize,
+        unchanged: report.unchanged as usize,
+    };
+    if let Err(refused) = state.store.apply_roster(&session, batch).await? {
+        let first = refused.first().and_then(|r| r.message.clone()).unwrap_or_default();
+        return Err(AppError::RosterRefused {
+            code: "roster_refused",
+            message: format!(
+                "服务器拒绝了名册中的 {} 条记录（{first}），未导入任何内容",
+                refused.len()
+            ),
+        });
+    }
+    state
+        .store
+        .audit(AuditEvent {
+            user_id: Some(session.user_id),
+            username: &session.account.username,
+            device_row: Some(session.device_row),
+            action: "roster_import",
+            detail: format!(
+                "{} rows: {} new, {} updated, {} unchanged",
+                report.rows, report.created, report.updated, report.unchanged
+            ),
+        })
+        .await?;
+    report.applied = true;
+    Ok(Json(report))
+}

@@ -1,0 +1,323 @@
+//! The town's roster of party members (党员名册) over real HTTP: an XLSX made here with
+//! `rust_xlsxwriter` (as Excel/WPS write it) and a GBK CSV (as Excel writes CSV on a Chinese
+//! Windows), with rows that carry every kind of problem; preview writes nothing, apply is all or
+//! nothing, a second import of an updated roster updates and never duplicates, and the members
+//! reach tablets by pull, branch-scoped.
+
+use std::time::Instant;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use shared::record::EntityKind;
+use shared::roles::Role;
+use shared::sync::RosterReport;
+use uuid::Uuid;
+
+use crate::common::{TestServer, assert_error, upsert};
+
+pub const BRANCH_A: &str = "渔业村党支部";
+pub const BRANCH_B: &str = "海港社区党支部";
+
+/// A valid 18-character ID number (GB 11643-1999) born on `birth` (YYYYMMDD), `seq` 3 digits
+/// (odd: a man).
+pub fn id_number(birth: &str, seq: u32) -> String {
+    let body = format!("330902{birth}{seq:03}");
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{body}{check}")
+}
+
+/// The same number with a wrong check digit.
+pub fn bad_check_digit(id: &str) -> String {
+    let last = id.chars().last().unwrap();
+    let other = if last == '1' { '2' } else { '1' };
+    format!("{}{other}", &id[..17])
+}
+
+/// Branch records 渔业村党支部 (code a) and 海港社区党支部 (code b), made by the office.
+pub async fn make_branches(s: &TestServer, office: &str) {
+    let t = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap() - 10_000;
+    let ops = [("a", BRANCH_A), ("b", BRANCH_B)].map(|(code, name)| {
+        upsert(
+            "office",
+            "o",
+            t,
+            EntityKind::Branch,
+            Uuid::now_v7(),
+            "",
+            &[("name", json!(name), None), ("code", json!(code), None)],
+        )
+    });
+    let pushed = s.push(office, &ops).await;
+    assert!(pushed.results.iter().all(|r| r.status == shared::sync::OpStatus::Accepted));
+}
+
+/// An XLSX roster: a title line, the header row (with variant headers), then `rows`.
+pub fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "某某镇党员名册（2026年）").unwrap();
+    let header = [
+        "序号",
+        "姓 名",
+        "性别",
+        "出生年月",
+        "手机号码",
+        "公民身份号码",
+        "*所在支部",
+        "村（社区）/单位",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        sheet.write_number(r, 0, f64::from(r - 1)).unwrap();
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16 + 1;
+            // Phones and birth years as numbers, as a spreadsheet holds them.
+            if (c == 3 || c == 4) && !cell.is_empty() && cell.bytes().all(|b| b.is_ascii_digit()) {
+                sheet.write_number(r, c, cell.parse::<f64>().unwrap()).unwrap();
+            } else {
+                sheet.write_string(r, c, cell).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// The same rows as a GBK CSV with the plain headers.
+pub fn gbk_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut text =
+        String::from("姓名,性别,出生年份,联系电话,身份证号,所在支部,村（社区）/单位\r\n");
+    for row in rows {
+        text.push_str(&row.join(","));
+        text.push_str("\r\n");
+    }
+    let (bytes, _, errors) = encoding_rs::GBK.encode(&text);
+    assert!(!errors);
+    bytes.into_owned()
+}
+
+fn row(cells: [&str; 7]) -> Vec<String> {
+    cells.map(str::to_owned).to_vec()
+}
+
+/// `n` good members, alternating between the two branches.
+pub fn good_rows(n: usize) -> Vec<Vec<String>> {
+    (0..n)
+        .map(|i| {
+            let year = 1950 + (i % 50) as u32;
+            let birth = format!("{year}0{}1{}", 1 + i % 9, i % 10);
+            vec![
+                format!("党员{i:04}"),
+                "男".into(),
+                year.to_string(),
+                format!("138{:08}", i),
+                id_number(&birth, (i % 500) as u32 * 2 + 1),
+                if i % 2 == 0 { BRANCH_A } else { BRANCH_B }.into(),
+                "东海村".into(),
+            ]
+        })
+        .collect()
+}
+
+async fn post_roster(s: &TestServer, token: &str, path: &str, body: Vec<u8>) -> reqwest::Response {
+    s.request(Method::POST, path, Some(token)).body(body).send().await.unwrap()
+}
+
+async fn preview(s: &TestServer, token: &str, body: Vec<u8>) -> RosterReport {
+    let res = post_roster(s, token, "/api/v1/admin/roster/preview", body).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+async fn apply(s: &TestServer, token: &str, body: Vec<u8>) -> RosterReport {
+    let res = post_roster(s, token, "/api/v1/admin/roster/apply", body).await;
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+async fn people(s: &TestServer, token: &str) -> Vec<Value> {
+    let (status, _) = s.get_json("/api/v1/auth/me", Some(token)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (ops, _) = s.pull_all(token, 5000).await;
+    let mut ids: Vec<Uuid> =
+        ops.iter().filter(|o| o.entity == EntityKind::Person).map(|o| o.entity_id).collect();
+    ids.sort();
+    ids.dedup();
+    ids.into_iter().map(|id| json!(id)).collect()
+}
+
+#[tokio::test]
+async fn a_roster_with_problems_is_previewed_row_by_row_and_never_half_applied() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    make_branches(&s, &office).await;
+    let good = id_number("19800501", 123);
+    let mut rows = good_rows(3);
+    rows.push(row(["林海生", "男", "1980", "13800000001", &bad_check_digit(&good), BRANCH_A, ""]));
+    rows.push(row(["陈大海", "男", "1975", "13800000002", "", "不存在的支部", ""]));
+    rows.push(row(["党员0000", "男", "1950", "13900000000", "", BRANCH_A, ""])); // same as row 3
+    rows.push(row(["王小红", "未知", "八零年", "12345", "", BRANCH_B, ""]));
+    rows.push(row(["", "女", "1990", "", "", BRANCH_B, ""]));
+
+    for (kind, file) in [("xlsx", xlsx(&rows)), ("gbk csv", gbk_csv(&rows))] {
+        let report = preview(&s, &office, file.clone()).await;
+        // The XLSX has a title line above its header: its rows are one lower than the CSV's.
+        let at = |csv_row: u32| if kind == "xlsx" { csv_row + 1 } else { csv_row };
+        assert_eq!(report.rows, 8, "{kind}: {report:?}");
+        let said = |row: u32, column: &str, words: &str| {
+            report
+                .issues
+                .iter()
+                .any(|i| i.row == at(row) && i.column.contains(column) && i.message.contains(words))
+        };
+        let col = |xlsx_header: &'static str, csv_header: &'static str| {
+            if kind == "xlsx" { xlsx_header } else { csv_header }
+        };
+        assert!(said(5, col("公民身份号码", "身份证号"), "校验位"), "{kind}: {:#?}", report.issues);
+        assert!(said(6, "所在支部", "不存在"), "{kind}: {:#?}", report.issues);
+        let duplicate = format!("与第 {} 行重复", at(2));
+        assert!(said(7, col("姓 名", "姓名"), &duplicate), "{kind}: {:#?}", report.issues);
+        assert!(said(8, "性别", "男"), "{kind}: {:#?}", report.issues);
+        assert!(said(8, col("出生年月", "出生年份"), "出生年月"), "{kind}: {:#?}", report.issues);
+        assert!(said(8, col("手机号码", "联系电话"), "手机号"), "{kind}: {:#?}", report.issues);
+        assert!(said(9, col("姓 名", "姓名"), "姓名"), "{kind}: {:#?}", report.issues);
+        assert!(report.issues.iter().all(|i| !i.message.is_empty()));
+        assert!(!report.applied);
+
+        // Apply refuses the whole file: nothing is written.
+        let res = post_roster(&s, &office, "/api/v1/admin/roster/apply", file).await;
+        assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "roster_has_problems").await;
+        assert!(people(&s, &office).await.is_empty(), "{kind}: nothing applied");
+    }
+}
+
+#[tokio::test]
+async fn reimporting_an_updated_roster_updates_members_and_never_duplicates_them() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    make_branches(&s, &office).await;
+    let mut rows = good_rows(10);
+    // One member with no ID number: matched by name + birth year + branch.
+    rows.push(row(["张无号", "女", "1966", "", "", BRANCH_A, "西岙村"]));
+    let first = apply(&s, &office, xlsx(&rows)).await;
+    assert_eq!((first.rows, first.created, first.updated, first.applied), (11, 11, 0, true));
+    assert_eq!(people(&s, &office).await.len(), 11);
+
+    // The same roster again: nothing changes.
+    let again = apply(&s, &office, xlsx(&rows)).await;
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 11));
+
+    // An updated roster, as a GBK CSV: two phones changed, one member added.
+    rows[0][3] = "13912345678".into();
+    rows[10][3] = "13700000000".into();
+    rows.push(row(["新党员", "男", "1990", "", "", BRANCH_B, ""]));
+    let updated = apply(&s, &office, gbk_csv(&rows)).await;
+    assert_eq!((updated.created, updated.updated, updated.unchanged), (1, 2, 9), "{updated:?}");
+    assert_eq!(people(&s, &office).await.len(), 12, "no member twice");
+
+    // Members reach tablets by pull, branch-scoped: a surveyor of branch a sees a's members.
+    let surveyor = s.user_token("zhou", Role::Surveyor, &["a"]).await;
+    let in_a = rows.iter().filter(|r| r[5] == BRANCH_A).count();
+    assert_eq!(people(&s, &surveyor).await.len(), in_a);
+
+    // The counts agree everywhere on the server: its database, what a pull delivers, the CSV
+    // and XLSX exports (for the office, and for the surveyor's branch).
+    let stored = s
+        .state
+        .store
+        .records(
+            EntityKind::Person,
+            &shared::roles::Account {
+                username: "office".into(),
+                display_name: String::new(),
+                role: Role::TownOffice,
+                branches: vec![],
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(stored, 12);
+    for (token, expected) in [(&office, 12), (&surveyor, in_a)] {
+        assert_eq!(people(&s, token).await.len(), expected);
+        let csv = export(&s, token, "people.csv").await;
+        let csv_rows = csv::Reader::from_reader(&csv[3..]).records().count();
+        assert_eq!(csv_rows, expected, "people.csv");
+        let xlsx = export(&s, token, "people.xlsx").await;
+        let mut book: calamine::Xlsx<_> =
+            calamine::Reader::new(std::io::Cursor::new(xlsx)).unwrap();
+        let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+        assert_eq!(range.height() - 1, expected, "people.xlsx");
+    }
+}
+
+async fn export(s: &TestServer, token: &str, file: &str) -> Vec<u8> {
+    let res = s
+        .request(Method::GET, &format!("/api/v1/exports/{file}"), Some(token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.bytes().await.unwrap().to_vec()
+}
+
+/// 3,000 members, preview then apply: the figure for the README (not a timed assertion).
+#[tokio::test]
+async fn three_thousand_rows_preview_and_apply() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    make_branches(&s, &office).await;
+    let file = xlsx(&good_rows(3000));
+    let started = Instant::now();
+    let previewed = preview(&s, &office, file.clone()).await;
+    let preview_time = started.elapsed();
+    assert!(
+        previewed.issues.is_empty(),
+        "{:?}",
+        &previewed.issues[..previewed.issues.len().min(5)]
+    );
+    let applied = apply(&s, &office, file).await;
+    let total = started.elapsed();
+    assert_eq!((applied.rows, applied.created), (3000, 3000));
+    println!(
+        "roster of 3,000 rows (XLSX {} bytes): preview {:.2} s, preview + apply {:.2} s (debug build)",
+        xlsx(&good_rows(3000)).len(),
+        preview_time.as_secs_f64(),
+        total.as_secs_f64()
+    );
+}
+
+#[tokio::test]
+async fn only_the_town_office_imports_rosters_and_bad_files_are_refused_whole() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let surveyor = s.user_token("zhou", Role::Surveyor, &["a"]).await;
+    let file = xlsx(&good_rows(1));
+    let res = post_roster(&s, &surveyor, "/api/v1/admin/roster/preview", file).await;
+    assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
+    let res = post_roster(
+        &s,
+        &office,
+        "/api/v1/admin/roster/preview",
+        b"not,a\nroster,at all\n".to_vec(),
+    )
+    .await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "roster_no_header").await;
+    let res =
+        post_roster(&s, &office, "/api/v1/admin/roster/preview", b"PK\x03\x04garbage".to_vec())
+            .await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "roster_unreadable").await;
+    let big = vec![b'a'; server::roster::MAX_ROSTER_BYTES + 1];
+    let res = post_roster(&s, &office, "/api/v1/admin/roster/preview", big).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // With no branches yet, every row says its branch is missing.
+    let report = preview(&s, &office, xlsx(&good_rows(2))).await;
+    assert_eq!(report.issues.len(), 2);
+    assert!(report.issues[0].message.contains("支部管理"));
+}

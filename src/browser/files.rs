@@ -1,0 +1,32 @@
+//! Reading a file the person picked (`<input type="file">`).
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Why a picked file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("请先选择文件")]
+    NoFile,
+    #[error("文件过大（不能超过 {0} MB）")]
+    TooLarge(u64),
+    #[error("无法读取文件：{0}")]
+    Read(String),
+}
+
+/// The first file picked in the input `input` (its name and bytes), refusing files over
+/// `max_bytes` before reading them.
+pub async fn picked_file(
+    input: &web_sys::HtmlInputElement,
+    max_bytes: u64,
+) -> Result<(String, Vec<u8>), FileError> {
+    let file = input.files().and_then(|f| f.get(0)).ok_or(FileError::NoFile)?;
+    if file.size() > max_bytes as f64 {
+        return Err(FileError::TooLarge(max_bytes / (1024 * 1024)));
+    }
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| FileError::Read(e.as_string().unwrap_or_else(|| "未知错误".into())))?;
+    let bytes = js_sys::Uint8Array::new(&buffer.unchecked_into()).to_vec();
+    Ok((file.name(), bytes))
+}

@@ -1,0 +1,298 @@
+//! 账号: create accounts with their role and branch scope, reset a password, disable or enable,
+//! and hand a tablet a one-time sign-in code (QR + 8 characters).
+
+use leptos::prelude::*;
+use shared::record::EntityKind;
+use shared::roles::Role;
+use shared::sync::{CreateUserRequest, SigninCode, UserSummary};
+
+use super::{error_line, run};
+use crate::app::use_app;
+use crate::i18n::office as t;
+use crate::logic::campaign::typed::{branch_records, keyed};
+use crate::services::office;
+use crate::sync::http::Http;
+
+/// The image source of an SVG (the page's policy allows `data:` images, not inline markup).
+fn svg_data_url(svg: &str) -> String {
+    let encoded: String = js_sys::encode_uri_component(svg).into();
+    format!("data:image/svg+xml;charset=utf-8,{encoded}")
+}
+
+/// The address tablets reach this server at: the page's own origin.
+fn own_origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+#[component]
+pub fn Accounts(http: Http) -> impl IntoView {
+    let ctx = use_app();
+    let http = StoredValue::new(http);
+    let refresh = RwSignal::new(0u32);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let users = LocalResource::new(move || {
+        refresh.track();
+        let http = http.get_value();
+        async move { office::users(&http).await.map_err(|e| e.to_string()) }
+    });
+    let branches = LocalResource::new(move || async move {
+        let records = ctx.store().list(EntityKind::Branch).await.unwrap_or_default();
+        keyed(&branch_records(&records), false)
+    });
+    // The sign-in code shown, the account whose password is being reset.
+    let code = RwSignal::new(None::<SigninCode>);
+    let resetting = RwSignal::new(None::<String>);
+    let new_password = RwSignal::new(String::new());
+    let server = RwSignal::new(own_origin());
+
+    let make_code = move |username: String| {
+        let http = http.get_value();
+        run(
+            error,
+            async move { office::signin_code(&http, &username, &server.get_untracked()).await },
+            move |c| {
+                notice.set(None);
+                code.set(Some(c));
+            },
+        );
+    };
+    let set_disabled = move |username: String, disabled: bool| {
+        let http = http.get_value();
+        run(
+            error,
+            async move { office::set_disabled(&http, &username, disabled).await },
+            move |_| {
+                refresh.update(|n| *n += 1);
+            },
+        );
+    };
+
+    view! {
+        <div data-testid="office-accounts">
+            <p class="hint">{t::ACCOUNTS_HINT}</p>
+            {error_line(error, "accounts-error")}
+            {move || notice.get().map(|n| view! { <p class="message info" role="status" data-testid="accounts-notice">{n}</p> })}
+            {move || code.get().map(|c| view! { <SigninCodeCard code=c on_revoke=move |username: String| {
+                let http = http.get_value();
+                run(error, async move { office::revoke_codes(&http, &username).await }, move |_| {
+                    code.set(None);
+                    notice.set(Some(t::SIGNIN_REVOKED.into()));
+                });
+            } /> })}
+            <label class="field">
+                <span class="label">{t::SIGNIN_SERVER}</span>
+                <input type="url" data-testid="signin-server" prop:value=move || server.get()
+                    on:input=move |ev| server.set(event_target_value(&ev)) />
+            </label>
+            {move || users.get().map(|list| match list {
+                Err(e) => view! { <p class="message error" data-testid="accounts-load-error">{e}</p> }.into_any(),
+                Ok(list) => view! {
+                    <table class="list" data-testid="accounts-table">
+                        <thead><tr>
+                            <th>{t::USERNAME}</th><th>{t::DISPLAY_NAME}</th><th>{t::ROLE}</th>
+                            <th>{t::BRANCHES}</th><th>{t::STATE}</th><th>{t::ACTIONS}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|u| user_row(u, branches, make_code, set_disabled, resetting)).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            })}
+            {move || resetting.get().map(|username| {
+                let who = username.clone();
+                view! {
+                    <form class="inline-form" data-testid="account-reset-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        let (http, username, password) = (http.get_value(), who.clone(), new_password.get_untracked());
+                        run(error, async move { office::reset_password(&http, &username, &password).await }, move |_| {
+                            resetting.set(None);
+                            new_password.set(String::new());
+                            notice.set(Some(t::PASSWORD_RESET.into()));
+                        });
+                    }>
+                        <strong>{username}</strong>
+                        <label class="field">
+                            <span class="label">{t::NEW_PASSWORD}</span>
+                            <input type="password" autocomplete="new-password" data-testid="account-reset-password"
+                                prop:value=move || new_password.get() on:input=move |ev| new_password.set(event_target_value(&ev)) />
+                        </label>
+                        <button type="submit" class="button primary" data-testid="account-reset-submit">{t::SAVE_PASSWORD}</button>
+                    </form>
+                }
+            })}
+            <NewAccount http=http.get_value() branches=branches on_created=move |u: UserSummary| {
+                notice.set(Some(format!("{}{}", t::CREATED, u.account.username)));
+                refresh.update(|n| *n += 1);
+            } />
+        </div>
+    }
+}
+
+fn user_row(
+    u: UserSummary,
+    branches: LocalResource<Vec<(String, shared::model::Branch)>>,
+    make_code: impl Fn(String) + Copy + 'static,
+    set_disabled: impl Fn(String, bool) + Copy + 'static,
+    resetting: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let name = u.account.username.clone();
+    let scope = u.account.branches.clone();
+    let scope = move || {
+        if scope.is_empty() {
+            return t::ALL_BRANCHES.to_owned();
+        }
+        let known = branches.get().unwrap_or_default();
+        scope
+            .iter()
+            .map(|code| {
+                known.iter().find(|(c, _)| c == code).map_or(code.clone(), |(_, b)| b.name.clone())
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let (n1, n2, n3) = (name.clone(), name.clone(), name.clone());
+    let disabled = u.disabled;
+    view! {
+        <tr data-testid=format!("account-row-{name}") data-disabled=disabled.to_string()>
+            <td>{name.clone()}</td>
+            <td>{u.account.display_name.clone()}</td>
+            <td>{u.account.role.label_zh()}</td>
+            <td>{scope}</td>
+            <td data-testid=format!("account-state-{name}")>{if disabled { t::DISABLED } else { t::ENABLED }}</td>
+            <td class="actions">
+                <button class="button secondary" data-testid=format!("account-code-{name}") disabled=disabled
+                    on:click=move |_| make_code(n1.clone())>{t::SIGNIN_CODE}</button>
+                <button class="button secondary" data-testid=format!("account-reset-{name}")
+                    on:click=move |_| resetting.set(Some(n2.clone()))>{t::RESET_PASSWORD}</button>
+                {if disabled {
+                    view! { <button class="button secondary" data-testid=format!("account-enable-{name}")
+                        on:click=move |_| set_disabled(n3.clone(), false)>{t::ENABLE}</button> }.into_any()
+                } else {
+                    view! { <button class="button danger" data-testid=format!("account-disable-{name}")
+                        on:click=move |_| set_disabled(n3.clone(), true)>{t::DISABLE}</button> }.into_any()
+                }}
+            </td>
+        </tr>
+    }
+}
+
+/// The one-time code: its QR code (server address + code), the 8 characters, until when.
+#[component]
+fn SigninCodeCard(code: SigninCode, on_revoke: impl Fn(String) + Copy + 'static) -> impl IntoView {
+    let username = code.username.clone();
+    let expires = code.expires_at.replace('T', " ").trim_end_matches('Z').to_owned();
+    view! {
+        <div class="signin-code card" data-testid="signin-code-card">
+            <h3>{t::SIGNIN_CODE_FOR} {code.username.clone()}</h3>
+            <img class="qr" data-testid="signin-code-qr" alt=code.link.clone() src=svg_data_url(&code.qr_svg) width="240" height="240" />
+            <p class="code" data-testid="signin-code">{code.code.clone()}</p>
+            <p class="hint">{t::SIGNIN_CODE_HINT}</p>
+            <p><span>{t::SIGNIN_EXPIRES}</span> " " <span data-testid="signin-code-expires">{expires}</span>" (UTC)"</p>
+            <p class="hint" data-testid="signin-code-link">{code.link.clone()}</p>
+            <button class="button secondary no-print" data-testid="signin-code-print"
+                on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{t::PRINT}</button>
+            <button class="button danger no-print" data-testid="signin-code-revoke"
+                on:click=move |_| on_revoke(username.clone())>{t::SIGNIN_REVOKE}</button>
+        </div>
+    }
+}
+
+#[component]
+fn NewAccount(
+    http: Http,
+    branches: LocalResource<Vec<(String, shared::model::Branch)>>,
+    on_created: impl Fn(UserSummary) + Copy + 'static,
+) -> impl IntoView {
+    let http = StoredValue::new(http);
+    let username = RwSignal::new(String::new());
+    let display_name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Surveyor);
+    let scope = RwSignal::new(Vec::<String>::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let request = CreateUserRequest {
+            username: username.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+            display_name: display_name.get_untracked().trim().to_owned(),
+            role: role.get_untracked(),
+            branches: if matches!(role.get_untracked(), Role::Surveyor | Role::BranchSecretary) {
+                scope.get_untracked()
+            } else {
+                Vec::new()
+            },
+        };
+        busy.set(true);
+        let http = http.get_value();
+        run(
+            error,
+            async move {
+                let created = office::create_user(&http, &request).await;
+                busy.set(false);
+                created
+            },
+            move |u| {
+                username.set(String::new());
+                display_name.set(String::new());
+                password.set(String::new());
+                scope.set(Vec::new());
+                on_created(u);
+            },
+        );
+    };
+    let scoped = move || matches!(role.get(), Role::Surveyor | Role::BranchSecretary);
+    view! {
+        <form class="new-account" data-testid="account-create-form" on:submit=submit>
+            <h3>{t::NEW_ACCOUNT}</h3>
+            <label class="field"><span class="label">{t::USERNAME}</span>
+                <input type="text" autocomplete="off" data-testid="account-create-username" prop:value=move || username.get()
+                    on:input=move |ev| username.set(event_target_value(&ev)) /></label>
+            <label class="field"><span class="label">{t::DISPLAY_NAME}</span>
+                <input type="text" data-testid="account-create-name" prop:value=move || display_name.get()
+                    on:input=move |ev| display_name.set(event_target_value(&ev)) /></label>
+            <label class="field"><span class="label">{t::PASSWORD}</span>
+                <input type="password" autocomplete="new-password" data-testid="account-create-password" prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev)) /></label>
+            <label class="field"><span class="label">{t::ROLE}</span>
+                <select data-testid="account-create-role" on:change=move |ev| {
+                    if let Some(r) = Role::parse(&event_target_value(&ev)) { role.set(r); }
+                }>
+                    {Role::ALL.into_iter().map(|r| view! {
+                        <option value=r.as_str() selected=move || role.get() == r>{r.label_zh()}</option>
+                    }).collect_view()}
+                </select></label>
+            <Show when=scoped>
+                <fieldset class="field" data-testid="account-create-branches">
+                    <legend class="label">{t::BRANCHES}</legend>
+                    {move || branches.get().map(|list| if list.is_empty() {
+                        view! { <p class="message warn" data-testid="account-no-branches">{t::NO_BRANCHES_YET}</p> }.into_any()
+                    } else {
+                        list.into_iter().map(|(code, b)| {
+                            let c1 = code.clone();
+                            let c2 = code.clone();
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" data-testid=format!("account-create-branch-{code}")
+                                        prop:checked=move || scope.with(|s| s.contains(&c1))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            scope.update(|s| { s.retain(|x| x != &c2); if on { s.push(c2.clone()); } });
+                                        } />
+                                    {b.name}
+                                </label>
+                            }
+                        }).collect_view().into_any()
+                    })}
+                </fieldset>
+            </Show>
+            <button type="submit" class="button primary" data-testid="account-create-submit" disabled=move || busy.get()>{t::CREATE}</button>
+            {error_line(error, "account-create-error")}
+        </form>
+    }
+}

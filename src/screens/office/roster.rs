@@ -1,0 +1,117 @@
+//! 导入党员名册: pick the roster (XLSX from Excel/WPS, or CSV in UTF-8 or GBK), preview every
+//! row's problems (row, column, reason), and import it whole once it has none. The server
+//! decides everything (`/api/v1/admin/roster/…`); the members then reach every tablet by sync.
+
+use leptos::prelude::*;
+use shared::sync::RosterReport;
+use wasm_bindgen::JsCast;
+
+use super::{error_line, run};
+use crate::browser::files;
+use crate::i18n::office as t;
+use crate::services::office;
+use crate::sync::http::Http;
+use crate::sync::use_sync;
+
+#[component]
+pub fn Roster(http: Http) -> impl IntoView {
+    let engine = use_sync();
+    let http = StoredValue::new(http);
+    let error = RwSignal::new(None::<String>);
+    let file = StoredValue::new_local(None::<Vec<u8>>);
+    let report = RwSignal::new(None::<RosterReport>);
+    let applied = RwSignal::new(None::<RosterReport>);
+    let busy = RwSignal::new(false);
+    let input = NodeRef::<leptos::html::Input>::new();
+
+    let send = move |apply: bool| {
+        let Some(bytes) = file.get_value() else { return };
+        busy.set(true);
+        let http = http.get_value();
+        run(
+            error,
+            async move {
+                let result = office::roster(&http, &bytes, apply).await;
+                busy.set(false);
+                result
+            },
+            move |r| {
+                if apply {
+                    applied.set(Some(r));
+                    report.set(None);
+                    engine.sync_now();
+                } else {
+                    report.set(Some(r));
+                }
+            },
+        );
+    };
+    let choose = move |_| {
+        report.set(None);
+        applied.set(None);
+        let Some(element) = input.get_untracked() else { return };
+        let element: web_sys::HtmlInputElement = element.unchecked_into();
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match files::picked_file(&element, office::MAX_ROSTER_BYTES).await {
+                Ok((_, bytes)) => {
+                    file.set_value(Some(bytes));
+                    send(false);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <div data-testid="office-roster">
+            <p class="hint">{t::ROSTER_HINT}</p>
+            <label class="field">
+                <span class="label">{t::ROSTER_FILE}</span>
+                <input type="file" node_ref=input data-testid="roster-file"
+                    accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+                    on:change=choose />
+            </label>
+            <button class="button secondary" data-testid="roster-preview" disabled=move || busy.get()
+                on:click=move |_| send(false)>{t::PREVIEW}</button>
+            {error_line(error, "roster-error")}
+            {move || applied.get().map(|r| view! {
+                <p class="message info" role="status" data-testid="roster-applied">{t::applied(r.created, r.updated, r.unchanged)}</p>
+            })}
+            {move || report.get().map(|r| {
+                let clean = r.issues.is_empty();
+                let columns = r.columns.iter().map(|c| if c.header == c.field { c.header.clone() } else { format!("{}→{}", c.header, c.field) }).collect::<Vec<_>>().join("、");
+                view! {
+                    <dl class="facts" data-testid="roster-report">
+                        <dt>{t::ROWS}</dt><dd data-testid="roster-rows">{r.rows}</dd>
+                        <dt>{t::TO_CREATE}</dt><dd data-testid="roster-created">{r.created}</dd>
+                        <dt>{t::TO_UPDATE}</dt><dd data-testid="roster-updated">{r.updated}</dd>
+                        <dt>{t::UNCHANGED}</dt><dd data-testid="roster-unchanged">{r.unchanged}</dd>
+                        <dt>{t::ISSUES}</dt><dd data-testid="roster-issue-count">{r.issues.len()}</dd>
+                    </dl>
+                    <p class="hint" data-testid="roster-columns">{t::COLUMNS_READ}{columns}</p>
+                    {if clean {
+                        view! {
+                            <p class="message info" data-testid="roster-ready">{t::READY}</p>
+                            <button class="button primary" data-testid="roster-apply" disabled=move || busy.get()
+                                on:click=move |_| send(true)>{t::APPLY}</button>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p class="message warn" data-testid="roster-fix-first">{t::FIX_FIRST}</p>
+                            <table class="list" data-testid="roster-issues">
+                                <thead><tr><th>{t::ROW}</th><th>{t::COLUMN}</th><th>{t::REASON}</th></tr></thead>
+                                <tbody>
+                                    {r.issues.into_iter().map(|i| view! {
+                                        <tr data-testid="roster-issue" data-row=i.row.to_string()>
+                                            <td>{i.row}</td><td>{i.column}</td><td>{i.message}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }}
+                }
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,245 @@
+//! What the town office's own screens ask of the office server: accounts (create, reset a
+//! password, disable, enable), devices (with what each reported at its last sync; revoke,
+//! restore), one-time sign-in codes, the roster import (preview, apply) and the first-run
+//! checklist. Every call is made as the signed-in town-office account; errors are the server's
+//! words in Chinese.
+
+use serde::Serialize;
+use shared::branches::BranchRecord;
+use shared::record::EntityKind;
+use shared::roles::Role;
+use shared::sync::{
+    CreateUserRequest, DeviceSummary, ResetPasswordRequest, RosterReport, SigninCode,
+    SigninCodeRequest, UserSummary,
+};
+
+use shared::model::Campaign;
+
+use crate::logic::campaign::rubric::{CAMPAIGN_ID, current_campaign};
+use crate::logic::campaign::typed::{changes_of, decode_all};
+use crate::store::{Store, StoreError};
+use crate::sync::http::{Body, Http, encode_component};
+use crate::sync::{HttpError, Session, SyncError};
+
+/// Largest roster file the app sends (the server's bound).
+pub const MAX_ROSTER_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why an office request did not work.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum OfficeError {
+    #[error("请先以镇组织办账号登录（在“同步”页登录）")]
+    NotOffice,
+    #[error("{0}")]
+    Server(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<HttpError> for OfficeError {
+    fn from(error: HttpError) -> Self {
+        let message = error
+            .server_message()
+            .map(str::to_owned)
+            .unwrap_or_else(|| SyncError::from(error.clone()).to_string());
+        OfficeError::Server(message)
+    }
+}
+
+/// The HTTP client of the signed-in town office account.
+pub fn office_http(session: Option<&Session>) -> Result<Http, OfficeError> {
+    match session {
+        Some(s) if s.account.role == Role::TownOffice => Ok(s.http()),
+        _ => Err(OfficeError::NotOffice),
+    }
+}
+
+pub async fn users(http: &Http) -> Result<Vec<UserSummary>, OfficeError> {
+    Ok(http.get("/api/v1/admin/users").await?)
+}
+
+pub async fn create_user(
+    http: &Http,
+    request: &CreateUserRequest,
+) -> Result<UserSummary, OfficeError> {
+    Ok(http.post("/api/v1/admin/users", request).await?)
+}
+
+fn user_path(username: &str, action: &str) -> String {
+    format!("/api/v1/admin/users/{}/{action}", encode_component(username))
+}
+
+async fn post_empty(http: &Http, path: &str) -> Result<(), OfficeError> {
+    http.request::<serde_json::Value>("POST", path, Body::None).await?;
+    Ok(())
+}
+
+pub async fn reset_password(
+    http: &Http,
+    username: &str,
+    password: &str,
+) -> Result<(), OfficeError> {
+    let request = ResetPasswordRequest { password: password.to_owned() };
+    http.post::<_, serde_json::Value>(&user_path(username, "password"), &request).await?;
+    Ok(())
+}
+
+pub async fn set_disabled(http: &Http, username: &str, disabled: bool) -> Result<(), OfficeError> {
+    post_empty(http, &user_path(username, if disabled { "disable" } else { "enable" })).await
+}
+
+/// A one-time sign-in code for `username`, for tablets reaching the server at `server`.
+pub async fn signin_code(
+    http: &Http,
+    username: &str,
+    server: &str,
+) -> Result<SigninCode, OfficeError> {
+    let request = SigninCodeRequest { server: server.trim().to_owned() };
+    Ok(http.post(&user_path(username, "signin-code"), &request).await?)
+}
+
+pub async fn revoke_codes(http: &Http, username: &str) -> Result<(), OfficeError> {
+    post_empty(http, &user_path(username, "signin-code/revoke")).await
+}
+
+pub async fn devices(http: &Http) -> Result<Vec<DeviceSummary>, OfficeError> {
+    Ok(http.get("/api/v1/admin/devices").await?)
+}
+
+pub async fn set_device_revoked(http: &Http, id: i64, revoked: bool) -> Result<(), OfficeError> {
+    let action = if revoked { "revoke" } else { "restore" };
+    post_empty(http, &format!("/api/v1/admin/devices/{id}/{action}")).await
+}
+
+/// Preview (`apply == false`) or apply a roster file.
+pub async fn roster(http: &Http, bytes: &[u8], apply: bool) -> Result<RosterReport, OfficeError> {
+    let path = if apply { "/api/v1/admin/roster/apply" } else { "/api/v1/admin/roster/preview" };
+    Ok(http.request("POST", path, Body::Bytes(bytes)).await?)
+}
+
+/// Whether a device holds work that has not arrived at the office (its last report).
+pub fn holds_unsent(device: &DeviceSummary) -> bool {
+    device.report.as_ref().is_some_and(|r| r.pending > 0 || r.refused > 0)
+}
+
+/// One step of the office's first day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// Stable key (`branches`, `roster`, …), for tests and links.
+    pub key: &'static str,
+    pub done: bool,
+    /// What is there, or what is missing, in Chinese.
+    pub detail: String,
+}
+
+/// The first-run checklist, from what this device holds (the office's tablet or PC, synced) and
+/// the server's accounts and devices.
+pub async fn checklist(store: &Store, session: Option<&Session>) -> Result<Vec<Step>, OfficeError> {
+    let branches: Vec<BranchRecord> =
+        crate::logic::campaign::typed::branch_records(&store.list(EntityKind::Branch).await?);
+    let active = branches.iter().filter(|(_, b)| !b.retired).count();
+    let people =
+        store.listing(EntityKind::Person).await?.iter().filter(|r| !r.is_deleted()).count();
+    let campaigns = decode_all::<Campaign>(&store.list(EntityKind::Campaign).await?);
+    let campaign = current_campaign(&campaigns);
+    let town = campaign.town.trim().to_owned();
+    let mut steps = vec![
+        Step {
+            key: "town",
+            done: !town.is_empty(),
+            detail: if town.is_empty() {
+                "尚未设置镇名：打印件落款将只写“中共镇委员会”".into()
+            } else {
+                format!("{town}（打印件落款：{}）", campaign.committee())
+            },
+        },
+        Step {
+            key: "campaign",
+            done: !campaigns.is_empty(),
+            detail: if campaigns.is_empty() {
+                format!(
+                    "尚未保存活动设置：现用默认的活动年限 {}–{} 年，请在“活动设置”中改为本镇的年限与目标",
+                    campaign.start_year,
+                    campaign.end_year()
+                )
+            } else {
+                format!("活动年限 {}–{} 年", campaign.start_year, campaign.end_year())
+            },
+        },
+        Step {
+            key: "branches",
+            done: active > 0,
+            detail: if active == 0 {
+                "尚未设置支部".into()
+            } else {
+                format!("已有 {active} 个支部")
+            },
+        },
+        Step {
+            key: "roster",
+            done: people > 0,
+            detail: if people == 0 {
+                "尚未导入党员名册".into()
+            } else {
+                format!("已有 {people} 名党员")
+            },
+        },
+    ];
+    let http = office_http(session)?;
+    let users = users(&http).await?;
+    let field_accounts = users.iter().filter(|u| u.account.role != Role::TownOffice).count();
+    steps.push(Step {
+        key: "accounts",
+        done: field_accounts > 0,
+        detail: if field_accounts == 0 {
+            "尚未建立调查员或支部书记账号".into()
+        } else {
+            format!("已有 {field_accounts} 个外业账号")
+        },
+    });
+    let devices = devices(&http).await?;
+    let tablets = devices
+        .iter()
+        .filter(|d| {
+            !d.revoked
+                && users
+                    .iter()
+                    .any(|u| u.account.username == d.username && u.account.role != Role::TownOffice)
+        })
+        .count();
+    steps.push(Step {
+        key: "tablets",
+        done: tablets > 0,
+        detail: if tablets == 0 {
+            "尚无平板登录".into()
+        } else {
+            format!("已有 {tablets} 台平板登录")
+        },
+    });
+    Ok(steps)
+}
+
+/// Keep the town's name in the campaign settings (a town-wide record the office writes; it
+/// syncs to every tablet, whose printouts then carry it). With no settings yet, the work plan's
+/// defaults are saved with it, so the settings stay whole.
+pub async fn save_town(store: &Store, town: &str) -> Result<(), OfficeError> {
+    let town = town
+        .trim()
+        .chars()
+        .take(shared::limits::max_chars(shared::limits::TextKind::Name))
+        .collect::<String>();
+    let campaigns = decode_all::<Campaign>(&store.list(EntityKind::Campaign).await?);
+    let changes = if campaigns.iter().any(|(id, _)| *id == CAMPAIGN_ID) {
+        vec![("town".to_owned(), serde_json::Value::String(town))]
+    } else {
+        let campaign = Campaign { town, ..current_campaign(&campaigns) };
+        changes_of(&campaign).map_err(|e| OfficeError::Server(e.to_string()))?
+    };
+    store.save(EntityKind::Campaign, CAMPAIGN_ID, "", changes).await?;
+    Ok(())
+}
+
+/// The town's name as the campaign settings hold it.
+pub async fn town(store: &Store) -> Result<String, OfficeError> {
+    let campaigns = decode_all::<Campaign>(&store.list(EntityKind::Campaign).await?);
+    Ok(current_campaign(&campaigns).town)
+}
