@@ -354,10 +354,10 @@ async fn the_office_device_list_shows_a_tablets_pending_and_refused_counts() {
     let harness = Harness::start().await.expect("start server and chromedriver");
     add_surveyor(&harness);
     let tablet = harness.open_browser().await.expect("open Chromium");
-    new_survey(&tablet, &harness, "陈阿土", OTHER_BRANCH).await;
+    tablet.new_survey(&harness.base_url(), "陈阿土", OTHER_BRANCH).await.unwrap();
     tablet.sign_in(&harness.base_url(), SURVEYOR.0, SURVEYOR.1).await.unwrap();
-    press_sync(&tablet, &harness).await;
-    wait_counter(&tablet, "needs-action-count", 2, SHORT).await;
+    tablet.press_sync(&harness.base_url()).await.unwrap();
+    tablet.wait_counter("needs-action-count", 2, SHORT).await.unwrap();
 
     let office = harness.open_browser_in("office").await.expect("open the office browser");
     office.sign_in(&harness.base_url(), OFFICE.0, OFFICE.1).await.unwrap();
