@@ -80,15 +80,7 @@ pub async fn login(
         device_name,
     };
     let response = transport::login(&Http::new(server, None), &request).await?;
-    let session = Session {
-        token: response.token,
-        account: response.account,
-        server: server.to_owned(),
-        signed_in_at_ms: js_sys::Date::now(),
-    };
-    save(store, Some(&session)).await?;
-    store.set_author(&session.account.username).await?;
-    Ok(session)
+    keep(store, server, response).await
 }
 
 /// Sign in at `server` (empty: this origin) with a one-time code from the town office (typed,
@@ -112,15 +104,7 @@ pub async fn login_with_code(
         Err(super::HttpError::Status { status: 401, .. }) => return Err(LoginError::BadCode),
         other => other?,
     };
-    let session = Session {
-        token: response.token,
-        account: response.account,
-        server: server.to_owned(),
-        signed_in_at_ms: js_sys::Date::now(),
-    };
-    save(store, Some(&session)).await?;
-    store.set_author(&session.account.username).await?;
-    Ok(session)
+    keep(store, server, response).await
 }
 
 /// The code in a sign-in link read from a QR code (`…/#/signin/<code>`), or the text itself
@@ -136,4 +120,22 @@ pub fn code_of_link(text: &str) -> String {
 /// sign-in.
 pub async fn sign_out(store: &Store) -> Result<(), StoreError> {
     save(store, None).await
+}
+
+/// Keep the session a sign-in at `server` answered with, and sign this device's changes as its
+/// account from now on.
+async fn keep(
+    store: &Store,
+    server: &str,
+    response: shared::sync::LoginResponse,
+) -> Result<Session, LoginError> {
+    let session = Session {
+        token: response.token,
+        account: response.account,
+        server: server.to_owned(),
+        signed_in_at_ms: js_sys::Date::now(),
+    };
+    save(store, Some(&session)).await?;
+    store.set_author(&session.account.username).await?;
+    Ok(session)
 }

@@ -84,7 +84,8 @@ pub async fn restore_device(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn audit(
+/// Record in the audit log what the signed-in `session` did (`action`, with `detail`).
+pub(crate) async fn audit(
     state: &AppState,
     session: &Session,
     action: &'static str,

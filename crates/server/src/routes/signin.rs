@@ -16,6 +16,7 @@ use shared::sync::{
 use crate::auth::{new_token, token_hash};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ClientAddr};
+use crate::routes::admin::audit;
 use crate::state::AppState;
 use crate::store::{AuditEvent, Redeemed, Session};
 use crate::users::normalise_username;
@@ -176,24 +177,6 @@ pub async fn report(
     report.app_version = report.app_version.trim().to_owned();
     state.store.report_device(session.device_row, report).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-async fn audit(
-    state: &AppState,
-    session: &Session,
-    action: &'static str,
-    detail: String,
-) -> Result<(), AppError> {
-    Ok(state
-        .store
-        .audit(AuditEvent {
-            user_id: Some(session.user_id),
-            username: &session.account.username,
-            device_row: Some(session.device_row),
-            action,
-            detail,
-        })
-        .await?)
 }
 
 #[cfg(test)]
