@@ -20,19 +20,11 @@ use crate::logic::campaign::route::CampaignRoute;
 
 #[component]
 pub fn Contacts(candidate: Option<Uuid>) -> impl IntoView {
-    let ctx = use_app();
     let reload = RwSignal::new(0u32);
-    let loaded = LocalResource::new(move || {
-        reload.track();
-        async move { data::load_data(&ctx.store()).await }
-    });
-    view! {
-        {move || match loaded.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok(d)) => view! { <ContactsView data=d candidate=candidate reload=reload /> }.into_any(),
-        }}
-    }
+    super::widgets::with_campaign_data(
+        reload,
+        move |d| view! { <ContactsView data=d candidate=candidate reload=reload /> },
+    )
 }
 
 #[component]

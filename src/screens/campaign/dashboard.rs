@@ -6,9 +6,8 @@ use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use shared::rules::{branches_without_meeting, overdue_branches, progress};
 
-use super::data::{self, CampaignData};
+use super::data::CampaignData;
 use super::widgets::today;
-use crate::app::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::chart::{Chart, layout};
@@ -18,15 +17,10 @@ use crate::logic::campaign::route::CampaignRoute;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
-    let ctx = use_app();
-    let loaded = LocalResource::new(move || async move { data::load_data(&ctx.store()).await });
-    view! {
-        {move || match loaded.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok(d)) => view! { <DashboardView data=d /> }.into_any(),
-        }}
-    }
+    super::widgets::with_campaign_data(
+        RwSignal::new(0),
+        move |d| view! { <DashboardView data=d /> },
+    )
 }
 
 #[component]

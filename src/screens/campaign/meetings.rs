@@ -16,19 +16,11 @@ use crate::i18n::campaign as tc;
 
 #[component]
 pub fn Meetings() -> impl IntoView {
-    let ctx = use_app();
     let reload = RwSignal::new(0u32);
-    let loaded = LocalResource::new(move || {
-        reload.track();
-        async move { data::load_data(&ctx.store()).await }
-    });
-    view! {
-        {move || match loaded.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok(d)) => view! { <MeetingsView data=d reload=reload /> }.into_any(),
-        }}
-    }
+    super::widgets::with_campaign_data(
+        reload,
+        move |d| view! { <MeetingsView data=d reload=reload /> },
+    )
 }
 
 #[component]

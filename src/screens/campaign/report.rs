@@ -7,9 +7,8 @@ use leptos::prelude::*;
 use shared::model::Category;
 use shared::rules::{ReportInput, work_report};
 
-use super::data::{self, CampaignData};
+use super::data::CampaignData;
 use super::widgets::{download, print_button, today, year_options, year_select};
-use crate::app::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::i18n::office as to;
@@ -17,15 +16,7 @@ use crate::logic::campaign::csv::report_csv;
 
 #[component]
 pub fn Report() -> impl IntoView {
-    let ctx = use_app();
-    let loaded = LocalResource::new(move || async move { data::load_data(&ctx.store()).await });
-    view! {
-        {move || match loaded.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok(d)) => view! { <ReportView data=d /> }.into_any(),
-        }}
-    }
+    super::widgets::with_campaign_data(RwSignal::new(0), move |d| view! { <ReportView data=d /> })
 }
 
 #[component]

@@ -312,3 +312,24 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     .forget();
     Ok(())
 }
+
+/// The town's campaign data for a screen: read when the screen opens (and again each time
+/// `reload` moves), "读取中" while it is read, a failure in words, then `show` of it.
+pub fn with_campaign_data<V, F>(reload: RwSignal<u32>, show: F) -> impl IntoView
+where
+    V: IntoView + 'static,
+    F: Fn(super::data::CampaignData) -> V + Send + Sync + 'static,
+{
+    let ctx = crate::app::use_app();
+    let loaded = LocalResource::new(move || {
+        reload.track();
+        async move { super::data::load_data(&ctx.store()).await }
+    });
+    move || match loaded.get() {
+        None => view! { <p class="empty">{crate::i18n::LOADING}</p> }.into_any(),
+        Some(Err(e)) => {
+            view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any()
+        }
+        Some(Ok(d)) => show(d).into_any(),
+    }
+}
