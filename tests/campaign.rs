@@ -712,3 +712,26 @@ async fn the_survey_form_offers_the_accounts_branches_and_preselects_the_only_on
         by_testid("survey-branch-id").unwrap().unchecked_into();
     assert_eq!(select.value(), "b1");
 }
+
+#[wasm_bindgen_test]
+async fn the_dashboard_says_what_the_town_has_not_set_up_instead_of_zeros() {
+    use chrono::Datelike;
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    // A town on the seed's plan (2012–2015), with no branch records.
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let app_store = store.clone();
+    let _handle =
+        leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> });
+    web_sys::window().unwrap().location().set_hash("#/campaign/dashboard").unwrap();
+    wait_for("the set-up gaps", || by_testid("setup-gaps").is_some()).await;
+    let said = by_testid("setup-gaps").unwrap().inner_text();
+    let year = chrono::Local::now().year();
+    assert!(said.contains("尚未设置支部"), "{said}");
+    assert!(said.contains(&format!("今年（{year}年）不在活动年限 2012–2015 内")), "{said}");
+    assert!(!said.contains("branch") && !said.contains("campaign"), "no keys: {said}");
+}

@@ -10,6 +10,7 @@ mod oversight;
 mod pipeline;
 mod progress;
 mod report;
+mod setup;
 
 pub use contacts::{
     CONTACTS_PER_YEAR, ContactStatus, candidates_behind, contact_status, quarters_elapsed,
@@ -23,3 +24,4 @@ pub use progress::{CategoryProgress, YearProgress, progress};
 pub use report::{
     BranchReport, CategoryCounts, ReportInput, Waiting, WorkReport, waiting_on, work_report,
 };
+pub use setup::{SetupGap, setup_gaps};

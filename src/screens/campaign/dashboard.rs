@@ -36,6 +36,13 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
     let overdue = overdue_branches(&data.branches, &data.inspection_list(), today);
     let campaign_start =
         NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);
+    // What the town has not set up, said before the zeros it causes.
+    let gaps = shared::rules::setup_gaps(
+        &data.campaign,
+        data.branches.len(),
+        data.candidates.iter().map(|(_, c)| c),
+        today.year(),
+    );
     let names = StoredValue::new(data.names.clone());
     let data = StoredValue::new(data);
     let progress = StoredValue::new(progress);
@@ -73,6 +80,11 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                     </select>
                 </label>
             </div>
+            {(!gaps.is_empty()).then(|| view! {
+                <div class="message warn" role="status" data-testid="setup-gaps">
+                    <ul>{gaps.iter().map(|g| view! { <li data-testid="setup-gap">{g.message()}</li> }).collect_view()}</ul>
+                </div>
+            })}
             {move || progress.with_value(|p| bar_chart(layout(&progress_groups(p, scope.get()))))}
             <table class="list" data-testid="progress-table">
                 <thead><tr><th>{t::COL_CATEGORY}</th><th>{tc::SERIES_TARGET}</th><th>{tc::SERIES_APPROVED}</th><th>{tc::SERIES_NAMED}</th><th>{tc::REMAINING}</th></tr></thead>
