@@ -9,7 +9,7 @@ use shared::sync::{CreateUserRequest, DeviceSummary, ResetPasswordRequest, UserS
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
-use crate::store::{AuditEvent, Session};
+use crate::store::Session;
 use crate::users;
 
 pub async fn list_users(
@@ -27,16 +27,13 @@ pub async fn create_user(
 ) -> Result<(StatusCode, Json<UserSummary>), AppError> {
     session.require(&[Role::TownOffice])?;
     let created = users::create(state.store.as_ref(), req).await?;
-    state
-        .store
-        .audit(AuditEvent {
-            user_id: Some(session.user_id),
-            username: &session.account.username,
-            device_row: Some(session.device_row),
-            action: "create_user",
-            detail: format!("{} ({})", created.account.username, created.account.role.as_str()),
-        })
-        .await?;
+    super::audit(
+        &state,
+        &session,
+        "create_user",
+        format!("{} ({})", created.account.username, created.account.role.as_str()),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -57,16 +54,7 @@ pub async fn revoke_device(
     if !state.store.block_device(id).await? {
         return Err(AppError::NotFound { code: "device_not_found", what: "该设备" });
     }
-    state
-        .store
-        .audit(AuditEvent {
-            user_id: Some(session.user_id),
-            username: &session.account.username,
-            device_row: Some(session.device_row),
-            action: "revoke_device",
-            detail: id.to_string(),
-        })
-        .await?;
+    super::audit(&state, &session, "revoke_device", id.to_string()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -80,27 +68,8 @@ pub async fn restore_device(
     if !state.store.restore_device(id).await? {
         return Err(AppError::NotFound { code: "device_not_found", what: "该设备" });
     }
-    audit(&state, &session, "restore_device", id.to_string()).await?;
+    super::audit(&state, &session, "restore_device", id.to_string()).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Record in the audit log what the signed-in `session` did (`action`, with `detail`).
-pub(crate) async fn audit(
-    state: &AppState,
-    session: &Session,
-    action: &'static str,
-    detail: String,
-) -> Result<(), AppError> {
-    Ok(state
-        .store
-        .audit(AuditEvent {
-            user_id: Some(session.user_id),
-            username: &session.account.username,
-            device_row: Some(session.device_row),
-            action,
-            detail,
-        })
-        .await?)
 }
 
 async fn set_disabled(
@@ -118,7 +87,7 @@ async fn set_disabled(
         return Err(AppError::NotFound { code: "user_not_found", what: "该账号" });
     }
     let action = if disabled { "disable_user" } else { "enable_user" };
-    audit(state, session, action, username).await?;
+    super::audit(state, session, action, username).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -156,6 +125,6 @@ pub async fn reset_password(
     if !state.store.set_password(&username, &hash).await? {
         return Err(AppError::NotFound { code: "user_not_found", what: "该账号" });
     }
-    audit(&state, &session, "reset_password", username).await?;
+    super::audit(&state, &session, "reset_password", username).await?;
     Ok(StatusCode::NO_CONTENT)
 }

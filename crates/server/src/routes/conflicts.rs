@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
-use crate::store::{AuditEvent, ConflictFilter, Session};
+use crate::store::{ConflictFilter, Session};
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -37,15 +37,6 @@ pub async fn resolve(
     if !state.store.resolve_conflict(id, &session.account.username).await? {
         return Err(AppError::NotFound { code: "conflict_not_found", what: "该冲突记录" });
     }
-    state
-        .store
-        .audit(AuditEvent {
-            user_id: Some(session.user_id),
-            username: &session.account.username,
-            device_row: Some(session.device_row),
-            action: "resolve_conflict",
-            detail: id.to_string(),
-        })
-        .await?;
+    super::audit(&state, &session, "resolve_conflict", id.to_string()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::exports::{self, parse_file_name};
 use crate::extract::ApiPath;
 use crate::state::AppState;
-use crate::store::{AuditEvent, Session};
+use crate::store::Session;
 use crate::sync_policy::PolicyTime;
 
 pub async fn download(
@@ -26,16 +26,7 @@ pub async fn download(
     let bytes = tokio::task::spawn_blocking(move || exports::render(&table, format))
         .await?
         .map_err(AppError::internal)?;
-    state
-        .store
-        .audit(AuditEvent {
-            user_id: Some(session.user_id),
-            username: &session.account.username,
-            device_row: Some(session.device_row),
-            action: "export",
-            detail: format!("{file}: {rows} 行"),
-        })
-        .await?;
+    super::audit(&state, &session, "export", format!("{file}: {rows} 行")).await?;
     let name = exports::file_name(what, format, PolicyTime::now().today);
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .map_err(AppError::internal)?;

@@ -517,3 +517,22 @@ pub fn table() -> Vec<ApiRoute> {
 pub fn docs() -> Vec<RouteDoc> {
     table().into_iter().map(|r| r.doc).collect()
 }
+
+/// Record in the audit log what the signed-in `session` did (`action`, with `detail`).
+pub(crate) async fn audit(
+    state: &crate::state::AppState,
+    session: &crate::store::Session,
+    action: &'static str,
+    detail: String,
+) -> Result<(), crate::error::AppError> {
+    Ok(state
+        .store
+        .audit(crate::store::AuditEvent {
+            user_id: Some(session.user_id),
+            username: &session.account.username,
+            device_row: Some(session.device_row),
+            action,
+            detail,
+        })
+        .await?)
+}

@@ -16,7 +16,7 @@ use shared::sync::RosterReport;
 use crate::error::AppError;
 use crate::roster::{Branches, Plan, RosterError};
 use crate::state::AppState;
-use crate::store::{AuditEvent, RosterBatch, Session};
+use crate::store::{RosterBatch, Session};
 
 pub use crate::roster::MAX_ROSTER_BYTES;
 
@@ -91,19 +91,16 @@ pub async fn apply(
             ),
         });
     }
-    state
-        .store
-        .audit(AuditEvent {
-            user_id: Some(session.user_id),
-            username: &session.account.username,
-            device_row: Some(session.device_row),
-            action: "roster_import",
-            detail: format!(
-                "{} rows: {} new, {} updated, {} unchanged",
-                report.rows, report.created, report.updated, report.unchanged
-            ),
-        })
-        .await?;
+    super::audit(
+        &state,
+        &session,
+        "roster_import",
+        format!(
+            "{} rows: {} new, {} updated, {} unchanged",
+            report.rows, report.created, report.updated, report.unchanged
+        ),
+    )
+    .await?;
     report.applied = true;
     Ok(Json(report))
 }

@@ -16,7 +16,7 @@ use shared::sync::{
 use crate::auth::{new_token, token_hash};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ClientAddr};
-use crate::routes::admin::audit;
+use crate::routes::audit;
 use crate::state::AppState;
 use crate::store::{AuditEvent, Redeemed, Session};
 use crate::users::normalise_username;
