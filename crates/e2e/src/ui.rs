@@ -223,4 +223,67 @@ impl Browser {
         self.type_into("survey-village-unit", "东沙村").await?;
         self.wait_survey_saved().await
     }
+
+    /// Export from `origin`'s transfer screen — everything when `all`, else what is not yet
+    /// synced — and catch the file the page hands to `URL.createObjectURL`: (the message the
+    /// screen shows, the file's text).
+    pub async fn export_file(
+        &self,
+        origin: &str,
+        all: bool,
+    ) -> Result<(String, String), HarnessError> {
+        self.goto(&format!("{origin}/#/transfer")).await?;
+        self.refresh().await?;
+        self.wait_for_testid("export-button", FIRST_LOAD_TIMEOUT).await?;
+        self.eval(
+            "const orig = URL.createObjectURL; window.__exported = null;
+             URL.createObjectURL = (blob) => { blob.text().then(t => { window.__exported = t; }); return orig(blob); };
+             return true;",
+        )
+        .await?;
+        if all {
+            self.click_testid("export-scope-all").await?;
+        }
+        self.click_testid("export-button").await?;
+        let shown = self.text_of("export-result").await?;
+        self.wait_until(
+            "the file text",
+            "return typeof window.__exported === 'string';",
+            STEP_TIMEOUT,
+        )
+        .await?;
+        let text = self.eval("return window.__exported;").await?;
+        let text = text.as_str().unwrap_or_default().to_owned();
+        Ok((shown, text))
+    }
+
+    /// Import the file at `path` through `origin`'s transfer screen: (imported?, the message
+    /// shown).
+    pub async fn import_file(
+        &self,
+        origin: &str,
+        path: &std::path::Path,
+    ) -> Result<(bool, String), HarnessError> {
+        self.goto(&format!("{origin}/#/transfer")).await?;
+        self.refresh().await?;
+        let input = self.wait_for_testid("import-file", FIRST_LOAD_TIMEOUT).await?;
+        input.send_keys(&path.display().to_string()).await?;
+        self.wait_until(
+            "the file header or an error",
+            "return !!document.querySelector('[data-testid=\"import-button\"], [data-testid=\"import-error\"]');",
+            STEP_TIMEOUT,
+        )
+        .await?;
+        if let Ok(button) = self.wait_for_testid("import-button", Duration::from_secs(1)).await {
+            button.click().await?;
+        }
+        let done = self
+            .wait_for(
+                "[data-testid=\"import-result\"], [data-testid=\"import-error\"]",
+                STEP_TIMEOUT,
+            )
+            .await?;
+        let ok = done.attr("data-testid").await?.as_deref() == Some("import-result");
+        Ok((ok, done.text().await?))
+    }
 }

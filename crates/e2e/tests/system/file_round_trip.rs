@@ -18,8 +18,6 @@ use std::time::{Duration, Instant};
 use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
 use serde_json::{Value, json};
 
-use crate::export_import::import;
-
 const SHORT: Duration = Duration::from_secs(30);
 const BRANCH: &str = "东沙村党支部";
 
@@ -109,31 +107,6 @@ async fn tablet_counts(browser: &Browser, origin: &str) -> Value {
     let counts = browser.eval("return window.__counts;").await.unwrap();
     assert!(counts.get("error").is_none(), "reading {origin}'s IndexedDB: {counts}");
     counts
-}
-
-/// Export everything from `origin`'s transfer screen; the file's text.
-async fn export_all(browser: &Browser, origin: &str) -> String {
-    browser.goto(&format!("{origin}/#/transfer")).await.unwrap();
-    browser.refresh().await.unwrap();
-    browser.wait_for(&testid("export-button"), FIRST_LOAD_TIMEOUT).await.unwrap();
-    browser
-        .eval(
-            "const orig = URL.createObjectURL; window.__exported = null;
-             URL.createObjectURL = (blob) => { blob.text().then(t => { window.__exported = t; }); return orig(blob); };
-             return true;",
-        )
-        .await
-        .unwrap();
-    browser.click_testid("export-scope-all").await.unwrap();
-    browser.click_testid("export-button").await.unwrap();
-    let result = browser.wait_for(&testid("export-result"), SHORT).await.expect("export finished");
-    let shown = result.text().await.unwrap();
-    assert!(shown.contains("已导出"), "{shown}");
-    browser
-        .wait_until("the file text", "return typeof window.__exported === 'string';", SHORT)
-        .await
-        .unwrap();
-    browser.eval("return window.__exported;").await.unwrap().as_str().unwrap().to_owned()
 }
 
 /// `POST /api/v1/import` with `text`, signed in as the town office, from `origin`'s page.
@@ -250,7 +223,8 @@ async fn trial_a_file_imported_where_its_data_already_is_adds_nothing() {
         assert_eq!(from_before["records"], into_before["records"], "both tablets synced the same");
         assert_eq!(from_before["unique_ops"], into_before["unique_ops"]);
 
-        let text = export_all(&browser, from).await;
+        let (shown, text) = browser.export_file(from, true).await.expect("export finished");
+        assert!(shown.contains("已导出"), "{shown}");
         let report = import_into_server(&browser, from, &text).await;
         let operations = report["operations"].as_u64().unwrap();
         ops_imported += operations;
@@ -262,7 +236,7 @@ async fn trial_a_file_imported_where_its_data_already_is_adds_nothing() {
         );
         let path = harness.data_dir().join(format!("round-trip-{run}.json"));
         std::fs::write(&path, &text).unwrap();
-        let (ok, message) = import(&browser, into, &path).await;
+        let (ok, message) = browser.import_file(into, &path).await.unwrap();
         assert!(ok, "tablet import: {message}");
         assert!(message.contains("未做任何更改"), "{message}");
 
