@@ -102,7 +102,7 @@ pub fn PeopleList() -> impl IntoView {
                     });
                     let shown = page.len();
                     view! {
-                        <p class="count" data-testid="people-count">{t::people_count(shown, total)}</p>
+                        <p class="count" data-testid="people-count" data-total=total data-shown=shown>{t::people_count(shown, total)}</p>
                         {if total == 0 {
                             view! { <p class="empty">{t::NO_PEOPLE}</p> }.into_any()
                         } else {

@@ -103,7 +103,7 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
             <dl class="facts">
                 <dt>{t::F_GENDER}</dt><dd>{person.gender.map(|g| g.label_zh()).unwrap_or("")}</dd>
                 <dt>{t::F_BIRTH_YEAR}</dt><dd>{person.birth_year.map(|y| y.to_string()).unwrap_or_default()}</dd>
-                <dt>{t::F_PHONE}</dt><dd>{person.phone.clone()}</dd>
+                <dt>{t::F_PHONE}</dt><dd data-testid="person-phone">{person.phone.clone()}</dd>
                 <dt>{t::F_BRANCH}</dt><dd>{person.branch_id.clone()}</dd>
                 <dt>{t::F_VILLAGE_UNIT}</dt><dd>{person.village_unit.clone()}</dd>
                 <dt>{t::F_CATEGORY}</dt><dd>{person.category.map(|c| c.label_zh()).unwrap_or("")}</dd>

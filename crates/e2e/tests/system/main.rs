@@ -7,6 +7,7 @@
 mod branches;
 mod campaign_flow;
 mod campaign_years;
+mod counts_agree;
 mod delivery;
 mod disk_full;
 mod export_import;
