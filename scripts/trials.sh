@@ -34,9 +34,9 @@ section "trials: server (SIGKILLs during pushes, retry storm through the fault p
 cargo test -p server --test api -- --nocapture --test-threads=1 \
   crash::sigkill_during_pushes retry_storm:: same_photo:: 2>&1 | tee -a "$results"
 
-section "trials: tablet (network faults, browser SIGKILLs, files round trip)"
+section "trials: tablet (network faults, browser SIGKILLs, files round trip, disk full)"
 cargo test -p e2e --test system -- --nocapture --test-threads=1 \
-  network_faults:: delivery::typing_survives file_round_trip:: 2>&1 | tee -a "$results"
+  network_faults:: delivery::typing_survives file_round_trip:: disk_full:: 2>&1 | tee -a "$results"
 
 section "trials: tablet database (upgrade from every earlier IndexedDB schema)"
 WASM_BINDGEN_TEST_TIMEOUT=900 cargo test --target wasm32-unknown-unknown -p field --test upgrade \

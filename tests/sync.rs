@@ -915,3 +915,154 @@ async fn pending_export_is_the_unsynced_part_and_all_is_everything() {
     assert_eq!(all_ids, expected);
     assert!(all.operations.windows(2).all(|w| w[0].hlc <= w[1].hlc), "oldest clock first");
 }
+
+// ---------------------------------------------------------------------------------------------
+// A full disk (issue "fault trials" 6): every write of the page refused with the DOMException a
+// full device gives, during a save, a pull page and an import. The real full disk (Chromium's
+// profile on a filled tmpfs) is the e2e trial `crates/e2e/tests/system/disk_full.rs`.
+// ---------------------------------------------------------------------------------------------
+
+/// While alive, every `IDBObjectStore.put`/`add` of this page throws `QuotaExceededError`, as a
+/// full device refuses writes; reads work. Dropped, the space is back.
+struct FullDisk;
+
+impl FullDisk {
+    fn now() -> FullDisk {
+        js_sys::Function::new_no_args(
+            "if (!globalThis.__fullDiskPatched) {
+               globalThis.__fullDiskPatched = true;
+               for (const m of ['put', 'add']) {
+                 const write = IDBObjectStore.prototype[m];
+                 IDBObjectStore.prototype[m] = function (...args) {
+                   if (globalThis.__fullDisk) {
+                     globalThis.__fullDiskRefused = (globalThis.__fullDiskRefused || 0) + 1;
+                     throw new DOMException('injected: the device is full', 'QuotaExceededError');
+                   }
+                   return write.apply(this, args);
+                 };
+               }
+             }
+             globalThis.__fullDisk = true;
+             globalThis.__fullDiskRefused = 0;",
+        )
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap();
+        FullDisk
+    }
+
+    /// How many writes were refused so far (a trial that refused none proved nothing).
+    fn refused(&self) -> u32 {
+        js_sys::Reflect::get(&js_sys::global(), &"__fullDiskRefused".into())
+            .unwrap()
+            .as_f64()
+            .unwrap_or(0.0) as u32
+    }
+}
+
+impl Drop for FullDisk {
+    fn drop(&mut self) {
+        let _ = js_sys::Reflect::set(&js_sys::global(), &"__fullDisk".into(), &false.into());
+    }
+}
+
+/// The words a full device is told in: what happened, that nothing saved is lost, what to do.
+fn says_what_to_do(message: &str) {
+    assert!(message.contains("设备存储空间已满"), "{message}");
+    assert!(message.contains("导出") && message.contains("清理"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_during_a_save_loses_nothing_and_the_export_still_works() {
+    let store = fresh().await;
+    let saved = save_people(&store, 1, "b1").await[0];
+    let before = outbox_ids(&store).await;
+
+    let full = FullDisk::now();
+    let refused = Uuid::now_v7();
+    let err = store
+        .save(EntityKind::Person, refused, "b1", changes(&[("name", json!("满盘"))]))
+        .await
+        .unwrap_err();
+    assert!(full.refused() > 0, "a write was refused");
+    assert_eq!(err, field::store::StoreError::QuotaExceeded);
+    assert!(err.is_storage_full());
+    says_what_to_do(&err.to_string());
+    // Nothing half-written: no record, no queued change, the earlier ones intact.
+    assert!(store.get(EntityKind::Person, refused).await.unwrap().is_none());
+    assert_eq!(outbox_ids(&store).await, before);
+    assert_eq!(
+        store.get(EntityKind::Person, saved).await.unwrap().unwrap().str_field("name"),
+        "党员0"
+    );
+    // The way out: the export reads, so it is made while the disk stays full.
+    let (_, contents) = transfer::export_text(&store, Scope::Pending, None).await.unwrap();
+    assert_eq!(contents.operations.iter().map(|o| o.id).collect::<Vec<_>>(), before);
+    drop(full);
+
+    // Space is back: the same save goes through, with no reopening.
+    store
+        .save(EntityKind::Person, refused, "b1", changes(&[("name", json!("满盘"))]))
+        .await
+        .unwrap();
+    assert_eq!(outbox_ids(&store).await.len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_during_a_pull_page_applies_none_of_it_and_the_next_sync_resumes() {
+    let store = fresh().await;
+    let mine = save_people(&store, 1, "b1").await;
+    let n = PULL_LIMIT as usize + 3;
+    let theirs: Vec<Uuid> = (0..n).map(|_| Uuid::now_v7()).collect();
+    let server = FakeServer::with(|s| {
+        s.seed(theirs.iter().enumerate().map(|(i, id)| {
+            remote_op("tabletB", 1_000 + i as u64, *id, "name", json!(format!("乙{i}")))
+        }));
+    });
+
+    let full = FullDisk::now();
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert!(full.refused() > 0);
+    assert!(matches!(&err, SyncError::Store(e) if e.is_storage_full()), "{err:?}");
+    says_what_to_do(&err.to_string());
+    // The push reached the server, but its acknowledgement could not be written: the change
+    // stays queued (the count stays true) and is answered `duplicate` when sent again.
+    assert_eq!(outbox_ids(&store).await.len(), 1);
+    // No pulled page applied, the cursor not moved.
+    assert_eq!(store.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), None);
+    for id in &theirs {
+        assert!(store.get(EntityKind::Person, *id).await.unwrap().is_none());
+    }
+    drop(full);
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.pulled, n + 1, "theirs, and this tablet's own stored in the failed run");
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    let on_server = server.0.borrow().log.iter().filter(|op| op.entity_id == mine[0]).count();
+    assert_eq!(on_server, 1, "sent twice, stored once");
+    for id in &theirs {
+        assert!(store.get(EntityKind::Person, *id).await.unwrap().is_some());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_during_an_import_applies_none_of_it() {
+    let a = fresh().await;
+    let b = fresh().await;
+    let s = sample(&a).await;
+    let mine = save_people(&b, 1, "b1").await;
+    let (text, _) = transfer::export_text(&a, Scope::Pending, None).await.unwrap();
+
+    let full = FullDisk::now();
+    let err = transfer::import_bytes(&b, text.as_bytes(), None, &|_| {}).await.unwrap_err();
+    assert!(full.refused() > 0);
+    assert!(matches!(&err, TransferError::Store(e) if e.is_storage_full()), "{err:?}");
+    says_what_to_do(&err.to_string());
+    assert!(b.get(EntityKind::Person, s.person).await.unwrap().is_none());
+    assert!(b.get(EntityKind::Survey, s.survey).await.unwrap().is_none());
+    assert_eq!(outbox_ids(&b).await.len(), mine.len());
+    drop(full);
+
+    let outcome = transfer::import_bytes(&b, text.as_bytes(), None, &|_| {}).await.unwrap();
+    assert_eq!(outcome.changed_records, 2);
+    assert!(b.get(EntityKind::Survey, s.survey).await.unwrap().is_some());
+}

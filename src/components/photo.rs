@@ -8,7 +8,6 @@ use shared::model::PhotoRef;
 use crate::app::{AppCtx, use_app};
 use crate::browser::photos;
 use crate::i18n;
-use crate::store::StoreError;
 
 #[component]
 pub fn PhotoThumb(sha256: String) -> impl IntoView {
@@ -74,7 +73,7 @@ pub fn PhotoPicker(
             {move || if busy.get() { i18n::PHOTO_PROCESSING } else { i18n::PHOTO_ADD }}
             <input type="file" accept="image/*" capture="environment" multiple data-testid=input_testid on:change=on_pick />
         </label>
-        {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
+        {move || error.get().map(|e| view! { <span class="field-error" role="alert" data-testid="photo-error">{e}</span> })}
         <div class="thumbs" data-testid="photo-list">
             <For
                 each=move || photos.get()
@@ -103,7 +102,7 @@ async fn store_photo(ctx: AppCtx, file: &web_sys::File) -> Result<PhotoRef, Stri
     let sha256 =
         ctx.store().put_attachment(&scaled.blob, JPEG, scaled.width, scaled.height).await.map_err(
             |e| {
-                if e == StoreError::QuotaExceeded {
+                if e.is_storage_full() {
                     ctx.message.set(Some(e.to_string()));
                 }
                 e.to_string()

@@ -100,7 +100,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                     }
                     Err(err) => {
                         // Everything typed stays in the form; the next edit tries again.
-                        if err == StoreError::QuotaExceeded {
+                        if err.is_storage_full() {
                             ctx.message.set(Some(err.to_string()));
                         }
                         state.try_set(SaveState::Failed(err.to_string()));

@@ -101,7 +101,8 @@ impl Store {
     }
 
     pub async fn get_attachment(&self, sha256: &str) -> Result<Option<Attachment>, StoreError> {
-        let tx = self.db.transaction(ATTACHMENTS).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(ATTACHMENTS).build()?;
         let value: Option<JsValue> =
             tx.object_store(ATTACHMENTS)?.get(JsValue::from_str(sha256)).primitive()?.await?;
         match value {
@@ -112,7 +113,8 @@ impl Store {
 
     /// Attachments the server does not have yet (for the sync engine).
     pub async fn attachments_to_upload(&self) -> Result<Vec<Attachment>, StoreError> {
-        let tx = self.db.transaction(ATTACHMENTS).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(ATTACHMENTS).build()?;
         let values = tx.object_store(ATTACHMENTS)?.get_all::<JsValue>().primitive()?.await?;
         let mut out = Vec::new();
         for value in values {
@@ -134,7 +136,8 @@ impl Store {
     }
 
     async fn write_attachment(&self, attachment: &Attachment) -> Result<(), StoreError> {
-        let tx = self.db.transaction(ATTACHMENTS).with_mode(TransactionMode::Readwrite).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(ATTACHMENTS).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(ATTACHMENTS)?.put(attachment.to_js()?).primitive()?.await?;
         tx.commit().await?;
         Ok(())
@@ -143,7 +146,8 @@ impl Store {
     /// Write many person records at once (an import or a benchmark), in one transaction. These
     /// are records as received, not local edits: nothing is queued in the outbox.
     pub async fn bulk_put_people(&self, records: &[Record]) -> Result<(), StoreError> {
-        let tx = self.db.transaction(PEOPLE).with_mode(TransactionMode::Readwrite).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(PEOPLE).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(PEOPLE)?;
         // One JSON.parse per chunk, whose puts are issued before the next chunk is converted:
         // the browser's database process stores one chunk while this one builds the next.

@@ -73,7 +73,8 @@ impl Store {
         if author.is_empty() {
             return Ok(Vec::new());
         }
-        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
         let mut adopted = Vec::new();
         for (key, mut op) in queued_in(&outbox).await? {
@@ -101,8 +102,8 @@ impl Store {
         branch_id: &str,
         meta_write: (&str, &M),
     ) -> Result<Operation, StoreError> {
-        let tx = self
-            .db
+        let db = self.db().await?;
+        let tx = db
             .transaction([store_for(entity), OUTBOX, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
@@ -163,8 +164,8 @@ impl Store {
         if !current.branch_id.is_empty() && self.reached_server(id).await? {
             return Ok(false);
         }
-        let tx = self
-            .db
+        let db = self.db().await?;
+        let tx = db
             .transaction([store_for(entity), OUTBOX])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
@@ -192,7 +193,8 @@ impl Store {
     /// Whether the server ever acknowledged an operation of record `id` or sent one: it is in
     /// `history` (acknowledged local operations, older pulls) or `history_pages` (pulls, imports).
     pub async fn reached_server(&self, id: Uuid) -> Result<bool, StoreError> {
-        let tx = self.db.transaction([HISTORY, HISTORY_PAGES]).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction([HISTORY, HISTORY_PAGES]).build()?;
         let key = JsValue::from_str(&id.to_string());
         let in_history = tx
             .object_store(HISTORY)?
@@ -225,8 +227,8 @@ impl Store {
             self.delete(entity, id).await?;
             return Ok(Discarded::Tombstoned);
         }
-        let tx = self
-            .db
+        let db = self.db().await?;
+        let tx = db
             .transaction([store_for(entity), OUTBOX])
             .with_mode(TransactionMode::Readwrite)
             .build()?;

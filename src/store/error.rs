@@ -7,8 +7,21 @@ use wasm_bindgen::{JsCast, JsValue};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StoreError {
     /// The browser refused a write because the device (or the site's share of it) is full.
-    #[error("设备存储空间已满，请同步或导出后清理")]
+    #[error(
+        "设备存储空间已满：这次的修改没有保存，之前保存的都还在。请先同步，或到「导出」导出文件带回镇里，再清理平板的存储空间"
+    )]
     QuotaExceeded,
+    /// The browser closed the database connection by itself (Chromium does when a write hits a
+    /// full disk); the store opens a new one for the next transaction.
+    #[error(
+        "本机数据库被浏览器关闭（设备存储空间已满时会这样）：这次的修改没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试"
+    )]
+    ConnectionLost,
+    /// The database cannot be opened again while the device stays full.
+    #[error(
+        "设备存储空间已满，本机数据库暂时打不开：已保存的内容都还在。请先清理平板的存储空间（删除不需要的照片、视频或应用），再同步或导出"
+    )]
+    StorageFull,
     /// IndexedDB is missing (private mode in some browsers, or a very old browser).
     #[error("此浏览器不支持本机数据库（IndexedDB），无法离线保存")]
     Unsupported,
@@ -30,6 +43,12 @@ pub enum StoreError {
 }
 
 const QUOTA: &str = "QuotaExceededError";
+const INVALID_STATE: &str = "InvalidStateError";
+
+/// A closed or closing connection, as Chromium words it ("The database connection is closing.").
+fn connection_closed(name: Option<&str>, message: &str) -> bool {
+    name == Some(INVALID_STATE) && message.contains("connection is clos")
+}
 
 fn dom_name(value: &JsValue) -> Option<String> {
     value.dyn_ref::<web_sys::DomException>().map(web_sys::DomException::name)
@@ -43,8 +62,11 @@ impl From<IdbError> for StoreError {
             }
             IdbError::DomException(dom) => {
                 let js: &JsValue = dom.as_ref();
-                if dom_name(js).as_deref() == Some(QUOTA) {
+                let name = dom_name(js);
+                if name.as_deref() == Some(QUOTA) {
                     StoreError::QuotaExceeded
+                } else if connection_closed(name.as_deref(), &dom.message()) {
+                    StoreError::ConnectionLost
                 } else {
                     StoreError::Database(format!(
                         "{}: {}",
@@ -58,6 +80,8 @@ impl From<IdbError> for StoreError {
                 let text = other.to_string();
                 if text.contains(QUOTA) {
                     StoreError::QuotaExceeded
+                } else if connection_closed(Some(INVALID_STATE), &text) {
+                    StoreError::ConnectionLost
                 } else {
                     StoreError::Database(text)
                 }
@@ -94,9 +118,19 @@ impl From<serde_json::Error> for StoreError {
 }
 
 impl StoreError {
+    /// Whether the device's storage is the problem (full, or the browser closed the database
+    /// over it): the app says so app-wide, with what to do, besides where it happened.
+    pub fn is_storage_full(&self) -> bool {
+        matches!(
+            self,
+            StoreError::QuotaExceeded | StoreError::ConnectionLost | StoreError::StorageFull
+        )
+    }
+
     /// Classify a raw JS error (a rejected promise from a browser API).
     pub fn from_js(value: JsValue) -> Self {
-        if dom_name(&value).as_deref() == Some(QUOTA) {
+        let name = dom_name(&value);
+        if name.as_deref() == Some(QUOTA) {
             return StoreError::QuotaExceeded;
         }
         let text = value
@@ -104,6 +138,9 @@ impl StoreError {
             .map(|e| String::from(e.message()))
             .or_else(|| value.as_string())
             .unwrap_or_else(|| format!("{value:?}"));
+        if connection_closed(name.as_deref(), &text) {
+            return StoreError::ConnectionLost;
+        }
         StoreError::Database(text)
     }
 }

@@ -15,7 +15,8 @@ use super::{Attachment, Store, StoreError};
 impl Store {
     /// Every operation this device has applied, oldest clock first.
     pub async fn all_operations(&self) -> Result<Vec<Operation>, StoreError> {
-        let tx = self.db.transaction([HISTORY, HISTORY_PAGES, OUTBOX]).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction([HISTORY, HISTORY_PAGES, OUTBOX]).build()?;
         let applied_req = tx.object_store(HISTORY)?.get_all::<JsValue>().primitive()?;
         let pages_req = tx.object_store(HISTORY_PAGES)?.get_all::<JsValue>().primitive()?;
         let queued_req = tx.object_store(OUTBOX)?.get_all::<JsValue>().primitive()?;
@@ -37,7 +38,8 @@ impl Store {
 
     /// Every stored attachment (uploaded or not).
     pub async fn all_attachments(&self) -> Result<Vec<Attachment>, StoreError> {
-        let tx = self.db.transaction(ATTACHMENTS).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(ATTACHMENTS).build()?;
         let keys = tx.object_store(ATTACHMENTS)?.get_all_keys::<JsValue>().primitive()?.await?;
         let mut shas = Vec::new();
         for key in keys {

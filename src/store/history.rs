@@ -47,7 +47,8 @@ impl Store {
     /// Every change this device knows for the record `entity_id`, newest first.
     pub async fn history(&self, entity_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
         let id = JsValue::from_str(&entity_id.to_string());
-        let tx = self.db.transaction([HISTORY, HISTORY_PAGES, OUTBOX]).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction([HISTORY, HISTORY_PAGES, OUTBOX]).build()?;
         let history = tx.object_store(HISTORY)?;
         let pages = tx.object_store(HISTORY_PAGES)?;
         let applied_req = history

@@ -13,6 +13,7 @@
 //! left, with the same guarantees. Nothing listens to a write request itself: a failed one
 //! aborts the transaction, and the commit reports its error.
 
+use indexed_db_futures::database::Database;
 use indexed_db_futures::future::BasicRequest;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
@@ -100,7 +101,8 @@ impl Store {
         id: Uuid,
         intent: Intent,
     ) -> Result<(Record, Option<Operation>), StoreError> {
-        let tx = self.save_transaction(entity)?;
+        let db = self.db().await?;
+        let tx = Self::save_transaction(&db, entity)?;
         let records = tx.object_store(store_for(entity))?;
         let meta = tx.object_store(META)?;
 
@@ -146,7 +148,8 @@ impl Store {
         };
         let applied = merge::apply(expected.record.clone(), &op);
 
-        let tx = self.save_transaction(entity)?;
+        let db = self.db().await?;
+        let tx = Self::save_transaction(&db, entity)?;
         let records = tx.object_store(store_for(entity))?;
         let meta = tx.object_store(META)?;
         let reads = issue_reads(&records, &meta, entity, id)?;
@@ -167,9 +170,8 @@ impl Store {
 
 impl Store {
     /// The readwrite transaction of one save of an `entity` record: its store, the outbox, meta.
-    fn save_transaction(&self, entity: EntityKind) -> Result<Transaction<'_>, StoreError> {
-        Ok(self
-            .db
+    fn save_transaction(db: &Database, entity: EntityKind) -> Result<Transaction<'_>, StoreError> {
+        Ok(db
             .transaction([store_for(entity), OUTBOX, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?)

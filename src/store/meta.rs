@@ -13,7 +13,8 @@ use super::{Store, StoreError};
 impl Store {
     /// Read a value from `meta`; `None` if it was never set.
     pub async fn meta_get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let tx = self.db.transaction(META).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(META).build()?;
         let store = tx.object_store(META)?;
         let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
         match value {
@@ -29,7 +30,8 @@ impl Store {
         value: &T,
     ) -> Result<(), StoreError> {
         let js = to_js(value)?;
-        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(META)?;
         store.put(js).with_key(JsValue::from_str(key)).primitive()?.await?;
         tx.commit().await?;
@@ -43,7 +45,8 @@ impl Store {
         key: &str,
         expected: &T,
     ) -> Result<bool, StoreError> {
-        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(META)?;
         let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
         let same = match value {

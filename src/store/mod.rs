@@ -4,10 +4,17 @@
 //! readwrite transaction that is committed explicitly: either all of them are on disk or none is.
 //! The operation enters `history` when the server acknowledges it (until then the history reads
 //! it from the outbox). See [`schema`] for the object stores and their versions.
+//!
+//! The browser may close the connection itself: Chromium does when a write hits a full disk,
+//! and every later transaction on that connection fails. Every clone of a [`Store`] shares one
+//! [`connection::Connection`], which notes the `close` event and is reopened before the next
+//! transaction, so once a write has failed the tablet can still read, export and (when space is
+//! back) save without being reopened by hand.
 
 mod attachments;
 mod batch;
 pub mod codec;
+mod connection;
 mod delivery;
 mod error;
 mod export_source;
@@ -25,6 +32,8 @@ use std::rc::Rc;
 
 use indexed_db_futures::database::Database;
 use shared::op::OpContext;
+
+use connection::Connection;
 use uuid::Uuid;
 
 pub use attachments::{Attachment, blob_bytes, sha256_hex};
@@ -58,7 +67,7 @@ pub mod meta_keys {
 /// An open local database plus who is writing on this device.
 #[derive(Clone)]
 pub struct Store {
-    db: Database,
+    connection: Rc<RefCell<Connection>>,
     name: String,
     identity: Rc<RefCell<OpContext>>,
     /// What this tab last wrote (see `save_cache.rs`), shared by clones of this handle.
@@ -75,9 +84,9 @@ impl Store {
     /// Open (creating or upgrading as needed) the database `db_name` and load this device's
     /// identity; a new device id is generated and kept on first open.
     pub async fn open(db_name: &str) -> Result<Store, StoreError> {
-        let db = schema::open_at(db_name, schema::CURRENT_VERSION).await?;
+        let connection = Connection::open(db_name).await?;
         let mut store = Store {
-            db,
+            connection: Rc::new(RefCell::new(connection)),
             name: db_name.to_owned(),
             identity: Rc::new(RefCell::new(OpContext {
                 device_id: Uuid::nil(),
@@ -111,7 +120,26 @@ impl Store {
 
     /// Close the connection (tests that reopen the same database call this first).
     pub fn close(self) {
-        self.db.close();
+        self.connection.borrow().close();
+    }
+
+    /// The connection for the next transaction: the open one, or a new one when the browser
+    /// has closed it since (see the module comment).
+    async fn db(&self) -> Result<Database, StoreError> {
+        let current = self.connection.borrow().usable();
+        if let Some(db) = current {
+            return Ok(db);
+        }
+        log::warn!("the browser closed the local database connection; reopening it");
+        // Reopening fails while the disk is still full ("Internal error opening backing
+        // store"): that is the same situation, said the same way; the next call tries again.
+        let reopened = Connection::open(&self.name).await.map_err(|e| {
+            log::warn!("reopening the local database failed: {e}");
+            StoreError::StorageFull
+        })?;
+        let db = reopened.usable().ok_or(StoreError::StorageFull)?;
+        *self.connection.borrow_mut() = reopened;
+        Ok(db)
     }
 
     async fn load_identity(&mut self) -> Result<(), StoreError> {

@@ -24,7 +24,8 @@ pub struct OutboxEntry {
 impl Store {
     /// How many changes are waiting to be synced.
     pub async fn outbox_len(&self) -> Result<u32, StoreError> {
-        let tx = self.db.transaction(OUTBOX).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(OUTBOX).build()?;
         let count: u32 = tx.object_store(OUTBOX)?.count().primitive()?.await?;
         Ok(count)
     }
@@ -47,7 +48,8 @@ impl Store {
         after: Option<u64>,
         limit: u32,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let tx = self.db.transaction(OUTBOX).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(OUTBOX).build()?;
         let store = tx.object_store(OUTBOX)?;
         let lower = JsValue::from_f64(after.map_or(0.0, |k| k as f64));
         let open = after.is_some();
@@ -76,8 +78,8 @@ impl Store {
     /// Remove acknowledged entries by outbox key, moving each operation into `history` in the
     /// same transaction (a local operation stays in the outbox only until it is acknowledged).
     pub async fn ack(&self, keys: &[u64]) -> Result<(), StoreError> {
-        let tx =
-            self.db.transaction([OUTBOX, HISTORY]).with_mode(TransactionMode::Readwrite).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction([OUTBOX, HISTORY]).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
         let keys: Vec<JsValue> = keys.iter().map(|k| JsValue::from_f64(*k as f64)).collect();
         let mut reads = Vec::with_capacity(keys.len());
@@ -95,7 +97,8 @@ impl Store {
     /// key, WITHOUT moving them to `history`: `history` holds what the server stored or sent,
     /// and a refused change is neither (`Store::reached_server` reads it so).
     pub async fn drop_refused(&self, keys: &[u64]) -> Result<(), StoreError> {
-        let tx = self.db.transaction([OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction([OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
         for key in keys {
             drop(outbox.delete(JsValue::from_f64(*key as f64)).primitive()?);
@@ -107,8 +110,8 @@ impl Store {
     /// Remove acknowledged entries by operation id (what the server's push answer lists), moving
     /// each operation into `history` like [`Store::ack`]. Ids that are not queued are ignored.
     pub async fn ack_ops(&self, op_ids: &[Uuid]) -> Result<(), StoreError> {
-        let tx =
-            self.db.transaction([OUTBOX, HISTORY]).with_mode(TransactionMode::Readwrite).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction([OUTBOX, HISTORY]).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
         let index = outbox.index(IDX_OP_ID)?;
         let mut key_reads = Vec::with_capacity(op_ids.len());

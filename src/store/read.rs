@@ -16,7 +16,8 @@ impl Store {
     /// The record (also when it is a tombstone), or `None` if this device has never seen it.
     pub async fn get(&self, entity: EntityKind, id: Uuid) -> Result<Option<Record>, StoreError> {
         let name = store_for(entity);
-        let tx = self.db.transaction(name).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(name).build()?;
         let store = tx.object_store(name)?;
         let value: Option<JsValue> = store.get(record_key(entity, id)).primitive()?.await?;
         let record: Option<Record> = match value {
@@ -42,7 +43,8 @@ impl Store {
     /// Every stored value of `entity` (tombstones included), in key order.
     async fn all_stored(&self, entity: EntityKind) -> Result<Vec<JsValue>, StoreError> {
         let name = store_for(entity);
-        let tx = self.db.transaction(name).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(name).build()?;
         let store = tx.object_store(name)?;
         if name == RECORDS {
             let index = store.index(IDX_ENTITY)?;
@@ -60,7 +62,8 @@ impl Store {
 
     /// The live surveys of one person.
     pub async fn surveys_of(&self, person_id: Uuid) -> Result<Vec<Record>, StoreError> {
-        let tx = self.db.transaction(SURVEYS).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(SURVEYS).build()?;
         let object_store = tx.object_store(SURVEYS)?;
         let index = object_store.index(IDX_PERSON_ID)?;
         let values = collect(
@@ -75,7 +78,8 @@ impl Store {
 
     /// Every conflict kept on this device (concurrent edits that lost), for review.
     pub async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
-        let tx = self.db.transaction(CONFLICTS).build()?;
+        let db = self.db().await?;
+        let tx = db.transaction(CONFLICTS).build()?;
         let values = collect(tx.object_store(CONFLICTS)?.get_all::<JsValue>().primitive()?.await?)?;
         values.into_iter().map(from_js).collect()
     }

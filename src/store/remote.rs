@@ -67,8 +67,8 @@ impl Store {
         if ops.is_empty() {
             return Ok(outcome);
         }
-        let tx = self
-            .db
+        let db = self.db().await?;
+        let tx = db
             .transaction([PEOPLE, SURVEYS, RECORDS, CONFLICTS, HISTORY_PAGES, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
