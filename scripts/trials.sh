@@ -15,6 +15,7 @@ export FIELD_TRIAL_SERVER_KILLS="${FIELD_TRIAL_SERVER_KILLS:-200}"
 export FIELD_TRIAL_STORM_OPS="${FIELD_TRIAL_STORM_OPS:-1000}"
 export FIELD_TRIAL_NETWORK_SURVEYS="${FIELD_TRIAL_NETWORK_SURVEYS:-20}"
 export FIELD_TRIAL_BROWSER_KILLS="${FIELD_TRIAL_BROWSER_KILLS:-200}"
+export FIELD_TRIAL_KILL_RUNS="${FIELD_TRIAL_KILL_RUNS:-200}"
 export FIELD_TRIAL_PHOTO_RUNS="${FIELD_TRIAL_PHOTO_RUNS:-50}"
 export FIELD_TRIAL_ROUNDTRIP_RUNS="${FIELD_TRIAL_ROUNDTRIP_RUNS:-10}"
 # Read at build time by the wasm test (tests/upgrade.rs): records per earlier schema version.
@@ -36,7 +37,7 @@ cargo test -p server --test api -- --nocapture --test-threads=1 \
 
 section "trials: tablet (network faults, browser SIGKILLs, files round trip, disk full)"
 cargo test -p e2e --test system -- --nocapture --test-threads=1 \
-  network_faults:: delivery::typing_survives file_round_trip:: disk_full:: 2>&1 | tee -a "$results"
+  network_faults:: delivery::typing_survives browser_kills:: file_round_trip:: disk_full:: 2>&1 | tee -a "$results"
 
 section "trials: tablet database (upgrade from every earlier IndexedDB schema)"
 WASM_BINDGEN_TEST_TIMEOUT=900 cargo test --target wasm32-unknown-unknown -p field --test upgrade \

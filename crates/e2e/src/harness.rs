@@ -247,6 +247,21 @@ impl Harness {
         Ok(killed)
     }
 
+    /// Opens Chromium again on this harness's profile after [`Harness::kill_browser`] (a few
+    /// tries: the killed browser's profile lock can take a moment to clear).
+    pub async fn reopen_browser(&self) -> Result<Browser, HarnessError> {
+        let mut last = None;
+        for _ in 0..5 {
+            match self.open_browser().await {
+                Ok(browser) => return Ok(browser),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+        Err(last
+            .unwrap_or(HarnessError::Page { what: "reopen Chromium".into(), value: String::new() }))
+    }
+
     /// The server's log so far (for failure messages).
     pub fn server_log(&self) -> String {
         std::fs::read_to_string(self.logs.join("server.log")).unwrap_or_default()

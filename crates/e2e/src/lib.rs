@@ -11,6 +11,7 @@
 //! * `FIELD_SERVER_BIN`: the server binary (default: the newest of `<target>/{debug,release}/server`);
 //! * `CHROMEDRIVER` (default `/usr/bin/chromedriver`), `CHROME_BIN` (default `/usr/bin/chromium`).
 
+mod api;
 mod browser;
 mod error;
 mod fixtures;
@@ -21,6 +22,7 @@ mod process;
 mod size;
 mod ui;
 
+pub use api::Api;
 pub use browser::{Browser, FIRST_LOAD_TIMEOUT};
 pub use error::HarnessError;
 pub use fault_proxy::{Fault, FaultPlan, FaultProxy};

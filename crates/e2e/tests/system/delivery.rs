@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
+use e2e::{FIRST_LOAD_TIMEOUT, Harness, testid};
 
 const APP_SHELL: &str = "[data-testid=\"nav-people\"]";
 const SHORT: Duration = Duration::from_secs(30);
@@ -187,20 +187,6 @@ async fn sync_resumes_within_ten_seconds_of_the_server_coming_back_without_a_rel
     browser.close().await.unwrap();
 }
 
-/// Opens Chromium again on the profile of a killed one. Chromium may still be tidying up after
-/// its killed predecessor's lock for a moment; a session that could not start is tried again.
-async fn reopen(harness: &Harness) -> Browser {
-    let mut last = None;
-    for _ in 0..5 {
-        match harness.open_browser().await {
-            Ok(browser) => return browser,
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    panic!("reopen Chromium after the kill: {last:?}");
-}
-
 /// Trials of the killed-browser test (20 here; `FIELD_TRIAL_BROWSER_KILLS` overrides, and
 /// `scripts/trials.sh` runs 200).
 fn kill_trials() -> usize {
@@ -223,7 +209,7 @@ async fn typing_survives_the_browser_being_killed_300_ms_after_the_last_keystrok
     let began = std::time::Instant::now();
     let mut kept = 0;
     let mut typed = String::new();
-    let mut browser = reopen(&harness).await;
+    let mut browser = harness.reopen_browser().await.unwrap();
     for trial in 0..trials {
         browser.goto(&survey_url).await.unwrap();
         browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
@@ -238,7 +224,7 @@ async fn typing_survives_the_browser_being_killed_300_ms_after_the_last_keystrok
         assert!(killed > 0, "trial {trial}: no browser process to kill");
         drop(browser);
 
-        browser = reopen(&harness).await;
+        browser = harness.reopen_browser().await.unwrap();
         browser.goto(&survey_url).await.unwrap();
         browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
         let notes = browser.field_value("survey-notes").await.unwrap();

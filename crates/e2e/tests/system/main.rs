@@ -5,6 +5,7 @@
 //! Chromium, and two at once on a 2-core machine make the timings of both unreliable.
 
 mod branches;
+mod browser_kills;
 mod campaign_flow;
 mod campaign_years;
 mod counts_agree;

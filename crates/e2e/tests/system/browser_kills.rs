@@ -1,0 +1,206 @@
+//! Trial browser-kills-at-random (docs/RELIABILITY.md, issue "fault trials" 7): Chromium is
+//! SIGKILLed at a random moment while the tablet saves a survey or pulls the office's changes,
+//! then reopened on the same profile. After every kill:
+//!
+//! * **save**: the survey's notes were changed in one input (one change); after reopening the
+//!   form shows either the notes before or after it — never anything else — and if the form
+//!   said 草稿已自动保存 before the kill, the change is there;
+//! * **pull**: the office had just added 1,200 members (three pull pages); the tablet's members
+//!   from the office are exactly those of the operations up to its stored pull cursor (a page
+//!   and its cursor are written in one transaction), read from its IndexedDB and from the
+//!   server's SQLite file;
+//!
+//! and at the end one sync brings the tablet every member, with its own survey on the server
+//! once. Runs: `FIELD_TRIAL_KILL_RUNS` (10 here; `scripts/trials.sh` runs 200), seed
+//! `FIELD_TRIAL_SEED`.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use e2e::{Api, Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
+use serde_json::json;
+use shared::record::EntityKind;
+use uuid::Uuid;
+
+const OFFICE: (&str, &str) = ("office", "office-pass-123");
+const SURVEYOR: (&str, &str) = ("zhou_k", "field-pass-456");
+const BRANCH: &str = "东沙村党支部";
+/// Members the office adds before each pull run: three pages of the tablet's 500.
+const PER_PULL: usize = 1_200;
+const SHORT: Duration = Duration::from_secs(30);
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// xorshift64*: the trial's random moments, replayable from the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
+    }
+}
+
+/// The tablet's pull cursor and how many members from the office it holds, from its IndexedDB.
+async fn tablet_pulled(browser: &Browser) -> (u64, u64) {
+    browser
+        .eval(
+            "window.__pulled = null;
+             const req = indexedDB.open('field');
+             req.onerror = () => { window.__pulled = { error: String(req.error) }; };
+             req.onsuccess = () => {
+               const db = req.result;
+               const tx = db.transaction(['meta', 'people']);
+               const out = { cursor: 0, people: 0 };
+               tx.objectStore('meta').get('cursor').onsuccess = (e) => { out.cursor = e.target.result || 0; };
+               tx.objectStore('people').openCursor().onsuccess = (e) => {
+                 const c = e.target.result;
+                 if (!c) return;
+                 const name = c.value && c.value.fields && c.value.fields.name;
+                 if (typeof name === 'string' && name.startsWith('拉取')) out.people += 1;
+                 c.continue();
+               };
+               tx.oncomplete = () => { db.close(); window.__pulled = out; };
+             };
+             return true;",
+        )
+        .await
+        .unwrap();
+    browser
+        .wait_until("the tablet's database read", "return window.__pulled !== null;", SHORT)
+        .await
+        .unwrap();
+    let out = browser.eval("return window.__pulled;").await.unwrap();
+    assert!(out.get("error").is_none(), "{out}");
+    (out["cursor"].as_u64().unwrap(), out["people"].as_u64().unwrap())
+}
+
+/// Members from the office among the server's operations up to `cursor`, from its SQLite file.
+fn server_pulled_up_to(harness: &Harness, cursor: u64) -> u64 {
+    let conn = rusqlite::Connection::open_with_flags(
+        harness.data_dir().join("field.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.query_row(
+        "SELECT count(DISTINCT entity_id) FROM ops WHERE entity = 'person' AND seq <= ?1 \
+         AND json_extract(op_json, '$.changes[0].value') LIKE '拉取%'",
+        [cursor as i64],
+        |r| r.get::<_, i64>(0),
+    )
+    .unwrap() as u64
+}
+
+/// Sets the survey's notes to `text` in one input event (one change), as a paste would.
+async fn change_notes(browser: &Browser, text: &str) {
+    let script = format!(
+        "const e = document.querySelector('[data-testid=\"survey-notes\"]');
+         e.value = {text};
+         e.dispatchEvent(new Event('input', {{ bubbles: true }}));
+         return true;",
+        text = serde_json::Value::String(text.into())
+    );
+    browser.eval(&script).await.unwrap();
+}
+
+#[tokio::test]
+async fn trial_kills_at_random_moments_during_saves_and_pulls() {
+    let runs = env_number("FIELD_TRIAL_KILL_RUNS", 10);
+    let seed = env_number("FIELD_TRIAL_SEED", u64::from(std::process::id()) | 1);
+    println!("browser-kills-at-random: {runs} runs, seed {seed}");
+    let mut rng = Rng(seed);
+    let began = Instant::now();
+
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    let origin = harness.base_url();
+    harness
+        .server_command(&["create-admin", "--username", OFFICE.0, "--password", OFFICE.1])
+        .unwrap();
+    harness.add_account(SURVEYOR.0, SURVEYOR.1, "surveyor", BRANCH, "周调查").unwrap();
+    let mut office = Api::sign_in(&origin, OFFICE.0, OFFICE.1).await;
+
+    let mut browser = harness.open_browser().await.expect("open Chromium");
+    browser.sign_in(&origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
+    browser.new_survey(&origin, "王秀英", BRANCH).await.unwrap();
+    let hash = browser.eval("return location.hash;").await.unwrap();
+    let survey_url = format!("{origin}/{}", hash.as_str().unwrap());
+    browser.sync(&origin).await.unwrap();
+
+    let (mut notes, mut added) = (String::new(), 0usize);
+    let (mut saves, mut pulls, mut said_saved, mut mid_pull) = (0, 0, 0, 0);
+    for run in 0..runs {
+        if rng.below(2) == 0 {
+            saves += 1;
+            browser.goto(&survey_url).await.unwrap();
+            browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
+            let shown = browser.field_value("survey-notes").await.unwrap();
+            assert_eq!(shown, notes, "run {run}: the notes before the change");
+            let after = format!("{notes}第{run}次");
+            change_notes(&browser, &after).await;
+            tokio::time::sleep(Duration::from_millis(rng.below(800))).await;
+            let state = browser.text_of("save-state").await.unwrap_or_default();
+            assert!(harness.kill_browser().unwrap() > 0, "run {run}: nothing to kill");
+            drop(browser);
+            browser = harness.reopen_browser().await.unwrap();
+            browser.goto(&survey_url).await.unwrap();
+            browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
+            let kept = browser.field_value("survey-notes").await.unwrap();
+            assert!(
+                kept == notes || kept == after,
+                "run {run}: neither before nor after the change: {kept:?}"
+            );
+            if state == "草稿已自动保存" {
+                said_saved += 1;
+                assert_eq!(kept, after, "run {run}: the form said saved before the kill");
+            }
+            notes = kept;
+        } else {
+            pulls += 1;
+            let ops: Vec<_> = (0..PER_PULL)
+                .map(|i| {
+                    let fields = BTreeMap::from([
+                        ("name".to_owned(), json!(format!("拉取{run}-{i}"))),
+                        ("branch_id".to_owned(), json!(BRANCH)),
+                    ]);
+                    office.upsert(EntityKind::Person, Uuid::now_v7(), BRANCH, fields)
+                })
+                .collect();
+            office.push(&ops).await;
+            added += PER_PULL;
+            browser.goto(&format!("{origin}/#/sync")).await.unwrap();
+            browser.wait_for(&testid("sync-now"), FIRST_LOAD_TIMEOUT).await.unwrap();
+            browser.click_testid("sync-now").await.unwrap();
+            tokio::time::sleep(Duration::from_millis(rng.below(1_500))).await;
+            assert!(harness.kill_browser().unwrap() > 0, "run {run}: nothing to kill");
+            drop(browser);
+            browser = harness.reopen_browser().await.unwrap();
+            browser.goto(&format!("{origin}/#/sync")).await.unwrap();
+            browser.wait_for(&testid("sync-screen"), FIRST_LOAD_TIMEOUT).await.unwrap();
+            let (cursor, held) = tablet_pulled(&browser).await;
+            let expected = server_pulled_up_to(&harness, cursor);
+            assert_eq!(
+                held, expected,
+                "run {run}: members held vs. operations up to cursor {cursor}"
+            );
+            if (held as usize) < added {
+                mid_pull += 1;
+            }
+        }
+    }
+
+    // One sync brings everything; the survey's member is on the server once.
+    browser.sync(&origin).await.unwrap();
+    let (cursor, held) = tablet_pulled(&browser).await;
+    assert_eq!(held as usize, added, "every member after the last sync (cursor {cursor})");
+    let csv = harness.office_csv("people").unwrap();
+    assert_eq!(csv.lines().filter(|l| l.contains("王秀英")).count(), 1, "the survey's member once");
+    println!(
+        "TRIAL|browser-kills-at-random|{runs}|{runs}|0|0|{:.0}|{saves} kills during saves ({said_saved} after 草稿已自动保存, all kept), {pulls} during pulls of {PER_PULL} members ({mid_pull} left a pull part-way, every page whole with its cursor); seed {seed}",
+        began.elapsed().as_secs_f64()
+    );
+    browser.close().await.unwrap();
+}
