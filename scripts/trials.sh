@@ -37,7 +37,7 @@ cargo test -p server --test api -- --nocapture --test-threads=1 \
 
 section "trials: tablet (network faults, browser SIGKILLs, files round trip, disk full)"
 cargo test -p e2e --test system -- --nocapture --test-threads=1 \
-  network_faults:: delivery::typing_survives browser_kills:: file_round_trip:: disk_full:: 2>&1 | tee -a "$results"
+  network_faults:: delivery::typing_survives browser_kills:: file_round_trip:: disk_full:: update::trial_ 2>&1 | tee -a "$results"
 
 section "trials: tablet database (upgrade from every earlier IndexedDB schema)"
 WASM_BINDGEN_TEST_TIMEOUT=900 cargo test --target wasm32-unknown-unknown -p field --test upgrade \

@@ -286,4 +286,62 @@ impl Browser {
         let ok = done.attr("data-testid").await?.as_deref() == Some("import-result");
         Ok((ok, done.text().await?))
     }
+
+    /// What the tablet on the current page's origin holds, read straight from its IndexedDB
+    /// (`field`), independently of what the app reports: `records` (people, surveys, others),
+    /// `ops` (copies in history, pulled pages and the outbox) and `unique_ops`, `outbox`,
+    /// `conflicts`, `rejected` (changes set aside after the server refused them) and `digest`, a
+    /// hash of every record's stored form.
+    pub async fn tablet_database(&self) -> Result<Value, HarnessError> {
+        self.eval(
+            "window.__counts = null;
+             const req = indexedDB.open('field');
+             req.onerror = () => { window.__counts = { error: String(req.error) }; };
+             req.onsuccess = async () => {
+               const db = req.result;
+               const all = (s) => new Promise((ok, err) => {
+                 const r = db.transaction(s).objectStore(s).getAll();
+                 r.onsuccess = () => ok(r.result); r.onerror = () => err(r.error);
+               });
+               try {
+                 const people = await all('people'), surveys = await all('surveys');
+                 const records = await all('records'), history = await all('history');
+                 const pages = await all('history_pages'), outbox = await all('outbox');
+                 const conflicts = await all('conflicts');
+                 const ids = [];
+                 for (const h of history) ids.push(h.id);
+                 for (const p of pages) for (const op of JSON.parse(p.ops)) ids.push(op.id);
+                 for (const o of outbox) ids.push(o.id);
+                 const text = JSON.stringify([people, surveys, records]);
+                 let h = 2166136261;
+                 for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; }
+                 const rejected = await new Promise((ok, err) => {
+                   const r = db.transaction('meta').objectStore('meta').get('sync_rejected');
+                   r.onsuccess = () => ok(r.result); r.onerror = () => err(r.error);
+                 });
+                 db.close();
+                 window.__counts = { records: people.length + surveys.length + records.length,
+                   ops: ids.length, unique_ops: new Set(ids).size, outbox: outbox.length,
+                   conflicts: conflicts.length, digest: h, bytes: text.length,
+                   rejected: Array.isArray(rejected) ? rejected.length : 0 };
+               } catch (e) { window.__counts = { error: String(e) }; }
+             };
+             return true;",
+        )
+        .await?;
+        self.wait_until(
+            "the tablet's database read",
+            "return window.__counts !== null;",
+            STEP_TIMEOUT,
+        )
+        .await?;
+        let counts = self.eval("return window.__counts;").await?;
+        match counts.get("error") {
+            Some(e) => Err(HarnessError::Page {
+                what: "reading the tablet's IndexedDB".into(),
+                value: e.to_string(),
+            }),
+            None => Ok(counts),
+        }
+    }
 }

@@ -61,52 +61,11 @@ fn server_counts(harness: &Harness) -> (i64, i64, i64, String) {
     )
 }
 
-/// What a tablet holds, read straight from its IndexedDB: records, operations (history, pulled
-/// pages, outbox; `ops` counts copies, `unique_ops` distinct ids), outbox, conflicts, and a
-/// digest of every record's stored form.
+/// What a tablet holds (see [`Browser::tablet_database`]), read on `origin`'s transfer screen.
 async fn tablet_counts(browser: &Browser, origin: &str) -> Value {
     browser.goto(&format!("{origin}/#/transfer")).await.unwrap();
     browser.wait_for(&testid("export-button"), FIRST_LOAD_TIMEOUT).await.unwrap();
-    browser
-        .eval(
-            "window.__counts = null;
-             const req = indexedDB.open('field');
-             req.onerror = () => { window.__counts = { error: String(req.error) }; };
-             req.onsuccess = async () => {
-               const db = req.result;
-               const all = (s) => new Promise((ok, err) => {
-                 const r = db.transaction(s).objectStore(s).getAll();
-                 r.onsuccess = () => ok(r.result); r.onerror = () => err(r.error);
-               });
-               try {
-                 const people = await all('people'), surveys = await all('surveys');
-                 const records = await all('records'), history = await all('history');
-                 const pages = await all('history_pages'), outbox = await all('outbox');
-                 const conflicts = await all('conflicts');
-                 const ids = [];
-                 for (const h of history) ids.push(h.id);
-                 for (const p of pages) for (const op of JSON.parse(p.ops)) ids.push(op.id);
-                 for (const o of outbox) ids.push(o.id);
-                 const text = JSON.stringify([people, surveys, records]);
-                 let h = 2166136261;
-                 for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; }
-                 db.close();
-                 window.__counts = { records: people.length + surveys.length + records.length,
-                   ops: ids.length, unique_ops: new Set(ids).size, outbox: outbox.length,
-                   conflicts: conflicts.length, digest: h, bytes: text.length };
-               } catch (e) { window.__counts = { error: String(e) }; }
-             };
-             return true;",
-        )
-        .await
-        .unwrap();
-    browser
-        .wait_until("the tablet's counts", "return window.__counts !== null;", SHORT)
-        .await
-        .unwrap();
-    let counts = browser.eval("return window.__counts;").await.unwrap();
-    assert!(counts.get("error").is_none(), "reading {origin}'s IndexedDB: {counts}");
-    counts
+    browser.tablet_database().await.unwrap()
 }
 
 /// `POST /api/v1/import` with `text`, signed in as the town office, from `origin`'s page.

@@ -185,3 +185,95 @@ async fn banner_asks_to_save_first_while_a_form_has_unsaved_input() {
     wait_for_reload_under_new_version(&browser).await;
     browser.close().await.unwrap();
 }
+
+/// Trial update-with-work (issue "fault trials" 8): a new release is installed while the tablet
+/// holds work of every kind — saved drafts queued offline, changes the server refused (set
+/// aside), a conflict pulled from the office — and the update loses none of it: the tablet's
+/// IndexedDB reads the same before and after (records byte for byte, operations, outbox,
+/// conflicts, the refused list), the counters agree, and once the network is back the queued
+/// drafts reach the office once while the refused ones stay set aside for the surveyor to fix.
+/// (A new IndexedDB schema version under pending work is the wasm trial `tests/upgrade.rs`,
+/// which builds every earlier version's database by hand.)
+#[tokio::test]
+async fn trial_an_update_with_work_pending_loses_none_of_it() {
+    const OFFICE: (&str, &str) = ("office", "office-pass-123");
+    const SURVEYOR: (&str, &str) = ("chen_u", "field-pass-123");
+    const SECRETARY: (&str, &str) = ("li_u", "field-pass-456");
+    const HOME: &str = "东沙村党支部";
+    const OTHER: &str = "西岙村党支部";
+    let mut harness = Harness::start().await.expect("start server and chromedriver");
+    let origin = harness.base_url();
+    harness
+        .server_command(&["create-admin", "--username", OFFICE.0, "--password", OFFICE.1])
+        .unwrap();
+    harness.add_account(SURVEYOR.0, SURVEYOR.1, "surveyor", HOME, "陈调查").unwrap();
+    harness.add_account(SECRETARY.0, SECRETARY.1, "branch_secretary", HOME, "李书记").unwrap();
+
+    // A conflict on the server: the office and the secretary each set one member's phone
+    // without having seen the other's.
+    let member = uuid::Uuid::now_v7();
+    for (who, phone) in [(OFFICE, "13800000001"), (SECRETARY, "13900000002")] {
+        let mut api = e2e::Api::sign_in(&origin, who.0, who.1).await;
+        let fields = std::collections::BTreeMap::from([
+            ("name".to_owned(), serde_json::json!("林冲突")),
+            ("branch_id".to_owned(), serde_json::json!(HOME)),
+            ("phone".to_owned(), serde_json::json!(phone)),
+        ]);
+        let op = api.upsert(shared::record::EntityKind::Person, member, HOME, fields);
+        api.push(&[op]).await;
+    }
+
+    // The tablet: a survey saved before anyone signed in, in a branch the surveyor does not
+    // have (refused at the sync after sign-in), and the conflict pulled.
+    let browser = harness.open_browser().await.expect("open Chromium");
+    browser.new_survey(&origin, "陈阿土", OTHER).await.unwrap();
+    browser.sign_in(&origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
+    browser.press_sync(&origin).await.unwrap();
+    browser.wait_counter("needs-action-count", 2, Duration::from_secs(30)).await.unwrap();
+
+    // The new release is published and waiting; then, out of signal, two more drafts.
+    publish_new_release(&harness);
+    browser
+        .eval("return navigator.serviceWorker.getRegistration().then(r => r.update()).then(() => true);")
+        .await
+        .unwrap();
+    browser.wait_for_testid(UPDATE_BUTTON, Duration::from_secs(30)).await.unwrap();
+    harness.stop_server();
+    browser.new_survey(&origin, "王在途", HOME).await.unwrap();
+    browser.new_survey(&origin, "赵在途", HOME).await.unwrap();
+    browser.wait_counter("pending-count", 6, Duration::from_secs(30)).await.unwrap();
+    browser.goto(&format!("{origin}/#/people")).await.unwrap();
+    browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.unwrap();
+    let before = browser.tablet_database().await.unwrap();
+    assert_eq!(before["conflicts"], 1, "the conflict reached the tablet: {before}");
+    assert_eq!(before["rejected"], 2, "the refused survey and member are set aside: {before}");
+    // Queued: the two drafts (member + survey each); the refused left the outbox for the list
+    // above, and still count as not delivered (待同步 6).
+    assert_eq!(before["outbox"], 4, "{before}");
+
+    // The update, offline.
+    browser.eval("window.__beforeUpdate = true; return true;").await.unwrap();
+    browser.click_testid(UPDATE_BUTTON).await.unwrap();
+    wait_for_reload_under_new_version(&browser).await;
+    browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.unwrap();
+    let after = browser.tablet_database().await.unwrap();
+    assert_eq!(after, before, "the tablet's database across the update");
+    assert_eq!(browser.counter("pending-count").await, Some(6));
+    assert_eq!(browser.counter("needs-action-count").await, Some(2));
+
+    // The network is back: the drafts reach the office once; the refused stay set aside.
+    harness.start_server().await.unwrap();
+    browser.press_sync(&origin).await.unwrap();
+    browser.wait_counter("pending-count", 2, Duration::from_secs(30)).await.unwrap();
+    assert_eq!(browser.counter("needs-action-count").await, Some(2));
+    let csv = harness.office_csv("people").unwrap();
+    for name in ["王在途", "赵在途"] {
+        assert_eq!(csv.lines().filter(|l| l.contains(name)).count(), 1, "{name} once: {csv}");
+    }
+    assert!(!csv.contains("陈阿土"), "the refused member is not on the server");
+    println!(
+        "TRIAL|update-with-work|1|1|0|0|-|update installed offline with 2 drafts queued (4 changes), 2 refused changes set aside and 1 conflict: IndexedDB identical (digest {}), the queued reached the office once, the refused still set aside",
+        before["digest"]
+    );
+    browser.close().await.unwrap();
+}
