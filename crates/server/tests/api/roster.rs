@@ -257,6 +257,33 @@ async fn reimporting_an_updated_roster_updates_members_and_never_duplicates_them
     }
 }
 
+/// Trial files-round-trip from the server (issue "fault trials" 4): the office's own 党员名册
+/// export, CSV and XLSX, imported back as a roster changes nothing: 0 new members, 0 updated,
+/// no operation stored.
+#[tokio::test]
+async fn the_offices_own_people_export_imported_back_as_a_roster_changes_nothing() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    make_branches(&s, &office).await;
+    let mut rows = good_rows(20);
+    rows.push(row(["张无号", "女", "1966", "", "", BRANCH_A, "西岙村"]));
+    apply(&s, &office, xlsx(&rows)).await;
+    let ops_before = s.pull_all(&office, 5_000).await.0.len();
+    for file in ["people.csv", "people.xlsx"] {
+        let exported = export(&s, &office, file).await;
+        let report = preview(&s, &office, exported.clone()).await;
+        assert!(report.issues.is_empty(), "{file}: {:?}", report.issues);
+        let report = apply(&s, &office, exported).await;
+        assert_eq!(
+            (report.rows, report.created, report.updated, report.unchanged),
+            (21, 0, 0, 21),
+            "{file}: {report:?}"
+        );
+        assert_eq!(s.pull_all(&office, 5_000).await.0.len(), ops_before, "{file}: no new op");
+    }
+    assert_eq!(people(&s, &office).await.len(), 21);
+}
+
 async fn export(s: &TestServer, token: &str, file: &str) -> Vec<u8> {
     let res = s
         .request(Method::GET, &format!("/api/v1/exports/{file}"), Some(token))
