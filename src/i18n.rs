@@ -556,6 +556,19 @@ pub mod sync {
     pub fn progress(done: u32, total: u32) -> String {
         if total == 0 { format!("{done}") } else { format!("{done} / {total}") }
     }
+    /// The top bar's mark while the server refuses this version of the app.
+    pub const UPGRADE_REQUIRED: &str = "请更新应用";
+    /// What to do about it, on the sync screen.
+    pub fn upgrade_required(pending: u32) -> String {
+        let kept = if pending > 0 {
+            format!("本机 {pending} 条待同步的修改都已保存，不会丢失，安装新版本后会自动发送。")
+        } else {
+            "本机的修改都已保存，安装新版本后会自动同步。".to_owned()
+        };
+        format!(
+            "请更新应用：办公室服务器已升级，这个版本的应用不能再同步。请在连上办公室网络时点击页面上方的“有新版本，点击更新”；没有出现时，关闭本应用后重新打开（或刷新页面）。{kept}"
+        )
+    }
     pub const REJECTED_TITLE: &str = "服务器拒绝的修改";
     pub const REJECTED_HINT: &str = "这些记录的修改未被办公室接受，之后的修改也暂不发送。请打开记录改正，再在“待发送”中重新提交。";
 

@@ -293,13 +293,24 @@ impl SyncEngine {
                         s.last_success_ms = Some(now);
                     }
                     s.last_error = left;
+                    s.upgrade_required = false;
                 });
             }
             Err(e) => {
                 if matches!(e, SyncError::Offline | SyncError::Timeout) {
                     self.connection.set(Connection::from_probe(online::is_online(), false));
                 }
-                self.status.update(|s| s.last_error = Some(e.to_string()))
+                if *e == SyncError::UpgradeRequired {
+                    // A new version may already be on the server: have the browser look now
+                    // rather than at its next navigation, so 有新版本 shows as soon as it can.
+                    crate::pwa::service_worker::check_for_update();
+                }
+                self.status.update(|s| {
+                    s.last_error = Some(e.to_string());
+                    if *e == SyncError::UpgradeRequired {
+                        s.upgrade_required = true;
+                    }
+                })
             }
         }
         self.status.update(|s| {

@@ -77,8 +77,6 @@ async fn an_app_older_than_the_minimum_is_told_to_update_on_push_and_pull() {
 async fn no_header_is_protocol_one_which_syncs_until_the_minimum_passes_it() {
     let s = TestServer::start().await;
     let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
-    assert_eq!(PROTOCOL_VERSION_UNNAMED, 1);
-    assert!(MIN_PROTOCOL_VERSION <= PROTOCOL_VERSION_UNNAMED, "today's released apps still sync");
 
     // Today's released app sends no header: it syncs.
     let first = new_person("zhang", "b1", 1_000);
@@ -87,13 +85,18 @@ async fn no_header_is_protocol_one_which_syncs_until_the_minimum_passes_it() {
     let res = pull(&s, &token, None).await;
     assert_eq!(res.status(), StatusCode::OK);
 
-    // Once the minimum is above 1, the same app is told to update.
-    s.state.set_min_protocol(2);
+    // Once the minimum passes it, the same app is told to update.
+    s.state.set_min_protocol(PROTOCOL_VERSION_UNNAMED + 1);
     let second = new_person("zhang", "b1", 2_000);
     let res = push(&s, &token, None, std::slice::from_ref(&second)).await;
-    assert_upgrade_required(res, 1, 2).await;
+    assert_upgrade_required(res, PROTOCOL_VERSION_UNNAMED, PROTOCOL_VERSION_UNNAMED + 1).await;
     assert!(s.state.store.record(second.entity_id).await.unwrap().is_none());
-    assert_upgrade_required(pull(&s, &token, None).await, 1, 2).await;
+    assert_upgrade_required(
+        pull(&s, &token, None).await,
+        PROTOCOL_VERSION_UNNAMED,
+        PROTOCOL_VERSION_UNNAMED + 1,
+    )
+    .await;
 }
 
 #[tokio::test]
