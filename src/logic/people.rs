@@ -93,7 +93,9 @@ pub fn build_rows(people: &[ListedRecord], surveys: &[ListedRecord]) -> Vec<Pers
     // The latest survey per person: the one most recently written (by record clock).
     let mut latest: HashMap<Uuid, (&ListedRecord, Survey)> = HashMap::new();
     for record in surveys.iter().filter(|r| !r.is_deleted()) {
-        let Ok(survey) = record.to_typed::<Survey>() else { continue };
+        // Read on the survey form, whatever form it was made on (never skipped for an old or
+        // unknown value).
+        let survey: Survey = shared::form::read_survey(&record.fields);
         let newer = latest.get(&survey.person_id).is_none_or(|(r, s)| {
             (survey.surveyed_at, &record.updated) > (s.surveyed_at, &r.updated)
         });

@@ -46,7 +46,10 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
             .await
             .map_err(|e| e.to_string())?
             .into_iter()
-            .filter_map(|r| r.to_typed::<Survey>().ok().map(|s| (r, s)))
+            .map(|r| {
+                let survey = shared::form::read_survey(&r.fields);
+                (r, survey)
+            })
             .collect();
         surveys.sort_by_key(|s| std::cmp::Reverse(s.1.surveyed_at));
         let mut history: Vec<(String, HistoryEntry)> = store

@@ -20,10 +20,12 @@
 //! * **Checking follows the form the survey was made on** ([`Form::excused`]): a required
 //!   question added after it is not demanded of it; an answer held as an unknown code counts as
 //!   answered. The server (`policy::check_record`) and the tablet run the same rules.
-//! * **Migrating is an ordinary change** ([`Form::migrate`]): what it changes (renamed codes,
-//!   `form_version`) plus a note of every step ([`Migration::history`], the field
+//! * **Migrating is an ordinary change** ([`Form::migrate`]): what it changes (renamed codes)
+//!   plus a note of every step and the version reached ([`Migration::history`], the field
 //!   [`MIGRATION_FIELD`]) are saved as one operation, so every device and the server see the
-//!   same record and the change history says what the upgrade did and why.
+//!   same record and the change history says what the upgrade did and why. `form_version`
+//!   keeps naming the form the survey was made on, so a change queued on the old form that
+//!   arrives after the migration is still checked against the form it was made on.
 
 use std::collections::BTreeMap;
 
@@ -146,20 +148,30 @@ impl Note {
 /// What bringing one survey up to the current form does.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Migration {
-    /// The version it was made on, and the current one.
+    /// The version its values were on (the one it was made on, or the one an earlier migration
+    /// brought it to), and the current one.
     pub from: u32,
     pub to: u32,
-    /// Field changes to save (renamed codes, `form_version`), in field order. Nothing is
-    /// removed: a removed question's answer stays.
-    #[serde(skip)]
+    /// Field changes to save (renamed codes), in field order. Nothing is removed: a removed
+    /// question's answer stays. `form_version` is not changed: it keeps saying which form the
+    /// survey was made on, which is what it is checked against.
+    #[serde(default)]
     pub changes: Vec<(String, Value)>,
     pub notes: Vec<Note>,
 }
 
+/// What [`MIGRATION_FIELD`] holds.
+#[derive(Serialize, Deserialize)]
+struct HistoryNote {
+    from: u32,
+    to: u32,
+    notes: Vec<Note>,
+}
+
 impl Migration {
-    /// Nothing to save.
+    /// Nothing to save: no code to rename and already on the current form.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.is_empty() && self.from == self.to
     }
 
     /// The changes to save, with the note of what was done ([`MIGRATION_FIELD`]) for the change
@@ -175,7 +187,8 @@ impl Migration {
 
     /// `{"from": 1, "to": 2, "notes": [...]}` as stored in [`MIGRATION_FIELD`].
     pub fn history(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        let note = HistoryNote { from: self.from, to: self.to, notes: self.notes.clone() };
+        serde_json::to_value(note).unwrap_or(Value::Null)
     }
 
     /// The history note in words: "表单由第1版升级到第2版：…；…".
@@ -183,16 +196,15 @@ impl Migration {
         describe_history(&self.history(), label).unwrap_or_default()
     }
 
-    fn apply(&self, fields: &mut BTreeMap<String, Value>) {
-        for (field, value) in &self.changes {
-            fields.insert(field.clone(), value.clone());
-        }
+    /// The fields as saving [`Migration::to_save`] leaves them.
+    pub fn apply(&self, fields: &mut BTreeMap<String, Value>) {
+        fields.extend(self.to_save());
     }
 }
 
 /// The words of a stored [`MIGRATION_FIELD`] value (`None` if it is not one).
 pub fn describe_history(value: &Value, label: &dyn Fn(&str) -> String) -> Option<String> {
-    let m: Migration = serde_json::from_value(value.clone()).ok()?;
+    let m: HistoryNote = serde_json::from_value(value.clone()).ok()?;
     let notes: Vec<String> = m.notes.iter().map(|n| n.describe_zh(label)).collect();
     let head = if m.from == m.to {
         format!("表单第{}版", m.to)
@@ -219,6 +231,12 @@ impl Form {
     /// The current version.
     pub fn current(&self) -> u32 {
         self.versions.last().map_or(FIRST_FORM_VERSION, |v| v.version)
+    }
+
+    /// The version a record's values were last brought to by a migration ([`MIGRATION_FIELD`]).
+    pub fn migrated_to(fields: &BTreeMap<String, Value>) -> Option<u32> {
+        let to = fields.get(MIGRATION_FIELD)?.get("to")?.as_u64()?;
+        Some(u32::try_from(to).unwrap_or(u32::MAX))
     }
 
     /// The version a record's fields were made on.
@@ -249,12 +267,13 @@ impl Form {
     }
 
     /// What bringing `fields` (made on any version, today's included) up to the current form
-    /// changes. Steps of every version after the one it was made on apply; a renamed code is
+    /// changes. Steps of every version after the one its values are on apply; a renamed code is
     /// also renamed in a record that says it is newer (a change queued on the old form may
     /// reach it after it was migrated), as long as the old code is not a current one. Applying
     /// the result again changes nothing more.
     pub fn migrate(&self, fields: &BTreeMap<String, Value>) -> Migration {
-        let from = Self::made_on(fields);
+        let made_on = Self::made_on(fields);
+        let from = Self::migrated_to(fields).map_or(made_on, |to| to.max(made_on));
         let to = self.current().max(from);
         let mut m = Migration { from, to, ..Migration::default() };
         for version in self.versions {
@@ -288,9 +307,6 @@ impl Form {
                 }
             }
         }
-        if to > from {
-            m.changes.push((FORM_VERSION_FIELD.to_owned(), Value::from(to)));
-        }
         // A change that renames a field twice (renamed again in a later version) keeps the last.
         let mut seen = BTreeMap::new();
         for (field, value) in std::mem::take(&mut m.changes) {
@@ -306,11 +322,48 @@ impl Form {
     pub fn open<T: DeserializeOwned>(&self, fields: &BTreeMap<String, Value>) -> Opened<T> {
         let made_on = Self::made_on(fields);
         let migration = self.migrate(fields);
+        // The common case (nothing to migrate, everything fits) costs what `to_typed` costs.
+        if migration.is_empty()
+            && let Ok(value) = crate::record::typed_from_fields(fields)
+        {
+            return Opened { value, made_on, migration, kept: BTreeMap::new() };
+        }
         let mut view = fields.clone();
         migration.apply(&mut view);
         let (value, kept) = decode_keeping(view);
         Opened { value, made_on, migration, kept }
     }
+}
+
+impl Form {
+    /// The form's check of a survey ([`crate::validate::validate_survey`]) on the form it was
+    /// made on (`made_on`): a required question added after that version is not reported as
+    /// unanswered, nor is one whose answer is `kept` (a value this form does not know). The
+    /// tablet's form and the server's policy both check this way.
+    pub fn validate_survey_on(
+        &self,
+        survey: &crate::model::Survey,
+        person: &crate::model::Person,
+        finalising: bool,
+        today: chrono::NaiveDate,
+        made_on: u32,
+        kept: &BTreeMap<String, Value>,
+    ) -> Vec<crate::validate::FieldError> {
+        let excused = self.excused(made_on);
+        crate::validate::validate_survey(survey, person, finalising, today)
+            .into_iter()
+            .filter(|e| {
+                let field = e.field.split(['.', '[']).next().unwrap_or(&e.field);
+                !(e.missing && (excused.contains(&field) || kept.contains_key(field)))
+            })
+            .collect()
+    }
+}
+
+/// A survey's fields as the current survey form reads them ([`SURVEY_FORM`]): never fails; what
+/// does not fit is left at its default (and stays in the record).
+pub fn read_survey(fields: &BTreeMap<String, Value>) -> crate::model::Survey {
+    SURVEY_FORM.open(fields).value
 }
 
 /// Decode `fields` as `T` (a struct whose fields all have defaults, as every record view is);

@@ -130,15 +130,17 @@ fn an_old_draft_opens_migrated_with_every_step_noted() {
     assert_eq!(opened.made_on, 1);
     assert!(opened.kept.is_empty(), "{:?}", opened.kept);
     assert_eq!(opened.value.employment, Some(Employment::Fishery));
-    assert_eq!(opened.value.form_version, FormVersion(2));
+    assert_eq!(opened.value.form_version, FormVersion(1), "still says what it was made on");
 
     let m = &opened.migration;
     assert_eq!((m.from, m.to), (1, 2));
     assert_eq!(
         m.changes,
-        fields(&[("employment", json!("fishery")), (FORM_VERSION_FIELD, json!(2))]),
+        fields(&[("employment", json!("fishery"))]),
         "the removed question's answer is not deleted"
     );
+    let saved: Vec<String> = m.to_save().into_iter().map(|(f, _)| f).collect();
+    assert_eq!(saved, ["employment", MIGRATION_FIELD]);
     assert_eq!(
         m.notes,
         [
@@ -181,11 +183,15 @@ fn validation_follows_the_form_the_survey_was_made_on() {
     assert_eq!(err.code, "invalid_record");
     assert!(err.message.contains("创业创新潜力"), "{}", err.message);
 
-    // The form's own check says the same once the migration is applied on the tablet: the
-    // question is missing, and `excused` is what lets a version 1 survey through.
+    // The tablet's form checks the same way (`validate_survey_on`, the function the policy
+    // runs): on version 1 the question is not demanded, on version 2 it is.
     let opened = FORM_V2.open::<Survey>(&finalised.fields);
-    let errors = validate_survey(&opened.value, &person(), true, today());
-    assert!(errors.iter().any(|e| e.field == "potential_level" && e.missing));
+    let (s, p, kept) = (&opened.value, &person(), &opened.kept);
+    let on_v1 = FORM_V2.validate_survey_on(s, p, true, today(), opened.made_on, kept);
+    assert!(on_v1.is_empty(), "{on_v1:?}");
+    let on_v2 = FORM_V2.validate_survey_on(s, p, true, today(), 2, kept);
+    assert!(on_v2.iter().any(|e| e.field == "potential_level" && e.missing), "{on_v2:?}");
+    assert_eq!(on_v2, validate_survey(s, p, true, today()), "on the current form: the plain rules");
     assert_eq!(FORM_V2.excused(1), ["potential_level"]);
     assert!(FORM_V2.excused(2).is_empty());
 }
@@ -200,11 +206,11 @@ fn queued_changes_made_on_the_old_form_sync_and_the_migration_converges() {
     let a2 = op(id, Some(&r1), 11, &[("notes", json!("船在港"))]);
     let r2 = merge::apply(Some(r1), &a2).record;
     let a3 = op(id, Some(&r2), 12, &[("status", json!("final"))]);
-    let on_tablet = merge::apply(Some(r2), &a3).record;
 
-    // The tablet is updated: it opens the survey, migrates it and saves the migration as one
-    // ordinary change, with its note for the history.
-    let opened = FORM_V2.open::<Survey>(&on_tablet.fields);
+    // Tablet B, updated, holds the first two (pulled): it opens the survey, migrates it and
+    // saves the migration as one ordinary change, with its note for the history.
+    let on_b = r2.clone();
+    let opened = FORM_V2.open::<Survey>(&on_b.fields);
     let migrate_ctx = OpContext { device_id: Uuid::nil(), author: "zhang".into() };
     let migration = Operation::upsert(
         &migrate_ctx,
@@ -212,30 +218,32 @@ fn queued_changes_made_on_the_old_form_sync_and_the_migration_converges() {
         EntityKind::Survey,
         id,
         "b1",
-        Some(&on_tablet),
+        Some(&on_b),
         opened.migration.to_save(),
     );
     let note = migration.changes.iter().find(|c| c.field == MIGRATION_FIELD).unwrap();
     let words = describe_history(&note.value, &|f: &str| f.to_owned()).unwrap();
     assert!(words.contains("第1版升级到第2版"), "{words}");
 
-    // The server takes all four, in the order the outbox sends them.
+    // The server takes all four; tablet A's finalisation, made on version 1, arrives after B's
+    // migration and is still checked against version 1 (创业创新潜力 not demanded).
     let mut server: Option<Record> = None;
-    for o in [&a1, &a2, &a3, &migration] {
+    for o in [&a1, &a2, &migration, &a3] {
         let next = push(&FORM_V2, server.as_ref(), o)
             .unwrap_or_else(|r| panic!("refused {}: {}", r.code, r.message));
         server = Some(next);
     }
     let server = server.unwrap();
     assert_eq!(server.get("employment"), Some(&json!("fishery")));
-    assert_eq!(server.get(FORM_VERSION_FIELD), Some(&json!(2)));
+    assert_eq!(server.get(FORM_VERSION_FIELD), None, "made on version 1 (absent)");
+    assert_eq!(Form::migrated_to(&server.fields), Some(2));
     assert_eq!(server.get("boat_licence"), Some(&json!("浙岱渔12345")), "kept, not dropped");
     assert_eq!(server.str_field("status"), "final");
     assert!(FORM_V2.migrate(&server.fields).is_empty(), "migrating again changes nothing");
 
     // Another tablet that receives the same operations in another order holds the same record.
     let mut other: Option<Record> = None;
-    for o in [&migration, &a3, &a1, &a2] {
+    for o in [&a3, &migration, &a1, &a2] {
         other = Some(merge::apply(other, o).record);
     }
     assert_eq!(other.unwrap(), server);

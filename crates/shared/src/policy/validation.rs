@@ -12,7 +12,7 @@ use crate::form;
 use crate::model::{Assessment, Candidate, Person, Survey, SurveyStatus};
 use crate::op::{OpKind, Operation};
 use crate::record::{EntityKind, Record};
-use crate::validate::{FieldError, validate_candidate, validate_person, validate_survey};
+use crate::validate::{FieldError, validate_candidate, validate_person};
 use chrono::{Datelike, NaiveDate};
 
 use super::Rejection;
@@ -131,29 +131,18 @@ pub fn check_record_on(
             if malformed {
                 return Err(undecodable("调查"));
             }
-            let s = opened.value;
             let was_final = current.is_some_and(|r| r.str_field("status") == "final");
-            let finalising = s.status == SurveyStatus::Final && !was_final;
-            let excused = survey_form.excused(opened.made_on);
-            let on_its_form = |errors: Vec<FieldError>| -> Vec<FieldError> {
-                errors
-                    .into_iter()
-                    .filter(|e| {
-                        let field = top_field(&e.field);
-                        !(e.missing
-                            && (excused.contains(&field) || opened.kept.contains_key(field)))
-                    })
-                    .collect()
+            let finalising = opened.value.status == SurveyStatus::Final && !was_final;
+            let p = person.cloned().unwrap_or_default();
+            let (made_on, kept) = (opened.made_on, &opened.kept);
+            let check = |strict: bool| {
+                survey_form.validate_survey_on(&opened.value, &p, strict, today, made_on, kept)
             };
             match person {
-                Some(p) if finalising => {
-                    rejection(&on_its_form(validate_survey(&s, p, true, today)))
-                }
-                Some(p) => rejection(&wrong_touched(validate_survey(&s, p, false, today))),
-                // The person is not on the server (yet): judge only the survey's own fields.
-                None => {
-                    rejection(&wrong_touched(validate_survey(&s, &Person::default(), false, today)))
-                }
+                Some(_) if finalising => rejection(&check(true)),
+                // Otherwise (and while the person is not on the server yet: then only the
+                // survey's own fields are judged) only wrong values this change wrote.
+                _ => rejection(&wrong_touched(check(false))),
             }
         }
         EntityKind::Assessment => {
