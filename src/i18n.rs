@@ -53,6 +53,28 @@ pub const UNSAVED: &str = "有未保存的修改";
 pub const FINALISE: &str = "定稿";
 pub const FINALISED: &str = "已定稿，可继续修改（修改会记录在历史中）";
 pub const FIX_ERRORS: &str = "请先改正以下问题再定稿：";
+/// A field's label for notes about form versions: its Chinese label, or its own name when the
+/// form no longer (or not yet) has it.
+pub fn form_field_label(field: &str) -> String {
+    match field_label(field) {
+        "其他" => field.to_owned(),
+        label => label.to_owned(),
+    }
+}
+/// Values of a survey the current form does not know, kept as they are.
+pub fn kept_values(values: &[(String, String)]) -> String {
+    let list: Vec<String> = values.iter().map(|(f, v)| format!("{f}：{v}")).collect();
+    format!(
+        "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{}。如需更改，请重新选择。",
+        list.join("；")
+    )
+}
+/// A survey made on an older form, read on the current one.
+pub fn form_migrated(description: &str) -> String {
+    format!(
+        "此调查按旧版表单填写，已按现行表单读取：{description}。下次保存时一并保存，并记入修改记录。"
+    )
+}
 pub const CHOOSE: &str = "请选择";
 pub const YES: &str = "是";
 pub const GPS_BUTTON: &str = "记录当前位置";
@@ -190,6 +212,8 @@ pub fn field_label(field: &str) -> &'static str {
         "gps" => "位置",
         "photos" => PHOTOS,
         "notes" => F_NOTES,
+        "form_migration" => "表单升级",
+        "form_version" => "表单版本",
         _ => "其他",
     }
 }

@@ -1,7 +1,10 @@
 //! The survey form's state: the person being surveyed plus the survey, and how it becomes the
 //! field changes that the store saves.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
+use shared::form::{Form, FormVersion, MIGRATION_FIELD, Migration, SURVEY_FORM};
 use shared::model::{Person, Survey, SurveyStatus};
 use shared::record::{Record, to_fields};
 use uuid::Uuid;
@@ -14,6 +17,14 @@ pub struct SurveyForm {
     pub survey_id: Uuid,
     pub person: Person,
     pub survey: Survey,
+    /// Values of the survey the current form cannot show (a choice code it does not know): they
+    /// stay in the record as they are until a new answer is chosen (`shared::form`).
+    #[serde(default)]
+    pub kept: BTreeMap<String, Value>,
+    /// What reading the survey on the current form migrated (renamed codes, already in
+    /// `survey`): saved with the next save, its note in `form_migration` for the history.
+    #[serde(default)]
+    pub migration: Migration,
 }
 
 impl SurveyForm {
@@ -25,27 +36,73 @@ impl SurveyForm {
             surveyor: surveyor.to_owned(),
             surveyed_at: Some(now),
             status: SurveyStatus::Draft,
+            form_version: FormVersion(SURVEY_FORM.current()),
             ..Survey::default()
         };
-        SurveyForm { person_id, survey_id: Uuid::now_v7(), person, survey }
+        SurveyForm { person_id, survey_id: Uuid::now_v7(), person, survey, ..Default::default() }
     }
 
-    /// Load an existing survey and its person from their records.
+    /// Load an existing survey and its person from their records. The survey is read on the
+    /// current form, whatever form it was made on: migrated, with what does not fit kept.
     pub fn from_records(
         survey: &Record,
         person: Option<&Record>,
     ) -> Result<Self, serde_json::Error> {
-        let survey_typed: Survey = survey.to_typed()?;
+        Self::from_records_on(&SURVEY_FORM, survey, person)
+    }
+
+    /// [`SurveyForm::from_records`] on the form `form` (tests simulate a form change).
+    pub fn from_records_on(
+        form: &Form,
+        survey: &Record,
+        person: Option<&Record>,
+    ) -> Result<Self, serde_json::Error> {
+        let opened = form.open::<Survey>(&survey.fields);
         let person_typed: Person = match person {
             Some(p) => p.to_typed()?,
             None => Person::default(),
         };
         Ok(SurveyForm {
-            person_id: survey_typed.person_id,
+            person_id: opened.value.person_id,
             survey_id: survey.id,
             person: person_typed,
-            survey: survey_typed,
+            survey: opened.value,
+            kept: opened.kept,
+            migration: nonempty(opened.migration),
         })
+    }
+
+    /// A keystroke draft written by this or an older app (`services::survey::FormDraft`): read
+    /// as it was written, or else its survey on the current form like a record (an old draft
+    /// holding a code the form renamed still opens). `None` if it is not a draft at all.
+    pub fn from_draft_json(text: &str) -> Option<Self> {
+        if let Ok(form) = serde_json::from_str(text) {
+            return Some(form);
+        }
+        let draft: Value = serde_json::from_str(text).ok()?;
+        let object = |key: &str| -> BTreeMap<String, Value> {
+            draft.get(key).and_then(Value::as_object).map_or_else(BTreeMap::new, |m| {
+                m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+            })
+        };
+        let id = |key: &str| draft.get(key).and_then(Value::as_str)?.parse::<Uuid>().ok();
+        let opened = SURVEY_FORM.open::<Survey>(&object("survey"));
+        let (person, _) = shared::form::decode_keeping::<Person>(object("person"));
+        let mut kept = object("kept");
+        kept.extend(opened.kept);
+        Some(SurveyForm {
+            person_id: id("person_id")?,
+            survey_id: id("survey_id")?,
+            person,
+            survey: opened.value,
+            kept,
+            migration: nonempty(opened.migration),
+        })
+    }
+
+    /// The version of the form the survey was made on (what it is checked against).
+    pub fn made_on(&self) -> u32 {
+        self.survey.form_version.0
     }
 
     /// The branch both records belong to (visibility scope).
@@ -62,12 +119,34 @@ impl SurveyForm {
         fields_of(&self.person)
     }
 
-    /// The survey's fields as (name, value) changes for `Store::save`.
+    /// The survey's fields as (name, value) changes for `Store::save`. A value kept because
+    /// the form does not know it stays while its question is left as it opened (a draft never
+    /// saved writes it); a migration adds its note for the history.
     pub fn survey_changes(&self) -> Vec<(String, Value)> {
         let mut survey = self.survey.clone();
         survey.person_id = self.person_id;
-        fields_of(&survey)
+        let mut changes = fields_of(&survey);
+        if !self.kept.is_empty() {
+            let blank = to_fields(&Survey::default()).unwrap_or_default();
+            for (field, value) in &mut changes {
+                if let Some(kept) = self.kept.get(field)
+                    && value == blank.get(field).unwrap_or(&Value::Null)
+                {
+                    // Unchanged in a stored record (so not sent); written into a new one.
+                    *value = kept.clone();
+                }
+            }
+        }
+        if !self.migration.is_empty() {
+            changes.push((MIGRATION_FIELD.to_owned(), self.migration.history()));
+        }
+        changes
     }
+}
+
+/// A migration with nothing to do is no migration (a form compares equal to a new one).
+fn nonempty(migration: Migration) -> Migration {
+    if migration.is_empty() { Migration::default() } else { migration }
 }
 
 fn fields_of<T: serde::Serialize>(value: &T) -> Vec<(String, Value)> {

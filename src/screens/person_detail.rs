@@ -175,5 +175,14 @@ pub fn history_line(what: &str, h: &HistoryEntry) -> String {
         OpKind::Delete => t::HISTORY_DELETED.to_owned(),
         OpKind::Upsert => t::history_changed(what, &fields),
     };
+    // A form upgrade says what it did (`shared::form`).
+    let upgrade = h
+        .changes
+        .iter()
+        .find(|(f, _)| f == shared::form::MIGRATION_FIELD)
+        .and_then(|(_, v)| shared::form::describe_history(v, &t::form_field_label))
+        .map(|words| format!("（{words}）"))
+        .unwrap_or_default();
+    let action = format!("{action}{upgrade}");
     format!("{} {} {}", when(h.hlc.millis), author(&h.author), action)
 }

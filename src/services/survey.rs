@@ -34,8 +34,13 @@ impl FormDraft {
         Ok(FormDraft { survey_id: form.survey_id, form_json })
     }
 
+    /// The form as typed; a draft an older app wrote on an older form opens on the current one
+    /// ([`SurveyForm::from_draft_json`]).
     pub fn form(&self) -> Result<SurveyForm, StoreError> {
-        serde_json::from_str(&self.form_json).map_err(|e| StoreError::Codec(e.to_string()))
+        SurveyForm::from_draft_json(&self.form_json).ok_or_else(|| {
+            let error = serde_json::from_str::<SurveyForm>(&self.form_json).err();
+            StoreError::Codec(error.map(|e| e.to_string()).unwrap_or_default())
+        })
     }
 }
 
@@ -123,6 +128,9 @@ pub async fn recover_draft(store: &Store) -> Result<Option<Uuid>, StoreError> {
     match draft.form() {
         Ok(form) => {
             persist(store, &form).await?;
+            // `persist` drops the draft only if it is this app's writing of the same state; one
+            // an older app wrote (read on the current form) is saved now just the same.
+            store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &draft).await?;
             Ok(Some(form.survey_id))
         }
         Err(e) => {
