@@ -158,3 +158,21 @@ async fn a_keystroke_draft_an_older_app_left_is_recovered_not_dropped() {
     assert_eq!(person.str_field("name"), "王秀英");
     assert!(survey::pending_draft(&store).await.unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn a_survey_with_a_value_the_form_does_not_know_is_still_listed() {
+    use field::logic::people::build_rows;
+    use shared::model::Person;
+    use shared::record::{ListedRecord, to_fields};
+    let person_id = Uuid::now_v7();
+    let mut person = Record::new(EntityKind::Person, person_id, "b1");
+    person.fields = to_fields(&Person { name: "林海生".into(), ..Person::default() }).unwrap();
+    let survey_id = Uuid::now_v7();
+    let mut fields = old_survey(survey_id, person_id, "aquaculture_2030");
+    fields.push(("status".into(), json!("final")));
+    let survey = record(survey_id, fields);
+    assert!(survey.to_typed::<Survey>().is_err());
+    let rows = build_rows(&[ListedRecord::from(&person)], &[ListedRecord::from(&survey)]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].survey_status, Some(SurveyStatus::Final), "its survey counts");
+}

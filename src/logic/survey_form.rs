@@ -22,9 +22,11 @@ pub struct SurveyForm {
     #[serde(default)]
     pub kept: BTreeMap<String, Value>,
     /// What reading the survey on the current form migrated (renamed codes, already in
-    /// `survey`): saved with the next save, its note in `form_migration` for the history.
+    /// `survey`), as the note saved with the next save in `form_migration` for the history
+    /// (`shared::form::Migration::history`). Kept as JSON so the app shell, which reads
+    /// keystroke drafts, does not carry the migration's types.
     #[serde(default)]
-    pub migration: Migration,
+    pub migration_note: Option<Value>,
 }
 
 impl SurveyForm {
@@ -68,36 +70,34 @@ impl SurveyForm {
             person: person_typed,
             survey: opened.value,
             kept: opened.kept,
-            migration: nonempty(opened.migration),
+            migration_note: note_of(&opened.migration),
         })
     }
 
     /// A keystroke draft written by this or an older app (`services::survey::FormDraft`): read
-    /// as it was written, or else its survey on the current form like a record (an old draft
-    /// holding a code the form renamed still opens). `None` if it is not a draft at all.
+    /// as it was written; a draft holding a choice code this form does not know (renamed since,
+    /// or a newer form's) is read with that value kept ([`SurveyForm::kept`]) instead of being
+    /// unreadable. `None` if it is not a draft at all. (Deliberately light: the app shell reads
+    /// drafts at start-up; the migration itself happens when the form opens the saved record.)
     pub fn from_draft_json(text: &str) -> Option<Self> {
         if let Ok(form) = serde_json::from_str(text) {
             return Some(form);
         }
-        let draft: Value = serde_json::from_str(text).ok()?;
-        let object = |key: &str| -> BTreeMap<String, Value> {
-            draft.get(key).and_then(Value::as_object).map_or_else(BTreeMap::new, |m| {
-                m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-            })
-        };
-        let id = |key: &str| draft.get(key).and_then(Value::as_str)?.parse::<Uuid>().ok();
-        let opened = SURVEY_FORM.open::<Survey>(&object("survey"));
-        let (person, _) = shared::form::decode_keeping::<Person>(object("person"));
-        let mut kept = object("kept");
-        kept.extend(opened.kept);
-        Some(SurveyForm {
-            person_id: id("person_id")?,
-            survey_id: id("survey_id")?,
-            person,
-            survey: opened.value,
-            kept,
-            migration: nonempty(opened.migration),
-        })
+        let mut draft: Value = serde_json::from_str(text).ok()?;
+        let mut kept = BTreeMap::new();
+        if let Some(survey) = draft.get_mut("survey").and_then(Value::as_object_mut) {
+            for (field, codes) in SURVEY_FORM.choices {
+                let code = survey.get(*field).and_then(Value::as_str);
+                if code.is_some_and(|c| !codes.contains(&c))
+                    && let Some(value) = survey.remove(*field)
+                {
+                    kept.insert((*field).to_owned(), value);
+                }
+            }
+        }
+        let mut form: SurveyForm = serde_json::from_str(&draft.to_string()).ok()?;
+        form.kept.extend(kept);
+        Some(form)
     }
 
     /// The version of the form the survey was made on (what it is checked against).
@@ -137,16 +137,16 @@ impl SurveyForm {
                 }
             }
         }
-        if !self.migration.is_empty() {
-            changes.push((MIGRATION_FIELD.to_owned(), self.migration.history()));
+        if let Some(note) = &self.migration_note {
+            changes.push((MIGRATION_FIELD.to_owned(), note.clone()));
         }
         changes
     }
 }
 
-/// A migration with nothing to do is no migration (a form compares equal to a new one).
-fn nonempty(migration: Migration) -> Migration {
-    if migration.is_empty() { Migration::default() } else { migration }
+/// The note a migration saves, if it has anything to do.
+fn note_of(migration: &Migration) -> Option<Value> {
+    (!migration.is_empty()).then(|| migration.history())
 }
 
 fn fields_of<T: serde::Serialize>(value: &T) -> Vec<(String, Value)> {

@@ -251,8 +251,9 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                 })
             })}
             {form.with_untracked(|f| {
-                (!f.migration.is_empty()).then(|| {
-                    let words = f.migration.describe_zh(&t::form_field_label);
+                f.migration_note.as_ref().map(|note| {
+                    let words = shared::form::describe_history(note, &t::form_field_label)
+                        .unwrap_or_default();
                     view! { <p class="message info" data-testid="survey-form-migrated">{t::form_migrated(&words)}</p> }
                 })
             })}
