@@ -126,7 +126,7 @@ async fn an_unknown_code_is_kept_through_open_edit_save_and_finalise() {
 }
 
 #[wasm_bindgen_test]
-async fn a_keystroke_draft_an_older_app_left_is_recovered_not_dropped() {
+async fn a_keystroke_draft_an_older_app_left_is_kept_and_opens_on_the_form() {
     let store = fresh().await;
     let survey_id = Uuid::now_v7();
     let person_id = Uuid::now_v7();
@@ -145,18 +145,26 @@ async fn a_keystroke_draft_an_older_app_left_is_recovered_not_dropped() {
         },
     })
     .to_string();
-    store
-        .meta_set(meta_keys::FORM_DRAFT, &json!({"survey_id": survey_id, "form_json": form_json}))
-        .await
-        .unwrap();
+    let draft = json!({"survey_id": survey_id, "form_json": form_json});
+    store.meta_set(meta_keys::FORM_DRAFT, &draft).await.unwrap();
 
-    assert_eq!(survey::recover_draft(&store).await.unwrap(), Some(survey_id));
+    // At start-up it is kept, not dropped (the app shell does not read other forms' drafts).
+    assert_eq!(survey::recover_draft(&store).await.unwrap(), None);
+    assert!(survey::pending_draft(&store).await.unwrap().is_some(), "kept");
+
+    // Opening the survey shows what was typed, the unknown code kept; saving stores both and
+    // clears the draft.
+    let form = survey::load(&store, Some(survey_id), None).await.expect("it opens");
+    assert_eq!(form.survey.notes, "船在港，下午再访");
+    assert_eq!(form.person.name, "王秀英");
+    assert_eq!(form.kept.get("employment"), Some(&json!("fisheries")));
+    survey::persist(&store, &form).await.unwrap();
     let stored = store.get(EntityKind::Survey, survey_id).await.unwrap().expect("saved");
     assert_eq!(stored.str_field("notes"), "船在港，下午再访", "the typing is kept");
     assert_eq!(stored.get("employment"), Some(&json!("fisheries")), "the old value too");
     let person = store.get(EntityKind::Person, person_id).await.unwrap().expect("saved");
     assert_eq!(person.str_field("name"), "王秀英");
-    assert!(survey::pending_draft(&store).await.unwrap().is_none());
+    assert!(survey::pending_draft(&store).await.unwrap().is_none(), "the draft is cleared");
 }
 
 #[wasm_bindgen_test]

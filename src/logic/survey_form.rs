@@ -23,9 +23,10 @@ pub struct SurveyForm {
     pub kept: BTreeMap<String, Value>,
     /// What reading the survey on the current form migrated (renamed codes, already in
     /// `survey`), as the note saved with the next save in `form_migration` for the history
-    /// (`shared::form::Migration::history`). Kept as JSON so the app shell, which reads
-    /// keystroke drafts, does not carry the migration's types.
-    #[serde(default)]
+    /// (`shared::form::Migration::history`). Not part of a keystroke draft (the app shell reads
+    /// those at start-up and stays small): a draft recovered after a crash saves the renamed
+    /// codes, and the next migration notes the version reached.
+    #[serde(skip)]
     pub migration_note: Option<Value>,
 }
 
@@ -126,21 +127,28 @@ impl SurveyForm {
         let mut survey = self.survey.clone();
         survey.person_id = self.person_id;
         let mut changes = fields_of(&survey);
-        if !self.kept.is_empty() {
-            let blank = to_fields(&Survey::default()).unwrap_or_default();
-            for (field, value) in &mut changes {
-                if let Some(kept) = self.kept.get(field)
-                    && value == blank.get(field).unwrap_or(&Value::Null)
-                {
-                    // Unchanged in a stored record (so not sent); written into a new one.
-                    *value = kept.clone();
-                }
+        for (field, value) in &mut changes {
+            if let Some(kept) = self.kept.get(field)
+                && is_blank(value)
+            {
+                // Unchanged in a stored record (so not sent); written into a new one.
+                *value = kept.clone();
             }
         }
         if let Some(note) = &self.migration_note {
             changes.push((MIGRATION_FIELD.to_owned(), note.clone()));
         }
         changes
+    }
+}
+
+/// A question left unanswered (what a kept value reads as in the typed form).
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(text) => text.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
     }
 }
 
