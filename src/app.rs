@@ -109,7 +109,7 @@ pub fn App(store: Store) -> impl IntoView {
             <a class="pending" href=Route::Outbox.href() data-testid="pending-count" title=t::PENDING_SYNC>
                 {t::PENDING_SYNC} " " {move || ctx.counts.get().pending}
             </a>
-            <Show when=move || engine.status.with(|s| s.upgrade_required)>
+            <Show when=move || engine.upgrade_required.get()>
                 <a class="upgrade-required" href="#/sync" data-testid="upgrade-required" role="alert">
                     {crate::i18n::sync::UPGRADE_REQUIRED}
                 </a>

@@ -17,10 +17,11 @@ pub struct SurveyForm {
     pub survey_id: Uuid,
     pub person: Person,
     pub survey: Survey,
-    /// Values of the survey the current form cannot show (a choice code it does not know): they
-    /// stay in the record as they are until a new answer is chosen (`shared::form`).
+    /// Values of the survey the current form cannot show (a choice code it does not know), as a
+    /// JSON object by field (`null`: none): they stay in the record as they are until a new
+    /// answer is chosen (`shared::form`).
     #[serde(default)]
-    pub kept: BTreeMap<String, Value>,
+    pub kept: Value,
     /// What reading the survey on the current form migrated (renamed codes, already in
     /// `survey`), as the note saved with the next save in `form_migration` for the history
     /// (`shared::form::Migration::history`). Not part of a keystroke draft (the app shell reads
@@ -70,7 +71,7 @@ impl SurveyForm {
             survey_id: survey.id,
             person: person_typed,
             survey: opened.value,
-            kept: opened.kept,
+            kept: object_of(opened.kept),
             migration_note: note_of(&opened.migration),
         })
     }
@@ -97,8 +98,17 @@ impl SurveyForm {
             }
         }
         let mut form: SurveyForm = serde_json::from_str(&draft.to_string()).ok()?;
-        form.kept.extend(kept);
+        let mut all = form.kept_map();
+        all.extend(kept);
+        form.kept = object_of(all);
         Some(form)
+    }
+
+    /// The kept values by field ([`SurveyForm::kept`]).
+    pub fn kept_map(&self) -> BTreeMap<String, Value> {
+        self.kept
+            .as_object()
+            .map_or_else(BTreeMap::new, |m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
     }
 
     /// The version of the form the survey was made on (what it is checked against).
@@ -128,7 +138,7 @@ impl SurveyForm {
         survey.person_id = self.person_id;
         let mut changes = fields_of(&survey);
         for (field, value) in &mut changes {
-            if let Some(kept) = self.kept.get(field)
+            if let Some(kept) = self.kept.get(field.as_str())
                 && is_blank(value)
             {
                 // Unchanged in a stored record (so not sent); written into a new one.
@@ -140,6 +150,11 @@ impl SurveyForm {
         }
         changes
     }
+}
+
+/// Kept values as [`SurveyForm::kept`] holds them.
+fn object_of(kept: BTreeMap<String, Value>) -> Value {
+    if kept.is_empty() { Value::Null } else { Value::Object(kept.into_iter().collect()) }
 }
 
 /// A question left unanswered (what a kept value reads as in the typed form).

@@ -14,7 +14,7 @@ pub fn form_errors(form: &SurveyForm, strict: bool) -> Vec<(String, String)> {
     let mut errors: Vec<(String, String)> =
         // On the form the survey was made on (`shared::form`), as the server checks it.
         shared::form::SURVEY_FORM
-            .validate_survey_on(&survey, &form.person, strict, today, form.made_on(), &form.kept)
+            .validate_survey_on(&survey, &form.person, strict, today, form.made_on(), &form.kept_map())
             .into_iter()
             .map(|e| (e.field, e.message))
             .collect();

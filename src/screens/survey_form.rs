@@ -241,7 +241,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
             {move || form.with(|f| {
                 let changes = f.survey_changes();
                 let values: Vec<(String, String)> = f
-                    .kept
+                    .kept_map()
                     .iter()
                     .filter(|(field, value)| changes.iter().any(|(c, v)| c == *field && v == *value))
                     .map(|(field, value)| (t::form_field_label(field), value.to_string()))

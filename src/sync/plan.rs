@@ -62,10 +62,6 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// When the engine will try again on its own (milliseconds since the epoch).
     pub next_attempt_ms: Option<f64>,
-    /// The server answered that this version of the app can no longer sync
-    /// ([`super::SyncError::UpgradeRequired`]): the top bar says 请更新应用 until a run
-    /// succeeds.
-    pub upgrade_required: bool,
 }
 
 impl SyncStatus {

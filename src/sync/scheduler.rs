@@ -53,6 +53,9 @@ pub struct SyncEngine {
     pub connection: RwSignal<Connection>,
     /// 待同步 N and 需处理 M (records, see `shared::delivery`).
     pub counts: RwSignal<DeliveryCounts>,
+    /// The server answered that this version of the app can no longer sync
+    /// ([`SyncError::UpgradeRequired`]): 请更新应用 is shown until a run succeeds.
+    pub upgrade_required: RwSignal<bool>,
 }
 
 /// What signing in did besides keeping the token.
@@ -99,6 +102,7 @@ impl SyncEngine {
             data_version: RwSignal::new(0),
             connection: RwSignal::new(Connection::Checking),
             counts,
+            upgrade_required: RwSignal::new(false),
         };
         online::watch(move |on| {
             if on {
@@ -293,8 +297,8 @@ impl SyncEngine {
                         s.last_success_ms = Some(now);
                     }
                     s.last_error = left;
-                    s.upgrade_required = false;
                 });
+                self.upgrade_required.set(false);
             }
             Err(e) => {
                 if matches!(e, SyncError::Offline | SyncError::Timeout) {
@@ -305,12 +309,10 @@ impl SyncEngine {
                     // rather than at its next navigation, so 有新版本 shows as soon as it can.
                     crate::pwa::service_worker::check_for_update();
                 }
-                self.status.update(|s| {
-                    s.last_error = Some(e.to_string());
-                    if *e == SyncError::UpgradeRequired {
-                        s.upgrade_required = true;
-                    }
-                })
+                if *e == SyncError::UpgradeRequired {
+                    self.upgrade_required.set(true);
+                }
+                self.status.update(|s| s.last_error = Some(e.to_string()))
             }
         }
         self.status.update(|s| {
