@@ -18,6 +18,7 @@ export FIELD_TRIAL_BROWSER_KILLS="${FIELD_TRIAL_BROWSER_KILLS:-200}"
 export FIELD_TRIAL_KILL_RUNS="${FIELD_TRIAL_KILL_RUNS:-200}"
 export FIELD_TRIAL_PHOTO_RUNS="${FIELD_TRIAL_PHOTO_RUNS:-50}"
 export FIELD_TRIAL_ROUNDTRIP_RUNS="${FIELD_TRIAL_ROUNDTRIP_RUNS:-10}"
+export FIELD_TRIAL_ORDER_CASES="${FIELD_TRIAL_ORDER_CASES:-1000}"
 # Read at build time by the wasm test (tests/upgrade.rs): records per earlier schema version.
 export FIELD_TRIAL_UPGRADE_RECORDS="${FIELD_TRIAL_UPGRADE_RECORDS:-10000}"
 
@@ -30,6 +31,10 @@ bash scripts/setup.sh
 bash scripts/build.sh --debug-server
 export FIELD_DIST="$ROOT/dist"
 export FIELD_SERVER_BIN="$CARGO_TARGET_DIR/debug/server"
+
+section "trials: order (the same operations in random orders through pushes, pulls and export files)"
+cargo test -p shared --test properties -- --nocapture \
+  order::the_same_operations_in_any_order 2>&1 | tee -a "$results"
 
 section "trials: server (SIGKILLs during pushes, retry storm through the fault proxy, same photo)"
 cargo test -p server --test api -- --nocapture --test-threads=1 \

@@ -109,6 +109,11 @@ pub fn App(store: Store) -> impl IntoView {
             <a class="pending" href=Route::Outbox.href() data-testid="pending-count" title=t::PENDING_SYNC>
                 {t::PENDING_SYNC} " " {move || ctx.counts.get().pending}
             </a>
+            <Show when=move || engine.upgrade_required.get()>
+                <a class="upgrade-required" href="#/sync" data-testid="upgrade-required" role="alert">
+                    {crate::i18n::sync::UPGRADE_REQUIRED}
+                </a>
+            </Show>
             <Show when=move || { ctx.counts.get().needs_action > 0 }>
                 <a class="needs-action" href=Route::Outbox.href() data-testid="needs-action-count">
                     {t::outbox::NEEDS_ACTION} " " {move || ctx.counts.get().needs_action}

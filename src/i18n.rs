@@ -53,6 +53,28 @@ pub const UNSAVED: &str = "有未保存的修改";
 pub const FINALISE: &str = "定稿";
 pub const FINALISED: &str = "已定稿，可继续修改（修改会记录在历史中）";
 pub const FIX_ERRORS: &str = "请先改正以下问题再定稿：";
+/// A field's label for notes about form versions: its Chinese label, or its own name when the
+/// form no longer (or not yet) has it.
+pub fn form_field_label(field: &str) -> String {
+    match field_label(field) {
+        "其他" => field.to_owned(),
+        label => label.to_owned(),
+    }
+}
+/// Values of a survey the current form does not know, kept as they are.
+pub fn kept_values(values: &[(String, String)]) -> String {
+    let list: Vec<String> = values.iter().map(|(f, v)| format!("{f}：{v}")).collect();
+    format!(
+        "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{}。如需更改，请重新选择。",
+        list.join("；")
+    )
+}
+/// A survey made on an older form, read on the current one.
+pub fn form_migrated(description: &str) -> String {
+    format!(
+        "此调查按旧版表单填写，已按现行表单读取：{description}。下次保存时一并保存，并记入修改记录。"
+    )
+}
 pub const CHOOSE: &str = "请选择";
 pub const YES: &str = "是";
 pub const GPS_BUTTON: &str = "记录当前位置";
@@ -190,6 +212,8 @@ pub fn field_label(field: &str) -> &'static str {
         "gps" => "位置",
         "photos" => PHOTOS,
         "notes" => F_NOTES,
+        "form_migration" => "表单升级",
+        "form_version" => "表单版本",
         _ => "其他",
     }
 }
@@ -555,6 +579,19 @@ pub mod sync {
     pub const OFFLINE_WAIT: &str = "当前离线，联网后自动同步。";
     pub fn progress(done: u32, total: u32) -> String {
         if total == 0 { format!("{done}") } else { format!("{done} / {total}") }
+    }
+    /// The top bar's mark while the server refuses this version of the app.
+    pub const UPGRADE_REQUIRED: &str = "请更新应用";
+    /// What to do about it, on the sync screen.
+    pub fn upgrade_required(pending: u32) -> String {
+        let kept = if pending > 0 {
+            format!("本机 {pending} 条待同步的修改都已保存，不会丢失，安装新版本后会自动发送。")
+        } else {
+            "本机的修改都已保存，安装新版本后会自动同步。".to_owned()
+        };
+        format!(
+            "请更新应用：办公室服务器已升级，这个版本的应用不能再同步。请在连上办公室网络时点击页面上方的“有新版本，点击更新”；没有出现时，关闭本应用后重新打开（或刷新页面）。{kept}"
+        )
     }
     pub const REJECTED_TITLE: &str = "服务器拒绝的修改";
     pub const REJECTED_HINT: &str = "这些记录的修改未被办公室接受，之后的修改也暂不发送。请打开记录改正，再在“待发送”中重新提交。";

@@ -107,6 +107,9 @@ struct State {
     fail_chunk: Option<usize>,
     /// The status endpoint answers as if it had never seen any blob.
     status_unknown: bool,
+    /// The oldest sync protocol served: push and pull refuse this build's
+    /// (`shared::sync::PROTOCOL_VERSION`) below it, as the server's `ClientProtocol` does.
+    min_protocol: u32,
 }
 
 struct FakeServer(RefCell<State>);
@@ -134,6 +137,7 @@ impl FakeServer {
             chunk_offsets: Vec::new(),
             fail_chunk: None,
             status_unknown: false,
+            min_protocol: shared::sync::MIN_PROTOCOL_VERSION,
         };
         f(&mut state);
         FakeServer(RefCell::new(state))
@@ -141,6 +145,18 @@ impl FakeServer {
 }
 
 impl State {
+    /// The server's answer to this build when it no longer syncs with it.
+    fn protocol_refusal(&self) -> Result<(), HttpError> {
+        let client = shared::sync::PROTOCOL_VERSION;
+        if shared::sync::protocol_supported(client, self.min_protocol) {
+            return Ok(());
+        }
+        Err(HttpError::Status {
+            status: 426,
+            error: Some(ApiError::upgrade_required(client, self.min_protocol)),
+        })
+    }
+
     /// Operations other devices pushed earlier: stored and merged as an accepted push would.
     fn seed(&mut self, ops: impl IntoIterator<Item = Operation>) {
         for op in ops {
@@ -168,6 +184,7 @@ impl Transport for FakeServer {
         if s.fail_push == Some(s.pushes) {
             return Err(network());
         }
+        s.protocol_refusal()?;
         // Same id with other content, stored before or twice in this batch: the whole push is
         // refused with the server's answer.
         let mut in_batch: HashMap<Uuid, String> = HashMap::new();
@@ -224,6 +241,7 @@ impl Transport for FakeServer {
         if s.fail_pull == Some(s.pulls) {
             return Err(network());
         }
+        s.protocol_refusal()?;
         // As the server's route: the page size is clamped, not ignored.
         let limit = limit.clamp(1, MAX_PULL_LIMIT) as usize;
         let role = s.account.role;
@@ -659,6 +677,65 @@ fn http_errors_read_as_plain_chinese() {
         "服务器出错（500）：服务器暂时不可用。稍后自动重试"
     );
     assert_eq!(LoginError::from(network()).to_string(), "无法连接服务器，请在有网络时登录");
+}
+
+#[wasm_bindgen_test]
+fn upgrade_required_is_its_own_outcome_by_status_or_code() {
+    let answer = ApiError::upgrade_required(1, 2);
+    let by_status = HttpError::Status { status: 426, error: Some(answer.clone()) };
+    assert_eq!(SyncError::from(by_status.clone()), SyncError::UpgradeRequired);
+    // A proxy that changed the status still passes the server's code through.
+    let by_code = HttpError::Status { status: 400, error: Some(answer) };
+    assert_eq!(SyncError::from(by_code), SyncError::UpgradeRequired);
+    assert_eq!(
+        SyncError::from(HttpError::Status { status: 426, error: None }),
+        SyncError::UpgradeRequired
+    );
+    let words = SyncError::UpgradeRequired.to_string();
+    assert!(words.starts_with("请更新应用"), "{words}");
+    assert!(words.contains("修改都已保存"), "{words}");
+    assert!(!SyncError::UpgradeRequired.is_transient(), "a person must update; no fast retries");
+    // Other refusals are not mistaken for it.
+    assert_ne!(
+        SyncError::from(HttpError::Status { status: 400, error: None }),
+        SyncError::UpgradeRequired
+    );
+    assert!(LoginError::from(by_status).to_string().starts_with("请更新应用"));
+}
+
+#[wasm_bindgen_test]
+fn every_request_names_the_protocol_of_this_build() {
+    use field::sync::http::{Body, Http};
+    let http = Http::new("", Some("t".into()));
+    for (method, body) in [("GET", Body::None), ("POST", Body::Json("{}".into()))] {
+        let request = http.build(method, "/api/v1/sync/pull", body).unwrap();
+        let named = request.headers().get(shared::sync::PROTOCOL_HEADER).unwrap();
+        assert_eq!(named, Some(shared::sync::PROTOCOL_VERSION.to_string()), "{method}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_app_the_server_no_longer_syncs_with_keeps_every_change_pending() {
+    let store = fresh().await;
+    save_people(&store, 3, "b1").await;
+    let queued = outbox_ids(&store).await;
+    let server = FakeServer::with(|s| s.min_protocol = shared::sync::PROTOCOL_VERSION + 1);
+    for _ in 0..2 {
+        let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+        assert_eq!(err, SyncError::UpgradeRequired, "a distinct outcome, every run");
+        assert_eq!(outbox_ids(&store).await, queued, "nothing leaves the outbox");
+        let counts = field::sync::scheduler::delivery_counts(&store).await.unwrap();
+        assert_eq!(counts.pending, 3, "待同步 stays true");
+        assert!(rejected::list(&store).await.unwrap().is_empty(), "nothing set aside as refused");
+    }
+    assert!(server.0.borrow().log.is_empty());
+    // The server's minimum met (the app updated): the same outbox goes, once.
+    server.0.borrow_mut().min_protocol = shared::sync::PROTOCOL_VERSION;
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.pushed, 3);
+    assert!(outbox_ids(&store).await.is_empty());
+    let stored: Vec<Uuid> = server.0.borrow().log.iter().map(|op| op.id).collect();
+    assert_eq!(stored, queued);
 }
 
 // ---------------------------------------------------------------------------------------------

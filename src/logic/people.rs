@@ -88,12 +88,25 @@ impl PeopleFilter {
     }
 }
 
+/// What the list needs of a survey whose fields do not all fit the form: whom, when, which state.
+fn listed_survey(fields: &std::collections::BTreeMap<String, serde_json::Value>) -> Survey {
+    let text = |f: &str| fields.get(f).and_then(serde_json::Value::as_str).unwrap_or_default();
+    Survey {
+        person_id: text("person_id").parse().unwrap_or_default(),
+        surveyed_at: text("surveyed_at").parse().ok(),
+        status: SurveyStatus::parse(text("status")).unwrap_or_default(),
+        ..Survey::default()
+    }
+}
+
 /// Build the rows from person and survey records (deleted ones skipped), sorted by name.
 pub fn build_rows(people: &[ListedRecord], surveys: &[ListedRecord]) -> Vec<PersonRow> {
     // The latest survey per person: the one most recently written (by record clock).
     let mut latest: HashMap<Uuid, (&ListedRecord, Survey)> = HashMap::new();
     for record in surveys.iter().filter(|r| !r.is_deleted()) {
-        let Ok(survey) = record.to_typed::<Survey>() else { continue };
+        // A survey holding a value the form does not know (another form version's choice
+        // code) is listed all the same, by what the list shows of it.
+        let survey: Survey = record.to_typed().unwrap_or_else(|_| listed_survey(&record.fields));
         let newer = latest.get(&survey.person_id).is_none_or(|(r, s)| {
             (survey.surveyed_at, &record.updated) > (s.surveyed_at, &r.updated)
         });

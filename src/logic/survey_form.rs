@@ -1,7 +1,10 @@
 //! The survey form's state: the person being surveyed plus the survey, and how it becomes the
 //! field changes that the store saves.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
+use shared::form::{Form, FormVersion, MIGRATION_FIELD, Migration, SURVEY_FORM};
 use shared::model::{Person, Survey, SurveyStatus};
 use shared::record::{Record, to_fields};
 use uuid::Uuid;
@@ -14,6 +17,18 @@ pub struct SurveyForm {
     pub survey_id: Uuid,
     pub person: Person,
     pub survey: Survey,
+    /// Values of the survey the current form cannot show (a choice code it does not know), as a
+    /// JSON object by field (`null`: none): they stay in the record as they are until a new
+    /// answer is chosen (`shared::form`).
+    #[serde(default)]
+    pub kept: Value,
+    /// What reading the survey on the current form migrated (renamed codes, already in
+    /// `survey`), as the note saved with the next save in `form_migration` for the history
+    /// (`shared::form::Migration::history`). Not part of a keystroke draft (the app shell reads
+    /// those at start-up and stays small): a draft recovered after a crash saves the renamed
+    /// codes, and the next migration notes the version reached.
+    #[serde(skip)]
+    pub migration_note: Option<Value>,
 }
 
 impl SurveyForm {
@@ -25,27 +40,80 @@ impl SurveyForm {
             surveyor: surveyor.to_owned(),
             surveyed_at: Some(now),
             status: SurveyStatus::Draft,
+            form_version: FormVersion(SURVEY_FORM.current()),
             ..Survey::default()
         };
-        SurveyForm { person_id, survey_id: Uuid::now_v7(), person, survey }
+        SurveyForm { person_id, survey_id: Uuid::now_v7(), person, survey, ..Default::default() }
     }
 
-    /// Load an existing survey and its person from their records.
+    /// Load an existing survey and its person from their records. The survey is read on the
+    /// current form, whatever form it was made on: migrated, with what does not fit kept.
     pub fn from_records(
         survey: &Record,
         person: Option<&Record>,
     ) -> Result<Self, serde_json::Error> {
-        let survey_typed: Survey = survey.to_typed()?;
+        Self::from_records_on(&SURVEY_FORM, survey, person)
+    }
+
+    /// [`SurveyForm::from_records`] on the form `form` (tests simulate a form change).
+    pub fn from_records_on(
+        form: &Form,
+        survey: &Record,
+        person: Option<&Record>,
+    ) -> Result<Self, serde_json::Error> {
+        let opened = form.open::<Survey>(&survey.fields);
         let person_typed: Person = match person {
             Some(p) => p.to_typed()?,
             None => Person::default(),
         };
         Ok(SurveyForm {
-            person_id: survey_typed.person_id,
+            person_id: opened.value.person_id,
             survey_id: survey.id,
             person: person_typed,
-            survey: survey_typed,
+            survey: opened.value,
+            kept: object_of(opened.kept),
+            migration_note: note_of(&opened.migration),
         })
+    }
+
+    /// A keystroke draft written by this or an older app (`services::survey::FormDraft`): read
+    /// as it was written; a draft holding a choice code this form does not know (renamed since,
+    /// or a newer form's) is read with that value kept ([`SurveyForm::kept`]) instead of being
+    /// unreadable. `None` if it is not a draft at all. (Deliberately light: the app shell reads
+    /// drafts at start-up; the migration itself happens when the form opens the saved record.)
+    pub fn from_draft_json(text: &str) -> Option<Self> {
+        if let Ok(form) = serde_json::from_str(text) {
+            return Some(form);
+        }
+        let mut draft: Value = serde_json::from_str(text).ok()?;
+        let mut kept = BTreeMap::new();
+        if let Some(survey) = draft.get_mut("survey").and_then(Value::as_object_mut) {
+            for (field, codes) in SURVEY_FORM.choices {
+                let code = survey.get(*field).and_then(Value::as_str);
+                if code.is_some_and(|c| !codes.contains(&c))
+                    && let Some(value) = survey.remove(*field)
+                {
+                    kept.insert((*field).to_owned(), value);
+                }
+            }
+        }
+        let mut form: SurveyForm = serde_json::from_str(&draft.to_string()).ok()?;
+        let mut all = form.kept_map();
+        all.extend(kept);
+        form.kept = object_of(all);
+        Some(form)
+    }
+
+    /// The kept values by field ([`SurveyForm::kept`]).
+    pub fn kept_map(&self) -> BTreeMap<String, Value> {
+        self.kept
+            .as_object()
+            .map_or_else(BTreeMap::new, |m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    /// The version of the form the survey was made on (what it is checked against).
+    pub fn made_on(&self) -> u32 {
+        self.survey.form_version.0
     }
 
     /// The branch both records belong to (visibility scope).
@@ -62,12 +130,46 @@ impl SurveyForm {
         fields_of(&self.person)
     }
 
-    /// The survey's fields as (name, value) changes for `Store::save`.
+    /// The survey's fields as (name, value) changes for `Store::save`. A value kept because
+    /// the form does not know it stays while its question is left as it opened (a draft never
+    /// saved writes it); a migration adds its note for the history.
     pub fn survey_changes(&self) -> Vec<(String, Value)> {
         let mut survey = self.survey.clone();
         survey.person_id = self.person_id;
-        fields_of(&survey)
+        let mut changes = fields_of(&survey);
+        for (field, value) in &mut changes {
+            if let Some(kept) = self.kept.get(field.as_str())
+                && is_blank(value)
+            {
+                // Unchanged in a stored record (so not sent); written into a new one.
+                *value = kept.clone();
+            }
+        }
+        if let Some(note) = &self.migration_note {
+            changes.push((MIGRATION_FIELD.to_owned(), note.clone()));
+        }
+        changes
     }
+}
+
+/// Kept values as [`SurveyForm::kept`] holds them.
+fn object_of(kept: BTreeMap<String, Value>) -> Value {
+    if kept.is_empty() { Value::Null } else { Value::Object(kept.into_iter().collect()) }
+}
+
+/// A question left unanswered (what a kept value reads as in the typed form).
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(text) => text.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// The note a migration saves, if it has anything to do.
+fn note_of(migration: &Migration) -> Option<Value> {
+    (!migration.is_empty()).then(|| migration.history())
 }
 
 fn fields_of<T: serde::Serialize>(value: &T) -> Vec<(String, Value)> {

@@ -12,7 +12,9 @@ pub fn form_errors(form: &SurveyForm, strict: bool) -> Vec<(String, String)> {
     let mut survey = form.survey.clone();
     survey.person_id = form.person_id;
     let mut errors: Vec<(String, String)> =
-        shared::validate::validate_survey(&survey, &form.person, strict, today)
+        // On the form the survey was made on (`shared::form`), as the server checks it.
+        shared::form::SURVEY_FORM
+            .validate_survey_on(&survey, &form.person, strict, today, form.made_on(), &form.kept_map())
             .into_iter()
             .map(|e| (e.field, e.message))
             .collect();

@@ -72,6 +72,23 @@ pub fn update_waiting() -> bool {
     })
 }
 
+/// Asks the browser to fetch the service worker script again now (it otherwise looks at its
+/// next navigation): a new version installs and [`register`]'s callback says so. Nothing
+/// happens where there is no service worker.
+pub fn check_for_update() {
+    REGISTRATION.with(|slot| {
+        if let Some(registration) = slot.borrow().as_ref()
+            && let Ok(promise) = registration.update()
+        {
+            spawn_local(async move {
+                if let Err(error) = JsFuture::from(promise).await {
+                    log::info!("service worker update check failed: {}", describe(&error));
+                }
+            });
+        }
+    });
+}
+
 /// Lets the waiting version take over; the page reloads as soon as it controls the page.
 /// The caller must have made sure nothing unsaved is on the page (see `UnsavedInput`).
 pub fn activate_waiting() -> Result<(), ServiceWorkerError> {

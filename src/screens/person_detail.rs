@@ -46,7 +46,10 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
             .await
             .map_err(|e| e.to_string())?
             .into_iter()
-            .filter_map(|r| r.to_typed::<Survey>().ok().map(|s| (r, s)))
+            .map(|r| {
+                let survey = shared::form::read_survey(&r.fields);
+                (r, survey)
+            })
             .collect();
         surveys.sort_by_key(|s| std::cmp::Reverse(s.1.surveyed_at));
         let mut history: Vec<(String, HistoryEntry)> = store
@@ -172,5 +175,14 @@ pub fn history_line(what: &str, h: &HistoryEntry) -> String {
         OpKind::Delete => t::HISTORY_DELETED.to_owned(),
         OpKind::Upsert => t::history_changed(what, &fields),
     };
+    // A form upgrade says what it did (`shared::form`).
+    let upgrade = h
+        .changes
+        .iter()
+        .find(|(f, _)| f == shared::form::MIGRATION_FIELD)
+        .and_then(|(_, v)| shared::form::describe_history(v, &t::form_field_label))
+        .map(|words| format!("（{words}）"))
+        .unwrap_or_default();
+    let action = format!("{action}{upgrade}");
     format!("{} {} {}", when(h.hlc.millis), author(&h.author), action)
 }

@@ -238,6 +238,25 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
             <Show when=move || form.with(|f| f.is_final())>
                 <p class="message info" data-testid="survey-final">{t::FINALISED}</p>
             </Show>
+            {move || form.with(|f| {
+                let changes = f.survey_changes();
+                let values: Vec<(String, String)> = f
+                    .kept_map()
+                    .iter()
+                    .filter(|(field, value)| changes.iter().any(|(c, v)| c == *field && v == *value))
+                    .map(|(field, value)| (t::form_field_label(field), value.to_string()))
+                    .collect();
+                (!values.is_empty()).then(|| view! {
+                    <p class="message warn" data-testid="survey-kept-values">{t::kept_values(&values)}</p>
+                })
+            })}
+            {form.with_untracked(|f| {
+                f.migration_note.as_ref().map(|note| {
+                    let words = shared::form::describe_history(note, &t::form_field_label)
+                        .unwrap_or_default();
+                    view! { <p class="message info" data-testid="survey-form-migrated">{t::form_migrated(&words)}</p> }
+                })
+            })}
             <Show when=move || attempted.get() && !errors.with(Vec::is_empty)>
                 <div class="message error" role="alert" data-testid="survey-errors">
                     {t::FIX_ERRORS}

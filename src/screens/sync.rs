@@ -67,6 +67,11 @@ pub fn SyncScreen() -> impl IntoView {
                 <dt>{t::NEXT_ATTEMPT}</dt>
                 <dd>{move || status.get().next_attempt_ms.map(|ms| minutes_until(now.get(), ms)).unwrap_or_default()}</dd>
             </dl>
+            <Show when=move || engine.upgrade_required.get()>
+                <p class="message error" role="alert" data-testid="sync-upgrade-required">
+                    {move || t::upgrade_required(engine.counts.get().pending)}
+                </p>
+            </Show>
             {move || status.get().last_error.map(|e| view! {
                 <p class="message error" role="alert" data-testid="sync-last-error">{t::LAST_ERROR} "：" {e}</p>
             })}

@@ -34,8 +34,16 @@ impl FormDraft {
         Ok(FormDraft { survey_id: form.survey_id, form_json })
     }
 
+    /// The form as this app typed it.
     pub fn form(&self) -> Result<SurveyForm, StoreError> {
         serde_json::from_str(&self.form_json).map_err(|e| StoreError::Codec(e.to_string()))
+    }
+
+    /// The form as typed, also when an older app wrote it on an older form (a choice code this
+    /// form does not know is kept: [`SurveyForm::from_draft_json`]). Only the survey form reads
+    /// drafts this way (it is loaded on demand; the app shell stays small).
+    pub fn form_on_current_form(&self) -> Option<SurveyForm> {
+        SurveyForm::from_draft_json(&self.form_json)
     }
 }
 
@@ -49,8 +57,13 @@ pub async fn load(
     if let Some(id) = survey_id
         && let Some(draft) = pending_draft(store).await.map_err(|e| e.to_string())?
         && draft.survey_id == id
-        && let Ok(form) = draft.form()
+        && let Some(form) = draft.form_on_current_form()
     {
+        if draft.form().is_err() {
+            // Written by an older app: rewritten as this app writes drafts, so saving the form
+            // clears it as usual.
+            write_draft(store, &form).await.map_err(|e| e.to_string())?;
+        }
         return Ok(form);
     }
     let now = chrono::Local::now().naive_local();
@@ -125,9 +138,11 @@ pub async fn recover_draft(store: &Store) -> Result<Option<Uuid>, StoreError> {
             persist(store, &form).await?;
             Ok(Some(form.survey_id))
         }
+        // Written by an older app on another form (a choice code this form does not know): it
+        // is not dropped. It stays for the survey form, which reads it on the current form when
+        // that survey is opened (`load`), and saves it from there.
         Err(e) => {
-            log::error!("an unreadable survey draft was dropped: {e}");
-            store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &draft).await?;
+            log::warn!("a survey draft of another form is kept for the form to open: {e}");
             Ok(None)
         }
     }

@@ -1,6 +1,6 @@
 //! Why a sync (or a sign-in) did not finish, in words a surveyor understands.
 
-use shared::sync::ApiError;
+use shared::sync::{ApiError, UPGRADE_REQUIRED};
 
 use crate::store::StoreError;
 
@@ -79,13 +79,25 @@ pub enum SyncError {
     Store(#[from] StoreError),
     #[error("同步正在进行中，请稍候")]
     Busy,
+    /// The server no longer syncs with this version of the app (`426 upgrade_required`): nothing
+    /// was sent or taken, the outbox is as it was; syncing resumes once the app is updated.
+    #[error(
+        "请更新应用：办公室服务器已升级，这个版本的应用不能再同步。本机的修改都已保存，安装新版本后会自动发送"
+    )]
+    UpgradeRequired,
 }
 
 impl SyncError {
     /// Worth retrying automatically later (the network or the server may come back).
     /// A missing or expired sign-in needs a person first.
     pub fn is_transient(&self) -> bool {
-        !matches!(self, SyncError::NotSignedIn | SyncError::Unauthorized | SyncError::Busy)
+        !matches!(
+            self,
+            SyncError::NotSignedIn
+                | SyncError::Unauthorized
+                | SyncError::Busy
+                | SyncError::UpgradeRequired
+        )
     }
 }
 
@@ -96,6 +108,12 @@ impl From<HttpError> for SyncError {
             HttpError::Timeout => SyncError::Timeout,
             HttpError::Decode(detail) => SyncError::BadResponse(detail),
             HttpError::Status { status: 401, .. } => SyncError::Unauthorized,
+            // By status or by code: a proxy in between may change neither, but the code is what
+            // the server promises (`shared::sync::UPGRADE_REQUIRED`).
+            HttpError::Status { status: 426, .. } => SyncError::UpgradeRequired,
+            HttpError::Status { error: Some(e), .. } if e.code == UPGRADE_REQUIRED => {
+                SyncError::UpgradeRequired
+            }
             HttpError::Status { status: 403, error } => SyncError::Forbidden(
                 error.map(|e| e.message).unwrap_or_else(|| "此设备或账号已被停用".into()),
             ),
@@ -140,6 +158,9 @@ impl From<HttpError> for LoginError {
         match err {
             HttpError::Network(_) | HttpError::Timeout => LoginError::Offline,
             HttpError::Status { status: 401, .. } => LoginError::BadCredentials,
+            HttpError::Status { status: 426, .. } => {
+                LoginError::Server(SyncError::UpgradeRequired.to_string())
+            }
             other => LoginError::Server(
                 other
                     .server_message()

@@ -5,7 +5,7 @@ use futures::future::{Either, select};
 use gloo_timers::future::TimeoutFuture;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shared::sync::ApiErrorBody;
+use shared::sync::{ApiErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
@@ -102,11 +102,15 @@ impl Http {
         serde_json::from_str(text).map_err(|e| HttpError::Decode(e.to_string()))
     }
 
-    fn build(&self, method: &str, path: &str, body: Body<'_>) -> Result<Request, JsValue> {
+    /// The request as it is sent: every request names the sync protocol this build speaks
+    /// (`shared::sync::PROTOCOL_HEADER`), so a server that no longer syncs with it answers
+    /// `426 upgrade_required` instead of taking what it cannot read.
+    pub fn build(&self, method: &str, path: &str, body: Body<'_>) -> Result<Request, JsValue> {
         let init = RequestInit::new();
         init.set_method(method);
         let headers = Headers::new()?;
         headers.set("Accept", "application/json")?;
+        headers.set(PROTOCOL_HEADER, &PROTOCOL_VERSION.to_string())?;
         if let Some(token) = &self.token {
             headers.set("Authorization", &format!("Bearer {token}"))?;
         }

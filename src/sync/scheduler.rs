@@ -53,6 +53,9 @@ pub struct SyncEngine {
     pub connection: RwSignal<Connection>,
     /// 待同步 N and 需处理 M (records, see `shared::delivery`).
     pub counts: RwSignal<DeliveryCounts>,
+    /// The server answered that this version of the app can no longer sync
+    /// ([`SyncError::UpgradeRequired`]): 请更新应用 is shown until a run succeeds.
+    pub upgrade_required: RwSignal<bool>,
 }
 
 /// What signing in did besides keeping the token.
@@ -99,6 +102,7 @@ impl SyncEngine {
             data_version: RwSignal::new(0),
             connection: RwSignal::new(Connection::Checking),
             counts,
+            upgrade_required: RwSignal::new(false),
         };
         online::watch(move |on| {
             if on {
@@ -294,10 +298,19 @@ impl SyncEngine {
                     }
                     s.last_error = left;
                 });
+                self.upgrade_required.set(false);
             }
             Err(e) => {
                 if matches!(e, SyncError::Offline | SyncError::Timeout) {
                     self.connection.set(Connection::from_probe(online::is_online(), false));
+                }
+                if *e == SyncError::UpgradeRequired {
+                    // A new version may already be on the server: have the browser look now
+                    // rather than at its next navigation, so 有新版本 shows as soon as it can.
+                    crate::pwa::service_worker::check_for_update();
+                }
+                if *e == SyncError::UpgradeRequired {
+                    self.upgrade_required.set(true);
                 }
                 self.status.update(|s| s.last_error = Some(e.to_string()))
             }

@@ -82,8 +82,14 @@ impl Harness {
 
     /// (Re)starts the server on the same port, data and app copy.
     pub async fn start_server(&mut self) -> Result<(), HarnessError> {
+        self.start_server_with(&[]).await
+    }
+
+    /// [`Harness::start_server`] with more `serve` options (e.g. `--min-protocol 3`).
+    pub async fn start_server_with(&mut self, args: &[&str]) -> Result<(), HarnessError> {
         self.stop_server();
         let mut command = Command::new(&self.server_bin);
+        command.args(args);
         command
             .arg("--bind")
             .arg("127.0.0.1")

@@ -25,6 +25,11 @@ pub struct ServeOptions {
     /// The PEM private key of --tls-cert.
     #[arg(long, env = "FIELD_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// The oldest sync protocol (`X-Field-Protocol`) to sync with: older apps are told to update
+    /// (`426 upgrade_required`). Only raises the minimum this build needs
+    /// (`shared::sync::MIN_PROTOCOL_VERSION`), never lowers it.
+    #[arg(long, env = "FIELD_MIN_PROTOCOL")]
+    pub min_protocol: Option<u32>,
 }
 
 /// Where the database lives, for the admin subcommands.

@@ -56,6 +56,8 @@ pub enum AppError {
     AccountDisabled,
     #[error("device revoked by the town office")]
     DeviceBlocked,
+    #[error("app speaks sync protocol {client}, the server needs {minimum} or later")]
+    UpgradeRequired { client: u32, minimum: u32 },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -86,6 +88,7 @@ impl AppError {
             AttachmentHashMismatch | ImportRefused { .. } | RosterRefused { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
+            UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
             Busy => StatusCode::SERVICE_UNAVAILABLE,
             TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AccountDisabled | DeviceBlocked => StatusCode::FORBIDDEN,
@@ -142,6 +145,10 @@ impl AppError {
                 "device_revoked",
                 "这台平板已被镇组织办停用，不能再登录；请联系镇组织办恢复".into(),
             ),
+            UpgradeRequired { client, minimum } => {
+                let e = ApiError::upgrade_required(*client, *minimum);
+                return ApiErrorBody { error: e };
+            }
             Internal(_) => ("internal", "服务器内部错误，请稍后重试或联系管理员".into()),
         };
         let received = match self {

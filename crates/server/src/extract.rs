@@ -144,3 +144,37 @@ mod tests {
         }
     }
 }
+
+/// The sync protocol the app speaks (`shared::sync::PROTOCOL_HEADER`; no header: an app from
+/// before the header, [`shared::sync::PROTOCOL_VERSION_UNNAMED`]). Extracting it refuses an app
+/// older than the server's minimum with `426 upgrade_required` and a header that is not a
+/// number with `400 bad_protocol`, before anything else of the request is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientProtocol(pub u32);
+
+impl FromRequestParts<crate::state::AppState> for ClientProtocol {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, AppError> {
+        use shared::sync::{PROTOCOL_HEADER, protocol_of, protocol_supported};
+        let header = match parts.headers.get(PROTOCOL_HEADER) {
+            None => None,
+            Some(value) => Some(
+                value
+                    .to_str()
+                    .map_err(|_| AppError::bad_request("bad_protocol", "协议版本不是数字"))?,
+            ),
+        };
+        let client = protocol_of(header)
+            .map_err(|e| AppError::bad_request("bad_protocol", e.to_string()))?;
+        let minimum = state.min_protocol();
+        if protocol_supported(client, minimum) {
+            Ok(ClientProtocol(client))
+        } else {
+            Err(AppError::UpgradeRequired { client, minimum })
+        }
+    }
+}

@@ -156,6 +156,9 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         _ => None,
     };
     let state = server::open_state(&options.data_dir, &options.dist).map_err(|e| e.to_string())?;
+    if let Some(minimum) = options.min_protocol {
+        state.set_min_protocol(minimum.max(shared::sync::MIN_PROTOCOL_VERSION));
+    }
     let listener = tokio::net::TcpListener::bind(options.addr())
         .await
         .map_err(|e| format!("无法监听 {}：{e}", options.addr()))?;

@@ -40,6 +40,7 @@ fn reason(status: u16) -> &'static str {
         413 => "内容过大",
         415 => "请求内容类型不是 application/json",
         422 => "内容校验失败",
+        426 => "应用版本过旧（请求头 X-Field-Protocol 低于服务器支持的最低版本），请更新应用",
         429 => "尝试次数过多（见 Retry-After）",
         503 => "服务器正忙（见 Retry-After）",
         _ => "错误",

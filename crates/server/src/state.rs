@@ -1,6 +1,7 @@
 //! What every handler shares.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use shared::hlc::{Hlc, HlcClock};
@@ -20,6 +21,8 @@ pub struct AppState {
     pub hashing: Arc<HashLimiter>,
     pub attempts: Arc<AttemptLimiter>,
     clock: Arc<Mutex<HlcClock>>,
+    /// The oldest sync protocol served (`shared::sync::MIN_PROTOCOL_VERSION` unless raised).
+    min_protocol: Arc<AtomicU32>,
 }
 
 impl AppState {
@@ -41,7 +44,20 @@ impl AppState {
             attempts: Arc::new(AttemptLimiter::new(&limits)),
             limits: Arc::new(limits),
             clock: Arc::new(Mutex::new(HlcClock::new("server"))),
+            min_protocol: Arc::new(AtomicU32::new(shared::sync::MIN_PROTOCOL_VERSION)),
         }
+    }
+
+    /// The oldest sync protocol this server syncs with: older apps are answered
+    /// `426 upgrade_required`.
+    pub fn min_protocol(&self) -> u32 {
+        self.min_protocol.load(Ordering::Relaxed)
+    }
+
+    /// Raise (or lower) the oldest protocol served, for every clone of this state (tests: a
+    /// server upgraded under tablets that still run the old app).
+    pub fn set_min_protocol(&self, version: u32) {
+        self.min_protocol.store(version, Ordering::Relaxed);
     }
 
     /// The same state with other limits (tests and `serve` options).

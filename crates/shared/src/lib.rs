@@ -12,6 +12,8 @@
 //! * [`branches`]: branch codes, what a branch picker offers, free-text values no branch
 //!   matches.
 //! * [`delivery`]: where each record saved on a tablet stands on its way to the office.
+//! * [`form`]: versions of the survey form; reading, checking and migrating data made on an
+//!   older one.
 //! * [`export`]: the offline export file (versioned, checksummed, optionally encrypted).
 //! * [`limits`]: the maximum length of every kind of text field (tablet, server, exports).
 
@@ -19,6 +21,7 @@ pub mod branches;
 pub mod candidacy;
 pub mod delivery;
 pub mod export;
+pub mod form;
 pub mod hlc;
 pub mod limits;
 pub mod merge;

@@ -258,7 +258,8 @@ impl From<&Record> for ListedRecord {
     }
 }
 
-fn typed_from_fields<T: serde::de::DeserializeOwned>(
+/// Decode a field map into a typed struct of the domain model.
+pub fn typed_from_fields<T: serde::de::DeserializeOwned>(
     fields: &BTreeMap<String, Value>,
 ) -> Result<T, serde_json::Error> {
     serde_json::from_value(Value::Object(fields.clone().into_iter().collect()))

@@ -22,6 +22,53 @@ pub const MAX_ATTACHMENT_CHUNK_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_ATTACHMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
+// Protocol version
+// ---------------------------------------------------------------------------------------------
+
+/// The request header in which the app names the sync protocol it speaks (a decimal number).
+/// Sent on every request; the server reads it on `sync/push` and `sync/pull`, and names its own
+/// version in the same header of their answers.
+pub const PROTOCOL_HEADER: &str = "x-field-protocol";
+
+/// The sync protocol this build speaks.
+///
+/// * 1: every app before the header existed (it sends none).
+/// * 2: sends [`PROTOCOL_HEADER`]; survey records carry the form version they were made on
+///   (`form_version`, see [`crate::form`]) and are migrated to the current form.
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// The version of a request that carries no [`PROTOCOL_HEADER`]: an app older than the header.
+pub const PROTOCOL_VERSION_UNNAMED: u32 = 1;
+
+/// The oldest protocol this server syncs with. Raised when a change makes older apps unsafe
+/// (they would write what the server can no longer read): they are then answered
+/// `426` [`UPGRADE_REQUIRED`] and keep their changes until the app is updated.
+pub const MIN_PROTOCOL_VERSION: u32 = 1;
+
+/// Code of the `426 Upgrade Required` answer to an app older than the server's minimum.
+pub const UPGRADE_REQUIRED: &str = "upgrade_required";
+
+/// The protocol a request speaks, from its [`PROTOCOL_HEADER`] value (`None`: no header).
+/// A header that is not a decimal number is `Err` (the server answers `400 bad_protocol`).
+pub fn protocol_of(header: Option<&str>) -> Result<u32, ProtocolHeaderError> {
+    match header {
+        None => Ok(PROTOCOL_VERSION_UNNAMED),
+        Some(text) => text.trim().parse().map_err(|_| ProtocolHeaderError(text.to_owned())),
+    }
+}
+
+/// A [`PROTOCOL_HEADER`] that is not a version number.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("协议版本“{0}”不是数字")]
+pub struct ProtocolHeaderError(pub String);
+
+/// Whether a client speaking `client` may sync with a server whose minimum is `minimum`.
+/// A client newer than the server is let through: every protocol change so far is additive.
+pub fn protocol_supported(client: u32, minimum: u32) -> bool {
+    client >= minimum
+}
+
+// ---------------------------------------------------------------------------------------------
 // Wire types
 // ---------------------------------------------------------------------------------------------
 
@@ -142,6 +189,18 @@ pub struct ApiError {
 pub const OP_ID_CONFLICT: &str = "op_id_conflict";
 
 impl ApiError {
+    /// The server's [`UPGRADE_REQUIRED`] answer to an app speaking protocol `client`.
+    pub fn upgrade_required(client: u32, minimum: u32) -> Self {
+        Self {
+            code: UPGRADE_REQUIRED.to_owned(),
+            message: format!(
+                "请更新应用：服务器已升级，需要同步协议 {minimum} 或更新版本，本应用为 {client}。\
+                 本机的修改都已保存，更新后会自动发送"
+            ),
+            received: None,
+        }
+    }
+
     /// The server's [`OP_ID_CONFLICT`] answer for operation `id` (the server API tests check the
     /// real answer equals this; the tablet's tests answer with it).
     pub fn op_id_conflict(id: Uuid) -> Self {

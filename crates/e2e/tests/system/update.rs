@@ -1,8 +1,9 @@
-//! A new release reaches an open tablet as a banner; one tap installs it and reloads.
+//! A new release reaches an open tablet as a banner; one tap installs it and reloads. An app
+//! older than the server's minimum sync protocol says 请更新应用 and keeps its changes.
 
 use std::time::Duration;
 
-use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness};
+use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
 
 const APP_SHELL: &str = "[data-testid=\"nav-people\"]";
 const UPDATE_BUTTON: &str = "update-banner-button";
@@ -275,5 +276,51 @@ async fn trial_an_update_with_work_pending_loses_none_of_it() {
         "TRIAL|update-with-work|1|1|0|0|-|update installed offline with 2 drafts queued (4 changes), 2 refused changes set aside and 1 conflict: IndexedDB identical (digest {}), the queued reached the office once, the refused still set aside",
         before["digest"]
     );
+    browser.close().await.unwrap();
+}
+
+const SHORT: Duration = Duration::from_secs(30);
+const OFFICE: (&str, &str) = ("office", "office-pass-123");
+const SURVEYOR: (&str, &str) = ("chen_s", "field-pass-123");
+const HOME_BRANCH: &str = "东沙村党支部";
+
+/// Trial 8, second half: the office server is upgraded past the sync protocol this app speaks
+/// (`serve --min-protocol 3`; the app speaks 2). The app does not queue silently: every sync
+/// ends with 请更新应用 in the top bar and, on the sync screen, what to do and that its changes
+/// are kept; the count of changes waiting stays true and the office receives nothing. Once the
+/// server syncs with this app again (as after the app's update), the same changes arrive once.
+#[tokio::test]
+async fn an_app_older_than_the_server_says_update_and_keeps_its_changes() {
+    let mut harness = Harness::start().await.expect("start server and chromedriver");
+    harness
+        .server_command(&["create-admin", "--username", OFFICE.0, "--password", OFFICE.1])
+        .unwrap();
+    harness.add_account(SURVEYOR.0, SURVEYOR.1, "surveyor", HOME_BRANCH, "陈调查").unwrap();
+    let browser = harness.open_browser().await.expect("open Chromium");
+    browser.sign_in(&harness.base_url(), SURVEYOR.0, SURVEYOR.1).await.unwrap();
+    assert!(!browser.exists(&testid("upgrade-required")).await.unwrap());
+
+    harness.start_server_with(&["--min-protocol", "3"]).await.unwrap();
+    browser.new_survey(&harness.base_url(), "林海生", HOME_BRANCH).await.unwrap();
+    let pending = browser.counter("pending-count").await.expect("a pending count");
+    assert!(pending > 0);
+    for _ in 0..2 {
+        browser.press_sync(&harness.base_url()).await.unwrap();
+        let mark = browser.wait_for(&testid("upgrade-required"), SHORT).await.unwrap();
+        assert_eq!(mark.text().await.unwrap().trim(), "请更新应用");
+        let said = browser.text_of("sync-upgrade-required").await.unwrap();
+        assert!(said.starts_with("请更新应用"), "{said}");
+        assert!(said.contains(&format!("{pending} 条待同步的修改都已保存")), "{said}");
+        assert_eq!(browser.counter("pending-count").await, Some(pending), "the count stays true");
+    }
+    let surveys = harness.office_csv("surveys").unwrap();
+    assert!(!surveys.contains("林海生"), "nothing reached the office: {surveys}");
+
+    // The server syncs with this app again: the changes arrive, once, and the mark goes.
+    harness.start_server().await.unwrap();
+    browser.sync(&harness.base_url()).await.unwrap();
+    assert!(!browser.exists(&testid("upgrade-required")).await.unwrap());
+    let surveys = harness.office_csv("surveys").unwrap();
+    assert_eq!(surveys.lines().filter(|l| l.contains("林海生")).count(), 1, "{surveys}");
     browser.close().await.unwrap();
 }

@@ -98,7 +98,10 @@ pub fn surveys_table(surveys: &[Record], people: &[Record], branches: &Branches)
         "产业信息",
         "备注",
     ];
-    let mut list = typed::<Survey>(surveys);
+    // Every survey, whatever form it was made on: a value the form does not know is left blank
+    // rather than the survey left out.
+    let mut list: Vec<(&Record, Survey)> =
+        surveys.iter().map(|r| (r, shared::form::read_survey(&r.fields))).collect();
     list.sort_by_key(|(r, s)| {
         (branch(branches, &r.branch_id).display(), name_of(&people, &s.person_id), s.surveyed_at)
     });

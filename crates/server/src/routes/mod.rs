@@ -199,7 +199,7 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 request: Some(Schema("PushRequest")),
                 response: Some(Schema("PushResponse")),
-                errors: &[400, 409, 413],
+                errors: &[400, 409, 413, 426],
                 ..doc("POST", "/api/v1/sync/push", "上传一批操作（按操作编号幂等）", "sync", Signed)
             },
             post(sync::push),
@@ -238,7 +238,7 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 query: PULL_QUERY,
                 response: Some(Schema("PullResponse")),
-                errors: &[400],
+                errors: &[400, 426],
                 ..doc(
                     "GET",
                     "/api/v1/sync/pull",

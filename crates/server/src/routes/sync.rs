@@ -2,28 +2,30 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderValue;
 use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderName, HeaderValue};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use shared::hlc::Hlc;
 use shared::op::Operation;
 use shared::roles::{Role, redact_op};
 use shared::sync::{
-    DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_OPS, OpStatus, PushRequest, PushResponse,
+    DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_OPS, OpStatus, PROTOCOL_HEADER, PROTOCOL_VERSION,
+    PushRequest, PushResponse,
 };
 
 use crate::error::AppError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, ClientProtocol};
 use crate::state::AppState;
 use crate::store::{PullPage, Session, StoreError};
 use crate::sync_policy::{PolicyTime, within_bound};
 
 pub async fn push(
     State(state): State<AppState>,
+    _protocol: ClientProtocol,
     session: Session,
     ApiJson(req): ApiJson<PushRequest>,
-) -> Result<Json<PushResponse>, AppError> {
+) -> Result<impl IntoResponse, AppError> {
     if req.ops.len() > MAX_PUSH_OPS {
         return Err(AppError::PayloadTooLarge);
     }
@@ -45,7 +47,12 @@ pub async fn push(
         accepted = results.iter().filter(|r| r.status == shared::sync::OpStatus::Accepted).count(),
         "push"
     );
-    Ok(Json(PushResponse { results, server_hlc }))
+    Ok((protocol_header(), Json(PushResponse { results, server_hlc })))
+}
+
+/// The server's own protocol, named in the answers of push and pull.
+fn protocol_header() -> [(HeaderName, HeaderValue); 1] {
+    [(HeaderName::from_static(PROTOCOL_HEADER), HeaderValue::from(PROTOCOL_VERSION))]
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,13 +64,14 @@ pub struct PullQuery {
 
 pub async fn pull(
     State(state): State<AppState>,
+    _protocol: ClientProtocol,
     session: Session,
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     let limit = q.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
     let page = state.store.pull(&session.account, q.cursor, limit).await?;
     let body = pull_body(&page, session.account.role).map_err(StoreError::from)?;
-    Ok(([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body))
+    Ok((protocol_header(), [(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body))
 }
 
 /// The JSON of a [`PullResponse`] for `page`. The stored operations are the server's own

@@ -18,6 +18,7 @@ mod openapi_routes;
 mod photos;
 mod policy;
 mod pre_auth_limits;
+mod protocol;
 mod real_server;
 mod restart;
 mod retry_storm;

@@ -397,3 +397,37 @@ async fn score_sheets_only_for_candidacies_that_may_be_scored() {
     let message = rejected(&res.results[1], "not_scorable");
     assert!(message.contains("当前为「已移除」"), "{message}");
 }
+
+/// Trial 9 over HTTP: a survey holding a choice code this server's form does not know (a code of
+/// another form version) and the answer to a question the form no longer asks are stored and
+/// kept as sent, not refused (before, the survey did not decode and was refused as
+/// `invalid_record`); a value of the wrong kind is still refused.
+#[tokio::test]
+async fn a_survey_with_a_code_of_another_form_version_is_stored_as_sent() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let survey_id = Uuid::now_v7();
+    let millis = now_ms();
+    let fields = [
+        ("person_id", json!(Uuid::now_v7())),
+        ("surveyor", json!("zhang")),
+        ("surveyed_at", json!("2013-05-01T09:00:00")),
+        ("employment", json!("aquaculture_2030")),
+        ("boat_licence", json!("浙岱渔12345")),
+    ]
+    .map(|(f, v)| (f, v, None));
+    let op = upsert("zhang", "t1", millis, EntityKind::Survey, survey_id, "b1", &fields);
+    let answer = s.push(&token, std::slice::from_ref(&op)).await;
+    assert_eq!(answer.results[0].status, OpStatus::Accepted, "{:?}", answer.results[0]);
+    let record = s.state.store.record(survey_id).await.unwrap().unwrap();
+    assert_eq!(record.fields["employment"], json!("aquaculture_2030"));
+    assert_eq!(record.fields["boat_licence"], json!("浙岱渔12345"));
+    let (pulled, _) = s.pull_all(&token, 100).await;
+    assert_eq!(pulled, [op], "sent on as it came");
+
+    let wrong = [("employees", json!("很多"), None)];
+    let op = upsert("zhang", "t1", millis + 1, EntityKind::Survey, survey_id, "b1", &wrong);
+    let answer = s.push(&token, &[op]).await;
+    assert_eq!(answer.results[0].status, OpStatus::Rejected);
+    assert_eq!(answer.results[0].code.as_deref(), Some("invalid_record"));
+}

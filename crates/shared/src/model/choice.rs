@@ -24,6 +24,9 @@ macro_rules! choice {
             /// Every value, in display order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Every key, in display order.
+            pub const KEYS: &'static [&'static str] = &[$($key),+];
+
             /// The storage and wire key (snake_case).
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $key),+ }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::category::{Category, UnitKind};
 use super::choice::choice;
 use super::media::{GeoPoint, PhotoRef};
+use crate::form::FormVersion;
 
 choice! {
     /// A survey is a draft until the surveyor finalises it (finalising applies stricter checks).
@@ -167,6 +168,11 @@ pub struct Survey {
     pub gps: Option<GeoPoint>,
     pub photos: Vec<PhotoRef>,
     pub notes: String,
+
+    /// The version of the form this survey was made on (`crate::form`); not written while it is
+    /// 1, so surveys made before versions were counted read and save as they always did.
+    #[serde(skip_serializing_if = "FormVersion::is_first")]
+    pub form_version: FormVersion,
 }
 
 choice! {

@@ -39,7 +39,7 @@ use chrono::{FixedOffset, NaiveDate, Utc};
 pub use access::{Existing, check};
 pub use candidacy::{check_candidacy, check_sheet, needs_uniqueness_check, new_sheet_candidate};
 pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};
-pub use validation::{check_lengths, check_record};
+pub use validation::{check_lengths, check_record, check_record_on};
 pub use workflow::{check_assessment, check_candidate};
 
 /// Why an operation is refused for good.
@@ -102,6 +102,15 @@ pub struct Context<'a> {
 
 /// Run every rule; on success the merge of `op` into `ctx.current`.
 pub fn admit(ctx: Context<'_>, op: &Operation) -> Result<Applied, Rejection> {
+    admit_on(&crate::form::SURVEY_FORM, ctx, op)
+}
+
+/// [`admit`] with the survey form's history `survey_form` (tests simulate a form change).
+pub fn admit_on(
+    survey_form: &crate::form::Form,
+    ctx: Context<'_>,
+    op: &Operation,
+) -> Result<Applied, Rejection> {
     let existing =
         ctx.current.map(|r| Existing { entity: r.entity, branch_id: r.branch_id.clone() });
     check(ctx.account, op, existing.as_ref())?;
@@ -110,6 +119,6 @@ pub fn admit(ctx: Context<'_>, op: &Operation) -> Result<Applied, Rejection> {
     let applied = merge::apply(ctx.current.cloned(), op);
     check_candidate(ctx.account.role, ctx.current, &applied.record)?;
     check_assessment(ctx.account.role, ctx.current, &applied.record)?;
-    check_record(op, ctx.current, &applied.record, ctx.person, ctx.time.today)?;
+    check_record_on(survey_form, op, ctx.current, &applied.record, ctx.person, ctx.time.today)?;
     Ok(applied)
 }

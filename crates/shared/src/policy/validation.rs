@@ -8,10 +8,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::form;
 use crate::model::{Assessment, Candidate, Person, Survey, SurveyStatus};
 use crate::op::{OpKind, Operation};
 use crate::record::{EntityKind, Record};
-use crate::validate::{FieldError, validate_candidate, validate_person, validate_survey};
+use crate::validate::{FieldError, validate_candidate, validate_person};
 use chrono::{Datelike, NaiveDate};
 
 use super::Rejection;
@@ -74,8 +75,28 @@ pub fn check_lengths(op: &Operation) -> Result<(), Rejection> {
 }
 
 /// Check `merged` (the record after `op`); `current` is the record before it and `person` the
-/// surveyed person when `merged` is a survey.
+/// surveyed person when `merged` is a survey. Surveys are read and checked on the survey form
+/// as this build defines it ([`form::SURVEY_FORM`]).
 pub fn check_record(
+    op: &Operation,
+    current: Option<&Record>,
+    merged: &Record,
+    person: Option<&Person>,
+    today: NaiveDate,
+) -> Result<(), Rejection> {
+    check_record_on(&form::SURVEY_FORM, op, current, merged, person, today)
+}
+
+/// [`check_record`] with the survey form's history `survey_form` (tests simulate a form change
+/// with a form of their own).
+///
+/// A survey is read the way the form opens it ([`form::Form::open`]): migrated in memory, with
+/// values the form does not know kept rather than refused: a change queued on an older form (an
+/// old choice code) or made on a newer one (a code this build does not know yet) is stored, never
+/// refused for it. It is checked against the form it was made on: a required question added
+/// after that version is not demanded, and an answer kept as an unknown code counts as given.
+pub fn check_record_on(
+    survey_form: &form::Form,
     op: &Operation,
     current: Option<&Record>,
     merged: &Record,
@@ -99,18 +120,29 @@ pub fn check_record(
             rejection(&wrong_touched(validate_candidate(&c, today)))
         }
         EntityKind::Survey => {
-            let s: Survey = merged.to_typed().map_err(|_| undecodable("调查"))?;
-            let was_final = current
-                .and_then(|r| r.to_typed::<Survey>().ok())
-                .is_some_and(|old| old.status == SurveyStatus::Final);
-            let finalising = s.status == SurveyStatus::Final && !was_final;
+            let opened = survey_form.open::<Survey>(&merged.fields);
+            // A value kept because it does not fit is refused only when this operation wrote it
+            // and it is not a code of a choice question (a number where text belongs, …):
+            // codes of other form versions are kept.
+            let malformed = opened.kept.iter().any(|(field, value)| {
+                touched.contains(field.as_str())
+                    && !(value.is_string() && survey_form.codes(field).is_some())
+            });
+            if malformed {
+                return Err(undecodable("调查"));
+            }
+            let was_final = current.is_some_and(|r| r.str_field("status") == "final");
+            let finalising = opened.value.status == SurveyStatus::Final && !was_final;
+            let p = person.cloned().unwrap_or_default();
+            let (made_on, kept) = (opened.made_on, &opened.kept);
+            let check = |strict: bool| {
+                survey_form.validate_survey_on(&opened.value, &p, strict, today, made_on, kept)
+            };
             match person {
-                Some(p) if finalising => rejection(&validate_survey(&s, p, true, today)),
-                Some(p) => rejection(&wrong_touched(validate_survey(&s, p, false, today))),
-                // The person is not on the server (yet): judge only the survey's own fields.
-                None => {
-                    rejection(&wrong_touched(validate_survey(&s, &Person::default(), false, today)))
-                }
+                Some(_) if finalising => rejection(&check(true)),
+                // Otherwise (and while the person is not on the server yet: then only the
+                // survey's own fields are judged) only wrong values this change wrote.
+                _ => rejection(&wrong_touched(check(false))),
             }
         }
         EntityKind::Assessment => {

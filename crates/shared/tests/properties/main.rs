@@ -8,3 +8,4 @@
 mod access;
 mod export;
 mod merge;
+mod order;
