@@ -13,8 +13,11 @@ use e2e::{dist_dir, first_load_report, measure, split_point_files};
 /// (delivery states on the people list, the draft banner, recovering keystroke drafts at start),
 /// the branch picker's data and exact float round trips. The budget is 280 KB until that code
 /// moves behind split points (open: issue "Performance, round 2", whose target is 150 KB).
+/// Round 2's fault trials added 4.9 KB to the code that runs at start (the store reopening a
+/// connection the browser closed, the sync protocol version, keystroke drafts of an older form
+/// kept): 281.5 KB, so the budget is 284 KB until issue "Performance, round 2" cuts the start.
 /// Sizes are deterministic for a given source.
-const BUDGET_BROTLI_BYTES: usize = 280_000;
+const BUDGET_BROTLI_BYTES: usize = 284_000;
 
 #[test]
 fn first_load_stays_within_its_brotli_budget() {
