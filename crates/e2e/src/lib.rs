@@ -20,6 +20,7 @@ mod net;
 mod paths;
 mod process;
 mod size;
+pub mod trial;
 mod ui;
 
 pub use api::Api;

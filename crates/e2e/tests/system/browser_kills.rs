@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use e2e::trial::{Rng, env_number};
 use e2e::{Api, Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
 use serde_json::json;
 use shared::record::EntityKind;
@@ -28,22 +29,6 @@ const BRANCH: &str = "东沙村党支部";
 /// Members the office adds before each pull run: three pages of the tablet's 500.
 const PER_PULL: usize = 1_200;
 const SHORT: Duration = Duration::from_secs(30);
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// xorshift64*: the trial's random moments, replayable from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
-    }
-}
 
 /// The tablet's pull cursor and how many members from the office it holds, from its IndexedDB.
 async fn tablet_pulled(browser: &Browser) -> (u64, u64) {
@@ -112,7 +97,7 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     let runs = env_number("FIELD_TRIAL_KILL_RUNS", 10);
     let seed = env_number("FIELD_TRIAL_SEED", u64::from(std::process::id()) | 1);
     println!("browser-kills-at-random: {runs} runs, seed {seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let began = Instant::now();
 
     let harness = Harness::start().await.expect("start server and chromedriver");

@@ -15,27 +15,12 @@
 
 use std::time::{Duration, Instant};
 
+use e2e::trial::{Rng, env_number};
 use e2e::{Browser, FIRST_LOAD_TIMEOUT, Harness, testid};
 use serde_json::{Value, json};
 
 const SHORT: Duration = Duration::from_secs(30);
 const BRANCH: &str = "东沙村党支部";
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// xorshift64*: the trial's random choices, replayable from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
-    }
-}
 
 /// What the server holds: (operations, records, conflicts, every record's JSON in key order).
 fn server_counts(harness: &Harness) -> (i64, i64, i64, String) {
@@ -132,7 +117,7 @@ async fn trial_a_file_imported_where_its_data_already_is_adds_nothing() {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64),
     );
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
     let began = Instant::now();
     let mut harness = Harness::start().await.expect("start server and chromedriver");
     harness

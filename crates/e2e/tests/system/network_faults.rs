@@ -12,6 +12,7 @@
 
 use std::time::{Duration, Instant};
 
+use e2e::trial::{env_number, fresh_seed};
 use e2e::{FaultPlan, FaultProxy, Harness, testid};
 
 const SURVEYOR: (&str, &str) = ("wu_s", "field-pass-456");
@@ -21,10 +22,6 @@ const ANSWER_LATE: Duration = Duration::from_secs(65);
 /// How long the outbox may take to drain once the network is clear: the app probes a server
 /// it could not reach every 5 s.
 const DRAIN: Duration = Duration::from_secs(45);
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 /// How many of `names` the office's export holds; fails on any held twice.
 fn on_server(harness: &Harness, names: &[String]) -> usize {
@@ -47,7 +44,7 @@ async fn pending(browser: &e2e::Browser) -> u32 {
 #[tokio::test]
 async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_no_count_lies() {
     let surveys = env_number("FIELD_TRIAL_NETWORK_SURVEYS", 4);
-    let seed = env_number("FIELD_TRIAL_SEED", rand_seed());
+    let seed = env_number("FIELD_TRIAL_SEED", fresh_seed());
     println!("network-faults: {surveys} surveys, seed {seed}");
     let harness = Harness::start().await.expect("start server and chromedriver");
     harness.add_account(SURVEYOR.0, SURVEYOR.1, "surveyor", BRANCH, "吴调查").unwrap();
@@ -138,10 +135,4 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
         names.len(),
     );
     browser.close().await.unwrap();
-}
-
-fn rand_seed() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
 }
