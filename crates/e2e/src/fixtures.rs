@@ -7,15 +7,30 @@ use flate2::write::ZlibEncoder;
 
 /// A real `width`×`height` RGB PNG (a colour gradient), as a camera photo stand-in.
 pub fn small_png(width: u32, height: u32) -> Vec<u8> {
+    png(width, height, |x, y| {
+        [(x * 255 / width.max(1)) as u8, (y * 255 / height.max(1)) as u8, 160]
+    })
+}
+
+/// A `width`×`height` RGB PNG of noise from `seed`: what a camera photo weighs after the app's
+/// JPEG step (noise does not compress), so its upload takes several chunks.
+pub fn noisy_png(width: u32, height: u32, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    png(width, height, move |_, _| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let [a, b, c, ..] = state.to_le_bytes();
+        [a, b, c]
+    })
+}
+
+fn png(width: u32, height: u32, mut pixel: impl FnMut(u32, u32) -> [u8; 3]) -> Vec<u8> {
     let mut raw = Vec::with_capacity(((width * 3 + 1) * height) as usize);
     for y in 0..height {
         raw.push(0); // filter: none
         for x in 0..width {
-            raw.extend_from_slice(&[
-                (x * 255 / width.max(1)) as u8,
-                (y * 255 / height.max(1)) as u8,
-                160,
-            ]);
+            raw.extend_from_slice(&pixel(x, y));
         }
     }
     let mut encoder = ZlibEncoder::new(Vec::new(), flate2::Compression::default());

@@ -27,7 +27,7 @@ pub use api::Api;
 pub use browser::{Browser, FIRST_LOAD_TIMEOUT};
 pub use error::HarnessError;
 pub use fault_proxy::{Fault, FaultPlan, FaultProxy};
-pub use fixtures::small_png;
+pub use fixtures::{noisy_png, small_png};
 pub use harness::Harness;
 pub use paths::{dist_dir, server_binary};
 pub use size::{

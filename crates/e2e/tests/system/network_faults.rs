@@ -5,7 +5,10 @@
 //! * the tablet never claims more than the server holds: after every sync run, every member
 //!   the tablet no longer counts as 待同步 is on the server (待同步 0 means all of them);
 //! * nothing reaches the server twice (each member once in the office's export);
-//! * once the network is clear, the outbox drains by itself, with no reload and no button.
+//! * once the network is clear, the outbox drains by itself, with no reload and no button;
+//! * every other survey carries a photo of several upload chunks, sent by the app's own upload
+//!   loop through the same faults: each ends up on the server whole, under its hash, with no
+//!   part left (trial "same photo" drives the upload API directly; this is the app doing it).
 //!
 //! `FIELD_TRIAL_NETWORK_SURVEYS` sets how many surveys are made under faults (default 4, what
 //! `scripts/test.sh` runs; `scripts/trials.sh` runs more), `FIELD_TRIAL_SEED` the seed.
@@ -56,12 +59,16 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
 
     let began = Instant::now();
     let mut names = Vec::new();
+    let mut photos = Vec::new();
     let mut runs = 0;
     proxy.set_plan(FaultPlan::faulty(0.5, None));
     for i in 0..surveys {
         let name = format!("试验{i:03}号");
         // Saving may itself start a sync (the app syncs a save at once when it is connected).
         browser.new_survey(&origin, &name, BRANCH).await.unwrap();
+        if i % 2 == 0 {
+            photos.push(add_photo(&browser, &harness, seed.wrapping_add(i)).await);
+        }
         names.push(name);
         browser.press_sync(&origin).await.unwrap();
         runs += 1;
@@ -114,12 +121,33 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
         let rows = surveys_csv.lines().filter(|l| l.contains(name.as_str())).count();
         assert_eq!(rows, 1, "{name}'s survey on the server {rows} times");
     }
+    // Every photo whole on the server (stored under its SHA-256 only once verified), no part
+    // of it left; the app may still be finishing an upload when the records have drained.
+    let attachments = harness.data_dir().join("attachments");
+    for sha in &photos {
+        let whole = attachments.join(sha);
+        let until = Instant::now() + DRAIN;
+        while !whole.exists() && Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        assert!(whole.exists(), "photo {sha} not on the server whole (seed {seed})");
+        let parts = std::fs::read_dir(attachments.join("tmp"))
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with(sha.as_str()))
+                    .count()
+            })
+            .unwrap_or(0);
+        assert_eq!(parts, 0, "a part of photo {sha} left behind (seed {seed})");
+    }
 
     println!(
-        "TRIAL|network-faults|{runs}|{}|0|0|{:.0}|{} surveys; drained {:.1} s after the network cleared; seed {seed}",
+        "TRIAL|network-faults|{runs}|{}|0|0|{:.0}|{} surveys, {} photos of {} KB on average, each whole once; drained {:.1} s after the network cleared; seed {seed}",
         proxy.injected_total(),
         began.elapsed().as_secs_f64(),
         names.len(),
+        photos.len(),
+        photo_kb(&attachments, &photos),
         drained.as_secs_f64(),
     );
     println!(
@@ -135,4 +163,48 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
         names.len(),
     );
     browser.close().await.unwrap();
+}
+
+/// Adds a photo to the open survey (noise: several upload chunks once the app made it a JPEG)
+/// and waits until the form has saved it; its SHA-256.
+async fn add_photo(browser: &e2e::Browser, harness: &Harness, seed: u64) -> String {
+    let before = browser
+        .eval("return document.querySelectorAll('[data-testid=\"photo-thumb\"]').length;")
+        .await
+        .unwrap();
+    let path = harness.data_dir().join(format!("photo-{seed}.png"));
+    std::fs::write(&path, e2e::noisy_png(1200, 900, seed)).unwrap();
+    let input = browser.wait_for(&testid("photo-input"), Duration::from_secs(30)).await.unwrap();
+    input.send_keys(&path.display().to_string()).await.unwrap();
+    browser
+        .wait_until(
+            "the photo listed",
+            &format!(
+                "return document.querySelectorAll('[data-testid=\"photo-thumb\"]').length > {before};"
+            ),
+            Duration::from_secs(30),
+        )
+        .await
+        .unwrap();
+    let sha = browser
+        .eval(
+            "const t = document.querySelectorAll('[data-testid=\"photo-thumb\"]');
+             return t[t.length - 1].dataset.sha256;",
+        )
+        .await
+        .unwrap();
+    // The form autosaves 0.7 s after a change; the photo's reference is in the survey then.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    browser.wait_survey_saved().await.unwrap();
+    sha.as_str().unwrap().to_owned()
+}
+
+/// The photos' average size on the server, in KB.
+fn photo_kb(attachments: &std::path::Path, photos: &[String]) -> u64 {
+    let total: u64 = photos
+        .iter()
+        .filter_map(|sha| std::fs::metadata(attachments.join(sha)).ok())
+        .map(|m| m.len())
+        .sum();
+    total / 1024 / (photos.len().max(1) as u64)
 }
