@@ -32,9 +32,9 @@ use std::rc::Rc;
 
 use indexed_db_futures::database::Database;
 use shared::op::OpContext;
+use uuid::Uuid;
 
 use connection::Connection;
-use uuid::Uuid;
 
 pub use attachments::{Attachment, blob_bytes, sha256_hex};
 pub use delivery::Discarded;

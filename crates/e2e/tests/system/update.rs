@@ -20,6 +20,15 @@ fn publish_new_release(harness: &Harness) {
     std::fs::write(&path, source.replace(&line, "const BUILD_VERSION = \"e2e-next\";")).unwrap();
 }
 
+/// Publishes a new release and has the open page's service worker look for it at once.
+async fn offer_new_release(harness: &Harness, browser: &Browser) {
+    publish_new_release(harness);
+    browser
+        .eval("return navigator.serviceWorker.getRegistration().then(r => r.update()).then(() => true);")
+        .await
+        .unwrap();
+}
+
 /// Waits until the page has reloaded (the marker set before is gone) under a service worker.
 async fn wait_for_reload_under_new_version(browser: &Browser) {
     browser
@@ -44,11 +53,7 @@ async fn new_version_waits_for_the_banner_then_takes_over() {
         "no banner while the installed version is the newest"
     );
 
-    publish_new_release(&harness);
-    browser
-        .eval("return navigator.serviceWorker.getRegistration().then(r => r.update()).then(() => true);")
-        .await
-        .unwrap();
+    offer_new_release(&harness, &browser).await;
     let button = browser
         .wait_for_testid(UPDATE_BUTTON, Duration::from_secs(30))
         .await
@@ -104,11 +109,7 @@ async fn banner_asks_to_save_first_while_a_form_has_unsaved_input() {
     browser.wait_for_service_worker(Duration::from_secs(30)).await.unwrap();
     browser.wait_for("[data-testid=\"survey-name\"]", FIRST_LOAD_TIMEOUT).await.unwrap();
 
-    publish_new_release(&harness);
-    browser
-        .eval("return navigator.serviceWorker.getRegistration().then(r => r.update()).then(() => true);")
-        .await
-        .unwrap();
+    offer_new_release(&harness, &browser).await;
     browser.wait_for_testid(UPDATE_BUTTON, Duration::from_secs(30)).await.unwrap();
     browser.eval("window.__beforeUpdate = true; return true;").await.unwrap();
 
@@ -233,11 +234,7 @@ async fn trial_an_update_with_work_pending_loses_none_of_it() {
     browser.wait_counter("needs-action-count", 2, Duration::from_secs(30)).await.unwrap();
 
     // The new release is published and waiting; then, out of signal, two more drafts.
-    publish_new_release(&harness);
-    browser
-        .eval("return navigator.serviceWorker.getRegistration().then(r => r.update()).then(() => true);")
-        .await
-        .unwrap();
+    offer_new_release(&harness, &browser).await;
     browser.wait_for_testid(UPDATE_BUTTON, Duration::from_secs(30)).await.unwrap();
     harness.stop_server();
     browser.new_survey(&origin, "王在途", HOME).await.unwrap();
