@@ -90,6 +90,15 @@ pub const PHOTO_ADD: &str = "拍照/添加照片";
 pub const PHOTO_PROCESSING: &str = "正在处理照片…";
 pub const PHOTO_REMOVE: &str = "移除";
 pub const SURVEY_NOT_FOUND: &str = "找不到这份调查";
+/// The browser discarded the tablet's database (`services::storage_loss`).
+pub const STORAGE_LOST: &str = "浏览器清空了本机保存的数据（可能因意外关闭、存储空间不足或清除了网站数据）。\
+     已交给办公室的内容不受影响：请重新登录并同步，即可重新下载。";
+pub const STORAGE_LOST_READ: &str = "知道了";
+
+/// How many unsent changes went with a discarded database.
+pub fn storage_lost_pending(n: u32) -> String {
+    format!("清空前本机有 {n} 条修改尚未发送到办公室，已无法恢复：请核对并重新录入。")
+}
 
 // Field labels: person
 pub const F_NAME: &str = "姓名";

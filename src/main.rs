@@ -2,6 +2,7 @@
 
 use field::app::App;
 use field::i18n;
+use field::services::storage_loss;
 use field::store::Store;
 use leptos::prelude::*;
 
@@ -15,7 +16,13 @@ fn main() {
     // and before that a release build panics on any Leptos task.
     wasm_bindgen_futures::spawn_local(async {
         match Store::open(DB_NAME).await {
-            Ok(store) => leptos::mount::mount_to_body(move || view! { <App store=store /> }),
+            Ok(store) => {
+                // Before anything reads it: is this the database the app used before?
+                if let Err(e) = storage_loss::check(&store).await {
+                    log::warn!("could not check the local database against its mark: {e}");
+                }
+                leptos::mount::mount_to_body(move || view! { <App store=store /> })
+            }
             Err(err) => {
                 let message = format!("{}：{err}", i18n::OPEN_FAILED);
                 leptos::mount::mount_to_body(

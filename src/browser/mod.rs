@@ -1,6 +1,7 @@
 //! Thin wrappers over the browser APIs the app uses, so screens stay free of `web_sys` plumbing.
 
 pub mod barcode;
+pub mod device_mark;
 pub mod files;
 pub mod geolocation;
 pub mod online;

@@ -5,7 +5,9 @@
 //! * [`delivery`]: where each record saved on this tablet stands (待发送, 被退回, …), with the
 //!   member's name and the record's kind in words.
 //! * [`survey`]: the survey form's load, save, keystroke draft and discard.
+//! * [`storage_loss`]: noticing that the browser discarded the tablet's database, and saying so.
 
 pub mod delivery;
 pub mod office;
+pub mod storage_loss;
 pub mod survey;

@@ -62,6 +62,9 @@ pub mod meta_keys {
     pub const ADOPTED: &str = "adopted_ops";
     /// Set once the app asked the browser for persistent storage.
     pub const PERSIST_ASKED: &str = "persist_asked";
+    /// Set when the app found the browser had discarded its previous database
+    /// (`services::storage_loss`), until the person has read the notice.
+    pub const STORAGE_LOST: &str = "storage_lost";
 }
 
 /// An open local database plus who is writing on this device.
@@ -72,6 +75,9 @@ pub struct Store {
     identity: Rc<RefCell<OpContext>>,
     /// What this tab last wrote (see `save_cache.rs`), shared by clones of this handle.
     save_cache: Rc<RefCell<save_cache::SaveCache>>,
+    /// Whether opening created the database's identity (an empty database: a new tablet, or
+    /// one whose browser discarded the old database).
+    fresh: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -93,9 +99,23 @@ impl Store {
                 author: String::new(),
             })),
             save_cache: Rc::default(),
+            fresh: false,
         };
-        store.load_identity().await?;
+        store.fresh = store.load_identity().await?;
         Ok(store)
+    }
+
+    /// Whether this database had no device id when opened (see [`Store::open`]).
+    pub fn is_fresh(&self) -> bool {
+        self.fresh
+    }
+
+    /// Take `device_id` as this device's id again: the browser discarded the database that
+    /// held it, and the office knows the tablet by it.
+    pub async fn restore_device_id(&self, device_id: Uuid) -> Result<(), StoreError> {
+        self.meta_set(meta_keys::DEVICE_ID, &device_id).await?;
+        self.identity.borrow_mut().device_id = device_id;
+        Ok(())
     }
 
     /// The database name this store was opened with.
@@ -142,18 +162,19 @@ impl Store {
         Ok(db)
     }
 
-    async fn load_identity(&mut self) -> Result<(), StoreError> {
-        let device_id = match self.meta_get::<Uuid>(meta_keys::DEVICE_ID).await? {
-            Some(id) => id,
+    /// Load this device's identity; `true` when there was none and a new device id was made.
+    async fn load_identity(&mut self) -> Result<bool, StoreError> {
+        let (device_id, created) = match self.meta_get::<Uuid>(meta_keys::DEVICE_ID).await? {
+            Some(id) => (id, false),
             None => {
                 let id = Uuid::new_v4();
                 self.meta_set(meta_keys::DEVICE_ID, &id).await?;
-                id
+                (id, true)
             }
         };
         let author = self.meta_get::<String>(meta_keys::AUTHOR).await?.unwrap_or_default();
         *self.identity.borrow_mut() = OpContext { device_id, author };
-        Ok(())
+        Ok(created)
     }
 
     fn context(&self) -> OpContext {

@@ -86,6 +86,7 @@ impl Browser {
                 return Err(HarnessError::Timeout {
                     what: what.to_owned(),
                     seconds: limit.as_secs(),
+                    page: self.what_the_page_shows().await,
                 });
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -94,19 +95,34 @@ impl Browser {
 
     /// Waits for an element matching the CSS `selector`.
     pub async fn wait_for(&self, selector: &str, limit: Duration) -> Result<Element, HarnessError> {
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(limit)
             .every(Duration::from_millis(200))
             .for_element(Locator::Css(selector))
-            .await
-            .map_err(|error| match error {
-                fantoccini::error::CmdError::WaitTimeout => HarnessError::Timeout {
-                    what: format!("an element `{selector}`"),
-                    seconds: limit.as_secs(),
-                },
-                other => HarnessError::WebDriver(other),
-            })
+            .await;
+        match found {
+            Ok(element) => Ok(element),
+            Err(fantoccini::error::CmdError::WaitTimeout) => Err(HarnessError::Timeout {
+                what: format!("an element `{selector}`"),
+                seconds: limit.as_secs(),
+                page: self.what_the_page_shows().await,
+            }),
+            Err(other) => Err(HarnessError::WebDriver(other)),
+        }
+    }
+
+    /// The page's address and the start of its visible text, for a wait that gave up: a failure
+    /// seen once in CI then says what the app showed instead of only what was missing.
+    pub async fn what_the_page_shows(&self) -> String {
+        const SCRIPT: &str = "return location.href + '\\n' + \
+            (document.body ? document.body.innerText : '(no body)').slice(0, 1500);";
+        match self.client.execute(SCRIPT, Vec::new()).await {
+            Ok(Value::String(text)) => text,
+            Ok(other) => other.to_string(),
+            Err(error) => format!("(the page could not be read: {error})"),
+        }
     }
 
     /// The element with `data-testid="<id>"`.

@@ -13,8 +13,8 @@ pub enum HarnessError {
     },
     #[error("{what} did not become ready within {seconds} s; its log:\n{log}")]
     NotReady { what: &'static str, seconds: u64, log: String },
-    #[error("timed out after {seconds} s waiting for {what}")]
-    Timeout { what: String, seconds: u64 },
+    #[error("timed out after {seconds} s waiting for {what}; the page then:\n{page}")]
+    Timeout { what: String, seconds: u64, page: String },
     #[error("file system: {context}: {source}")]
     Io {
         context: String,

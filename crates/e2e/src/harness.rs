@@ -212,6 +212,11 @@ impl Harness {
         Browser::open(self.driver_port, &dir).await
     }
 
+    /// The default browser profile's directory (Chromium's own files: IndexedDB, caches).
+    pub fn profile_dir(&self) -> &Path {
+        &self.profile
+    }
+
     /// SIGKILLs every Chromium process of the default profile, as when a tablet's battery dies or
     /// the system kills the browser: no `pagehide`, no unload, nothing flushed. The WebDriver
     /// session of that browser is dead afterwards; open a new one with [`Harness::open_browser`].

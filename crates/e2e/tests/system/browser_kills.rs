@@ -64,6 +64,115 @@ async fn tablet_pulled(browser: &Browser) -> (u64, u64) {
     (out["cursor"].as_u64().unwrap(), out["people"].as_u64().unwrap())
 }
 
+/// What a reopen found of the tablet's database.
+#[derive(Debug, PartialEq, Eq)]
+enum Reopened {
+    /// The database the tablet had.
+    Kept,
+    /// Chromium discarded it at the kill (it deletes a database it finds damaged) and the app
+    /// said so, from the mark it keeps outside the database.
+    DiscardedAndSaid,
+    /// Chromium discarded it together with the app's mark in localStorage: nothing on the
+    /// tablet could tell (docs/RELIABILITY.md).
+    DiscardedWithTheMark,
+}
+
+/// After a reopen, once the app is up: whether the tablet's database is the one it had (it has
+/// a pull cursor since the first sync), and if not, whether the app said so. After a discard
+/// the surveyor does what the app says: signs in again and syncs.
+async fn follow_a_discard(browser: &Browser, origin: &str) -> Reopened {
+    browser.wait_for(&testid("nav-people"), FIRST_LOAD_TIMEOUT).await.unwrap();
+    browser
+        .eval(
+            "window.__meta = null;
+             const req = indexedDB.open('field');
+             req.onsuccess = () => {
+               const db = req.result;
+               const keys = db.transaction('meta').objectStore('meta').getAllKeys();
+               keys.onsuccess = () => { db.close(); window.__meta = keys.result; };
+             };
+             req.onerror = () => { window.__meta = 'error: ' + String(req.error); };
+             return true;",
+        )
+        .await
+        .unwrap();
+    browser
+        .wait_until("the tablet's meta keys read", "return window.__meta !== null;", SHORT)
+        .await
+        .unwrap();
+    let keys = browser.eval("return window.__meta;").await.unwrap();
+    let has = |key: &str| keys.as_array().is_some_and(|k| k.contains(&json!(key)));
+    assert!(keys.is_array(), "reading the tablet's meta: {keys}");
+    if has("cursor") {
+        return Reopened::Kept;
+    }
+    let reopened = if has("storage_lost") {
+        let said = browser.wait_for(&testid("storage-lost"), SHORT).await;
+        assert!(said.is_ok(), "the database was discarded and the app does not say so: {said:?}");
+        let words = browser.text_of("storage-lost").await.unwrap();
+        assert!(words.contains("清空") && words.contains("同步"), "says what to do: {words}");
+        Reopened::DiscardedAndSaid
+    } else {
+        let storage = browser.eval("return JSON.stringify(Object.assign({}, localStorage));").await;
+        println!("the database and the mark were both discarded; localStorage: {storage:?}");
+        Reopened::DiscardedWithTheMark
+    };
+    browser.sign_in(origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
+    browser.sync(origin).await.unwrap();
+    reopened
+}
+
+/// Every object store of the tablet's database with its count, and the surveys' keys and
+/// deletion marks: what a failed run held.
+async fn tablet_dump(browser: &Browser) -> String {
+    browser
+        .eval(
+            "window.__dump = null;
+             const req = indexedDB.open('field');
+             req.onerror = () => { window.__dump = 'error: ' + String(req.error); };
+             req.onsuccess = () => {
+               const db = req.result;
+               const names = Array.from(db.objectStoreNames);
+               const tx = db.transaction(names);
+               const out = { version: db.version };
+               for (const n of names) {
+                 tx.objectStore(n).count().onsuccess = (e) => { out[n] = e.target.result; };
+               }
+               tx.objectStore('surveys').getAll().onsuccess = (e) => {
+                 out.surveys_held = e.target.result.map((r) => JSON.stringify(r).slice(0, 300));
+               };
+               tx.objectStore('meta').getAllKeys().onsuccess = (e) => { out.meta_keys = e.target.result; };
+               out.local_storage = JSON.stringify(Object.assign({}, localStorage));
+               tx.oncomplete = () => { db.close(); window.__dump = JSON.stringify(out); };
+             };
+             return true;",
+        )
+        .await
+        .unwrap();
+    let read = browser
+        .wait_until("the tablet's database dump", "return window.__dump !== null;", SHORT)
+        .await;
+    match (read, browser.eval("return window.__dump;").await) {
+        (Ok(()), Ok(dump)) => dump.to_string(),
+        (read, dump) => format!("(not read: {read:?} {dump:?})"),
+    }
+}
+
+/// Chromium's IndexedDB files with their sizes, and any corruption report it left.
+fn indexeddb_files(profile: &std::path::Path) -> String {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("cd \"$1\" && find . -path '*IndexedDB*' -type f -exec ls -l {} + ; \
+              find . -name 'corruption_info*' -exec cat {} + ; \
+              echo '-- Default:'; ls -la --time-style=full-iso Default | head -60; \
+              echo '-- Local Storage:'; find 'Default/Local Storage' -type f -exec ls -l --time-style=full-iso {} + ; \
+              echo '-- IndexedDB LOG:'; cat Default/IndexedDB/*/LOG")
+        .arg("sh")
+        .arg(profile)
+        .output();
+    out.map_or_else(|e| e.to_string(), |o| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
 /// Members from the office among the server's operations up to `cursor`, from its SQLite file.
 fn server_pulled_up_to(harness: &Harness, cursor: u64) -> u64 {
     let conn = rusqlite::Connection::open_with_flags(
@@ -116,12 +225,24 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     browser.sync(&origin).await.unwrap();
 
     let (mut notes, mut added) = (String::new(), 0usize);
+    // Every state the notes have had: after a discarded database the survey comes back as the
+    // office last received it, one of these.
+    let mut states = vec![String::new()];
     let (mut saves, mut pulls, mut said_saved, mut mid_pull) = (0, 0, 0, 0);
+    let (mut said, mut untold, mut unsent_with_it) = (0, 0, 0);
     for run in 0..runs {
-        if rng.below(2) == 0 {
+        let save = rng.below(2) == 0;
+        println!("run {run}: {}", if save { "kill during a save" } else { "kill during a pull" });
+        if save {
             saves += 1;
             browser.goto(&survey_url).await.unwrap();
-            browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
+            if let Err(e) = browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await {
+                panic!(
+                    "run {run}: {e}\nthe tablet's database: {}\nChromium's IndexedDB files:\n{}",
+                    tablet_dump(&browser).await,
+                    indexeddb_files(harness.profile_dir())
+                );
+            }
             let shown = browser.field_value("survey-notes").await.unwrap();
             assert_eq!(shown, notes, "run {run}: the notes before the change");
             let after = format!("{notes}第{run}次");
@@ -132,15 +253,28 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             drop(browser);
             browser = harness.reopen_browser().await.unwrap();
             browser.goto(&survey_url).await.unwrap();
+            let reopened = follow_a_discard(&browser, &origin).await;
+            let lost = reopened != Reopened::Kept;
+            said += usize::from(reopened == Reopened::DiscardedAndSaid);
+            untold += usize::from(reopened == Reopened::DiscardedWithTheMark);
+            if lost {
+                browser.goto(&survey_url).await.unwrap();
+            }
             browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
             let kept = browser.field_value("survey-notes").await.unwrap();
-            assert!(
-                kept == notes || kept == after,
-                "run {run}: neither before nor after the change: {kept:?}"
-            );
-            if state == "草稿已自动保存" {
-                said_saved += 1;
-                assert_eq!(kept, after, "run {run}: the form said saved before the kill");
+            states.push(after.clone());
+            if lost {
+                assert!(states.contains(&kept), "run {run}: notes never typed: {kept:?}");
+                unsent_with_it += usize::from(kept != after);
+            } else {
+                assert!(
+                    kept == notes || kept == after,
+                    "run {run}: neither before nor after the change: {kept:?}"
+                );
+                if state == "草稿已自动保存" {
+                    said_saved += 1;
+                    assert_eq!(kept, after, "run {run}: the form said saved before the kill");
+                }
             }
             notes = kept;
         } else {
@@ -164,6 +298,11 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             drop(browser);
             browser = harness.reopen_browser().await.unwrap();
             browser.goto(&format!("{origin}/#/sync")).await.unwrap();
+            match follow_a_discard(&browser, &origin).await {
+                Reopened::Kept => {}
+                Reopened::DiscardedAndSaid => said += 1,
+                Reopened::DiscardedWithTheMark => untold += 1,
+            }
             browser.wait_for(&testid("sync-screen"), FIRST_LOAD_TIMEOUT).await.unwrap();
             let (cursor, held) = tablet_pulled(&browser).await;
             let expected = server_pulled_up_to(&harness, cursor);
@@ -184,8 +323,9 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     let csv = harness.office_csv("people").unwrap();
     assert_eq!(csv.lines().filter(|l| l.contains("王秀英")).count(), 1, "the survey's member once");
     println!(
-        "TRIAL|browser-kills-at-random|{runs}|{runs}|0|0|{:.0}|{saves} kills during saves ({said_saved} after 草稿已自动保存, all kept), {pulls} during pulls of {PER_PULL} members ({mid_pull} left a pull part-way, every page whole with its cursor); seed {seed}",
-        began.elapsed().as_secs_f64()
+        "TRIAL|browser-kills-at-random|{runs}|{runs}|{unsent_with_it}|0|{:.0}|{saves} kills during saves ({said_saved} after 草稿已自动保存, all kept), {pulls} during pulls of {PER_PULL} members ({mid_pull} left a pull part-way, every page whole with its cursor); Chromium discarded the database at {} kills ({said} said on screen from the mark, {untold} with the mark gone too), each mended by signing in and syncing; {unsent_with_it} notes changes not yet sent went with it (the lost column); seed {seed}",
+        began.elapsed().as_secs_f64(),
+        said + untold
     );
     browser.close().await.unwrap();
 }

@@ -1,0 +1,72 @@
+//! The browser discarding the tablet's database, against real IndexedDB and localStorage in
+//! headless Chromium: the app tells a new tablet from a discarded database by the mark kept
+//! outside it, takes the old device id again, says how many unsent changes went with it until
+//! the person has read it, and says nothing on a database it knows.
+
+use field::browser::device_mark;
+use field::services::storage_loss::{self, Opened};
+use field::store::Store;
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_name() -> String {
+    format!("storage-loss-{}", Uuid::new_v4())
+}
+
+#[wasm_bindgen_test]
+async fn a_discarded_database_is_told_with_what_went_with_it_and_keeps_the_device_id() {
+    device_mark::clear();
+    // A new tablet: nothing to say; the mark now names its database.
+    let first = Store::open(&fresh_name()).await.unwrap();
+    assert!(first.is_fresh());
+    assert_eq!(storage_loss::check(&first).await.unwrap(), Opened::New);
+    assert_eq!(storage_loss::notice(&first).await.unwrap(), None);
+    let device = first.device_id();
+    storage_loss::remember_pending(&first, 3);
+    first.close();
+
+    // The browser discarded it: the database opened now is empty (another name stands in for
+    // the recreated one), the mark is still there.
+    let name = fresh_name();
+    let second = Store::open(&name).await.unwrap();
+    assert!(second.is_fresh());
+    assert_ne!(second.device_id(), device, "a new database makes a new id");
+    assert_eq!(
+        storage_loss::check(&second).await.unwrap(),
+        Opened::Discarded { device_id: device, pending_before: 3 }
+    );
+    assert_eq!(second.device_id(), device, "the office knows the tablet by its old id");
+    let notice = storage_loss::notice(&second).await.unwrap().expect("the notice is kept");
+    assert_eq!(notice.pending_before, 3);
+    second.close();
+
+    // Reopened before it was read: still said, the database is known, the id kept.
+    let again = Store::open(&name).await.unwrap();
+    assert!(!again.is_fresh());
+    assert_eq!(again.device_id(), device);
+    assert_eq!(storage_loss::check(&again).await.unwrap(), Opened::Known);
+    assert!(storage_loss::notice(&again).await.unwrap().is_some());
+    // Read: gone for good.
+    storage_loss::acknowledge(&again).await.unwrap();
+    assert_eq!(storage_loss::notice(&again).await.unwrap(), None);
+    assert_eq!(device_mark::read().map(|m| m.device_id), Some(device));
+    device_mark::clear();
+}
+
+#[wasm_bindgen_test]
+async fn a_known_database_says_nothing_and_an_app_from_before_the_mark_is_not_a_loss() {
+    device_mark::clear();
+    let name = fresh_name();
+    let store = Store::open(&name).await.unwrap();
+    assert_eq!(storage_loss::check(&store).await.unwrap(), Opened::New);
+    store.close();
+    // An app from before the mark: a database with no mark is known, and gets one.
+    device_mark::clear();
+    let store = Store::open(&name).await.unwrap();
+    assert_eq!(storage_loss::check(&store).await.unwrap(), Opened::Known);
+    assert_eq!(storage_loss::notice(&store).await.unwrap(), None);
+    assert_eq!(device_mark::read().map(|m| m.device_id), Some(store.device_id()));
+    device_mark::clear();
+}
