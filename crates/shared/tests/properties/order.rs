@@ -112,7 +112,11 @@ impl Replica {
                 prop_assert_eq!(before, c);
             }
         }
-        self.records.insert(op.entity_id, applied.record);
+        // The tablet's store writes a record back only when the merge says it changed
+        // (`Store::apply_remote`); the server writes every record an accepted operation touched.
+        if self.server || applied.changed {
+            self.records.insert(op.entity_id, applied.record);
+        }
         Ok(())
     }
 
