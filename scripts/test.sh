@@ -21,8 +21,8 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p field --all-targets --locked -- -D warnings
 
-section "native tests: shared, server, bench"
-tested cargo test -p shared -p server -p bench
+section "native tests: shared, trials, server, bench"
+tested cargo test -p shared -p trials -p server -p bench
 
 disk_report
 section "browser tests: field (wasm32, headless Chromium)"

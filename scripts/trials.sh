@@ -19,7 +19,8 @@ export FIELD_TRIAL_KILL_RUNS="${FIELD_TRIAL_KILL_RUNS:-200}"
 export FIELD_TRIAL_PHOTO_RUNS="${FIELD_TRIAL_PHOTO_RUNS:-50}"
 export FIELD_TRIAL_ROUNDTRIP_RUNS="${FIELD_TRIAL_ROUNDTRIP_RUNS:-10}"
 export FIELD_TRIAL_ORDER_CASES="${FIELD_TRIAL_ORDER_CASES:-1000}"
-# Read at build time by the wasm test (tests/upgrade.rs): records per earlier schema version.
+# Read at build time by the wasm tests (tests/upgrade.rs: records per earlier schema version;
+# tests/order.rs reads FIELD_TRIAL_ORDER_CASES and FIELD_TRIAL_SEED too).
 export FIELD_TRIAL_UPGRADE_RECORDS="${FIELD_TRIAL_UPGRADE_RECORDS:-10000}"
 
 started=$(date +%s)
@@ -35,6 +36,11 @@ export FIELD_SERVER_BIN="$CARGO_TARGET_DIR/debug/server"
 section "trials: order (the same operations in random orders through pushes, pulls and export files)"
 cargo test -p shared --test properties -- --nocapture \
   order::the_same_operations_in_any_order 2>&1 | tee -a "$results"
+# The same kind of cases through the real server (HTTP, SQLite) and the tablet's store (IndexedDB
+# in headless Chromium; the wasm test reads FIELD_TRIAL_ORDER_CASES at build time).
+cargo test -p server --test api -- --nocapture order::trial_order 2>&1 | tee -a "$results"
+WASM_BINDGEN_TEST_TIMEOUT=1800 cargo test --target wasm32-unknown-unknown -p field --test order \
+  -- --nocapture 2>&1 | tee -a "$results"
 
 section "trials: server (SIGKILLs during pushes, retry storm through the fault proxy, same photo)"
 cargo test -p server --test api -- --nocapture --test-threads=1 \

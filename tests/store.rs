@@ -438,6 +438,38 @@ async fn a_pulled_page_and_its_cursor_are_stored_together() {
     assert_eq!(store.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(18));
 }
 
+/// Found by the order trial (tests/order.rs): a later delete after an earlier tombstone moves
+/// the record's latest clock without changing a field; the store wrote back only records the
+/// merge said changed, and kept an older `updated` than the server and every other order.
+#[wasm_bindgen_test]
+async fn a_later_delete_pulled_after_an_earlier_one_is_stored_as_the_merge_made_it() {
+    let store = fresh().await;
+    let ctx = OpContext { device_id: Uuid::new_v4(), author: "乙".into() };
+    let id = Uuid::now_v7();
+    let create = Operation::upsert(
+        &ctx,
+        Hlc::new(3_000, 0, "tabletB"),
+        EntityKind::Inspection,
+        id,
+        "b1",
+        None,
+        changes(&[("place", json!("东村"))]),
+    );
+    let record = shared::merge::apply(None, &create).record;
+    let earlier = Operation::delete(&ctx, Hlc::new(4_000, 0, "tabletB"), &record);
+    let later = Operation::delete(&ctx, Hlc::new(5_000, 0, "tabletC"), &record);
+    store.apply_remote_page(&[create.clone(), earlier.clone()], 1).await.unwrap();
+    let outcome = store.apply_remote_page(std::slice::from_ref(&later), 2).await.unwrap();
+    assert_eq!(outcome.changed_records, 1);
+    let mut expected = None;
+    for op in [&create, &earlier, &later] {
+        expected = Some(shared::merge::apply(expected, op).record);
+    }
+    let stored = store.get(EntityKind::Inspection, id).await.unwrap().unwrap();
+    assert_eq!(stored, expected.unwrap());
+    assert_eq!((stored.deleted, stored.updated), (Some(earlier.hlc), later.hlc));
+}
+
 #[wasm_bindgen_test]
 async fn two_tabs_saving_the_same_record_keep_one_increasing_clock() {
     // Two connections to one database, as two tabs of the app: each remembers what it last

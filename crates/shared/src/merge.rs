@@ -92,8 +92,9 @@ impl Conflict {
 pub struct Applied {
     pub record: Record,
     /// False when the operation changed nothing (already applied, or a delete after an earlier
-    /// one). A write that loses on every field still changes the record: it is kept among the
-    /// field's earlier writes.
+    /// one older than the record's latest clock): then `record` is the record as it was. A
+    /// write that loses on every field still changes the record: it is kept among the field's
+    /// earlier writes; an operation newer than every other moves [`Record::updated`].
     pub changed: bool,
     /// The conflicts this operation completes, each found exactly once whatever the order.
     pub conflicts: Vec<Conflict>,
@@ -165,7 +166,12 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
         }
     }
     if op.hlc > record.updated {
+        // The record's latest clock moves with every operation, also one that changes no field
+        // (a delete after an earlier tombstone, an upsert without changes): that is a change,
+        // or a device that writes back only changed records keeps an older `updated` than the
+        // others (found by the order trial on the tablet's store, docs/RELIABILITY.md).
         record.updated = op.hlc.clone();
+        changed = true;
     }
     Applied { record, changed, conflicts }
 }
@@ -338,5 +344,28 @@ mod tests {
             assert_eq!(rec.deleted, Some(Hlc::new(5, 0, "a")));
             assert_eq!(rec.fields["name"], json!("x"));
         }
+    }
+
+    /// Found by the order trial on the tablet's store: a later delete after an earlier tombstone
+    /// moves the record's latest clock, and said it changed nothing, so the tablet (which writes
+    /// back only changed records) kept an older `updated` than the server and the other tablets.
+    #[test]
+    fn a_later_delete_after_an_earlier_tombstone_says_it_changed_the_record() {
+        let id = Uuid::now_v7();
+        let create = op("a", 1, EntityKind::Person, id, &[("name", json!("x"), None)]);
+        let mut d1 = op("a", 5, EntityKind::Person, id, &[]);
+        d1.kind = OpKind::Delete;
+        let mut d2 = op("b", 7, EntityKind::Person, id, &[]);
+        d2.kind = OpKind::Delete;
+        let (before, _) = apply_all(&[&create, &d1]);
+        let later = apply(Some(before.clone()), &d2);
+        assert!(later.changed);
+        assert_eq!(later.record.deleted, before.deleted, "the earliest tombstone stays");
+        assert_eq!(later.record.updated, d2.hlc);
+        let again = apply(Some(later.record.clone()), &d2);
+        assert!(!again.changed && again.record == later.record);
+        // An earlier delete after a later one's clock: only the tombstone moves.
+        let (rec, _) = apply_all(&[&create, &d2, &d1]);
+        assert_eq!((rec.deleted, rec.updated), (Some(d1.hlc.clone()), d2.hlc.clone()));
     }
 }

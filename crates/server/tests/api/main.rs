@@ -15,6 +15,7 @@ mod exports;
 mod file_bounds;
 mod import;
 mod openapi_routes;
+mod order;
 mod photos;
 mod policy;
 mod pre_auth_limits;

@@ -148,7 +148,15 @@ fn run(ops: &[&Operation]) -> (Record, BTreeMap<Uuid, Conflict>) {
     let mut record = None;
     let mut conflicts = BTreeMap::new();
     for o in ops {
+        let before = record.clone();
         let applied = apply(record, o);
+        // `changed` is what a device goes by to write the record back (the tablet writes only
+        // changed records): an operation said to change nothing leaves the record as it was.
+        assert!(
+            applied.changed || before.as_ref() == Some(&applied.record),
+            "{} changed the record but said it did not",
+            o.hlc
+        );
         for c in applied.conflicts {
             let id = c.id;
             assert!(conflicts.insert(id, c).is_none(), "conflict {id} reported twice");

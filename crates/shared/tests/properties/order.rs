@@ -11,6 +11,11 @@
 //! `decode`, then applied as the receiver applies a file (the server through `admit`, a tablet
 //! through `merge::apply`). The reference is every operation applied once in the order made.
 //!
+//! The operations, plans, schedule, export file and reference are `trials::order`'s (proptest
+//! draws the steps and plans here, so a failure shrinks); the same cases go to the real server
+//! over HTTP (`crates/server/tests/api/order.rs`) and to the tablet's store in IndexedDB
+//! (`tests/order.rs`).
+//!
 //! `FIELD_TRIAL_ORDER_CASES` sets the number of cases (default 64 here; `scripts/trials.sh`
 //! runs 1,000), `FIELD_TRIAL_SEED` the seed (default: drawn, and printed to replay a failure).
 //! One `TRIAL|order|…` line reports the run.
@@ -20,125 +25,47 @@ use std::time::Instant;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-use serde_json::{Value, json};
-use shared::export::{self, Contents, Scope};
-use shared::hlc::Hlc;
+use shared::export;
 use shared::merge::{Conflict, apply};
-use shared::op::{FieldChange, OpKind, Operation};
+use shared::op::Operation;
 use shared::policy::{self, Context, PolicyTime};
-use shared::record::{EntityKind, Record};
+use shared::record::Record;
 use shared::roles::{Account, Role};
 use shared::sync::{PullResponse, PushRequest};
+use trials::order::{
+    BRANCH, Channel, DEVICES, FIELDS, MAX_STEPS, PLAN_LEN, Plan, RECORDS, Receipt, Reference, Step,
+    TABLETS, Tally, VALUES, conflicts_bytes, export_file, ops_from_steps, records_bytes, schedule,
+};
+use trials::{env_number, fresh_seed};
 use uuid::Uuid;
 
-const DEVICES: [&str; 4] = ["t1", "t2", "t3", "t4"];
-const FIELDS: [&str; 3] = ["place", "findings", "notes"];
-const RECORDS: u128 = 2;
-/// Three tablets and the server receive every operation.
-const TABLETS: usize = 3;
-/// An inspection: branch-scoped, not append-only (its fields conflict), and judged by the
-/// policy's access, clock and length rules without a form of its own, so every value the
-/// generator draws is one the server takes.
-const ENTITY: EntityKind = EntityKind::Inspection;
-
-fn record_id(i: usize) -> Uuid {
-    Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0100 + (i as u128 % RECORDS))
-}
-
-fn values() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        Just(json!("东村")),
-        Just(json!("西村")),
-        Just(json!("整改完毕")),
-        Just(json!(3)),
-        Just(Value::Null),
-        Just(json!({"items": ["台账", "公示"]})),
-    ]
-}
-
-/// One step of a device: which device, whether it first receives some of the operations made
-/// so far (and which), which record, delete or edit, and what it edits.
-type Step = (usize, bool, u16, usize, bool, Vec<(usize, Value)>);
-
-/// Operations as devices make them: each edits from its own replica (bases are the clocks it
-/// holds; its clock ticks past everything it has seen) and now and then receives some of the
-/// others' operations, over two records.
-fn device_ops() -> impl Strategy<Value = Vec<Operation>> {
+/// The steps of the devices (`trials::order::Step`; the operations are `ops_from_steps` of them,
+/// all in case 0).
+fn steps() -> impl Strategy<Value = Vec<Step>> {
     let step = (
         0..DEVICES.len(),
         proptest::bool::weighted(0.4),
         any::<u16>(),
-        0..RECORDS as usize,
+        0..RECORDS,
         proptest::bool::weighted(0.08),
-        proptest::collection::vec((0..FIELDS.len(), values()), 1..=3),
-    );
-    proptest::collection::vec(step, 1..=14).prop_map(|steps: Vec<Step>| {
-        let mut replicas: Vec<BTreeMap<Uuid, Record>> = vec![BTreeMap::new(); DEVICES.len()];
-        let mut clocks = [1_700_000_000_000u64; DEVICES.len()];
-        let mut received: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); DEVICES.len()];
-        let mut all: Vec<Operation> = Vec::new();
-        for (device, sync_first, pick, record, delete, edits) in steps {
-            if sync_first {
-                for (i, o) in all.iter().enumerate() {
-                    if (pick as usize >> (i % 16)) & 1 == 1 && received[device].insert(i) {
-                        clocks[device] = clocks[device].max(o.hlc.millis);
-                        let current = replicas[device].remove(&o.entity_id);
-                        replicas[device].insert(o.entity_id, apply(current, o).record);
-                    }
-                }
-            }
-            clocks[device] += 1;
-            let id = record_id(record);
-            let current = replicas[device].get(&id);
-            let mut seen = BTreeSet::new();
-            let changes: Vec<FieldChange> = edits
-                .into_iter()
-                .filter(|(f, _)| seen.insert(*f))
-                .map(|(f, value)| FieldChange {
-                    field: FIELDS[f].into(),
-                    value,
-                    base: current.and_then(|r| r.base_of(FIELDS[f])),
-                })
-                .collect();
-            let o = Operation {
-                id: Uuid::from_u128(0x0193_0000_0000_7000_8000_0001_0000_0000 + all.len() as u128),
-                device_id: Uuid::from_u128(device as u128 + 1),
-                author: format!("user-{}", DEVICES[device]),
-                hlc: Hlc::new(clocks[device], 0, DEVICES[device]),
-                entity: ENTITY,
-                entity_id: id,
-                branch_id: "b1".into(),
-                kind: if delete { OpKind::Delete } else { OpKind::Upsert },
-                changes: if delete { Vec::new() } else { changes },
-            };
-            received[device].insert(all.len());
-            let current = replicas[device].remove(&id);
-            replicas[device].insert(id, apply(current, &o).record);
-            all.push(o);
-        }
-        all
-    })
+        proptest::collection::vec((0..FIELDS.len(), 0..VALUES), 1..=3),
+    )
+        .prop_map(|(device, sync_first, pick, record, delete, edits)| Step {
+            device,
+            sync_first,
+            pick,
+            record,
+            delete,
+            edits,
+        });
+    proptest::collection::vec(step, 1..=MAX_STEPS)
 }
 
-/// How one receiver gets the operations: per operation an order key, whether a new delivery
-/// (push, pull or file) starts before it, which channel that delivery uses, and whether the
-/// operation is delivered a second time at the end, through the other channel.
-type Plan = Vec<(u32, bool, bool, bool)>;
-
+/// A plan per receiver (`trials::order::Plan`): the three tablets', then the server's.
 fn plans() -> impl Strategy<Value = Vec<Plan>> {
-    let one = proptest::collection::vec(
-        (any::<u32>(), any::<bool>(), any::<bool>(), proptest::bool::weighted(0.2)),
-        16,
-    );
-    proptest::collection::vec(one, TABLETS + 1)
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Channel {
-    /// The server: a push. A tablet: a pull.
-    Sync,
-    /// An export file (`shared::export`), imported.
-    File,
+    let receipt = (any::<u32>(), any::<bool>(), any::<bool>(), proptest::bool::weighted(0.2))
+        .prop_map(|(key, split, file, twice)| Receipt { key, split, file, twice });
+    proptest::collection::vec(proptest::collection::vec(receipt, PLAN_LEN), TABLETS + 1)
 }
 
 /// One device or the server, as far as this trial looks: its records, the conflicts it found
@@ -167,7 +94,7 @@ impl Replica {
                 username: op.author.clone(),
                 display_name: op.author.clone(),
                 role: Role::Surveyor,
-                branches: vec!["b1".into()],
+                branches: vec![BRANCH.into()],
             };
             let ctx = Context { account: &account, time: now, current, person: None };
             policy::admit(ctx, op).map_err(|r| {
@@ -185,7 +112,11 @@ impl Replica {
                 prop_assert_eq!(before, c);
             }
         }
-        self.records.insert(op.entity_id, applied.record);
+        // The tablet's store writes a record back only when the merge says it changed
+        // (`Store::apply_remote`); the server writes every record an accepted operation touched.
+        if self.server || applied.changed {
+            self.records.insert(op.entity_id, applied.record);
+        }
         Ok(())
     }
 
@@ -207,14 +138,10 @@ impl Replica {
                 serde_json::from_slice::<PullResponse>(&wire).unwrap().ops
             }
             (Channel::File, _) => {
-                let contents = Contents { operations: ops, attachments: Vec::new() };
-                let device = Uuid::from_u128(7);
-                let at = "2013-06-01T09:00:00+08:00";
-                let file = export::encode(device, "user-t1", at, Scope::All, &contents, None)
-                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
-                let (header, read) = export::decode(file.as_bytes(), None)
-                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
-                prop_assert_eq!(header.counts.operations, contents.operations.len());
+                let file = export_file(&ops).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let (header, read) =
+                    export::decode(&file, None).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(header.counts.operations, ops.len());
                 read.operations
             }
         };
@@ -226,58 +153,22 @@ impl Replica {
 
     /// Records and conflicts as bytes, to compare replicas byte for byte.
     fn bytes(&self) -> (Vec<u8>, Vec<u8>) {
-        (serde_json::to_vec(&self.records).unwrap(), serde_json::to_vec(&self.conflicts).unwrap())
+        (records_bytes(&self.records), conflicts_bytes(&self.conflicts))
     }
 }
 
-/// What one case did, for the trial's line.
-#[derive(Default)]
-struct Tally {
-    operations: usize,
-    deliveries: usize,
-    files: usize,
-    redelivered: usize,
-    conflicts: usize,
-}
-
-fn run_case(ops: &[Operation], plans: &[Plan], tally: &mut Tally) -> Result<(), TestCaseError> {
+fn run_case(steps: &[Step], plans: &[Plan], tally: &mut Tally) -> Result<(), TestCaseError> {
     let now = PolicyTime::now();
+    let ops = ops_from_steps(0, steps);
     // The reference: every operation once, in the order made.
-    let mut reference = Replica::default();
-    for op in ops {
-        reference.take(op, now)?;
-    }
-    let expected = reference.bytes();
+    let reference = Reference::of(&ops);
+    let expected = (reference.records_bytes(), reference.conflicts_bytes());
     for (r, plan) in plans.iter().enumerate() {
         let mut replica = Replica { server: r == TABLETS, ..Replica::default() };
-        let mut order: Vec<(u32, usize)> =
-            ops.iter().enumerate().map(|(i, _)| (plan[i % plan.len()].0, i)).collect();
-        order.sort();
-        let mut deliveries: Vec<(Channel, Vec<Operation>)> = Vec::new();
-        let mut again: Vec<Operation> = Vec::new();
-        for (_, i) in order {
-            let (_, split, file, twice) = plan[i % plan.len()];
-            let channel = if file { Channel::File } else { Channel::Sync };
-            let start = deliveries.last().is_none_or(|(c, _)| split || *c != channel);
-            if start {
-                deliveries.push((channel, Vec::new()));
-            }
-            deliveries.last_mut().unwrap().1.push(ops[i].clone());
-            if twice {
-                again.push(ops[i].clone());
-            }
-        }
-        // What arrives twice comes last, through the other channel than the first delivery's.
-        if !again.is_empty() {
-            let other =
-                if deliveries[0].0 == Channel::File { Channel::Sync } else { Channel::File };
-            tally.redelivered += again.len();
-            deliveries.push((other, again));
-        }
-        for (channel, batch) in deliveries {
-            tally.deliveries += 1;
-            tally.files += usize::from(channel == Channel::File);
-            replica.deliver(channel, batch, now)?;
+        let deliveries = schedule(&ops, plan);
+        tally.receiver(&deliveries);
+        for delivery in deliveries {
+            replica.deliver(delivery.channel, delivery.ops, now)?;
         }
         let who = if replica.server { "the server".to_owned() } else { format!("tablet {r}") };
         let got = replica.bytes();
@@ -289,23 +180,18 @@ fn run_case(ops: &[Operation], plans: &[Plan], tally: &mut Tally) -> Result<(), 
                 ops.len(),
                 "the server stored each operation once"
             );
-            let redelivered = plan.iter().take(ops.len()).filter(|p| p.3).count();
+            let redelivered = plan.iter().take(ops.len()).filter(|p| p.twice).count();
             prop_assert_eq!(replica.duplicates, redelivered, "every resend answered duplicate");
         }
     }
-    tally.operations += ops.len();
-    tally.conflicts += reference.conflicts.len();
+    tally.case(&ops, &reference);
     Ok(())
-}
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
 }
 
 #[test]
 fn the_same_operations_in_any_order_through_pushes_pulls_and_files_converge_everywhere() {
     let cases = u32::try_from(env_number("FIELD_TRIAL_ORDER_CASES", 64)).unwrap_or(u32::MAX);
-    let seed = env_number("FIELD_TRIAL_SEED", rand_seed());
+    let seed = env_number("FIELD_TRIAL_SEED", fresh_seed());
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &key);
@@ -313,8 +199,8 @@ fn the_same_operations_in_any_order_through_pushes_pulls_and_files_converge_ever
     let mut runner = TestRunner::new_with_rng(config, rng);
     let started = Instant::now();
     let tally = std::cell::RefCell::new(Tally::default());
-    let result = runner.run(&(device_ops(), plans()), |(ops, plans)| {
-        run_case(&ops, &plans, &mut tally.borrow_mut())
+    let result = runner.run(&(steps(), plans()), |(steps, plans)| {
+        run_case(&steps, &plans, &mut tally.borrow_mut())
     });
     if let Err(e) = result {
         panic!("trial order failed (replay with FIELD_TRIAL_SEED={seed}): {e}");
@@ -328,13 +214,4 @@ fn the_same_operations_in_any_order_through_pushes_pulls_and_files_converge_ever
          seed {seed}",
         t.redelivered, t.operations, t.deliveries, t.files, t.redelivered, t.conflicts,
     );
-}
-
-/// A seed from the clock (this crate has no random number generator of its own for tests).
-fn rand_seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    (nanos as u64) ^ u64::from(std::process::id()).rotate_left(32)
 }
