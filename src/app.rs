@@ -214,7 +214,9 @@ fn recover_typing(ctx: AppCtx) {
 #[component]
 fn StorageLostBanner() -> impl IntoView {
     let ctx = use_app();
+    // Read again whenever the counts move: the store may notice a discard while the app runs.
     let notice = LocalResource::new(move || {
+        ctx.counts.track();
         let store = ctx.store();
         async move { storage_loss::notice(&store).await.ok().flatten() }
     });

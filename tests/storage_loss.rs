@@ -70,3 +70,40 @@ async fn a_known_database_says_nothing_and_an_app_from_before_the_mark_is_not_a_
     assert_eq!(device_mark::read().map(|m| m.device_id), Some(store.device_id()));
     device_mark::clear();
 }
+
+/// Deletes the database `name` (the browser discarding it), once no connection holds it.
+async fn discard(name: &str) {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let request = factory.delete_database(name).unwrap();
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    wasm_bindgen_futures::JsFuture::from(done).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_discarded_while_the_app_runs_is_noticed_at_the_next_transaction() {
+    device_mark::clear();
+    let name = fresh_name();
+    let store = Store::open(&name).await.unwrap();
+    storage_loss::check(&store).await.unwrap();
+    let device = store.device_id();
+    storage_loss::remember_pending(&store, 2);
+    // The browser closes the connection and deletes the database (Chromium on a damaged one).
+    store.simulate_browser_close();
+    discard(&name).await;
+    // The next transaction opens a new, empty database: the store says so and keeps the id.
+    let notice = storage_loss::notice(&store).await.unwrap().expect("the discard is noticed");
+    assert_eq!(notice.pending_before, 2);
+    assert_eq!(store.device_id(), device);
+    store.close();
+    let reopened = Store::open(&name).await.unwrap();
+    assert!(!reopened.is_fresh(), "the device id was written back");
+    assert_eq!(reopened.device_id(), device);
+    // A reopen of a database that is still there says nothing.
+    storage_loss::acknowledge(&reopened).await.unwrap();
+    reopened.simulate_browser_close();
+    assert_eq!(storage_loss::notice(&reopened).await.unwrap(), None);
+    device_mark::clear();
+}

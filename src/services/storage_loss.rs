@@ -5,22 +5,16 @@
 //! the old device id again (the office knows the tablet by it), keeps a notice in the new
 //! database until the person has read it, and the shell says what happened and what to do —
 //! sign in, sync to download what the office holds, and enter again what had not been sent
-//! (the mark counted it). Never an empty tablet without a word.
+//! (the mark counted it). Never an empty tablet without a word. A database the browser discards
+//! while the app runs is noticed by the store when it reopens its connection
+//! (`Store::db`), with the same notice.
 
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::browser::device_mark::{self, DeviceMark};
 use crate::store::{Store, StoreError, meta_keys};
 
-/// The notice kept until read.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StorageLoss {
-    /// Changes that waited to be sent when the old database was last counted: gone with it.
-    pub pending_before: u32,
-    /// When the app noticed (milliseconds since the epoch).
-    pub noticed_at_ms: f64,
-}
+pub use crate::store::StorageLoss;
 
 /// What the database opened at start is, judged from the mark kept outside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +77,7 @@ pub async fn acknowledge(store: &Store) -> Result<(), StoreError> {
 /// Keeps in the mark how many changes wait to be sent (called whenever the count changes), so
 /// a later loss can say how many went with the database.
 pub fn remember_pending(store: &Store, pending: u32) {
+    store.note_pending(pending);
     let mark = DeviceMark { device_id: store.device_id(), pending };
     if device_mark::read().as_ref() != Some(&mark) {
         device_mark::write(&mark);

@@ -37,6 +37,12 @@ impl Connection {
         (!self.closed.get()).then(|| self.db.clone())
     }
 
+    /// Close the connection and note it closed, as the browser's own `close` would.
+    pub(super) fn close_as_the_browser_does(&self) {
+        self.close();
+        self.closed.set(true);
+    }
+
     /// Close the connection on purpose: no reopening, later transactions on it fail as they
     /// would on any closed connection (tests close before opening the database again).
     pub(super) fn close(&self) {

@@ -67,6 +67,16 @@ pub mod meta_keys {
     pub const STORAGE_LOST: &str = "storage_lost";
 }
 
+/// The notice kept in `meta` (`meta_keys::STORAGE_LOST`) when the browser discarded the
+/// database, until the person has read it (`services::storage_loss`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StorageLoss {
+    /// Changes that waited to be sent when last counted: gone with the old database.
+    pub pending_before: u32,
+    /// When the app noticed (milliseconds since the epoch).
+    pub noticed_at_ms: f64,
+}
+
 /// An open local database plus who is writing on this device.
 #[derive(Clone)]
 pub struct Store {
@@ -78,6 +88,9 @@ pub struct Store {
     /// Whether opening created the database's identity (an empty database: a new tablet, or
     /// one whose browser discarded the old database).
     fresh: bool,
+    /// Changes waiting to be sent, as last counted (`Store::note_pending`): what a database
+    /// the browser discards while the app runs takes with it.
+    pending_known: Rc<std::cell::Cell<u32>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -100,6 +113,7 @@ impl Store {
             })),
             save_cache: Rc::default(),
             fresh: false,
+            pending_known: Rc::default(),
         };
         store.fresh = store.load_identity().await?;
         Ok(store)
@@ -108,6 +122,18 @@ impl Store {
     /// Whether this database had no device id when opened (see [`Store::open`]).
     pub fn is_fresh(&self) -> bool {
         self.fresh
+    }
+
+    /// Keep the count of changes waiting to be sent (the shell calls this whenever it changes).
+    pub fn note_pending(&self, pending: u32) {
+        self.pending_known.set(pending);
+    }
+
+    /// Makes the connection look closed by the browser, as Chromium does on a full disk (tests
+    /// of what follows: the store opens a new connection before the next transaction).
+    #[doc(hidden)]
+    pub fn simulate_browser_close(&self) {
+        self.connection.borrow().close_as_the_browser_does();
     }
 
     /// Take `device_id` as this device's id again: the browser discarded the database that
@@ -158,8 +184,49 @@ impl Store {
             StoreError::StorageFull
         })?;
         let db = reopened.usable().ok_or(StoreError::StorageFull)?;
+        // Kept only once checked: a notice that could not be written (the disk still full) is
+        // tried again with the next connection.
+        if let Err(e) = self.notice_a_discard(&db).await {
+            reopened.close();
+            return Err(e);
+        }
         *self.connection.borrow_mut() = reopened;
         Ok(db)
+    }
+
+    /// After reopening: a database with no device id is one the browser discarded and created
+    /// again empty (Chromium deletes a database it finds damaged). Never carry on as if nothing
+    /// happened: keep the device id and a notice that says what went, which the shell shows.
+    async fn notice_a_discard(&self, db: &Database) -> Result<(), StoreError> {
+        use indexed_db_futures::prelude::*;
+        use indexed_db_futures::transaction::TransactionMode;
+        let tx = db.transaction(schema::META).with_mode(TransactionMode::Readwrite).build()?;
+        let meta = tx.object_store(schema::META)?;
+        let id: Option<wasm_bindgen::JsValue> =
+            meta.get(wasm_bindgen::JsValue::from_str(meta_keys::DEVICE_ID)).primitive()?.await?;
+        if id.is_some_and(|v| !v.is_undefined()) {
+            return Ok(());
+        }
+        let notice = StorageLoss {
+            pending_before: self.pending_known.get(),
+            noticed_at_ms: now_ms() as f64,
+        };
+        log::error!(
+            "the browser discarded the local database while the app ran ({} changes were \
+             waiting to be sent)",
+            notice.pending_before
+        );
+        meta.put(codec::to_js(&self.device_id())?)
+            .with_key(wasm_bindgen::JsValue::from_str(meta_keys::DEVICE_ID))
+            .primitive()?
+            .await?;
+        meta.put(codec::to_js(&notice)?)
+            .with_key(wasm_bindgen::JsValue::from_str(meta_keys::STORAGE_LOST))
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        self.pending_known.set(0);
+        Ok(())
     }
 
     /// Load this device's identity; `true` when there was none and a new device id was made.
