@@ -86,8 +86,20 @@ pub fn App(store: Store) -> impl IntoView {
     recover_typing(ctx);
     watch_hash(ctx.route);
     ask_persistence_once(ctx);
-    // The mark outside the database keeps the count, so a later loss can say what went with it.
-    Effect::new(move |_| storage_loss::remember_pending(&ctx.store(), ctx.counts.get().pending));
+    // The mark outside the database keeps the count, so a later loss can say what went with it;
+    // from the first real count on (not the default the shell starts with).
+    Effect::new(move |counted: Option<()>| {
+        let pending = ctx.counts.get().pending;
+        if counted.is_some() {
+            storage_loss::remember_pending(&ctx.store(), pending);
+        }
+    });
+    // Read again whenever the counts move: the store may notice a discard while the app runs.
+    let storage_notice = LocalResource::new(move || {
+        ctx.counts.track();
+        let store = ctx.store();
+        async move { storage_loss::notice(&store).await.ok().flatten() }
+    });
     let writes =
         move || engine.session.with(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
     let office = move || {
@@ -148,7 +160,9 @@ pub fn App(store: Store) -> impl IntoView {
             </a>
         </nav>
         <UpdateBanner />
-        <StorageLostBanner />
+        // The notice's view is in a chunk of its own: it is rare, and the first load is not
+        // made heavier for it.
+        {move || storage_notice.get().flatten().map(|loss| split::deferred(split::storage_lost(loss)))}
         <Show when=move || ctx.message.get().is_some()>
             <div class="message error" role="alert" data-testid="app-message">
                 {move || ctx.message.get().unwrap_or_default()}
@@ -207,44 +221,6 @@ fn recover_typing(ctx: AppCtx) {
         }
         ctx.recount();
     });
-}
-
-/// Said until read when the browser discarded the tablet's database (`services::storage_loss`):
-/// what happened, how many unsent changes went with it, and what to do.
-#[component]
-fn StorageLostBanner() -> impl IntoView {
-    let ctx = use_app();
-    // Read again whenever the counts move: the store may notice a discard while the app runs.
-    let notice = LocalResource::new(move || {
-        ctx.counts.track();
-        let store = ctx.store();
-        async move { storage_loss::notice(&store).await.ok().flatten() }
-    });
-    let acknowledge = Action::new_local(move |_: &()| {
-        let store = ctx.store();
-        async move { storage_loss::acknowledge(&store).await.map_err(|e| e.to_string()) }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = acknowledge.value().get() {
-            if let Err(e) = result {
-                ctx.message.set(Some(e));
-            }
-            notice.refetch();
-        }
-    });
-    view! {
-        {move || notice.get().flatten().map(|loss| view! {
-            <aside class="message error" role="alert" data-testid="storage-lost">
-                <p>{t::STORAGE_LOST}</p>
-                {(loss.pending_before > 0).then(|| view! {
-                    <p data-testid="storage-lost-pending">{t::storage_lost_pending(loss.pending_before)}</p>
-                })}
-                <button class="button" data-testid="storage-lost-dismiss"
-                    disabled=move || acknowledge.pending().get()
-                    on:click=move |_| { acknowledge.dispatch_local(()); }>{t::STORAGE_LOST_READ}</button>
-            </aside>
-        })}
-    }
 }
 
 /// "有一份未完成的调查草稿：林海生" with buttons to continue it or delete it (after a

@@ -97,7 +97,7 @@ pub const STORAGE_LOST_READ: &str = "知道了";
 
 /// How many unsent changes went with a discarded database.
 pub fn storage_lost_pending(n: u32) -> String {
-    format!("清空前本机有 {n} 条修改尚未发送到办公室，已无法恢复：请核对并重新录入。")
+    format!("清空前本机有 {n} 条记录尚未送达办公室，已无法恢复：请核对并重新录入。")
 }
 
 // Field labels: person

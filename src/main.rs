@@ -3,7 +3,6 @@
 use field::app::App;
 use field::i18n;
 use field::services::storage_loss;
-use field::store::Store;
 use leptos::prelude::*;
 
 /// The IndexedDB database of the app.
@@ -15,14 +14,9 @@ fn main() {
     // Not `leptos::task::spawn_local`: Leptos sets up its executor only when the app mounts,
     // and before that a release build panics on any Leptos task.
     wasm_bindgen_futures::spawn_local(async {
-        match Store::open(DB_NAME).await {
-            Ok(store) => {
-                // Before anything reads it: is this the database the app used before?
-                if let Err(e) = storage_loss::check(&store).await {
-                    log::warn!("could not check the local database against its mark: {e}");
-                }
-                leptos::mount::mount_to_body(move || view! { <App store=store /> })
-            }
+        // Opened against the mark kept outside it: is this the database the app used before?
+        match storage_loss::open(DB_NAME).await {
+            Ok((store, _)) => leptos::mount::mount_to_body(move || view! { <App store=store /> }),
             Err(err) => {
                 let message = format!("{}：{err}", i18n::OPEN_FAILED);
                 leptos::mount::mount_to_body(

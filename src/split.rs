@@ -45,6 +45,13 @@ macro_rules! split_point {
 }
 
 split_point! {
+    /// The notice that the browser discarded the tablet's database (rare: not in the first load).
+    fn storage_lost(loss: crate::services::storage_loss::StorageLoss) {
+        view! { <crate::components::storage_lost::StorageLostNotice loss=loss /> }.into_any()
+    }
+}
+
+split_point! {
     /// Every campaign screen (`#/campaign/...`).
     fn campaign(route: CampaignRoute) {
         view! { <crate::screens::campaign::CampaignScreen route=route /> }.into_any()

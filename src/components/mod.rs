@@ -4,3 +4,4 @@ pub mod branch_picker;
 pub mod delivery;
 pub mod fields;
 pub mod photo;
+pub mod storage_lost;

@@ -1,9 +1,10 @@
 //! Noticing that the browser discarded the tablet's database, and saying so.
 //!
 //! The app keeps a mark of its database outside it (`browser::device_mark`). At start, an empty
-//! database where the mark says there was one means the browser discarded it: the app takes
-//! the old device id again (the office knows the tablet by it), keeps a notice in the new
-//! database until the person has read it, and the shell says what happened and what to do —
+//! database where the mark says there was one means the browser discarded it: the store takes
+//! the old device id again (the office knows the tablet by it) and keeps a notice in the new
+//! database until the person has read it, both in the transaction that found it empty
+//! (`Store::open_after`); the shell says what happened and what to do —
 //! sign in, sync to download what the office holds, and enter again what had not been sent
 //! (the mark counted it). Never an empty tablet without a word. A database the browser discards
 //! while the app runs is noticed by the store when it reopens its connection
@@ -12,7 +13,7 @@
 use uuid::Uuid;
 
 use crate::browser::device_mark::{self, DeviceMark};
-use crate::store::{Store, StoreError, meta_keys};
+use crate::store::{PriorDevice, Store, StoreError, meta_keys};
 
 pub use crate::store::StorageLoss;
 
@@ -27,38 +28,25 @@ pub enum Opened {
     Discarded { device_id: Uuid, pending_before: u32 },
 }
 
-/// Judges the opened database: `fresh` when opening created its device id.
-pub fn judge(fresh: bool, mark: Option<&DeviceMark>) -> Opened {
-    match (fresh, mark) {
-        (false, _) => Opened::Known,
-        (true, None) => Opened::New,
-        (true, Some(m)) => Opened::Discarded { device_id: m.device_id, pending_before: m.pending },
-    }
-}
-
-/// At start: judge the database, keep the notice if it was discarded, and mark the database.
-pub async fn check(store: &Store) -> Result<Opened, StoreError> {
+/// Opens the app's database at start, telling the store which device the mark says used it
+/// (`Store::open_after` keeps the notice if it is gone), then marks the database.
+pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
     let mark = device_mark::read();
-    let opened = judge(store.is_fresh(), mark.as_ref());
-    match &opened {
-        Opened::Discarded { device_id, pending_before } => {
-            log::error!(
-                "the browser discarded the local database of device {device_id} \
-                 ({pending_before} changes were waiting to be sent)"
-            );
-            store.restore_device_id(*device_id).await?;
-            let notice =
-                StorageLoss { pending_before: *pending_before, noticed_at_ms: js_sys::Date::now() };
-            store.meta_set(meta_keys::STORAGE_LOST, &notice).await?;
-            device_mark::write(&DeviceMark { device_id: *device_id, pending: 0 });
+    let prior = mark.as_ref().map(|m| PriorDevice { device_id: m.device_id, pending: m.pending });
+    let store = Store::open_after(name, prior).await?;
+    let opened = match (&mark, store.was_discarded(), store.is_fresh()) {
+        (Some(m), true, _) => {
+            Opened::Discarded { device_id: m.device_id, pending_before: m.pending }
         }
-        Opened::Known | Opened::New => {
-            let pending =
-                mark.filter(|m| m.device_id == store.device_id()).map_or(0, |m| m.pending);
-            device_mark::write(&DeviceMark { device_id: store.device_id(), pending });
-        }
-    }
-    Ok(opened)
+        (_, _, true) => Opened::New,
+        _ => Opened::Known,
+    };
+    let pending = match (&opened, mark) {
+        (Opened::Known, Some(m)) if m.device_id == store.device_id() => m.pending,
+        _ => 0,
+    };
+    device_mark::write(&DeviceMark { device_id: store.device_id(), pending });
+    Ok((store, opened))
 }
 
 /// The notice, while it has not been read.
@@ -81,30 +69,5 @@ pub fn remember_pending(store: &Store, pending: u32) {
     let mark = DeviceMark { device_id: store.device_id(), pending };
     if device_mark::read().as_ref() != Some(&mark) {
         device_mark::write(&mark);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    fn mark(pending: u32) -> DeviceMark {
-        DeviceMark { device_id: Uuid::from_u128(7), pending }
-    }
-
-    #[test]
-    fn a_database_that_was_there_is_known_whatever_the_mark() {
-        assert_eq!(judge(false, None), Opened::Known);
-        assert_eq!(judge(false, Some(&mark(3))), Opened::Known);
-    }
-
-    #[test]
-    fn an_empty_database_is_new_without_a_mark_and_discarded_with_one() {
-        assert_eq!(judge(true, None), Opened::New);
-        assert_eq!(
-            judge(true, Some(&mark(3))),
-            Opened::Discarded { device_id: Uuid::from_u128(7), pending_before: 3 }
-        );
     }
 }

@@ -71,10 +71,19 @@ pub mod meta_keys {
 /// database, until the person has read it (`services::storage_loss`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageLoss {
-    /// Changes that waited to be sent when last counted: gone with the old database.
+    /// Records that waited to be sent when last counted: gone with the old database.
     pub pending_before: u32,
     /// When the app noticed (milliseconds since the epoch).
     pub noticed_at_ms: f64,
+}
+
+/// The device that used a database before, as known from outside it (`services::storage_loss`)
+/// or from the connection the browser closed (`Store::db`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PriorDevice {
+    pub device_id: Uuid,
+    /// Records that waited to be sent when last counted.
+    pub pending: u32,
 }
 
 /// An open local database plus who is writing on this device.
@@ -88,7 +97,9 @@ pub struct Store {
     /// Whether opening created the database's identity (an empty database: a new tablet, or
     /// one whose browser discarded the old database).
     fresh: bool,
-    /// Changes waiting to be sent, as last counted (`Store::note_pending`): what a database
+    /// Whether opening found the database it was told of gone (`Store::open_after`).
+    discarded: bool,
+    /// Records waiting to be sent, as last counted (`Store::note_pending`): what a database
     /// the browser discards while the app runs takes with it.
     pending_known: Rc<std::cell::Cell<u32>>,
 }
@@ -103,6 +114,17 @@ impl Store {
     /// Open (creating or upgrading as needed) the database `db_name` and load this device's
     /// identity; a new device id is generated and kept on first open.
     pub async fn open(db_name: &str) -> Result<Store, StoreError> {
+        Store::open_after(db_name, None).await
+    }
+
+    /// [`Store::open`], knowing which device used this database before (`prior`, from a mark
+    /// kept outside it): if the database turns out empty, the browser discarded it — the old
+    /// device id is taken again and a [`StorageLoss`] notice kept, in the transaction that
+    /// found it empty, so neither a kill nor a second tab can come between them.
+    pub async fn open_after(
+        db_name: &str,
+        prior: Option<PriorDevice>,
+    ) -> Result<Store, StoreError> {
         let connection = Connection::open(db_name).await?;
         let mut store = Store {
             connection: Rc::new(RefCell::new(connection)),
@@ -113,9 +135,10 @@ impl Store {
             })),
             save_cache: Rc::default(),
             fresh: false,
+            discarded: false,
             pending_known: Rc::default(),
         };
-        store.fresh = store.load_identity().await?;
+        store.load_identity(prior).await?;
         Ok(store)
     }
 
@@ -124,7 +147,12 @@ impl Store {
         self.fresh
     }
 
-    /// Keep the count of changes waiting to be sent (the shell calls this whenever it changes).
+    /// Whether opening found the database `prior` named gone (see [`Store::open_after`]).
+    pub fn was_discarded(&self) -> bool {
+        self.discarded
+    }
+
+    /// Keep the count of records waiting to be sent (the shell calls this whenever it changes).
     pub fn note_pending(&self, pending: u32) {
         self.pending_known.set(pending);
     }
@@ -134,14 +162,6 @@ impl Store {
     #[doc(hidden)]
     pub fn simulate_browser_close(&self) {
         self.connection.borrow().close_as_the_browser_does();
-    }
-
-    /// Take `device_id` as this device's id again: the browser discarded the database that
-    /// held it, and the office knows the tablet by it.
-    pub async fn restore_device_id(&self, device_id: Uuid) -> Result<(), StoreError> {
-        self.meta_set(meta_keys::DEVICE_ID, &device_id).await?;
-        self.identity.borrow_mut().device_id = device_id;
-        Ok(())
     }
 
     /// The database name this store was opened with.
@@ -186,62 +206,38 @@ impl Store {
         let db = reopened.usable().ok_or(StoreError::StorageFull)?;
         // Kept only once checked: a notice that could not be written (the disk still full) is
         // tried again with the next connection.
-        if let Err(e) = self.notice_a_discard(&db).await {
+        // The browser may have discarded the database rather than only closed it (Chromium
+        // deletes one it finds damaged): never carry on as if nothing happened.
+        let prior = PriorDevice { device_id: self.device_id(), pending: self.pending_known.get() };
+        match claim_identity(&db, Some(prior)).await {
+            Ok(claimed) if claimed.discarded => {
+                log::error!("the browser discarded the local database while the app ran");
+                self.pending_known.set(0);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                // Tried again with the next connection (the disk may still be full).
+                reopened.close();
+                return Err(e);
+            }
+        }
+        // Another caller may have reopened meanwhile: keep one connection, close the other.
+        if let Some(current) = self.connection.borrow().usable() {
             reopened.close();
-            return Err(e);
+            return Ok(current);
         }
         *self.connection.borrow_mut() = reopened;
         Ok(db)
     }
 
-    /// After reopening: a database with no device id is one the browser discarded and created
-    /// again empty (Chromium deletes a database it finds damaged). Never carry on as if nothing
-    /// happened: keep the device id and a notice that says what went, which the shell shows.
-    async fn notice_a_discard(&self, db: &Database) -> Result<(), StoreError> {
-        use indexed_db_futures::prelude::*;
-        use indexed_db_futures::transaction::TransactionMode;
-        let tx = db.transaction(schema::META).with_mode(TransactionMode::Readwrite).build()?;
-        let meta = tx.object_store(schema::META)?;
-        let id: Option<wasm_bindgen::JsValue> =
-            meta.get(wasm_bindgen::JsValue::from_str(meta_keys::DEVICE_ID)).primitive()?.await?;
-        if id.is_some_and(|v| !v.is_undefined()) {
-            return Ok(());
-        }
-        let notice = StorageLoss {
-            pending_before: self.pending_known.get(),
-            noticed_at_ms: now_ms() as f64,
-        };
-        log::error!(
-            "the browser discarded the local database while the app ran ({} changes were \
-             waiting to be sent)",
-            notice.pending_before
-        );
-        meta.put(codec::to_js(&self.device_id())?)
-            .with_key(wasm_bindgen::JsValue::from_str(meta_keys::DEVICE_ID))
-            .primitive()?
-            .await?;
-        meta.put(codec::to_js(&notice)?)
-            .with_key(wasm_bindgen::JsValue::from_str(meta_keys::STORAGE_LOST))
-            .primitive()?
-            .await?;
-        tx.commit().await?;
-        self.pending_known.set(0);
-        Ok(())
-    }
-
-    /// Load this device's identity; `true` when there was none and a new device id was made.
-    async fn load_identity(&mut self) -> Result<bool, StoreError> {
-        let (device_id, created) = match self.meta_get::<Uuid>(meta_keys::DEVICE_ID).await? {
-            Some(id) => (id, false),
-            None => {
-                let id = Uuid::new_v4();
-                self.meta_set(meta_keys::DEVICE_ID, &id).await?;
-                (id, true)
-            }
-        };
+    /// Load this device's identity (see [`claim_identity`]) and who is writing.
+    async fn load_identity(&mut self, prior: Option<PriorDevice>) -> Result<(), StoreError> {
+        let claimed = claim_identity(&self.db().await?, prior).await?;
+        self.fresh = claimed.created;
+        self.discarded = claimed.discarded;
         let author = self.meta_get::<String>(meta_keys::AUTHOR).await?.unwrap_or_default();
-        *self.identity.borrow_mut() = OpContext { device_id, author };
-        Ok(created)
+        *self.identity.borrow_mut() = OpContext { device_id: claimed.device_id, author };
+        Ok(())
     }
 
     fn context(&self) -> OpContext {
@@ -252,6 +248,51 @@ impl Store {
     fn clock_device(&self) -> String {
         self.device_id().simple().to_string()
     }
+}
+
+/// What [`claim_identity`] found.
+struct Claimed {
+    device_id: Uuid,
+    /// The database had no device id: one was written.
+    created: bool,
+    /// ... and it was `prior`'s, with a [`StorageLoss`] notice.
+    discarded: bool,
+}
+
+/// The database's device id, in one transaction: the one it holds; or, in an empty database,
+/// `prior`'s (the browser discarded the database it used) written with a [`StorageLoss`]
+/// notice; or a new one (a new tablet).
+async fn claim_identity(db: &Database, prior: Option<PriorDevice>) -> Result<Claimed, StoreError> {
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    use wasm_bindgen::JsValue;
+    let tx = db.transaction(schema::META).with_mode(TransactionMode::Readwrite).build()?;
+    let meta = tx.object_store(schema::META)?;
+    let held: Option<JsValue> =
+        meta.get(JsValue::from_str(meta_keys::DEVICE_ID)).primitive()?.await?;
+    if let Some(value) = held.filter(|v| !v.is_undefined() && !v.is_null()) {
+        let device_id = codec::from_js::<Uuid>(value)?;
+        return Ok(Claimed { device_id, created: false, discarded: false });
+    }
+    let device_id = prior.map_or_else(Uuid::new_v4, |p| p.device_id);
+    meta.put(codec::to_js(&device_id)?)
+        .with_key(JsValue::from_str(meta_keys::DEVICE_ID))
+        .primitive()?
+        .await?;
+    if let Some(prior) = prior {
+        log::error!(
+            "the local database of device {} is gone ({} records were waiting to be sent)",
+            prior.device_id,
+            prior.pending
+        );
+        let notice = StorageLoss { pending_before: prior.pending, noticed_at_ms: now_ms() as f64 };
+        meta.put(codec::to_js(&notice)?)
+            .with_key(JsValue::from_str(meta_keys::STORAGE_LOST))
+            .primitive()?
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Claimed { device_id, created: true, discarded: prior.is_some() })
 }
 
 /// Wall-clock milliseconds for the hybrid logical clock.

@@ -77,10 +77,20 @@ enum Reopened {
     DiscardedWithTheMark,
 }
 
+/// The app's mark in localStorage (`src/browser/device_mark.rs`) as the browser kept it through
+/// the kill, read from a page of the same origin the service worker leaves alone, before the
+/// app runs (the app writes the mark again at start).
+async fn mark_before_the_app(browser: &Browser, origin: &str) -> Option<String> {
+    browser.goto(&format!("{origin}/healthz")).await.unwrap();
+    let mark = browser.eval("return localStorage.getItem('field.device-mark');").await.unwrap();
+    mark.as_str().map(str::to_owned)
+}
+
 /// After a reopen, once the app is up: whether the tablet's database is the one it had (it has
-/// a pull cursor since the first sync), and if not, whether the app said so. After a discard
-/// the surveyor does what the app says: signs in again and syncs.
-async fn follow_a_discard(browser: &Browser, origin: &str) -> Reopened {
+/// a pull cursor since the first sync), and if not, whether the app said so — which it must
+/// whenever its mark outlived the kill (`mark`, read before the app ran). After a discard the
+/// surveyor does what the app says: signs in again and syncs.
+async fn follow_a_discard(browser: &Browser, origin: &str, mark: Option<String>) -> Reopened {
     browser.wait_for(&testid("nav-people"), FIRST_LOAD_TIMEOUT).await.unwrap();
     browser
         .eval(
@@ -106,15 +116,18 @@ async fn follow_a_discard(browser: &Browser, origin: &str) -> Reopened {
     if has("cursor") {
         return Reopened::Kept;
     }
-    let reopened = if has("storage_lost") {
+    let reopened = if let Some(mark) = mark {
+        assert!(
+            has("storage_lost"),
+            "the mark {mark} outlived the kill, the database did not, and the app keeps no notice"
+        );
         let said = browser.wait_for(&testid("storage-lost"), SHORT).await;
         assert!(said.is_ok(), "the database was discarded and the app does not say so: {said:?}");
         let words = browser.text_of("storage-lost").await.unwrap();
         assert!(words.contains("清空") && words.contains("同步"), "says what to do: {words}");
         Reopened::DiscardedAndSaid
     } else {
-        let storage = browser.eval("return JSON.stringify(Object.assign({}, localStorage));").await;
-        println!("the database and the mark were both discarded; localStorage: {storage:?}");
+        println!("the database and the app's mark in localStorage were both discarded");
         Reopened::DiscardedWithTheMark
     };
     browser.sign_in(origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
@@ -223,6 +236,8 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     let hash = browser.eval("return location.hash;").await.unwrap();
     let survey_url = format!("{origin}/{}", hash.as_str().unwrap());
     browser.sync(&origin).await.unwrap();
+    let mark = mark_before_the_app(&browser, &origin).await;
+    assert!(mark.as_deref().is_some_and(|m| m.contains("device_id")), "the app's mark: {mark:?}");
 
     let (mut notes, mut added) = (String::new(), 0usize);
     // Every state the notes have had: after a discarded database the survey comes back as the
@@ -252,8 +267,9 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             assert!(harness.kill_browser().unwrap() > 0, "run {run}: nothing to kill");
             drop(browser);
             browser = harness.reopen_browser().await.unwrap();
+            let mark = mark_before_the_app(&browser, &origin).await;
             browser.goto(&survey_url).await.unwrap();
-            let reopened = follow_a_discard(&browser, &origin).await;
+            let reopened = follow_a_discard(&browser, &origin, mark).await;
             let lost = reopened != Reopened::Kept;
             said += usize::from(reopened == Reopened::DiscardedAndSaid);
             untold += usize::from(reopened == Reopened::DiscardedWithTheMark);
@@ -297,8 +313,9 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             assert!(harness.kill_browser().unwrap() > 0, "run {run}: nothing to kill");
             drop(browser);
             browser = harness.reopen_browser().await.unwrap();
+            let mark = mark_before_the_app(&browser, &origin).await;
             browser.goto(&format!("{origin}/#/sync")).await.unwrap();
-            match follow_a_discard(&browser, &origin).await {
+            match follow_a_discard(&browser, &origin, mark).await {
                 Reopened::Kept => {}
                 Reopened::DiscardedAndSaid => said += 1,
                 Reopened::DiscardedWithTheMark => untold += 1,

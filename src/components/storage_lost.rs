@@ -1,0 +1,37 @@
+//! The notice that the browser discarded the tablet's database (`services::storage_loss`): what
+//! happened, how many records waiting to be sent went with it, and what to do; shown until read.
+
+use leptos::prelude::*;
+
+use crate::app::use_app;
+use crate::i18n as t;
+use crate::services::storage_loss::{self, StorageLoss};
+
+#[component]
+pub fn StorageLostNotice(loss: StorageLoss) -> impl IntoView {
+    let ctx = use_app();
+    let acknowledge = Action::new_local(move |_: &()| {
+        let store = ctx.store();
+        async move { storage_loss::acknowledge(&store).await.map_err(|e| e.to_string()) }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = acknowledge.value().get() {
+            if let Err(e) = result {
+                ctx.message.set(Some(e));
+            }
+            // The shell reads the notice again when the counts move.
+            ctx.recount();
+        }
+    });
+    view! {
+        <aside class="message error" role="alert" data-testid="storage-lost">
+            <p>{t::STORAGE_LOST}</p>
+            {(loss.pending_before > 0).then(|| view! {
+                <p data-testid="storage-lost-pending">{t::storage_lost_pending(loss.pending_before)}</p>
+            })}
+            <button class="button" data-testid="storage-lost-dismiss"
+                disabled=move || acknowledge.pending().get()
+                on:click=move |_| { acknowledge.dispatch_local(()); }>{t::STORAGE_LOST_READ}</button>
+        </aside>
+    }
+}
