@@ -69,6 +69,14 @@ impl Browser {
         Ok(self.client.execute(script, Vec::new()).await?)
     }
 
+    /// Runs `script` (a function body that ends by calling `done(value)`, after any awaits or
+    /// callbacks such as IndexedDB's) in the page and gives that value, instead of setting a
+    /// global and polling it. WebDriver's script timeout bounds it.
+    pub async fn eval_async(&self, script: &str) -> Result<Value, HarnessError> {
+        let body = format!("const done = arguments[arguments.length - 1];\n{script}");
+        Ok(self.client.execute_async(&body, Vec::new()).await?)
+    }
+
     /// Polls `condition` (a function body returning a boolean) until it is true.
     pub async fn wait_until(
         &self,

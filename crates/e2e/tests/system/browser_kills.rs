@@ -32,11 +32,10 @@ const SHORT: Duration = Duration::from_secs(30);
 
 /// The tablet's pull cursor and how many members from the office it holds, from its IndexedDB.
 async fn tablet_pulled(browser: &Browser) -> (u64, u64) {
-    browser
-        .eval(
-            "window.__pulled = null;
-             const req = indexedDB.open('field');
-             req.onerror = () => { window.__pulled = { error: String(req.error) }; };
+    let out = browser
+        .eval_async(
+            "const req = indexedDB.open('field');
+             req.onerror = () => done({ error: String(req.error) });
              req.onsuccess = () => {
                const db = req.result;
                const tx = db.transaction(['meta', 'people']);
@@ -49,17 +48,11 @@ async fn tablet_pulled(browser: &Browser) -> (u64, u64) {
                  if (typeof name === 'string' && name.startsWith('拉取')) out.people += 1;
                  c.continue();
                };
-               tx.oncomplete = () => { db.close(); window.__pulled = out; };
-             };
-             return true;",
+               tx.oncomplete = () => { db.close(); done(out); };
+             };",
         )
         .await
         .unwrap();
-    browser
-        .wait_until("the tablet's database read", "return window.__pulled !== null;", SHORT)
-        .await
-        .unwrap();
-    let out = browser.eval("return window.__pulled;").await.unwrap();
     assert!(out.get("error").is_none(), "{out}");
     (out["cursor"].as_u64().unwrap(), out["people"].as_u64().unwrap())
 }
@@ -92,25 +85,18 @@ async fn mark_before_the_app(browser: &Browser, origin: &str) -> Option<String> 
 /// surveyor does what the app says: signs in again and syncs.
 async fn follow_a_discard(browser: &Browser, origin: &str, mark: Option<String>) -> Reopened {
     browser.wait_for(&testid("nav-people"), FIRST_LOAD_TIMEOUT).await.unwrap();
-    browser
-        .eval(
-            "window.__meta = null;
-             const req = indexedDB.open('field');
+    let keys = browser
+        .eval_async(
+            "const req = indexedDB.open('field');
              req.onsuccess = () => {
                const db = req.result;
                const keys = db.transaction('meta').objectStore('meta').getAllKeys();
-               keys.onsuccess = () => { db.close(); window.__meta = keys.result; };
+               keys.onsuccess = () => { db.close(); done(keys.result); };
              };
-             req.onerror = () => { window.__meta = 'error: ' + String(req.error); };
-             return true;",
+             req.onerror = () => done('error: ' + String(req.error));",
         )
         .await
         .unwrap();
-    browser
-        .wait_until("the tablet's meta keys read", "return window.__meta !== null;", SHORT)
-        .await
-        .unwrap();
-    let keys = browser.eval("return window.__meta;").await.unwrap();
     let has = |key: &str| keys.as_array().is_some_and(|k| k.contains(&json!(key)));
     assert!(keys.is_array(), "reading the tablet's meta: {keys}");
     if has("cursor") {
@@ -138,11 +124,10 @@ async fn follow_a_discard(browser: &Browser, origin: &str, mark: Option<String>)
 /// Every object store of the tablet's database with its count, and the surveys' keys and
 /// deletion marks: what a failed run held.
 async fn tablet_dump(browser: &Browser) -> String {
-    browser
-        .eval(
-            "window.__dump = null;
-             const req = indexedDB.open('field');
-             req.onerror = () => { window.__dump = 'error: ' + String(req.error); };
+    let dump = browser
+        .eval_async(
+            "const req = indexedDB.open('field');
+             req.onerror = () => done('error: ' + String(req.error));
              req.onsuccess = () => {
                const db = req.result;
                const names = Array.from(db.objectStoreNames);
@@ -156,18 +141,13 @@ async fn tablet_dump(browser: &Browser) -> String {
                };
                tx.objectStore('meta').getAllKeys().onsuccess = (e) => { out.meta_keys = e.target.result; };
                out.local_storage = JSON.stringify(Object.assign({}, localStorage));
-               tx.oncomplete = () => { db.close(); window.__dump = JSON.stringify(out); };
-             };
-             return true;",
+               tx.oncomplete = () => { db.close(); done(JSON.stringify(out)); };
+             };",
         )
-        .await
-        .unwrap();
-    let read = browser
-        .wait_until("the tablet's database dump", "return window.__dump !== null;", SHORT)
         .await;
-    match (read, browser.eval("return window.__dump;").await) {
-        (Ok(()), Ok(dump)) => dump.to_string(),
-        (read, dump) => format!("(not read: {read:?} {dump:?})"),
+    match dump {
+        Ok(dump) => dump.to_string(),
+        Err(e) => format!("(not read: {e})"),
     }
 }
 
