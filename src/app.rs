@@ -1,90 +1,37 @@
 //! The app shell: top bar (title, online state, changes waiting to sync), navigation, the
-//! draft banner, and the hash router that picks the screen.
+//! notices every screen shares (update, storage lost, messages, the draft), and the screen the
+//! address names ([`crate::router`]). It provides [`AppCtx`] and the sync engine to everything
+//! below it.
 
 use leptos::prelude::*;
-use leptos::reactive::owner::LocalStorage;
-use uuid::Uuid;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
 use shared::delivery::DeliveryCounts;
 
 use crate::browser::storage;
+use crate::components::draft_banner::DraftBanner;
+use crate::context::AppCtx;
 use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::pwa::UpdateBanner;
-use crate::screens::people_list::PeopleList;
+use crate::router;
 use crate::services::{storage_loss, survey};
 use crate::split;
 use crate::store::{Store, meta_keys};
-use crate::sync::scheduler::delivery_counts;
 use crate::sync::{Connection, SyncEngine};
-
-/// What every screen can reach: the store and the shell's shared state.
-#[derive(Clone, Copy)]
-pub struct AppCtx {
-    store: StoredValue<Store, LocalStorage>,
-    /// 待同步 N (records saved here the server has not accepted) and 需处理 M (refused ones).
-    pub counts: RwSignal<DeliveryCounts>,
-    /// Bumped after every local save: the sync engine sends it soon when the office is reachable.
-    pub saved: RwSignal<u64>,
-    pub route: RwSignal<Route>,
-    /// A message shown at the top of the page (errors such as a full device).
-    pub message: RwSignal<Option<String>>,
-}
-
-impl AppCtx {
-    pub fn store(&self) -> Store {
-        self.store.get_value()
-    }
-
-    /// After a local save: count again, and let the sync engine know there is something to send.
-    pub fn refresh_pending(&self) {
-        self.saved.update(|n| *n += 1);
-        self.recount();
-    }
-
-    /// Re-read how many records wait to be synced and how many need fixing.
-    pub fn recount(&self) {
-        let ctx = *self;
-        leptos::task::spawn_local(async move {
-            match delivery_counts(&ctx.store()).await {
-                Ok(counts) => ctx.counts.set(counts),
-                Err(e) => log::warn!("could not count the records waiting to be sent: {e}"),
-            }
-        });
-    }
-
-    /// Go to another screen.
-    pub fn navigate(&self, route: &Route) {
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().set_hash(&route.href());
-        }
-    }
-}
-
-pub fn use_app() -> AppCtx {
-    expect_context::<AppCtx>()
-}
-
-fn current_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
-}
 
 #[component]
 pub fn App(store: Store) -> impl IntoView {
-    let ctx = AppCtx {
-        store: StoredValue::new_local(store),
-        counts: RwSignal::new(DeliveryCounts::default()),
-        saved: RwSignal::new(0),
-        route: RwSignal::new(Route::parse(&current_hash())),
-        message: RwSignal::new(None),
-    };
+    let store = StoredValue::new_local(store);
+    let counts = RwSignal::new(DeliveryCounts::default());
+    let saved = RwSignal::new(0);
+    let engine = SyncEngine::start(store.get_value(), counts, saved, move || {
+        crate::context::recount(store, counts)
+    });
+    let ctx = AppCtx::new(store, counts, saved, engine);
     provide_context(ctx);
-    let engine = SyncEngine::start(ctx.store(), ctx.counts, ctx.saved, move || ctx.recount());
     provide_context(engine);
     recover_typing(ctx);
-    watch_hash(ctx.route);
+    router::follow_address(ctx.route);
     ask_persistence_once(ctx);
     // The mark outside the database keeps the count, so a later loss can say what went with it;
     // from the first real count on (not the default the shell starts with).
@@ -100,13 +47,8 @@ pub fn App(store: Store) -> impl IntoView {
         let store = ctx.store();
         async move { storage_loss::notice(&store).await.ok().flatten() }
     });
-    let writes =
-        move || engine.session.with(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
-    let office = move || {
-        engine
-            .session
-            .with(|s| s.as_ref().is_some_and(|s| s.account.role == shared::roles::Role::TownOffice))
-    };
+    let writes = move || ctx.session.with(|s| s.as_ref().is_none_or(|s| s.writes()));
+    let office = move || ctx.session.with(|s| s.as_ref().is_some_and(|s| s.is_office()));
 
     view! {
         <header class="topbar">
@@ -170,31 +112,8 @@ pub fn App(store: Store) -> impl IntoView {
             </div>
         </Show>
         <DraftBanner />
-        <main class="screen">
-            {move || match ctx.route.get() {
-                Route::People => view! { <PeopleList /> }.into_any(),
-                Route::Person(id) => split::deferred(split::person_detail(id)),
-                Route::NewSurvey(person) => split::deferred(split::survey_form(None, person)),
-                Route::Survey(id) => split::deferred(split::survey_form(Some(id), None)),
-                Route::Settings => split::deferred(split::settings()),
-                Route::Campaign(r) => split::deferred(split::campaign(r)),
-                Route::Sync => split::deferred(split::sync()),
-                Route::Transfer => split::deferred(split::transfer()),
-                Route::Conflicts => split::deferred(split::conflicts()),
-                Route::Outbox => split::deferred(split::outbox()),
-                Route::Office(tab) => split::deferred(split::office(tab)),
-                Route::Signin(code) => split::deferred(split::signin(code)),
-                Route::NotFound => view! { <p class="empty">{t::NOT_FOUND} " " <a href="#/people">{t::BACK_TO_LIST}</a></p> }.into_any(),
-            }}
-        </main>
+        <main class="screen">{move || router::screen(ctx.route.get())}</main>
     }
-}
-
-fn watch_hash(route: RwSignal<Route>) {
-    let Some(window) = web_sys::window() else { return };
-    let closure = Closure::<dyn Fn()>::new(move || route.set(Route::parse(&current_hash())));
-    let _ = window.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref());
-    closure.forget();
 }
 
 /// On first run, ask the browser to keep our data (a tablet's only copy until it syncs).
@@ -221,60 +140,4 @@ fn recover_typing(ctx: AppCtx) {
         }
         ctx.recount();
     });
-}
-
-/// "有一份未完成的调查草稿：林海生" with buttons to continue it or delete it (after a
-/// confirmation), when the app reopens with a draft.
-#[component]
-fn DraftBanner() -> impl IntoView {
-    let ctx = use_app();
-    let dismissed = RwSignal::new(false);
-    let draft = LocalResource::new(move || {
-        ctx.counts.track();
-        let store = ctx.store();
-        async move { survey::current_draft(&store).await.ok().flatten() }
-    });
-    let confirming = RwSignal::new(false);
-    let discard = Action::new_local(move |id: &Uuid| {
-        let (store, id) = (ctx.store(), *id);
-        async move { survey::discard_draft(&store, id).await.map_err(|e| e.to_string()) }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = discard.value().get() {
-            confirming.set(false);
-            match result {
-                Ok(_) => ctx.message.set(None),
-                Err(e) => ctx.message.set(Some(e)),
-            }
-            ctx.refresh_pending();
-            draft.refetch();
-        }
-    });
-    let visible = move || {
-        let on_form = matches!(ctx.route.get(), Route::Survey(_) | Route::NewSurvey(_));
-        (!dismissed.get() && !on_form).then(|| draft.get().flatten()).flatten()
-    };
-    view! {
-        {move || visible().map(|(id, name)| view! {
-            <aside class="message draft" data-testid="draft-banner" aria-label=t::DRAFT_WAITING>
-                <span>{t::outbox::DRAFT_OF} <strong data-testid="draft-name">{name}</strong></span>
-                <a class="button" href=Route::Survey(id).href() data-testid="draft-continue">{t::DRAFT_CONTINUE}</a>
-                <button class="button secondary" on:click=move |_| dismissed.set(true)>{t::DRAFT_DISMISS}</button>
-                <Show when=move || !confirming.get() fallback=move || view! {
-                    <span class="confirm" role="alertdialog" data-testid="draft-delete-confirm">
-                        {t::outbox::DRAFT_DELETE_CONFIRM}
-                        <button class="button danger" data-testid="draft-delete-yes"
-                            disabled=move || discard.pending().get()
-                            on:click=move |_| { discard.dispatch_local(id); }>{t::outbox::DRAFT_DELETE}</button>
-                        <button class="button secondary" data-testid="draft-delete-no"
-                            on:click=move |_| confirming.set(false)>{t::campaign::CANCEL}</button>
-                    </span>
-                }>
-                    <button class="button secondary" data-testid="draft-delete" on:click=move |_| confirming.set(true)>
-                        {t::outbox::DRAFT_DELETE}
-                    </button>
-                </Show>
-            </aside>
-        })}
-    }
 }

@@ -254,7 +254,6 @@ pub mod campaign {
     pub const NOT_ALLOWED: &str = "您的账号无权修改这条记录（角色或支部不符）";
     pub const NOT_FOUND: &str = "找不到这条记录";
     pub const DECODE_FAILED: &str = "记录格式无法识别";
-    pub const NOT_A_NUMBER: &str = "请填写数字";
     pub const NO_DOCUMENT: &str = "浏览器无法下载文件";
     pub const SAVED: &str = "已保存";
     pub const DELETE: &str = "删除";

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use field::logic::campaign::candidate::Application;
-use field::screens::campaign::data::{self, CampaignError};
+use field::services::campaign::{self as data, CampaignError};
 use field::store::{Store, meta_keys};
 use serde_json::json;
 use shared::model::{
@@ -34,6 +34,12 @@ async fn sign_in(store: &Store, name: &str, role: Role) {
     store.meta_set(meta_keys::ACCOUNT, &session).await.unwrap();
 }
 
+/// The session the app makes from the sign-in kept on `store` (as `AppCtx::session` does).
+async fn session_of(store: &Store) -> field::logic::session::Session {
+    let kept = field::sync::session::load(store).await.unwrap();
+    field::logic::session::Session::of(kept.as_ref().map(|c| &c.account), &store.author())
+}
+
 fn at(month: u32, day: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2013, month, day).unwrap().and_hms_opt(9, 30, 0).unwrap()
 }
@@ -48,7 +54,7 @@ async fn member(store: &Store, name: &str) -> Uuid {
 
 async fn applied(store: &Store, category: Category) -> Uuid {
     let person = member(store, "张三").await;
-    let session = data::session(store).await;
+    let session = session_of(store).await;
     let application = Application { category, year: 2013, pipeline: false };
     data::create_candidate(store, &session, person, application, at(3, 1)).await.unwrap()
 }
@@ -76,7 +82,7 @@ async fn saving_a_candidate_stores_it_with_checklist_history_and_outbox_entry() 
     assert!(queued.iter().any(|e| e.op.entity == EntityKind::Candidate && e.op.entity_id == id));
 
     // Editing the profile keeps state and history, and records the evidence.
-    let session = data::session(&store).await;
+    let session = session_of(&store).await;
     let mut edited = saved.clone();
     edited.contact_person = "镇渔农办 李主任".into();
     edited.standards[0].met = true;
@@ -102,7 +108,7 @@ async fn transitions_follow_the_roles_and_keep_the_full_history() {
     let id = applied(&store, Category::EnterprisePost).await;
 
     // A surveyor may not aggregate: refused with the reason, nothing saved.
-    let surveyor = data::session(&store).await;
+    let surveyor = session_of(&store).await;
     let err =
         data::take_action(&store, &surveyor, id, ApplicationAction::Aggregate, None, at(3, 2))
             .await
@@ -111,13 +117,13 @@ async fn transitions_follow_the_roles_and_keep_the_full_history() {
     assert_eq!(data::get::<Candidate>(&store, id).await.unwrap().history.len(), 1);
 
     sign_in(&store, "李书记", Role::BranchSecretary).await;
-    let secretary = data::session(&store).await;
+    let secretary = session_of(&store).await;
     data::take_action(&store, &secretary, id, ApplicationAction::Aggregate, None, at(3, 5))
         .await
         .unwrap();
 
     sign_in(&store, "镇组织办", Role::TownOffice).await;
-    let office = data::session(&store).await;
+    let office = session_of(&store).await;
     // 退回 needs a reason.
     let err =
         data::take_action(&store, &office, id, ApplicationAction::Return, Some("  "), at(3, 6))
@@ -128,7 +134,7 @@ async fn transitions_follow_the_roles_and_keep_the_full_history() {
         .await
         .unwrap();
     sign_in(&store, "李书记", Role::BranchSecretary).await;
-    let secretary = data::session(&store).await;
+    let secretary = session_of(&store).await;
     data::take_action(&store, &secretary, id, ApplicationAction::Apply, None, at(3, 8))
         .await
         .unwrap();
@@ -136,7 +142,7 @@ async fn transitions_follow_the_roles_and_keep_the_full_history() {
         .await
         .unwrap();
     sign_in(&store, "镇组织办", Role::TownOffice).await;
-    let office = data::session(&store).await;
+    let office = session_of(&store).await;
     let approved =
         data::take_action(&store, &office, id, ApplicationAction::Approve, None, at(3, 10))
             .await
@@ -170,7 +176,7 @@ async fn transitions_follow_the_roles_and_keep_the_full_history() {
 
     // A county viewer is read-only, even on the tablet.
     sign_in(&store, "县委组织部", Role::CountyViewer).await;
-    let county = data::session(&store).await;
+    let county = session_of(&store).await;
     let err = data::take_action(&store, &county, id, ApplicationAction::File, None, at(3, 11))
         .await
         .unwrap_err();
@@ -182,7 +188,7 @@ async fn contact_logs_decide_who_is_behind() {
     let store = fresh().await;
     sign_in(&store, "李书记", Role::BranchSecretary).await;
     let id = applied(&store, Category::BusinessHousehold).await;
-    let session = data::session(&store).await;
+    let session = session_of(&store).await;
     let july = NaiveDate::from_ymd_opt(2013, 7, 1).unwrap();
 
     // By July 1 two quarters are over: two contacts are due.
@@ -217,7 +223,7 @@ async fn contact_logs_decide_who_is_behind() {
 
     // A removed candidate needs no contacts any more.
     sign_in(&store, "镇组织办", Role::TownOffice).await;
-    let office = data::session(&store).await;
+    let office = session_of(&store).await;
     data::take_action(
         &store,
         &office,
@@ -239,7 +245,7 @@ async fn a_candidacy_is_recorded_once_per_member_category_and_year() {
     let store = fresh().await;
     sign_in(&store, "调查员", Role::Surveyor).await;
     let person = member(&store, "张三").await;
-    let session = data::session(&store).await;
+    let session = session_of(&store).await;
     let application =
         Application { category: Category::VillageLeader, year: 2013, pipeline: false };
     let id = data::create_candidate(&store, &session, person, application, at(3, 1)).await.unwrap();
@@ -279,7 +285,7 @@ async fn carry_over_closes_the_old_record_once() {
     let store = fresh().await;
     sign_in(&store, "调查员", Role::Surveyor).await;
     let person = member(&store, "王五").await;
-    let session = data::session(&store).await;
+    let session = session_of(&store).await;
     let application = Application { category: Category::VillageLeader, year: 2013, pipeline: true };
     let old =
         data::create_candidate(&store, &session, person, application, at(3, 1)).await.unwrap();
@@ -319,7 +325,7 @@ async fn a_removed_profile_is_read_only_until_the_office_restores_it() {
     let store = fresh().await;
     sign_in(&store, "镇组织办", Role::TownOffice).await;
     let id = applied(&store, Category::EnterprisePost).await;
-    let office = data::session(&store).await;
+    let office = session_of(&store).await;
     data::take_action(&store, &office, id, ApplicationAction::Remove, Some("迁出本镇"), at(5, 1))
         .await
         .unwrap();
@@ -338,7 +344,7 @@ async fn a_removed_profile_is_read_only_until_the_office_restores_it() {
     assert_eq!(err, CampaignError::Workflow(WorkflowError::ReasonRequired("恢复")));
 
     sign_in(&store, "李书记", Role::BranchSecretary).await;
-    let secretary = data::session(&store).await;
+    let secretary = session_of(&store).await;
     let err = data::take_action(
         &store,
         &secretary,
@@ -507,7 +513,7 @@ async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campa
         &Notice { title: "政策".into(), body: "…".into(), published_on: day },
     )
     .await;
-    let session = data::session(&store).await;
+    let session = session_of(&store).await;
     let log = ContactLog {
         candidate_id: id,
         date: day,
@@ -589,12 +595,12 @@ async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campa
 #[wasm_bindgen_test]
 async fn branches_are_made_renamed_retired_and_free_text_values_adopted() {
     use field::components::branch_picker::load_picker;
-    use field::screens::campaign::branches::{overview, save_branch};
+    use field::services::branches::{overview, save_branch};
     use shared::branches::{OptionState, adopt, new_branch, picker_options};
     use shared::model::{Branch, BranchKind};
     let store = fresh().await;
     sign_in(&store, "镇组织办", Role::TownOffice).await;
-    let office = data::session(&store).await;
+    let office = session_of(&store).await;
     // A member recorded with the old free-text branch "b1".
     member(&store, "张三").await;
     let o = overview(&store).await.unwrap();
@@ -634,7 +640,7 @@ async fn branches_are_made_renamed_retired_and_free_text_values_adopted() {
         (again.code.as_str(), again.name.as_str(), again.retired),
         (west.to_string().as_str(), "西沙村党总支", true)
     );
-    let picker = load_picker(&store).await;
+    let picker = load_picker(&store, office.signed_in.then(|| office.account.clone())).await;
     let offered = picker_options(picker.account.as_ref(), EntityKind::Person, &picker.branches, "");
     assert_eq!(offered.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(), ["b1"]);
     let kept = picker_options(
@@ -657,7 +663,7 @@ async fn branches_are_made_renamed_retired_and_free_text_values_adopted() {
     );
     // …and only the office writes them.
     sign_in(&store, "调查员", Role::Surveyor).await;
-    let surveyor = data::session(&store).await;
+    let surveyor = session_of(&store).await;
     let err = save_branch(&store, &surveyor, Uuid::now_v7(), adopt("新村")).await.unwrap_err();
     assert_eq!(err, CampaignError::NotAllowed);
 }

@@ -1,11 +1,12 @@
 //! The plain logic behind the screens: people filtering and paging, routes, survey form state.
 
 use field::browser::photos::fit_within;
+use field::logic::forms::{NotANumber, parse_optional_number};
 use field::logic::people::{
     PAGE_SIZE, PeopleFilter, StatusFilter, build_rows, distinct, filter_page,
 };
 use field::logic::route::Route;
-use field::logic::survey_form::{NotANumber, SurveyForm, parse_optional_number};
+use field::logic::survey_form::SurveyForm;
 use serde_json::json;
 use shared::hlc::Hlc;
 use shared::model::{Category, Person, Survey, SurveyStatus};

@@ -627,7 +627,7 @@ async fn an_upload_resumes_at_the_servers_count_even_when_its_status_was_wrong()
 async fn the_session_lives_in_meta_and_sign_out_forgets_it() {
     let store = fresh().await;
     assert_eq!(session::load(&store).await.unwrap(), None);
-    let s = session::Session {
+    let s = session::Credentials {
         token: "tok".into(),
         account: Account {
             username: "zhang".into(),

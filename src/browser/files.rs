@@ -14,6 +14,19 @@ pub enum FileError {
     Read(String),
 }
 
+/// The first file picked in the `<input type="file">` an `input`/`change` event came from (as
+/// [`picked_file`]).
+pub async fn picked_by(
+    event: &web_sys::Event,
+    max_bytes: u64,
+) -> Result<(String, Vec<u8>), FileError> {
+    let input = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .ok_or(FileError::NoFile)?;
+    picked_file(&input, max_bytes).await
+}
+
 /// The first file picked in the input `input` (its name and bytes), refusing files over
 /// `max_bytes` before reading them.
 pub async fn picked_file(

@@ -2,8 +2,11 @@
 
 pub mod barcode;
 pub mod device_mark;
+pub mod dialog;
+pub mod download;
 pub mod files;
 pub mod geolocation;
+pub mod location;
 pub mod online;
 pub mod page;
 pub mod photos;

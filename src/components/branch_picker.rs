@@ -13,15 +13,13 @@ use shared::branches::{BranchOption, BranchRecord, OptionState, picker_options, 
 use shared::model::Branch;
 use shared::record::EntityKind;
 use shared::roles::Account;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
-use crate::app::use_app;
+use crate::browser::location;
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::branches as tb;
-use crate::logic::campaign::session::Session;
 use crate::logic::campaign::typed::branch_records;
-use crate::store::{Store, meta_keys};
+use crate::store::Store;
 
 /// What a picker needs from the device: who is signed in (`None`: nobody) and the branches.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30,15 +28,10 @@ pub struct PickerData {
     pub branches: Vec<BranchRecord>,
 }
 
-/// Read the signed-in account and every branch record from the store.
-pub async fn load_picker(store: &Store) -> PickerData {
-    let value = store.meta_get::<serde_json::Value>(meta_keys::ACCOUNT).await.ok().flatten();
-    let session = Session::from_meta(value.as_ref(), &store.author());
+/// Every branch record from the store, for the signed-in `account` (`None`: nobody).
+pub async fn load_picker(store: &Store, account: Option<Account>) -> PickerData {
     let records = store.list(EntityKind::Branch).await.unwrap_or_default();
-    PickerData {
-        account: session.signed_in.then_some(session.account),
-        branches: branch_records(&records),
-    }
+    PickerData { account, branches: branch_records(&records) }
 }
 
 /// The text of one option.
@@ -79,20 +72,18 @@ fn count_visits() {
     if LISTENING.with(|l| l.replace(true)) {
         return;
     }
-    let Some(window) = web_sys::window() else { return };
-    let bump = Closure::<dyn Fn()>::new(|| VISIT.with(|v| v.set(v.get() + 1)));
-    // Capturing, so it runs before the app's own listener renders the next screen.
-    let _ = window.add_event_listener_with_callback_and_bool(
-        "hashchange",
-        bump.as_ref().unchecked_ref(),
-        true,
-    );
-    bump.forget();
+    // Before the app's own listener renders the next screen.
+    location::before_hash_change(|| VISIT.with(|v| v.set(v.get() + 1)));
 }
 
 /// The picker data of this screen visit: read once from the store, then shared.
-fn picker_data(store: Store, version: u64, user: String) -> ArcRwSignal<Option<PickerData>> {
+fn picker_data(
+    store: Store,
+    version: u64,
+    account: Option<Account>,
+) -> ArcRwSignal<Option<PickerData>> {
     count_visits();
+    let user = account.as_ref().map(|a| a.username.clone()).unwrap_or_default();
     let key =
         CacheKey { store: store.name().to_owned(), version, user, visit: VISIT.with(Cell::get) };
     CACHE.with(|cache| {
@@ -112,7 +103,7 @@ fn picker_data(store: Store, version: u64, user: String) -> ArcRwSignal<Option<P
         *cache.borrow_mut() = Some(Cached { key, data: data.clone() });
         let target = data.clone();
         leptos::task::spawn_local(async move {
-            let fresh = Some(load_picker(&store).await);
+            let fresh = Some(load_picker(&store, account).await);
             // Only a real change re-renders the picker (and replaces the select under a finger).
             if target.with_untracked(|d| *d != fresh) {
                 target.set(fresh);
@@ -157,10 +148,10 @@ pub fn branch_picker<S: Send + Sync + 'static>(
     let ctx = use_app();
     let engine = use_context::<crate::sync::SyncEngine>();
     let version = engine.as_ref().map_or(0, |e| e.data_version.get_untracked());
-    let user = engine
-        .and_then(|e| e.session.with_untracked(|s| s.as_ref().map(|s| s.account.username.clone())))
-        .unwrap_or_default();
-    let loaded = picker_data(ctx.store(), version, user);
+    let account = ctx
+        .session
+        .with_untracked(|s| s.as_ref().filter(|s| s.signed_in).map(|s| s.account.clone()));
+    let loaded = picker_data(ctx.store(), version, account);
     // The select of `data`. Built directly when the data is known (the usual case when a form
     // re-renders its inputs on a keystroke), through a closure only while it is being read.
     let render = move |data: PickerData| {

@@ -1,80 +1,76 @@
-//! Form inputs bound to one field of a form held in a signal.
+//! Form inputs bound to one field of a form held in a signal: the one set every form of the
+//! app (the survey, the campaign forms) is built from.
 //!
 //! Each input reads its value with a `get` function and writes it with a `set` function, so a
-//! form is a list of one-line field declarations. Inputs have big touch targets and a
-//! `data-testid` the end-to-end tests drive.
+//! form is a list of one-line field declarations. A [`Field`] says what the input shows besides
+//! its value: its label, its `data-testid`, and, when the form checks itself, the slot where
+//! that field's error appears. Inputs have big touch targets (style/main.css).
 
+use chrono::NaiveDate;
 use leptos::prelude::*;
-use shared::model::{
-    Category, Employment, Gender, MentoringAbility, MentoringWillingness, PotentialLevel,
-    ThreeCultivation, TurnoverBand,
-};
+use shared::model::Choice;
+use uuid::Uuid;
 
 use crate::i18n as t;
+use crate::i18n::campaign as tc;
+use crate::logic::forms::{date_value, parse_date, parse_optional_number};
 
-/// A closed list of values shown as a select (the `shared::model` choice enums).
-pub trait Choice: Copy + Send + Sync + 'static {
-    fn all() -> &'static [Self];
-    fn key(self) -> &'static str;
-    fn from_key(key: &str) -> Option<Self>;
-    fn label(self) -> &'static str;
-}
-
-macro_rules! choices {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl Choice for $ty {
-            fn all() -> &'static [Self] { <$ty>::ALL }
-            fn key(self) -> &'static str { self.as_str() }
-            fn from_key(key: &str) -> Option<Self> { <$ty>::parse(key) }
-            fn label(self) -> &'static str { self.label_zh() }
-        }
-    )+};
-}
-
-choices!(
-    Gender,
-    Category,
-    Employment,
-    PotentialLevel,
-    TurnoverBand,
-    ThreeCultivation,
-    MentoringAbility,
-    MentoringWillingness,
-);
-
-/// Field error text for `field`, if any.
+/// The errors of a form, as (field, message) pairs.
 pub type Errors = Signal<Vec<(String, String)>>;
 
-fn error_of(errors: Errors, field: &'static str) -> impl Fn() -> Option<String> + Copy {
-    move || errors.with(|e| e.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()))
+/// What an input shows besides its value.
+#[derive(Clone, Debug)]
+pub struct Field {
+    label: &'static str,
+    testid: String,
+    /// The record field's name (`name=`), when the input edits one by that name.
+    name: Option<&'static str>,
+    /// The form's errors: the one of this field is shown below the input.
+    errors: Option<Errors>,
 }
 
-fn field_error(errors: Errors, field: &'static str) -> impl IntoView {
-    let err = error_of(errors, field);
-    move || err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })
+impl Field {
+    /// An input labelled `label`, driven by tests as `testid`.
+    pub fn new(label: &'static str, testid: &'static str) -> Field {
+        Field { label, testid: testid.to_owned(), name: None, errors: None }
+    }
+
+    /// An input of record field `name` on a form that checks itself: its test id is
+    /// `survey-<name>` (`_` as `-`), and the error `errors` names for it is shown below it.
+    pub fn checked(errors: Errors, name: &'static str, label: &'static str) -> Field {
+        let testid = format!("survey-{}", name.replace('_', "-"));
+        Field { label, testid, name: Some(name), errors: Some(errors) }
+    }
+
+    fn error(&self) -> impl Fn() -> Option<String> + Copy + use<> {
+        let (errors, name) = (self.errors, self.name);
+        move || {
+            let (errors, name) = (errors?, name?);
+            errors.with(|e| e.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone()))
+        }
+    }
+
+    fn error_line(&self) -> impl IntoView + use<> {
+        let error = self.error();
+        move || error().map(|m| view! { <span class="field-error" role="alert">{m}</span> })
+    }
 }
 
 /// A one-line text input.
 pub fn text<S: Send + Sync + 'static>(
     form: RwSignal<S>,
-    errors: Errors,
-    field: &'static str,
-    label: &'static str,
+    field: Field,
     get: fn(&S) -> String,
     set: fn(&mut S, String),
 ) -> impl IntoView {
-    let testid = format!("survey-{}", field.replace('_', "-"));
+    let error = field.error();
     view! {
-        <label class="field" class:invalid=move || error_of(errors, field)().is_some()>
-            <span class="label">{label}</span>
-            <input
-                type="text"
-                data-testid=testid
-                name=field
+        <label class="field" class:invalid=move || error().is_some()>
+            <span class="label">{field.label}</span>
+            <input type="text" data-testid=field.testid.clone() name=field.name
                 prop:value=move || form.with(get)
-                on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }
-            />
-            {field_error(errors, field)}
+                on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
+            {field.error_line()}
         </label>
     }
 }
@@ -82,77 +78,82 @@ pub fn text<S: Send + Sync + 'static>(
 /// A multi-line text input.
 pub fn textarea<S: Send + Sync + 'static>(
     form: RwSignal<S>,
-    errors: Errors,
-    field: &'static str,
-    label: &'static str,
+    field: Field,
     get: fn(&S) -> String,
     set: fn(&mut S, String),
 ) -> impl IntoView {
-    let testid = format!("survey-{}", field.replace('_', "-"));
+    let error = field.error();
     view! {
-        <label class="field wide" class:invalid=move || error_of(errors, field)().is_some()>
-            <span class="label">{label}</span>
-            <textarea
-                rows="3"
-                data-testid=testid
-                name=field
+        <label class="field wide" class:invalid=move || error().is_some()>
+            <span class="label">{field.label}</span>
+            <textarea rows="3" data-testid=field.testid.clone() name=field.name
                 prop:value=move || form.with(get)
-                on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }
-            ></textarea>
-            {field_error(errors, field)}
+                on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }></textarea>
+            {field.error_line()}
         </label>
     }
 }
 
-/// A whole-number input ("" clears it). Text that is not a number is kept on screen and
-/// reported, without changing the stored value.
+/// A number input ("" clears it). Text that is not a number is kept on screen and reported,
+/// without changing the stored value.
 pub fn number<S: Send + Sync + 'static, N>(
     form: RwSignal<S>,
-    errors: Errors,
-    field: &'static str,
-    label: &'static str,
+    field: Field,
     get: fn(&S) -> Option<N>,
     set: fn(&mut S, Option<N>),
 ) -> impl IntoView
 where
     N: std::str::FromStr + std::fmt::Display + Send + Sync + 'static,
 {
-    let testid = format!("survey-{}", field.replace('_', "-"));
+    let error = field.error();
     let bad = RwSignal::new(false);
     view! {
-        <label class="field" class:invalid=move || bad.get() || error_of(errors, field)().is_some()>
-            <span class="label">{label}</span>
-            <input
-                type="text"
-                inputmode="numeric"
-                data-testid=testid
-                name=field
+        <label class="field" class:invalid=move || bad.get() || error().is_some()>
+            <span class="label">{field.label}</span>
+            <input type="text" inputmode="numeric" data-testid=field.testid.clone() name=field.name
                 prop:value=move || form.with(|f| get(f).map(|n| n.to_string()).unwrap_or_default())
                 on:change=move |ev| {
-                    match crate::logic::survey_form::parse_optional_number::<N>(&event_target_value(&ev)) {
+                    let parsed: Result<Option<N>, _> = parse_optional_number(&event_target_value(&ev));
+                    match parsed {
                         Ok(n) => { bad.set(false); form.update(|f| set(f, n)); }
                         Err(_) => bad.set(true),
                     }
-                }
-            />
+                } />
             <Show when=move || bad.get()>
                 <span class="field-error" role="alert">{t::NOT_A_NUMBER}</span>
             </Show>
-            {field_error(errors, field)}
+            {field.error_line()}
         </label>
     }
 }
 
-/// A select of a choice enum, with an empty "请选择" option.
+/// A date input.
+pub fn date<S: Send + Sync + 'static>(
+    form: RwSignal<S>,
+    field: Field,
+    get: fn(&S) -> Option<NaiveDate>,
+    set: fn(&mut S, Option<NaiveDate>),
+) -> impl IntoView {
+    let error = field.error();
+    view! {
+        <label class="field" class:invalid=move || error().is_some()>
+            <span class="label">{field.label}</span>
+            <input type="date" data-testid=field.testid.clone() name=field.name
+                prop:value=move || form.with(|f| date_value(get(f)))
+                on:change=move |ev| { let v = parse_date(&event_target_value(&ev)); form.update(|f| set(f, v)); } />
+            {field.error_line()}
+        </label>
+    }
+}
+
+/// A select of a closed list (a [`Choice`]), with an empty "请选择".
 pub fn select<S: Send + Sync + 'static, C: Choice>(
     form: RwSignal<S>,
-    errors: Errors,
-    field: &'static str,
-    label: &'static str,
+    field: Field,
     get: fn(&S) -> Option<C>,
     set: fn(&mut S, Option<C>),
 ) -> impl IntoView {
-    let testid = format!("survey-{}", field.replace('_', "-"));
+    let error = field.error();
     let options = C::all()
         .iter()
         .map(|c| {
@@ -161,18 +162,15 @@ pub fn select<S: Send + Sync + 'static, C: Choice>(
         })
         .collect_view();
     view! {
-        <label class="field" class:invalid=move || error_of(errors, field)().is_some()>
-            <span class="label">{label}</span>
-            <select
-                data-testid=testid
-                name=field
+        <label class="field" class:invalid=move || error().is_some()>
+            <span class="label">{field.label}</span>
+            <select data-testid=field.testid.clone() name=field.name
                 prop:value=move || form.with(|f| get(f).map(Choice::key).unwrap_or(""))
-                on:change=move |ev| { let v = C::from_key(&event_target_value(&ev)); form.update(|f| set(f, v)); }
-            >
+                on:change=move |ev| { let v = C::from_key(&event_target_value(&ev)); form.update(|f| set(f, v)); }>
                 <option value="">{t::CHOOSE}</option>
                 {options}
             </select>
-            {field_error(errors, field)}
+            {field.error_line()}
         </label>
     }
 }
@@ -180,22 +178,57 @@ pub fn select<S: Send + Sync + 'static, C: Choice>(
 /// A checkbox.
 pub fn checkbox<S: Send + Sync + 'static>(
     form: RwSignal<S>,
-    field: &'static str,
-    label: &'static str,
+    field: Field,
     get: fn(&S) -> bool,
     set: fn(&mut S, bool),
 ) -> impl IntoView {
-    let testid = format!("survey-{}", field.replace('_', "-"));
     view! {
         <label class="field check">
-            <input
-                type="checkbox"
-                data-testid=testid
-                name=field
+            <input type="checkbox" data-testid=field.testid.clone() name=field.name
                 prop:checked=move || form.with(get)
-                on:change=move |ev| { let v = event_target_checked(&ev); form.update(|f| set(f, v)); }
-            />
-            <span class="label">{label}</span>
+                on:change=move |ev| { let v = event_target_checked(&ev); form.update(|f| set(f, v)); } />
+            <span class="label">{field.label}</span>
+        </label>
+    }
+}
+
+/// A select of records by id (candidates, bases), with an empty "请选择".
+pub fn id_select<S: Send + Sync + 'static>(
+    form: RwSignal<S>,
+    field: Field,
+    options: Vec<(Uuid, String)>,
+    get: fn(&S) -> Uuid,
+    set: fn(&mut S, Uuid),
+) -> impl IntoView {
+    let options = options
+        .into_iter()
+        .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
+        .collect_view();
+    view! {
+        <label class="field">
+            <span class="label">{field.label}</span>
+            <select data-testid=field.testid.clone() name=field.name
+                prop:value=move || form.with(|f| { let id = get(f); if id.is_nil() { String::new() } else { id.to_string() } })
+                on:change=move |ev| {
+                    let v = Uuid::parse_str(&event_target_value(&ev)).unwrap_or_default();
+                    form.update(|f| set(f, v));
+                }>
+                <option value="">{t::CHOOSE}</option>
+                {options}
+            </select>
+        </label>
+    }
+}
+
+/// A year select bound to a signal.
+pub fn year_select(year: RwSignal<i32>, years: Vec<i32>, testid: &'static str) -> impl IntoView {
+    view! {
+        <label class="field narrow">
+            <span class="label">{tc::YEAR}</span>
+            <select data-testid=testid prop:value=move || year.get().to_string()
+                on:change=move |ev| { if let Ok(y) = event_target_value(&ev).parse() { year.set(y); } }>
+                {years.into_iter().map(|y| view! { <option value=y.to_string()>{tc::year_label(y)}</option> }).collect_view()}
+            </select>
         </label>
     }
 }

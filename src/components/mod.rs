@@ -1,7 +1,14 @@
-//! Reusable pieces of the screens.
+//! The one widget library of the screens: form inputs ([`fields`]), the branch picker, the
+//! message line of a form ([`notice`]), the loading and error wrapper of a screen's data
+//! ([`loaded`]), print, photos, and the delivery and storage notices.
 
 pub mod branch_picker;
 pub mod delivery;
+pub mod draft_banner;
 pub mod fields;
+pub mod gps;
+pub mod loaded;
+pub mod notice;
 pub mod photo;
+pub mod print;
 pub mod storage_lost;

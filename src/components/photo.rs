@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use shared::model::PhotoRef;
 
-use crate::app::{AppCtx, use_app};
 use crate::browser::photos;
+use crate::context::{AppCtx, use_app};
 use crate::i18n;
 
 #[component]

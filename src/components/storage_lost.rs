@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::services::storage_loss::{self, StorageLoss};
 

@@ -1,7 +1,9 @@
 //! Plain Rust behind the screens: no browser calls, so it is easy to test.
 
 pub mod campaign;
+pub mod forms;
 pub mod people;
 pub mod route;
+pub mod session;
 pub mod survey_form;
 pub mod validation;

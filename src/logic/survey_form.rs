@@ -175,15 +175,3 @@ fn note_of(migration: &Migration) -> Option<Value> {
 fn fields_of<T: serde::Serialize>(value: &T) -> Vec<(String, Value)> {
     to_fields(value).map(|m| m.into_iter().collect()).unwrap_or_default()
 }
-
-/// Text typed into a number field that is not a number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}", crate::i18n::NOT_A_NUMBER)]
-pub struct NotANumber;
-
-/// Parse a number typed into a form field ("" → `None`; other text that is not a number is
-/// an error).
-pub fn parse_optional_number<T: std::str::FromStr>(text: &str) -> Result<Option<T>, NotANumber> {
-    let text = text.trim();
-    if text.is_empty() { Ok(None) } else { text.parse().map(Some).map_err(|_| NotANumber) }
-}

@@ -8,6 +8,7 @@ use shared::merge::Conflict;
 use shared::roles::Role;
 use shared::sync::ConflictEntry;
 
+use crate::components::notice::on_outcome;
 use crate::i18n::sync as t;
 use crate::sync::transport::{self, ResolveRequest};
 use crate::sync::use_sync;
@@ -23,46 +24,46 @@ struct Listing {
 #[component]
 pub fn ConflictsScreen() -> impl IntoView {
     let engine = use_sync();
-    let refresh = RwSignal::new(0u32);
     let error = RwSignal::new(None::<String>);
-    let listing = LocalResource::new(move || {
-        refresh.track();
-        async move {
-            let session = engine.session.get_untracked();
-            let office = session.as_ref().is_some_and(|s| s.account.role == Role::TownOffice);
-            if let Some(s) = session.filter(|_| office) {
-                match transport::conflicts(&s.http()).await {
-                    Ok(entries) => return Listing { entries, from_server: true },
-                    Err(e) => log::info!("conflicts from the server unavailable: {e}"),
-                }
+    let listing = LocalResource::new(move || async move {
+        let session = engine.credentials.get_untracked();
+        let office = session.as_ref().is_some_and(|s| s.account.role == Role::TownOffice);
+        if let Some(s) = session.filter(|_| office) {
+            match transport::conflicts(&s.http()).await {
+                Ok(entries) => return Listing { entries, from_server: true },
+                Err(e) => log::info!("conflicts from the server unavailable: {e}"),
             }
-            let local = engine.store().conflicts().await.unwrap_or_default();
-            Listing { entries: local.into_iter().map(local_entry).collect(), from_server: false }
         }
+        let local = engine.store().conflicts().await.unwrap_or_default();
+        Listing { entries: local.into_iter().map(local_entry).collect(), from_server: false }
     });
+    let resolving = Action::new_local(move |(conflict, keep_winner): &(Conflict, bool)| {
+        let (conflict, keep_winner) = (conflict.clone(), *keep_winner);
+        async move { resolve(engine, &conflict, keep_winner).await }
+    });
+    on_outcome(
+        resolving,
+        move |()| {
+            engine.sync_now();
+            listing.refetch();
+        },
+        move |e| error.set(Some(e)),
+    );
     let choose = move |conflict: Conflict, keep_winner: bool| {
         error.set(None);
-        leptos::task::spawn_local(async move {
-            match resolve(engine, &conflict, keep_winner).await {
-                Ok(()) => {
-                    engine.sync_now();
-                    refresh.update(|n| *n += 1);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        resolving.dispatch_local((conflict, keep_winner));
     };
     view! {
         <section class="conflicts" data-testid="conflicts-screen">
             <h2>{t::CONFLICTS_TITLE}</h2>
             <p class="hint">{t::CONFLICTS_HINT}</p>
-            <button class="button secondary" data-testid="conflicts-refresh" on:click=move |_| refresh.update(|n| *n += 1)>{t::REFRESH}</button>
+            <button class="button secondary" data-testid="conflicts-refresh" on:click=move |_| listing.refetch()>{t::REFRESH}</button>
             {move || error.get().map(|e| view! { <p class="message error" role="alert" data-testid="conflicts-error">{e}</p> })}
             {move || listing.get().map(|l| {
                 let open: Vec<ConflictEntry> = l.entries.into_iter().filter(|e| !e.resolved).collect();
                 let note = if l.from_server {
                     None
-                } else if engine.session.get_untracked().is_some_and(|s| s.account.role == Role::TownOffice) {
+                } else if engine.credentials.get_untracked().is_some_and(|s| s.account.role == Role::TownOffice) {
                     Some(t::CONFLICTS_LOCAL)
                 } else {
                     Some(t::CONFLICTS_OFFICE_ONLY)
@@ -133,7 +134,7 @@ async fn resolve(
     conflict: &Conflict,
     keep_winner: bool,
 ) -> Result<(), String> {
-    let session = engine.session.get_untracked().ok_or_else(|| t::NOT_SIGNED_IN.to_owned())?;
+    let session = engine.credentials.get_untracked().ok_or_else(|| t::NOT_SIGNED_IN.to_owned())?;
     let value =
         if keep_winner { conflict.winner_value.clone() } else { conflict.loser_value.clone() };
     engine

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::notice::on_outcome;
 use crate::i18n::office as to;
 use crate::i18n::sync as t;
 use crate::sync::{session, use_sync};
@@ -12,8 +13,16 @@ pub fn LoginPanel() -> impl IntoView {
     let engine = use_sync();
     // How many changes saved before this sign-in the account took over (told once).
     let adopted = RwSignal::new(0usize);
+    let sign_out = Action::new_local(move |_: &()| async move { engine.sign_out().await });
+    on_outcome(
+        sign_out,
+        |()| {},
+        move |e| {
+            engine.status.update(|s| s.last_error = Some(e.to_string()));
+        },
+    );
     view! {
-        {move || match engine.session.get() {
+        {move || match engine.credentials.get() {
             Some(s) => {
                 let who = s.signed_in_as();
                 view! {
@@ -22,13 +31,9 @@ pub fn LoginPanel() -> impl IntoView {
                         {move || (adopted.get() > 0).then(|| view! {
                             <p data-testid="adopted-notice">{crate::i18n::outbox::adopted(adopted.get())}</p>
                         })}
-                        <button class="button secondary" data-testid="sign-out" on:click=move |_| {
-                            leptos::task::spawn_local(async move {
-                                if let Err(e) = engine.sign_out().await {
-                                    engine.status.update(|s| s.last_error = Some(e.to_string()));
-                                }
-                            });
-                        }>{t::SIGN_OUT}</button>
+                        <button class="button secondary" data-testid="sign-out"
+                            disabled=move || sign_out.pending().get()
+                            on:click=move |_| { sign_out.dispatch_local(()); }>{t::SIGN_OUT}</button>
                     </div>
                 }.into_any()
             }
@@ -43,32 +48,28 @@ fn LoginForm(adopted: RwSignal<usize>) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let device_name = RwSignal::new(session::default_device_name(&engine.store()));
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let login = Action::new_local(move |_: &()| {
+        let (user, pass, device) =
+            (username.get_untracked(), password.get_untracked(), device_name.get_untracked());
+        async move { engine.login(&user, &pass, &device).await }
+    });
+    on_outcome(
+        login,
+        move |signed_in| {
+            password.set(String::new());
+            adopted.set(signed_in.adopted);
+        },
+        move |e| error.set(Some(e.to_string())),
+    );
+    let busy = move || login.pending().get();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if login.pending().get_untracked() {
             return;
         }
-        busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let result = engine
-                .login(
-                    &username.get_untracked(),
-                    &password.get_untracked(),
-                    &device_name.get_untracked(),
-                )
-                .await;
-            busy.set(false);
-            match result {
-                Ok(signed_in) => {
-                    password.set(String::new());
-                    adopted.set(signed_in.adopted);
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
+        login.dispatch_local(());
     };
     view! {
         <form class="login" data-testid="login-form" on:submit=submit>
@@ -89,8 +90,8 @@ fn LoginForm(adopted: RwSignal<usize>) -> impl IntoView {
                 <input type="text" data-testid="login-device-name"
                     prop:value=move || device_name.get() on:input=move |ev| device_name.set(event_target_value(&ev)) />
             </label>
-            <button type="submit" class="button primary" data-testid="login-submit" disabled=move || busy.get()>
-                {move || if busy.get() { t::LOGGING_IN } else { t::LOGIN }}
+            <button type="submit" class="button primary" data-testid="login-submit" disabled=busy>
+                {move || if busy() { t::LOGGING_IN } else { t::LOGIN }}
             </button>
             {move || error.get().map(|e| view! { <p class="message error" role="alert" data-testid="login-error">{e}</p> })}
         </form>
@@ -103,30 +104,32 @@ fn LoginForm(adopted: RwSignal<usize>) -> impl IntoView {
 fn CodeLoginForm(adopted: RwSignal<usize>) -> impl IntoView {
     let engine = use_sync();
     let code = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let scanning = RwSignal::new(false);
     let cancel = StoredValue::new_local(std::rc::Rc::new(std::cell::Cell::new(false)));
     let video = NodeRef::<leptos::html::Video>::new();
+    let login = Action::new_local(move |typed: &String| {
+        let code = session::code_of_link(typed);
+        async move {
+            let device_name = session::default_device_name(&engine.store());
+            engine.login_with_code(&code, &device_name).await
+        }
+    });
+    on_outcome(
+        login,
+        move |signed_in| adopted.set(signed_in.adopted),
+        move |e| error.set(Some(e.to_string())),
+    );
+    let busy = move || login.pending().get();
     let sign_in = move |typed: String| {
-        if busy.get_untracked() {
+        if login.pending().get_untracked() {
             return;
         }
-        busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let device_name = session::default_device_name(&engine.store());
-            let result = engine.login_with_code(&session::code_of_link(&typed), &device_name).await;
-            busy.set(false);
-            match result {
-                Ok(signed_in) => adopted.set(signed_in.adopted),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
+        login.dispatch_local(typed);
     };
     let scan = move |_| {
         let Some(element) = video.get_untracked() else { return };
-        let element: web_sys::Element = element.into();
         let flag = std::rc::Rc::new(std::cell::Cell::new(false));
         cancel.set_value(flag.clone());
         scanning.set(true);
@@ -152,7 +155,7 @@ fn CodeLoginForm(adopted: RwSignal<usize>) -> impl IntoView {
             <h2>{to::CODE_LOGIN_TITLE}</h2>
             <p class="hint">{to::CODE_LOGIN_HINT}</p>
             {can_scan.then(|| view! {
-                <button type="button" class="button" data-testid="code-login-scan" disabled=move || scanning.get() || busy.get()
+                <button type="button" class="button" data-testid="code-login-scan" disabled=move || scanning.get() || busy()
                     on:click=scan>{to::SCAN}</button>
             })}
             <div class="scanner" prop:hidden=move || !scanning.get()>
@@ -167,8 +170,8 @@ fn CodeLoginForm(adopted: RwSignal<usize>) -> impl IntoView {
                     data-testid="code-login-code" prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev)) />
             </label>
-            <button type="submit" class="button primary" data-testid="code-login-submit" disabled=move || busy.get()>
-                {move || if busy.get() { to::SIGNING_IN } else { to::CODE_LOGIN }}
+            <button type="submit" class="button primary" data-testid="code-login-submit" disabled=busy>
+                {move || if busy() { to::SIGNING_IN } else { to::CODE_LOGIN }}
             </button>
             {move || error.get().map(|e| view! { <p class="message error" role="alert" data-testid="code-login-error">{e}</p> })}
         </form>
@@ -183,14 +186,14 @@ pub fn SigninWithCode(code: String) -> impl IntoView {
     let result = LocalResource::new(move || {
         let code = code.clone();
         async move {
-            if let Some(s) = engine.session.get_untracked() {
+            if let Some(s) = engine.credentials.get_untracked() {
                 return Ok(s.signed_in_as());
             }
             let device_name = session::default_device_name(&engine.store());
             engine
                 .login_with_code(&code, &device_name)
                 .await
-                .map(|s| s.session.signed_in_as())
+                .map(|s| s.credentials.signed_in_as())
                 .map_err(|e| e.to_string())
         }
     });

@@ -8,7 +8,7 @@ use shared::delivery::DeliveryState;
 use shared::record::EntityKind;
 use uuid::Uuid;
 
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::i18n::outbox as t;
 use crate::services::delivery::{self, DeliveryRow};
 use crate::sync::use_sync;

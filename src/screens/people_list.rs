@@ -9,14 +9,14 @@ use shared::model::Category;
 use shared::record::{EntityKind, ListedRecord};
 use uuid::Uuid;
 
-use crate::app::use_app;
-use crate::components::fields::Choice;
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::logic::people::{
     PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, build_rows, distinct, filter_page,
 };
 use crate::logic::route::Route;
 use crate::services::delivery;
+use shared::model::Choice;
 
 #[component]
 pub fn PeopleList() -> impl IntoView {

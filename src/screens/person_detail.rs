@@ -9,15 +9,15 @@ use shared::op::OpKind;
 use shared::record::{EntityKind, Record};
 use uuid::Uuid;
 
-use crate::app::use_app;
 use crate::components::delivery::state_badge;
+use crate::components::loaded::Loaded;
 use crate::components::photo::PhotoThumb;
+use crate::context::use_app;
 use crate::i18n::{self as t, outbox};
 use crate::logic::route::Route;
 use crate::services::delivery;
 use crate::store::{HistoryEntry, meta_keys};
 use crate::sync::scheduler::Adoption;
-use crate::sync::use_sync;
 
 #[derive(Clone)]
 struct Detail {
@@ -35,7 +35,6 @@ struct Detail {
 #[component]
 pub fn PersonDetail(id: Uuid) -> impl IntoView {
     let ctx = use_app();
-    let engine = use_sync();
     let detail = LocalResource::new(move || async move {
         let store = ctx.store();
         let person = store.get(EntityKind::Person, id).await.map_err(|e| e.to_string())?;
@@ -71,17 +70,10 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
             .await
             .map_err(|e| e.to_string())?
             .unwrap_or_default();
-        let writes =
-            engine.session.with_untracked(|s| s.as_ref().is_none_or(|s| s.account.role.writes()));
+        let writes = ctx.session_now().writes();
         Ok::<_, String>(Detail { person, surveys, history, states, adopted, writes })
     });
-    view! {
-        {move || match detail.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e}</p> }.into_any(),
-            Some(Ok(d)) => detail_view(id, d).into_any(),
-        }}
-    }
+    view! { <Loaded resource=detail let:d>{detail_view(id, d)}</Loaded> }
 }
 
 fn detail_view(id: Uuid, d: Detail) -> impl IntoView {

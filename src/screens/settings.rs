@@ -2,36 +2,43 @@
 
 use leptos::prelude::*;
 
-use crate::app::use_app;
 use crate::browser::storage::{self, format_bytes};
+use crate::components::notice::on_outcome;
+use crate::context::use_app;
 use crate::i18n as t;
 
 #[component]
 pub fn Settings() -> impl IntoView {
     let ctx = use_app();
-    let refresh = RwSignal::new(0u32);
-    let estimate = LocalResource::new(move || {
-        refresh.track();
-        async move { (storage::estimate().await.ok().flatten(), storage::is_persisted().await) }
+    let estimate = LocalResource::new(move || async move {
+        (storage::estimate().await.ok().flatten(), storage::is_persisted().await)
     });
     let conflicts = LocalResource::new(move || async move {
         ctx.store().conflicts().await.map(|c| c.len()).unwrap_or(0)
     });
     let author = RwSignal::new(ctx.store().author());
     let saved = RwSignal::new(false);
+    let set_author = Action::new_local(move |name: &String| {
+        let (store, name) = (ctx.store(), name.trim().to_owned());
+        async move { store.set_author(&name).await }
+    });
+    on_outcome(
+        set_author,
+        move |()| saved.set(true),
+        move |e| ctx.message.set(Some(e.to_string())),
+    );
     let save_author = move |_| {
-        leptos::task::spawn_local(async move {
-            match ctx.store().set_author(author.get_untracked().trim()).await {
-                Ok(()) => saved.set(true),
-                Err(e) => ctx.message.set(Some(e.to_string())),
-            }
-        });
+        set_author.dispatch_local(author.get_untracked());
     };
+    let persist = Action::new_local(|_: &()| storage::request_persist());
+    // Granted or not, the estimate says what the browser decided.
+    Effect::new(move |_| {
+        if persist.value().get().is_some() {
+            estimate.refetch();
+        }
+    });
     let ask = move |_| {
-        leptos::task::spawn_local(async move {
-            storage::request_persist().await;
-            refresh.update(|n| *n += 1);
-        });
+        persist.dispatch_local(());
     };
     view! {
         <section class="settings">
@@ -51,7 +58,7 @@ pub fn Settings() -> impl IntoView {
                 } else {
                     view! {
                         <p class="message warn">{t::STORAGE_NOT_PERSISTED}</p>
-                        <button class="button" data-testid="storage-persist" on:click=ask>{t::STORAGE_ASK_PERSIST}</button>
+                        <button class="button" data-testid="storage-persist" disabled=move || persist.pending().get() on:click=ask>{t::STORAGE_ASK_PERSIST}</button>
                     }.into_any()
                 }}
             })}
@@ -65,7 +72,7 @@ pub fn Settings() -> impl IntoView {
                 <input type="text" data-testid="settings-author" prop:value=move || author.get()
                     on:input=move |ev| { saved.set(false); author.set(event_target_value(&ev)); } />
             </label>
-            <button class="button primary" data-testid="settings-author-save" on:click=save_author>{t::SAVE}</button>
+            <button class="button primary" data-testid="settings-author-save" disabled=move || set_author.pending().get() on:click=save_author>{t::SAVE}</button>
             <Show when=move || saved.get()><span class="saved">{t::SAVED}</span></Show>
         </section>
     }

@@ -2,45 +2,28 @@
 //! that applies to the member's category. Drafts save themselves while typing (debounced, so a
 //! reload or a killed tab loses at most the last second); "定稿" validates strictly first.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use shared::model::{GeoPoint, SurveyStatus, sections_for};
+use shared::model::{SurveyStatus, sections_for};
 use uuid::Uuid;
 
-use crate::app::{AppCtx, use_app};
-use crate::browser::{geolocation, page};
+use crate::browser::location;
+use crate::components::gps::GpsField;
+use crate::components::loaded::Loaded;
 use crate::components::photo::PhotoPicker;
+use crate::context::use_app;
+use crate::hooks::use_autosave::{AutosaveOptions, SaveState, use_autosave};
 use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::logic::survey_form::SurveyForm;
 use crate::logic::validation::form_errors;
-use crate::pwa::UnsavedInput;
 use crate::screens::survey_sections::section_view;
 use crate::services::{delivery, survey};
 use crate::store::StoreError;
-use crate::sync::use_sync;
 
 /// Autosave delay after the last keystroke.
 const AUTOSAVE_MS: u32 = 700;
 /// The name this form marks unsaved input under (read by the update banner).
 const UNSAVED_SOURCE: &str = "survey-form";
-
-#[derive(Clone, Debug, PartialEq)]
-enum SaveState {
-    Clean,
-    Dirty,
-    Saving,
-    Saved,
-    Failed(String),
-}
-
-/// Save through the service, reading the store from the context.
-async fn persist(ctx: AppCtx, form: &SurveyForm) -> Result<(), StoreError> {
-    survey::persist(&ctx.store(), form).await
-}
 
 #[component]
 pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> impl IntoView {
@@ -49,107 +32,52 @@ pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> imp
         let store = ctx.store();
         async move { survey::load(&store, survey_id, person_id).await }
     });
-    view! {
-        {move || match loaded.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e}</p> }.into_any(),
-            Some(Ok(form)) => view! { <SurveyEditor initial=form /> }.into_any(),
-        }}
-    }
+    view! { <Loaded resource=loaded let:form><SurveyEditor initial=form /></Loaded> }
 }
 
 #[component]
 fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     let ctx = use_app();
-    let engine = use_sync();
     // The county viewer reads; nothing it could type would be accepted, so there is no form to
     // type into and nothing is saved.
-    let read_only =
-        engine.session.with_untracked(|s| s.as_ref().is_some_and(|s| !s.account.role.writes()));
+    let read_only = !ctx.session_now().writes();
     let is_new_url = initial.clone();
     let form = RwSignal::new(initial.clone());
-    let state = RwSignal::new(SaveState::Clean);
     let attempted = RwSignal::new(false);
-    // What is on disk, so unchanged values never trigger a save.
-    let saved: Rc<RefCell<SurveyForm>> = Rc::new(RefCell::new(initial.clone()));
-    // The latest form state, kept outside the reactive graph so leaving the screen can still
-    // save it after the signals are gone.
-    let latest: Rc<RefCell<SurveyForm>> = Rc::new(RefCell::new(initial));
-    let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
-
-    let save_now = {
-        let saved = saved.clone();
-        let latest = latest.clone();
-        let timer = timer.clone();
-        move || {
-            timer.borrow_mut().take();
-            let current = latest.borrow().clone();
-            if *saved.borrow() == current {
-                return;
-            }
-            state.try_set(SaveState::Saving);
-            let saved = saved.clone();
-            let latest = latest.clone();
-            leptos::task::spawn_local(async move {
-                match persist(ctx, &current).await {
-                    Ok(()) => {
-                        *saved.borrow_mut() = current.clone();
-                        let clean = *latest.borrow() == current;
-                        state.try_set(if clean { SaveState::Saved } else { SaveState::Dirty });
-                        UnsavedInput::set(UNSAVED_SOURCE, !clean);
-                    }
-                    Err(err) => {
-                        // Everything typed stays in the form; the next edit tries again.
-                        if err.is_storage_full() {
-                            ctx.message.set(Some(err.to_string()));
+    let store = ctx.store();
+    let autosave = use_autosave(
+        form,
+        AutosaveOptions {
+            saved: initial,
+            enabled: !read_only,
+            delay_ms: AUTOSAVE_MS,
+            unsaved_source: UNSAVED_SOURCE,
+            draft: {
+                let store = store.clone();
+                move |typed: SurveyForm| {
+                    let store = store.clone();
+                    async move {
+                        if let Err(e) = survey::write_draft(&store, &typed).await {
+                            log::warn!("the keystroke draft was not written: {e}");
                         }
-                        state.try_set(SaveState::Failed(err.to_string()));
                     }
+                }
+            },
+            save: move |current: SurveyForm| {
+                let store = store.clone();
+                async move { survey::persist(&store, &current).await }
+            },
+            after: move |result: &Result<(), StoreError>| {
+                if let Err(err) = result
+                    && err.is_storage_full()
+                {
+                    ctx.message.set(Some(err.to_string()));
                 }
                 ctx.refresh_pending();
-            });
-        }
-    };
-    let save_now = Rc::new(save_now);
-
-    // Debounced autosave: every change restarts the timer.
-    {
-        let saved = saved.clone();
-        let timer = timer.clone();
-        let save_now = save_now.clone();
-        let latest = latest.clone();
-        Effect::new(move |_| {
-            let current = form.get();
-            *latest.borrow_mut() = current.clone();
-            if read_only || *saved.borrow() == current {
-                return;
-            }
-            // Every keystroke is kept at once (one small write); the records follow debounced.
-            let store = ctx.store();
-            let typed = current.clone();
-            leptos::task::spawn_local(async move {
-                if let Err(e) = survey::write_draft(&store, &typed).await {
-                    log::warn!("the keystroke draft was not written: {e}");
-                }
-            });
-            state.set(SaveState::Dirty);
-            UnsavedInput::mark(UNSAVED_SOURCE);
-            let save_now = save_now.clone();
-            *timer.borrow_mut() = Some(Timeout::new(AUTOSAVE_MS, move || save_now()));
-        });
-    }
-    // Leaving the form saves at once; so does the page being hidden or closed (the tablet
-    // switching apps, the browser being closed), when a pending timer might never fire.
-    {
-        let save_now = send_wrapper::SendWrapper::new(save_now.clone());
-        on_cleanup(move || (*save_now)());
-    }
-    {
-        let save_now = save_now.clone();
-        let listener = page::on_hide(move || save_now());
-        let listener = send_wrapper::SendWrapper::new(listener);
-        on_cleanup(move || drop(listener));
-    }
+            },
+        },
+    );
+    let state = autosave.state;
     // A member the server already has keeps their branch: shown, not offered for change. Read
     // again whenever the delivery counts move (the record may have just been delivered). A
     // signal, not a resource: a resource read here would suspend the form around it and
@@ -157,7 +85,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     let person_id = is_new_url.person_id;
     let branch_fixed = RwSignal::new(false);
     Effect::new(move |_| {
-        engine.counts.track();
+        ctx.counts.track();
         let store = ctx.store();
         leptos::task::spawn_local(async move {
             let fixed = survey::branch_fixed(&store, person_id).await;
@@ -170,8 +98,8 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     // What the server would refuse, said while still at the door (the same rules, the same words).
     let refusal = Signal::derive(move || {
         let branch = form.with(|f| f.branch_id().to_owned());
-        engine.session.with(|s| {
-            s.as_ref().and_then(|s| {
+        ctx.session.with(|s| {
+            s.as_ref().filter(|s| s.signed_in).and_then(|s| {
                 delivery::refusal_for(&s.account, shared::record::EntityKind::Person, &branch)
             })
         })
@@ -181,11 +109,8 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
     Effect::new(move |_| {
         if matches!(state.get(), SaveState::Saved)
             && matches!(ctx.route.get_untracked(), Route::NewSurvey(_))
-            && let Some(w) = web_sys::window()
         {
-            let _ = w.history().and_then(|h| {
-                h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&survey_href))
-            });
+            location::replace(&survey_href);
         }
     });
 
@@ -197,14 +122,13 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
         }
     });
     let finalise = {
-        let save_now = save_now.clone();
+        let save_now = autosave.save_now.clone();
         move |_| {
             attempted.set(true);
             if !form.with_untracked(|f| form_errors(f, true)).is_empty() {
                 return;
             }
             form.update(|f| f.survey.status = SurveyStatus::Final);
-            *latest.borrow_mut() = form.get_untracked();
             save_now();
         }
     };
@@ -282,37 +206,12 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
 /// The GPS button and the recorded position.
 #[component]
 fn Location(form: RwSignal<SurveyForm>) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let locate = move |_| {
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match geolocation::current_position().await {
-                Ok(fix) => form.update(|f| {
-                    f.survey.gps = Some(GeoPoint {
-                        lat: fix.lat,
-                        lon: fix.lon,
-                        accuracy_m: Some(fix.accuracy),
-                    })
-                }),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            busy.set(false);
-        });
-    };
     view! {
         <fieldset class="section" data-section="gps">
             <legend>{t::LOCATION}</legend>
-            <button type="button" class="button" data-testid="survey-gps" on:click=locate disabled=move || busy.get()>
-                {move || if busy.get() { t::GPS_LOCATING } else { t::GPS_BUTTON }}
-            </button>
-            {move || form.with(|f| f.survey.gps).map(|g| view! {
-                <span class="gps" data-testid="survey-gps-value">{t::gps_fix(g.lat, g.lon, g.accuracy_m)}</span>
-                <button type="button" class="link" data-testid="survey-gps-clear"
-                    on:click=move |_| form.update(|f| f.survey.gps = None)>{t::GPS_CLEAR}</button>
-            })}
-            {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
+            <GpsField testid="survey-gps" clearable=true
+                point=Signal::derive(move || form.with(|f| f.survey.gps))
+                on_change=move |gps| form.update(|f| f.survey.gps = gps) />
         </fieldset>
     }
 }

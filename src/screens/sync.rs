@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::i18n::sync as t;
 use crate::screens::login::LoginPanel;
 use crate::sync::plan::ago_zh;
@@ -17,9 +17,9 @@ pub fn SyncScreen() -> impl IntoView {
     // show as pending here: count again whenever the screen opens.
     leptos::task::spawn_local(async move { engine.refresh_pending().await });
     // Re-render "5 分钟前" once a minute.
-    let now = RwSignal::new(js_sys::Date::now());
+    let now = RwSignal::new(chrono::Utc::now().timestamp_millis() as f64);
     let tick = leptos::prelude::set_interval_with_handle(
-        move || now.set(js_sys::Date::now()),
+        move || now.set(chrono::Utc::now().timestamp_millis() as f64),
         std::time::Duration::from_secs(30),
     );
     on_cleanup(move || {
@@ -34,7 +34,7 @@ pub fn SyncScreen() -> impl IntoView {
             <button
                 class="button primary big"
                 data-testid="sync-now"
-                disabled=move || status.get().running || engine.session.get().is_none()
+                disabled=move || status.get().running || engine.credentials.get().is_none()
                 on:click=move |_| engine.sync_now()
             >
                 {move || if status.get().running { t::SYNCING } else { t::SYNC_NOW }}

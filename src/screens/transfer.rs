@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::reactive::owner::LocalStorage;
-use shared::export::{Header, Scope};
+use shared::export::{self, Header, Scope};
 use shared::roles::Role;
-use wasm_bindgen::JsCast;
 
+use crate::browser::files;
+use crate::components::notice::on_outcome;
 use crate::i18n::branches as tb;
 use crate::i18n::sync as t;
 use crate::sync::transfer::{self, ImportStep};
@@ -16,7 +17,9 @@ pub fn TransferScreen() -> impl IntoView {
     let engine = use_sync();
     // A county viewer reads: exporting is reading, importing would write into this device.
     let read_only = move || {
-        engine.session.with(|s| s.as_ref().is_some_and(|s| s.account.role == Role::CountyViewer))
+        engine
+            .credentials
+            .with(|s| s.as_ref().is_some_and(|s| s.account.role == Role::CountyViewer))
     };
     view! {
         <section class="transfer" data-testid="transfer-screen">
@@ -41,21 +44,13 @@ fn ExportPanel() -> impl IntoView {
     let engine = use_sync();
     let scope = RwSignal::new(Scope::Pending);
     let passphrase = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let result = RwSignal::new(None::<Result<String, String>>);
-    let export = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        result.set(None);
-        leptos::task::spawn_local(async move {
+    let export = Action::new_local(move |_: &()| {
+        let (store, scope, pass) =
+            (engine.store(), scope.get_untracked(), passphrase.get_untracked());
+        async move {
             // Let the "正在生成" message paint before the (blocking) key derivation starts.
             gloo_timers::future::TimeoutFuture::new(30).await;
-            let store = engine.store();
-            let scope = scope.get_untracked();
-            let pass = passphrase.get_untracked();
-            let outcome = async {
+            let exported = async {
                 let (text, contents) =
                     transfer::export_text(&store, scope, Some(pass.as_str())).await?;
                 let name = transfer::file_name(store.device_id(), scope, chrono::Utc::now());
@@ -65,12 +60,15 @@ fn ExportPanel() -> impl IntoView {
                     contents.attachments.len(),
                     &name,
                 ))
-            }
-            .await;
-            busy.set(false);
-            result.set(Some(outcome.map_err(|e| e.to_string())));
-        });
-    };
+            };
+            exported.await.map_err(|e| {
+                log::warn!("export: {e:?}");
+                e.to_string()
+            })
+        }
+    });
+    let busy = move || export.pending().get();
+    let result = move || if busy() { None } else { export.value().get() };
     view! {
         <div class="panel">
             <h3>{t::EXPORT_TITLE}</h3>
@@ -89,11 +87,12 @@ fn ExportPanel() -> impl IntoView {
                 <input type="password" autocomplete="new-password" data-testid="export-passphrase"
                     prop:value=move || passphrase.get() on:input=move |ev| passphrase.set(event_target_value(&ev)) />
             </label>
-            <button class="button primary" data-testid="export-button" disabled=move || busy.get() on:click=export>
+            <button class="button primary" data-testid="export-button" disabled=busy
+                on:click=move |_| { if !export.pending().get_untracked() { export.dispatch_local(()); } }>
                 {t::EXPORT_BUTTON}
             </button>
-            <Show when=move || busy.get()><p class="message info" data-testid="export-progress">{t::EXPORTING}</p></Show>
-            {move || result.get().map(|r| match r {
+            <Show when=busy><p class="message info" data-testid="export-progress">{t::EXPORTING}</p></Show>
+            {move || result().map(|r| match r {
                 Ok(text) => view! { <p class="message info" data-testid="export-result">{text}</p> }.into_any(),
                 Err(e) => view! { <p class="message error" role="alert" data-testid="export-error">{e}</p> }.into_any(),
             })}
@@ -110,32 +109,53 @@ fn ImportPanel() -> impl IntoView {
     let step = RwSignal::new(None::<String>);
     let result = RwSignal::new(None::<Result<String, String>>);
 
+    // Reading the picked file (bounded as the server bounds it) and its header.
+    let pick = Action::new_local(move |ev: &leptos::ev::Event| {
+        let ev = ev.clone();
+        async move {
+            let (_, data) = files::picked_by(&ev, export::MAX_FILE_BYTES as u64)
+                .await
+                .map_err(|e| e.to_string())?;
+            let header = transfer::inspect(&data).map_err(|e| e.to_string());
+            bytes.set_value(Some(data));
+            header
+        }
+    });
+    on_outcome(pick, move |h| header.set(Some(h)), move |e: String| result.set(Some(Err(e))));
     let choose = move |ev: leptos::ev::Event| {
         header.set(None);
         result.set(None);
         bytes.set_value(None);
-        let Some(file) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            match transfer::file_bytes(&file).await {
-                Ok(data) => {
-                    match transfer::inspect(&data) {
-                        Ok(h) => header.set(Some(h)),
-                        Err(e) => result.set(Some(Err(e.to_string()))),
-                    }
-                    bytes.set_value(Some(data));
-                }
-                Err(e) => result.set(Some(Err(e.to_string()))),
-            }
-        });
+        pick.dispatch_local(ev);
     };
 
+    let importing = Action::new_local(move |data: &Vec<u8>| {
+        let (store, data, pass) = (engine.store(), data.clone(), passphrase.get_untracked());
+        async move {
+            gloo_timers::future::TimeoutFuture::new(30).await;
+            let progress = move |s: ImportStep| step.set(Some(s.label_zh()));
+            transfer::import_bytes(&store, &data, Some(pass.as_str()), &progress).await.map_err(
+                |e| {
+                    log::warn!("import: {e:?}");
+                    e.to_string()
+                },
+            )
+        }
+    });
+    on_outcome(
+        importing,
+        move |o| {
+            step.set(None);
+            if o.changed_records > 0 {
+                engine.data_version.update(|v| *v += 1);
+            }
+            result.set(Some(Ok(o.summary_zh())));
+        },
+        move |e| {
+            step.set(None);
+            result.set(Some(Err(e)));
+        },
+    );
     let import = move |_| {
         let Some(data) = bytes.get_value() else { return };
         if step.get_untracked().is_some() {
@@ -143,24 +163,7 @@ fn ImportPanel() -> impl IntoView {
         }
         result.set(None);
         step.set(Some(ImportStep::Verifying.label_zh()));
-        leptos::task::spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(30).await;
-            let pass = passphrase.get_untracked();
-            let progress = move |s: ImportStep| step.set(Some(s.label_zh()));
-            let outcome =
-                transfer::import_bytes(&engine.store(), &data, Some(pass.as_str()), &progress)
-                    .await;
-            step.set(None);
-            match outcome {
-                Ok(o) => {
-                    if o.changed_records > 0 {
-                        engine.data_version.update(|v| *v += 1);
-                    }
-                    result.set(Some(Ok(o.summary_zh())));
-                }
-                Err(e) => result.set(Some(Err(e.to_string()))),
-            }
-        });
+        importing.dispatch_local(data);
     };
 
     view! {

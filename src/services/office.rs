@@ -19,7 +19,7 @@ use crate::logic::campaign::rubric::{CAMPAIGN_ID, current_campaign};
 use crate::logic::campaign::typed::{changes_of, decode_all};
 use crate::store::{Store, StoreError};
 use crate::sync::http::{Body, Http, encode_component};
-use crate::sync::{HttpError, Session, SyncError};
+use crate::sync::{Credentials, HttpError, SyncError};
 
 /// Largest roster file the app sends (the server's bound).
 pub const MAX_ROSTER_BYTES: u64 = 16 * 1024 * 1024;
@@ -33,6 +33,9 @@ pub enum OfficeError {
     Server(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The file was not picked or could not be read.
+    #[error(transparent)]
+    File(#[from] crate::browser::files::FileError),
 }
 
 impl From<HttpError> for OfficeError {
@@ -46,7 +49,7 @@ impl From<HttpError> for OfficeError {
 }
 
 /// The HTTP client of the signed-in town office account.
-pub fn office_http(session: Option<&Session>) -> Result<Http, OfficeError> {
+pub fn office_http(session: Option<&Credentials>) -> Result<Http, OfficeError> {
     match session {
         Some(s) if s.account.role == Role::TownOffice => Ok(s.http()),
         _ => Err(OfficeError::NotOffice),
@@ -133,7 +136,10 @@ pub struct Step {
 
 /// The first-run checklist, from what this device holds (the office's tablet or PC, synced) and
 /// the server's accounts and devices.
-pub async fn checklist(store: &Store, session: Option<&Session>) -> Result<Vec<Step>, OfficeError> {
+pub async fn checklist(
+    store: &Store,
+    session: Option<&Credentials>,
+) -> Result<Vec<Step>, OfficeError> {
     let branches: Vec<BranchRecord> =
         crate::logic::campaign::typed::branch_records(&store.list(EntityKind::Branch).await?);
     let active = branches.iter().filter(|(_, b)| !b.retired).count();

@@ -27,4 +27,4 @@ pub use engine::{SyncReport, run_once};
 pub use error::{HttpError, LoginError, SyncError};
 pub use plan::{Phase, RejectedOp, SyncStatus};
 pub use scheduler::{SyncEngine, use_sync};
-pub use session::Session;
+pub use session::Credentials;

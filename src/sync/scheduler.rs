@@ -22,7 +22,7 @@ use super::engine::{SyncReport, run_once_as};
 use super::error::SyncError;
 use super::plan::{PERIOD_MS, Phase, RejectedOp, SyncStatus, refusal_summary};
 use super::rejected::{self, ResubmitError};
-use super::session::{self, Session};
+use super::session::{self, Credentials};
 use crate::browser::online;
 use crate::store::{Store, StoreError, meta_keys};
 
@@ -43,8 +43,11 @@ pub struct SyncEngine {
     on_change: StoredValue<Rc<dyn Fn()>, LocalStorage>,
     /// Phase, progress, pending count, last success, last error.
     pub status: RwSignal<SyncStatus>,
-    /// The signed-in account on this device, if any.
-    pub session: RwSignal<Option<Session>, LocalStorage>,
+    /// The sign-in kept on this device (token and account), if any. Screens read who works
+    /// here from `AppCtx::session`, made from this.
+    pub credentials: RwSignal<Option<Credentials>, LocalStorage>,
+    /// The kept sign-in has been read at start (until then `credentials` is not yet known).
+    pub credentials_read: RwSignal<bool>,
     /// Operations the server refused, kept for the person to read.
     pub rejected: RwSignal<Vec<RejectedOp>, LocalStorage>,
     /// Bumped whenever pulled changes were stored: screens that list records can track it.
@@ -61,7 +64,7 @@ pub struct SyncEngine {
 /// What signing in did besides keeping the token.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignedIn {
-    pub session: Session,
+    pub credentials: Credentials,
     /// Changes saved on this tablet before anyone signed in, now the new account's.
     pub adopted: usize,
 }
@@ -97,7 +100,8 @@ impl SyncEngine {
             busy: StoredValue::new_local(Rc::new(Cell::new(false))),
             on_change: StoredValue::new_local(Rc::new(on_change)),
             status: RwSignal::new(SyncStatus::default()),
-            session: RwSignal::new_local(None),
+            credentials: RwSignal::new_local(None),
+            credentials_read: RwSignal::new(false),
             rejected: RwSignal::new_local(Vec::new()),
             data_version: RwSignal::new(0),
             connection: RwSignal::new(Connection::Checking),
@@ -115,7 +119,7 @@ impl SyncEngine {
         Effect::new(move |first: Option<()>| {
             saved.track();
             let reachable = engine.connection.get_untracked() == Connection::Connected;
-            let signed_in = engine.session.with_untracked(Option::is_some);
+            let signed_in = engine.credentials.with_untracked(Option::is_some);
             if first.is_some() && reachable && signed_in {
                 engine.sync_now();
             }
@@ -162,10 +166,10 @@ impl SyncEngine {
     }
 
     /// After a sign-in: adopt the changes saved before it, keep the session, sync.
-    async fn signed_in(&self, session: Session) -> Result<SignedIn, super::LoginError> {
+    async fn signed_in(&self, session: Credentials) -> Result<SignedIn, super::LoginError> {
         let store = self.store();
         let adopted = adopt_unsigned(&store, &session.account.username).await?;
-        self.session.set(Some(session.clone()));
+        self.credentials.set(Some(session.clone()));
         self.connection.set(Connection::Connected);
         self.status.update(|s| s.last_error = None);
         if let Ok(list) = rejected::list(&store).await {
@@ -173,7 +177,7 @@ impl SyncEngine {
         }
         self.refresh_pending().await;
         self.sync_now();
-        Ok(SignedIn { session, adopted })
+        Ok(SignedIn { credentials: session, adopted })
     }
 
     /// Resubmit a refused record the surveyor fixed: its whole current state, under the
@@ -184,7 +188,7 @@ impl SyncEngine {
         id: Uuid,
         branch_id: &str,
     ) -> Result<(), ResubmitError> {
-        let Some(session) = self.session.get_untracked() else {
+        let Some(session) = self.credentials.get_untracked() else {
             return Err(ResubmitError::StillRefused(SyncError::NotSignedIn.to_string()));
         };
         let store = self.store();
@@ -199,7 +203,7 @@ impl SyncEngine {
     /// state follows what it answers, and a server that comes back is synced with at once.
     async fn watch_server(self) {
         loop {
-            let server = self.session.with_untracked(|s| s.as_ref().map(|s| s.server.clone()));
+            let server = self.credentials.with_untracked(|s| s.as_ref().map(|s| s.server.clone()));
             let answered = connection::probe(&server.unwrap_or_default()).await;
             let now = Connection::from_probe(online::is_online(), answered);
             let before = self.connection.get_untracked();
@@ -217,7 +221,7 @@ impl SyncEngine {
     /// Forget the device token.
     pub async fn sign_out(&self) -> Result<(), crate::store::StoreError> {
         session::sign_out(&self.store()).await?;
-        self.session.set(None);
+        self.credentials.set(None);
         Ok(())
     }
 
@@ -256,9 +260,10 @@ impl SyncEngine {
     async fn load(&self) {
         let store = self.store();
         match session::load(&store).await {
-            Ok(s) => self.session.set(s),
+            Ok(s) => self.credentials.set(s),
             Err(e) => log::warn!("could not read the sign-in: {e}"),
         }
+        self.credentials_read.set(true);
         let last = store.meta_get::<f64>(LAST_SUCCESS_KEY).await.ok().flatten();
         self.status.update(|s| s.last_success_ms = last);
         if let Ok(list) = rejected::list(&store).await {
@@ -330,7 +335,7 @@ impl SyncEngine {
     /// unsent change), so its device list shows which tablet has work that has not arrived.
     /// A report that does not arrive is only logged: the next run sends a new one.
     async fn report(&self) {
-        let Some(session) = self.session.get_untracked() else { return };
+        let Some(session) = self.credentials.get_untracked() else { return };
         let store = self.store();
         let counts = self.counts.get_untracked();
         let conflicts = store.conflicts().await.map(|c| c.len()).unwrap_or(0);
@@ -357,7 +362,7 @@ impl SyncEngine {
     }
 
     async fn run_guarded(&self) -> Result<SyncReport, SyncError> {
-        let Some(session) = self.session.get_untracked() else {
+        let Some(session) = self.credentials.get_untracked() else {
             return Err(SyncError::NotSignedIn);
         };
         self.status.update(|s| {
@@ -398,7 +403,7 @@ impl SyncEngine {
             }
             // Several requests while waiting make one run.
             while wake.try_recv().is_ok() {}
-            if !online::is_online() || self.session.get_untracked().is_none() {
+            if !online::is_online() || self.credentials.get_untracked().is_none() {
                 continue;
             }
             match self.run().await {

@@ -10,9 +10,10 @@ use super::http::Http;
 use super::transport;
 use crate::store::{Store, StoreError, meta_keys};
 
-/// A signed-in device.
+/// A signed-in device: the token the server knows it by and the account it signed in as (who
+/// works here, with permissions, is `logic::session::Session`, made from this).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Session {
+pub struct Credentials {
     /// The device token (`Authorization: Bearer …`).
     pub token: String,
     pub account: Account,
@@ -23,7 +24,7 @@ pub struct Session {
     pub signed_in_at_ms: f64,
 }
 
-impl Session {
+impl Credentials {
     /// The HTTP client that talks to the server as this session.
     pub fn http(&self) -> Http {
         Http::new(self.server.clone(), Some(self.token.clone()))
@@ -41,12 +42,12 @@ impl Session {
 }
 
 /// The session kept on this device, if any.
-pub async fn load(store: &Store) -> Result<Option<Session>, StoreError> {
-    Ok(store.meta_get::<Option<Session>>(meta_keys::ACCOUNT).await?.flatten())
+pub async fn load(store: &Store) -> Result<Option<Credentials>, StoreError> {
+    Ok(store.meta_get::<Option<Credentials>>(meta_keys::ACCOUNT).await?.flatten())
 }
 
 /// Keep `session` (or forget it with `None`).
-pub async fn save(store: &Store, session: Option<&Session>) -> Result<(), StoreError> {
+pub async fn save(store: &Store, session: Option<&Credentials>) -> Result<(), StoreError> {
     store.meta_set(meta_keys::ACCOUNT, &session).await
 }
 
@@ -64,7 +65,7 @@ pub async fn login(
     username: &str,
     password: &str,
     device_name: &str,
-) -> Result<Session, LoginError> {
+) -> Result<Credentials, LoginError> {
     let username = username.trim();
     if username.is_empty() || password.is_empty() {
         return Err(LoginError::Missing);
@@ -90,7 +91,7 @@ pub async fn login_with_code(
     server: &str,
     code: &str,
     device_name: &str,
-) -> Result<Session, LoginError> {
+) -> Result<Credentials, LoginError> {
     let code = normalise_signin_code(code);
     if code.chars().count() != SIGNIN_CODE_LEN {
         return Err(LoginError::MissingCode);
@@ -128,8 +129,8 @@ async fn keep(
     store: &Store,
     server: &str,
     response: shared::sync::LoginResponse,
-) -> Result<Session, LoginError> {
-    let session = Session {
+) -> Result<Credentials, LoginError> {
+    let session = Credentials {
         token: response.token,
         account: response.account,
         server: server.to_owned(),

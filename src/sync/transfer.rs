@@ -161,47 +161,16 @@ pub async fn import_bytes(
 
 /// A `Blob` of `bytes` with MIME type `mime`.
 pub fn bytes_to_blob(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, TransferError> {
-    let parts = js_sys::Array::new();
-    parts.push(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(browser_error)
+    crate::browser::download::blob(bytes, mime).map_err(|e| TransferError::Browser(e.to_string()))
 }
 
-/// Offer `text` as a file download (a Blob URL clicked through a temporary `<a download>`).
+/// Offer `text` (an export file) as a file download.
 pub fn download(file_name: &str, text: &str) -> Result<(), TransferError> {
-    use wasm_bindgen::JsCast;
-    let blob = bytes_to_blob(text.as_bytes(), "application/json")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(browser_error)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| TransferError::Browser("no document".into()))?;
-    let link = document.create_element("a").map_err(browser_error)?;
-    link.set_attribute("href", &url).map_err(browser_error)?;
-    link.set_attribute("download", file_name).map_err(browser_error)?;
-    link.set_attribute("data-testid", "export-download-link").map_err(browser_error)?;
-    let body = document.body().ok_or_else(|| TransferError::Browser("no body".into()))?;
-    body.append_child(&link).map_err(browser_error)?;
-    link.dyn_ref::<web_sys::HtmlElement>()
-        .ok_or_else(|| TransferError::Browser("not an element".into()))?
-        .click();
-    link.remove();
-    // Revoke later: some browsers start the download only after the click handler returns.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
-    }
-    Ok(())
+    crate::browser::download::download(file_name, "application/json", text.as_bytes())
+        .map_err(|e| TransferError::Browser(e.to_string()))
 }
 
 /// The bytes of a file the person picked.
 pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, TransferError> {
     Ok(blob_bytes(file).await?)
-}
-
-fn browser_error(value: wasm_bindgen::JsValue) -> TransferError {
-    TransferError::Browser(format!("{value:?}"))
 }

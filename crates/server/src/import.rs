@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::store::{ImportBatch, Store, StoreError};
 
 /// Largest export file taken (photos travel inside it, base64).
-pub const MAX_IMPORT_BYTES: usize = 128 * 1024 * 1024;
+pub const MAX_IMPORT_BYTES: usize = shared::export::MAX_FILE_BYTES;
 
 /// Who imports a file (recorded in the audit log and the `imports` table).
 #[derive(Clone, Debug)]

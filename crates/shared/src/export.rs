@@ -21,6 +21,9 @@ pub const FORMAT: &str = "sizheng-yishu-field-export";
 /// The format version this code writes and reads.
 pub const VERSION: u32 = 1;
 
+/// The largest export file a tablet or the server reads (photos included).
+pub const MAX_FILE_BYTES: usize = 128 * 1024 * 1024;
+
 /// What a file covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

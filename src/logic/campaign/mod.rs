@@ -8,10 +8,8 @@ pub mod chart;
 pub mod contacts;
 pub mod csv;
 pub mod dashboard;
-pub mod forms;
 pub mod route;
 pub mod rubric;
-pub mod session;
 pub mod typed;
 
 #[cfg(test)]

@@ -15,11 +15,11 @@ use super::chart::*;
 use super::contacts::*;
 use super::csv::*;
 use super::dashboard::*;
-use super::forms::*;
 use super::route::CampaignRoute;
 use super::rubric::*;
-use super::session::Session;
 use super::typed::*;
+use crate::logic::forms::*;
+use crate::logic::session::Session;
 
 fn at() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2013, 3, 1).unwrap().and_hms_opt(10, 0, 0).unwrap()
@@ -38,24 +38,21 @@ fn application(category: Category) -> Application {
 }
 
 #[test]
-fn session_reads_the_sync_session_and_defaults_to_a_local_surveyor() {
-    let account = json!({"username": "li", "display_name": "李书记", "role": "branch_secretary", "branches": ["b1"]});
-    let wrapped =
-        json!({"token": "t", "account": account.clone(), "server": "", "signed_in_at_ms": 1.0});
-    for value in [&account, &wrapped] {
-        let s = Session::from_meta(Some(value), "x");
-        assert!(s.signed_in);
-        assert_eq!(s.role(), Role::BranchSecretary);
-        assert_eq!(s.by(), "李书记");
-        assert!(s.may_write(shared::record::EntityKind::Candidate, "b1"));
-        assert!(!s.may_write(shared::record::EntityKind::Candidate, "b2"));
-    }
-    let local = Session::from_meta(Some(&serde_json::Value::Null), "王五");
+fn session_is_the_signed_in_account_or_a_local_surveyor() {
+    let account: shared::roles::Account = serde_json::from_value(json!({"username": "li", "display_name": "李书记", "role": "branch_secretary", "branches": ["b1"]})).unwrap();
+    let s = Session::of(Some(&account), "x");
+    assert!(s.signed_in);
+    assert_eq!(s.role(), Role::BranchSecretary);
+    assert_eq!(s.by(), "李书记");
+    assert!(s.may_write(shared::record::EntityKind::Candidate, "b1"));
+    assert!(!s.may_write(shared::record::EntityKind::Candidate, "b2"));
+    let local = Session::of(None, "王五");
     assert!(!local.signed_in);
     assert_eq!((local.role(), local.by().as_str()), (Role::Surveyor, "王五"));
     assert!(local.may_write(shared::record::EntityKind::ContactLog, ""));
     assert!(!local.may_write(shared::record::EntityKind::Notice, ""), "only the office publishes");
-    assert_eq!(Session::from_meta(None, " ").by(), crate::i18n::campaign::LOCAL_USER);
+    assert!(local.writes());
+    assert_eq!(Session::of(None, " ").by(), crate::i18n::campaign::LOCAL_USER);
 }
 
 #[test]

@@ -5,53 +5,39 @@
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{Assessment, Category, CommendationAction, Rubric};
-use shared::scoring::{
-    begin_assessment, may_be_scored, rank_scored, recorded_total, validate_scores,
-};
-use shared::workflow::{advance_commendation, commendation_overdue, commendation_transition};
+use shared::scoring::{may_be_scored, rank_scored, recorded_total};
+use shared::workflow::{commendation_overdue, commendation_transition};
 use uuid::Uuid;
 
-use super::data::{self, CampaignData, CampaignError};
-use super::widgets::{Notice, Pick, confirm, notice_line, now, today, year_options, year_select};
-use crate::app::use_app;
+use crate::browser::dialog::confirm;
+use crate::components::fields::year_select;
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
-use crate::logic::campaign::forms::{number_text, parse_number};
 use crate::logic::campaign::rubric::rubric_for;
-use crate::logic::campaign::session::Session;
+use crate::logic::forms::{now, today, year_options};
+use crate::logic::forms::{number_text, parse_number};
+use crate::services::campaign::{self, CampaignData, CampaignError};
+use shared::model::Choice;
 
-#[derive(Clone)]
-struct Loaded {
-    data: CampaignData,
-    rubrics: Vec<(Uuid, Rubric)>,
-    session: Session,
-}
+type Loading = LocalResource<Result<(CampaignData, Vec<(Uuid, Rubric)>), CampaignError>>;
 
 #[component]
 pub fn AssessmentScreen() -> impl IntoView {
     let ctx = use_app();
-    let reload = RwSignal::new(0u32);
-    let loaded = LocalResource::new(move || {
-        reload.track();
-        async move {
-            let store = ctx.store();
-            Ok::<_, CampaignError>(Loaded {
-                data: data::load_data(&store).await?,
-                rubrics: data::load(&store).await?,
-                session: data::session(&store).await,
-            })
-        }
+    let loaded: Loading = LocalResource::new(move || {
+        let store = ctx.store();
+        async move { Ok((campaign::load_data(&store).await?, campaign::load(&store).await?)) }
     });
     let year = RwSignal::new(today().year());
     let category = RwSignal::new(Category::VillageLeader);
     view! {
         <section class="assessment">
             <h2>{tc::NAV_ASSESSMENT}</h2>
-            {move || match loaded.get() {
-                None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-                Some(Ok(l)) => {
-                    let years = year_options(&l.data.campaign, today().year());
+            <Loaded resource=loaded let:((data, rubrics))>{
+                    let years = year_options(&data.campaign, today().year());
                     view! {
                         <div class="filters">
                             {year_select(year, years, "assessment-year")}
@@ -63,18 +49,22 @@ pub fn AssessmentScreen() -> impl IntoView {
                                 </select>
                             </label>
                         </div>
-                        {move || view! { <Sheets loaded=l.clone() year=year.get() category=category.get() reload=reload /> }}
-                    }.into_any()
-                }
-            }}
+                        {move || view! { <Sheets data=data.clone() rubrics=rubrics.clone() year=year.get() category=category.get() loaded=loaded /> }}
+                    }
+            }</Loaded>
         </section>
     }
 }
 
 #[component]
-fn Sheets(loaded: Loaded, year: i32, category: Category, reload: RwSignal<u32>) -> impl IntoView {
+fn Sheets(
+    data: CampaignData,
+    rubrics: Vec<(Uuid, Rubric)>,
+    year: i32,
+    category: Category,
+    loaded: Loading,
+) -> impl IntoView {
     let ctx = use_app();
-    let Loaded { data, rubrics, session } = loaded;
     let notice = RwSignal::new(None::<Notice>);
     let rubric = rubric_for(category, &rubrics);
     let sheets: Vec<(Uuid, Assessment)> = data
@@ -92,23 +82,33 @@ fn Sheets(loaded: Loaded, year: i32, category: Category, reload: RwSignal<u32>) 
         .filter(|(_, c)| c.category == Some(category) && may_be_scored(c, year))
         .cloned()
         .collect();
-    let office = session.is_office();
-    let session = StoredValue::new(session);
+    let office = super::use_session().is_office();
     let current_rubric = StoredValue::new(rubric.clone());
-    let begin = move |candidate_id: Uuid, branch: String| {
-        let Some((rubric_id, rubric)) = current_rubric.get_value() else { return };
-        let session = session.get_value();
-        leptos::task::spawn_local(async move {
-            let sheet =
-                begin_assessment(candidate_id, year, rubric_id, &rubric, &session.by(), today());
-            match data::save(&ctx.store(), &session, Uuid::now_v7(), &branch, &sheet).await {
-                Ok(()) => {
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+    let begin_scoring = Action::new_local(move |(candidate, branch): &(Uuid, String)| {
+        let (store, session, candidate, branch) =
+            (ctx.store(), ctx.session_now(), *candidate, branch.clone());
+        let rubric = current_rubric.get_value();
+        async move {
+            let rubric = rubric.ok_or(CampaignError::NotFound)?;
+            let begun = campaign::begin_scoring(
+                &store,
+                &session,
+                candidate,
+                &branch,
+                year,
+                rubric,
+                today(),
+            )
+            .await;
+            if begun.is_ok() {
+                ctx.refresh_pending();
             }
-        });
+            begun
+        }
+    });
+    on_result(begin_scoring, notice, move |_| loaded.refetch());
+    let begin = move |candidate_id: Uuid, branch: String| {
+        begin_scoring.dispatch_local((candidate_id, branch));
     };
     let names = data.names.clone();
     view! {
@@ -136,7 +136,7 @@ fn Sheets(loaded: Loaded, year: i32, category: Category, reload: RwSignal<u32>) 
             let branch = c.branch_id.clone();
             match sheet {
                 Some((aid, a)) => view! {
-                    <SheetEditor id=aid sheet=a name=name branch=branch office=office session=session.get_value() reload=reload />
+                    <SheetEditor id=aid sheet=a name=name branch=branch office=office loaded=loaded />
                 }.into_any(),
                 None => view! {
                     <article class="section" data-testid="sheet-missing">
@@ -159,49 +159,40 @@ fn SheetEditor(
     name: String,
     branch: String,
     office: bool,
-    session: Session,
-    reload: RwSignal<u32>,
+    loaded: Loading,
 ) -> impl IntoView {
     let ctx = use_app();
     let form = RwSignal::new(sheet.clone());
     let notice = RwSignal::new(None::<Notice>);
     let reason = RwSignal::new(String::new());
-    let session = StoredValue::new(session);
     let branch = StoredValue::new(branch);
-    let persist = move |a: Assessment| {
-        let session = session.get_value();
-        let branch = branch.get_value();
-        leptos::task::spawn_local(async move {
-            let result = async {
-                data::check(validate_scores(&a))?;
-                data::save(&ctx.store(), &session, id, &branch, &a).await
+    let save = super::put_action::<Assessment>();
+    on_result(save, notice, move |_| loaded.refetch());
+    let step = Action::new_local(move |(action, why): &(CommendationAction, String)| {
+        let (store, session, branch) = (ctx.store(), ctx.session_now(), branch.get_value());
+        let (action, why, sheet) = (*action, why.clone(), form.get_untracked());
+        async move {
+            let taken =
+                campaign::commend(&store, &session, (id, &branch), sheet, action, &why, now())
+                    .await;
+            if taken.is_ok() {
+                ctx.refresh_pending();
             }
-            .await;
-            match result {
-                Ok(()) => {
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
-    };
+            taken
+        }
+    });
+    on_result(step, notice, move |_| loaded.refetch());
     let act = move |action: CommendationAction| {
-        let mut a = form.get_untracked();
-        let s = session.get_value();
-        let why = reason.get_untracked();
         if action == CommendationAction::Reject && !confirm(tc::CONFIRM_REJECT) {
             return;
         }
-        match advance_commendation(&mut a, action, &s.by(), s.role(), now(), Some(why.as_str())) {
-            Ok(_) => persist(a),
-            Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-        }
+        step.dispatch_local((action, reason.get_untracked()));
     };
+    let session = super::use_session();
     let overdue = commendation_overdue(&sheet, today());
     let criteria = sheet.criteria.clone();
-    let role = session.get_value().role();
-    let read_only = session.get_value().read_only();
+    let role = session.role();
+    let read_only = session.read_only();
     view! {
         <article class="section sheet" data-testid="sheet">
             <strong class="wide">{name}" · "{tc::rubric_version(sheet.rubric_version)}</strong>
@@ -218,7 +209,7 @@ fn SheetEditor(
                             on:change=move |ev| match parse_number(&event_target_value(&ev)) {
                                 Ok(Some(n)) => form.update(|a| { a.scores.insert(key2.clone(), n); }),
                                 Ok(None) => form.update(|a| { a.scores.remove(&key2); }),
-                                Err(_) => notice.set(Some(Notice::Error(tc::NOT_A_NUMBER.to_owned()))),
+                                Err(_) => notice.set(Some(Notice::Error(t::NOT_A_NUMBER.to_owned()))),
                             } />
                     </label>
                 }
@@ -228,7 +219,8 @@ fn SheetEditor(
                 Err(e) => e.to_string(),
             })}</p>
             {office.then(|| view! {
-                <button type="button" class="button primary" data-testid="sheet-save" on:click=move |_| persist(form.get_untracked())>{tc::SAVE_SCORES}</button>
+                <button type="button" class="button primary" data-testid="sheet-save" disabled=move || save.pending().get()
+                    on:click=move |_| { save.dispatch_local((id, branch.get_value(), form.get_untracked())); }>{tc::SAVE_SCORES}</button>
             })}
             <p class="wide" data-testid="sheet-stage">{tc::STAGE}"："{sheet.stage.label_zh()}
                 {(!sheet.reason.is_empty()).then(|| format!("（{}）", sheet.reason))}</p>

@@ -2,19 +2,24 @@
 //! candidates, what was learned, photos and the position.
 
 use leptos::prelude::*;
-use shared::model::{Base, Candidate, GeoPoint, Visit};
+use shared::model::{Base, Visit};
 use shared::record::EntityKind;
 use uuid::Uuid;
 
-use super::data::{self, CampaignError};
-use super::widgets::{Notice, confirm, date, go, notice_line, text, textarea, today};
-use crate::app::use_app;
-use crate::browser::geolocation;
+use super::{put_action, remove_action};
+use crate::browser::dialog::confirm;
+use crate::browser::location::go;
+use crate::components::fields::{Field, date, text, textarea};
+use crate::components::gps::GpsField;
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
 use crate::components::photo::{PhotoPicker, PhotoThumb};
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
-use crate::logic::campaign::typed::Names;
+use crate::logic::forms::today;
+use crate::services::campaign::{self, BaseRecords, CampaignError};
 
 /// The seed asks for at least this many demonstration bases.
 pub const MIN_BASES: usize = 2;
@@ -22,45 +27,29 @@ pub const MIN_BASES: usize = 2;
 #[component]
 pub fn Bases() -> impl IntoView {
     let ctx = use_app();
-    let reload = RwSignal::new(0u32);
     let loaded = LocalResource::new(move || {
-        reload.track();
+        let store = ctx.store();
         async move {
-            let store = ctx.store();
-            let bases: Vec<(Uuid, Base)> = data::load(&store).await?;
-            let visits: Vec<(Uuid, Visit)> = data::load(&store).await?;
+            let bases: Vec<(Uuid, Base)> = campaign::load(&store).await?;
+            let visits: Vec<(Uuid, Visit)> = campaign::load(&store).await?;
             Ok::<_, CampaignError>((bases, visits))
         }
     });
     let form = RwSignal::new(Base::default());
     let notice = RwSignal::new(None::<Notice>);
+    let save = put_action::<Base>();
+    on_result(save, notice, move |_| {
+        form.set(Base::default());
+        loaded.refetch();
+    });
     let add = move |_| {
-        let base = form.get_untracked();
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            let result = async {
-                data::check(shared::validate::validate_base(&base))?;
-                data::save(&store, &session, Uuid::now_v7(), "", &base).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    form.set(Base::default());
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
+        save.dispatch_local((Uuid::now_v7(), String::new(), form.get_untracked()));
     };
     view! {
         <section class="bases">
             <h2>{tc::NAV_BASES}</h2>
             {notice_line(notice)}
-            {move || loaded.get().map(|r| match r {
-                Err(e) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-                Ok((bases, visits)) => {
+            <Loaded resource=loaded let:((bases, visits))>{
                     let few = bases.len() < MIN_BASES;
                     view! {
                         {few.then(|| view! { <p class="message warn" data-testid="bases-too-few">{tc::bases_too_few(bases.len(), MIN_BASES)}</p> })}
@@ -78,127 +67,70 @@ pub fn Bases() -> impl IntoView {
                             }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any()
-                }
-            })}
+                    }
+            }</Loaded>
             {super::use_session().may_write_any(EntityKind::Base).then(|| view! {
             <fieldset class="section" data-testid="base-form">
                 <legend>{tc::NEW_BASE}</legend>
-                {text(form, tc::BASE_NAME, "base-name", |b| b.name.clone(), |b, v| b.name = v)}
-                {text(form, tc::INDUSTRY, "base-industry", |b| b.industry.clone(), |b, v| b.industry = v)}
-                {text(form, tc::ADDRESS, "base-address", |b| b.address.clone(), |b, v| b.address = v)}
-                {textarea(form, tc::NOTES, "base-notes", |b| b.notes.clone(), |b, v| b.notes = v)}
-                <button type="button" class="button primary" data-testid="base-save" on:click=add>{t::SAVE}</button>
+                {text(form, Field::new(tc::BASE_NAME, "base-name"), |b| b.name.clone(), |b, v| b.name = v)}
+                {text(form, Field::new(tc::INDUSTRY, "base-industry"), |b| b.industry.clone(), |b, v| b.industry = v)}
+                {text(form, Field::new(tc::ADDRESS, "base-address"), |b| b.address.clone(), |b, v| b.address = v)}
+                {textarea(form, Field::new(tc::NOTES, "base-notes"), |b| b.notes.clone(), |b, v| b.notes = v)}
+                <button type="button" class="button primary" data-testid="base-save" disabled=move || save.pending().get() on:click=add>{t::SAVE}</button>
             </fieldset>
             })}
         </section>
     }
 }
 
-#[derive(Clone)]
-struct BaseData {
-    base: Base,
-    visits: Vec<(Uuid, Visit)>,
-    candidates: Vec<(Uuid, Candidate)>,
-    names: Names,
-}
-
-async fn load_base(id: Uuid) -> Result<BaseData, CampaignError> {
-    let store = use_app().store();
-    let base: Base = data::get(&store, id).await?;
-    let mut visits: Vec<(Uuid, Visit)> =
-        data::load::<Visit>(&store).await?.into_iter().filter(|(_, v)| v.base_id == id).collect();
-    visits.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
-    let all = data::load_data(&store).await?;
-    let candidates = all.candidates.into_iter().filter(|(_, c)| c.is_active()).collect();
-    Ok(BaseData { base, visits, candidates, names: all.names })
-}
-
 #[component]
 pub fn BaseDetail(id: Uuid) -> impl IntoView {
-    let reload = RwSignal::new(0u32);
+    let ctx = use_app();
     let loaded = LocalResource::new(move || {
-        reload.track();
-        load_base(id)
+        let store = ctx.store();
+        async move { campaign::base_records(&store, id).await }
     });
     view! {
-        {move || match loaded.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok(d)) => view! { <BaseView id=id data=d reload=reload /> }.into_any(),
-        }}
+        <Loaded resource=loaded let:data><BaseView id=id data=data loaded=loaded /></Loaded>
     }
 }
 
 #[component]
-fn BaseView(id: Uuid, data: BaseData, reload: RwSignal<u32>) -> impl IntoView {
+fn BaseView(
+    id: Uuid,
+    data: BaseRecords,
+    loaded: LocalResource<Result<BaseRecords, CampaignError>>,
+) -> impl IntoView {
     let ctx = use_app();
-    let BaseData { base, visits, candidates, names } = data;
+    let BaseRecords { base, visits, candidates, names } = data;
     let form = RwSignal::new(base.clone());
     let visit = RwSignal::new(Visit { base_id: id, date: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
+    let save = put_action::<Base>();
+    on_result(save, notice, move |_| notice.set(Some(Notice::Done(tc::SAVED))));
     let save_base = move |_| {
-        let base = form.get_untracked();
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            let result = async {
-                data::check(shared::validate::validate_base(&base))?;
-                data::save(&store, &session, id, "", &base).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    notice.set(Some(Notice::Done(tc::SAVED)));
-                    ctx.refresh_pending();
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
+        save.dispatch_local((id, String::new(), form.get_untracked()));
     };
+    let remove = remove_action::<Base>();
+    on_result(remove, notice, move |()| go(&CampaignRoute::Bases.href()));
     let delete_base = move |_| {
-        if !confirm(tc::CONFIRM_DELETE) {
-            return;
+        if confirm(tc::CONFIRM_DELETE) {
+            remove.dispatch_local(id);
         }
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            match data::delete::<Base>(&store, &session, id, "").await {
-                Ok(()) => {
-                    ctx.refresh_pending();
-                    go(&CampaignRoute::Bases.href());
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
     };
-    let branch_of: std::collections::HashMap<Uuid, String> =
-        candidates.iter().map(|(id, c)| (*id, c.branch_id.clone())).collect();
+    let record_visit = Action::new_local(move |v: &Visit| {
+        let (store, session, v) = (ctx.store(), ctx.session_now(), v.clone());
+        async move {
+            let saved = campaign::record_visit(&store, &session, &v, today()).await;
+            if saved.is_ok() {
+                ctx.refresh_pending();
+            }
+            saved
+        }
+    });
+    on_result(record_visit, notice, move |_| loaded.refetch());
     let add_visit = move |_| {
-        let v = visit.get_untracked();
-        let branch_of = branch_of.clone();
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            // A visit belongs to the branch of its first attendee (or the account's own).
-            let branch = v
-                .attendees
-                .first()
-                .and_then(|a| branch_of.get(a).cloned())
-                .unwrap_or_else(|| session.default_branch());
-            let result = async {
-                data::check(shared::validate::validate_visit(&v, today()))?;
-                data::save(&store, &session, Uuid::now_v7(), &branch, &v).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
+        record_visit.dispatch_local(visit.get_untracked());
     };
     let visit_names = names.clone();
     let session = super::use_session();
@@ -210,10 +142,10 @@ fn BaseView(id: Uuid, data: BaseData, reload: RwSignal<u32>) -> impl IntoView {
             {notice_line(notice)}
             <fieldset class="section" disabled=!edit_base>
                 <legend>{tc::BASE_INFO}</legend>
-                {text(form, tc::BASE_NAME, "base-name", |b| b.name.clone(), |b, v| b.name = v)}
-                {text(form, tc::INDUSTRY, "base-industry", |b| b.industry.clone(), |b, v| b.industry = v)}
-                {text(form, tc::ADDRESS, "base-address", |b| b.address.clone(), |b, v| b.address = v)}
-                {textarea(form, tc::NOTES, "base-notes", |b| b.notes.clone(), |b, v| b.notes = v)}
+                {text(form, Field::new(tc::BASE_NAME, "base-name"), |b| b.name.clone(), |b, v| b.name = v)}
+                {text(form, Field::new(tc::INDUSTRY, "base-industry"), |b| b.industry.clone(), |b, v| b.industry = v)}
+                {text(form, Field::new(tc::ADDRESS, "base-address"), |b| b.address.clone(), |b, v| b.address = v)}
+                {textarea(form, Field::new(tc::NOTES, "base-notes"), |b| b.notes.clone(), |b, v| b.notes = v)}
                 {edit_base.then(|| view! {
                     <button type="button" class="button primary" data-testid="base-save" on:click=save_base>{t::SAVE}</button>
                     <button type="button" class="button secondary" data-testid="base-delete" on:click=delete_base>{tc::DELETE}</button>
@@ -222,7 +154,7 @@ fn BaseView(id: Uuid, data: BaseData, reload: RwSignal<u32>) -> impl IntoView {
             {add_visits.then(|| view! {
             <fieldset class="section" data-testid="visit-form">
                 <legend>{tc::NEW_VISIT}</legend>
-                {date(visit, tc::DATE, "visit-date", |v| v.date, |v, d| v.date = d)}
+                {date(visit, Field::new(tc::DATE, "visit-date"), |v| v.date, |v, d| v.date = d)}
                 <div class="field wide">
                     <span class="label">{tc::ATTENDEES}</span>
                     <div class="choices" data-testid="visit-attendees">
@@ -242,7 +174,7 @@ fn BaseView(id: Uuid, data: BaseData, reload: RwSignal<u32>) -> impl IntoView {
                         }).collect_view()}
                     </div>
                 </div>
-                {textarea(visit, tc::CONTENT, "visit-content", |v| v.content.clone(), |v, s| v.content = s)}
+                {textarea(visit, Field::new(tc::CONTENT, "visit-content"), |v| v.content.clone(), |v, s| v.content = s)}
                 <VisitPhotos visit=visit />
                 <VisitGps visit=visit />
                 <button type="button" class="button primary" data-testid="visit-save" on:click=add_visit>{t::SAVE}</button>
@@ -284,32 +216,11 @@ fn VisitPhotos(visit: RwSignal<Visit>) -> impl IntoView {
 /// The position of a visit.
 #[component]
 fn VisitGps(visit: RwSignal<Visit>) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let locate = move |_| {
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match geolocation::current_position().await {
-                Ok(fix) => visit.update(|v| {
-                    v.gps = Some(GeoPoint {
-                        lat: fix.lat,
-                        lon: fix.lon,
-                        accuracy_m: Some(fix.accuracy),
-                    })
-                }),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            busy.set(false);
-        });
-    };
     view! {
         <div class="field wide">
-            <button type="button" class="button" data-testid="visit-gps" on:click=locate disabled=move || busy.get()>
-                {move || if busy.get() { t::GPS_LOCATING } else { t::GPS_BUTTON }}
-            </button>
-            {move || visit.with(|v| v.gps).map(|g| view! { <span class="gps" data-testid="visit-gps-value">{t::gps_fix(g.lat, g.lon, g.accuracy_m)}</span> })}
-            {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
+            <GpsField testid="visit-gps"
+                point=Signal::derive(move || visit.with(|v| v.gps))
+                on_change=move |gps| visit.update(|v| v.gps = gps) />
         </div>
     }
 }

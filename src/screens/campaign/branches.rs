@@ -4,77 +4,28 @@
 //! with nothing rewritten). Branches are town-wide records written through `Store::save`, so
 //! they sync to every tablet and the server's policy (office only) applies.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
-use shared::branches::{BranchRecord, Unmatched, adopt, record_counts, unmatched, validate_among};
+use shared::branches::adopt;
 use shared::model::Branch;
 use shared::record::EntityKind;
 use uuid::Uuid;
 
-use super::data::{self, CampaignError};
-use super::widgets::{Notice, confirm, notice_line, pick, text};
-use crate::app::use_app;
+use crate::browser::dialog::confirm;
+use crate::components::fields::{Field, select, text};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::branches as tb;
-use crate::logic::campaign::session::Session;
-use crate::logic::campaign::typed::branch_records;
-use crate::store::Store;
-
-/// What the screen shows.
-#[derive(Clone, Debug)]
-pub struct BranchOverview {
-    pub branches: Vec<BranchRecord>,
-    /// Records per `branch_id` value (every branch-scoped kind).
-    pub counts: BTreeMap<String, usize>,
-    pub unmatched: Vec<Unmatched>,
-}
-
-/// Read the branches and the `branch_id` of every branch-scoped record on the device.
-pub async fn overview(store: &Store) -> Result<BranchOverview, CampaignError> {
-    let branches = branch_records(&store.list(EntityKind::Branch).await?);
-    let mut values: Vec<String> = Vec::new();
-    for kind in EntityKind::ALL.into_iter().filter(|k| !k.is_town_wide()) {
-        values.extend(store.listing(kind).await?.into_iter().map(|r| r.branch_id));
-    }
-    let counts = record_counts(values.iter().map(String::as_str));
-    let unmatched = unmatched(&branches, values.iter().map(String::as_str));
-    Ok(BranchOverview { branches, counts, unmatched })
-}
-
-/// Save branch `id` as `branch` after the checks among the device's branches (the office
-/// only; the server checks the role again).
-pub async fn save_branch(
-    store: &Store,
-    session: &Session,
-    id: Uuid,
-    mut branch: Branch,
-) -> Result<(), CampaignError> {
-    if !session.may_write(EntityKind::Branch, "") {
-        return Err(CampaignError::NotAllowed);
-    }
-    let others = branch_records(&store.list(EntityKind::Branch).await?);
-    if branch.code.trim().is_empty() {
-        // Made in the app: the code is the record id, for good.
-        branch.code = match others.iter().find(|(other, _)| *other == id) {
-            Some((_, old)) => old.key(id),
-            None => id.to_string(),
-        };
-    }
-    branch.name = branch.name.trim().to_owned();
-    data::check(validate_among(id, &branch, &others))?;
-    data::save(store, session, id, "", &branch).await?;
-    crate::components::branch_picker::invalidate();
-    Ok(())
-}
+use crate::services::branches::{BranchOverview, overview, save_branch};
+use crate::services::campaign::CampaignError;
 
 #[component]
 pub fn Branches() -> impl IntoView {
     let ctx = use_app();
-    let reload = RwSignal::new(0u32);
     let loaded = LocalResource::new(move || {
-        reload.track();
-        async move { overview(&ctx.store()).await }
+        let store = ctx.store();
+        async move { overview(&store).await }
     });
     let session = super::use_session();
     let office = session.may_write(EntityKind::Branch, "");
@@ -86,11 +37,9 @@ pub fn Branches() -> impl IntoView {
             <p class="hint">{tb::HINT}</p>
             {notice_line(notice)}
             {(!office).then(|| view! { <p class="message warn" data-testid="branches-read-only">{tb::OFFICE_ONLY}</p> })}
-            {move || match loaded.get() {
-                None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-                Some(Ok(o)) => view! { <BranchesView overview=o office=office reload=reload notice=notice /> }.into_any(),
-            }}
+            <Loaded resource=loaded let:overview>
+                <BranchesView overview=overview office=office loaded=loaded notice=notice />
+            </Loaded>
         </section>
     }
 }
@@ -106,7 +55,7 @@ struct Editing {
 fn BranchesView(
     overview: BranchOverview,
     office: bool,
-    reload: RwSignal<u32>,
+    loaded: LocalResource<Result<BranchOverview, CampaignError>>,
     notice: RwSignal<Option<Notice>>,
 ) -> impl IntoView {
     let ctx = use_app();
@@ -117,20 +66,23 @@ fn BranchesView(
         form.set(Branch::default());
         editing.set(Editing { id: Uuid::now_v7(), existing: false });
     };
+    let put = Action::new_local(move |(id, branch): &(Uuid, Branch)| {
+        let (store, session, id, branch) = (ctx.store(), ctx.session_now(), *id, branch.clone());
+        async move {
+            let saved = save_branch(&store, &session, id, branch).await;
+            if saved.is_ok() {
+                ctx.refresh_pending();
+            }
+            saved
+        }
+    });
+    on_result(put, notice, move |()| {
+        notice.set(Some(Notice::Done(tb::SAVED)));
+        loaded.refetch();
+    });
     let persist = move |id: Uuid, branch: Branch| {
         notice.set(None);
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            match save_branch(&store, &session, id, branch).await {
-                Ok(()) => {
-                    ctx.refresh_pending();
-                    notice.set(Some(Notice::Done(tb::SAVED)));
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
+        put.dispatch_local((id, branch));
     };
     let save = move |_| persist(editing.get_untracked().id, form.get_untracked());
 
@@ -207,10 +159,10 @@ fn BranchesView(
         {office.then(|| view! {
             <fieldset class="section" data-testid="branch-form">
                 <legend>{move || if editing.get().existing { tb::RENAME } else { tb::NEW_BRANCH }}</legend>
-                {text(form, tb::COL_NAME, "branch-name-input", |b| b.name.clone(), |b, v| b.name = v)}
-                {pick(form, tb::COL_KIND, "branch-kind", |b| b.kind, |b, v| b.kind = v)}
-                {text(form, tb::COL_UNIT, "branch-unit", |b| b.village_unit.clone(), |b, v| b.village_unit = v)}
-                {text(form, tb::COL_SECRETARY, "branch-secretary", |b| b.secretary.clone(), |b, v| b.secretary = v)}
+                {text(form, Field::new(tb::COL_NAME, "branch-name-input"), |b| b.name.clone(), |b, v| b.name = v)}
+                {select(form, Field::new(tb::COL_KIND, "branch-kind"), |b| b.kind, |b, v| b.kind = v)}
+                {text(form, Field::new(tb::COL_UNIT, "branch-unit"), |b| b.village_unit.clone(), |b, v| b.village_unit = v)}
+                {text(form, Field::new(tb::COL_SECRETARY, "branch-secretary"), |b| b.secretary.clone(), |b, v| b.secretary = v)}
                 <p class="hint wide" data-testid="branch-form-code">
                     {tb::COL_CODE} "：" {move || {
                         let code = form.with(|b| b.code.clone());
@@ -221,7 +173,7 @@ fn BranchesView(
                     }}
                 </p>
                 <div class="actions wide">
-                    <button type="button" class="button primary" data-testid="branch-save" on:click=save>{t::SAVE}</button>
+                    <button type="button" class="button primary" data-testid="branch-save" disabled=move || put.pending().get() on:click=save>{t::SAVE}</button>
                     <button type="button" class="button secondary" data-testid="branch-cancel" on:click=move |_| start_new()>{tb::CANCEL}</button>
                 </div>
             </fieldset>

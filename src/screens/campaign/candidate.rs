@@ -5,62 +5,44 @@
 
 use chrono::Datelike;
 use leptos::prelude::*;
-use shared::model::{ApplicationAction, ApplicationState, Candidate, ContactLog, Person};
+use shared::model::{ApplicationAction, ApplicationState, Candidate};
 use shared::record::EntityKind;
 use shared::rules::contact_status;
 use uuid::Uuid;
 
-use super::data::{self, CampaignError};
-use super::widgets::{
-    Notice, checkbox, confirm, go, notice_line, now, pick, text, textarea, today,
-};
-use crate::app::use_app;
+use crate::browser::dialog::confirm;
+use crate::browser::location::go;
+use crate::components::fields::{Field, checkbox, select, text, textarea};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::candidate::{ActionButton, action_buttons, standards_met, state_label};
 use crate::logic::campaign::contacts::status_text;
 use crate::logic::campaign::route::CampaignRoute;
-use crate::logic::campaign::session::Session;
+use crate::logic::forms::{now, today};
+use crate::services::campaign::{self, CampaignError, Profile};
 
-#[derive(Clone)]
-struct Loaded {
-    candidate: Candidate,
-    person: Option<Person>,
-    logs: Vec<ContactLog>,
-    session: Session,
-}
-
-async fn load(id: Uuid) -> Result<Loaded, CampaignError> {
-    let store = use_app().store();
-    let candidate: Candidate = data::get(&store, id).await?;
-    let person = data::get::<Person>(&store, candidate.person_id).await.ok();
-    let logs: Vec<ContactLog> =
-        data::load::<ContactLog>(&store).await?.into_iter().map(|(_, l)| l).collect();
-    Ok(Loaded { candidate, person, logs, session: data::session(&store).await })
-}
+type Loading = LocalResource<Result<Profile, CampaignError>>;
 
 #[component]
 pub fn CandidateProfile(id: Uuid) -> impl IntoView {
-    let reload = RwSignal::new(0u32);
     let ctx = use_app();
-    let loaded = LocalResource::new(move || {
-        reload.track();
-        let _ = ctx;
-        load(id)
+    let loaded: Loading = LocalResource::new(move || {
+        let store = ctx.store();
+        async move { campaign::profile(&store, id).await }
     });
     view! {
-        {move || match loaded.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok(l)) => view! { <Profile id=id loaded=l reload=reload /> }.into_any(),
-        }}
+        <Loaded resource=loaded let:profile><ProfileView id=id profile=profile loaded=loaded /></Loaded>
     }
 }
 
 #[component]
-fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
+fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
     let ctx = use_app();
-    let Loaded { candidate, person, logs, session } = loaded;
+    let Profile { candidate, person, logs } = profile;
+    let session = super::use_session();
     let name =
         person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
     let unit = person.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
@@ -78,33 +60,36 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
     let read_only = session.read_only();
     let (met, total) = standards_met(&candidate);
 
-    let session_save = session.clone();
+    let save_profile = Action::new_local(move |edited: &Candidate| {
+        let (store, session, edited) = (ctx.store(), ctx.session_now(), edited.clone());
+        async move {
+            let saved = campaign::save_profile(&store, &session, id, &edited, today).await;
+            if saved.is_ok() {
+                ctx.refresh_pending();
+            }
+            saved
+        }
+    });
+    on_result(save_profile, notice, move |_| {
+        notice.set(Some(Notice::Done(tc::SAVED)));
+        loaded.refetch();
+    });
     let save = move |_| {
-        let session = session_save.clone();
-        let edited = form.get_untracked();
-        leptos::task::spawn_local(async move {
-            match data::save_profile(&ctx.store(), &session, id, &edited, today).await {
-                Ok(_) => {
-                    notice.set(Some(Notice::Done(tc::SAVED)));
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::of(&e))),
-            }
-        });
+        save_profile.dispatch_local(form.get_untracked());
     };
-    let session_next = session.clone();
-    let next_year = move |_| {
-        let session = session_next.clone();
-        leptos::task::spawn_local(async move {
-            match data::next_year(&ctx.store(), &session, id, now()).await {
-                Ok(new_id) => {
-                    ctx.refresh_pending();
-                    go(&CampaignRoute::Candidate(new_id).href());
-                }
-                Err(e) => notice.set(Some(Notice::of(&e))),
+    let carry_over = Action::new_local(move |_: &()| {
+        let (store, session) = (ctx.store(), ctx.session_now());
+        async move {
+            let next = campaign::next_year(&store, &session, id, now()).await;
+            if next.is_ok() {
+                ctx.refresh_pending();
             }
-        });
+            next
+        }
+    });
+    on_result(carry_over, notice, move |new_id| go(&CampaignRoute::Candidate(new_id).href()));
+    let next_year = move |_| {
+        carry_over.dispatch_local(());
     };
     let shows_next_year = candidate.is_active() && shared::candidacy::carriable(&candidate);
     let closed_note = match candidate.state {
@@ -145,7 +130,7 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
                 } else {
                     view! {
                         <p class="hint">{tc::acting_as(&session.by(), session.role().label_zh())}</p>
-                        <Actions id=id buttons=buttons session=session.clone() notice=notice reload=reload />
+                        <Actions id=id buttons=buttons notice=notice loaded=loaded />
                     }.into_any()
                 }}
             </fieldset>
@@ -164,11 +149,11 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
             </fieldset>
             <fieldset class="section" disabled=!can_edit>
                 <legend>{tc::PROFILE}</legend>
-                {text(form, tc::CONTACT_PERSON, "candidate-contact-person", |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
-                {pick(form, tc::INTEGRITY_GRADE, "candidate-integrity", |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
-                {checkbox(form, tc::PIPELINE, "candidate-pipeline", |c| c.pipeline, |c, v| c.pipeline = v)}
-                {textarea(form, tc::INDUSTRY_PROSPECTS, "candidate-prospects", |c| c.industry_prospects.clone(), |c, v| c.industry_prospects = v)}
-                {textarea(form, tc::NOTES, "candidate-notes", |c| c.notes.clone(), |c, v| c.notes = v)}
+                {text(form, Field::new(tc::CONTACT_PERSON, "candidate-contact-person"), |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
+                {select(form, Field::new(tc::INTEGRITY_GRADE, "candidate-integrity"), |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
+                {checkbox(form, Field::new(tc::PIPELINE, "candidate-pipeline"), |c| c.pipeline, |c, v| c.pipeline = v)}
+                {textarea(form, Field::new(tc::INDUSTRY_PROSPECTS, "candidate-prospects"), |c| c.industry_prospects.clone(), |c, v| c.industry_prospects = v)}
+                {textarea(form, Field::new(tc::NOTES, "candidate-notes"), |c| c.notes.clone(), |c, v| c.notes = v)}
             </fieldset>
             <fieldset class="section" data-testid="candidate-standards" disabled=!can_edit>
                 <legend>{tc::standards_title(met, total)}</legend>
@@ -194,9 +179,9 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
             </fieldset>
             {can_edit.then(|| view! {
                 <div class="actions">
-                    <button type="button" class="button primary" data-testid="candidate-save" on:click=save>{t::SAVE}</button>
+                    <button type="button" class="button primary" data-testid="candidate-save" disabled=move || save_profile.pending().get() on:click=save>{t::SAVE}</button>
                     {shows_next_year.then(|| view! {
-                        <button type="button" class="button" data-testid="candidate-next-year" on:click=next_year>{tc::NEXT_YEAR}</button>
+                        <button type="button" class="button" data-testid="candidate-next-year" disabled=move || carry_over.pending().get() on:click=next_year>{tc::NEXT_YEAR}</button>
                     })}
                 </div>
             })}
@@ -211,29 +196,30 @@ fn Profile(id: Uuid, loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
 fn Actions(
     id: Uuid,
     buttons: Vec<ActionButton>,
-    session: Session,
     notice: RwSignal<Option<Notice>>,
-    reload: RwSignal<u32>,
+    loaded: Loading,
 ) -> impl IntoView {
     let ctx = use_app();
     let asking = RwSignal::new(None::<ApplicationAction>);
     let reason = RwSignal::new(String::new());
-    let session = StoredValue::new(session);
-    let run = move |action: ApplicationAction, reason: Option<String>| {
-        let session = session.get_value();
-        leptos::task::spawn_local(async move {
-            let result =
-                data::take_action(&ctx.store(), &session, id, action, reason.as_deref(), now())
-                    .await;
-            match result {
-                Ok(_) => {
-                    asking.set(None);
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::of(&e))),
+    let step = Action::new_local(move |(action, reason): &(ApplicationAction, Option<String>)| {
+        let (store, session, action, reason) =
+            (ctx.store(), ctx.session_now(), *action, reason.clone());
+        async move {
+            let taken =
+                campaign::take_action(&store, &session, id, action, reason.as_deref(), now()).await;
+            if taken.is_ok() {
+                ctx.refresh_pending();
             }
-        });
+            taken
+        }
+    });
+    on_result(step, notice, move |_| {
+        asking.set(None);
+        loaded.refetch();
+    });
+    let run = move |action: ApplicationAction, reason: Option<String>| {
+        step.dispatch_local((action, reason));
     };
     let buttons_view = buttons
         .into_iter()

@@ -5,19 +5,24 @@ use leptos::prelude::*;
 use shared::model::{ApplicationState, Category, Person};
 use uuid::Uuid;
 
-use super::data::{self, CampaignData};
-use super::widgets::{Notice, Pick, go, notice_line, now, today, year_options, year_select};
-use crate::app::use_app;
+use crate::browser::location::go;
+use crate::components::fields::year_select;
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::candidate::{Application, CandidateFilter, state_label};
 use crate::logic::campaign::contacts::contact_rows;
 use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::campaign::rubric::current_campaign;
+use crate::logic::forms::{now, today, year_options};
+use crate::services::campaign::{self, CampaignData, CampaignError};
+use shared::model::Choice;
 
 #[component]
 pub fn CandidateList() -> impl IntoView {
-    let ctx = use_app();
-    let loaded = LocalResource::new(move || async move { data::load_data(&ctx.store()).await });
+    let loaded = super::campaign_data();
     let filter = RwSignal::new(CandidateFilter::default());
     view! {
         <section class="candidates">
@@ -67,11 +72,7 @@ pub fn CandidateList() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            {move || match loaded.get() {
-                None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-                Some(Ok(d)) => view! { <CandidateTable data=d filter=filter /> }.into_any(),
-            }}
+            <Loaded resource=loaded let:data><CandidateTable data=data filter=filter /></Loaded>
         </section>
     }
 }
@@ -131,11 +132,13 @@ fn CandidateTable(data: CampaignData, filter: RwSignal<CandidateFilter>) -> impl
 #[component]
 pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
     let ctx = use_app();
-    let people = LocalResource::new(move || async move {
+    let people = LocalResource::new(move || {
         let store = ctx.store();
-        let people: Vec<(Uuid, Person)> = data::load(&store).await?;
-        let campaign = crate::logic::campaign::rubric::current_campaign(&data::load(&store).await?);
-        Ok::<_, data::CampaignError>((people, campaign))
+        async move {
+            let people: Vec<(Uuid, Person)> = campaign::load(&store).await?;
+            let campaign = current_campaign(&campaign::load(&store).await?);
+            Ok::<_, CampaignError>((people, campaign))
+        }
     });
     let person_id = RwSignal::new(person);
     let category = RwSignal::new(None::<Category>);
@@ -143,7 +146,19 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
     let pipeline = RwSignal::new(false);
     let query = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<Notice>);
-    let busy = RwSignal::new(false);
+    let apply = Action::new_local(move |(person, application): &(Uuid, Application)| {
+        let (store, session, person, application) =
+            (ctx.store(), ctx.session_now(), *person, *application);
+        async move {
+            let created =
+                campaign::create_candidate(&store, &session, person, application, now()).await;
+            if created.is_ok() {
+                ctx.refresh_pending();
+            }
+            created
+        }
+    });
+    on_result(apply, notice, move |id| go(&CampaignRoute::Candidate(id).href()));
     let submit = move |_| {
         let (Some(pid), Some(cat)) = (person_id.get_untracked(), category.get_untracked()) else {
             notice.set(Some(Notice::Error(tc::PICK_PERSON_AND_CATEGORY.to_owned())));
@@ -154,19 +169,7 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
             year: year.get_untracked(),
             pipeline: pipeline.get_untracked(),
         };
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            match data::create_candidate(&store, &session, pid, application, now()).await {
-                Ok(id) => {
-                    ctx.refresh_pending();
-                    go(&CampaignRoute::Candidate(id).href());
-                }
-                Err(e) => notice.set(Some(Notice::of(&e))),
-            }
-            busy.set(false);
-        });
+        apply.dispatch_local((pid, application));
     };
     if !super::use_session().may_write_any(shared::record::EntityKind::Candidate) {
         return view! {
@@ -181,9 +184,7 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
         <section class="new-candidate">
             <h2>{tc::NEW_CANDIDATE}</h2>
             {notice_line(notice)}
-            {move || people.get().map(|r| match r {
-                Err(e) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-                Ok((people, campaign)) => {
+            <Loaded resource=people let:((people, campaign))>{
                     let years = year_options(&campaign, today().year());
                     let lookup = people.clone();
                     view! {
@@ -230,11 +231,10 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
                                 <span class="label">{tc::PIPELINE}</span>
                             </label>
                         </div>
-                    }.into_any()
-                }
-            })}
+                    }
+            }</Loaded>
             <div class="actions">
-                <button type="button" class="button primary" data-testid="new-candidate-save" disabled=move || busy.get() on:click=submit>
+                <button type="button" class="button primary" data-testid="new-candidate-save" disabled=move || apply.pending().get() on:click=submit>
                     {tc::APPLY}
                 </button>
             </div>

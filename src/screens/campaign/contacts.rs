@@ -7,32 +7,32 @@ use shared::model::{ContactKind, ContactLog};
 use shared::record::EntityKind;
 use uuid::Uuid;
 
-use super::data::{self, CampaignData};
-use super::widgets::{
-    Notice, confirm, date, id_select, notice_line, pick, text, textarea, today, year_options,
-    year_select,
-};
-use crate::app::use_app;
+use crate::browser::dialog::confirm;
+use crate::components::fields::{Field, date, id_select, select, text, textarea, year_select};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::contacts::{contact_rows, logs_of, status_text};
 use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::forms::{today, year_options};
+use crate::services::campaign::{self, CampaignData, CampaignError};
+
+type Loading = LocalResource<Result<CampaignData, CampaignError>>;
 
 #[component]
 pub fn Contacts(candidate: Option<Uuid>) -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    super::widgets::with_campaign_data(
-        reload,
-        move |d| view! { <ContactsView data=d candidate=candidate reload=reload /> },
-    )
+    let loaded = super::campaign_data();
+    view! {
+        <Loaded resource=loaded let:data>
+            <ContactsView data=data candidate=candidate loaded=loaded />
+        </Loaded>
+    }
 }
 
 #[component]
-fn ContactsView(
-    data: CampaignData,
-    candidate: Option<Uuid>,
-    reload: RwSignal<u32>,
-) -> impl IntoView {
+fn ContactsView(data: CampaignData, candidate: Option<Uuid>, loaded: Loading) -> impl IntoView {
     let ctx = use_app();
     let today = today();
     let year = RwSignal::new(today.year());
@@ -54,19 +54,19 @@ fn ContactsView(
         .filter(|(_, c)| c.is_active())
         .map(|(id, c)| (*id, format!("{}（{}）", data.names.person(&c.person_id), c.year)))
         .collect();
-    let submit = move |_| {
-        let log = form.get_untracked();
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            match data::log_contact(&store, &session, &log, today).await {
-                Ok(_) => {
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+    let save = Action::new_local(move |log: &ContactLog| {
+        let (store, session, log) = (ctx.store(), ctx.session_now(), log.clone());
+        async move {
+            let saved = campaign::log_contact(&store, &session, &log, today).await;
+            if saved.is_ok() {
+                ctx.refresh_pending();
             }
-        });
+            saved
+        }
+    });
+    on_result(save, notice, move |_| loaded.refetch());
+    let submit = move |_| {
+        save.dispatch_local(form.get_untracked());
     };
     let all_logs = data.contact_logs();
     let rows_data = data.clone();
@@ -84,17 +84,17 @@ fn ContactsView(
             {can.then(|| view! {
             <fieldset class="section" data-testid="contact-form">
                 <legend>{tc::LOG_CONTACT}</legend>
-                {id_select(form, tc::CANDIDATE, "contact-candidate", options, |l| l.candidate_id, |l, v| l.candidate_id = v)}
-                {pick(form, tc::CONTACT_KIND, "contact-kind", |l| Some(l.kind), |l, v| l.kind = v.unwrap_or_default())}
-                {date(form, tc::DATE, "contact-date", |l| l.date, |l, v| l.date = v)}
-                {pick(form, tc::WAY, "contact-way", |l| l.way, |l, v| l.way = v)}
-                {text(form, tc::CONTACT_BY, "contact-person", |l| l.contact_person.clone(), |l, v| l.contact_person = v)}
-                {textarea(form, tc::CONTENT, "contact-content", |l| l.content.clone(), |l, v| l.content = v)}
-                {textarea(form, tc::HELP_GIVEN, "contact-help", |l| l.help_given.clone(), |l, v| l.help_given = v)}
-                <button type="button" class="button primary" data-testid="contact-save" on:click=submit>{t::SAVE}</button>
+                {id_select(form, Field::new(tc::CANDIDATE, "contact-candidate"), options, |l| l.candidate_id, |l, v| l.candidate_id = v)}
+                {select(form, Field::new(tc::CONTACT_KIND, "contact-kind"), |l| Some(l.kind), |l, v| l.kind = v.unwrap_or_default())}
+                {date(form, Field::new(tc::DATE, "contact-date"), |l| l.date, |l, v| l.date = v)}
+                {select(form, Field::new(tc::WAY, "contact-way"), |l| l.way, |l, v| l.way = v)}
+                {text(form, Field::new(tc::CONTACT_BY, "contact-person"), |l| l.contact_person.clone(), |l, v| l.contact_person = v)}
+                {textarea(form, Field::new(tc::CONTENT, "contact-content"), |l| l.content.clone(), |l, v| l.content = v)}
+                {textarea(form, Field::new(tc::HELP_GIVEN, "contact-help"), |l| l.help_given.clone(), |l, v| l.help_given = v)}
+                <button type="button" class="button primary" data-testid="contact-save" disabled=move || save.pending().get() on:click=submit>{t::SAVE}</button>
             </fieldset>
             })}
-            {(!own_logs.is_empty()).then(|| view! { <LogList logs=own_logs reload=reload notice=notice can_delete=can /> })}
+            {(!own_logs.is_empty()).then(|| view! { <LogList logs=own_logs loaded=loaded notice=notice can_delete=can /> })}
             <div class="form-head">
                 <h3>{tc::CONTACT_STATUS}</h3>
                 {year_select(year, years, "contact-year")}
@@ -126,27 +126,21 @@ fn ContactsView(
 #[component]
 fn LogList(
     logs: Vec<(Uuid, ContactLog)>,
-    reload: RwSignal<u32>,
+    loaded: Loading,
     notice: RwSignal<Option<Notice>>,
     can_delete: bool,
 ) -> impl IntoView {
-    let ctx = use_app();
+    let remove = super::remove_action::<ContactLog>();
+    on_result(remove, notice, move |()| loaded.refetch());
     view! {
         <table class="list" data-testid="contact-log">
             <thead><tr><th>{tc::DATE}</th><th>{tc::CONTACT_KIND}</th><th>{tc::WAY}</th><th>{tc::CONTACT_BY}</th><th>{tc::CONTENT}</th><th>{tc::HELP_GIVEN}</th><th></th></tr></thead>
             <tbody>
             {logs.into_iter().map(|(id, l)| {
-                let remove = move |_| {
-                    if !confirm(tc::CONFIRM_DELETE) { return; }
-                    leptos::task::spawn_local(async move {
-                        let store = ctx.store();
-                        let session = data::session(&store).await;
-                        let branch = store.get(shared::record::EntityKind::ContactLog, id).await.ok().flatten().map(|r| r.branch_id).unwrap_or_default();
-                        match data::delete::<ContactLog>(&store, &session, id, &branch).await {
-                            Ok(()) => { ctx.refresh_pending(); reload.update(|n| *n += 1); }
-                            Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-                        }
-                    });
+                let delete = move |_| {
+                    if confirm(tc::CONFIRM_DELETE) {
+                        remove.dispatch_local(id);
+                    }
                 };
                 view! {
                     <tr data-testid="contact-log-row">
@@ -156,7 +150,7 @@ fn LogList(
                         <td>{l.contact_person.clone()}</td>
                         <td>{l.content.clone()}</td>
                         <td>{l.help_given.clone()}</td>
-                        <td>{can_delete.then(|| view! { <button type="button" class="link" data-testid="contact-delete" on:click=remove>{tc::DELETE}</button> })}</td>
+                        <td>{can_delete.then(|| view! { <button type="button" class="link" data-testid="contact-delete" disabled=move || remove.pending().get() on:click=delete>{tc::DELETE}</button> })}</td>
                     </tr>
                 }
             }).collect_view()}

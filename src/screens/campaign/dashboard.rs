@@ -6,21 +6,20 @@ use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use shared::rules::{branches_without_meeting, overdue_branches, progress};
 
-use super::data::CampaignData;
-use super::widgets::today;
+use crate::components::loaded::Loaded;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::chart::{Chart, layout};
 use crate::logic::campaign::contacts::{contact_rows, status_text};
 use crate::logic::campaign::dashboard::{progress_groups, progress_lines, waiting_per_role};
 use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::forms::today;
+use crate::services::campaign::CampaignData;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
-    super::widgets::with_campaign_data(
-        RwSignal::new(0),
-        move |d| view! { <DashboardView data=d /> },
-    )
+    let loaded = super::campaign_data();
+    view! { <Loaded resource=loaded let:data><DashboardView data=data /></Loaded> }
 }
 
 #[component]

@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use shared::model::{ApplicationState, Candidate, Category, Person};
 use uuid::Uuid;
 
-use super::data;
-use super::widgets::print_button;
-use crate::app::use_app;
-use crate::i18n as t;
+use crate::components::loaded::Loaded;
+use crate::components::print::print_button;
+use crate::context::use_app;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
+use crate::services::campaign;
 
 /// Whether a candidate's display card may be printed: only once the town committee approved
 /// (镇党委审定) them, and while they stay on the path (filed with the county, named).
@@ -24,24 +24,29 @@ pub fn past_town_approval(state: ApplicationState) -> bool {
 #[component]
 pub fn DisplayCard(id: Uuid) -> impl IntoView {
     let ctx = use_app();
-    let loaded = LocalResource::new(move || async move {
+    let loaded = LocalResource::new(move || {
         let store = ctx.store();
-        let candidate: Candidate = data::get(&store, id).await?;
-        let person: Option<Person> = data::get(&store, candidate.person_id).await.ok();
-        let all = data::load_data(&store).await?;
-        Ok::<_, data::CampaignError>((candidate, person, all.names, all.campaign.committee()))
+        async move {
+            let candidate: Candidate = campaign::get(&store, id).await?;
+            let person: Option<Person> = campaign::get(&store, candidate.person_id).await.ok();
+            let all = campaign::load_data(&store).await?;
+            Ok::<_, campaign::CampaignError>((
+                candidate,
+                person,
+                all.names,
+                all.campaign.committee(),
+            ))
+        }
     });
     view! {
-        {move || match loaded.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok((c, _, _, _))) if !past_town_approval(c.state) => view! {
+        <Loaded resource=loaded let:card>{match card {
+            (c, _, _, _) if !past_town_approval(c.state) => view! {
                 <p class="message warn" data-testid="card-not-approved">
                     {crate::i18n::office::CARD_NOT_YET}{c.state.label_zh()}"）"
                 </p>
                 <a class="button secondary" href=CampaignRoute::Candidate(id).href()>{tc::BACK_TO_PROFILE}</a>
             }.into_any(),
-            Some(Ok((c, p, names, committee))) => {
+            (c, p, names, committee) => {
                 let name = p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
                 let unit = p.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
                 let named = c.state == ApplicationState::Named;
@@ -50,7 +55,7 @@ pub fn DisplayCard(id: Uuid) -> impl IntoView {
                 view! {
                     <div class="no-print filters">
                         <a class="button secondary" href=CampaignRoute::Candidate(id).href()>{tc::BACK_TO_PROFILE}</a>
-                        {print_button()}
+                        {print_button("print")}
                     </div>
                     <article class="paper card" data-testid="display-card">
                         <header class="card-head">
@@ -74,6 +79,6 @@ pub fn DisplayCard(id: Uuid) -> impl IntoView {
                     </article>
                 }.into_any()
             }
-        }}
+        }}</Loaded>
     }
 }

@@ -6,31 +6,33 @@ use shared::model::{Funding, FundingLevel, format_yuan, parse_yuan};
 use shared::record::EntityKind;
 use uuid::Uuid;
 
-use super::data::{self, CampaignData, CampaignError};
-use super::widgets::{Notice, date, id_select, notice_line, pick, textarea, today};
-use crate::app::use_app;
+use super::put_action;
+use crate::components::fields::{Field, date, id_select, select, textarea};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
+use crate::logic::forms::today;
+use crate::services::campaign::{self, CampaignData, CampaignError};
+
+type Loading = LocalResource<Result<(CampaignData, Vec<(Uuid, Funding)>), CampaignError>>;
 
 #[component]
 pub fn FundingScreen() -> impl IntoView {
     let ctx = use_app();
-    let reload = RwSignal::new(0u32);
-    let loaded = LocalResource::new(move || {
-        reload.track();
+    let loaded: Loading = LocalResource::new(move || {
+        let store = ctx.store();
         async move {
-            let store = ctx.store();
-            let all = data::load_data(&store).await?;
-            let funding: Vec<(Uuid, Funding)> = data::load(&store).await?;
-            Ok::<_, CampaignError>((all, funding))
+            let all = campaign::load_data(&store).await?;
+            let funding: Vec<(Uuid, Funding)> = campaign::load(&store).await?;
+            Ok((all, funding))
         }
     });
     view! {
-        {move || match loaded.get() {
-            None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok((d, f))) => view! { <FundingView data=d funding=f reload=reload /> }.into_any(),
-        }}
+        <Loaded resource=loaded let:((data, funding))>
+            <FundingView data=data funding=funding loaded=loaded />
+        </Loaded>
     }
 }
 
@@ -38,9 +40,8 @@ pub fn FundingScreen() -> impl IntoView {
 fn FundingView(
     data: CampaignData,
     funding: Vec<(Uuid, Funding)>,
-    reload: RwSignal<u32>,
+    loaded: Loading,
 ) -> impl IntoView {
-    let ctx = use_app();
     let form = RwSignal::new(Funding { date: Some(today()), ..Default::default() });
     let amount = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<Notice>);
@@ -53,6 +54,8 @@ fn FundingView(
     let branch_of: std::collections::HashMap<Uuid, String> =
         data.candidates.iter().map(|(id, c)| (*id, c.branch_id.clone())).collect();
     let candidates = data.candidates.clone();
+    let save = put_action::<Funding>();
+    on_result(save, notice, move |_| loaded.refetch());
     let submit = move |_| {
         let Some(fen) = parse_yuan(&amount.get_untracked()) else {
             notice.set(Some(Notice::Error(tc::BAD_AMOUNT.to_owned())));
@@ -60,23 +63,9 @@ fn FundingView(
         };
         let mut f = form.get_untracked();
         f.amount_fen = fen;
+        // A funding record belongs to its candidate's branch.
         let branch = branch_of.get(&f.candidate_id).cloned().unwrap_or_default();
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            let result = async {
-                data::check(shared::validate::validate_funding(&f, today()))?;
-                data::save(&store, &session, Uuid::now_v7(), &branch, &f).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
+        save.dispatch_local((Uuid::now_v7(), branch, f));
     };
     let mut rows = funding.clone();
     rows.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
@@ -102,7 +91,7 @@ fn FundingView(
             {can.then(|| view! {
             <fieldset class="section" data-testid="funding-form">
                 <legend>{tc::NEW_FUNDING}</legend>
-                {id_select(form, tc::CANDIDATE, "funding-candidate", options, |f| f.candidate_id, |f, v| f.candidate_id = v)}
+                {id_select(form, Field::new(tc::CANDIDATE, "funding-candidate"), options, |f| f.candidate_id, |f, v| f.candidate_id = v)}
                 {move || {
                     let id = form.with(|f| f.candidate_id);
                     candidates.iter().find(|(c, _)| *c == id).map(|(_, c)| view! {
@@ -112,16 +101,16 @@ fn FundingView(
                         </p>
                     })
                 }}
-                {pick(form, tc::FUNDING_KIND, "funding-kind", |f| f.kind, |f, v| f.kind = v)}
-                {pick(form, tc::FUNDING_LEVEL, "funding-level", |f| f.level, |f, v| f.level = v)}
+                {select(form, Field::new(tc::FUNDING_KIND, "funding-kind"), |f| f.kind, |f, v| f.kind = v)}
+                {select(form, Field::new(tc::FUNDING_LEVEL, "funding-level"), |f| f.level, |f, v| f.level = v)}
                 <label class="field">
                     <span class="label">{tc::AMOUNT_YUAN}</span>
                     <input type="text" inputmode="decimal" data-testid="funding-amount" prop:value=move || amount.get()
                         on:input=move |ev| amount.set(event_target_value(&ev)) />
                 </label>
-                {date(form, tc::DATE, "funding-date", |f| f.date, |f, v| f.date = v)}
-                {textarea(form, tc::PURPOSE, "funding-purpose", |f| f.purpose.clone(), |f, v| f.purpose = v)}
-                <button type="button" class="button primary" data-testid="funding-save" on:click=submit>{t::SAVE}</button>
+                {date(form, Field::new(tc::DATE, "funding-date"), |f| f.date, |f, v| f.date = v)}
+                {textarea(form, Field::new(tc::PURPOSE, "funding-purpose"), |f| f.purpose.clone(), |f, v| f.purpose = v)}
+                <button type="button" class="button primary" data-testid="funding-save" disabled=move || save.pending().get() on:click=submit>{t::SAVE}</button>
             </fieldset>
             })}
             <dl class="facts" data-testid="funding-totals">

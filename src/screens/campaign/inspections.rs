@@ -7,46 +7,35 @@ use shared::record::EntityKind;
 use shared::rules::{INSPECTION_INTERVAL_DAYS, inspection_status};
 use uuid::Uuid;
 
-use super::data::{self, CampaignData};
-use super::widgets::{Notice, date, notice_line, pick, text, textarea, today};
-use crate::app::use_app;
+use super::{campaign_data, put_action};
 use crate::components::branch_picker::branch_picker;
+use crate::components::fields::{Field, date, select, text, textarea};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
-use crate::logic::campaign::forms::{date_value, parse_date};
+use crate::logic::forms::{date_value, parse_date, today};
+use crate::services::campaign::{CampaignData, CampaignError};
 
 #[component]
 pub fn Inspections() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    super::widgets::with_campaign_data(
-        reload,
-        move |d| view! { <InspectionsView data=d reload=reload /> },
-    )
-}
-
-/// Save an inspection (new or edited) after validating it.
-async fn persist(id: Uuid, inspection: Inspection) -> Result<(), data::CampaignError> {
-    let store = use_app().store();
-    let session = data::session(&store).await;
-    data::check(shared::validate::validate_inspection(&inspection, today()))?;
-    data::save(&store, &session, id, &inspection.branch_id.clone(), &inspection).await
+    let loaded = campaign_data();
+    view! { <Loaded resource=loaded let:data><InspectionsView data=data loaded=loaded /></Loaded> }
 }
 
 #[component]
-fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
-    let ctx = use_app();
+fn InspectionsView(
+    data: CampaignData,
+    loaded: LocalResource<Result<CampaignData, CampaignError>>,
+) -> impl IntoView {
     let form = RwSignal::new(Inspection { date: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
-    let done = move |result: Result<(), data::CampaignError>| match result {
-        Ok(()) => {
-            ctx.refresh_pending();
-            reload.update(|n| *n += 1);
-        }
-        Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-    };
+    // A new inspection and a fix marked done are both saves of an inspection.
+    let save = put_action::<Inspection>();
+    on_result(save, notice, move |_| loaded.refetch());
     let submit = move |_| {
         let i = form.get_untracked();
-        leptos::task::spawn_local(async move { done(persist(Uuid::now_v7(), i).await) });
+        save.dispatch_local((Uuid::now_v7(), i.branch_id.clone(), i));
     };
     let session = super::use_session();
     let can = session.may_write_any(EntityKind::Inspection);
@@ -77,10 +66,10 @@ fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
             <fieldset class="section" data-testid="inspection-form">
                 <legend>{tc::NEW_INSPECTION}</legend>
                 {branch_picker(form, EntityKind::Inspection, tc::COL_BRANCH, "inspection-branch", |i| i.branch_id.clone(), |i, v| i.branch_id = v, crate::components::branch_picker::PickerState::open())}
-                {date(form, tc::DATE, "inspection-date", |i| i.date, |i, v| i.date = v)}
-                {pick(form, tc::INSPECTION_KIND, "inspection-kind", |i| i.kind, |i, v| i.kind = v)}
-                {text(form, tc::INSPECTORS, "inspection-inspectors", |i| i.inspectors.clone(), |i, v| i.inspectors = v)}
-                {textarea(form, tc::FINDINGS, "inspection-findings", |i| i.findings.clone(), |i, v| i.findings = v)}
+                {date(form, Field::new(tc::DATE, "inspection-date"), |i| i.date, |i, v| i.date = v)}
+                {select(form, Field::new(tc::INSPECTION_KIND, "inspection-kind"), |i| i.kind, |i, v| i.kind = v)}
+                {text(form, Field::new(tc::INSPECTORS, "inspection-inspectors"), |i| i.inspectors.clone(), |i, v| i.inspectors = v)}
+                {textarea(form, Field::new(tc::FINDINGS, "inspection-findings"), |i| i.findings.clone(), |i, v| i.findings = v)}
                 <div class="field wide" data-testid="inspection-fixes">
                     <span class="label">{tc::FIXES}</span>
                     {move || (0..form.with(|i| i.fixes.len())).map(|k| view! {
@@ -98,7 +87,7 @@ fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
                     }).collect_view()}
                     <button type="button" class="button" data-testid="fix-add" on:click=move |_| form.update(|i| i.fixes.push(Fix::default()))>{tc::ADD_FIX}</button>
                 </div>
-                <button type="button" class="button primary" data-testid="inspection-save" on:click=submit>{t::SAVE}</button>
+                <button type="button" class="button primary" data-testid="inspection-save" disabled=move || save.pending().get() on:click=submit>{t::SAVE}</button>
             </fieldset>
             })}
             <h3>{tc::INSPECTION_RECORDS}</h3>
@@ -124,7 +113,7 @@ fn InspectionsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
                                             let v = parse_date(&event_target_value(&ev));
                                             let mut edited = record.get_value();
                                             if let Some(f) = edited.fixes.get_mut(k) { f.fixed_on = v; }
-                                            leptos::task::spawn_local(async move { done(persist(id, edited).await) });
+                                            save.dispatch_local((id, edited.branch_id.clone(), edited));
                                         } /> }.into_any()
                                     } else {
                                         view! { <span data-testid="fix-fixed-on-text">{f.fixed_on.map(|d| d.to_string()).unwrap_or_default()}</span> }.into_any()

@@ -7,45 +7,34 @@ use shared::record::EntityKind;
 use shared::rules::branches_without_meeting;
 use uuid::Uuid;
 
-use super::data::{self, CampaignData};
-use super::widgets::{Notice, count, date, notice_line, textarea, today};
-use crate::app::use_app;
-use crate::components::branch_picker::branch_picker;
+use super::{campaign_data, put_action};
+use crate::components::branch_picker::{PickerState, branch_picker};
+use crate::components::fields::{Field, date, number, textarea};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
+use crate::logic::forms::today;
+use crate::services::campaign::{CampaignData, CampaignError};
 
 #[component]
 pub fn Meetings() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    super::widgets::with_campaign_data(
-        reload,
-        move |d| view! { <MeetingsView data=d reload=reload /> },
-    )
+    let loaded = campaign_data();
+    view! { <Loaded resource=loaded let:data><MeetingsView data=data loaded=loaded /></Loaded> }
 }
 
 #[component]
-fn MeetingsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
-    let ctx = use_app();
+fn MeetingsView(
+    data: CampaignData,
+    loaded: LocalResource<Result<CampaignData, CampaignError>>,
+) -> impl IntoView {
     let form = RwSignal::new(Meeting { date: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
+    let save = put_action::<Meeting>();
+    on_result(save, notice, move |_| loaded.refetch());
     let submit = move |_| {
         let m = form.get_untracked();
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            let result = async {
-                data::check(shared::validate::validate_meeting(&m, today()))?;
-                data::save(&store, &session, Uuid::now_v7(), &m.branch_id.clone(), &m).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
+        save.dispatch_local((Uuid::now_v7(), m.branch_id.clone(), m));
     };
     let since = NaiveDate::from_ymd_opt(data.campaign.start_year, 1, 1).unwrap_or(NaiveDate::MIN);
     let missing = branches_without_meeting(&data.branches, &data.meeting_list(), since, today());
@@ -65,12 +54,12 @@ fn MeetingsView(data: CampaignData, reload: RwSignal<u32>) -> impl IntoView {
             {can.then(|| view! {
             <fieldset class="section" data-testid="meeting-form">
                 <legend>{tc::NEW_MEETING}</legend>
-                {branch_picker(form, EntityKind::Meeting, tc::COL_BRANCH, "meeting-branch", |m| m.branch_id.clone(), |m, v| m.branch_id = v, crate::components::branch_picker::PickerState::open())}
-                {date(form, tc::DATE, "meeting-date", |m| m.date, |m, v| m.date = v)}
-                {count(form, tc::ATTENDED, "meeting-attended", |m| m.attended, |m, v| m.attended = v)}
-                {count(form, tc::EXPECTED, "meeting-expected", |m| m.expected, |m, v| m.expected = v)}
-                {textarea(form, tc::TOPICS, "meeting-topics", |m| m.topics.clone(), |m, v| m.topics = v)}
-                <button type="button" class="button primary" data-testid="meeting-save" on:click=submit>{t::SAVE}</button>
+                {branch_picker(form, EntityKind::Meeting, tc::COL_BRANCH, "meeting-branch", |m| m.branch_id.clone(), |m, v| m.branch_id = v, PickerState::open())}
+                {date(form, Field::new(tc::DATE, "meeting-date"), |m| m.date, |m, v| m.date = v)}
+                {number(form, Field::new(tc::ATTENDED, "meeting-attended"), |m| m.attended, |m, v| m.attended = v)}
+                {number(form, Field::new(tc::EXPECTED, "meeting-expected"), |m| m.expected, |m, v| m.expected = v)}
+                {textarea(form, Field::new(tc::TOPICS, "meeting-topics"), |m| m.topics.clone(), |m, v| m.topics = v)}
+                <button type="button" class="button primary" data-testid="meeting-save" disabled=move || save.pending().get() on:click=submit>{t::SAVE}</button>
             </fieldset>
             })}
             <table class="list" data-testid="meeting-table">

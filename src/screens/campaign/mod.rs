@@ -1,5 +1,5 @@
 //! The campaign screens (DOMAIN.md steps 2–5 and section 四), below `#/campaign/`: one screen
-//! per file, a sub-navigation, and the store access they share ([`data`]).
+//! per file and a sub-navigation. What they read and write is `services::campaign`.
 
 pub mod assessment;
 pub mod bases;
@@ -8,7 +8,6 @@ pub mod candidate;
 pub mod candidates;
 pub mod contacts;
 pub mod dashboard;
-pub mod data;
 pub mod display_card;
 pub mod funding;
 pub mod inspections;
@@ -17,25 +16,72 @@ pub mod notices;
 pub mod pipeline;
 pub mod report;
 pub mod settings;
-pub mod widgets;
 
 use leptos::prelude::*;
 use shared::roles::Role;
 
-use crate::app::use_app;
+use crate::context::use_app;
+use shared::model::Entity;
+use uuid::Uuid;
+
 use crate::i18n::branches as tb;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
-use crate::logic::campaign::session::Session;
+use crate::logic::forms::today;
+use crate::logic::session::Session;
+use crate::services::campaign::{self, CampaignData, CampaignError, Checked};
 
-/// The session the campaign screen was opened under (provided by [`CampaignScreen`]; the
-/// local default when none was provided).
+/// Who works on this device (the app's one session, see `AppCtx::session`).
 pub fn use_session() -> Session {
-    use_context::<Session>().unwrap_or_else(|| Session::local(""))
+    use_app().session_now()
+}
+
+/// The write of a campaign form: [`campaign::put`] of `(id, branch, value)` as the app's
+/// session; a change saved is counted and sent (`AppCtx::refresh_pending`). Its pending state
+/// disables the form's button; show its outcome with `components::notice::on_result`.
+pub fn put_action<T: Checked + Clone + 'static>()
+-> Action<(Uuid, String, T), Result<Uuid, CampaignError>> {
+    let ctx = use_app();
+    Action::new_local(move |(id, branch, value): &(Uuid, String, T)| {
+        let (store, session) = (ctx.store(), ctx.session_now());
+        let (id, branch, value) = (*id, branch.clone(), value.clone());
+        async move {
+            let saved = campaign::put(&store, &session, id, &branch, &value, today()).await;
+            if saved.is_ok() {
+                ctx.refresh_pending();
+            }
+            saved
+        }
+    })
+}
+
+/// The delete of a record of `T`'s kind by id ([`campaign::remove`]), as [`put_action`].
+pub fn remove_action<T: Entity + 'static>() -> Action<Uuid, Result<(), CampaignError>> {
+    let ctx = use_app();
+    Action::new_local(move |id: &Uuid| {
+        let (store, session, id) = (ctx.store(), ctx.session_now(), *id);
+        async move {
+            let removed = campaign::remove::<T>(&store, &session, id).await;
+            if removed.is_ok() {
+                ctx.refresh_pending();
+            }
+            removed
+        }
+    })
+}
+
+/// The town's campaign data of an overview screen, read when the screen opens; `refetch()` it
+/// after a save.
+pub fn campaign_data() -> LocalResource<Result<CampaignData, CampaignError>> {
+    let ctx = use_app();
+    LocalResource::new(move || {
+        let store = ctx.store();
+        async move { campaign::load_data(&store).await }
+    })
 }
 
 /// The campaign area: its sub-navigation and the screen `route` names. The screen is built
-/// once the session is read, and finds it with [`use_session`]: forms and buttons are shown
+/// once the kept sign-in is read, and finds the session with [`use_session`]: forms and buttons are shown
 /// only to roles that may use them, and a county viewer reads everything with a read-only note.
 #[component]
 pub fn CampaignScreen(route: CampaignRoute) -> impl IntoView {
@@ -47,11 +93,9 @@ pub fn CampaignScreen(route: CampaignRoute) -> impl IntoView {
             view! { <a href=target.href() class:active=active data-testid=*testid>{*label}</a> }
         })
         .collect_view();
-    let session = LocalResource::new(move || async move { data::session(&ctx.store()).await });
     let screen = move || {
-        session.get().map(|s| {
+        ctx.session.get().map(|s| {
             let read_only = s.role() == Role::CountyViewer;
-            provide_context(s);
             view! {
                 {read_only.then(|| view! { <p class="message warn" data-testid="read-only-note">{tb::READ_ONLY}</p> })}
                 {screen_of(route.clone())}

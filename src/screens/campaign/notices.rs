@@ -4,79 +4,58 @@ use leptos::prelude::*;
 use shared::model::Notice as NoticeRecord;
 use uuid::Uuid;
 
-use super::data::{self, CampaignError};
-use super::widgets::{Notice, confirm, date, notice_line, text, textarea, today};
-use crate::app::use_app;
+use super::{put_action, remove_action, use_session};
+use crate::browser::dialog::confirm;
+use crate::components::fields::{Field, date, text, textarea};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
+use crate::context::use_app;
 use crate::i18n::campaign as tc;
-use crate::logic::campaign::session::Session;
+use crate::logic::forms::today;
+use crate::services::campaign::{self, CampaignError};
 
 #[component]
 pub fn Notices() -> impl IntoView {
     let ctx = use_app();
-    let reload = RwSignal::new(0u32);
     let loaded = LocalResource::new(move || {
-        reload.track();
+        let store = ctx.store();
         async move {
-            let store = ctx.store();
-            let mut notices: Vec<(Uuid, NoticeRecord)> = data::load(&store).await?;
+            let mut notices: Vec<(Uuid, NoticeRecord)> = campaign::load(&store).await?;
             notices.sort_by(|a, b| b.1.published_on.cmp(&a.1.published_on).then(b.0.cmp(&a.0)));
-            Ok::<_, CampaignError>((notices, data::session(&store).await))
+            Ok::<_, CampaignError>(notices)
         }
     });
     let form = RwSignal::new(NoticeRecord { published_on: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
+    let save = put_action::<NoticeRecord>();
+    on_result(save, notice, move |_| {
+        form.set(NoticeRecord { published_on: Some(today()), ..Default::default() });
+        loaded.refetch();
+    });
     let publish = move |_| {
-        let n = form.get_untracked();
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            let result = async {
-                data::check(shared::validate::validate_notice(&n, today()))?;
-                data::save(&store, &session, Uuid::now_v7(), "", &n).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    form.set(NoticeRecord { published_on: Some(today()), ..Default::default() });
-                    ctx.refresh_pending();
-                    reload.update(|x| *x += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
+        save.dispatch_local((Uuid::now_v7(), String::new(), form.get_untracked()));
     };
+    let delete = remove_action::<NoticeRecord>();
+    on_result(delete, notice, move |()| loaded.refetch());
     let remove = move |id: Uuid| {
-        if !confirm(tc::CONFIRM_DELETE) {
-            return;
+        if confirm(tc::CONFIRM_DELETE) {
+            delete.dispatch_local(id);
         }
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            match data::delete::<NoticeRecord>(&store, &session, id, "").await {
-                Ok(()) => {
-                    ctx.refresh_pending();
-                    reload.update(|x| *x += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
     };
+    let office = use_session().is_office();
     view! {
         <section class="notices">
             <h2>{tc::NAV_NOTICES}</h2>
             {notice_line(notice)}
-            {move || loaded.get().map(|r| match r {
-                Err(e) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-                Ok((notices, session)) => {
-                    let office = Session::is_office(&session);
-                    view! {
+            <Loaded resource=loaded let:notices>
+                    {view! {
                         {office.then(|| view! {
                             <fieldset class="section" data-testid="notice-form">
                                 <legend>{tc::PUBLISH_NOTICE}</legend>
-                                {text(form, tc::TITLE, "notice-title", |n| n.title.clone(), |n, v| n.title = v)}
-                                {date(form, tc::PUBLISHED_ON, "notice-date", |n| n.published_on, |n, v| n.published_on = v)}
-                                {textarea(form, tc::BODY, "notice-body", |n| n.body.clone(), |n, v| n.body = v)}
-                                <button type="button" class="button primary" data-testid="notice-publish" on:click=publish>{tc::PUBLISH}</button>
+                                {text(form, Field::new(tc::TITLE, "notice-title"), |n| n.title.clone(), |n, v| n.title = v)}
+                                {date(form, Field::new(tc::PUBLISHED_ON, "notice-date"), |n| n.published_on, |n, v| n.published_on = v)}
+                                {textarea(form, Field::new(tc::BODY, "notice-body"), |n| n.body.clone(), |n, v| n.body = v)}
+                                <button type="button" class="button primary" data-testid="notice-publish" disabled=move || save.pending().get() on:click=publish>{tc::PUBLISH}</button>
                             </fieldset>
                         })}
                         {notices.is_empty().then(|| view! { <p class="empty">{tc::NO_NOTICES}</p> })}
@@ -92,9 +71,8 @@ pub fn Notices() -> impl IntoView {
                             </article>
                         }).collect_view()}
                         </div>
-                    }.into_any()
-                }
-            })}
+                    }}
+            </Loaded>
         </section>
     }
 }

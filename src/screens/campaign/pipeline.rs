@@ -7,16 +7,19 @@ use leptos::prelude::*;
 use shared::model::Category;
 use shared::rules::pipeline;
 
-use super::data::CampaignData;
-use super::widgets::{today, year_select};
+use crate::components::fields::year_select;
+use crate::components::loaded::Loaded;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::candidate::state_label;
 use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::forms::today;
+use crate::services::campaign::CampaignData;
 
 #[component]
 pub fn PipelineScreen() -> impl IntoView {
-    super::widgets::with_campaign_data(RwSignal::new(0), move |d| view! { <PipelineView data=d /> })
+    let loaded = super::campaign_data();
+    view! { <Loaded resource=loaded let:data><PipelineView data=data /></Loaded> }
 }
 
 #[component]

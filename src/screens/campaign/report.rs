@@ -7,16 +7,21 @@ use leptos::prelude::*;
 use shared::model::Category;
 use shared::rules::{ReportInput, work_report};
 
-use super::data::CampaignData;
-use super::widgets::{download, print_button, today, year_options, year_select};
+use crate::browser::download::download;
+use crate::components::fields::year_select;
+use crate::components::loaded::Loaded;
+use crate::components::print::print_button;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::i18n::office as to;
 use crate::logic::campaign::csv::report_csv;
+use crate::logic::forms::{today, year_options};
+use crate::services::campaign::CampaignData;
 
 #[component]
 pub fn Report() -> impl IntoView {
-    super::widgets::with_campaign_data(RwSignal::new(0), move |d| view! { <ReportView data=d /> })
+    let loaded = super::campaign_data();
+    view! { <Loaded resource=loaded let:data><ReportView data=data /></Loaded> }
 }
 
 #[component]
@@ -49,8 +54,9 @@ fn ReportView(data: CampaignData) -> impl IntoView {
         let csv =
             report.with_untracked(|r| report_csv(r, &names, (!b.is_empty()).then_some(b.as_str())));
         let file = tc::report_file_name(year.get_untracked());
-        if let Err(e) = download(&file, "text/csv;charset=utf-8", &csv) {
-            error.set(Some(e));
+        if let Err(e) = download(&file, "text/csv;charset=utf-8", csv.as_bytes()) {
+            log::warn!("report export: {e}");
+            error.set(Some(tc::NO_DOCUMENT.to_owned()));
         }
     };
     let branch_options = data.get_value().branches;
@@ -68,7 +74,7 @@ fn ReportView(data: CampaignData) -> impl IntoView {
                         {branch_options.into_iter().map(|(id, b)| view! { <option value=id>{b.name}</option> }).collect_view()}
                     </select>
                 </label>
-                {print_button()}
+                {print_button("print")}
                 <button type="button" class="button no-print" data-testid="report-export" on:click=export>{tc::EXPORT_CSV}</button>
             </div>
             {move || error.get().map(|e| view! { <p class="message error no-print" role="alert">{e}</p> })}

@@ -4,81 +4,69 @@
 
 use leptos::prelude::*;
 use shared::model::{Campaign, Category, Criterion, Rubric};
-use shared::scoring::{revise_rubric, validate_rubric};
+use shared::scoring::revise_rubric;
 use uuid::Uuid;
 
-use super::data::{self, CampaignError};
-use super::widgets::{Notice, Pick, confirm, notice_line};
-use crate::app::use_app;
+use super::put_action;
+use crate::browser::dialog::confirm;
+use crate::components::loaded::Loaded;
+use crate::components::notice::{Notice, notice_line, on_result};
+use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
-use crate::logic::campaign::forms::{
-    drop_years_outside, number_text, parse_count, parse_number, set_total_target, set_year_target,
-};
 use crate::logic::campaign::rubric::{
     CAMPAIGN_ID, current_campaign, next_key, rubric_for, rubric_id, template,
 };
+use crate::logic::forms::{
+    drop_years_outside, number_text, parse_count, parse_number, set_total_target, set_year_target,
+};
+use crate::services::campaign::{self, CampaignError};
 
 #[component]
 pub fn CampaignSettings() -> impl IntoView {
     let ctx = use_app();
-    let reload = RwSignal::new(0u32);
-    let loaded = LocalResource::new(move || {
-        reload.track();
+    let loaded: Loading = LocalResource::new(move || {
+        let store = ctx.store();
         async move {
-            let store = ctx.store();
-            let campaign = current_campaign(&data::load::<Campaign>(&store).await?);
-            let rubrics: Vec<(Uuid, Rubric)> = data::load(&store).await?;
-            Ok::<_, CampaignError>((campaign, rubrics, data::session(&store).await.is_office()))
+            let campaign = current_campaign(&campaign::load::<Campaign>(&store).await?);
+            let rubrics: Vec<(Uuid, Rubric)> = campaign::load(&store).await?;
+            Ok((campaign, rubrics))
         }
     });
+    let office = super::use_session().is_office();
     view! {
         <section class="campaign-settings">
             <h2>{tc::NAV_SETTINGS}</h2>
-            {move || match loaded.get() {
-                None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
-                Some(Ok((campaign, rubrics, office))) => view! {
-                    {(!office).then(|| view! { <p class="message warn" data-testid="settings-read-only">{tc::OFFICE_ONLY}</p> })}
-                    <Targets campaign=campaign office=office reload=reload />
-                    {Category::ALL.iter().map(|c| {
-                        let current = rubric_for(*c, &rubrics).map(|(_, r)| r);
-                        view! { <RubricEditor category=*c rubric=current office=office reload=reload /> }
-                    }).collect_view()}
-                }.into_any(),
-            }}
+            <Loaded resource=loaded let:((campaign, rubrics))>
+                {(!office).then(|| view! { <p class="message warn" data-testid="settings-read-only">{tc::OFFICE_ONLY}</p> })}
+                <Targets campaign=campaign office=office loaded=loaded />
+                {Category::ALL.iter().map(|c| {
+                    let current = rubric_for(*c, &rubrics).map(|(_, r)| r);
+                    view! { <RubricEditor category=*c rubric=current office=office loaded=loaded /> }
+                }).collect_view()}
+            </Loaded>
         </section>
     }
 }
+
+type Loading = LocalResource<Result<(Campaign, Vec<(Uuid, Rubric)>), CampaignError>>;
 
 type Getter = Box<dyn Fn(&Campaign) -> Option<u32> + Send + Sync>;
 type Setter = Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>;
 
 #[component]
-fn Targets(campaign: Campaign, office: bool, reload: RwSignal<u32>) -> impl IntoView {
-    let ctx = use_app();
+fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
     let form = RwSignal::new(campaign);
     let notice = RwSignal::new(None::<Notice>);
+    let put = put_action::<Campaign>();
+    on_result(put, notice, move |_| {
+        notice.set(Some(Notice::Done(tc::SAVED)));
+        loaded.refetch();
+    });
     let save = move |_| {
         let mut c = form.get_untracked();
         drop_years_outside(&mut c);
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            let result = async {
-                data::check(shared::validate::validate_campaign(&c))?;
-                data::save(&store, &session, CAMPAIGN_ID, "", &c).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    notice.set(Some(Notice::Done(tc::SAVED)));
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
+        put.dispatch_local((CAMPAIGN_ID, String::new(), c));
     };
     let number_input = move |testid: String, get: Getter, set: Setter| {
         let bad = RwSignal::new(false);
@@ -121,7 +109,7 @@ fn Targets(campaign: Campaign, office: bool, reload: RwSignal<u32>) -> impl Into
                             let cat = *cat;
                             view! {
                                 <tr>
-                                    <td>{cat.label()}</td>
+                                    <td>{cat.label_zh()}</td>
                                     <td>{number_input(format!("target-{}", cat.as_str()), Box::new(move |c| Some(c.target(cat))), Box::new(move |c, v| set_total_target(c, cat, v.unwrap_or(0))))}</td>
                                     {years.iter().map(|y| {
                                         let y = *y;
@@ -134,7 +122,7 @@ fn Targets(campaign: Campaign, office: bool, reload: RwSignal<u32>) -> impl Into
                     </table>
                 }
             }}
-            {office.then(|| view! { <button type="button" class="button primary" data-testid="campaign-save" on:click=save>{t::SAVE}</button> })}
+            {office.then(|| view! { <button type="button" class="button primary" data-testid="campaign-save" disabled=move || put.pending().get() on:click=save>{t::SAVE}</button> })}
         </fieldset>
     }
 }
@@ -144,33 +132,19 @@ fn RubricEditor(
     category: Category,
     rubric: Option<Rubric>,
     office: bool,
-    reload: RwSignal<u32>,
+    loaded: Loading,
 ) -> impl IntoView {
-    let ctx = use_app();
     let exists = rubric.is_some();
     let base = rubric.unwrap_or_else(|| template(category));
     let version = base.version;
     let criteria = RwSignal::new(base.criteria.clone());
     let notice = RwSignal::new(None::<Notice>);
     let base = StoredValue::new(base);
+    let put = put_action::<Rubric>();
+    on_result(put, notice, move |_| loaded.refetch());
     let save = move |_| {
         let revised = revise_rubric(&base.get_value(), criteria.get_untracked());
-        leptos::task::spawn_local(async move {
-            let store = ctx.store();
-            let session = data::session(&store).await;
-            let result = async {
-                data::check(validate_rubric(&revised))?;
-                data::save(&store, &session, rubric_id(category), "", &revised).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    ctx.refresh_pending();
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-            }
-        });
+        put.dispatch_local((rubric_id(category), String::new(), revised));
     };
     let field = move |k: usize,
                       testid: &'static str,
@@ -212,7 +186,7 @@ fn RubricEditor(
             {office.then(|| view! {
                 <button type="button" class="button" data-testid="criterion-add"
                     on:click=move |_| criteria.update(|cs| { let key = next_key(cs); cs.push(Criterion { key, label: String::new(), weight: 1.0, max_score: 10.0 }); })>{tc::ADD_CRITERION}</button>
-                <button type="button" class="button primary" data-testid=format!("rubric-save-{}", category.as_str()) on:click=save>{tc::SAVE_RUBRIC}</button>
+                <button type="button" class="button primary" data-testid=format!("rubric-save-{}", category.as_str()) disabled=move || put.pending().get() on:click=save>{tc::SAVE_RUBRIC}</button>
             })}
         </fieldset>
     }

@@ -6,33 +6,21 @@ use shared::record::EntityKind;
 use shared::roles::Role;
 use shared::sync::{CreateUserRequest, SigninCode, UserSummary};
 
-use super::{error_line, run};
-use crate::app::use_app;
+use super::{error_line, office_action};
+use crate::browser::location;
+use crate::context::use_app;
 use crate::i18n::office as t;
 use crate::logic::campaign::typed::{branch_records, keyed};
 use crate::services::office;
 use crate::sync::http::Http;
 
-/// The image source of an SVG (the page's policy allows `data:` images, not inline markup).
-fn svg_data_url(svg: &str) -> String {
-    let encoded: String = js_sys::encode_uri_component(svg).into();
-    format!("data:image/svg+xml;charset=utf-8,{encoded}")
-}
-
-/// The address tablets reach this server at: the page's own origin.
-fn own_origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
-}
-
 #[component]
 pub fn Accounts(http: Http) -> impl IntoView {
     let ctx = use_app();
     let http = StoredValue::new(http);
-    let refresh = RwSignal::new(0u32);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let users = LocalResource::new(move || {
-        refresh.track();
         let http = http.get_value();
         async move { office::users(&http).await.map_err(|e| e.to_string()) }
     });
@@ -44,29 +32,57 @@ pub fn Accounts(http: Http) -> impl IntoView {
     let code = RwSignal::new(None::<SigninCode>);
     let resetting = RwSignal::new(None::<String>);
     let new_password = RwSignal::new(String::new());
-    let server = RwSignal::new(own_origin());
+    let server = RwSignal::new(location::origin());
 
+    let issue_code = office_action(
+        error,
+        move |username: &String| {
+            let (http, username, server) =
+                (http.get_value(), username.clone(), server.get_untracked());
+            async move { office::signin_code(&http, &username, &server).await }
+        },
+        move |c| {
+            notice.set(None);
+            code.set(Some(c));
+        },
+    );
     let make_code = move |username: String| {
-        let http = http.get_value();
-        run(
-            error,
-            async move { office::signin_code(&http, &username, &server.get_untracked()).await },
-            move |c| {
-                notice.set(None);
-                code.set(Some(c));
-            },
-        );
+        issue_code.dispatch_local(username);
     };
+    let disable = office_action(
+        error,
+        move |(username, disabled): &(String, bool)| {
+            let (http, username, disabled) = (http.get_value(), username.clone(), *disabled);
+            async move { office::set_disabled(&http, &username, disabled).await }
+        },
+        move |_| users.refetch(),
+    );
     let set_disabled = move |username: String, disabled: bool| {
-        let http = http.get_value();
-        run(
-            error,
-            async move { office::set_disabled(&http, &username, disabled).await },
-            move |_| {
-                refresh.update(|n| *n += 1);
-            },
-        );
+        disable.dispatch_local((username, disabled));
     };
+    let revoke = office_action(
+        error,
+        move |username: &String| {
+            let (http, username) = (http.get_value(), username.clone());
+            async move { office::revoke_codes(&http, &username).await }
+        },
+        move |_| {
+            code.set(None);
+            notice.set(Some(t::SIGNIN_REVOKED.into()));
+        },
+    );
+    let reset = office_action(
+        error,
+        move |(username, password): &(String, String)| {
+            let (http, username, password) = (http.get_value(), username.clone(), password.clone());
+            async move { office::reset_password(&http, &username, &password).await }
+        },
+        move |_| {
+            resetting.set(None);
+            new_password.set(String::new());
+            notice.set(Some(t::PASSWORD_RESET.into()));
+        },
+    );
 
     view! {
         <div data-testid="office-accounts">
@@ -74,11 +90,7 @@ pub fn Accounts(http: Http) -> impl IntoView {
             {error_line(error, "accounts-error")}
             {move || notice.get().map(|n| view! { <p class="message info" role="status" data-testid="accounts-notice">{n}</p> })}
             {move || code.get().map(|c| view! { <SigninCodeCard code=c on_revoke=move |username: String| {
-                let http = http.get_value();
-                run(error, async move { office::revoke_codes(&http, &username).await }, move |_| {
-                    code.set(None);
-                    notice.set(Some(t::SIGNIN_REVOKED.into()));
-                });
+                revoke.dispatch_local(username);
             } /> })}
             <label class="field">
                 <span class="label">{t::SIGNIN_SERVER}</span>
@@ -104,12 +116,7 @@ pub fn Accounts(http: Http) -> impl IntoView {
                 view! {
                     <form class="inline-form" data-testid="account-reset-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
-                        let (http, username, password) = (http.get_value(), who.clone(), new_password.get_untracked());
-                        run(error, async move { office::reset_password(&http, &username, &password).await }, move |_| {
-                            resetting.set(None);
-                            new_password.set(String::new());
-                            notice.set(Some(t::PASSWORD_RESET.into()));
-                        });
+                        reset.dispatch_local((who.clone(), new_password.get_untracked()));
                     }>
                         <strong>{username}</strong>
                         <label class="field">
@@ -117,13 +124,13 @@ pub fn Accounts(http: Http) -> impl IntoView {
                             <input type="password" autocomplete="new-password" data-testid="account-reset-password"
                                 prop:value=move || new_password.get() on:input=move |ev| new_password.set(event_target_value(&ev)) />
                         </label>
-                        <button type="submit" class="button primary" data-testid="account-reset-submit">{t::SAVE_PASSWORD}</button>
+                        <button type="submit" class="button primary" data-testid="account-reset-submit" disabled=move || reset.pending().get()>{t::SAVE_PASSWORD}</button>
                     </form>
                 }
             })}
             <NewAccount http=http.get_value() branches=branches on_created=move |u: UserSummary| {
                 notice.set(Some(format!("{}{}", t::CREATED, u.account.username)));
-                refresh.update(|n| *n += 1);
+                users.refetch();
             } />
         </div>
     }
@@ -185,13 +192,13 @@ fn SigninCodeCard(code: SigninCode, on_revoke: impl Fn(String) + Copy + 'static)
     view! {
         <div class="signin-code card" data-testid="signin-code-card">
             <h3>{t::SIGNIN_CODE_FOR} {code.username.clone()}</h3>
-            <img class="qr" data-testid="signin-code-qr" alt=code.link.clone() src=svg_data_url(&code.qr_svg) width="240" height="240" />
+            <img class="qr" data-testid="signin-code-qr" alt=code.link.clone() src=location::svg_data_url(&code.qr_svg) width="240" height="240" />
             <p class="code" data-testid="signin-code">{code.code.clone()}</p>
             <p class="hint">{t::SIGNIN_CODE_HINT}</p>
             <p><span>{t::SIGNIN_EXPIRES}</span> " " <span data-testid="signin-code-expires">{expires}</span>" (UTC)"</p>
             <p class="hint" data-testid="signin-code-link">{code.link.clone()}</p>
             <button class="button secondary no-print" data-testid="signin-code-print"
-                on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{t::PRINT}</button>
+                on:click=move |_| crate::browser::dialog::print()>{t::PRINT}</button>
             <button class="button danger no-print" data-testid="signin-code-revoke"
                 on:click=move |_| on_revoke(username.clone())>{t::SIGNIN_REVOKE}</button>
         </div>
@@ -211,10 +218,24 @@ fn NewAccount(
     let role = RwSignal::new(Role::Surveyor);
     let scope = RwSignal::new(Vec::<String>::new());
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let create = office_action(
+        error,
+        move |request: &CreateUserRequest| {
+            let (http, request) = (http.get_value(), request.clone());
+            async move { office::create_user(&http, &request).await }
+        },
+        move |u| {
+            username.set(String::new());
+            display_name.set(String::new());
+            password.set(String::new());
+            scope.set(Vec::new());
+            on_created(u);
+        },
+    );
+    let busy = move || create.pending().get();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if create.pending().get_untracked() {
             return;
         }
         let request = CreateUserRequest {
@@ -228,23 +249,7 @@ fn NewAccount(
                 Vec::new()
             },
         };
-        busy.set(true);
-        let http = http.get_value();
-        run(
-            error,
-            async move {
-                let created = office::create_user(&http, &request).await;
-                busy.set(false);
-                created
-            },
-            move |u| {
-                username.set(String::new());
-                display_name.set(String::new());
-                password.set(String::new());
-                scope.set(Vec::new());
-                on_created(u);
-            },
-        );
+        create.dispatch_local(request);
     };
     let scoped = move || matches!(role.get(), Role::Surveyor | Role::BranchSecretary);
     view! {
@@ -291,7 +296,7 @@ fn NewAccount(
                     })}
                 </fieldset>
             </Show>
-            <button type="submit" class="button primary" data-testid="account-create-submit" disabled=move || busy.get()>{t::CREATE}</button>
+            <button type="submit" class="button primary" data-testid="account-create-submit" disabled=busy>{t::CREATE}</button>
             {error_line(error, "account-create-error")}
         </form>
     }

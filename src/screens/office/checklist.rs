@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::use_app;
+use crate::components::loaded::Loaded;
+use crate::context::use_app;
 use crate::i18n::office as t;
 use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::route::{OfficeTab, Route};
@@ -23,11 +24,9 @@ fn link_of(key: &str) -> String {
 pub fn Checklist() -> impl IntoView {
     let ctx = use_app();
     let engine = use_sync();
-    let refresh = RwSignal::new(0u32);
     let steps = LocalResource::new(move || {
-        refresh.track();
         engine.data_version.track();
-        let session = engine.session.get_untracked();
+        let session = engine.credentials.get_untracked();
         async move { office::checklist(&ctx.store(), session.as_ref()).await.map_err(|e| e.to_string()) }
     });
     let town = RwSignal::new(String::new());
@@ -38,18 +37,22 @@ pub fn Checklist() -> impl IntoView {
             town.set(name);
         }
     });
+    let save = super::office_action(
+        town_error,
+        move |name: &String| {
+            let (store, name) = (ctx.store(), name.clone());
+            async move { office::save_town(&store, &name).await }
+        },
+        move |_| {
+            town_saved.set(true);
+            ctx.refresh_pending();
+            steps.refetch();
+        },
+    );
     let save_town = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         town_saved.set(false);
-        super::run(
-            town_error,
-            async move { office::save_town(&ctx.store(), &town.get_untracked()).await },
-            move |_| {
-                town_saved.set(true);
-                ctx.refresh_pending();
-                refresh.update(|n| *n += 1);
-            },
-        );
+        save.dispatch_local(town.get_untracked());
     };
     view! {
         <div data-testid="office-checklist">
@@ -60,15 +63,12 @@ pub fn Checklist() -> impl IntoView {
                     <input type="text" data-testid="town-name" prop:value=move || town.get()
                         on:input=move |ev| { town_saved.set(false); town.set(event_target_value(&ev)); } />
                 </label>
-                <button type="submit" class="button primary" data-testid="town-save">{t::SAVE_TOWN}</button>
+                <button type="submit" class="button primary" data-testid="town-save" disabled=move || save.pending().get()>{t::SAVE_TOWN}</button>
                 <Show when=move || town_saved.get()><span class="saved" data-testid="town-saved">{t::TOWN_SAVED}</span></Show>
                 {super::error_line(town_error, "town-error")}
             </form>
-            <button class="button secondary" data-testid="checklist-refresh" on:click=move |_| refresh.update(|n| *n += 1)>{t::REFRESH}</button>
-            {move || match steps.get() {
-                None => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="message error" role="alert" data-testid="checklist-error">{e}</p> }.into_any(),
-                Some(Ok(steps)) => view! {
+            <button class="button secondary" data-testid="checklist-refresh" on:click=move |_| steps.refetch()>{t::REFRESH}</button>
+            <Loaded resource=steps error_testid="checklist-error" let:steps>{view! {
                     <ol class="checklist">
                         {steps.into_iter().map(|step| {
                             let testid = format!("checklist-step-{}", step.key);
@@ -85,8 +85,8 @@ pub fn Checklist() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ol>
-                }.into_any(),
-            }}
+                }}
+            </Loaded>
             <p class="hint">
                 {t::UPLOAD_PAGE_HINT} " "
                 <a href="/import" target="_self" data-testid="office-open-import-page">{t::UPLOAD_PAGE_LINK}</a>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use shared::sync::DeviceSummary;
 
-use super::{error_line, run};
+use super::{error_line, office_action};
 use crate::i18n::office as t;
 use crate::services::office;
 use crate::sync::http::Http;
@@ -18,25 +18,26 @@ fn short_time(text: &str) -> String {
 #[component]
 pub fn Devices(http: Http) -> impl IntoView {
     let http = StoredValue::new(http);
-    let refresh = RwSignal::new(0u32);
     let error = RwSignal::new(None::<String>);
     let devices = LocalResource::new(move || {
-        refresh.track();
         let http = http.get_value();
         async move { office::devices(&http).await.map_err(|e| e.to_string()) }
     });
+    let revoke = office_action(
+        error,
+        move |(id, revoked): &(i64, bool)| {
+            let (http, id, revoked) = (http.get_value(), *id, *revoked);
+            async move { office::set_device_revoked(&http, id, revoked).await }
+        },
+        move |_| devices.refetch(),
+    );
     let set_revoked = move |id: i64, revoked: bool| {
-        let http = http.get_value();
-        run(
-            error,
-            async move { office::set_device_revoked(&http, id, revoked).await },
-            move |_| refresh.update(|n| *n += 1),
-        );
+        revoke.dispatch_local((id, revoked));
     };
     view! {
         <div data-testid="office-devices">
             <p class="hint">{t::DEVICES_HINT}</p>
-            <button class="button secondary" data-testid="devices-refresh" on:click=move |_| refresh.update(|n| *n += 1)>{t::REFRESH}</button>
+            <button class="button secondary" data-testid="devices-refresh" on:click=move |_| devices.refetch()>{t::REFRESH}</button>
             {error_line(error, "devices-error")}
             {move || devices.get().map(|list| match list {
                 Err(e) => view! { <p class="message error" data-testid="devices-load-error">{e}</p> }.into_any(),

@@ -9,6 +9,7 @@ pub mod roster;
 
 use leptos::prelude::*;
 
+use crate::components::notice::on_outcome;
 use crate::i18n::office as t;
 use crate::logic::route::{OfficeTab, Route};
 use crate::services::office::{OfficeError, office_http};
@@ -33,7 +34,7 @@ pub fn OfficeScreen(tab: OfficeTab) -> impl IntoView {
             }
         })
         .collect_view();
-    let http = move || office_http(engine.session.get().as_ref());
+    let http = move || office_http(engine.credentials.get().as_ref());
     view! {
         <section class="office" data-testid="office-screen">
             <h2>{t::TITLE}</h2>
@@ -60,19 +61,25 @@ pub fn error_line(error: RwSignal<Option<String>>, testid: &'static str) -> impl
     }
 }
 
-/// Run `call` and put its error (in Chinese) into `error`; `then` gets the value.
-pub fn run<T: 'static>(
+/// A write of an office screen: an action calling the office's API with its input. Its error,
+/// in words, goes to `error` (cleared when it runs again); `done` gets what it returned; its
+/// `pending()` disables the button that dispatched it.
+pub fn office_action<I, T, Fut>(
     error: RwSignal<Option<String>>,
-    call: impl std::future::Future<Output = Result<T, OfficeError>> + 'static,
-    then: impl FnOnce(T) + 'static,
-) {
-    error.set(None);
-    leptos::task::spawn_local(async move {
-        match call.await {
-            Ok(value) => then(value),
-            Err(e) => error.set(Some(e.to_string())),
-        }
+    call: impl Fn(&I) -> Fut + 'static,
+    done: impl Fn(T) + 'static,
+) -> Action<I, Result<T, OfficeError>>
+where
+    I: 'static,
+    T: Clone + 'static,
+    Fut: std::future::Future<Output = Result<T, OfficeError>> + 'static,
+{
+    let action = Action::new_local(move |input: &I| {
+        error.set(None);
+        call(input)
     });
+    on_outcome(action, done, move |e| error.set(Some(e.to_string())));
+    action
 }
 
 /// A copy of the office's HTTP client for a closure.

@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 use shared::sync::RosterReport;
-use wasm_bindgen::JsCast;
 
-use super::{error_line, run};
+use super::{error_line, office_action};
 use crate::browser::files;
+use crate::components::notice::on_outcome;
 use crate::i18n::office as t;
 use crate::services::office;
 use crate::sync::http::Http;
@@ -21,57 +21,61 @@ pub fn Roster(http: Http) -> impl IntoView {
     let file = StoredValue::new_local(None::<Vec<u8>>);
     let report = RwSignal::new(None::<RosterReport>);
     let applied = RwSignal::new(None::<RosterReport>);
-    let busy = RwSignal::new(false);
-    let input = NodeRef::<leptos::html::Input>::new();
 
-    let send = move |apply: bool| {
-        let Some(bytes) = file.get_value() else { return };
-        busy.set(true);
-        let http = http.get_value();
-        run(
-            error,
+    // Preview (`false`) or import (`true`) the picked roster.
+    let upload = office_action(
+        error,
+        move |apply: &bool| {
+            let (http, bytes, apply) = (http.get_value(), file.get_value(), *apply);
             async move {
-                let result = office::roster(&http, &bytes, apply).await;
-                busy.set(false);
-                result
-            },
-            move |r| {
-                if apply {
-                    applied.set(Some(r));
-                    report.set(None);
-                    engine.sync_now();
-                } else {
-                    report.set(Some(r));
-                }
-            },
-        );
+                let bytes = bytes.ok_or(files::FileError::NoFile)?;
+                office::roster(&http, &bytes, apply).await.map(|r| (apply, r))
+            }
+        },
+        move |(apply, r)| {
+            if apply {
+                applied.set(Some(r));
+                report.set(None);
+                engine.sync_now();
+            } else {
+                report.set(Some(r));
+            }
+        },
+    );
+    let busy = move || upload.pending().get();
+    let send = move |apply: bool| {
+        if file.with_value(Option::is_some) {
+            upload.dispatch_local(apply);
+        }
     };
-    let choose = move |_| {
+    let pick = Action::new_local(move |ev: &leptos::ev::Event| {
+        let ev = ev.clone();
+        async move { files::picked_by(&ev, office::MAX_ROSTER_BYTES).await }
+    });
+    on_outcome(
+        pick,
+        move |(_, bytes)| {
+            file.set_value(Some(bytes));
+            send(false);
+        },
+        move |e| error.set(Some(e.to_string())),
+    );
+    let choose = move |ev: leptos::ev::Event| {
         report.set(None);
         applied.set(None);
-        let Some(element) = input.get_untracked() else { return };
-        let element: web_sys::HtmlInputElement = element.unchecked_into();
         error.set(None);
-        leptos::task::spawn_local(async move {
-            match files::picked_file(&element, office::MAX_ROSTER_BYTES).await {
-                Ok((_, bytes)) => {
-                    file.set_value(Some(bytes));
-                    send(false);
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
+        pick.dispatch_local(ev);
     };
     view! {
         <div data-testid="office-roster">
             <p class="hint">{t::ROSTER_HINT}</p>
             <label class="field">
                 <span class="label">{t::ROSTER_FILE}</span>
-                <input type="file" node_ref=input data-testid="roster-file"
+                <input type="file" data-testid="roster-file"
                     accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
                     on:change=choose />
             </label>
-            <button class="button secondary" data-testid="roster-preview" disabled=move || busy.get()
+            <button class="button secondary" data-testid="roster-preview" disabled=busy
                 on:click=move |_| send(false)>{t::PREVIEW}</button>
             {error_line(error, "roster-error")}
             {move || applied.get().map(|r| view! {
@@ -92,7 +96,7 @@ pub fn Roster(http: Http) -> impl IntoView {
                     {if clean {
                         view! {
                             <p class="message info" data-testid="roster-ready">{t::READY}</p>
-                            <button class="button primary" data-testid="roster-apply" disabled=move || busy.get()
+                            <button class="button primary" data-testid="roster-apply" disabled=busy
                                 on:click=move |_| send(true)>{t::APPLY}</button>
                         }.into_any()
                     } else {

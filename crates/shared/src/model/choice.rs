@@ -1,7 +1,17 @@
 //! The `choice!` macro: closed lists of values that a form renders as a select.
 //!
 //! Every choice serialises as its snake_case key (the same string as `as_str()`, by
-//! construction), and has `ALL` (display order), `as_str()`, `parse()` and `label_zh()`.
+//! construction), and has `ALL` (display order), `as_str()`, `parse()` and `label_zh()`, and
+//! implements [`Choice`], the one trait the app's select widgets are written against.
+
+/// A closed list of values a form offers as a select: every value in display order, the key
+/// stored and sent, the value of a key, and the label a person reads.
+pub trait Choice: Copy + Send + Sync + 'static {
+    fn all() -> &'static [Self];
+    fn key(self) -> &'static str;
+    fn from_key(key: &str) -> Option<Self>;
+    fn label(self) -> &'static str;
+}
 
 /// Declare a choice enum: `Variant => ("key", "中文标签")`.
 macro_rules! choice {
@@ -41,6 +51,13 @@ macro_rules! choice {
             pub fn label_zh(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
             }
+        }
+
+        impl $crate::model::Choice for $name {
+            fn all() -> &'static [Self] { $name::ALL }
+            fn key(self) -> &'static str { self.as_str() }
+            fn from_key(key: &str) -> Option<Self> { $name::parse(key) }
+            fn label(self) -> &'static str { self.label_zh() }
         }
 
         impl std::fmt::Display for $name {

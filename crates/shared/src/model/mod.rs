@@ -34,6 +34,7 @@ pub use candidate::{
     ApplicationAction, ApplicationState, Candidate, IntegrityGrade, StandardCheck, TransitionEntry,
 };
 pub use category::{Category, UnitKind};
+pub use choice::Choice;
 pub use media::{GeoPoint, PhotoRef};
 pub use oversight::{Branch, BranchKind, Fix, Inspection, InspectionKind, Meeting};
 pub use person::{Gender, Person};

@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::candidacy::{self, CandidacyError, CandidacyKey};
 use shared::model::{
-    ApplicationAction, Assessment, Base, Branch, Campaign, Candidate, ContactLog, Entity, Funding,
-    Inspection, Meeting, Notice, Person, Rubric, Visit,
+    ApplicationAction, Assessment, Base, Branch, Campaign, Candidate, CommendationAction,
+    ContactLog, Entity, Funding, Inspection, Meeting, Notice, Person, Rubric, Visit,
 };
 use shared::record::EntityKind;
 use shared::validate::FieldError;
@@ -17,9 +17,9 @@ use crate::i18n::campaign as tc;
 use crate::logic::campaign::candidate::{Application, new_candidate};
 use crate::logic::campaign::contacts::{ContactRow, contact_rows};
 use crate::logic::campaign::rubric::current_campaign;
-use crate::logic::campaign::session::Session;
 use crate::logic::campaign::typed::{Names, branch_records, changes_of, decode_all, keyed};
-use crate::store::{Store, StoreError, meta_keys};
+use crate::logic::session::Session;
+use crate::store::{Store, StoreError};
 
 /// Why a campaign change was not saved.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -70,10 +70,57 @@ pub fn check(errors: Vec<FieldError>) -> Result<(), CampaignError> {
     if errors.is_empty() { Ok(()) } else { Err(CampaignError::Invalid(errors)) }
 }
 
-/// Who is working on this device (see [`Session::from_meta`]).
-pub async fn session(store: &Store) -> Session {
-    let value = store.meta_get::<serde_json::Value>(meta_keys::ACCOUNT).await.ok().flatten();
-    Session::from_meta(value.as_ref(), &store.author())
+/// A campaign record a form writes, with the checks it must pass before it is saved (the
+/// server runs the same ones from `shared`).
+pub trait Checked: Entity {
+    fn problems(&self, today: NaiveDate) -> Vec<FieldError>;
+}
+
+macro_rules! checked {
+    ($($ty:ty => $check:expr),+ $(,)?) => {$(
+        impl Checked for $ty {
+            fn problems(&self, today: NaiveDate) -> Vec<FieldError> {
+                let check: fn(&$ty, NaiveDate) -> Vec<FieldError> = $check;
+                check(self, today)
+            }
+        }
+    )+};
+}
+
+checked!(
+    Meeting => shared::validate::validate_meeting,
+    Funding => shared::validate::validate_funding,
+    Visit => shared::validate::validate_visit,
+    Inspection => shared::validate::validate_inspection,
+    Notice => shared::validate::validate_notice,
+    Base => |b, _| shared::validate::validate_base(b),
+    Campaign => |c, _| shared::validate::validate_campaign(c),
+    Rubric => |r, _| shared::scoring::validate_rubric(r),
+    Assessment => |a, _| shared::scoring::validate_scores(a),
+);
+
+/// Check `value` and write it as record `id` of `branch_id`, if the session may; returns `id`.
+pub async fn put<T: Checked>(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    branch_id: &str,
+    value: &T,
+    today: NaiveDate,
+) -> Result<Uuid, CampaignError> {
+    check(value.problems(today))?;
+    save(store, session, id, branch_id, value).await?;
+    Ok(id)
+}
+
+/// Delete record `id` of `T`'s kind (its branch as stored), if the session may.
+pub async fn remove<T: Entity>(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+) -> Result<(), CampaignError> {
+    let record = store.get(T::KIND, id).await?.ok_or(CampaignError::NotFound)?;
+    delete::<T>(store, session, id, &record.branch_id).await
 }
 
 /// Every live record of `T`'s kind, decoded, with its id.
@@ -215,6 +262,65 @@ pub async fn next_year(
     Ok(done.next_id)
 }
 
+/// Begin the score sheet of `candidate_id` for `year` on the category's current rubric (a
+/// snapshot of it, so a later revision leaves the sheet as scored). Returns the sheet's id.
+pub async fn begin_scoring(
+    store: &Store,
+    session: &Session,
+    candidate_id: Uuid,
+    branch_id: &str,
+    year: i32,
+    (rubric_id, rubric): (Uuid, Rubric),
+    today: NaiveDate,
+) -> Result<Uuid, CampaignError> {
+    let sheet = shared::scoring::begin_assessment(
+        candidate_id,
+        year,
+        rubric_id,
+        &rubric,
+        &session.by(),
+        today,
+    );
+    put(store, session, Uuid::now_v7(), branch_id, &sheet, today).await
+}
+
+/// Take a commendation step on score sheet `id` (as edited on screen) as the session's role,
+/// with `shared::workflow`, and save it.
+pub async fn commend(
+    store: &Store,
+    session: &Session,
+    (id, branch_id): (Uuid, &str),
+    mut sheet: Assessment,
+    action: CommendationAction,
+    reason: &str,
+    at: NaiveDateTime,
+) -> Result<Uuid, CampaignError> {
+    workflow::advance_commendation(
+        &mut sheet,
+        action,
+        &session.by(),
+        session.role(),
+        at,
+        Some(reason),
+    )?;
+    put(store, session, id, branch_id, &sheet, at.date()).await
+}
+
+/// Record a study visit to a demonstration base. It belongs to the branch of its first
+/// attendee (the candidate's), or to the account's own branch when nobody is listed.
+pub async fn record_visit(
+    store: &Store,
+    session: &Session,
+    visit: &Visit,
+    today: NaiveDate,
+) -> Result<Uuid, CampaignError> {
+    let branch = match visit.attendees.first() {
+        Some(first) => get::<Candidate>(store, *first).await?.branch_id,
+        None => session.default_branch(),
+    };
+    put(store, session, Uuid::now_v7(), &branch, visit, today).await
+}
+
 /// Log a pairing contact or expert guidance session for its candidate.
 pub async fn log_contact(
     store: &Store,
@@ -291,6 +397,43 @@ pub async fn contact_table(
 ) -> Result<Vec<ContactRow>, CampaignError> {
     let data = load_data(store).await?;
     Ok(contact_rows(&data.candidates, &data.contact_logs(), &data.names, year, today))
+}
+
+/// A demonstration base with its visits, and the active candidates a visit can list.
+#[derive(Clone, Debug)]
+pub struct BaseRecords {
+    pub base: Base,
+    /// Newest first.
+    pub visits: Vec<(Uuid, Visit)>,
+    pub candidates: Vec<(Uuid, Candidate)>,
+    pub names: Names,
+}
+
+/// Base `id` and what its screen shows with it.
+pub async fn base_records(store: &Store, id: Uuid) -> Result<BaseRecords, CampaignError> {
+    let base: Base = get(store, id).await?;
+    let mut visits: Vec<(Uuid, Visit)> =
+        load::<Visit>(store).await?.into_iter().filter(|(_, v)| v.base_id == id).collect();
+    visits.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
+    let all = load_data(store).await?;
+    let candidates = all.candidates.into_iter().filter(|(_, c)| c.is_active()).collect();
+    Ok(BaseRecords { base, visits, candidates, names: all.names })
+}
+
+/// A candidate with its member and every contact log (its profile screen counts its own).
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub candidate: Candidate,
+    pub person: Option<Person>,
+    pub logs: Vec<ContactLog>,
+}
+
+/// Candidate `id`'s profile.
+pub async fn profile(store: &Store, id: Uuid) -> Result<Profile, CampaignError> {
+    let candidate: Candidate = get(store, id).await?;
+    let person = get::<Person>(store, candidate.person_id).await.ok();
+    let logs = load::<ContactLog>(store).await?.into_iter().map(|(_, l)| l).collect();
+    Ok(Profile { candidate, person, logs })
 }
 
 /// Typed loads the other screens use, re-exported for brevity.

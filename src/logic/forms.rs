@@ -1,4 +1,4 @@
-//! Parsing what people type into the campaign forms.
+//! Parsing what people type into form fields (the survey and the campaign forms alike).
 
 use chrono::NaiveDate;
 use shared::model::{Campaign, Category};
@@ -13,18 +13,21 @@ pub fn date_value(date: Option<NaiveDate>) -> String {
     date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
-/// Text that should have been a number.
+/// Text typed into a number field that is not a number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}", crate::i18n::campaign::NOT_A_NUMBER)]
+#[error("{}", crate::i18n::NOT_A_NUMBER)]
 pub struct NotANumber;
+
+/// A number typed into a form field: "" is `Ok(None)`; other text that is not a `T` is an
+/// error.
+pub fn parse_optional_number<T: std::str::FromStr>(text: &str) -> Result<Option<T>, NotANumber> {
+    let text = text.trim();
+    if text.is_empty() { Ok(None) } else { text.parse().map(Some).map_err(|_| NotANumber) }
+}
 
 /// A count: empty is `Ok(None)`, a whole non-negative number `Ok(Some)`, anything else `Err`.
 pub fn parse_count(text: &str) -> Result<Option<u32>, NotANumber> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    t.parse::<u32>().map(Some).map_err(|_| NotANumber)
+    parse_optional_number(text)
 }
 
 /// A score or weight: empty is `Ok(None)`, a finite non-negative number `Ok(Some)`.
@@ -69,4 +72,26 @@ pub fn drop_years_outside(campaign: &mut Campaign) {
     for target in campaign.targets.values_mut() {
         target.per_year.retain(|y, _| years > 0 && range.contains(y));
     }
+}
+
+/// Today's date in the town (the device's local time).
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The local wall-clock time now (for transition histories).
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// The years a year select offers: the campaign's, plus the current and next year.
+pub fn year_options(campaign: &Campaign, current: i32) -> Vec<i32> {
+    let mut years: Vec<i32> = campaign.year_range().collect();
+    for y in [current, current + 1] {
+        if !years.contains(&y) {
+            years.push(y);
+        }
+    }
+    years.sort_unstable();
+    years
 }

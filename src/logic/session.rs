@@ -1,7 +1,8 @@
-//! Who is working on this device: the account the sync engine signed in with (meta key
-//! `account`), or a local surveyor when nobody has signed in yet.
+//! Who is working on this device: the account the sync engine signed in with (its
+//! `Credentials`, kept under the meta key `account`), or a local surveyor when nobody has
+//! signed in yet. The shell makes the one `Session` of the app from the engine's credentials
+//! (`context::AppCtx::session`); screens and services read that one.
 
-use serde_json::Value;
 use shared::record::EntityKind;
 use shared::roles::{Account, Role};
 
@@ -13,20 +14,18 @@ pub struct Session {
 }
 
 impl Session {
-    /// Read the session from the `account` meta value. Accepts the account itself or a login
-    /// response (`{"user": account}` / `{"account": account}`); anything else means nobody
-    /// signed in, and the device works as a local surveyor named after the store's author.
-    pub fn from_meta(value: Option<&Value>, author: &str) -> Session {
-        let decode = |v: &Value| serde_json::from_value::<Account>(v.clone()).ok();
-        let account = value.and_then(|v| {
-            decode(v)
-                .or_else(|| v.get("user").and_then(decode))
-                .or_else(|| v.get("account").and_then(decode))
-        });
+    /// The session of the account a sign-in kept (`None`: nobody signed in; the device works
+    /// as a local surveyor named after `author`).
+    pub fn of(account: Option<&Account>, author: &str) -> Session {
         match account {
-            Some(account) => Session { account, signed_in: true },
+            Some(account) => Session { account: account.clone(), signed_in: true },
             None => Session::local(author),
         }
+    }
+
+    /// Whether this session may make records at all (a county viewer only reads).
+    pub fn writes(&self) -> bool {
+        self.role().writes()
     }
 
     /// The default when nobody has signed in: a surveyor with no branch list.

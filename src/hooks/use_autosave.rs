@@ -1,0 +1,141 @@
+//! `use_autosave`: a form that saves itself. Every change is kept at once by a small write (a
+//! keystroke draft), and saved in full once typing pauses; leaving the form, or the page being
+//! hidden or closed (the tablet switching apps, the browser being killed), saves at once, when
+//! a pending timer might never fire. A failed save keeps everything typed and says why; the
+//! next change tries again.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+
+use crate::browser::page;
+use crate::pwa::UnsavedInput;
+
+/// Where the form's saving stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveState {
+    /// Nothing typed since the form opened.
+    Clean,
+    /// Typed, not saved yet.
+    Dirty,
+    Saving,
+    Saved,
+    /// The last save failed, in words for the person.
+    Failed(String),
+}
+
+/// How [`use_autosave`] saves.
+pub struct AutosaveOptions<T, Draft, Save, After> {
+    /// What is on disk when the form opens (unchanged values never trigger a save).
+    pub saved: T,
+    /// Whether anything is saved at all (a read-only form saves nothing).
+    pub enabled: bool,
+    /// Pause after the last change before the full save.
+    pub delay_ms: u32,
+    /// The name the form marks unsaved input under (the update banner waits for it).
+    pub unsaved_source: &'static str,
+    /// The small write made on every change.
+    pub draft: Draft,
+    /// The full save.
+    pub save: Save,
+    /// Called after every full save, with its outcome.
+    pub after: After,
+}
+
+/// What [`use_autosave`] returns.
+#[derive(Clone)]
+pub struct UseAutosave {
+    pub state: ReadSignal<SaveState>,
+    /// Save the form's current value now (a finalise button; leaving the form).
+    pub save_now: Rc<dyn Fn()>,
+}
+
+/// Save `value` as it changes, as `options` say.
+pub fn use_autosave<T, E, Draft, DraftFut, Save, SaveFut, After>(
+    value: RwSignal<T>,
+    options: AutosaveOptions<T, Draft, Save, After>,
+) -> UseAutosave
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    E: std::fmt::Display + 'static,
+    Draft: Fn(T) -> DraftFut + 'static,
+    DraftFut: Future<Output = ()> + 'static,
+    Save: Fn(T) -> SaveFut + 'static,
+    SaveFut: Future<Output = Result<(), E>> + 'static,
+    After: Fn(&Result<(), E>) + 'static,
+{
+    let AutosaveOptions { saved, enabled, delay_ms, unsaved_source, draft, save, after } = options;
+    let (state, set_state) = signal(SaveState::Clean);
+    // What is on disk, and the latest value kept outside the reactive graph, so leaving the
+    // screen can still save it after the signals are gone.
+    let on_disk = Rc::new(RefCell::new(saved.clone()));
+    let latest = Rc::new(RefCell::new(saved));
+    let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
+    let save = Rc::new(save);
+    let after = Rc::new(after);
+
+    let save_now: Rc<dyn Fn()> = {
+        let (on_disk, latest, timer) = (on_disk.clone(), latest.clone(), timer.clone());
+        Rc::new(move || {
+            timer.borrow_mut().take();
+            if let Some(current) = value.try_get_untracked() {
+                *latest.borrow_mut() = current;
+            }
+            let current = latest.borrow().clone();
+            if !enabled || *on_disk.borrow() == current {
+                return;
+            }
+            set_state.try_set(SaveState::Saving);
+            let (on_disk, latest, save, after) =
+                (on_disk.clone(), latest.clone(), save.clone(), after.clone());
+            leptos::task::spawn_local(async move {
+                let result = save(current.clone()).await;
+                match &result {
+                    Ok(()) => {
+                        *on_disk.borrow_mut() = current.clone();
+                        let clean = *latest.borrow() == current;
+                        set_state.try_set(if clean { SaveState::Saved } else { SaveState::Dirty });
+                        UnsavedInput::set(unsaved_source, !clean);
+                    }
+                    // Everything typed stays in the form; the next change tries again.
+                    Err(e) => {
+                        set_state.try_set(SaveState::Failed(e.to_string()));
+                    }
+                }
+                after(&result);
+            });
+        })
+    };
+
+    // Every change: the small write at once, the full save once typing pauses.
+    {
+        let (on_disk, latest, timer, save_now) =
+            (on_disk.clone(), latest.clone(), timer.clone(), save_now.clone());
+        let draft = Rc::new(draft);
+        Effect::new(move |_| {
+            let current = value.get();
+            *latest.borrow_mut() = current.clone();
+            if !enabled || *on_disk.borrow() == current {
+                return;
+            }
+            leptos::task::spawn_local(draft(current));
+            set_state.set(SaveState::Dirty);
+            UnsavedInput::mark(unsaved_source);
+            let save_now = save_now.clone();
+            *timer.borrow_mut() = Some(Timeout::new(delay_ms, move || save_now()));
+        });
+    }
+    {
+        let save_now = send_wrapper::SendWrapper::new(save_now.clone());
+        on_cleanup(move || (*save_now)());
+    }
+    {
+        let save_now = save_now.clone();
+        let listener = send_wrapper::SendWrapper::new(page::on_hide(move || save_now()));
+        on_cleanup(move || drop(listener));
+    }
+    UseAutosave { state, save_now }
+}
