@@ -10,6 +10,7 @@ use shared::op::Operation;
 use uuid::Uuid;
 
 use super::rejected;
+use crate::browser::page;
 use crate::store::{Store, StoreError, blob_bytes};
 
 /// Why an export or import failed.
@@ -173,9 +174,7 @@ pub fn download(file_name: &str, text: &str) -> Result<(), TransferError> {
     use wasm_bindgen::JsCast;
     let blob = bytes_to_blob(text.as_bytes(), "application/json")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(browser_error)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| TransferError::Browser("no document".into()))?;
+    let document = page::document().ok_or_else(|| TransferError::Browser("no document".into()))?;
     let link = document.create_element("a").map_err(browser_error)?;
     link.set_attribute("href", &url).map_err(browser_error)?;
     link.set_attribute("download", file_name).map_err(browser_error)?;
@@ -190,7 +189,7 @@ pub fn download(file_name: &str, text: &str) -> Result<(), TransferError> {
     let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
         let _ = web_sys::Url::revoke_object_url(&url);
     });
-    if let Some(window) = web_sys::window() {
+    if let Some(window) = page::window() {
         let _ = window
             .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
     }
