@@ -19,10 +19,26 @@ if [ "${#apt_missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${apt_missing[@]}"
 fi
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  section "rustup: wasm32-unknown-unknown"
-  rustup target add wasm32-unknown-unknown
+# The Rust toolchain rust-toolchain.toml pins, with the wasm target, rustfmt and clippy. Asked for
+# by name, so this works from any directory; nothing is downloaded when it is installed already.
+RUST_TOOLCHAIN="$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$ROOT/rust-toolchain.toml")"
+[ -n "$RUST_TOOLCHAIN" ] || die "cannot read the toolchain channel from $ROOT/rust-toolchain.toml"
+if ! rustup toolchain list | grep -q "^$RUST_TOOLCHAIN-"; then
+  section "rustup: Rust $RUST_TOOLCHAIN"
+  rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal --component rustfmt,clippy \
+    --target wasm32-unknown-unknown
 fi
+if ! rustup target list --installed --toolchain "$RUST_TOOLCHAIN" |
+  grep -qx wasm32-unknown-unknown; then
+  section "rustup: wasm32-unknown-unknown for Rust $RUST_TOOLCHAIN"
+  rustup target add --toolchain "$RUST_TOOLCHAIN" wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if ! rustup component list --installed --toolchain "$RUST_TOOLCHAIN" | grep -q "^$component"; then
+    section "rustup: $component for Rust $RUST_TOOLCHAIN"
+    rustup component add --toolchain "$RUST_TOOLCHAIN" "$component"
+  fi
+done
 
 # cargo install builds in a temporary directory it removes afterwards, unless CARGO_TARGET_DIR is
 # set (env.sh sets it): then the tools' release builds would stay in the project's build directory.
@@ -73,4 +89,6 @@ command -v wasm-split-cli >/dev/null || die "wasm-split-cli is not on PATH after
 [ "$(terser --version)" = "terser $TERSER_VERSION" ] || die "terser on PATH is '$(terser --version)', want $TERSER_VERSION"
 wasm-opt --version | grep -q "version ${BINARYEN_VERSION%%.*} " ||
   die "wasm-opt on PATH is '$(wasm-opt --version)', want binaryen ${BINARYEN_VERSION%%.*} (npm)"
-echo "setup: trunk $TRUNK_VERSION, wasm-bindgen $WASM_BINDGEN_VERSION, wasm-split-cli $WASM_SPLIT_VERSION, $(wasm-opt --version), $(chromium --version 2>/dev/null | head -n1)"
+[ "$(cd "$ROOT" && rustc --version | cut -d' ' -f2)" = "$RUST_TOOLCHAIN" ] ||
+  die "rustc in $ROOT is '$(cd "$ROOT" && rustc --version)', rust-toolchain.toml pins $RUST_TOOLCHAIN"
+echo "setup: rustc $RUST_TOOLCHAIN, trunk $TRUNK_VERSION, wasm-bindgen $WASM_BINDGEN_VERSION, wasm-split-cli $WASM_SPLIT_VERSION, $(wasm-opt --version), $(chromium --version 2>/dev/null | head -n1)"

@@ -2,6 +2,17 @@
 //! candidate, role-gated transitions with their history, and contact logs deciding who is
 //! behind. Each test uses a fresh database name.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a browser test drives the page itself, outside the app's src/browser/"
+)]
+
 use chrono::{NaiveDate, NaiveDateTime};
 use field::logic::campaign::candidate::Application;
 use field::services::campaign::{self as data, CampaignError};

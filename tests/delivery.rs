@@ -3,6 +3,13 @@
 //! refused on the tablet, resubmitting a refused record whole, discarding a draft, the
 //! keystroke draft, and the delivery states and counts the screens show.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+
 use field::logic::survey_form::SurveyForm;
 use field::services::{delivery, survey};
 use field::store::{Discarded, Store, meta_keys};

@@ -5,6 +5,13 @@
 //! with its note for the change history. The rules themselves (`shared::form`, the server's
 //! policy) are tested natively in `crates/shared/tests/form_change.rs`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+
 use field::logic::survey_form::SurveyForm;
 use field::logic::validation::form_errors;
 use field::services::survey;

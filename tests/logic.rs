@@ -1,5 +1,12 @@
 //! The plain logic behind the screens: people filtering and paging, routes, survey form state.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+
 use field::browser::photos::fit_within;
 use field::logic::forms::{NotANumber, parse_optional_number};
 use field::logic::people::{

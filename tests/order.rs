@@ -15,6 +15,13 @@
 //! (what `scripts/test.sh` runs); seed `FIELD_TRIAL_SEED` at build time, else from the clock,
 //! printed. One `TRIAL|order-tablet|…` line reports the run (`--nocapture` shows it).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+
 use std::collections::BTreeMap;
 
 use field::store::{Store, meta_keys};

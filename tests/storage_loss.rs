@@ -3,6 +3,17 @@
 //! outside it, takes the old device id again, says how many unsent changes went with it until
 //! the person has read it, and says nothing on a database it knows.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a browser test drives the page itself, outside the app's src/browser/"
+)]
+
 use field::browser::device_mark;
 use field::services::storage_loss::{self, Opened};
 use uuid::Uuid;

@@ -1,6 +1,13 @@
 //! The local database against real IndexedDB in headless Chromium. Each test uses a fresh
 //! database name.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+
 use field::store::schema::{self, OUTBOX, PEOPLE};
 use field::store::{Store, StoreError, codec, meta_keys};
 use indexed_db_futures::database::Database;

@@ -19,6 +19,17 @@
 //! only what the account may see, redacted for its role (`shared::roles`); and answers with a
 //! ticking hybrid logical clock. Only the failure switches are its own.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a browser test drives the page itself, outside the app's src/browser/"
+)]
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 

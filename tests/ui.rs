@@ -1,6 +1,17 @@
 //! The app mounted in a real page: typing in the survey form autosaves a draft to IndexedDB,
 //! and the people list finds it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a browser test drives the page itself, outside the app's src/browser/"
+)]
+
 use field::app::App;
 use field::store::Store;
 use gloo_timers::future::TimeoutFuture;

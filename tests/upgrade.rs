@@ -9,6 +9,13 @@
 //! Records per version: `FIELD_TRIAL_UPGRADE_RECORDS` at build time (`scripts/trials.sh` sets
 //! 10,000), else 1,000 (what `scripts/test.sh` runs).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use field::store::schema::{

@@ -1,10 +1,32 @@
-//! The page being hidden or closed (`pagehide`, `visibilitychange` to hidden): the last moment
-//! a tablet app can be sure to run, when a pending timer may never fire.
+//! The page: the window, its document, navigator and location for the rest of the app (which
+//! does not call `web_sys::window` itself, see `clippy.toml`); and the page being hidden or
+//! closed (`pagehide`, `visibilitychange` to hidden): the last moment a tablet app can be sure to
+//! run, when a pending timer may never fire.
 
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+
+/// The browser window (`None` where there is none, as in a worker).
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The page's document.
+pub fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// The browser's navigator (online state, service workers, storage, devices).
+pub fn navigator() -> Option<web_sys::Navigator> {
+    Some(web_sys::window()?.navigator())
+}
+
+/// The page's location (the route is its hash).
+pub fn location() -> Option<web_sys::Location> {
+    Some(web_sys::window()?.location())
+}
 
 /// Listens while it lives; dropping it removes the listeners.
 pub struct PageHideListener {
@@ -13,9 +35,7 @@ pub struct PageHideListener {
 }
 
 fn is_hidden() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
+    document().is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
 }
 
 /// Call `on_hide` when the page is unloaded (`pagehide`) or hidden (`visibilitychange`).

@@ -13,6 +13,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration};
 
+use crate::browser::page;
+
 /// Where Trunk puts the service worker: the root of `dist/`, so its scope is the whole app.
 pub const SCRIPT_URL: &str = "/sw.js";
 
@@ -106,8 +108,7 @@ pub fn activate_waiting() -> Result<(), ServiceWorkerError> {
 }
 
 fn container() -> Result<ServiceWorkerContainer, ServiceWorkerError> {
-    let window = web_sys::window().ok_or(ServiceWorkerError::Unsupported)?;
-    let navigator = window.navigator();
+    let navigator = page::navigator().ok_or(ServiceWorkerError::Unsupported)?;
     // Absent on old browsers and on pages not served from https or localhost.
     let supported = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
     if !supported {
@@ -152,7 +153,7 @@ fn watch_for_updates(
 
 /// Tablets stay open for days: look for a new version each time the app comes back to the front.
 fn check_for_updates_when_visible(registration: ServiceWorkerRegistration) {
-    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+    let Some(document) = page::document() else {
         return;
     };
     let visible_document = document.clone();
@@ -178,8 +179,8 @@ fn listen_for_controller_change(container: &ServiceWorkerContainer) {
     let on_controller_change = Closure::<dyn FnMut()>::new(move || {
         // The first install also changes the controller: reload only after the user asked.
         if RELOAD_ON_CONTROLLER_CHANGE.with(|reload| reload.replace(false))
-            && let Some(window) = web_sys::window()
-            && let Err(error) = window.location().reload()
+            && let Some(location) = page::location()
+            && let Err(error) = location.reload()
         {
             log::warn!("新版本已启用，但页面刷新失败：{}", describe(&error));
         }

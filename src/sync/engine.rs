@@ -142,8 +142,9 @@ fn send_batch<'a, T: Transport>(
                 let aside: Vec<(u64, RejectedOp)> = ack
                     .rejected
                     .iter()
-                    .map(|(key, result)| {
-                        (*key, RejectedOp::from_result(op_of(&batch, *key).clone(), result, now))
+                    .filter_map(|(key, result)| {
+                        let op = op_of(&batch, *key)?.clone();
+                        Some((*key, RejectedOp::from_result(op, result, now)))
                     })
                     .collect();
                 report.rejected.extend(aside.iter().map(|(_, r)| r.clone()));
@@ -190,13 +191,11 @@ fn send_batch<'a, T: Transport>(
     })
 }
 
-fn op_of(batch: &Batch, key: u64) -> &Operation {
-    let index = batch
-        .keys
-        .iter()
-        .position(|k| *k == key)
-        .expect("acknowledged() only returns keys of the batch");
-    &batch.request.ops[index]
+/// The operation of `batch` stored under outbox `key`. `acknowledged()` only returns keys of the
+/// batch; were one missing, its entry would not be set aside and stay in the outbox to be sent
+/// again, never lost.
+fn op_of(batch: &Batch, key: u64) -> Option<&Operation> {
+    batch.keys.iter().zip(&batch.request.ops).find(|(k, _)| **k == key).map(|(_, op)| op)
 }
 
 /// Statuses with which the server refuses a push because of what is in it (not because of the

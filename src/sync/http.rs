@@ -11,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
 use super::error::HttpError;
+use crate::browser::page;
 
 /// How long one request may take before it counts as failed (a 16 MiB chunk on a slow line fits).
 pub const REQUEST_TIMEOUT_MS: u32 = 60_000;
@@ -80,7 +81,7 @@ impl Http {
     ) -> Result<T, HttpError> {
         let request =
             self.build(method, path, body).map_err(js_text).map_err(HttpError::Network)?;
-        let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
+        let window = page::window().ok_or_else(|| HttpError::Network("no window".into()))?;
         let fetch = JsFuture::from(window.fetch_with_request(&request));
         let response =
             match select(Box::pin(fetch), Box::pin(TimeoutFuture::new(self.timeout_ms))).await {

@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 /// Milliseconds since the page started (`performance.now()`).
 pub(crate) fn now() -> f64 {
-    web_sys::window()
+    field::browser::page::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or_else(js_sys::Date::now)

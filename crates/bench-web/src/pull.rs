@@ -106,7 +106,8 @@ async fn fetch_page(
         .headers()
         .set("Authorization", &format!("Bearer {token}"))
         .map_err(BenchError::fetch)?;
-    let window = web_sys::window().ok_or_else(|| BenchError::Fetch("no window".into()))?;
+    let window =
+        field::browser::page::window().ok_or_else(|| BenchError::Fetch("no window".into()))?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(BenchError::fetch)?

@@ -44,14 +44,16 @@ pub struct FirstLoad {
 /// seconds after the app opens), the survey form and the campaign screens.
 pub const LATER_SPLITS: &[&str] = &["sync_loop", "survey_form", "campaign"];
 
-pub fn compress(bytes: &[u8]) -> Sizes {
+/// `bytes` compressed both ways. The encoders write to memory: an error is the encoder's own.
+pub fn compress(bytes: &[u8]) -> Result<Sizes, BenchError> {
+    let io = |what: &'static str| move |e| BenchError::Io(what.to_owned(), e);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(bytes).expect("writing to memory");
-    let gzip = gz.finish().expect("writing to memory").len() as u64;
+    gz.write_all(bytes).map_err(io("gzip"))?;
+    let gzip = gz.finish().map_err(io("gzip"))?.len() as u64;
     let mut br = Vec::new();
     let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
-    brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).expect("writing to memory");
-    Sizes { raw: bytes.len() as u64, gzip, brotli: br.len() as u64 }
+    brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).map_err(io("brotli"))?;
+    Ok(Sizes { raw: bytes.len() as u64, gzip, brotli: br.len() as u64 })
 }
 
 fn kind_of(path: &str) -> &'static str {
@@ -78,7 +80,7 @@ pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
     }
     let mut out = FirstLoad::default();
     for file in files {
-        let sizes = compress(&read(&file)?);
+        let sizes = compress(&read(&file)?)?;
         let kind = kind_of(&file);
         *out.kinds.entry(kind.to_owned()).or_default() += sizes;
         if kind != "other" {
@@ -89,14 +91,14 @@ pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
     for split in LATER_SPLITS {
         let mut sizes = Sizes::default();
         for file in e2e::split_point_files(dist, split)? {
-            sizes += compress(&read(&file)?);
+            sizes += compress(&read(&file)?)?;
         }
         if sizes.raw > 0 {
             out.later.insert((*split).to_owned(), sizes);
         }
     }
     for file in all_files(dist)? {
-        out.installed += compress(&read(&file)?);
+        out.installed += compress(&read(&file)?)?;
     }
     Ok(out)
 }
@@ -129,7 +131,7 @@ mod tests {
     #[test]
     fn compression_shrinks_repetitive_text() {
         let text = "四争一树 ".repeat(2000);
-        let sizes = compress(text.as_bytes());
+        let sizes = compress(text.as_bytes()).unwrap();
         assert_eq!(sizes.raw, text.len() as u64);
         assert!(sizes.gzip < sizes.raw / 20, "{sizes:?}");
         assert!(sizes.brotli <= sizes.gzip, "{sizes:?}");

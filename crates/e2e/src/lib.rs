@@ -11,6 +11,13 @@
 //! * `FIELD_SERVER_BIN`: the server binary (default: the newest of `<target>/{debug,release}/server`);
 //! * `CHROMEDRIVER` (default `/usr/bin/chromedriver`), `CHROME_BIN` (default `/usr/bin/chromium`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "the end-to-end test harness: only tests run it, where a failed unwrap is a \
+              failing test"
+)]
+
 mod api;
 mod browser;
 mod error;

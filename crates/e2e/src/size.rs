@@ -193,25 +193,25 @@ pub fn measure(dist: &Path, files: &[String]) -> Result<FirstLoadReport, Harness
         sized.push(SizedFile {
             name: name.clone(),
             raw: bytes.len(),
-            gzip: gzip_len(&bytes),
-            brotli: brotli_len(&bytes),
+            gzip: gzip_len(&bytes)?,
+            brotli: brotli_len(&bytes)?,
         });
     }
     Ok(FirstLoadReport { files: sized })
 }
 
-fn gzip_len(bytes: &[u8]) -> usize {
+fn gzip_len(bytes: &[u8]) -> Result<usize, HarnessError> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).expect("writing to a Vec cannot fail");
-    encoder.finish().expect("writing to a Vec cannot fail").len()
+    encoder.write_all(bytes).map_err(HarnessError::io("gzip"))?;
+    Ok(encoder.finish().map_err(HarnessError::io("gzip"))?.len())
 }
 
-fn brotli_len(bytes: &[u8]) -> usize {
+fn brotli_len(bytes: &[u8]) -> Result<usize, HarnessError> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
-        .expect("writing to a Vec cannot fail");
-    out.len()
+        .map_err(HarnessError::io("brotli"))?;
+    Ok(out.len())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rand::rngs::StdRng;
@@ -165,12 +165,12 @@ impl FaultProxy {
 
     /// Change the plan for connections accepted from now on.
     pub fn set_plan(&self, plan: FaultPlan) {
-        self.state.lock().expect("fault proxy state").plan = plan;
+        lock(&self.state).plan = plan;
     }
 
     /// The faults injected so far, by kind.
     pub fn injected(&self) -> BTreeMap<&'static str, usize> {
-        self.state.lock().expect("fault proxy state").injected.clone()
+        lock(&self.state).injected.clone()
     }
 
     /// All faults injected so far.
@@ -186,7 +186,13 @@ impl Drop for FaultProxy {
 }
 
 fn next_fault(state: &Mutex<State>) -> Fault {
-    state.lock().expect("fault proxy state").next()
+    lock(state).next()
+}
+
+/// The proxy's state, also after a relay task panicked holding it: every change to it is one
+/// assignment or one counter step, so a panic cannot leave it half-written.
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Relay one client connection, exchange by exchange.

@@ -319,7 +319,10 @@ impl Form {
     /// Read `fields` as `T` on the current form: migrated in memory first, then every value that
     /// still does not fit is left out of the typed value and reported in [`Opened::kept`]
     /// (never an error: a survey with an unknown value still opens, validates and sends).
-    pub fn open<T: DeserializeOwned>(&self, fields: &BTreeMap<String, Value>) -> Opened<T> {
+    pub fn open<T: DeserializeOwned + Default>(
+        &self,
+        fields: &BTreeMap<String, Value>,
+    ) -> Opened<T> {
         let made_on = Self::made_on(fields);
         let migration = self.migrate(fields);
         // The common case (nothing to migrate, everything fits) costs what `to_typed` costs.
@@ -366,10 +369,10 @@ pub fn read_survey(fields: &BTreeMap<String, Value>) -> crate::model::Survey {
     SURVEY_FORM.open(fields).value
 }
 
-/// Decode `fields` as `T` (a struct whose fields all have defaults, as every record view is);
+/// Decode `fields` as `T` (a record view: `Default`, and every field defaulted when absent);
 /// a field whose value does not decode is taken out and returned as it was, instead of failing
 /// the whole record.
-pub fn decode_keeping<T: DeserializeOwned>(
+pub fn decode_keeping<T: DeserializeOwned + Default>(
     mut fields: BTreeMap<String, Value>,
 ) -> (T, BTreeMap<String, Value>) {
     let mut kept = BTreeMap::new();
@@ -386,9 +389,7 @@ pub fn decode_keeping<T: DeserializeOwned>(
             kept.insert(name, value);
         }
     }
-    let value = crate::record::typed_from_fields(&fields)
-        .or_else(|_| crate::record::typed_from_fields(&BTreeMap::new()))
-        .expect("a record view decodes from no fields (every field has a default)");
+    let value = crate::record::typed_from_fields(&fields).unwrap_or_default();
     (value, kept)
 }
 

@@ -55,6 +55,11 @@ pub fn content_hash_of(json: &[u8]) -> String {
 
 impl Operation {
     /// SHA-256 of the canonical JSON form: the server compares it when an id is sent twice.
+    #[allow(
+        clippy::expect_used,
+        reason = "an Operation is derived plain data with string map keys, written to memory: \
+                  serde_json fails only on non-string map keys, a failing Serialize impl or I/O"
+    )]
     pub fn content_hash(&self) -> String {
         let json = serde_json::to_vec(self).expect("operations always serialise");
         content_hash_of(&json)

@@ -67,7 +67,12 @@ pub fn has_error(errors: &[FieldError], field: &str) -> bool {
 
 /// The earliest date any record of the campaign may carry.
 pub fn earliest_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date")
+    // Evaluated when compiling: a wrong date fails the build, never the app.
+    const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+        Some(date) => date,
+        None => panic!("2000-01-01 is a valid date"),
+    };
+    EARLIEST
 }
 
 /// Collects field errors while a validator runs.

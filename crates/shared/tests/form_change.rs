@@ -10,6 +10,13 @@
 //! a boat licence (`boat_licence`, gone in version 2), and version 2 made 创业创新潜力
 //! (`potential_level`) a required question.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a failed unwrap is a failing test, also in its helpers outside #[test] \
+              that clippy's allow-unwrap-in-tests does not reach"
+)]
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;

@@ -202,11 +202,10 @@ pub fn schedule(ops: &[Operation], plan: &Plan) -> Vec<Delivery> {
     for (_, i) in order {
         let receipt = plan[i % plan.len()];
         let channel = if receipt.file { Channel::File } else { Channel::Sync };
-        let start = deliveries.last().is_none_or(|d| receipt.split || d.channel != channel);
-        if start {
-            deliveries.push(Delivery { channel, ops: Vec::new(), resend: false });
+        match deliveries.last_mut() {
+            Some(d) if !receipt.split && d.channel == channel => d.ops.push(ops[i].clone()),
+            _ => deliveries.push(Delivery { channel, ops: vec![ops[i].clone()], resend: false }),
         }
-        deliveries.last_mut().expect("a delivery was started").ops.push(ops[i].clone());
         if receipt.twice {
             again.push(ops[i].clone());
         }
@@ -261,11 +260,21 @@ impl Reference {
 }
 
 /// Records by id as bytes: how every trial compares a receiver's records with the reference.
+#[allow(
+    clippy::expect_used,
+    reason = "a map keyed by Uuid (a string key) of plain derived data, written to memory: \
+              serde_json fails only on non-string map keys, a failing Serialize impl or I/O"
+)]
 pub fn records_bytes(records: &BTreeMap<Uuid, Record>) -> Vec<u8> {
     serde_json::to_vec(records).expect("records serialise")
 }
 
 /// Conflicts by id as bytes: how every trial compares a receiver's conflicts with the reference.
+#[allow(
+    clippy::expect_used,
+    reason = "a map keyed by Uuid (a string key) of plain derived data, written to memory: \
+              serde_json fails only on non-string map keys, a failing Serialize impl or I/O"
+)]
 pub fn conflicts_bytes(conflicts: &BTreeMap<Uuid, Conflict>) -> Vec<u8> {
     serde_json::to_vec(conflicts).expect("conflicts serialise")
 }

@@ -4,6 +4,13 @@
 //! again). Run one flow at a time (`-- --test-threads=1`): each starts its own server and
 //! Chromium, and two at once on a 2-core machine make the timings of both unreliable.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a failed unwrap is a failing test, also in its helpers outside #[test] \
+              that clippy's allow-unwrap-in-tests does not reach"
+)]
+
 mod branches;
 mod browser_kills;
 mod campaign_flow;

@@ -3,6 +3,13 @@
 //! One test binary with a module per API area: every module used to be its own binary, each
 //! linking all of axum, SQLite and reqwest again (time and disk that a CI machine ran out of).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a failed unwrap is a failing test, also in its helpers outside #[test] \
+              that clippy's allow-unwrap-in-tests does not reach"
+)]
+
 mod common;
 
 mod accounts_and_transport;

@@ -5,6 +5,13 @@
 //! Case counts are set per property (`ProptestConfig::with_cases`) and listed in the closing note
 //! of issue 18. A failing case is shrunk and printed; `PROPTEST_CASES` overrides the counts.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a failed unwrap is a failing test, also in its helpers outside #[test] \
+              that clippy's allow-unwrap-in-tests does not reach"
+)]
+
 mod access;
 mod export;
 mod merge;
