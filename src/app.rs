@@ -47,6 +47,7 @@ pub fn App(store: Store) -> impl IntoView {
         let store = ctx.store();
         async move { storage_loss::notice(&store).await.ok().flatten() }
     });
+    let session_known = Memo::new(move |_| ctx.session.with(Option::is_some));
     let writes = move || ctx.session.with(|s| s.as_ref().is_none_or(|s| s.writes()));
     let office = move || ctx.session.with(|s| s.as_ref().is_some_and(|s| s.is_office()));
 
@@ -112,7 +113,9 @@ pub fn App(store: Store) -> impl IntoView {
             </div>
         </Show>
         <DraftBanner />
-        <main class="screen">{move || router::screen(ctx.route.get())}</main>
+        // Screens are built once the kept sign-in is read, so each finds the right session
+        // (and is not built again when it changes: a sign-in keeps the screen it happened on).
+        <main class="screen">{move || session_known.get().then(|| router::screen(ctx.route.get()))}</main>
     }
 }
 

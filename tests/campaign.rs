@@ -752,3 +752,112 @@ async fn the_dashboard_says_what_the_town_has_not_set_up_instead_of_zeros() {
     assert!(said.contains(&format!("今年（{year}年）不在活动年限 2012–2015 内")), "{said}");
     assert!(!said.contains("branch") && !said.contains("campaign"), "no keys: {said}");
 }
+
+#[wasm_bindgen_test]
+async fn the_campaign_services_check_before_saving_and_take_branches_from_the_records() {
+    use shared::model::{Assessment, CommendationAction, CommendationStage, Meeting, Visit};
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = session_of(&store).await;
+    let today = NaiveDate::from_ymd_opt(2013, 5, 1).unwrap();
+
+    // put: the same checks the server makes, before anything reaches the outbox.
+    let before = store.outbox_len().await.unwrap();
+    let bad = Meeting {
+        branch_id: "b1".into(),
+        date: Some(today),
+        attended: Some(9),
+        expected: Some(5),
+        topics: "动员".into(),
+        ..Default::default()
+    };
+    let refused = data::put(&store, &office, Uuid::now_v7(), "b1", &bad, today).await.unwrap_err();
+    assert!(
+        matches!(&refused, CampaignError::Invalid(e) if e.iter().any(|e| e.field == "attended")),
+        "{refused}"
+    );
+    assert_eq!(store.outbox_len().await.unwrap(), before, "a refused form queues nothing");
+    let good = Meeting { attended: Some(5), ..bad };
+    let meeting = data::put(&store, &office, Uuid::now_v7(), "b1", &good, today).await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), before + 1);
+
+    // remove: the branch is the stored record's; a surveyor of another branch may not.
+    sign_in_as(
+        &store,
+        json!({"username": "w", "display_name": "王", "role": "surveyor", "branches": ["b2"]}),
+    )
+    .await;
+    let outsider = session_of(&store).await;
+    let err = data::remove::<Meeting>(&store, &outsider, meeting).await.unwrap_err();
+    assert_eq!(err, CampaignError::NotAllowed);
+    data::remove::<Meeting>(&store, &office, meeting).await.unwrap();
+    assert!(store.get(EntityKind::Meeting, meeting).await.unwrap().unwrap().is_deleted());
+    assert_eq!(
+        data::remove::<Meeting>(&store, &office, Uuid::now_v7()).await.unwrap_err(),
+        CampaignError::NotFound
+    );
+
+    // record_visit: the visit belongs to its first attendee's branch.
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let candidate = applied(&store, Category::VillageLeader).await;
+    let visit = Visit {
+        base_id: Uuid::now_v7(),
+        date: Some(today),
+        attendees: vec![candidate],
+        content: "学到的经验".into(),
+        ..Default::default()
+    };
+    let visit_id = data::record_visit(&store, &office, &visit, today).await.unwrap();
+    assert_eq!(store.get(EntityKind::Visit, visit_id).await.unwrap().unwrap().branch_id, "b1");
+
+    // begin_scoring + commend: a snapshot sheet; the town review needs every score.
+    let rubric = field::logic::campaign::rubric::template(Category::VillageLeader);
+    let rubric_id = field::logic::campaign::rubric::rubric_id(Category::VillageLeader);
+    let sheet_id = data::begin_scoring(
+        &store,
+        &office,
+        candidate,
+        "b1",
+        2013,
+        (rubric_id, rubric.clone()),
+        today,
+    )
+    .await
+    .unwrap();
+    let sheet: Assessment = data::get(&store, sheet_id).await.unwrap();
+    assert_eq!(sheet.criteria, rubric.criteria);
+    let at = at(5, 2);
+    let incomplete = data::commend(
+        &store,
+        &office,
+        (sheet_id, "b1"),
+        sheet.clone(),
+        CommendationAction::TownReview,
+        "",
+        at,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(incomplete, CampaignError::Workflow(WorkflowError::ScoresIncomplete(_))),
+        "{incomplete}"
+    );
+    let mut scored = sheet.clone();
+    for c in &rubric.criteria {
+        scored.scores.insert(c.key.clone(), c.max_score);
+    }
+    data::commend(
+        &store,
+        &office,
+        (sheet_id, "b1"),
+        scored,
+        CommendationAction::TownReview,
+        "",
+        at,
+    )
+    .await
+    .unwrap();
+    let reviewed: Assessment = data::get(&store, sheet_id).await.unwrap();
+    assert_ne!(reviewed.stage, CommendationStage::default());
+    assert_eq!(reviewed.history.len(), 1);
+}

@@ -1,0 +1,285 @@
+//! Mounted components and screens in a real page (headless Chromium, real IndexedDB): the
+//! widget library's pieces on their own (the loading wrapper, the form inputs, the message line
+//! of a write) and one screen of each family not covered elsewhere (the office, sync and
+//! transfer, settings, the people list and a member's page), each driven as a person would.
+//! The campaign family is mounted in `tests/campaign.rs`, the survey form in `tests/ui.rs`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a browser test drives the page itself, outside the app's src/browser/"
+)]
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+use field::components::fields::{Field, number, select};
+use field::components::loaded::Loaded;
+use field::components::notice::{Notice, notice_line, on_result};
+use field::services::campaign::CampaignError;
+use field::store::Store;
+use shared::model::{Gender, Person};
+use shared::record::EntityKind;
+use uuid::Uuid;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh element for one test's view; queries look inside it only.
+fn root(id: &str) -> web_sys::HtmlElement {
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    root.set_id(id);
+    document().body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+fn find(root: &str, testid: &str) -> Option<web_sys::HtmlElement> {
+    document()
+        .query_selector(&format!("#{root} [data-testid=\"{testid}\"]"))
+        .ok()
+        .flatten()
+        .map(|e| e.unchecked_into())
+}
+
+fn text(root: &str, testid: &str) -> String {
+    find(root, testid).map(|e| e.inner_text()).unwrap_or_default()
+}
+
+async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if cond() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    panic!("{what}: not shown within 5 s");
+}
+
+fn type_into(element: &web_sys::HtmlElement, value: &str, event: &str) {
+    let input: web_sys::HtmlInputElement = element.clone().unchecked_into();
+    input.set_value(value);
+    input.dispatch_event(&web_sys::Event::new(event).unwrap()).unwrap();
+}
+
+async fn fresh() -> Store {
+    Store::open(&format!("screens-test-{}", Uuid::new_v4())).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn loaded_shows_reading_then_the_error_in_words_then_the_data_after_a_refetch() {
+    let attempts = Rc::new(Cell::new(0u32));
+    let counter = attempts.clone();
+    let (resource, set_resource) = signal_local(None::<LocalResource<Result<u32, CampaignError>>>);
+    let _handle = leptos::mount::mount_to(root("loaded"), move || {
+        let counter = counter.clone();
+        let r = LocalResource::new(move || {
+            let n = counter.get() + 1;
+            counter.set(n);
+            async move {
+                gloo_timers::future::TimeoutFuture::new(100).await;
+                if n == 1 { Err(CampaignError::NotFound) } else { Ok(n) }
+            }
+        });
+        set_resource.set(Some(r));
+        view! {
+            <Loaded resource=r let:n><p data-testid="loaded-value">{n}</p></Loaded>
+        }
+    });
+    wait_for("读取中 while the data is read", || find("loaded", "loading").is_some()).await;
+    wait_for("the error", || find("loaded", "load-error").is_some()).await;
+    assert_eq!(text("loaded", "load-error"), field::i18n::campaign::NOT_FOUND);
+    assert!(find("loaded", "loaded-value").is_none());
+    resource.get_untracked().unwrap().refetch();
+    wait_for("the data", || text("loaded", "loaded-value") == "2").await;
+    assert!(find("loaded", "load-error").is_none(), "the error goes once the data is read");
+    assert_eq!(attempts.get(), 2);
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Form {
+    count: Option<u32>,
+    gender: Option<Gender>,
+}
+
+#[wasm_bindgen_test]
+async fn a_number_field_keeps_text_that_is_not_a_number_on_screen_and_the_stored_value_unchanged() {
+    let form = RwSignal::new(Form { count: Some(3), ..Default::default() });
+    let errors = Signal::derive(move || {
+        if form.with(|f| f.gender.is_none()) {
+            vec![("gender".to_owned(), "请选择性别".to_owned())]
+        } else {
+            Vec::new()
+        }
+    });
+    let _handle = leptos::mount::mount_to(root("fields"), move || {
+        view! {
+            {number(form, Field::new("人数", "count"), |f| f.count, |f, v| f.count = v)}
+            {select(form, Field::checked(errors, "gender", "性别"), |f| f.gender, |f, v| f.gender = v)}
+        }
+    });
+    let count = find("fields", "count").unwrap();
+    type_into(&count, "十二", "change");
+    let count_error = || {
+        count.parent_element().and_then(|label| label.query_selector(".field-error").ok().flatten())
+    };
+    wait_for("the number error", || count_error().is_some()).await;
+    assert_eq!(form.get_untracked().count, Some(3), "not a number: nothing stored");
+    assert_eq!(count_error().unwrap().text_content().unwrap(), field::i18n::NOT_A_NUMBER);
+    type_into(&count, " 12 ", "change");
+    wait_for("the number stored", || form.get_untracked().count == Some(12)).await;
+    type_into(&count, "", "change");
+    wait_for("the number cleared", || form.get_untracked().count.is_none()).await;
+
+    // The checked field shows its own error below it, and it goes once answered.
+    let gender = find("fields", "survey-gender").unwrap();
+    wait_for("the field's error", || {
+        document()
+            .query_selector("#fields label.invalid [data-testid=\"survey-gender\"]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    assert!(gender.parent_element().unwrap().text_content().unwrap().contains("请选择性别"));
+    let select: web_sys::HtmlSelectElement = gender.unchecked_into();
+    select.set_value("female");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    wait_for("answered", || form.get_untracked().gender == Some(Gender::Female)).await;
+    wait_for("the error gone", || {
+        document()
+            .query_selector("#fields label.invalid [data-testid=\"survey-gender\"]")
+            .unwrap()
+            .is_none()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_write_shows_its_reason_with_a_link_and_a_success_runs_its_follow_up() {
+    let notice = RwSignal::new(None::<Notice>);
+    let done = RwSignal::new(0u32);
+    let existing = Uuid::now_v7();
+    let (action, set_action) = signal_local(None::<Action<bool, Result<u32, CampaignError>>>);
+    let _handle = leptos::mount::mount_to(root("notice"), move || {
+        let write = Action::new_local(move |ok: &bool| {
+            let ok = *ok;
+            async move {
+                if ok {
+                    Ok(7)
+                } else {
+                    Err(CampaignError::Candidacy(shared::candidacy::CandidacyError::Duplicate {
+                        existing,
+                        year: 2026,
+                        category: "村级带头人",
+                        state: "已申请",
+                    }))
+                }
+            }
+        });
+        on_result(write, notice, move |n| done.set(n));
+        set_action.set(Some(write));
+        notice_line(notice)
+    });
+    let write = action.get_untracked().unwrap();
+    write.dispatch_local(false);
+    wait_for("the refusal", || find("notice", "campaign-error").is_some()).await;
+    let link = find("notice", "campaign-error-link").unwrap();
+    assert!(link.get_attribute("href").unwrap().ends_with(&existing.to_string()));
+    assert_eq!(done.get_untracked(), 0);
+    write.dispatch_local(true);
+    wait_for("the follow-up", || done.get_untracked() == 7).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_office_settings_and_sync_families_render_for_a_device_nobody_signed_in_to() {
+    let store = fresh().await;
+    let app_store = store.clone();
+    let _handle = leptos::mount::mount_to(root("families"), move || {
+        view! { <field::app::App store=app_store /> }
+    });
+    let location = web_sys::window().unwrap().location();
+    for (hash, marker) in [
+        // The office's screens need an office sign-in and say so.
+        ("#/office", "office-not-signed-in"),
+        ("#/sync", "login-form"),
+        ("#/transfer", "export-button"),
+        ("#/conflicts", "conflicts-screen"),
+        ("#/outbox", "outbox-screen"),
+        ("#/settings", "settings-author-save"),
+    ] {
+        location.set_hash(hash).unwrap();
+        wait_for(hash, || find("families", marker).is_some()).await;
+    }
+
+    // Settings: the name saved through its action is the store's author from then on.
+    location.set_hash("#/settings").unwrap();
+    wait_for("settings", || find("families", "settings-author").is_some()).await;
+    type_into(&find("families", "settings-author").unwrap(), " 调查员小林 ", "input");
+    find("families", "settings-author-save").unwrap().click();
+    wait_for("the author saved", || store.author() == "调查员小林").await;
+
+    // Transfer: nothing waits on a new tablet; the export says how much it wrote (0 changes).
+    location.set_hash("#/transfer").unwrap();
+    wait_for("transfer", || find("families", "export-button").is_some()).await;
+    find("families", "export-button").unwrap().click();
+    wait_for("the export result", || find("families", "export-result").is_some()).await;
+    assert!(
+        text("families", "export-result").contains('0'),
+        "{}",
+        text("families", "export-result")
+    );
+
+    // A wrong sign-in is refused in words, and the form stays usable.
+    location.set_hash("#/sync").unwrap();
+    wait_for("sign-in", || find("families", "login-username").is_some()).await;
+    find("families", "login-submit").unwrap().click();
+    wait_for("the sign-in error", || find("families", "login-error").is_some()).await;
+    assert!(!text("families", "login-error").is_empty());
+    wait_for("usable again", || {
+        find("families", "login-submit")
+            .is_some_and(|b| !b.unchecked_into::<web_sys::HtmlButtonElement>().disabled())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_people_family_lists_a_member_and_opens_their_page() {
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    let person = Person { name: "林海生".into(), branch_id: "b1".into(), ..Default::default() };
+    let fields = shared::record::to_fields(&person).unwrap().into_iter().collect();
+    store.save(EntityKind::Person, id, "b1", fields).await.unwrap();
+    let app_store = store.clone();
+    let _handle = leptos::mount::mount_to(root("people"), move || {
+        view! { <field::app::App store=app_store /> }
+    });
+    web_sys::window().unwrap().location().set_hash("#/people").unwrap();
+    wait_for("the list", || text("people", "people-count").contains('1')).await;
+    web_sys::window().unwrap().location().set_hash(&format!("#/person/{id}")).unwrap();
+    wait_for("the member's page", || {
+        document()
+            .query_selector("#people .screen")
+            .unwrap()
+            .is_some_and(|e| e.text_content().unwrap_or_default().contains("林海生"))
+    })
+    .await;
+    // A member that does not exist is said in words, not a blank page.
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(&format!("#/person/{}", Uuid::now_v7()))
+        .unwrap();
+    wait_for("not found", || find("people", "load-error").is_some()).await;
+    assert_eq!(text("people", "load-error"), field::i18n::PERSON_NOT_FOUND);
+}
