@@ -28,6 +28,10 @@ use shared::workflow::WorkflowError;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
+mod page;
+
+use page::{by_testid, wait_for};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 async fn fresh() -> Store {
@@ -381,24 +385,6 @@ async fn a_removed_profile_is_read_only_until_the_office_restores_it() {
     assert_eq!(restored.state, ApplicationState::Applied);
     assert_eq!(restored.reason, "误操作");
     data::save_profile(&store, &office, id, &restored, at(5, 4).date()).await.unwrap();
-}
-
-fn by_testid(id: &str) -> Option<web_sys::HtmlElement> {
-    use wasm_bindgen::JsCast;
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(&format!("[data-testid=\"{id}\"]")).ok().flatten())
-        .map(|e| e.unchecked_into())
-}
-
-async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..100 {
-        if cond() {
-            return;
-        }
-        gloo_timers::future::TimeoutFuture::new(50).await;
-    }
-    panic!("{what}: not shown within 5 s");
 }
 
 #[wasm_bindgen_test]
@@ -769,7 +755,6 @@ async fn the_campaign_services_check_before_saving_and_take_branches_from_the_re
         attended: Some(9),
         expected: Some(5),
         topics: "动员".into(),
-        ..Default::default()
     };
     let refused = data::put(&store, &office, Uuid::now_v7(), "b1", &bad, today).await.unwrap_err();
     assert!(

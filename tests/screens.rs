@@ -31,47 +31,11 @@ use shared::model::{Gender, Person};
 use shared::record::EntityKind;
 use uuid::Uuid;
 
+mod page;
+
+use page::{document, find, root, set_value as type_into, text, wait_for};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh element for one test's view; queries look inside it only.
-fn root(id: &str) -> web_sys::HtmlElement {
-    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    root.set_id(id);
-    document().body().unwrap().append_child(&root).unwrap();
-    root
-}
-
-fn find(root: &str, testid: &str) -> Option<web_sys::HtmlElement> {
-    document()
-        .query_selector(&format!("#{root} [data-testid=\"{testid}\"]"))
-        .ok()
-        .flatten()
-        .map(|e| e.unchecked_into())
-}
-
-fn text(root: &str, testid: &str) -> String {
-    find(root, testid).map(|e| e.inner_text()).unwrap_or_default()
-}
-
-async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..100 {
-        if cond() {
-            return;
-        }
-        gloo_timers::future::TimeoutFuture::new(50).await;
-    }
-    panic!("{what}: not shown within 5 s");
-}
-
-fn type_into(element: &web_sys::HtmlElement, value: &str, event: &str) {
-    let input: web_sys::HtmlInputElement = element.clone().unchecked_into();
-    input.set_value(value);
-    input.dispatch_event(&web_sys::Event::new(event).unwrap()).unwrap();
-}
 
 async fn fresh() -> Store {
     Store::open(&format!("screens-test-{}", Uuid::new_v4())).await.unwrap()

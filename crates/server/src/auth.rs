@@ -1,5 +1,5 @@
 //! Device tokens, password hashes and the extractor that turns `Authorization: Bearer <token>`
-//! into the caller's [`Session`].
+//! into the caller's [`Caller`].
 
 use std::sync::LazyLock;
 
@@ -17,7 +17,7 @@ use shared::roles::Role;
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::Session;
+use crate::store::Caller;
 
 /// A new device token: 32 random bytes, base64url without padding.
 pub fn new_token() -> String {
@@ -133,7 +133,7 @@ fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
-impl FromRequestParts<AppState> for Session {
+impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
@@ -142,7 +142,7 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-impl Session {
+impl Caller {
     /// Refuse unless the caller has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
         if roles.contains(&self.account.role) { Ok(()) } else { Err(AppError::Forbidden) }

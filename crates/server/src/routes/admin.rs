@@ -9,12 +9,12 @@ use shared::sync::{CreateUserRequest, DeviceSummary, ResetPasswordRequest, UserS
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
-use crate::store::Session;
+use crate::store::Caller;
 use crate::users;
 
 pub async fn list_users(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
 ) -> Result<Json<Vec<UserSummary>>, AppError> {
     session.require(&[Role::TownOffice])?;
     Ok(Json(state.store.list_users().await?))
@@ -22,7 +22,7 @@ pub async fn list_users(
 
 pub async fn create_user(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiJson(req): ApiJson<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<UserSummary>), AppError> {
     session.require(&[Role::TownOffice])?;
@@ -39,7 +39,7 @@ pub async fn create_user(
 
 pub async fn list_devices(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
 ) -> Result<Json<Vec<DeviceSummary>>, AppError> {
     session.require(&[Role::TownOffice])?;
     Ok(Json(state.store.list_devices().await?))
@@ -47,7 +47,7 @@ pub async fn list_devices(
 
 pub async fn revoke_device(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     session.require(&[Role::TownOffice])?;
@@ -61,7 +61,7 @@ pub async fn revoke_device(
 /// Let a device the office revoked sign in again (with its account's password).
 pub async fn restore_device(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     session.require(&[Role::TownOffice])?;
@@ -74,7 +74,7 @@ pub async fn restore_device(
 
 async fn set_disabled(
     state: &AppState,
-    session: &Session,
+    session: &Caller,
     username: &str,
     disabled: bool,
 ) -> Result<StatusCode, AppError> {
@@ -94,7 +94,7 @@ async fn set_disabled(
 /// Disable an account: its devices' tokens stop working and it cannot sign in.
 pub async fn disable_user(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(username): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     set_disabled(&state, &session, &username, true).await
@@ -102,7 +102,7 @@ pub async fn disable_user(
 
 pub async fn enable_user(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(username): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     set_disabled(&state, &session, &username, false).await
@@ -112,7 +112,7 @@ pub async fn enable_user(
 /// account is signed out and signs in again with the new one.
 pub async fn reset_password(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(username): ApiPath<String>,
     ApiJson(req): ApiJson<ResetPasswordRequest>,
 ) -> Result<StatusCode, AppError> {

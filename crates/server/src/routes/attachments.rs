@@ -12,7 +12,7 @@ use crate::attachments::{AttachmentError, Claimant, Sha256Name};
 use crate::error::AppError;
 use crate::extract::{ApiBytes, ApiPath, ApiQuery};
 use crate::state::AppState;
-use crate::store::Session;
+use crate::store::Caller;
 
 fn sha(raw: &str) -> Result<Sha256Name, AppError> {
     Sha256Name::parse(raw).ok_or_else(|| {
@@ -41,7 +41,7 @@ impl From<AttachmentError> for AppError {
 
 pub async fn status(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(raw): ApiPath<String>,
 ) -> Result<Json<AttachmentStatus>, AppError> {
     let claimant = Claimant::of(&session.account.username);
@@ -56,7 +56,7 @@ pub struct ChunkQuery {
 
 pub async fn put_chunk(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(raw): ApiPath<String>,
     ApiQuery(q): ApiQuery<ChunkQuery>,
     ApiBytes(body): ApiBytes,
@@ -75,7 +75,7 @@ pub async fn put_chunk(
 /// server does not have.
 pub async fn download(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(raw): ApiPath<String>,
 ) -> Result<Response, AppError> {
     let not_found = AppError::NotFound { code: "attachment_not_found", what: "该附件" };

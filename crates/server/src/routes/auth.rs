@@ -10,7 +10,7 @@ use crate::auth::{new_token, token_hash, verify_or_dummy};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::state::AppState;
-use crate::store::{AuditEvent, Session};
+use crate::store::{AuditEvent, Caller};
 use crate::users::normalise_username;
 
 const MAX_DEVICE_NAME_CHARS: usize = 100;
@@ -65,14 +65,14 @@ pub async fn login(
     Ok(Json(LoginResponse { token, account: creds.account }))
 }
 
-pub async fn me(session: Session) -> Json<Account> {
+pub async fn me(session: Caller) -> Json<Account> {
     Json(session.account)
 }
 
 /// Revoke the caller's own token.
 pub async fn logout(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
 ) -> Result<StatusCode, AppError> {
     state.store.revoke_device(session.device_row).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
-use crate::store::{ConflictFilter, Session};
+use crate::store::{Caller, ConflictFilter};
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -21,7 +21,7 @@ pub struct ListQuery {
 
 pub async fn list(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<ConflictEntry>>, AppError> {
     session.require(&[Role::TownOffice])?;
@@ -30,7 +30,7 @@ pub async fn list(
 
 pub async fn resolve(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, AppError> {
     session.require(&[Role::TownOffice])?;

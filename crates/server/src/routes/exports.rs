@@ -9,12 +9,12 @@ use crate::error::AppError;
 use crate::exports::{self, parse_file_name};
 use crate::extract::ApiPath;
 use crate::state::AppState;
-use crate::store::Session;
+use crate::store::Caller;
 use crate::sync_policy::PolicyTime;
 
 pub async fn download(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(file): ApiPath<String>,
 ) -> Result<Response, AppError> {
     let (what, format) = parse_file_name(&file).ok_or(AppError::NotFound {

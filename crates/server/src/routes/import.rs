@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::extract::ApiBytes;
 use crate::import::{ImportReport, Importer, import_file, percent_decode};
 use crate::state::AppState;
-use crate::store::Session;
+use crate::store::Caller;
 
 pub const PASSPHRASE_HEADER: &str = "x-export-passphrase";
 
@@ -29,7 +29,7 @@ fn passphrase(headers: &HeaderMap) -> Result<Option<String>, AppError> {
 
 pub async fn import(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     headers: HeaderMap,
     ApiBytes(body): ApiBytes,
 ) -> Result<Json<ImportReport>, AppError> {

@@ -521,7 +521,7 @@ pub fn docs() -> Vec<RouteDoc> {
 /// Record in the audit log what the signed-in `session` did (`action`, with `detail`).
 pub(crate) async fn audit(
     state: &crate::state::AppState,
-    session: &crate::store::Session,
+    session: &crate::store::Caller,
     action: &'static str,
     detail: String,
 ) -> Result<(), crate::error::AppError> {

@@ -16,7 +16,7 @@ use shared::sync::RosterReport;
 use crate::error::AppError;
 use crate::roster::{Branches, Plan, RosterError};
 use crate::state::AppState;
-use crate::store::{RosterBatch, Session};
+use crate::store::{Caller, RosterBatch};
 
 pub use crate::roster::MAX_ROSTER_BYTES;
 
@@ -26,7 +26,7 @@ impl From<RosterError> for AppError {
     }
 }
 
-async fn planned(state: &AppState, session: &Session, body: Bytes) -> Result<Plan, AppError> {
+async fn planned(state: &AppState, session: &Caller, body: Bytes) -> Result<Plan, AppError> {
     session.require(&[Role::TownOffice])?;
     if body.is_empty() {
         return Err(AppError::bad_request("empty_roster", "没有收到名册文件"));
@@ -51,7 +51,7 @@ async fn planned(state: &AppState, session: &Session, body: Bytes) -> Result<Pla
 
 pub async fn preview(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     body: Bytes,
 ) -> Result<Json<RosterReport>, AppError> {
     Ok(Json(planned(&state, &session, body).await?.report))
@@ -59,7 +59,7 @@ pub async fn preview(
 
 pub async fn apply(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     body: Bytes,
 ) -> Result<Json<RosterReport>, AppError> {
     let checksum = format!("sha256:{}", shared::op::hex(&Sha256::digest(&body)));

@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ClientAddr};
 use crate::routes::audit;
 use crate::state::AppState;
-use crate::store::{AuditEvent, Redeemed, Session};
+use crate::store::{AuditEvent, Caller, Redeemed};
 use crate::users::normalise_username;
 
 /// How long a sign-in code works.
@@ -72,7 +72,7 @@ fn qr_svg(text: &str) -> Result<String, AppError> {
 
 pub async fn create_code(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(username): ApiPath<String>,
     ApiJson(req): ApiJson<SigninCodeRequest>,
 ) -> Result<(StatusCode, Json<SigninCode>), AppError> {
@@ -97,7 +97,7 @@ pub async fn create_code(
 
 pub async fn revoke_codes(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiPath(username): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     session.require(&[Role::TownOffice])?;
@@ -163,7 +163,7 @@ fn invalid_code() -> AppError {
 /// `POST /api/v1/sync/report`: what the tablet still holds after a sync run.
 pub async fn report(
     State(state): State<AppState>,
-    session: Session,
+    session: Caller,
     ApiJson(mut report): ApiJson<DeviceReport>,
 ) -> Result<StatusCode, AppError> {
     if report.app_version.chars().count() > MAX_APP_VERSION_CHARS

@@ -17,13 +17,13 @@ use shared::sync::{
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiQuery, ClientProtocol};
 use crate::state::AppState;
-use crate::store::{PullPage, Session, StoreError};
+use crate::store::{Caller, PullPage, StoreError};
 use crate::sync_policy::{PolicyTime, within_bound};
 
 pub async fn push(
     State(state): State<AppState>,
     _protocol: ClientProtocol,
-    session: Session,
+    session: Caller,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<impl IntoResponse, AppError> {
     if req.ops.len() > MAX_PUSH_OPS {
@@ -65,7 +65,7 @@ pub struct PullQuery {
 pub async fn pull(
     State(state): State<AppState>,
     _protocol: ClientProtocol,
-    session: Session,
+    session: Caller,
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     let limit = q.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);

@@ -54,7 +54,7 @@ pub struct Credentials {
 
 /// The caller of an authenticated request: a device token that is known and not revoked.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Session {
+pub struct Caller {
     /// Row id of the device (what an admin revokes).
     pub device_row: i64,
     pub device_id: Uuid,
@@ -161,7 +161,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<i64, StoreError>;
     /// The session of a token hash, if the device is known, not revoked and its user enabled.
     /// Also refreshes the device's `last_seen` (at most once a minute).
-    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError>;
+    async fn session(&self, token_hash: &str) -> Result<Option<Caller>, StoreError>;
     async fn list_devices(&self) -> Result<Vec<DeviceSummary>, StoreError>;
     /// Revoke a device's token (its own sign-out); `false` if there is no such device. The
     /// device may sign in again with the password.
@@ -205,7 +205,7 @@ pub trait Store: Send + Sync + 'static {
     /// if any is refused nothing is kept and the refusals are returned.
     async fn apply_roster(
         &self,
-        session: &Session,
+        session: &Caller,
         batch: RosterBatch,
     ) -> Result<Result<(), Vec<OpResult>>, StoreError>;
 
@@ -213,7 +213,7 @@ pub trait Store: Send + Sync + 'static {
     /// Fails whole with [`StoreError::OpIdConflict`] if an id was stored with other content.
     async fn push(
         &self,
-        session: &Session,
+        session: &Caller,
         ops: Vec<Operation>,
     ) -> Result<Vec<OpResult>, StoreError>;
     /// Operations after `cursor` that `account` may see (not yet redacted).

@@ -6,7 +6,7 @@ use shared::sync::{DeviceReport, DeviceSummary, UserSummary};
 use uuid::Uuid;
 
 use super::now;
-use crate::store::{Credentials, NewUser, Redeemed, Session, StoreError};
+use crate::store::{Caller, Credentials, NewUser, Redeemed, StoreError};
 
 /// How stale `last_seen` may get before a request refreshes it.
 const TOUCH_AFTER: chrono::Duration = chrono::Duration::seconds(60);
@@ -190,7 +190,7 @@ pub fn set_password(
 pub fn session(
     conn: &mut Connection,
     token_hash: &str,
-) -> Result<Option<(Session, String)>, StoreError> {
+) -> Result<Option<(Caller, String)>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT d.id, d.device_id, d.user_id, d.last_seen,
                 u.username, u.display_name, u.role, u.branches
@@ -223,7 +223,7 @@ pub fn session(
         branches: parse_branches(&branches)?,
     };
     Ok(Some((
-        Session { device_row, device_id: parse_uuid(&device_id)?, user_id, account },
+        Caller { device_row, device_id: parse_uuid(&device_id)?, user_id, account },
         last_seen,
     )))
 }

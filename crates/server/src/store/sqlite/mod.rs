@@ -27,8 +27,8 @@ use shared::sync::{ConflictEntry, DeviceReport, DeviceSummary, OpResult, UserSum
 use uuid::Uuid;
 
 use super::{
-    AuditEvent, ConflictFilter, Credentials, ImportBatch, ImportCounts, NewUser, PullPage,
-    Redeemed, RosterBatch, Session, Store, StoreError,
+    AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts, NewUser, PullPage,
+    Redeemed, RosterBatch, Store, StoreError,
 };
 
 /// File name of the database inside the data directory.
@@ -159,7 +159,7 @@ impl Store for SqliteStore {
         self.write(move |c| accounts::register_device(c, user_id, device_id, &name, &hash)).await
     }
 
-    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
+    async fn session(&self, token_hash: &str) -> Result<Option<Caller>, StoreError> {
         let hash = token_hash.to_owned();
         let found = self.read(move |c| accounts::session(c, &hash)).await?;
         match found {
@@ -240,7 +240,7 @@ impl Store for SqliteStore {
 
     async fn apply_roster(
         &self,
-        session: &Session,
+        session: &Caller,
         batch: RosterBatch,
     ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
         let session = session.clone();
@@ -249,7 +249,7 @@ impl Store for SqliteStore {
 
     async fn push(
         &self,
-        session: &Session,
+        session: &Caller,
         ops: Vec<Operation>,
     ) -> Result<Vec<OpResult>, StoreError> {
         let session = session.clone();

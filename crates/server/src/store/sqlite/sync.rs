@@ -14,7 +14,7 @@ use shared::sync::OpResult;
 use uuid::Uuid;
 
 use super::{conflicts, now};
-use crate::store::{PullPage, Session, StoreError};
+use crate::store::{Caller, PullPage, StoreError};
 use crate::sync_policy::{self, PolicyTime, Rejection};
 
 pub(crate) fn load_record(
@@ -50,7 +50,7 @@ pub(crate) struct Pusher {
 }
 
 impl Pusher {
-    pub(crate) fn of_session(session: &Session) -> Self {
+    pub(crate) fn of_session(session: &Caller) -> Self {
         Self {
             user_id: Some(session.user_id),
             account: session.account.clone(),
@@ -64,7 +64,7 @@ impl Pusher {
 /// stored, merged and audited. All or nothing: an id reused with other content aborts it.
 pub fn push(
     conn: &mut Connection,
-    session: &Session,
+    session: &Caller,
     ops: &[Operation],
 ) -> Result<Vec<OpResult>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -78,7 +78,7 @@ pub fn push(
 /// accepted (or a duplicate); the `roster_imports` row is written in the same transaction.
 pub fn apply_roster(
     conn: &mut Connection,
-    session: &Session,
+    session: &Caller,
     batch: &crate::store::RosterBatch,
 ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
