@@ -11,16 +11,15 @@ pub fn form_errors(form: &SurveyForm, strict: bool) -> Vec<(String, String)> {
     let today = chrono::Local::now().date_naive();
     let mut survey = form.survey.clone();
     survey.person_id = form.person_id;
-    let mut errors: Vec<(String, String)> =
-        // On the form the survey was made on (`shared::form`), as the server checks it.
-        shared::form::SURVEY_FORM
-            .validate_survey_on(&survey, &form.person, strict, today, form.made_on(), &form.kept_map())
-            .into_iter()
-            .map(|e| (e.field, e.message))
-            .collect();
-    if !strict && !form.is_final() {
-        errors.retain(|(_, m)| !is_missing_answer(m));
-    }
+    // On the form the survey was made on (`shared::form`), as the server checks it. While a
+    // draft is typed, a question not answered yet is no error.
+    let hide_missing = !strict && !form.is_final();
+    let mut errors: Vec<(String, String)> = shared::form::SURVEY_FORM
+        .validate_survey_on(&survey, &form.person, strict, today, form.made_on(), &form.kept_map())
+        .into_iter()
+        .filter(|e| !(hide_missing && e.missing))
+        .map(|e| (e.field, e.message))
+        .collect();
     // Texts longer than the server stores (`shared::limits`), said next to the field.
     let person = form.person_changes();
     let survey = form.survey_changes();
@@ -29,8 +28,4 @@ pub fn form_errors(form: &SurveyForm, strict: bool) -> Vec<(String, String)> {
         shared::validate::validate_lengths(fields).into_iter().map(|e| (e.field, e.message)),
     );
     errors
-}
-
-fn is_missing_answer(message: &str) -> bool {
-    message.starts_with("请填写") || message.starts_with("请选择")
 }
