@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the release app (dist/), the release server and the benchmark page, then runs every
-# benchmark (first-load sizes, offline cold start, IndexedDB app vs plain JS vs Dexie, sync,
-# memory, roster import of 3,000 members), prints the table and writes bench-results/latest.json.
+# benchmark (first-load sizes, offline cold start, IndexedDB app vs plain JS vs Dexie, sync, the
+# server's own sync throughput, memory, roster import of 3,000 members), prints the table and
+# writes bench-results/latest.json. Everything of the benchmark is under crates/bench: the runner
+# (src/), the page's wasm (web/, package bench-web) and its JavaScript (js/).
 #   scripts/bench.sh                       everything (about 10 minutes on 2 cores, after the builds)
 #   scripts/bench.sh --only sizes,idb      some parts; see `--help` for every option
 set -euo pipefail
@@ -11,7 +13,7 @@ cd "$ROOT"
 bash scripts/setup.sh
 bash scripts/build.sh
 
-section "bench page: crates/bench-web (the app's store) + bench/ (plain JS, Dexie)"
+section "bench page: crates/bench/web (the app's store) + crates/bench/js (plain JS, Dexie)"
 cargo build -p bench-web --target wasm32-unknown-unknown --profile wasm-release
 page="$CARGO_TARGET_DIR/bench-dist"
 rm -rf "$page"
@@ -20,9 +22,10 @@ wasm-bindgen --target web --no-typescript --out-dir "$page/pkg" \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/bench_web.wasm"
 # The same optimisation the app's build gets (scripts/build-wasm.sh: wasm-opt -Oz, the same features).
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals -o "$page/pkg/bench_web_bg.wasm" "$page/pkg/bench_web_bg.wasm"
-(cd bench && npm ci --no-audit --no-fund --loglevel=error)
-cp bench/index.html bench/*.js "$page/"
-cp bench/node_modules/dexie/dist/dexie.mjs "$page/"
+js=crates/bench/js
+(cd "$js" && npm ci --no-audit --no-fund --loglevel=error)
+cp "$js"/index.html "$js"/*.js "$page/"
+cp "$js"/node_modules/dexie/dist/dexie.mjs "$page/"
 
 section "benchmark runner (crates/bench)"
 cargo build -p bench --release

@@ -7,10 +7,10 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::browser::{self, Browser, Chromedriver};
 use crate::config::Config;
 use crate::error::BenchError;
 use crate::server::Server;
-use crate::webdriver::{Browser, Driver};
 
 /// Installed before any page script: records when the ready selector first matches.
 fn ready_probe(selector: &str) -> String {
@@ -41,13 +41,13 @@ pub struct ColdStart {
     pub ready_selector: String,
 }
 
-pub async fn run(config: &Config, driver: &Driver) -> Result<ColdStart, BenchError> {
+pub async fn run(config: &Config, driver: &Chromedriver) -> Result<ColdStart, BenchError> {
     let server =
         Server::start(&config.server, &config.work_dir.join("cold-data"), &config.dist).await?;
     let url = format!("{}/{}", server.origin, config.cold_start_route);
-    let browser = driver.browser(&config.chromium).await?;
+    let browser = browser::open(config, driver).await?;
     let result = measure(config, &browser, server, &url).await;
-    browser.quit().await;
+    browser::close(browser).await;
     result
 }
 
@@ -67,11 +67,9 @@ async fn measure(
     browser.goto(url).await?;
     wait_ready(browser, None).await?;
     let installed = browser
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             if (!('serviceWorker' in navigator)) { done('no service worker support'); }
+        .eval_async(
+            "if (!('serviceWorker' in navigator)) { done('no service worker support'); }
              else navigator.serviceWorker.ready.then(() => done(true), (e) => done(String(e)));",
-            json!([]),
         )
         .await?;
     if installed != Value::Bool(true) {
@@ -80,8 +78,7 @@ async fn measure(
         )));
     }
     reload_and_time(browser).await?;
-    let controlled =
-        browser.execute("return !!navigator.serviceWorker.controller;", json!([])).await?;
+    let controlled = browser.eval("return !!navigator.serviceWorker.controller;").await?;
     if controlled != Value::Bool(true) {
         return Err(BenchError::Browser(
             "the page is not controlled by the service worker after a reload".into(),
@@ -90,7 +87,7 @@ async fn measure(
 
     // Offline from here on.
     let origin = server.origin.clone();
-    server.stop().await;
+    server.stop();
     if reqwest::get(format!("{origin}/healthz")).await.is_ok() {
         return Err(BenchError::Server("the server still answers after being stopped".into()));
     }
@@ -115,17 +112,20 @@ async fn measure(
 
 /// Reload the page and return the ready time of the new document.
 async fn reload_and_time(browser: &Browser) -> Result<f64, BenchError> {
-    let before = browser.execute("return performance.timeOrigin;", json!([])).await?.as_f64();
-    browser.execute("setTimeout(() => location.reload(), 0); return true;", json!([])).await?;
+    let before = browser.eval("return performance.timeOrigin;").await?.as_f64();
+    browser.eval("setTimeout(() => location.reload(), 0); return true;").await?;
     wait_ready(browser, before).await
 }
 
+/// Wait for a document other than the one with `previous_origin` to have recorded its ready time,
+/// and return that time.
 async fn wait_ready(browser: &Browser, previous_origin: Option<f64>) -> Result<f64, BenchError> {
     let previous = previous_origin.map_or("null".to_owned(), |v| format!("{v}"));
-    let script = format!(
-        "try {{ if (performance.timeOrigin === {previous}) return null; return window.__benchReady ?? null; }} catch (e) {{ return null; }}"
+    let condition = format!(
+        "try {{ return performance.timeOrigin !== {previous} && window.__benchReady !== undefined; }} catch (e) {{ return false; }}"
     );
-    let value = browser.wait_for(&script, Duration::from_secs(60)).await?;
+    browser.wait_until("the survey form", &condition, Duration::from_secs(60)).await?;
+    let value = browser.eval("return window.__benchReady;").await?;
     value
         .as_f64()
         .ok_or_else(|| BenchError::Browser(format!("ready time is not a number: {value}")))

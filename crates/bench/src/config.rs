@@ -6,7 +6,7 @@ use crate::error::BenchError;
 
 pub const USAGE: &str = "bench [options]
   --dist DIR             the release app build (default dist)
-  --bench-dist DIR       the bench page build: bench/ + bench-web wasm + dexie (required for idb/sync/memory)
+  --bench-dist DIR       the bench page build: crates/bench/js + bench-web wasm + dexie (required for idb/sync/memory)
   --server BIN           the server binary (required for cold/idb/sync/memory/roster)
   --chromium BIN         default /usr/bin/chromium
   --chromedriver BIN     default /usr/bin/chromedriver
@@ -16,9 +16,11 @@ pub const USAGE: &str = "bench [options]
   --people N             people imported, read and searched (default 10000)
   --sync-sizes A,B       operations per sync run (default 10000,50000)
   --pull-limit N         page size of a pull (default shared::sync::DEFAULT_PULL_LIMIT)
+  --throughput-ops N     operations the in-process server takes in and gives back (default 10000)
+  --throughput-batch N   operations per push there (default 500, at most shared::sync::MAX_PUSH_OPS)
   --ready-selector CSS   what marks the survey form interactive (default [data-testid=\"survey-form\"])
   --cold-start-route R   the page a cold start opens (default #/survey/new)
-  --only LIST            some of sizes,cold,idb,sync,memory,roster (default all)
+  --only LIST            some of sizes,cold,idb,sync,throughput,memory,roster (default all)
   --out FILE             JSON results (default bench-results/latest.json)
   --work-dir DIR         scratch space (default a directory under the system temp dir)";
 
@@ -35,6 +37,8 @@ pub struct Config {
     pub people: usize,
     pub sync_sizes: Vec<usize>,
     pub pull_limit: Option<u32>,
+    pub throughput_ops: usize,
+    pub throughput_batch: usize,
     pub ready_selector: String,
     pub cold_start_route: String,
     pub only: Vec<String>,
@@ -56,9 +60,13 @@ impl Default for Config {
             people: 10_000,
             sync_sizes: vec![10_000, 50_000],
             pull_limit: None,
+            throughput_ops: 10_000,
+            throughput_batch: 500,
             ready_selector: "[data-testid=\"survey-form\"]".into(),
             cold_start_route: "#/survey/new".into(),
-            only: ["sizes", "cold", "idb", "sync", "memory", "roster"].map(str::to_owned).to_vec(),
+            only: ["sizes", "cold", "idb", "sync", "throughput", "memory", "roster"]
+                .map(str::to_owned)
+                .to_vec(),
             out: "bench-results/latest.json".into(),
             work_dir: std::env::temp_dir().join(format!("field-bench-{}", std::process::id())),
         }
@@ -97,6 +105,8 @@ impl Config {
                         .collect::<Result<_, _>>()?
                 }
                 "--pull-limit" => c.pull_limit = Some(number(&flag, &value)?),
+                "--throughput-ops" => c.throughput_ops = number(&flag, &value)?,
+                "--throughput-batch" => c.throughput_batch = number(&flag, &value)?,
                 "--ready-selector" => c.ready_selector = value,
                 "--cold-start-route" => c.cold_start_route = value,
                 "--only" => c.only = value.split(',').map(|s| s.trim().to_owned()).collect(),
@@ -135,8 +145,11 @@ mod tests {
             "sizes,idb",
             "--server",
             "/x/server",
+            "--throughput-ops",
+            "2000",
         ])
         .unwrap();
+        assert_eq!((c.throughput_ops, c.throughput_batch), (2000, 500));
         assert_eq!(c.runs, 3);
         assert_eq!(c.sync_sizes, [100, 200]);
         assert!(c.wants("idb") && !c.wants("cold"));

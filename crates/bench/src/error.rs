@@ -15,7 +15,10 @@ pub enum BenchError {
     #[error("sqlite baseline: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("reading the build: {0}")]
-    Build(#[from] e2e::HarnessError),
+    Build(#[source] e2e::HarnessError),
+    /// chromedriver, a browser session or the server process (e2e's driver).
+    #[error("{0}")]
+    Harness(#[from] e2e::HarnessError),
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
 }

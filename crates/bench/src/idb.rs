@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::browser::{self, Chromedriver};
 use crate::config::Config;
 use crate::error::BenchError;
 use crate::page;
 use crate::stats::percentile;
-use crate::webdriver::Driver;
 
 pub const IMPLS: [&str; 4] = ["app", "js", "js_same_work", "dexie"];
 
@@ -50,10 +50,10 @@ fn parse(value: &Value) -> IdbRun {
 /// Every run, per implementation.
 pub async fn run(
     config: &Config,
-    driver: &Driver,
+    driver: &Chromedriver,
     origin: &str,
 ) -> Result<BTreeMap<String, Vec<IdbRun>>, BenchError> {
-    let browser = driver.browser(&config.chromium).await?;
+    let browser = browser::open(config, driver).await?;
     let result = async {
         page::open(&browser, origin).await?;
         let mut out: BTreeMap<String, Vec<IdbRun>> = BTreeMap::new();
@@ -77,6 +77,6 @@ pub async fn run(
         Ok(out)
     }
     .await;
-    browser.quit().await;
+    browser::close(browser).await;
     result
 }

@@ -1,7 +1,10 @@
 //! `bench`: measures 四争一树 Field — first-load transfer, offline cold start, IndexedDB (app vs
-//! plain JS vs Dexie), sync and memory — prints a table and writes the figures as JSON.
-//! `scripts/bench.sh` builds everything and runs it; `bench --help` lists the options.
+//! plain JS vs Dexie), sync, the server's own sync throughput, memory and the roster import —
+//! prints a table and writes the figures as JSON. `scripts/bench.sh` builds everything and runs
+//! it; `bench --help` lists the options. Browsers and the server process are driven with the e2e
+//! crate's driver (`e2e::Chromedriver`, `e2e::Browser`, `e2e::ServerProcess`).
 
+mod browser;
 mod coldstart;
 mod config;
 mod error;
@@ -16,15 +19,15 @@ mod sizes;
 mod sqlite_baseline;
 mod stats;
 mod sync;
-mod webdriver;
+mod throughput;
 
 use std::process::ExitCode;
 
+use browser::Chromedriver;
 use config::Config;
 use error::BenchError;
 use report::Results;
 use server::Server;
-use webdriver::Driver;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -86,13 +89,26 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
         }
         results.roster = Some(report::roster(&runs));
     }
+    if config.wants("throughput") {
+        let mut runs = Vec::new();
+        for i in 0..config.runs {
+            eprintln!(
+                "== sync throughput, server in process, {} operations, run {}/{}",
+                config.throughput_ops,
+                i + 1,
+                config.runs
+            );
+            runs.push(throughput::run_once(config).await?);
+        }
+        results.throughput = Some(report::throughput(&runs));
+    }
     let browser_parts = ["cold", "idb", "sync", "memory"];
     if browser_parts.iter().any(|p| config.wants(p)) {
         need(&config.server, "server binary")?;
         need(&config.chromedriver, "chromedriver")?;
-        let driver = Driver::start(&config.chromedriver).await?;
+        let driver = browser::start(config).await?;
         let outcome = browser_benchmarks(config, &driver, &mut results).await;
-        driver.stop().await;
+        driver.stop();
         outcome?;
     }
     results.targets = report::targets(&results);
@@ -103,7 +119,7 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
 
 async fn browser_benchmarks(
     config: &Config,
-    driver: &Driver,
+    driver: &Chromedriver,
     results: &mut Results,
 ) -> Result<(), BenchError> {
     if config.wants("cold") {
@@ -131,7 +147,7 @@ async fn browser_benchmarks(
             Ok::<_, BenchError>(())
         }
         .await;
-        server.stop().await;
+        server.stop();
         outcome?;
     }
     if config.wants("sync") {

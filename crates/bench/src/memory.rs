@@ -4,10 +4,10 @@
 use serde::Serialize;
 use serde_json::json;
 
+use crate::browser::{self, Browser, Chromedriver};
 use crate::config::Config;
 use crate::error::BenchError;
 use crate::page;
-use crate::webdriver::{Browser, Driver};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Memory {
@@ -30,22 +30,22 @@ async fn heap(browser: &Browser) -> Result<f64, BenchError> {
 }
 
 async fn wasm_bytes(browser: &Browser) -> Result<f64, BenchError> {
-    let v = browser.execute_async(
-        "const done = arguments[arguments.length - 1];
-         import('./pkg/bench_web.js').then((m) => done(m.wasm_memory_bytes()), (e) => done(String(e)));",
-        json!([]),
-    ).await?;
+    let v = browser
+        .eval_async(
+            "import('./pkg/bench_web.js').then((m) => done(m.wasm_memory_bytes()), (e) => done(String(e)));",
+        )
+        .await?;
     v.as_f64().ok_or_else(|| BenchError::Browser(format!("wasm memory: {v}")))
 }
 
 /// One fresh browser per measurement so nothing of the other is left on the heap.
 async fn measure(
     config: &Config,
-    driver: &Driver,
+    driver: &Chromedriver,
     origin: &str,
     scenario: Option<&str>,
 ) -> Result<(f64, f64), BenchError> {
-    let browser = driver.browser(&config.chromium).await?;
+    let browser = browser::open(config, driver).await?;
     let result = async {
         page::open(&browser, origin).await?;
         if let Some(name) = scenario {
@@ -54,11 +54,15 @@ async fn measure(
         Ok((heap(&browser).await?, wasm_bytes(&browser).await?))
     }
     .await;
-    browser.quit().await;
+    browser::close(browser).await;
     result
 }
 
-pub async fn run(config: &Config, driver: &Driver, origin: &str) -> Result<Memory, BenchError> {
+pub async fn run(
+    config: &Config,
+    driver: &Chromedriver,
+    origin: &str,
+) -> Result<Memory, BenchError> {
     let (empty_js_heap, empty_wasm) = measure(config, driver, origin, None).await?;
     let (app_js_heap, app_wasm) = measure(config, driver, origin, Some("loadAppPeople")).await?;
     let (js_js_heap, js_wasm) = measure(config, driver, origin, Some("loadJsPeople")).await?;

@@ -12,6 +12,7 @@ use crate::memory::Memory;
 use crate::sizes::FirstLoad;
 use crate::stats::Summary;
 use crate::sync::SyncRun;
+use crate::throughput::{PULL_PAGE, ThroughputRun};
 
 #[derive(Debug, Default, Serialize)]
 pub struct Results {
@@ -21,6 +22,9 @@ pub struct Results {
     pub cold_start: Option<ColdStartSummary>,
     pub idb: Option<BTreeMap<String, BTreeMap<String, Summary>>>,
     pub sync: Option<BTreeMap<usize, BTreeMap<String, Summary>>>,
+    /// Push and pull through the server library in process (no browser).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<ThroughputSummary>,
     pub memory: Option<Memory>,
     /// Roster import of 3,000 members: preview, apply, both (seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,6 +37,14 @@ pub struct ColdStartSummary {
     pub ready_selector: String,
     pub unthrottled_ms: Summary,
     pub throttled_4x_ms: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ThroughputSummary {
+    pub ops: usize,
+    pub batch: usize,
+    pub pull_page: usize,
+    pub figures: BTreeMap<String, Summary>,
 }
 
 #[derive(Debug, Serialize)]
@@ -98,6 +110,21 @@ pub fn sync(runs: &[SyncRun]) -> BTreeMap<usize, BTreeMap<String, Summary>> {
         out.insert(n, figures);
     }
     out
+}
+
+pub fn throughput(runs: &[ThroughputRun]) -> ThroughputSummary {
+    let of = |f: &dyn Fn(&ThroughputRun) -> f64| Summary::of(runs.iter().map(f).collect());
+    ThroughputSummary {
+        ops: runs.first().map_or(0, |r| r.ops),
+        batch: runs.first().map_or(0, |r| r.batch),
+        pull_page: PULL_PAGE,
+        figures: BTreeMap::from([
+            ("push_s".to_owned(), of(&|r| r.push_s)),
+            ("push_ops_per_s".to_owned(), of(&|r| r.ops as f64 / r.push_s)),
+            ("pull_s".to_owned(), of(&|r| r.pull_s)),
+            ("pull_ops_per_s".to_owned(), of(&|r| r.ops as f64 / r.pull_s)),
+        ]),
+    }
 }
 
 pub fn roster(runs: &[crate::roster::RosterRun]) -> BTreeMap<String, Summary> {
@@ -275,6 +302,16 @@ pub fn table(r: &Results) -> String {
             for (name, v) in s {
                 let _ = writeln!(out, "{n:>6} ops  {name:<22} {}", row(v, 2));
             }
+        }
+    }
+    if let Some(t) = &r.throughput {
+        let _ = writeln!(
+            out,
+            "\nSync throughput, server in process (loopback HTTP, SQLite WAL synchronous=FULL; median [min–max])\n{} ops pushed in batches of {}, pulled in pages of {}",
+            t.ops, t.batch, t.pull_page
+        );
+        for (name, v) in &t.figures {
+            let _ = writeln!(out, "{name:<22} {}", row(v, 2));
         }
     }
     if let Some(m) = &r.memory {

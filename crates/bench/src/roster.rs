@@ -134,6 +134,6 @@ pub async fn run_once(config: &Config) -> Result<RosterRun, BenchError> {
         Ok(RosterRun { rows: ROSTER_ROWS, xlsx_bytes, preview_s, apply_s })
     }
     .await;
-    server.stop().await;
+    server.stop();
     outcome
 }

@@ -1,28 +1,28 @@
-//! The office server as a child process: an admin account, the server on a free loopback port,
-//! a device token, and a clean stop (what makes the app offline for the cold-start runs).
+//! The office server as a child process (e2e's [`ServerProcess`]): an admin account, the server
+//! on a free loopback port, a device token, and a clean stop (what makes the app offline for the
+//! cold-start runs).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
-use std::time::Duration;
 
+use e2e::ServerProcess;
 use serde_json::json;
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 use uuid::Uuid;
 
 use crate::error::BenchError;
-use crate::webdriver::free_port;
 
 pub const USERNAME: &str = "bench";
 const PASSWORD: &str = "bench-password-2025";
 
 pub struct Server {
-    child: Child,
+    process: ServerProcess,
     pub origin: String,
-    pub data_dir: PathBuf,
 }
 
 impl Server {
-    /// Create the admin in a fresh `data_dir`, start serving `dist`, wait until it answers.
+    /// Create the admin in a fresh `data_dir`, start serving `dist`, wait until it answers. The
+    /// server's output goes to `<data_dir>.log`.
     pub async fn start(binary: &Path, data_dir: &Path, dist: &Path) -> Result<Server, BenchError> {
         if data_dir.exists() {
             std::fs::remove_dir_all(data_dir)
@@ -43,34 +43,10 @@ impl Server {
         if !status.success() {
             return Err(BenchError::Server(format!("create-admin exited with {status}")));
         }
-        let port = free_port()?;
-        let child = Command::new(binary)
-            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--dist")
-            .arg(dist)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| BenchError::Io(format!("start {}", binary.display()), e))?;
-        let server = Server {
-            child,
-            origin: format!("http://127.0.0.1:{port}"),
-            data_dir: data_dir.to_owned(),
-        };
-        let http = reqwest::Client::new();
-        for _ in 0..200 {
-            if let Ok(r) = http.get(format!("{}/healthz", server.origin)).send().await
-                && r.status().is_success()
-            {
-                return Ok(server);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Err(BenchError::Server(format!("no answer from {} within 10 s", server.origin)))
+        let port = e2e::free_port().map_err(|e| BenchError::Io("free port".into(), e))?;
+        let log = data_dir.with_extension("log");
+        let process = ServerProcess::start(binary, &[], port, data_dir, dist, &log).await?;
+        Ok(Server { origin: process.base_url(), process })
     }
 
     /// Log in as the benchmark admin from a new device; returns the device token.
@@ -95,9 +71,7 @@ impl Server {
     }
 
     /// Stop the process (the port then refuses connections).
-    pub async fn stop(mut self) -> PathBuf {
-        let _ = self.child.kill().await;
-        let _ = self.child.wait().await;
-        self.data_dir
+    pub fn stop(self) {
+        self.process.stop();
     }
 }

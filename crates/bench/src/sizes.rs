@@ -74,7 +74,7 @@ pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
         std::fs::read(dist.join(rel))
             .map_err(|e| BenchError::Io(format!("read {}/{rel}", dist.display()), e))
     };
-    let mut files = e2e::first_load_files(dist)?;
+    let mut files = e2e::first_load_files(dist).map_err(BenchError::Build)?;
     if dist.join("sw.js").exists() && !files.iter().any(|f| f == "sw.js") {
         files.push("sw.js".to_owned());
     }
@@ -90,7 +90,7 @@ pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
     }
     for split in LATER_SPLITS {
         let mut sizes = Sizes::default();
-        for file in e2e::split_point_files(dist, split)? {
+        for file in e2e::split_point_files(dist, split).map_err(BenchError::Build)? {
             sizes += compress(&read(&file)?)?;
         }
         if sizes.raw > 0 {

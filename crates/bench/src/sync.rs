@@ -8,10 +8,10 @@ use serde_json::json;
 use shared::op::Operation;
 use shared::sync::{DEFAULT_PULL_LIMIT, MAX_PUSH_OPS, PushRequest, PushResponse};
 
+use crate::browser::{self, Chromedriver};
 use crate::config::Config;
 use crate::error::BenchError;
 use crate::server::{Server, USERNAME};
-use crate::webdriver::Driver;
 use crate::{ops, page, sqlite_baseline};
 
 /// One run with `n` operations.
@@ -49,7 +49,11 @@ pub async fn push_all(origin: &str, token: &str, ops: &[Operation]) -> Result<f6
     Ok(started.elapsed().as_secs_f64())
 }
 
-pub async fn run_once(config: &Config, driver: &Driver, n: usize) -> Result<SyncRun, BenchError> {
+pub async fn run_once(
+    config: &Config,
+    driver: &Chromedriver,
+    n: usize,
+) -> Result<SyncRun, BenchError> {
     let ops = ops::people_ops(n, USERNAME);
     let work = config.work_dir.join("sync");
     let server =
@@ -59,14 +63,14 @@ pub async fn run_once(config: &Config, driver: &Driver, n: usize) -> Result<Sync
         let push_s = push_all(&server.origin, &token, &ops).await?;
         let baseline_s = sqlite_baseline::ingest(&work.join("baseline.db"), &ops, MAX_PUSH_OPS)?;
 
-        let browser = driver.browser(&config.chromium).await?;
+        let browser = browser::open(config, driver).await?;
         let pulled = async {
             page::open(&browser, &server.origin).await?;
             let args = json!({ "origin": server.origin, "token": token, "limit": config.pull_limit.unwrap_or(DEFAULT_PULL_LIMIT) });
             page::run(&browser, "pull", args).await
         }
         .await;
-        browser.quit().await;
+        browser::close(browser).await;
         let pulled = pulled?;
         let got = pulled["ops"].as_u64().unwrap_or(0) as usize;
         if got != n {
@@ -81,7 +85,7 @@ pub async fn run_once(config: &Config, driver: &Driver, n: usize) -> Result<Sync
         })
     }
     .await;
-    server.stop().await;
+    server.stop();
     let _ = std::fs::remove_dir_all(&work);
     outcome
 }

@@ -1,9 +1,10 @@
 //! A headless Chromium session driven through chromedriver.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
@@ -29,21 +30,70 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--lang=zh-CN",
 ];
 
+/// How to open a [`Browser`]; its command-line flags are the same for every session.
+#[derive(Clone, Debug, Default)]
+pub struct BrowserOptions {
+    /// The Chromium binary; `None`: `CHROME_BIN`, else `/usr/bin/chromium`.
+    pub chromium: Option<PathBuf>,
+    /// The profile directory, kept after the session; `None`: a fresh temporary profile that
+    /// chromedriver removes when the session ends.
+    pub profile: Option<PathBuf>,
+    /// WebDriver's script timeout, which bounds [`Browser::eval_async`]; `None`: chromedriver's
+    /// default (30 s).
+    pub script_timeout: Option<Duration>,
+    /// WebDriver's page-load timeout; `None`: chromedriver's default (300 s).
+    pub page_load_timeout: Option<Duration>,
+}
+
 /// One browser session. Close it with [`Browser::close`]; its profile directory stays.
 pub struct Browser {
     client: Client,
 }
 
+/// chromedriver's Chrome DevTools Protocol passthrough, `POST /session/{id}/goog/cdp/execute`.
+#[derive(Debug)]
+struct CdpCommand {
+    body: Value,
+}
+
+impl WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
+    }
+}
+
 impl Browser {
-    pub(crate) async fn open(driver_port: u16, profile: &Path) -> Result<Self, HarnessError> {
+    pub(crate) async fn open(
+        driver_port: u16,
+        options: &BrowserOptions,
+    ) -> Result<Self, HarnessError> {
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
+        if let Some(profile) = &options.profile {
+            args.push(format!("--user-data-dir={}", profile.display()));
+        }
+        let chromium = options.chromium.clone().unwrap_or_else(paths::chromium);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("chrome"));
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": paths::chromium(), "args": args }),
-        );
+        capabilities
+            .insert("goog:chromeOptions".into(), json!({ "binary": chromium, "args": args }));
+        let mut timeouts = serde_json::Map::new();
+        if let Some(limit) = options.script_timeout {
+            timeouts.insert("script".into(), json!(limit.as_millis() as u64));
+        }
+        if let Some(limit) = options.page_load_timeout {
+            timeouts.insert("pageLoad".into(), json!(limit.as_millis() as u64));
+        }
+        if !timeouts.is_empty() {
+            capabilities.insert("timeouts".into(), Value::Object(timeouts));
+        }
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{driver_port}"))
@@ -75,6 +125,14 @@ impl Browser {
     pub async fn eval_async(&self, script: &str) -> Result<Value, HarnessError> {
         let body = format!("const done = arguments[arguments.length - 1];\n{script}");
         Ok(self.client.execute_async(&body, Vec::new()).await?)
+    }
+
+    /// Sends the Chrome DevTools Protocol command `command` with `params` to the page (through
+    /// chromedriver, e.g. `Emulation.setCPUThrottlingRate`, `Runtime.getHeapUsage`) and gives
+    /// its result.
+    pub async fn cdp(&self, command: &str, params: Value) -> Result<Value, HarnessError> {
+        let body = json!({ "cmd": command, "params": params });
+        Ok(self.client.issue_cmd(CdpCommand { body }).await?)
     }
 
     /// Polls `condition` (a function body returning a boolean) until it is true.

@@ -2,27 +2,22 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 use tempfile::TempDir;
 
-use crate::browser::Browser;
+use crate::browser::{Browser, BrowserOptions};
 use crate::net::free_port;
-use crate::process::ChildProcess;
+use crate::services::{Chromedriver, ServerProcess};
 use crate::{HarnessError, paths};
-
-const SERVER_START: Duration = Duration::from_secs(30);
-const DRIVER_START: Duration = Duration::from_secs(30);
 
 /// One test's world: its own server, data, copy of the app, chromedriver and browser profile.
 /// Dropping it kills every process it started and removes its temporary directories.
 pub struct Harness {
     // Field order is drop order: processes end before their directories go.
-    server: Option<ChildProcess>,
-    driver: ChildProcess,
+    server: Option<ServerProcess>,
+    driver: Chromedriver,
     server_bin: PathBuf,
     server_port: u16,
-    driver_port: u16,
     dist: PathBuf,
     data: PathBuf,
     profile: PathBuf,
@@ -35,14 +30,6 @@ impl Harness {
     pub async fn start() -> Result<Self, HarnessError> {
         let built = paths::dist_dir()?;
         let server_bin = paths::server_binary()?;
-        let chromedriver = paths::chromedriver();
-        if !chromedriver.is_file() {
-            return Err(HarnessError::Missing {
-                what: "chromedriver",
-                path: chromedriver,
-                hint: "run scripts/setup.sh (apt-get install chromium-driver) or set CHROMEDRIVER",
-            });
-        }
 
         let temp = tempfile::Builder::new()
             .prefix("field-e2e-")
@@ -57,11 +44,8 @@ impl Harness {
         }
         copy_dir(&built, &dist)?;
 
-        let driver_port = free_port().map_err(HarnessError::io("find a free port"))?;
-        let mut command = Command::new(&chromedriver);
-        command.arg(format!("--port={driver_port}"));
-        let mut driver = ChildProcess::spawn(command, &logs.join("chromedriver.log"))?;
-        driver.wait_ready("chromedriver", driver_port, "/status", DRIVER_START).await?;
+        let driver =
+            Chromedriver::start(&paths::chromedriver(), &logs.join("chromedriver.log")).await?;
 
         let server_port = free_port().map_err(HarnessError::io("find a free port"))?;
         let mut harness = Self {
@@ -69,7 +53,6 @@ impl Harness {
             driver,
             server_bin,
             server_port,
-            driver_port,
             dist,
             data,
             profile,
@@ -88,28 +71,24 @@ impl Harness {
     /// [`Harness::start_server`] with more `serve` options (e.g. `--min-protocol 3`).
     pub async fn start_server_with(&mut self, args: &[&str]) -> Result<(), HarnessError> {
         self.stop_server();
-        let mut command = Command::new(&self.server_bin);
-        command.args(args);
-        command
-            .arg("--bind")
-            .arg("127.0.0.1")
-            .arg("--port")
-            .arg(self.server_port.to_string())
-            .arg("--data-dir")
-            .arg(&self.data)
-            .arg("--dist")
-            .arg(&self.dist)
-            .env("RUST_LOG", "warn");
-        let mut server = ChildProcess::spawn(command, &self.logs.join("server.log"))?;
-        server.wait_ready("the server", self.server_port, "/healthz", SERVER_START).await?;
+        let log = self.logs.join("server.log");
+        let server = ServerProcess::start(
+            &self.server_bin,
+            args,
+            self.server_port,
+            &self.data,
+            &self.dist,
+            &log,
+        )
+        .await?;
         self.server = Some(server);
         Ok(())
     }
 
     /// Kills the server: from now on the browser has no network to the app.
     pub fn stop_server(&mut self) {
-        if let Some(mut server) = self.server.take() {
-            server.kill();
+        if let Some(server) = self.server.take() {
+            server.stop();
         }
     }
 
@@ -200,7 +179,9 @@ impl Harness {
     /// Opens headless Chromium on this harness's profile directory. The profile outlives the
     /// session, so closing the browser and opening it again is a tablet reopening the app.
     pub async fn open_browser(&self) -> Result<Browser, HarnessError> {
-        Browser::open(self.driver_port, &self.profile).await
+        self.driver
+            .open(&BrowserOptions { profile: Some(self.profile.clone()), ..Default::default() })
+            .await
     }
 
     /// Opens headless Chromium on another named profile of this harness: another device (or
@@ -209,7 +190,7 @@ impl Harness {
         let dir = self.profile.with_file_name(format!("profile-{profile}"));
         std::fs::create_dir_all(&dir)
             .map_err(HarnessError::io(format!("create {}", dir.display())))?;
-        Browser::open(self.driver_port, &dir).await
+        self.driver.open(&BrowserOptions { profile: Some(dir), ..Default::default() }).await
     }
 
     /// The default browser profile's directory (Chromium's own files: IndexedDB, caches).

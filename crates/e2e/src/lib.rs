@@ -6,6 +6,10 @@
 //! free port, and opens headless Chromium sessions on a fresh profile directory. Every process
 //! it started is killed when the harness is dropped.
 //!
+//! The same pieces serve the benchmark runner (`crates/bench`), which starts them on its own:
+//! [`Chromedriver`] opens a [`Browser`] as [`BrowserOptions`] say, [`ServerProcess`] runs the
+//! server binary, [`free_port`] picks its port.
+//!
 //! Locations (each overridable by environment):
 //! * `FIELD_DIST`: the built app (default `<workspace>/dist`);
 //! * `FIELD_SERVER_BIN`: the server binary (default: the newest of `<target>/{debug,release}/server`);
@@ -26,17 +30,20 @@ mod harness;
 mod net;
 mod paths;
 mod process;
+mod services;
 mod size;
 pub mod trial;
 mod ui;
 
 pub use api::Api;
-pub use browser::{Browser, FIRST_LOAD_TIMEOUT};
+pub use browser::{Browser, BrowserOptions, FIRST_LOAD_TIMEOUT};
 pub use error::HarnessError;
 pub use fault_proxy::{Fault, FaultPlan, FaultProxy};
 pub use fixtures::{noisy_png, small_png};
 pub use harness::Harness;
+pub use net::free_port;
 pub use paths::{dist_dir, server_binary};
+pub use services::{Chromedriver, ServerProcess};
 pub use size::{
     FirstLoadReport, SizedFile, first_load_files, first_load_report, measure, split_point_files,
 };

@@ -1,5 +1,6 @@
 //! The app's own store code (`field::store`, `field::logic::people`) exported to the benchmark
-//! page (`bench/`), where it runs beside the plain-JavaScript IndexedDB baseline and Dexie.
+//! page (`crates/bench/js/`), where it runs beside the plain-JavaScript IndexedDB baseline and
+//! Dexie.
 //!
 //! Inputs arrive as plain JS objects and are converted to Rust values *before* any clock starts,
 //! so the timings cover only what the app itself does when a surveyor saves, imports or searches.

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 
 use crate::{BenchError, now, state};
 
-/// One entity as the bench page generates it (bench/data.js).
+/// One entity as the bench page generates it (crates/bench/js/data.js).
 #[derive(Debug, Deserialize)]
 struct Input {
     id: Uuid,

@@ -1,4 +1,4 @@
-// The app's own store code (src/store, compiled into crates/bench-web) behind the same interface
+// The app's own store code (src/store, compiled into crates/bench/web) behind the same interface
 // as the JavaScript implementations. Inputs are converted to Rust values before the clock starts,
 // so the timings cover what the app does when the user saves, imports or opens the list.
 

@@ -1,5 +1,5 @@
 // Deterministic, survey-like test data shared by every implementation of the benchmark
-// (the app through crates/bench-web, the plain-JS baseline and Dexie), so all three store
+// (the app through crates/bench/web, the plain-JS baseline and Dexie), so all three store
 // exactly the same field values.
 
 const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢";
