@@ -45,6 +45,13 @@ macro_rules! split_point {
 }
 
 split_point! {
+    /// The buttons of the draft the app reopened with (only when there is one).
+    fn draft_notice(id: uuid::Uuid, name: String, dismissed: RwSignal<bool>, draft: crate::components::draft_banner::CurrentDraft) {
+        view! { <crate::components::draft_banner::DraftNotice id=id name=name dismissed=dismissed draft=draft /> }.into_any()
+    }
+}
+
+split_point! {
     /// The notice that the browser discarded the tablet's database (rare: not in the first load).
     fn storage_lost(loss: crate::services::storage_loss::StorageLoss) {
         view! { <crate::components::storage_lost::StorageLostNotice loss=loss /> }.into_any()

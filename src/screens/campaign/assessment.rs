@@ -64,7 +64,6 @@ fn Sheets(
     category: Category,
     loaded: Loading,
 ) -> impl IntoView {
-    let ctx = use_app();
     let notice = RwSignal::new(None::<Notice>);
     let rubric = rubric_for(category, &rubrics);
     let sheets: Vec<(Uuid, Assessment)> = data
@@ -84,28 +83,15 @@ fn Sheets(
         .collect();
     let office = super::use_session().is_office();
     let current_rubric = StoredValue::new(rubric.clone());
-    let begin_scoring = Action::new_local(move |(candidate, branch): &(Uuid, String)| {
-        let (store, session, candidate, branch) =
-            (ctx.store(), ctx.session_now(), *candidate, branch.clone());
-        let rubric = current_rubric.get_value();
-        async move {
-            let rubric = rubric.ok_or(CampaignError::NotFound)?;
-            let begun = campaign::begin_scoring(
-                &store,
-                &session,
-                candidate,
-                &branch,
-                year,
-                rubric,
-                today(),
-            )
-            .await;
-            if begun.is_ok() {
-                ctx.refresh_pending();
+    let begin_scoring =
+        super::write_action(move |store, session, (candidate, branch): (Uuid, String)| {
+            let rubric = current_rubric.get_value();
+            async move {
+                let rubric = rubric.ok_or(CampaignError::NotFound)?;
+                campaign::begin_scoring(&store, &session, candidate, &branch, year, rubric, today())
+                    .await
             }
-            begun
-        }
-    });
+        });
     on_result(begin_scoring, notice, move |_| loaded.refetch());
     let begin = move |candidate_id: Uuid, branch: String| {
         begin_scoring.dispatch_local((candidate_id, branch));
@@ -161,32 +147,26 @@ fn SheetEditor(
     office: bool,
     loaded: Loading,
 ) -> impl IntoView {
-    let ctx = use_app();
     let form = RwSignal::new(sheet.clone());
     let notice = RwSignal::new(None::<Notice>);
     let reason = RwSignal::new(String::new());
     let branch = StoredValue::new(branch);
     let save = super::put_action::<Assessment>();
     on_result(save, notice, move |_| loaded.refetch());
-    let step = Action::new_local(move |(action, why): &(CommendationAction, String)| {
-        let (store, session, branch) = (ctx.store(), ctx.session_now(), branch.get_value());
-        let (action, why, sheet) = (*action, why.clone(), form.get_untracked());
-        async move {
-            let taken =
-                campaign::commend(&store, &session, (id, &branch), sheet, action, &why, now())
-                    .await;
-            if taken.is_ok() {
-                ctx.refresh_pending();
+    let step = super::write_action(
+        move |store, session, (action, why, sheet): (CommendationAction, String, Assessment)| {
+            let branch = branch.get_value();
+            async move {
+                campaign::commend(&store, &session, (id, &branch), sheet, action, &why, now()).await
             }
-            taken
-        }
-    });
+        },
+    );
     on_result(step, notice, move |_| loaded.refetch());
     let act = move |action: CommendationAction| {
         if action == CommendationAction::Reject && !confirm(tc::CONFIRM_REJECT) {
             return;
         }
-        step.dispatch_local((action, reason.get_untracked()));
+        step.dispatch_local((action, reason.get_untracked(), form.get_untracked()));
     };
     let session = super::use_session();
     let overdue = commendation_overdue(&sheet, today());

@@ -101,7 +101,6 @@ fn BaseView(
     data: BaseRecords,
     loaded: LocalResource<Result<BaseRecords, CampaignError>>,
 ) -> impl IntoView {
-    let ctx = use_app();
     let BaseRecords { base, visits, candidates, names } = data;
     let form = RwSignal::new(base.clone());
     let visit = RwSignal::new(Visit { base_id: id, date: Some(today()), ..Default::default() });
@@ -118,15 +117,8 @@ fn BaseView(
             remove.dispatch_local(id);
         }
     };
-    let record_visit = Action::new_local(move |v: &Visit| {
-        let (store, session, v) = (ctx.store(), ctx.session_now(), v.clone());
-        async move {
-            let saved = campaign::record_visit(&store, &session, &v, today()).await;
-            if saved.is_ok() {
-                ctx.refresh_pending();
-            }
-            saved
-        }
+    let record_visit = super::write_action(|store, session, v: Visit| async move {
+        campaign::record_visit(&store, &session, &v, today()).await
     });
     on_result(record_visit, notice, move |_| loaded.refetch());
     let add_visit = move |_| {

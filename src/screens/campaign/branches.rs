@@ -58,7 +58,6 @@ fn BranchesView(
     loaded: LocalResource<Result<BranchOverview, CampaignError>>,
     notice: RwSignal<Option<Notice>>,
 ) -> impl IntoView {
-    let ctx = use_app();
     let BranchOverview { branches, counts, unmatched } = overview;
     let form = RwSignal::new(Branch::default());
     let editing = RwSignal::new(Editing { id: Uuid::now_v7(), existing: false });
@@ -66,15 +65,8 @@ fn BranchesView(
         form.set(Branch::default());
         editing.set(Editing { id: Uuid::now_v7(), existing: false });
     };
-    let put = Action::new_local(move |(id, branch): &(Uuid, Branch)| {
-        let (store, session, id, branch) = (ctx.store(), ctx.session_now(), *id, branch.clone());
-        async move {
-            let saved = save_branch(&store, &session, id, branch).await;
-            if saved.is_ok() {
-                ctx.refresh_pending();
-            }
-            saved
-        }
+    let put = super::write_action(|store, session, (id, branch): (Uuid, Branch)| async move {
+        save_branch(&store, &session, id, branch).await
     });
     on_result(put, notice, move |()| {
         notice.set(Some(Notice::Done(tb::SAVED)));

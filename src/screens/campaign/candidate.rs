@@ -40,7 +40,6 @@ pub fn CandidateProfile(id: Uuid) -> impl IntoView {
 
 #[component]
 fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
-    let ctx = use_app();
     let Profile { candidate, person, logs } = profile;
     let session = super::use_session();
     let name =
@@ -60,15 +59,8 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
     let read_only = session.read_only();
     let (met, total) = standards_met(&candidate);
 
-    let save_profile = Action::new_local(move |edited: &Candidate| {
-        let (store, session, edited) = (ctx.store(), ctx.session_now(), edited.clone());
-        async move {
-            let saved = campaign::save_profile(&store, &session, id, &edited, today).await;
-            if saved.is_ok() {
-                ctx.refresh_pending();
-            }
-            saved
-        }
+    let save_profile = super::write_action(move |store, session, edited: Candidate| async move {
+        campaign::save_profile(&store, &session, id, &edited, today).await
     });
     on_result(save_profile, notice, move |_| {
         notice.set(Some(Notice::Done(tc::SAVED)));
@@ -77,15 +69,8 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
     let save = move |_| {
         save_profile.dispatch_local(form.get_untracked());
     };
-    let carry_over = Action::new_local(move |_: &()| {
-        let (store, session) = (ctx.store(), ctx.session_now());
-        async move {
-            let next = campaign::next_year(&store, &session, id, now()).await;
-            if next.is_ok() {
-                ctx.refresh_pending();
-            }
-            next
-        }
+    let carry_over = super::write_action(move |store, session, ()| async move {
+        campaign::next_year(&store, &session, id, now()).await
     });
     on_result(carry_over, notice, move |new_id| go(&CampaignRoute::Candidate(new_id).href()));
     let next_year = move |_| {
@@ -199,21 +184,13 @@ fn Actions(
     notice: RwSignal<Option<Notice>>,
     loaded: Loading,
 ) -> impl IntoView {
-    let ctx = use_app();
     let asking = RwSignal::new(None::<ApplicationAction>);
     let reason = RwSignal::new(String::new());
-    let step = Action::new_local(move |(action, reason): &(ApplicationAction, Option<String>)| {
-        let (store, session, action, reason) =
-            (ctx.store(), ctx.session_now(), *action, reason.clone());
-        async move {
-            let taken =
-                campaign::take_action(&store, &session, id, action, reason.as_deref(), now()).await;
-            if taken.is_ok() {
-                ctx.refresh_pending();
-            }
-            taken
-        }
-    });
+    let step = super::write_action(
+        move |store, session, (action, reason): (ApplicationAction, Option<String>)| async move {
+            campaign::take_action(&store, &session, id, action, reason.as_deref(), now()).await
+        },
+    );
     on_result(step, notice, move |_| {
         asking.set(None);
         loaded.refetch();

@@ -146,18 +146,11 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
     let pipeline = RwSignal::new(false);
     let query = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<Notice>);
-    let apply = Action::new_local(move |(person, application): &(Uuid, Application)| {
-        let (store, session, person, application) =
-            (ctx.store(), ctx.session_now(), *person, *application);
-        async move {
-            let created =
-                campaign::create_candidate(&store, &session, person, application, now()).await;
-            if created.is_ok() {
-                ctx.refresh_pending();
-            }
-            created
-        }
-    });
+    let apply = super::write_action(
+        |store, session, (person, application): (Uuid, Application)| async move {
+            campaign::create_candidate(&store, &session, person, application, now()).await
+        },
+    );
     on_result(apply, notice, move |id| go(&CampaignRoute::Candidate(id).href()));
     let submit = move |_| {
         let (Some(pid), Some(cat)) = (person_id.get_untracked(), category.get_untracked()) else {

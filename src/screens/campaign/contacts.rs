@@ -11,7 +11,6 @@ use crate::browser::dialog::confirm;
 use crate::components::fields::{Field, date, id_select, select, text, textarea, year_select};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
-use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::contacts::{contact_rows, logs_of, status_text};
@@ -33,7 +32,6 @@ pub fn Contacts(candidate: Option<Uuid>) -> impl IntoView {
 
 #[component]
 fn ContactsView(data: CampaignData, candidate: Option<Uuid>, loaded: Loading) -> impl IntoView {
-    let ctx = use_app();
     let today = today();
     let year = RwSignal::new(today.year());
     let years = year_options(&data.campaign, today.year());
@@ -54,15 +52,8 @@ fn ContactsView(data: CampaignData, candidate: Option<Uuid>, loaded: Loading) ->
         .filter(|(_, c)| c.is_active())
         .map(|(id, c)| (*id, format!("{}（{}）", data.names.person(&c.person_id), c.year)))
         .collect();
-    let save = Action::new_local(move |log: &ContactLog| {
-        let (store, session, log) = (ctx.store(), ctx.session_now(), log.clone());
-        async move {
-            let saved = campaign::log_contact(&store, &session, &log, today).await;
-            if saved.is_ok() {
-                ctx.refresh_pending();
-            }
-            saved
-        }
+    let save = super::write_action(move |store, session, log: ContactLog| async move {
+        campaign::log_contact(&store, &session, &log, today).await
     });
     on_result(save, notice, move |_| loaded.refetch());
     let submit = move |_| {

@@ -27,46 +27,55 @@ use uuid::Uuid;
 use crate::i18n::branches as tb;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
+use std::future::Future;
+
 use crate::logic::forms::today;
 use crate::logic::session::Session;
 use crate::services::campaign::{self, CampaignData, CampaignError, Checked};
+use crate::store::Store;
 
 /// Who works on this device (the app's one session, see `AppCtx::session`).
 pub fn use_session() -> Session {
     use_app().session_now()
 }
 
-/// The write of a campaign form: [`campaign::put`] of `(id, branch, value)` as the app's
-/// session; a change saved is counted and sent (`AppCtx::refresh_pending`). Its pending state
-/// disables the form's button; show its outcome with `components::notice::on_result`.
-pub fn put_action<T: Checked + Clone + 'static>()
--> Action<(Uuid, String, T), Result<Uuid, CampaignError>> {
+/// A write of a campaign screen: `write(store, session, input)` as the app's session, run when
+/// the action is dispatched with `input`. A change saved is counted and sent
+/// (`AppCtx::refresh_pending`). Its `pending()` disables the button that dispatched it; show
+/// its outcome with `components::notice::on_result`.
+pub fn write_action<I, T, Fut>(
+    write: impl Fn(Store, Session, I) -> Fut + 'static,
+) -> Action<I, Result<T, CampaignError>>
+where
+    I: Clone + 'static,
+    T: 'static,
+    Fut: Future<Output = Result<T, CampaignError>> + 'static,
+{
     let ctx = use_app();
-    Action::new_local(move |(id, branch, value): &(Uuid, String, T)| {
-        let (store, session) = (ctx.store(), ctx.session_now());
-        let (id, branch, value) = (*id, branch.clone(), value.clone());
+    Action::new_local(move |input: &I| {
+        let written = write(ctx.store(), ctx.session_now(), input.clone());
         async move {
-            let saved = campaign::put(&store, &session, id, &branch, &value, today()).await;
-            if saved.is_ok() {
+            let written = written.await;
+            if written.is_ok() {
                 ctx.refresh_pending();
             }
-            saved
+            written
         }
     })
 }
 
-/// The delete of a record of `T`'s kind by id ([`campaign::remove`]), as [`put_action`].
+/// The write of a campaign form: [`campaign::put`] of `(id, branch, value)`.
+pub fn put_action<T: Checked + Clone + 'static>()
+-> Action<(Uuid, String, T), Result<Uuid, CampaignError>> {
+    write_action(|store, session, (id, branch, value): (Uuid, String, T)| async move {
+        campaign::put(&store, &session, id, &branch, &value, today()).await
+    })
+}
+
+/// The delete of a record of `T`'s kind by id ([`campaign::remove`]).
 pub fn remove_action<T: Entity + 'static>() -> Action<Uuid, Result<(), CampaignError>> {
-    let ctx = use_app();
-    Action::new_local(move |id: &Uuid| {
-        let (store, session, id) = (ctx.store(), ctx.session_now(), *id);
-        async move {
-            let removed = campaign::remove::<T>(&store, &session, id).await;
-            if removed.is_ok() {
-                ctx.refresh_pending();
-            }
-            removed
-        }
+    write_action(|store, session, id: Uuid| async move {
+        campaign::remove::<T>(&store, &session, id).await
     })
 }
 

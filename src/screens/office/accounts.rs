@@ -8,6 +8,7 @@ use shared::sync::{CreateUserRequest, SigninCode, UserSummary};
 
 use super::{error_line, office_action};
 use crate::browser::location;
+use crate::components::loaded::Loaded;
 use crate::context::use_app;
 use crate::i18n::office as t;
 use crate::logic::campaign::typed::{branch_records, keyed};
@@ -97,9 +98,7 @@ pub fn Accounts(http: Http) -> impl IntoView {
                 <input type="url" data-testid="signin-server" prop:value=move || server.get()
                     on:input=move |ev| server.set(event_target_value(&ev)) />
             </label>
-            {move || users.get().map(|list| match list {
-                Err(e) => view! { <p class="message error" data-testid="accounts-load-error">{e}</p> }.into_any(),
-                Ok(list) => view! {
+            <Loaded resource=users error_testid="accounts-load-error" let:list>{view! {
                     <table class="list" data-testid="accounts-table">
                         <thead><tr>
                             <th>{t::USERNAME}</th><th>{t::DISPLAY_NAME}</th><th>{t::ROLE}</th>
@@ -109,8 +108,7 @@ pub fn Accounts(http: Http) -> impl IntoView {
                             {list.into_iter().map(|u| user_row(u, branches, make_code, set_disabled, resetting)).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
-            })}
+                }}</Loaded>
             {move || resetting.get().map(|username| {
                 let who = username.clone();
                 view! {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use shared::sync::DeviceSummary;
 
 use super::{error_line, office_action};
+use crate::components::loaded::Loaded;
 use crate::i18n::office as t;
 use crate::services::office;
 use crate::sync::http::Http;
@@ -39,10 +40,9 @@ pub fn Devices(http: Http) -> impl IntoView {
             <p class="hint">{t::DEVICES_HINT}</p>
             <button class="button secondary" data-testid="devices-refresh" on:click=move |_| devices.refetch()>{t::REFRESH}</button>
             {error_line(error, "devices-error")}
-            {move || devices.get().map(|list| match list {
-                Err(e) => view! { <p class="message error" data-testid="devices-load-error">{e}</p> }.into_any(),
-                Ok(list) if list.is_empty() => view! { <p class="empty" data-testid="devices-empty">{t::NO_DEVICES}</p> }.into_any(),
-                Ok(list) => {
+            <Loaded resource=devices error_testid="devices-load-error" let:list>{match list {
+                list if list.is_empty() => view! { <p class="empty" data-testid="devices-empty">{t::NO_DEVICES}</p> }.into_any(),
+                list => {
                     let unsent = list.iter().filter(|d| !d.revoked && office::holds_unsent(d)).count();
                     view! {
                         <p class=class_of(unsent) data-testid="devices-unsent-count" data-count=unsent.to_string()>
@@ -57,7 +57,7 @@ pub fn Devices(http: Http) -> impl IntoView {
                         </table>
                     }.into_any()
                 }
-            })}
+            }}</Loaded>
         </div>
     }
 }
