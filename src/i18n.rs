@@ -397,9 +397,6 @@ pub mod campaign {
     pub const AMOUNT_YUAN: &str = "金额（元）";
     pub const PURPOSE: &str = "项目/用途";
     pub const BAD_AMOUNT: &str = "请填写正确的金额（元，最多两位小数）";
-    pub fn yuan(amount: &str) -> String {
-        format!("{amount} 元")
-    }
 
     // Meetings
     pub const NEW_MEETING: &str = "登记党员大会";

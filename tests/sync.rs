@@ -37,7 +37,7 @@ use field::store::{Store, meta_keys, sha256_hex};
 use field::sync::engine::{self, SyncReport};
 use field::sync::error::{HttpError, LoginError, SyncError};
 use field::sync::plan::{
-    CHUNK_BYTES, PULL_LIMIT, Phase, RejectedOp, SyncStatus, ago_zh, merge_rejected, next_chunk,
+    CHUNK_BYTES, PULL_LIMIT, Phase, RejectedOp, SyncStatus, merge_rejected, next_chunk,
     rejected_summary, resume_offset,
 };
 use field::sync::transfer::{self, ImportStep, TransferError};
@@ -803,11 +803,15 @@ fn rejected_are_kept_once_and_summarised() {
 #[wasm_bindgen_test]
 fn status_text_helpers() {
     let now = 10_000_000.0;
-    assert_eq!(ago_zh(now, now - 5_000.0), "刚刚");
-    assert_eq!(ago_zh(now, now - 5.0 * 60_000.0), "5 分钟前");
-    assert_eq!(ago_zh(now, now - 3.0 * 3_600_000.0), "3 小时前");
-    assert_eq!(ago_zh(now + 2.0 * 86_400_000.0, now), "2 天前");
-    assert_eq!(ago_zh(now, now + 1_000.0), "刚刚", "a clock set back never shows a negative time");
+    assert_eq!(field::logic::format::ago(now, now - 5_000.0), "刚刚");
+    assert_eq!(field::logic::format::ago(now, now - 5.0 * 60_000.0), "5 分钟前");
+    assert_eq!(field::logic::format::ago(now, now - 3.0 * 3_600_000.0), "3 小时前");
+    assert_eq!(field::logic::format::ago(now + 2.0 * 86_400_000.0, now), "2 天前");
+    assert_eq!(
+        field::logic::format::ago(now, now + 1_000.0),
+        "刚刚",
+        "a clock set back never shows a negative time"
+    );
     let mut s = SyncStatus { done: 3, total: 4, ..SyncStatus::default() };
     assert_eq!(s.fraction(), Some(0.75));
     s.total = 0;

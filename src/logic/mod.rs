@@ -1,6 +1,7 @@
 //! Plain Rust behind the screens: no browser calls, so it is easy to test.
 
 pub mod campaign;
+pub mod format;
 pub mod forms;
 pub mod people;
 pub mod route;

@@ -14,6 +14,7 @@ use crate::components::loaded::Loaded;
 use crate::components::photo::PhotoThumb;
 use crate::context::use_app;
 use crate::i18n::{self as t, outbox};
+use crate::logic::format;
 use crate::logic::route::Route;
 use crate::services::delivery;
 use crate::store::{HistoryEntry, meta_keys};
@@ -113,7 +114,7 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
             } else {
                 view! { <ul class="surveys">
                     {d.surveys.iter().map(|(r, s)| {
-                        let when = s.surveyed_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                        let when = s.surveyed_at.map(format::date_time).unwrap_or_default();
                         let status = if s.status == SurveyStatus::Final { t::STATUS_FINAL } else { t::STATUS_DRAFT };
                         let action = if d.writes { t::EDIT } else { t::VIEW };
                         view! { <li data-testid="person-survey">
@@ -155,9 +156,7 @@ fn author(name: &str) -> String {
 }
 
 fn when(millis: u64) -> String {
-    chrono::DateTime::from_timestamp_millis(millis as i64)
-        .map(|d| d.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    i64::try_from(millis).map(format::millis).unwrap_or_default()
 }
 
 /// `2024-05-01 10:30 张三 修改了调查：从业情况、资金`

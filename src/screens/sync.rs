@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::context::use_app;
 use crate::i18n::sync as t;
+use crate::logic::format;
 use crate::screens::login::LoginPanel;
-use crate::sync::plan::ago_zh;
 use crate::sync::{Connection, use_sync};
 
 #[component]
@@ -62,10 +62,10 @@ pub fn SyncScreen() -> impl IntoView {
                 <dd data-testid="sync-pending">{move || status.get().pending}</dd>
                 <dt>{t::LAST_SUCCESS}</dt>
                 <dd data-testid="sync-last-success">
-                    {move || status.get().last_success_ms.map_or_else(|| t::NEVER.to_owned(), |ms| ago_zh(now.get(), ms))}
+                    {move || status.get().last_success_ms.map_or_else(|| t::NEVER.to_owned(), |ms| format::ago(now.get(), ms))}
                 </dd>
                 <dt>{t::NEXT_ATTEMPT}</dt>
-                <dd>{move || status.get().next_attempt_ms.map(|ms| minutes_until(now.get(), ms)).unwrap_or_default()}</dd>
+                <dd>{move || status.get().next_attempt_ms.map(|ms| format::until(now.get(), ms)).unwrap_or_default()}</dd>
             </dl>
             <Show when=move || engine.upgrade_required.get()>
                 <p class="message error" role="alert" data-testid="sync-upgrade-required">
@@ -77,15 +77,6 @@ pub fn SyncScreen() -> impl IntoView {
             })}
             <RejectedList />
         </section>
-    }
-}
-
-fn minutes_until(now: f64, at: f64) -> String {
-    let seconds = ((at - now) / 1_000.0).max(0.0).round() as u64;
-    if seconds < 60 {
-        format!("{seconds} 秒后")
-    } else {
-        format!("{} 分钟后", seconds.div_ceil(60))
     }
 }
 

@@ -9,6 +9,7 @@ use crate::browser::files;
 use crate::components::notice::on_outcome;
 use crate::i18n::branches as tb;
 use crate::i18n::sync as t;
+use crate::logic::format;
 use crate::sync::transfer::{self, ImportStep};
 use crate::sync::use_sync;
 
@@ -178,7 +179,7 @@ fn ImportPanel() -> impl IntoView {
                 let encrypted = h.encryption.is_some();
                 view! {
                     <p class="message info" data-testid="import-header">
-                        {t::header_summary(h.counts.operations, h.counts.attachments, &h.author, &h.created_at)}
+                        {t::header_summary(h.counts.operations, h.counts.attachments, &h.author, &format::timestamp(&h.created_at))}
                         "（" {scope} "）"
                     </p>
                     <Show when=move || encrypted>

@@ -178,17 +178,6 @@ pub fn resume_offset(server_received: u64, server_total: u64, size: u64) -> u64 
     if server_total == size { server_received.min(size) } else { 0 }
 }
 
-/// "刚刚", "5 分钟前", "3 小时前", "2 天前" for a moment `then_ms` seen at `now_ms`.
-pub fn ago_zh(now_ms: f64, then_ms: f64) -> String {
-    let seconds = ((now_ms - then_ms) / 1_000.0).max(0.0) as u64;
-    match seconds {
-        0..60 => "刚刚".into(),
-        60..3_600 => format!("{} 分钟前", seconds / 60),
-        3_600..86_400 => format!("{} 小时前", seconds / 3_600),
-        _ => format!("{} 天前", seconds / 86_400),
-    }
-}
-
 /// One window of the outbox sorted into what is sent, what is held back and what the tablet
 /// refuses itself.
 pub struct Sorted {

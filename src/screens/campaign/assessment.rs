@@ -17,6 +17,7 @@ use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::rubric::rubric_for;
+use crate::logic::format;
 use crate::logic::forms::{now, today, year_options};
 use crate::logic::forms::{number_text, parse_number};
 use crate::services::campaign::{self, CampaignData, CampaignError};
@@ -229,7 +230,7 @@ fn SheetEditor(
             })}
             <ul class="history wide">
                 {sheet.history.iter().map(|h| view! {
-                    <li>{format!("{} {} {} → {} {}", h.at.format("%Y-%m-%d %H:%M"), tc::who(&h.by, h.role.map(|r| r.label_zh())), h.from.label_zh(), h.to.label_zh(), h.reason)}</li>
+                    <li>{format!("{} {} {} → {} {}", format::date_time(h.at), tc::who(&h.by, h.role.map(|r| r.label_zh())), h.from.label_zh(), h.to.label_zh(), h.reason)}</li>
                 }).collect_view()}
             </ul>
         </article>

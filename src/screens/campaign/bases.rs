@@ -18,6 +18,7 @@ use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::format;
 use crate::logic::forms::today;
 use crate::services::campaign::{self, BaseRecords, CampaignError};
 
@@ -178,7 +179,7 @@ fn BaseView(
                 <tbody>
                 {visits.into_iter().map(|(_, v)| view! {
                     <tr data-testid="visit-row">
-                        <td>{v.date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                        <td>{format::date_or_blank(v.date)}</td>
                         <td>{v.attendees.iter().map(|a| visit_names.candidate(a)).collect::<Vec<_>>().join("、")}</td>
                         <td>{v.content.clone()}</td>
                         <td class="thumbs">{v.photos.iter().map(|p| view! { <PhotoThumb sha256=p.sha256.clone() /> }).collect_view()}</td>

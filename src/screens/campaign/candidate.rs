@@ -21,6 +21,7 @@ use crate::i18n::campaign as tc;
 use crate::logic::campaign::candidate::{ActionButton, action_buttons, standards_met, state_label};
 use crate::logic::campaign::contacts::status_text;
 use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::format;
 use crate::logic::forms::{now, today};
 use crate::services::campaign::{self, CampaignError, Profile};
 
@@ -271,7 +272,7 @@ fn History(candidate: Candidate) -> impl IntoView {
                 <tbody>
                 {entries.into_iter().map(|e| view! {
                     <tr data-testid="candidate-history-row">
-                        <td>{e.at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                        <td>{format::date_time(e.at)}</td>
                         <td>{e.action.map(|a| a.label_zh()).unwrap_or("")}</td>
                         <td>{tc::state_change(e.from.map(|s| s.label_zh()), e.to.label_zh())}</td>
                         <td>{tc::who(&e.by, e.role.map(|r| r.label_zh()))}</td>

@@ -15,6 +15,7 @@ use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::contacts::{contact_rows, logs_of, status_text};
 use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::format;
 use crate::logic::forms::{today, year_options};
 use crate::services::campaign::{self, CampaignData, CampaignError};
 
@@ -135,7 +136,7 @@ fn LogList(
                 };
                 view! {
                     <tr data-testid="contact-log-row">
-                        <td>{l.date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                        <td>{format::date_or_blank(l.date)}</td>
                         <td>{if l.kind == ContactKind::Pairing { ContactKind::Pairing.label_zh() } else { ContactKind::ExpertGuidance.label_zh() }}</td>
                         <td>{l.way.map(|w| w.label_zh()).unwrap_or("")}</td>
                         <td>{l.contact_person.clone()}</td>

@@ -13,6 +13,7 @@ use crate::logic::campaign::chart::{Chart, layout};
 use crate::logic::campaign::contacts::{contact_rows, status_text};
 use crate::logic::campaign::dashboard::{progress_groups, progress_lines, waiting_per_role};
 use crate::logic::campaign::route::CampaignRoute;
+use crate::logic::format;
 use crate::logic::forms::today;
 use crate::services::campaign::CampaignData;
 
@@ -127,7 +128,7 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                     <h3 class="wide">{tc::inspections_overdue_title(overdue.len())}</h3>
                     <ul class="wide">
                         {overdue.into_iter().map(|s| view! {
-                            <li data-testid="overdue-row">{s.branch_name.clone()}" "{s.last_inspected.map(|d| tc::last_inspected(&d.to_string())).unwrap_or_else(|| tc::NEVER.to_owned())}</li>
+                            <li data-testid="overdue-row">{s.branch_name.clone()}" "{s.last_inspected.map(|d| tc::last_inspected(&format::date(d))).unwrap_or_else(|| tc::NEVER.to_owned())}</li>
                         }).collect_view()}
                     </ul>
                 </article>

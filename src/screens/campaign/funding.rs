@@ -2,7 +2,7 @@
 //! integrity grade and industry prospects shown next to them, and totals per level.
 
 use leptos::prelude::*;
-use shared::model::{Funding, FundingLevel, format_yuan, parse_yuan};
+use shared::model::{Funding, FundingLevel, parse_yuan};
 use shared::record::EntityKind;
 use uuid::Uuid;
 
@@ -13,6 +13,7 @@ use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
+use crate::logic::format;
 use crate::logic::forms::today;
 use crate::services::campaign::{self, CampaignData, CampaignError};
 
@@ -114,18 +115,18 @@ fn FundingView(
             </fieldset>
             })}
             <dl class="facts" data-testid="funding-totals">
-                {totals.into_iter().map(|(l, fen)| view! { <dt>{l.label_zh()}</dt><dd>{tc::yuan(&format_yuan(fen))}</dd> }).collect_view()}
+                {totals.into_iter().map(|(l, fen)| view! { <dt>{l.label_zh()}</dt><dd>{format::yuan(fen)}</dd> }).collect_view()}
             </dl>
             <table class="list" data-testid="funding-table">
                 <thead><tr><th>{tc::DATE}</th><th>{tc::CANDIDATE}</th><th>{tc::FUNDING_KIND}</th><th>{tc::FUNDING_LEVEL}</th><th>{tc::AMOUNT_YUAN}</th><th>{tc::PURPOSE}</th></tr></thead>
                 <tbody>
                 {rows.into_iter().map(|(_, f)| view! {
                     <tr data-testid="funding-row">
-                        <td>{f.date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                        <td>{format::date_or_blank(f.date)}</td>
                         <td>{names.candidate(&f.candidate_id)}</td>
                         <td>{f.kind.map(|k| k.label_zh()).unwrap_or("")}</td>
                         <td>{f.level.map(|l| l.label_zh()).unwrap_or("")}</td>
-                        <td>{format_yuan(f.amount_fen)}</td>
+                        <td>{format::yuan(f.amount_fen)}</td>
                         <td>{f.purpose.clone()}</td>
                     </tr>
                 }).collect_view()}

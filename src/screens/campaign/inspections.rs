@@ -14,6 +14,7 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
+use crate::logic::format;
 use crate::logic::forms::{date_value, parse_date, today};
 use crate::services::campaign::{CampaignData, CampaignError};
 
@@ -54,7 +55,7 @@ fn InspectionsView(
                 {status.into_iter().map(|s| view! {
                     <tr data-testid="inspection-status-row" class:behind=s.overdue>
                         <td>{s.branch_name.clone()}</td>
-                        <td>{s.last_inspected.map(|d| d.to_string()).unwrap_or_else(|| tc::NEVER.to_owned())}</td>
+                        <td>{s.last_inspected.map(format::date).unwrap_or_else(|| tc::NEVER.to_owned())}</td>
                         <td>{s.days_since.map(|d| d.to_string()).unwrap_or_default()}</td>
                         <td>{s.open_fixes}</td>
                         <td>{s.overdue.then(|| view! { <span class="badge behind" data-testid="inspection-overdue">{tc::OVERDUE}</span> })}</td>
@@ -97,7 +98,7 @@ fn InspectionsView(
                 let editable = session.may_write(EntityKind::Inspection, &i.branch_id);
                 view! {
                     <article class="section" data-testid="inspection-item">
-                        <strong class="wide">{format!("{} · {} · {}", i.date.map(|d| d.to_string()).unwrap_or_default(), names.branch(&i.branch_id), i.kind.map(|k| k.label_zh()).unwrap_or(""))}</strong>
+                        <strong class="wide">{format!("{} · {} · {}", format::date_or_blank(i.date), names.branch(&i.branch_id), i.kind.map(|k| k.label_zh()).unwrap_or(""))}</strong>
                         <span class="wide">{tc::INSPECTORS}"："{i.inspectors.clone()}</span>
                         <p class="wide pre">{i.findings.clone()}</p>
                         <table class="list wide">
@@ -106,7 +107,7 @@ fn InspectionsView(
                             {fixes.into_iter().enumerate().map(|(k, f)| view! {
                                 <tr data-testid="fix-row" class:behind=f.fixed_on.is_none() && f.due.is_some_and(|d| d < today())>
                                     <td>{f.item.clone()}</td>
-                                    <td>{f.due.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                    <td>{format::date_or_blank(f.due)}</td>
                                     <td>{if editable {
                                         view! { <input type="date" data-testid="fix-fixed-on" prop:value=date_value(f.fixed_on)
                                         on:change=move |ev| {
@@ -116,7 +117,7 @@ fn InspectionsView(
                                             save.dispatch_local((id, edited.branch_id.clone(), edited));
                                         } /> }.into_any()
                                     } else {
-                                        view! { <span data-testid="fix-fixed-on-text">{f.fixed_on.map(|d| d.to_string()).unwrap_or_default()}</span> }.into_any()
+                                        view! { <span data-testid="fix-fixed-on-text">{format::date_or_blank(f.fixed_on)}</span> }.into_any()
                                     }}</td>
                                 </tr>
                             }).collect_view()}

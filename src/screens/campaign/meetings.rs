@@ -14,6 +14,7 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
+use crate::logic::format;
 use crate::logic::forms::today;
 use crate::services::campaign::{CampaignData, CampaignError};
 
@@ -67,7 +68,7 @@ fn MeetingsView(
                 <tbody>
                 {meetings.into_iter().map(|(_, m)| view! {
                     <tr data-testid="meeting-row">
-                        <td>{m.date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                        <td>{format::date_or_blank(m.date)}</td>
                         <td>{names.branch(&m.branch_id)}</td>
                         <td>{tc::attendance(m.attended, m.expected)}</td>
                         <td>{m.topics.clone()}</td>

@@ -11,6 +11,7 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
 use crate::i18n::campaign as tc;
+use crate::logic::format;
 use crate::logic::forms::today;
 use crate::services::campaign::{self, CampaignError};
 
@@ -63,7 +64,7 @@ pub fn Notices() -> impl IntoView {
                         {notices.into_iter().map(|(id, n)| view! {
                             <article class="section notice" data-testid="notice-item">
                                 <h3 class="wide">{n.title.clone()}</h3>
-                                <span class="hint">{n.published_on.map(|d| d.to_string()).unwrap_or_default()}</span>
+                                <span class="hint">{format::date_or_blank(n.published_on)}</span>
                                 <p class="wide pre">{n.body.clone()}</p>
                                 {office.then(|| view! {
                                     <button type="button" class="link" data-testid="notice-delete" on:click=move |_| remove(id)>{tc::DELETE}</button>

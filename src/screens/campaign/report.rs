@@ -15,6 +15,7 @@ use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::i18n::office as to;
 use crate::logic::campaign::csv::report_csv;
+use crate::logic::format;
 use crate::logic::forms::{today, year_options};
 use crate::services::campaign::CampaignData;
 
@@ -127,7 +128,7 @@ fn ReportView(data: CampaignData) -> impl IntoView {
                                         {(!br.contacts_behind.is_empty()).then(|| format!("：{}", br.contacts_behind.iter().map(|id| names.candidate(id)).collect::<Vec<_>>().join("、")))}</li>
                                     <li>{tc::waiting_line(br.waiting.applicant, br.waiting.branch_secretary, br.waiting.town_office)}</li>
                                     <li>{if br.mobilised { tc::MOBILISED } else { tc::NOT_MOBILISED }}</li>
-                                    <li>{tc::inspection_line(br.last_inspected.map(|d| d.to_string()), br.inspection_overdue, br.open_fixes)}</li>
+                                    <li>{tc::inspection_line(br.last_inspected.map(format::date), br.inspection_overdue, br.open_fixes)}</li>
                                 </ul>
                             </section>
                         }).collect_view()}

@@ -12,6 +12,7 @@ use crate::components::loaded::Loaded;
 use crate::context::use_app;
 use crate::i18n::office as t;
 use crate::logic::campaign::typed::{branch_records, keyed};
+use crate::logic::format;
 use crate::services::office;
 use crate::sync::http::Http;
 
@@ -186,14 +187,14 @@ fn user_row(
 #[component]
 fn SigninCodeCard(code: SigninCode, on_revoke: impl Fn(String) + Copy + 'static) -> impl IntoView {
     let username = code.username.clone();
-    let expires = code.expires_at.replace('T', " ").trim_end_matches('Z').to_owned();
+    let expires = format::timestamp(&code.expires_at);
     view! {
         <div class="signin-code card" data-testid="signin-code-card">
             <h3>{t::SIGNIN_CODE_FOR} {code.username.clone()}</h3>
             <img class="qr" data-testid="signin-code-qr" alt=code.link.clone() src=location::svg_data_url(&code.qr_svg) width="240" height="240" />
             <p class="code" data-testid="signin-code">{code.code.clone()}</p>
             <p class="hint">{t::SIGNIN_CODE_HINT}</p>
-            <p><span>{t::SIGNIN_EXPIRES}</span> " " <span data-testid="signin-code-expires">{expires}</span>" (UTC)"</p>
+            <p><span>{t::SIGNIN_EXPIRES}</span> " " <span data-testid="signin-code-expires">{expires}</span></p>
             <p class="hint" data-testid="signin-code-link">{code.link.clone()}</p>
             <button class="button secondary no-print" data-testid="signin-code-print"
                 on:click=move |_| crate::browser::dialog::print()>{t::PRINT}</button>

@@ -8,13 +8,9 @@ use shared::sync::DeviceSummary;
 use super::{error_line, office_action};
 use crate::components::loaded::Loaded;
 use crate::i18n::office as t;
+use crate::logic::format;
 use crate::services::office;
 use crate::sync::http::Http;
-
-/// `2026-11-28T10:00:00.000Z` as `2026-11-28 10:00` (UTC).
-fn short_time(text: &str) -> String {
-    text.replace('T', " ").chars().take(16).collect()
-}
 
 #[component]
 pub fn Devices(http: Http) -> impl IntoView {
@@ -79,7 +75,7 @@ fn device_row(d: DeviceSummary, set_revoked: impl Fn(i64, bool) + Copy + 'static
         .report
         .as_ref()
         .and_then(|r| r.oldest_unsent.as_deref())
-        .map(short_time)
+        .map(format::timestamp)
         .unwrap_or_default();
     view! {
         <tr data-testid=format!("device-row-{id}") class:holds-unsent=unsent class:revoked=d.revoked
@@ -87,7 +83,7 @@ fn device_row(d: DeviceSummary, set_revoked: impl Fn(i64, bool) + Copy + 'static
             <td>{d.device_name.clone()} {unsent.then(|| view! { <span class="badge refused" data-testid=format!("device-unsent-{id}")>{t::HOLDS_UNSENT}</span> })}</td>
             <td data-testid=format!("device-account-{id}")>{d.username.clone()}</td>
             <td data-testid=format!("device-version-{id}")>{d.report.as_ref().map(|r| r.app_version.clone()).unwrap_or_default()}</td>
-            <td data-testid=format!("device-last-sync-{id}")>{d.reported_at.as_deref().map(short_time).unwrap_or_else(|| t::NEVER_REPORTED.to_owned())}</td>
+            <td data-testid=format!("device-last-sync-{id}")>{d.reported_at.as_deref().map(format::timestamp).unwrap_or_else(|| t::NEVER_REPORTED.to_owned())}</td>
             <td data-testid=format!("device-pending-{id}")>{pending}</td>
             <td data-testid=format!("device-refused-{id}")>{refused}</td>
             <td data-testid=format!("device-conflicts-{id}")>{conflicts}</td>

@@ -17,9 +17,11 @@ use e2e::{dist_dir, first_load_report, measure, split_point_files};
 /// connection the browser closed, the sync protocol version, keystroke drafts of an older form
 /// kept): 281.5 KB, so the budget is 284 KB until issue "Performance, round 2" cuts the start.
 /// Noticing a database the browser discarded (it must run before anything reads the database;
-/// the notice's view is a split point) added 3.8 KB: 285.2 KB, budget 286 KB.
+/// the notice's view is a split point) added 3.8 KB: 285.2 KB, budget 286 KB. The UI layer's
+/// rework (issue 13) moved the draft banner's buttons behind a split point: 281.2 KB, budget
+/// back to 283 KB.
 /// Sizes are deterministic for a given source.
-const BUDGET_BROTLI_BYTES: usize = 286_000;
+const BUDGET_BROTLI_BYTES: usize = 283_000;
 
 #[test]
 fn first_load_stays_within_its_brotli_budget() {
