@@ -3,43 +3,27 @@
 //! conflict is resolved.
 
 use leptos::prelude::*;
-use serde_json::Value;
 use shared::merge::Conflict;
 use shared::roles::Role;
-use shared::sync::ConflictEntry;
 
 use crate::components::notice::on_outcome;
+use crate::context::use_app;
 use crate::i18n::sync as t;
-use crate::sync::transport::{self, ResolveRequest};
+use crate::services::conflicts::{self, OpenConflict, shown};
 use crate::sync::use_sync;
-
-/// Where the list came from.
-#[derive(Clone)]
-struct Listing {
-    entries: Vec<ConflictEntry>,
-    /// From the server (resolvable) or only this device's own copy.
-    from_server: bool,
-}
 
 #[component]
 pub fn ConflictsScreen() -> impl IntoView {
     let engine = use_sync();
     let error = RwSignal::new(None::<String>);
-    let listing = LocalResource::new(move || async move {
-        let session = engine.credentials.get_untracked();
-        let office = session.as_ref().is_some_and(|s| s.account.role == Role::TownOffice);
-        if let Some(s) = session.filter(|_| office) {
-            match transport::conflicts(&s.http()).await {
-                Ok(entries) => return Listing { entries, from_server: true },
-                Err(e) => log::info!("conflicts from the server unavailable: {e}"),
-            }
-        }
-        let local = engine.store().conflicts().await.unwrap_or_default();
-        Listing { entries: local.into_iter().map(local_entry).collect(), from_server: false }
+    let ctx = use_app();
+    let listing = LocalResource::new(move || {
+        let (store, credentials) = (ctx.store(), engine.credentials.get_untracked());
+        async move { conflicts::listing(&store, credentials.as_ref()).await }
     });
     let resolving = Action::new_local(move |(conflict, keep_winner): &(Conflict, bool)| {
         let (conflict, keep_winner) = (conflict.clone(), *keep_winner);
-        async move { resolve(engine, &conflict, keep_winner).await }
+        async move { conflicts::resolve(engine, &conflict, keep_winner).await }
     });
     on_outcome(
         resolving,
@@ -60,7 +44,7 @@ pub fn ConflictsScreen() -> impl IntoView {
             <button class="button secondary" data-testid="conflicts-refresh" on:click=move |_| listing.refetch()>{t::REFRESH}</button>
             {move || error.get().map(|e| view! { <p class="message error" role="alert" data-testid="conflicts-error">{e}</p> })}
             {move || listing.get().map(|l| {
-                let open: Vec<ConflictEntry> = l.entries.into_iter().filter(|e| !e.resolved).collect();
+                let open = l.open;
                 let note = if l.from_server {
                     None
                 } else if engine.credentials.get_untracked().is_some_and(|s| s.account.role == Role::TownOffice) {
@@ -76,7 +60,7 @@ pub fn ConflictsScreen() -> impl IntoView {
                     } else {
                         view! {
                             <ul class="conflict-list">
-                                {open.into_iter().map(|e| conflict_item(e.conflict, resolvable, choose)).collect_view()}
+                                {open.into_iter().map(|c| conflict_item(c, resolvable, choose)).collect_view()}
                             </ul>
                         }.into_any()
                     }}
@@ -87,15 +71,11 @@ pub fn ConflictsScreen() -> impl IntoView {
 }
 
 fn conflict_item(
-    c: Conflict,
+    open: OpenConflict,
     resolvable: bool,
     choose: impl Fn(Conflict, bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let title = format!(
-        "{} · {}",
-        crate::i18n::branches::entity_label(c.entity),
-        crate::i18n::field_label(&c.field)
-    );
+    let OpenConflict { conflict: c, title } = open;
     let winner = c.clone();
     let loser = c.clone();
     view! {
@@ -103,7 +83,7 @@ fn conflict_item(
             <h3>{title}</h3>
             <div class="side" data-testid="conflict-winner">
                 <span class="label">{t::CURRENT_VALUE}</span>
-                <strong data-testid="conflict-winner-value">{show(&c.winner_value)}</strong>
+                <strong data-testid="conflict-winner-value">{shown(&c.winner_value)}</strong>
                 <span class="hint">{t::by_author(&c.winner_author)}</span>
                 <Show when=move || resolvable>
                     <button class="button" data-testid="conflict-keep-winner" on:click={
@@ -114,7 +94,7 @@ fn conflict_item(
             </div>
             <div class="side" data-testid="conflict-loser">
                 <span class="label">{t::OTHER_VALUE}</span>
-                <strong data-testid="conflict-loser-value">{show(&c.loser_value)}</strong>
+                <strong data-testid="conflict-loser-value">{shown(&c.loser_value)}</strong>
                 <span class="hint">{t::by_author(&c.loser_author)}</span>
                 <Show when=move || resolvable>
                     <button class="button" data-testid="conflict-keep-loser" on:click={
@@ -124,51 +104,5 @@ fn conflict_item(
                 </Show>
             </div>
         </li>
-    }
-}
-
-/// The chosen value becomes a local change (so every device converges on it through the normal
-/// sync), then the server marks the conflict resolved.
-async fn resolve(
-    engine: crate::sync::SyncEngine,
-    conflict: &Conflict,
-    keep_winner: bool,
-) -> Result<(), String> {
-    let session = engine.credentials.get_untracked().ok_or_else(|| t::NOT_SIGNED_IN.to_owned())?;
-    let value =
-        if keep_winner { conflict.winner_value.clone() } else { conflict.loser_value.clone() };
-    engine
-        .store()
-        .save(
-            conflict.entity,
-            conflict.entity_id,
-            &conflict.branch_id,
-            vec![(conflict.field.clone(), value.clone())],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    engine.refresh_pending().await;
-    let request = ResolveRequest { chosen: if keep_winner { "winner" } else { "loser" }, value };
-    transport::resolve_conflict(&session.http(), conflict.id, &request)
-        .await
-        .map_err(|e| crate::sync::SyncError::from(e).to_string())
-}
-
-fn show(value: &Value) -> String {
-    match value {
-        Value::Null => t::EMPTY_VALUE.to_owned(),
-        Value::String(s) if s.is_empty() => t::EMPTY_VALUE.to_owned(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn local_entry(conflict: Conflict) -> ConflictEntry {
-    ConflictEntry {
-        conflict,
-        detected_at: String::new(),
-        resolved: false,
-        resolved_by: None,
-        resolved_at: None,
     }
 }

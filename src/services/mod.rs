@@ -11,6 +11,7 @@
 
 pub mod branches;
 pub mod campaign;
+pub mod conflicts;
 pub mod delivery;
 pub mod office;
 pub mod storage_loss;
