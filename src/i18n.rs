@@ -646,9 +646,13 @@ pub mod sync {
 pub const NOT_A_NUMBER: &str = "请填写数字";
 pub const LOCATION: &str = "位置";
 pub const PHOTO_ALT: &str = "照片";
-/// `修改了调查：从业情况、资金`
+/// `修改了调查：从业情况、资金`; `保存了调查` when no answer moved.
 pub fn history_changed(what: &str, fields: &[&str]) -> String {
-    format!("修改了{what}：{}", fields.join("、"))
+    if fields.is_empty() {
+        format!("保存了{what}")
+    } else {
+        format!("修改了{what}：{}", fields.join("、"))
+    }
 }
 
 /// A record the tablet no longer has (deleted meanwhile).

@@ -3,6 +3,7 @@
 pub mod campaign;
 pub mod format;
 pub mod forms;
+pub mod history;
 pub mod people;
 pub mod route;
 pub mod session;

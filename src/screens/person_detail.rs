@@ -15,6 +15,7 @@ use crate::components::photo::PhotoThumb;
 use crate::context::use_app;
 use crate::i18n::{self as t, outbox};
 use crate::logic::format;
+use crate::logic::history::Replay;
 use crate::logic::route::Route;
 use crate::services::delivery;
 use crate::store::{HistoryEntry, meta_keys};
@@ -24,7 +25,7 @@ use crate::sync::scheduler::Adoption;
 struct Detail {
     person: Record,
     surveys: Vec<(Record, Survey)>,
-    history: Vec<(String, HistoryEntry)>,
+    history: Vec<HistoryLine>,
     /// Delivery states of this tablet's records that are not 已送达.
     states: BTreeMap<RecordKey, DeliveryState>,
     /// Changes saved before sign-in and adopted by an account.
@@ -52,19 +53,20 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
             })
             .collect();
         surveys.sort_by_key(|s| std::cmp::Reverse(s.1.surveyed_at));
-        let mut history: Vec<(String, HistoryEntry)> = store
-            .history(id)
-            .await
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|h| (t::HIST_PERSON.to_owned(), h))
-            .collect();
-        for (record, _) in &surveys {
-            for h in store.history(record.id).await.map_err(|e| e.to_string())? {
-                history.push((t::HIST_SURVEY.to_owned(), h));
+        // Each record's history replayed oldest first, so each line names what really changed.
+        let mut history: Vec<HistoryLine> = Vec::new();
+        let records = std::iter::once((t::HIST_PERSON, id))
+            .chain(surveys.iter().map(|(record, _)| (t::HIST_SURVEY, record.id)));
+        for (what, record) in records {
+            let mut entries = store.history(record).await.map_err(|e| e.to_string())?;
+            entries.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+            let mut replay = Replay::default();
+            for entry in entries {
+                let fields = replay.changed(&entry.changes);
+                history.push(HistoryLine { what, entry, fields });
             }
         }
-        history.sort_by(|a, b| b.1.hlc.cmp(&a.1.hlc));
+        history.sort_by(|a, b| b.entry.hlc.cmp(&a.entry.hlc));
         let states = delivery::states(&store).await.map_err(|e| e.to_string())?;
         let adopted: Vec<Adoption> = store
             .meta_get(meta_keys::ADOPTED)
@@ -137,9 +139,9 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
                 view! { <p class="empty">{t::NO_HISTORY}</p> }.into_any()
             } else {
                 view! { <ol class="history" data-testid="person-history">
-                    {d.history.into_iter().map(|(what, h)| {
-                        let note = adopted.iter().find(|a| a.op_id == h.id).map(|a| outbox::adopted_by(&a.author));
-                        view! { <li>{history_line(&what, &h)} {note}</li> }
+                    {d.history.into_iter().map(|line| {
+                        let note = adopted.iter().find(|a| a.op_id == line.entry.id).map(|a| outbox::adopted_by(&a.author));
+                        view! { <li>{history_line(&line)} {note}</li> }
                     }).collect_view()}
                 </ol> }.into_any()
             }}
@@ -159,9 +161,18 @@ fn when(millis: u64) -> String {
     i64::try_from(millis).map(format::millis).unwrap_or_default()
 }
 
-/// `2024-05-01 10:30 张三 修改了调查：从业情况、资金`
-pub fn history_line(what: &str, h: &HistoryEntry) -> String {
-    let fields: Vec<&str> = h.changes.iter().map(|(f, _)| t::field_label(f)).collect();
+/// One change in a member's history: of which record, and the fields it really changed.
+#[derive(Clone, Debug)]
+pub struct HistoryLine {
+    what: &'static str,
+    entry: HistoryEntry,
+    fields: Vec<String>,
+}
+
+/// `2024年5月1日 上午10:30 张三 修改了调查：从业情况、资金`
+fn history_line(line: &HistoryLine) -> String {
+    let HistoryLine { what, entry: h, fields } = line;
+    let fields: Vec<&str> = fields.iter().map(|f| t::field_label(f)).collect();
     let action = match h.kind {
         OpKind::Delete => t::HISTORY_DELETED.to_owned(),
         OpKind::Upsert => t::history_changed(what, &fields),
