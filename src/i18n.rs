@@ -644,6 +644,12 @@ pub mod sync {
 }
 
 pub const NOT_A_NUMBER: &str = "请填写数字";
+/// The survey form's list of sections.
+pub const SECTION_LIST: &str = "调查表目录";
+/// `已填 3/10`: questions of a section answered.
+pub fn answered_of(answered: usize, total: usize) -> String {
+    format!("已填 {answered}/{total}")
+}
 pub const LOCATION: &str = "位置";
 pub const PHOTO_ALT: &str = "照片";
 /// `修改了调查：从业情况、资金`; `保存了调查` when no answer moved.

@@ -174,6 +174,36 @@ fn survey_form_splits_person_and_survey_fields() {
 }
 
 #[wasm_bindgen_test]
+fn the_survey_form_knows_its_required_questions_and_how_far_each_section_is_answered() {
+    use shared::model::Section;
+    let now = chrono::NaiveDate::from_ymd_opt(2013, 5, 1).unwrap().and_hms_opt(9, 30, 0).unwrap();
+    let today = now.date();
+    let mut form = SurveyForm::new(None, "调查员", now);
+    form.person.category = Some(Category::VillageLeader);
+    let required = form.required(today);
+    assert!(required.contains("name") && required.contains("branch_id"), "{required:?}");
+    assert!(!required.contains("notes"), "notes are never required: {required:?}");
+
+    let progress = form.progress(today);
+    let sections: Vec<Section> = progress.iter().map(|p| p.section).collect();
+    assert_eq!(sections, shared::model::sections_for(Some(Category::VillageLeader)));
+    let identity = &progress[0];
+    assert_eq!(identity.section, Section::Identity);
+    assert_eq!(identity.total, Section::Identity.fields().len());
+    // A new form knows its surveyor, the time and the category only.
+    assert_eq!(identity.answered, 3, "{identity:?}");
+    assert!(identity.missing.contains(&"name"));
+    assert!(!identity.missing.contains(&"surveyor"));
+
+    form.person.name = "周七".into();
+    let identity = &form.progress(today)[0];
+    assert_eq!(identity.answered, 4);
+    assert!(!identity.missing.contains(&"name"));
+    let notes = form.progress(today).into_iter().find(|p| p.section == Section::Notes).unwrap();
+    assert!(notes.missing.is_empty());
+}
+
+#[wasm_bindgen_test]
 fn numbers_and_photo_sizes() {
     assert_eq!(parse_optional_number::<u32>(" 12 "), Ok(Some(12)));
     assert_eq!(parse_optional_number::<u32>(""), Ok(None));

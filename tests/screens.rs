@@ -22,12 +22,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use field::components::fields::{Field, number, select};
+use field::components::fields::{Field, FormChecks, number, select};
 use field::components::loaded::Loaded;
 use field::components::notice::{Notice, notice_line, on_result};
 use field::services::campaign::CampaignError;
 use field::store::Store;
-use shared::model::{Gender, Person};
+use shared::model::{Gender, Person, Section};
 use shared::record::EntityKind;
 use uuid::Uuid;
 
@@ -87,10 +87,12 @@ async fn a_number_field_keeps_text_that_is_not_a_number_on_screen_and_the_stored
             Vec::new()
         }
     });
+    let required = Signal::stored(std::collections::BTreeSet::from(["gender".to_owned()]));
+    let checks = FormChecks { errors, required };
     let _handle = leptos::mount::mount_to(root("fields"), move || {
         view! {
             {number(form, Field::new("人数", "count"), |f| f.count, |f, v| f.count = v)}
-            {select(form, Field::checked(errors, "gender", "性别"), |f| f.gender, |f, v| f.gender = v)}
+            {select(form, Field::checked(checks, "gender", "性别"), |f| f.gender, |f, v| f.gender = v)}
         }
     });
     let count = find("fields", "count").unwrap();
@@ -106,8 +108,13 @@ async fn a_number_field_keeps_text_that_is_not_a_number_on_screen_and_the_stored
     type_into(&count, "", "change");
     wait_for("the number cleared", || form.get_untracked().count.is_none()).await;
 
-    // The checked field shows its own error below it, and it goes once answered.
+    // A required question is marked (on the label and for assistive technology); the count
+    // field is not.
     let gender = find("fields", "survey-gender").unwrap();
+    assert_eq!(gender.get_attribute("aria-required").as_deref(), Some("true"));
+    assert!(gender.parent_element().unwrap().query_selector(".required").unwrap().is_some());
+    assert_eq!(count.get_attribute("aria-required"), None);
+    // The checked field shows its own error below it, and it goes once answered.
     wait_for("the field's error", || {
         document()
             .query_selector("#fields label.invalid [data-testid=\"survey-gender\"]")
@@ -246,4 +253,48 @@ async fn the_people_family_lists_a_member_and_opens_their_page() {
         .unwrap();
     wait_for("not found", || find("people", "load-error").is_some()).await;
     assert_eq!(text("people", "load-error"), field::i18n::PERSON_NOT_FOUND);
+}
+
+#[wasm_bindgen_test]
+async fn the_survey_form_lists_its_sections_marks_required_questions_and_finalise_goes_to_the_first_missing_answer()
+ {
+    let store = fresh().await;
+    let app_store = store.clone();
+    web_sys::window().unwrap().location().set_hash("#/survey/new").unwrap();
+    let _handle = leptos::mount::mount_to(root("survey"), move || {
+        view! { <field::app::App store=app_store /> }
+    });
+    wait_for("the section list", || find("survey", "survey-toc-identity").is_some()).await;
+    let identity = find("survey", "survey-toc-identity").unwrap();
+    let total = Section::Identity.fields().len().to_string();
+    assert_eq!(identity.get_attribute("data-total").as_deref(), Some(total.as_str()));
+    let before: usize = identity.get_attribute("data-answered").unwrap().parse().unwrap();
+    assert!(identity.inner_text().contains("已填"), "{}", identity.inner_text());
+    // 姓名 is required: marked on its label and for assistive technology.
+    let name = find("survey", "survey-name").unwrap();
+    assert_eq!(name.get_attribute("aria-required").as_deref(), Some("true"));
+
+    // Typing a name counts in the list.
+    type_into(&name, "周七", "input");
+    wait_for("the count moves", || {
+        find("survey", "survey-toc-identity")
+            .and_then(|e| e.get_attribute("data-answered"))
+            .is_some_and(|n| n == (before + 1).to_string())
+    })
+    .await;
+    type_into(&name, "", "input");
+
+    // Finalising with answers missing puts the cursor in the first one and marks its section.
+    find("survey", "survey-finalise").unwrap().click();
+    wait_for("the first missing answer focused", || {
+        document()
+            .active_element()
+            .and_then(|e| e.get_attribute("name"))
+            .is_some_and(|n| n == "name")
+    })
+    .await;
+    wait_for("the section marked", || {
+        find("survey", "survey-toc-identity").is_some_and(|e| e.class_list().contains("missing"))
+    })
+    .await;
 }

@@ -23,6 +23,30 @@ pub fn navigator() -> Option<web_sys::Navigator> {
     Some(web_sys::window()?.navigator())
 }
 
+/// Bring the first element matching `selector` into view (a section of a long form); `false`
+/// when there is none.
+pub fn scroll_to(selector: &str) -> bool {
+    let Some(element) = document().and_then(|d| d.query_selector(selector).ok().flatten()) else {
+        return false;
+    };
+    element.scroll_into_view();
+    true
+}
+
+/// Bring the input named `name` into view and put the cursor in it (the first answer a final
+/// survey still needs); `false` when the page has no such input.
+pub fn focus_field(name: &str) -> bool {
+    let selector = format!("[name=\"{name}\"]");
+    let Some(element) = document().and_then(|d| d.query_selector(&selector).ok().flatten()) else {
+        return false;
+    };
+    element.scroll_into_view();
+    if let Ok(input) = element.dyn_into::<web_sys::HtmlElement>() {
+        let _ = input.focus();
+    }
+    true
+}
+
 /// The page's location (the route is its hash).
 pub fn location() -> Option<web_sys::Location> {
     Some(web_sys::window()?.location())

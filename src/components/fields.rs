@@ -18,6 +18,21 @@ use crate::logic::forms::{date_value, parse_date, parse_optional_number};
 /// The errors of a form, as (field, message) pairs.
 pub type Errors = Signal<Vec<(String, String)>>;
 
+/// What a form that checks itself knows of each field: its errors, and which questions a final
+/// answer needs (marked 必填 on the label).
+#[derive(Clone, Copy, Debug)]
+pub struct FormChecks {
+    pub errors: Errors,
+    pub required: Signal<std::collections::BTreeSet<String>>,
+}
+
+impl FormChecks {
+    /// Errors only, nothing marked required.
+    pub fn errors(errors: Errors) -> FormChecks {
+        FormChecks { errors, required: Signal::stored(std::collections::BTreeSet::new()) }
+    }
+}
+
 /// What an input shows besides its value.
 #[derive(Clone, Debug)]
 pub struct Field {
@@ -25,28 +40,55 @@ pub struct Field {
     testid: String,
     /// The record field's name (`name=`), when the input edits one by that name.
     name: Option<&'static str>,
-    /// The form's errors: the one of this field is shown below the input.
-    errors: Option<Errors>,
+    /// The form's checks: the error of this field is shown below the input, and a required
+    /// question is marked.
+    checks: Option<FormChecks>,
 }
 
 impl Field {
     /// An input labelled `label`, driven by tests as `testid`.
     pub fn new(label: &'static str, testid: &'static str) -> Field {
-        Field { label, testid: testid.to_owned(), name: None, errors: None }
+        Field { label, testid: testid.to_owned(), name: None, checks: None }
     }
 
     /// An input of record field `name` on a form that checks itself: its test id is
-    /// `survey-<name>` (`_` as `-`), and the error `errors` names for it is shown below it.
-    pub fn checked(errors: Errors, name: &'static str, label: &'static str) -> Field {
+    /// `survey-<name>` (`_` as `-`), the error `checks` names for it is shown below it, and it
+    /// is marked when a final answer needs it.
+    pub fn checked(checks: FormChecks, name: &'static str, label: &'static str) -> Field {
         let testid = format!("survey-{}", name.replace('_', "-"));
-        Field { label, testid, name: Some(name), errors: Some(errors) }
+        Field { label, testid, name: Some(name), checks: Some(checks) }
     }
 
     fn error(&self) -> impl Fn() -> Option<String> + Copy + use<> {
-        let (errors, name) = (self.errors, self.name);
+        let (checks, name) = (self.checks, self.name);
         move || {
-            let (errors, name) = (errors?, name?);
+            let (errors, name) = (checks?.errors, name?);
             errors.with(|e| e.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone()))
+        }
+    }
+
+    /// Whether a final answer needs this field (marked 必填).
+    fn required(&self) -> impl Fn() -> bool + Copy + use<> {
+        let (checks, name) = (self.checks, self.name);
+        move || match (checks, name) {
+            (Some(checks), Some(name)) => checks.required.with(|r| r.contains(name)),
+            _ => false,
+        }
+    }
+
+    /// `aria-required="true"` on a required field's input.
+    fn aria_required(&self) -> impl Fn() -> Option<&'static str> + Copy + use<> {
+        let required = self.required();
+        move || required().then_some("true")
+    }
+
+    /// The label, with 必填 after it when the field is required.
+    fn label_view(&self) -> impl IntoView + use<> {
+        let (label, required) = (self.label, self.required());
+        view! {
+            <span class="label">{label}
+                {move || required().then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </span>
         }
     }
 
@@ -66,8 +108,8 @@ pub fn text<S: Send + Sync + 'static>(
     let error = field.error();
     view! {
         <label class="field" class:invalid=move || error().is_some()>
-            <span class="label">{field.label}</span>
-            <input type="text" data-testid=field.testid.clone() name=field.name
+            {field.label_view()}
+            <input type="text" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || form.with(get)
                 on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
             {field.error_line()}
@@ -85,8 +127,8 @@ pub fn textarea<S: Send + Sync + 'static>(
     let error = field.error();
     view! {
         <label class="field wide" class:invalid=move || error().is_some()>
-            <span class="label">{field.label}</span>
-            <textarea rows="3" data-testid=field.testid.clone() name=field.name
+            {field.label_view()}
+            <textarea rows="3" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || form.with(get)
                 on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }></textarea>
             {field.error_line()}
@@ -109,8 +151,8 @@ where
     let bad = RwSignal::new(false);
     view! {
         <label class="field" class:invalid=move || bad.get() || error().is_some()>
-            <span class="label">{field.label}</span>
-            <input type="text" inputmode="numeric" data-testid=field.testid.clone() name=field.name
+            {field.label_view()}
+            <input type="text" inputmode="numeric" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || form.with(|f| get(f).map(|n| n.to_string()).unwrap_or_default())
                 on:change=move |ev| {
                     let parsed: Result<Option<N>, _> = parse_optional_number(&event_target_value(&ev));
@@ -137,8 +179,8 @@ pub fn date<S: Send + Sync + 'static>(
     let error = field.error();
     view! {
         <label class="field" class:invalid=move || error().is_some()>
-            <span class="label">{field.label}</span>
-            <input type="date" data-testid=field.testid.clone() name=field.name
+            {field.label_view()}
+            <input type="date" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || form.with(|f| date_value(get(f)))
                 on:change=move |ev| { let v = parse_date(&event_target_value(&ev)); form.update(|f| set(f, v)); } />
             {field.error_line()}
@@ -163,8 +205,8 @@ pub fn select<S: Send + Sync + 'static, C: Choice>(
         .collect_view();
     view! {
         <label class="field" class:invalid=move || error().is_some()>
-            <span class="label">{field.label}</span>
-            <select data-testid=field.testid.clone() name=field.name
+            {field.label_view()}
+            <select data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || form.with(|f| get(f).map(Choice::key).unwrap_or(""))
                 on:change=move |ev| { let v = C::from_key(&event_target_value(&ev)); form.update(|f| set(f, v)); }>
                 <option value="">{t::CHOOSE}</option>
@@ -187,7 +229,7 @@ pub fn checkbox<S: Send + Sync + 'static>(
             <input type="checkbox" data-testid=field.testid.clone() name=field.name
                 prop:checked=move || form.with(get)
                 on:change=move |ev| { let v = event_target_checked(&ev); form.update(|f| set(f, v)); } />
-            <span class="label">{field.label}</span>
+            {field.label_view()}
         </label>
     }
 }
@@ -206,8 +248,8 @@ pub fn id_select<S: Send + Sync + 'static>(
         .collect_view();
     view! {
         <label class="field">
-            <span class="label">{field.label}</span>
-            <select data-testid=field.testid.clone() name=field.name
+            {field.label_view()}
+            <select data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || form.with(|f| { let id = get(f); if id.is_nil() { String::new() } else { id.to_string() } })
                 on:change=move |ev| {
                     let v = Uuid::parse_str(&event_target_value(&ev)).unwrap_or_default();

@@ -175,3 +175,58 @@ fn note_of(migration: &Migration) -> Option<Value> {
 fn fields_of<T: serde::Serialize>(value: &T) -> Vec<(String, Value)> {
     to_fields(value).map(|m| m.into_iter().collect()).unwrap_or_default()
 }
+
+/// How far one section of the form is answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionProgress {
+    pub section: shared::model::Section,
+    /// Questions of the section with an answer.
+    pub answered: usize,
+    pub total: usize,
+    /// Questions a final survey must answer here that are not answered yet, in form order.
+    pub missing: Vec<&'static str>,
+}
+
+impl SurveyForm {
+    /// The questions a final survey of this member must answer: what the strict check of the
+    /// form it was made on reports missing when nothing is answered (the member's category kept,
+    /// since it decides the sections).
+    pub fn required(&self, today: chrono::NaiveDate) -> std::collections::BTreeSet<String> {
+        let person = Person { category: self.person.category, ..Person::default() };
+        let survey = Survey {
+            person_id: self.person_id,
+            form_version: self.survey.form_version,
+            ..Survey::default()
+        };
+        SURVEY_FORM
+            .validate_survey_on(&survey, &person, true, today, self.made_on(), &self.kept_map())
+            .into_iter()
+            .filter(|e| e.missing)
+            .map(|e| e.field.split(['.', '[']).next().unwrap_or(&e.field).to_owned())
+            .collect()
+    }
+
+    /// Each section of the form that applies to this member, with how much is answered.
+    pub fn progress(&self, today: chrono::NaiveDate) -> Vec<SectionProgress> {
+        let required = self.required(today);
+        let values: BTreeMap<String, Value> =
+            self.person_changes().into_iter().chain(self.survey_changes()).collect();
+        let answered = |field: &str| values.get(field).is_some_and(|v| !is_blank(v));
+        shared::model::sections_for(self.person.category)
+            .into_iter()
+            .map(|section| {
+                let fields = section.fields();
+                SectionProgress {
+                    section,
+                    answered: fields.iter().filter(|f| answered(f)).count(),
+                    total: fields.len(),
+                    missing: fields
+                        .iter()
+                        .copied()
+                        .filter(|f| required.contains(*f) && !answered(f))
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}

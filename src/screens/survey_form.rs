@@ -6,15 +6,17 @@ use leptos::prelude::*;
 use shared::model::{SurveyStatus, sections_for};
 use uuid::Uuid;
 
-use crate::browser::location;
+use crate::browser::{location, page};
+use crate::components::fields::FormChecks;
 use crate::components::gps::GpsField;
 use crate::components::loaded::Loaded;
 use crate::components::photo::PhotoPicker;
 use crate::context::use_app;
 use crate::hooks::use_autosave::{AutosaveOptions, SaveState, use_autosave};
 use crate::i18n as t;
+use crate::logic::forms::today;
 use crate::logic::route::Route;
-use crate::logic::survey_form::SurveyForm;
+use crate::logic::survey_form::{SectionProgress, SurveyForm};
 use crate::logic::validation::form_errors;
 use crate::screens::survey_sections::section_view;
 use crate::services::{delivery, survey};
@@ -121,11 +123,23 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
             form.with(|f| form_errors(f, false))
         }
     });
+    // What a final survey of this member must answer (it changes with the category only), and
+    // how far each section is answered.
+    let category = Memo::new(move |_| form.with(|f| f.person.category));
+    let required = Memo::new(move |_| {
+        category.track();
+        form.with_untracked(|f| f.required(today()))
+    });
+    let checks = FormChecks { errors, required: required.into() };
+    let progress = Memo::new(move |_| form.with(|f| f.progress(today())));
     let finalise = {
         let save_now = autosave.save_now.clone();
         move |_| {
             attempted.set(true);
-            if !form.with_untracked(|f| form_errors(f, true)).is_empty() {
+            let problems = form.with_untracked(|f| form_errors(f, true));
+            if let Some((field, _)) = problems.first() {
+                // To the first answer still needed (or wrong), not just a list at the top.
+                page::focus_field(field);
                 return;
             }
             form.update(|f| f.survey.status = SurveyStatus::Final);
@@ -187,8 +201,9 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                     <ul>{move || errors.get().into_iter().map(|(_, m)| view! { <li>{m}</li> }).collect_view()}</ul>
                 </div>
             </Show>
+            <SectionList progress=progress attempted=attempted.into() />
             <fieldset class="form-body" disabled=read_only>
-                {move || sections.get().into_iter().map(|s| section_view(s, form, errors, branch_fixed)).collect_view()}
+                {move || sections.get().into_iter().map(|s| section_view(s, form, checks, branch_fixed)).collect_view()}
                 <Location form=form />
                 <Photos form=form />
             </fieldset>
@@ -200,6 +215,29 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                 </div>
             })}
         </form>
+    }
+}
+
+/// The form's sections to jump to, each with 已填 n/m; once finalising was tried, the sections
+/// with answers still missing are marked.
+#[component]
+fn SectionList(progress: Memo<Vec<SectionProgress>>, attempted: Signal<bool>) -> impl IntoView {
+    view! {
+        <nav class="section-list no-print" aria-label=t::SECTION_LIST data-testid="survey-toc">
+            {move || progress.get().into_iter().map(|p| {
+                let key = p.section.as_str();
+                let missing = !p.missing.is_empty();
+                view! {
+                    <button type="button" class="section-link" data-testid=format!("survey-toc-{key}")
+                        data-answered=p.answered data-total=p.total
+                        class:missing=move || missing && attempted.get()
+                        on:click=move |_| { page::scroll_to(&format!("[data-section=\"{key}\"]")); }>
+                        <span>{p.section.label_zh()}</span>
+                        <span class="count">{t::answered_of(p.answered, p.total)}</span>
+                    </button>
+                }
+            }).collect_view()}
+        </nav>
     }
 }
 
