@@ -8,7 +8,6 @@ use clap::{Parser, Subcommand};
 use server::commands;
 use server::config::{DataDirOption, ServeOptions};
 use server::exports::{ExportFormat, ExportWhat};
-use server::store::{SqliteStore, Store};
 use shared::roles::Role;
 use shared::sync::CreateUserRequest;
 use tracing_subscriber::EnvFilter;
@@ -128,12 +127,12 @@ async fn main() -> ExitCode {
                 .await
         }
         Some(Command::Import { data, file, passphrase, as_user }) => {
-            commands::import(&data.data_dir, &file, passphrase, as_user.as_deref())
+            commands::import(&data, &file, passphrase, as_user.as_deref())
                 .await
                 .map(|report| println!("{}", commands::describe_import(&report)))
         }
         Some(Command::Export { data, what, format, out, as_user }) => {
-            commands::export(&data.data_dir, what, format, &out, as_user.as_deref())
+            commands::export(&data, what, format, &out, as_user.as_deref())
                 .await
                 .map(|rows| println!("已导出{} {rows} 行到 {}", what.label_zh(), out.display()))
         }
@@ -155,7 +154,10 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         (Some(cert), Some(key)) => Some(server::tls::load(cert, key).map_err(|e| e.to_string())?),
         _ => None,
     };
-    let state = server::open_state(&options.data_dir, &options.dist).map_err(|e| e.to_string())?;
+    let state =
+        server::open_state_with(&options.data_dir, &options.dist, options.database_url.as_deref())
+            .await
+            .map_err(|e| e.to_string())?;
     if let Some(minimum) = options.min_protocol {
         state.set_min_protocol(minimum.max(shared::sync::MIN_PROTOCOL_VERSION));
     }
@@ -168,10 +170,11 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
 }
 
 async fn add_user(data: &DataDirOption, req: CreateUserRequest) -> Result<(), String> {
-    let store = SqliteStore::open(&data.data_dir).map_err(|e| e.to_string())?;
-    let created = server::users::create(&store as &dyn Store, req)
+    let store = server::store::open(&data.data_dir, data.database_url.as_deref())
         .await
-        .map_err(|e| e.body().error.message)?;
+        .map_err(|e| e.to_string())?;
+    let created =
+        server::users::create(store.as_ref(), req).await.map_err(|e| e.body().error.message)?;
     println!(
         "已创建账号 {}（{}，{}）",
         created.account.username,
