@@ -18,6 +18,7 @@ mod auth;
 mod clock_bounds;
 mod commendation;
 mod crash;
+mod cursor_concurrency;
 mod exports;
 mod file_bounds;
 mod import;
