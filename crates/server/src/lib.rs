@@ -11,6 +11,7 @@ pub mod exports;
 pub mod extract;
 pub mod import;
 pub mod limits;
+pub mod migrate;
 pub mod openapi;
 pub mod roster;
 pub mod routes;
