@@ -11,6 +11,9 @@ command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
 command -v python3 >/dev/null 2>&1 || apt_missing+=(python3)
 command -v npm >/dev/null 2>&1 || apt_missing+=(nodejs npm)
+# PostgreSQL 15 (Debian's), for the server's tests on its PostgreSQL store
+# (scripts/with-postgres.sh starts a throwaway cluster; nothing here starts a server).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_missing+=(postgresql)
 # A Chinese font, so screenshots of the app in headless Chromium show text, not boxes.
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || apt_missing+=(fonts-wqy-zenhei)
 if [ "${#apt_missing[@]}" -gt 0 ]; then

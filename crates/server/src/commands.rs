@@ -6,16 +6,24 @@ use std::path::Path;
 use shared::roles::{Account, Role};
 
 use crate::attachments::AttachmentStore;
+use crate::config::DataDirOption;
 use crate::exports::{self, ExportFormat, ExportWhat};
 use crate::import::{ImportReport, Importer, import_file};
-use crate::store::{SqliteStore, Store};
+use crate::store::Store;
+
+/// The store of the data directory, or of `--database-url`.
+async fn open(data: &DataDirOption) -> Result<std::sync::Arc<dyn Store>, String> {
+    crate::store::open(&data.data_dir, data.database_url.as_deref())
+        .await
+        .map_err(|e| e.to_string())
+}
 
 /// The audit name of an import or export run from the command line without `--as`.
 pub const CLI_USER: &str = "命令行";
 
 /// The account named by `--as`, if any.
 async fn account_for(
-    store: &SqliteStore,
+    store: &dyn Store,
     user: Option<&str>,
 ) -> Result<Option<(i64, Account)>, String> {
     let Some(name) = user else {
@@ -30,21 +38,21 @@ async fn account_for(
 
 /// Import an export file into the data directory.
 pub async fn import(
-    data_dir: &Path,
+    data: &DataDirOption,
     file: &Path,
     passphrase: Option<String>,
     user: Option<&str>,
 ) -> Result<ImportReport, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("无法读取文件 {}：{e}", file.display()))?;
-    let store = SqliteStore::open(data_dir).map_err(|e| e.to_string())?;
-    let dir = data_dir.join("attachments");
+    let store = open(data).await?;
+    let dir = data.data_dir.join("attachments");
     let attachments = AttachmentStore::open(&dir)
         .map_err(|e| format!("无法打开附件目录 {}：{e}", dir.display()))?;
-    let importer = match account_for(&store, user).await? {
+    let importer = match account_for(store.as_ref(), user).await? {
         Some((id, account)) => Importer { username: account.username, user_id: Some(id) },
         None => Importer { username: CLI_USER.to_owned(), user_id: None },
     };
-    import_file(&store, &attachments, bytes, passphrase.filter(|p| !p.is_empty()), importer)
+    import_file(store.as_ref(), &attachments, bytes, passphrase.filter(|p| !p.is_empty()), importer)
         .await
         .map_err(|e| crate::error::AppError::from(e).body().error.message)
 }
@@ -71,14 +79,14 @@ pub fn describe_import(report: &ImportReport) -> String {
 
 /// Write an office export to `out`; returns the number of rows.
 pub async fn export(
-    data_dir: &Path,
+    data: &DataDirOption,
     what: ExportWhat,
     format: ExportFormat,
     out: &Path,
     user: Option<&str>,
 ) -> Result<usize, String> {
-    let store = SqliteStore::open(data_dir).map_err(|e| e.to_string())?;
-    let account = match account_for(&store, user).await? {
+    let store = open(data).await?;
+    let account = match account_for(store.as_ref(), user).await? {
         Some((_, account)) => account,
         None => Account {
             username: CLI_USER.to_owned(),
@@ -87,7 +95,7 @@ pub async fn export(
             branches: Vec::new(),
         },
     };
-    let table = exports::build(&store, what, &account).await.map_err(|e| e.to_string())?;
+    let table = exports::build(store.as_ref(), what, &account).await.map_err(|e| e.to_string())?;
     let rows = table.rows.len();
     let bytes = exports::render(&table, format).map_err(|e| e.to_string())?;
     std::fs::write(out, bytes).map_err(|e| format!("无法写入 {}：{e}", out.display()))?;

@@ -16,6 +16,10 @@ pub struct ServeOptions {
     /// Where the database and attachments live.
     #[arg(long, env = "FIELD_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// Keep the data in PostgreSQL (`postgres://user:password@host:port/dbname`) instead of the
+    /// SQLite file under --data-dir (photos stay under --data-dir). See docs/DEPLOY.md.
+    #[arg(long, env = "FIELD_DATABASE_URL")]
+    pub database_url: Option<String>,
     /// The built app to serve (Trunk's output).
     #[arg(long, env = "FIELD_DIST", default_value = "./dist")]
     pub dist: PathBuf,
@@ -37,6 +41,9 @@ pub struct ServeOptions {
 pub struct DataDirOption {
     #[arg(long, env = "FIELD_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// The PostgreSQL database of a county deployment (as `serve --database-url`).
+    #[arg(long, env = "FIELD_DATABASE_URL")]
+    pub database_url: Option<String>,
 }
 
 impl ServeOptions {

@@ -11,6 +11,7 @@ pub mod exports;
 pub mod extract;
 pub mod import;
 pub mod limits;
+pub mod migrate;
 pub mod openapi;
 pub mod roster;
 pub mod routes;
@@ -31,6 +32,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::attachments::AttachmentStore;
 use crate::state::AppState;
+use crate::store::Store;
 use crate::store::{SqliteStore, StoreError};
 
 /// The whole HTTP application.
@@ -91,13 +93,26 @@ pub enum StartError {
     Attachments { path: String, source: std::io::Error },
 }
 
-/// Open the database (migrating it) and the attachment folder under `data_dir`.
+/// Open the SQLite database (migrating it) and the attachment folder under `data_dir`.
 pub fn open_state(data_dir: &Path, dist: &Path) -> Result<AppState, StartError> {
-    let store = SqliteStore::open(data_dir)?;
+    state_on(Arc::new(SqliteStore::open(data_dir)?), data_dir, dist)
+}
+
+/// Open the database — PostgreSQL at `database_url` if given, else SQLite under `data_dir` —
+/// migrating it, and the attachment folder under `data_dir` (photos stay files on either).
+pub async fn open_state_with(
+    data_dir: &Path,
+    dist: &Path,
+    database_url: Option<&str>,
+) -> Result<AppState, StartError> {
+    state_on(store::open(data_dir, database_url).await?, data_dir, dist)
+}
+
+fn state_on(store: Arc<dyn Store>, data_dir: &Path, dist: &Path) -> Result<AppState, StartError> {
     let dir = data_dir.join("attachments");
     let attachments = AttachmentStore::open(&dir)
         .map_err(|source| StartError::Attachments { path: dir.display().to_string(), source })?;
-    Ok(AppState::new(Arc::new(store), attachments, dist.to_path_buf()))
+    Ok(AppState::new(store, attachments, dist.to_path_buf()))
 }
 
 /// Serve `state` on `listener` (plain HTTP) until `shutdown` completes.

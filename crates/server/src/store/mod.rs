@@ -3,7 +3,11 @@
 //! idempotent by operation id, authorised by [`crate::sync_policy`], merged with
 //! [`shared::merge::apply`].
 
+pub mod postgres;
 pub mod sqlite;
+
+use std::path::Path;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use shared::op::Operation;
@@ -12,7 +16,21 @@ use shared::roles::Account;
 use shared::sync::{ConflictEntry, DeviceReport, DeviceSummary, OpResult, UserSummary};
 use uuid::Uuid;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+
+/// Open the store a server or command works on: PostgreSQL when `database_url` is given
+/// (`--database-url` / `FIELD_DATABASE_URL`), otherwise the SQLite file under `data_dir`.
+/// Either way pending migrations are applied first.
+pub async fn open(
+    data_dir: &Path,
+    database_url: Option<&str>,
+) -> Result<Arc<dyn Store>, StoreError> {
+    match database_url.filter(|url| !url.is_empty()) {
+        Some(url) => Ok(Arc::new(PgStore::open(url).await?)),
+        None => Ok(Arc::new(SqliteStore::open(data_dir)?)),
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -30,6 +48,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database migration {version} failed: {source}")]
     Migration { version: i64, source: rusqlite::Error },
+    #[error("database error: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("database migration {version} failed: {source}")]
+    PgMigration { version: i64, source: tokio_postgres::Error },
+    #[error("no database connection: {0}")]
+    Pool(String),
     #[error("database worker stopped: {0}")]
     Worker(String),
     #[error("cannot open database {path}: {message}")]

@@ -109,31 +109,32 @@ async fn device_tokens_expire_when_unused_and_are_renewed_by_use() {
     let s = TestServer::start().await;
     let used = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
     let idle = s.login("zhang", Uuid::now_v7()).await;
-    let db = rusqlite::Connection::open(s.data_dir.path().join("field.sqlite3")).unwrap();
+    let db = s.db();
     let days_ago = |d: i64| {
         (chrono::Utc::now() - chrono::Duration::days(d))
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     };
-    let set_last_seen = |token: &str, at: &str| {
+    let set_last_seen = async |token: &str, at: &str| {
         db.execute(
             "UPDATE devices SET last_seen = ?1 WHERE token_hash = ?2",
-            rusqlite::params![at, server::auth::token_hash(token)],
+            &[at, &server::auth::token_hash(token)],
         )
-        .unwrap()
+        .await
     };
     // Last used 29 days ago: still valid, and the use renews it.
-    assert_eq!(set_last_seen(&used, &days_ago(29)), 1);
+    assert_eq!(set_last_seen(&used, &days_ago(29)).await, 1);
     assert_eq!(s.get_json("/api/v1/auth/me", Some(&used)).await.0, StatusCode::OK);
-    let renewed: String = db
-        .query_row(
+    let renewed = db
+        .texts(
             "SELECT last_seen FROM devices WHERE token_hash = ?1",
-            [server::auth::token_hash(&used)],
-            |r| r.get(0),
+            &[&server::auth::token_hash(&used)],
         )
+        .await[0][0]
+        .clone()
         .unwrap();
     assert!(renewed > days_ago(1), "sliding: {renewed}");
     // Unused for 31 days: expired.
-    assert_eq!(set_last_seen(&idle, &days_ago(31)), 1);
+    assert_eq!(set_last_seen(&idle, &days_ago(31)).await, 1);
     let res = s.request(Method::GET, "/api/v1/auth/me", Some(&idle)).send().await.unwrap();
     assert_error(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }

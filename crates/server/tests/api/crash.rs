@@ -7,10 +7,13 @@
 //!
 //! An answer with an error status (a 5xx included) fails the test: only a request with no
 //! answer at all counts as cut by the kill.
+//!
+//! Both run on either store: under `scripts/with-postgres.sh` the killed process is the server,
+//! not PostgreSQL, so what is proven is that a push is one database transaction there too (a
+//! killed connection's transaction is rolled back whole) and that a restart loses nothing.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -23,6 +26,8 @@ use shared::record::EntityKind;
 use shared::sync::{LoginResponse, PullResponse, PushResponse};
 use uuid::Uuid;
 
+use crate::common::Data;
+
 /// SIGKILLs per run (`FIELD_TRIAL_SERVER_KILLS` overrides; `scripts/trials.sh` sets it).
 fn trials() -> usize {
     std::env::var("FIELD_TRIAL_SERVER_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(40)
@@ -34,21 +39,19 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn server() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
+fn server(data: &Data, args: &[&str]) -> Command {
+    let mut cmd = data.cli(args);
     cmd.env("RUST_LOG", "error").stdout(Stdio::null()).stderr(Stdio::null());
     cmd
 }
 
 /// The caller owns the returned child: every trial kills it and waits for it.
 #[allow(clippy::zombie_processes)]
-async fn start(data: &Path, client: &Client) -> (Child, String) {
+async fn start(data: &Data, client: &Client) -> (Child, String) {
     let port = free_port();
-    let mut child = server()
-        .args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string(), "--data-dir"])
-        .arg(data)
+    let mut child = server(data, &["serve", "--bind", "127.0.0.1", "--port", &port.to_string()])
         .arg("--dist")
-        .arg(data.join("no-dist"))
+        .arg(data.dir.path().join("no-dist"))
         .spawn()
         .expect("server starts");
     let base = format!("http://127.0.0.1:{port}");
@@ -148,10 +151,8 @@ async fn login(client: &Client, base: &str, device: Uuid) -> String {
     res.json::<LoginResponse>().await.unwrap().token
 }
 
-fn create_admin(data: &Path) {
-    let created = server()
-        .args(["create-admin", "--username", "office", "--password", PASSWORD, "--data-dir"])
-        .arg(data)
+fn create_admin(data: &Data) {
+    let created = server(data, &["create-admin", "--username", "office", "--password", PASSWORD])
         .status()
         .unwrap();
     assert!(created.success());
@@ -162,32 +163,29 @@ fn http_client() -> Client {
 }
 
 /// Every stored operation as `op_id → op_json`, and every stored record's `name` field.
-fn stored(data: &Path) -> (HashMap<String, Vec<u8>>, HashMap<String, serde_json::Value>) {
-    let conn = rusqlite::Connection::open(data.join("field.sqlite3")).unwrap();
+async fn stored(data: &Data) -> (HashMap<String, Vec<u8>>, HashMap<String, serde_json::Value>) {
+    let db = data.db();
     let mut ops = HashMap::new();
-    let mut stmt = conn.prepare("SELECT op_id, op_json FROM ops").unwrap();
-    let rows =
-        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
-    for row in rows {
-        let (id, json) = row.unwrap();
-        assert!(ops.insert(id, json.into_bytes()).is_none(), "an op id stored twice");
+    for row in db.texts("SELECT op_id, op_json FROM ops", &[]).await {
+        let [id, json] = <[Option<String>; 2]>::try_from(row).unwrap();
+        assert!(
+            ops.insert(id.unwrap(), json.unwrap().into_bytes()).is_none(),
+            "an op id stored twice"
+        );
     }
     let mut names = HashMap::new();
-    let mut stmt = conn.prepare("SELECT entity_id, record_json FROM records").unwrap();
-    let rows =
-        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
-    for row in rows {
-        let (id, json) = row.unwrap();
-        let record: shared::record::Record = serde_json::from_str(&json).unwrap();
-        names.insert(id, record.fields["name"].clone());
+    for row in db.texts("SELECT entity_id, record_json FROM records", &[]).await {
+        let [id, json] = <[Option<String>; 2]>::try_from(row).unwrap();
+        let record: shared::record::Record = serde_json::from_str(&json.unwrap()).unwrap();
+        names.insert(id.unwrap(), record.fields["name"].clone());
     }
     (ops, names)
 }
 
 /// Every operation sent is stored once, its JSON byte for byte as sent, and its record holds
 /// the value it sent; nothing else is stored.
-fn assert_stored_as_sent(data: &Path, sent: &[Operation]) {
-    let (ops, names) = stored(data);
+async fn assert_stored_as_sent(data: &Data, sent: &[Operation]) {
+    let (ops, names) = stored(data).await;
     assert_eq!(ops.len(), sent.len(), "as many stored operations as sent");
     assert_eq!(names.len(), sent.len(), "one record per operation");
     for op in sent {
@@ -214,8 +212,7 @@ struct Figures {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_pushes_loses_and_duplicates_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path();
+    let data = &Data::fresh().await;
     create_admin(data);
     let client = http_client();
 
@@ -335,7 +332,7 @@ async fn sigkill_during_pushes_loses_and_duplicates_nothing() {
         figures.kills_before_any_push
     );
     assert!(figures.requests_cut > 0, "no kill landed during a push: {figures:?}");
-    assert_stored_as_sent(data, &all);
+    assert_stored_as_sent(data, &all).await;
     // One line for scripts/trials.sh's table (reached only when nothing was lost or doubled).
     println!(
         "TRIAL|server-kills|{}|{}|0|0|{:.0}|{} ops; {} batches resent, {} of them committed before the kill",
@@ -358,8 +355,7 @@ async fn sigkill_during_pushes_loses_and_duplicates_nothing() {
 /// every operation and stored once, as sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_committed_but_unanswered_is_answered_duplicate_when_resent() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path();
+    let data = &Data::fresh().await;
     create_admin(data);
     let client = http_client();
     let device = Uuid::now_v7();
@@ -383,24 +379,20 @@ async fn a_batch_committed_but_unanswered_is_answered_duplicate_when_resent() {
     socket.write_all(&body).unwrap();
 
     // Wait until the batch is committed: visible to another connection to the database.
-    let conn = rusqlite::Connection::open(data.join("field.sqlite3")).unwrap();
+    let db = data.db();
     let first = ops[0].id.to_string();
     let last = ops[ops.len() - 1].id.to_string();
-    let committed = || -> i64 {
-        conn.query_row("SELECT COUNT(*) FROM ops WHERE op_id IN (?1, ?2)", [&first, &last], |r| {
-            r.get(0)
-        })
-        .unwrap()
+    let committed = async || {
+        db.count("SELECT COUNT(*) FROM ops WHERE op_id IN (?1, ?2)", &[&first, &last]).await
     };
     let guard = Instant::now() + Duration::from_secs(60);
-    while committed() < 2 {
+    while committed().await < 2 {
         assert!(Instant::now() < guard, "the batch was never committed");
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     child.kill().unwrap();
     child.wait().unwrap();
     drop(socket);
-    drop(conn);
 
     let (mut child, base) = start(data, &client).await;
     let answer = push(&client, &base, &token, &ops).await;
@@ -412,5 +404,5 @@ async fn a_batch_committed_but_unanswered_is_answered_duplicate_when_resent() {
         }
         other => panic!("the resent batch was answered {other:?}"),
     }
-    assert_stored_as_sent(data, &ops);
+    assert_stored_as_sent(data, &ops).await;
 }

@@ -216,9 +216,8 @@ async fn xlsx_exports_open_as_spreadsheets() {
 
     // The CLI writes the same export.
     let out = s.data_dir.path().join("people.xlsx");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["export", "--what", "people", "--format", "xlsx", "--data-dir"])
-        .arg(s.data_dir.path())
+    let status = s
+        .cli(&["export", "--what", "people", "--format", "xlsx"])
         .arg("--out")
         .arg(&out)
         .output()

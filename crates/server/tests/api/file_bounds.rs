@@ -85,9 +85,8 @@ async fn crafted_kdf_costs_are_refused_by_the_cli() {
     for (i, (what, body)) in crafted_files().into_iter().enumerate() {
         let path = s.data_dir.path().join(format!("crafted-{i}.json"));
         std::fs::write(&path, body).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-            .args(["import", "--data-dir"])
-            .arg(s.data_dir.path())
+        let out = s
+            .cli(&["import"])
             .arg("--file")
             .arg(&path)
             .args(["--passphrase", "pw", "--as", "office"])
@@ -139,15 +138,14 @@ async fn texts_over_the_shared_limit_are_refused_and_xlsx_cells_are_cut_to_fit()
 
     // A record stored before the limits existed (written into the database as an older server
     // would have kept it): the XLSX export still answers, with the cell cut and marked.
-    let db = rusqlite::Connection::open(s.data_dir.path().join("field.sqlite3")).unwrap();
-    let changed = db
+    let changed = s
+        .db()
         .execute(
             "UPDATE records SET record_json = replace(record_json, ?1, ?2) WHERE entity_id = ?3",
-            rusqlite::params![fits, long, id.to_string()],
+            &[&fits, &long, &id.to_string()],
         )
-        .unwrap();
+        .await;
     assert_eq!(changed, 1);
-    drop(db);
     let res =
         s.request(Method::GET, "/api/v1/exports/people.xlsx", Some(&office)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);

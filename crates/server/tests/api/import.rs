@@ -51,9 +51,8 @@ async fn import(
     req.send().await.unwrap()
 }
 
-fn count(s: &TestServer, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(s.data_dir.path().join("field.sqlite3")).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+async fn count(s: &TestServer, sql: &str) -> i64 {
+    s.db().count(sql, &[]).await
 }
 
 #[tokio::test]
@@ -80,12 +79,12 @@ async fn a_file_is_applied_once_with_audit_and_photos() {
         (0, 3, 1, 0)
     );
 
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops"), 3);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 3);
     let audited = format!(
         "SELECT COUNT(*) FROM audit WHERE action = 'import_op' AND device_id = '{DEVICE}' AND username = 'zhang'"
     );
-    assert_eq!(count(&s, &audited), 3);
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM imports WHERE imported_by = 'office'"), 2);
+    assert_eq!(count(&s, &audited).await, 3);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM imports WHERE imported_by = 'office'").await, 2);
 
     // The imported changes reach the tablets like pushed ones, photo included.
     let zhang = s.login("zhang", Uuid::now_v7()).await;
@@ -159,8 +158,8 @@ async fn refused_files_change_nothing() {
         "forbidden",
     )
     .await;
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops"), 0);
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM imports"), 0);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 0);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM imports").await, 0);
 
     let pushed = new_person("zhang", "b1", now_ms() - 10_000);
     s.push(&zhang, std::slice::from_ref(&pushed)).await;
@@ -174,7 +173,11 @@ async fn refused_files_change_nothing() {
         "op_id_conflict",
     )
     .await;
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops"), 1, "nothing of the refused file was applied");
+    assert_eq!(
+        count(&s, "SELECT COUNT(*) FROM ops").await,
+        1,
+        "nothing of the refused file was applied"
+    );
 
     // The encrypted file with its (percent-encoded Chinese) passphrase goes in.
     let res = import(&s, &office, locked, Some("%E6%B8%94%E6%9D%912026")).await;
@@ -233,7 +236,7 @@ async fn the_upload_page_imports_without_any_script() {
     let res =
         post(vec![("username", "zhang"), ("password", crate::common::PASSWORD)]).await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops"), 0);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 0);
 
     let res = post(vec![
         ("username", "office"),
@@ -249,7 +252,7 @@ async fn the_upload_page_imports_without_any_script() {
         page.contains("<th>新保存</th><td>3</td>") && page.contains("<th>被拒绝</th><td>1</td>"),
         "{page}"
     );
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops"), 3);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 3);
 }
 
 #[tokio::test]
@@ -272,9 +275,7 @@ async fn the_cli_imports_into_the_data_directory() {
         .unwrap();
 
     let run = |pass: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-            .args(["import", "--data-dir"])
-            .arg(s.data_dir.path())
+        s.cli(&["import"])
             .arg("--file")
             .arg(&path)
             .args(["--passphrase", pass, "--as", "office"])
@@ -290,12 +291,13 @@ async fn the_cli_imports_into_the_data_directory() {
     assert!(text.contains("新保存 2，重复 0，拒绝 0"), "{text}");
     let out = run("pw-2026");
     assert!(String::from_utf8_lossy(&out.stdout).contains("新保存 0，重复 2"));
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops"), 2);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 2);
     assert_eq!(
         count(
             &s,
             "SELECT COUNT(*) FROM audit WHERE action = 'import_file' AND username = 'office'"
-        ),
+        )
+        .await,
         2
     );
 }

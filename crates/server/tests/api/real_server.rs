@@ -1,18 +1,17 @@
 //! The real `server` binary as a child process, for the tests that measure it from outside
 //! (its resident memory in /proc/<pid>/status).
 
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tempfile::TempDir;
+use crate::common::Data;
 
 pub struct RealServer {
     // Kept for the life of the server (removed on drop).
     pub child: Child,
     pub base: String,
     pub port: u16,
-    pub _data: TempDir,
+    pub _data: Data,
 }
 
 impl Drop for RealServer {
@@ -22,26 +21,47 @@ impl Drop for RealServer {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Run a `server` subcommand to completion (account set-up before serving).
-pub fn admin(data: &Path, args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .output()
-        .unwrap();
+pub fn admin(data: &Data, args: &[&str]) {
+    let out = data.cli(args).output().unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `server serve` on `data` and `port`, quiet, not waited for.
+pub fn serve(data: &Data, port: u16) -> Command {
+    let mut cmd = data.cli(&["serve", "--bind", "127.0.0.1", "--port", &port.to_string()]);
+    cmd.env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .arg("--dist")
+        .arg(data.dir.path().join("no-dist"));
+    cmd
+}
+
+/// Wait until `/healthz` at `base` answers.
+pub async fn wait_healthy(base: &str) {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(res) = client.get(format!("{base}/healthz")).send().await
+            && res.status().is_success()
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "server did not come up");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 impl RealServer {
     /// A data directory with `users` (name, role) whose password is `password`, served by the
     /// real binary on a free port; returns once `/healthz` answers.
     pub async fn start(users: &[(&str, &str)], password: &str) -> Self {
-        let data = tempfile::tempdir().unwrap();
+        let data = Data::fresh().await;
         for (name, role) in users {
             let display = format!("{name} 的姓名");
             let mut args = vec![
@@ -58,32 +78,14 @@ impl RealServer {
             if matches!(*role, "surveyor" | "branch_secretary") {
                 args.extend(["--branches", "b1"]);
             }
-            admin(data.path(), &args);
+            admin(&data, &args);
         }
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string(), "--data-dir"])
-            .arg(data.path())
-            .arg("--dist")
-            .arg(data.path().join("no-dist"))
-            .spawn()
-            .expect("server starts");
+        let child = serve(&data, port).spawn().expect("server starts");
         let server =
             RealServer { child, base: format!("http://127.0.0.1:{port}"), port, _data: data };
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(res) = client.get(format!("{}/healthz", server.base)).send().await
-                && res.status().is_success()
-            {
-                return server;
-            }
-            assert!(Instant::now() < deadline, "server did not come up");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        wait_healthy(&server.base).await;
+        server
     }
 
     /// A field of /proc/<pid>/status in KiB (`VmRSS`: resident now, `VmHWM`: peak resident).

@@ -9,25 +9,25 @@ use super::now;
 use crate::store::{Caller, Credentials, NewUser, Redeemed, StoreError};
 
 /// How stale `last_seen` may get before a request refreshes it.
-const TOUCH_AFTER: chrono::Duration = chrono::Duration::seconds(60);
+pub(crate) const TOUCH_AFTER: chrono::Duration = chrono::Duration::seconds(60);
 
 /// A device token unused this long expires (sliding: every use renews it, see `last_seen`).
 pub const TOKEN_IDLE_EXPIRY: chrono::Duration = chrono::Duration::days(30);
 
 /// `devices.revoked`: 0 live, 1 signed out (may sign in again), 2 revoked by the town office
 /// (may not sign in again until the office restores it).
-const SIGNED_OUT: i64 = 1;
-const BLOCKED: i64 = 2;
+pub(crate) const SIGNED_OUT: i64 = 1;
+pub(crate) const BLOCKED: i64 = 2;
 
-fn parse_role(s: &str) -> Result<Role, StoreError> {
+pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
     Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown role {s:?}")))
 }
 
-fn parse_branches(s: &str) -> Result<Vec<String>, StoreError> {
+pub(crate) fn parse_branches(s: &str) -> Result<Vec<String>, StoreError> {
     Ok(serde_json::from_str(s)?)
 }
 
-fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
+pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
     Uuid::parse_str(s).map_err(|_| StoreError::Corrupt(format!("bad uuid {s:?}")))
 }
 

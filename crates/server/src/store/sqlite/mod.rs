@@ -9,11 +9,11 @@
 //! Blocking SQLite calls run on tokio's blocking pool. There is one writer connection and one
 //! reader connection (WAL lets the reader see the last commit while a push is being written).
 
-mod accounts;
+pub(crate) mod accounts;
 mod conflicts;
 mod import;
 pub mod migrations;
-mod sync;
+pub(crate) mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -296,13 +296,13 @@ fn load_scored_candidate(records: &mut Records<'_>, op: &Operation) -> Result<()
 }
 
 /// An operation as the `ops` table stores it.
-struct Encoded {
-    json: String,
+pub(crate) struct Encoded {
+    pub(crate) json: String,
     /// [`Operation::content_hash`], from the same serialisation.
-    hash: String,
+    pub(crate) hash: String,
 }
 
-fn encode(op: &Operation) -> Result<Encoded, serde_json::Error> {
+pub(crate) fn encode(op: &Operation) -> Result<Encoded, serde_json::Error> {
     let json = serde_json::to_string(op)?;
     let hash = shared::op::content_hash_of(json.as_bytes());
     Ok(Encoded { json, hash })

@@ -1,7 +1,7 @@
 //! Starts the real app on 127.0.0.1:0 with a temporary data directory and talks to it over HTTP.
 #![allow(dead_code)] // helpers some tests no longer need stay usable
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
@@ -18,40 +18,188 @@ use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse";
 
+/// The PostgreSQL cluster the tests run on (`FIELD_TEST_DATABASE_URL`, which
+/// `scripts/with-postgres.sh` exports: a URL of its `postgres` database), if any. Without it
+/// every test runs on SQLite.
+pub fn pg_cluster() -> Option<String> {
+    std::env::var("FIELD_TEST_DATABASE_URL").ok().filter(|url| !url.is_empty())
+}
+
+/// A fresh empty database in the tests' PostgreSQL cluster (its URL), so each test is on its
+/// own; `None` when the tests run on SQLite.
+pub async fn fresh_database() -> Option<String> {
+    let admin = pg_cluster()?;
+    let name = format!("field_test_{}", Uuid::now_v7().simple());
+    let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to FIELD_TEST_DATABASE_URL: {e}"));
+    let connection = tokio::spawn(connection);
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    drop(client);
+    let _ = connection.await;
+    let (base, _) = admin.rsplit_once('/').expect("a database URL ends with /<dbname>");
+    Some(format!("{base}/{name}"))
+}
+
+/// Where a test server keeps its data: the data directory (photos; the SQLite file unless
+/// `database` names a PostgreSQL database).
+pub struct Data {
+    pub dir: TempDir,
+    pub database: Option<String>,
+}
+
+impl Data {
+    /// A new temporary data directory and, on PostgreSQL, a new database.
+    pub async fn fresh() -> Self {
+        Data { dir: tempfile::tempdir().unwrap(), database: fresh_database().await }
+    }
+
+    /// The database as plain SQL, for the tests that look at (or age) stored rows.
+    pub fn db(&self) -> Db {
+        match &self.database {
+            Some(url) => Db::Postgres(url.clone()),
+            None => Db::Sqlite(self.dir.path().join("field.sqlite3")),
+        }
+    }
+
+    /// `server <args…> --data-dir <dir> [--database-url <url>]`, not started yet.
+    pub fn cli(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+        cmd.args(args).arg("--data-dir").arg(self.dir.path());
+        if let Some(url) = &self.database {
+            cmd.args(["--database-url", url]);
+        }
+        cmd
+    }
+}
+
+/// A test's direct line to the store's database. SQL is written once, in the dialect both
+/// share, with `?1`, `?2`… placeholders (made `$1`, `$2`… for PostgreSQL); parameters are text.
+pub enum Db {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Db {
+    async fn pg(url: &str) -> tokio_postgres::Client {
+        let (client, connection) =
+            tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client
+    }
+
+    fn dollars(sql: &str) -> String {
+        let mut out = String::with_capacity(sql.len());
+        let mut chars = sql.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+                out.push('$');
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn pg_params<'a>(params: &'a [&'a str]) -> Vec<&'a (dyn tokio_postgres::types::ToSql + Sync)> {
+        params.iter().map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync)).collect()
+    }
+
+    /// Run a statement; the number of rows it changed.
+    pub async fn execute(&self, sql: &str, params: &[&str]) -> u64 {
+        match self {
+            Db::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                conn.execute(sql, rusqlite::params_from_iter(params)).unwrap() as u64
+            }
+            Db::Postgres(url) => {
+                let client = Self::pg(url).await;
+                client.execute(&Self::dollars(sql), &Self::pg_params(params)).await.unwrap()
+            }
+        }
+    }
+
+    /// The one integer a query answers (a `COUNT(*)`).
+    pub async fn count(&self, sql: &str, params: &[&str]) -> i64 {
+        match self {
+            Db::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                conn.query_row(sql, rusqlite::params_from_iter(params), |r| r.get(0)).unwrap()
+            }
+            Db::Postgres(url) => {
+                let client = Self::pg(url).await;
+                client
+                    .query_one(&Self::dollars(sql), &Self::pg_params(params))
+                    .await
+                    .unwrap()
+                    .get(0)
+            }
+        }
+    }
+
+    /// Every row of a query whose columns are all text.
+    pub async fn texts(&self, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
+        match self {
+            Db::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                let mut stmt = conn.prepare(sql).unwrap();
+                let n = stmt.column_count();
+                stmt.query_map(rusqlite::params_from_iter(params), |r| {
+                    (0..n).map(|i| r.get::<_, Option<String>>(i)).collect()
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+            }
+            Db::Postgres(url) => {
+                let client = Self::pg(url).await;
+                let rows =
+                    client.query(&Self::dollars(sql), &Self::pg_params(params)).await.unwrap();
+                rows.iter().map(|r| (0..r.len()).map(|i| r.get(i)).collect()).collect()
+            }
+        }
+    }
+}
+
 pub struct TestServer {
     pub base: String,
     pub client: Client,
     pub state: AppState,
     pub data_dir: TempDir,
+    /// The PostgreSQL database this server keeps its data in (`None`: SQLite in `data_dir`).
+    pub database: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
 
 impl TestServer {
     pub async fn start() -> Self {
-        Self::start_in(tempfile::tempdir().unwrap(), None).await
+        Self::start_in(Data::fresh().await, None).await
     }
 
     pub async fn start_with_dist(dist: &Path) -> Self {
-        Self::start_in(tempfile::tempdir().unwrap(), Some(dist)).await
+        Self::start_in(Data::fresh().await, Some(dist)).await
     }
 
     /// A server with other bounds on pre-sign-in work (`server::limits::Limits`).
     pub async fn start_with_limits(limits: server::limits::Limits) -> Self {
-        Self::start_configured(tempfile::tempdir().unwrap(), None, Some(limits)).await
+        Self::start_configured(Data::fresh().await, None, Some(limits)).await
     }
 
-    pub async fn start_in(data_dir: TempDir, dist: Option<&Path>) -> Self {
-        Self::start_configured(data_dir, dist, None).await
+    pub async fn start_in(data: Data, dist: Option<&Path>) -> Self {
+        Self::start_configured(data, dist, None).await
     }
 
     async fn start_configured(
-        data_dir: TempDir,
+        data: Data,
         dist: Option<&Path>,
         limits: Option<server::limits::Limits>,
     ) -> Self {
+        let Data { dir: data_dir, database } = data;
         let dist = dist.map_or_else(|| data_dir.path().join("no-dist"), Path::to_path_buf);
-        let mut state = server::open_state(data_dir.path(), &dist).expect("state opens");
+        let mut state = server::open_state_with(data_dir.path(), &dist, database.as_deref())
+            .await
+            .expect("state opens");
         if let Some(limits) = limits {
             state.set_limits(limits);
         }
@@ -71,20 +219,39 @@ impl TestServer {
             client: Client::new(),
             state,
             data_dir,
+            database,
             stop: Some(stop),
             task: Some(task),
         }
     }
 
-    /// Stop serving and hand back the data directory (to start again on it).
-    pub async fn stop(mut self) -> TempDir {
+    /// Stop serving and hand back the data (to start again on it).
+    pub async fn stop(mut self) -> Data {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
             task.await.unwrap();
         }
-        self.data_dir
+        Data { dir: self.data_dir, database: self.database }
+    }
+
+    /// The database as plain SQL (see [`Db`]).
+    pub fn db(&self) -> Db {
+        match &self.database {
+            Some(url) => Db::Postgres(url.clone()),
+            None => Db::Sqlite(self.data_dir.path().join("field.sqlite3")),
+        }
+    }
+
+    /// `server <args…> --data-dir <dir> [--database-url <url>]` on this server's data.
+    pub fn cli(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+        cmd.args(args).arg("--data-dir").arg(self.data_dir.path());
+        if let Some(url) = &self.database {
+            cmd.args(["--database-url", url]);
+        }
+        cmd
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,634 @@
+//! Push (store + merge in one transaction), pull (by sequence number) and merged records on
+//! PostgreSQL: the same checks, in the same order, as [`crate::store::sqlite::sync`].
+//!
+//! Every transaction that writes operations (a push, a roster, an imported file) first takes
+//! the transaction-level advisory lock [`OPS_WRITER_LOCK`] and holds it to its commit. So the
+//! operation writers of every server process run one at a time, as SQLite's one writer does:
+//! the merge reads the records the previous writer committed (no lost merge between two
+//! processes), and sequence numbers are handed out in commit order, which is what makes a pull
+//! cursor safe (docs/ARCHITECTURE.md, "Pull cursors on PostgreSQL").
+
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+use deadpool_postgres::{GenericClient, Transaction};
+use shared::merge::Conflict;
+use shared::model::Person;
+use shared::op::Operation;
+use shared::record::{EntityKind, Record};
+use shared::roles::Account;
+use shared::sync::{OpResult, OpStatus};
+use uuid::Uuid;
+
+use super::accounts::account_at;
+use crate::store::sqlite::now;
+use crate::store::sqlite::sync::{Encoded, Pusher, encode};
+use crate::store::{Caller, ImportBatch, ImportCounts, PullPage, RosterBatch, StoreError};
+use crate::sync_policy::{self, PolicyTime, Rejection};
+
+/// The advisory lock every operation writer holds from its start to its commit ("FLDOPS").
+pub const OPS_WRITER_LOCK: i64 = 0x464c_444f_5053;
+
+/// Take the operation writers' lock for the rest of `tx`.
+async fn lock_writers(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&OPS_WRITER_LOCK]).await?;
+    Ok(())
+}
+
+pub(super) async fn load_record(
+    c: &impl GenericClient,
+    entity_id: Uuid,
+) -> Result<Option<Record>, StoreError> {
+    let row = c
+        .query_opt(
+            "SELECT record_json FROM records WHERE entity_id = $1",
+            &[&entity_id.to_string()],
+        )
+        .await?;
+    Ok(match row {
+        Some(row) => Some(serde_json::from_str(row.try_get::<_, &str>(0)?)?),
+        None => None,
+    })
+}
+
+/// Who the operations of a batch are stored for.
+enum Pushers<'a> {
+    /// The signed-in caller (a push, a roster).
+    Session(Pusher),
+    /// Each operation's own author (an imported file).
+    Authors(&'a ImportBatch),
+}
+
+impl Pushers<'_> {
+    async fn of(
+        &self,
+        tx: &Transaction<'_>,
+        op: &Operation,
+    ) -> Result<Result<Pusher, Rejection>, StoreError> {
+        match self {
+            Pushers::Session(p) => Ok(Ok(p.clone())),
+            Pushers::Authors(batch) => {
+                let row = tx
+                    .query_opt(
+                        "SELECT id, username, display_name, role, branches FROM users
+                         WHERE username = $1",
+                        &[&op.author],
+                    )
+                    .await?;
+                Ok(match row {
+                    None => Err(Rejection::new(
+                        "unknown_author",
+                        format!(
+                            "操作的作者“{}”在服务器上没有账号，请先为其开设账号再导入",
+                            op.author
+                        ),
+                    )),
+                    Some(row) => Ok(Pusher {
+                        user_id: Some(row.try_get(0)?),
+                        account: account_at(&row, 1)?,
+                        device_row: None,
+                        device_id: batch.device_id,
+                    }),
+                })
+            }
+        }
+    }
+}
+
+pub async fn push(
+    client: &mut deadpool_postgres::Client,
+    session: &Caller,
+    ops: &[Operation],
+) -> Result<Vec<OpResult>, StoreError> {
+    let tx = client.transaction().await?;
+    lock_writers(&tx).await?;
+    let pushers = Pushers::Session(Pusher::of_session(session));
+    let results = apply_ops(&tx, ops, "push_op", "", &pushers).await?;
+    tx.commit().await?;
+    Ok(results)
+}
+
+pub async fn apply_roster(
+    client: &mut deadpool_postgres::Client,
+    session: &Caller,
+    batch: &RosterBatch,
+) -> Result<Result<(), Vec<OpResult>>, StoreError> {
+    let tx = client.transaction().await?;
+    lock_writers(&tx).await?;
+    let pushers = Pushers::Session(Pusher::of_session(session));
+    let results = apply_ops(&tx, &batch.operations, "roster_op", "", &pushers).await?;
+    let refused: Vec<OpResult> =
+        results.into_iter().filter(|r| r.status == OpStatus::Rejected).collect();
+    if !refused.is_empty() {
+        // Dropping the transaction rolls it back: nothing of the roster is kept.
+        return Ok(Err(refused));
+    }
+    tx.execute(
+        "INSERT INTO roster_imports (at, imported_by, checksum, rows, created, updated, unchanged)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &now(),
+            &session.account.username,
+            &batch.checksum,
+            &(batch.rows as i64),
+            &(batch.created as i64),
+            &(batch.updated as i64),
+            &(batch.unchanged as i64),
+        ],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+pub async fn import(
+    client: &mut deadpool_postgres::Client,
+    batch: &ImportBatch,
+) -> Result<ImportCounts, StoreError> {
+    let tx = client.transaction().await?;
+    lock_writers(&tx).await?;
+    let suffix = format!("，由 {} 从导出文件导入", batch.imported_by);
+    let results =
+        apply_ops(&tx, &batch.operations, "import_op", &suffix, &Pushers::Authors(batch)).await?;
+    let count = |s: OpStatus| results.iter().filter(|r| r.status == s).count();
+    let counts = ImportCounts {
+        accepted: count(OpStatus::Accepted),
+        duplicate: count(OpStatus::Duplicate),
+        rejected: count(OpStatus::Rejected),
+        rejections: results.into_iter().filter(|r| r.status == OpStatus::Rejected).collect(),
+    };
+    let at = now();
+    tx.execute(
+        "INSERT INTO imports (at, checksum, device_id, author, created_at, imported_by,
+                              accepted, duplicate, rejected)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[
+            &at,
+            &batch.checksum,
+            &batch.device_id.to_string(),
+            &batch.author,
+            &batch.created_at,
+            &batch.imported_by,
+            &(counts.accepted as i64),
+            &(counts.duplicate as i64),
+            &(counts.rejected as i64),
+        ],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO audit (at, user_id, username, device_row, device_id, action, detail)
+         VALUES ($1, $2, $3, NULL, $4, 'import_file', $5)",
+        &[
+            &at,
+            &batch.importer_user_id,
+            &batch.imported_by,
+            &batch.device_id.to_string(),
+            &format!(
+                "{} 的导出文件（{}）：新增 {}，重复 {}，拒绝 {}",
+                batch.author, batch.checksum, counts.accepted, counts.duplicate, counts.rejected
+            ),
+        ],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(counts)
+}
+
+const SELECT_HASH: &str = "SELECT content_hash FROM ops WHERE op_id = $1";
+const SELECT_RECORD: &str = "SELECT record_json FROM records WHERE entity_id = $1";
+const INSERT_OP: &str = "INSERT INTO ops
+        (op_id, content_hash, entity, entity_id, branch_id, hlc, op_json, received_at, user_id,
+         device_row)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const UPSERT_RECORD: &str = "INSERT INTO records
+        (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    ON CONFLICT (entity_id) DO UPDATE SET
+        record_json = excluded.record_json,
+        updated_hlc = excluded.updated_hlc,
+        deleted = excluded.deleted,
+        updated_at = excluded.updated_at";
+const INSERT_AUDIT: &str = "INSERT INTO audit
+        (at, user_id, username, device_row, device_id, action, op_id, entity, entity_id,
+         branch_id, detail)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+const INSERT_CONFLICT: &str = "INSERT INTO conflicts
+        (id, entity, entity_id, branch_id, field, conflict_json, detected_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    ON CONFLICT (id) DO NOTHING";
+
+/// One record as the batch sees it (`None`: the server has no such record yet).
+struct Slot {
+    record: Option<Record>,
+    changed: bool,
+}
+
+/// The records one batch touches, read at most once each and merged in memory; the changed
+/// ones are written when the batch ends, in the order they were first changed.
+#[derive(Default)]
+struct Records {
+    known: HashMap<Uuid, Slot>,
+    changed: Vec<Uuid>,
+}
+
+impl Records {
+    async fn load(&mut self, tx: &Transaction<'_>, id: Uuid) -> Result<(), StoreError> {
+        if let Entry::Vacant(entry) = self.known.entry(id) {
+            let stmt = tx.prepare_cached(SELECT_RECORD).await?;
+            let row = tx.query_opt(&stmt, &[&id.to_string()]).await?;
+            let record = match row {
+                Some(row) => Some(serde_json::from_str(row.try_get::<_, &str>(0)?)?),
+                None => None,
+            };
+            entry.insert(Slot { record, changed: false });
+        }
+        Ok(())
+    }
+
+    fn get(&self, id: &Uuid) -> Option<&Record> {
+        self.known.get(id).and_then(|slot| slot.record.as_ref())
+    }
+
+    fn set(&mut self, record: Record) {
+        let id = record.id;
+        let slot = self.known.entry(id).or_insert(Slot { record: None, changed: false });
+        if !slot.changed {
+            slot.changed = true;
+            self.changed.push(id);
+        }
+        slot.record = Some(record);
+    }
+
+    fn changed_records(&self) -> Vec<&Record> {
+        self.changed
+            .iter()
+            .filter_map(|id| self.known.get(id).and_then(|slot| slot.record.as_ref()))
+            .collect()
+    }
+}
+
+async fn load_surveyed_person(
+    tx: &Transaction<'_>,
+    records: &mut Records,
+    op: &Operation,
+) -> Result<Option<Person>, StoreError> {
+    if op.entity != EntityKind::Survey {
+        return Ok(None);
+    }
+    let from_op = op.changes.iter().find(|c| c.field == "person_id").map(|c| &c.value);
+    let value = from_op.or_else(|| records.get(&op.entity_id).and_then(|r| r.get("person_id")));
+    let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) else {
+        return Ok(None);
+    };
+    records.load(tx, id).await?;
+    Ok(records
+        .get(&id)
+        .filter(|r| r.entity == EntityKind::Person && !r.is_deleted())
+        .and_then(|r| r.to_typed().ok()))
+}
+
+async fn same_member_candidates(
+    tx: &Transaction<'_>,
+    records: &Records,
+    person_id: Uuid,
+) -> Result<Vec<(Uuid, shared::model::Candidate)>, StoreError> {
+    let mut found: HashMap<Uuid, Record> = HashMap::new();
+    let rows = tx
+        .query(
+            "SELECT record_json FROM records
+             WHERE entity = 'candidate' AND deleted = 0
+               AND (record_json::jsonb -> 'fields') ->> 'person_id' = $1",
+            &[&person_id.to_string()],
+        )
+        .await?;
+    for row in rows {
+        let record: Record = serde_json::from_str(row.try_get::<_, &str>(0)?)?;
+        found.insert(record.id, record);
+    }
+    for slot in records.known.values() {
+        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Candidate) {
+            found.insert(r.id, r.clone());
+        }
+    }
+    Ok(found
+        .into_values()
+        .filter(|r| !r.is_deleted())
+        .filter_map(|r| r.to_typed().ok().map(|c| (r.id, c)))
+        .collect())
+}
+
+async fn campaign_in_force(
+    tx: &Transaction<'_>,
+    records: &Records,
+) -> Result<shared::model::Campaign, StoreError> {
+    let mut found: HashMap<Uuid, Record> = HashMap::new();
+    let rows = tx
+        .query(
+            "SELECT record_json FROM records WHERE entity = 'campaign' AND deleted = 0 ORDER BY ord",
+            &[],
+        )
+        .await?;
+    let mut order = Vec::new();
+    for row in rows {
+        let record: Record = serde_json::from_str(row.try_get::<_, &str>(0)?)?;
+        order.push(record.id);
+        found.insert(record.id, record);
+    }
+    for slot in records.known.values() {
+        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Campaign) {
+            if !found.contains_key(&r.id) {
+                order.push(r.id);
+            }
+            found.insert(r.id, r.clone());
+        }
+    }
+    let campaigns: Vec<(Uuid, shared::model::Campaign)> = order
+        .into_iter()
+        .filter_map(|id| found.remove(&id))
+        .filter(|r| !r.is_deleted())
+        .filter_map(|r| r.to_typed().ok().map(|c| (r.id, c)))
+        .collect();
+    Ok(shared::model::Campaign::current(&campaigns))
+}
+
+async fn load_scored_candidate(
+    tx: &Transaction<'_>,
+    records: &mut Records,
+    op: &Operation,
+) -> Result<(), StoreError> {
+    if op.entity != EntityKind::Assessment {
+        return Ok(());
+    }
+    let from_op = op.changes.iter().find(|c| c.field == "candidate_id").map(|c| &c.value);
+    let value = from_op.or_else(|| records.get(&op.entity_id).and_then(|r| r.get("candidate_id")));
+    if let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) {
+        records.load(tx, id).await?;
+    }
+    Ok(())
+}
+
+struct Accepted {
+    index: usize,
+    pusher: Pusher,
+    conflicts: Vec<Conflict>,
+}
+
+/// The push path shared by pushes, rosters and imports, inside the caller's transaction (which
+/// holds [`OPS_WRITER_LOCK`]): results in request order.
+async fn apply_ops(
+    tx: &Transaction<'_>,
+    ops: &[Operation],
+    action: &str,
+    detail_suffix: &str,
+    pushers: &Pushers<'_>,
+) -> Result<Vec<OpResult>, StoreError> {
+    let received_at = now();
+    let mut records = Records::default();
+    let (results, accepted) = check_all(tx, ops, &mut records, pushers).await?;
+    write_ops(tx, ops, &accepted, action, detail_suffix, &received_at).await?;
+    let upsert = tx.prepare_cached(UPSERT_RECORD).await?;
+    for rec in records.changed_records() {
+        tx.execute(
+            &upsert,
+            &[
+                &rec.id.to_string(),
+                &rec.entity.as_str(),
+                &rec.branch_id,
+                &serde_json::to_string(rec)?,
+                &rec.updated.to_string(),
+                &i64::from(rec.is_deleted()),
+                &received_at,
+            ],
+        )
+        .await?;
+    }
+    Ok(results)
+}
+
+async fn check_all(
+    tx: &Transaction<'_>,
+    ops: &[Operation],
+    records: &mut Records,
+    pushers: &Pushers<'_>,
+) -> Result<(Vec<OpResult>, Vec<Accepted>), StoreError> {
+    let time = PolicyTime::now();
+    let select_hash = tx.prepare_cached(SELECT_HASH).await?;
+    let mut accepted_ids: HashMap<Uuid, usize> = HashMap::new();
+    let mut results = Vec::with_capacity(ops.len());
+    let mut accepted = Vec::with_capacity(ops.len());
+    let mut refused_records: HashSet<Uuid> = HashSet::new();
+    for (index, op) in ops.iter().enumerate() {
+        let earlier: Option<String> = match accepted_ids.get(&op.id) {
+            Some(&first) => Some(encode(&ops[first])?.hash),
+            None => tx
+                .query_opt(&select_hash, &[&op.id.to_string()])
+                .await?
+                .map(|row| row.try_get(0))
+                .transpose()?,
+        };
+        if let Some(earlier) = earlier {
+            if earlier != encode(op)?.hash {
+                return Err(StoreError::OpIdConflict(op.id));
+            }
+            results.push(OpResult::duplicate(op.id));
+            continue;
+        }
+        if refused_records.contains(&op.entity_id) {
+            results.push(sync_policy::preceded_by_refusal().into_result(op));
+            continue;
+        }
+        let pusher = match pushers.of(tx, op).await? {
+            Ok(p) => p,
+            Err(rejection) => {
+                refused_records.insert(op.entity_id);
+                results.push(rejection.into_result(op));
+                continue;
+            }
+        };
+        records.load(tx, op.entity_id).await?;
+        let person = load_surveyed_person(tx, records, op).await?;
+        load_scored_candidate(tx, records, op).await?;
+        let ctx = sync_policy::Context {
+            account: &pusher.account,
+            time,
+            current: records.get(&op.entity_id),
+            person: person.as_ref(),
+        };
+        let admitted = match sync_policy::admit(ctx, op) {
+            Err(rejection) => Err(rejection),
+            Ok(applied) => {
+                let current = records.get(&op.entity_id);
+                let sheet = match sync_policy::new_sheet_candidate(current, &applied.record) {
+                    None => Ok(()),
+                    Some(candidate_id) => {
+                        let candidate = records
+                            .known
+                            .get(&candidate_id)
+                            .and_then(|slot| slot.record.as_ref())
+                            .filter(|r| r.entity == EntityKind::Candidate && !r.is_deleted())
+                            .and_then(|r| r.to_typed().ok());
+                        sync_policy::check_sheet(&applied.record, candidate.as_ref())
+                    }
+                };
+                match sheet {
+                    Err(rejection) => Err(rejection),
+                    Ok(()) => match sync_policy::needs_uniqueness_check(current, &applied.record) {
+                        None => Ok(applied),
+                        Some(key) => {
+                            let others = same_member_candidates(tx, records, key.person_id).await?;
+                            let campaign = campaign_in_force(tx, records).await?;
+                            sync_policy::check_candidacy(&applied.record, &campaign, &others)
+                                .map(|()| applied)
+                        }
+                    },
+                }
+            }
+        };
+        let applied = match admitted {
+            Ok(applied) => applied,
+            Err(rejection) => {
+                refused_records.insert(op.entity_id);
+                results.push(rejection.into_result(op));
+                continue;
+            }
+        };
+        records.set(applied.record);
+        accepted_ids.insert(op.id, index);
+        accepted.push(Accepted { index, pusher, conflicts: applied.conflicts });
+        results.push(OpResult::accepted(op.id));
+    }
+    Ok((results, accepted))
+}
+
+async fn write_ops(
+    tx: &Transaction<'_>,
+    ops: &[Operation],
+    accepted: &[Accepted],
+    action: &str,
+    detail_suffix: &str,
+    received_at: &str,
+) -> Result<(), StoreError> {
+    let insert_op = tx.prepare_cached(INSERT_OP).await?;
+    let insert_audit = tx.prepare_cached(INSERT_AUDIT).await?;
+    let insert_conflict = tx.prepare_cached(INSERT_CONFLICT).await?;
+    for Accepted { index, pusher, conflicts } in accepted {
+        let op = &ops[*index];
+        let Encoded { json, hash } = encode(op)?;
+        let op_id = op.id.to_string();
+        let entity_id = op.entity_id.to_string();
+        tx.execute(
+            &insert_op,
+            &[
+                &op_id,
+                &hash,
+                &op.entity.as_str(),
+                &entity_id,
+                &op.branch_id,
+                &op.hlc.to_string(),
+                &json,
+                &received_at,
+                &pusher.user_id,
+                &pusher.device_row,
+            ],
+        )
+        .await?;
+        for conflict in conflicts {
+            tx.execute(
+                &insert_conflict,
+                &[
+                    &conflict.id.to_string(),
+                    &conflict.entity.as_str(),
+                    &conflict.entity_id.to_string(),
+                    &conflict.branch_id,
+                    &conflict.field,
+                    &serde_json::to_string(conflict)?,
+                    &now(),
+                ],
+            )
+            .await?;
+        }
+        tx.execute(
+            &insert_audit,
+            &[
+                &received_at,
+                &pusher.user_id,
+                &pusher.account.username,
+                &pusher.device_row,
+                &pusher.device_id.to_string(),
+                &action,
+                &op_id,
+                &op.entity.as_str(),
+                &entity_id,
+                &op.branch_id,
+                &format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len()),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Operations after `cursor` that `account` may see, oldest first; the same answer as SQLite's
+/// pull. Both statements read one snapshot (REPEATABLE READ), so "the newest sequence number"
+/// is the newest of what this page could have seen. Every sequence number at or below it that
+/// will ever be committed is already visible in that snapshot: see [`OPS_WRITER_LOCK`].
+pub async fn pull(
+    client: &mut deadpool_postgres::Client,
+    account: &Account,
+    cursor: u64,
+    limit: u32,
+) -> Result<PullPage, StoreError> {
+    let tx = client
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?;
+    let cursor_i = i64::try_from(cursor).unwrap_or(i64::MAX);
+    let fetch = i64::from(limit) + 1;
+    let scoped = account.role.is_branch_scoped();
+    let stmt = tx
+        .prepare_cached(
+            "SELECT seq, op_json FROM ops
+             WHERE seq > $1
+               AND (NOT $3 OR branch_id = '' OR branch_id = ANY($4))
+             ORDER BY seq LIMIT $2",
+        )
+        .await?;
+    let found = tx.query(&stmt, &[&cursor_i, &fetch, &scoped, &account.branches]).await?;
+    let mut rows: Vec<(i64, String)> = Vec::with_capacity(found.len());
+    for row in found {
+        rows.push((row.try_get(0)?, row.try_get(1)?));
+    }
+    let more = rows.len() as i64 > i64::from(limit);
+    rows.truncate(limit as usize);
+    let next = if more {
+        rows.last().map_or(cursor_i, |(seq, _)| *seq)
+    } else {
+        let newest: i64 =
+            tx.query_one("SELECT COALESCE(MAX(seq), 0)::BIGINT FROM ops", &[]).await?.try_get(0)?;
+        newest.max(cursor_i)
+    };
+    tx.commit().await?;
+    let ops = rows.into_iter().map(|(_, json)| json).collect();
+    Ok(PullPage { ops, cursor: u64::try_from(next).unwrap_or(0), more })
+}
+
+/// The live records of `entity` that `account` may see, oldest first.
+pub async fn records(
+    c: &impl GenericClient,
+    entity: EntityKind,
+    account: &Account,
+) -> Result<Vec<Record>, StoreError> {
+    let scoped = account.role.is_branch_scoped();
+    let rows = c
+        .query(
+            "SELECT record_json FROM records
+             WHERE entity = $1 AND deleted = 0
+               AND (NOT $2 OR branch_id = '' OR branch_id = ANY($3))
+             ORDER BY ord",
+            &[&entity.as_str(), &scoped, &account.branches],
+        )
+        .await?;
+    rows.iter().map(|row| Ok(serde_json::from_str(row.try_get::<_, &str>(0)?)?)).collect()
+}

@@ -1,0 +1,78 @@
+//! `server migrate`: a town's SQLite install moved into PostgreSQL loses nothing, and its
+//! tablets sync on with the token and cursor they had. PostgreSQL only (prints a note and passes
+//! without `FIELD_TEST_DATABASE_URL`).
+
+use serde_json::json;
+use shared::record::EntityKind;
+use shared::roles::Role;
+use shared::sync::OpStatus;
+use uuid::Uuid;
+
+use crate::common::{Data, TestServer, fresh_database, new_person, pg_cluster, upsert};
+
+#[tokio::test]
+async fn a_town_moves_into_postgres_and_its_tablets_sync_on() {
+    if pg_cluster().is_none() {
+        println!(
+            "note: migrate test skipped: no PostgreSQL (run it with scripts/with-postgres.sh)"
+        );
+        return;
+    }
+    // The town office on SQLite: two accounts, operations, a conflict, a cursor.
+    let town = Data { dir: tempfile::tempdir().unwrap(), database: None };
+    let s = TestServer::start_in(town, None).await;
+    let zhang = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let mut ops: Vec<_> = (0..20).map(|i| new_person("zhang", "b1", 1_000 + i)).collect();
+    let id = ops[0].entity_id;
+    let late = |who: &str, name: &str, ms| {
+        upsert(who, who, ms, EntityKind::Person, id, "b1", &[("name", json!(name), None)])
+    };
+    ops.push(late("zhang", "王海洋", 5_000));
+    s.push(&zhang, &ops).await;
+    s.push(&office, &[late("office", "王海波", 5_001)]).await;
+    let (before, _) = s.pull_all(&zhang, 7).await;
+    let cursor = s.pull(&zhang, 0, 1_000).await.cursor;
+    let conflicts = s.get_json("/api/v1/conflicts", Some(&office)).await.1;
+    let town = s.stop().await;
+
+    let url = fresh_database().await.unwrap();
+    let county = tempfile::tempdir().unwrap();
+    let migrate = |to: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["migrate", "--from"])
+            .arg(town.dir.path())
+            .args(["--to", to, "--town", "东岙镇", "--data-dir"])
+            .arg(county.path())
+            .output()
+            .unwrap()
+    };
+    let out = migrate(&url);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("行数与校验和一致"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("ops") && l.contains(" 22 行")), "{text}");
+    // A second run into the same database is refused: nothing is copied twice.
+    let again = migrate(&url);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("已有账号或数据"));
+
+    // The county server on PostgreSQL: same tokens, same answers, the old cursor still right.
+    let s = TestServer::start_in(Data { dir: county, database: Some(url) }, None).await;
+    let (after, _) = s.pull_all(&zhang, 7).await;
+    assert_eq!(after, before);
+    assert_eq!(s.get_json("/api/v1/conflicts", Some(&office)).await.1, conflicts);
+    assert!(s.pull(&zhang, cursor, 100).await.ops.is_empty());
+    let next = new_person("zhang", "b1", 9_000);
+    assert_eq!(
+        s.push(&zhang, std::slice::from_ref(&next)).await.results[0].status,
+        OpStatus::Accepted
+    );
+    assert_eq!(s.push(&zhang, &ops[..1]).await.results[0].status, OpStatus::Duplicate);
+    let page = s.pull(&zhang, cursor, 100).await;
+    assert_eq!(page.ops, vec![next]);
+    assert!(page.cursor > cursor);
+    // New accounts get new ids after the copied ones.
+    s.add_user("li", Role::Surveyor, &["b2"]).await;
+    s.login("li", Uuid::now_v7()).await;
+}
