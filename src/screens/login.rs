@@ -52,14 +52,18 @@ fn LoginForm(adopted: RwSignal<usize>) -> impl IntoView {
     let login = Action::new_local(move |_: &()| {
         let (user, pass, device) =
             (username.get_untracked(), password.get_untracked(), device_name.get_untracked());
-        async move { engine.login(&user, &pass, &device).await }
+        async move {
+            let signed_in = engine.login(&user, &pass, &device).await;
+            // Told by the panel, which stays: this form goes as soon as the sign-in is kept.
+            if let Ok(s) = &signed_in {
+                adopted.try_set(s.adopted);
+            }
+            signed_in
+        }
     });
     on_outcome(
         login,
-        move |signed_in| {
-            password.set(String::new());
-            adopted.set(signed_in.adopted);
-        },
+        move |_| password.set(String::new()),
         move |e| error.set(Some(e.to_string())),
     );
     let busy = move || login.pending().get();
@@ -112,14 +116,15 @@ fn CodeLoginForm(adopted: RwSignal<usize>) -> impl IntoView {
         let code = session::code_of_link(typed);
         async move {
             let device_name = session::default_device_name(&engine.store());
-            engine.login_with_code(&code, &device_name).await
+            let signed_in = engine.login_with_code(&code, &device_name).await;
+            // Told by the panel, which stays: this form goes as soon as the sign-in is kept.
+            if let Ok(s) = &signed_in {
+                adopted.try_set(s.adopted);
+            }
+            signed_in
         }
     });
-    on_outcome(
-        login,
-        move |signed_in| adopted.set(signed_in.adopted),
-        move |e| error.set(Some(e.to_string())),
-    );
+    on_outcome(login, |_| {}, move |e| error.set(Some(e.to_string())));
     let busy = move || login.pending().get();
     let sign_in = move |typed: String| {
         if login.pending().get_untracked() {
