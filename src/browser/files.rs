@@ -14,6 +14,23 @@ pub enum FileError {
     Read(String),
 }
 
+/// A file the person picked (a photo, an export file).
+pub type PickedFile = web_sys::File;
+
+/// Every file picked in the `<input type="file">` an event came from; the input is cleared, so
+/// the same file can be picked again.
+pub fn take_picked(event: &web_sys::Event) -> Vec<PickedFile> {
+    let Some(input) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return Vec::new();
+    };
+    let files = input
+        .files()
+        .map_or_else(Vec::new, |files| (0..files.length()).filter_map(|i| files.item(i)).collect());
+    input.set_value("");
+    files
+}
+
 /// The first file picked in the `<input type="file">` an `input`/`change` event came from (as
 /// [`picked_file`]).
 pub async fn picked_by(

@@ -5,9 +5,11 @@ use leptos::prelude::*;
 
 use shared::model::PhotoRef;
 
+use crate::browser::files::{self, PickedFile};
 use crate::browser::photos;
-use crate::context::{AppCtx, use_app};
+use crate::context::use_app;
 use crate::i18n;
+use crate::services;
 
 #[component]
 pub fn PhotoThumb(sha256: String) -> impl IntoView {
@@ -44,33 +46,38 @@ pub fn PhotoPicker(
     input_testid: &'static str,
 ) -> impl IntoView {
     let ctx = use_app();
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let on_pick = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(files) = input.files() else { return };
-        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.item(i)).collect();
-        input.set_value("");
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
+    // Each picked image in turn; one that fails is said and the others are still kept.
+    let keep = Action::new_local(move |files: &Vec<PickedFile>| {
+        let (store, files) = (ctx.store(), files.clone());
+        async move {
             for file in files {
-                match store_photo(ctx, &file).await {
+                match services::photos::keep(&store, &file).await {
                     Ok(photo) => {
                         if !photos.with_untracked(|ps| ps.iter().any(|p| p.sha256 == photo.sha256))
                         {
                             on_add.run(photo);
                         }
                     }
-                    Err(e) => error.set(Some(e)),
+                    Err(e) => {
+                        if e.is_storage_full() {
+                            ctx.message.set(Some(e.to_string()));
+                        }
+                        error.set(Some(e.to_string()));
+                    }
                 }
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = move || keep.pending().get();
+    let on_pick = move |ev: leptos::ev::Event| {
+        let files = files::take_picked(&ev);
+        error.set(None);
+        keep.dispatch_local(files);
     };
     view! {
         <label class="button file">
-            {move || if busy.get() { i18n::PHOTO_PROCESSING } else { i18n::PHOTO_ADD }}
+            {move || if busy() { i18n::PHOTO_PROCESSING } else { i18n::PHOTO_ADD }}
             <input type="file" accept="image/*" capture="environment" multiple data-testid=input_testid on:change=on_pick />
         </label>
         {move || error.get().map(|e| view! { <span class="field-error" role="alert" data-testid="photo-error">{e}</span> })}
@@ -94,27 +101,3 @@ pub fn PhotoPicker(
         </div>
     }
 }
-
-/// Downscale one picked file and keep it in the attachments store. A full device also shows the
-/// app-wide message, so the person knows why nothing was added.
-async fn store_photo(ctx: AppCtx, file: &web_sys::File) -> Result<PhotoRef, String> {
-    let scaled = photos::downscale(file).await.map_err(|e| e.to_string())?;
-    let sha256 =
-        ctx.store().put_attachment(&scaled.blob, JPEG, scaled.width, scaled.height).await.map_err(
-            |e| {
-                if e.is_storage_full() {
-                    ctx.message.set(Some(e.to_string()));
-                }
-                e.to_string()
-            },
-        )?;
-    Ok(PhotoRef {
-        sha256,
-        mime: JPEG.into(),
-        width: scaled.width,
-        height: scaled.height,
-        bytes: scaled.blob.size() as u64,
-    })
-}
-
-const JPEG: &str = "image/jpeg";

@@ -14,5 +14,6 @@ pub mod campaign;
 pub mod conflicts;
 pub mod delivery;
 pub mod office;
+pub mod photos;
 pub mod storage_loss;
 pub mod survey;
