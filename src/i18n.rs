@@ -469,7 +469,6 @@ pub mod campaign {
     pub const START_YEAR: &str = "起始年份";
     pub const YEARS: &str = "年限（年）";
     pub const TOTAL_TARGET: &str = "总目标";
-    pub const CRITERION_KEY: &str = "代码";
     pub const CRITERION_LABEL: &str = "考核内容";
     pub const ADD_CRITERION: &str = "添加考核项";
     pub const SAVE_RUBRIC: &str = "保存考核细则（生成新版本）";

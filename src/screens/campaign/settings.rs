@@ -167,11 +167,10 @@ fn RubricEditor(
             <legend>{tc::rubric_title(category.label_zh(), version, exists)}</legend>
             {notice_line(notice)}
             <table class="list wide">
-                <thead><tr><th>{tc::CRITERION_KEY}</th><th>{tc::CRITERION_LABEL}</th><th>{tc::WEIGHT}</th><th>{tc::MAX_SCORE}</th><th></th></tr></thead>
+                <thead><tr><th>{tc::CRITERION_LABEL}</th><th>{tc::WEIGHT}</th><th>{tc::MAX_SCORE}</th><th></th></tr></thead>
                 <tbody>
                 {move || (0..criteria.with(Vec::len)).map(|k| view! {
                     <tr data-testid="criterion-row">
-                        <td>{field(k, "criterion-key", |c| c.key.clone(), |c, v| { c.key = v.trim().to_owned(); true })}</td>
                         <td>{field(k, "criterion-label", |c| c.label.clone(), |c, v| { c.label = v.to_owned(); true })}</td>
                         <td>{field(k, "criterion-weight", |c| number_text(c.weight), |c, v| match parse_number(v) { Ok(Some(n)) => { c.weight = n; true } _ => false })}</td>
                         <td>{field(k, "criterion-max", |c| number_text(c.max_score), |c, v| match parse_number(v) { Ok(Some(n)) => { c.max_score = n; true } _ => false })}</td>
