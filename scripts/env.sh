@@ -11,12 +11,16 @@ BINARYEN_VERSION="132.0.0"
 WASM_SPLIT_VERSION="0.2.4"
 # terser (npm): minifies the JS wasm-bindgen and wasm-split write for the release build.
 TERSER_VERSION="5.51.4"
+# axe-core (npm): the accessibility rules the e2e suite runs inside the real pages.
+AXE_VERSION="4.14.1"
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
-export TRUNK_VERSION BINARYEN_VERSION WASM_SPLIT_VERSION TERSER_VERSION WASM_BINDGEN_VERSION
+export TRUNK_VERSION BINARYEN_VERSION WASM_SPLIT_VERSION TERSER_VERSION AXE_VERSION WASM_BINDGEN_VERSION
 
 # npm's binaryen (wasm-opt) and terser live outside the repository; Trunk finds it on PATH.
 TOOLS_DIR="${FIELD_TOOLS_DIR:-$HOME/.cache/field-tools}"
 export TOOLS_DIR
+# The e2e suite injects this file into the pages it checks for accessibility.
+export FIELD_AXE_JS="${FIELD_AXE_JS:-$TOOLS_DIR/axe/node_modules/axe-core/axe.min.js}"
 export PATH="$TOOLS_DIR/binaryen/node_modules/.bin:$TOOLS_DIR/terser/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"

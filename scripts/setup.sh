@@ -89,6 +89,15 @@ fi
   die "wasm-bindgen on PATH is $(wasm-bindgen --version), Cargo.lock wants $WASM_BINDGEN_VERSION"
 [ "$(trunk --version)" = "trunk $TRUNK_VERSION" ] || die "trunk on PATH is $(trunk --version), want $TRUNK_VERSION"
 command -v wasm-split-cli >/dev/null || die "wasm-split-cli is not on PATH after installing it"
+axe_installed="$(node -p "require('$TOOLS_DIR/axe/node_modules/axe-core/package.json').version" 2>/dev/null || true)"
+if [ "$axe_installed" != "$AXE_VERSION" ]; then
+  section "npm: axe-core $AXE_VERSION into $TOOLS_DIR/axe"
+  mkdir -p "$TOOLS_DIR/axe"
+  [ -f "$TOOLS_DIR/axe/package.json" ] ||
+    printf '{ "name": "field-tools-axe", "private": true }\n' >"$TOOLS_DIR/axe/package.json"
+  npm install --prefix "$TOOLS_DIR/axe" --no-audit --no-fund --save-exact "axe-core@$AXE_VERSION"
+fi
+
 [ "$(terser --version)" = "terser $TERSER_VERSION" ] || die "terser on PATH is '$(terser --version)', want $TERSER_VERSION"
 wasm-opt --version | grep -q "version ${BINARYEN_VERSION%%.*} " ||
   die "wasm-opt on PATH is '$(wasm-opt --version)', want binaryen ${BINARYEN_VERSION%%.*} (npm)"

@@ -11,6 +11,7 @@
               that clippy's allow-unwrap-in-tests does not reach"
 )]
 
+mod accessibility;
 mod branches;
 mod browser_kills;
 mod campaign_flow;
