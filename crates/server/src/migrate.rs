@@ -185,19 +185,16 @@ async fn copy_all(
         };
         offsets.users = max("SELECT COALESCE(MAX(id), 0)::BIGINT FROM users").await?;
         offsets.devices = max("SELECT COALESCE(MAX(id), 0)::BIGINT FROM devices").await?;
-        offsets.ops = max(
-            "SELECT GREATEST(COALESCE(MAX(seq), 0), (SELECT last_value FROM ops_seq))::BIGINT
-             FROM ops",
-        )
-        .await?;
-        offsets.other = max(
-            "SELECT GREATEST(
+        offsets.ops =
+            max("SELECT GREATEST(COALESCE(MAX(seq), 0), (SELECT last_value FROM ops_seq))::BIGINT
+             FROM ops")
+            .await?;
+        offsets.other = max("SELECT GREATEST(
                  (SELECT COALESCE(MAX(id), 0) FROM signin_codes),
                  (SELECT COALESCE(MAX(ord), 0) FROM records),
                  (SELECT COALESCE(MAX(id), 0) FROM audit),
                  (SELECT COALESCE(MAX(id), 0) FROM imports),
-                 (SELECT COALESCE(MAX(id), 0) FROM roster_imports))::BIGINT",
-        )
+                 (SELECT COALESCE(MAX(id), 0) FROM roster_imports))::BIGINT")
         .await?;
     }
     let mut copies = Vec::new();
@@ -295,9 +292,10 @@ async fn copy_all(
         .map_err(|e| e.to_string())?;
     let ops_next = ops_next + offsets.ops;
     if ops_next > 0 {
-        tx.execute("SELECT setval('ops_seq', GREATEST($1, (SELECT last_value FROM ops_seq)))", &[
-            &ops_next,
-        ])
+        tx.execute(
+            "SELECT setval('ops_seq', GREATEST($1, (SELECT last_value FROM ops_seq)))",
+            &[&ops_next],
+        )
         .await
         .map_err(e)?;
     }
@@ -344,7 +342,10 @@ async fn table_digest(
     };
     let rows = tx
         .query(
-            &format!("SELECT {} FROM {table} WHERE town_id = $1 ORDER BY {order}", names.join(", ")),
+            &format!(
+                "SELECT {} FROM {table} WHERE town_id = $1 ORDER BY {order}",
+                names.join(", ")
+            ),
             &[&town_id],
         )
         .await

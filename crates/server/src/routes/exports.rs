@@ -31,10 +31,10 @@ pub(crate) async fn export_scope(
         None => None,
         Some(name) => Some(state.store.town_named(name, false).await?.ok_or(not_found)?.id),
     };
-    session.scope().narrowed(town).ok_or(AppError::NotFound {
-        code: "town_not_found",
-        what: "该镇",
-    })
+    session
+        .scope()
+        .narrowed(town)
+        .ok_or(AppError::NotFound { code: "town_not_found", what: "该镇" })
 }
 
 pub async fn download(

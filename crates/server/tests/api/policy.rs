@@ -419,7 +419,8 @@ async fn a_survey_with_a_code_of_another_form_version_is_stored_as_sent() {
     let op = upsert("zhang", "t1", millis, EntityKind::Survey, survey_id, "b1", &fields);
     let answer = s.push(&token, std::slice::from_ref(&op)).await;
     assert_eq!(answer.results[0].status, OpStatus::Accepted, "{:?}", answer.results[0]);
-    let record = s.state.store.record(server::store::Scope::County, survey_id).await.unwrap().unwrap();
+    let record =
+        s.state.store.record(server::store::Scope::County, survey_id).await.unwrap().unwrap();
     assert_eq!(record.fields["employment"], json!("aquaculture_2030"));
     assert_eq!(record.fields["boat_licence"], json!("浙岱渔12345"));
     let (pulled, _) = s.pull_all(&token, 100).await;

@@ -90,7 +90,14 @@ async fn no_header_is_protocol_one_which_syncs_until_the_minimum_passes_it() {
     let second = new_person("zhang", "b1", 2_000);
     let res = push(&s, &token, None, std::slice::from_ref(&second)).await;
     assert_upgrade_required(res, PROTOCOL_VERSION_UNNAMED, PROTOCOL_VERSION_UNNAMED + 1).await;
-    assert!(s.state.store.record(server::store::Scope::County, second.entity_id).await.unwrap().is_none());
+    assert!(
+        s.state
+            .store
+            .record(server::store::Scope::County, second.entity_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_upgrade_required(
         pull(&s, &token, None).await,
         PROTOCOL_VERSION_UNNAMED,

@@ -60,7 +60,8 @@ pub fn check(
 }
 
 /// The fields the county's one step (县委组织部备案) changes on a candidate record.
-pub const COUNTY_FILING_FIELDS: [&str; 2] = ["state", "history"];
+/// (`reason` too, as the tablet sends a step with it, but it must stay as it was.)
+pub const COUNTY_FILING_FIELDS: [&str; 3] = ["state", "history", "reason"];
 
 /// A county account writes only its own step: an existing candidate's `state` and `history`
 /// (which step it is, and that it starts from 镇党委审定, is the workflow rule's to check,

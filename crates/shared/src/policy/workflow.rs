@@ -71,6 +71,7 @@ pub fn check_county_filing(
                 && e.role == Some(Role::CountyViewer)
         });
     if merged.is_deleted()
+        || after.reason != before.reason
         || before.state != ApplicationState::TownApproved
         || after.state != ApplicationState::CountyFiled
         || !appended

@@ -113,7 +113,9 @@ fn check_role(state: S, action: A, role: Role, category: Category) -> Result<(),
         // on the county's behalf where the county has no account (a town on its own).
         A::File => match role {
             Role::CountyViewer | Role::TownOffice => Ok(()),
-            _ => Err(WorkflowError::RoleNotAllowed("只有县委组织部（或镇组织办代登记）可以登记备案")),
+            _ => {
+                Err(WorkflowError::RoleNotAllowed("只有县委组织部（或镇组织办代登记）可以登记备案"))
+            }
         },
         A::Name => office_only("只有镇组织办可以登记命名结果"),
         A::Return if state == S::Applied && category.applies_through_branch() => match role {

@@ -91,7 +91,11 @@ pub fn apply_roster(
     batch: &crate::store::RosterBatch,
 ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
     let Some(town) = session.town else {
-        return Ok(Err(batch.operations.iter().map(|op| not_in_a_town().into_result(op)).collect()));
+        return Ok(Err(batch
+            .operations
+            .iter()
+            .map(|op| not_in_a_town().into_result(op))
+            .collect()));
     };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let pusher = Pusher::of_session(session);
