@@ -398,7 +398,7 @@ mod tests {
             "the county records its own step"
         );
         assert_eq!(
-            transition(S::TownApproved, A::Name, Role::CountyViewer, c, None).unwrap_err(),
+            transition(S::CountyFiled, A::Name, Role::CountyViewer, c, None).unwrap_err(),
             WorkflowError::ReadOnlyRole
         );
         assert_eq!(
