@@ -9,13 +9,21 @@ use crate::attachments::AttachmentStore;
 use crate::config::DataDirOption;
 use crate::exports::{self, ExportFormat, ExportWhat};
 use crate::import::{ImportReport, Importer, import_file};
-use crate::store::Store;
+use crate::store::{Scope, Store};
 
 /// The store of the data directory, or of `--database-url`.
 async fn open(data: &DataDirOption) -> Result<std::sync::Arc<dyn Store>, String> {
     crate::store::open(&data.data_dir, data.database_url.as_deref())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// The id of the town named `name` (created first if `create`); an error if there is none.
+pub async fn town_id(store: &dyn Store, name: &str, create: bool) -> Result<i64, String> {
+    match store.town_named(name.trim(), create).await.map_err(|e| e.to_string())? {
+        Some(town) => Ok(town.id),
+        None => Err(format!("没有名为“{name}”的镇")),
+    }
 }
 
 /// The audit name of an import or export run from the command line without `--as`.
@@ -25,12 +33,12 @@ pub const CLI_USER: &str = "命令行";
 async fn account_for(
     store: &dyn Store,
     user: Option<&str>,
-) -> Result<Option<(i64, Account)>, String> {
+) -> Result<Option<(i64, Account, Option<i64>)>, String> {
     let Some(name) = user else {
         return Ok(None);
     };
     match store.credentials(name).await.map_err(|e| e.to_string())? {
-        Some(c) if !c.disabled => Ok(Some((c.user_id, c.account))),
+        Some(c) if !c.disabled => Ok(Some((c.user_id, c.account, c.town))),
         Some(_) => Err(format!("账号 {name} 已停用")),
         None => Err(format!("没有账号 {name}")),
     }
@@ -49,8 +57,19 @@ pub async fn import(
     let attachments = AttachmentStore::open(&dir)
         .map_err(|e| format!("无法打开附件目录 {}：{e}", dir.display()))?;
     let importer = match account_for(store.as_ref(), user).await? {
-        Some((id, account)) => Importer { username: account.username, user_id: Some(id) },
-        None => Importer { username: CLI_USER.to_owned(), user_id: None },
+        Some((id, account, Some(town))) => {
+            Importer { username: account.username, user_id: Some(id), town }
+        }
+        Some((_, account, None)) => {
+            return Err(format!("县级账号 {} 不能导入导出文件", account.username));
+        }
+        None => {
+            let town = match data.town.as_deref() {
+                Some(name) => town_id(store.as_ref(), name, false).await?,
+                None => crate::store::DEFAULT_TOWN,
+            };
+            Importer { username: CLI_USER.to_owned(), user_id: None, town }
+        }
     };
     import_file(store.as_ref(), &attachments, bytes, passphrase.filter(|p| !p.is_empty()), importer)
         .await
@@ -86,16 +105,32 @@ pub async fn export(
     user: Option<&str>,
 ) -> Result<usize, String> {
     let store = open(data).await?;
-    let account = match account_for(store.as_ref(), user).await? {
-        Some((_, account)) => account,
-        None => Account {
-            username: CLI_USER.to_owned(),
-            display_name: CLI_USER.to_owned(),
-            role: Role::TownOffice,
-            branches: Vec::new(),
-        },
+    let (scope, account) = match account_for(store.as_ref(), user).await? {
+        Some((_, account, town)) => {
+            let scope = match (town, account.role) {
+                (Some(town), _) => Scope::Town(town),
+                (None, Role::CountyViewer) => Scope::County,
+                (None, _) => return Err(format!("账号 {} 不属于任何镇", account.username)),
+            };
+            (scope, account)
+        }
+        None => (
+            Scope::County,
+            Account {
+                username: CLI_USER.to_owned(),
+                display_name: CLI_USER.to_owned(),
+                role: Role::TownOffice,
+                branches: Vec::new(),
+            },
+        ),
     };
-    let table = exports::build(store.as_ref(), what, &account).await.map_err(|e| e.to_string())?;
+    let town = match data.town.as_deref() {
+        Some(name) => Some(town_id(store.as_ref(), name, false).await?),
+        None => None,
+    };
+    let scope = scope.narrowed(town).ok_or("该账号不能导出别的镇")?;
+    let table =
+        exports::build(store.as_ref(), scope, what, &account).await.map_err(|e| e.to_string())?;
     let rows = table.rows.len();
     let bytes = exports::render(&table, format).map_err(|e| e.to_string())?;
     std::fs::write(out, bytes).map_err(|e| format!("无法写入 {}：{e}", out.display()))?;

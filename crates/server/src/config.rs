@@ -44,6 +44,11 @@ pub struct DataDirOption {
     /// The PostgreSQL database of a county deployment (as `serve --database-url`).
     #[arg(long, env = "FIELD_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// The town (镇) the command works in, by name; created by `add-user`/`create-admin` if
+    /// new. Without it: the default town (a town's own install), or for `add-user --role
+    /// county_viewer` every town, and for `export` every town.
+    #[arg(long, env = "FIELD_TOWN")]
+    pub town: Option<String>,
 }
 
 impl ServeOptions {

@@ -25,6 +25,8 @@ pub const MAX_IMPORT_BYTES: usize = shared::export::MAX_FILE_BYTES;
 pub struct Importer {
     pub username: String,
     pub user_id: Option<i64>,
+    /// The town the file goes into (the importer's own).
+    pub town: i64,
 }
 
 /// What an import did.
@@ -121,6 +123,7 @@ pub async fn import_file(
             operations: contents.operations,
             imported_by: importer.username.clone(),
             importer_user_id: importer.user_id,
+            town: importer.town,
         })
         .await?;
     tracing::info!(

@@ -203,8 +203,16 @@ async fn add_user(data: &DataDirOption, req: CreateUserRequest) -> Result<(), St
     let store = server::store::open(&data.data_dir, data.database_url.as_deref())
         .await
         .map_err(|e| e.to_string())?;
-    let created =
-        server::users::create(store.as_ref(), req).await.map_err(|e| e.body().error.message)?;
+    let town = match (data.town.as_deref(), req.role) {
+        (Some(name), _) => Some(server::commands::town_id(store.as_ref(), name, true).await?),
+        // A county account reads every town; any other account without --town works in the
+        // default town (a town's own install needs no town configuration).
+        (None, Role::CountyViewer) => None,
+        (None, _) => Some(server::store::DEFAULT_TOWN),
+    };
+    let created = server::users::create(store.as_ref(), req, town)
+        .await
+        .map_err(|e| e.body().error.message)?;
     println!(
         "已创建账号 {}（{}，{}）",
         created.account.username,

@@ -1,19 +1,25 @@
 //! `server migrate --from <data-dir> --to postgres://… --town <name>`: moving a town's SQLite
 //! install up into a PostgreSQL database, with nothing lost.
 //!
-//! Every table is copied as it is — ids, sequence numbers, token hashes, JSON text byte for
-//! byte — in ONE PostgreSQL transaction that holds the operation writers' lock, into a database
-//! that has no accounts and no operations yet (one town per database until towns become
-//! tenants). Because `ops.seq` is kept, the tablets' pull cursors stay valid and their device
-//! tokens keep working: pointed at the new address they sync on without re-installing. Photos
-//! are copied file by file into the county's `--data-dir/attachments`. Before committing, each
-//! table's row count and a SHA-256 over its rows (in key order) are computed on both sides and
-//! must be equal; they are printed.
+//! Every table is copied — token hashes, JSON text byte for byte — in ONE PostgreSQL
+//! transaction that holds the operation writers' lock, into the town `--town` of the county
+//! database (created if new; it must hold no rows yet). Every row's `town_id` becomes that
+//! town's. Ids and sequence numbers are kept when the database holds no other town's rows;
+//! otherwise each is moved up past the largest the database holds (`Offsets`), foreign keys
+//! with them. With `ops.seq` kept, the tablets' pull cursors stay valid; moved up, every
+//! operation of the town is above any cursor a tablet holds, so a tablet pulls its town once
+//! more (merging is idempotent: nothing is lost or doubled) — a reset that is safe. Device
+//! tokens keep working either way: pointed at the new address, tablets sync on without
+//! re-installing. User names must be new to the county (sign-in names no town). Photos are
+//! copied file by file into the county's `--data-dir/attachments`. Before committing, each
+//! table's row count and a SHA-256 over its rows as written (in key order) are computed on both
+//! sides and must be equal; they are printed.
 
 use std::path::Path;
 
 use rusqlite::types::ValueRef;
 use sha2::{Digest, Sha256};
+use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 
 use crate::store::SqliteStore;
@@ -109,6 +115,29 @@ pub async fn migrate(
     Ok(MigrateReport { town: town.to_owned(), tables, photos })
 }
 
+/// How far each kind of id moves up (0 in a database with no other town's rows).
+#[derive(Clone, Copy, Debug, Default)]
+struct Offsets {
+    users: i64,
+    devices: i64,
+    ops: i64,
+    other: i64,
+}
+
+impl Offsets {
+    /// The offset of `table.column`, `None` for a column that is copied as it is.
+    fn of(&self, table: &str, column: &str) -> Option<i64> {
+        Some(match (table, column) {
+            ("users", "id") | (_, "user_id") => self.users,
+            ("devices", "id") | (_, "device_row") => self.devices,
+            ("ops", "seq") => self.ops,
+            ("conflicts", _) => return None,
+            (_, "id") | ("records", "ord") => self.other,
+            _ => return None,
+        })
+    }
+}
+
 async fn copy_all(
     source: &rusqlite::Connection,
     client: &mut tokio_postgres::Client,
@@ -117,13 +146,56 @@ async fn copy_all(
     let e = |e: tokio_postgres::Error| e.to_string();
     let tx = client.transaction().await.map_err(e)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&OPS_WRITER_LOCK]).await.map_err(e)?;
+    tx.execute(
+        "INSERT INTO towns (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        &[&town, &crate::store::sqlite::now()],
+    )
+    .await
+    .map_err(e)?;
+    let town_id: i64 =
+        tx.query_one("SELECT id FROM towns WHERE name = $1", &[&town]).await.map_err(e)?.get(0);
     let occupied: i64 = tx
-        .query_one("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM ops)", &[])
+        .query_one(
+            "SELECT (SELECT COUNT(*) FROM users WHERE town_id = $1)
+                  + (SELECT COUNT(*) FROM ops WHERE town_id = $1)",
+            &[&town_id],
+        )
         .await
         .map_err(e)?
         .get(0);
     if occupied > 0 {
-        return Err("目标数据库已有账号或数据：每个镇迁入一个空数据库".to_owned());
+        return Err(format!("目标数据库中镇“{town}”已有账号或数据：每个镇只迁入一次"));
+    }
+    let others: i64 = tx
+        .query_one(
+            "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM ops)
+                  + (SELECT COUNT(*) FROM records) + (SELECT COUNT(*) FROM audit)",
+            &[],
+        )
+        .await
+        .map_err(e)?
+        .get(0);
+    let mut offsets = Offsets::default();
+    if others > 0 {
+        let max = |sql: &'static str| {
+            let tx = &tx;
+            async move {
+                tx.query_one(sql, &[]).await.map(|r| r.get::<_, i64>(0)).map_err(|e| e.to_string())
+            }
+        };
+        offsets.users = max("SELECT COALESCE(MAX(id), 0)::BIGINT FROM users").await?;
+        offsets.devices = max("SELECT COALESCE(MAX(id), 0)::BIGINT FROM devices").await?;
+        offsets.ops =
+            max("SELECT GREATEST(COALESCE(MAX(seq), 0), (SELECT last_value FROM ops_seq))::BIGINT
+             FROM ops")
+            .await?;
+        offsets.other = max("SELECT GREATEST(
+                 (SELECT COALESCE(MAX(id), 0) FROM signin_codes),
+                 (SELECT COALESCE(MAX(ord), 0) FROM records),
+                 (SELECT COALESCE(MAX(id), 0) FROM audit),
+                 (SELECT COALESCE(MAX(id), 0) FROM imports),
+                 (SELECT COALESCE(MAX(id), 0) FROM roster_imports))::BIGINT")
+        .await?;
     }
     let mut copies = Vec::new();
     for (table, key) in TABLES {
@@ -166,8 +238,13 @@ async fn copy_all(
             for (i, (name, kind)) in columns.iter().enumerate() {
                 let value = row.get_ref(i).map_err(|e| e.to_string())?;
                 let cell = match value {
+                    // Every row belongs to the town it is migrated into.
+                    _ if name == "town_id" => Cell::Int(town_id),
                     ValueRef::Null => Cell::Null,
-                    ValueRef::Integer(n) => Cell::Int(n),
+                    ValueRef::Integer(n) => match offsets.of(table, name) {
+                        Some(offset) => Cell::Int(n + offset),
+                        None => Cell::Int(n),
+                    },
                     ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
                     other => {
                         return Err(format!("{table}.{name}: unexpected value {other:?}"));
@@ -188,11 +265,17 @@ async fn copy_all(
             }
             let refs: Vec<&(dyn ToSql + Sync)> =
                 params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
-            tx.execute(&insert, &refs).await.map_err(e)?;
+            tx.execute(&insert, &refs).await.map_err(|err| {
+                if table == &"users" && err.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                    "有用户名在县里已被别的镇使用：先在原镇改名后再迁移".to_owned()
+                } else {
+                    err.to_string()
+                }
+            })?;
             rows += 1;
         }
         let copied = TableCopy { table, rows, sha256: hex(&hash.finalize()) };
-        let again = table_digest(&tx, table, key, &columns).await?;
+        let again = table_digest(&tx, table, key, &columns, town_id).await?;
         if again != copied {
             return Err(format!("{table}: copied {copied:?} but the database holds {again:?}"));
         }
@@ -207,8 +290,14 @@ async fn copy_all(
             |r| r.get(0),
         )
         .map_err(|e| e.to_string())?;
+    let ops_next = ops_next + offsets.ops;
     if ops_next > 0 {
-        tx.execute("SELECT setval('ops_seq', $1)", &[&ops_next]).await.map_err(e)?;
+        tx.execute(
+            "SELECT setval('ops_seq', GREATEST($1, (SELECT last_value FROM ops_seq)))",
+            &[&ops_next],
+        )
+        .await
+        .map_err(e)?;
     }
     for (table, column) in TABLES.iter().filter(|(t, _)| *t != "ops" && *t != "conflicts") {
         tx.execute(
@@ -222,11 +311,13 @@ async fn copy_all(
         .map_err(e)?;
     }
     tx.execute(
-        "INSERT INTO audit (at, username, action, detail) VALUES ($1, $2, 'migrate', $3)",
+        "INSERT INTO audit (at, username, action, detail, town_id)
+         VALUES ($1, $2, 'migrate', $3, $4)",
         &[
             &crate::store::sqlite::now(),
             &crate::commands::CLI_USER,
             &format!("镇“{town}”的数据从 SQLite 迁入：{} 张表", copies.len()),
+            &town_id,
         ],
     )
     .await
@@ -241,6 +332,7 @@ async fn table_digest(
     table: &'static str,
     key: &str,
     columns: &[(String, String)],
+    town_id: i64,
 ) -> Result<TableCopy, String> {
     let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
     let order = if columns.iter().any(|(n, k)| n == key && k == "text") {
@@ -249,7 +341,13 @@ async fn table_digest(
         key.to_owned()
     };
     let rows = tx
-        .query(&format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", ")), &[])
+        .query(
+            &format!(
+                "SELECT {} FROM {table} WHERE town_id = $1 ORDER BY {order}",
+                names.join(", ")
+            ),
+            &[&town_id],
+        )
         .await
         .map_err(|e| e.to_string())?;
     let mut hash = Sha256::new();

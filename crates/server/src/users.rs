@@ -77,7 +77,16 @@ pub fn validate(req: &CreateUserRequest) -> Result<(), AppError> {
 }
 
 /// Validate, hash the password (on a blocking thread) and store the account.
-pub async fn create(store: &dyn Store, req: CreateUserRequest) -> Result<UserSummary, AppError> {
+/// `town`: the new account's town (the creating office's); `None` only for a county account
+/// made on the command line.
+pub async fn create(
+    store: &dyn Store,
+    req: CreateUserRequest,
+    town: Option<i64>,
+) -> Result<UserSummary, AppError> {
+    if town.is_none() && req.role != Role::CountyViewer {
+        return Err(AppError::bad_request("invalid_user", "只有县委组织部账号可以不属于某个镇"));
+    }
     validate(&req)?;
     let password = req.password.clone();
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
@@ -97,7 +106,7 @@ pub async fn create(store: &dyn Store, req: CreateUserRequest) -> Result<UserSum
         role: req.role,
         branches,
     };
-    Ok(store.create_user(NewUser { account, password_hash }).await?)
+    Ok(store.create_user(NewUser { account, password_hash, town }).await?)
 }
 
 /// Parse a role name as typed on the command line.

@@ -152,20 +152,23 @@ fn branch_names(branches: &[Record]) -> HashMap<String, String> {
 }
 
 /// Build the table of `what` as `account` may see it.
+/// `scope`: the caller's towns, or one of them (a county account's `town` filter).
 pub async fn build(
     store: &dyn Store,
+    scope: crate::store::Scope,
     what: ExportWhat,
     account: &Account,
 ) -> Result<Table, StoreError> {
-    let branches = branch_names(&store.records(EntityKind::Branch, account).await?);
-    let people = store.records(EntityKind::Person, account).await?;
+    let branches = branch_names(&store.records(scope, EntityKind::Branch, account).await?);
+    let people = store.records(scope, EntityKind::Person, account).await?;
     Ok(match what {
         ExportWhat::People => people_table(&people, &branches, account.role),
         ExportWhat::Surveys => {
-            surveys_table(&store.records(EntityKind::Survey, account).await?, &people, &branches)
+            let surveys = store.records(scope, EntityKind::Survey, account).await?;
+            surveys_table(&surveys, &people, &branches)
         }
         ExportWhat::Candidates => candidates_table(
-            &store.records(EntityKind::Candidate, account).await?,
+            &store.records(scope, EntityKind::Candidate, account).await?,
             &people,
             &branches,
         ),

@@ -17,7 +17,7 @@ pub async fn list_users(
     session: Caller,
 ) -> Result<Json<Vec<UserSummary>>, AppError> {
     session.require(&[Role::TownOffice])?;
-    Ok(Json(state.store.list_users().await?))
+    Ok(Json(state.store.list_users(session.scope()).await?))
 }
 
 pub async fn create_user(
@@ -26,7 +26,7 @@ pub async fn create_user(
     ApiJson(req): ApiJson<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<UserSummary>), AppError> {
     session.require(&[Role::TownOffice])?;
-    let created = users::create(state.store.as_ref(), req).await?;
+    let created = users::create(state.store.as_ref(), req, session.town).await?;
     super::audit(
         &state,
         &session,
@@ -42,7 +42,7 @@ pub async fn list_devices(
     session: Caller,
 ) -> Result<Json<Vec<DeviceSummary>>, AppError> {
     session.require(&[Role::TownOffice])?;
-    Ok(Json(state.store.list_devices().await?))
+    Ok(Json(state.store.list_devices(session.scope()).await?))
 }
 
 pub async fn revoke_device(
@@ -51,7 +51,7 @@ pub async fn revoke_device(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     session.require(&[Role::TownOffice])?;
-    if !state.store.block_device(id).await? {
+    if !state.store.block_device(session.scope(), id).await? {
         return Err(AppError::NotFound { code: "device_not_found", what: "该设备" });
     }
     super::audit(&state, &session, "revoke_device", id.to_string()).await?;
@@ -65,7 +65,7 @@ pub async fn restore_device(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     session.require(&[Role::TownOffice])?;
-    if !state.store.restore_device(id).await? {
+    if !state.store.restore_device(session.scope(), id).await? {
         return Err(AppError::NotFound { code: "device_not_found", what: "该设备" });
     }
     super::audit(&state, &session, "restore_device", id.to_string()).await?;
@@ -83,7 +83,7 @@ async fn set_disabled(
     if disabled && username == session.account.username {
         return Err(AppError::bad_request("cannot_disable_self", "不能停用当前登录的账号"));
     }
-    if !state.store.set_disabled(&username, disabled).await? {
+    if !state.store.set_disabled(session.scope(), &username, disabled).await? {
         return Err(AppError::NotFound { code: "user_not_found", what: "该账号" });
     }
     let action = if disabled { "disable_user" } else { "enable_user" };
@@ -122,7 +122,7 @@ pub async fn reset_password(
     let password = req.password;
     let hash = state.hashing.run(move || crate::auth::hash_password(&password)).await?;
     let hash = hash.map_err(AppError::internal)?;
-    if !state.store.set_password(&username, &hash).await? {
+    if !state.store.set_password(session.scope(), &username, &hash).await? {
         return Err(AppError::NotFound { code: "user_not_found", what: "该账号" });
     }
     super::audit(&state, &session, "reset_password", username).await?;

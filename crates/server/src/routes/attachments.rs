@@ -80,17 +80,20 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let not_found = AppError::NotFound { code: "attachment_not_found", what: "该附件" };
     let sha = sha(&raw)?;
-    if session.account.role != Role::TownOffice {
-        let branches = state.store.attachment_branches(sha.as_str()).await?;
-        let allowed = if branches.is_empty() {
-            let me = Claimant::of(&session.account.username);
-            state.attachments.uploaded_by(&sha, &me).await?
-        } else {
-            branches.iter().any(|b| session.account.can_see_branch(b))
-        };
-        if !allowed {
-            return Err(not_found);
-        }
+    // Within the caller's towns only: a photo of another town's records is not found.
+    let refs = state.store.attachment_branches(session.scope(), sha.as_str()).await?;
+    let allowed = if !refs.branches.is_empty() {
+        refs.branches.iter().any(|b| session.account.can_see_branch(b))
+    } else if refs.referenced_anywhere {
+        false
+    } else {
+        // No record references it yet: its uploaders, and the town office (an import's photos
+        // arrive before the records that name them are seen).
+        let me = Claimant::of(&session.account.username);
+        session.account.role == Role::TownOffice || state.attachments.uploaded_by(&sha, &me).await?
+    };
+    if !allowed {
+        return Err(not_found);
     }
     let bytes = state.attachments.read(&sha).await?.ok_or(not_found)?;
     Ok(([(CONTENT_TYPE, "application/octet-stream"), (CACHE_CONTROL, "no-store")], bytes)

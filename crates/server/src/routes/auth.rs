@@ -55,6 +55,7 @@ pub async fn login(
     state
         .store
         .audit(AuditEvent {
+            town: creds.town,
             user_id: Some(creds.user_id),
             username: &creds.account.username,
             device_row: Some(device_row),

@@ -25,7 +25,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<ConflictEntry>>, AppError> {
     session.require(&[Role::TownOffice])?;
-    Ok(Json(state.store.list_conflicts(q.status).await?))
+    Ok(Json(state.store.list_conflicts(session.scope(), q.status).await?))
 }
 
 pub async fn resolve(
@@ -34,7 +34,7 @@ pub async fn resolve(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, AppError> {
     session.require(&[Role::TownOffice])?;
-    if !state.store.resolve_conflict(id, &session.account.username).await? {
+    if !state.store.resolve_conflict(session.scope(), id, &session.account.username).await? {
         return Err(AppError::NotFound { code: "conflict_not_found", what: "该冲突记录" });
     }
     super::audit(&state, &session, "resolve_conflict", id.to_string()).await?;

@@ -35,8 +35,12 @@ pub async fn import(
 ) -> Result<Json<ImportReport>, AppError> {
     session.require(&[Role::TownOffice])?;
     let passphrase = passphrase(&headers)?;
-    let importer =
-        Importer { username: session.account.username.clone(), user_id: Some(session.user_id) };
+    let town = session.town.ok_or(AppError::Forbidden)?;
+    let importer = Importer {
+        username: session.account.username.clone(),
+        user_id: Some(session.user_id),
+        town,
+    };
     let report =
         import_file(state.store.as_ref(), &state.attachments, body.to_vec(), passphrase, importer)
             .await?;

@@ -135,8 +135,8 @@ async fn office_account(
     let ok = ok.map_err(refused)?;
     match creds {
         Some(c) if ok && !c.disabled => {
-            if c.account.role == Role::TownOffice {
-                Ok(Importer { username: c.account.username, user_id: Some(c.user_id) })
+            if let (Role::TownOffice, Some(town)) = (c.account.role, c.town) {
+                Ok(Importer { username: c.account.username, user_id: Some(c.user_id), town })
             } else {
                 Err(failure(StatusCode::FORBIDDEN, "只有镇组织办账号可以导入导出文件"))
             }

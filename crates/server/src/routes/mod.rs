@@ -118,6 +118,13 @@ const fn doc(
     }
 }
 
+const EXPORT_QUERY: &[QueryParam] = &[param(
+    "town",
+    "string",
+    false,
+    "县级账号：只导出该镇（镇名）；镇账号只能导出本镇，写别的镇答 404",
+)];
+
 const PULL_QUERY: &[QueryParam] = &[
     QueryParam {
         minimum: Some(0),
@@ -483,6 +490,7 @@ pub fn table() -> Vec<ApiRoute> {
         route(
             RouteDoc {
                 response: Some(Spreadsheet),
+                query: EXPORT_QUERY,
                 errors: &[404],
                 ..doc(
                     "GET",
@@ -528,6 +536,7 @@ pub(crate) async fn audit(
     Ok(state
         .store
         .audit(crate::store::AuditEvent {
+            town: session.town,
             user_id: Some(session.user_id),
             username: &session.account.username,
             device_row: Some(session.device_row),

@@ -31,8 +31,9 @@ async fn planned(state: &AppState, session: &Caller, body: Bytes) -> Result<Plan
     if body.is_empty() {
         return Err(AppError::bad_request("empty_roster", "没有收到名册文件"));
     }
-    let branches = state.store.records(EntityKind::Branch, &session.account).await?;
-    let people = state.store.records(EntityKind::Person, &session.account).await?;
+    let branches =
+        state.store.records(session.scope(), EntityKind::Branch, &session.account).await?;
+    let people = state.store.records(session.scope(), EntityKind::Person, &session.account).await?;
     let ctx = OpContext { device_id: session.device_id, author: session.account.username.clone() };
     // The server's clock, seen from the office's device: every operation is after everything
     // the server stored.

@@ -84,7 +84,13 @@ pub async fn create_code(
         (chrono::Utc::now() + SIGNIN_CODE_VALID).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let created = state
         .store
-        .create_signin_code(&username, &code_hash(&code), &expires_at, &session.account.username)
+        .create_signin_code(
+            session.scope(),
+            &username,
+            &code_hash(&code),
+            &expires_at,
+            &session.account.username,
+        )
         .await?;
     if !created {
         return Err(AppError::NotFound { code: "user_not_found", what: "该账号" });
@@ -102,7 +108,7 @@ pub async fn revoke_codes(
 ) -> Result<StatusCode, AppError> {
     session.require(&[Role::TownOffice])?;
     let username = normalise_username(&username);
-    let Some(revoked) = state.store.revoke_signin_codes(&username).await? else {
+    let Some(revoked) = state.store.revoke_signin_codes(session.scope(), &username).await? else {
         return Err(AppError::NotFound { code: "user_not_found", what: "该账号" });
     };
     audit(&state, &session, "revoke_signin_codes", format!("{username} ({revoked})")).await?;
@@ -134,10 +140,11 @@ pub async fn code_login(
         .redeem_signin_code(&code_hash(&code), req.device_id, &device_name, &token_hash(&token))
         .await?;
     match redeemed {
-        Redeemed::SignedIn { user_id, device_row, account } => {
+        Redeemed::SignedIn { user_id, device_row, account, town } => {
             state
                 .store
                 .audit(AuditEvent {
+                    town,
                     user_id: Some(user_id),
                     username: &account.username,
                     device_row: Some(device_row),

@@ -69,7 +69,7 @@ pub async fn pull(
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     let limit = q.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
-    let page = state.store.pull(&session.account, q.cursor, limit).await?;
+    let page = state.store.pull(session.scope(), &session.account, q.cursor, limit).await?;
     let body = pull_body(&page, session.account.role).map_err(StoreError::from)?;
     Ok((protocol_header(), [(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body))
 }

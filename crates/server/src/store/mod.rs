@@ -60,17 +60,67 @@ pub enum StoreError {
     Open { path: String, message: String },
 }
 
+/// The town of an install that never named one: a town office on SQLite works in it with no
+/// town configuration, and every row written before towns existed belongs to it.
+pub const DEFAULT_TOWN: i64 = 1;
+
+/// Which towns a request reaches. Always derived from the caller's account (its `town_id`),
+/// never from what the client sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// One town: every town account (office, secretaries, surveyors, a town's county viewer).
+    Town(i64),
+    /// Every town of the deployment: a county account (no town), read-only but for its filing
+    /// step.
+    County,
+}
+
+impl Scope {
+    /// The town to filter by; `None` for every town.
+    pub fn town(self) -> Option<i64> {
+        match self {
+            Scope::Town(id) => Some(id),
+            Scope::County => None,
+        }
+    }
+
+    pub fn of(town: Option<i64>) -> Self {
+        town.map_or(Scope::County, Scope::Town)
+    }
+
+    /// A county account narrowed to one town (an export's `town` filter); a town account
+    /// stays in its own town, and asking for another is `None`.
+    pub fn narrowed(self, town: Option<i64>) -> Option<Self> {
+        match (self, town) {
+            (scope, None) => Some(scope),
+            (Scope::County, Some(t)) => Some(Scope::Town(t)),
+            (Scope::Town(own), Some(t)) => (own == t).then_some(self),
+        }
+    }
+}
+
+/// A town of the deployment.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Town {
+    pub id: i64,
+    pub name: String,
+}
+
 /// A user to create; the password is already hashed (see [`crate::auth::hash_password`]).
 #[derive(Clone, Debug)]
 pub struct NewUser {
     pub account: Account,
     pub password_hash: String,
+    /// The account's town; `None` only for a county account (every town, read-only).
+    pub town: Option<i64>,
 }
 
 /// What login needs to check a password.
 #[derive(Clone, Debug)]
 pub struct Credentials {
     pub user_id: i64,
+    /// `None`: a county account.
+    pub town: Option<i64>,
     pub account: Account,
     pub password_hash: String,
     pub disabled: bool,
@@ -84,6 +134,21 @@ pub struct Caller {
     pub device_id: Uuid,
     pub user_id: i64,
     pub account: Account,
+    /// The account's town; `None` for a county account.
+    pub town: Option<i64>,
+}
+
+impl Caller {
+    /// The towns this caller reaches: its town, or every town for a county account. An
+    /// account of another role without a town (which `users::create` never makes) reaches
+    /// none: town 0 does not exist.
+    pub fn scope(&self) -> Scope {
+        match (self.town, self.account.role) {
+            (Some(town), _) => Scope::Town(town),
+            (None, shared::roles::Role::CountyViewer) => Scope::County,
+            (None, _) => Scope::Town(0),
+        }
+    }
 }
 
 /// One page of a pull, before redaction.
@@ -121,6 +186,8 @@ pub struct ImportBatch {
     /// Who imports it (a town-office user name, or the CLI's `--as`).
     pub imported_by: String,
     pub importer_user_id: Option<i64>,
+    /// The town the file is imported into (the importer's); each author must belong to it.
+    pub town: i64,
 }
 
 /// What an import did with the file's operations.
@@ -140,6 +207,7 @@ pub enum Redeemed {
         user_id: i64,
         device_row: i64,
         account: Account,
+        town: Option<i64>,
     },
     /// No such code, or it was used, revoked or has expired (one answer for all of them).
     Unknown,
@@ -162,6 +230,8 @@ pub struct RosterBatch {
 /// An audit entry for something other than a pushed operation.
 #[derive(Clone, Debug)]
 pub struct AuditEvent<'a> {
+    /// The town it happened in; `None` for a county account's own actions.
+    pub town: Option<i64>,
     pub user_id: Option<i64>,
     pub username: &'a str,
     pub device_row: Option<i64>,
@@ -171,11 +241,18 @@ pub struct AuditEvent<'a> {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Every town of the deployment, by name.
+    async fn towns(&self) -> Result<Vec<Town>, StoreError>;
+    /// The town named `name`, created first if `create` and it does not exist.
+    async fn town_named(&self, name: &str, create: bool) -> Result<Option<Town>, StoreError>;
+
     async fn create_user(&self, user: NewUser) -> Result<UserSummary, StoreError>;
-    async fn list_users(&self) -> Result<Vec<UserSummary>, StoreError>;
+    async fn list_users(&self, scope: Scope) -> Result<Vec<UserSummary>, StoreError>;
+    /// User names are unique in the whole deployment (sign-in names no town).
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
 
     /// Store (or replace) the token of this user on this device; returns the device row id.
+    /// The device belongs to the user's town.
     async fn register_device(
         &self,
         user_id: i64,
@@ -186,36 +263,53 @@ pub trait Store: Send + Sync + 'static {
     /// The session of a token hash, if the device is known, not revoked and its user enabled.
     /// Also refreshes the device's `last_seen` (at most once a minute).
     async fn session(&self, token_hash: &str) -> Result<Option<Caller>, StoreError>;
-    async fn list_devices(&self) -> Result<Vec<DeviceSummary>, StoreError>;
+    async fn list_devices(&self, scope: Scope) -> Result<Vec<DeviceSummary>, StoreError>;
     /// Revoke a device's token (its own sign-out); `false` if there is no such device. The
     /// device may sign in again with the password.
     async fn revoke_device(&self, device_row: i64) -> Result<bool, StoreError>;
     /// Revoke a device for good (the town office): its token stops working and signing in
     /// again from it is refused ([`StoreError::DeviceBlocked`]) until the office restores it.
-    async fn block_device(&self, device_row: i64) -> Result<bool, StoreError>;
+    /// `false` if there is no such device in `scope`.
+    async fn block_device(&self, scope: Scope, device_row: i64) -> Result<bool, StoreError>;
     /// Let a device the office revoked sign in again (with the password; its old token stays
-    /// dead). `false` if there is no such device.
-    async fn restore_device(&self, device_row: i64) -> Result<bool, StoreError>;
-    /// Disable or enable an account; `false` if there is no such user. A disabled account's
-    /// tokens stop working and it cannot sign in.
-    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError>;
+    /// dead). `false` if there is no such device in `scope`.
+    async fn restore_device(&self, scope: Scope, device_row: i64) -> Result<bool, StoreError>;
+    /// Disable or enable an account; `false` if there is no such user in `scope`. A disabled
+    /// account's tokens stop working and it cannot sign in.
+    async fn set_disabled(
+        &self,
+        scope: Scope,
+        username: &str,
+        disabled: bool,
+    ) -> Result<bool, StoreError>;
     /// Replace an account's password hash and sign out all its devices; `false` if there is no
-    /// such user.
-    async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError>;
+    /// such user in `scope`.
+    async fn set_password(
+        &self,
+        scope: Scope,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError>;
 
     /// Keep what a device reported at the end of a sync run.
     async fn report_device(&self, device_row: i64, report: DeviceReport) -> Result<(), StoreError>;
     /// Keep a new one-time sign-in code (its hash) for `username`, valid until `expires_at`;
-    /// `false` if there is no such user.
+    /// `false` if there is no such user in `scope`.
     async fn create_signin_code(
         &self,
+        scope: Scope,
         username: &str,
         code_hash: &str,
         expires_at: &str,
         created_by: &str,
     ) -> Result<bool, StoreError>;
-    /// Revoke every unused sign-in code of `username`; `None` if there is no such user.
-    async fn revoke_signin_codes(&self, username: &str) -> Result<Option<usize>, StoreError>;
+    /// Revoke every unused sign-in code of `username`; `None` if there is no such user in
+    /// `scope`.
+    async fn revoke_signin_codes(
+        &self,
+        scope: Scope,
+        username: &str,
+    ) -> Result<Option<usize>, StoreError>;
     /// Use a sign-in code (once): marks it used and registers the device with `token_hash`,
     /// in one transaction.
     async fn redeem_signin_code(
@@ -226,51 +320,79 @@ pub trait Store: Send + Sync + 'static {
         token_hash: &str,
     ) -> Result<Redeemed, StoreError>;
     /// Apply a roster's operations through the push path in ONE transaction, all or nothing:
-    /// if any is refused nothing is kept and the refusals are returned.
+    /// if any is refused nothing is kept and the refusals are returned. Written into the
+    /// caller's town.
     async fn apply_roster(
         &self,
         session: &Caller,
         batch: RosterBatch,
     ) -> Result<Result<(), Vec<OpResult>>, StoreError>;
 
-    /// Store a batch of operations in one transaction; results in request order.
+    /// Store a batch of operations in one transaction; results in request order. Each
+    /// operation goes to its record's town, which must be the caller's (a county caller
+    /// reaches every town's existing records, for its filing step); a new record is created
+    /// in the caller's town.
     /// Fails whole with [`StoreError::OpIdConflict`] if an id was stored with other content.
     async fn push(
         &self,
         session: &Caller,
         ops: Vec<Operation>,
     ) -> Result<Vec<OpResult>, StoreError>;
-    /// Operations after `cursor` that `account` may see (not yet redacted).
+    /// Operations of `scope` after `cursor` that `account` may see (not yet redacted).
     async fn pull(
         &self,
+        scope: Scope,
         account: &Account,
         cursor: u64,
         limit: u32,
     ) -> Result<PullPage, StoreError>;
-    /// The merged state of one entity.
-    async fn record(&self, entity_id: Uuid) -> Result<Option<Record>, StoreError>;
+    /// The merged state of one entity of `scope`.
+    async fn record(&self, scope: Scope, entity_id: Uuid) -> Result<Option<Record>, StoreError>;
 
     async fn list_conflicts(
         &self,
+        scope: Scope,
         filter: ConflictFilter,
     ) -> Result<Vec<ConflictEntry>, StoreError>;
-    /// Mark a conflict resolved; `false` if there is no such conflict.
-    async fn resolve_conflict(&self, id: Uuid, resolved_by: &str) -> Result<bool, StoreError>;
+    /// Mark a conflict resolved; `false` if there is no such conflict in `scope`.
+    async fn resolve_conflict(
+        &self,
+        scope: Scope,
+        id: Uuid,
+        resolved_by: &str,
+    ) -> Result<bool, StoreError>;
 
     async fn audit(&self, event: AuditEvent<'_>) -> Result<(), StoreError>;
 
     /// Apply a whole export file in ONE transaction through the push path (same policy,
-    /// idempotent by operation id). Fails whole with [`StoreError::OpIdConflict`].
+    /// idempotent by operation id), into the batch's town. Fails whole with
+    /// [`StoreError::OpIdConflict`].
     async fn import(&self, batch: ImportBatch) -> Result<ImportCounts, StoreError>;
 
-    /// The branches of the live records whose fields reference the photo `sha256` (lowercase
-    /// hex), `""` for a town-wide record: who may download it is who may see one of them.
-    async fn attachment_branches(&self, sha256: &str) -> Result<Vec<String>, StoreError>;
+    /// The branches of the live records of `scope` whose fields reference the photo `sha256`
+    /// (lowercase hex), `""` for a town-wide record: who may download it is who may see one of
+    /// them. `referenced_anywhere` says whether any record of any town does.
+    async fn attachment_branches(
+        &self,
+        scope: Scope,
+        sha256: &str,
+    ) -> Result<AttachmentRefs, StoreError>;
 
-    /// The live (not deleted) records of `entity` that `account` may see, oldest first.
+    /// The live (not deleted) records of `entity` of `scope` that `account` may see, oldest
+    /// first.
     async fn records(
         &self,
+        scope: Scope,
         entity: EntityKind,
         account: &Account,
     ) -> Result<Vec<Record>, StoreError>;
+}
+
+/// Who references a photo (see [`Store::attachment_branches`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AttachmentRefs {
+    /// Branches of the referencing records within the caller's towns.
+    pub branches: Vec<String>,
+    /// Whether a record of any town references it.
+    pub referenced_anywhere: bool,
 }

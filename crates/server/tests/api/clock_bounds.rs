@@ -351,7 +351,10 @@ async fn later_changes_of_a_refused_record_in_the_same_push_are_held_back() {
     );
     let message = res.results[2].message.as_deref().unwrap();
     assert!(message.contains("同一记录之前的修改被退回"), "{message}");
-    assert!(s.state.store.record(person).await.unwrap().is_none(), "no half record stored");
+    assert!(
+        s.state.store.record(server::store::Scope::County, person).await.unwrap().is_none(),
+        "no half record stored"
+    );
     // The repaired record, resubmitted whole, is accepted.
     let whole = upsert(
         "zhang",

@@ -102,7 +102,15 @@ async fn commendation_stages_and_years_are_checked_by_the_server() {
             .await;
         assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
     }
-    let stored: Assessment = s.state.store.record(id).await.unwrap().unwrap().to_typed().unwrap();
+    let stored: Assessment = s
+        .state
+        .store
+        .record(server::store::Scope::County, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .to_typed()
+        .unwrap();
     assert_eq!(stored.stage, CommendationStage::CountyApproved);
     assert_eq!(workflow::commendation_deadline(300_000), NaiveDate::MAX, "no panic on a tablet");
 }

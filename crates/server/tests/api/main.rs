@@ -37,6 +37,7 @@ mod same_photo;
 mod signin_codes;
 mod static_files;
 mod sync;
+mod towns;
 
 /// A `multipart/form-data` body as the `/import` page's form sends it (fields first, then the
 /// file, as browsers send them in form order).

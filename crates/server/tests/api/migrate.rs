@@ -75,4 +75,36 @@ async fn a_town_moves_into_postgres_and_its_tablets_sync_on() {
     // New accounts get new ids after the copied ones.
     s.add_user("li", Role::Surveyor, &["b2"]).await;
     s.login("li", Uuid::now_v7()).await;
+    let county_url = s.database.clone().unwrap();
+    let county = s.stop().await;
+
+    // A second town moves into the same county database: its own town, ids moved up past the
+    // first town's, its tablets' tokens kept; their old cursor makes them pull their town once
+    // more (nothing lost, nothing of the other town).
+    let second = Data { dir: tempfile::tempdir().unwrap(), database: None };
+    let t = TestServer::start_in(second, None).await;
+    let wang = t.user_token("wang", Role::Surveyor, &["b1"]).await;
+    let theirs: Vec<_> = (0..5).map(|i| new_person("wang", "b1", 2_000 + i)).collect();
+    t.push(&wang, &theirs).await;
+    let old_cursor = t.pull(&wang, 0, 1_000).await.cursor;
+    let second = t.stop().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["migrate", "--from"])
+        .arg(second.dir.path())
+        .args(["--to", &county_url, "--town", "象山镇", "--data-dir"])
+        .arg(county.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = TestServer::start_in(county, None).await;
+    let (wang_ops, _) = s.pull_all(&wang, 3).await;
+    let mut got: Vec<_> = wang_ops.iter().map(|o| o.id).collect();
+    let mut want: Vec<_> = theirs.iter().map(|o| o.id).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "the second town sees exactly its own operations");
+    let again = s.pull(&wang, old_cursor, 100).await;
+    assert_eq!(again.ops.len(), 5, "an old cursor re-pulls the town, safely");
+    let (first_town, _) = s.pull_all(&zhang, 50).await;
+    assert!(first_town.iter().all(|o| o.author != "wang"), "towns stay apart");
 }

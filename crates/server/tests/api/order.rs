@@ -146,7 +146,9 @@ async fn run_case(
     let ids: BTreeSet<Uuid> = (0..RECORDS).map(|i| record_id(c.case, i)).collect();
     let mut records = BTreeMap::new();
     for id in &ids {
-        if let Some(record) = office.server.state.store.record(*id).await.unwrap() {
+        if let Some(record) =
+            office.server.state.store.record(server::store::Scope::County, *id).await.unwrap()
+        {
             records.insert(*id, record);
         }
     }

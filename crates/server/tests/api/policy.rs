@@ -102,7 +102,7 @@ async fn candidate_steps_are_checked_against_role_and_server_state() {
     let res = s.push(&office, &[candidate_op("office", t + 4, id, &approved, Some(step))]).await;
     assert_eq!(res.results[0].status, OpStatus::Accepted);
 
-    let record = s.state.store.record(id).await.unwrap().unwrap();
+    let record = s.state.store.record(server::store::Scope::County, id).await.unwrap().unwrap();
     assert_eq!(record.str_field("state"), "town_approved");
     assert_eq!(record.to_typed::<Candidate>().unwrap().history.len(), 3);
 
@@ -173,9 +173,9 @@ async fn invalid_records_are_refused_with_the_form_messages() {
     let message = rejected(&res.results[3], "invalid_record");
     assert!(message.contains("请填写联系电话") && message.contains("请选择从业情况"), "{message}");
     // Nothing of the refused operations was stored.
-    let record = s.state.store.record(person).await.unwrap().unwrap();
+    let record = s.state.store.record(server::store::Scope::County, person).await.unwrap().unwrap();
     assert!(record.get("phone").is_none() && record.get("id_number").is_none());
-    assert!(s.state.store.record(survey).await.unwrap().is_none());
+    assert!(s.state.store.record(server::store::Scope::County, survey).await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -193,7 +193,7 @@ async fn clocks_more_than_a_day_ahead_are_refused() {
     let message = rejected(&res.results[0], "clock_ahead");
     assert!(message.contains("日期"), "{message}");
     assert_eq!(res.results[1].status, OpStatus::Accepted, "half a day ahead is tolerated");
-    assert!(s.state.store.record(person).await.unwrap().is_none());
+    assert!(s.state.store.record(server::store::Scope::County, person).await.unwrap().is_none());
     // The server's clock was not dragged two days ahead by the refused operation.
     assert!(res.server_hlc.millis < now_ms() + day, "{}", res.server_hlc);
 }
@@ -419,7 +419,8 @@ async fn a_survey_with_a_code_of_another_form_version_is_stored_as_sent() {
     let op = upsert("zhang", "t1", millis, EntityKind::Survey, survey_id, "b1", &fields);
     let answer = s.push(&token, std::slice::from_ref(&op)).await;
     assert_eq!(answer.results[0].status, OpStatus::Accepted, "{:?}", answer.results[0]);
-    let record = s.state.store.record(survey_id).await.unwrap().unwrap();
+    let record =
+        s.state.store.record(server::store::Scope::County, survey_id).await.unwrap().unwrap();
     assert_eq!(record.fields["employment"], json!("aquaculture_2030"));
     assert_eq!(record.fields["boat_licence"], json!("浙岱渔12345"));
     let (pulled, _) = s.pull_all(&token, 100).await;

@@ -50,7 +50,7 @@ async fn an_app_older_than_the_minimum_is_told_to_update_on_push_and_pull() {
     let res = push(&s, &token, Some(&old), std::slice::from_ref(&op)).await;
     assert_upgrade_required(res, PROTOCOL_VERSION - 1, PROTOCOL_VERSION).await;
     assert!(
-        s.state.store.record(op.entity_id).await.unwrap().is_none(),
+        s.state.store.record(server::store::Scope::County, op.entity_id).await.unwrap().is_none(),
         "nothing of a refused push is stored"
     );
     let res = pull(&s, &token, Some(&old)).await;
@@ -90,7 +90,14 @@ async fn no_header_is_protocol_one_which_syncs_until_the_minimum_passes_it() {
     let second = new_person("zhang", "b1", 2_000);
     let res = push(&s, &token, None, std::slice::from_ref(&second)).await;
     assert_upgrade_required(res, PROTOCOL_VERSION_UNNAMED, PROTOCOL_VERSION_UNNAMED + 1).await;
-    assert!(s.state.store.record(second.entity_id).await.unwrap().is_none());
+    assert!(
+        s.state
+            .store
+            .record(server::store::Scope::County, second.entity_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_upgrade_required(
         pull(&s, &token, None).await,
         PROTOCOL_VERSION_UNNAMED,

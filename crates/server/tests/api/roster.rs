@@ -232,6 +232,7 @@ async fn reimporting_an_updated_roster_updates_members_and_never_duplicates_them
         .state
         .store
         .records(
+            server::store::Scope::County,
             EntityKind::Person,
             &shared::roles::Account {
                 username: "office".into(),

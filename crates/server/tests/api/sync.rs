@@ -27,7 +27,8 @@ async fn push_is_idempotent_by_op_id() {
     let (ops, _) = s.pull_all(&token, 100).await;
     assert_eq!(ops, std::slice::from_ref(&op), "stored once");
 
-    let record = s.state.store.record(op.entity_id).await.unwrap().unwrap();
+    let record =
+        s.state.store.record(server::store::Scope::County, op.entity_id).await.unwrap().unwrap();
     assert_eq!(record.fields["name"], json!("王海"));
 }
 
@@ -46,9 +47,17 @@ async fn same_id_with_other_content_is_409_and_stores_nothing_of_the_batch() {
 
     let (ops, _) = s.pull_all(&token, 100).await;
     assert_eq!(ops, std::slice::from_ref(&op), "the whole batch was rolled back");
-    let record = s.state.store.record(op.entity_id).await.unwrap().unwrap();
+    let record =
+        s.state.store.record(server::store::Scope::County, op.entity_id).await.unwrap().unwrap();
     assert_eq!(record.fields["name"], json!("王海"));
-    assert!(s.state.store.record(innocent.entity_id).await.unwrap().is_none());
+    assert!(
+        s.state
+            .store
+            .record(server::store::Scope::County, innocent.entity_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -92,7 +101,14 @@ async fn branches_are_isolated() {
     let res = s.push(&b1, std::slice::from_ref(&foreign)).await;
     assert_eq!(res.results[0].status, OpStatus::Rejected);
     assert_eq!(res.results[0].code.as_deref(), Some("forbidden_branch"));
-    assert!(s.state.store.record(foreign.entity_id).await.unwrap().is_none());
+    assert!(
+        s.state
+            .store
+            .record(server::store::Scope::County, foreign.entity_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // li's b2 person does not reach zhang; the town-wide notice reaches everyone.
     let li_person = new_person("li", "b2", 2_000);
@@ -139,7 +155,13 @@ async fn branches_are_isolated() {
     hijack.entity_id = li_person.entity_id;
     let res = s.push(&b1, &[hijack]).await;
     assert_eq!(res.results[0].code.as_deref(), Some("branch_mismatch"));
-    let record = s.state.store.record(li_person.entity_id).await.unwrap().unwrap();
+    let record = s
+        .state
+        .store
+        .record(server::store::Scope::County, li_person.entity_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(record.branch_id, "b2");
     assert_eq!(record.fields["name"], json!("王海"));
 
@@ -230,7 +252,13 @@ async fn two_devices_editing_the_same_field_make_one_conflict() {
     assert_eq!(c.conflict.winner_clock, Hlc::new(12_000, 0, "tablet-b"));
     assert!(!c.resolved);
 
-    let record = s.state.store.record(create.entity_id).await.unwrap().unwrap();
+    let record = s
+        .state
+        .store
+        .record(server::store::Scope::County, create.entity_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(record.fields["phone"], json!("13922222222"));
 
     let path = format!("/api/v1/conflicts/{}/resolve", c.conflict.id);
@@ -314,7 +342,7 @@ async fn a_batch_ends_as_the_same_operations_pushed_one_by_one() {
         }
         let statuses: Vec<_> =
             results.iter().map(|r| (r.status, r.code.clone().unwrap_or_default())).collect();
-        let record = s.state.store.record(id).await.unwrap().unwrap();
+        let record = s.state.store.record(server::store::Scope::County, id).await.unwrap().unwrap();
         let (_, mut conflicts) = s.get_json("/api/v1/conflicts", Some(&office)).await;
         for c in conflicts.as_array_mut().unwrap() {
             c.as_object_mut().unwrap().remove("detected_at"); // when, not what
@@ -361,5 +389,7 @@ async fn same_id_twice_in_one_batch_with_other_content_is_409() {
     assert_error(res, StatusCode::CONFLICT, "op_id_conflict").await;
     let (ops, _) = s.pull_all(&token, 100).await;
     assert!(ops.is_empty(), "the whole batch was rolled back");
-    assert!(s.state.store.record(op.entity_id).await.unwrap().is_none());
+    assert!(
+        s.state.store.record(server::store::Scope::County, op.entity_id).await.unwrap().is_none()
+    );
 }

@@ -26,6 +26,9 @@ pub fn check(
             format!("操作的作者“{}”与当前登录账号不一致", op.author),
         ));
     }
+    if account.role == Role::CountyViewer {
+        return county_filing(op, existing);
+    }
     if !account.can_write(op.entity, &op.branch_id) {
         let message = if account.role == Role::CountyViewer {
             "县委组织部账号为只读，不能提交修改".to_owned()
@@ -52,6 +55,33 @@ pub fn check(
                 "该记录属于另一个支部，不能通过此操作转移".to_owned(),
             ));
         }
+    }
+    Ok(())
+}
+
+/// The fields the county's one step (县委组织部备案) changes on a candidate record.
+/// (`reason` too, as the tablet sends a step with it, but it must stay as it was.)
+pub const COUNTY_FILING_FIELDS: [&str; 3] = ["state", "history", "reason"];
+
+/// A county account writes only its own step: an existing candidate's `state` and `history`
+/// (which step it is, and that it starts from 镇党委审定, is the workflow rule's to check,
+/// [`super::workflow::check_county_filing`]).
+fn county_filing(op: &Operation, existing: Option<&Existing>) -> Result<(), Rejection> {
+    let read_only = || {
+        Rejection::new(
+            "forbidden_branch",
+            "县委组织部账号为只读，只能登记县委组织部备案".to_owned(),
+        )
+    };
+    let Some(existing) = existing else { return Err(read_only()) };
+    if op.entity != EntityKind::Candidate
+        || existing.entity != EntityKind::Candidate
+        || existing.branch_id != op.branch_id
+        || op.kind != crate::op::OpKind::Upsert
+        || op.changes.is_empty()
+        || op.changes.iter().any(|c| !COUNTY_FILING_FIELDS.contains(&c.field.as_str()))
+    {
+        return Err(read_only());
     }
     Ok(())
 }

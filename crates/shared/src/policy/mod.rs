@@ -40,7 +40,7 @@ pub use access::{Existing, check};
 pub use candidacy::{check_candidacy, check_sheet, needs_uniqueness_check, new_sheet_candidate};
 pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};
 pub use validation::{check_lengths, check_record, check_record_on};
-pub use workflow::{check_assessment, check_candidate};
+pub use workflow::{check_assessment, check_candidate, check_county_filing};
 
 /// Why an operation is refused for good.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,6 +122,7 @@ pub fn admit_on(
     check_lengths(op)?;
     let applied = merge::apply(ctx.current.cloned(), op);
     check_candidate(ctx.account.role, ctx.current, &applied.record)?;
+    check_county_filing(ctx.account.role, ctx.current, &applied.record)?;
     check_assessment(ctx.account.role, ctx.current, &applied.record)?;
     check_record_on(survey_form, op, ctx.current, &applied.record, ctx.person, ctx.time.today)?;
     Ok(applied)

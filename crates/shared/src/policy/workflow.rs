@@ -44,6 +44,43 @@ fn action_into(to: ApplicationState) -> Option<ApplicationAction> {
     })
 }
 
+/// What a county account may change: exactly the step 镇党委审定 → 县委组织部备案, the history
+/// kept as it was with that one entry appended (the fields are limited by the access rule).
+pub fn check_county_filing(
+    role: Role,
+    current: Option<&Record>,
+    merged: &Record,
+) -> Result<(), Rejection> {
+    if role != Role::CountyViewer {
+        return Ok(());
+    }
+    let refused = || {
+        Rejection::new(
+            "workflow_refused",
+            "县委组织部账号只能把「镇党委审定」的争创对象登记为「县委组织部备案」",
+        )
+    };
+    let Some(current) = current else { return Err(refused()) };
+    let (before, after) = (typed(current)?, typed(merged)?);
+    let appended = after.history.len() == before.history.len() + 1
+        && after.history.starts_with(&before.history)
+        && after.history.last().is_some_and(|e| {
+            e.to == ApplicationState::CountyFiled
+                && e.from == Some(ApplicationState::TownApproved)
+                && e.action == Some(ApplicationAction::File)
+                && e.role == Some(Role::CountyViewer)
+        });
+    if merged.is_deleted()
+        || after.reason != before.reason
+        || before.state != ApplicationState::TownApproved
+        || after.state != ApplicationState::CountyFiled
+        || !appended
+    {
+        return Err(refused());
+    }
+    Ok(())
+}
+
 /// Check the state change from `current` to `merged` (both as the server sees them).
 pub fn check_candidate(
     role: Role,

@@ -93,7 +93,8 @@ fn check_apply_role(role: Role, category: Category) -> Result<(), WorkflowError>
 
 /// Whether `role` may take `action` from `state`; the message says who may.
 fn check_role(state: S, action: A, role: Role, category: Category) -> Result<(), WorkflowError> {
-    if role == Role::CountyViewer {
+    // The county records its own step, 县委组织部备案, and nothing else.
+    if role == Role::CountyViewer && action != A::File {
         return Err(WorkflowError::ReadOnlyRole);
     }
     let office_only = |message| {
@@ -108,7 +109,14 @@ fn check_role(state: S, action: A, role: Role, category: Category) -> Result<(),
             }
         },
         A::Approve => office_only("只有镇组织办可以审定申报"),
-        A::File => office_only("只有镇组织办可以登记县委组织部备案"),
+        // The county account files it itself (a county deployment); the town office records it
+        // on the county's behalf where the county has no account (a town on its own).
+        A::File => match role {
+            Role::CountyViewer | Role::TownOffice => Ok(()),
+            _ => {
+                Err(WorkflowError::RoleNotAllowed("只有县委组织部（或镇组织办代登记）可以登记备案"))
+            }
+        },
         A::Name => office_only("只有镇组织办可以登记命名结果"),
         A::Return if state == S::Applied && category.applies_through_branch() => match role {
             Role::BranchSecretary | Role::TownOffice => Ok(()),
@@ -252,6 +260,7 @@ mod tests {
         t.push((S::Applied, A::Aggregate, OFF, S::BranchAggregated));
         t.push((S::BranchAggregated, A::Approve, OFF, S::TownApproved));
         t.push((S::TownApproved, A::File, OFF, S::CountyFiled));
+        t.push((S::TownApproved, A::File, Role::CountyViewer, S::CountyFiled));
         t.push((S::CountyFiled, A::Name, OFF, S::Named));
         t.push((S::Applied, A::Return, SEC, S::Returned));
         for from in [S::Applied, S::BranchAggregated, S::TownApproved, S::CountyFiled] {
@@ -295,6 +304,7 @@ mod tests {
         }
         t.push((S::Applied, A::Approve, OFF, S::TownApproved));
         t.push((S::TownApproved, A::File, OFF, S::CountyFiled));
+        t.push((S::TownApproved, A::File, Role::CountyViewer, S::CountyFiled));
         t.push((S::CountyFiled, A::Name, OFF, S::Named));
         for from in [S::Applied, S::BranchAggregated, S::TownApproved, S::CountyFiled] {
             t.push((from, A::Return, OFF, S::Returned));
@@ -383,7 +393,12 @@ mod tests {
             "当前状态为「已申报」，不能进行「镇党委审定」（须处于「支部已汇总」状态）"
         );
         assert_eq!(
-            transition(S::TownApproved, A::File, Role::CountyViewer, c, None).unwrap_err(),
+            transition(S::TownApproved, A::File, Role::CountyViewer, c, None),
+            Ok(S::CountyFiled),
+            "the county records its own step"
+        );
+        assert_eq!(
+            transition(S::CountyFiled, A::Name, Role::CountyViewer, c, None).unwrap_err(),
             WorkflowError::ReadOnlyRole
         );
         assert_eq!(

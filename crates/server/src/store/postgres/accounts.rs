@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::store::sqlite::accounts::{BLOCKED, SIGNED_OUT, parse_branches, parse_role, parse_uuid};
 use crate::store::sqlite::now;
-use crate::store::{Caller, Credentials, NewUser, Redeemed, StoreError};
+use crate::store::{Caller, Credentials, NewUser, Redeemed, Scope, StoreError, Town};
 
 /// `username, display_name, role, branches` at columns `first..first+4`.
 pub(super) fn account_at(row: &Row, first: usize) -> Result<Account, StoreError> {
@@ -22,6 +22,29 @@ pub(super) fn account_at(row: &Row, first: usize) -> Result<Account, StoreError>
     })
 }
 
+pub async fn towns(c: &impl GenericClient) -> Result<Vec<Town>, StoreError> {
+    let rows = c.query("SELECT id, name FROM towns ORDER BY name COLLATE \"C\"", &[]).await?;
+    rows.iter().map(|r| Ok(Town { id: r.try_get(0)?, name: r.try_get(1)? })).collect()
+}
+
+pub async fn town_named(
+    c: &impl GenericClient,
+    name: &str,
+    create: bool,
+) -> Result<Option<Town>, StoreError> {
+    if create {
+        c.execute(
+            "INSERT INTO towns (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            &[&name, &now()],
+        )
+        .await?;
+    }
+    c.query_opt("SELECT id, name FROM towns WHERE name = $1", &[&name])
+        .await?
+        .map(|r| Ok(Town { id: r.try_get(0)?, name: r.try_get(1)? }))
+        .transpose()
+}
+
 pub async fn create_user(
     c: &impl GenericClient,
     user: &NewUser,
@@ -30,8 +53,9 @@ pub async fn create_user(
     let a = &user.account;
     let result = c
         .execute(
-            "INSERT INTO users (username, display_name, password_hash, role, branches, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO users (username, display_name, password_hash, role, branches, created_at,
+                                town_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
                 &a.username,
                 &a.display_name,
@@ -39,6 +63,7 @@ pub async fn create_user(
                 &a.role.as_str(),
                 &serde_json::to_string(&a.branches)?,
                 &created_at,
+                &user.town,
             ],
         )
         .await;
@@ -49,12 +74,16 @@ pub async fn create_user(
     }
 }
 
-pub async fn list_users(c: &impl GenericClient) -> Result<Vec<UserSummary>, StoreError> {
+pub async fn list_users(
+    c: &impl GenericClient,
+    scope: Scope,
+) -> Result<Vec<UserSummary>, StoreError> {
     let rows = c
         .query(
             "SELECT username, display_name, role, branches, created_at, disabled
-             FROM users ORDER BY username COLLATE \"C\"",
-            &[],
+             FROM users WHERE ($1::BIGINT IS NULL OR town_id = $1)
+             ORDER BY username COLLATE \"C\"",
+            &[&scope.town()],
         )
         .await?;
     rows.iter()
@@ -74,7 +103,7 @@ pub async fn credentials(
 ) -> Result<Option<Credentials>, StoreError> {
     let Some(row) = c
         .query_opt(
-            "SELECT id, password_hash, disabled, username, display_name, role, branches
+            "SELECT id, password_hash, disabled, username, display_name, role, branches, town_id
              FROM users WHERE username = $1",
             &[&username],
         )
@@ -84,6 +113,7 @@ pub async fn credentials(
     };
     Ok(Some(Credentials {
         user_id: row.try_get(0)?,
+        town: row.try_get(7)?,
         password_hash: row.try_get(1)?,
         disabled: row.try_get::<_, i64>(2)? != 0,
         account: account_at(&row, 3)?,
@@ -99,8 +129,9 @@ pub async fn register_device(
 ) -> Result<i64, StoreError> {
     let at = now();
     c.query_opt(
-        "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at, last_seen)
-         VALUES ($1, $2, $3, $4, $5, $5)
+        "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at, last_seen,
+                              town_id)
+         VALUES ($1, $2, $3, $4, $5, $5, (SELECT town_id FROM users WHERE id = $1))
          ON CONFLICT (user_id, device_id) DO UPDATE SET
              device_name = excluded.device_name,
              token_hash = excluded.token_hash,
@@ -116,30 +147,50 @@ pub async fn register_device(
     .ok_or(StoreError::DeviceBlocked)
 }
 
-pub async fn block_device(c: &impl GenericClient, device_row: i64) -> Result<bool, StoreError> {
-    Ok(c.execute("UPDATE devices SET revoked = $1 WHERE id = $2", &[&BLOCKED, &device_row]).await?
+pub async fn block_device(
+    c: &impl GenericClient,
+    scope: Scope,
+    device_row: i64,
+) -> Result<bool, StoreError> {
+    Ok(c.execute(
+        "UPDATE devices SET revoked = $1 WHERE id = $2 AND ($3::BIGINT IS NULL OR town_id = $3)",
+        &[&BLOCKED, &device_row, &scope.town()],
+    )
+    .await?
         > 0)
 }
 
-pub async fn restore_device(c: &impl GenericClient, device_row: i64) -> Result<bool, StoreError> {
+pub async fn restore_device(
+    c: &impl GenericClient,
+    scope: Scope,
+    device_row: i64,
+) -> Result<bool, StoreError> {
     let dead = format!("restored:{}", crate::auth::token_hash(&crate::auth::new_token()));
     Ok(c.execute(
-        "UPDATE devices SET revoked = $1, token_hash = $2 WHERE id = $3 AND revoked = $4",
-        &[&SIGNED_OUT, &dead, &device_row, &BLOCKED],
+        "UPDATE devices SET revoked = $1, token_hash = $2
+         WHERE id = $3 AND revoked = $4 AND ($5::BIGINT IS NULL OR town_id = $5)",
+        &[&SIGNED_OUT, &dead, &device_row, &BLOCKED, &scope.town()],
     )
     .await?
         > 0
-        || c.query_opt("SELECT 1 FROM devices WHERE id = $1", &[&device_row]).await?.is_some())
+        || c.query_opt(
+            "SELECT 1 FROM devices WHERE id = $1 AND ($2::BIGINT IS NULL OR town_id = $2)",
+            &[&device_row, &scope.town()],
+        )
+        .await?
+        .is_some())
 }
 
 pub async fn set_disabled(
     c: &impl GenericClient,
+    scope: Scope,
     username: &str,
     disabled: bool,
 ) -> Result<bool, StoreError> {
     Ok(c.execute(
-        "UPDATE users SET disabled = $1 WHERE username = $2",
-        &[&i64::from(disabled), &username],
+        "UPDATE users SET disabled = $1
+         WHERE username = $2 AND ($3::BIGINT IS NULL OR town_id = $3)",
+        &[&i64::from(disabled), &username, &scope.town()],
     )
     .await?
         > 0)
@@ -147,14 +198,16 @@ pub async fn set_disabled(
 
 pub async fn set_password(
     c: &mut deadpool_postgres::Client,
+    scope: Scope,
     username: &str,
     password_hash: &str,
 ) -> Result<bool, StoreError> {
     let tx = c.transaction().await?;
     let changed = tx
         .execute(
-            "UPDATE users SET password_hash = $1 WHERE username = $2",
-            &[&password_hash, &username],
+            "UPDATE users SET password_hash = $1
+             WHERE username = $2 AND ($3::BIGINT IS NULL OR town_id = $3)",
+            &[&password_hash, &username, &scope.town()],
         )
         .await?
         > 0;
@@ -178,7 +231,7 @@ pub async fn session(
     let Some(row) = c
         .query_opt(
             "SELECT d.id, d.device_id, d.user_id, d.last_seen,
-                    u.username, u.display_name, u.role, u.branches
+                    u.username, u.display_name, u.role, u.branches, u.town_id
              FROM devices d JOIN users u ON u.id = d.user_id
              WHERE d.token_hash = $1 AND d.revoked = 0 AND u.disabled = 0",
             &[&token_hash],
@@ -192,6 +245,7 @@ pub async fn session(
         device_id: parse_uuid(row.try_get(1)?)?,
         user_id: row.try_get(2)?,
         account: account_at(&row, 4)?,
+        town: row.try_get(8)?,
     };
     Ok(Some((caller, row.try_get(3)?)))
 }
@@ -201,14 +255,18 @@ pub async fn touch_device(c: &impl GenericClient, device_row: i64) -> Result<(),
     Ok(())
 }
 
-pub async fn list_devices(c: &impl GenericClient) -> Result<Vec<DeviceSummary>, StoreError> {
+pub async fn list_devices(
+    c: &impl GenericClient,
+    scope: Scope,
+) -> Result<Vec<DeviceSummary>, StoreError> {
     let rows = c
         .query(
             "SELECT d.id, d.device_id, d.device_name, u.username, d.created_at, d.last_seen,
                     d.revoked, d.report_json, d.reported_at
              FROM devices d JOIN users u ON u.id = d.user_id
+             WHERE ($1::BIGINT IS NULL OR d.town_id = $1)
              ORDER BY d.last_seen COLLATE \"C\" DESC, d.id",
-            &[],
+            &[&scope.town()],
         )
         .await?;
     rows.iter()
@@ -252,15 +310,17 @@ pub async fn report_device(
 
 pub async fn create_signin_code(
     c: &impl GenericClient,
+    scope: Scope,
     username: &str,
     code_hash: &str,
     expires_at: &str,
     created_by: &str,
 ) -> Result<bool, StoreError> {
     Ok(c.execute(
-        "INSERT INTO signin_codes (code_hash, user_id, created_by, created_at, expires_at)
-         SELECT $1, id, $2, $3, $4 FROM users WHERE username = $5",
-        &[&code_hash, &created_by, &now(), &expires_at, &username],
+        "INSERT INTO signin_codes (code_hash, user_id, created_by, created_at, expires_at, town_id)
+         SELECT $1, id, $2, $3, $4, town_id FROM users
+         WHERE username = $5 AND ($6::BIGINT IS NULL OR town_id = $6)",
+        &[&code_hash, &created_by, &now(), &expires_at, &username, &scope.town()],
     )
     .await?
         > 0)
@@ -268,9 +328,15 @@ pub async fn create_signin_code(
 
 pub async fn revoke_signin_codes(
     c: &impl GenericClient,
+    scope: Scope,
     username: &str,
 ) -> Result<Option<usize>, StoreError> {
-    let Some(row) = c.query_opt("SELECT id FROM users WHERE username = $1", &[&username]).await?
+    let Some(row) = c
+        .query_opt(
+            "SELECT id FROM users WHERE username = $1 AND ($2::BIGINT IS NULL OR town_id = $2)",
+            &[&username, &scope.town()],
+        )
+        .await?
     else {
         return Ok(None);
     };
@@ -298,7 +364,7 @@ pub async fn redeem_signin_code(
     let found = tx
         .query_opt(
             "SELECT c.id, c.expires_at, c.used_at IS NOT NULL OR c.revoked_at IS NOT NULL,
-                    u.id, u.disabled, u.username, u.display_name, u.role, u.branches
+                    u.id, u.disabled, u.username, u.display_name, u.role, u.branches, u.town_id
              FROM signin_codes c JOIN users u ON u.id = c.user_id WHERE c.code_hash = $1
              FOR UPDATE OF c",
             &[&code_hash],
@@ -322,6 +388,7 @@ pub async fn redeem_signin_code(
         return Ok(Redeemed::Disabled);
     }
     let account = account_at(&row, 5)?;
+    let town: Option<i64> = row.try_get(9)?;
     tx.execute("UPDATE signin_codes SET used_at = $1 WHERE id = $2", &[&now(), &code_row]).await?;
     let device_row = match register_device(&tx, user_id, device_id, device_name, token_hash).await {
         Ok(row) => row,
@@ -329,5 +396,5 @@ pub async fn redeem_signin_code(
         Err(e) => return Err(e),
     };
     tx.commit().await?;
-    Ok(Redeemed::SignedIn { user_id, device_row, account })
+    Ok(Redeemed::SignedIn { user_id, device_row, account, town })
 }

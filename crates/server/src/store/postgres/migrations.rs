@@ -159,6 +159,47 @@ CREATE TABLE roster_imports (
 );
 "#,
     },
+    Migration {
+        version: 4,
+        name: "towns as tenants",
+        sql: r#"
+CREATE TABLE towns (
+    id         BIGSERIAL PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+INSERT INTO towns (id, name, created_at)
+    VALUES (1, '本镇', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'));
+SELECT setval(pg_get_serial_sequence('towns', 'id'), 1);
+
+ALTER TABLE users ADD COLUMN town_id BIGINT REFERENCES towns(id);
+UPDATE users SET town_id = 1;
+ALTER TABLE devices ADD COLUMN town_id BIGINT REFERENCES towns(id);
+UPDATE devices SET town_id = users.town_id FROM users WHERE users.id = devices.user_id;
+ALTER TABLE signin_codes ADD COLUMN town_id BIGINT REFERENCES towns(id);
+UPDATE signin_codes SET town_id = users.town_id FROM users WHERE users.id = signin_codes.user_id;
+ALTER TABLE audit ADD COLUMN town_id BIGINT REFERENCES towns(id);
+UPDATE audit SET town_id = 1;
+-- Added with the default town for the rows already there; the server always writes it, so
+-- the default is dropped: a row without a town is an error, never the default town's.
+ALTER TABLE ops ADD COLUMN town_id BIGINT NOT NULL DEFAULT 1 REFERENCES towns(id);
+ALTER TABLE records ADD COLUMN town_id BIGINT NOT NULL DEFAULT 1 REFERENCES towns(id);
+ALTER TABLE conflicts ADD COLUMN town_id BIGINT NOT NULL DEFAULT 1 REFERENCES towns(id);
+ALTER TABLE imports ADD COLUMN town_id BIGINT NOT NULL DEFAULT 1 REFERENCES towns(id);
+ALTER TABLE roster_imports ADD COLUMN town_id BIGINT NOT NULL DEFAULT 1 REFERENCES towns(id);
+ALTER TABLE ops ALTER COLUMN town_id DROP DEFAULT;
+ALTER TABLE records ALTER COLUMN town_id DROP DEFAULT;
+ALTER TABLE conflicts ALTER COLUMN town_id DROP DEFAULT;
+ALTER TABLE imports ALTER COLUMN town_id DROP DEFAULT;
+ALTER TABLE roster_imports ALTER COLUMN town_id DROP DEFAULT;
+
+CREATE INDEX users_town ON users (town_id);
+CREATE INDEX devices_town ON devices (town_id);
+CREATE INDEX ops_town_seq ON ops (town_id, seq);
+CREATE INDEX records_town_entity ON records (town_id, entity, branch_id);
+CREATE INDEX conflicts_town ON conflicts (town_id, resolved_at, detected_at);
+"#,
+    },
 ];
 
 /// Apply the migrations this database lacks; returns how many ran.

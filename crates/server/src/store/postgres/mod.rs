@@ -23,8 +23,8 @@ use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 use super::{
-    AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts, NewUser, PullPage,
-    Redeemed, RosterBatch, Store, StoreError,
+    AttachmentRefs, AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts,
+    NewUser, PullPage, Redeemed, RosterBatch, Scope, Store, StoreError, Town,
 };
 use crate::store::sqlite::accounts::{expired, seen_long_ago};
 use crate::store::sqlite::now;
@@ -106,12 +106,20 @@ impl PgStore {
 
 #[async_trait]
 impl Store for PgStore {
+    async fn towns(&self) -> Result<Vec<Town>, StoreError> {
+        accounts::towns(&self.client().await?).await
+    }
+
+    async fn town_named(&self, name: &str, create: bool) -> Result<Option<Town>, StoreError> {
+        accounts::town_named(&self.client().await?, name, create).await
+    }
+
     async fn create_user(&self, user: NewUser) -> Result<UserSummary, StoreError> {
         accounts::create_user(&self.client().await?, &user).await
     }
 
-    async fn list_users(&self) -> Result<Vec<UserSummary>, StoreError> {
-        accounts::list_users(&self.client().await?).await
+    async fn list_users(&self, scope: Scope) -> Result<Vec<UserSummary>, StoreError> {
+        accounts::list_users(&self.client().await?, scope).await
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
@@ -149,28 +157,38 @@ impl Store for PgStore {
         }
     }
 
-    async fn list_devices(&self) -> Result<Vec<DeviceSummary>, StoreError> {
-        accounts::list_devices(&self.client().await?).await
+    async fn list_devices(&self, scope: Scope) -> Result<Vec<DeviceSummary>, StoreError> {
+        accounts::list_devices(&self.client().await?, scope).await
     }
 
     async fn revoke_device(&self, device_row: i64) -> Result<bool, StoreError> {
         accounts::revoke_device(&self.client().await?, device_row).await
     }
 
-    async fn block_device(&self, device_row: i64) -> Result<bool, StoreError> {
-        accounts::block_device(&self.client().await?, device_row).await
+    async fn block_device(&self, scope: Scope, device_row: i64) -> Result<bool, StoreError> {
+        accounts::block_device(&self.client().await?, scope, device_row).await
     }
 
-    async fn restore_device(&self, device_row: i64) -> Result<bool, StoreError> {
-        accounts::restore_device(&self.client().await?, device_row).await
+    async fn restore_device(&self, scope: Scope, device_row: i64) -> Result<bool, StoreError> {
+        accounts::restore_device(&self.client().await?, scope, device_row).await
     }
 
-    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError> {
-        accounts::set_disabled(&self.client().await?, username, disabled).await
+    async fn set_disabled(
+        &self,
+        scope: Scope,
+        username: &str,
+        disabled: bool,
+    ) -> Result<bool, StoreError> {
+        accounts::set_disabled(&self.client().await?, scope, username, disabled).await
     }
 
-    async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
-        accounts::set_password(&mut self.client().await?, username, password_hash).await
+    async fn set_password(
+        &self,
+        scope: Scope,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        accounts::set_password(&mut self.client().await?, scope, username, password_hash).await
     }
 
     async fn report_device(&self, device_row: i64, report: DeviceReport) -> Result<(), StoreError> {
@@ -179,6 +197,7 @@ impl Store for PgStore {
 
     async fn create_signin_code(
         &self,
+        scope: Scope,
         username: &str,
         code_hash: &str,
         expires_at: &str,
@@ -186,6 +205,7 @@ impl Store for PgStore {
     ) -> Result<bool, StoreError> {
         accounts::create_signin_code(
             &self.client().await?,
+            scope,
             username,
             code_hash,
             expires_at,
@@ -194,8 +214,12 @@ impl Store for PgStore {
         .await
     }
 
-    async fn revoke_signin_codes(&self, username: &str) -> Result<Option<usize>, StoreError> {
-        accounts::revoke_signin_codes(&self.client().await?, username).await
+    async fn revoke_signin_codes(
+        &self,
+        scope: Scope,
+        username: &str,
+    ) -> Result<Option<usize>, StoreError> {
+        accounts::revoke_signin_codes(&self.client().await?, scope, username).await
     }
 
     async fn redeem_signin_code(
@@ -233,24 +257,26 @@ impl Store for PgStore {
 
     async fn pull(
         &self,
+        scope: Scope,
         account: &Account,
         cursor: u64,
         limit: u32,
     ) -> Result<PullPage, StoreError> {
-        sync::pull(&mut self.client().await?, account, cursor, limit).await
+        sync::pull(&mut self.client().await?, scope, account, cursor, limit).await
     }
 
-    async fn record(&self, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
-        sync::load_record(&self.client().await?, entity_id).await
+    async fn record(&self, scope: Scope, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
+        sync::load_record(&self.client().await?, scope, entity_id).await
     }
 
     async fn list_conflicts(
         &self,
+        scope: Scope,
         filter: ConflictFilter,
     ) -> Result<Vec<ConflictEntry>, StoreError> {
         let condition = match filter {
-            ConflictFilter::Open => "WHERE resolved_at IS NULL",
-            ConflictFilter::Resolved => "WHERE resolved_at IS NOT NULL",
+            ConflictFilter::Open => "AND resolved_at IS NULL",
+            ConflictFilter::Resolved => "AND resolved_at IS NOT NULL",
             ConflictFilter::All => "",
         };
         let rows = self
@@ -259,10 +285,10 @@ impl Store for PgStore {
             .query(
                 &format!(
                     "SELECT conflict_json, detected_at, resolved_at, resolved_by
-                     FROM conflicts {condition}
+                     FROM conflicts WHERE ($1::BIGINT IS NULL OR town_id = $1) {condition}
                      ORDER BY detected_at COLLATE \"C\", id COLLATE \"C\""
                 ),
-                &[],
+                &[&scope.town()],
             )
             .await?;
         rows.iter()
@@ -279,29 +305,40 @@ impl Store for PgStore {
             .collect()
     }
 
-    async fn resolve_conflict(&self, id: Uuid, resolved_by: &str) -> Result<bool, StoreError> {
+    async fn resolve_conflict(
+        &self,
+        scope: Scope,
+        id: Uuid,
+        resolved_by: &str,
+    ) -> Result<bool, StoreError> {
         let client = self.client().await?;
         let id = id.to_string();
         let changed = client
             .execute(
                 "UPDATE conflicts SET resolved_at = $1, resolved_by = $2
-                 WHERE id = $3 AND resolved_at IS NULL",
-                &[&now(), &resolved_by, &id],
+                 WHERE id = $3 AND resolved_at IS NULL AND ($4::BIGINT IS NULL OR town_id = $4)",
+                &[&now(), &resolved_by, &id, &scope.town()],
             )
             .await?
             > 0;
         if changed {
             return Ok(true);
         }
-        Ok(client.query_opt("SELECT 1 FROM conflicts WHERE id = $1", &[&id]).await?.is_some())
+        Ok(client
+            .query_opt(
+                "SELECT 1 FROM conflicts WHERE id = $1 AND ($2::BIGINT IS NULL OR town_id = $2)",
+                &[&id, &scope.town()],
+            )
+            .await?
+            .is_some())
     }
 
     async fn audit(&self, event: AuditEvent<'_>) -> Result<(), StoreError> {
         self.client()
             .await?
             .execute(
-                "INSERT INTO audit (at, user_id, username, device_row, action, detail)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO audit (at, user_id, username, device_row, action, detail, town_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 &[
                     &now(),
                     &event.user_id,
@@ -309,6 +346,7 @@ impl Store for PgStore {
                     &event.device_row,
                     &event.action,
                     &event.detail,
+                    &event.town,
                 ],
             )
             .await?;
@@ -319,25 +357,38 @@ impl Store for PgStore {
         sync::import(&mut self.client().await?, &batch).await
     }
 
-    async fn attachment_branches(&self, sha256: &str) -> Result<Vec<String>, StoreError> {
+    async fn attachment_branches(
+        &self,
+        scope: Scope,
+        sha256: &str,
+    ) -> Result<AttachmentRefs, StoreError> {
         let needle = format!("\"sha256\":\"{sha256}\"");
         let rows = self
             .client()
             .await?
             .query(
-                "SELECT DISTINCT branch_id FROM records
+                "SELECT DISTINCT branch_id, town_id FROM records
                  WHERE deleted = 0 AND strpos(record_json, $1) > 0",
                 &[&needle],
             )
             .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        let mut refs = AttachmentRefs::default();
+        for row in rows {
+            let (branch, town): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
+            refs.referenced_anywhere = true;
+            if scope.town().is_none_or(|t| t == town) {
+                refs.branches.push(branch);
+            }
+        }
+        Ok(refs)
     }
 
     async fn records(
         &self,
+        scope: Scope,
         entity: EntityKind,
         account: &Account,
     ) -> Result<Vec<Record>, StoreError> {
-        sync::records(&self.client().await?, entity, account).await
+        sync::records(&self.client().await?, scope, entity, account).await
     }
 }

@@ -22,8 +22,8 @@ use uuid::Uuid;
 
 use super::accounts::account_at;
 use crate::store::sqlite::now;
-use crate::store::sqlite::sync::{Encoded, Pusher, encode};
-use crate::store::{Caller, ImportBatch, ImportCounts, PullPage, RosterBatch, StoreError};
+use crate::store::sqlite::sync::{Encoded, Pusher, encode, not_in_a_town, town_of_op};
+use crate::store::{Caller, ImportBatch, ImportCounts, PullPage, RosterBatch, Scope, StoreError};
 use crate::sync_policy::{self, PolicyTime, Rejection};
 
 /// The advisory lock every operation writer holds from its start to its commit ("FLDOPS").
@@ -37,12 +37,14 @@ async fn lock_writers(tx: &Transaction<'_>) -> Result<(), StoreError> {
 
 pub(super) async fn load_record(
     c: &impl GenericClient,
+    scope: Scope,
     entity_id: Uuid,
 ) -> Result<Option<Record>, StoreError> {
     let row = c
         .query_opt(
-            "SELECT record_json FROM records WHERE entity_id = $1",
-            &[&entity_id.to_string()],
+            "SELECT record_json FROM records
+             WHERE entity_id = $1 AND ($2::BIGINT IS NULL OR town_id = $2)",
+            &[&entity_id.to_string(), &scope.town()],
         )
         .await?;
     Ok(match row {
@@ -71,8 +73,8 @@ impl Pushers<'_> {
                 let row = tx
                     .query_opt(
                         "SELECT id, username, display_name, role, branches FROM users
-                         WHERE username = $1",
-                        &[&op.author],
+                         WHERE username = $1 AND town_id = $2",
+                        &[&op.author, &batch.town],
                     )
                     .await?;
                 Ok(match row {
@@ -88,6 +90,7 @@ impl Pushers<'_> {
                         account: account_at(&row, 1)?,
                         device_row: None,
                         device_id: batch.device_id,
+                        scope: Scope::Town(batch.town),
                     }),
                 })
             }
@@ -113,6 +116,13 @@ pub async fn apply_roster(
     session: &Caller,
     batch: &RosterBatch,
 ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
+    let Some(town) = session.town else {
+        return Ok(Err(batch
+            .operations
+            .iter()
+            .map(|op| not_in_a_town().into_result(op))
+            .collect()));
+    };
     let tx = client.transaction().await?;
     lock_writers(&tx).await?;
     let pushers = Pushers::Session(Pusher::of_session(session));
@@ -124,8 +134,9 @@ pub async fn apply_roster(
         return Ok(Err(refused));
     }
     tx.execute(
-        "INSERT INTO roster_imports (at, imported_by, checksum, rows, created, updated, unchanged)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO roster_imports
+             (at, imported_by, checksum, rows, created, updated, unchanged, town_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         &[
             &now(),
             &session.account.username,
@@ -134,6 +145,7 @@ pub async fn apply_roster(
             &(batch.created as i64),
             &(batch.updated as i64),
             &(batch.unchanged as i64),
+            &town,
         ],
     )
     .await?;
@@ -160,8 +172,8 @@ pub async fn import(
     let at = now();
     tx.execute(
         "INSERT INTO imports (at, checksum, device_id, author, created_at, imported_by,
-                              accepted, duplicate, rejected)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                              accepted, duplicate, rejected, town_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         &[
             &at,
             &batch.checksum,
@@ -172,12 +184,13 @@ pub async fn import(
             &(counts.accepted as i64),
             &(counts.duplicate as i64),
             &(counts.rejected as i64),
+            &batch.town,
         ],
     )
     .await?;
     tx.execute(
-        "INSERT INTO audit (at, user_id, username, device_row, device_id, action, detail)
-         VALUES ($1, $2, $3, NULL, $4, 'import_file', $5)",
+        "INSERT INTO audit (at, user_id, username, device_row, device_id, action, detail, town_id)
+         VALUES ($1, $2, $3, NULL, $4, 'import_file', $5, $6)",
         &[
             &at,
             &batch.importer_user_id,
@@ -187,6 +200,7 @@ pub async fn import(
                 "{} 的导出文件（{}）：新增 {}，重复 {}，拒绝 {}",
                 batch.author, batch.checksum, counts.accepted, counts.duplicate, counts.rejected
             ),
+            &batch.town,
         ],
     )
     .await?;
@@ -195,14 +209,14 @@ pub async fn import(
 }
 
 const SELECT_HASH: &str = "SELECT content_hash FROM ops WHERE op_id = $1";
-const SELECT_RECORD: &str = "SELECT record_json FROM records WHERE entity_id = $1";
+const SELECT_RECORD: &str = "SELECT record_json, town_id FROM records WHERE entity_id = $1";
 const INSERT_OP: &str = "INSERT INTO ops
         (op_id, content_hash, entity, entity_id, branch_id, hlc, op_json, received_at, user_id,
-         device_row)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+         device_row, town_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 const UPSERT_RECORD: &str = "INSERT INTO records
-        (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
+        (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at, town_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     ON CONFLICT (entity_id) DO UPDATE SET
         record_json = excluded.record_json,
         updated_hlc = excluded.updated_hlc,
@@ -210,16 +224,18 @@ const UPSERT_RECORD: &str = "INSERT INTO records
         updated_at = excluded.updated_at";
 const INSERT_AUDIT: &str = "INSERT INTO audit
         (at, user_id, username, device_row, device_id, action, op_id, entity, entity_id,
-         branch_id, detail)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+         branch_id, detail, town_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 const INSERT_CONFLICT: &str = "INSERT INTO conflicts
-        (id, entity, entity_id, branch_id, field, conflict_json, detected_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
+        (id, entity, entity_id, branch_id, field, conflict_json, detected_at, town_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     ON CONFLICT (id) DO NOTHING";
 
 /// One record as the batch sees it (`None`: the server has no such record yet).
 struct Slot {
     record: Option<Record>,
+    /// The record's town (stored, or the one this batch creates it in).
+    town: Option<i64>,
     changed: bool,
 }
 
@@ -236,11 +252,14 @@ impl Records {
         if let Entry::Vacant(entry) = self.known.entry(id) {
             let stmt = tx.prepare_cached(SELECT_RECORD).await?;
             let row = tx.query_opt(&stmt, &[&id.to_string()]).await?;
-            let record = match row {
-                Some(row) => Some(serde_json::from_str(row.try_get::<_, &str>(0)?)?),
-                None => None,
+            let (record, town) = match row {
+                Some(row) => (
+                    Some(serde_json::from_str(row.try_get::<_, &str>(0)?)?),
+                    Some(row.try_get::<_, i64>(1)?),
+                ),
+                None => (None, None),
             };
-            entry.insert(Slot { record, changed: false });
+            entry.insert(Slot { record, town, changed: false });
         }
         Ok(())
     }
@@ -249,27 +268,49 @@ impl Records {
         self.known.get(id).and_then(|slot| slot.record.as_ref())
     }
 
-    fn set(&mut self, record: Record) {
+    /// A loaded record if it belongs to `town`.
+    fn get_in(&self, town: i64, id: &Uuid) -> Option<&Record> {
+        self.known.get(id).filter(|slot| slot.town == Some(town)).and_then(|s| s.record.as_ref())
+    }
+
+    fn town(&self, id: &Uuid) -> Option<i64> {
+        self.known.get(id).and_then(|slot| slot.town)
+    }
+
+    fn set(&mut self, record: Record, town: i64) {
         let id = record.id;
-        let slot = self.known.entry(id).or_insert(Slot { record: None, changed: false });
+        let slot =
+            self.known.entry(id).or_insert(Slot { record: None, town: None, changed: false });
         if !slot.changed {
             slot.changed = true;
             self.changed.push(id);
         }
         slot.record = Some(record);
+        slot.town = Some(town);
     }
 
-    fn changed_records(&self) -> Vec<&Record> {
+    fn changed_records(&self) -> Vec<(&Record, i64)> {
         self.changed
             .iter()
-            .filter_map(|id| self.known.get(id).and_then(|slot| slot.record.as_ref()))
+            .filter_map(|id| {
+                let slot = self.known.get(id)?;
+                Some((slot.record.as_ref()?, slot.town?))
+            })
             .collect()
+    }
+
+    fn of_town(&self, town: i64) -> impl Iterator<Item = &Record> {
+        self.known
+            .values()
+            .filter(move |slot| slot.town == Some(town))
+            .filter_map(|slot| slot.record.as_ref())
     }
 }
 
 async fn load_surveyed_person(
     tx: &Transaction<'_>,
     records: &mut Records,
+    town: i64,
     op: &Operation,
 ) -> Result<Option<Person>, StoreError> {
     if op.entity != EntityKind::Survey {
@@ -282,7 +323,7 @@ async fn load_surveyed_person(
     };
     records.load(tx, id).await?;
     Ok(records
-        .get(&id)
+        .get_in(town, &id)
         .filter(|r| r.entity == EntityKind::Person && !r.is_deleted())
         .and_then(|r| r.to_typed().ok()))
 }
@@ -290,25 +331,24 @@ async fn load_surveyed_person(
 async fn same_member_candidates(
     tx: &Transaction<'_>,
     records: &Records,
+    town: i64,
     person_id: Uuid,
 ) -> Result<Vec<(Uuid, shared::model::Candidate)>, StoreError> {
     let mut found: HashMap<Uuid, Record> = HashMap::new();
     let rows = tx
         .query(
             "SELECT record_json FROM records
-             WHERE entity = 'candidate' AND deleted = 0
+             WHERE entity = 'candidate' AND deleted = 0 AND town_id = $2
                AND (record_json::jsonb -> 'fields') ->> 'person_id' = $1",
-            &[&person_id.to_string()],
+            &[&person_id.to_string(), &town],
         )
         .await?;
     for row in rows {
         let record: Record = serde_json::from_str(row.try_get::<_, &str>(0)?)?;
         found.insert(record.id, record);
     }
-    for slot in records.known.values() {
-        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Candidate) {
-            found.insert(r.id, r.clone());
-        }
+    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Candidate) {
+        found.insert(r.id, r.clone());
     }
     Ok(found
         .into_values()
@@ -320,12 +360,14 @@ async fn same_member_candidates(
 async fn campaign_in_force(
     tx: &Transaction<'_>,
     records: &Records,
+    town: i64,
 ) -> Result<shared::model::Campaign, StoreError> {
     let mut found: HashMap<Uuid, Record> = HashMap::new();
     let rows = tx
         .query(
-            "SELECT record_json FROM records WHERE entity = 'campaign' AND deleted = 0 ORDER BY ord",
-            &[],
+            "SELECT record_json FROM records
+             WHERE entity = 'campaign' AND deleted = 0 AND town_id = $1 ORDER BY ord",
+            &[&town],
         )
         .await?;
     let mut order = Vec::new();
@@ -334,13 +376,11 @@ async fn campaign_in_force(
         order.push(record.id);
         found.insert(record.id, record);
     }
-    for slot in records.known.values() {
-        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Campaign) {
-            if !found.contains_key(&r.id) {
-                order.push(r.id);
-            }
-            found.insert(r.id, r.clone());
+    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Campaign) {
+        if !found.contains_key(&r.id) {
+            order.push(r.id);
         }
+        found.insert(r.id, r.clone());
     }
     let campaigns: Vec<(Uuid, shared::model::Campaign)> = order
         .into_iter()
@@ -370,6 +410,7 @@ async fn load_scored_candidate(
 struct Accepted {
     index: usize,
     pusher: Pusher,
+    town: i64,
     conflicts: Vec<Conflict>,
 }
 
@@ -387,7 +428,7 @@ async fn apply_ops(
     let (results, accepted) = check_all(tx, ops, &mut records, pushers).await?;
     write_ops(tx, ops, &accepted, action, detail_suffix, &received_at).await?;
     let upsert = tx.prepare_cached(UPSERT_RECORD).await?;
-    for rec in records.changed_records() {
+    for (rec, town) in records.changed_records() {
         tx.execute(
             &upsert,
             &[
@@ -398,6 +439,7 @@ async fn apply_ops(
                 &rec.updated.to_string(),
                 &i64::from(rec.is_deleted()),
                 &received_at,
+                &town,
             ],
         )
         .await?;
@@ -446,7 +488,15 @@ async fn check_all(
             }
         };
         records.load(tx, op.entity_id).await?;
-        let person = load_surveyed_person(tx, records, op).await?;
+        let town = match town_of_op(records.town(&op.entity_id), pusher.scope) {
+            Ok(town) => town,
+            Err(rejection) => {
+                refused_records.insert(op.entity_id);
+                results.push(rejection.into_result(op));
+                continue;
+            }
+        };
+        let person = load_surveyed_person(tx, records, town, op).await?;
         load_scored_candidate(tx, records, op).await?;
         let ctx = sync_policy::Context {
             account: &pusher.account,
@@ -462,9 +512,7 @@ async fn check_all(
                     None => Ok(()),
                     Some(candidate_id) => {
                         let candidate = records
-                            .known
-                            .get(&candidate_id)
-                            .and_then(|slot| slot.record.as_ref())
+                            .get_in(town, &candidate_id)
                             .filter(|r| r.entity == EntityKind::Candidate && !r.is_deleted())
                             .and_then(|r| r.to_typed().ok());
                         sync_policy::check_sheet(&applied.record, candidate.as_ref())
@@ -475,8 +523,9 @@ async fn check_all(
                     Ok(()) => match sync_policy::needs_uniqueness_check(current, &applied.record) {
                         None => Ok(applied),
                         Some(key) => {
-                            let others = same_member_candidates(tx, records, key.person_id).await?;
-                            let campaign = campaign_in_force(tx, records).await?;
+                            let others =
+                                same_member_candidates(tx, records, town, key.person_id).await?;
+                            let campaign = campaign_in_force(tx, records, town).await?;
                             sync_policy::check_candidacy(&applied.record, &campaign, &others)
                                 .map(|()| applied)
                         }
@@ -492,9 +541,9 @@ async fn check_all(
                 continue;
             }
         };
-        records.set(applied.record);
+        records.set(applied.record, town);
         accepted_ids.insert(op.id, index);
-        accepted.push(Accepted { index, pusher, conflicts: applied.conflicts });
+        accepted.push(Accepted { index, pusher, town, conflicts: applied.conflicts });
         results.push(OpResult::accepted(op.id));
     }
     Ok((results, accepted))
@@ -511,7 +560,7 @@ async fn write_ops(
     let insert_op = tx.prepare_cached(INSERT_OP).await?;
     let insert_audit = tx.prepare_cached(INSERT_AUDIT).await?;
     let insert_conflict = tx.prepare_cached(INSERT_CONFLICT).await?;
-    for Accepted { index, pusher, conflicts } in accepted {
+    for Accepted { index, pusher, town, conflicts } in accepted {
         let op = &ops[*index];
         let Encoded { json, hash } = encode(op)?;
         let op_id = op.id.to_string();
@@ -529,6 +578,7 @@ async fn write_ops(
                 &received_at,
                 &pusher.user_id,
                 &pusher.device_row,
+                town,
             ],
         )
         .await?;
@@ -543,6 +593,7 @@ async fn write_ops(
                     &conflict.field,
                     &serde_json::to_string(conflict)?,
                     &now(),
+                    town,
                 ],
             )
             .await?;
@@ -561,6 +612,7 @@ async fn write_ops(
                 &entity_id,
                 &op.branch_id,
                 &format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len()),
+                town,
             ],
         )
         .await?;
@@ -574,6 +626,7 @@ async fn write_ops(
 /// will ever be committed is already visible in that snapshot: see [`OPS_WRITER_LOCK`].
 pub async fn pull(
     client: &mut deadpool_postgres::Client,
+    scope: Scope,
     account: &Account,
     cursor: u64,
     limit: u32,
@@ -587,15 +640,32 @@ pub async fn pull(
     let cursor_i = i64::try_from(cursor).unwrap_or(i64::MAX);
     let fetch = i64::from(limit) + 1;
     let scoped = account.role.is_branch_scoped();
-    let stmt = tx
-        .prepare_cached(
-            "SELECT seq, op_json FROM ops
-             WHERE seq > $1
-               AND (NOT $3 OR branch_id = '' OR branch_id = ANY($4))
-             ORDER BY seq LIMIT $2",
-        )
-        .await?;
-    let found = tx.query(&stmt, &[&cursor_i, &fetch, &scoped, &account.branches]).await?;
+    // Two statements rather than `($5 IS NULL OR town_id = $5)`, so a town's pull walks the
+    // `(town_id, seq)` index whatever plan the connection caches.
+    let found = match scope {
+        Scope::Town(town) => {
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT seq, op_json FROM ops
+                     WHERE town_id = $5 AND seq > $1
+                       AND (NOT $3 OR branch_id = '' OR branch_id = ANY($4))
+                     ORDER BY seq LIMIT $2",
+                )
+                .await?;
+            tx.query(&stmt, &[&cursor_i, &fetch, &scoped, &account.branches, &town]).await?
+        }
+        Scope::County => {
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT seq, op_json FROM ops
+                     WHERE seq > $1
+                       AND (NOT $3 OR branch_id = '' OR branch_id = ANY($4))
+                     ORDER BY seq LIMIT $2",
+                )
+                .await?;
+            tx.query(&stmt, &[&cursor_i, &fetch, &scoped, &account.branches]).await?
+        }
+    };
     let mut rows: Vec<(i64, String)> = Vec::with_capacity(found.len());
     for row in found {
         rows.push((row.try_get(0)?, row.try_get(1)?));
@@ -617,6 +687,7 @@ pub async fn pull(
 /// The live records of `entity` that `account` may see, oldest first.
 pub async fn records(
     c: &impl GenericClient,
+    scope: Scope,
     entity: EntityKind,
     account: &Account,
 ) -> Result<Vec<Record>, StoreError> {
@@ -624,10 +695,10 @@ pub async fn records(
     let rows = c
         .query(
             "SELECT record_json FROM records
-             WHERE entity = $1 AND deleted = 0
+             WHERE entity = $1 AND deleted = 0 AND ($4::BIGINT IS NULL OR town_id = $4)
                AND (NOT $2 OR branch_id = '' OR branch_id = ANY($3))
              ORDER BY ord",
-            &[&entity.as_str(), &scoped, &account.branches],
+            &[&entity.as_str(), &scoped, &account.branches, &scope.town()],
         )
         .await?;
     rows.iter().map(|row| Ok(serde_json::from_str(row.try_get::<_, &str>(0)?)?)).collect()

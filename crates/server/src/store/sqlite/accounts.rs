@@ -6,7 +6,7 @@ use shared::sync::{DeviceReport, DeviceSummary, UserSummary};
 use uuid::Uuid;
 
 use super::now;
-use crate::store::{Caller, Credentials, NewUser, Redeemed, StoreError};
+use crate::store::{Caller, Credentials, NewUser, Redeemed, Scope, StoreError, Town};
 
 /// How stale `last_seen` may get before a request refreshes it.
 pub(crate) const TOUCH_AFTER: chrono::Duration = chrono::Duration::seconds(60);
@@ -41,19 +41,45 @@ pub(super) fn account_at(row: &Row<'_>, first: usize) -> Result<Account, StoreEr
     })
 }
 
+pub fn towns(conn: &mut Connection) -> Result<Vec<Town>, StoreError> {
+    let mut stmt = conn.prepare("SELECT id, name FROM towns ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok(Town { id: r.get(0)?, name: r.get(1)? }))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub fn town_named(
+    conn: &mut Connection,
+    name: &str,
+    create: bool,
+) -> Result<Option<Town>, StoreError> {
+    if create {
+        conn.execute(
+            "INSERT INTO towns (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            params![name, now()],
+        )?;
+    }
+    Ok(conn
+        .query_row("SELECT id, name FROM towns WHERE name = ?1", [name], |r| {
+            Ok(Town { id: r.get(0)?, name: r.get(1)? })
+        })
+        .optional()?)
+}
+
 pub fn create_user(conn: &mut Connection, user: &NewUser) -> Result<UserSummary, StoreError> {
     let created_at = now();
     let a = &user.account;
     let result = conn.execute(
-        "INSERT INTO users (username, display_name, password_hash, role, branches, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO users (username, display_name, password_hash, role, branches, created_at,
+                            town_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             a.username,
             a.display_name,
             user.password_hash,
             a.role.as_str(),
             serde_json::to_string(&a.branches)?,
-            created_at
+            created_at,
+            user.town
         ],
     );
     match result {
@@ -67,12 +93,12 @@ pub fn create_user(conn: &mut Connection, user: &NewUser) -> Result<UserSummary,
     }
 }
 
-pub fn list_users(conn: &mut Connection) -> Result<Vec<UserSummary>, StoreError> {
+pub fn list_users(conn: &mut Connection, scope: Scope) -> Result<Vec<UserSummary>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT username, display_name, role, branches, created_at, disabled
-         FROM users ORDER BY username",
+         FROM users WHERE (?1 IS NULL OR town_id = ?1) ORDER BY username",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([scope.town()])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         out.push(UserSummary {
@@ -89,13 +115,14 @@ pub fn credentials(
     username: &str,
 ) -> Result<Option<Credentials>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT id, password_hash, disabled, username, display_name, role, branches
+        "SELECT id, password_hash, disabled, username, display_name, role, branches, town_id
          FROM users WHERE username = ?1",
     )?;
     let mut rows = stmt.query([username])?;
     let Some(row) = rows.next()? else { return Ok(None) };
     Ok(Some(Credentials {
         user_id: row.get(0)?,
+        town: row.get(7)?,
         password_hash: row.get(1)?,
         disabled: row.get::<_, i64>(2)? != 0,
         account: account_at(row, 3)?,
@@ -111,8 +138,9 @@ pub fn register_device(
 ) -> Result<i64, StoreError> {
     let at = now();
     conn.query_row(
-        "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at, last_seen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+        "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at, last_seen,
+                              town_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, (SELECT town_id FROM users WHERE id = ?1))
          ON CONFLICT (user_id, device_id) DO UPDATE SET
              device_name = excluded.device_name,
              token_hash = excluded.token_hash,
@@ -134,46 +162,62 @@ pub fn expired(last_seen: &str) -> bool {
         .unwrap_or(true)
 }
 
-pub fn block_device(conn: &mut Connection, device_row: i64) -> Result<bool, StoreError> {
-    Ok(conn
-        .execute("UPDATE devices SET revoked = ?1 WHERE id = ?2", params![BLOCKED, device_row])?
-        > 0)
+pub fn block_device(
+    conn: &mut Connection,
+    scope: Scope,
+    device_row: i64,
+) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE devices SET revoked = ?1 WHERE id = ?2 AND (?3 IS NULL OR town_id = ?3)",
+        params![BLOCKED, device_row, scope.town()],
+    )? > 0)
 }
 
 /// Back to "signed out": it may sign in with the password. The token is replaced by an
 /// unguessable value, so the token it had before the revocation stays dead.
-pub fn restore_device(conn: &mut Connection, device_row: i64) -> Result<bool, StoreError> {
+pub fn restore_device(
+    conn: &mut Connection,
+    scope: Scope,
+    device_row: i64,
+) -> Result<bool, StoreError> {
     let dead = format!("restored:{}", crate::auth::token_hash(&crate::auth::new_token()));
     Ok(conn.execute(
-        "UPDATE devices SET revoked = ?1, token_hash = ?2 WHERE id = ?3 AND revoked = ?4",
-        params![SIGNED_OUT, dead, device_row, BLOCKED],
+        "UPDATE devices SET revoked = ?1, token_hash = ?2
+         WHERE id = ?3 AND revoked = ?4 AND (?5 IS NULL OR town_id = ?5)",
+        params![SIGNED_OUT, dead, device_row, BLOCKED, scope.town()],
     )? > 0
         || conn
-            .query_row("SELECT 1 FROM devices WHERE id = ?1", [device_row], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM devices WHERE id = ?1 AND (?2 IS NULL OR town_id = ?2)",
+                params![device_row, scope.town()],
+                |_| Ok(()),
+            )
             .optional()?
             .is_some())
 }
 
 pub fn set_disabled(
     conn: &mut Connection,
+    scope: Scope,
     username: &str,
     disabled: bool,
 ) -> Result<bool, StoreError> {
     Ok(conn.execute(
-        "UPDATE users SET disabled = ?1 WHERE username = ?2",
-        params![i64::from(disabled), username],
+        "UPDATE users SET disabled = ?1 WHERE username = ?2 AND (?3 IS NULL OR town_id = ?3)",
+        params![i64::from(disabled), username, scope.town()],
     )? > 0)
 }
 
 pub fn set_password(
     conn: &mut Connection,
+    scope: Scope,
     username: &str,
     password_hash: &str,
 ) -> Result<bool, StoreError> {
     let tx = conn.transaction()?;
     let changed = tx.execute(
-        "UPDATE users SET password_hash = ?1 WHERE username = ?2",
-        params![password_hash, username],
+        "UPDATE users SET password_hash = ?1 WHERE username = ?2 AND (?3 IS NULL OR town_id = ?3)",
+        params![password_hash, username, scope.town()],
     )? > 0;
     if changed {
         tx.execute(
@@ -193,7 +237,7 @@ pub fn session(
 ) -> Result<Option<(Caller, String)>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT d.id, d.device_id, d.user_id, d.last_seen,
-                u.username, u.display_name, u.role, u.branches
+                u.username, u.display_name, u.role, u.branches, u.town_id
          FROM devices d JOIN users u ON u.id = d.user_id
          WHERE d.token_hash = ?1 AND d.revoked = 0 AND u.disabled = 0",
     )?;
@@ -208,11 +252,21 @@ pub fn session(
                 row.get::<_, String>(5)?,
                 row.get::<_, String>(6)?,
                 row.get::<_, String>(7)?,
+                row.get::<_, Option<i64>>(8)?,
             ))
         })
         .optional()?;
-    let Some((device_row, device_id, user_id, last_seen, username, display_name, role, branches)) =
-        found
+    let Some((
+        device_row,
+        device_id,
+        user_id,
+        last_seen,
+        username,
+        display_name,
+        role,
+        branches,
+        town,
+    )) = found
     else {
         return Ok(None);
     };
@@ -223,7 +277,7 @@ pub fn session(
         branches: parse_branches(&branches)?,
     };
     Ok(Some((
-        Caller { device_row, device_id: parse_uuid(&device_id)?, user_id, account },
+        Caller { device_row, device_id: parse_uuid(&device_id)?, user_id, account, town },
         last_seen,
     )))
 }
@@ -239,14 +293,15 @@ pub fn touch_device(conn: &mut Connection, device_row: i64) -> Result<(), StoreE
     Ok(())
 }
 
-pub fn list_devices(conn: &mut Connection) -> Result<Vec<DeviceSummary>, StoreError> {
+pub fn list_devices(conn: &mut Connection, scope: Scope) -> Result<Vec<DeviceSummary>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT d.id, d.device_id, d.device_name, u.username, d.created_at, d.last_seen, d.revoked,
                 d.report_json, d.reported_at
          FROM devices d JOIN users u ON u.id = d.user_id
+         WHERE (?1 IS NULL OR d.town_id = ?1)
          ORDER BY d.last_seen DESC, d.id",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([scope.town()])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         out.push(DeviceSummary {
@@ -290,25 +345,32 @@ pub fn report_device(
 /// Keep a new sign-in code (its hash) for `username`; `false` if there is no such user.
 pub fn create_signin_code(
     conn: &mut Connection,
+    scope: Scope,
     username: &str,
     code_hash: &str,
     expires_at: &str,
     created_by: &str,
 ) -> Result<bool, StoreError> {
     Ok(conn.execute(
-        "INSERT INTO signin_codes (code_hash, user_id, created_by, created_at, expires_at)
-         SELECT ?1, id, ?2, ?3, ?4 FROM users WHERE username = ?5",
-        params![code_hash, created_by, now(), expires_at, username],
+        "INSERT INTO signin_codes (code_hash, user_id, created_by, created_at, expires_at, town_id)
+         SELECT ?1, id, ?2, ?3, ?4, town_id FROM users
+         WHERE username = ?5 AND (?6 IS NULL OR town_id = ?6)",
+        params![code_hash, created_by, now(), expires_at, username, scope.town()],
     )? > 0)
 }
 
 /// Revoke every unused code of `username`; `None` if there is no such user.
 pub fn revoke_signin_codes(
     conn: &mut Connection,
+    scope: Scope,
     username: &str,
 ) -> Result<Option<usize>, StoreError> {
     let Some(user_id) = conn
-        .query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get::<_, i64>(0))
+        .query_row(
+            "SELECT id FROM users WHERE username = ?1 AND (?2 IS NULL OR town_id = ?2)",
+            params![username, scope.town()],
+            |r| r.get::<_, i64>(0),
+        )
         .optional()?
     else {
         return Ok(None);
@@ -333,7 +395,7 @@ pub fn redeem_signin_code(
     let found = tx
         .query_row(
             "SELECT c.id, c.expires_at, c.used_at IS NOT NULL OR c.revoked_at IS NOT NULL,
-                    u.id, u.disabled, u.username, u.display_name, u.role, u.branches
+                    u.id, u.disabled, u.username, u.display_name, u.role, u.branches, u.town_id
              FROM signin_codes c JOIN users u ON u.id = c.user_id WHERE c.code_hash = ?1",
             [code_hash],
             |row| {
@@ -344,11 +406,12 @@ pub fn redeem_signin_code(
                     row.get::<_, i64>(3)?,
                     row.get::<_, i64>(4)? != 0,
                     account_at(row, 5),
+                    row.get::<_, Option<i64>>(9)?,
                 ))
             },
         )
         .optional()?;
-    let Some((code_row, expires_at, spent, user_id, disabled, account)) = found else {
+    let Some((code_row, expires_at, spent, user_id, disabled, account, town)) = found else {
         return Ok(Redeemed::Unknown);
     };
     let expired = chrono::DateTime::parse_from_rfc3339(&expires_at)
@@ -368,5 +431,5 @@ pub fn redeem_signin_code(
         Err(e) => return Err(e),
     };
     tx.commit()?;
-    Ok(Redeemed::SignedIn { user_id, device_row, account })
+    Ok(Redeemed::SignedIn { user_id, device_row, account, town })
 }

@@ -6,14 +6,14 @@ use shared::sync::ConflictEntry;
 use uuid::Uuid;
 
 use super::now;
-use crate::store::{ConflictFilter, StoreError};
+use crate::store::{ConflictFilter, Scope, StoreError};
 
 /// Insert a conflict unless one with its (deterministic) id is already known.
-pub fn insert(conn: &Connection, conflict: &Conflict) -> Result<(), StoreError> {
+pub fn insert(conn: &Connection, town: i64, conflict: &Conflict) -> Result<(), StoreError> {
     conn.execute(
         "INSERT OR IGNORE INTO conflicts
-             (id, entity, entity_id, branch_id, field, conflict_json, detected_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             (id, entity, entity_id, branch_id, field, conflict_json, detected_at, town_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             conflict.id.to_string(),
             conflict.entity.as_str(),
@@ -21,7 +21,8 @@ pub fn insert(conn: &Connection, conflict: &Conflict) -> Result<(), StoreError> 
             conflict.branch_id,
             conflict.field,
             serde_json::to_string(conflict)?,
-            now()
+            now(),
+            town
         ],
     )?;
     Ok(())
@@ -29,18 +30,19 @@ pub fn insert(conn: &Connection, conflict: &Conflict) -> Result<(), StoreError> 
 
 pub fn list(
     conn: &mut Connection,
+    scope: Scope,
     filter: ConflictFilter,
 ) -> Result<Vec<ConflictEntry>, StoreError> {
     let condition = match filter {
-        ConflictFilter::Open => "WHERE resolved_at IS NULL",
-        ConflictFilter::Resolved => "WHERE resolved_at IS NOT NULL",
+        ConflictFilter::Open => "AND resolved_at IS NULL",
+        ConflictFilter::Resolved => "AND resolved_at IS NOT NULL",
         ConflictFilter::All => "",
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT conflict_json, detected_at, resolved_at, resolved_by
-         FROM conflicts {condition} ORDER BY detected_at, id"
+         FROM conflicts WHERE (?1 IS NULL OR town_id = ?1) {condition} ORDER BY detected_at, id"
     ))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([scope.town()])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let resolved_at: Option<String> = row.get(2)?;
@@ -56,17 +58,24 @@ pub fn list(
 }
 
 /// Mark resolved (keeping the first resolution if it was resolved before).
-pub fn resolve(conn: &mut Connection, id: Uuid, by: &str) -> Result<bool, StoreError> {
+pub fn resolve(
+    conn: &mut Connection,
+    scope: Scope,
+    id: Uuid,
+    by: &str,
+) -> Result<bool, StoreError> {
     let id = id.to_string();
     let exists = conn.execute(
         "UPDATE conflicts SET resolved_at = ?1, resolved_by = ?2
-         WHERE id = ?3 AND resolved_at IS NULL",
-        params![now(), by, id],
+         WHERE id = ?3 AND resolved_at IS NULL AND (?4 IS NULL OR town_id = ?4)",
+        params![now(), by, id, scope.town()],
     )? > 0;
     if exists {
         return Ok(true);
     }
-    Ok(conn
-        .query_row("SELECT COUNT(*) FROM conflicts WHERE id = ?1", [id], |r| r.get::<_, i64>(0))?
-        > 0)
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM conflicts WHERE id = ?1 AND (?2 IS NULL OR town_id = ?2)",
+        params![id, scope.town()],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
 }

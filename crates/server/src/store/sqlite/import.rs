@@ -19,9 +19,12 @@ fn author_of(
 ) -> Result<Result<Pusher, Rejection>, StoreError> {
     let found = conn
         .prepare_cached(
-            "SELECT id, username, display_name, role, branches FROM users WHERE username = ?1",
+            "SELECT id, username, display_name, role, branches FROM users
+             WHERE username = ?1 AND town_id = ?2",
         )?
-        .query_row([&op.author], |row| Ok((row.get::<_, i64>(0)?, account_at(row, 1))))
+        .query_row(params![&op.author, batch.town], |row| {
+            Ok((row.get::<_, i64>(0)?, account_at(row, 1)))
+        })
         .optional()?;
     Ok(match found {
         None => Err(Rejection::new(
@@ -33,6 +36,7 @@ fn author_of(
             account: account?,
             device_row: None,
             device_id: batch.device_id,
+            scope: crate::store::Scope::Town(batch.town),
         }),
     })
 }
@@ -53,8 +57,8 @@ pub fn import(conn: &mut Connection, batch: &ImportBatch) -> Result<ImportCounts
     let at = now();
     tx.execute(
         "INSERT INTO imports (at, checksum, device_id, author, created_at, imported_by,
-                              accepted, duplicate, rejected)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                              accepted, duplicate, rejected, town_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             at,
             batch.checksum,
@@ -64,12 +68,13 @@ pub fn import(conn: &mut Connection, batch: &ImportBatch) -> Result<ImportCounts
             batch.imported_by,
             counts.accepted as i64,
             counts.duplicate as i64,
-            counts.rejected as i64
+            counts.rejected as i64,
+            batch.town
         ],
     )?;
     tx.execute(
-        "INSERT INTO audit (at, user_id, username, device_row, device_id, action, detail)
-         VALUES (?1, ?2, ?3, NULL, ?4, 'import_file', ?5)",
+        "INSERT INTO audit (at, user_id, username, device_row, device_id, action, detail, town_id)
+         VALUES (?1, ?2, ?3, NULL, ?4, 'import_file', ?5, ?6)",
         params![
             at,
             batch.importer_user_id,
@@ -78,7 +83,8 @@ pub fn import(conn: &mut Connection, batch: &ImportBatch) -> Result<ImportCounts
             format!(
                 "{} 的导出文件（{}）：新增 {}，重复 {}，拒绝 {}",
                 batch.author, batch.checksum, counts.accepted, counts.duplicate, counts.rejected
-            )
+            ),
+            batch.town
         ],
     )?;
     tx.commit()?;

@@ -155,6 +155,44 @@ CREATE TABLE roster_imports (
 );
 "#,
     },
+    Migration {
+        version: 4,
+        name: "towns as tenants",
+        sql: r#"
+-- The towns of a deployment. A town office's install has one, the default town (id 1), to
+-- which every row written before towns existed belongs.
+CREATE TABLE towns (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+INSERT INTO towns (id, name, created_at) VALUES (1, '本镇', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+-- NULL: a county account, which reads every town (and files approved candidates).
+ALTER TABLE users ADD COLUMN town_id INTEGER REFERENCES towns(id);
+UPDATE users SET town_id = 1;
+ALTER TABLE devices ADD COLUMN town_id INTEGER REFERENCES towns(id);
+UPDATE devices SET town_id = (SELECT town_id FROM users WHERE users.id = devices.user_id);
+ALTER TABLE signin_codes ADD COLUMN town_id INTEGER REFERENCES towns(id);
+UPDATE signin_codes SET town_id = (SELECT town_id FROM users WHERE users.id = signin_codes.user_id);
+-- NULL: something a county account did itself (an export, say).
+ALTER TABLE audit ADD COLUMN town_id INTEGER REFERENCES towns(id);
+UPDATE audit SET town_id = 1;
+-- Every operation, record, conflict and file applied belongs to exactly one town. (SQLite
+-- takes no REFERENCES on an added column with a default; the server always writes it.)
+ALTER TABLE ops ADD COLUMN town_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE records ADD COLUMN town_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE conflicts ADD COLUMN town_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE imports ADD COLUMN town_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE roster_imports ADD COLUMN town_id INTEGER NOT NULL DEFAULT 1;
+
+CREATE INDEX users_town ON users (town_id);
+CREATE INDEX devices_town ON devices (town_id);
+CREATE INDEX ops_town_seq ON ops (town_id, seq);
+CREATE INDEX records_town_entity ON records (town_id, entity, branch_id);
+CREATE INDEX conflicts_town ON conflicts (town_id, resolved_at, detected_at);
+"#,
+    },
 ];
 
 /// Apply the migrations this database lacks; returns how many ran.

@@ -27,8 +27,8 @@ use shared::sync::{ConflictEntry, DeviceReport, DeviceSummary, OpResult, UserSum
 use uuid::Uuid;
 
 use super::{
-    AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts, NewUser, PullPage,
-    Redeemed, RosterBatch, Store, StoreError,
+    AttachmentRefs, AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts,
+    NewUser, PullPage, Redeemed, RosterBatch, Scope, Store, StoreError, Town,
 };
 
 /// File name of the database inside the data directory.
@@ -135,12 +135,25 @@ impl SqliteStore {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn towns(&self) -> Result<Vec<Town>, StoreError> {
+        self.read(accounts::towns).await
+    }
+
+    async fn town_named(&self, name: &str, create: bool) -> Result<Option<Town>, StoreError> {
+        let name = name.to_owned();
+        if create {
+            self.write(move |c| accounts::town_named(c, &name, true)).await
+        } else {
+            self.read(move |c| accounts::town_named(c, &name, false)).await
+        }
+    }
+
     async fn create_user(&self, user: NewUser) -> Result<UserSummary, StoreError> {
         self.write(move |c| accounts::create_user(c, &user)).await
     }
 
-    async fn list_users(&self) -> Result<Vec<UserSummary>, StoreError> {
-        self.read(accounts::list_users).await
+    async fn list_users(&self, scope: Scope) -> Result<Vec<UserSummary>, StoreError> {
+        self.read(move |c| accounts::list_users(c, scope)).await
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
@@ -176,30 +189,40 @@ impl Store for SqliteStore {
         }
     }
 
-    async fn list_devices(&self) -> Result<Vec<DeviceSummary>, StoreError> {
-        self.read(accounts::list_devices).await
+    async fn list_devices(&self, scope: Scope) -> Result<Vec<DeviceSummary>, StoreError> {
+        self.read(move |c| accounts::list_devices(c, scope)).await
     }
 
     async fn revoke_device(&self, device_row: i64) -> Result<bool, StoreError> {
         self.write(move |c| accounts::revoke_device(c, device_row)).await
     }
 
-    async fn block_device(&self, device_row: i64) -> Result<bool, StoreError> {
-        self.write(move |c| accounts::block_device(c, device_row)).await
+    async fn block_device(&self, scope: Scope, device_row: i64) -> Result<bool, StoreError> {
+        self.write(move |c| accounts::block_device(c, scope, device_row)).await
     }
 
-    async fn restore_device(&self, device_row: i64) -> Result<bool, StoreError> {
-        self.write(move |c| accounts::restore_device(c, device_row)).await
+    async fn restore_device(&self, scope: Scope, device_row: i64) -> Result<bool, StoreError> {
+        self.write(move |c| accounts::restore_device(c, scope, device_row)).await
     }
 
-    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError> {
+    async fn set_disabled(
+        &self,
+        scope: Scope,
+        username: &str,
+        disabled: bool,
+    ) -> Result<bool, StoreError> {
         let username = username.to_owned();
-        self.write(move |c| accounts::set_disabled(c, &username, disabled)).await
+        self.write(move |c| accounts::set_disabled(c, scope, &username, disabled)).await
     }
 
-    async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+    async fn set_password(
+        &self,
+        scope: Scope,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
         let (username, hash) = (username.to_owned(), password_hash.to_owned());
-        self.write(move |c| accounts::set_password(c, &username, &hash)).await
+        self.write(move |c| accounts::set_password(c, scope, &username, &hash)).await
     }
 
     async fn report_device(&self, device_row: i64, report: DeviceReport) -> Result<(), StoreError> {
@@ -208,6 +231,7 @@ impl Store for SqliteStore {
 
     async fn create_signin_code(
         &self,
+        scope: Scope,
         username: &str,
         code_hash: &str,
         expires_at: &str,
@@ -219,12 +243,16 @@ impl Store for SqliteStore {
             expires_at.to_owned(),
             created_by.to_owned(),
         );
-        self.write(move |c| accounts::create_signin_code(c, &u, &h, &e, &b)).await
+        self.write(move |c| accounts::create_signin_code(c, scope, &u, &h, &e, &b)).await
     }
 
-    async fn revoke_signin_codes(&self, username: &str) -> Result<Option<usize>, StoreError> {
+    async fn revoke_signin_codes(
+        &self,
+        scope: Scope,
+        username: &str,
+    ) -> Result<Option<usize>, StoreError> {
         let username = username.to_owned();
-        self.write(move |c| accounts::revoke_signin_codes(c, &username)).await
+        self.write(move |c| accounts::revoke_signin_codes(c, scope, &username)).await
     }
 
     async fn redeem_signin_code(
@@ -258,44 +286,66 @@ impl Store for SqliteStore {
 
     async fn pull(
         &self,
+        scope: Scope,
         account: &Account,
         cursor: u64,
         limit: u32,
     ) -> Result<PullPage, StoreError> {
         let account = account.clone();
-        self.read(move |c| sync::pull(c, &account, cursor, limit)).await
+        self.read(move |c| sync::pull(c, scope, &account, cursor, limit)).await
     }
 
-    async fn attachment_branches(&self, sha256: &str) -> Result<Vec<String>, StoreError> {
+    async fn attachment_branches(
+        &self,
+        scope: Scope,
+        sha256: &str,
+    ) -> Result<AttachmentRefs, StoreError> {
         let needle = format!("\"sha256\":\"{sha256}\"");
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
-                "SELECT DISTINCT branch_id FROM records WHERE deleted = 0 AND instr(record_json, ?1) > 0",
+                "SELECT DISTINCT branch_id, town_id FROM records
+                 WHERE deleted = 0 AND instr(record_json, ?1) > 0",
             )?;
-            let rows = stmt.query_map([needle], |r| r.get::<_, String>(0))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            let rows =
+                stmt.query_map([needle], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            let mut refs = AttachmentRefs::default();
+            for row in rows {
+                let (branch, town) = row?;
+                refs.referenced_anywhere = true;
+                if scope.town().is_none_or(|t| t == town) {
+                    refs.branches.push(branch);
+                }
+            }
+            Ok(refs)
         })
         .await
     }
 
-    async fn record(&self, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
-        self.read(move |c| sync::record(c, entity_id)).await
+    async fn record(&self, scope: Scope, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
+        self.read(move |c| sync::record(c, scope, entity_id)).await
     }
 
     async fn list_conflicts(
         &self,
+        scope: Scope,
         filter: ConflictFilter,
     ) -> Result<Vec<ConflictEntry>, StoreError> {
-        self.read(move |c| conflicts::list(c, filter)).await
+        self.read(move |c| conflicts::list(c, scope, filter)).await
     }
 
-    async fn resolve_conflict(&self, id: Uuid, resolved_by: &str) -> Result<bool, StoreError> {
+    async fn resolve_conflict(
+        &self,
+        scope: Scope,
+        id: Uuid,
+        resolved_by: &str,
+    ) -> Result<bool, StoreError> {
         let by = resolved_by.to_owned();
-        self.write(move |c| conflicts::resolve(c, id, &by)).await
+        self.write(move |c| conflicts::resolve(c, scope, id, &by)).await
     }
 
     async fn audit(&self, event: AuditEvent<'_>) -> Result<(), StoreError> {
-        let (user_id, username, device_row, action, detail) = (
+        let (town, user_id, username, device_row, action, detail) = (
+            event.town,
             event.user_id,
             event.username.to_owned(),
             event.device_row,
@@ -304,9 +354,9 @@ impl Store for SqliteStore {
         );
         self.write(move |c| {
             c.execute(
-                "INSERT INTO audit (at, user_id, username, device_row, action, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                rusqlite::params![now(), user_id, username, device_row, action, detail],
+                "INSERT INTO audit (at, user_id, username, device_row, action, detail, town_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                rusqlite::params![now(), user_id, username, device_row, action, detail, town],
             )?;
             Ok(())
         })
@@ -319,10 +369,11 @@ impl Store for SqliteStore {
 
     async fn records(
         &self,
+        scope: Scope,
         entity: EntityKind,
         account: &Account,
     ) -> Result<Vec<Record>, StoreError> {
         let account = account.clone();
-        self.read(move |c| sync::records(c, entity, &account)).await
+        self.read(move |c| sync::records(c, scope, entity, &account)).await
     }
 }

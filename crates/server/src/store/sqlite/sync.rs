@@ -14,17 +14,18 @@ use shared::sync::OpResult;
 use uuid::Uuid;
 
 use super::{conflicts, now};
-use crate::store::{Caller, PullPage, StoreError};
+use crate::store::{Caller, PullPage, Scope, StoreError};
 use crate::sync_policy::{self, PolicyTime, Rejection};
 
 pub(crate) fn load_record(
     conn: &Connection,
+    scope: Scope,
     entity_id: Uuid,
 ) -> Result<Option<Record>, StoreError> {
     let json: Option<String> = conn
         .query_row(
-            "SELECT record_json FROM records WHERE entity_id = ?1",
-            [entity_id.to_string()],
+            "SELECT record_json FROM records WHERE entity_id = ?1 AND (?2 IS NULL OR town_id = ?2)",
+            params![entity_id.to_string(), scope.town()],
             |r| r.get(0),
         )
         .optional()?;
@@ -34,8 +35,12 @@ pub(crate) fn load_record(
     })
 }
 
-pub fn record(conn: &mut Connection, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
-    load_record(conn, entity_id)
+pub fn record(
+    conn: &mut Connection,
+    scope: Scope,
+    entity_id: Uuid,
+) -> Result<Option<Record>, StoreError> {
+    load_record(conn, scope, entity_id)
 }
 
 /// Who an operation is stored for: whose rights apply and what the audit records.
@@ -47,6 +52,9 @@ pub(crate) struct Pusher {
     pub device_row: Option<i64>,
     /// The device the operations came from.
     pub device_id: Uuid,
+    /// The towns the pusher reaches: its own (a new record is created there), or every town
+    /// for a county account (which only files existing candidates).
+    pub scope: Scope,
 }
 
 impl Pusher {
@@ -56,6 +64,7 @@ impl Pusher {
             account: session.account.clone(),
             device_row: Some(session.device_row),
             device_id: session.device_id,
+            scope: session.scope(),
         }
     }
 }
@@ -81,6 +90,13 @@ pub fn apply_roster(
     session: &Caller,
     batch: &crate::store::RosterBatch,
 ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
+    let Some(town) = session.town else {
+        return Ok(Err(batch
+            .operations
+            .iter()
+            .map(|op| not_in_a_town().into_result(op))
+            .collect()));
+    };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let pusher = Pusher::of_session(session);
     let results =
@@ -92,8 +108,9 @@ pub fn apply_roster(
         return Ok(Err(refused));
     }
     tx.execute(
-        "INSERT INTO roster_imports (at, imported_by, checksum, rows, created, updated, unchanged)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO roster_imports
+             (at, imported_by, checksum, rows, created, updated, unchanged, town_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         rusqlite::params![
             super::now(),
             session.account.username,
@@ -101,11 +118,35 @@ pub fn apply_roster(
             batch.rows as i64,
             batch.created as i64,
             batch.updated as i64,
-            batch.unchanged as i64
+            batch.unchanged as i64,
+            town
         ],
     )?;
     tx.commit()?;
     Ok(Ok(()))
+}
+
+/// A county account creates nothing: it has no town to create it in.
+pub(crate) fn not_in_a_town() -> Rejection {
+    Rejection::new("forbidden_branch", "县委组织部账号为只读，只能登记县委组织部备案")
+}
+
+/// An operation naming a record of a town the pusher does not reach. The same words as an id
+/// used by another kind of record: the record's town is not told.
+pub(crate) fn other_towns_record() -> Rejection {
+    Rejection::new("entity_mismatch", "该编号已被另一条记录使用")
+}
+
+/// The town an operation is stored in: its record's, which the pusher must reach; a new
+/// record's is the pusher's own town.
+pub(crate) fn town_of_op(record_town: Option<i64>, pusher: Scope) -> Result<i64, Rejection> {
+    match (record_town, pusher) {
+        (Some(town), Scope::County) => Ok(town),
+        (Some(town), Scope::Town(own)) if town == own => Ok(town),
+        (Some(_), Scope::Town(_)) => Err(other_towns_record()),
+        (None, Scope::Town(own)) => Ok(own),
+        (None, Scope::County) => Err(not_in_a_town()),
+    }
 }
 
 /// Finds the [`Pusher`] of an operation, or why it has none.
@@ -115,14 +156,14 @@ pub(crate) type PusherOf<'a> =
 /// The SQL of the push path, prepared once per connection (`prepare_cached`) instead of once
 /// per operation.
 const SELECT_HASH: &str = "SELECT content_hash FROM ops WHERE op_id = ?1";
-const SELECT_RECORD: &str = "SELECT record_json FROM records WHERE entity_id = ?1";
+const SELECT_RECORD: &str = "SELECT record_json, town_id FROM records WHERE entity_id = ?1";
 const INSERT_OP: &str = "INSERT INTO ops
         (op_id, content_hash, entity, entity_id, branch_id, hlc, op_json, received_at, user_id,
-         device_row)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+         device_row, town_id)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 const UPSERT_RECORD: &str = "INSERT INTO records
-        (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at, town_id)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
     ON CONFLICT (entity_id) DO UPDATE SET
         record_json = excluded.record_json,
         updated_hlc = excluded.updated_hlc,
@@ -130,13 +171,15 @@ const UPSERT_RECORD: &str = "INSERT INTO records
         updated_at = excluded.updated_at";
 const INSERT_AUDIT: &str = "INSERT INTO audit
         (at, user_id, username, device_row, device_id, action, op_id, entity, entity_id,
-         branch_id, detail)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+         branch_id, detail, town_id)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 /// One record as the batch sees it.
 struct Slot {
     /// `None`: the server has no such record (yet).
     record: Option<Record>,
+    /// The record's town (stored, or the one this batch creates it in).
+    town: Option<i64>,
     /// Changed by this batch, so it is written when the batch ends.
     changed: bool,
 }
@@ -164,9 +207,11 @@ impl<'c> Records<'c> {
         if let Entry::Vacant(entry) = self.known.entry(id) {
             let mut buf = Uuid::encode_buffer();
             let key: &str = id.hyphenated().encode_lower(&mut buf);
-            let json: Option<String> = self.select.query_row([key], |r| r.get(0)).optional()?;
+            let found: Option<(String, i64)> =
+                self.select.query_row([key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let (json, town) = found.unzip();
             let record = json.map(|j| serde_json::from_str(&j)).transpose()?;
-            entry.insert(Slot { record, changed: false });
+            entry.insert(Slot { record, town, changed: false });
         }
         Ok(())
     }
@@ -176,23 +221,47 @@ impl<'c> Records<'c> {
         self.known.get(id).and_then(|slot| slot.record.as_ref())
     }
 
+    /// A loaded record if it belongs to `town` (a record of another town is none of the
+    /// operation's business).
+    fn get_in(&self, town: i64, id: &Uuid) -> Option<&Record> {
+        self.known.get(id).filter(|slot| slot.town == Some(town)).and_then(|s| s.record.as_ref())
+    }
+
+    /// The town of a loaded record.
+    fn town(&self, id: &Uuid) -> Option<i64> {
+        self.known.get(id).and_then(|slot| slot.town)
+    }
+
     /// Replace a record by its merged state, to be written when the batch ends.
-    fn set(&mut self, record: Record) {
+    fn set(&mut self, record: Record, town: i64) {
         let id = record.id;
-        let slot = self.known.entry(id).or_insert(Slot { record: None, changed: false });
+        let slot =
+            self.known.entry(id).or_insert(Slot { record: None, town: None, changed: false });
         if !slot.changed {
             slot.changed = true;
             self.changed.push(id);
         }
         slot.record = Some(record);
+        slot.town = Some(town);
     }
 
-    /// The records this batch changed, in the order they were first changed.
-    fn changed_records(&self) -> Vec<&Record> {
+    /// The records this batch changed, with their towns, in the order they were first changed.
+    fn changed_records(&self) -> Vec<(&Record, i64)> {
         self.changed
             .iter()
-            .filter_map(|id| self.known.get(id).and_then(|slot| slot.record.as_ref()))
+            .filter_map(|id| {
+                let slot = self.known.get(id)?;
+                Some((slot.record.as_ref()?, slot.town?))
+            })
             .collect()
+    }
+
+    /// The records of `town` this batch holds.
+    fn of_town(&self, town: i64) -> impl Iterator<Item = &Record> {
+        self.known
+            .values()
+            .filter(move |slot| slot.town == Some(town))
+            .filter_map(|slot| slot.record.as_ref())
     }
 }
 
@@ -200,6 +269,7 @@ impl<'c> Records<'c> {
 /// Loads the person into `records`; `None` when `op` is no survey or names no stored person.
 fn load_surveyed_person(
     records: &mut Records<'_>,
+    town: i64,
     op: &Operation,
 ) -> Result<Option<Person>, StoreError> {
     if op.entity != EntityKind::Survey {
@@ -212,7 +282,7 @@ fn load_surveyed_person(
     };
     records.load(id)?;
     Ok(records
-        .get(&id)
+        .get_in(town, &id)
         .filter(|r| r.entity == EntityKind::Person && !r.is_deleted())
         .and_then(|r| r.to_typed().ok()))
 }
@@ -222,23 +292,22 @@ fn load_surveyed_person(
 fn same_member_candidates(
     tx: &Connection,
     records: &Records<'_>,
+    town: i64,
     person_id: Uuid,
 ) -> Result<Vec<(Uuid, shared::model::Candidate)>, StoreError> {
     let mut found: HashMap<Uuid, Record> = HashMap::new();
     let mut stmt = tx.prepare_cached(
         "SELECT record_json FROM records
-         WHERE entity = 'candidate' AND deleted = 0
+         WHERE entity = 'candidate' AND deleted = 0 AND town_id = ?2
            AND json_extract(record_json, '$.fields.person_id') = ?1",
     )?;
-    let mut rows = stmt.query([person_id.to_string()])?;
+    let mut rows = stmt.query(params![person_id.to_string(), town])?;
     while let Some(row) = rows.next()? {
         let record: Record = serde_json::from_str(&row.get::<_, String>(0)?)?;
         found.insert(record.id, record);
     }
-    for slot in records.known.values() {
-        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Candidate) {
-            found.insert(r.id, r.clone());
-        }
+    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Candidate) {
+        found.insert(r.id, r.clone());
     }
     Ok(found
         .into_values()
@@ -252,25 +321,25 @@ fn same_member_candidates(
 fn campaign_in_force(
     tx: &Connection,
     records: &Records<'_>,
+    town: i64,
 ) -> Result<shared::model::Campaign, StoreError> {
     let mut found: HashMap<Uuid, Record> = HashMap::new();
     let mut stmt = tx.prepare_cached(
-        "SELECT record_json FROM records WHERE entity = 'campaign' AND deleted = 0 ORDER BY rowid",
+        "SELECT record_json FROM records
+         WHERE entity = 'campaign' AND deleted = 0 AND town_id = ?1 ORDER BY rowid",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([town])?;
     let mut order = Vec::new();
     while let Some(row) = rows.next()? {
         let record: Record = serde_json::from_str(&row.get::<_, String>(0)?)?;
         order.push(record.id);
         found.insert(record.id, record);
     }
-    for slot in records.known.values() {
-        if let Some(r) = slot.record.as_ref().filter(|r| r.entity == EntityKind::Campaign) {
-            if !found.contains_key(&r.id) {
-                order.push(r.id);
-            }
-            found.insert(r.id, r.clone());
+    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Campaign) {
+        if !found.contains_key(&r.id) {
+            order.push(r.id);
         }
+        found.insert(r.id, r.clone());
     }
     let campaigns: Vec<(Uuid, shared::model::Campaign)> = order
         .into_iter()
@@ -313,6 +382,8 @@ struct Accepted {
     /// Its place in the batch.
     index: usize,
     pusher: Pusher,
+    /// The town it is stored in.
+    town: i64,
     conflicts: Vec<Conflict>,
 }
 
@@ -340,7 +411,7 @@ pub(crate) fn apply_ops(
         let encoded = joined(encoding.join());
         let (results, accepted) = checked?;
         let changed = records.changed_records();
-        let to_serialise = changed.clone();
+        let to_serialise: Vec<&Record> = changed.iter().map(|(r, _)| *r).collect();
         let serialising = scope
             .spawn(move || to_serialise.into_iter().map(serde_json::to_string).collect::<Vec<_>>());
         let written = write_ops(tx, ops, encoded, &accepted, action, detail_suffix, &received_at);
@@ -403,7 +474,15 @@ fn check_all(
             }
         };
         records.load(op.entity_id)?;
-        let person = load_surveyed_person(records, op)?;
+        let town = match town_of_op(records.town(&op.entity_id), pusher.scope) {
+            Ok(town) => town,
+            Err(rejection) => {
+                refused_records.insert(op.entity_id);
+                results.push(rejection.into_result(op));
+                continue;
+            }
+        };
+        let person = load_surveyed_person(records, town, op)?;
         load_scored_candidate(records, op)?;
         let ctx = sync_policy::Context {
             account: &pusher.account,
@@ -415,9 +494,7 @@ fn check_all(
             let current = records.get(&op.entity_id);
             if let Some(candidate_id) = sync_policy::new_sheet_candidate(current, &applied.record) {
                 let candidate = records
-                    .known
-                    .get(&candidate_id)
-                    .and_then(|slot| slot.record.as_ref())
+                    .get_in(town, &candidate_id)
                     .filter(|r| r.entity == EntityKind::Candidate && !r.is_deleted())
                     .and_then(|r| r.to_typed().ok());
                 sync_policy::check_sheet(&applied.record, candidate.as_ref())?;
@@ -425,8 +502,8 @@ fn check_all(
             match sync_policy::needs_uniqueness_check(current, &applied.record) {
                 None => Ok(applied),
                 Some(key) => {
-                    let found = same_member_candidates(tx, records, key.person_id)
-                        .and_then(|others| Ok((campaign_in_force(tx, records)?, others)));
+                    let found = same_member_candidates(tx, records, town, key.person_id)
+                        .and_then(|others| Ok((campaign_in_force(tx, records, town)?, others)));
                     let (campaign, others) =
                         found.map_err(|e| Rejection::new("store", e.to_string()))?;
                     sync_policy::check_candidacy(&applied.record, &campaign, &others)
@@ -445,9 +522,9 @@ fn check_all(
                 continue;
             }
         };
-        records.set(applied.record);
+        records.set(applied.record, town);
         accepted_ids.insert(op.id, index);
-        accepted.push(Accepted { index, pusher, conflicts: applied.conflicts });
+        accepted.push(Accepted { index, pusher, town, conflicts: applied.conflicts });
         results.push(OpResult::accepted(op.id));
     }
     Ok((results, accepted))
@@ -468,7 +545,7 @@ fn write_ops(
     let mut insert_audit = tx.prepare_cached(INSERT_AUDIT)?;
     let mut encoded: Vec<Option<Result<Encoded, serde_json::Error>>> =
         encoded.into_iter().map(Some).collect();
-    for Accepted { index, pusher, conflicts } in accepted {
+    for Accepted { index, pusher, town, conflicts } in accepted {
         let op = &ops[*index];
         let Encoded { json, hash } = encoded
             .get_mut(*index)
@@ -486,10 +563,11 @@ fn write_ops(
             json,
             received_at,
             pusher.user_id,
-            pusher.device_row
+            pusher.device_row,
+            town
         ])?;
         for conflict in conflicts {
-            conflicts::insert(tx, conflict)?;
+            conflicts::insert(tx, *town, conflict)?;
         }
         insert_audit.execute(params![
             received_at,
@@ -502,7 +580,8 @@ fn write_ops(
             op.entity.as_str(),
             entity_id,
             op.branch_id,
-            format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len())
+            format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len()),
+            town
         ])?;
     }
     Ok(())
@@ -511,12 +590,12 @@ fn write_ops(
 /// Write each changed record once, in the order given; `json` is each one's serialisation.
 fn write_records(
     tx: &Connection,
-    changed: &[&Record],
+    changed: &[(&Record, i64)],
     json: Vec<Result<String, serde_json::Error>>,
     received_at: &str,
 ) -> Result<(), StoreError> {
     let mut upsert = tx.prepare_cached(UPSERT_RECORD)?;
-    for (rec, json) in changed.iter().zip(json) {
+    for ((rec, town), json) in changed.iter().zip(json) {
         upsert.execute(params![
             rec.id.to_string(),
             rec.entity.as_str(),
@@ -524,7 +603,8 @@ fn write_records(
             json?,
             rec.updated.to_string(),
             rec.is_deleted(),
-            received_at
+            received_at,
+            town
         ])?;
     }
     Ok(())
@@ -535,6 +615,7 @@ fn write_records(
 /// the newest sequence number (so operations the caller may not see are not scanned again).
 pub fn pull(
     conn: &mut Connection,
+    scope: Scope,
     account: &Account,
     cursor: u64,
     limit: u32,
@@ -549,10 +630,11 @@ pub fn pull(
         let mut stmt = tx.prepare_cached(
             "SELECT seq, op_json FROM ops
              WHERE seq > ?1
+               AND (?5 IS NULL OR town_id = ?5)
                AND (?3 = 0 OR branch_id = '' OR branch_id IN (SELECT value FROM json_each(?4)))
              ORDER BY seq LIMIT ?2",
         )?;
-        let mut found = stmt.query(params![cursor_i, fetch, scoped, branches])?;
+        let mut found = stmt.query(params![cursor_i, fetch, scoped, branches, scope.town()])?;
         while let Some(row) = found.next()? {
             rows.push((row.get(0)?, row.get(1)?));
         }
@@ -575,6 +657,7 @@ pub fn pull(
 /// The live records of `entity` that `account` may see, oldest first.
 pub fn records(
     conn: &mut Connection,
+    scope: Scope,
     entity: EntityKind,
     account: &Account,
 ) -> Result<Vec<Record>, StoreError> {
@@ -582,12 +665,13 @@ pub fn records(
     let branches = serde_json::to_string(&account.branches)?;
     let mut stmt = conn.prepare(
         "SELECT record_json FROM records
-         WHERE entity = ?1 AND deleted = 0
+         WHERE entity = ?1 AND deleted = 0 AND (?4 IS NULL OR town_id = ?4)
            AND (?2 = 0 OR branch_id = '' OR branch_id IN (SELECT value FROM json_each(?3)))
          ORDER BY rowid",
     )?;
-    let rows =
-        stmt.query_map(params![entity.as_str(), scoped, branches], |r| r.get::<_, String>(0))?;
+    let rows = stmt.query_map(params![entity.as_str(), scoped, branches, scope.town()], |r| {
+        r.get::<_, String>(0)
+    })?;
     let mut out = Vec::new();
     for json in rows {
         out.push(serde_json::from_str(&json?)?);

@@ -267,6 +267,17 @@ impl TestServer {
     }
 
     pub async fn add_user(&self, username: &str, role: Role, branches: &[&str]) {
+        self.add_user_in(Some(server::store::DEFAULT_TOWN), username, role, branches).await;
+    }
+
+    /// A user of `town` (`None`: a county account, every town).
+    pub async fn add_user_in(
+        &self,
+        town: Option<i64>,
+        username: &str,
+        role: Role,
+        branches: &[&str],
+    ) {
         server::users::create(
             self.state.store.as_ref(),
             CreateUserRequest {
@@ -276,9 +287,27 @@ impl TestServer {
                 role,
                 branches: branches.iter().map(|b| (*b).to_owned()).collect(),
             },
+            town,
         )
         .await
         .expect("user created");
+    }
+
+    /// A user of `town` signed in on a new device; returns the token.
+    pub async fn user_token_in(
+        &self,
+        town: Option<i64>,
+        username: &str,
+        role: Role,
+        branches: &[&str],
+    ) -> String {
+        self.add_user_in(town, username, role, branches).await;
+        self.login(username, Uuid::now_v7()).await
+    }
+
+    /// The id of the town `name`, created if new.
+    pub async fn town(&self, name: &str) -> i64 {
+        self.state.store.town_named(name, true).await.unwrap().unwrap().id
     }
 
     pub async fn try_login(&self, username: &str, password: &str, device: Uuid) -> Response {

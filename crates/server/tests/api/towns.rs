@@ -1,0 +1,434 @@
+//! Towns as tenants: two towns in one database. A town's accounts read, pull, export and change
+//! their own town only, on every route; a county account reads every town, writes nothing but
+//! its own step (县委组织部备案), and filters exports by town. Runs on both stores.
+
+use chrono::NaiveDateTime;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use shared::model::{ApplicationAction, ApplicationState, Candidate, Category};
+use shared::op::Operation;
+use shared::record::{EntityKind, to_fields};
+use shared::roles::Role;
+use shared::sync::{ConflictEntry, DeviceSummary, OpStatus, UserSummary};
+use shared::workflow;
+use uuid::Uuid;
+
+use crate::common::{PASSWORD, TestServer, assert_error, upsert};
+
+fn now_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap()
+}
+
+fn at() -> NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2013, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap()
+}
+
+/// A new member named `name` in branch `b1` (both towns use the same branch code).
+fn person(author: &str, name: &str, millis: u64) -> Operation {
+    upsert(
+        author,
+        &format!("{author}-dev"),
+        millis,
+        EntityKind::Person,
+        Uuid::now_v7(),
+        "b1",
+        &[
+            ("name", json!(name), None),
+            ("phone", json!("13800000000"), None),
+            ("id_number", json!("110101199001011237"), None),
+        ],
+    )
+}
+
+fn candidate_op(
+    author: &str,
+    millis: u64,
+    id: Uuid,
+    c: &Candidate,
+    only: Option<&[&str]>,
+) -> Operation {
+    let fields = to_fields(c).unwrap();
+    let changes: Vec<(&str, Value, _)> = fields
+        .iter()
+        .filter(|(k, _)| only.is_none_or(|o| o.contains(&k.as_str())))
+        .map(|(k, v)| (k.as_str(), v.clone(), None))
+        .collect();
+    upsert(author, &format!("{author}-dev"), millis, EntityKind::Candidate, id, "b1", &changes)
+}
+
+struct Two {
+    s: TestServer,
+    office_a: String,
+    office_b: String,
+    surveyor_a: String,
+    county: String,
+    /// Town A's member and town B's member.
+    person_a: Operation,
+    person_b: Operation,
+}
+
+/// Town A (东岙镇) and town B (象山镇), neither the default town, each with an office and a
+/// member; town A with a surveyor; a county account.
+async fn two_towns() -> Two {
+    let s = TestServer::start().await;
+    let (a, b) = (s.town("东岙镇").await, s.town("象山镇").await);
+    assert!(a != server::store::DEFAULT_TOWN && b != server::store::DEFAULT_TOWN && a != b);
+    let office_a = s.user_token_in(Some(a), "office_a", Role::TownOffice, &[]).await;
+    let office_b = s.user_token_in(Some(b), "office_b", Role::TownOffice, &[]).await;
+    let surveyor_a = s.user_token_in(Some(a), "zhang_a", Role::Surveyor, &["b1"]).await;
+    let county = s.user_token_in(None, "county", Role::CountyViewer, &[]).await;
+    let t = now_ms() - 60_000;
+    let person_a = person("office_a", "甲镇党员", t);
+    let person_b = person("office_b", "乙镇党员", t);
+    for (token, op) in [(&office_a, &person_a), (&office_b, &person_b)] {
+        let res = s.push(token, std::slice::from_ref(op)).await;
+        assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    }
+    Two { s, office_a, office_b, surveyor_a, county, person_a, person_b }
+}
+
+fn ids(ops: &[Operation]) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = ops.iter().map(|o| o.id).collect();
+    ids.sort();
+    ids
+}
+
+async fn export_text(s: &TestServer, token: &str, query: &str) -> (StatusCode, String) {
+    let res = s
+        .request(Method::GET, &format!("/api/v1/exports/people.csv{query}"), Some(token))
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_town_pulls_and_exports_only_itself_and_the_county_reads_every_town() {
+    let t = two_towns().await;
+    let s = &t.s;
+
+    let (a_ops, _) = s.pull_all(&t.office_a, 50).await;
+    assert_eq!(ids(&a_ops), ids(std::slice::from_ref(&t.person_a)));
+    let (b_ops, _) = s.pull_all(&t.office_b, 50).await;
+    assert_eq!(ids(&b_ops), ids(std::slice::from_ref(&t.person_b)));
+    let (surveyor_ops, _) = s.pull_all(&t.surveyor_a, 1).await;
+    assert_eq!(ids(&surveyor_ops), ids(std::slice::from_ref(&t.person_a)), "same branch code");
+    let (county_ops, _) = s.pull_all(&t.county, 1).await;
+    assert_eq!(ids(&county_ops), ids(&[t.person_a.clone(), t.person_b.clone()]));
+    assert!(
+        county_ops.iter().all(|o| o.changes.iter().all(|c| c.field != "phone")),
+        "the county never gets phone numbers"
+    );
+
+    let (status, a_csv) = export_text(s, &t.office_a, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(a_csv.contains("甲镇党员") && !a_csv.contains("乙镇党员"), "{a_csv}");
+    let (_, own) = export_text(s, &t.office_a, "?town=东岙镇").await;
+    assert!(own.contains("甲镇党员") && !own.contains("乙镇党员"));
+    for other in ["?town=象山镇", "?town=没有这个镇"] {
+        let res = s
+            .request(Method::GET, &format!("/api/v1/exports/people.csv{other}"), Some(&t.office_a))
+            .send()
+            .await
+            .unwrap();
+        assert_error(res, StatusCode::NOT_FOUND, "town_not_found").await;
+    }
+
+    let (_, all) = export_text(s, &t.county, "").await;
+    assert!(all.contains("甲镇党员") && all.contains("乙镇党员"), "{all}");
+    let (_, only_b) = export_text(s, &t.county, "?town=象山镇").await;
+    assert!(!only_b.contains("甲镇党员") && only_b.contains("乙镇党员"), "{only_b}");
+    assert!(!only_b.contains("13800000000"), "no phone numbers for the county");
+}
+
+#[tokio::test]
+async fn a_town_cannot_change_another_towns_records() {
+    let t = two_towns().await;
+    let s = &t.s;
+    let edit = upsert(
+        "office_a",
+        "office_a-dev",
+        now_ms() - 30_000,
+        EntityKind::Person,
+        t.person_b.entity_id,
+        "b1",
+        &[("name", json!("改掉"), None)],
+    );
+    let res = s.push(&t.office_a, &[edit]).await;
+    assert_eq!(res.results[0].status, OpStatus::Rejected);
+    assert_eq!(res.results[0].code.as_deref(), Some("entity_mismatch"));
+    let b = s.state.store.record(server::store::Scope::County, t.person_b.entity_id).await;
+    assert_eq!(b.unwrap().unwrap().str_field("name"), "乙镇党员");
+    // Nor through an export file imported at town A's office: town B's author is unknown there.
+    let (b_ops, _) = s.pull_all(&t.office_b, 50).await;
+    assert_eq!(b_ops.len(), 1, "nothing reached town B");
+}
+
+#[tokio::test]
+async fn conflicts_are_seen_and_resolved_in_their_own_town_only() {
+    let t = two_towns().await;
+    let s = &t.s;
+    let seen = Some(t.person_b.hlc.clone());
+    let base = now_ms() - 20_000;
+    for (i, phone) in ["13911111111", "13922222222"].into_iter().enumerate() {
+        let edit = upsert(
+            "office_b",
+            &format!("tablet-{i}"),
+            base + i as u64,
+            EntityKind::Person,
+            t.person_b.entity_id,
+            "b1",
+            &[("phone", json!(phone), seen.clone())],
+        );
+        s.push(&t.office_b, &[edit]).await;
+    }
+    let (status, body) = s.get_json("/api/v1/conflicts", Some(&t.office_b)).await;
+    assert_eq!(status, StatusCode::OK);
+    let b: Vec<ConflictEntry> = serde_json::from_value(body).unwrap();
+    assert_eq!(b.len(), 1);
+    let (_, body) = s.get_json("/api/v1/conflicts?status=all", Some(&t.office_a)).await;
+    assert_eq!(body, json!([]), "town A sees no conflict of town B");
+    let id = b[0].conflict.id;
+    let res = s
+        .request(Method::POST, &format!("/api/v1/conflicts/{id}/resolve"), Some(&t.office_a))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = s
+        .request(Method::POST, &format!("/api/v1/conflicts/{id}/resolve"), Some(&t.county))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "the county resolves nothing");
+    let (_, body) = s.get_json("/api/v1/conflicts", Some(&t.office_b)).await;
+    assert_eq!(body.as_array().unwrap().len(), 1, "still open");
+}
+
+#[tokio::test]
+async fn accounts_devices_and_signin_codes_stay_in_their_town() {
+    let t = two_towns().await;
+    let s = &t.s;
+
+    let (_, body) = s.get_json("/api/v1/admin/users", Some(&t.office_a)).await;
+    let users: Vec<UserSummary> = serde_json::from_value(body).unwrap();
+    let names: Vec<&str> = users.iter().map(|u| u.account.username.as_str()).collect();
+    assert_eq!(names, ["office_a", "zhang_a"]);
+
+    // An account the office creates is of its town.
+    let res = s
+        .request(Method::POST, "/api/v1/admin/users", Some(&t.office_b))
+        .json(&json!({"username": "li_b", "password": PASSWORD, "display_name": "李",
+                      "role": "surveyor", "branches": ["b1"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let (_, body) = s.get_json("/api/v1/admin/users", Some(&t.office_a)).await;
+    assert!(!body.to_string().contains("li_b"));
+    let (_, body) = s.get_json("/api/v1/admin/users", Some(&t.office_b)).await;
+    assert!(body.to_string().contains("li_b"));
+
+    // Town B's accounts are "not found" for town A: disable, enable, password, codes.
+    for path in [
+        "/api/v1/admin/users/office_b/disable",
+        "/api/v1/admin/users/office_b/enable",
+        "/api/v1/admin/users/office_b/signin-code/revoke",
+    ] {
+        let res = s.request(Method::POST, path, Some(&t.office_a)).send().await.unwrap();
+        assert_error(res, StatusCode::NOT_FOUND, "user_not_found").await;
+    }
+    let res = s
+        .request(Method::POST, "/api/v1/admin/users/office_b/password", Some(&t.office_a))
+        .json(&json!({"password": "another-password-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, StatusCode::NOT_FOUND, "user_not_found").await;
+    let res = s
+        .request(Method::POST, "/api/v1/admin/users/li_b/signin-code", Some(&t.office_a))
+        .json(&json!({"server": "https://192.168.1.10:8443"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, StatusCode::NOT_FOUND, "user_not_found").await;
+    // … and town B's office still signs in with its password.
+    assert_eq!(s.try_login("office_b", PASSWORD, Uuid::now_v7()).await.status(), StatusCode::OK);
+
+    // Devices: each office lists its town's tablets only, and cannot revoke another town's.
+    let (_, body) = s.get_json("/api/v1/admin/devices", Some(&t.office_a)).await;
+    let a_devices: Vec<DeviceSummary> = serde_json::from_value(body).unwrap();
+    assert!(a_devices.iter().all(|d| ["office_a", "zhang_a"].contains(&d.username.as_str())));
+    assert_eq!(a_devices.len(), 2);
+    let (_, body) = s.get_json("/api/v1/admin/devices", Some(&t.office_b)).await;
+    let b_devices: Vec<DeviceSummary> = serde_json::from_value(body).unwrap();
+    assert!(b_devices.iter().all(|d| d.username == "office_b"), "{b_devices:?}");
+    let b_device = b_devices[0].id;
+    for action in ["revoke", "restore"] {
+        let res = s
+            .request(
+                Method::POST,
+                &format!("/api/v1/admin/devices/{b_device}/{action}"),
+                Some(&t.office_a),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_error(res, StatusCode::NOT_FOUND, "device_not_found").await;
+    }
+    let (status, _) = s.get_json("/api/v1/admin/users", Some(&t.office_b)).await;
+    assert_eq!(status, StatusCode::OK, "town B's office still signed in");
+
+    // The county manages no accounts.
+    let (status, _) = s.get_json("/api/v1/admin/users", Some(&t.county)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_county_writes_nothing_but_its_filing_step() {
+    let t = two_towns().await;
+    let s = &t.s;
+    let base = now_ms() - 50_000;
+    let step: &[&str] = &["state", "history", "reason"];
+
+    // Town B's office records a service post and approves it (镇党委审定).
+    let id = Uuid::now_v7();
+    let mut c = Candidate {
+        person_id: t.person_b.entity_id,
+        branch_id: "b1".into(),
+        category: Some(Category::ServicePost),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "office_b", Role::TownOffice, at()).unwrap();
+    let res = s.push(&t.office_b, &[candidate_op("office_b", base, id, &c, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    let mut approved = c.clone();
+    workflow::apply_transition(
+        &mut approved,
+        ApplicationAction::Approve,
+        "office_b",
+        Role::TownOffice,
+        at(),
+        None,
+    )
+    .unwrap();
+    let res =
+        s.push(&t.office_b, &[candidate_op("office_b", base + 1, id, &approved, Some(step))]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+
+    // The county creates nothing, edits nothing else, and takes no other step.
+    let res = s.push(&t.county, &[person("county", "县里加的人", base + 2)]).await;
+    assert_eq!(res.results[0].code.as_deref(), Some("forbidden_branch"));
+    let mut noted = approved.clone();
+    noted.notes = "县里改的".into();
+    let res =
+        s.push(&t.county, &[candidate_op("county", base + 3, id, &noted, Some(&["notes"]))]).await;
+    assert_eq!(res.results[0].code.as_deref(), Some("forbidden_branch"));
+    let mut named = approved.clone();
+    named.state = ApplicationState::Named;
+    let res = s.push(&t.county, &[candidate_op("county", base + 4, id, &named, Some(step))]).await;
+    assert_eq!(res.results[0].status, OpStatus::Rejected, "{:?}", res.results[0]);
+
+    // It files the approved candidate itself, in town B.
+    let mut filed = approved.clone();
+    workflow::apply_transition(
+        &mut filed,
+        ApplicationAction::File,
+        "county",
+        Role::CountyViewer,
+        at(),
+        None,
+    )
+    .unwrap();
+    let res = s.push(&t.county, &[candidate_op("county", base + 5, id, &filed, Some(step))]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    let record = s.state.store.record(server::store::Scope::County, id).await.unwrap().unwrap();
+    assert_eq!(record.str_field("state"), "county_filed");
+    // The step is town B's: its office pulls it, town A's does not.
+    let (b_ops, _) = s.pull_all(&t.office_b, 50).await;
+    assert!(b_ops.iter().any(|o| o.author == "county"));
+    let (a_ops, _) = s.pull_all(&t.office_a, 50).await;
+    assert!(a_ops.iter().all(|o| o.author != "county" && o.entity_id != id));
+    // The county exports candidates of every town.
+    let res = s
+        .request(Method::GET, "/api/v1/exports/candidates.csv?town=象山镇", Some(&t.county))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // Photos: the county uploads nothing.
+    let sha = "0".repeat(64);
+    let res = s
+        .request(
+            Method::PUT,
+            &format!("/api/v1/attachments/{sha}?offset=0&total=1"),
+            Some(&t.county),
+        )
+        .body(vec![0u8])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_install_with_no_town_configured_works_in_the_default_town() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let p = person("office", "本镇党员", now_ms() - 1_000);
+    assert_eq!(
+        s.push(&office, std::slice::from_ref(&p)).await.results[0].status,
+        OpStatus::Accepted
+    );
+    let towns = s.state.store.towns().await.unwrap();
+    assert_eq!(towns.len(), 1);
+    assert_eq!(towns[0].id, server::store::DEFAULT_TOWN);
+    assert_eq!(
+        s.db().count("SELECT COUNT(*) FROM ops WHERE town_id = 1", &[]).await,
+        1,
+        "the operation is the default town's"
+    );
+    // The command line's add-user without --town: the default town; a county viewer: every town.
+    let out = s
+        .cli(&[
+            "add-user",
+            "--username",
+            "li",
+            "--password",
+            PASSWORD,
+            "--role",
+            "surveyor",
+            "--branches",
+            "b1",
+            "--display-name",
+            "李",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        s.db().count("SELECT COUNT(*) FROM users WHERE username = 'li' AND town_id = 1", &[]).await,
+        1
+    );
+    let out = s
+        .cli(&[
+            "add-user",
+            "--username",
+            "zhou",
+            "--password",
+            PASSWORD,
+            "--role",
+            "town_office",
+            "--display-name",
+            "周",
+            "--town",
+            "西周镇",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let zhou = s.login("zhou", Uuid::now_v7()).await;
+    let (ops, _) = s.pull_all(&zhou, 10).await;
+    assert!(ops.is_empty(), "a new town sees nothing of the default town");
+}
