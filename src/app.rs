@@ -77,7 +77,7 @@ pub fn App(store: Store) -> impl IntoView {
                 </a>
             </Show>
         </header>
-        <nav class="nav">
+        <nav class="nav" aria-label=t::NAV_MAIN>
             <a href="#/people" data-testid="nav-people" class:active=move || matches!(ctx.route.get(), Route::People)>
                 {t::NAV_PEOPLE}
             </a>

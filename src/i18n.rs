@@ -469,6 +469,10 @@ pub mod campaign {
     pub const START_YEAR: &str = "起始年份";
     pub const YEARS: &str = "年限（年）";
     pub const TOTAL_TARGET: &str = "总目标";
+    /// `第3项`: a rubric criterion by its place.
+    pub fn criterion_number(n: usize) -> String {
+        format!("第{n}项")
+    }
     pub const CRITERION_LABEL: &str = "考核内容";
     pub const ADD_CRITERION: &str = "添加考核项";
     pub const SAVE_RUBRIC: &str = "保存考核细则（生成新版本）";
@@ -645,6 +649,8 @@ pub mod sync {
 pub const NOT_A_NUMBER: &str = "请填写数字";
 /// The survey form's list of sections.
 pub const SECTION_LIST: &str = "调查表目录";
+/// The app's main navigation.
+pub const NAV_MAIN: &str = "主导航";
 /// `已填 3/10`: questions of a section answered.
 pub fn answered_of(answered: usize, total: usize) -> String {
     format!("已填 {answered}/{total}")

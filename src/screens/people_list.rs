@@ -56,6 +56,7 @@ pub fn PeopleList() -> impl IntoView {
                     class="search"
                     data-testid="people-search"
                     placeholder=t::SEARCH_PLACEHOLDER
+                    aria-label=t::SEARCH_PLACEHOLDER
                     prop:value=move || filter.with(|f| f.query.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); set_filter(&|f| f.query = v.clone()); }
                 />

@@ -33,7 +33,7 @@ pub fn CandidateList() -> impl IntoView {
                 })}
             </div>
             <div class="filters">
-                <input type="search" class="search" data-testid="candidate-search" placeholder=t::SEARCH_PLACEHOLDER
+                <input type="search" class="search" data-testid="candidate-search" placeholder=t::SEARCH_PLACEHOLDER aria-label=t::SEARCH_PLACEHOLDER
                     on:input=move |ev| filter.update(|f| f.query = event_target_value(&ev)) />
                 {move || loaded.get().and_then(Result::ok).map(|d| {
                     let years = year_options(&d.campaign, today().year());
@@ -182,7 +182,7 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
                     let lookup = people.clone();
                     view! {
                         <div class="section">
-                            <input type="search" class="search" data-testid="new-candidate-search" placeholder=t::SEARCH_PLACEHOLDER
+                            <input type="search" class="search" data-testid="new-candidate-search" placeholder=t::SEARCH_PLACEHOLDER aria-label=t::SEARCH_PLACEHOLDER
                                 on:input=move |ev| query.set(event_target_value(&ev)) />
                             <label class="field">
                                 <span class="label">{tc::PERSON}</span>

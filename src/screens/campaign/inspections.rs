@@ -109,7 +109,7 @@ fn InspectionsView(
                                     <td>{f.item.clone()}</td>
                                     <td>{format::date_or_blank(f.due)}</td>
                                     <td>{if editable {
-                                        view! { <input type="date" data-testid="fix-fixed-on" prop:value=date_value(f.fixed_on)
+                                        view! { <input type="date" data-testid="fix-fixed-on" aria-label=tc::FIXED_ON prop:value=date_value(f.fixed_on)
                                         on:change=move |ev| {
                                             let v = parse_date(&event_target_value(&ev));
                                             let mut edited = record.get_value();

@@ -112,7 +112,7 @@ pub fn CampaignScreen(route: CampaignRoute) -> impl IntoView {
         })
     };
     view! {
-        <nav class="nav campaign-nav no-print" data-testid="campaign-nav">{nav}</nav>
+        <nav class="nav campaign-nav no-print" aria-label=tc::NAV_CAMPAIGN data-testid="campaign-nav">{nav}</nav>
         <div class="campaign">{screen}</div>
     }
 }

@@ -68,10 +68,11 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
         drop_years_outside(&mut c);
         put.dispatch_local((CAMPAIGN_ID, String::new(), c));
     };
-    let number_input = move |testid: String, get: Getter, set: Setter| {
+    // `name`: what the input is, for a screen reader (a table cell has no label of its own).
+    let number_input = move |testid: String, name: String, get: Getter, set: Setter| {
         let bad = RwSignal::new(false);
         view! {
-            <input type="text" inputmode="numeric" class="cell-input" data-testid=testid disabled=!office class:invalid=move || bad.get()
+            <input type="text" inputmode="numeric" class="cell-input" data-testid=testid aria-label=name disabled=!office class:invalid=move || bad.get()
                 prop:value=move || form.with(|c| get(c).map(|n| n.to_string()).unwrap_or_default())
                 on:change=move |ev| match parse_count(&event_target_value(&ev)) {
                     Ok(v) => { bad.set(false); form.update(|c| set(c, v)); }
@@ -90,11 +91,11 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
             </label>
             <label class="field">
                 <span class="label">{tc::START_YEAR}</span>
-                {number_input("campaign-start-year".into(), Box::new(|c| u32::try_from(c.start_year).ok()), Box::new(|c, v| c.start_year = v.map_or(0, |v| v as i32)))}
+                {number_input("campaign-start-year".into(), tc::START_YEAR.into(), Box::new(|c| u32::try_from(c.start_year).ok()), Box::new(|c, v| c.start_year = v.map_or(0, |v| v as i32)))}
             </label>
             <label class="field">
                 <span class="label">{tc::YEARS}</span>
-                {number_input("campaign-years".into(), Box::new(|c| Some(c.years)), Box::new(|c, v| c.years = v.unwrap_or(0)))}
+                {number_input("campaign-years".into(), tc::YEARS.into(), Box::new(|c| Some(c.years)), Box::new(|c, v| c.years = v.unwrap_or(0)))}
             </label>
             {move || {
                 let years: Vec<i32> = form.with(|c| c.year_range().collect());
@@ -110,10 +111,10 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
                             view! {
                                 <tr>
                                     <td>{cat.label_zh()}</td>
-                                    <td>{number_input(format!("target-{}", cat.as_str()), Box::new(move |c| Some(c.target(cat))), Box::new(move |c, v| set_total_target(c, cat, v.unwrap_or(0))))}</td>
+                                    <td>{number_input(format!("target-{}", cat.as_str()), format!("{} {}", cat.label_zh(), tc::TOTAL_TARGET), Box::new(move |c| Some(c.target(cat))), Box::new(move |c, v| set_total_target(c, cat, v.unwrap_or(0))))}</td>
                                     {years.iter().map(|y| {
                                         let y = *y;
-                                        view! { <td>{number_input(format!("target-{}-{y}", cat.as_str()), Box::new(move |c| c.year_target(cat, y)), Box::new(move |c, v| set_year_target(c, cat, y, v)))}</td> }
+                                        view! { <td>{number_input(format!("target-{}-{y}", cat.as_str()), format!("{} {}", cat.label_zh(), tc::year_label(y)), Box::new(move |c| c.year_target(cat, y)), Box::new(move |c, v| set_year_target(c, cat, y, v)))}</td> }
                                     }).collect_view()}
                                 </tr>
                             }
@@ -146,13 +147,16 @@ fn RubricEditor(
         let revised = revise_rubric(&base.get_value(), criteria.get_untracked());
         put.dispatch_local((rubric_id(category), String::new(), revised));
     };
+    // `column`: the cell's column, named with its row for a screen reader.
     let field = move |k: usize,
                       testid: &'static str,
+                      column: &'static str,
                       get: fn(&Criterion) -> String,
                       set: fn(&mut Criterion, &str) -> bool| {
         let bad = RwSignal::new(false);
+        let name = format!("{} {} {}", category.label_zh(), tc::criterion_number(k + 1), column);
         view! {
-            <input type="text" class="cell-input" data-testid=testid disabled=!office class:invalid=move || bad.get()
+            <input type="text" class="cell-input" data-testid=testid aria-label=name disabled=!office class:invalid=move || bad.get()
                 prop:value=move || criteria.with(|cs| cs.get(k).map(get).unwrap_or_default())
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
@@ -171,9 +175,9 @@ fn RubricEditor(
                 <tbody>
                 {move || (0..criteria.with(Vec::len)).map(|k| view! {
                     <tr data-testid="criterion-row">
-                        <td>{field(k, "criterion-label", |c| c.label.clone(), |c, v| { c.label = v.to_owned(); true })}</td>
-                        <td>{field(k, "criterion-weight", |c| number_text(c.weight), |c, v| match parse_number(v) { Ok(Some(n)) => { c.weight = n; true } _ => false })}</td>
-                        <td>{field(k, "criterion-max", |c| number_text(c.max_score), |c, v| match parse_number(v) { Ok(Some(n)) => { c.max_score = n; true } _ => false })}</td>
+                        <td>{field(k, "criterion-label", tc::CRITERION_LABEL, |c| c.label.clone(), |c, v| { c.label = v.to_owned(); true })}</td>
+                        <td>{field(k, "criterion-weight", tc::WEIGHT, |c| number_text(c.weight), |c, v| match parse_number(v) { Ok(Some(n)) => { c.weight = n; true } _ => false })}</td>
+                        <td>{field(k, "criterion-max", tc::MAX_SCORE, |c| number_text(c.max_score), |c, v| match parse_number(v) { Ok(Some(n)) => { c.max_score = n; true } _ => false })}</td>
                         <td>{office.then(|| view! {
                             <button type="button" class="link" data-testid="criterion-remove"
                                 on:click=move |_| if confirm(tc::CONFIRM_DELETE) { criteria.update(|cs| { if k < cs.len() { cs.remove(k); } }) }>{tc::DELETE}</button>

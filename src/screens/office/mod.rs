@@ -38,7 +38,7 @@ pub fn OfficeScreen(tab: OfficeTab) -> impl IntoView {
     view! {
         <section class="office" data-testid="office-screen">
             <h2>{t::TITLE}</h2>
-            <nav class="nav campaign-nav no-print" data-testid="office-nav">{nav}</nav>
+            <nav class="nav campaign-nav no-print" aria-label=t::TITLE data-testid="office-nav">{nav}</nav>
             {move || match http() {
                 Err(e) => view! { <p class="message warn" data-testid="office-not-signed-in">{e.to_string()}</p> }.into_any(),
                 Ok(http) => match tab {
