@@ -181,7 +181,7 @@ pub struct AttemptLimiter {
 }
 
 enum Backend {
-    Memory(MemoryAttempts),
+    Memory(Box<MemoryAttempts>),
     Shared(Arc<dyn SharedAttempts>),
 }
 
@@ -226,12 +226,12 @@ impl AttemptLimiter {
         Self {
             per_account: limits.per_account,
             per_address: limits.per_address,
-            backend: Backend::Memory(MemoryAttempts {
+            backend: Backend::Memory(Box::new(MemoryAttempts {
                 failures: [RateLimiter::keyed(a0.quota()), RateLimiter::keyed(a1.quota())],
                 per_address: [RateLimiter::keyed(b0.quota()), RateLimiter::keyed(b1.quota())],
                 held: Default::default(),
                 clock: DefaultClock::default(),
-            }),
+            })),
         }
     }
 
