@@ -92,6 +92,7 @@ async fn measure(data: PathBuf, total: usize, batch: usize) -> Result<Throughput
             role: Role::TownOffice,
             branches: vec![],
         },
+        Some(server::store::DEFAULT_TOWN),
     )
     .await
     .map_err(|e| fail("create the user", e))?;

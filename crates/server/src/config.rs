@@ -34,6 +34,11 @@ pub struct ServeOptions {
     /// (`shared::sync::MIN_PROTOCOL_VERSION`), never lowers it.
     #[arg(long, env = "FIELD_MIN_PROTOCOL")]
     pub min_protocol: Option<u32>,
+    /// A reverse proxy (address or network, e.g. 127.0.0.1 or 10.0.0.0/8; repeat the option or
+    /// give a comma list) whose `X-Forwarded-For` names the client: only requests from it are
+    /// read so, taking the right-most address that is not a trusted proxy. See docs/DEPLOY.md.
+    #[arg(long = "trusted-proxy", env = "FIELD_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxies: Vec<crate::proxy::ProxyNet>,
 }
 
 /// Where the database lives, for the admin subcommands.

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// `axum::Json` with JSON errors (400 malformed, 413 too large, 415 wrong content type).
 ///
@@ -101,18 +102,22 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     }
 }
 
-/// The client's address, when the server was started by [`crate::serve`] (which records it on
-/// every request); `None` otherwise (a router driven directly).
+/// The client's address, when the server was started by [`crate::serve`] (which records the
+/// TCP peer on every request): the peer, or behind a trusted reverse proxy the client it names
+/// in `X-Forwarded-For` ([`crate::proxy`]); `None` for a router driven directly.
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let addr = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip());
+            .map(|info| state.trusted_proxies.client(info.0.ip(), &parts.headers));
         Ok(ClientAddr(addr))
     }
 }

@@ -13,6 +13,7 @@ pub mod import;
 pub mod limits;
 pub mod migrate;
 pub mod openapi;
+pub mod proxy;
 pub mod roster;
 pub mod routes;
 pub mod state;
@@ -105,7 +106,9 @@ pub async fn open_state_with(
     dist: &Path,
     database_url: Option<&str>,
 ) -> Result<AppState, StartError> {
-    state_on(store::open(data_dir, database_url).await?, data_dir, dist)
+    let state = state_on(store::open(data_dir, database_url).await?, data_dir, dist)?;
+    state.seed_clock().await?;
+    Ok(state)
 }
 
 fn state_on(store: Arc<dyn Store>, data_dir: &Path, dist: &Path) -> Result<AppState, StartError> {
@@ -223,7 +226,9 @@ async fn upkeep(state: AppState) {
     let mut tick = tokio::time::interval(UPKEEP_EVERY);
     loop {
         tick.tick().await;
-        state.attempts.sweep();
+        if let Err(e) = state.attempts.sweep().await {
+            tracing::warn!(error = %e, "sweeping sign-in rate limits failed");
+        }
         match state.attachments.sweep_expired(state.limits.partial_upload_ttl).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "expired partial uploads removed"),

@@ -17,6 +17,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::error::AppError;
+use crate::store::StoreError;
 
 /// A quota: `burst` attempts at once, then one per `per`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,14 +140,52 @@ impl HashLimiter {
     }
 }
 
-/// Sign-in attempts per address and failed sign-ins per account (`governor`).
+/// Where the sign-in rate limits of a deployment with several server processes live (the
+/// PostgreSQL store: `store::postgres::attempts`), so every process counts against the same
+/// quotas. The same GCRA as `governor`'s: per key and quota a theoretical arrival time; a cell
+/// is allowed while it stays within `burst × per` of now. Time is the database's clock, which
+/// every process shares.
+#[async_trait::async_trait]
+pub trait SharedAttempts: Send + Sync {
+    /// Take one cell of quota number `quota` for `key`: `None` when allowed (counted), else how
+    /// long until a cell is free (nothing counted).
+    async fn take(
+        &self,
+        key: &str,
+        quota: i64,
+        limit: AttemptQuota,
+    ) -> Result<Option<Duration>, StoreError>;
+    /// Hold `key` for `wait` (or longer, if it is held longer already).
+    async fn hold(&self, key: &str, wait: Duration) -> Result<(), StoreError>;
+    /// How much longer `key` is held, if it is.
+    async fn held(&self, key: &str) -> Result<Option<Duration>, StoreError>;
+    /// Forget quotas that are full again and holds that ended; how many rows went.
+    async fn sweep(&self) -> Result<u64, StoreError>;
+}
+
+/// Sign-in attempts per address and failed sign-ins per account.
 ///
 /// Per address every attempt counts, before any work. Per account only *failed* attempts count
 /// (a tablet signing in again and again with the right password is never held up): when a
-/// failure is over the account's quotas, the account is held until governor's wait has passed,
+/// failure is over the account's quotas, the account is held until the quota's wait has passed,
 /// and every attempt on it meanwhile (even with the right password) is answered `429` before any
 /// hashing.
+///
+/// One process (SQLite) counts in memory with `governor`; several processes on one PostgreSQL
+/// count in the database ([`SharedAttempts`]), with the same quotas, the same algorithm and the
+/// same answers, so N processes do not allow N times the rate.
 pub struct AttemptLimiter {
+    per_account: [AttemptQuota; 2],
+    per_address: [AttemptQuota; 2],
+    backend: Backend,
+}
+
+enum Backend {
+    Memory(Box<MemoryAttempts>),
+    Shared(Arc<dyn SharedAttempts>),
+}
+
+struct MemoryAttempts {
     failures: [DefaultKeyedRateLimiter<String>; 2],
     per_address: [DefaultKeyedRateLimiter<IpAddr>; 2],
     /// Accounts held after too many failures, until when.
@@ -165,30 +204,75 @@ fn account_key(username: &str) -> String {
         .to_lowercase()
 }
 
+/// The shared table's keys: an address's attempts and an account's failures (and hold) never
+/// share a key.
+fn address_row(ip: IpAddr) -> String {
+    format!("address:{ip}")
+}
+
+fn account_row(key: &str) -> String {
+    format!("account:{key}")
+}
+
 fn too_many(wait: Duration) -> AppError {
     AppError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) }
 }
 
 impl AttemptLimiter {
+    /// Limits counted in this process (`governor`): a one-process install.
     pub fn new(limits: &Limits) -> Self {
         let [a0, a1] = limits.per_account;
         let [b0, b1] = limits.per_address;
         Self {
-            failures: [RateLimiter::keyed(a0.quota()), RateLimiter::keyed(a1.quota())],
-            per_address: [RateLimiter::keyed(b0.quota()), RateLimiter::keyed(b1.quota())],
-            held: Default::default(),
-            clock: DefaultClock::default(),
+            per_account: limits.per_account,
+            per_address: limits.per_address,
+            backend: Backend::Memory(Box::new(MemoryAttempts {
+                failures: [RateLimiter::keyed(a0.quota()), RateLimiter::keyed(a1.quota())],
+                per_address: [RateLimiter::keyed(b0.quota()), RateLimiter::keyed(b1.quota())],
+                held: Default::default(),
+                clock: DefaultClock::default(),
+            })),
         }
+    }
+
+    /// Limits counted in `shared` (the database every process of the deployment uses), or in
+    /// this process when there is none.
+    pub fn with_shared(limits: &Limits, shared: Option<Arc<dyn SharedAttempts>>) -> Self {
+        match shared {
+            Some(shared) => Self {
+                per_account: limits.per_account,
+                per_address: limits.per_address,
+                backend: Backend::Shared(shared),
+            },
+            None => Self::new(limits),
+        }
+    }
+
+    /// Whether the counts are shared by every process of the deployment.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Shared(_))
     }
 
     /// Before a password is checked: count the attempt for `address`, and refuse (`429` with
     /// the wait) when the address is over its quotas or `username` is held.
-    pub fn attempt(&self, username: &str, address: Option<IpAddr>) -> Result<(), AppError> {
+    pub async fn attempt(&self, username: &str, address: Option<IpAddr>) -> Result<(), AppError> {
         let mut wait = Duration::ZERO;
         if let Some(ip) = address {
-            for limiter in &self.per_address {
-                if let Err(not_until) = limiter.check_key(&ip) {
-                    wait = wait.max(not_until.wait_time_from(self.clock.now()));
+            match &self.backend {
+                Backend::Memory(m) => {
+                    for limiter in &m.per_address {
+                        if let Err(not_until) = limiter.check_key(&ip) {
+                            wait = wait.max(not_until.wait_time_from(m.clock.now()));
+                        }
+                    }
+                }
+                Backend::Shared(shared) => {
+                    let key = address_row(ip);
+                    for (i, quota) in (0i64..).zip(self.per_address) {
+                        if let Some(w) = shared.take(&key, i, quota).await? {
+                            wait = wait.max(w);
+                        }
+                    }
                 }
             }
         }
@@ -201,47 +285,77 @@ impl AttemptLimiter {
             return Err(too_many(wait));
         }
         let key = account_key(username);
-        let held = self.held.lock().unwrap_or_else(|p| p.into_inner());
-        match held.get(&key) {
-            Some(until) if *until > std::time::Instant::now() => {
-                Err(too_many(*until - std::time::Instant::now()))
+        let held = match &self.backend {
+            Backend::Memory(m) => {
+                let held = m.held.lock().unwrap_or_else(|p| p.into_inner());
+                let now = std::time::Instant::now();
+                held.get(&key).filter(|until| **until > now).map(|until| *until - now)
             }
-            _ => Ok(()),
+            Backend::Shared(shared) => shared.held(&account_row(&key)).await?,
+        };
+        match held {
+            Some(wait) => Err(too_many(wait)),
+            None => Ok(()),
         }
     }
 
     /// After a wrong password for `username`: count the failure; `Err(429)` when it is over
-    /// the account's quotas (the account is then held for governor's wait).
-    pub fn failed(&self, username: &str) -> Result<(), AppError> {
+    /// the account's quotas (the account is then held for the quota's wait).
+    pub async fn failed(&self, username: &str) -> Result<(), AppError> {
         let key = account_key(username);
         let mut wait = Duration::ZERO;
-        for limiter in &self.failures {
-            if let Err(not_until) = limiter.check_key(&key) {
-                wait = wait.max(not_until.wait_time_from(self.clock.now()));
+        match &self.backend {
+            Backend::Memory(m) => {
+                for limiter in &m.failures {
+                    if let Err(not_until) = limiter.check_key(&key) {
+                        wait = wait.max(not_until.wait_time_from(m.clock.now()));
+                    }
+                }
+            }
+            Backend::Shared(shared) => {
+                let row = account_row(&key);
+                for (i, quota) in (0i64..).zip(self.per_account) {
+                    if let Some(w) = shared.take(&row, i, quota).await? {
+                        wait = wait.max(w);
+                    }
+                }
             }
         }
         if wait.is_zero() {
             return Ok(());
         }
         tracing::warn!(username = %key, wait_s = wait.as_secs(), "failed sign-ins: account held");
-        let until = std::time::Instant::now() + wait;
-        self.held.lock().unwrap_or_else(|p| p.into_inner()).insert(key, until);
+        match &self.backend {
+            Backend::Memory(m) => {
+                let until = std::time::Instant::now() + wait;
+                m.held.lock().unwrap_or_else(|p| p.into_inner()).insert(key, until);
+            }
+            Backend::Shared(shared) => shared.hold(&account_row(&key), wait).await?,
+        }
         Err(too_many(wait))
     }
 
-    /// Forget keys whose quotas are full again and holds that ended (memory stays bounded by
-    /// recent attempts).
-    pub fn sweep(&self) {
-        for limiter in &self.failures {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
+    /// Forget keys whose quotas are full again and holds that ended (memory, or the shared
+    /// table, stays bounded by recent attempts).
+    pub async fn sweep(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                for limiter in &m.failures {
+                    limiter.retain_recent();
+                    limiter.shrink_to_fit();
+                }
+                for limiter in &m.per_address {
+                    limiter.retain_recent();
+                    limiter.shrink_to_fit();
+                }
+                let now = std::time::Instant::now();
+                m.held.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, until| *until > now);
+            }
+            Backend::Shared(shared) => {
+                shared.sweep().await?;
+            }
         }
-        for limiter in &self.per_address {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
-        }
-        let now = std::time::Instant::now();
-        self.held.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, until| *until > now);
+        Ok(())
     }
 }
 
@@ -249,8 +363,8 @@ impl AttemptLimiter {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_burst_then_refusals_with_a_wait() {
+    #[tokio::test]
+    async fn a_burst_then_refusals_with_a_wait() {
         let limits = Limits {
             per_account: [
                 AttemptQuota { burst: 3, per: Duration::from_secs(60) },
@@ -262,20 +376,20 @@ mod tests {
         let ip: IpAddr = "10.0.0.7".parse().unwrap();
         // Successful sign-ins never count against the account.
         for _ in 0..20 {
-            assert!(limiter.attempt("zhang", Some(ip)).is_ok());
+            assert!(limiter.attempt("zhang", Some(ip)).await.is_ok());
         }
         for _ in 0..3 {
-            assert!(limiter.attempt("zhang", Some(ip)).is_ok());
-            assert!(limiter.failed("zhang").is_ok());
+            assert!(limiter.attempt("zhang", Some(ip)).await.is_ok());
+            assert!(limiter.failed("zhang").await.is_ok());
         }
-        assert!(limiter.attempt("zhang", Some(ip)).is_ok());
-        assert!(matches!(limiter.failed("zhang"), Err(AppError::TooManyAttempts { .. })));
-        match limiter.attempt("ZHANG", Some(ip)) {
+        assert!(limiter.attempt("zhang", Some(ip)).await.is_ok());
+        assert!(matches!(limiter.failed("zhang").await, Err(AppError::TooManyAttempts { .. })));
+        match limiter.attempt("ZHANG", Some(ip)).await {
             Err(AppError::TooManyAttempts { retry_after_secs }) => {
                 assert!((1..=60).contains(&retry_after_secs))
             }
             other => panic!("{other:?}"),
         }
-        assert!(limiter.attempt("li", Some(ip)).is_ok(), "another account is not held up");
+        assert!(limiter.attempt("li", Some(ip)).await.is_ok(), "another account is not held up");
     }
 }

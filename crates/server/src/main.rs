@@ -184,10 +184,11 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         (Some(cert), Some(key)) => Some(server::tls::load(cert, key).map_err(|e| e.to_string())?),
         _ => None,
     };
-    let state =
+    let mut state =
         server::open_state_with(&options.data_dir, &options.dist, options.database_url.as_deref())
             .await
             .map_err(|e| e.to_string())?;
+    state.set_trusted_proxies(server::proxy::TrustedProxies::new(options.trusted_proxies.clone()));
     if let Some(minimum) = options.min_protocol {
         state.set_min_protocol(minimum.max(shared::sync::MIN_PROTOCOL_VERSION));
     }
@@ -195,7 +196,7 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         .await
         .map_err(|e| format!("无法监听 {}：{e}", options.addr()))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
-    tracing::info!(addr = %options.addr(), %scheme, data_dir = %options.data_dir.display(), "office server listening");
+    tracing::info!(addr = %options.addr(), %scheme, data_dir = %options.data_dir.display(), clock = %state.clock_node(), "office server listening");
     server::serve_with(listener, state, tls, shutdown_signal()).await.map_err(|e| e.to_string())
 }
 

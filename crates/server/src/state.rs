@@ -21,6 +21,8 @@ pub struct AppState {
     pub hashing: Arc<HashLimiter>,
     pub attempts: Arc<AttemptLimiter>,
     clock: Arc<Mutex<HlcClock>>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    pub trusted_proxies: Arc<crate::proxy::TrustedProxies>,
     /// The oldest sync protocol served (`shared::sync::MIN_PROTOCOL_VERSION` unless raised).
     min_protocol: Arc<AtomicU32>,
 }
@@ -37,13 +39,14 @@ impl AppState {
         limits: Limits,
     ) -> Self {
         Self {
-            store,
             attachments: Arc::new(attachments),
             dist,
             hashing: Arc::new(HashLimiter::new(limits.hash_concurrency, limits.hash_queue)),
-            attempts: Arc::new(AttemptLimiter::new(&limits)),
+            attempts: Arc::new(AttemptLimiter::with_shared(&limits, store.shared_attempts())),
+            store,
             limits: Arc::new(limits),
-            clock: Arc::new(Mutex::new(HlcClock::new("server"))),
+            clock: Arc::new(Mutex::new(HlcClock::new(node_id()))),
+            trusted_proxies: Arc::default(),
             min_protocol: Arc::new(AtomicU32::new(shared::sync::MIN_PROTOCOL_VERSION)),
         }
     }
@@ -63,8 +66,31 @@ impl AppState {
     /// The same state with other limits (tests and `serve` options).
     pub fn set_limits(&mut self, limits: Limits) {
         self.hashing = Arc::new(HashLimiter::new(limits.hash_concurrency, limits.hash_queue));
-        self.attempts = Arc::new(AttemptLimiter::new(&limits));
+        self.attempts =
+            Arc::new(AttemptLimiter::with_shared(&limits, self.store.shared_attempts()));
         self.limits = Arc::new(limits);
+    }
+
+    /// Believe `X-Forwarded-For` from these proxies (`--trusted-proxy`).
+    pub fn set_trusted_proxies(&mut self, proxies: crate::proxy::TrustedProxies) {
+        self.trusted_proxies = Arc::new(proxies);
+    }
+
+    /// This process's clock node (`server-` and 16 random hex digits, new at every start).
+    pub fn clock_node(&self) -> String {
+        self.clock.lock().unwrap_or_else(|p| p.into_inner()).device.clone()
+    }
+
+    /// Move the server's clock past every stored operation's clock (at start: a restarted
+    /// process, or another process of the deployment, never hands out a timestamp below one
+    /// already stored, even one stamped ahead of this machine's wall clock).
+    pub async fn seed_clock(&self) -> Result<(), crate::store::StoreError> {
+        if let Some(highest) = self.store.max_hlc().await? {
+            let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+            let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
+            clock.observe(&highest, now_ms);
+        }
+        Ok(())
     }
 
     /// Advance the server's hybrid logical clock past `seen` and read it.
@@ -76,4 +102,10 @@ impl AppState {
         }
         clock.tick(now_ms)
     }
+}
+
+/// A clock node id unique to this process start: two processes of a deployment (or one
+/// restarted) never stamp the same timestamp.
+fn node_id() -> String {
+    format!("server-{:016x}", rand::random::<u64>())
 }

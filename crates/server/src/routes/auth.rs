@@ -25,9 +25,9 @@ pub async fn login(
 ) -> Result<Json<LoginResponse>, AppError> {
     let username = normalise_username(&req.username);
     // Rate limits first, then the bounded hashing queue: no Argon2 work beyond the quotas.
-    state.attempts.attempt(&username, address)?;
+    state.attempts.attempt(&username, address).await?;
     if req.password.len() > MAX_PASSWORD_BYTES || username.chars().count() > 64 {
-        state.attempts.failed(&username)?;
+        state.attempts.failed(&username).await?;
         return Err(AppError::InvalidCredentials);
     }
     let creds = state.store.credentials(&username).await?;
@@ -39,7 +39,7 @@ pub async fn login(
         Some(c) if ok => c,
         _ => {
             tracing::info!(username = %req.username, "login refused");
-            state.attempts.failed(&username)?;
+            state.attempts.failed(&username).await?;
             return Err(AppError::InvalidCredentials);
         }
     };

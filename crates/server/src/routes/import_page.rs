@@ -120,9 +120,9 @@ async fn office_account(
         page
     };
     let username = normalise_username(&form.username);
-    state.attempts.attempt(&username, address).map_err(refused)?;
+    state.attempts.attempt(&username, address).await.map_err(refused)?;
     if form.password.len() > MAX_PASSWORD_BYTES {
-        state.attempts.failed(&username).map_err(refused)?;
+        state.attempts.failed(&username).await.map_err(refused)?;
         return Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误"));
     }
     let creds = state.store.credentials(&username).await.map_err(|e| {
@@ -142,7 +142,7 @@ async fn office_account(
             }
         }
         _ => {
-            state.attempts.failed(&username).map_err(refused)?;
+            state.attempts.failed(&username).await.map_err(refused)?;
             Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误"))
         }
     }

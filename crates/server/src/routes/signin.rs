@@ -124,10 +124,10 @@ pub async fn code_login(
 ) -> Result<Json<LoginResponse>, AppError> {
     // The failure key of codes from this address (no user name has a control character).
     let key = format!("\u{1}signin-code:{}", address.map(|a| a.to_string()).unwrap_or_default());
-    state.attempts.attempt(&key, address)?;
+    state.attempts.attempt(&key, address).await?;
     let code = normalise_signin_code(&req.code);
     if code.chars().count() != SIGNIN_CODE_LEN {
-        state.attempts.failed(&key)?;
+        state.attempts.failed(&key).await?;
         return Err(invalid_code());
     }
     let device_name: String = match req.device_name.trim() {
@@ -155,7 +155,7 @@ pub async fn code_login(
             Ok(Json(LoginResponse { token, account }))
         }
         Redeemed::Unknown => {
-            state.attempts.failed(&key)?;
+            state.attempts.failed(&key).await?;
             Err(invalid_code())
         }
         Redeemed::Disabled => Err(AppError::AccountDisabled),

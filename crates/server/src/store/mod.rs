@@ -241,6 +241,17 @@ pub struct AuditEvent<'a> {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Where sign-in rate limits are counted when several server processes share this store
+    /// (PostgreSQL: a table); `None` for a one-process store (SQLite), which counts them in
+    /// memory ([`crate::limits::AttemptLimiter`]).
+    fn shared_attempts(&self) -> Option<Arc<dyn crate::limits::SharedAttempts>> {
+        None
+    }
+
+    /// The highest hybrid logical clock of any stored operation (the server's clock starts
+    /// from it, so no process hands out a timestamp below one already stored).
+    async fn max_hlc(&self) -> Result<Option<shared::hlc::Hlc>, StoreError>;
+
     /// Every town of the deployment, by name.
     async fn towns(&self) -> Result<Vec<Town>, StoreError>;
     /// The town named `name`, created first if `create` and it does not exist.

@@ -34,6 +34,7 @@ mod restart;
 mod retry_storm;
 mod roster;
 mod same_photo;
+mod shared_state;
 mod signin_codes;
 mod static_files;
 mod sync;

@@ -200,6 +200,22 @@ CREATE INDEX records_town_entity ON records (town_id, entity, branch_id);
 CREATE INDEX conflicts_town ON conflicts (town_id, resolved_at, detected_at);
 "#,
     },
+    Migration {
+        version: 5,
+        name: "sign-in rate limits shared by every process",
+        sql: r#"
+-- Sign-in rate limits shared by every server process of the deployment (`limits::SharedAttempts`):
+-- one row per key and quota, the GCRA's theoretical arrival time in milliseconds of the
+-- database's clock (`quota` -1: an account held until then). Rows in the past are swept.
+CREATE TABLE signin_limits (
+    key      TEXT NOT NULL,
+    quota    BIGINT NOT NULL,
+    until_ms BIGINT NOT NULL,
+    PRIMARY KEY (key, quota)
+);
+CREATE INDEX signin_limits_until ON signin_limits (until_ms);
+"#,
+    },
 ];
 
 /// Apply the migrations this database lacks; returns how many ran.

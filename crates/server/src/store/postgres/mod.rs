@@ -8,6 +8,7 @@
 //! pull cursor is safe with any number of processes (see [`sync::OPS_WRITER_LOCK`]).
 
 mod accounts;
+mod attempts;
 pub mod migrations;
 pub mod sync;
 
@@ -106,6 +107,20 @@ impl PgStore {
 
 #[async_trait]
 impl Store for PgStore {
+    fn shared_attempts(&self) -> Option<std::sync::Arc<dyn crate::limits::SharedAttempts>> {
+        Some(std::sync::Arc::new(self.clone()))
+    }
+
+    async fn max_hlc(&self) -> Result<Option<shared::hlc::Hlc>, StoreError> {
+        let row =
+            self.client().await?.query_one("SELECT MAX(hlc COLLATE \"C\") FROM ops", &[]).await?;
+        let text: Option<String> = row.try_get(0)?;
+        text.map(|t| {
+            t.parse().map_err(|e: shared::hlc::HlcParseError| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
+    }
+
     async fn towns(&self) -> Result<Vec<Town>, StoreError> {
         accounts::towns(&self.client().await?).await
     }

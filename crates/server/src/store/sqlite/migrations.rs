@@ -193,6 +193,23 @@ CREATE INDEX records_town_entity ON records (town_id, entity, branch_id);
 CREATE INDEX conflicts_town ON conflicts (town_id, resolved_at, detected_at);
 "#,
     },
+    Migration {
+        version: 5,
+        name: "sign-in rate limits shared by every process",
+        sql: r#"
+-- Sign-in rate limits of a deployment with several server processes (PostgreSQL): one row per
+-- key and quota, the GCRA's theoretical arrival time in milliseconds (`quota` -1: an account
+-- held until then). A SQLite install is one process and keeps them in memory (`governor`); the
+-- table is made here too so both stores have the same schema at the same version.
+CREATE TABLE signin_limits (
+    key      TEXT NOT NULL,
+    quota    INTEGER NOT NULL,
+    until_ms INTEGER NOT NULL,
+    PRIMARY KEY (key, quota)
+);
+CREATE INDEX signin_limits_until ON signin_limits (until_ms);
+"#,
+    },
 ];
 
 /// Apply the migrations this database lacks; returns how many ran.

@@ -135,6 +135,18 @@ impl SqliteStore {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn max_hlc(&self) -> Result<Option<shared::hlc::Hlc>, StoreError> {
+        self.read(|c| {
+            let text: Option<String> = c.query_row("SELECT MAX(hlc) FROM ops", [], |r| r.get(0))?;
+            text.map(|t| {
+                t.parse()
+                    .map_err(|e: shared::hlc::HlcParseError| StoreError::Corrupt(e.to_string()))
+            })
+            .transpose()
+        })
+        .await
+    }
+
     async fn towns(&self) -> Result<Vec<Town>, StoreError> {
         self.read(accounts::towns).await
     }

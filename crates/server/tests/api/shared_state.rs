@@ -1,0 +1,224 @@
+//! Issue 14, point 3: no state held only in a process. Sign-in rate limits are counted in the
+//! database when several processes share one (two processes allow what one allows, not twice
+//! as much); the client's address comes from `X-Forwarded-For` only when the peer is a trusted
+//! proxy; the server's clock is a node of its own per process start and never hands out a
+//! timestamp below one already stored.
+
+use std::process::Child;
+
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use shared::hlc::Hlc;
+use shared::roles::Role;
+use uuid::Uuid;
+
+use crate::common::{Data, PASSWORD, TestServer, new_person, pg_cluster};
+use crate::real_server::{admin, free_port, serve, wait_healthy};
+
+struct Servers {
+    children: Vec<Child>,
+    bases: Vec<String>,
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// `n` real `server` processes on `data`, each given `args`.
+async fn start(data: &Data, n: usize, args: &[&str]) -> Servers {
+    let mut servers = Servers { children: Vec::new(), bases: Vec::new() };
+    for _ in 0..n {
+        let port = free_port();
+        let mut cmd = serve(data, port);
+        cmd.args(args);
+        servers.children.push(cmd.spawn().expect("server starts"));
+        servers.bases.push(format!("http://127.0.0.1:{port}"));
+    }
+    for base in &servers.bases {
+        wait_healthy(base).await;
+    }
+    servers
+}
+
+/// A sign-in attempt at `base`, claiming to come from `forwarded` (`X-Forwarded-For`).
+async fn login(
+    client: &Client,
+    base: &str,
+    username: &str,
+    password: &str,
+    forwarded: Option<&str>,
+) -> reqwest::Response {
+    let mut req = client.post(format!("{base}/api/v1/auth/login")).json(&json!({
+        "username": username, "password": password,
+        "device_id": Uuid::now_v7(), "device_name": "平板"
+    }));
+    if let Some(xff) = forwarded {
+        req = req.header("x-forwarded-for", xff);
+    }
+    req.send().await.unwrap()
+}
+
+/// A sign-in with a user name too long to be anyone's: counted for the address, refused
+/// before any password hashing (cheap), and each one a different account.
+async fn cheap_attempt(client: &Client, base: &str, i: usize, forwarded: Option<&str>) -> u16 {
+    let name = format!("{i:04}{}", "x".repeat(70));
+    login(client, base, &name, "wrong", forwarded).await.status().as_u16()
+}
+
+fn add_user(data: &Data, name: &str) {
+    admin(
+        data,
+        &[
+            "add-user",
+            "--username",
+            name,
+            "--password",
+            PASSWORD,
+            "--role",
+            "surveyor",
+            "--branches",
+            "b1",
+            "--display-name",
+            name,
+        ],
+    );
+}
+
+/// Two processes on one PostgreSQL: wrong passwords for one account sent to both in turn are
+/// limited as from one process (10 failures, then `429` with `Retry-After` from both, even
+/// for the right password), and so are attempts from one address (60, then `429`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_the_sign_in_limits() {
+    if pg_cluster().is_none() {
+        println!(
+            "note: shared rate-limit test skipped: no PostgreSQL (FIELD_TEST_DATABASE_URL); \
+             run it with scripts/with-postgres.sh"
+        );
+        return;
+    }
+    let data = Data::fresh().await;
+    add_user(&data, "zhang");
+    let servers = start(&data, 2, &["--trusted-proxy", "127.0.0.1"]).await;
+    let client = Client::new();
+
+    // Failures per account, each from an address of its own (the address limit stays out).
+    let mut statuses = Vec::new();
+    let mut retry_after = Vec::new();
+    for i in 0..14 {
+        let xff = format!("198.51.100.{}", i + 1);
+        let res = login(&client, &servers.bases[i % 2], "zhang", "guess-123456", Some(&xff)).await;
+        statuses.push(res.status().as_u16());
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            retry_after
+                .push(res.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap());
+        }
+    }
+    eprintln!("14 wrong passwords over 2 processes: {statuses:?}, Retry-After {retry_after:?}");
+    assert_eq!(statuses[..10], [401; 10], "10 failures allowed in all, not 10 per process");
+    assert!(statuses[10..].iter().all(|s| *s == 429), "{statuses:?}");
+    assert!(retry_after.iter().all(|w| (1..=3600).contains(w)), "{retry_after:?}");
+    for base in &servers.bases {
+        let res = login(&client, base, "zhang", PASSWORD, Some("198.51.100.200")).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the account is held on {base}");
+    }
+
+    // Attempts per address: 60 at once, from one address over both processes.
+    let mut statuses = Vec::new();
+    for i in 0..64 {
+        statuses.push(cheap_attempt(&client, &servers.bases[i % 2], i, Some("203.0.113.9")).await);
+    }
+    assert!(statuses[..60].iter().all(|s| *s == 401), "{statuses:?}");
+    assert!(statuses[60..].iter().all(|s| *s == 429), "{statuses:?}");
+    // Another address is not held up.
+    assert_eq!(cheap_attempt(&client, &servers.bases[1], 99, Some("203.0.113.10")).await, 401);
+    // The table holds what both processes counted, in one place.
+    let rows = data.db().count("SELECT COUNT(*) FROM signin_limits", &[]).await;
+    assert!(rows >= 4, "{rows} rows in signin_limits");
+}
+
+/// `X-Forwarded-For` from a peer that is not a trusted proxy is ignored (forged addresses are
+/// all counted as the peer), and from a trusted proxy names the client (its right-most
+/// untrusted address: a client's own additions on the left do not help it).
+#[tokio::test]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    let client = Client::new();
+    // No trusted proxy: the peer (127.0.0.1) is the client whatever the header says.
+    let data = Data::fresh().await;
+    let servers = start(&data, 1, &[]).await;
+    let base = &servers.bases[0];
+    for i in 0..60 {
+        let forged = format!("192.0.2.{}", i + 1);
+        assert_eq!(cheap_attempt(&client, base, i, Some(&forged)).await, 401);
+    }
+    assert_eq!(
+        cheap_attempt(&client, base, 60, Some("192.0.2.250")).await,
+        429,
+        "a forged header does not escape the peer's limit"
+    );
+    drop(servers);
+
+    // Behind a trusted proxy (here 127.0.0.1 as nginx would be): the header names the client.
+    let data = Data::fresh().await;
+    let servers = start(&data, 1, &["--trusted-proxy", "10.9.0.0/16,127.0.0.1"]).await;
+    let base = &servers.bases[0];
+    for i in 0..60 {
+        assert_eq!(cheap_attempt(&client, base, i, Some("198.51.100.7")).await, 401);
+    }
+    assert_eq!(cheap_attempt(&client, base, 60, Some("198.51.100.7")).await, 429);
+    // The client's own forged entry on the left is not taken; an inner trusted hop is skipped.
+    assert_eq!(cheap_attempt(&client, base, 61, Some("192.0.2.1, 198.51.100.7")).await, 429);
+    assert_eq!(cheap_attempt(&client, base, 62, Some("198.51.100.7, 10.9.3.4")).await, 429);
+    // Another client behind the same proxy is its own address.
+    assert_eq!(cheap_attempt(&client, base, 63, Some("198.51.100.8")).await, 401);
+    // Without the header, the proxy itself.
+    assert_eq!(cheap_attempt(&client, base, 64, None).await, 401);
+}
+
+/// Push an operation stamped `ahead_ms` after now by `token`; the server's answer clock.
+async fn push_at(s: &TestServer, token: &str, millis: u64) -> Hlc {
+    let answer = s.push(token, &[new_person("zhang", "b1", millis)]).await;
+    assert_eq!(answer.results[0].status, shared::sync::OpStatus::Accepted, "{answer:?}");
+    answer.server_hlc
+}
+
+fn now_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap()
+}
+
+/// A stored operation stamped an hour ahead of the wall clock: a restarted server, and (on
+/// PostgreSQL) a second process started next to the first, answer clocks after it, each under a
+/// node id of its own.
+#[tokio::test]
+async fn restarted_or_second_process_clock_is_after_every_stored_operation() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let ahead = now_ms() + 3_600_000;
+    let first = push_at(&s, &token, ahead).await;
+    assert!(first.millis >= ahead && first.device.starts_with("server-"), "{first}");
+
+    // A second process on the same database, started while the first still serves.
+    if let Some(url) = s.database.clone() {
+        let other = TestServer::start_in(
+            Data { dir: tempfile::tempdir().unwrap(), database: Some(url) },
+            None,
+        )
+        .await;
+        let token = other.login("zhang", Uuid::now_v7()).await;
+        let hlc = push_at(&other, &token, now_ms()).await;
+        assert!(hlc > first && hlc.millis >= ahead, "{hlc} after {first}");
+        assert!(hlc.device.starts_with("server-") && hlc.device != first.device, "{hlc}");
+        other.stop().await;
+    }
+
+    // The same server restarted: its clock starts after what is stored, not at the wall clock.
+    let data = s.stop().await;
+    let s = TestServer::start_in(data, None).await;
+    let hlc = push_at(&s, &token, now_ms()).await;
+    assert!(hlc.millis >= ahead, "{hlc} is not after the stored {ahead}");
+    assert!(hlc.device.starts_with("server-") && hlc.device != first.device, "{hlc}");
+}
