@@ -298,3 +298,33 @@ async fn the_survey_form_lists_its_sections_marks_required_questions_and_finalis
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn opening_a_new_survey_and_leaving_it_untouched_saves_nothing() {
+    let store = fresh().await;
+    // A surveyor of one branch: the form preselects it, which is not an edit.
+    let kept = serde_json::json!({
+        "token": "t",
+        "account": {"username": "xl", "display_name": "小林", "role": "surveyor", "branches": ["b1"]},
+        "server": "",
+        "signed_in_at_ms": 0.0,
+    });
+    store.meta_set(field::store::meta_keys::ACCOUNT, &kept).await.unwrap();
+    let app_store = store.clone();
+    web_sys::window().unwrap().location().set_hash("#/survey/new").unwrap();
+    let _handle = leptos::mount::mount_to(root("untouched"), move || {
+        view! { <field::app::App store=app_store /> }
+    });
+    wait_for("the form", || find("untouched", "survey-form").is_some()).await;
+    wait_for("the branch preselected", || {
+        find("untouched", "survey-branch-id")
+            .map(|e| e.unchecked_into::<web_sys::HtmlSelectElement>().value())
+            .is_some_and(|v| v == "b1")
+    })
+    .await;
+    web_sys::window().unwrap().location().set_hash("#/people").unwrap();
+    wait_for("the list", || find("untouched", "people-count").is_some()).await;
+    gloo_timers::future::TimeoutFuture::new(1_500).await;
+    assert_eq!(store.outbox_len().await.unwrap(), 0, "nothing typed, nothing queued");
+    assert!(store.listing(EntityKind::Person).await.unwrap().is_empty());
+}

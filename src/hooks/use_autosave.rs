@@ -49,7 +49,9 @@ pub struct AutosaveOptions<T, Draft, Save, After> {
 #[derive(Clone)]
 pub struct UseAutosave {
     pub state: ReadSignal<SaveState>,
-    /// Save the form's current value now (a finalise button; leaving the form).
+    /// Save the value as it stands now, including a change made just before (a finalise button
+    /// that sets the status and saves at once). Leaving the form saves what was typed; a value
+    /// set without notifying (a preselected default) is not a change and saves nothing.
     pub save_now: Rc<dyn Fn()>,
 }
 
@@ -77,13 +79,11 @@ where
     let save = Rc::new(save);
     let after = Rc::new(after);
 
-    let save_now: Rc<dyn Fn()> = {
+    // Saves what the last change left (`latest`, kept by the effect below).
+    let save_latest: Rc<dyn Fn()> = {
         let (on_disk, latest, timer) = (on_disk.clone(), latest.clone(), timer.clone());
         Rc::new(move || {
             timer.borrow_mut().take();
-            if let Some(current) = value.try_get_untracked() {
-                *latest.borrow_mut() = current;
-            }
             let current = latest.borrow().clone();
             if !enabled || *on_disk.borrow() == current {
                 return;
@@ -113,7 +113,7 @@ where
     // Every change: the small write at once, the full save once typing pauses.
     {
         let (on_disk, latest, timer, save_now) =
-            (on_disk.clone(), latest.clone(), timer.clone(), save_now.clone());
+            (on_disk.clone(), latest.clone(), timer.clone(), save_latest.clone());
         let draft = Rc::new(draft);
         Effect::new(move |_| {
             let current = value.get();
@@ -129,13 +129,20 @@ where
         });
     }
     {
-        let save_now = send_wrapper::SendWrapper::new(save_now.clone());
-        on_cleanup(move || (*save_now)());
+        let save_latest = send_wrapper::SendWrapper::new(save_latest.clone());
+        on_cleanup(move || (*save_latest)());
     }
     {
-        let save_now = save_now.clone();
-        let listener = send_wrapper::SendWrapper::new(page::on_hide(move || save_now()));
+        let save_latest = save_latest.clone();
+        let listener = send_wrapper::SendWrapper::new(page::on_hide(move || save_latest()));
         on_cleanup(move || drop(listener));
     }
+    // A change made just before (the effect has not run yet) is taken from the value itself.
+    let save_now: Rc<dyn Fn()> = Rc::new(move || {
+        if let Some(current) = value.try_get_untracked() {
+            *latest.borrow_mut() = current;
+        }
+        save_latest();
+    });
     UseAutosave { state, save_now }
 }

@@ -189,7 +189,7 @@ fn PeopleTable(rows: Vec<PersonRow>, states: BTreeMap<Uuid, DeliveryState>) -> i
                     let delivery = states.get(&row.id).copied();
                     view! {
                         <tr data-testid="people-row" data-id=row.id.to_string()>
-                            <td><a href=href class="row-link">{row.name.clone()}</a></td>
+                            <td><a href=href class="row-link">{if row.name.trim().is_empty() { t::UNNAMED.to_owned() } else { row.name.clone() }}</a></td>
                             <td>{row.branch_id.clone()}</td>
                             <td>{row.village_unit.clone()}</td>
                             <td>{row.category.map(|c| c.label_zh()).unwrap_or("")}</td>
