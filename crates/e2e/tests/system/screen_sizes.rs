@@ -74,6 +74,9 @@ for (let i = 0; i < bars.length; i++) for (let j = i + 1; j < bars.length; j++) 
   const [a, p] = bars[i], [b, q] = bars[j];
   if (p.top < q.bottom - 1 && q.top < p.bottom - 1 && p.left < q.right - 1 && q.left < p.right - 1) problems.push(`bars overlap: ${name(a)} / ${name(b)}`);
 }
+for (const a of document.querySelectorAll('nav a, nav button, button, a.button')) {
+  if (shown(a) && getComputedStyle(a).overflow === 'visible' && a.scrollWidth > a.clientWidth + 1) problems.push(`words overflow their box: ${name(a)}`);
+}
 for (const c of document.querySelectorAll('table th, table td')) if (getComputedStyle(c).display === 'none') { problems.push(`a table column is hidden: ${name(c)}`); break; }
 for (const t of document.querySelectorAll('button, a.button, nav a, select, input:not([type=checkbox]):not([type=radio]):not([type=file])')) {
   if (!shown(t)) continue;
