@@ -189,13 +189,19 @@ async fn transitions_follow_the_roles_and_keep_the_full_history() {
     // The store's change history has every write of the candidate.
     assert_eq!(store.history(id).await.unwrap().len(), 6);
 
-    // A county viewer is read-only, even on the tablet.
+    // A county account writes nothing but its own step, 县委组织部备案 (as the server allows it).
     sign_in(&store, "县委组织部", Role::CountyViewer).await;
     let county = session_of(&store).await;
-    let err = data::take_action(&store, &county, id, ApplicationAction::File, None, at(3, 11))
-        .await
-        .unwrap_err();
+    let err =
+        data::take_action(&store, &county, id, ApplicationAction::Return, Some("不行"), at(3, 11))
+            .await
+            .unwrap_err();
     assert_eq!(err, CampaignError::Workflow(WorkflowError::ReadOnlyRole));
+    let filed = data::take_action(&store, &county, id, ApplicationAction::File, None, at(3, 11))
+        .await
+        .unwrap();
+    assert_eq!(filed.state, ApplicationState::CountyFiled);
+    assert_eq!(filed.history.last().and_then(|e| e.role), Some(Role::CountyViewer));
 }
 
 #[wasm_bindgen_test]

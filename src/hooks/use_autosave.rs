@@ -79,6 +79,17 @@ where
     let save = Rc::new(save);
     let after = Rc::new(after);
 
+    // Whether the form is still on screen: a save made as it leaves does not touch its state
+    // (the view that shows it is being disposed).
+    let shown = Rc::new(std::cell::Cell::new(true));
+    let show = {
+        let shown = shown.clone();
+        move |state: SaveState| {
+            if shown.get() {
+                set_state.try_set(state);
+            }
+        }
+    };
     // Saves what the last change left (`latest`, kept by the effect below).
     let save_latest: Rc<dyn Fn()> = {
         let (on_disk, latest, timer) = (on_disk.clone(), latest.clone(), timer.clone());
@@ -88,21 +99,21 @@ where
             if !enabled || *on_disk.borrow() == current {
                 return;
             }
-            set_state.try_set(SaveState::Saving);
-            let (on_disk, latest, save, after) =
-                (on_disk.clone(), latest.clone(), save.clone(), after.clone());
+            show(SaveState::Saving);
+            let (on_disk, latest, save, after, show) =
+                (on_disk.clone(), latest.clone(), save.clone(), after.clone(), show.clone());
             leptos::task::spawn_local(async move {
                 let result = save(current.clone()).await;
                 match &result {
                     Ok(()) => {
                         *on_disk.borrow_mut() = current.clone();
                         let clean = *latest.borrow() == current;
-                        set_state.try_set(if clean { SaveState::Saved } else { SaveState::Dirty });
+                        show(if clean { SaveState::Saved } else { SaveState::Dirty });
                         UnsavedInput::set(unsaved_source, !clean);
                     }
                     // Everything typed stays in the form; the next change tries again.
                     Err(e) => {
-                        set_state.try_set(SaveState::Failed(e.to_string()));
+                        show(SaveState::Failed(e.to_string()));
                     }
                 }
                 after(&result);
@@ -130,7 +141,11 @@ where
     }
     {
         let save_latest = send_wrapper::SendWrapper::new(save_latest.clone());
-        on_cleanup(move || (*save_latest)());
+        let shown = send_wrapper::SendWrapper::new(shown);
+        on_cleanup(move || {
+            shown.set(false);
+            (*save_latest)();
+        });
     }
     {
         let save_latest = save_latest.clone();

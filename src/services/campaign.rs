@@ -233,7 +233,15 @@ pub async fn take_action(
 ) -> Result<Candidate, CampaignError> {
     let mut candidate: Candidate = get(store, id).await?;
     workflow::apply_transition(&mut candidate, action, &session.by(), session.role(), at, reason)?;
-    save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;
+    // The county writes nothing but its own step, 县委组织部备案, which the workflow has just
+    // allowed it (as the server's policy does); every other write needs the branch.
+    if session.role() == shared::roles::Role::CountyViewer && action == ApplicationAction::File {
+        store
+            .save(EntityKind::Candidate, id, &candidate.branch_id, changes_of(&candidate)?)
+            .await?;
+    } else {
+        save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;
+    }
     Ok(candidate)
 }
 
