@@ -20,7 +20,12 @@ pub const USAGE: &str = "bench [options]
   --throughput-batch N   operations per push there (default 500, at most shared::sync::MAX_PUSH_OPS)
   --ready-selector CSS   what marks the survey form interactive (default [data-testid=\"survey-form\"])
   --cold-start-route R   the page a cold start opens (default #/survey/new)
-  --only LIST            some of sizes,cold,idb,sync,throughput,memory,roster (default all)
+  --county-towns N       county part: towns (default 5)
+  --county-tablets N     county part: tablets per town (default 2)
+  --county-ops N         county part: operations all tablets push in all (default 2000)
+  --only LIST            some of sizes,cold,idb,sync,throughput,memory,roster (default all),
+                         or county (2 server processes on PostgreSQL: FIELD_DATABASE_URL or
+                         FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
   --out FILE             JSON results (default bench-results/latest.json)
   --work-dir DIR         scratch space (default a directory under the system temp dir)";
 
@@ -39,6 +44,9 @@ pub struct Config {
     pub pull_limit: Option<u32>,
     pub throughput_ops: usize,
     pub throughput_batch: usize,
+    pub county_towns: usize,
+    pub county_tablets: usize,
+    pub county_ops: usize,
     pub ready_selector: String,
     pub cold_start_route: String,
     pub only: Vec<String>,
@@ -62,6 +70,9 @@ impl Default for Config {
             pull_limit: None,
             throughput_ops: 10_000,
             throughput_batch: 500,
+            county_towns: 5,
+            county_tablets: 2,
+            county_ops: 2_000,
             ready_selector: "[data-testid=\"survey-form\"]".into(),
             cold_start_route: "#/survey/new".into(),
             only: ["sizes", "cold", "idb", "sync", "throughput", "memory", "roster"]
@@ -107,6 +118,9 @@ impl Config {
                 "--pull-limit" => c.pull_limit = Some(number(&flag, &value)?),
                 "--throughput-ops" => c.throughput_ops = number(&flag, &value)?,
                 "--throughput-batch" => c.throughput_batch = number(&flag, &value)?,
+                "--county-towns" => c.county_towns = number(&flag, &value)?,
+                "--county-tablets" => c.county_tablets = number(&flag, &value)?,
+                "--county-ops" => c.county_ops = number(&flag, &value)?,
                 "--ready-selector" => c.ready_selector = value,
                 "--cold-start-route" => c.cold_start_route = value,
                 "--only" => c.only = value.split(',').map(|s| s.trim().to_owned()).collect(),
@@ -154,6 +168,10 @@ mod tests {
         assert_eq!(c.sync_sizes, [100, 200]);
         assert!(c.wants("idb") && !c.wants("cold"));
         assert_eq!(c.server, PathBuf::from("/x/server"));
+        assert!(!Config::default().wants("county"), "county is not in the default set");
+        let c =
+            parse(&["--only", "county", "--county-towns", "20", "--county-ops", "50000"]).unwrap();
+        assert_eq!((c.county_towns, c.county_tablets, c.county_ops), (20, 2, 50_000));
     }
 
     #[test]

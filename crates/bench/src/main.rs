@@ -7,6 +7,7 @@
 mod browser;
 mod coldstart;
 mod config;
+mod county;
 mod error;
 mod idb;
 mod memory;
@@ -101,6 +102,14 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
             runs.push(throughput::run_once(config).await?);
         }
         results.throughput = Some(report::throughput(&runs));
+    }
+    if config.wants("county") {
+        need(&config.server, "server binary")?;
+        eprintln!(
+            "== county: {} towns × {} tablets, {} operations, 1 and 2 server processes on PostgreSQL",
+            config.county_towns, config.county_tablets, config.county_ops
+        );
+        results.county = Some(county::run(config).await?);
     }
     let browser_parts = ["cold", "idb", "sync", "memory"];
     if browser_parts.iter().any(|p| config.wants(p)) {

@@ -26,6 +26,9 @@ pub struct Results {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput: Option<ThroughputSummary>,
     pub memory: Option<Memory>,
+    /// Towns × tablets pushing through 1 and 2 server processes on one PostgreSQL (`--only county`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub county: Option<crate::county::CountySummary>,
     /// Roster import of 3,000 members: preview, apply, both (seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster: Option<BTreeMap<String, Summary>>,
@@ -313,6 +316,30 @@ pub fn table(r: &Results) -> String {
         for (name, v) in &t.figures {
             let _ = writeln!(out, "{name:<22} {}", row(v, 2));
         }
+    }
+    if let Some(c) = &r.county {
+        let _ = writeln!(
+            out,
+            "\nCounty on PostgreSQL: {} towns × {} tablets push {} ops (batches of {}); {} office pullers + the county pull (pages of {}) meanwhile; none lost, none twice",
+            c.towns, c.tablets_per_town, c.ops, c.batch, c.towns, c.pull_page
+        );
+        for run in &c.runs {
+            let _ = writeln!(
+                out,
+                "{} server process{:<3} {:>8.0} ops/s  (push {:.2}s, all pulled {:.2}s, {} pages)",
+                run.processes,
+                if run.processes == 1 { "" } else { "es" },
+                run.push_ops_per_s,
+                run.push_s,
+                run.all_pulled_s,
+                run.pull_pages
+            );
+        }
+        let _ = writeln!(
+            out,
+            "raw batched INSERT   {:>8.0} ops/s  ({:.2}s, {} connections, scratch table, same database)",
+            c.baseline_ops_per_s, c.baseline_insert_s, c.baseline_writers
+        );
     }
     if let Some(m) = &r.memory {
         let mb = |b: f64| b / 1_000_000.0;
