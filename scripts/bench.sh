@@ -6,6 +6,9 @@
 # (src/), the page's wasm (web/, package bench-web) and its JavaScript (js/).
 #   scripts/bench.sh                       everything (about 10 minutes on 2 cores, after the builds)
 #   scripts/bench.sh --only sizes,idb      some parts; see `--help` for every option
+#   bash scripts/with-postgres.sh scripts/bench.sh --only county
+#                                          towns × tablets through 1 and 2 server processes on
+#                                          PostgreSQL (not in the default set)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
