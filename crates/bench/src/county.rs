@@ -7,7 +7,7 @@
 //! operation acknowledged, stored once (`ops` rows), and every puller saw exactly the operations
 //! it may see (its town's; the county every one), each once. Beside it, a raw baseline: the same
 //! rows (`op_id`, town, the operation's JSON) INSERTed in the same batches by as many
-//! connections into a scratch table of the same database.
+//! connections into a scratch table of the same database (the 2-process run's, after it).
 //!
 //! The database: `FIELD_DATABASE_URL`, else `FIELD_TEST_DATABASE_URL` (what
 //! `scripts/with-postgres.sh` exports), a URL whose user may create databases; each run makes
@@ -364,11 +364,13 @@ async fn tablet_pushes(
 }
 
 /// One run on a fresh database through `processes` processes.
+/// With `then_baseline`, the raw INSERT baseline runs afterwards on the same database.
 async fn run_processes(
     config: &Config,
     cluster: &str,
     processes: usize,
-) -> Result<CountyRun, BenchError> {
+    then_baseline: bool,
+) -> Result<(CountyRun, Option<(f64, usize)>), BenchError> {
     let (name, url) = create_database(cluster).await?;
     let data = config.work_dir.join(format!("county-{processes}"));
     let outcome = async {
@@ -418,7 +420,8 @@ async fn run_processes(
                 format!("{stored} rows for {} operations", config.county_ops),
             ));
         }
-        Ok(run)
+        let raw = if then_baseline { Some(baseline(config, &url).await?) } else { None };
+        Ok((run, raw))
     }
     .await;
     drop_database(cluster, &name).await;
@@ -528,11 +531,10 @@ async fn exchange(
 
 /// The raw baseline: the operations' rows INSERTed in batches of [`BATCH`] (one multi-row
 /// statement, its own transaction, each) by up to [`BASELINE_WRITERS`] connections into a
-/// scratch table of a fresh database: (seconds, writers).
-async fn baseline(config: &Config, cluster: &str) -> Result<(f64, usize), BenchError> {
-    let (name, url) = create_database(cluster).await?;
-    let outcome = async {
-        let setup = connect(&url).await?;
+/// scratch table of the database at `url` (the county's, after a run): (seconds, writers).
+async fn baseline(config: &Config, url: &str) -> Result<(f64, usize), BenchError> {
+    async {
+        let setup = connect(url).await?;
         setup
             .batch_execute(
                 "CREATE TABLE scratch (seq BIGSERIAL PRIMARY KEY, op_id TEXT NOT NULL UNIQUE, \
@@ -560,7 +562,7 @@ async fn baseline(config: &Config, cluster: &str) -> Result<(f64, usize), BenchE
         }
         let mut clients = Vec::new();
         for _ in 0..writers {
-            clients.push(connect(&url).await?);
+            clients.push(connect(url).await?);
         }
         let began = Instant::now();
         let mut set = tokio::task::JoinSet::new();
@@ -602,22 +604,24 @@ async fn baseline(config: &Config, cluster: &str) -> Result<(f64, usize), BenchE
         }
         Ok((seconds, writers))
     }
-    .await;
-    drop_database(cluster, &name).await;
-    outcome
+    .await
 }
 
 async fn measure(config: Config) -> Result<CountySummary, BenchError> {
     let cluster = cluster_url()?;
-    let mut runs = Vec::new();
+    let (mut runs, mut baseline_raw) = (Vec::new(), (0.0, 0));
     for processes in [1, 2] {
         eprintln!(
             "   {} towns × {} tablets, {} ops through {processes} process(es)",
             config.county_towns, config.county_tablets, config.county_ops
         );
-        runs.push(run_processes(&config, &cluster, processes).await?);
+        let (run, raw) = run_processes(&config, &cluster, processes, processes == 2).await?;
+        runs.push(run);
+        if let Some(raw) = raw {
+            baseline_raw = raw;
+        }
     }
-    let (baseline_insert_s, baseline_writers) = baseline(&config, &cluster).await?;
+    let (baseline_insert_s, baseline_writers) = baseline_raw;
     Ok(CountySummary {
         towns: config.county_towns,
         tablets_per_town: config.county_tablets,
