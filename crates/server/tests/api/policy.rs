@@ -1,11 +1,10 @@
 //! Server-side rules on push: workflow steps per role, record validation, clocks from the
 //! future. Each refusal is a `rejected` result with the code and the tablet's Chinese message.
 
-use crate::common::{TestServer, upsert};
+use crate::common::{TestServer, candidate_op, upsert};
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 use shared::model::{ApplicationAction, Candidate, Category};
-use shared::op::Operation;
 use shared::record::{EntityKind, to_fields};
 use shared::roles::Role;
 use shared::sync::{OpResult, OpStatus};
@@ -18,23 +17,6 @@ fn now_ms() -> u64 {
 
 fn at() -> NaiveDateTime {
     chrono::NaiveDate::from_ymd_opt(2013, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap()
-}
-
-/// An upsert of every field of `candidate` (what the tablet's save sends for a new record).
-fn candidate_op(
-    author: &str,
-    millis: u64,
-    id: Uuid,
-    c: &Candidate,
-    only: Option<&[&str]>,
-) -> Operation {
-    let fields = to_fields(c).unwrap();
-    let changes: Vec<(&str, Value, _)> = fields
-        .iter()
-        .filter(|(k, _)| only.is_none_or(|o| o.contains(&k.as_str())))
-        .map(|(k, v)| (k.as_str(), v.clone(), None))
-        .collect();
-    upsert(author, &format!("{author}-dev"), millis, EntityKind::Candidate, id, "b1", &changes)
 }
 
 fn rejected(r: &OpResult, code: &str) -> String {

@@ -4,16 +4,16 @@
 
 use chrono::NaiveDateTime;
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use shared::model::{ApplicationAction, ApplicationState, Candidate, Category};
 use shared::op::Operation;
-use shared::record::{EntityKind, to_fields};
+use shared::record::EntityKind;
 use shared::roles::Role;
 use shared::sync::{ConflictEntry, DeviceSummary, OpStatus, UserSummary};
 use shared::workflow;
 use uuid::Uuid;
 
-use crate::common::{PASSWORD, TestServer, assert_error, upsert};
+use crate::common::{PASSWORD, TestServer, assert_error, candidate_op, upsert};
 
 fn now_ms() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap()
@@ -38,22 +38,6 @@ fn person(author: &str, name: &str, millis: u64) -> Operation {
             ("id_number", json!("110101199001011237"), None),
         ],
     )
-}
-
-fn candidate_op(
-    author: &str,
-    millis: u64,
-    id: Uuid,
-    c: &Candidate,
-    only: Option<&[&str]>,
-) -> Operation {
-    let fields = to_fields(c).unwrap();
-    let changes: Vec<(&str, Value, _)> = fields
-        .iter()
-        .filter(|(k, _)| only.is_none_or(|o| o.contains(&k.as_str())))
-        .map(|(k, v)| (k.as_str(), v.clone(), None))
-        .collect();
-    upsert(author, &format!("{author}-dev"), millis, EntityKind::Candidate, id, "b1", &changes)
 }
 
 struct Two {

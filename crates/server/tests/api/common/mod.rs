@@ -7,8 +7,9 @@ use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use server::state::AppState;
 use shared::hlc::Hlc;
+use shared::model::Candidate;
 use shared::op::{FieldChange, OpKind, Operation};
-use shared::record::EntityKind;
+use shared::record::{EntityKind, to_fields};
 use shared::roles::Role;
 use shared::sync::{CreateUserRequest, LoginResponse, PullResponse, PushResponse};
 use tempfile::TempDir;
@@ -430,6 +431,24 @@ pub fn upsert(
             })
             .collect(),
     }
+}
+
+/// An upsert of every field of `candidate` (what the tablet's save sends for a new record), or
+/// of the fields `only` names, in branch `b1`.
+pub fn candidate_op(
+    author: &str,
+    millis: u64,
+    id: Uuid,
+    c: &Candidate,
+    only: Option<&[&str]>,
+) -> Operation {
+    let fields = to_fields(c).unwrap();
+    let changes: Vec<(&str, Value, _)> = fields
+        .iter()
+        .filter(|(k, _)| only.is_none_or(|o| o.contains(&k.as_str())))
+        .map(|(k, v)| (k.as_str(), v.clone(), None))
+        .collect();
+    upsert(author, &format!("{author}-dev"), millis, EntityKind::Candidate, id, "b1", &changes)
 }
 
 /// A new person in `branch` with a name, phone and ID number.
