@@ -3,11 +3,9 @@
 //! Every finding is listed with its rule, the number of elements and the first one's selector,
 //! so a failure says what to fix.
 
-use std::time::Duration;
-
 use e2e::{Browser, Harness};
 
-const SETTLE: Duration = Duration::from_secs(30);
+use crate::routes::{OFFICE_ROUTES, ROUTES, open_settled};
 
 /// Every role the campaign names, with the routes it can open.
 const ROLES: [(&str, &str, &str, &str); 4] = [
@@ -16,33 +14,6 @@ const ROLES: [(&str, &str, &str, &str); 4] = [
     ("a11y_county", "county_viewer", "", "县委组织部"),
     ("a11y_office", "town_office", "", "镇组织办"),
 ];
-
-const ROUTES: &[&str] = &[
-    "#/people",
-    "#/survey/new",
-    "#/sync",
-    "#/transfer",
-    "#/conflicts",
-    "#/outbox",
-    "#/settings",
-    "#/campaign/dashboard",
-    "#/campaign/candidates",
-    "#/campaign/candidate/new",
-    "#/campaign/pipeline",
-    "#/campaign/contacts",
-    "#/campaign/bases",
-    "#/campaign/funding",
-    "#/campaign/meetings",
-    "#/campaign/inspections",
-    "#/campaign/assessment",
-    "#/campaign/notices",
-    "#/campaign/report",
-    "#/campaign/settings",
-    "#/campaign/branches",
-];
-
-const OFFICE_ROUTES: &[&str] =
-    &["#/office/checklist", "#/office/accounts", "#/office/devices", "#/office/roster"];
 
 /// axe-core's source, from where the set-up installed it (`FIELD_AXE_JS`).
 fn axe_source() -> String {
@@ -53,16 +24,7 @@ fn axe_source() -> String {
 
 /// The critical and serious findings on the screen at `hash`, one line each.
 async fn audit(browser: &Browser, origin: &str, hash: &str) -> Vec<String> {
-    browser.goto(&format!("{origin}/{hash}")).await.unwrap();
-    // The screen is shown when nothing is being read any more.
-    browser
-        .wait_until(
-            &format!("{hash} settled"),
-            "return !!document.querySelector('main.screen > *') && !document.querySelector('[data-testid=\"loading\"]');",
-            SETTLE,
-        )
-        .await
-        .unwrap();
+    open_settled(browser, origin, hash).await;
     let found = browser
         .eval_async(
             "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })

@@ -6,42 +6,14 @@
 //! README names it) for the eye as well.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use e2e::{Browser, Harness};
 use serde_json::json;
 
-const SETTLE: Duration = Duration::from_secs(30);
+use crate::routes::{OFFICE_ROUTES, ROUTES, open_settled};
+
 const SIZES: [(u32, u32); 3] = [(390, 844), (800, 1280), (1280, 800)];
 const OFFICE: (&str, &str) = ("sizes_office", "sizes-pass-123");
-
-const ROUTES: &[&str] = &[
-    "#/people",
-    "#/survey/new",
-    "#/sync",
-    "#/transfer",
-    "#/conflicts",
-    "#/outbox",
-    "#/settings",
-    "#/campaign/dashboard",
-    "#/campaign/candidates",
-    "#/campaign/candidate/new",
-    "#/campaign/pipeline",
-    "#/campaign/contacts",
-    "#/campaign/bases",
-    "#/campaign/funding",
-    "#/campaign/meetings",
-    "#/campaign/inspections",
-    "#/campaign/assessment",
-    "#/campaign/notices",
-    "#/campaign/report",
-    "#/campaign/settings",
-    "#/campaign/branches",
-    "#/office/checklist",
-    "#/office/accounts",
-    "#/office/devices",
-    "#/office/roster",
-];
 
 /// What is wrong with the layout of the page as shown now, one line each.
 const LAYOUT_CHECK: &str = r#"
@@ -93,15 +65,7 @@ fn screenshot_dir() -> PathBuf {
 }
 
 async fn check(browser: &Browser, origin: &str, hash: &str, (w, h): (u32, u32)) -> Vec<String> {
-    browser.goto(&format!("{origin}/{hash}")).await.unwrap();
-    browser
-        .wait_until(
-            &format!("{hash} settled"),
-            "return !!document.querySelector('main.screen > *') && !document.querySelector('[data-testid=\"loading\"]');",
-            SETTLE,
-        )
-        .await
-        .unwrap();
+    open_settled(browser, origin, hash).await;
     let found = browser.eval(LAYOUT_CHECK).await.unwrap();
     let png = browser.client().screenshot().await.unwrap();
     let dir = screenshot_dir().join(format!("{w}x{h}"));
@@ -133,7 +97,8 @@ async fn every_screen_fits_a_phone_an_upright_tablet_and_a_landscape_one() {
             )
             .await
             .unwrap();
-        for hash in ROUTES {
+        // The town office opens every screen, its own set-up screens too.
+        for hash in ROUTES.iter().chain(OFFICE_ROUTES) {
             problems.extend(check(&browser, &harness.base_url(), hash, (w, h)).await);
         }
     }
