@@ -26,15 +26,14 @@ use e2e::ServerProcess;
 use reqwest::Client;
 use serde::Serialize;
 use serde_json::json;
-use shared::hlc::Hlc;
-use shared::op::{FieldChange, OpKind, Operation};
-use shared::record::EntityKind;
-use shared::sync::{LoginResponse, PullResponse, PushResponse};
+use shared::op::Operation;
+use shared::sync::LoginResponse;
 use tokio::process::Command;
 use uuid::Uuid;
 
 use crate::config::Config;
 use crate::error::BenchError;
+use crate::sync_client::{self, person, pull, push};
 
 /// Operations per push of a tablet.
 pub const BATCH: usize = 100;
@@ -73,7 +72,7 @@ pub struct CountySummary {
 }
 
 fn fail(what: &str, error: impl std::fmt::Display) -> BenchError {
-    BenchError::Server(format!("county: {what}: {error}"))
+    sync_client::fail(&format!("county: {what}"), error)
 }
 
 fn town_name(t: usize) -> String {
@@ -253,28 +252,6 @@ async fn login(
     Ok((login.token, device))
 }
 
-/// Person `i` of a tablet: three short fields on its branch.
-fn person(author: &str, device: Uuid, branch: &str, millis: u64, i: usize) -> Operation {
-    Operation {
-        id: Uuid::now_v7(),
-        device_id: device,
-        author: author.into(),
-        hlc: Hlc::new(millis, 0, author),
-        entity: EntityKind::Person,
-        entity_id: Uuid::now_v7(),
-        branch_id: branch.into(),
-        kind: OpKind::Upsert,
-        changes: ["name", "village_unit", "notes"]
-            .iter()
-            .map(|f| FieldChange {
-                field: (*f).into(),
-                value: json!(format!("{f} {i}")),
-                base: None,
-            })
-            .collect(),
-    }
-}
-
 /// The share of tablet `k` of `n` in `total` operations.
 pub fn share(total: usize, n: usize, k: usize) -> usize {
     total / n + usize::from(k < total % n)
@@ -299,17 +276,9 @@ async fn puller(
     loop {
         // Read before pulling: a pull that starts after the last push was answered sees it.
         let finished = done.load(Ordering::SeqCst);
-        let page: PullResponse = client
-            .get(format!("{}/api/v1/sync/pull?cursor={cursor}&limit={PAGE}", bases[turn]))
-            .bearer_auth(&token)
-            .header("X-Forwarded-For", &address)
-            .send()
+        let page = pull(&client, &bases[turn], &token, Some(&address), cursor, PAGE as usize)
             .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| fail("pull", e))?
-            .json()
-            .await
-            .map_err(|e| fail("pull answer", e))?;
+            .map_err(|e| fail("puller", e))?;
         turn = (turn + 1) % bases.len();
         seen.pages += 1;
         if page.cursor < cursor {
@@ -339,26 +308,10 @@ async fn tablet_pushes(
 ) -> Result<Vec<(Uuid, usize)>, BenchError> {
     let (user, branch) = (tablet(t, j), branch(t, j));
     let ops: Vec<Operation> =
-        (0..count).map(|i| person(&user, device, &branch, start_ms + i as u64, i)).collect();
+        (0..count).map(|i| person(&user, device, &user, &branch, start_ms + i as u64, i)).collect();
     for (b, chunk) in ops.chunks(BATCH).enumerate() {
-        let answer: PushResponse = client
-            .post(format!("{}/api/v1/sync/push", bases[(b + t + j) % bases.len()]))
-            .bearer_auth(&token)
-            .header("X-Forwarded-For", &address)
-            .json(&json!({ "ops": chunk }))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| fail("push", e))?
-            .json()
-            .await
-            .map_err(|e| fail("push answer", e))?;
-        if let Some(bad) = answer.results.iter().find(|r| !r.status.is_acknowledged()) {
-            return Err(fail("push rejected", format!("{} {:?}", bad.id, bad.message)));
-        }
-        if answer.results.len() != chunk.len() {
-            return Err(fail("push", "an answer for fewer operations than were pushed"));
-        }
+        let base = &bases[(b + t + j) % bases.len()];
+        push(&client, base, &token, Some(&address), chunk).await.map_err(|e| fail("tablet", e))?;
     }
     Ok(ops.iter().map(|o| (o.id, t)).collect())
 }
@@ -551,7 +504,7 @@ async fn baseline(config: &Config, url: &str) -> Result<(f64, usize), BenchError
             let count = share(total, writers, w);
             let mut mine = Vec::with_capacity(count);
             for i in 0..count {
-                let op = person("baseline", device, "b", start_ms + i as u64, i);
+                let op = person("baseline", device, "baseline", "b", start_ms + i as u64, i);
                 mine.push((
                     op.id.to_string(),
                     (w % config.county_towns.max(1)) as i32,

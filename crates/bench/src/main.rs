@@ -20,6 +20,7 @@ mod sizes;
 mod sqlite_baseline;
 mod stats;
 mod sync;
+mod sync_client;
 mod throughput;
 
 use std::process::ExitCode;

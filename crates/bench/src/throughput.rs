@@ -4,22 +4,20 @@
 //! `crates/server/examples/sync_throughput.rs`; the server and this client share one
 //! multi-threaded runtime, as they did there.
 
-use std::fmt::Display;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use reqwest::Client;
 use serde::Serialize;
 use serde_json::json;
-use shared::hlc::Hlc;
-use shared::op::{FieldChange, OpKind, Operation};
-use shared::record::EntityKind;
+use shared::op::Operation;
 use shared::roles::Role;
-use shared::sync::{CreateUserRequest, LoginResponse, MAX_PUSH_OPS, PullResponse, PushResponse};
+use shared::sync::{CreateUserRequest, LoginResponse, MAX_PUSH_OPS};
 use uuid::Uuid;
 
 use crate::config::Config;
 use crate::error::BenchError;
+use crate::sync_client::{fail, person, pull, push};
 
 /// Operations per pull.
 pub const PULL_PAGE: usize = 5_000;
@@ -33,32 +31,6 @@ pub struct ThroughputRun {
     pub batch: usize,
     pub push_s: f64,
     pub pull_s: f64,
-}
-
-fn fail(what: &str, error: impl Display) -> BenchError {
-    BenchError::Server(format!("{what}: {error}"))
-}
-
-/// Person `i`: three short fields, on one of eight branches.
-fn op(device: Uuid, millis: u64, i: usize) -> Operation {
-    Operation {
-        id: Uuid::now_v7(),
-        device_id: device,
-        author: USERNAME.into(),
-        hlc: Hlc::new(millis, 0, "bench-dev"),
-        entity: EntityKind::Person,
-        entity_id: Uuid::now_v7(),
-        branch_id: format!("b{}", i % 8),
-        kind: OpKind::Upsert,
-        changes: ["name", "village_unit", "notes"]
-            .iter()
-            .map(|f| FieldChange {
-                field: (*f).into(),
-                value: json!(format!("{f} {i}")),
-                base: None,
-            })
-            .collect(),
-    }
 }
 
 /// `--throughput-ops` operations in batches of `--throughput-batch` on a fresh data directory.
@@ -126,40 +98,22 @@ async fn exchange(base: &str, total: usize, batch: usize) -> Result<ThroughputRu
     let token = login.token;
     let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
     let start_ms = now.saturating_sub(3_600_000);
-    let ops: Vec<Operation> = (0..total).map(|i| op(device, start_ms + i as u64, i)).collect();
+    let ops: Vec<Operation> = (0..total)
+        .map(|i| {
+            person(USERNAME, device, "bench-dev", &format!("b{}", i % 8), start_ms + i as u64, i)
+        })
+        .collect();
 
     let began = Instant::now();
     for chunk in ops.chunks(batch) {
-        let answer: PushResponse = client
-            .post(format!("{base}/api/v1/sync/push"))
-            .bearer_auth(&token)
-            .json(&json!({ "ops": chunk }))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| fail("push", e))?
-            .json()
-            .await
-            .map_err(|e| fail("push answer", e))?;
-        if let Some(bad) = answer.results.iter().find(|r| !r.status.is_acknowledged()) {
-            return Err(fail("push rejected", format!("{} {:?}", bad.id, bad.message)));
-        }
+        push(&client, base, &token, None, chunk).await?;
     }
     let push_s = began.elapsed().as_secs_f64();
 
     let began = Instant::now();
     let (mut cursor, mut pulled) = (0, 0);
     loop {
-        let page: PullResponse = client
-            .get(format!("{base}/api/v1/sync/pull?cursor={cursor}&limit={PULL_PAGE}"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| fail("pull", e))?
-            .json()
-            .await
-            .map_err(|e| fail("pull answer", e))?;
+        let page = pull(&client, base, &token, None, cursor, PULL_PAGE).await?;
         pulled += page.ops.len();
         cursor = page.cursor;
         if !page.more {
