@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::browser::location;
+use crate::browser::{location, page};
 use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::screens::people_list::PeopleList;
@@ -32,7 +32,11 @@ pub fn screen(route: Route) -> AnyView {
     }
 }
 
-/// Keep `route` on the address as it changes (links, the back button, `location::go`).
+/// Keep `route` on the address as it changes (links, the back button, `location::go`); each new
+/// screen opens at its top.
 pub fn follow_address(route: RwSignal<Route>) {
-    location::on_hash_change(move |hash| route.set(Route::parse(&hash)));
+    location::on_hash_change(move |hash| {
+        route.set(Route::parse(&hash));
+        page::scroll_to_top();
+    });
 }

@@ -33,6 +33,14 @@ pub fn scroll_to(selector: &str) -> bool {
     true
 }
 
+/// Show the top of the page (a screen just opened: it starts at its title, not where the last
+/// screen was scrolled to).
+pub fn scroll_to_top() {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
 /// Bring the input named `name` into view and put the cursor in it (the first answer a final
 /// survey still needs); `false` when the page has no such input.
 pub fn focus_field(name: &str) -> bool {

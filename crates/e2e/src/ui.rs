@@ -31,9 +31,21 @@ impl Browser {
         self.wait_for_testid(id, STEP_TIMEOUT).await
     }
 
-    /// Clicks the element `data-testid="<id>"`.
+    /// Clicks the element `data-testid="<id>"`, first brought to the middle of the window: a
+    /// WebDriver click does not scroll an element it finds "in view", even when the sticky top
+    /// bar or a form's sticky save bar covers it, and would then hit the bar instead.
     pub async fn click_testid(&self, id: &str) -> Result<(), HarnessError> {
-        Ok(self.by_testid(id).await?.click().await?)
+        let element = self.by_testid(id).await?;
+        self.client()
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'}); return true;",
+                vec![serde_json::to_value(&element).map_err(|e| HarnessError::Page {
+                    what: format!("the element `{id}`"),
+                    value: e.to_string(),
+                })?],
+            )
+            .await?;
+        Ok(element.click().await?)
     }
 
     /// Replaces the text of the field `data-testid="<id>"` by typing `text`.
