@@ -27,6 +27,7 @@ pub const USAGE: &str = "bench [options]
                          or county (2 server processes on PostgreSQL: FIELD_DATABASE_URL or
                          FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
   --out FILE             JSON results (default bench-results/latest.json)
+  --compare              print every figure beside the one the --out file held from the last run, with the change in percent
   --work-dir DIR         scratch space (default a directory under the system temp dir)";
 
 #[derive(Clone, Debug)]
@@ -51,6 +52,8 @@ pub struct Config {
     pub cold_start_route: String,
     pub only: Vec<String>,
     pub out: PathBuf,
+    /// Print this run's figures beside the last run's (`--compare`).
+    pub compare: bool,
     pub work_dir: PathBuf,
 }
 
@@ -79,6 +82,7 @@ impl Default for Config {
                 .map(str::to_owned)
                 .to_vec(),
             out: "bench-results/latest.json".into(),
+            compare: false,
             work_dir: std::env::temp_dir().join(format!("field-bench-{}", std::process::id())),
         }
     }
@@ -95,6 +99,10 @@ impl Config {
         while let Some(flag) = args.next() {
             if flag == "--help" || flag == "-h" {
                 return Err(BenchError::Usage(USAGE.into()));
+            }
+            if flag == "--compare" {
+                c.compare = true;
+                continue;
             }
             let value = args
                 .next()
@@ -172,6 +180,9 @@ mod tests {
         let c =
             parse(&["--only", "county", "--county-towns", "20", "--county-ops", "50000"]).unwrap();
         assert_eq!((c.county_towns, c.county_tablets, c.county_ops), (20, 2, 50_000));
+        assert!(!c.compare);
+        let c = parse(&["--compare", "--runs", "2"]).unwrap();
+        assert!(c.compare && c.runs == 2, "--compare takes no value");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod browser;
 mod coldstart;
+mod compare;
 mod config;
 mod county;
 mod error;
@@ -40,9 +41,18 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The last run's figures, read before this run writes over them.
+    let last = config.compare.then(|| last_results(&config.out));
     match run(&config).await {
         Ok(results) => {
             println!("{}", report::table(&results));
+            match (last, serde_json::to_value(&results)) {
+                (Some(Some(last)), Ok(now)) => println!("{}", compare::table(&last, &now)),
+                (Some(None), _) => {
+                    println!("--compare: no earlier results in {}", config.out.display())
+                }
+                _ => {}
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -50,6 +60,11 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The results JSON an earlier run left in `path`, if any.
+fn last_results(path: &std::path::Path) -> Option<serde_json::Value> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
 fn need(path: &std::path::Path, what: &str) -> Result<(), BenchError> {
