@@ -226,3 +226,69 @@ async fn restarted_or_second_process_clock_is_after_every_stored_operation() {
     assert!(hlc.millis >= ahead, "{hlc} is not after the stored {ahead}");
     assert!(hlc.device.starts_with("server-") && hlc.device != first.device, "{hlc}");
 }
+
+/// Two processes sharing the data folder, each sent the same chunk of one upload at the same
+/// moment, 30 photos of 3 chunks: each chunk is appended once (the upload's lock file holds
+/// across processes, not only the process's own mutex), every photo ends whole under its hash,
+/// downloadable from either process, with no part left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_append_each_chunk_of_an_upload_once() {
+    use sha2::{Digest, Sha256};
+    if pg_cluster().is_none() {
+        println!("note: two-process upload test skipped: no PostgreSQL (FIELD_TEST_DATABASE_URL)");
+        return;
+    }
+    let data = Data::fresh().await;
+    add_user(&data, "zhang");
+    let servers = start(&data, 2, &[]).await;
+    let client = Client::new();
+    let res = login(&client, &servers.bases[0], "zhang", PASSWORD, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let token =
+        res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+
+    const CHUNK: usize = 64 * 1024;
+    let mut seed = 0x5eed_u64;
+    for photo in 0..30 {
+        let bytes: Vec<u8> = (0..3 * CHUNK - 100)
+            .map(|_| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (seed >> 33) as u8
+            })
+            .collect();
+        let sha = shared::op::hex(&Sha256::digest(&bytes));
+        for offset in (0..bytes.len()).step_by(CHUNK) {
+            let chunk = bytes[offset..(offset + CHUNK).min(bytes.len())].to_vec();
+            let put = |base: &str| {
+                client
+                    .put(format!(
+                        "{base}/api/v1/attachments/{sha}?offset={offset}&total={}",
+                        bytes.len()
+                    ))
+                    .bearer_auth(&token)
+                    .body(chunk.clone())
+                    .send()
+            };
+            let (a, b) = tokio::join!(put(&servers.bases[0]), put(&servers.bases[1]));
+            let codes = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+            assert!(codes.contains(&200), "photo {photo}, chunk at {offset}: {codes:?}");
+        }
+        for base in &servers.bases {
+            let res = client
+                .get(format!("{base}/api/v1/attachments/{sha}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "photo {photo} complete on {base}");
+            assert!(res.bytes().await.unwrap() == bytes, "photo {photo} whole from {base}");
+        }
+    }
+    let tmp = data.dir.path().join("attachments").join("tmp");
+    let left: Vec<String> = std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part") || n.ends_with(".total"))
+        .collect();
+    assert!(left.is_empty(), "parts left: {left:?}");
+}
