@@ -319,3 +319,36 @@ async fn two_processes_append_each_chunk_of_an_upload_once() {
         .collect();
     assert!(left.is_empty(), "parts left: {left:?}");
 }
+
+/// A tablet waiting for news on one process is answered when another process of the same
+/// database stores something for it (each process's watcher reads the database every second),
+/// well before its timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_through_one_process_answers_a_tablet_waiting_on_another() {
+    if pg_cluster().is_none() {
+        println!("note: two-process live-update test skipped: no PostgreSQL");
+        return;
+    }
+    let data = Data::fresh().await;
+    add_user(&data, "zhang");
+    let servers = start(&data, 2, &[]).await;
+    let client = Client::new();
+    let res = login(&client, &servers.bases[0], "zhang", PASSWORD, None).await;
+    let token =
+        res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let wait_url = format!("{}/api/v1/sync/wait?cursor=0&timeout=30", servers.bases[0]);
+    let push_url = format!("{}/api/v1/sync/push", servers.bases[1]);
+    let began = Instant::now();
+    let waiting = client.get(wait_url).bearer_auth(&token).send();
+    let storing = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let op = new_person("zhang", "b1", now_ms() - 5_000);
+        client.post(push_url).bearer_auth(&token).json(&json!({ "ops": [op] })).send().await
+    };
+    let (answer, stored) = tokio::join!(waiting, storing);
+    assert_eq!(stored.unwrap().status(), StatusCode::OK);
+    let answer: serde_json::Value = answer.unwrap().json().await.unwrap();
+    let took = began.elapsed();
+    assert_eq!(answer["changed"], true);
+    assert!(took < Duration::from_secs(20), "answered when stored, not at the timeout: {took:?}");
+}
