@@ -389,6 +389,7 @@ impl SyncEngine {
     /// The loop itself; started through [`crate::split::sync_loop`], which loads it as
     /// its own wasm chunk in release builds.
     pub(crate) async fn run_loop(self, mut wake: UnboundedReceiver<()>) {
+        leptos::task::spawn_local(super::live::follow(self));
         let mut failures: u32 = 0;
         loop {
             let delay = if failures == 0 {

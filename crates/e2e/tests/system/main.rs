@@ -22,6 +22,7 @@ mod disk_full;
 mod export_import;
 mod file_round_trip;
 mod lazy_chunks;
+mod live_updates;
 mod network_faults;
 mod office_first_day;
 mod offline;
