@@ -2,8 +2,10 @@
 //! holds `GET /api/v1/sync/wait` open (up to [`shared::sync::MAX_WAIT_SECONDS`]); when the
 //! server answers that something new is there for this account, the tablet syncs at once — an
 //! approval at the office reaches the surveyor in the same room within seconds, not at the
-//! next five-minute sync. An idle tablet asks once a minute. A server without the route (an
-//! older release) is asked again only every ten minutes; the five-minute sync goes on as before.
+//! next five-minute sync. An idle tablet asks once a minute, and while these answers come the
+//! once-a-minute health probe is not sent: one request a minute in all. A server without the
+//! route (an older release) is asked again only every ten minutes; the five-minute sync goes on
+//! as before.
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -63,6 +65,9 @@ pub(crate) async fn follow(engine: SyncEngine) {
         // The server holds the request up to MAX_WAIT_SECONDS; give it some more to answer.
         let http = credentials.http().with_timeout((MAX_WAIT_SECONDS as u32 + 15) * 1_000);
         let answer = transport::wait(&http, cursor, MAX_WAIT_SECONDS).await.map(|w| w.changed);
+        if answer.is_ok() {
+            engine.heard_from_server();
+        }
         match after(&answer, failures, js_sys::Math::random()) {
             Next::Sync => {
                 failures = 0;
