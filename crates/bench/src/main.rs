@@ -14,6 +14,7 @@ mod idb;
 mod memory;
 mod ops;
 mod page;
+mod propagation;
 mod report;
 mod roster;
 mod server;
@@ -127,7 +128,7 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
         );
         results.county = Some(county::run(config).await?);
     }
-    let browser_parts = ["cold", "idb", "sync", "memory"];
+    let browser_parts = ["cold", "idb", "sync", "propagation", "memory"];
     if browser_parts.iter().any(|p| config.wants(p)) {
         need(&config.server, "server binary")?;
         need(&config.chromedriver, "chromedriver")?;
@@ -151,6 +152,14 @@ async fn browser_benchmarks(
         need(&config.dist.join("index.html"), "app build")?;
         eprintln!("== offline cold start ({} runs each)", config.runs);
         results.cold_start = Some(report::cold_start(coldstart::run(config, driver).await?));
+    }
+    if config.wants("propagation") {
+        need(&config.dist.join("index.html"), "app build")?;
+        eprintln!(
+            "== propagation: {} changes to an idle online tablet, then {} s idle",
+            config.propagation_runs, config.idle_seconds
+        );
+        results.propagation = Some(propagation::run(config, driver).await?);
     }
     if config.wants("idb") || config.wants("memory") {
         need(&config.bench_dist.join("index.html"), "bench page build")?;
