@@ -240,6 +240,7 @@ pub mod campaign {
     /// The county's dashboard: its town picker, and why it shows nothing without the server.
     pub const TOWN: &str = "镇";
     pub const COUNTY_NEEDS_SERVER: &str = "县级看板需要连接服务器";
+    pub const NO_SERVER: &str = "连不上服务器，请联网后重试";
     pub const NO_TOWNS: &str = "服务器上还没有镇";
     pub const RETRY: &str = "重试";
     pub const NAV_CANDIDATES: &str = "争创对象";

@@ -234,11 +234,13 @@ pub async fn take_action(
     let mut candidate: Candidate = get(store, id).await?;
     workflow::apply_transition(&mut candidate, action, &session.by(), session.role(), at, reason)?;
     // The county writes nothing but its own step, 县委组织部备案, which the workflow has just
-    // allowed it (as the server's policy does); every other write needs the branch.
+    // allowed it (as the server's policy does), and only the step's fields: any other field
+    // whose stored form differs from its re-encoding would be refused whole by the server.
+    // Every other write needs the branch.
     if session.role() == shared::roles::Role::CountyViewer && action == ApplicationAction::File {
-        store
-            .save(EntityKind::Candidate, id, &candidate.branch_id, changes_of(&candidate)?)
-            .await?;
+        let mut changes = changes_of(&candidate)?;
+        changes.retain(|(field, _)| shared::policy::COUNTY_FILING_FIELDS.contains(&field.as_str()));
+        store.save(EntityKind::Candidate, id, &candidate.branch_id, changes).await?;
     } else {
         save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;
     }

@@ -18,9 +18,10 @@ pub struct CountyError(String);
 
 impl From<HttpError> for CountyError {
     fn from(error: HttpError) -> Self {
-        let reason = match error.server_message() {
-            Some(message) => message.to_owned(),
-            None => SyncError::from(error).to_string(),
+        let reason = match (&error, error.server_message()) {
+            (HttpError::Network(_) | HttpError::Timeout, _) => tc::NO_SERVER.to_owned(),
+            (_, Some(message)) => message.to_owned(),
+            (_, None) => SyncError::from(error).to_string(),
         };
         CountyError(reason)
     }
