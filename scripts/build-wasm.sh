@@ -59,3 +59,7 @@ sed -i "s#__FIELD_APP__#${TRUNK_PUBLIC_URL:-/}app-$hash#g" "$staging/index.html"
 echo "build-wasm: $profile, app-$hash: $(ls "$staging/app-$hash" | wc -l) files"
 
 python3 scripts/stamp-sw.py "$staging"
+# After the stamp: the service worker's list names the files, not their compressed copies.
+if [ "$profile" = release ]; then
+  bash scripts/precompress.sh "$staging"
+fi

@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
 command -v python3 >/dev/null 2>&1 || apt_missing+=(python3)
 command -v npm >/dev/null 2>&1 || apt_missing+=(nodejs npm)
+# The build compresses the app once at the highest levels (scripts/precompress.sh).
+command -v brotli >/dev/null 2>&1 || apt_missing+=(brotli)
 # PostgreSQL 15 (Debian's), for the server's tests on its PostgreSQL store
 # (scripts/with-postgres.sh starts a throwaway cluster; nothing here starts a server).
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_missing+=(postgresql)

@@ -21,7 +21,8 @@ import sys
 
 SERVICE_WORKER = "sw.js"
 # Files that are not part of the shell a tablet needs offline.
-SKIPPED_SUFFIXES = (".map",)
+# Source maps; the compressed copies scripts/precompress.sh writes (the same file, sent as it).
+SKIPPED_SUFFIXES = (".map", ".br", ".gz")
 
 
 class StampError(Exception):

@@ -249,6 +249,8 @@ fn schemas() -> Value {
         "PullResponse": {"type": "object", "required": ["ops", "cursor", "more"],
             "properties": {"ops": {"type": "array", "items": schema_ref("Operation")},
                 "cursor": {"type": "integer"}, "more": {"type": "boolean"}}},
+        "WaitResponse": {"type": "object", "required": ["changed"],
+            "properties": {"changed": {"type": "boolean"}}},
         "ConflictEntry": {
             "type": "object",
             "required": ["id", "entity", "entity_id", "field", "winner_value", "loser_value", "detected_at", "resolved"],

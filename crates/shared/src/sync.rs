@@ -167,6 +167,18 @@ pub struct PullResponse {
     pub more: bool,
 }
 
+/// The longest a `GET /api/v1/sync/wait` is held open with nothing new (seconds): an idle
+/// tablet asks at most once a minute, and a reverse proxy must let a request live this long.
+pub const MAX_WAIT_SECONDS: u64 = 60;
+
+/// `GET /api/v1/sync/wait?cursor=N&timeout=S`: answered as soon as an operation after `cursor`
+/// the caller may see is stored (`changed`), else after `timeout` seconds (at most
+/// [`MAX_WAIT_SECONDS`]) with `changed: false`. The tablet then pulls, or asks again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitResponse {
+    pub changed: bool,
+}
+
 /// Every error answer: `{"error": {"code": "...", "message": "..."}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiErrorBody {

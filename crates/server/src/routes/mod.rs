@@ -150,6 +150,18 @@ const PULL_QUERY: &[QueryParam] = &[
         )
     },
 ];
+const WAIT_QUERY: &[QueryParam] = &[
+    QueryParam {
+        minimum: Some(0),
+        maximum: Some(u64::MAX),
+        ..param("cursor", "integer", false, "本机保存的拉取 cursor")
+    },
+    QueryParam {
+        minimum: Some(1),
+        maximum: Some(shared::sync::MAX_WAIT_SECONDS),
+        ..param("timeout", "integer", false, "没有新内容时最多等待的秒数，默认 60，范围 1–60")
+    },
+];
 const CONFLICTS_QUERY: &[QueryParam] = &[QueryParam {
     values: &["open", "resolved", "all"],
     ..param("status", "string", false, "open（默认）、resolved 或 all")
@@ -263,6 +275,21 @@ pub fn table() -> Vec<ApiRoute> {
                 )
             },
             get(sync::pull),
+        ),
+        route(
+            RouteDoc {
+                query: WAIT_QUERY,
+                response: Some(Schema("WaitResponse")),
+                errors: &[400, 426],
+                ..doc(
+                    "GET",
+                    "/api/v1/sync/wait",
+                    "等到 cursor 之后有本账号可见的新操作（changed: true）或等待超时（changed: false），平板随后拉取",
+                    "sync",
+                    Signed,
+                )
+            },
+            get(sync::wait),
         ),
         route(
             RouteDoc {

@@ -357,6 +357,9 @@ pub trait Store: Send + Sync + 'static {
         cursor: u64,
         limit: u32,
     ) -> Result<PullPage, StoreError>;
+    /// The last sequence number stored in each town (towns with none are absent): what the
+    /// live-update watcher ([`crate::live`]) compares to wake the tablets waiting on a town.
+    async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError>;
     /// The merged state of one entity of `scope`.
     async fn record(&self, scope: Scope, entity_id: Uuid) -> Result<Option<Record>, StoreError>;
 

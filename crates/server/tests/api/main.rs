@@ -22,6 +22,7 @@ mod cursor_concurrency;
 mod exports;
 mod file_bounds;
 mod import;
+mod live;
 mod migrate;
 mod openapi_routes;
 mod order;

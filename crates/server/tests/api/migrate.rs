@@ -8,7 +8,12 @@ use shared::roles::Role;
 use shared::sync::OpStatus;
 use uuid::Uuid;
 
-use crate::common::{Data, TestServer, fresh_database, new_person, pg_cluster, upsert};
+use server::store::Scope;
+use shared::model::Campaign;
+
+use crate::common::{
+    Data, TestServer, campaign_op, fresh_database, new_person, pg_cluster, upsert,
+};
 
 #[tokio::test]
 async fn a_town_moves_into_postgres_and_its_tablets_sync_on() {
@@ -31,6 +36,10 @@ async fn a_town_moves_into_postgres_and_its_tablets_sync_on() {
     ops.push(late("zhang", "王海洋", 5_000));
     s.push(&zhang, &ops).await;
     s.push(&office, &[late("office", "王海波", 5_001)]).await;
+    // Its campaign settings, under the fixed id every town uses.
+    let first_campaign = Campaign { start_year: 2016, years: 2, ..Campaign::default_plan() };
+    let res = s.push(&office, &[campaign_op("office", 5_002, &first_campaign)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
     let (before, _) = s.pull_all(&zhang, 7).await;
     let cursor = s.pull(&zhang, 0, 1_000).await.cursor;
     let conflicts = s.get_json("/api/v1/conflicts", Some(&office)).await.1;
@@ -51,7 +60,7 @@ async fn a_town_moves_into_postgres_and_its_tablets_sync_on() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("行数与校验和一致"), "{text}");
-    assert!(text.lines().any(|l| l.starts_with("ops") && l.contains(" 22 行")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("ops") && l.contains(" 23 行")), "{text}");
     // A second run into the same database is refused: nothing is copied twice.
     let again = migrate(&url);
     assert!(!again.status.success());
@@ -86,6 +95,12 @@ async fn a_town_moves_into_postgres_and_its_tablets_sync_on() {
     let wang = t.user_token("wang", Role::Surveyor, &["b1"]).await;
     let theirs: Vec<_> = (0..5).map(|i| new_person("wang", "b1", 2_000 + i)).collect();
     t.push(&wang, &theirs).await;
+    // Its own campaign settings under the same fixed id as the first town's.
+    let office2 = t.user_token("office2", Role::TownOffice, &[]).await;
+    let second_campaign = Campaign { start_year: 2020, years: 3, ..Campaign::default_plan() };
+    let settings = campaign_op("office2", 2_100, &second_campaign);
+    let res = t.push(&office2, std::slice::from_ref(&settings)).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
     let old_cursor = t.pull(&wang, 0, 1_000).await.cursor;
     let second = t.stop().await;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
@@ -99,12 +114,18 @@ async fn a_town_moves_into_postgres_and_its_tablets_sync_on() {
     let s = TestServer::start_in(county, None).await;
     let (wang_ops, _) = s.pull_all(&wang, 3).await;
     let mut got: Vec<_> = wang_ops.iter().map(|o| o.id).collect();
-    let mut want: Vec<_> = theirs.iter().map(|o| o.id).collect();
+    let mut want: Vec<_> = theirs.iter().chain([&settings]).map(|o| o.id).collect();
     got.sort();
     want.sort();
     assert_eq!(got, want, "the second town sees exactly its own operations");
     let again = s.pull(&wang, old_cursor, 100).await;
-    assert_eq!(again.ops.len(), 5, "an old cursor re-pulls the town, safely");
+    assert_eq!(again.ops.len(), 6, "an old cursor re-pulls the town, safely");
     let (first_town, _) = s.pull_all(&zhang, 50).await;
     assert!(first_town.iter().all(|o| o.author != "wang"), "towns stay apart");
+    // Both towns' campaign settings, each in its town under the one fixed id.
+    for (town, campaign) in [("东岙镇", first_campaign), ("象山镇", second_campaign)] {
+        let scope = Scope::Town(s.town(town).await);
+        let stored = s.state.store.record(scope, Campaign::RECORD_ID).await.unwrap().unwrap();
+        assert_eq!(stored.to_typed::<Campaign>().unwrap(), campaign, "{town}");
+    }
 }

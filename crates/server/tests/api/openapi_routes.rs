@@ -249,6 +249,7 @@ fn through_real_type(name: &str, value: &Value) -> Result<Value, String> {
         "OpResult" => via::<sync::OpResult>(value),
         "PushResponse" => via::<sync::PushResponse>(value),
         "PullResponse" => via::<sync::PullResponse>(value),
+        "WaitResponse" => via::<sync::WaitResponse>(value),
         "ConflictEntry" => via::<sync::ConflictEntry>(value),
         "ApiErrorBody" => via::<sync::ApiErrorBody>(value),
         "ImportReport" => via::<server::import::ImportReport>(value),
@@ -537,6 +538,10 @@ async fn every_documented_operation_answers_as_documented_with_the_real_types() 
     let (_, pulled) =
         c.call("GET", "/api/v1/sync/pull", "/api/v1/sync/pull", &query, token, None, false).await;
     assert_eq!(pulled["ops"].as_array().unwrap().len(), 2);
+    let query = [("cursor", "0".to_owned()), ("timeout", "1".to_owned())];
+    let (_, waited) =
+        c.call("GET", "/api/v1/sync/wait", "/api/v1/sync/wait", &query, token, None, false).await;
+    assert_eq!(waited["changed"], true, "operations after cursor 0 are there");
     let (_, conflicts) = c
         .call(
             "GET",

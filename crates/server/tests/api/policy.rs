@@ -1,7 +1,7 @@
 //! Server-side rules on push: workflow steps per role, record validation, clocks from the
 //! future. Each refusal is a `rejected` result with the code and the tablet's Chinese message.
 
-use crate::common::{TestServer, candidate_op, upsert};
+use crate::common::{TestServer, campaign_op, candidate_op, upsert};
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 use shared::model::{ApplicationAction, Candidate, Category};
@@ -280,18 +280,7 @@ async fn a_candidacy_outside_the_campaigns_years_is_refused() {
 
     // The office's campaign (2016-2017), pushed with a 2016 candidacy after it.
     let campaign = Campaign { start_year: 2016, years: 2, ..Campaign::default_plan() };
-    let fields = to_fields(&campaign).unwrap();
-    let changes: Vec<(&str, Value, _)> =
-        fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
-    let settings = upsert(
-        "office",
-        "office-dev",
-        t + 2,
-        EntityKind::Campaign,
-        Campaign::RECORD_ID,
-        "",
-        &changes,
-    );
+    let settings = campaign_op("office", t + 2, &campaign);
     let ops = [
         settings,
         candidate_op("office", t + 3, Uuid::now_v7(), &candidate(2016), None),

@@ -121,3 +121,64 @@ fn the_service_worker_leaves_every_server_page_to_the_server() {
         );
     }
 }
+
+/// The build's compressed copies (`scripts/precompress.sh`) are sent as they are, with the
+/// file's own type: brotli to a browser that takes it, else gzip, else the file itself, never
+/// compressed twice; files named by the build's hash are cached for good, the page, the
+/// service worker and a missing file's fallback are not.
+#[tokio::test]
+async fn sends_the_builds_compressed_copies_and_caches_hashed_files_for_good() {
+    let dist = tempfile::tempdir().unwrap();
+    let app = dist.path().join("app-1bbd3ccbe07a6dc4");
+    std::fs::create_dir(&app).unwrap();
+    let wasm = app.join("field_bg.wasm");
+    std::fs::write(&wasm, b"\0asm plain").unwrap();
+    std::fs::write(app.join("field_bg.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::write(app.join("field_bg.wasm.gz"), b"gzip bytes").unwrap();
+    let page = "<!doctype html><title>四争一树</title>";
+    std::fs::write(dist.path().join("index.html"), page).unwrap();
+    std::fs::write(dist.path().join("index.html.br"), b"brotli page").unwrap();
+    let css = "body { margin: 0; }\n".repeat(20);
+    std::fs::write(dist.path().join("main-80530be022642cfb.css"), css).unwrap();
+    let s = TestServer::start_with_dist(dist.path()).await;
+
+    let get = |path: &'static str, accept: &'static str| {
+        let req = s.client.get(s.url(path));
+        let req = if accept.is_empty() { req } else { req.header("accept-encoding", accept) };
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            let header = |name: &str| {
+                res.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+            };
+            let (encoding, kind, cache) =
+                (header("content-encoding"), header("content-type"), header("cache-control"));
+            (encoding, kind, cache, res.bytes().await.unwrap().to_vec())
+        }
+    };
+    let wasm_path = "/app-1bbd3ccbe07a6dc4/field_bg.wasm";
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br, zstd", "br", &b"brotli bytes"[..]),
+        ("gzip", "gzip", b"gzip bytes"),
+        ("", "", b"\0asm plain"),
+    ] {
+        let (got, kind, cache, bytes) = get(wasm_path, accept).await;
+        assert_eq!((got.as_str(), bytes.as_slice()), (encoding, body), "accept {accept:?}");
+        assert_eq!(kind, "application/wasm", "the file's own type, for streaming compilation");
+        assert_eq!(cache, "public, max-age=31536000, immutable");
+    }
+
+    for path in ["/", "/people/1"] {
+        let (encoding, kind, cache, bytes) = get(path, "br").await;
+        assert_eq!((encoding.as_str(), bytes.as_slice()), ("br", &b"brotli page"[..]), "{path}");
+        assert!(kind.starts_with("text/html") && cache == "no-cache", "{path}: {kind} {cache}");
+    }
+    // A file the build did not compress is compressed here, once.
+    let (encoding, _, cache, _) = get("/main-80530be022642cfb.css", "gzip").await;
+    assert_eq!(encoding, "gzip");
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    // A missing file of a hashed directory falls back to the page, which is never kept.
+    let (_, kind, cache, _) = get("/app-1bbd3ccbe07a6dc4/gone.wasm", "").await;
+    assert!(kind.starts_with("text/html"));
+    assert_eq!(cache, "no-cache");
+}

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 use shared::model::{ApplicationAction, ApplicationState, Candidate, Category};
 use shared::op::Operation;
 use shared::record::EntityKind;
@@ -13,7 +13,9 @@ use shared::sync::{ConflictEntry, DeviceSummary, OpStatus, UserSummary};
 use shared::workflow;
 use uuid::Uuid;
 
-use crate::common::{PASSWORD, TestServer, assert_error, candidate_op, upsert};
+use server::store::Scope;
+
+use crate::common::{PASSWORD, TestServer, assert_error, campaign_op, candidate_op, upsert};
 
 fn now_ms() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap()
@@ -42,6 +44,8 @@ fn person(author: &str, name: &str, millis: u64) -> Operation {
 
 struct Two {
     s: TestServer,
+    town_a: i64,
+    town_b: i64,
     office_a: String,
     office_b: String,
     surveyor_a: String,
@@ -68,7 +72,7 @@ async fn two_towns() -> Two {
         let res = s.push(token, std::slice::from_ref(op)).await;
         assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
     }
-    Two { s, office_a, office_b, surveyor_a, county, person_a, person_b }
+    Two { s, town_a: a, town_b: b, office_a, office_b, surveyor_a, county, person_a, person_b }
 }
 
 fn ids(ops: &[Operation]) -> Vec<Uuid> {
@@ -129,6 +133,8 @@ async fn a_town_pulls_and_exports_only_itself_and_the_county_reads_every_town() 
 async fn a_town_cannot_change_another_towns_records() {
     let t = two_towns().await;
     let s = &t.s;
+    // Town A writing town B's member's id writes a record of its own town, if anything: a record
+    // is its town's, keyed by town and id (migration 6).
     let edit = upsert(
         "office_a",
         "office_a-dev",
@@ -139,13 +145,103 @@ async fn a_town_cannot_change_another_towns_records() {
         &[("name", json!("改掉"), None)],
     );
     let res = s.push(&t.office_a, &[edit]).await;
-    assert_eq!(res.results[0].status, OpStatus::Rejected);
-    assert_eq!(res.results[0].code.as_deref(), Some("entity_mismatch"));
-    let b = s.state.store.record(server::store::Scope::County, t.person_b.entity_id).await;
-    assert_eq!(b.unwrap().unwrap().str_field("name"), "乙镇党员");
-    // Nor through an export file imported at town A's office: town B's author is unknown there.
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    let b = s.state.store.record(Scope::Town(t.town_b), t.person_b.entity_id).await;
+    assert_eq!(b.unwrap().unwrap().str_field("name"), "乙镇党员", "town B's member unchanged");
+    let a = s.state.store.record(Scope::Town(t.town_a), t.person_b.entity_id).await;
+    assert_eq!(a.unwrap().unwrap().str_field("name"), "改掉", "a record of town A");
     let (b_ops, _) = s.pull_all(&t.office_b, 50).await;
-    assert_eq!(b_ops.len(), 1, "nothing reached town B");
+    assert_eq!(ids(&b_ops), ids(std::slice::from_ref(&t.person_b)), "nothing reached town B");
+}
+
+/// Town A's campaign (2016–2017) and rubric and town B's (2020–2021), all under the same fixed
+/// ids (`Campaign::RECORD_ID`, each category's rubric id): each town's stored apart and in force
+/// for its own candidacies only; a county account may write neither. Before migration 6 the
+/// second town's settings were refused as another town's record.
+#[tokio::test]
+async fn every_town_keeps_its_own_campaign_settings_under_the_same_fixed_ids() {
+    use shared::model::{Campaign, Criterion, Rubric};
+    use shared::record::to_fields;
+
+    let t = two_towns().await;
+    let s = &t.s;
+    let millis = now_ms() - 20_000;
+    let settings = |author: &str, entity: EntityKind, id: Uuid, fields: Vec<(String, Value)>| {
+        let changes: Vec<(&str, Value, _)> =
+            fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+        upsert(author, &format!("{author}-dev"), millis, entity, id, "", &changes)
+    };
+    let rubric_id = Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_0000_0000_0100);
+    let rubric = |name: &str| Rubric {
+        category: Some(Category::ServicePost),
+        version: 1,
+        criteria: vec![Criterion {
+            key: "k".into(),
+            label: name.into(),
+            weight: 1.0,
+            max_score: 10.0,
+        }],
+    };
+    let candidate = |year| {
+        let mut c = Candidate {
+            person_id: Uuid::now_v7(),
+            branch_id: "b1".into(),
+            category: Some(Category::ServicePost),
+            year,
+            ..Default::default()
+        };
+        workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
+        c
+    };
+    for (token, author, start, criterion) in
+        [(&t.office_a, "office_a", 2016, "甲镇标准"), (&t.office_b, "office_b", 2020, "乙镇标准")]
+    {
+        let campaign = Campaign { start_year: start, years: 2, ..Campaign::default_plan() };
+        let ops = [
+            campaign_op(author, millis, &campaign),
+            settings(
+                author,
+                EntityKind::Rubric,
+                rubric_id,
+                to_fields(&rubric(criterion)).unwrap().into_iter().collect(),
+            ),
+            candidate_op(author, millis + 1, Uuid::now_v7(), &candidate(start), None),
+        ];
+        let res = s.push(token, &ops).await;
+        for r in &res.results {
+            assert_eq!(r.status, OpStatus::Accepted, "{author}: {r:?}");
+        }
+    }
+    // Each town's campaign decides its own candidacies: 2020 is outside town A's years.
+    let late = candidate_op("office_a", millis + 2, Uuid::now_v7(), &candidate(2020), None);
+    let res = s.push(&t.office_a, &[late]).await;
+    assert_eq!(res.results[0].code.as_deref(), Some("outside_campaign"), "{:?}", res.results[0]);
+
+    for (town, start, criterion) in [(t.town_a, 2016, "甲镇标准"), (t.town_b, 2020, "乙镇标准")]
+    {
+        let stored = s.state.store.record(Scope::Town(town), Campaign::RECORD_ID).await.unwrap();
+        let campaign: Campaign = stored.unwrap().to_typed().unwrap();
+        assert_eq!(campaign.start_year, start);
+        let stored = s.state.store.record(Scope::Town(town), rubric_id).await.unwrap();
+        let rubric: Rubric = stored.unwrap().to_typed().unwrap();
+        assert_eq!(rubric.criteria[0].label, criterion);
+    }
+    for (token, other) in [(&t.office_a, "乙镇标准"), (&t.office_b, "甲镇标准")] {
+        let (ops, _) = s.pull_all(token, 50).await;
+        assert_eq!(ops.iter().filter(|o| o.entity == EntityKind::Campaign).count(), 1);
+        let text = serde_json::to_string(&ops).unwrap();
+        assert!(!text.contains(other), "another town's rubric pulled");
+    }
+    // The county reaches both, and may write neither (an id of several towns is no record of
+    // its own, and it creates nothing).
+    let county_edit = settings(
+        "county",
+        EntityKind::Campaign,
+        Campaign::RECORD_ID,
+        vec![("name".into(), json!("县里改的"))],
+    );
+    let res = s.push(&t.county, &[county_edit]).await;
+    assert_eq!(res.results[0].status, OpStatus::Rejected, "{:?}", res.results[0]);
 }
 
 #[tokio::test]

@@ -216,6 +216,19 @@ CREATE TABLE signin_limits (
 CREATE INDEX signin_limits_until ON signin_limits (until_ms);
 "#,
     },
+    Migration {
+        version: 6,
+        name: "a record is one town's: keyed by town and id",
+        sql: r#"
+-- Every town has records of the same fixed id (the campaign settings, each category's rubric:
+-- fixed so that two devices of a town editing them offline edit one record). Keyed by id alone,
+-- a second town's campaign settings were refused as another town's record.
+ALTER TABLE records DROP CONSTRAINT records_pkey;
+ALTER TABLE records ADD PRIMARY KEY (town_id, entity_id);
+-- A county account's filing step names a candidate by id alone.
+CREATE INDEX records_entity_id ON records (entity_id);
+"#,
+    },
 ];
 
 /// Apply the migrations this database lacks; returns how many ran.

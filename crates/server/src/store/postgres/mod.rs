@@ -281,6 +281,20 @@ impl Store for PgStore {
         sync::pull(&mut self.client().await?, scope, account, cursor, limit).await
     }
 
+    async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query("SELECT town_id, MAX(seq) FROM ops GROUP BY town_id", &[])
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let seq: i64 = row.try_get(1)?;
+            out.push((row.try_get::<_, i64>(0)?, u64::try_from(seq).unwrap_or(0)));
+        }
+        Ok(out)
+    }
+
     async fn record(&self, scope: Scope, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
         sync::load_record(&self.client().await?, scope, entity_id).await
     }

@@ -43,7 +43,8 @@ pub(super) async fn load_record(
     let row = c
         .query_opt(
             "SELECT record_json FROM records
-             WHERE entity_id = $1 AND ($2::BIGINT IS NULL OR town_id = $2)",
+             WHERE entity_id = $1 AND ($2::BIGINT IS NULL OR town_id = $2)
+             ORDER BY town_id LIMIT 1",
             &[&entity_id.to_string(), &scope.town()],
         )
         .await?;
@@ -209,7 +210,11 @@ pub async fn import(
 }
 
 const SELECT_HASH: &str = "SELECT content_hash FROM ops WHERE op_id = $1";
-const SELECT_RECORD: &str = "SELECT record_json, town_id FROM records WHERE entity_id = $1";
+/// A record by id in the pusher's town (`$2`), or in every town for a county account (`NULL`):
+/// two rows then mean the id names a record in several towns (a fixed-id setting), which the
+/// county may not write.
+const SELECT_RECORD: &str = "SELECT record_json, town_id FROM records
+    WHERE entity_id = $1 AND ($2::BIGINT IS NULL OR town_id = $2) LIMIT 2";
 const INSERT_OP: &str = "INSERT INTO ops
         (op_id, content_hash, entity, entity_id, branch_id, hlc, op_json, received_at, user_id,
          device_row, town_id)
@@ -217,7 +222,7 @@ const INSERT_OP: &str = "INSERT INTO ops
 const UPSERT_RECORD: &str = "INSERT INTO records
         (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at, town_id)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-    ON CONFLICT (entity_id) DO UPDATE SET
+    ON CONFLICT (town_id, entity_id) DO UPDATE SET
         record_json = excluded.record_json,
         updated_hlc = excluded.updated_hlc,
         deleted = excluded.deleted,
@@ -248,10 +253,18 @@ struct Records {
 }
 
 impl Records {
-    async fn load(&mut self, tx: &Transaction<'_>, id: Uuid) -> Result<(), StoreError> {
+    /// Read `id` as `scope` reaches it into the batch's view unless it is there already (one
+    /// batch has one scope). An id held by several towns is none of a county account's records.
+    async fn load(
+        &mut self,
+        tx: &Transaction<'_>,
+        scope: Scope,
+        id: Uuid,
+    ) -> Result<(), StoreError> {
         if let Entry::Vacant(entry) = self.known.entry(id) {
             let stmt = tx.prepare_cached(SELECT_RECORD).await?;
-            let row = tx.query_opt(&stmt, &[&id.to_string()]).await?;
+            let mut rows = tx.query(&stmt, &[&id.to_string(), &scope.town()]).await?;
+            let row = if rows.len() == 1 { rows.pop() } else { None };
             let (record, town) = match row {
                 Some(row) => (
                     Some(serde_json::from_str(row.try_get::<_, &str>(0)?)?),
@@ -321,7 +334,7 @@ async fn load_surveyed_person(
     let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) else {
         return Ok(None);
     };
-    records.load(tx, id).await?;
+    records.load(tx, Scope::Town(town), id).await?;
     Ok(records
         .get_in(town, &id)
         .filter(|r| r.entity == EntityKind::Person && !r.is_deleted())
@@ -394,6 +407,7 @@ async fn campaign_in_force(
 async fn load_scored_candidate(
     tx: &Transaction<'_>,
     records: &mut Records,
+    town: i64,
     op: &Operation,
 ) -> Result<(), StoreError> {
     if op.entity != EntityKind::Assessment {
@@ -402,7 +416,7 @@ async fn load_scored_candidate(
     let from_op = op.changes.iter().find(|c| c.field == "candidate_id").map(|c| &c.value);
     let value = from_op.or_else(|| records.get(&op.entity_id).and_then(|r| r.get("candidate_id")));
     if let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) {
-        records.load(tx, id).await?;
+        records.load(tx, Scope::Town(town), id).await?;
     }
     Ok(())
 }
@@ -487,7 +501,7 @@ async fn check_all(
                 continue;
             }
         };
-        records.load(tx, op.entity_id).await?;
+        records.load(tx, pusher.scope, op.entity_id).await?;
         let town = match town_of_op(records.town(&op.entity_id), pusher.scope) {
             Ok(town) => town,
             Err(rejection) => {
@@ -497,7 +511,7 @@ async fn check_all(
             }
         };
         let person = load_surveyed_person(tx, records, town, op).await?;
-        load_scored_candidate(tx, records, op).await?;
+        load_scored_candidate(tx, records, town, op).await?;
         let ctx = sync_policy::Context {
             account: &pusher.account,
             time,

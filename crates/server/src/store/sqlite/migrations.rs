@@ -210,6 +210,39 @@ CREATE TABLE signin_limits (
 CREATE INDEX signin_limits_until ON signin_limits (until_ms);
 "#,
     },
+    Migration {
+        version: 6,
+        name: "a record is one town's: keyed by town and id",
+        sql: r#"
+-- Every town has records of the same fixed id (the campaign settings, each category's rubric:
+-- fixed so that two devices of a town editing them offline edit one record). Keyed by id alone,
+-- a second town's campaign settings were refused as another town's record. SQLite cannot change
+-- a primary key in place: the table is made anew, rowids kept (the order records reached the
+-- server).
+CREATE TABLE records_by_town (
+    town_id     INTEGER NOT NULL REFERENCES towns(id),
+    entity_id   TEXT NOT NULL,
+    entity      TEXT NOT NULL,
+    branch_id   TEXT NOT NULL,
+    record_json TEXT NOT NULL,
+    updated_hlc TEXT NOT NULL,
+    deleted     INTEGER NOT NULL DEFAULT 0,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (town_id, entity_id)
+);
+INSERT INTO records_by_town
+    (rowid, town_id, entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at)
+    SELECT rowid, town_id, entity_id, entity, branch_id, record_json, updated_hlc, deleted,
+           updated_at
+    FROM records ORDER BY rowid;
+DROP TABLE records;
+ALTER TABLE records_by_town RENAME TO records;
+CREATE INDEX records_entity_branch ON records (entity, branch_id);
+CREATE INDEX records_town_entity ON records (town_id, entity, branch_id);
+-- A county account's filing step names a candidate by id alone.
+CREATE INDEX records_entity_id ON records (entity_id);
+"#,
+    },
 ];
 
 /// Apply the migrations this database lacks; returns how many ran.
@@ -263,5 +296,61 @@ mod tests {
         assert_eq!(run(&mut conn).unwrap(), MIGRATIONS.len());
         assert_eq!(run(&mut conn).unwrap(), 0);
         assert_eq!(version(&conn).unwrap(), MIGRATIONS.last().unwrap().version);
+    }
+
+    /// Records written at version 5 (keyed by id) keep their content and order at version 6,
+    /// where a second town may hold a record of the same id.
+    #[test]
+    fn records_move_to_the_town_and_id_key_with_their_order() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                                          applied_at TEXT NOT NULL)",
+        )
+        .unwrap();
+        for m in MIGRATIONS.iter().filter(|m| m.version <= 5) {
+            conn.execute_batch(m.sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_version VALUES (?1, ?2, 'then')",
+                params![m.version, m.name],
+            )
+            .unwrap();
+        }
+        conn.execute("INSERT INTO towns (id, name, created_at) VALUES (2, '象山镇', 'then')", [])
+            .unwrap();
+        for (id, town) in [("z-last-id", 1), ("a-first-id", 2), ("fixed", 1)] {
+            conn.execute(
+                "INSERT INTO records (entity_id, entity, branch_id, record_json, updated_hlc,
+                                      updated_at, town_id)
+                 VALUES (?1, 'person', 'b1', ?2, 'h', 'then', ?3)",
+                params![id, format!("{{\"id\":\"{id}\"}}"), town],
+            )
+            .unwrap();
+        }
+        assert_eq!(run(&mut conn).unwrap(), 1);
+        let rows: Vec<(String, i64, String)> = conn
+            .prepare("SELECT entity_id, town_id, record_json FROM records ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let ids: Vec<(&str, i64)> = rows.iter().map(|(id, t, _)| (id.as_str(), *t)).collect();
+        assert_eq!(ids, [("z-last-id", 1), ("a-first-id", 2), ("fixed", 1)], "same order");
+        assert!(rows.iter().all(|(id, _, json)| json.contains(id.as_str())));
+        conn.execute(
+            "INSERT INTO records (entity_id, entity, branch_id, record_json, updated_hlc,
+                                  updated_at, town_id)
+             VALUES ('fixed', 'campaign', '', '{}', 'h', 'now', 2)",
+            [],
+        )
+        .expect("the same id in another town");
+        let again = conn.execute(
+            "INSERT INTO records (entity_id, entity, branch_id, record_json, updated_hlc,
+                                  updated_at, town_id)
+             VALUES ('fixed', 'campaign', '', '{}', 'h', 'now', 1)",
+            [],
+        );
+        assert!(again.is_err(), "still one record per id in a town");
     }
 }

@@ -308,6 +308,21 @@ impl Store for SqliteStore {
         self.read(move |c| sync::pull(c, scope, &account, cursor, limit)).await
     }
 
+    async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT town_id, MAX(seq) FROM ops GROUP BY town_id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (town, seq) = row?;
+                out.push((town, u64::try_from(seq).unwrap_or(0)));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn attachment_branches(
         &self,
         scope: Scope,

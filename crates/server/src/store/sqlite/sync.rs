@@ -24,7 +24,8 @@ pub(crate) fn load_record(
 ) -> Result<Option<Record>, StoreError> {
     let json: Option<String> = conn
         .query_row(
-            "SELECT record_json FROM records WHERE entity_id = ?1 AND (?2 IS NULL OR town_id = ?2)",
+            "SELECT record_json FROM records WHERE entity_id = ?1 AND (?2 IS NULL OR town_id = ?2)
+             ORDER BY town_id LIMIT 1",
             params![entity_id.to_string(), scope.town()],
             |r| r.get(0),
         )
@@ -156,7 +157,11 @@ pub(crate) type PusherOf<'a> =
 /// The SQL of the push path, prepared once per connection (`prepare_cached`) instead of once
 /// per operation.
 const SELECT_HASH: &str = "SELECT content_hash FROM ops WHERE op_id = ?1";
-const SELECT_RECORD: &str = "SELECT record_json, town_id FROM records WHERE entity_id = ?1";
+/// A record by id in the pusher's town (`?2`), or in every town for a county account (`NULL`):
+/// two rows then mean the id names a record in several towns (a fixed-id setting), which the
+/// county may not write.
+const SELECT_RECORD: &str = "SELECT record_json, town_id FROM records
+    WHERE entity_id = ?1 AND (?2 IS NULL OR town_id = ?2) LIMIT 2";
 const INSERT_OP: &str = "INSERT INTO ops
         (op_id, content_hash, entity, entity_id, branch_id, hlc, op_json, received_at, user_id,
          device_row, town_id)
@@ -164,7 +169,7 @@ const INSERT_OP: &str = "INSERT INTO ops
 const UPSERT_RECORD: &str = "INSERT INTO records
         (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at, town_id)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-    ON CONFLICT (entity_id) DO UPDATE SET
+    ON CONFLICT (town_id, entity_id) DO UPDATE SET
         record_json = excluded.record_json,
         updated_hlc = excluded.updated_hlc,
         deleted = excluded.deleted,
@@ -202,14 +207,22 @@ impl<'c> Records<'c> {
         })
     }
 
-    /// Read `id` into the batch's view unless it is there already.
-    fn load(&mut self, id: Uuid) -> Result<(), StoreError> {
+    /// Read `id` as `scope` reaches it into the batch's view unless it is there already (one
+    /// batch has one scope: a push one caller's, an import the importer's town). An id held by
+    /// several towns is none of a county account's records.
+    fn load(&mut self, scope: Scope, id: Uuid) -> Result<(), StoreError> {
         if let Entry::Vacant(entry) = self.known.entry(id) {
             let mut buf = Uuid::encode_buffer();
             let key: &str = id.hyphenated().encode_lower(&mut buf);
-            let found: Option<(String, i64)> =
-                self.select.query_row([key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-            let (json, town) = found.unzip();
+            let mut rows = self.select.query(params![key, scope.town()])?;
+            let mut found: Vec<(String, i64)> = Vec::with_capacity(1);
+            while let Some(row) = rows.next()? {
+                found.push((row.get(0)?, row.get(1)?));
+            }
+            let (json, town) = match found.len() {
+                1 => found.pop().unzip(),
+                _ => (None, None),
+            };
             let record = json.map(|j| serde_json::from_str(&j)).transpose()?;
             entry.insert(Slot { record, town, changed: false });
         }
@@ -280,7 +293,7 @@ fn load_surveyed_person(
     let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) else {
         return Ok(None);
     };
-    records.load(id)?;
+    records.load(Scope::Town(town), id)?;
     Ok(records
         .get_in(town, &id)
         .filter(|r| r.entity == EntityKind::Person && !r.is_deleted())
@@ -352,14 +365,18 @@ fn campaign_in_force(
 
 /// Loads the candidate a score-sheet operation names into `records` (for the one-sheet-per-
 /// scorable-candidacy rule).
-fn load_scored_candidate(records: &mut Records<'_>, op: &Operation) -> Result<(), StoreError> {
+fn load_scored_candidate(
+    records: &mut Records<'_>,
+    town: i64,
+    op: &Operation,
+) -> Result<(), StoreError> {
     if op.entity != EntityKind::Assessment {
         return Ok(());
     }
     let from_op = op.changes.iter().find(|c| c.field == "candidate_id").map(|c| &c.value);
     let value = from_op.or_else(|| records.get(&op.entity_id).and_then(|r| r.get("candidate_id")));
     if let Some(id) = value.and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()) {
-        records.load(id)?;
+        records.load(Scope::Town(town), id)?;
     }
     Ok(())
 }
@@ -473,7 +490,7 @@ fn check_all(
                 continue;
             }
         };
-        records.load(op.entity_id)?;
+        records.load(pusher.scope, op.entity_id)?;
         let town = match town_of_op(records.town(&op.entity_id), pusher.scope) {
             Ok(town) => town,
             Err(rejection) => {
@@ -483,7 +500,7 @@ fn check_all(
             }
         };
         let person = load_surveyed_person(records, town, op)?;
-        load_scored_candidate(records, op)?;
+        load_scored_candidate(records, town, op)?;
         let ctx = sync_policy::Context {
             account: &pusher.account,
             time,

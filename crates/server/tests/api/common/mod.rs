@@ -451,6 +451,16 @@ pub fn candidate_op(
     upsert(author, &format!("{author}-dev"), millis, EntityKind::Candidate, id, "b1", &changes)
 }
 
+/// A town's campaign settings: every field of `campaign`, under the fixed
+/// `Campaign::RECORD_ID`, as the office's settings screen writes them.
+pub fn campaign_op(author: &str, millis: u64, campaign: &shared::model::Campaign) -> Operation {
+    let fields = to_fields(campaign).unwrap();
+    let changes: Vec<(&str, Value, _)> =
+        fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+    let id = shared::model::Campaign::RECORD_ID;
+    upsert(author, &format!("{author}-dev"), millis, EntityKind::Campaign, id, "", &changes)
+}
+
 /// A new person in `branch` with a name, phone and ID number.
 pub fn new_person(author: &str, branch: &str, millis: u64) -> Operation {
     upsert(
