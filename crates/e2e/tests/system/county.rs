@@ -5,10 +5,13 @@
 //! whose record reaches the server and its town. With the server gone, the county's dashboard
 //! says it needs the server and offers 重试.
 //!
-//! | town   | candidates (service posts)      | dashboard: waiting for 镇组织办 |
-//! |--------|----------------------------------|----------------------------------|
-//! | 东岙镇 | 3 applied                        | 3                                |
-//! | 象山镇 | 1 applied, 1 approved (镇党委审定) | 2                                |
+//! | town   | candidates (service posts)      | dashboard: waiting for 镇组织办 | service-post target |
+//! |--------|----------------------------------|----------------------------------|---------------------|
+//! | 东岙镇 | 3 applied                        | 3                                | 5                   |
+//! | 象山镇 | 1 applied, 1 approved (镇党委审定) | 2                                | 7                   |
+//!
+//! Each town's target comes from its own campaign settings, stored under the one fixed id every
+//! town uses (`Campaign::RECORD_ID`; a record is its town's, migration 6).
 
 use std::collections::BTreeMap;
 
@@ -16,7 +19,7 @@ use chrono::{NaiveDateTime, Utc};
 use e2e::{Api, Browser, FIRST_LOAD_TIMEOUT, Harness, STEP_TIMEOUT, testid};
 use serde_json::{Value, json};
 use shared::county::TownRecords;
-use shared::model::{ApplicationAction, Candidate, Category};
+use shared::model::{ApplicationAction, Campaign, Candidate, Category};
 use shared::record::{EntityKind, to_fields};
 use shared::roles::Role;
 use shared::workflow;
@@ -103,6 +106,15 @@ async fn the_county_sees_each_towns_dashboard_and_files_an_approved_candidate() 
     let mut office_a = Api::sign_in(&origin, "office_a", PASSWORD).await;
     let mut office_b = Api::sign_in(&origin, "office_b", PASSWORD).await;
 
+    // Each town's campaign settings (the 2012 plan, its own service-post target).
+    for (office, target) in [(&mut office_a, 5), (&mut office_b, 7)] {
+        let mut campaign = Campaign::default_plan();
+        campaign.targets.entry(Category::ServicePost).or_default().total = target;
+        let fields = to_fields(&campaign).unwrap();
+        let op = office.upsert(EntityKind::Campaign, Campaign::RECORD_ID, "", fields);
+        office.push(&[op]).await;
+    }
+
     // Town A: three applications; town B: two, one of them approved by its town.
     applications(&mut office_a, "office_a", &["甲一", "甲二", "甲三"]).await;
     let mut b = applications(&mut office_b, "office_b", &["乙一", "乙二"]).await;
@@ -127,10 +139,13 @@ async fn the_county_sees_each_towns_dashboard_and_files_an_approved_candidate() 
     county.wait_for(&testid("dashboard-town"), FIRST_LOAD_TIMEOUT).await.unwrap();
     assert_eq!(county.field_value("dashboard-town").await.unwrap(), TOWN_A);
     expect_text(&county, "waiting-town_office", "3").await;
+    expect_text(&county, "progress-target-service_post", "5").await;
     county.select_value("dashboard-town", TOWN_B).await.unwrap();
     expect_text(&county, "waiting-town_office", "2").await;
+    expect_text(&county, "progress-target-service_post", "7").await;
     county.select_value("dashboard-town", TOWN_A).await.unwrap();
     expect_text(&county, "waiting-town_office", "3").await;
+    expect_text(&county, "progress-target-service_post", "5").await;
 
     // The county files town B's approved candidate: one step shown, nothing else editable.
     county.sync(&origin).await.unwrap();
