@@ -237,6 +237,12 @@ pub const HIST_SURVEY: &str = "调查";
 pub mod campaign {
     pub const NAV_CAMPAIGN: &str = "争创活动";
     pub const NAV_DASHBOARD: &str = "总览";
+    /// The county's dashboard: its town picker, and why it shows nothing without the server.
+    pub const TOWN: &str = "镇";
+    pub const COUNTY_NEEDS_SERVER: &str = "县级看板需要连接服务器";
+    pub const NO_SERVER: &str = "连不上服务器，请联网后重试";
+    pub const NO_TOWNS: &str = "服务器上还没有镇";
+    pub const RETRY: &str = "重试";
     pub const NAV_CANDIDATES: &str = "争创对象";
     pub const NAV_CONTACTS: &str = "结对联系";
     pub const NAV_BASES: &str = "示范基地";

@@ -281,7 +281,36 @@ fn schemas() -> Value {
     if let (Some(all), Value::Object(office)) = (all.as_object_mut(), office_schemas()) {
         all.extend(office);
     }
+    if let (Some(all), Value::Object(county)) = (all.as_object_mut(), county_schemas()) {
+        all.extend(county);
+    }
     all
+}
+
+/// The schemas of the county's per-town dashboard (`shared::county`).
+fn county_schemas() -> Value {
+    let string = json!({"type": "string"});
+    let hlc = json!({"type": "string", "format": "hlc",
+        "description": "混合逻辑时钟，形如 0001700000000000-000000-<device>"});
+    json!({
+        "TownName": {"type": "object", "required": ["name"], "properties": {"name": string}},
+        "TownList": {"type": "object", "required": ["towns"],
+            "properties": {"towns": {"type": "array", "items": schema_ref("TownName")}}},
+        "Record": {
+            "type": "object", "required": ["entity", "id", "fields", "meta", "updated"],
+            "description": "服务器保存的一条记录（各字段的当前值及写入它的时钟）",
+            "properties": {
+                "entity": {"type": "string", "enum": shared::record::EntityKind::ALL.map(|k| k.as_str())},
+                "id": {"type": "string", "format": "uuid"}, "branch_id": string,
+                "fields": {"type": "object", "description": "字段名 → 当前值"},
+                "meta": {"type": "object", "description": "字段名 → {clock, base?, author?}"},
+                "deleted": hlc.clone(), "updated": hlc,
+                "earlier": {"type": "object", "description": "字段名 → 被取代的较早写入"},
+            },
+        },
+        "TownRecords": {"type": "object", "required": ["town", "records"],
+            "properties": {"town": string, "records": {"type": "array", "items": schema_ref("Record")}}},
+    })
 }
 
 /// The schemas of the office's setup: device reports, sign-in codes, roster import.

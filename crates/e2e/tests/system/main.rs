@@ -17,6 +17,7 @@ mod browser_kills;
 mod campaign_flow;
 mod campaign_years;
 mod counts_agree;
+mod county;
 mod delivery;
 mod disk_full;
 mod export_import;

@@ -400,6 +400,14 @@ pub trait Store: Send + Sync + 'static {
         entity: EntityKind,
         account: &Account,
     ) -> Result<Vec<Record>, StoreError>;
+
+    /// The live (not deleted) records of `kinds` of town `town` (one town, whatever the caller:
+    /// the route checks who may read it), oldest first, not yet redacted.
+    async fn town_records(
+        &self,
+        town: i64,
+        kinds: &[EntityKind],
+    ) -> Result<Vec<Record>, StoreError>;
 }
 
 /// Who references a photo (see [`Store::attachment_branches`]).

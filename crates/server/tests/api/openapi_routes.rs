@@ -214,6 +214,10 @@ impl Doc {
             Some("string") => match schema.get("format").and_then(Value::as_str) {
                 Some("uuid") => json!(uuid::Uuid::now_v7()),
                 Some("date-time") => json!("2026-11-28T10:00:00Z"),
+                Some("hlc") => {
+                    let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
+                    json!(Hlc::new(now, 0, "openapi-dev"))
+                }
                 _ => {
                     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1);
                     json!("文".repeat(min as usize))
@@ -257,6 +261,10 @@ fn through_real_type(name: &str, value: &Value) -> Result<Value, String> {
         "RosterIssue" => via::<sync::RosterIssue>(value),
         "RosterColumn" => via::<sync::RosterColumn>(value),
         "RosterReport" => via::<sync::RosterReport>(value),
+        "TownName" => via::<shared::county::TownName>(value),
+        "TownList" => via::<shared::county::TownList>(value),
+        "Record" => via::<shared::record::Record>(value),
+        "TownRecords" => via::<shared::county::TownRecords>(value),
         other => panic!("schema {other} has no real type in this test: add it"),
     }
 }
@@ -280,6 +288,7 @@ fn given(username: &str) -> Value {
         "winner_clock": Hlc::new(now, 0, "a"),
         "loser_clock": Hlc::new(now - 1, 0, "b"),
         "server_hlc": Hlc::new(now, 0, "server"),
+        "earlier": {"name": [{"value": "王小海", "clock": Hlc::new(now - 2000, 0, "openapi-dev")}]},
     })
 }
 
@@ -707,6 +716,12 @@ async fn every_documented_operation_answers_as_documented_with_the_real_types() 
     assert_eq!(report["accepted"], 1, "{report}");
     c.call("GET", "/api/v1/exports/{file}", "/api/v1/exports/people.csv", &[], token, None, false)
         .await;
+    // The towns and one town's campaign records (the office's own town, by name or not).
+    let (_, towns) = c.call("GET", "/api/v1/towns", "/api/v1/towns", &[], token, None, false).await;
+    let town = towns["towns"][0]["name"].as_str().unwrap().to_owned();
+    let path = "/api/v1/campaign/records";
+    let (status, records) = c.call("GET", path, path, &[("town", town)], token, None, false).await;
+    assert_eq!(status, StatusCode::OK, "{records}");
     c.call("GET", "/import", "/import", &[], None, None, false).await;
     c.call("POST", "/api/v1/auth/logout", "/api/v1/auth/logout", &[], token, None, false).await;
 

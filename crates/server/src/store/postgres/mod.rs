@@ -9,6 +9,7 @@
 
 mod accounts;
 mod attempts;
+mod county;
 pub mod migrations;
 pub mod sync;
 
@@ -419,5 +420,13 @@ impl Store for PgStore {
         account: &Account,
     ) -> Result<Vec<Record>, StoreError> {
         sync::records(&self.client().await?, scope, entity, account).await
+    }
+
+    async fn town_records(
+        &self,
+        town: i64,
+        kinds: &[EntityKind],
+    ) -> Result<Vec<Record>, StoreError> {
+        county::town_records(&self.client().await?, town, kinds).await
     }
 }

@@ -11,6 +11,7 @@
 
 pub(crate) mod accounts;
 mod conflicts;
+mod county;
 mod import;
 pub mod migrations;
 pub(crate) mod sync;
@@ -402,5 +403,14 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Record>, StoreError> {
         let account = account.clone();
         self.read(move |c| sync::records(c, scope, entity, &account)).await
+    }
+
+    async fn town_records(
+        &self,
+        town: i64,
+        kinds: &[EntityKind],
+    ) -> Result<Vec<Record>, StoreError> {
+        let kinds = kinds.to_vec();
+        self.read(move |c| county::town_records(c, town, &kinds)).await
     }
 }
