@@ -25,6 +25,7 @@ mod lazy_chunks;
 mod network_faults;
 mod office_first_day;
 mod offline;
+mod previous_device;
 mod routes;
 mod screen_sizes;
 mod size_budget;
