@@ -113,7 +113,13 @@ pub fn App(store: Store) -> impl IntoView {
         // The notice's view is in a chunk of its own: it is rare, and the first load is not
         // made heavier for it.
         {move || storage_notice.get().flatten().map(|loss| split::deferred(split::storage_lost(loss)))}
-        {move || unsent_elsewhere.get().flatten().map(|notice| split::deferred(split::unsent_elsewhere(notice)))}
+        {move || {
+            // The signed-in account's own: another account signing in on this tablet is not told.
+            let mine = |n: &storage_loss::UnsentElsewhereNotice| {
+                engine.credentials.with(|c| c.as_ref().is_some_and(|c| c.account.username == n.username))
+            };
+            unsent_elsewhere.get().flatten().filter(mine).map(|notice| split::deferred(split::unsent_elsewhere(notice)))
+        }}
         <Show when=move || ctx.message.get().is_some()>
             <div class="message error" role="alert" data-testid="app-message">
                 {move || ctx.message.get().unwrap_or_default()}

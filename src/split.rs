@@ -62,7 +62,7 @@ split_point! {
     /// The notice that another device of the account holds changes not sent (rare: not in the
     /// first load).
     fn unsent_elsewhere(notice: crate::services::storage_loss::UnsentElsewhereNotice) {
-        view! { <crate::components::unsent_elsewhere::UnsentElsewhereNotice notice=notice /> }.into_any()
+        view! { <crate::components::unsent_elsewhere::PreviousDeviceUnsent notice=notice /> }.into_any()
     }
 }
 

@@ -10,7 +10,7 @@ use crate::logic::format;
 use crate::services::storage_loss::{self, UnsentElsewhereNotice};
 
 #[component]
-pub fn UnsentElsewhereNotice(notice: UnsentElsewhereNotice) -> impl IntoView {
+pub fn PreviousDeviceUnsent(notice: UnsentElsewhereNotice) -> impl IntoView {
     let ctx = use_app();
     let acknowledge = Action::new_local(move |_: &()| {
         let store = ctx.store();

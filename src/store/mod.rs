@@ -86,8 +86,8 @@ pub struct StorageLoss {
 /// (`services::storage_loss`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnsentElsewhereNotice {
-    /// Who signed in ("周调查（调查员）").
-    pub account: String,
+    /// The account that signed in: the notice is its own, shown while it is signed in.
+    pub username: String,
     pub devices: Vec<shared::sync::UnsentElsewhere>,
     /// When the sign-in answered (milliseconds since the epoch).
     pub at_ms: f64,

@@ -144,7 +144,7 @@ async fn keep(
     // that lists none leaves an unread notice as it is.
     if !response.unsent_elsewhere.is_empty() {
         let notice = UnsentElsewhereNotice {
-            account: session.signed_in_as(),
+            username: session.account.username.clone(),
             devices: response.unsent_elsewhere,
             at_ms: js_sys::Date::now(),
         };
