@@ -85,44 +85,12 @@ impl AppCtx {
     }
 }
 
-/// How long a count the database could not answer (its storage full) waits before it is tried
-/// again.
-const RECOUNT_RETRY_MS: u32 = 3_000;
-
-thread_local! {
-    /// A count is waiting to be tried again (one at a time).
-    static RECOUNT_WAITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Re-read the delivery counts of `store` into `counts`. A database that cannot answer for lack
-/// of space (the browser closed it and it cannot be reopened while the disk is full) is asked
-/// again every few seconds until it can: the count shown is then the last one read, and the
-/// moment space is back it is true again, with nothing else to set it off.
+/// Re-read the delivery counts of `store` into `counts`.
 pub fn recount(store: StoredValue<Store, LocalStorage>, counts: RwSignal<DeliveryCounts>) {
     let store = store.get_value();
     leptos::task::spawn_local(async move {
         match delivery_counts(&store).await {
-            Ok(c) => {
-                counts.set(c);
-            }
-            Err(e) if e.is_storage_full() => {
-                log::warn!("could not count the records waiting to be sent: {e}; trying again");
-                if RECOUNT_WAITING.replace(true) {
-                    return;
-                }
-                loop {
-                    gloo_timers::future::TimeoutFuture::new(RECOUNT_RETRY_MS).await;
-                    match delivery_counts(&store).await {
-                        Err(e) if e.is_storage_full() => continue,
-                        Ok(c) => {
-                            counts.try_set(c);
-                        }
-                        Err(e) => log::warn!("could not count the records waiting to be sent: {e}"),
-                    }
-                    RECOUNT_WAITING.set(false);
-                    break;
-                }
-            }
+            Ok(c) => counts.set(c),
             Err(e) => log::warn!("could not count the records waiting to be sent: {e}"),
         }
     });

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use e2e::{Browser, Harness, testid};
+use e2e::{Api, Browser, Harness, testid};
 
 const SHORT: Duration = Duration::from_secs(30);
 const OFFICE: (&str, &str) = ("office", "office-pass-123");
@@ -76,6 +76,21 @@ async fn a_new_tablet_is_told_what_the_accounts_other_tablet_never_sent() {
         .await
         .unwrap();
     let device = device.as_str().expect("tablet 1's device id").to_owned();
+    // The report goes after the run ends: the office's device list has it before tablet 1 goes.
+    let office = Api::sign_in(&origin, OFFICE.0, OFFICE.1).await;
+    let began = std::time::Instant::now();
+    loop {
+        let res = office.request(reqwest::Method::GET, "/api/v1/admin/devices").send().await;
+        let list: serde_json::Value = res.unwrap().json().await.unwrap();
+        let reported = list.as_array().unwrap().iter().any(|d| {
+            d["device_id"] == device.as_str() && d["report"]["pending"].as_u64() == Some(2)
+        });
+        if reported {
+            break;
+        }
+        assert!(began.elapsed() < SHORT, "tablet 1's report never reached the office: {list}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     tablet.close().await.unwrap();
 
     // A fresh profile, as tablet 1 after its browser discarded everything: a new device.
