@@ -26,8 +26,8 @@
 //! 保存", `StoreError::CommitAborted`); and a count that kept its last value after space was
 //! back (the export now reads it again). The count is checked against the tablet's own outbox
 //! once space is back; the second member is finished as its save left it, or typed anew. And
-//! under load Chromium sometimes discards the whole database over the full disk (the one CI
-//! failure: an empty list after space was back): the app must say so, with what went with it,
+//! under load Chromium sometimes discards the whole database over the full disk (the likely
+//! cause of the one failure in a clean run: an empty list after space was back): the app must say so, with what went with it,
 //! and the surveyor enters the members again (counted in the lost column).
 
 use std::io::Write;
