@@ -100,6 +100,28 @@ pub fn storage_lost_pending(n: u32) -> String {
     format!("清空前本机有 {n} 条记录尚未送达办公室，已无法恢复：请核对并重新录入。")
 }
 
+/// A sign-in answered that another device of the account still held changes not sent when it
+/// last synced (`services::storage_loss::UnsentElsewhereNotice`).
+pub fn unsent_elsewhere(device: &str, pending: u32, last_sync: &str, blocked: bool) -> String {
+    if blocked {
+        format!(
+            "这个账号在另一台平板（{device}，已被镇组织办停用）上还有 {pending} 条记录的修改没有发送\
+             （最后一次同步：{last_sync}）。请联系镇组织办。"
+        )
+    } else {
+        format!(
+            "这个账号在另一台平板（{device}）上还有 {pending} 条记录的修改没有发送\
+             （最后一次同步：{last_sync}）。如果那台平板还在，请在那台平板上同步；\
+             如果那台平板的数据已经丢失，请联系镇组织办。"
+        )
+    }
+}
+/// When the oldest of them was made.
+pub fn unsent_elsewhere_oldest(at: &str) -> String {
+    format!("其中最早的修改做于 {at}。")
+}
+pub const UNSENT_ELSEWHERE_READ: &str = "知道了";
+
 // Field labels: person
 pub const F_NAME: &str = "姓名";
 pub const F_GENDER: &str = "性别";

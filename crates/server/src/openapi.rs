@@ -220,7 +220,10 @@ fn schemas() -> Value {
         "LoginResponse": {
             "type": "object", "required": ["token", "account"],
             "properties": {"token": {"type": "string", "description": "Authorization: Bearer <token>"},
-                "account": schema_ref("Account")},
+                "account": schema_ref("Account"),
+                "unsent_elsewhere": {"type": "array", "items": schema_ref("UnsentElsewhere"),
+                    "maxItems": shared::sync::MAX_UNSENT_ELSEWHERE,
+                    "description": "仅当本设备对该账号是新设备时：该账号其他设备最后一次报告中仍有未发送修改的设备（最新的在前）"}},
         },
         "FieldChange": {
             "type": "object", "required": ["field", "value"],
@@ -324,6 +327,14 @@ fn office_schemas() -> Value {
                 "pending": {"type": "integer"}, "refused": {"type": "integer"},
                 "conflicts": {"type": "integer"},
                 "oldest_unsent": {"type": "string", "format": "date-time"}},
+        },
+        "UnsentElsewhere": {
+            "type": "object", "required": ["device_id", "device_name", "pending", "reported_at"],
+            "properties": {"device_id": uuid, "device_name": string,
+                "pending": {"type": "integer", "minimum": 1},
+                "oldest_unsent": {"type": "string", "format": "date-time"},
+                "reported_at": {"type": "string", "format": "date-time"},
+                "blocked": {"type": "boolean", "description": "镇组织办已停用该设备"}},
         },
         "SigninCodeRequest": {
             "type": "object", "required": ["server"],

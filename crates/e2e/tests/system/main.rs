@@ -27,6 +27,7 @@ mod live_updates;
 mod network_faults;
 mod office_first_day;
 mod offline;
+mod previous_device;
 mod print;
 mod routes;
 mod screen_sizes;

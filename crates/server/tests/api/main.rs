@@ -40,6 +40,7 @@ mod signin_codes;
 mod static_files;
 mod sync;
 mod towns;
+mod unsent_elsewhere;
 
 /// A `multipart/form-data` body as the `/import` page's form sends it (fields first, then the
 /// file, as browsers send them in form order).

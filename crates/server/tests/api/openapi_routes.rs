@@ -255,6 +255,7 @@ fn through_real_type(name: &str, value: &Value) -> Result<Value, String> {
         "ImportReport" => via::<server::import::ImportReport>(value),
         "AttachmentStatus" => via::<sync::AttachmentStatus>(value),
         "DeviceReport" => via::<sync::DeviceReport>(value),
+        "UnsentElsewhere" => via::<sync::UnsentElsewhere>(value),
         "SigninCodeRequest" => via::<sync::SigninCodeRequest>(value),
         "SigninCode" => via::<sync::SigninCode>(value),
         "CodeLoginRequest" => via::<sync::CodeLoginRequest>(value),

@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use super::{
     AttachmentRefs, AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts,
-    NewUser, PullPage, Redeemed, RosterBatch, Scope, Store, StoreError, Town,
+    NewUser, PullPage, Redeemed, Registered, RosterBatch, Scope, Store, StoreError, Town,
 };
 use crate::store::sqlite::accounts::{expired, seen_long_ago};
 use crate::store::sqlite::now;
@@ -148,7 +148,7 @@ impl Store for PgStore {
         device_id: Uuid,
         device_name: &str,
         token_hash: &str,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Registered, StoreError> {
         accounts::register_device(
             &self.client().await?,
             user_id,

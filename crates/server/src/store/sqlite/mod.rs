@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use super::{
     AttachmentRefs, AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts,
-    NewUser, PullPage, Redeemed, RosterBatch, Scope, Store, StoreError, Town,
+    NewUser, PullPage, Redeemed, Registered, RosterBatch, Scope, Store, StoreError, Town,
 };
 
 /// File name of the database inside the data directory.
@@ -180,7 +180,7 @@ impl Store for SqliteStore {
         device_id: Uuid,
         device_name: &str,
         token_hash: &str,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Registered, StoreError> {
         let (name, hash) = (device_name.to_owned(), token_hash.to_owned());
         self.write(move |c| accounts::register_device(c, user_id, device_id, &name, &hash)).await
     }
