@@ -197,9 +197,13 @@ async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
     let base = &servers.bases[0];
     let allowed = exhaust(&client, std::slice::from_ref(base), "198.51.100.7").await;
     assert!(allowed >= 60, "the client's burst of 60 is allowed: {allowed}");
-    // The client's own forged entry on the left is not taken; an inner trusted hop is skipped.
-    assert_eq!(cheap_attempt(&client, base, 61, Some("192.0.2.1, 198.51.100.7")).await, 429);
-    assert_eq!(cheap_attempt(&client, base, 62, Some("198.51.100.7, 10.9.3.4")).await, 429);
+    // The client's own forged entry on the left is not taken, and an inner trusted hop is
+    // skipped: both name the same client, whose burst is spent (what the quota gave back
+    // meanwhile, not another 60).
+    for header in ["192.0.2.1, 198.51.100.7", "198.51.100.7, 10.9.3.4"] {
+        let again = exhaust(&client, std::slice::from_ref(base), header).await;
+        assert!(again < 60, "{header:?} counted as a new client: {again} allowed");
+    }
     // Another client behind the same proxy is its own address.
     assert_eq!(cheap_attempt(&client, base, 63, Some("198.51.100.8")).await, 401);
     // Without the header, the proxy itself.
