@@ -220,6 +220,16 @@ mod tests {
         assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
+    /// Every database connection busy (the county benchmark's 3,000 tablets at once) is an
+    /// overload the tablet waits out, not a server fault: 503 `busy` with `Retry-After`.
+    #[test]
+    fn a_busy_database_is_503_with_a_time_to_come_back() {
+        let response = AppError::from(StoreError::Busy).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[axum::http::header::RETRY_AFTER], "5");
+        assert_eq!(AppError::DatabaseBusy.body().error.code, "busy");
+    }
+
     #[test]
     fn offset_mismatch_tells_where_to_resume() {
         let err = AppError::OffsetMismatch { offset: 10, received: 4 };
