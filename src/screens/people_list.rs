@@ -64,9 +64,9 @@ pub fn PeopleList() -> impl IntoView {
                     let branches = distinct(&all, |r| r.branch_id.as_str());
                     let villages = distinct(&all, |r| r.village_unit.as_str());
                     view! {
-                        <FilterSelect label=t::FILTER_BRANCH testid="filter-branch" options=branches
+                        <FilterSelect label=t::FILTER_BRANCH.get() testid="filter-branch" options=branches
                             on_pick=Callback::new(move |v: String| set_filter(&|f| f.branch_id = v.clone())) />
-                        <FilterSelect label=t::FILTER_VILLAGE testid="filter-village" options=villages
+                        <FilterSelect label=t::FILTER_VILLAGE.get() testid="filter-village" options=villages
                             on_pick=Callback::new(move |v: String| set_filter(&|f| f.village_unit = v.clone())) />
                     }
                 })}
@@ -168,9 +168,9 @@ fn by_person(
 
 fn status_label(row: &PersonRow) -> &'static str {
     match row.survey_status {
-        Some(shared::model::SurveyStatus::Draft) => t::STATUS_DRAFT,
-        Some(shared::model::SurveyStatus::Final) => t::STATUS_FINAL,
-        None => t::STATUS_NONE,
+        Some(shared::model::SurveyStatus::Draft) => t::STATUS_DRAFT.get(),
+        Some(shared::model::SurveyStatus::Final) => t::STATUS_FINAL.get(),
+        None => t::STATUS_NONE.get(),
     }
 }
 
@@ -189,7 +189,7 @@ fn PeopleTable(rows: Vec<PersonRow>, states: BTreeMap<Uuid, DeliveryState>) -> i
                     let delivery = states.get(&row.id).copied();
                     view! {
                         <tr data-testid="people-row" data-id=row.id.to_string()>
-                            <td><a href=href class="row-link">{if row.name.trim().is_empty() { t::UNNAMED.to_owned() } else { row.name.clone() }}</a></td>
+                            <td><a href=href class="row-link">{if row.name.trim().is_empty() { t::UNNAMED.to_string() } else { row.name.clone() }}</a></td>
                             <td>{row.branch_id.clone()}</td>
                             <td>{row.village_unit.clone()}</td>
                             <td>{row.category.map(|c| c.label_zh()).unwrap_or("")}</td>

@@ -41,7 +41,7 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
         let store = ctx.store();
         let person = store.get(EntityKind::Person, id).await.map_err(|e| e.to_string())?;
         let person =
-            person.filter(|p| !p.is_deleted()).ok_or_else(|| t::PERSON_NOT_FOUND.to_owned())?;
+            person.filter(|p| !p.is_deleted()).ok_or_else(|| t::PERSON_NOT_FOUND.to_string())?;
         let mut surveys: Vec<(Record, Survey)> = store
             .surveys_of(id)
             .await
@@ -63,7 +63,7 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
             let mut replay = Replay::default();
             for entry in entries {
                 let fields = replay.changed(&entry.changes);
-                history.push(HistoryLine { what, entry, fields });
+                history.push(HistoryLine { what: what.get(), entry, fields });
             }
         }
         history.sort_by(|a, b| b.entry.hlc.cmp(&a.entry.hlc));
@@ -154,7 +154,7 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
 }
 
 fn author(name: &str) -> String {
-    if name.is_empty() { t::UNKNOWN_AUTHOR.to_owned() } else { name.to_owned() }
+    if name.is_empty() { t::UNKNOWN_AUTHOR.to_string() } else { name.to_owned() }
 }
 
 fn when(millis: u64) -> String {
@@ -174,7 +174,7 @@ fn history_line(line: &HistoryLine) -> String {
     let HistoryLine { what, entry: h, fields } = line;
     let fields: Vec<&str> = fields.iter().map(|f| t::field_label(f)).collect();
     let action = match h.kind {
-        OpKind::Delete => t::HISTORY_DELETED.to_owned(),
+        OpKind::Delete => t::HISTORY_DELETED.to_string(),
         OpKind::Upsert => t::history_changed(what, &fields),
     };
     // A form upgrade says what it did (`shared::form`).

@@ -156,9 +156,9 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                 <h2>{t::SURVEY_TITLE}</h2>
                 <span class="save-state" data-testid="save-state">{move || match state.get() {
                     SaveState::Clean => String::new(),
-                    SaveState::Dirty => t::UNSAVED.to_owned(),
-                    SaveState::Saving => t::SAVING.to_owned(),
-                    SaveState::Saved => t::SAVED_AT.to_owned(),
+                    SaveState::Dirty => t::UNSAVED.to_string(),
+                    SaveState::Saving => t::SAVING.to_string(),
+                    SaveState::Saved => t::SAVED_AT.to_string(),
                     SaveState::Failed(e) => e,
                 }}</span>
                 // The member's own page, once the form has a name for them.

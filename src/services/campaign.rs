@@ -190,7 +190,7 @@ pub async fn create_candidate(
             existing: id,
             year: candidate.year,
             category: application.category.label_zh(),
-            state: tc::DELETED,
+            state: tc::DELETED.get(),
         }));
     }
     save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;

@@ -114,11 +114,11 @@ async fn row(
 /// else the record's own name or title.
 pub async fn name_of(store: &Store, record: Option<&Record>) -> Result<String, StoreError> {
     let Some(record) = record else {
-        return Ok(i18n::RECORD_GONE.to_owned());
+        return Ok(i18n::RECORD_GONE.to_string());
     };
     let own = ["name", "title"].iter().map(|f| record.str_field(f).trim()).find(|v| !v.is_empty());
     if record.entity == EntityKind::Person || own.is_some() && record.entity != EntityKind::Survey {
-        return Ok(own.map_or_else(|| i18n::UNNAMED.to_owned(), str::to_owned));
+        return Ok(own.map_or_else(|| i18n::UNNAMED.to_string(), str::to_owned));
     }
     let person = Uuid::parse_str(record.str_field("person_id")).ok();
     let name = match person {
@@ -127,7 +127,7 @@ pub async fn name_of(store: &Store, record: Option<&Record>) -> Result<String, S
         }
         None => None,
     };
-    Ok(name.filter(|n| !n.is_empty()).unwrap_or_else(|| i18n::UNNAMED.to_owned()))
+    Ok(name.filter(|n| !n.is_empty()).unwrap_or_else(|| i18n::UNNAMED.to_string()))
 }
 
 fn href_of(entity: EntityKind, id: Uuid, record: Option<&Record>) -> String {

@@ -164,7 +164,7 @@ fn SheetEditor(
     );
     on_result(step, notice, move |_| loaded.refetch());
     let act = move |action: CommendationAction| {
-        if action == CommendationAction::Reject && !confirm(tc::CONFIRM_REJECT) {
+        if action == CommendationAction::Reject && !confirm(tc::CONFIRM_REJECT.get()) {
             return;
         }
         step.dispatch_local((action, reason.get_untracked(), form.get_untracked()));
@@ -190,7 +190,7 @@ fn SheetEditor(
                             on:change=move |ev| match parse_number(&event_target_value(&ev)) {
                                 Ok(Some(n)) => form.update(|a| { a.scores.insert(key2.clone(), n); }),
                                 Ok(None) => form.update(|a| { a.scores.remove(&key2); }),
-                                Err(_) => notice.set(Some(Notice::Error(t::NOT_A_NUMBER.to_owned()))),
+                                Err(_) => notice.set(Some(Notice::Error(t::NOT_A_NUMBER.to_string()))),
                             } />
                     </label>
                 }

@@ -69,7 +69,7 @@ fn BranchesView(
         save_branch(&store, &session, id, branch).await
     });
     on_result(put, notice, move |()| {
-        notice.set(Some(Notice::Done(tb::SAVED)));
+        notice.set(Some(Notice::Done(tb::SAVED.get())));
         loaded.refetch();
     });
     let persist = move |id: Uuid, branch: Branch| {
@@ -150,17 +150,17 @@ fn BranchesView(
     view! {
         {office.then(|| view! {
             <fieldset class="section" data-testid="branch-form">
-                <legend>{move || if editing.get().existing { tb::RENAME } else { tb::NEW_BRANCH }}</legend>
-                {text(form, Field::new(tb::COL_NAME, "branch-name-input"), |b| b.name.clone(), |b, v| b.name = v)}
-                {select(form, Field::new(tb::COL_KIND, "branch-kind"), |b| b.kind, |b, v| b.kind = v)}
-                {text(form, Field::new(tb::COL_UNIT, "branch-unit"), |b| b.village_unit.clone(), |b, v| b.village_unit = v)}
-                {text(form, Field::new(tb::COL_SECRETARY, "branch-secretary"), |b| b.secretary.clone(), |b, v| b.secretary = v)}
+                <legend>{move || (if editing.get().existing { tb::RENAME } else { tb::NEW_BRANCH }).get()}</legend>
+                {text(form, Field::new(tb::COL_NAME.get(), "branch-name-input"), |b| b.name.clone(), |b, v| b.name = v)}
+                {select(form, Field::new(tb::COL_KIND.get(), "branch-kind"), |b| b.kind, |b, v| b.kind = v)}
+                {text(form, Field::new(tb::COL_UNIT.get(), "branch-unit"), |b| b.village_unit.clone(), |b, v| b.village_unit = v)}
+                {text(form, Field::new(tb::COL_SECRETARY.get(), "branch-secretary"), |b| b.secretary.clone(), |b, v| b.secretary = v)}
                 <p class="hint wide" data-testid="branch-form-code">
                     {tb::COL_CODE} "：" {move || {
                         let code = form.with(|b| b.code.clone());
                         let e = editing.get();
                         if e.existing { if code.is_empty() { e.id.to_string() } else { code } }
-                        else if code.is_empty() { tb::CODE_AUTO.to_owned() }
+                        else if code.is_empty() { tb::CODE_AUTO.to_string() }
                         else { tb::adopting(&code) }
                     }}
                 </p>

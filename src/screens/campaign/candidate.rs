@@ -44,7 +44,7 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
     let Profile { candidate, person, logs } = profile;
     let session = super::use_session();
     let name =
-        person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
+        person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_string());
     let unit = person.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
     let form = RwSignal::new(candidate.clone());
     let notice = RwSignal::new(None::<Notice>);
@@ -64,7 +64,7 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
         campaign::save_profile(&store, &session, id, &edited, today).await
     });
     on_result(save_profile, notice, move |_| {
-        notice.set(Some(Notice::Done(tc::SAVED)));
+        notice.set(Some(Notice::Done(tc::SAVED.get())));
         loaded.refetch();
     });
     let save = move |_| {
@@ -135,11 +135,11 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
             </fieldset>
             <fieldset class="section" disabled=!can_edit>
                 <legend>{tc::PROFILE}</legend>
-                {text(form, Field::new(tc::CONTACT_PERSON, "candidate-contact-person"), |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
-                {select(form, Field::new(tc::INTEGRITY_GRADE, "candidate-integrity"), |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
-                {checkbox(form, Field::new(tc::PIPELINE, "candidate-pipeline"), |c| c.pipeline, |c, v| c.pipeline = v)}
-                {textarea(form, Field::new(tc::INDUSTRY_PROSPECTS, "candidate-prospects"), |c| c.industry_prospects.clone(), |c, v| c.industry_prospects = v)}
-                {textarea(form, Field::new(tc::NOTES, "candidate-notes"), |c| c.notes.clone(), |c, v| c.notes = v)}
+                {text(form, Field::new(tc::CONTACT_PERSON.get(), "candidate-contact-person"), |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
+                {select(form, Field::new(tc::INTEGRITY_GRADE.get(), "candidate-integrity"), |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
+                {checkbox(form, Field::new(tc::PIPELINE.get(), "candidate-pipeline"), |c| c.pipeline, |c, v| c.pipeline = v)}
+                {textarea(form, Field::new(tc::INDUSTRY_PROSPECTS.get(), "candidate-prospects"), |c| c.industry_prospects.clone(), |c, v| c.industry_prospects = v)}
+                {textarea(form, Field::new(tc::NOTES.get(), "candidate-notes"), |c| c.notes.clone(), |c, v| c.notes = v)}
             </fieldset>
             <fieldset class="section" data-testid="candidate-standards" disabled=!can_edit>
                 <legend>{tc::standards_title(met, total)}</legend>
@@ -232,7 +232,7 @@ fn Actions(
             notice.set(Some(Notice::Error(tc::reason_required(action.label_zh()))));
             return;
         }
-        if action == ApplicationAction::Remove && !confirm(tc::CONFIRM_REMOVE) {
+        if action == ApplicationAction::Remove && !confirm(tc::CONFIRM_REMOVE.get()) {
             return;
         }
         run(action, Some(text));

@@ -154,7 +154,7 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
     on_result(apply, notice, move |id| go(&CampaignRoute::Candidate(id).href()));
     let submit = move |_| {
         let (Some(pid), Some(cat)) = (person_id.get_untracked(), category.get_untracked()) else {
-            notice.set(Some(Notice::Error(tc::PICK_PERSON_AND_CATEGORY.to_owned())));
+            notice.set(Some(Notice::Error(tc::PICK_PERSON_AND_CATEGORY.to_string())));
             return;
         };
         let application = Application {

@@ -128,7 +128,7 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                     <h3 class="wide">{tc::inspections_overdue_title(overdue.len())}</h3>
                     <ul class="wide">
                         {overdue.into_iter().map(|s| view! {
-                            <li data-testid="overdue-row">{s.branch_name.clone()}" "{s.last_inspected.map(|d| tc::last_inspected(&format::date(d))).unwrap_or_else(|| tc::NEVER.to_owned())}</li>
+                            <li data-testid="overdue-row">{s.branch_name.clone()}" "{s.last_inspected.map(|d| tc::last_inspected(&format::date(d))).unwrap_or_else(|| tc::NEVER.to_string())}</li>
                         }).collect_view()}
                     </ul>
                 </article>

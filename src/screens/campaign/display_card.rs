@@ -47,7 +47,7 @@ pub fn DisplayCard(id: Uuid) -> impl IntoView {
                 <a class="button secondary" href=CampaignRoute::Candidate(id).href()>{tc::BACK_TO_PROFILE}</a>
             }.into_any(),
             (c, p, names, committee) => {
-                let name = p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
+                let name = p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_string());
                 let unit = p.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
                 let named = c.state == ApplicationState::Named;
                 let board = if c.category == Some(Category::VillageLeader) && named { tc::BOARD } else { tc::RED_FLAG };

@@ -69,7 +69,7 @@ fn PipelineView(data: CampaignData) -> impl IntoView {
                                     <td data-testid=format!("pipeline-open-{key}")>{total.count.open}</td>
                                     <td data-testid=format!("pipeline-carried-{key}")>{total.count.carried}</td>
                                     <td data-testid=format!("pipeline-total-{key}")>{total.count.total()}</td>
-                                    <td data-testid=format!("pipeline-target-{key}")>{total.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_owned(), |n| n.to_string())}</td>
+                                    <td data-testid=format!("pipeline-target-{key}")>{total.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_string(), |n| n.to_string())}</td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -57,7 +57,7 @@ fn ReportView(data: CampaignData) -> impl IntoView {
         let file = tc::report_file_name(year.get_untracked());
         if let Err(e) = download(&file, "text/csv;charset=utf-8", csv.as_bytes()) {
             log::warn!("report export: {e}");
-            error.set(Some(tc::NO_DOCUMENT.to_owned()));
+            error.set(Some(tc::NO_DOCUMENT.to_string()));
         }
     };
     let branch_options = data.get_value().branches;
@@ -109,7 +109,7 @@ fn ReportView(data: CampaignData) -> impl IntoView {
                                 view! {
                                     <tr><td>{p.category.label_zh()}</td><td>{p.count.open}</td><td>{p.count.carried}</td>
                                         <td data-testid=format!("report-pipeline-{key}")>{p.count.total()}</td>
-                                        <td>{p.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_owned(), |n| n.to_string())}</td></tr>
+                                        <td>{p.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_string(), |n| n.to_string())}</td></tr>
                                 }
                             }).collect_view()}</tbody>
                         </table>

@@ -60,7 +60,7 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let put = put_action::<Campaign>();
     on_result(put, notice, move |_| {
-        notice.set(Some(Notice::Done(tc::SAVED)));
+        notice.set(Some(Notice::Done(tc::SAVED.get())));
         loaded.refetch();
     });
     let save = move |_| {
@@ -175,12 +175,12 @@ fn RubricEditor(
                 <tbody>
                 {move || (0..criteria.with(Vec::len)).map(|k| view! {
                     <tr data-testid="criterion-row">
-                        <td>{field(k, "criterion-label", tc::CRITERION_LABEL, |c| c.label.clone(), |c, v| { c.label = v.to_owned(); true })}</td>
-                        <td>{field(k, "criterion-weight", tc::WEIGHT, |c| number_text(c.weight), |c, v| match parse_number(v) { Ok(Some(n)) => { c.weight = n; true } _ => false })}</td>
-                        <td>{field(k, "criterion-max", tc::MAX_SCORE, |c| number_text(c.max_score), |c, v| match parse_number(v) { Ok(Some(n)) => { c.max_score = n; true } _ => false })}</td>
+                        <td>{field(k, "criterion-label", tc::CRITERION_LABEL.get(), |c| c.label.clone(), |c, v| { c.label = v.to_owned(); true })}</td>
+                        <td>{field(k, "criterion-weight", tc::WEIGHT.get(), |c| number_text(c.weight), |c, v| match parse_number(v) { Ok(Some(n)) => { c.weight = n; true } _ => false })}</td>
+                        <td>{field(k, "criterion-max", tc::MAX_SCORE.get(), |c| number_text(c.max_score), |c, v| match parse_number(v) { Ok(Some(n)) => { c.max_score = n; true } _ => false })}</td>
                         <td>{office.then(|| view! {
                             <button type="button" class="link" data-testid="criterion-remove"
-                                on:click=move |_| if confirm(tc::CONFIRM_DELETE) { criteria.update(|cs| { if k < cs.len() { cs.remove(k); } }) }>{tc::DELETE}</button>
+                                on:click=move |_| if confirm(tc::CONFIRM_DELETE.get()) { criteria.update(|cs| { if k < cs.len() { cs.remove(k); } }) }>{tc::DELETE}</button>
                         })}</td>
                     </tr>
                 }).collect_view()}

@@ -146,7 +146,7 @@ fn user_row(
     let scope = u.account.branches.clone();
     let scope = move || {
         if scope.is_empty() {
-            return t::ALL_BRANCHES.to_owned();
+            return t::ALL_BRANCHES.to_string();
         }
         let known = branches.get().unwrap_or_default();
         scope
