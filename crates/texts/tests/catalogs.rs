@@ -209,7 +209,28 @@ mod formatting {
                 &[("shown", 3usize.into()), ("total", 10usize.into())],
             )
             .unwrap();
-        assert!(people.contains("10") && people.contains('3'), "{people}");
+        assert_eq!(people, "10 members, 3 shown");
+        let one = en
+            .format(texts::PEOPLE_COUNT.id(), &[("shown", 1usize.into()), ("total", 1usize.into())])
+            .unwrap();
+        assert_eq!(one, "1 member, 1 shown");
+        // Years are not grouped ("2,026"), and no isolation marks surround arguments.
+        let year =
+            en.format(texts::campaign::YEAR_LABEL.id(), &[("year", 2026i32.into())]).unwrap();
+        assert_eq!(year, "2026");
+        assert_eq!(en.text(texts::LIST_SEPARATOR.id()), Some(", "));
+    }
+
+    #[test]
+    fn traditional_chinese_uses_the_campaign_document_s_words() {
+        let hant = Catalog::load(Lang::ZhHant).unwrap();
+        let text = |t: texts::Text| hant.text(t.id()).unwrap();
+        assert_eq!(text(texts::APP_TITLE), "四爭一樹");
+        assert_eq!(text(texts::NAV_PEOPLE), "黨員名冊");
+        assert_eq!(text(texts::SURVEY_TITLE), "調查摸底表");
+        assert_eq!(text(texts::campaign::NAV_CANDIDATES), "爭創對象");
+        assert_eq!(text(texts::F_POTENTIAL), "創業創新潛力");
+        assert_eq!(text(texts::campaign::SHORT_SERVICE_POST), "先鋒崗");
     }
 
     #[test]
