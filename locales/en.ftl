@@ -132,6 +132,8 @@ location = Location
 photo-alt = Photo
 record-gone = (record no longer on this device)
 unnamed = (no name)
+language = Language / 语言
+language-reloads = The page reloads in the language you choose.
 people-count = { $total ->
     [one] 1 member
    *[other] { $total } members

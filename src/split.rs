@@ -114,6 +114,28 @@ async fn run_sync_loop(
     Ok(Box::pin(engine.run_loop(wake)))
 }
 
+/// The zh-Hant or English catalog and the Fluent runtime (`texts::fluent`): with feature `split`
+/// a chunk of its own, fetched before the app mounts only when the language is not zh-Hans.
+/// Installs the catalog; false when there is none (zh-Hans) or one was installed already.
+pub async fn catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
+    load_catalog(lang).await
+}
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(catalog, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
+    Ok(install_catalog(lang))
+}
+
+#[cfg(not(feature = "split"))]
+async fn load_catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
+    Ok(install_catalog(lang))
+}
+
+fn install_catalog(lang: texts::Lang) -> bool {
+    texts::fluent::Catalog::load(lang).is_some_and(|catalog| texts::install(Box::new(catalog)))
+}
+
 split_point! {
     /// A person's page with their surveys and change history.
     fn person_detail(id: Uuid) {

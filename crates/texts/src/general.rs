@@ -134,6 +134,10 @@ crate::texts! {
     /// A record with no name yet.
     UNNAMED = "unnamed": "（未填姓名）";
 
+    // The language select of 设置: its label names itself in two languages, so whoever opened
+    // the app in a language they cannot read still finds it.
+    LANGUAGE = "language": "语言 / Language";
+    LANGUAGE_RELOADS = "language-reloads": "选择后页面会重新加载，以所选语言显示。";
     // Texts with arguments (their functions below)
     PEOPLE_COUNT = "people-count": "共 { $total } 人，显示 { $shown } 人";
     KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";
