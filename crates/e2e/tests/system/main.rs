@@ -21,6 +21,7 @@ mod delivery;
 mod disk_full;
 mod export_import;
 mod file_round_trip;
+mod languages;
 mod lazy_chunks;
 mod network_faults;
 mod office_first_day;
