@@ -1,6 +1,7 @@
 //! The people list: search by name while typing, filter by branch, village/unit, category and
 //! survey status; shows a page of rows at a time ("更多" adds a page).
 
+use crate::i18n::Localized as _;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -77,7 +78,7 @@ pub fn PeopleList() -> impl IntoView {
                         set_filter(&|f| f.category = v);
                     }>
                         <option value="">{t::FILTER_ANY}</option>
-                        {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.label_zh()}</option> }).collect_view()}
+                        {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.localized()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
@@ -192,7 +193,7 @@ fn PeopleTable(rows: Vec<PersonRow>, states: BTreeMap<Uuid, DeliveryState>) -> i
                             <td><a href=href class="row-link">{if row.name.trim().is_empty() { t::UNNAMED.to_string() } else { row.name.clone() }}</a></td>
                             <td>{row.branch_id.clone()}</td>
                             <td>{row.village_unit.clone()}</td>
-                            <td>{row.category.map(|c| c.label_zh()).unwrap_or("")}</td>
+                            <td>{row.category.map(|c| c.localized()).unwrap_or("")}</td>
                             <td class=format!("status {}", row.survey_status.map(|s| s.as_str()).unwrap_or("none"))>
                                 {status}
                                 {delivery.map(crate::components::delivery::state_badge)}

@@ -1,5 +1,6 @@
 //! One member: identity, surveys (with links to edit), photos and the change history.
 
+use crate::i18n::Localized as _;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -99,12 +100,12 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
             <h2 data-testid="person-name">{person.name.clone()}</h2>
             {state_badge(person_state)}
             <dl class="facts">
-                <dt>{t::F_GENDER}</dt><dd>{person.gender.map(|g| g.label_zh()).unwrap_or("")}</dd>
+                <dt>{t::F_GENDER}</dt><dd>{person.gender.map(|g| g.localized()).unwrap_or("")}</dd>
                 <dt>{t::F_BIRTH_YEAR}</dt><dd>{person.birth_year.map(|y| y.to_string()).unwrap_or_default()}</dd>
                 <dt>{t::F_PHONE}</dt><dd data-testid="person-phone">{person.phone.clone()}</dd>
                 <dt>{t::F_BRANCH}</dt><dd>{person.branch_id.clone()}</dd>
                 <dt>{t::F_VILLAGE_UNIT}</dt><dd>{person.village_unit.clone()}</dd>
-                <dt>{t::F_CATEGORY}</dt><dd>{person.category.map(|c| c.label_zh()).unwrap_or("")}</dd>
+                <dt>{t::F_CATEGORY}</dt><dd>{person.category.map(|c| c.localized()).unwrap_or("")}</dd>
             </dl>
             {d.writes.then(|| view! {
                 <a class="button primary" href=Route::NewSurvey(Some(id)).href() data-testid="person-new-survey">{t::NEW_SURVEY_FOR}</a>

@@ -2,6 +2,7 @@
 //! that applies to the member's category. Drafts save themselves while typing (debounced, so a
 //! reload or a killed tab loses at most the last second); "定稿" validates strictly first.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{SurveyStatus, sections_for};
 use uuid::Uuid;
@@ -232,7 +233,7 @@ fn SectionList(progress: Memo<Vec<SectionProgress>>, attempted: Signal<bool>) ->
                         data-answered=p.answered data-total=p.total
                         class:missing=move || missing && attempted.get()
                         on:click=move |_| { page::scroll_to(&format!("[data-section=\"{key}\"]")); }>
-                        <span>{p.section.label_zh()}</span>
+                        <span>{p.section.localized()}</span>
                         <span class="count">{t::answered_of(p.answered, p.total)}</span>
                     </button>
                 }

@@ -1,5 +1,6 @@
 //! The sections of the survey form, one block of field declarations each.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::Section;
 
@@ -86,7 +87,7 @@ pub fn section_view(
     };
     view! {
         <fieldset class="section" data-section=section.as_str()>
-            <legend>{section.label_zh()}</legend>
+            <legend>{section.localized()}</legend>
             {body}
         </fieldset>
     }

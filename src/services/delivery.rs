@@ -2,6 +2,7 @@
 //! gathered from the store: the 待发送 screen's rows, the people list's and a profile's badges,
 //! and the branch a refused record is resubmitted in.
 
+use crate::i18n::Localized as _;
 use std::collections::{BTreeMap, BTreeSet};
 
 use shared::delivery::{DeliveryFacts, DeliveryState, RecordKey};
@@ -101,7 +102,7 @@ async fn row(
         entity,
         id,
         state,
-        kind: entity.label_zh(),
+        kind: entity.localized(),
         name: name_of(store, record).await?,
         href: href_of(entity, id, record),
         reasons,

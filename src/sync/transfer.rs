@@ -35,9 +35,12 @@ pub enum ImportStep {
 impl ImportStep {
     pub fn label_zh(self) -> String {
         match self {
-            ImportStep::Verifying => "正在校验文件…".into(),
-            ImportStep::Attachments(done, total) => format!("正在写入照片 {done}/{total}…"),
-            ImportStep::Operations(n) => format!("正在合并 {n} 条修改…"),
+            ImportStep::Verifying => crate::i18n::sync::IMPORT_VERIFYING.to_string(),
+            ImportStep::Attachments(done, total) => crate::i18n::sync::IMPORT_ATTACHMENTS
+                .format(&[("done", done.into()), ("total", total.into())]),
+            ImportStep::Operations(n) => {
+                crate::i18n::sync::IMPORT_OPERATIONS.format(&[("n", n.into())])
+            }
         }
     }
 }

@@ -2,6 +2,8 @@
 //! reads them. In the app this module is reached only from the `catalog` split point, so a
 //! release build puts it, and both catalogs, in a wasm chunk that zh-Hans never fetches.
 
+use std::collections::HashMap;
+
 use crate::{Arg, Lang, TABLES, Translations};
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 
@@ -21,6 +23,8 @@ pub struct Catalog {
     bundle: FluentBundle<FluentResource>,
     /// `texts[table][place]`: the text, `None` for a missing one or one with arguments.
     texts: Vec<Vec<Option<&'static str>>>,
+    /// shared's labels by key (`category-village_leader`).
+    labels: HashMap<String, &'static str>,
 }
 
 impl Catalog {
@@ -48,14 +52,25 @@ impl Catalog {
         if let Err(errors) = bundle.add_resource(resource) {
             log::error!("catalog {}: {errors:?}", lang.tag());
         }
-        let mut missing = 0;
+        let missing = std::cell::Cell::new(0);
+        let resolve = |bundle: &FluentBundle<FluentResource>, key: &str| {
+            let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+                missing.set(missing.get() + 1);
+                log::warn!("catalog {}: no message {key}; shown in zh-Hans", lang.tag());
+                return None;
+            };
+            let mut errors = vec![];
+            let text = bundle.format_pattern(pattern, None, &mut errors);
+            // A text with arguments is formatted when it is used.
+            errors.is_empty().then(|| &*Box::leak(text.into_owned().into_boxed_str()))
+        };
         let texts = TABLES
             .iter()
             .map(|(_, keys)| {
                 keys.iter()
                     .map(|key| {
                         let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
-                            missing += 1;
+                            missing.set(missing.get() + 1);
                             log::warn!(
                                 "catalog {}: no message {key}; shown in zh-Hans",
                                 lang.tag()
@@ -70,10 +85,17 @@ impl Catalog {
                     .collect()
             })
             .collect();
-        if missing > 0 {
-            log::warn!("catalog {}: {missing} texts missing", lang.tag());
+        let labels = crate::labels::all()
+            .into_iter()
+            .filter_map(|(list, code, _)| {
+                let key = crate::labels::key(list, code);
+                resolve(&bundle, &key).map(|text| (key, text))
+            })
+            .collect();
+        if missing.get() > 0 {
+            log::warn!("catalog {}: {} texts missing", lang.tag(), missing.get());
         }
-        Catalog { lang, bundle, texts }
+        Catalog { lang, bundle, texts, labels }
     }
 }
 
@@ -84,6 +106,10 @@ impl Translations for Catalog {
 
     fn text(&self, id: u16) -> Option<&'static str> {
         *self.texts.get(usize::from(id / 1000))?.get(usize::from(id % 1000))?
+    }
+
+    fn label(&self, list: &str, code: &str) -> Option<&'static str> {
+        self.labels.get(&crate::labels::key(list, code)).copied()
     }
 
     fn format(&self, id: u16, args: &[(&str, Arg<'_>)]) -> Option<String> {

@@ -15,6 +15,8 @@ use std::fmt;
 
 #[cfg(feature = "fluent")]
 pub mod fluent;
+pub mod labels;
+pub use labels::Localized;
 #[cfg(feature = "leptos")]
 mod render;
 
@@ -210,10 +212,12 @@ pub trait Translations {
     fn text(&self, id: u16) -> Option<&'static str>;
     /// The text `id` formatted with `args`; `None`: not in the catalog.
     fn format(&self, id: u16, args: &[(&str, Arg<'_>)]) -> Option<String>;
+    /// The label of `code` in shared's list `list` ([`labels`]); `None`: not in the catalog.
+    fn label(&self, list: &str, code: &str) -> Option<&'static str>;
 }
 
 thread_local! {
-    static INSTALLED: OnceCell<Box<dyn Translations>> = const { OnceCell::new() };
+    pub(crate) static INSTALLED: OnceCell<Box<dyn Translations>> = const { OnceCell::new() };
 }
 
 /// Makes `catalog` the app's language (once, before the app mounts). False if one was

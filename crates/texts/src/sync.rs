@@ -52,6 +52,20 @@ crate::texts! {
     EMPTY_VALUE = "sync-empty-value": "（空）";
     REFRESH = "sync-refresh": "刷新";
 
+    // The connection to the office (top bar, sync screen)
+    CONNECTION_CHECKING = "sync-connection-checking": "正在连接办公室…";
+    CONNECTION_OFFLINE = "sync-connection-offline": "离线";
+    CONNECTION_NO_SERVER = "sync-connection-no-server": "有网络但连不上办公室";
+    CONNECTION_CONNECTED = "sync-connection-connected": "已连接办公室";
+    // What a sync is doing
+    PHASE_IDLE = "sync-phase-idle": "空闲";
+    PHASE_PUSHING = "sync-phase-pushing": "正在上传修改";
+    PHASE_PULLING = "sync-phase-pulling": "正在下载他人的修改";
+    PHASE_UPLOADING = "sync-phase-uploading": "正在上传照片";
+    // What an import is doing
+    IMPORT_VERIFYING = "sync-import-verifying": "正在校验文件…";
+    IMPORT_ATTACHMENTS = "sync-import-attachments": "正在写入照片 { $done }/{ $total }…";
+    IMPORT_OPERATIONS = "sync-import-operations": "正在合并 { $n } 条修改…";
     // Texts with arguments (their functions below)
     SIGNED_IN_AS = "sync-signed-in-as": "已登录：{ $who }";
     UPGRADE_KEPT_PENDING = "sync-upgrade-kept-pending": "本机 { $pending } 条待同步的修改都已保存，不会丢失，安装新版本后会自动发送。";

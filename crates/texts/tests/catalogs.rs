@@ -17,11 +17,19 @@ fn path(lang: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../locales/{lang}.ftl"))
 }
 
-/// Every key of the code with its zh-Hans text, in registry order.
-fn code_texts() -> Vec<(&'static str, &'static str)> {
+/// Every key of the code with its zh-Hans text, in registry order: the app's texts, then the
+/// labels of shared's lists.
+fn code_texts() -> Vec<(String, &'static str)> {
     texts::TABLES
         .iter()
-        .flat_map(|(texts, keys)| keys.iter().zip(texts.iter()).map(|(k, t)| (*k, t.zh_hans())))
+        .flat_map(|(texts, keys)| {
+            keys.iter().zip(texts.iter()).map(|(k, t)| ((*k).to_owned(), t.zh_hans()))
+        })
+        .chain(
+            texts::labels::all()
+                .into_iter()
+                .map(|(list, code, zh)| (texts::labels::key(list, code), zh)),
+        )
         .collect()
 }
 
@@ -120,17 +128,17 @@ fn placeholders(pattern: &str) -> BTreeSet<String> {
 
 #[test]
 fn every_catalog_has_exactly_the_code_s_keys() {
-    let code: BTreeSet<&str> = code_texts().iter().map(|(k, _)| *k).collect();
+    let code: BTreeSet<String> = code_texts().into_iter().map(|(k, _)| k).collect();
     let mut problems = vec![];
     for lang in LANGS {
         let catalog = read(lang);
         for key in &code {
-            if !catalog.contains_key(*key) {
+            if !catalog.contains_key(key) {
                 problems.push(format!("{lang}.ftl lacks {key}"));
             }
         }
         for key in catalog.keys() {
-            if !code.contains(key.as_str()) {
+            if !code.contains(key) {
                 problems.push(format!("{lang}.ftl has {key}, which the code does not use"));
             }
         }
@@ -143,7 +151,7 @@ fn zh_hans_catalog_says_what_the_code_says() {
     let catalog = read("zh-Hans");
     let mut problems = vec![];
     for (key, zh) in code_texts() {
-        match catalog.get(key).map(|m| m.plain.as_deref()) {
+        match catalog.get(&key).map(|m| m.plain.as_deref()) {
             Some(Some(text)) if text == zh => {}
             Some(Some(text)) => problems.push(format!("{key}: catalog {text:?}, code {zh:?}")),
             Some(None) => {
@@ -162,7 +170,7 @@ fn placeholders_agree_across_languages() {
     for (key, zh) in code_texts() {
         let expected = placeholders(zh);
         for (lang, catalog) in &catalogs {
-            if let Some(message) = catalog.get(key)
+            if let Some(message) = catalog.get(&key)
                 && message.variables != expected
             {
                 problems
@@ -187,6 +195,10 @@ fn write_zh_hans_catalog() {
         for (key, text) in keys.iter().zip(texts.iter()) {
             out.push_str(&format!("{key} = {}\n", text.zh_hans()));
         }
+    }
+    out.push_str("\n## labels of shared's lists, by code\n\n");
+    for (list, code, text) in texts::labels::all() {
+        out.push_str(&format!("{} = {text}\n", texts::labels::key(list, code)));
     }
     std::fs::write(path("zh-Hans"), out).unwrap();
 }
@@ -231,6 +243,7 @@ mod formatting {
         assert_eq!(text(texts::campaign::NAV_CANDIDATES), "爭創對象");
         assert_eq!(text(texts::F_POTENTIAL), "創業創新潛力");
         assert_eq!(text(texts::campaign::SHORT_SERVICE_POST), "先鋒崗");
+        assert_eq!(hant.label("category", "enterprise_post"), Some("企業黨員創業創新示範崗"));
     }
 
     #[test]

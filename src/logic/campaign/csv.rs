@@ -1,6 +1,7 @@
 //! The 工作情况通报 as CSV (UTF-8 with a byte-order mark so spreadsheet programs read the
 //! Chinese text), for the export button.
 
+use crate::i18n::Localized as _;
 use shared::model::Category;
 use shared::rules::WorkReport;
 
@@ -30,7 +31,7 @@ pub fn report_csv(report: &WorkReport, names: &Names, branch: Option<&str>) -> S
     out.push_str(&line(&tc::CSV_PROGRESS_HEAD.iter().map(|s| s.to_string()).collect::<Vec<_>>()));
     for p in &report.progress {
         out.push_str(&line(&[
-            p.category.label_zh().to_owned(),
+            p.category.localized().to_owned(),
             p.target.to_string(),
             p.approved.to_string(),
             p.named.to_string(),
@@ -48,7 +49,7 @@ pub fn report_csv(report: &WorkReport, names: &Names, branch: Option<&str>) -> S
     ]));
     for p in &report.pipeline.totals {
         out.push_str(&line(&[
-            p.category.label_zh().to_owned(),
+            p.category.localized().to_owned(),
             p.count.open.to_string(),
             p.count.carried.to_string(),
             p.count.total().to_string(),
@@ -58,8 +59,8 @@ pub fn report_csv(report: &WorkReport, names: &Names, branch: Option<&str>) -> S
     out.push_str("\r\n");
     let mut head: Vec<String> = vec![tc::COL_BRANCH.to_string()];
     for c in Category::ALL {
-        head.push(format!("{}{}", c.label_zh(), tc::CSV_ACTIVE_SUFFIX));
-        head.push(format!("{}{}", c.label_zh(), tc::CSV_NAMED_SUFFIX));
+        head.push(format!("{}{}", c.localized(), tc::CSV_ACTIVE_SUFFIX));
+        head.push(format!("{}{}", c.localized(), tc::CSV_NAMED_SUFFIX));
     }
     head.extend(tc::CSV_BRANCH_TAIL.iter().map(|s| s.to_string()));
     out.push_str(&line(&head));

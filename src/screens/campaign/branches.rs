@@ -4,6 +4,7 @@
 //! with nothing rewritten). Branches are town-wide records written through `Store::save`, so
 //! they sync to every tablet and the server's policy (office only) applies.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::branches::adopt;
 use shared::model::Branch;
@@ -103,7 +104,7 @@ fn BranchesView(
             view! {
                 <tr data-testid="branch-row" data-code=code.clone() data-state={if retired { "retired" } else { "active" }}>
                     <td data-testid="branch-name">{b.name.clone()}</td>
-                    <td>{b.kind.map(|k| k.label_zh()).unwrap_or("")}</td>
+                    <td>{b.kind.map(|k| k.localized()).unwrap_or("")}</td>
                     <td>{b.village_unit.clone()}</td>
                     <td data-testid="branch-code">{code.clone()}</td>
                     <td data-testid="branch-state">{if retired { tb::RETIRED } else { tb::ACTIVE }}</td>

@@ -1,6 +1,7 @@
 //! 结对帮带: who is behind on the four contacts a year, and the log of contacts and expert
 //! guidance sessions (date, way, content, help given), optionally for one candidate.
 
+use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{ContactKind, ContactLog};
@@ -137,8 +138,8 @@ fn LogList(
                 view! {
                     <tr data-testid="contact-log-row">
                         <td>{format::date_or_blank(l.date)}</td>
-                        <td>{if l.kind == ContactKind::Pairing { ContactKind::Pairing.label_zh() } else { ContactKind::ExpertGuidance.label_zh() }}</td>
-                        <td>{l.way.map(|w| w.label_zh()).unwrap_or("")}</td>
+                        <td>{if l.kind == ContactKind::Pairing { ContactKind::Pairing.localized() } else { ContactKind::ExpertGuidance.localized() }}</td>
+                        <td>{l.way.map(|w| w.localized()).unwrap_or("")}</td>
                         <td>{l.contact_person.clone()}</td>
                         <td>{l.content.clone()}</td>
                         <td>{l.help_given.clone()}</td>

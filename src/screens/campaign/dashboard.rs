@@ -2,6 +2,7 @@
 //! as an SVG bar chart, candidates behind on contacts, applications waiting for each role,
 //! branches overdue for inspection or without a mobilisation meeting.
 
+use crate::i18n::Localized as _;
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use shared::rules::{branches_without_meeting, overdue_branches, progress};
@@ -94,7 +95,7 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                     let done = l.target > 0 && l.named >= l.target;
                     view! {
                         <tr data-testid="progress-row" data-category=key class:done=done>
-                            <td>{l.category.label_zh()}</td>
+                            <td>{l.category.localized()}</td>
                             <td data-testid=format!("progress-target-{key}")>{l.target}</td>
                             <td data-testid=format!("progress-approved-{key}")>{l.approved}</td>
                             <td data-testid=format!("progress-named-{key}")>{l.named}</td>
@@ -108,7 +109,7 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                 <article class="section" data-testid="dashboard-waiting">
                     <h3 class="wide">{tc::WAITING}</h3>
                     <dl class="facts wide">
-                        {move || waiting().into_iter().map(|(role, n)| view! { <dt>{role.label_zh()}</dt><dd data-testid=format!("waiting-{}", role.as_str())>{n}</dd> }).collect_view()}
+                        {move || waiting().into_iter().map(|(role, n)| view! { <dt>{role.localized()}</dt><dd data-testid=format!("waiting-{}", role.as_str())>{n}</dd> }).collect_view()}
                     </dl>
                 </article>
                 <article class="section" data-testid="dashboard-behind">

@@ -1,6 +1,7 @@
 //! 资金扶持: funding records (kind, paying level, amount, date, purpose), with the candidate's
 //! integrity grade and industry prospects shown next to them, and totals per level.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{Funding, FundingLevel, parse_yuan};
 use shared::record::EntityKind;
@@ -97,7 +98,7 @@ fn FundingView(
                     let id = form.with(|f| f.candidate_id);
                     candidates.iter().find(|(c, _)| *c == id).map(|(_, c)| view! {
                         <p class="hint wide" data-testid="funding-informs">
-                            {tc::INTEGRITY_GRADE}"："{c.integrity_grade.map(|g| g.label_zh()).unwrap_or(tc::NOT_SET.get())}
+                            {tc::INTEGRITY_GRADE}"："{c.integrity_grade.map(|g| g.localized()).unwrap_or(tc::NOT_SET.get())}
                             "；"{tc::INDUSTRY_PROSPECTS}"："{if c.industry_prospects.is_empty() { tc::NOT_SET.to_string() } else { c.industry_prospects.clone() }}
                         </p>
                     })
@@ -115,7 +116,7 @@ fn FundingView(
             </fieldset>
             })}
             <dl class="facts" data-testid="funding-totals">
-                {totals.into_iter().map(|(l, fen)| view! { <dt>{l.label_zh()}</dt><dd>{format::yuan(fen)}</dd> }).collect_view()}
+                {totals.into_iter().map(|(l, fen)| view! { <dt>{l.localized()}</dt><dd>{format::yuan(fen)}</dd> }).collect_view()}
             </dl>
             <table class="list" data-testid="funding-table">
                 <thead><tr><th>{tc::DATE}</th><th>{tc::CANDIDATE}</th><th>{tc::FUNDING_KIND}</th><th>{tc::FUNDING_LEVEL}</th><th>{tc::AMOUNT_YUAN}</th><th>{tc::PURPOSE}</th></tr></thead>
@@ -124,8 +125,8 @@ fn FundingView(
                     <tr data-testid="funding-row">
                         <td>{format::date_or_blank(f.date)}</td>
                         <td>{names.candidate(&f.candidate_id)}</td>
-                        <td>{f.kind.map(|k| k.label_zh()).unwrap_or("")}</td>
-                        <td>{f.level.map(|l| l.label_zh()).unwrap_or("")}</td>
+                        <td>{f.kind.map(|k| k.localized()).unwrap_or("")}</td>
+                        <td>{f.level.map(|l| l.localized()).unwrap_or("")}</td>
                         <td>{format::yuan(f.amount_fen)}</td>
                         <td>{f.purpose.clone()}</td>
                     </tr>

@@ -1,6 +1,7 @@
 //! 督查: inspections of the branches about every two months, announced or unannounced, with
 //! findings, the fixes required and the date each was fixed; branches overdue are flagged.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{Fix, Inspection};
 use shared::record::EntityKind;
@@ -98,7 +99,7 @@ fn InspectionsView(
                 let editable = session.may_write(EntityKind::Inspection, &i.branch_id);
                 view! {
                     <article class="section" data-testid="inspection-item">
-                        <strong class="wide">{format!("{} · {} · {}", format::date_or_blank(i.date), names.branch(&i.branch_id), i.kind.map(|k| k.label_zh()).unwrap_or(""))}</strong>
+                        <strong class="wide">{format!("{} · {} · {}", format::date_or_blank(i.date), names.branch(&i.branch_id), i.kind.map(|k| k.localized()).unwrap_or(""))}</strong>
                         <span class="wide">{tc::INSPECTORS}"："{i.inspectors.clone()}</span>
                         <p class="wide pre">{i.findings.clone()}</p>
                         <table class="list wide">

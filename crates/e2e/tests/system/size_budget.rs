@@ -40,7 +40,7 @@ fn first_load_stays_within_its_brotli_budget() {
         !campaign.is_empty(),
         "the campaign screens are not a separate chunk: was dist/ built by scripts/build-wasm.sh?"
     );
-    for split in ["sync_loop", "survey_form", "campaign"] {
+    for split in ["sync_loop", "survey_form", "campaign", "catalog"] {
         let files = split_point_files(&dist, split).expect("read the chunk loader");
         let sizes = measure(&dist, &files).expect("measure chunks");
         println!(
