@@ -134,6 +134,33 @@ record-gone = (record no longer on this device)
 unnamed = (no name)
 language = Language / 语言
 language-reloads = The page reloads in the language you choose.
+update-ready = New version: tap to update
+update-save-first = Some input is not saved yet: save it first, then tap update.
+update-updating = Updating…
+time-am = { $hour }:{ $minute } am
+time-pm = { $hour }:{ $minute } pm
+yuan = { $amount } yuan
+just-now = just now
+minutes-ago = { $n ->
+    [one] 1 minute ago
+   *[other] { $n } minutes ago
+  }
+hours-ago = { $n ->
+    [one] 1 hour ago
+   *[other] { $n } hours ago
+  }
+days-ago = { $n ->
+    [one] 1 day ago
+   *[other] { $n } days ago
+  }
+in-seconds = { $n ->
+    [one] in 1 second
+   *[other] in { $n } seconds
+  }
+in-minutes = { $n ->
+    [one] in 1 minute
+   *[other] in { $n } minutes
+  }
 people-count = { $total ->
     [one] 1 member
    *[other] { $total } members
@@ -455,13 +482,38 @@ sync-phase-uploading = Uploading photos
 sync-import-verifying = Checking the file…
 sync-import-attachments = Writing photos { $done }/{ $total }…
 sync-import-operations = Merging { $n } changes…
+sync-network-unavailable = No network: { $detail }
+sync-server-no-answer = The server does not answer
+sync-server-status = The server answered { $status }
+sync-server-unreadable = The server's answer cannot be read: { $detail }
+sync-error-not-signed-in = Not signed in: sign in, then sync
+sync-error-offline = Cannot reach the server; trying again automatically
+sync-error-timeout = The server took too long; trying again automatically
+sync-error-unauthorized = The sign-in has expired: sign in again
+sync-error-forbidden = Not allowed: { $detail }
+sync-error-unacknowledged = The server did not confirm { $n } changes; trying again automatically
+sync-error-server = Server error ({ $status }): { $message }. Trying again automatically
+sync-error-bad-response = The server's answer cannot be read: update the app and try again
+sync-error-attachment = Photo upload failed: { $detail }
+sync-error-busy = A sync is already running; please wait
+sync-error-upgrade-required = Please update the app: the office server was upgraded and this version can no longer sync. Changes on this tablet are saved and are sent once the new version is installed
+sync-error-disabled = This device or account has been disabled
+sync-status-too-large = What was sent is too large
+sync-status-too-many = Too many requests
+sync-status-unavailable = The server is unavailable for now
+sync-status-refused = The request was not accepted
+sync-login-missing = Enter username and password
+sync-login-bad-credentials = Wrong username or password
+sync-login-missing-code = Enter the 8-character sign-in code from the Town Organisation Office
+sync-login-bad-code = The sign-in code is wrong, used, revoked or expired: get a new one from the Town Organisation Office
+sync-login-offline = Cannot reach the server: sign in while online
 sync-signed-in-as = Signed in: { $who }
 sync-upgrade-kept-pending = { $pending ->
     [one] The 1 change waiting on this tablet is saved
    *[other] The { $pending } changes waiting on this tablet are saved
   } and will not be lost; they are sent automatically once the new version is installed.
 sync-upgrade-kept = Changes on this tablet are saved and sync automatically once the new version is installed.
-sync-upgrade-required-hint = Please update the app: the office server was upgraded and this version can no longer sync. While on the office network, tap "New version, tap to update" at the top of the page; if it does not appear, close the app and open it again (or reload the page). { $kept }
+sync-upgrade-required-hint = Please update the app: the office server was upgraded and this version can no longer sync. While on the office network, tap "New version: tap to update" at the top of the page; if it does not appear, close the app and open it again (or reload the page). { $kept }
 sync-exported = Exported { $ops } changes and { $photos } photos: { $file }
 sync-header-summary = The file holds { $ops } changes and { $photos } photos; exported by { $author } at { $created }
 sync-unknown-author = unknown

@@ -138,6 +138,20 @@ crate::texts! {
     // the app in a language they cannot read still finds it.
     LANGUAGE = "language": "语言 / Language";
     LANGUAGE_RELOADS = "language-reloads": "选择后页面会重新加载，以所选语言显示。";
+    // The update banner
+    UPDATE_READY = "update-ready": "有新版本，点击更新";
+    UPDATE_SAVE_FIRST = "update-save-first": "还有未保存的内容，请先保存，再点击更新。";
+    UPDATE_UPDATING = "update-updating": "正在更新…";
+    // Times and amounts (src/logic/format.rs)
+    TIME_AM = "time-am": "上午{ $hour }:{ $minute }";
+    TIME_PM = "time-pm": "下午{ $hour }:{ $minute }";
+    YUAN = "yuan": "{ $amount } 元";
+    JUST_NOW = "just-now": "刚刚";
+    MINUTES_AGO = "minutes-ago": "{ $n } 分钟前";
+    HOURS_AGO = "hours-ago": "{ $n } 小时前";
+    DAYS_AGO = "days-ago": "{ $n } 天前";
+    IN_SECONDS = "in-seconds": "{ $n } 秒后";
+    IN_MINUTES = "in-minutes": "{ $n } 分钟后";
     // Texts with arguments (their functions below)
     PEOPLE_COUNT = "people-count": "共 { $total } 人，显示 { $shown } 人";
     KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";

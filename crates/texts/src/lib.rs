@@ -113,7 +113,7 @@ macro_rules! num_arg {
         }
     )*};
 }
-num_arg!(usize, u32, i32, i64, u64);
+num_arg!(usize, u16, u32, i32, i64, u64);
 
 impl fmt::Display for Arg<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

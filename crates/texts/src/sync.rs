@@ -66,6 +66,32 @@ crate::texts! {
     IMPORT_VERIFYING = "sync-import-verifying": "正在校验文件…";
     IMPORT_ATTACHMENTS = "sync-import-attachments": "正在写入照片 { $done }/{ $total }…";
     IMPORT_OPERATIONS = "sync-import-operations": "正在合并 { $n } 条修改…";
+    // Why a sync or a sign-in did not finish (src/sync/error.rs)
+    NETWORK_UNAVAILABLE = "sync-network-unavailable": "网络不可用：{ $detail }";
+    SERVER_NO_ANSWER = "sync-server-no-answer": "服务器无响应";
+    SERVER_STATUS = "sync-server-status": "服务器返回 { $status }";
+    SERVER_UNREADABLE = "sync-server-unreadable": "服务器返回的数据无法识别：{ $detail }";
+    ERROR_NOT_SIGNED_IN = "sync-error-not-signed-in": "尚未登录，请先登录后再同步";
+    ERROR_OFFLINE = "sync-error-offline": "无法连接服务器，稍后自动重试";
+    ERROR_TIMEOUT = "sync-error-timeout": "连接服务器超时，稍后自动重试";
+    ERROR_UNAUTHORIZED = "sync-error-unauthorized": "登录已失效，请重新登录";
+    ERROR_FORBIDDEN = "sync-error-forbidden": "没有权限：{ $detail }";
+    ERROR_UNACKNOWLEDGED = "sync-error-unacknowledged": "服务器未确认 { $n } 条修改，稍后自动重试";
+    ERROR_SERVER = "sync-error-server": "服务器出错（{ $status }）：{ $message }。稍后自动重试";
+    ERROR_BAD_RESPONSE = "sync-error-bad-response": "服务器返回的数据无法识别，请更新程序后再试";
+    ERROR_ATTACHMENT = "sync-error-attachment": "照片上传失败：{ $detail }";
+    ERROR_BUSY = "sync-error-busy": "同步正在进行中，请稍候";
+    ERROR_UPGRADE_REQUIRED = "sync-error-upgrade-required": "请更新应用：办公室服务器已升级，这个版本的应用不能再同步。本机的修改都已保存，安装新版本后会自动发送";
+    ERROR_DISABLED = "sync-error-disabled": "此设备或账号已被停用";
+    STATUS_TOO_LARGE = "sync-status-too-large": "发送的内容过大";
+    STATUS_TOO_MANY = "sync-status-too-many": "请求过于频繁";
+    STATUS_UNAVAILABLE = "sync-status-unavailable": "服务器暂时不可用";
+    STATUS_REFUSED = "sync-status-refused": "请求未被接受";
+    LOGIN_MISSING = "sync-login-missing": "请输入用户名和密码";
+    LOGIN_BAD_CREDENTIALS = "sync-login-bad-credentials": "用户名或密码错误";
+    LOGIN_MISSING_CODE = "sync-login-missing-code": "请输入镇组织办发放的 8 位登录码";
+    LOGIN_BAD_CODE = "sync-login-bad-code": "登录码不正确、已使用、已撤销或已过期，请向镇组织办重新领取";
+    LOGIN_OFFLINE = "sync-login-offline": "无法连接服务器，请在有网络时登录";
     // Texts with arguments (their functions below)
     SIGNED_IN_AS = "sync-signed-in-as": "已登录：{ $who }";
     UPGRADE_KEPT_PENDING = "sync-upgrade-kept-pending": "本机 { $pending } 条待同步的修改都已保存，不会丢失，安装新版本后会自动发送。";
