@@ -692,6 +692,31 @@ office-period = Period:
 office-town-name = Town name (signs printouts, e.g. "Donghai Town")
 office-save-town = Save town name
 office-town-saved = Town name saved
+office-not-office = Sign in with a Town Organisation Office account first (on the Sync page)
+office-step-town-not-set = No town name yet: printouts are signed only "中共镇委员会"
+office-step-town-set = { $town } (printouts signed: { $committee })
+office-step-campaign-default = Campaign settings not saved: the default years { $start }–{ $end } apply; set the town's years and targets in Campaign settings
+office-step-campaign-set = Campaign { $start }–{ $end }
+office-step-branches-none = No branches yet
+office-step-branches-some = { $n ->
+    [one] 1 branch
+   *[other] { $n } branches
+  }
+office-step-roster-none = No member roster imported yet
+office-step-roster-some = { $n ->
+    [one] 1 Party member
+   *[other] { $n } Party members
+  }
+office-step-accounts-none = No surveyor or branch secretary accounts yet
+office-step-accounts-some = { $n ->
+    [one] 1 field account
+   *[other] { $n } field accounts
+  }
+office-step-tablets-none = No tablet signed in yet
+office-step-tablets-some = { $n ->
+    [one] 1 tablet signed in
+   *[other] { $n } tablets signed in
+  }
 office-devices-unsent = { $n ->
     [one] 1 tablet holds unsent work
    *[other] { $n } tablets hold unsent work

@@ -90,6 +90,20 @@ crate::texts! {
     SAVE_TOWN = "office-save-town": "保存镇名";
     TOWN_SAVED = "office-town-saved": "镇名已保存";
 
+    // The checklist's details (src/services/office.rs)
+    NOT_OFFICE = "office-not-office": "请先以镇组织办账号登录（在“同步”页登录）";
+    STEP_TOWN_NOT_SET = "office-step-town-not-set": "尚未设置镇名：打印件落款将只写“中共镇委员会”";
+    STEP_TOWN_SET = "office-step-town-set": "{ $town }（打印件落款：{ $committee }）";
+    STEP_CAMPAIGN_DEFAULT = "office-step-campaign-default": "尚未保存活动设置：现用默认的活动年限 { $start }–{ $end } 年，请在“活动设置”中改为本镇的年限与目标";
+    STEP_CAMPAIGN_SET = "office-step-campaign-set": "活动年限 { $start }–{ $end } 年";
+    STEP_BRANCHES_NONE = "office-step-branches-none": "尚未设置支部";
+    STEP_BRANCHES_SOME = "office-step-branches-some": "已有 { $n } 个支部";
+    STEP_ROSTER_NONE = "office-step-roster-none": "尚未导入党员名册";
+    STEP_ROSTER_SOME = "office-step-roster-some": "已有 { $n } 名党员";
+    STEP_ACCOUNTS_NONE = "office-step-accounts-none": "尚未建立调查员或支部书记账号";
+    STEP_ACCOUNTS_SOME = "office-step-accounts-some": "已有 { $n } 个外业账号";
+    STEP_TABLETS_NONE = "office-step-tablets-none": "尚无平板登录";
+    STEP_TABLETS_SOME = "office-step-tablets-some": "已有 { $n } 台平板登录";
     // Texts with arguments (their functions below)
     DEVICES_UNSENT = "office-devices-unsent": "{ $n } 台平板有未送达的工作";
     APPLIED = "office-applied": "名册已导入：新增 { $created } 人，更新 { $updated } 人，{ $unchanged } 人不变。平板同步后即可看到。";
