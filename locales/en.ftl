@@ -161,6 +161,27 @@ in-minutes = { $n ->
     [one] in 1 minute
    *[other] in { $n } minutes
   }
+error-store-quota-exceeded = The device is full: this change was not saved; everything saved before is still there. Sync first, or export a file under "Export" to take to the town, then free up space on the tablet
+error-store-connection-lost = The browser closed the local database (it does when the device is full): this change was not saved; everything saved before is still there. Sync first, or export a file, then free up space on the tablet and try again
+error-store-full = The device is full and the local database cannot open for now; everything saved is still there. Free up space on the tablet (delete photos, videos or apps you do not need), then sync or export
+error-store-unsupported = This browser has no local database (IndexedDB) and cannot save offline
+error-store-open = The local database cannot be opened: { $detail }
+error-store-database = The local database failed and saved nothing: { $detail }
+error-store-codec = Local data in a wrong format: { $detail }
+error-store-duplicate = This change is already waiting to sync and was not saved twice
+error-store-not-found = This record is not on this device
+error-sw-unsupported = This browser cannot work offline (no service worker): use a recent Chrome or Edge
+error-sw-registration = Offline use could not be turned on: { $detail }
+error-sw-no-waiting = No new version is waiting to be installed
+error-sw-activation = The new version could not be started: { $detail }
+error-file-none = Choose a file first
+error-file-too-large = The file is too large (at most { $mb } MB)
+error-file-read = The file cannot be read: { $detail }
+error-scan-unsupported = This browser cannot scan codes: enter the 8-character sign-in code
+error-scan-camera = The camera cannot be opened ({ $detail }): enter the 8-character sign-in code
+error-scan-timed-out = No QR code recognised: try again or enter the 8-character sign-in code
+error-scan-cancelled = Scanning cancelled
+error-file-browser = The browser cannot handle the file: { $detail }
 people-count = { $total ->
     [one] 1 member
    *[other] { $total } members
@@ -507,6 +528,9 @@ sync-login-bad-credentials = Wrong username or password
 sync-login-missing-code = Enter the 8-character sign-in code from the Town Organisation Office
 sync-login-bad-code = The sign-in code is wrong, used, revoked or expired: get a new one from the Town Organisation Office
 sync-login-offline = Cannot reach the server: sign in while online
+sync-import-nothing-new = This device already has all { $n } changes in the file; nothing changed
+sync-import-done = Imported { $ops } changes: { $records } records updated, { $photos } new photos
+sync-import-conflicts = {"; "}{ $n } conflicts found, for the Town Organisation Office to resolve
 sync-signed-in-as = Signed in: { $who }
 sync-upgrade-kept-pending = { $pending ->
     [one] The 1 change waiting on this tablet is saved

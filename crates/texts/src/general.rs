@@ -152,6 +152,28 @@ crate::texts! {
     DAYS_AGO = "days-ago": "{ $n } 天前";
     IN_SECONDS = "in-seconds": "{ $n } 秒后";
     IN_MINUTES = "in-minutes": "{ $n } 分钟后";
+    // Errors of the device: storage, offline machinery, files, scanning
+    STORE_QUOTA_EXCEEDED = "error-store-quota-exceeded": "设备存储空间已满：这次的修改没有保存，之前保存的都还在。请先同步，或到「导出」导出文件带回镇里，再清理平板的存储空间";
+    STORE_CONNECTION_LOST = "error-store-connection-lost": "本机数据库被浏览器关闭（设备存储空间已满时会这样）：这次的修改没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试";
+    STORE_FULL = "error-store-full": "设备存储空间已满，本机数据库暂时打不开：已保存的内容都还在。请先清理平板的存储空间（删除不需要的照片、视频或应用），再同步或导出";
+    STORE_UNSUPPORTED = "error-store-unsupported": "此浏览器不支持本机数据库（IndexedDB），无法离线保存";
+    STORE_OPEN = "error-store-open": "无法打开本机数据库：{ $detail }";
+    STORE_DATABASE = "error-store-database": "本机数据库操作失败，未保存任何内容：{ $detail }";
+    STORE_CODEC = "error-store-codec": "本机数据格式错误：{ $detail }";
+    STORE_DUPLICATE = "error-store-duplicate": "此修改已在待同步队列中，未重复保存";
+    STORE_NOT_FOUND = "error-store-not-found": "本机找不到这条记录";
+    SW_UNSUPPORTED = "error-sw-unsupported": "此浏览器不支持离线使用（没有 Service Worker），请使用新版 Chrome 或 Edge";
+    SW_REGISTRATION = "error-sw-registration": "离线功能启用失败：{ $detail }";
+    SW_NO_WAITING = "error-sw-no-waiting": "当前没有等待安装的新版本";
+    SW_ACTIVATION = "error-sw-activation": "无法启用新版本：{ $detail }";
+    FILE_NONE = "error-file-none": "请先选择文件";
+    FILE_TOO_LARGE = "error-file-too-large": "文件过大（不能超过 { $mb } MB）";
+    FILE_READ = "error-file-read": "无法读取文件：{ $detail }";
+    SCAN_UNSUPPORTED = "error-scan-unsupported": "此浏览器不支持扫码，请输入 8 位登录码";
+    SCAN_CAMERA = "error-scan-camera": "无法打开摄像头（{ $detail }），请输入 8 位登录码";
+    SCAN_TIMED_OUT = "error-scan-timed-out": "没有识别到二维码，请再试一次，或输入 8 位登录码";
+    SCAN_CANCELLED = "error-scan-cancelled": "已取消扫码";
+    FILE_BROWSER = "error-file-browser": "浏览器无法处理文件：{ $detail }";
     // Texts with arguments (their functions below)
     PEOPLE_COUNT = "people-count": "共 { $total } 人，显示 { $shown } 人";
     KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";

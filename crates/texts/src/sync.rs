@@ -92,6 +92,9 @@ crate::texts! {
     LOGIN_MISSING_CODE = "sync-login-missing-code": "请输入镇组织办发放的 8 位登录码";
     LOGIN_BAD_CODE = "sync-login-bad-code": "登录码不正确、已使用、已撤销或已过期，请向镇组织办重新领取";
     LOGIN_OFFLINE = "sync-login-offline": "无法连接服务器，请在有网络时登录";
+    IMPORT_NOTHING_NEW = "sync-import-nothing-new": "文件中的 { $n } 条修改本机都已有，未做任何更改";
+    IMPORT_DONE = "sync-import-done": "已导入 { $ops } 条修改，更新 { $records } 条记录，新增 { $photos } 张照片";
+    IMPORT_CONFLICTS = "sync-import-conflicts": "；发现 { $n } 处冲突，待镇组织办处理";
     // Texts with arguments (their functions below)
     SIGNED_IN_AS = "sync-signed-in-as": "已登录：{ $who }";
     UPGRADE_KEPT_PENDING = "sync-upgrade-kept-pending": "本机 { $pending } 条待同步的修改都已保存，不会丢失，安装新版本后会自动发送。";
