@@ -6,6 +6,13 @@
 //! `cargo test -p texts --features fluent -- --ignored write_zh_hans_catalog` rewrites
 //! zh-Hans.ftl from the constants (after adding or rewording a text).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a failed unwrap is a failing test, also in its helpers outside #[test] \
+              that clippy's allow-unwrap-in-tests does not reach"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
