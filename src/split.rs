@@ -133,7 +133,7 @@ async fn load_catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
 }
 
 fn install_catalog(lang: texts::Lang) -> bool {
-    texts::fluent::Catalog::load(lang).is_some_and(|catalog| texts::install(Box::new(catalog)))
+    texts::fluent::load(lang).is_some_and(texts::install)
 }
 
 split_point! {

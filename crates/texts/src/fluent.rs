@@ -1,11 +1,11 @@
-//! The zh-Hant and English catalogs (`locales/*.ftl`, compiled in) and the Fluent runtime that
-//! reads them. In the app this module is reached only from the `catalog` split point, so a
-//! release build puts it, and both catalogs, in a wasm chunk that zh-Hans never fetches.
+//! The zh-Hant and English catalogs (`locales/*.ftl`, compiled in) and the Fluent parser that
+//! reads them into a [`Catalog`]. In the app this module is reached only from the `catalog`
+//! split point, so a release build puts it, the parser and both catalogs in a wasm chunk that
+//! zh-Hans never fetches; what it builds is plain data the main module reads.
 
-use std::collections::HashMap;
+use fluent_syntax::ast;
 
-use crate::{Arg, Lang, TABLES, Translations};
-use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use crate::{Catalog, Lang, Message, Part, TABLES, VariantKey};
 
 /// The `.ftl` source of a language's catalog; zh-Hans has none at run time (its texts are the
 /// constants).
@@ -17,119 +17,130 @@ pub fn source(lang: Lang) -> Option<&'static str> {
     }
 }
 
-/// A parsed catalog: every text without arguments formatted once, the rest formatted per call.
-pub struct Catalog {
-    lang: Lang,
-    bundle: FluentBundle<FluentResource>,
-    /// `texts[table][place]`: the text, `None` for a missing one or one with arguments.
-    texts: Vec<Vec<Option<&'static str>>>,
-    /// shared's labels by key (`category-village_leader`).
-    labels: HashMap<String, &'static str>,
+/// The catalog of `lang` (none for zh-Hans).
+pub fn load(lang: Lang) -> Option<Catalog> {
+    source(lang).map(|source| parse(lang, source))
 }
 
-impl Catalog {
-    /// The catalog of `lang` (none for zh-Hans).
-    pub fn load(lang: Lang) -> Option<Catalog> {
-        source(lang).map(|source| Catalog::parse(lang, source))
-    }
-
-    /// Reads a catalog; what does not parse is logged and left out (those texts stay zh-Hans).
-    pub fn parse(lang: Lang, source: &str) -> Catalog {
-        let resource =
-            FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, errors)| {
-                log::error!(
-                    "catalog {}: {} syntax errors, first {:?}",
-                    lang.tag(),
-                    errors.len(),
-                    errors.first()
-                );
-                resource
-            });
-        let id = lang.tag().parse().unwrap_or_default();
-        let mut bundle = FluentBundle::new(vec![id]);
-        // No Unicode isolation marks around arguments: every text is left to right or Chinese.
-        bundle.set_use_isolating(false);
-        if let Err(errors) = bundle.add_resource(resource) {
-            log::error!("catalog {}: {errors:?}", lang.tag());
+/// Reads a catalog. What does not parse, or uses Fluent the app does not read (terms, message
+/// references, functions), is logged and left out: those texts stay zh-Hans.
+pub fn parse(lang: Lang, source: &'static str) -> Catalog {
+    let resource = fluent_syntax::parser::parse(source).unwrap_or_else(|(resource, errors)| {
+        log::error!(
+            "catalog {}: {} syntax errors, first {:?}",
+            lang.tag(),
+            errors.len(),
+            errors.first()
+        );
+        resource
+    });
+    let mut found = std::collections::HashMap::new();
+    for entry in resource.body {
+        if let ast::Entry::Message(message) = entry
+            && let Some(pattern) = message.value
+        {
+            let key = message.id.name;
+            match parts(&pattern) {
+                Some(parts) => {
+                    found.insert(key, parts);
+                }
+                None => {
+                    log::warn!("catalog {}: {key} uses Fluent the app does not read", lang.tag())
+                }
+            }
         }
-        let missing = std::cell::Cell::new(0);
-        let resolve = |bundle: &FluentBundle<FluentResource>, key: &str| {
-            let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
-                missing.set(missing.get() + 1);
-                log::warn!("catalog {}: no message {key}; shown in zh-Hans", lang.tag());
-                return None;
-            };
-            let mut errors = vec![];
-            let text = bundle.format_pattern(pattern, None, &mut errors);
-            // A text with arguments is formatted when it is used.
-            errors.is_empty().then(|| &*Box::leak(text.into_owned().into_boxed_str()))
-        };
-        let texts = TABLES
-            .iter()
-            .map(|(_, keys)| {
-                keys.iter()
-                    .map(|key| {
-                        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
-                            missing.set(missing.get() + 1);
-                            log::warn!(
-                                "catalog {}: no message {key}; shown in zh-Hans",
-                                lang.tag()
-                            );
-                            return None;
-                        };
-                        let mut errors = vec![];
-                        let text = bundle.format_pattern(pattern, None, &mut errors);
-                        // A text with arguments is formatted when it is used.
-                        errors.is_empty().then(|| &*Box::leak(text.into_owned().into_boxed_str()))
+    }
+    let mut missing = 0;
+    let mut message = |key: &str| match found.get(key) {
+        Some(parts) => match parts.as_slice() {
+            [] => Message::Plain(""),
+            [Part::Text(text)] => Message::Plain(text),
+            _ if parts.iter().all(|p| matches!(p, Part::Text(_))) => {
+                let text: String = parts
+                    .iter()
+                    .filter_map(|p| match p {
+                        Part::Text(t) => Some(*t),
+                        _ => None,
                     })
-                    .collect()
-            })
-            .collect();
-        let labels = crate::labels::all()
-            .into_iter()
-            .filter_map(|(list, code, _)| {
-                let key = crate::labels::key(list, code);
-                resolve(&bundle, &key).map(|text| (key, text))
-            })
-            .collect();
-        if missing.get() > 0 {
-            log::warn!("catalog {}: {} texts missing", lang.tag(), missing.get());
+                    .collect();
+                Message::Plain(Box::leak(text.into_boxed_str()))
+            }
+            _ => Message::Pattern(parts.clone()),
+        },
+        None => {
+            missing += 1;
+            log::warn!("catalog {}: no message {key}; shown in zh-Hans", lang.tag());
+            Message::Missing
         }
-        Catalog { lang, bundle, texts, labels }
+    };
+    let messages =
+        TABLES.iter().map(|(_, keys)| keys.iter().map(|key| message(key)).collect()).collect();
+    let mut labels: Vec<(String, &'static str)> = crate::labels::all()
+        .into_iter()
+        .filter_map(|(list, code, _)| {
+            let key = crate::labels::key(list, code);
+            match message(&key) {
+                Message::Plain(text) => Some((key, text)),
+                _ => None,
+            }
+        })
+        .collect();
+    labels.sort_by(|a, b| a.0.cmp(&b.0));
+    if missing > 0 {
+        log::warn!("catalog {}: {missing} texts missing", lang.tag());
+    }
+    Catalog { lang: Some(lang), messages, labels }
+}
+
+fn parts(pattern: &ast::Pattern<&'static str>) -> Option<Vec<Part>> {
+    let mut parts = Vec::with_capacity(pattern.elements.len());
+    for element in &pattern.elements {
+        match element {
+            ast::PatternElement::TextElement { value } => parts.push(Part::Text(value)),
+            ast::PatternElement::Placeable { expression } => {
+                parts.push(expression_part(expression)?)
+            }
+        }
+    }
+    Some(parts)
+}
+
+fn expression_part(expression: &ast::Expression<&'static str>) -> Option<Part> {
+    match expression {
+        ast::Expression::Inline(inline) => inline_part(inline),
+        ast::Expression::Select {
+            selector: ast::InlineExpression::VariableReference { id },
+            variants,
+        } => {
+            let mut out = Vec::with_capacity(variants.len());
+            let mut default = 0;
+            for (i, variant) in variants.iter().enumerate() {
+                let key = match variant.key {
+                    ast::VariantKey::Identifier { name } => VariantKey::Name(name),
+                    ast::VariantKey::NumberLiteral { value } => {
+                        VariantKey::Number(value.parse().ok()?)
+                    }
+                };
+                if variant.default {
+                    default = i;
+                }
+                out.push((key, parts(&variant.value)?));
+            }
+            Some(Part::Select { var: id.name, variants: out, default })
+        }
+        ast::Expression::Select { .. } => None,
     }
 }
 
-impl Translations for Catalog {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-
-    fn text(&self, id: u16) -> Option<&'static str> {
-        *self.texts.get(usize::from(id / 1000))?.get(usize::from(id % 1000))?
-    }
-
-    fn label(&self, list: &str, code: &str) -> Option<&'static str> {
-        self.labels.get(&crate::labels::key(list, code)).copied()
-    }
-
-    fn format(&self, id: u16, args: &[(&str, Arg<'_>)]) -> Option<String> {
-        let key = crate::key(id)?;
-        let pattern = self.bundle.get_message(key).and_then(|m| m.value())?;
-        let mut fluent_args = FluentArgs::with_capacity(args.len());
-        for (name, value) in args {
-            let value = match value {
-                Arg::Str(s) => FluentValue::from(*s),
-                Arg::Num(n) => FluentValue::from(*n),
-            };
-            fluent_args.set(*name, value);
+fn inline_part(inline: &ast::InlineExpression<&'static str>) -> Option<Part> {
+    match inline {
+        ast::InlineExpression::VariableReference { id } => Some(Part::Var(id.name)),
+        // `{", "}`: a literal, for spaces Fluent would otherwise trim. No escapes in ours.
+        ast::InlineExpression::StringLiteral { value } if !value.contains('\\') => {
+            Some(Part::Text(value))
         }
-        let mut errors = vec![];
-        let text = self.bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
-        if errors.is_empty() {
-            Some(text.into_owned())
-        } else {
-            log::warn!("catalog {}: {key}: {errors:?}; shown in zh-Hans", self.lang.tag());
-            None
-        }
+        ast::InlineExpression::NumberLiteral { value } => Some(Part::Text(value)),
+        ast::InlineExpression::Placeable { expression } => expression_part(expression),
+        _ => None,
     }
 }

@@ -20,7 +20,7 @@ pub fn key(list: &str, code: &str) -> String {
 
 fn lookup(list: &str, code: &str, zh: &'static str) -> &'static str {
     crate::INSTALLED
-        .with(|installed| installed.get().and_then(|t| t.label(list, code)))
+        .with(|installed| installed.get().and_then(|c| c.label(&key(list, code))))
         .unwrap_or(zh)
 }
 

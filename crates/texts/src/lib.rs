@@ -47,13 +47,13 @@ impl Text {
 
     /// The text in the app's language.
     pub fn get(self) -> &'static str {
-        INSTALLED.with(|installed| installed.get().and_then(|t| t.text(self.id))).unwrap_or(self.zh)
+        INSTALLED.with(|installed| installed.get().and_then(|c| c.text(self.id))).unwrap_or(self.zh)
     }
 
     /// A text with arguments, in the app's language: `{ $name }` replaced by `name`'s value.
     pub fn format(self, args: &[(&str, Arg<'_>)]) -> String {
         INSTALLED
-            .with(|installed| installed.get().and_then(|t| t.format(self.id, args)))
+            .with(|installed| installed.get().and_then(|c| c.format(self.id, args)))
             .unwrap_or_else(|| fill(self.zh, args))
     }
 }
@@ -205,30 +205,134 @@ impl Lang {
     }
 }
 
-/// A loaded catalog: what [`Text::get`] and [`Text::format`] consult once installed.
-pub trait Translations {
-    fn lang(&self) -> Lang;
-    /// The text `id` without arguments; `None`: not in the catalog (zh-Hans is shown).
-    fn text(&self, id: u16) -> Option<&'static str>;
-    /// The text `id` formatted with `args`; `None`: not in the catalog.
-    fn format(&self, id: u16, args: &[(&str, Arg<'_>)]) -> Option<String>;
-    /// The label of `code` in shared's list `list` ([`labels`]); `None`: not in the catalog.
-    fn label(&self, list: &str, code: &str) -> Option<&'static str>;
+/// A loaded catalog, as plain data: what [`Text::get`] and [`Text::format`] read once it is
+/// [`install`]ed. [`fluent`] (in its own wasm chunk) parses the `.ftl` file and builds it; the
+/// main module only reads it — no Fluent code, no trait object whose methods would pull the
+/// parser into the main module.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub lang: Option<Lang>,
+    /// `messages[table][place]`, in registry order.
+    pub messages: Vec<Vec<Message>>,
+    /// shared's labels, sorted by key (`category-village_leader`).
+    pub labels: Vec<(String, &'static str)>,
+}
+
+/// One message of a catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// Not in the catalog (or not readable): shown in zh-Hans.
+    Missing,
+    /// A text without arguments.
+    Plain(&'static str),
+    /// A text with arguments.
+    Pattern(Vec<Part>),
+}
+
+/// A piece of a message with arguments: the subset of Fluent the catalogs use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Text(&'static str),
+    /// `{ $name }`.
+    Var(&'static str),
+    /// `{ $name -> [one] … *[other] … }`: an exact number, else the plural category of a number
+    /// (or the string itself), else the default variant.
+    Select {
+        var: &'static str,
+        variants: Vec<(VariantKey, Vec<Part>)>,
+        default: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum VariantKey {
+    Number(i64),
+    Name(&'static str),
+}
+
+impl Catalog {
+    pub fn message(&self, id: u16) -> Option<&Message> {
+        self.messages.get(usize::from(id / 1000))?.get(usize::from(id % 1000))
+    }
+
+    /// Text `id` without arguments; `None`: not in the catalog.
+    pub fn text(&self, id: u16) -> Option<&'static str> {
+        match self.message(id)? {
+            Message::Plain(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Text `id` formatted with `args`; `None`: not in the catalog.
+    pub fn format(&self, id: u16, args: &[(&str, Arg<'_>)]) -> Option<String> {
+        let Message::Pattern(parts) = self.message(id)? else { return None };
+        let mut out = String::new();
+        render(parts, args, self.lang.unwrap_or(Lang::ZhHans), &mut out);
+        Some(out)
+    }
+
+    /// The label of key `<list>-<code>`; `None`: not in the catalog.
+    pub fn label(&self, key: &str) -> Option<&'static str> {
+        let at = self.labels.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        Some(self.labels[at].1)
+    }
+}
+
+/// The plural category of `n` in `lang`, as Fluent names it: English has `one` and `other`,
+/// Chinese only `other`.
+pub fn plural_category(lang: Lang, n: i64) -> &'static str {
+    match lang {
+        Lang::En if n == 1 => "one",
+        _ => "other",
+    }
+}
+
+/// Writes `parts` with `args` into `out`, as Fluent would.
+pub fn render(parts: &[Part], args: &[(&str, Arg<'_>)], lang: Lang, out: &mut String) {
+    use fmt::Write;
+    let arg = |name: &str| args.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    for part in parts {
+        match part {
+            Part::Text(text) => out.push_str(text),
+            Part::Var(name) => {
+                if let Some(value) = arg(name) {
+                    let _ = write!(out, "{value}");
+                }
+            }
+            Part::Select { var, variants, default } => {
+                let value = arg(var);
+                let exact = variants.iter().position(|(key, _)| match (key, value) {
+                    (VariantKey::Number(k), Some(Arg::Num(n))) => *k == n,
+                    (VariantKey::Name(k), Some(Arg::Str(s))) => *k == s,
+                    _ => false,
+                });
+                let category = || {
+                    let Some(Arg::Num(n)) = value else { return None };
+                    let category = plural_category(lang, n);
+                    variants.iter().position(|(key, _)| *key == VariantKey::Name(category))
+                };
+                let chosen = exact.or_else(category).unwrap_or(*default);
+                if let Some((_, parts)) = variants.get(chosen) {
+                    render(parts, args, lang, out);
+                }
+            }
+        }
+    }
 }
 
 thread_local! {
-    pub(crate) static INSTALLED: OnceCell<Box<dyn Translations>> = const { OnceCell::new() };
+    pub(crate) static INSTALLED: OnceCell<Catalog> = const { OnceCell::new() };
 }
 
 /// Makes `catalog` the app's language (once, before the app mounts). False if one was
 /// installed already.
-pub fn install(catalog: Box<dyn Translations>) -> bool {
+pub fn install(catalog: Catalog) -> bool {
     INSTALLED.with(|installed| installed.set(catalog).is_ok())
 }
 
 /// The language texts are shown in.
 pub fn current() -> Lang {
-    INSTALLED.with(|installed| installed.get().map_or(Lang::ZhHans, |t| t.lang()))
+    INSTALLED.with(|installed| installed.get().and_then(|c| c.lang).unwrap_or(Lang::ZhHans))
 }
 
 /// Declares a table of texts: `NAME = "fluent-key": "zh-Hans";` each, numbered from `$base`.

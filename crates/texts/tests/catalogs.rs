@@ -212,16 +212,18 @@ fn write_zh_hans_catalog() {
 
 #[cfg(feature = "fluent")]
 mod formatting {
-    use texts::fluent::Catalog;
-    use texts::{Lang, Translations};
+    use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+    use texts::fluent::load;
+    use texts::{Arg, Lang};
 
     #[test]
     fn english_counts_choose_their_plural() {
-        let en = Catalog::load(Lang::En).unwrap();
+        let en = load(Lang::En).unwrap();
         let count = |n: usize| {
             en.format(texts::campaign::CONTACTS_BEHIND_TITLE.id(), &[("n", n.into())]).unwrap()
         };
-        assert_ne!(count(1), count(2).replace('2', "1"), "one and other read the same");
+        assert_eq!(count(1), "1 candidate behind on contacts");
+        assert_eq!(count(2), "2 candidates behind on contacts");
         let people = en
             .format(
                 texts::PEOPLE_COUNT.id(),
@@ -233,7 +235,7 @@ mod formatting {
             .format(texts::PEOPLE_COUNT.id(), &[("shown", 1usize.into()), ("total", 1usize.into())])
             .unwrap();
         assert_eq!(one, "1 member, 1 shown");
-        // Years are not grouped ("2,026"), and no isolation marks surround arguments.
+        // Years are not grouped ("2,026").
         let year =
             en.format(texts::campaign::YEAR_LABEL.id(), &[("year", 2026i32.into())]).unwrap();
         assert_eq!(year, "2026");
@@ -242,7 +244,7 @@ mod formatting {
 
     #[test]
     fn traditional_chinese_uses_the_campaign_document_s_words() {
-        let hant = Catalog::load(Lang::ZhHant).unwrap();
+        let hant = load(Lang::ZhHant).unwrap();
         let text = |t: texts::Text| hant.text(t.id()).unwrap();
         assert_eq!(text(texts::APP_TITLE), "四爭一樹");
         assert_eq!(text(texts::NAV_PEOPLE), "黨員名冊");
@@ -250,25 +252,94 @@ mod formatting {
         assert_eq!(text(texts::campaign::NAV_CANDIDATES), "爭創對象");
         assert_eq!(text(texts::F_POTENTIAL), "創業創新潛力");
         assert_eq!(text(texts::campaign::SHORT_SERVICE_POST), "先鋒崗");
-        assert_eq!(hant.label("category", "enterprise_post"), Some("企業黨員創業創新示範崗"));
+        assert_eq!(hant.label("category-enterprise_post"), Some("企業黨員創業創新示範崗"));
     }
 
     #[test]
     fn every_catalog_loads_without_missing_texts() {
         for lang in [Lang::ZhHant, Lang::En] {
-            let catalog = Catalog::load(lang).unwrap();
-            for (texts, _) in texts::TABLES {
-                for text in *texts {
-                    if !text.zh_hans().contains("{ $") {
-                        assert!(
-                            catalog.text(text.id()).is_some(),
-                            "{}: {:?}",
-                            lang.tag(),
-                            texts::key(text.id())
+            let catalog = load(lang).unwrap();
+            for (texts, keys) in texts::TABLES {
+                for (text, key) in texts.iter().zip(keys.iter()) {
+                    assert_ne!(
+                        catalog.message(text.id()),
+                        Some(&texts::Message::Missing),
+                        "{}: {key}",
+                        lang.tag()
+                    );
+                }
+            }
+            for (list, code, _) in texts::labels::all() {
+                assert!(
+                    catalog.label(&texts::labels::key(list, code)).is_some(),
+                    "{}: {list}-{code}",
+                    lang.tag()
+                );
+            }
+        }
+    }
+
+    /// The app reads the catalogs without the Fluent runtime (`texts::render`, in the main
+    /// module): it must say exactly what fluent-bundle says, for every message, with numbers
+    /// that choose each plural and with strings.
+    #[test]
+    fn the_app_formats_every_message_as_fluent_does() {
+        for lang in [Lang::ZhHant, Lang::En] {
+            let source = texts::fluent::source(lang).unwrap();
+            let mut bundle = FluentBundle::new(vec![
+                lang.tag().parse::<unic_langid::LanguageIdentifier>().unwrap(),
+            ]);
+            bundle.set_use_isolating(false);
+            bundle.add_resource(FluentResource::try_new(source.to_owned()).unwrap()).unwrap();
+            let catalog = load(lang).unwrap();
+            let mut checked = 0;
+            for (texts, keys) in texts::TABLES {
+                for (text, key) in texts.iter().zip(keys.iter()) {
+                    let pattern = bundle.get_message(key).unwrap().value().unwrap();
+                    let vars: Vec<&str> = text
+                        .zh_hans()
+                        .split("{ $")
+                        .skip(1)
+                        .filter_map(|rest| rest.split_once(" }").map(|(name, _)| name))
+                        .collect();
+                    if vars.is_empty() {
+                        let mut errors = vec![];
+                        let expected = bundle.format_pattern(pattern, None, &mut errors);
+                        assert_eq!(
+                            catalog.text(text.id()),
+                            Some(&*expected),
+                            "{} {key}",
+                            lang.tag()
                         );
+                        checked += 1;
+                        continue;
+                    }
+                    for sample in
+                        [Arg::Num(0), Arg::Num(1), Arg::Num(2), Arg::Num(21), Arg::Str("某某")]
+                    {
+                        let args: Vec<(&str, Arg)> = vars.iter().map(|v| (*v, sample)).collect();
+                        let mut fluent_args = FluentArgs::new();
+                        for (name, value) in &args {
+                            match value {
+                                Arg::Num(n) => fluent_args.set(*name, FluentValue::from(*n)),
+                                Arg::Str(s) => fluent_args.set(*name, FluentValue::from(*s)),
+                            }
+                        }
+                        let mut errors = vec![];
+                        let expected =
+                            bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+                        assert!(errors.is_empty(), "{} {key}: {errors:?}", lang.tag());
+                        assert_eq!(
+                            catalog.format(text.id(), &args).as_deref(),
+                            Some(&*expected),
+                            "{} {key} {sample:?}",
+                            lang.tag()
+                        );
+                        checked += 1;
                     }
                 }
             }
+            assert!(checked > 700, "{checked}");
         }
     }
 }
