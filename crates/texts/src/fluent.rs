@@ -75,17 +75,18 @@ pub fn parse(lang: Lang, source: &'static str) -> Catalog {
     };
     let messages =
         TABLES.iter().map(|(_, keys)| keys.iter().map(|key| message(key)).collect()).collect();
-    let mut labels: Vec<(String, &'static str)> = crate::labels::all()
+    let labels = crate::labels::lists()
         .into_iter()
-        .filter_map(|(list, code, _)| {
-            let key = crate::labels::key(list, code);
-            match message(&key) {
-                Message::Plain(text) => Some((key, text)),
-                _ => None,
-            }
+        .map(|(list, values)| {
+            values
+                .into_iter()
+                .map(|(code, _)| match message(&crate::labels::key(list, code)) {
+                    Message::Plain(text) => Some(text),
+                    _ => None,
+                })
+                .collect()
         })
         .collect();
-    labels.sort_by(|a, b| a.0.cmp(&b.0));
     if missing > 0 {
         log::warn!("catalog {}: {missing} texts missing", lang.tag());
     }

@@ -18,32 +18,45 @@ pub fn key(list: &str, code: &str) -> String {
     format!("{list}-{code}")
 }
 
-fn lookup(list: &str, code: &str, zh: &'static str) -> &'static str {
+/// A loaded catalog's label of the value at `index` of list `list` (both by position: no
+/// string is built or compared in the main module), else `zh`.
+#[inline(never)]
+fn lookup(list: usize, index: Option<usize>, zh: &'static str) -> &'static str {
     crate::INSTALLED
-        .with(|installed| installed.get().and_then(|c| c.label(&key(list, code))))
+        .with(|installed| {
+            let labels = &installed.get()?.labels;
+            *labels.get(list)?.get(index?)?
+        })
         .unwrap_or(zh)
 }
 
 macro_rules! lists {
-    ($($ty:ty => $list:literal),* $(,)?) => {
+    ($($ty:ident => $list:literal),* $(,)?) => {
+        #[allow(clippy::upper_case_acronyms, dead_code)]
+        enum List { $($ty),* }
+
         $(
             impl Localized for $ty {
                 fn localized(self) -> &'static str {
-                    lookup($list, self.as_str(), self.label_zh())
+                    let index = <$ty>::ALL.iter().position(|v| *v == self);
+                    lookup(List::$ty as usize, index, self.label_zh())
                 }
             }
         )*
 
-        /// Every label: its list, code and zh-Hans text, in list order. Its key in the
-        /// catalogs is [`key`]`(list, code)`.
+        /// Every list: its name and, in `ALL` order, each value's code and zh-Hans label. The
+        /// catalog key of a value is [`key`]`(list, code)`; a loaded catalog keeps its labels by
+        /// the same positions.
+        pub fn lists() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+            vec![$(($list, <$ty>::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect())),*]
+        }
+
+        /// Every label: its list, code and zh-Hans text, in list order.
         pub fn all() -> Vec<(&'static str, &'static str, &'static str)> {
-            let mut all = Vec::new();
-            $(
-                for value in <$ty>::ALL {
-                    all.push(($list, value.as_str(), value.label_zh()));
-                }
-            )*
-            all
+            lists()
+                .into_iter()
+                .flat_map(|(list, values)| values.into_iter().map(move |(code, zh)| (list, code, zh)))
+                .collect()
         }
     };
 }

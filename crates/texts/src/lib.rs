@@ -46,11 +46,13 @@ impl Text {
     }
 
     /// The text in the app's language.
+    #[inline(never)]
     pub fn get(self) -> &'static str {
         INSTALLED.with(|installed| installed.get().and_then(|c| c.text(self.id))).unwrap_or(self.zh)
     }
 
     /// A text with arguments, in the app's language: `{ $name }` replaced by `name`'s value.
+    #[inline(never)]
     pub fn format(self, args: &[(&str, Arg<'_>)]) -> String {
         INSTALLED
             .with(|installed| installed.get().and_then(|c| c.format(self.id, args)))
@@ -214,8 +216,8 @@ pub struct Catalog {
     pub lang: Option<Lang>,
     /// `messages[table][place]`, in registry order.
     pub messages: Vec<Vec<Message>>,
-    /// shared's labels, sorted by key (`category-village_leader`).
-    pub labels: Vec<(String, &'static str)>,
+    /// shared's labels: `labels[list][value]`, by the positions of [`labels::lists`].
+    pub labels: Vec<Vec<Option<&'static str>>>,
 }
 
 /// One message of a catalog.
@@ -271,10 +273,13 @@ impl Catalog {
         Some(out)
     }
 
-    /// The label of key `<list>-<code>`; `None`: not in the catalog.
-    pub fn label(&self, key: &str) -> Option<&'static str> {
-        let at = self.labels.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
-        Some(self.labels[at].1)
+    /// The label of `code` in shared's list `list`; `None`: not in the catalog. (The app reads
+    /// labels by position, [`Localized`].)
+    pub fn label(&self, list: &str, code: &str) -> Option<&'static str> {
+        let (l, (_, values)) =
+            labels::lists().into_iter().enumerate().find(|(_, (name, _))| *name == list)?;
+        let v = values.iter().position(|(c, _)| *c == code)?;
+        *self.labels.get(l)?.get(v)?
     }
 }
 
@@ -321,13 +326,15 @@ pub fn render(parts: &[Part], args: &[(&str, Arg<'_>)], lang: Lang, out: &mut St
 }
 
 thread_local! {
-    pub(crate) static INSTALLED: OnceCell<Catalog> = const { OnceCell::new() };
+    // A reference: the catalog lives as long as the page, and the main module needs no code to
+    // drop it.
+    pub(crate) static INSTALLED: OnceCell<&'static Catalog> = const { OnceCell::new() };
 }
 
 /// Makes `catalog` the app's language (once, before the app mounts). False if one was
 /// installed already.
 pub fn install(catalog: Catalog) -> bool {
-    INSTALLED.with(|installed| installed.set(catalog).is_ok())
+    INSTALLED.with(|installed| installed.set(Box::leak(Box::new(catalog))).is_ok())
 }
 
 /// The language texts are shown in.

@@ -252,7 +252,7 @@ mod formatting {
         assert_eq!(text(texts::campaign::NAV_CANDIDATES), "爭創對象");
         assert_eq!(text(texts::F_POTENTIAL), "創業創新潛力");
         assert_eq!(text(texts::campaign::SHORT_SERVICE_POST), "先鋒崗");
-        assert_eq!(hant.label("category-enterprise_post"), Some("企業黨員創業創新示範崗"));
+        assert_eq!(hant.label("category", "enterprise_post"), Some("企業黨員創業創新示範崗"));
     }
 
     #[test]
@@ -270,11 +270,7 @@ mod formatting {
                 }
             }
             for (list, code, _) in texts::labels::all() {
-                assert!(
-                    catalog.label(&texts::labels::key(list, code)).is_some(),
-                    "{}: {list}-{code}",
-                    lang.tag()
-                );
+                assert!(catalog.label(list, code).is_some(), "{}: {list}-{code}", lang.tag());
             }
         }
     }

@@ -101,7 +101,7 @@ pub fn Accounts(http: Http) -> impl IntoView {
                     on:input=move |ev| server.set(event_target_value(&ev)) />
             </label>
             <Loaded resource=users error_testid="accounts-load-error" let:list>{view! {
-                    <table class="list" data-testid="accounts-table">
+                    <div class="table-scroll"><table class="list" data-testid="accounts-table">
                         <thead><tr>
                             <th>{t::USERNAME}</th><th>{t::DISPLAY_NAME}</th><th>{t::ROLE}</th>
                             <th>{t::BRANCHES}</th><th>{t::STATE}</th><th>{t::ACTIONS}</th>
@@ -109,7 +109,7 @@ pub fn Accounts(http: Http) -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|u| user_row(u, branches, make_code, set_disabled, resetting)).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                 }}</Loaded>
             {move || resetting.get().map(|username| {
                 let who = username.clone();

@@ -44,13 +44,13 @@ pub fn Devices(http: Http) -> impl IntoView {
                         <p class=class_of(unsent) data-testid="devices-unsent-count" data-count=unsent.to_string()>
                             {t::devices_unsent(unsent)}
                         </p>
-                        <table class="list" data-testid="devices-table">
+                        <div class="table-scroll"><table class="list" data-testid="devices-table">
                             <thead><tr>
                                 <th>{t::DEVICE}</th><th>{t::ACCOUNT}</th><th>{t::APP_VERSION}</th><th>{t::LAST_SYNC}</th>
                                 <th>{t::PENDING}</th><th>{t::REFUSED}</th><th>{t::CONFLICTS}</th><th>{t::OLDEST_UNSENT}</th><th>{t::ACTIONS}</th>
                             </tr></thead>
                             <tbody>{list.into_iter().map(|d| device_row(d, set_revoked)).collect_view()}</tbody>
-                        </table>
+                        </table></div>
                     }.into_any()
                 }
             }}</Loaded>
