@@ -8,16 +8,17 @@ use super::page;
 
 const KEY: &str = "field.language";
 
-/// The language chosen in 设置, if any (and still one the app has).
+/// The language chosen in 设置, if any (and still one the app has). Kept as the bare tag
+/// (`en`), not JSON: the main module has no room for another deserializer.
 pub fn stored() -> Option<Lang> {
-    LocalStorage::get::<String>(KEY).ok().and_then(|tag| Lang::from_tag(&tag))
+    LocalStorage::raw().get_item(KEY).ok().flatten().and_then(|tag| Lang::from_tag(&tag))
 }
 
 /// Keep `lang` for the next start; a browser that refuses is logged (the choice then lasts
 /// until the page reloads).
 pub fn store(lang: Lang) {
-    if let Err(e) = LocalStorage::set(KEY, lang.tag()) {
-        log::warn!("could not keep the language in localStorage: {e}");
+    if let Err(e) = LocalStorage::raw().set_item(KEY, lang.tag()) {
+        log::warn!("could not keep the language in localStorage: {e:?}");
     }
 }
 

@@ -6,7 +6,7 @@ use super::UnsavedInput;
 use super::service_worker;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum BannerState {
+pub enum BannerState {
     /// No new version (or none known yet).
     Hidden,
     /// A new version is waiting; one tap installs it.
@@ -31,6 +31,18 @@ pub fn UpdateBanner() -> impl IntoView {
         log::warn!("{error}");
     }
 
+    // The banner itself is a split point: it shows only when a new version waits (rare), and
+    // the first load has no room to spare.
+    view! {
+        <Show when=move || state.get() != BannerState::Hidden>
+            {move || crate::split::deferred(crate::split::update_banner(state))}
+        </Show>
+    }
+}
+
+/// The banner's button and note, once a new version waits.
+#[component]
+pub fn UpdateBannerView(state: RwSignal<BannerState>) -> impl IntoView {
     let update = move |_| {
         if UnsavedInput::any() {
             state.set(BannerState::SaveFirst);
@@ -50,8 +62,7 @@ pub fn UpdateBanner() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || state.get() != BannerState::Hidden>
-            <div class="update-banner" role="status" data-testid="update-banner">
+        <div class="update-banner" role="status" data-testid="update-banner">
                 <button
                     type="button"
                     class="update-banner__button"
@@ -72,6 +83,5 @@ pub fn UpdateBanner() -> impl IntoView {
                         })
                 }}
             </div>
-        </Show>
     }
 }
