@@ -101,10 +101,8 @@ impl Browser {
         tag: &str,
         hash: &str,
     ) -> Result<(), HarnessError> {
-        self.eval(&format!(
-            "localStorage.setItem('field.language', JSON.stringify('{tag}')); return true;"
-        ))
-        .await?;
+        self.eval(&format!("localStorage.setItem('field.language', '{tag}'); return true;"))
+            .await?;
         self.goto(&format!("{origin}/{hash}")).await?;
         self.refresh().await?;
         self.wait_until(
