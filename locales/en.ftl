@@ -182,6 +182,16 @@ error-scan-camera = The camera cannot be opened ({ $detail }): enter the 8-chara
 error-scan-timed-out = No QR code recognised: try again or enter the 8-character sign-in code
 error-scan-cancelled = Scanning cancelled
 error-file-browser = The browser cannot handle the file: { $detail }
+unsent-elsewhere = This account has unsent changes to { $pending ->
+    [one] 1 record
+   *[other] { $pending } records
+  } on another tablet ({ $device }, last synced { $last_sync }). If that tablet is still there, sync on it; if its data is lost, contact the Town Organisation Office.
+unsent-elsewhere-blocked = This account has unsent changes to { $pending ->
+    [one] 1 record
+   *[other] { $pending } records
+  } on another tablet ({ $device }, disabled by the Town Organisation Office; last synced { $last_sync }). Contact the Town Organisation Office.
+unsent-elsewhere-oldest = The oldest of them was made { $at }.
+unsent-elsewhere-read = OK
 people-count = { $total ->
     [one] 1 member
    *[other] { $total } members
@@ -382,6 +392,11 @@ campaign-board = Display board
 campaign-red-flag = Red banner
 campaign-deeds = Main achievements
 campaign-back-to-profile = Back to the file
+campaign-town = Town
+campaign-county-needs-server = The county dashboard needs the server
+campaign-no-server = Cannot reach the server: connect and try again
+campaign-no-towns = No towns on the server yet
+campaign-retry = Try again
 campaign-year-label = { $year }
 campaign-shown-count = { $n ->
     [one] 1 item

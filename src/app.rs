@@ -1,7 +1,7 @@
 //! The app shell: top bar (title, online state, changes waiting to sync), navigation, the
-//! notices every screen shares (update, storage lost, messages, the draft), and the screen the
-//! address names ([`crate::router`]). It provides [`AppCtx`] and the sync engine to everything
-//! below it.
+//! notices every screen shares (update, storage lost, another device's unsent work, messages,
+//! the draft), and the screen the address names ([`crate::router`]). It provides [`AppCtx`] and
+//! the sync engine to everything below it.
 
 use leptos::prelude::*;
 
@@ -46,6 +46,13 @@ pub fn App(store: Store) -> impl IntoView {
         ctx.counts.track();
         let store = ctx.store();
         async move { storage_loss::notice(&store).await.ok().flatten() }
+    });
+    // Read again after a sign-in (which keeps it) and whenever the counts move (a dismissal).
+    let unsent_elsewhere = LocalResource::new(move || {
+        ctx.counts.track();
+        engine.credentials.track();
+        let store = ctx.store();
+        async move { storage_loss::unsent_elsewhere(&store).await.ok().flatten() }
     });
     let session_known = Memo::new(move |_| ctx.session.with(Option::is_some));
     let writes = move || ctx.session.with(|s| s.as_ref().is_none_or(|s| s.writes()));
@@ -106,6 +113,13 @@ pub fn App(store: Store) -> impl IntoView {
         // The notice's view is in a chunk of its own: it is rare, and the first load is not
         // made heavier for it.
         {move || storage_notice.get().flatten().map(|loss| split::deferred(split::storage_lost(loss)))}
+        {move || {
+            // The signed-in account's own: another account signing in on this tablet is not told.
+            let mine = |n: &storage_loss::UnsentElsewhereNotice| {
+                engine.credentials.with(|c| c.as_ref().is_some_and(|c| c.account.username == n.username))
+            };
+            unsent_elsewhere.get().flatten().filter(mine).map(|notice| split::deferred(split::unsent_elsewhere(notice)))
+        }}
         <Show when=move || ctx.message.get().is_some()>
             <div class="message error" role="alert" data-testid="app-message">
                 {move || ctx.message.get().unwrap_or_default()}

@@ -31,6 +31,9 @@ pub struct AppCtx {
     /// signed-in account or the local surveyor. Made from the sync engine's credentials, so a
     /// sign-in or sign-out shows at once on every screen.
     pub session: Memo<Option<Session>>,
+    /// Bumped when a sync stored changes from the office (the sync engine's `data_version`):
+    /// lists that only show records re-read on it.
+    pub pulled: RwSignal<u64>,
 }
 
 impl AppCtx {
@@ -55,6 +58,7 @@ impl AppCtx {
             route: RwSignal::new(Route::parse(&location::hash())),
             message: RwSignal::new(None),
             session,
+            pulled: engine.data_version,
         }
     }
 

@@ -66,6 +66,14 @@ split_point! {
 }
 
 split_point! {
+    /// The notice that another device of the account holds changes not sent (rare: not in the
+    /// first load).
+    fn unsent_elsewhere(notice: crate::services::storage_loss::UnsentElsewhereNotice) {
+        view! { <crate::components::unsent_elsewhere::PreviousDeviceUnsent notice=notice /> }.into_any()
+    }
+}
+
+split_point! {
     /// Every campaign screen (`#/campaign/...`).
     fn campaign(route: CampaignRoute) {
         view! { <crate::screens::campaign::CampaignScreen route=route /> }.into_any()

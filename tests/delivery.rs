@@ -399,3 +399,53 @@ async fn a_refused_change_never_counts_as_reached_the_server() {
     assert!(store.assign_branch(EntityKind::Person, id, "b1").await.unwrap());
     assert_eq!(store.discard_unsent(EntityKind::Person, id).await.unwrap(), Discarded::Removed);
 }
+
+/// A full disk that refuses the bookkeeping after a survey's records (which draft is open, the
+/// keystroke draft) once both records are written: the save is kept and said to be kept, never
+/// "nothing saved" about records that were (trial disk-full, `services::survey::persist`).
+#[wasm_bindgen_test]
+async fn a_save_whose_records_were_written_is_kept_when_the_bookkeeping_after_them_is_refused() {
+    let store = fresh().await;
+    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
+    form.person.name = "满盘乙".into();
+    form.person.branch_id = "b1".into();
+    survey::write_draft(&store, &form).await.unwrap();
+    // Writes of those two `meta` entries throw as a full device does; every other write works.
+    js_sys::Function::new_no_args(
+        "if (!globalThis.__bookkeepingPatched) {
+           globalThis.__bookkeepingPatched = true;
+           for (const m of ['put', 'add', 'delete']) {
+             const write = IDBObjectStore.prototype[m];
+             IDBObjectStore.prototype[m] = function (...args) {
+               const key = m === 'delete' ? args[0] : args[1];
+               if (globalThis.__bookkeepingFull && this.name === 'meta'
+                   && (key === 'current_draft' || key === 'form_draft')) {
+                 globalThis.__bookkeepingRefused = (globalThis.__bookkeepingRefused || 0) + 1;
+                 throw new DOMException('injected: the device is full', 'QuotaExceededError');
+               }
+               return write.apply(this, args);
+             };
+           }
+         }
+         globalThis.__bookkeepingFull = true;
+         globalThis.__bookkeepingRefused = 0;",
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .unwrap();
+    let saved = survey::persist(&store, &form).await;
+    let refused = js_sys::Reflect::get(&js_sys::global(), &"__bookkeepingRefused".into())
+        .unwrap()
+        .as_f64()
+        .unwrap_or(0.0);
+    js_sys::Reflect::set(&js_sys::global(), &"__bookkeepingFull".into(), &false.into()).unwrap();
+    assert!(refused >= 1.0, "the bookkeeping was refused ({refused})");
+    assert_eq!(saved, Ok(()), "the records were written: the save is kept");
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(person.str_field("name"), "满盘乙");
+    assert!(store.get(EntityKind::Survey, form.survey_id).await.unwrap().is_some());
+    assert_eq!(delivery_counts(&store).await.unwrap().pending, 2, "both queued and counted");
+    // The keystroke draft stays: the same state, saved again to the same records at start.
+    assert!(survey::pending_draft(&store).await.unwrap().is_some());
+    assert_eq!(survey::recover_draft(&store).await.unwrap(), Some(form.survey_id));
+    assert_eq!(delivery_counts(&store).await.unwrap().pending, 2, "the same two records");
+}

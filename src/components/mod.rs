@@ -1,6 +1,6 @@
 //! The one widget library of the screens: form inputs ([`fields`]), the branch picker, the
 //! message line of a form ([`notice`]), the loading and error wrapper of a screen's data
-//! ([`loaded`]), print, photos, and the delivery and storage notices.
+//! ([`loaded`]), print, photos, and the delivery and storage notices (a discarded database, another device's unsent work).
 
 pub mod branch_picker;
 pub mod delivery;
@@ -12,3 +12,4 @@ pub mod notice;
 pub mod photo;
 pub mod print;
 pub mod storage_lost;
+pub mod unsent_elsewhere;

@@ -22,13 +22,18 @@ use shared::model::Choice;
 #[component]
 pub fn PeopleList() -> impl IntoView {
     let ctx = use_app();
-    let rows = LocalResource::new(move || async move {
-        let store = ctx.store();
-        let people = store.listing(EntityKind::Person).await;
-        let surveys = store.listing(EntityKind::Survey).await;
-        match (people, surveys) {
-            (Ok(p), Ok(s)) => Ok(build_rows(&p, &s)),
-            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+    // Re-read when a sync stored changes from the office (a member the office just added
+    // shows without leaving the list).
+    let rows = LocalResource::new(move || {
+        ctx.pulled.track();
+        async move {
+            let store = ctx.store();
+            let people = store.listing(EntityKind::Person).await;
+            let surveys = store.listing(EntityKind::Survey).await;
+            match (people, surveys) {
+                (Ok(p), Ok(s)) => Ok(build_rows(&p, &s)),
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            }
         }
     });
     // Each member's delivery state, re-read when the counts change (a save, a sync).

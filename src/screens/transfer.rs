@@ -62,10 +62,18 @@ fn ExportPanel() -> impl IntoView {
                     &name,
                 ))
             };
-            exported.await.map_err(|e| {
+            let exported = exported.await.map_err(|e| {
                 log::warn!("export: {e:?}");
                 e.to_string()
-            })
+            });
+            // The export just read what waits to be sent: the top bar's count is read again
+            // with it. After the database could not be read (a full disk) this is the first
+            // moment the count can be true again. (Asking the database again every few seconds
+            // while the disk was full saw Chromium discard it far more often: docs/RELIABILITY.md.)
+            if exported.is_ok() {
+                engine.refresh_pending().await;
+            }
+            exported
         }
     });
     let busy = move || export.pending().get();

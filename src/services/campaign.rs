@@ -9,7 +9,7 @@ use shared::model::{
     ApplicationAction, Assessment, Base, Branch, Campaign, Candidate, CommendationAction,
     ContactLog, Entity, Funding, Inspection, Meeting, Notice, Person, Rubric, Visit,
 };
-use shared::record::EntityKind;
+use shared::record::{EntityKind, Record};
 use shared::validate::FieldError;
 use shared::workflow::{self, WorkflowError};
 use uuid::Uuid;
@@ -235,11 +235,13 @@ pub async fn take_action(
     let mut candidate: Candidate = get(store, id).await?;
     workflow::apply_transition(&mut candidate, action, &session.by(), session.role(), at, reason)?;
     // The county writes nothing but its own step, 县委组织部备案, which the workflow has just
-    // allowed it (as the server's policy does); every other write needs the branch.
+    // allowed it (as the server's policy does), and only the step's fields: any other field
+    // whose stored form differs from its re-encoding would be refused whole by the server.
+    // Every other write needs the branch.
     if session.role() == shared::roles::Role::CountyViewer && action == ApplicationAction::File {
-        store
-            .save(EntityKind::Candidate, id, &candidate.branch_id, changes_of(&candidate)?)
-            .await?;
+        let mut changes = changes_of(&candidate)?;
+        changes.retain(|(field, _)| shared::policy::COUNTY_FILING_FIELDS.contains(&field.as_str()));
+        store.save(EntityKind::Candidate, id, &candidate.branch_id, changes).await?;
     } else {
         save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;
     }
@@ -376,26 +378,37 @@ impl CampaignData {
     }
 }
 
-/// Load the overview data.
+/// Load the overview data from this device's store.
 pub async fn load_data(store: &Store) -> Result<CampaignData, CampaignError> {
-    let people: Vec<(Uuid, Person)> = load(store).await?;
-    let branch_records = branch_records(&store.list(EntityKind::Branch).await?);
-    let candidates: Vec<(Uuid, Candidate)> = load(store).await?;
+    let mut records = Vec::new();
+    for kind in shared::county::CAMPAIGN_KINDS {
+        records.extend(store.list(kind).await?);
+    }
+    Ok(data_of(&records))
+}
+
+/// The overview data of `records` (of [`shared::county::CAMPAIGN_KINDS`], any order, deleted
+/// ones skipped): this device's own (`load_data`), or one town's from the server (the
+/// county's dashboard, `services::county`).
+pub fn data_of(records: &[Record]) -> CampaignData {
+    let people: Vec<(Uuid, Person)> = decode_all(records);
+    let branch_records = branch_records(records);
+    let candidates: Vec<(Uuid, Candidate)> = decode_all(records);
     // Retired branches are still named on their records; the rules count active ones.
     let names = Names::new(&people, &keyed(&branch_records, true)).with_candidates(&candidates);
     let branches = keyed(&branch_records, false);
-    Ok(CampaignData {
-        campaign: current_campaign(&load::<Campaign>(store).await?),
+    CampaignData {
+        campaign: current_campaign(&decode_all::<Campaign>(records)),
         people,
         branches,
         branch_records,
         candidates,
-        contacts: load(store).await?,
-        meetings: load(store).await?,
-        inspections: load(store).await?,
-        assessments: load(store).await?,
+        contacts: decode_all(records),
+        meetings: decode_all(records),
+        inspections: decode_all(records),
+        assessments: decode_all(records),
         names,
-    })
+    }
 }
 
 /// The contact table of `year` as of `today`.

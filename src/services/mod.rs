@@ -12,6 +12,7 @@
 pub mod branches;
 pub mod campaign;
 pub mod conflicts;
+pub mod county;
 pub mod delivery;
 pub mod office;
 pub mod photos;

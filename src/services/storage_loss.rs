@@ -9,13 +9,19 @@
 //! (the mark counted it). Never an empty tablet without a word. A database the browser discards
 //! while the app runs is noticed by the store when it reopens its connection
 //! (`Store::db`), with the same notice.
+//!
+//! A browser that discards the mark together with the database leaves nothing on the tablet to
+//! tell: the app opens as a new tablet. The server still knows what the account's devices last
+//! reported; signing in on a device new to the account answers with those that still held
+//! changes not sent (`shared::sync::LoginResponse::unsent_elsewhere`), kept here as a notice
+//! by the sign-in (`sync::session`) until read ([`UnsentElsewhereNotice`]).
 
 use uuid::Uuid;
 
 use crate::browser::device_mark::{self, DeviceMark};
 use crate::store::{PriorDevice, Store, StoreError, meta_keys};
 
-pub use crate::store::StorageLoss;
+pub use crate::store::{StorageLoss, UnsentElsewhereNotice};
 
 /// What the database opened at start is, judged from the mark kept outside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,4 +76,17 @@ pub fn remember_pending(store: &Store, pending: u32) {
     if device_mark::read().as_ref() != Some(&mark) {
         device_mark::write(&mark);
     }
+}
+
+/// The notice of the account's other devices' unsent changes, while it has not been read.
+pub async fn unsent_elsewhere(store: &Store) -> Result<Option<UnsentElsewhereNotice>, StoreError> {
+    store.meta_get(meta_keys::UNSENT_ELSEWHERE).await
+}
+
+/// The person has read that notice.
+pub async fn acknowledge_unsent_elsewhere(store: &Store) -> Result<(), StoreError> {
+    if let Some(read) = unsent_elsewhere(store).await? {
+        store.meta_delete_if_eq(meta_keys::UNSENT_ELSEWHERE, &read).await?;
+    }
+    Ok(())
 }

@@ -92,6 +92,12 @@ pub async fn load(
 
 /// Write the person and the survey (each as one atomic record + outbox transaction), then drop
 /// the keystroke draft if it holds exactly this state.
+///
+/// Once both records are written the save is done, whatever the bookkeeping after it comes to:
+/// which draft the banner names and the keystroke draft are kept in transactions of their own,
+/// and one of them failing (on a full disk the browser refuses or aborts the next small write)
+/// must not say "nothing saved" about records that were. A keystroke draft that stays is this
+/// same state, saved again to the same records when the app next opens (`recover_draft`).
 pub async fn persist(store: &Store, form: &SurveyForm) -> Result<(), StoreError> {
     let branch = form.branch_id().trim().to_owned();
     // Saved before 所在支部 was chosen, or corrected before anything was sent: the records and
@@ -100,12 +106,17 @@ pub async fn persist(store: &Store, form: &SurveyForm) -> Result<(), StoreError>
     store.assign_branch(EntityKind::Survey, form.survey_id, &branch).await?;
     store.save(EntityKind::Person, form.person_id, &branch, form.person_changes()).await?;
     store.save(EntityKind::Survey, form.survey_id, &branch, form.survey_changes()).await?;
-    if form.is_final() {
-        store.meta_set(CURRENT_DRAFT, &Option::<Uuid>::None).await?;
-    } else {
-        store.meta_set(CURRENT_DRAFT, &Some(form.survey_id)).await?;
+    let current = (!form.is_final()).then_some(form.survey_id);
+    if let Err(e) = store.meta_set(CURRENT_DRAFT, &current).await {
+        log::warn!("the survey is saved; which draft is open was not noted: {e}");
     }
-    store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &FormDraft::of(form)?).await?;
+    let cleared = match FormDraft::of(form) {
+        Ok(draft) => store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &draft).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = cleared {
+        log::warn!("the survey is saved; its keystroke draft stays until the next save: {e}");
+    }
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! Errors of the local database, with messages a surveyor understands.
 
-use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};
+use indexed_db_futures::error::{
+    DomException, Error as IdbError, OpenDbError, UnexpectedDataError,
+};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Something went wrong reading or writing the tablet's local database.
@@ -13,6 +15,14 @@ pub enum StoreError {
     /// full disk); the store opens a new one for the next transaction.
     #[error("{}", crate::i18n::STORE_CONNECTION_LOST)]
     ConnectionLost,
+    /// The browser aborted a transaction at its commit with no request refused and no reason
+    /// given (Chromium does when its write to disk fails, as on a full disk). Whether the browser
+    /// kept it is not certain: Chromium has been seen to report such a commit aborted and still
+    /// hold the write when the database opened again (trial disk-full).
+    #[error(
+        "浏览器中止了本机数据库的写入（设备存储空间已满时会这样）：这次的修改可能没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试"
+    )]
+    CommitAborted,
     /// The database cannot be opened again while the device stays full.
     #[error("{}", crate::i18n::STORE_FULL)]
     StorageFull,
@@ -70,6 +80,9 @@ impl From<IdbError> for StoreError {
                 }
             }
             IdbError::Serialisation(e) => StoreError::Codec(e.to_string()),
+            IdbError::MissingData(UnexpectedDataError::TransactionAborted) => {
+                StoreError::CommitAborted
+            }
             other => {
                 let text = other.to_string();
                 if text.contains(QUOTA) {
@@ -112,12 +125,16 @@ impl From<serde_json::Error> for StoreError {
 }
 
 impl StoreError {
-    /// Whether the device's storage is the problem (full, or the browser closed the database
-    /// over it): the app says so app-wide, with what to do, besides where it happened.
+    /// Whether the device's storage is the problem (full, or the browser closed the database or
+    /// aborted a write over it): the app says so app-wide, with what to do, besides where it
+    /// happened.
     pub fn is_storage_full(&self) -> bool {
         matches!(
             self,
-            StoreError::QuotaExceeded | StoreError::ConnectionLost | StoreError::StorageFull
+            StoreError::QuotaExceeded
+                | StoreError::ConnectionLost
+                | StoreError::CommitAborted
+                | StoreError::StorageFull
         )
     }
 

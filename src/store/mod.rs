@@ -65,6 +65,9 @@ pub mod meta_keys {
     /// Set when the app found the browser had discarded its previous database
     /// (`services::storage_loss`), until the person has read the notice.
     pub const STORAGE_LOST: &str = "storage_lost";
+    /// Set when a sign-in answered that other devices of the account last reported changes
+    /// not sent (`services::storage_loss::UnsentElsewhereNotice`), until the person has read it.
+    pub const UNSENT_ELSEWHERE: &str = "unsent_elsewhere";
 }
 
 /// The notice kept in `meta` (`meta_keys::STORAGE_LOST`) when the browser discarded the
@@ -75,6 +78,19 @@ pub struct StorageLoss {
     pub pending_before: u32,
     /// When the app noticed (milliseconds since the epoch).
     pub noticed_at_ms: f64,
+}
+
+/// What a sign-in on this device answered of the account's other devices: each still held
+/// changes not sent when it last reported (`shared::sync::LoginResponse::unsent_elsewhere`).
+/// Kept in `meta` (`meta_keys::UNSENT_ELSEWHERE`) until the person has read it
+/// (`services::storage_loss`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UnsentElsewhereNotice {
+    /// The account that signed in: the notice is its own, shown while it is signed in.
+    pub username: String,
+    pub devices: Vec<shared::sync::UnsentElsewhere>,
+    /// When the sign-in answered (milliseconds since the epoch).
+    pub at_ms: f64,
 }
 
 /// The device that used a database before, as known from outside it (`services::storage_loss`)

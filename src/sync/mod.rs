@@ -5,6 +5,7 @@
 //! * [`scheduler`]: [`SyncEngine`], the app's handle: status signal, `online` event, periodic
 //!   runs with exponential backoff and jitter, one run at a time.
 //! * [`connection`]: 离线 / 有网络但连不上办公室 / 已连接办公室, from probing the server.
+//! * [`live`]: live updates — a request the server holds until there is news, then a sync.
 //! * [`session`]: sign-in; the device token lives in the store's `meta`.
 //! * [`rejected`]: operations the server refused, kept aside with its reason.
 //! * [`transfer`]: export to / import from one file (`shared::export`).
@@ -15,6 +16,7 @@ pub mod connection;
 pub mod engine;
 pub mod error;
 pub mod http;
+pub mod live;
 pub mod plan;
 pub mod rejected;
 pub mod scheduler;

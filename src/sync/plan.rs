@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use shared::op::Operation;
-use shared::policy::{self, Rejection};
-use shared::roles::Account;
+use shared::policy::{self, Existing, Rejection};
+use shared::roles::{Account, Role};
 use shared::sync::OpResult;
 use uuid::Uuid;
 
@@ -221,7 +221,12 @@ pub fn hold_back(
 /// The rules the tablet can check without the server's copy of the record: who may write what
 /// where, the clock and the lengths of texts (`shared::policy`, the server's own code).
 pub fn check_on_tablet(account: &Account, op: &Operation, now_ms: f64) -> Result<(), Rejection> {
-    policy::check(account, op, None)?;
+    // The county's one step changes an existing candidate: whether it exists (of that kind and
+    // branch) is the server's copy to say, so the tablet takes the record as the operation
+    // names it and checks what the step writes.
+    let named = Existing { entity: op.entity, branch_id: op.branch_id.clone() };
+    let existing = (account.role == Role::CountyViewer).then_some(&named);
+    policy::check(account, op, existing)?;
     policy::check_clock(op, now_ms.max(0.0) as u64)?;
     policy::check_lengths(op)
 }

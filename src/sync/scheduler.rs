@@ -40,6 +40,9 @@ pub struct SyncEngine {
     store: StoredValue<Store, LocalStorage>,
     wake: StoredValue<UnboundedSender<()>, LocalStorage>,
     busy: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    /// When the server last answered a live-update wait (ms since the epoch): while it keeps
+    /// answering, that is the sign of life, and the health probe is not sent.
+    heard_at: StoredValue<Rc<Cell<f64>>, LocalStorage>,
     on_change: StoredValue<Rc<dyn Fn()>, LocalStorage>,
     /// Phase, progress, pending count, last success, last error.
     pub status: RwSignal<SyncStatus>,
@@ -98,6 +101,7 @@ impl SyncEngine {
             store: StoredValue::new_local(store),
             wake: StoredValue::new_local(tx),
             busy: StoredValue::new_local(Rc::new(Cell::new(false))),
+            heard_at: StoredValue::new_local(Rc::new(Cell::new(0.0))),
             on_change: StoredValue::new_local(Rc::new(on_change)),
             status: RwSignal::new(SyncStatus::default()),
             credentials: RwSignal::new_local(None),
@@ -203,6 +207,15 @@ impl SyncEngine {
     /// state follows what it answers, and a server that comes back is synced with at once.
     async fn watch_server(self) {
         loop {
+            let Some(heard_at) = self.heard_at.try_with_value(|h| h.get()) else { return };
+            let up = self.connection.get_untracked() == Connection::Connected;
+            if up
+                && js_sys::Date::now() - heard_at < f64::from(Connection::Connected.next_probe_ms())
+            {
+                // The live-update wait answered within the probe's period: no need to ask.
+                TimeoutFuture::new(Connection::Connected.next_probe_ms()).await;
+                continue;
+            }
             let server = self.credentials.with_untracked(|s| s.as_ref().map(|s| s.server.clone()));
             let answered = connection::probe(&server.unwrap_or_default()).await;
             let now = Connection::from_probe(online::is_online(), answered);
@@ -216,6 +229,11 @@ impl SyncEngine {
             }
             TimeoutFuture::new(now.next_probe_ms()).await;
         }
+    }
+
+    /// The server answered a live-update wait just now ([`super::live`]).
+    pub(crate) fn heard_from_server(&self) {
+        self.heard_at.with_value(|h| h.set(js_sys::Date::now()));
     }
 
     /// Forget the device token.
@@ -389,6 +407,7 @@ impl SyncEngine {
     /// The loop itself; started through [`crate::split::sync_loop`], which loads it as
     /// its own wasm chunk in release builds.
     pub(crate) async fn run_loop(self, mut wake: UnboundedReceiver<()>) {
+        leptos::task::spawn_local(super::live::follow(self));
         let mut failures: u32 = 0;
         loop {
             let delay = if failures == 0 {

@@ -9,7 +9,7 @@ use shared::sync::{CodeLoginRequest, LoginRequest, SIGNIN_CODE_LEN, normalise_si
 use super::error::LoginError;
 use super::http::Http;
 use super::transport;
-use crate::store::{Store, StoreError, meta_keys};
+use crate::store::{Store, StoreError, UnsentElsewhereNotice, meta_keys};
 
 /// A signed-in device: the token the server knows it by and the account it signed in as (who
 /// works here, with permissions, is `logic::session::Session`, made from this).
@@ -139,5 +139,17 @@ async fn keep(
     };
     save(store, Some(&session)).await?;
     store.set_author(&session.account.username).await?;
+    // What the account's other devices hold that never reached the office (a device new to
+    // the account: perhaps this tablet before its browser discarded everything), kept until
+    // read; before the sign-in shows as done, so the notice is there when it does. A sign-in
+    // that lists none leaves an unread notice as it is.
+    if !response.unsent_elsewhere.is_empty() {
+        let notice = UnsentElsewhereNotice {
+            username: session.account.username.clone(),
+            devices: response.unsent_elsewhere,
+            at_ms: js_sys::Date::now(),
+        };
+        store.meta_set(meta_keys::UNSENT_ELSEWHERE, &notice).await?;
+    }
     Ok(session)
 }

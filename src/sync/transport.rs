@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shared::sync::{
     AttachmentStatus, CodeLoginRequest, ConflictEntry, DeviceReport, LoginRequest, LoginResponse,
-    PullResponse, PushRequest, PushResponse,
+    PullResponse, PushRequest, PushResponse, WaitResponse,
 };
 use uuid::Uuid;
 
@@ -77,6 +77,12 @@ pub async fn code_login(
     request: &CodeLoginRequest,
 ) -> Result<LoginResponse, HttpError> {
     http.post("/api/v1/auth/code", request).await
+}
+
+/// `GET /api/v1/sync/wait`: held by the server until something after `cursor` is there for
+/// this account, or `timeout_s` seconds passed.
+pub async fn wait(http: &Http, cursor: u64, timeout_s: u64) -> Result<WaitResponse, HttpError> {
+    http.get(&format!("/api/v1/sync/wait?cursor={cursor}&timeout={timeout_s}")).await
 }
 
 /// `POST /api/v1/sync/report`: what this tablet still holds, after a sync run.

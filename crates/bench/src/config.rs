@@ -23,10 +23,13 @@ pub const USAGE: &str = "bench [options]
   --county-towns N       county part: towns (default 5)
   --county-tablets N     county part: tablets per town (default 2)
   --county-ops N         county part: operations all tablets push in all (default 2000)
-  --only LIST            some of sizes,cold,idb,sync,throughput,memory,roster (default all),
+  --propagation-runs N   propagation part: changes sent to an idle online tablet (default 20)
+  --idle-seconds N       propagation part: how long the idle tablet's requests are counted (default 125)
+  --only LIST            some of sizes,cold,idb,sync,propagation,throughput,memory,roster (default all),
                          or county (2 server processes on PostgreSQL: FIELD_DATABASE_URL or
                          FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
   --out FILE             JSON results (default bench-results/latest.json)
+  --compare              print every figure beside the one the --out file held from the last run, with the change in percent
   --work-dir DIR         scratch space (default a directory under the system temp dir)";
 
 #[derive(Clone, Debug)]
@@ -47,10 +50,14 @@ pub struct Config {
     pub county_towns: usize,
     pub county_tablets: usize,
     pub county_ops: usize,
+    pub propagation_runs: usize,
+    pub idle_seconds: u64,
     pub ready_selector: String,
     pub cold_start_route: String,
     pub only: Vec<String>,
     pub out: PathBuf,
+    /// Print this run's figures beside the last run's (`--compare`).
+    pub compare: bool,
     pub work_dir: PathBuf,
 }
 
@@ -73,12 +80,15 @@ impl Default for Config {
             county_towns: 5,
             county_tablets: 2,
             county_ops: 2_000,
+            propagation_runs: 20,
+            idle_seconds: 125,
             ready_selector: "[data-testid=\"survey-form\"]".into(),
             cold_start_route: "#/survey/new".into(),
-            only: ["sizes", "cold", "idb", "sync", "throughput", "memory", "roster"]
+            only: ["sizes", "cold", "idb", "sync", "propagation", "throughput", "memory", "roster"]
                 .map(str::to_owned)
                 .to_vec(),
             out: "bench-results/latest.json".into(),
+            compare: false,
             work_dir: std::env::temp_dir().join(format!("field-bench-{}", std::process::id())),
         }
     }
@@ -95,6 +105,10 @@ impl Config {
         while let Some(flag) = args.next() {
             if flag == "--help" || flag == "-h" {
                 return Err(BenchError::Usage(USAGE.into()));
+            }
+            if flag == "--compare" {
+                c.compare = true;
+                continue;
             }
             let value = args
                 .next()
@@ -121,6 +135,8 @@ impl Config {
                 "--county-towns" => c.county_towns = number(&flag, &value)?,
                 "--county-tablets" => c.county_tablets = number(&flag, &value)?,
                 "--county-ops" => c.county_ops = number(&flag, &value)?,
+                "--propagation-runs" => c.propagation_runs = number(&flag, &value)?,
+                "--idle-seconds" => c.idle_seconds = number(&flag, &value)?,
                 "--ready-selector" => c.ready_selector = value,
                 "--cold-start-route" => c.cold_start_route = value,
                 "--only" => c.only = value.split(',').map(|s| s.trim().to_owned()).collect(),
@@ -172,6 +188,9 @@ mod tests {
         let c =
             parse(&["--only", "county", "--county-towns", "20", "--county-ops", "50000"]).unwrap();
         assert_eq!((c.county_towns, c.county_tablets, c.county_ops), (20, 2, 50_000));
+        assert!(!c.compare);
+        let c = parse(&["--compare", "--runs", "2"]).unwrap();
+        assert!(c.compare && c.runs == 2, "--compare takes no value");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod browser;
 mod coldstart;
+mod compare;
 mod config;
 mod county;
 mod error;
@@ -13,6 +14,7 @@ mod idb;
 mod memory;
 mod ops;
 mod page;
+mod propagation;
 mod report;
 mod roster;
 mod server;
@@ -40,9 +42,18 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The last run's figures, read before this run writes over them.
+    let last = config.compare.then(|| last_results(&config.out));
     match run(&config).await {
         Ok(results) => {
             println!("{}", report::table(&results));
+            match (last, serde_json::to_value(&results)) {
+                (Some(Some(last)), Ok(now)) => println!("{}", compare::table(&last, &now)),
+                (Some(None), _) => {
+                    println!("--compare: no earlier results in {}", config.out.display())
+                }
+                _ => {}
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -50,6 +61,11 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The results JSON an earlier run left in `path`, if any.
+fn last_results(path: &std::path::Path) -> Option<serde_json::Value> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
 fn need(path: &std::path::Path, what: &str) -> Result<(), BenchError> {
@@ -112,7 +128,7 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
         );
         results.county = Some(county::run(config).await?);
     }
-    let browser_parts = ["cold", "idb", "sync", "memory"];
+    let browser_parts = ["cold", "idb", "sync", "propagation", "memory"];
     if browser_parts.iter().any(|p| config.wants(p)) {
         need(&config.server, "server binary")?;
         need(&config.chromedriver, "chromedriver")?;
@@ -136,6 +152,14 @@ async fn browser_benchmarks(
         need(&config.dist.join("index.html"), "app build")?;
         eprintln!("== offline cold start ({} runs each)", config.runs);
         results.cold_start = Some(report::cold_start(coldstart::run(config, driver).await?));
+    }
+    if config.wants("propagation") {
+        need(&config.dist.join("index.html"), "app build")?;
+        eprintln!(
+            "== propagation: {} changes to an idle online tablet, then {} s idle",
+            config.propagation_runs, config.idle_seconds
+        );
+        results.propagation = Some(propagation::run(config, driver).await?);
     }
     if config.wants("idb") || config.wants("memory") {
         need(&config.bench_dist.join("index.html"), "bench page build")?;

@@ -29,6 +29,9 @@ pub struct Results {
     /// Towns × tablets pushing through 1 and 2 server processes on one PostgreSQL (`--only county`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub county: Option<crate::county::CountySummary>,
+    /// A change the server acknowledged, seen by another online tablet; the idle tablet's cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagation: Option<crate::propagation::Propagation>,
     /// Roster import of 3,000 members: preview, apply, both (seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster: Option<BTreeMap<String, Summary>>,
@@ -193,6 +196,22 @@ pub fn targets(r: &Results) -> Vec<Target> {
             ));
         }
     }
+    if let Some(p) = &r.propagation {
+        let ms = p.p95_ms;
+        t.push(target(
+            "change seen by another online tablet, p95",
+            "≤ 2000 ms",
+            format!("{ms:.0} ms"),
+            ms <= 2000.0,
+        ));
+        let per_minute = p.idle_requests_per_minute;
+        t.push(target(
+            "idle tablet's requests",
+            "≤ 1 a minute",
+            format!("{per_minute:.2} a minute"),
+            per_minute <= 1.0,
+        ));
+    }
     if let Some(c) = &r.cold_start {
         let ms = c.throttled_4x_ms.median;
         t.push(target(
@@ -249,6 +268,26 @@ pub fn table(r: &Results) -> String {
         let _ = writeln!(
             out,
             "whole app, precached by the service worker      {raw:>10} {gzip:>10} {brotli:>10}"
+        );
+    }
+    if let Some(p) = &r.propagation {
+        let _ = writeln!(
+            out,
+            "\nA change seen by another online tablet ({} runs, ms)\n{:<24} {:>10} {:>10} {:>10} {:>10}\n{:<24} {} {:>10.0}",
+            p.ms.len(),
+            "",
+            "median",
+            "min",
+            "max",
+            "p95",
+            "push → on screen",
+            row(&p.summary, 0),
+            p.p95_ms
+        );
+        let _ = writeln!(
+            out,
+            "idle tablet: {} requests in {} s ({:.2} a minute)",
+            p.idle_requests, p.idle_seconds, p.idle_requests_per_minute
         );
     }
     if let Some(c) = &r.cold_start {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::error::BenchError;
 
 pub const USERNAME: &str = "bench";
-const PASSWORD: &str = "bench-password-2025";
+pub const PASSWORD: &str = "bench-password-2025";
 
 pub struct Server {
     process: ServerProcess,

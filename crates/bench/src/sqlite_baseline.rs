@@ -67,9 +67,9 @@ pub fn ingest(path: &Path, ops: &[Operation], batch: usize) -> Result<f64, Bench
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 1)",
             )?;
             let mut upsert_record = tx.prepare_cached(
-                "INSERT INTO records (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
-                 ON CONFLICT (entity_id) DO UPDATE SET record_json = excluded.record_json,
+                "INSERT INTO records (entity_id, entity, branch_id, record_json, updated_hlc, deleted, updated_at, town_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, 1)
+                 ON CONFLICT (town_id, entity_id) DO UPDATE SET record_json = excluded.record_json,
                      updated_hlc = excluded.updated_hlc, deleted = excluded.deleted, updated_at = excluded.updated_at",
             )?;
             let mut insert_audit = tx.prepare_cached(

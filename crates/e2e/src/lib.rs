@@ -42,7 +42,7 @@ pub use fault_proxy::{Fault, FaultPlan, FaultProxy};
 pub use fixtures::{noisy_png, small_png};
 pub use harness::Harness;
 pub use net::free_port;
-pub use paths::{dist_dir, server_binary};
+pub use paths::{artifacts_dir, dist_dir, server_binary};
 pub use services::{Chromedriver, ServerProcess};
 pub use size::{
     FirstLoadReport, SizedFile, first_load_files, first_load_report, measure, split_point_files,

@@ -1,4 +1,5 @@
-//! Where the built app and the server binary are.
+//! Where the built app and the server binary are, and where tests leave files for a person to
+//! look at.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -7,6 +8,19 @@ use crate::HarnessError;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `<target>/<name>`, made if missing: files a test leaves for a person to look at (PDFs it
+/// printed, say), under `$CARGO_TARGET_DIR` when set, else the workspace's `target/`.
+pub fn artifacts_dir(name: &str) -> Result<PathBuf, HarnessError> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    let dir = target.join(name);
+    std::fs::create_dir_all(&dir).map_err(|source| HarnessError::Io {
+        context: format!("create {}", dir.display()),
+        source,
+    })?;
+    Ok(dir)
 }
 
 /// The release build of the app (`FIELD_DIST`, else `<workspace>/dist`), checked to hold an

@@ -10,6 +10,11 @@
 //! announces a wrong size for the same hash cannot block the real one (each uploads its own
 //! part; the first complete, verified one is kept). Parts untouched for
 //! [`crate::limits::Limits::partial_upload_ttl`] are removed by [`AttachmentStore::sweep_expired`].
+//!
+//! Several server processes may share the folder (a county's servers behind one proxy): each
+//! write or read of an upload under way holds the upload's lock file `tmp/<key>.lock` locked
+//! (the operating system's advisory lock, `File::lock`) besides the process's own mutex, so no
+//! two processes append to one part file either.
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
@@ -135,8 +140,11 @@ impl AttachmentStore {
         let key = format!("{}.{}", sha.as_str(), claimant.0);
         let lock = self.lock_for(&key);
         let guard = lock.clone().lock_owned().await;
+        let root = self.root.clone();
+        let file_key = key.clone();
         let result = blocking(move || {
             let _guard = guard;
+            let _across = lock_across_processes(&root, &file_key)?;
             status_of(&complete, &part, &total)
         })
         .await;
@@ -154,7 +162,8 @@ impl AttachmentStore {
                 let entry = entry?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let is_part = name.ends_with(".part");
-                if !(is_part || name.ends_with(".total") || name.ends_with(".whole")) {
+                let ours = [".total", ".whole", ".lock"].iter().any(|end| name.ends_with(end));
+                if !(is_part || ours) {
                     continue;
                 }
                 let modified = entry.metadata()?.modified()?;
@@ -208,8 +217,10 @@ impl AttachmentStore {
         };
         let uploaders = self.uploaders_path(sha);
         let who = claimant.0.clone();
+        let file_key = key.clone();
         let result = blocking(move || {
             let _guard = guard;
+            let _across = lock_across_processes(&paths.dir, &file_key)?;
             let (status, completed_here) = append(&paths, offset, total, &chunk)?;
             // Only the account whose own bytes completed the file counts as its uploader (a
             // chunk sent for a file already complete proves nothing).
@@ -242,8 +253,10 @@ impl AttachmentStore {
         let complete = self.complete_path(sha);
         let staging = self.root.join("tmp").join(format!("{}.whole", sha.as_str()));
         let dir = self.root.clone();
+        let file_key = sha.as_str().to_owned();
         let result = blocking(move || {
             let _guard = guard;
+            let _across = lock_across_processes(&dir, &file_key)?;
             if file_len(&complete)?.is_some() {
                 return Ok(false);
             }
@@ -271,6 +284,19 @@ impl AttachmentStore {
     }
 }
 
+/// Locks `tmp/<key>.lock` for as long as the returned file lives (closing it unlocks): the
+/// lock of one upload across the processes sharing the folder. Its time is set at every lock,
+/// so [`AttachmentStore::sweep_expired`] never removes a lock file that is in use.
+fn lock_across_processes(root: &Path, key: &str) -> io::Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(root.join("tmp").join(format!("{key}.lock")))?;
+    file.lock()?;
+    file.set_modified(std::time::SystemTime::now())?;
+    Ok(file)
+}
 async fn blocking<R: Send + 'static>(
     f: impl FnOnce() -> Result<R, AttachmentError> + Send + 'static,
 ) -> Result<R, AttachmentError> {

@@ -11,6 +11,7 @@ pub mod exports;
 pub mod extract;
 pub mod import;
 pub mod limits;
+pub mod live;
 pub mod migrate;
 pub mod openapi;
 pub mod proxy;

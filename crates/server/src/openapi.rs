@@ -220,7 +220,10 @@ fn schemas() -> Value {
         "LoginResponse": {
             "type": "object", "required": ["token", "account"],
             "properties": {"token": {"type": "string", "description": "Authorization: Bearer <token>"},
-                "account": schema_ref("Account")},
+                "account": schema_ref("Account"),
+                "unsent_elsewhere": {"type": "array", "items": schema_ref("UnsentElsewhere"),
+                    "maxItems": shared::sync::MAX_UNSENT_ELSEWHERE,
+                    "description": "仅当本设备对该账号是新设备时：该账号其他设备最后一次报告中仍有未发送修改的设备（最新的在前）"}},
         },
         "FieldChange": {
             "type": "object", "required": ["field", "value"],
@@ -249,6 +252,8 @@ fn schemas() -> Value {
         "PullResponse": {"type": "object", "required": ["ops", "cursor", "more"],
             "properties": {"ops": {"type": "array", "items": schema_ref("Operation")},
                 "cursor": {"type": "integer"}, "more": {"type": "boolean"}}},
+        "WaitResponse": {"type": "object", "required": ["changed"],
+            "properties": {"changed": {"type": "boolean"}}},
         "ConflictEntry": {
             "type": "object",
             "required": ["id", "entity", "entity_id", "field", "winner_value", "loser_value", "detected_at", "resolved"],
@@ -279,7 +284,36 @@ fn schemas() -> Value {
     if let (Some(all), Value::Object(office)) = (all.as_object_mut(), office_schemas()) {
         all.extend(office);
     }
+    if let (Some(all), Value::Object(county)) = (all.as_object_mut(), county_schemas()) {
+        all.extend(county);
+    }
     all
+}
+
+/// The schemas of the county's per-town dashboard (`shared::county`).
+fn county_schemas() -> Value {
+    let string = json!({"type": "string"});
+    let hlc = json!({"type": "string", "format": "hlc",
+        "description": "混合逻辑时钟，形如 0001700000000000-000000-<device>"});
+    json!({
+        "TownName": {"type": "object", "required": ["name"], "properties": {"name": string}},
+        "TownList": {"type": "object", "required": ["towns"],
+            "properties": {"towns": {"type": "array", "items": schema_ref("TownName")}}},
+        "Record": {
+            "type": "object", "required": ["entity", "id", "fields", "meta", "updated"],
+            "description": "服务器保存的一条记录（各字段的当前值及写入它的时钟）",
+            "properties": {
+                "entity": {"type": "string", "enum": shared::record::EntityKind::ALL.map(|k| k.as_str())},
+                "id": {"type": "string", "format": "uuid"}, "branch_id": string,
+                "fields": {"type": "object", "description": "字段名 → 当前值"},
+                "meta": {"type": "object", "description": "字段名 → {clock, base?, author?}"},
+                "deleted": hlc.clone(), "updated": hlc,
+                "earlier": {"type": "object", "description": "字段名 → 被取代的较早写入"},
+            },
+        },
+        "TownRecords": {"type": "object", "required": ["town", "records"],
+            "properties": {"town": string, "records": {"type": "array", "items": schema_ref("Record")}}},
+    })
 }
 
 /// The schemas of the office's setup: device reports, sign-in codes, roster import.
@@ -293,6 +327,14 @@ fn office_schemas() -> Value {
                 "pending": {"type": "integer"}, "refused": {"type": "integer"},
                 "conflicts": {"type": "integer"},
                 "oldest_unsent": {"type": "string", "format": "date-time"}},
+        },
+        "UnsentElsewhere": {
+            "type": "object", "required": ["device_id", "device_name", "pending", "reported_at"],
+            "properties": {"device_id": uuid, "device_name": string,
+                "pending": {"type": "integer", "minimum": 1},
+                "oldest_unsent": {"type": "string", "format": "date-time"},
+                "reported_at": {"type": "string", "format": "date-time"},
+                "blocked": {"type": "boolean", "description": "镇组织办已停用该设备"}},
         },
         "SigninCodeRequest": {
             "type": "object", "required": ["server"],

@@ -25,6 +25,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<crate::proxy::TrustedProxies>,
     /// The oldest sync protocol served (`shared::sync::MIN_PROTOCOL_VERSION` unless raised).
     min_protocol: Arc<AtomicU32>,
+    /// What the tablets waiting for news wait on (`GET /api/v1/sync/wait`).
+    pub changes: Arc<crate::live::Changes>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             clock: Arc::new(Mutex::new(HlcClock::new(node_id()))),
             trusted_proxies: Arc::default(),
             min_protocol: Arc::new(AtomicU32::new(shared::sync::MIN_PROTOCOL_VERSION)),
+            changes: Arc::default(),
         }
     }
 

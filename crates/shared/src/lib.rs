@@ -19,6 +19,7 @@
 
 pub mod branches;
 pub mod candidacy;
+pub mod county;
 pub mod delivery;
 pub mod export;
 pub mod form;

@@ -90,6 +90,57 @@ pub struct LoginResponse {
     pub token: String,
     #[serde(alias = "user")]
     pub account: Account,
+    /// Only when this device is new to the account (the server had no device of this id for
+    /// it): the account's other devices whose last report still held changes not sent
+    /// ([`DeviceReport::pending`] > 0), newest report first, at most
+    /// [`MAX_UNSENT_ELSEWHERE`]. A tablet whose browser discarded its database together with
+    /// the mark kept outside it signs in as a new device; this is how it learns that work of
+    /// its account never reached the office. Absent (empty) otherwise; an app from before the
+    /// field ignores it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsent_elsewhere: Vec<UnsentElsewhere>,
+}
+
+/// Most devices a sign-in answer lists in [`LoginResponse::unsent_elsewhere`].
+pub const MAX_UNSENT_ELSEWHERE: usize = 10;
+
+/// Another device of the signing-in account whose last report still held changes not sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsentElsewhere {
+    pub device_id: Uuid,
+    /// The name it signed in with ("平板 1a2b3c4d").
+    pub device_name: String,
+    /// Records with changes waiting to be sent, as it last reported ([`DeviceReport::pending`]).
+    pub pending: u32,
+    /// When the oldest of them was made (RFC 3339), if it said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_unsent: Option<String>,
+    /// When that report arrived (RFC 3339): the device's last sync.
+    pub reported_at: String,
+    /// The town office revoked the device for good: it cannot sign in to send them until the
+    /// office restores it.
+    #[serde(default)]
+    pub blocked: bool,
+}
+
+impl UnsentElsewhere {
+    /// What a device's last report says it still holds, if that is anything (`pending` > 0).
+    pub fn of(
+        device_id: Uuid,
+        device_name: String,
+        report: &DeviceReport,
+        reported_at: String,
+        blocked: bool,
+    ) -> Option<Self> {
+        (report.pending > 0).then(|| Self {
+            device_id,
+            device_name,
+            pending: report.pending,
+            oldest_unsent: report.oldest_unsent.clone(),
+            reported_at,
+            blocked,
+        })
+    }
 }
 
 /// `POST /api/v1/sync/push`.
@@ -165,6 +216,18 @@ pub struct PullResponse {
     pub cursor: u64,
     /// More operations are waiting: pull again straight away.
     pub more: bool,
+}
+
+/// The longest a `GET /api/v1/sync/wait` is held open with nothing new (seconds): an idle
+/// tablet asks at most once a minute, and a reverse proxy must let a request live this long.
+pub const MAX_WAIT_SECONDS: u64 = 60;
+
+/// `GET /api/v1/sync/wait?cursor=N&timeout=S`: answered as soon as an operation after `cursor`
+/// the caller may see is stored (`changed`), else after `timeout` seconds (at most
+/// [`MAX_WAIT_SECONDS`]) with `changed: false`. The tablet then pulls, or asks again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitResponse {
+    pub changed: bool,
 }
 
 /// Every error answer: `{"error": {"code": "...", "message": "..."}}`.
@@ -586,6 +649,9 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(login.account.role, Role::Surveyor);
+        assert!(login.unsent_elsewhere.is_empty(), "an answer from before the field");
+        let v = serde_json::to_value(&login).unwrap();
+        assert!(v.get("unsent_elsewhere").is_none(), "left out when empty: {v}");
     }
 }
 

@@ -175,6 +175,12 @@ crate::texts! {
     DEEDS = "campaign-deeds": "主要事迹";
     BACK_TO_PROFILE = "campaign-back-to-profile": "返回档案";
 
+    // The county's dashboard: its town picker, and why it shows nothing without the server.
+    TOWN = "campaign-town": "镇";
+    COUNTY_NEEDS_SERVER = "campaign-county-needs-server": "县级看板需要连接服务器";
+    NO_SERVER = "campaign-no-server": "连不上服务器，请联网后重试";
+    NO_TOWNS = "campaign-no-towns": "服务器上还没有镇";
+    RETRY = "campaign-retry": "重试";
     // Texts with arguments (their functions below)
     YEAR_LABEL = "campaign-year-label": "{ $year }年";
     SHOWN_COUNT = "campaign-shown-count": "共{ $n }条";

@@ -174,6 +174,11 @@ crate::texts! {
     SCAN_TIMED_OUT = "error-scan-timed-out": "没有识别到二维码，请再试一次，或输入 8 位登录码";
     SCAN_CANCELLED = "error-scan-cancelled": "已取消扫码";
     FILE_BROWSER = "error-file-browser": "浏览器无法处理文件：{ $detail }";
+    // Another tablet of the account still holds unsent changes (services::storage_loss)
+    UNSENT_ELSEWHERE = "unsent-elsewhere": "这个账号在另一台平板（{ $device }）上还有 { $pending } 条记录的修改没有发送（最后一次同步：{ $last_sync }）。如果那台平板还在，请在那台平板上同步；如果那台平板的数据已经丢失，请联系镇组织办。";
+    UNSENT_ELSEWHERE_BLOCKED = "unsent-elsewhere-blocked": "这个账号在另一台平板（{ $device }，已被镇组织办停用）上还有 { $pending } 条记录的修改没有发送（最后一次同步：{ $last_sync }）。请联系镇组织办。";
+    UNSENT_ELSEWHERE_OLDEST = "unsent-elsewhere-oldest": "其中最早的修改做于 { $at }。";
+    UNSENT_ELSEWHERE_READ = "unsent-elsewhere-read": "知道了";
     // Texts with arguments (their functions below)
     PEOPLE_COUNT = "people-count": "共 { $total } 人，显示 { $shown } 人";
     KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";
@@ -322,4 +327,20 @@ pub fn history_changed(what: &str, fields: &[&str]) -> String {
         let fields = join(fields);
         HISTORY_CHANGED.format(&[("what", what.into()), ("fields", (&fields).into())])
     }
+}
+
+/// A sign-in answered that another device of the account still held changes not sent when it
+/// last synced (`services::storage_loss::UnsentElsewhereNotice`).
+pub fn unsent_elsewhere(device: &str, pending: u32, last_sync: &str, blocked: bool) -> String {
+    let text = if blocked { UNSENT_ELSEWHERE_BLOCKED } else { UNSENT_ELSEWHERE };
+    text.format(&[
+        ("device", device.into()),
+        ("pending", pending.into()),
+        ("last_sync", last_sync.into()),
+    ])
+}
+
+/// When the oldest of them was made.
+pub fn unsent_elsewhere_oldest(at: &str) -> String {
+    UNSENT_ELSEWHERE_OLDEST.format(&[("at", at.into())])
 }

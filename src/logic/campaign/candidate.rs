@@ -58,6 +58,12 @@ pub fn action_buttons(candidate: &Candidate, role: Role) -> Vec<ActionButton> {
         .collect()
 }
 
+/// The steps a read-only role (the county) is shown: only those it may take now, so none but
+/// 县委组织部备案 on an approved candidate, and none at all elsewhere.
+pub fn read_only_buttons(buttons: Vec<ActionButton>) -> Vec<ActionButton> {
+    buttons.into_iter().filter(|b| b.refusal.is_none()).collect()
+}
+
 /// What a new application says: the category, the year and whether it is next year's pipeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Application {

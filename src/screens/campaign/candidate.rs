@@ -19,7 +19,9 @@ use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
-use crate::logic::campaign::candidate::{ActionButton, action_buttons, standards_met, state_label};
+use crate::logic::campaign::candidate::{
+    ActionButton, action_buttons, read_only_buttons, standards_met, state_label,
+};
 use crate::logic::campaign::contacts::status_text;
 use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::format;
@@ -51,14 +53,17 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let today = today();
     let status = contact_status(id, &candidate, &logs, today.year(), today);
+    let read_only = session.read_only();
     let buttons = action_buttons(&candidate, session.role());
+    // A county viewer is shown only the step it may take (县委组织部备案, on an approved
+    // candidate), or none.
+    let buttons = if read_only { read_only_buttons(buttons) } else { buttons };
     // The profile is editable by whoever may write the candidate's branch; a county viewer
-    // reads it (no form, no steps).
+    // reads it (no form).
     // A removed or carried-over record is read-only (恢复 is the office's step below).
     let can_edit =
         session.may_write(EntityKind::Candidate, &candidate.branch_id) && !candidate.is_closed();
     let can_log = session.may_write(EntityKind::ContactLog, &candidate.branch_id);
-    let read_only = session.read_only();
     let (met, total) = standards_met(&candidate);
 
     let save_profile = super::write_action(move |store, session, edited: Candidate| async move {
@@ -112,7 +117,7 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
             {notice_line(notice)}
             <fieldset class="section">
                 <legend>{tc::APPLICATION}</legend>
-                {if read_only {
+                {if read_only && buttons.is_empty() {
                     view! { <p class="hint" data-testid="candidate-actions-read-only">{crate::i18n::branches::READ_ONLY}</p> }.into_any()
                 } else {
                     view! {

@@ -66,8 +66,28 @@ enum Reopened {
     /// said so, from the mark it keeps outside the database.
     DiscardedAndSaid,
     /// Chromium discarded it together with the app's mark in localStorage: nothing on the
-    /// tablet could tell (docs/RELIABILITY.md).
-    DiscardedWithTheMark,
+    /// tablet could tell (docs/RELIABILITY.md). The tablet signs in again as a new device; the
+    /// server then tells it what the account's other devices last reported and never sent
+    /// (`told`: the old device's last report held records not sent, and the app said so).
+    DiscardedWithTheMark { told: bool },
+}
+
+/// The account's devices whose last report (as the office's device list shows it) held records
+/// not sent: what a new device of the account must be told at sign-in.
+async fn reported_unsent(office: &Api, username: &str) -> Vec<(String, u64)> {
+    let res = office.request(reqwest::Method::GET, "/api/v1/admin/devices").send().await.unwrap();
+    assert!(res.status().is_success(), "the device list: {}", res.status());
+    let devices: serde_json::Value = res.json().await.unwrap();
+    devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["username"] == username)
+        .filter_map(|d| {
+            let pending = d["report"]["pending"].as_u64().unwrap_or(0);
+            (pending > 0).then(|| (d["device_id"].as_str().unwrap_or_default().to_owned(), pending))
+        })
+        .collect()
 }
 
 /// The app's mark in localStorage (`src/browser/device_mark.rs`) as the browser kept it through
@@ -82,8 +102,16 @@ async fn mark_before_the_app(browser: &Browser, origin: &str) -> Option<String> 
 /// After a reopen, once the app is up: whether the tablet's database is the one it had (it has
 /// a pull cursor since the first sync), and if not, whether the app said so — which it must
 /// whenever its mark outlived the kill (`mark`, read before the app ran). After a discard the
-/// surveyor does what the app says: signs in again and syncs.
-async fn follow_a_discard(browser: &Browser, origin: &str, mark: Option<String>) -> Reopened {
+/// surveyor does what the app says: signs in again and syncs. With the mark gone too the tablet
+/// signs in as a new device, and must then be told of the records the account's other devices
+/// (the old one among them) last reported and never sent, whenever the office's device list
+/// shows any.
+async fn follow_a_discard(
+    browser: &Browser,
+    origin: &str,
+    mark: Option<String>,
+    office: &Api,
+) -> Reopened {
     browser.wait_for(&testid("nav-people"), FIRST_LOAD_TIMEOUT).await.unwrap();
     let keys = browser
         .eval_async(
@@ -113,8 +141,22 @@ async fn follow_a_discard(browser: &Browser, origin: &str, mark: Option<String>)
         assert!(words.contains("清空") && words.contains("同步"), "says what to do: {words}");
         Reopened::DiscardedAndSaid
     } else {
-        println!("the database and the app's mark in localStorage were both discarded");
-        Reopened::DiscardedWithTheMark
+        let unsent = reported_unsent(office, SURVEYOR.0).await;
+        println!(
+            "the database and the app's mark in localStorage were both discarded; the account's \
+             devices that last reported records not sent: {unsent:?}"
+        );
+        browser.sign_in(origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
+        if unsent.is_empty() {
+            assert!(!browser.exists(&testid("previous-device-unsent")).await.unwrap());
+        } else {
+            let told = browser.wait_for(&testid("previous-device-unsent"), SHORT).await;
+            assert!(told.is_ok(), "signed in as a new device, not told of {unsent:?}: {told:?}");
+            let words = browser.text_of("previous-device-unsent").await.unwrap();
+            assert!(words.contains("没有发送"), "says what was not sent: {words}");
+        }
+        browser.sync(origin).await.unwrap();
+        return Reopened::DiscardedWithTheMark { told: !unsent.is_empty() };
     };
     browser.sign_in(origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
     browser.sync(origin).await.unwrap();
@@ -224,7 +266,7 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     // office last received it, one of these.
     let mut states = vec![String::new()];
     let (mut saves, mut pulls, mut said_saved, mut mid_pull) = (0, 0, 0, 0);
-    let (mut said, mut untold, mut unsent_with_it) = (0, 0, 0);
+    let (mut said, mut untold, mut told, mut unsent_with_it) = (0, 0, 0, 0);
     for run in 0..runs {
         let save = rng.below(2) == 0;
         println!("run {run}: {}", if save { "kill during a save" } else { "kill during a pull" });
@@ -249,10 +291,11 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             browser = harness.reopen_browser().await.unwrap();
             let mark = mark_before_the_app(&browser, &origin).await;
             browser.goto(&survey_url).await.unwrap();
-            let reopened = follow_a_discard(&browser, &origin, mark).await;
+            let reopened = follow_a_discard(&browser, &origin, mark, &office).await;
             let lost = reopened != Reopened::Kept;
             said += usize::from(reopened == Reopened::DiscardedAndSaid);
-            untold += usize::from(reopened == Reopened::DiscardedWithTheMark);
+            untold += usize::from(matches!(reopened, Reopened::DiscardedWithTheMark { .. }));
+            told += usize::from(reopened == Reopened::DiscardedWithTheMark { told: true });
             if lost {
                 browser.goto(&survey_url).await.unwrap();
             }
@@ -295,10 +338,13 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             browser = harness.reopen_browser().await.unwrap();
             let mark = mark_before_the_app(&browser, &origin).await;
             browser.goto(&format!("{origin}/#/sync")).await.unwrap();
-            match follow_a_discard(&browser, &origin, mark).await {
+            match follow_a_discard(&browser, &origin, mark, &office).await {
                 Reopened::Kept => {}
                 Reopened::DiscardedAndSaid => said += 1,
-                Reopened::DiscardedWithTheMark => untold += 1,
+                Reopened::DiscardedWithTheMark { told: was_told } => {
+                    untold += 1;
+                    told += usize::from(was_told);
+                }
             }
             browser.wait_for(&testid("sync-screen"), FIRST_LOAD_TIMEOUT).await.unwrap();
             let (cursor, held) = tablet_pulled(&browser).await;
@@ -320,7 +366,7 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     let csv = harness.office_csv("people").unwrap();
     assert_eq!(csv.lines().filter(|l| l.contains("王秀英")).count(), 1, "the survey's member once");
     println!(
-        "TRIAL|browser-kills-at-random|{runs}|{runs}|{unsent_with_it}|0|{:.0}|{saves} kills during saves ({said_saved} after 草稿已自动保存, all kept), {pulls} during pulls of {PER_PULL} members ({mid_pull} left a pull part-way, every page whole with its cursor); Chromium discarded the database at {} kills ({said} said on screen from the mark, {untold} with the mark gone too), each mended by signing in and syncing; {unsent_with_it} notes changes not yet sent went with it (the lost column); seed {seed}",
+        "TRIAL|browser-kills-at-random|{runs}|{runs}|{unsent_with_it}|0|{:.0}|{saves} kills during saves ({said_saved} after 草稿已自动保存, all kept), {pulls} during pulls of {PER_PULL} members ({mid_pull} left a pull part-way, every page whole with its cursor); Chromium discarded the database at {} kills ({said} said on screen from the mark, {untold} with the mark gone too, {told} of those told at sign-in of the records the old device last reported unsent), each mended by signing in and syncing; {unsent_with_it} notes changes not yet sent went with it (the lost column); seed {seed}",
         began.elapsed().as_secs_f64(),
         said + untold
     );

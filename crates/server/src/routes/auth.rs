@@ -18,6 +18,8 @@ const MAX_DEVICE_NAME_CHARS: usize = 100;
 /// Longest password checked: longer ones are wrong (no account has one) and not hashed.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
+/// Sign in with the password. On a device new to the account the answer also lists what the
+/// account's other devices last reported and never sent (`LoginResponse::unsent_elsewhere`).
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(address): ClientAddr,
@@ -48,10 +50,11 @@ pub async fn login(
         name => name.chars().take(MAX_DEVICE_NAME_CHARS).collect(),
     };
     let token = new_token();
-    let device_row = state
+    let registered = state
         .store
         .register_device(creds.user_id, req.device_id, &device_name, &token_hash(&token))
         .await?;
+    let device_row = registered.device_row;
     state
         .store
         .audit(AuditEvent {
@@ -63,7 +66,11 @@ pub async fn login(
             detail: format!("device {} ({device_name})", req.device_id),
         })
         .await?;
-    Ok(Json(LoginResponse { token, account: creds.account }))
+    Ok(Json(LoginResponse {
+        token,
+        account: creds.account,
+        unsent_elsewhere: registered.unsent_elsewhere,
+    }))
 }
 
 pub async fn me(session: Caller) -> Json<Account> {

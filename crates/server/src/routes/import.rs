@@ -44,5 +44,8 @@ pub async fn import(
     let report =
         import_file(state.store.as_ref(), &state.attachments, body.to_vec(), passphrase, importer)
             .await?;
+    if report.accepted > 0 {
+        state.changes.poke();
+    }
     Ok(Json(report))
 }

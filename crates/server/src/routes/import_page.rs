@@ -220,7 +220,12 @@ pub async fn submit(
     };
     let passphrase = Some(passphrase).filter(|p| !p.is_empty());
     match import_file(state.store.as_ref(), &state.attachments, file, passphrase, importer).await {
-        Ok(report) => success(&report),
+        Ok(report) => {
+            if report.accepted > 0 {
+                state.changes.poke();
+            }
+            success(&report)
+        }
         Err(err) => {
             let err = AppError::from(err);
             if err.status().is_server_error() {

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod attachments;
 pub mod auth;
 pub mod conflicts;
+pub mod county;
 pub mod exports;
 pub mod import;
 pub mod import_page;
@@ -125,6 +126,13 @@ const EXPORT_QUERY: &[QueryParam] = &[param(
     "县级账号：只导出该镇（镇名）；镇账号只能导出本镇，写别的镇答 404",
 )];
 
+const TOWN_QUERY: &[QueryParam] = &[param(
+    "town",
+    "string",
+    false,
+    "镇名（至多 64 字，更长答 400）：县级账号必填；镇账号只能写本镇，写别的镇或不存在的镇答 404",
+)];
+
 const PULL_QUERY: &[QueryParam] = &[
     QueryParam {
         minimum: Some(0),
@@ -140,6 +148,18 @@ const PULL_QUERY: &[QueryParam] = &[
             false,
             "每页条数，默认 500；小于 1 按 1、大于 5000 按 5000 处理",
         )
+    },
+];
+const WAIT_QUERY: &[QueryParam] = &[
+    QueryParam {
+        minimum: Some(0),
+        maximum: Some(u64::MAX),
+        ..param("cursor", "integer", false, "本机保存的拉取 cursor")
+    },
+    QueryParam {
+        minimum: Some(1),
+        maximum: Some(shared::sync::MAX_WAIT_SECONDS),
+        ..param("timeout", "integer", false, "没有新内容时最多等待的秒数，默认 60，范围 1–60")
     },
 ];
 const CONFLICTS_QUERY: &[QueryParam] = &[QueryParam {
@@ -255,6 +275,21 @@ pub fn table() -> Vec<ApiRoute> {
                 )
             },
             get(sync::pull),
+        ),
+        route(
+            RouteDoc {
+                query: WAIT_QUERY,
+                response: Some(Schema("WaitResponse")),
+                errors: &[400, 426],
+                ..doc(
+                    "GET",
+                    "/api/v1/sync/wait",
+                    "等到 cursor 之后有本账号可见的新操作（changed: true）或等待超时（changed: false），平板随后拉取",
+                    "sync",
+                    Signed,
+                )
+            },
+            get(sync::wait),
         ),
         route(
             RouteDoc {
@@ -501,6 +536,35 @@ pub fn table() -> Vec<ApiRoute> {
                 )
             },
             get(exports::download),
+        ),
+        route(
+            RouteDoc {
+                response: Some(Schema("TownList")),
+                errors: &[403],
+                ..doc(
+                    "GET",
+                    "/api/v1/towns",
+                    "本账号可见的镇：县级账号为全部镇，镇账号为本镇（调查员、支部书记答 403）",
+                    "county",
+                    Signed,
+                )
+            },
+            get(county::towns),
+        ),
+        route(
+            RouteDoc {
+                query: TOWN_QUERY,
+                response: Some(Schema("TownRecords")),
+                errors: &[400, 403, 404],
+                ..doc(
+                    "GET",
+                    "/api/v1/campaign/records",
+                    "一个镇的“四争一树”看板记录（按本账号权限去掉个人信息；县级看板按镇显示）",
+                    "county",
+                    Signed,
+                )
+            },
+            get(county::campaign_records),
         ),
         route(
             RouteDoc {

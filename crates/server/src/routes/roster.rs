@@ -82,7 +82,9 @@ pub async fn apply(
         updated: report.updated as usize,
         unchanged: report.unchanged as usize,
     };
-    if let Err(refused) = state.store.apply_roster(&session, batch).await? {
+    let applied = state.store.apply_roster(&session, batch).await?;
+    state.changes.poke();
+    if let Err(refused) = applied {
         let first = refused.first().and_then(|r| r.message.clone()).unwrap_or_default();
         return Err(AppError::RosterRefused {
             code: "roster_refused",

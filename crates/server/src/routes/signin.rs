@@ -115,7 +115,8 @@ pub async fn revoke_codes(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Sign in with a code. Rate-limited per address like the password sign-in (attempts), and
+/// Sign in with a code; the answer as the password sign-in's (`routes::auth::login`).
+/// Rate-limited per address like the password sign-in (attempts), and
 /// failed codes per address like failed passwords per account.
 pub async fn code_login(
     State(state): State<AppState>,
@@ -140,7 +141,7 @@ pub async fn code_login(
         .redeem_signin_code(&code_hash(&code), req.device_id, &device_name, &token_hash(&token))
         .await?;
     match redeemed {
-        Redeemed::SignedIn { user_id, device_row, account, town } => {
+        Redeemed::SignedIn { user_id, device_row, account, town, unsent_elsewhere } => {
             state
                 .store
                 .audit(AuditEvent {
@@ -152,7 +153,7 @@ pub async fn code_login(
                     detail: format!("device {} ({device_name})", req.device_id),
                 })
                 .await?;
-            Ok(Json(LoginResponse { token, account }))
+            Ok(Json(LoginResponse { token, account, unsent_elsewhere }))
         }
         Redeemed::Unknown => {
             state.attempts.failed(&key).await?;

@@ -1,4 +1,6 @@
-//! `POST /api/v1/sync/push` and `GET /api/v1/sync/pull`.
+//! `POST /api/v1/sync/push`, `GET /api/v1/sync/pull` and `GET /api/v1/sync/wait`.
+
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
@@ -10,8 +12,8 @@ use shared::hlc::Hlc;
 use shared::op::Operation;
 use shared::roles::{Role, redact_op};
 use shared::sync::{
-    DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_OPS, OpStatus, PROTOCOL_HEADER, PROTOCOL_VERSION,
-    PushRequest, PushResponse,
+    DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_OPS, MAX_WAIT_SECONDS, OpStatus, PROTOCOL_HEADER,
+    PROTOCOL_VERSION, PushRequest, PushResponse, WaitResponse,
 };
 
 use crate::error::AppError;
@@ -32,6 +34,9 @@ pub async fn push(
     let count = req.ops.len();
     let clocks: Vec<Hlc> = req.ops.iter().map(|o| o.hlc.clone()).collect();
     let results = state.store.push(&session, req.ops).await?;
+    if results.iter().any(|r| r.status == OpStatus::Accepted) {
+        state.changes.poke();
+    }
     // Only what the server stored moves its clock: a refused operation (any reason, a clock
     // from the future included) leaves it alone, and an accepted one is within the
     // `clock_ahead` bound (checked again here, so the bound holds whatever the policy says).
@@ -72,6 +77,40 @@ pub async fn pull(
     let page = state.store.pull(session.scope(), &session.account, q.cursor, limit).await?;
     let body = pull_body(&page, session.account.role).map_err(StoreError::from)?;
     Ok((protocol_header(), [(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WaitQuery {
+    #[serde(default)]
+    pub cursor: u64,
+    /// Seconds to hold the request with nothing new (default and at most
+    /// [`MAX_WAIT_SECONDS`]).
+    pub timeout: Option<u64>,
+}
+
+/// Holds the request until an operation after `cursor` that the caller may see is stored, or
+/// `timeout` seconds passed ([`crate::live`]).
+pub async fn wait(
+    State(state): State<AppState>,
+    _protocol: ClientProtocol,
+    session: Caller,
+    ApiQuery(q): ApiQuery<WaitQuery>,
+) -> Result<impl IntoResponse, AppError> {
+    let hold =
+        Duration::from_secs(q.timeout.unwrap_or(MAX_WAIT_SECONDS).clamp(1, MAX_WAIT_SECONDS));
+    let until = tokio::time::Instant::now() + hold;
+    let scope = session.scope();
+    let mut waiter = state.changes.subscribe(&state.store);
+    loop {
+        let mark = waiter.mark(scope);
+        let page = state.store.pull(scope, &session.account, q.cursor, 1).await?;
+        if !page.ops.is_empty() {
+            return Ok((protocol_header(), Json(WaitResponse { changed: true })));
+        }
+        if tokio::time::timeout_at(until, waiter.changed_since(scope, mark)).await.is_err() {
+            return Ok((protocol_header(), Json(WaitResponse { changed: false })));
+        }
+    }
 }
 
 /// The JSON of a [`PullResponse`] for `page`. The stored operations are the server's own

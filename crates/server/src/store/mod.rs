@@ -13,7 +13,9 @@ use async_trait::async_trait;
 use shared::op::Operation;
 use shared::record::{EntityKind, Record};
 use shared::roles::Account;
-use shared::sync::{ConflictEntry, DeviceReport, DeviceSummary, OpResult, UserSummary};
+use shared::sync::{
+    ConflictEntry, DeviceReport, DeviceSummary, OpResult, UnsentElsewhere, UserSummary,
+};
 use uuid::Uuid;
 
 pub use postgres::PgStore;
@@ -200,6 +202,15 @@ pub struct ImportCounts {
     pub rejections: Vec<OpResult>,
 }
 
+/// A device registered for a user at sign-in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Registered {
+    pub device_row: i64,
+    /// Only when the device was new to the user: the user's other devices whose last report
+    /// still held changes not sent (`LoginResponse::unsent_elsewhere`).
+    pub unsent_elsewhere: Vec<UnsentElsewhere>,
+}
+
 /// What using a one-time sign-in code came to.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Redeemed {
@@ -208,6 +219,8 @@ pub enum Redeemed {
         device_row: i64,
         account: Account,
         town: Option<i64>,
+        /// As [`Registered::unsent_elsewhere`].
+        unsent_elsewhere: Vec<UnsentElsewhere>,
     },
     /// No such code, or it was used, revoked or has expired (one answer for all of them).
     Unknown,
@@ -262,15 +275,16 @@ pub trait Store: Send + Sync + 'static {
     /// User names are unique in the whole deployment (sign-in names no town).
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
 
-    /// Store (or replace) the token of this user on this device; returns the device row id.
-    /// The device belongs to the user's town.
+    /// Store (or replace) the token of this user on this device; returns the device row id and,
+    /// when the user had no device of this id, what the user's other devices last reported and
+    /// never sent. The device belongs to the user's town.
     async fn register_device(
         &self,
         user_id: i64,
         device_id: Uuid,
         device_name: &str,
         token_hash: &str,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<Registered, StoreError>;
     /// The session of a token hash, if the device is known, not revoked and its user enabled.
     /// Also refreshes the device's `last_seen` (at most once a minute).
     async fn session(&self, token_hash: &str) -> Result<Option<Caller>, StoreError>;
@@ -357,6 +371,9 @@ pub trait Store: Send + Sync + 'static {
         cursor: u64,
         limit: u32,
     ) -> Result<PullPage, StoreError>;
+    /// The last sequence number stored in each town (towns with none are absent): what the
+    /// live-update watcher ([`crate::live`]) compares to wake the tablets waiting on a town.
+    async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError>;
     /// The merged state of one entity of `scope`.
     async fn record(&self, scope: Scope, entity_id: Uuid) -> Result<Option<Record>, StoreError>;
 
@@ -396,6 +413,14 @@ pub trait Store: Send + Sync + 'static {
         scope: Scope,
         entity: EntityKind,
         account: &Account,
+    ) -> Result<Vec<Record>, StoreError>;
+
+    /// The live (not deleted) records of `kinds` of town `town` (one town, whatever the caller:
+    /// the route checks who may read it), oldest first, not yet redacted.
+    async fn town_records(
+        &self,
+        town: i64,
+        kinds: &[EntityKind],
     ) -> Result<Vec<Record>, StoreError>;
 }
 

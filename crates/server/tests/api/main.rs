@@ -22,6 +22,7 @@ mod cursor_concurrency;
 mod exports;
 mod file_bounds;
 mod import;
+mod live;
 mod migrate;
 mod openapi_routes;
 mod order;
@@ -39,6 +40,7 @@ mod signin_codes;
 mod static_files;
 mod sync;
 mod towns;
+mod unsent_elsewhere;
 
 /// A `multipart/form-data` body as the `/import` page's form sends it (fields first, then the
 /// file, as browsers send them in form order).

@@ -214,6 +214,10 @@ impl Doc {
             Some("string") => match schema.get("format").and_then(Value::as_str) {
                 Some("uuid") => json!(uuid::Uuid::now_v7()),
                 Some("date-time") => json!("2026-11-28T10:00:00Z"),
+                Some("hlc") => {
+                    let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
+                    json!(Hlc::new(now, 0, "openapi-dev"))
+                }
                 _ => {
                     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1);
                     json!("文".repeat(min as usize))
@@ -245,17 +249,23 @@ fn through_real_type(name: &str, value: &Value) -> Result<Value, String> {
         "OpResult" => via::<sync::OpResult>(value),
         "PushResponse" => via::<sync::PushResponse>(value),
         "PullResponse" => via::<sync::PullResponse>(value),
+        "WaitResponse" => via::<sync::WaitResponse>(value),
         "ConflictEntry" => via::<sync::ConflictEntry>(value),
         "ApiErrorBody" => via::<sync::ApiErrorBody>(value),
         "ImportReport" => via::<server::import::ImportReport>(value),
         "AttachmentStatus" => via::<sync::AttachmentStatus>(value),
         "DeviceReport" => via::<sync::DeviceReport>(value),
+        "UnsentElsewhere" => via::<sync::UnsentElsewhere>(value),
         "SigninCodeRequest" => via::<sync::SigninCodeRequest>(value),
         "SigninCode" => via::<sync::SigninCode>(value),
         "CodeLoginRequest" => via::<sync::CodeLoginRequest>(value),
         "RosterIssue" => via::<sync::RosterIssue>(value),
         "RosterColumn" => via::<sync::RosterColumn>(value),
         "RosterReport" => via::<sync::RosterReport>(value),
+        "TownName" => via::<shared::county::TownName>(value),
+        "TownList" => via::<shared::county::TownList>(value),
+        "Record" => via::<shared::record::Record>(value),
+        "TownRecords" => via::<shared::county::TownRecords>(value),
         other => panic!("schema {other} has no real type in this test: add it"),
     }
 }
@@ -279,6 +289,7 @@ fn given(username: &str) -> Value {
         "winner_clock": Hlc::new(now, 0, "a"),
         "loser_clock": Hlc::new(now - 1, 0, "b"),
         "server_hlc": Hlc::new(now, 0, "server"),
+        "earlier": {"name": [{"value": "王小海", "clock": Hlc::new(now - 2000, 0, "openapi-dev")}]},
     })
 }
 
@@ -528,6 +539,10 @@ async fn every_documented_operation_answers_as_documented_with_the_real_types() 
     let (_, pulled) =
         c.call("GET", "/api/v1/sync/pull", "/api/v1/sync/pull", &query, token, None, false).await;
     assert_eq!(pulled["ops"].as_array().unwrap().len(), 2);
+    let query = [("cursor", "0".to_owned()), ("timeout", "1".to_owned())];
+    let (_, waited) =
+        c.call("GET", "/api/v1/sync/wait", "/api/v1/sync/wait", &query, token, None, false).await;
+    assert_eq!(waited["changed"], true, "operations after cursor 0 are there");
     let (_, conflicts) = c
         .call(
             "GET",
@@ -702,6 +717,12 @@ async fn every_documented_operation_answers_as_documented_with_the_real_types() 
     assert_eq!(report["accepted"], 1, "{report}");
     c.call("GET", "/api/v1/exports/{file}", "/api/v1/exports/people.csv", &[], token, None, false)
         .await;
+    // The towns and one town's campaign records (the office's own town, by name or not).
+    let (_, towns) = c.call("GET", "/api/v1/towns", "/api/v1/towns", &[], token, None, false).await;
+    let town = towns["towns"][0]["name"].as_str().unwrap().to_owned();
+    let path = "/api/v1/campaign/records";
+    let (status, records) = c.call("GET", path, path, &[("town", town)], token, None, false).await;
+    assert_eq!(status, StatusCode::OK, "{records}");
     c.call("GET", "/import", "/import", &[], None, None, false).await;
     c.call("POST", "/api/v1/auth/logout", "/api/v1/auth/logout", &[], token, None, false).await;
 

@@ -5,6 +5,7 @@
 //! timestamp below one already stored.
 
 use std::process::Child;
+use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 use serde_json::json;
@@ -70,6 +71,30 @@ async fn cheap_attempt(client: &Client, base: &str, i: usize, forwarded: Option<
     login(client, base, &name, "wrong", forwarded).await.status().as_u16()
 }
 
+/// The attempts an address's quota (one per 500 ms after its burst) gives back in `elapsed`.
+fn given_back(elapsed: Duration) -> usize {
+    usize::try_from(elapsed.as_millis() / 500).unwrap_or(usize::MAX) + 1
+}
+
+/// Cheap sign-in attempts from `forwarded`, over `bases` in turn, until one is refused with
+/// `429`; how many were allowed before it. Checked: no more than the burst (60) and what the
+/// quota gave back meanwhile, however slowly a loaded machine sent them.
+async fn exhaust(client: &Client, bases: &[String], forwarded: &str) -> usize {
+    let began = Instant::now();
+    for i in 0..400 {
+        match cheap_attempt(client, &bases[i % bases.len()], i, Some(forwarded)).await {
+            401 => {}
+            429 => {
+                let most = 60 + given_back(began.elapsed());
+                assert!(i <= most, "{i} allowed from {forwarded}, at most {most}");
+                return i;
+            }
+            other => panic!("attempt {i} from {forwarded}: {other}"),
+        }
+    }
+    panic!("400 attempts from {forwarded} allowed")
+}
+
 fn add_user(data: &Data, name: &str) {
     admin(
         data,
@@ -127,13 +152,11 @@ async fn two_processes_share_the_sign_in_limits() {
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the account is held on {base}");
     }
 
-    // Attempts per address: 60 at once, from one address over both processes.
-    let mut statuses = Vec::new();
-    for i in 0..64 {
-        statuses.push(cheap_attempt(&client, &servers.bases[i % 2], i, Some("203.0.113.9")).await);
-    }
-    assert!(statuses[..60].iter().all(|s| *s == 401), "{statuses:?}");
-    assert!(statuses[60..].iter().all(|s| *s == 429), "{statuses:?}");
+    // Attempts per address, from one address over both processes: the burst of 60, and no
+    // more than the quota gave back while they were sent (limits kept in each process would
+    // let 120 through).
+    let allowed = exhaust(&client, &servers.bases, "203.0.113.9").await;
+    assert!(allowed >= 60, "the burst of 60 is allowed: {allowed}");
     // Another address is not held up.
     assert_eq!(cheap_attempt(&client, &servers.bases[1], 99, Some("203.0.113.10")).await, 401);
     // The table holds what both processes counted, in one place.
@@ -151,14 +174,20 @@ async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
     let data = Data::fresh().await;
     let servers = start(&data, 1, &[]).await;
     let base = &servers.bases[0];
-    for i in 0..60 {
-        let forged = format!("192.0.2.{}", i + 1);
-        assert_eq!(cheap_attempt(&client, base, i, Some(&forged)).await, 401);
+    let began = Instant::now();
+    let mut allowed = 0;
+    for i in 0..200 {
+        let forged = format!("192.0.2.{}", i % 250 + 1);
+        match cheap_attempt(&client, base, i, Some(&forged)).await {
+            401 => allowed += 1,
+            429 => break,
+            other => panic!("attempt {i}: {other}"),
+        }
     }
-    assert_eq!(
-        cheap_attempt(&client, base, 60, Some("192.0.2.250")).await,
-        429,
-        "a forged header does not escape the peer's limit"
+    let most = 60 + given_back(began.elapsed());
+    assert!(
+        (60..=most).contains(&allowed),
+        "a forged header does not escape the peer's limit: {allowed} allowed, at most {most}"
     );
     drop(servers);
 
@@ -166,13 +195,15 @@ async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
     let data = Data::fresh().await;
     let servers = start(&data, 1, &["--trusted-proxy", "10.9.0.0/16,127.0.0.1"]).await;
     let base = &servers.bases[0];
-    for i in 0..60 {
-        assert_eq!(cheap_attempt(&client, base, i, Some("198.51.100.7")).await, 401);
+    let allowed = exhaust(&client, std::slice::from_ref(base), "198.51.100.7").await;
+    assert!(allowed >= 60, "the client's burst of 60 is allowed: {allowed}");
+    // The client's own forged entry on the left is not taken, and an inner trusted hop is
+    // skipped: both name the same client, whose burst is spent (what the quota gave back
+    // meanwhile, not another 60).
+    for header in ["192.0.2.1, 198.51.100.7", "198.51.100.7, 10.9.3.4"] {
+        let again = exhaust(&client, std::slice::from_ref(base), header).await;
+        assert!(again < 60, "{header:?} counted as a new client: {again} allowed");
     }
-    assert_eq!(cheap_attempt(&client, base, 60, Some("198.51.100.7")).await, 429);
-    // The client's own forged entry on the left is not taken; an inner trusted hop is skipped.
-    assert_eq!(cheap_attempt(&client, base, 61, Some("192.0.2.1, 198.51.100.7")).await, 429);
-    assert_eq!(cheap_attempt(&client, base, 62, Some("198.51.100.7, 10.9.3.4")).await, 429);
     // Another client behind the same proxy is its own address.
     assert_eq!(cheap_attempt(&client, base, 63, Some("198.51.100.8")).await, 401);
     // Without the header, the proxy itself.
@@ -225,4 +256,103 @@ async fn restarted_or_second_process_clock_is_after_every_stored_operation() {
     let hlc = push_at(&s, &token, now_ms()).await;
     assert!(hlc.millis >= ahead, "{hlc} is not after the stored {ahead}");
     assert!(hlc.device.starts_with("server-") && hlc.device != first.device, "{hlc}");
+}
+
+/// Two processes sharing the data folder, each sent the same chunk of one upload at the same
+/// moment, 30 photos of 3 chunks: each chunk is appended once (the upload's lock file holds
+/// across processes, not only the process's own mutex), every photo ends whole under its hash,
+/// downloadable from either process, with no part left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_append_each_chunk_of_an_upload_once() {
+    use sha2::{Digest, Sha256};
+    if pg_cluster().is_none() {
+        println!("note: two-process upload test skipped: no PostgreSQL (FIELD_TEST_DATABASE_URL)");
+        return;
+    }
+    let data = Data::fresh().await;
+    add_user(&data, "zhang");
+    let servers = start(&data, 2, &[]).await;
+    let client = Client::new();
+    let res = login(&client, &servers.bases[0], "zhang", PASSWORD, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let token =
+        res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+
+    const CHUNK: usize = 64 * 1024;
+    let mut seed = 0x5eed_u64;
+    for photo in 0..30 {
+        let bytes: Vec<u8> = (0..3 * CHUNK - 100)
+            .map(|_| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (seed >> 33) as u8
+            })
+            .collect();
+        let sha = shared::op::hex(&Sha256::digest(&bytes));
+        for offset in (0..bytes.len()).step_by(CHUNK) {
+            let chunk = bytes[offset..(offset + CHUNK).min(bytes.len())].to_vec();
+            let put = |base: &str| {
+                client
+                    .put(format!(
+                        "{base}/api/v1/attachments/{sha}?offset={offset}&total={}",
+                        bytes.len()
+                    ))
+                    .bearer_auth(&token)
+                    .body(chunk.clone())
+                    .send()
+            };
+            let (a, b) = tokio::join!(put(&servers.bases[0]), put(&servers.bases[1]));
+            let codes = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+            assert!(codes.contains(&200), "photo {photo}, chunk at {offset}: {codes:?}");
+        }
+        for base in &servers.bases {
+            let res = client
+                .get(format!("{base}/api/v1/attachments/{sha}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "photo {photo} complete on {base}");
+            assert!(res.bytes().await.unwrap() == bytes, "photo {photo} whole from {base}");
+        }
+    }
+    let tmp = data.dir.path().join("attachments").join("tmp");
+    let left: Vec<String> = std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part") || n.ends_with(".total"))
+        .collect();
+    assert!(left.is_empty(), "parts left: {left:?}");
+}
+
+/// A tablet waiting for news on one process is answered when another process of the same
+/// database stores something for it (each process's watcher reads the database every second),
+/// well before its timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_through_one_process_answers_a_tablet_waiting_on_another() {
+    if pg_cluster().is_none() {
+        println!("note: two-process live-update test skipped: no PostgreSQL");
+        return;
+    }
+    let data = Data::fresh().await;
+    add_user(&data, "zhang");
+    let servers = start(&data, 2, &[]).await;
+    let client = Client::new();
+    let res = login(&client, &servers.bases[0], "zhang", PASSWORD, None).await;
+    let token =
+        res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let wait_url = format!("{}/api/v1/sync/wait?cursor=0&timeout=30", servers.bases[0]);
+    let push_url = format!("{}/api/v1/sync/push", servers.bases[1]);
+    let began = Instant::now();
+    let waiting = client.get(wait_url).bearer_auth(&token).send();
+    let storing = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let op = new_person("zhang", "b1", now_ms() - 5_000);
+        client.post(push_url).bearer_auth(&token).json(&json!({ "ops": [op] })).send().await
+    };
+    let (answer, stored) = tokio::join!(waiting, storing);
+    assert_eq!(stored.unwrap().status(), StatusCode::OK);
+    let answer: serde_json::Value = answer.unwrap().json().await.unwrap();
+    let took = began.elapsed();
+    assert_eq!(answer["changed"], true);
+    assert!(took < Duration::from_secs(20), "answered when stored, not at the timeout: {took:?}");
 }

@@ -512,3 +512,127 @@ async fn an_install_with_no_town_configured_works_in_the_default_town() {
     let (ops, _) = s.pull_all(&zhou, 10).await;
     assert!(ops.is_empty(), "a new town sees nothing of the default town");
 }
+
+/// The names in a `GET /api/v1/towns` answer.
+async fn town_names(s: &TestServer, token: &str) -> (StatusCode, Vec<String>) {
+    let (status, body) = s.get_json("/api/v1/towns", Some(token)).await;
+    let names = body["towns"]
+        .as_array()
+        .map(|towns| towns.iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default();
+    (status, names)
+}
+
+/// `GET /api/v1/campaign/records` with `query` (already encoded): the status and the answer.
+async fn campaign_records(s: &TestServer, token: &str, query: &str) -> reqwest::Response {
+    s.request(Method::GET, &format!("/api/v1/campaign/records{query}"), Some(token))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn town_records(s: &TestServer, token: &str, query: &str) -> shared::county::TownRecords {
+    let res = campaign_records(s, token, query).await;
+    assert_eq!(res.status(), StatusCode::OK, "{query}");
+    res.json().await.unwrap()
+}
+
+fn record_ids(records: &[shared::record::Record]) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn the_county_reads_each_towns_campaign_records_and_a_town_only_its_own() {
+    let t = two_towns().await;
+    let s = &t.s;
+    let base = now_ms() - 40_000;
+    // Town A: two candidates of its member; town B: one.
+    let mut a_ids = vec![t.person_a.entity_id];
+    for (i, category) in [Category::ServicePost, Category::EnterprisePost].into_iter().enumerate() {
+        let id = Uuid::now_v7();
+        let mut c = Candidate {
+            person_id: t.person_a.entity_id,
+            branch_id: "b1".into(),
+            category: Some(category),
+            year: 2013,
+            ..Default::default()
+        };
+        workflow::start_candidate(&mut c, "office_a", Role::TownOffice, at()).unwrap();
+        let op = candidate_op("office_a", base + i as u64, id, &c, None);
+        let res = s.push(&t.office_a, &[op]).await;
+        assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+        a_ids.push(id);
+    }
+    let b_candidate = Uuid::now_v7();
+    let mut c = Candidate {
+        person_id: t.person_b.entity_id,
+        branch_id: "b1".into(),
+        category: Some(Category::ServicePost),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "office_b", Role::TownOffice, at()).unwrap();
+    let res =
+        s.push(&t.office_b, &[candidate_op("office_b", base + 5, b_candidate, &c, None)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    a_ids.sort();
+    let mut b_ids = vec![t.person_b.entity_id, b_candidate];
+    b_ids.sort();
+
+    // The towns: the county sees every town, a town office its own.
+    let (status, county_towns) = town_names(s, &t.county).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(county_towns.contains(&"东岙镇".to_owned()), "{county_towns:?}");
+    assert!(county_towns.contains(&"象山镇".to_owned()), "{county_towns:?}");
+    assert_eq!(town_names(s, &t.office_a).await, (StatusCode::OK, vec!["东岙镇".to_owned()]));
+    assert_eq!(town_names(s, &t.office_b).await, (StatusCode::OK, vec!["象山镇".to_owned()]));
+
+    // The county reads each town's records by name, that town's only, without phone or ID.
+    let a = town_records(s, &t.county, "?town=东岙镇").await;
+    assert_eq!(a.town, "东岙镇");
+    assert_eq!(record_ids(&a.records), a_ids);
+    let b = town_records(s, &t.county, "?town=%E8%B1%A1%E5%B1%B1%E9%95%87").await;
+    assert_eq!(b.town, "象山镇");
+    assert_eq!(record_ids(&b.records), b_ids);
+    for record in a.records.iter().chain(&b.records) {
+        for hidden in ["phone", "id_number"] {
+            assert!(!record.fields.contains_key(hidden), "{hidden} reached the county: {record:?}");
+            assert!(!record.meta.contains_key(hidden) && !record.earlier.contains_key(hidden));
+        }
+    }
+    let member = a.records.iter().find(|r| r.id == t.person_a.entity_id).unwrap();
+    assert_eq!(member.str_field("name"), "甲镇党员");
+    // The county must name a town; an unknown one is not found; a name is bounded.
+    assert_error(
+        campaign_records(s, &t.county, "").await,
+        StatusCode::BAD_REQUEST,
+        "town_required",
+    )
+    .await;
+    let res = campaign_records(s, &t.county, "?town=没有这个镇").await;
+    assert_error(res, StatusCode::NOT_FOUND, "town_not_found").await;
+    let long = format!("?town={}", "镇".repeat(shared::county::MAX_TOWN_NAME_CHARS + 1));
+    let res = campaign_records(s, &t.county, &long).await;
+    assert_error(res, StatusCode::BAD_REQUEST, "town_name_too_long").await;
+
+    // A town office reads its own town (named or not), with its members' personal data; naming
+    // another town is answered as an unknown one.
+    for query in ["", "?town=东岙镇"] {
+        let own = town_records(s, &t.office_a, query).await;
+        assert_eq!((own.town.as_str(), record_ids(&own.records)), ("东岙镇", a_ids.clone()));
+        let member = own.records.iter().find(|r| r.id == t.person_a.entity_id).unwrap();
+        assert_eq!(member.str_field("phone"), "13800000000");
+    }
+    for other in ["?town=象山镇", "?town=没有这个镇"] {
+        let res = campaign_records(s, &t.office_a, other).await;
+        assert_error(res, StatusCode::NOT_FOUND, "town_not_found").await;
+    }
+
+    // A surveyor sees part of a town only: refused both routes.
+    let (status, _) = s.get_json("/api/v1/towns", Some(&t.surveyor_a)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let res = campaign_records(s, &t.surveyor_a, "").await;
+    assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
+}

@@ -36,7 +36,7 @@ use crate::roles::Account;
 use crate::sync::OpResult;
 use chrono::{FixedOffset, NaiveDate, Utc};
 
-pub use access::{Existing, check};
+pub use access::{COUNTY_FILING_FIELDS, Existing, check};
 pub use candidacy::{check_candidacy, check_sheet, needs_uniqueness_check, new_sheet_candidate};
 pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};
 pub use validation::{check_lengths, check_record, check_record_on};

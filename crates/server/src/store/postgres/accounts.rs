@@ -3,14 +3,18 @@
 
 use deadpool_postgres::GenericClient;
 use shared::roles::Account;
-use shared::sync::{DeviceReport, DeviceSummary, UserSummary};
+use shared::sync::{
+    DeviceReport, DeviceSummary, MAX_UNSENT_ELSEWHERE, UnsentElsewhere, UserSummary,
+};
 use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
 use uuid::Uuid;
 
-use crate::store::sqlite::accounts::{BLOCKED, SIGNED_OUT, parse_branches, parse_role, parse_uuid};
+use crate::store::sqlite::accounts::{
+    BLOCKED, SIGNED_OUT, parse_branches, parse_role, parse_uuid, unsent_entry,
+};
 use crate::store::sqlite::now;
-use crate::store::{Caller, Credentials, NewUser, Redeemed, Scope, StoreError, Town};
+use crate::store::{Caller, Credentials, NewUser, Redeemed, Registered, Scope, StoreError, Town};
 
 /// `username, display_name, role, branches` at columns `first..first+4`.
 pub(super) fn account_at(row: &Row, first: usize) -> Result<Account, StoreError> {
@@ -126,25 +130,68 @@ pub async fn register_device(
     device_id: Uuid,
     device_name: &str,
     token_hash: &str,
-) -> Result<i64, StoreError> {
+) -> Result<Registered, StoreError> {
     let at = now();
-    c.query_opt(
-        "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at, last_seen,
-                              town_id)
-         VALUES ($1, $2, $3, $4, $5, $5, (SELECT town_id FROM users WHERE id = $1))
-         ON CONFLICT (user_id, device_id) DO UPDATE SET
-             device_name = excluded.device_name,
-             token_hash = excluded.token_hash,
-             last_seen = excluded.last_seen,
-             revoked = 0
-         WHERE devices.revoked != 2
-         RETURNING id",
-        &[&user_id, &device_id.to_string(), &device_name, &token_hash, &at],
-    )
-    .await?
-    .map(|row| row.try_get(0))
-    .transpose()?
-    .ok_or(StoreError::DeviceBlocked)
+    let id = device_id.to_string();
+    let known = c
+        .query_opt("SELECT 1 FROM devices WHERE user_id = $1 AND device_id = $2", &[&user_id, &id])
+        .await?
+        .is_some();
+    let device_row: i64 = c
+        .query_opt(
+            "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at,
+                                  last_seen, town_id)
+             VALUES ($1, $2, $3, $4, $5, $5, (SELECT town_id FROM users WHERE id = $1))
+             ON CONFLICT (user_id, device_id) DO UPDATE SET
+                 device_name = excluded.device_name,
+                 token_hash = excluded.token_hash,
+                 last_seen = excluded.last_seen,
+                 revoked = 0
+             WHERE devices.revoked != 2
+             RETURNING id",
+            &[&user_id, &id, &device_name, &token_hash, &at],
+        )
+        .await?
+        .map(|row| row.try_get(0))
+        .transpose()?
+        .ok_or(StoreError::DeviceBlocked)?;
+    let unsent_elsewhere =
+        if known { Vec::new() } else { unsent_elsewhere(c, user_id, &id).await? };
+    Ok(Registered { device_row, unsent_elsewhere })
+}
+
+/// As the SQLite store's: the user's other devices whose last report held changes not sent.
+async fn unsent_elsewhere(
+    c: &impl GenericClient,
+    user_id: i64,
+    device_id: &str,
+) -> Result<Vec<UnsentElsewhere>, StoreError> {
+    let rows = c
+        .query(
+            "SELECT device_id, device_name, report_json, reported_at, revoked FROM devices
+             WHERE user_id = $1 AND device_id != $2 AND report_json IS NOT NULL
+                   AND reported_at IS NOT NULL
+             ORDER BY reported_at COLLATE \"C\" DESC, id DESC",
+            &[&user_id, &device_id],
+        )
+        .await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let entry = unsent_entry(
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+            row.try_get(3)?,
+            row.try_get::<_, i64>(4)? == BLOCKED,
+        );
+        if let Some(entry) = entry {
+            out.push(entry);
+            if out.len() == MAX_UNSENT_ELSEWHERE {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub async fn block_device(
@@ -390,11 +437,17 @@ pub async fn redeem_signin_code(
     let account = account_at(&row, 5)?;
     let town: Option<i64> = row.try_get(9)?;
     tx.execute("UPDATE signin_codes SET used_at = $1 WHERE id = $2", &[&now(), &code_row]).await?;
-    let device_row = match register_device(&tx, user_id, device_id, device_name, token_hash).await {
-        Ok(row) => row,
+    let registered = match register_device(&tx, user_id, device_id, device_name, token_hash).await {
+        Ok(registered) => registered,
         Err(StoreError::DeviceBlocked) => return Ok(Redeemed::DeviceBlocked),
         Err(e) => return Err(e),
     };
     tx.commit().await?;
-    Ok(Redeemed::SignedIn { user_id, device_row, account, town })
+    Ok(Redeemed::SignedIn {
+        user_id,
+        device_row: registered.device_row,
+        account,
+        town,
+        unsent_elsewhere: registered.unsent_elsewhere,
+    })
 }

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod attempts;
+mod county;
 pub mod migrations;
 pub mod sync;
 
@@ -25,7 +26,7 @@ use uuid::Uuid;
 
 use super::{
     AttachmentRefs, AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts,
-    NewUser, PullPage, Redeemed, RosterBatch, Scope, Store, StoreError, Town,
+    NewUser, PullPage, Redeemed, Registered, RosterBatch, Scope, Store, StoreError, Town,
 };
 use crate::store::sqlite::accounts::{expired, seen_long_ago};
 use crate::store::sqlite::now;
@@ -147,7 +148,7 @@ impl Store for PgStore {
         device_id: Uuid,
         device_name: &str,
         token_hash: &str,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Registered, StoreError> {
         accounts::register_device(
             &self.client().await?,
             user_id,
@@ -280,6 +281,20 @@ impl Store for PgStore {
         sync::pull(&mut self.client().await?, scope, account, cursor, limit).await
     }
 
+    async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query("SELECT town_id, MAX(seq) FROM ops GROUP BY town_id", &[])
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let seq: i64 = row.try_get(1)?;
+            out.push((row.try_get::<_, i64>(0)?, u64::try_from(seq).unwrap_or(0)));
+        }
+        Ok(out)
+    }
+
     async fn record(&self, scope: Scope, entity_id: Uuid) -> Result<Option<Record>, StoreError> {
         sync::load_record(&self.client().await?, scope, entity_id).await
     }
@@ -405,5 +420,13 @@ impl Store for PgStore {
         account: &Account,
     ) -> Result<Vec<Record>, StoreError> {
         sync::records(&self.client().await?, scope, entity, account).await
+    }
+
+    async fn town_records(
+        &self,
+        town: i64,
+        kinds: &[EntityKind],
+    ) -> Result<Vec<Record>, StoreError> {
+        county::town_records(&self.client().await?, town, kinds).await
     }
 }

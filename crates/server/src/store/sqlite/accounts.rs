@@ -2,11 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use shared::roles::{Account, Role};
-use shared::sync::{DeviceReport, DeviceSummary, UserSummary};
+use shared::sync::{
+    DeviceReport, DeviceSummary, MAX_UNSENT_ELSEWHERE, UnsentElsewhere, UserSummary,
+};
 use uuid::Uuid;
 
 use super::now;
-use crate::store::{Caller, Credentials, NewUser, Redeemed, Scope, StoreError, Town};
+use crate::store::{Caller, Credentials, NewUser, Redeemed, Registered, Scope, StoreError, Town};
 
 /// How stale `last_seen` may get before a request refreshes it.
 pub(crate) const TOUCH_AFTER: chrono::Duration = chrono::Duration::seconds(60);
@@ -135,24 +137,89 @@ pub fn register_device(
     device_id: Uuid,
     device_name: &str,
     token_hash: &str,
-) -> Result<i64, StoreError> {
+) -> Result<Registered, StoreError> {
     let at = now();
-    conn.query_row(
-        "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at, last_seen,
-                              town_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, (SELECT town_id FROM users WHERE id = ?1))
-         ON CONFLICT (user_id, device_id) DO UPDATE SET
-             device_name = excluded.device_name,
-             token_hash = excluded.token_hash,
-             last_seen = excluded.last_seen,
-             revoked = 0
-         WHERE devices.revoked != 2
-         RETURNING id",
-        params![user_id, device_id.to_string(), device_name, token_hash, at],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or(StoreError::DeviceBlocked)
+    let id = device_id.to_string();
+    let known = conn
+        .query_row(
+            "SELECT 1 FROM devices WHERE user_id = ?1 AND device_id = ?2",
+            params![user_id, id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    let device_row = conn
+        .query_row(
+            "INSERT INTO devices (user_id, device_id, device_name, token_hash, created_at,
+                                  last_seen, town_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, (SELECT town_id FROM users WHERE id = ?1))
+             ON CONFLICT (user_id, device_id) DO UPDATE SET
+                 device_name = excluded.device_name,
+                 token_hash = excluded.token_hash,
+                 last_seen = excluded.last_seen,
+                 revoked = 0
+             WHERE devices.revoked != 2
+             RETURNING id",
+            params![user_id, id, device_name, token_hash, at],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(StoreError::DeviceBlocked)?;
+    let unsent_elsewhere = if known { Vec::new() } else { unsent_elsewhere(conn, user_id, &id)? };
+    Ok(Registered { device_row, unsent_elsewhere })
+}
+
+/// The user's devices other than `device_id` whose last report still held changes not sent,
+/// newest report first, at most [`MAX_UNSENT_ELSEWHERE`]. A report that does not read is left
+/// out (logged): it must not stop a sign-in.
+fn unsent_elsewhere(
+    conn: &Connection,
+    user_id: i64,
+    device_id: &str,
+) -> Result<Vec<UnsentElsewhere>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT device_id, device_name, report_json, reported_at, revoked FROM devices
+         WHERE user_id = ?1 AND device_id != ?2 AND report_json IS NOT NULL
+               AND reported_at IS NOT NULL
+         ORDER BY reported_at DESC, id DESC",
+    )?;
+    let mut rows = stmt.query(params![user_id, device_id])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let (id, name, json, at, revoked) = (
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, i64>(4)?,
+        );
+        if let Some(entry) = unsent_entry(&id, name, &json, at, revoked == BLOCKED) {
+            out.push(entry);
+            if out.len() == MAX_UNSENT_ELSEWHERE {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One device's row as an [`UnsentElsewhere`], if its report reads and holds anything unsent.
+pub(crate) fn unsent_entry(
+    device_id: &str,
+    device_name: String,
+    report_json: &str,
+    reported_at: String,
+    blocked: bool,
+) -> Option<UnsentElsewhere> {
+    let report = match serde_json::from_str::<DeviceReport>(report_json) {
+        Ok(report) => report,
+        Err(e) => {
+            tracing::warn!(device_id, "a device report that does not read: {e}");
+            return None;
+        }
+    };
+    let device_id = Uuid::parse_str(device_id).ok()?;
+    UnsentElsewhere::of(device_id, device_name, &report, reported_at, blocked)
 }
 
 /// Whether a token last used at `last_seen` has expired.
@@ -425,11 +492,17 @@ pub fn redeem_signin_code(
     }
     let account = account?;
     tx.execute("UPDATE signin_codes SET used_at = ?1 WHERE id = ?2", params![now(), code_row])?;
-    let device_row = match register_device(&tx, user_id, device_id, device_name, token_hash) {
-        Ok(row) => row,
+    let registered = match register_device(&tx, user_id, device_id, device_name, token_hash) {
+        Ok(registered) => registered,
         Err(StoreError::DeviceBlocked) => return Ok(Redeemed::DeviceBlocked),
         Err(e) => return Err(e),
     };
     tx.commit()?;
-    Ok(Redeemed::SignedIn { user_id, device_row, account, town })
+    Ok(Redeemed::SignedIn {
+        user_id,
+        device_row: registered.device_row,
+        account,
+        town,
+        unsent_elsewhere: registered.unsent_elsewhere,
+    })
 }

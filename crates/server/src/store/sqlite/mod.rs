@@ -11,6 +11,7 @@
 
 pub(crate) mod accounts;
 mod conflicts;
+mod county;
 mod import;
 pub mod migrations;
 pub(crate) mod sync;
@@ -28,7 +29,7 @@ use uuid::Uuid;
 
 use super::{
     AttachmentRefs, AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts,
-    NewUser, PullPage, Redeemed, RosterBatch, Scope, Store, StoreError, Town,
+    NewUser, PullPage, Redeemed, Registered, RosterBatch, Scope, Store, StoreError, Town,
 };
 
 /// File name of the database inside the data directory.
@@ -179,7 +180,7 @@ impl Store for SqliteStore {
         device_id: Uuid,
         device_name: &str,
         token_hash: &str,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Registered, StoreError> {
         let (name, hash) = (device_name.to_owned(), token_hash.to_owned());
         self.write(move |c| accounts::register_device(c, user_id, device_id, &name, &hash)).await
     }
@@ -307,6 +308,21 @@ impl Store for SqliteStore {
         self.read(move |c| sync::pull(c, scope, &account, cursor, limit)).await
     }
 
+    async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT town_id, MAX(seq) FROM ops GROUP BY town_id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (town, seq) = row?;
+                out.push((town, u64::try_from(seq).unwrap_or(0)));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn attachment_branches(
         &self,
         scope: Scope,
@@ -387,5 +403,14 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Record>, StoreError> {
         let account = account.clone();
         self.read(move |c| sync::records(c, scope, entity, &account)).await
+    }
+
+    async fn town_records(
+        &self,
+        town: i64,
+        kinds: &[EntityKind],
+    ) -> Result<Vec<Record>, StoreError> {
+        let kinds = kinds.to_vec();
+        self.read(move |c| county::town_records(c, town, &kinds)).await
     }
 }

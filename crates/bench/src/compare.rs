@@ -1,0 +1,110 @@
+//! `--compare`: every figure of this run beside the one recorded by the last run (the JSON the
+//! `--out` file held before this run wrote it), with the change in percent, so a regression is
+//! seen the day it lands. Figures are the numbers of the results JSON, named by their path
+//! (`idb.app.save_p95_ms.median`); a figure only one run has is listed as new or gone.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// Every number of `value`, by its path of keys joined with dots.
+pub fn figures(value: &Value) -> BTreeMap<String, f64> {
+    fn walk(value: &Value, path: &mut String, out: &mut BTreeMap<String, f64>) {
+        match value {
+            Value::Number(n) => {
+                if let Some(x) = n.as_f64() {
+                    out.insert(path.clone(), x);
+                }
+            }
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                    walk(child, path, out);
+                    path.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    walk(child, path, out);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(value, &mut String::new(), &mut out);
+    out
+}
+
+/// The change from `before` to `now` in percent (`None` when `before` is 0).
+fn change(before: f64, now: f64) -> Option<f64> {
+    (before != 0.0).then(|| (now - before) / before.abs() * 100.0)
+}
+
+/// The comparison table: one line per figure of either run.
+pub fn table(previous: &Value, current: &Value) -> String {
+    let (before, now) = (figures(previous), figures(current));
+    let when = |v: &Value| v.get("generated_at").and_then(Value::as_str).unwrap_or("?").to_owned();
+    let mut out = format!(
+        "Compared with the last recorded run ({} → {})\n{:<60} {:>14} {:>14} {:>9}\n",
+        when(previous),
+        when(current),
+        "figure",
+        "last",
+        "now",
+        "change"
+    );
+    let mut names: Vec<&String> = before.keys().chain(now.keys()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let line = match (before.get(name), now.get(name)) {
+            (Some(b), Some(n)) => {
+                let pct = change(*b, *n).map_or("—".to_owned(), |p| format!("{p:+.1}%"));
+                format!("{name:<60} {b:>14.2} {n:>14.2} {pct:>9}")
+            }
+            (None, Some(n)) => format!("{name:<60} {:>14} {n:>14.2} {:>9}", "—", "new"),
+            (Some(b), None) => format!("{name:<60} {b:>14.2} {:>14} {:>9}", "—", "gone"),
+            (None, None) => continue,
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_number_by_its_path() {
+        let v = json!({"idb": {"app": {"save_p95_ms": {"median": 2.5}}}, "machine": "x",
+                       "targets": [{"measured": 1.0, "met": true}]});
+        let f = figures(&v);
+        assert_eq!(f.get("idb.app.save_p95_ms.median"), Some(&2.5));
+        assert_eq!(f.get("targets[0].measured"), Some(&1.0));
+        assert_eq!(f.len(), 2, "text and booleans are no figures: {f:?}");
+    }
+
+    #[test]
+    fn the_table_says_the_change_and_what_is_new_or_gone() {
+        let last = json!({"generated_at": "a", "pull": 2.0, "old": 1.0, "zero": 0.0});
+        let now = json!({"generated_at": "b", "pull": 1.5, "new": 3.0, "zero": 1.0});
+        let t = table(&last, &now);
+        assert!(t.contains("(a → b)"), "{t}");
+        let line = |name: &str| t.lines().find(|l| l.starts_with(name)).unwrap().to_owned();
+        assert!(line("pull").ends_with("-25.0%"), "{t}");
+        assert!(line("new").ends_with("new"), "{t}");
+        assert!(line("old").ends_with("gone"), "{t}");
+        assert!(line("zero").ends_with("—"), "no percent of nothing: {t}");
+    }
+}

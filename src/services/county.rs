@@ -1,0 +1,48 @@
+//! The county's per-town dashboard: the towns a county account may see and one town's campaign
+//! records, read from the office server (`GET /api/v1/towns`, `GET /api/v1/campaign/records`).
+//! Records on a tablet carry no town, so the county's own store cannot be split by town; the
+//! records fetched are made into the same [`CampaignData`] the local dashboard shows
+//! ([`campaign::data_of`]).
+
+use shared::county::{TownList, TownRecords};
+
+use crate::i18n::campaign as tc;
+use crate::services::campaign::{self, CampaignData};
+use crate::sync::http::{Http, encode_component};
+use crate::sync::{Credentials, HttpError, SyncError};
+
+/// Why the county's dashboard could not be read: always that it needs the server, and why.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{prefix}：{0}", prefix = tc::COUNTY_NEEDS_SERVER)]
+pub struct CountyError(String);
+
+impl From<HttpError> for CountyError {
+    fn from(error: HttpError) -> Self {
+        let reason = match (&error, error.server_message()) {
+            (HttpError::Network(_) | HttpError::Timeout, _) => tc::NO_SERVER.to_string(),
+            (_, Some(message)) => message.to_owned(),
+            (_, None) => SyncError::from(error).to_string(),
+        };
+        CountyError(reason)
+    }
+}
+
+/// The HTTP client of the signed-in account (the county works only signed in).
+pub fn county_http(credentials: Option<&Credentials>) -> Result<Http, CountyError> {
+    credentials
+        .map(Credentials::http)
+        .ok_or_else(|| CountyError(SyncError::NotSignedIn.to_string()))
+}
+
+/// The towns the account may see, by name, in the server's order.
+pub async fn towns(http: &Http) -> Result<Vec<String>, CountyError> {
+    let list: TownList = http.get("/api/v1/towns").await?;
+    Ok(list.towns.into_iter().map(|t| t.name).collect())
+}
+
+/// Town `town`'s overview data, as its own tablets would compute it.
+pub async fn town_data(http: &Http, town: &str) -> Result<CampaignData, CountyError> {
+    let path = format!("/api/v1/campaign/records?town={}", encode_component(town));
+    let answer: TownRecords = http.get(&path).await?;
+    Ok(campaign::data_of(&answer.records))
+}
