@@ -52,13 +52,6 @@ split_point! {
 }
 
 split_point! {
-    /// The update banner's button and note (only while a new version waits).
-    fn update_banner(state: RwSignal<crate::pwa::banner::BannerState>) {
-        view! { <crate::pwa::banner::UpdateBannerView state=state /> }.into_any()
-    }
-}
-
-split_point! {
     /// The notice that the browser discarded the tablet's database (rare: not in the first load).
     fn storage_lost(loss: crate::services::storage_loss::StorageLoss) {
         view! { <crate::components::storage_lost::StorageLostNotice loss=loss /> }.into_any()

@@ -6,7 +6,7 @@ use super::UnsavedInput;
 use super::service_worker;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BannerState {
+enum BannerState {
     /// No new version (or none known yet).
     Hidden,
     /// A new version is waiting; one tap installs it.
@@ -31,18 +31,6 @@ pub fn UpdateBanner() -> impl IntoView {
         log::warn!("{error}");
     }
 
-    // The banner itself is a split point: it shows only when a new version waits (rare), and
-    // the first load has no room to spare.
-    view! {
-        <Show when=move || state.get() != BannerState::Hidden>
-            {move || crate::split::deferred(crate::split::update_banner(state))}
-        </Show>
-    }
-}
-
-/// The banner's button and note, once a new version waits.
-#[component]
-pub fn UpdateBannerView(state: RwSignal<BannerState>) -> impl IntoView {
     let update = move |_| {
         if UnsavedInput::any() {
             state.set(BannerState::SaveFirst);
@@ -62,7 +50,8 @@ pub fn UpdateBannerView(state: RwSignal<BannerState>) -> impl IntoView {
     };
 
     view! {
-        <div class="update-banner" role="status" data-testid="update-banner">
+        <Show when=move || state.get() != BannerState::Hidden>
+            <div class="update-banner" role="status" data-testid="update-banner">
                 <button
                     type="button"
                     class="update-banner__button"
@@ -83,5 +72,6 @@ pub fn UpdateBannerView(state: RwSignal<BannerState>) -> impl IntoView {
                         })
                 }}
             </div>
+        </Show>
     }
 }

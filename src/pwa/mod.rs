@@ -10,7 +10,7 @@
 //! serves the app shell with no network, never caches `/api/`, and waits for this module's
 //! message before it takes over.
 
-pub mod banner;
+mod banner;
 pub mod service_worker;
 mod unsaved;
 
