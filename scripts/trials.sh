@@ -47,7 +47,7 @@ cargo test -p server --test api -- --nocapture --test-threads=1 \
   crash::sigkill_during_pushes retry_storm:: same_photo:: 2>&1 | tee -a "$results"
 
 section "trials: tablet (network faults, browser SIGKILLs, files round trip, disk full)"
-cargo test -p e2e --test system -- --nocapture --test-threads=1 \
+cargo test -p e2e --test system -- --nocapture --test-threads=1 --include-ignored \
   network_faults:: delivery::typing_survives browser_kills:: file_round_trip:: disk_full:: update::trial_ 2>&1 | tee -a "$results"
 
 section "trials: tablet database (upgrade from every earlier IndexedDB schema)"

@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use e2e::ServerProcess;
@@ -33,7 +33,7 @@ use uuid::Uuid;
 
 use crate::config::Config;
 use crate::error::BenchError;
-use crate::sync_client::{self, person, pull, push};
+use crate::sync_client::{self, person, pull, try_push};
 
 /// Operations per push of a tablet.
 pub const BATCH: usize = 100;
@@ -54,6 +54,8 @@ pub struct CountyRun {
     /// First push sent to every puller caught up.
     pub all_pulled_s: f64,
     pub pull_pages: usize,
+    /// Batches a tablet sent again after the server answered 5xx (overloaded).
+    pub resent_batches: usize,
     /// Operations each puller saw (the towns' offices, then the county).
     pub pulled: Vec<usize>,
 }
@@ -257,6 +259,17 @@ pub fn share(total: usize, n: usize, k: usize) -> usize {
     total / n + usize::from(k < total % n)
 }
 
+/// A failed pull, said once per kind so a long overload does not flood the output.
+fn tracing_note(error: &BenchError) {
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if !SAID.swap(true, Ordering::Relaxed) {
+        eprintln!("   a pull failed and is retried (said once): {error}");
+    }
+}
+
+/// How long a puller that saw everything waits before pulling again.
+const CAUGHT_UP_PAUSE: Duration = Duration::from_millis(250);
+
 /// What a puller saw: operation ids (in order) and pages.
 struct Seen {
     ids: Vec<Uuid>,
@@ -276,9 +289,19 @@ async fn puller(
     loop {
         // Read before pulling: a pull that starts after the last push was answered sees it.
         let finished = done.load(Ordering::SeqCst);
-        let page = pull(&client, &bases[turn], &token, Some(&address), cursor, PAGE as usize)
-            .await
-            .map_err(|e| fail("puller", e))?;
+        let mut failed = 0;
+        let page = loop {
+            match pull(&client, &bases[turn], &token, Some(&address), cursor, PAGE as usize).await {
+                Ok(page) => break page,
+                // Overloaded: again in a second, as a tablet's backoff would (not for ever).
+                Err(e) if failed < 60 => {
+                    failed += 1;
+                    tracing_note(&e);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => return Err(fail("puller", e)),
+            }
+        };
         turn = (turn + 1) % bases.len();
         seen.pages += 1;
         if page.cursor < cursor {
@@ -290,7 +313,10 @@ async fn puller(
             return Ok(seen);
         }
         if !page.more {
-            tokio::time::sleep(Duration::from_millis(5)).await;
+            // Caught up: look again shortly, as a tablet told of news would (a 5 ms pause made
+            // 301 pullers of the full county size ask 60,000 times a second, starving the
+            // pushes they were there to watch).
+            tokio::time::sleep(CAUGHT_UP_PAUSE).await;
         }
     }
 }
@@ -305,13 +331,28 @@ async fn tablet_pushes(
     (t, j): (usize, usize),
     count: usize,
     start_ms: u64,
+    resent: Arc<AtomicUsize>,
 ) -> Result<Vec<(Uuid, usize)>, BenchError> {
     let (user, branch) = (tablet(t, j), branch(t, j));
     let ops: Vec<Operation> =
         (0..count).map(|i| person(&user, device, &user, &branch, start_ms + i as u64, i)).collect();
     for (b, chunk) in ops.chunks(BATCH).enumerate() {
-        let base = &bases[(b + t + j) % bases.len()];
-        push(&client, base, &token, Some(&address), chunk).await.map_err(|e| fail("tablet", e))?;
+        let mut attempt = 0usize;
+        loop {
+            let base = &bases[(b + t + j + attempt) % bases.len()];
+            let answer = try_push(&client, base, &token, Some(&address), chunk)
+                .await
+                .map_err(|e| fail("tablet", e))?;
+            if answer.is_ok() {
+                break;
+            }
+            // Overloaded (5xx): the same batch again after a pause, as the app's backoff does
+            // (1–5 s, spread over the tablets); the server stores each operation once.
+            attempt += 1;
+            resent.fetch_add(1, Ordering::Relaxed);
+            let pause = 1_000 + ((t * 7919 + j * 104_729 + attempt * 1_301) % 4_000) as u64;
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+        }
     }
     Ok(ops.iter().map(|o| (o.id, t)).collect())
 }
@@ -421,6 +462,7 @@ async fn exchange(
     let start_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0) - 600_000;
     let began = Instant::now();
     let mut pushing = Vec::new();
+    let resent = Arc::new(AtomicUsize::new(0));
     let n = signed_in.len();
     for (k, (tj, address, session)) in signed_in.into_iter().enumerate() {
         pushing.push(tokio::spawn(tablet_pushes(
@@ -431,6 +473,7 @@ async fn exchange(
             tj,
             share(total, n, k),
             start_ms,
+            resent.clone(),
         )));
     }
     let mut all: HashMap<Uuid, usize> = HashMap::new();
@@ -474,6 +517,7 @@ async fn exchange(
     }
     Ok(CountyRun {
         processes,
+        resent_batches: resent.load(Ordering::Relaxed),
         push_s,
         push_ops_per_s: total as f64 / push_s,
         all_pulled_s: began.elapsed().as_secs_f64(),

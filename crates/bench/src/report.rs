@@ -365,13 +365,14 @@ pub fn table(r: &Results) -> String {
         for run in &c.runs {
             let _ = writeln!(
                 out,
-                "{} server process{:<3} {:>8.0} ops/s  (push {:.2}s, all pulled {:.2}s, {} pages)",
+                "{} server process{:<3} {:>8.0} ops/s  (push {:.2}s, all pulled {:.2}s, {} pages, {} batches resent after 5xx)",
                 run.processes,
                 if run.processes == 1 { "" } else { "es" },
                 run.push_ops_per_s,
                 run.push_s,
                 run.all_pulled_s,
-                run.pull_pages
+                run.pull_pages,
+                run.resent_batches
             );
         }
         let _ = writeln!(

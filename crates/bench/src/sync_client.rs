@@ -62,23 +62,42 @@ pub async fn push(
     forwarded: Option<&str>,
     ops: &[Operation],
 ) -> Result<(), BenchError> {
-    let answer: PushResponse =
-        signed(client.post(format!("{base}/api/v1/sync/push")), token, forwarded)
-            .json(&json!({ "ops": ops }))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| fail("push", e))?
-            .json()
-            .await
-            .map_err(|e| fail("push answer", e))?;
+    match try_push(client, base, token, forwarded, ops).await? {
+        Ok(()) => Ok(()),
+        Err(status) => Err(fail("push", format!("the server answered {status}"))),
+    }
+}
+
+/// [`push`], with a server error answer (5xx: overloaded, a connection not to be had) given
+/// back as `Ok(Err(status))`: a tablet sends the same operations again later, as the app does.
+pub async fn try_push(
+    client: &Client,
+    base: &str,
+    token: &str,
+    forwarded: Option<&str>,
+    ops: &[Operation],
+) -> Result<Result<(), reqwest::StatusCode>, BenchError> {
+    let response = signed(client.post(format!("{base}/api/v1/sync/push")), token, forwarded)
+        .json(&json!({ "ops": ops }))
+        .send()
+        .await
+        .map_err(|e| fail("push", e))?;
+    if response.status().is_server_error() {
+        return Ok(Err(response.status()));
+    }
+    let answer: PushResponse = response
+        .error_for_status()
+        .map_err(|e| fail("push", e))?
+        .json()
+        .await
+        .map_err(|e| fail("push answer", e))?;
     if let Some(bad) = answer.results.iter().find(|r| !r.status.is_acknowledged()) {
         return Err(fail("push rejected", format!("{} {:?}", bad.id, bad.message)));
     }
     if answer.results.len() != ops.len() {
         return Err(fail("push", "an answer for fewer operations than were pushed"));
     }
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// One pull page of `base` after `cursor`.

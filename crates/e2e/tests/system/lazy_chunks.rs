@@ -51,11 +51,14 @@ async fn a_chunk_that_cannot_be_fetched_is_a_message_not_a_dead_app() {
     browser.goto(&harness.url("/")).await.unwrap();
     browser.wait_for_testid("people-search", FIRST_LOAD_TIMEOUT).await.expect("the people list");
     browser.wait_for_service_worker(Duration::from_secs(30)).await.expect("the service worker");
-    // As if the first visit had been cut short: nothing cached, and the server gone.
+    // As if the first visit had been cut short: nothing cached (neither the service worker's
+    // caches nor the browser's HTTP cache, which keeps the build's hashed files for good), and
+    // the server gone.
     browser
         .eval("return caches.keys().then(ks => Promise.all(ks.map(k => caches.delete(k))));")
         .await
         .expect("clear the caches");
+    browser.cdp("Network.clearBrowserCache", serde_json::json!({})).await.expect("HTTP cache");
     harness.stop_server();
 
     browser.goto(&harness.url("/#/campaign/dashboard")).await.unwrap();

@@ -19,9 +19,13 @@ use e2e::{dist_dir, first_load_report, measure, split_point_files};
 /// Noticing a database the browser discarded (it must run before anything reads the database;
 /// the notice's view is a split point) added 3.8 KB: 285.2 KB, budget 286 KB. The UI layer's
 /// rework (issue 13) moved the draft banner's buttons behind a split point: 281.2 KB, budget
-/// back to 283 KB (282.5 KB with issue 12's input sizes and accessible names).
+/// back to 283 KB (282.5 KB with issue 12's input sizes and accessible names). Round 2's sixth
+/// session: the sign-in's notice of another tablet's unsent changes (read and kept at start and
+/// at sign-in; the notice's view is a split point) and the people list re-reading after a sync
+/// brought it to 283.7 KB, so the budget is 284 KB until that reading moves into the sync
+/// loop's chunk (issue "Performance, round 2").
 /// Sizes are deterministic for a given source.
-const BUDGET_BROTLI_BYTES: usize = 283_000;
+const BUDGET_BROTLI_BYTES: usize = 284_000;
 
 #[test]
 fn first_load_stays_within_its_brotli_budget() {

@@ -56,6 +56,11 @@ pub enum StoreError {
     PgMigration { version: i64, source: tokio_postgres::Error },
     #[error("no database connection: {0}")]
     Pool(String),
+    /// Every database connection stayed taken for the pool's whole wait: the server is
+    /// overloaded (a county's tablets all syncing at once). Answered 503 with `Retry-After`;
+    /// the tablet sends the same operations again later.
+    #[error("every database connection is busy")]
+    Busy,
     #[error("database worker stopped: {0}")]
     Worker(String),
     #[error("cannot open database {path}: {message}")]

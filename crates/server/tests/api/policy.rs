@@ -1,8 +1,7 @@
 //! Server-side rules on push: workflow steps per role, record validation, clocks from the
 //! future. Each refusal is a `rejected` result with the code and the tablet's Chinese message.
 
-use crate::common::{TestServer, campaign_op, candidate_op, upsert};
-use chrono::NaiveDateTime;
+use crate::common::{TestServer, at, campaign_op, candidate_op, service_post_application, upsert};
 use serde_json::{Value, json};
 use shared::model::{ApplicationAction, Candidate, Category};
 use shared::record::{EntityKind, to_fields};
@@ -13,10 +12,6 @@ use uuid::Uuid;
 
 fn now_ms() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap()
-}
-
-fn at() -> NaiveDateTime {
-    chrono::NaiveDate::from_ymd_opt(2013, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap()
 }
 
 fn rejected(r: &OpResult, code: &str) -> String {
@@ -255,17 +250,7 @@ async fn a_candidacy_outside_the_campaigns_years_is_refused() {
     let s = TestServer::start().await;
     let office = s.user_token("office", Role::TownOffice, &[]).await;
     let t = now_ms() - 60_000;
-    let candidate = |year| {
-        let mut c = Candidate {
-            person_id: Uuid::now_v7(),
-            branch_id: "b1".into(),
-            category: Some(Category::ServicePost),
-            year,
-            ..Default::default()
-        };
-        workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
-        c
-    };
+    let candidate = service_post_application;
     let res =
         s.push(&office, &[candidate_op("office", t, Uuid::now_v7(), &candidate(2016), None)]).await;
     let message = rejected(&res.results[0], "outside_campaign");

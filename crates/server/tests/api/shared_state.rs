@@ -95,6 +95,20 @@ async fn exhaust(client: &Client, bases: &[String], forwarded: &str) -> usize {
     panic!("400 attempts from {forwarded} allowed")
 }
 
+/// Surveyor zhang (branch b1) on two fresh processes of one database, signed in on the first:
+/// the data, the processes, a client and zhang's token.
+async fn zhang_on_two_processes() -> (Data, Servers, Client, String) {
+    let data = Data::fresh().await;
+    add_user(&data, "zhang");
+    let servers = start(&data, 2, &[]).await;
+    let client = Client::new();
+    let res = login(&client, &servers.bases[0], "zhang", PASSWORD, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let token =
+        res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    (data, servers, client, token)
+}
+
 fn add_user(data: &Data, name: &str) {
     admin(
         data,
@@ -269,14 +283,7 @@ async fn two_processes_append_each_chunk_of_an_upload_once() {
         println!("note: two-process upload test skipped: no PostgreSQL (FIELD_TEST_DATABASE_URL)");
         return;
     }
-    let data = Data::fresh().await;
-    add_user(&data, "zhang");
-    let servers = start(&data, 2, &[]).await;
-    let client = Client::new();
-    let res = login(&client, &servers.bases[0], "zhang", PASSWORD, None).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let token =
-        res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let (data, servers, client, token) = zhang_on_two_processes().await;
 
     const CHUNK: usize = 64 * 1024;
     let mut seed = 0x5eed_u64;
@@ -333,13 +340,7 @@ async fn a_push_through_one_process_answers_a_tablet_waiting_on_another() {
         println!("note: two-process live-update test skipped: no PostgreSQL");
         return;
     }
-    let data = Data::fresh().await;
-    add_user(&data, "zhang");
-    let servers = start(&data, 2, &[]).await;
-    let client = Client::new();
-    let res = login(&client, &servers.bases[0], "zhang", PASSWORD, None).await;
-    let token =
-        res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let (_data, servers, client, token) = zhang_on_two_processes().await;
     let wait_url = format!("{}/api/v1/sync/wait?cursor=0&timeout=30", servers.bases[0]);
     let push_url = format!("{}/api/v1/sync/push", servers.bases[1]);
     let began = Instant::now();

@@ -2,7 +2,6 @@
 //! their own town only, on every route; a county account reads every town, writes nothing but
 //! its own step (县委组织部备案), and filters exports by town. Runs on both stores.
 
-use chrono::NaiveDateTime;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use shared::model::{ApplicationAction, ApplicationState, Candidate, Category};
@@ -15,14 +14,13 @@ use uuid::Uuid;
 
 use server::store::Scope;
 
-use crate::common::{PASSWORD, TestServer, assert_error, campaign_op, candidate_op, upsert};
+use crate::common::{
+    PASSWORD, TestServer, assert_error, at, campaign_op, candidate_op, service_post_application,
+    upsert,
+};
 
 fn now_ms() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap()
-}
-
-fn at() -> NaiveDateTime {
-    chrono::NaiveDate::from_ymd_opt(2013, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap()
 }
 
 /// A new member named `name` in branch `b1` (both towns use the same branch code).
@@ -182,17 +180,7 @@ async fn every_town_keeps_its_own_campaign_settings_under_the_same_fixed_ids() {
             max_score: 10.0,
         }],
     };
-    let candidate = |year| {
-        let mut c = Candidate {
-            person_id: Uuid::now_v7(),
-            branch_id: "b1".into(),
-            category: Some(Category::ServicePost),
-            year,
-            ..Default::default()
-        };
-        workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
-        c
-    };
+    let candidate = service_post_application;
     for (token, author, start, criterion) in
         [(&t.office_a, "office_a", 2016, "甲镇标准"), (&t.office_b, "office_b", 2020, "乙镇标准")]
     {

@@ -451,6 +451,26 @@ pub fn candidate_op(
     upsert(author, &format!("{author}-dev"), millis, EntityKind::Candidate, id, "b1", &changes)
 }
 
+/// The moment the policy and towns tests date their workflow steps: 2013-03-01 09:00, within the
+/// 2012 plan's years.
+pub fn at() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2013, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap()
+}
+
+/// A new member's application for a service post in `year`, started by the town office (a
+/// service post goes straight to the town).
+pub fn service_post_application(year: i32) -> Candidate {
+    let mut c = Candidate {
+        person_id: Uuid::now_v7(),
+        branch_id: "b1".into(),
+        category: Some(shared::model::Category::ServicePost),
+        year,
+        ..Default::default()
+    };
+    shared::workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
+    c
+}
+
 /// A town's campaign settings: every field of `campaign`, under the fixed
 /// `Campaign::RECORD_ID`, as the office's settings screen writes them.
 pub fn campaign_op(author: &str, millis: u64, campaign: &shared::model::Campaign) -> Operation {
