@@ -52,17 +52,10 @@ split_point! {
 }
 
 split_point! {
-    /// The notice that the browser discarded the tablet's database (rare: not in the first load).
-    fn storage_lost(loss: crate::services::storage_loss::StorageLoss) {
-        view! { <crate::components::storage_lost::StorageLostNotice loss=loss /> }.into_any()
-    }
-}
-
-split_point! {
-    /// The notice that another device of the account holds changes not sent (rare: not in the
-    /// first load).
-    fn unsent_elsewhere(notice: crate::services::storage_loss::UnsentElsewhereNotice) {
-        view! { <crate::components::unsent_elsewhere::PreviousDeviceUnsent notice=notice /> }.into_any()
+    /// The notices kept until read: the browser discarded the tablet's database, another device
+    /// of the account holds unsent changes (rare: neither is in the first load).
+    fn kept_notices() {
+        view! { <crate::components::kept_notices::KeptNotices /> }.into_any()
     }
 }
 
