@@ -24,6 +24,9 @@ cargo clippy --target wasm32-unknown-unknown -p field --all-targets --locked -- 
 section "native tests: shared, trials, server, bench"
 tested cargo test -p shared -p trials -p server -p bench
 
+section "native tests: texts and the catalog check (locales/*.ftl against the code)"
+tested cargo test -p texts --features fluent
+
 section "native tests: server on PostgreSQL 15 (a throwaway cluster)"
 tested bash scripts/with-postgres.sh cargo test -p server
 

@@ -41,19 +41,16 @@ pub fn App(store: Store) -> impl IntoView {
             storage_loss::remember_pending(&ctx.store(), pending);
         }
     });
-    // Read again whenever the counts move: the store may notice a discard while the app runs.
-    let storage_notice = LocalResource::new(move || {
-        ctx.counts.track();
-        let store = ctx.store();
-        async move { storage_loss::notice(&store).await.ok().flatten() }
-    });
-    // Read again after a sign-in (which keeps it) and whenever the counts move (a dismissal).
-    let unsent_elsewhere = LocalResource::new(move || {
+    // Whether the database keeps a notice until read (no value is read here): the notices and
+    // what they read are a chunk fetched only then. Read again whenever the counts move (the
+    // store may notice a discard while the app runs; a dismissal recounts) and after a sign-in.
+    let notice_kept = LocalResource::new(move || {
         ctx.counts.track();
         engine.credentials.track();
         let store = ctx.store();
-        async move { storage_loss::unsent_elsewhere(&store).await.ok().flatten() }
+        async move { storage_loss::any_kept(&store).await.unwrap_or(false) }
     });
+    let notice_kept = Memo::new(move |_| notice_kept.get().unwrap_or(false));
     let session_known = Memo::new(move |_| ctx.session.with(Option::is_some));
     let writes = move || ctx.session.with(|s| s.as_ref().is_none_or(|s| s.writes()));
     let office = move || ctx.session.with(|s| s.as_ref().is_some_and(|s| s.is_office()));
@@ -110,16 +107,9 @@ pub fn App(store: Store) -> impl IntoView {
             </a>
         </nav>
         <UpdateBanner />
-        // The notice's view is in a chunk of its own: it is rare, and the first load is not
-        // made heavier for it.
-        {move || storage_notice.get().flatten().map(|loss| split::deferred(split::storage_lost(loss)))}
-        {move || {
-            // The signed-in account's own: another account signing in on this tablet is not told.
-            let mine = |n: &storage_loss::UnsentElsewhereNotice| {
-                engine.credentials.with(|c| c.as_ref().is_some_and(|c| c.account.username == n.username))
-            };
-            unsent_elsewhere.get().flatten().filter(mine).map(|notice| split::deferred(split::unsent_elsewhere(notice)))
-        }}
+        // Kept notices are rare: their views are a chunk, and the first load is not made
+        // heavier for them.
+        {move || notice_kept.get().then(|| split::deferred(split::kept_notices()))}
         <Show when=move || ctx.message.get().is_some()>
             <div class="message error" role="alert" data-testid="app-message">
                 {move || ctx.message.get().unwrap_or_default()}

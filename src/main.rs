@@ -1,6 +1,7 @@
 //! Entry point: open the local database, then mount the app.
 
 use field::app::App;
+use field::browser::language;
 use field::i18n;
 use field::services::storage_loss;
 use leptos::prelude::*;
@@ -14,6 +15,15 @@ fn main() {
     // Not `leptos::task::spawn_local`: Leptos sets up its executor only when the app mounts,
     // and before that a release build panics on any Leptos task.
     wasm_bindgen_futures::spawn_local(async {
+        // zh-Hans is compiled in; another language's catalog is a chunk, loaded before anything
+        // shows. Offline before the chunk was cached: zh-Hans, and the next start tries again.
+        let lang = language::chosen();
+        if lang != i18n::Lang::ZhHans
+            && let Err(error) = field::split::catalog(lang).await
+        {
+            log::error!("the {} catalog did not load: {error}", lang.tag());
+        }
+        language::set_document_lang(i18n::current());
         // Opened against the mark kept outside it: is this the database the app used before?
         match storage_loss::open(DB_NAME).await {
             Ok((store, _)) => leptos::mount::mount_to_body(move || view! { <App store=store /> }),

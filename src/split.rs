@@ -52,17 +52,10 @@ split_point! {
 }
 
 split_point! {
-    /// The notice that the browser discarded the tablet's database (rare: not in the first load).
-    fn storage_lost(loss: crate::services::storage_loss::StorageLoss) {
-        view! { <crate::components::storage_lost::StorageLostNotice loss=loss /> }.into_any()
-    }
-}
-
-split_point! {
-    /// The notice that another device of the account holds changes not sent (rare: not in the
-    /// first load).
-    fn unsent_elsewhere(notice: crate::services::storage_loss::UnsentElsewhereNotice) {
-        view! { <crate::components::unsent_elsewhere::PreviousDeviceUnsent notice=notice /> }.into_any()
+    /// The notices kept until read: the browser discarded the tablet's database, another device
+    /// of the account holds unsent changes (rare: neither is in the first load).
+    fn kept_notices() {
+        view! { <crate::components::kept_notices::KeptNotices /> }.into_any()
     }
 }
 
@@ -120,6 +113,28 @@ async fn run_sync_loop(
     wake: futures::channel::mpsc::UnboundedReceiver<()>,
 ) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>, ChunkLoadError> {
     Ok(Box::pin(engine.run_loop(wake)))
+}
+
+/// The zh-Hant or English catalog and the Fluent runtime (`texts::fluent`): with feature `split`
+/// a chunk of its own, fetched before the app mounts only when the language is not zh-Hans.
+/// Installs the catalog; false when there is none (zh-Hans) or one was installed already.
+pub async fn catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
+    load_catalog(lang).await
+}
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(catalog, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
+    Ok(install_catalog(lang))
+}
+
+#[cfg(not(feature = "split"))]
+async fn load_catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
+    Ok(install_catalog(lang))
+}
+
+fn install_catalog(lang: texts::Lang) -> bool {
+    texts::fluent::load(lang).is_some_and(texts::install)
 }
 
 split_point! {

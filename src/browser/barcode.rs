@@ -12,13 +12,13 @@ use wasm_bindgen_futures::JsFuture;
 /// Why no code was read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ScanError {
-    #[error("此浏览器不支持扫码，请输入 8 位登录码")]
+    #[error("{}", crate::i18n::SCAN_UNSUPPORTED)]
     Unsupported,
-    #[error("无法打开摄像头（{0}），请输入 8 位登录码")]
+    #[error("{}", crate::i18n::SCAN_CAMERA.format(&[("detail", .0.into())]))]
     Camera(String),
-    #[error("没有识别到二维码，请再试一次，或输入 8 位登录码")]
+    #[error("{}", crate::i18n::SCAN_TIMED_OUT)]
     TimedOut,
-    #[error("已取消扫码")]
+    #[error("{}", crate::i18n::SCAN_CANCELLED)]
     Cancelled,
 }
 

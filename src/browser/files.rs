@@ -6,11 +6,11 @@ use wasm_bindgen_futures::JsFuture;
 /// Why a picked file could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
-    #[error("请先选择文件")]
+    #[error("{}", crate::i18n::FILE_NONE)]
     NoFile,
-    #[error("文件过大（不能超过 {0} MB）")]
+    #[error("{}", crate::i18n::FILE_TOO_LARGE.format(&[("mb", (*.0).into())]))]
     TooLarge(u64),
-    #[error("无法读取文件：{0}")]
+    #[error("{}", crate::i18n::FILE_READ.format(&[("detail", .0.into())]))]
     Read(String),
 }
 

@@ -14,6 +14,7 @@ pub mod dialog;
 pub mod download;
 pub mod files;
 pub mod geolocation;
+pub mod language;
 pub mod location;
 pub mod online;
 pub mod page;

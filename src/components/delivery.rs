@@ -1,5 +1,6 @@
 //! A record's delivery state as a badge (people list, profile), linking to 待发送.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::delivery::DeliveryState;
 
@@ -9,6 +10,6 @@ use crate::logic::route::Route;
 pub fn state_badge(state: DeliveryState) -> impl IntoView {
     view! {
         <a class=format!("badge state-{}", state.as_str()) href=Route::Outbox.href()
-            data-testid="delivery-state" data-state=state.as_str()>{state.label_zh()}</a>
+            data-testid="delivery-state" data-state=state.as_str()>{state.localized()}</a>
     }
 }

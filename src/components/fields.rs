@@ -189,7 +189,7 @@ pub fn date<S: Send + Sync + 'static>(
 }
 
 /// A select of a closed list (a [`Choice`]), with an empty "请选择".
-pub fn select<S: Send + Sync + 'static, C: Choice>(
+pub fn select<S: Send + Sync + 'static, C: Choice + crate::i18n::Localized>(
     form: RwSignal<S>,
     field: Field,
     get: fn(&S) -> Option<C>,
@@ -200,7 +200,7 @@ pub fn select<S: Send + Sync + 'static, C: Choice>(
         .iter()
         .map(|c| {
             let key = c.key();
-            view! { <option value=key selected=move || form.with(|f| get(f).map(Choice::key) == Some(key))>{c.label()}</option> }
+            view! { <option value=key selected=move || form.with(|f| get(f).map(Choice::key) == Some(key))>{c.localized()}</option> }
         })
         .collect_view();
     view! {

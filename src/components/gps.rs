@@ -21,7 +21,7 @@ pub fn GpsField(
     view! {
         <button type="button" class="button" data-testid=testid
             on:click=move |_| { gps.locate.dispatch_local(()); } disabled=move || gps.locating()>
-            {move || if gps.locating() { t::GPS_LOCATING } else { t::GPS_BUTTON }}
+            {move || (if gps.locating() { t::GPS_LOCATING } else { t::GPS_BUTTON }).get()}
         </button>
         {move || point.get().map(|g| view! {
             <span class="gps" data-testid=format!("{testid}-value")>{t::gps_fix(g.lat, g.lon, g.accuracy_m)}</span>

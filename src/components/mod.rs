@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod draft_banner;
 pub mod fields;
 pub mod gps;
+pub mod kept_notices;
 pub mod loaded;
 pub mod notice;
 pub mod photo;

@@ -77,7 +77,7 @@ pub fn PhotoPicker(
     };
     view! {
         <label class="button file">
-            {move || if busy() { i18n::PHOTO_PROCESSING } else { i18n::PHOTO_ADD }}
+            {move || (if busy() { i18n::PHOTO_PROCESSING } else { i18n::PHOTO_ADD }).get()}
             <input type="file" accept="image/*" capture="environment" multiple data-testid=input_testid on:change=on_pick />
         </label>
         {move || error.get().map(|e| view! { <span class="field-error" role="alert" data-testid="photo-error">{e}</span> })}

@@ -4,9 +4,11 @@
 
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 
+use crate::i18n::{self, office as t};
+
 /// 2026年11月30日.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
+    t::chinese_date(d)
 }
 
 /// [`date`] of a date that may be missing ("" when it is).
@@ -17,7 +19,9 @@ pub fn date_or_blank(d: Option<NaiveDate>) -> String {
 /// 上午9:05 / 下午3:05 (a 12-hour clock, as people in the town say the time).
 pub fn time(t: NaiveTime) -> String {
     let (pm, hour) = t.hour12();
-    format!("{}{hour}:{:02}", if pm { "下午" } else { "上午" }, t.minute())
+    let minute = format!("{:02}", t.minute());
+    let text = if pm { i18n::TIME_PM } else { i18n::TIME_AM };
+    text.format(&[("hour", hour.into()), ("minute", (&minute).into())])
 }
 
 /// 2026年11月30日 下午3:05.
@@ -57,27 +61,29 @@ pub fn yuan(fen: i64) -> String {
         }
         grouped.push(digit);
     }
-    format!("{sign}{grouped}.{:02} 元", abs % 100)
+    let amount = format!("{sign}{grouped}.{:02}", abs % 100);
+    i18n::YUAN.format(&[("amount", (&amount).into())])
 }
 
 /// How long ago `then_ms` was at `now_ms`: 刚刚, 5 分钟前, 3 小时前, 2 天前.
 pub fn ago(now_ms: f64, then_ms: f64) -> String {
     let seconds = ((now_ms - then_ms) / 1_000.0).max(0.0) as u64;
-    match seconds {
-        0..60 => "刚刚".into(),
-        60..3_600 => format!("{} 分钟前", seconds / 60),
-        3_600..86_400 => format!("{} 小时前", seconds / 3_600),
-        _ => format!("{} 天前", seconds / 86_400),
-    }
+    let (text, n) = match seconds {
+        0..60 => return i18n::JUST_NOW.to_string(),
+        60..3_600 => (i18n::MINUTES_AGO, seconds / 60),
+        3_600..86_400 => (i18n::HOURS_AGO, seconds / 3_600),
+        _ => (i18n::DAYS_AGO, seconds / 86_400),
+    };
+    text.format(&[("n", n.into())])
 }
 
 /// How long until `at_ms` from `now_ms`: 30 秒后, 5 分钟后.
 pub fn until(now_ms: f64, at_ms: f64) -> String {
     let seconds = ((at_ms - now_ms) / 1_000.0).max(0.0).round() as u64;
     if seconds < 60 {
-        format!("{seconds} 秒后")
+        i18n::IN_SECONDS.format(&[("n", seconds.into())])
     } else {
-        format!("{} 分钟后", seconds.div_ceil(60))
+        i18n::IN_MINUTES.format(&[("n", seconds.div_ceil(60).into())])
     }
 }
 

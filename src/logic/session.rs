@@ -31,7 +31,7 @@ impl Session {
     /// The default when nobody has signed in: a surveyor with no branch list.
     pub fn local(author: &str) -> Session {
         let name = if author.trim().is_empty() {
-            crate::i18n::campaign::LOCAL_USER
+            crate::i18n::campaign::LOCAL_USER.get()
         } else {
             author.trim()
         };

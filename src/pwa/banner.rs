@@ -43,8 +43,8 @@ pub fn UpdateBanner() -> impl IntoView {
     };
 
     let note = move || match state.get() {
-        BannerState::SaveFirst => Some("还有未保存的内容，请先保存，再点击更新。".to_string()),
-        BannerState::Updating => Some("正在更新…".to_string()),
+        BannerState::SaveFirst => Some(crate::i18n::UPDATE_SAVE_FIRST.to_string()),
+        BannerState::Updating => Some(crate::i18n::UPDATE_UPDATING.to_string()),
         BannerState::Failed(message) => Some(message),
         BannerState::Hidden | BannerState::UpdateReady => None,
     };
@@ -59,7 +59,7 @@ pub fn UpdateBanner() -> impl IntoView {
                     disabled=move || state.get() == BannerState::Updating
                     on:click=update
                 >
-                    "有新版本，点击更新"
+                    {crate::i18n::UPDATE_READY}
                 </button>
                 {move || {
                     note()

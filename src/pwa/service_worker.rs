@@ -24,13 +24,13 @@ const SKIP_WAITING: &str = "SKIP_WAITING";
 /// What can go wrong with the offline machinery. The messages are for the person using the app.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ServiceWorkerError {
-    #[error("此浏览器不支持离线使用（没有 Service Worker），请使用新版 Chrome 或 Edge")]
+    #[error("{}", crate::i18n::SW_UNSUPPORTED)]
     Unsupported,
-    #[error("离线功能启用失败：{0}")]
+    #[error("{}", crate::i18n::SW_REGISTRATION.format(&[("detail", .0.into())]))]
     Registration(String),
-    #[error("当前没有等待安装的新版本")]
+    #[error("{}", crate::i18n::SW_NO_WAITING)]
     NoWaitingVersion,
-    #[error("无法启用新版本：{0}")]
+    #[error("{}", crate::i18n::SW_ACTIVATION.format(&[("detail", .0.into())]))]
     Activation(String),
 }
 

@@ -95,7 +95,7 @@ fn LoginForm(adopted: RwSignal<usize>) -> impl IntoView {
                     prop:value=move || device_name.get() on:input=move |ev| device_name.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="button primary" data-testid="login-submit" disabled=busy>
-                {move || if busy() { t::LOGGING_IN } else { t::LOGIN }}
+                {move || (if busy() { t::LOGGING_IN } else { t::LOGIN }).get()}
             </button>
             {move || error.get().map(|e| view! { <p class="message error" role="alert" data-testid="login-error">{e}</p> })}
         </form>
@@ -176,7 +176,7 @@ fn CodeLoginForm(adopted: RwSignal<usize>) -> impl IntoView {
                     on:input=move |ev| code.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="button primary" data-testid="code-login-submit" disabled=busy>
-                {move || if busy() { to::SIGNING_IN } else { to::CODE_LOGIN }}
+                {move || (if busy() { to::SIGNING_IN } else { to::CODE_LOGIN }).get()}
             </button>
             {move || error.get().map(|e| view! { <p class="message error" role="alert" data-testid="code-login-error">{e}</p> })}
         </form>

@@ -3,6 +3,7 @@
 //! says why, in the server's words and with the fields' names; the surveyor opens it, fixes it,
 //! and resubmits it whole.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::delivery::DeliveryState;
 use shared::record::EntityKind;
@@ -66,7 +67,7 @@ fn groups(
             (!mine.is_empty()).then(|| {
                 view! {
                     <div class="outbox-group" data-testid="outbox-group" data-state=state.as_str()>
-                        <h3>{state.label_zh()} " (" {mine.len()} ")"</h3>
+                        <h3>{state.localized()} " (" {mine.len()} ")"</h3>
                         <ul>{mine.into_iter().map(|row| row_view(row, resubmit)).collect_view()}</ul>
                     </div>
                 }
@@ -90,7 +91,7 @@ fn row_view(
                 " · "
                 <span data-testid="outbox-kind">{row.kind}</span>
             </a>
-            <span class=format!("badge state-{}", row.state.as_str()) data-testid="delivery-state">{row.state.label_zh()}</span>
+            <span class=format!("badge state-{}", row.state.as_str()) data-testid="delivery-state">{row.state.localized()}</span>
             {refused.then(|| view! {
                 <p class="refusal" data-testid="outbox-reason">
                     {if row.on_tablet { t::REFUSED_ON_TABLET } else { t::REFUSED_BY_SERVER }}

@@ -1,6 +1,7 @@
 //! The people list: search by name while typing, filter by branch, village/unit, category and
 //! survey status; shows a page of rows at a time ("更多" adds a page).
 
+use crate::i18n::Localized as _;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -69,9 +70,9 @@ pub fn PeopleList() -> impl IntoView {
                     let branches = distinct(&all, |r| r.branch_id.as_str());
                     let villages = distinct(&all, |r| r.village_unit.as_str());
                     view! {
-                        <FilterSelect label=t::FILTER_BRANCH testid="filter-branch" options=branches
+                        <FilterSelect label=t::FILTER_BRANCH.get() testid="filter-branch" options=branches
                             on_pick=Callback::new(move |v: String| set_filter(&|f| f.branch_id = v.clone())) />
-                        <FilterSelect label=t::FILTER_VILLAGE testid="filter-village" options=villages
+                        <FilterSelect label=t::FILTER_VILLAGE.get() testid="filter-village" options=villages
                             on_pick=Callback::new(move |v: String| set_filter(&|f| f.village_unit = v.clone())) />
                     }
                 })}
@@ -82,7 +83,7 @@ pub fn PeopleList() -> impl IntoView {
                         set_filter(&|f| f.category = v);
                     }>
                         <option value="">{t::FILTER_ANY}</option>
-                        {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.label_zh()}</option> }).collect_view()}
+                        {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.localized()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
@@ -173,9 +174,9 @@ fn by_person(
 
 fn status_label(row: &PersonRow) -> &'static str {
     match row.survey_status {
-        Some(shared::model::SurveyStatus::Draft) => t::STATUS_DRAFT,
-        Some(shared::model::SurveyStatus::Final) => t::STATUS_FINAL,
-        None => t::STATUS_NONE,
+        Some(shared::model::SurveyStatus::Draft) => t::STATUS_DRAFT.get(),
+        Some(shared::model::SurveyStatus::Final) => t::STATUS_FINAL.get(),
+        None => t::STATUS_NONE.get(),
     }
 }
 
@@ -194,10 +195,10 @@ fn PeopleTable(rows: Vec<PersonRow>, states: BTreeMap<Uuid, DeliveryState>) -> i
                     let delivery = states.get(&row.id).copied();
                     view! {
                         <tr data-testid="people-row" data-id=row.id.to_string()>
-                            <td><a href=href class="row-link">{if row.name.trim().is_empty() { t::UNNAMED.to_owned() } else { row.name.clone() }}</a></td>
+                            <td><a href=href class="row-link">{if row.name.trim().is_empty() { t::UNNAMED.to_string() } else { row.name.clone() }}</a></td>
                             <td>{row.branch_id.clone()}</td>
                             <td>{row.village_unit.clone()}</td>
-                            <td>{row.category.map(|c| c.label_zh()).unwrap_or("")}</td>
+                            <td>{row.category.map(|c| c.localized()).unwrap_or("")}</td>
                             <td class=format!("status {}", row.survey_status.map(|s| s.as_str()).unwrap_or("none"))>
                                 {status}
                                 {delivery.map(crate::components::delivery::state_badge)}

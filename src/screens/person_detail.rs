@@ -1,5 +1,6 @@
 //! One member: identity, surveys (with links to edit), photos and the change history.
 
+use crate::i18n::Localized as _;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -41,7 +42,7 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
         let store = ctx.store();
         let person = store.get(EntityKind::Person, id).await.map_err(|e| e.to_string())?;
         let person =
-            person.filter(|p| !p.is_deleted()).ok_or_else(|| t::PERSON_NOT_FOUND.to_owned())?;
+            person.filter(|p| !p.is_deleted()).ok_or_else(|| t::PERSON_NOT_FOUND.to_string())?;
         let mut surveys: Vec<(Record, Survey)> = store
             .surveys_of(id)
             .await
@@ -63,7 +64,7 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
             let mut replay = Replay::default();
             for entry in entries {
                 let fields = replay.changed(&entry.changes);
-                history.push(HistoryLine { what, entry, fields });
+                history.push(HistoryLine { what: what.get(), entry, fields });
             }
         }
         history.sort_by(|a, b| b.entry.hlc.cmp(&a.entry.hlc));
@@ -99,12 +100,12 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
             <h2 data-testid="person-name">{person.name.clone()}</h2>
             {state_badge(person_state)}
             <dl class="facts">
-                <dt>{t::F_GENDER}</dt><dd>{person.gender.map(|g| g.label_zh()).unwrap_or("")}</dd>
+                <dt>{t::F_GENDER}</dt><dd>{person.gender.map(|g| g.localized()).unwrap_or("")}</dd>
                 <dt>{t::F_BIRTH_YEAR}</dt><dd>{person.birth_year.map(|y| y.to_string()).unwrap_or_default()}</dd>
                 <dt>{t::F_PHONE}</dt><dd data-testid="person-phone">{person.phone.clone()}</dd>
                 <dt>{t::F_BRANCH}</dt><dd>{person.branch_id.clone()}</dd>
                 <dt>{t::F_VILLAGE_UNIT}</dt><dd>{person.village_unit.clone()}</dd>
-                <dt>{t::F_CATEGORY}</dt><dd>{person.category.map(|c| c.label_zh()).unwrap_or("")}</dd>
+                <dt>{t::F_CATEGORY}</dt><dd>{person.category.map(|c| c.localized()).unwrap_or("")}</dd>
             </dl>
             {d.writes.then(|| view! {
                 <a class="button primary" href=Route::NewSurvey(Some(id)).href() data-testid="person-new-survey">{t::NEW_SURVEY_FOR}</a>
@@ -154,7 +155,7 @@ fn detail_view(id: Uuid, d: Detail) -> impl IntoView {
 }
 
 fn author(name: &str) -> String {
-    if name.is_empty() { t::UNKNOWN_AUTHOR.to_owned() } else { name.to_owned() }
+    if name.is_empty() { t::UNKNOWN_AUTHOR.to_string() } else { name.to_owned() }
 }
 
 fn when(millis: u64) -> String {
@@ -174,7 +175,7 @@ fn history_line(line: &HistoryLine) -> String {
     let HistoryLine { what, entry: h, fields } = line;
     let fields: Vec<&str> = fields.iter().map(|f| t::field_label(f)).collect();
     let action = match h.kind {
-        OpKind::Delete => t::HISTORY_DELETED.to_owned(),
+        OpKind::Delete => t::HISTORY_DELETED.to_string(),
         OpKind::Upsert => t::history_changed(what, &fields),
     };
     // A form upgrade says what it did (`shared::form`).

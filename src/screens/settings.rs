@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::browser::language;
 use crate::browser::storage::{self, format_bytes};
 use crate::components::notice::on_outcome;
 use crate::context::use_app;
@@ -40,8 +41,27 @@ pub fn Settings() -> impl IntoView {
     let ask = move |_| {
         persist.dispatch_local(());
     };
+    // A new language applies by reloading: every text is read once, when the app starts.
+    let current = t::current();
+    let choose_language = move |ev| {
+        if let Some(lang) = t::Lang::from_tag(&event_target_value(&ev))
+            && lang != current
+        {
+            language::store(lang);
+            language::reload();
+        }
+    };
     view! {
         <section class="settings">
+            <label class="field">
+                <span class="label">{t::LANGUAGE}</span>
+                <select data-testid="settings-language" on:change=choose_language>
+                    {t::Lang::ALL.into_iter().map(|lang| view! {
+                        <option value=lang.tag() lang=lang.tag() selected=lang == current>{lang.own_name()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <p class="hint" data-testid="settings-language-hint">{t::LANGUAGE_RELOADS}</p>
             <h2>{t::STORAGE}</h2>
             {move || estimate.get().map(|(est, persisted)| view! {
                 {match est {

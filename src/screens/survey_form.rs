@@ -2,6 +2,7 @@
 //! that applies to the member's category. Drafts save themselves while typing (debounced, so a
 //! reload or a killed tab loses at most the last second); "定稿" validates strictly first.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{SurveyStatus, sections_for};
 use uuid::Uuid;
@@ -156,9 +157,9 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                 <h2>{t::SURVEY_TITLE}</h2>
                 <span class="save-state" data-testid="save-state">{move || match state.get() {
                     SaveState::Clean => String::new(),
-                    SaveState::Dirty => t::UNSAVED.to_owned(),
-                    SaveState::Saving => t::SAVING.to_owned(),
-                    SaveState::Saved => t::SAVED_AT.to_owned(),
+                    SaveState::Dirty => t::UNSAVED.to_string(),
+                    SaveState::Saving => t::SAVING.to_string(),
+                    SaveState::Saved => t::SAVED_AT.to_string(),
                     SaveState::Failed(e) => e,
                 }}</span>
                 // The member's own page, once the form has a name for them.
@@ -232,7 +233,7 @@ fn SectionList(progress: Memo<Vec<SectionProgress>>, attempted: Signal<bool>) ->
                         data-answered=p.answered data-total=p.total
                         class:missing=move || missing && attempted.get()
                         on:click=move |_| { page::scroll_to(&format!("[data-section=\"{key}\"]")); }>
-                        <span>{p.section.label_zh()}</span>
+                        <span>{p.section.localized()}</span>
                         <span class="count">{t::answered_of(p.answered, p.total)}</span>
                     </button>
                 }

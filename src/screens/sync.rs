@@ -37,7 +37,7 @@ pub fn SyncScreen() -> impl IntoView {
                 disabled=move || status.get().running || engine.credentials.get().is_none()
                 on:click=move |_| engine.sync_now()
             >
-                {move || if status.get().running { t::SYNCING } else { t::SYNC_NOW }}
+                {move || (if status.get().running { t::SYNCING } else { t::SYNC_NOW }).get()}
             </button>
             <Show when=move || engine.connection.get() != Connection::Connected>
                 <p class="message warn" data-testid="sync-offline">
@@ -62,7 +62,7 @@ pub fn SyncScreen() -> impl IntoView {
                 <dd data-testid="sync-pending">{move || status.get().pending}</dd>
                 <dt>{t::LAST_SUCCESS}</dt>
                 <dd data-testid="sync-last-success">
-                    {move || status.get().last_success_ms.map_or_else(|| t::NEVER.to_owned(), |ms| format::ago(now.get(), ms))}
+                    {move || status.get().last_success_ms.map_or_else(|| t::NEVER.to_string(), |ms| format::ago(now.get(), ms))}
                 </dd>
                 <dt>{t::NEXT_ATTEMPT}</dt>
                 <dd>{move || status.get().next_attempt_ms.map(|ms| format::until(now.get(), ms)).unwrap_or_default()}</dd>

@@ -2,6 +2,7 @@
 //! `Store::save` (so every change goes to the outbox and syncs like everything else) after the
 //! same checks the server makes: role, branch, validation and the workflow.
 
+use crate::i18n::Localized as _;
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::candidacy::{self, CandidacyError, CandidacyKey};
 use shared::model::{
@@ -189,8 +190,8 @@ pub async fn create_candidate(
         return Err(CampaignError::Candidacy(CandidacyError::Duplicate {
             existing: id,
             year: candidate.year,
-            category: application.category.label_zh(),
-            state: tc::DELETED,
+            category: application.category.localized(),
+            state: tc::DELETED.get(),
         }));
     }
     save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;

@@ -81,8 +81,8 @@ async fn title(store: &Store, conflict: &Conflict) -> String {
 /// A conflict's value as a person reads it.
 pub fn shown(value: &Value) -> String {
     match value {
-        Value::Null => t::EMPTY_VALUE.to_owned(),
-        Value::String(s) if s.is_empty() => t::EMPTY_VALUE.to_owned(),
+        Value::Null => t::EMPTY_VALUE.to_string(),
+        Value::String(s) if s.is_empty() => t::EMPTY_VALUE.to_string(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
@@ -96,7 +96,7 @@ pub async fn resolve(
     keep_winner: bool,
 ) -> Result<(), String> {
     let credentials =
-        engine.credentials.get_untracked().ok_or_else(|| t::NOT_SIGNED_IN.to_owned())?;
+        engine.credentials.get_untracked().ok_or_else(|| t::NOT_SIGNED_IN.to_string())?;
     let value =
         if keep_winner { conflict.winner_value.clone() } else { conflict.loser_value.clone() };
     engine

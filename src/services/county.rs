@@ -19,7 +19,7 @@ pub struct CountyError(String);
 impl From<HttpError> for CountyError {
     fn from(error: HttpError) -> Self {
         let reason = match (&error, error.server_message()) {
-            (HttpError::Network(_) | HttpError::Timeout, _) => tc::NO_SERVER.to_owned(),
+            (HttpError::Network(_) | HttpError::Timeout, _) => tc::NO_SERVER.to_string(),
             (_, Some(message)) => message.to_owned(),
             (_, None) => SyncError::from(error).to_string(),
         };

@@ -2,6 +2,7 @@
 //! gathered from the store: the 待发送 screen's rows, the people list's and a profile's badges,
 //! and the branch a refused record is resubmitted in.
 
+use crate::i18n::Localized as _;
 use std::collections::{BTreeMap, BTreeSet};
 
 use shared::delivery::{DeliveryFacts, DeliveryState, RecordKey};
@@ -101,7 +102,7 @@ async fn row(
         entity,
         id,
         state,
-        kind: entity.label_zh(),
+        kind: entity.localized(),
         name: name_of(store, record).await?,
         href: href_of(entity, id, record),
         reasons,
@@ -114,11 +115,11 @@ async fn row(
 /// else the record's own name or title.
 pub async fn name_of(store: &Store, record: Option<&Record>) -> Result<String, StoreError> {
     let Some(record) = record else {
-        return Ok(i18n::RECORD_GONE.to_owned());
+        return Ok(i18n::RECORD_GONE.to_string());
     };
     let own = ["name", "title"].iter().map(|f| record.str_field(f).trim()).find(|v| !v.is_empty());
     if record.entity == EntityKind::Person || own.is_some() && record.entity != EntityKind::Survey {
-        return Ok(own.map_or_else(|| i18n::UNNAMED.to_owned(), str::to_owned));
+        return Ok(own.map_or_else(|| i18n::UNNAMED.to_string(), str::to_owned));
     }
     let person = Uuid::parse_str(record.str_field("person_id")).ok();
     let name = match person {
@@ -127,7 +128,7 @@ pub async fn name_of(store: &Store, record: Option<&Record>) -> Result<String, S
         }
         None => None,
     };
-    Ok(name.filter(|n| !n.is_empty()).unwrap_or_else(|| i18n::UNNAMED.to_owned()))
+    Ok(name.filter(|n| !n.is_empty()).unwrap_or_else(|| i18n::UNNAMED.to_string()))
 }
 
 fn href_of(entity: EntityKind, id: Uuid, record: Option<&Record>) -> String {

@@ -4,6 +4,7 @@
 //! checklist. Every call is made as the signed-in town-office account; errors are the server's
 //! words in Chinese.
 
+use crate::i18n::office as to;
 use serde::Serialize;
 use shared::branches::BranchRecord;
 use shared::record::EntityKind;
@@ -27,7 +28,7 @@ pub const MAX_ROSTER_BYTES: u64 = 16 * 1024 * 1024;
 /// Why an office request did not work.
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum OfficeError {
-    #[error("请先以镇组织办账号登录（在“同步”页登录）")]
+    #[error("{}", crate::i18n::office::NOT_OFFICE)]
     NotOffice,
     #[error("{0}")]
     Server(String),
@@ -153,40 +154,44 @@ pub async fn checklist(
             key: "town",
             done: !town.is_empty(),
             detail: if town.is_empty() {
-                "尚未设置镇名：打印件落款将只写“中共镇委员会”".into()
+                to::STEP_TOWN_NOT_SET.to_string()
             } else {
-                format!("{town}（打印件落款：{}）", campaign.committee())
+                let committee = campaign.committee();
+                to::STEP_TOWN_SET
+                    .format(&[("town", (&town).into()), ("committee", (&committee).into())])
             },
         },
         Step {
             key: "campaign",
             done: !campaigns.is_empty(),
             detail: if campaigns.is_empty() {
-                format!(
-                    "尚未保存活动设置：现用默认的活动年限 {}–{} 年，请在“活动设置”中改为本镇的年限与目标",
-                    campaign.start_year,
-                    campaign.end_year()
-                )
+                to::STEP_CAMPAIGN_DEFAULT.format(&[
+                    ("start", campaign.start_year.into()),
+                    ("end", campaign.end_year().into()),
+                ])
             } else {
-                format!("活动年限 {}–{} 年", campaign.start_year, campaign.end_year())
+                to::STEP_CAMPAIGN_SET.format(&[
+                    ("start", campaign.start_year.into()),
+                    ("end", campaign.end_year().into()),
+                ])
             },
         },
         Step {
             key: "branches",
             done: active > 0,
             detail: if active == 0 {
-                "尚未设置支部".into()
+                to::STEP_BRANCHES_NONE.to_string()
             } else {
-                format!("已有 {active} 个支部")
+                to::STEP_BRANCHES_SOME.format(&[("n", active.into())])
             },
         },
         Step {
             key: "roster",
             done: people > 0,
             detail: if people == 0 {
-                "尚未导入党员名册".into()
+                to::STEP_ROSTER_NONE.to_string()
             } else {
-                format!("已有 {people} 名党员")
+                to::STEP_ROSTER_SOME.format(&[("n", people.into())])
             },
         },
     ];
@@ -197,9 +202,9 @@ pub async fn checklist(
         key: "accounts",
         done: field_accounts > 0,
         detail: if field_accounts == 0 {
-            "尚未建立调查员或支部书记账号".into()
+            to::STEP_ACCOUNTS_NONE.to_string()
         } else {
-            format!("已有 {field_accounts} 个外业账号")
+            to::STEP_ACCOUNTS_SOME.format(&[("n", field_accounts.into())])
         },
     });
     let devices = devices(&http).await?;
@@ -216,9 +221,9 @@ pub async fn checklist(
         key: "tablets",
         done: tablets > 0,
         detail: if tablets == 0 {
-            "尚无平板登录".into()
+            to::STEP_TABLETS_NONE.to_string()
         } else {
-            format!("已有 {tablets} 台平板登录")
+            to::STEP_TABLETS_SOME.format(&[("n", tablets.into())])
         },
     });
     Ok(steps)

@@ -55,6 +55,12 @@ pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
     Ok((store, opened))
 }
 
+/// Whether a notice is kept until read (this one or [`unsent_elsewhere`]), without reading it.
+pub async fn any_kept(store: &Store) -> Result<bool, StoreError> {
+    Ok(store.meta_has(meta_keys::STORAGE_LOST).await?
+        || store.meta_has(meta_keys::UNSENT_ELSEWHERE).await?)
+}
+
 /// The notice, while it has not been read.
 pub async fn notice(store: &Store) -> Result<Option<StorageLoss>, StoreError> {
     store.meta_get(meta_keys::STORAGE_LOST).await

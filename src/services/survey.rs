@@ -70,7 +70,7 @@ pub async fn load(
     if let Some(id) = survey_id {
         let survey = store.get(EntityKind::Survey, id).await.map_err(|e| e.to_string())?;
         let survey =
-            survey.filter(|r| !r.is_deleted()).ok_or_else(|| t::SURVEY_NOT_FOUND.to_owned())?;
+            survey.filter(|r| !r.is_deleted()).ok_or_else(|| t::SURVEY_NOT_FOUND.to_string())?;
         let person_id =
             survey.get("person_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
         let person = match person_id {
@@ -82,7 +82,7 @@ pub async fn load(
     let person = match person_id {
         Some(p) => {
             let record = store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?;
-            let record = record.ok_or_else(|| t::PERSON_NOT_FOUND.to_owned())?;
+            let record = record.ok_or_else(|| t::PERSON_NOT_FOUND.to_string())?;
             Some((p, record.to_typed().map_err(|e| e.to_string())?))
         }
         None => None,

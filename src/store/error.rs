@@ -9,15 +9,11 @@ use wasm_bindgen::{JsCast, JsValue};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StoreError {
     /// The browser refused a write because the device (or the site's share of it) is full.
-    #[error(
-        "设备存储空间已满：这次的修改没有保存，之前保存的都还在。请先同步，或到「导出」导出文件带回镇里，再清理平板的存储空间"
-    )]
+    #[error("{}", crate::i18n::STORE_QUOTA_EXCEEDED)]
     QuotaExceeded,
     /// The browser closed the database connection by itself (Chromium does when a write hits a
     /// full disk); the store opens a new one for the next transaction.
-    #[error(
-        "本机数据库被浏览器关闭（设备存储空间已满时会这样）：这次的修改没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试"
-    )]
+    #[error("{}", crate::i18n::STORE_CONNECTION_LOST)]
     ConnectionLost,
     /// The browser aborted a transaction at its commit with no request refused and no reason
     /// given (Chromium does when its write to disk fails, as on a full disk). Whether the browser
@@ -28,27 +24,25 @@ pub enum StoreError {
     )]
     CommitAborted,
     /// The database cannot be opened again while the device stays full.
-    #[error(
-        "设备存储空间已满，本机数据库暂时打不开：已保存的内容都还在。请先清理平板的存储空间（删除不需要的照片、视频或应用），再同步或导出"
-    )]
+    #[error("{}", crate::i18n::STORE_FULL)]
     StorageFull,
     /// IndexedDB is missing (private mode in some browsers, or a very old browser).
-    #[error("此浏览器不支持本机数据库（IndexedDB），无法离线保存")]
+    #[error("{}", crate::i18n::STORE_UNSUPPORTED)]
     Unsupported,
     /// The database could not be opened or upgraded (for example another tab holds an old version).
-    #[error("无法打开本机数据库：{0}")]
+    #[error("{}", crate::i18n::STORE_OPEN.format(&[("detail", .0.into())]))]
     Open(String),
     /// A read or write failed; the transaction was rolled back so nothing was half-written.
-    #[error("本机数据库操作失败，未保存任何内容：{0}")]
+    #[error("{}", crate::i18n::STORE_DATABASE.format(&[("detail", .0.into())]))]
     Database(String),
     /// A stored value could not be converted to or from its Rust form.
-    #[error("本机数据格式错误：{0}")]
+    #[error("{}", crate::i18n::STORE_CODEC.format(&[("detail", .0.into())]))]
     Codec(String),
     /// An operation was already queued (same operation id): it was not written a second time.
-    #[error("此修改已在待同步队列中，未重复保存")]
+    #[error("{}", crate::i18n::STORE_DUPLICATE)]
     DuplicateOperation,
     /// The record asked for is not on this tablet (deleted meanwhile, or never synced here).
-    #[error("本机找不到这条记录")]
+    #[error("{}", crate::i18n::STORE_NOT_FOUND)]
     NotFound,
 }
 

@@ -23,6 +23,15 @@ impl Store {
         }
     }
 
+    /// Whether `meta` holds `key`, without reading its value into a type.
+    pub async fn meta_has(&self, key: &str) -> Result<bool, StoreError> {
+        let db = self.db().await?;
+        let tx = db.transaction(META).build()?;
+        let store = tx.object_store(META)?;
+        let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
+        Ok(value.is_some_and(|v| !v.is_undefined() && !v.is_null()))
+    }
+
     /// Write a value to `meta` (its own committed transaction).
     pub async fn meta_set<T: Serialize + ?Sized>(
         &self,

@@ -34,11 +34,12 @@ pub enum Connection {
 impl Connection {
     pub fn label_zh(self) -> &'static str {
         match self {
-            Connection::Checking => "正在连接办公室…",
-            Connection::Offline => "离线",
-            Connection::NoServer => "有网络但连不上办公室",
-            Connection::Connected => "已连接办公室",
+            Connection::Checking => crate::i18n::sync::CONNECTION_CHECKING,
+            Connection::Offline => crate::i18n::sync::CONNECTION_OFFLINE,
+            Connection::NoServer => crate::i18n::sync::CONNECTION_NO_SERVER,
+            Connection::Connected => crate::i18n::sync::CONNECTION_CONNECTED,
         }
+        .get()
     }
 
     /// Stable name for tests and styles.

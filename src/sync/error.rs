@@ -2,22 +2,23 @@
 
 use shared::sync::{ApiError, UPGRADE_REQUIRED};
 
+use crate::i18n::sync as t;
 use crate::store::StoreError;
 
 /// A failed HTTP exchange with the office server, before it is given a meaning.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HttpError {
     /// The request never reached the server (no network, server down, DNS, CORS).
-    #[error("网络不可用：{0}")]
+    #[error("{}", t::NETWORK_UNAVAILABLE.format(&[("detail", .0.into())]))]
     Network(String),
     /// No answer within the time limit.
-    #[error("服务器无响应")]
+    #[error("{}", t::SERVER_NO_ANSWER)]
     Timeout,
     /// The server answered with an error status; `error` is its JSON error body when it sent one.
-    #[error("服务器返回 {status}")]
+    #[error("{}", t::SERVER_STATUS.format(&[("status", (*.status).into())]))]
     Status { status: u16, error: Option<ApiError> },
     /// The answer was not the JSON we expected.
-    #[error("服务器返回的数据无法识别：{0}")]
+    #[error("{}", t::SERVER_UNREADABLE.format(&[("detail", .0.into())]))]
     Decode(String),
 }
 
@@ -57,33 +58,31 @@ impl HttpError {
 /// Why a sync run stopped. The `Display` text is what the sync screen shows as "last error".
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SyncError {
-    #[error("尚未登录，请先登录后再同步")]
+    #[error("{}", t::ERROR_NOT_SIGNED_IN)]
     NotSignedIn,
-    #[error("无法连接服务器，稍后自动重试")]
+    #[error("{}", t::ERROR_OFFLINE)]
     Offline,
-    #[error("连接服务器超时，稍后自动重试")]
+    #[error("{}", t::ERROR_TIMEOUT)]
     Timeout,
-    #[error("登录已失效，请重新登录")]
+    #[error("{}", t::ERROR_UNAUTHORIZED)]
     Unauthorized,
-    #[error("没有权限：{0}")]
+    #[error("{}", t::ERROR_FORBIDDEN.format(&[("detail", .0.into())]))]
     Forbidden(String),
-    #[error("服务器未确认 {0} 条修改，稍后自动重试")]
+    #[error("{}", t::ERROR_UNACKNOWLEDGED.format(&[("n", (*.0).into())]))]
     Unacknowledged(usize),
-    #[error("服务器出错（{status}）：{message}。稍后自动重试")]
+    #[error("{}", t::ERROR_SERVER.format(&[("status", (*.status).into()), ("message", .message.into())]))]
     Server { status: u16, message: String },
-    #[error("服务器返回的数据无法识别，请更新程序后再试")]
+    #[error("{}", t::ERROR_BAD_RESPONSE)]
     BadResponse(String),
-    #[error("照片上传失败：{0}")]
+    #[error("{}", t::ERROR_ATTACHMENT.format(&[("detail", .0.into())]))]
     Attachment(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("同步正在进行中，请稍候")]
+    #[error("{}", t::ERROR_BUSY)]
     Busy,
     /// The server no longer syncs with this version of the app (`426 upgrade_required`): nothing
     /// was sent or taken, the outbox is as it was; syncing resumes once the app is updated.
-    #[error(
-        "请更新应用：办公室服务器已升级，这个版本的应用不能再同步。本机的修改都已保存，安装新版本后会自动发送"
-    )]
+    #[error("{}", t::ERROR_UPGRADE_REQUIRED)]
     UpgradeRequired,
 }
 
@@ -115,7 +114,7 @@ impl From<HttpError> for SyncError {
                 SyncError::UpgradeRequired
             }
             HttpError::Status { status: 403, error } => SyncError::Forbidden(
-                error.map(|e| e.message).unwrap_or_else(|| "此设备或账号已被停用".into()),
+                error.map(|e| e.message).unwrap_or_else(|| t::ERROR_DISABLED.to_string()),
             ),
             HttpError::Status { status, error } => SyncError::Server {
                 status,
@@ -127,25 +126,26 @@ impl From<HttpError> for SyncError {
 
 fn default_message(status: u16) -> &'static str {
     match status {
-        413 => "发送的内容过大",
-        429 => "请求过于频繁",
-        500..=599 => "服务器暂时不可用",
-        _ => "请求未被接受",
+        413 => t::STATUS_TOO_LARGE,
+        429 => t::STATUS_TOO_MANY,
+        500..=599 => t::STATUS_UNAVAILABLE,
+        _ => t::STATUS_REFUSED,
     }
+    .get()
 }
 
 /// Why signing in failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LoginError {
-    #[error("请输入用户名和密码")]
+    #[error("{}", t::LOGIN_MISSING)]
     Missing,
-    #[error("用户名或密码错误")]
+    #[error("{}", t::LOGIN_BAD_CREDENTIALS)]
     BadCredentials,
-    #[error("请输入镇组织办发放的 8 位登录码")]
+    #[error("{}", t::LOGIN_MISSING_CODE)]
     MissingCode,
-    #[error("登录码不正确、已使用、已撤销或已过期，请向镇组织办重新领取")]
+    #[error("{}", t::LOGIN_BAD_CODE)]
     BadCode,
-    #[error("无法连接服务器，请在有网络时登录")]
+    #[error("{}", t::LOGIN_OFFLINE)]
     Offline,
     #[error("{0}")]
     Server(String),

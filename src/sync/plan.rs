@@ -38,11 +38,12 @@ pub enum Phase {
 impl Phase {
     pub fn label_zh(self) -> &'static str {
         match self {
-            Phase::Idle => "空闲",
-            Phase::Pushing => "正在上传修改",
-            Phase::Pulling => "正在下载他人的修改",
-            Phase::Uploading => "正在上传照片",
+            Phase::Idle => crate::i18n::sync::PHASE_IDLE,
+            Phase::Pushing => crate::i18n::sync::PHASE_PUSHING,
+            Phase::Pulling => crate::i18n::sync::PHASE_PULLING,
+            Phase::Uploading => crate::i18n::sync::PHASE_UPLOADING,
         }
+        .get()
     }
 }
 

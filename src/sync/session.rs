@@ -1,6 +1,7 @@
 //! Signing in: the device token and the account live in the store's `meta` (never in
 //! localStorage), under `meta_keys::ACCOUNT`.
 
+use crate::i18n::Localized as _;
 use serde::{Deserialize, Serialize};
 use shared::roles::Account;
 use shared::sync::{CodeLoginRequest, LoginRequest, SIGNIN_CODE_LEN, normalise_signin_code};
@@ -37,7 +38,7 @@ impl Credentials {
         } else {
             &self.account.display_name
         };
-        format!("{name}（{}）", self.account.role.label_zh())
+        format!("{name}（{}）", self.account.role.localized())
     }
 }
 

@@ -19,7 +19,7 @@ pub enum TransferError {
     File(#[from] ExportError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("浏览器无法处理文件：{0}")]
+    #[error("{}", crate::i18n::FILE_BROWSER.format(&[("detail", .0.into())]))]
     Browser(String),
 }
 
@@ -35,9 +35,12 @@ pub enum ImportStep {
 impl ImportStep {
     pub fn label_zh(self) -> String {
         match self {
-            ImportStep::Verifying => "正在校验文件…".into(),
-            ImportStep::Attachments(done, total) => format!("正在写入照片 {done}/{total}…"),
-            ImportStep::Operations(n) => format!("正在合并 {n} 条修改…"),
+            ImportStep::Verifying => crate::i18n::sync::IMPORT_VERIFYING.to_string(),
+            ImportStep::Attachments(done, total) => crate::i18n::sync::IMPORT_ATTACHMENTS
+                .format(&[("done", done.into()), ("total", total.into())]),
+            ImportStep::Operations(n) => {
+                crate::i18n::sync::IMPORT_OPERATIONS.format(&[("n", n.into())])
+            }
         }
     }
 }
@@ -57,15 +60,17 @@ pub struct ImportOutcome {
 
 impl ImportOutcome {
     pub fn summary_zh(&self) -> String {
+        use crate::i18n::sync as t;
         if self.changed_records == 0 && self.new_attachments == 0 {
-            return format!("文件中的 {} 条修改本机都已有，未做任何更改", self.operations);
+            return t::IMPORT_NOTHING_NEW.format(&[("n", self.operations.into())]);
         }
-        let mut text = format!(
-            "已导入 {} 条修改，更新 {} 条记录，新增 {} 张照片",
-            self.operations, self.changed_records, self.new_attachments
-        );
+        let mut text = t::IMPORT_DONE.format(&[
+            ("ops", self.operations.into()),
+            ("records", self.changed_records.into()),
+            ("photos", self.new_attachments.into()),
+        ]);
         if self.conflicts > 0 {
-            text.push_str(&format!("；发现 {} 处冲突，待镇组织办处理", self.conflicts));
+            text.push_str(&t::IMPORT_CONFLICTS.format(&[("n", self.conflicts.into())]));
         }
         text
     }

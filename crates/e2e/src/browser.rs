@@ -27,8 +27,10 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--no-first-run",
     "--no-default-browser-check",
     "--window-size=1280,900",
-    "--lang=zh-CN",
 ];
+
+/// The browser's language when a session names none: a mainland tablet's.
+pub const DEFAULT_LANG: &str = "zh-CN";
 
 /// How to open a [`Browser`]; its command-line flags are the same for every session.
 #[derive(Clone, Debug, Default)]
@@ -43,6 +45,8 @@ pub struct BrowserOptions {
     pub script_timeout: Option<Duration>,
     /// WebDriver's page-load timeout; `None`: chromedriver's default (300 s).
     pub page_load_timeout: Option<Duration>,
+    /// The browser's language (`navigator.languages`, Accept-Language); `None`: [`DEFAULT_LANG`].
+    pub lang: Option<String>,
 }
 
 /// One browser session. Close it with [`Browser::close`]; its profile directory stays.
@@ -76,14 +80,23 @@ impl Browser {
         options: &BrowserOptions,
     ) -> Result<Self, HarnessError> {
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
+        let lang = options.lang.as_deref().unwrap_or(DEFAULT_LANG);
+        args.push(format!("--lang={lang}"));
+        args.push(format!("--accept-lang={lang}"));
         if let Some(profile) = &options.profile {
             args.push(format!("--user-data-dir={}", profile.display()));
         }
         let chromium = options.chromium.clone().unwrap_or_else(paths::chromium);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("chrome"));
-        capabilities
-            .insert("goog:chromeOptions".into(), json!({ "binary": chromium, "args": args }));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": args,
+                "prefs": { "intl": { "accept_languages": lang } },
+            }),
+        );
         let mut timeouts = serde_json::Map::new();
         if let Some(limit) = options.script_timeout {
             timeouts.insert("script".into(), json!(limit.as_millis() as u64));

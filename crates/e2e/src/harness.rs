@@ -193,6 +193,20 @@ impl Harness {
         self.driver.open(&BrowserOptions { profile: Some(dir), ..Default::default() }).await
     }
 
+    /// Opens headless Chromium on a new profile of this harness whose browser language is `lang`
+    /// (`zh-TW`, `en-US`): a first run on a tablet set up in that language.
+    pub async fn open_browser_with_lang(&self, lang: &str) -> Result<Browser, HarnessError> {
+        let dir = self.profile.with_file_name(format!("profile-lang-{lang}"));
+        std::fs::create_dir_all(&dir)
+            .map_err(HarnessError::io(format!("create {}", dir.display())))?;
+        let options = BrowserOptions {
+            profile: Some(dir),
+            lang: Some(lang.to_owned()),
+            ..Default::default()
+        };
+        self.driver.open(&options).await
+    }
+
     /// The default browser profile's directory (Chromium's own files: IndexedDB, caches).
     pub fn profile_dir(&self) -> &Path {
         &self.profile

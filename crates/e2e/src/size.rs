@@ -124,11 +124,12 @@ fn local_references(html: &str) -> Vec<String> {
 }
 
 /// The files the loader fetches for split point `split`: its own module and its shared chunks.
-/// The loader exports `__wasm_split_load_<split>_<hash> = wrapAsyncCb(makeLoad(() => {
-/// ... fetch(new URL("./split_<split>_<hash>.wasm" ...)) ... }, [__chunk_11, ...]))` and defines
-/// each `const __chunk_N = makeLoad(() => { ... fetch(new URL("./chunk_N.wasm" ...`.
+/// The loader (minified by the release build, so spacing and declarations vary) defines
+/// `__wasm_split_load_<split>_<hash> = wrapAsyncCb(makeLoad(() => { ...
+/// fetch(new URL("./split_<split>_<hash>.wasm" ...)) ... }, [__chunk_11, ...]))` and each
+/// `__chunk_N = makeLoad(() => { ... fetch(new URL("./chunk_N.wasm" ...`.
 fn split_chunks(loader: &str, split: &str) -> Vec<String> {
-    const EXPORT: &str = "export const __wasm_split_load_";
+    const LOAD: &str = "__wasm_split_load_";
     // The export is named after the split point, with a numeric suffix when Leptos' `#[lazy]`
     // made it: `sync` must not match `sync_loop_…`.
     let named = |name: &str| {
@@ -138,27 +139,43 @@ fn split_chunks(loader: &str, split: &str) -> Vec<String> {
                 .and_then(|rest| rest.strip_prefix('_'))
                 .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
     };
-    let Some(start) = loader.match_indices(EXPORT).map(|(i, _)| i).find(|&i| {
-        let name = &loader[i + EXPORT.len()..];
-        named(name.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or(""))
+    let Some(body) = loader.match_indices(LOAD).find_map(|(i, _)| {
+        let name = identifier(&loader[i + LOAD.len()..]);
+        let value = defined_as(loader, i, LOAD.len() + name.len())?;
+        named(name).then_some(value)
     }) else {
         return Vec::new();
     };
-    let body = &loader[start..];
-    let end = body[1..].find("export const").map_or(body.len(), |i| i + 1);
-    let body = &body[..end];
+    // Its module is the first file it fetches; its chunks are the list that ends it.
+    let body = body.split_once(']').map_or(body, |(b, _)| b);
     let mut files = Vec::new();
     files.extend(fetched_file(body));
     if let Some(deps) = body.rsplit_once('[').map(|(_, d)| d) {
         for dep in deps.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-            let Some(n) = dep.strip_prefix("__chunk_") else { continue };
-            let definition = format!("const __chunk_{n} = ");
-            if let Some(at) = loader.find(&definition) {
-                files.extend(fetched_file(&loader[at..]));
+            if !dep.starts_with("__chunk_") {
+                continue;
             }
+            let chunk = loader.match_indices(dep).find_map(|(at, _)| {
+                defined_as(loader, at, dep.len()).filter(|_| identifier(&loader[at..]) == dep)
+            });
+            files.extend(chunk.and_then(fetched_file));
         }
     }
     files
+}
+
+/// The identifier at the start of `code`.
+fn identifier(code: &str) -> &str {
+    code.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("")
+}
+
+/// What follows `=` when the identifier at `at` (of `len` bytes) is being defined there (not
+/// used, not compared): the identifier starts a word and `=` follows it.
+fn defined_as(code: &str, at: usize, len: usize) -> Option<&str> {
+    let starts_word =
+        !code[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let rest = code[at + len..].trim_start().strip_prefix('=')?;
+    (starts_word && !rest.starts_with('=')).then_some(rest)
 }
 
 /// The first `new URL("./<file>"` in `code`.
@@ -238,6 +255,27 @@ export const __wasm_split_load_sync_loop_12 = wrapAsyncCb(makeLoad(() => {
 }
 , [__chunk_4]));
 "#;
+
+    /// The same loader as the release build ships it: minified by terser (declarations joined,
+    /// no spaces).
+    const MINIFIED: &str = r#"import{initSync}from"./field.js";const __chunk_3=makeLoad(()=>{const src=fetch(new URL("./chunk_3.wasm",import.meta.url));return src},[]),__chunk_4=makeLoad(()=>{const src=fetch(new URL("./chunk_4.wasm",import.meta.url));return src},[]);export const __wasm_split_load_campaign_77=wrapAsyncCb(makeLoad(()=>{const src=fetch(new URL("./split_campaign_77.wasm",import.meta.url))},[__chunk_3,__chunk_4])),__wasm_split_load_sync=wrapAsyncCb(makeLoad(()=>{const src=fetch(new URL("./split_sync.wasm",import.meta.url))},[__chunk_3])),__wasm_split_load_sync_loop_12=wrapAsyncCb(makeLoad(()=>{const src=fetch(new URL("./split_sync_loop_12.wasm",import.meta.url))},[__chunk_4]));"#;
+
+    #[test]
+    fn a_split_points_files_are_read_from_the_plain_and_the_minified_loader() {
+        for loader in [LOADER, MINIFIED] {
+            assert_eq!(
+                split_chunks(loader, "sync_loop"),
+                ["split_sync_loop_12.wasm", "chunk_4.wasm"]
+            );
+            assert_eq!(
+                split_chunks(loader, "campaign"),
+                ["split_campaign_77.wasm", "chunk_3.wasm", "chunk_4.wasm"]
+            );
+            assert_eq!(split_chunks(loader, "sync"), ["split_sync.wasm", "chunk_3.wasm"]);
+            assert!(split_chunks(loader, "nothing").is_empty());
+            assert!(split_chunks(loader, "sync_loop_1").is_empty());
+        }
+    }
 
     fn write(dir: &Path, name: &str, text: &str) {
         std::fs::create_dir_all(dir.join(name).parent().unwrap()).unwrap();

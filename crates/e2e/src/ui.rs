@@ -93,6 +93,26 @@ impl Browser {
 
     /// Signs in as `username` on the sync screen of `origin` (signing out whoever was signed
     /// in), and waits for the service worker so the app then works offline on that origin.
+    /// Chooses the app's language as 设置 keeps it (`zh-Hans`, `zh-Hant`, `en`) and reloads the
+    /// page at `origin/hash`, which then shows in that language.
+    pub async fn use_language(
+        &self,
+        origin: &str,
+        tag: &str,
+        hash: &str,
+    ) -> Result<(), HarnessError> {
+        self.eval(&format!("localStorage.setItem('field.language', '{tag}'); return true;"))
+            .await?;
+        self.goto(&format!("{origin}/{hash}")).await?;
+        self.refresh().await?;
+        self.wait_until(
+            &format!("the page in {tag}"),
+            &format!("return document.documentElement.lang === '{tag}' && !!document.querySelector('main.screen > *');"),
+            FIRST_LOAD_TIMEOUT,
+        )
+        .await
+    }
+
     pub async fn sign_in(
         &self,
         origin: &str,

@@ -1,6 +1,7 @@
 //! The candidate profile: new candidates, the checklist of the category's standards, and the
 //! application steps as buttons (enabled, or disabled with the workflow's reason).
 
+use crate::i18n::Localized as _;
 use chrono::NaiveDateTime;
 use shared::model::{
     ApplicationAction, ApplicationState, Candidate, Category, Person, StandardCheck,
@@ -110,7 +111,7 @@ pub fn standards_met(candidate: &Candidate) -> (usize, usize) {
 
 /// A short label of where the candidate stands, with the pipeline flag.
 pub fn state_label(candidate: &Candidate) -> String {
-    let state = candidate.state.label_zh();
+    let state = candidate.state.localized();
     if candidate.pipeline && candidate.is_active() {
         format!("{state}（梯队培育）")
     } else {

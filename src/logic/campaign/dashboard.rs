@@ -10,10 +10,10 @@ use crate::i18n::campaign as tc;
 /// A short label of a category for the chart's axis.
 pub fn short_label(category: Category) -> &'static str {
     match category {
-        Category::VillageLeader => tc::SHORT_VILLAGE_LEADER,
-        Category::EnterprisePost => tc::SHORT_ENTERPRISE_POST,
-        Category::BusinessHousehold => tc::SHORT_BUSINESS_HOUSEHOLD,
-        Category::ServicePost => tc::SHORT_SERVICE_POST,
+        Category::VillageLeader => tc::SHORT_VILLAGE_LEADER.get(),
+        Category::EnterprisePost => tc::SHORT_ENTERPRISE_POST.get(),
+        Category::BusinessHousehold => tc::SHORT_BUSINESS_HOUSEHOLD.get(),
+        Category::ServicePost => tc::SHORT_SERVICE_POST.get(),
     }
 }
 
@@ -62,9 +62,9 @@ pub fn progress_groups(progress: &[CategoryProgress], year: Option<i32>) -> Vec<
             (
                 short_label(l.category).to_owned(),
                 vec![
-                    ("target", tc::SERIES_TARGET, l.target),
-                    ("approved", tc::SERIES_APPROVED, l.approved),
-                    ("named", tc::SERIES_NAMED, l.named),
+                    ("target", tc::SERIES_TARGET.get(), l.target),
+                    ("approved", tc::SERIES_APPROVED.get(), l.approved),
+                    ("named", tc::SERIES_NAMED.get(), l.named),
                 ],
             )
         })

@@ -59,19 +59,19 @@ impl Names {
 
     /// The candidate's member name.
     pub fn candidate(&self, id: &Uuid) -> String {
-        self.candidates.get(id).cloned().unwrap_or_else(|| UNKNOWN_PERSON.to_owned())
+        self.candidates.get(id).cloned().unwrap_or_else(|| UNKNOWN_PERSON.to_string())
     }
 
     /// The person's name, or a placeholder when this device does not hold the person.
     pub fn person(&self, id: &Uuid) -> String {
-        self.people.get(id).cloned().unwrap_or_else(|| UNKNOWN_PERSON.to_owned())
+        self.people.get(id).cloned().unwrap_or_else(|| UNKNOWN_PERSON.to_string())
     }
 
     /// The branch's name, or its id when no branch record is known.
     pub fn branch(&self, id: &str) -> String {
         match self.branches.get(id) {
             Some(name) if !name.is_empty() => name.clone(),
-            _ if id.is_empty() => tc::NO_BRANCH.to_owned(),
+            _ if id.is_empty() => tc::NO_BRANCH.to_string(),
             _ => id.to_owned(),
         }
     }

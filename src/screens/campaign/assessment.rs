@@ -2,6 +2,7 @@
 //! and the commendation cycle before July 1 (镇初评 → 县审核 → 市命名 → 十佳推荐) with the
 //! outcome per person per year.
 
+use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{Assessment, Category, CommendationAction, Rubric};
@@ -46,7 +47,7 @@ pub fn AssessmentScreen() -> impl IntoView {
                                 <span class="label">{t::F_CATEGORY}</span>
                                 <select data-testid="assessment-category" prop:value=move || category.get().as_str()
                                     on:change=move |ev| if let Some(c) = Category::from_key(&event_target_value(&ev)) { category.set(c) }>
-                                    {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.label_zh()}</option> }).collect_view()}
+                                    {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.localized()}</option> }).collect_view()}
                                 </select>
                             </label>
                         </div>
@@ -106,7 +107,7 @@ fn Sheets(
             <thead><tr><th>{tc::RANK}</th><th>{t::COL_NAME}</th><th>{tc::TOTAL}</th><th>{tc::STAGE}</th></tr></thead>
             <tbody>
             {ranking.iter().map(|r| {
-                let stage = sheets.iter().find(|(id, _)| *id == r.assessment_id).map(|(_, a)| a.stage.label_zh()).unwrap_or("");
+                let stage = sheets.iter().find(|(id, _)| *id == r.assessment_id).map(|(_, a)| a.stage.localized()).unwrap_or("");
                 view! {
                     <tr data-testid="ranking-row">
                         <td data-testid="ranking-rank">{r.rank}</td><td data-testid="ranking-name">{names.candidate(&r.candidate_id)}</td>
@@ -164,7 +165,7 @@ fn SheetEditor(
     );
     on_result(step, notice, move |_| loaded.refetch());
     let act = move |action: CommendationAction| {
-        if action == CommendationAction::Reject && !confirm(tc::CONFIRM_REJECT) {
+        if action == CommendationAction::Reject && !confirm(tc::CONFIRM_REJECT.get()) {
             return;
         }
         step.dispatch_local((action, reason.get_untracked(), form.get_untracked()));
@@ -190,7 +191,7 @@ fn SheetEditor(
                             on:change=move |ev| match parse_number(&event_target_value(&ev)) {
                                 Ok(Some(n)) => form.update(|a| { a.scores.insert(key2.clone(), n); }),
                                 Ok(None) => form.update(|a| { a.scores.remove(&key2); }),
-                                Err(_) => notice.set(Some(Notice::Error(t::NOT_A_NUMBER.to_owned()))),
+                                Err(_) => notice.set(Some(Notice::Error(t::NOT_A_NUMBER.to_string()))),
                             } />
                     </label>
                 }
@@ -203,7 +204,7 @@ fn SheetEditor(
                 <button type="button" class="button primary" data-testid="sheet-save" disabled=move || save.pending().get()
                     on:click=move |_| { save.dispatch_local((id, branch.get_value(), form.get_untracked())); }>{tc::SAVE_SCORES}</button>
             })}
-            <p class="wide" data-testid="sheet-stage">{tc::STAGE}"："{sheet.stage.label_zh()}
+            <p class="wide" data-testid="sheet-stage">{tc::STAGE}"："{sheet.stage.localized()}
                 {(!sheet.reason.is_empty()).then(|| format!("（{}）", sheet.reason))}</p>
             {(!read_only).then(|| view! {
             <div class="actions-grid wide">
@@ -214,7 +215,7 @@ fn SheetEditor(
                         <div class="action">
                             <button type="button" class="button" data-testid=format!("commend-{}", action.as_str())
                                 disabled=refusal.is_some() title=refusal.clone().unwrap_or_default() on:click=move |_| act(action)>
-                                {action.label_zh()}
+                                {action.localized()}
                             </button>
                             {refusal.map(|r| view! { <span class="refusal">{r}</span> })}
                         </div>
@@ -230,7 +231,7 @@ fn SheetEditor(
             })}
             <ul class="history wide">
                 {sheet.history.iter().map(|h| view! {
-                    <li>{format!("{} {} {} → {} {}", format::date_time(h.at), tc::who(&h.by, h.role.map(|r| r.label_zh())), h.from.label_zh(), h.to.label_zh(), h.reason)}</li>
+                    <li>{format!("{} {} {} → {} {}", format::date_time(h.at), tc::who(&h.by, h.role.map(|r| r.localized())), h.from.localized(), h.to.localized(), h.reason)}</li>
                 }).collect_view()}
             </ul>
         </article>

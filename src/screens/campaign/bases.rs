@@ -73,10 +73,10 @@ pub fn Bases() -> impl IntoView {
             {super::use_session().may_write_any(EntityKind::Base).then(|| view! {
             <fieldset class="section" data-testid="base-form">
                 <legend>{tc::NEW_BASE}</legend>
-                {text(form, Field::new(tc::BASE_NAME, "base-name"), |b| b.name.clone(), |b, v| b.name = v)}
-                {text(form, Field::new(tc::INDUSTRY, "base-industry"), |b| b.industry.clone(), |b, v| b.industry = v)}
-                {text(form, Field::new(tc::ADDRESS, "base-address"), |b| b.address.clone(), |b, v| b.address = v)}
-                {textarea(form, Field::new(tc::NOTES, "base-notes"), |b| b.notes.clone(), |b, v| b.notes = v)}
+                {text(form, Field::new(tc::BASE_NAME.get(), "base-name"), |b| b.name.clone(), |b, v| b.name = v)}
+                {text(form, Field::new(tc::INDUSTRY.get(), "base-industry"), |b| b.industry.clone(), |b, v| b.industry = v)}
+                {text(form, Field::new(tc::ADDRESS.get(), "base-address"), |b| b.address.clone(), |b, v| b.address = v)}
+                {textarea(form, Field::new(tc::NOTES.get(), "base-notes"), |b| b.notes.clone(), |b, v| b.notes = v)}
                 <button type="button" class="button primary" data-testid="base-save" disabled=move || save.pending().get() on:click=add>{t::SAVE}</button>
             </fieldset>
             })}
@@ -107,14 +107,14 @@ fn BaseView(
     let visit = RwSignal::new(Visit { base_id: id, date: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
     let save = put_action::<Base>();
-    on_result(save, notice, move |_| notice.set(Some(Notice::Done(tc::SAVED))));
+    on_result(save, notice, move |_| notice.set(Some(Notice::Done(tc::SAVED.get()))));
     let save_base = move |_| {
         save.dispatch_local((id, String::new(), form.get_untracked()));
     };
     let remove = remove_action::<Base>();
     on_result(remove, notice, move |()| go(&CampaignRoute::Bases.href()));
     let delete_base = move |_| {
-        if confirm(tc::CONFIRM_DELETE) {
+        if confirm(tc::CONFIRM_DELETE.get()) {
             remove.dispatch_local(id);
         }
     };
@@ -135,10 +135,10 @@ fn BaseView(
             {notice_line(notice)}
             <fieldset class="section" disabled=!edit_base>
                 <legend>{tc::BASE_INFO}</legend>
-                {text(form, Field::new(tc::BASE_NAME, "base-name"), |b| b.name.clone(), |b, v| b.name = v)}
-                {text(form, Field::new(tc::INDUSTRY, "base-industry"), |b| b.industry.clone(), |b, v| b.industry = v)}
-                {text(form, Field::new(tc::ADDRESS, "base-address"), |b| b.address.clone(), |b, v| b.address = v)}
-                {textarea(form, Field::new(tc::NOTES, "base-notes"), |b| b.notes.clone(), |b, v| b.notes = v)}
+                {text(form, Field::new(tc::BASE_NAME.get(), "base-name"), |b| b.name.clone(), |b, v| b.name = v)}
+                {text(form, Field::new(tc::INDUSTRY.get(), "base-industry"), |b| b.industry.clone(), |b, v| b.industry = v)}
+                {text(form, Field::new(tc::ADDRESS.get(), "base-address"), |b| b.address.clone(), |b, v| b.address = v)}
+                {textarea(form, Field::new(tc::NOTES.get(), "base-notes"), |b| b.notes.clone(), |b, v| b.notes = v)}
                 {edit_base.then(|| view! {
                     <button type="button" class="button primary" data-testid="base-save" on:click=save_base>{t::SAVE}</button>
                     <button type="button" class="button secondary" data-testid="base-delete" on:click=delete_base>{tc::DELETE}</button>
@@ -147,7 +147,7 @@ fn BaseView(
             {add_visits.then(|| view! {
             <fieldset class="section" data-testid="visit-form">
                 <legend>{tc::NEW_VISIT}</legend>
-                {date(visit, Field::new(tc::DATE, "visit-date"), |v| v.date, |v, d| v.date = d)}
+                {date(visit, Field::new(tc::DATE.get(), "visit-date"), |v| v.date, |v, d| v.date = d)}
                 <div class="field wide">
                     <span class="label">{tc::ATTENDEES}</span>
                     <div class="choices" data-testid="visit-attendees">
@@ -167,7 +167,7 @@ fn BaseView(
                         }).collect_view()}
                     </div>
                 </div>
-                {textarea(visit, Field::new(tc::CONTENT, "visit-content"), |v| v.content.clone(), |v, s| v.content = s)}
+                {textarea(visit, Field::new(tc::CONTENT.get(), "visit-content"), |v| v.content.clone(), |v, s| v.content = s)}
                 <VisitPhotos visit=visit />
                 <VisitGps visit=visit />
                 <button type="button" class="button primary" data-testid="visit-save" on:click=add_visit>{t::SAVE}</button>

@@ -4,6 +4,7 @@
 //! with nothing rewritten). Branches are town-wide records written through `Store::save`, so
 //! they sync to every tablet and the server's policy (office only) applies.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::branches::adopt;
 use shared::model::Branch;
@@ -69,7 +70,7 @@ fn BranchesView(
         save_branch(&store, &session, id, branch).await
     });
     on_result(put, notice, move |()| {
-        notice.set(Some(Notice::Done(tb::SAVED)));
+        notice.set(Some(Notice::Done(tb::SAVED.get())));
         loaded.refetch();
     });
     let persist = move |id: Uuid, branch: Branch| {
@@ -103,7 +104,7 @@ fn BranchesView(
             view! {
                 <tr data-testid="branch-row" data-code=code.clone() data-state={if retired { "retired" } else { "active" }}>
                     <td data-testid="branch-name">{b.name.clone()}</td>
-                    <td>{b.kind.map(|k| k.label_zh()).unwrap_or("")}</td>
+                    <td>{b.kind.map(|k| k.localized()).unwrap_or("")}</td>
                     <td>{b.village_unit.clone()}</td>
                     <td data-testid="branch-code">{code.clone()}</td>
                     <td data-testid="branch-state">{if retired { tb::RETIRED } else { tb::ACTIVE }}</td>
@@ -150,17 +151,17 @@ fn BranchesView(
     view! {
         {office.then(|| view! {
             <fieldset class="section" data-testid="branch-form">
-                <legend>{move || if editing.get().existing { tb::RENAME } else { tb::NEW_BRANCH }}</legend>
-                {text(form, Field::new(tb::COL_NAME, "branch-name-input"), |b| b.name.clone(), |b, v| b.name = v)}
-                {select(form, Field::new(tb::COL_KIND, "branch-kind"), |b| b.kind, |b, v| b.kind = v)}
-                {text(form, Field::new(tb::COL_UNIT, "branch-unit"), |b| b.village_unit.clone(), |b, v| b.village_unit = v)}
-                {text(form, Field::new(tb::COL_SECRETARY, "branch-secretary"), |b| b.secretary.clone(), |b, v| b.secretary = v)}
+                <legend>{move || (if editing.get().existing { tb::RENAME } else { tb::NEW_BRANCH }).get()}</legend>
+                {text(form, Field::new(tb::COL_NAME.get(), "branch-name-input"), |b| b.name.clone(), |b, v| b.name = v)}
+                {select(form, Field::new(tb::COL_KIND.get(), "branch-kind"), |b| b.kind, |b, v| b.kind = v)}
+                {text(form, Field::new(tb::COL_UNIT.get(), "branch-unit"), |b| b.village_unit.clone(), |b, v| b.village_unit = v)}
+                {text(form, Field::new(tb::COL_SECRETARY.get(), "branch-secretary"), |b| b.secretary.clone(), |b, v| b.secretary = v)}
                 <p class="hint wide" data-testid="branch-form-code">
                     {tb::COL_CODE} "：" {move || {
                         let code = form.with(|b| b.code.clone());
                         let e = editing.get();
                         if e.existing { if code.is_empty() { e.id.to_string() } else { code } }
-                        else if code.is_empty() { tb::CODE_AUTO.to_owned() }
+                        else if code.is_empty() { tb::CODE_AUTO.to_string() }
                         else { tb::adopting(&code) }
                     }}
                 </p>

@@ -3,6 +3,7 @@
 //! reasons for 退回/移除/调整, the full history, pairing contacts, integrity grade, industry
 //! prospects, the contact person, the pipeline flag and the next year's selection.
 
+use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{ApplicationAction, ApplicationState, Candidate};
@@ -46,7 +47,7 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
     let Profile { candidate, person, logs } = profile;
     let session = super::use_session();
     let name =
-        person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
+        person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_string());
     let unit = person.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
     let form = RwSignal::new(candidate.clone());
     let notice = RwSignal::new(None::<Notice>);
@@ -69,7 +70,7 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
         campaign::save_profile(&store, &session, id, &edited, today).await
     });
     on_result(save_profile, notice, move |_| {
-        notice.set(Some(Notice::Done(tc::SAVED)));
+        notice.set(Some(Notice::Done(tc::SAVED.get())));
         loaded.refetch();
     });
     let save = move |_| {
@@ -96,7 +97,7 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
             <div class="form-head">
                 <h2 data-testid="candidate-name">{name}</h2>
                 <span>{unit}</span>
-                <span>{candidate.category.map(|c| c.label_zh()).unwrap_or("")}</span>
+                <span>{candidate.category.map(|c| c.localized()).unwrap_or("")}</span>
                 <span>{tc::year_label(candidate.year)}</span>
                 <span class=format!("state {}", candidate.state.as_str()) data-testid="candidate-state">{state_label(&candidate)}</span>
                 {super::display_card::past_town_approval(candidate.state).then(|| view! {
@@ -120,7 +121,7 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
                     view! { <p class="hint" data-testid="candidate-actions-read-only">{crate::i18n::branches::READ_ONLY}</p> }.into_any()
                 } else {
                     view! {
-                        <p class="hint">{tc::acting_as(&session.by(), session.role().label_zh())}</p>
+                        <p class="hint">{tc::acting_as(&session.by(), session.role().localized())}</p>
                         <Actions id=id buttons=buttons notice=notice loaded=loaded />
                     }.into_any()
                 }}
@@ -140,11 +141,11 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
             </fieldset>
             <fieldset class="section" disabled=!can_edit>
                 <legend>{tc::PROFILE}</legend>
-                {text(form, Field::new(tc::CONTACT_PERSON, "candidate-contact-person"), |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
-                {select(form, Field::new(tc::INTEGRITY_GRADE, "candidate-integrity"), |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
-                {checkbox(form, Field::new(tc::PIPELINE, "candidate-pipeline"), |c| c.pipeline, |c, v| c.pipeline = v)}
-                {textarea(form, Field::new(tc::INDUSTRY_PROSPECTS, "candidate-prospects"), |c| c.industry_prospects.clone(), |c, v| c.industry_prospects = v)}
-                {textarea(form, Field::new(tc::NOTES, "candidate-notes"), |c| c.notes.clone(), |c, v| c.notes = v)}
+                {text(form, Field::new(tc::CONTACT_PERSON.get(), "candidate-contact-person"), |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
+                {select(form, Field::new(tc::INTEGRITY_GRADE.get(), "candidate-integrity"), |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
+                {checkbox(form, Field::new(tc::PIPELINE.get(), "candidate-pipeline"), |c| c.pipeline, |c, v| c.pipeline = v)}
+                {textarea(form, Field::new(tc::INDUSTRY_PROSPECTS.get(), "candidate-prospects"), |c| c.industry_prospects.clone(), |c, v| c.industry_prospects = v)}
+                {textarea(form, Field::new(tc::NOTES.get(), "candidate-notes"), |c| c.notes.clone(), |c, v| c.notes = v)}
             </fieldset>
             <fieldset class="section" data-testid="candidate-standards" disabled=!can_edit>
                 <legend>{tc::standards_title(met, total)}</legend>
@@ -223,7 +224,7 @@ fn Actions(
                 <div class="action">
                     <button type="button" class="button" class:primary=!disabled data-testid=testid
                         disabled=disabled title=b.refusal.clone().unwrap_or_default() on:click=on_click>
-                        {action.label_zh()}
+                        {action.localized()}
                     </button>
                     {b.refusal.map(|r| view! { <span class="refusal" data-testid=format!("refusal-{}", action.as_str())>{r}</span> })}
                 </div>
@@ -234,10 +235,10 @@ fn Actions(
         let Some(action) = asking.get_untracked() else { return };
         let text = reason.get_untracked();
         if text.trim().is_empty() {
-            notice.set(Some(Notice::Error(tc::reason_required(action.label_zh()))));
+            notice.set(Some(Notice::Error(tc::reason_required(action.localized()))));
             return;
         }
-        if action == ApplicationAction::Remove && !confirm(tc::CONFIRM_REMOVE) {
+        if action == ApplicationAction::Remove && !confirm(tc::CONFIRM_REMOVE.get()) {
             return;
         }
         run(action, Some(text));
@@ -247,12 +248,12 @@ fn Actions(
         {move || asking.get().map(|action| view! {
             <div class="reason-box wide" data-testid="reason-box">
                 <label class="field wide">
-                    <span class="label">{tc::reason_for(action.label_zh())}</span>
+                    <span class="label">{tc::reason_for(action.localized())}</span>
                     <textarea rows="3" data-testid="candidate-reason" prop:value=move || reason.get()
                         on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                 </label>
                 <button type="button" class="button primary" data-testid="candidate-reason-confirm" on:click=confirm_reason>
-                    {tc::confirm_action(action.label_zh())}
+                    {tc::confirm_action(action.localized())}
                 </button>
                 <button type="button" class="button secondary" data-testid="candidate-reason-cancel" on:click=move |_| asking.set(None)>
                     {tc::CANCEL}
@@ -278,9 +279,9 @@ fn History(candidate: Candidate) -> impl IntoView {
                 {entries.into_iter().map(|e| view! {
                     <tr data-testid="candidate-history-row">
                         <td>{format::date_time(e.at)}</td>
-                        <td>{e.action.map(|a| a.label_zh()).unwrap_or("")}</td>
-                        <td>{tc::state_change(e.from.map(|s| s.label_zh()), e.to.label_zh())}</td>
-                        <td>{tc::who(&e.by, e.role.map(|r| r.label_zh()))}</td>
+                        <td>{e.action.map(|a| a.localized()).unwrap_or("")}</td>
+                        <td>{tc::state_change(e.from.map(|s| s.localized()), e.to.localized())}</td>
+                        <td>{tc::who(&e.by, e.role.map(|r| r.localized()))}</td>
                         <td>{e.reason.clone()}</td>
                     </tr>
                 }).collect_view()}

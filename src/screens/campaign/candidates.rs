@@ -1,5 +1,6 @@
 //! The candidate list (争创对象) with filters, and the form that records a new application.
 
+use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{ApplicationState, Category, Person};
@@ -61,14 +62,14 @@ pub fn CandidateList() -> impl IntoView {
                     <span class="label">{t::FILTER_CATEGORY}</span>
                     <select data-testid="candidate-filter-category" on:change=move |ev| filter.update(|f| f.category = Category::from_key(&event_target_value(&ev)))>
                         <option value="">{t::FILTER_ANY}</option>
-                        {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.label_zh()}</option> }).collect_view()}
+                        {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.localized()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
                     <span class="label">{tc::STATE}</span>
                     <select data-testid="candidate-filter-state" on:change=move |ev| filter.update(|f| f.state = ApplicationState::parse(&event_target_value(&ev)))>
                         <option value="">{t::FILTER_ANY}</option>
-                        {ApplicationState::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label_zh()}</option> }).collect_view()}
+                        {ApplicationState::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.localized()}</option> }).collect_view()}
                     </select>
                 </label>
             </div>
@@ -113,7 +114,7 @@ fn CandidateTable(data: CampaignData, filter: RwSignal<CandidateFilter>) -> impl
                 {shown.into_iter().map(|(id, c)| view! {
                     <tr data-testid="candidate-row" data-id=id.to_string()>
                         <td><a class="row-link" href=CampaignRoute::Candidate(id).href()>{names.person(&c.person_id)}</a></td>
-                        <td>{c.category.map(|k| k.label_zh()).unwrap_or("")}</td>
+                        <td>{c.category.map(|k| k.localized()).unwrap_or("")}</td>
                         <td>{c.year}</td>
                         <td>{names.branch(&c.branch_id)}</td>
                         <td class=format!("state {}", c.state.as_str())>{state_label(&c)}</td>
@@ -154,7 +155,7 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
     on_result(apply, notice, move |id| go(&CampaignRoute::Candidate(id).href()));
     let submit = move |_| {
         let (Some(pid), Some(cat)) = (person_id.get_untracked(), category.get_untracked()) else {
-            notice.set(Some(Notice::Error(tc::PICK_PERSON_AND_CATEGORY.to_owned())));
+            notice.set(Some(Notice::Error(tc::PICK_PERSON_AND_CATEGORY.to_string())));
             return;
         };
         let application = Application {
@@ -214,7 +215,7 @@ pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
                                     prop:value=move || category.get().map(|c| c.as_str()).unwrap_or("")
                                     on:change=move |ev| category.set(Category::from_key(&event_target_value(&ev)))>
                                     <option value="">{t::CHOOSE}</option>
-                                    {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.label_zh()}</option> }).collect_view()}
+                                    {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.localized()}</option> }).collect_view()}
                                 </select>
                             </label>
                             {year_select(year, years, "new-candidate-year")}

@@ -1,6 +1,7 @@
 //! 结对帮带: who is behind on the four contacts a year, and the log of contacts and expert
 //! guidance sessions (date, way, content, help given), optionally for one candidate.
 
+use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{ContactKind, ContactLog};
@@ -76,13 +77,13 @@ fn ContactsView(data: CampaignData, candidate: Option<Uuid>, loaded: Loading) ->
             {can.then(|| view! {
             <fieldset class="section" data-testid="contact-form">
                 <legend>{tc::LOG_CONTACT}</legend>
-                {id_select(form, Field::new(tc::CANDIDATE, "contact-candidate"), options, |l| l.candidate_id, |l, v| l.candidate_id = v)}
-                {select(form, Field::new(tc::CONTACT_KIND, "contact-kind"), |l| Some(l.kind), |l, v| l.kind = v.unwrap_or_default())}
-                {date(form, Field::new(tc::DATE, "contact-date"), |l| l.date, |l, v| l.date = v)}
-                {select(form, Field::new(tc::WAY, "contact-way"), |l| l.way, |l, v| l.way = v)}
-                {text(form, Field::new(tc::CONTACT_BY, "contact-person"), |l| l.contact_person.clone(), |l, v| l.contact_person = v)}
-                {textarea(form, Field::new(tc::CONTENT, "contact-content"), |l| l.content.clone(), |l, v| l.content = v)}
-                {textarea(form, Field::new(tc::HELP_GIVEN, "contact-help"), |l| l.help_given.clone(), |l, v| l.help_given = v)}
+                {id_select(form, Field::new(tc::CANDIDATE.get(), "contact-candidate"), options, |l| l.candidate_id, |l, v| l.candidate_id = v)}
+                {select(form, Field::new(tc::CONTACT_KIND.get(), "contact-kind"), |l| Some(l.kind), |l, v| l.kind = v.unwrap_or_default())}
+                {date(form, Field::new(tc::DATE.get(), "contact-date"), |l| l.date, |l, v| l.date = v)}
+                {select(form, Field::new(tc::WAY.get(), "contact-way"), |l| l.way, |l, v| l.way = v)}
+                {text(form, Field::new(tc::CONTACT_BY.get(), "contact-person"), |l| l.contact_person.clone(), |l, v| l.contact_person = v)}
+                {textarea(form, Field::new(tc::CONTENT.get(), "contact-content"), |l| l.content.clone(), |l, v| l.content = v)}
+                {textarea(form, Field::new(tc::HELP_GIVEN.get(), "contact-help"), |l| l.help_given.clone(), |l, v| l.help_given = v)}
                 <button type="button" class="button primary" data-testid="contact-save" disabled=move || save.pending().get() on:click=submit>{t::SAVE}</button>
             </fieldset>
             })}
@@ -130,15 +131,15 @@ fn LogList(
             <tbody>
             {logs.into_iter().map(|(id, l)| {
                 let delete = move |_| {
-                    if confirm(tc::CONFIRM_DELETE) {
+                    if confirm(tc::CONFIRM_DELETE.get()) {
                         remove.dispatch_local(id);
                     }
                 };
                 view! {
                     <tr data-testid="contact-log-row">
                         <td>{format::date_or_blank(l.date)}</td>
-                        <td>{if l.kind == ContactKind::Pairing { ContactKind::Pairing.label_zh() } else { ContactKind::ExpertGuidance.label_zh() }}</td>
-                        <td>{l.way.map(|w| w.label_zh()).unwrap_or("")}</td>
+                        <td>{if l.kind == ContactKind::Pairing { ContactKind::Pairing.localized() } else { ContactKind::ExpertGuidance.localized() }}</td>
+                        <td>{l.way.map(|w| w.localized()).unwrap_or("")}</td>
                         <td>{l.contact_person.clone()}</td>
                         <td>{l.content.clone()}</td>
                         <td>{l.help_given.clone()}</td>

@@ -2,6 +2,7 @@
 //! as an SVG bar chart, candidates behind on contacts, applications waiting for each role,
 //! branches overdue for inspection or without a mobilisation meeting.
 
+use crate::i18n::Localized as _;
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use shared::roles::Role;
@@ -156,7 +157,7 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                     let done = l.target > 0 && l.named >= l.target;
                     view! {
                         <tr data-testid="progress-row" data-category=key class:done=done>
-                            <td>{l.category.label_zh()}</td>
+                            <td>{l.category.localized()}</td>
                             <td data-testid=format!("progress-target-{key}")>{l.target}</td>
                             <td data-testid=format!("progress-approved-{key}")>{l.approved}</td>
                             <td data-testid=format!("progress-named-{key}")>{l.named}</td>
@@ -170,7 +171,7 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                 <article class="section" data-testid="dashboard-waiting">
                     <h3 class="wide">{tc::WAITING}</h3>
                     <dl class="facts wide">
-                        {move || waiting().into_iter().map(|(role, n)| view! { <dt>{role.label_zh()}</dt><dd data-testid=format!("waiting-{}", role.as_str())>{n}</dd> }).collect_view()}
+                        {move || waiting().into_iter().map(|(role, n)| view! { <dt>{role.localized()}</dt><dd data-testid=format!("waiting-{}", role.as_str())>{n}</dd> }).collect_view()}
                     </dl>
                 </article>
                 <article class="section" data-testid="dashboard-behind">
@@ -190,7 +191,7 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
                     <h3 class="wide">{tc::inspections_overdue_title(overdue.len())}</h3>
                     <ul class="wide">
                         {overdue.into_iter().map(|s| view! {
-                            <li data-testid="overdue-row">{s.branch_name.clone()}" "{s.last_inspected.map(|d| tc::last_inspected(&format::date(d))).unwrap_or_else(|| tc::NEVER.to_owned())}</li>
+                            <li data-testid="overdue-row">{s.branch_name.clone()}" "{s.last_inspected.map(|d| tc::last_inspected(&format::date(d))).unwrap_or_else(|| tc::NEVER.to_string())}</li>
                         }).collect_view()}
                     </ul>
                 </article>

@@ -1,6 +1,7 @@
 //! 亮相: a printable display card per candidate (for the village notice board's 亮相台, or the
 //! rotating red flag of the other categories).
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{ApplicationState, Candidate, Category, Person};
 use uuid::Uuid;
@@ -42,12 +43,12 @@ pub fn DisplayCard(id: Uuid) -> impl IntoView {
         <Loaded resource=loaded let:card>{match card {
             (c, _, _, _) if !past_town_approval(c.state) => view! {
                 <p class="message warn" data-testid="card-not-approved">
-                    {crate::i18n::office::CARD_NOT_YET}{c.state.label_zh()}"）"
+                    {crate::i18n::office::CARD_NOT_YET}{c.state.localized()}"）"
                 </p>
                 <a class="button secondary" href=CampaignRoute::Candidate(id).href()>{tc::BACK_TO_PROFILE}</a>
             }.into_any(),
             (c, p, names, committee) => {
-                let name = p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_owned());
+                let name = p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_string());
                 let unit = p.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
                 let named = c.state == ApplicationState::Named;
                 let board = if c.category == Some(Category::VillageLeader) && named { tc::BOARD } else { tc::RED_FLAG };
@@ -60,7 +61,7 @@ pub fn DisplayCard(id: Uuid) -> impl IntoView {
                     <article class="paper card" data-testid="display-card">
                         <header class="card-head">
                             <p class="card-campaign">{tc::CARD_HEADING}</p>
-                            <h2 class="card-title">{c.category.map(|k| k.label_zh()).unwrap_or("")}</h2>
+                            <h2 class="card-title">{c.category.map(|k| k.localized()).unwrap_or("")}</h2>
                             <p class="card-kind">{board}</p>
                         </header>
                         <h1 class="card-name" data-testid="card-name">{name}</h1>
@@ -68,7 +69,7 @@ pub fn DisplayCard(id: Uuid) -> impl IntoView {
                             <dt>{tc::UNIT}</dt><dd>{unit}</dd>
                             <dt>{tc::COL_BRANCH}</dt><dd>{names.branch(&c.branch_id)}</dd>
                             <dt>{tc::YEAR}</dt><dd>{tc::year_label(c.year)}</dd>
-                            <dt>{tc::STATE}</dt><dd data-testid="card-state">{c.state.label_zh()}</dd>
+                            <dt>{tc::STATE}</dt><dd data-testid="card-state">{c.state.localized()}</dd>
                             <dt>{tc::CONTACT_PERSON}</dt><dd>{c.contact_person.clone()}</dd>
                         </dl>
                         <h3>{tc::DEEDS}</h3>

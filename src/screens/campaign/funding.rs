@@ -1,6 +1,7 @@
 //! 资金扶持: funding records (kind, paying level, amount, date, purpose), with the candidate's
 //! integrity grade and industry prospects shown next to them, and totals per level.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{Funding, FundingLevel, parse_yuan};
 use shared::record::EntityKind;
@@ -59,7 +60,7 @@ fn FundingView(
     on_result(save, notice, move |_| loaded.refetch());
     let submit = move |_| {
         let Some(fen) = parse_yuan(&amount.get_untracked()) else {
-            notice.set(Some(Notice::Error(tc::BAD_AMOUNT.to_owned())));
+            notice.set(Some(Notice::Error(tc::BAD_AMOUNT.to_string())));
             return;
         };
         let mut f = form.get_untracked();
@@ -92,30 +93,30 @@ fn FundingView(
             {can.then(|| view! {
             <fieldset class="section" data-testid="funding-form">
                 <legend>{tc::NEW_FUNDING}</legend>
-                {id_select(form, Field::new(tc::CANDIDATE, "funding-candidate"), options, |f| f.candidate_id, |f, v| f.candidate_id = v)}
+                {id_select(form, Field::new(tc::CANDIDATE.get(), "funding-candidate"), options, |f| f.candidate_id, |f, v| f.candidate_id = v)}
                 {move || {
                     let id = form.with(|f| f.candidate_id);
                     candidates.iter().find(|(c, _)| *c == id).map(|(_, c)| view! {
                         <p class="hint wide" data-testid="funding-informs">
-                            {tc::INTEGRITY_GRADE}"："{c.integrity_grade.map(|g| g.label_zh()).unwrap_or(tc::NOT_SET)}
-                            "；"{tc::INDUSTRY_PROSPECTS}"："{if c.industry_prospects.is_empty() { tc::NOT_SET.to_owned() } else { c.industry_prospects.clone() }}
+                            {tc::INTEGRITY_GRADE}"："{c.integrity_grade.map(|g| g.localized()).unwrap_or(tc::NOT_SET.get())}
+                            "；"{tc::INDUSTRY_PROSPECTS}"："{if c.industry_prospects.is_empty() { tc::NOT_SET.to_string() } else { c.industry_prospects.clone() }}
                         </p>
                     })
                 }}
-                {select(form, Field::new(tc::FUNDING_KIND, "funding-kind"), |f| f.kind, |f, v| f.kind = v)}
-                {select(form, Field::new(tc::FUNDING_LEVEL, "funding-level"), |f| f.level, |f, v| f.level = v)}
+                {select(form, Field::new(tc::FUNDING_KIND.get(), "funding-kind"), |f| f.kind, |f, v| f.kind = v)}
+                {select(form, Field::new(tc::FUNDING_LEVEL.get(), "funding-level"), |f| f.level, |f, v| f.level = v)}
                 <label class="field">
                     <span class="label">{tc::AMOUNT_YUAN}</span>
                     <input type="text" inputmode="decimal" data-testid="funding-amount" prop:value=move || amount.get()
                         on:input=move |ev| amount.set(event_target_value(&ev)) />
                 </label>
-                {date(form, Field::new(tc::DATE, "funding-date"), |f| f.date, |f, v| f.date = v)}
-                {textarea(form, Field::new(tc::PURPOSE, "funding-purpose"), |f| f.purpose.clone(), |f, v| f.purpose = v)}
+                {date(form, Field::new(tc::DATE.get(), "funding-date"), |f| f.date, |f, v| f.date = v)}
+                {textarea(form, Field::new(tc::PURPOSE.get(), "funding-purpose"), |f| f.purpose.clone(), |f, v| f.purpose = v)}
                 <button type="button" class="button primary" data-testid="funding-save" disabled=move || save.pending().get() on:click=submit>{t::SAVE}</button>
             </fieldset>
             })}
             <dl class="facts" data-testid="funding-totals">
-                {totals.into_iter().map(|(l, fen)| view! { <dt>{l.label_zh()}</dt><dd>{format::yuan(fen)}</dd> }).collect_view()}
+                {totals.into_iter().map(|(l, fen)| view! { <dt>{l.localized()}</dt><dd>{format::yuan(fen)}</dd> }).collect_view()}
             </dl>
             <table class="list" data-testid="funding-table">
                 <thead><tr><th>{tc::DATE}</th><th>{tc::CANDIDATE}</th><th>{tc::FUNDING_KIND}</th><th>{tc::FUNDING_LEVEL}</th><th>{tc::AMOUNT_YUAN}</th><th>{tc::PURPOSE}</th></tr></thead>
@@ -124,8 +125,8 @@ fn FundingView(
                     <tr data-testid="funding-row">
                         <td>{format::date_or_blank(f.date)}</td>
                         <td>{names.candidate(&f.candidate_id)}</td>
-                        <td>{f.kind.map(|k| k.label_zh()).unwrap_or("")}</td>
-                        <td>{f.level.map(|l| l.label_zh()).unwrap_or("")}</td>
+                        <td>{f.kind.map(|k| k.localized()).unwrap_or("")}</td>
+                        <td>{f.level.map(|l| l.localized()).unwrap_or("")}</td>
                         <td>{format::yuan(f.amount_fen)}</td>
                         <td>{f.purpose.clone()}</td>
                     </tr>

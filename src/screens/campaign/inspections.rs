@@ -1,6 +1,7 @@
 //! 督查: inspections of the branches about every two months, announced or unannounced, with
 //! findings, the fixes required and the date each was fixed; branches overdue are flagged.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{Fix, Inspection};
 use shared::record::EntityKind;
@@ -55,7 +56,7 @@ fn InspectionsView(
                 {status.into_iter().map(|s| view! {
                     <tr data-testid="inspection-status-row" class:behind=s.overdue>
                         <td>{s.branch_name.clone()}</td>
-                        <td>{s.last_inspected.map(format::date).unwrap_or_else(|| tc::NEVER.to_owned())}</td>
+                        <td>{s.last_inspected.map(format::date).unwrap_or_else(|| tc::NEVER.to_string())}</td>
                         <td>{s.days_since.map(|d| d.to_string()).unwrap_or_default()}</td>
                         <td>{s.open_fixes}</td>
                         <td>{s.overdue.then(|| view! { <span class="badge behind" data-testid="inspection-overdue">{tc::OVERDUE}</span> })}</td>
@@ -66,11 +67,11 @@ fn InspectionsView(
             {can.then(|| view! {
             <fieldset class="section" data-testid="inspection-form">
                 <legend>{tc::NEW_INSPECTION}</legend>
-                {branch_picker(form, EntityKind::Inspection, tc::COL_BRANCH, "inspection-branch", |i| i.branch_id.clone(), |i, v| i.branch_id = v, crate::components::branch_picker::PickerState::open())}
-                {date(form, Field::new(tc::DATE, "inspection-date"), |i| i.date, |i, v| i.date = v)}
-                {select(form, Field::new(tc::INSPECTION_KIND, "inspection-kind"), |i| i.kind, |i, v| i.kind = v)}
-                {text(form, Field::new(tc::INSPECTORS, "inspection-inspectors"), |i| i.inspectors.clone(), |i, v| i.inspectors = v)}
-                {textarea(form, Field::new(tc::FINDINGS, "inspection-findings"), |i| i.findings.clone(), |i, v| i.findings = v)}
+                {branch_picker(form, EntityKind::Inspection, tc::COL_BRANCH.get(), "inspection-branch", |i| i.branch_id.clone(), |i, v| i.branch_id = v, crate::components::branch_picker::PickerState::open())}
+                {date(form, Field::new(tc::DATE.get(), "inspection-date"), |i| i.date, |i, v| i.date = v)}
+                {select(form, Field::new(tc::INSPECTION_KIND.get(), "inspection-kind"), |i| i.kind, |i, v| i.kind = v)}
+                {text(form, Field::new(tc::INSPECTORS.get(), "inspection-inspectors"), |i| i.inspectors.clone(), |i, v| i.inspectors = v)}
+                {textarea(form, Field::new(tc::FINDINGS.get(), "inspection-findings"), |i| i.findings.clone(), |i, v| i.findings = v)}
                 <div class="field wide" data-testid="inspection-fixes">
                     <span class="label">{tc::FIXES}</span>
                     {move || (0..form.with(|i| i.fixes.len())).map(|k| view! {
@@ -98,7 +99,7 @@ fn InspectionsView(
                 let editable = session.may_write(EntityKind::Inspection, &i.branch_id);
                 view! {
                     <article class="section" data-testid="inspection-item">
-                        <strong class="wide">{format!("{} · {} · {}", format::date_or_blank(i.date), names.branch(&i.branch_id), i.kind.map(|k| k.label_zh()).unwrap_or(""))}</strong>
+                        <strong class="wide">{format!("{} · {} · {}", format::date_or_blank(i.date), names.branch(&i.branch_id), i.kind.map(|k| k.localized()).unwrap_or(""))}</strong>
                         <span class="wide">{tc::INSPECTORS}"："{i.inspectors.clone()}</span>
                         <p class="wide pre">{i.findings.clone()}</p>
                         <table class="list wide">

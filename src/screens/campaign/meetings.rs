@@ -48,18 +48,18 @@ fn MeetingsView(
             <h2>{tc::NAV_MEETINGS}</h2>
             {notice_line(notice)}
             <div class="message warn" data-testid="branches-without-meeting">
-                {if missing.is_empty() { tc::ALL_MOBILISED.to_owned() } else {
+                {if missing.is_empty() { tc::ALL_MOBILISED.to_string() } else {
                     format!("{}{}", tc::WITHOUT_MEETING, missing.iter().map(|b| names.branch(b)).collect::<Vec<_>>().join("、"))
                 }}
             </div>
             {can.then(|| view! {
             <fieldset class="section" data-testid="meeting-form">
                 <legend>{tc::NEW_MEETING}</legend>
-                {branch_picker(form, EntityKind::Meeting, tc::COL_BRANCH, "meeting-branch", |m| m.branch_id.clone(), |m, v| m.branch_id = v, PickerState::open())}
-                {date(form, Field::new(tc::DATE, "meeting-date"), |m| m.date, |m, v| m.date = v)}
-                {number(form, Field::new(tc::ATTENDED, "meeting-attended"), |m| m.attended, |m, v| m.attended = v)}
-                {number(form, Field::new(tc::EXPECTED, "meeting-expected"), |m| m.expected, |m, v| m.expected = v)}
-                {textarea(form, Field::new(tc::TOPICS, "meeting-topics"), |m| m.topics.clone(), |m, v| m.topics = v)}
+                {branch_picker(form, EntityKind::Meeting, tc::COL_BRANCH.get(), "meeting-branch", |m| m.branch_id.clone(), |m, v| m.branch_id = v, PickerState::open())}
+                {date(form, Field::new(tc::DATE.get(), "meeting-date"), |m| m.date, |m, v| m.date = v)}
+                {number(form, Field::new(tc::ATTENDED.get(), "meeting-attended"), |m| m.attended, |m, v| m.attended = v)}
+                {number(form, Field::new(tc::EXPECTED.get(), "meeting-expected"), |m| m.expected, |m, v| m.expected = v)}
+                {textarea(form, Field::new(tc::TOPICS.get(), "meeting-topics"), |m| m.topics.clone(), |m, v| m.topics = v)}
                 <button type="button" class="button primary" data-testid="meeting-save" disabled=move || save.pending().get() on:click=submit>{t::SAVE}</button>
             </fieldset>
             })}

@@ -141,7 +141,7 @@ fn screen_of(route: CampaignRoute) -> AnyView {
     }
 }
 
-const NAV: &[(CampaignRoute, &str, &str)] = &[
+const NAV: &[(CampaignRoute, crate::i18n::Text, &str)] = &[
     (CampaignRoute::Dashboard, tc::NAV_DASHBOARD, "cnav-dashboard"),
     (CampaignRoute::Candidates, tc::NAV_CANDIDATES, "cnav-candidates"),
     (CampaignRoute::Pipeline, tc::NAV_PIPELINE, "cnav-pipeline"),

@@ -39,7 +39,7 @@ pub fn Notices() -> impl IntoView {
     let delete = remove_action::<NoticeRecord>();
     on_result(delete, notice, move |()| loaded.refetch());
     let remove = move |id: Uuid| {
-        if confirm(tc::CONFIRM_DELETE) {
+        if confirm(tc::CONFIRM_DELETE.get()) {
             delete.dispatch_local(id);
         }
     };
@@ -53,9 +53,9 @@ pub fn Notices() -> impl IntoView {
                         {office.then(|| view! {
                             <fieldset class="section" data-testid="notice-form">
                                 <legend>{tc::PUBLISH_NOTICE}</legend>
-                                {text(form, Field::new(tc::TITLE, "notice-title"), |n| n.title.clone(), |n, v| n.title = v)}
-                                {date(form, Field::new(tc::PUBLISHED_ON, "notice-date"), |n| n.published_on, |n, v| n.published_on = v)}
-                                {textarea(form, Field::new(tc::BODY, "notice-body"), |n| n.body.clone(), |n, v| n.body = v)}
+                                {text(form, Field::new(tc::TITLE.get(), "notice-title"), |n| n.title.clone(), |n, v| n.title = v)}
+                                {date(form, Field::new(tc::PUBLISHED_ON.get(), "notice-date"), |n| n.published_on, |n, v| n.published_on = v)}
+                                {textarea(form, Field::new(tc::BODY.get(), "notice-body"), |n| n.body.clone(), |n, v| n.body = v)}
                                 <button type="button" class="button primary" data-testid="notice-publish" disabled=move || save.pending().get() on:click=publish>{tc::PUBLISH}</button>
                             </fieldset>
                         })}

@@ -2,6 +2,7 @@
 //! year's targets, with its members. The rule is `shared::rules::pipeline`: a pipeline record of
 //! year Y is kept during Y for Y+1; it stays counted (已转入) once carried over.
 
+use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::Category;
@@ -65,11 +66,11 @@ fn PipelineView(data: CampaignData) -> impl IntoView {
                             let key = total.category.as_str();
                             view! {
                                 <tr data-testid="pipeline-total-row" data-category=key>
-                                    <td>{total.category.label_zh()}</td>
+                                    <td>{total.category.localized()}</td>
                                     <td data-testid=format!("pipeline-open-{key}")>{total.count.open}</td>
                                     <td data-testid=format!("pipeline-carried-{key}")>{total.count.carried}</td>
                                     <td data-testid=format!("pipeline-total-{key}")>{total.count.total()}</td>
-                                    <td data-testid=format!("pipeline-target-{key}")>{total.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_owned(), |n| n.to_string())}</td>
+                                    <td data-testid=format!("pipeline-target-{key}")>{total.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_string(), |n| n.to_string())}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -82,7 +83,7 @@ fn PipelineView(data: CampaignData) -> impl IntoView {
                             <table class="list" data-testid="pipeline-branches">
                                 <thead><tr>
                                     <th>{tc::COL_BRANCH}</th>
-                                    {Category::ALL.iter().map(|c| view! { <th>{c.label_zh()}</th> }).collect_view()}
+                                    {Category::ALL.iter().map(|c| view! { <th>{c.localized()}</th> }).collect_view()}
                                 </tr></thead>
                                 <tbody>
                                 {branches.into_iter().map(|b| {
@@ -102,7 +103,7 @@ fn PipelineView(data: CampaignData) -> impl IntoView {
                                 {members.into_iter().map(|(id, c)| view! {
                                     <li data-testid="pipeline-member">
                                         <a href=CampaignRoute::Candidate(id).href()>{names.person(&c.person_id)}</a>
-                                        " · "{c.category.map(|k| k.label_zh()).unwrap_or("")}
+                                        " · "{c.category.map(|k| k.localized()).unwrap_or("")}
                                         " · "{names.branch(&c.branch_id)}" · "{state_label(&c)}
                                     </li>
                                 }).collect_view()}

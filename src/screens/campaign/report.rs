@@ -2,6 +2,7 @@
 //! contacts behind schedule, applications waiting, mobilisation, inspections), printable and
 //! exportable as CSV.
 
+use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::Category;
@@ -57,7 +58,7 @@ fn ReportView(data: CampaignData) -> impl IntoView {
         let file = tc::report_file_name(year.get_untracked());
         if let Err(e) = download(&file, "text/csv;charset=utf-8", csv.as_bytes()) {
             log::warn!("report export: {e}");
-            error.set(Some(tc::NO_DOCUMENT.to_owned()));
+            error.set(Some(tc::NO_DOCUMENT.to_string()));
         }
     };
     let branch_options = data.get_value().branches;
@@ -95,7 +96,7 @@ fn ReportView(data: CampaignData) -> impl IntoView {
                             <tbody>{r.progress.iter().map(|p| {
                                 let key = p.category.as_str();
                                 view! {
-                                    <tr data-testid="report-progress-row"><td>{p.category.label_zh()}</td><td>{p.target}</td>
+                                    <tr data-testid="report-progress-row"><td>{p.category.localized()}</td><td>{p.target}</td>
                                         <td data-testid=format!("report-approved-{key}")>{p.approved}</td>
                                         <td data-testid=format!("report-named-{key}")>{p.named}</td><td>{p.remaining}</td></tr>
                                 }
@@ -107,9 +108,9 @@ fn ReportView(data: CampaignData) -> impl IntoView {
                             <tbody>{r.pipeline.totals.iter().map(|p| {
                                 let key = p.category.as_str();
                                 view! {
-                                    <tr><td>{p.category.label_zh()}</td><td>{p.count.open}</td><td>{p.count.carried}</td>
+                                    <tr><td>{p.category.localized()}</td><td>{p.count.open}</td><td>{p.count.carried}</td>
                                         <td data-testid=format!("report-pipeline-{key}")>{p.count.total()}</td>
-                                        <td>{p.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_owned(), |n| n.to_string())}</td></tr>
+                                        <td>{p.year_target.map_or_else(|| tc::NO_YEAR_TARGET.to_string(), |n| n.to_string())}</td></tr>
                                 }
                             }).collect_view()}</tbody>
                         </table>
@@ -120,7 +121,7 @@ fn ReportView(data: CampaignData) -> impl IntoView {
                                     <thead><tr><th>{t::COL_CATEGORY}</th><th>{tc::ACTIVE}</th><th>{tc::SERIES_APPROVED}</th><th>{tc::SERIES_NAMED}</th><th>{tc::PIPELINE_SHORT}</th></tr></thead>
                                     <tbody>{Category::ALL.iter().map(|c| {
                                         let n = br.by_category.get(c).copied().unwrap_or_default();
-                                        view! { <tr><td>{c.label_zh()}</td><td>{n.active}</td><td>{n.approved}</td><td>{n.named}</td><td>{n.pipeline}</td></tr> }
+                                        view! { <tr><td>{c.localized()}</td><td>{n.active}</td><td>{n.approved}</td><td>{n.named}</td><td>{n.pipeline}</td></tr> }
                                     }).collect_view()}</tbody>
                                 </table>
                                 <ul>

@@ -2,6 +2,7 @@
 //! optional split per year, and the assessment rubric of each category. Both are town-wide
 //! records with fixed ids, so every tablet receives them on sync.
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{Campaign, Category, Criterion, Rubric};
 use shared::scoring::revise_rubric;
@@ -60,7 +61,7 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let put = put_action::<Campaign>();
     on_result(put, notice, move |_| {
-        notice.set(Some(Notice::Done(tc::SAVED)));
+        notice.set(Some(Notice::Done(tc::SAVED.get())));
         loaded.refetch();
     });
     let save = move |_| {
@@ -110,11 +111,11 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
                             let cat = *cat;
                             view! {
                                 <tr>
-                                    <td>{cat.label_zh()}</td>
-                                    <td>{number_input(format!("target-{}", cat.as_str()), format!("{} {}", cat.label_zh(), tc::TOTAL_TARGET), Box::new(move |c| Some(c.target(cat))), Box::new(move |c, v| set_total_target(c, cat, v.unwrap_or(0))))}</td>
+                                    <td>{cat.localized()}</td>
+                                    <td>{number_input(format!("target-{}", cat.as_str()), format!("{} {}", cat.localized(), tc::TOTAL_TARGET), Box::new(move |c| Some(c.target(cat))), Box::new(move |c, v| set_total_target(c, cat, v.unwrap_or(0))))}</td>
                                     {years.iter().map(|y| {
                                         let y = *y;
-                                        view! { <td>{number_input(format!("target-{}-{y}", cat.as_str()), format!("{} {}", cat.label_zh(), tc::year_label(y)), Box::new(move |c| c.year_target(cat, y)), Box::new(move |c, v| set_year_target(c, cat, y, v)))}</td> }
+                                        view! { <td>{number_input(format!("target-{}-{y}", cat.as_str()), format!("{} {}", cat.localized(), tc::year_label(y)), Box::new(move |c| c.year_target(cat, y)), Box::new(move |c, v| set_year_target(c, cat, y, v)))}</td> }
                                     }).collect_view()}
                                 </tr>
                             }
@@ -154,7 +155,7 @@ fn RubricEditor(
                       get: fn(&Criterion) -> String,
                       set: fn(&mut Criterion, &str) -> bool| {
         let bad = RwSignal::new(false);
-        let name = format!("{} {} {}", category.label_zh(), tc::criterion_number(k + 1), column);
+        let name = format!("{} {} {}", category.localized(), tc::criterion_number(k + 1), column);
         view! {
             <input type="text" class="cell-input" data-testid=testid aria-label=name disabled=!office class:invalid=move || bad.get()
                 prop:value=move || criteria.with(|cs| cs.get(k).map(get).unwrap_or_default())
@@ -168,19 +169,19 @@ fn RubricEditor(
     };
     view! {
         <fieldset class="section" data-testid=format!("rubric-{}", category.as_str())>
-            <legend>{tc::rubric_title(category.label_zh(), version, exists)}</legend>
+            <legend>{tc::rubric_title(category.localized(), version, exists)}</legend>
             {notice_line(notice)}
             <table class="list wide">
                 <thead><tr><th>{tc::CRITERION_LABEL}</th><th>{tc::WEIGHT}</th><th>{tc::MAX_SCORE}</th><th></th></tr></thead>
                 <tbody>
                 {move || (0..criteria.with(Vec::len)).map(|k| view! {
                     <tr data-testid="criterion-row">
-                        <td>{field(k, "criterion-label", tc::CRITERION_LABEL, |c| c.label.clone(), |c, v| { c.label = v.to_owned(); true })}</td>
-                        <td>{field(k, "criterion-weight", tc::WEIGHT, |c| number_text(c.weight), |c, v| match parse_number(v) { Ok(Some(n)) => { c.weight = n; true } _ => false })}</td>
-                        <td>{field(k, "criterion-max", tc::MAX_SCORE, |c| number_text(c.max_score), |c, v| match parse_number(v) { Ok(Some(n)) => { c.max_score = n; true } _ => false })}</td>
+                        <td>{field(k, "criterion-label", tc::CRITERION_LABEL.get(), |c| c.label.clone(), |c, v| { c.label = v.to_owned(); true })}</td>
+                        <td>{field(k, "criterion-weight", tc::WEIGHT.get(), |c| number_text(c.weight), |c, v| match parse_number(v) { Ok(Some(n)) => { c.weight = n; true } _ => false })}</td>
+                        <td>{field(k, "criterion-max", tc::MAX_SCORE.get(), |c| number_text(c.max_score), |c, v| match parse_number(v) { Ok(Some(n)) => { c.max_score = n; true } _ => false })}</td>
                         <td>{office.then(|| view! {
                             <button type="button" class="link" data-testid="criterion-remove"
-                                on:click=move |_| if confirm(tc::CONFIRM_DELETE) { criteria.update(|cs| { if k < cs.len() { cs.remove(k); } }) }>{tc::DELETE}</button>
+                                on:click=move |_| if confirm(tc::CONFIRM_DELETE.get()) { criteria.update(|cs| { if k < cs.len() { cs.remove(k); } }) }>{tc::DELETE}</button>
                         })}</td>
                     </tr>
                 }).collect_view()}

@@ -1,6 +1,7 @@
 //! 账号: create accounts with their role and branch scope, reset a password, disable or enable,
 //! and hand a tablet a one-time sign-in code (QR + 8 characters).
 
+use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::record::EntityKind;
 use shared::roles::Role;
@@ -100,7 +101,7 @@ pub fn Accounts(http: Http) -> impl IntoView {
                     on:input=move |ev| server.set(event_target_value(&ev)) />
             </label>
             <Loaded resource=users error_testid="accounts-load-error" let:list>{view! {
-                    <table class="list" data-testid="accounts-table">
+                    <div class="table-scroll"><table class="list" data-testid="accounts-table">
                         <thead><tr>
                             <th>{t::USERNAME}</th><th>{t::DISPLAY_NAME}</th><th>{t::ROLE}</th>
                             <th>{t::BRANCHES}</th><th>{t::STATE}</th><th>{t::ACTIONS}</th>
@@ -108,7 +109,7 @@ pub fn Accounts(http: Http) -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|u| user_row(u, branches, make_code, set_disabled, resetting)).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                 }}</Loaded>
             {move || resetting.get().map(|username| {
                 let who = username.clone();
@@ -146,7 +147,7 @@ fn user_row(
     let scope = u.account.branches.clone();
     let scope = move || {
         if scope.is_empty() {
-            return t::ALL_BRANCHES.to_owned();
+            return t::ALL_BRANCHES.to_string();
         }
         let known = branches.get().unwrap_or_default();
         scope
@@ -163,7 +164,7 @@ fn user_row(
         <tr data-testid=format!("account-row-{name}") data-disabled=disabled.to_string()>
             <td>{name.clone()}</td>
             <td>{u.account.display_name.clone()}</td>
-            <td>{u.account.role.label_zh()}</td>
+            <td>{u.account.role.localized()}</td>
             <td>{scope}</td>
             <td data-testid=format!("account-state-{name}")>{if disabled { t::DISABLED } else { t::ENABLED }}</td>
             <td class="actions">
@@ -268,7 +269,7 @@ fn NewAccount(
                     if let Some(r) = Role::parse(&event_target_value(&ev)) { role.set(r); }
                 }>
                     {Role::ALL.into_iter().map(|r| view! {
-                        <option value=r.as_str() selected=move || role.get() == r>{r.label_zh()}</option>
+                        <option value=r.as_str() selected=move || role.get() == r>{r.localized()}</option>
                     }).collect_view()}
                 </select></label>
             <Show when=scoped>

@@ -44,13 +44,13 @@ pub fn Devices(http: Http) -> impl IntoView {
                         <p class=class_of(unsent) data-testid="devices-unsent-count" data-count=unsent.to_string()>
                             {t::devices_unsent(unsent)}
                         </p>
-                        <table class="list" data-testid="devices-table">
+                        <div class="table-scroll"><table class="list" data-testid="devices-table">
                             <thead><tr>
                                 <th>{t::DEVICE}</th><th>{t::ACCOUNT}</th><th>{t::APP_VERSION}</th><th>{t::LAST_SYNC}</th>
                                 <th>{t::PENDING}</th><th>{t::REFUSED}</th><th>{t::CONFLICTS}</th><th>{t::OLDEST_UNSENT}</th><th>{t::ACTIONS}</th>
                             </tr></thead>
                             <tbody>{list.into_iter().map(|d| device_row(d, set_revoked)).collect_view()}</tbody>
-                        </table>
+                        </table></div>
                     }.into_any()
                 }
             }}</Loaded>
@@ -83,7 +83,7 @@ fn device_row(d: DeviceSummary, set_revoked: impl Fn(i64, bool) + Copy + 'static
             <td>{d.device_name.clone()} {unsent.then(|| view! { <span class="badge refused" data-testid=format!("device-unsent-{id}")>{t::HOLDS_UNSENT}</span> })}</td>
             <td data-testid=format!("device-account-{id}")>{d.username.clone()}</td>
             <td data-testid=format!("device-version-{id}")>{d.report.as_ref().map(|r| r.app_version.clone()).unwrap_or_default()}</td>
-            <td data-testid=format!("device-last-sync-{id}")>{d.reported_at.as_deref().map(format::timestamp).unwrap_or_else(|| t::NEVER_REPORTED.to_owned())}</td>
+            <td data-testid=format!("device-last-sync-{id}")>{d.reported_at.as_deref().map(format::timestamp).unwrap_or_else(|| t::NEVER_REPORTED.to_string())}</td>
             <td data-testid=format!("device-pending-{id}")>{pending}</td>
             <td data-testid=format!("device-refused-{id}")>{refused}</td>
             <td data-testid=format!("device-conflicts-{id}")>{conflicts}</td>

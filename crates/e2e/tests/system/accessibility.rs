@@ -1,6 +1,7 @@
 //! Accessibility (issue 12, part 4): axe-core, installed from npm by the set-up and injected into
 //! the real pages, finds no critical and no serious violation on any route, for every role.
-//! Every finding is listed with its rule, the number of elements and the first one's selector,
+//! In zh-Hant and English (issue 12, part 1) the town office, who opens every route, is audited
+//! again in that language. Every finding is listed with its rule, the number of elements and the first one's selector,
 //! so a failure says what to fix.
 
 use e2e::{Browser, Harness};
@@ -63,7 +64,44 @@ async fn no_route_has_a_critical_or_serious_accessibility_violation_for_any_role
         }
         browser.close().await.ok();
     }
-    for f in &findings {
+    report(&findings);
+}
+
+#[tokio::test]
+async fn no_route_has_a_critical_or_serious_accessibility_violation_in_traditional_chinese() {
+    every_route_for_the_office_in("zh-Hant").await;
+}
+
+#[tokio::test]
+async fn no_route_has_a_critical_or_serious_accessibility_violation_in_english() {
+    every_route_for_the_office_in("en").await;
+}
+
+/// Every route, the town office signed in, the app in `lang`.
+async fn every_route_for_the_office_in(lang: &str) {
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    let axe = axe_source();
+    let (username, role, branches, name) = ROLES[3];
+    harness.add_account(username, "a11y-pass-123", role, branches, name).unwrap();
+    let browser = harness.open_browser().await.expect("open Chromium");
+    browser.sign_in(&harness.base_url(), username, "a11y-pass-123").await.unwrap();
+    browser.use_language(&harness.base_url(), lang, "#/people").await.unwrap();
+    browser.eval(&format!("{axe}\nreturn true;")).await.unwrap();
+    let mut findings = Vec::new();
+    for hash in ROUTES.iter().chain(OFFICE_ROUTES) {
+        findings.extend(
+            audit(&browser, &harness.base_url(), hash)
+                .await
+                .into_iter()
+                .map(|f| format!("{lang} {role} {f}")),
+        );
+    }
+    browser.close().await.ok();
+    report(&findings);
+}
+
+fn report(findings: &[String]) {
+    for f in findings {
         println!("{f}");
     }
     assert!(

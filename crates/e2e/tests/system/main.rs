@@ -22,6 +22,7 @@ mod delivery;
 mod disk_full;
 mod export_import;
 mod file_round_trip;
+mod languages;
 mod lazy_chunks;
 mod live_updates;
 mod network_faults;

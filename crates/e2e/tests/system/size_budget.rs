@@ -24,6 +24,10 @@ use e2e::{dist_dir, first_load_report, measure, split_point_files};
 /// at sign-in; the notice's view is a split point) and the people list re-reading after a sync
 /// brought it to 283.7 KB, so the budget is 284 KB until that reading moves into the sync
 /// loop's chunk (issue "Performance, round 2").
+/// Three languages (issue 12) added 4.2 KB (287.9 KB: the catalog's lookup, the choice at start);
+/// the notices kept until read (a discarded database, another device's unsent changes) now read
+/// their values in a chunk fetched only when one is kept (-2.9 KB), and the chunk loader is
+/// minified (-1.3 KB): 283.7 KB, within the budget.
 /// Sizes are deterministic for a given source.
 const BUDGET_BROTLI_BYTES: usize = 284_000;
 
@@ -44,7 +48,7 @@ fn first_load_stays_within_its_brotli_budget() {
         !campaign.is_empty(),
         "the campaign screens are not a separate chunk: was dist/ built by scripts/build-wasm.sh?"
     );
-    for split in ["sync_loop", "survey_form", "campaign"] {
+    for split in ["sync_loop", "survey_form", "campaign", "catalog"] {
         let files = split_point_files(&dist, split).expect("read the chunk loader");
         let sizes = measure(&dist, &files).expect("measure chunks");
         println!(

@@ -1,0 +1,346 @@
+crate::texts! {
+    0;
+    APP_TITLE = "app-title": "四争一树";
+    ONLINE = "online": "在线";
+    OFFLINE = "offline": "离线";
+    PENDING_SYNC = "pending-sync": "待同步";
+    LOADING = "loading": "正在加载…";
+    /// A screen's code could not be fetched (offline before the app finished installing).
+    CHUNK_LOAD_FAILED = "chunk-load-failed": "无法加载此页面：设备未联网，且应用尚未完整安装。请连接网络后重新打开此页面，已保存的数据不受影响。";
+    OPEN_FAILED = "open-failed": "本机数据库无法打开";
+    NAV_PEOPLE = "nav-people": "党员名册";
+    NAV_NEW_SURVEY = "nav-new-survey": "新建调查";
+    NAV_SETTINGS = "nav-settings": "存储与设置";
+    NOT_FOUND = "not-found": "页面不存在";
+    BACK_TO_LIST = "back-to-list": "返回名册";
+    DRAFT_WAITING = "draft-waiting": "有一份未完成的调查草稿。";
+    DRAFT_CONTINUE = "draft-continue": "继续填写";
+    DRAFT_DISMISS = "draft-dismiss": "稍后";
+    SEARCH_PLACEHOLDER = "search-placeholder": "输入姓名搜索";
+    FILTER_BRANCH = "filter-branch": "支部";
+    FILTER_VILLAGE = "filter-village": "村（社区）/单位";
+    FILTER_CATEGORY = "filter-category": "类别";
+    FILTER_STATUS = "filter-status": "调查状态";
+    FILTER_ANY = "filter-any": "全部";
+    STATUS_DRAFT = "status-draft": "草稿";
+    STATUS_FINAL = "status-final": "已定稿";
+    STATUS_NONE = "status-none": "未调查";
+    MORE = "more": "更多";
+    NO_PEOPLE = "no-people": "没有符合条件的党员";
+    COL_NAME = "column-name": "姓名";
+    COL_BRANCH = "column-branch": "支部";
+    COL_VILLAGE = "column-village": "村（社区）/单位";
+    COL_CATEGORY = "column-category": "类别";
+    COL_STATUS = "column-status": "调查";
+    SURVEY_TITLE = "survey-title": "调查摸底表";
+    SAVED_AT = "saved-at": "草稿已自动保存";
+    SAVING = "saving": "正在保存…";
+    UNSAVED = "unsaved": "有未保存的修改";
+    FINALISE = "finalise": "定稿";
+    FINALISED = "finalised": "已定稿，可继续修改（修改会记录在历史中）";
+    FIX_ERRORS = "fix-errors": "请先改正以下问题再定稿：";
+    CHOOSE = "choose": "请选择";
+    YES = "yes": "是";
+    GPS_BUTTON = "gps-button": "记录当前位置";
+    GPS_LOCATING = "gps-locating": "正在定位…";
+    GPS_CLEAR = "gps-clear": "清除位置";
+    PHOTO_ADD = "photo-add": "拍照/添加照片";
+    PHOTO_PROCESSING = "photo-processing": "正在处理照片…";
+    PHOTO_REMOVE = "photo-remove": "移除";
+    SURVEY_NOT_FOUND = "survey-not-found": "找不到这份调查";
+    /// The browser discarded the tablet's database (`services::storage_loss`).
+    STORAGE_LOST = "storage-lost": "浏览器清空了本机保存的数据（可能因意外关闭、存储空间不足或清除了网站数据）。\
+     已交给办公室的内容不受影响：请重新登录并同步，即可重新下载。";
+    STORAGE_LOST_READ = "storage-lost-read": "知道了";
+    F_NAME = "field-name": "姓名";
+    F_GENDER = "field-gender": "性别";
+    F_BIRTH_YEAR = "field-birth-year": "出生年份";
+    F_PHONE = "field-phone": "联系电话";
+    F_ID_NUMBER = "field-id-number": "身份证号（选填）";
+    F_BRANCH = "field-branch": "所在支部";
+    F_VILLAGE_UNIT = "field-village-unit": "所在村（社区）/企业/机关";
+    F_CATEGORY = "field-category": "争创类别";
+    F_PERSON_NOTES = "field-person-notes": "党员备注";
+    F_SURVEYOR = "field-surveyor": "调查人";
+    F_SURVEYED_AT = "field-surveyed-at": "调查时间";
+    F_EMPLOYMENT = "field-employment": "从业情况";
+    F_EMPLOYMENT_DETAIL = "field-employment-detail": "从业情况说明（单位、岗位、行业、年限）";
+    F_POTENTIAL = "field-potential": "创业创新潜力";
+    F_POTENTIAL_DETAIL = "field-potential-detail": "潜力说明";
+    F_CAPITAL = "field-capital": "资金";
+    F_TECHNOLOGY = "field-technology": "技术";
+    F_MARKET = "field-market": "市场渠道";
+    F_LAND_SEA = "field-land-sea": "土地/海域面积";
+    F_BOATS = "field-boats": "船只";
+    F_NETWORKS = "field-networks": "人脉关系";
+    F_WEALTH = "field-wealth": "致富潜力";
+    F_WEALTH_DETAIL = "field-wealth-detail": "致富潜力说明";
+    F_INNOVATION = "field-innovation": "创新潜力";
+    F_INNOVATION_DETAIL = "field-innovation-detail": "创新潜力说明";
+    F_TRADE = "field-trade": "经营行业";
+    F_SCALE = "field-scale": "经营规模";
+    F_EMPLOYEES = "field-employees": "从业人数";
+    F_TURNOVER = "field-turnover": "年营业额";
+    F_BUSINESS_CONDITION = "field-business-condition": "经营状况";
+    F_THREE_CULTIVATION = "field-three-cultivation": "三培养对象";
+    F_MENTOR_ABILITY = "field-mentor-ability": "帮带能力";
+    F_MENTOR_WILLINGNESS = "field-mentor-willingness": "帮带意向";
+    F_MENTOR_DETAIL = "field-mentor-detail": "帮带情况说明";
+    F_TECH_TALENT = "field-tech-talent": "是实用技术人才";
+    F_TECH_SPECIALTY = "field-tech-specialty": "技术专长";
+    F_TECH_INFO = "field-tech-info": "掌握的技术信息";
+    F_SERVICE = "field-service": "服务创业创新表现";
+    F_INDUSTRY_INFO = "field-industry-info": "产业信息";
+    F_POLICY = "field-policy": "产业导向与政策";
+    F_NOTES = "field-notes": "调查备注";
+    PERSON_NOT_FOUND = "person-not-found": "找不到这名党员";
+    SURVEYS = "surveys": "调查记录";
+    NO_SURVEYS = "no-surveys": "还没有调查记录";
+    NEW_SURVEY_FOR = "new-survey-for": "为此党员新建调查";
+    EDIT = "edit": "编辑";
+    VIEW = "view": "查看";
+    PHOTOS = "photos": "照片";
+    NO_PHOTOS = "no-photos": "没有照片";
+    HISTORY = "history": "修改历史";
+    NO_HISTORY = "no-history": "没有修改记录";
+    HISTORY_DELETED = "history-deleted": "删除了记录";
+    UNKNOWN_AUTHOR = "unknown-author": "（未登录用户）";
+    FIELD_AUTHORS = "field-authors": "各项最后修改人";
+    STORAGE = "storage": "本机存储";
+    STORAGE_USED = "storage-used": "已用空间";
+    STORAGE_AVAILABLE = "storage-available": "可用空间";
+    STORAGE_UNKNOWN = "storage-unknown": "此浏览器无法估算存储空间";
+    STORAGE_PERSISTED = "storage-persisted": "浏览器已承诺保留本机数据";
+    STORAGE_NOT_PERSISTED = "storage-not-persisted": "浏览器可能在空间不足时清理本机数据，请及时同步";
+    STORAGE_ASK_PERSIST = "storage-ask-persist": "申请长期保留本机数据";
+    DEVICE_ID = "device-id": "设备编号";
+    AUTHOR_NAME = "author-name": "当前调查人（用于修改记录）";
+    SAVE = "save": "保存";
+    SAVED = "saved": "已保存";
+    OUTBOX_COUNT = "outbox-count": "待同步的修改";
+    CONFLICTS = "conflicts": "冲突记录";
+    /// What a history line is about.
+    HIST_PERSON = "hist-person": "党员信息";
+    HIST_SURVEY = "hist-survey": "调查";
+    NOT_A_NUMBER = "not-a-number": "请填写数字";
+    /// The survey form's list of sections.
+    SECTION_LIST = "section-list": "调查表目录";
+    /// The app's main navigation.
+    NAV_MAIN = "nav-main": "主导航";
+    LOCATION = "location": "位置";
+    PHOTO_ALT = "photo-alt": "照片";
+    /// A record the tablet no longer has (deleted meanwhile).
+    RECORD_GONE = "record-gone": "（记录已不在本机）";
+    /// A record with no name yet.
+    UNNAMED = "unnamed": "（未填姓名）";
+
+    // The language select of 设置: its label names itself in two languages, so whoever opened
+    // the app in a language they cannot read still finds it.
+    LANGUAGE = "language": "语言 / Language";
+    LANGUAGE_RELOADS = "language-reloads": "选择后页面会重新加载，以所选语言显示。";
+    // The update banner
+    UPDATE_READY = "update-ready": "有新版本，点击更新";
+    UPDATE_SAVE_FIRST = "update-save-first": "还有未保存的内容，请先保存，再点击更新。";
+    UPDATE_UPDATING = "update-updating": "正在更新…";
+    // Times and amounts (src/logic/format.rs)
+    TIME_AM = "time-am": "上午{ $hour }:{ $minute }";
+    TIME_PM = "time-pm": "下午{ $hour }:{ $minute }";
+    YUAN = "yuan": "{ $amount } 元";
+    JUST_NOW = "just-now": "刚刚";
+    MINUTES_AGO = "minutes-ago": "{ $n } 分钟前";
+    HOURS_AGO = "hours-ago": "{ $n } 小时前";
+    DAYS_AGO = "days-ago": "{ $n } 天前";
+    IN_SECONDS = "in-seconds": "{ $n } 秒后";
+    IN_MINUTES = "in-minutes": "{ $n } 分钟后";
+    // Errors of the device: storage, offline machinery, files, scanning
+    STORE_QUOTA_EXCEEDED = "error-store-quota-exceeded": "设备存储空间已满：这次的修改没有保存，之前保存的都还在。请先同步，或到「导出」导出文件带回镇里，再清理平板的存储空间";
+    STORE_CONNECTION_LOST = "error-store-connection-lost": "本机数据库被浏览器关闭（设备存储空间已满时会这样）：这次的修改没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试";
+    STORE_FULL = "error-store-full": "设备存储空间已满，本机数据库暂时打不开：已保存的内容都还在。请先清理平板的存储空间（删除不需要的照片、视频或应用），再同步或导出";
+    STORE_UNSUPPORTED = "error-store-unsupported": "此浏览器不支持本机数据库（IndexedDB），无法离线保存";
+    STORE_OPEN = "error-store-open": "无法打开本机数据库：{ $detail }";
+    STORE_DATABASE = "error-store-database": "本机数据库操作失败，未保存任何内容：{ $detail }";
+    STORE_CODEC = "error-store-codec": "本机数据格式错误：{ $detail }";
+    STORE_DUPLICATE = "error-store-duplicate": "此修改已在待同步队列中，未重复保存";
+    STORE_NOT_FOUND = "error-store-not-found": "本机找不到这条记录";
+    SW_UNSUPPORTED = "error-sw-unsupported": "此浏览器不支持离线使用（没有 Service Worker），请使用新版 Chrome 或 Edge";
+    SW_REGISTRATION = "error-sw-registration": "离线功能启用失败：{ $detail }";
+    SW_NO_WAITING = "error-sw-no-waiting": "当前没有等待安装的新版本";
+    SW_ACTIVATION = "error-sw-activation": "无法启用新版本：{ $detail }";
+    FILE_NONE = "error-file-none": "请先选择文件";
+    FILE_TOO_LARGE = "error-file-too-large": "文件过大（不能超过 { $mb } MB）";
+    FILE_READ = "error-file-read": "无法读取文件：{ $detail }";
+    SCAN_UNSUPPORTED = "error-scan-unsupported": "此浏览器不支持扫码，请输入 8 位登录码";
+    SCAN_CAMERA = "error-scan-camera": "无法打开摄像头（{ $detail }），请输入 8 位登录码";
+    SCAN_TIMED_OUT = "error-scan-timed-out": "没有识别到二维码，请再试一次，或输入 8 位登录码";
+    SCAN_CANCELLED = "error-scan-cancelled": "已取消扫码";
+    FILE_BROWSER = "error-file-browser": "浏览器无法处理文件：{ $detail }";
+    // Another tablet of the account still holds unsent changes (services::storage_loss)
+    UNSENT_ELSEWHERE = "unsent-elsewhere": "这个账号在另一台平板（{ $device }）上还有 { $pending } 条记录的修改没有发送（最后一次同步：{ $last_sync }）。如果那台平板还在，请在那台平板上同步；如果那台平板的数据已经丢失，请联系镇组织办。";
+    UNSENT_ELSEWHERE_BLOCKED = "unsent-elsewhere-blocked": "这个账号在另一台平板（{ $device }，已被镇组织办停用）上还有 { $pending } 条记录的修改没有发送（最后一次同步：{ $last_sync }）。请联系镇组织办。";
+    UNSENT_ELSEWHERE_OLDEST = "unsent-elsewhere-oldest": "其中最早的修改做于 { $at }。";
+    UNSENT_ELSEWHERE_READ = "unsent-elsewhere-read": "知道了";
+    // Texts with arguments (their functions below)
+    PEOPLE_COUNT = "people-count": "共 { $total } 人，显示 { $shown } 人";
+    KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";
+    KEPT_VALUE = "kept-value": "{ $field }：{ $value }";
+    FORM_MIGRATED = "form-migrated": "此调查按旧版表单填写，已按现行表单读取：{ $description }。下次保存时一并保存，并记入修改记录。";
+    GPS_FIX = "gps-fix": "纬度 { $lat }，经度 { $lon }（精度约 { $accuracy } 米）";
+    GPS_FIX_NO_ACCURACY = "gps-fix-no-accuracy": "纬度 { $lat }，经度 { $lon }";
+    STORAGE_LOST_PENDING = "storage-lost-pending": "清空前本机有 { $n } 条记录尚未送达办公室，已无法恢复：请核对并重新录入。";
+    ANSWERED_OF = "answered-of": "已填 { $answered }/{ $total }";
+    HISTORY_SAVED = "history-saved": "保存了{ $what }";
+    HISTORY_CHANGED = "history-changed": "修改了{ $what }：{ $fields }";
+    /// Between the items of a list (`从业情况、资金`).
+    LIST_SEPARATOR = "list-separator": "、";
+    /// Between longer items of a list.
+    LIST_SEPARATOR_LONG = "list-separator-long": "；";
+    // Field labels of the change history that are not form fields
+    FIELD_PERSON_ID = "field-person-id": "调查对象";
+    FIELD_STATUS = "field-status": "状态";
+    FIELD_FORM_MIGRATION = "field-form-migration": "表单升级";
+    FIELD_FORM_VERSION = "field-form-version": "表单版本";
+    FIELD_OTHER = "field-other": "其他";
+}
+
+pub fn people_count(shown: usize, total: usize) -> String {
+    PEOPLE_COUNT.format(&[("shown", shown.into()), ("total", total.into())])
+}
+
+/// Joins short items (`从业情况、资金`).
+pub fn join(items: &[&str]) -> String {
+    items.join(LIST_SEPARATOR.get())
+}
+
+/// A field's label for notes about form versions: its label, or its own name when the form no
+/// longer (or not yet) has it.
+pub fn form_field_label(field: &str) -> String {
+    match field_text(field) {
+        Some(text) => text.get().to_owned(),
+        None => field.to_owned(),
+    }
+}
+
+/// Values of a survey the current form does not know, kept as they are.
+pub fn kept_values(values: &[(String, String)]) -> String {
+    let list: Vec<String> = values
+        .iter()
+        .map(|(f, v)| KEPT_VALUE.format(&[("field", f.into()), ("value", v.into())]))
+        .collect();
+    let values = list.join(LIST_SEPARATOR_LONG.get());
+    KEPT_VALUES.format(&[("values", values.as_str().into())])
+}
+
+/// A survey made on an older form, read on the current one.
+pub fn form_migrated(description: &str) -> String {
+    FORM_MIGRATED.format(&[("description", description.into())])
+}
+
+pub fn gps_fix(lat: f64, lon: f64, accuracy: Option<f64>) -> String {
+    let (lat, lon) = (format!("{lat:.5}"), format!("{lon:.5}"));
+    match accuracy {
+        Some(a) => {
+            let a = format!("{a:.0}");
+            GPS_FIX.format(&[
+                ("lat", (&lat).into()),
+                ("lon", (&lon).into()),
+                ("accuracy", (&a).into()),
+            ])
+        }
+        None => GPS_FIX_NO_ACCURACY.format(&[("lat", (&lat).into()), ("lon", (&lon).into())]),
+    }
+}
+
+/// How many unsent changes went with a discarded database.
+pub fn storage_lost_pending(n: u32) -> String {
+    STORAGE_LOST_PENDING.format(&[("n", n.into())])
+}
+
+/// The label of a survey/person field name, for the change history.
+pub fn field_label(field: &str) -> &'static str {
+    field_text(field).unwrap_or(FIELD_OTHER).get()
+}
+
+/// Survey/person field names and their labels (a table: smaller than a `match` of strings).
+const FIELD_TEXTS: &[(&str, crate::Text)] = &[
+    ("name", F_NAME),
+    ("gender", F_GENDER),
+    ("birth_year", F_BIRTH_YEAR),
+    ("phone", F_PHONE),
+    ("id_number", F_ID_NUMBER),
+    ("branch_id", F_BRANCH),
+    ("village_unit", F_VILLAGE_UNIT),
+    ("category", F_CATEGORY),
+    ("person_id", FIELD_PERSON_ID),
+    ("surveyor", F_SURVEYOR),
+    ("surveyed_at", F_SURVEYED_AT),
+    ("status", FIELD_STATUS),
+    ("employment", F_EMPLOYMENT),
+    ("employment_detail", F_EMPLOYMENT_DETAIL),
+    ("potential_level", F_POTENTIAL),
+    ("potential_detail", F_POTENTIAL_DETAIL),
+    ("capital", F_CAPITAL),
+    ("technology", F_TECHNOLOGY),
+    ("market_channels", F_MARKET),
+    ("land_sea_area", F_LAND_SEA),
+    ("boats", F_BOATS),
+    ("networks", F_NETWORKS),
+    ("wealth_potential", F_WEALTH),
+    ("wealth_potential_detail", F_WEALTH_DETAIL),
+    ("innovation_potential", F_INNOVATION),
+    ("innovation_potential_detail", F_INNOVATION_DETAIL),
+    ("trade", F_TRADE),
+    ("scale", F_SCALE),
+    ("employees", F_EMPLOYEES),
+    ("turnover_band", F_TURNOVER),
+    ("business_condition", F_BUSINESS_CONDITION),
+    ("three_cultivation", F_THREE_CULTIVATION),
+    ("mentoring_ability", F_MENTOR_ABILITY),
+    ("mentoring_willingness", F_MENTOR_WILLINGNESS),
+    ("mentoring_detail", F_MENTOR_DETAIL),
+    ("tech_talent", F_TECH_TALENT),
+    ("tech_specialty", F_TECH_SPECIALTY),
+    ("tech_info", F_TECH_INFO),
+    ("service_performance", F_SERVICE),
+    ("industry_info", F_INDUSTRY_INFO),
+    ("policy_orientation", F_POLICY),
+    ("gps", LOCATION),
+    ("photos", PHOTOS),
+    ("notes", F_NOTES),
+    ("form_migration", FIELD_FORM_MIGRATION),
+    ("form_version", FIELD_FORM_VERSION),
+];
+
+fn field_text(field: &str) -> Option<crate::Text> {
+    FIELD_TEXTS.iter().find(|(name, _)| *name == field).map(|(_, text)| *text)
+}
+
+/// `已填 3/10`: questions of a section answered.
+pub fn answered_of(answered: usize, total: usize) -> String {
+    ANSWERED_OF.format(&[("answered", answered.into()), ("total", total.into())])
+}
+
+/// `修改了调查：从业情况、资金`; `保存了调查` when no answer moved.
+pub fn history_changed(what: &str, fields: &[&str]) -> String {
+    if fields.is_empty() {
+        HISTORY_SAVED.format(&[("what", what.into())])
+    } else {
+        let fields = join(fields);
+        HISTORY_CHANGED.format(&[("what", what.into()), ("fields", (&fields).into())])
+    }
+}
+
+/// A sign-in answered that another device of the account still held changes not sent when it
+/// last synced (`services::storage_loss::UnsentElsewhereNotice`).
+pub fn unsent_elsewhere(device: &str, pending: u32, last_sync: &str, blocked: bool) -> String {
+    let text = if blocked { UNSENT_ELSEWHERE_BLOCKED } else { UNSENT_ELSEWHERE };
+    text.format(&[
+        ("device", device.into()),
+        ("pending", pending.into()),
+        ("last_sync", last_sync.into()),
+    ])
+}
+
+/// When the oldest of them was made.
+pub fn unsent_elsewhere_oldest(at: &str) -> String {
+    UNSENT_ELSEWHERE_OLDEST.format(&[("at", at.into())])
+}

@@ -1,0 +1,37 @@
+crate::texts! {
+    3000;
+    NAV_OUTBOX = "outbox-nav-outbox": "待发送";
+    TITLE = "outbox-title": "待发送的记录";
+    HINT = "outbox-hint": "本机保存、办公室尚未收到的记录。被退回的记录请打开修改，再点“重新提交”。";
+    ALL_DELIVERED = "outbox-all-delivered": "本机保存的记录都已送达办公室。";
+    REFUSED_BY_SERVER = "outbox-refused-by-server": "办公室服务器退回：";
+    REFUSED_ON_TABLET = "outbox-refused-on-tablet": "未发送，服务器会拒收：";
+    FIX_THEN_RESUBMIT = "outbox-fix-then-resubmit": "打开记录改正后，点“重新提交”：将以您的账号提交整条记录，取代被退回的修改。";
+    RESUBMIT = "outbox-resubmit": "重新提交";
+    RESUBMITTED = "outbox-resubmitted": "已重新提交，将随下次同步发送。";
+    NEEDS_ACTION = "outbox-needs-action": "需处理";
+    DRAFT_OF = "outbox-draft-of": "有一份未完成的调查草稿：";
+    DRAFT_DELETE = "outbox-draft-delete": "删除草稿";
+    DRAFT_DELETE_CONFIRM = "outbox-draft-delete-confirm": "确定删除这份草稿吗？尚未送达办公室的草稿将从本机删除；已送达的将作为删除同步给办公室。";
+    DRAFT_DELETED = "outbox-draft-deleted": "草稿已删除。";
+    READ_ONLY = "outbox-read-only": "您的账号为只读，不能修改记录。";
+
+    // Texts with arguments (their functions below)
+    FIELDS = "outbox-fields": "涉及：{ $fields }";
+    ADOPTED = "outbox-adopted": "登录前保存的 { $n } 条修改已归入您的账号，将随下次同步发送。";
+    ADOPTED_BY = "outbox-adopted-by": "（登录前保存，由 { $author } 登录后接收）";
+}
+
+/// "涉及：姓名、所在支部"
+pub fn fields(labels: &[&str]) -> String {
+    let fields = crate::join(labels);
+    FIELDS.format(&[("fields", (&fields).into())])
+}
+/// "登录前保存的 3 条修改已归入您的账号，将随下次同步发送。"
+pub fn adopted(n: usize) -> String {
+    ADOPTED.format(&[("n", n.into())])
+}
+/// History line of an adopted change.
+pub fn adopted_by(author: &str) -> String {
+    ADOPTED_BY.format(&[("author", author.into())])
+}

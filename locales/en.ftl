@@ -1,0 +1,906 @@
+# 四争一树 Field: English.
+# Terms used throughout: 党员 Party member, 支部 branch, 镇组织办 Town Organisation Office,
+# 县委组织部 County Organisation Department, 镇党委 town Party committee, 争创对象 candidate,
+# 带头人 Pioneer, 示范岗 Model post, 示范户 Model household, 先锋岗 Vanguard post,
+# 结对联系 paired contact, 示范基地 demonstration base, 督查 inspection, 梯队 pipeline,
+# 亮相卡 display card, 平板 tablet. 四争一树 is "Four Strives, One Model" on the title only.
+
+## general
+
+app-title = Four Strives, One Model (四争一树)
+online = Online
+offline = Offline
+pending-sync = To sync
+loading = Loading…
+chunk-load-failed = This page cannot load: the device is offline and the app is not fully installed yet. Connect to the network and open this page again; saved data is not affected.
+open-failed = The local database cannot be opened
+nav-people = Members
+nav-new-survey = New survey
+nav-settings = Storage & settings
+not-found = Page not found
+back-to-list = Back to members
+draft-waiting = There is an unfinished survey draft.
+draft-continue = Continue
+draft-dismiss = Later
+search-placeholder = Search by name
+filter-branch = Branch
+filter-village = Village / unit
+filter-category = Category
+filter-status = Survey status
+filter-any = All
+status-draft = Draft
+status-final = Final
+status-none = Not surveyed
+more = More
+no-people = No matching Party members
+column-name = Name
+column-branch = Branch
+column-village = Village / unit
+column-category = Category
+column-status = Survey
+survey-title = Survey form
+saved-at = Draft saved automatically
+saving = Saving…
+unsaved = Unsaved changes
+finalise = Finalise
+finalised = Final; it can still be edited (edits are kept in the history)
+fix-errors = Correct these first, then finalise:
+choose = Choose
+yes = Yes
+gps-button = Record location
+gps-locating = Locating…
+gps-clear = Clear location
+photo-add = Take / add photo
+photo-processing = Processing photo…
+photo-remove = Remove
+survey-not-found = Survey not found
+storage-lost = The browser erased the data saved on this device (after a crash, low storage, or clearing site data). What reached the office is safe: sign in again and sync to download it again.
+storage-lost-read = OK
+field-name = Name
+field-gender = Gender
+field-birth-year = Year of birth
+field-phone = Phone
+field-id-number = ID number (optional)
+field-branch = Branch
+field-village-unit = Village / enterprise / office
+field-category = Campaign category
+field-person-notes = Member notes
+field-surveyor = Surveyor
+field-surveyed-at = Surveyed on
+field-employment = Employment
+field-employment-detail = Employment details (employer, post, trade, years)
+field-potential = Enterprise and innovation potential
+field-potential-detail = Potential details
+field-capital = Capital
+field-technology = Technology
+field-market = Market channels
+field-land-sea = Land / sea area
+field-boats = Boats
+field-networks = Connections
+field-wealth = Income potential
+field-wealth-detail = Income potential details
+field-innovation = Innovation potential
+field-innovation-detail = Innovation potential details
+field-trade = Line of business
+field-scale = Business size
+field-employees = Employees
+field-turnover = Annual turnover
+field-business-condition = Business condition
+field-three-cultivation = "Three cultivations" trainee
+field-mentor-ability = Mentoring ability
+field-mentor-willingness = Willing to mentor
+field-mentor-detail = Mentoring details
+field-tech-talent = Practical technical expert
+field-tech-specialty = Technical speciality
+field-tech-info = Technical know-how
+field-service = Service to enterprise and innovation
+field-industry-info = Industry information
+field-policy = Industry direction and policy
+field-notes = Survey notes
+person-not-found = Party member not found
+surveys = Surveys
+no-surveys = No surveys yet
+new-survey-for = New survey for this member
+edit = Edit
+view = View
+photos = Photos
+no-photos = No photos
+history = Change history
+no-history = No changes recorded
+history-deleted = deleted the record
+unknown-author = (not signed in)
+field-authors = Last edited by, per field
+storage = Storage on this device
+storage-used = Used
+storage-available = Available
+storage-unknown = This browser cannot estimate its storage
+storage-persisted = The browser has promised to keep this device's data
+storage-not-persisted = The browser may clear this device's data when space runs low; sync regularly
+storage-ask-persist = Ask to keep data permanently
+device-id = Device ID
+author-name = Current surveyor (for the change history)
+save = Save
+saved = Saved
+outbox-count = Changes to sync
+conflicts = Conflicts
+hist-person = Member details
+hist-survey = Survey
+not-a-number = Enter a number
+section-list = Survey sections
+nav-main = Main navigation
+location = Location
+photo-alt = Photo
+record-gone = (record no longer on this device)
+unnamed = (no name)
+language = Language / 语言
+language-reloads = The page reloads in the language you choose.
+update-ready = New version: tap to update
+update-save-first = Some input is not saved yet: save it first, then tap update.
+update-updating = Updating…
+time-am = { $hour }:{ $minute } am
+time-pm = { $hour }:{ $minute } pm
+yuan = { $amount } yuan
+just-now = just now
+minutes-ago = { $n ->
+    [one] 1 minute ago
+   *[other] { $n } minutes ago
+  }
+hours-ago = { $n ->
+    [one] 1 hour ago
+   *[other] { $n } hours ago
+  }
+days-ago = { $n ->
+    [one] 1 day ago
+   *[other] { $n } days ago
+  }
+in-seconds = { $n ->
+    [one] in 1 second
+   *[other] in { $n } seconds
+  }
+in-minutes = { $n ->
+    [one] in 1 minute
+   *[other] in { $n } minutes
+  }
+error-store-quota-exceeded = The device is full: this change was not saved; everything saved before is still there. Sync first, or export a file under "Export" to take to the town, then free up space on the tablet
+error-store-connection-lost = The browser closed the local database (it does when the device is full): this change was not saved; everything saved before is still there. Sync first, or export a file, then free up space on the tablet and try again
+error-store-full = The device is full and the local database cannot open for now; everything saved is still there. Free up space on the tablet (delete photos, videos or apps you do not need), then sync or export
+error-store-unsupported = This browser has no local database (IndexedDB) and cannot save offline
+error-store-open = The local database cannot be opened: { $detail }
+error-store-database = The local database failed and saved nothing: { $detail }
+error-store-codec = Local data in a wrong format: { $detail }
+error-store-duplicate = This change is already waiting to sync and was not saved twice
+error-store-not-found = This record is not on this device
+error-sw-unsupported = This browser cannot work offline (no service worker): use a recent Chrome or Edge
+error-sw-registration = Offline use could not be turned on: { $detail }
+error-sw-no-waiting = No new version is waiting to be installed
+error-sw-activation = The new version could not be started: { $detail }
+error-file-none = Choose a file first
+error-file-too-large = The file is too large (at most { $mb } MB)
+error-file-read = The file cannot be read: { $detail }
+error-scan-unsupported = This browser cannot scan codes: enter the 8-character sign-in code
+error-scan-camera = The camera cannot be opened ({ $detail }): enter the 8-character sign-in code
+error-scan-timed-out = No QR code recognised: try again or enter the 8-character sign-in code
+error-scan-cancelled = Scanning cancelled
+error-file-browser = The browser cannot handle the file: { $detail }
+unsent-elsewhere = This account has unsent changes to { $pending ->
+    [one] 1 record
+   *[other] { $pending } records
+  } on another tablet ({ $device }, last synced { $last_sync }). If that tablet is still there, sync on it; if its data is lost, contact the Town Organisation Office.
+unsent-elsewhere-blocked = This account has unsent changes to { $pending ->
+    [one] 1 record
+   *[other] { $pending } records
+  } on another tablet ({ $device }, disabled by the Town Organisation Office; last synced { $last_sync }). Contact the Town Organisation Office.
+unsent-elsewhere-oldest = The oldest of them was made { $at }.
+unsent-elsewhere-read = OK
+people-count = { $total ->
+    [one] 1 member
+   *[other] { $total } members
+  }, { $shown } shown
+kept-values = These answers are not options of the current form and were kept as they are (not lost, synced as usual): { $values }. Choose again to change them.
+kept-value = { $field }: { $value }
+form-migrated = This survey was filled in on an older form and is read with the current one: { $description }. It is saved that way the next time, and the change history records it.
+gps-fix = Lat { $lat }, long { $lon } (within about { $accuracy } m)
+gps-fix-no-accuracy = Lat { $lat }, long { $lon }
+storage-lost-pending = { $n ->
+    [one] 1 record had
+   *[other] { $n } records had
+  } not reached the office before the data was erased and cannot be recovered: check and enter them again.
+answered-of = { $answered }/{ $total } answered
+history-saved = saved the { $what }
+history-changed = changed the { $what }: { $fields }
+list-separator = {", "}
+list-separator-long = {"; "}
+field-person-id = Surveyed member
+field-status = Status
+field-form-migration = Form upgrade
+field-form-version = Form version
+field-other = Other
+
+## campaign
+
+campaign-nav-campaign = Campaign
+campaign-nav-dashboard = Overview
+campaign-nav-candidates = Candidates
+campaign-nav-contacts = Paired contacts
+campaign-nav-bases = Demo bases
+campaign-nav-funding = Funding
+campaign-nav-meetings = Mobilisation
+campaign-nav-inspections = Inspections
+campaign-nav-assessment = Assessment
+campaign-nav-notices = Notices
+campaign-nav-report = Report
+campaign-nav-settings = Campaign settings
+campaign-local-user = This device's user
+campaign-unknown-person = (unknown member)
+campaign-no-branch = (no branch)
+campaign-not-allowed = Your account may not change this record (role or branch does not match)
+campaign-not-found = Record not found
+campaign-decode-failed = The record's format is not recognised
+campaign-no-document = The browser cannot download the file
+campaign-saved = Saved
+campaign-delete = Delete
+campaign-cancel = Cancel
+campaign-confirm-delete = Delete this record? The deletion is synced to every device.
+campaign-confirm-remove = Remove this candidate? After removal nothing more can be done with it unless the Town Organisation Office restores it (the history is kept).
+campaign-confirm-reject = Record as "not approved"?
+campaign-yes = Yes
+campaign-no = No
+campaign-not-set = Not filled in
+campaign-print = Print
+campaign-export-csv = Export table (CSV)
+campaign-column-branch = Branch
+campaign-year = Year
+campaign-state = Status
+campaign-date = Date
+campaign-candidate = Candidate
+campaign-person = Party member
+campaign-notes = Notes
+campaign-content = Content
+campaign-unit = Unit
+campaign-candidates = Candidates
+campaign-new-candidate = Register application
+campaign-no-candidates = No matching candidates
+campaign-contacts = Paired contacts
+campaign-behind = Contacts behind
+campaign-pipeline = Add to next year's pipeline (cultivate a batch)
+campaign-pipeline-short = Pipeline
+campaign-all-years = All years
+campaign-all-categories = All categories
+campaign-nav-pipeline = Pipeline
+campaign-pipeline-open = In the pipeline
+campaign-pipeline-carried = Carried over
+campaign-pipeline-total = Pipeline total
+campaign-year-target = Year's target
+campaign-no-year-target = No year set
+campaign-no-pipeline = No pipeline candidates for this year yet
+campaign-not-a-campaign-year = This year is not a campaign year
+campaign-apply = Register application
+campaign-pick-person-and-category = Choose a Party member and a category
+campaign-display-card = Display card
+campaign-latest-reason = Latest reason for return / removal / change:
+campaign-application = Application steps
+campaign-profile = Profile
+campaign-contact-person = Paired contact
+campaign-integrity-grade = Integrity grade
+campaign-industry-prospects = Industry prospects
+campaign-evidence = Evidence
+campaign-next-year = Register for next year (annual selection / from the pipeline)
+campaign-no-contacts-needed = No paired contacts needed this year
+campaign-profile-closed = This candidacy was removed or carried over to next year; the file is read-only (the Town Organisation Office can restore a removed one)
+campaign-closed-removed = Removed: not counted in rankings, targets, reminders or statistics; the file is read-only, and the Town Organisation Office can restore it with a reason
+campaign-closed-carried = Carried over to next year: this record is read-only; continue on next year's record
+campaign-deleted = Deleted
+campaign-open-existing = View the existing candidacy
+campaign-carried-to = Next year's record
+campaign-carried-from = Carried over from last year's record
+campaign-outside-campaign = (outside the campaign years, not counted in targets)
+campaign-log-contact = Log a contact
+campaign-history = Steps taken
+campaign-when = When
+campaign-step = Step
+campaign-who = By
+campaign-reason = Reason
+campaign-contact-kind = Type
+campaign-way = Contact method
+campaign-contact-by = Contact / expert
+campaign-help-given = Help given
+campaign-contact-status = Contacts (at least 4 a year per candidate)
+campaign-guidance = Expert guidance
+campaign-base-name = Base name
+campaign-industry = Industry
+campaign-address = Address
+campaign-visits = Study visits
+campaign-new-base = New demonstration base
+campaign-base-info = Base details
+campaign-new-visit = Log a study visit
+campaign-attendees = Candidates attending
+campaign-new-funding = Log funding support
+campaign-funding-kind = Type of support
+campaign-funding-level = Funded by
+campaign-amount-yuan = Amount (yuan)
+campaign-purpose = Project / purpose
+campaign-bad-amount = Enter a valid amount (yuan, at most two decimals)
+campaign-new-meeting = Log a members' meeting
+campaign-attended = Attended
+campaign-expected = Expected
+campaign-topics = Agenda
+campaign-attendance = Attendance
+campaign-all-mobilised = Every branch has held its mobilisation meeting
+campaign-without-meeting = Branches without a mobilisation meeting yet:
+campaign-new-inspection = Log an inspection
+campaign-inspection-kind = Inspection type
+campaign-inspectors = Inspectors
+campaign-findings = Problems found
+campaign-fixes = Corrections
+campaign-fix-item = Correction
+campaign-fix-due = Due
+campaign-fixed-on = Done on
+campaign-add-fix = Add a correction
+campaign-inspection-records = Inspection records
+campaign-last-inspected = Last inspected
+campaign-days-since = Days since
+campaign-open-fixes = Open corrections
+campaign-overdue = Inspection overdue
+campaign-never = Never inspected
+campaign-ranking = Ranking by score
+campaign-rank = Rank
+campaign-total = Total
+campaign-stage = Award stage
+campaign-score-sheets = Score sheets
+campaign-begin-scoring = Start scoring
+campaign-no-rubric = This category has no assessment rubric yet; the Town Organisation Office sets one in Campaign settings
+campaign-save-scores = Save scores
+campaign-weight = Weight
+campaign-max-score = Maximum
+campaign-reject-reason = Reason for not approving
+campaign-commendation-overdue = 1 July has passed and this year's awards have not completed county review
+campaign-publish-notice = Publish a notice
+campaign-title = Title
+campaign-body = Text
+campaign-published-on = Published on
+campaign-publish = Publish
+campaign-no-notices = No notices
+campaign-office-only = Campaign settings and rubrics can only be changed by the Town Organisation Office; shown here for reference
+campaign-targets = Campaign years and targets
+campaign-campaign-name = Campaign name
+campaign-start-year = First year
+campaign-years = Length (years)
+campaign-total-target = Total target
+campaign-criterion-label = Criterion
+campaign-add-criterion = Add a criterion
+campaign-save-rubric = Save rubric (as a new version)
+campaign-progress = Progress towards targets
+campaign-whole-campaign = Whole campaign
+campaign-series-target = Target
+campaign-series-approved = Approved
+campaign-series-named = Named
+campaign-remaining = Still to go
+campaign-waiting = Applications waiting
+campaign-short-village-leader = Pioneers
+campaign-short-enterprise-post = Model posts
+campaign-short-business-household = Model households
+campaign-short-service-post = Vanguard posts
+campaign-all-branches = All branches
+campaign-town-progress = Town progress towards targets
+campaign-active = Candidates
+campaign-mobilised = Mobilisation meeting held
+campaign-not-mobilised = No mobilisation meeting yet
+campaign-csv-active-suffix = {" · candidates"}
+campaign-csv-named-suffix = {" · named"}
+campaign-card-heading = Party member enterprise and innovation pioneer
+campaign-board = Display board
+campaign-red-flag = Red banner
+campaign-deeds = Main achievements
+campaign-back-to-profile = Back to the file
+campaign-town = Town
+campaign-county-needs-server = The county dashboard needs the server
+campaign-no-server = Cannot reach the server: connect and try again
+campaign-no-towns = No towns on the server yet
+campaign-retry = Try again
+campaign-year-label = { $year }
+campaign-shown-count = { $n ->
+    [one] 1 item
+   *[other] { $n } items
+  }
+campaign-pipeline-title = { $year } pipeline (build a batch, cultivate a batch)
+campaign-acting-as = Acting as: { $name } ({ $role })
+campaign-standards-title = Main standards ({ $met }/{ $total } met)
+campaign-reason-for = Reason for "{ $action }" (required)
+campaign-reason-required = "{ $action }" needs a reason
+campaign-confirm-action = Confirm: { $action }
+campaign-state-change = { $from } → { $to }
+campaign-who-with-role = { $by } ({ $role })
+campaign-contact-status-count = Contacted { $done }/{ $required } times ({ $expected } due by today)
+campaign-bases-too-few = { $have ->
+    [one] 1 demonstration base
+   *[other] { $have } demonstration bases
+  } so far; the plan calls for at least { $need }
+campaign-inspection-rule = Branches are inspected about every two months: a branch not inspected for more than { $days } days is overdue
+campaign-last-inspected-on = Last inspected { $date }
+campaign-rubric-version = Rubric version { $version }
+campaign-total-score = Total { $total } (out of 100)
+campaign-criterion-number = Item { $n }
+campaign-rubric-title = { $category } rubric (version { $version })
+campaign-rubric-title-draft = { $category } rubric (not set yet; a draft from the main standards below)
+campaign-contacts-behind-title = { $n ->
+    [one] 1 candidate behind on contacts
+   *[other] { $n } candidates behind on contacts
+  }
+campaign-inspections-overdue-title = { $n ->
+    [one] 1 branch overdue for inspection
+   *[other] { $n } branches overdue for inspection
+  }
+campaign-unmobilised-title = { $n ->
+    [one] 1 branch without a mobilisation meeting
+   *[other] { $n } branches without a mobilisation meeting
+  }
+campaign-report-title = Four Strives, One Model: progress report { $year }
+campaign-report-file-name = four-strives-report-{ $year }.csv
+campaign-as-of = As of { $date }
+campaign-waiting-line = Applications waiting: on the applicant { $applicant }, on the branch { $secretary }, on the Town Organisation Office { $office }
+campaign-inspection-line = Inspection: { $last }{ $flag }, { $open } open corrections
+campaign-overdue-flag = {" (overdue)"}
+campaign-csv-category = Category
+campaign-csv-target = Target
+campaign-csv-approved = Approved
+campaign-csv-named = Named
+campaign-csv-remaining = Still to go
+campaign-csv-behind-count = Contacts behind (number)
+campaign-csv-behind-names = Contacts behind (names)
+campaign-csv-waiting-applicant = Waiting on applicant
+campaign-csv-waiting-secretary = Waiting on branch
+campaign-csv-waiting-office = Waiting on Town Organisation Office
+campaign-csv-mobilised = Mobilisation meeting held
+campaign-csv-last-inspected = Last inspected
+campaign-csv-inspection-overdue = Inspection overdue
+campaign-csv-open-fixes = Open corrections
+
+## sync
+
+sync-nav-sync = Sync
+sync-nav-transfer = Export / import
+sync-nav-conflicts = Conflicts
+sync-login-title = Sign in to the office server
+sync-login-hint = Sign in once while online; after that this tablet saves offline too and syncs when it is back online.
+sync-username = Username
+sync-password = Password
+sync-device-name = Tablet name
+sync-login = Sign in
+sync-logging-in = Signing in…
+sync-sign-out = Sign out
+sync-not-signed-in = Not signed in, cannot sync.
+sync-sync-title = Sync
+sync-sync-now = Sync now
+sync-syncing = Syncing…
+sync-pending = Changes to sync
+sync-last-success = Last successful sync
+sync-never = Never synced
+sync-last-error = Last problem
+sync-next-attempt = Next automatic sync
+sync-offline-wait = Offline now; syncs automatically when online.
+sync-upgrade-required = Please update the app
+sync-rejected-title = Changes the server refused
+sync-rejected-hint = The office did not accept these records' changes, and later changes are held back. Open each record, correct it, then resubmit it under "Outbox".
+sync-transfer-title = Export and import files
+sync-transfer-hint = Without a network or server, carry changes to the office or another tablet in a file.
+sync-export-title = Export
+sync-export-pending = Only changes not yet synced
+sync-export-all = All data on this device
+sync-passphrase-optional = Encryption password (optional)
+sync-export-button = Export file
+sync-exporting = Writing the file (encryption takes a few seconds)…
+sync-import-title = Import
+sync-choose-file = Choose an export file
+sync-passphrase = File password
+sync-import-button = Import
+sync-encrypted = This file is encrypted; enter its password.
+sync-scope-pending = Changes not yet synced
+sync-scope-all = All data
+sync-conflicts-title = Conflicts
+sync-conflicts-hint = Two tablets changed the same item offline. The later change is in effect; confirm which one to keep.
+sync-conflicts-office-only = Only Town Organisation Office accounts can resolve conflicts; below are the conflicts recorded on this device.
+sync-conflicts-local = Cannot reach the server; showing the conflicts recorded on this device (resolving needs the network).
+sync-no-conflicts = No conflicts to resolve
+sync-current-value = Current value
+sync-other-value = Overwritten value
+sync-keep-this = Keep this value
+sync-resolved = Resolved
+sync-empty-value = (empty)
+sync-refresh = Refresh
+sync-connection-checking = Connecting to the office…
+sync-connection-offline = Offline
+sync-connection-no-server = Online, but the office is unreachable
+sync-connection-connected = Connected to the office
+sync-phase-idle = Idle
+sync-phase-pushing = Sending changes
+sync-phase-pulling = Receiving others' changes
+sync-phase-uploading = Uploading photos
+sync-import-verifying = Checking the file…
+sync-import-attachments = Writing photos { $done }/{ $total }…
+sync-import-operations = Merging { $n } changes…
+sync-network-unavailable = No network: { $detail }
+sync-server-no-answer = The server does not answer
+sync-server-status = The server answered { $status }
+sync-server-unreadable = The server's answer cannot be read: { $detail }
+sync-error-not-signed-in = Not signed in: sign in, then sync
+sync-error-offline = Cannot reach the server; trying again automatically
+sync-error-timeout = The server took too long; trying again automatically
+sync-error-unauthorized = The sign-in has expired: sign in again
+sync-error-forbidden = Not allowed: { $detail }
+sync-error-unacknowledged = The server did not confirm { $n } changes; trying again automatically
+sync-error-server = Server error ({ $status }): { $message }. Trying again automatically
+sync-error-bad-response = The server's answer cannot be read: update the app and try again
+sync-error-attachment = Photo upload failed: { $detail }
+sync-error-busy = A sync is already running; please wait
+sync-error-upgrade-required = Please update the app: the office server was upgraded and this version can no longer sync. Changes on this tablet are saved and are sent once the new version is installed
+sync-error-disabled = This device or account has been disabled
+sync-status-too-large = What was sent is too large
+sync-status-too-many = Too many requests
+sync-status-unavailable = The server is unavailable for now
+sync-status-refused = The request was not accepted
+sync-login-missing = Enter username and password
+sync-login-bad-credentials = Wrong username or password
+sync-login-missing-code = Enter the 8-character sign-in code from the Town Organisation Office
+sync-login-bad-code = The sign-in code is wrong, used, revoked or expired: get a new one from the Town Organisation Office
+sync-login-offline = Cannot reach the server: sign in while online
+sync-import-nothing-new = This device already has all { $n } changes in the file; nothing changed
+sync-import-done = Imported { $ops } changes: { $records } records updated, { $photos } new photos
+sync-import-conflicts = {"; "}{ $n } conflicts found, for the Town Organisation Office to resolve
+sync-signed-in-as = Signed in: { $who }
+sync-upgrade-kept-pending = { $pending ->
+    [one] The 1 change waiting on this tablet is saved
+   *[other] The { $pending } changes waiting on this tablet are saved
+  } and will not be lost; they are sent automatically once the new version is installed.
+sync-upgrade-kept = Changes on this tablet are saved and sync automatically once the new version is installed.
+sync-upgrade-required-hint = Please update the app: the office server was upgraded and this version can no longer sync. While on the office network, tap "New version: tap to update" at the top of the page; if it does not appear, close the app and open it again (or reload the page). { $kept }
+sync-exported = Exported { $ops } changes and { $photos } photos: { $file }
+sync-header-summary = The file holds { $ops } changes and { $photos } photos; exported by { $author } at { $created }
+sync-unknown-author = unknown
+sync-by-author = Changed by: { $author }
+
+## outbox
+
+outbox-nav-outbox = Outbox
+outbox-title = Records waiting to be sent
+outbox-hint = Records saved on this device that the office has not received yet. Open a returned record, correct it, then tap "Resubmit".
+outbox-all-delivered = Every record saved on this device has reached the office.
+outbox-refused-by-server = Returned by the office server:
+outbox-refused-on-tablet = Not sent; the server would refuse it:
+outbox-fix-then-resubmit = Open the record, correct it, then tap "Resubmit": the whole record is submitted under your account, replacing the returned changes.
+outbox-resubmit = Resubmit
+outbox-resubmitted = Resubmitted; it goes with the next sync.
+outbox-needs-action = Needs action
+outbox-draft-of = An unfinished survey draft:
+outbox-draft-delete = Delete draft
+outbox-draft-delete-confirm = Delete this draft? A draft the office has not received is deleted from this device; one it has received is deleted at the office too.
+outbox-draft-deleted = Draft deleted.
+outbox-read-only = Your account is read-only and cannot change records.
+outbox-fields = Fields: { $fields }
+outbox-adopted = { $n ->
+    [one] 1 change saved before sign-in now belongs to your account and goes with the next sync.
+   *[other] { $n } changes saved before sign-in now belong to your account and go with the next sync.
+  }
+outbox-adopted-by = (saved before sign-in, taken over by { $author })
+
+## branches
+
+branches-nav-branches = Branches
+branches-title = Branches
+branches-hint = The Town Organisation Office creates, renames and retires branches. Records and accounts refer to a branch by its branch code, so renaming changes no record.
+branches-retired-prefix = (retired)
+branches-unknown-prefix = (unregistered)
+branches-out-of-scope-prefix = (outside this account)
+branches-no-branches = No branch list on this device yet: enter the branch's full name; after sign-in and sync it is checked against your account's branches.
+branches-no-writable = This account has no branch it may fill in.
+branches-fixed = Already delivered to the Town Organisation Office: the branch cannot be changed on the tablet. If it is wrong, contact the office.
+branches-column-name = Branch name
+branches-column-kind = Type
+branches-column-unit = Village / unit
+branches-column-code = Branch code
+branches-column-state = Status
+branches-column-records = Records
+branches-column-secretary = Branch secretary
+branches-active = Active
+branches-retired = Retired
+branches-new-branch = New branch
+branches-code-auto = Assigned on saving
+branches-rename = Edit
+branches-retire = Retire
+branches-restore = Restore
+branches-cancel = Cancel
+branches-saved = Branch saved
+branches-empty = No branches yet.
+branches-unmatched-title = Branch entries without a branch
+branches-unmatched-hint = These are texts entered as "Branch" in records that match no branch code. Create a branch from one, and its records and the accounts working in it belong to that branch, with no record changed.
+branches-unmatched-none = Every record's branch matches a branch.
+branches-adopt = Create as branch
+branches-office-only = Only the Town Organisation Office can create, edit or retire branches.
+branches-read-only = County Organisation Department accounts are read-only: you can view but not change.
+branches-town-only = Maintained by the Town Organisation Office.
+branches-import-read-only = Read-only accounts cannot import data files.
+branches-confirm-retire = Retire branch "{ $name }"? Existing records keep it and still show it, but new records can no longer choose it.
+branches-confirm-restore = Restore branch "{ $name }"?
+branches-adopting = The branch code keeps the entered text "{ $value }"
+branches-records = { $n ->
+    [one] 1 record
+   *[other] { $n } records
+  }
+branches-entity-person = Party member
+branches-entity-survey = Survey
+branches-entity-candidate = Candidate
+branches-entity-contact-log = Paired contact
+branches-entity-base = Demonstration base
+branches-entity-visit = Study visit
+branches-entity-funding = Funding support
+branches-entity-meeting = Members' meeting
+branches-entity-inspection = Inspection
+branches-entity-assessment = Assessment score
+branches-entity-notice = Notice
+branches-entity-campaign = Campaign settings
+branches-entity-rubric = Assessment rubric
+branches-entity-branch = Branch
+
+## office
+
+office-upload-page-hint = Import export files brought back from tablets on an office computer:
+office-upload-page-link = Open the export file upload page
+office-nav-office = Town office
+office-title = Town Organisation Office: getting started
+office-tab-checklist = Checklist
+office-tab-accounts = Accounts
+office-tab-devices = Devices
+office-tab-roster = Import roster
+office-refresh = Refresh
+office-loading = Loading…
+office-checklist-hint = On the first day, in this order: set campaign years and targets, create branches, import the member roster, create accounts, make a sign-in code for each tablet.
+office-done = Done
+office-not-done = Not done
+office-go = Set up
+office-accounts-hint = Create accounts for surveyors, branch secretaries and the County Organisation Department, limited to the branches they may write. Tablets can sign in with a one-time code instead of a password.
+office-username = Username
+office-display-name = Name
+office-role = Role
+office-branches = Branches
+office-state = Status
+office-actions = Actions
+office-password = Initial password (at least 8 characters)
+office-new-account = New account
+office-create = Create account
+office-created = Account created:
+office-enabled = Active
+office-disabled = Disabled
+office-disable = Disable
+office-enable = Enable
+office-reset-password = Reset password
+office-new-password = New password (at least 8 characters)
+office-save-password = Save new password
+office-password-reset = Password reset; this account's tablets must sign in again.
+office-all-branches = All (Town Organisation Office, County Organisation Department)
+office-no-branches-yet = No branches yet: create them under "Branches" first, then the surveyor accounts.
+office-signin-code = Sign-in code
+office-signin-server = Server address for tablets
+office-signin-code-for = One-time sign-in code:
+office-signin-code-hint = Scan the QR code with the tablet, or enter the 8-character code under "Sign in with a code" on the tablet's Sync page. It works once.
+office-signin-expires = Valid until
+office-signin-revoke = Revoke unused sign-in codes
+office-signin-revoked = All unused sign-in codes of this account are revoked.
+office-print = Print
+office-devices-hint = Each tablet reports its state at the end of every sync; tablets in red still hold work the office has not received.
+office-device = Device
+office-account = Account
+office-app-version = App version
+office-last-sync = Last sync
+office-pending = To sync
+office-refused = Returned
+office-conflicts = Conflicts
+office-oldest-unsent = Oldest unsent
+office-never-reported = Not reported yet
+office-revoke = Revoke
+office-restore = Restore
+office-revoked = Revoked
+office-holds-unsent = Holds unsent work
+office-no-devices = No device has signed in yet.
+office-roster-hint = Choose an Excel/WPS sheet (.xlsx) or CSV (UTF-8 or GBK). The header needs 姓名 (name) and 所在支部 (branch) and may have gender, date of birth, phone, ID number and village/unit. Preview first: it imports only when every row is right; importing again updates existing members without duplicates.
+office-roster-file = Roster file
+office-preview = Preview
+office-apply = Import
+office-rows = Member rows
+office-to-create = New
+office-to-update = Updated
+office-unchanged = Unchanged
+office-issues = Problems
+office-row = Row
+office-column = Column
+office-reason = Reason
+office-columns-read = Columns recognised:
+office-fix-first = The roster has problems: correct them in the sheet and choose the file again to preview. Nothing is imported while there are problems.
+office-ready = The roster is correct and can be imported.
+office-code-login-title = Sign in with a code (scan)
+office-code-login-hint = Get a one-time sign-in code from the Town Organisation Office: scan the QR code or enter the 8-character code.
+office-code = 8-character sign-in code
+office-code-login = Sign in with a code
+office-scan = Scan to sign in
+office-scanning = Point the camera at the QR code…
+office-cancel-scan = Stop scanning
+office-signing-in = Signing in…
+office-signed-in-with-code = Signed in with a code.
+office-to-people = Start work
+office-card-not-yet = Display cards are only for candidates approved by the town Party committee (current status:
+office-issuer = Issued by:
+office-period = Period:
+office-town-name = Town name (signs printouts, e.g. "Donghai Town")
+office-save-town = Save town name
+office-town-saved = Town name saved
+office-not-office = Sign in with a Town Organisation Office account first (on the Sync page)
+office-step-town-not-set = No town name yet: printouts are signed only "中共镇委员会"
+office-step-town-set = { $town } (printouts signed: { $committee })
+office-step-campaign-default = Campaign settings not saved: the default years { $start }–{ $end } apply; set the town's years and targets in Campaign settings
+office-step-campaign-set = Campaign { $start }–{ $end }
+office-step-branches-none = No branches yet
+office-step-branches-some = { $n ->
+    [one] 1 branch
+   *[other] { $n } branches
+  }
+office-step-roster-none = No member roster imported yet
+office-step-roster-some = { $n ->
+    [one] 1 Party member
+   *[other] { $n } Party members
+  }
+office-step-accounts-none = No surveyor or branch secretary accounts yet
+office-step-accounts-some = { $n ->
+    [one] 1 field account
+   *[other] { $n } field accounts
+  }
+office-step-tablets-none = No tablet signed in yet
+office-step-tablets-some = { $n ->
+    [one] 1 tablet signed in
+   *[other] { $n } tablets signed in
+  }
+office-devices-unsent = { $n ->
+    [one] 1 tablet holds unsent work
+   *[other] { $n } tablets hold unsent work
+  }
+office-applied = Roster imported: { $created } new, { $updated } updated, { $unchanged } unchanged. Tablets see it after their next sync.
+office-date-long = { $day }/{ $month }/{ $year }
+office-period-text = 1 January { $year } to 31 December { $year } (campaign { $start }–{ $end })
+office-step-town = Town name
+office-step-campaign = Campaign years and targets
+office-step-branches = Branches
+office-step-roster = Member roster
+office-step-accounts = Field accounts
+office-step-tablets = Tablets
+
+## labels of shared's lists, by code
+
+category-village_leader = Fishing/farming village Party member: enterprise and innovation pioneer
+category-enterprise_post = Enterprise Party member: enterprise and innovation model post
+category-business_household = Self-employed Party member: enterprise and innovation model household
+category-service_post = Town office Party member: vanguard post serving enterprise and innovation
+unit-kind-village = Fishing/farming village or community
+unit-kind-enterprise = Enterprise
+unit-kind-business = Self-employed business
+unit-kind-organ = Town government office
+gender-male = Male
+gender-female = Female
+survey-status-draft = Draft
+survey-status-final = Final
+employment-fishery = Fishing / aquaculture
+employment-agriculture = Farming / livestock
+employment-enterprise_staff = Enterprise employee
+employment-enterprise_owner = Business owner
+employment-individual_business = Self-employed
+employment-public_sector = Government or public institution
+employment-migrant_work = Working away from home
+employment-retired = Retired
+employment-not_working = No regular work
+employment-other = Other
+potential-level-high = High potential
+potential-level-medium = Some potential
+potential-level-low = Little potential
+potential-level-none = None yet
+turnover-band-under_100k = Under 100,000 yuan
+turnover-band-100k_500k = 100,000–500,000 yuan
+turnover-band-500k_1m = 500,000–1 million yuan
+turnover-band-1m_5m = 1–5 million yuan
+turnover-band-over_5m = Over 5 million yuan
+three-cultivation-member_to_earner = Party member to become a wealth creator
+three-cultivation-earner_to_member = Wealth creator to become a Party member
+three-cultivation-earner_to_cadre = Party member wealth creator to become a village cadre
+mentoring-ability-strong = Strong
+mentoring-ability-fair = Fairly strong
+mentoring-ability-average = Average
+mentoring-ability-weak = Weak
+mentoring-willingness-willing = Willing to mentor
+mentoring-willingness-undecided = Depends
+mentoring-willingness-unwilling = Not for now
+section-identity = Basic details
+section-employment = Employment
+section-potential = Enterprise and innovation potential
+section-resources = Social resources
+section-village_wealth = Income potential
+section-enterprise_innovation = Innovation potential
+section-business = Business
+section-three_cultivation = Three cultivations
+section-tech_talent = Practical technical experts
+section-service_performance = Service to enterprise and innovation
+section-industry = Industry information and direction
+section-location = Location and photos
+section-notes = Notes
+contact-way-visit = Visit
+contact-way-phone = Phone
+contact-way-meeting = Meeting
+contact-way-other = Other
+contact-kind-pairing = Paired contact
+contact-kind-expert_guidance = Expert guidance
+funding-kind-project_grant = Project grant
+funding-kind-micro_credit = Micro credit loan
+funding-kind-interest_subsidy = Interest subsidy
+funding-kind-other = Other support
+funding-level-city = City
+funding-level-county = County
+funding-level-town = Town
+funding-level-branch = Branch
+branch-kind-village = Fishing/farming village
+branch-kind-community = Community
+branch-kind-enterprise = Enterprise
+branch-kind-organ = Town government office
+inspection-kind-announced = Announced
+inspection-kind-unannounced = Unannounced
+application-state-applied = Applied
+application-state-branch_aggregated = Collected by branch
+application-state-town_approved = Approved by town Party committee
+application-state-county_filed = Filed with County Organisation Department
+application-state-named = Named
+application-state-returned = Returned
+application-state-removed = Removed
+application-state-adjusted = Adjusted
+application-state-carried_over = Carried over to next year
+application-action-apply = Apply
+application-action-aggregate = Collect at branch
+application-action-approve = Town Party committee approval
+application-action-file = File with county
+application-action-name = Name
+application-action-return = Return
+application-action-remove = Remove
+application-action-adjust = Adjust
+application-action-carry_over = Register for next year
+application-action-restore = Restore
+integrity-grade-aaa = AAA (excellent)
+integrity-grade-aa = AA (good)
+integrity-grade-a = A (fairly good)
+integrity-grade-b = B (average)
+integrity-grade-c = C (poor)
+commendation-stage-scoring = Scoring
+commendation-stage-town_reviewed = Passed town first review
+commendation-stage-county_approved = Approved by County Organisation Department
+commendation-stage-city_named = Named by City Organisation Department
+commendation-stage-top_ten_recommended = Recommended for the city's top ten
+commendation-stage-not_passed = Not passed
+commendation-action-town_review = Town first review
+commendation-action-county_approve = County review
+commendation-action-city_name = City naming
+commendation-action-recommend_top_ten = Recommend for top ten
+commendation-action-reject = Do not approve
+entity-kind-person = Member details
+entity-kind-survey = Survey form
+entity-kind-candidate = Candidate
+entity-kind-contact_log = Paired contact record
+entity-kind-base = Demonstration base
+entity-kind-visit = Study visit record
+entity-kind-funding = Funding support record
+entity-kind-meeting = Members' meeting record
+entity-kind-inspection = Inspection record
+entity-kind-assessment = Assessment score sheet
+entity-kind-notice = Notice
+entity-kind-campaign = Campaign settings
+entity-kind-rubric = Scoring rubric
+entity-kind-branch = Branch
+delivery-state-refused = Returned, needs action
+delivery-state-conflict = Conflict (office resolves)
+delivery-state-pending = Saved, waiting to send
+delivery-state-draft = Draft
+delivery-state-delivered = Delivered
+role-surveyor = Surveyor
+role-branch_secretary = Branch secretary
+role-town_office = Town Organisation Office
+role-county_viewer = County Organisation Department

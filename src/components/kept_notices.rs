@@ -1,0 +1,47 @@
+//! The notices the database keeps until they are read: the browser discarded the tablet's
+//! database ([`StorageLostNotice`]) and another device of the signed-in account holds changes not
+//! sent ([`PreviousDeviceUnsent`]). Both are rare, so this view and everything it reads is a
+//! chunk of its own (`split::kept_notices`), fetched only when the shell finds one kept
+//! (`services::storage_loss::any_kept`, which reads no value).
+
+use leptos::prelude::*;
+
+use crate::components::storage_lost::StorageLostNotice;
+use crate::components::unsent_elsewhere::PreviousDeviceUnsent;
+use crate::context::use_app;
+use crate::services::storage_loss::{self, UnsentElsewhereNotice};
+use crate::sync::SyncEngine;
+
+#[component]
+pub fn KeptNotices() -> impl IntoView {
+    let ctx = use_app();
+    let engine = expect_context::<SyncEngine>();
+    // Read again whenever the counts move: the store may notice a discard while the app runs,
+    // and a dismissal recounts.
+    let storage_notice = LocalResource::new(move || {
+        ctx.counts.track();
+        let store = ctx.store();
+        async move { storage_loss::notice(&store).await.ok().flatten() }
+    });
+    // Read again after a sign-in (which keeps it) and whenever the counts move.
+    let unsent_elsewhere = LocalResource::new(move || {
+        ctx.counts.track();
+        engine.credentials.track();
+        let store = ctx.store();
+        async move { storage_loss::unsent_elsewhere(&store).await.ok().flatten() }
+    });
+    // The signed-in account's own: another account signing in on this tablet is not told.
+    let mine = move |n: &UnsentElsewhereNotice| {
+        engine.credentials.with(|c| c.as_ref().is_some_and(|c| c.account.username == n.username))
+    };
+    view! {
+        {move || storage_notice.get().flatten().map(|loss| view! { <StorageLostNotice loss=loss /> })}
+        {move || {
+            unsent_elsewhere
+                .get()
+                .flatten()
+                .filter(mine)
+                .map(|notice| view! { <PreviousDeviceUnsent notice=notice /> })
+        }}
+    }
+}
