@@ -36,6 +36,8 @@ struct Audit {
     /// critical, serious, moderate, minor
     counts: [u64; 4],
     findings: Vec<String>,
+    /// How many routes were audited.
+    routes: usize,
 }
 
 const IMPACTS: [&str; 4] = ["critical", "serious", "moderate", "minor"];
@@ -73,7 +75,7 @@ async fn audit(browser: &Browser, origin: &str, hash: &str) -> Audit {
         .as_array()
         .map(|a| a.iter().filter_map(|v| v.as_str().map(|s| format!("{hash} {s}"))).collect())
         .unwrap_or_default();
-    Audit { counts, findings }
+    Audit { counts, findings, routes: 0 }
 }
 
 /// Every route for the role `ROLES[role]`, signed in on a browser of its own, the app in `lang`
@@ -83,6 +85,9 @@ async fn every_route(harness: &Harness, axe: &str, role: usize, lang: &str, larg
     harness.add_account(username, PASSWORD, role, branches, name).ok();
     let origin = harness.base_url();
     let browser = harness.open_browser().await.expect("open Chromium");
+    // The roles share the harness's profile: the one before left its language in it.
+    browser.goto(&origin).await.unwrap();
+    browser.use_language(&origin, "zh-Hans", "#/sync").await.unwrap();
     browser.sign_in(&origin, username, PASSWORD).await.unwrap();
     // Records first: the helpers read the zh-Hans screens.
     let records = if matches!(role, "surveyor" | "town_office") {
@@ -98,6 +103,17 @@ async fn every_route(harness: &Harness, axe: &str, role: usize, lang: &str, larg
     browser.use_language(&origin, lang, "#/people").await.unwrap();
     // Hash changes keep the page: axe is injected once per browser.
     browser.eval(&format!("{axe}\nreturn true;")).await.unwrap();
+    // The audit is live: a button without a name, added for a moment, is found.
+    let live = browser
+        .eval_async(
+            "const b = document.createElement('button'); b.id = 'a11y-probe'; document.body.append(b);
+             axe.run('#a11y-probe', { runOnly: ['button-name'] })
+               .then(r => { b.remove(); done(r.violations.length === 1); })
+               .catch(() => { b.remove(); done(false); });",
+        )
+        .await
+        .unwrap();
+    assert_eq!(live, serde_json::Value::Bool(true), "axe finds a button without a name");
     let mut all = Audit::default();
     let routes = ROUTES
         .iter()
@@ -106,6 +122,7 @@ async fn every_route(harness: &Harness, axe: &str, role: usize, lang: &str, larg
         .chain(records)
         .chain(OTHER_ROUTES.iter().map(|r| (*r).to_owned()));
     for hash in routes {
+        all.routes += 1;
         let mut found = audit(&browser, &origin, &hash).await;
         found.findings = found.findings.into_iter().map(|f| format!("{lang} {role} {f}")).collect();
         all.add(found);
@@ -122,15 +139,15 @@ async fn every_role_in(lang: &str, large: bool, roles: &[usize]) {
     let mut findings = Vec::new();
     for &role in roles {
         let audit = every_route(&harness, &axe, role, lang, large).await;
-        rows.push((ROLES[role].1, audit.counts));
+        rows.push((ROLES[role].1, audit.routes, audit.counts));
         findings.extend(audit.findings);
     }
     let mode = if large { " (larger text)" } else { "" };
     println!("axe-core, every route, {lang}{mode}:");
-    println!("| language | role | {} |", IMPACTS.join(" | "));
-    println!("|---|---|---:|---:|---:|---:|");
-    for (role, [c, s, m, n]) in rows {
-        println!("| {lang}{mode} | {role} | {c} | {s} | {m} | {n} |");
+    println!("| language | role | routes | {} |", IMPACTS.join(" | "));
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for (role, routes, [c, s, m, n]) in rows {
+        println!("| {lang}{mode} | {role} | {routes} | {c} | {s} | {m} | {n} |");
     }
     for f in &findings {
         println!("{f}");

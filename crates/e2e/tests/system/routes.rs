@@ -80,9 +80,9 @@ pub async fn add_records(browser: &Browser, origin: &str) -> Vec<String> {
         .unwrap();
     browser.new_survey(origin, "陈海明", branch.as_str().unwrap_or(BRANCH)).await.unwrap();
     let survey = current_hash(browser).await;
-    open_settled(browser, origin, "#/people").await;
+    // The form links to its member (the people list may hold another device's 陈海明 too).
     let person = browser
-        .eval("const a = document.querySelector('a[href^=\"#/person/\"]'); return a ? a.getAttribute('href') : '';")
+        .eval("const a = document.querySelector('[data-testid=\"survey-form\"] a[href^=\"#/person/\"]'); return a ? a.getAttribute('href') : '';")
         .await
         .unwrap()
         .as_str()
@@ -97,16 +97,17 @@ pub async fn add_records(browser: &Browser, origin: &str) -> Vec<String> {
         format!("#/campaign/candidate/new/{person_id}"),
     ];
 
+    // The member by their id: another device's 陈海明 may have come by sync.
     open_settled(browser, origin, "#/campaign/candidate/new").await;
     browser
         .wait_until(
             "the member to be offered",
-            "return document.querySelectorAll('[data-testid=\"new-candidate-person\"] option').length === 2;",
+            &format!("return !!document.querySelector('[data-testid=\"new-candidate-person\"] option[value=\"{person_id}\"]');"),
             WAIT,
         )
         .await
         .unwrap();
-    browser.by_testid("new-candidate-person").await.unwrap().select_by_index(1).await.unwrap();
+    browser.select_value("new-candidate-person", &person_id).await.unwrap();
     browser.select_value("new-candidate-year", "2015").await.unwrap();
     browser.click_testid("new-candidate-save").await.unwrap();
     browser.wait_for_testid("candidate-profile", WAIT).await.unwrap();
