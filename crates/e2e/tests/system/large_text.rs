@@ -70,14 +70,16 @@ async fn in_large_text(lang: &str) {
     // On at once, when switched…
     browser.wait_for_testid("settings-large-text", WAIT).await.unwrap();
     assert!(!switch_is_on(&browser).await, "larger-text mode starts off");
-    let normal = browser.eval("return parseFloat(getComputedStyle(document.body).fontSize);").await.unwrap();
+    let normal =
+        browser.eval("return parseFloat(getComputedStyle(document.body).fontSize);").await.unwrap();
     browser.click_testid("settings-large-text").await.unwrap();
     assert!(switch_is_on(&browser).await, "the switch applies at once");
     // …and still on after a reload.
     browser.refresh().await.unwrap();
     browser.wait_for_testid("settings-large-text", WAIT).await.unwrap();
     assert!(switch_is_on(&browser).await, "larger-text mode outlives a reload");
-    let large = browser.eval("return parseFloat(getComputedStyle(document.body).fontSize);").await.unwrap();
+    let large =
+        browser.eval("return parseFloat(getComputedStyle(document.body).fontSize);").await.unwrap();
     assert!(large.as_f64() > normal.as_f64(), "the body text grows: {normal} → {large}");
 
     browser
@@ -113,7 +115,12 @@ async fn in_large_text(lang: &str) {
     for p in &problems {
         println!("{p}");
     }
-    assert!(problems.is_empty(), "{} problems in larger-text mode:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems in larger-text mode:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[tokio::test]

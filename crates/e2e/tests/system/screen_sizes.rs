@@ -129,7 +129,8 @@ async fn every_screen_fits(lang: &str) {
             .await
             .unwrap();
         // The town office opens every screen, its own set-up screens too.
-        let routes = ROUTES.iter().chain(OFFICE_ROUTES).chain(OTHER_ROUTES).map(|r| (*r).to_owned());
+        let routes =
+            ROUTES.iter().chain(OFFICE_ROUTES).chain(OTHER_ROUTES).map(|r| (*r).to_owned());
         for hash in routes.chain(records.iter().cloned()) {
             problems.extend(check(&browser, &harness.base_url(), &hash, (w, h), lang).await);
         }
