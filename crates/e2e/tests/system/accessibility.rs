@@ -103,17 +103,31 @@ async fn every_route(
     // Records first: the helpers read the zh-Hans screens.
     let records = if matches!(role, "surveyor" | "town_office") {
         let records = add_records(&browser, &origin).await;
-        browser.press_sync(&origin).await.unwrap();
+        browser.sync(&origin).await.unwrap();
         if shared.is_empty() {
             shared.clone_from(&records);
         }
         records
     } else {
-        browser.press_sync(&origin).await.unwrap();
+        // The surveyor's member has come when its page shows the phone number.
         if let Some(person) = shared.first() {
-            open_settled(&browser, &origin, person).await;
-            let seen = browser.exists("[data-testid=\"person-phone\"]").await.unwrap_or(false);
-            println!("{role} sees the surveyor's member after a sync: {seen}");
+            let mut seen = false;
+            for _ in 0..3 {
+                browser.press_sync(&origin).await.unwrap();
+                open_settled(&browser, &origin, person).await;
+                seen = browser
+                    .wait_until(
+                        "the surveyor's member",
+                        "return !!document.querySelector('[data-testid=\"person-phone\"]');",
+                        std::time::Duration::from_secs(10),
+                    )
+                    .await
+                    .is_ok();
+                if seen {
+                    break;
+                }
+            }
+            assert!(seen, "{role} sees the surveyor's member after a sync");
         }
         shared.clone()
     };
