@@ -20,3 +20,4 @@ pub mod online;
 pub mod page;
 pub mod photos;
 pub mod storage;
+pub mod text_size;

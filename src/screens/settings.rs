@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::browser::language;
 use crate::browser::storage::{self, format_bytes};
+use crate::browser::{language, text_size};
 use crate::components::notice::on_outcome;
 use crate::context::use_app;
 use crate::i18n as t;
@@ -62,6 +62,13 @@ pub fn Settings() -> impl IntoView {
                 </select>
             </label>
             <p class="hint" data-testid="settings-language-hint">{t::LANGUAGE_RELOADS}</p>
+            <label class="field check">
+                <input type="checkbox" role="switch" data-testid="settings-large-text"
+                    aria-describedby="settings-large-text-hint" prop:checked=text_size::stored()
+                    on:change=move |ev| text_size::choose(event_target_checked(&ev)) />
+                <span>{t::LARGE_TEXT}</span>
+            </label>
+            <p class="hint" id="settings-large-text-hint">{t::LARGE_TEXT_HINT}</p>
             <h2>{t::STORAGE}</h2>
             {move || estimate.get().map(|(est, persisted)| view! {
                 {match est {

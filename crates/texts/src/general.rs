@@ -138,6 +138,9 @@ crate::texts! {
     // the app in a language they cannot read still finds it.
     LANGUAGE = "language": "语言 / Language";
     LANGUAGE_RELOADS = "language-reloads": "选择后页面会重新加载，以所选语言显示。";
+    // The larger-text switch of 设置 (the age-friendly mode: body text ≥ 18 px, targets ≥ 60 px).
+    LARGE_TEXT = "large-text": "大字模式";
+    LARGE_TEXT_HINT = "large-text-hint": "文字和按钮更大，更易阅读和点按。";
     // The update banner
     UPDATE_READY = "update-ready": "有新版本，点击更新";
     UPDATE_SAVE_FIRST = "update-save-first": "还有未保存的内容，请先保存，再点击更新。";

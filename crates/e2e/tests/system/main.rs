@@ -23,6 +23,7 @@ mod disk_full;
 mod export_import;
 mod file_round_trip;
 mod languages;
+mod large_text;
 mod lazy_chunks;
 mod live_updates;
 mod network_faults;

@@ -1,7 +1,9 @@
 //! Every size (issue 12, part 5): at 390×844 (a phone), 800×1280 (a tablet upright) and
 //! 1280×800 (a tablet on its side or the office PC) no element is clipped or pushes the page
 //! sideways, the navigation's links do not overlap, no table column is hidden and what a person
-//! touches is at least 44 px tall. Measured from the elements' rectangles in the real page, not
+//! touches is at least 44 px tall (60 px in larger-text mode: `large_text.rs`). Every screen of
+//! the router: the town office's (who opens them all) and those of records (a member, a survey, a
+//! candidate, a base), added through the screens first. Measured from the elements' rectangles in the real page, not
 //! by eye; a screenshot of every screen at every size is written to
 //! `target/screenshots/<lang>/<w>x<h>/` (the README names it) for the eye as well. In each of the
 //! three languages (issue 12, part 1): English words are longer than Chinese ones, and the
@@ -12,13 +14,13 @@ use std::path::PathBuf;
 use e2e::{Browser, Harness};
 use serde_json::json;
 
-use crate::routes::{OFFICE_ROUTES, ROUTES, open_settled};
+use crate::routes::{OFFICE_ROUTES, OTHER_ROUTES, ROUTES, add_records, file_name, open_settled};
 
 const SIZES: [(u32, u32); 3] = [(390, 844), (800, 1280), (1280, 800)];
 const OFFICE: (&str, &str) = ("sizes_office", "sizes-pass-123");
 
 /// What is wrong with the layout of the page as shown now, one line each.
-const LAYOUT_CHECK: &str = r#"
+pub const LAYOUT_CHECK: &str = r#"
 const problems = [];
 const vw = document.documentElement.clientWidth;
 const name = e => (e.getAttribute('data-testid') || e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')) + ' "' + (e.textContent || '').trim().slice(0, 20) + '"';
@@ -78,8 +80,7 @@ async fn check(
     let png = browser.client().screenshot().await.unwrap();
     let dir = screenshot_dir(lang).join(format!("{w}x{h}"));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = hash.trim_start_matches("#/").replace('/', "_");
-    std::fs::write(dir.join(format!("{file}.png")), png).unwrap();
+    std::fs::write(dir.join(format!("{}.png", file_name(hash))), png).unwrap();
     found
         .as_array()
         .map(|a| {
@@ -113,6 +114,8 @@ async fn every_screen_fits(lang: &str) {
         .unwrap();
     let browser = harness.open_browser().await.expect("open Chromium");
     browser.sign_in(&harness.base_url(), OFFICE.0, OFFICE.1).await.unwrap();
+    // A member, their survey, a candidate and a base: the screens of a record, with data.
+    let records = add_records(&browser, &harness.base_url()).await;
     if lang != "zh-Hans" {
         browser.use_language(&harness.base_url(), lang, "#/people").await.unwrap();
     }
@@ -126,8 +129,10 @@ async fn every_screen_fits(lang: &str) {
             .await
             .unwrap();
         // The town office opens every screen, its own set-up screens too.
-        for hash in ROUTES.iter().chain(OFFICE_ROUTES) {
-            problems.extend(check(&browser, &harness.base_url(), hash, (w, h), lang).await);
+        let routes =
+            ROUTES.iter().chain(OFFICE_ROUTES).chain(OTHER_ROUTES).map(|r| (*r).to_owned());
+        for hash in routes.chain(records.iter().cloned()) {
+            problems.extend(check(&browser, &harness.base_url(), &hash, (w, h), lang).await);
         }
     }
     for p in &problems {
