@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release app (dist/), the release server and the benchmark page, then runs every
 # benchmark (first-load sizes, offline cold start, IndexedDB app vs plain JS vs Dexie, sync, the
-# server's own sync throughput, memory, roster import of 3,000 members), prints the table and
+# server's own sync throughput, memory, roster import of 3,000 members, Lighthouse), prints the table and
 # writes bench-results/latest.json. Everything of the benchmark is under crates/bench: the runner
 # (src/), the page's wasm (web/, package bench-web) and its JavaScript (js/).
 #   scripts/bench.sh                       everything (about 10 minutes on 2 cores, after the builds)
@@ -13,7 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
-bash scripts/setup.sh
+bash scripts/setup.sh --bench
 bash scripts/build.sh
 
 section "bench page: crates/bench/web (the app's store) + crates/bench/js (plain JS, Dexie)"

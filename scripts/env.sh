@@ -13,8 +13,10 @@ WASM_SPLIT_VERSION="0.2.4"
 TERSER_VERSION="5.51.4"
 # axe-core (npm): the accessibility rules the e2e suite runs inside the real pages.
 AXE_VERSION="4.14.1"
+# lighthouse (npm): the benchmark's performance audit of each route (installed by `setup.sh --bench`).
+LIGHTHOUSE_VERSION="12.8.2"
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
-export TRUNK_VERSION BINARYEN_VERSION WASM_SPLIT_VERSION TERSER_VERSION AXE_VERSION WASM_BINDGEN_VERSION
+export TRUNK_VERSION BINARYEN_VERSION WASM_SPLIT_VERSION TERSER_VERSION AXE_VERSION LIGHTHOUSE_VERSION WASM_BINDGEN_VERSION
 
 # npm's binaryen (wasm-opt) and terser live outside the repository; Trunk finds it on PATH.
 TOOLS_DIR="${FIELD_TOOLS_DIR:-$HOME/.cache/field-tools}"

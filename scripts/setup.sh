@@ -100,6 +100,18 @@ if [ "$axe_installed" != "$AXE_VERSION" ]; then
   npm install --prefix "$TOOLS_DIR/axe" --no-audit --no-fund --save-exact "axe-core@$AXE_VERSION"
 fi
 
+# Lighthouse (npm): only the benchmark audits with it (`scripts/bench.sh` calls `setup.sh --bench`).
+if [ "${1:-}" = "--bench" ]; then
+  lighthouse_installed="$(node -p "require('$TOOLS_DIR/lighthouse/node_modules/lighthouse/package.json').version" 2>/dev/null || true)"
+  if [ "$lighthouse_installed" != "$LIGHTHOUSE_VERSION" ]; then
+    section "npm: lighthouse $LIGHTHOUSE_VERSION into $TOOLS_DIR/lighthouse"
+    mkdir -p "$TOOLS_DIR/lighthouse"
+    [ -f "$TOOLS_DIR/lighthouse/package.json" ] ||
+      printf '{ "name": "field-tools-lighthouse", "private": true }\n' >"$TOOLS_DIR/lighthouse/package.json"
+    npm install --prefix "$TOOLS_DIR/lighthouse" --no-audit --no-fund --save-exact "lighthouse@$LIGHTHOUSE_VERSION"
+  fi
+fi
+
 [ "$(terser --version)" = "terser $TERSER_VERSION" ] || die "terser on PATH is '$(terser --version)', want $TERSER_VERSION"
 wasm-opt --version | grep -q "version ${BINARYEN_VERSION%%.*} " ||
   die "wasm-opt on PATH is '$(wasm-opt --version)', want binaryen ${BINARYEN_VERSION%%.*} (npm)"

@@ -25,7 +25,11 @@ pub const USAGE: &str = "bench [options]
   --county-ops N         county part: operations all tablets push in all (default 2000)
   --propagation-runs N   propagation part: changes sent to an idle online tablet (default 20)
   --idle-seconds N       propagation part: how long the idle tablet's requests are counted (default 125)
-  --only LIST            some of sizes,cold,idb,sync,propagation,throughput,memory,roster (default all),
+  --lighthouse BIN       Lighthouse's command (default $FIELD_TOOLS_DIR/lighthouse/node_modules/.bin/lighthouse,
+                         as scripts/setup.sh installs it)
+  --lighthouse-routes A,B  the routes Lighthouse audits (default people,survey/new,campaign/dashboard,
+                         outbox,sync,transfer,conflicts,settings)
+  --only LIST            some of sizes,cold,idb,sync,propagation,throughput,memory,roster,lighthouse (default all),
                          or county (2 server processes on PostgreSQL: FIELD_DATABASE_URL or
                          FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
   --out FILE             JSON results (default bench-results/latest.json)
@@ -52,6 +56,8 @@ pub struct Config {
     pub county_ops: usize,
     pub propagation_runs: usize,
     pub idle_seconds: u64,
+    pub lighthouse: PathBuf,
+    pub lighthouse_routes: Vec<String>,
     pub ready_selector: String,
     pub cold_start_route: String,
     pub only: Vec<String>,
@@ -82,15 +88,49 @@ impl Default for Config {
             county_ops: 2_000,
             propagation_runs: 20,
             idle_seconds: 125,
+            lighthouse: tools_dir().join("lighthouse/node_modules/.bin/lighthouse"),
+            lighthouse_routes: [
+                "people",
+                "survey/new",
+                "campaign/dashboard",
+                "outbox",
+                "sync",
+                "transfer",
+                "conflicts",
+                "settings",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
             ready_selector: "[data-testid=\"survey-form\"]".into(),
             cold_start_route: "#/survey/new".into(),
-            only: ["sizes", "cold", "idb", "sync", "propagation", "throughput", "memory", "roster"]
-                .map(str::to_owned)
-                .to_vec(),
+            only: [
+                "sizes",
+                "cold",
+                "idb",
+                "sync",
+                "propagation",
+                "throughput",
+                "memory",
+                "roster",
+                "lighthouse",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
             out: "bench-results/latest.json".into(),
             compare: false,
             work_dir: std::env::temp_dir().join(format!("field-bench-{}", std::process::id())),
         }
+    }
+}
+
+/// Where `scripts/setup.sh` installs the npm tools (`scripts/env.sh`: `TOOLS_DIR`).
+fn tools_dir() -> PathBuf {
+    match std::env::var_os("FIELD_TOOLS_DIR") {
+        Some(dir) => dir.into(),
+        None => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default()
+            .join(".cache/field-tools"),
     }
 }
 
@@ -137,6 +177,10 @@ impl Config {
                 "--county-ops" => c.county_ops = number(&flag, &value)?,
                 "--propagation-runs" => c.propagation_runs = number(&flag, &value)?,
                 "--idle-seconds" => c.idle_seconds = number(&flag, &value)?,
+                "--lighthouse" => c.lighthouse = value.into(),
+                "--lighthouse-routes" => {
+                    c.lighthouse_routes = value.split(',').map(|s| s.trim().to_owned()).collect()
+                }
                 "--ready-selector" => c.ready_selector = value,
                 "--cold-start-route" => c.cold_start_route = value,
                 "--only" => c.only = value.split(',').map(|s| s.trim().to_owned()).collect(),

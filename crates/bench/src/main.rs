@@ -11,6 +11,7 @@ mod config;
 mod county;
 mod error;
 mod idb;
+mod lighthouse;
 mod memory;
 mod ops;
 mod page;
@@ -127,6 +128,12 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
             config.county_towns, config.county_tablets, config.county_ops
         );
         results.county = Some(county::run(config).await?);
+    }
+    if config.wants("lighthouse") {
+        need(&config.server, "server binary")?;
+        need(&config.dist.join("index.html"), "app build")?;
+        eprintln!("== lighthouse: {} routes, mobile profile", config.lighthouse_routes.len());
+        results.lighthouse = Some(lighthouse::run(config).await?);
     }
     let browser_parts = ["cold", "idb", "sync", "propagation", "memory"];
     if browser_parts.iter().any(|p| config.wants(p)) {

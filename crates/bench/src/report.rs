@@ -32,6 +32,9 @@ pub struct Results {
     /// A change the server acknowledged, seen by another online tablet; the idle tablet's cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub propagation: Option<crate::propagation::Propagation>,
+    /// Lighthouse's performance audit of each route (mobile profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lighthouse: Option<crate::lighthouse::Lighthouse>,
     /// Roster import of 3,000 members: preview, apply, both (seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster: Option<BTreeMap<String, Summary>>,
@@ -212,6 +215,14 @@ pub fn targets(r: &Results) -> Vec<Target> {
             per_minute <= 1.0,
         ));
     }
+    if let Some(lowest) = r.lighthouse.as_ref().and_then(|l| l.lowest()) {
+        t.push(target(
+            "Lighthouse performance (mobile), every route",
+            "≥ 90",
+            format!("lowest {:.0} ({})", lowest.score, lowest.route),
+            lowest.score >= 90.0,
+        ));
+    }
     if let Some(c) = &r.cold_start {
         let ms = c.throttled_4x_ms.median;
         t.push(target(
@@ -289,6 +300,26 @@ pub fn table(r: &Results) -> String {
             "idle tablet: {} requests in {} s ({:.2} a minute)",
             p.idle_requests, p.idle_seconds, p.idle_requests_per_minute
         );
+    }
+    if let Some(l) = &r.lighthouse {
+        let _ = writeln!(
+            out,
+            "\nLighthouse {} performance, mobile profile (ms)\n{:<20} {:>6} {:>8} {:>8} {:>8} {:>8} {:>6}",
+            l.version, "route", "score", "FCP", "LCP", "TBT", "SI", "CLS"
+        );
+        for a in &l.routes {
+            let _ = writeln!(
+                out,
+                "{:<20} {:>6.0} {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>6.3}",
+                a.route,
+                a.score,
+                a.first_contentful_paint_ms,
+                a.largest_contentful_paint_ms,
+                a.total_blocking_time_ms,
+                a.speed_index_ms,
+                a.cumulative_layout_shift
+            );
+        }
     }
     if let Some(c) = &r.cold_start {
         let _ = writeln!(
