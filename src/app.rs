@@ -14,7 +14,7 @@ use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::pwa::UpdateBanner;
 use crate::router;
-use crate::services::{storage_loss, survey};
+use crate::services::storage_loss;
 use crate::split;
 use crate::store::{Store, meta_keys};
 use crate::sync::{Connection, SyncEngine};
@@ -140,10 +140,22 @@ fn ask_persistence_once(ctx: AppCtx) {
 /// that was never saved as records: save it now, before anything else reads the records.
 fn recover_typing(ctx: AppCtx) {
     leptos::task::spawn_local(async move {
-        match survey::recover_draft(&ctx.store()).await {
+        let store = ctx.store();
+        // Only a browser closed mid-typing leaves a keystroke draft: the code that saves it is a
+        // chunk, fetched only then (a chunk that cannot be fetched leaves the draft for the next
+        // start, and says so).
+        let recovered = match store.meta_has(meta_keys::FORM_DRAFT).await {
+            Ok(false) => Ok(None),
+            Ok(true) => match split::recover_typing(store).await {
+                Ok(saved) => saved.map_err(|e| e.to_string()),
+                Err(chunk) => Err(chunk.to_string()),
+            },
+            Err(e) => Err(e.to_string()),
+        };
+        match recovered {
             Ok(Some(id)) => log::info!("saved the survey typed before the app was closed: {id}"),
             Ok(None) => {}
-            Err(e) => ctx.message.set(Some(e.to_string())),
+            Err(message) => ctx.message.set(Some(message)),
         }
         ctx.recount();
     });

@@ -115,6 +115,29 @@ async fn run_sync_loop(
     Ok(Box::pin(engine.run_loop(wake)))
 }
 
+/// Saves the survey a killed browser left as a keystroke draft (`services::survey::recover_draft`):
+/// rare, so with feature `split` a chunk of its own, fetched only when the database holds one.
+pub async fn recover_typing(
+    store: crate::store::Store,
+) -> Result<Result<Option<Uuid>, crate::store::StoreError>, ChunkLoadError> {
+    Ok(load_recover_typing(store).await?.await)
+}
+
+type Recovery = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Option<Uuid>, crate::store::StoreError>>>,
+>;
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(recover_typing, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_recover_typing(store: crate::store::Store) -> Result<Recovery, ChunkLoadError> {
+    Ok(Box::pin(async move { crate::services::survey::recover_draft(&store).await }))
+}
+
+#[cfg(not(feature = "split"))]
+async fn load_recover_typing(store: crate::store::Store) -> Result<Recovery, ChunkLoadError> {
+    Ok(Box::pin(async move { crate::services::survey::recover_draft(&store).await }))
+}
+
 /// The zh-Hant or English catalog and the Fluent runtime (`texts::fluent`): with feature `split`
 /// a chunk of its own, fetched before the app mounts only when the language is not zh-Hans.
 /// Installs the catalog; false when there is none (zh-Hans) or one was installed already.

@@ -1,6 +1,6 @@
 //! Print (issue 12, part 7): the 亮相 display card and the 工作情况通报 print on A4 with their
 //! text in a real font. Chromium prints each screen to PDF (`Page.printToPDF`, the CSS page size
-//! of `style/print.css`), and the PDF is read back: its pages, their size, the fonts embedded
+//! of `style/main.css`), and the PDF is read back: its pages, their size, the fonts embedded
 //! and the text on them — none of the app's chrome (top bar, navigation, buttons).
 
 use std::time::Duration;
