@@ -122,6 +122,28 @@ async fn run_sync_loop(
     Ok(Box::pin(engine.run_loop(wake)))
 }
 
+/// Takes back the changes of a database the browser discarded from the outbox's copy outside it
+/// (`services::storage_loss::recover`): only after a discard, so a chunk of its own. Returns
+/// how many changes were recovered.
+pub async fn recover_outbox(store: crate::store::Store) -> Result<u32, ChunkLoadError> {
+    Ok(run_recover_outbox(store).await?.await)
+}
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(recover_outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn run_recover_outbox(
+    store: crate::store::Store,
+) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = u32>>>, ChunkLoadError> {
+    Ok(Box::pin(crate::services::storage_loss::recover(store)))
+}
+
+#[cfg(not(feature = "split"))]
+async fn run_recover_outbox(
+    store: crate::store::Store,
+) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = u32>>>, ChunkLoadError> {
+    Ok(Box::pin(crate::services::storage_loss::recover(store)))
+}
+
 /// The zh-Hant or English catalog and the Fluent runtime (`texts::fluent`): with feature `split`
 /// a chunk of its own, fetched before the app mounts only when the language is not zh-Hans.
 /// Installs the catalog; false when there is none (zh-Hans) or one was installed already.

@@ -10,16 +10,29 @@
 //! while the app runs is noticed by the store when it reopens its connection
 //! (`Store::db`), with the same notice.
 //!
+//! What had not been sent is not lost with the database when the browser kept the outbox's
+//! copy outside IndexedDB (`sync::mirror`, in the Origin Private File System): while the notice
+//! says it was not tried yet, each start (and the shell, for a discard found while the app
+//! runs) takes the copy's changes back — queued again under their own ids, so the office stores
+//! each once whatever happened before, and merged into the tablet's records so the surveyor sees
+//! the work again ([`recover`], in a chunk of its own: it only runs after a discard). The
+//! notice then says how many were recovered and will be sent. Without a copy (no OPFS, or none
+//! written) it says what went with the database, as before.
+//!
 //! A browser that discards the mark together with the database leaves nothing on the tablet to
 //! tell: the app opens as a new tablet. The server still knows what the account's devices last
 //! reported; signing in on a device new to the account answers with those that still held
 //! changes not sent (`shared::sync::LoginResponse::unsent_elsewhere`), kept here as a notice
 //! by the sign-in (`sync::session`) until read ([`UnsentElsewhereNotice`]).
 
+use std::collections::BTreeSet;
+
+use shared::op::Operation;
 use uuid::Uuid;
 
 use crate::browser::device_mark::{self, DeviceMark};
 use crate::store::{PriorDevice, Store, StoreError, meta_keys};
+use crate::sync::mirror;
 
 pub use crate::store::{StorageLoss, UnsentElsewhereNotice};
 
@@ -52,7 +65,96 @@ pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
         _ => 0,
     };
     device_mark::write(&DeviceMark { device_id: store.device_id(), pending });
+    recover_if_due(&store).await;
     Ok((store, opened))
+}
+
+/// Runs [`recover`] (its chunk fetched first) if the notice says it was not tried yet. A chunk
+/// that cannot be fetched (offline before it was cached) leaves it for the next start.
+pub async fn recover_if_due(store: &Store) {
+    match notice(store).await {
+        Ok(Some(loss)) if loss.recovered.is_none() => {
+            if let Err(e) = crate::split::recover_outbox(store.clone()).await {
+                log::error!("the recovery of unsent changes could not load: {e}");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => log::error!("could not read the storage-lost notice: {e}"),
+    }
+}
+
+/// Takes back the changes the outbox's copy outside IndexedDB (`sync::mirror`) holds for this
+/// device after the browser discarded the database: each queued again with its own id and
+/// merged into the records (`Store::commit_local`; one already queued, by another tab doing the
+/// same, is not queued twice), then the notice says how many and how many photos they name that
+/// are gone. Returns how many changes the notice now counts as recovered. No copy, a copy of
+/// another device or one that does not read (logged) recovers nothing: the notice says what
+/// went with the database, as before. A change that could not be queued (the disk full) leaves
+/// the notice untried, so the next start tries again.
+pub async fn recover(store: Store) -> u32 {
+    let mut loss = match notice(&store).await {
+        Ok(Some(loss)) => loss,
+        Ok(None) => return 0,
+        Err(e) => {
+            log::error!("could not read the storage-lost notice: {e}");
+            return 0;
+        }
+    };
+    if let Some(done) = loss.recovered {
+        return done;
+    }
+    let ops = match mirror::read(store.name()).await {
+        Ok(Some(copy)) if copy.device_id == store.device_id() => copy.operations(),
+        Ok(Some(copy)) => {
+            log::error!(
+                "the outbox copy is of device {}, not {}: not recovered",
+                copy.device_id,
+                store.device_id()
+            );
+            Vec::new()
+        }
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            log::error!("the outbox copy outside IndexedDB could not be used: {e}");
+            Vec::new()
+        }
+    };
+    let mut recovered = 0u32;
+    for op in &ops {
+        match store.commit_local(op.clone()).await {
+            Ok(_) | Err(StoreError::DuplicateOperation) => recovered += 1,
+            Err(e) => {
+                log::error!("could not queue a recovered change again: {e}");
+                return 0;
+            }
+        }
+    }
+    let mut photos_missing = 0;
+    for sha256 in photos_named(&ops) {
+        if !matches!(store.get_attachment(&sha256).await, Ok(Some(_))) {
+            photos_missing += 1;
+        }
+    }
+    if recovered > 0 {
+        log::info!("{recovered} unsent changes recovered from the outbox copy");
+    }
+    loss.recovered = Some(recovered);
+    loss.photos_missing = photos_missing;
+    if let Err(e) = store.meta_set(meta_keys::STORAGE_LOST, &loss).await {
+        log::error!("could not keep the recovery in the notice: {e}");
+    }
+    recovered
+}
+
+/// The photos (by hash) the `photos` fields of `ops` name.
+fn photos_named(ops: &[Operation]) -> BTreeSet<String> {
+    ops.iter()
+        .flat_map(|op| &op.changes)
+        .filter(|c| c.field == "photos")
+        .filter_map(|c| c.value.as_array())
+        .flatten()
+        .filter_map(|photo| photo.get("sha256")?.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// The notice, while it has not been read.
