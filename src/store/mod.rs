@@ -129,6 +129,10 @@ pub struct Store {
     pending_known: Rc<std::cell::Cell<u32>>,
     /// Called after every committed change of what waits to be sent (`Store::watch_outbox`).
     outbox_watch: Rc<RefCell<Option<OutboxWatch>>>,
+    /// How many outbox changes this tab has committed, and how many of them the watcher has
+    /// copied (`Store::outbox_copied`): what `sync::mirror::flushed` waits on.
+    outbox_changes: Rc<std::cell::Cell<u64>>,
+    outbox_copied: Rc<std::cell::Cell<u64>>,
 }
 
 /// What [`Store::watch_outbox`] calls.
@@ -168,6 +172,8 @@ impl Store {
             discarded: false,
             pending_known: Rc::default(),
             outbox_watch: Rc::default(),
+            outbox_changes: Rc::default(),
+            outbox_copied: Rc::default(),
         };
         store.load_identity(prior).await?;
         Ok(store)
@@ -199,10 +205,32 @@ impl Store {
     /// Tell the watcher (see [`Store::watch_outbox`]) that what waits to be sent changed: the
     /// store does after its own transactions; the sync code after it changes the refused list.
     pub fn outbox_changed(&self) {
+        self.outbox_changes.set(self.outbox_changes.get() + 1);
         let watch = self.outbox_watch.borrow().clone();
         if let Some(watch) = watch {
             watch();
         }
+    }
+
+    /// Whether something follows the outbox (see [`Store::watch_outbox`]).
+    pub fn outbox_watched(&self) -> bool {
+        self.outbox_watch.borrow().is_some()
+    }
+
+    /// How many outbox changes this tab has committed so far (see [`Store::outbox_changed`]).
+    pub fn outbox_changes(&self) -> u64 {
+        self.outbox_changes.get()
+    }
+
+    /// The watcher has dealt with the outbox changes up to `changes` (an
+    /// [`Store::outbox_changes`] it read before copying the outbox).
+    pub fn note_outbox_copied(&self, changes: u64) {
+        self.outbox_copied.set(self.outbox_copied.get().max(changes));
+    }
+
+    /// Up to which outbox change the watcher has dealt with.
+    pub fn outbox_copied(&self) -> u64 {
+        self.outbox_copied.get()
     }
 
     /// Makes the connection look closed by the browser, as Chromium does on a full disk (tests

@@ -125,17 +125,42 @@ pub fn follow(store: Store) {
         let _ = tx.unbounded_send(());
     });
     wasm_bindgen_futures::spawn_local(async move {
+        let changes = store.outbox_changes();
         match snapshot(&store).await {
             Ok(s) if !s.queued.is_empty() || !s.refused.is_empty() => write_logged(&store).await,
             Ok(_) => {}
             Err(e) => log::warn!("could not read the outbox to copy it: {e}"),
         }
+        store.note_outbox_copied(changes);
         while rx.next().await.is_some() {
             // Every change noted meanwhile is in the snapshot read now.
             while rx.try_recv().is_ok() {}
+            let changes = store.outbox_changes();
             write_logged(&store).await;
+            // Written, or the attempt failed (logged): either way nothing is left to wait for.
+            store.note_outbox_copied(changes);
         }
     });
+}
+
+/// Longest [`flushed`] waits for the copy.
+const FLUSH_WAIT_MS: f64 = 2_000.0;
+
+/// Waits until the copy holds every outbox change this tab committed before the call (or its
+/// write failed, logged; at most [`FLUSH_WAIT_MS`]): the survey form says 草稿已自动保存 only
+/// then, so what it says was saved is in both copies. Nothing to wait for when no copy follows
+/// the outbox (before the sync loop's chunk loaded). The save itself does not wait: its
+/// transaction is committed before.
+pub async fn flushed(store: &Store) {
+    let target = store.outbox_changes();
+    let began = js_sys::Date::now();
+    while store.outbox_watched() && store.outbox_copied() < target {
+        if js_sys::Date::now() - began > FLUSH_WAIT_MS {
+            log::warn!("the outbox copy is still being written; not waiting longer");
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(5).await;
+    }
 }
 
 async fn write_logged(store: &Store) {
