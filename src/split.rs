@@ -144,6 +144,31 @@ async fn run_recover_outbox(
     Ok(Box::pin(crate::services::storage_loss::recover(store)))
 }
 
+/// Which device the outbox's copy outside IndexedDB was written for
+/// (`services::storage_loss::device_in_copy`): asked at a start with no mark (a new tablet's
+/// first start, or a browser that discarded the mark with the database), in the recovery's
+/// chunk.
+pub async fn device_in_copy(
+    name: String,
+) -> Result<Option<crate::store::PriorDevice>, ChunkLoadError> {
+    Ok(run_device_in_copy(name).await?.await)
+}
+
+/// What [`device_in_copy`]'s chunk gives back.
+type DeviceInCopy =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Option<crate::store::PriorDevice>>>>;
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(recover_outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn run_device_in_copy(name: String) -> Result<DeviceInCopy, ChunkLoadError> {
+    Ok(Box::pin(crate::services::storage_loss::device_in_copy(name)))
+}
+
+#[cfg(not(feature = "split"))]
+async fn run_device_in_copy(name: String) -> Result<DeviceInCopy, ChunkLoadError> {
+    Ok(Box::pin(crate::services::storage_loss::device_in_copy(name)))
+}
+
 /// The zh-Hant or English catalog and the Fluent runtime (`texts::fluent`): with feature `split`
 /// a chunk of its own, fetched before the app mounts only when the language is not zh-Hans.
 /// Installs the catalog; false when there is none (zh-Hans) or one was installed already.

@@ -186,6 +186,29 @@ async fn a_database_deleted_under_the_app_gets_its_unsent_changes_back_once() {
 }
 
 #[wasm_bindgen_test]
+async fn with_the_mark_gone_too_the_copy_names_the_device_and_its_changes_come_back() {
+    let (name, device, ids, person, _) = tablet_with_two_unsent().await;
+    discard(&name).await;
+    device_mark::clear(); // the browser discarded localStorage with the database
+    let (store, opened) = storage_loss::open(&name).await.unwrap();
+    assert_eq!(opened, Opened::Discarded { device_id: device, pending_before: 2 });
+    assert_eq!(store.device_id(), device, "the office knows the tablet by its old id");
+    assert_eq!(outbox_ids(&store).await, ids);
+    assert!(store.get(EntityKind::Person, person).await.unwrap().is_some());
+    let notice = storage_loss::notice(&store).await.unwrap().unwrap();
+    assert_eq!(notice.recovered, Some(2));
+    store.close();
+    mirror::delete(&name).await.unwrap();
+    // A new tablet (no mark, no copy) is still just new.
+    device_mark::clear();
+    let (fresh, opened) = storage_loss::open(&fresh_name()).await.unwrap();
+    assert_eq!(opened, Opened::New);
+    assert_eq!(storage_loss::notice(&fresh).await.unwrap(), None);
+    fresh.close();
+    device_mark::clear();
+}
+
+#[wasm_bindgen_test]
 async fn two_tabs_opening_the_deleted_database_at_once_queue_each_change_once() {
     let (name, device, ids, _, _) = tablet_with_two_unsent().await;
     discard(&name).await;

@@ -49,13 +49,25 @@ pub enum Opened {
 
 /// Opens the app's database at start, telling the store which device the mark says used it
 /// (`Store::open_after` keeps the notice if it is gone), then marks the database.
+///
+/// With no mark (a new tablet, or a browser that discarded the mark with the database) the
+/// outbox's copy outside IndexedDB is asked which device it was written for
+/// ([`device_in_copy`], in the recovery's chunk): an empty database where a copy names a device
+/// was discarded too, and its changes are taken back.
 pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
     let mark = device_mark::read();
-    let prior = mark.as_ref().map(|m| PriorDevice { device_id: m.device_id, pending: m.pending });
+    let mut prior =
+        mark.as_ref().map(|m| PriorDevice { device_id: m.device_id, pending: m.pending });
+    if prior.is_none() {
+        prior = crate::split::device_in_copy(name.to_owned()).await.unwrap_or_else(|e| {
+            log::error!("the outbox copy could not be asked for its device: {e}");
+            None
+        });
+    }
     let store = Store::open_after(name, prior).await?;
-    let opened = match (&mark, store.was_discarded(), store.is_fresh()) {
-        (Some(m), true, _) => {
-            Opened::Discarded { device_id: m.device_id, pending_before: m.pending }
+    let opened = match (&prior, store.was_discarded(), store.is_fresh()) {
+        (Some(p), true, _) => {
+            Opened::Discarded { device_id: p.device_id, pending_before: p.pending }
         }
         (_, _, true) => Opened::New,
         _ => Opened::Known,
@@ -144,6 +156,21 @@ pub async fn recover(store: Store) -> u32 {
         log::error!("could not keep the recovery in the notice: {e}");
     }
     recovered
+}
+
+/// The device the outbox's copy of the database `name` was written for, with how many changes
+/// it holds; `None` without a copy (or with one that does not read: logged).
+pub async fn device_in_copy(name: String) -> Option<PriorDevice> {
+    match mirror::read(&name).await {
+        Ok(Some(copy)) => {
+            Some(PriorDevice { device_id: copy.device_id, pending: copy.operations().len() as u32 })
+        }
+        Ok(None) => None,
+        Err(e) => {
+            log::warn!("no device from the outbox copy: {e}");
+            None
+        }
+    }
 }
 
 /// The photos (by hash) the `photos` fields of `ops` name.

@@ -63,8 +63,10 @@ enum Reopened {
     /// The database the tablet had.
     Kept,
     /// Chromium discarded it at the kill (it deletes a database it finds damaged) and the app
-    /// said so, from the mark it keeps outside the database.
-    DiscardedAndSaid,
+    /// said so, from the mark it keeps outside the database; `recovered`: the changes it took
+    /// back from the outbox's copy outside IndexedDB (OPFS, `sync::mirror`) and queued again,
+    /// as its notice says (`data-recovered`).
+    DiscardedAndSaid { recovered: u64 },
     /// Chromium discarded it together with the app's mark in localStorage: nothing on the
     /// tablet could tell (docs/RELIABILITY.md). The tablet signs in again as a new device; the
     /// server then tells it what the account's other devices last reported and never sent
@@ -130,16 +132,36 @@ async fn follow_a_discard(
     if has("cursor") {
         return Reopened::Kept;
     }
-    let reopened = if let Some(mark) = mark {
+    // Said from the mark, or (the mark gone too) from the outbox's copy in OPFS, which names
+    // the device it was written for.
+    if let Some(mark) = &mark {
         assert!(
             has("storage_lost"),
             "the mark {mark} outlived the kill, the database did not, and the app keeps no notice"
         );
+    }
+    let reopened = if has("storage_lost") {
+        if mark.is_none() {
+            println!("the mark was discarded too; the app knew the device from its outbox copy");
+        }
         let said = browser.wait_for(&testid("storage-lost"), SHORT).await;
         assert!(said.is_ok(), "the database was discarded and the app does not say so: {said:?}");
         let words = browser.text_of("storage-lost").await.unwrap();
         assert!(words.contains("清空") && words.contains("同步"), "says what to do: {words}");
-        Reopened::DiscardedAndSaid
+        let recovered = browser
+            .eval(
+                "return Number(document.querySelector('[data-testid=\"storage-lost\"]')\
+                 .getAttribute('data-recovered') || 0);",
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(0);
+        if recovered > 0 {
+            assert!(words.contains("恢复"), "says the changes were recovered: {words}");
+        }
+        println!("the database was discarded and said; {recovered} unsent changes recovered");
+        Reopened::DiscardedAndSaid { recovered }
     } else {
         let unsent = reported_unsent(office, SURVEYOR.0).await;
         println!(
@@ -161,6 +183,20 @@ async fn follow_a_discard(
     browser.sign_in(origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
     browser.sync(origin).await.unwrap();
     reopened
+}
+
+/// The survey's notes as the office holds them (its SQLite file).
+fn server_notes(harness: &Harness) -> String {
+    let conn = rusqlite::Connection::open_with_flags(
+        harness.data_dir().join("field.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let json: String = conn
+        .query_row("SELECT record_json FROM records WHERE entity = 'survey'", [], |r| r.get(0))
+        .unwrap();
+    let record: serde_json::Value = serde_json::from_str(&json).unwrap();
+    record["fields"]["notes"].as_str().unwrap_or_default().to_owned()
 }
 
 /// Every object store of the tablet's database with its count, and the surveys' keys and
@@ -267,6 +303,9 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     let mut states = vec![String::new()];
     let (mut saves, mut pulls, mut said_saved, mut mid_pull) = (0, 0, 0, 0);
     let (mut said, mut untold, mut told, mut unsent_with_it) = (0, 0, 0, 0);
+    // Discards where the app took the unsent changes back from their copy (OPFS), and changes
+    // so recovered.
+    let (mut recovered_runs, mut recovered_changes) = (0, 0u64);
     for run in 0..runs {
         let save = rng.below(2) == 0;
         println!("run {run}: {}", if save { "kill during a save" } else { "kill during a pull" });
@@ -292,11 +331,19 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             let mark = mark_before_the_app(&browser, &origin).await;
             browser.goto(&survey_url).await.unwrap();
             let reopened = follow_a_discard(&browser, &origin, mark, &office).await;
-            let lost = reopened != Reopened::Kept;
-            said += usize::from(reopened == Reopened::DiscardedAndSaid);
+            // A discard the app noticed (its mark kept) is mended from the outbox's copy: what
+            // was saved comes back, nothing is lost. Only a discard that took the mark too is
+            // still a loss (the lost column).
+            let lost = matches!(reopened, Reopened::DiscardedWithTheMark { .. });
+            let discarded = reopened != Reopened::Kept;
+            if let Reopened::DiscardedAndSaid { recovered } = reopened {
+                said += 1;
+                recovered_runs += 1;
+                recovered_changes += recovered;
+            }
             untold += usize::from(matches!(reopened, Reopened::DiscardedWithTheMark { .. }));
             told += usize::from(reopened == Reopened::DiscardedWithTheMark { told: true });
-            if lost {
+            if discarded {
                 browser.goto(&survey_url).await.unwrap();
             }
             browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
@@ -306,14 +353,27 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
                 assert!(states.contains(&kept), "run {run}: notes never typed: {kept:?}");
                 unsent_with_it += usize::from(kept != after);
             } else {
+                // Kept, or discarded and recovered: the same promise.
                 assert!(
                     kept == notes || kept == after,
-                    "run {run}: neither before nor after the change: {kept:?}"
+                    "run {run}: neither before nor after the change ({reopened:?}): {kept:?}"
                 );
                 if state == "草稿已自动保存" {
                     said_saved += 1;
-                    assert_eq!(kept, after, "run {run}: the form said saved before the kill");
+                    assert_eq!(
+                        kept, after,
+                        "run {run}: the form said saved before the kill ({reopened:?})"
+                    );
                 }
+            }
+            if discarded && !lost {
+                // Signed in and synced as the notice says: the office holds what the form said
+                // was saved (and what it shows now).
+                assert_eq!(
+                    server_notes(&harness),
+                    kept,
+                    "run {run}: at the office after {reopened:?}"
+                );
             }
             notes = kept;
         } else {
@@ -340,7 +400,11 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             browser.goto(&format!("{origin}/#/sync")).await.unwrap();
             match follow_a_discard(&browser, &origin, mark, &office).await {
                 Reopened::Kept => {}
-                Reopened::DiscardedAndSaid => said += 1,
+                Reopened::DiscardedAndSaid { recovered } => {
+                    said += 1;
+                    recovered_runs += 1;
+                    recovered_changes += recovered;
+                }
                 Reopened::DiscardedWithTheMark { told: was_told } => {
                     untold += 1;
                     told += usize::from(was_told);
@@ -365,8 +429,10 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     assert_eq!(held as usize, added, "every member after the last sync (cursor {cursor})");
     let csv = harness.office_csv("people").unwrap();
     assert_eq!(csv.lines().filter(|l| l.contains("王秀英")).count(), 1, "the survey's member once");
+    // Every change the form last showed (and said saved) reached the office.
+    assert_eq!(server_notes(&harness), notes, "the survey's notes at the office");
     println!(
-        "TRIAL|browser-kills-at-random|{runs}|{runs}|{unsent_with_it}|0|{:.0}|{saves} kills during saves ({said_saved} after 草稿已自动保存, all kept), {pulls} during pulls of {PER_PULL} members ({mid_pull} left a pull part-way, every page whole with its cursor); Chromium discarded the database at {} kills ({said} said on screen from the mark, {untold} with the mark gone too, {told} of those told at sign-in of the records the old device last reported unsent), each mended by signing in and syncing; {unsent_with_it} notes changes not yet sent went with it (the lost column); seed {seed}",
+        "TRIAL|browser-kills-at-random|{runs}|{runs}|{unsent_with_it}|0|{:.0}|{saves} kills during saves ({said_saved} after 草稿已自动保存, all kept), {pulls} during pulls of {PER_PULL} members ({mid_pull} left a pull part-way, every page whole with its cursor); Chromium discarded the database at {} kills ({said} said on screen from the mark, each recovered from the outbox's copy in OPFS: {recovered_changes} unsent changes queued again over {recovered_runs} discards; {untold} with the mark gone too, {told} of those told at sign-in of the records the old device last reported unsent), each mended by signing in and syncing; {unsent_with_it} notes changes not yet sent went with a discard that took the mark too (the lost column); the office holds the notes the form last showed; seed {seed}",
         began.elapsed().as_secs_f64(),
         said + untold
     );
