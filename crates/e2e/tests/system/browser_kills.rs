@@ -438,3 +438,107 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     );
     browser.close().await.unwrap();
 }
+
+/// Removes what Chromium removes when it discards the origin's IndexedDB after a kill (the
+/// LevelDB backing store and its blobs), and with `mark` the origin's localStorage too (the app's
+/// mark), as in the one discard caught here; the Origin Private File System (`File System/`) is
+/// left as the browser leaves it. Chromium is not running.
+fn discard_like_chromium(profile: &std::path::Path, mark: bool) {
+    let mut gone = 0;
+    for dir in ["Default/IndexedDB", "Default/Local Storage"] {
+        if dir.ends_with("Local Storage") && !mark {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(profile.join(dir)) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path).unwrap();
+            } else {
+                std::fs::remove_file(&path).unwrap();
+            }
+            gone += 1;
+        }
+    }
+    assert!(gone > 0, "nothing to discard in {}", profile.display());
+}
+
+/// Trial browser-kills-at-random, the discard made sure of: Chromium is SIGKILLed at a random
+/// moment (0–800 ms) after a survey's notes changed, and then its IndexedDB is deleted as
+/// Chromium deletes one it finds damaged (every other run with the app's mark in localStorage
+/// too). The outbox's copy in OPFS must bring back every change the form said was saved: the
+/// notes after reopening, signing in and syncing are those before or after the change, after it
+/// whenever the form said 草稿已自动保存, and the office holds exactly what the form then shows.
+/// Runs: `FIELD_TRIAL_DISCARD_RUNS` (4 here), seed `FIELD_TRIAL_SEED`.
+#[tokio::test]
+async fn trial_discards_after_kills_give_back_what_the_form_said_saved() {
+    let runs = env_number("FIELD_TRIAL_DISCARD_RUNS", 4);
+    let seed = env_number("FIELD_TRIAL_SEED", u64::from(std::process::id()) | 1);
+    println!("browser-kills-with-discard: {runs} runs, seed {seed}");
+    let mut rng = Rng::new(seed);
+    let began = Instant::now();
+
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    let origin = harness.base_url();
+    harness
+        .server_command(&["create-admin", "--username", OFFICE.0, "--password", OFFICE.1])
+        .unwrap();
+    harness.add_account(SURVEYOR.0, SURVEYOR.1, "surveyor", BRANCH, "周调查").unwrap();
+    let office = Api::sign_in(&origin, OFFICE.0, OFFICE.1).await;
+
+    let mut browser = harness.open_browser().await.expect("open Chromium");
+    browser.sign_in(&origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
+    browser.new_survey(&origin, "王秀英", BRANCH).await.unwrap();
+    let hash = browser.eval("return location.hash;").await.unwrap();
+    let survey_url = format!("{origin}/{}", hash.as_str().unwrap());
+    browser.sync(&origin).await.unwrap();
+
+    let mut notes = String::new();
+    let (mut said_saved, mut recovered_changes, mut without_mark) = (0, 0u64, 0);
+    for run in 0..runs {
+        let take_mark = run % 2 == 1;
+        // Changes waiting: one saved earlier in this run, then the one the kill meets.
+        browser.goto(&survey_url).await.unwrap();
+        browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
+        assert_eq!(browser.field_value("survey-notes").await.unwrap(), notes, "run {run}");
+        let waiting = format!("{notes}等{run}");
+        change_notes(&browser, &waiting).await;
+        browser.wait_survey_saved().await.unwrap();
+        let after = format!("{waiting}第{run}次");
+        change_notes(&browser, &after).await;
+        tokio::time::sleep(Duration::from_millis(rng.below(800))).await;
+        let state = browser.text_of("save-state").await.unwrap_or_default();
+        assert!(harness.kill_browser().unwrap() > 0, "run {run}: nothing to kill");
+        drop(browser);
+        discard_like_chromium(harness.profile_dir(), take_mark);
+        browser = harness.reopen_browser().await.unwrap();
+        let mark = mark_before_the_app(&browser, &origin).await;
+        assert_eq!(mark.is_none(), take_mark, "run {run}: the mark");
+        browser.goto(&survey_url).await.unwrap();
+        let reopened = follow_a_discard(&browser, &origin, mark, &office).await;
+        let Reopened::DiscardedAndSaid { recovered } = reopened else {
+            panic!("run {run}: the discard was not said and mended from the copy: {reopened:?}");
+        };
+        assert!(recovered >= 1, "run {run}: the change saved before the kill came back");
+        recovered_changes += recovered;
+        without_mark += usize::from(take_mark);
+        browser.goto(&survey_url).await.unwrap();
+        browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
+        let kept = browser.field_value("survey-notes").await.unwrap();
+        assert!(
+            kept == waiting || kept == after,
+            "run {run}: neither the saved notes nor the change: {kept:?} (state {state:?})"
+        );
+        if state == "草稿已自动保存" {
+            said_saved += 1;
+            assert_eq!(kept, after, "run {run}: the form said saved before the kill");
+        }
+        assert_eq!(server_notes(&harness), kept, "run {run}: the office holds what the form shows");
+        notes = kept;
+    }
+    println!(
+        "TRIAL|browser-kills-with-discard|{runs}|{runs}|0|0|{:.0}|every kill followed by the database deleted as Chromium does ({without_mark} with the mark in localStorage too); {recovered_changes} unsent changes recovered from the OPFS copy; {said_saved} kills after 草稿已自动保存, all kept; the office holds what the form shows after every run; seed {seed}",
+        began.elapsed().as_secs_f64()
+    );
+    browser.close().await.unwrap();
+}
