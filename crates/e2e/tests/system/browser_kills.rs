@@ -482,7 +482,7 @@ fn discard_like_chromium(profile: &std::path::Path, mark: bool) {
 }
 
 /// Trial browser-kills-at-random, the discard made sure of: Chromium is SIGKILLed at a random
-/// moment (0–800 ms) after a survey's notes changed, and then its IndexedDB is deleted as
+/// moment (0–1.5 s) after a survey's notes changed, and then its IndexedDB is deleted as
 /// Chromium deletes one it finds damaged (every other run with the app's mark in localStorage
 /// too). The outbox's copy in OPFS must bring back every change the form said was saved: the
 /// notes after reopening, signing in and syncing are those before or after the change, after it
@@ -527,7 +527,8 @@ async fn trial_discards_after_kills_give_back_what_the_form_said_saved() {
         browser.wait_survey_saved().await.unwrap();
         let after = format!("{waiting}第{run}次");
         change_notes(&browser, &after).await;
-        tokio::time::sleep(Duration::from_millis(rng.below(800))).await;
+        // Past the autosave's 0.7 s too, so some kills come after the form said saved.
+        tokio::time::sleep(Duration::from_millis(rng.below(1_500))).await;
         let state = browser.text_of("save-state").await.unwrap_or_default();
         println!("run {run}: before the kill ({state}): {}", opfs_copy(&browser).await);
         assert!(harness.kill_browser().unwrap() > 0, "run {run}: nothing to kill");
