@@ -122,51 +122,36 @@ async fn run_sync_loop(
     Ok(Box::pin(engine.run_loop(wake)))
 }
 
-/// Takes back the changes of a database the browser discarded from the outbox's copy outside it
-/// (`services::storage_loss::recover`): only after a discard, so a chunk of its own. Returns
-/// how many changes were recovered.
-pub async fn recover_outbox(store: crate::store::Store) -> Result<u32, ChunkLoadError> {
-    Ok(run_recover_outbox(store).await?.await)
-}
-
-#[cfg(feature = "split")]
-#[leptos::wasm_split::wasm_split(recover_outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn run_recover_outbox(
-    store: crate::store::Store,
-) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = u32>>>, ChunkLoadError> {
-    Ok(Box::pin(crate::services::storage_loss::recover(store)))
-}
-
-#[cfg(not(feature = "split"))]
-async fn run_recover_outbox(
-    store: crate::store::Store,
-) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = u32>>>, ChunkLoadError> {
-    Ok(Box::pin(crate::services::storage_loss::recover(store)))
-}
-
-/// Which device the outbox's copy outside IndexedDB was written for
-/// (`services::storage_loss::device_in_copy`): asked at a start with no mark (a new tablet's
-/// first start, or a browser that discarded the mark with the database), in the recovery's
-/// chunk.
-pub async fn device_in_copy(
+/// The outbox's copy outside IndexedDB, asked at start (`services::storage_loss::from_copy`):
+/// with a store, take back the changes of a database the browser discarded; without, which
+/// device the copy of the database `name` was written for (a start with no mark). Only after a
+/// discard or at a start with no mark, so one chunk of its own, behind one split point.
+pub async fn outbox_copy(
     name: String,
-) -> Result<Option<crate::store::PriorDevice>, ChunkLoadError> {
-    Ok(run_device_in_copy(name).await?.await)
+    store: Option<crate::store::Store>,
+) -> Result<crate::services::storage_loss::FromCopy, ChunkLoadError> {
+    Ok(run_outbox_copy(name, store).await?.await)
 }
 
-/// What [`device_in_copy`]'s chunk gives back.
-type DeviceInCopy =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Option<crate::store::PriorDevice>>>>;
+/// What [`outbox_copy`]'s chunk gives back.
+type FromCopyFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = crate::services::storage_loss::FromCopy>>>;
 
 #[cfg(feature = "split")]
-#[leptos::wasm_split::wasm_split(recover_outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn run_device_in_copy(name: String) -> Result<DeviceInCopy, ChunkLoadError> {
-    Ok(Box::pin(crate::services::storage_loss::device_in_copy(name)))
+#[leptos::wasm_split::wasm_split(outbox_copy, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn run_outbox_copy(
+    name: String,
+    store: Option<crate::store::Store>,
+) -> Result<FromCopyFuture, ChunkLoadError> {
+    Ok(Box::pin(crate::services::storage_loss::from_copy(name, store)))
 }
 
 #[cfg(not(feature = "split"))]
-async fn run_device_in_copy(name: String) -> Result<DeviceInCopy, ChunkLoadError> {
-    Ok(Box::pin(crate::services::storage_loss::device_in_copy(name)))
+async fn run_outbox_copy(
+    name: String,
+    store: Option<crate::store::Store>,
+) -> Result<FromCopyFuture, ChunkLoadError> {
+    Ok(Box::pin(crate::services::storage_loss::from_copy(name, store)))
 }
 
 /// The zh-Hant or English catalog and the Fluent runtime (`texts::fluent`): with feature `split`

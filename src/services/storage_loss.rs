@@ -59,10 +59,14 @@ pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
     let mut prior =
         mark.as_ref().map(|m| PriorDevice { device_id: m.device_id, pending: m.pending });
     if prior.is_none() {
-        prior = crate::split::device_in_copy(name.to_owned()).await.unwrap_or_else(|e| {
-            log::error!("the outbox copy could not be asked for its device: {e}");
-            None
-        });
+        prior = match crate::split::outbox_copy(name.to_owned(), None).await {
+            Ok(FromCopy::Device(device)) => device,
+            Ok(FromCopy::Recovered(_)) => None,
+            Err(e) => {
+                log::error!("the outbox copy could not be asked for its device: {e}");
+                None
+            }
+        };
     }
     let store = Store::open_after(name, prior).await?;
     let opened = match (&prior, store.was_discarded(), store.is_fresh()) {
@@ -86,12 +90,30 @@ pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
 pub async fn recover_if_due(store: &Store) {
     match notice(store).await {
         Ok(Some(loss)) if loss.recovered.is_none() => {
-            if let Err(e) = crate::split::recover_outbox(store.clone()).await {
+            let asked = crate::split::outbox_copy(store.name().to_owned(), Some(store.clone()));
+            if let Err(e) = asked.await {
                 log::error!("the recovery of unsent changes could not load: {e}");
             }
         }
         Ok(_) => {}
         Err(e) => log::error!("could not read the storage-lost notice: {e}"),
+    }
+}
+
+/// What the outbox's copy answered (`split::outbox_copy`).
+pub enum FromCopy {
+    /// The device it was written for, and how many changes it holds ([`device_in_copy`]).
+    Device(Option<PriorDevice>),
+    /// How many changes were taken back ([`recover`]).
+    Recovered(u32),
+}
+
+/// With `store`, [`recover`] its changes; without, [`device_in_copy`] of the database `name`
+/// (one entry, so one split point).
+pub async fn from_copy(name: String, store: Option<Store>) -> FromCopy {
+    match store {
+        Some(store) => FromCopy::Recovered(recover(store).await),
+        None => FromCopy::Device(device_in_copy(name).await),
     }
 }
 
