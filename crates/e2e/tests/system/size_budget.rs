@@ -24,6 +24,11 @@ use e2e::{dist_dir, first_load_report, measure, split_point_files};
 /// at sign-in; the notice's view is a split point) and the people list re-reading after a sync
 /// brought it to 283.7 KB, so the budget is 284 KB until that reading moves into the sync
 /// loop's chunk (issue "Performance, round 2").
+/// Before issue 16's outbox copy in OPFS the first load measured 287.9 KB (already over); the
+/// copy adds 3.2 KB at start (291.1 KB: asking the copy at a start with no mark, calling the
+/// recovery when due, the store's outbox watcher; the copy's code is in the sync loop's chunk
+/// and the recovery in a chunk of its own). The budget is left as it is: over it until issue
+/// "Performance, round 2" cuts the start (docs/RELIABILITY.md, "browser-kills, a discard mended").
 /// Sizes are deterministic for a given source.
 const BUDGET_BROTLI_BYTES: usize = 284_000;
 
