@@ -56,6 +56,7 @@ photo-remove = Remove
 survey-not-found = Survey not found
 storage-lost = The browser erased the data saved on this device (after a crash, low storage, or clearing site data). What reached the office is safe: sign in again and sync to download it again.
 storage-lost-read = OK
+storage-recovered = The browser erased the data saved on this device (after a crash, low storage, or clearing site data); the changes not yet sent were recovered from this device's backup copy. Sign in again and sync: the recovered changes are sent to the office and everything else is downloaded again.
 field-name = Name
 field-gender = Gender
 field-birth-year = Year of birth
@@ -207,6 +208,14 @@ storage-lost-pending = { $n ->
     [one] 1 record had
    *[other] { $n } records had
   } not reached the office before the data was erased and cannot be recovered: check and enter them again.
+storage-recovered-count = { $n ->
+    [one] 1 change that had not reached the office was
+   *[other] { $n } changes that had not reached the office were
+  } recovered and will be sent at the next sync.
+storage-recovered-photos = { $n ->
+    [one] 1 photo
+   *[other] { $n } photos
+  } could not be recovered: check the surveys concerned and take them again.
 answered-of = { $answered }/{ $total } answered
 history-saved = saved the { $what }
 history-changed = changed the { $what }: { $fields }

@@ -138,6 +138,38 @@ async fn load_recover_typing(store: crate::store::Store) -> Result<Recovery, Chu
     Ok(Box::pin(async move { crate::services::survey::recover_draft(&store).await }))
 }
 
+/// The outbox's copy outside IndexedDB, asked at start (`services::storage_loss::from_copy`):
+/// with a store, take back the changes of a database the browser discarded; without, which
+/// device the copy of the database `name` was written for (a start with no mark). Only after a
+/// discard or at a start with no mark, so one chunk of its own, behind one split point.
+pub async fn outbox_copy(
+    name: String,
+    store: Option<crate::store::Store>,
+) -> Result<crate::services::storage_loss::FromCopy, ChunkLoadError> {
+    Ok(run_outbox_copy(name, store).await?.await)
+}
+
+/// What [`outbox_copy`]'s chunk gives back.
+type FromCopyFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = crate::services::storage_loss::FromCopy>>>;
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(outbox_copy, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn run_outbox_copy(
+    name: String,
+    store: Option<crate::store::Store>,
+) -> Result<FromCopyFuture, ChunkLoadError> {
+    Ok(Box::pin(crate::services::storage_loss::from_copy(name, store)))
+}
+
+#[cfg(not(feature = "split"))]
+async fn run_outbox_copy(
+    name: String,
+    store: Option<crate::store::Store>,
+) -> Result<FromCopyFuture, ChunkLoadError> {
+    Ok(Box::pin(crate::services::storage_loss::from_copy(name, store)))
+}
+
 /// The zh-Hant or English catalog and the Fluent runtime (`texts::fluent`): with feature `split`
 /// a chunk of its own, fetched before the app mounts only when the language is not zh-Hans.
 /// Installs the catalog; false when there is none (zh-Hans) or one was installed already.

@@ -17,6 +17,7 @@ pub mod geolocation;
 pub mod language;
 pub mod location;
 pub mod online;
+pub mod opfs;
 pub mod page;
 pub mod photos;
 pub mod storage;

@@ -21,7 +21,16 @@ pub fn KeptNotices() -> impl IntoView {
     let storage_notice = LocalResource::new(move || {
         ctx.counts.track();
         let store = ctx.store();
-        async move { storage_loss::notice(&store).await.ok().flatten() }
+        async move {
+            let loss = storage_loss::notice(&store).await.ok().flatten();
+            if loss.as_ref().is_none_or(|l| l.recovered.is_some()) {
+                return loss;
+            }
+            // Found while the app ran: take back what its copy outside IndexedDB holds.
+            storage_loss::recover_if_due(&store).await;
+            ctx.recount();
+            storage_loss::notice(&store).await.ok().flatten()
+        }
     });
     // Read again after a sign-in (which keeps it) and whenever the counts move.
     let unsent_elsewhere = LocalResource::new(move || {

@@ -1,5 +1,7 @@
 //! The notice that the browser discarded the tablet's database (`services::storage_loss`): what
-//! happened, how many records waiting to be sent went with it, and what to do; shown until read.
+//! happened, how many records waiting to be sent went with it — or, when the outbox's copy
+//! outside IndexedDB brought them back, how many changes were recovered and will be sent (and
+//! which photos did not come back) — and what to do; shown until read.
 
 use leptos::prelude::*;
 
@@ -23,12 +25,26 @@ pub fn StorageLostNotice(loss: StorageLoss) -> impl IntoView {
             ctx.recount();
         }
     });
+    let recovered = loss.recovered.unwrap_or(0);
     view! {
-        <aside class="message error" role="alert" data-testid="storage-lost">
-            <p>{t::STORAGE_LOST}</p>
-            {(loss.pending_before > 0).then(|| view! {
-                <p data-testid="storage-lost-pending">{t::storage_lost_pending(loss.pending_before)}</p>
-            })}
+        <aside class="message error" role="alert" data-testid="storage-lost"
+            data-recovered=recovered>
+            {if recovered > 0 {
+                view! {
+                    <p>{t::STORAGE_RECOVERED}</p>
+                    <p data-testid="storage-lost-recovered">{t::storage_recovered_count(recovered)}</p>
+                    {(loss.photos_missing > 0).then(|| view! {
+                        <p data-testid="storage-lost-photos">{t::storage_recovered_photos_missing(loss.photos_missing)}</p>
+                    })}
+                }.into_any()
+            } else {
+                view! {
+                    <p>{t::STORAGE_LOST}</p>
+                    {(loss.pending_before > 0).then(|| view! {
+                        <p data-testid="storage-lost-pending">{t::storage_lost_pending(loss.pending_before)}</p>
+                    })}
+                }.into_any()
+            }}
             <button class="button" data-testid="storage-lost-dismiss"
                 disabled=move || acknowledge.pending().get()
                 on:click=move |_| { acknowledge.dispatch_local(()); }>{t::STORAGE_LOST_READ}</button>

@@ -68,7 +68,12 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
             },
             save: move |current: SurveyForm| {
                 let store = store.clone();
-                async move { survey::persist(&store, &current).await }
+                async move {
+                    survey::persist(&store, &current).await?;
+                    // Said saved once the outbox's copy outside IndexedDB holds it too.
+                    crate::sync::mirror::flushed(&store).await;
+                    Ok(())
+                }
             },
             after: move |result: &Result<(), StoreError>| {
                 if let Err(err) = result

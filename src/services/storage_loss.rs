@@ -10,16 +10,29 @@
 //! while the app runs is noticed by the store when it reopens its connection
 //! (`Store::db`), with the same notice.
 //!
+//! What had not been sent is not lost with the database when the browser kept the outbox's
+//! copy outside IndexedDB (`sync::mirror`, in the Origin Private File System): while the notice
+//! says it was not tried yet, each start (and the shell, for a discard found while the app
+//! runs) takes the copy's changes back — queued again under their own ids, so the office stores
+//! each once whatever happened before, and merged into the tablet's records so the surveyor sees
+//! the work again ([`recover`], in a chunk of its own: it only runs after a discard). The
+//! notice then says how many were recovered and will be sent. Without a copy (no OPFS, or none
+//! written) it says what went with the database, as before.
+//!
 //! A browser that discards the mark together with the database leaves nothing on the tablet to
 //! tell: the app opens as a new tablet. The server still knows what the account's devices last
 //! reported; signing in on a device new to the account answers with those that still held
 //! changes not sent (`shared::sync::LoginResponse::unsent_elsewhere`), kept here as a notice
 //! by the sign-in (`sync::session`) until read ([`UnsentElsewhereNotice`]).
 
+use std::collections::BTreeSet;
+
+use shared::op::Operation;
 use uuid::Uuid;
 
 use crate::browser::device_mark::{self, DeviceMark};
 use crate::store::{PriorDevice, Store, StoreError, meta_keys};
+use crate::sync::mirror;
 
 pub use crate::store::{StorageLoss, UnsentElsewhereNotice};
 
@@ -36,13 +49,30 @@ pub enum Opened {
 
 /// Opens the app's database at start, telling the store which device the mark says used it
 /// (`Store::open_after` keeps the notice if it is gone), then marks the database.
+///
+/// With no mark (a new tablet, or a browser that discarded the mark with the database) the
+/// outbox's copy outside IndexedDB is asked which device it was written for
+/// ([`device_in_copy`], in the recovery's chunk): an empty database where a copy names a device
+/// was discarded too, and its changes are taken back.
 pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
     let mark = device_mark::read();
-    let prior = mark.as_ref().map(|m| PriorDevice { device_id: m.device_id, pending: m.pending });
+    let mut prior =
+        mark.as_ref().map(|m| PriorDevice { device_id: m.device_id, pending: m.pending });
+    // A fresh browser has no copy either: it fetches no chunk to learn that.
+    if prior.is_none() && mirror::exists(name).await {
+        prior = match crate::split::outbox_copy(name.to_owned(), None).await {
+            Ok(FromCopy::Device(device)) => device,
+            Ok(FromCopy::Recovered(_)) => None,
+            Err(e) => {
+                log::error!("the outbox copy could not be asked for its device: {e}");
+                None
+            }
+        };
+    }
     let store = Store::open_after(name, prior).await?;
-    let opened = match (&mark, store.was_discarded(), store.is_fresh()) {
-        (Some(m), true, _) => {
-            Opened::Discarded { device_id: m.device_id, pending_before: m.pending }
+    let opened = match (&prior, store.was_discarded(), store.is_fresh()) {
+        (Some(p), true, _) => {
+            Opened::Discarded { device_id: p.device_id, pending_before: p.pending }
         }
         (_, _, true) => Opened::New,
         _ => Opened::Known,
@@ -52,6 +82,7 @@ pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
         _ => 0,
     };
     device_mark::write(&DeviceMark { device_id: store.device_id(), pending });
+    recover_if_due(&store).await;
     Ok((store, opened))
 }
 
@@ -59,6 +90,127 @@ pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
 pub async fn any_kept(store: &Store) -> Result<bool, StoreError> {
     Ok(store.meta_has(meta_keys::STORAGE_LOST).await?
         || store.meta_has(meta_keys::UNSENT_ELSEWHERE).await?)
+}
+
+/// Runs [`recover`] (its chunk fetched first) if the notice says it was not tried yet. A chunk
+/// that cannot be fetched (offline before it was cached) leaves it for the next start.
+pub async fn recover_if_due(store: &Store) {
+    match notice(store).await {
+        Ok(Some(loss)) if loss.recovered.is_none() => {
+            let asked = crate::split::outbox_copy(store.name().to_owned(), Some(store.clone()));
+            if let Err(e) = asked.await {
+                log::error!("the recovery of unsent changes could not load: {e}");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => log::error!("could not read the storage-lost notice: {e}"),
+    }
+}
+
+/// What the outbox's copy answered (`split::outbox_copy`).
+pub enum FromCopy {
+    /// The device it was written for, and how many changes it holds ([`device_in_copy`]).
+    Device(Option<PriorDevice>),
+    /// How many changes were taken back ([`recover`]).
+    Recovered(u32),
+}
+
+/// With `store`, [`recover`] its changes; without, [`device_in_copy`] of the database `name`
+/// (one entry, so one split point).
+pub async fn from_copy(name: String, store: Option<Store>) -> FromCopy {
+    match store {
+        Some(store) => FromCopy::Recovered(recover(store).await),
+        None => FromCopy::Device(device_in_copy(name).await),
+    }
+}
+
+/// Takes back the changes the outbox's copy outside IndexedDB (`sync::mirror`) holds for this
+/// device after the browser discarded the database: each queued again with its own id and
+/// merged into the records (`Store::commit_local`; one already queued, by another tab doing the
+/// same, is not queued twice), then the notice says how many and how many photos they name that
+/// are gone. Returns how many changes the notice now counts as recovered. No copy, a copy of
+/// another device or one that does not read (logged) recovers nothing: the notice says what
+/// went with the database, as before. A change that could not be queued (the disk full) leaves
+/// the notice untried, so the next start tries again.
+pub async fn recover(store: Store) -> u32 {
+    let mut loss = match notice(&store).await {
+        Ok(Some(loss)) => loss,
+        Ok(None) => return 0,
+        Err(e) => {
+            log::error!("could not read the storage-lost notice: {e}");
+            return 0;
+        }
+    };
+    if let Some(done) = loss.recovered {
+        return done;
+    }
+    let ops = match mirror::read(store.name()).await {
+        Ok(Some(copy)) if copy.device_id == store.device_id() => copy.operations(),
+        Ok(Some(copy)) => {
+            log::error!(
+                "the outbox copy is of device {}, not {}: not recovered",
+                copy.device_id,
+                store.device_id()
+            );
+            Vec::new()
+        }
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            log::error!("the outbox copy outside IndexedDB could not be used: {e}");
+            Vec::new()
+        }
+    };
+    let mut recovered = 0u32;
+    for op in &ops {
+        match store.commit_local(op.clone()).await {
+            Ok(_) | Err(StoreError::DuplicateOperation) => recovered += 1,
+            Err(e) => {
+                log::error!("could not queue a recovered change again: {e}");
+                return 0;
+            }
+        }
+    }
+    let mut photos_missing = 0;
+    for sha256 in photos_named(&ops) {
+        if !matches!(store.get_attachment(&sha256).await, Ok(Some(_))) {
+            photos_missing += 1;
+        }
+    }
+    if recovered > 0 {
+        log::info!("{recovered} unsent changes recovered from the outbox copy");
+    }
+    loss.recovered = Some(recovered);
+    loss.photos_missing = photos_missing;
+    if let Err(e) = store.meta_set(meta_keys::STORAGE_LOST, &loss).await {
+        log::error!("could not keep the recovery in the notice: {e}");
+    }
+    recovered
+}
+
+/// The device the outbox's copy of the database `name` was written for, with how many changes
+/// it holds; `None` without a copy (or with one that does not read: logged).
+pub async fn device_in_copy(name: String) -> Option<PriorDevice> {
+    match mirror::read(&name).await {
+        Ok(Some(copy)) => {
+            Some(PriorDevice { device_id: copy.device_id, pending: copy.operations().len() as u32 })
+        }
+        Ok(None) => None,
+        Err(e) => {
+            log::warn!("no device from the outbox copy: {e}");
+            None
+        }
+    }
+}
+
+/// The photos (by hash) the `photos` fields of `ops` name.
+fn photos_named(ops: &[Operation]) -> BTreeSet<String> {
+    ops.iter()
+        .flat_map(|op| &op.changes)
+        .filter(|c| c.field == "photos")
+        .filter_map(|c| c.value.as_array())
+        .flatten()
+        .filter_map(|photo| photo.get("sha256")?.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// The notice, while it has not been read.

@@ -86,6 +86,7 @@ impl Store {
             adopted.push(op);
         }
         tx.commit().await?;
+        self.outbox_changed();
         Ok(adopted)
     }
 
@@ -136,6 +137,7 @@ impl Store {
         );
         drop(meta.put(to_js(meta_write.1)?).with_key(JsValue::from_str(meta_write.0)).primitive()?);
         tx.commit().await?;
+        self.outbox_changed();
         self.save_cache.borrow_mut().forget(entity, id);
         Ok(op)
     }
@@ -186,6 +188,7 @@ impl Store {
         record.branch_id = branch_id.to_owned();
         drop(records.put(to_js_json(&record)?).primitive()?);
         tx.commit().await?;
+        self.outbox_changed();
         self.save_cache.borrow_mut().forget(entity, id);
         Ok(true)
     }
@@ -236,6 +239,7 @@ impl Store {
         drop_queued_of(&outbox, id).await?;
         drop(tx.object_store(store_for(entity))?.delete(record_key(entity, id)).primitive()?);
         tx.commit().await?;
+        self.outbox_changed();
         self.save_cache.borrow_mut().forget(entity, id);
         Ok(Discarded::Removed)
     }

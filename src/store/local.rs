@@ -122,6 +122,7 @@ impl Store {
         // A failed write aborts the transaction and the commit reports its error (a duplicate
         // operation id: `StoreError::DuplicateOperation`).
         tx.commit().await?;
+        self.outbox_changed();
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         Ok((applied.record, Some(op)))
     }
@@ -163,6 +164,7 @@ impl Store {
             return Ok(None);
         }
         tx.commit().await?;
+        self.outbox_changed();
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         Ok(Some((applied.record, Some(op))))
     }

@@ -78,6 +78,15 @@ pub struct StorageLoss {
     pub pending_before: u32,
     /// When the app noticed (milliseconds since the epoch).
     pub noticed_at_ms: f64,
+    /// Changes taken back from the outbox's copy outside IndexedDB (`sync::mirror`) and queued
+    /// again; `None` until that was tried (`services::storage_loss::recover`), which every
+    /// start does while it is `None`.
+    #[serde(default)]
+    pub recovered: Option<u32>,
+    /// Photos the recovered changes name that are not on this tablet (their files were only in
+    /// the discarded database).
+    #[serde(default)]
+    pub photos_missing: u32,
 }
 
 /// What a sign-in on this device answered of the account's other devices: each still held
@@ -118,7 +127,16 @@ pub struct Store {
     /// Records waiting to be sent, as last counted (`Store::note_pending`): what a database
     /// the browser discards while the app runs takes with it.
     pending_known: Rc<std::cell::Cell<u32>>,
+    /// Called after every committed change of what waits to be sent (`Store::watch_outbox`).
+    outbox_watch: Rc<RefCell<Option<OutboxWatch>>>,
+    /// How many outbox changes this tab has committed, and how many of them the watcher has
+    /// copied (`Store::outbox_copied`): what `sync::mirror::flushed` waits on.
+    outbox_changes: Rc<std::cell::Cell<u64>>,
+    outbox_copied: Rc<std::cell::Cell<u64>>,
 }
+
+/// What [`Store::watch_outbox`] calls.
+type OutboxWatch = Rc<dyn Fn()>;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -153,6 +171,9 @@ impl Store {
             fresh: false,
             discarded: false,
             pending_known: Rc::default(),
+            outbox_watch: Rc::default(),
+            outbox_changes: Rc::default(),
+            outbox_copied: Rc::default(),
         };
         store.load_identity(prior).await?;
         Ok(store)
@@ -171,6 +192,45 @@ impl Store {
     /// Keep the count of records waiting to be sent (the shell calls this whenever it changes).
     pub fn note_pending(&self, pending: u32) {
         self.pending_known.set(pending);
+    }
+
+    /// Call `watch` after every committed change of the outbox (a change queued, acknowledged,
+    /// refused, resubmitted or discarded) on any clone of this store: the outbox's second copy
+    /// outside IndexedDB follows it (`sync::mirror`). It must only note the change (it runs
+    /// on the save's path); one watcher, a later call replaces it.
+    pub fn watch_outbox(&self, watch: impl Fn() + 'static) {
+        *self.outbox_watch.borrow_mut() = Some(Rc::new(watch));
+    }
+
+    /// Tell the watcher (see [`Store::watch_outbox`]) that what waits to be sent changed: the
+    /// store does after its own transactions; the sync code after it changes the refused list.
+    pub fn outbox_changed(&self) {
+        self.outbox_changes.set(self.outbox_changes.get() + 1);
+        let watch = self.outbox_watch.borrow().clone();
+        if let Some(watch) = watch {
+            watch();
+        }
+    }
+
+    /// Whether something follows the outbox (see [`Store::watch_outbox`]).
+    pub fn outbox_watched(&self) -> bool {
+        self.outbox_watch.borrow().is_some()
+    }
+
+    /// How many outbox changes this tab has committed so far (see [`Store::outbox_changed`]).
+    pub fn outbox_changes(&self) -> u64 {
+        self.outbox_changes.get()
+    }
+
+    /// The watcher has dealt with the outbox changes up to `changes` (an
+    /// [`Store::outbox_changes`] it read before copying the outbox).
+    pub fn note_outbox_copied(&self, changes: u64) {
+        self.outbox_copied.set(self.outbox_copied.get().max(changes));
+    }
+
+    /// Up to which outbox change the watcher has dealt with.
+    pub fn outbox_copied(&self) -> u64 {
+        self.outbox_copied.get()
     }
 
     /// Makes the connection look closed by the browser, as Chromium does on a full disk (tests
@@ -301,7 +361,12 @@ async fn claim_identity(db: &Database, prior: Option<PriorDevice>) -> Result<Cla
             prior.device_id,
             prior.pending
         );
-        let notice = StorageLoss { pending_before: prior.pending, noticed_at_ms: now_ms() as f64 };
+        let notice = StorageLoss {
+            pending_before: prior.pending,
+            noticed_at_ms: now_ms() as f64,
+            recovered: None,
+            photos_missing: 0,
+        };
         meta.put(codec::to_js(&notice)?)
             .with_key(JsValue::from_str(meta_keys::STORAGE_LOST))
             .primitive()?

@@ -90,6 +90,7 @@ impl Store {
         let entries = keys.into_iter().zip(values).filter_map(|(k, v)| Some((k, defined(v)?)));
         move_to_history(&outbox, &tx.object_store(HISTORY)?, entries.collect()).await?;
         tx.commit().await?;
+        self.outbox_changed();
         Ok(())
     }
 
@@ -104,6 +105,7 @@ impl Store {
             drop(outbox.delete(JsValue::from_f64(*key as f64)).primitive()?);
         }
         tx.commit().await?;
+        self.outbox_changed();
         Ok(())
     }
 
@@ -128,6 +130,7 @@ impl Store {
             keys.into_iter().zip(values).filter_map(|(k, v)| Some((defined(k)?, defined(v)?)));
         move_to_history(&outbox, &tx.object_store(HISTORY)?, entries.collect()).await?;
         tx.commit().await?;
+        self.outbox_changed();
         Ok(())
     }
 }

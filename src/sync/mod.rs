@@ -6,6 +6,7 @@
 //!   runs with exponential backoff and jitter, one run at a time.
 //! * [`connection`]: 离线 / 有网络但连不上办公室 / 已连接办公室, from probing the server.
 //! * [`live`]: live updates — a request the server holds until there is news, then a sync.
+//! * [`mirror`]: the outbox's second copy outside IndexedDB (the Origin Private File System).
 //! * [`session`]: sign-in; the device token lives in the store's `meta`.
 //! * [`rejected`]: operations the server refused, kept aside with its reason.
 //! * [`transfer`]: export to / import from one file (`shared::export`).
@@ -17,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod http;
 pub mod live;
+pub mod mirror;
 pub mod plan;
 pub mod rejected;
 pub mod scheduler;

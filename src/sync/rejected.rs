@@ -43,7 +43,9 @@ pub async fn set_aside(store: &Store, items: Vec<(u64, RejectedOp)>) -> Result<(
 /// Forget rejections the person has read.
 pub async fn dismiss(store: &Store, ids: &[Uuid]) -> Result<(), StoreError> {
     let kept = without_ids(list(store).await?, ids);
-    store.meta_set(REJECTED_KEY, &kept).await
+    store.meta_set(REJECTED_KEY, &kept).await?;
+    store.outbox_changed();
+    Ok(())
 }
 
 /// Put rejected operations back in the outbox (after the office fixed the account's branches,
@@ -58,6 +60,7 @@ pub async fn requeue(store: &Store, ids: &[Uuid]) -> Result<usize, StoreError> {
         }
     }
     store.meta_set(REJECTED_KEY, &without_ids(kept, &done)).await?;
+    store.outbox_changed();
     Ok(done.len())
 }
 

@@ -408,6 +408,9 @@ impl SyncEngine {
     /// its own wasm chunk in release builds.
     pub(crate) async fn run_loop(self, mut wake: UnboundedReceiver<()>) {
         leptos::task::spawn_local(super::live::follow(self));
+        // The outbox's copy outside IndexedDB follows it from here: this code is in the sync
+        // loop's chunk, not the first load.
+        super::mirror::follow(self.store.get_value());
         let mut failures: u32 = 0;
         loop {
             let delay = if failures == 0 {

@@ -52,6 +52,10 @@ crate::texts! {
     STORAGE_LOST = "storage-lost": "浏览器清空了本机保存的数据（可能因意外关闭、存储空间不足或清除了网站数据）。\
      已交给办公室的内容不受影响：请重新登录并同步，即可重新下载。";
     STORAGE_LOST_READ = "storage-lost-read": "知道了";
+    /// The browser discarded the tablet's database and the unsent changes came back from their
+    /// copy outside it (`services::storage_loss::recover`).
+    STORAGE_RECOVERED = "storage-recovered": "浏览器清空了本机保存的数据（可能因意外关闭、存储空间不足或清除了网站数据），\
+     尚未发送的修改已从本机的备份中恢复。请重新登录并同步：恢复的修改将发送到办公室，其余内容将重新下载。";
     F_NAME = "field-name": "姓名";
     F_GENDER = "field-gender": "性别";
     F_BIRTH_YEAR = "field-birth-year": "出生年份";
@@ -190,6 +194,8 @@ crate::texts! {
     GPS_FIX = "gps-fix": "纬度 { $lat }，经度 { $lon }（精度约 { $accuracy } 米）";
     GPS_FIX_NO_ACCURACY = "gps-fix-no-accuracy": "纬度 { $lat }，经度 { $lon }";
     STORAGE_LOST_PENDING = "storage-lost-pending": "清空前本机有 { $n } 条记录尚未送达办公室，已无法恢复：请核对并重新录入。";
+    STORAGE_RECOVERED_COUNT = "storage-recovered-count": "已恢复 { $n } 条尚未送达办公室的修改，同步后即发送。";
+    STORAGE_RECOVERED_PHOTOS = "storage-recovered-photos": "其中 { $n } 张照片未能恢复：请核对相关调查并重新拍摄。";
     ANSWERED_OF = "answered-of": "已填 { $answered }/{ $total }";
     HISTORY_SAVED = "history-saved": "保存了{ $what }";
     HISTORY_CHANGED = "history-changed": "修改了{ $what }：{ $fields }";
@@ -256,6 +262,16 @@ pub fn gps_fix(lat: f64, lon: f64, accuracy: Option<f64>) -> String {
 /// How many unsent changes went with a discarded database.
 pub fn storage_lost_pending(n: u32) -> String {
     STORAGE_LOST_PENDING.format(&[("n", n.into())])
+}
+
+/// How many unsent changes came back from the outbox's copy after a discard.
+pub fn storage_recovered_count(n: u32) -> String {
+    STORAGE_RECOVERED_COUNT.format(&[("n", n.into())])
+}
+
+/// How many photos the recovered changes name that did not come back.
+pub fn storage_recovered_photos_missing(n: u32) -> String {
+    STORAGE_RECOVERED_PHOTOS.format(&[("n", n.into())])
 }
 
 /// The label of a survey/person field name, for the change history.

@@ -63,8 +63,10 @@ enum Reopened {
     /// The database the tablet had.
     Kept,
     /// Chromium discarded it at the kill (it deletes a database it finds damaged) and the app
-    /// said so, from the mark it keeps outside the database.
-    DiscardedAndSaid,
+    /// said so, from the mark it keeps outside the database; `recovered`: the changes it took
+    /// back from the outbox's copy outside IndexedDB (OPFS, `sync::mirror`) and queued again,
+    /// as its notice says (`data-recovered`).
+    DiscardedAndSaid { recovered: u64 },
     /// Chromium discarded it together with the app's mark in localStorage: nothing on the
     /// tablet could tell (docs/RELIABILITY.md). The tablet signs in again as a new device; the
     /// server then tells it what the account's other devices last reported and never sent
@@ -130,16 +132,36 @@ async fn follow_a_discard(
     if has("cursor") {
         return Reopened::Kept;
     }
-    let reopened = if let Some(mark) = mark {
+    // Said from the mark, or (the mark gone too) from the outbox's copy in OPFS, which names
+    // the device it was written for.
+    if let Some(mark) = &mark {
         assert!(
             has("storage_lost"),
             "the mark {mark} outlived the kill, the database did not, and the app keeps no notice"
         );
+    }
+    let reopened = if has("storage_lost") {
+        if mark.is_none() {
+            println!("the mark was discarded too; the app knew the device from its outbox copy");
+        }
         let said = browser.wait_for(&testid("storage-lost"), SHORT).await;
         assert!(said.is_ok(), "the database was discarded and the app does not say so: {said:?}");
         let words = browser.text_of("storage-lost").await.unwrap();
         assert!(words.contains("清空") && words.contains("同步"), "says what to do: {words}");
-        Reopened::DiscardedAndSaid
+        let recovered = browser
+            .eval(
+                "return Number(document.querySelector('[data-testid=\"storage-lost\"]')\
+                 .getAttribute('data-recovered') || 0);",
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(0);
+        if recovered > 0 {
+            assert!(words.contains("恢复"), "says the changes were recovered: {words}");
+        }
+        println!("the database was discarded and said; {recovered} unsent changes recovered");
+        Reopened::DiscardedAndSaid { recovered }
     } else {
         let unsent = reported_unsent(office, SURVEYOR.0).await;
         println!(
@@ -161,6 +183,20 @@ async fn follow_a_discard(
     browser.sign_in(origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
     browser.sync(origin).await.unwrap();
     reopened
+}
+
+/// The survey's notes as the office holds them (its SQLite file).
+fn server_notes(harness: &Harness) -> String {
+    let conn = rusqlite::Connection::open_with_flags(
+        harness.data_dir().join("field.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let json: String = conn
+        .query_row("SELECT record_json FROM records WHERE entity = 'survey'", [], |r| r.get(0))
+        .unwrap();
+    let record: serde_json::Value = serde_json::from_str(&json).unwrap();
+    record["fields"]["notes"].as_str().unwrap_or_default().to_owned()
 }
 
 /// Every object store of the tablet's database with its count, and the surveys' keys and
@@ -267,6 +303,9 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     let mut states = vec![String::new()];
     let (mut saves, mut pulls, mut said_saved, mut mid_pull) = (0, 0, 0, 0);
     let (mut said, mut untold, mut told, mut unsent_with_it) = (0, 0, 0, 0);
+    // Discards where the app took the unsent changes back from their copy (OPFS), and changes
+    // so recovered.
+    let (mut recovered_runs, mut recovered_changes) = (0, 0u64);
     for run in 0..runs {
         let save = rng.below(2) == 0;
         println!("run {run}: {}", if save { "kill during a save" } else { "kill during a pull" });
@@ -292,11 +331,19 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             let mark = mark_before_the_app(&browser, &origin).await;
             browser.goto(&survey_url).await.unwrap();
             let reopened = follow_a_discard(&browser, &origin, mark, &office).await;
-            let lost = reopened != Reopened::Kept;
-            said += usize::from(reopened == Reopened::DiscardedAndSaid);
+            // A discard the app noticed (its mark kept) is mended from the outbox's copy: what
+            // was saved comes back, nothing is lost. Only a discard that took the mark too is
+            // still a loss (the lost column).
+            let lost = matches!(reopened, Reopened::DiscardedWithTheMark { .. });
+            let discarded = reopened != Reopened::Kept;
+            if let Reopened::DiscardedAndSaid { recovered } = reopened {
+                said += 1;
+                recovered_runs += 1;
+                recovered_changes += recovered;
+            }
             untold += usize::from(matches!(reopened, Reopened::DiscardedWithTheMark { .. }));
             told += usize::from(reopened == Reopened::DiscardedWithTheMark { told: true });
-            if lost {
+            if discarded {
                 browser.goto(&survey_url).await.unwrap();
             }
             browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
@@ -306,14 +353,27 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
                 assert!(states.contains(&kept), "run {run}: notes never typed: {kept:?}");
                 unsent_with_it += usize::from(kept != after);
             } else {
+                // Kept, or discarded and recovered: the same promise.
                 assert!(
                     kept == notes || kept == after,
-                    "run {run}: neither before nor after the change: {kept:?}"
+                    "run {run}: neither before nor after the change ({reopened:?}): {kept:?}"
                 );
                 if state == "草稿已自动保存" {
                     said_saved += 1;
-                    assert_eq!(kept, after, "run {run}: the form said saved before the kill");
+                    assert_eq!(
+                        kept, after,
+                        "run {run}: the form said saved before the kill ({reopened:?})"
+                    );
                 }
+            }
+            if discarded && !lost {
+                // Signed in and synced as the notice says: the office holds what the form said
+                // was saved (and what it shows now).
+                assert_eq!(
+                    server_notes(&harness),
+                    kept,
+                    "run {run}: at the office after {reopened:?}"
+                );
             }
             notes = kept;
         } else {
@@ -340,7 +400,11 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
             browser.goto(&format!("{origin}/#/sync")).await.unwrap();
             match follow_a_discard(&browser, &origin, mark, &office).await {
                 Reopened::Kept => {}
-                Reopened::DiscardedAndSaid => said += 1,
+                Reopened::DiscardedAndSaid { recovered } => {
+                    said += 1;
+                    recovered_runs += 1;
+                    recovered_changes += recovered;
+                }
                 Reopened::DiscardedWithTheMark { told: was_told } => {
                     untold += 1;
                     told += usize::from(was_told);
@@ -365,10 +429,147 @@ async fn trial_kills_at_random_moments_during_saves_and_pulls() {
     assert_eq!(held as usize, added, "every member after the last sync (cursor {cursor})");
     let csv = harness.office_csv("people").unwrap();
     assert_eq!(csv.lines().filter(|l| l.contains("王秀英")).count(), 1, "the survey's member once");
+    // Every change the form last showed (and said saved) reached the office.
+    assert_eq!(server_notes(&harness), notes, "the survey's notes at the office");
     println!(
-        "TRIAL|browser-kills-at-random|{runs}|{runs}|{unsent_with_it}|0|{:.0}|{saves} kills during saves ({said_saved} after 草稿已自动保存, all kept), {pulls} during pulls of {PER_PULL} members ({mid_pull} left a pull part-way, every page whole with its cursor); Chromium discarded the database at {} kills ({said} said on screen from the mark, {untold} with the mark gone too, {told} of those told at sign-in of the records the old device last reported unsent), each mended by signing in and syncing; {unsent_with_it} notes changes not yet sent went with it (the lost column); seed {seed}",
+        "TRIAL|browser-kills-at-random|{runs}|{runs}|{unsent_with_it}|0|{:.0}|{saves} kills during saves ({said_saved} after 草稿已自动保存, all kept), {pulls} during pulls of {PER_PULL} members ({mid_pull} left a pull part-way, every page whole with its cursor); Chromium discarded the database at {} kills ({said} said on screen from the mark, each recovered from the outbox's copy in OPFS: {recovered_changes} unsent changes queued again over {recovered_runs} discards; {untold} with the mark gone too, {told} of those told at sign-in of the records the old device last reported unsent), each mended by signing in and syncing; {unsent_with_it} notes changes not yet sent went with a discard that took the mark too (the lost column); the office holds the notes the form last showed; seed {seed}",
         began.elapsed().as_secs_f64(),
         said + untold
+    );
+    browser.close().await.unwrap();
+}
+
+/// The outbox's copy in OPFS (`sync::mirror`) as the page can read it: how many changes it
+/// holds, or what went wrong.
+async fn opfs_copy(browser: &Browser) -> String {
+    let out = browser
+        .eval_async(
+            "(async () => {
+               const root = await navigator.storage.getDirectory();
+               const dir = await root.getDirectoryHandle('field-outbox');
+               const file = await (await dir.getFileHandle('field.json')).getFile();
+               const copy = JSON.parse(await file.text());
+               return copy.queued.length + ' queued, ' + copy.refused.length + ' refused, device '
+                 + copy.device_id;
+             })().then(done, e => done('no copy: ' + String(e)));",
+        )
+        .await;
+    out.map_or_else(|e| e.to_string(), |v| v.as_str().unwrap_or_default().to_owned())
+}
+
+/// Removes what Chromium removes when it discards the origin's IndexedDB after a kill (the
+/// LevelDB backing store and its blobs), and with `mark` the origin's localStorage too (the app's
+/// mark), as in the one discard caught here; the Origin Private File System (`File System/`) is
+/// left as the browser leaves it. Chromium is not running.
+fn discard_like_chromium(profile: &std::path::Path, mark: bool) {
+    let mut gone = 0;
+    for dir in ["Default/IndexedDB", "Default/Local Storage"] {
+        if dir.ends_with("Local Storage") && !mark {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(profile.join(dir)) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path).unwrap();
+            } else {
+                std::fs::remove_file(&path).unwrap();
+            }
+            gone += 1;
+        }
+    }
+    assert!(gone > 0, "nothing to discard in {}", profile.display());
+}
+
+/// Trial browser-kills-at-random, the discard made sure of: Chromium is SIGKILLed at a random
+/// moment (0–1.5 s) after a survey's notes changed, and then its IndexedDB is deleted as
+/// Chromium deletes one it finds damaged (every other run with the app's mark in localStorage
+/// too). The outbox's copy in OPFS must bring back every change the form said was saved: the
+/// notes after reopening, signing in and syncing are those before or after the change, after it
+/// whenever the form said 草稿已自动保存, and the office holds exactly what the form then shows.
+/// Runs: `FIELD_TRIAL_DISCARD_RUNS` (4 here), seed `FIELD_TRIAL_SEED`.
+#[tokio::test]
+async fn trial_discards_after_kills_give_back_what_the_form_said_saved() {
+    let runs = env_number("FIELD_TRIAL_DISCARD_RUNS", 4);
+    let seed = env_number("FIELD_TRIAL_SEED", u64::from(std::process::id()) | 1);
+    println!("browser-kills-with-discard: {runs} runs, seed {seed}");
+    let mut rng = Rng::new(seed);
+    let began = Instant::now();
+
+    let mut harness = Harness::start().await.expect("start server and chromedriver");
+    let origin = harness.base_url();
+    harness
+        .server_command(&["create-admin", "--username", OFFICE.0, "--password", OFFICE.1])
+        .unwrap();
+    harness.add_account(SURVEYOR.0, SURVEYOR.1, "surveyor", BRANCH, "周调查").unwrap();
+    let office = Api::sign_in(&origin, OFFICE.0, OFFICE.1).await;
+
+    let mut browser = harness.open_browser().await.expect("open Chromium");
+    browser.sign_in(&origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
+    browser.new_survey(&origin, "王秀英", BRANCH).await.unwrap();
+    let hash = browser.eval("return location.hash;").await.unwrap();
+    let survey_url = format!("{origin}/{}", hash.as_str().unwrap());
+    browser.sync(&origin).await.unwrap();
+
+    let mut notes = String::new();
+    let (mut said_saved, mut recovered_changes, mut without_mark) = (0, 0u64, 0);
+    for run in 0..runs {
+        let take_mark = run % 2 == 1;
+        // Changes waiting: one saved earlier in this run, then the one the kill meets.
+        browser.goto(&survey_url).await.unwrap();
+        browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
+        assert_eq!(browser.field_value("survey-notes").await.unwrap(), notes, "run {run}");
+        // The office out of reach (the app is the service worker's): what is saved now stays
+        // queued, and only the copy can bring it back.
+        harness.stop_server();
+        let waiting = format!("{notes}等{run}");
+        change_notes(&browser, &waiting).await;
+        browser.wait_survey_saved().await.unwrap();
+        let after = format!("{waiting}第{run}次");
+        change_notes(&browser, &after).await;
+        // Past the autosave's 0.7 s too, so some kills come after the form said saved.
+        tokio::time::sleep(Duration::from_millis(rng.below(1_500))).await;
+        let state = browser.text_of("save-state").await.unwrap_or_default();
+        println!("run {run}: before the kill ({state}): {}", opfs_copy(&browser).await);
+        assert!(harness.kill_browser().unwrap() > 0, "run {run}: nothing to kill");
+        drop(browser);
+        discard_like_chromium(harness.profile_dir(), take_mark);
+        harness.start_server().await.unwrap();
+        browser = harness.reopen_browser().await.unwrap();
+        let mark = mark_before_the_app(&browser, &origin).await;
+        println!("run {run}: after the discard, before the app: {}", opfs_copy(&browser).await);
+        // Taken with the database, or not yet committed when the browser was killed (Chromium
+        // writes localStorage lazily: a mark the app wrote again after the last discard may
+        // not have reached the disk).
+        if take_mark {
+            assert!(mark.is_none(), "run {run}: the mark was deleted");
+        }
+        let without = mark.is_none();
+        browser.goto(&survey_url).await.unwrap();
+        let reopened = follow_a_discard(&browser, &origin, mark, &office).await;
+        let Reopened::DiscardedAndSaid { recovered } = reopened else {
+            panic!("run {run}: the discard was not said and mended from the copy: {reopened:?}");
+        };
+        assert!(recovered >= 1, "run {run}: the change saved before the kill came back");
+        recovered_changes += recovered;
+        without_mark += usize::from(without);
+        browser.goto(&survey_url).await.unwrap();
+        browser.wait_for(&testid("survey-form"), FIRST_LOAD_TIMEOUT).await.unwrap();
+        let kept = browser.field_value("survey-notes").await.unwrap();
+        assert!(
+            kept == waiting || kept == after,
+            "run {run}: neither the saved notes nor the change: {kept:?} (state {state:?})"
+        );
+        if state == "草稿已自动保存" {
+            said_saved += 1;
+            assert_eq!(kept, after, "run {run}: the form said saved before the kill");
+        }
+        assert_eq!(server_notes(&harness), kept, "run {run}: the office holds what the form shows");
+        notes = kept;
+    }
+    println!(
+        "TRIAL|browser-kills-with-discard|{runs}|{runs}|0|0|{:.0}|every kill followed by the database deleted as Chromium does ({without_mark} with no mark in localStorage: deleted too, or not yet written); {recovered_changes} unsent changes recovered from the OPFS copy; {said_saved} kills after 草稿已自动保存, all kept; the office holds what the form shows after every run; seed {seed}",
+        began.elapsed().as_secs_f64()
     );
     browser.close().await.unwrap();
 }

@@ -1,0 +1,354 @@
+//! The outbox's second copy outside IndexedDB (the Origin Private File System), against real
+//! IndexedDB and real OPFS in headless Chromium: the copy follows the outbox (queued,
+//! acknowledged, refused, dismissed); a database the browser deletes is given back its unsent
+//! changes once — same operation ids, records restored, the notice says recovered — also with
+//! two tabs opening it at once; without OPFS, or with a copy that does not read, the app does
+//! as before (the notice says what went with the database) and nothing else is lost.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a browser test: a failed unwrap is a failing test (clippy's allow-unwrap-in-tests \
+              does not recognise #[wasm_bindgen_test])"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a browser test drives the page itself, outside the app's src/browser/"
+)]
+
+use field::browser::{device_mark, opfs};
+use field::services::storage_loss::{self, Opened};
+use field::store::Store;
+use field::sync::mirror::{self, Snapshot};
+use field::sync::{RejectedOp, rejected};
+use serde_json::{Value, json};
+use shared::record::EntityKind;
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_name() -> String {
+    format!("outbox-mirror-{}", Uuid::new_v4())
+}
+
+fn changes(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+}
+
+async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+/// The copy of `name` once `done` holds for it (the copy is written after the transaction, off
+/// the save's path), within 5 s.
+async fn copy_when(name: &str, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
+    for _ in 0..250 {
+        if let Ok(Some(copy)) = mirror::read(name).await
+            && done(&copy)
+        {
+            return copy;
+        }
+        sleep(20).await;
+    }
+    panic!("the outbox copy never got there: {:?}", mirror::read(name).await);
+}
+
+fn queued_ids(copy: &Snapshot) -> Vec<Uuid> {
+    copy.queued.iter().map(|op| op.id).collect()
+}
+
+async fn outbox_ids(store: &Store) -> Vec<Uuid> {
+    store.outbox_all().await.unwrap().into_iter().map(|e| e.op.id).collect()
+}
+
+/// Deletes the database `name` (the browser discarding it), once no connection holds it.
+async fn discard(name: &str) {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let request = factory.delete_database(name).unwrap();
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    wasm_bindgen_futures::JsFuture::from(done).await.unwrap();
+}
+
+/// A tablet with two changes queued (a person and their survey, which names a photo) and their
+/// copy written; closed. Returns the database name, the device id and the queued operation ids.
+async fn tablet_with_two_unsent() -> (String, Uuid, Vec<Uuid>, Uuid, Uuid) {
+    device_mark::clear();
+    let name = fresh_name();
+    let (store, opened) = storage_loss::open(&name).await.unwrap();
+    assert_eq!(opened, Opened::New);
+    mirror::follow(store.clone());
+    let (person, survey) = (Uuid::new_v4(), Uuid::new_v4());
+    store
+        .save(EntityKind::Person, person, "b1", changes(&[("name", json!("王五"))]))
+        .await
+        .unwrap();
+    let photo = json!([{"sha256": "ab".repeat(32), "mime": "image/jpeg", "width": 1, "height": 1, "bytes": 3}]);
+    store
+        .save(
+            EntityKind::Survey,
+            survey,
+            "b1",
+            changes(&[("person_id", json!(person)), ("capital", json!("10万")), ("photos", photo)]),
+        )
+        .await
+        .unwrap();
+    let ids = outbox_ids(&store).await;
+    assert_eq!(ids.len(), 2);
+    copy_when(&name, |c| queued_ids(c) == ids).await;
+    storage_loss::remember_pending(&store, 2);
+    let device = store.device_id();
+    store.close();
+    (name, device, ids, person, survey)
+}
+
+#[wasm_bindgen_test]
+async fn the_copy_follows_the_outbox_queued_acknowledged_refused_and_dismissed() {
+    device_mark::clear();
+    let name = fresh_name();
+    let store = Store::open(&name).await.unwrap();
+    mirror::follow(store.clone());
+    let a = Uuid::new_v4();
+    store.save(EntityKind::Person, a, "b1", changes(&[("name", json!("甲"))])).await.unwrap();
+    let first = outbox_ids(&store).await;
+    // What the form waits for before it says saved: the copy holds the change once it returns.
+    mirror::flushed(&store).await;
+    let copy = mirror::read(&name).await.unwrap().expect("written");
+    assert_eq!(queued_ids(&copy), first);
+    assert_eq!(copy.device_id, store.device_id());
+
+    // Acknowledged: it leaves the copy.
+    store.ack_ops(&first).await.unwrap();
+    copy_when(&name, |c| c.queued.is_empty()).await;
+
+    // Two more queued in a burst (one write may cover both), then one refused and kept aside.
+    let (b, c) = (Uuid::new_v4(), Uuid::new_v4());
+    store.save(EntityKind::Person, b, "b1", changes(&[("name", json!("乙"))])).await.unwrap();
+    store.save(EntityKind::Person, c, "b1", changes(&[("name", json!("丙"))])).await.unwrap();
+    let queued = store.outbox_all().await.unwrap();
+    let ids: Vec<Uuid> = queued.iter().map(|e| e.op.id).collect();
+    copy_when(&name, |c| queued_ids(c) == ids).await;
+    let refused = RejectedOp {
+        op: queued[0].op.clone(),
+        code: Some("forbidden".into()),
+        message: "不在本账号的支部范围内".into(),
+        at_ms: 0.0,
+        on_tablet: false,
+    };
+    rejected::set_aside(&store, vec![(queued[0].key, refused)]).await.unwrap();
+    let copy = copy_when(&name, |c| queued_ids(c) == ids[1..] && c.refused.len() == 1).await;
+    assert_eq!(copy.refused[0].op.id, ids[0], "a refused change is still not at the office");
+    assert_eq!(copy.operations().len(), 2);
+
+    // Dismissed on purpose: gone from the copy too.
+    rejected::dismiss(&store, &[ids[0]]).await.unwrap();
+    copy_when(&name, |c| c.refused.is_empty() && queued_ids(c) == ids[1..]).await;
+    mirror::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_deleted_under_the_app_gets_its_unsent_changes_back_once() {
+    let (name, device, ids, person, survey) = tablet_with_two_unsent().await;
+    discard(&name).await;
+
+    let (store, opened) = storage_loss::open(&name).await.unwrap();
+    assert_eq!(opened, Opened::Discarded { device_id: device, pending_before: 2 });
+    assert_eq!(store.device_id(), device);
+    assert_eq!(outbox_ids(&store).await, ids, "queued again, in order, under the same ids");
+    // The surveyor sees the work again.
+    let p = store.get(EntityKind::Person, person).await.unwrap().expect("the person is back");
+    assert_eq!(p.get("name"), Some(&json!("王五")));
+    let s = store.get(EntityKind::Survey, survey).await.unwrap().expect("the survey is back");
+    assert_eq!(s.get("capital"), Some(&json!("10万")));
+    let notice = storage_loss::notice(&store).await.unwrap().expect("the notice is kept");
+    assert_eq!(notice.recovered, Some(2));
+    assert_eq!(notice.pending_before, 2);
+    assert_eq!(notice.photos_missing, 1, "the photo's file was only in the discarded database");
+    // Tried again (another start, the shell): nothing queued twice.
+    assert_eq!(storage_loss::recover(store.clone()).await, 2);
+    store.close();
+    let (again, opened) = storage_loss::open(&name).await.unwrap();
+    assert_eq!(opened, Opened::Known);
+    assert_eq!(outbox_ids(&again).await, ids, "each recovered change queued once");
+    // The copy follows the recovered outbox from here; read, the notice is gone.
+    mirror::follow(again.clone());
+    again.ack_ops(&ids[..1]).await.unwrap();
+    copy_when(&name, |c| queued_ids(c) == ids[1..]).await;
+    storage_loss::acknowledge(&again).await.unwrap();
+    assert_eq!(storage_loss::notice(&again).await.unwrap(), None);
+    again.close();
+    mirror::delete(&name).await.unwrap();
+    device_mark::clear();
+}
+
+#[wasm_bindgen_test]
+async fn with_the_mark_gone_too_the_copy_names_the_device_and_its_changes_come_back() {
+    let (name, device, ids, person, _) = tablet_with_two_unsent().await;
+    discard(&name).await;
+    device_mark::clear(); // the browser discarded localStorage with the database
+    let (store, opened) = storage_loss::open(&name).await.unwrap();
+    assert_eq!(opened, Opened::Discarded { device_id: device, pending_before: 2 });
+    assert_eq!(store.device_id(), device, "the office knows the tablet by its old id");
+    assert_eq!(outbox_ids(&store).await, ids);
+    assert!(store.get(EntityKind::Person, person).await.unwrap().is_some());
+    let notice = storage_loss::notice(&store).await.unwrap().unwrap();
+    assert_eq!(notice.recovered, Some(2));
+    store.close();
+    mirror::delete(&name).await.unwrap();
+    // A new tablet (no mark, no copy) is still just new.
+    device_mark::clear();
+    let (fresh, opened) = storage_loss::open(&fresh_name()).await.unwrap();
+    assert_eq!(opened, Opened::New);
+    assert_eq!(storage_loss::notice(&fresh).await.unwrap(), None);
+    fresh.close();
+    device_mark::clear();
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_opening_the_deleted_database_at_once_queue_each_change_once() {
+    let (name, device, ids, _, _) = tablet_with_two_unsent().await;
+    discard(&name).await;
+    let (a, b) = futures::join!(storage_loss::open(&name), storage_loss::open(&name));
+    let ((a, _), (b, _)) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.device_id(), b.device_id()), (device, device));
+    // And both try the recovery again at once (two shells): still once.
+    let (ra, rb) =
+        futures::join!(storage_loss::recover(a.clone()), storage_loss::recover(b.clone()));
+    assert_eq!((ra, rb), (2, 2));
+    assert_eq!(outbox_ids(&a).await, ids);
+    assert_eq!(outbox_ids(&b).await, ids);
+    let notice = storage_loss::notice(&b).await.unwrap().unwrap();
+    assert_eq!(notice.recovered, Some(2));
+    a.close();
+    b.close();
+    mirror::delete(&name).await.unwrap();
+    device_mark::clear();
+}
+
+/// Makes `navigator.storage.getDirectory()` reject as a browser without OPFS for the page does
+/// (Firefox's private windows: `SecurityError`); returns the original to put back.
+fn take_opfs_away() -> JsValue {
+    let prototype = js_sys::Reflect::get(&js_sys::global(), &"StorageManager".into())
+        .and_then(|c| js_sys::Reflect::get(&c, &"prototype".into()))
+        .unwrap();
+    let original = js_sys::Reflect::get(&prototype, &"getDirectory".into()).unwrap();
+    let refuse = js_sys::Function::new_no_args(
+        "return Promise.reject(new DOMException('The operation is insecure.', 'SecurityError'));",
+    );
+    js_sys::Reflect::set(&prototype, &"getDirectory".into(), &refuse).unwrap();
+    original
+}
+
+fn give_opfs_back(original: &JsValue) {
+    let prototype = js_sys::Reflect::get(&js_sys::global(), &"StorageManager".into())
+        .and_then(|c| js_sys::Reflect::get(&c, &"prototype".into()))
+        .unwrap();
+    js_sys::Reflect::set(&prototype, &"getDirectory".into(), original).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn without_opfs_the_app_saves_and_says_what_was_lost_as_before() {
+    device_mark::clear();
+    let original = take_opfs_away();
+    let name = fresh_name();
+    let (store, _) = storage_loss::open(&name).await.unwrap();
+    mirror::follow(store.clone());
+    let id = Uuid::new_v4();
+    store.save(EntityKind::Person, id, "b1", changes(&[("name", json!("丁"))])).await.unwrap();
+    assert!(matches!(
+        mirror::write(&store).await,
+        Err(mirror::MirrorError::Opfs(opfs::OpfsError::Unavailable(_)))
+    ));
+    sleep(100).await; // the follower's write fails (logged), nothing else happens
+    assert_eq!(store.outbox_len().await.unwrap(), 1, "the save itself is not touched");
+    storage_loss::remember_pending(&store, 1);
+    store.close();
+    discard(&name).await;
+    let (store, opened) = storage_loss::open(&name).await.unwrap();
+    give_opfs_back(&original);
+    assert!(matches!(opened, Opened::Discarded { pending_before: 1, .. }));
+    let notice = storage_loss::notice(&store).await.unwrap().unwrap();
+    assert_eq!(notice.recovered, Some(0), "tried, nothing to take back: said as lost");
+    assert_eq!(notice.pending_before, 1);
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    store.close();
+    device_mark::clear();
+}
+
+#[wasm_bindgen_test]
+async fn a_copy_that_does_not_read_is_ignored_and_nothing_else_is_lost() {
+    let (name, _, _, _, _) = tablet_with_two_unsent().await;
+    // Cut short (as a file written by hand or damaged would be; the app's writes replace the
+    // file whole).
+    let text = opfs::read(mirror::DIR, &format!("{name}.json")).await.unwrap().unwrap();
+    opfs::write(mirror::DIR, &format!("{name}.json"), &text[..text.len() / 2]).await.unwrap();
+    assert!(matches!(mirror::read(&name).await, Err(mirror::MirrorError::Corrupt(_))));
+    discard(&name).await;
+    let (store, opened) = storage_loss::open(&name).await.unwrap();
+    assert!(matches!(opened, Opened::Discarded { pending_before: 2, .. }));
+    let notice = storage_loss::notice(&store).await.unwrap().unwrap();
+    assert_eq!(notice.recovered, Some(0));
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    // The tablet works on: a new save is queued and the copy is whole again.
+    mirror::follow(store.clone());
+    store
+        .save(EntityKind::Person, Uuid::new_v4(), "b1", changes(&[("name", json!("戊"))]))
+        .await
+        .unwrap();
+    let ids = outbox_ids(&store).await;
+    copy_when(&name, |c| queued_ids(c) == ids).await;
+    store.close();
+    mirror::delete(&name).await.unwrap();
+    device_mark::clear();
+}
+
+#[wasm_bindgen_test]
+async fn figures_what_the_copy_costs() {
+    device_mark::clear();
+    for size in [10usize, 100, 500] {
+        let name = fresh_name();
+        let store = Store::open(&name).await.unwrap();
+        for i in 0..size {
+            let fields =
+                changes(&[("name", json!(format!("成员{i}"))), ("notes", json!("x".repeat(200)))]);
+            store.save(EntityKind::Person, Uuid::new_v4(), "b1", fields).await.unwrap();
+        }
+        let t = js_sys::Date::now();
+        for _ in 0..5 {
+            mirror::write(&store).await.unwrap();
+        }
+        let write_ms = (js_sys::Date::now() - t) / 5.0;
+        let bytes = opfs::read(mirror::DIR, &format!("{name}.json")).await.unwrap().unwrap().len();
+        // A save's own time, then a save until the copy holds it (what the form waits for),
+        // without and with the copy following; 20 saves of one record each, back to back.
+        let id = Uuid::new_v4();
+        let time_saves = |store: Store, flush: bool| async move {
+            let t = js_sys::Date::now();
+            for i in 0..20 {
+                store
+                    .save(EntityKind::Person, id, "b1", changes(&[("notes", json!(i))]))
+                    .await
+                    .unwrap();
+                if flush {
+                    mirror::flushed(&store).await;
+                }
+            }
+            (js_sys::Date::now() - t) / 20.0
+        };
+        let without = time_saves(store.clone(), false).await;
+        mirror::follow(store.clone());
+        sleep(200).await;
+        let with = time_saves(store.clone(), false).await;
+        sleep(200).await;
+        let flushed = time_saves(store.clone(), true).await;
+        console_log!(
+            "MIRROR-FIGURE queued={size} bytes={bytes} write_ms={write_ms:.1} save_ms without={without:.2} with={with:.2} save_until_copied_ms={flushed:.2}"
+        );
+        store.close();
+        mirror::delete(&name).await.unwrap();
+    }
+}
