@@ -190,8 +190,8 @@ pub async fn create_candidate(
         return Err(CampaignError::Candidacy(CandidacyError::Duplicate {
             existing: id,
             year: candidate.year,
-            category: application.category.localized(),
-            state: tc::DELETED.get(),
+            category: Some(application.category),
+            state: None,
         }));
     }
     save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;
