@@ -36,7 +36,7 @@ pub enum Arg {
     Text(String),
     /// A value of one of shared's lists, shown by its label in the reader's language:
     /// `{"list": "application-state", "code": "returned"}` (the list names of
-    /// `texts::labels`; `field` is [`FieldLabel`]).
+    /// `texts::labels`; `field-label` is [`FieldLabel`]).
     Label { list: Cow<'static, str>, code: Cow<'static, str> },
     /// Other messages, shown one after another (the issues of an `invalid_record`).
     List(Vec<Message>),
@@ -60,7 +60,7 @@ impl Message {
 
     /// With argument `field`, a field's label.
     pub fn field(self, field: FieldLabel) -> Self {
-        self.label("field", "field", field.as_str())
+        self.label("field", "field-label", field.as_str())
     }
 
     /// With argument `state`, an application state.
@@ -239,7 +239,7 @@ mod tests {
         assert_eq!(
             wire,
             json!({"code": "reason_required", "args": {
-                "field": {"list": "field", "code": "branch"},
+                "field": {"list": "field-label", "code": "branch"},
                 "n": 3,
                 "name": "王海",
                 "problems": [{"code": "x"}],

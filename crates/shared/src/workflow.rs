@@ -77,10 +77,8 @@ impl WorkflowError {
             }
             WorkflowError::NoCategory => Message::new("choose_category_first"),
             WorkflowError::ScoresIncomplete(missing) => {
-                let missing: Vec<Message> = missing
-                    .iter()
-                    .map(|m| Message::new("quoted_text").arg("text", m.as_str()))
-                    .collect();
+                let missing: Vec<Message> =
+                    missing.iter().map(|m| Message::new("item").arg("text", m.as_str())).collect();
                 Message::new("scores_incomplete").arg("missing", missing)
             }
         }

@@ -253,7 +253,7 @@ mod tests {
         let finalise = op(EntityKind::Survey, id, 2, &[("status", json!("final"))]);
         let err = run(Some(&rec), &finalise, Some(&person)).unwrap_err();
         assert!(
-            err.message.to_string().contains("choose(field=field:employment)"),
+            err.message.to_string().contains("choose(field=field-label:employment)"),
             "{}",
             err.message
         );

@@ -45,10 +45,13 @@ fn weighted_total_normalised_to_100() {
 fn scores_above_max_are_refused() {
     let r = rubric_v1();
     let over = scored(&r, Uuid::now_v7(), &[("income", 10.5)]);
-    assert_eq!(validate_scores(&over), vec![FieldError::new(
+    assert_eq!(
+        validate_scores(&over),
+        vec![FieldError::new(
             "scores.income",
             crate::message::Message::new("score_out_of_range").arg("max", "10")
-        )]);
+        )]
+    );
     assert!(matches!(score(&over, &r), Err(ScoringError::ScoreOutOfRange { .. })));
     let negative = scored(&r, Uuid::now_v7(), &[("jobs", -1.0)]);
     assert_eq!(validate_scores(&negative).len(), 1);

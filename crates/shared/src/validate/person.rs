@@ -118,10 +118,7 @@ mod tests {
         };
         assert!(validate_person(&ok, today()).is_empty());
         let year = validate_person(&Person { birth_year: Some(1950), ..ok.clone() }, today());
-        assert_eq!(
-            year,
-            vec![FieldError::new("id_number", "id_number_birth_year_differs")]
-        );
+        assert_eq!(year, vec![FieldError::new("id_number", "id_number_birth_year_differs")]);
         let gender = validate_person(&Person { gender: Some(Gender::Male), ..ok.clone() }, today());
         assert!(gender[0].message.to_string().contains("gender"));
         let check =

@@ -187,7 +187,7 @@ mod tests {
         let err =
             advance_commendation(&mut incomplete, A::TownReview, "o", Role::TownOffice, at(), None)
                 .unwrap_err();
-        assert_eq!(err.to_string(), "scores_incomplete(missing=quoted_text(text=增收))");
+        assert_eq!(err.to_string(), "scores_incomplete(missing=item(text=增收))");
         assert_eq!(incomplete.stage, S::Scoring);
 
         let mut s = sheet(true);
