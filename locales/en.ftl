@@ -885,6 +885,7 @@ msg-busy = The server is busy; try again shortly
 msg-too-many-attempts = Too many attempts; try again in { $seconds } s
 msg-account-disabled = This account is disabled; contact the Town Organisation Office
 msg-device-revoked = The Town Organisation Office has blocked this tablet; it cannot sign in until they restore it
+msg-unknown-author = The change's author “{ $author }” has no account on the server; open one before importing
 msg-internal = Server error; try again later or contact the administrator
 
 ## labels of shared's lists, by code

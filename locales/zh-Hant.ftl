@@ -816,6 +816,7 @@ msg-busy = 服務器正忙，請稍後再試
 msg-too-many-attempts = 嘗試次數過多，請 { $seconds } 秒後再試
 msg-account-disabled = 該帳號已停用，請聯繫鎮組織辦
 msg-device-revoked = 這臺平板已被鎮組織辦停用，不能再登錄；請聯繫鎮組織辦恢復
+msg-unknown-author = 操作的作者“{ $author }”在服務器上沒有帳號，請先為其開設帳號再導入
 msg-internal = 服務器內部錯誤，請稍後重試或聯繫管理員
 
 ## labels of shared's lists, by code

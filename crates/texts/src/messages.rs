@@ -122,6 +122,7 @@ crate::texts! { 6000;
     TOO_MANY_ATTEMPTS = "msg-too-many-attempts": "尝试次数过多，请 { $seconds } 秒后再试";
     ACCOUNT_DISABLED = "msg-account-disabled": "该账号已停用，请联系镇组织办";
     DEVICE_REVOKED = "msg-device-revoked": "这台平板已被镇组织办停用，不能再登录；请联系镇组织办恢复";
+    UNKNOWN_AUTHOR = "msg-unknown-author": "操作的作者“{ $author }”在服务器上没有账号，请先为其开设账号再导入";
     INTERNAL = "msg-internal": "服务器内部错误，请稍后重试或联系管理员";
 }
 
