@@ -196,5 +196,5 @@ pub fn refusal_for(
     }
     crate::sync::plan::would_refuse(account, entity, Uuid::nil(), branch_id, js_sys::Date::now())
         .err()
-        .map(|r| r.message)
+        .map(|r| crate::logic::validation::words(&r.message))
 }

@@ -173,7 +173,6 @@ fn send_batch<'a, T: Transport>(
                 };
                 let message = err
                     .server_message()
-                    .map(str::to_owned)
                     .unwrap_or_else(|| SyncError::from(err.clone()).to_string());
                 let r = RejectedOp {
                     op,

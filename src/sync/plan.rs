@@ -78,7 +78,7 @@ pub struct RejectedOp {
     pub op: Operation,
     #[serde(default)]
     pub code: Option<String>,
-    /// The server's reason, in Chinese.
+    /// The reason, worded in the app's language when it was refused (else the server's words).
     pub message: String,
     /// When it was refused (milliseconds since the epoch).
     pub at_ms: f64,
@@ -95,9 +95,13 @@ impl RejectedOp {
         RejectedOp {
             op,
             code: result.code.clone(),
+            // Worded in the app's language from the reason's code and arguments; the server's
+            // own words when it sent none (an older server) or a code this build does not know.
             message: result
-                .message
-                .clone()
+                .said()
+                .as_ref()
+                .and_then(crate::i18n::messages::words)
+                .or_else(|| result.message.clone())
                 .filter(|m| !m.trim().is_empty())
                 .unwrap_or_else(|| REJECTED_NO_REASON.into()),
             at_ms,
@@ -209,7 +213,8 @@ pub fn hold_back(
             && let Err(refusal) = check_on_tablet(account, &entry.op, now)
         {
             blocked.insert(entry.op.entity_id);
-            let result = refusal.into_result(&entry.op);
+            let worded = crate::i18n::messages::words_or(Some(&refusal.message), "");
+            let result = refusal.into_result(&entry.op, worded);
             sorted.refused.push((entry.key, RejectedOp::from_tablet(entry.op, &result, now)));
             continue;
         }

@@ -187,7 +187,12 @@ impl AppError {
             reason: None,
             args: Default::default(),
         };
-        ApiErrorBody { error: match said { Some(m) => error.with_message(m), None => error } }
+        ApiErrorBody {
+            error: match said {
+                Some(m) => error.with_message(m),
+                None => error,
+            },
+        }
     }
 }
 

@@ -115,11 +115,7 @@ pub async fn apply_roster(
     batch: &RosterBatch,
 ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
     let Some(town) = session.town else {
-        return Ok(Err(batch
-            .operations
-            .iter()
-            .map(|op| not_in_a_town().answer(op))
-            .collect()));
+        return Ok(Err(batch.operations.iter().map(|op| not_in_a_town().answer(op)).collect()));
     };
     let tx = client.transaction().await?;
     lock_writers(&tx).await?;

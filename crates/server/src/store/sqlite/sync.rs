@@ -92,11 +92,7 @@ pub fn apply_roster(
     batch: &crate::store::RosterBatch,
 ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
     let Some(town) = session.town else {
-        return Ok(Err(batch
-            .operations
-            .iter()
-            .map(|op| not_in_a_town().answer(op))
-            .collect()));
+        return Ok(Err(batch.operations.iter().map(|op| not_in_a_town().answer(op)).collect()));
     };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let pusher = Pusher::of_session(session);
@@ -521,13 +517,12 @@ fn check_all(
                 Some(key) => {
                     let found = same_member_candidates(tx, records, town, key.person_id)
                         .and_then(|others| Ok((campaign_in_force(tx, records, town)?, others)));
-                    let (campaign, others) =
-                        found.map_err(|e| {
-                            Rejection::new(
-                                "store",
-                                shared::message::Message::new("store").arg("detail", e.to_string()),
-                            )
-                        })?;
+                    let (campaign, others) = found.map_err(|e| {
+                        Rejection::new(
+                            "store",
+                            shared::message::Message::new("store").arg("detail", e.to_string()),
+                        )
+                    })?;
                     sync_policy::check_candidacy(&applied.record, &campaign, &others)
                         .map(|()| applied)
                 }
