@@ -888,6 +888,41 @@ msg-device-revoked = The Town Organisation Office has blocked this tablet; it ca
 msg-unknown-author = The change's author “{ $author }” has no account on the server; open one before importing
 msg-internal = Server error; try again later or contact the administrator
 
+
+## server
+
+server-import-title = Import an export file
+server-import-heading = Import a tablet's export file
+server-import-intro = A site without network makes an export file on the tablet's “Export” page and brings it to the Town Organisation Office to import here. Importing the same file again saves nothing twice.
+server-import-username = Town Organisation Office account
+server-import-password = Password
+server-import-file = Export file
+server-import-passphrase = File password
+server-import-passphrase-hint = (if the file is encrypted)
+server-import-submit = Import
+server-import-failed = Import failed
+server-import-again = Back to import again
+server-import-done = Import done
+server-import-complete = The whole file was imported.
+server-import-device = From device
+server-import-author = Exported by
+server-import-created = Exported at
+server-import-operations = Changes in the file
+server-import-accepted = Newly saved
+server-import-duplicate = Imported before (repeated)
+server-import-rejected = Refused
+server-import-photos = Photos
+server-import-photos-count = { $n } ({ $new } new)
+server-import-refused-op = Refused { $id }
+server-import-more = Import another file
+server-import-field-too-long = A form field is too long
+server-import-field-not-text = A form field is not valid text
+server-import-file-too-large = The file is too large to import
+server-import-unreadable = The upload could not be read; choose the file again and retry
+server-import-office-only = Only Town Organisation Office accounts can import export files
+server-import-credentials-first = Fill in the Town Organisation Office account and password before the file
+server-import-use-form = Upload the file with the import page's form
+server-import-choose-file = Choose the export file to import
 ## labels of shared's lists, by code
 
 category-village_leader = Fishing/farming village Party member: enterprise and innovation pioneer

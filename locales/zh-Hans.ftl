@@ -815,7 +815,43 @@ msg-busy = 服务器正忙，请稍后再试
 msg-too-many-attempts = 尝试次数过多，请 { $seconds } 秒后再试
 msg-account-disabled = 该账号已停用，请联系镇组织办
 msg-device-revoked = 这台平板已被镇组织办停用，不能再登录；请联系镇组织办恢复
+msg-unknown-author = 操作的作者“{ $author }”在服务器上没有账号，请先为其开设账号再导入
 msg-internal = 服务器内部错误，请稍后重试或联系管理员
+
+## server
+
+server-import-title = 导入导出文件
+server-import-heading = 导入平板导出文件
+server-import-intro = 没有网络的站点可在平板“导出”页面生成导出文件，带到镇组织办在此导入。同一文件重复导入不会重复保存。
+server-import-username = 镇组织办账号
+server-import-password = 密码
+server-import-file = 导出文件
+server-import-passphrase = 文件密码
+server-import-passphrase-hint = （文件加密时填写）
+server-import-submit = 导入
+server-import-failed = 导入失败
+server-import-again = 返回重新导入
+server-import-done = 导入完成
+server-import-complete = 文件已完整导入。
+server-import-device = 来源设备
+server-import-author = 导出人
+server-import-created = 导出时间
+server-import-operations = 文件中的修改
+server-import-accepted = 新保存
+server-import-duplicate = 此前已导入（重复）
+server-import-rejected = 被拒绝
+server-import-photos = 照片
+server-import-photos-count = { $n }（新增 { $new }）
+server-import-refused-op = 拒绝 { $id }
+server-import-more = 继续导入其他文件
+server-import-field-too-long = 表单内容过长
+server-import-field-not-text = 表单内容不是有效的文本
+server-import-file-too-large = 文件过大，无法导入
+server-import-unreadable = 上传内容读取失败，请重新选择文件后再试
+server-import-office-only = 只有镇组织办账号可以导入导出文件
+server-import-credentials-first = 请先填写镇组织办账号和密码，再选择文件
+server-import-use-form = 请通过导入页面的表单上传文件
+server-import-choose-file = 请选择要导入的导出文件
 
 ## labels of shared's lists, by code
 

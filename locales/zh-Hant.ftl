@@ -819,6 +819,41 @@ msg-device-revoked = 這臺平板已被鎮組織辦停用，不能再登錄；�
 msg-unknown-author = 操作的作者“{ $author }”在服務器上沒有帳號，請先為其開設帳號再導入
 msg-internal = 服務器內部錯誤，請稍後重試或聯繫管理員
 
+
+## server
+
+server-import-title = 導入導出文件
+server-import-heading = 導入平板導出文件
+server-import-intro = 沒有網絡的站點可在平板“導出”頁面生成導出文件，帶到鎮組織辦在此導入。同一文件重複導入不會重複保存。
+server-import-username = 鎮組織辦帳號
+server-import-password = 密碼
+server-import-file = 導出文件
+server-import-passphrase = 文件密碼
+server-import-passphrase-hint = （文件加密時填寫）
+server-import-submit = 導入
+server-import-failed = 導入失敗
+server-import-again = 返回重新導入
+server-import-done = 導入完成
+server-import-complete = 文件已完整導入。
+server-import-device = 來源設備
+server-import-author = 導出人
+server-import-created = 導出時間
+server-import-operations = 文件中的修改
+server-import-accepted = 新保存
+server-import-duplicate = 此前已導入（重複）
+server-import-rejected = 被拒絕
+server-import-photos = 照片
+server-import-photos-count = { $n }（新增 { $new }）
+server-import-refused-op = 拒絕 { $id }
+server-import-more = 繼續導入其他文件
+server-import-field-too-long = 表單內容過長
+server-import-field-not-text = 表單內容不是有效的文本
+server-import-file-too-large = 文件過大，無法導入
+server-import-unreadable = 上傳內容讀取失敗，請重新選擇文件後再試
+server-import-office-only = 只有鎮組織辦帳號可以導入導出文件
+server-import-credentials-first = 請先填寫鎮組織辦帳號和密碼，再選擇文件
+server-import-use-form = 請通過導入頁面的表單上傳文件
+server-import-choose-file = 請選擇要導入的導出文件
 ## labels of shared's lists, by code
 
 category-village_leader = 漁農村黨員創業創新帶頭人

@@ -380,6 +380,7 @@ pub mod campaign;
 pub mod messages;
 pub mod office;
 pub mod outbox;
+pub mod server;
 pub mod sync;
 
 /// Every table: its texts and their keys. `TABLES[id / 1000]` holds text `id`.
@@ -391,6 +392,7 @@ pub const TABLES: &[(&[Text], &[&str])] = &[
     (branches::ALL, branches::KEYS),
     (office::ALL, office::KEYS),
     (messages::ALL, messages::KEYS),
+    (server::ALL, server::KEYS),
 ];
 
 /// The key of text `id`.
