@@ -215,6 +215,14 @@ field-status = Status
 field-form-migration = Form upgrade
 field-form-version = Form version
 field-other = Other
+error-geo-unsupported = This device cannot tell its location
+error-geo-denied = No permission to locate; allow location in the browser's settings
+error-geo-unavailable = Location not available now; go outside or try later
+error-geo-timeout = Locating took too long; try again later
+error-unknown = unknown error
+error-photo-unreadable = This picture cannot be read; choose another or take it again
+error-photo-encode = The browser could not compress the picture: { $detail }
+error-store-commit-aborted = The browser stopped a write to the tablet's database (it does when the storage is full): this change may not be saved; everything saved before is still there. Sync first, or export a file, then free the tablet's storage and try again
 
 ## campaign
 
@@ -454,6 +462,7 @@ campaign-csv-mobilised = Mobilisation meeting held
 campaign-csv-last-inspected = Last inspected
 campaign-csv-inspection-overdue = Inspection overdue
 campaign-csv-open-fixes = Open corrections
+campaign-state-in-pipeline = { $state } (pipeline)
 
 ## sync
 
@@ -557,6 +566,23 @@ sync-exported = Exported { $ops } changes and { $photos } photos: { $file }
 sync-header-summary = The file holds { $ops } changes and { $photos } photos; exported by { $author } at { $created }
 sync-unknown-author = unknown
 sync-by-author = Changed by: { $author }
+sync-attachment-size-mismatch = The server holds { $received } bytes, not the { $sent } bytes sent
+sync-attachment-unconfirmed = The server did not confirm the whole photo; it will be uploaded again later
+sync-rejected-no-reason = The server gave no reason
+sync-server-rejected = The server refused { $n ->
+        [one] 1 change
+       *[other] { $n } changes
+    }: { $reasons }
+sync-refused-on-tablet = { $n ->
+        [one] 1 change was
+       *[other] { $n } changes were
+    } refused and need fixing: { $reasons }
+sync-reasons-and-more = { $reasons }, and more
+sync-held-waiting = { $n ->
+        [one] 1 change waits
+       *[other] { $n } changes wait
+    } until their record is fixed
+sync-default-device-name = Tablet { $id }
 
 ## outbox
 

@@ -185,6 +185,14 @@ field-status = 状态
 field-form-migration = 表单升级
 field-form-version = 表单版本
 field-other = 其他
+error-geo-unsupported = 此设备不支持定位
+error-geo-denied = 未获得定位权限，请在浏览器设置中允许定位
+error-geo-unavailable = 暂时无法定位，请到室外或稍后再试
+error-geo-timeout = 定位超时，请稍后再试
+error-unknown = 未知错误
+error-photo-unreadable = 无法读取这张图片，请换一张或重新拍摄
+error-photo-encode = 浏览器无法压缩图片：{ $detail }
+error-store-commit-aborted = 浏览器中止了本机数据库的写入（设备存储空间已满时会这样）：这次的修改可能没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试
 
 ## campaign
 
@@ -409,6 +417,7 @@ campaign-csv-mobilised = 已召开动员大会
 campaign-csv-last-inspected = 最近督查
 campaign-csv-inspection-overdue = 督查逾期
 campaign-csv-open-fixes = 未完成整改
+campaign-state-in-pipeline = { $state }（梯队培育）
 
 ## sync
 
@@ -509,6 +518,14 @@ sync-exported = 已导出 { $ops } 条修改、{ $photos } 张照片：{ $file }
 sync-header-summary = 文件包含 { $ops } 条修改、{ $photos } 张照片；导出人：{ $author }；导出时间：{ $created }
 sync-unknown-author = 未知
 sync-by-author = 修改人：{ $author }
+sync-attachment-size-mismatch = 服务器收到 { $received } 字节，与已发送的 { $sent } 字节不符
+sync-attachment-unconfirmed = 服务器未确认照片完整，稍后重新上传
+sync-rejected-no-reason = 服务器未说明原因
+sync-server-rejected = 服务器拒绝了 { $n } 条修改：{ $reasons }
+sync-refused-on-tablet = { $n } 条修改被退回，需处理：{ $reasons }
+sync-reasons-and-more = { $reasons }等
+sync-held-waiting = { $n } 条修改等待所属记录处理后再发送
+sync-default-device-name = 平板 { $id }
 
 ## outbox
 

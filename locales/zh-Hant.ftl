@@ -185,6 +185,14 @@ field-status = 狀態
 field-form-migration = 表單升級
 field-form-version = 表單版本
 field-other = 其他
+error-geo-unsupported = 此設備不支持定位
+error-geo-denied = 未獲得定位權限，請在瀏覽器設置中允許定位
+error-geo-unavailable = 暫時無法定位，請到室外或稍後再試
+error-geo-timeout = 定位超時，請稍後再試
+error-unknown = 未知錯誤
+error-photo-unreadable = 無法讀取這張圖片，請換一張或重新拍攝
+error-photo-encode = 瀏覽器無法壓縮圖片：{ $detail }
+error-store-commit-aborted = 瀏覽器中止了本機數據庫的寫入（設備存儲空間已滿時會這樣）：這次的修改可能沒有保存，之前保存的都還在。請先同步，或到「導出」導出文件，再清理平板的存儲空間後重試
 
 ## campaign
 
@@ -409,6 +417,7 @@ campaign-csv-mobilised = 已召開動員大會
 campaign-csv-last-inspected = 最近督查
 campaign-csv-inspection-overdue = 督查逾期
 campaign-csv-open-fixes = 未完成整改
+campaign-state-in-pipeline = { $state }（梯隊培育）
 
 ## sync
 
@@ -509,6 +518,14 @@ sync-exported = 已導出 { $ops } 條修改、{ $photos } 張照片：{ $file }
 sync-header-summary = 文件包含 { $ops } 條修改、{ $photos } 張照片；導出人：{ $author }；導出時間：{ $created }
 sync-unknown-author = 未知
 sync-by-author = 修改人：{ $author }
+sync-attachment-size-mismatch = 服務器收到 { $received } 字節，與已發送的 { $sent } 字節不符
+sync-attachment-unconfirmed = 服務器未確認照片完整，稍後重新上傳
+sync-rejected-no-reason = 服務器未說明原因
+sync-server-rejected = 服務器拒絕了 { $n } 條修改：{ $reasons }
+sync-refused-on-tablet = { $n } 條修改被退回，需處理：{ $reasons }
+sync-reasons-and-more = { $reasons }等
+sync-held-waiting = { $n } 條修改等待所屬記錄處理後再發送
+sync-default-device-name = 平板 { $id }
 
 ## outbox
 

@@ -20,6 +20,7 @@ use super::plan::{
 };
 use super::rejected;
 use super::transport::Transport;
+use crate::i18n::sync as t;
 use crate::store::{Store, blob_bytes, meta_keys};
 
 /// Progress callback: phase, done, total (0 = unknown).
@@ -285,10 +286,10 @@ pub async fn upload_one<T: Transport>(
                 offset = status.received
             }
             Ok(status) => {
-                return Err(SyncError::Attachment(format!(
-                    "服务器收到 {} 字节，与已发送的 {end} 字节不符",
-                    status.received
-                )));
+                return Err(SyncError::Attachment(
+                    t::ATTACHMENT_SIZE_MISMATCH
+                        .format(&[("received", status.received.into()), ("sent", end.into())]),
+                ));
             }
             Err(err) if err.code() == Some("offset_mismatch") && resyncs < MAX_RESYNCS => {
                 resyncs += 1;
@@ -302,6 +303,6 @@ pub async fn upload_one<T: Transport>(
     if status.complete {
         Ok(())
     } else {
-        Err(SyncError::Attachment("服务器未确认照片完整，稍后重新上传".into()))
+        Err(SyncError::Attachment(t::ATTACHMENT_UNCONFIRMED.into()))
     }
 }

@@ -11,6 +11,7 @@ use shared::roles::{Account, Role};
 use shared::sync::OpResult;
 use uuid::Uuid;
 
+use crate::i18n::sync as ts;
 use crate::store::OutboxEntry;
 
 /// Operations per push (well under the server's `MAX_PUSH_OPS`, so a slow line sees progress).
@@ -87,9 +88,6 @@ pub struct RejectedOp {
     pub on_tablet: bool,
 }
 
-/// Fallback reason when the server refused without saying why.
-pub const REJECTED_NO_REASON: &str = "服务器未说明原因";
-
 impl RejectedOp {
     pub fn from_result(op: Operation, result: &OpResult, at_ms: f64) -> Self {
         RejectedOp {
@@ -103,7 +101,7 @@ impl RejectedOp {
                 .and_then(crate::i18n::messages::words)
                 .or_else(|| result.message.clone())
                 .filter(|m| !m.trim().is_empty())
-                .unwrap_or_else(|| REJECTED_NO_REASON.into()),
+                .unwrap_or_else(|| crate::i18n::sync::REJECTED_NO_REASON.into()),
             at_ms,
             on_tablet: false,
         }
@@ -132,10 +130,13 @@ pub fn without_ids(kept: Vec<RejectedOp>, ids: &[Uuid]) -> Vec<RejectedOp> {
     kept.into_iter().filter(|r| !ids.contains(&r.op.id)).collect()
 }
 
-/// "服务器拒绝了 N 条修改：reason1；reason2" (distinct reasons, at most three, then "等").
+/// "服务器拒绝了 N 条修改：reason1；reason2" (distinct reasons, at most three, then "等"), in
+/// the app's language.
 pub fn rejected_summary(rejected: &[RejectedOp]) -> Option<String> {
-    (!rejected.is_empty())
-        .then(|| format!("服务器拒绝了 {} 条修改：{}", rejected.len(), distinct_reasons(rejected)))
+    (!rejected.is_empty()).then(|| {
+        let reasons = distinct_reasons(rejected);
+        ts::SERVER_REJECTED.format(&[("n", rejected.len().into()), ("reasons", (&reasons).into())])
+    })
 }
 
 /// "reason1；reason2" (distinct reasons, at most three, then "等").
@@ -146,23 +147,28 @@ fn distinct_reasons(rejected: &[RejectedOp]) -> String {
             reasons.push(&r.message);
         }
     }
-    let more = if reasons.len() > 3 { "等" } else { "" };
+    let more = reasons.len() > 3;
     reasons.truncate(3);
-    format!("{}{more}", reasons.join("；"))
+    let joined = reasons.join(crate::i18n::LIST_SEPARATOR_LONG.get());
+    if more { ts::REASONS_AND_MORE.format(&[("reasons", (&joined).into())]) } else { joined }
 }
 
 /// What a run left for a person to fix: the refusals ([`rejected_summary`]) and how many changes
 /// wait behind them, held back until their record is fixed; `None` when nothing is left.
 pub fn refusal_summary(rejected: &[RejectedOp], held: usize) -> Option<String> {
-    let waiting = (held > 0).then(|| format!("{held} 条修改等待所属记录处理后再发送"));
+    let waiting = (held > 0).then(|| ts::HELD_WAITING.format(&[("n", held.into())]));
     // Set aside on the tablet, never sent: the server did not refuse them, so it is not said.
     let refused = if rejected.iter().any(|r| r.on_tablet) {
-        Some(format!("{} 条修改被退回，需处理：{}", rejected.len(), distinct_reasons(rejected)))
+        let reasons = distinct_reasons(rejected);
+        Some(
+            ts::REFUSED_ON_TABLET
+                .format(&[("n", rejected.len().into()), ("reasons", (&reasons).into())]),
+        )
     } else {
         rejected_summary(rejected)
     };
     match (refused, waiting) {
-        (Some(r), Some(w)) => Some(format!("{r}；{w}")),
+        (Some(r), Some(w)) => Some(format!("{r}{}{w}", crate::i18n::LIST_SEPARATOR_LONG)),
         (r, w) => r.or(w),
     }
 }
