@@ -911,6 +911,25 @@ msg-busy = The server is busy; try again shortly
 msg-too-many-attempts = Too many attempts; try again in { $seconds } s
 msg-account-disabled = This account is disabled; contact the Town Organisation Office
 msg-device-revoked = The Town Organisation Office has blocked this tablet; it cannot sign in until they restore it
+msg-setup-no-branches = No branches yet: add the town's Party branches under “Branches”.
+msg-setup-year-outside-campaign = This year ({ $year }) is not within the campaign's years { $first }–{ $last }, so this year's figures are all 0: change the years in “Campaign settings”.
+msg-setup-candidates-outside-campaign = { $count ->
+        [one] 1 candidate has a year
+       *[other] { $count } candidates have years
+    } ({ $years }) outside the campaign's years { $first }–{ $last } and { $count ->
+        [one] is
+       *[other] are
+    } counted nowhere: change the campaign's years or the candidates' years.
+msg-year-item = { $year }
+msg-form-code-renamed = “{ $field }”: choice code { $from } became { $to }
+msg-form-question-removed = The form no longer asks “{ $field }”; the answer { $value } stays in the record
+msg-form-required-question-added = The form has a new required question “{ $field }” (not required to finalise this survey, made on the earlier form)
+msg-form-question-added = The form has a new question “{ $field }”
+msg-form-value-kept = “{ $field }”: the answer { $value } is not a current choice; it is kept as it was, please choose again
+msg-form-version = Form version { $to }
+msg-form-version-notes = Form version { $to }: { $notes }
+msg-form-upgraded = Form upgraded from version { $from } to { $to }
+msg-form-upgraded-notes = Form upgraded from version { $from } to { $to }: { $notes }
 msg-unknown-author = The change's author “{ $author }” has no account on the server; open one before importing
 msg-internal = Server error; try again later or contact the administrator
 

@@ -122,6 +122,19 @@ crate::texts! { 6000;
     TOO_MANY_ATTEMPTS = "msg-too-many-attempts": "尝试次数过多，请 { $seconds } 秒后再试";
     ACCOUNT_DISABLED = "msg-account-disabled": "该账号已停用，请联系镇组织办";
     DEVICE_REVOKED = "msg-device-revoked": "这台平板已被镇组织办停用，不能再登录；请联系镇组织办恢复";
+    SETUP_NO_BRANCHES = "msg-setup-no-branches": "尚未设置支部：请在“支部管理”中添加本镇的党支部。";
+    SETUP_YEAR_OUTSIDE_CAMPAIGN = "msg-setup-year-outside-campaign": "今年（{ $year }年）不在活动年限 { $first }–{ $last } 内，今年的数字都是 0：请在“活动设置”中修改活动年限。";
+    SETUP_CANDIDATES_OUTSIDE_CAMPAIGN = "msg-setup-candidates-outside-campaign": "有 { $count } 名候选人的年度（{ $years }）不在活动年限 { $first }–{ $last } 内，未计入任何统计：请修改活动年限或这些候选人的年度。";
+    YEAR_ITEM = "msg-year-item": "{ $year }年";
+    FORM_CODE_RENAMED = "msg-form-code-renamed": "“{ $field }”的选项代码 { $from } 改为 { $to }";
+    FORM_QUESTION_REMOVED = "msg-form-question-removed": "表单已不再询问“{ $field }”，原填写值 { $value } 保留在记录中";
+    FORM_REQUIRED_QUESTION_ADDED = "msg-form-required-question-added": "表单新增必答题“{ $field }”（本调查按原表单填写，定稿时不要求）";
+    FORM_QUESTION_ADDED = "msg-form-question-added": "表单新增题目“{ $field }”";
+    FORM_VALUE_KEPT = "msg-form-value-kept": "“{ $field }”的填写值 { $value } 不在现行选项中，已原样保留，请重新选择";
+    FORM_VERSION = "msg-form-version": "表单第{ $to }版";
+    FORM_VERSION_NOTES = "msg-form-version-notes": "表单第{ $to }版：{ $notes }";
+    FORM_UPGRADED = "msg-form-upgraded": "表单由第{ $from }版升级到第{ $to }版";
+    FORM_UPGRADED_NOTES = "msg-form-upgraded-notes": "表单由第{ $from }版升级到第{ $to }版：{ $notes }";
     UNKNOWN_AUTHOR = "msg-unknown-author": "操作的作者“{ $author }”在服务器上没有账号，请先为其开设账号再导入";
     INTERNAL = "msg-internal": "服务器内部错误，请稍后重试或联系管理员";
 }
@@ -176,7 +189,7 @@ fn value(catalog: Option<&Catalog>, name: &str, arg: &MessageArg) -> Value {
         MessageArg::List(items) => {
             let separator = match name {
                 "from" => LIST_OR,
-                "missing" => crate::LIST_SEPARATOR,
+                "missing" | "years" => crate::LIST_SEPARATOR,
                 _ => crate::LIST_SEPARATOR_LONG,
             }
             .get_in(catalog);

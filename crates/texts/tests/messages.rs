@@ -166,3 +166,35 @@ fn the_old_chinese_wording_is_kept() {
         "该党员已有2025年度「渔农村党员创业创新带头人」争创记录（已移除），同一党员同一类别每年只登记一次"
     );
 }
+
+#[test]
+fn form_upgrade_notes_and_setup_gaps_are_worded() {
+    use shared::form::{Migration, Note};
+    let m = Migration {
+        from: 1,
+        to: 2,
+        changes: vec![],
+        notes: vec![Note::Renamed { field: "employment".into(), from: "a".into(), to: "b".into() }],
+    };
+    let label = |f: &str| if f == "employment" { "从业情况".to_owned() } else { f.to_owned() };
+    let note = m.describe(&label).unwrap();
+    assert_eq!(
+        words_in(None, &note).unwrap(),
+        "表单由第1版升级到第2版：“从业情况”的选项代码 a 改为 b"
+    );
+    let en = words_in(catalog(Lang::En), &note).unwrap();
+    assert!(en.starts_with("Form upgraded from version 1 to 2: "), "{en}");
+    let gap = shared::rules::SetupGap::CandidatesOutsideCampaign {
+        count: 2,
+        years: vec![2011, 2026],
+        first: 2012,
+        last: 2015,
+    };
+    assert_eq!(
+        words_in(None, &gap.message()).unwrap(),
+        "有 2 名候选人的年度（2011年、2026年）不在活动年限 2012–2015 内，未计入任何统计：请修改活动年限或这些候选人的年度。"
+    );
+    let en = words_in(catalog(Lang::En), &gap.message()).unwrap();
+    assert!(en.starts_with("2 candidates have years (2011, 2026) outside"), "{en}");
+    assert!(en.contains(" and are counted nowhere"), "{en}");
+}
