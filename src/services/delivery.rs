@@ -88,8 +88,9 @@ async fn row(
     let mut reasons: Vec<String> = Vec::new();
     let mut fields: Vec<&'static str> = Vec::new();
     for r in refusals {
-        if !reasons.contains(&r.message) {
-            reasons.push(r.message.clone());
+        let reason = r.reason();
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
         }
         for change in &r.op.changes {
             let label = i18n::field_label(&change.field);

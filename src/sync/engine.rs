@@ -175,10 +175,15 @@ fn send_batch<'a, T: Transport>(
                 let message = err
                     .server_message()
                     .unwrap_or_else(|| SyncError::from(err.clone()).to_string());
+                let said = match &err {
+                    HttpError::Status { error: Some(e), .. } => e.said(),
+                    _ => None,
+                };
                 let r = RejectedOp {
                     op,
                     code: err.code().map(str::to_owned),
                     message,
+                    said,
                     at_ms: js_sys::Date::now(),
                     on_tablet: false,
                 };

@@ -79,8 +79,15 @@ pub struct RejectedOp {
     pub op: Operation,
     #[serde(default)]
     pub code: Option<String>,
-    /// The reason, worded in the app's language when it was refused (else the server's words).
+    /// The reason in words: the server's (or, refused on the tablet, the app's when it was
+    /// refused); shown when `said` is absent (kept by an older app, or an older server's answer)
+    /// or its code unknown.
     pub message: String,
+    /// The reason as code and arguments, worded in the app's language when shown
+    /// ([`RejectedOp::reason`]), so a refusal kept before a change of language reads in the new
+    /// one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<shared::message::Message>,
     /// When it was refused (milliseconds since the epoch).
     pub at_ms: f64,
     /// Refused by the tablet's own check before sending (the server never saw it).
@@ -89,19 +96,22 @@ pub struct RejectedOp {
 }
 
 impl RejectedOp {
+    /// Why it was refused, in the app's language: `said` worded by the catalogs, else the
+    /// words kept with it.
+    pub fn reason(&self) -> String {
+        crate::i18n::messages::words_or(self.said.as_ref(), &self.message)
+    }
+
     pub fn from_result(op: Operation, result: &OpResult, at_ms: f64) -> Self {
         RejectedOp {
             op,
             code: result.code.clone(),
-            // Worded in the app's language from the reason's code and arguments; the server's
-            // own words when it sent none (an older server) or a code this build does not know.
             message: result
-                .said()
-                .as_ref()
-                .and_then(crate::i18n::messages::words)
-                .or_else(|| result.message.clone())
+                .message
+                .clone()
                 .filter(|m| !m.trim().is_empty())
                 .unwrap_or_else(|| crate::i18n::sync::REJECTED_NO_REASON.into()),
+            said: result.said(),
             at_ms,
             on_tablet: false,
         }
@@ -141,10 +151,11 @@ pub fn rejected_summary(rejected: &[RejectedOp]) -> Option<String> {
 
 /// "reason1；reason2" (distinct reasons, at most three, then "等").
 fn distinct_reasons(rejected: &[RejectedOp]) -> String {
-    let mut reasons: Vec<&str> = Vec::new();
+    let mut reasons: Vec<String> = Vec::new();
     for r in rejected {
-        if !reasons.contains(&r.message.as_str()) {
-            reasons.push(&r.message);
+        let reason = r.reason();
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
         }
     }
     let more = reasons.len() > 3;
