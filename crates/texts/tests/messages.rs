@@ -2,6 +2,12 @@
 //! languages: every code the rules produce has a text, every argument is filled, a field is
 //! named by its label and a state by its label, never a key.
 #![cfg(feature = "fluent")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a failed unwrap is a failing test, also in its helpers outside #[test] \
+              that clippy's allow-unwrap-in-tests does not reach"
+)]
 
 use chrono::NaiveDate;
 use shared::message::{FieldLabel, Message};
