@@ -930,6 +930,16 @@ msg-form-version = Form version { $to }
 msg-form-version-notes = Form version { $to }: { $notes }
 msg-form-upgraded = Form upgraded from version { $from } to { $to }
 msg-form-upgraded-notes = Form upgraded from version { $from } to { $to }: { $notes }
+msg-export-not-an-export = This is not an export file of Four Strives, One Model
+msg-export-unsupported-version = Export file version { $found } is not supported (this program reads version { $supported }); please update it
+msg-export-truncated = The file is incomplete (the transfer may have been cut); export it again
+msg-export-corrupt = The file is damaged or was changed (checksum differs); nothing was imported
+msg-export-count-mismatch = The file's count of records does not match its content; nothing was imported
+msg-export-passphrase-required = This file is encrypted; enter its password
+msg-export-wrong-passphrase = Wrong password, or the file was changed
+msg-export-kdf-out-of-range = The file's encryption settings are out of range (it may have been tampered with); nothing was imported
+msg-export-crypto = Encryption failed: { $detail }
+msg-import-refused = { $reason } (nothing of the file was imported)
 msg-unknown-author = The change's author “{ $author }” has no account on the server; open one before importing
 msg-internal = Server error; try again later or contact the administrator
 

@@ -845,6 +845,16 @@ msg-form-version = 表单第{ $to }版
 msg-form-version-notes = 表单第{ $to }版：{ $notes }
 msg-form-upgraded = 表单由第{ $from }版升级到第{ $to }版
 msg-form-upgraded-notes = 表单由第{ $from }版升级到第{ $to }版：{ $notes }
+msg-export-not-an-export = 这不是四争一树的导出文件
+msg-export-unsupported-version = 导出文件版本 { $found } 不受支持（本程序支持版本 { $supported }），请更新程序
+msg-export-truncated = 文件不完整（可能传输中断），请重新导出
+msg-export-corrupt = 文件已损坏或被修改（校验和不符），未导入任何内容
+msg-export-count-mismatch = 文件记录数与内容不符，未导入任何内容
+msg-export-passphrase-required = 此文件已加密，请输入密码
+msg-export-wrong-passphrase = 密码错误，或文件已被修改
+msg-export-kdf-out-of-range = 文件的加密参数超出允许范围（可能被篡改），未导入任何内容
+msg-export-crypto = 加密失败：{ $detail }
+msg-import-refused = { $reason }（文件未导入任何内容）
 msg-unknown-author = 操作的作者“{ $author }”在服务器上没有账号，请先为其开设账号再导入
 msg-internal = 服务器内部错误，请稍后重试或联系管理员
 

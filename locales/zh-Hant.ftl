@@ -846,6 +846,16 @@ msg-form-version = 表單第{ $to }版
 msg-form-version-notes = 表單第{ $to }版：{ $notes }
 msg-form-upgraded = 表單由第{ $from }版升級到第{ $to }版
 msg-form-upgraded-notes = 表單由第{ $from }版升級到第{ $to }版：{ $notes }
+msg-export-not-an-export = 這不是四爭一樹的導出文件
+msg-export-unsupported-version = 導出文件版本 { $found } 不受支持（本程序支持版本 { $supported }），請更新程序
+msg-export-truncated = 文件不完整（可能傳輸中斷），請重新導出
+msg-export-corrupt = 文件已損壞或被修改（校驗和不符），未導入任何內容
+msg-export-count-mismatch = 文件記錄數與內容不符，未導入任何內容
+msg-export-passphrase-required = 此文件已加密，請輸入密碼
+msg-export-wrong-passphrase = 密碼錯誤，或文件已被修改
+msg-export-kdf-out-of-range = 文件的加密參數超出允許範圍（可能被篡改），未導入任何內容
+msg-export-crypto = 加密失敗：{ $detail }
+msg-import-refused = { $reason }（文件未導入任何內容）
 msg-unknown-author = 操作的作者“{ $author }”在服務器上沒有帳號，請先為其開設帳號再導入
 msg-internal = 服務器內部錯誤，請稍後重試或聯繫管理員
 

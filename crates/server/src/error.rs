@@ -50,7 +50,8 @@ pub enum AppError {
     #[error("attachment content does not match its SHA-256")]
     AttachmentHashMismatch,
     #[error("export file refused ({code}): {message}")]
-    ImportRefused { code: &'static str, message: String },
+    /// `said`: the message as code and arguments (`message` its zh-Hans words).
+    ImportRefused { code: &'static str, message: String, said: Option<Message> },
     #[error("too many password checks waiting")]
     Busy,
     /// Every database connection stayed busy for the pool's whole wait (overload).
@@ -136,7 +137,8 @@ impl AppError {
                 Message::new("upgrade_required").arg("minimum", *minimum).arg("client", *client)
             }
             Internal(_) => Message::new("internal"),
-            RosterRefused { .. } | NotFound { .. } | BadRequest { .. } | ImportRefused { .. } => {
+            ImportRefused { said, .. } => return said.clone(),
+            RosterRefused { .. } | NotFound { .. } | BadRequest { .. } => {
                 return None;
             }
         })
@@ -167,8 +169,10 @@ impl AppError {
         let message = match self {
             RosterRefused { message, .. } | BadRequest { message, .. } => message.clone(),
             NotFound { what, .. } => format!("找不到{what}"),
-            ImportRefused { message, .. } if message.contains("未导入") => message.clone(),
-            ImportRefused { message, .. } => format!("{message}（文件未导入任何内容）"),
+            ImportRefused { message, said, .. } => said
+                .as_ref()
+                .and_then(|m| texts::messages::words_in(catalog, m))
+                .unwrap_or_else(|| message.clone()),
             _ => said
                 .as_ref()
                 .and_then(|m| texts::messages::words_in(catalog, m))

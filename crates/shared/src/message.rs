@@ -26,8 +26,9 @@ pub struct Message {
     pub args: Args,
 }
 
-/// One argument of a [`Message`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One argument of a [`Message`]. Written untagged (a number, a string, `{list, code}`, an
+/// array of messages); read through `serde_json::Value` (see its `Deserialize`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Arg {
     /// A number (a count, a year, a length): English chooses its plural by it.
@@ -40,6 +41,50 @@ pub enum Arg {
     Label { list: Cow<'static, str>, code: Cow<'static, str> },
     /// Other messages, shown one after another (the issues of an `invalid_record`).
     List(Vec<Message>),
+}
+
+/// Read as a JSON value, then by its shape: serde's derived untagged reading buffers every value
+/// through code of its own that the app's main module would carry for this alone, while the
+/// JSON value's reading is there already (records are values). A shape none of the four is
+/// kept as its JSON text.
+impl<'de> Deserialize<'de> for Arg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Arg::from_json(serde_json::Value::deserialize(deserializer)?))
+    }
+}
+
+impl Arg {
+    fn from_json(value: serde_json::Value) -> Arg {
+        use serde_json::Value;
+        match value {
+            Value::Number(n) => n.as_i64().map_or_else(|| Arg::Text(n.to_string()), Arg::Num),
+            Value::String(s) => Arg::Text(s),
+            Value::Object(mut o) => match (o.remove("list"), o.remove("code")) {
+                (Some(Value::String(list)), Some(Value::String(code))) if o.is_empty() => {
+                    Arg::Label { list: Cow::Owned(list), code: Cow::Owned(code) }
+                }
+                (list, code) => {
+                    if let Some(list) = list {
+                        o.insert("list".into(), list);
+                    }
+                    if let Some(code) = code {
+                        o.insert("code".into(), code);
+                    }
+                    Arg::Text(Value::Object(o).to_string())
+                }
+            },
+            Value::Array(items) => Arg::List(
+                items
+                    .into_iter()
+                    .map(|item| {
+                        serde_json::from_value(item.clone())
+                            .unwrap_or_else(|_| Message::new("item").arg("text", item.to_string()))
+                    })
+                    .collect(),
+            ),
+            other => Arg::Text(other.to_string()),
+        }
+    }
 }
 
 impl Message {

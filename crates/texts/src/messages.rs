@@ -135,6 +135,16 @@ crate::texts! { 6000;
     FORM_VERSION_NOTES = "msg-form-version-notes": "表单第{ $to }版：{ $notes }";
     FORM_UPGRADED = "msg-form-upgraded": "表单由第{ $from }版升级到第{ $to }版";
     FORM_UPGRADED_NOTES = "msg-form-upgraded-notes": "表单由第{ $from }版升级到第{ $to }版：{ $notes }";
+    EXPORT_NOT_AN_EXPORT = "msg-export-not-an-export": "这不是四争一树的导出文件";
+    EXPORT_UNSUPPORTED_VERSION = "msg-export-unsupported-version": "导出文件版本 { $found } 不受支持（本程序支持版本 { $supported }），请更新程序";
+    EXPORT_TRUNCATED = "msg-export-truncated": "文件不完整（可能传输中断），请重新导出";
+    EXPORT_CORRUPT = "msg-export-corrupt": "文件已损坏或被修改（校验和不符），未导入任何内容";
+    EXPORT_COUNT_MISMATCH = "msg-export-count-mismatch": "文件记录数与内容不符，未导入任何内容";
+    EXPORT_PASSPHRASE_REQUIRED = "msg-export-passphrase-required": "此文件已加密，请输入密码";
+    EXPORT_WRONG_PASSPHRASE = "msg-export-wrong-passphrase": "密码错误，或文件已被修改";
+    EXPORT_KDF_OUT_OF_RANGE = "msg-export-kdf-out-of-range": "文件的加密参数超出允许范围（可能被篡改），未导入任何内容";
+    EXPORT_CRYPTO = "msg-export-crypto": "加密失败：{ $detail }";
+    IMPORT_REFUSED = "msg-import-refused": "{ $reason }（文件未导入任何内容）";
     UNKNOWN_AUTHOR = "msg-unknown-author": "操作的作者“{ $author }”在服务器上没有账号，请先为其开设账号再导入";
     INTERNAL = "msg-internal": "服务器内部错误，请稍后重试或联系管理员";
 }
