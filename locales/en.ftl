@@ -226,6 +226,14 @@ field-status = Status
 field-form-migration = Form upgrade
 field-form-version = Form version
 field-other = Other
+error-geo-unsupported = This device cannot tell its location
+error-geo-denied = No permission to locate; allow location in the browser's settings
+error-geo-unavailable = Location not available now; go outside or try later
+error-geo-timeout = Locating took too long; try again later
+error-unknown = unknown error
+error-photo-unreadable = This picture cannot be read; choose another or take it again
+error-photo-encode = The browser could not compress the picture: { $detail }
+error-store-commit-aborted = The browser stopped a write to the tablet's database (it does when the storage is full): this change may not be saved; everything saved before is still there. Sync first, or export a file, then free the tablet's storage and try again
 
 ## campaign
 
@@ -465,6 +473,7 @@ campaign-csv-mobilised = Mobilisation meeting held
 campaign-csv-last-inspected = Last inspected
 campaign-csv-inspection-overdue = Inspection overdue
 campaign-csv-open-fixes = Open corrections
+campaign-state-in-pipeline = { $state } (pipeline)
 
 ## sync
 
@@ -568,6 +577,23 @@ sync-exported = Exported { $ops } changes and { $photos } photos: { $file }
 sync-header-summary = The file holds { $ops } changes and { $photos } photos; exported by { $author } at { $created }
 sync-unknown-author = unknown
 sync-by-author = Changed by: { $author }
+sync-attachment-size-mismatch = The server holds { $received } bytes, not the { $sent } bytes sent
+sync-attachment-unconfirmed = The server did not confirm the whole photo; it will be uploaded again later
+sync-rejected-no-reason = The server gave no reason
+sync-server-rejected = The server refused { $n ->
+        [one] 1 change
+       *[other] { $n } changes
+    }: { $reasons }
+sync-refused-on-tablet = { $n ->
+        [one] 1 change was
+       *[other] { $n } changes were
+    } refused and need fixing: { $reasons }
+sync-reasons-and-more = { $reasons }, and more
+sync-held-waiting = { $n ->
+        [one] 1 change waits
+       *[other] { $n } changes wait
+    } until their record is fixed
+sync-default-device-name = Tablet { $id }
 
 ## outbox
 
@@ -781,6 +807,188 @@ office-step-roster = Member roster
 office-step-accounts = Field accounts
 office-step-tablets = Tablets
 
+
+## messages of shared's rules and of the server, by code
+
+msg-list-or = {" or "}
+msg-item = { $text }
+msg-quoted-state = “{ $state }”
+msg-fill-in = Please fill in { $field }
+msg-choose = Please choose { $field }
+msg-too-long = Too long ({ $n } characters); at most { $max }
+msg-date-too-early = { $field } cannot be before { $date }
+msg-date-too-late = { $field } cannot be after { $date }
+msg-year-out-of-range = The campaign year must be from { $first } to { $last }
+msg-standard-not-of-category = This standard is not one of the chosen category
+msg-evidence-required = Give the facts for a standard that is met
+msg-state-needs-reason = “{ $state }” needs a reason
+msg-attendees-required = Choose at least one candidate who attended
+msg-attendees-invalid = An attendee is repeated or not valid
+msg-amount-not-positive = The amount must be more than 0
+msg-attended-not-positive = Attendance must be more than 0
+msg-attended-over-expected = Attendance cannot exceed the number expected
+msg-fix-due-before-inspection = The deadline cannot be before the inspection
+msg-fixed-before-inspection = The correction cannot be done before the inspection
+msg-fixed-after-today = The correction date cannot be after today
+msg-start-year-out-of-range = The first year must be from { $first } to { $last }
+msg-campaign-years-out-of-range = The campaign must last { $first } to { $last } years
+msg-year-outside-campaign = { $year } is not a year of the campaign
+msg-yearly-targets-over-total = The yearly targets of { $category } add up to { $split }, more than the total ({ $total })
+msg-latitude-out-of-range = Latitude must be from -90 to 90
+msg-longitude-out-of-range = Longitude must be from -180 to 180
+msg-accuracy-negative = Location accuracy cannot be negative
+msg-photo-hash-invalid = The photo's identifier is wrong; please take it again
+msg-photo-not-image = Only pictures can be uploaded
+msg-photo-empty = The photo is empty; please take it again
+msg-mobile-format = Mobile number not valid (11 digits, starting 13 to 19)
+msg-phone-format = Phone number not valid (mobile: 11 digits; landline like 0580-1234567)
+msg-id-number-length = The ID number must have 18 characters
+msg-id-number-characters = The ID number must be 17 digits and a last digit or X
+msg-id-number-region = The ID number's region code is wrong
+msg-id-number-birth-date = The ID number's date of birth is wrong
+msg-id-number-check-digit = The ID number's check digit is wrong
+msg-name-too-long = The name cannot be longer than { $max } characters
+msg-birth-year-out-of-range = The year of birth must be from { $first } to { $last }
+msg-id-number-birth-year-differs = The year of birth in the ID number differs from the one given
+msg-id-number-gender-differs = The gender in the ID number differs from the one given
+msg-version-from-one = Versions start at 1
+msg-criteria-required = Add at least one criterion
+msg-criterion-key-repeated = This criterion code is used twice
+msg-weight-not-positive = The weight must be more than 0
+msg-max-score-not-positive = The full score must be more than 0
+msg-criterion-not-in-rubric = This criterion is not in the rubric
+msg-score-out-of-range = The score must be from 0 to { $max }
+msg-branch-name-taken = There is already a branch called “{ $name }”
+msg-branch-code-taken = Branch code “{ $code }” is used by another branch
+msg-preceded-by-refusal = An earlier change of this record was refused, so this one is not saved yet; correct the record on the tablet and submit it again
+msg-clock-ahead = This change is dated { $time } UTC, more than a day after the server's time: the tablet's date may be wrong. Correct the tablet's date and time, make the change again and sync
+msg-author-mismatch = The change's author “{ $author }” is not the signed-in account
+msg-county-read-only = County accounts are read-only and cannot submit changes
+msg-town-office-only = Only the Town Organisation Office may change this kind of record
+msg-branch-out-of-scope = Branch “{ $branch }” is not one of yours
+msg-missing-branch = This record must belong to a branch
+msg-entity-mismatch = This identifier is used by another kind of record ({ $entity })
+msg-branch-mismatch = This record belongs to another branch and cannot be moved this way
+msg-county-files-only = County accounts are read-only except for recording the county's filing
+msg-not-scorable = This candidate cannot be scored for { $year }: only candidates of that year approved by the town Party committee (or filed, or named), not removed or returned, can be (now “{ $state }”)
+msg-county-files-approved-only = A county account can only record candidates approved by the town Party committee as filed by the county
+msg-must-start-at = A new candidate starts as “{ $start }”, not “{ $state }”
+msg-restore-to-state-before = A restored candidate goes back to “{ $state }”, its state before removal
+msg-commendation-not-back-to-scoring = A commendation cannot go back from “{ $stage }” to scoring
+msg-invalid-record = The record did not pass the checks: { $problems }
+msg-undecodable-record = A field of this record ({ $entity }) has the wrong format; it cannot be saved
+msg-field-too-long = { $field } is too long ({ $n } characters); at most { $max }
+msg-value-too-long = Too long ({ $n } characters, at most { $max }); shorten it and save again
+msg-assessment-year-out-of-range = The assessment year must be from { $first } to { $last }
+msg-wrong-state = Now “{ $state }”: “{ $action }” is not possible (only from { $from })
+msg-candidate-removed = This candidate was removed: nothing more can be done but a restore by the Town Organisation Office
+msg-candidate-carried-over = This candidacy was carried over to the next year; work on the next year's record
+msg-county-records-through-office = County accounts are read-only: the Town Organisation Office records filing, approval and naming for them
+msg-reason-required = “{ $action }” needs a reason
+msg-choose-category-first = Choose the campaign category first
+msg-service-post-named-by-office = Town-office Vanguard posts are nominated by the Town Organisation Office, not applied for by a branch
+msg-only-secretary-aggregates = Only the branch secretary (or the Town Organisation Office for them) can submit the branch's applications
+msg-only-office-approves = Only the Town Organisation Office can approve applications
+msg-only-county-files = Only the County Organisation Department (or the Town Organisation Office for it) can record the filing
+msg-only-office-names = Only the Town Organisation Office can record the naming
+msg-only-secretary-returns = Only the branch secretary or the Town Organisation Office can return an application
+msg-only-office-returns-aggregated = Once the branch has submitted it, only the Town Organisation Office can return an application
+msg-only-office-removes = Only the Town Organisation Office can remove a candidate
+msg-only-office-adjusts = Only the Town Organisation Office can adjust a candidate
+msg-only-office-restores = Only the Town Organisation Office can restore a removed candidate
+msg-service-post-not-aggregated = Town-office Vanguard posts are chosen by the town Party committee each year, not submitted by a branch
+msg-commendation-by-office = The Town Organisation Office records every step of the commendation
+msg-scores-incomplete = Scoring is not finished, so the town review cannot be recorded (missing: { $missing })
+msg-duplicate-candidacy = This member already has a { $year } candidacy for “{ $category }” ({ $state }); one per member, category and year
+msg-duplicate-candidacy-deleted = This member already has a { $year } candidacy for “{ $category }” (deleted); one per member, category and year
+msg-outside-campaign = { $year } is not a campaign year ({ $start } to { $end }); the Town Organisation Office sets the years in campaign settings
+msg-not-carriable = Only pipeline candidates and town-office Vanguard posts go on to the next year
+msg-upgrade-required = Please update the app: the server needs sync protocol { $minimum } or later, this app speaks { $client }. Your changes are saved on this tablet and will be sent after the update
+msg-op-id-conflict = Change { $id } was sent before with other content; nothing of this batch was saved
+msg-unauthorized = Not signed in, or the sign-in expired; please sign in again
+msg-invalid-credentials = Wrong user name or password
+msg-invalid-signin-code = The sign-in code is wrong, used, revoked or expired; ask the Town Organisation Office for a new one
+msg-forbidden = This account may not do this
+msg-not-found = No such address
+msg-method-not-allowed = This address does not take this method
+msg-malformed-json = The request is not valid JSON or lacks a required item
+msg-unsupported-media-type = The request must be application/json
+msg-payload-too-large = The request is too large; send it in parts
+msg-username-taken = This user name exists already
+msg-offset-mismatch = Wrong upload position: the server holds { $received } bytes; go on from there
+msg-attachment-total-mismatch = The attachment's size differs from the upload under way ({ $recorded } bytes)
+msg-attachment-hash-mismatch = The attachment did not match its checksum and was dropped; upload it again
+msg-busy = The server is busy; try again shortly
+msg-too-many-attempts = Too many attempts; try again in { $seconds } s
+msg-account-disabled = This account is disabled; contact the Town Organisation Office
+msg-device-revoked = The Town Organisation Office has blocked this tablet; it cannot sign in until they restore it
+msg-setup-no-branches = No branches yet: add the town's Party branches under “Branches”.
+msg-setup-year-outside-campaign = This year ({ $year }) is not within the campaign's years { $first }–{ $last }, so this year's figures are all 0: change the years in “Campaign settings”.
+msg-setup-candidates-outside-campaign = { $count ->
+        [one] 1 candidate has a year
+       *[other] { $count } candidates have years
+    } ({ $years }) outside the campaign's years { $first }–{ $last } and { $count ->
+        [one] is
+       *[other] are
+    } counted nowhere: change the campaign's years or the candidates' years.
+msg-year-item = { $year }
+msg-form-code-renamed = “{ $field }”: choice code { $from } became { $to }
+msg-form-question-removed = The form no longer asks “{ $field }”; the answer { $value } stays in the record
+msg-form-required-question-added = The form has a new required question “{ $field }” (not required to finalise this survey, made on the earlier form)
+msg-form-question-added = The form has a new question “{ $field }”
+msg-form-value-kept = “{ $field }”: the answer { $value } is not a current choice; it is kept as it was, please choose again
+msg-form-version = Form version { $to }
+msg-form-version-notes = Form version { $to }: { $notes }
+msg-form-upgraded = Form upgraded from version { $from } to { $to }
+msg-form-upgraded-notes = Form upgraded from version { $from } to { $to }: { $notes }
+msg-export-not-an-export = This is not an export file of Four Strives, One Model
+msg-export-unsupported-version = Export file version { $found } is not supported (this program reads version { $supported }); please update it
+msg-export-truncated = The file is incomplete (the transfer may have been cut); export it again
+msg-export-corrupt = The file is damaged or was changed (checksum differs); nothing was imported
+msg-export-count-mismatch = The file's count of records does not match its content; nothing was imported
+msg-export-passphrase-required = This file is encrypted; enter its password
+msg-export-wrong-passphrase = Wrong password, or the file was changed
+msg-export-kdf-out-of-range = The file's encryption settings are out of range (it may have been tampered with); nothing was imported
+msg-export-crypto = Encryption failed: { $detail }
+msg-import-refused = { $reason } (nothing of the file was imported)
+msg-unknown-author = The change's author “{ $author }” has no account on the server; open one before importing
+msg-internal = Server error; try again later or contact the administrator
+
+
+## server
+
+server-import-title = Import an export file
+server-import-heading = Import a tablet's export file
+server-import-intro = A site without network makes an export file on the tablet's “Export” page and brings it to the Town Organisation Office to import here. Importing the same file again saves nothing twice.
+server-import-username = Town Organisation Office account
+server-import-password = Password
+server-import-file = Export file
+server-import-passphrase = File password
+server-import-passphrase-hint = (if the file is encrypted)
+server-import-submit = Import
+server-import-failed = Import failed
+server-import-again = Back to import again
+server-import-done = Import done
+server-import-complete = The whole file was imported.
+server-import-device = From device
+server-import-author = Exported by
+server-import-created = Exported at
+server-import-operations = Changes in the file
+server-import-accepted = Newly saved
+server-import-duplicate = Imported before (repeated)
+server-import-rejected = Refused
+server-import-photos = Photos
+server-import-photos-count = { $n } ({ $new } new)
+server-import-refused-op = Refused { $id }
+server-import-more = Import another file
+server-import-field-too-long = A form field is too long
+server-import-field-not-text = A form field is not valid text
+server-import-file-too-large = The file is too large to import
+server-import-unreadable = The upload could not be read; choose the file again and retry
+server-import-office-only = Only Town Organisation Office accounts can import export files
+server-import-credentials-first = Fill in the Town Organisation Office account and password before the file
+server-import-use-form = Upload the file with the import page's form
+server-import-choose-file = Choose the export file to import
 ## labels of shared's lists, by code
 
 category-village_leader = Fishing/farming village Party member: enterprise and innovation pioneer
@@ -915,3 +1123,59 @@ role-surveyor = Surveyor
 role-branch_secretary = Branch secretary
 role-town_office = Town Organisation Office
 role-county_viewer = County Organisation Department
+field-label-name = name
+field-label-member = Party member
+field-label-surveyed_member = surveyed member
+field-label-branch = branch
+field-label-meeting_branch = branch
+field-label-inspected_branch = inspected branch
+field-label-category = campaign category
+field-label-candidate = candidate
+field-label-surveyor = surveyor
+field-label-surveyed_at = survey date
+field-label-gender = gender
+field-label-birth_year = year of birth
+field-label-phone = phone
+field-label-village_unit = village / enterprise / office
+field-label-employment = employment
+field-label-potential_level = enterprise and innovation potential
+field-label-wealth_potential = income potential
+field-label-innovation_potential = innovation potential
+field-label-trade = line of business
+field-label-turnover_band = annual turnover
+field-label-employees = employees
+field-label-service_performance = service to enterprise and innovation
+field-label-mentoring_ability = mentoring ability
+field-label-mentoring_willingness = willingness to mentor
+field-label-tech_specialty = technical speciality
+field-label-contact_date = contact date
+field-label-contact_way = contact method
+field-label-contact_content = what was discussed
+field-label-contact_person = contact person
+field-label-base = demonstration base
+field-label-visit_date = visit date
+field-label-visit_content = what was learned
+field-label-funding_kind = type of support
+field-label-funding_level = level of support
+field-label-funding_date = support date
+field-label-meeting_date = meeting date
+field-label-meeting_topics = meeting topics
+field-label-attended = attendance
+field-label-inspection_date = inspection date
+field-label-inspection_kind = inspection type
+field-label-findings = findings
+field-label-fix_item = correction
+field-label-base_name = base name
+field-label-industry = industry
+field-label-notice_title = title
+field-label-notice_body = text
+field-label-published_on = publication date
+field-label-branch_name = branch name
+field-label-branch_kind = branch type
+field-label-criterion_key = criterion code
+field-label-criterion_label = criterion
+field-label-author = author
+field-label-branch_code = branch code
+field-label-clock_device = device clock name
+field-label-field_name = field name
+field-label-content = content

@@ -144,7 +144,10 @@ async fn transitions_follow_the_roles_and_keep_the_full_history() {
         data::take_action(&store, &office, id, ApplicationAction::Return, Some("  "), at(3, 6))
             .await
             .unwrap_err();
-    assert_eq!(err, CampaignError::Workflow(WorkflowError::ReasonRequired("退回")));
+    assert_eq!(
+        err,
+        CampaignError::Workflow(WorkflowError::ReasonRequired(("application-action", "return")))
+    );
     data::take_action(&store, &office, id, ApplicationAction::Return, Some("材料不全"), at(3, 6))
         .await
         .unwrap();
@@ -362,7 +365,10 @@ async fn a_removed_profile_is_read_only_until_the_office_restores_it() {
         data::take_action(&store, &office, id, ApplicationAction::Restore, Some(" "), at(5, 2))
             .await
             .unwrap_err();
-    assert_eq!(err, CampaignError::Workflow(WorkflowError::ReasonRequired("恢复")));
+    assert_eq!(
+        err,
+        CampaignError::Workflow(WorkflowError::ReasonRequired(("application-action", "restore")))
+    );
 
     sign_in(&store, "李书记", Role::BranchSecretary).await;
     let secretary = session_of(&store).await;

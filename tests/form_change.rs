@@ -84,6 +84,7 @@ fn a_survey_made_on_the_old_form_opens_migrated_and_saves_its_note() {
     assert_eq!(get("employment"), Some(json!("fishery")));
     let note = get(MIGRATION_FIELD).expect("the migration's note is saved with it");
     let words = shared::form::describe_history(&note, &field::i18n::form_field_label).unwrap();
+    let words = field::i18n::messages::words(&words).unwrap();
     assert!(words.contains("从业情况") && words.contains("fisheries"), "{words}");
     assert!(words.contains("boat_licence") && words.contains("浙岱渔12345"), "{words}");
     assert_eq!(get("boat_licence"), None, "the removed question's answer is left in the record");

@@ -152,8 +152,8 @@ async fn a_refused_write_shows_its_reason_with_a_link_and_a_success_runs_its_fol
                     Err(CampaignError::Candidacy(shared::candidacy::CandidacyError::Duplicate {
                         existing,
                         year: 2026,
-                        category: "村级带头人",
-                        state: "已申请",
+                        category: Some(shared::model::Category::VillageLeader),
+                        state: Some(shared::model::ApplicationState::Applied),
                     }))
                 }
             }

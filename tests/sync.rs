@@ -234,7 +234,10 @@ impl Transport for FakeServer {
                     s.log.push(op.clone());
                     results.push(OpResult::accepted(op.id));
                 }
-                Err(rejection) => results.push(rejection.into_result(op)),
+                Err(rejection) => {
+                    let worded = field::i18n::messages::words_or(Some(&rejection.message), "");
+                    results.push(rejection.into_result(op, worded))
+                }
             }
         }
         let now = now_ms();
@@ -302,6 +305,8 @@ impl Transport for FakeServer {
                     code: "offset_mismatch".into(),
                     message: "偏移量不符".into(),
                     received: Some(entry.0.len() as u64),
+                    reason: None,
+                    args: Default::default(),
                 }),
             });
         }
@@ -680,6 +685,8 @@ fn http_errors_read_as_plain_chinese() {
             code: "unavailable".into(),
             message: "数据库忙".into(),
             received: None,
+            reason: None,
+            args: Default::default(),
         }),
     };
     assert_eq!(SyncError::from(server).to_string(), "服务器出错（503）：数据库忙。稍后自动重试");

@@ -34,7 +34,7 @@ fn describe(value: &JsValue) -> String {
     get(value, "name")
         .and_then(|n| n.as_string())
         .or_else(|| value.as_string())
-        .unwrap_or_else(|| "未知错误".into())
+        .unwrap_or_else(|| crate::i18n::UNKNOWN_ERROR.into())
 }
 
 /// Whether this browser can scan: `BarcodeDetector` and a camera API.

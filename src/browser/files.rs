@@ -54,9 +54,9 @@ pub async fn picked_file(
     if file.size() > max_bytes as f64 {
         return Err(FileError::TooLarge(max_bytes / (1024 * 1024)));
     }
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| FileError::Read(e.as_string().unwrap_or_else(|| "未知错误".into())))?;
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| {
+        FileError::Read(e.as_string().unwrap_or_else(|| crate::i18n::UNKNOWN_ERROR.into()))
+    })?;
     let bytes = js_sys::Uint8Array::new(&buffer.unchecked_into()).to_vec();
     Ok((file.name(), bytes))
 }

@@ -15,13 +15,13 @@ pub struct GeoFix {
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum GeoError {
-    #[error("此设备不支持定位")]
+    #[error("{}", crate::i18n::GEO_UNSUPPORTED)]
     Unsupported,
-    #[error("未获得定位权限，请在浏览器设置中允许定位")]
+    #[error("{}", crate::i18n::GEO_DENIED)]
     Denied,
-    #[error("暂时无法定位，请到室外或稍后再试")]
+    #[error("{}", crate::i18n::GEO_UNAVAILABLE)]
     Unavailable,
-    #[error("定位超时，请稍后再试")]
+    #[error("{}", crate::i18n::GEO_TIMEOUT)]
     Timeout,
 }
 

@@ -13,9 +13,9 @@ pub const JPEG_QUALITY: f64 = 0.8;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PhotoError {
-    #[error("无法读取这张图片，请换一张或重新拍摄")]
+    #[error("{}", crate::i18n::PHOTO_UNREADABLE)]
     Unreadable,
-    #[error("浏览器无法压缩图片：{0}")]
+    #[error("{}", crate::i18n::PHOTO_ENCODE.format(&[("detail", .0.into())]))]
     Encode(String),
 }
 

@@ -6,6 +6,11 @@
 
 use crate::logic::survey_form::SurveyForm;
 
+/// A problem of the form in the app's language.
+pub fn words(message: &shared::message::Message) -> String {
+    crate::i18n::messages::words_or(Some(message), &message.to_string())
+}
+
 /// (field, message) pairs, in form order.
 pub fn form_errors(form: &SurveyForm, strict: bool) -> Vec<(String, String)> {
     let today = chrono::Local::now().date_naive();
@@ -18,14 +23,16 @@ pub fn form_errors(form: &SurveyForm, strict: bool) -> Vec<(String, String)> {
         .validate_survey_on(&survey, &form.person, strict, today, form.made_on(), &form.kept_map())
         .into_iter()
         .filter(|e| !(hide_missing && e.missing))
-        .map(|e| (e.field, e.message))
+        .map(|e| (e.field, words(&e.message)))
         .collect();
     // Texts longer than the server stores (`shared::limits`), said next to the field.
     let person = form.person_changes();
     let survey = form.survey_changes();
     let fields = person.iter().chain(&survey).map(|(f, v)| (f.as_str(), v));
     errors.extend(
-        shared::validate::validate_lengths(fields).into_iter().map(|e| (e.field, e.message)),
+        shared::validate::validate_lengths(fields)
+            .into_iter()
+            .map(|e| (e.field, words(&e.message))),
     );
     errors
 }

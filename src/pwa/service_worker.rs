@@ -182,7 +182,7 @@ fn listen_for_controller_change(container: &ServiceWorkerContainer) {
             && let Some(location) = page::location()
             && let Err(error) = location.reload()
         {
-            log::warn!("新版本已启用，但页面刷新失败：{}", describe(&error));
+            log::warn!("new version active, but reloading the page failed: {}", describe(&error));
         }
     });
     let _ = container.add_event_listener_with_callback(

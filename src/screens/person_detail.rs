@@ -184,7 +184,7 @@ fn history_line(line: &HistoryLine) -> String {
         .iter()
         .find(|(f, _)| f == shared::form::MIGRATION_FIELD)
         .and_then(|(_, v)| shared::form::describe_history(v, &t::form_field_label))
-        .map(|words| format!("（{words}）"))
+        .map(|m| format!("（{}）", crate::logic::validation::words(&m)))
         .unwrap_or_default();
     let action = format!("{action}{upgrade}");
     format!("{} {} {}", when(h.hlc.millis), author(&h.author), action)

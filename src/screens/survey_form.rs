@@ -197,6 +197,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
             {form.with_untracked(|f| {
                 f.migration_note.as_ref().map(|note| {
                     let words = shared::form::describe_history(note, &t::form_field_label)
+                        .map(|m| crate::logic::validation::words(&m))
                         .unwrap_or_default();
                     view! { <p class="message info" data-testid="survey-form-migrated">{t::form_migrated(&words)}</p> }
                 })

@@ -2,7 +2,6 @@
 //! `Store::save` (so every change goes to the outbox and syncs like everything else) after the
 //! same checks the server makes: role, branch, validation and the workflow.
 
-use crate::i18n::Localized as _;
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::candidacy::{self, CandidacyError, CandidacyKey};
 use shared::model::{
@@ -27,10 +26,10 @@ use crate::store::{Store, StoreError};
 pub enum CampaignError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
+    #[error("{}", crate::logic::validation::words(&.0.message()))]
     Workflow(#[from] WorkflowError),
     /// A candidacy rule (one per member, category and year; the campaign's years).
-    #[error(transparent)]
+    #[error("{}", crate::logic::validation::words(&.0.message()))]
     Candidacy(#[from] CandidacyError),
     /// The profile is closed: removed (only the office's 恢复 reopens it) or carried over.
     #[error("{}", tc::PROFILE_CLOSED)]
@@ -57,7 +56,9 @@ impl CampaignError {
 }
 
 fn join(errors: &[FieldError]) -> String {
-    errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；")
+    let worded: Vec<String> =
+        errors.iter().map(|e| crate::logic::validation::words(&e.message)).collect();
+    worded.join(crate::i18n::LIST_SEPARATOR_LONG.get())
 }
 
 impl From<serde_json::Error> for CampaignError {
@@ -190,8 +191,8 @@ pub async fn create_candidate(
         return Err(CampaignError::Candidacy(CandidacyError::Duplicate {
             existing: id,
             year: candidate.year,
-            category: application.category.localized(),
-            state: tc::DELETED.get(),
+            category: Some(application.category),
+            state: None,
         }));
     }
     save(store, session, id, &candidate.branch_id.clone(), &candidate).await?;

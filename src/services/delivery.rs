@@ -88,8 +88,9 @@ async fn row(
     let mut reasons: Vec<String> = Vec::new();
     let mut fields: Vec<&'static str> = Vec::new();
     for r in refusals {
-        if !reasons.contains(&r.message) {
-            reasons.push(r.message.clone());
+        let reason = r.reason();
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
         }
         for change in &r.op.changes {
             let label = i18n::field_label(&change.field);
@@ -196,5 +197,5 @@ pub fn refusal_for(
     }
     crate::sync::plan::would_refuse(account, entity, Uuid::nil(), branch_id, js_sys::Date::now())
         .err()
-        .map(|r| r.message)
+        .map(|r| crate::logic::validation::words(&r.message))
 }

@@ -41,10 +41,8 @@ pub enum OfficeError {
 
 impl From<HttpError> for OfficeError {
     fn from(error: HttpError) -> Self {
-        let message = error
-            .server_message()
-            .map(str::to_owned)
-            .unwrap_or_else(|| SyncError::from(error.clone()).to_string());
+        let message =
+            error.server_message().unwrap_or_else(|| SyncError::from(error.clone()).to_string());
         OfficeError::Server(message)
     }
 }

@@ -19,9 +19,7 @@ pub enum StoreError {
     /// given (Chromium does when its write to disk fails, as on a full disk). Whether the browser
     /// kept it is not certain: Chromium has been seen to report such a commit aborted and still
     /// hold the write when the database opened again (trial disk-full).
-    #[error(
-        "浏览器中止了本机数据库的写入（设备存储空间已满时会这样）：这次的修改可能没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试"
-    )]
+    #[error("{}", crate::i18n::STORE_COMMIT_ABORTED)]
     CommitAborted,
     /// The database cannot be opened again while the device stays full.
     #[error("{}", crate::i18n::STORE_FULL)]

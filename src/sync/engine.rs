@@ -20,6 +20,7 @@ use super::plan::{
 };
 use super::rejected;
 use super::transport::Transport;
+use crate::i18n::sync as t;
 use crate::store::{Store, blob_bytes, meta_keys};
 
 /// Progress callback: phase, done, total (0 = unknown).
@@ -173,12 +174,16 @@ fn send_batch<'a, T: Transport>(
                 };
                 let message = err
                     .server_message()
-                    .map(str::to_owned)
                     .unwrap_or_else(|| SyncError::from(err.clone()).to_string());
+                let said = match &err {
+                    HttpError::Status { error: Some(e), .. } => e.said(),
+                    _ => None,
+                };
                 let r = RejectedOp {
                     op,
                     code: err.code().map(str::to_owned),
                     message,
+                    said,
                     at_ms: js_sys::Date::now(),
                     on_tablet: false,
                 };
@@ -286,10 +291,10 @@ pub async fn upload_one<T: Transport>(
                 offset = status.received
             }
             Ok(status) => {
-                return Err(SyncError::Attachment(format!(
-                    "服务器收到 {} 字节，与已发送的 {end} 字节不符",
-                    status.received
-                )));
+                return Err(SyncError::Attachment(
+                    t::ATTACHMENT_SIZE_MISMATCH
+                        .format(&[("received", status.received.into()), ("sent", end.into())]),
+                ));
             }
             Err(err) if err.code() == Some("offset_mismatch") && resyncs < MAX_RESYNCS => {
                 resyncs += 1;
@@ -303,6 +308,6 @@ pub async fn upload_one<T: Transport>(
     if status.complete {
         Ok(())
     } else {
-        Err(SyncError::Attachment("服务器未确认照片完整，稍后重新上传".into()))
+        Err(SyncError::Attachment(t::ATTACHMENT_UNCONFIRMED.into()))
     }
 }

@@ -30,10 +30,12 @@ impl HttpError {
         }
     }
 
-    /// The server's own message (Chinese), if it sent one.
-    pub fn server_message(&self) -> Option<&str> {
+    /// The server's message, if it sent one: worded in the app's language from its code and
+    /// arguments, else (an older server, or a code this build does not know) the server's own
+    /// words.
+    pub fn server_message(&self) -> Option<String> {
         match self {
-            HttpError::Status { error: Some(e), .. } => Some(e.message.as_str()),
+            HttpError::Status { error: Some(e), .. } => Some(server_words(e)),
             _ => None,
         }
     }
@@ -114,14 +116,22 @@ impl From<HttpError> for SyncError {
                 SyncError::UpgradeRequired
             }
             HttpError::Status { status: 403, error } => SyncError::Forbidden(
-                error.map(|e| e.message).unwrap_or_else(|| t::ERROR_DISABLED.to_string()),
+                error.map(|e| server_words(&e)).unwrap_or_else(|| t::ERROR_DISABLED.to_string()),
             ),
             HttpError::Status { status, error } => SyncError::Server {
                 status,
-                message: error.map(|e| e.message).unwrap_or_else(|| default_message(status).into()),
+                message: error
+                    .map(|e| server_words(&e))
+                    .unwrap_or_else(|| default_message(status).into()),
             },
         }
     }
+}
+
+/// An error answer in the app's language: its `reason` and `args` worded by the catalogs, else
+/// the server's `message` as it came.
+pub fn server_words(error: &ApiError) -> String {
+    crate::i18n::messages::words_or(error.said().as_ref(), &error.message)
 }
 
 fn default_message(status: u16) -> &'static str {
@@ -164,7 +174,6 @@ impl From<HttpError> for LoginError {
             other => LoginError::Server(
                 other
                     .server_message()
-                    .map(str::to_owned)
                     .unwrap_or_else(|| SyncError::from(other.clone()).to_string()),
             ),
         }

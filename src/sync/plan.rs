@@ -11,6 +11,7 @@ use shared::roles::{Account, Role};
 use shared::sync::OpResult;
 use uuid::Uuid;
 
+use crate::i18n::sync as ts;
 use crate::store::OutboxEntry;
 
 /// Operations per push (well under the server's `MAX_PUSH_OPS`, so a slow line sees progress).
@@ -78,8 +79,15 @@ pub struct RejectedOp {
     pub op: Operation,
     #[serde(default)]
     pub code: Option<String>,
-    /// The server's reason, in Chinese.
+    /// The reason in words: the server's (or, refused on the tablet, the app's when it was
+    /// refused); shown when `said` is absent (kept by an older app, or an older server's answer)
+    /// or its code unknown.
     pub message: String,
+    /// The reason as code and arguments, worded in the app's language when shown
+    /// ([`RejectedOp::reason`]), so a refusal kept before a change of language reads in the new
+    /// one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<shared::message::Message>,
     /// When it was refused (milliseconds since the epoch).
     pub at_ms: f64,
     /// Refused by the tablet's own check before sending (the server never saw it).
@@ -87,10 +95,13 @@ pub struct RejectedOp {
     pub on_tablet: bool,
 }
 
-/// Fallback reason when the server refused without saying why.
-pub const REJECTED_NO_REASON: &str = "服务器未说明原因";
-
 impl RejectedOp {
+    /// Why it was refused, in the app's language: `said` worded by the catalogs, else the
+    /// words kept with it.
+    pub fn reason(&self) -> String {
+        crate::i18n::messages::words_or(self.said.as_ref(), &self.message)
+    }
+
     pub fn from_result(op: Operation, result: &OpResult, at_ms: f64) -> Self {
         RejectedOp {
             op,
@@ -99,7 +110,8 @@ impl RejectedOp {
                 .message
                 .clone()
                 .filter(|m| !m.trim().is_empty())
-                .unwrap_or_else(|| REJECTED_NO_REASON.into()),
+                .unwrap_or_else(|| crate::i18n::sync::REJECTED_NO_REASON.into()),
+            said: result.said(),
             at_ms,
             on_tablet: false,
         }
@@ -128,37 +140,46 @@ pub fn without_ids(kept: Vec<RejectedOp>, ids: &[Uuid]) -> Vec<RejectedOp> {
     kept.into_iter().filter(|r| !ids.contains(&r.op.id)).collect()
 }
 
-/// "服务器拒绝了 N 条修改：reason1；reason2" (distinct reasons, at most three, then "等").
+/// "服务器拒绝了 N 条修改：reason1；reason2" (distinct reasons, at most three, then "等"), in
+/// the app's language.
 pub fn rejected_summary(rejected: &[RejectedOp]) -> Option<String> {
-    (!rejected.is_empty())
-        .then(|| format!("服务器拒绝了 {} 条修改：{}", rejected.len(), distinct_reasons(rejected)))
+    (!rejected.is_empty()).then(|| {
+        let reasons = distinct_reasons(rejected);
+        ts::SERVER_REJECTED.format(&[("n", rejected.len().into()), ("reasons", (&reasons).into())])
+    })
 }
 
 /// "reason1；reason2" (distinct reasons, at most three, then "等").
 fn distinct_reasons(rejected: &[RejectedOp]) -> String {
-    let mut reasons: Vec<&str> = Vec::new();
+    let mut reasons: Vec<String> = Vec::new();
     for r in rejected {
-        if !reasons.contains(&r.message.as_str()) {
-            reasons.push(&r.message);
+        let reason = r.reason();
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
         }
     }
-    let more = if reasons.len() > 3 { "等" } else { "" };
+    let more = reasons.len() > 3;
     reasons.truncate(3);
-    format!("{}{more}", reasons.join("；"))
+    let joined = reasons.join(crate::i18n::LIST_SEPARATOR_LONG.get());
+    if more { ts::REASONS_AND_MORE.format(&[("reasons", (&joined).into())]) } else { joined }
 }
 
 /// What a run left for a person to fix: the refusals ([`rejected_summary`]) and how many changes
 /// wait behind them, held back until their record is fixed; `None` when nothing is left.
 pub fn refusal_summary(rejected: &[RejectedOp], held: usize) -> Option<String> {
-    let waiting = (held > 0).then(|| format!("{held} 条修改等待所属记录处理后再发送"));
+    let waiting = (held > 0).then(|| ts::HELD_WAITING.format(&[("n", held.into())]));
     // Set aside on the tablet, never sent: the server did not refuse them, so it is not said.
     let refused = if rejected.iter().any(|r| r.on_tablet) {
-        Some(format!("{} 条修改被退回，需处理：{}", rejected.len(), distinct_reasons(rejected)))
+        let reasons = distinct_reasons(rejected);
+        Some(
+            ts::REFUSED_ON_TABLET
+                .format(&[("n", rejected.len().into()), ("reasons", (&reasons).into())]),
+        )
     } else {
         rejected_summary(rejected)
     };
     match (refused, waiting) {
-        (Some(r), Some(w)) => Some(format!("{r}；{w}")),
+        (Some(r), Some(w)) => Some(format!("{r}{}{w}", crate::i18n::LIST_SEPARATOR_LONG)),
         (r, w) => r.or(w),
     }
 }
@@ -209,7 +230,8 @@ pub fn hold_back(
             && let Err(refusal) = check_on_tablet(account, &entry.op, now)
         {
             blocked.insert(entry.op.entity_id);
-            let result = refusal.into_result(&entry.op);
+            let worded = crate::i18n::messages::words_or(Some(&refusal.message), "");
+            let result = refusal.into_result(&entry.op, worded);
             sorted.refused.push((entry.key, RejectedOp::from_tablet(entry.op, &result, now)));
             continue;
         }

@@ -86,7 +86,7 @@ pub async fn resubmit(
         return Err(StoreError::NotFound.into());
     }
     would_refuse(account, entity, id, branch_id, js_sys::Date::now())
-        .map_err(|r| ResubmitError::StillRefused(r.message))?;
+        .map_err(|r| ResubmitError::StillRefused(crate::logic::validation::words(&r.message)))?;
     let kept: Vec<RejectedOp> =
         list(store).await?.into_iter().filter(|r| r.op.entity_id != id).collect();
     Ok(store

@@ -55,7 +55,7 @@ pub async fn save(store: &Store, session: Option<&Credentials>) -> Result<(), St
 /// A name for this tablet in the office's device list ("平板 1a2b3c4d").
 pub fn default_device_name(store: &Store) -> String {
     let id = store.device_id().simple().to_string();
-    format!("平板 {}", &id[..8])
+    crate::i18n::sync::DEFAULT_DEVICE_NAME.format(&[("id", (&id[..8]).into())])
 }
 
 /// Sign in at `server` (empty: this origin) with this device's id; keep the token and make the

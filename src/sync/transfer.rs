@@ -15,7 +15,7 @@ use crate::store::{Store, StoreError, blob_bytes};
 /// Why an export or import failed.
 #[derive(Debug, PartialEq, thiserror::Error)]
 pub enum TransferError {
-    #[error(transparent)]
+    #[error("{}", crate::logic::validation::words(&.0.message()))]
     File(#[from] ExportError),
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -1,10 +1,13 @@
 //! The one error type every handler returns. Its answer is always
-//! `{"error": {"code": "snake_case", "message": "中文说明"}}`; details of internal failures go to
-//! the log, never to the client.
+//! `{"error": {"code": "snake_case", "message": "中文说明", "reason": "…", "args": {…}}}`:
+//! `reason` and `args` (left out when there are none) are the message as a code and arguments,
+//! which the app words in its own language; `message` is that message in zh-Hans for curl users,
+//! logs and older apps. Details of internal failures go to the log, never to the client.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use shared::message::Message;
 use shared::sync::{ApiError, ApiErrorBody};
 use uuid::Uuid;
 
@@ -47,7 +50,8 @@ pub enum AppError {
     #[error("attachment content does not match its SHA-256")]
     AttachmentHashMismatch,
     #[error("export file refused ({code}): {message}")]
-    ImportRefused { code: &'static str, message: String },
+    /// `said`: the message as code and arguments (`message` its zh-Hans words).
+    ImportRefused { code: &'static str, message: String, said: Option<Message> },
     #[error("too many password checks waiting")]
     Busy,
     /// Every database connection stayed busy for the pool's whole wait (overload).
@@ -99,60 +103,80 @@ impl AppError {
         }
     }
 
-    /// The client-facing body: stable code, Chinese message, nothing internal.
-    pub fn body(&self) -> ApiErrorBody {
+    /// What the answer says, as a code and arguments the app words in its language
+    /// (`crates/texts`, key `msg-<code>`); `None` for answers whose words come from elsewhere
+    /// (a roster's or an import's own report, a free-form bad request).
+    pub fn said(&self) -> Option<Message> {
         use AppError::*;
-        let (code, message): (&str, String) = match self {
-            Unauthorized => ("unauthorized", "登录已失效或未登录，请重新登录".into()),
-            InvalidCredentials => ("invalid_credentials", "用户名或密码错误".into()),
-            InvalidSigninCode => (
-                "invalid_signin_code",
-                "登录码不正确、已使用、已撤销或已过期，请向镇组织办重新领取".into(),
-            ),
-            RosterRefused { code, message } => (code, message.clone()),
-            Forbidden => ("forbidden", "当前账号无权执行此操作".into()),
-            RouteNotFound => ("not_found", "请求的接口不存在".into()),
-            MethodNotAllowed => ("method_not_allowed", "该接口不支持此请求方法".into()),
-            NotFound { code, what } => (code, format!("找不到{what}")),
-            BadRequest { code, message } => (code, message.clone()),
-            MalformedJson(_) => ("malformed_json", "请求内容不是有效的 JSON 或缺少必填项".into()),
-            UnsupportedMediaType => {
-                ("unsupported_media_type", "请求内容类型必须是 application/json".into())
+        Some(match self {
+            Unauthorized => Message::new("unauthorized"),
+            InvalidCredentials => Message::new("invalid_credentials"),
+            InvalidSigninCode => Message::new("invalid_signin_code"),
+            Forbidden => Message::new("forbidden"),
+            RouteNotFound => Message::new("not_found"),
+            MethodNotAllowed => Message::new("method_not_allowed"),
+            MalformedJson(_) => Message::new("malformed_json"),
+            UnsupportedMediaType => Message::new("unsupported_media_type"),
+            PayloadTooLarge => Message::new("payload_too_large"),
+            OpIdConflict(id) => Message::new("op_id_conflict").arg("id", id.to_string()),
+            UsernameTaken => Message::new("username_taken"),
+            OffsetMismatch { received, .. } => {
+                Message::new("offset_mismatch").arg("received", *received)
             }
-            PayloadTooLarge => ("payload_too_large", "请求内容过大，请分批发送".into()),
-            OpIdConflict(id) => {
-                ("op_id_conflict", format!("操作 {id} 此前已以不同内容提交过，本批次未保存"))
+            AttachmentTotalMismatch { recorded, .. } => {
+                Message::new("attachment_total_mismatch").arg("recorded", *recorded)
             }
-            UsernameTaken => ("username_taken", "该用户名已存在".into()),
-            OffsetMismatch { received, .. } => (
-                "offset_mismatch",
-                format!("上传位置不对，服务器已收到 {received} 字节，请从该位置继续"),
-            ),
-            AttachmentTotalMismatch { recorded, .. } => (
-                "attachment_total_mismatch",
-                format!("附件大小与正在进行的上传（{recorded} 字节）不一致"),
-            ),
-            AttachmentHashMismatch => {
-                ("attachment_hash_mismatch", "附件内容校验失败，已丢弃，请重新上传".into())
-            }
-            ImportRefused { code, message } if message.contains("未导入") => {
-                (code, message.clone())
-            }
-            ImportRefused { code, message } => (code, format!("{message}（文件未导入任何内容）")),
-            Busy | DatabaseBusy => ("busy", "服务器正忙，请稍后再试".into()),
+            AttachmentHashMismatch => Message::new("attachment_hash_mismatch"),
+            Busy | DatabaseBusy => Message::new("busy"),
             TooManyAttempts { retry_after_secs } => {
-                ("too_many_attempts", format!("尝试次数过多，请 {retry_after_secs} 秒后再试"))
+                Message::new("too_many_attempts").arg("seconds", *retry_after_secs)
             }
-            AccountDisabled => ("account_disabled", "该账号已停用，请联系镇组织办".into()),
-            DeviceBlocked => (
-                "device_revoked",
-                "这台平板已被镇组织办停用，不能再登录；请联系镇组织办恢复".into(),
-            ),
+            AccountDisabled => Message::new("account_disabled"),
+            DeviceBlocked => Message::new("device_revoked"),
             UpgradeRequired { client, minimum } => {
-                let e = ApiError::upgrade_required(*client, *minimum);
-                return ApiErrorBody { error: e };
+                Message::new("upgrade_required").arg("minimum", *minimum).arg("client", *client)
             }
-            Internal(_) => ("internal", "服务器内部错误，请稍后重试或联系管理员".into()),
+            Internal(_) => Message::new("internal"),
+            ImportRefused { said, .. } => return said.clone(),
+            RosterRefused { .. } | NotFound { .. } | BadRequest { .. } => {
+                return None;
+            }
+        })
+    }
+
+    /// The client-facing body: stable code, the message's code and arguments, its words in
+    /// zh-Hans (`message`, for curl users, logs and older apps), nothing internal.
+    pub fn body(&self) -> ApiErrorBody {
+        self.body_in(None)
+    }
+
+    /// [`AppError::body`] with `message` in `catalog`'s language (the server's own HTML pages).
+    pub fn body_in(&self, catalog: Option<&texts::Catalog>) -> ApiErrorBody {
+        use AppError::*;
+        let code: &str = match self {
+            RosterRefused { code, .. }
+            | NotFound { code, .. }
+            | BadRequest { code, .. }
+            | ImportRefused { code, .. } => code,
+            DeviceBlocked => "device_revoked",
+            Busy | DatabaseBusy => "busy",
+            _ => self.said().map_or("internal", |m| match m.code {
+                std::borrow::Cow::Borrowed(code) => code,
+                std::borrow::Cow::Owned(_) => "internal",
+            }),
+        };
+        let said = self.said();
+        let message = match self {
+            RosterRefused { message, .. } | BadRequest { message, .. } => message.clone(),
+            NotFound { what, .. } => format!("找不到{what}"),
+            ImportRefused { message, said, .. } => said
+                .as_ref()
+                .and_then(|m| texts::messages::words_in(catalog, m))
+                .unwrap_or_else(|| message.clone()),
+            _ => said
+                .as_ref()
+                .and_then(|m| texts::messages::words_in(catalog, m))
+                .unwrap_or_default(),
         };
         let received = match self {
             OffsetMismatch { received, .. } | AttachmentTotalMismatch { received, .. } => {
@@ -160,7 +184,19 @@ impl AppError {
             }
             _ => None,
         };
-        ApiErrorBody { error: ApiError { code: code.to_owned(), message, received } }
+        let error = ApiError {
+            code: code.to_owned(),
+            message,
+            received,
+            reason: None,
+            args: Default::default(),
+        };
+        ApiErrorBody {
+            error: match said {
+                Some(m) => error.with_message(m),
+                None => error,
+            },
+        }
     }
 }
 
@@ -206,6 +242,11 @@ impl From<tokio::task::JoinError> for AppError {
     fn from(err: tokio::task::JoinError) -> Self {
         AppError::Internal(format!("blocking task failed: {err}"))
     }
+}
+
+/// A message of shared's rules in zh-Hans: the server's words in its reports and logs.
+pub fn zh_hans(message: &Message) -> String {
+    texts::messages::words_in(None, message).unwrap_or_else(|| message.to_string())
 }
 
 #[cfg(test)]

@@ -49,8 +49,8 @@ pub struct ImportReport {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The file itself is refused; the message is for the person importing it.
-    #[error("{0}")]
+    /// The file itself is refused; the message is for the person importing it (zh-Hans).
+    #[error("{}", crate::error::zh_hans(&.0.message()))]
     File(#[from] ExportError),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -81,7 +81,16 @@ impl From<ImportError> for AppError {
     fn from(err: ImportError) -> Self {
         match err {
             ImportError::File(e) => {
-                AppError::ImportRefused { code: ImportError::file_code(&e), message: e.to_string() }
+                let said = if e.says_nothing_imported() {
+                    e.message()
+                } else {
+                    shared::message::Message::new("import_refused").arg("reason", vec![e.message()])
+                };
+                AppError::ImportRefused {
+                    code: ImportError::file_code(&e),
+                    message: crate::error::zh_hans(&said),
+                    said: Some(said),
+                }
             }
             ImportError::Store(e) => e.into(),
             other => AppError::internal(other),

@@ -188,8 +188,10 @@ fn schemas() -> Value {
             "type": "object", "required": ["error"],
             "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
                 "code": {"type": "string", "description": "snake_case 错误码"},
-                "message": {"type": "string", "description": "中文说明"},
+                "message": {"type": "string", "description": "中文说明（简体）"},
                 "received": {"type": "integer", "description": "offset_mismatch 时服务器已收到的字节数"},
+                "reason": {"type": "string", "description": "说明的代码（应用按其语言显示，目录键 msg-<reason>）"},
+                "args": {"type": "object", "description": "说明的参数"},
             }}},
         },
         "Account": {"type": "object", "required": ["username", "display_name", "role"], "properties": account_props},
@@ -245,7 +247,9 @@ fn schemas() -> Value {
         "OpResult": {
             "type": "object", "required": ["id", "status"],
             "properties": {"id": uuid, "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected"]},
-                "code": string, "message": string},
+                "code": string, "message": string,
+                "reason": {"type": "string", "description": "拒绝说明的代码（应用按其语言显示）"},
+                "args": {"type": "object", "description": "拒绝说明的参数"}},
         },
         "PushResponse": {"type": "object", "required": ["results", "server_hlc"],
             "properties": {"results": {"type": "array", "items": schema_ref("OpResult")}, "server_hlc": hlc}},

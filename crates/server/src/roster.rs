@@ -399,7 +399,7 @@ pub fn plan(
                 "branch_id" => continue,
                 _ => Field::Name,
             };
-            issue(number, field, error.message.clone());
+            issue(number, field, crate::error::zh_hans(&error.message));
             ok = false;
         }
         rows.push((Row { number, person, given }, ok));

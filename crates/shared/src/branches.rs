@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use uuid::Uuid;
 
+use crate::message::Message;
 use crate::model::Branch;
 use crate::record::EntityKind;
 use crate::roles::Account;
@@ -172,10 +173,10 @@ pub fn validate_among(id: Uuid, branch: &Branch, others: &[BranchRecord]) -> Vec
         && !name.is_empty()
         && others().any(|(_, b)| !b.retired && b.name.trim() == name)
     {
-        errors.push(FieldError::new("name", format!("已有名为“{name}”的支部")));
+        errors.push(FieldError::new("name", Message::new("branch_name_taken").arg("name", name)));
     }
     if others().any(|(other, b)| b.key(*other) == code) {
-        errors.push(FieldError::new("code", format!("支部编码“{code}”已被另一个支部使用")));
+        errors.push(FieldError::new("code", Message::new("branch_code_taken").arg("code", code)));
     }
     errors
 }

@@ -22,6 +22,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::message::Message;
 use crate::model::{
     ApplicationAction, ApplicationState, Campaign, Candidate, Category, StandardCheck,
     TransitionEntry,
@@ -61,30 +62,63 @@ impl CandidacyKey {
     }
 }
 
-/// Why a candidacy cannot be created or carried over.
+/// Why a candidacy cannot be created or carried over. Shown as [`CandidacyError::message`]
+/// (worded by `crates/texts`); the `Display` is for logs.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum CandidacyError {
-    /// Another record is this candidacy already.
-    #[error(
-        "该党员已有{year}年度「{category}」争创记录（{state}），同一党员同一类别每年只登记一次"
-    )]
-    Duplicate { existing: Uuid, year: i32, category: &'static str, state: &'static str },
+    /// Another record is this candidacy already (`state`: `None` when that record is deleted).
+    Duplicate {
+        existing: Uuid,
+        year: i32,
+        category: Option<Category>,
+        state: Option<ApplicationState>,
+    },
     /// The year is not one the server accepts.
-    #[error("争创年度应在{first}至{last}之间")]
-    ImplausibleYear { first: i32, last: i32 },
+    ImplausibleYear {
+        first: i32,
+        last: i32,
+    },
     /// The year lies outside the campaign.
-    #[error(
-        "{year}年度不在争创年度（{start}至{end}年）之内，请镇组织办在「争创设置」中设定争创年度"
-    )]
-    OutsideCampaign { year: i32, start: i32, end: i32 },
+    OutsideCampaign {
+        year: i32,
+        start: i32,
+        end: i32,
+    },
     /// Only pipeline members and service posts go on to the next year.
-    #[error("只有列入梯队培育的对象和镇机关服务创业创新先锋岗可以登记下一年度")]
     NotCarriable,
-    #[error(transparent)]
     Workflow(#[from] WorkflowError),
 }
 
 impl CandidacyError {
+    /// What the refusal says.
+    pub fn message(&self) -> Message {
+        match self {
+            CandidacyError::Duplicate { year, category, state, .. } => {
+                let m = match state {
+                    Some(state) => Message::new("duplicate_candidacy").state(*state),
+                    None => Message::new("duplicate_candidacy_deleted"),
+                };
+                let m = m.arg("year", *year);
+                match category {
+                    Some(category) => m.category(*category),
+                    None => m.arg("category", ""),
+                }
+            }
+            CandidacyError::ImplausibleYear { first, last } => {
+                Message::new("year_out_of_range").arg("first", *first).arg("last", *last)
+            }
+            CandidacyError::OutsideCampaign { year, start, end } => {
+                Message::new("outside_campaign")
+                    .arg("year", *year)
+                    .arg("start", *start)
+                    .arg("end", *end)
+            }
+            CandidacyError::NotCarriable => Message::new("not_carriable"),
+            CandidacyError::Workflow(err) => err.message(),
+        }
+    }
+
     /// The record a duplicate refusal names (the screen links to it).
     pub fn existing(&self) -> Option<Uuid> {
         match self {
@@ -116,8 +150,8 @@ pub fn check_unique<'a>(
         Some((existing, c)) => Err(CandidacyError::Duplicate {
             existing,
             year: c.year,
-            category: c.category.map_or("", |k| k.label_zh()),
-            state: c.state.label_zh(),
+            category: c.category,
+            state: Some(c.state),
         }),
     }
 }
@@ -200,8 +234,8 @@ pub fn carry_over(
         return Err(CandidacyError::Duplicate {
             existing,
             year: next_year(candidate),
-            category: category.label_zh(),
-            state: ApplicationState::Applied.label_zh(),
+            category: Some(category),
+            state: Some(ApplicationState::Applied),
         });
     }
     workflow::transition(candidate.state, ApplicationAction::CarryOver, role, category, None)?;

@@ -103,27 +103,52 @@ struct FileOnDisk {
     payload: String,
 }
 
-/// Why a file was refused. Messages are for the person importing it.
+/// Why a file was refused: [`ExportError::message`] is what the person importing it reads
+/// (worded by `crates/texts`); the `Display` is for logs.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{}", self.message())]
 pub enum ExportError {
-    #[error("这不是四争一树的导出文件")]
     NotAnExport,
-    #[error("导出文件版本 {found} 不受支持（本程序支持版本 {supported}），请更新程序")]
     UnsupportedVersion { found: u32, supported: u32 },
-    #[error("文件不完整（可能传输中断），请重新导出")]
     Truncated,
-    #[error("文件已损坏或被修改（校验和不符），未导入任何内容")]
     Corrupt,
-    #[error("文件记录数与内容不符，未导入任何内容")]
     CountMismatch,
-    #[error("此文件已加密，请输入密码")]
     PassphraseRequired,
-    #[error("密码错误，或文件已被修改")]
     WrongPassphrase,
-    #[error("文件的加密参数超出允许范围（可能被篡改），未导入任何内容")]
     KdfOutOfRange,
-    #[error("加密失败：{0}")]
     Crypto(String),
+}
+
+impl ExportError {
+    /// What the refusal says.
+    pub fn message(&self) -> crate::message::Message {
+        use crate::message::Message;
+        match self {
+            ExportError::NotAnExport => Message::new("export_not_an_export"),
+            ExportError::UnsupportedVersion { found, supported } => {
+                Message::new("export_unsupported_version")
+                    .arg("found", *found)
+                    .arg("supported", *supported)
+            }
+            ExportError::Truncated => Message::new("export_truncated"),
+            ExportError::Corrupt => Message::new("export_corrupt"),
+            ExportError::CountMismatch => Message::new("export_count_mismatch"),
+            ExportError::PassphraseRequired => Message::new("export_passphrase_required"),
+            ExportError::WrongPassphrase => Message::new("export_wrong_passphrase"),
+            ExportError::KdfOutOfRange => Message::new("export_kdf_out_of_range"),
+            ExportError::Crypto(detail) => {
+                Message::new("export_crypto").arg("detail", detail.as_str())
+            }
+        }
+    }
+
+    /// Whether its words say already that nothing of the file was imported.
+    pub fn says_nothing_imported(&self) -> bool {
+        matches!(
+            self,
+            ExportError::Corrupt | ExportError::CountMismatch | ExportError::KdfOutOfRange
+        )
+    }
 }
 
 /// Key derivation cost: OWASP's Argon2id minimum (19 MiB, 2 passes, 1 lane).

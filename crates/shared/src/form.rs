@@ -33,6 +33,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::message::Message;
+
 /// The record field naming the form version a survey was made on.
 pub const FORM_VERSION_FIELD: &str = "form_version";
 /// The record field in which a migration notes what it did (for the change history).
@@ -125,22 +127,26 @@ pub enum Note {
 }
 
 impl Note {
-    /// The note in words, for the change history; `label` names a field as people know it.
-    pub fn describe_zh(&self, label: &dyn Fn(&str) -> String) -> String {
+    /// The note for the change history (worded by `crates/texts`); `label` names a field as
+    /// people know it, in their language.
+    pub fn describe(&self, label: &dyn Fn(&str) -> String) -> Message {
         match self {
-            Note::Renamed { field, from, to } => {
-                format!("“{}”的选项代码 {from} 改为 {to}", label(field))
-            }
-            Note::Removed { field, value } => {
-                format!("表单已不再询问“{}”，原填写值 {value} 保留在记录中", label(field))
-            }
+            Note::Renamed { field, from, to } => Message::new("form_code_renamed")
+                .arg("field", label(field))
+                .arg("from", from.as_str())
+                .arg("to", to.as_str()),
+            Note::Removed { field, value } => Message::new("form_question_removed")
+                .arg("field", label(field))
+                .arg("value", value.to_string()),
             Note::Added { field, required: true } => {
-                format!("表单新增必答题“{}”（本调查按原表单填写，定稿时不要求）", label(field))
+                Message::new("form_required_question_added").arg("field", label(field))
             }
-            Note::Added { field, required: false } => format!("表单新增题目“{}”", label(field)),
-            Note::Kept { field, value } => {
-                format!("“{}”的填写值 {value} 不在现行选项中，已原样保留，请重新选择", label(field))
+            Note::Added { field, required: false } => {
+                Message::new("form_question_added").arg("field", label(field))
             }
+            Note::Kept { field, value } => Message::new("form_value_kept")
+                .arg("field", label(field))
+                .arg("value", value.to_string()),
         }
     }
 }
@@ -191,9 +197,9 @@ impl Migration {
         serde_json::to_value(note).unwrap_or(Value::Null)
     }
 
-    /// The history note in words: "表单由第1版升级到第2版：…；…".
-    pub fn describe_zh(&self, label: &dyn Fn(&str) -> String) -> String {
-        describe_history(&self.history(), label).unwrap_or_default()
+    /// The history note ("表单由第1版升级到第2版：…；…" once worded).
+    pub fn describe(&self, label: &dyn Fn(&str) -> String) -> Option<Message> {
+        describe_history(&self.history(), label)
     }
 
     /// The fields as saving [`Migration::to_save`] leaves them.
@@ -202,16 +208,20 @@ impl Migration {
     }
 }
 
-/// The words of a stored [`MIGRATION_FIELD`] value (`None` if it is not one).
-pub fn describe_history(value: &Value, label: &dyn Fn(&str) -> String) -> Option<String> {
+/// The note of a stored [`MIGRATION_FIELD`] value (`None` if it is not one): the form's
+/// version (`form_version`) or upgrade (`form_upgraded`), with the notes (`form_version_notes`,
+/// `form_upgraded_notes`).
+pub fn describe_history(value: &Value, label: &dyn Fn(&str) -> String) -> Option<Message> {
     let m: HistoryNote = serde_json::from_value(value.clone()).ok()?;
-    let notes: Vec<String> = m.notes.iter().map(|n| n.describe_zh(label)).collect();
-    let head = if m.from == m.to {
-        format!("表单第{}版", m.to)
-    } else {
-        format!("表单由第{}版升级到第{}版", m.from, m.to)
+    let notes: Vec<Message> = m.notes.iter().map(|n| n.describe(label)).collect();
+    let message = match (m.from == m.to, notes.is_empty()) {
+        (true, true) => Message::new("form_version"),
+        (true, false) => Message::new("form_version_notes"),
+        (false, true) => Message::new("form_upgraded"),
+        (false, false) => Message::new("form_upgraded_notes"),
     };
-    Some(if notes.is_empty() { head } else { format!("{head}：{}", notes.join("；")) })
+    let message = message.arg("from", m.from).arg("to", m.to);
+    Some(if notes.is_empty() { message } else { message.arg("notes", notes) })
 }
 
 /// A survey (or any form's record) read for a form: the typed value and what did not fit.
@@ -443,7 +453,11 @@ mod tests {
         };
         let label =
             |f: &str| if f == "employment" { "从业情况".to_owned() } else { f.to_owned() };
-        assert_eq!(m.describe_zh(&label), "表单由第1版升级到第2版：“从业情况”的选项代码 a 改为 b");
+        assert_eq!(
+            m.describe(&label).unwrap().to_string(),
+            "form_upgraded_notes(from=1, notes=form_code_renamed(field=从业情况, from=a, to=b), \
+             to=2)"
+        );
         assert_eq!(describe_history(&json!("x"), &label), None);
     }
 }

@@ -26,6 +26,7 @@ pub mod form;
 pub mod hlc;
 pub mod limits;
 pub mod merge;
+pub mod message;
 pub mod model;
 pub mod op;
 pub mod policy;

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::model::{ApplicationState, Assessment, Candidate, Category, CommendationStage, Rubric};
-use crate::validate::{Errors, FieldError};
+use crate::validate::{Errors, FieldError, FieldLabel, Message};
 
 /// Why a score sheet cannot be totalled.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -34,25 +34,25 @@ pub enum ScoringError {
 /// non-empty keys, labels, positive weights and maximum scores.
 pub fn validate_rubric(rubric: &Rubric) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_some("category", &rubric.category, "争创类别");
+    e.require_some("category", &rubric.category, FieldLabel::Category);
     if rubric.version == 0 {
-        e.push("version", "版本号必须从1开始");
+        e.push("version", "version_from_one");
     }
     if rubric.criteria.is_empty() {
-        e.push_missing("criteria", "请至少添加一项考核内容");
+        e.push_missing("criteria", "criteria_required");
     }
     let mut keys = HashSet::new();
     for (i, c) in rubric.criteria.iter().enumerate() {
-        e.require_text(&format!("criteria[{i}].key"), &c.key, "考核项代码");
+        e.require_text(&format!("criteria[{i}].key"), &c.key, FieldLabel::CriterionKey);
         if !c.key.trim().is_empty() && !keys.insert(c.key.as_str()) {
-            e.push(format!("criteria[{i}].key"), "考核项代码重复");
+            e.push(format!("criteria[{i}].key"), "criterion_key_repeated");
         }
-        e.require_text(&format!("criteria[{i}].label"), &c.label, "考核内容");
+        e.require_text(&format!("criteria[{i}].label"), &c.label, FieldLabel::CriterionLabel);
         if !(c.weight.is_finite() && c.weight > 0.0) {
-            e.push(format!("criteria[{i}].weight"), "权重必须大于0");
+            e.push(format!("criteria[{i}].weight"), "weight_not_positive");
         }
         if !(c.max_score.is_finite() && c.max_score > 0.0) {
-            e.push(format!("criteria[{i}].max_score"), "满分必须大于0");
+            e.push(format!("criteria[{i}].max_score"), "max_score_not_positive");
         }
     }
     e.into_vec()
@@ -112,9 +112,12 @@ pub fn validate_scores(assessment: &Assessment) -> Vec<FieldError> {
     for (key, score) in &assessment.scores {
         let field = format!("scores.{key}");
         match assessment.criteria.iter().find(|c| &c.key == key) {
-            None => errors.push(FieldError::new(field, "该评分项不在考核细则中")),
+            None => errors.push(FieldError::new(field, "criterion_not_in_rubric")),
             Some(c) if !(score.is_finite() && (0.0..=c.max_score).contains(score)) => {
-                errors.push(FieldError::new(field, format!("得分应在0至{}之间", c.max_score)))
+                errors.push(FieldError::new(
+                    field,
+                    Message::new("score_out_of_range").arg("max", c.max_score.to_string()),
+                ))
             }
             Some(_) => {}
         }

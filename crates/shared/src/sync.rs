@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::hlc::Hlc;
 use crate::merge::Conflict;
+use crate::message::{Args, Message};
 use crate::op::Operation;
 use crate::roles::{Account, Role};
 
@@ -176,18 +177,39 @@ pub struct OpResult {
     /// Machine-readable reason when rejected (`forbidden_branch`, `branch_mismatch`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Reason in Chinese, for a person.
+    /// Reason in Chinese (zh-Hans), for a person, as the server words it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The reason's own code (`crate::message`), which the app words in its language with
+    /// `args`; left out by older servers (then the app shows `message`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The reason's arguments.
+    #[serde(default, skip_serializing_if = "Args::is_empty")]
+    pub args: Args,
 }
 
 impl OpResult {
     pub fn accepted(id: Uuid) -> Self {
-        Self { id, status: OpStatus::Accepted, code: None, message: None }
+        Self {
+            id,
+            status: OpStatus::Accepted,
+            code: None,
+            message: None,
+            reason: None,
+            args: Args::new(),
+        }
     }
 
     pub fn duplicate(id: Uuid) -> Self {
-        Self { id, status: OpStatus::Duplicate, code: None, message: None }
+        Self {
+            id,
+            status: OpStatus::Duplicate,
+            code: None,
+            message: None,
+            reason: None,
+            args: Args::new(),
+        }
     }
 
     pub fn rejected(id: Uuid, code: &str, message: impl Into<String>) -> Self {
@@ -196,8 +218,26 @@ impl OpResult {
             status: OpStatus::Rejected,
             code: Some(code.to_owned()),
             message: Some(message.into()),
+            reason: None,
+            args: Args::new(),
         }
     }
+
+    /// With the reason as code and arguments.
+    pub fn with_message(mut self, message: Message) -> Self {
+        self.reason = Some(message.code.into_owned());
+        self.args = message.args;
+        self
+    }
+
+    /// The reason as code and arguments, when the server sent them.
+    pub fn said(&self) -> Option<Message> {
+        said(self.reason.as_deref(), &self.args)
+    }
+}
+
+fn said(reason: Option<&str>, args: &Args) -> Option<Message> {
+    Some(Message { code: std::borrow::Cow::Owned(reason?.to_owned()), args: args.clone() })
 }
 
 /// Answer to a push: one result per pushed operation, in request order.
@@ -240,11 +280,19 @@ pub struct ApiErrorBody {
 pub struct ApiError {
     /// snake_case, stable: code reacts to it.
     pub code: String,
-    /// Simplified Chinese, for a person.
+    /// Simplified Chinese, for a person (a client that words `reason` and `args` itself shows
+    /// those instead).
     pub message: String,
     /// For `offset_mismatch` on an attachment upload: bytes the server already holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<u64>,
+    /// The message's code (`crate::message`), the catalog's key the app words it by; left
+    /// out by older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The message's arguments (`{"branch": "b2"}`).
+    #[serde(default, skip_serializing_if = "Args::is_empty")]
+    pub args: Args,
 }
 
 /// Code of the 409 that refuses a whole push because an operation id was stored before (or
@@ -261,7 +309,24 @@ impl ApiError {
                  本机的修改都已保存，更新后会自动发送"
             ),
             received: None,
+            reason: None,
+            args: Args::new(),
         }
+        .with_message(
+            Message::new("upgrade_required").arg("minimum", minimum).arg("client", client),
+        )
+    }
+
+    /// With the message as code and arguments.
+    pub fn with_message(mut self, message: Message) -> Self {
+        self.reason = Some(message.code.into_owned());
+        self.args = message.args;
+        self
+    }
+
+    /// The message as code and arguments, when the server sent them.
+    pub fn said(&self) -> Option<Message> {
+        said(self.reason.as_deref(), &self.args)
     }
 
     /// The server's [`OP_ID_CONFLICT`] answer for operation `id` (the server API tests check the
@@ -271,7 +336,10 @@ impl ApiError {
             code: OP_ID_CONFLICT.to_owned(),
             message: format!("操作 {id} 此前已以不同内容提交过，本批次未保存"),
             received: None,
+            reason: None,
+            args: Args::new(),
         }
+        .with_message(Message::new("op_id_conflict").arg("id", id.to_string()))
     }
 }
 

@@ -1,5 +1,5 @@
-//! Form rules: what a record must hold before it is saved, with messages in Simplified Chinese
-//! naming the field they belong to. Run on the tablet before a save and again on the server.
+//! Form rules: what a record must hold before it is saved, each problem a [`Message`] (code and
+//! arguments, worded by `crates/texts`) naming the field it belongs to by its label. Run on the tablet before a save and again on the server.
 //!
 //! Validators never read the clock: they take `today` (the town's local date).
 
@@ -19,14 +19,17 @@ pub use survey::validate_survey;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use crate::message::{FieldLabel, Message};
+
 /// A problem with one field, for the form to show next to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct FieldError {
     /// The field's name as in the record (`phone`, `gps.lat`, `fixes[0].item`).
     pub field: String,
-    /// What is wrong, in Simplified Chinese.
-    pub message: String,
+    /// What is wrong: a code and its arguments, worded in the reader's language by
+    /// `crates/texts`.
+    pub message: Message,
     /// The field is simply unanswered ("请填写…"/"请选择…"), as opposed to holding a wrong value.
     /// A form may hide these while a draft is being typed.
     #[serde(default)]
@@ -35,12 +38,12 @@ pub struct FieldError {
 
 impl FieldError {
     /// A wrong value.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, message: impl Into<Message>) -> Self {
         Self { field: field.into(), message: message.into(), missing: false }
     }
 
     /// A required answer not given.
-    pub fn missing(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn missing(field: impl Into<String>, message: impl Into<Message>) -> Self {
         Self { field: field.into(), message: message.into(), missing: true }
     }
 }
@@ -54,8 +57,9 @@ pub fn validate_lengths<'a>(
         .into_iter()
         .filter_map(|(field, value)| {
             let max = crate::limits::max_chars_of(field);
-            crate::limits::longest_over(value, max)
-                .map(|n| FieldError::new(field, format!("内容过长（{n} 字），最多 {max} 字")))
+            crate::limits::longest_over(value, max).map(|n| {
+                FieldError::new(field, Message::new("too_long").arg("n", n).arg("max", max))
+            })
         })
         .collect()
 }
@@ -80,32 +84,32 @@ pub fn earliest_date() -> NaiveDate {
 pub(crate) struct Errors(pub(crate) Vec<FieldError>);
 
 impl Errors {
-    pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<Message>) {
         self.0.push(FieldError::new(field, message));
     }
 
-    pub(crate) fn push_missing(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn push_missing(&mut self, field: impl Into<String>, message: impl Into<Message>) {
         self.0.push(FieldError::missing(field, message));
     }
 
     /// A required text: not empty after trimming.
-    pub(crate) fn require_text(&mut self, field: &str, value: &str, what: &str) {
+    pub(crate) fn require_text(&mut self, field: &str, value: &str, what: FieldLabel) {
         if value.trim().is_empty() {
-            self.push_missing(field, format!("请填写{what}"));
+            self.push_missing(field, Message::new("fill_in").field(what));
         }
     }
 
     /// A required choice.
-    pub(crate) fn require_some<T>(&mut self, field: &str, value: &Option<T>, what: &str) {
+    pub(crate) fn require_some<T>(&mut self, field: &str, value: &Option<T>, what: FieldLabel) {
         if value.is_none() {
-            self.push_missing(field, format!("请选择{what}"));
+            self.push_missing(field, Message::new("choose").field(what));
         }
     }
 
     /// A required reference to another record.
-    pub(crate) fn require_id(&mut self, field: &str, id: &uuid::Uuid, what: &str) {
+    pub(crate) fn require_id(&mut self, field: &str, id: &uuid::Uuid, what: FieldLabel) {
         if id.is_nil() {
-            self.push_missing(field, format!("请选择{what}"));
+            self.push_missing(field, Message::new("choose").field(what));
         }
     }
 
@@ -114,11 +118,11 @@ impl Errors {
         &mut self,
         field: &str,
         date: Option<NaiveDate>,
-        what: &str,
+        what: FieldLabel,
         latest: NaiveDate,
     ) {
         match date {
-            None => self.push_missing(field, format!("请填写{what}")),
+            None => self.push_missing(field, Message::new("fill_in").field(what)),
             Some(d) => self.date_in_range(field, d, what, latest),
         }
     }
@@ -127,13 +131,16 @@ impl Errors {
         &mut self,
         field: &str,
         date: NaiveDate,
-        what: &str,
+        what: FieldLabel,
         latest: NaiveDate,
     ) {
         if date < earliest_date() {
-            self.push(field, format!("{what}不能早于{}", earliest_date()));
+            self.push(
+                field,
+                Message::new("date_too_early").field(what).arg("date", earliest_date()),
+            );
         } else if date > latest {
-            self.push(field, format!("{what}不能晚于{latest}"));
+            self.push(field, Message::new("date_too_late").field(what).arg("date", latest));
         }
     }
 
@@ -154,6 +161,9 @@ mod length_tests {
         let errors = validate_lengths([("notes", &long), ("name", &fine)]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "notes");
-        assert!(errors[0].message.contains("10000"), "{}", errors[0].message);
+        assert_eq!(
+            errors[0].message,
+            Message::new("too_long").arg("n", 10_001usize).arg("max", 10_000usize)
+        );
     }
 }

@@ -1,5 +1,5 @@
 //! Who may move a candidate along the application path (DOMAIN.md step 3) and along the yearly
-//! commendation cycle (step 5), and when. Every refusal says why, in Simplified Chinese.
+//! commendation cycle (step 5), and when. Every refusal says why ([`WorkflowError::message`]).
 //!
 //! Decision on county and city outcomes: the county viewer account is read-only everywhere
 //! (`roles::Account::can_write` refuses it), so county filing (备案), county approval (审核),
@@ -9,6 +9,7 @@
 mod application;
 mod commendation;
 
+use crate::message::Message;
 pub use crate::model::{
     ApplicationAction, ApplicationState, CommendationAction, CommendationEntry, CommendationStage,
     TransitionEntry,
@@ -17,53 +18,74 @@ pub use application::{
     allowed_actions, apply_transition, needs_reason, restored_state, start, start_candidate,
     transition,
 };
+
 pub use commendation::{
     advance_commendation, commendation_deadline, commendation_overdue, commendation_transition,
     is_named, yearly_appraisal_excellent,
 };
 
-/// Why a step is refused.
+/// A value of one of shared's lists, by list name and code (`("application-state",
+/// "returned")`): a state or an action a refusal names.
+pub type Listed = (&'static str, &'static str);
+
+/// Why a step is refused. Shown as [`WorkflowError::message`], worded by `crates/texts`; the
+/// `Display` is for logs.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum WorkflowError {
-    /// The step does not apply in the current state.
-    #[error("当前状态为「{state}」，不能进行「{action}」{hint}")]
-    WrongState { state: &'static str, action: &'static str, hint: String },
+    /// The step does not apply in the current state (`from`: the states it applies in).
+    WrongState { state: Listed, action: Listed, from: Vec<Listed> },
     /// The candidate was removed; its history is kept but nothing more happens.
-    #[error("该争创对象已移除，除镇组织办恢复外不能再进行任何操作")]
     Finished,
     /// The record was carried over into the next year; the next year's record goes on.
-    #[error("该争创记录已转入下一年度，请在下一年度的记录上操作")]
     CarriedOver,
-    /// The role may not take this step.
-    #[error("{0}")]
+    /// The role may not take this step: the code of the message saying who may.
     RoleNotAllowed(&'static str),
     /// County accounts are read-only.
-    #[error("县委组织部账号为只读，备案、审核和命名结果由镇组织办代为登记")]
     ReadOnlyRole,
-    /// The step needs a reason.
-    #[error("{0}必须填写理由")]
-    ReasonRequired(&'static str),
-    /// The step does not apply to the category.
-    #[error("{0}")]
+    /// The step (an action) needs a reason.
+    ReasonRequired(Listed),
+    /// The step does not apply to the category: the code of the message saying why.
     NotForCategory(&'static str),
     /// The candidate has no category yet.
-    #[error("请先选择争创类别")]
     NoCategory,
-    /// Scores are missing.
-    #[error("评分未完成，不能进行初评（缺少：{0}）")]
-    ScoresIncomplete(String),
+    /// Scores are missing (the labels of the criteria not scored).
+    ScoresIncomplete(Vec<String>),
+}
+
+impl WorkflowError {
+    /// What the refusal says.
+    pub fn message(&self) -> Message {
+        let label = |m: Message, name: &str, (list, code): Listed| m.label(name, list, code);
+        match self {
+            WorkflowError::WrongState { state, action, from } => {
+                let from: Vec<Message> = from
+                    .iter()
+                    .map(|listed| label(Message::new("quoted_state"), "state", *listed))
+                    .collect();
+                let m = label(Message::new("wrong_state"), "state", *state);
+                label(m, "action", *action).arg("from", from)
+            }
+            WorkflowError::Finished => Message::new("candidate_removed"),
+            WorkflowError::CarriedOver => Message::new("candidate_carried_over"),
+            WorkflowError::RoleNotAllowed(code) | WorkflowError::NotForCategory(code) => {
+                Message::new(code)
+            }
+            WorkflowError::ReadOnlyRole => Message::new("county_records_through_office"),
+            WorkflowError::ReasonRequired(action) => {
+                label(Message::new("reason_required"), "action", *action)
+            }
+            WorkflowError::NoCategory => Message::new("choose_category_first"),
+            WorkflowError::ScoresIncomplete(missing) => {
+                let missing: Vec<Message> =
+                    missing.iter().map(|m| Message::new("item").arg("text", m.as_str())).collect();
+                Message::new("scores_incomplete").arg("missing", missing)
+            }
+        }
+    }
 }
 
 /// A reason, trimmed, if one was given.
 fn given(reason: Option<&str>) -> Option<&str> {
     reason.map(str::trim).filter(|r| !r.is_empty())
-}
-
-/// Format the states an action needs, for the hint of [`WorkflowError::WrongState`].
-fn needs(states: &[&'static str]) -> String {
-    if states.is_empty() {
-        return String::new();
-    }
-    let list: Vec<String> = states.iter().map(|s| format!("「{s}」")).collect();
-    format!("（须处于{}状态）", list.join("或"))
 }

@@ -225,6 +225,7 @@ crate::texts! {
     CSV_LAST_INSPECTED = "campaign-csv-last-inspected": "最近督查";
     CSV_INSPECTION_OVERDUE = "campaign-csv-inspection-overdue": "督查逾期";
     CSV_OPEN_FIXES = "campaign-csv-open-fixes": "未完成整改";
+    STATE_IN_PIPELINE = "campaign-state-in-pipeline": "{ $state }（梯队培育）";
 }
 
 pub const CSV_PROGRESS_HEAD: &[crate::Text] =

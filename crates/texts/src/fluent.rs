@@ -22,6 +22,19 @@ pub fn load(lang: Lang) -> Option<Catalog> {
     source(lang).map(|source| parse(lang, source))
 }
 
+/// The catalog of `lang`, read once and kept (the server words each answer in the language
+/// its request asks for); `None` for zh-Hans.
+pub fn cached(lang: Lang) -> Option<&'static Catalog> {
+    use std::sync::OnceLock;
+    static HANT: OnceLock<Option<Catalog>> = OnceLock::new();
+    static EN: OnceLock<Option<Catalog>> = OnceLock::new();
+    match lang {
+        Lang::ZhHans => None,
+        Lang::ZhHant => HANT.get_or_init(|| load(lang)).as_ref(),
+        Lang::En => EN.get_or_init(|| load(lang)).as_ref(),
+    }
+}
+
 /// Reads a catalog. What does not parse, or uses Fluent the app does not read (terms, message
 /// references, functions), is logged and left out: those texts stay zh-Hans.
 pub fn parse(lang: Lang, source: &'static str) -> Catalog {

@@ -209,6 +209,14 @@ crate::texts! {
     FIELD_FORM_MIGRATION = "field-form-migration": "表单升级";
     FIELD_FORM_VERSION = "field-form-version": "表单版本";
     FIELD_OTHER = "field-other": "其他";
+    GEO_UNSUPPORTED = "error-geo-unsupported": "此设备不支持定位";
+    GEO_DENIED = "error-geo-denied": "未获得定位权限，请在浏览器设置中允许定位";
+    GEO_UNAVAILABLE = "error-geo-unavailable": "暂时无法定位，请到室外或稍后再试";
+    GEO_TIMEOUT = "error-geo-timeout": "定位超时，请稍后再试";
+    UNKNOWN_ERROR = "error-unknown": "未知错误";
+    PHOTO_UNREADABLE = "error-photo-unreadable": "无法读取这张图片，请换一张或重新拍摄";
+    PHOTO_ENCODE = "error-photo-encode": "浏览器无法压缩图片：{ $detail }";
+    STORE_COMMIT_ABORTED = "error-store-commit-aborted": "浏览器中止了本机数据库的写入（设备存储空间已满时会这样）：这次的修改可能没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试";
 }
 
 pub fn people_count(shown: usize, total: usize) -> String {

@@ -4,6 +4,7 @@
 //! shows; in zh-Hans it is `label_zh()` itself.
 
 use shared::delivery::DeliveryState;
+use shared::message::FieldLabel;
 use shared::model::*;
 use shared::record::EntityKind;
 use shared::roles::Role;
@@ -87,4 +88,5 @@ lists! {
     EntityKind => "entity-kind",
     DeliveryState => "delivery-state",
     Role => "role",
+    FieldLabel => "field-label",
 }

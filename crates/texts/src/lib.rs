@@ -60,6 +60,20 @@ impl Text {
     }
 }
 
+impl Text {
+    /// The text in `catalog`'s language (`None`: zh-Hans).
+    pub fn get_in(self, catalog: Option<&Catalog>) -> &'static str {
+        catalog.and_then(|c| c.text(self.id)).unwrap_or(self.zh)
+    }
+
+    /// A text with arguments in `catalog`'s language (`None`: zh-Hans).
+    pub fn format_in(self, catalog: Option<&Catalog>, args: &[(&str, Arg<'_>)]) -> String {
+        catalog
+            .and_then(|c| c.format(self.id, args).or_else(|| c.text(self.id).map(str::to_owned)))
+            .unwrap_or_else(|| fill(self.zh, args))
+    }
+}
+
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.get())
@@ -363,8 +377,10 @@ mod general;
 pub use general::*;
 pub mod branches;
 pub mod campaign;
+pub mod messages;
 pub mod office;
 pub mod outbox;
+pub mod server;
 pub mod sync;
 
 /// Every table: its texts and their keys. `TABLES[id / 1000]` holds text `id`.
@@ -375,6 +391,8 @@ pub const TABLES: &[(&[Text], &[&str])] = &[
     (outbox::ALL, outbox::KEYS),
     (branches::ALL, branches::KEYS),
     (office::ALL, office::KEYS),
+    (messages::ALL, messages::KEYS),
+    (server::ALL, server::KEYS),
 ];
 
 /// The key of text `id`.

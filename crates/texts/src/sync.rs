@@ -104,6 +104,14 @@ crate::texts! {
     HEADER_SUMMARY = "sync-header-summary": "文件包含 { $ops } 条修改、{ $photos } 张照片；导出人：{ $author }；导出时间：{ $created }";
     UNKNOWN_AUTHOR = "sync-unknown-author": "未知";
     BY_AUTHOR = "sync-by-author": "修改人：{ $author }";
+    ATTACHMENT_SIZE_MISMATCH = "sync-attachment-size-mismatch": "服务器收到 { $received } 字节，与已发送的 { $sent } 字节不符";
+    ATTACHMENT_UNCONFIRMED = "sync-attachment-unconfirmed": "服务器未确认照片完整，稍后重新上传";
+    REJECTED_NO_REASON = "sync-rejected-no-reason": "服务器未说明原因";
+    SERVER_REJECTED = "sync-server-rejected": "服务器拒绝了 { $n } 条修改：{ $reasons }";
+    REFUSED_ON_TABLET = "sync-refused-on-tablet": "{ $n } 条修改被退回，需处理：{ $reasons }";
+    REASONS_AND_MORE = "sync-reasons-and-more": "{ $reasons }等";
+    HELD_WAITING = "sync-held-waiting": "{ $n } 条修改等待所属记录处理后再发送";
+    DEFAULT_DEVICE_NAME = "sync-default-device-name": "平板 { $id }";
 }
 
 pub fn signed_in_as(who: &str) -> String {

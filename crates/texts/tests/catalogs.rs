@@ -191,7 +191,8 @@ fn placeholders_agree_across_languages() {
 #[test]
 #[ignore = "writes locales/zh-Hans.ftl"]
 fn write_zh_hans_catalog() {
-    let names = ["general", "campaign", "sync", "outbox", "branches", "office"];
+    let names =
+        ["general", "campaign", "sync", "outbox", "branches", "office", "messages", "server"];
     let mut out = String::from(
         "# 四争一树 Field: Simplified Chinese (zh-Hans), the app's own wording.\n\
          # Written from the constants of crates/texts by `cargo test -p texts --features fluent -- --ignored write_zh_hans_catalog`;\n\

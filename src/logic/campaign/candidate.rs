@@ -47,7 +47,7 @@ pub fn action_buttons(candidate: &Candidate, role: Role) -> Vec<ActionButton> {
             let refusal =
                 workflow::transition(candidate.state, action, role, category, Some("理由"))
                     .err()
-                    .map(|e| e.to_string());
+                    .map(|e| crate::logic::validation::words(&e.message()));
             ActionButton {
                 action,
                 refusal,
@@ -113,7 +113,7 @@ pub fn standards_met(candidate: &Candidate) -> (usize, usize) {
 pub fn state_label(candidate: &Candidate) -> String {
     let state = candidate.state.localized();
     if candidate.pipeline && candidate.is_active() {
-        format!("{state}（梯队培育）")
+        crate::i18n::campaign::STATE_IN_PIPELINE.format(&[("state", state.into())])
     } else {
         state.to_owned()
     }

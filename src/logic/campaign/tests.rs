@@ -81,7 +81,8 @@ fn new_candidate_has_the_category_checklist_and_first_history_entry() {
         Role::Surveyor,
         at(),
     );
-    assert!(refused.unwrap_err().to_string().contains("镇组织办提名"));
+    let refused = crate::logic::validation::words(&refused.unwrap_err().message());
+    assert!(refused.contains("镇组织办提名"), "{refused}");
 }
 
 #[test]

@@ -210,7 +210,7 @@ fn SheetEditor(
             <div class="actions-grid wide">
                 {CommendationAction::ALL.iter().map(|action| {
                     let action = *action;
-                    let refusal = commendation_transition(sheet.stage, action, role, Some("理由")).err().map(|e| e.to_string());
+                    let refusal = commendation_transition(sheet.stage, action, role, Some("理由")).err().map(|e| crate::logic::validation::words(&e.message()));
                     view! {
                         <div class="action">
                             <button type="button" class="button" data-testid=format!("commend-{}", action.as_str())

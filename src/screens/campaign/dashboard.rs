@@ -145,7 +145,7 @@ fn DashboardView(data: CampaignData) -> impl IntoView {
             </div>
             {(!gaps.is_empty()).then(|| view! {
                 <div class="message warn" role="status" data-testid="setup-gaps">
-                    <ul>{gaps.iter().map(|g| view! { <li data-testid="setup-gap">{g.message()}</li> }).collect_view()}</ul>
+                    <ul>{gaps.iter().map(|g| view! { <li data-testid="setup-gap">{crate::logic::validation::words(&g.message())}</li> }).collect_view()}</ul>
                 </div>
             })}
             {move || progress.with_value(|p| bar_chart(layout(&progress_groups(p, scope.get()))))}

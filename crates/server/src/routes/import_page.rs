@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use shared::roles::Role;
 
-use super::pages::{escape, page};
+use super::pages::{PageLang, escape, page};
 use crate::auth::verify_or_dummy;
 use crate::error::AppError;
 use crate::extract::ClientAddr;
@@ -16,59 +16,100 @@ use crate::import::{ImportReport, Importer, MAX_IMPORT_BYTES, import_file};
 use crate::routes::auth::MAX_PASSWORD_BYTES;
 use crate::state::AppState;
 use crate::users::normalise_username;
+use texts::server as t;
 
-const TITLE: &str = "导入导出文件";
-
-const FORM: &str = r#"<h1>导入平板导出文件</h1>
-<p>没有网络的站点可在平板“导出”页面生成导出文件，带到镇组织办在此导入。同一文件重复导入不会重复保存。</p>
+fn form_html(lang: PageLang) -> String {
+    let e = |text| escape(lang.text(text));
+    format!(
+        r#"<h1>{heading}</h1>
+<p>{intro}</p>
 <form method="post" action="/import" enctype="multipart/form-data">
-<label for="username">镇组织办账号</label><input id="username" name="username" required autocomplete="username">
-<label for="password">密码</label><input id="password" name="password" type="password" required autocomplete="current-password">
-<label for="file">导出文件</label><input id="file" name="file" type="file" required>
-<label for="passphrase">文件密码 <small>（文件加密时填写）</small></label><input id="passphrase" name="passphrase" type="password" autocomplete="off">
-<button type="submit">导入</button>
-</form>"#;
-
-pub async fn form() -> Response {
-    page(StatusCode::OK, TITLE, FORM)
+<label for="username">{username}</label><input id="username" name="username" required autocomplete="username">
+<label for="password">{password}</label><input id="password" name="password" type="password" required autocomplete="current-password">
+<label for="file">{file}</label><input id="file" name="file" type="file" required>
+<label for="passphrase">{passphrase} <small>{hint}</small></label><input id="passphrase" name="passphrase" type="password" autocomplete="off">
+<button type="submit">{submit}</button>
+</form>"#,
+        heading = e(t::IMPORT_HEADING),
+        intro = e(t::IMPORT_INTRO),
+        username = e(t::IMPORT_USERNAME),
+        password = e(t::IMPORT_PASSWORD),
+        file = e(t::IMPORT_FILE),
+        passphrase = e(t::IMPORT_PASSPHRASE),
+        hint = e(t::IMPORT_PASSPHRASE_HINT),
+        submit = e(t::IMPORT_SUBMIT),
+    )
 }
 
-fn failure(status: StatusCode, message: &str) -> Response {
+pub async fn form(lang: PageLang) -> Response {
+    page(lang, StatusCode::OK, lang.text(t::IMPORT_TITLE), &form_html(lang))
+}
+
+fn failure(lang: PageLang, status: StatusCode, message: &str) -> Response {
     let body = format!(
-        "<h1>导入失败</h1><p class=\"error\" role=\"alert\">{}</p><p><a href=\"/import\">返回重新导入</a></p>",
-        escape(message)
+        "<h1>{}</h1><p class=\"error\" role=\"alert\">{}</p><p><a href=\"/import\">{}</a></p>",
+        escape(lang.text(t::IMPORT_FAILED)),
+        escape(message),
+        escape(lang.text(t::IMPORT_AGAIN)),
     );
-    page(status, TITLE, &body)
+    page(lang, status, lang.text(t::IMPORT_TITLE), &body)
 }
 
-fn success(report: &ImportReport) -> Response {
+/// A refusal of the server's as the page says it: in the page's language when it has a code
+/// the catalogs word, else the server's zh-Hans words.
+fn refusal(lang: PageLang, err: &AppError) -> String {
+    let body = err.body_in(lang.catalog());
+    body.error.message
+}
+
+fn success(lang: PageLang, report: &ImportReport) -> Response {
+    let th = |text| escape(lang.text(text));
+    let photos = lang.format(
+        t::IMPORT_PHOTOS_COUNT,
+        &[("n", report.attachments.into()), ("new", report.attachments_new.into())],
+    );
     let mut rows = format!(
-        "<tr><th>来源设备</th><td>{}</td></tr><tr><th>导出人</th><td>{}</td></tr>\
-<tr><th>导出时间</th><td>{}</td></tr><tr><th>文件中的修改</th><td>{}</td></tr>\
-<tr><th>新保存</th><td>{}</td></tr><tr><th>此前已导入（重复）</th><td>{}</td></tr>\
-<tr><th>被拒绝</th><td>{}</td></tr><tr><th>照片</th><td>{}（新增 {}）</td></tr>",
+        "<tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr>\
+<tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr>\
+<tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr>\
+<tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr>",
+        th(t::IMPORT_DEVICE),
         report.device_id,
+        th(t::IMPORT_AUTHOR),
         escape(&report.author),
+        th(t::IMPORT_CREATED),
         escape(&report.created_at),
+        th(t::IMPORT_OPERATIONS),
         report.operations,
+        th(t::IMPORT_ACCEPTED),
         report.accepted,
+        th(t::IMPORT_DUPLICATE),
         report.duplicate,
+        th(t::IMPORT_REJECTED),
         report.rejected,
-        report.attachments,
-        report.attachments_new
+        th(t::IMPORT_PHOTOS),
+        escape(&photos),
     );
     for r in &report.rejections {
+        let reason = r
+            .said()
+            .and_then(|m| texts::messages::words_in(lang.catalog(), &m))
+            .or_else(|| r.message.clone())
+            .unwrap_or_default();
         rows.push_str(&format!(
-            "<tr><th>拒绝 {}</th><td>{}</td></tr>",
-            r.id,
-            escape(r.message.as_deref().unwrap_or(""))
+            "<tr><th>{}</th><td>{}</td></tr>",
+            escape(&lang.format(t::IMPORT_REFUSED_OP, &[("id", (&r.id.to_string()).into())])),
+            escape(&reason)
         ));
     }
     let body = format!(
-        "<h1>导入完成</h1><p class=\"ok\" role=\"status\">文件已完整导入。</p><table>{rows}</table>\
-<p><a href=\"/import\">继续导入其他文件</a></p>"
+        "<h1>{}</h1><p class=\"ok\" role=\"status\">{}</p><table>{rows}</table>\
+<p><a href=\"/import\">{}</a></p>",
+        escape(lang.text(t::IMPORT_DONE)),
+        escape(lang.text(t::IMPORT_COMPLETE)),
+        escape(lang.text(t::IMPORT_MORE)),
     );
-    page(StatusCode::OK, TITLE, &body)
+    page(lang, StatusCode::OK, lang.text(t::IMPORT_TITLE), &body)
 }
 
 #[derive(Default)]
@@ -81,28 +122,37 @@ struct Credentials {
 const MAX_FIELD_BYTES: usize = 4096;
 
 /// A text field of the form, at most [`MAX_FIELD_BYTES`] read.
-async fn small_text(field: &mut axum::extract::multipart::Field<'_>) -> Result<String, Response> {
+async fn small_text(
+    lang: PageLang,
+    field: &mut axum::extract::multipart::Field<'_>,
+) -> Result<String, Response> {
     let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(e.status()))? {
+    while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(lang, e.status()))? {
         if bytes.len() + chunk.len() > MAX_FIELD_BYTES {
-            return Err(failure(StatusCode::BAD_REQUEST, "表单内容过长"));
+            return Err(failure(
+                lang,
+                StatusCode::BAD_REQUEST,
+                lang.text(t::IMPORT_FIELD_TOO_LONG),
+            ));
         }
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes).map_err(|_| failure(StatusCode::BAD_REQUEST, "表单内容不是有效的文本"))
+    String::from_utf8(bytes)
+        .map_err(|_| failure(lang, StatusCode::BAD_REQUEST, lang.text(t::IMPORT_FIELD_NOT_TEXT)))
 }
 
-fn unreadable(status: StatusCode) -> Response {
+fn unreadable(lang: PageLang, status: StatusCode) -> Response {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        failure(status, "文件过大，无法导入")
+        failure(lang, status, lang.text(t::IMPORT_FILE_TOO_LARGE))
     } else {
-        failure(StatusCode::BAD_REQUEST, "上传内容读取失败，请重新选择文件后再试")
+        failure(lang, StatusCode::BAD_REQUEST, lang.text(t::IMPORT_UNREADABLE))
     }
 }
 
 /// The importing account, if the name and password are a town-office account's. Counted by
 /// the sign-in rate limits and run in the bounded hashing queue, like a login.
 async fn office_account(
+    lang: PageLang,
     state: &AppState,
     address: Option<std::net::IpAddr>,
     form: &Credentials,
@@ -113,7 +163,7 @@ async fn office_account(
             AppError::Busy => Some(1),
             _ => None,
         };
-        let mut page = failure(err.status(), &err.body().error.message);
+        let mut page = failure(lang, err.status(), &refusal(lang, &err));
         if let Some(secs) = retry_after {
             page.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
         }
@@ -123,11 +173,15 @@ async fn office_account(
     state.attempts.attempt(&username, address).await.map_err(refused)?;
     if form.password.len() > MAX_PASSWORD_BYTES {
         state.attempts.failed(&username).await.map_err(refused)?;
-        return Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误"));
+        return Err(failure(
+            lang,
+            StatusCode::UNAUTHORIZED,
+            &refusal(lang, &AppError::InvalidCredentials),
+        ));
     }
     let creds = state.store.credentials(&username).await.map_err(|e| {
         tracing::error!(error = %e, "reading credentials for an import failed");
-        failure(StatusCode::INTERNAL_SERVER_ERROR, &AppError::from(e).body().error.message)
+        failure(lang, StatusCode::INTERNAL_SERVER_ERROR, &refusal(lang, &AppError::from(e)))
     })?;
     let password = form.password.clone();
     let phc = creds.as_ref().map(|c| c.password_hash.clone());
@@ -138,12 +192,16 @@ async fn office_account(
             if let (Role::TownOffice, Some(town)) = (c.account.role, c.town) {
                 Ok(Importer { username: c.account.username, user_id: Some(c.user_id), town })
             } else {
-                Err(failure(StatusCode::FORBIDDEN, "只有镇组织办账号可以导入导出文件"))
+                Err(failure(lang, StatusCode::FORBIDDEN, lang.text(t::IMPORT_OFFICE_ONLY)))
             }
         }
         _ => {
             state.attempts.failed(&username).await.map_err(refused)?;
-            Err(failure(StatusCode::UNAUTHORIZED, "用户名或密码错误"))
+            Err(failure(
+                lang,
+                StatusCode::UNAUTHORIZED,
+                &refusal(lang, &AppError::InvalidCredentials),
+            ))
         }
     }
 }
@@ -153,6 +211,7 @@ async fn office_account(
 /// town-office password costs the server no memory. A file sent before the credentials is
 /// refused unread.
 async fn read_form(
+    lang: PageLang,
     state: &AppState,
     address: Option<std::net::IpAddr>,
     mut multipart: Multipart,
@@ -165,29 +224,30 @@ async fn read_form(
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return Err(unreadable(e.status())),
+            Err(e) => return Err(unreadable(lang, e.status())),
         };
         let name = field.name().unwrap_or("").to_owned();
         if name == "file" {
             if importer.is_none() {
                 if creds.username.is_empty() || creds.password.is_empty() {
                     return Err(failure(
+                        lang,
                         StatusCode::UNAUTHORIZED,
-                        "请先填写镇组织办账号和密码，再选择文件",
+                        lang.text(t::IMPORT_CREDENTIALS_FIRST),
                     ));
                 }
-                importer = Some(office_account(state, address, &creds).await?);
+                importer = Some(office_account(lang, state, address, &creds).await?);
             }
             let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(e.status()))? {
+            while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(lang, e.status()))? {
                 if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
-                    return Err(unreadable(StatusCode::PAYLOAD_TOO_LARGE));
+                    return Err(unreadable(lang, StatusCode::PAYLOAD_TOO_LARGE));
                 }
                 bytes.extend_from_slice(&chunk);
             }
             file = Some(bytes);
         } else {
-            let text = small_text(&mut field).await?;
+            let text = small_text(lang, &mut field).await?;
             match name.as_str() {
                 "username" => creds.username = text.trim().to_owned(),
                 "password" => creds.password = text,
@@ -198,25 +258,26 @@ async fn read_form(
     }
     let importer = match importer {
         Some(importer) => importer,
-        None => office_account(state, address, &creds).await?,
+        None => office_account(lang, state, address, &creds).await?,
     };
     Ok((importer, file, passphrase))
 }
 
 pub async fn submit(
+    lang: PageLang,
     State(state): State<AppState>,
     ClientAddr(address): ClientAddr,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let Ok(multipart) = multipart else {
-        return failure(StatusCode::BAD_REQUEST, "请通过导入页面的表单上传文件");
+        return failure(lang, StatusCode::BAD_REQUEST, lang.text(t::IMPORT_USE_FORM));
     };
-    let (importer, file, passphrase) = match read_form(&state, address, multipart).await {
+    let (importer, file, passphrase) = match read_form(lang, &state, address, multipart).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     let Some(file) = file.filter(|f| !f.is_empty()) else {
-        return failure(StatusCode::BAD_REQUEST, "请选择要导入的导出文件");
+        return failure(lang, StatusCode::BAD_REQUEST, lang.text(t::IMPORT_CHOOSE_FILE));
     };
     let passphrase = Some(passphrase).filter(|p| !p.is_empty());
     match import_file(state.store.as_ref(), &state.attachments, file, passphrase, importer).await {
@@ -224,14 +285,14 @@ pub async fn submit(
             if report.accepted > 0 {
                 state.changes.poke();
             }
-            success(&report)
+            success(lang, &report)
         }
         Err(err) => {
             let err = AppError::from(err);
             if err.status().is_server_error() {
                 tracing::error!(error = %err, "import from the upload page failed");
             }
-            failure(err.status(), &err.body().error.message)
+            failure(lang, err.status(), &refusal(lang, &err))
         }
     }
 }

@@ -21,6 +21,7 @@ mod crash;
 mod cursor_concurrency;
 mod exports;
 mod file_bounds;
+mod i18n;
 mod import;
 mod live;
 mod migrate;

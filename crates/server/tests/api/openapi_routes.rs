@@ -290,6 +290,7 @@ fn given(username: &str) -> Value {
         "loser_clock": Hlc::new(now - 1, 0, "b"),
         "server_hlc": Hlc::new(now, 0, "server"),
         "earlier": {"name": [{"value": "王小海", "clock": Hlc::new(now - 2000, 0, "openapi-dev")}]},
+        "args": {"branch": "b2", "n": 1},
     })
 }
 

@@ -209,7 +209,7 @@ fn a_second_record_of_the_same_candidacy_is_refused_naming_the_first() {
     assert_eq!(err.existing(), Some(Uuid::from_u128(1)));
     assert_eq!(
         err.to_string(),
-        "该党员已有2025年度「渔农村党员创业创新带头人」争创记录（已移除），同一党员同一类别每年只登记一次"
+        "duplicate_candidacy(category=category:village_leader, state=application-state:removed, year=2025)"
     );
     // The record itself is no duplicate of itself; another year or category is another one.
     assert_eq!(check_unique(Uuid::from_u128(1), &first, others), Ok(()));

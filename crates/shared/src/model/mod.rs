@@ -14,7 +14,7 @@ mod assessment;
 mod campaign;
 mod candidate;
 mod category;
-mod choice;
+pub(crate) mod choice;
 mod media;
 mod oversight;
 mod person;

@@ -6,6 +6,7 @@ use crate::record::EntityKind;
 use crate::roles::{Account, Role};
 
 use super::Rejection;
+use crate::message::Message;
 
 /// The stored entity an operation targets, if it exists already.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +24,7 @@ pub fn check(
     if op.author != account.username {
         return Err(Rejection::new(
             "author_mismatch",
-            format!("操作的作者“{}”与当前登录账号不一致", op.author),
+            Message::new("author_mismatch").arg("author", &op.author),
         ));
     }
     if account.role == Role::CountyViewer {
@@ -31,29 +32,30 @@ pub fn check(
     }
     if !account.can_write(op.entity, &op.branch_id) {
         let message = if account.role == Role::CountyViewer {
-            "县委组织部账号为只读，不能提交修改".to_owned()
+            Message::new("county_read_only")
         } else if op.entity.is_town_wide() {
-            "此类记录只能由镇组织办修改".to_owned()
+            Message::new("town_office_only")
         } else {
-            format!("支部“{}”不在您的工作范围内", op.branch_id)
+            Message::new("branch_out_of_scope").arg("branch", &op.branch_id)
         };
         return Err(Rejection::new("forbidden_branch", message));
     }
     if !op.entity.is_town_wide() && op.branch_id.is_empty() {
-        return Err(Rejection::new("missing_branch", "该记录必须属于某个支部"));
+        return Err(Rejection::new("missing_branch", "missing_branch"));
     }
     if let Some(existing) = existing {
         if existing.entity != op.entity {
             return Err(Rejection::new(
                 "entity_mismatch",
-                format!("该编号已被另一类记录（{}）使用", existing.entity),
+                Message::new("entity_mismatch").label(
+                    "entity",
+                    "entity-kind",
+                    existing.entity.as_str(),
+                ),
             ));
         }
         if existing.branch_id != op.branch_id {
-            return Err(Rejection::new(
-                "branch_mismatch",
-                "该记录属于另一个支部，不能通过此操作转移".to_owned(),
-            ));
+            return Err(Rejection::new("branch_mismatch", "branch_mismatch"));
         }
     }
     Ok(())
@@ -67,12 +69,7 @@ pub const COUNTY_FILING_FIELDS: [&str; 3] = ["state", "history", "reason"];
 /// (which step it is, and that it starts from 镇党委审定, is the workflow rule's to check,
 /// [`super::workflow::check_county_filing`]).
 fn county_filing(op: &Operation, existing: Option<&Existing>) -> Result<(), Rejection> {
-    let read_only = || {
-        Rejection::new(
-            "forbidden_branch",
-            "县委组织部账号为只读，只能登记县委组织部备案".to_owned(),
-        )
-    };
+    let read_only = || Rejection::new("forbidden_branch", "county_files_only");
     let Some(existing) = existing else { return Err(read_only()) };
     if op.entity != EntityKind::Candidate
         || existing.entity != EntityKind::Candidate

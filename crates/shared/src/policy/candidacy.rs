@@ -12,6 +12,7 @@ use crate::model::{Assessment, Campaign, Candidate};
 use crate::record::{EntityKind, Record};
 
 use super::Rejection;
+use crate::message::Message;
 
 fn key_of(record: &Record) -> Option<CandidacyKey> {
     if record.entity != EntityKind::Candidate || record.is_deleted() {
@@ -41,10 +42,10 @@ pub fn check_candidacy(
             start: campaign.start_year,
             end: campaign.end_year(),
         };
-        return Err(Rejection::new("outside_campaign", err.to_string()));
+        return Err(Rejection::new("outside_campaign", err.message()));
     }
     check_unique(merged.id, &candidate, others.iter().map(|(id, c)| (*id, c)))
-        .map_err(|e| Rejection::new("duplicate_candidacy", e.to_string()))
+        .map_err(|e| Rejection::new("duplicate_candidacy", e.message()))
 }
 
 /// The candidate a new score sheet (`merged`, an assessment record the push created) is for,
@@ -69,10 +70,6 @@ pub fn check_sheet(merged: &Record, candidate: Option<&Candidate>) -> Result<(),
     }
     Err(Rejection::new(
         "not_scorable",
-        format!(
-            "该争创对象不能参加{}年度考核评分：须为当年经镇党委审定（或已备案、命名）且未移除、退回的争创对象（当前为「{}」）",
-            sheet.year,
-            candidate.state.label_zh()
-        ),
+        Message::new("not_scorable").arg("year", sheet.year).state(candidate.state),
     ))
 }

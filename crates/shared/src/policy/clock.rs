@@ -5,6 +5,7 @@ use crate::op::Operation;
 use chrono::DateTime;
 
 use super::Rejection;
+use crate::message::Message;
 
 /// How far ahead of the server an operation's clock may be: one day.
 pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
@@ -21,13 +22,8 @@ pub fn check_clock(op: &Operation, now_ms: u64) -> Result<(), Rejection> {
     let shown = i64::try_from(op.hlc.millis)
         .ok()
         .and_then(DateTime::from_timestamp_millis)
-        .map_or_else(|| "无效时间".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string());
-    Err(Rejection::new(
-        "clock_ahead",
-        format!(
-            "该修改的时间（{shown} UTC）比服务器时间晚一天以上，可能是平板的日期设置有误。请校正平板的日期和时间后重新修改并同步"
-        ),
-    ))
+        .map_or_else(|| "?".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string());
+    Err(Rejection::new("clock_ahead", Message::new("clock_ahead").arg("time", shown)))
 }
 
 #[cfg(test)]
@@ -60,7 +56,7 @@ mod tests {
         assert!(check_clock(&op_at(now + MAX_CLOCK_AHEAD_MS), now).is_ok());
         let err = check_clock(&op_at(now + MAX_CLOCK_AHEAD_MS + 1), now).unwrap_err();
         assert_eq!(err.code, "clock_ahead");
-        assert!(err.message.contains("2023-11-15"), "{}", err.message);
+        assert!(err.message.to_string().contains("2023-11-15"), "{}", err.message);
         assert!(check_clock(&op_at(u64::MAX), now).is_err());
     }
 }

@@ -29,6 +29,7 @@ mod validation;
 mod workflow;
 
 use crate::merge::{self, Applied};
+use crate::message::Message;
 use crate::model::Person;
 use crate::op::Operation;
 use crate::record::Record;
@@ -42,20 +43,29 @@ pub use clock::{MAX_CLOCK_AHEAD_MS, check_clock, within_bound};
 pub use validation::{check_lengths, check_record, check_record_on};
 pub use workflow::{check_assessment, check_candidate, check_county_filing};
 
-/// Why an operation is refused for good.
+/// Why an operation is refused for good: the protocol's `code` (what programs react to) and
+/// the `message` a person reads (a code and arguments of its own, worded by `crates/texts`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {
     pub code: &'static str,
-    pub message: String,
+    pub message: Message,
 }
 
 impl Rejection {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, message: impl Into<Message>) -> Self {
         Self { code, message: message.into() }
     }
 
-    pub fn into_result(self, op: &Operation) -> OpResult {
-        OpResult::rejected(op.id, self.code, self.message)
+    /// The answer for `op`; `worded` is the message in the server's words (zh-Hans) for
+    /// clients that do not word it themselves.
+    pub fn into_result(self, op: &Operation, worded: String) -> OpResult {
+        OpResult::rejected(op.id, self.code, worded).with_message(self.message)
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
     }
 }
 
@@ -63,10 +73,7 @@ impl Rejection {
 /// (or import): the record is held back whole rather than stored half, until the tablet has
 /// repaired it and resubmits it.
 pub fn preceded_by_refusal() -> Rejection {
-    Rejection::new(
-        "preceded_by_refusal",
-        "同一记录之前的修改被退回，此修改暂不保存；请在平板上修正该记录后重新提交",
-    )
+    Rejection::new("preceded_by_refusal", "preceded_by_refusal")
 }
 
 /// The server's time as the rules see it.

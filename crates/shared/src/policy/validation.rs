@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use crate::form;
+use crate::message::{FieldLabel, Message};
 use crate::model::{Assessment, Candidate, Person, Survey, SurveyStatus};
 use crate::op::{OpKind, Operation};
 use crate::record::{EntityKind, Record};
@@ -26,14 +27,20 @@ fn rejection(errors: &[FieldError]) -> Result<(), Rejection> {
     if errors.is_empty() {
         return Ok(());
     }
-    let mut seen = BTreeSet::new();
-    let messages: Vec<&str> =
-        errors.iter().map(|e| e.message.as_str()).filter(|m| seen.insert(*m)).collect();
-    Err(Rejection::new("invalid_record", format!("记录未通过校验：{}", messages.join("；"))))
+    let mut problems: Vec<Message> = Vec::with_capacity(errors.len());
+    for error in errors {
+        if !problems.contains(&error.message) {
+            problems.push(error.message.clone());
+        }
+    }
+    Err(Rejection::new("invalid_record", Message::new("invalid_record").arg("problems", problems)))
 }
 
-fn undecodable(what: &str) -> Rejection {
-    Rejection::new("invalid_record", format!("{what}记录中有字段格式不正确，无法保存"))
+pub(super) fn undecodable(entity: EntityKind) -> Rejection {
+    Rejection::new(
+        "invalid_record",
+        Message::new("undecodable_record").label("entity", "entity-kind", entity.as_str()),
+    )
 }
 
 /// Every text an operation carries within the shared length table ([`crate::limits`]), and its
@@ -43,32 +50,32 @@ pub fn check_lengths(op: &Operation) -> Result<(), Rejection> {
     use crate::limits::{MAX_FIELD_NAME_CHARS, TextKind, longest_over, max_chars, max_chars_of};
     let code = max_chars(TextKind::Code);
     let name = max_chars(TextKind::Name);
-    let too_long = |what: &str, n: usize, max: usize| {
-        Rejection::new("text_too_long", format!("{what}过长（{n} 字），最多 {max} 字"))
+    let too_long = |what: FieldLabel, n: usize, max: usize| {
+        let message = Message::new("field_too_long").field(what).arg("n", n).arg("max", max);
+        Rejection::new("text_too_long", message)
     };
     let chars = |s: &str| s.chars().count();
     if chars(&op.author) > name {
-        return Err(too_long("作者", chars(&op.author), name));
+        return Err(too_long(FieldLabel::Author, chars(&op.author), name));
     }
     if chars(&op.branch_id) > name {
-        return Err(too_long("支部编号", chars(&op.branch_id), name));
+        return Err(too_long(FieldLabel::BranchCode, chars(&op.branch_id), name));
     }
     if chars(&op.hlc.device) > code {
-        return Err(too_long("设备时钟标识", chars(&op.hlc.device), code));
+        return Err(too_long(FieldLabel::ClockDevice, chars(&op.hlc.device), code));
     }
     for change in &op.changes {
         if chars(&change.field) > MAX_FIELD_NAME_CHARS {
-            return Err(too_long("字段名", chars(&change.field), MAX_FIELD_NAME_CHARS));
+            return Err(too_long(
+                FieldLabel::FieldName,
+                chars(&change.field),
+                MAX_FIELD_NAME_CHARS,
+            ));
         }
         let max = max_chars_of(top_field(&change.field));
         if let Some(n) = longest_over(&change.value, max) {
-            return Err(Rejection::new(
-                "text_too_long",
-                format!(
-                    "字段“{}”的内容过长（{n} 字），最多 {max} 字，请删减后再保存",
-                    change.field
-                ),
-            ));
+            let message = Message::new("value_too_long").arg("n", n).arg("max", max);
+            return Err(Rejection::new("text_too_long", message));
         }
     }
     Ok(())
@@ -112,11 +119,11 @@ pub fn check_record_on(
     };
     match merged.entity {
         EntityKind::Person => {
-            let p: Person = merged.to_typed().map_err(|_| undecodable("党员"))?;
+            let p: Person = merged.to_typed().map_err(|_| undecodable(EntityKind::Person))?;
             rejection(&wrong_touched(validate_person(&p, today)))
         }
         EntityKind::Candidate => {
-            let c: Candidate = merged.to_typed().map_err(|_| undecodable("争创对象"))?;
+            let c: Candidate = merged.to_typed().map_err(|_| undecodable(EntityKind::Candidate))?;
             rejection(&wrong_touched(validate_candidate(&c, today)))
         }
         EntityKind::Survey => {
@@ -129,7 +136,7 @@ pub fn check_record_on(
                     && !(value.is_string() && survey_form.codes(field).is_some())
             });
             if malformed {
-                return Err(undecodable("调查"));
+                return Err(undecodable(EntityKind::Survey));
             }
             let was_final = current.is_some_and(|r| r.str_field("status") == "final");
             let finalising = opened.value.status == SurveyStatus::Final && !was_final;
@@ -146,14 +153,15 @@ pub fn check_record_on(
             }
         }
         EntityKind::Assessment => {
-            let a: Assessment = merged.to_typed().map_err(|_| undecodable("考核评分"))?;
+            let a: Assessment =
+                merged.to_typed().map_err(|_| undecodable(EntityKind::Assessment))?;
             let mut errors = crate::scoring::validate_scores(&a);
             let years = crate::validate::earliest_date().year()..=today.year() + 1;
             if !years.contains(&a.year) {
-                errors.push(FieldError::new(
-                    "year",
-                    format!("考核年度应在{}至{}之间", years.start(), years.end()),
-                ));
+                let message = Message::new("assessment_year_out_of_range")
+                    .arg("first", *years.start())
+                    .arg("last", *years.end());
+                errors.push(FieldError::new("year", message));
             }
             rejection(&wrong_touched(errors))
         }
@@ -211,7 +219,7 @@ mod tests {
         let bad = op(EntityKind::Person, id, 2, &[("phone", json!("1381234"))]);
         let err = run(Some(&rec), &bad, None).unwrap_err();
         assert_eq!(err.code, "invalid_record");
-        assert!(err.message.contains("11位"), "{}", err.message);
+        assert!(err.message.to_string().contains("mobile_format"), "{}", err.message);
         // A name-only edit is not blocked by other, unanswered fields.
         let rename = op(EntityKind::Person, id, 3, &[("name", json!("王小海"))]);
         assert!(run(Some(&rec), &rename, None).is_ok());
@@ -244,7 +252,11 @@ mod tests {
         let rec = run(None, &draft, Some(&person)).unwrap();
         let finalise = op(EntityKind::Survey, id, 2, &[("status", json!("final"))]);
         let err = run(Some(&rec), &finalise, Some(&person)).unwrap_err();
-        assert!(err.message.contains("请选择从业情况"), "{}", err.message);
+        assert!(
+            err.message.to_string().contains("choose(field=field-label:employment)"),
+            "{}",
+            err.message
+        );
         let complete = op(
             EntityKind::Survey,
             id,
@@ -258,7 +270,13 @@ mod tests {
         let done = run(Some(&rec), &complete, Some(&person)).unwrap();
         // Later edits of a final survey: only wrong values of touched fields count.
         let gps = op(EntityKind::Survey, id, 4, &[("gps", json!({"lat": 123.0, "lon": 120.0}))]);
-        assert!(run(Some(&done), &gps, Some(&person)).unwrap_err().message.contains("纬度"));
+        assert!(
+            run(Some(&done), &gps, Some(&person))
+                .unwrap_err()
+                .message
+                .to_string()
+                .contains("latitude")
+        );
         let note = op(EntityKind::Survey, id, 5, &[("notes", json!("补充"))]);
         assert!(run(Some(&done), &note, Some(&person)).is_ok());
     }

@@ -16,15 +16,14 @@ use crate::roles::Role;
 use crate::workflow::{self, WorkflowError};
 
 use super::Rejection;
+use crate::message::Message;
 
 fn refused(err: WorkflowError) -> Rejection {
-    Rejection::new("workflow_refused", err.to_string())
+    Rejection::new("workflow_refused", err.message())
 }
 
 fn typed(record: &Record) -> Result<Candidate, Rejection> {
-    record
-        .to_typed()
-        .map_err(|_| Rejection::new("invalid_record", "争创对象记录中有字段格式不正确，无法保存"))
+    record.to_typed().map_err(|_| super::validation::undecodable(EntityKind::Candidate))
 }
 
 /// The action whose target is `to` (the targets of the actions are all different).
@@ -54,12 +53,7 @@ pub fn check_county_filing(
     if role != Role::CountyViewer {
         return Ok(());
     }
-    let refused = || {
-        Rejection::new(
-            "workflow_refused",
-            "县委组织部账号只能把「镇党委审定」的争创对象登记为「县委组织部备案」",
-        )
-    };
+    let refused = || Rejection::new("workflow_refused", "county_files_approved_only");
     let Some(current) = current else { return Err(refused()) };
     let (before, after) = (typed(current)?, typed(merged)?);
     let appended = after.history.len() == before.history.len() + 1
@@ -105,11 +99,9 @@ pub fn check_candidate(
         if after.state != start {
             return Err(Rejection::new(
                 "workflow_refused",
-                format!(
-                    "新的争创对象必须从「{}」开始，不能直接登记为「{}」",
-                    start.label_zh(),
-                    after.state.label_zh()
-                ),
+                Message::new("must_start_at")
+                    .label("start", "application-state", start.as_str())
+                    .state(after.state),
             ));
         }
         return Ok(());
@@ -135,7 +127,7 @@ pub fn check_candidate(
     if action == ApplicationAction::Restore && after.state != workflow::restored_state(&before) {
         return Err(Rejection::new(
             "workflow_refused",
-            format!("恢复后的状态应为移除前的「{}」", workflow::restored_state(&before).label_zh()),
+            Message::new("restore_to_state_before").state(workflow::restored_state(&before)),
         ));
     }
     Ok(())
@@ -157,9 +149,7 @@ fn commendation_action_into(to: CommendationStage) -> Option<CommendationAction>
 }
 
 fn typed_assessment(record: &Record) -> Result<Assessment, Rejection> {
-    record
-        .to_typed()
-        .map_err(|_| Rejection::new("invalid_record", "考核评分记录中有字段格式不正确，无法保存"))
+    record.to_typed().map_err(|_| super::validation::undecodable(EntityKind::Assessment))
 }
 
 /// Check the commendation stage change of a score sheet from `current` to `merged` with the
@@ -185,7 +175,11 @@ pub fn check_assessment(
     let Some(action) = commendation_action_into(after.stage) else {
         return Err(Rejection::new(
             "workflow_refused",
-            format!("命名表彰不能从「{}」退回到「评分中」", before.label_zh()),
+            Message::new("commendation_not_back_to_scoring").label(
+                "stage",
+                "commendation-stage",
+                before.as_str(),
+            ),
         ));
     };
     let appended = after.history.last().filter(|e| e.to == after.stage);
@@ -197,7 +191,7 @@ pub fn check_assessment(
     if action == CommendationAction::TownReview {
         let missing = crate::scoring::missing_scores(&after);
         if !missing.is_empty() {
-            return Err(refused(WorkflowError::ScoresIncomplete(missing.join("、"))));
+            return Err(refused(WorkflowError::ScoresIncomplete(missing)));
         }
     }
     Ok(())
@@ -241,10 +235,19 @@ mod tests {
         assert_eq!(check_candidate(Role::TownOffice, Some(&from), &to), Ok(()));
         let err = check_candidate(Role::BranchSecretary, Some(&from), &to).unwrap_err();
         assert_eq!(err.code, "workflow_refused");
-        assert_eq!(err.message, "只有镇组织办可以审定申报");
+        assert_eq!(err.message, Message::new("only_office_approves"));
         // Skipping a step: from 已申报 straight to 镇党委已审定.
         let err = check_candidate(Role::TownOffice, Some(&record(&c)), &to).unwrap_err();
-        assert!(err.message.starts_with("当前状态为「已申报」"), "{}", err.message);
+        assert!(
+            err.message.to_string().starts_with("wrong_state(action=application-action:approve"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.to_string().contains("state=application-state:applied"),
+            "{}",
+            err.message
+        );
         // No state change: nothing to check, whoever pushes.
         assert_eq!(check_candidate(Role::Surveyor, Some(&from), &from), Ok(()));
     }
@@ -256,7 +259,10 @@ mod tests {
         returned.state = ApplicationState::Returned;
         let err = check_candidate(Role::BranchSecretary, Some(&record(&c)), &record(&returned))
             .unwrap_err();
-        assert_eq!(err.message, "退回必须填写理由");
+        assert_eq!(
+            err.message,
+            Message::new("reason_required").label("action", "application-action", "return")
+        );
         returned.reason = "材料不全".into();
         assert_eq!(
             check_candidate(Role::BranchSecretary, Some(&record(&c)), &record(&returned)),
@@ -269,11 +275,15 @@ mod tests {
         let c = applied(Category::ServicePost);
         assert_eq!(check_candidate(Role::TownOffice, None, &record(&c)), Ok(()));
         let err = check_candidate(Role::BranchSecretary, None, &record(&c)).unwrap_err();
-        assert_eq!(err.message, "镇机关服务创业创新先锋岗由镇组织办提名登记，不由支部申报");
+        assert_eq!(err.message, Message::new("service_post_named_by_office"));
         let mut named = applied(Category::VillageLeader);
         named.state = ApplicationState::Named;
         let err = check_candidate(Role::TownOffice, None, &record(&named)).unwrap_err();
-        assert!(err.message.contains("不能直接登记为「已命名」"), "{}", err.message);
+        assert_eq!(err.message.code, "must_start_at");
+        assert_eq!(
+            err.message.get("state"),
+            Message::new("x").state(ApplicationState::Named).get("state")
+        );
     }
 
     #[test]
@@ -314,7 +324,7 @@ mod tests {
         again.state = ApplicationState::Applied;
         let err = check_candidate(Role::TownOffice, Some(&record(&removed)), &record(&again))
             .unwrap_err();
-        assert_eq!(err.message, "该争创对象已移除，除镇组织办恢复外不能再进行任何操作");
+        assert_eq!(err.message, Message::new("candidate_removed"));
         // 恢复 with its history entry, by the office, back to the state before removal.
         let restored = step(&removed, ApplicationAction::Restore, Some("误操作"));
         assert_eq!(restored.state, ApplicationState::Applied);
@@ -325,12 +335,15 @@ mod tests {
         let err =
             check_candidate(Role::BranchSecretary, Some(&record(&removed)), &record(&restored))
                 .unwrap_err();
-        assert_eq!(err.message, "只有镇组织办可以恢复已移除的争创对象");
+        assert_eq!(err.message, Message::new("only_office_restores"));
         let mut wrong = restored.clone();
         wrong.state = ApplicationState::Named;
         wrong.history.last_mut().unwrap().to = ApplicationState::Named;
         let err = check_candidate(Role::TownOffice, Some(&record(&removed)), &record(&wrong))
             .unwrap_err();
-        assert_eq!(err.message, "恢复后的状态应为移除前的「已申报」");
+        assert_eq!(
+            err.message,
+            Message::new("restore_to_state_before").state(ApplicationState::Applied)
+        );
     }
 }

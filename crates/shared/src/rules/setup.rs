@@ -2,6 +2,7 @@
 //! branches, a campaign whose years do not include this year, candidacies outside the
 //! campaign's years (made before the years were set, or imported).
 
+use crate::message::Message;
 use crate::model::{Campaign, Candidate};
 
 /// One thing missing from the town's set-up, with where to fix it.
@@ -16,19 +17,24 @@ pub enum SetupGap {
 }
 
 impl SetupGap {
-    /// What to tell the office, in its words.
-    pub fn message(&self) -> String {
+    /// What to tell the office (worded by `crates/texts`).
+    pub fn message(&self) -> Message {
         match self {
-            SetupGap::NoBranches => "尚未设置支部：请在“支部管理”中添加本镇的党支部。".to_owned(),
-            SetupGap::YearOutsideCampaign { year, first, last } => format!(
-                "今年（{year}年）不在活动年限 {first}–{last} 内，今年的数字都是 0：请在“活动设置”中修改活动年限。"
-            ),
+            SetupGap::NoBranches => Message::new("setup_no_branches"),
+            SetupGap::YearOutsideCampaign { year, first, last } => {
+                Message::new("setup_year_outside_campaign")
+                    .arg("year", *year)
+                    .arg("first", *first)
+                    .arg("last", *last)
+            }
             SetupGap::CandidatesOutsideCampaign { count, years, first, last } => {
-                let years: Vec<String> = years.iter().map(|y| format!("{y}年")).collect();
-                format!(
-                    "有 {count} 名候选人的年度（{}）不在活动年限 {first}–{last} 内，未计入任何统计：请修改活动年限或这些候选人的年度。",
-                    years.join("、")
-                )
+                let years: Vec<Message> =
+                    years.iter().map(|y| Message::new("year_item").arg("year", *y)).collect();
+                Message::new("setup_candidates_outside_campaign")
+                    .arg("count", *count)
+                    .arg("years", years)
+                    .arg("first", *first)
+                    .arg("last", *last)
             }
         }
     }
@@ -100,12 +106,13 @@ mod tests {
         );
         assert_eq!(
             gaps[1].message(),
-            "今年（2026年）不在活动年限 2012–2015 内，今年的数字都是 0：请在“活动设置”中修改活动年限。"
+            Message::new("setup_year_outside_campaign")
+                .arg("year", 2026)
+                .arg("first", 2012)
+                .arg("last", 2015)
         );
-        assert!(gaps[0].message().starts_with("尚未设置支部"));
-        assert!(
-            gaps[2].message().contains("有 2 名候选人的年度（2026年）不在活动年限 2012–2015 内")
-        );
+        assert_eq!(gaps[0].message(), Message::new("setup_no_branches"));
+        assert!(gaps[2].message().to_string().contains("count=2"));
     }
 
     #[test]

@@ -45,7 +45,13 @@ fn weighted_total_normalised_to_100() {
 fn scores_above_max_are_refused() {
     let r = rubric_v1();
     let over = scored(&r, Uuid::now_v7(), &[("income", 10.5)]);
-    assert_eq!(validate_scores(&over), vec![FieldError::new("scores.income", "得分应在0至10之间")]);
+    assert_eq!(
+        validate_scores(&over),
+        vec![FieldError::new(
+            "scores.income",
+            crate::message::Message::new("score_out_of_range").arg("max", "10")
+        )]
+    );
     assert!(matches!(score(&over, &r), Err(ScoringError::ScoreOutOfRange { .. })));
     let negative = scored(&r, Uuid::now_v7(), &[("jobs", -1.0)]);
     assert_eq!(validate_scores(&negative).len(), 1);
@@ -156,7 +162,7 @@ fn rubric_validation() {
         ]
     );
     let empty = Rubric { criteria: vec![], ..rubric_v1() };
-    assert_eq!(validate_rubric(&empty)[0].message, "请至少添加一项考核内容");
+    assert_eq!(validate_rubric(&empty)[0].message, "criteria_required".into());
     let sheet = scored(&empty, Uuid::nil(), &[]);
     assert_eq!(recorded_total(&sheet), Err(ScoringError::NoWeight));
 }

@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::identity::{check_id_number, check_phone};
-use super::{Errors, FieldError};
+use super::{Errors, FieldError, FieldLabel, Message};
 use crate::model::{Gender, Person};
 
 /// The birth years a member may have: 1920 to 16 years before `today`.
@@ -21,16 +21,18 @@ pub fn validate_person(person: &Person, today: NaiveDate) -> Vec<FieldError> {
 }
 
 pub(super) fn person_rules(person: &Person, today: NaiveDate, errors: &mut Errors) {
-    errors.require_text("name", &person.name, "姓名");
+    errors.require_text("name", &person.name, FieldLabel::Name);
     if person.name.trim().chars().count() > 30 {
-        errors.push("name", "姓名不能超过30个字");
+        errors.push("name", Message::new("name_too_long").arg("max", 30));
     }
-    errors.require_text("branch_id", &person.branch_id, "所属支部");
+    errors.require_text("branch_id", &person.branch_id, FieldLabel::Branch);
     if let Some(year) = person.birth_year {
         let range = birth_year_range(today);
         if !range.contains(&year) {
-            errors
-                .push("birth_year", format!("出生年份应在{}至{}之间", range.start(), range.end()));
+            let message = Message::new("birth_year_out_of_range")
+                .arg("first", *range.start())
+                .arg("last", *range.end());
+            errors.push("birth_year", message);
         }
     }
     if !person.phone.trim().is_empty()
@@ -40,14 +42,14 @@ pub(super) fn person_rules(person: &Person, today: NaiveDate, errors: &mut Error
     }
     if !person.id_number.trim().is_empty() {
         match check_id_number(&person.id_number, today) {
-            Err(e) => errors.push("id_number", e.to_string()),
+            Err(e) => errors.push("id_number", e.code()),
             Ok(info) => {
                 if person.birth_year.is_some_and(|y| y != info.birth_date.year()) {
-                    errors.push("id_number", "身份证号中的出生年份与填写的出生年份不一致");
+                    errors.push("id_number", "id_number_birth_year_differs");
                 }
                 let id_gender = if info.male { Gender::Male } else { Gender::Female };
                 if person.gender.is_some_and(|g| g != id_gender) {
-                    errors.push("id_number", "身份证号中的性别与填写的性别不一致");
+                    errors.push("id_number", "id_number_gender_differs");
                 }
             }
         }
@@ -75,7 +77,10 @@ mod tests {
     #[test]
     fn name_and_branch_required() {
         let errors = validate_person(&Person { name: "  ".into(), ..Default::default() }, today());
-        assert_eq!(errors[0], FieldError::missing("name", "请填写姓名"));
+        assert_eq!(
+            errors[0],
+            FieldError::missing("name", Message::new("fill_in").field(FieldLabel::Name))
+        );
         assert!(has_error(&errors, "branch_id"));
     }
 
@@ -94,7 +99,7 @@ mod tests {
     fn phone_checked_only_when_given() {
         let bad = validate_person(&Person { phone: "1381234".into(), ..person() }, today());
         assert_eq!(bad[0].field, "phone");
-        assert!(bad[0].message.contains("11位"));
+        assert_eq!(bad[0].message, "mobile_format".into());
         assert!(
             validate_person(&Person { phone: "0580-1234567".into(), ..person() }, today())
                 .is_empty()
@@ -113,14 +118,11 @@ mod tests {
         };
         assert!(validate_person(&ok, today()).is_empty());
         let year = validate_person(&Person { birth_year: Some(1950), ..ok.clone() }, today());
-        assert_eq!(
-            year,
-            vec![FieldError::new("id_number", "身份证号中的出生年份与填写的出生年份不一致")]
-        );
+        assert_eq!(year, vec![FieldError::new("id_number", "id_number_birth_year_differs")]);
         let gender = validate_person(&Person { gender: Some(Gender::Male), ..ok.clone() }, today());
-        assert!(gender[0].message.contains("性别"));
+        assert!(gender[0].message.to_string().contains("gender"));
         let check =
             validate_person(&Person { id_number: "110105194912310021".into(), ..ok }, today());
-        assert_eq!(check, vec![FieldError::new("id_number", "身份证号校验位不正确")]);
+        assert_eq!(check, vec![FieldError::new("id_number", "id_number_check_digit")]);
     }
 }

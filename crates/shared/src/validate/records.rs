@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Errors, FieldError, earliest_date};
+use super::{Errors, FieldError, FieldLabel, Message, earliest_date};
 use crate::model::{
     ApplicationState, Base, Branch, Campaign, Candidate, ContactLog, Funding, Inspection, Meeting,
     Notice, Visit,
@@ -16,20 +16,25 @@ use crate::model::{
 /// categories, standards of the candidate's category, and a reason once returned/removed/adjusted.
 pub fn validate_candidate(candidate: &Candidate, today: NaiveDate) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_id("person_id", &candidate.person_id, "党员");
-    e.require_some("category", &candidate.category, "争创类别");
+    e.require_id("person_id", &candidate.person_id, FieldLabel::Member);
+    e.require_some("category", &candidate.category, FieldLabel::Category);
     let years = earliest_date().year()..=today.year() + 1;
     if !years.contains(&candidate.year) {
-        e.push("year", format!("争创年度应在{}至{}之间", years.start(), years.end()));
+        e.push(
+            "year",
+            Message::new("year_out_of_range")
+                .arg("first", *years.start())
+                .arg("last", *years.end()),
+        );
     }
-    e.require_text("branch_id", &candidate.branch_id, "所属支部");
+    e.require_text("branch_id", &candidate.branch_id, FieldLabel::Branch);
     if let Some(category) = candidate.category {
         let known = category.standards();
         for (i, check) in candidate.standards.iter().enumerate() {
             if !known.contains(&check.item.as_str()) {
-                e.push(format!("standards[{i}].item"), "该标准不属于所选争创类别");
+                e.push(format!("standards[{i}].item"), "standard_not_of_category");
             } else if check.met && check.evidence.trim().is_empty() {
-                e.push(format!("standards[{i}].evidence"), "已达标的标准请填写事实依据");
+                e.push(format!("standards[{i}].evidence"), "evidence_required");
             }
         }
     }
@@ -38,7 +43,7 @@ pub fn validate_candidate(candidate: &Candidate, today: NaiveDate) -> Vec<FieldE
         ApplicationState::Returned | ApplicationState::Removed | ApplicationState::Adjusted
     );
     if needs_reason && candidate.reason.trim().is_empty() {
-        e.push("reason", format!("「{}」须填写理由", candidate.state.label_zh()));
+        e.push("reason", Message::new("state_needs_reason").state(candidate.state));
     }
     e.into_vec()
 }
@@ -47,54 +52,54 @@ pub fn validate_candidate(candidate: &Candidate, today: NaiveDate) -> Vec<FieldE
 /// and who made it.
 pub fn validate_contact_log(log: &ContactLog, today: NaiveDate) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_id("candidate_id", &log.candidate_id, "争创对象");
-    e.require_date("date", log.date, "联系日期", today);
-    e.require_some("way", &log.way, "联系方式");
-    e.require_text("content", &log.content, "联系内容");
-    e.require_text("contact_person", &log.contact_person, "联系人");
+    e.require_id("candidate_id", &log.candidate_id, FieldLabel::Candidate);
+    e.require_date("date", log.date, FieldLabel::ContactDate, today);
+    e.require_some("way", &log.way, FieldLabel::ContactWay);
+    e.require_text("content", &log.content, FieldLabel::ContactContent);
+    e.require_text("contact_person", &log.contact_person, FieldLabel::ContactPerson);
     e.into_vec()
 }
 
 /// A base visit: base, date, at least one attendee (each once), and what was learned.
 pub fn validate_visit(visit: &Visit, today: NaiveDate) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_id("base_id", &visit.base_id, "示范基地");
-    e.require_date("date", visit.date, "参观日期", today);
+    e.require_id("base_id", &visit.base_id, FieldLabel::Base);
+    e.require_date("date", visit.date, FieldLabel::VisitDate, today);
     if visit.attendees.is_empty() {
-        e.push_missing("attendees", "请至少选择一名参加的争创对象");
+        e.push_missing("attendees", "attendees_required");
     }
     let mut seen = HashSet::new();
     if visit.attendees.iter().any(|a| a.is_nil() || !seen.insert(*a)) {
-        e.push("attendees", "参加人员有重复或无效");
+        e.push("attendees", "attendees_invalid");
     }
-    e.require_text("content", &visit.content, "参观学习内容");
+    e.require_text("content", &visit.content, FieldLabel::VisitContent);
     e.into_vec()
 }
 
 /// A funding record: candidate, kind, paying level, a positive amount and a date.
 pub fn validate_funding(funding: &Funding, today: NaiveDate) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_id("candidate_id", &funding.candidate_id, "争创对象");
-    e.require_some("kind", &funding.kind, "扶持方式");
-    e.require_some("level", &funding.level, "扶持层级");
+    e.require_id("candidate_id", &funding.candidate_id, FieldLabel::Candidate);
+    e.require_some("kind", &funding.kind, FieldLabel::FundingKind);
+    e.require_some("level", &funding.level, FieldLabel::FundingLevel);
     if funding.amount_fen <= 0 {
-        e.push("amount_fen", "金额必须大于0");
+        e.push("amount_fen", "amount_not_positive");
     }
-    e.require_date("date", funding.date, "扶持日期", today);
+    e.require_date("date", funding.date, FieldLabel::FundingDate, today);
     e.into_vec()
 }
 
 /// A mobilisation meeting: branch, date, topics; attendance not above the expected number.
 pub fn validate_meeting(meeting: &Meeting, today: NaiveDate) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_text("branch_id", &meeting.branch_id, "支部");
-    e.require_date("date", meeting.date, "会议日期", today);
-    e.require_text("topics", &meeting.topics, "会议内容");
+    e.require_text("branch_id", &meeting.branch_id, FieldLabel::MeetingBranch);
+    e.require_date("date", meeting.date, FieldLabel::MeetingDate, today);
+    e.require_text("topics", &meeting.topics, FieldLabel::MeetingTopics);
     match meeting.attended {
-        None => e.push_missing("attended", "请填写实到人数"),
-        Some(0) => e.push("attended", "实到人数必须大于0"),
+        None => e.push_missing("attended", Message::new("fill_in").field(FieldLabel::Attended)),
+        Some(0) => e.push("attended", "attended_not_positive"),
         Some(n) if meeting.expected.is_some_and(|x| n > x) => {
-            e.push("attended", "实到人数不能多于应到人数")
+            e.push("attended", "attended_over_expected")
         }
         Some(_) => {}
     }
@@ -105,21 +110,21 @@ pub fn validate_meeting(meeting: &Meeting, today: NaiveDate) -> Vec<FieldError> 
 /// inspection, fixed not after today.
 pub fn validate_inspection(inspection: &Inspection, today: NaiveDate) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_text("branch_id", &inspection.branch_id, "被督查支部");
-    e.require_date("date", inspection.date, "督查日期", today);
-    e.require_some("kind", &inspection.kind, "督查方式");
-    e.require_text("findings", &inspection.findings, "督查情况");
+    e.require_text("branch_id", &inspection.branch_id, FieldLabel::InspectedBranch);
+    e.require_date("date", inspection.date, FieldLabel::InspectionDate, today);
+    e.require_some("kind", &inspection.kind, FieldLabel::InspectionKind);
+    e.require_text("findings", &inspection.findings, FieldLabel::Findings);
     for (i, fix) in inspection.fixes.iter().enumerate() {
-        e.require_text(&format!("fixes[{i}].item"), &fix.item, "整改事项");
+        e.require_text(&format!("fixes[{i}].item"), &fix.item, FieldLabel::FixItem);
         let before_inspection =
             |d: Option<NaiveDate>| matches!((d, inspection.date), (Some(d), Some(at)) if d < at);
         if before_inspection(fix.due) {
-            e.push(format!("fixes[{i}].due"), "整改期限不能早于督查日期");
+            e.push(format!("fixes[{i}].due"), "fix_due_before_inspection");
         }
         if before_inspection(fix.fixed_on) {
-            e.push(format!("fixes[{i}].fixed_on"), "整改完成日期不能早于督查日期");
+            e.push(format!("fixes[{i}].fixed_on"), "fixed_before_inspection");
         } else if fix.fixed_on.is_some_and(|d| d > today) {
-            e.push(format!("fixes[{i}].fixed_on"), "整改完成日期不能晚于今天");
+            e.push(format!("fixes[{i}].fixed_on"), "fixed_after_today");
         }
     }
     e.into_vec()
@@ -128,26 +133,26 @@ pub fn validate_inspection(inspection: &Inspection, today: NaiveDate) -> Vec<Fie
 /// A demonstration base: name and industry.
 pub fn validate_base(base: &Base) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_text("name", &base.name, "基地名称");
-    e.require_text("industry", &base.industry, "所属行业");
+    e.require_text("name", &base.name, FieldLabel::BaseName);
+    e.require_text("industry", &base.industry, FieldLabel::Industry);
     e.into_vec()
 }
 
 /// A notice: title, body and publication date (may be scheduled up to a year ahead).
 pub fn validate_notice(notice: &Notice, today: NaiveDate) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_text("title", &notice.title, "标题");
-    e.require_text("body", &notice.body, "正文");
+    e.require_text("title", &notice.title, FieldLabel::NoticeTitle);
+    e.require_text("body", &notice.body, FieldLabel::NoticeBody);
     let latest = today.checked_add_days(chrono::Days::new(366)).unwrap_or(today);
-    e.require_date("published_on", notice.published_on, "发布日期", latest);
+    e.require_date("published_on", notice.published_on, FieldLabel::PublishedOn, latest);
     e.into_vec()
 }
 
 /// A branch: name and kind.
 pub fn validate_branch(branch: &Branch) -> Vec<FieldError> {
     let mut e = Errors::default();
-    e.require_text("name", &branch.name, "支部名称");
-    e.require_some("kind", &branch.kind, "支部类型");
+    e.require_text("name", &branch.name, FieldLabel::BranchName);
+    e.require_some("kind", &branch.kind, FieldLabel::BranchKind);
     e.into_vec()
 }
 
@@ -156,27 +161,35 @@ pub fn validate_branch(branch: &Branch) -> Vec<FieldError> {
 pub fn validate_campaign(campaign: &Campaign) -> Vec<FieldError> {
     let mut e = Errors::default();
     if !(2000..=2100).contains(&campaign.start_year) {
-        e.push("start_year", "起始年份应在2000至2100之间");
+        e.push(
+            "start_year",
+            Message::new("start_year_out_of_range").arg("first", 2000).arg("last", 2100),
+        );
     }
     if !(1..=10).contains(&campaign.years) {
-        e.push("years", "活动年限应为1至10年");
+        e.push(
+            "years",
+            Message::new("campaign_years_out_of_range").arg("first", 1).arg("last", 10),
+        );
     }
     for (category, target) in &campaign.targets {
         let key = category.as_str();
         for year in target.per_year.keys() {
             if !campaign.contains_year(*year) {
-                e.push(format!("targets.{key}.per_year.{year}"), format!("{year}年不在活动年限内"));
+                e.push(
+                    format!("targets.{key}.per_year.{year}"),
+                    Message::new("year_outside_campaign").arg("year", *year),
+                );
             }
         }
         let split: u32 = target.per_year.values().sum();
         if split > target.total {
             e.push(
                 format!("targets.{key}.per_year"),
-                format!(
-                    "{}的年度目标合计（{split}）超过总目标（{}）",
-                    category.label_zh(),
-                    target.total
-                ),
+                Message::new("yearly_targets_over_total")
+                    .category(*category)
+                    .arg("split", split)
+                    .arg("total", target.total),
             );
         }
     }
@@ -215,7 +228,10 @@ mod tests {
         assert!(has_error(&validate_candidate(&c, today()), "standards[5].item"));
         c.standards.pop();
         c.state = ApplicationState::Removed;
-        assert_eq!(validate_candidate(&c, today())[0].message, "「已移除」须填写理由");
+        assert_eq!(
+            validate_candidate(&c, today())[0].message,
+            Message::new("state_needs_reason").state(ApplicationState::Removed)
+        );
         c.reason = "外出务工".into();
         assert!(validate_candidate(&c, today()).is_empty());
         c.year = 2015;
@@ -240,7 +256,10 @@ mod tests {
         };
         assert!(validate_contact_log(&log, today()).is_empty());
         let future = ContactLog { date: day(6, 2), ..log.clone() };
-        assert_eq!(validate_contact_log(&future, today())[0].message, "联系日期不能晚于2013-06-01");
+        assert_eq!(
+            validate_contact_log(&future, today())[0].message,
+            Message::new("date_too_late").field(FieldLabel::ContactDate).arg("date", today())
+        );
         let old = ContactLog { date: NaiveDate::from_ymd_opt(1999, 12, 31), ..log };
         assert!(has_error(&validate_contact_log(&old, today()), "date"));
         let empty = validate_contact_log(&ContactLog::default(), today());
@@ -259,7 +278,7 @@ mod tests {
         };
         assert!(validate_visit(&visit, today()).is_empty());
         let none = Visit { attendees: vec![], ..visit.clone() };
-        assert_eq!(validate_visit(&none, today())[0].message, "请至少选择一名参加的争创对象");
+        assert_eq!(validate_visit(&none, today())[0].message, "attendees_required".into());
         let twice = Visit { attendees: vec![a, a], ..visit };
         assert!(has_error(&validate_visit(&twice, today()), "attendees"));
     }
@@ -279,7 +298,7 @@ mod tests {
             let bad = Funding { amount_fen: amount, ..f.clone() };
             assert_eq!(
                 validate_funding(&bad, today()),
-                vec![FieldError::new("amount_fen", "金额必须大于0")]
+                vec![FieldError::new("amount_fen", "amount_not_positive")]
             );
         }
     }
@@ -295,7 +314,7 @@ mod tests {
         };
         assert!(validate_meeting(&m, today()).is_empty());
         let over = Meeting { attended: Some(33), ..m.clone() };
-        assert_eq!(validate_meeting(&over, today())[0].message, "实到人数不能多于应到人数");
+        assert_eq!(validate_meeting(&over, today())[0].message, "attended_over_expected".into());
         let zero = Meeting { attended: Some(0), ..m };
         assert!(has_error(&validate_meeting(&zero, today()), "attended"));
     }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::person::person_rules;
-use super::{Errors, FieldError};
+use super::{Errors, FieldError, FieldLabel, Message};
 use crate::model::{Category, Person, Survey, SurveyStatus, UnitKind};
 
 /// Check a survey of `person`. A draft needs only who was surveyed, by whom and when; when
@@ -20,46 +20,47 @@ pub fn validate_survey(
     let mut errors = Errors::default();
     person_rules(person, today, &mut errors);
 
-    errors.require_id("person_id", &survey.person_id, "被调查党员");
-    errors.require_text("surveyor", &survey.surveyor, "调查人");
+    errors.require_id("person_id", &survey.person_id, FieldLabel::SurveyedMember);
+    errors.require_text("surveyor", &survey.surveyor, FieldLabel::Surveyor);
     match survey.surveyed_at {
-        None => errors.push_missing("surveyed_at", "请填写调查时间"),
-        Some(at) => errors.date_in_range("surveyed_at", at.date(), "调查时间", today),
+        None => errors
+            .push_missing("surveyed_at", Message::new("fill_in").field(FieldLabel::SurveyedAt)),
+        Some(at) => errors.date_in_range("surveyed_at", at.date(), FieldLabel::SurveyedAt, today),
     }
     if let Some(gps) = &survey.gps {
         if !(-90.0..=90.0).contains(&gps.lat) {
-            errors.push("gps.lat", "纬度应在-90至90之间");
+            errors.push("gps.lat", "latitude_out_of_range");
         }
         if !(-180.0..=180.0).contains(&gps.lon) {
-            errors.push("gps.lon", "经度应在-180至180之间");
+            errors.push("gps.lon", "longitude_out_of_range");
         }
         if gps.accuracy_m.is_some_and(|a| a.is_nan() || a < 0.0) {
-            errors.push("gps.accuracy_m", "定位精度不能为负数");
+            errors.push("gps.accuracy_m", "accuracy_negative");
         }
     }
     for (i, photo) in survey.photos.iter().enumerate() {
         let is_hash = photo.sha256.len() == 64
             && photo.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !is_hash {
-            errors.push(format!("photos[{i}].sha256"), "照片标识不正确，请重新拍摄");
+            errors.push(format!("photos[{i}].sha256"), "photo_hash_invalid");
         }
         if !photo.mime.starts_with("image/") {
-            errors.push(format!("photos[{i}].mime"), "只能上传图片");
+            errors.push(format!("photos[{i}].mime"), "photo_not_image");
         }
         if photo.bytes == 0 {
-            errors.push(format!("photos[{i}].bytes"), "照片文件为空，请重新拍摄");
+            errors.push(format!("photos[{i}].bytes"), "photo_empty");
         }
     }
 
     if strict {
-        errors.require_some("gender", &person.gender, "性别");
+        errors.require_some("gender", &person.gender, FieldLabel::Gender);
         if person.birth_year.is_none() {
-            errors.push_missing("birth_year", "请填写出生年份");
+            errors.push_missing("birth_year", Message::new("fill_in").field(FieldLabel::BirthYear));
         }
-        errors.require_text("phone", &person.phone, "联系电话");
-        errors.require_text("village_unit", &person.village_unit, "所在村（社区）或单位");
-        errors.require_some("employment", &survey.employment, "从业情况");
-        errors.require_some("potential_level", &survey.potential_level, "创业创新潜力");
+        errors.require_text("phone", &person.phone, FieldLabel::Phone);
+        errors.require_text("village_unit", &person.village_unit, FieldLabel::VillageUnit);
+        errors.require_some("employment", &survey.employment, FieldLabel::Employment);
+        errors.require_some("potential_level", &survey.potential_level, FieldLabel::PotentialLevel);
         section_rules(survey, person.category, &mut errors);
     }
     errors.into_vec()
@@ -69,34 +70,53 @@ pub fn validate_survey(
 fn section_rules(survey: &Survey, category: Option<Category>, errors: &mut Errors) {
     match category.map(Category::unit_kind) {
         Some(UnitKind::Village) => {
-            errors.require_some("wealth_potential", &survey.wealth_potential, "致富潜力");
+            errors.require_some(
+                "wealth_potential",
+                &survey.wealth_potential,
+                FieldLabel::WealthPotential,
+            );
         }
         Some(UnitKind::Enterprise) => {
-            errors.require_some("innovation_potential", &survey.innovation_potential, "创新潜力");
+            errors.require_some(
+                "innovation_potential",
+                &survey.innovation_potential,
+                FieldLabel::InnovationPotential,
+            );
         }
         Some(UnitKind::Business) => {
-            errors.require_text("trade", &survey.trade, "经营行业");
-            errors.require_some("turnover_band", &survey.turnover_band, "年营业额");
+            errors.require_text("trade", &survey.trade, FieldLabel::Trade);
+            errors.require_some("turnover_band", &survey.turnover_band, FieldLabel::TurnoverBand);
             if survey.employees.is_none() {
-                errors.push_missing("employees", "请填写从业人数");
+                errors.push_missing(
+                    "employees",
+                    Message::new("fill_in").field(FieldLabel::Employees),
+                );
             }
         }
         Some(UnitKind::Organ) => {
             errors.require_text(
                 "service_performance",
                 &survey.service_performance,
-                "服务创业创新表现",
+                FieldLabel::ServicePerformance,
             );
         }
         None => {}
     }
     // A 三培养 object must have ability and willingness to mentor recorded.
     if survey.three_cultivation.is_some() {
-        errors.require_some("mentoring_ability", &survey.mentoring_ability, "帮带能力");
-        errors.require_some("mentoring_willingness", &survey.mentoring_willingness, "帮带意向");
+        errors.require_some(
+            "mentoring_ability",
+            &survey.mentoring_ability,
+            FieldLabel::MentoringAbility,
+        );
+        errors.require_some(
+            "mentoring_willingness",
+            &survey.mentoring_willingness,
+            FieldLabel::MentoringWillingness,
+        );
     }
     if survey.tech_talent {
-        errors.require_text("tech_specialty", &survey.tech_specialty, "技术专长");
+        errors.require_text("tech_specialty", &survey.tech_specialty, FieldLabel::TechSpecialty);
     }
 }
 

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::{WorkflowError, given, needs};
+use super::{WorkflowError, given};
 use crate::model::{
     ApplicationAction as A, ApplicationState as S, Candidate, Category, TransitionEntry,
 };
@@ -85,9 +85,7 @@ fn check_apply_role(role: Role, category: Category) -> Result<(), WorkflowError>
         (Role::CountyViewer, _) => Err(WorkflowError::ReadOnlyRole),
         (Role::TownOffice, _) => Ok(()),
         (Role::Surveyor | Role::BranchSecretary, true) => Ok(()),
-        (_, false) => Err(WorkflowError::RoleNotAllowed(
-            "镇机关服务创业创新先锋岗由镇组织办提名登记，不由支部申报",
-        )),
+        (_, false) => Err(WorkflowError::RoleNotAllowed("service_post_named_by_office")),
     }
 }
 
@@ -104,29 +102,25 @@ fn check_role(state: S, action: A, role: Role, category: Category) -> Result<(),
         A::Apply => check_apply_role(role, category),
         A::Aggregate => match role {
             Role::BranchSecretary | Role::TownOffice => Ok(()),
-            _ => {
-                Err(WorkflowError::RoleNotAllowed("只有支部书记（或镇组织办代办）可以汇总上报申报"))
-            }
+            _ => Err(WorkflowError::RoleNotAllowed("only_secretary_aggregates")),
         },
-        A::Approve => office_only("只有镇组织办可以审定申报"),
+        A::Approve => office_only("only_office_approves"),
         // The county account files it itself (a county deployment); the town office records it
         // on the county's behalf where the county has no account (a town on its own).
         A::File => match role {
             Role::CountyViewer | Role::TownOffice => Ok(()),
-            _ => {
-                Err(WorkflowError::RoleNotAllowed("只有县委组织部（或镇组织办代登记）可以登记备案"))
-            }
+            _ => Err(WorkflowError::RoleNotAllowed("only_county_files")),
         },
-        A::Name => office_only("只有镇组织办可以登记命名结果"),
+        A::Name => office_only("only_office_names"),
         A::Return if state == S::Applied && category.applies_through_branch() => match role {
             Role::BranchSecretary | Role::TownOffice => Ok(()),
-            _ => Err(WorkflowError::RoleNotAllowed("只有支部书记或镇组织办可以退回申报")),
+            _ => Err(WorkflowError::RoleNotAllowed("only_secretary_returns")),
         },
-        A::Return => office_only("支部已汇总上报的申报只有镇组织办可以退回"),
-        A::Remove => office_only("只有镇组织办可以移除争创对象"),
-        A::Adjust => office_only("只有镇组织办可以调整争创对象"),
+        A::Return => office_only("only_office_returns_aggregated"),
+        A::Remove => office_only("only_office_removes"),
+        A::Adjust => office_only("only_office_adjusts"),
         A::CarryOver => check_apply_role(role, category),
-        A::Restore => office_only("只有镇组织办可以恢复已移除的争创对象"),
+        A::Restore => office_only("only_office_restores"),
     }
 }
 
@@ -148,22 +142,19 @@ pub fn transition(
         return Err(WorkflowError::CarriedOver);
     }
     if action == A::Aggregate && !category.applies_through_branch() {
-        return Err(WorkflowError::NotForCategory(
-            "镇机关服务创业创新先锋岗由镇党委每年评选，不经支部汇总",
-        ));
+        return Err(WorkflowError::NotForCategory("service_post_not_aggregated"));
     }
     let from = from_states(action, category);
     if !from.contains(&state) {
-        let names: Vec<&'static str> = from.iter().map(|s| s.label_zh()).collect();
         return Err(WorkflowError::WrongState {
-            state: state.label_zh(),
-            action: action.label_zh(),
-            hint: needs(&names),
+            state: ("application-state", state.as_str()),
+            action: ("application-action", action.as_str()),
+            from: from.iter().map(|s| ("application-state", s.as_str())).collect(),
         });
     }
     check_role(state, action, role, category)?;
     if needs_reason(action) && given(reason).is_none() {
-        return Err(WorkflowError::ReasonRequired(action.label_zh()));
+        return Err(WorkflowError::ReasonRequired(("application-action", action.as_str())));
     }
     Ok(target(action))
 }
@@ -382,15 +373,17 @@ mod tests {
         let c = Category::VillageLeader;
         assert_eq!(
             transition(S::BranchAggregated, A::Approve, SEC, c, None).unwrap_err().to_string(),
-            "只有镇组织办可以审定申报"
+            "only_office_approves"
         );
         assert_eq!(
             transition(S::Applied, A::Return, SEC, c, Some("  ")).unwrap_err().to_string(),
-            "退回必须填写理由"
+            "reason_required(action=application-action:return)"
         );
         assert_eq!(
             transition(S::Applied, A::Approve, OFF, c, None).unwrap_err().to_string(),
-            "当前状态为「已申报」，不能进行「镇党委审定」（须处于「支部已汇总」状态）"
+            "wrong_state(action=application-action:approve, \
+             from=quoted_state(state=application-state:branch_aggregated), \
+             state=application-state:applied)"
         );
         assert_eq!(
             transition(S::TownApproved, A::File, Role::CountyViewer, c, None),
@@ -413,11 +406,11 @@ mod tests {
             transition(S::BranchAggregated, A::Return, SEC, c, Some("材料不全"))
                 .unwrap_err()
                 .to_string(),
-            "支部已汇总上报的申报只有镇组织办可以退回"
+            "only_office_returns_aggregated"
         );
         assert_eq!(
             transition(S::Named, A::Remove, OFF, c, None).unwrap_err().to_string(),
-            "移除必须填写理由"
+            "reason_required(action=application-action:remove)"
         );
     }
 
@@ -442,7 +435,7 @@ mod tests {
         start_candidate(&mut c, "surveyor1", SUR, at(8)).unwrap();
         apply_transition(&mut c, A::Aggregate, "sec", SEC, at(9), None).unwrap();
         let err = apply_transition(&mut c, A::Return, "office", OFF, at(10), None).unwrap_err();
-        assert_eq!(err, WorkflowError::ReasonRequired("退回"));
+        assert_eq!(err, WorkflowError::ReasonRequired(("application-action", "return")));
         assert_eq!(c.state, S::BranchAggregated, "a refused step changes nothing");
         assert_eq!(c.history.len(), 2);
         apply_transition(&mut c, A::Return, "office", OFF, at(10), Some(" 缺少业绩材料 ")).unwrap();
@@ -480,11 +473,11 @@ mod tests {
         // 恢复: office only, with a reason, back to the state it was removed from.
         assert_eq!(
             apply_transition(&mut c, A::Restore, "sec", SEC, at(15), Some("误操作")),
-            Err(WorkflowError::RoleNotAllowed("只有镇组织办可以恢复已移除的争创对象"))
+            Err(WorkflowError::RoleNotAllowed("only_office_restores"))
         );
         assert_eq!(
             apply_transition(&mut c, A::Restore, "office", OFF, at(15), None),
-            Err(WorkflowError::ReasonRequired("恢复"))
+            Err(WorkflowError::ReasonRequired(("application-action", "restore")))
         );
         assert_eq!(
             apply_transition(&mut c, A::Restore, "office", OFF, at(15), Some("误操作")),

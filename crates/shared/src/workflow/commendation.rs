@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::{WorkflowError, given, needs};
+use super::{WorkflowError, given};
 use crate::model::{
     Assessment, Category, CommendationAction as A, CommendationEntry, CommendationStage as S,
 };
@@ -42,22 +42,21 @@ pub fn commendation_transition(
 ) -> Result<S, WorkflowError> {
     let from = from_states(action);
     if !from.contains(&stage) {
-        let names: Vec<&'static str> = from.iter().map(|s| s.label_zh()).collect();
         return Err(WorkflowError::WrongState {
-            state: stage.label_zh(),
-            action: action.label_zh(),
-            hint: needs(&names),
+            state: ("commendation-stage", stage.as_str()),
+            action: ("commendation-action", action.as_str()),
+            from: from.iter().map(|s| ("commendation-stage", s.as_str())).collect(),
         });
     }
     match role {
         Role::TownOffice => {}
         Role::CountyViewer => return Err(WorkflowError::ReadOnlyRole),
         Role::Surveyor | Role::BranchSecretary => {
-            return Err(WorkflowError::RoleNotAllowed("命名表彰各环节由镇组织办登记"));
+            return Err(WorkflowError::RoleNotAllowed("commendation_by_office"));
         }
     }
     if action == A::Reject && given(reason).is_none() {
-        return Err(WorkflowError::ReasonRequired("不予通过"));
+        return Err(WorkflowError::ReasonRequired(("commendation-action", A::Reject.as_str())));
     }
     Ok(target(action))
 }
@@ -76,7 +75,7 @@ pub fn advance_commendation(
     if action == A::TownReview {
         let missing = crate::scoring::missing_scores(assessment);
         if !missing.is_empty() {
-            return Err(WorkflowError::ScoresIncomplete(missing.join("、")));
+            return Err(WorkflowError::ScoresIncomplete(missing));
         }
     }
     let reason = given(reason).unwrap_or("").to_owned();
@@ -178,7 +177,7 @@ mod tests {
     fn reasons_roles_and_scores() {
         assert_eq!(
             commendation_transition(S::TownReviewed, A::Reject, Role::TownOffice, None),
-            Err(WorkflowError::ReasonRequired("不予通过"))
+            Err(WorkflowError::ReasonRequired(("commendation-action", "reject")))
         );
         assert_eq!(
             commendation_transition(S::TownReviewed, A::CountyApprove, Role::CountyViewer, None),
@@ -188,7 +187,7 @@ mod tests {
         let err =
             advance_commendation(&mut incomplete, A::TownReview, "o", Role::TownOffice, at(), None)
                 .unwrap_err();
-        assert_eq!(err.to_string(), "评分未完成，不能进行初评（缺少：增收）");
+        assert_eq!(err.to_string(), "scores_incomplete(missing=item(text=增收))");
         assert_eq!(incomplete.stage, S::Scoring);
 
         let mut s = sheet(true);

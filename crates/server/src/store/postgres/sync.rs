@@ -24,7 +24,7 @@ use super::accounts::account_at;
 use crate::store::sqlite::now;
 use crate::store::sqlite::sync::{Encoded, Pusher, encode, not_in_a_town, town_of_op};
 use crate::store::{Caller, ImportBatch, ImportCounts, PullPage, RosterBatch, Scope, StoreError};
-use crate::sync_policy::{self, PolicyTime, Rejection};
+use crate::sync_policy::{self, Answer, PolicyTime, Rejection};
 
 /// The advisory lock every operation writer holds from its start to its commit ("FLDOPS").
 pub const OPS_WRITER_LOCK: i64 = 0x464c_444f_5053;
@@ -81,10 +81,7 @@ impl Pushers<'_> {
                 Ok(match row {
                     None => Err(Rejection::new(
                         "unknown_author",
-                        format!(
-                            "操作的作者“{}”在服务器上没有账号，请先为其开设账号再导入",
-                            op.author
-                        ),
+                        shared::message::Message::new("unknown_author").arg("author", &op.author),
                     )),
                     Some(row) => Ok(Pusher {
                         user_id: Some(row.try_get(0)?),
@@ -118,11 +115,7 @@ pub async fn apply_roster(
     batch: &RosterBatch,
 ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
     let Some(town) = session.town else {
-        return Ok(Err(batch
-            .operations
-            .iter()
-            .map(|op| not_in_a_town().into_result(op))
-            .collect()));
+        return Ok(Err(batch.operations.iter().map(|op| not_in_a_town().answer(op)).collect()));
     };
     let tx = client.transaction().await?;
     lock_writers(&tx).await?;
@@ -490,14 +483,14 @@ async fn check_all(
             continue;
         }
         if refused_records.contains(&op.entity_id) {
-            results.push(sync_policy::preceded_by_refusal().into_result(op));
+            results.push(sync_policy::preceded_by_refusal().answer(op));
             continue;
         }
         let pusher = match pushers.of(tx, op).await? {
             Ok(p) => p,
             Err(rejection) => {
                 refused_records.insert(op.entity_id);
-                results.push(rejection.into_result(op));
+                results.push(rejection.answer(op));
                 continue;
             }
         };
@@ -506,7 +499,7 @@ async fn check_all(
             Ok(town) => town,
             Err(rejection) => {
                 refused_records.insert(op.entity_id);
-                results.push(rejection.into_result(op));
+                results.push(rejection.answer(op));
                 continue;
             }
         };
@@ -551,7 +544,7 @@ async fn check_all(
             Ok(applied) => applied,
             Err(rejection) => {
                 refused_records.insert(op.entity_id);
-                results.push(rejection.into_result(op));
+                results.push(rejection.answer(op));
                 continue;
             }
         };

@@ -29,7 +29,7 @@ fn author_of(
     Ok(match found {
         None => Err(Rejection::new(
             "unknown_author",
-            format!("操作的作者“{}”在服务器上没有账号，请先为其开设账号再导入", op.author),
+            shared::message::Message::new("unknown_author").arg("author", &op.author),
         )),
         Some((user_id, account)) => Ok(Pusher {
             user_id: Some(user_id),

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{conflicts, now};
 use crate::store::{Caller, PullPage, Scope, StoreError};
-use crate::sync_policy::{self, PolicyTime, Rejection};
+use crate::sync_policy::{self, Answer, PolicyTime, Rejection};
 
 pub(crate) fn load_record(
     conn: &Connection,
@@ -92,11 +92,7 @@ pub fn apply_roster(
     batch: &crate::store::RosterBatch,
 ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
     let Some(town) = session.town else {
-        return Ok(Err(batch
-            .operations
-            .iter()
-            .map(|op| not_in_a_town().into_result(op))
-            .collect()));
+        return Ok(Err(batch.operations.iter().map(|op| not_in_a_town().answer(op)).collect()));
     };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let pusher = Pusher::of_session(session);
@@ -129,7 +125,7 @@ pub fn apply_roster(
 
 /// A county account creates nothing: it has no town to create it in.
 pub(crate) fn not_in_a_town() -> Rejection {
-    Rejection::new("forbidden_branch", "县委组织部账号为只读，只能登记县委组织部备案")
+    Rejection::new("forbidden_branch", "county_files_only")
 }
 
 /// An operation naming a record of a town the pusher does not reach. The same words as an id
@@ -479,14 +475,14 @@ fn check_all(
         }
 
         if refused_records.contains(&op.entity_id) {
-            results.push(sync_policy::preceded_by_refusal().into_result(op));
+            results.push(sync_policy::preceded_by_refusal().answer(op));
             continue;
         }
         let pusher = match pusher_of(tx, op)? {
             Ok(p) => p,
             Err(rejection) => {
                 refused_records.insert(op.entity_id);
-                results.push(rejection.into_result(op));
+                results.push(rejection.answer(op));
                 continue;
             }
         };
@@ -495,7 +491,7 @@ fn check_all(
             Ok(town) => town,
             Err(rejection) => {
                 refused_records.insert(op.entity_id);
-                results.push(rejection.into_result(op));
+                results.push(rejection.answer(op));
                 continue;
             }
         };
@@ -521,8 +517,12 @@ fn check_all(
                 Some(key) => {
                     let found = same_member_candidates(tx, records, town, key.person_id)
                         .and_then(|others| Ok((campaign_in_force(tx, records, town)?, others)));
-                    let (campaign, others) =
-                        found.map_err(|e| Rejection::new("store", e.to_string()))?;
+                    let (campaign, others) = found.map_err(|e| {
+                        Rejection::new(
+                            "store",
+                            shared::message::Message::new("store").arg("detail", e.to_string()),
+                        )
+                    })?;
                     sync_policy::check_candidacy(&applied.record, &campaign, &others)
                         .map(|()| applied)
                 }
@@ -531,11 +531,11 @@ fn check_all(
         let applied = match admitted {
             Ok(applied) => applied,
             Err(rejection) if rejection.code == "store" => {
-                return Err(StoreError::Corrupt(rejection.message));
+                return Err(StoreError::Corrupt(rejection.message.to_string()));
             }
             Err(rejection) => {
                 refused_records.insert(op.entity_id);
-                results.push(rejection.into_result(op));
+                results.push(rejection.answer(op));
                 continue;
             }
         };

@@ -1,0 +1,250 @@
+//! What shared's rules and the server say ([`shared::message::Message`]: a code and typed
+//! arguments), worded in the reader's language. The catalog key of code `fill_in` is
+//! `msg-fill-in`; an argument that names a value of one of shared's lists (a field's label, a
+//! state) is that value's label in the same language, a list of messages is each worded and
+//! joined. [`words`] is what the app shows (the installed catalog); [`words_in`] words a message
+//! in a given catalog (the server, which answers each request in its own language).
+
+use shared::message::{Arg as MessageArg, Message};
+
+use crate::{Arg, Catalog, Text};
+
+crate::texts! { 6000;
+    LIST_OR = "msg-list-or": "或";
+    ITEM = "msg-item": "{ $text }";
+    QUOTED_STATE = "msg-quoted-state": "「{ $state }」";
+    FILL_IN = "msg-fill-in": "请填写{ $field }";
+    CHOOSE = "msg-choose": "请选择{ $field }";
+    TOO_LONG = "msg-too-long": "内容过长（{ $n } 字），最多 { $max } 字";
+    DATE_TOO_EARLY = "msg-date-too-early": "{ $field }不能早于{ $date }";
+    DATE_TOO_LATE = "msg-date-too-late": "{ $field }不能晚于{ $date }";
+    YEAR_OUT_OF_RANGE = "msg-year-out-of-range": "争创年度应在{ $first }至{ $last }之间";
+    STANDARD_NOT_OF_CATEGORY = "msg-standard-not-of-category": "该标准不属于所选争创类别";
+    EVIDENCE_REQUIRED = "msg-evidence-required": "已达标的标准请填写事实依据";
+    STATE_NEEDS_REASON = "msg-state-needs-reason": "「{ $state }」须填写理由";
+    ATTENDEES_REQUIRED = "msg-attendees-required": "请至少选择一名参加的争创对象";
+    ATTENDEES_INVALID = "msg-attendees-invalid": "参加人员有重复或无效";
+    AMOUNT_NOT_POSITIVE = "msg-amount-not-positive": "金额必须大于0";
+    ATTENDED_NOT_POSITIVE = "msg-attended-not-positive": "实到人数必须大于0";
+    ATTENDED_OVER_EXPECTED = "msg-attended-over-expected": "实到人数不能多于应到人数";
+    FIX_DUE_BEFORE_INSPECTION = "msg-fix-due-before-inspection": "整改期限不能早于督查日期";
+    FIXED_BEFORE_INSPECTION = "msg-fixed-before-inspection": "整改完成日期不能早于督查日期";
+    FIXED_AFTER_TODAY = "msg-fixed-after-today": "整改完成日期不能晚于今天";
+    START_YEAR_OUT_OF_RANGE = "msg-start-year-out-of-range": "起始年份应在{ $first }至{ $last }之间";
+    CAMPAIGN_YEARS_OUT_OF_RANGE = "msg-campaign-years-out-of-range": "活动年限应为{ $first }至{ $last }年";
+    YEAR_OUTSIDE_CAMPAIGN = "msg-year-outside-campaign": "{ $year }年不在活动年限内";
+    YEARLY_TARGETS_OVER_TOTAL = "msg-yearly-targets-over-total": "{ $category }的年度目标合计（{ $split }）超过总目标（{ $total }）";
+    LATITUDE_OUT_OF_RANGE = "msg-latitude-out-of-range": "纬度应在-90至90之间";
+    LONGITUDE_OUT_OF_RANGE = "msg-longitude-out-of-range": "经度应在-180至180之间";
+    ACCURACY_NEGATIVE = "msg-accuracy-negative": "定位精度不能为负数";
+    PHOTO_HASH_INVALID = "msg-photo-hash-invalid": "照片标识不正确，请重新拍摄";
+    PHOTO_NOT_IMAGE = "msg-photo-not-image": "只能上传图片";
+    PHOTO_EMPTY = "msg-photo-empty": "照片文件为空，请重新拍摄";
+    MOBILE_FORMAT = "msg-mobile-format": "手机号格式不正确（应为11位数字，以13-19开头）";
+    PHONE_FORMAT = "msg-phone-format": "电话号码格式不正确（手机为11位数字，座机如0580-1234567）";
+    ID_NUMBER_LENGTH = "msg-id-number-length": "身份证号应为18位";
+    ID_NUMBER_CHARACTERS = "msg-id-number-characters": "身份证号前17位应为数字，最后一位为数字或X";
+    ID_NUMBER_REGION = "msg-id-number-region": "身份证号的地区码不正确";
+    ID_NUMBER_BIRTH_DATE = "msg-id-number-birth-date": "身份证号中的出生日期不正确";
+    ID_NUMBER_CHECK_DIGIT = "msg-id-number-check-digit": "身份证号校验位不正确";
+    NAME_TOO_LONG = "msg-name-too-long": "姓名不能超过{ $max }个字";
+    BIRTH_YEAR_OUT_OF_RANGE = "msg-birth-year-out-of-range": "出生年份应在{ $first }至{ $last }之间";
+    ID_NUMBER_BIRTH_YEAR_DIFFERS = "msg-id-number-birth-year-differs": "身份证号中的出生年份与填写的出生年份不一致";
+    ID_NUMBER_GENDER_DIFFERS = "msg-id-number-gender-differs": "身份证号中的性别与填写的性别不一致";
+    VERSION_FROM_ONE = "msg-version-from-one": "版本号必须从1开始";
+    CRITERIA_REQUIRED = "msg-criteria-required": "请至少添加一项考核内容";
+    CRITERION_KEY_REPEATED = "msg-criterion-key-repeated": "考核项代码重复";
+    WEIGHT_NOT_POSITIVE = "msg-weight-not-positive": "权重必须大于0";
+    MAX_SCORE_NOT_POSITIVE = "msg-max-score-not-positive": "满分必须大于0";
+    CRITERION_NOT_IN_RUBRIC = "msg-criterion-not-in-rubric": "该评分项不在考核细则中";
+    SCORE_OUT_OF_RANGE = "msg-score-out-of-range": "得分应在0至{ $max }之间";
+    BRANCH_NAME_TAKEN = "msg-branch-name-taken": "已有名为“{ $name }”的支部";
+    BRANCH_CODE_TAKEN = "msg-branch-code-taken": "支部编码“{ $code }”已被另一个支部使用";
+    PRECEDED_BY_REFUSAL = "msg-preceded-by-refusal": "同一记录之前的修改被退回，此修改暂不保存；请在平板上修正该记录后重新提交";
+    CLOCK_AHEAD = "msg-clock-ahead": "该修改的时间（{ $time } UTC）比服务器时间晚一天以上，可能是平板的日期设置有误。请校正平板的日期和时间后重新修改并同步";
+    AUTHOR_MISMATCH = "msg-author-mismatch": "操作的作者“{ $author }”与当前登录账号不一致";
+    COUNTY_READ_ONLY = "msg-county-read-only": "县委组织部账号为只读，不能提交修改";
+    TOWN_OFFICE_ONLY = "msg-town-office-only": "此类记录只能由镇组织办修改";
+    BRANCH_OUT_OF_SCOPE = "msg-branch-out-of-scope": "支部“{ $branch }”不在您的工作范围内";
+    MISSING_BRANCH = "msg-missing-branch": "该记录必须属于某个支部";
+    ENTITY_MISMATCH = "msg-entity-mismatch": "该编号已被另一类记录（{ $entity }）使用";
+    BRANCH_MISMATCH = "msg-branch-mismatch": "该记录属于另一个支部，不能通过此操作转移";
+    COUNTY_FILES_ONLY = "msg-county-files-only": "县委组织部账号为只读，只能登记县委组织部备案";
+    NOT_SCORABLE = "msg-not-scorable": "该争创对象不能参加{ $year }年度考核评分：须为当年经镇党委审定（或已备案、命名）且未移除、退回的争创对象（当前为「{ $state }」）";
+    COUNTY_FILES_APPROVED_ONLY = "msg-county-files-approved-only": "县委组织部账号只能把「镇党委审定」的争创对象登记为「县委组织部备案」";
+    MUST_START_AT = "msg-must-start-at": "新的争创对象必须从「{ $start }」开始，不能直接登记为「{ $state }」";
+    RESTORE_TO_STATE_BEFORE = "msg-restore-to-state-before": "恢复后的状态应为移除前的「{ $state }」";
+    COMMENDATION_NOT_BACK_TO_SCORING = "msg-commendation-not-back-to-scoring": "命名表彰不能从「{ $stage }」退回到「评分中」";
+    INVALID_RECORD = "msg-invalid-record": "记录未通过校验：{ $problems }";
+    UNDECODABLE_RECORD = "msg-undecodable-record": "{ $entity }记录中有字段格式不正确，无法保存";
+    FIELD_TOO_LONG = "msg-field-too-long": "{ $field }过长（{ $n } 字），最多 { $max } 字";
+    VALUE_TOO_LONG = "msg-value-too-long": "内容过长（{ $n } 字），最多 { $max } 字，请删减后再保存";
+    ASSESSMENT_YEAR_OUT_OF_RANGE = "msg-assessment-year-out-of-range": "考核年度应在{ $first }至{ $last }之间";
+    WRONG_STATE = "msg-wrong-state": "当前状态为「{ $state }」，不能进行「{ $action }」（须处于{ $from }状态）";
+    CANDIDATE_REMOVED = "msg-candidate-removed": "该争创对象已移除，除镇组织办恢复外不能再进行任何操作";
+    CANDIDATE_CARRIED_OVER = "msg-candidate-carried-over": "该争创记录已转入下一年度，请在下一年度的记录上操作";
+    COUNTY_RECORDS_THROUGH_OFFICE = "msg-county-records-through-office": "县委组织部账号为只读，备案、审核和命名结果由镇组织办代为登记";
+    REASON_REQUIRED = "msg-reason-required": "{ $action }必须填写理由";
+    CHOOSE_CATEGORY_FIRST = "msg-choose-category-first": "请先选择争创类别";
+    SERVICE_POST_NAMED_BY_OFFICE = "msg-service-post-named-by-office": "镇机关服务创业创新先锋岗由镇组织办提名登记，不由支部申报";
+    ONLY_SECRETARY_AGGREGATES = "msg-only-secretary-aggregates": "只有支部书记（或镇组织办代办）可以汇总上报申报";
+    ONLY_OFFICE_APPROVES = "msg-only-office-approves": "只有镇组织办可以审定申报";
+    ONLY_COUNTY_FILES = "msg-only-county-files": "只有县委组织部（或镇组织办代登记）可以登记备案";
+    ONLY_OFFICE_NAMES = "msg-only-office-names": "只有镇组织办可以登记命名结果";
+    ONLY_SECRETARY_RETURNS = "msg-only-secretary-returns": "只有支部书记或镇组织办可以退回申报";
+    ONLY_OFFICE_RETURNS_AGGREGATED = "msg-only-office-returns-aggregated": "支部已汇总上报的申报只有镇组织办可以退回";
+    ONLY_OFFICE_REMOVES = "msg-only-office-removes": "只有镇组织办可以移除争创对象";
+    ONLY_OFFICE_ADJUSTS = "msg-only-office-adjusts": "只有镇组织办可以调整争创对象";
+    ONLY_OFFICE_RESTORES = "msg-only-office-restores": "只有镇组织办可以恢复已移除的争创对象";
+    SERVICE_POST_NOT_AGGREGATED = "msg-service-post-not-aggregated": "镇机关服务创业创新先锋岗由镇党委每年评选，不经支部汇总";
+    COMMENDATION_BY_OFFICE = "msg-commendation-by-office": "命名表彰各环节由镇组织办登记";
+    SCORES_INCOMPLETE = "msg-scores-incomplete": "评分未完成，不能进行初评（缺少：{ $missing }）";
+    DUPLICATE_CANDIDACY = "msg-duplicate-candidacy": "该党员已有{ $year }年度「{ $category }」争创记录（{ $state }），同一党员同一类别每年只登记一次";
+    DUPLICATE_CANDIDACY_DELETED = "msg-duplicate-candidacy-deleted": "该党员已有{ $year }年度「{ $category }」争创记录（已删除），同一党员同一类别每年只登记一次";
+    OUTSIDE_CAMPAIGN = "msg-outside-campaign": "{ $year }年度不在争创年度（{ $start }至{ $end }年）之内，请镇组织办在「争创设置」中设定争创年度";
+    NOT_CARRIABLE = "msg-not-carriable": "只有列入梯队培育的对象和镇机关服务创业创新先锋岗可以登记下一年度";
+    UPGRADE_REQUIRED = "msg-upgrade-required": "请更新应用：服务器已升级，需要同步协议 { $minimum } 或更新版本，本应用为 { $client }。本机的修改都已保存，更新后会自动发送";
+    OP_ID_CONFLICT = "msg-op-id-conflict": "操作 { $id } 此前已以不同内容提交过，本批次未保存";
+    UNAUTHORIZED = "msg-unauthorized": "登录已失效或未登录，请重新登录";
+    INVALID_CREDENTIALS = "msg-invalid-credentials": "用户名或密码错误";
+    INVALID_SIGNIN_CODE = "msg-invalid-signin-code": "登录码不正确、已使用、已撤销或已过期，请向镇组织办重新领取";
+    FORBIDDEN = "msg-forbidden": "当前账号无权执行此操作";
+    NOT_FOUND = "msg-not-found": "请求的接口不存在";
+    METHOD_NOT_ALLOWED = "msg-method-not-allowed": "该接口不支持此请求方法";
+    MALFORMED_JSON = "msg-malformed-json": "请求内容不是有效的 JSON 或缺少必填项";
+    UNSUPPORTED_MEDIA_TYPE = "msg-unsupported-media-type": "请求内容类型必须是 application/json";
+    PAYLOAD_TOO_LARGE = "msg-payload-too-large": "请求内容过大，请分批发送";
+    USERNAME_TAKEN = "msg-username-taken": "该用户名已存在";
+    OFFSET_MISMATCH = "msg-offset-mismatch": "上传位置不对，服务器已收到 { $received } 字节，请从该位置继续";
+    ATTACHMENT_TOTAL_MISMATCH = "msg-attachment-total-mismatch": "附件大小与正在进行的上传（{ $recorded } 字节）不一致";
+    ATTACHMENT_HASH_MISMATCH = "msg-attachment-hash-mismatch": "附件内容校验失败，已丢弃，请重新上传";
+    BUSY = "msg-busy": "服务器正忙，请稍后再试";
+    TOO_MANY_ATTEMPTS = "msg-too-many-attempts": "尝试次数过多，请 { $seconds } 秒后再试";
+    ACCOUNT_DISABLED = "msg-account-disabled": "该账号已停用，请联系镇组织办";
+    DEVICE_REVOKED = "msg-device-revoked": "这台平板已被镇组织办停用，不能再登录；请联系镇组织办恢复";
+    SETUP_NO_BRANCHES = "msg-setup-no-branches": "尚未设置支部：请在“支部管理”中添加本镇的党支部。";
+    SETUP_YEAR_OUTSIDE_CAMPAIGN = "msg-setup-year-outside-campaign": "今年（{ $year }年）不在活动年限 { $first }–{ $last } 内，今年的数字都是 0：请在“活动设置”中修改活动年限。";
+    SETUP_CANDIDATES_OUTSIDE_CAMPAIGN = "msg-setup-candidates-outside-campaign": "有 { $count } 名候选人的年度（{ $years }）不在活动年限 { $first }–{ $last } 内，未计入任何统计：请修改活动年限或这些候选人的年度。";
+    YEAR_ITEM = "msg-year-item": "{ $year }年";
+    FORM_CODE_RENAMED = "msg-form-code-renamed": "“{ $field }”的选项代码 { $from } 改为 { $to }";
+    FORM_QUESTION_REMOVED = "msg-form-question-removed": "表单已不再询问“{ $field }”，原填写值 { $value } 保留在记录中";
+    FORM_REQUIRED_QUESTION_ADDED = "msg-form-required-question-added": "表单新增必答题“{ $field }”（本调查按原表单填写，定稿时不要求）";
+    FORM_QUESTION_ADDED = "msg-form-question-added": "表单新增题目“{ $field }”";
+    FORM_VALUE_KEPT = "msg-form-value-kept": "“{ $field }”的填写值 { $value } 不在现行选项中，已原样保留，请重新选择";
+    FORM_VERSION = "msg-form-version": "表单第{ $to }版";
+    FORM_VERSION_NOTES = "msg-form-version-notes": "表单第{ $to }版：{ $notes }";
+    FORM_UPGRADED = "msg-form-upgraded": "表单由第{ $from }版升级到第{ $to }版";
+    FORM_UPGRADED_NOTES = "msg-form-upgraded-notes": "表单由第{ $from }版升级到第{ $to }版：{ $notes }";
+    EXPORT_NOT_AN_EXPORT = "msg-export-not-an-export": "这不是四争一树的导出文件";
+    EXPORT_UNSUPPORTED_VERSION = "msg-export-unsupported-version": "导出文件版本 { $found } 不受支持（本程序支持版本 { $supported }），请更新程序";
+    EXPORT_TRUNCATED = "msg-export-truncated": "文件不完整（可能传输中断），请重新导出";
+    EXPORT_CORRUPT = "msg-export-corrupt": "文件已损坏或被修改（校验和不符），未导入任何内容";
+    EXPORT_COUNT_MISMATCH = "msg-export-count-mismatch": "文件记录数与内容不符，未导入任何内容";
+    EXPORT_PASSPHRASE_REQUIRED = "msg-export-passphrase-required": "此文件已加密，请输入密码";
+    EXPORT_WRONG_PASSPHRASE = "msg-export-wrong-passphrase": "密码错误，或文件已被修改";
+    EXPORT_KDF_OUT_OF_RANGE = "msg-export-kdf-out-of-range": "文件的加密参数超出允许范围（可能被篡改），未导入任何内容";
+    EXPORT_CRYPTO = "msg-export-crypto": "加密失败：{ $detail }";
+    IMPORT_REFUSED = "msg-import-refused": "{ $reason }（文件未导入任何内容）";
+    UNKNOWN_AUTHOR = "msg-unknown-author": "操作的作者“{ $author }”在服务器上没有账号，请先为其开设账号再导入";
+    INTERNAL = "msg-internal": "服务器内部错误，请稍后重试或联系管理员";
+}
+
+/// The text of a message's code, if the catalogs have it.
+pub fn text_of(code: &str) -> Option<Text> {
+    let key = format!("msg-{}", code.replace('_', "-"));
+    KEYS.iter().position(|k| *k == key).map(|i| ALL[i])
+}
+
+/// `message` in the app's language; `None` when its code is not one this build knows (a newer
+/// server's): the caller shows the server's own words then.
+pub fn words(message: &Message) -> Option<String> {
+    crate::INSTALLED.with(|installed| words_in(installed.get().copied(), message))
+}
+
+/// `message` worded by `catalog` (`None`: zh-Hans, the constants).
+pub fn words_in(catalog: Option<&Catalog>, message: &Message) -> Option<String> {
+    let text = text_of(&message.code)?;
+    let values: Vec<(&str, Value)> =
+        message.args.iter().map(|(name, arg)| (name.as_str(), value(catalog, name, arg))).collect();
+    let args: Vec<(&str, Arg<'_>)> = values
+        .iter()
+        .map(|(name, v)| {
+            (
+                *name,
+                match v {
+                    Value::Num(n) => Arg::Num(*n),
+                    Value::Str(s) => Arg::Str(s),
+                },
+            )
+        })
+        .collect();
+    Some(text.format_in(catalog, &args))
+}
+
+/// `message` in the app's language, or `fallback` (the server's words) when the code is unknown.
+pub fn words_or(message: Option<&Message>, fallback: &str) -> String {
+    message.and_then(words).unwrap_or_else(|| fallback.to_owned())
+}
+
+enum Value {
+    Num(i64),
+    Str(String),
+}
+
+fn value(catalog: Option<&Catalog>, name: &str, arg: &MessageArg) -> Value {
+    match arg {
+        MessageArg::Num(n) => Value::Num(*n),
+        MessageArg::Text(s) => Value::Str(s.clone()),
+        MessageArg::Label { list, code } => Value::Str(label(catalog, list, code)),
+        MessageArg::List(items) => {
+            let separator = match name {
+                "from" => LIST_OR,
+                "missing" | "years" => crate::LIST_SEPARATOR,
+                _ => crate::LIST_SEPARATOR_LONG,
+            }
+            .get_in(catalog);
+            let worded: Vec<String> = items
+                .iter()
+                .map(|m| words_in(catalog, m).unwrap_or_else(|| m.code.to_string()))
+                .collect();
+            Value::Str(worded.join(separator))
+        }
+    }
+}
+
+/// The label of `code` in shared's list `list`, in `catalog`'s language (else zh-Hans); a code
+/// no list has is shown as it came.
+fn label(catalog: Option<&Catalog>, list: &str, code: &str) -> String {
+    if let Some(text) = catalog.and_then(|c| c.label(list, code)) {
+        return text.to_owned();
+    }
+    crate::labels::all()
+        .into_iter()
+        .find(|(l, c, _)| *l == list && *c == code)
+        .map_or_else(|| code.to_owned(), |(_, _, zh)| zh.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::message::FieldLabel;
+    use shared::model::ApplicationState;
+
+    #[test]
+    fn zh_hans_words_fill_labels_and_lists() {
+        let m = Message::new("fill_in").field(FieldLabel::Branch);
+        assert_eq!(words_in(None, &m).unwrap(), "请填写所属支部");
+        let m = Message::new("invalid_record").arg(
+            "problems",
+            vec![
+                Message::new("mobile_format"),
+                Message::new("state_needs_reason").state(ApplicationState::Returned),
+            ],
+        );
+        assert_eq!(
+            words_in(None, &m).unwrap(),
+            "记录未通过校验：手机号格式不正确（应为11位数字，以13-19开头）；「已退回」须填写理由"
+        );
+        assert_eq!(words_in(None, &Message::new("no_such_code")), None);
+    }
+}

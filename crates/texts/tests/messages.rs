@@ -1,0 +1,206 @@
+//! shared's messages (validation issues, refusals) and the server's codes, worded in all three
+//! languages: every code the rules produce has a text, every argument is filled, a field is
+//! named by its label and a state by its label, never a key.
+#![cfg(feature = "fluent")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a failed unwrap is a failing test, also in its helpers outside #[test] \
+              that clippy's allow-unwrap-in-tests does not reach"
+)]
+
+use chrono::NaiveDate;
+use shared::message::{FieldLabel, Message};
+use shared::model::*;
+use shared::roles::Role;
+use shared::workflow;
+use texts::Lang;
+use texts::messages::{text_of, words_in};
+
+fn catalog(lang: Lang) -> Option<&'static texts::Catalog> {
+    texts::fluent::cached(lang)
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2013, 6, 1).unwrap()
+}
+
+/// Messages the rules really produce, from records that break them.
+fn produced() -> Vec<Message> {
+    let mut out = Vec::new();
+    let mut take = |errors: Vec<shared::validate::FieldError>| {
+        out.extend(errors.into_iter().map(|e| e.message));
+    };
+    take(shared::validate::validate_person(
+        &Person {
+            name: "王".repeat(31),
+            phone: "1381234".into(),
+            birth_year: Some(1800),
+            id_number: "123".into(),
+            ..Default::default()
+        },
+        today(),
+    ));
+    let survey = Survey::default();
+    take(shared::validate::validate_survey(&survey, &Person::default(), true, today()));
+    take(shared::validate::validate_candidate(
+        &Candidate { year: 1990, state: ApplicationState::Returned, ..Default::default() },
+        today(),
+    ));
+    take(shared::validate::validate_contact_log(&ContactLog::default(), today()));
+    take(shared::validate::validate_visit(&Visit::default(), today()));
+    take(shared::validate::validate_funding(&Funding::default(), today()));
+    take(shared::validate::validate_meeting(
+        &Meeting { attended: Some(5), expected: Some(3), ..Default::default() },
+        today(),
+    ));
+    take(shared::validate::validate_inspection(&Inspection::default(), today()));
+    take(shared::validate::validate_base(&Base::default()));
+    take(shared::validate::validate_notice(&Notice::default(), today()));
+    take(shared::validate::validate_branch(&Branch::default()));
+    take(shared::validate::validate_campaign(&Campaign {
+        start_year: 1990,
+        years: 0,
+        ..Default::default()
+    }));
+    take(shared::scoring::validate_rubric(&Rubric::default()));
+    let c = Category::VillageLeader;
+    for (state, action, role) in [
+        (ApplicationState::BranchAggregated, ApplicationAction::Approve, Role::BranchSecretary),
+        (ApplicationState::Applied, ApplicationAction::Return, Role::BranchSecretary),
+        (ApplicationState::Applied, ApplicationAction::Approve, Role::TownOffice),
+        (ApplicationState::Removed, ApplicationAction::Apply, Role::TownOffice),
+        (ApplicationState::CountyFiled, ApplicationAction::Name, Role::CountyViewer),
+    ] {
+        out.push(workflow::transition(state, action, role, c, None).unwrap_err().message());
+    }
+    out.push(shared::policy::preceded_by_refusal().message);
+    out
+}
+
+#[test]
+fn every_produced_message_is_worded_in_every_language() {
+    let messages = produced();
+    assert!(messages.len() > 40, "{}", messages.len());
+    for lang in Lang::ALL {
+        for m in &messages {
+            let worded = words_in(catalog(lang), m)
+                .unwrap_or_else(|| panic!("{}: no text for {m}", lang.tag()));
+            for raw in ["{ $", "msg-", "field-label", "application-state", "_id", "branch_id"] {
+                assert!(!worded.contains(raw), "{}: {m} worded {worded:?}", lang.tag());
+            }
+            assert!(!worded.trim().is_empty());
+        }
+    }
+}
+
+#[test]
+fn every_message_code_has_its_words_and_arguments_filled() {
+    let args = ["field", "state", "start", "action", "stage", "category", "entity", "from"];
+    for code in texts::messages::KEYS {
+        let code = code.trim_start_matches("msg-").replace('-', "_");
+        let text = text_of(&code).unwrap();
+        let mut m = Message { code: code.clone().into(), args: Default::default() };
+        for name in [
+            "n", "max", "first", "last", "year", "split", "total", "received", "recorded",
+            "seconds", "minimum", "client", "start", "end",
+        ] {
+            m = m.arg(name, 77_777usize);
+        }
+        for name in [
+            "date", "time", "name", "code", "branch", "author", "id", "text", "missing", "problems",
+        ] {
+            m = m.arg(name, "Ｘ");
+        }
+        for name in args {
+            m = m.label(name, "field-label", "phone");
+        }
+        for lang in Lang::ALL {
+            let worded = words_in(catalog(lang), &m).unwrap();
+            assert!(!worded.contains('$') && !worded.contains("msg-"), "{code}: {worded}");
+            if text.zh_hans().contains("{ $n }") || text.zh_hans().contains("{ $max }") {
+                assert!(worded.contains("77777"), "{} {code}: {worded}", lang.tag());
+            }
+        }
+    }
+}
+
+#[test]
+fn fields_and_states_are_named_by_their_labels() {
+    let m = Message::new("fill_in").field(FieldLabel::Branch);
+    let say = |lang| words_in(catalog(lang), &m).unwrap();
+    assert_eq!(say(Lang::ZhHans), "请填写所属支部");
+    assert_eq!(say(Lang::ZhHant), "請填寫所屬支部");
+    assert_eq!(say(Lang::En), "Please fill in branch");
+    let m = workflow::transition(
+        ApplicationState::Applied,
+        ApplicationAction::Approve,
+        Role::TownOffice,
+        Category::VillageLeader,
+        None,
+    )
+    .unwrap_err()
+    .message();
+    assert_eq!(
+        words_in(None, &m).unwrap(),
+        "当前状态为「已申报」，不能进行「镇党委审定」（须处于「支部已汇总」状态）"
+    );
+    let en = words_in(catalog(Lang::En), &m).unwrap();
+    assert!(en.starts_with("Now “"), "{en}");
+    assert!(!en.contains("applied"), "a code shown: {en}");
+}
+
+#[test]
+fn the_old_chinese_wording_is_kept() {
+    let zh = |m: Message| words_in(None, &m).unwrap();
+    assert_eq!(
+        zh(workflow::WorkflowError::ScoresIncomplete(vec!["增收".into(), "带富".into()]).message()),
+        "评分未完成，不能进行初评（缺少：增收、带富）"
+    );
+    assert_eq!(
+        zh(Message::new("reason_required").label("action", "application-action", "return")),
+        "退回必须填写理由"
+    );
+    let dup = shared::candidacy::CandidacyError::Duplicate {
+        existing: uuid::Uuid::nil(),
+        year: 2025,
+        category: Some(Category::VillageLeader),
+        state: Some(ApplicationState::Removed),
+    };
+    assert_eq!(
+        zh(dup.message()),
+        "该党员已有2025年度「渔农村党员创业创新带头人」争创记录（已移除），同一党员同一类别每年只登记一次"
+    );
+}
+
+#[test]
+fn form_upgrade_notes_and_setup_gaps_are_worded() {
+    use shared::form::{Migration, Note};
+    let m = Migration {
+        from: 1,
+        to: 2,
+        changes: vec![],
+        notes: vec![Note::Renamed { field: "employment".into(), from: "a".into(), to: "b".into() }],
+    };
+    let label = |f: &str| if f == "employment" { "从业情况".to_owned() } else { f.to_owned() };
+    let note = m.describe(&label).unwrap();
+    assert_eq!(
+        words_in(None, &note).unwrap(),
+        "表单由第1版升级到第2版：“从业情况”的选项代码 a 改为 b"
+    );
+    let en = words_in(catalog(Lang::En), &note).unwrap();
+    assert!(en.starts_with("Form upgraded from version 1 to 2: "), "{en}");
+    let gap = shared::rules::SetupGap::CandidatesOutsideCampaign {
+        count: 2,
+        years: vec![2011, 2026],
+        first: 2012,
+        last: 2015,
+    };
+    assert_eq!(
+        words_in(None, &gap.message()).unwrap(),
+        "有 2 名候选人的年度（2011年、2026年）不在活动年限 2012–2015 内，未计入任何统计：请修改活动年限或这些候选人的年度。"
+    );
+    let en = words_in(catalog(Lang::En), &gap.message()).unwrap();
+    assert!(en.starts_with("2 candidates have years (2011, 2026) outside"), "{en}");
+    assert!(en.contains(" and are counted nowhere"), "{en}");
+}
