@@ -136,6 +136,7 @@ async fn the_copy_follows_the_outbox_queued_acknowledged_refused_and_dismissed()
         op: queued[0].op.clone(),
         code: Some("forbidden".into()),
         message: "不在本账号的支部范围内".into(),
+        said: None,
         at_ms: 0.0,
         on_tablet: false,
     };
