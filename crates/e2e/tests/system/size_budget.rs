@@ -31,8 +31,13 @@ use e2e::{dist_dir, first_load_report, measure, split_point_files};
 /// Issue 16's outbox copy in OPFS added 3.2 KB at start (asking the copy at a start with no
 /// mark, calling the recovery when due, the store's outbox watcher; the copy's code is in the
 /// sync loop's chunk and the recovery in a chunk of its own).
+/// Round 2's seventh session: saving a keystroke draft a killed browser left is a chunk
+/// fetched only when there is one (the save path and the typed records left the main module:
+/// -32.4 KB) and the print styles are in main.css: 252.1 KB; shared's messages in three
+/// languages (issue 12) and the outbox copy's start (issue 16) then brought it to 262.5 KB.
+/// The budget follows down to 264 KB, so what was won is kept.
 /// Sizes are deterministic for a given source.
-const BUDGET_BROTLI_BYTES: usize = 284_000;
+const BUDGET_BROTLI_BYTES: usize = 264_000;
 
 #[test]
 fn first_load_stays_within_its_brotli_budget() {
