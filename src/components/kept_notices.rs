@@ -28,8 +28,14 @@ pub fn KeptNotices() -> impl IntoView {
             }
             // Found while the app ran: take back what its copy outside IndexedDB holds.
             storage_loss::recover_if_due(&store).await;
-            ctx.recount();
-            storage_loss::notice(&store).await.ok().flatten()
+            let after = storage_loss::notice(&store).await.ok().flatten();
+            // Recount (which reads this again) only once the recovery is done: a recovery
+            // that failed (a full disk, its chunk not cached) is tried at the next start, not
+            // again and again in a loop on every recount.
+            if after.as_ref().is_some_and(|l| l.recovered.is_some()) {
+                ctx.recount();
+            }
+            after
         }
     });
     // Read again after a sign-in (which keeps it) and whenever the counts move.
