@@ -64,6 +64,16 @@ if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
   cargo_install trunk "$TRUNK_VERSION"
 fi
 
+# npm_tool DIR PACKAGE VERSION: installs PACKAGE@VERSION from npm into $TOOLS_DIR/DIR (outside the
+# repository). Each caller decides first whether the installed version is the one wanted.
+npm_tool() {
+  local dir="$TOOLS_DIR/$1" package="$2" version="$3"
+  section "npm: $package $version into $dir"
+  mkdir -p "$dir"
+  [ -f "$dir/package.json" ] || printf '{ "name": "field-tools-%s", "private": true }\n' "$1" >"$dir/package.json"
+  npm install --prefix "$dir" --no-audit --no-fund --save-exact "$package@$version"
+}
+
 if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
   section "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli)"
   cargo_in_temp install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked ||
@@ -71,19 +81,11 @@ if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSIO
 fi
 
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
-  section "npm: binaryen $BINARYEN_VERSION into $TOOLS_DIR/binaryen"
-  mkdir -p "$TOOLS_DIR/binaryen"
-  [ -f "$TOOLS_DIR/binaryen/package.json" ] ||
-    printf '{ "name": "field-tools", "private": true }\n' >"$TOOLS_DIR/binaryen/package.json"
-  npm install --prefix "$TOOLS_DIR/binaryen" --no-audit --no-fund --save-exact "binaryen@$BINARYEN_VERSION"
+  npm_tool binaryen binaryen "$BINARYEN_VERSION"
 fi
 
 if [ "$(terser --version 2>/dev/null || true)" != "terser $TERSER_VERSION" ]; then
-  section "npm: terser $TERSER_VERSION into $TOOLS_DIR/terser"
-  mkdir -p "$TOOLS_DIR/terser"
-  [ -f "$TOOLS_DIR/terser/package.json" ] ||
-    printf '{ "name": "field-tools-terser", "private": true }\n' >"$TOOLS_DIR/terser/package.json"
-  npm install --prefix "$TOOLS_DIR/terser" --no-audit --no-fund --save-exact "terser@$TERSER_VERSION"
+  npm_tool terser terser "$TERSER_VERSION"
 fi
 
 # Fail here, with a clear message, rather than halfway through a build.
@@ -93,22 +95,14 @@ fi
 command -v wasm-split-cli >/dev/null || die "wasm-split-cli is not on PATH after installing it"
 axe_installed="$(node -p "require('$TOOLS_DIR/axe/node_modules/axe-core/package.json').version" 2>/dev/null || true)"
 if [ "$axe_installed" != "$AXE_VERSION" ]; then
-  section "npm: axe-core $AXE_VERSION into $TOOLS_DIR/axe"
-  mkdir -p "$TOOLS_DIR/axe"
-  [ -f "$TOOLS_DIR/axe/package.json" ] ||
-    printf '{ "name": "field-tools-axe", "private": true }\n' >"$TOOLS_DIR/axe/package.json"
-  npm install --prefix "$TOOLS_DIR/axe" --no-audit --no-fund --save-exact "axe-core@$AXE_VERSION"
+  npm_tool axe axe-core "$AXE_VERSION"
 fi
 
 # Lighthouse (npm): only the benchmark audits with it (`scripts/bench.sh` calls `setup.sh --bench`).
 if [ "${1:-}" = "--bench" ]; then
   lighthouse_installed="$(node -p "require('$TOOLS_DIR/lighthouse/node_modules/lighthouse/package.json').version" 2>/dev/null || true)"
   if [ "$lighthouse_installed" != "$LIGHTHOUSE_VERSION" ]; then
-    section "npm: lighthouse $LIGHTHOUSE_VERSION into $TOOLS_DIR/lighthouse"
-    mkdir -p "$TOOLS_DIR/lighthouse"
-    [ -f "$TOOLS_DIR/lighthouse/package.json" ] ||
-      printf '{ "name": "field-tools-lighthouse", "private": true }\n' >"$TOOLS_DIR/lighthouse/package.json"
-    npm install --prefix "$TOOLS_DIR/lighthouse" --no-audit --no-fund --save-exact "lighthouse@$LIGHTHOUSE_VERSION"
+    npm_tool lighthouse lighthouse "$LIGHTHOUSE_VERSION"
   fi
 fi
 
