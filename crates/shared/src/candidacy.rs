@@ -259,7 +259,9 @@ pub fn carry_over(
     workflow::start_candidate(&mut next, by, role, at)?;
     if let Some(first) = next.history.first_mut() {
         first.action = Some(ApplicationAction::CarryOver);
-        first.reason = carried_from_note(candidate.year);
+        let note = carried_from_note(candidate.year);
+        first.reason = zh_hans_note(&note);
+        first.note = Some(note);
     }
     let next_id = CandidacyKey::of(&next).map_or_else(Uuid::now_v7, |k| k.record_id());
     let mut closed = candidate.clone();
@@ -273,19 +275,57 @@ pub fn carry_over(
         by: by.to_owned(),
         role: Some(role),
         at,
-        reason: carried_to_note(year),
+        reason: zh_hans_note(&carried_to_note(year)),
+        note: Some(carried_to_note(year)),
     });
     Ok(CarryOver { next_id, next, closed })
 }
 
-/// The history note on the next year's record.
-pub fn carried_from_note(from_year: i32) -> String {
-    format!("由{from_year}年度记录转入")
+/// The history note on the next year's record (`carried_from`, worded `由{from_year}年度记录转入`).
+pub fn carried_from_note(from_year: i32) -> Message {
+    Message::new("carried_from").arg("year", from_year)
 }
 
-/// The history note on the closed record.
-pub fn carried_to_note(to_year: i32) -> String {
-    format!("已转入{to_year}年度")
+/// The history note on the closed record (`carried_to`, worded `已转入{to_year}年度`).
+pub fn carried_to_note(to_year: i32) -> Message {
+    Message::new("carried_to").arg("year", to_year)
+}
+
+/// A carry-over note in zh-Hans, kept in the entry's `reason` for apps from before
+/// [`TransitionEntry::note`] (`crates/texts` words the note the same; its tests check it).
+fn zh_hans_note(note: &Message) -> String {
+    let year = note.get("year").map(ToString::to_string).unwrap_or_default();
+    match note.code.as_ref() {
+        "carried_from" => format!("由{year}年度记录转入"),
+        _ => format!("已转入{year}年度"),
+    }
+}
+
+/// The note of a history entry as a message, when the app wrote it: the entry's own
+/// [`TransitionEntry::note`], or for a carry-over recorded before there was one, the zh-Hans
+/// note it kept in `reason` read back. `None`: show `reason` as written (a person's reason).
+pub fn history_note(entry: &TransitionEntry) -> Option<Message> {
+    if let Some(note) = &entry.note {
+        return Some(note.clone());
+    }
+    if entry.action != Some(ApplicationAction::CarryOver) {
+        return None;
+    }
+    let reason = entry.reason.trim();
+    let year = |text: Option<&str>| text.and_then(|t| t.parse::<i32>().ok());
+    if let Some(y) = year(reason.strip_prefix('由').and_then(|r| r.strip_suffix("年度记录转入"))) {
+        Some(carried_from_note(y))
+    } else {
+        year(reason.strip_prefix("已转入").and_then(|r| r.strip_suffix("年度"))).map(carried_to_note)
+    }
+}
+
+/// A history entry's note worded by `words` (`crates/texts`), else its reason as written.
+pub fn history_note_or_reason(
+    entry: &TransitionEntry,
+    words: impl Fn(&Message) -> Option<String>,
+) -> String {
+    history_note(entry).and_then(|m| words(&m)).unwrap_or_else(|| entry.reason.clone())
 }
 
 #[cfg(test)]

@@ -13,21 +13,41 @@ use uuid::Uuid;
 use crate::model::{ApplicationState, Assessment, Candidate, Category, CommendationStage, Rubric};
 use crate::validate::{Errors, FieldError, FieldLabel, Message};
 
-/// Why a score sheet cannot be totalled.
+/// Why a score sheet cannot be totalled: [`ScoringError::message`] is what a person reads
+/// (worded by `crates/texts`); the `Display` is for logs.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum ScoringError {
-    #[error(
-        "评分表使用的是第{sheet}版考核细则，与当前第{rubric}版不一致，已记录的得分不随细则变更"
-    )]
     RubricVersionMismatch { sheet: u32, rubric: u32 },
-    #[error("评分表与考核细则的类别不一致")]
     CategoryMismatch,
-    #[error("考核细则没有有效的权重")]
     NoWeight,
-    #[error("「{label}」得分{score}超出范围（0～{max}）")]
     ScoreOutOfRange { label: String, score: f64, max: f64 },
-    #[error("评分项「{0}」不在考核细则中")]
+    /// A score under a key the sheet's rubric does not have (the key is not for people's eyes).
     UnknownCriterion(String),
+}
+
+impl ScoringError {
+    pub fn message(&self) -> Message {
+        match self {
+            ScoringError::RubricVersionMismatch { sheet, rubric } => {
+                Message::new("rubric_version_mismatch").arg("sheet", *sheet).arg("rubric", *rubric)
+            }
+            ScoringError::CategoryMismatch => Message::new("rubric_category_mismatch"),
+            ScoringError::NoWeight => Message::new("rubric_no_weight"),
+            ScoringError::ScoreOutOfRange { label, score, max } => {
+                Message::new("criterion_score_out_of_range")
+                    .arg("criterion", label)
+                    .arg("score", number(*score))
+                    .arg("max", number(*max))
+            }
+            ScoringError::UnknownCriterion(_) => Message::new("criterion_not_in_rubric"),
+        }
+    }
+}
+
+/// A score as a person writes it: `12`, `7.5` (never `12.0`).
+fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
 }
 
 /// Check a rubric the office edits: a category, a version, at least one criterion, unique

@@ -58,10 +58,18 @@ pub fn protocol_of(header: Option<&str>) -> Result<u32, ProtocolHeaderError> {
     }
 }
 
-/// A [`PROTOCOL_HEADER`] that is not a version number.
+/// A [`PROTOCOL_HEADER`] that is not a version number (worded by `crates/texts` from
+/// [`ProtocolHeaderError::message`]; the `Display` is for logs).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("协议版本“{0}”不是数字")]
+#[error("{}", self.message())]
 pub struct ProtocolHeaderError(pub String);
+
+impl ProtocolHeaderError {
+    /// What the server answers (`400 bad_protocol`): the header's value is no version number.
+    pub fn message(&self) -> Message {
+        Message::new("bad_protocol").arg("value", &self.0)
+    }
+}
 
 /// Whether a client speaking `client` may sync with a server whose minimum is `minimum`.
 /// A client newer than the server is let through: every protocol change so far is additive.
@@ -730,8 +738,27 @@ pub struct RosterIssue {
     pub row: u32,
     /// The column's header as the file names it (or the field's Chinese name).
     pub column: String,
-    /// What is wrong, in Chinese.
+    /// What is wrong, in zh-Hans (for older apps; the app words `reason` and `args`).
     pub message: String,
+    /// What is wrong as a message's code (`crate::message`), which the app words in its
+    /// language; left out by older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The message's arguments.
+    #[serde(default, skip_serializing_if = "Args::is_empty")]
+    pub args: Args,
+}
+
+impl RosterIssue {
+    /// The issue of row `row`, column `column`: `said`, and its zh-Hans words `message`.
+    pub fn new(row: u32, column: String, said: Message, message: String) -> Self {
+        Self { row, column, message, reason: Some(said.code.into_owned()), args: said.args }
+    }
+
+    /// What is wrong as code and arguments, when the server sent them.
+    pub fn said(&self) -> Option<Message> {
+        said(self.reason.as_deref(), &self.args)
+    }
 }
 
 /// `POST /api/v1/admin/roster/preview` and `…/apply`: what the roster holds and what applying

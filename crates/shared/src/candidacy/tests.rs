@@ -235,8 +235,13 @@ fn carrying_over_twice_on_two_tablets_writes_the_same_record() {
         (2025, false, Some(Uuid::from_u128(1)))
     );
     assert_eq!(a.next.history[0].action, Some(A::CarryOver));
+    // The notes are messages (worded in the reader's language); `reason` keeps their zh-Hans
+    // words for apps from before the note.
+    assert_eq!(a.next.history[0].note, Some(carried_from_note(2024)));
     assert_eq!(a.next.history[0].reason, "由2024年度记录转入");
+    assert_eq!(a.closed.history.last().unwrap().note, Some(carried_to_note(2025)));
     assert_eq!(a.closed.history.last().unwrap().reason, "已转入2025年度");
+    assert_eq!(history_note(&a.next.history[0]).unwrap().to_string(), "carried_from(year=2024)");
     // Pressed again on the same tablet: refused, naming the next year's record.
     let err = carry_over(Uuid::from_u128(1), &a.closed, &campaign, "甲", Role::Surveyor, later)
         .unwrap_err();
@@ -258,4 +263,31 @@ fn carrying_over_twice_on_two_tablets_writes_the_same_record() {
         carry_over(Uuid::from_u128(1), &service, &campaign, "甲", Role::Surveyor, at()),
         Err(CandidacyError::Workflow(WorkflowError::RoleNotAllowed(_)))
     ));
+}
+
+/// A carry-over recorded before history entries had a note kept only its zh-Hans words: they
+/// are read back as the note, so they too are worded in the reader's language; any other
+/// reason (a person's) is shown as written.
+#[test]
+fn carry_over_notes_stored_before_the_note_are_read_back() {
+    let entry = |action, reason: &str| TransitionEntry {
+        action: Some(action),
+        reason: reason.to_owned(),
+        ..TransitionEntry::default()
+    };
+    let old: TransitionEntry = serde_json::from_value(serde_json::json!({
+        "from": null, "to": "applied", "action": "carry_over", "by": "甲", "role": "surveyor",
+        "at": "2025-03-01T09:00:00", "reason": "由2024年度记录转入"
+    }))
+    .unwrap();
+    assert_eq!(old.note, None);
+    assert_eq!(history_note(&old), Some(carried_from_note(2024)));
+    assert_eq!(history_note(&entry(A::CarryOver, "已转入2025年度")), Some(carried_to_note(2025)));
+    assert_eq!(history_note(&entry(A::CarryOver, "由去年转入")), None);
+    assert_eq!(history_note(&entry(A::Return, "由2024年度记录转入")), None, "a person's words");
+    let shown = history_note_or_reason(&entry(A::Return, "材料不全"), |m| Some(m.to_string()));
+    assert_eq!(shown, "材料不全");
+    // Written without a note, an entry has no `note` key (older apps read it as before).
+    let v = serde_json::to_value(entry(A::Return, "材料不全")).unwrap();
+    assert!(v.get("note").is_none(), "{v}");
 }

@@ -107,8 +107,14 @@ pub struct TransitionEntry {
     pub role: Option<Role>,
     /// Local wall-clock time in the town.
     pub at: NaiveDateTime,
-    /// Required for return, removal and adjustment; empty otherwise.
+    /// Required for return, removal and adjustment; empty otherwise. A step the app notes
+    /// itself (a carry-over) keeps its note here in zh-Hans too, for older apps.
     pub reason: String,
+    /// The app's own note of the step, worded in the reader's language
+    /// (`crate::candidacy::history_note`); left out when there is none, and on records
+    /// written before there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<crate::message::Message>,
 }
 
 /// A candidate profile: one member competing in one category from one year.

@@ -53,6 +53,11 @@ fn scores_above_max_are_refused() {
         )]
     );
     assert!(matches!(score(&over, &r), Err(ScoringError::ScoreOutOfRange { .. })));
+    // A person reads the criterion's label and the numbers as written (10, not 10.0).
+    assert_eq!(
+        score(&over, &r).unwrap_err().message().to_string(),
+        "criterion_score_out_of_range(criterion=项目income, max=10, score=10.5)"
+    );
     let negative = scored(&r, Uuid::now_v7(), &[("jobs", -1.0)]);
     assert_eq!(validate_scores(&negative).len(), 1);
     let unknown = scored(&r, Uuid::now_v7(), &[("luck", 1.0)]);
@@ -86,7 +91,10 @@ fn rubric_changed_mid_year_keeps_recorded_totals() {
         score(&early, &v2),
         Err(ScoringError::RubricVersionMismatch { sheet: 1, rubric: 2 })
     );
-    assert!(score(&early, &v2).unwrap_err().to_string().contains("第1版"));
+    assert_eq!(
+        score(&early, &v2).unwrap_err().message(),
+        Message::new("rubric_version_mismatch").arg("sheet", 1u32).arg("rubric", 2u32)
+    );
 
     let late = scored(&v2, Uuid::now_v7(), &[("income", 8.0), ("jobs", 10.0), ("tech", 5.0)]);
     // (0.8 + 0.5 + 2·1) / 4 × 100 = 82.5

@@ -192,6 +192,7 @@ pub fn start_candidate(
         role: Some(role),
         at,
         reason: String::new(),
+        note: None,
     });
     Ok(())
 }
@@ -225,6 +226,7 @@ pub fn apply_transition(
         role: Some(role),
         at,
         reason,
+        note: None,
     });
     Ok(to)
 }
