@@ -953,6 +953,63 @@ msg-export-crypto = Encryption failed: { $detail }
 msg-import-refused = { $reason } (nothing of the file was imported)
 msg-unknown-author = The change's author “{ $author }” has no account on the server; open one before importing
 msg-internal = Server error; try again later or contact the administrator
+msg-password-length = The password must have { $min } to { $max } characters
+msg-username-length = Enter a user name of at most { $max } characters
+msg-username-has-spaces = A user name cannot contain spaces
+msg-username-invisible-characters = A user name cannot contain control or invisible characters
+msg-username-not-standard = A user name cannot contain full-width letters or digits or compatibility characters; type them in the standard way
+msg-display-name-invisible-characters = A name cannot contain control or invisible characters
+msg-display-name-length = Enter a name of at most { $max } characters
+msg-branches-required = Surveyors and branch secretaries need at least one branch
+msg-town-required-for-account = Only a County Organisation Department account can belong to no town
+msg-unreadable-body = The request could not be read
+msg-invalid-query = Invalid query parameters: { $detail }
+msg-invalid-path = Invalid address: { $detail }
+msg-bad-protocol = The sync protocol version “{ $value }” is not a number
+msg-empty-roster = No roster file was received
+msg-invalid-sha256 = An attachment's number must be a SHA-256 of 64 hexadecimal digits
+msg-chunk-past-end = The upload goes past the attachment's stated size
+msg-invalid-server-address = The server address must begin with http:// or https://, such as https://192.168.1.10:8443
+msg-invalid-report = The tablet's report is not correct
+msg-town-name-too-long = A town's name can have at most { $max } characters
+msg-town-required = A county account must name the town (town)
+msg-invalid-passphrase-header = X-Export-Passphrase cannot be read: write characters other than ASCII URL-encoded (percent-encoded)
+msg-cannot-disable-self = You cannot disable the account you are signed in with
+msg-town-not-found = Town not found
+msg-conflict-not-found = Conflict record not found
+msg-attachment-not-found = Attachment not found
+msg-user-not-found = Account not found
+msg-device-not-found = Tablet not found
+msg-unknown-export = No such export (choose people, surveys or candidates, as .csv or .xlsx)
+msg-roster-unreadable = The spreadsheet cannot be read: { $detail } (save it as .xlsx or .csv in Excel or WPS, then import it)
+msg-roster-no-sheet = The spreadsheet cannot be read: the file has no sheet (save it as .xlsx or .csv in Excel or WPS, then import it)
+msg-roster-encoding = The file's encoding is not recognised: save it as CSV in UTF-8 or GBK, or as .xlsx
+msg-roster-too-large = The spreadsheet is far too large once unpacked to be a member roster
+msg-roster-too-many-rows = The roster has more than { $max } rows; import it in parts
+msg-roster-no-header = No header in the first { $rows } rows: the sheet needs the columns 姓名 (name) and 所在支部 (branch)
+msg-roster-no-branch-column = The header has no 所在支部 (branch) column
+msg-roster-cell-too-long = Too long (at most { $max } characters)
+msg-roster-gender = Gender must be 男 (male) or 女 (female), not “{ $value }”
+msg-roster-birth = The date of birth “{ $value }” is not recognised (write it like 1980, 1980-05 or 1980年5月)
+msg-roster-branch-retired = The branch “{ $branch }” has been closed; members cannot be added to it
+msg-roster-branch-unknown = There is no branch “{ $branch }”: create it under “Branches” first, or check the name
+msg-roster-duplicate-id = Same ID number as row { $row }
+msg-roster-duplicate-member = Same member as row { $row } (same name, year of birth and branch)
+msg-roster-branch-differs = This ID number is a member already recorded in “{ $branch }”, but the roster gives another branch; moving a member to another branch cannot be done by importing a roster
+msg-roster-has-problems = { $count ->
+        [one] The roster has 1 problem
+       *[other] The roster has { $count } problems
+    }; nothing was imported. Preview it and correct them first, then import
+msg-roster-refused = The server refused { $count ->
+        [one] 1 record
+       *[other] { $count } records
+    } of the roster ({ $first }); nothing was imported
+msg-rubric-version-mismatch = This score sheet was made with rubric version { $sheet }, not the current version { $rubric }; scores already recorded do not change with the rubric
+msg-rubric-category-mismatch = The score sheet and the rubric are for different categories
+msg-rubric-no-weight = The rubric has no valid weight
+msg-criterion-score-out-of-range = The score { $score } for “{ $criterion }” is out of range (0 to { $max })
+msg-carried-from = Carried over from the { $year } record
+msg-carried-to = Carried over to { $year }
 
 
 ## server

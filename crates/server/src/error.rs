@@ -21,8 +21,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("one-time sign-in code refused")]
     InvalidSigninCode,
-    #[error("roster refused ({code}): {message}")]
-    RosterRefused { code: &'static str, message: String },
+    /// `said`: why, as code and arguments (worded by `crates/texts`).
+    #[error("roster refused ({code}): {said}")]
+    RosterRefused { code: &'static str, said: Message },
     #[error("role may not do this")]
     Forbidden,
     #[error("no such route")]
@@ -31,8 +32,9 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("{what} not found")]
     NotFound { code: &'static str, what: &'static str },
-    #[error("bad request ({code}): {message}")]
-    BadRequest { code: &'static str, message: String },
+    /// `said`: what is wrong, as code and arguments (worded by `crates/texts`).
+    #[error("bad request ({code}): {said}")]
+    BadRequest { code: &'static str, said: Message },
     #[error("malformed JSON body: {0}")]
     MalformedJson(String),
     #[error("request body must be JSON")]
@@ -70,8 +72,15 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::BadRequest { code, message: message.into() }
+    /// A `400` with the stable `code` (what the app reacts to) and `said`, what the person
+    /// reads (the message's code may name the refusal more closely than `code`).
+    pub fn bad_request(code: &'static str, said: impl Into<Message>) -> Self {
+        AppError::BadRequest { code, said: said.into() }
+    }
+
+    /// A `422` refusing a roster file.
+    pub fn roster_refused(code: &'static str, said: impl Into<Message>) -> Self {
+        AppError::RosterRefused { code, said: said.into() }
     }
 
     pub fn internal(err: impl std::fmt::Display) -> Self {
@@ -105,7 +114,7 @@ impl AppError {
 
     /// What the answer says, as a code and arguments the app words in its language
     /// (`crates/texts`, key `msg-<code>`); `None` for answers whose words come from elsewhere
-    /// (a roster's or an import's own report, a free-form bad request).
+    /// (an export file's refusal without its own message).
     pub fn said(&self) -> Option<Message> {
         use AppError::*;
         Some(match self {
@@ -138,9 +147,8 @@ impl AppError {
             }
             Internal(_) => Message::new("internal"),
             ImportRefused { said, .. } => return said.clone(),
-            RosterRefused { .. } | NotFound { .. } | BadRequest { .. } => {
-                return None;
-            }
+            RosterRefused { said, .. } | BadRequest { said, .. } => said.clone(),
+            NotFound { code, .. } => Message::new(code),
         })
     }
 
@@ -167,8 +175,10 @@ impl AppError {
         };
         let said = self.said();
         let message = match self {
-            RosterRefused { message, .. } | BadRequest { message, .. } => message.clone(),
-            NotFound { what, .. } => format!("找不到{what}"),
+            NotFound { what, .. } => said
+                .as_ref()
+                .and_then(|m| texts::messages::words_in(catalog, m))
+                .unwrap_or_else(|| format!("找不到{what}")),
             ImportRefused { message, said, .. } => said
                 .as_ref()
                 .and_then(|m| texts::messages::words_in(catalog, m))

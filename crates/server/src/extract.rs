@@ -66,7 +66,7 @@ fn bytes_error(e: &BytesRejection) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::PayloadTooLarge
     } else {
-        AppError::bad_request("unreadable_body", "请求内容读取失败")
+        AppError::bad_request("unreadable_body", "unreadable_body")
     }
 }
 
@@ -81,7 +81,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|q| ApiQuery(q.0))
             .map_err(|e: QueryRejection| {
-                AppError::bad_request("invalid_query", format!("查询参数无效：{}", e.body_text()))
+                AppError::bad_request(
+                    "invalid_query",
+                    shared::message::Message::new("invalid_query").arg("detail", e.body_text()),
+                )
             })
     }
 }
@@ -97,7 +100,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             .await
             .map(|p| ApiPath(p.0))
             .map_err(|e: PathRejection| {
-                AppError::bad_request("invalid_path", format!("路径参数无效：{}", e.body_text()))
+                AppError::bad_request(
+                    "invalid_path",
+                    shared::message::Message::new("invalid_path").arg("detail", e.body_text()),
+                )
             })
     }
 }
@@ -164,17 +170,15 @@ impl FromRequestParts<crate::state::AppState> for ClientProtocol {
         parts: &mut Parts,
         state: &crate::state::AppState,
     ) -> Result<Self, AppError> {
-        use shared::sync::{PROTOCOL_HEADER, protocol_of, protocol_supported};
+        use shared::sync::{PROTOCOL_HEADER, ProtocolHeaderError, protocol_of, protocol_supported};
+        let refused = |e: ProtocolHeaderError| AppError::bad_request("bad_protocol", e.message());
         let header = match parts.headers.get(PROTOCOL_HEADER) {
             None => None,
-            Some(value) => Some(
-                value
-                    .to_str()
-                    .map_err(|_| AppError::bad_request("bad_protocol", "协议版本不是数字"))?,
-            ),
+            Some(value) => Some(value.to_str().map_err(|_| {
+                refused(ProtocolHeaderError(String::from_utf8_lossy(value.as_bytes()).into()))
+            })?),
         };
-        let client = protocol_of(header)
-            .map_err(|e| AppError::bad_request("bad_protocol", e.to_string()))?;
+        let client = protocol_of(header).map_err(refused)?;
         let minimum = state.min_protocol();
         if protocol_supported(client, minimum) {
             Ok(ClientProtocol(client))

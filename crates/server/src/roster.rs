@@ -11,6 +11,7 @@ use std::io::Cursor;
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 use shared::hlc::HlcClock;
+use shared::message::Message;
 use shared::model::{Branch, Gender, Person};
 use shared::op::{OpContext, Operation};
 use shared::record::{EntityKind, Record, to_fields};
@@ -29,31 +30,51 @@ pub const MAX_CELL_CHARS: usize = 200;
 /// How many rows from the top may come before the header row (a title, a date line…).
 const HEADER_SEARCH_ROWS: usize = 10;
 
-/// Why a whole file is refused (before any row is looked at).
+/// Why a whole file is refused (before any row is looked at): [`RosterError::message`] is what
+/// the office reads (worded by `crates/texts`), the `Display` is for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum RosterError {
-    #[error("无法读取表格文件：{0}（请用 Excel 或 WPS 另存为 .xlsx 或 .csv 后再导入）")]
+    /// The reader's own reason (technical, as the library says it).
     Unreadable(String),
-    #[error("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx")]
+    /// A workbook without a sheet.
+    NoSheet,
     Encoding,
-    #[error("表格解压后过大，不像党员名册")]
     TooLarge,
-    #[error("名册超过 {MAX_ROSTER_ROWS} 行，请分批导入")]
     TooManyRows,
-    #[error("前 {HEADER_SEARCH_ROWS} 行中找不到表头：需要“姓名”和“所在支部”两列")]
     NoHeader,
-    #[error("表头缺少“{0}”列")]
-    MissingColumn(&'static str),
+    /// A header row with names but no branch column.
+    NoBranchColumn,
 }
 
 impl RosterError {
+    /// The answer's stable code (what the app reacts to).
     pub fn code(&self) -> &'static str {
         match self {
-            RosterError::Unreadable(_) => "roster_unreadable",
+            RosterError::Unreadable(_) | RosterError::NoSheet => "roster_unreadable",
             RosterError::Encoding => "roster_encoding",
             RosterError::TooLarge => "roster_too_large",
             RosterError::TooManyRows => "roster_too_many_rows",
-            RosterError::NoHeader | RosterError::MissingColumn(_) => "roster_no_header",
+            RosterError::NoHeader | RosterError::NoBranchColumn => "roster_no_header",
+        }
+    }
+
+    /// What the office reads.
+    pub fn message(&self) -> Message {
+        match self {
+            RosterError::Unreadable(detail) => {
+                Message::new("roster_unreadable").arg("detail", detail)
+            }
+            RosterError::NoSheet => Message::new("roster_no_sheet"),
+            RosterError::Encoding => Message::new("roster_encoding"),
+            RosterError::TooLarge => Message::new("roster_too_large"),
+            RosterError::TooManyRows => {
+                Message::new("roster_too_many_rows").arg("max", MAX_ROSTER_ROWS)
+            }
+            RosterError::NoHeader => {
+                Message::new("roster_no_header").arg("rows", HEADER_SEARCH_ROWS)
+            }
+            RosterError::NoBranchColumn => Message::new("roster_no_branch_column"),
         }
     }
 }
@@ -177,7 +198,7 @@ fn read_workbook(bytes: &[u8]) -> Result<Vec<Vec<String>>, RosterError> {
         .map_err(|e| RosterError::Unreadable(e.to_string()))?;
     let range = book
         .worksheet_range_at(0)
-        .ok_or_else(|| RosterError::Unreadable("文件中没有工作表".into()))?
+        .ok_or(RosterError::NoSheet)?
         .map_err(|e| RosterError::Unreadable(e.to_string()))?;
     // `rows()` starts at the range's first used cell: keep the sheet's own row numbers.
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
@@ -308,8 +329,9 @@ pub fn plan(
             .map(|(i, _)| table[header_at][*i].trim().to_owned())
             .unwrap_or_else(|| field.label().to_owned())
     };
-    let mut issue = |row: u32, field: Field, message: String| {
-        report.issues.push(RosterIssue { row, column: label(field), message });
+    let mut issue = |row: u32, field: Field, said: Message| {
+        let message = crate::error::zh_hans(&said);
+        report.issues.push(RosterIssue::new(row, label(field), said, message));
     };
 
     // Read and check each row.
@@ -336,7 +358,11 @@ pub fn plan(
                 continue;
             }
             if text.chars().count() > MAX_CELL_CHARS {
-                issue(number, field, format!("内容过长（不能超过 {MAX_CELL_CHARS} 字）"));
+                issue(
+                    number,
+                    field,
+                    Message::new("roster_cell_too_long").arg("max", MAX_CELL_CHARS),
+                );
                 ok = false;
                 continue;
             }
@@ -347,18 +373,14 @@ pub fn plan(
                     "男" | "男性" => person.gender = Some(Gender::Male),
                     "女" | "女性" => person.gender = Some(Gender::Female),
                     _ => {
-                        issue(number, field, format!("性别应为“男”或“女”，而不是“{text}”"));
+                        issue(number, field, Message::new("roster_gender").arg("value", text));
                         ok = false;
                     }
                 },
                 Field::Birth => match birth_year(&text) {
                     Some(year) => person.birth_year = Some(year),
                     None => {
-                        issue(
-                            number,
-                            field,
-                            format!("无法识别出生年月“{text}”（如 1980、1980-05、1980年5月）"),
-                        );
+                        issue(number, field, Message::new("roster_birth").arg("value", text));
                         ok = false;
                     }
                 },
@@ -366,7 +388,11 @@ pub fn plan(
                 Field::IdNumber => person.id_number = text.to_uppercase(),
                 Field::Branch => match branches.by_text.get(&normalise_header(&text)) {
                     Some((_, true)) => {
-                        issue(number, field, format!("支部“{text}”已撤销，不能再加入党员"));
+                        issue(
+                            number,
+                            field,
+                            Message::new("roster_branch_retired").arg("branch", text),
+                        );
                         ok = false;
                     }
                     Some((code, false)) => person.branch_id = code.clone(),
@@ -374,7 +400,7 @@ pub fn plan(
                         issue(
                             number,
                             field,
-                            format!("支部“{text}”不存在：请先在“支部管理”中建立该支部，或核对名称"),
+                            Message::new("roster_branch_unknown").arg("branch", text),
                         );
                         ok = false;
                     }
@@ -399,7 +425,7 @@ pub fn plan(
                 "branch_id" => continue,
                 _ => Field::Name,
             };
-            issue(number, field, crate::error::zh_hans(&error.message));
+            issue(number, field, error.message);
             ok = false;
         }
         rows.push((Row { number, person, given }, ok));
@@ -416,7 +442,11 @@ pub fn plan(
         let p = &row.person;
         if !p.id_number.is_empty() {
             if let Some(first) = seen_id.get(&p.id_number) {
-                issue(row.number, Field::IdNumber, format!("与第 {first} 行的身份证号重复"));
+                issue(
+                    row.number,
+                    Field::IdNumber,
+                    Message::new("roster_duplicate_id").arg("row", *first),
+                );
                 *ok = false;
                 continue;
             }
@@ -427,7 +457,7 @@ pub fn plan(
             issue(
                 row.number,
                 Field::Name,
-                format!("与第 {first} 行重复（姓名、出生年份、所在支部都相同）"),
+                Message::new("roster_duplicate_member").arg("row", *first),
             );
             *ok = false;
             continue;
@@ -460,9 +490,7 @@ pub fn plan(
                 issue(
                     row.number,
                     Field::Branch,
-                    format!(
-                        "身份证号与已登记在“{now}”的党员相同，但名册中的支部不同；党员转支部不能通过名册导入"
-                    ),
+                    Message::new("roster_branch_differs").arg("branch", now),
                 );
             }
             Some(record) => {
@@ -568,7 +596,7 @@ fn find_header(table: &[Vec<String>]) -> Result<(usize, Vec<(usize, Field)>), Ro
         let has = |f: Field| columns.iter().any(|(_, c)| *c == f);
         if has(Field::Name) && columns.len() >= 2 {
             if !has(Field::Branch) {
-                return Err(RosterError::MissingColumn("所在支部"));
+                return Err(RosterError::NoBranchColumn);
             }
             return Ok((at, columns));
         }

@@ -1,5 +1,6 @@
 //! Creating accounts: shared by the admin API and the `create-admin` / `add-user` commands.
 
+use shared::message::Message;
 use shared::roles::{Account, Role};
 use shared::sync::{CreateUserRequest, UserSummary};
 
@@ -38,40 +39,45 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 pub fn validate_password(password: &str, code: &'static str) -> Result<(), AppError> {
     let n = password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
-        return Err(AppError::bad_request(code, "密码长度应为 8 至 256 位"));
+        return Err(AppError::bad_request(
+            code,
+            Message::new("password_length")
+                .arg("min", MIN_PASSWORD_CHARS)
+                .arg("max", MAX_PASSWORD_CHARS),
+        ));
     }
     Ok(())
 }
 
-/// Check a new account's fields; the message says what to fix, in Chinese.
+/// Check a new account's fields; the message says what to fix.
 pub fn validate(req: &CreateUserRequest) -> Result<(), AppError> {
-    let bad = |m: &str| Err(AppError::bad_request("invalid_user", m));
+    let bad = |m: Message| Err(AppError::bad_request("invalid_user", m));
     let username = req.username.trim();
     if username.is_empty() || username.chars().count() > MAX_NAME_CHARS {
-        return bad("用户名不能为空，且不超过 64 个字符");
+        return bad(Message::new("username_length").arg("max", MAX_NAME_CHARS));
     }
     if username != req.username || username.chars().any(char::is_whitespace) {
-        return bad("用户名不能包含空格");
+        return bad(Message::new("username_has_spaces"));
     }
     if username.chars().any(is_forbidden_in_name) {
-        return bad("用户名不能包含控制字符或不可见字符");
+        return bad(Message::new("username_invisible_characters"));
     }
     if normalise_username(username) != username {
-        return bad("用户名不能包含全角字母、数字或兼容字符，请使用标准写法");
+        return bad(Message::new("username_not_standard"));
     }
     if req
         .display_name
         .chars()
         .any(|c| c.is_control() || (!c.is_whitespace() && is_forbidden_in_name(c)))
     {
-        return bad("姓名不能包含控制字符或不可见字符");
+        return bad(Message::new("display_name_invisible_characters"));
     }
     if req.display_name.trim().is_empty() || req.display_name.chars().count() > MAX_NAME_CHARS {
-        return bad("姓名不能为空，且不超过 64 个字符");
+        return bad(Message::new("display_name_length").arg("max", MAX_NAME_CHARS));
     }
     validate_password(&req.password, "invalid_user")?;
     if req.role.is_branch_scoped() && req.branches.iter().all(|b| b.trim().is_empty()) {
-        return bad("调查员和支部书记必须指定至少一个支部");
+        return bad(Message::new("branches_required"));
     }
     Ok(())
 }
@@ -85,7 +91,7 @@ pub async fn create(
     town: Option<i64>,
 ) -> Result<UserSummary, AppError> {
     if town.is_none() && req.role != Role::CountyViewer {
-        return Err(AppError::bad_request("invalid_user", "只有县委组织部账号可以不属于某个镇"));
+        return Err(AppError::bad_request("invalid_user", "town_required_for_account"));
     }
     validate(&req)?;
     let password = req.password.clone();

@@ -313,10 +313,12 @@ pub fn history_note(entry: &TransitionEntry) -> Option<Message> {
     }
     let reason = entry.reason.trim();
     let year = |text: Option<&str>| text.and_then(|t| t.parse::<i32>().ok());
-    if let Some(y) = year(reason.strip_prefix('由').and_then(|r| r.strip_suffix("年度记录转入"))) {
+    if let Some(y) = year(reason.strip_prefix('由').and_then(|r| r.strip_suffix("年度记录转入")))
+    {
         Some(carried_from_note(y))
     } else {
-        year(reason.strip_prefix("已转入").and_then(|r| r.strip_suffix("年度"))).map(carried_to_note)
+        year(reason.strip_prefix("已转入").and_then(|r| r.strip_suffix("年度")))
+            .map(carried_to_note)
     }
 }
 

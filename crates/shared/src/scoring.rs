@@ -18,10 +18,17 @@ use crate::validate::{Errors, FieldError, FieldLabel, Message};
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("{}", self.message())]
 pub enum ScoringError {
-    RubricVersionMismatch { sheet: u32, rubric: u32 },
+    RubricVersionMismatch {
+        sheet: u32,
+        rubric: u32,
+    },
     CategoryMismatch,
     NoWeight,
-    ScoreOutOfRange { label: String, score: f64, max: f64 },
+    ScoreOutOfRange {
+        label: String,
+        score: f64,
+        max: f64,
+    },
     /// A score under a key the sheet's rubric does not have (the key is not for people's eyes).
     UnknownCriterion(String),
 }

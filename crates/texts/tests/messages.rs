@@ -75,7 +75,55 @@ fn produced() -> Vec<Message> {
         out.push(workflow::transition(state, action, role, c, None).unwrap_err().message());
     }
     out.push(shared::policy::preceded_by_refusal().message);
+    // A score sheet that cannot be totalled.
+    let rubric = Rubric {
+        category: Some(Category::VillageLeader),
+        version: 2,
+        criteria: vec![Criterion {
+            key: "income".into(),
+            label: "增收".into(),
+            weight: 1.0,
+            max_score: 10.0,
+        }],
+    };
+    let sheet = |scores: &[(&str, f64)], version| Assessment {
+        category: Some(Category::VillageLeader),
+        rubric_version: version,
+        criteria: rubric.criteria.clone(),
+        scores: scores.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+        ..Default::default()
+    };
+    let scoring = |a: &Assessment, r: &Rubric| shared::scoring::score(a, r).unwrap_err().message();
+    out.push(scoring(&sheet(&[], 1), &rubric));
+    out.push(scoring(
+        &sheet(&[], 2),
+        &Rubric { category: Some(Category::ServicePost), ..rubric.clone() },
+    ));
+    out.push(scoring(&sheet(&[("income", 12.5)], 2), &rubric));
+    out.push(scoring(&sheet(&[("luck", 1.0)], 2), &rubric));
+    out.push(scoring(&sheet(&[], 2), &Rubric { criteria: vec![], ..rubric.clone() }));
+    // The sync protocol header that is no number.
+    out.push(shared::sync::protocol_of(Some("二")).unwrap_err().message());
+    // The carry-over notes of a candidate's history.
+    out.extend(carried_over().iter().filter_map(shared::candidacy::history_note));
     out
+}
+
+/// The history entries a carry-over writes: the new record's first, the old record's last.
+fn carried_over() -> Vec<TransitionEntry> {
+    let campaign = Campaign { start_year: 2024, years: 3, ..Default::default() };
+    let old = Candidate {
+        category: Some(Category::VillageLeader),
+        year: 2024,
+        pipeline: true,
+        state: ApplicationState::Applied,
+        ..Default::default()
+    };
+    let at = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    let done =
+        shared::candidacy::carry_over(uuid::Uuid::nil(), &old, &campaign, "甲", Role::Surveyor, at)
+            .unwrap();
+    vec![done.next.history[0].clone(), done.closed.history.last().unwrap().clone()]
 }
 
 #[test]
@@ -103,12 +151,26 @@ fn every_message_code_has_its_words_and_arguments_filled() {
         let mut m = Message { code: code.clone().into(), args: Default::default() };
         for name in [
             "n", "max", "first", "last", "year", "split", "total", "received", "recorded",
-            "seconds", "minimum", "client", "start", "end",
+            "seconds", "minimum", "client", "start", "end", "min", "count", "row", "rows", "sheet",
+            "rubric",
         ] {
             m = m.arg(name, 77_777usize);
         }
         for name in [
-            "date", "time", "name", "code", "branch", "author", "id", "text", "missing", "problems",
+            "date",
+            "time",
+            "name",
+            "code",
+            "branch",
+            "author",
+            "id",
+            "text",
+            "missing",
+            "problems",
+            "detail",
+            "value",
+            "criterion",
+            "score",
         ] {
             m = m.arg(name, "Ｘ");
         }
@@ -203,4 +265,83 @@ fn form_upgrade_notes_and_setup_gaps_are_worded() {
     let en = words_in(catalog(Lang::En), &gap.message()).unwrap();
     assert!(en.starts_with("2 candidates have years (2011, 2026) outside"), "{en}");
     assert!(en.contains(" and are counted nowhere"), "{en}");
+}
+
+/// The carry-over notes: worded in the reader's language, in zh-Hans as the record keeps them
+/// for older apps (and as records kept them before the note).
+#[test]
+fn carry_over_notes_are_worded_and_keep_their_chinese() {
+    let entries = carried_over();
+    for entry in &entries {
+        let note = shared::candidacy::history_note(entry).unwrap();
+        assert_eq!(words_in(None, &note).unwrap(), entry.reason, "{note}");
+    }
+    let say = |lang, i: usize| {
+        shared::candidacy::history_note_or_reason(&entries[i], |m| words_in(catalog(lang), m))
+    };
+    assert_eq!(say(Lang::ZhHans, 0), "由2024年度记录转入");
+    assert_eq!(say(Lang::ZhHant, 0), "由2024年度記錄轉入");
+    assert_eq!(say(Lang::En, 0), "Carried over from the 2024 record");
+    assert_eq!(say(Lang::ZhHant, 1), "已轉入2025年度");
+    assert_eq!(say(Lang::En, 1), "Carried over to 2025");
+    // A record stored before the note (its zh-Hans words only) reads the same.
+    let before = TransitionEntry { note: None, ..entries[0].clone() };
+    let en = shared::candidacy::history_note_or_reason(&before, |m| words_in(catalog(Lang::En), m));
+    assert_eq!(en, "Carried over from the 2024 record");
+}
+
+/// A score sheet's refusals name the criterion by its label and the numbers as written.
+#[test]
+fn scoring_errors_are_worded() {
+    let e = shared::scoring::ScoringError::ScoreOutOfRange {
+        label: "增收".into(),
+        score: 12.5,
+        max: 10.0,
+    };
+    assert_eq!(words_in(None, &e.message()).unwrap(), "「增收」得分12.5超出范围（0～10）");
+    assert_eq!(
+        words_in(catalog(Lang::En), &e.message()).unwrap(),
+        "The score 12.5 for “增收” is out of range (0 to 10)"
+    );
+    let e = shared::scoring::ScoringError::RubricVersionMismatch { sheet: 1, rubric: 2 };
+    assert_eq!(
+        words_in(None, &e.message()).unwrap(),
+        "评分表使用的是第1版考核细则，与当前第2版不一致，已记录的得分不随细则变更"
+    );
+    assert!(words_in(catalog(Lang::ZhHant), &e.message()).unwrap().contains("第1版考核細則"));
+}
+
+/// The server's own messages (a roster's issues, its refusals, a bad request): in English with
+/// its plurals, in zh-Hant in the campaign document's words.
+#[test]
+fn roster_issues_and_bad_requests_are_worded() {
+    let en = |m: &Message| words_in(catalog(Lang::En), m).unwrap();
+    let hant = |m: &Message| words_in(catalog(Lang::ZhHant), m).unwrap();
+    let unknown = Message::new("roster_branch_unknown").arg("branch", "渔业村党支部");
+    assert_eq!(
+        words_in(None, &unknown).unwrap(),
+        "支部“渔业村党支部”不存在：请先在“支部管理”中建立该支部，或核对名称"
+    );
+    assert_eq!(
+        en(&unknown),
+        "There is no branch “渔业村党支部”: create it under “Branches” first, or check the name"
+    );
+    assert!(hant(&unknown).starts_with("支部“渔业村党支部”不存在：請先"), "{}", hant(&unknown));
+    let problems = |n: usize| Message::new("roster_has_problems").arg("count", n);
+    assert!(en(&problems(1)).starts_with("The roster has 1 problem;"), "{}", en(&problems(1)));
+    assert!(en(&problems(3)).starts_with("The roster has 3 problems;"), "{}", en(&problems(3)));
+    let refused = Message::new("roster_refused")
+        .arg("count", 2usize)
+        .arg("first", vec![Message::new("missing_branch")]);
+    assert_eq!(
+        en(&refused),
+        format!(
+            "The server refused 2 records of the roster ({}); nothing was imported",
+            en(&Message::new("missing_branch"))
+        )
+    );
+    let password = Message::new("password_length").arg("min", 8usize).arg("max", 256usize);
+    assert_eq!(words_in(None, &password).unwrap(), "密码长度应为 8 至 256 位");
+    assert_eq!(en(&password), "The password must have 8 to 256 characters");
+    assert_eq!(hant(&password), "密碼長度應為 8 至 256 位");
 }

@@ -81,7 +81,7 @@ async fn set_disabled(
     session.require(&[Role::TownOffice])?;
     let username = users::normalise_username(username);
     if disabled && username == session.account.username {
-        return Err(AppError::bad_request("cannot_disable_self", "不能停用当前登录的账号"));
+        return Err(AppError::bad_request("cannot_disable_self", "cannot_disable_self"));
     }
     if !state.store.set_disabled(session.scope(), &username, disabled).await? {
         return Err(AppError::NotFound { code: "user_not_found", what: "该账号" });

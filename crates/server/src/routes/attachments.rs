@@ -15,9 +15,7 @@ use crate::state::AppState;
 use crate::store::Caller;
 
 fn sha(raw: &str) -> Result<Sha256Name, AppError> {
-    Sha256Name::parse(raw).ok_or_else(|| {
-        AppError::bad_request("invalid_sha256", "附件编号必须是 64 位十六进制 SHA-256")
-    })
+    Sha256Name::parse(raw).ok_or_else(|| AppError::bad_request("invalid_sha256", "invalid_sha256"))
 }
 
 impl From<AttachmentError> for AppError {
@@ -29,9 +27,7 @@ impl From<AttachmentError> for AppError {
             AttachmentError::TotalMismatch { announced, recorded, received } => {
                 AppError::AttachmentTotalMismatch { announced, recorded, received }
             }
-            AttachmentError::PastEnd => {
-                AppError::bad_request("chunk_past_end", "上传内容超出了声明的附件大小")
-            }
+            AttachmentError::PastEnd => AppError::bad_request("chunk_past_end", "chunk_past_end"),
             AttachmentError::TooLarge => AppError::PayloadTooLarge,
             AttachmentError::HashMismatch => AppError::AttachmentHashMismatch,
             e @ (AttachmentError::Io(_) | AttachmentError::Task(_)) => AppError::internal(e),

@@ -58,11 +58,11 @@ pub async fn campaign_records(
     if name.is_some_and(|n| n.chars().count() > MAX_TOWN_NAME_CHARS) {
         return Err(AppError::bad_request(
             "town_name_too_long",
-            format!("镇名不能超过 {MAX_TOWN_NAME_CHARS} 个字"),
+            shared::message::Message::new("town_name_too_long").arg("max", MAX_TOWN_NAME_CHARS),
         ));
     }
     let Scope::Town(town) = export_scope(&state, &session, name).await? else {
-        return Err(AppError::bad_request("town_required", "县级账号须指明镇名（town）"));
+        return Err(AppError::bad_request("town_required", "town_required"));
     };
     let town_name = state
         .store

@@ -19,10 +19,7 @@ fn passphrase(headers: &HeaderMap) -> Result<Option<String>, AppError> {
         return Ok(None);
     };
     let text = value.to_str().ok().and_then(percent_decode).ok_or_else(|| {
-        AppError::bad_request(
-            "invalid_passphrase_header",
-            "X-Export-Passphrase 无法识别：非 ASCII 字符请用 URL 编码（百分号编码）",
-        )
+        AppError::bad_request("invalid_passphrase_header", "invalid_passphrase_header")
     })?;
     Ok(Some(text).filter(|p| !p.is_empty()))
 }

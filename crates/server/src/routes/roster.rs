@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use sha2::{Digest, Sha256};
 use shared::hlc::HlcClock;
+use shared::message::Message;
 use shared::op::OpContext;
 use shared::record::EntityKind;
 use shared::roles::Role;
@@ -22,14 +23,14 @@ pub use crate::roster::MAX_ROSTER_BYTES;
 
 impl From<RosterError> for AppError {
     fn from(error: RosterError) -> Self {
-        AppError::RosterRefused { code: error.code(), message: error.to_string() }
+        AppError::roster_refused(error.code(), error.message())
     }
 }
 
 async fn planned(state: &AppState, session: &Caller, body: Bytes) -> Result<Plan, AppError> {
     session.require(&[Role::TownOffice])?;
     if body.is_empty() {
-        return Err(AppError::bad_request("empty_roster", "没有收到名册文件"));
+        return Err(AppError::bad_request("empty_roster", "empty_roster"));
     }
     let branches =
         state.store.records(session.scope(), EntityKind::Branch, &session.account).await?;
@@ -66,13 +67,10 @@ pub async fn apply(
     let checksum = format!("sha256:{}", shared::op::hex(&Sha256::digest(&body)));
     let Plan { mut report, operations } = planned(&state, &session, body).await?;
     if !report.issues.is_empty() {
-        return Err(AppError::RosterRefused {
-            code: "roster_has_problems",
-            message: format!(
-                "名册有 {} 处问题，未导入任何内容；请先预览并修正后再导入",
-                report.issues.len()
-            ),
-        });
+        return Err(AppError::roster_refused(
+            "roster_has_problems",
+            Message::new("roster_has_problems").arg("count", report.issues.len()),
+        ));
     }
     let batch = RosterBatch {
         operations,
@@ -85,14 +83,18 @@ pub async fn apply(
     let applied = state.store.apply_roster(&session, batch).await?;
     state.changes.poke();
     if let Err(refused) = applied {
-        let first = refused.first().and_then(|r| r.message.clone()).unwrap_or_default();
-        return Err(AppError::RosterRefused {
-            code: "roster_refused",
-            message: format!(
-                "服务器拒绝了名册中的 {} 条记录（{first}），未导入任何内容",
-                refused.len()
-            ),
+        // The first refusal's own message, worded with the rest in the reader's language.
+        let first = refused.first().map(|r| {
+            r.said().unwrap_or_else(|| {
+                Message::new("item").arg("text", r.message.clone().unwrap_or_default())
+            })
         });
+        return Err(AppError::roster_refused(
+            "roster_refused",
+            Message::new("roster_refused")
+                .arg("count", refused.len())
+                .arg("first", first.into_iter().collect::<Vec<_>>()),
+        ));
     }
     super::audit(
         &state,

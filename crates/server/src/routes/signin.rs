@@ -52,10 +52,7 @@ fn checked_server(server: &str) -> Result<String, AppError> {
     if ok {
         Ok(server.to_owned())
     } else {
-        Err(AppError::bad_request(
-            "invalid_server_address",
-            "服务器地址应为 http:// 或 https:// 开头的地址，如 https://192.168.1.10:8443",
-        ))
+        Err(AppError::bad_request("invalid_server_address", "invalid_server_address"))
     }
 }
 
@@ -180,7 +177,7 @@ pub async fn report(
             .as_ref()
             .is_some_and(|t| t.len() > 40 || chrono::DateTime::parse_from_rfc3339(t).is_err())
     {
-        return Err(AppError::bad_request("invalid_report", "设备报告的内容不正确"));
+        return Err(AppError::bad_request("invalid_report", "invalid_report"));
     }
     report.app_version = report.app_version.trim().to_owned();
     state.store.report_device(session.device_row, report).await?;
