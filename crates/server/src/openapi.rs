@@ -357,7 +357,9 @@ fn office_schemas() -> Value {
         },
         "RosterIssue": {
             "type": "object", "required": ["row", "column", "message"],
-            "properties": {"row": {"type": "integer"}, "column": string, "message": string},
+            "properties": {"row": {"type": "integer"}, "column": string, "message": string,
+                "reason": {"type": "string", "description": "问题说明的代码（应用按其语言显示，目录键 msg-<reason>）"},
+                "args": {"type": "object", "description": "问题说明的参数"}},
         },
         "RosterColumn": {
             "type": "object", "required": ["header", "field"],

@@ -100,7 +100,7 @@ pub fn gbk_csv(rows: &[Vec<String>]) -> Vec<u8> {
     bytes.into_owned()
 }
 
-fn row(cells: [&str; 7]) -> Vec<String> {
+pub fn row(cells: [&str; 7]) -> Vec<String> {
     cells.map(str::to_owned).to_vec()
 }
 
@@ -123,11 +123,16 @@ pub fn good_rows(n: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
-async fn post_roster(s: &TestServer, token: &str, path: &str, body: Vec<u8>) -> reqwest::Response {
+pub async fn post_roster(
+    s: &TestServer,
+    token: &str,
+    path: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
     s.request(Method::POST, path, Some(token)).body(body).send().await.unwrap()
 }
 
-async fn preview(s: &TestServer, token: &str, body: Vec<u8>) -> RosterReport {
+pub async fn preview(s: &TestServer, token: &str, body: Vec<u8>) -> RosterReport {
     let res = post_roster(s, token, "/api/v1/admin/roster/preview", body).await;
     assert_eq!(res.status(), StatusCode::OK);
     res.json().await.unwrap()

@@ -507,5 +507,8 @@ pub async fn assert_error(res: Response, status: StatusCode, code: &str) -> Valu
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], code, "{body}");
     assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+    // Every answer says what is wrong as a message's code, which the app words in its language.
+    let reason = body["error"]["reason"].as_str().unwrap_or_else(|| panic!("no reason: {body}"));
+    assert!(texts::messages::text_of(reason).is_some(), "a reason the catalogs lack: {body}");
     body
 }
