@@ -281,6 +281,31 @@ mod tests {
         assert_eq!(AppError::DatabaseBusy.body().error.code, "busy");
     }
 
+    /// A bad request, a roster's refusal and a not-found carry their reason; the server's own
+    /// pages (`body_in`, the `/import` page's refusals) word it in the page's language.
+    #[test]
+    fn free_form_refusals_carry_a_reason_worded_in_the_page_s_language() {
+        use texts::Lang;
+        let bad = AppError::bad_request("invalid_user", Message::new("username_has_spaces"));
+        let body = bad.body();
+        assert_eq!(body.error.code, "invalid_user");
+        assert_eq!(body.error.reason.as_deref(), Some("username_has_spaces"));
+        assert_eq!(body.error.message, "用户名不能包含空格");
+        let en = texts::fluent::cached(Lang::En);
+        assert_eq!(bad.body_in(en).error.message, "A user name cannot contain spaces");
+        let roster = AppError::roster_refused(
+            "roster_no_header",
+            Message::new("roster_no_header").arg("rows", 10usize),
+        );
+        let hant = roster.body_in(texts::fluent::cached(Lang::ZhHant)).error.message;
+        assert_eq!(hant, "前 10 行中找不到表頭：需要“姓名”和“所在支部”兩列");
+        assert_eq!(roster.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let missing = AppError::NotFound { code: "device_not_found", what: "该设备" };
+        assert_eq!(missing.body().error.message, "找不到该设备");
+        assert_eq!(missing.body().error.reason.as_deref(), Some("device_not_found"));
+        assert_eq!(missing.body_in(en).error.message, "Tablet not found");
+    }
+
     #[test]
     fn offset_mismatch_tells_where_to_resume() {
         let err = AppError::OffsetMismatch { offset: 10, received: 4 };

@@ -198,7 +198,7 @@ fn SheetEditor(
             }).collect_view()}
             <p class="wide" data-testid="sheet-total">{move || form.with(|a| match recorded_total(a) {
                 Ok(total) => tc::total(total),
-                Err(e) => e.to_string(),
+                Err(e) => crate::logic::validation::words(&e.message()),
             })}</p>
             {office.then(|| view! {
                 <button type="button" class="button primary" data-testid="sheet-save" disabled=move || save.pending().get()

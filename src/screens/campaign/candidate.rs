@@ -282,7 +282,7 @@ fn History(candidate: Candidate) -> impl IntoView {
                         <td>{e.action.map(|a| a.localized()).unwrap_or("")}</td>
                         <td>{tc::state_change(e.from.map(|s| s.localized()), e.to.localized())}</td>
                         <td>{tc::who(&e.by, e.role.map(|r| r.localized()))}</td>
-                        <td>{e.reason.clone()}</td>
+                        <td>{shared::candidacy::history_note_or_reason(&e, crate::i18n::messages::words)}</td>
                     </tr>
                 }).collect_view()}
                 </tbody>

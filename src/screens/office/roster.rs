@@ -105,10 +105,14 @@ pub fn Roster(http: Http) -> impl IntoView {
                             <table class="list" data-testid="roster-issues">
                                 <thead><tr><th>{t::ROW}</th><th>{t::COLUMN}</th><th>{t::REASON}</th></tr></thead>
                                 <tbody>
-                                    {r.issues.into_iter().map(|i| view! {
-                                        <tr data-testid="roster-issue" data-row=i.row.to_string()>
-                                            <td>{i.row}</td><td>{i.column}</td><td>{i.message}</td>
-                                        </tr>
+                                    {r.issues.into_iter().map(|i| {
+                                        // Worded in the app's language; an older server's words as sent.
+                                        let reason = crate::i18n::messages::words_or(i.said().as_ref(), &i.message);
+                                        view! {
+                                            <tr data-testid="roster-issue" data-row=i.row.to_string()>
+                                                <td>{i.row}</td><td>{i.column}</td><td>{reason}</td>
+                                            </tr>
+                                        }
                                     }).collect_view()}
                                 </tbody>
                             </table>
