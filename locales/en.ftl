@@ -57,6 +57,7 @@ survey-not-found = Survey not found
 storage-lost = The browser erased the data saved on this device (after a crash, low storage, or clearing site data). What reached the office is safe: sign in again and sync to download it again.
 storage-lost-read = OK
 storage-recovered = The browser erased the data saved on this device (after a crash, low storage, or clearing site data); the changes not yet sent were recovered from this device's backup copy. Sign in again and sync: the recovered changes are sent to the office and everything else is downloaded again.
+storage-recovery-pending = The browser erased the data saved on this device (after a crash, low storage, or clearing site data). The changes not yet sent are in this device's backup copy but have not been fully recovered yet (storage may be full, or the app needs to connect to the network once). The app tries again every time it opens: do not enter this work again, or it will be sent twice. If this notice stays, contact the town office.
 field-name = Name
 field-gender = Gender
 field-birth-year = Year of birth
@@ -212,6 +213,10 @@ storage-recovered-count = { $n ->
     [one] 1 change that had not reached the office was
    *[other] { $n } changes that had not reached the office were
   } recovered and will be sent at the next sync.
+storage-recovered-refused = { $n ->
+    [one] 1 change the office had refused was
+   *[other] { $n } changes the office had refused were
+  } also recovered and are listed as refused in the Outbox again: open the record, correct it and resubmit.
 storage-recovered-photos = { $n ->
     [one] 1 photo
    *[other] { $n } photos

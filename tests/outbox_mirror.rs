@@ -74,8 +74,17 @@ async fn discard(name: &str) {
     wasm_bindgen_futures::JsFuture::from(done).await.unwrap();
 }
 
-/// A tablet with two changes queued (a person and their survey, which names a photo) and their
-/// copy written; closed. Returns the database name, the device id and the queued operation ids.
+fn blob_of(bytes: &[u8]) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("image/jpeg");
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap()
+}
+
+/// A tablet with two changes queued (a person and their survey, which names three photos: one
+/// taken here and not uploaded, one taken here and already at the office, one it never held)
+/// and their copy written; closed. Returns the database name, the device id and the queued
+/// operation ids.
 async fn tablet_with_two_unsent() -> (String, Uuid, Vec<Uuid>, Uuid, Uuid) {
     device_mark::clear();
     let name = fresh_name();
@@ -87,7 +96,11 @@ async fn tablet_with_two_unsent() -> (String, Uuid, Vec<Uuid>, Uuid, Uuid) {
         .save(EntityKind::Person, person, "b1", changes(&[("name", json!("王五"))]))
         .await
         .unwrap();
-    let photo = json!([{"sha256": "ab".repeat(32), "mime": "image/jpeg", "width": 1, "height": 1, "bytes": 3}]);
+    let unsent = store.put_attachment(&blob_of(b"unsent"), "image/jpeg", 1, 1).await.unwrap();
+    let uploaded = store.put_attachment(&blob_of(b"uploaded"), "image/jpeg", 1, 1).await.unwrap();
+    store.mark_uploaded(&uploaded).await.unwrap();
+    let photo = |sha256: &str| json!({"sha256": sha256, "mime": "image/jpeg", "width": 1, "height": 1, "bytes": 3});
+    let photo = json!([photo(&unsent), photo(&uploaded), photo(&"ab".repeat(32))]);
     store
         .save(
             EntityKind::Survey,
@@ -99,7 +112,8 @@ async fn tablet_with_two_unsent() -> (String, Uuid, Vec<Uuid>, Uuid, Uuid) {
         .unwrap();
     let ids = outbox_ids(&store).await;
     assert_eq!(ids.len(), 2);
-    copy_when(&name, |c| queued_ids(c) == ids).await;
+    let copy = copy_when(&name, |c| queued_ids(c) == ids).await;
+    assert_eq!(copy.photos_unsent, Some(vec![unsent]), "only the photo the office lacks");
     storage_loss::remember_pending(&store, 2);
     let device = store.device_id();
     store.close();
@@ -168,7 +182,11 @@ async fn a_database_deleted_under_the_app_gets_its_unsent_changes_back_once() {
     let notice = storage_loss::notice(&store).await.unwrap().expect("the notice is kept");
     assert_eq!(notice.recovered, Some(2));
     assert_eq!(notice.pending_before, 2);
-    assert_eq!(notice.photos_missing, 1, "the photo's file was only in the discarded database");
+    assert_eq!(
+        notice.photos_missing, 1,
+        "the one photo not uploaded was only in the discarded database (the office has the other, \
+         and the third was never this tablet's to send)"
+    );
     // Tried again (another start, the shell): nothing queued twice.
     assert_eq!(storage_loss::recover(store.clone()).await, 2);
     store.close();
@@ -181,7 +199,134 @@ async fn a_database_deleted_under_the_app_gets_its_unsent_changes_back_once() {
     copy_when(&name, |c| queued_ids(c) == ids[1..]).await;
     storage_loss::acknowledge(&again).await.unwrap();
     assert_eq!(storage_loss::notice(&again).await.unwrap(), None);
+    // No write of the copy still open when it is deleted (OPFS refuses that).
+    mirror::flushed(&again).await;
     again.close();
+    mirror::delete(&name).await.unwrap();
+    device_mark::clear();
+}
+
+/// Makes every `IDBObjectStore.add` throw as a full disk does (the outbox's queueing uses it);
+/// returns the original to put back.
+fn fill_the_disk() -> JsValue {
+    let prototype = js_sys::Reflect::get(&js_sys::global(), &"IDBObjectStore".into())
+        .and_then(|c| js_sys::Reflect::get(&c, &"prototype".into()))
+        .unwrap();
+    let original = js_sys::Reflect::get(&prototype, &"add".into()).unwrap();
+    let refuse = js_sys::Function::new_no_args(
+        "throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');",
+    );
+    js_sys::Reflect::set(&prototype, &"add".into(), &refuse).unwrap();
+    original
+}
+
+fn free_the_disk(original: &JsValue) {
+    let prototype = js_sys::Reflect::get(&js_sys::global(), &"IDBObjectStore".into())
+        .and_then(|c| js_sys::Reflect::get(&c, &"prototype".into()))
+        .unwrap();
+    js_sys::Reflect::set(&prototype, &"add".into(), original).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_recovery_that_fails_says_it_is_pending_keeps_the_copy_and_finishes_at_the_next_start() {
+    let (name, device, ids, person, _) = tablet_with_two_unsent().await;
+    let before = mirror::read(&name).await.unwrap().unwrap();
+    discard(&name).await;
+
+    // The disk is full: nothing can be queued again.
+    let original = fill_the_disk();
+    let opened = storage_loss::open(&name).await;
+    free_the_disk(&original);
+    let (store, opened) = opened.unwrap();
+    assert_eq!(opened, Opened::Discarded { device_id: device, pending_before: 2 });
+    let notice = storage_loss::notice(&store).await.unwrap().expect("the notice is kept");
+    assert_eq!(notice.recovered, None, "not recovered yet: said as pending, not as lost");
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+
+    // Dismissed anyway (an older shell's button), the disk freed, the surveyor saves something
+    // new: the copy still holds the discarded database's changes, not written over.
+    storage_loss::acknowledge(&store).await.unwrap();
+    mirror::follow(store.clone());
+    let other = Uuid::new_v4();
+    store.save(EntityKind::Person, other, "b1", changes(&[("name", json!("己"))])).await.unwrap();
+    let new_op = outbox_ids(&store).await;
+    assert_eq!(new_op.len(), 1);
+    sleep(300).await;
+    assert_eq!(mirror::read(&name).await.unwrap().unwrap(), before, "the copy is kept as it was");
+    store.close();
+
+    // The next start takes them back, says so again, and the copy follows the whole outbox.
+    let (store, opened) = storage_loss::open(&name).await.unwrap();
+    assert_eq!(opened, Opened::Known);
+    let queued = outbox_ids(&store).await;
+    assert_eq!(queued.len(), 3);
+    assert!(ids.iter().chain(&new_op).all(|id| queued.contains(id)));
+    assert!(store.get(EntityKind::Person, person).await.unwrap().is_some());
+    let notice = storage_loss::notice(&store).await.unwrap().expect("said again once done");
+    assert_eq!(notice.recovered, Some(2));
+    mirror::follow(store.clone());
+    copy_when(&name, |c| c.queued.len() == 3).await;
+    // Done: another start does nothing more.
+    assert_eq!(storage_loss::recover(store.clone()).await, 2);
+    assert_eq!(store.outbox_len().await.unwrap(), 3);
+    store.close();
+    mirror::delete(&name).await.unwrap();
+    device_mark::clear();
+}
+
+#[wasm_bindgen_test]
+async fn refused_changes_in_the_copy_come_back_among_the_refusals_not_queued() {
+    device_mark::clear();
+    let name = fresh_name();
+    let (store, _) = storage_loss::open(&name).await.unwrap();
+    mirror::follow(store.clone());
+    let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+    store.save(EntityKind::Person, a, "b9", changes(&[("name", json!("庚"))])).await.unwrap();
+    store
+        .save(EntityKind::Person, a, "b9", changes(&[("phone", json!("13800000000"))]))
+        .await
+        .unwrap();
+    store.save(EntityKind::Person, b, "b1", changes(&[("name", json!("辛"))])).await.unwrap();
+    let queued = store.outbox_all().await.unwrap();
+    let refusal = |e: &field::store::OutboxEntry| RejectedOp {
+        op: e.op.clone(),
+        code: Some("forbidden".into()),
+        message: "不在本账号的支部范围内".into(),
+        said: None,
+        at_ms: 0.0,
+        on_tablet: false,
+    };
+    let aside = vec![(queued[0].key, refusal(&queued[0])), (queued[1].key, refusal(&queued[1]))];
+    rejected::set_aside(&store, aside).await.unwrap();
+    let sent_id = queued[2].op.id;
+    copy_when(&name, |c| c.refused.len() == 2 && queued_ids(c) == [sent_id]).await;
+    let device = store.device_id();
+    store.close();
+    discard(&name).await;
+    device_mark::clear(); // the mark gone too: the copy says what waited, in records
+
+    // Two tabs open it at once: each change back once, in its place.
+    let (x, y) = futures::join!(storage_loss::open(&name), storage_loss::open(&name));
+    let ((store, opened), (other, _)) = (x.unwrap(), y.unwrap());
+    assert_eq!(
+        opened,
+        Opened::Discarded { device_id: device, pending_before: 2 },
+        "3 changes of 2 records: 2 records waited"
+    );
+    other.close();
+    assert_eq!(outbox_ids(&store).await, [sent_id], "only what was queued is queued again");
+    let kept = rejected::list(&store).await.unwrap();
+    let kept_ids: Vec<Uuid> = kept.iter().map(|r| r.op.id).collect();
+    assert_eq!(kept_ids, [queued[0].op.id, queued[1].op.id], "back among the refusals");
+    assert_eq!(kept[0].message, "不在本账号的支部范围内", "with the server's reason");
+    let record = store.get(EntityKind::Person, a).await.unwrap().expect("the record is back");
+    assert_eq!(record.get("phone"), Some(&json!("13800000000")), "to be corrected and resubmitted");
+    let notice = storage_loss::notice(&store).await.unwrap().unwrap();
+    assert_eq!((notice.recovered, notice.refused_restored), (Some(1), 2));
+    assert_eq!(storage_loss::recover(store.clone()).await, 1, "done: nothing more");
+    assert_eq!(outbox_ids(&store).await, [sent_id]);
+    assert_eq!(rejected::list(&store).await.unwrap().len(), 2);
+    store.close();
     mirror::delete(&name).await.unwrap();
     device_mark::clear();
 }

@@ -1,7 +1,9 @@
 //! The notice that the browser discarded the tablet's database (`services::storage_loss`): what
 //! happened, how many records waiting to be sent went with it — or, when the outbox's copy
 //! outside IndexedDB brought them back, how many changes were recovered and will be sent (and
-//! which photos did not come back) — and what to do; shown until read.
+//! which photos did not come back) — and what to do; shown until read. While the copy's changes
+//! are not taken back yet it says so, asks that nothing be entered again, and cannot be
+//! dismissed (the next start tries again).
 
 use leptos::prelude::*;
 
@@ -25,14 +27,25 @@ pub fn StorageLostNotice(loss: StorageLoss) -> impl IntoView {
             ctx.recount();
         }
     });
+    let pending = loss.recovered.is_none();
     let recovered = loss.recovered.unwrap_or(0);
     view! {
         <aside class="message error" role="alert" data-testid="storage-lost"
-            data-recovered=recovered>
-            {if recovered > 0 {
+            data-recovered=recovered data-recovery-pending=pending.to_string()>
+            {if pending {
+                // Not taken back yet (its chunk not cached, the disk full): it will be, so
+                // nothing may be entered again, and the notice stays until it is.
+                view! { <p data-testid="storage-lost-recovering">{t::STORAGE_RECOVERY_PENDING}</p> }
+                    .into_any()
+            } else if recovered > 0 || loss.refused_restored > 0 {
                 view! {
                     <p>{t::STORAGE_RECOVERED}</p>
-                    <p data-testid="storage-lost-recovered">{t::storage_recovered_count(recovered)}</p>
+                    {(recovered > 0).then(|| view! {
+                        <p data-testid="storage-lost-recovered">{t::storage_recovered_count(recovered)}</p>
+                    })}
+                    {(loss.refused_restored > 0).then(|| view! {
+                        <p data-testid="storage-lost-refused">{t::storage_recovered_refused(loss.refused_restored)}</p>
+                    })}
                     {(loss.photos_missing > 0).then(|| view! {
                         <p data-testid="storage-lost-photos">{t::storage_recovered_photos_missing(loss.photos_missing)}</p>
                     })}
@@ -45,9 +58,11 @@ pub fn StorageLostNotice(loss: StorageLoss) -> impl IntoView {
                     })}
                 }.into_any()
             }}
-            <button class="button" data-testid="storage-lost-dismiss"
-                disabled=move || acknowledge.pending().get()
-                on:click=move |_| { acknowledge.dispatch_local(()); }>{t::STORAGE_LOST_READ}</button>
+            {(!pending).then(|| view! {
+                <button class="button" data-testid="storage-lost-dismiss"
+                    disabled=move || acknowledge.pending().get()
+                    on:click=move |_| { acknowledge.dispatch_local(()); }>{t::STORAGE_LOST_READ}</button>
+            })}
         </aside>
     }
 }

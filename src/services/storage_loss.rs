@@ -27,12 +27,11 @@
 
 use std::collections::BTreeSet;
 
-use shared::op::Operation;
 use uuid::Uuid;
 
 use crate::browser::device_mark::{self, DeviceMark};
 use crate::store::{PriorDevice, Store, StoreError, meta_keys};
-use crate::sync::mirror;
+use crate::sync::{mirror, rejected};
 
 pub use crate::store::{StorageLoss, UnsentElsewhereNotice};
 
@@ -92,18 +91,19 @@ pub async fn any_kept(store: &Store) -> Result<bool, StoreError> {
         || store.meta_has(meta_keys::UNSENT_ELSEWHERE).await?)
 }
 
-/// Runs [`recover`] (its chunk fetched first) if the notice says it was not tried yet. A chunk
-/// that cannot be fetched (offline before it was cached) leaves it for the next start.
+/// Runs [`recover`] (its chunk fetched first) while a discard's recovery is due (the key the
+/// discard left, [`meta_keys::RECOVERY_DUE`]). A chunk that cannot be fetched (offline before it
+/// was cached) leaves it for the next start.
 pub async fn recover_if_due(store: &Store) {
-    match notice(store).await {
-        Ok(Some(loss)) if loss.recovered.is_none() => {
+    match store.meta_has(meta_keys::RECOVERY_DUE).await {
+        Ok(true) => {
             let asked = crate::split::outbox_copy(store.name().to_owned(), Some(store.clone()));
             if let Err(e) = asked.await {
                 log::error!("the recovery of unsent changes could not load: {e}");
             }
         }
-        Ok(_) => {}
-        Err(e) => log::error!("could not read the storage-lost notice: {e}"),
+        Ok(false) => {}
+        Err(e) => log::error!("could not read whether a recovery is due: {e}"),
     }
 }
 
@@ -125,66 +125,125 @@ pub async fn from_copy(name: String, store: Option<Store>) -> FromCopy {
 }
 
 /// Takes back the changes the outbox's copy outside IndexedDB (`sync::mirror`) holds for this
-/// device after the browser discarded the database: each queued again with its own id and
-/// merged into the records (`Store::commit_local`; one already queued, by another tab doing the
-/// same, is not queued twice), then the notice says how many and how many photos they name that
-/// are gone. Returns how many changes the notice now counts as recovered. No copy, a copy of
-/// another device or one that does not read (logged) recovers nothing: the notice says what
-/// went with the database, as before. A change that could not be queued (the disk full) leaves
-/// the notice untried, so the next start tries again.
+/// device after the browser discarded the database, while that is due
+/// ([`meta_keys::RECOVERY_DUE`]): each merged into the records again (`Store::commit_local`)
+/// under its own id, so the surveyor sees the work again; the queued ones stay queued (one
+/// already queued, by another tab doing the same, is not queued twice) and the refused ones go
+/// back among the refusals (`sync::rejected::set_aside`), not sent. Then, in one transaction,
+/// the notice says how many will be sent, how many are back among the refusals and how many of
+/// the photos they name that had not reached the office are gone, and the key goes. Returns how
+/// many the notice counts as recovered.
+///
+/// No copy, a copy of another device or one that does not read (logged) recovers nothing: the
+/// notice says what went with the database, as before. A change that could not be written (the
+/// disk full) leaves the recovery due, the notice saying so and the copy kept: the next start
+/// tries again.
 pub async fn recover(store: Store) -> u32 {
-    let mut loss = match notice(&store).await {
-        Ok(Some(loss)) => loss,
-        Ok(None) => return 0,
-        Err(e) => {
+    let notice = match (store.meta_has(meta_keys::RECOVERY_DUE).await, notice(&store).await) {
+        (Ok(true), Ok(notice)) => notice,
+        (Ok(false), Ok(notice)) => return notice.and_then(|n| n.recovered).unwrap_or(0),
+        (Err(e), _) | (_, Err(e)) => {
             log::error!("could not read the storage-lost notice: {e}");
             return 0;
         }
     };
-    if let Some(done) = loss.recovered {
-        return done;
-    }
-    let ops = match mirror::read(store.name()).await {
-        Ok(Some(copy)) if copy.device_id == store.device_id() => copy.operations(),
+    let copy = match mirror::read(store.name()).await {
+        Ok(Some(copy)) if copy.device_id == store.device_id() => Some(copy),
         Ok(Some(copy)) => {
             log::error!(
                 "the outbox copy is of device {}, not {}: not recovered",
                 copy.device_id,
                 store.device_id()
             );
-            Vec::new()
+            None
         }
-        Ok(None) => Vec::new(),
+        Ok(None) => None,
         Err(e) => {
             log::error!("the outbox copy outside IndexedDB could not be used: {e}");
-            Vec::new()
+            None
         }
     };
-    let mut recovered = 0u32;
-    for op in &ops {
-        match store.commit_local(op.clone()).await {
-            Ok(_) | Err(StoreError::DuplicateOperation) => recovered += 1,
+    let (recovered, refused_restored, photos_missing) = match &copy {
+        Some(copy) => match take_back(&store, copy).await {
+            Ok(done) => done,
             Err(e) => {
-                log::error!("could not queue a recovered change again: {e}");
+                log::error!(
+                    "could not take back the unsent changes (tried again at the next start): {e}"
+                );
                 return 0;
             }
+        },
+        None => (0, 0, 0),
+    };
+    if recovered + refused_restored > 0 {
+        log::info!(
+            "{recovered} unsent changes recovered from the outbox copy, {refused_restored} among the refusals"
+        );
+    }
+    // Read and dismissed while the recovery was due (an older app's button): said again.
+    let mut loss = notice.unwrap_or(StorageLoss {
+        pending_before: copy.as_ref().map_or(0, |c| c.records() as u32),
+        noticed_at_ms: js_sys::Date::now(),
+        recovered: None,
+        refused_restored: 0,
+        photos_missing: 0,
+    });
+    loss.recovered = Some(recovered);
+    loss.refused_restored = refused_restored;
+    loss.photos_missing = photos_missing;
+    if let Err(e) =
+        store.meta_set_and_delete(meta_keys::STORAGE_LOST, &loss, meta_keys::RECOVERY_DUE).await
+    {
+        log::error!(
+            "could not keep the recovery in the notice (tried again at the next start): {e}"
+        );
+        return 0;
+    }
+    // The copy follows the outbox again from here: written now, not at the next change.
+    store.outbox_changed();
+    recovered
+}
+
+/// Merges the copy's changes back: returns how many are queued to be sent, how many are back
+/// among the refusals, and how many photos they name that had not been uploaded and are gone.
+async fn take_back(store: &Store, copy: &mirror::Snapshot) -> Result<(u32, u32, u32), StoreError> {
+    let refused_ids: BTreeSet<Uuid> = copy.refused.iter().map(|r| r.op.id).collect();
+    let mut queued = 0u32;
+    for op in copy.queued.iter().filter(|op| !refused_ids.contains(&op.id)) {
+        match store.commit_local(op.clone()).await {
+            Ok(_) | Err(StoreError::DuplicateOperation) => queued += 1,
+            Err(e) => return Err(e),
         }
     }
+    let already: BTreeSet<Uuid> =
+        rejected::list(store).await?.into_iter().map(|r| r.op.id).collect();
+    let mut back = Vec::new();
+    for refusal in copy.refused.iter().filter(|r| !already.contains(&r.op.id)) {
+        match store.commit_local(refusal.op.clone()).await {
+            Ok(_) | Err(StoreError::DuplicateOperation) => back.push(refusal),
+            Err(e) => return Err(e),
+        }
+    }
+    // Queued by the merge above (that is how a change reaches the records): moved aside again.
+    let keys: std::collections::BTreeMap<Uuid, u64> = store
+        .outbox_all()
+        .await?
+        .into_iter()
+        .filter(|e| refused_ids.contains(&e.op.id))
+        .map(|e| (e.op.id, e.key))
+        .collect();
+    let aside =
+        back.iter().filter_map(|r| keys.get(&r.op.id).map(|key| (*key, (*r).clone()))).collect();
+    rejected::set_aside(store, aside).await?;
+    let named = mirror::photos_named(copy.queued.iter().chain(copy.refused.iter().map(|r| &r.op)));
+    let unsent: Option<BTreeSet<&String>> = copy.photos_unsent.as_ref().map(|u| u.iter().collect());
     let mut photos_missing = 0;
-    for sha256 in photos_named(&ops) {
-        if !matches!(store.get_attachment(&sha256).await, Ok(Some(_))) {
+    for sha256 in named.iter().filter(|h| unsent.as_ref().is_none_or(|u| u.contains(h))) {
+        if store.get_attachment(sha256).await?.is_none() {
             photos_missing += 1;
         }
     }
-    if recovered > 0 {
-        log::info!("{recovered} unsent changes recovered from the outbox copy");
-    }
-    loss.recovered = Some(recovered);
-    loss.photos_missing = photos_missing;
-    if let Err(e) = store.meta_set(meta_keys::STORAGE_LOST, &loss).await {
-        log::error!("could not keep the recovery in the notice: {e}");
-    }
-    recovered
+    Ok((queued, copy.refused.len() as u32, photos_missing))
 }
 
 /// The device the outbox's copy of the database `name` was written for, with how many changes
@@ -192,7 +251,7 @@ pub async fn recover(store: Store) -> u32 {
 pub async fn device_in_copy(name: String) -> Option<PriorDevice> {
     match mirror::read(&name).await {
         Ok(Some(copy)) => {
-            Some(PriorDevice { device_id: copy.device_id, pending: copy.operations().len() as u32 })
+            Some(PriorDevice { device_id: copy.device_id, pending: copy.records() as u32 })
         }
         Ok(None) => None,
         Err(e) => {
@@ -200,17 +259,6 @@ pub async fn device_in_copy(name: String) -> Option<PriorDevice> {
             None
         }
     }
-}
-
-/// The photos (by hash) the `photos` fields of `ops` name.
-fn photos_named(ops: &[Operation]) -> BTreeSet<String> {
-    ops.iter()
-        .flat_map(|op| &op.changes)
-        .filter(|c| c.field == "photos")
-        .filter_map(|c| c.value.as_array())
-        .flatten()
-        .filter_map(|photo| photo.get("sha256")?.as_str().map(str::to_owned))
-        .collect()
 }
 
 /// The notice, while it has not been read.

@@ -126,6 +126,29 @@ impl Store {
         Ok(out)
     }
 
+    /// Of the photos `sha256s`, those this tablet holds and the server does not have yet, read
+    /// in one transaction (without their bytes).
+    pub async fn not_uploaded(
+        &self,
+        sha256s: impl IntoIterator<Item = String>,
+    ) -> Result<Vec<String>, StoreError> {
+        let db = self.db().await?;
+        let tx = db.transaction(ATTACHMENTS).build()?;
+        let store = tx.object_store(ATTACHMENTS)?;
+        let mut out = Vec::new();
+        for sha256 in sha256s {
+            let value: Option<JsValue> = store.get(JsValue::from_str(&sha256)).primitive()?.await?;
+            let uploaded = value
+                .filter(|v| !v.is_undefined())
+                .and_then(|v| Reflect::get(&v, &JsValue::from_str("uploaded")).ok())
+                .map(|u| u.as_bool().unwrap_or(false));
+            if uploaded == Some(false) {
+                out.push(sha256);
+            }
+        }
+        Ok(out)
+    }
+
     /// Record that the server has the whole blob.
     pub async fn mark_uploaded(&self, sha256: &str) -> Result<(), StoreError> {
         if let Some(mut attachment) = self.get_attachment(sha256).await? {

@@ -47,6 +47,23 @@ impl Store {
         Ok(())
     }
 
+    /// Write `value` under `key` and delete `done` from `meta`, in one transaction.
+    pub async fn meta_set_and_delete<T: Serialize + ?Sized>(
+        &self,
+        key: &str,
+        value: &T,
+        done: &str,
+    ) -> Result<(), StoreError> {
+        let js = to_js(value)?;
+        let db = self.db().await?;
+        let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(META)?;
+        drop(store.put(js).with_key(JsValue::from_str(key)).primitive()?);
+        drop(store.delete(JsValue::from_str(done)).primitive()?);
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Delete `key` from `meta` if its stored value still equals `expected` (read and delete in
     /// one transaction): a value written meanwhile by a later request is kept.
     pub async fn meta_delete_if_eq<T: Serialize + DeserializeOwned + PartialEq>(

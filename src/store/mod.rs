@@ -65,6 +65,11 @@ pub mod meta_keys {
     /// Set when the app found the browser had discarded its previous database
     /// (`services::storage_loss`), until the person has read the notice.
     pub const STORAGE_LOST: &str = "storage_lost";
+    /// Set with [`STORAGE_LOST`] when the browser discarded the database, until the changes the
+    /// outbox's copy outside IndexedDB holds are taken back (`services::storage_loss::recover`
+    /// removes it in the transaction that says so in the notice). No button removes it: while
+    /// it is there the copy is not written over (`sync::mirror`) and each start tries again.
+    pub const RECOVERY_DUE: &str = "outbox_recovery_due";
     /// Set when a sign-in answered that other devices of the account last reported changes
     /// not sent (`services::storage_loss::UnsentElsewhereNotice`), until the person has read it.
     pub const UNSENT_ELSEWHERE: &str = "unsent_elsewhere";
@@ -79,10 +84,14 @@ pub struct StorageLoss {
     /// When the app noticed (milliseconds since the epoch).
     pub noticed_at_ms: f64,
     /// Changes taken back from the outbox's copy outside IndexedDB (`sync::mirror`) and queued
-    /// again; `None` until that was tried (`services::storage_loss::recover`), which every
-    /// start does while it is `None`.
+    /// again; `None` until that was done (`services::storage_loss::recover`, which every start
+    /// tries while [`meta_keys::RECOVERY_DUE`] is kept).
     #[serde(default)]
     pub recovered: Option<u32>,
+    /// Changes the server had refused, taken back from the copy among the refusals (not queued:
+    /// the surveyor fixes and sends them as before).
+    #[serde(default)]
+    pub refused_restored: u32,
     /// Photos the recovered changes name that are not on this tablet (their files were only in
     /// the discarded database).
     #[serde(default)]
@@ -365,10 +374,15 @@ async fn claim_identity(db: &Database, prior: Option<PriorDevice>) -> Result<Cla
             pending_before: prior.pending,
             noticed_at_ms: now_ms() as f64,
             recovered: None,
+            refused_restored: 0,
             photos_missing: 0,
         };
         meta.put(codec::to_js(&notice)?)
             .with_key(JsValue::from_str(meta_keys::STORAGE_LOST))
+            .primitive()?
+            .await?;
+        meta.put(JsValue::TRUE)
+            .with_key(JsValue::from_str(meta_keys::RECOVERY_DUE))
             .primitive()?
             .await?;
     }

@@ -15,6 +15,8 @@
 //! the whole file atomically (`createWritable` commits on close), and there is no directory to
 //! list and no file to forget; the figures are in docs/RELIABILITY.md.
 
+use std::collections::BTreeSet;
+
 use futures::StreamExt;
 use futures::channel::mpsc;
 use serde::{Deserialize, Serialize};
@@ -24,7 +26,7 @@ use uuid::Uuid;
 use super::RejectedOp;
 use super::rejected;
 use crate::browser::opfs::{self, OpfsError};
-use crate::store::{StorageLoss, Store, StoreError, meta_keys};
+use crate::store::{Store, StoreError, meta_keys};
 
 /// The OPFS directory of the snapshots.
 pub const DIR: &str = "field-outbox";
@@ -56,6 +58,11 @@ pub struct Snapshot {
     /// Refused by the server (or the tablet's check) and kept aside.
     #[serde(default)]
     pub refused: Vec<RejectedOp>,
+    /// Of the photos these changes name, those the tablet held and had not uploaded yet (the
+    /// photos a discard takes with it). `None` in a copy written before it was kept: then any
+    /// of them may be.
+    #[serde(default)]
+    pub photos_unsent: Option<Vec<String>>,
 }
 
 impl Snapshot {
@@ -69,6 +76,24 @@ impl Snapshot {
             .cloned()
             .collect()
     }
+
+    /// How many records its changes are of (what the device's mark counts as waiting).
+    pub fn records(&self) -> usize {
+        let records: std::collections::BTreeSet<_> =
+            self.operations().iter().map(|op| (op.entity, op.entity_id)).collect();
+        records.len()
+    }
+}
+
+/// The photos (by hash) the `photos` fields of `ops` name.
+pub fn photos_named<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> BTreeSet<String> {
+    ops.into_iter()
+        .flat_map(|op| &op.changes)
+        .filter(|c| c.field == "photos")
+        .filter_map(|c| c.value.as_array())
+        .flatten()
+        .filter_map(|photo| photo.get("sha256")?.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// The snapshot file of the database `db_name`.
@@ -78,14 +103,17 @@ fn file_name(db_name: &str) -> String {
 
 /// The store's unsent changes now.
 pub async fn snapshot(store: &Store) -> Result<Snapshot, MirrorError> {
-    let queued = store.outbox_all().await?.into_iter().map(|e| e.op).collect();
+    let queued: Vec<Operation> = store.outbox_all().await?.into_iter().map(|e| e.op).collect();
     let refused = rejected::list(store).await?;
+    let named = photos_named(queued.iter().chain(refused.iter().map(|r| &r.op)));
+    let photos_unsent = Some(store.not_uploaded(named).await?);
     Ok(Snapshot {
         version: VERSION,
         device_id: store.device_id(),
         written_at_ms: js_sys::Date::now(),
         queued,
         refused,
+        photos_unsent,
     })
 }
 
@@ -173,15 +201,16 @@ pub async fn flushed(store: &Store) {
 }
 
 async fn write_logged(store: &Store) {
-    // A discard found while the app ran, not yet recovered: the copy still holds the discarded
-    // database's changes, and the new (near empty) outbox must not replace it before
-    // `services::storage_loss::recover` has taken them back.
-    match store.meta_get::<StorageLoss>(meta_keys::STORAGE_LOST).await {
-        Ok(Some(loss)) if loss.recovered.is_none() => {
+    // A discard not yet recovered (found while the app ran, or a recovery that failed and waits
+    // for the next start): the copy still holds the discarded database's changes, and the new
+    // (near empty) outbox must not replace it before `services::storage_loss::recover` has
+    // taken them back. The key outlives the notice's dismissal.
+    match store.meta_has(meta_keys::RECOVERY_DUE).await {
+        Ok(true) => {
             log::warn!("the outbox copy is kept as it is until its changes are recovered");
             return;
         }
-        Ok(_) => {}
+        Ok(false) => {}
         Err(e) => {
             log::error!("could not read the storage-lost notice: {e}");
             return;

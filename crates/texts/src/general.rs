@@ -56,6 +56,10 @@ crate::texts! {
     /// copy outside it (`services::storage_loss::recover`).
     STORAGE_RECOVERED = "storage-recovered": "浏览器清空了本机保存的数据（可能因意外关闭、存储空间不足或清除了网站数据），\
      尚未发送的修改已从本机的备份中恢复。请重新登录并同步：恢复的修改将发送到办公室，其余内容将重新下载。";
+    /// ... and taking them back from that copy is not done yet (tried again at each start).
+    STORAGE_RECOVERY_PENDING = "storage-recovery-pending": "浏览器清空了本机保存的数据（可能因意外关闭、存储空间不足或清除了网站数据）。\
+     尚未发送的修改保存在本机的备份中，但还没有恢复完成（可能存储空间不足，或需要先连接一次网络）。\
+     每次打开应用都会自动再试：请不要重新录入这些内容，以免重复。如果一直显示此提示，请联系镇组织办。";
     F_NAME = "field-name": "姓名";
     F_GENDER = "field-gender": "性别";
     F_BIRTH_YEAR = "field-birth-year": "出生年份";
@@ -195,6 +199,7 @@ crate::texts! {
     GPS_FIX_NO_ACCURACY = "gps-fix-no-accuracy": "纬度 { $lat }，经度 { $lon }";
     STORAGE_LOST_PENDING = "storage-lost-pending": "清空前本机有 { $n } 条记录尚未送达办公室，已无法恢复：请核对并重新录入。";
     STORAGE_RECOVERED_COUNT = "storage-recovered-count": "已恢复 { $n } 条尚未送达办公室的修改，同步后即发送。";
+    STORAGE_RECOVERED_REFUSED = "storage-recovered-refused": "另有 { $n } 条曾被办公室退回的修改已恢复，仍在“待发送”中列为被退回：请打开记录改正后重新提交。";
     STORAGE_RECOVERED_PHOTOS = "storage-recovered-photos": "其中 { $n } 张照片未能恢复：请核对相关调查并重新拍摄。";
     ANSWERED_OF = "answered-of": "已填 { $answered }/{ $total }";
     HISTORY_SAVED = "history-saved": "保存了{ $what }";
@@ -275,6 +280,11 @@ pub fn storage_lost_pending(n: u32) -> String {
 /// How many unsent changes came back from the outbox's copy after a discard.
 pub fn storage_recovered_count(n: u32) -> String {
     STORAGE_RECOVERED_COUNT.format(&[("n", n.into())])
+}
+
+/// How many refused changes came back from the copy among the refusals.
+pub fn storage_recovered_refused(n: u32) -> String {
+    STORAGE_RECOVERED_REFUSED.format(&[("n", n.into())])
 }
 
 /// How many photos the recovered changes name that did not come back.

@@ -147,6 +147,16 @@ async fn follow_a_discard(
         let said = browser.wait_for(&testid("storage-lost"), SHORT).await;
         assert!(said.is_ok(), "the database was discarded and the app does not say so: {said:?}");
         let words = browser.text_of("storage-lost").await.unwrap();
+        // The recovery runs at start, before the notice shows; with the disk free and the app
+        // cached it is never left pending.
+        let pending = browser
+            .eval(
+                "return document.querySelector('[data-testid=\"storage-lost\"]')\
+                 .getAttribute('data-recovery-pending');",
+            )
+            .await
+            .unwrap();
+        assert_eq!(pending, json!("false"), "the recovery was left pending: {words}");
         assert!(words.contains("清空") && words.contains("同步"), "says what to do: {words}");
         let recovered = browser
             .eval(

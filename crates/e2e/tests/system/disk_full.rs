@@ -282,13 +282,49 @@ async fn trial_a_full_disk_loses_nothing_says_so_and_still_offers_the_export() {
         .await
         .unwrap();
     // Chromium may discard the tablet's database over a full disk (it deletes a database it
-    // finds damaged when it opens it): what was queued goes with it, which no app can keep
-    // (docs/RELIABILITY.md). It must not be silent: the app says so, with how many records
-    // waiting to be sent went with it (counted in its mark outside the database), and the
-    // surveyor does what it says — signs in again and enters them again.
+    // finds damaged when it opens it). It must not be silent: the app says so. What was queued
+    // comes back from the outbox's copy in OPFS when the copy holds it (written before the disk
+    // filled); a recovery the full disk stopped says it is pending (do not enter again) and is
+    // done at the next start; what the copy did not hold is said as gone with the database,
+    // with how many records (counted in the mark outside the database), and the surveyor does
+    // what it says — signs in again and enters them again.
     let discarded = browser.exists(&testid("storage-lost")).await.unwrap();
+    let recovery_pending = || async {
+        browser
+            .eval(
+                "return document.querySelector('[data-testid=\"storage-lost\"]')\
+                 ?.getAttribute('data-recovery-pending') === 'true';",
+            )
+            .await
+            .unwrap()
+            .as_bool()
+            .unwrap_or(false)
+    };
     let mut lost_with_the_database = 0;
+    let mut recovered = 0;
+    if discarded && recovery_pending().await {
+        let words = browser.text_of("storage-lost").await.unwrap();
+        println!("disk full: Chromium discarded the database; the recovery is pending: {words:?}");
+        assert!(words.contains("不要重新录入"), "says not to enter it again: {words}");
+        assert!(!browser.exists(&testid("storage-lost-dismiss")).await.unwrap());
+        // The next start, with space back, takes the changes back.
+        browser.goto(&format!("{origin}/#/people")).await.unwrap();
+        browser.client().refresh().await.unwrap();
+        browser.wait_for(&testid("storage-lost"), SHORT).await.unwrap();
+        assert!(!recovery_pending().await, "the next start, with space back, recovers");
+    }
     if discarded {
+        recovered = browser
+            .eval(
+                "return Number(document.querySelector('[data-testid=\"storage-lost\"]')\
+                 .getAttribute('data-recovered') || 0);",
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(0);
+    }
+    if discarded && recovered == 0 {
         let words = browser.text_of("storage-lost").await.unwrap();
         println!("disk full: Chromium discarded the database; the app says {words:?}");
         assert!(words.contains("清空") && words.contains("登录"), "says what to do: {words}");
@@ -300,6 +336,14 @@ async fn trial_a_full_disk_loses_nothing_says_so_and_still_offers_the_export() {
         browser.new_survey(&origin, "满盘甲", BRANCH).await.unwrap();
         browser.new_survey(&origin, "满盘乙", BRANCH).await.unwrap();
     } else {
+        if discarded {
+            let words = browser.text_of("storage-lost").await.unwrap();
+            println!(
+                "disk full: Chromium discarded the database; {recovered} changes recovered: {words:?}"
+            );
+            assert!(words.contains("恢复"), "says the changes were recovered: {words}");
+            browser.click_testid("storage-lost-dismiss").await.unwrap();
+        }
         let people = browser.text_of("people-table").await.unwrap_or_default();
         assert!(people.contains("满盘甲"), "the first member is still listed: {people}");
         let names = browser
@@ -378,6 +422,10 @@ async fn trial_a_full_disk_loses_nothing_says_so_and_still_offers_the_export() {
             None => browser.new_survey(&origin, "满盘乙", BRANCH).await.unwrap(),
         }
         harness.start_server().await.unwrap();
+        if discarded {
+            // The account went with the database; the recovered changes wait for it.
+            browser.sign_in(&origin, SURVEYOR.0, SURVEYOR.1).await.unwrap();
+        }
     }
     browser.sync(&origin).await.unwrap();
     let csv = harness.office_csv("people").unwrap();
@@ -391,7 +439,9 @@ async fn trial_a_full_disk_loses_nothing_says_so_and_still_offers_the_export() {
             n => duplicated += n - 1,
         }
     }
-    let outcome = if discarded {
+    let outcome = if discarded && recovered > 0 {
+        "Chromium discarded the database over the full disk: the unsent changes came back from the outbox copy, said on screen, sent after signing in"
+    } else if discarded {
         "Chromium discarded the database over the full disk: said on screen with the 2 records it took, both members entered again after signing in"
     } else {
         "typing and outbox kept, export made once space was back"
