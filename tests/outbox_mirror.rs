@@ -206,25 +206,17 @@ async fn a_database_deleted_under_the_app_gets_its_unsent_changes_back_once() {
     device_mark::clear();
 }
 
-/// Makes every `IDBObjectStore.add` throw as a full disk does (the outbox's queueing uses it);
-/// returns the original to put back.
+/// Makes every `IDBObjectStore.add` throw as a full disk does (the outbox's queueing uses it).
 fn fill_the_disk() -> JsValue {
-    let prototype = js_sys::Reflect::get(&js_sys::global(), &"IDBObjectStore".into())
-        .and_then(|c| js_sys::Reflect::get(&c, &"prototype".into()))
-        .unwrap();
-    let original = js_sys::Reflect::get(&prototype, &"add".into()).unwrap();
-    let refuse = js_sys::Function::new_no_args(
+    replace_method(
+        "IDBObjectStore",
+        "add",
         "throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');",
-    );
-    js_sys::Reflect::set(&prototype, &"add".into(), &refuse).unwrap();
-    original
+    )
 }
 
 fn free_the_disk(original: &JsValue) {
-    let prototype = js_sys::Reflect::get(&js_sys::global(), &"IDBObjectStore".into())
-        .and_then(|c| js_sys::Reflect::get(&c, &"prototype".into()))
-        .unwrap();
-    js_sys::Reflect::set(&prototype, &"add".into(), original).unwrap();
+    put_back("IDBObjectStore", "add", original);
 }
 
 #[wasm_bindgen_test]
@@ -375,25 +367,39 @@ async fn two_tabs_opening_the_deleted_database_at_once_queue_each_change_once() 
     device_mark::clear();
 }
 
-/// Makes `navigator.storage.getDirectory()` reject as a browser without OPFS for the page does
-/// (Firefox's private windows: `SecurityError`); returns the original to put back.
-fn take_opfs_away() -> JsValue {
-    let prototype = js_sys::Reflect::get(&js_sys::global(), &"StorageManager".into())
-        .and_then(|c| js_sys::Reflect::get(&c, &"prototype".into()))
-        .unwrap();
-    let original = js_sys::Reflect::get(&prototype, &"getDirectory".into()).unwrap();
-    let refuse = js_sys::Function::new_no_args(
-        "return Promise.reject(new DOMException('The operation is insecure.', 'SecurityError'));",
-    );
-    js_sys::Reflect::set(&prototype, &"getDirectory".into(), &refuse).unwrap();
+/// Replaces `method` of the browser's class `class` (its prototype) by a function of `body`,
+/// as a browser lacking it or a full disk makes it fail; returns the original to put back with
+/// [`put_back`].
+fn replace_method(class: &str, method: &str, body: &str) -> JsValue {
+    let prototype = prototype_of(class);
+    let original = js_sys::Reflect::get(&prototype, &method.into()).unwrap();
+    let replaced = js_sys::Function::new_no_args(body);
+    js_sys::Reflect::set(&prototype, &method.into(), &replaced).unwrap();
     original
 }
 
-fn give_opfs_back(original: &JsValue) {
-    let prototype = js_sys::Reflect::get(&js_sys::global(), &"StorageManager".into())
+fn put_back(class: &str, method: &str, original: &JsValue) {
+    js_sys::Reflect::set(&prototype_of(class), &method.into(), original).unwrap();
+}
+
+fn prototype_of(class: &str) -> JsValue {
+    js_sys::Reflect::get(&js_sys::global(), &class.into())
         .and_then(|c| js_sys::Reflect::get(&c, &"prototype".into()))
-        .unwrap();
-    js_sys::Reflect::set(&prototype, &"getDirectory".into(), original).unwrap();
+        .unwrap()
+}
+
+/// Makes `navigator.storage.getDirectory()` reject as a browser without OPFS for the page does
+/// (Firefox's private windows: `SecurityError`).
+fn take_opfs_away() -> JsValue {
+    replace_method(
+        "StorageManager",
+        "getDirectory",
+        "return Promise.reject(new DOMException('The operation is insecure.', 'SecurityError'));",
+    )
+}
+
+fn give_opfs_back(original: &JsValue) {
+    put_back("StorageManager", "getDirectory", original);
 }
 
 #[wasm_bindgen_test]
