@@ -71,6 +71,17 @@ impl Browser {
         Ok(self.by_testid(id).await?.text().await?)
     }
 
+    /// The attribute `name` of the element `data-testid="<id>"`; `None` when the element or the
+    /// attribute is not there.
+    pub async fn attribute_of(&self, id: &str, name: &str) -> Result<Option<String>, HarnessError> {
+        let script = format!(
+            "return document.querySelector({})?.getAttribute({}) ?? null;",
+            js_string(&testid(id)),
+            js_string(name)
+        );
+        Ok(self.eval(&script).await?.as_str().map(str::to_owned))
+    }
+
     /// Waits until the element `data-testid="<id>"` shows exactly `text` (trimmed).
     pub async fn wait_for_text(&self, id: &str, text: &str) -> Result<(), HarnessError> {
         self.wait_until(

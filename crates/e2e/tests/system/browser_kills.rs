@@ -149,23 +149,14 @@ async fn follow_a_discard(
         let words = browser.text_of("storage-lost").await.unwrap();
         // The recovery runs at start, before the notice shows; with the disk free and the app
         // cached it is never left pending.
-        let pending = browser
-            .eval(
-                "return document.querySelector('[data-testid=\"storage-lost\"]')\
-                 .getAttribute('data-recovery-pending');",
-            )
-            .await
-            .unwrap();
-        assert_eq!(pending, json!("false"), "the recovery was left pending: {words}");
+        let pending = browser.attribute_of("storage-lost", "data-recovery-pending").await.unwrap();
+        assert_eq!(pending.as_deref(), Some("false"), "the recovery was left pending: {words}");
         assert!(words.contains("清空") && words.contains("同步"), "says what to do: {words}");
-        let recovered = browser
-            .eval(
-                "return Number(document.querySelector('[data-testid=\"storage-lost\"]')\
-                 .getAttribute('data-recovered') || 0);",
-            )
+        let recovered: u64 = browser
+            .attribute_of("storage-lost", "data-recovered")
             .await
             .unwrap()
-            .as_u64()
+            .and_then(|n| n.parse().ok())
             .unwrap_or(0);
         if recovered > 0 {
             assert!(words.contains("恢复"), "says the changes were recovered: {words}");

@@ -290,15 +290,8 @@ async fn trial_a_full_disk_loses_nothing_says_so_and_still_offers_the_export() {
     // what it says — signs in again and enters them again.
     let discarded = browser.exists(&testid("storage-lost")).await.unwrap();
     let recovery_pending = || async {
-        browser
-            .eval(
-                "return document.querySelector('[data-testid=\"storage-lost\"]')\
-                 ?.getAttribute('data-recovery-pending') === 'true';",
-            )
-            .await
-            .unwrap()
-            .as_bool()
-            .unwrap_or(false)
+        let pending = browser.attribute_of("storage-lost", "data-recovery-pending").await;
+        pending.unwrap().as_deref() == Some("true")
     };
     let mut lost_with_the_database = 0;
     let mut recovered = 0;
@@ -315,13 +308,10 @@ async fn trial_a_full_disk_loses_nothing_says_so_and_still_offers_the_export() {
     }
     if discarded {
         recovered = browser
-            .eval(
-                "return Number(document.querySelector('[data-testid=\"storage-lost\"]')\
-                 .getAttribute('data-recovered') || 0);",
-            )
+            .attribute_of("storage-lost", "data-recovered")
             .await
             .unwrap()
-            .as_u64()
+            .and_then(|n| n.parse().ok())
             .unwrap_or(0);
     }
     if discarded && recovered == 0 {
