@@ -1198,6 +1198,7 @@ field-label-surveyed_at = survey date
 field-label-gender = gender
 field-label-birth_year = year of birth
 field-label-phone = phone
+field-label-id_number = ID card number
 field-label-village_unit = village / enterprise / office
 field-label-employment = employment
 field-label-potential_level = enterprise and innovation potential

@@ -1098,6 +1098,7 @@ field-label-surveyed_at = 调查时间
 field-label-gender = 性别
 field-label-birth_year = 出生年份
 field-label-phone = 联系电话
+field-label-id_number = 身份证号
 field-label-village_unit = 所在村（社区）或单位
 field-label-employment = 从业情况
 field-label-potential_level = 创业创新潜力

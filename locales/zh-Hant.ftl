@@ -1099,6 +1099,7 @@ field-label-surveyed_at = 調查時間
 field-label-gender = 性別
 field-label-birth_year = 出生年份
 field-label-phone = 聯繫電話
+field-label-id_number = 身份證號
 field-label-village_unit = 所在村（社區）或單位
 field-label-employment = 從業情況
 field-label-potential_level = 創業創新潛力

@@ -363,7 +363,10 @@ fn office_schemas() -> Value {
         },
         "RosterColumn": {
             "type": "object", "required": ["header", "field"],
-            "properties": {"header": string, "field": string},
+            "properties": {"header": string, "field": string,
+                "label": {"type": "string",
+                    "enum": shared::message::FieldLabel::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+                    "description": "字段代码（应用按其语言显示，目录键 field-label-<label>）"}},
         },
         "RosterReport": {
             "type": "object",

@@ -11,7 +11,7 @@ use std::io::Cursor;
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 use shared::hlc::HlcClock;
-use shared::message::Message;
+use shared::message::{FieldLabel, Message};
 use shared::model::{Branch, Gender, Person};
 use shared::op::{OpContext, Operation};
 use shared::record::{EntityKind, Record, to_fields};
@@ -111,6 +111,19 @@ impl Field {
             Field::IdNumber => "身份证号",
             Field::Branch => "所在支部",
             Field::VillageUnit => "村（社区）/单位",
+        }
+    }
+
+    /// The field as the app names it in its language.
+    fn field_label(self) -> FieldLabel {
+        match self {
+            Field::Name => FieldLabel::Name,
+            Field::Gender => FieldLabel::Gender,
+            Field::Birth => FieldLabel::BirthYear,
+            Field::Phone => FieldLabel::Phone,
+            Field::IdNumber => FieldLabel::IdNumber,
+            Field::Branch => FieldLabel::Branch,
+            Field::VillageUnit => FieldLabel::VillageUnit,
         }
     }
 
@@ -318,6 +331,7 @@ pub fn plan(
             .map(|(i, f)| RosterColumn {
                 header: table[header_at][*i].trim().to_owned(),
                 field: f.label().to_owned(),
+                label: Some(f.field_label()),
             })
             .collect(),
         ..RosterReport::default()

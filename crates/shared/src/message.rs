@@ -221,6 +221,7 @@ choice! {
         Gender => ("gender", "性别"),
         BirthYear => ("birth_year", "出生年份"),
         Phone => ("phone", "联系电话"),
+        IdNumber => ("id_number", "身份证号"),
         VillageUnit => ("village_unit", "所在村（社区）或单位"),
         Employment => ("employment", "从业情况"),
         PotentialLevel => ("potential_level", "创业创新潜力"),

@@ -784,6 +784,11 @@ pub struct RosterReport {
 /// A header of the file and the field it was read as.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterColumn {
+    /// The file's own header, as written.
     pub header: String,
+    /// The field's name in zh-Hans (for apps from before `label`, and curl).
     pub field: String,
+    /// The field, which the app names in its language (absent from older servers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<crate::message::FieldLabel>,
 }

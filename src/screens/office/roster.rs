@@ -83,7 +83,7 @@ pub fn Roster(http: Http) -> impl IntoView {
             })}
             {move || report.get().map(|r| {
                 let clean = r.issues.is_empty();
-                let columns = r.columns.iter().map(|c| if c.header == c.field { c.header.clone() } else { format!("{}→{}", c.header, c.field) }).collect::<Vec<_>>().join("、");
+                let columns = columns_read(&r);
                 view! {
                     <dl class="facts" data-testid="roster-report">
                         <dt>{t::ROWS}</dt><dd data-testid="roster-rows">{r.rows}</dd>
@@ -122,4 +122,24 @@ pub fn Roster(http: Http) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// Which field each header of the file was read as: the header alone when it is the field's
+/// name, else `header→field`, the field named in the app's language (an older server sends its
+/// zh-Hans name only).
+fn columns_read(report: &RosterReport) -> String {
+    use crate::i18n::Localized as _;
+    let shown: Vec<String> = report
+        .columns
+        .iter()
+        .map(|c| {
+            let field = c.label.map_or(c.field.as_str(), |l| l.localized());
+            if c.header == c.field || c.header == field {
+                c.header.clone()
+            } else {
+                format!("{}→{field}", c.header)
+            }
+        })
+        .collect();
+    crate::i18n::join(&shown.iter().map(String::as_str).collect::<Vec<_>>())
 }

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use shared::message::FieldLabel;
 use shared::record::EntityKind;
 use shared::roles::Role;
 use shared::sync::RosterReport;
@@ -175,6 +176,23 @@ async fn a_roster_with_problems_is_previewed_row_by_row_and_never_half_applied()
         // The XLSX has a title line above its header: its rows are one lower than the CSV's.
         let at = |csv_row: u32| if kind == "xlsx" { csv_row + 1 } else { csv_row };
         assert_eq!(report.rows, 8, "{kind}: {report:?}");
+        if kind == "xlsx" {
+            // Each header with the field it was read as, by code for the app's language.
+            let read: Vec<(&str, Option<FieldLabel>)> =
+                report.columns.iter().map(|c| (c.header.as_str(), c.label)).collect();
+            assert_eq!(
+                read,
+                [
+                    ("姓 名", Some(FieldLabel::Name)),
+                    ("性别", Some(FieldLabel::Gender)),
+                    ("出生年月", Some(FieldLabel::BirthYear)),
+                    ("手机号码", Some(FieldLabel::Phone)),
+                    ("公民身份号码", Some(FieldLabel::IdNumber)),
+                    ("*所在支部", Some(FieldLabel::Branch)),
+                    ("村（社区）/单位", Some(FieldLabel::VillageUnit)),
+                ]
+            );
+        }
         let said = |row: u32, column: &str, words: &str| {
             report
                 .issues
