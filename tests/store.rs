@@ -738,3 +738,52 @@ async fn a_hundred_saves_each_store_the_record_and_queue_one_operation() {
         assert_eq!(record.get("village_unit"), Some(&json!("东村")));
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_history_page_stored_as_json_text_is_still_read_beside_pages_stored_as_bytes() {
+    // Pulled pages were stored with their operations as JSON text before they were stored as
+    // UTF-8 bytes (same schema version): both forms are read.
+    let name = fresh_name();
+    let ctx = OpContext { device_id: Uuid::new_v4(), author: "乙".into() };
+    let id = Uuid::now_v7();
+    let old = Operation::upsert(
+        &ctx,
+        Hlc::new(10, 0, "remote"),
+        EntityKind::Person,
+        id,
+        "b1",
+        None,
+        changes(&[("name", json!("旧页"))]),
+    );
+    {
+        let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
+        let text = serde_json::to_string(std::slice::from_ref(&old)).unwrap();
+        let ids = js_sys::Array::of1(&JsValue::from_str(&id.to_string()));
+        let page = codec::plain_object(&[
+            ("id", &JsValue::from_str("old-page")),
+            ("entity_ids", &ids),
+            ("ops", &JsValue::from_str(&text)),
+        ])
+        .unwrap();
+        put_raw(&db, vec![(schema::HISTORY_PAGES, page, None)]).await;
+        db.close();
+    }
+    let store = Store::open(&name).await.unwrap();
+    let new = Operation::upsert(
+        &ctx,
+        Hlc::new(20, 0, "remote"),
+        EntityKind::Person,
+        id,
+        "b1",
+        None,
+        changes(&[("name", json!("新页"))]),
+    );
+    store.apply_remote_page(std::slice::from_ref(&new), 2).await.unwrap();
+    let history = store.history(id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].changes, [("name".to_owned(), json!("新页"))]);
+    assert_eq!(history[1].changes, [("name".to_owned(), json!("旧页"))]);
+    let mut all = store.all_operations().await.unwrap();
+    all.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+    assert_eq!(all, [old, new]);
+}
