@@ -56,21 +56,15 @@ pub fn op_from_js(value: JsValue) -> Result<Operation, StoreError> {
     }
 }
 
-/// A pulled page as `history_pages` stores it (schema v4): `{id, entity_ids, ops}`, `ops` being the
-/// page's operations as JSON, in UTF-8 bytes (a `Uint8Array`). One entry per page instead of one
-/// per operation; `entity_ids` (each record once) feeds the multi-entry index the history of a
-/// record is read through. The id is made of the page's first and last operation ids and its
-/// length, so storing the same page again replaces it.
-///
-/// Bytes rather than a JS string: a page holds Chinese text, so as a string it is a two-byte
-/// string the browser clones at 2 bytes per character, and the UTF-8 had to be decoded into it
-/// first; bytes are copied as they are (docs/PERFORMANCE.md, round 4). Pages stored as JSON text
-/// before that are still read ([`page_from_js`]).
+/// A pulled page as `history_pages` stores it (schema v4): `{id, entity_ids, ops: JSON text}`.
+/// One entry per page instead of one per operation; `entity_ids` (each record once) feeds the
+/// multi-entry index the history of a record is read through. The id is made of the page's
+/// first and last operation ids and its length, so storing the same page again replaces it.
 pub fn page_to_js(ops: &[Operation]) -> Result<JsValue, StoreError> {
     let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
         return Err(StoreError::Codec("an empty page has no history entry".into()));
     };
-    let bytes = serde_json::to_vec(ops)?;
+    let text = serde_json::to_string(ops)?;
     let mut seen = std::collections::HashSet::new();
     let entity_ids = js_sys::Array::new();
     for op in ops {
@@ -82,22 +76,17 @@ pub fn page_to_js(ops: &[Operation]) -> Result<JsValue, StoreError> {
     plain_object(&[
         (OP_ID, &JsValue::from_str(&id)),
         (PAGE_ENTITY_IDS, &entity_ids),
-        (PAGE_OPS, &js_sys::Uint8Array::from(bytes.as_slice())),
+        (PAGE_OPS, &JsValue::from_str(&text)),
     ])
 }
 
-/// The operations of a `history_pages` entry: UTF-8 bytes, or the JSON text pages were stored as
-/// before.
+/// The operations of a `history_pages` entry.
 pub fn page_from_js(value: &JsValue) -> Result<Vec<Operation>, StoreError> {
-    use wasm_bindgen::JsCast;
-    let ops = js_sys::Reflect::get(value, &JsValue::from_str(PAGE_OPS)).unwrap_or_default();
-    if let Some(text) = ops.as_string() {
-        return Ok(serde_json::from_str(&text)?);
-    }
-    match ops.dyn_into::<js_sys::Uint8Array>() {
-        Ok(bytes) => Ok(serde_json::from_slice(&bytes.to_vec())?),
-        Err(_) => Err(StoreError::Codec("a history page has no operations".into())),
-    }
+    let text = js_sys::Reflect::get(value, &JsValue::from_str(PAGE_OPS))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| StoreError::Codec("a history page has no operations".into()))?;
+    Ok(serde_json::from_str(&text)?)
 }
 
 /// A plain JS object with these properties, built directly (for values whose properties are

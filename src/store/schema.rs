@@ -5,7 +5,7 @@
 //! | 1 | `people`, `surveys` (index `person_id`), `attachments`, `outbox` (index `op_id`, unique), `meta` |
 //! | 2 | `records` (key `[entity, id]`, index `entity`) for every other entity kind, `conflicts` |
 //! | 3 | `history`: every operation applied on this device (index `entity_id`), for the change history |
-//! | 4 | `history_pages`: pulled operations, one entry per pulled page (multi-entry index `entity_ids`; the page's operations as JSON, UTF-8 bytes since round 4 of docs/PERFORMANCE.md, JSON text before: `codec::page_to_js`); operations in `outbox` and `history` written as `{id, entity_id, op: JSON text}` (`codec::op_to_js`); a local operation is in the outbox until acknowledged, then in `history` |
+//! | 4 | `history_pages`: pulled operations, one entry per pulled page (multi-entry index `entity_ids`); operations in `outbox` and `history` written as `{id, entity_id, op: JSON text}` (`codec::op_to_js`); a local operation is in the outbox until acknowledged, then in `history` |
 //!
 //! The history of a record is therefore `history` + `history_pages` + the outbox, one copy per
 //! operation id. Version 4 adds a store and changes what is written; entries of versions 1–3

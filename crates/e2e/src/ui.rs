@@ -342,8 +342,7 @@ impl Browser {
                  const conflicts = await all('conflicts');
                  const ids = [];
                  for (const h of history) ids.push(h.id);
-                 const text = (o) => typeof o === 'string' ? o : new TextDecoder().decode(o);
-                 for (const p of pages) for (const op of JSON.parse(text(p.ops))) ids.push(op.id);
+                 for (const p of pages) for (const op of JSON.parse(p.ops)) ids.push(op.id);
                  for (const o of outbox) ids.push(o.id);
                  const text = JSON.stringify([people, surveys, records]);
                  let h = 2166136261;
