@@ -97,6 +97,16 @@ impl Store {
                 );
             }
         }
+        // The page's history entry does not depend on what is read: it is built and its put
+        // issued now, so wasm serialises it while the database answers the reads (requests run
+        // in the order issued, so the put does not delay them). The page is one history entry
+        // (schema v4 `history_pages`); a larger batch (an imported file) is split so no single
+        // stored value grows without bound.
+        let mut writes = Vec::with_capacity(keys.len() + 1);
+        let pages = tx.object_store(HISTORY_PAGES)?;
+        for chunk in ops.chunks(HISTORY_PAGE_MAX_OPS) {
+            writes.push(pages.put(page_to_js(chunk)?).primitive()?);
+        }
         // Records touched by this batch, read once and written once at the end. The record reads
         // were issued after the clock read, so the clock is done once they are.
         let mut touched: Vec<(Option<Record>, bool)> = Vec::with_capacity(reads.len());
@@ -109,13 +119,6 @@ impl Store {
         // Merge in memory, then issue every write and await them only after all are issued.
         // The changed records cross into JS as one array (one JSON.parse).
         let conflicts = tx.object_store(CONFLICTS)?;
-        let mut writes = Vec::with_capacity(touched.len() + 1);
-        // The page is one history entry (schema v4 `history_pages`); a larger batch (an imported
-        // file) is split so no single stored value grows without bound.
-        let pages = tx.object_store(HISTORY_PAGES)?;
-        for chunk in ops.chunks(HISTORY_PAGE_MAX_OPS) {
-            writes.push(pages.put(page_to_js(chunk)?).primitive()?);
-        }
         for op in ops {
             let slot = &mut touched[index[&(op.entity, op.entity_id)]];
             let applied = merge::apply(slot.0.take(), op);
