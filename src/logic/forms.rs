@@ -42,10 +42,9 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, NotANumber> {
     }
 }
 
-/// A number without a trailing `.0` (`8` not `8.0`, `7.5` stays).
-pub fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
-}
+/// A number without a trailing `.0` (`8` not `8.0`, `7.5` stays): the way shared words a score
+/// in its messages, so a field and a refusal write the same number alike.
+pub use shared::scoring::number_text;
 
 /// Set (or clear, with `None`) the yearly target of `category` in `year`.
 pub fn set_year_target(campaign: &mut Campaign, category: Category, year: i32, value: Option<u32>) {

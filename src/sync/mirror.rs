@@ -79,7 +79,7 @@ impl Snapshot {
 
     /// How many records its changes are of (what the device's mark counts as waiting).
     pub fn records(&self) -> usize {
-        let records: std::collections::BTreeSet<_> =
+        let records: BTreeSet<_> =
             self.operations().iter().map(|op| (op.entity, op.entity_id)).collect();
         records.len()
     }
@@ -212,7 +212,7 @@ async fn write_logged(store: &Store) {
         }
         Ok(false) => {}
         Err(e) => {
-            log::error!("could not read the storage-lost notice: {e}");
+            log::error!("could not read whether a recovery is due: {e}");
             return;
         }
     }

@@ -44,16 +44,16 @@ impl ScoringError {
             ScoringError::ScoreOutOfRange { label, score, max } => {
                 Message::new("criterion_score_out_of_range")
                     .arg("criterion", label)
-                    .arg("score", number(*score))
-                    .arg("max", number(*max))
+                    .arg("score", number_text(*score))
+                    .arg("max", number_text(*max))
             }
             ScoringError::UnknownCriterion(_) => Message::new("criterion_not_in_rubric"),
         }
     }
 }
 
-/// A score as a person writes it: `12`, `7.5` (never `12.0`).
-fn number(n: f64) -> String {
+/// A score, weight or maximum as a person writes it: `12`, `7.5` (never `12.0`).
+pub fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
 }
 
