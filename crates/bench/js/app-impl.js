@@ -10,8 +10,9 @@ export class AppImpl {
     this.name = "app";
   }
 
-  async open(name) {
-    await deleteDatabase(name);
+  /** Open database `name`, emptied first unless `keep` (a page reloaded onto what it stored). */
+  async open(name, { keep = false } = {}) {
+    if (!keep) await deleteDatabase(name);
     await this.wasm.app_open(name);
   }
 
@@ -27,6 +28,11 @@ export class AppImpl {
   /** Milliseconds of the import itself, measured inside wasm. */
   async bulkImportTimed(inputs) {
     return this.wasm.app_bulk_import_people(inputs);
+  }
+
+  /** Milliseconds of each keystroke draft written while typing `n` characters into the form. */
+  async keystrokeDrafts(n) {
+    return Array.from(await this.wasm.app_keystroke_drafts(n));
   }
 
   /** Reads every person into wasm memory (kept for the search); returns how many. */

@@ -52,8 +52,9 @@ export class Baseline {
     this.ops = 0;
   }
 
-  async open(name) {
-    await deleteDatabase(name);
+  /** Open database `name`, emptied first unless `keep` (a page reloaded onto what it stored). */
+  async open(name, { keep = false } = {}) {
+    if (!keep) await deleteDatabase(name);
     const req = indexedDB.open(name, 1);
     req.onupgradeneeded = () => {
       const db = req.result;

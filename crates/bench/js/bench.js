@@ -107,24 +107,50 @@ async function idb({ saves, people, order }) {
   return results;
 }
 
-/** Load `people` people through the app and keep them in memory as the list screen does. */
-async function loadAppPeople({ people }) {
-  const app = new AppImpl(wasm);
-  await app.open("bench-mem-app");
-  await app.bulkImportTimed(peopleInputs(people, 2));
-  const count = await app.readPeople();
-  app.buildRows();
-  return { count, wasm_memory_bytes: wasm.wasm_memory_bytes() };
+const MEMORY_DB = { app: "bench-mem-app", js: "bench-mem-js" };
+
+/** Store `people` people with implementation `impl` ("app" or "js") into its memory database;
+ * the page is then reloaded and `holdPeople` reads them into a fresh heap. */
+async function storePeople({ impl, people }) {
+  const store = impl === "app" ? new AppImpl(wasm) : new Baseline();
+  await store.open(MEMORY_DB[impl]);
+  if (impl === "app") await store.bulkImportTimed(peopleInputs(people, 2));
+  else await store.bulkImportPeople(peopleInputs(people, 2));
+  store.close();
+  return { people };
 }
 
-/** The same with the plain-JS baseline: the records and rows stay referenced from `window`. */
-async function loadJsPeople({ people }) {
+/** Read the people `storePeople` left (or, with `importFirst`, import them in this page first)
+ * and keep them in memory as the list screen does: the app in wasm (records and list rows), the
+ * plain-JS baseline the same records and rows referenced from `window`. */
+async function holdPeople({ impl, people, importFirst = false }) {
+  if (impl === "app") {
+    const app = new AppImpl(wasm);
+    await app.open(MEMORY_DB.app, { keep: !importFirst });
+    if (importFirst) await app.bulkImportTimed(peopleInputs(people, 2));
+    const count = await app.readPeople();
+    app.buildRows();
+    return { count, wasm_memory_bytes: wasm.wasm_memory_bytes() };
+  }
   const js = new Baseline();
-  await js.open("bench-mem-js");
-  await js.bulkImportPeople(peopleInputs(people, 2));
+  await js.open(MEMORY_DB.js, { keep: !importFirst });
+  if (importFirst) await js.bulkImportPeople(peopleInputs(people, 2));
   const records = await js.readPeople();
   window.__held = { records, rows: buildRows(records) };
   return { count: records.length, wasm_memory_bytes: wasm.wasm_memory_bytes() };
+}
+
+/** The keystroke draft: `keystrokes` characters typed into a filled survey form, each followed
+ * by the draft write the form does; milliseconds of each write. */
+async function keystrokeDrafts({ keystrokes }) {
+  const app = new AppImpl(wasm);
+  await app.open("bench-drafts");
+  try {
+    return { draft_ms: await app.keystrokeDrafts(keystrokes) };
+  } finally {
+    app.close();
+    await deleteDatabase("bench-drafts");
+  }
 }
 
 /** Pull every operation from the office server into a fresh database through the app's store. */
@@ -139,7 +165,7 @@ async function pull({ origin, token, limit }) {
   return { ...outcome, ms };
 }
 
-const scenarios = { idb, loadAppPeople, loadJsPeople, pull };
+const scenarios = { idb, storePeople, holdPeople, keystrokeDrafts, pull };
 
 window.fieldBench = {
   ready: init().then(() => true),

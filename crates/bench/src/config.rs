@@ -10,10 +10,16 @@ pub const USAGE: &str = "bench [options]
   --server BIN           the server binary (required for cold/idb/sync/memory/roster)
   --chromium BIN         default /usr/bin/chromium
   --chromedriver BIN     default /usr/bin/chromedriver
-  --runs N               runs per figure (default 5)
+  --runs N               runs per figure (default 5); the IndexedDB part runs --idb-sets sets of them
+  --idb-sets N           IndexedDB part: consecutive sets of --runs runs, each in a fresh browser,
+                         whose ratios to plain JS are judged one by one (default 5)
   --sync-runs N          runs per sync size (default 3)
   --saves N              saves per IndexedDB run (default 1000)
   --people N             people imported, read and searched (default 10000)
+  --large-people N       large part: people read and searched by the app and plain JS (default 50000)
+  --large-runs N         large part: runs (default 3)
+  --memory-people A,B    memory part: people held, one measurement each (default 10000,50000)
+  --keystrokes N         draft part: characters typed, a keystroke draft written after each (default 1000)
   --sync-sizes A,B       operations per sync run (default 10000,50000)
   --pull-limit N         page size of a pull (default shared::sync::DEFAULT_PULL_LIMIT)
   --throughput-ops N     operations the in-process server takes in and gives back (default 10000)
@@ -29,7 +35,7 @@ pub const USAGE: &str = "bench [options]
                          as scripts/setup.sh installs it)
   --lighthouse-routes A,B  the routes Lighthouse audits (default people,survey/new,campaign/dashboard,
                          outbox,sync,transfer,conflicts,settings)
-  --only LIST            some of sizes,cold,idb,sync,propagation,throughput,memory,roster,lighthouse (default all),
+  --only LIST            some of sizes,cold,idb,large,draft,sync,propagation,throughput,memory,roster,lighthouse (default all),
                          or county (2 server processes on PostgreSQL: FIELD_DATABASE_URL or
                          FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
   --out FILE             JSON results (default bench-results/latest.json)
@@ -47,6 +53,11 @@ pub struct Config {
     pub sync_runs: usize,
     pub saves: usize,
     pub people: usize,
+    pub idb_sets: usize,
+    pub large_people: usize,
+    pub large_runs: usize,
+    pub memory_people: Vec<usize>,
+    pub keystrokes: usize,
     pub sync_sizes: Vec<usize>,
     pub pull_limit: Option<u32>,
     pub throughput_ops: usize,
@@ -79,6 +90,11 @@ impl Default for Config {
             sync_runs: 3,
             saves: 1000,
             people: 10_000,
+            idb_sets: 5,
+            large_people: 50_000,
+            large_runs: 3,
+            memory_people: vec![10_000, 50_000],
+            keystrokes: 1_000,
             sync_sizes: vec![10_000, 50_000],
             pull_limit: None,
             throughput_ops: 10_000,
@@ -107,6 +123,8 @@ impl Default for Config {
                 "sizes",
                 "cold",
                 "idb",
+                "large",
+                "draft",
                 "sync",
                 "propagation",
                 "throughput",
@@ -138,6 +156,10 @@ fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, BenchError
     value.parse().map_err(|_| BenchError::Usage(format!("{flag} expects a number, got {value:?}")))
 }
 
+fn numbers(flag: &str, value: &str) -> Result<Vec<usize>, BenchError> {
+    value.split(',').map(|v| number(flag, v.trim())).collect()
+}
+
 impl Config {
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Config, BenchError> {
         let mut c = Config::default();
@@ -163,12 +185,12 @@ impl Config {
                 "--sync-runs" => c.sync_runs = number(&flag, &value)?,
                 "--saves" => c.saves = number(&flag, &value)?,
                 "--people" => c.people = number(&flag, &value)?,
-                "--sync-sizes" => {
-                    c.sync_sizes = value
-                        .split(',')
-                        .map(|v| number(&flag, v.trim()))
-                        .collect::<Result<_, _>>()?
-                }
+                "--idb-sets" => c.idb_sets = number(&flag, &value)?,
+                "--large-people" => c.large_people = number(&flag, &value)?,
+                "--large-runs" => c.large_runs = number(&flag, &value)?,
+                "--memory-people" => c.memory_people = numbers(&flag, &value)?,
+                "--keystrokes" => c.keystrokes = number(&flag, &value)?,
+                "--sync-sizes" => c.sync_sizes = numbers(&flag, &value)?,
                 "--pull-limit" => c.pull_limit = Some(number(&flag, &value)?),
                 "--throughput-ops" => c.throughput_ops = number(&flag, &value)?,
                 "--throughput-batch" => c.throughput_batch = number(&flag, &value)?,
@@ -189,8 +211,12 @@ impl Config {
                 _ => return Err(BenchError::Usage(format!("unknown option {flag}\n{USAGE}"))),
             }
         }
-        if c.runs == 0 {
-            return Err(BenchError::Usage("--runs must be at least 1".into()));
+        for (flag, n) in
+            [("--runs", c.runs), ("--idb-sets", c.idb_sets), ("--large-runs", c.large_runs)]
+        {
+            if n == 0 {
+                return Err(BenchError::Usage(format!("{flag} must be at least 1")));
+            }
         }
         Ok(c)
     }
@@ -233,6 +259,9 @@ mod tests {
             parse(&["--only", "county", "--county-towns", "20", "--county-ops", "50000"]).unwrap();
         assert_eq!((c.county_towns, c.county_tablets, c.county_ops), (20, 2, 50_000));
         assert!(!c.compare);
+        let c = parse(&["--memory-people", "100,200", "--idb-sets", "2"]).unwrap();
+        assert_eq!((c.memory_people.as_slice(), c.idb_sets), (&[100, 200][..], 2));
+        assert!(Config::default().wants("large") && Config::default().wants("draft"));
         let c = parse(&["--compare", "--runs", "2"]).unwrap();
         assert!(c.compare && c.runs == 2, "--compare takes no value");
     }
@@ -243,5 +272,7 @@ mod tests {
         assert!(matches!(parse(&["--runs"]), Err(BenchError::Usage(_))));
         assert!(matches!(parse(&["--bogus", "1"]), Err(BenchError::Usage(_))));
         assert!(matches!(parse(&["--runs", "0"]), Err(BenchError::Usage(_))));
+        assert!(matches!(parse(&["--idb-sets", "0"]), Err(BenchError::Usage(_))));
+        assert!(matches!(parse(&["--memory-people", "1,x"]), Err(BenchError::Usage(_))));
     }
 }

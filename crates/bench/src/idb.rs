@@ -47,34 +47,91 @@ fn parse(value: &Value) -> IdbRun {
     }
 }
 
-/// Every run, per implementation.
-pub async fn run(
+/// Every run, per implementation: `runs` runs of `impls` in one fresh browser, the order rotated.
+async fn run_set(
     config: &Config,
     driver: &Chromedriver,
     origin: &str,
+    impls: &[&str],
+    (saves, people, runs): (usize, usize, usize),
 ) -> Result<BTreeMap<String, Vec<IdbRun>>, BenchError> {
     let browser = browser::open(config, driver).await?;
     let result = async {
         page::open(&browser, origin).await?;
         let mut out: BTreeMap<String, Vec<IdbRun>> = BTreeMap::new();
-        for i in 0..config.runs {
-            let mut order = IMPLS.to_vec();
-            order.rotate_left(i % IMPLS.len());
-            let args = json!({ "saves": config.saves, "people": config.people, "order": order });
+        for i in 0..runs {
+            let mut order = impls.to_vec();
+            order.rotate_left(i % impls.len());
+            let args = json!({ "saves": saves, "people": people, "order": order });
             let value = page::run(&browser, "idb", args).await?;
-            for key in IMPLS {
+            for &key in impls {
                 let run = parse(&value[key]);
-                if run.count != config.people as u64 {
+                if run.count != people as u64 {
                     return Err(BenchError::Page {
                         scenario: "idb".into(),
-                        message: format!("{key} read {} of {} people", run.count, config.people),
+                        message: format!("{key} read {} of {people} people", run.count),
                     });
                 }
                 out.entry(key.to_owned()).or_default().push(run);
             }
-            eprintln!("  idb run {}/{} done", i + 1, config.runs);
+            eprintln!("  idb run {}/{runs} done", i + 1);
         }
         Ok(out)
+    }
+    .await;
+    browser::close(browser).await;
+    result
+}
+
+/// `--idb-sets` consecutive sets of `--runs` runs of every implementation, each set in a fresh
+/// browser (as consecutive runs of `scripts/bench.sh` would be).
+pub async fn run(
+    config: &Config,
+    driver: &Chromedriver,
+    origin: &str,
+) -> Result<Vec<BTreeMap<String, Vec<IdbRun>>>, BenchError> {
+    let mut sets = Vec::with_capacity(config.idb_sets);
+    for set in 0..config.idb_sets {
+        eprintln!("== IndexedDB set {}/{}", set + 1, config.idb_sets);
+        let sizes = (config.saves, config.people, config.runs);
+        sets.push(run_set(config, driver, origin, &IMPLS, sizes).await?);
+    }
+    Ok(sets)
+}
+
+/// The people list at `--large-people`: read, rows and search by the app and plain JS (no saves).
+pub async fn large(
+    config: &Config,
+    driver: &Chromedriver,
+    origin: &str,
+) -> Result<BTreeMap<String, Vec<IdbRun>>, BenchError> {
+    let sizes = (0, config.large_people, config.large_runs);
+    run_set(config, driver, origin, &["app", "js"], sizes).await
+}
+
+/// Milliseconds of each keystroke draft written while `--keystrokes` characters are typed.
+pub async fn keystroke_drafts(
+    config: &Config,
+    driver: &Chromedriver,
+    origin: &str,
+) -> Result<Vec<f64>, BenchError> {
+    let browser = browser::open(config, driver).await?;
+    let result = async {
+        page::open(&browser, origin).await?;
+        let value =
+            page::run(&browser, "keystrokeDrafts", json!({ "keystrokes": config.keystrokes }))
+                .await?;
+        let times: Vec<f64> = value["draft_ms"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        if times.len() != config.keystrokes {
+            return Err(BenchError::Page {
+                scenario: "keystrokeDrafts".into(),
+                message: format!("{} of {} drafts timed", times.len(), config.keystrokes),
+            });
+        }
+        Ok(times)
     }
     .await;
     browser::close(browser).await;

@@ -135,7 +135,7 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
         eprintln!("== lighthouse: {} routes, mobile profile", config.lighthouse_routes.len());
         results.lighthouse = Some(lighthouse::run(config).await?);
     }
-    let browser_parts = ["cold", "idb", "sync", "propagation", "memory"];
+    let browser_parts = ["cold", "idb", "large", "draft", "sync", "propagation", "memory"];
     if browser_parts.iter().any(|p| config.wants(p)) {
         need(&config.server, "server binary")?;
         need(&config.chromedriver, "chromedriver")?;
@@ -168,26 +168,13 @@ async fn browser_benchmarks(
         );
         results.propagation = Some(propagation::run(config, driver).await?);
     }
-    if config.wants("idb") || config.wants("memory") {
+    let page_parts = ["idb", "large", "draft", "memory"];
+    if page_parts.iter().any(|p| config.wants(p)) {
         need(&config.bench_dist.join("index.html"), "bench page build")?;
         let server =
             Server::start(&config.server, &config.work_dir.join("page-data"), &config.bench_dist)
                 .await?;
-        let outcome = async {
-            if config.wants("idb") {
-                eprintln!(
-                    "== IndexedDB: {} saves, {} people, {} runs",
-                    config.saves, config.people, config.runs
-                );
-                results.idb = Some(report::idb(idb::run(config, driver, &server.origin).await?));
-            }
-            if config.wants("memory") {
-                eprintln!("== memory with {} people", config.people);
-                results.memory = Some(memory::run(config, driver, &server.origin).await?);
-            }
-            Ok::<_, BenchError>(())
-        }
-        .await;
+        let outcome = page_benchmarks(config, driver, &server.origin, results).await;
         server.stop();
         outcome?;
     }
@@ -201,6 +188,41 @@ async fn browser_benchmarks(
             }
         }
         results.sync = Some(report::sync(&runs));
+    }
+    Ok(())
+}
+
+/// The parts run on the bench page (the app's store beside plain JS), served by one server.
+async fn page_benchmarks(
+    config: &Config,
+    driver: &Chromedriver,
+    origin: &str,
+    results: &mut Results,
+) -> Result<(), BenchError> {
+    if config.wants("idb") {
+        eprintln!(
+            "== IndexedDB: {} saves, {} people, {} sets of {} runs",
+            config.saves, config.people, config.idb_sets, config.runs
+        );
+        let (pooled, ratios) = report::idb_sets(idb::run(config, driver, origin).await?);
+        results.idb = Some(pooled);
+        results.idb_sets = Some(ratios);
+    }
+    if config.wants("large") {
+        eprintln!(
+            "== the people list with {} people, {} runs",
+            config.large_people, config.large_runs
+        );
+        let figures = report::idb(idb::large(config, driver, origin).await?);
+        results.large = Some(report::Large { people: config.large_people, figures });
+    }
+    if config.wants("draft") {
+        eprintln!("== keystroke drafts: {} keystrokes", config.keystrokes);
+        let times = idb::keystroke_drafts(config, driver, origin).await?;
+        results.keystroke_draft = Some(report::keystroke_draft(&times));
+    }
+    if config.wants("memory") {
+        results.memory = Some(memory::run(config, driver, origin).await?);
     }
     Ok(())
 }

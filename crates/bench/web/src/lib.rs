@@ -5,6 +5,7 @@
 //! Inputs arrive as plain JS objects and are converted to Rust values *before* any clock starts,
 //! so the timings cover only what the app itself does when a surveyor saves, imports or searches.
 
+mod draft;
 mod error;
 mod import;
 mod people;
@@ -49,6 +50,13 @@ pub async fn app_save_surveys(inputs: JsValue) -> Result<Vec<f64>, JsError> {
 #[wasm_bindgen]
 pub async fn app_bulk_import_people(inputs: JsValue) -> Result<f64, JsError> {
     import::bulk_import_people(inputs).await.map_err(JsError::from)
+}
+
+/// Type `keystrokes` characters into a filled survey form, writing the keystroke draft after
+/// each as the form does (`services::survey::write_draft`); returns the milliseconds of each.
+#[wasm_bindgen]
+pub async fn app_keystroke_drafts(keystrokes: u32) -> Result<Vec<f64>, JsError> {
+    draft::keystrokes(keystrokes).await.map_err(JsError::from)
 }
 
 /// Read every person (`Store::list`) and keep the records, as the people screen does; returns
