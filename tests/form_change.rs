@@ -177,9 +177,10 @@ async fn a_keystroke_draft_an_older_app_left_is_kept_and_opens_on_the_form() {
 
 #[wasm_bindgen_test]
 fn a_survey_with_a_value_the_form_does_not_know_is_still_listed() {
-    use field::logic::people::build_rows;
+    use field::logic::people::{ListedPerson, ListedSurvey, build_rows};
+    use field::store::codec::{from_js, to_js};
     use shared::model::Person;
-    use shared::record::{ListedRecord, to_fields};
+    use shared::record::to_fields;
     let person_id = Uuid::now_v7();
     let mut person = Record::new(EntityKind::Person, person_id, "b1");
     person.fields = to_fields(&Person { name: "林海生".into(), ..Person::default() }).unwrap();
@@ -188,7 +189,9 @@ fn a_survey_with_a_value_the_form_does_not_know_is_still_listed() {
     fields.push(("status".into(), json!("final")));
     let survey = record(survey_id, fields);
     assert!(survey.to_typed::<Survey>().is_err());
-    let rows = build_rows(&[ListedRecord::from(&person)], &[ListedRecord::from(&survey)]);
+    let person: ListedPerson = from_js(to_js(&person).unwrap()).unwrap();
+    let survey: ListedSurvey = from_js(to_js(&survey).unwrap()).unwrap();
+    let rows = build_rows(&[person], &[survey]);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].survey_status, Some(SurveyStatus::Final), "its survey counts");
 }

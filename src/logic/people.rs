@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 
-use shared::model::{Category, Person, Survey, SurveyStatus};
-use shared::record::ListedRecord;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use shared::hlc::Hlc;
+use shared::model::{Category, SurveyStatus};
 use uuid::Uuid;
 
 /// Rows shown per page; "更多" adds another page.
@@ -88,51 +91,151 @@ impl PeopleFilter {
     }
 }
 
-/// What the list needs of a survey whose fields do not all fit the form: whom, when, which state.
-fn listed_survey(fields: &std::collections::BTreeMap<String, serde_json::Value>) -> Survey {
-    let text = |f: &str| fields.get(f).and_then(serde_json::Value::as_str).unwrap_or_default();
-    Survey {
-        person_id: text("person_id").parse().unwrap_or_default(),
-        surveyed_at: text("surveyed_at").parse().ok(),
-        status: SurveyStatus::parse(text("status")).unwrap_or_default(),
-        ..Survey::default()
+/// A person record as the list reads it: of the stored record (`shared::record::Record`), only
+/// what a row shows is decoded (`Store::listing_as`); the per-field clocks and every other field
+/// are never copied out of the browser's object. Values the list cannot show (a name that is not
+/// text, a category code this app does not know) read as empty: the member is listed all the
+/// same.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct ListedPerson {
+    pub id: Uuid,
+    #[serde(default)]
+    pub branch_id: String,
+    #[serde(default)]
+    pub fields: PersonFields,
+    /// A tombstone (`deleted` holds the clock of the deletion).
+    #[serde(default, deserialize_with = "present")]
+    pub deleted: bool,
+}
+
+/// The person fields a row shows.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct PersonFields {
+    #[serde(deserialize_with = "text")]
+    pub name: String,
+    #[serde(deserialize_with = "text")]
+    pub branch_id: String,
+    #[serde(deserialize_with = "text")]
+    pub village_unit: String,
+    #[serde(deserialize_with = "text")]
+    pub category: String,
+}
+
+/// A survey record as the list reads it: whom, when, which state, and when it was last written.
+/// A survey made on another form version (a choice code this form does not know) reads the same.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ListedSurvey {
+    pub id: Uuid,
+    #[serde(default)]
+    pub fields: SurveyFields,
+    #[serde(default, deserialize_with = "present")]
+    pub deleted: bool,
+    pub updated: Hlc,
+}
+
+/// The survey fields the list needs.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct SurveyFields {
+    #[serde(deserialize_with = "text")]
+    pub person_id: String,
+    #[serde(deserialize_with = "text")]
+    pub surveyed_at: String,
+    #[serde(deserialize_with = "text")]
+    pub status: String,
+}
+
+/// Any value: its text if it is a string, else empty (nothing of it is copied).
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct Text;
+    impl<'de> Visitor<'de> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+        fn visit_string<E>(self, v: String) -> Result<String, E> {
+            Ok(v)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_bytes<E>(self, _: &[u8]) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_unit<E>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_none<E>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(String::new())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(String::new())
+        }
     }
+    deserializer.deserialize_any(Text)
+}
+
+/// Whether an optional value is there (not missing, `null` or `undefined`).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    Ok(Option::<IgnoredAny>::deserialize(deserializer)?.is_some())
 }
 
 /// Build the rows from person and survey records (deleted ones skipped), sorted by name.
-pub fn build_rows(people: &[ListedRecord], surveys: &[ListedRecord]) -> Vec<PersonRow> {
-    // The latest survey per person: the one most recently written (by record clock).
-    let mut latest: HashMap<Uuid, (&ListedRecord, Survey)> = HashMap::new();
-    for record in surveys.iter().filter(|r| !r.is_deleted()) {
-        // A survey holding a value the form does not know (another form version's choice
-        // code) is listed all the same, by what the list shows of it.
-        let survey: Survey = record.to_typed().unwrap_or_else(|_| listed_survey(&record.fields));
-        let newer = latest.get(&survey.person_id).is_none_or(|(r, s)| {
-            (survey.surveyed_at, &record.updated) > (s.surveyed_at, &r.updated)
-        });
+pub fn build_rows(people: &[ListedPerson], surveys: &[ListedSurvey]) -> Vec<PersonRow> {
+    // The latest survey per person: the one visited last, then the one most recently written
+    // (by record clock).
+    let mut latest: HashMap<Uuid, (&ListedSurvey, Option<NaiveDateTime>)> = HashMap::new();
+    for survey in surveys.iter().filter(|r| !r.deleted) {
+        let person_id: Uuid = survey.fields.person_id.parse().unwrap_or_default();
+        let surveyed_at: Option<NaiveDateTime> = survey.fields.surveyed_at.parse().ok();
+        let newer = latest
+            .get(&person_id)
+            .is_none_or(|(s, at)| (surveyed_at, &survey.updated) > (*at, &s.updated));
         if newer {
-            latest.insert(survey.person_id, (record, survey));
+            latest.insert(person_id, (survey, surveyed_at));
         }
     }
     let mut rows: Vec<PersonRow> = people
         .iter()
-        .filter(|r| !r.is_deleted())
+        .filter(|r| !r.deleted)
         .map(|record| {
-            let person: Person = record.to_typed().unwrap_or_default();
+            let person = &record.fields;
             let last = latest.get(&record.id);
             PersonRow {
                 id: record.id,
                 name_key: person.name.to_lowercase(),
-                name: person.name,
+                name: person.name.clone(),
                 branch_id: if person.branch_id.is_empty() {
                     record.branch_id.clone()
                 } else {
-                    person.branch_id
+                    person.branch_id.clone()
                 },
-                village_unit: person.village_unit,
-                category: person.category,
-                survey_status: last.map(|(_, s)| s.status),
-                latest_survey: last.map(|(r, _)| r.id),
+                village_unit: person.village_unit.clone(),
+                category: Category::parse(&person.category),
+                survey_status: last
+                    .map(|(s, _)| SurveyStatus::parse(&s.fields.status).unwrap_or_default()),
+                latest_survey: last.map(|(s, _)| s.id),
             }
         })
         .collect();

@@ -13,7 +13,8 @@ use uuid::Uuid;
 use crate::context::use_app;
 use crate::i18n as t;
 use crate::logic::people::{
-    PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, build_rows, distinct, filter_page,
+    ListedPerson, ListedSurvey, PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, build_rows,
+    distinct, filter_page,
 };
 use crate::logic::route::Route;
 use crate::services::delivery;
@@ -28,8 +29,8 @@ pub fn PeopleList() -> impl IntoView {
         ctx.pulled.track();
         async move {
             let store = ctx.store();
-            let people = store.listing(EntityKind::Person).await;
-            let surveys = store.listing(EntityKind::Survey).await;
+            let people = store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await;
+            let surveys = store.listing_as(EntityKind::Survey, |s: &ListedSurvey| s.deleted).await;
             match (people, surveys) {
                 (Ok(p), Ok(s)) => Ok(build_rows(&p, &s)),
                 (Err(e), _) | (_, Err(e)) => Err(e.to_string()),

@@ -40,6 +40,17 @@ impl Store {
         decode_live(self.all_stored(entity).await?, ListedRecord::is_deleted)
     }
 
+    /// Every live record of `entity` decoded as `T`: a type naming only the parts of a stored
+    /// record a screen shows (`logic::people::ListedPerson`), so nothing else is copied out of
+    /// the browser's objects. `is_deleted` tells a tombstone.
+    pub async fn listing_as<T: DeserializeOwned>(
+        &self,
+        entity: EntityKind,
+        is_deleted: fn(&T) -> bool,
+    ) -> Result<Vec<T>, StoreError> {
+        decode_live(self.all_stored(entity).await?, is_deleted)
+    }
+
     /// Every stored value of `entity` (tombstones included), in key order.
     async fn all_stored(&self, entity: EntityKind) -> Result<Vec<JsValue>, StoreError> {
         let name = store_for(entity);

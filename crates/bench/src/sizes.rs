@@ -97,10 +97,17 @@ pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
             out.later.insert((*split).to_owned(), sizes);
         }
     }
-    for file in all_files(dist)? {
-        out.installed += compress(&read(&file)?)?;
+    for file in all_files(dist)?.iter().filter(|f| is_precached(f)) {
+        out.installed += compress(&read(file)?)?;
     }
     Ok(out)
+}
+
+/// Whether the service worker precaches `file`: every file of the build but the compressed
+/// copies the server sends in its place (`.br`, `.gz`, scripts/precompress.sh) and source maps,
+/// as scripts/stamp-sw.py lists them.
+fn is_precached(file: &str) -> bool {
+    ![".br", ".gz", ".map"].iter().any(|suffix| file.ends_with(suffix))
 }
 
 /// Every file under `dist`, relative to it.
@@ -149,6 +156,9 @@ mod tests {
         std::fs::write(dir.join("a.js"), "x".repeat(1000)).unwrap();
         std::fs::write(dir.join("i.png"), [7u8; 300]).unwrap();
         std::fs::write(dir.join("unused.wasm"), [1u8; 50]).unwrap();
+        // The server's compressed copies are the same files, not more to precache.
+        std::fs::write(dir.join("a.js.br"), [2u8; 40]).unwrap();
+        std::fs::write(dir.join("a.js.gz"), [3u8; 45]).unwrap();
         let load = first_load(&dir).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(load.kinds["js"].raw, 1000);

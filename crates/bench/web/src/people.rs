@@ -1,13 +1,16 @@
 //! Reads: every person into memory, the list rows, and the search by name.
 
-use field::logic::people::{PAGE_SIZE, PeopleFilter, build_rows as rows_of, filter_page};
+use field::logic::people::{
+    ListedPerson, PAGE_SIZE, PeopleFilter, build_rows as rows_of, filter_page,
+};
 use shared::record::EntityKind;
 
 use crate::{BenchError, state};
 
 pub(crate) async fn read_all() -> Result<u32, BenchError> {
     let store = state::store()?;
-    let people = store.listing(EntityKind::Person).await?;
+    // As the people list reads them (`screens::people_list`).
+    let people = store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await?;
     let count = people.len() as u32;
     state::STATE.with(|s| s.borrow_mut().people = people);
     Ok(count)

@@ -2,16 +2,15 @@
 
 use std::cell::RefCell;
 
-use field::logic::people::PersonRow;
+use field::logic::people::{ListedPerson, PersonRow};
 use field::store::Store;
-use shared::record::ListedRecord;
 
 use crate::BenchError;
 
 #[derive(Default)]
 pub(crate) struct State {
     pub store: Option<Store>,
-    pub people: Vec<ListedRecord>,
+    pub people: Vec<ListedPerson>,
     pub rows: Vec<PersonRow>,
 }
 
