@@ -8,6 +8,7 @@
               does not recognise #[wasm_bindgen_test])"
 )]
 
+use field::logic::people::ListedPerson;
 use field::store::schema::{self, OUTBOX, PEOPLE};
 use field::store::{Store, StoreError, codec, meta_keys};
 use indexed_db_futures::database::Database;
@@ -658,6 +659,12 @@ async fn bulk_put_people_writes_all_without_queueing() {
     assert_eq!(people.len(), 1000);
     let listed: Vec<ListedRecord> = people.iter().map(ListedRecord::from).collect();
     assert_eq!(store.listing(EntityKind::Person).await.unwrap(), listed, "the list's read");
+    // The people list's own read (records written through JSON.parse: `deleted` is null).
+    let rows: Vec<ListedPerson> =
+        store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await.unwrap();
+    let names: Vec<&str> = rows.iter().map(|p| p.fields.name.as_str()).collect();
+    let expected: Vec<String> = people.iter().map(|p| p.str_field("name").to_owned()).collect();
+    assert_eq!(names, expected, "every member, by name, in key order");
     assert_eq!(store.outbox_len().await.unwrap(), 0);
 }
 
@@ -690,6 +697,10 @@ async fn list_reads_records_in_the_old_plain_object_form() {
     assert_eq!(listed, vec![old.clone()], "the tombstone is hidden, the rest read as written");
     let for_list = store.listing(EntityKind::Person).await.unwrap();
     assert_eq!(for_list, vec![ListedRecord::from(&old)], "and so does the list's read");
+    let rows: Vec<ListedPerson> =
+        store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await.unwrap();
+    assert_eq!(rows.len(), 1, "the people list's read hides the tombstone too");
+    assert_eq!((rows[0].id, rows[0].fields.name.as_str()), (old.id, "赵六"));
     assert_eq!(store.get(EntityKind::Person, old.id).await.unwrap(), Some(old));
 }
 
