@@ -602,34 +602,22 @@ pub fn table(r: &Results) -> String {
             "\nMemory with {} people held (MB; JS heap + wasm memory; the list read onto a stored database)",
             m.people
         );
-        let _ = writeln!(
-            out,
-            "app:        JS heap {:.1} + wasm {:.1} = {:.1}",
-            mb(m.app_js_heap),
-            mb(m.app_wasm),
-            mb(m.app())
-        );
-        let _ = writeln!(
-            out,
-            "plain JS:   JS heap {:.1} + wasm {:.1} (idle module) = {:.1}",
-            mb(m.js_js_heap),
-            mb(m.js_wasm),
-            mb(m.js())
-        );
-        let _ = writeln!(
-            out,
-            "app, imported in the same page first: JS heap {:.1} + wasm {:.1} = {:.1}",
-            mb(m.app_after_import_js_heap),
-            mb(m.app_after_import_wasm),
-            mb(m.app_after_import_js_heap + m.app_after_import_wasm)
-        );
-        let _ = writeln!(
-            out,
-            "empty page: JS heap {:.1} + wasm {:.1} = {:.1}",
-            mb(m.empty_js_heap),
-            mb(m.empty_wasm),
-            mb(m.empty_js_heap + m.empty_wasm)
-        );
+        let lines = [
+            ("app:", m.app_js_heap, m.app_wasm, ""),
+            ("plain JS:", m.js_js_heap, m.js_wasm, " (idle module)"),
+            (
+                "app, imported in the same page first:",
+                m.app_after_import_js_heap,
+                m.app_after_import_wasm,
+                "",
+            ),
+            ("empty page:", m.empty_js_heap, m.empty_wasm, ""),
+        ];
+        for (label, heap, wasm, note) in lines {
+            let (heap, wasm, sum) = (mb(heap), mb(wasm), mb(heap + wasm));
+            let _ =
+                writeln!(out, "{label:<11} JS heap {heap:.1} + wasm {wasm:.1}{note} = {sum:.1}");
+        }
     }
     if !r.targets.is_empty() {
         let _ = writeln!(out, "\nTargets (issue 15; the roster: issue 11)");

@@ -36,8 +36,10 @@ use e2e::{dist_dir, first_load_report, measure, split_point_files};
 /// -32.4 KB) and the print styles are in main.css: 252.1 KB; shared's messages in three
 /// languages (issue 12) and the outbox copy's start (issue 16) then brought it to 262.5 KB.
 /// The budget follows down to 264 KB, so what was won is kept.
+/// Round 2's ninth session: the people list decodes only what a row shows (no `Person` through
+/// `typed_from_fields` in the main module): 252.4 KB; the budget follows to 256 KB.
 /// Sizes are deterministic for a given source.
-const BUDGET_BROTLI_BYTES: usize = 264_000;
+const BUDGET_BROTLI_BYTES: usize = 256_000;
 
 #[test]
 fn first_load_stays_within_its_brotli_budget() {
