@@ -93,9 +93,10 @@ impl PeopleFilter {
 
 /// A person record as the list reads it: of the stored record (`shared::record::Record`), only
 /// what a row shows is decoded (`Store::listing_as`); the per-field clocks and every other field
-/// are never copied out of the browser's object. Values the list cannot show (a name that is not
-/// text, a category code this app does not know) read as empty: the member is listed all the
-/// same.
+/// are never copied out of the browser's object. Values inside `fields` the list cannot show (a
+/// name that is not text, a category code this app does not know) read as empty: the member is
+/// listed all the same. A stored object whose `id` is not a UUID or whose `fields` is not an
+/// object is nothing this app or the server writes; it fails the read, as it always did.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct ListedPerson {
     pub id: Uuid,
@@ -196,7 +197,8 @@ fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> 
     deserializer.deserialize_any(Text)
 }
 
-/// Whether an optional value is there (not missing, `null` or `undefined`).
+/// Whether an optional value is there (not missing, `null` or `undefined`): any stored `deleted`
+/// value is a tombstone (the store writes the deletion's clock there, nothing else).
 fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
     Ok(Option::<IgnoredAny>::deserialize(deserializer)?.is_some())
 }

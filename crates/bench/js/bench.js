@@ -121,8 +121,11 @@ async function storePeople({ impl, people }) {
 }
 
 /** Read the people `storePeople` left (or, with `importFirst`, import them in this page first)
- * and keep them in memory as the list screen does: the app in wasm (records and list rows), the
- * plain-JS baseline the same records and rows referenced from `window`. */
+ * and keep them in memory as the list screen does. The app: in wasm, each person as the list
+ * decodes it (`ListedPerson`: id, branch, four fields, deleted) and the list rows. Plain JS
+ * (`js`): the records `getAll` gave (every field and clock) and the rows. Plain JS holding the
+ * same as the app (`js_same`): per person the same id, branch, four fields and deleted, and the
+ * rows; the records themselves are dropped. */
 async function holdPeople({ impl, people, importFirst = false }) {
   if (impl === "app") {
     const app = new AppImpl(wasm);
@@ -136,7 +139,23 @@ async function holdPeople({ impl, people, importFirst = false }) {
   await js.open(MEMORY_DB.js, { keep: !importFirst });
   if (importFirst) await js.bulkImportPeople(peopleInputs(people, 2));
   const records = await js.readPeople();
-  window.__held = { records, rows: buildRows(records) };
+  const rows = buildRows(records);
+  if (impl === "js_same") {
+    const listed = records.map((r) => ({
+      id: r.id,
+      branch_id: r.branch_id,
+      fields: {
+        name: r.fields.name,
+        branch_id: r.fields.branch_id,
+        village_unit: r.fields.village_unit,
+        category: r.fields.category,
+      },
+      deleted: r.deleted != null,
+    }));
+    window.__held = { listed, rows };
+  } else {
+    window.__held = { records, rows };
+  }
   return { count: records.length, wasm_memory_bytes: wasm.wasm_memory_bytes() };
 }
 

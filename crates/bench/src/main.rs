@@ -207,6 +207,7 @@ async fn page_benchmarks(
         let (pooled, ratios) = report::idb_sets(idb::run(config, driver, origin).await?);
         results.idb = Some(pooled);
         results.idb_sets = Some(ratios);
+        results.idb_people = Some(config.people);
     }
     if config.wants("large") {
         eprintln!(

@@ -1,6 +1,7 @@
 //! Memory with 10,000 and 50,000 people loaded: JS heap (CDP `Runtime.getHeapUsage` after a
-//! forced garbage collection) plus the wasm linear memory, for the app and for the plain-JS
-//! baseline holding the same records and list rows.
+//! forced garbage collection) plus the wasm linear memory, for the app (each person as its list
+//! decodes it, and the rows), for plain JS holding the same (the target's baseline), and for
+//! plain JS holding the records `getAll` gave and the rows (round 1's baseline).
 //!
 //! The people are stored first and the page is then reloaded, so what is measured is a tablet
 //! opening its list onto a database that holds them (the people arrive by pulls of 500 or a
@@ -23,9 +24,14 @@ pub struct Memory {
     /// App, list read onto a stored database: JS heap used and wasm memory, bytes.
     pub app_js_heap: f64,
     pub app_wasm: f64,
-    /// Baseline, the same: JS heap used (the wasm module is loaded but idle), bytes.
+    /// Plain JS holding the records `getAll` gave (every field and clock) and the rows: JS heap
+    /// used (the wasm module is loaded but idle), bytes.
     pub js_js_heap: f64,
     pub js_wasm: f64,
+    /// Plain JS holding what the app holds (per person its id, branch, the four fields a row
+    /// shows and whether deleted; and the rows): the target's baseline.
+    pub js_same_js_heap: f64,
+    pub js_same_wasm: f64,
     /// App with the import of all the people run in the same page before the read.
     pub app_after_import_js_heap: f64,
     pub app_after_import_wasm: f64,
@@ -39,8 +45,8 @@ impl Memory {
         self.app_js_heap + self.app_wasm
     }
 
-    pub fn js(&self) -> f64 {
-        self.js_js_heap + self.js_wasm
+    pub fn js_same(&self) -> f64 {
+        self.js_same_js_heap + self.js_same_wasm
     }
 }
 
@@ -63,8 +69,8 @@ async fn wasm_bytes(browser: &Browser) -> Result<f64, BenchError> {
 #[derive(Clone, Copy)]
 enum Case {
     Empty,
-    /// Store with `impl`, reload the page, read and hold.
-    Stored(&'static str),
+    /// Store with the first implementation, reload the page, read and hold with the second.
+    Stored(&'static str, &'static str),
     /// The app importing and then reading in one page.
     ImportedHere,
 }
@@ -81,10 +87,11 @@ async fn measure(
         page::open(&browser, origin).await?;
         let held = match case {
             Case::Empty => None,
-            Case::Stored(implementation) => {
-                let args = json!({ "impl": implementation, "people": people });
-                page::run(&browser, "storePeople", args.clone()).await?;
+            Case::Stored(store, hold) => {
+                page::run(&browser, "storePeople", json!({ "impl": store, "people": people }))
+                    .await?;
                 page::open(&browser, origin).await?;
+                let args = json!({ "impl": hold, "people": people });
                 Some(page::run(&browser, "holdPeople", args).await?)
             }
             Case::ImportedHere => {
@@ -117,9 +124,11 @@ pub async fn run(
         eprintln!("== memory with {people} people");
         let (empty_js_heap, empty_wasm) = measure(config, driver, origin, 0, Case::Empty).await?;
         let (app_js_heap, app_wasm) =
-            measure(config, driver, origin, people, Case::Stored("app")).await?;
+            measure(config, driver, origin, people, Case::Stored("app", "app")).await?;
         let (js_js_heap, js_wasm) =
-            measure(config, driver, origin, people, Case::Stored("js")).await?;
+            measure(config, driver, origin, people, Case::Stored("js", "js")).await?;
+        let (js_same_js_heap, js_same_wasm) =
+            measure(config, driver, origin, people, Case::Stored("js", "js_same")).await?;
         let (app_after_import_js_heap, app_after_import_wasm) =
             measure(config, driver, origin, people, Case::ImportedHere).await?;
         out.push(Memory {
@@ -128,6 +137,8 @@ pub async fn run(
             app_wasm,
             js_js_heap,
             js_wasm,
+            js_same_js_heap,
+            js_same_wasm,
             app_after_import_js_heap,
             app_after_import_wasm,
             empty_js_heap,

@@ -22,6 +22,9 @@ pub struct Results {
     pub cold_start: Option<ColdStartSummary>,
     /// Every run of every set, per implementation and figure.
     pub idb: Option<BTreeMap<String, BTreeMap<String, Summary>>>,
+    /// People imported, read and searched in each IndexedDB run (`--people`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idb_people: Option<usize>,
     /// Each consecutive set's ratios to plain JS (of the set's medians).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idb_sets: Option<Vec<IdbRatios>>,
@@ -326,12 +329,13 @@ pub fn targets(r: &Results) -> Vec<Target> {
         let n = sets.len();
         let asked: [(&str, &str, RatioOf, f64); 3] = [
             ("save p95 vs plain JS", "≤ 1.3×", |x| x.save_p95, 1.3),
-            ("bulk import 10,000 vs plain JS", "≤ 1.1×", |x| x.import, 1.1),
-            ("read 10,000 vs plain JS", "≤ 1.3×", |x| x.read, 1.3),
+            ("bulk import vs plain JS", "≤ 1.1×", |x| x.import, 1.1),
+            ("read vs plain JS", "≤ 1.3×", |x| x.read, 1.3),
         ];
+        let people = r.idb_people.map_or_else(String::new, |p| format!(" ({p} people)"));
         for (name, goal, get, limit) in asked {
             t.push(target(
-                &format!("{name}, each of {n} sets"),
+                &format!("{name}{people}, each of {n} sets"),
                 goal,
                 ratios_text(sets.iter().map(get)),
                 n >= 5 && all_below(sets.iter().map(get), limit),
@@ -343,9 +347,9 @@ pub fn targets(r: &Results) -> Vec<Target> {
         t.push(target("keystroke draft write, p95", "≤ 2 ms", format!("{ms:.2} ms"), ms <= 2.0));
     }
     for m in r.memory.iter().flatten() {
-        let ratio = m.app() / m.js();
+        let ratio = m.app() / m.js_same();
         t.push(target(
-            &format!("memory with {} people vs plain JS", m.people),
+            &format!("memory with {} people vs plain JS holding the same", m.people),
             "≤ 1.2×",
             format!("{ratio:.2}×"),
             ratio <= 1.2,
@@ -604,7 +608,8 @@ pub fn table(r: &Results) -> String {
         );
         let lines = [
             ("app:", m.app_js_heap, m.app_wasm, ""),
-            ("plain JS:", m.js_js_heap, m.js_wasm, " (idle module)"),
+            ("plain JS, the same:", m.js_same_js_heap, m.js_same_wasm, " (idle module)"),
+            ("plain JS, whole records:", m.js_js_heap, m.js_wasm, " (idle module)"),
             (
                 "app, imported in the same page first:",
                 m.app_after_import_js_heap,
@@ -616,7 +621,7 @@ pub fn table(r: &Results) -> String {
         for (label, heap, wasm, note) in lines {
             let (heap, wasm, sum) = (mb(heap), mb(wasm), mb(heap + wasm));
             let _ =
-                writeln!(out, "{label:<11} JS heap {heap:.1} + wasm {wasm:.1}{note} = {sum:.1}");
+                writeln!(out, "{label:<25} JS heap {heap:.1} + wasm {wasm:.1}{note} = {sum:.1}");
         }
     }
     if !r.targets.is_empty() {
@@ -651,7 +656,7 @@ mod tests {
     fn a_ratio_is_met_only_in_each_of_five_sets() {
         let good = IdbRatios { save_p95: 1.2, import: 1.05, read: 1.1 };
         let t = targets(&with_sets(vec![good; 5]));
-        assert!(judged(&t, "save p95").met && judged(&t, "read 10,000").met, "{t:?}");
+        assert!(judged(&t, "save p95").met && judged(&t, "read vs").met, "{t:?}");
         assert_eq!(judged(&t, "save p95").measured, "1.20× 1.20× 1.20× 1.20× 1.20×");
 
         let t = targets(&with_sets(vec![good; 4]));
@@ -663,7 +668,7 @@ mod tests {
         let t = targets(&with_sets(sets));
         assert!(judged(&t, "save p95").met);
         assert!(!judged(&t, "bulk import").met, "one set over the limit misses it");
-        assert!(!judged(&t, "read 10,000").met, "a set without a figure misses it");
+        assert!(!judged(&t, "read vs").met, "a set without a figure misses it");
     }
 
     #[test]
@@ -672,8 +677,10 @@ mod tests {
             people,
             app_js_heap: 1.0e6,
             app_wasm,
-            js_js_heap: 15.0e6,
+            js_js_heap: 30.0e6,
             js_wasm: 1.0e6,
+            js_same_js_heap: 15.0e6,
+            js_same_wasm: 1.0e6,
             app_after_import_js_heap: 0.0,
             app_after_import_wasm: 0.0,
             empty_js_heap: 0.0,
@@ -685,7 +692,10 @@ mod tests {
         };
         let t = targets(&r);
         assert!(judged(&t, "memory with 10000").met, "19 MB against 16 MB is 1.19×");
-        assert!(!judged(&t, "memory with 50000").met, "20.5 MB against 16 MB is 1.28×");
+        assert!(
+            !judged(&t, "memory with 50000").met,
+            "20.5 MB against 16 MB is 1.28×, whatever plain JS holding more takes (31 MB)"
+        );
     }
 
     #[test]
