@@ -59,8 +59,8 @@ pub async fn app_keystroke_drafts(keystrokes: u32) -> Result<Vec<f64>, JsError> 
     draft::keystrokes(keystrokes).await.map_err(JsError::from)
 }
 
-/// Read every person (`Store::list`) and keep the records, as the people screen does; returns
-/// how many were read.
+/// Read every person as the people list does (`Store::listing_as`, `logic::people::ListedPerson`)
+/// and keep them; returns how many were read.
 #[wasm_bindgen]
 pub async fn app_read_people() -> Result<u32, JsError> {
     people::read_all().await.map_err(JsError::from)
