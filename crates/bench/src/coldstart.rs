@@ -3,8 +3,8 @@
 //! navigation) when the survey form is in the document, with and without CPU throttling.
 //!
 //! Then, still offline and throttled 4×, the tap: the app freshly opened on the people list, the
-//! 新调查 link clicked, and the milliseconds from the click to the form's first field in the
-//! document (the survey form's chunk is fetched from the service worker's cache and compiled on
+//! 新调查 link clicked, and the milliseconds from the click to the frame that shows the form's
+//! first field (the survey form's chunk is fetched from the service worker's cache and compiled on
 //! that first tap, as on a tablet that has just opened the app).
 
 use std::time::Duration;
@@ -43,7 +43,8 @@ pub struct ColdStart {
     pub unthrottled_ms: Vec<f64>,
     /// Milliseconds per run with 4× CPU throttling.
     pub throttled_ms: Vec<f64>,
-    /// Milliseconds from the tap on 新调查 to the form's first field, 4× CPU throttling.
+    /// Milliseconds from the tap on 新调查 to the frame showing the form's first field, 4× CPU
+    /// throttling.
     pub tap_throttled_ms: Vec<f64>,
     pub ready_selector: String,
 }
