@@ -214,7 +214,7 @@ async fn page_benchmarks(
             "== the people list with {} people, {} runs",
             config.large_people, config.large_runs
         );
-        let figures = report::idb(idb::large(config, driver, origin).await?);
+        let figures = report::idb(&idb::large(config, driver, origin).await?);
         results.large = Some(report::Large { people: config.large_people, figures });
     }
     if config.wants("draft") {

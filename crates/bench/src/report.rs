@@ -124,26 +124,35 @@ pub fn cold_start(c: ColdStart) -> ColdStartSummary {
 /// Reads one figure of a run.
 type Figure = fn(&IdbRun) -> f64;
 
+/// The IndexedDB figures of a run, by name, in the order the table prints them.
+const IDB_FIGURES: [(&str, Figure); 7] = [
+    ("save_p50_ms", |r| r.save_p50_ms),
+    ("save_p95_ms", |r| r.save_p95_ms),
+    ("import_ms", |r| r.import_ms),
+    ("read_ms", |r| r.read_ms),
+    ("rows_ms", |r| r.rows_ms),
+    ("search_ms", |r| r.search_ms),
+    ("record_bytes", |r| r.record_bytes as f64),
+];
+
 /// Per implementation, per figure, the summary over runs.
-pub fn idb(runs: BTreeMap<String, Vec<IdbRun>>) -> BTreeMap<String, BTreeMap<String, Summary>> {
-    let figures: [(&str, Figure); 7] = [
-        ("save_p50_ms", |r| r.save_p50_ms),
-        ("save_p95_ms", |r| r.save_p95_ms),
-        ("import_ms", |r| r.import_ms),
-        ("read_ms", |r| r.read_ms),
-        ("rows_ms", |r| r.rows_ms),
-        ("search_ms", |r| r.search_ms),
-        ("record_bytes", |r| r.record_bytes as f64),
-    ];
-    runs.into_iter()
+pub fn idb(runs: &BTreeMap<String, Vec<IdbRun>>) -> BTreeMap<String, BTreeMap<String, Summary>> {
+    runs.iter()
         .map(|(key, runs)| {
-            let summaries = figures
+            let summaries = IDB_FIGURES
                 .iter()
                 .map(|(name, get)| (name.to_string(), Summary::of(runs.iter().map(get).collect())))
                 .collect();
-            (key, summaries)
+            (key.clone(), summaries)
         })
         .collect()
+}
+
+/// The app's median of `figure` over plain JS's (`NaN` if either is missing).
+fn app_over_js(summaries: &BTreeMap<String, BTreeMap<String, Summary>>, figure: &str) -> f64 {
+    let median =
+        |key: &str| summaries.get(key).and_then(|s| s.get(figure)).map_or(f64::NAN, |s| s.median);
+    median("app") / median("js")
 }
 
 /// The summary of every run of every set, and each set's ratios to plain JS.
@@ -153,15 +162,11 @@ pub fn idb_sets(
     let ratios = sets
         .iter()
         .map(|set| {
-            let summary = idb(set.clone());
-            let ratio = |f: &str| {
-                let m = |k: &str| summary.get(k).map_or(f64::NAN, |s| s[f].median);
-                m("app") / m("js")
-            };
+            let summary = idb(set);
             IdbRatios {
-                save_p95: ratio("save_p95_ms"),
-                import: ratio("import_ms"),
-                read: ratio("read_ms"),
+                save_p95: app_over_js(&summary, "save_p95_ms"),
+                import: app_over_js(&summary, "import_ms"),
+                read: app_over_js(&summary, "read_ms"),
             }
         })
         .collect();
@@ -171,7 +176,7 @@ pub fn idb_sets(
             pooled.entry(key).or_default().extend(runs);
         }
     }
-    (idb(pooled), ratios)
+    (idb(&pooled), ratios)
 }
 
 pub fn sync(runs: &[SyncRun]) -> BTreeMap<usize, BTreeMap<String, Summary>> {
@@ -356,15 +361,14 @@ pub fn targets(r: &Results) -> Vec<Target> {
         ));
     }
     if let Some(l) = &r.large {
-        let m = |k: &str, f: &str| l.figures.get(k).map_or(f64::NAN, |x| x[f].median);
-        let ratio = m("app", "read_ms") / m("js", "read_ms");
+        let ratio = app_over_js(&l.figures, "read_ms");
         t.push(target(
             &format!("list read, {} people, vs plain JS", l.people),
             "≤ 1.5×",
             format!("{ratio:.2}×"),
             ratio <= 1.5,
         ));
-        let search = m("app", "search_ms");
+        let search = l.figures.get("app").map_or(f64::NAN, |x| x["search_ms"].median);
         t.push(target(
             &format!("search by name, {} people", l.people),
             "< 50 ms",
@@ -394,15 +398,7 @@ fn row(s: &Summary, digits: usize) -> String {
 
 /// Per implementation, each IndexedDB figure's median [min–max], then app / js of the medians.
 fn idb_table(out: &mut String, idb: &BTreeMap<String, BTreeMap<String, Summary>>) {
-    let figures = [
-        "save_p50_ms",
-        "save_p95_ms",
-        "import_ms",
-        "read_ms",
-        "rows_ms",
-        "search_ms",
-        "record_bytes",
-    ];
+    let figures = IDB_FIGURES.map(|(name, _)| name);
     let _ = write!(out, "{:<14}", "");
     for f in figures {
         let _ = write!(out, " {f:>22}");
@@ -416,10 +412,10 @@ fn idb_table(out: &mut String, idb: &BTreeMap<String, BTreeMap<String, Summary>>
         }
         let _ = writeln!(out);
     }
-    if let (Some(app), Some(js)) = (idb.get("app"), idb.get("js")) {
+    if idb.contains_key("app") && idb.contains_key("js") {
         let _ = write!(out, "{:<14}", "app / js");
         for f in figures {
-            let _ = write!(out, " {:>22}", format!("{:.2}×", app[f].median / js[f].median));
+            let _ = write!(out, " {:>22}", format!("{:.2}×", app_over_js(idb, f)));
         }
         let _ = writeln!(out);
     }
