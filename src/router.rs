@@ -1,6 +1,6 @@
 //! The hash router: the screen each address (`#/people`, `#/survey/…`, `#/campaign/…`) names.
-//! Every screen but the people list is in a chunk of its own ([`crate::split`]), loaded the
-//! first time it is opened.
+//! Every screen but the people list is in a split module ([`crate::split`]), loaded the first
+//! time one of its screens is opened.
 
 use leptos::prelude::*;
 

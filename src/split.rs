@@ -1,9 +1,20 @@
 //! Split points: what the app does not need to show its first screen (the people list). A release
-//! build (`scripts/build-wasm.sh`, cargo feature `split`) cuts each of them out of the main wasm
-//! module into a chunk fetched the first time it is called: every screen but the people list, and
-//! the sync engine's loop, fetched while the first screen renders. The service worker
-//! precaches every chunk, so this works offline. Other builds (tests, the benchmark page) call
-//! them directly. Either way a split point is an `async fn`.
+//! build (`scripts/build-wasm.sh`, cargo feature `split`) cuts them out of the main wasm module
+//! into split modules, each fetched the first time one of its split points is called: every
+//! screen but the people list, and the sync engine's loop, fetched 2 s after the app opens. The
+//! service worker precaches every module, so this works offline. Other builds (tests, the
+//! benchmark page) call them directly. Either way a split point is an `async fn`.
+//!
+//! The split points are grouped into few modules, by what is used together:
+//! - `fieldwork`: the tablet's screens (survey form, person, outbox, sync, transfer, settings,
+//!   conflicts, sign-in link, the start's notices) and the sync engine's loop;
+//! - `office`: the campaign screens and the office's set-up;
+//! - `catalog`, `outbox_copy`, `recover_typing`: rare starts, each on its own.
+//!
+//! `wasm-split-cli` gives every set of modules that share code a chunk of its own. With a
+//! module per split point (16) that was 318 files, and opening the survey form fetched and
+//! instantiated 142 of them: 360 ms of the tap at 4× CPU throttling went to that, not to
+//! compiling (PERFORMANCE.md, round 6). Grouped, the survey form loads 12 files.
 
 use leptos::prelude::*;
 
@@ -25,13 +36,14 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkLoadError {
 }
 
 /// Defines `pub async fn $name(args) -> Result<AnyView, ChunkLoadError>`: with feature `split`
-/// a function in its own wasm chunk, fetched on the first call (a failed fetch is an error, not
-/// a panic, and the next call tries again); without, a plain async function that cannot fail.
+/// a function of split module `$module`, fetched on the first call of any of its split points (a
+/// failed fetch is an error, not a panic, and the next call tries again); without, a plain async
+/// function that cannot fail.
 macro_rules! split_point {
-    ($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($(#[$doc:meta])* in $module:ident fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
         $(#[$doc])*
         #[cfg(feature = "split")]
-        #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
+        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
         pub fn $name($($arg: $ty),*) -> Result<AnyView, ChunkLoadError> {
             Ok($body)
         }
@@ -46,7 +58,7 @@ macro_rules! split_point {
 
 split_point! {
     /// The buttons of the draft the app reopened with (only when there is one).
-    fn draft_notice(id: uuid::Uuid, name: String, dismissed: RwSignal<bool>, draft: crate::components::draft_banner::CurrentDraft) {
+    in fieldwork fn draft_notice(id: uuid::Uuid, name: String, dismissed: RwSignal<bool>, draft: crate::components::draft_banner::CurrentDraft) {
         view! { <crate::components::draft_banner::DraftNotice id=id name=name dismissed=dismissed draft=draft /> }.into_any()
     }
 }
@@ -54,27 +66,27 @@ split_point! {
 split_point! {
     /// The notices kept until read: the browser discarded the tablet's database, another device
     /// of the account holds unsent changes (rare: neither is in the first load).
-    fn kept_notices() {
+    in fieldwork fn kept_notices() {
         view! { <crate::components::kept_notices::KeptNotices /> }.into_any()
     }
 }
 
 split_point! {
     /// Every campaign screen (`#/campaign/...`).
-    fn campaign(route: CampaignRoute) {
+    in office fn campaign(route: CampaignRoute) {
         view! { <crate::screens::campaign::CampaignScreen route=route /> }.into_any()
     }
 }
 
 split_point! {
     /// The survey form, new (`person`: for an existing person) or an existing survey.
-    fn survey_form(survey_id: Option<Uuid>, person_id: Option<Uuid>) {
+    in fieldwork fn survey_form(survey_id: Option<Uuid>, person_id: Option<Uuid>) {
         view! { <crate::screens::survey_form::SurveyFormScreen survey_id=survey_id person_id=person_id /> }.into_any()
     }
 }
 
-/// The sync engine's loop (syncing, timers, backoff). With feature `split` its chunk is fetched
-/// first, and fetched again every [`LOAD_RETRY_MS`] until that works.
+/// The sync engine's loop (syncing, timers, backoff). With feature `split` its module
+/// (`fieldwork`) is fetched first, and fetched again every [`LOAD_RETRY_MS`] until that works.
 pub async fn sync_loop(
     engine: crate::sync::SyncEngine,
     wake: futures::channel::mpsc::UnboundedReceiver<()>,
@@ -95,7 +107,7 @@ pub const LOAD_RETRY_MS: u32 = 30_000;
 
 #[cfg(feature = "split")]
 #[leptos::wasm_split::wasm_split(
-    sync_loop,
+    fieldwork,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
     preload(preload_sync_loop_chunk)
@@ -194,56 +206,56 @@ fn install_catalog(lang: texts::Lang) -> bool {
 
 split_point! {
     /// A person's page with their surveys and change history.
-    fn person_detail(id: Uuid) {
+    in fieldwork fn person_detail(id: Uuid) {
         view! { <crate::screens::person_detail::PersonDetail id=id /> }.into_any()
     }
 }
 
 split_point! {
     /// Device settings, sign-in and storage.
-    fn settings() {
+    in fieldwork fn settings() {
         view! { <crate::screens::settings::Settings /> }.into_any()
     }
 }
 
 split_point! {
     /// Sync state, rejected changes, sign-in.
-    fn sync() {
+    in fieldwork fn sync() {
         view! { <crate::screens::sync::SyncScreen /> }.into_any()
     }
 }
 
 split_point! {
     /// Export and import files.
-    fn transfer() {
+    in fieldwork fn transfer() {
         view! { <crate::screens::transfer::TransferScreen /> }.into_any()
     }
 }
 
 split_point! {
     /// 待发送: records not yet delivered, by state; refused ones fixed and resubmitted.
-    fn outbox() {
+    in fieldwork fn outbox() {
         view! { <crate::screens::outbox::OutboxScreen /> }.into_any()
     }
 }
 
 split_point! {
     /// The town office's setup: checklist, accounts, devices, roster import (`#/office/…`).
-    fn office(tab: crate::logic::route::OfficeTab) {
+    in office fn office(tab: crate::logic::route::OfficeTab) {
         view! { <crate::screens::office::OfficeScreen tab=tab /> }.into_any()
     }
 }
 
 split_point! {
     /// A one-time sign-in link from a QR code (`#/signin/<code>`): signs this tablet in.
-    fn signin(code: String) {
+    in fieldwork fn signin(code: String) {
         view! { <crate::screens::login::SigninWithCode code=code /> }.into_any()
     }
 }
 
 split_point! {
     /// Conflicting edits for the office.
-    fn conflicts() {
+    in fieldwork fn conflicts() {
         view! { <crate::screens::conflicts::ConflictsScreen /> }.into_any()
     }
 }

@@ -1,7 +1,7 @@
 //! The notices the database keeps until they are read: the browser discarded the tablet's
 //! database ([`StorageLostNotice`]) and another device of the signed-in account holds changes not
-//! sent ([`PreviousDeviceUnsent`]). Both are rare, so this view and everything it reads is a
-//! chunk of its own (`split::kept_notices`), fetched only when the shell finds one kept
+//! sent ([`PreviousDeviceUnsent`]). Both are rare, so this view and everything it reads is in the
+//! `fieldwork` split module (`split::kept_notices`), fetched when the shell finds one kept
 //! (`services::storage_loss::any_kept`, which reads no value).
 
 use leptos::prelude::*;

@@ -442,9 +442,8 @@ pub fn table(r: &Results) -> String {
         }
         let _ = writeln!(out, "(total = html + js + wasm + css; other = manifest and icons)");
         let names = [
-            ("sync_loop", "sync engine, fetched 2 s after the app opens"),
-            ("survey_form", "survey form, when first opened"),
-            ("campaign", "campaign screens, when first opened"),
+            ("fieldwork", "field work and sync, fetched 2 s after start"),
+            ("office", "campaign and office screens, when opened"),
         ];
         for (split, label) in names {
             if let Some(v) = s.later.get(split) {

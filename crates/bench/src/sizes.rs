@@ -33,16 +33,17 @@ pub struct FirstLoad {
     pub kinds: BTreeMap<String, Sizes>,
     pub total: Sizes,
     pub files: BTreeMap<String, Sizes>,
-    /// The wasm chunks of the split points named in [`LATER_SPLITS`], each fetched when first
-    /// called (empty for a build that is not split).
+    /// The wasm chunks of the split modules named in [`LATER_SPLITS`], each fetched when a split
+    /// point of it is first called (empty for a build that is not split).
     pub later: BTreeMap<String, Sizes>,
     /// Every file of the build: what the service worker precaches for offline use.
     pub installed: Sizes,
 }
 
-/// Split points (src/split.rs) reported on their own: the sync engine's loop (fetched two
-/// seconds after the app opens), the survey form and the campaign screens.
-pub const LATER_SPLITS: &[&str] = &["sync_loop", "survey_form", "campaign"];
+/// Split modules (src/split.rs) reported on their own: the tablet's field work (fetched two
+/// seconds after the app opens for the sync engine's loop, or when one of its screens is first
+/// opened) and the town office's campaign and set-up screens.
+pub const LATER_SPLITS: &[&str] = &["fieldwork", "office"];
 
 /// `bytes` compressed both ways. The encoders write to memory: an error is the encoder's own.
 pub fn compress(bytes: &[u8]) -> Result<Sizes, BenchError> {
@@ -67,7 +68,7 @@ fn kind_of(path: &str) -> &'static str {
 }
 
 /// Measure the build in `dist`: the first load (`e2e::first_load_files`: index.html, what it
-/// references, the main module and its chunk loader) plus `sw.js`; the split points of
+/// references, the main module and its chunk loader) plus `sw.js`; the split modules of
 /// [`LATER_SPLITS`]; every file.
 pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
     let read = |rel: &str| {
@@ -90,7 +91,7 @@ pub fn first_load(dist: &Path) -> Result<FirstLoad, BenchError> {
     }
     for split in LATER_SPLITS {
         let mut sizes = Sizes::default();
-        for file in e2e::split_point_files(dist, split).map_err(BenchError::Build)? {
+        for file in e2e::split_module_files(dist, split).map_err(BenchError::Build)? {
             sizes += compress(&read(&file)?)?;
         }
         if sizes.raw > 0 {

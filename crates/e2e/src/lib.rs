@@ -45,6 +45,6 @@ pub use net::free_port;
 pub use paths::{artifacts_dir, dist_dir, server_binary};
 pub use services::{Chromedriver, ServerProcess};
 pub use size::{
-    FirstLoadReport, SizedFile, first_load_files, first_load_report, measure, split_point_files,
+    FirstLoadReport, SizedFile, first_load_files, first_load_report, measure, split_module_files,
 };
 pub use ui::{STEP_TIMEOUT, SYNC_TIMEOUT, testid};

@@ -60,7 +60,7 @@ const SPLIT_LOADER: &str = "__wasm_split.js";
 /// order: index.html, the local files it references (`href`, `src` and the `content` of its
 /// `<meta>` tags, quoted or not, as Trunk's minified HTML writes them) and, when the build is
 /// split, the chunk loader the main JS imports. Icons and the manifest count too; callers group
-/// by extension. Chunks are not in it: see [`split_point_files`].
+/// by extension. Chunks are not in it: see [`split_module_files`].
 pub fn first_load_files(dist: &Path) -> Result<Vec<String>, HarnessError> {
     let index = read_text(&dist.join("index.html"))?;
     let mut files = vec!["index.html".to_owned()];
@@ -75,10 +75,10 @@ pub fn first_load_files(dist: &Path) -> Result<Vec<String>, HarnessError> {
     Ok(files)
 }
 
-/// The wasm files the release build fetches the first time split point `split` (a function of
-/// src/split.rs, e.g. `campaign`) is called: its own module and the shared chunks it needs,
-/// relative to `dist`. Empty for a build that is not split.
-pub fn split_point_files(dist: &Path, split: &str) -> Result<Vec<String>, HarnessError> {
+/// The wasm files the release build fetches the first time a split point of module `split` (the
+/// first argument of `wasm_split` in src/split.rs, e.g. `fieldwork` or `office`) is called: the
+/// module and the shared chunks it needs, relative to `dist`. Empty for a build that is not split.
+pub fn split_module_files(dist: &Path, split: &str) -> Result<Vec<String>, HarnessError> {
     let Some(loader) = split_loader(dist, &first_load_files(dist)?) else {
         return Ok(Vec::new());
     };
@@ -323,18 +323,18 @@ export const __wasm_split_load_sync_loop_12 = wrapAsyncCb(makeLoad(() => {
             ]
         );
         assert_eq!(
-            split_point_files(dir.path(), "sync_loop").unwrap(),
+            split_module_files(dir.path(), "sync_loop").unwrap(),
             ["app-9/split_sync_loop_12.wasm", "app-9/chunk_4.wasm"]
         );
         assert_eq!(
-            split_point_files(dir.path(), "campaign").unwrap(),
+            split_module_files(dir.path(), "campaign").unwrap(),
             ["app-9/split_campaign_77.wasm", "app-9/chunk_3.wasm", "app-9/chunk_4.wasm"]
         );
         assert_eq!(
-            split_point_files(dir.path(), "sync").unwrap(),
+            split_module_files(dir.path(), "sync").unwrap(),
             ["app-9/split_sync.wasm", "app-9/chunk_3.wasm"]
         );
-        assert!(split_point_files(dir.path(), "nothing").unwrap().is_empty());
+        assert!(split_module_files(dir.path(), "nothing").unwrap().is_empty());
 
         let report = first_load_report(dir.path()).unwrap();
         assert_eq!(report.files.len(), 6, "the icon is not code");
@@ -348,6 +348,6 @@ export const __wasm_split_load_sync_loop_12 = wrapAsyncCb(makeLoad(() => {
         write(dir.path(), "index.html", r#"<script type="module" src="/field-1.js"></script>"#);
         write(dir.path(), "field-1.js", "x");
         assert_eq!(first_load_files(dir.path()).unwrap(), ["index.html", "field-1.js"]);
-        assert!(split_point_files(dir.path(), "campaign").unwrap().is_empty());
+        assert!(split_module_files(dir.path(), "campaign").unwrap().is_empty());
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use e2e::{FIRST_LOAD_TIMEOUT, Harness, split_point_files};
+use e2e::{FIRST_LOAD_TIMEOUT, Harness, split_module_files};
 
 /// Path names of every resource the page has fetched so far (what `performance` recorded).
 const FETCHED: &str =
@@ -18,8 +18,8 @@ async fn fetched(browser: &e2e::Browser) -> Vec<String> {
 #[tokio::test]
 async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
     let mut harness = Harness::start().await.expect("start server and chromedriver");
-    let campaign = split_point_files(harness.dist(), "campaign").expect("read the chunk loader");
-    let module = campaign.first().expect("the release build has a campaign chunk").clone();
+    let office = split_module_files(harness.dist(), "office").expect("read the chunk loader");
+    let module = office.first().expect("the release build has a campaign chunk").clone();
     let module_path = format!("/{module}");
 
     let browser = harness.open_browser().await.expect("open Chromium");
