@@ -57,6 +57,12 @@ hash="$(cd "$work/app" && find . -type f | sort | xargs sha256sum | sha256sum | 
 rm -rf "$staging"/app-*
 cp -r "$work/app" "$staging/app-$hash"
 grep -q "__FIELD_APP__" "$staging/index.html" || die "index.html lacks the __FIELD_APP__ placeholder"
+if [ "$profile" = release ]; then
+  # field.js imports the chunk loader: fetched with it (index.html preloads field.js and the wasm).
+  sed -i 's#<link href=__FIELD_APP__/field.js rel=modulepreload>#&<link href=__FIELD_APP__/__wasm_split.js rel=modulepreload>#' \
+    "$staging/index.html"
+  grep -q "__wasm_split.js" "$staging/index.html" || die "index.html lacks field.js's modulepreload"
+fi
 sed -i "s#__FIELD_APP__#${TRUNK_PUBLIC_URL:-/}app-$hash#g" "$staging/index.html"
 echo "build-wasm: $profile, app-$hash: $(ls "$staging/app-$hash" | wc -l) files"
 

@@ -27,7 +27,12 @@ async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
     browser.wait_for_testid("people-search", FIRST_LOAD_TIMEOUT).await.expect("the people list");
     browser.wait_for_service_worker(Duration::from_secs(30)).await.expect("the service worker");
     let first = fetched(&browser).await;
-    assert!(first.iter().any(|p| p.ends_with("/field_bg.wasm")), "main module: {first:?}");
+    // index.html preloads the main JS, the chunk loader and the wasm: each fetched once, the
+    // preload being the request the scripts then use.
+    for file in ["/field_bg.wasm", "/field.js", "/__wasm_split.js"] {
+        let times = first.iter().filter(|p| p.ends_with(file)).count();
+        assert_eq!(times, 1, "{file} fetched {times} times: {first:?}");
+    }
     assert!(!first.contains(&module_path), "the people list fetched {module_path}: {first:?}");
 
     harness.stop_server();
