@@ -92,7 +92,7 @@ pub async fn sync_loop(
     wake: futures::channel::mpsc::UnboundedReceiver<()>,
 ) {
     #[cfg(feature = "split")]
-    while let Err(error) = preload_sync_loop_chunk().await {
+    while let Err(error) = preload_fieldwork().await {
         log::warn!("the sync engine's chunk did not load ({error}); trying again later");
         gloo_timers::future::TimeoutFuture::new(LOAD_RETRY_MS).await;
     }
@@ -100,6 +100,19 @@ pub async fn sync_loop(
     if let Ok(run) = run_sync_loop(engine, wake).await {
         run.await;
     }
+}
+
+/// Fetch the `fieldwork` module now (the screens the people list leads to), without opening
+/// any of them, so that the tap on 新调查 or on a member finds the code loaded; called once the
+/// people list has painted its rows. Without feature `split`, nothing to fetch. A failure is
+/// only logged: the screen's own call tries again and says so if it fails too.
+pub fn prefetch_fieldwork() {
+    #[cfg(feature = "split")]
+    leptos::task::spawn_local(async {
+        if let Err(error) = preload_fieldwork().await {
+            log::warn!("prefetching the field work screens failed: {error}");
+        }
+    });
 }
 
 /// How long the sync engine waits before fetching its chunk again after a failure.
@@ -110,7 +123,7 @@ pub const LOAD_RETRY_MS: u32 = 30_000;
     fieldwork,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
-    preload(preload_sync_loop_chunk)
+    preload(preload_fieldwork)
 )]
 fn run_sync_loop(
     engine: crate::sync::SyncEngine,

@@ -55,6 +55,14 @@ pub fn focus_field(name: &str) -> bool {
     true
 }
 
+/// Run `then` once the frame being prepared has been painted (the next animation frame, then a
+/// task after it): work that must not hold up what the screen is about to show.
+pub fn after_next_paint(then: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(then, std::time::Duration::ZERO);
+    });
+}
+
 /// The page's location (the route is its hash).
 pub fn location() -> Option<web_sys::Location> {
     Some(web_sys::window()?.location())

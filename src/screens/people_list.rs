@@ -47,6 +47,14 @@ pub fn PeopleList() -> impl IntoView {
             by_person(&surveys, &states)
         }
     });
+    // Once the rows are painted, fetch the code of the screens a tap here opens.
+    let prefetched = StoredValue::new(false);
+    Effect::new(move || {
+        if rows.with(Option::is_some) && !prefetched.get_value() {
+            prefetched.set_value(true);
+            crate::browser::page::after_next_paint(crate::split::prefetch_fieldwork);
+        }
+    });
     let filter = RwSignal::new(PeopleFilter::default());
     let limit = RwSignal::new(PAGE_SIZE);
     // A new filter starts again from the first page.

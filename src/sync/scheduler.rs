@@ -30,8 +30,9 @@ use crate::store::{Store, StoreError, meta_keys};
 pub const LAST_SUCCESS_KEY: &str = "sync_last_success";
 
 /// How long after the app opens the loop starts (and syncs for the first time): the first screen
-/// gets the tablet's CPU and network first. In a release build the loop is a wasm chunk of its
-/// own (src/split.rs), fetched at that moment, so it is not part of the first load.
+/// gets the tablet's CPU and network first. In a release build the loop is in the `fieldwork`
+/// split module (src/split.rs), fetched then unless the people list fetched it already, so it
+/// is not part of the first load.
 pub const START_DELAY_MS: u32 = 2_000;
 
 /// Handle to the running engine (cheap to copy; lives as long as the app).
