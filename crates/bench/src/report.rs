@@ -442,7 +442,7 @@ pub fn table(r: &Results) -> String {
         }
         let _ = writeln!(out, "(total = html + js + wasm + css; other = manifest and icons)");
         let names = [
-            ("fieldwork", "field work and sync, fetched 2 s after start"),
+            ("fieldwork", "field work and sync, once the list is painted"),
             ("office", "campaign and office screens, when opened"),
         ];
         for (split, label) in names {

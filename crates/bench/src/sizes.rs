@@ -40,9 +40,9 @@ pub struct FirstLoad {
     pub installed: Sizes,
 }
 
-/// Split modules (src/split.rs) reported on their own: the tablet's field work (fetched two
-/// seconds after the app opens for the sync engine's loop, or when one of its screens is first
-/// opened) and the town office's campaign and set-up screens.
+/// Split modules (src/split.rs) reported on their own: the tablet's field work (prefetched once
+/// the people list is painted; the sync engine's loop needs it two seconds after the app opens)
+/// and the town office's campaign and set-up screens.
 pub const LATER_SPLITS: &[&str] = &["fieldwork", "office"];
 
 /// `bytes` compressed both ways. The encoders write to memory: an error is the encoder's own.
