@@ -2,8 +2,9 @@
 //! build (`scripts/build-wasm.sh`, cargo feature `split`) cuts them out of the main wasm module
 //! into split modules, each fetched the first time one of its split points is called (or
 //! prefetched): every screen but the people list, and the sync engine's loop, which starts 2 s
-//! after the app opens. The service worker precaches every module, so this works offline. Other builds (tests, the
-//! benchmark page) call them directly. Either way a split point is an `async fn`.
+//! after the app opens. The service worker precaches every module, so this works offline.
+//! Other builds (tests, the benchmark page) call them directly. Either way a split point is an
+//! `async fn`.
 //!
 //! The split points are grouped into few modules, by what is used together:
 //! - `fieldwork`: the tablet's screens (survey form, person, outbox, sync, transfer, settings,

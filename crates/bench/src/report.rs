@@ -148,11 +148,18 @@ pub fn idb(runs: &BTreeMap<String, Vec<IdbRun>>) -> BTreeMap<String, BTreeMap<St
         .collect()
 }
 
+/// The median of `figure` for implementation `key` (`NaN` if either is missing).
+fn median_of(
+    summaries: &BTreeMap<String, BTreeMap<String, Summary>>,
+    key: &str,
+    figure: &str,
+) -> f64 {
+    summaries.get(key).and_then(|s| s.get(figure)).map_or(f64::NAN, |s| s.median)
+}
+
 /// The app's median of `figure` over plain JS's (`NaN` if either is missing).
 fn app_over_js(summaries: &BTreeMap<String, BTreeMap<String, Summary>>, figure: &str) -> f64 {
-    let median =
-        |key: &str| summaries.get(key).and_then(|s| s.get(figure)).map_or(f64::NAN, |s| s.median);
-    median("app") / median("js")
+    median_of(summaries, "app", figure) / median_of(summaries, "js", figure)
 }
 
 /// The summary of every run of every set, and each set's ratios to plain JS.
@@ -368,7 +375,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
             format!("{ratio:.2}×"),
             ratio <= 1.5,
         ));
-        let search = l.figures.get("app").map_or(f64::NAN, |x| x["search_ms"].median);
+        let search = median_of(&l.figures, "app", "search_ms");
         t.push(target(
             &format!("search by name, {} people", l.people),
             "< 50 ms",

@@ -4,8 +4,9 @@
 //! The first load is what a browser fetches to show the first screen (the people list):
 //! index.html, boot.js, the CSS, the main JS + wasm module and the chunk loader it imports
 //! (`e2e::first_load_files`). The release build is split (scripts/build-wasm.sh): every other
-//! screen, and the sync engine's loop (started two seconds after the app opens), are wasm chunks
-//! fetched when first needed and precached by the service worker for offline use.
+//! screen, and the sync engine's loop (started two seconds after the app opens), are in split
+//! modules fetched when first needed (the tablet's screens once the people list is painted) and
+//! precached by the service worker for offline use.
 
 use e2e::{dist_dir, first_load_report, measure, split_module_files};
 
