@@ -277,6 +277,11 @@ split_point! {
 /// Shows the view a split point resolves to, with a loading line meanwhile and a message if its
 /// chunk could not be fetched. The future is only ever polled on the page's one thread (wasm has
 /// no other), hence the `SendWrapper`.
+///
+/// A `<Transition>`, not a `<Suspense>`: a resource read under the screen that reads again (the
+/// sync screen's refused list after a sign-in, a member's photos) would put a `<Suspense>` back
+/// on its loading line and take the whole screen off the page meanwhile, under the finger of the
+/// person using it (tests/screens.rs).
 pub fn deferred(
     view: impl std::future::Future<Output = Result<AnyView, ChunkLoadError>> + 'static,
 ) -> AnyView {
@@ -293,9 +298,9 @@ pub fn deferred(
         }
     };
     view! {
-        <Suspense fallback=|| view! { <p class="loading">{crate::i18n::LOADING}</p> }>
+        <Transition fallback=|| view! { <p class="loading">{crate::i18n::LOADING}</p> }>
             {Suspend::new(shown)}
-        </Suspense>
+        </Transition>
     }
     .into_any()
 }

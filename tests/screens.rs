@@ -71,6 +71,46 @@ async fn loaded_shows_reading_then_the_error_in_words_then_the_data_after_a_refe
     assert_eq!(attempts.get(), 2);
 }
 
+/// A screen from a split point stays on the page, the same elements under the person's finger,
+/// while a resource read inside it reads again: the sync screen's refused list re-read after a
+/// sign-in took the whole screen back to "读取中" for a moment (and the field typed into or the
+/// line being read off the page with it).
+#[wasm_bindgen_test]
+async fn a_screen_from_a_split_point_stays_while_a_resource_in_it_reads_again() {
+    let (resource, set_resource) = signal_local(None::<LocalResource<u32>>);
+    let reads = Rc::new(Cell::new(0u32));
+    let _handle = leptos::mount::mount_to(root("deferred"), move || {
+        let reads = reads.clone();
+        let r = LocalResource::new(move || {
+            let n = reads.get() + 1;
+            reads.set(n);
+            async move {
+                gloo_timers::future::TimeoutFuture::new(400).await;
+                n
+            }
+        });
+        set_resource.set(Some(r));
+        field::split::deferred(async move {
+            Ok(view! {
+                <input data-testid="deferred-input" />
+                <p data-testid="deferred-read">{move || r.get().unwrap_or_default()}</p>
+            }
+            .into_any())
+        })
+    });
+    wait_for("the screen", || text("deferred", "deferred-read") == "1").await;
+    let input = find("deferred", "deferred-input").unwrap();
+    resource.get_untracked().unwrap().refetch();
+    for _ in 0..4 {
+        gloo_timers::future::TimeoutFuture::new(50).await;
+        assert!(input.is_connected(), "the screen left the page while its resource read again");
+        assert_eq!(text("deferred", "deferred-read"), "1", "the last data stays meanwhile");
+    }
+    wait_for("the new data", || text("deferred", "deferred-read") == "2").await;
+    assert!(input.is_connected());
+    assert!(find("deferred", "deferred-input").unwrap().is_same_node(Some(&input)));
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Form {
     count: Option<u32>,
