@@ -403,17 +403,27 @@ fn row(s: &Summary, digits: usize) -> String {
     format!("{:>10.d$} {:>10.d$} {:>10.d$}", s.median, s.min, s.max, d = digits)
 }
 
-/// Per implementation, each IndexedDB figure's median [min–max], then app / js of the medians.
+/// Whether some implementation has a figure for `figure`: the people list at scale measures no
+/// save and no record size (its runs hold `NaN` and 0), and those columns are left out.
+fn measured(idb: &BTreeMap<String, BTreeMap<String, Summary>>, figure: &str) -> bool {
+    idb.values()
+        .filter_map(|sums| sums.get(figure))
+        .any(|s| s.runs.iter().any(|v| v.is_finite() && *v != 0.0))
+}
+
+/// Per implementation, each IndexedDB figure measured: median [min–max], then app / js of the
+/// medians.
 fn idb_table(out: &mut String, idb: &BTreeMap<String, BTreeMap<String, Summary>>) {
-    let figures = IDB_FIGURES.map(|(name, _)| name);
+    let figures: Vec<&str> =
+        IDB_FIGURES.iter().map(|(name, _)| *name).filter(|f| measured(idb, f)).collect();
     let _ = write!(out, "{:<14}", "");
-    for f in figures {
+    for f in &figures {
         let _ = write!(out, " {f:>22}");
     }
     let _ = writeln!(out);
     for (key, sums) in idb {
         let _ = write!(out, "{key:<14}");
-        for f in figures {
+        for &f in &figures {
             let s = &sums[f];
             let _ = write!(out, " {:>22}", format!("{:.2} [{:.2}–{:.2}]", s.median, s.min, s.max));
         }
@@ -421,7 +431,7 @@ fn idb_table(out: &mut String, idb: &BTreeMap<String, BTreeMap<String, Summary>>
     }
     if idb.contains_key("app") && idb.contains_key("js") {
         let _ = write!(out, "{:<14}", "app / js");
-        for f in figures {
+        for &f in &figures {
             let _ = write!(out, " {:>22}", format!("{:.2}×", app_over_js(idb, f)));
         }
         let _ = writeln!(out);
@@ -698,6 +708,34 @@ mod tests {
             !judged(&t, "memory with 50000").met,
             "20.5 MB against 16 MB is 1.28×, whatever plain JS holding more takes (31 MB)"
         );
+    }
+
+    #[test]
+    fn the_idb_table_leaves_out_what_a_part_did_not_measure() {
+        // As the people list at scale reports: no save, no record size.
+        let figures = |read: f64| -> BTreeMap<String, Summary> {
+            IDB_FIGURES
+                .iter()
+                .map(|(name, _)| {
+                    let runs = match *name {
+                        "save_p50_ms" | "save_p95_ms" => vec![f64::NAN; 3],
+                        "record_bytes" => vec![0.0; 3],
+                        _ => vec![read, read + 10.0, read + 20.0],
+                    };
+                    (name.to_string(), Summary::of(runs))
+                })
+                .collect()
+        };
+        let idb = BTreeMap::from([
+            ("app".to_owned(), figures(1100.0)),
+            ("js".to_owned(), figures(1000.0)),
+        ]);
+        let mut out = String::new();
+        idb_table(&mut out, &idb);
+        assert!(out.contains("read_ms") && out.contains("1.10×"), "{out}");
+        for left_out in ["save_p50_ms", "save_p95_ms", "record_bytes", "NaN", "inf"] {
+            assert!(!out.contains(left_out), "{left_out} printed: {out}");
+        }
     }
 
     #[test]
