@@ -109,12 +109,19 @@ pub async fn sync_loop(
 /// only logged: the screen's own call tries again and says so if it fails too.
 pub fn prefetch_fieldwork() {
     #[cfg(feature = "split")]
-    leptos::task::spawn_local(async {
-        if let Err(error) = preload_fieldwork().await {
-            log::warn!("prefetching the field work screens failed: {error}");
-        }
-    });
+    {
+        crate::browser::page::mark(PREFETCH_FIELDWORK_MARK);
+        leptos::task::spawn_local(async {
+            if let Err(error) = preload_fieldwork().await {
+                log::warn!("prefetching the field work screens failed: {error}");
+            }
+        });
+    }
 }
+
+/// The performance mark [`prefetch_fieldwork`] leaves as it starts the fetch (the e2e suite's
+/// `lazy_chunks` checks that the module's fetch follows it, and not the sync loop's 2 s later).
+pub const PREFETCH_FIELDWORK_MARK: &str = "field:prefetch-fieldwork";
 
 /// How long the sync engine waits before fetching its chunk again after a failure.
 pub const LOAD_RETRY_MS: u32 = 30_000;

@@ -63,6 +63,16 @@ pub fn after_next_paint(then: impl FnOnce() + 'static) {
     });
 }
 
+/// Leave the mark `name` on the page's performance timeline (DevTools shows it; the e2e suite
+/// reads it); without a `performance`, nothing.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance())
+        && let Err(error) = performance.mark(name)
+    {
+        log::debug!("could not mark {name}: {error:?}");
+    }
+}
+
 /// The page's location (the route is its hash).
 pub fn location() -> Option<web_sys::Location> {
     Some(web_sys::window()?.location())

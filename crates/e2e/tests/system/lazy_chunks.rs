@@ -34,6 +34,32 @@ async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
         assert_eq!(times, 1, "{file} fetched {times} times: {first:?}");
     }
     assert!(!first.contains(&module_path), "the people list fetched {module_path}: {first:?}");
+    // Once its rows are painted, the people list fetches the field work module (the survey
+    // form's code) for the tap on 新调查: started at the mark `split::prefetch_fieldwork` leaves
+    // (src/split.rs `PREFETCH_FIELDWORK_MARK`), not by the sync loop, which asks for it at least
+    // 2 s after the app opens.
+    let fieldwork = split_module_files(harness.dist(), "fieldwork").expect("read the loader");
+    let fieldwork = fieldwork
+        .iter()
+        .find(|f| f.contains("split_fieldwork"))
+        .expect("the release build has a field work module");
+    let started = browser
+        .eval(&format!(
+            "const mark = performance.getEntriesByName('field:prefetch-fieldwork')[0];
+             const fetch = performance.getEntriesByType('resource')
+               .find(e => new URL(e.name).pathname === '/{fieldwork}');
+             return [mark ? mark.startTime : null, fetch ? fetch.startTime : null];"
+        ))
+        .await
+        .expect("read the mark and the fetch");
+    let (mark, fetch) = (started[0].as_f64(), started[1].as_f64());
+    let (Some(mark), Some(fetch)) = (mark, fetch) else {
+        panic!("the prefetch's mark and the module's fetch: {started}");
+    };
+    assert!(
+        (mark..mark + 1_000.0).contains(&fetch),
+        "the field work module was fetched at {fetch} ms, the prefetch began at {mark} ms"
+    );
 
     harness.stop_server();
     browser.goto(&harness.url("/#/campaign/dashboard")).await.unwrap();
