@@ -85,7 +85,8 @@ async fn a_screen_from_a_split_point_stays_while_a_resource_in_it_reads_again() 
             let n = reads.get() + 1;
             reads.set(n);
             async move {
-                gloo_timers::future::TimeoutFuture::new(400).await;
+                // Long beside the 200 ms looked at below, on however busy a machine.
+                gloo_timers::future::TimeoutFuture::new(1_000).await;
                 n
             }
         });
