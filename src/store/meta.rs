@@ -32,7 +32,10 @@ impl Store {
         Ok(value.is_some_and(|v| !v.is_undefined() && !v.is_null()))
     }
 
-    /// Write a value to `meta` (its own committed transaction).
+    /// Write a value to `meta` (its own committed transaction). The put is not awaited on its
+    /// own: the commit is asked for with the put still in flight, so the browser answers once,
+    /// not twice (one round trip a keystroke draft, not two). A put that fails aborts the
+    /// transaction, and the commit reports that error.
     pub async fn meta_set<T: Serialize + ?Sized>(
         &self,
         key: &str,
@@ -42,7 +45,7 @@ impl Store {
         let db = self.db().await?;
         let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(META)?;
-        store.put(js).with_key(JsValue::from_str(key)).primitive()?.await?;
+        drop(store.put(js).with_key(JsValue::from_str(key)).primitive()?);
         tx.commit().await?;
         Ok(())
     }

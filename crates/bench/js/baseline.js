@@ -100,6 +100,30 @@ export class Baseline {
     await finished;
   }
 
+  /**
+   * The keystroke draft as plain JavaScript writes it: `n` characters typed into the form's
+   * `trade` field (`typed`, emptied every `restart`), after each the whole form as JSON text put
+   * into `meta` in a transaction of its own, committed and awaited, as the app does; the
+   * milliseconds of each write.
+   */
+  async keystrokeDrafts({ form_json, typed, restart }, n) {
+    const form = JSON.parse(form_json);
+    const chars = Array.from(typed);
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      if (i % restart === 0) form.survey.trade = "";
+      form.survey.trade += chars[i % chars.length];
+      const t0 = performance.now();
+      const tx = this.db.transaction(["meta"], "readwrite");
+      const finished = done(tx);
+      tx.objectStore("meta").put({ survey_id: form.survey_id, form_json: JSON.stringify(form) }, "form_draft");
+      tx.commit();
+      await finished;
+      times.push(performance.now() - t0);
+    }
+    return times;
+  }
+
   async readPeople() {
     const tx = this.db.transaction(["people"], "readonly");
     return request(tx.objectStore("people").getAll());

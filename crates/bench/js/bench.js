@@ -160,15 +160,25 @@ async function holdPeople({ impl, people, importFirst = false }) {
 }
 
 /** The keystroke draft: `keystrokes` characters typed into a filled survey form, each followed
- * by the draft write the form does; milliseconds of each write. */
+ * by the draft write the form does; milliseconds of each write, by the app and by plain
+ * JavaScript writing the same text the same way (each in a database of its own). */
 async function keystrokeDrafts({ keystrokes }) {
   const app = new AppImpl(wasm);
   await app.open("bench-drafts");
+  let draft_ms;
   try {
-    return { draft_ms: await app.keystrokeDrafts(keystrokes) };
+    draft_ms = await app.keystrokeDrafts(keystrokes);
   } finally {
     app.close();
     await deleteDatabase("bench-drafts");
+  }
+  const js = new Baseline();
+  await js.open("bench-drafts-js");
+  try {
+    return { draft_ms, js_draft_ms: await js.keystrokeDrafts(wasm.app_draft_form(), keystrokes) };
+  } finally {
+    js.close();
+    await deleteDatabase("bench-drafts-js");
   }
 }
 

@@ -109,31 +109,45 @@ pub async fn large(
     run_set(config, driver, origin, &["app", "js"], sizes).await
 }
 
-/// Milliseconds of each keystroke draft written while `--keystrokes` characters are typed.
+/// Milliseconds of each keystroke draft written while `--keystrokes` characters are typed: by
+/// the app, then by plain JavaScript writing the same text the same way.
 pub async fn keystroke_drafts(
     config: &Config,
     driver: &Chromedriver,
     origin: &str,
-) -> Result<Vec<f64>, BenchError> {
+) -> Result<DraftTimes, BenchError> {
     let browser = browser::open(config, driver).await?;
     let result = async {
         page::open(&browser, origin).await?;
         let value =
             page::run(&browser, "keystrokeDrafts", json!({ "keystrokes": config.keystrokes }))
                 .await?;
-        let times: Vec<f64> = value["draft_ms"]
-            .as_array()
-            .map(|a| a.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default();
-        if times.len() != config.keystrokes {
-            return Err(BenchError::Page {
-                scenario: "keystrokeDrafts".into(),
-                message: format!("{} of {} drafts timed", times.len(), config.keystrokes),
-            });
-        }
-        Ok(times)
+        let times = |key: &str| -> Result<Vec<f64>, BenchError> {
+            let times: Vec<f64> = value[key]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                .unwrap_or_default();
+            if times.len() != config.keystrokes {
+                return Err(BenchError::Page {
+                    scenario: "keystrokeDrafts".into(),
+                    message: format!(
+                        "{key}: {} of {} drafts timed",
+                        times.len(),
+                        config.keystrokes
+                    ),
+                });
+            }
+            Ok(times)
+        };
+        Ok(DraftTimes { app: times("draft_ms")?, plain_js: times("js_draft_ms")? })
     }
     .await;
     browser::close(browser).await;
     result
+}
+
+/// Milliseconds of each keystroke draft write.
+pub struct DraftTimes {
+    pub app: Vec<f64>,
+    pub plain_js: Vec<f64>,
 }

@@ -220,7 +220,7 @@ async fn page_benchmarks(
     if config.wants("draft") {
         eprintln!("== keystroke drafts: {} keystrokes", config.keystrokes);
         let times = idb::keystroke_drafts(config, driver, origin).await?;
-        results.keystroke_draft = Some(report::keystroke_draft(&times));
+        results.keystroke_draft = Some(report::keystroke_draft(&times.app, &times.plain_js));
     }
     if config.wants("memory") {
         results.memory = Some(memory::run(config, driver, origin).await?);

@@ -3,7 +3,8 @@
 //! keystroke on a form filled as a surveyor leaves it after a visit.
 
 use field::logic::survey_form::SurveyForm;
-use field::services::survey::write_draft;
+use field::services::survey::{FormDraft, write_draft};
+use serde::Serialize;
 use shared::model::Person;
 use uuid::Uuid;
 
@@ -27,15 +28,33 @@ fn filled_form() -> SurveyForm {
     form
 }
 
+/// What is typed, in a loop, into the form's `trade` field (emptied every [`RESTART`]
+/// characters); the plain-JavaScript baseline types the same (`baseline.js`).
+const TYPED: &str = "希望村里协调滩涂承包经营权。";
+const RESTART: usize = 200;
+
+/// The filled form as the JSON text its draft holds, and what is typed into it: the
+/// plain-JavaScript baseline types the same and writes the same text the same way.
+#[derive(Serialize)]
+pub(crate) struct TypedForm {
+    form_json: String,
+    typed: &'static str,
+    restart: usize,
+}
+
+pub(crate) fn typed_form() -> Result<TypedForm, BenchError> {
+    let form_json = FormDraft::of(&filled_form())?.form_json;
+    Ok(TypedForm { form_json, typed: TYPED, restart: RESTART })
+}
+
 /// Type `keystrokes` characters into a text field, writing the draft after each as the form
 /// does; milliseconds of each write (serialising the form and the awaited put).
 pub(crate) async fn keystrokes(keystrokes: u32) -> Result<Vec<f64>, BenchError> {
     let store = state::store()?;
     let mut form = filled_form();
-    let typed = "希望村里协调滩涂承包经营权。";
     let mut times = Vec::with_capacity(keystrokes as usize);
-    for (i, c) in typed.chars().cycle().take(keystrokes as usize).enumerate() {
-        if i % 200 == 0 {
+    for (i, c) in TYPED.chars().cycle().take(keystrokes as usize).enumerate() {
+        if i % RESTART == 0 {
             form.survey.trade.clear();
         }
         form.survey.trade.push(c);

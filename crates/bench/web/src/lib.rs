@@ -59,6 +59,15 @@ pub async fn app_keystroke_drafts(keystrokes: u32) -> Result<Vec<f64>, JsError> 
     draft::keystrokes(keystrokes).await.map_err(JsError::from)
 }
 
+/// The filled survey form the draft part types into, as the JSON text a keystroke draft holds,
+/// and what is typed (`{form_json, typed, restart}`): the plain-JavaScript baseline writes the
+/// same text the same way.
+#[wasm_bindgen]
+pub fn app_draft_form() -> Result<JsValue, JsError> {
+    let form = draft::typed_form().map_err(JsError::from)?;
+    serde_wasm_bindgen::to_value(&form).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// Read every person as the people list does (`Store::listing_as`, `logic::people::ListedPerson`)
 /// and keep them; returns how many were read.
 #[wasm_bindgen]
