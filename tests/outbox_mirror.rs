@@ -55,6 +55,15 @@ async fn copy_when(name: &str, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
     panic!("the outbox copy never got there: {:?}", mirror::read(name).await);
 }
 
+/// Close `store` and delete the copy of `name` once the store's follower has written every
+/// change it was told of. The copy [`copy_when`] saw may be the follower's first write with a
+/// second still open, and a file open for writing cannot be removed (NoModificationAllowedError).
+async fn close_and_delete_copy(store: Store, name: &str) {
+    mirror::flushed(&store).await;
+    store.close();
+    mirror::delete(name).await.unwrap();
+}
+
 fn queued_ids(copy: &Snapshot) -> Vec<Uuid> {
     copy.queued.iter().map(|op| op.id).collect()
 }
@@ -162,7 +171,7 @@ async fn the_copy_follows_the_outbox_queued_acknowledged_refused_and_dismissed()
     // Dismissed on purpose: gone from the copy too.
     rejected::dismiss(&store, &[ids[0]]).await.unwrap();
     copy_when(&name, |c| c.refused.is_empty() && queued_ids(c) == ids[1..]).await;
-    mirror::delete(&name).await.unwrap();
+    close_and_delete_copy(store, &name).await;
 }
 
 #[wasm_bindgen_test]
@@ -261,8 +270,7 @@ async fn a_recovery_that_fails_says_it_is_pending_keeps_the_copy_and_finishes_at
     // Done: another start does nothing more.
     assert_eq!(storage_loss::recover(store.clone()).await, 2);
     assert_eq!(store.outbox_len().await.unwrap(), 3);
-    store.close();
-    mirror::delete(&name).await.unwrap();
+    close_and_delete_copy(store, &name).await;
     device_mark::clear();
 }
 
@@ -318,8 +326,7 @@ async fn refused_changes_in_the_copy_come_back_among_the_refusals_not_queued() {
     assert_eq!(storage_loss::recover(store.clone()).await, 1, "done: nothing more");
     assert_eq!(outbox_ids(&store).await, [sent_id]);
     assert_eq!(rejected::list(&store).await.unwrap().len(), 2);
-    store.close();
-    mirror::delete(&name).await.unwrap();
+    close_and_delete_copy(store, &name).await;
     device_mark::clear();
 }
 
@@ -453,8 +460,7 @@ async fn a_copy_that_does_not_read_is_ignored_and_nothing_else_is_lost() {
         .unwrap();
     let ids = outbox_ids(&store).await;
     copy_when(&name, |c| queued_ids(c) == ids).await;
-    store.close();
-    mirror::delete(&name).await.unwrap();
+    close_and_delete_copy(store, &name).await;
     device_mark::clear();
 }
 
