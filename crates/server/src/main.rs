@@ -13,8 +13,8 @@ use shared::sync::CreateUserRequest;
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc, not the system's allocator: a push of 2,000 operations allocates and frees a great
-/// many small values (JSON, records, statements' parameters), and glibc's malloc spent about a
-/// fifth of the push handler's time on them (docs/PERFORMANCE.md, round 8).
+/// many small values (JSON, records, statements' parameters), and glibc's malloc spent a tenth
+/// to a fifth of the push handler's time on them (docs/PERFORMANCE.md, round 8).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
