@@ -208,10 +208,7 @@ async fn a_database_deleted_under_the_app_gets_its_unsent_changes_back_once() {
     copy_when(&name, |c| queued_ids(c) == ids[1..]).await;
     storage_loss::acknowledge(&again).await.unwrap();
     assert_eq!(storage_loss::notice(&again).await.unwrap(), None);
-    // No write of the copy still open when it is deleted (OPFS refuses that).
-    mirror::flushed(&again).await;
-    again.close();
-    mirror::delete(&name).await.unwrap();
+    close_and_delete_copy(again, &name).await;
     device_mark::clear();
 }
 
