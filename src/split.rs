@@ -10,7 +10,8 @@
 //! - `fieldwork`: the tablet's screens (survey form, person, outbox, sync, transfer, settings,
 //!   conflicts, sign-in link, the start's notices) and the sync engine's loop;
 //! - `office`: the campaign screens and the office's set-up;
-//! - `catalog`, `outbox_copy`, `recover_typing`: rare starts, each on its own.
+//! - `catalog_zh_hant`, `catalog_en`, `outbox_copy`, `recover_typing`: rare starts, each on its
+//!   own.
 //!
 //! `wasm-split-cli` gives every set of modules that share code a chunk of its own. With a
 //! module per split point (16) that was 318 files, and opening the survey form fetched and
@@ -203,26 +204,39 @@ async fn run_outbox_copy(
     Ok(Box::pin(crate::services::storage_loss::from_copy(name, store)))
 }
 
-/// The zh-Hant or English catalog and the Fluent runtime (`texts::fluent`): with feature `split`
-/// a chunk of its own, fetched before the app mounts only when the language is not zh-Hans.
-/// Installs the catalog; false when there is none (zh-Hans) or one was installed already.
+/// The zh-Hant or English catalog (`texts::fluent`, compiled from `locales/*.ftl` at build
+/// time): with feature `split` a chunk for each language, fetched before the app mounts only
+/// when the language is not zh-Hans. Installs the catalog; false when there is none (zh-Hans)
+/// or one was installed already.
 pub async fn catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
-    load_catalog(lang).await
+    let catalog = match lang {
+        texts::Lang::ZhHans => return Ok(false),
+        texts::Lang::ZhHant => catalog_zh_hant().await?,
+        texts::Lang::En => catalog_en().await?,
+    };
+    Ok(texts::install(catalog))
 }
 
 #[cfg(feature = "split")]
-#[leptos::wasm_split::wasm_split(catalog, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn load_catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
-    Ok(install_catalog(lang))
+#[leptos::wasm_split::wasm_split(catalog_zh_hant, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn catalog_zh_hant() -> Result<texts::Catalog, ChunkLoadError> {
+    Ok(texts::fluent::load_zh_hant())
 }
 
 #[cfg(not(feature = "split"))]
-async fn load_catalog(lang: texts::Lang) -> Result<bool, ChunkLoadError> {
-    Ok(install_catalog(lang))
+async fn catalog_zh_hant() -> Result<texts::Catalog, ChunkLoadError> {
+    Ok(texts::fluent::load_zh_hant())
 }
 
-fn install_catalog(lang: texts::Lang) -> bool {
-    texts::fluent::load(lang).is_some_and(texts::install)
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(catalog_en, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn catalog_en() -> Result<texts::Catalog, ChunkLoadError> {
+    Ok(texts::fluent::load_en())
+}
+
+#[cfg(not(feature = "split"))]
+async fn catalog_en() -> Result<texts::Catalog, ChunkLoadError> {
+    Ok(texts::fluent::load_en())
 }
 
 split_point! {

@@ -1,9 +1,15 @@
-//! The zh-Hant and English catalogs (`locales/*.ftl`, compiled in) and the Fluent parser that
-//! reads them into a [`Catalog`]. In the app this module is reached only from the `catalog`
-//! split point, so a release build puts it, the parser and both catalogs in a wasm chunk that
-//! zh-Hans never fetches; what it builds is plain data the main module reads.
+//! The zh-Hant and English catalogs (`locales/*.ftl`) as the app reads them into a
+//! [`Catalog`]. The build script (`crates/texts/build.rs`) parses each `.ftl` file with
+//! fluent-syntax and compiles it in as compact JSON; here it is decoded, with no Fluent parser
+//! at run time. In the app each language is reached only from its own split point
+//! (`split::catalog`), so a release build puts each catalog in a wasm chunk of its own that
+//! zh-Hans never fetches, and English never fetches zh-Hant's; what it builds is plain data the
+//! main module reads.
 
-use fluent_syntax::ast;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::Deserialize;
 
 use crate::{Catalog, Lang, Message, Part, TABLES, VariantKey};
 
@@ -19,7 +25,21 @@ pub fn source(lang: Lang) -> Option<&'static str> {
 
 /// The catalog of `lang` (none for zh-Hans).
 pub fn load(lang: Lang) -> Option<Catalog> {
-    source(lang).map(|source| parse(lang, source))
+    match lang {
+        Lang::ZhHans => None,
+        Lang::ZhHant => Some(load_zh_hant()),
+        Lang::En => Some(load_en()),
+    }
+}
+
+/// The zh-Hant catalog (a split point of its own in the app).
+pub fn load_zh_hant() -> Catalog {
+    decode(Lang::ZhHant, include_str!(concat!(env!("OUT_DIR"), "/zh-Hant.json")))
+}
+
+/// The English catalog (a split point of its own in the app).
+pub fn load_en() -> Catalog {
+    decode(Lang::En, include_str!(concat!(env!("OUT_DIR"), "/en.json")))
 }
 
 /// The catalog of `lang`, read once and kept (the server words each answer in the language
@@ -35,34 +55,68 @@ pub fn cached(lang: Lang) -> Option<&'static Catalog> {
     }
 }
 
-/// Reads a catalog. What does not parse, or uses Fluent the app does not read (terms, message
-/// references, functions), is logged and left out: those texts stay zh-Hans.
-pub fn parse(lang: Lang, source: &'static str) -> Catalog {
-    let resource = fluent_syntax::parser::parse(source).unwrap_or_else(|(resource, errors)| {
-        log::error!(
-            "catalog {}: {} syntax errors, first {:?}",
-            lang.tag(),
-            errors.len(),
-            errors.first()
-        );
-        resource
-    });
-    let mut found = std::collections::HashMap::new();
-    for entry in resource.body {
-        if let ast::Entry::Message(message) = entry
-            && let Some(pattern) = message.value
-        {
-            let key = message.id.name;
-            match parts(&pattern) {
-                Some(parts) => {
-                    found.insert(key, parts);
-                }
-                None => {
-                    log::warn!("catalog {}: {key} uses Fluent the app does not read", lang.tag())
-                }
-            }
-        }
+/// A part as the build script writes it (serde's enum form; see `build.rs`).
+#[derive(Deserialize)]
+enum Compiled<'a> {
+    T(#[serde(borrow)] Cow<'a, str>),
+    V(&'a str),
+    S {
+        v: &'a str,
+        d: usize,
+        #[serde(borrow)]
+        k: Vec<(CompiledKey<'a>, Vec<Compiled<'a>>)>,
+    },
+}
+
+#[derive(Deserialize)]
+enum CompiledKey<'a> {
+    N(i64),
+    I(&'a str),
+}
+
+/// A compiled catalog's text, kept for the life of the app: borrowed from the compiled JSON
+/// when it has no escapes (almost every one), else leaked once (the catalog is loaded once).
+fn kept(text: Cow<'static, str>) -> &'static str {
+    match text {
+        Cow::Borrowed(text) => text,
+        Cow::Owned(text) => Box::leak(text.into_boxed_str()),
     }
+}
+
+fn part(compiled: Compiled<'static>) -> Part {
+    match compiled {
+        Compiled::T(text) => Part::Text(kept(text)),
+        Compiled::V(name) => Part::Var(name),
+        Compiled::S { v, d, k } => Part::Select {
+            var: v,
+            variants: k
+                .into_iter()
+                .map(|(key, parts)| {
+                    let key = match key {
+                        CompiledKey::N(n) => VariantKey::Number(n),
+                        CompiledKey::I(name) => VariantKey::Name(name),
+                    };
+                    (key, parts.into_iter().map(part).collect())
+                })
+                .collect(),
+            default: d,
+        },
+    }
+}
+
+/// Reads a compiled catalog into the registry's order. A text the catalog lacks (or the build
+/// left out) is logged and stays zh-Hans.
+fn decode(lang: Lang, json: &'static str) -> Catalog {
+    let compiled: Vec<(&'static str, Vec<Compiled<'static>>)> = serde_json::from_str(json)
+        .unwrap_or_else(|e| {
+            // The build script wrote it: only a build from a broken tree gets here.
+            log::error!("catalog {}: {e}", lang.tag());
+            Vec::new()
+        });
+    let found: HashMap<&str, Vec<Part>> = compiled
+        .into_iter()
+        .map(|(key, parts)| (key, parts.into_iter().map(part).collect()))
+        .collect();
     let mut missing = 0;
     let mut message = |key: &str| match found.get(key) {
         Some(parts) => match parts.as_slice() {
@@ -106,55 +160,43 @@ pub fn parse(lang: Lang, source: &'static str) -> Catalog {
     Catalog { lang: Some(lang), messages, labels }
 }
 
-fn parts(pattern: &ast::Pattern<&'static str>) -> Option<Vec<Part>> {
-    let mut parts = Vec::with_capacity(pattern.elements.len());
-    for element in &pattern.elements {
-        match element {
-            ast::PatternElement::TextElement { value } => parts.push(Part::Text(value)),
-            ast::PatternElement::Placeable { expression } => {
-                parts.push(expression_part(expression)?)
-            }
-        }
-    }
-    Some(parts)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn expression_part(expression: &ast::Expression<&'static str>) -> Option<Part> {
-    match expression {
-        ast::Expression::Inline(inline) => inline_part(inline),
-        ast::Expression::Select {
-            selector: ast::InlineExpression::VariableReference { id },
-            variants,
-        } => {
-            let mut out = Vec::with_capacity(variants.len());
-            let mut default = 0;
-            for (i, variant) in variants.iter().enumerate() {
-                let key = match variant.key {
-                    ast::VariantKey::Identifier { name } => VariantKey::Name(name),
-                    ast::VariantKey::NumberLiteral { value } => {
-                        VariantKey::Number(value.parse().ok()?)
-                    }
-                };
-                if variant.default {
-                    default = i;
-                }
-                out.push((key, parts(&variant.value)?));
-            }
-            Some(Part::Select { var: id.name, variants: out, default })
-        }
-        ast::Expression::Select { .. } => None,
+    /// A text with an escape in the compiled JSON (a quote, a line break) cannot be borrowed
+    /// from it: it is decoded whole and kept, the others borrowed.
+    #[test]
+    fn escaped_texts_decode_whole() {
+        let json = r#"[["saved", [{"T": "Saved \"A\"\nnow"}]],
+                      ["count", [{"V": "n"}, {"T": " left"}]]]"#;
+        let compiled: Vec<(&'static str, Vec<Compiled<'static>>)> =
+            serde_json::from_str(json).unwrap();
+        let parts: Vec<Vec<Part>> =
+            compiled.into_iter().map(|(_, p)| p.into_iter().map(part).collect()).collect();
+        assert_eq!(parts[0], vec![Part::Text("Saved \"A\"\nnow")]);
+        assert_eq!(parts[1], vec![Part::Var("n"), Part::Text(" left")]);
     }
-}
 
-fn inline_part(inline: &ast::InlineExpression<&'static str>) -> Option<Part> {
-    match inline {
-        ast::InlineExpression::VariableReference { id } => Some(Part::Var(id.name)),
-        // `{", "}`: a literal, for spaces Fluent would otherwise trim. No escapes in ours.
-        ast::InlineExpression::StringLiteral { value } if !value.contains('\\') => {
-            Some(Part::Text(value))
-        }
-        ast::InlineExpression::NumberLiteral { value } => Some(Part::Text(value)),
-        ast::InlineExpression::Placeable { expression } => expression_part(expression),
-        _ => None,
+    /// A selector keeps its variants, their keys and its default.
+    #[test]
+    fn selectors_decode_with_their_default() {
+        let json = r#"[["n", [{"S": {"v": "n", "d": 1, "k": [[{"N": 0}, [{"T": "none"}]],
+                      [{"I": "other"}, [{"V": "n"}]]]}}]]]"#;
+        let compiled: Vec<(&'static str, Vec<Compiled<'static>>)> =
+            serde_json::from_str(json).unwrap();
+        let (_, parts) = compiled.into_iter().next().unwrap();
+        let parts: Vec<Part> = parts.into_iter().map(part).collect();
+        assert_eq!(
+            parts,
+            vec![Part::Select {
+                var: "n",
+                variants: vec![
+                    (VariantKey::Number(0), vec![Part::Text("none")]),
+                    (VariantKey::Name("other"), vec![Part::Var("n")]),
+                ],
+                default: 1,
+            }]
+        );
     }
 }

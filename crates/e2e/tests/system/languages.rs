@@ -34,6 +34,25 @@ async fn the_browser_s_language_chooses_on_the_first_run() {
         let browser = harness.open_browser_with_lang(browser_lang).await.expect("open Chromium");
         browser.goto(&format!("{}/#/people", harness.base_url())).await.unwrap();
         wait_for_language(&browser, tag, people).await;
+        // Each language's catalog is a chunk of its own: the page fetched its own (none for
+        // zh-Hans) and not the other's. (The service worker's precache is not the page's.)
+        let fetched: Vec<String> = serde_json::from_value(
+            browser
+                .eval(
+                    "return performance.getEntriesByType('resource').map(e => e.name)
+                        .filter(n => n.includes('split_catalog'))
+                        .map(n => n.split('/').pop());",
+                )
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        let expected: Vec<String> = match tag {
+            "zh-Hant" => vec!["split_catalog_zh_hant.wasm".into()],
+            "en" => vec!["split_catalog_en.wasm".into()],
+            _ => vec![],
+        };
+        assert_eq!(fetched, expected, "{browser_lang}: the catalog chunks the page fetched");
         browser.close().await.ok();
     }
 }

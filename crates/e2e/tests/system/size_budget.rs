@@ -67,7 +67,9 @@ fn first_load_stays_within_its_brotli_budget() {
         !office.is_empty(),
         "the campaign screens are not a separate chunk: was dist/ built by scripts/build-wasm.sh?"
     );
-    for split in ["fieldwork", "office", "catalog", "outbox_copy", "recover_typing"] {
+    for split in
+        ["fieldwork", "office", "catalog_zh_hant", "catalog_en", "outbox_copy", "recover_typing"]
+    {
         let files = split_module_files(&dist, split).expect("read the chunk loader");
         let sizes = measure(&dist, &files).expect("measure chunks");
         println!(
