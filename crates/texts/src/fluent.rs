@@ -13,16 +13,6 @@ use serde::Deserialize;
 
 use crate::{Catalog, Lang, Message, Part, TABLES, VariantKey};
 
-/// The `.ftl` source of a language's catalog; zh-Hans has none at run time (its texts are the
-/// constants).
-pub fn source(lang: Lang) -> Option<&'static str> {
-    match lang {
-        Lang::ZhHans => None,
-        Lang::ZhHant => Some(include_str!("../../../locales/zh-Hant.ftl")),
-        Lang::En => Some(include_str!("../../../locales/en.ftl")),
-    }
-}
-
 /// The catalog of `lang` (none for zh-Hans).
 pub fn load(lang: Lang) -> Option<Catalog> {
     match lang {
