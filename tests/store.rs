@@ -567,6 +567,144 @@ async fn a_save_from_memory_never_overwrites_what_another_tab_wrote() {
     assert_eq!(tab_b.get(EntityKind::Survey, x).await.unwrap().unwrap(), after_pull);
 }
 
+/// `n` new people from another device, each one operation: a page large enough that the store
+/// takes the records it does not know for new (`known_records.rs`).
+fn new_people(ctx: &OpContext, first_ms: u64, n: usize) -> Vec<Operation> {
+    (0..n)
+        .map(|i| {
+            Operation::upsert(
+                ctx,
+                Hlc::new(first_ms + i as u64, 0, "tabletC"),
+                EntityKind::Person,
+                Uuid::now_v7(),
+                "b1",
+                None,
+                changes(&[("name", json!(format!("新人{i}")))]),
+            )
+        })
+        .collect()
+}
+
+/// A large pulled page reads only the records this tab knows to be stored and adds the others
+/// unread. The ids are read from the database the first time, from each of the three record
+/// stores: records stored before (by another tab) are read and merged, not written over, and
+/// the page is applied once.
+#[wasm_bindgen_test]
+async fn a_large_pulled_page_merges_into_records_stored_before_it() {
+    let name = fresh_name();
+    let tab_b = Store::open(&name).await.unwrap();
+    let (person, survey, meeting) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    tab_b
+        .save(EntityKind::Person, person, "b1", changes(&[("phone", json!("138"))]))
+        .await
+        .unwrap();
+    tab_b
+        .save(EntityKind::Survey, survey, "b1", changes(&[("trade", json!("水产"))]))
+        .await
+        .unwrap();
+    tab_b
+        .save(EntityKind::Meeting, meeting, "b1", changes(&[("topics", json!("动员"))]))
+        .await
+        .unwrap();
+
+    let tab_a = Store::open(&name).await.unwrap();
+    let other = OpContext { device_id: Uuid::new_v4(), author: "丙".into() };
+    let later = js_sys::Date::now() as u64 + 60_000;
+    let mut page = new_people(&other, later, 150);
+    for (entity, id, field, value) in [
+        (EntityKind::Person, person, "name", "张三"),
+        (EntityKind::Survey, survey, "capital", "5万"),
+        (EntityKind::Meeting, meeting, "place", "村部"),
+    ] {
+        page.push(Operation::upsert(
+            &other,
+            Hlc::new(later + 1_000, 0, "tabletC"),
+            entity,
+            id,
+            "b1",
+            None,
+            changes(&[(field, json!(value))]),
+        ));
+    }
+    let outcome = tab_a.apply_remote_page(&page, 153).await.unwrap();
+    assert!(!outcome.applied_again, "every stored record was known from its store's keys");
+    assert_eq!(outcome.changed_records, 153);
+    let stored = |entity, id| {
+        let tab_a = tab_a.clone();
+        async move { tab_a.get(entity, id).await.unwrap().unwrap() }
+    };
+    let p = stored(EntityKind::Person, person).await;
+    assert_eq!((p.str_field("phone"), p.str_field("name")), ("138", "张三"));
+    let s = stored(EntityKind::Survey, survey).await;
+    assert_eq!((s.str_field("trade"), s.str_field("capital")), ("水产", "5万"));
+    let m = stored(EntityKind::Meeting, meeting).await;
+    assert_eq!((m.str_field("topics"), m.str_field("place")), ("动员", "村部"));
+    assert_eq!(tab_a.listing(EntityKind::Person).await.unwrap().len(), 151);
+    assert_eq!(tab_a.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(153));
+    assert_eq!(tab_a.outbox_len().await.unwrap(), 3, "tab B's saves still wait to be sent");
+}
+
+/// Once a tab knows the stored ids, a record another tab stores meanwhile is missing from what
+/// it knows: the page's `add` of it is refused, nothing of that attempt is kept, and the page is
+/// applied again reading every record. The other tab's edit survives; the tab's own new save is
+/// known and read without a retry.
+#[wasm_bindgen_test]
+async fn a_large_pulled_page_never_writes_over_a_record_another_tab_stored_meanwhile() {
+    let name = fresh_name();
+    let tab_a = Store::open(&name).await.unwrap();
+    let tab_b = Store::open(&name).await.unwrap();
+    let other = OpContext { device_id: Uuid::new_v4(), author: "丙".into() };
+    let later = js_sys::Date::now() as u64 + 60_000;
+    let first = tab_a.apply_remote_page(&new_people(&other, later, 120), 120).await.unwrap();
+    assert!(!first.applied_again);
+
+    // Tab A's own new survey is noted; tab B's is not known to tab A.
+    let (own, by_b) = (Uuid::now_v7(), Uuid::now_v7());
+    tab_a.save(EntityKind::Survey, own, "b1", changes(&[("trade", json!("养殖"))])).await.unwrap();
+    let edit = |id| {
+        Operation::upsert(
+            &other,
+            Hlc::new(later + 5_000, 0, "tabletC"),
+            EntityKind::Survey,
+            id,
+            "b1",
+            None,
+            changes(&[("capital", json!("9万"))]),
+        )
+    };
+    let mut page = new_people(&other, later + 1_000, 110);
+    page.push(edit(own));
+    let second = tab_a.apply_remote_page(&page, 231).await.unwrap();
+    assert!(!second.applied_again, "a record this tab saved is known to it");
+
+    tab_b.save(EntityKind::Survey, by_b, "b1", changes(&[("trade", json!("水产"))])).await.unwrap();
+    let mut page = new_people(&other, later + 2_000, 110);
+    page.push(edit(by_b));
+    let third = tab_a.apply_remote_page(&page, 342).await.unwrap();
+    assert!(third.applied_again, "the add of tab B's survey was refused");
+    assert_eq!(third.changed_records, 111);
+
+    let stored = tab_a.get(EntityKind::Survey, by_b).await.unwrap().unwrap();
+    assert_eq!((stored.str_field("trade"), stored.str_field("capital")), ("水产", "9万"));
+    let own = tab_a.get(EntityKind::Survey, own).await.unwrap().unwrap();
+    assert_eq!((own.str_field("trade"), own.str_field("capital")), ("养殖", "9万"));
+    assert_eq!(tab_a.listing(EntityKind::Person).await.unwrap().len(), 340);
+    assert_eq!(tab_a.meta_get::<u64>(meta_keys::CURSOR).await.unwrap(), Some(342));
+    // The page is in the history once: the refused attempt left nothing.
+    assert_eq!(tab_a.history(by_b).await.unwrap().len(), 2);
+    assert_eq!(tab_a.all_operations().await.unwrap().len(), 120 + 111 + 111 + 2);
+
+    // Forgotten after the refusal, the ids are read again by the next large page.
+    let fourth = tab_a
+        .apply_remote_page(
+            &[new_people(&other, later + 3_000, 100), vec![edit(by_b)]].concat(),
+            443,
+        )
+        .await
+        .unwrap();
+    assert!(!fourth.applied_again);
+}
+
 #[wasm_bindgen_test]
 async fn delete_tombstones_and_list_hides_it() {
     let store = fresh().await;

@@ -6,7 +6,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use js_sys::{Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use shared::op::hex;
-use shared::record::Record;
+use shared::record::{EntityKind, Record};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -183,6 +183,10 @@ impl Store {
         }
         tx.commit().await?;
         self.save_cache.borrow_mut().forget_records(None);
+        let mut known = self.known_records.borrow_mut();
+        for record in records {
+            known.note(EntityKind::Person, record.id);
+        }
         Ok(())
     }
 }

@@ -124,6 +124,7 @@ impl Store {
         tx.commit().await?;
         self.outbox_changed();
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
+        self.known_records.borrow_mut().note(entity, id);
         Ok((applied.record, Some(op)))
     }
 
@@ -166,6 +167,7 @@ impl Store {
         tx.commit().await?;
         self.outbox_changed();
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
+        self.known_records.borrow_mut().note(entity, id);
         Ok(Some((applied.record, Some(op))))
     }
 }

@@ -19,6 +19,7 @@ mod delivery;
 mod error;
 mod export_source;
 mod history;
+mod known_records;
 mod local;
 mod meta;
 mod outbox;
@@ -128,6 +129,8 @@ pub struct Store {
     identity: Rc<RefCell<OpContext>>,
     /// What this tab last wrote (see `save_cache.rs`), shared by clones of this handle.
     save_cache: Rc<RefCell<save_cache::SaveCache>>,
+    /// Which records this tab knows to be stored (see `known_records.rs`), shared by clones.
+    known_records: Rc<RefCell<known_records::KnownRecords>>,
     /// Whether opening created the database's identity (an empty database: a new tablet, or
     /// one whose browser discarded the old database).
     fresh: bool,
@@ -177,6 +180,7 @@ impl Store {
                 author: String::new(),
             })),
             save_cache: Rc::default(),
+            known_records: Rc::default(),
             fresh: false,
             discarded: false,
             pending_known: Rc::default(),

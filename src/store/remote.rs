@@ -19,7 +19,7 @@ use super::batch::await_in_order;
 use super::codec::{page_to_js, record_key, to_js, to_js_array, to_js_json};
 use super::local::decode_opt;
 use super::schema::{CONFLICTS, HISTORY_PAGES, META, PEOPLE, RECORDS, SURVEYS, store_for};
-use super::{Store, StoreError, meta_keys};
+use super::{Store, StoreError, known_records, meta_keys};
 
 /// Most operations kept in one `history_pages` entry.
 const HISTORY_PAGE_MAX_OPS: usize = 2_000;
@@ -33,6 +33,9 @@ pub struct RemoteOutcome {
     pub changed_records: usize,
     /// Conflicts detected (also kept in the `conflicts` store).
     pub conflicts: Vec<Conflict>,
+    /// Whether the page was applied a second time, reading every record: a record this tab
+    /// took for new had been stored meanwhile (`known_records.rs`).
+    pub applied_again: bool,
 }
 
 impl Store {
@@ -63,10 +66,37 @@ impl Store {
         ops: &[Operation],
         cursor: Option<u64>,
     ) -> Result<RemoteOutcome, StoreError> {
-        let mut outcome = RemoteOutcome { applied: ops.len(), ..RemoteOutcome::default() };
         if ops.is_empty() {
-            return Ok(outcome);
+            return Ok(RemoteOutcome::default());
         }
+        let trust_known =
+            self.known_records.borrow().is_loaded() || ops.len() >= known_records::LOAD_FROM_OPS;
+        if !trust_known {
+            return self.merge_in_transaction(ops, cursor, Known::ReadEvery).await;
+        }
+        match self.merge_in_transaction(ops, cursor, Known::Trusted).await {
+            // A record this tab took for new was stored meanwhile (another tab saved or pulled
+            // it): its `add` aborted the transaction with nothing written. Read every record.
+            Err(StoreError::DuplicateOperation) => {
+                self.known_records.borrow_mut().forget();
+                log::info!("pulled page: a record taken for new was stored; applied again reading");
+                let outcome = self.merge_in_transaction(ops, cursor, Known::ReadEvery).await?;
+                Ok(RemoteOutcome { applied_again: true, ..outcome })
+            }
+            other => other,
+        }
+    }
+
+    /// One attempt at storing a page: with [`Known::Trusted`], only the records this tab knows
+    /// to be stored are read (the ids read first when not known), and the others are written
+    /// with `add`, which fails rather than overwrite one stored meanwhile.
+    async fn merge_in_transaction(
+        &self,
+        ops: &[Operation],
+        cursor: Option<u64>,
+        known: Known,
+    ) -> Result<RemoteOutcome, StoreError> {
+        let mut outcome = RemoteOutcome { applied: ops.len(), ..RemoteOutcome::default() };
         let db = self.db().await?;
         let tx = db
             .transaction([PEOPLE, SURVEYS, RECORDS, CONFLICTS, HISTORY_PAGES, META])
@@ -78,23 +108,47 @@ impl Store {
             surveys: tx.object_store(SURVEYS)?,
             records: tx.object_store(RECORDS)?,
         };
+        let trusted = matches!(known, Known::Trusted);
+        if trusted && !self.known_records.borrow().is_loaded() {
+            // Read in this transaction, so nothing can be stored between reading them and
+            // writing this page.
+            let people = record_stores.people.get_all_keys::<JsValue>().primitive()?;
+            let surveys = record_stores.surveys.get_all_keys::<JsValue>().primitive()?;
+            let records = record_stores.records.get_all_keys::<JsValue>().primitive()?;
+            let records = records.await?.collect::<Result<Vec<_>, _>>()?;
+            let surveys = surveys.await?.collect::<Result<Vec<_>, _>>()?;
+            let people = people.await?.collect::<Result<Vec<_>, _>>()?;
+            self.known_records.borrow_mut().load(&people, &surveys, &records);
+        }
 
         // Every read of the batch is issued before the first await: the clock and each touched
-        // record once, in first-seen order. Only this transaction's requests are awaited.
+        // record this tab may hold once, in first-seen order. Only this transaction's requests
+        // are awaited.
         let clock_req =
             meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
         let mut keys: Vec<(EntityKind, Uuid)> = Vec::new();
+        // Per touched record: whether it was read (else it is new, as far as this tab knows).
+        let mut read: Vec<bool> = Vec::new();
         let mut index: HashMap<(EntityKind, Uuid), usize> = HashMap::new();
         let mut reads = Vec::new();
-        for op in ops {
-            let key = (op.entity, op.entity_id);
-            if let Entry::Vacant(e) = index.entry(key) {
-                e.insert(keys.len());
-                keys.push(key);
-                let store = record_stores.get(op.entity);
-                reads.push(
-                    store.get::<JsValue, _, _>(record_key(op.entity, op.entity_id)).primitive()?,
-                );
+        {
+            let known_records = self.known_records.borrow();
+            for op in ops {
+                let key = (op.entity, op.entity_id);
+                if let Entry::Vacant(e) = index.entry(key) {
+                    e.insert(keys.len());
+                    keys.push(key);
+                    let may_hold = !trusted || known_records.may_hold(op.entity, op.entity_id);
+                    read.push(may_hold);
+                    if may_hold {
+                        let store = record_stores.get(op.entity);
+                        reads.push(
+                            store
+                                .get::<JsValue, _, _>(record_key(op.entity, op.entity_id))
+                                .primitive()?,
+                        );
+                    }
+                }
             }
         }
         // The page's history entry does not depend on what is read: it is built and its put
@@ -109,9 +163,11 @@ impl Store {
         }
         // Records touched by this batch, read once and written once at the end. The record reads
         // were issued after the clock read, so the clock is done once they are.
-        let mut touched: Vec<(Option<Record>, bool)> = Vec::with_capacity(reads.len());
-        for value in await_in_order(reads).await? {
-            touched.push((decode_opt(value)?, false));
+        let mut values = await_in_order(reads).await?.into_iter();
+        let mut touched: Vec<(Option<Record>, bool)> = Vec::with_capacity(keys.len());
+        for &was_read in &read {
+            let stored = if was_read { decode_opt(values.next().flatten())? } else { None };
+            touched.push((stored, false));
         }
         let mut clock: HlcClock =
             decode_opt(clock_req.await?)?.unwrap_or_else(|| HlcClock::new(self.clock_device()));
@@ -130,16 +186,26 @@ impl Store {
             }
             clock.observe(&op.hlc, super::now_ms());
         }
-        let mut changed: Vec<(EntityKind, Record)> = Vec::with_capacity(touched.len());
-        for ((entity, _), (record, was_changed)) in keys.into_iter().zip(touched) {
+        // (entity, record, whether it was read: else it is added, never put over one stored)
+        let mut changed: Vec<(EntityKind, Record, bool)> = Vec::with_capacity(touched.len());
+        for (((entity, _), (record, was_changed)), was_read) in
+            keys.into_iter().zip(touched).zip(read)
+        {
             if let (Some(record), true) = (record, was_changed) {
-                changed.push((entity, record));
+                changed.push((entity, record, was_read));
             }
         }
-        let records: Vec<&Record> = changed.iter().map(|(_, r)| r).collect();
+        let records: Vec<&Record> = changed.iter().map(|(_, r, _)| r).collect();
         let records_js = to_js_array(&records)?;
-        for (i, (entity, _)) in changed.iter().enumerate() {
-            writes.push(record_stores.get(*entity).put(records_js.get(i as u32)).primitive()?);
+        for (i, (entity, _, was_read)) in changed.iter().enumerate() {
+            let store = record_stores.get(*entity);
+            let value = records_js.get(i as u32);
+            let request = if *was_read {
+                store.put(value).primitive()?
+            } else {
+                store.add(value).primitive()?
+            };
+            writes.push(request);
         }
         outcome.changed_records = changed.len();
         let put_cursor = match cursor {
@@ -163,8 +229,19 @@ impl Store {
         clock_written?;
         tx.commit().await?;
         self.save_cache.borrow_mut().forget_records(Some(clock));
+        let mut known_records = self.known_records.borrow_mut();
+        for (entity, record, _) in &changed {
+            known_records.note(*entity, record.id);
+        }
         Ok(outcome)
     }
+}
+
+/// Whether a page's transaction trusts [`known_records`] to tell which records are new.
+#[derive(Clone, Copy)]
+enum Known {
+    Trusted,
+    ReadEvery,
 }
 
 /// The three object stores that hold records, opened once per transaction.
