@@ -11,7 +11,8 @@
 //!   again reading every record. So a stale set costs one retry, never an overwritten record.
 //!
 //! The ids are read once (`getAllKeys` of the three record stores, inside the first large
-//! page's transaction) and kept up to date by this tab's own writes.
+//! page's transaction) and kept up to date by this tab's own writes, for the life of the tab:
+//! 17 bytes a record in a hash table, about 1.2 MB of wasm memory at 50,000 records.
 
 use std::collections::HashSet;
 
