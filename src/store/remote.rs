@@ -76,7 +76,10 @@ impl Store {
         }
         match self.merge_in_transaction(ops, cursor, Known::Trusted).await {
             // A record this tab took for new was stored meanwhile (another tab saved or pulled
-            // it): its `add` aborted the transaction with nothing written. Read every record.
+            // it): its `add` aborted the transaction with nothing written. IndexedDB's
+            // ConstraintError, which `StoreError` names for the outbox's use; no other write of
+            // this transaction can raise it (records are its only `add`s, every index here is
+            // non-unique). Read every record.
             Err(StoreError::DuplicateOperation) => {
                 self.known_records.borrow_mut().forget();
                 log::info!("pulled page: a record taken for new was stored; applied again reading");
