@@ -110,7 +110,8 @@ pub async fn large(
 }
 
 /// Milliseconds of each keystroke draft written while `--keystrokes` characters are typed: by
-/// the app, then by plain JavaScript writing the same text the same way.
+/// the app, then by plain JavaScript writing the same text the same way, once both have typed
+/// the same untimed (`bench.js` `keystrokeDrafts`: the browser's IndexedDB warmed up for both).
 pub async fn keystroke_drafts(
     config: &Config,
     driver: &Chromedriver,

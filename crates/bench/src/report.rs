@@ -574,7 +574,11 @@ pub fn table(r: &Results) -> String {
         idb_table(&mut out, &l.figures);
     }
     if let Some(d) = &r.keystroke_draft {
-        let _ = writeln!(out, "\nKeystroke draft write ({} keystrokes, ms)", d.keystrokes);
+        let _ = writeln!(
+            out,
+            "\nKeystroke draft write ({} keystrokes, ms; after the same typed by each, untimed)",
+            d.keystrokes
+        );
         let line = |who: &str, w: &DraftWrites| {
             format!("{who:<34} p50 {:.2}, p95 {:.2}, max {:.2}\n", w.p50_ms, w.p95_ms, w.max_ms)
         };
