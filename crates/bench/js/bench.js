@@ -168,38 +168,22 @@ async function holdPeople({ impl, people, importFirst = false }) {
  * browser, either one's p95 was about 1 ms higher (docs/PERFORMANCE.md, round 11). A surveyor
  * types into a form the app opened after it had already read and written its database. */
 async function keystrokeDrafts({ keystrokes }) {
-  const warmApp = new AppImpl(wasm);
-  await warmApp.open("bench-drafts-warm-up");
+  const typeApp = (app) => app.keystrokeDrafts(keystrokes);
+  const typeJs = (js) => js.keystrokeDrafts(wasm.app_draft_form(), keystrokes);
+  await inOwnDatabase(new AppImpl(wasm), "bench-drafts-warm-up", typeApp);
+  await inOwnDatabase(new Baseline(), "bench-drafts-js-warm-up", typeJs);
+  const draft_ms = await inOwnDatabase(new AppImpl(wasm), "bench-drafts", typeApp);
+  return { draft_ms, js_draft_ms: await inOwnDatabase(new Baseline(), "bench-drafts-js", typeJs) };
+}
+
+/** `work(impl)` on a database of its own named `dbName`, deleted afterwards. */
+async function inOwnDatabase(impl, dbName, work) {
+  await impl.open(dbName);
   try {
-    await warmApp.keystrokeDrafts(keystrokes);
+    return await work(impl);
   } finally {
-    warmApp.close();
-    await deleteDatabase("bench-drafts-warm-up");
-  }
-  const warmJs = new Baseline();
-  await warmJs.open("bench-drafts-js-warm-up");
-  try {
-    await warmJs.keystrokeDrafts(wasm.app_draft_form(), keystrokes);
-  } finally {
-    warmJs.close();
-    await deleteDatabase("bench-drafts-js-warm-up");
-  }
-  const app = new AppImpl(wasm);
-  await app.open("bench-drafts");
-  let draft_ms;
-  try {
-    draft_ms = await app.keystrokeDrafts(keystrokes);
-  } finally {
-    app.close();
-    await deleteDatabase("bench-drafts");
-  }
-  const js = new Baseline();
-  await js.open("bench-drafts-js");
-  try {
-    return { draft_ms, js_draft_ms: await js.keystrokeDrafts(wasm.app_draft_form(), keystrokes) };
-  } finally {
-    js.close();
-    await deleteDatabase("bench-drafts-js");
+    impl.close();
+    await deleteDatabase(dbName);
   }
 }
 
