@@ -164,9 +164,10 @@ async function holdPeople({ impl, people, importFirst = false }) {
  * JavaScript writing the same text the same way (each in a database of its own).
  *
  * Both first type the same text into a database that is then deleted, untimed. Without that,
- * whichever went first paid for the browser's IndexedDB warming up: typed first in a fresh
- * browser, either one's p95 was about 1 ms higher (docs/PERFORMANCE.md, round 11). A surveyor
- * types into a form the app opened after it had already read and written its database. */
+ * the app, timed first in a fresh browser, paid for the browser's IndexedDB warming up: its p95
+ * was about 1 ms above plain JavaScript's, and level with it once either side had typed first
+ * (docs/PERFORMANCE.md, round 11). A surveyor types into a form the app opened after it had
+ * already read and written its database. */
 async function keystrokeDrafts({ keystrokes }) {
   const typeApp = (app) => app.keystrokeDrafts(keystrokes);
   const typeJs = (js) => js.keystrokeDrafts(wasm.app_draft_form(), keystrokes);
