@@ -190,14 +190,11 @@ async function inOwnDatabase(impl, dbName, work) {
 
 /** Pull every operation from the office server into a fresh database through the app's store. */
 async function pull({ origin, token, limit }) {
-  const app = new AppImpl(wasm);
-  await app.open("bench-pull");
-  const t0 = performance.now();
-  const outcome = await wasm.app_pull(origin, token, limit);
-  const ms = performance.now() - t0;
-  app.close();
-  await deleteDatabase("bench-pull");
-  return { ...outcome, ms };
+  return inOwnDatabase(new AppImpl(wasm), "bench-pull", async () => {
+    const t0 = performance.now();
+    const outcome = await wasm.app_pull(origin, token, limit);
+    return { ...outcome, ms: performance.now() - t0 };
+  });
 }
 
 const scenarios = { idb, storePeople, holdPeople, keystrokeDrafts, pull };
