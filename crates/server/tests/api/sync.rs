@@ -393,3 +393,114 @@ async fn same_id_twice_in_one_batch_with_other_content_is_409() {
         s.state.store.record(server::store::Scope::County, op.entity_id).await.unwrap().is_none()
     );
 }
+
+/// The rows of the kind of `entity` the store holds: operations, records, push audit rows.
+async fn stored(s: &TestServer, entity: &str) -> (i64, i64, i64) {
+    let db = s.db();
+    (
+        db.count("SELECT COUNT(*) FROM ops WHERE entity = ?1", &[entity]).await,
+        db.count("SELECT COUNT(*) FROM records WHERE entity = ?1", &[entity]).await,
+        db.count("SELECT COUNT(*) FROM audit WHERE entity = ?1 AND action = 'push_op'", &[entity])
+            .await,
+    )
+}
+
+/// The checker hands the writer accepted operations in groups while it goes on checking: an id
+/// reused with other content found at the end of a long batch, after whole groups were written,
+/// still refuses the batch and leaves nothing of it. Without that operation it is taken.
+#[tokio::test]
+async fn a_reused_id_found_late_in_a_long_batch_stores_nothing_of_it() {
+    let s = TestServer::start().await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let op = new_person("zhang", "b1", 1_000);
+    s.push(&token, std::slice::from_ref(&op)).await;
+    let mut batch: Vec<_> = (0..300).map(|i| new_person("zhang", "b1", 2_000 + i)).collect();
+    let mut changed = op.clone();
+    changed.changes[0].value = json!("王小海");
+    batch.push(changed);
+
+    let res = s.push_raw(&token, &batch).await;
+    assert_error(res, StatusCode::CONFLICT, "op_id_conflict").await;
+    assert_eq!(stored(&s, "person").await, (1, 1, 1), "only the first push's rows");
+
+    batch.pop();
+    let answer = s.push(&token, &batch).await;
+    assert!(answer.results.iter().all(|r| r.status == OpStatus::Accepted));
+    assert_eq!(stored(&s, "person").await, (301, 301, 301));
+}
+
+/// A write that fails in the middle of a long batch (here a record row the database refuses,
+/// as a full disk would) fails the push with a server error, leaves nothing of the batch, and
+/// the next push is taken: the checker, still checking, stops and lets the transaction roll
+/// back. SQLite only: the trigger is SQLite's, and only the SQLite store checks on a second
+/// thread.
+#[tokio::test]
+async fn a_write_failing_mid_batch_stores_nothing_and_the_next_push_is_taken() {
+    let s = TestServer::start().await;
+    if s.database.is_some() {
+        return;
+    }
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let batch: Vec<_> = (0..300).map(|i| new_person("zhang", "b1", 1_000 + i)).collect();
+    let refused = batch[200].entity_id;
+    let db = s.db();
+    db.execute(
+        &format!(
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON records WHEN NEW.entity_id = '{refused}'
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        ),
+        &[],
+    )
+    .await;
+
+    let res = s.push_raw(&token, &batch).await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(stored(&s, "person").await, (0, 0, 0), "the whole batch was rolled back");
+
+    db.execute("DROP TRIGGER refuse_one", &[]).await;
+    let answer = s.push(&token, &batch).await;
+    assert!(answer.results.iter().all(|r| r.status == OpStatus::Accepted));
+    assert_eq!(stored(&s, "person").await, (300, 300, 300));
+}
+
+/// Records keep the order in which they first reached the server (`records` lists them so, and
+/// the campaign in force is chosen by it), also when a record's last change comes at the end of
+/// a long batch and the records after it were final long before; each is stored in its final
+/// state.
+#[tokio::test]
+async fn records_keep_their_first_order_when_one_changes_again_at_the_end_of_a_batch() {
+    let s = TestServer::start().await;
+    let token = s.user_token("office", Role::TownOffice, &[]).await;
+    let mut batch: Vec<_> = (0..200).map(|i| new_person("office", "b1", 1_000 + i)).collect();
+    let first = batch[0].clone();
+    let renamed = upsert(
+        "office",
+        "office-dev",
+        5_000,
+        EntityKind::Person,
+        first.entity_id,
+        "b1",
+        &[("name", json!("王小海"), Some(first.hlc.clone()))],
+    );
+    batch.push(renamed);
+    let answer = s.push(&token, &batch).await;
+    assert!(answer.results.iter().all(|r| r.status == OpStatus::Accepted));
+
+    let office = shared::roles::Account {
+        username: "office".into(),
+        display_name: "office".into(),
+        role: Role::TownOffice,
+        branches: vec![],
+    };
+    let records = s
+        .state
+        .store
+        .records(server::store::Scope::County, EntityKind::Person, &office)
+        .await
+        .unwrap();
+    let order: Vec<Uuid> = records.iter().map(|r| r.id).collect();
+    let sent: Vec<Uuid> = batch[..200].iter().map(|op| op.entity_id).collect();
+    assert_eq!(order, sent);
+    assert_eq!(records[0].fields["name"], json!("王小海"));
+    assert!(records[1..].iter().all(|r| r.fields["name"] == json!("王海")));
+}

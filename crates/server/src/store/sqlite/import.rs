@@ -41,12 +41,17 @@ fn author_of(
     })
 }
 
-pub fn import(conn: &mut Connection, batch: &ImportBatch) -> Result<ImportCounts, StoreError> {
+pub fn import(
+    conn: &mut Connection,
+    checker: &mut Connection,
+    batch: &ImportBatch,
+) -> Result<ImportCounts, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let suffix = format!("，由 {} 从导出文件导入", batch.imported_by);
-    let results = apply_ops(&tx, &batch.operations, "import_op", &suffix, &mut |c, op| {
-        author_of(c, batch, op)
-    })?;
+    let results =
+        apply_ops(&tx, checker, &batch.operations, "import_op", &suffix, &mut |c, op| {
+            author_of(c, batch, op)
+        })?;
     let count = |s: OpStatus| results.iter().filter(|r| r.status == s).count();
     let counts = ImportCounts {
         accepted: count(OpStatus::Accepted),

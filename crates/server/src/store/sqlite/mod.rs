@@ -7,7 +7,9 @@
 //! one fsync per push costs little.
 //!
 //! Blocking SQLite calls run on tokio's blocking pool. There is one writer connection and one
-//! reader connection (WAL lets the reader see the last commit while a push is being written).
+//! reader connection (WAL lets the reader see the last commit while a push is being written),
+//! and a checker connection that only the writer uses: a push's checks read through it on a
+//! second thread while the writer writes the operations already checked (`sync::apply_ops`).
 
 pub(crate) mod accounts;
 mod conflicts;
@@ -38,8 +40,18 @@ pub const DB_FILE: &str = "field.sqlite3";
 #[derive(Clone)]
 pub struct SqliteStore {
     path: PathBuf,
-    writer: Arc<Mutex<Connection>>,
+    writer: Arc<Mutex<Writer>>,
     reader: Arc<Mutex<Connection>>,
+}
+
+/// How much of the database file the checker connection maps (SQLite maps no more than the
+/// file's size; this is address space, not memory).
+const CHECKER_MMAP_BYTES: i64 = 1 << 30;
+
+/// The writer's connection, and the read-only one its pushes check through.
+struct Writer {
+    conn: Connection,
+    checker: Connection,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -71,11 +83,20 @@ impl SqliteStore {
         let mut writer = Connection::open(&path)?;
         configure(&writer)?;
         migrations::run(&mut writer)?;
-        let reader = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        reader.busy_timeout(std::time::Duration::from_secs(10))?;
+        let open_reader = || -> Result<Connection, StoreError> {
+            let reader = Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            reader.busy_timeout(std::time::Duration::from_secs(10))?;
+            Ok(reader)
+        };
+        let checker = open_reader()?;
+        // Another connection's commit empties a connection's page cache, so the checker would
+        // read every page of every push from the OS again; mapped, a page is found in memory.
+        checker.pragma_update(None, "mmap_size", CHECKER_MMAP_BYTES)?;
+        let writer = Writer { conn: writer, checker };
+        let reader = open_reader()?;
         Ok(Self {
             path,
             writer: Arc::new(Mutex::new(writer)),
@@ -102,10 +123,11 @@ impl SqliteStore {
         .await
     }
 
-    async fn run<R, F>(conn: Arc<Mutex<Connection>>, f: F) -> Result<R, StoreError>
+    async fn run<C, R, F>(conn: Arc<Mutex<C>>, f: F) -> Result<R, StoreError>
     where
+        C: Send + 'static,
         R: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+        F: FnOnce(&mut C) -> Result<R, StoreError> + Send + 'static,
     {
         tokio::task::spawn_blocking(move || {
             // A panic mid-transaction rolled it back when the Transaction dropped: the
@@ -122,7 +144,16 @@ impl SqliteStore {
         R: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
     {
-        Self::run(self.writer.clone(), f).await
+        Self::run(self.writer.clone(), |w: &mut Writer| f(&mut w.conn)).await
+    }
+
+    /// [`Self::write`] with the checker connection beside the writer's (the push path).
+    async fn write_checked<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection, &mut Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        Self::run(self.writer.clone(), |w: &mut Writer| f(&mut w.conn, &mut w.checker)).await
     }
 
     async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
@@ -285,7 +316,7 @@ impl Store for SqliteStore {
         batch: RosterBatch,
     ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
         let session = session.clone();
-        self.write(move |c| sync::apply_roster(c, &session, &batch)).await
+        self.write_checked(move |c, k| sync::apply_roster(c, k, &session, &batch)).await
     }
 
     async fn push(
@@ -294,7 +325,7 @@ impl Store for SqliteStore {
         ops: Vec<Operation>,
     ) -> Result<Vec<OpResult>, StoreError> {
         let session = session.clone();
-        self.write(move |c| sync::push(c, &session, &ops)).await
+        self.write_checked(move |c, k| sync::push(c, k, &session, &ops)).await
     }
 
     async fn pull(
@@ -392,7 +423,7 @@ impl Store for SqliteStore {
     }
 
     async fn import(&self, batch: ImportBatch) -> Result<ImportCounts, StoreError> {
-        self.write(move |c| import::import(c, &batch)).await
+        self.write_checked(move |c, k| import::import(c, k, &batch)).await
     }
 
     async fn records(

@@ -2,6 +2,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::sync::mpsc;
 use std::thread;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension, TransactionBehavior, params};
@@ -74,12 +75,13 @@ impl Pusher {
 /// stored, merged and audited. All or nothing: an id reused with other content aborts it.
 pub fn push(
     conn: &mut Connection,
+    checker: &mut Connection,
     session: &Caller,
     ops: &[Operation],
 ) -> Result<Vec<OpResult>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let pusher = Pusher::of_session(session);
-    let results = apply_ops(&tx, ops, "push_op", "", &mut |_, _| Ok(Ok(pusher.clone())))?;
+    let results = apply_ops(&tx, checker, ops, "push_op", "", &mut |_, _| Ok(Ok(pusher.clone())))?;
     tx.commit()?;
     Ok(results)
 }
@@ -88,6 +90,7 @@ pub fn push(
 /// accepted (or a duplicate); the `roster_imports` row is written in the same transaction.
 pub fn apply_roster(
     conn: &mut Connection,
+    checker: &mut Connection,
     session: &Caller,
     batch: &crate::store::RosterBatch,
 ) -> Result<Result<(), Vec<OpResult>>, StoreError> {
@@ -96,8 +99,9 @@ pub fn apply_roster(
     };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let pusher = Pusher::of_session(session);
-    let results =
-        apply_ops(&tx, &batch.operations, "roster_op", "", &mut |_, _| Ok(Ok(pusher.clone())))?;
+    let results = apply_ops(&tx, checker, &batch.operations, "roster_op", "", &mut |_, _| {
+        Ok(Ok(pusher.clone()))
+    })?;
     let refused: Vec<OpResult> =
         results.into_iter().filter(|r| r.status == shared::sync::OpStatus::Rejected).collect();
     if !refused.is_empty() {
@@ -148,7 +152,7 @@ pub(crate) fn town_of_op(record_town: Option<i64>, pusher: Scope) -> Result<i64,
 
 /// Finds the [`Pusher`] of an operation, or why it has none.
 pub(crate) type PusherOf<'a> =
-    dyn FnMut(&Connection, &Operation) -> Result<Result<Pusher, Rejection>, StoreError> + 'a;
+    dyn FnMut(&Connection, &Operation) -> Result<Result<Pusher, Rejection>, StoreError> + Send + 'a;
 
 /// The SQL of the push path, prepared once per connection (`prepare_cached`) instead of once
 /// per operation.
@@ -192,6 +196,8 @@ struct Records<'c> {
     select: CachedStatement<'c>,
     known: HashMap<Uuid, Slot>,
     changed: Vec<Uuid>,
+    /// How many of `changed` were handed to the writer.
+    handed_over: usize,
 }
 
 impl<'c> Records<'c> {
@@ -200,6 +206,7 @@ impl<'c> Records<'c> {
             select: tx.prepare_cached(SELECT_RECORD)?,
             known: HashMap::new(),
             changed: Vec::new(),
+            handed_over: 0,
         })
     }
 
@@ -254,15 +261,32 @@ impl<'c> Records<'c> {
         slot.town = Some(town);
     }
 
-    /// The records this batch changed, with their towns, in the order they were first changed.
-    fn changed_records(&self) -> Vec<(&Record, i64)> {
-        self.changed
-            .iter()
-            .filter_map(|id| {
-                let slot = self.known.get(id)?;
-                Some((slot.record.as_ref()?, slot.town?))
-            })
-            .collect()
+    /// Hand the changed records to `writer` in the order they were first changed, up to the
+    /// first one that is not `done` (a later operation of the batch may still change it).
+    fn hand_over(
+        &mut self,
+        done: impl Fn(&Uuid) -> bool,
+        writer: &mut HandOver,
+    ) -> Result<(), StoreError> {
+        while let Some(id) = self.changed.get(self.handed_over) {
+            if !done(id) {
+                break;
+            }
+            if let Some(Slot { record: Some(record), town: Some(town), .. }) = self.known.get(id) {
+                let row = ChangedRecord {
+                    json: serde_json::to_string(record)?,
+                    id: record.id.to_string(),
+                    entity: record.entity.as_str(),
+                    updated: record.updated.to_string(),
+                    deleted: record.is_deleted(),
+                    branch_id: record.branch_id.clone(),
+                    town: *town,
+                };
+                writer.push(Write::Record(row))?;
+            }
+            self.handed_over += 1;
+        }
+        Ok(())
     }
 
     /// The records of `town` this batch holds.
@@ -390,48 +414,105 @@ pub(crate) fn encode(op: &Operation) -> Result<Encoded, serde_json::Error> {
     Ok(Encoded { json, hash })
 }
 
-/// An operation the batch accepted, written once the whole batch is checked.
+/// An operation the batch accepted, for the writer.
 struct Accepted {
     /// Its place in the batch.
     index: usize,
+    /// Its row's JSON and hash.
+    encoded: Encoded,
     pusher: Pusher,
     /// The town it is stored in.
     town: i64,
     conflicts: Vec<Conflict>,
 }
 
-/// The push path shared by pushes and imports, inside the caller's transaction: results in
-/// request order. `action` names the audit rows; `detail_suffix` is appended to their detail.
+/// A record the batch changed, as its row is written.
+struct ChangedRecord {
+    id: String,
+    entity: &'static str,
+    branch_id: String,
+    json: String,
+    updated: String,
+    deleted: bool,
+    town: i64,
+}
+
+/// What the checker hands the writer, in the order it is to be written.
+enum Write {
+    Op(Accepted),
+    /// A record in its final state for this batch.
+    Record(ChangedRecord),
+}
+
+/// The checker's side of the channel to the writer. Writes go over in groups of
+/// [`HandOver::GROUP`]: one at a time, the two threads spent as long waking each other as
+/// working.
+struct HandOver {
+    sender: mpsc::Sender<Vec<Write>>,
+    group: Vec<Write>,
+}
+
+impl HandOver {
+    const GROUP: usize = 64;
+
+    fn new(sender: mpsc::Sender<Vec<Write>>) -> Self {
+        Self { sender, group: Vec::with_capacity(Self::GROUP) }
+    }
+
+    fn push(&mut self, write: Write) -> Result<(), StoreError> {
+        self.group.push(write);
+        if self.group.len() < Self::GROUP {
+            return Ok(());
+        }
+        self.send()
+    }
+
+    /// Send what is waiting. Fails when the writer returned (with its error).
+    fn send(&mut self) -> Result<(), StoreError> {
+        let group = std::mem::replace(&mut self.group, Vec::with_capacity(Self::GROUP));
+        self.sender.send(group).map_err(|_| StoreError::Worker("the push's writer stopped".into()))
+    }
+}
+
+/// The push path shared by pushes and imports, inside the caller's transaction `tx`: results
+/// in request order. `action` names the audit rows; `detail_suffix` is appended to their
+/// detail.
 ///
-/// First every operation is checked in order against the batch's in-memory view of the records
-/// (read from the database once each), then the accepted ones are written: an `ops` and an
-/// `audit` row each, and each changed record once. The transaction makes the order of the writes
-/// invisible. Encoding is independent per item, so another core does it meanwhile: the
-/// operations' JSON and hashes while they are checked, the records' JSON while the operations
-/// are written.
+/// Two threads share the work. The checker decides every operation in order against the
+/// batch's in-memory view of the records, each read once through `checker`, a second
+/// connection to the same file. It hands each accepted operation, encoded, to this thread as
+/// soon as it is decided, and each changed record once no later operation of the batch touches
+/// it (in the order records were first changed, so `records.rowid` keeps the order in which
+/// entities reached the server). This thread writes them as they come: an `ops` and an
+/// `audit` row for an operation, a `records` row for a record.
+///
+/// The checker reads what `tx` started from: `tx` holds the write lock (`BEGIN IMMEDIATE`)
+/// from before the checker's first read until it commits, after the checker ended, so no
+/// commit can come between, and `tx`'s own rows are invisible to another connection until
+/// then (WAL). The checker sees this batch's effects in its in-memory view only, so the outcome
+/// is the one a single thread checking first and writing after would have.
 pub(crate) fn apply_ops(
     tx: &Connection,
+    checker: &mut Connection,
     ops: &[Operation],
     action: &str,
     detail_suffix: &str,
     pusher_of: &mut PusherOf<'_>,
 ) -> Result<Vec<OpResult>, StoreError> {
     let received_at = now();
-    let mut records = Records::new(tx)?;
     thread::scope(|scope| {
-        let encoding = scope.spawn(|| ops.iter().map(encode).collect::<Vec<_>>());
-        let checked = check_all(tx, ops, &mut records, pusher_of);
-        let encoded = joined(encoding.join());
-        let (results, accepted) = checked?;
-        let changed = records.changed_records();
-        let to_serialise: Vec<&Record> = changed.iter().map(|(r, _)| *r).collect();
-        let serialising = scope
-            .spawn(move || to_serialise.into_iter().map(serde_json::to_string).collect::<Vec<_>>());
-        let written = write_ops(tx, ops, encoded, &accepted, action, detail_suffix, &received_at);
-        let record_json = joined(serialising.join());
+        let (sender, writes) = mpsc::channel::<Vec<Write>>();
+        let checking = scope.spawn(move || -> Result<Vec<OpResult>, StoreError> {
+            let snapshot = checker.transaction()?;
+            let mut records = Records::new(&snapshot)?;
+            check_all(&snapshot, ops, &mut records, pusher_of, &mut HandOver::new(sender))
+        });
+        let written = write_all(tx, ops, writes, action, detail_suffix, &received_at);
+        let checked = joined(checking.join());
+        // A writer that failed stopped the checker (its next hand-over found no one): the
+        // writer's error is the cause.
         written?;
-        write_records(tx, &changed, record_json, &received_at)?;
-        Ok(results)
+        checked
     })
 }
 
@@ -440,23 +521,29 @@ fn joined<T>(result: thread::Result<T>) -> T {
     result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// Decide every operation of the batch, in order, against the batch's view of the records.
+/// Decide every operation of the batch, in order, against the batch's view of the records;
+/// hand `writer` each accepted one as soon as it is decided, and each changed record once no
+/// later operation touches it.
 fn check_all(
     tx: &Connection,
     ops: &[Operation],
     records: &mut Records<'_>,
     pusher_of: &mut PusherOf<'_>,
-) -> Result<(Vec<OpResult>, Vec<Accepted>), StoreError> {
+    writer: &mut HandOver,
+) -> Result<Vec<OpResult>, StoreError> {
     let time = PolicyTime::now();
+    // The place of the last operation on each record: after it, the record is final.
+    let last_op: HashMap<Uuid, usize> =
+        ops.iter().enumerate().map(|(index, op)| (op.entity_id, index)).collect();
     let mut select_hash = tx.prepare_cached(SELECT_HASH)?;
     // Ids this batch accepted, with their place (an id may appear twice in one request).
     let mut accepted_ids: HashMap<Uuid, usize> = HashMap::new();
     let mut results = Vec::with_capacity(ops.len());
-    let mut accepted = Vec::with_capacity(ops.len());
     // Records with a refused operation in this batch: their later operations are refused too,
     // so the server never stores half a record (the tablet repairs and resubmits it whole).
     let mut refused_records: HashSet<Uuid> = HashSet::new();
     for (index, op) in ops.iter().enumerate() {
+        records.hand_over(|id| last_op.get(id).is_some_and(|&last| last < index), writer)?;
         let earlier: Option<String> = match accepted_ids.get(&op.id) {
             Some(&first) => Some(encode(&ops[first])?.hash),
             None => {
@@ -541,33 +628,53 @@ fn check_all(
         };
         records.set(applied.record, town);
         accepted_ids.insert(op.id, index);
-        accepted.push(Accepted { index, pusher, town, conflicts: applied.conflicts });
+        let encoded = encode(op)?;
+        writer.push(Write::Op(Accepted {
+            index,
+            encoded,
+            pusher,
+            town,
+            conflicts: applied.conflicts,
+        }))?;
         results.push(OpResult::accepted(op.id));
     }
-    Ok((results, accepted))
+    records.hand_over(|_| true, writer)?;
+    writer.send()?;
+    Ok(results)
 }
 
-/// The `ops`, `conflicts` and `audit` rows of the accepted operations; `encoded` has one entry
-/// per operation of the batch.
-fn write_ops(
+/// What the checker hands over, as it comes, until it is done: the `ops`, `conflicts` and
+/// `audit` rows of an accepted operation, the `records` row of a changed record.
+fn write_all(
     tx: &Connection,
     ops: &[Operation],
-    encoded: Vec<Result<Encoded, serde_json::Error>>,
-    accepted: &[Accepted],
+    writes: mpsc::Receiver<Vec<Write>>,
     action: &str,
     detail_suffix: &str,
     received_at: &str,
 ) -> Result<(), StoreError> {
     let mut insert_op = tx.prepare_cached(INSERT_OP)?;
     let mut insert_audit = tx.prepare_cached(INSERT_AUDIT)?;
-    let mut encoded: Vec<Option<Result<Encoded, serde_json::Error>>> =
-        encoded.into_iter().map(Some).collect();
-    for Accepted { index, pusher, town, conflicts } in accepted {
-        let op = &ops[*index];
-        let Encoded { json, hash } = encoded
-            .get_mut(*index)
-            .and_then(Option::take)
-            .ok_or_else(|| StoreError::Corrupt(format!("operation {} was not encoded", op.id)))??;
+    let mut upsert_record = tx.prepare_cached(UPSERT_RECORD)?;
+    for write in writes.into_iter().flatten() {
+        let Accepted { index, encoded: Encoded { json, hash }, pusher, town, conflicts } =
+            match write {
+                Write::Op(accepted) => accepted,
+                Write::Record(record) => {
+                    upsert_record.execute(params![
+                        record.id,
+                        record.entity,
+                        record.branch_id,
+                        record.json,
+                        record.updated,
+                        record.deleted,
+                        received_at,
+                        record.town
+                    ])?;
+                    continue;
+                }
+            };
+        let op = &ops[index];
         let op_id = op.id.to_string();
         let entity_id = op.entity_id.to_string();
         insert_op.execute(params![
@@ -583,8 +690,8 @@ fn write_ops(
             pusher.device_row,
             town
         ])?;
-        for conflict in conflicts {
-            conflicts::insert(tx, *town, conflict)?;
+        for conflict in &conflicts {
+            conflicts::insert(tx, town, conflict)?;
         }
         insert_audit.execute(params![
             received_at,
@@ -598,29 +705,6 @@ fn write_ops(
             entity_id,
             op.branch_id,
             format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len()),
-            town
-        ])?;
-    }
-    Ok(())
-}
-
-/// Write each changed record once, in the order given; `json` is each one's serialisation.
-fn write_records(
-    tx: &Connection,
-    changed: &[(&Record, i64)],
-    json: Vec<Result<String, serde_json::Error>>,
-    received_at: &str,
-) -> Result<(), StoreError> {
-    let mut upsert = tx.prepare_cached(UPSERT_RECORD)?;
-    for ((rec, town), json) in changed.iter().zip(json) {
-        upsert.execute(params![
-            rec.id.to_string(),
-            rec.entity.as_str(),
-            rec.branch_id,
-            json?,
-            rec.updated.to_string(),
-            rec.is_deleted(),
-            received_at,
             town
         ])?;
     }
