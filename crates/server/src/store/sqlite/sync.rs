@@ -185,12 +185,13 @@ struct Slot {
     record: Option<Record>,
     /// The record's town (stored, or the one this batch creates it in).
     town: Option<i64>,
-    /// Changed by this batch, so it is written when the batch ends.
+    /// Changed by this batch, so it is written once no later operation of the batch touches
+    /// it.
     changed: bool,
 }
 
 /// The records one batch touches, each read from the database at most once and merged in
-/// memory; the changed ones are written once when the batch ends, in the order they were
+/// memory; each changed one is written once, in its final state, in the order they were
 /// first changed (so `records.rowid` keeps the order in which entities reached the server).
 struct Records<'c> {
     select: CachedStatement<'c>,
@@ -248,7 +249,7 @@ impl<'c> Records<'c> {
         self.known.get(id).and_then(|slot| slot.town)
     }
 
-    /// Replace a record by its merged state, to be written when the batch ends.
+    /// Replace a record by its merged state, to be written once it is final ([`Self::hand_over`]).
     fn set(&mut self, record: Record, town: i64) {
         let id = record.id;
         let slot =
@@ -420,6 +421,12 @@ struct Accepted {
     index: usize,
     /// Its row's JSON and hash.
     encoded: Encoded,
+    /// The texts of its rows, made by the checker so that the writer only writes.
+    op_id: String,
+    entity_id: String,
+    hlc: String,
+    device_id: String,
+    detail: String,
     pusher: Pusher,
     /// The town it is stored in.
     town: i64,
@@ -439,7 +446,7 @@ struct ChangedRecord {
 
 /// What the checker hands the writer, in the order it is to be written.
 enum Write {
-    Op(Accepted),
+    Op(Box<Accepted>),
     /// A record in its final state for this batch.
     Record(ChangedRecord),
 }
@@ -505,9 +512,10 @@ pub(crate) fn apply_ops(
         let checking = scope.spawn(move || -> Result<Vec<OpResult>, StoreError> {
             let snapshot = checker.transaction()?;
             let mut records = Records::new(&snapshot)?;
-            check_all(&snapshot, ops, &mut records, pusher_of, &mut HandOver::new(sender))
+            let mut writer = HandOver::new(sender);
+            check_all(&snapshot, ops, detail_suffix, &mut records, pusher_of, &mut writer)
         });
-        let written = write_all(tx, ops, writes, action, detail_suffix, &received_at);
+        let written = write_all(tx, ops, writes, action, &received_at);
         let checked = joined(checking.join());
         // A writer that failed stopped the checker (its next hand-over found no one): the
         // writer's error is the cause.
@@ -527,6 +535,7 @@ fn joined<T>(result: thread::Result<T>) -> T {
 fn check_all(
     tx: &Connection,
     ops: &[Operation],
+    detail_suffix: &str,
     records: &mut Records<'_>,
     pusher_of: &mut PusherOf<'_>,
     writer: &mut HandOver,
@@ -626,16 +635,24 @@ fn check_all(
                 continue;
             }
         };
+        // Only the operation's own record changes, so a record is final after its last
+        // operation (what `hand_over` counts on).
+        debug_assert_eq!(applied.record.id, op.entity_id);
         records.set(applied.record, town);
         accepted_ids.insert(op.id, index);
         let encoded = encode(op)?;
-        writer.push(Write::Op(Accepted {
+        writer.push(Write::Op(Box::new(Accepted {
             index,
             encoded,
+            op_id: op.id.to_string(),
+            entity_id: op.entity_id.to_string(),
+            hlc: op.hlc.to_string(),
+            device_id: pusher.device_id.to_string(),
+            detail: format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len()),
             pusher,
             town,
             conflicts: applied.conflicts,
-        }))?;
+        })))?;
         results.push(OpResult::accepted(op.id));
     }
     records.hand_over(|_| true, writer)?;
@@ -650,40 +667,47 @@ fn write_all(
     ops: &[Operation],
     writes: mpsc::Receiver<Vec<Write>>,
     action: &str,
-    detail_suffix: &str,
     received_at: &str,
 ) -> Result<(), StoreError> {
     let mut insert_op = tx.prepare_cached(INSERT_OP)?;
     let mut insert_audit = tx.prepare_cached(INSERT_AUDIT)?;
     let mut upsert_record = tx.prepare_cached(UPSERT_RECORD)?;
     for write in writes.into_iter().flatten() {
-        let Accepted { index, encoded: Encoded { json, hash }, pusher, town, conflicts } =
-            match write {
-                Write::Op(accepted) => accepted,
-                Write::Record(record) => {
-                    upsert_record.execute(params![
-                        record.id,
-                        record.entity,
-                        record.branch_id,
-                        record.json,
-                        record.updated,
-                        record.deleted,
-                        received_at,
-                        record.town
-                    ])?;
-                    continue;
-                }
-            };
+        let Accepted {
+            index,
+            encoded: Encoded { json, hash },
+            op_id,
+            entity_id,
+            hlc,
+            device_id,
+            detail,
+            pusher,
+            town,
+            conflicts,
+        } = match write {
+            Write::Op(accepted) => *accepted,
+            Write::Record(record) => {
+                upsert_record.execute(params![
+                    record.id,
+                    record.entity,
+                    record.branch_id,
+                    record.json,
+                    record.updated,
+                    record.deleted,
+                    received_at,
+                    record.town
+                ])?;
+                continue;
+            }
+        };
         let op = &ops[index];
-        let op_id = op.id.to_string();
-        let entity_id = op.entity_id.to_string();
         insert_op.execute(params![
             op_id,
             hash,
             op.entity.as_str(),
             entity_id,
             op.branch_id,
-            op.hlc.to_string(),
+            hlc,
             json,
             received_at,
             pusher.user_id,
@@ -698,13 +722,13 @@ fn write_all(
             pusher.user_id,
             pusher.account.username,
             pusher.device_row,
-            pusher.device_id.to_string(),
+            device_id,
             action,
             op_id,
             op.entity.as_str(),
             entity_id,
             op.branch_id,
-            format!("{:?} {} field(s){detail_suffix}", op.kind, op.changes.len()),
+            detail,
             town
         ])?;
     }
