@@ -452,8 +452,8 @@ enum Write {
 }
 
 /// The checker's side of the channel to the writer. Writes go over in groups of
-/// [`HandOver::GROUP`]: one at a time, the two threads spent as long waking each other as
-/// working.
+/// [`HandOver::GROUP`], so a writer that waits is woken about 60 times in a 2,000-operation
+/// push rather than 4,000.
 struct HandOver {
     sender: mpsc::Sender<Vec<Write>>,
     group: Vec<Write>,
