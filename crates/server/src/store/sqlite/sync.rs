@@ -637,7 +637,12 @@ fn check_all(
         };
         // Only the operation's own record changes, so a record is final after its last
         // operation (what `hand_over` counts on).
-        debug_assert_eq!(applied.record.id, op.entity_id);
+        if applied.record.id != op.entity_id {
+            return Err(StoreError::Corrupt(format!(
+                "operation {} changed record {}, not its own {}",
+                op.id, applied.record.id, op.entity_id
+            )));
+        }
         records.set(applied.record, town);
         accepted_ids.insert(op.id, index);
         let encoded = encode(op)?;
