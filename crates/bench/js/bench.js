@@ -8,6 +8,7 @@ import { Baseline, deleteDatabase } from "./baseline.js";
 import { DexieImpl } from "./dexie-impl.js";
 import { peopleInputs, surveyInputs, SEARCH_QUERY } from "./data.js";
 import { buildRows, searchRows } from "./records.js";
+import { recordChunks } from "./chunks.js";
 
 const SEARCH_REPEATS = 15;
 
@@ -197,7 +198,7 @@ async function pull({ origin, token, limit }) {
   });
 }
 
-const scenarios = { idb, storePeople, holdPeople, keystrokeDrafts, pull };
+const scenarios = { idb, storePeople, holdPeople, keystrokeDrafts, pull, recordChunks };
 
 window.fieldBench = {
   ready: init().then(() => true),

@@ -5,6 +5,7 @@
 //! crate's driver (`e2e::Chromedriver`, `e2e::Browser`, `e2e::ServerProcess`).
 
 mod browser;
+mod chunks;
 mod coldstart;
 mod compare;
 mod config;
@@ -135,7 +136,8 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
         eprintln!("== lighthouse: {} routes, mobile profile", config.lighthouse_routes.len());
         results.lighthouse = Some(lighthouse::run(config).await?);
     }
-    let browser_parts = ["cold", "idb", "large", "draft", "sync", "propagation", "memory"];
+    let browser_parts =
+        ["cold", "idb", "large", "draft", "chunks", "sync", "propagation", "memory"];
     if browser_parts.iter().any(|p| config.wants(p)) {
         need(&config.server, "server binary")?;
         need(&config.chromedriver, "chromedriver")?;
@@ -168,7 +170,7 @@ async fn browser_benchmarks(
         );
         results.propagation = Some(propagation::run(config, driver).await?);
     }
-    let page_parts = ["idb", "large", "draft", "memory"];
+    let page_parts = ["idb", "large", "draft", "chunks", "memory"];
     if page_parts.iter().any(|p| config.wants(p)) {
         need(&config.bench_dist.join("index.html"), "bench page build")?;
         let server =
@@ -221,6 +223,16 @@ async fn page_benchmarks(
         eprintln!("== keystroke drafts: {} keystrokes", config.keystrokes);
         let times = idb::keystroke_drafts(config, driver, origin).await?;
         results.keystroke_draft = Some(report::keystroke_draft(&times.app, &times.plain_js));
+    }
+    if config.wants("chunks") {
+        eprintln!(
+            "== records in chunks (plain JS): {} records, sizes {:?}, {} runs",
+            config.people,
+            chunks::SIZES,
+            config.runs
+        );
+        results.record_chunks =
+            Some(chunks::summarise(&chunks::run(config, driver, origin).await?));
     }
     if config.wants("memory") {
         results.memory = Some(memory::run(config, driver, origin).await?);

@@ -35,6 +35,10 @@ pub struct Results {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keystroke_draft: Option<KeystrokeDraft>,
     pub sync: Option<BTreeMap<usize, BTreeMap<String, Summary>>>,
+    /// Plain JavaScript writing a pull's records several to an IndexedDB value (`--only chunks`),
+    /// per records to a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_chunks: Option<BTreeMap<usize, BTreeMap<String, Summary>>>,
     /// Push and pull through the server library in process (no browser).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput: Option<ThroughputSummary>,
@@ -598,6 +602,19 @@ pub fn table(r: &Results) -> String {
         for (n, s) in sync {
             for (name, v) in s {
                 let _ = writeln!(out, "{n:>6} ops  {name:<22} {}", row(v, 2));
+            }
+        }
+    }
+    if let Some(chunks) = &r.record_chunks {
+        let _ = writeln!(
+            out,
+            "\nRecords in chunks: plain JavaScript, no app code (ms; median [min–max]; 1 = one record a value, as the app stores them)\n\
+             write = new records stored as a pull stores its pages (each page and its history entry in one transaction);\n\
+             read = every record read back; save = one changed record written (its chunk read and written whole)"
+        );
+        for (size, figures) in chunks {
+            for (name, v) in figures {
+                let _ = writeln!(out, "{size:>3} a value  {name:<14} {}", row(v, 2));
             }
         }
     }
