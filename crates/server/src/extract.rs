@@ -156,6 +156,33 @@ mod tests {
             assert_eq!(is_json(&headers), expected, "{value:?}");
         }
     }
+
+    #[tokio::test]
+    async fn a_body_that_is_not_utf8_is_malformed_json_and_one_that_is_decodes() {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            name: String,
+        }
+        let request = |body: &'static [u8]| {
+            Request::builder()
+                .header(CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from(body))
+                .unwrap()
+        };
+        let named =
+            ApiJson::<Named>::from_request(request("{\"name\":\"王海波\"}".as_bytes()), &())
+                .await
+                .map(|ApiJson(n)| n.name);
+        assert_eq!(named.unwrap(), "王海波");
+        let escaped = ApiJson::<Named>::from_request(request(br#"{"name":"\u738b"}"#), &())
+            .await
+            .map(|ApiJson(n)| n.name);
+        assert_eq!(escaped.unwrap(), "王");
+        for body in [&b"{\"name\":\"\xff\"}"[..], b"{\"name\":\"\xe7\x8e\"}", b"{\"name\":7}"] {
+            let refused = ApiJson::<Named>::from_request(request(body), &()).await;
+            assert!(matches!(refused, Err(AppError::MalformedJson(_))), "{body:?}");
+        }
+    }
 }
 
 /// The sync protocol the app speaks (`shared::sync::PROTOCOL_HEADER`; no header: an app from
