@@ -178,6 +178,36 @@ async fn a_number_field_keeps_text_that_is_not_a_number_on_screen_and_the_stored
 }
 
 #[wasm_bindgen_test]
+async fn an_answer_given_elsewhere_on_a_form_leaves_every_other_input_as_it_was() {
+    let form = RwSignal::new(Form { count: Some(3), ..Default::default() });
+    let _handle = leptos::mount::mount_to(root("untouched-inputs"), move || {
+        view! {
+            {number(form, Field::new("人数", "count"), |f| f.count, |f, v| f.count = v)}
+            {select(form, Field::new("性别", "gender"), |f| f.gender, |f, v| f.gender = v)}
+        }
+    });
+    let count: web_sys::HtmlInputElement =
+        find("untouched-inputs", "count").unwrap().unchecked_into();
+    wait_for("the count shown", || count.value() == "3").await;
+    // Text that is not a number stays on screen, reported, while another question is answered:
+    // an input is given the form's value again only when that value changed.
+    type_into(&count, "十二", "change");
+    wait_for("the number error", || {
+        count.parent_element().unwrap().query_selector(".field-error").unwrap().is_some()
+    })
+    .await;
+    let gender = find("untouched-inputs", "gender").unwrap();
+    type_into(&gender, "female", "change");
+    wait_for("answered", || form.get_untracked().gender == Some(Gender::Female)).await;
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert_eq!(count.value(), "十二", "the count input kept what was typed");
+    assert_eq!(form.get_untracked().count, Some(3));
+    // A change of the count itself still reaches its input.
+    form.update(|f| f.count = Some(5));
+    wait_for("the new count shown", || count.value() == "5").await;
+}
+
+#[wasm_bindgen_test]
 async fn a_refused_write_shows_its_reason_with_a_link_and_a_success_runs_its_follow_up() {
     let notice = RwSignal::new(None::<Notice>);
     let done = RwSignal::new(0u32);

@@ -155,13 +155,15 @@ pub fn branch_picker<S: Send + Sync + 'static>(
     // The select of `data`. Built directly when the data is known (the usual case when a form
     // re-renders its inputs on a keystroke), through a closure only while it is being read.
     let render = move |data: PickerData| {
+        // Made again at each render: a preselected branch is set untracked just below.
+        let value = crate::components::fields::value_of(form, get);
         if data.account.is_none() && data.branches.iter().all(|(_, b)| b.retired) {
             // A tablet used before its first sign-in knows no branch yet: the branch is typed
             // as the surveyor knows it, and checked against the account that signs in next
             // (a value outside it is refused on the tablet and chosen again from the list).
             return view! {
                 <input type="text" data-testid=testid name="branch_id"
-                    prop:value=move || form.with(get)
+                    prop:value=move || value.get()
                     on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
                 <span class="hint" data-testid="branch-picker-empty">{tb::NO_BRANCHES}</span>
             }
@@ -196,7 +198,7 @@ pub fn branch_picker<S: Send + Sync + 'static>(
                 .collect_view();
             view! {
                 <select data-testid=testid name="branch_id" disabled=move || empty || fixed.get()
-                    prop:value=move || form.with(get)
+                    prop:value=move || value.get()
                     on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }>
                     <option value="" selected=chosen.is_empty()>{t::CHOOSE}</option>
                     {items}

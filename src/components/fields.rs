@@ -106,11 +106,12 @@ pub fn text<S: Send + Sync + 'static>(
     set: fn(&mut S, String),
 ) -> impl IntoView {
     let error = field.error();
+    let value = value_of(form, get);
     view! {
         <label class="field" class:invalid=move || error().is_some()>
             {field.label_view()}
             <input type="text" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
-                prop:value=move || form.with(get)
+                prop:value=move || value.get()
                 on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
             {field.error_line()}
         </label>
@@ -125,15 +126,27 @@ pub fn textarea<S: Send + Sync + 'static>(
     set: fn(&mut S, String),
 ) -> impl IntoView {
     let error = field.error();
+    let value = value_of(form, get);
     view! {
         <label class="field wide" class:invalid=move || error().is_some()>
             {field.label_view()}
             <textarea rows="3" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
-                prop:value=move || form.with(get)
+                prop:value=move || value.get()
                 on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }></textarea>
             {field.error_line()}
         </label>
     }
+}
+
+/// What one input of `form` shows: worked out again at each change of the form, passed on to
+/// the input only when it changed. A keystroke then updates the input typed in, not every input
+/// of the form (docs/PERFORMANCE.md, round 13).
+pub fn value_of<S, T>(form: RwSignal<S>, get: impl Fn(&S) -> T + Send + Sync + 'static) -> Memo<T>
+where
+    S: Send + Sync + 'static,
+    T: PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |_| form.with(&get))
 }
 
 /// A number input ("" clears it). Text that is not a number is kept on screen and reported,
@@ -149,11 +162,12 @@ where
 {
     let error = field.error();
     let bad = RwSignal::new(false);
+    let value = value_of(form, move |f| get(f).map(|n| n.to_string()).unwrap_or_default());
     view! {
         <label class="field" class:invalid=move || bad.get() || error().is_some()>
             {field.label_view()}
             <input type="text" inputmode="numeric" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
-                prop:value=move || form.with(|f| get(f).map(|n| n.to_string()).unwrap_or_default())
+                prop:value=move || value.get()
                 on:change=move |ev| {
                     let parsed: Result<Option<N>, _> = parse_optional_number(&event_target_value(&ev));
                     match parsed {
@@ -177,11 +191,12 @@ pub fn date<S: Send + Sync + 'static>(
     set: fn(&mut S, Option<NaiveDate>),
 ) -> impl IntoView {
     let error = field.error();
+    let value = value_of(form, move |f| date_value(get(f)));
     view! {
         <label class="field" class:invalid=move || error().is_some()>
             {field.label_view()}
             <input type="date" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
-                prop:value=move || form.with(|f| date_value(get(f)))
+                prop:value=move || value.get()
                 on:change=move |ev| { let v = parse_date(&event_target_value(&ev)); form.update(|f| set(f, v)); } />
             {field.error_line()}
         </label>
@@ -196,18 +211,19 @@ pub fn select<S: Send + Sync + 'static, C: Choice + crate::i18n::Localized>(
     set: fn(&mut S, Option<C>),
 ) -> impl IntoView {
     let error = field.error();
+    let chosen = value_of(form, move |f| get(f).map(Choice::key));
     let options = C::all()
         .iter()
         .map(|c| {
             let key = c.key();
-            view! { <option value=key selected=move || form.with(|f| get(f).map(Choice::key) == Some(key))>{c.localized()}</option> }
+            view! { <option value=key selected=move || chosen.get() == Some(key)>{c.localized()}</option> }
         })
         .collect_view();
     view! {
         <label class="field" class:invalid=move || error().is_some()>
             {field.label_view()}
             <select data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
-                prop:value=move || form.with(|f| get(f).map(Choice::key).unwrap_or(""))
+                prop:value=move || chosen.get().unwrap_or("")
                 on:change=move |ev| { let v = C::from_key(&event_target_value(&ev)); form.update(|f| set(f, v)); }>
                 <option value="">{t::CHOOSE}</option>
                 {options}
@@ -224,10 +240,11 @@ pub fn checkbox<S: Send + Sync + 'static>(
     get: fn(&S) -> bool,
     set: fn(&mut S, bool),
 ) -> impl IntoView {
+    let checked = value_of(form, get);
     view! {
         <label class="field check">
             <input type="checkbox" data-testid=field.testid.clone() name=field.name
-                prop:checked=move || form.with(get)
+                prop:checked=move || checked.get()
                 on:change=move |ev| { let v = event_target_checked(&ev); form.update(|f| set(f, v)); } />
             {field.label_view()}
         </label>
@@ -246,11 +263,13 @@ pub fn id_select<S: Send + Sync + 'static>(
         .into_iter()
         .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
         .collect_view();
+    let value =
+        value_of(form, move |f| Some(get(f)).filter(|id| !id.is_nil()).map(|id| id.to_string()));
     view! {
         <label class="field">
             {field.label_view()}
             <select data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
-                prop:value=move || form.with(|f| { let id = get(f); if id.is_nil() { String::new() } else { id.to_string() } })
+                prop:value=move || value.get().unwrap_or_default()
                 on:change=move |ev| {
                     let v = Uuid::parse_str(&event_target_value(&ev)).unwrap_or_default();
                     form.update(|f| set(f, v));

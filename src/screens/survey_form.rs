@@ -122,12 +122,12 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
         }
     });
 
-    let errors = Signal::derive(move || {
-        if attempted.get() {
-            form.with(|f| form_errors(f, true))
-        } else {
-            form.with(|f| form_errors(f, false))
-        }
+    // Checked once per change of the form: every field reads its error from here, so a derived
+    // signal would check the whole form again for each of them at every keystroke
+    // (docs/PERFORMANCE.md, round 13).
+    let errors = Memo::new(move |_| {
+        let strict = attempted.get();
+        form.with(|f| form_errors(f, strict))
     });
     // What a final survey of this member must answer (it changes with the category only), and
     // how far each section is answered.
@@ -136,7 +136,7 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
         category.track();
         form.with_untracked(|f| f.required(today()))
     });
-    let checks = FormChecks { errors, required: required.into() };
+    let checks = FormChecks { errors: errors.into(), required: required.into() };
     let progress = Memo::new(move |_| form.with(|f| f.progress(today())));
     let finalise = {
         let save_now = autosave.save_now.clone();
@@ -183,9 +183,14 @@ fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
                 <p class="message info" data-testid="survey-final">{t::FINALISED}</p>
             </Show>
             {move || form.with(|f| {
+                // Kept values are rare: the survey's changes are not worked out at every
+                // keystroke for nothing.
+                let kept = f.kept_map();
+                if kept.is_empty() {
+                    return None;
+                }
                 let changes = f.survey_changes();
-                let values: Vec<(String, String)> = f
-                    .kept_map()
+                let values: Vec<(String, String)> = kept
                     .iter()
                     .filter(|(field, value)| changes.iter().any(|(c, v)| c == *field && v == *value))
                     .map(|(field, value)| (t::form_field_label(field), value.to_string()))
