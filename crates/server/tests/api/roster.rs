@@ -50,8 +50,7 @@ pub async fn make_branches(s: &TestServer, office: &str) {
             &[("name", json!(name), None), ("code", json!(code), None)],
         )
     });
-    let pushed = s.push(office, &ops).await;
-    assert!(pushed.results.iter().all(|r| r.status == shared::sync::OpStatus::Accepted));
+    s.push_accepted(office, &ops).await;
 }
 
 /// An XLSX roster: a title line, the header row (with variant headers), then `rows`.

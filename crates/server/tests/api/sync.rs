@@ -65,8 +65,7 @@ async fn pull_pages_through_everything_in_order() {
     let s = TestServer::start().await;
     let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
     let ops: Vec<_> = (0..23).map(|i| new_person("zhang", "b1", 1_000 + i)).collect();
-    let res = s.push(&token, &ops).await;
-    assert!(res.results.iter().all(|r| r.status == OpStatus::Accepted));
+    s.push_accepted(&token, &ops).await;
 
     let first = s.pull(&token, 0, 10).await;
     assert_eq!(first.ops.len(), 10);
@@ -424,8 +423,7 @@ async fn a_reused_id_found_late_in_a_long_batch_stores_nothing_of_it() {
     assert_eq!(stored(&s, "person").await, (1, 1, 1), "only the first push's rows");
 
     batch.pop();
-    let answer = s.push(&token, &batch).await;
-    assert!(answer.results.iter().all(|r| r.status == OpStatus::Accepted));
+    s.push_accepted(&token, &batch).await;
     assert_eq!(stored(&s, "person").await, (301, 301, 301));
 }
 
@@ -458,8 +456,7 @@ async fn a_write_failing_mid_batch_stores_nothing_and_the_next_push_is_taken() {
     assert_eq!(stored(&s, "person").await, (0, 0, 0), "the whole batch was rolled back");
 
     db.execute("DROP TRIGGER refuse_one", &[]).await;
-    let answer = s.push(&token, &batch).await;
-    assert!(answer.results.iter().all(|r| r.status == OpStatus::Accepted));
+    s.push_accepted(&token, &batch).await;
     assert_eq!(stored(&s, "person").await, (300, 300, 300));
 }
 
@@ -483,8 +480,7 @@ async fn records_keep_their_first_order_when_one_changes_again_at_the_end_of_a_b
         &[("name", json!("王小海"), Some(first.hlc.clone()))],
     );
     batch.push(renamed);
-    let answer = s.push(&token, &batch).await;
-    assert!(answer.results.iter().all(|r| r.status == OpStatus::Accepted));
+    s.push_accepted(&token, &batch).await;
 
     let office = shared::roles::Account {
         username: "office".into(),

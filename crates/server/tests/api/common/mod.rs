@@ -346,6 +346,14 @@ impl TestServer {
         res.json().await.unwrap()
     }
 
+    /// [`Self::push`], every operation of which the server accepts (stored now).
+    pub async fn push_accepted(&self, token: &str, ops: &[Operation]) -> PushResponse {
+        let answer = self.push(token, ops).await;
+        let refused = answer.results.iter().find(|r| r.status != shared::sync::OpStatus::Accepted);
+        assert!(refused.is_none(), "not accepted: {refused:?}");
+        answer
+    }
+
     pub async fn pull(&self, token: &str, cursor: u64, limit: u32) -> PullResponse {
         let res = self
             .request(
