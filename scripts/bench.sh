@@ -4,7 +4,7 @@
 # server's own sync throughput, memory, roster import of 3,000 members, Lighthouse), prints the table and
 # writes bench-results/latest.json. Everything of the benchmark is under crates/bench: the runner
 # (src/), the page's wasm (web/, package bench-web) and its JavaScript (js/).
-#   scripts/bench.sh                       everything (about 10 minutes on 2 cores, after the builds)
+#   scripts/bench.sh                       everything (about 13 minutes on 2 cores, after the builds)
 #   scripts/bench.sh --only sizes,idb      some parts; see `--help` for every option
 #   bash scripts/with-postgres.sh scripts/bench.sh --only county
 #                                          towns × tablets through 1 and 2 server processes on
