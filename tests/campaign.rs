@@ -30,7 +30,7 @@ use wasm_bindgen_test::*;
 
 mod page;
 
-use page::{by_testid, wait_for};
+use page::{by_testid, set_value, wait_for};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -401,17 +401,10 @@ async fn a_removed_profile_is_read_only_until_the_office_restores_it() {
 
 #[wasm_bindgen_test]
 async fn every_campaign_screen_renders_and_the_profile_takes_a_step() {
-    use leptos::prelude::*;
-    use wasm_bindgen::JsCast;
     let store = fresh().await;
     sign_in(&store, "镇组织办", Role::TownOffice).await;
     let id = applied(&store, Category::VillageLeader).await;
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    let app_store = store.clone();
-    let _handle =
-        leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> });
+    let _handle = mount_app(&store, None);
     let location = web_sys::window().unwrap().location();
     for (hash, testid) in [
         ("#/campaign/dashboard".to_owned(), "progress-chart"),
@@ -453,6 +446,85 @@ async fn every_campaign_screen_renders_and_the_profile_takes_a_step() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn a_campaign_cell_keeps_text_that_is_not_a_number_while_another_cell_is_filled_in() {
+    use wasm_bindgen::JsCast;
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let _handle = mount_app(&store, None);
+    web_sys::window().unwrap().location().set_hash("#/campaign/settings").unwrap();
+    wait_for("the campaign's cells", || by_testid("campaign-start-year").is_some()).await;
+    let start: web_sys::HtmlInputElement =
+        by_testid("campaign-start-year").unwrap().unchecked_into();
+    set_value(&start, "两千", "change");
+    wait_for("marked", || start.class_list().contains("invalid")).await;
+    // Another cell filled in changes the form: the first cell still shows what was typed, and
+    // stays marked, so the office sees what to correct.
+    let years: web_sys::HtmlInputElement = by_testid("campaign-years").unwrap().unchecked_into();
+    set_value(&years, "3", "change");
+    gloo_timers::future::TimeoutFuture::new(100).await;
+    assert_eq!(start.value(), "两千", "the typed text was kept");
+    assert!(start.class_list().contains("invalid"));
+    assert_eq!(years.value(), "3");
+    // A number typed into it is taken, and the mark goes.
+    set_value(&start, "2016", "change");
+    wait_for("taken", || !start.class_list().contains("invalid")).await;
+    assert_eq!(start.value(), "2016");
+}
+
+#[wasm_bindgen_test]
+async fn a_score_keeps_text_that_is_not_a_number_while_another_score_is_entered() {
+    use wasm_bindgen::JsCast;
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = session_of(&store).await;
+    // A candidacy of 2013 approved by the town, with a score sheet begun.
+    let candidate = applied(&store, Category::VillageLeader).await;
+    for action in [ApplicationAction::Aggregate, ApplicationAction::Approve] {
+        data::take_action(&store, &office, candidate, action, None, at(4, 1)).await.unwrap();
+    }
+    let rubric = field::logic::campaign::rubric::template(Category::VillageLeader);
+    let rubric_id = field::logic::campaign::rubric::rubric_id(Category::VillageLeader);
+    let day = NaiveDate::from_ymd_opt(2013, 5, 1).unwrap();
+    data::begin_scoring(&store, &office, candidate, "b1", 2013, (rubric_id, rubric.clone()), day)
+        .await
+        .unwrap();
+    let _handle = mount_app(&store, None);
+    web_sys::window().unwrap().location().set_hash("#/campaign/assessment").unwrap();
+    wait_for("the year filter", || by_testid("assessment-year").is_some()).await;
+    set_value(&by_testid("assessment-year").unwrap(), "2013", "change");
+    let (first, second) = (&rubric.criteria[0].key, &rubric.criteria[1].key);
+    wait_for("the sheet", || by_testid(&format!("score-{first}")).is_some()).await;
+    let score = |key: &str| -> web_sys::HtmlInputElement {
+        by_testid(&format!("score-{key}")).unwrap().unchecked_into()
+    };
+    set_value(&score(first), "八十", "change");
+    wait_for("the notice", || {
+        by_testid("campaign-error").is_some_and(|e| e.inner_text().contains("请填写数字"))
+    })
+    .await;
+    // Another score entered changes the sheet: the first still shows what was typed.
+    set_value(&score(second), "8", "change");
+    gloo_timers::future::TimeoutFuture::new(100).await;
+    assert_eq!(score(first).value(), "八十", "the typed text was kept");
+    assert_eq!(score(second).value(), "8");
+}
+
+/// The whole app on `store`, in a new element of the page (with `id`, if given); it stays
+/// mounted while the returned handle lives.
+fn mount_app(store: &Store, id: Option<&str>) -> impl Sized {
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    if let Some(id) = id {
+        root.set_id(id);
+    }
+    document.body().unwrap().append_child(&root).unwrap();
+    let app_store = store.clone();
+    leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> })
+}
+
 /// `data-testid` (or text) of every element matching `selector`.
 fn described(selector: &str) -> Vec<String> {
     let find = js_sys::Function::new_with_args(
@@ -476,9 +548,7 @@ async fn put<T: shared::model::Entity>(store: &Store, id: Uuid, branch: &str, va
 
 #[wasm_bindgen_test]
 async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campaign_screen() {
-    use leptos::prelude::*;
     use shared::model::{Base, Branch, BranchKind, Inspection, InspectionKind, Meeting, Notice};
-    use wasm_bindgen::JsCast;
     let store = fresh().await;
     // The office fills the device with one record of each kind the screens edit.
     sign_in(&store, "镇组织办", Role::TownOffice).await;
@@ -536,14 +606,8 @@ async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campa
         .unwrap();
 
     sign_in_as(&store, json!({"username": "county", "display_name": "县委组织部", "role": "county_viewer", "branches": []})).await;
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     // Only this test's app is looked at: an app another test left mounted follows the hash too.
-    root.set_id("county-app");
-    document.body().unwrap().append_child(&root).unwrap();
-    let app_store = store.clone();
-    let _handle =
-        leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> });
+    let _handle = mount_app(&store, Some("county-app"));
     let location = web_sys::window().unwrap().location();
     let mine = |id: &str| described(&format!("#county-app [data-testid=\"{id}\"]")).len();
     // Buttons that only read (print, export a report, read the county's dashboard again) may
@@ -681,7 +745,6 @@ async fn branches_are_made_renamed_retired_and_free_text_values_adopted() {
 
 #[wasm_bindgen_test]
 async fn the_survey_form_offers_the_accounts_branches_and_preselects_the_only_one() {
-    use leptos::prelude::*;
     use shared::model::{Branch, BranchKind};
     use wasm_bindgen::JsCast;
     let store = fresh().await;
@@ -696,12 +759,7 @@ async fn the_survey_form_offers_the_accounts_branches_and_preselects_the_only_on
     sign_in(&store, "调查员小王", Role::Surveyor).await; // branches: ["b1"]
     let queued = store.outbox_len().await.unwrap();
     web_sys::window().unwrap().location().set_hash("#/survey/new").unwrap();
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    let app_store = store.clone();
-    let _handle =
-        leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> });
+    let _handle = mount_app(&store, None);
     wait_for("the branch picker", || by_testid("survey-branch-id").is_some()).await;
     let select: web_sys::HtmlSelectElement =
         by_testid("survey-branch-id").unwrap().unchecked_into();
@@ -733,17 +791,10 @@ async fn the_survey_form_offers_the_accounts_branches_and_preselects_the_only_on
 #[wasm_bindgen_test]
 async fn the_dashboard_says_what_the_town_has_not_set_up_instead_of_zeros() {
     use chrono::Datelike;
-    use leptos::prelude::*;
-    use wasm_bindgen::JsCast;
     // A town on the seed's plan (2012–2015), with no branch records.
     let store = fresh().await;
     sign_in(&store, "镇组织办", Role::TownOffice).await;
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    let app_store = store.clone();
-    let _handle =
-        leptos::mount::mount_to(root, move || view! { <field::app::App store=app_store /> });
+    let _handle = mount_app(&store, None);
     web_sys::window().unwrap().location().set_hash("#/campaign/dashboard").unwrap();
     wait_for("the set-up gaps", || by_testid("setup-gaps").is_some()).await;
     let said = by_testid("setup-gaps").unwrap().inner_text();

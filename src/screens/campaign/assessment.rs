@@ -11,7 +11,7 @@ use shared::workflow::{commendation_overdue, commendation_transition};
 use uuid::Uuid;
 
 use crate::browser::dialog::confirm;
-use crate::components::fields::year_select;
+use crate::components::fields::{value_of, year_select};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
@@ -182,12 +182,15 @@ fn SheetEditor(
             {overdue.then(|| view! { <p class="message warn wide" data-testid="sheet-overdue">{tc::COMMENDATION_OVERDUE}</p> })}
             {criteria.into_iter().map(|c| {
                 let key = c.key.clone();
+                // Given to the input only when the stored score changes, so text that is not a
+                // number stays on screen (with its notice) while another score is entered.
+                let score = value_of(form, move |a| a.scores.get(&key).map(|s| number_text(*s)).unwrap_or_default());
                 let key2 = c.key.clone();
                 view! {
                     <label class="field">
                         <span class="label">{format!("{}（{} {}，{} {}）", c.label, tc::WEIGHT, number_text(c.weight), tc::MAX_SCORE, number_text(c.max_score))}</span>
                         <input type="text" inputmode="decimal" data-testid=format!("score-{}", c.key) disabled=!office
-                            prop:value=move || form.with(|a| a.scores.get(&key).map(|s| number_text(*s)).unwrap_or_default())
+                            prop:value=move || score.get()
                             on:change=move |ev| match parse_number(&event_target_value(&ev)) {
                                 Ok(Some(n)) => form.update(|a| { a.scores.insert(key2.clone(), n); }),
                                 Ok(None) => form.update(|a| { a.scores.remove(&key2); }),

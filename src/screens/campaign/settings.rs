@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::put_action;
 use crate::browser::dialog::confirm;
+use crate::components::fields::value_of;
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
@@ -72,9 +73,12 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
     // `name`: what the input is, for a screen reader (a table cell has no label of its own).
     let number_input = move |testid: String, name: String, get: Getter, set: Setter| {
         let bad = RwSignal::new(false);
+        // Given to the input only when the stored number changes, so text that is not a
+        // number stays on screen, marked, while another cell is filled in.
+        let value = value_of(form, move |c| get(c).map(|n| n.to_string()).unwrap_or_default());
         view! {
             <input type="text" inputmode="numeric" class="cell-input" data-testid=testid aria-label=name disabled=!office class:invalid=move || bad.get()
-                prop:value=move || form.with(|c| get(c).map(|n| n.to_string()).unwrap_or_default())
+                prop:value=move || value.get()
                 on:change=move |ev| match parse_count(&event_target_value(&ev)) {
                     Ok(v) => { bad.set(false); form.update(|c| set(c, v)); }
                     Err(_) => bad.set(true),
