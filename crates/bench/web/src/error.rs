@@ -10,16 +10,6 @@ pub enum BenchError {
     Store(#[from] StoreError),
     #[error("benchmark input is not {{id, branch_id, fields}}: {0}")]
     Input(#[from] serde_wasm_bindgen::Error),
-    #[error("pull request failed: {0}")]
+    #[error("pull failed: {0}")]
     Fetch(String),
-    #[error("pull answered HTTP {status}: {body}")]
-    Http { status: u16, body: String },
-    #[error("pull answer is not a PullResponse: {0}")]
-    Decode(#[from] serde_json::Error),
-}
-
-impl BenchError {
-    pub(crate) fn fetch(value: wasm_bindgen::JsValue) -> Self {
-        BenchError::Fetch(value.as_string().unwrap_or_else(|| format!("{value:?}")))
-    }
 }

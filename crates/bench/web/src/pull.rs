@@ -1,15 +1,14 @@
 //! Pull from the office server into the open database, page by page, the way the tablet's sync
-//! engine does: merge a page (and its cursor) with `Store::apply_remote_page` while fetching the
-//! next one, follow the cursor.
+//! engine does: fetch with the app's own transport, merge a page (and its cursor) with
+//! `Store::apply_remote_page` while fetching the next one, follow the cursor.
 
 use std::future::Future;
 use std::task::Poll;
 
+use field::sync::http::Http;
+use field::sync::transport::Transport;
 use serde::Serialize;
 use shared::sync::PullResponse;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Request, RequestInit, Response};
 
 use crate::{BenchError, now, state};
 
@@ -31,8 +30,9 @@ pub(crate) async fn pull_all(
     limit: u32,
 ) -> Result<PullOutcome, BenchError> {
     let store = state::store()?;
+    let http = Http::new(origin, Some(token.to_owned()));
     let mut outcome = PullOutcome::default();
-    let (page, fetch_ms) = timed(fetch_page(origin, token, 0, limit)).await;
+    let (page, fetch_ms) = timed(fetch_page(&http, 0, limit)).await;
     outcome.fetch_ms += fetch_ms;
     let mut page = page?;
     loop {
@@ -49,7 +49,7 @@ pub(crate) async fn pull_all(
             outcome.apply_ms += apply_ms;
             return Ok(outcome);
         }
-        let next = timed(fetch_page(origin, token, page.cursor, limit));
+        let next = timed(fetch_page(&http, page.cursor, limit));
         let ((merged, apply_ms), (next, fetch_ms)) = join(merge, next).await;
         merged?;
         outcome.apply_ms += apply_ms;
@@ -92,32 +92,8 @@ async fn timed<F: Future>(future: F) -> (F::Output, f64) {
     (output, now() - t0)
 }
 
-async fn fetch_page(
-    origin: &str,
-    token: &str,
-    cursor: u64,
-    limit: u32,
-) -> Result<PullResponse, BenchError> {
-    let url = format!("{origin}/api/v1/sync/pull?cursor={cursor}&limit={limit}");
-    let init = RequestInit::new();
-    init.set_method("GET");
-    let request = Request::new_with_str_and_init(&url, &init).map_err(BenchError::fetch)?;
-    request
-        .headers()
-        .set("Authorization", &format!("Bearer {token}"))
-        .map_err(BenchError::fetch)?;
-    let window =
-        field::browser::page::window().ok_or_else(|| BenchError::Fetch("no window".into()))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(BenchError::fetch)?
-        .unchecked_into();
-    let text = JsFuture::from(response.text().map_err(BenchError::fetch)?)
-        .await
-        .map_err(BenchError::fetch)?;
-    let body = text.as_string().unwrap_or_default();
-    if !response.ok() {
-        return Err(BenchError::Http { status: response.status(), body });
-    }
-    Ok(serde_json::from_str(&body)?)
+/// One page, fetched by the app's own transport (`field::sync::transport`), as the engine
+/// fetches it.
+async fn fetch_page(http: &Http, cursor: u64, limit: u32) -> Result<PullResponse, BenchError> {
+    http.pull(cursor, limit).await.map_err(|e| BenchError::Fetch(e.to_string()))
 }
