@@ -220,6 +220,26 @@ fn survey_form_splits_person_and_survey_fields() {
 }
 
 #[wasm_bindgen_test]
+fn a_survey_form_tells_which_fields_were_typed_since_it_was_saved() {
+    let now = chrono::NaiveDate::from_ymd_opt(2013, 5, 1).unwrap().and_hms_opt(9, 30, 0).unwrap();
+    let saved = SurveyForm::new(None, "调查员", now);
+    let mut form = saved.clone();
+    let touched = form.touched_since(&saved);
+    assert!(touched.person.is_empty() && touched.survey.is_empty(), "{touched:?}");
+    form.person.phone = "138".into();
+    form.survey.capital = "30万".into();
+    let touched = form.touched_since(&saved);
+    assert_eq!(touched.person, ["phone".to_owned()].into());
+    assert_eq!(touched.survey, ["capital".to_owned()].into());
+    // Typed back to what was saved: not touched.
+    form.person.phone.clear();
+    assert!(form.touched_since(&saved).person.is_empty());
+    // A form carrying a migration's note has it to save.
+    form.migration_note = Some(json!({"from": 1}));
+    assert!(form.touched_since(&saved).survey.contains(shared::form::MIGRATION_FIELD));
+}
+
+#[wasm_bindgen_test]
 fn the_survey_form_knows_its_required_questions_and_how_far_each_section_is_answered() {
     use shared::model::Section;
     let now = chrono::NaiveDate::from_ymd_opt(2013, 5, 1).unwrap().and_hms_opt(9, 30, 0).unwrap();

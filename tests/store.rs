@@ -887,3 +887,45 @@ async fn a_hundred_saves_each_store_the_record_and_queue_one_operation() {
         assert_eq!(record.get("village_unit"), Some(&json!("东村")));
     }
 }
+
+/// `save_touched` writes only the fields a form changed into a stored record (a field changed
+/// meanwhile by a pull keeps its value, and the operation names only what was typed), and every
+/// field into a record not stored yet.
+#[wasm_bindgen_test]
+async fn a_touched_save_writes_only_what_was_typed_into_a_stored_record() {
+    use field::store::Touched;
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    let form = changes(&[("name", json!("张三")), ("phone", json!("138"))]);
+    // Not stored yet: every field, whatever was touched.
+    let first = store
+        .save_touched(EntityKind::Person, id, "b1", form.clone(), Touched::Only(Default::default()))
+        .await
+        .unwrap();
+    assert_eq!((first.str_field("name"), first.str_field("phone")), ("张三", "138"));
+    // The office changes the phone.
+    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
+    let fix = Operation::upsert(
+        &office,
+        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "office"),
+        EntityKind::Person,
+        id,
+        "b1",
+        Some(&first),
+        changes(&[("phone", json!("139"))]),
+    );
+    store.apply_remote(std::slice::from_ref(&fix)).await.unwrap();
+    // The form, still showing 138, saves a new name.
+    let typed = changes(&[("name", json!("李四")), ("phone", json!("138"))]);
+    let saved = store
+        .save_touched(EntityKind::Person, id, "b1", typed, Touched::Only(["name".into()].into()))
+        .await
+        .unwrap();
+    assert_eq!((saved.str_field("name"), saved.str_field("phone")), ("李四", "139"));
+    let last = store.outbox_all().await.unwrap().pop().unwrap().op;
+    assert_eq!(last.changes.len(), 1);
+    assert_eq!(last.changes[0].field, "name");
+    // `save` (every field the caller's) still writes the form's phone, as before.
+    let all = store.save(EntityKind::Person, id, "b1", changes(&[("phone", json!("137"))])).await;
+    assert_eq!(all.unwrap().str_field("phone"), "137");
+}

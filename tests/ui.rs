@@ -115,3 +115,147 @@ async fn survey_draft_autosaves_and_the_list_finds_it() {
     wait_for(|| by_testid("people-count").is_some_and(|e| e.inner_text().contains("共 0 人")))
         .await;
 }
+
+/// Mount the app on `hash` over `store`; the handle unmounts it when dropped.
+fn mount_app(store: &Store, hash: &str) -> leptos::mount::UnmountHandle<impl Mountable + use<>> {
+    web_sys::window().unwrap().location().set_hash(hash).unwrap();
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let app_store = store.clone();
+    leptos::mount::mount_to(root, move || view! { <App store=app_store /> })
+}
+
+/// A saved survey of a new member, as a surveyor left it at the door.
+async fn saved_survey(store: &Store) -> field::logic::survey_form::SurveyForm {
+    let now = chrono::Local::now().naive_local();
+    let mut form = field::logic::survey_form::SurveyForm::new(None, "测试员", now);
+    form.person.name = "陈八".into();
+    form.person.phone = "13800000000".into();
+    form.survey.trade = "水产批发".into();
+    field::services::survey::persist(store, &form).await.unwrap();
+    form
+}
+
+/// The form shows every field as it opened it. A pull that changes one of them meanwhile (the
+/// office corrected the phone number) must survive the next save of something else: the save
+/// writes what was typed on the form, not the form's old copy of every field, which put the
+/// office's correction back on every device without a conflict or a word.
+#[wasm_bindgen_test]
+async fn a_field_changed_by_a_pull_while_the_form_is_open_is_kept_by_the_next_save() {
+    use serde_json::json;
+    use shared::hlc::Hlc;
+    use shared::op::{OpContext, Operation};
+
+    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
+    store.set_author("测试员").await.unwrap();
+    let form = saved_survey(&store).await;
+    let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
+    wait_for(|| {
+        by_testid("survey-name")
+            .is_some_and(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value() == "陈八")
+    })
+    .await;
+
+    // The office's corrections arrive while the form is open.
+    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
+    let later = Hlc::new(js_sys::Date::now() as u64 + 1_000, 0, "office");
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    let survey = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+    let fixes = [
+        Operation::upsert(
+            &office,
+            later.clone(),
+            EntityKind::Person,
+            form.person_id,
+            &person.branch_id,
+            Some(&person),
+            vec![("phone".to_owned(), json!("13911112222"))],
+        ),
+        Operation::upsert(
+            &office,
+            later,
+            EntityKind::Survey,
+            form.survey_id,
+            &survey.branch_id,
+            Some(&survey),
+            vec![("trade".to_owned(), json!("冷链物流"))],
+        ),
+    ];
+    store.apply_remote(&fixes).await.unwrap();
+
+    // The surveyor corrects the name; the form still shows the old phone and trade.
+    type_into("survey-name", "陈八妹");
+    let mut saved = None;
+    for _ in 0..40 {
+        TimeoutFuture::new(100).await;
+        let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+        if person.str_field("name") == "陈八妹" {
+            saved = Some(person);
+            break;
+        }
+    }
+    let person = saved.expect("the name is saved");
+    assert_eq!(person.str_field("phone"), "13911112222", "the office's phone is kept");
+    let survey = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+    assert_eq!(survey.str_field("trade"), "冷链物流", "the office's answer is kept");
+    // Only the name went into the outbox for the person.
+    let queued = store.outbox_all().await.unwrap();
+    let last = queued.iter().rev().find(|e| e.op.entity == EntityKind::Person).unwrap();
+    let fields: Vec<&str> = last.op.changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["name"]);
+
+    // The keystroke draft of that edit, saved again at the next start (a killed browser), does
+    // not put them back either.
+    let draft = field::services::survey::pending_draft(&store).await.unwrap();
+    if let Some(draft) = draft {
+        assert!(draft.touched.is_some(), "the form's draft says what was typed");
+    }
+    field::services::survey::write_edit_draft(
+        &store,
+        &{
+            let mut typed = form.clone();
+            typed.person.name = "陈八妹".into();
+            typed
+        },
+        Some(&field::logic::survey_form::FormTouched {
+            person: ["name".to_owned()].into(),
+            survey: Default::default(),
+        }),
+    )
+    .await
+    .unwrap();
+    field::services::survey::recover_draft(&store).await.unwrap();
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(person.str_field("phone"), "13911112222");
+    let survey = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+    assert_eq!(survey.str_field("trade"), "冷链物流");
+}
+
+/// A typo undone before the autosave (name "陈八" → "陈八x" → "陈八") leaves nothing to save,
+/// but its keystroke draft had been written: it must not stay behind to be saved at the next
+/// start as what the form no longer shows, nor leave the form saying 未保存.
+#[wasm_bindgen_test]
+async fn a_keystroke_undone_before_the_save_leaves_no_draft_of_it() {
+    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
+    store.set_author("测试员").await.unwrap();
+    let form = saved_survey(&store).await;
+    let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
+    wait_for(|| {
+        by_testid("survey-name")
+            .is_some_and(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value() == "陈八")
+    })
+    .await;
+    type_into("survey-name", "陈八x");
+    TimeoutFuture::new(100).await;
+    type_into("survey-name", "陈八");
+    TimeoutFuture::new(1_500).await;
+    let state = by_testid("save-state").unwrap().inner_text();
+    assert_ne!(state, field::i18n::UNSAVED.to_string(), "the form says its typing is unsaved");
+    if let Some(draft) = field::services::survey::pending_draft(&store).await.unwrap() {
+        assert_eq!(draft.form().unwrap().person.name, "陈八", "a draft of the undone keystroke");
+    }
+    // What the next start does with a draft left behind.
+    field::services::survey::recover_draft(&store).await.unwrap();
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(person.str_field("name"), "陈八");
+}

@@ -37,9 +37,10 @@ pub struct AutosaveOptions<T, Draft, Save, After> {
     pub delay_ms: u32,
     /// The name the form marks unsaved input under (the update banner waits for it).
     pub unsaved_source: &'static str,
-    /// The small write made on every change.
+    /// The small write made on every change, given what is on disk and the value typed.
     pub draft: Draft,
-    /// The full save.
+    /// The full save, given what is on disk (so a form can tell what was changed on it) and the
+    /// value to save.
     pub save: Save,
     /// Called after every full save, with its outcome.
     pub after: After,
@@ -63,9 +64,9 @@ pub fn use_autosave<T, E, Draft, DraftFut, Save, SaveFut, After>(
 where
     T: Clone + PartialEq + Send + Sync + 'static,
     E: std::fmt::Display + 'static,
-    Draft: Fn(T) -> DraftFut + 'static,
+    Draft: Fn(T, T) -> DraftFut + 'static,
     DraftFut: Future<Output = ()> + 'static,
-    Save: Fn(T) -> SaveFut + 'static,
+    Save: Fn(T, T) -> SaveFut + 'static,
     SaveFut: Future<Output = Result<(), E>> + 'static,
     After: Fn(&Result<(), E>) + 'static,
 {
@@ -100,10 +101,11 @@ where
                 return;
             }
             show(SaveState::Saving);
+            let before = on_disk.borrow().clone();
             let (on_disk, latest, save, after, show) =
                 (on_disk.clone(), latest.clone(), save.clone(), after.clone(), show.clone());
             leptos::task::spawn_local(async move {
-                let result = save(current.clone()).await;
+                let result = save(before, current.clone()).await;
                 match &result {
                     Ok(()) => {
                         *on_disk.borrow_mut() = current.clone();
@@ -129,10 +131,24 @@ where
         Effect::new(move |_| {
             let current = value.get();
             *latest.borrow_mut() = current.clone();
-            if !enabled || *on_disk.borrow() == current {
+            if !enabled {
                 return;
             }
-            leptos::task::spawn_local(draft(current));
+            let saved = on_disk.borrow().clone();
+            if saved == current {
+                // Back to what is on disk (a typo undone before the save): nothing to save. The
+                // draft of the undone keystroke must not outlive it, or the next start would save
+                // what the form no longer shows: the draft now holds this state.
+                if state.get_untracked() != SaveState::Clean {
+                    leptos::task::spawn_local(draft(saved, current));
+                }
+                if timer.borrow_mut().take().is_some() {
+                    set_state.set(SaveState::Saved);
+                    UnsavedInput::set(unsaved_source, false);
+                }
+                return;
+            }
+            leptos::task::spawn_local(draft(saved, current));
             set_state.set(SaveState::Dirty);
             UnsavedInput::mark(unsaved_source);
             let save_now = save_now.clone();

@@ -1,7 +1,7 @@
 //! The survey form's state: the person being surveyed plus the survey, and how it becomes the
 //! field changes that the store saves.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use shared::form::{Form, FormVersion, MIGRATION_FIELD, Migration, SURVEY_FORM};
@@ -150,6 +150,44 @@ impl SurveyForm {
         }
         changes
     }
+}
+
+/// The fields of each record a form changed since an earlier state of it (the form as last
+/// read or saved): what a save writes once the records exist (`Store::save_touched`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FormTouched {
+    pub person: BTreeSet<String>,
+    pub survey: BTreeSet<String>,
+}
+
+impl SurveyForm {
+    /// The fields whose value differs from what `before` held. A migration's note counts as
+    /// touched while the form carries one (the store writes it only if it is not stored yet).
+    pub fn touched_since(&self, before: &SurveyForm) -> FormTouched {
+        let person = if self.person == before.person {
+            BTreeSet::new()
+        } else {
+            differing(&before.person_changes(), &self.person_changes())
+        };
+        let mut survey = if self.survey == before.survey
+            && self.kept == before.kept
+            && self.person_id == before.person_id
+        {
+            BTreeSet::new()
+        } else {
+            differing(&before.survey_changes(), &self.survey_changes())
+        };
+        if self.migration_note.is_some() {
+            survey.insert(MIGRATION_FIELD.to_owned());
+        }
+        FormTouched { person, survey }
+    }
+}
+
+/// The fields of `now` whose value is not the one `before` gives them.
+fn differing(before: &[(String, Value)], now: &[(String, Value)]) -> BTreeSet<String> {
+    let before: BTreeMap<&str, &Value> = before.iter().map(|(f, v)| (f.as_str(), v)).collect();
+    now.iter().filter(|(f, v)| before.get(f.as_str()) != Some(&v)).map(|(f, _)| f.clone()).collect()
 }
 
 /// Kept values as [`SurveyForm::kept`] holds them.

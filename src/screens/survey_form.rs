@@ -33,43 +33,51 @@ pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> imp
     let ctx = use_app();
     let loaded = LocalResource::new(move || {
         let store = ctx.store();
-        async move { survey::load(&store, survey_id, person_id).await }
+        async move { survey::open(&store, survey_id, person_id).await }
     });
-    view! { <Loaded resource=loaded let:form><SurveyEditor initial=form /></Loaded> }
+    view! { <Loaded resource=loaded let:opened><SurveyEditor opened=opened /></Loaded> }
 }
 
 #[component]
-fn SurveyEditor(initial: SurveyForm) -> impl IntoView {
+fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
+    let survey::OpenedSurvey { form: initial, on_disk } = opened;
     let ctx = use_app();
     // The county viewer reads; nothing it could type would be accepted, so there is no form to
     // type into and nothing is saved.
     let read_only = !ctx.session_now().writes();
     let is_new_url = initial.clone();
-    let form = RwSignal::new(initial.clone());
+    let form = RwSignal::new(initial);
     let attempted = RwSignal::new(false);
     let store = ctx.store();
     let autosave = use_autosave(
         form,
         AutosaveOptions {
-            saved: initial,
+            saved: on_disk,
             enabled: !read_only,
             delay_ms: AUTOSAVE_MS,
             unsaved_source: UNSAVED_SOURCE,
             draft: {
                 let store = store.clone();
-                move |typed: SurveyForm| {
+                move |saved: SurveyForm, typed: SurveyForm| {
                     let store = store.clone();
                     async move {
-                        if let Err(e) = survey::write_draft(&store, &typed).await {
+                        // What was typed since the last save: what recovering the draft saves.
+                        let touched = typed.touched_since(&saved);
+                        if let Err(e) =
+                            survey::write_edit_draft(&store, &typed, Some(&touched)).await
+                        {
                             log::warn!("the keystroke draft was not written: {e}");
                         }
                     }
                 }
             },
-            save: move |current: SurveyForm| {
+            save: move |saved: SurveyForm, current: SurveyForm| {
                 let store = store.clone();
                 async move {
-                    survey::persist(&store, &current).await?;
+                    // Only what was typed on this form is written into records that exist: a
+                    // field changed meanwhile elsewhere (a pull, another tab) is not put back.
+                    let touched = current.touched_since(&saved);
+                    survey::persist_edit(&store, &current, Some(&touched)).await?;
                     // Said saved once the outbox's copy outside IndexedDB holds it too.
                     crate::sync::mirror::flushed(&store).await;
                     Ok(())

@@ -13,8 +13,8 @@ use shared::record::EntityKind;
 use uuid::Uuid;
 
 use crate::i18n as t;
-use crate::logic::survey_form::SurveyForm;
-use crate::store::{Discarded, Store, StoreError, meta_keys};
+use crate::logic::survey_form::{FormTouched, SurveyForm};
+use crate::store::{Discarded, Store, StoreError, Touched, meta_keys};
 
 /// Meta key of the survey draft being edited (cleared when it is finalised or discarded).
 pub const CURRENT_DRAFT: &str = "current_draft";
@@ -25,13 +25,26 @@ pub struct FormDraft {
     pub survey_id: Uuid,
     /// The whole `SurveyForm` as JSON text (compared as text when it is cleared).
     pub form_json: String,
+    /// The fields typed since the form last read or saved the records: what saving the draft
+    /// writes into records that exist ([`persist_edit`]). Absent in a draft of an older app, or
+    /// of a caller that does not know: every field is then saved, as such a draft always was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub touched: Option<FormTouched>,
 }
 
 impl FormDraft {
     pub fn of(form: &SurveyForm) -> Result<FormDraft, StoreError> {
+        Self::of_edit(form, None)
+    }
+
+    /// The draft of `form`, on which the fields `touched` were typed since the last save.
+    pub fn of_edit(
+        form: &SurveyForm,
+        touched: Option<&FormTouched>,
+    ) -> Result<FormDraft, StoreError> {
         let form_json =
             serde_json::to_string(form).map_err(|e| StoreError::Codec(e.to_string()))?;
-        Ok(FormDraft { survey_id: form.survey_id, form_json })
+        Ok(FormDraft { survey_id: form.survey_id, form_json, touched: touched.cloned() })
     }
 
     /// The form as this app typed it.
@@ -47,6 +60,14 @@ impl FormDraft {
     }
 }
 
+/// A survey as the form opens it: what it shows, and what is on disk (what the form's changes
+/// are told from: a draft's typing is not on disk yet).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenedSurvey {
+    pub form: SurveyForm,
+    pub on_disk: SurveyForm,
+}
+
 /// Load the form for an existing survey or start a new one. A draft typed after the last save
 /// of this survey (a browser killed mid-typing) is what the form shows.
 pub async fn load(
@@ -54,6 +75,15 @@ pub async fn load(
     survey_id: Option<Uuid>,
     person_id: Option<Uuid>,
 ) -> Result<SurveyForm, String> {
+    Ok(open(store, survey_id, person_id).await?.form)
+}
+
+/// [`load`], with what is on disk beside what the form shows.
+pub async fn open(
+    store: &Store,
+    survey_id: Option<Uuid>,
+    person_id: Option<Uuid>,
+) -> Result<OpenedSurvey, String> {
     if let Some(id) = survey_id
         && let Some(draft) = pending_draft(store).await.map_err(|e| e.to_string())?
         && draft.survey_id == id
@@ -62,10 +92,39 @@ pub async fn load(
         if draft.form().is_err() {
             // Written by an older app: rewritten as this app writes drafts, so saving the form
             // clears it as usual.
-            write_draft(store, &form).await.map_err(|e| e.to_string())?;
+            write_edit_draft(store, &form, draft.touched.as_ref())
+                .await
+                .map_err(|e| e.to_string())?;
         }
-        return Ok(form);
+        let on_disk = stored_form(store, &form).await.map_err(|e| e.to_string())?;
+        return Ok(OpenedSurvey { form, on_disk });
     }
+    let form = load_stored(store, survey_id, person_id).await?;
+    Ok(OpenedSurvey { on_disk: form.clone(), form })
+}
+
+/// The records of `draft`'s person and survey as a form reads them (the draft's own values
+/// where a record is not stored yet: a new record is saved whole anyway).
+async fn stored_form(store: &Store, draft: &SurveyForm) -> Result<SurveyForm, StoreError> {
+    let survey = store.get(EntityKind::Survey, draft.survey_id).await?;
+    let person = store.get(EntityKind::Person, draft.person_id).await?;
+    if let Some(survey) = survey.filter(|r| !r.is_deleted()) {
+        return SurveyForm::from_records(&survey, person.as_ref())
+            .map_err(|e| StoreError::Codec(e.to_string()));
+    }
+    let mut form = draft.clone();
+    if let Some(person) = person {
+        form.person = person.to_typed().map_err(|e| StoreError::Codec(e.to_string()))?;
+    }
+    Ok(form)
+}
+
+/// The form of a stored survey, or a new one.
+async fn load_stored(
+    store: &Store,
+    survey_id: Option<Uuid>,
+    person_id: Option<Uuid>,
+) -> Result<SurveyForm, String> {
     let now = chrono::Local::now().naive_local();
     if let Some(id) = survey_id {
         let survey = store.get(EntityKind::Survey, id).await.map_err(|e| e.to_string())?;
@@ -98,19 +157,38 @@ pub async fn load(
 /// and one of them failing (on a full disk the browser refuses or aborts the next small write)
 /// must not say "nothing saved" about records that were. A keystroke draft that stays is this
 /// same state, saved again to the same records when the app next opens (`recover_draft`).
+///
+/// Every field of the form is written. The survey form saves with [`persist_edit`].
 pub async fn persist(store: &Store, form: &SurveyForm) -> Result<(), StoreError> {
+    persist_edit(store, form, None).await
+}
+
+/// [`persist`] of a form on which only the fields `touched` were typed since it last read or
+/// saved the records: in records that exist, only those are written. The form shows every
+/// field as it read it, and a field changed meanwhile by a pull or another tab would otherwise
+/// be put back to what the form read, on every device, without a word. `None`: every field.
+pub async fn persist_edit(
+    store: &Store,
+    form: &SurveyForm,
+    touched: Option<&FormTouched>,
+) -> Result<(), StoreError> {
     let branch = form.branch_id().trim().to_owned();
+    let (person_touched, survey_touched) = match touched {
+        Some(t) => (Touched::Only(t.person.clone()), Touched::Only(t.survey.clone())),
+        None => (Touched::All, Touched::All),
+    };
     // Saved before 所在支部 was chosen, or corrected before anything was sent: the records and
     // their unsent changes get it now.
     store.assign_branch(EntityKind::Person, form.person_id, &branch).await?;
     store.assign_branch(EntityKind::Survey, form.survey_id, &branch).await?;
-    store.save(EntityKind::Person, form.person_id, &branch, form.person_changes()).await?;
-    store.save(EntityKind::Survey, form.survey_id, &branch, form.survey_changes()).await?;
+    let (person, survey) = (form.person_changes(), form.survey_changes());
+    store.save_touched(EntityKind::Person, form.person_id, &branch, person, person_touched).await?;
+    store.save_touched(EntityKind::Survey, form.survey_id, &branch, survey, survey_touched).await?;
     let current = (!form.is_final()).then_some(form.survey_id);
     if let Err(e) = store.meta_set(CURRENT_DRAFT, &current).await {
         log::warn!("the survey is saved; which draft is open was not noted: {e}");
     }
-    let cleared = match FormDraft::of(form) {
+    let cleared = match FormDraft::of_edit(form, touched) {
         Ok(draft) => store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &draft).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -130,7 +208,17 @@ pub async fn branch_fixed(store: &Store, person_id: Uuid) -> bool {
 
 /// Keep the form as typed right now (one small write; see the module documentation).
 pub async fn write_draft(store: &Store, form: &SurveyForm) -> Result<(), StoreError> {
-    store.meta_set(meta_keys::FORM_DRAFT, &FormDraft::of(form)?).await
+    write_edit_draft(store, form, None).await
+}
+
+/// [`write_draft`] of a form on which the fields `touched` were typed since the last save
+/// (what [`recover_draft`] then saves into records that exist).
+pub async fn write_edit_draft(
+    store: &Store,
+    form: &SurveyForm,
+    touched: Option<&FormTouched>,
+) -> Result<(), StoreError> {
+    store.meta_set(meta_keys::FORM_DRAFT, &FormDraft::of_edit(form, touched)?).await
 }
 
 /// The keystroke draft left unsaved, if any.
@@ -146,7 +234,7 @@ pub async fn recover_draft(store: &Store) -> Result<Option<Uuid>, StoreError> {
     };
     match draft.form() {
         Ok(form) => {
-            persist(store, &form).await?;
+            persist_edit(store, &form, draft.touched.as_ref()).await?;
             Ok(Some(form.survey_id))
         }
         // Written by an older app on another form (a choice code this form does not know): it

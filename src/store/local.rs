@@ -13,6 +13,8 @@
 //! left, with the same guarantees. Nothing listens to a write request itself: a failed one
 //! aborts the transaction, and the commit reports its error.
 
+use std::collections::BTreeSet;
+
 use indexed_db_futures::database::Database;
 use indexed_db_futures::future::BasicRequest;
 use indexed_db_futures::object_store::ObjectStore;
@@ -32,12 +34,33 @@ use super::save_cache::Expected;
 use super::schema::{META, OUTBOX, store_for};
 use super::{Store, StoreError, meta_keys, now_ms};
 
+/// Which fields of a form the person changed since the form last read or saved the record
+/// ([`Store::save_touched`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Touched {
+    /// Every field given counts as the person's (a caller that knows no better).
+    #[default]
+    All,
+    /// Only these fields were changed on the form; the others are what it read.
+    Only(BTreeSet<String>),
+}
+
+impl Touched {
+    fn covers(&self, field: &str) -> bool {
+        match self {
+            Touched::All => true,
+            Touched::Only(fields) => fields.contains(field),
+        }
+    }
+}
+
 /// What the caller wants to write, decided once the current record and clock are read inside
 /// the transaction.
 #[derive(Clone)]
 enum Intent {
-    /// Set fields (only those whose value differs from the stored one become the operation).
-    Upsert { branch_id: String, changes: Vec<(String, Value)> },
+    /// Set fields: those touched whose value differs from the stored one become the operation
+    /// (every one, for a record not stored yet).
+    Upsert { branch_id: String, changes: Vec<(String, Value)>, touched: Touched },
     /// Tombstone the record.
     Delete,
     /// An operation built elsewhere on this device (import, tests): written as is.
@@ -56,7 +79,23 @@ impl Store {
         branch_id: &str,
         changes: Vec<(String, Value)>,
     ) -> Result<Record, StoreError> {
-        let intent = Intent::Upsert { branch_id: branch_id.to_owned(), changes };
+        self.save_touched(entity, id, branch_id, changes, Touched::All).await
+    }
+
+    /// [`Store::save`] of a form that shows every field of the record but on which the person
+    /// changed only the `touched` ones: once the record is stored, only those are saved. A
+    /// field the form merely shows as it read it is not written back, so a change that reached
+    /// the record meanwhile (a pull, another tab) is kept, not silently undone. A record not
+    /// stored yet gets every field.
+    pub async fn save_touched(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+        branch_id: &str,
+        changes: Vec<(String, Value)>,
+        touched: Touched,
+    ) -> Result<Record, StoreError> {
+        let intent = Intent::Upsert { branch_id: branch_id.to_owned(), changes, touched };
         Ok(self.write_local(entity, id, intent).await?.0)
     }
 
@@ -245,7 +284,11 @@ fn build_op(
     intent: Intent,
 ) -> Option<Operation> {
     match intent {
-        Intent::Upsert { branch_id, changes } => {
+        Intent::Upsert { branch_id, changes, touched } => {
+            let changes = match current {
+                Some(_) => changes.into_iter().filter(|(f, _)| touched.covers(f)).collect(),
+                None => changes,
+            };
             let changes = changed_fields(current, changes);
             if changes.is_empty() && current.is_some() {
                 return None;

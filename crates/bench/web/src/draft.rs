@@ -1,9 +1,10 @@
 //! The keystroke draft: what the survey form writes at every keystroke
-//! (`services::survey::write_draft`: the whole form as JSON text, one `meta` put), timed per
+//! (`services::survey::write_edit_draft`: the whole form as JSON text and the fields typed since
+//! the last save, one `meta` put), timed per
 //! keystroke on a form filled as a surveyor leaves it after a visit.
 
 use field::logic::survey_form::SurveyForm;
-use field::services::survey::{FormDraft, write_draft};
+use field::services::survey::{FormDraft, write_edit_draft};
 use serde::Serialize;
 use shared::model::Person;
 use uuid::Uuid;
@@ -51,7 +52,9 @@ pub(crate) fn typed_form() -> Result<TypedForm, BenchError> {
 /// does; milliseconds of each write (serialising the form and the awaited put).
 pub(crate) async fn keystrokes(keystrokes: u32) -> Result<Vec<f64>, BenchError> {
     let store = state::store()?;
-    let mut form = filled_form();
+    // Saved as filled; then typed into.
+    let saved = filled_form();
+    let mut form = saved.clone();
     let mut times = Vec::with_capacity(keystrokes as usize);
     for (i, c) in TYPED.chars().cycle().take(keystrokes as usize).enumerate() {
         if i % RESTART == 0 {
@@ -59,7 +62,10 @@ pub(crate) async fn keystrokes(keystrokes: u32) -> Result<Vec<f64>, BenchError> 
         }
         form.survey.trade.push(c);
         let t0 = now();
-        write_draft(&store, &form).await?;
+        // As the survey form's draft does (src/screens/survey_form.rs): the fields typed since
+        // the save, then the write.
+        let touched = form.touched_since(&saved);
+        write_edit_draft(&store, &form, Some(&touched)).await?;
         times.push(now() - t0);
     }
     Ok(times)
