@@ -129,7 +129,7 @@ async fn a_number_field_keeps_text_that_is_not_a_number_on_screen_and_the_stored
         }
     });
     let required = Signal::stored(std::collections::BTreeSet::from(["gender".to_owned()]));
-    let checks = FormChecks { errors, required };
+    let checks = FormChecks { errors, required, unparsed: None };
     let _handle = leptos::mount::mount_to(root("fields"), move || {
         view! {
             {number(form, Field::new("人数", "count"), |f| f.count, |f, v| f.count = v)}

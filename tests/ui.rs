@@ -259,3 +259,41 @@ async fn a_keystroke_undone_before_the_save_leaves_no_draft_of_it() {
     let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
     assert_eq!(person.str_field("name"), "陈八");
 }
+
+/// Text typed into a number field that is not a number stays on screen and marked. Choosing the
+/// category draws the sections again: the text and its mark must survive that, and 定稿 must not
+/// make the survey final with what the form holds while the screen shows that text.
+#[wasm_bindgen_test]
+async fn text_that_is_not_a_number_survives_a_redrawn_section_and_stops_the_final_answer() {
+    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
+    store.set_author("测试员").await.unwrap();
+    let _handle = mount_app(&store, "#/survey/new");
+    wait_for(|| by_testid("survey-birth-year").is_some()).await;
+    let year = || -> web_sys::HtmlInputElement {
+        by_testid("survey-birth-year").unwrap().unchecked_into()
+    };
+    let marked = || year().parent_element().unwrap().class_list().contains("invalid");
+    year().set_value("一九八〇");
+    year().dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    wait_for(marked).await;
+    choose("survey-category", "business_household");
+    wait_for(|| by_testid("survey-trade").is_some()).await;
+    TimeoutFuture::new(150).await;
+    assert_eq!(year().value(), "一九八〇", "the text is shown again in the redrawn section");
+    assert!(marked(), "and still marked");
+
+    // 定稿 goes to the field instead of making the survey final.
+    by_testid("survey-finalise").unwrap().click();
+    TimeoutFuture::new(1_500).await;
+    let focused = document().active_element().and_then(|e| e.get_attribute("name"));
+    assert_eq!(focused.as_deref(), Some("birth_year"));
+    for survey in store.list(EntityKind::Survey).await.unwrap() {
+        assert_eq!(survey.str_field("status"), "draft", "made final with a number not typed");
+    }
+
+    // A number typed over it is taken, and the mark goes.
+    year().set_value("1980");
+    year().dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    wait_for(|| !marked()).await;
+    assert_eq!(year().value(), "1980");
+}

@@ -24,12 +24,23 @@ pub type Errors = Signal<Vec<(String, String)>>;
 pub struct FormChecks {
     pub errors: Errors,
     pub required: Signal<std::collections::BTreeSet<String>>,
+    /// Text typed into a number field that is not a number, by field: the form's value is not
+    /// changed by it, so the form must know it is there (a final answer is refused while any
+    /// is), and an input built again (its section redrawn) shows it again.
+    pub unparsed: Option<Unparsed>,
 }
+
+/// Text left in number fields that is not a number, by field name.
+pub type Unparsed = RwSignal<std::collections::BTreeMap<&'static str, String>>;
 
 impl FormChecks {
     /// Errors only, nothing marked required.
     pub fn errors(errors: Errors) -> FormChecks {
-        FormChecks { errors, required: Signal::stored(std::collections::BTreeSet::new()) }
+        FormChecks {
+            errors,
+            required: Signal::stored(std::collections::BTreeSet::new()),
+            unparsed: None,
+        }
     }
 }
 
@@ -150,7 +161,8 @@ where
 }
 
 /// A number input ("" clears it). Text that is not a number is kept on screen and reported,
-/// without changing the stored value.
+/// without changing the stored value; on a form that keeps such text ([`FormChecks::unparsed`])
+/// it is also noted there, and shown again when the input is built again.
 pub fn number<S: Send + Sync + 'static, N>(
     form: RwSignal<S>,
     field: Field,
@@ -161,18 +173,47 @@ where
     N: std::str::FromStr + std::fmt::Display + Send + Sync + 'static,
 {
     let error = field.error();
-    let bad = RwSignal::new(false);
+    let kept = field.checks.and_then(|c| c.unparsed).zip(field.name);
+    let kept_text = kept.and_then(|(map, name)| map.with_untracked(|m| m.get(name).cloned()));
+    let bad = RwSignal::new(kept_text.is_some());
+    let typed = RwSignal::new(kept_text.unwrap_or_default());
     let value = value_of(form, move |f| get(f).map(|n| n.to_string()).unwrap_or_default());
+    // A new value of the field itself (set elsewhere on the form) replaces the text.
+    Effect::new(move |shown: Option<String>| {
+        let now = value.get();
+        if shown.is_some_and(|before| before != now) && bad.get_untracked() {
+            bad.set(false);
+            if let Some((map, name)) = kept {
+                map.update(|m| {
+                    m.remove(name);
+                });
+            }
+        }
+        now
+    });
     view! {
         <label class="field" class:invalid=move || bad.get() || error().is_some()>
             {field.label_view()}
             <input type="text" inputmode="numeric" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
-                prop:value=move || value.get()
+                prop:value=move || if bad.get() { typed.get() } else { value.get() }
                 on:change=move |ev| {
-                    let parsed: Result<Option<N>, _> = parse_optional_number(&event_target_value(&ev));
+                    let text = event_target_value(&ev);
+                    let parsed: Result<Option<N>, _> = parse_optional_number(&text);
                     match parsed {
-                        Ok(n) => { bad.set(false); form.update(|f| set(f, n)); }
-                        Err(_) => bad.set(true),
+                        Ok(n) => {
+                            bad.set(false);
+                            if let Some((map, name)) = kept {
+                                map.update(|m| { m.remove(name); });
+                            }
+                            form.update(|f| set(f, n));
+                        }
+                        Err(_) => {
+                            if let Some((map, name)) = kept {
+                                map.update(|m| { m.insert(name, text.clone()); });
+                            }
+                            typed.set(text);
+                            bad.set(true);
+                        }
                     }
                 } />
             <Show when=move || bad.get()>

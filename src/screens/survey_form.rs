@@ -144,12 +144,21 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
         category.track();
         form.with_untracked(|f| f.required(today()))
     });
-    let checks = FormChecks { errors: errors.into(), required: required.into() };
+    // Text left in a number field that is not a number (kept on screen, not in the form).
+    let unparsed = RwSignal::new(std::collections::BTreeMap::new());
+    let checks =
+        FormChecks { errors: errors.into(), required: required.into(), unparsed: Some(unparsed) };
     let progress = Memo::new(move |_| form.with(|f| f.progress(today())));
     let finalise = {
         let save_now = autosave.save_now.clone();
         move |_| {
             attempted.set(true);
+            // A number field showing text that is not a number: the survey would go out final
+            // with what the form holds, not what the screen shows.
+            if let Some(field) = unparsed.with_untracked(|m| m.keys().next().copied()) {
+                page::focus_field(field);
+                return;
+            }
             let problems = form.with_untracked(|f| form_errors(f, true));
             if let Some((field, _)) = problems.first() {
                 // To the first answer still needed (or wrong), not just a list at the top.
