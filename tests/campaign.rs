@@ -472,6 +472,46 @@ async fn a_campaign_cell_keeps_text_that_is_not_a_number_while_another_cell_is_f
     assert_eq!(start.value(), "2016");
 }
 
+/// The target table's cells, and the rubric's weights, keep text that is not a number (shown,
+/// marked) while another cell or the campaign's name is filled in: the table and the rubric's
+/// rows were drawn again at any change, which put the stored number back without a mark.
+#[wasm_bindgen_test]
+async fn a_target_cell_and_a_rubric_weight_keep_text_that_is_not_a_number() {
+    use wasm_bindgen::JsCast;
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let _handle = mount_app(&store, None);
+    web_sys::window().unwrap().location().set_hash("#/campaign/settings").unwrap();
+    wait_for("the target cells", || by_testid("target-village_leader").is_some()).await;
+    let cell = || -> web_sys::HtmlInputElement {
+        by_testid("target-village_leader").unwrap().unchecked_into()
+    };
+    set_value(&cell(), "十二", "change");
+    wait_for("marked", || cell().class_list().contains("invalid")).await;
+    let other: web_sys::HtmlInputElement =
+        by_testid("target-enterprise_post").unwrap().unchecked_into();
+    set_value(&other, "5", "change");
+    let name: web_sys::HtmlInputElement = by_testid("campaign-name").unwrap().unchecked_into();
+    set_value(&name, "四争一树 2026", "input");
+    gloo_timers::future::TimeoutFuture::new(150).await;
+    assert_eq!(cell().value(), "十二", "the typed target was kept");
+    assert!(cell().class_list().contains("invalid"), "and still marked");
+    assert_eq!(other.value(), "5");
+
+    wait_for("the rubric cells", || by_testid("criterion-weight").is_some()).await;
+    let weight =
+        || -> web_sys::HtmlInputElement { by_testid("criterion-weight").unwrap().unchecked_into() };
+    set_value(&weight(), "1,5", "change");
+    let label = by_testid("criterion-label").unwrap();
+    set_value(&label, "带富能力", "change");
+    gloo_timers::future::TimeoutFuture::new(150).await;
+    assert_eq!(weight().value(), "1,5", "the typed weight is still shown");
+    assert!(weight().class_list().contains("invalid"), "and marked as not a number");
+    set_value(&weight(), "1.5", "change");
+    wait_for("taken", || !weight().class_list().contains("invalid")).await;
+    assert_eq!(weight().value(), "1.5");
+}
+
 #[wasm_bindgen_test]
 async fn a_score_keeps_text_that_is_not_a_number_while_another_score_is_entered() {
     use wasm_bindgen::JsCast;

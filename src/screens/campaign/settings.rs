@@ -70,6 +70,7 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
         drop_years_outside(&mut c);
         put.dispatch_local((CAMPAIGN_ID, String::new(), c));
     };
+    let years = Memo::new(move |_| form.with(|c| c.year_range().collect::<Vec<i32>>()));
     // `name`: what the input is, for a screen reader (a table cell has no label of its own).
     let number_input = move |testid: String, name: String, get: Getter, set: Setter| {
         let bad = RwSignal::new(false);
@@ -103,7 +104,9 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
                 {number_input("campaign-years".into(), tc::YEARS.into(), Box::new(|c| Some(c.years)), Box::new(|c, v| c.years = v.unwrap_or(0)))}
             </label>
             {move || {
-                let years: Vec<i32> = form.with(|c| c.year_range().collect());
+                // Drawn again when the years change only: a cell holding text that is not a
+                // number keeps it while another cell or the name is filled in.
+                let years: Vec<i32> = years.get();
                 view! {
                     <table class="list wide" data-testid="target-table">
                         <thead><tr>
@@ -152,6 +155,8 @@ fn RubricEditor(
         let revised = revise_rubric(&base.get_value(), criteria.get_untracked());
         put.dispatch_local((rubric_id(category), String::new(), revised));
     };
+    // Rows are drawn again when one is added or removed only.
+    let rows = Memo::new(move |_| criteria.with(Vec::len));
     // `column`: the cell's column, named with its row for a screen reader.
     let field = move |k: usize,
                       testid: &'static str,
@@ -160,13 +165,19 @@ fn RubricEditor(
                       set: fn(&mut Criterion, &str) -> bool| {
         let bad = RwSignal::new(false);
         let name = format!("{} {} {}", category.localized(), tc::criterion_number(k + 1), column);
+        // Given to the input only when this cell's value changes, so text that is not a number
+        // stays on screen, marked, while another cell is filled in.
+        let value = value_of(criteria, move |cs| cs.get(k).map(get).unwrap_or_default());
         view! {
             <input type="text" class="cell-input" data-testid=testid aria-label=name disabled=!office class:invalid=move || bad.get()
-                prop:value=move || criteria.with(|cs| cs.get(k).map(get).unwrap_or_default())
+                prop:value=move || value.get()
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
-                    let mut ok = true;
-                    criteria.update(|cs| if let Some(c) = cs.get_mut(k) { ok = set(c, &v); });
+                    // Tried on a copy: a refused value changes nothing, and redraws nothing.
+                    let ok = criteria.with_untracked(|cs| cs.get(k).is_some_and(|c| set(&mut c.clone(), &v)));
+                    if ok {
+                        criteria.update(|cs| if let Some(c) = cs.get_mut(k) { set(c, &v); });
+                    }
                     bad.set(!ok);
                 } />
         }
@@ -178,7 +189,7 @@ fn RubricEditor(
             <table class="list wide">
                 <thead><tr><th>{tc::CRITERION_LABEL}</th><th>{tc::WEIGHT}</th><th>{tc::MAX_SCORE}</th><th></th></tr></thead>
                 <tbody>
-                {move || (0..criteria.with(Vec::len)).map(|k| view! {
+                {move || (0..rows.get()).map(|k| view! {
                     <tr data-testid="criterion-row">
                         <td>{field(k, "criterion-label", tc::CRITERION_LABEL.get(), |c| c.label.clone(), |c, v| { c.label = v.to_owned(); true })}</td>
                         <td>{field(k, "criterion-weight", tc::WEIGHT.get(), |c| number_text(c.weight), |c, v| match parse_number(v) { Ok(Some(n)) => { c.weight = n; true } _ => false })}</td>
