@@ -449,3 +449,30 @@ async fn a_save_whose_records_were_written_is_kept_when_the_bookkeeping_after_th
     assert_eq!(survey::recover_draft(&store).await.unwrap(), Some(form.survey_id));
     assert_eq!(delivery_counts(&store).await.unwrap().pending, 2, "the same two records");
 }
+
+/// The refusal list is read and written in one transaction by each change of it. The sync
+/// engine setting a new refusal aside while the person dismisses another (or two tabs) each
+/// read the list before either wrote it: the last write dropped the other's change, and a
+/// refusal dropped that way was neither in the outbox (set aside) nor in the list: gone, without
+/// a word.
+#[wasm_bindgen_test]
+async fn a_refusal_set_aside_while_another_is_dismissed_is_kept() {
+    let store = fresh().await;
+    let x = member(&store, "陈阿土", "东沙村党支部").await;
+    let y = member(&store, "林海生", "东沙村党支部").await;
+    refuse(&store, x, "不在本支部").await;
+    let x_op = rejected::list(&store).await.unwrap()[0].op.id;
+    let entry = store.outbox_all().await.unwrap().into_iter().find(|e| e.op.entity_id == y);
+    let entry = entry.unwrap();
+    let result = OpResult::rejected(entry.op.id, "forbidden_branch", "不在本支部".to_owned());
+    let aside = vec![(entry.key, RejectedOp::from_result(entry.op.clone(), &result, 0.0))];
+    let read = [x_op];
+    let (set, dismissed) =
+        futures::join!(rejected::set_aside(&store, aside), rejected::dismiss(&store, &read));
+    set.unwrap();
+    dismissed.unwrap();
+    let kept: Vec<Uuid> =
+        rejected::list(&store).await.unwrap().into_iter().map(|r| r.op.entity_id).collect();
+    assert_eq!(kept, [y], "y's refusal kept, x's dismissed");
+    assert!(store.outbox_all().await.unwrap().iter().all(|e| e.op.entity_id != y));
+}

@@ -12,6 +12,7 @@ use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use shared::hlc::HlcClock;
 use shared::merge;
@@ -93,16 +94,21 @@ impl Store {
     /// Replace every queued operation of `entity`/`id` with ONE operation carrying the record's
     /// whole current state, authored by the signed-in `author`, in `branch_id` (a record the
     /// server never accepted may move to the branch the surveyor chose when fixing it). In the
-    /// same transaction `meta_write` is stored (the sync engine's list of refusals, without this
-    /// record's). Returns the new operation.
-    pub async fn resubmit_whole<M: Serialize + ?Sized>(
+    /// same transaction the `meta` value `meta_update.0` is read and replaced by what
+    /// `meta_update.1` makes of it (the sync engine's list of refusals, without this record's).
+    /// Returns the new operation.
+    pub async fn resubmit_whole<M, F>(
         &self,
         entity: EntityKind,
         id: Uuid,
         author: &str,
         branch_id: &str,
-        meta_write: (&str, &M),
-    ) -> Result<Operation, StoreError> {
+        meta_update: (&str, F),
+    ) -> Result<Operation, StoreError>
+    where
+        M: Serialize + DeserializeOwned,
+        F: FnOnce(Option<M>) -> M,
+    {
         let db = self.db().await?;
         let tx = db
             .transaction([store_for(entity), OUTBOX, META])
@@ -119,6 +125,9 @@ impl Store {
         )?;
         let mut clock =
             clock.unwrap_or_else(|| HlcClock::new(self.device_id().simple().to_string()));
+        let (meta_key, update) = meta_update;
+        let kept: Option<M> =
+            decode_opt(meta.get::<JsValue, _, _>(JsValue::from_str(meta_key)).primitive()?.await?)?;
 
         // The queued operations of this record go; the whole state replaces them.
         drop_queued_of(&outbox, id).await?;
@@ -135,7 +144,7 @@ impl Store {
                 .with_key(JsValue::from_str(meta_keys::CLOCK))
                 .primitive()?,
         );
-        drop(meta.put(to_js(meta_write.1)?).with_key(JsValue::from_str(meta_write.0)).primitive()?);
+        drop(meta.put(to_js(&update(kept))?).with_key(JsValue::from_str(meta_key)).primitive()?);
         tx.commit().await?;
         self.outbox_changed();
         self.save_cache.borrow_mut().forget(entity, id);

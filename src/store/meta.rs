@@ -50,6 +50,29 @@ impl Store {
         Ok(())
     }
 
+    /// Read `key`, work out its new value with `update`, and write it, in one transaction:
+    /// two updates of the same value (the sync engine setting a refusal aside while the person
+    /// dismisses another, or two tabs) each start from the other's result, so neither is lost.
+    /// Returns the value written.
+    pub async fn meta_update<T, F>(&self, key: &str, update: F) -> Result<T, StoreError>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce(Option<T>) -> T,
+    {
+        let db = self.db().await?;
+        let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(META)?;
+        let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
+        let current = match value {
+            Some(v) if !v.is_undefined() && !v.is_null() => Some(from_js(v)?),
+            _ => None,
+        };
+        let next = update(current);
+        drop(store.put(to_js(&next)?).with_key(JsValue::from_str(key)).primitive()?);
+        tx.commit().await?;
+        Ok(next)
+    }
+
     /// Write `value` under `key` and delete `done` from `meta`, in one transaction.
     pub async fn meta_set_and_delete<T: Serialize + ?Sized>(
         &self,

@@ -35,15 +35,23 @@ pub async fn set_aside(store: &Store, items: Vec<(u64, RejectedOp)>) -> Result<(
         return Ok(());
     }
     let keys: Vec<u64> = items.iter().map(|(k, _)| *k).collect();
-    let kept = merge_rejected(list(store).await?, items.into_iter().map(|(_, r)| r).collect());
-    store.meta_set(REJECTED_KEY, &kept).await?;
+    let refused: Vec<RejectedOp> = items.into_iter().map(|(_, r)| r).collect();
+    // Read and written in one transaction: a dismissal or resubmission made meanwhile is kept.
+    store
+        .meta_update(REJECTED_KEY, |kept: Option<Vec<RejectedOp>>| {
+            merge_rejected(kept.unwrap_or_default(), refused)
+        })
+        .await?;
     store.drop_refused(&keys).await
 }
 
 /// Forget rejections the person has read.
 pub async fn dismiss(store: &Store, ids: &[Uuid]) -> Result<(), StoreError> {
-    let kept = without_ids(list(store).await?, ids);
-    store.meta_set(REJECTED_KEY, &kept).await?;
+    store
+        .meta_update(REJECTED_KEY, |kept: Option<Vec<RejectedOp>>| {
+            without_ids(kept.unwrap_or_default(), ids)
+        })
+        .await?;
     store.outbox_changed();
     Ok(())
 }
@@ -59,7 +67,13 @@ pub async fn requeue(store: &Store, ids: &[Uuid]) -> Result<usize, StoreError> {
             Err(e) => return Err(e),
         }
     }
-    store.meta_set(REJECTED_KEY, &without_ids(kept, &done)).await?;
+    // Only what was queued goes, from the list as it is now (another refusal may have been set
+    // aside meanwhile).
+    store
+        .meta_update(REJECTED_KEY, |now: Option<Vec<RejectedOp>>| {
+            without_ids(now.unwrap_or_default(), &done)
+        })
+        .await?;
     store.outbox_changed();
     Ok(done.len())
 }
@@ -87,9 +101,11 @@ pub async fn resubmit(
     }
     would_refuse(account, entity, id, branch_id, js_sys::Date::now())
         .map_err(|r| ResubmitError::StillRefused(crate::logic::validation::words(&r.message)))?;
-    let kept: Vec<RejectedOp> =
-        list(store).await?.into_iter().filter(|r| r.op.entity_id != id).collect();
+    // This record's refusals leave the list as it is inside the resubmission's transaction.
+    let without_this = |kept: Option<Vec<RejectedOp>>| -> Vec<RejectedOp> {
+        kept.unwrap_or_default().into_iter().filter(|r| r.op.entity_id != id).collect()
+    };
     Ok(store
-        .resubmit_whole(entity, id, &account.username, branch_id, (REJECTED_KEY, &kept))
+        .resubmit_whole(entity, id, &account.username, branch_id, (REJECTED_KEY, without_this))
         .await?)
 }
