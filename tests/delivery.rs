@@ -476,3 +476,25 @@ async fn a_refusal_set_aside_while_another_is_dismissed_is_kept() {
     assert_eq!(kept, [y], "y's refusal kept, x's dismissed");
     assert!(store.outbox_all().await.unwrap().iter().all(|e| e.op.entity_id != y));
 }
+
+/// A save clears the keystroke draft of the state it saved even when the draft counted other
+/// fields as typed (it was written before an earlier save finished). Left behind, that draft
+/// would have been saved again at the next start, over whatever a pull brought meanwhile.
+#[wasm_bindgen_test]
+async fn a_save_clears_the_draft_of_its_state_whatever_fields_the_draft_counted_as_typed() {
+    use field::logic::survey_form::FormTouched;
+    let store = fresh().await;
+    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
+    form.person.name = "王秀英".into();
+    survey::persist(&store, &form).await.unwrap();
+    form.survey.notes = "家里经营网箱养殖".into();
+    form.person.phone = "13800000000".into();
+    let since_first =
+        FormTouched { person: ["phone".to_owned()].into(), survey: ["notes".to_owned()].into() };
+    survey::write_edit_draft(&store, &form, Some(&since_first)).await.unwrap();
+    // Saved from a later on-disk state: only the phone was still to save.
+    let since_second =
+        FormTouched { person: ["phone".to_owned()].into(), survey: Default::default() };
+    survey::persist_edit(&store, &form, Some(&since_second)).await.unwrap();
+    assert!(survey::pending_draft(&store).await.unwrap().is_none(), "the draft of it stayed");
+}

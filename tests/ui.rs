@@ -136,6 +136,21 @@ async fn saved_survey(store: &Store) -> field::logic::survey_form::SurveyForm {
     form
 }
 
+/// A store with a saved survey ([`saved_survey`]), the app open on it, its name shown.
+async fn open_saved_survey()
+-> (Store, field::logic::survey_form::SurveyForm, leptos::mount::UnmountHandle<impl Mountable>) {
+    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
+    store.set_author("测试员").await.unwrap();
+    let form = saved_survey(&store).await;
+    let handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
+    wait_for(|| {
+        by_testid("survey-name")
+            .is_some_and(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value() == "陈八")
+    })
+    .await;
+    (store, form, handle)
+}
+
 /// The form shows every field as it opened it. A pull that changes one of them meanwhile (the
 /// office corrected the phone number) must survive the next save of something else: the save
 /// writes what was typed on the form, not the form's old copy of every field, which put the
@@ -146,15 +161,7 @@ async fn a_field_changed_by_a_pull_while_the_form_is_open_is_kept_by_the_next_sa
     use shared::hlc::Hlc;
     use shared::op::{OpContext, Operation};
 
-    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
-    store.set_author("测试员").await.unwrap();
-    let form = saved_survey(&store).await;
-    let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
-    wait_for(|| {
-        by_testid("survey-name")
-            .is_some_and(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value() == "陈八")
-    })
-    .await;
+    let (store, form, _handle) = open_saved_survey().await;
 
     // The office's corrections arrive while the form is open.
     let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
@@ -236,15 +243,7 @@ async fn a_field_changed_by_a_pull_while_the_form_is_open_is_kept_by_the_next_sa
 /// start as what the form no longer shows, nor leave the form saying 未保存.
 #[wasm_bindgen_test]
 async fn a_keystroke_undone_before_the_save_leaves_no_draft_of_it() {
-    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
-    store.set_author("测试员").await.unwrap();
-    let form = saved_survey(&store).await;
-    let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
-    wait_for(|| {
-        by_testid("survey-name")
-            .is_some_and(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value() == "陈八")
-    })
-    .await;
+    let (store, form, _handle) = open_saved_survey().await;
     type_into("survey-name", "陈八x");
     TimeoutFuture::new(100).await;
     type_into("survey-name", "陈八");

@@ -19,8 +19,10 @@ use crate::store::{Discarded, Store, StoreError, Touched, meta_keys};
 /// Meta key of the survey draft being edited (cleared when it is finalised or discarded).
 pub const CURRENT_DRAFT: &str = "current_draft";
 
-/// The form as last typed, before it is saved as records.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The form as last typed, before it is saved as records. Two drafts are equal when they hold
+/// the same typed form: a save clears the draft of the state it saved, whatever fields that
+/// draft counted as typed since an earlier save.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FormDraft {
     pub survey_id: Uuid,
     /// The whole `SurveyForm` as JSON text (compared as text when it is cleared).
@@ -30,6 +32,12 @@ pub struct FormDraft {
     /// of a caller that does not know: every field is then saved, as such a draft always was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub touched: Option<FormTouched>,
+}
+
+impl PartialEq for FormDraft {
+    fn eq(&self, other: &Self) -> bool {
+        self.survey_id == other.survey_id && self.form_json == other.form_json
+    }
 }
 
 impl FormDraft {
