@@ -103,7 +103,8 @@ async fn saving_a_candidate_stores_it_with_checklist_history_and_outbox_entry() 
     edited.standards[0].met = true;
     edited.standards[0].evidence = "连续三年评为优秀党员".into();
     edited.state = ApplicationState::Named; // ignored: state changes only through the workflow
-    data::save_profile(&store, &session, id, &edited, at(3, 2).date()).await.unwrap();
+    let edit = data::Edit { before: saved.clone(), after: edited.clone() };
+    data::save_profile(&store, &session, id, &edit, at(3, 2).date()).await.unwrap();
     let again: Candidate = data::get(&store, id).await.unwrap();
     assert_eq!(again.contact_person, "镇渔农办 李主任");
     assert!(again.standards[0].met);
@@ -112,7 +113,8 @@ async fn saving_a_candidate_stores_it_with_checklist_history_and_outbox_entry() 
     // A ticked standard without evidence is refused with the field's message.
     let mut bad = again.clone();
     bad.standards[1].met = true;
-    let err = data::save_profile(&store, &session, id, &bad, at(3, 2).date()).await.unwrap_err();
+    let edit = data::Edit { before: again.clone(), after: bad };
+    let err = data::save_profile(&store, &session, id, &edit, at(3, 2).date()).await.unwrap_err();
     assert!(err.to_string().contains("事实依据"), "{err}");
 }
 
@@ -328,8 +330,15 @@ async fn carry_over_closes_the_old_record_once() {
     let err = data::next_year(&store, &session, old, at(4, 2)).await.unwrap_err();
     assert_eq!(err.existing(), Some(next), "{err}");
     // A closed record's profile is read-only.
-    let err =
-        data::save_profile(&store, &session, old, &closed, at(4, 2).date()).await.unwrap_err();
+    let err = data::save_profile(
+        &store,
+        &session,
+        old,
+        &data::Edit { before: closed.clone(), after: closed },
+        at(4, 2).date(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err, CampaignError::Closed);
     let candidates: Vec<(Uuid, Candidate)> = data::load(&store).await.unwrap();
     assert_eq!(candidates.len(), 2, "two records: 2013 (closed) and 2014");
@@ -355,7 +364,8 @@ async fn a_removed_profile_is_read_only_until_the_office_restores_it() {
         .unwrap();
     let removed: Candidate = data::get(&store, id).await.unwrap();
     assert!(!removed.is_active());
-    let err = data::save_profile(&store, &office, id, &removed, at(5, 2).date()).await.unwrap_err();
+    let edit = data::Edit { before: removed.clone(), after: removed };
+    let err = data::save_profile(&store, &office, id, &edit, at(5, 2).date()).await.unwrap_err();
     assert_eq!(err, CampaignError::Closed);
     let err = data::take_action(&store, &office, id, ApplicationAction::Apply, None, at(5, 2))
         .await
@@ -396,7 +406,8 @@ async fn a_removed_profile_is_read_only_until_the_office_restores_it() {
     .unwrap();
     assert_eq!(restored.state, ApplicationState::Applied);
     assert_eq!(restored.reason, "误操作");
-    data::save_profile(&store, &office, id, &restored, at(5, 4).date()).await.unwrap();
+    let edit = data::Edit { before: restored.clone(), after: restored };
+    data::save_profile(&store, &office, id, &edit, at(5, 4).date()).await.unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -950,4 +961,58 @@ async fn the_campaign_services_check_before_saving_and_take_branches_from_the_re
     let reviewed: Assessment = data::get(&store, sheet_id).await.unwrap();
     assert_ne!(reviewed.stage, CommendationStage::default());
     assert_eq!(reviewed.history.len(), 1);
+}
+
+/// A change another device made to an office record while its screen was open survives the
+/// screen's save of something else: a demonstration base (`put_edit`, what the base, campaign,
+/// inspection and score-sheet screens save with) and a candidate's profile (`save_profile`).
+/// Before, the screen's copy of every field was written back over it, without a word.
+#[wasm_bindgen_test]
+async fn an_office_screen_saves_what_was_changed_on_it_and_keeps_a_change_made_elsewhere() {
+    use shared::hlc::Hlc;
+    use shared::model::Base;
+    use shared::op::{OpContext, Operation};
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let session = session_of(&store).await;
+    let elsewhere = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
+    let later = || Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other");
+    let change = |kind: EntityKind, id: Uuid, record: &shared::record::Record, field: &str| {
+        Operation::upsert(
+            &elsewhere,
+            later(),
+            kind,
+            id,
+            &record.branch_id,
+            Some(record),
+            vec![(field.to_owned(), json!("另一台改的"))],
+        )
+    };
+
+    let id = Uuid::now_v7();
+    let opened =
+        Base { name: "海水养殖基地".into(), industry: "渔业".into(), ..Default::default() };
+    put(&store, id, "", &opened).await;
+    let stored = store.get(EntityKind::Base, id).await.unwrap().unwrap();
+    store.apply_remote(&[change(EntityKind::Base, id, &stored, "address")]).await.unwrap();
+    let after = Base { notes: "可容纳三十人".into(), ..opened.clone() };
+    let edit = data::Edit { before: opened, after };
+    data::put_edit(&store, &session, id, "", &edit, at(3, 2).date()).await.unwrap();
+    let base: Base = data::get(&store, id).await.unwrap();
+    assert_eq!(base.notes, "可容纳三十人");
+    assert_eq!(base.address, "另一台改的", "the other device's address is kept");
+
+    let candidate = applied(&store, Category::VillageLeader).await;
+    let opened: Candidate = data::get(&store, candidate).await.unwrap();
+    let stored = store.get(EntityKind::Candidate, candidate).await.unwrap().unwrap();
+    store
+        .apply_remote(&[change(EntityKind::Candidate, candidate, &stored, "notes")])
+        .await
+        .unwrap();
+    let after = Candidate { contact_person: "镇渔农办 李主任".into(), ..opened.clone() };
+    let edit = data::Edit { before: opened, after };
+    data::save_profile(&store, &session, candidate, &edit, at(3, 2).date()).await.unwrap();
+    let saved: Candidate = data::get(&store, candidate).await.unwrap();
+    assert_eq!(saved.contact_person, "镇渔农办 李主任");
+    assert_eq!(saved.notes, "另一台改的", "the other device's notes are kept");
 }

@@ -19,7 +19,7 @@ use crate::logic::campaign::contacts::{ContactRow, contact_rows};
 use crate::logic::campaign::rubric::current_campaign;
 use crate::logic::campaign::typed::{Names, branch_records, changes_of, decode_all, keyed};
 use crate::logic::session::Session;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Touched};
 
 /// Why a campaign change was not saved.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -115,6 +115,40 @@ pub async fn put<T: Checked>(
     Ok(id)
 }
 
+/// [`put`] of an edit of a record the screen loaded as `before`: only the fields the person
+/// changed on the form are written into the stored record, so a field changed meanwhile by a
+/// pull or another tab is not put back to the screen's copy of it.
+pub async fn put_edit<T: Checked>(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    branch_id: &str,
+    edit: &Edit<T>,
+    today: NaiveDate,
+) -> Result<Uuid, CampaignError> {
+    check(edit.after.problems(today))?;
+    if !session.may_write(T::KIND, branch_id) {
+        return Err(CampaignError::NotAllowed);
+    }
+    let before: std::collections::BTreeMap<String, serde_json::Value> =
+        changes_of(&edit.before)?.into_iter().collect();
+    let after = changes_of(&edit.after)?;
+    let touched = after
+        .iter()
+        .filter(|(field, value)| before.get(field) != Some(value))
+        .map(|(field, _)| field.clone())
+        .collect();
+    store.save_touched(T::KIND, id, branch_id, after, Touched::Only(touched)).await?;
+    Ok(id)
+}
+
+/// A record as a screen loaded it, and as the person left it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edit<T> {
+    pub before: T,
+    pub after: T,
+}
+
 /// Delete record `id` of `T`'s kind (its branch as stored), if the session may.
 pub async fn remove<T: Entity>(
     store: &Store,
@@ -205,19 +239,34 @@ pub async fn save_profile(
     store: &Store,
     session: &Session,
     id: Uuid,
-    edited: &Candidate,
+    edit: &Edit<Candidate>,
     today: NaiveDate,
 ) -> Result<Candidate, CampaignError> {
     let mut current: Candidate = get(store, id).await?;
     if current.is_closed() {
         return Err(CampaignError::Closed);
     }
-    current.contact_person = edited.contact_person.clone();
-    current.standards = edited.standards.clone();
-    current.pipeline = edited.pipeline;
-    current.integrity_grade = edited.integrity_grade;
-    current.industry_prospects = edited.industry_prospects.clone();
-    current.notes = edited.notes.clone();
+    // Only what was changed on the form: a field another device changed since the profile was
+    // opened keeps that change.
+    let Edit { before, after: edited } = edit;
+    if edited.contact_person != before.contact_person {
+        current.contact_person = edited.contact_person.clone();
+    }
+    if edited.standards != before.standards {
+        current.standards = edited.standards.clone();
+    }
+    if edited.pipeline != before.pipeline {
+        current.pipeline = edited.pipeline;
+    }
+    if edited.integrity_grade != before.integrity_grade {
+        current.integrity_grade = edited.integrity_grade;
+    }
+    if edited.industry_prospects != before.industry_prospects {
+        current.industry_prospects = edited.industry_prospects.clone();
+    }
+    if edited.notes != before.notes {
+        current.notes = edited.notes.clone();
+    }
     check(shared::validate::validate_candidate(&current, today))?;
     save(store, session, id, &current.branch_id.clone(), &current).await?;
     Ok(current)

@@ -150,10 +150,12 @@ fn SheetEditor(
     loaded: Loading,
 ) -> impl IntoView {
     let form = RwSignal::new(sheet.clone());
+    // What is on disk: a save writes only the scores changed here since.
+    let on_disk = StoredValue::new(sheet.clone());
     let notice = RwSignal::new(None::<Notice>);
     let reason = RwSignal::new(String::new());
     let branch = StoredValue::new(branch);
-    let save = super::put_action::<Assessment>();
+    let save = super::edit_action::<Assessment>();
     on_result(save, notice, move |_| loaded.refetch());
     let step = super::write_action(
         move |store, session, (action, why, sheet): (CommendationAction, String, Assessment)| {
@@ -205,7 +207,12 @@ fn SheetEditor(
             })}</p>
             {office.then(|| view! {
                 <button type="button" class="button primary" data-testid="sheet-save" disabled=move || save.pending().get()
-                    on:click=move |_| { save.dispatch_local((id, branch.get_value(), form.get_untracked())); }>{tc::SAVE_SCORES}</button>
+                    on:click=move |_| {
+                        let after = form.get_untracked();
+                        let edit = campaign::Edit { before: on_disk.get_value(), after: after.clone() };
+                        on_disk.set_value(after);
+                        save.dispatch_local((id, branch.get_value(), edit));
+                    }>{tc::SAVE_SCORES}</button>
             })}
             <p class="wide" data-testid="sheet-stage">{tc::STAGE}"："{sheet.stage.localized()}
                 {(!sheet.reason.is_empty()).then(|| format!("（{}）", sheet.reason))}</p>

@@ -6,7 +6,7 @@ use shared::model::{Base, Visit};
 use shared::record::EntityKind;
 use uuid::Uuid;
 
-use super::{put_action, remove_action};
+use super::{edit_action, put_action, remove_action};
 use crate::browser::dialog::confirm;
 use crate::browser::location::go;
 use crate::components::fields::{Field, date, text, textarea};
@@ -20,7 +20,7 @@ use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::format;
 use crate::logic::forms::today;
-use crate::services::campaign::{self, BaseRecords, CampaignError};
+use crate::services::campaign::{self, BaseRecords, CampaignError, Edit};
 
 /// The seed asks for at least this many demonstration bases.
 pub const MIN_BASES: usize = 2;
@@ -104,12 +104,17 @@ fn BaseView(
 ) -> impl IntoView {
     let BaseRecords { base, visits, candidates, names } = data;
     let form = RwSignal::new(base.clone());
+    // What is on disk: a save writes only what was changed on the form since.
+    let on_disk = StoredValue::new(base.clone());
     let visit = RwSignal::new(Visit { base_id: id, date: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
-    let save = put_action::<Base>();
+    let save = edit_action::<Base>();
     on_result(save, notice, move |_| notice.set(Some(Notice::Done(tc::SAVED.get()))));
     let save_base = move |_| {
-        save.dispatch_local((id, String::new(), form.get_untracked()));
+        let after = form.get_untracked();
+        let edit = Edit { before: on_disk.get_value(), after: after.clone() };
+        on_disk.set_value(after);
+        save.dispatch_local((id, String::new(), edit));
     };
     let remove = remove_action::<Base>();
     on_result(remove, notice, move |()| go(&CampaignRoute::Bases.href()));

@@ -50,6 +50,7 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
         person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_string());
     let unit = person.as_ref().map(|p| p.village_unit.clone()).unwrap_or_default();
     let form = RwSignal::new(candidate.clone());
+    let opened = StoredValue::new(candidate.clone());
     let notice = RwSignal::new(None::<Notice>);
     let today = today();
     let status = contact_status(id, &candidate, &logs, today.year(), today);
@@ -66,15 +67,17 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
     let can_log = session.may_write(EntityKind::ContactLog, &candidate.branch_id);
     let (met, total) = standards_met(&candidate);
 
-    let save_profile = super::write_action(move |store, session, edited: Candidate| async move {
-        campaign::save_profile(&store, &session, id, &edited, today).await
-    });
+    let save_profile =
+        super::write_action(move |store, session, edit: campaign::Edit<Candidate>| async move {
+            campaign::save_profile(&store, &session, id, &edit, today).await
+        });
     on_result(save_profile, notice, move |_| {
         notice.set(Some(Notice::Done(tc::SAVED.get())));
         loaded.refetch();
     });
     let save = move |_| {
-        save_profile.dispatch_local(form.get_untracked());
+        let edit = campaign::Edit { before: opened.get_value(), after: form.get_untracked() };
+        save_profile.dispatch_local(edit);
     };
     let carry_over = super::write_action(move |store, session, ()| async move {
         campaign::next_year(&store, &session, id, now()).await

@@ -8,7 +8,7 @@ use shared::record::EntityKind;
 use shared::rules::{INSPECTION_INTERVAL_DAYS, inspection_status};
 use uuid::Uuid;
 
-use super::{campaign_data, put_action};
+use super::{campaign_data, edit_action, put_action};
 use crate::components::branch_picker::branch_picker;
 use crate::components::fields::{Field, date, select, text, textarea};
 use crate::components::loaded::Loaded;
@@ -17,7 +17,7 @@ use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::format;
 use crate::logic::forms::{date_value, parse_date, today};
-use crate::services::campaign::{CampaignData, CampaignError};
+use crate::services::campaign::{CampaignData, CampaignError, Edit};
 
 #[component]
 pub fn Inspections() -> impl IntoView {
@@ -32,9 +32,12 @@ fn InspectionsView(
 ) -> impl IntoView {
     let form = RwSignal::new(Inspection { date: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
-    // A new inspection and a fix marked done are both saves of an inspection.
+    // A new inspection is saved whole; a fix marked done writes only that fix's change over
+    // the stored inspection.
     let save = put_action::<Inspection>();
     on_result(save, notice, move |_| loaded.refetch());
+    let edit = edit_action::<Inspection>();
+    on_result(edit, notice, move |_| loaded.refetch());
     let submit = move |_| {
         let i = form.get_untracked();
         save.dispatch_local((Uuid::now_v7(), i.branch_id.clone(), i));
@@ -113,9 +116,10 @@ fn InspectionsView(
                                         view! { <input type="date" data-testid="fix-fixed-on" aria-label=tc::FIXED_ON prop:value=date_value(f.fixed_on)
                                         on:change=move |ev| {
                                             let v = parse_date(&event_target_value(&ev));
-                                            let mut edited = record.get_value();
-                                            if let Some(f) = edited.fixes.get_mut(k) { f.fixed_on = v; }
-                                            save.dispatch_local((id, edited.branch_id.clone(), edited));
+                                            let before = record.get_value();
+                                            let mut after = before.clone();
+                                            if let Some(f) = after.fixes.get_mut(k) { f.fixed_on = v; }
+                                            edit.dispatch_local((id, after.branch_id.clone(), Edit { before, after }));
                                         } /> }.into_any()
                                     } else {
                                         view! { <span data-testid="fix-fixed-on-text">{format::date_or_blank(f.fixed_on)}</span> }.into_any()

@@ -72,6 +72,17 @@ pub fn put_action<T: Checked + Clone + 'static>()
     })
 }
 
+/// The write of an edit of a record the screen loaded: [`campaign::put_edit`] of
+/// `(id, branch, Edit { before, after })`, which writes only the fields changed on the form.
+pub fn edit_action<T: Checked + Clone + 'static>()
+-> Action<(Uuid, String, campaign::Edit<T>), Result<Uuid, CampaignError>> {
+    write_action(
+        |store, session, (id, branch, edit): (Uuid, String, campaign::Edit<T>)| async move {
+            campaign::put_edit(&store, &session, id, &branch, &edit, today()).await
+        },
+    )
+}
+
 /// The delete of a record of `T`'s kind by id ([`campaign::remove`]).
 pub fn remove_action<T: Entity + 'static>() -> Action<Uuid, Result<(), CampaignError>> {
     write_action(|store, session, id: Uuid| async move {

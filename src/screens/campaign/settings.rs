@@ -8,7 +8,7 @@ use shared::model::{Campaign, Category, Criterion, Rubric};
 use shared::scoring::revise_rubric;
 use uuid::Uuid;
 
-use super::put_action;
+use super::{edit_action, put_action};
 use crate::browser::dialog::confirm;
 use crate::components::fields::value_of;
 use crate::components::loaded::Loaded;
@@ -22,7 +22,7 @@ use crate::logic::campaign::rubric::{
 use crate::logic::forms::{
     drop_years_outside, number_text, parse_count, parse_number, set_total_target, set_year_target,
 };
-use crate::services::campaign::{self, CampaignError};
+use crate::services::campaign::{self, CampaignError, Edit};
 
 #[component]
 pub fn CampaignSettings() -> impl IntoView {
@@ -58,9 +58,10 @@ type Setter = Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>;
 
 #[component]
 fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
+    let on_disk = StoredValue::new(campaign.clone());
     let form = RwSignal::new(campaign);
     let notice = RwSignal::new(None::<Notice>);
-    let put = put_action::<Campaign>();
+    let put = edit_action::<Campaign>();
     on_result(put, notice, move |_| {
         notice.set(Some(Notice::Done(tc::SAVED.get())));
         loaded.refetch();
@@ -68,7 +69,10 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
     let save = move |_| {
         let mut c = form.get_untracked();
         drop_years_outside(&mut c);
-        put.dispatch_local((CAMPAIGN_ID, String::new(), c));
+        // Only what was changed here is written over the stored campaign.
+        let edit = Edit { before: on_disk.get_value(), after: c.clone() };
+        on_disk.set_value(c);
+        put.dispatch_local((CAMPAIGN_ID, String::new(), edit));
     };
     let years = Memo::new(move |_| form.with(|c| c.year_range().collect::<Vec<i32>>()));
     // `name`: what the input is, for a screen reader (a table cell has no label of its own).
