@@ -150,7 +150,8 @@ fn SheetEditor(
     loaded: Loading,
 ) -> impl IntoView {
     let form = RwSignal::new(sheet.clone());
-    // What is on disk: a save writes only the scores changed here since.
+    // What is on disk (the sheet is read again after a save): a save writes only the scores
+    // changed here.
     let on_disk = StoredValue::new(sheet.clone());
     let notice = RwSignal::new(None::<Notice>);
     let reason = RwSignal::new(String::new());
@@ -208,9 +209,7 @@ fn SheetEditor(
             {office.then(|| view! {
                 <button type="button" class="button primary" data-testid="sheet-save" disabled=move || save.pending().get()
                     on:click=move |_| {
-                        let after = form.get_untracked();
-                        let edit = campaign::Edit { before: on_disk.get_value(), after: after.clone() };
-                        on_disk.set_value(after);
+                        let edit = campaign::Edit { before: on_disk.get_value(), after: form.get_untracked() };
                         save.dispatch_local((id, branch.get_value(), edit));
                     }>{tc::SAVE_SCORES}</button>
             })}

@@ -104,17 +104,23 @@ fn BaseView(
 ) -> impl IntoView {
     let BaseRecords { base, visits, candidates, names } = data;
     let form = RwSignal::new(base.clone());
-    // What is on disk: a save writes only what was changed on the form since.
+    // What is on disk: a save writes only what was changed on the form since. It moves on when
+    // a save is done, not when it is asked for: a refused save leaves its changes still to save.
     let on_disk = StoredValue::new(base.clone());
+    let sent = StoredValue::new(None::<Base>);
     let visit = RwSignal::new(Visit { base_id: id, date: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
     let save = edit_action::<Base>();
-    on_result(save, notice, move |_| notice.set(Some(Notice::Done(tc::SAVED.get()))));
+    on_result(save, notice, move |_| {
+        if let Some(saved) = sent.get_value() {
+            on_disk.set_value(saved);
+        }
+        notice.set(Some(Notice::Done(tc::SAVED.get())));
+    });
     let save_base = move |_| {
         let after = form.get_untracked();
-        let edit = Edit { before: on_disk.get_value(), after: after.clone() };
-        on_disk.set_value(after);
-        save.dispatch_local((id, String::new(), edit));
+        sent.set_value(Some(after.clone()));
+        save.dispatch_local((id, String::new(), Edit { before: on_disk.get_value(), after }));
     };
     let remove = remove_action::<Base>();
     on_result(remove, notice, move |()| go(&CampaignRoute::Bases.href()));

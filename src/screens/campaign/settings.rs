@@ -58,6 +58,8 @@ type Setter = Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>;
 
 #[component]
 fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
+    // What is on disk (the screen is read again after a save): only what was changed here is
+    // written over it.
     let on_disk = StoredValue::new(campaign.clone());
     let form = RwSignal::new(campaign);
     let notice = RwSignal::new(None::<Notice>);
@@ -69,10 +71,11 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
     let save = move |_| {
         let mut c = form.get_untracked();
         drop_years_outside(&mut c);
-        // Only what was changed here is written over the stored campaign.
-        let edit = Edit { before: on_disk.get_value(), after: c.clone() };
-        on_disk.set_value(c);
-        put.dispatch_local((CAMPAIGN_ID, String::new(), edit));
+        put.dispatch_local((
+            CAMPAIGN_ID,
+            String::new(),
+            Edit { before: on_disk.get_value(), after: c },
+        ));
     };
     let years = Memo::new(move |_| form.with(|c| c.year_range().collect::<Vec<i32>>()));
     // `name`: what the input is, for a screen reader (a table cell has no label of its own).
