@@ -177,17 +177,21 @@ where
     let kept_text = kept.and_then(|(map, name)| map.with_untracked(|m| m.get(name).cloned()));
     let bad = RwSignal::new(kept_text.is_some());
     let typed = RwSignal::new(kept_text.unwrap_or_default());
+    // The form's note of this field's text, dropped once the field holds a number again.
+    let forget_text = move || {
+        if let Some((map, name)) = kept {
+            map.update(|m| {
+                m.remove(name);
+            });
+        }
+    };
     let value = value_of(form, move |f| get(f).map(|n| n.to_string()).unwrap_or_default());
     // A new value of the field itself (set elsewhere on the form) replaces the text.
     Effect::new(move |shown: Option<String>| {
         let now = value.get();
         if shown.is_some_and(|before| before != now) && bad.get_untracked() {
             bad.set(false);
-            if let Some((map, name)) = kept {
-                map.update(|m| {
-                    m.remove(name);
-                });
-            }
+            forget_text();
         }
         now
     });
@@ -202,9 +206,7 @@ where
                     match parsed {
                         Ok(n) => {
                             bad.set(false);
-                            if let Some((map, name)) = kept {
-                                map.update(|m| { m.remove(name); });
-                            }
+                            forget_text();
                             form.update(|f| set(f, n));
                         }
                         Err(_) => {

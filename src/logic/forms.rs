@@ -1,7 +1,21 @@
 //! Parsing what people type into form fields (the survey and the campaign forms alike).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::NaiveDate;
+use serde_json::Value;
 use shared::model::{Campaign, Category};
+
+/// The fields of `after` whose value is not the one `before` gives them: what a form changed
+/// since it read (or last saved) a record, each side as `(field, value)` changes.
+pub fn fields_changed(before: &[(String, Value)], after: &[(String, Value)]) -> BTreeSet<String> {
+    let before: BTreeMap<&str, &Value> = before.iter().map(|(f, v)| (f.as_str(), v)).collect();
+    after
+        .iter()
+        .filter(|(f, v)| before.get(f.as_str()) != Some(&v))
+        .map(|(f, _)| f.clone())
+        .collect()
+}
 
 /// A date from an `<input type="date">` (`YYYY-MM-DD`); empty or malformed is `None`.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {

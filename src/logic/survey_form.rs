@@ -9,6 +9,8 @@ use shared::model::{Person, Survey, SurveyStatus};
 use shared::record::{Record, to_fields};
 use uuid::Uuid;
 
+use crate::logic::forms::fields_changed;
+
 /// Everything the form edits. Identity fields belong to the person (a later visit updates the
 /// same person); the rest to this visit's survey.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -167,7 +169,7 @@ impl SurveyForm {
         let person = if self.person == before.person {
             BTreeSet::new()
         } else {
-            differing(&before.person_changes(), &self.person_changes())
+            fields_changed(&before.person_changes(), &self.person_changes())
         };
         let mut survey = if self.survey == before.survey
             && self.kept == before.kept
@@ -175,19 +177,13 @@ impl SurveyForm {
         {
             BTreeSet::new()
         } else {
-            differing(&before.survey_changes(), &self.survey_changes())
+            fields_changed(&before.survey_changes(), &self.survey_changes())
         };
         if self.migration_note.is_some() {
             survey.insert(MIGRATION_FIELD.to_owned());
         }
         FormTouched { person, survey }
     }
-}
-
-/// The fields of `now` whose value is not the one `before` gives them.
-fn differing(before: &[(String, Value)], now: &[(String, Value)]) -> BTreeSet<String> {
-    let before: BTreeMap<&str, &Value> = before.iter().map(|(f, v)| (f.as_str(), v)).collect();
-    now.iter().filter(|(f, v)| before.get(f.as_str()) != Some(&v)).map(|(f, _)| f.clone()).collect()
 }
 
 /// Kept values as [`SurveyForm::kept`] holds them.

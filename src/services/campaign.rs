@@ -18,6 +18,7 @@ use crate::logic::campaign::candidate::{Application, new_candidate};
 use crate::logic::campaign::contacts::{ContactRow, contact_rows};
 use crate::logic::campaign::rubric::current_campaign;
 use crate::logic::campaign::typed::{Names, branch_records, changes_of, decode_all, keyed};
+use crate::logic::forms::fields_changed;
 use crate::logic::session::Session;
 use crate::store::{Store, StoreError, Touched};
 
@@ -127,18 +128,9 @@ pub async fn put_edit<T: Checked>(
     today: NaiveDate,
 ) -> Result<Uuid, CampaignError> {
     check(edit.after.problems(today))?;
-    if !session.may_write(T::KIND, branch_id) {
-        return Err(CampaignError::NotAllowed);
-    }
-    let before: std::collections::BTreeMap<String, serde_json::Value> =
-        changes_of(&edit.before)?.into_iter().collect();
     let after = changes_of(&edit.after)?;
-    let touched = after
-        .iter()
-        .filter(|(field, value)| before.get(field) != Some(value))
-        .map(|(field, _)| field.clone())
-        .collect();
-    store.save_touched(T::KIND, id, branch_id, after, Touched::Only(touched)).await?;
+    let touched = fields_changed(&changes_of(&edit.before)?, &after);
+    write::<T>(store, session, id, branch_id, after, Touched::Only(touched)).await?;
     Ok(id)
 }
 
@@ -179,10 +171,23 @@ pub async fn save<T: Entity>(
     branch_id: &str,
     value: &T,
 ) -> Result<(), CampaignError> {
+    write::<T>(store, session, id, branch_id, changes_of(value)?, Touched::All).await
+}
+
+/// [`save`] of the `touched` ones of a `T` record's `changes` (every one into a record not
+/// stored yet).
+async fn write<T: Entity>(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    branch_id: &str,
+    changes: Vec<(String, serde_json::Value)>,
+    touched: Touched,
+) -> Result<(), CampaignError> {
     if !session.may_write(T::KIND, branch_id) {
         return Err(CampaignError::NotAllowed);
     }
-    store.save(T::KIND, id, branch_id, changes_of(value)?).await?;
+    store.save_touched(T::KIND, id, branch_id, changes, touched).await?;
     Ok(())
 }
 

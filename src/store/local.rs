@@ -36,7 +36,7 @@ use super::{Store, StoreError, meta_keys, now_ms};
 
 /// Which fields of a form the person changed since the form last read or saved the record
 /// ([`Store::save_touched`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Touched {
     /// Every field given counts as the person's (a caller that knows no better).
     #[default]

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 use super::codec::{from_js, to_js};
+use super::local::decode_opt;
 use super::schema::META;
 use super::{Store, StoreError};
 
@@ -63,11 +64,7 @@ impl Store {
         let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(META)?;
         let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
-        let current = match value {
-            Some(v) if !v.is_undefined() && !v.is_null() => Some(from_js(v)?),
-            _ => None,
-        };
-        let next = update(current);
+        let next = update(decode_opt(value)?);
         drop(store.put(to_js(&next)?).with_key(JsValue::from_str(key)).primitive()?);
         tx.commit().await?;
         Ok(next)
