@@ -196,6 +196,8 @@ unsent-elsewhere-blocked = This account has unsent changes to { $pending ->
   } on another tablet ({ $device }, disabled by the Town Organisation Office; last synced { $last_sync }). Contact the Town Organisation Office.
 unsent-elsewhere-oldest = The oldest of them was made { $at }.
 unsent-elsewhere-read = OK
+server-restored-read = Got it
+server-restored = The office server's data was restored from an older backup, which may lack changes that had already been synced. This tablet downloaded every record again from the start and sent the { $n } changes made on it again (the server keeps none twice), and checked its photos again. Do not enter anything again; if changes still wait to be sent, they go as soon as the office is reachable.
 people-count = { $total ->
     [one] 1 member
    *[other] { $total } members
@@ -559,6 +561,7 @@ sync-error-attachment = Photo upload failed: { $detail }
 sync-error-busy = A sync is already running; please wait
 sync-error-upgrade-required = Please update the app: the office server was upgraded and this version can no longer sync. Changes on this tablet are saved and are sent once the new version is installed
 sync-error-disabled = This device or account has been disabled
+sync-error-history-changed = The office server's data was restored from an older backup: this tablet is downloading everything again and sending its own changes again
 sync-status-too-large = What was sent is too large
 sync-status-too-many = Too many requests
 sync-status-unavailable = The server is unavailable for now
@@ -969,6 +972,8 @@ msg-branches-required = Surveyors and branch secretaries need at least one branc
 msg-town-required-for-account = Only a County Organisation Department account can belong to no town
 msg-unreadable-body = The request could not be read
 msg-invalid-query = Invalid query parameters: { $detail }
+msg-history-changed = The office server's data was restored from an older backup: this tablet downloads everything again and sends its own changes again
+msg-invalid-cursor-check = The sync position's check is not valid
 msg-invalid-path = Invalid address: { $detail }
 msg-bad-protocol = The sync protocol version “{ $value }” is not a number
 msg-empty-roster = No roster file was received

@@ -43,10 +43,12 @@ pub fn App(store: Store) -> impl IntoView {
     });
     // Whether the database keeps a notice until read (no value is read here): the notices and
     // what they read are a chunk fetched only then. Read again whenever the counts move (the
-    // store may notice a discard while the app runs; a dismissal recounts) and after a sign-in.
+    // store may notice a discard while the app runs; a dismissal recounts), after a sign-in and
+    // after a sync run that found the server's data restored from a backup.
     let notice_kept = LocalResource::new(move || {
         ctx.counts.track();
         engine.credentials.track();
+        engine.data_version.track();
         let store = ctx.store();
         async move { storage_loss::any_kept(&store).await.unwrap_or(false) }
     });

@@ -124,7 +124,8 @@ async fn tablet(
             Channel::Sync => {
                 // The page as the server sends it and the app's transport reads it.
                 cursor += d.ops.len() as u64;
-                let page = PullResponse { ops: d.ops.clone(), cursor, more: false };
+                let page =
+                    PullResponse { ops: d.ops.clone(), cursor, cursor_check: None, more: false };
                 let wire = serde_json::to_vec(&page).unwrap();
                 let page: PullResponse = serde_json::from_slice(&wire).unwrap();
                 let outcome = store

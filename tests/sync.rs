@@ -33,7 +33,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use field::store::{Store, meta_keys, sha256_hex};
+use field::store::{PullPosition, Store, meta_keys, sha256_hex};
 use field::sync::engine::{self, SyncReport};
 use field::sync::error::{HttpError, LoginError, SyncError};
 use field::sync::plan::{
@@ -168,6 +168,21 @@ impl State {
         })
     }
 
+    /// The pull check of the operation at `cursor` (1-based in the log), as the server's.
+    fn check_at(&self, cursor: u64) -> Option<String> {
+        let op = self.log.get((cursor as usize).checked_sub(1)?)?;
+        Some(shared::sync::cursor_check_of(&op.content_hash()))
+    }
+
+    /// The server's database put back as it was when it held the first `len` operations (an
+    /// older backup restored): what came after is gone.
+    fn restore(&mut self, len: usize) {
+        let kept: Vec<Operation> = self.log.drain(..).take(len).collect();
+        self.by_id.clear();
+        self.records.clear();
+        self.seed(kept);
+    }
+
     /// Operations other devices pushed earlier: stored and merged as an accepted push would.
     fn seed(&mut self, ops: impl IntoIterator<Item = Operation>) {
         for op in ops {
@@ -249,13 +264,24 @@ impl Transport for FakeServer {
         Ok(PushResponse { results, server_hlc: s.clock.tick(now) })
     }
 
-    async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, HttpError> {
+    async fn pull(&self, from: &PullPosition, limit: u32) -> Result<PullResponse, HttpError> {
         let mut s = self.0.borrow_mut();
         s.pulls += 1;
         if s.fail_pull == Some(s.pulls) {
             return Err(network());
         }
         s.protocol_refusal()?;
+        let cursor = from.cursor;
+        // As the server: a check that does not name the operation held at the cursor (or none
+        // is held there) is answered 409 history_changed.
+        if let Some(check) = from.check.as_deref().filter(|_| cursor > 0)
+            && s.check_at(cursor).as_deref() != Some(check)
+        {
+            return Err(HttpError::Status {
+                status: 409,
+                error: Some(ApiError::history_changed()),
+            });
+        }
         // As the server's route: the page size is clamped, not ignored.
         let limit = limit.clamp(1, MAX_PULL_LIMIT) as usize;
         let role = s.account.role;
@@ -274,7 +300,8 @@ impl Transport for FakeServer {
             }
         }
         let more = s.log.iter().skip(next).any(|op| visible(&op));
-        Ok(PullResponse { ops, cursor: next as u64, more })
+        let cursor_check = s.check_at(next as u64);
+        Ok(PullResponse { ops, cursor: next as u64, cursor_check, more })
     }
 
     async fn attachment_status(&self, sha256: &str) -> Result<AttachmentStatus, HttpError> {
@@ -517,6 +544,84 @@ async fn pull_applies_pages_and_saves_the_cursor_only_after_each_page() {
     }
     // Pulled changes never enter this device's outbox.
     assert_eq!(store.outbox_len().await.unwrap(), 0);
+}
+
+/// The office restores an older backup: what this tablet sent after it is gone from the
+/// server, and the server numbers new operations again from where the backup stopped. The next
+/// pull is told (`history_changed`), sends this tablet's changes again, pulls from the start —
+/// the operation that took the lost ones' numbers included — and keeps a notice that says so.
+#[wasm_bindgen_test]
+async fn a_server_restored_from_a_backup_gets_this_tablets_changes_again() {
+    let store = fresh().await;
+    let server = FakeServer::with(|_| {});
+    let first = save_people(&store, 2, "b1").await;
+    let photo = vec![7u8; 2_000];
+    let sha = store.put_attachment(&blob_of(&photo, "image/jpeg"), "image/jpeg", 10, 10).await;
+    let sha = sha.unwrap();
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    let backed_up = server.0.borrow().log.len();
+    let blobs_backed_up = server.0.borrow().blobs.clone();
+    let later = save_people(&store, 3, "b1").await;
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!((report.pushed, report.resent_after_restore), (3, None));
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+
+    // The backup goes back in place (photos too); another tablet's change takes the number
+    // the first lost operation had.
+    let elsewhere = Uuid::now_v7();
+    {
+        let mut s = server.0.borrow_mut();
+        s.restore(backed_up);
+        s.blobs = HashMap::new();
+        drop(blobs_backed_up);
+        s.seed([remote_op("tabletB", now_ms(), elsewhere, "name", json!("乙"))]);
+    }
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.resent_after_restore, Some(5), "every change this tablet made");
+    assert_eq!(report.pushed, 5, "acknowledged: the two the server kept as duplicates");
+    assert_eq!(report.uploaded, 1, "the photo the server no longer holds, sent again");
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    let on_server: Vec<Uuid> = server.0.borrow().log.iter().map(|op| op.entity_id).collect();
+    for id in first.iter().chain(&later) {
+        assert_eq!(on_server.iter().filter(|e| *e == id).count(), 1, "stored once: {id}");
+    }
+    assert_eq!(server.0.borrow().blobs[&sha].0, photo);
+    assert!(store.get(EntityKind::Person, elsewhere).await.unwrap().is_some(), "pulled from 0");
+    let position = store.pull_position().await.unwrap();
+    assert_eq!(position.cursor, server.0.borrow().log.len() as u64);
+    assert!(position.check.is_some());
+    let notice: field::store::ServerRestored =
+        store.meta_get(meta_keys::SERVER_RESTORED).await.unwrap().unwrap();
+    assert_eq!(notice.resent, 5);
+
+    // Nothing more to say on the next run; the notice stays until read.
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!((report.pushed, report.resent_after_restore), (0, None));
+    assert!(store.meta_has(meta_keys::SERVER_RESTORED).await.unwrap());
+    field::services::storage_loss::acknowledge_server_restored(&store).await.unwrap();
+    assert!(!store.meta_has(meta_keys::SERVER_RESTORED).await.unwrap());
+}
+
+/// A restore found in the run after a lost push: the change whose push was lost is sent in that
+/// run's push, then once more with the rest (a duplicate), and stored once; the change the server
+/// refused stays aside, refused once (it is not in `history`, so it is not sent again).
+#[wasm_bindgen_test]
+async fn a_restore_found_after_a_lost_push_and_a_refusal_stores_each_change_once() {
+    let store = fresh().await;
+    let server = FakeServer::with(|_| {});
+    save_people(&store, 1, "b1").await;
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    save_people(&store, 1, "b1").await;
+    save_people(&store, 1, "forbidden").await;
+    server.0.borrow_mut().fail_push = Some(2);
+    engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    server.0.borrow_mut().restore(0);
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.resent_after_restore, Some(2), "both changes the server acknowledged");
+    assert_eq!(report.rejected.len(), 1, "the refused one, refused once");
+    assert_eq!(server.0.borrow().log.len(), 2, "each change stored once");
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    assert_eq!(rejected::list(&store).await.unwrap().len(), 1);
 }
 
 #[wasm_bindgen_test]

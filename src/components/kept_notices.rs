@@ -1,11 +1,13 @@
 //! The notices the database keeps until they are read: the browser discarded the tablet's
-//! database ([`StorageLostNotice`]) and another device of the signed-in account holds changes not
-//! sent ([`PreviousDeviceUnsent`]). Both are rare, so this view and everything it reads is in the
+//! database ([`StorageLostNotice`]), another device of the signed-in account holds changes not
+//! sent ([`PreviousDeviceUnsent`]), and the office server's data was restored from an older
+//! backup ([`ServerRestoredNotice`]). All are rare, so this view and everything it reads is in the
 //! `fieldwork` split module (`split::kept_notices`), fetched when the shell finds one kept
 //! (`services::storage_loss::any_kept`, which reads no value).
 
 use leptos::prelude::*;
 
+use crate::components::server_restored::ServerRestoredNotice;
 use crate::components::storage_lost::StorageLostNotice;
 use crate::components::unsent_elsewhere::PreviousDeviceUnsent;
 use crate::context::use_app;
@@ -45,12 +47,25 @@ pub fn KeptNotices() -> impl IntoView {
         let store = ctx.store();
         async move { storage_loss::unsent_elsewhere(&store).await.ok().flatten() }
     });
+    // Kept by a sync run (which moves the counts as it sends the changes again).
+    let server_restored = LocalResource::new(move || {
+        ctx.counts.track();
+        engine.data_version.track();
+        let store = ctx.store();
+        async move { storage_loss::server_restored(&store).await.ok().flatten() }
+    });
     // The signed-in account's own: another account signing in on this tablet is not told.
     let mine = move |n: &UnsentElsewhereNotice| {
         engine.credentials.with(|c| c.as_ref().is_some_and(|c| c.account.username == n.username))
     };
     view! {
         {move || storage_notice.get().flatten().map(|loss| view! { <StorageLostNotice loss=loss /> })}
+        {move || {
+            server_restored
+                .get()
+                .flatten()
+                .map(|notice| view! { <ServerRestoredNotice notice=notice /> })
+        }}
         {move || {
             unsent_elsewhere
                 .get()

@@ -12,5 +12,6 @@ pub mod loaded;
 pub mod notice;
 pub mod photo;
 pub mod print;
+pub mod server_restored;
 pub mod storage_lost;
 pub mod unsent_elsewhere;

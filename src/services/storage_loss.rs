@@ -33,7 +33,7 @@ use crate::browser::device_mark::{self, DeviceMark};
 use crate::store::{PriorDevice, Store, StoreError, meta_keys};
 use crate::sync::{mirror, rejected};
 
-pub use crate::store::{StorageLoss, UnsentElsewhereNotice};
+pub use crate::store::{ServerRestored, StorageLoss, UnsentElsewhereNotice};
 
 /// What the database opened at start is, judged from the mark kept outside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,10 +85,12 @@ pub async fn open(name: &str) -> Result<(Store, Opened), StoreError> {
     Ok((store, opened))
 }
 
-/// Whether a notice is kept until read (this one or [`unsent_elsewhere`]), without reading it.
+/// Whether a notice is kept until read (this one, [`unsent_elsewhere`] or
+/// [`server_restored`]), without reading it.
 pub async fn any_kept(store: &Store) -> Result<bool, StoreError> {
     Ok(store.meta_has(meta_keys::STORAGE_LOST).await?
-        || store.meta_has(meta_keys::UNSENT_ELSEWHERE).await?)
+        || store.meta_has(meta_keys::UNSENT_ELSEWHERE).await?
+        || store.meta_has(meta_keys::SERVER_RESTORED).await?)
 }
 
 /// Runs [`recover`] (its chunk fetched first) while a discard's recovery is due (the key the
@@ -293,6 +295,20 @@ pub async fn unsent_elsewhere(store: &Store) -> Result<Option<UnsentElsewhereNot
 pub async fn acknowledge_unsent_elsewhere(store: &Store) -> Result<(), StoreError> {
     if let Some(read) = unsent_elsewhere(store).await? {
         store.meta_delete_if_eq(meta_keys::UNSENT_ELSEWHERE, &read).await?;
+    }
+    Ok(())
+}
+
+/// The notice that the office server's database was found restored from an older backup and
+/// this tablet sent its changes again (`Store::resend_history`), while it has not been read.
+pub async fn server_restored(store: &Store) -> Result<Option<ServerRestored>, StoreError> {
+    store.meta_get(meta_keys::SERVER_RESTORED).await
+}
+
+/// The person has read that notice (one written meanwhile, by a later restore, stays).
+pub async fn acknowledge_server_restored(store: &Store) -> Result<(), StoreError> {
+    if let Some(read) = server_restored(store).await? {
+        store.meta_delete_if_eq(meta_keys::SERVER_RESTORED, &read).await?;
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ mod meta;
 mod outbox;
 mod read;
 mod remote;
+mod resend;
 mod save_cache;
 pub mod schema;
 
@@ -43,7 +44,7 @@ pub use error::StoreError;
 pub use history::HistoryEntry;
 pub use local::Touched;
 pub use outbox::OutboxEntry;
-pub use remote::RemoteOutcome;
+pub use remote::{PullPosition, RemoteOutcome};
 
 /// Meta keys kept by the store.
 pub mod meta_keys {
@@ -57,6 +58,12 @@ pub mod meta_keys {
     pub const ACCOUNT: &str = "account";
     /// The pull cursor of the sync engine (owned by sync; opaque to the store).
     pub const CURSOR: &str = "cursor";
+    /// The check the server gave with the cursor (`shared::sync::PullResponse::cursor_check`),
+    /// written in the same transaction; absent before the first page that came with one.
+    pub const CURSOR_CHECK: &str = "cursor_check";
+    /// Set when the office server's database was found restored from an older backup and this
+    /// tablet queued its own changes again ([`crate::store::ServerRestored`]), until read.
+    pub const SERVER_RESTORED: &str = "server_restored";
     /// The survey form's state as last typed (`services::survey::FormDraft`), written at every
     /// keystroke and cleared once the same state is saved as a record.
     pub const FORM_DRAFT: &str = "form_draft";
@@ -110,6 +117,18 @@ pub struct UnsentElsewhereNotice {
     pub username: String,
     pub devices: Vec<shared::sync::UnsentElsewhere>,
     /// When the sign-in answered (milliseconds since the epoch).
+    pub at_ms: f64,
+}
+
+/// The notice kept in `meta` (`meta_keys::SERVER_RESTORED`) when a pull found the office
+/// server's database restored from an older backup (`shared::sync::HISTORY_CHANGED`): this
+/// tablet pulled from the start and queued again the changes it had made, until the person has
+/// read it (`services::storage_loss`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerRestored {
+    /// Changes this tablet made and the server had acknowledged, queued again to be sent.
+    pub resent: u32,
+    /// When the tablet found out (milliseconds since the epoch).
     pub at_ms: f64,
 }
 

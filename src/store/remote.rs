@@ -21,6 +21,30 @@ use super::local::decode_opt;
 use super::schema::{CONFLICTS, HISTORY_PAGES, META, PEOPLE, RECORDS, SURVEYS, store_for};
 use super::{Store, StoreError, known_records, meta_keys};
 
+/// Where a pull stands: the cursor the server gave and the check that came with it
+/// (`shared::sync::PullResponse`), kept under `meta_keys::CURSOR` and `CURSOR_CHECK`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PullPosition {
+    pub cursor: u64,
+    pub check: Option<String>,
+}
+
+/// A cursor without a check (what an older server answers).
+impl From<u64> for PullPosition {
+    fn from(cursor: u64) -> Self {
+        PullPosition { cursor, check: None }
+    }
+}
+
+impl PullPosition {
+    /// What keeps this position in `meta`, key and value: the check is `null` when there is
+    /// none, so an older check never stays beside a newer cursor.
+    fn entries(&self) -> Result<[(&'static str, JsValue); 2], StoreError> {
+        let check = self.check.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+        Ok([(meta_keys::CURSOR, to_js(&self.cursor)?), (meta_keys::CURSOR_CHECK, check)])
+    }
+}
+
 /// Most operations kept in one `history_pages` entry.
 const HISTORY_PAGE_MAX_OPS: usize = 2_000;
 
@@ -46,25 +70,47 @@ impl Store {
         self.merge_remote(ops, None).await
     }
 
-    /// [`Store::apply_remote`] for one pulled page, storing the pull cursor that follows it
-    /// (`meta_keys::CURSOR`) in the same transaction: the cursor moves exactly when the page is
-    /// stored, never before and never without it.
+    /// [`Store::apply_remote`] for one pulled page, storing the pull position that follows it
+    /// (`meta_keys::CURSOR` and `CURSOR_CHECK`) in the same transaction: the position moves
+    /// exactly when the page is stored, never before and never without it.
     pub async fn apply_remote_page(
         &self,
         ops: &[Operation],
-        cursor: u64,
+        next: impl Into<PullPosition>,
     ) -> Result<RemoteOutcome, StoreError> {
+        let next = next.into();
         if ops.is_empty() {
-            self.meta_set(meta_keys::CURSOR, &cursor).await?;
+            let db = self.db().await?;
+            let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+            let meta = tx.object_store(META)?;
+            for (key, value) in next.entries()? {
+                drop(meta.put(value).with_key(JsValue::from_str(key)).primitive()?);
+            }
+            tx.commit().await?;
             return Ok(RemoteOutcome::default());
         }
-        self.merge_remote(ops, Some(cursor)).await
+        self.merge_remote(ops, Some(&next)).await
+    }
+
+    /// Where the last pull stopped: the cursor and its check (cursor 0, no check, before the
+    /// first pull and after [`Store::resend_history`]).
+    pub async fn pull_position(&self) -> Result<PullPosition, StoreError> {
+        let db = self.db().await?;
+        let tx = db.transaction(META).build()?;
+        let meta = tx.object_store(META)?;
+        let cursor_req =
+            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CURSOR)).primitive()?;
+        let check_req =
+            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CURSOR_CHECK)).primitive()?;
+        let cursor = decode_opt::<u64>(cursor_req.await?)?.unwrap_or(0);
+        let check = decode_opt::<String>(check_req.await?)?;
+        Ok(PullPosition { cursor, check })
     }
 
     async fn merge_remote(
         &self,
         ops: &[Operation],
-        cursor: Option<u64>,
+        cursor: Option<&PullPosition>,
     ) -> Result<RemoteOutcome, StoreError> {
         if ops.is_empty() {
             return Ok(RemoteOutcome::default());
@@ -96,7 +142,7 @@ impl Store {
     async fn merge_in_transaction(
         &self,
         ops: &[Operation],
-        cursor: Option<u64>,
+        cursor: Option<&PullPosition>,
         known: Known,
     ) -> Result<RemoteOutcome, StoreError> {
         let mut outcome = RemoteOutcome { applied: ops.len(), ..RemoteOutcome::default() };
@@ -211,14 +257,10 @@ impl Store {
             writes.push(request);
         }
         outcome.changed_records = changed.len();
-        let put_cursor = match cursor {
-            Some(cursor) => Some(
-                meta.put(to_js(&cursor)?)
-                    .with_key(JsValue::from_str(meta_keys::CURSOR))
-                    .primitive()?,
-            ),
-            None => None,
-        };
+        let mut put_cursor = Vec::new();
+        for (key, value) in cursor.map(PullPosition::entries).transpose()?.into_iter().flatten() {
+            put_cursor.push(meta.put(value).with_key(JsValue::from_str(key)).primitive()?);
+        }
         let put_clock = meta
             .put(to_js_json(&clock)?)
             .with_key(JsValue::from_str(meta_keys::CLOCK))
@@ -226,9 +268,7 @@ impl Store {
         // The clock is written last: once it is done, every earlier write is done too.
         let clock_written = put_clock.await;
         await_in_order(writes).await?;
-        if let Some(put_cursor) = put_cursor {
-            put_cursor.await?;
-        }
+        await_in_order(put_cursor).await?;
         clock_written?;
         tx.commit().await?;
         self.save_cache.borrow_mut().forget_records(Some(clock));

@@ -21,7 +21,7 @@ use super::plan::{
 use super::rejected;
 use super::transport::Transport;
 use crate::i18n::sync as t;
-use crate::store::{Store, blob_bytes, meta_keys};
+use crate::store::{PullPosition, Store, blob_bytes};
 
 /// Progress callback: phase, done, total (0 = unknown).
 pub type Progress<'a> = &'a dyn Fn(Phase, u32, u32);
@@ -43,6 +43,9 @@ pub struct SyncReport {
     pub conflicts: usize,
     /// Photos the server now holds in full.
     pub uploaded: usize,
+    /// The server's database was found restored from an older backup: the changes this tablet
+    /// made, queued again and sent in this run (the pull went again from the start).
+    pub resent_after_restore: Option<u32>,
 }
 
 /// Push, pull, then upload photos, with no check on the tablet before sending (see
@@ -65,7 +68,20 @@ pub async fn run_once_as<T: Transport>(
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     push_outbox_as(store, transport, account, progress, &mut report).await?;
-    pull_all(store, transport, progress, &mut report).await?;
+    match pull_all(store, transport, progress, &mut report).await {
+        // The server no longer holds what this tablet pulled last: its database went back in
+        // time. Send again everything this tablet made (what the server still holds is
+        // acknowledged as a duplicate), then pull from the start. The second pull starts at 0,
+        // which carries no check, so it cannot be answered so again.
+        Err(SyncError::HistoryChanged) => {
+            log::warn!("the office server's database went back in time: resending, pulling again");
+            let resent = store.resend_history(js_sys::Date::now()).await?;
+            report.resent_after_restore = Some(resent);
+            push_outbox_as(store, transport, account, progress, &mut report).await?;
+            pull_all(store, transport, progress, &mut report).await?;
+        }
+        other => other?,
+    }
     upload_attachments(store, transport, progress, &mut report).await?;
     Ok(report)
 }
@@ -219,17 +235,18 @@ pub async fn pull_all<T: Transport>(
     progress: Progress<'_>,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    let mut cursor: u64 = store.meta_get(meta_keys::CURSOR).await?.unwrap_or(0);
+    let mut from = store.pull_position().await?;
     progress(Phase::Pulling, 0, 0);
-    let mut page = transport.pull(cursor, PULL_LIMIT).await?;
+    let mut page = transport.pull(&from, PULL_LIMIT).await?;
     loop {
         // A page that does not move the cursor cannot lead anywhere new.
-        let last = !page.more || page.cursor == cursor;
-        let merge = store.apply_remote_page(&page.ops, page.cursor);
+        let last = !page.more || page.cursor == from.cursor;
+        let next_from = PullPosition { cursor: page.cursor, check: page.cursor_check.clone() };
+        let merge = store.apply_remote_page(&page.ops, next_from.clone());
         let (outcome, next) = if last {
             (merge.await, None)
         } else {
-            let (outcome, next) = futures::join!(merge, transport.pull(page.cursor, PULL_LIMIT));
+            let (outcome, next) = futures::join!(merge, transport.pull(&next_from, PULL_LIMIT));
             (outcome, Some(next))
         };
         let outcome = outcome?;
@@ -240,7 +257,7 @@ pub async fn pull_all<T: Transport>(
         let Some(next) = next else {
             return Ok(());
         };
-        cursor = page.cursor;
+        from = next_from;
         page = next?;
     }
 }

@@ -1,6 +1,6 @@
 //! Why a sync (or a sign-in) did not finish, in words a surveyor understands.
 
-use shared::sync::{ApiError, UPGRADE_REQUIRED};
+use shared::sync::{ApiError, HISTORY_CHANGED, UPGRADE_REQUIRED};
 
 use crate::i18n::sync as t;
 use crate::store::StoreError;
@@ -86,6 +86,11 @@ pub enum SyncError {
     /// was sent or taken, the outbox is as it was; syncing resumes once the app is updated.
     #[error("{}", t::ERROR_UPGRADE_REQUIRED)]
     UpgradeRequired,
+    /// The server no longer holds the operation this tablet's pull cursor names (`409
+    /// history_changed`: its database was restored from an older backup). The run sends this
+    /// tablet's changes again and pulls from the start ([`super::engine::run_once_as`]).
+    #[error("{}", t::ERROR_HISTORY_CHANGED)]
+    HistoryChanged,
 }
 
 impl SyncError {
@@ -114,6 +119,9 @@ impl From<HttpError> for SyncError {
             HttpError::Status { status: 426, .. } => SyncError::UpgradeRequired,
             HttpError::Status { error: Some(e), .. } if e.code == UPGRADE_REQUIRED => {
                 SyncError::UpgradeRequired
+            }
+            HttpError::Status { status: 409, error: Some(e) } if e.code == HISTORY_CHANGED => {
+                SyncError::HistoryChanged
             }
             HttpError::Status { status: 403, error } => SyncError::Forbidden(
                 error.map(|e| server_words(&e)).unwrap_or_else(|| t::ERROR_DISABLED.to_string()),

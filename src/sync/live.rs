@@ -61,10 +61,11 @@ pub(crate) async fn follow(engine: SyncEngine) {
             continue;
         };
         let store = engine.store();
-        let cursor = store.meta_get::<u64>(meta_keys::CURSOR).await.ok().flatten().unwrap_or(0);
+        let from = store.pull_position().await.unwrap_or_default();
+        let cursor = from.cursor;
         // The server holds the request up to MAX_WAIT_SECONDS; give it some more to answer.
         let http = credentials.http().with_timeout((MAX_WAIT_SECONDS as u32 + 15) * 1_000);
-        let answer = transport::wait(&http, cursor, MAX_WAIT_SECONDS).await.map(|w| w.changed);
+        let answer = transport::wait(&http, &from, MAX_WAIT_SECONDS).await.map(|w| w.changed);
         if answer.is_ok() {
             engine.heard_from_server();
         }

@@ -305,7 +305,9 @@ impl SyncEngine {
         match &result {
             Ok(report) => {
                 self.connection.set(Connection::Connected);
-                if report.changed_records > 0 {
+                // A run that found the server's data restored keeps a notice: the shell reads
+                // the kept notices again when this moves.
+                if report.changed_records > 0 || report.resent_after_restore.is_some() {
                     self.data_version.update(|v| *v += 1);
                 }
                 // Every refusal still open, not only this run's: a run that sent nothing because

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::error::HttpError;
 use super::http::{Http, encode_component};
+use crate::store::PullPosition;
 
 /// The sync endpoints of `/api/v1`.
 // The app is single-threaded wasm: the futures need not be `Send`.
@@ -19,8 +20,8 @@ use super::http::{Http, encode_component};
 pub trait Transport {
     /// `POST /api/v1/sync/push`.
     async fn push(&self, request: &PushRequest) -> Result<PushResponse, HttpError>;
-    /// `GET /api/v1/sync/pull?cursor=&limit=`.
-    async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, HttpError>;
+    /// `GET /api/v1/sync/pull?cursor=&check=&limit=`.
+    async fn pull(&self, from: &PullPosition, limit: u32) -> Result<PullResponse, HttpError>;
     /// `GET /api/v1/attachments/{sha256}/status` (a blob the server never saw: all zero).
     async fn attachment_status(&self, sha256: &str) -> Result<AttachmentStatus, HttpError>;
     /// `PUT /api/v1/attachments/{sha256}?offset=&total=` with one chunk.
@@ -38,8 +39,8 @@ impl Transport for Http {
         self.post("/api/v1/sync/push", request).await
     }
 
-    async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, HttpError> {
-        self.get(&format!("/api/v1/sync/pull?cursor={cursor}&limit={limit}")).await
+    async fn pull(&self, from: &PullPosition, limit: u32) -> Result<PullResponse, HttpError> {
+        self.get(&format!("/api/v1/sync/pull?{}&limit={limit}", position_query(from))).await
     }
 
     async fn attachment_status(&self, sha256: &str) -> Result<AttachmentStatus, HttpError> {
@@ -79,10 +80,23 @@ pub async fn code_login(
     http.post("/api/v1/auth/code", request).await
 }
 
-/// `GET /api/v1/sync/wait`: held by the server until something after `cursor` is there for
-/// this account, or `timeout_s` seconds passed.
-pub async fn wait(http: &Http, cursor: u64, timeout_s: u64) -> Result<WaitResponse, HttpError> {
-    http.get(&format!("/api/v1/sync/wait?cursor={cursor}&timeout={timeout_s}")).await
+/// `GET /api/v1/sync/wait`: held by the server until something after `from` is there for
+/// this account, or `timeout_s` seconds passed (answered at once when the server no longer
+/// holds what `from` names: the pull that follows learns why).
+pub async fn wait(
+    http: &Http,
+    from: &PullPosition,
+    timeout_s: u64,
+) -> Result<WaitResponse, HttpError> {
+    http.get(&format!("/api/v1/sync/wait?{}&timeout={timeout_s}", position_query(from))).await
+}
+
+/// `cursor=N` and, when the position has one, `&check=C`.
+fn position_query(from: &PullPosition) -> String {
+    match &from.check {
+        Some(check) => format!("cursor={}&check={}", from.cursor, encode_component(check)),
+        None => format!("cursor={}", from.cursor),
+    }
 }
 
 /// `POST /api/v1/sync/report`: what this tablet still holds, after a sync run.

@@ -67,6 +67,10 @@ pub enum AppError {
     DeviceBlocked,
     #[error("app speaks sync protocol {client}, the server needs {minimum} or later")]
     UpgradeRequired { client: u32, minimum: u32 },
+    /// The pull's cursor names an operation the server no longer holds there (an older backup
+    /// was restored): the tablet pulls from the start and sends its changes again.
+    #[error("the pull cursor's operation is not held any more: pull from the start")]
+    HistoryChanged,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -100,7 +104,8 @@ impl AppError {
             OpIdConflict(_)
             | UsernameTaken
             | OffsetMismatch { .. }
-            | AttachmentTotalMismatch { .. } => StatusCode::CONFLICT,
+            | AttachmentTotalMismatch { .. }
+            | HistoryChanged => StatusCode::CONFLICT,
             AttachmentHashMismatch | ImportRefused { .. } | RosterRefused { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -145,6 +150,7 @@ impl AppError {
             UpgradeRequired { client, minimum } => {
                 Message::new("upgrade_required").arg("minimum", *minimum).arg("client", *client)
             }
+            HistoryChanged => Message::new(shared::sync::HISTORY_CHANGED),
             Internal(_) => Message::new("internal"),
             ImportRefused { said, .. } => return said.clone(),
             RosterRefused { said, .. } | BadRequest { said, .. } => said.clone(),
@@ -243,6 +249,7 @@ impl From<StoreError> for AppError {
             StoreError::UsernameTaken => AppError::UsernameTaken,
             StoreError::DeviceBlocked => AppError::DeviceBlocked,
             StoreError::Busy => AppError::DatabaseBusy,
+            StoreError::HistoryChanged => AppError::HistoryChanged,
             other => AppError::Internal(other.to_string()),
         }
     }

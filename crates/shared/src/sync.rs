@@ -256,14 +256,36 @@ pub struct PushResponse {
     pub server_hlc: Hlc,
 }
 
-/// `GET /api/v1/sync/pull?cursor=N&limit=M`.
+/// `GET /api/v1/sync/pull?cursor=N&check=C&limit=M`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub ops: Vec<Operation>,
     /// Pass back as `cursor` on the next pull.
     pub cursor: u64,
+    /// Pass back as `check` with `cursor`: which operation the server holds at `cursor`
+    /// ([`cursor_check_of`]). A server that no longer holds that operation there (its database
+    /// was restored from an older backup) answers [`HISTORY_CHANGED`] instead of a page.
+    /// Left out when `cursor` is 0, and by older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor_check: Option<String>,
     /// More operations are waiting: pull again straight away.
     pub more: bool,
+}
+
+/// Code of the 409 a pull or live-update wait is answered with when the operation the
+/// tablet's cursor names is no longer the one the server holds at that sequence number: the
+/// server's database went back in time (an older backup was restored). The tablet then pulls
+/// from the start and sends every change it made again (the server keeps each once).
+pub const HISTORY_CHANGED: &str = "history_changed";
+
+/// Longest `check` a pull accepts (a longer one is refused as a bad request).
+pub const MAX_CURSOR_CHECK_LEN: usize = 32;
+
+/// The check that goes with a cursor: the first 16 hex digits of the SHA-256 of the operation
+/// stored at that sequence number ([`crate::op::content_hash_of`]). It names the operation
+/// without telling anything of it (the cursor may be another town's operation).
+pub fn cursor_check_of(content_hash: &str) -> String {
+    content_hash.chars().take(16).collect()
 }
 
 /// The longest a `GET /api/v1/sync/wait` is held open with nothing new (seconds): an idle
@@ -335,6 +357,21 @@ impl ApiError {
     /// The message as code and arguments, when the server sent them.
     pub fn said(&self) -> Option<Message> {
         said(self.reason.as_deref(), &self.args)
+    }
+
+    /// The server's [`HISTORY_CHANGED`] answer to a pull (the server API tests check the real
+    /// answer equals this; the tablet's tests answer with it).
+    pub fn history_changed() -> Self {
+        Self {
+            code: HISTORY_CHANGED.to_owned(),
+            message:
+                "办公室服务器的数据已恢复为较早的备份：本机将从头重新下载，并重新发送本机的修改"
+                    .to_owned(),
+            received: None,
+            reason: None,
+            args: Args::new(),
+        }
+        .with_message(Message::new(HISTORY_CHANGED))
     }
 
     /// The server's [`OP_ID_CONFLICT`] answer for operation `id` (the server API tests check the

@@ -190,7 +190,9 @@ crate::texts! {
     UNSENT_ELSEWHERE_BLOCKED = "unsent-elsewhere-blocked": "这个账号在另一台平板（{ $device }，已被镇组织办停用）上还有 { $pending } 条记录的修改没有发送（最后一次同步：{ $last_sync }）。请联系镇组织办。";
     UNSENT_ELSEWHERE_OLDEST = "unsent-elsewhere-oldest": "其中最早的修改做于 { $at }。";
     UNSENT_ELSEWHERE_READ = "unsent-elsewhere-read": "知道了";
+    SERVER_RESTORED_READ = "server-restored-read": "知道了";
     // Texts with arguments (their functions below)
+    SERVER_RESTORED = "server-restored": "办公室服务器的数据已恢复为较早的备份，其中可能缺少已同步过的修改。本机已从头重新下载全部记录，并把本机做过的 { $n } 条修改重新发送（服务器已有的不会重复保存），照片也已重新核对。请不要重新录入；如仍显示待同步，联网后会自动发送。";
     PEOPLE_COUNT = "people-count": "共 { $total } 人，显示 { $shown } 人";
     KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";
     KEPT_VALUE = "kept-value": "{ $field }：{ $value }";
@@ -280,6 +282,12 @@ pub fn storage_lost_pending(n: u32) -> String {
 /// How many unsent changes came back from the outbox's copy after a discard.
 pub fn storage_recovered_count(n: u32) -> String {
     STORAGE_RECOVERED_COUNT.format(&[("n", n.into())])
+}
+
+/// The office server's database was found restored from an older backup: `n` changes made on
+/// this tablet sent again.
+pub fn server_restored(n: u32) -> String {
+    SERVER_RESTORED.format(&[("n", n.into())])
 }
 
 /// How many refused changes came back from the copy among the refusals.

@@ -158,6 +158,8 @@ crate::texts! { 6000;
     TOWN_REQUIRED_FOR_ACCOUNT = "msg-town-required-for-account": "只有县委组织部账号可以不属于某个镇";
     UNREADABLE_BODY = "msg-unreadable-body": "请求内容读取失败";
     INVALID_QUERY = "msg-invalid-query": "查询参数无效：{ $detail }";
+    HISTORY_CHANGED = "msg-history-changed": "办公室服务器的数据已恢复为较早的备份：本机将从头重新下载，并重新发送本机的修改";
+    INVALID_CURSOR_CHECK = "msg-invalid-cursor-check": "同步位置的校验值无效";
     INVALID_PATH = "msg-invalid-path": "路径参数无效：{ $detail }";
     BAD_PROTOCOL = "msg-bad-protocol": "协议版本“{ $value }”不是数字";
     EMPTY_ROSTER = "msg-empty-roster": "没有收到名册文件";

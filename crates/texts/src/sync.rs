@@ -83,6 +83,7 @@ crate::texts! {
     ERROR_BUSY = "sync-error-busy": "同步正在进行中，请稍候";
     ERROR_UPGRADE_REQUIRED = "sync-error-upgrade-required": "请更新应用：办公室服务器已升级，这个版本的应用不能再同步。本机的修改都已保存，安装新版本后会自动发送";
     ERROR_DISABLED = "sync-error-disabled": "此设备或账号已被停用";
+    ERROR_HISTORY_CHANGED = "sync-error-history-changed": "办公室服务器的数据已恢复为较早的备份：本机正从头重新下载，并重新发送本机的修改";
     STATUS_TOO_LARGE = "sync-status-too-large": "发送的内容过大";
     STATUS_TOO_MANY = "sync-status-too-many": "请求过于频繁";
     STATUS_UNAVAILABLE = "sync-status-unavailable": "服务器暂时不可用";

@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::task::Poll;
 
+use field::store::PullPosition;
 use field::sync::http::Http;
 use field::sync::transport::Transport;
 use serde::Serialize;
@@ -32,7 +33,7 @@ pub(crate) async fn pull_all(
     let store = state::store()?;
     let http = Http::new(origin, Some(token.to_owned()));
     let mut outcome = PullOutcome::default();
-    let (page, fetch_ms) = timed(fetch_page(&http, 0, limit)).await;
+    let (page, fetch_ms) = timed(fetch_page(&http, &PullPosition::default(), limit)).await;
     outcome.fetch_ms += fetch_ms;
     let mut page = page?;
     loop {
@@ -42,14 +43,15 @@ pub(crate) async fn pull_all(
         // As the engine does (src/sync/engine.rs `pull_all`): the page and the cursor after it
         // in one transaction, the next page fetched while this one is merged. The two timings
         // then overlap; the runner's total is the wall time of the whole pull.
-        let merge = timed(store.apply_remote_page(&page.ops, page.cursor));
+        let next_from = PullPosition { cursor: page.cursor, check: page.cursor_check.clone() };
+        let merge = timed(store.apply_remote_page(&page.ops, next_from.clone()));
         if last {
             let (merged, apply_ms) = merge.await;
             merged?;
             outcome.apply_ms += apply_ms;
             return Ok(outcome);
         }
-        let next = timed(fetch_page(&http, page.cursor, limit));
+        let next = timed(fetch_page(&http, &next_from, limit));
         let ((merged, apply_ms), (next, fetch_ms)) = join(merge, next).await;
         merged?;
         outcome.apply_ms += apply_ms;
@@ -94,6 +96,10 @@ async fn timed<F: Future>(future: F) -> (F::Output, f64) {
 
 /// One page, fetched by the app's own transport (`field::sync::transport`), as the engine
 /// fetches it.
-async fn fetch_page(http: &Http, cursor: u64, limit: u32) -> Result<PullResponse, BenchError> {
-    http.pull(cursor, limit).await.map_err(|e| BenchError::Fetch(e.to_string()))
+async fn fetch_page(
+    http: &Http,
+    from: &PullPosition,
+    limit: u32,
+) -> Result<PullResponse, BenchError> {
+    http.pull(from, limit).await.map_err(|e| BenchError::Fetch(e.to_string()))
 }

@@ -33,6 +33,7 @@ mod previous_device;
 mod print;
 mod routes;
 mod screen_sizes;
+mod server_restore;
 mod size_budget;
 mod survey;
 mod sync_two_tablets;

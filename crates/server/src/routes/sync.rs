@@ -9,11 +9,12 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use shared::hlc::Hlc;
+use shared::message::Message;
 use shared::op::Operation;
 use shared::roles::{Role, redact_op};
 use shared::sync::{
-    DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_OPS, MAX_WAIT_SECONDS, OpStatus, PROTOCOL_HEADER,
-    PROTOCOL_VERSION, PushRequest, PushResponse, WaitResponse,
+    DEFAULT_PULL_LIMIT, MAX_CURSOR_CHECK_LEN, MAX_PULL_LIMIT, MAX_PUSH_OPS, MAX_WAIT_SECONDS,
+    OpStatus, PROTOCOL_HEADER, PROTOCOL_VERSION, PushRequest, PushResponse, WaitResponse,
 };
 
 use crate::error::AppError;
@@ -64,7 +65,19 @@ fn protocol_header() -> [(HeaderName, HeaderValue); 1] {
 pub struct PullQuery {
     #[serde(default)]
     pub cursor: u64,
+    /// The `cursor_check` the page that gave `cursor` came with.
+    pub check: Option<String>,
     pub limit: Option<u32>,
+}
+
+/// A pull's `check`, bounded: at most [`MAX_CURSOR_CHECK_LEN`] hex digits.
+fn cursor_check(check: Option<&str>) -> Result<Option<&str>, AppError> {
+    match check {
+        Some(c) if c.len() > MAX_CURSOR_CHECK_LEN || !c.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Err(AppError::bad_request("invalid_query", Message::new("invalid_cursor_check")))
+        }
+        other => Ok(other),
+    }
 }
 
 pub async fn pull(
@@ -74,7 +87,8 @@ pub async fn pull(
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     let limit = q.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
-    let page = state.store.pull(session.scope(), &session.account, q.cursor, limit).await?;
+    let check = cursor_check(q.check.as_deref())?;
+    let page = state.store.pull(session.scope(), &session.account, q.cursor, check, limit).await?;
     let body = pull_body(&page, session.account.role).map_err(StoreError::from)?;
     Ok((protocol_header(), [(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body))
 }
@@ -83,6 +97,9 @@ pub async fn pull(
 pub struct WaitQuery {
     #[serde(default)]
     pub cursor: u64,
+    /// As for a pull: a cursor whose operation the server no longer holds is news at once
+    /// (`changed`), so the tablet pulls and learns of it.
+    pub check: Option<String>,
     /// Seconds to hold the request with nothing new (default and at most
     /// [`MAX_WAIT_SECONDS`]).
     pub timeout: Option<u64>,
@@ -100,10 +117,16 @@ pub async fn wait(
         Duration::from_secs(q.timeout.unwrap_or(MAX_WAIT_SECONDS).clamp(1, MAX_WAIT_SECONDS));
     let until = tokio::time::Instant::now() + hold;
     let scope = session.scope();
+    let check = cursor_check(q.check.as_deref())?;
     let mut waiter = state.changes.subscribe(&state.store);
     loop {
         let mark = waiter.mark(scope);
-        let page = state.store.pull(scope, &session.account, q.cursor, 1).await?;
+        let page = match state.store.pull(scope, &session.account, q.cursor, check, 1).await {
+            Err(StoreError::HistoryChanged) => {
+                return Ok((protocol_header(), Json(WaitResponse { changed: true })));
+            }
+            other => other?,
+        };
         if !page.ops.is_empty() {
             return Ok((protocol_header(), Json(WaitResponse { changed: true })));
         }
@@ -135,6 +158,12 @@ fn pull_body(page: &PullPage, role: Role) -> Result<String, serde_json::Error> {
     }
     body.push_str("],\"cursor\":");
     body.push_str(&page.cursor.to_string());
+    if let Some(check) = &page.cursor_check {
+        // Hex digits only (`cursor_check_of` of a stored SHA-256): nothing to escape.
+        body.push_str(",\"cursor_check\":\"");
+        body.push_str(check);
+        body.push('"');
+    }
     body.push_str(if page.more { ",\"more\":true}" } else { ",\"more\":false}" });
     Ok(body)
 }
@@ -169,10 +198,16 @@ mod tests {
             let page = PullPage {
                 ops: ops.iter().map(|op| serde_json::to_string(op).unwrap()).collect(),
                 cursor: 42,
+                cursor_check: more.then(|| "0123456789abcdef".to_owned()),
                 more,
             };
             for role in [Role::TownOffice, Role::Surveyor, Role::CountyViewer] {
-                let mut expected = PullResponse { ops: ops.clone(), cursor: 42, more };
+                let mut expected = PullResponse {
+                    ops: ops.clone(),
+                    cursor: 42,
+                    cursor_check: page.cursor_check.clone(),
+                    more,
+                };
                 for op in &mut expected.ops {
                     redact_op(op, role);
                 }

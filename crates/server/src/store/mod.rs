@@ -65,6 +65,10 @@ pub enum StoreError {
     Worker(String),
     #[error("cannot open database {path}: {message}")]
     Open { path: String, message: String },
+    /// A pull's cursor names an operation this database does not hold at that sequence number:
+    /// it was restored from an older backup after the tablet pulled.
+    #[error("the operation at the pull cursor is not the one the tablet pulled")]
+    HistoryChanged,
 }
 
 /// The town of an install that never named one: a town office on SQLite works in it with no
@@ -165,6 +169,9 @@ pub struct PullPage {
     /// first: a pull that needs no redaction sends it as it is, without decoding it.
     pub ops: Vec<String>,
     pub cursor: u64,
+    /// What the tablet passes back with `cursor` ([`shared::sync::cursor_check_of`] of the
+    /// operation stored at `cursor`); `None` when no operation is stored there (cursor 0).
+    pub cursor_check: Option<String>,
     pub more: bool,
 }
 
@@ -368,12 +375,16 @@ pub trait Store: Send + Sync + 'static {
         session: &Caller,
         ops: Vec<Operation>,
     ) -> Result<Vec<OpResult>, StoreError>;
-    /// Operations of `scope` after `cursor` that `account` may see (not yet redacted).
+    /// Operations of `scope` after `cursor` that `account` may see (not yet redacted). With a
+    /// `check` (what an earlier page gave with `cursor`), fails with
+    /// [`StoreError::HistoryChanged`] when the operation stored at `cursor` is not the one the
+    /// check names, or none is: the database went back in time.
     async fn pull(
         &self,
         scope: Scope,
         account: &Account,
         cursor: u64,
+        check: Option<&str>,
         limit: u32,
     ) -> Result<PullPage, StoreError>;
     /// The last sequence number stored in each town (towns with none are absent): what the

@@ -33,6 +33,7 @@ mod pre_auth_limits;
 mod protocol;
 mod real_server;
 mod restart;
+mod restore;
 mod retry_storm;
 mod roster;
 mod same_photo;

@@ -133,7 +133,7 @@ impl Replica {
                 serde_json::from_slice::<PushRequest>(&wire).unwrap().ops
             }
             (Channel::Sync, false) => {
-                let page = PullResponse { ops, cursor: 0, more: false };
+                let page = PullResponse { ops, cursor: 0, cursor_check: None, more: false };
                 let wire = serde_json::to_vec(&page).unwrap();
                 serde_json::from_slice::<PullResponse>(&wire).unwrap().ops
             }

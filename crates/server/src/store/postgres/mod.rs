@@ -281,9 +281,10 @@ impl Store for PgStore {
         scope: Scope,
         account: &Account,
         cursor: u64,
+        check: Option<&str>,
         limit: u32,
     ) -> Result<PullPage, StoreError> {
-        sync::pull(&mut self.client().await?, scope, account, cursor, limit).await
+        sync::pull(&mut self.client().await?, scope, account, cursor, check, limit).await
     }
 
     async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError> {

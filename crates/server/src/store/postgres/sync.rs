@@ -636,6 +636,7 @@ pub async fn pull(
     scope: Scope,
     account: &Account,
     cursor: u64,
+    check: Option<&str>,
     limit: u32,
 ) -> Result<PullPage, StoreError> {
     let tx = client
@@ -645,6 +646,11 @@ pub async fn pull(
         .start()
         .await?;
     let cursor_i = i64::try_from(cursor).unwrap_or(i64::MAX);
+    if let Some(check) = check.filter(|_| cursor > 0)
+        && check_at(&tx, cursor_i).await?.as_deref() != Some(check)
+    {
+        return Err(StoreError::HistoryChanged);
+    }
     let fetch = i64::from(limit) + 1;
     let scoped = account.role.is_branch_scoped();
     // Two statements rather than `($5 IS NULL OR town_id = $5)`, so a town's pull walks the
@@ -686,9 +692,18 @@ pub async fn pull(
             tx.query_one("SELECT COALESCE(MAX(seq), 0)::BIGINT FROM ops", &[]).await?.try_get(0)?;
         newest.max(cursor_i)
     };
+    let cursor_check = if next > 0 { check_at(&tx, next).await? } else { None };
     tx.commit().await?;
     let ops = rows.into_iter().map(|(_, json)| json).collect();
-    Ok(PullPage { ops, cursor: u64::try_from(next).unwrap_or(0), more })
+    Ok(PullPage { ops, cursor: u64::try_from(next).unwrap_or(0), cursor_check, more })
+}
+
+/// The pull check of the operation stored at `seq`, if one is.
+async fn check_at(tx: &Transaction<'_>, seq: i64) -> Result<Option<String>, StoreError> {
+    let stmt = tx.prepare_cached("SELECT content_hash FROM ops WHERE seq = $1").await?;
+    let hash: Option<String> =
+        tx.query_opt(&stmt, &[&seq]).await?.map(|r| r.try_get(0)).transpose()?;
+    Ok(hash.as_deref().map(shared::sync::cursor_check_of))
 }
 
 /// The live records of `entity` that `account` may see, oldest first.

@@ -333,10 +333,12 @@ impl Store for SqliteStore {
         scope: Scope,
         account: &Account,
         cursor: u64,
+        check: Option<&str>,
         limit: u32,
     ) -> Result<PullPage, StoreError> {
         let account = account.clone();
-        self.read(move |c| sync::pull(c, scope, &account, cursor, limit)).await
+        let check = check.map(str::to_owned);
+        self.read(move |c| sync::pull(c, scope, &account, cursor, check.as_deref(), limit)).await
     }
 
     async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError> {

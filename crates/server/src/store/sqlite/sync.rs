@@ -748,10 +748,16 @@ pub fn pull(
     scope: Scope,
     account: &Account,
     cursor: u64,
+    check: Option<&str>,
     limit: u32,
 ) -> Result<PullPage, StoreError> {
     let tx = conn.transaction()?;
     let cursor_i = i64::try_from(cursor).unwrap_or(i64::MAX);
+    if let Some(check) = check.filter(|_| cursor > 0)
+        && check_at(&tx, cursor_i)?.as_deref() != Some(check)
+    {
+        return Err(StoreError::HistoryChanged);
+    }
     let fetch = i64::from(limit) + 1;
     let scoped = account.role.is_branch_scoped();
     let branches = serde_json::to_string(&account.branches)?;
@@ -779,9 +785,19 @@ pub fn pull(
             .query_row([], |r| r.get(0))?;
         newest.max(cursor_i)
     };
+    let cursor_check = if next > 0 { check_at(&tx, next)? } else { None };
     tx.finish()?;
     let ops = rows.into_iter().map(|(_, json)| json).collect();
-    Ok(PullPage { ops, cursor: u64::try_from(next).unwrap_or(0), more })
+    Ok(PullPage { ops, cursor: u64::try_from(next).unwrap_or(0), cursor_check, more })
+}
+
+/// The pull check of the operation stored at `seq`, if one is.
+fn check_at(tx: &rusqlite::Transaction<'_>, seq: i64) -> Result<Option<String>, StoreError> {
+    let hash: Option<String> = tx
+        .prepare_cached("SELECT content_hash FROM ops WHERE seq = ?1")?
+        .query_row([seq], |r| r.get(0))
+        .optional()?;
+    Ok(hash.as_deref().map(shared::sync::cursor_check_of))
 }
 
 /// The live records of `entity` that `account` may see, oldest first.

@@ -63,6 +63,41 @@ impl Data {
         }
     }
 
+    /// A copy of the database as it is now, the way an office backs one up (the server
+    /// stopped): SQLite's `VACUUM INTO` a file beside the data folder; on PostgreSQL a database
+    /// made from this one as its template.
+    pub async fn backup(&self) -> Backup {
+        match &self.database {
+            None => {
+                let file = tempfile::NamedTempFile::new().unwrap();
+                std::fs::remove_file(file.path()).unwrap();
+                let conn =
+                    rusqlite::Connection::open(self.dir.path().join("field.sqlite3")).unwrap();
+                conn.execute("VACUUM INTO ?1", [file.path().to_str().unwrap()]).unwrap();
+                Backup::Sqlite(file)
+            }
+            Some(url) => Backup::Postgres(copy_database(url).await),
+        }
+    }
+
+    /// Put `backup` back in place of the database (the server stopped), as an office restores
+    /// one: on SQLite the file copied over `field.sqlite3` (its `-wal` and `-shm` removed); on
+    /// PostgreSQL a new database made from the backup, which this data now names.
+    pub async fn restore(&mut self, backup: &Backup) {
+        match backup {
+            Backup::Sqlite(file) => {
+                let db = self.dir.path().join("field.sqlite3");
+                for suffix in ["-wal", "-shm"] {
+                    let mut side = db.clone().into_os_string();
+                    side.push(suffix);
+                    let _ = std::fs::remove_file(side);
+                }
+                std::fs::copy(file.path(), &db).unwrap();
+            }
+            Backup::Postgres(url) => self.database = Some(copy_database(url).await),
+        }
+    }
+
     /// `server <args…> --data-dir <dir> [--database-url <url>]`, not started yet.
     pub fn cli(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
@@ -72,6 +107,34 @@ impl Data {
         }
         cmd
     }
+}
+
+/// A backed-up database ([`Data::backup`]).
+pub enum Backup {
+    Sqlite(tempfile::NamedTempFile),
+    Postgres(String),
+}
+
+/// A new database of the tests' cluster with the content of the one at `url` (no session may
+/// be connected to it: a server that just stopped may take a moment to let go).
+async fn copy_database(url: &str) -> String {
+    let admin = pg_cluster().expect("a PostgreSQL database outside the tests' cluster");
+    let (base, source) = url.rsplit_once('/').expect("a database URL ends with /<dbname>");
+    let name = format!("field_test_{}", Uuid::now_v7().simple());
+    let (client, connection) =
+        tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.unwrap();
+    let connection = tokio::spawn(connection);
+    let mut tries = 0;
+    while let Err(e) =
+        client.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {source}")).await
+    {
+        tries += 1;
+        assert!(tries < 50, "cannot copy database {source}: {e}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    drop(client);
+    let _ = connection.await;
+    format!("{base}/{name}")
 }
 
 /// A test's direct line to the store's database. SQL is written once, in the dialect both
@@ -366,6 +429,12 @@ impl TestServer {
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         res.json().await.unwrap()
+    }
+
+    /// `GET /api/v1/sync/pull?cursor=&check=&limit=`, the answer as it came.
+    pub async fn pull_checked(&self, token: &str, cursor: u64, check: &str) -> Response {
+        let path = format!("/api/v1/sync/pull?cursor={cursor}&check={check}&limit=1000");
+        self.request(Method::GET, &path, Some(token)).send().await.unwrap()
     }
 
     /// Pull everything, page by page.

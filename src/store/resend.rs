@@ -1,0 +1,91 @@
+//! When the office server's database went back in time — an older backup restored, which a
+//! pull learns from the server's `history_changed` answer — this tablet pulls from the start
+//! and sends again every change it made. The server keeps each operation once: what it still
+//! holds is acknowledged as a duplicate, what it lost is stored again.
+
+use std::collections::HashSet;
+
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use shared::op::Operation;
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::codec::{op_from_js, op_to_js, to_js};
+use super::local::decode_opt;
+use super::schema::{ATTACHMENTS, HISTORY, META, OUTBOX};
+use super::{ServerRestored, Store, StoreError, meta_keys};
+
+impl Store {
+    /// Queue again every change this device made that the server acknowledged (`history`,
+    /// the operations of this device's id), oldest clock first, except those still queued;
+    /// mark every photo as to be checked again (the server's data folder may be older too; one
+    /// it holds is asked about and not sent); forget the pull position; keep the notice that says so ([`ServerRestored`], its count
+    /// added to one not yet read). One transaction: a tablet closed halfway is as it was, and
+    /// its next pull is answered the same. Returns how many were queued.
+    ///
+    /// `history` keeps each acknowledged change (schema v4), so this is the whole of what the
+    /// tablet ever sent; entries a version-3 database kept of other devices' operations are
+    /// left alone (the server would refuse them as another author's).
+    pub async fn resend_history(&self, at_ms: f64) -> Result<u32, StoreError> {
+        let device = self.device_id();
+        let db = self.db().await?;
+        let tx = db
+            .transaction([HISTORY, OUTBOX, META, ATTACHMENTS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let meta = tx.object_store(META)?;
+        let acked_req = tx.object_store(HISTORY)?.get_all::<JsValue>().primitive()?;
+        let queued_req = outbox.get_all::<JsValue>().primitive()?;
+        let photos = tx.object_store(ATTACHMENTS)?;
+        let photos_req = photos.get_all::<JsValue>().primitive()?;
+        let notice_req =
+            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::SERVER_RESTORED)).primitive()?;
+        let acked = acked_req.await?;
+        let held_photos = photos_req.await?;
+        let queued = queued_req.await?;
+        let unread = decode_opt::<ServerRestored>(notice_req.await?)?;
+        let mut still_queued = HashSet::<Uuid>::new();
+        for value in queued {
+            still_queued.insert(op_from_js(value?)?.id);
+        }
+        let mut again: Vec<Operation> = Vec::new();
+        for value in acked {
+            let op = op_from_js(value?)?;
+            if op.device_id == device && still_queued.insert(op.id) {
+                again.push(op);
+            }
+        }
+        again.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+        let mut writes = Vec::with_capacity(again.len() + 3);
+        for op in &again {
+            writes.push(outbox.add(op_to_js(op)?).primitive()?);
+        }
+        let uploaded = JsValue::from_str("uploaded");
+        for photo in held_photos {
+            let photo = photo?;
+            if js_sys::Reflect::get(&photo, &uploaded).ok().and_then(|v| v.as_bool()) == Some(true)
+            {
+                js_sys::Reflect::set(&photo, &uploaded, &JsValue::FALSE)
+                    .map_err(StoreError::from_js)?;
+                drop(photos.put(photo).primitive()?);
+            }
+        }
+        drop(meta.delete(JsValue::from_str(meta_keys::CURSOR)).primitive()?);
+        drop(meta.delete(JsValue::from_str(meta_keys::CURSOR_CHECK)).primitive()?);
+        let resent = again.len() as u32;
+        let notice = ServerRestored { resent: resent + unread.map_or(0, |n| n.resent), at_ms };
+        let put_notice = meta
+            .put(to_js(&notice)?)
+            .with_key(JsValue::from_str(meta_keys::SERVER_RESTORED))
+            .primitive()?;
+        put_notice.await?;
+        for write in writes {
+            write.await?;
+        }
+        tx.commit().await?;
+        self.outbox_changed();
+        Ok(resent)
+    }
+}
