@@ -255,7 +255,10 @@ fn schemas() -> Value {
             "properties": {"results": {"type": "array", "items": schema_ref("OpResult")}, "server_hlc": hlc}},
         "PullResponse": {"type": "object", "required": ["ops", "cursor", "more"],
             "properties": {"ops": {"type": "array", "items": schema_ref("Operation")},
-                "cursor": {"type": "integer"}, "more": {"type": "boolean"}}},
+                "cursor": {"type": "integer"},
+                "cursor_check": {"type": "string",
+                    "description": "与 cursor 一起在下次拉取时作为 check 传回（cursor 为 0 时没有）"},
+                "more": {"type": "boolean"}}},
         "WaitResponse": {"type": "object", "required": ["changed"],
             "properties": {"changed": {"type": "boolean"}}},
         "ConflictEntry": {

@@ -139,6 +139,13 @@ const PULL_QUERY: &[QueryParam] = &[
         maximum: Some(u64::MAX),
         ..param("cursor", "integer", false, "上次拉取返回的 cursor（首次为 0）")
     },
+    param(
+        "check",
+        "string",
+        false,
+        "上次拉取与 cursor 一起返回的 cursor_check（至多 32 个十六进制字符，否则答 400）；\
+         服务器在该 cursor 处已不是同一操作（数据库恢复为较早的备份）时答 409 history_changed",
+    ),
     QueryParam {
         minimum: Some(0),
         maximum: Some(u32::MAX as u64),
@@ -156,6 +163,12 @@ const WAIT_QUERY: &[QueryParam] = &[
         maximum: Some(u64::MAX),
         ..param("cursor", "integer", false, "本机保存的拉取 cursor")
     },
+    param(
+        "check",
+        "string",
+        false,
+        "本机与 cursor 一起保存的 cursor_check；服务器在该 cursor 处已不是同一操作时立即答 changed: true",
+    ),
     QueryParam {
         minimum: Some(1),
         maximum: Some(shared::sync::MAX_WAIT_SECONDS),
@@ -265,7 +278,7 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 query: PULL_QUERY,
                 response: Some(Schema("PullResponse")),
-                errors: &[400, 426],
+                errors: &[400, 409, 426],
                 ..doc(
                     "GET",
                     "/api/v1/sync/pull",
