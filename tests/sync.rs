@@ -282,6 +282,12 @@ impl Transport for FakeServer {
                 error: Some(ApiError::history_changed()),
             });
         }
+        if from.acked.is_some_and(|id| !s.by_id.contains_key(&id)) {
+            return Err(HttpError::Status {
+                status: 409,
+                error: Some(ApiError::history_changed()),
+            });
+        }
         // As the server's route: the page size is clamped, not ignored.
         let limit = limit.clamp(1, MAX_PULL_LIMIT) as usize;
         let role = s.account.role;
@@ -592,7 +598,7 @@ async fn a_server_restored_from_a_backup_gets_this_tablets_changes_again() {
     assert!(position.check.is_some());
     let notice: field::store::ServerRestored =
         store.meta_get(meta_keys::SERVER_RESTORED).await.unwrap().unwrap();
-    assert_eq!(notice.resent, 5);
+    assert_eq!((notice.resent, notice.complete), (5, true));
 
     // Nothing more to say on the next run; the notice stays until read.
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
@@ -602,26 +608,79 @@ async fn a_server_restored_from_a_backup_gets_this_tablets_changes_again() {
     assert!(!store.meta_has(meta_keys::SERVER_RESTORED).await.unwrap());
 }
 
-/// A restore found in the run after a lost push: the change whose push was lost is sent in that
-/// run's push, then once more with the rest (a duplicate), and stored once; the change the server
-/// refused stays aside, refused once (it is not in `history`, so it is not sent again).
+/// A restore found before a push: the changes queued meanwhile wait until the server has
+/// again what they build on (sent after the ones it lost, in one push), and the change the
+/// server refused stays aside, refused once (it is not in `history`).
 #[wasm_bindgen_test]
-async fn a_restore_found_after_a_lost_push_and_a_refusal_stores_each_change_once() {
+async fn a_restore_found_before_a_push_sends_what_was_lost_first_and_each_once() {
     let store = fresh().await;
     let server = FakeServer::with(|_| {});
     save_people(&store, 1, "b1").await;
     engine::run_once(&store, &server, &no_progress).await.unwrap();
     save_people(&store, 1, "b1").await;
     save_people(&store, 1, "forbidden").await;
-    server.0.borrow_mut().fail_push = Some(2);
-    engine::run_once(&store, &server, &no_progress).await.unwrap_err();
     server.0.borrow_mut().restore(0);
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
-    assert_eq!(report.resent_after_restore, Some(2), "both changes the server acknowledged");
+    assert_eq!(report.resent_after_restore, Some(1), "the one acknowledged before");
     assert_eq!(report.rejected.len(), 1, "the refused one, refused once");
-    assert_eq!(server.0.borrow().log.len(), 2, "each change stored once");
+    let log: Vec<u64> = server.0.borrow().log.iter().map(|op| op.hlc.millis).collect();
+    assert_eq!(log.len(), 2, "each change stored once");
+    assert!(log[0] < log[1], "the lost change first, then the one queued since");
     assert_eq!(store.outbox_len().await.unwrap(), 0);
     assert_eq!(rejected::list(&store).await.unwrap().len(), 1);
+}
+
+/// A push acknowledged after the backup, with the pull that followed lost: the cursor still
+/// names an operation the backup holds, but the last acknowledged change does not, and the
+/// next run finds that.
+#[wasm_bindgen_test]
+async fn a_restore_behind_an_acknowledged_push_is_found_by_the_last_acknowledged_change() {
+    let store = fresh().await;
+    let server = FakeServer::with(|_| {});
+    save_people(&store, 1, "b1").await;
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    let later = save_people(&store, 1, "b1").await;
+    // Pull 2 is the check before the push, pull 3 the pull after it.
+    server.0.borrow_mut().fail_pull = Some(3);
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert_eq!(err, SyncError::Offline);
+    assert_eq!(store.outbox_len().await.unwrap(), 0, "acknowledged");
+    server.0.borrow_mut().restore(1);
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.resent_after_restore, Some(2));
+    let on_server: Vec<Uuid> = server.0.borrow().log.iter().map(|op| op.entity_id).collect();
+    assert!(on_server.contains(&later[0]), "the change lost with the restore is back");
+}
+
+/// Another account signed in on the tablet since: the changes the first account made are sent
+/// again without the tablet's checks as the new account, so those the server holds are answered
+/// as duplicates (not refused on the tablet), and only one it lost is refused — by the server,
+/// with its reason.
+#[wasm_bindgen_test]
+async fn after_another_sign_in_only_what_the_server_lost_is_refused() {
+    let store = fresh().await;
+    let server = FakeServer::with(|_| {});
+    save_people(&store, 1, "b1").await;
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    save_people(&store, 1, "b1").await;
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    let other = Account {
+        username: "other".into(),
+        display_name: "另一位".into(),
+        role: Role::Surveyor,
+        branches: vec!["b1".into()],
+    };
+    store.set_author("other").await.unwrap();
+    {
+        let mut s = server.0.borrow_mut();
+        s.account = other.clone();
+        s.restore(1);
+    }
+    let report = engine::run_once_as(&store, &server, Some(&other), &no_progress).await.unwrap();
+    assert_eq!(report.resent_after_restore, Some(2));
+    assert_eq!(report.pushed, 1, "the one the server held, acknowledged as a duplicate");
+    assert_eq!(report.rejected.len(), 1, "the lost one, refused by the server");
+    assert!(!report.rejected[0].on_tablet, "{:?}", report.rejected[0]);
 }
 
 #[wasm_bindgen_test]

@@ -26,8 +26,8 @@ pub fn ServerRestoredNotice(notice: ServerRestored) -> impl IntoView {
     });
     view! {
         <aside class="message warn" role="alert" data-testid="server-restored"
-            data-resent=notice.resent.to_string()>
-            <p>{t::server_restored(notice.resent)}</p>
+            data-resent=notice.resent.to_string() data-complete=notice.complete.to_string()>
+            <p>{t::server_restored(notice.resent, notice.complete)}</p>
             <button class="button" data-testid="server-restored-dismiss"
                 disabled=move || acknowledge.pending().get()
                 on:click=move |_| { acknowledge.dispatch_local(()); }>{t::SERVER_RESTORED_READ}</button>

@@ -61,6 +61,9 @@ pub mod meta_keys {
     /// The check the server gave with the cursor (`shared::sync::PullResponse::cursor_check`),
     /// written in the same transaction; absent before the first page that came with one.
     pub const CURSOR_CHECK: &str = "cursor_check";
+    /// The id of the last operation of this device the server acknowledged (written with the
+    /// acknowledgement): a pull asks the server whether it still holds it.
+    pub const LAST_ACKED: &str = "last_acked";
     /// Set when the office server's database was found restored from an older backup and this
     /// tablet queued its own changes again ([`crate::store::ServerRestored`]), until read.
     pub const SERVER_RESTORED: &str = "server_restored";
@@ -130,6 +133,10 @@ pub struct ServerRestored {
     pub resent: u32,
     /// When the tablet found out (milliseconds since the epoch).
     pub at_ms: f64,
+    /// The run that found it sent them and pulled from the start (until then, they wait in
+    /// the outbox like any change).
+    #[serde(default)]
+    pub complete: bool,
 }
 
 /// The device that used a database before, as known from outside it (`services::storage_loss`)

@@ -10,9 +10,9 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::batch::await_in_order;
-use super::codec::op_from_js;
-use super::schema::{HISTORY, IDX_OP_ID, OUTBOX};
-use super::{Store, StoreError};
+use super::codec::{OP_ID, op_from_js};
+use super::schema::{HISTORY, IDX_OP_ID, META, OUTBOX};
+use super::{Store, StoreError, meta_keys};
 
 /// One queued operation and its outbox key (ascending in the order the changes were made).
 #[derive(Clone, Debug, PartialEq)]
@@ -79,7 +79,10 @@ impl Store {
     /// same transaction (a local operation stays in the outbox only until it is acknowledged).
     pub async fn ack(&self, keys: &[u64]) -> Result<(), StoreError> {
         let db = self.db().await?;
-        let tx = db.transaction([OUTBOX, HISTORY]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = db
+            .transaction([OUTBOX, HISTORY, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         let outbox = tx.object_store(OUTBOX)?;
         let keys: Vec<JsValue> = keys.iter().map(|k| JsValue::from_f64(*k as f64)).collect();
         let mut reads = Vec::with_capacity(keys.len());
@@ -88,7 +91,13 @@ impl Store {
         }
         let values = await_in_order(reads).await?;
         let entries = keys.into_iter().zip(values).filter_map(|(k, v)| Some((k, defined(v)?)));
-        move_to_history(&outbox, &tx.object_store(HISTORY)?, entries.collect()).await?;
+        move_to_history(
+            &outbox,
+            &tx.object_store(HISTORY)?,
+            &tx.object_store(META)?,
+            entries.collect(),
+        )
+        .await?;
         tx.commit().await?;
         self.outbox_changed();
         Ok(())
@@ -113,7 +122,10 @@ impl Store {
     /// each operation into `history` like [`Store::ack`]. Ids that are not queued are ignored.
     pub async fn ack_ops(&self, op_ids: &[Uuid]) -> Result<(), StoreError> {
         let db = self.db().await?;
-        let tx = db.transaction([OUTBOX, HISTORY]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = db
+            .transaction([OUTBOX, HISTORY, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         let outbox = tx.object_store(OUTBOX)?;
         let index = outbox.index(IDX_OP_ID)?;
         let mut key_reads = Vec::with_capacity(op_ids.len());
@@ -128,7 +140,13 @@ impl Store {
         let keys = await_in_order(key_reads).await?;
         let entries =
             keys.into_iter().zip(values).filter_map(|(k, v)| Some((defined(k)?, defined(v)?)));
-        move_to_history(&outbox, &tx.object_store(HISTORY)?, entries.collect()).await?;
+        move_to_history(
+            &outbox,
+            &tx.object_store(HISTORY)?,
+            &tx.object_store(META)?,
+            entries.collect(),
+        )
+        .await?;
         tx.commit().await?;
         self.outbox_changed();
         Ok(())
@@ -139,15 +157,24 @@ fn defined(value: Option<JsValue>) -> Option<JsValue> {
     value.filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-/// Put each (outbox key, operation) in `history` and delete it from the outbox; every request is
-/// issued before the first await.
+/// Put each (outbox key, operation) in `history` and delete it from the outbox, and keep the
+/// last one's id as the last acknowledged (`meta_keys::LAST_ACKED`: acknowledgements come in
+/// the order the changes were queued); every request is issued before the first await.
 async fn move_to_history(
     outbox: &ObjectStore<'_>,
     history: &ObjectStore<'_>,
+    meta: &ObjectStore<'_>,
     entries: Vec<(JsValue, JsValue)>,
 ) -> Result<(), StoreError> {
     let mut puts = Vec::with_capacity(entries.len());
     let mut deletes = Vec::with_capacity(entries.len());
+    let last_id = entries
+        .last()
+        .and_then(|(_, op)| js_sys::Reflect::get(op, &JsValue::from_str(OP_ID)).ok())
+        .filter(|id| id.is_string());
+    if let Some(id) = last_id {
+        drop(meta.put(id).with_key(JsValue::from_str(meta_keys::LAST_ACKED)).primitive()?);
+    }
     for (key, op) in entries {
         puts.push(history.put(op).primitive()?);
         deletes.push(outbox.delete(key).primitive()?);

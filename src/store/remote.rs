@@ -27,12 +27,15 @@ use super::{Store, StoreError, known_records, meta_keys};
 pub struct PullPosition {
     pub cursor: u64,
     pub check: Option<String>,
+    /// The last operation of this device the server acknowledged (`meta_keys::LAST_ACKED`,
+    /// kept by the acknowledgement, not by a pull): the server must still hold it.
+    pub acked: Option<Uuid>,
 }
 
 /// A cursor without a check (what an older server answers).
 impl From<u64> for PullPosition {
     fn from(cursor: u64) -> Self {
-        PullPosition { cursor, check: None }
+        PullPosition { cursor, check: None, acked: None }
     }
 }
 
@@ -93,7 +96,7 @@ impl Store {
     }
 
     /// Where the last pull stopped: the cursor and its check (cursor 0, no check, before the
-    /// first pull and after [`Store::resend_history`]).
+    /// first pull and after [`Store::resend_history`]), and the last acknowledged operation.
     pub async fn pull_position(&self) -> Result<PullPosition, StoreError> {
         let db = self.db().await?;
         let tx = db.transaction(META).build()?;
@@ -102,9 +105,12 @@ impl Store {
             meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CURSOR)).primitive()?;
         let check_req =
             meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CURSOR_CHECK)).primitive()?;
+        let acked_req =
+            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::LAST_ACKED)).primitive()?;
         let cursor = decode_opt::<u64>(cursor_req.await?)?.unwrap_or(0);
         let check = decode_opt::<String>(check_req.await?)?;
-        Ok(PullPosition { cursor, check })
+        let acked = decode_opt::<String>(acked_req.await?)?.and_then(|id| id.parse().ok());
+        Ok(PullPosition { cursor, check, acked })
     }
 
     async fn merge_remote(

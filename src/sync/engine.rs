@@ -67,22 +67,58 @@ pub async fn run_once_as<T: Transport>(
     progress: Progress<'_>,
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
+    // Before anything is sent, ask whether the server still holds what this tablet last pulled
+    // and last had acknowledged: changes pushed onto a server that went back in time could be
+    // refused for want of what it lost (a survey's earlier fields, a workflow's earlier step).
+    // Only when something would be sent: otherwise the pull below asks the same.
+    if store.outbox_len().await? > 0 && server_went_back(store, transport).await? {
+        return start_over(store, transport, progress, report).await;
+    }
     push_outbox_as(store, transport, account, progress, &mut report).await?;
     match pull_all(store, transport, progress, &mut report).await {
-        // The server no longer holds what this tablet pulled last: its database went back in
-        // time. Send again everything this tablet made (what the server still holds is
-        // acknowledged as a duplicate), then pull from the start. The second pull starts at 0,
-        // which carries no check, so it cannot be answered so again.
-        Err(SyncError::HistoryChanged) => {
-            log::warn!("the office server's database went back in time: resending, pulling again");
-            let resent = store.resend_history(js_sys::Date::now()).await?;
-            report.resent_after_restore = Some(resent);
-            push_outbox_as(store, transport, account, progress, &mut report).await?;
-            pull_all(store, transport, progress, &mut report).await?;
+        Err(SyncError::HistoryChanged) => start_over(store, transport, progress, report).await,
+        other => {
+            other?;
+            upload_attachments(store, transport, progress, &mut report).await?;
+            Ok(report)
         }
-        other => other?,
     }
+}
+
+/// Whether the server answers a one-operation pull from the stored position with
+/// `history_changed` (nothing is stored from the answer).
+async fn server_went_back<T: Transport>(store: &Store, transport: &T) -> Result<bool, SyncError> {
+    let from = store.pull_position().await?;
+    if from.cursor == 0 && from.acked.is_none() {
+        return Ok(false);
+    }
+    match transport.pull(&from, 1).await.map_err(SyncError::from) {
+        Ok(_) => Ok(false),
+        Err(SyncError::HistoryChanged) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+/// The server no longer holds what this tablet last pulled or had acknowledged: its database
+/// went back in time (an older backup restored). Queue again everything this tablet made (what
+/// the server still holds is answered as a duplicate), send it, pull from the start (a cursor of
+/// 0 carries no check, so this cannot be answered so again), upload every photo the server
+/// lacks, and mark the notice done. The changes go without the tablet's own checks as the
+/// signed-in account: they were made under the accounts that made them, and the server, which
+/// finds its duplicates first, is the one to say whether one it lost may be stored again.
+async fn start_over<T: Transport>(
+    store: &Store,
+    transport: &T,
+    progress: Progress<'_>,
+    mut report: SyncReport,
+) -> Result<SyncReport, SyncError> {
+    log::warn!("the office server's database went back in time: resending, pulling again");
+    let resent = store.resend_history(js_sys::Date::now()).await?;
+    report.resent_after_restore = Some(resent);
+    push_outbox_as(store, transport, None, progress, &mut report).await?;
+    pull_all(store, transport, progress, &mut report).await?;
     upload_attachments(store, transport, progress, &mut report).await?;
+    store.server_restored_complete().await?;
     Ok(report)
 }
 
@@ -241,7 +277,11 @@ pub async fn pull_all<T: Transport>(
     loop {
         // A page that does not move the cursor cannot lead anywhere new.
         let last = !page.more || page.cursor == from.cursor;
-        let next_from = PullPosition { cursor: page.cursor, check: page.cursor_check.clone() };
+        let next_from = PullPosition {
+            cursor: page.cursor,
+            check: page.cursor_check.clone(),
+            ..PullPosition::default()
+        };
         let merge = store.apply_remote_page(&page.ops, next_from.clone());
         let (outcome, next) = if last {
             (merge.await, None)

@@ -91,12 +91,17 @@ pub async fn wait(
     http.get(&format!("/api/v1/sync/wait?{}&timeout={timeout_s}", position_query(from))).await
 }
 
-/// `cursor=N` and, when the position has one, `&check=C`.
+/// `cursor=N` and, when the position has them, `&check=C` and `&acked=ID`.
 fn position_query(from: &PullPosition) -> String {
-    match &from.check {
-        Some(check) => format!("cursor={}&check={}", from.cursor, encode_component(check)),
-        None => format!("cursor={}", from.cursor),
+    let mut query = format!("cursor={}", from.cursor);
+    if let Some(check) = &from.check {
+        query.push_str("&check=");
+        query.push_str(&encode_component(check));
     }
+    if let Some(acked) = from.acked {
+        query.push_str(&format!("&acked={acked}"));
+    }
+    query
 }
 
 /// `POST /api/v1/sync/report`: what this tablet still holds, after a sync run.

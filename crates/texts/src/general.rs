@@ -192,7 +192,8 @@ crate::texts! {
     UNSENT_ELSEWHERE_READ = "unsent-elsewhere-read": "知道了";
     SERVER_RESTORED_READ = "server-restored-read": "知道了";
     // Texts with arguments (their functions below)
-    SERVER_RESTORED = "server-restored": "办公室服务器的数据已恢复为较早的备份，其中可能缺少已同步过的修改。本机已从头重新下载全部记录，并把本机做过的 { $n } 条修改重新发送（服务器已有的不会重复保存），照片也已重新核对。请不要重新录入；如仍显示待同步，联网后会自动发送。";
+    SERVER_RESTORED = "server-restored": "办公室服务器的数据已恢复为较早的备份（或已迁移），其中可能缺少已同步过的修改。本机已从头重新下载全部记录，并把本机做过的 { $n } 条修改重新发送（服务器已有的不会重复保存），照片也已重新核对。请不要重新录入。";
+    SERVER_RESTORED_PENDING = "server-restored-pending": "办公室服务器的数据已恢复为较早的备份（或已迁移），其中可能缺少已同步过的修改。本机做过的 { $n } 条修改已重新加入待同步，联网后自动发送（服务器已有的不会重复保存），之后本机会从头重新下载全部记录。请不要重新录入。";
     PEOPLE_COUNT = "people-count": "共 { $total } 人，显示 { $shown } 人";
     KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";
     KEPT_VALUE = "kept-value": "{ $field }：{ $value }";
@@ -284,10 +285,11 @@ pub fn storage_recovered_count(n: u32) -> String {
     STORAGE_RECOVERED_COUNT.format(&[("n", n.into())])
 }
 
-/// The office server's database was found restored from an older backup: `n` changes made on
-/// this tablet sent again.
-pub fn server_restored(n: u32) -> String {
-    SERVER_RESTORED.format(&[("n", n.into())])
+/// The office server's database was found restored from an older backup (or moved): `n`
+/// changes made on this tablet queued again, and sent once `complete`.
+pub fn server_restored(n: u32, complete: bool) -> String {
+    let text = if complete { SERVER_RESTORED } else { SERVER_RESTORED_PENDING };
+    text.format(&[("n", n.into())])
 }
 
 /// How many refused changes came back from the copy among the refusals.

@@ -43,7 +43,11 @@ pub(crate) async fn pull_all(
         // As the engine does (src/sync/engine.rs `pull_all`): the page and the cursor after it
         // in one transaction, the next page fetched while this one is merged. The two timings
         // then overlap; the runner's total is the wall time of the whole pull.
-        let next_from = PullPosition { cursor: page.cursor, check: page.cursor_check.clone() };
+        let next_from = PullPosition {
+            cursor: page.cursor,
+            check: page.cursor_check.clone(),
+            ..PullPosition::default()
+        };
         let merge = timed(store.apply_remote_page(&page.ops, next_from.clone()));
         if last {
             let (merged, apply_ms) = merge.await;

@@ -146,6 +146,12 @@ const PULL_QUERY: &[QueryParam] = &[
         "上次拉取与 cursor 一起返回的 cursor_check（至多 32 个十六进制字符，否则答 400）；\
          服务器在该 cursor 处已不是同一操作（数据库恢复为较早的备份）时答 409 history_changed",
     ),
+    param(
+        "acked",
+        "string",
+        false,
+        "服务器最后确认收到的本机操作的 id（UUID）；服务器已没有该操作时答 409 history_changed",
+    ),
     QueryParam {
         minimum: Some(0),
         maximum: Some(u32::MAX as u64),

@@ -16,11 +16,12 @@ use shared::sync::{
     DEFAULT_PULL_LIMIT, MAX_CURSOR_CHECK_LEN, MAX_PULL_LIMIT, MAX_PUSH_OPS, MAX_WAIT_SECONDS,
     OpStatus, PROTOCOL_HEADER, PROTOCOL_VERSION, PushRequest, PushResponse, WaitResponse,
 };
+use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiQuery, ClientProtocol};
 use crate::state::AppState;
-use crate::store::{Caller, PullPage, StoreError};
+use crate::store::{Caller, Held, PullPage, StoreError};
 use crate::sync_policy::{PolicyTime, within_bound};
 
 pub async fn push(
@@ -67,17 +68,20 @@ pub struct PullQuery {
     pub cursor: u64,
     /// The `cursor_check` the page that gave `cursor` came with.
     pub check: Option<String>,
+    /// The last of the caller's operations the server acknowledged.
+    pub acked: Option<Uuid>,
     pub limit: Option<u32>,
 }
 
-/// A pull's `check`, bounded: at most [`MAX_CURSOR_CHECK_LEN`] hex digits.
-fn cursor_check(check: Option<&str>) -> Result<Option<&str>, AppError> {
-    match check {
-        Some(c) if c.len() > MAX_CURSOR_CHECK_LEN || !c.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            Err(AppError::bad_request("invalid_query", Message::new("invalid_cursor_check")))
-        }
-        other => Ok(other),
+/// What a pull or wait says the server holds: `check` bounded to at most
+/// [`MAX_CURSOR_CHECK_LEN`] hex digits (`acked` is a UUID, checked by its type).
+fn held(check: Option<String>, acked: Option<Uuid>) -> Result<Held, AppError> {
+    if let Some(c) = &check
+        && (c.len() > MAX_CURSOR_CHECK_LEN || !c.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(AppError::bad_request("invalid_query", Message::new("invalid_cursor_check")));
     }
+    Ok(Held { check, acked })
 }
 
 pub async fn pull(
@@ -87,8 +91,8 @@ pub async fn pull(
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     let limit = q.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
-    let check = cursor_check(q.check.as_deref())?;
-    let page = state.store.pull(session.scope(), &session.account, q.cursor, check, limit).await?;
+    let held = held(q.check, q.acked)?;
+    let page = state.store.pull(session.scope(), &session.account, q.cursor, &held, limit).await?;
     let body = pull_body(&page, session.account.role).map_err(StoreError::from)?;
     Ok((protocol_header(), [(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body))
 }
@@ -100,6 +104,7 @@ pub struct WaitQuery {
     /// As for a pull: a cursor whose operation the server no longer holds is news at once
     /// (`changed`), so the tablet pulls and learns of it.
     pub check: Option<String>,
+    pub acked: Option<Uuid>,
     /// Seconds to hold the request with nothing new (default and at most
     /// [`MAX_WAIT_SECONDS`]).
     pub timeout: Option<u64>,
@@ -117,11 +122,11 @@ pub async fn wait(
         Duration::from_secs(q.timeout.unwrap_or(MAX_WAIT_SECONDS).clamp(1, MAX_WAIT_SECONDS));
     let until = tokio::time::Instant::now() + hold;
     let scope = session.scope();
-    let check = cursor_check(q.check.as_deref())?;
+    let held = held(q.check, q.acked)?;
     let mut waiter = state.changes.subscribe(&state.store);
     loop {
         let mark = waiter.mark(scope);
-        let page = match state.store.pull(scope, &session.account, q.cursor, check, 1).await {
+        let page = match state.store.pull(scope, &session.account, q.cursor, &held, 1).await {
             Err(StoreError::HistoryChanged) => {
                 return Ok((protocol_header(), Json(WaitResponse { changed: true })));
             }

@@ -175,6 +175,16 @@ pub struct PullPage {
     pub more: bool,
 }
 
+/// What a tablet says the server holds, checked before a pull is answered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    /// The `cursor_check` the page that gave the cursor came with: the operation stored at the
+    /// cursor (ignored at cursor 0).
+    pub check: Option<String>,
+    /// The last operation of this tablet the server acknowledged: it must still be stored.
+    pub acked: Option<Uuid>,
+}
+
 /// Which conflicts to list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -375,16 +385,15 @@ pub trait Store: Send + Sync + 'static {
         session: &Caller,
         ops: Vec<Operation>,
     ) -> Result<Vec<OpResult>, StoreError>;
-    /// Operations of `scope` after `cursor` that `account` may see (not yet redacted). With a
-    /// `check` (what an earlier page gave with `cursor`), fails with
-    /// [`StoreError::HistoryChanged`] when the operation stored at `cursor` is not the one the
-    /// check names, or none is: the database went back in time.
+    /// Operations of `scope` after `cursor` that `account` may see (not yet redacted). Fails
+    /// with [`StoreError::HistoryChanged`] when the database no longer holds what `held` names
+    /// (it went back in time: an older backup restored).
     async fn pull(
         &self,
         scope: Scope,
         account: &Account,
         cursor: u64,
-        check: Option<&str>,
+        held: &Held,
         limit: u32,
     ) -> Result<PullPage, StoreError>;
     /// The last sequence number stored in each town (towns with none are absent): what the

@@ -72,7 +72,8 @@ async fn a_restored_backup_is_told_to_a_tablet_that_pulled_past_it() {
 async fn a_check_is_bounded_and_hex() {
     let s = TestServer::start_in(Data::fresh().await, None).await;
     let zhang = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
-    s.push_accepted(&zhang, &[new_person("zhang", "b1", 1_000)]).await;
+    let first = new_person("zhang", "b1", 1_000);
+    s.push_accepted(&zhang, std::slice::from_ref(&first)).await;
     let (cursor, check) = position(&s.pull(&zhang, 0, 100).await);
     assert_eq!(check.len(), 16);
     for bad in ["x".repeat(16), "a".repeat(33), "%22%3E".to_owned()] {
@@ -88,6 +89,16 @@ async fn a_check_is_bounded_and_hex() {
     // No check, as older apps pull: answered as before.
     let page = s.pull(&zhang, cursor + 100, 100).await;
     assert!(page.ops.is_empty());
+    // The last operation the tablet had acknowledged must still be stored.
+    let acked = |id: String| {
+        let path = format!("/api/v1/sync/pull?cursor={cursor}&check={check}&acked={id}");
+        s.request(Method::GET, &path, Some(&zhang)).send()
+    };
+    assert_eq!(acked(first.id.to_string()).await.unwrap().status(), StatusCode::OK);
+    let res = acked(uuid::Uuid::now_v7().to_string()).await.unwrap();
+    assert_error(res, StatusCode::CONFLICT, HISTORY_CHANGED).await;
+    let res = acked("not-a-uuid".to_owned()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     // Cursor 0 needs no check, whatever is sent.
     let res = s.pull_checked(&zhang, 0, "0000000000000000").await;
     assert_eq!(res.status(), StatusCode::OK);

@@ -13,6 +13,7 @@ mod county;
 pub mod migrations;
 pub mod sync;
 
+use crate::store::Held;
 use std::str::FromStr;
 
 use async_trait::async_trait;
@@ -281,10 +282,10 @@ impl Store for PgStore {
         scope: Scope,
         account: &Account,
         cursor: u64,
-        check: Option<&str>,
+        held: &Held,
         limit: u32,
     ) -> Result<PullPage, StoreError> {
-        sync::pull(&mut self.client().await?, scope, account, cursor, check, limit).await
+        sync::pull(&mut self.client().await?, scope, account, cursor, held, limit).await
     }
 
     async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError> {

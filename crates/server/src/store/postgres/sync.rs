@@ -23,7 +23,9 @@ use uuid::Uuid;
 use super::accounts::account_at;
 use crate::store::sqlite::now;
 use crate::store::sqlite::sync::{Encoded, Pusher, encode, not_in_a_town, town_of_op};
-use crate::store::{Caller, ImportBatch, ImportCounts, PullPage, RosterBatch, Scope, StoreError};
+use crate::store::{
+    Caller, Held, ImportBatch, ImportCounts, PullPage, RosterBatch, Scope, StoreError,
+};
 use crate::sync_policy::{self, Answer, PolicyTime, Rejection};
 
 /// The advisory lock every operation writer holds from its start to its commit ("FLDOPS").
@@ -636,7 +638,7 @@ pub async fn pull(
     scope: Scope,
     account: &Account,
     cursor: u64,
-    check: Option<&str>,
+    held: &Held,
     limit: u32,
 ) -> Result<PullPage, StoreError> {
     let tx = client
@@ -646,10 +648,16 @@ pub async fn pull(
         .start()
         .await?;
     let cursor_i = i64::try_from(cursor).unwrap_or(i64::MAX);
-    if let Some(check) = check.filter(|_| cursor > 0)
+    if let Some(check) = held.check.as_deref().filter(|_| cursor > 0)
         && check_at(&tx, cursor_i).await?.as_deref() != Some(check)
     {
         return Err(StoreError::HistoryChanged);
+    }
+    if let Some(acked) = held.acked {
+        let stmt = tx.prepare_cached("SELECT 1 FROM ops WHERE op_id = $1").await?;
+        if tx.query_opt(&stmt, &[&acked.to_string()]).await?.is_none() {
+            return Err(StoreError::HistoryChanged);
+        }
     }
     let fetch = i64::from(limit) + 1;
     let scoped = account.role.is_branch_scoped();

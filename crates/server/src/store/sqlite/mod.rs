@@ -18,6 +18,7 @@ mod import;
 pub mod migrations;
 pub(crate) mod sync;
 
+use crate::store::Held;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -333,12 +334,12 @@ impl Store for SqliteStore {
         scope: Scope,
         account: &Account,
         cursor: u64,
-        check: Option<&str>,
+        held: &Held,
         limit: u32,
     ) -> Result<PullPage, StoreError> {
         let account = account.clone();
-        let check = check.map(str::to_owned);
-        self.read(move |c| sync::pull(c, scope, &account, cursor, check.as_deref(), limit)).await
+        let held = held.clone();
+        self.read(move |c| sync::pull(c, scope, &account, cursor, &held, limit)).await
     }
 
     async fn latest_seqs(&self) -> Result<Vec<(i64, u64)>, StoreError> {

@@ -15,7 +15,7 @@ use shared::sync::OpResult;
 use uuid::Uuid;
 
 use super::{conflicts, now};
-use crate::store::{Caller, PullPage, Scope, StoreError};
+use crate::store::{Caller, Held, PullPage, Scope, StoreError};
 use crate::sync_policy::{self, Answer, PolicyTime, Rejection};
 
 pub(crate) fn load_record(
@@ -748,15 +748,24 @@ pub fn pull(
     scope: Scope,
     account: &Account,
     cursor: u64,
-    check: Option<&str>,
+    held: &Held,
     limit: u32,
 ) -> Result<PullPage, StoreError> {
     let tx = conn.transaction()?;
     let cursor_i = i64::try_from(cursor).unwrap_or(i64::MAX);
-    if let Some(check) = check.filter(|_| cursor > 0)
+    if let Some(check) = held.check.as_deref().filter(|_| cursor > 0)
         && check_at(&tx, cursor_i)?.as_deref() != Some(check)
     {
         return Err(StoreError::HistoryChanged);
+    }
+    if let Some(acked) = held.acked {
+        let stored = tx
+            .prepare_cached("SELECT 1 FROM ops WHERE op_id = ?1")?
+            .query_row([acked.to_string()], |_| Ok(()))
+            .optional()?;
+        if stored.is_none() {
+            return Err(StoreError::HistoryChanged);
+        }
     }
     let fetch = i64::from(limit) + 1;
     let scoped = account.role.is_branch_scoped();
