@@ -10,7 +10,9 @@ use std::collections::BTreeSet;
 
 use shared::op::Operation;
 use shared::roles::Account;
-use shared::sync::{Batch, MAX_PUSH_BYTES, PushRequest, acknowledged, plan_batches};
+use shared::sync::{
+    AttachmentStatus, Batch, MAX_PUSH_BYTES, PushRequest, acknowledged, plan_batches,
+};
 use uuid::Uuid;
 
 use super::error::{HttpError, SyncError};
@@ -317,8 +319,13 @@ pub async fn upload_attachments<T: Transport>(
     let total = pending.len() as u32;
     progress(Phase::Uploading, 0, total);
     for (i, attachment) in pending.iter().enumerate() {
-        let bytes = blob_bytes(&attachment.blob).await?;
-        upload_one(transport, &attachment.sha256, &bytes).await?;
+        // A photo the server holds in full is not read (after a restore every photo is asked
+        // about again, and most are there).
+        let status = transport.attachment_status(&attachment.sha256).await?;
+        if !status.complete {
+            let bytes = blob_bytes(&attachment.blob).await?;
+            upload_from(transport, &attachment.sha256, &bytes, status).await?;
+        }
         store.mark_uploaded(&attachment.sha256).await?;
         report.uploaded += 1;
         progress(Phase::Uploading, i as u32 + 1, total);
@@ -332,8 +339,18 @@ pub async fn upload_one<T: Transport>(
     sha256: &str,
     bytes: &[u8],
 ) -> Result<(), SyncError> {
-    let size = bytes.len() as u64;
     let status = transport.attachment_status(sha256).await?;
+    upload_from(transport, sha256, bytes, status).await
+}
+
+/// [`upload_one`] once the server said what it holds of the photo (`status`).
+async fn upload_from<T: Transport>(
+    transport: &T,
+    sha256: &str,
+    bytes: &[u8],
+    status: AttachmentStatus,
+) -> Result<(), SyncError> {
+    let size = bytes.len() as u64;
     if status.complete {
         return Ok(());
     }

@@ -94,6 +94,7 @@ async fn a_restored_backup_gets_the_tablets_changes_again_and_the_surveyor_is_to
     let notice = browser.wait_for(&testid("server-restored"), SHORT).await.unwrap();
     let resent: u32 = notice.attr("data-resent").await.unwrap().unwrap().parse().unwrap();
     assert!(resent >= 2, "both members' changes sent again: {resent}");
+    assert_eq!(notice.attr("data-complete").await.unwrap().as_deref(), Some("true"));
     assert!(notice.text().await.unwrap().contains("备份"), "{}", notice.text().await.unwrap());
     assert_eq!(names_at_the_office(&origin).await, ["林海生", "王秀英", "陈国强"]);
     let listed = listed_names(&browser, &origin, 3).await;
