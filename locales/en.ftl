@@ -197,7 +197,7 @@ unsent-elsewhere-blocked = This account has unsent changes to { $pending ->
 unsent-elsewhere-oldest = The oldest of them was made { $at }.
 unsent-elsewhere-read = OK
 server-restored-read = Got it
-server-restored = The office server's data was restored from an older backup (or moved), which may lack changes that had already been synced. This tablet downloaded every record again from the start and sent the { $n } changes made on it again (the server keeps none twice), and checked its photos again. Do not enter anything again.
+server-restored = The office server's data was restored from an older backup (or moved), which may lack changes that had already been synced. This tablet downloaded every record again from the start and sent the { $n } changes made on it again (the server keeps none twice), and checked its photos again. Do not enter anything again; any change the server did not accept is listed under "Outbox" with its reason.
 server-restored-pending = The office server's data was restored from an older backup (or moved), which may lack changes that had already been synced. The { $n } changes made on this tablet wait to be sent again and go as soon as the office is reachable (the server keeps none twice); then this tablet downloads every record again from the start. Do not enter anything again.
 people-count = { $total ->
     [one] 1 member

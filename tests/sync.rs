@@ -652,6 +652,44 @@ async fn a_restore_behind_an_acknowledged_push_is_found_by_the_last_acknowledged
     assert!(on_server.contains(&later[0]), "the change lost with the restore is back");
 }
 
+/// The run that resends is cut off (its push lost): the next run still sends the changes
+/// queued again without the tablet's checks as the account signed in now, and only then
+/// says the resend is done.
+#[wasm_bindgen_test]
+async fn an_interrupted_resend_goes_on_at_the_next_run_and_then_says_done() {
+    let store = fresh().await;
+    let server = FakeServer::with(|_| {});
+    save_people(&store, 2, "b1").await;
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    let other = Account {
+        username: "other".into(),
+        display_name: "另一位".into(),
+        role: Role::Surveyor,
+        branches: vec!["b1".into()],
+    };
+    store.set_author("other").await.unwrap();
+    {
+        let mut s = server.0.borrow_mut();
+        s.account = other.clone();
+        s.restore(1);
+        // Push 1 was the first run's; push 2 is the resend's.
+        s.fail_push = Some(2);
+    }
+    let err = engine::run_once_as(&store, &server, Some(&other), &no_progress).await.unwrap_err();
+    assert_eq!(err, SyncError::Offline);
+    let notice: field::store::ServerRestored =
+        store.meta_get(meta_keys::SERVER_RESTORED).await.unwrap().unwrap();
+    assert_eq!((notice.resent, notice.complete), (2, false), "queued again, not sent yet");
+    let report = engine::run_once_as(&store, &server, Some(&other), &no_progress).await.unwrap();
+    assert_eq!(report.resent_after_restore, None, "found once");
+    assert_eq!(report.pushed, 1, "the one the server held: a duplicate, not refused here");
+    assert_eq!(report.rejected.len(), 1);
+    assert!(!report.rejected[0].on_tablet, "refused by the server: {:?}", report.rejected[0]);
+    let notice: field::store::ServerRestored =
+        store.meta_get(meta_keys::SERVER_RESTORED).await.unwrap().unwrap();
+    assert!(notice.complete);
+}
+
 /// Another account signed in on the tablet since: the changes the first account made are sent
 /// again without the tablet's checks as the new account, so those the server holds are answered
 /// as duplicates (not refused on the tablet), and only one it lost is refused — by the server,

@@ -27,9 +27,11 @@ impl Store {
     ///
     /// `history` keeps each acknowledged change (schema v4), and `history_pages` this device's
     /// changes pulled back (a database the browser discarded, then filled by a pull from the
-    /// start), so this is the whole of what the tablet sent that it still knows; other devices'
-    /// operations are left alone (they reach the server again from their own tablets).
-    pub async fn resend_history(&self, at_ms: f64) -> Result<u32, StoreError> {
+    /// start; read only when `pulled_whole`, since an account that may not see personal fields
+    /// pulled them without those), so this is the whole of what the tablet sent that it still
+    /// knows; other devices' operations are left alone (they reach the server again from their
+    /// own tablets).
+    pub async fn resend_history(&self, at_ms: f64, pulled_whole: bool) -> Result<u32, StoreError> {
         let device = self.device_id();
         let db = self.db().await?;
         let tx = db
@@ -68,7 +70,7 @@ impl Store {
         }
         // Pulled back: this device's own operations in a pull from the start (after the
         // browser discarded the database and the changes came back from the server, say).
-        for page in pages {
+        for page in pages.filter(|_| pulled_whole) {
             for op in page_from_js(&page?)? {
                 if op.device_id == device && still_queued.insert(op.id) {
                     again.push(op);
@@ -121,8 +123,14 @@ impl Store {
         Ok(resent)
     }
 
-    /// The run that found the restore sent the changes and pulled from the start: the notice
-    /// says so from now on.
+    /// Changes queued again after a restore wait to be sent: the notice is kept and not done.
+    pub async fn server_restore_pending(&self) -> Result<bool, StoreError> {
+        let notice: Option<ServerRestored> = self.meta_get(meta_keys::SERVER_RESTORED).await?;
+        Ok(notice.is_some_and(|n| !n.complete))
+    }
+
+    /// A run sent the changes queued again after a restore and pulled from the start: the
+    /// notice says so from now on (a notice already read stays gone).
     pub async fn server_restored_complete(&self) -> Result<(), StoreError> {
         self.meta_update::<Option<ServerRestored>, _>(meta_keys::SERVER_RESTORED, |notice| {
             notice.flatten().map(|n| ServerRestored { complete: true, ..n })

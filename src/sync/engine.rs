@@ -74,21 +74,35 @@ pub async fn run_once_as<T: Transport>(
     // refused for want of what it lost (a survey's earlier fields, a workflow's earlier step).
     // Only when something would be sent: otherwise the pull below asks the same.
     if store.outbox_len().await? > 0 && server_went_back(store, transport).await? {
-        return start_over(store, transport, progress, report).await;
+        resend(store, account, &mut report).await?;
     }
-    push_outbox_as(store, transport, account, progress, &mut report).await?;
+    // Changes queued again after a restore go without the tablet's own checks as the signed-in
+    // account, until a run has sent them all (an interrupted run leaves them so): they were made
+    // under the accounts that made them, and the server, which finds its duplicates before any
+    // check, is the one to say whether one it lost may be stored again.
+    let resending = store.server_restore_pending().await?;
+    let checked_as = if resending { None } else { account };
+    push_outbox_as(store, transport, checked_as, progress, &mut report).await?;
     match pull_all(store, transport, progress, &mut report).await {
-        Err(SyncError::HistoryChanged) => start_over(store, transport, progress, report).await,
-        other => {
-            other?;
-            upload_attachments(store, transport, progress, &mut report).await?;
-            Ok(report)
+        // Found by the pull (nothing was queued, or the restore came between the check above
+        // and here). Once per run: the pull that follows starts at 0.
+        Err(SyncError::HistoryChanged) if report.resent_after_restore.is_none() => {
+            resend(store, account, &mut report).await?;
+            push_outbox_as(store, transport, None, progress, &mut report).await?;
+            pull_all(store, transport, progress, &mut report).await?;
         }
+        other => other?,
     }
+    upload_attachments(store, transport, progress, &mut report).await?;
+    if resending || report.resent_after_restore.is_some() {
+        store.server_restored_complete().await?;
+    }
+    Ok(report)
 }
 
 /// Whether the server answers a one-operation pull from the stored position with
-/// `history_changed` (nothing is stored from the answer).
+/// `history_changed` (nothing is stored from the answer). Any other failure is left to the
+/// push and the pull that follow (logged): the check never stops a push that would go.
 async fn server_went_back<T: Transport>(store: &Store, transport: &T) -> Result<bool, SyncError> {
     let from = store.pull_position().await?;
     if from.cursor == 0 && from.acked.is_none() {
@@ -97,31 +111,29 @@ async fn server_went_back<T: Transport>(store: &Store, transport: &T) -> Result<
     match transport.pull(&from, 1).await.map_err(SyncError::from) {
         Ok(_) => Ok(false),
         Err(SyncError::HistoryChanged) => Ok(true),
-        Err(e) => Err(e),
+        Err(e) => {
+            log::info!("the check before pushing did not answer: {e}");
+            Ok(false)
+        }
     }
 }
 
 /// The server no longer holds what this tablet last pulled or had acknowledged: its database
-/// went back in time (an older backup restored). Queue again everything this tablet made (what
-/// the server still holds is answered as a duplicate), send it, pull from the start (a cursor of
-/// 0 carries no check, so this cannot be answered so again), upload every photo the server
-/// lacks, and mark the notice done. The changes go without the tablet's own checks as the
-/// signed-in account: they were made under the accounts that made them, and the server, which
-/// finds its duplicates first, is the one to say whether one it lost may be stored again.
-async fn start_over<T: Transport>(
+/// went back in time (an older backup restored, or a town moved into a county database with
+/// its numbers moved up). Queue again everything this tablet made (what the server still holds
+/// is answered as a duplicate) and forget the pull position, so the run pulls from the start.
+/// Its own changes pulled back are taken only when the account sees every field: pulled by
+/// one that does not, they lack the personal ones.
+async fn resend(
     store: &Store,
-    transport: &T,
-    progress: Progress<'_>,
-    mut report: SyncReport,
-) -> Result<SyncReport, SyncError> {
+    account: Option<&Account>,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
     log::warn!("the office server's database went back in time: resending, pulling again");
-    let resent = store.resend_history(js_sys::Date::now()).await?;
+    let pulled_whole = account.is_none_or(|a| a.role.sees_personal_data());
+    let resent = store.resend_history(js_sys::Date::now(), pulled_whole).await?;
     report.resent_after_restore = Some(resent);
-    push_outbox_as(store, transport, None, progress, &mut report).await?;
-    pull_all(store, transport, progress, &mut report).await?;
-    upload_attachments(store, transport, progress, &mut report).await?;
-    store.server_restored_complete().await?;
-    Ok(report)
+    Ok(())
 }
 
 /// Send the whole outbox (including what is added while sending), oldest first, except what

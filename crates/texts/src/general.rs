@@ -192,7 +192,7 @@ crate::texts! {
     UNSENT_ELSEWHERE_READ = "unsent-elsewhere-read": "知道了";
     SERVER_RESTORED_READ = "server-restored-read": "知道了";
     // Texts with arguments (their functions below)
-    SERVER_RESTORED = "server-restored": "办公室服务器的数据已恢复为较早的备份（或已迁移），其中可能缺少已同步过的修改。本机已从头重新下载全部记录，并把本机做过的 { $n } 条修改重新发送（服务器已有的不会重复保存），照片也已重新核对。请不要重新录入。";
+    SERVER_RESTORED = "server-restored": "办公室服务器的数据已恢复为较早的备份（或已迁移），其中可能缺少已同步过的修改。本机已从头重新下载全部记录，并把本机做过的 { $n } 条修改重新发送（服务器已有的不会重复保存），照片也已重新核对。请不要重新录入；服务器未接受的修改会列在“待发送”中并说明原因。";
     SERVER_RESTORED_PENDING = "server-restored-pending": "办公室服务器的数据已恢复为较早的备份（或已迁移），其中可能缺少已同步过的修改。本机做过的 { $n } 条修改已重新加入待同步，联网后自动发送（服务器已有的不会重复保存），之后本机会从头重新下载全部记录。请不要重新录入。";
     PEOPLE_COUNT = "people-count": "共 { $total } 人，显示 { $shown } 人";
     KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";

@@ -175,6 +175,12 @@ const WAIT_QUERY: &[QueryParam] = &[
         false,
         "本机与 cursor 一起保存的 cursor_check；服务器在该 cursor 处已不是同一操作时立即答 changed: true",
     ),
+    param(
+        "acked",
+        "string",
+        false,
+        "服务器最后确认收到的本机操作的 id（UUID）；服务器已没有该操作时立即答 changed: true",
+    ),
     QueryParam {
         minimum: Some(1),
         maximum: Some(shared::sync::MAX_WAIT_SECONDS),
