@@ -650,6 +650,22 @@ async fn a_restore_behind_an_acknowledged_push_is_found_by_the_last_acknowledged
     assert!(on_server.contains(&later[0]), "the change lost with the restore is back");
 }
 
+/// Another surveyor of branch `b1` signs in on the tablet (and at the server), and the server's
+/// database goes back to its first `kept` operations.
+async fn sign_in_other_after_restore(store: &Store, server: &FakeServer, kept: usize) -> Account {
+    let other = Account {
+        username: "other".into(),
+        display_name: "另一位".into(),
+        role: Role::Surveyor,
+        branches: vec!["b1".into()],
+    };
+    store.set_author("other").await.unwrap();
+    let mut s = server.0.borrow_mut();
+    s.account = other.clone();
+    s.restore(kept);
+    other
+}
+
 /// The run that resends is cut off (its push lost): the next run still sends the changes
 /// queued again without the tablet's checks as the account signed in now, and only then
 /// says the resend is done.
@@ -659,20 +675,9 @@ async fn an_interrupted_resend_goes_on_at_the_next_run_and_then_says_done() {
     let server = FakeServer::with(|_| {});
     save_people(&store, 2, "b1").await;
     engine::run_once(&store, &server, &no_progress).await.unwrap();
-    let other = Account {
-        username: "other".into(),
-        display_name: "另一位".into(),
-        role: Role::Surveyor,
-        branches: vec!["b1".into()],
-    };
-    store.set_author("other").await.unwrap();
-    {
-        let mut s = server.0.borrow_mut();
-        s.account = other.clone();
-        s.restore(1);
-        // Push 1 was the first run's; push 2 is the resend's.
-        s.fail_push = Some(2);
-    }
+    let other = sign_in_other_after_restore(&store, &server, 1).await;
+    // Push 1 was the first run's; push 2 is the resend's.
+    server.0.borrow_mut().fail_push = Some(2);
     let err = engine::run_once_as(&store, &server, Some(&other), &no_progress).await.unwrap_err();
     assert_eq!(err, SyncError::Offline);
     let notice: field::store::ServerRestored =
@@ -700,18 +705,7 @@ async fn after_another_sign_in_only_what_the_server_lost_is_refused() {
     engine::run_once(&store, &server, &no_progress).await.unwrap();
     save_people(&store, 1, "b1").await;
     engine::run_once(&store, &server, &no_progress).await.unwrap();
-    let other = Account {
-        username: "other".into(),
-        display_name: "另一位".into(),
-        role: Role::Surveyor,
-        branches: vec!["b1".into()],
-    };
-    store.set_author("other").await.unwrap();
-    {
-        let mut s = server.0.borrow_mut();
-        s.account = other.clone();
-        s.restore(1);
-    }
+    let other = sign_in_other_after_restore(&store, &server, 1).await;
     let report = engine::run_once_as(&store, &server, Some(&other), &no_progress).await.unwrap();
     assert_eq!(report.resent_after_restore, Some(2));
     assert_eq!(report.pushed, 1, "the one the server held, acknowledged as a duplicate");

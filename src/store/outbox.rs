@@ -4,7 +4,7 @@
 use indexed_db_futures::KeyRange;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use shared::op::Operation;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
@@ -91,13 +91,7 @@ impl Store {
         }
         let values = await_in_order(reads).await?;
         let entries = keys.into_iter().zip(values).filter_map(|(k, v)| Some((k, defined(v)?)));
-        move_to_history(
-            &outbox,
-            &tx.object_store(HISTORY)?,
-            &tx.object_store(META)?,
-            entries.collect(),
-        )
-        .await?;
+        move_to_history(&tx, &outbox, entries.collect()).await?;
         tx.commit().await?;
         self.outbox_changed();
         Ok(())
@@ -140,13 +134,7 @@ impl Store {
         let keys = await_in_order(key_reads).await?;
         let entries =
             keys.into_iter().zip(values).filter_map(|(k, v)| Some((defined(k)?, defined(v)?)));
-        move_to_history(
-            &outbox,
-            &tx.object_store(HISTORY)?,
-            &tx.object_store(META)?,
-            entries.collect(),
-        )
-        .await?;
+        move_to_history(&tx, &outbox, entries.collect()).await?;
         tx.commit().await?;
         self.outbox_changed();
         Ok(())
@@ -157,15 +145,17 @@ fn defined(value: Option<JsValue>) -> Option<JsValue> {
     value.filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-/// Put each (outbox key, operation) in `history` and delete it from the outbox, and keep the
+/// Put each (outbox key, operation) in `history` and delete it from the outbox (`tx` writes
+/// the outbox, `history` and `meta`), and keep the
 /// last one's id as the last acknowledged (`meta_keys::LAST_ACKED`: acknowledgements come in
 /// the order the changes were queued); every request is issued before the first await.
 async fn move_to_history(
+    tx: &Transaction<'_>,
     outbox: &ObjectStore<'_>,
-    history: &ObjectStore<'_>,
-    meta: &ObjectStore<'_>,
     entries: Vec<(JsValue, JsValue)>,
 ) -> Result<(), StoreError> {
+    let history = tx.object_store(HISTORY)?;
+    let meta = tx.object_store(META)?;
     let mut puts = Vec::with_capacity(entries.len());
     let mut deletes = Vec::with_capacity(entries.len());
     let last_id = entries

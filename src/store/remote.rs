@@ -264,8 +264,10 @@ impl Store {
         }
         outcome.changed_records = changed.len();
         let mut put_cursor = Vec::new();
-        for (key, value) in cursor.map(PullPosition::entries).transpose()?.into_iter().flatten() {
-            put_cursor.push(meta.put(value).with_key(JsValue::from_str(key)).primitive()?);
+        if let Some(cursor) = cursor {
+            for (key, value) in cursor.entries()? {
+                put_cursor.push(meta.put(value).with_key(JsValue::from_str(key)).primitive()?);
+            }
         }
         let put_clock = meta
             .put(to_js_json(&clock)?)

@@ -19,11 +19,11 @@ use super::{ServerRestored, Store, StoreError, meta_keys};
 impl Store {
     /// Queue again every change this device made that the server acknowledged (`history`,
     /// the operations of this device's id), oldest clock first, except those still queued,
-    /// which move after them;
-    /// mark every photo as to be checked again (the server's data folder may be older too; one
-    /// it holds is asked about and not sent); forget the pull position; keep the notice that says so ([`ServerRestored`], its count
-    /// added to one not yet read). One transaction: a tablet closed halfway is as it was, and
-    /// its next pull is answered the same. Returns how many were queued.
+    /// which move after them; mark every photo as to be checked again (the server's data
+    /// folder may be older too; one it holds is asked about and not sent); forget the pull
+    /// position; keep the notice that says so ([`ServerRestored`], its count added to one not
+    /// yet read). One transaction: a tablet closed halfway is as it was, and its next pull is
+    /// answered the same. Returns how many were queued.
     ///
     /// `history` keeps each acknowledged change (schema v4), and `history_pages` this device's
     /// changes pulled back (a database the browser discarded, then filled by a pull from the
@@ -41,7 +41,11 @@ impl Store {
         let outbox = tx.object_store(OUTBOX)?;
         let meta = tx.object_store(META)?;
         let acked_req = tx.object_store(HISTORY)?.get_all::<JsValue>().primitive()?;
-        let pages_req = tx.object_store(HISTORY_PAGES)?.get_all::<JsValue>().primitive()?;
+        let pages_req = if pulled_whole {
+            Some(tx.object_store(HISTORY_PAGES)?.get_all::<JsValue>().primitive()?)
+        } else {
+            None
+        };
         let queued_keys_req = outbox.get_all_keys::<JsValue>().primitive()?;
         let queued_req = outbox.get_all::<JsValue>().primitive()?;
         let photos = tx.object_store(ATTACHMENTS)?;
@@ -49,7 +53,10 @@ impl Store {
         let notice_req =
             meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::SERVER_RESTORED)).primitive()?;
         let acked = acked_req.await?;
-        let pages = pages_req.await?;
+        let pages = match pages_req {
+            Some(request) => Some(request.await?),
+            None => None,
+        };
         let held_photos = photos_req.await?;
         let queued_keys = queued_keys_req.await?;
         let queued = queued_req.await?;
@@ -70,7 +77,7 @@ impl Store {
         }
         // Pulled back: this device's own operations in a pull from the start (after the
         // browser discarded the database and the changes came back from the server, say).
-        for page in pages.filter(|_| pulled_whole) {
+        for page in pages.into_iter().flatten() {
             for op in page_from_js(&page?)? {
                 if op.device_id == device && still_queued.insert(op.id) {
                     again.push(op);
