@@ -491,10 +491,64 @@ async fn a_save_clears_the_draft_of_its_state_whatever_fields_the_draft_counted_
     form.person.phone = "13800000000".into();
     let since_first =
         FormTouched { person: ["phone".to_owned()].into(), survey: ["notes".to_owned()].into() };
-    survey::write_edit_draft(&store, &form, Some(&since_first)).await.unwrap();
+    survey::write_edit_draft(&store, &form, Some(&since_first), None).await.unwrap();
     // Saved from a later on-disk state: only the phone was still to save.
     let since_second =
         FormTouched { person: ["phone".to_owned()].into(), survey: Default::default() };
-    survey::persist_edit(&store, &form, Some(&since_second)).await.unwrap();
+    survey::persist_edit(&store, &form, Some(&since_second), None).await.unwrap();
     assert!(survey::pending_draft(&store).await.unwrap().is_none(), "the draft of it stayed");
+}
+
+/// A keystroke draft left by a killed browser keeps the clocks of what its typing was typed
+/// over. Saved at the next start after a pull changed that field, the change the surveyor never
+/// saw is kept as a conflict, not overwritten without a word; a field of the draft nobody else
+/// changed is saved as an ordinary edit.
+#[wasm_bindgen_test]
+async fn a_recovered_draft_typed_over_a_change_it_never_saw_keeps_that_change_as_a_conflict() {
+    use field::logic::survey_form::FormTouched;
+    use shared::hlc::Hlc;
+    use shared::op::{OpContext, Operation};
+    let store = fresh().await;
+    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
+    form.person.name = "王秀英".into();
+    form.person.phone = "13800000000".into();
+    survey::persist(&store, &form).await.unwrap();
+    let opened = survey::open(&store, Some(form.survey_id), None).await.unwrap();
+    assert!(opened.clocks.person.0.contains_key("phone"), "the form knows what it shows");
+
+    // Typed on the form; the browser is killed before the save.
+    form.person.phone = "13700000000".into();
+    form.survey.notes = "家里经营网箱养殖".into();
+    let touched =
+        FormTouched { person: ["phone".to_owned()].into(), survey: ["notes".to_owned()].into() };
+    survey::write_edit_draft(&store, &form, Some(&touched), Some(&opened.clocks)).await.unwrap();
+    let draft = survey::pending_draft(&store).await.unwrap().unwrap();
+    let kept = draft.seen.expect("the draft keeps what it was typed over");
+    assert_eq!(kept.person.0.keys().collect::<Vec<_>>(), ["phone"], "only the typed fields'");
+
+    // The office's change of the phone arrives before the app starts again.
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
+    let fix = Operation::upsert(
+        &office,
+        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "office"),
+        EntityKind::Person,
+        form.person_id,
+        &person.branch_id,
+        Some(&person),
+        changes(&[("phone", json!("13911112222"))]),
+    );
+    store.apply_remote(std::slice::from_ref(&fix)).await.unwrap();
+
+    assert_eq!(survey::recover_draft(&store).await.unwrap(), Some(form.survey_id));
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(person.str_field("phone"), "13700000000", "the surveyor's later write");
+    let survey = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+    assert_eq!(survey.str_field("notes"), "家里经营网箱养殖");
+    let conflicts = store.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(
+        (conflicts[0].field.as_str(), &conflicts[0].loser_value),
+        ("phone", &json!("13911112222"))
+    );
 }

@@ -901,7 +901,8 @@ async fn a_touched_save_writes_only_what_was_typed_into_a_stored_record() {
     let first = store
         .save_touched(EntityKind::Person, id, "b1", form.clone(), Touched::Only(Default::default()))
         .await
-        .unwrap();
+        .unwrap()
+        .record;
     assert_eq!((first.str_field("name"), first.str_field("phone")), ("张三", "138"));
     // The office changes the phone.
     let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
@@ -920,7 +921,8 @@ async fn a_touched_save_writes_only_what_was_typed_into_a_stored_record() {
     let saved = store
         .save_touched(EntityKind::Person, id, "b1", typed, Touched::Only(["name".into()].into()))
         .await
-        .unwrap();
+        .unwrap()
+        .record;
     assert_eq!((saved.str_field("name"), saved.str_field("phone")), ("李四", "139"));
     let last = store.outbox_all().await.unwrap().pop().unwrap().op;
     assert_eq!(last.changes.len(), 1);
@@ -928,4 +930,108 @@ async fn a_touched_save_writes_only_what_was_typed_into_a_stored_record() {
     // `save` (every field the caller's) still writes the form's phone, as before.
     let all = store.save(EntityKind::Person, id, "b1", changes(&[("phone", json!("137"))])).await;
     assert_eq!(all.unwrap().str_field("phone"), "137");
+    assert!(store.conflicts().await.unwrap().is_empty(), "no save here found a conflict");
+}
+
+/// A field typed over a value that changed since the form read it (`Touched::Over`): the
+/// person's value is saved, and the change they never saw is kept as a conflict, in the same
+/// transaction, with the operation's base the clock the form read, so every device that merges
+/// it finds the same conflict. Typed over the value the form read, or over its own last save,
+/// it is an ordinary edit.
+#[wasm_bindgen_test]
+async fn a_field_typed_over_a_change_the_form_never_saw_is_saved_as_a_conflict() {
+    use field::store::Touched;
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    let first = store
+        .save(
+            EntityKind::Person,
+            id,
+            "b1",
+            changes(&[("name", json!("张三")), ("phone", json!("138"))]),
+        )
+        .await
+        .unwrap();
+    let read_at = first.base_of("phone").unwrap();
+    let over =
+        |field: &str, clock: &Hlc| Touched::Over([(field.to_owned(), Some(clock.clone()))].into());
+
+    // Typed over the value as read: no conflict.
+    let typed = changes(&[("name", json!("张三")), ("phone", json!("137"))]);
+    let own =
+        store.save_touched(EntityKind::Person, id, "b1", typed, over("phone", &read_at)).await;
+    let own = own.unwrap();
+    assert!(own.conflicts.is_empty());
+    let own_clock = own.record.base_of("phone").unwrap();
+    // The office changes the phone; the form, still showing 137 (read at its own save), types 136.
+    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
+    let fix = Operation::upsert(
+        &office,
+        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "office"),
+        EntityKind::Person,
+        id,
+        "b1",
+        Some(&own.record),
+        changes(&[("phone", json!("139"))]),
+    );
+    store.apply_remote(std::slice::from_ref(&fix)).await.unwrap();
+    assert!(store.conflicts().await.unwrap().is_empty(), "the office saw 137: no conflict");
+    let typed = changes(&[("name", json!("张三")), ("phone", json!("136"))]);
+    let saved =
+        store.save_touched(EntityKind::Person, id, "b1", typed, over("phone", &own_clock)).await;
+    let saved = saved.unwrap();
+    assert_eq!(saved.record.str_field("phone"), "136", "the later write is the person's");
+    assert_eq!(saved.conflicts.len(), 1);
+    let conflict = &saved.conflicts[0];
+    assert_eq!((conflict.field.as_str(), &conflict.loser_value), ("phone", &json!("139")));
+    assert_eq!((&conflict.winner_value, conflict.loser_author.as_str()), (&json!("136"), "办公室"));
+    assert_eq!(store.conflicts().await.unwrap(), saved.conflicts, "kept with the save");
+    let sent = store.outbox_all().await.unwrap().pop().unwrap().op;
+    assert_eq!(sent.changes[0].base, Some(own_clock), "the base is what the form read");
+    // The server (or the office's tablet) merging the same operation finds the same conflict.
+    let on_office =
+        shared::merge::apply(Some(shared::merge::apply(Some(own.record), &fix).record), &sent);
+    assert_eq!(on_office.conflicts, saved.conflicts);
+
+    // Typed again over its own save: an ordinary edit.
+    let now_at = saved.record.base_of("phone").unwrap();
+    let typed = changes(&[("name", json!("张三")), ("phone", json!("135"))]);
+    let again =
+        store.save_touched(EntityKind::Person, id, "b1", typed, over("phone", &now_at)).await;
+    assert!(again.unwrap().conflicts.is_empty());
+    assert_eq!(store.conflicts().await.unwrap().len(), 1);
+}
+
+/// A field the form showed empty (no stored value) and the office filled meanwhile, then typed
+/// into: a conflict too (its base is none). The record read since the pull, this save takes the
+/// one-round-trip path (the test above, the reading one).
+#[wasm_bindgen_test]
+async fn a_field_filled_elsewhere_while_shown_empty_and_typed_into_is_a_conflict() {
+    use field::store::Touched;
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    let first = store
+        .save(EntityKind::Person, id, "b1", changes(&[("name", json!("张三"))]))
+        .await
+        .unwrap();
+    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
+    let fill = Operation::upsert(
+        &office,
+        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "office"),
+        EntityKind::Person,
+        id,
+        "b1",
+        Some(&first),
+        changes(&[("phone", json!("139"))]),
+    );
+    store.apply_remote(std::slice::from_ref(&fill)).await.unwrap();
+    // Read since: this tab now expects the record as the pull left it.
+    assert!(store.get(EntityKind::Person, id).await.unwrap().is_some());
+    let typed = changes(&[("name", json!("张三")), ("phone", json!("138"))]);
+    let over = Touched::Over([("phone".to_owned(), None)].into());
+    let saved = store.save_touched(EntityKind::Person, id, "b1", typed, over).await.unwrap();
+    assert_eq!(saved.record.str_field("phone"), "138");
+    assert_eq!(saved.conflicts.len(), 1);
+    assert_eq!(saved.conflicts[0].loser_value, json!("139"));
+    assert_eq!(store.conflicts().await.unwrap().len(), 1);
 }

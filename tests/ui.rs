@@ -228,6 +228,7 @@ async fn a_field_changed_by_a_pull_while_the_form_is_open_is_kept_by_the_next_sa
             person: ["name".to_owned()].into(),
             survey: Default::default(),
         }),
+        None,
     )
     .await
     .unwrap();
@@ -236,6 +237,73 @@ async fn a_field_changed_by_a_pull_while_the_form_is_open_is_kept_by_the_next_sa
     assert_eq!(person.str_field("phone"), "13911112222");
     let survey = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
     assert_eq!(survey.str_field("trade"), "冷链物流");
+}
+
+/// The office's change of a field arrives while the form is open, and the surveyor, who never
+/// saw it, types over it. Their value is saved (the later write), but not silently: the change
+/// they overwrote is kept as a conflict for the office, the form says which field and what it
+/// held, and the operation carries the clock the form read, so the server finds the same
+/// conflict. Typing the same field again, and a field nobody else changed, are ordinary edits.
+#[wasm_bindgen_test]
+async fn a_field_typed_over_a_change_the_form_never_showed_is_kept_as_a_conflict_and_said() {
+    use serde_json::json;
+    use shared::hlc::Hlc;
+    use shared::op::{OpContext, Operation};
+
+    let (store, form, _handle) = open_saved_survey().await;
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    let read_at = person.base_of("phone").unwrap();
+    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
+    let fix = Operation::upsert(
+        &office,
+        Hlc::new(js_sys::Date::now() as u64 + 1_000, 0, "office"),
+        EntityKind::Person,
+        form.person_id,
+        &person.branch_id,
+        Some(&person),
+        vec![("phone".to_owned(), json!("13911112222"))],
+    );
+    store.apply_remote(std::slice::from_ref(&fix)).await.unwrap();
+
+    // The form still shows 13800000000; the surveyor types a new number over it.
+    type_into("survey-phone", "13722223333");
+    let phone_is = |phone: &'static str| {
+        let store = store.clone();
+        let id = form.person_id;
+        async move {
+            for _ in 0..40 {
+                TimeoutFuture::new(100).await;
+                let person = store.get(EntityKind::Person, id).await.unwrap().unwrap();
+                if person.str_field("phone") == phone {
+                    return;
+                }
+            }
+            panic!("the phone {phone} was not saved");
+        }
+    };
+    phone_is("13722223333").await;
+    let conflicts = store.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].field, "phone");
+    assert_eq!(conflicts[0].loser_value, json!("13911112222"));
+    assert_eq!(conflicts[0].winner_value, json!("13722223333"));
+    let queued = store.outbox_all().await.unwrap();
+    let sent = queued.iter().rev().find(|e| e.op.entity == EntityKind::Person).unwrap();
+    assert_eq!(sent.op.changes[0].base.as_ref(), Some(&read_at), "typed over what the form read");
+    let label = field::i18n::form_field_label("phone");
+    wait_for(|| {
+        by_testid("survey-overwritten").is_some_and(|e| {
+            let text = e.inner_text();
+            text.contains(&label) && text.contains("13911112222")
+        })
+    })
+    .await;
+
+    // Typed again, over its own save, and the name (changed by no one else): no new conflict.
+    type_into("survey-phone", "13722224444");
+    type_into("survey-name", "陈八妹");
+    phone_is("13722224444").await;
+    assert_eq!(store.conflicts().await.unwrap().len(), 1, "the surveyor's own edits conflicted");
 }
 
 /// A typo undone before the autosave (name "陈八" → "陈八x" → "陈八") leaves nothing to save,

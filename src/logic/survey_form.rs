@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use shared::form::{Form, FormVersion, MIGRATION_FIELD, Migration, SURVEY_FORM};
+use shared::hlc::Hlc;
 use shared::model::{Person, Survey, SurveyStatus};
 use shared::record::{Record, to_fields};
 use uuid::Uuid;
@@ -186,6 +187,97 @@ impl SurveyForm {
     }
 }
 
+/// The clock of each stored value a form shows, by field: what the person types over. A field
+/// the form showed with no stored value has none. A save passes the clocks of the fields typed
+/// (`Store::save_touched` with `Touched::Over`), so a value changed elsewhere while the form was
+/// open (a pull, another tab) and then typed over is saved as a conflict the office reviews,
+/// not overwritten without a word.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldClocks(pub BTreeMap<String, Hlc>);
+
+impl FieldClocks {
+    /// The clocks of `record`'s values, as a form reading it shows them.
+    pub fn of(record: Option<&Record>) -> Self {
+        let clocks = record.map(|r| r.meta.iter().map(|(f, m)| (f.clone(), m.clock.clone())));
+        FieldClocks(clocks.into_iter().flatten().collect())
+    }
+
+    /// The clock each of `fields` was shown at (`None`: no stored value).
+    pub fn over(&self, fields: &BTreeSet<String>) -> BTreeMap<String, Option<Hlc>> {
+        fields.iter().map(|f| (f.clone(), self.0.get(f).cloned())).collect()
+    }
+
+    /// Only the clocks of `fields`.
+    pub fn only(&self, fields: &BTreeSet<String>) -> Self {
+        FieldClocks(
+            self.0
+                .iter()
+                .filter(|(f, _)| fields.contains(*f))
+                .map(|(f, c)| (f.clone(), c.clone()))
+                .collect(),
+        )
+    }
+
+    /// After `record` was saved from a form holding `values`: where the form shows what the
+    /// record now holds (what was typed and saved, or a value that happens to agree), the form
+    /// shows it at the record's clock. A value changed elsewhere and still shown as it was read
+    /// keeps the clock it was read at.
+    pub fn saved(&mut self, record: &Record, values: &[(String, Value)]) {
+        for (field, value) in values {
+            let agrees = match record.get(field) {
+                Some(stored) => stored == value,
+                None => value.is_null(),
+            };
+            match record.meta.get(field) {
+                Some(meta) if agrees => {
+                    self.0.insert(field.clone(), meta.clock.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// [`FieldClocks`] of the two records a survey form shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FormClocks {
+    #[serde(default)]
+    pub person: FieldClocks,
+    #[serde(default)]
+    pub survey: FieldClocks,
+}
+
+impl FormClocks {
+    pub fn of(person: Option<&Record>, survey: Option<&Record>) -> Self {
+        FormClocks { person: FieldClocks::of(person), survey: FieldClocks::of(survey) }
+    }
+
+    /// Only the clocks of the fields `touched` (what a keystroke draft keeps of them).
+    pub fn only(&self, touched: &FormTouched) -> Self {
+        FormClocks {
+            person: self.person.only(&touched.person),
+            survey: self.survey.only(&touched.survey),
+        }
+    }
+
+    /// These clocks with `typed`'s in place for the fields `touched` (a keystroke draft's:
+    /// what those fields were typed over, where the form opening it now reads newer ones).
+    pub fn with_typed(mut self, typed: &FormClocks, touched: &FormTouched) -> Self {
+        for (clocks, typed, fields) in [
+            (&mut self.person, &typed.person, &touched.person),
+            (&mut self.survey, &typed.survey, &touched.survey),
+        ] {
+            for field in fields {
+                match typed.0.get(field) {
+                    Some(clock) => clocks.0.insert(field.clone(), clock.clone()),
+                    None => clocks.0.remove(field),
+                };
+            }
+        }
+        self
+    }
+}
+
 /// Kept values as [`SurveyForm::kept`] holds them.
 fn object_of(kept: BTreeMap<String, Value>) -> Value {
     if kept.is_empty() { Value::Null } else { Value::Object(kept.into_iter().collect()) }
@@ -262,5 +354,77 @@ impl SurveyForm {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use serde_json::json;
+    use shared::op::{OpContext, Operation};
+    use shared::record::EntityKind;
+
+    fn written(fields: &[(&str, Value)], at: u64, current: Option<&Record>) -> Record {
+        let ctx = OpContext { device_id: Uuid::nil(), author: "a".into() };
+        let changes = fields.iter().map(|(f, v)| ((*f).to_owned(), v.clone()));
+        let op = Operation::upsert(
+            &ctx,
+            Hlc::new(at, 0, "d"),
+            EntityKind::Person,
+            Uuid::nil(),
+            "b",
+            current,
+            changes,
+        );
+        shared::merge::apply(current.cloned(), &op).record
+    }
+
+    fn values(fields: &[(&str, Value)]) -> Vec<(String, Value)> {
+        fields.iter().map(|(f, v)| ((*f).to_owned(), v.clone())).collect()
+    }
+
+    #[test]
+    fn the_clocks_follow_what_the_form_shows() {
+        let read = written(&[("name", json!("张三")), ("phone", json!("138"))], 1, None);
+        let mut clocks = FieldClocks::of(Some(&read));
+        let fields: BTreeSet<String> = ["phone".to_owned(), "village_unit".to_owned()].into();
+        let over = clocks.over(&fields);
+        assert_eq!(over["phone"], Some(Hlc::new(1, 0, "d")));
+        assert_eq!(over["village_unit"], None, "shown with no stored value");
+        assert_eq!(clocks.only(&fields).0.len(), 1);
+
+        // Elsewhere: the name changes (the form still shows 张三); the form saves the phone.
+        let elsewhere = written(&[("name", json!("李四"))], 2, Some(&read));
+        let saved = written(&[("phone", json!("137"))], 3, Some(&elsewhere));
+        let shown = values(&[("name", json!("张三")), ("phone", json!("137"))]);
+        clocks.saved(&saved, &shown);
+        assert_eq!(clocks.0["phone"], Hlc::new(3, 0, "d"), "the form's own save");
+        assert_eq!(clocks.0["name"], Hlc::new(1, 0, "d"), "still the value it read");
+        // The same value arrives from elsewhere: the form now agrees with the record.
+        let agreeing = written(&[("name", json!("张三"))], 4, Some(&saved));
+        clocks.saved(&agreeing, &shown);
+        assert_eq!(clocks.0["name"], Hlc::new(4, 0, "d"));
+    }
+
+    #[test]
+    fn a_draft_puts_back_what_its_typed_fields_were_typed_over() {
+        let now = FormClocks {
+            person: FieldClocks([("phone".to_owned(), Hlc::new(9, 0, "o"))].into()),
+            survey: FieldClocks([("notes".to_owned(), Hlc::new(9, 0, "o"))].into()),
+        };
+        let typed = FormClocks {
+            person: FieldClocks([("phone".to_owned(), Hlc::new(1, 0, "d"))].into()),
+            survey: FieldClocks::default(),
+        };
+        let touched = FormTouched {
+            person: ["phone".to_owned()].into(),
+            survey: ["notes".to_owned()].into(),
+        };
+        let clocks = now.with_typed(&typed, &touched);
+        assert_eq!(clocks.person.0["phone"], Hlc::new(1, 0, "d"));
+        assert!(!clocks.survey.0.contains_key("notes"), "typed into while shown empty");
     }
 }

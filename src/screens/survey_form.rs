@@ -2,6 +2,9 @@
 //! that applies to the member's category. Drafts save themselves while typing (debounced, so a
 //! reload or a killed tab loses at most the last second); "定稿" validates strictly first.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{SurveyStatus, sections_for};
@@ -40,7 +43,7 @@ pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> imp
 
 #[component]
 fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
-    let survey::OpenedSurvey { form: initial, on_disk } = opened;
+    let survey::OpenedSurvey { form: initial, on_disk, clocks } = opened;
     let ctx = use_app();
     // The county viewer reads; nothing it could type would be accepted, so there is no form to
     // type into and nothing is saved.
@@ -49,6 +52,12 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
     let form = RwSignal::new(initial);
     let attempted = RwSignal::new(false);
     let store = ctx.store();
+    // The clocks of the values the form shows (what typing overwrites), brought up to date by
+    // each save; saves run one at a time, so each types over what the one before saved.
+    let clocks = Rc::new(RefCell::new(clocks));
+    let one_save_at_a_time = Rc::new(futures::lock::Mutex::new(()));
+    // Values changed elsewhere while the form was open and then typed over (field, other value).
+    let overwritten = RwSignal::new(Vec::<(String, String)>::new());
     let autosave = use_autosave(
         form,
         AutosaveOptions {
@@ -57,27 +66,42 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
             delay_ms: AUTOSAVE_MS,
             unsaved_source: UNSAVED_SOURCE,
             draft: {
-                let store = store.clone();
+                let (store, clocks) = (store.clone(), clocks.clone());
                 move |saved: SurveyForm, typed: SurveyForm| {
                     let store = store.clone();
+                    // What was typed since the last save, and over what: what recovering the
+                    // draft saves, and how.
+                    let touched = typed.touched_since(&saved);
+                    let over = clocks.borrow().only(&touched);
                     async move {
-                        // What was typed since the last save: what recovering the draft saves.
-                        let touched = typed.touched_since(&saved);
-                        if let Err(e) =
-                            survey::write_edit_draft(&store, &typed, Some(&touched)).await
-                        {
+                        let written =
+                            survey::write_edit_draft(&store, &typed, Some(&touched), Some(&over));
+                        if let Err(e) = written.await {
                             log::warn!("the keystroke draft was not written: {e}");
                         }
                     }
                 }
             },
             save: move |saved: SurveyForm, current: SurveyForm| {
-                let store = store.clone();
+                let (store, clocks) = (store.clone(), clocks.clone());
+                let one_save_at_a_time = one_save_at_a_time.clone();
                 async move {
                     // Only what was typed on this form is written into records that exist: a
-                    // field changed meanwhile elsewhere (a pull, another tab) is not put back.
+                    // field changed meanwhile elsewhere (a pull, another tab) is not put back,
+                    // and one typed over is saved as a conflict with that change.
                     let touched = current.touched_since(&saved);
-                    survey::persist_edit(&store, &current, Some(&touched)).await?;
+                    let _turn = one_save_at_a_time.lock().await;
+                    let mut seen = clocks.borrow().clone();
+                    let persisted =
+                        survey::persist_edit(&store, &current, Some(&touched), Some(&mut seen));
+                    let persisted = persisted.await;
+                    *clocks.borrow_mut() = seen;
+                    let conflicts = persisted?;
+                    if !conflicts.is_empty() {
+                        overwritten.try_update(|shown| {
+                            survey::note_overwritten(shown, &conflicts);
+                        });
+                    }
                     // Said saved once the outbox's copy outside IndexedDB holds it too.
                     crate::sync::mirror::flushed(&store).await;
                     Ok(())
@@ -196,6 +220,9 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
             {move || refusal.get().map(|m| view! {
                 <p class="message error" role="alert" data-testid="survey-policy-error">{m}</p>
             })}
+            {move || overwritten.with(|values| (!values.is_empty()).then(|| view! {
+                <p class="message warn" role="status" data-testid="survey-overwritten">{t::overwritten_values(values)}</p>
+            }))}
             <Show when=move || form.with(|f| f.is_final())>
                 <p class="message info" data-testid="survey-final">{t::FINALISED}</p>
             </Show>

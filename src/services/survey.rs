@@ -9,11 +9,12 @@
 //! is saved as records when the app opens again ([`recover_draft`]).
 
 use serde::{Deserialize, Serialize};
-use shared::record::EntityKind;
+use shared::merge::Conflict;
+use shared::record::{EntityKind, Record};
 use uuid::Uuid;
 
 use crate::i18n as t;
-use crate::logic::survey_form::{FormTouched, SurveyForm};
+use crate::logic::survey_form::{FormClocks, FormTouched, SurveyForm};
 use crate::store::{Discarded, Store, StoreError, Touched, meta_keys};
 
 /// Meta key of the survey draft being edited (cleared when it is finalised or discarded).
@@ -32,6 +33,11 @@ pub struct FormDraft {
     /// of a caller that does not know: every field is then saved, as such a draft always was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub touched: Option<FormTouched>,
+    /// The clocks of the values the `touched` fields were typed over ([`FormClocks`]): saving
+    /// the draft keeps a value changed elsewhere meanwhile as a conflict. Absent in a draft of an
+    /// older app: its typing is saved over whatever is stored, as it always was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<FormClocks>,
 }
 
 impl PartialEq for FormDraft {
@@ -52,7 +58,21 @@ impl FormDraft {
     ) -> Result<FormDraft, StoreError> {
         let form_json =
             serde_json::to_string(form).map_err(|e| StoreError::Codec(e.to_string()))?;
-        Ok(FormDraft { survey_id: form.survey_id, form_json, touched: touched.cloned() })
+        Ok(FormDraft {
+            survey_id: form.survey_id,
+            form_json,
+            touched: touched.cloned(),
+            seen: None,
+        })
+    }
+
+    /// This draft, with the clocks its typed fields were typed over (of `clocks`, only those).
+    fn typed_over(mut self, clocks: Option<&FormClocks>) -> Self {
+        self.seen = match (clocks, &self.touched) {
+            (Some(clocks), Some(touched)) => Some(clocks.only(touched)),
+            _ => None,
+        };
+        self
     }
 
     /// The form as this app typed it.
@@ -68,12 +88,13 @@ impl FormDraft {
     }
 }
 
-/// A survey as the form opens it: what it shows, and what is on disk (what the form's changes
-/// are told from: a draft's typing is not on disk yet).
+/// A survey as the form opens it: what it shows, what is on disk (what the form's changes are
+/// told from: a draft's typing is not on disk yet), and the clocks of the values it shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OpenedSurvey {
     pub form: SurveyForm,
     pub on_disk: SurveyForm,
+    pub clocks: FormClocks,
 }
 
 /// Load the form for an existing survey or start a new one. A draft typed after the last save
@@ -84,6 +105,17 @@ pub async fn load(
     person_id: Option<Uuid>,
 ) -> Result<SurveyForm, String> {
     Ok(open(store, survey_id, person_id).await?.form)
+}
+
+/// The records a form of `person_id` and `survey_id` shows, as stored (a deleted survey: none).
+async fn records_of(
+    store: &Store,
+    person_id: Uuid,
+    survey_id: Uuid,
+) -> Result<(Option<Record>, Option<Record>), StoreError> {
+    let survey = store.get(EntityKind::Survey, survey_id).await?.filter(|r| !r.is_deleted());
+    let person = store.get(EntityKind::Person, person_id).await?;
+    Ok((person, survey))
 }
 
 /// [`load`], with what is on disk beside what the form shows.
@@ -100,23 +132,32 @@ pub async fn open(
         if draft.form().is_err() {
             // Written by an older app: rewritten as this app writes drafts, so saving the form
             // clears it as usual.
-            write_edit_draft(store, &form, draft.touched.as_ref())
+            write_edit_draft(store, &form, draft.touched.as_ref(), draft.seen.as_ref())
                 .await
                 .map_err(|e| e.to_string())?;
         }
-        let on_disk = stored_form(store, &form).await.map_err(|e| e.to_string())?;
-        return Ok(OpenedSurvey { form, on_disk });
+        let (person, survey) =
+            records_of(store, form.person_id, form.survey_id).await.map_err(|e| e.to_string())?;
+        let mut clocks = FormClocks::of(person.as_ref(), survey.as_ref());
+        if let (Some(seen), Some(touched)) = (&draft.seen, &draft.touched) {
+            // What the draft's typing was typed over, not what is stored now.
+            clocks = clocks.with_typed(seen, touched);
+        }
+        let on_disk = stored_form(&form, person, survey).map_err(|e| e.to_string())?;
+        return Ok(OpenedSurvey { form, on_disk, clocks });
     }
-    let form = load_stored(store, survey_id, person_id).await?;
-    Ok(OpenedSurvey { on_disk: form.clone(), form })
+    let (form, clocks) = load_stored(store, survey_id, person_id).await?;
+    Ok(OpenedSurvey { on_disk: form.clone(), form, clocks })
 }
 
 /// The records of `draft`'s person and survey as a form reads them (the draft's own values
 /// where a record is not stored yet: a new record is saved whole anyway).
-async fn stored_form(store: &Store, draft: &SurveyForm) -> Result<SurveyForm, StoreError> {
-    let survey = store.get(EntityKind::Survey, draft.survey_id).await?;
-    let person = store.get(EntityKind::Person, draft.person_id).await?;
-    if let Some(survey) = survey.filter(|r| !r.is_deleted()) {
+fn stored_form(
+    draft: &SurveyForm,
+    person: Option<Record>,
+    survey: Option<Record>,
+) -> Result<SurveyForm, StoreError> {
+    if let Some(survey) = survey {
         return SurveyForm::from_records(&survey, person.as_ref())
             .map_err(|e| StoreError::Codec(e.to_string()));
     }
@@ -127,12 +168,12 @@ async fn stored_form(store: &Store, draft: &SurveyForm) -> Result<SurveyForm, St
     Ok(form)
 }
 
-/// The form of a stored survey, or a new one.
+/// The form of a stored survey, or a new one, and the clocks of the values it shows.
 async fn load_stored(
     store: &Store,
     survey_id: Option<Uuid>,
     person_id: Option<Uuid>,
-) -> Result<SurveyForm, String> {
+) -> Result<(SurveyForm, FormClocks), String> {
     let now = chrono::Local::now().naive_local();
     if let Some(id) = survey_id {
         let survey = store.get(EntityKind::Survey, id).await.map_err(|e| e.to_string())?;
@@ -144,17 +185,19 @@ async fn load_stored(
             Some(p) => store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?,
             None => None,
         };
-        return SurveyForm::from_records(&survey, person.as_ref()).map_err(|e| e.to_string());
+        let form = SurveyForm::from_records(&survey, person.as_ref()).map_err(|e| e.to_string())?;
+        return Ok((form, FormClocks::of(person.as_ref(), Some(&survey))));
     }
-    let person = match person_id {
+    let (person, clocks) = match person_id {
         Some(p) => {
             let record = store.get(EntityKind::Person, p).await.map_err(|e| e.to_string())?;
             let record = record.ok_or_else(|| t::PERSON_NOT_FOUND.to_string())?;
-            Some((p, record.to_typed().map_err(|e| e.to_string())?))
+            let clocks = FormClocks::of(Some(&record), None);
+            (Some((p, record.to_typed().map_err(|e| e.to_string())?)), clocks)
         }
-        None => None,
+        None => (None, FormClocks::default()),
     };
-    Ok(SurveyForm::new(person, &store.author(), now))
+    Ok((SurveyForm::new(person, &store.author(), now), clocks))
 }
 
 /// Write the person and the survey (each as one atomic record + outbox transaction), then drop
@@ -168,30 +211,51 @@ async fn load_stored(
 ///
 /// Every field of the form is written. The survey form saves with [`persist_edit`].
 pub async fn persist(store: &Store, form: &SurveyForm) -> Result<(), StoreError> {
-    persist_edit(store, form, None).await
+    persist_edit(store, form, None, None).await.map(drop)
 }
 
 /// [`persist`] of a form on which only the fields `touched` were typed since it last read or
 /// saved the records: in records that exist, only those are written. The form shows every
 /// field as it read it, and a field changed meanwhile by a pull or another tab would otherwise
 /// be put back to what the form read, on every device, without a word. `None`: every field.
+///
+/// With `clocks` (what the form's values were read at), a typed field whose value was changed
+/// elsewhere since is saved as a conflict with that change: returned, for the form to say so,
+/// and kept for the office. `clocks` is brought up to date with each record as it is saved,
+/// also when the other then fails.
 pub async fn persist_edit(
     store: &Store,
     form: &SurveyForm,
     touched: Option<&FormTouched>,
-) -> Result<(), StoreError> {
+    mut clocks: Option<&mut FormClocks>,
+) -> Result<Vec<Conflict>, StoreError> {
     let branch = form.branch_id().trim().to_owned();
-    let (person_touched, survey_touched) = match touched {
-        Some(t) => (Touched::Only(t.person.clone()), Touched::Only(t.survey.clone())),
-        None => (Touched::All, Touched::All),
+    let (person_touched, survey_touched) = match (touched, clocks.as_deref()) {
+        (Some(t), Some(c)) => {
+            (Touched::Over(c.person.over(&t.person)), Touched::Over(c.survey.over(&t.survey)))
+        }
+        (Some(t), None) => (Touched::Only(t.person.clone()), Touched::Only(t.survey.clone())),
+        (None, _) => (Touched::All, Touched::All),
     };
     // Saved before 所在支部 was chosen, or corrected before anything was sent: the records and
     // their unsent changes get it now.
     store.assign_branch(EntityKind::Person, form.person_id, &branch).await?;
     store.assign_branch(EntityKind::Survey, form.survey_id, &branch).await?;
     let (person, survey) = (form.person_changes(), form.survey_changes());
-    store.save_touched(EntityKind::Person, form.person_id, &branch, person, person_touched).await?;
-    store.save_touched(EntityKind::Survey, form.survey_id, &branch, survey, survey_touched).await?;
+    let saved = store
+        .save_touched(EntityKind::Person, form.person_id, &branch, person.clone(), person_touched)
+        .await?;
+    if let Some(clocks) = clocks.as_deref_mut() {
+        clocks.person.saved(&saved.record, &person);
+    }
+    let mut conflicts = saved.conflicts;
+    let saved = store
+        .save_touched(EntityKind::Survey, form.survey_id, &branch, survey.clone(), survey_touched)
+        .await?;
+    if let Some(clocks) = clocks {
+        clocks.survey.saved(&saved.record, &survey);
+    }
+    conflicts.extend(saved.conflicts);
     let current = (!form.is_final()).then_some(form.survey_id);
     if let Err(e) = store.meta_set(CURRENT_DRAFT, &current).await {
         log::warn!("the survey is saved; which draft is open was not noted: {e}");
@@ -203,7 +267,26 @@ pub async fn persist_edit(
     if let Err(e) = cleared {
         log::warn!("the survey is saved; its keystroke draft stays until the next save: {e}");
     }
-    Ok(())
+    Ok(conflicts)
+}
+
+/// Add what `conflicts` overwrote to the values a form says were changed elsewhere and typed
+/// over (`shown`: field label, the other value), one line a field, the latest value.
+pub fn note_overwritten(shown: &mut Vec<(String, String)>, conflicts: &[Conflict]) {
+    let mut latest: Vec<&Conflict> = Vec::new();
+    for conflict in conflicts {
+        match latest.iter_mut().find(|c| c.entity == conflict.entity && c.field == conflict.field) {
+            Some(kept) if kept.loser_clock < conflict.loser_clock => *kept = conflict,
+            Some(_) => {}
+            None => latest.push(conflict),
+        }
+    }
+    for conflict in latest {
+        let label = crate::i18n::form_field_label(&conflict.field);
+        let value = crate::services::conflicts::shown(&conflict.loser_value);
+        shown.retain(|(l, _)| *l != label);
+        shown.push((label, value));
+    }
 }
 
 /// Whether member `person_id` is on the server already (sent and acknowledged, or pulled): its
@@ -216,17 +299,20 @@ pub async fn branch_fixed(store: &Store, person_id: Uuid) -> bool {
 
 /// Keep the form as typed right now (one small write; see the module documentation).
 pub async fn write_draft(store: &Store, form: &SurveyForm) -> Result<(), StoreError> {
-    write_edit_draft(store, form, None).await
+    write_edit_draft(store, form, None, None).await
 }
 
-/// [`write_draft`] of a form on which the fields `touched` were typed since the last save
-/// (what [`recover_draft`] then saves into records that exist).
+/// [`write_draft`] of a form on which the fields `touched` were typed since the last save, over
+/// values read at `clocks` (what [`recover_draft`] then saves into records that exist, and how:
+/// [`persist_edit`]). Of the clocks, only the typed fields' are kept.
 pub async fn write_edit_draft(
     store: &Store,
     form: &SurveyForm,
     touched: Option<&FormTouched>,
+    clocks: Option<&FormClocks>,
 ) -> Result<(), StoreError> {
-    store.meta_set(meta_keys::FORM_DRAFT, &FormDraft::of_edit(form, touched)?).await
+    let draft = FormDraft::of_edit(form, touched)?.typed_over(clocks);
+    store.meta_set(meta_keys::FORM_DRAFT, &draft).await
 }
 
 /// The keystroke draft left unsaved, if any.
@@ -242,7 +328,16 @@ pub async fn recover_draft(store: &Store) -> Result<Option<Uuid>, StoreError> {
     };
     match draft.form() {
         Ok(form) => {
-            persist_edit(store, &form, draft.touched.as_ref()).await?;
+            let mut seen = draft.seen.clone();
+            let conflicts =
+                persist_edit(store, &form, draft.touched.as_ref(), seen.as_mut()).await?;
+            if !conflicts.is_empty() {
+                // Kept in the conflicts store for the office, like any other conflict.
+                log::info!(
+                    "a recovered draft overwrote {} changes made meanwhile",
+                    conflicts.len()
+                );
+            }
             Ok(Some(form.survey_id))
         }
         // Written by an older app on another form (a choice code this form does not know): it

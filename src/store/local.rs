@@ -13,7 +13,7 @@
 //! left, with the same guarantees. Nothing listens to a write request itself: a failed one
 //! aborts the transaction, and the commit reports its error.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::future::BasicRequest;
@@ -23,7 +23,7 @@ use indexed_db_futures::transaction::Transaction;
 use indexed_db_futures::transaction::TransactionMode;
 use serde_json::Value;
 use shared::hlc::{Hlc, HlcClock};
-use shared::merge;
+use shared::merge::{self, Conflict};
 use shared::op::{OpContext, Operation};
 use shared::record::{EntityKind, Record};
 use uuid::Uuid;
@@ -31,7 +31,7 @@ use wasm_bindgen::JsValue;
 
 use super::codec::{from_js, op_to_js, record_key, to_js_json};
 use super::save_cache::Expected;
-use super::schema::{META, OUTBOX, store_for};
+use super::schema::{CONFLICTS, META, OUTBOX, store_for};
 use super::{Store, StoreError, meta_keys, now_ms};
 
 /// Which fields of a form the person changed since the form last read or saved the record
@@ -43,6 +43,13 @@ pub enum Touched {
     All,
     /// Only these fields were changed on the form; the others are what it read.
     Only(BTreeSet<String>),
+    /// Only these fields were changed on the form, each typed over the value the form showed,
+    /// which was written at the clock given (`None`: the form showed no stored value). That
+    /// clock is the change's base, as the author's own device saw it: a value written after it
+    /// that the person never saw (a pull, another tab, while the form was open) is overwritten
+    /// as a conflict, kept for the office to review, as an edit from another tablet would be,
+    /// not silently.
+    Over(BTreeMap<String, Option<Hlc>>),
 }
 
 impl Touched {
@@ -50,8 +57,21 @@ impl Touched {
         match self {
             Touched::All => true,
             Touched::Only(fields) => fields.contains(field),
+            Touched::Over(seen) => seen.contains_key(field),
         }
     }
+}
+
+/// What one save stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saved {
+    /// The record as stored (unchanged, with nothing queued, when every value was already
+    /// stored).
+    pub record: Record,
+    /// Values written after the one the person typed over, which they never saw, now
+    /// overwritten: kept in the `conflicts` store (and found again by every device that merges
+    /// the operation).
+    pub conflicts: Vec<Conflict>,
 }
 
 /// What the caller wants to write, decided once the current record and clock are read inside
@@ -67,6 +87,14 @@ enum Intent {
     Prebuilt(Box<Operation>),
 }
 
+impl Intent {
+    /// Whether merging this intent's operation can find conflicts, so its transaction needs the
+    /// `conflicts` store: an edit's own bases are the stored clocks, which no conflict has.
+    fn may_conflict(&self) -> bool {
+        matches!(self, Intent::Prebuilt(_) | Intent::Upsert { touched: Touched::Over(_), .. })
+    }
+}
+
 impl Store {
     /// Save a local edit of `entity`/`id`: the fields in `changes` whose value differs from the
     /// stored record become one operation, merged into the record and queued in the outbox, in
@@ -79,14 +107,15 @@ impl Store {
         branch_id: &str,
         changes: Vec<(String, Value)>,
     ) -> Result<Record, StoreError> {
-        self.save_touched(entity, id, branch_id, changes, Touched::All).await
+        Ok(self.save_touched(entity, id, branch_id, changes, Touched::All).await?.record)
     }
 
     /// [`Store::save`] of a form that shows every field of the record but on which the person
     /// changed only the `touched` ones: once the record is stored, only those are saved. A
     /// field the form merely shows as it read it is not written back, so a change that reached
     /// the record meanwhile (a pull, another tab) is kept, not silently undone. A record not
-    /// stored yet gets every field.
+    /// stored yet gets every field. With [`Touched::Over`], a field typed over a value that
+    /// was changed since the form read it is saved as a conflict with that change.
     pub async fn save_touched(
         &self,
         entity: EntityKind,
@@ -94,9 +123,10 @@ impl Store {
         branch_id: &str,
         changes: Vec<(String, Value)>,
         touched: Touched,
-    ) -> Result<Record, StoreError> {
+    ) -> Result<Saved, StoreError> {
         let intent = Intent::Upsert { branch_id: branch_id.to_owned(), changes, touched };
-        Ok(self.write_local(entity, id, intent).await?.0)
+        let (record, _, conflicts) = self.write_local(entity, id, intent).await?;
+        Ok(Saved { record, conflicts })
     }
 
     /// Delete a record (a permanent tombstone, synced like any other change).
@@ -118,7 +148,7 @@ impl Store {
         entity: EntityKind,
         id: Uuid,
         intent: Intent,
-    ) -> Result<(Record, Option<Operation>), StoreError> {
+    ) -> Result<Written, StoreError> {
         // Edits (not prebuilt operations, whose duplicate check must stay as it is) first try
         // the one-round-trip path when this tab knows the clock.
         let expected = match intent {
@@ -139,9 +169,9 @@ impl Store {
         entity: EntityKind,
         id: Uuid,
         intent: Intent,
-    ) -> Result<(Record, Option<Operation>), StoreError> {
+    ) -> Result<Written, StoreError> {
         let db = self.db().await?;
-        let tx = Self::save_transaction(&db, entity)?;
+        let tx = Self::save_transaction(&db, entity, intent.may_conflict())?;
         let records = tx.object_store(store_for(entity))?;
         let meta = tx.object_store(META)?;
 
@@ -154,17 +184,17 @@ impl Store {
             // Nothing changed: no operation, no write. The transaction is simply dropped.
             self.save_cache.borrow_mut().remember(entity, id, current.clone(), clock);
             let record = current.unwrap_or_else(|| Record::new(entity, id, ""));
-            return Ok((record, None));
+            return Ok((record, None, Vec::new()));
         };
         let applied = merge::apply(current, &op);
-        issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?;
+        issue_writes(&tx, &records, &meta, &applied, &op, &clock)?;
         // A failed write aborts the transaction and the commit reports its error (a duplicate
         // operation id: `StoreError::DuplicateOperation`).
         tx.commit().await?;
         self.outbox_changed();
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         self.known_records.borrow_mut().note(entity, id);
-        Ok((applied.record, Some(op)))
+        Ok((applied.record, Some(op), applied.conflicts))
     }
 
     /// The one-round-trip path: build, merge and write from what this tab expects to be stored
@@ -179,9 +209,10 @@ impl Store {
         id: Uuid,
         intent: Intent,
         expected: Expected,
-    ) -> Result<Option<(Record, Option<Operation>)>, StoreError> {
+    ) -> Result<Option<Written>, StoreError> {
         let mut clock = expected.clock.clone();
         let ctx = self.context();
+        let may_conflict = intent.may_conflict();
         let Some(op) = build_op(&ctx, &mut clock, entity, id, expected.record.as_ref(), intent)
         else {
             // Nothing changed, as far as this tab knows: let the reading path confirm it.
@@ -190,11 +221,11 @@ impl Store {
         let applied = merge::apply(expected.record.clone(), &op);
 
         let db = self.db().await?;
-        let tx = Self::save_transaction(&db, entity)?;
+        let tx = Self::save_transaction(&db, entity, may_conflict)?;
         let records = tx.object_store(store_for(entity))?;
         let meta = tx.object_store(META)?;
         let reads = issue_reads(&records, &meta, entity, id)?;
-        issue_writes(&tx, &records, &meta, &applied.record, &op, &clock)?;
+        issue_writes(&tx, &records, &meta, &applied, &op, &clock)?;
 
         let (stored, stored_clock) = reads.finish().await?;
         if stored_clock.as_ref() != Some(&expected.clock) || stored != expected.record {
@@ -207,17 +238,25 @@ impl Store {
         self.outbox_changed();
         self.save_cache.borrow_mut().remember(entity, id, Some(applied.record.clone()), clock);
         self.known_records.borrow_mut().note(entity, id);
-        Ok(Some((applied.record, Some(op))))
+        Ok(Some((applied.record, Some(op), applied.conflicts)))
     }
 }
 
+/// What one local write did: the record as stored, the operation queued (none when nothing
+/// changed) and the conflicts its merge found.
+type Written = (Record, Option<Operation>, Vec<Conflict>);
+
 impl Store {
-    /// The readwrite transaction of one save of an `entity` record: its store, the outbox, meta.
-    fn save_transaction(db: &Database, entity: EntityKind) -> Result<Transaction<'_>, StoreError> {
-        Ok(db
-            .transaction([store_for(entity), OUTBOX, META])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?)
+    /// The readwrite transaction of one save of an `entity` record: its store, the outbox, meta,
+    /// and the conflicts when its merge can find any.
+    fn save_transaction(
+        db: &Database,
+        entity: EntityKind,
+        with_conflicts: bool,
+    ) -> Result<Transaction<'_>, StoreError> {
+        let stores = [store_for(entity), OUTBOX, META, CONFLICTS];
+        let stores = if with_conflicts { &stores[..] } else { &stores[..3] };
+        Ok(db.transaction(stores).with_mode(TransactionMode::Readwrite).build()?)
     }
 }
 
@@ -249,20 +288,27 @@ impl Reads {
     }
 }
 
-/// Issue the record, outbox and clock writes of one save, in that order. Nothing listens to
-/// the requests themselves: a failed one aborts the transaction and its error is what the commit
-/// reports, so one event per save reaches this tab instead of one per request.
+/// Issue the record, outbox and clock writes of one save, in that order, then the conflicts its
+/// merge found (the transaction holds their store whenever there can be any). Nothing listens
+/// to the requests themselves: a failed one aborts the transaction and its error is what the
+/// commit reports, so one event per save reaches this tab instead of one per request.
 fn issue_writes(
     tx: &Transaction<'_>,
     records: &ObjectStore<'_>,
     meta: &ObjectStore<'_>,
-    record: &Record,
+    applied: &merge::Applied,
     op: &Operation,
     clock: &HlcClock,
 ) -> Result<(), StoreError> {
-    drop(records.put(to_js_json(record)?).primitive()?);
+    drop(records.put(to_js_json(&applied.record)?).primitive()?);
     drop(tx.object_store(OUTBOX)?.add(op_to_js(op)?).primitive()?);
     drop(meta.put(to_js_json(clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?);
+    if !applied.conflicts.is_empty() {
+        let conflicts = tx.object_store(CONFLICTS)?;
+        for conflict in &applied.conflicts {
+            drop(conflicts.put(to_js_json(conflict)?).primitive()?);
+        }
+    }
     Ok(())
 }
 
@@ -298,7 +344,15 @@ fn build_op(
                 .filter(|b| !b.is_empty())
                 .unwrap_or(&branch_id);
             let hlc = clock.tick(super::now_ms());
-            Some(Operation::upsert(ctx, hlc, entity, id, branch, current, changes))
+            let mut op = Operation::upsert(ctx, hlc, entity, id, branch, current, changes);
+            if let Touched::Over(seen) = &touched {
+                for change in &mut op.changes {
+                    if let Some(base) = seen.get(&change.field) {
+                        change.base.clone_from(base);
+                    }
+                }
+            }
+            Some(op)
         }
         Intent::Delete => {
             let record = current?;

@@ -42,7 +42,7 @@ pub use attachments::{Attachment, blob_bytes, sha256_hex};
 pub use delivery::Discarded;
 pub use error::StoreError;
 pub use history::HistoryEntry;
-pub use local::Touched;
+pub use local::{Saved, Touched};
 pub use outbox::OutboxEntry;
 pub use remote::{PullPosition, RemoteOutcome};
 

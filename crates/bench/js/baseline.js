@@ -104,10 +104,10 @@ export class Baseline {
    * The keystroke draft as plain JavaScript writes it: `n` characters typed into the form's
    * `trade` field (`typed`, emptied every `restart`), after each the whole form as JSON text put
    * into `meta` in a transaction of its own, committed and awaited, as the app does, with the
-   * fields typed since the last save (the app works them out; here they are known); the
-   * milliseconds of each write.
+   * fields typed since the last save and the clocks they were typed over (the app works them
+   * out; here they are known); the milliseconds of each write.
    */
-  async keystrokeDrafts({ form_json, typed, restart }, n) {
+  async keystrokeDrafts({ form_json, seen, typed, restart }, n) {
     const form = JSON.parse(form_json);
     const chars = Array.from(typed);
     const times = [];
@@ -118,7 +118,7 @@ export class Baseline {
       const tx = this.db.transaction(["meta"], "readwrite");
       const finished = done(tx);
       const touched = { person: [], survey: ["trade"] };
-      tx.objectStore("meta").put({ survey_id: form.survey_id, form_json: JSON.stringify(form), touched }, "form_draft");
+      tx.objectStore("meta").put({ survey_id: form.survey_id, form_json: JSON.stringify(form), touched, seen }, "form_draft");
       tx.commit();
       await finished;
       times.push(performance.now() - t0);

@@ -197,6 +197,7 @@ crate::texts! {
     PEOPLE_COUNT = "people-count": "共 { $total } 人，显示 { $shown } 人";
     KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";
     KEPT_VALUE = "kept-value": "{ $field }：{ $value }";
+    OVERWRITTEN_VALUES = "overwritten-values": "以下内容在你填写期间已被别处修改：{ $values }。已按你填写的保存；被替换的值作为冲突保留，由镇组织办在“冲突处理”中核对。";
     FORM_MIGRATED = "form-migrated": "此调查按旧版表单填写，已按现行表单读取：{ $description }。下次保存时一并保存，并记入修改记录。";
     GPS_FIX = "gps-fix": "纬度 { $lat }，经度 { $lon }（精度约 { $accuracy } 米）";
     GPS_FIX_NO_ACCURACY = "gps-fix-no-accuracy": "纬度 { $lat }，经度 { $lon }";
@@ -253,6 +254,17 @@ pub fn kept_values(values: &[(String, String)]) -> String {
         .collect();
     let values = list.join(LIST_SEPARATOR_LONG.get());
     KEPT_VALUES.format(&[("values", values.as_str().into())])
+}
+
+/// Values changed elsewhere while the form was open and then typed over: (field label, the
+/// value that was replaced).
+pub fn overwritten_values(values: &[(String, String)]) -> String {
+    let list: Vec<String> = values
+        .iter()
+        .map(|(f, v)| KEPT_VALUE.format(&[("field", f.into()), ("value", v.into())]))
+        .collect();
+    let values = list.join(LIST_SEPARATOR_LONG.get());
+    OVERWRITTEN_VALUES.format(&[("values", values.as_str().into())])
 }
 
 /// A survey made on an older form, read on the current one.

@@ -1,9 +1,9 @@
 //! The keystroke draft: what the survey form writes at every keystroke
-//! (`services::survey::write_edit_draft`: the whole form as JSON text and the fields typed since
-//! the last save, one `meta` put), timed per
+//! (`services::survey::write_edit_draft`: the whole form as JSON text, the fields typed since
+//! the last save and the clocks of the values they were typed over, one `meta` put), timed per
 //! keystroke on a form filled as a surveyor leaves it after a visit.
 
-use field::logic::survey_form::SurveyForm;
+use field::logic::survey_form::{FieldClocks, FormClocks, FormTouched, SurveyForm};
 use field::services::survey::{FormDraft, write_edit_draft};
 use serde::Serialize;
 use shared::model::Person;
@@ -29,6 +29,16 @@ fn filled_form() -> SurveyForm {
     form
 }
 
+/// The clocks of every value of `form`, as a form opened on its stored records holds them.
+fn clocks_of(form: &SurveyForm) -> FormClocks {
+    let clock =
+        |i: usize| shared::hlc::Hlc::new(1_772_000_000_000 + i as u64, 0, Uuid::nil().to_string());
+    let of = |fields: Vec<(String, serde_json::Value)>| {
+        FieldClocks(fields.into_iter().enumerate().map(|(i, (f, _))| (f, clock(i))).collect())
+    };
+    FormClocks { person: of(form.person_changes()), survey: of(form.survey_changes()) }
+}
+
 /// What is typed, in a loop, into the form's `trade` field (emptied every [`RESTART`]
 /// characters); the plain-JavaScript baseline types the same (`baseline.js`).
 const TYPED: &str = "希望村里协调滩涂承包经营权。";
@@ -39,13 +49,18 @@ const RESTART: usize = 200;
 #[derive(Serialize)]
 pub(crate) struct TypedForm {
     form_json: String,
+    /// The clocks the draft keeps of what the typed field was typed over.
+    seen: FormClocks,
     typed: &'static str,
     restart: usize,
 }
 
 pub(crate) fn typed_form() -> Result<TypedForm, BenchError> {
-    let form_json = FormDraft::of(&filled_form())?.form_json;
-    Ok(TypedForm { form_json, typed: TYPED, restart: RESTART })
+    let form = filled_form();
+    let form_json = FormDraft::of(&form)?.form_json;
+    let touched = FormTouched { survey: ["trade".to_owned()].into(), ..FormTouched::default() };
+    let seen = clocks_of(&form).only(&touched);
+    Ok(TypedForm { form_json, seen, typed: TYPED, restart: RESTART })
 }
 
 /// Type `keystrokes` characters into a text field, writing the draft after each as the form
@@ -54,6 +69,7 @@ pub(crate) async fn keystrokes(keystrokes: u32) -> Result<Vec<f64>, BenchError> 
     let store = state::store()?;
     // Saved as filled; then typed into.
     let saved = filled_form();
+    let clocks = clocks_of(&saved);
     let mut form = saved.clone();
     let mut times = Vec::with_capacity(keystrokes as usize);
     for (i, c) in TYPED.chars().cycle().take(keystrokes as usize).enumerate() {
@@ -63,9 +79,10 @@ pub(crate) async fn keystrokes(keystrokes: u32) -> Result<Vec<f64>, BenchError> 
         form.survey.trade.push(c);
         let t0 = now();
         // As the survey form's draft does (src/screens/survey_form.rs): the fields typed since
-        // the save, then the write.
+        // the save and the clocks they were typed over, then the write.
         let touched = form.touched_since(&saved);
-        write_edit_draft(&store, &form, Some(&touched)).await?;
+        let over = clocks.only(&touched);
+        write_edit_draft(&store, &form, Some(&touched), Some(&over)).await?;
         times.push(now() - t0);
     }
     Ok(times)

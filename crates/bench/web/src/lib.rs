@@ -65,7 +65,9 @@ pub async fn app_keystroke_drafts(keystrokes: u32) -> Result<Vec<f64>, JsError> 
 #[wasm_bindgen]
 pub fn app_draft_form() -> Result<JsValue, JsError> {
     let form = draft::typed_form().map_err(JsError::from)?;
-    serde_wasm_bindgen::to_value(&form).map_err(|e| JsError::new(&e.to_string()))
+    // Maps as plain objects, as the app's draft holds them.
+    let as_objects = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&form, &as_objects).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Read every person as the people list does (`Store::listing_as`, `logic::people::ListedPerson`)

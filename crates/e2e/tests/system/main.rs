@@ -37,4 +37,5 @@ mod server_restore;
 mod size_budget;
 mod survey;
 mod sync_two_tablets;
+mod typed_over;
 mod update;
