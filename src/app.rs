@@ -155,7 +155,12 @@ fn recover_typing(ctx: AppCtx) {
             Err(e) => Err(e.to_string()),
         };
         match recovered {
-            Ok(Some(id)) => log::info!("saved the survey typed before the app was closed: {id}"),
+            Ok(Some((id, overwritten))) => {
+                log::info!("saved the survey typed before the app was closed: {id}");
+                if !overwritten.is_empty() {
+                    ctx.message.set(Some(crate::i18n::overwritten_values(&overwritten)));
+                }
+            }
             Ok(None) => {}
             Err(message) => ctx.message.set(Some(message)),
         }

@@ -153,23 +153,26 @@ async fn run_sync_loop(
 /// rare, so with feature `split` a chunk of its own, fetched only when the database holds one.
 pub async fn recover_typing(
     store: crate::store::Store,
-) -> Result<Result<Option<Uuid>, crate::store::StoreError>, ChunkLoadError> {
+) -> Result<Result<Recovered, crate::store::StoreError>, ChunkLoadError> {
     Ok(load_recover_typing(store).await?.await)
 }
 
+/// The survey saved from the draft, and what its typing overwrote (`recover_draft_said`).
+pub type Recovered = Option<(Uuid, Vec<(String, String)>)>;
+
 type Recovery = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<Option<Uuid>, crate::store::StoreError>>>,
+    Box<dyn std::future::Future<Output = Result<Recovered, crate::store::StoreError>>>,
 >;
 
 #[cfg(feature = "split")]
 #[leptos::wasm_split::wasm_split(recover_typing, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn load_recover_typing(store: crate::store::Store) -> Result<Recovery, ChunkLoadError> {
-    Ok(Box::pin(async move { crate::services::survey::recover_draft(&store).await }))
+    Ok(Box::pin(async move { crate::services::survey::recover_draft_said(&store).await }))
 }
 
 #[cfg(not(feature = "split"))]
 async fn load_recover_typing(store: crate::store::Store) -> Result<Recovery, ChunkLoadError> {
-    Ok(Box::pin(async move { crate::services::survey::recover_draft(&store).await }))
+    Ok(Box::pin(async move { crate::services::survey::recover_draft_said(&store).await }))
 }
 
 /// The outbox's copy outside IndexedDB, asked at start (`services::storage_loss::from_copy`):

@@ -552,3 +552,50 @@ async fn a_recovered_draft_typed_over_a_change_it_never_saw_keeps_that_change_as
         ("phone", &json!("13911112222"))
     );
 }
+
+/// The form opened on a keystroke draft still pending (reopened before the save made as it was
+/// left has cleared it, or after a start whose recovery failed) types over what the draft's
+/// typing was typed over where that typing is not saved yet, and over what is stored where it
+/// is: the clocks of its own save, which else would be reported as changed elsewhere.
+#[wasm_bindgen_test]
+async fn a_form_opened_on_a_pending_draft_takes_its_clocks_only_for_what_is_not_saved_yet() {
+    use field::logic::survey_form::FormTouched;
+    use field::store::Touched;
+    use shared::hlc::Hlc;
+    use shared::op::{OpContext, Operation};
+    let store = fresh().await;
+    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
+    form.person.name = "王秀英".into();
+    form.person.phone = "13800000000".into();
+    survey::persist(&store, &form).await.unwrap();
+    let opened = survey::open(&store, Some(form.survey_id), None).await.unwrap();
+    let read_notes = opened.clocks.survey.0["notes"].clone();
+
+    form.person.phone = "13700000000".into();
+    form.survey.notes = "家里经营网箱养殖".into();
+    let touched =
+        FormTouched { person: ["phone".to_owned()].into(), survey: ["notes".to_owned()].into() };
+    survey::write_edit_draft(&store, &form, Some(&touched), Some(&opened.clocks)).await.unwrap();
+    // The phone is saved (the save as the form was left, its draft not cleared yet) ...
+    let phone = changes(&[("phone", json!("13700000000"))]);
+    let own = store.save_touched(EntityKind::Person, form.person_id, "", phone, Touched::All);
+    let own_clock = own.await.unwrap().record.base_of("phone").unwrap();
+    // ... and the office changes the notes.
+    let survey_record = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
+    let fix = Operation::upsert(
+        &office,
+        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "office"),
+        EntityKind::Survey,
+        form.survey_id,
+        &survey_record.branch_id,
+        Some(&survey_record),
+        changes(&[("notes", json!("办公室补充"))]),
+    );
+    store.apply_remote(std::slice::from_ref(&fix)).await.unwrap();
+
+    let reopened = survey::open(&store, Some(form.survey_id), None).await.unwrap();
+    assert_eq!(reopened.form.person.phone, "13700000000", "the draft is what the form shows");
+    assert_eq!(reopened.clocks.person.0["phone"], own_clock, "its own save: what is stored");
+    assert_eq!(reopened.clocks.survey.0["notes"], read_notes, "typed over what it read");
+}

@@ -364,3 +364,60 @@ async fn text_that_is_not_a_number_survives_a_redrawn_section_and_stops_the_fina
     wait_for(|| !marked()).await;
     assert_eq!(year().value(), "1980");
 }
+
+/// `use_autosave` runs a form's saves one at a time, in the order asked, each told what the one
+/// before left on disk. A slow save followed by a quick one used to run both at once, each told
+/// the state from before either: the older could land last (and undo the newer on disk while
+/// the form said saved), and a field put back during the first was never written.
+#[wasm_bindgen_test]
+async fn autosave_runs_saves_one_at_a_time_in_the_order_asked() {
+    use field::hooks::use_autosave::{AutosaveOptions, use_autosave};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    // (before, value) of each save as it starts, and each value as it ends.
+    let started: Rc<RefCell<Vec<(u32, u32)>>> = Rc::default();
+    let ended: Rc<RefCell<Vec<u32>>> = Rc::default();
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let value = RwSignal::new(0_u32);
+    type SaveNow = Rc<dyn Fn()>;
+    let save_now: Rc<RefCell<Option<SaveNow>>> = Rc::default();
+    let (s, e, now) = (started.clone(), ended.clone(), save_now.clone());
+    let _handle = leptos::mount::mount_to(root, move || {
+        let (s, e) = (s.clone(), e.clone());
+        let autosave = use_autosave(
+            value,
+            AutosaveOptions {
+                saved: 0_u32,
+                enabled: true,
+                delay_ms: 60_000,
+                unsaved_source: "autosave-test",
+                draft: |_: u32, _: u32| async {},
+                save: move |before: u32, current: u32| {
+                    let (s, e) = (s.clone(), e.clone());
+                    async move {
+                        s.borrow_mut().push((before, current));
+                        // The first save is slow (a full disk retried, a slow tablet).
+                        TimeoutFuture::new(if current == 1 { 400 } else { 10 }).await;
+                        e.borrow_mut().push(current);
+                        Ok::<(), String>(())
+                    }
+                },
+                after: |_: &Result<(), String>| {},
+            },
+        );
+        *now.borrow_mut() = Some(autosave.save_now.clone());
+    });
+    let save_now = save_now.borrow().clone().unwrap();
+    value.set(1);
+    save_now();
+    TimeoutFuture::new(50).await;
+    value.set(2);
+    save_now();
+    value.set(3);
+    save_now();
+    wait_for(|| ended.borrow().len() == 3).await;
+    assert_eq!(*ended.borrow(), [1, 2, 3], "each ended in the order asked");
+    assert_eq!(*started.borrow(), [(0, 1), (1, 2), (2, 3)], "each from what the one before left");
+}

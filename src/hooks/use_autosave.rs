@@ -1,13 +1,14 @@
 //! `use_autosave`: a form that saves itself. Every change is kept at once by a small write (a
 //! keystroke draft), and saved in full once typing pauses; leaving the form, or the page being
 //! hidden or closed (the tablet switching apps, the browser being killed), saves at once, when
-//! a pending timer might never fire. A failed save keeps everything typed and says why; the
-//! next change tries again.
+//! a pending timer might never fire. Saves run one at a time, in the order asked. A failed save
+//! keeps everything typed and says why; the next change tries again.
 
 use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 
+use futures::channel::oneshot;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
@@ -91,6 +92,10 @@ where
             }
         }
     };
+    // The last save asked for: the next one waits until it has ended, so saves run one at a
+    // time in the order asked, each from what the one before left on disk. (Saves that overlap
+    // would each be told what is on disk from before the other, and the older could land last.)
+    let last_save: Rc<RefCell<Option<oneshot::Receiver<()>>>> = Rc::new(RefCell::new(None));
     // Saves what the last change left (`latest`, kept by the effect below).
     let save_latest: Rc<dyn Fn()> = {
         let (on_disk, latest, timer) = (on_disk.clone(), latest.clone(), timer.clone());
@@ -101,10 +106,22 @@ where
                 return;
             }
             show(SaveState::Saving);
-            let before = on_disk.borrow().clone();
+            let (ended, save_before) = oneshot::channel::<()>();
+            let save_before = last_save.borrow_mut().replace(save_before);
             let (on_disk, latest, save, after, show) =
                 (on_disk.clone(), latest.clone(), save.clone(), after.clone(), show.clone());
             leptos::task::spawn_local(async move {
+                // Dropped when this save ends, however it ends: the next one goes on.
+                let _ended = ended;
+                if let Some(save_before) = save_before {
+                    // Its sender dropped (`Canceled`) is the signal too.
+                    let _ = save_before.await;
+                }
+                let before = on_disk.borrow().clone();
+                if before == current {
+                    // The save before wrote this very state.
+                    return;
+                }
                 let result = save(before, current.clone()).await;
                 match &result {
                     Ok(()) => {

@@ -53,9 +53,9 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
     let attempted = RwSignal::new(false);
     let store = ctx.store();
     // The clocks of the values the form shows (what typing overwrites), brought up to date by
-    // each save; saves run one at a time, so each types over what the one before saved.
+    // each save (`use_autosave` runs them one at a time, so each types over what the one before
+    // saved).
     let clocks = Rc::new(RefCell::new(clocks));
-    let one_save_at_a_time = Rc::new(futures::lock::Mutex::new(()));
     // Values changed elsewhere while the form was open and then typed over (field, other value).
     let overwritten = RwSignal::new(Vec::<(String, String)>::new());
     let autosave = use_autosave(
@@ -84,23 +84,26 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
             },
             save: move |saved: SurveyForm, current: SurveyForm| {
                 let (store, clocks) = (store.clone(), clocks.clone());
-                let one_save_at_a_time = one_save_at_a_time.clone();
                 async move {
                     // Only what was typed on this form is written into records that exist: a
                     // field changed meanwhile elsewhere (a pull, another tab) is not put back,
                     // and one typed over is saved as a conflict with that change.
                     let touched = current.touched_since(&saved);
-                    let _turn = one_save_at_a_time.lock().await;
                     let mut seen = clocks.borrow().clone();
                     let persisted =
                         survey::persist_edit(&store, &current, Some(&touched), Some(&mut seen));
                     let persisted = persisted.await;
                     *clocks.borrow_mut() = seen;
                     let conflicts = persisted?;
-                    if !conflicts.is_empty() {
-                        overwritten.try_update(|shown| {
-                            survey::note_overwritten(shown, &conflicts);
-                        });
+                    if !conflicts.is_empty()
+                        && overwritten
+                            .try_update(|shown| survey::note_overwritten(shown, &conflicts))
+                            .is_none()
+                    {
+                        // The save made as the form was left: said on the screen shown now.
+                        let mut shown = Vec::new();
+                        survey::note_overwritten(&mut shown, &conflicts);
+                        ctx.message.try_set(Some(t::overwritten_values(&shown)));
                     }
                     // Said saved once the outbox's copy outside IndexedDB holds it too.
                     crate::sync::mirror::flushed(&store).await;

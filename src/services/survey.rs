@@ -139,11 +139,17 @@ pub async fn open(
         let (person, survey) =
             records_of(store, form.person_id, form.survey_id).await.map_err(|e| e.to_string())?;
         let mut clocks = FormClocks::of(person.as_ref(), survey.as_ref());
-        if let (Some(seen), Some(touched)) = (&draft.seen, &draft.touched) {
-            // What the draft's typing was typed over, not what is stored now.
-            clocks = clocks.with_typed(seen, touched);
-        }
         let on_disk = stored_form(&form, person, survey).map_err(|e| e.to_string())?;
+        if let (Some(seen), Some(touched)) = (&draft.seen, &draft.touched) {
+            // What the draft's typing was typed over, not what is stored now; where what is
+            // stored is what was typed (saved since, as the form was left), the form shows it.
+            let unsaved = form.touched_since(&on_disk);
+            let typed = FormTouched {
+                person: touched.person.intersection(&unsaved.person).cloned().collect(),
+                survey: touched.survey.intersection(&unsaved.survey).cloned().collect(),
+            };
+            clocks = clocks.with_typed(seen, &typed);
+        }
         return Ok(OpenedSurvey { form, on_disk, clocks });
     }
     let (form, clocks) = load_stored(store, survey_id, person_id).await?;
@@ -323,6 +329,15 @@ pub async fn pending_draft(store: &Store) -> Result<Option<FormDraft>, StoreErro
 /// Save a keystroke draft a killed browser left behind as records (called when the app opens).
 /// Returns the survey it belongs to.
 pub async fn recover_draft(store: &Store) -> Result<Option<Uuid>, StoreError> {
+    Ok(recover_draft_said(store).await?.map(|(id, _)| id))
+}
+
+/// [`recover_draft`], with what the draft's typing overwrote that was changed elsewhere
+/// meanwhile (field label, the value replaced: for the person to be told; each is also kept as
+/// a conflict for the office).
+pub async fn recover_draft_said(
+    store: &Store,
+) -> Result<Option<(Uuid, Vec<(String, String)>)>, StoreError> {
     let Some(draft) = pending_draft(store).await? else {
         return Ok(None);
     };
@@ -331,14 +346,9 @@ pub async fn recover_draft(store: &Store) -> Result<Option<Uuid>, StoreError> {
             let mut seen = draft.seen.clone();
             let conflicts =
                 persist_edit(store, &form, draft.touched.as_ref(), seen.as_mut()).await?;
-            if !conflicts.is_empty() {
-                // Kept in the conflicts store for the office, like any other conflict.
-                log::info!(
-                    "a recovered draft overwrote {} changes made meanwhile",
-                    conflicts.len()
-                );
-            }
-            Ok(Some(form.survey_id))
+            let mut overwritten = Vec::new();
+            note_overwritten(&mut overwritten, &conflicts);
+            Ok(Some((form.survey_id, overwritten)))
         }
         // Written by an older app on another form (a choice code this form does not know): it
         // is not dropped. It stays for the survey form, which reads it on the current form when
