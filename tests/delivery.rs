@@ -34,6 +34,26 @@ fn changes(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
 }
 
+/// The office's change of `field` of the stored record `entity`/`id` to `value`, made having
+/// seen the record as stored, merged into `store` as a pull would (a minute in the future, so
+/// later than anything typed here).
+async fn office_sets(store: &Store, entity: EntityKind, id: Uuid, field: &str, value: Value) {
+    use shared::hlc::Hlc;
+    use shared::op::{OpContext, Operation};
+    let record = store.get(entity, id).await.unwrap().unwrap();
+    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
+    let fix = Operation::upsert(
+        &office,
+        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "office"),
+        entity,
+        id,
+        &record.branch_id,
+        Some(&record),
+        changes(&[(field, value)]),
+    );
+    store.apply_remote(std::slice::from_ref(&fix)).await.unwrap();
+}
+
 fn surveyor(branch: &str) -> Account {
     Account {
         username: "chen_s".into(),
@@ -499,46 +519,40 @@ async fn a_save_clears_the_draft_of_its_state_whatever_fields_the_draft_counted_
     assert!(survey::pending_draft(&store).await.unwrap().is_none(), "the draft of it stayed");
 }
 
+/// A member's survey saved (phone 13800000000), opened, then the phone and the notes typed
+/// (13700000000, 家里经营网箱养殖) and kept only as the keystroke draft: the form as typed, and
+/// as it opened.
+async fn typed_and_kept_as_draft(store: &Store) -> (SurveyForm, survey::OpenedSurvey) {
+    use field::logic::survey_form::FormTouched;
+    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
+    form.person.name = "王秀英".into();
+    form.person.phone = "13800000000".into();
+    survey::persist(store, &form).await.unwrap();
+    let opened = survey::open(store, Some(form.survey_id), None).await.unwrap();
+    form.person.phone = "13700000000".into();
+    form.survey.notes = "家里经营网箱养殖".into();
+    let touched =
+        FormTouched { person: ["phone".to_owned()].into(), survey: ["notes".to_owned()].into() };
+    survey::write_edit_draft(store, &form, Some(&touched), Some(&opened.clocks)).await.unwrap();
+    (form, opened)
+}
+
 /// A keystroke draft left by a killed browser keeps the clocks of what its typing was typed
 /// over. Saved at the next start after a pull changed that field, the change the surveyor never
 /// saw is kept as a conflict, not overwritten without a word; a field of the draft nobody else
 /// changed is saved as an ordinary edit.
 #[wasm_bindgen_test]
 async fn a_recovered_draft_typed_over_a_change_it_never_saw_keeps_that_change_as_a_conflict() {
-    use field::logic::survey_form::FormTouched;
-    use shared::hlc::Hlc;
-    use shared::op::{OpContext, Operation};
     let store = fresh().await;
-    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
-    form.person.name = "王秀英".into();
-    form.person.phone = "13800000000".into();
-    survey::persist(&store, &form).await.unwrap();
-    let opened = survey::open(&store, Some(form.survey_id), None).await.unwrap();
-    assert!(opened.clocks.person.0.contains_key("phone"), "the form knows what it shows");
-
     // Typed on the form; the browser is killed before the save.
-    form.person.phone = "13700000000".into();
-    form.survey.notes = "家里经营网箱养殖".into();
-    let touched =
-        FormTouched { person: ["phone".to_owned()].into(), survey: ["notes".to_owned()].into() };
-    survey::write_edit_draft(&store, &form, Some(&touched), Some(&opened.clocks)).await.unwrap();
+    let (form, opened) = typed_and_kept_as_draft(&store).await;
+    assert!(opened.clocks.person.0.contains_key("phone"), "the form knows what it shows");
     let draft = survey::pending_draft(&store).await.unwrap().unwrap();
     let kept = draft.seen.expect("the draft keeps what it was typed over");
     assert_eq!(kept.person.0.keys().collect::<Vec<_>>(), ["phone"], "only the typed fields'");
 
     // The office's change of the phone arrives before the app starts again.
-    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
-    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
-    let fix = Operation::upsert(
-        &office,
-        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "office"),
-        EntityKind::Person,
-        form.person_id,
-        &person.branch_id,
-        Some(&person),
-        changes(&[("phone", json!("13911112222"))]),
-    );
-    store.apply_remote(std::slice::from_ref(&fix)).await.unwrap();
+    office_sets(&store, EntityKind::Person, form.person_id, "phone", json!("13911112222")).await;
 
     assert_eq!(survey::recover_draft(&store).await.unwrap(), Some(form.survey_id));
     let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
@@ -559,40 +573,16 @@ async fn a_recovered_draft_typed_over_a_change_it_never_saw_keeps_that_change_as
 /// is: the clocks of its own save, which else would be reported as changed elsewhere.
 #[wasm_bindgen_test]
 async fn a_form_opened_on_a_pending_draft_takes_its_clocks_only_for_what_is_not_saved_yet() {
-    use field::logic::survey_form::FormTouched;
     use field::store::Touched;
-    use shared::hlc::Hlc;
-    use shared::op::{OpContext, Operation};
     let store = fresh().await;
-    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
-    form.person.name = "王秀英".into();
-    form.person.phone = "13800000000".into();
-    survey::persist(&store, &form).await.unwrap();
-    let opened = survey::open(&store, Some(form.survey_id), None).await.unwrap();
+    let (form, opened) = typed_and_kept_as_draft(&store).await;
     let read_notes = opened.clocks.survey.0["notes"].clone();
-
-    form.person.phone = "13700000000".into();
-    form.survey.notes = "家里经营网箱养殖".into();
-    let touched =
-        FormTouched { person: ["phone".to_owned()].into(), survey: ["notes".to_owned()].into() };
-    survey::write_edit_draft(&store, &form, Some(&touched), Some(&opened.clocks)).await.unwrap();
     // The phone is saved (the save as the form was left, its draft not cleared yet) ...
     let phone = changes(&[("phone", json!("13700000000"))]);
     let own = store.save_touched(EntityKind::Person, form.person_id, "", phone, Touched::All);
     let own_clock = own.await.unwrap().record.base_of("phone").unwrap();
     // ... and the office changes the notes.
-    let survey_record = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
-    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
-    let fix = Operation::upsert(
-        &office,
-        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "office"),
-        EntityKind::Survey,
-        form.survey_id,
-        &survey_record.branch_id,
-        Some(&survey_record),
-        changes(&[("notes", json!("办公室补充"))]),
-    );
-    store.apply_remote(std::slice::from_ref(&fix)).await.unwrap();
+    office_sets(&store, EntityKind::Survey, form.survey_id, "notes", json!("办公室补充")).await;
 
     let reopened = survey::open(&store, Some(form.survey_id), None).await.unwrap();
     assert_eq!(reopened.form.person.phone, "13700000000", "the draft is what the form shows");

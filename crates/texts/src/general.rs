@@ -248,23 +248,22 @@ pub fn form_field_label(field: &str) -> String {
 
 /// Values of a survey the current form does not know, kept as they are.
 pub fn kept_values(values: &[(String, String)]) -> String {
-    let list: Vec<String> = values
-        .iter()
-        .map(|(f, v)| KEPT_VALUE.format(&[("field", f.into()), ("value", v.into())]))
-        .collect();
-    let values = list.join(LIST_SEPARATOR_LONG.get());
-    KEPT_VALUES.format(&[("values", values.as_str().into())])
+    KEPT_VALUES.format(&[("values", field_values(values).as_str().into())])
 }
 
 /// Values changed elsewhere while the form was open and then typed over: (field label, the
 /// value that was replaced).
 pub fn overwritten_values(values: &[(String, String)]) -> String {
+    OVERWRITTEN_VALUES.format(&[("values", field_values(values).as_str().into())])
+}
+
+/// (field label, value) pairs as one list (`从业情况：fisheries；船舶：…`).
+fn field_values(values: &[(String, String)]) -> String {
     let list: Vec<String> = values
         .iter()
         .map(|(f, v)| KEPT_VALUE.format(&[("field", f.into()), ("value", v.into())]))
         .collect();
-    let values = list.join(LIST_SEPARATOR_LONG.get());
-    OVERWRITTEN_VALUES.format(&[("values", values.as_str().into())])
+    list.join(LIST_SEPARATOR_LONG.get())
 }
 
 /// A survey made on an older form, read on the current one.

@@ -63,15 +63,8 @@ async fn a_phone_the_office_corrected_while_the_form_was_open_and_typed_over_is_
     let entry = tablet.wait_for(&testid("person-survey"), SHORT).await.unwrap();
     entry.find(fantoccini::Locator::Css("a")).await.unwrap().click().await.unwrap();
     tablet.wait_for(&testid("survey-form"), SHORT).await.unwrap();
-    tablet
-        .wait_until(
-            "the tablet connected to the office",
-            "return document.querySelector('[data-testid=\"online-indicator\"]')
-                 ?.dataset.state === 'connected';",
-            FIRST_LOAD_TIMEOUT,
-        )
-        .await
-        .unwrap();
+    let connected = "[data-testid=\"online-indicator\"][data-state=\"connected\"]";
+    tablet.wait_for(connected, FIRST_LOAD_TIMEOUT).await.expect("connected to the office");
 
     // The office corrects the phone, having seen the surveyor's number.
     let mut fix = office.upsert(
