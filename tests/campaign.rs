@@ -1015,4 +1015,77 @@ async fn an_office_screen_saves_what_was_changed_on_it_and_keeps_a_change_made_e
     let saved: Candidate = data::get(&store, candidate).await.unwrap();
     assert_eq!(saved.contact_person, "镇渔农办 李主任");
     assert_eq!(saved.notes, "另一台改的", "the other device's notes are kept");
+    assert!(store.conflicts().await.unwrap().is_empty(), "nothing was typed over");
+}
+
+/// A field an office screen shows, changed elsewhere while the screen was open and then typed
+/// over on it: the screen's value is saved (the later write), the change it never showed is kept
+/// as a conflict for the office, and the save names it. Typed again over its own save, and a
+/// field nobody else changed, are ordinary edits.
+#[wasm_bindgen_test]
+async fn an_office_screen_typing_over_a_change_it_never_showed_keeps_that_change_as_a_conflict() {
+    use shared::hlc::Hlc;
+    use shared::model::Base;
+    use shared::op::{OpContext, Operation};
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let session = session_of(&store).await;
+    let elsewhere = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
+    let change = |kind: EntityKind, id: Uuid, record: &shared::record::Record, field: &str| {
+        Operation::upsert(
+            &elsewhere,
+            Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other"),
+            kind,
+            id,
+            &record.branch_id,
+            Some(record),
+            vec![(field.to_owned(), json!("另一台改的"))],
+        )
+    };
+
+    let id = Uuid::now_v7();
+    let opened = Base {
+        name: "海水养殖基地".into(),
+        industry: "渔业".into(),
+        address: "东沙村".into(),
+        ..Default::default()
+    };
+    put(&store, id, "", &opened).await;
+    let stored = store.get(EntityKind::Base, id).await.unwrap().unwrap();
+    store.apply_remote(&[change(EntityKind::Base, id, &stored, "address")]).await.unwrap();
+    let after =
+        Base { address: "西沙村".into(), notes: "新建冷库".into(), ..opened.clone() };
+    let edit = data::Edit { before: opened, after: after.clone() };
+    let edited = data::put_edit(&store, &session, id, "", &edit, at(3, 2).date()).await.unwrap();
+    let base: Base = data::get(&store, id).await.unwrap();
+    assert_eq!((base.address.as_str(), base.notes.as_str()), ("西沙村", "新建冷库"));
+    let conflicts = store.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(
+        (conflicts[0].field.as_str(), &conflicts[0].loser_value),
+        ("address", &json!("另一台改的"))
+    );
+    assert_eq!(edited.overwritten.len(), 1);
+    assert_eq!(edited.overwritten[0].1, "另一台改的", "the save says what it overwrote");
+    // The screen's next save, over what it saved: no conflict.
+    let again =
+        data::Edit { before: after.clone(), after: Base { address: "北沙村".into(), ..after } };
+    let edited = data::put_edit(&store, &session, id, "", &again, at(3, 3).date()).await.unwrap();
+    assert!(edited.overwritten.is_empty());
+
+    let candidate = applied(&store, Category::VillageLeader).await;
+    let opened: Candidate = data::get(&store, candidate).await.unwrap();
+    let stored = store.get(EntityKind::Candidate, candidate).await.unwrap().unwrap();
+    store
+        .apply_remote(&[change(EntityKind::Candidate, candidate, &stored, "notes")])
+        .await
+        .unwrap();
+    let after = Candidate { notes: "镇里要求补充材料".into(), ..opened.clone() };
+    let edit = data::Edit { before: opened, after };
+    let edited =
+        data::save_profile(&store, &session, candidate, &edit, at(3, 2).date()).await.unwrap();
+    let saved: Candidate = data::get(&store, candidate).await.unwrap();
+    assert_eq!(saved.notes, "镇里要求补充材料");
+    assert_eq!(edited.overwritten.len(), 1, "{edited:?}");
+    assert_eq!(store.conflicts().await.unwrap().len(), 2);
 }

@@ -23,7 +23,7 @@ use crate::logic::route::Route;
 use crate::logic::survey_form::{SectionProgress, SurveyForm};
 use crate::logic::validation::form_errors;
 use crate::screens::survey_sections::section_view;
-use crate::services::{delivery, survey};
+use crate::services::{conflicts, delivery, survey};
 use crate::store::StoreError;
 
 /// Autosave delay after the last keystroke.
@@ -97,12 +97,12 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
                     let conflicts = persisted?;
                     if !conflicts.is_empty()
                         && overwritten
-                            .try_update(|shown| survey::note_overwritten(shown, &conflicts))
+                            .try_update(|shown| conflicts::note_overwritten(shown, &conflicts))
                             .is_none()
                     {
                         // The save made as the form was left: said on the screen shown now.
                         let mut shown = Vec::new();
-                        survey::note_overwritten(&mut shown, &conflicts);
+                        conflicts::note_overwritten(&mut shown, &conflicts);
                         ctx.message.try_set(Some(t::overwritten_values(&shown)));
                     }
                     // Said saved once the outbox's copy outside IndexedDB holds it too.

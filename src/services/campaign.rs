@@ -2,8 +2,11 @@
 //! `Store::save` (so every change goes to the outbox and syncs like everything else) after the
 //! same checks the server makes: role, branch, validation and the workflow.
 
+use std::collections::BTreeSet;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::candidacy::{self, CandidacyError, CandidacyKey};
+use shared::merge::Conflict;
 use shared::model::{
     ApplicationAction, Assessment, Base, Branch, Campaign, Candidate, CommendationAction,
     ContactLog, Entity, Funding, Inspection, Meeting, Notice, Person, Rubric, Visit,
@@ -18,7 +21,7 @@ use crate::logic::campaign::candidate::{Application, new_candidate};
 use crate::logic::campaign::contacts::{ContactRow, contact_rows};
 use crate::logic::campaign::rubric::current_campaign;
 use crate::logic::campaign::typed::{Names, branch_records, changes_of, decode_all, keyed};
-use crate::logic::forms::fields_changed;
+use crate::logic::forms::{fields_changed, shown_clocks};
 use crate::logic::session::Session;
 use crate::store::{Store, StoreError, Touched};
 
@@ -119,6 +122,9 @@ pub async fn put<T: Checked>(
 /// [`put`] of an edit of a record the screen loaded as `before`: only the fields the person
 /// changed on the form are written into the stored record, so a field changed meanwhile by a
 /// pull or another tab is not put back to the screen's copy of it.
+///
+/// A field typed over a value changed elsewhere since the screen loaded it is saved as a
+/// conflict with that change (kept for the office's review), and named in what is returned.
 pub async fn put_edit<T: Checked>(
     store: &Store,
     session: &Session,
@@ -126,12 +132,44 @@ pub async fn put_edit<T: Checked>(
     branch_id: &str,
     edit: &Edit<T>,
     today: NaiveDate,
-) -> Result<Uuid, CampaignError> {
+) -> Result<Edited, CampaignError> {
     check(edit.after.problems(today))?;
     let after = changes_of(&edit.after)?;
-    let touched = fields_changed(&changes_of(&edit.before)?, &after);
-    write::<T>(store, session, id, branch_id, after, Touched::Only(touched)).await?;
-    Ok(id)
+    let shown = changes_of(&edit.before)?;
+    let touched = typed_over::<T>(store, id, &shown, fields_changed(&shown, &after)).await?;
+    let conflicts = write::<T>(store, session, id, branch_id, after, touched).await?;
+    Ok(Edited::of(id, &conflicts))
+}
+
+/// What an edit of a loaded record saved: its id, and what it overwrote that was changed
+/// elsewhere since the screen loaded it (field label, the value replaced), each also kept as a
+/// conflict for the office.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edited {
+    pub id: Uuid,
+    pub overwritten: Vec<(String, String)>,
+}
+
+impl Edited {
+    fn of(id: Uuid, conflicts: &[Conflict]) -> Self {
+        let mut overwritten = Vec::new();
+        crate::services::conflicts::note_overwritten(&mut overwritten, conflicts);
+        Edited { id, overwritten }
+    }
+}
+
+/// The fields `typed` on a screen that loaded record `id` as `shown`, each with the clock of
+/// the value it showed (`logic::forms::shown_clocks`); a record not stored: just the fields.
+async fn typed_over<T: Entity>(
+    store: &Store,
+    id: Uuid,
+    shown: &[(String, serde_json::Value)],
+    typed: BTreeSet<String>,
+) -> Result<Touched, CampaignError> {
+    Ok(match store.get(T::KIND, id).await? {
+        Some(record) => Touched::Over(shown_clocks::<T>(&record, shown, &typed)),
+        None => Touched::Only(typed),
+    })
 }
 
 /// A record as a screen loaded it, and as the person left it.
@@ -171,7 +209,7 @@ pub async fn save<T: Entity>(
     branch_id: &str,
     value: &T,
 ) -> Result<(), CampaignError> {
-    write::<T>(store, session, id, branch_id, changes_of(value)?, Touched::All).await
+    write::<T>(store, session, id, branch_id, changes_of(value)?, Touched::All).await.map(drop)
 }
 
 /// [`save`] of the `touched` ones of a `T` record's `changes` (every one into a record not
@@ -183,12 +221,11 @@ async fn write<T: Entity>(
     branch_id: &str,
     changes: Vec<(String, serde_json::Value)>,
     touched: Touched,
-) -> Result<(), CampaignError> {
+) -> Result<Vec<Conflict>, CampaignError> {
     if !session.may_write(T::KIND, branch_id) {
         return Err(CampaignError::NotAllowed);
     }
-    store.save_touched(T::KIND, id, branch_id, changes, touched).await?;
-    Ok(())
+    Ok(store.save_touched(T::KIND, id, branch_id, changes, touched).await?.conflicts)
 }
 
 /// Delete record `id` of `T`'s kind (a tombstone that syncs), if the session may.
@@ -246,7 +283,7 @@ pub async fn save_profile(
     id: Uuid,
     edit: &Edit<Candidate>,
     today: NaiveDate,
-) -> Result<Candidate, CampaignError> {
+) -> Result<Edited, CampaignError> {
     let mut current: Candidate = get(store, id).await?;
     if current.is_closed() {
         return Err(CampaignError::Closed);
@@ -273,8 +310,13 @@ pub async fn save_profile(
         current.notes = edited.notes.clone();
     }
     check(shared::validate::validate_candidate(&current, today))?;
-    save(store, session, id, &current.branch_id.clone(), &current).await?;
-    Ok(current)
+    // Typed over what the profile showed: a value changed elsewhere since is kept as a conflict.
+    let shown = changes_of(before)?;
+    let typed = fields_changed(&shown, &changes_of(edited)?);
+    let typed = typed_over::<Candidate>(store, id, &shown, typed).await?;
+    let branch = current.branch_id.clone();
+    let conflicts = write::<Candidate>(store, session, id, &branch, changes_of(&current)?, typed);
+    Ok(Edited::of(id, &conflicts.await?))
 }
 
 /// Take an application step on candidate `id` as the session's role: re-read the candidate,

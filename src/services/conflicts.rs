@@ -88,6 +88,25 @@ pub fn shown(value: &Value) -> String {
     }
 }
 
+/// Add what `conflicts` overwrote to the values a form says were changed elsewhere and typed
+/// over (`said`: field label, the other value), one line a field, the latest value.
+pub fn note_overwritten(said: &mut Vec<(String, String)>, conflicts: &[Conflict]) {
+    let mut latest: Vec<&Conflict> = Vec::new();
+    for conflict in conflicts {
+        match latest.iter_mut().find(|c| c.entity == conflict.entity && c.field == conflict.field) {
+            Some(kept) if kept.loser_clock < conflict.loser_clock => *kept = conflict,
+            Some(_) => {}
+            None => latest.push(conflict),
+        }
+    }
+    for conflict in latest {
+        let label = crate::i18n::field_label(&conflict.field).to_owned();
+        let value = shown(&conflict.loser_value);
+        said.retain(|(l, _)| *l != label);
+        said.push((label, value));
+    }
+}
+
 /// The chosen value becomes a local change (so every device converges on it through the normal
 /// sync), then the server marks the conflict resolved.
 pub async fn resolve(

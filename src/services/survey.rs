@@ -276,25 +276,6 @@ pub async fn persist_edit(
     Ok(conflicts)
 }
 
-/// Add what `conflicts` overwrote to the values a form says were changed elsewhere and typed
-/// over (`shown`: field label, the other value), one line a field, the latest value.
-pub fn note_overwritten(shown: &mut Vec<(String, String)>, conflicts: &[Conflict]) {
-    let mut latest: Vec<&Conflict> = Vec::new();
-    for conflict in conflicts {
-        match latest.iter_mut().find(|c| c.entity == conflict.entity && c.field == conflict.field) {
-            Some(kept) if kept.loser_clock < conflict.loser_clock => *kept = conflict,
-            Some(_) => {}
-            None => latest.push(conflict),
-        }
-    }
-    for conflict in latest {
-        let label = crate::i18n::form_field_label(&conflict.field);
-        let value = crate::services::conflicts::shown(&conflict.loser_value);
-        shown.retain(|(l, _)| *l != label);
-        shown.push((label, value));
-    }
-}
-
 /// Whether member `person_id` is on the server already (sent and acknowledged, or pulled): its
 /// 所在支部 is then fixed (the server keeps a record in its first branch) and the form shows it
 /// without offering a change. A store that cannot be read answers `false`: the choice stays
@@ -347,7 +328,7 @@ pub async fn recover_draft_said(
             let conflicts =
                 persist_edit(store, &form, draft.touched.as_ref(), seen.as_mut()).await?;
             let mut overwritten = Vec::new();
-            note_overwritten(&mut overwritten, &conflicts);
+            crate::services::conflicts::note_overwritten(&mut overwritten, &conflicts);
             Ok(Some((form.survey_id, overwritten)))
         }
         // Written by an older app on another form (a choice code this form does not know): it

@@ -67,9 +67,11 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
     let can_log = session.may_write(EntityKind::ContactLog, &candidate.branch_id);
     let (met, total) = standards_met(&candidate);
 
+    let ctx = crate::context::use_app();
     let save_profile =
         super::write_action(move |store, session, edit: campaign::Edit<Candidate>| async move {
-            campaign::save_profile(&store, &session, id, &edit, today).await
+            let edited = campaign::save_profile(&store, &session, id, &edit, today).await;
+            super::say_overwritten(ctx, edited)
         });
     on_result(save_profile, notice, move |_| {
         notice.set(Some(Notice::Done(tc::SAVED.get())));

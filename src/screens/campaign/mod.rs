@@ -73,14 +73,32 @@ pub fn put_action<T: Checked + Clone + 'static>()
 }
 
 /// The write of an edit of a record the screen loaded: [`campaign::put_edit`] of
-/// `(id, branch, Edit { before, after })`, which writes only the fields changed on the form.
+/// `(id, branch, Edit { before, after })`, which writes only the fields changed on the form
+/// (what it typed over that was changed elsewhere meanwhile is said: [`say_overwritten`]).
 pub fn edit_action<T: Checked + Clone + 'static>()
--> Action<(Uuid, String, campaign::Edit<T>), Result<Uuid, CampaignError>> {
+-> Action<(Uuid, String, campaign::Edit<T>), Result<campaign::Edited, CampaignError>> {
+    let ctx = use_app();
     write_action(
-        |store, session, (id, branch, edit): (Uuid, String, campaign::Edit<T>)| async move {
-            campaign::put_edit(&store, &session, id, &branch, &edit, today()).await
+        move |store, session, (id, branch, edit): (Uuid, String, campaign::Edit<T>)| async move {
+            let edited = campaign::put_edit(&store, &session, id, &branch, &edit, today()).await;
+            say_overwritten(ctx, edited)
         },
     )
+}
+
+/// An edit's outcome, passed on; what it overwrote that was changed elsewhere meanwhile (each
+/// kept as a conflict for the office) said in the app's message line, which stays when the
+/// screen is read again after the save.
+pub fn say_overwritten(
+    ctx: crate::context::AppCtx,
+    edited: Result<campaign::Edited, CampaignError>,
+) -> Result<campaign::Edited, CampaignError> {
+    if let Ok(edited) = &edited
+        && !edited.overwritten.is_empty()
+    {
+        ctx.message.set(Some(crate::i18n::overwritten_values(&edited.overwritten)));
+    }
+    edited
 }
 
 /// The delete of a record of `T`'s kind by id ([`campaign::remove`]).
