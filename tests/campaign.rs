@@ -963,38 +963,41 @@ async fn the_campaign_services_check_before_saving_and_take_branches_from_the_re
     assert_eq!(reviewed.history.len(), 1);
 }
 
+/// Another device sets `field` of the stored record `kind`/`id` to "另一台改的", having seen the
+/// record as stored, and the change arrives here as a pull would (a minute in the future).
+async fn changed_elsewhere(store: &Store, kind: EntityKind, id: Uuid, field: &str) {
+    use shared::hlc::Hlc;
+    use shared::op::{OpContext, Operation};
+    let record = store.get(kind, id).await.unwrap().unwrap();
+    let elsewhere = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
+    let change = Operation::upsert(
+        &elsewhere,
+        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other"),
+        kind,
+        id,
+        &record.branch_id,
+        Some(&record),
+        vec![(field.to_owned(), json!("另一台改的"))],
+    );
+    store.apply_remote(&[change]).await.unwrap();
+}
+
 /// A change another device made to an office record while its screen was open survives the
 /// screen's save of something else: a demonstration base (`put_edit`, what the base, campaign,
 /// inspection and score-sheet screens save with) and a candidate's profile (`save_profile`).
 /// Before, the screen's copy of every field was written back over it, without a word.
 #[wasm_bindgen_test]
 async fn an_office_screen_saves_what_was_changed_on_it_and_keeps_a_change_made_elsewhere() {
-    use shared::hlc::Hlc;
     use shared::model::Base;
-    use shared::op::{OpContext, Operation};
     let store = fresh().await;
     sign_in(&store, "镇组织办", Role::TownOffice).await;
     let session = session_of(&store).await;
-    let elsewhere = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
-    let later = || Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other");
-    let change = |kind: EntityKind, id: Uuid, record: &shared::record::Record, field: &str| {
-        Operation::upsert(
-            &elsewhere,
-            later(),
-            kind,
-            id,
-            &record.branch_id,
-            Some(record),
-            vec![(field.to_owned(), json!("另一台改的"))],
-        )
-    };
 
     let id = Uuid::now_v7();
     let opened =
         Base { name: "海水养殖基地".into(), industry: "渔业".into(), ..Default::default() };
     put(&store, id, "", &opened).await;
-    let stored = store.get(EntityKind::Base, id).await.unwrap().unwrap();
-    store.apply_remote(&[change(EntityKind::Base, id, &stored, "address")]).await.unwrap();
+    changed_elsewhere(&store, EntityKind::Base, id, "address").await;
     let after = Base { notes: "可容纳三十人".into(), ..opened.clone() };
     let edit = data::Edit { before: opened, after };
     data::put_edit(&store, &session, id, "", &edit, at(3, 2).date()).await.unwrap();
@@ -1004,11 +1007,7 @@ async fn an_office_screen_saves_what_was_changed_on_it_and_keeps_a_change_made_e
 
     let candidate = applied(&store, Category::VillageLeader).await;
     let opened: Candidate = data::get(&store, candidate).await.unwrap();
-    let stored = store.get(EntityKind::Candidate, candidate).await.unwrap().unwrap();
-    store
-        .apply_remote(&[change(EntityKind::Candidate, candidate, &stored, "notes")])
-        .await
-        .unwrap();
+    changed_elsewhere(&store, EntityKind::Candidate, candidate, "notes").await;
     let after = Candidate { contact_person: "镇渔农办 李主任".into(), ..opened.clone() };
     let edit = data::Edit { before: opened, after };
     data::save_profile(&store, &session, candidate, &edit, at(3, 2).date()).await.unwrap();
@@ -1024,24 +1023,10 @@ async fn an_office_screen_saves_what_was_changed_on_it_and_keeps_a_change_made_e
 /// field nobody else changed, are ordinary edits.
 #[wasm_bindgen_test]
 async fn an_office_screen_typing_over_a_change_it_never_showed_keeps_that_change_as_a_conflict() {
-    use shared::hlc::Hlc;
     use shared::model::Base;
-    use shared::op::{OpContext, Operation};
     let store = fresh().await;
     sign_in(&store, "镇组织办", Role::TownOffice).await;
     let session = session_of(&store).await;
-    let elsewhere = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
-    let change = |kind: EntityKind, id: Uuid, record: &shared::record::Record, field: &str| {
-        Operation::upsert(
-            &elsewhere,
-            Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other"),
-            kind,
-            id,
-            &record.branch_id,
-            Some(record),
-            vec![(field.to_owned(), json!("另一台改的"))],
-        )
-    };
 
     let id = Uuid::now_v7();
     let opened = Base {
@@ -1051,8 +1036,7 @@ async fn an_office_screen_typing_over_a_change_it_never_showed_keeps_that_change
         ..Default::default()
     };
     put(&store, id, "", &opened).await;
-    let stored = store.get(EntityKind::Base, id).await.unwrap().unwrap();
-    store.apply_remote(&[change(EntityKind::Base, id, &stored, "address")]).await.unwrap();
+    changed_elsewhere(&store, EntityKind::Base, id, "address").await;
     let after =
         Base { address: "西沙村".into(), notes: "新建冷库".into(), ..opened.clone() };
     let edit = data::Edit { before: opened, after: after.clone() };
@@ -1075,11 +1059,7 @@ async fn an_office_screen_typing_over_a_change_it_never_showed_keeps_that_change
 
     let candidate = applied(&store, Category::VillageLeader).await;
     let opened: Candidate = data::get(&store, candidate).await.unwrap();
-    let stored = store.get(EntityKind::Candidate, candidate).await.unwrap().unwrap();
-    store
-        .apply_remote(&[change(EntityKind::Candidate, candidate, &stored, "notes")])
-        .await
-        .unwrap();
+    changed_elsewhere(&store, EntityKind::Candidate, candidate, "notes").await;
     let after = Candidate { notes: "镇里要求补充材料".into(), ..opened.clone() };
     let edit = data::Edit { before: opened, after };
     let edited =
