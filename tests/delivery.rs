@@ -589,3 +589,58 @@ async fn a_form_opened_on_a_pending_draft_takes_its_clocks_only_for_what_is_not_
     assert_eq!(reopened.clocks.person.0["phone"], own_clock, "its own save: what is stored");
     assert_eq!(reopened.clocks.survey.0["notes"], read_notes, "typed over what it read");
 }
+
+/// The save under way as `typed_and_kept_as_draft`'s draft was written: the phone as it was a
+/// keystroke earlier, over what the form read, as the autosave saves it. Returns its clock.
+async fn saved_under_the_draft(
+    store: &Store,
+    form: &SurveyForm,
+    opened: &survey::OpenedSurvey,
+) -> shared::hlc::Hlc {
+    use field::store::Touched;
+    let over = opened.clocks.person.over(&["phone".to_owned()].into());
+    let phone = changes(&[("phone", json!("1370000000"))]);
+    let saved =
+        store.save_touched(EntityKind::Person, form.person_id, "", phone, Touched::Over(over));
+    saved.await.unwrap().record.base_of("phone").unwrap()
+}
+
+/// A keystroke draft written while the form's own save was under way keeps the clocks from
+/// before that save. Opened or saved at the next start, it types over the surveyor's own save:
+/// an ordinary edit, not a change made elsewhere (no conflict, nothing said).
+#[wasm_bindgen_test]
+async fn a_draft_written_during_its_own_save_is_saved_over_it_without_a_conflict() {
+    let store = fresh().await;
+    let (form, opened) = typed_and_kept_as_draft(&store).await;
+    let own_clock = saved_under_the_draft(&store, &form, &opened).await;
+
+    let reopened = survey::open(&store, Some(form.survey_id), None).await.unwrap();
+    assert_eq!(reopened.form.person.phone, "13700000000", "the draft is what the form shows");
+    assert_eq!(reopened.clocks.person.0["phone"], own_clock, "typed over its own save");
+
+    let (id, said) = survey::recover_draft_said(&store).await.unwrap().unwrap();
+    assert_eq!((id, said), (form.survey_id, vec![]), "nothing to say");
+    let conflicts = store.conflicts().await.unwrap();
+    assert!(conflicts.is_empty(), "no conflict with its own save: {conflicts:?}");
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(person.str_field("phone"), "13700000000");
+}
+
+/// The same draft after the office changed the phone over that save: the office's change is
+/// one the surveyor never saw, kept as a conflict and said.
+#[wasm_bindgen_test]
+async fn a_draft_written_during_its_own_save_still_keeps_a_change_made_after_it() {
+    let store = fresh().await;
+    let (form, opened) = typed_and_kept_as_draft(&store).await;
+    saved_under_the_draft(&store, &form, &opened).await;
+    office_sets(&store, EntityKind::Person, form.person_id, "phone", json!("13911112222")).await;
+
+    let (_, said) = survey::recover_draft_said(&store).await.unwrap().unwrap();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].1.contains("13911112222"), "{said:?}");
+    let conflicts = store.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].loser_value, json!("13911112222"));
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(person.str_field("phone"), "13700000000", "the surveyor's later write");
+}

@@ -218,6 +218,46 @@ impl FieldClocks {
         )
     }
 
+    /// The clocks of `fields` carried past this device's own writes since: a keystroke draft
+    /// written while a save of its form was under way (or just before the form took that
+    /// save's clocks) keeps the clock from before the save, and saving the draft at the next
+    /// start must not report the surveyor's own save as a change made elsewhere. From the
+    /// write a field was typed over, the clock moves on to a write made on `device`
+    /// (`Hlc::device`) over it, and on from that one, as far as such writes go. Any other write
+    /// since (a pull, another device) is not passed, so it is still kept as a conflict.
+    pub fn past_own_writes(
+        &mut self,
+        record: Option<&Record>,
+        fields: &BTreeSet<String>,
+        device: &str,
+    ) {
+        let Some(record) = record else { return };
+        for field in fields {
+            let Some(meta) = record.meta.get(field) else { continue };
+            let earlier = record.earlier.get(field).map(Vec::as_slice).unwrap_or_default();
+            let writes = earlier
+                .iter()
+                .map(|w| (&w.clock, w.base.as_ref()))
+                .chain([(&meta.clock, meta.base.as_ref())]);
+            let mut at = self.0.get(field);
+            // Each step passes one write; bounded, whatever bases a record from elsewhere names.
+            for _ in 0..=earlier.len() {
+                let own_over = writes
+                    .clone()
+                    .filter(|(clock, base)| clock.device == device && *base == at)
+                    .map(|(clock, _)| clock)
+                    .max();
+                match own_over {
+                    Some(clock) if Some(clock) != at => at = Some(clock),
+                    _ => break,
+                }
+            }
+            if let Some(clock) = at.filter(|c| self.0.get(field) != Some(*c)).cloned() {
+                self.0.insert(field.clone(), clock);
+            }
+        }
+    }
+
     /// After `record` was saved from a form holding `values`: where the form shows what the
     /// record now holds (what was typed and saved, or a value that happens to agree), the form
     /// shows it at the record's clock. A value changed elsewhere and still shown as it was read
@@ -258,6 +298,18 @@ impl FormClocks {
             person: self.person.only(&touched.person),
             survey: self.survey.only(&touched.survey),
         }
+    }
+
+    /// [`FieldClocks::past_own_writes`] for the fields `touched` of the two records.
+    pub fn past_own_writes(
+        &mut self,
+        person: Option<&Record>,
+        survey: Option<&Record>,
+        touched: &FormTouched,
+        device: &str,
+    ) {
+        self.person.past_own_writes(person, &touched.person, device);
+        self.survey.past_own_writes(survey, &touched.survey, device);
     }
 
     /// These clocks with `typed`'s in place for the fields `touched` (a keystroke draft's:
@@ -368,11 +420,21 @@ mod tests {
     use shared::record::EntityKind;
 
     fn written(fields: &[(&str, Value)], at: u64, current: Option<&Record>) -> Record {
+        written_on("d", fields, at, current)
+    }
+
+    /// `fields` written on `device` at `at`, each over the value `current` holds.
+    fn written_on(
+        device: &str,
+        fields: &[(&str, Value)],
+        at: u64,
+        current: Option<&Record>,
+    ) -> Record {
         let ctx = OpContext { device_id: Uuid::nil(), author: "a".into() };
         let changes = fields.iter().map(|(f, v)| ((*f).to_owned(), v.clone()));
         let op = Operation::upsert(
             &ctx,
-            Hlc::new(at, 0, "d"),
+            Hlc::new(at, 0, device),
             EntityKind::Person,
             Uuid::nil(),
             "b",
@@ -407,6 +469,54 @@ mod tests {
         let agreeing = written(&[("name", json!("张三"))], 4, Some(&saved));
         clocks.saved(&agreeing, &shown);
         assert_eq!(clocks.0["name"], Hlc::new(4, 0, "d"));
+    }
+
+    /// A keystroke draft written while the form's own save was under way: typed over the
+    /// office's value (clock 1), saved twice on this tablet since ("d", clocks 2 and 3).
+    #[test]
+    fn a_draft_is_carried_past_its_own_tablets_saves_and_no_further() {
+        let phone: BTreeSet<String> = ["phone".to_owned(), "name".to_owned()].into();
+        let read = written_on("office", &[("phone", json!("138"))], 1, None);
+        let typed_over = FieldClocks::of(Some(&read));
+        let own = written_on("d", &[("phone", json!("1370"))], 2, Some(&read));
+        let own =
+            written_on("d", &[("phone", json!("13700")), ("name", json!("王"))], 3, Some(&own));
+        let mut clocks = typed_over.clone();
+        clocks.past_own_writes(Some(&own), &phone, "d");
+        assert_eq!(clocks.0["phone"], Hlc::new(3, 0, "d"), "its own saves since");
+        assert_eq!(clocks.0["name"], Hlc::new(3, 0, "d"), "shown empty, saved here since");
+
+        // Another device's write since, last or between two of this tablet's: not passed.
+        let office = written_on("office", &[("phone", json!("139"))], 4, Some(&own));
+        let mut clocks = typed_over.clone();
+        clocks.past_own_writes(Some(&office), &phone, "d");
+        assert_eq!(clocks.0["phone"], Hlc::new(3, 0, "d"), "up to the office's write");
+        let own_after = written_on("d", &[("phone", json!("137001"))], 5, Some(&office));
+        let mut clocks = typed_over.clone();
+        clocks.past_own_writes(Some(&own_after), &phone, "d");
+        assert_eq!(clocks.0["phone"], Hlc::new(3, 0, "d"), "not past the office's write");
+        // Seen from another device's clock: the same tablet's writes are not its own.
+        let mut clocks = typed_over.clone();
+        clocks.past_own_writes(Some(&own), &phone, "e");
+        assert_eq!(clocks.0["phone"], Hlc::new(1, 0, "office"));
+        assert!(!clocks.0.contains_key("name"));
+    }
+
+    /// Bases that go round in a circle (a record from elsewhere can name any): the walk ends.
+    #[test]
+    fn a_circle_of_bases_is_walked_a_bounded_number_of_steps() {
+        let mut record = written_on("d", &[("phone", json!("1"))], 9, None);
+        record.meta.get_mut("phone").unwrap().base = Some(Hlc::new(3, 0, "d"));
+        let write = |at: u64, base: u64| shared::record::EarlierWrite {
+            value: json!("x"),
+            clock: Hlc::new(at, 0, "d"),
+            base: Some(Hlc::new(base, 0, "d")),
+            author: String::new(),
+        };
+        record.earlier.insert("phone".into(), vec![write(7, 8), write(8, 7)]);
+        let mut clocks = FieldClocks([("phone".to_owned(), Hlc::new(7, 0, "d"))].into());
+        clocks.past_own_writes(Some(&record), &["phone".to_owned()].into(), "d");
+        assert_ne!(clocks.0["phone"], Hlc::new(9, 0, "d"), "not a write over the circle");
     }
 
     #[test]

@@ -139,8 +139,13 @@ pub async fn open(
         let (person, survey) =
             records_of(store, form.person_id, form.survey_id).await.map_err(|e| e.to_string())?;
         let mut clocks = FormClocks::of(person.as_ref(), survey.as_ref());
+        let seen = draft.seen.as_ref().zip(draft.touched.as_ref()).map(|(seen, touched)| {
+            let mut seen = seen.clone();
+            seen.past_own_writes(person.as_ref(), survey.as_ref(), touched, &store.clock_device());
+            (seen, touched)
+        });
         let on_disk = stored_form(&form, person, survey).map_err(|e| e.to_string())?;
-        if let (Some(seen), Some(touched)) = (&draft.seen, &draft.touched) {
+        if let Some((seen, touched)) = seen {
             // What the draft's typing was typed over, not what is stored now; where what is
             // stored is what was typed (saved since, as the form was left), the form shows it.
             let unsaved = form.touched_since(&on_disk);
@@ -148,7 +153,7 @@ pub async fn open(
                 person: touched.person.intersection(&unsaved.person).cloned().collect(),
                 survey: touched.survey.intersection(&unsaved.survey).cloned().collect(),
             };
-            clocks = clocks.with_typed(seen, &typed);
+            clocks = clocks.with_typed(&seen, &typed);
         }
         return Ok(OpenedSurvey { form, on_disk, clocks });
     }
@@ -325,6 +330,16 @@ pub async fn recover_draft_said(
     match draft.form() {
         Ok(form) => {
             let mut seen = draft.seen.clone();
+            if let (Some(seen), Some(touched)) = (seen.as_mut(), draft.touched.as_ref()) {
+                // Written while a save of the form was under way: that save is the surveyor's.
+                let (person, survey) = records_of(store, form.person_id, form.survey_id).await?;
+                seen.past_own_writes(
+                    person.as_ref(),
+                    survey.as_ref(),
+                    touched,
+                    &store.clock_device(),
+                );
+            }
             let conflicts =
                 persist_edit(store, &form, draft.touched.as_ref(), seen.as_mut()).await?;
             let mut overwritten = Vec::new();

@@ -360,8 +360,8 @@ impl Store {
         self.identity.borrow().clone()
     }
 
-    /// The device string stamped into this device's clocks.
-    fn clock_device(&self) -> String {
+    /// The device string stamped into this device's clocks (`Hlc::device` of its writes).
+    pub fn clock_device(&self) -> String {
         self.device_id().simple().to_string()
     }
 }
