@@ -1155,6 +1155,46 @@ async fn a_tampered_or_truncated_file_is_refused_and_nothing_is_applied() {
     assert!(b.all_operations().await.unwrap().is_empty());
 }
 
+/// A file from a tablet whose date is a year ahead: merged, its changes would have carried the
+/// importing tablet's clock a year ahead for good, and the server would have refused every
+/// change made there afterwards (`clock_ahead`) with nothing its surveyor could do. It is
+/// refused whole, saying why, and the tablet's own saves keep today's clock.
+#[wasm_bindgen_test]
+async fn a_file_dated_far_ahead_is_refused_and_leaves_the_clock_as_it_was() {
+    let a = fresh().await;
+    let b = fresh().await;
+    let s = sample(&a).await;
+    let (text, mut contents) = transfer::export_text(&a, Scope::Pending, None).await.unwrap();
+    let year = 365 * policy::MAX_CLOCK_AHEAD_MS;
+    contents.operations[1].hlc.millis += year;
+    let ahead = shared::export::encode(
+        a.device_id(),
+        "a",
+        "2026-12-04T00:00:00Z",
+        Scope::Pending,
+        &contents,
+        None,
+    )
+    .unwrap();
+
+    let err = transfer::import_bytes(&b, ahead.as_bytes(), None, &|_| {}).await.unwrap_err();
+    assert!(matches!(&err, TransferError::ClockAhead(a) if a.count == 1), "{err:?}");
+    let said = err.to_string();
+    assert!(said.starts_with("文件中有 1 条修改的时间"), "{said}");
+    assert!(said.contains("文件没有导入"), "{said}");
+    assert!(b.get(EntityKind::Person, s.person).await.unwrap().is_none());
+    assert!(b.get_attachment(&s.photo).await.unwrap().is_none(), "no photo written either");
+    assert!(b.all_operations().await.unwrap().is_empty());
+
+    // The same file with its dates as made goes in; a save here afterwards is dated today.
+    transfer::import_bytes(&b, text.as_bytes(), None, &|_| {}).await.unwrap();
+    let id = Uuid::now_v7();
+    b.save(EntityKind::Person, id, "b1", changes(&[("name", json!("今天"))])).await.unwrap();
+    let saved = b.get(EntityKind::Person, id).await.unwrap().unwrap();
+    let today = js_sys::Date::now() as u64;
+    assert!(policy::within_bound(saved.updated.millis, today), "{:?}", saved.updated);
+}
+
 #[wasm_bindgen_test]
 async fn an_encrypted_file_needs_its_passphrase() {
     let a = fresh().await;

@@ -21,6 +21,16 @@ pub enum TransferError {
     Store(#[from] StoreError),
     #[error("{}", crate::i18n::FILE_BROWSER.format(&[("detail", .0.into())]))]
     Browser(String),
+    /// Changes dated beyond the clock bound (a tablet with a wrong date exported them):
+    /// merged, they would carry this tablet's clock past it for good.
+    #[error("{}", clock_ahead_words(.0))]
+    ClockAhead(shared::policy::AheadInBatch),
+}
+
+fn clock_ahead_words(ahead: &shared::policy::AheadInBatch) -> String {
+    let time = ahead.latest.as_str();
+    crate::i18n::sync::IMPORT_CLOCK_AHEAD
+        .format(&[("n", ahead.count.into()), ("time", time.into())])
 }
 
 /// Steps of an import, for the progress display.
@@ -144,6 +154,12 @@ pub async fn import_bytes(
 ) -> Result<ImportOutcome, TransferError> {
     progress(ImportStep::Verifying);
     let (_header, contents) = export::decode(bytes, passphrase)?;
+    // Checked before anything is stored: the file is refused whole.
+    if let Some(ahead) =
+        shared::policy::ahead_in_batch(&contents.operations, crate::store::now_ms())
+    {
+        return Err(TransferError::ClockAhead(ahead));
+    }
     let mut outcome =
         ImportOutcome { operations: contents.operations.len(), ..ImportOutcome::default() };
     // Photos are stored by content hash: writing one again is harmless, so they go first and the

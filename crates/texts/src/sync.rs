@@ -66,6 +66,7 @@ crate::texts! {
     IMPORT_VERIFYING = "sync-import-verifying": "正在校验文件…";
     IMPORT_ATTACHMENTS = "sync-import-attachments": "正在写入照片 { $done }/{ $total }…";
     IMPORT_OPERATIONS = "sync-import-operations": "正在合并 { $n } 条修改…";
+    IMPORT_CLOCK_AHEAD = "sync-import-clock-ahead": "文件中有 { $n } 条修改的时间（最晚 { $time } UTC）比本机时间晚一天以上，多半是导出它的平板日期设置有误。文件没有导入，本机数据未改动：导入后本机此后的修改都会被服务器拒收。请校正那台平板的日期和时间。";
     // Why a sync or a sign-in did not finish (src/sync/error.rs)
     NETWORK_UNAVAILABLE = "sync-network-unavailable": "网络不可用：{ $detail }";
     SERVER_NO_ANSWER = "sync-server-no-answer": "服务器无响应";

@@ -19,11 +19,32 @@ pub fn check_clock(op: &Operation, now_ms: u64) -> Result<(), Rejection> {
     if within_bound(op.hlc.millis, now_ms) {
         return Ok(());
     }
-    let shown = i64::try_from(op.hlc.millis)
+    let shown = shown_utc(op.hlc.millis);
+    Err(Rejection::new("clock_ahead", Message::new("clock_ahead").arg("time", shown)))
+}
+
+/// `millis` as the words show a time (UTC, to the minute).
+fn shown_utc(millis: u64) -> String {
+    i64::try_from(millis)
         .ok()
         .and_then(DateTime::from_timestamp_millis)
-        .map_or_else(|| "?".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string());
-    Err(Rejection::new("clock_ahead", Message::new("clock_ahead").arg("time", shown)))
+        .map_or_else(|| "?".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+}
+
+/// Operations of a batch dated beyond [`MAX_CLOCK_AHEAD_MS`] after `now_ms`: how many, and the
+/// latest (as shown). Merging one would move the receiving device's clock past the bound for
+/// good: every change it made afterwards would be refused as `clock_ahead`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AheadInBatch {
+    pub count: usize,
+    pub latest: String,
+}
+
+/// [`AheadInBatch`] of `ops`, if any is ahead.
+pub fn ahead_in_batch(ops: &[Operation], now_ms: u64) -> Option<AheadInBatch> {
+    let ahead = ops.iter().map(|op| op.hlc.millis).filter(|m| !within_bound(*m, now_ms));
+    let (count, latest) = ahead.fold((0, 0), |(n, latest), m| (n + 1, latest.max(m)));
+    (count > 0).then(|| AheadInBatch { count, latest: shown_utc(latest) })
 }
 
 #[cfg(test)]
@@ -56,6 +77,15 @@ mod tests {
         assert!(check_clock(&op_at(now + MAX_CLOCK_AHEAD_MS), now).is_ok());
         let err = check_clock(&op_at(now + MAX_CLOCK_AHEAD_MS + 1), now).unwrap_err();
         assert_eq!(err.code, "clock_ahead");
+        let batch = [
+            op_at(now),
+            op_at(now + MAX_CLOCK_AHEAD_MS + 1),
+            op_at(now + 400 * MAX_CLOCK_AHEAD_MS),
+        ];
+        assert_eq!(ahead_in_batch(&batch[..1], now), None);
+        let ahead = ahead_in_batch(&batch, now).unwrap();
+        assert_eq!(ahead.count, 2);
+        assert_eq!(ahead.latest, shown_utc(now + 400 * MAX_CLOCK_AHEAD_MS));
         assert!(err.message.to_string().contains("2023-11-15"), "{}", err.message);
         assert!(check_clock(&op_at(u64::MAX), now).is_err());
     }
