@@ -15,6 +15,8 @@ crate::texts! { 7000;
     IMPORT_AGAIN = "server-import-again": "返回重新导入";
     IMPORT_DONE = "server-import-done": "导入完成";
     IMPORT_COMPLETE = "server-import-complete": "文件已完整导入。";
+    IMPORT_DONE_REFUSED = "server-import-done-refused": "导入完成，但有修改被拒绝";
+    IMPORT_PARTIAL = "server-import-partial": "文件中有 { $rejected } 条修改被拒绝，没有保存，原因见下表；其余修改已保存。被拒绝的修改仍留在导出它的平板上：平板联网同步时会显示原因，改正后可重新提交。";
     IMPORT_DEVICE = "server-import-device": "来源设备";
     IMPORT_AUTHOR = "server-import-author": "导出人";
     IMPORT_CREATED = "server-import-created": "导出时间";

@@ -102,11 +102,21 @@ fn success(lang: PageLang, report: &ImportReport) -> Response {
             escape(&reason)
         ));
     }
+    // Said as it is: a file with refused changes was not imported whole.
+    let (heading, status) = if report.rejected == 0 {
+        let complete = escape(lang.text(t::IMPORT_COMPLETE));
+        (lang.text(t::IMPORT_DONE), format!("<p class=\"ok\" role=\"status\">{complete}</p>"))
+    } else {
+        let partial = lang.format(t::IMPORT_PARTIAL, &[("rejected", report.rejected.into())]);
+        let partial = escape(&partial);
+        (
+            lang.text(t::IMPORT_DONE_REFUSED),
+            format!("<p class=\"error\" role=\"alert\">{partial}</p>"),
+        )
+    };
     let body = format!(
-        "<h1>{}</h1><p class=\"ok\" role=\"status\">{}</p><table>{rows}</table>\
-<p><a href=\"/import\">{}</a></p>",
-        escape(lang.text(t::IMPORT_DONE)),
-        escape(lang.text(t::IMPORT_COMPLETE)),
+        "<h1>{}</h1>{status}<table>{rows}</table><p><a href=\"/import\">{}</a></p>",
+        escape(heading),
         escape(lang.text(t::IMPORT_MORE)),
     );
     page(lang, StatusCode::OK, lang.text(t::IMPORT_TITLE), &body)

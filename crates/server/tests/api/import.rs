@@ -247,12 +247,25 @@ async fn the_upload_page_imports_without_any_script() {
     .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let page = res.text().await.unwrap();
-    assert!(page.contains("导入完成"), "{page}");
+    // One change of the file was refused: the page does not say the file went in whole.
+    assert!(page.contains("<h1>导入完成，但有修改被拒绝</h1>"), "{page}");
+    assert!(page.contains("role=\"alert\">文件中有 1 条修改被拒绝，没有保存"), "{page}");
+    assert!(!page.contains("文件已完整导入"), "{page}");
     assert!(
         page.contains("<th>新保存</th><td>3</td>") && page.contains("<th>被拒绝</th><td>1</td>"),
         "{page}"
     );
     assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 3);
+
+    // A file whose every change is stored says it went in whole.
+    let bytes = file(&field_ops()[..1], None, None);
+    let (content_type, body) = form(
+        &[("username", "office"), ("password", crate::common::PASSWORD), ("passphrase", "")],
+        &bytes,
+    );
+    let res = s.request(Method::POST, "/import", None).header("content-type", content_type);
+    let page = res.body(body).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<h1>导入完成</h1>") && page.contains("文件已完整导入"), "{page}");
 }
 
 #[tokio::test]
