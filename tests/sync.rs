@@ -118,6 +118,8 @@ struct State {
     fail_chunk: Option<usize>,
     /// The status endpoint answers as if it had never seen any blob.
     status_unknown: bool,
+    /// Photos whose chunks are refused (413, too large).
+    refuse_blobs: Vec<String>,
     /// The oldest sync protocol served: push and pull refuse this build's
     /// (`shared::sync::PROTOCOL_VERSION`) below it, as the server's `ClientProtocol` does.
     min_protocol: u32,
@@ -148,6 +150,7 @@ impl FakeServer {
             chunk_offsets: Vec::new(),
             fail_chunk: None,
             status_unknown: false,
+            refuse_blobs: Vec::new(),
             min_protocol: shared::sync::MIN_PROTOCOL_VERSION,
         };
         f(&mut state);
@@ -329,6 +332,9 @@ impl Transport for FakeServer {
         s.chunk_offsets.push(offset);
         if s.fail_chunk == Some(s.chunk_offsets.len()) {
             return Err(network());
+        }
+        if s.refuse_blobs.iter().any(|r| r == sha256) {
+            return Err(HttpError::Status { status: 413, error: None });
         }
         let entry = s.blobs.entry(sha256.to_owned()).or_insert_with(|| (Vec::new(), total));
         if offset != entry.0.len() as u64 {
@@ -771,6 +777,55 @@ async fn two_devices_converge_through_push_and_pull() {
 // ---------------------------------------------------------------------------------------------
 // Attachments
 // ---------------------------------------------------------------------------------------------
+
+/// Every operation of a survey acknowledged, its photo not uploaded: the survey is not 已送达 and
+/// 待同步 counts it, until the photo is at the server. A photo the server refuses does not hold
+/// back the photos after it.
+#[wasm_bindgen_test]
+async fn a_record_whose_photo_has_not_reached_the_server_is_not_delivered() {
+    use field::services::delivery;
+    use shared::delivery::{DeliveryCounts, DeliveryState};
+    let store = fresh().await;
+    let person = Uuid::now_v7();
+    store
+        .save(EntityKind::Person, person, "b1", changes(&[("name", json!("李四"))]))
+        .await
+        .unwrap();
+    let jpeg = |seed: u32| -> Vec<u8> { (0..3_000u32).map(|i| ((i * seed) % 251) as u8).collect() };
+    let blob = blob_of(&jpeg(3), "image/jpeg");
+    let first = store.put_attachment(&blob, "image/jpeg", 10, 10).await.unwrap();
+    // A second photo uploaded after the first (photos go in the order of their hashes).
+    let mut seed = 5;
+    while sha256_hex(&jpeg(seed)) < first {
+        seed += 2;
+    }
+    let blob = blob_of(&jpeg(seed), "image/jpeg");
+    let second = store.put_attachment(&blob, "image/jpeg", 10, 10).await.unwrap();
+    let photo =
+        json!([{"sha256": first, "mime": "image/jpeg", "width": 10, "height": 10, "bytes": 3000}]);
+    let survey = Uuid::now_v7();
+    let fields = changes(&[("person_id", json!(person.to_string())), ("photos", photo)]);
+    store.save(EntityKind::Survey, survey, "b1", fields).await.unwrap();
+    let server = FakeServer::with(|s| s.refuse_blobs = vec![first.clone()]);
+
+    assert!(engine::run_once(&store, &server, &no_progress).await.is_err(), "the photo refused");
+    assert_eq!(store.outbox_len().await.unwrap(), 0, "every operation acknowledged");
+    assert_eq!(server.0.borrow().blobs[&second].0, jpeg(seed), "the photo after it went");
+    let facts = delivery::facts(&store).await.unwrap();
+    assert_eq!(facts.state_of(&(EntityKind::Survey, survey)), DeliveryState::Pending);
+    assert_eq!(facts.state_of(&(EntityKind::Person, person)), DeliveryState::Delivered);
+    let counts = field::sync::scheduler::delivery_counts(&store).await.unwrap();
+    assert_eq!(counts, DeliveryCounts { pending: 1, needs_action: 0 });
+
+    server.0.borrow_mut().refuse_blobs.clear();
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.uploaded, 1);
+    let facts = delivery::facts(&store).await.unwrap();
+    // An unfinished survey all of which the office has.
+    assert_eq!(facts.state_of(&(EntityKind::Survey, survey)), DeliveryState::Draft);
+    let counts = field::sync::scheduler::delivery_counts(&store).await.unwrap();
+    assert_eq!(counts, DeliveryCounts::default());
+}
 
 #[wasm_bindgen_test]
 async fn an_interrupted_photo_upload_resumes_from_what_the_server_holds() {

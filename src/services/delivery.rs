@@ -39,7 +39,7 @@ pub async fn facts_with(
         })
         .map(|s| (EntityKind::Survey, s.id))
         .collect();
-    Ok(DeliveryFacts { queued: store.queued_records().await?, refused, conflicted, drafts })
+    Ok(DeliveryFacts { queued: store.records_to_send().await?, refused, conflicted, drafts })
 }
 
 /// One line of the 待发送 screen.

@@ -66,6 +66,40 @@ impl Store {
         Ok(self.outbox_all().await?.into_iter().map(|e| (e.op.entity, e.op.entity_id)).collect())
     }
 
+    /// Records that show a photo this tablet holds and the server does not have yet (a survey's,
+    /// a visit's): not at the office whole until the photo is uploaded, whatever became of their
+    /// operations. Read only when some photo waits (the records are scanned then).
+    pub async fn records_with_photos_to_upload(
+        &self,
+    ) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
+        let waiting: BTreeSet<String> =
+            self.attachments_to_upload().await?.into_iter().map(|a| a.sha256).collect();
+        let mut out = BTreeSet::new();
+        if waiting.is_empty() {
+            return Ok(out);
+        }
+        for entity in [EntityKind::Survey, EntityKind::Visit] {
+            for record in self.listing(entity).await? {
+                let photos = record.fields.get("photos").and_then(Value::as_array);
+                let shows_waiting = photos.into_iter().flatten().any(|photo| {
+                    photo.get("sha256").and_then(Value::as_str).is_some_and(|s| waiting.contains(s))
+                });
+                if shows_waiting {
+                    out.insert((entity, record.id));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Store::queued_records`] and [`Store::records_with_photos_to_upload`]: every record
+    /// saved here that the office does not have whole yet (what 待同步 counts, refusals apart).
+    pub async fn records_to_send(&self) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
+        let mut out = self.queued_records().await?;
+        out.extend(self.records_with_photos_to_upload().await?);
+        Ok(out)
+    }
+
     /// Make `author` the author of every queued operation saved while nobody was signed in on
     /// this tablet (an empty author, which the server refuses). Returns the adopted operations
     /// (as they are queued now). Such an operation was never sent: no server accepts an empty

@@ -330,18 +330,35 @@ pub async fn upload_attachments<T: Transport>(
     let pending = store.attachments_to_upload().await?;
     let total = pending.len() as u32;
     progress(Phase::Uploading, 0, total);
+    // A photo that fails does not hold back the ones after it; the run still ends with its
+    // error, and the photo (and the records showing it) stays waiting for the next run.
+    let mut first_failure = None;
     for (i, attachment) in pending.iter().enumerate() {
-        // A photo the server holds in full is not read (after a restore every photo is asked
-        // about again, and most are there).
-        let status = transport.attachment_status(&attachment.sha256).await?;
-        if !status.complete {
-            let bytes = blob_bytes(&attachment.blob).await?;
-            upload_from(transport, &attachment.sha256, &bytes, status).await?;
+        match upload_stored(store, transport, attachment).await {
+            Ok(()) => report.uploaded += 1,
+            Err(e) => {
+                log::warn!("photo {} not uploaded: {e}", attachment.sha256);
+                first_failure.get_or_insert(e);
+            }
         }
-        store.mark_uploaded(&attachment.sha256).await?;
-        report.uploaded += 1;
         progress(Phase::Uploading, i as u32 + 1, total);
     }
+    first_failure.map_or(Ok(()), Err)
+}
+
+/// Upload one photo unless the server holds it in full (it is not read then: after a restore
+/// every photo is asked about again, and most are there), and note that the server has it.
+async fn upload_stored<T: Transport>(
+    store: &Store,
+    transport: &T,
+    attachment: &crate::store::Attachment,
+) -> Result<(), SyncError> {
+    let status = transport.attachment_status(&attachment.sha256).await?;
+    if !status.complete {
+        let bytes = blob_bytes(&attachment.blob).await?;
+        upload_from(transport, &attachment.sha256, &bytes, status).await?;
+    }
+    store.mark_uploaded(&attachment.sha256).await?;
     Ok(())
 }
 

@@ -441,10 +441,11 @@ impl SyncEngine {
     }
 }
 
-/// 待同步 N and 需处理 M as stored now: records with queued changes or open refusals.
+/// 待同步 N and 需处理 M as stored now: records with queued changes, photos not uploaded yet
+/// or open refusals.
 pub async fn delivery_counts(store: &Store) -> Result<DeliveryCounts, StoreError> {
     let facts = shared::delivery::DeliveryFacts {
-        queued: store.queued_records().await?,
+        queued: store.records_to_send().await?,
         refused: rejected::refused_records(&rejected::list(store).await?),
         ..Default::default()
     };
