@@ -644,3 +644,22 @@ async fn a_draft_written_during_its_own_save_still_keeps_a_change_made_after_it(
     let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
     assert_eq!(person.str_field("phone"), "13700000000", "the surveyor's later write");
 }
+
+/// An unfinished survey with a new member, both refused, then deleted by the surveyor (the
+/// draft banner's 删除): nothing of them is left, and neither is their refusal, which else
+/// kept 需处理 above zero for ever with nothing to fix.
+#[wasm_bindgen_test]
+async fn a_discarded_draft_takes_its_refusals_with_it() {
+    let store = fresh().await;
+    let mut form = SurveyForm::new(None, "b1", chrono::Local::now().naive_local());
+    form.person.name = "陈阿土".into();
+    survey::persist(&store, &form).await.unwrap();
+    refuse(&store, form.survey_id, "支部“b1”不在您的工作范围内").await;
+    refuse(&store, form.person_id, "支部“b1”不在您的工作范围内").await;
+    assert_eq!(delivery_counts(&store).await.unwrap().needs_action, 2);
+
+    assert_eq!(survey::discard_draft(&store, form.survey_id).await.unwrap(), Discarded::Removed);
+    assert!(store.get(EntityKind::Person, form.person_id).await.unwrap().is_none());
+    assert!(rejected::list(&store).await.unwrap().is_empty(), "no refusal left behind");
+    assert_eq!(delivery_counts(&store).await.unwrap(), DeliveryCounts::default());
+}

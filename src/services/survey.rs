@@ -379,13 +379,17 @@ pub async fn discard_draft(store: &Store, survey_id: Uuid) -> Result<Discarded, 
     let survey = store.get(EntityKind::Survey, survey_id).await?;
     let person = survey.as_ref().and_then(|s| Uuid::parse_str(s.str_field("person_id")).ok());
     let outcome = store.discard_unsent(EntityKind::Survey, survey_id).await?;
+    let mut given_up = vec![(EntityKind::Survey, survey_id)];
     if outcome == Discarded::Removed
         && let Some(person) = person
         && store.surveys_of(person).await?.is_empty()
         && !store.reached_server(person).await?
     {
         store.discard_unsent(EntityKind::Person, person).await?;
+        given_up.push((EntityKind::Person, person));
     }
+    // A refusal of a record discarded would else stay in 需处理 for ever, with nothing to fix.
+    crate::sync::rejected::forget_records(store, &given_up).await?;
     store.meta_set(CURRENT_DRAFT, &Option::<Uuid>::None).await?;
     if let Some(draft) = pending_draft(store).await?
         && draft.survey_id == survey_id

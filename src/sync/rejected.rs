@@ -56,6 +56,24 @@ pub async fn dismiss(store: &Store, ids: &[Uuid]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Forget the rejections of records the person gave up on (a discarded draft and its member):
+/// nothing of them is left to fix, and a deletion of one the server has is no longer held back.
+pub async fn forget_records(
+    store: &Store,
+    records: &[(EntityKind, Uuid)],
+) -> Result<(), StoreError> {
+    let ids: Vec<Uuid> = list(store)
+        .await?
+        .into_iter()
+        .filter(|r| records.contains(&(r.op.entity, r.op.entity_id)))
+        .map(|r| r.op.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    dismiss(store, &ids).await
+}
+
 /// Put rejected operations back in the outbox (after the office fixed the account's branches,
 /// say). An operation that is already queued again stays queued once.
 pub async fn requeue(store: &Store, ids: &[Uuid]) -> Result<usize, StoreError> {
