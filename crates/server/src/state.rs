@@ -96,6 +96,15 @@ impl AppState {
         Ok(())
     }
 
+    /// Operations were stored other than by a push (an imported file): move the clock past
+    /// them, as a push does, so what the server stamps next (a roster update) comes after
+    /// them, and wake the tablets waiting for news.
+    pub async fn imported(&self) -> Result<(), crate::store::StoreError> {
+        self.seed_clock().await?;
+        self.changes.poke();
+        Ok(())
+    }
+
     /// Advance the server's hybrid logical clock past `seen` and read it.
     pub fn tick_clock<'a>(&self, seen: impl IntoIterator<Item = &'a Hlc>) -> Hlc {
         let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);

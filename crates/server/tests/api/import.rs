@@ -314,3 +314,22 @@ async fn the_cli_imports_into_the_data_directory() {
         2
     );
 }
+
+/// An imported file moves the server's clock past what it stored, as a push does: what the
+/// server stamps next (a roster update, the next push's answer) comes after it. Before, a
+/// roster update right after importing a tablet's file stamped ahead lost to that file.
+#[tokio::test]
+async fn an_import_moves_the_server_clock_past_what_it_stored() {
+    let s = TestServer::start().await;
+    s.add_user("zhang", Role::Surveyor, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let ahead = new_person("zhang", "b1", now_ms() + 2 * 3_600_000);
+    let stamp = ahead.hlc.clone();
+    let res = import(&s, &office, file(&[ahead], None, None), None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let res = s.push_raw(&office, &[new_person("office", "b1", now_ms())]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let pushed: shared::sync::PushResponse = res.json().await.unwrap();
+    assert!(pushed.server_hlc > stamp, "{} after {stamp}", pushed.server_hlc);
+}
