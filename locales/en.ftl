@@ -623,6 +623,8 @@ outbox-draft-delete = Delete draft
 outbox-draft-delete-confirm = Delete this draft? A draft the office has not received is deleted from this device; one it has received is deleted at the office too.
 outbox-draft-deleted = Draft deleted.
 outbox-read-only = Your account is read-only and cannot change records.
+outbox-waits-for-branch = Sent once its branch (所在支部) is chosen: open the record to choose it.
+outbox-waits-for-photos = Its photos have not reached the office yet; they are uploaded at the next sync.
 outbox-fields = Fields: { $fields }
 outbox-adopted = { $n ->
     [one] 1 change saved before sign-in now belongs to your account and goes with the next sync.

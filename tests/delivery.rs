@@ -364,6 +364,10 @@ async fn changes_saved_before_the_branch_was_chosen_wait_for_it_and_then_carry_i
         hold_back(store.outbox_all().await.unwrap(), &mut blocked, Some(&surveyor("b1")), now);
     assert!(sorted.send.is_empty() && sorted.refused.is_empty());
     assert_eq!(sorted.held, 2, "the member and the survey wait");
+    // 待发送 says what they wait for.
+    let rows = delivery::rows(&store).await.unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().all(|r| r.waits_for == Some(delivery::WaitsFor::Branch)), "{rows:?}");
 
     form.person.branch_id = "b1".into();
     survey::persist(&store, &form).await.unwrap();
@@ -374,6 +378,8 @@ async fn changes_saved_before_the_branch_was_chosen_wait_for_it_and_then_carry_i
     assert_eq!((sorted.send.len(), sorted.held, sorted.refused.len()), (3, 0, 0));
     let record = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
     assert_eq!(record.branch_id, "b1");
+    let rows = delivery::rows(&store).await.unwrap();
+    assert!(rows.iter().all(|r| r.waits_for.is_none()), "only the next sync: {rows:?}");
 }
 
 #[wasm_bindgen_test]

@@ -816,6 +816,9 @@ async fn a_record_whose_photo_has_not_reached_the_server_is_not_delivered() {
     assert_eq!(facts.state_of(&(EntityKind::Person, person)), DeliveryState::Delivered);
     let counts = field::sync::scheduler::delivery_counts(&store).await.unwrap();
     assert_eq!(counts, DeliveryCounts { pending: 1, needs_action: 0 });
+    let rows = delivery::rows(&store).await.unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0].id, rows[0].waits_for), (survey, Some(delivery::WaitsFor::Photos)));
 
     server.0.borrow_mut().refuse_blobs.clear();
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();

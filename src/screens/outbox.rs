@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::context::use_app;
 use crate::i18n::outbox as t;
-use crate::services::delivery::{self, DeliveryRow};
+use crate::services::delivery::{self, DeliveryRow, WaitsFor};
 use crate::sync::use_sync;
 
 #[component]
@@ -92,6 +92,13 @@ fn row_view(
                 <span data-testid="outbox-kind">{row.kind}</span>
             </a>
             <span class=format!("badge state-{}", row.state.as_str()) data-testid="delivery-state">{row.state.localized()}</span>
+            {row.waits_for.map(|waits| {
+                let (code, words) = match waits {
+                    WaitsFor::Branch => ("branch", t::WAITS_FOR_BRANCH),
+                    WaitsFor::Photos => ("photos", t::WAITS_FOR_PHOTOS),
+                };
+                view! { <p class="hint" data-testid="outbox-waits-for" data-waits=code>{words}</p> }
+            })}
             {refused.then(|| view! {
                 <p class="refusal" data-testid="outbox-reason">
                     {if row.on_tablet { t::REFUSED_ON_TABLET } else { t::REFUSED_BY_SERVER }}

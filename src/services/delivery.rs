@@ -60,18 +60,43 @@ pub struct DeliveryRow {
     pub fields: Vec<&'static str>,
     /// Refused by the tablet's own check (never sent).
     pub on_tablet: bool,
+    /// For a record saved and not sent yet: what it waits for besides the next sync.
+    pub waits_for: Option<WaitsFor>,
+}
+
+/// What a record 已保存待发送 waits for besides the next sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitsFor {
+    /// Saved before 所在支部 was chosen: held until it is (`sync::plan::hold_back`).
+    Branch,
+    /// Every change sent; a photo it shows is not at the server yet.
+    Photos,
 }
 
 /// Every record not yet 已送达, grouped in the order a person should deal with them.
 pub async fn rows(store: &Store) -> Result<Vec<DeliveryRow>, StoreError> {
     let facts = facts(store).await?;
     let kept = rejected::list(store).await?;
+    let queued = store.outbox_all().await?;
+    let photos = store.records_with_photos_to_upload().await?;
     let mut out = Vec::new();
     for (state, keys) in facts.not_delivered() {
         for (entity, id) in keys {
             let record = store.get(entity, id).await?;
             let refusals: Vec<&RejectedOp> = kept.iter().filter(|r| r.op.entity_id == id).collect();
-            out.push(row(store, entity, id, state, record.as_ref(), &refusals).await?);
+            let mut row = row(store, entity, id, state, record.as_ref(), &refusals).await?;
+            if state == DeliveryState::Pending {
+                let mut own = queued.iter().map(|e| &e.op).filter(|op| op.entity_id == id);
+                row.waits_for =
+                    if own.clone().any(|op| op.branch_id.is_empty() && !entity.is_town_wide()) {
+                        Some(WaitsFor::Branch)
+                    } else if own.next().is_none() && photos.contains(&(entity, id)) {
+                        Some(WaitsFor::Photos)
+                    } else {
+                        None
+                    };
+            }
+            out.push(row);
         }
     }
     Ok(out)
@@ -109,6 +134,7 @@ async fn row(
         reasons,
         fields,
         on_tablet: refusals.iter().any(|r| r.on_tablet),
+        waits_for: None,
     })
 }
 

@@ -15,6 +15,8 @@ crate::texts! {
     DRAFT_DELETE_CONFIRM = "outbox-draft-delete-confirm": "确定删除这份草稿吗？尚未送达办公室的草稿将从本机删除；已送达的将作为删除同步给办公室。";
     DRAFT_DELETED = "outbox-draft-deleted": "草稿已删除。";
     READ_ONLY = "outbox-read-only": "您的账号为只读，不能修改记录。";
+    WAITS_FOR_BRANCH = "outbox-waits-for-branch": "选好“所在支部”后才会发送：请打开记录选择。";
+    WAITS_FOR_PHOTOS = "outbox-waits-for-photos": "照片尚未送达办公室，下次同步时上传。";
 
     // Texts with arguments (their functions below)
     FIELDS = "outbox-fields": "涉及：{ $fields }";
