@@ -26,7 +26,7 @@ use super::local::decode_opt;
 use super::schema::{
     HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, store_for,
 };
-use super::{Store, StoreError, meta_keys, now_ms};
+use super::{OutboxEntry, Store, StoreError, meta_keys, now_ms};
 
 /// Every queued operation with its outbox key, read inside the caller's transaction.
 async fn queued_in(outbox: &ObjectStore<'_>) -> Result<Vec<(JsValue, Operation)>, StoreError> {
@@ -68,35 +68,50 @@ impl Store {
 
     /// Records that show a photo this tablet holds and the server does not have yet (a survey's,
     /// a visit's): not at the office whole until the photo is uploaded, whatever became of their
-    /// operations. Read only when some photo waits (the records are scanned then).
+    /// operations.
     pub async fn records_with_photos_to_upload(
         &self,
     ) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
-        let waiting: BTreeSet<String> =
+        self.photos_waiting_outside(&[]).await
+    }
+
+    /// [`Store::queued_records`] and [`Store::records_with_photos_to_upload`]: every record
+    /// saved here that the office does not have whole yet (what 待同步 counts, refusals apart).
+    pub async fn records_to_send(&self) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
+        let queued = self.outbox_all().await?;
+        let mut out: BTreeSet<(EntityKind, Uuid)> =
+            queued.iter().map(|e| (e.op.entity, e.op.entity_id)).collect();
+        out.extend(self.photos_waiting_outside(&queued).await?);
+        Ok(out)
+    }
+
+    /// The records showing a photo not uploaded yet that no operation of `queued` names (a photo
+    /// a queued change shows is counted with it). The records are read only when such a photo
+    /// is left (every change of its record acknowledged, the photo still waiting): while a
+    /// survey and its photo both wait, as on a tablet offline, nothing more is read.
+    async fn photos_waiting_outside(
+        &self,
+        queued: &[OutboxEntry],
+    ) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
+        let mut waiting: BTreeSet<String> =
             self.attachments_to_upload().await?.into_iter().map(|a| a.sha256).collect();
+        for change in queued.iter().flat_map(|e| &e.op.changes).filter(|c| c.field == "photos") {
+            for sha in photo_hashes(&change.value) {
+                waiting.remove(sha);
+            }
+        }
         let mut out = BTreeSet::new();
         if waiting.is_empty() {
             return Ok(out);
         }
         for entity in [EntityKind::Survey, EntityKind::Visit] {
             for record in self.listing(entity).await? {
-                let photos = record.fields.get("photos").and_then(Value::as_array);
-                let shows_waiting = photos.into_iter().flatten().any(|photo| {
-                    photo.get("sha256").and_then(Value::as_str).is_some_and(|s| waiting.contains(s))
-                });
-                if shows_waiting {
+                let photos = record.fields.get("photos").map(photo_hashes);
+                if photos.into_iter().flatten().any(|sha| waiting.contains(sha)) {
                     out.insert((entity, record.id));
                 }
             }
         }
-        Ok(out)
-    }
-
-    /// [`Store::queued_records`] and [`Store::records_with_photos_to_upload`]: every record
-    /// saved here that the office does not have whole yet (what 待同步 counts, refusals apart).
-    pub async fn records_to_send(&self) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
-        let mut out = self.queued_records().await?;
-        out.extend(self.records_with_photos_to_upload().await?);
         Ok(out)
     }
 
@@ -303,4 +318,9 @@ fn whole_state_op(
     base.branch_id = branch_id.to_owned();
     // Every value is sent, also those equal to the stored ones: the server may have none.
     Operation::upsert(ctx, hlc, record.entity, record.id, branch_id, Some(&base), changes)
+}
+
+/// The photos' hashes of a `photos` field (`[PhotoRef]`).
+fn photo_hashes(value: &Value) -> impl Iterator<Item = &str> {
+    value.as_array().into_iter().flatten().filter_map(|p| p.get("sha256")?.as_str())
 }

@@ -401,7 +401,8 @@ impl SyncEngine {
         };
         let store = self.store();
         let result = run_once_as(&store, &session.http(), Some(&session.account), &progress).await;
-        if result.as_ref().is_ok_and(|r| r.pushed > 0) || result.is_err() {
+        // Photos count in 待同步 too: a run that only uploaded photos changes the figures.
+        if result.as_ref().is_ok_and(|r| r.pushed > 0 || r.uploaded > 0) || result.is_err() {
             self.refresh_pending().await;
         }
         result
