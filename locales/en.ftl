@@ -547,7 +547,10 @@ sync-phase-uploading = Uploading photos
 sync-import-verifying = Checking the file…
 sync-import-attachments = Writing photos { $done }/{ $total }…
 sync-import-operations = Merging { $n } changes…
-sync-import-clock-ahead = { $n } changes in this file are dated more than a day after this tablet's time (the latest { $time } UTC): the tablet that exported it probably has a wrong date. The file was not imported and nothing here was changed: imported, it would make the server refuse every later change made on this tablet. Correct the date and time on that tablet.
+sync-import-clock-ahead = { $n ->
+    [one] 1 change in this file is dated
+   *[other] { $n } changes in this file are dated
+  } more than a day after this tablet's time (the latest { $time } UTC): the tablet that exported it probably has a wrong date. The file was not imported and nothing here was changed: imported, it would make the server refuse every later change made on this tablet. Correct the date and time on that tablet.
 sync-network-unavailable = No network: { $detail }
 sync-server-no-answer = The server does not answer
 sync-server-status = The server answered { $status }
@@ -624,7 +627,7 @@ outbox-draft-delete-confirm = Delete this draft? A draft the office has not rece
 outbox-draft-deleted = Draft deleted.
 outbox-read-only = Your account is read-only and cannot change records.
 outbox-waits-for-branch = Sent once its branch (所在支部) is chosen: open the record to choose it.
-outbox-waits-for-photos = Its photos have not reached the office yet; they are uploaded at the next sync.
+outbox-waits-for-photos = Its photos have not reached the office yet; they are uploaded when the tablet syncs. If an upload fails, the Sync screen says why.
 outbox-fields = Fields: { $fields }
 outbox-adopted = { $n ->
     [one] 1 change saved before sign-in now belongs to your account and goes with the next sync.
@@ -1043,7 +1046,14 @@ server-import-again = Back to import again
 server-import-done = Import done
 server-import-complete = The whole file was imported.
 server-import-done-refused = Imported, but some changes were refused
-server-import-partial = { $rejected } changes in the file were refused and not saved (the reasons are below); the others were saved. The refused changes stay on the tablet that exported them: when it syncs with a network it shows the reasons, and they can be corrected and submitted again.
+server-import-partial = { $rejected ->
+    [one] 1 change in the file was refused and not saved
+   *[other] { $rejected } changes in the file were refused and not saved
+  } (the reasons are below); the others were saved, or had been imported before. The refused changes stay on the tablet that exported them: when it syncs with a network it shows the reasons, and they can be corrected and submitted again.
+server-import-all-refused = { $rejected ->
+    [one] The file's 1 change was refused; nothing was saved
+   *[other] All { $rejected } changes in the file were refused; nothing was saved
+  } (the reasons are below). The refused changes stay on the tablet that exported them: when it syncs with a network it shows the reasons, and they can be corrected and submitted again.
 server-import-device = From device
 server-import-author = Exported by
 server-import-created = Exported at

@@ -830,6 +830,23 @@ async fn a_record_whose_photo_has_not_reached_the_server_is_not_delivered() {
     assert_eq!(counts, DeliveryCounts::default());
 }
 
+/// A network failure on one photo ends the run: the photos after it would meet it too (each
+/// waiting out its own time limit), so they are not tried until the next run.
+#[wasm_bindgen_test]
+async fn a_network_failure_on_a_photo_ends_the_upload() {
+    let store = fresh().await;
+    for seed in [3u32, 7] {
+        let bytes: Vec<u8> = (0..2_000u32).map(|i| ((i * seed) % 251) as u8).collect();
+        let blob = blob_of(&bytes, "image/jpeg");
+        store.put_attachment(&blob, "image/jpeg", 10, 10).await.unwrap();
+    }
+    let server = FakeServer::with(|s| s.fail_chunk = Some(1));
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert_eq!(err, SyncError::Offline);
+    assert_eq!(server.0.borrow().chunk_offsets.len(), 1, "the second photo was not tried");
+    assert_eq!(store.attachments_to_upload().await.unwrap().len(), 2);
+}
+
 #[wasm_bindgen_test]
 async fn an_interrupted_photo_upload_resumes_from_what_the_server_holds() {
     let store = fresh().await;

@@ -78,7 +78,7 @@ pub async fn rows(store: &Store) -> Result<Vec<DeliveryRow>, StoreError> {
     let facts = facts(store).await?;
     let kept = rejected::list(store).await?;
     let queued = store.outbox_all().await?;
-    let photos = store.records_with_photos_to_upload().await?;
+    let photos = store.records_with_photos_to_upload(&queued).await?;
     let mut out = Vec::new();
     for (state, keys) in facts.not_delivered() {
         for (entity, id) in keys {

@@ -154,6 +154,7 @@ impl Store {
         if let Some(mut attachment) = self.get_attachment(sha256).await? {
             attachment.uploaded = true;
             self.write_attachment(&attachment).await?;
+            self.photos_may_have_moved();
         }
         Ok(())
     }

@@ -66,30 +66,48 @@ impl Store {
         Ok(self.outbox_all().await?.into_iter().map(|e| (e.op.entity, e.op.entity_id)).collect())
     }
 
-    /// Records that show a photo this tablet holds and the server does not have yet (a survey's,
-    /// a visit's): not at the office whole until the photo is uploaded, whatever became of their
-    /// operations.
-    pub async fn records_with_photos_to_upload(
-        &self,
-    ) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
-        self.photos_waiting_outside(&[]).await
-    }
-
-    /// [`Store::queued_records`] and [`Store::records_with_photos_to_upload`]: every record
-    /// saved here that the office does not have whole yet (what 待同步 counts, refusals apart).
+    /// [`Store::queued_records`], and the records showing a photo this tablet holds and the
+    /// server does not have yet (a survey's, a visit's): every record saved here that the office
+    /// does not have whole yet (what 待同步 counts, refusals apart).
     pub async fn records_to_send(&self) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
         let queued = self.outbox_all().await?;
         let mut out: BTreeSet<(EntityKind, Uuid)> =
             queued.iter().map(|e| (e.op.entity, e.op.entity_id)).collect();
-        out.extend(self.photos_waiting_outside(&queued).await?);
+        out.extend(self.records_with_photos_to_upload(&queued).await?);
         Ok(out)
     }
 
-    /// The records showing a photo not uploaded yet that no operation of `queued` names (a photo
-    /// a queued change shows is counted with it). The records are read only when such a photo
-    /// is left (every change of its record acknowledged, the photo still waiting): while a
-    /// survey and its photo both wait, as on a tablet offline, nothing more is read.
-    async fn photos_waiting_outside(
+    /// The records showing a photo not uploaded yet that no operation of `queued` names (a
+    /// photo a queued change shows is counted with it): not at the office whole until the photo
+    /// is, whatever became of their operations. Kept between calls and read again only once
+    /// something that can change it was committed ([`Store::photos_may_have_moved`]): a save
+    /// queues the record it changes, so a tablet saving offline reads the outbox, as before.
+    pub async fn records_with_photos_to_upload(
+        &self,
+        queued: &[OutboxEntry],
+    ) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
+        let (stale_count, kept) = self.photo_records.borrow().clone();
+        if let Some(kept) = kept {
+            return Ok(kept);
+        }
+        let read = self.read_records_with_photos_to_upload(queued).await?;
+        let mut cache = self.photo_records.borrow_mut();
+        // Kept only if nothing made it stale while it was read.
+        if cache.0 == stale_count {
+            cache.1 = Some(read.clone());
+        }
+        Ok(read)
+    }
+
+    /// An acknowledgement, an upload, a pull or an import, a discard or a resend was committed:
+    /// the records waiting only for their photos are read again when next asked.
+    pub(crate) fn photos_may_have_moved(&self) {
+        let mut cache = self.photo_records.borrow_mut();
+        cache.0 += 1;
+        cache.1 = None;
+    }
+
+    async fn read_records_with_photos_to_upload(
         &self,
         queued: &[OutboxEntry],
     ) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
@@ -297,6 +315,7 @@ impl Store {
         drop_queued_of(&outbox, id).await?;
         drop(tx.object_store(store_for(entity))?.delete(record_key(entity, id)).primitive()?);
         tx.commit().await?;
+        self.photos_may_have_moved();
         self.outbox_changed();
         self.save_cache.borrow_mut().forget(entity, id);
         Ok(Discarded::Removed)

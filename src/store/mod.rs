@@ -30,10 +30,12 @@ mod save_cache;
 pub mod schema;
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use indexed_db_futures::database::Database;
 use shared::op::OpContext;
+use shared::record::EntityKind;
 use uuid::Uuid;
 
 use connection::Connection;
@@ -148,6 +150,10 @@ pub struct PriorDevice {
     pub pending: u32,
 }
 
+/// [`Store`]'s kept records waiting only for photos: how many times it was made stale, and the
+/// set read since (none: read it again).
+type PhotoRecords = (u64, Option<BTreeSet<(EntityKind, Uuid)>>);
+
 /// An open local database plus who is writing on this device.
 #[derive(Clone)]
 pub struct Store {
@@ -172,6 +178,11 @@ pub struct Store {
     /// copied (`Store::outbox_copied`): what `sync::mirror::flushed` waits on.
     outbox_changes: Rc<std::cell::Cell<u64>>,
     outbox_copied: Rc<std::cell::Cell<u64>>,
+    /// Records showing a photo not uploaded yet that no queued change names, as last read
+    /// (`Store::records_with_photos_to_upload`), with the count of what made it stale: read
+    /// again only after an acknowledgement, an upload, a pull or import, a discard or a
+    /// resend, not after a save (a record saved is queued, and counted as such).
+    photo_records: Rc<RefCell<PhotoRecords>>,
 }
 
 /// What [`Store::watch_outbox`] calls.
@@ -208,6 +219,7 @@ impl Store {
             })),
             save_cache: Rc::default(),
             known_records: Rc::default(),
+            photo_records: Rc::default(),
             fresh: false,
             discarded: false,
             pending_known: Rc::default(),

@@ -93,6 +93,7 @@ impl Store {
         let entries = keys.into_iter().zip(values).filter_map(|(k, v)| Some((k, defined(v)?)));
         move_to_history(&tx, &outbox, entries.collect()).await?;
         tx.commit().await?;
+        self.photos_may_have_moved();
         self.outbox_changed();
         Ok(())
     }
@@ -136,6 +137,7 @@ impl Store {
             keys.into_iter().zip(values).filter_map(|(k, v)| Some((defined(k)?, defined(v)?)));
         move_to_history(&tx, &outbox, entries.collect()).await?;
         tx.commit().await?;
+        self.photos_may_have_moved();
         self.outbox_changed();
         Ok(())
     }

@@ -280,6 +280,7 @@ impl Store {
         clock_written?;
         tx.commit().await?;
         self.save_cache.borrow_mut().forget_records(Some(clock));
+        self.photos_may_have_moved();
         let mut known_records = self.known_records.borrow_mut();
         for (entity, record, _) in &changed {
             known_records.note(*entity, record.id);

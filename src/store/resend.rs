@@ -126,6 +126,7 @@ impl Store {
             write.await?;
         }
         tx.commit().await?;
+        self.photos_may_have_moved();
         self.outbox_changed();
         Ok(resent)
     }

@@ -330,20 +330,34 @@ pub async fn upload_attachments<T: Transport>(
     let pending = store.attachments_to_upload().await?;
     let total = pending.len() as u32;
     progress(Phase::Uploading, 0, total);
-    // A photo that fails does not hold back the ones after it; the run still ends with its
-    // error, and the photo (and the records showing it) stays waiting for the next run.
+    // A photo the server refuses, or that cannot be read here, does not hold back the ones after
+    // it; the run still ends with its error, and the photo (and the records showing it) stays
+    // waiting. A failure of the network, the server or the sign-in ends the run at once.
     let mut first_failure = None;
     for (i, attachment) in pending.iter().enumerate() {
         match upload_stored(store, transport, attachment).await {
             Ok(()) => report.uploaded += 1,
-            Err(e) => {
+            Err(e) if of_one_photo(&e) => {
                 log::warn!("photo {} not uploaded: {e}", attachment.sha256);
                 first_failure.get_or_insert(e);
             }
+            Err(e) => return Err(e),
         }
         progress(Phase::Uploading, i as u32 + 1, total);
     }
     first_failure.map_or(Ok(()), Err)
+}
+
+/// Whether an upload's failure is the photo's own (refused as it is, or unreadable here), not
+/// the network's, the server's or the sign-in's, which every later photo would meet too.
+fn of_one_photo(error: &SyncError) -> bool {
+    match error {
+        SyncError::Attachment(_) | SyncError::Store(_) | SyncError::BadResponse(_) => true,
+        SyncError::Server { status, .. } => {
+            (400..500).contains(status) && !matches!(status, 408 | 429)
+        }
+        _ => false,
+    }
 }
 
 /// Upload one photo unless the server holds it in full (it is not read then: after a restore

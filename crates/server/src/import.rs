@@ -45,6 +45,10 @@ pub struct ImportReport {
     /// Photos in the file, and how many of them were new to the server.
     pub attachments: usize,
     pub attachments_new: usize,
+    /// The clocks of the file's operations the server holds now (accepted, or held before):
+    /// what the server's clock moves past (`AppState::imported`). Not part of the answer.
+    #[serde(skip)]
+    pub stored_clocks: Vec<shared::hlc::Hlc>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +127,8 @@ pub async fn import_file(
     }
 
     let operations = contents.operations.len();
+    let clocks: Vec<(Uuid, shared::hlc::Hlc)> =
+        contents.operations.iter().map(|op| (op.id, op.hlc.clone())).collect();
     let counts = store
         .import(ImportBatch {
             device_id: header.device_id,
@@ -144,6 +150,9 @@ pub async fn import_file(
         rejected = counts.rejected,
         "export file imported"
     );
+    let refused: std::collections::HashSet<Uuid> = counts.rejections.iter().map(|r| r.id).collect();
+    let stored_clocks =
+        clocks.into_iter().filter(|(id, _)| !refused.contains(id)).map(|(_, hlc)| hlc).collect();
     Ok(ImportReport {
         device_id: header.device_id,
         author: header.author,
@@ -155,6 +164,7 @@ pub async fn import_file(
         rejections: counts.rejections,
         attachments: contents.attachments.len(),
         attachments_new,
+        stored_clocks,
     })
 }
 

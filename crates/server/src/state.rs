@@ -96,13 +96,14 @@ impl AppState {
         Ok(())
     }
 
-    /// Operations were stored other than by a push (an imported file): move the clock past
-    /// them, as a push does, so what the server stamps next (a roster update) comes after
-    /// them, and wake the tablets waiting for news.
-    pub async fn imported(&self) -> Result<(), crate::store::StoreError> {
-        self.seed_clock().await?;
+    /// Operations were stored other than by a push (an imported file, their clocks `stored`):
+    /// move the clock past them as a push does (within the `clock_ahead` bound, whatever the
+    /// policy says), so what the server stamps next (a roster update) comes after them, and
+    /// wake the tablets waiting for news.
+    pub fn imported(&self, stored: &[Hlc]) {
+        let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+        self.tick_clock(stored.iter().filter(|h| shared::policy::within_bound(h.millis, now_ms)));
         self.changes.poke();
-        Ok(())
     }
 
     /// Advance the server's hybrid logical clock past `seen` and read it.

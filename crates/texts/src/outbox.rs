@@ -16,7 +16,7 @@ crate::texts! {
     DRAFT_DELETED = "outbox-draft-deleted": "草稿已删除。";
     READ_ONLY = "outbox-read-only": "您的账号为只读，不能修改记录。";
     WAITS_FOR_BRANCH = "outbox-waits-for-branch": "选好“所在支部”后才会发送：请打开记录选择。";
-    WAITS_FOR_PHOTOS = "outbox-waits-for-photos": "照片尚未送达办公室，下次同步时上传。";
+    WAITS_FOR_PHOTOS = "outbox-waits-for-photos": "照片尚未送达办公室，将在同步时上传；上传不成功时，原因见“同步”页。";
 
     // Texts with arguments (their functions below)
     FIELDS = "outbox-fields": "涉及：{ $fields }";

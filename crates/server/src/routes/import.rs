@@ -42,7 +42,7 @@ pub async fn import(
         import_file(state.store.as_ref(), &state.attachments, body.to_vec(), passphrase, importer)
             .await?;
     if report.accepted > 0 {
-        state.imported().await?;
+        state.imported(&report.stored_clocks);
     }
     Ok(Json(report))
 }

@@ -107,7 +107,12 @@ fn success(lang: PageLang, report: &ImportReport) -> Response {
         let complete = escape(lang.text(t::IMPORT_COMPLETE));
         (lang.text(t::IMPORT_DONE), format!("<p class=\"ok\" role=\"status\">{complete}</p>"))
     } else {
-        let partial = lang.format(t::IMPORT_PARTIAL, &[("rejected", report.rejected.into())]);
+        let said = if report.rejected == report.operations {
+            t::IMPORT_ALL_REFUSED
+        } else {
+            t::IMPORT_PARTIAL
+        };
+        let partial = lang.format(said, &[("rejected", report.rejected.into())]);
         let partial = escape(&partial);
         (
             lang.text(t::IMPORT_DONE_REFUSED),
@@ -292,11 +297,8 @@ pub async fn submit(
     let passphrase = Some(passphrase).filter(|p| !p.is_empty());
     match import_file(state.store.as_ref(), &state.attachments, file, passphrase, importer).await {
         Ok(report) => {
-            if report.accepted > 0
-                && let Err(e) = state.imported().await
-            {
-                // The file is stored; only the clock's move failed (the next push moves it).
-                tracing::error!(error = %e, "the server's clock was not moved past an import");
+            if report.accepted > 0 {
+                state.imported(&report.stored_clocks);
             }
             success(lang, &report)
         }

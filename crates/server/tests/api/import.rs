@@ -257,6 +257,28 @@ async fn the_upload_page_imports_without_any_script() {
     );
     assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 3);
 
+    // A file whose every change is refused says nothing was saved; in English, in the singular.
+    let refused_only = file(&field_ops()[3..], None, None);
+    let (content_type, body) = form(
+        &[("username", "office"), ("password", crate::common::PASSWORD), ("passphrase", "")],
+        &refused_only,
+    );
+    let res = s.request(Method::POST, "/import", None).header("content-type", content_type);
+    let page = res.body(body).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("文件中的 1 条修改都被拒绝，没有保存任何修改"), "{page}");
+    let (content_type, body) = form(
+        &[("username", "office"), ("password", crate::common::PASSWORD), ("passphrase", "")],
+        &refused_only,
+    );
+    let res = s.request(Method::POST, "/import", None).header("content-type", content_type);
+    let res = res.header("accept-language", "en").body(body).send().await.unwrap();
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("The file&#39;s 1 change was refused")
+            || page.contains("The file's 1 change was refused"),
+        "{page}"
+    );
+
     // A file whose every change is stored says it went in whole.
     let bytes = file(&field_ops()[..1], None, None);
     let (content_type, body) = form(
