@@ -175,6 +175,40 @@ async fn load_recover_typing(store: crate::store::Store) -> Result<Recovery, Chu
     Ok(Box::pin(async move { crate::services::survey::recover_draft_said(&store).await }))
 }
 
+/// The records waiting only for their photos (`Store::read_records_with_photos_to_upload`),
+/// read again only after what can change them: with feature `split` in the `fieldwork` module,
+/// beside the upload, not in the first load.
+pub async fn photo_records(
+    store: crate::store::Store,
+    queued: Vec<crate::store::OutboxEntry>,
+) -> Result<Result<RecordSet, crate::store::StoreError>, ChunkLoadError> {
+    Ok(load_photo_records(store, queued).await?.await)
+}
+
+/// Records by kind and id.
+pub type RecordSet = std::collections::BTreeSet<(shared::record::EntityKind, Uuid)>;
+
+type PhotoRecords = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<RecordSet, crate::store::StoreError>>>,
+>;
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(fieldwork, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_photo_records(
+    store: crate::store::Store,
+    queued: Vec<crate::store::OutboxEntry>,
+) -> Result<PhotoRecords, ChunkLoadError> {
+    Ok(Box::pin(async move { store.read_records_with_photos_to_upload(&queued).await }))
+}
+
+#[cfg(not(feature = "split"))]
+async fn load_photo_records(
+    store: crate::store::Store,
+    queued: Vec<crate::store::OutboxEntry>,
+) -> Result<PhotoRecords, ChunkLoadError> {
+    Ok(Box::pin(async move { store.read_records_with_photos_to_upload(&queued).await }))
+}
+
 /// The outbox's copy outside IndexedDB, asked at start (`services::storage_loss::from_copy`):
 /// with a store, take back the changes of a database the browser discarded; without, which
 /// device the copy of the database `name` was written for (a start with no mark). Only after a

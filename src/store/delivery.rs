@@ -90,7 +90,10 @@ impl Store {
         if let Some(kept) = kept {
             return Ok(kept);
         }
-        let read = self.read_records_with_photos_to_upload(queued).await?;
+        // Its code is not in the first load (`split::photo_records`).
+        let read = crate::split::photo_records(self.clone(), queued.to_vec())
+            .await
+            .map_err(|e| StoreError::Codec(e.to_string()))??;
         let mut cache = self.photo_records.borrow_mut();
         // Kept only if nothing made it stale while it was read.
         if cache.0 == stale_count {
@@ -107,7 +110,8 @@ impl Store {
         cache.1 = None;
     }
 
-    async fn read_records_with_photos_to_upload(
+    /// [`Store::records_with_photos_to_upload`] read from the database.
+    pub async fn read_records_with_photos_to_upload(
         &self,
         queued: &[OutboxEntry],
     ) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {

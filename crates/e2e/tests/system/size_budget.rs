@@ -42,8 +42,12 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// Round 2's tenth session grouped the split points into few modules (the chunk loader went
 /// from 2.7 to 0.7 KB), preloaded the first load's files and has the people list prefetch the
 /// field work's module: 251.3 KB; the budget follows to 254 KB.
+/// Round 2's twenty-second session: 待同步 and the delivery states count a record whose photo
+/// is not at the server yet (its read in the field work's module: 3.2 KB less than in the main
+/// one), a deleted draft's refusals go with it, 待发送 says what a record waits for: 254.6 KB,
+/// and the budget moves up to 256 KB for those mends (a count the person reads must be true).
 /// Sizes are deterministic for a given source.
-const BUDGET_BROTLI_BYTES: usize = 254_000;
+const BUDGET_BROTLI_BYTES: usize = 256_000;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
