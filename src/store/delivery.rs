@@ -90,16 +90,36 @@ impl Store {
         if let Some(kept) = kept {
             return Ok(kept);
         }
-        // Its code is not in the first load (`split::photo_records`).
-        let read = crate::split::photo_records(self.clone(), queued.to_vec())
-            .await
-            .map_err(|e| StoreError::Codec(e.to_string()))??;
+        // Its code is not in the first load (`split::photo_records`), and its module is fetched
+        // only when some photo waits: at a start with none, not before the list is painted.
+        let read = if self.any_photo_waiting().await? {
+            crate::split::photo_records(self.clone(), queued.to_vec())
+                .await
+                .map_err(|e| StoreError::Codec(e.to_string()))??
+        } else {
+            BTreeSet::new()
+        };
         let mut cache = self.photo_records.borrow_mut();
         // Kept only if nothing made it stale while it was read.
         if cache.0 == stale_count {
             cache.1 = Some(read.clone());
         }
         Ok(read)
+    }
+
+    /// Whether any photo this tablet holds is not at the server yet (only its flag read).
+    async fn any_photo_waiting(&self) -> Result<bool, StoreError> {
+        let db = self.db().await?;
+        let tx = db.transaction(super::schema::ATTACHMENTS).build()?;
+        let all = tx.object_store(super::schema::ATTACHMENTS)?.get_all::<JsValue>().primitive()?;
+        let uploaded = JsValue::from_str("uploaded");
+        for value in all.await? {
+            let flag = js_sys::Reflect::get(&value?, &uploaded).ok().and_then(|v| v.as_bool());
+            if flag != Some(true) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// An acknowledgement, an upload, a pull or an import, a discard or a resend was committed:
