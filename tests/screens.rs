@@ -326,6 +326,77 @@ async fn the_people_family_lists_a_member_and_opens_their_page() {
     assert_eq!(text("people", "load-error"), field::i18n::PERSON_NOT_FOUND);
 }
 
+/// A member saved on `store` whose change the server refused (set aside, as a sync does).
+async fn refused_member(store: &Store, name: &str) -> Uuid {
+    use field::sync::plan::RejectedOp;
+    use shared::sync::OpResult;
+    let id = Uuid::now_v7();
+    let person = Person { name: name.into(), branch_id: "b1".into(), ..Default::default() };
+    let fields = shared::record::to_fields(&person).unwrap().into_iter().collect();
+    store.save(EntityKind::Person, id, "b1", fields).await.unwrap();
+    let aside: Vec<(u64, RejectedOp)> = store
+        .outbox_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            let result = OpResult::rejected(e.op.id, "forbidden_branch", "不在你的支部");
+            (e.key, RejectedOp::from_result(e.op, &result, 0.0))
+        })
+        .collect();
+    field::sync::rejected::set_aside(store, aside).await.unwrap();
+    id
+}
+
+/// The sync screen's 待同步 counts records as the top bar does: a refused one stays counted
+/// (it read the outbox's length, 0 once the refusal was set aside, beside a top bar saying 1).
+#[wasm_bindgen_test]
+async fn the_sync_screen_counts_a_refused_record_as_waiting_like_the_top_bar() {
+    let store = fresh().await;
+    refused_member(&store, "郑来福").await;
+    assert_eq!(store.outbox_len().await.unwrap(), 0, "the refusal left the outbox");
+    let app_store = store.clone();
+    let _handle = leptos::mount::mount_to(root("sync-count"), move || {
+        view! { <field::app::App store=app_store /> }
+    });
+    web_sys::window().unwrap().location().set_hash("#/sync").unwrap();
+    wait_for("the sync screen", || find("sync-count", "sync-pending").is_some()).await;
+    wait_for("one record waiting", || text("sync-count", "sync-pending").trim() == "1").await;
+    assert_eq!(text("sync-count", "sync-pending").trim(), "1");
+}
+
+/// When the delivery states cannot be read, the people list says so rather than showing every
+/// row without a badge, as if everything had reached the office.
+#[wasm_bindgen_test]
+async fn the_people_list_says_when_it_cannot_read_what_has_reached_the_office() {
+    let store = fresh().await;
+    refused_member(&store, "黄水生").await;
+    // The refusal list damaged on disk: reading it fails.
+    let kept = field::sync::rejected::list(&store).await.unwrap();
+    store.meta_set(field::sync::rejected::REJECTED_KEY, "damaged").await.unwrap();
+    let app_store = store.clone();
+    let _handle = leptos::mount::mount_to(root("states-unread"), move || {
+        view! { <field::app::App store=app_store /> }
+    });
+    web_sys::window().unwrap().location().set_hash("#/people").unwrap();
+    wait_for("the list", || text("states-unread", "people-count").contains('1')).await;
+    wait_for("the warning", || find("states-unread", "people-states-error").is_some()).await;
+    let said = text("states-unread", "people-states-error");
+    assert!(said.contains("送达状态") && !said.contains("delivery-states-unread"), "{said}");
+
+    // Mended (the list read again), the warning goes and the badge shows.
+    store.meta_set(field::sync::rejected::REJECTED_KEY, &kept).await.unwrap();
+    web_sys::window().unwrap().location().set_hash("#/sync").unwrap();
+    wait_for("the sync screen", || find("states-unread", "sync-pending").is_some()).await;
+    web_sys::window().unwrap().location().set_hash("#/people").unwrap();
+    wait_for("the refused badge", || {
+        find("states-unread", "delivery-state")
+            .is_some_and(|b| b.get_attribute("data-state").as_deref() == Some("refused"))
+    })
+    .await;
+    assert!(find("states-unread", "people-states-error").is_none());
+}
+
 #[wasm_bindgen_test]
 async fn the_survey_form_lists_its_sections_marks_required_questions_and_finalise_goes_to_the_first_missing_answer()
  {

@@ -18,6 +18,7 @@ use crate::logic::people::{
 };
 use crate::logic::route::Route;
 use crate::services::delivery;
+use crate::store::StoreError;
 use shared::model::Choice;
 
 #[component]
@@ -37,16 +38,24 @@ pub fn PeopleList() -> impl IntoView {
             }
         }
     });
-    // Each member's delivery state, re-read when the counts change (a save, a sync).
+    // Each member's delivery state, re-read when the counts change (a save, a sync). When it
+    // cannot be read, the list says so: rows without a badge would read as delivered.
     let states = LocalResource::new(move || {
         ctx.counts.track();
         let store = ctx.store();
         async move {
-            let surveys = store.listing(EntityKind::Survey).await.unwrap_or_default();
-            let states = delivery::states_with(&store, &surveys).await.unwrap_or_default();
-            by_person(&surveys, &states)
+            let surveys = store.listing(EntityKind::Survey).await?;
+            let states = delivery::states_with(&store, &surveys).await?;
+            Ok::<_, StoreError>(by_person(&surveys, &states))
         }
     });
+    let states_unread = move || match states.get() {
+        Some(Err(e)) => {
+            log::warn!("the people list could not read the delivery states: {e:?}");
+            Some(e.to_string())
+        }
+        _ => None,
+    };
     // Once the rows are painted, fetch the code of the screens a tap here opens.
     let prefetched = StoredValue::new(false);
     Effect::new(move || {
@@ -118,11 +127,14 @@ pub fn PeopleList() -> impl IntoView {
                     });
                     let shown = page.len();
                     view! {
+                        {states_unread().map(|e| view! {
+                            <p class="message warn" role="alert" data-testid="people-states-error">{t::delivery_states_unread(&e)}</p>
+                        })}
                         <p class="count" data-testid="people-count" data-total=total data-shown=shown>{t::people_count(shown, total)}</p>
                         {if total == 0 {
                             view! { <p class="empty">{t::NO_PEOPLE}</p> }.into_any()
                         } else {
-                            view! { <PeopleTable rows=page states=states.get().unwrap_or_default() /> }.into_any()
+                            view! { <PeopleTable rows=page states=states.get().and_then(Result::ok).unwrap_or_default() /> }.into_any()
                         }}
                         <Show when=move || { shown < total }>
                             <button class="button more" data-testid="people-more"

@@ -1,5 +1,6 @@
-//! The sync screen: sign-in, a big "立即同步" button, progress, pending count, last success,
-//! last error, and the changes the server refused.
+//! The sync screen: sign-in, a big "立即同步" button, progress, the records waiting (the top
+//! bar's 待同步, refused ones included), last success, last error, and the changes the server
+//! refused.
 
 use leptos::prelude::*;
 
@@ -59,7 +60,7 @@ pub fn SyncScreen() -> impl IntoView {
             </Show>
             <dl class="facts">
                 <dt>{t::PENDING}</dt>
-                <dd data-testid="sync-pending">{move || status.get().pending}</dd>
+                <dd data-testid="sync-pending">{move || engine.counts.get().pending}</dd>
                 <dt>{t::LAST_SUCCESS}</dt>
                 <dd data-testid="sync-last-success">
                     {move || status.get().last_success_ms.map_or_else(|| t::NEVER.to_string(), |ms| format::ago(now.get(), ms))}

@@ -56,8 +56,6 @@ pub struct SyncStatus {
     /// Progress of the current phase; `total` is 0 when it is not known in advance (pulling).
     pub done: u32,
     pub total: u32,
-    /// Changes waiting in the outbox.
-    pub pending: u32,
     /// Milliseconds since the epoch of the last sync that finished.
     pub last_success_ms: Option<f64>,
     /// The last failure or warning, in Chinese; cleared by a clean sync.

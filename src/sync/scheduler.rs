@@ -264,12 +264,9 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// Re-read the outbox length and the delivery counts.
+    /// Re-read the delivery counts (the top bar's and the sync screen's 待同步).
     pub async fn refresh_pending(&self) {
         let store = self.store();
-        if let Ok(n) = store.outbox_len().await {
-            self.status.update(|s| s.pending = n);
-        }
         if let Ok(counts) = delivery_counts(&store).await {
             self.counts.set(counts);
         }

@@ -27,6 +27,8 @@ crate::texts! {
     STATUS_NONE = "status-none": "未调查";
     MORE = "more": "更多";
     NO_PEOPLE = "no-people": "没有符合条件的党员";
+    /// The people list could not read which records have not reached the office yet.
+    DELIVERY_STATES_UNREAD = "delivery-states-unread": "无法读取各记录的送达状态（{ $detail }），名册中没有标出哪些记录尚未送达办公室。请打开“待发送的记录”查看。";
     COL_NAME = "column-name": "姓名";
     COL_BRANCH = "column-branch": "支部";
     COL_VILLAGE = "column-village": "村（社区）/单位";
@@ -226,6 +228,10 @@ crate::texts! {
     PHOTO_UNREADABLE = "error-photo-unreadable": "无法读取这张图片，请换一张或重新拍摄";
     PHOTO_ENCODE = "error-photo-encode": "浏览器无法压缩图片：{ $detail }";
     STORE_COMMIT_ABORTED = "error-store-commit-aborted": "浏览器中止了本机数据库的写入（设备存储空间已满时会这样）：这次的修改可能没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试";
+}
+
+pub fn delivery_states_unread(detail: &str) -> String {
+    DELIVERY_STATES_UNREAD.format(&[("detail", detail.into())])
 }
 
 pub fn people_count(shown: usize, total: usize) -> String {

@@ -15,7 +15,7 @@ crate::texts! {
     SYNC_TITLE = "sync-sync-title": "同步";
     SYNC_NOW = "sync-sync-now": "立即同步";
     SYNCING = "sync-syncing": "正在同步…";
-    PENDING = "sync-pending": "待同步修改";
+    PENDING = "sync-pending": "待同步的记录";
     LAST_SUCCESS = "sync-last-success": "上次同步成功";
     NEVER = "sync-never": "从未同步";
     LAST_ERROR = "sync-last-error": "上次问题";
