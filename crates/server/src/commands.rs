@@ -91,7 +91,16 @@ pub fn describe_import(report: &ImportReport) -> String {
         report.attachments_new
     );
     for r in &report.rejections {
-        text.push_str(&format!("\n  拒绝 {}：{}", r.id, r.message.as_deref().unwrap_or("")));
+        let record = report.refused_records.iter().find(|c| c.op_id == r.id);
+        let what = record.map_or_else(String::new, |c| {
+            let kind = texts::branches::entity_text(c.entity).get_in(None);
+            format!("{kind}「{}」", c.name.as_deref().unwrap_or(texts::UNNAMED.get_in(None)))
+        });
+        text.push_str(&format!(
+            "\n  拒绝 {what}（{}）：{}",
+            r.id,
+            r.message.as_deref().unwrap_or("")
+        ));
     }
     text
 }

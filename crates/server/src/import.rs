@@ -8,14 +8,18 @@
 //! before the transaction so no stored operation ever points at a missing photo; a photo left
 //! behind by a failed transaction is harmless (content-addressed, and the retry needs it).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use shared::export::{self, ExportError};
+use shared::op::Operation;
+use shared::record::EntityKind;
 use shared::sync::OpResult;
 use uuid::Uuid;
 
 use crate::attachments::{AttachmentError, AttachmentStore, Claimant, Sha256Name};
 use crate::error::AppError;
-use crate::store::{ImportBatch, Store, StoreError};
+use crate::store::{ImportBatch, Scope, Store, StoreError};
 
 /// Largest export file taken (photos travel inside it, base64).
 pub const MAX_IMPORT_BYTES: usize = shared::export::MAX_FILE_BYTES;
@@ -42,6 +46,10 @@ pub struct ImportReport {
     pub rejected: usize,
     /// The refused operations with their reasons.
     pub rejections: Vec<OpResult>,
+    /// Each refused operation's record, as the office reads it: the same order as
+    /// `rejections`.
+    #[serde(default)]
+    pub refused_records: Vec<RefusedRecord>,
     /// Photos in the file, and how many of them were new to the server.
     pub attachments: usize,
     pub attachments_new: usize,
@@ -49,6 +57,123 @@ pub struct ImportReport {
     /// what the server's clock moves past (`AppState::imported`). Not part of the answer.
     #[serde(skip)]
     pub stored_clocks: Vec<shared::hlc::Hlc>,
+}
+
+/// The record a refused operation would have changed: what it is, whose, and which fields, so
+/// the office can tell the surveyor which survey to mend (never only an operation id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedRecord {
+    pub op_id: Uuid,
+    pub entity: EntityKind,
+    pub entity_id: Uuid,
+    /// The member's name (a survey's, a visit's: its member's), or the record's title: from
+    /// the file, else from the server's copy; `None` when neither has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The fields the operation changed (storage names; the page words them).
+    pub fields: Vec<String>,
+}
+
+/// What the file says of each operation and record, kept while its operations go to the
+/// store: enough to name a refused one. Bounded by the file (a few fields an operation).
+#[derive(Default)]
+struct FileIndex {
+    ops: HashMap<Uuid, (EntityKind, Uuid, Vec<String>)>,
+    /// A record's name or title, as the file last sets it.
+    names: HashMap<Uuid, String>,
+    /// A record's member (`person_id`), as the file last sets it.
+    members: HashMap<Uuid, Uuid>,
+}
+
+impl FileIndex {
+    fn of(operations: &[Operation]) -> FileIndex {
+        let mut index = FileIndex::default();
+        for op in operations {
+            let fields = op.changes.iter().map(|c| c.field.clone()).collect();
+            index.ops.insert(op.id, (op.entity, op.entity_id, fields));
+            for change in &op.changes {
+                let text = change.value.as_str().map(str::trim).filter(|t| !t.is_empty());
+                match (change.field.as_str(), text) {
+                    ("name" | "title", Some(t)) => {
+                        index.names.insert(op.entity_id, t.to_owned());
+                    }
+                    ("person_id", Some(t)) => {
+                        if let Ok(p) = Uuid::parse_str(t) {
+                            index.members.insert(op.entity_id, p);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        index
+    }
+
+    /// The records of `refused`, named from the file, else from the server's copies (a few
+    /// reads: one or two for each refused operation whose file does not name it).
+    async fn refused(
+        &self,
+        store: &dyn Store,
+        scope: Scope,
+        refused: &[OpResult],
+    ) -> Result<Vec<RefusedRecord>, StoreError> {
+        let mut out = Vec::with_capacity(refused.len());
+        for r in refused {
+            let Some((entity, entity_id, fields)) = self.ops.get(&r.id) else { continue };
+            let name = self.name_of(store, scope, *entity, *entity_id).await?;
+            out.push(RefusedRecord {
+                op_id: r.id,
+                entity: *entity,
+                entity_id: *entity_id,
+                name,
+                fields: fields.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// A record's own name or title (a survey has none: its member's), else its member's.
+    async fn name_of(
+        &self,
+        store: &dyn Store,
+        scope: Scope,
+        entity: EntityKind,
+        id: Uuid,
+    ) -> Result<Option<String>, StoreError> {
+        let own_named = entity != EntityKind::Survey;
+        if let Some(name) = self.names.get(&id).filter(|_| own_named) {
+            return Ok(Some(name.clone()));
+        }
+        let member = match self.members.get(&id) {
+            Some(member) => Some(*member),
+            None => {
+                let (own, member) = stored_name(store, scope, id).await?;
+                if let Some(own) = own.filter(|_| own_named) {
+                    return Ok(Some(own));
+                }
+                member
+            }
+        };
+        let Some(member) = member else { return Ok(None) };
+        match self.names.get(&member) {
+            Some(name) => Ok(Some(name.clone())),
+            None => Ok(stored_name(store, scope, member).await?.0),
+        }
+    }
+}
+
+/// The server's copy of a record: its name or title, and its member.
+async fn stored_name(
+    store: &dyn Store,
+    scope: Scope,
+    id: Uuid,
+) -> Result<(Option<String>, Option<Uuid>), StoreError> {
+    let Some(record) = store.record(scope, id).await? else { return Ok((None, None)) };
+    let own = ["name", "title"]
+        .iter()
+        .map(|f| record.str_field(f).trim().to_owned())
+        .find(|v| !v.is_empty());
+    Ok((own, Uuid::parse_str(record.str_field("person_id")).ok()))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,6 +252,7 @@ pub async fn import_file(
     }
 
     let operations = contents.operations.len();
+    let index = FileIndex::of(&contents.operations);
     let clocks: Vec<(Uuid, shared::hlc::Hlc)> =
         contents.operations.iter().map(|op| (op.id, op.hlc.clone())).collect();
     let counts = store
@@ -150,6 +276,8 @@ pub async fn import_file(
         rejected = counts.rejected,
         "export file imported"
     );
+    let refused_records =
+        index.refused(store, Scope::Town(importer.town), &counts.rejections).await?;
     let refused: std::collections::HashSet<Uuid> = counts.rejections.iter().map(|r| r.id).collect();
     let stored_clocks =
         clocks.into_iter().filter(|(id, _)| !refused.contains(id)).map(|(_, hlc)| hlc).collect();
@@ -162,6 +290,7 @@ pub async fn import_file(
         duplicate: counts.duplicate,
         rejected: counts.rejected,
         rejections: counts.rejections,
+        refused_records,
         attachments: contents.attachments.len(),
         attachments_new,
         stored_clocks,

@@ -278,7 +278,17 @@ fn schemas() -> Value {
                 "operations": {"type": "integer"}, "accepted": {"type": "integer"},
                 "duplicate": {"type": "integer"}, "rejected": {"type": "integer"},
                 "rejections": {"type": "array", "items": schema_ref("OpResult")},
+                "refused_records": {"type": "array", "items": schema_ref("RefusedRecord"),
+                    "description": "每条被拒绝的修改所属的记录（与 rejections 同序）"},
                 "attachments": {"type": "integer"}, "attachments_new": {"type": "integer"}},
+        },
+        "RefusedRecord": {
+            "type": "object", "required": ["op_id", "entity", "entity_id", "fields"],
+            "properties": {"op_id": uuid,
+                "entity": {"type": "string", "enum": shared::record::EntityKind::ALL.map(|k| k.as_str())},
+                "entity_id": uuid,
+                "name": {"type": "string", "description": "党员姓名或记录名称（文件和服务器都没有时省略）"},
+                "fields": {"type": "array", "items": string}},
         },
         "ImportForm": {
             "type": "object", "required": ["username", "password", "file"],

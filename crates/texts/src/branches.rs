@@ -77,6 +77,11 @@ pub fn records(n: usize) -> String {
 
 /// What a record of `kind` is, in words (never the storage key).
 pub fn entity_label(kind: shared::record::EntityKind) -> &'static str {
+    entity_text(kind).get()
+}
+
+/// [`entity_label`]'s text, for a page in a language of its own (the server's).
+pub fn entity_text(kind: shared::record::EntityKind) -> crate::Text {
     use shared::record::EntityKind as K;
     match kind {
         K::Person => ENTITY_PERSON,
@@ -94,5 +99,4 @@ pub fn entity_label(kind: shared::record::EntityKind) -> &'static str {
         K::Rubric => ENTITY_RUBRIC,
         K::Branch => ENTITY_BRANCH,
     }
-    .get()
 }

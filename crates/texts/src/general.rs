@@ -324,6 +324,11 @@ pub fn field_label(field: &str) -> &'static str {
     field_text(field).unwrap_or(FIELD_OTHER).get()
 }
 
+/// [`field_label`] in `catalog`'s language (the server's pages; `None`: zh-Hans).
+pub fn field_label_in(field: &str, catalog: Option<&crate::Catalog>) -> &'static str {
+    field_text(field).unwrap_or(FIELD_OTHER).get_in(catalog)
+}
+
 /// Survey/person field names and their labels (a table: smaller than a `match` of strings).
 const FIELD_TEXTS: &[(&str, crate::Text)] = &[
     ("name", F_NAME),

@@ -27,7 +27,10 @@ crate::texts! { 7000;
     IMPORT_REJECTED = "server-import-rejected": "被拒绝";
     IMPORT_PHOTOS = "server-import-photos": "照片";
     IMPORT_PHOTOS_COUNT = "server-import-photos-count": "{ $n }（新增 { $new }）";
-    IMPORT_REFUSED_OP = "server-import-refused-op": "拒绝 { $id }";
+    /// A refused change's row: the record it would have changed, and whose.
+    IMPORT_REFUSED_RECORD = "server-import-refused-record": "被拒绝：{ $kind } · { $name }";
+    /// Under the reason: the fields the change touched, and its id (for the log).
+    IMPORT_REFUSED_DETAIL = "server-import-refused-detail": "涉及：{ $fields }（修改编号 { $id }）";
     IMPORT_MORE = "server-import-more": "继续导入其他文件";
     IMPORT_FIELD_TOO_LONG = "server-import-field-too-long": "表单内容过长";
     IMPORT_FIELD_NOT_TEXT = "server-import-field-not-text": "表单内容不是有效的文本";

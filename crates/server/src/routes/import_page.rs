@@ -12,7 +12,7 @@ use super::pages::{PageLang, escape, page};
 use crate::auth::verify_or_dummy;
 use crate::error::AppError;
 use crate::extract::ClientAddr;
-use crate::import::{ImportReport, Importer, MAX_IMPORT_BYTES, import_file};
+use crate::import::{ImportReport, Importer, MAX_IMPORT_BYTES, RefusedRecord, import_file};
 use crate::routes::auth::MAX_PASSWORD_BYTES;
 use crate::state::AppState;
 use crate::users::normalise_username;
@@ -96,10 +96,12 @@ fn success(lang: PageLang, report: &ImportReport) -> Response {
             .and_then(|m| texts::messages::words_in(lang.catalog(), &m))
             .or_else(|| r.message.clone())
             .unwrap_or_default();
+        let record = report.refused_records.iter().find(|c| c.op_id == r.id);
         rows.push_str(&format!(
-            "<tr><th>{}</th><td>{}</td></tr>",
-            escape(&lang.format(t::IMPORT_REFUSED_OP, &[("id", (&r.id.to_string()).into())])),
-            escape(&reason)
+            "<tr class=\"refused\"><th>{}</th><td>{}<br><small>{}</small></td></tr>",
+            escape(&refused_record(lang, record)),
+            escape(&reason),
+            escape(&refused_detail(lang, r.id, record)),
         ));
     }
     // Said as it is: a file with refused changes was not imported whole.
@@ -125,6 +127,29 @@ fn success(lang: PageLang, report: &ImportReport) -> Response {
         escape(lang.text(t::IMPORT_MORE)),
     );
     page(lang, StatusCode::OK, lang.text(t::IMPORT_TITLE), &body)
+}
+
+/// "被拒绝：调查摸底表 · 陈阿土": what the refused change would have changed, and whose.
+fn refused_record(lang: PageLang, record: Option<&RefusedRecord>) -> String {
+    let kind = record.map_or("", |c| lang.text(texts::branches::entity_text(c.entity)));
+    let name = record.and_then(|c| c.name.as_deref()).unwrap_or(lang.text(texts::UNNAMED));
+    lang.format(t::IMPORT_REFUSED_RECORD, &[("kind", kind.into()), ("name", name.into())])
+}
+
+/// "涉及：所在支部、姓名（修改编号 …）".
+fn refused_detail(lang: PageLang, op_id: uuid::Uuid, record: Option<&RefusedRecord>) -> String {
+    let mut labels: Vec<&str> = Vec::new();
+    for field in record.map(|c| c.fields.as_slice()).unwrap_or_default() {
+        let label = texts::field_label_in(field, lang.catalog());
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    let fields = labels.join(lang.text(texts::LIST_SEPARATOR));
+    lang.format(
+        t::IMPORT_REFUSED_DETAIL,
+        &[("fields", (&fields).into()), ("id", (&op_id.to_string()).into())],
+    )
 }
 
 #[derive(Default)]

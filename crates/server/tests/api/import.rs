@@ -256,6 +256,9 @@ async fn the_upload_page_imports_without_any_script() {
         "{page}"
     );
     assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 3);
+    // The refused change is named by its record and member, and the fields it touched.
+    assert!(page.contains("<th>被拒绝：党员 · 王海</th>"), "{page}");
+    assert!(page.contains("涉及：姓名、联系电话、身份证号（选填）（修改编号 "), "{page}");
 
     // A file whose every change is refused says nothing was saved; in English, in the singular.
     let refused_only = file(&field_ops()[3..], None, None);
@@ -278,6 +281,7 @@ async fn the_upload_page_imports_without_any_script() {
             || page.contains("The file's 1 change was refused"),
         "{page}"
     );
+    assert!(page.contains("Refused: Party member · 王海"), "{page}");
 
     // A file whose every change is stored says it went in whole.
     let bytes = file(&field_ops()[..1], None, None);
@@ -288,6 +292,82 @@ async fn the_upload_page_imports_without_any_script() {
     let res = s.request(Method::POST, "/import", None).header("content-type", content_type);
     let page = res.body(body).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("<h1>导入完成</h1>") && page.contains("文件已完整导入"), "{page}");
+}
+
+/// A refused change the file does not name (an edit of a phone number, a survey) is named from
+/// the server's copy of its record, a survey by its member; the API says the same records.
+#[tokio::test]
+async fn a_refused_change_is_named_from_the_server_copy_when_the_file_does_not_name_it() {
+    let s = TestServer::start().await;
+    s.add_user("zhang", Role::Surveyor, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 60_000;
+    // The office holds 林海生 in b2 and a survey of him.
+    let person = Uuid::now_v7();
+    let survey = Uuid::now_v7();
+    let held = vec![
+        upsert(
+            "office",
+            "office-dev",
+            t,
+            EntityKind::Person,
+            person,
+            "b2",
+            &[("name", json!("林海生"), None)],
+        ),
+        upsert(
+            "office",
+            "office-dev",
+            t + 1,
+            EntityKind::Survey,
+            survey,
+            "b2",
+            &[("person_id", json!(person.to_string()), None)],
+        ),
+    ];
+    let pushed = s.push(&office, &held).await;
+    assert!(
+        pushed.results.iter().all(|r| r.status == shared::sync::OpStatus::Accepted),
+        "{pushed:?}"
+    );
+    // zhang's file edits both, in a branch zhang does not work in: refused, and named.
+    let edits = vec![
+        upsert(
+            "zhang",
+            "zhang-dev",
+            t + 10,
+            EntityKind::Person,
+            person,
+            "b2",
+            &[("phone", json!("13911112222"), None)],
+        ),
+        upsert(
+            "zhang",
+            "zhang-dev",
+            t + 11,
+            EntityKind::Survey,
+            survey,
+            "b2",
+            &[("capital", json!(30), None)],
+        ),
+    ];
+    let res = import(&s, &office, file(&edits, None, None), None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report: ImportReport = res.json().await.unwrap();
+    assert_eq!(report.rejected, 2, "{report:?}");
+    let named: Vec<(EntityKind, Option<&str>, &[String])> = report
+        .refused_records
+        .iter()
+        .map(|r| (r.entity, r.name.as_deref(), r.fields.as_slice()))
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            (EntityKind::Person, Some("林海生"), &["phone".to_owned()][..]),
+            (EntityKind::Survey, Some("林海生"), &["capital".to_owned()][..]),
+        ]
+    );
+    assert_eq!(report.refused_records[1].entity_id, survey);
 }
 
 #[tokio::test]

@@ -253,6 +253,7 @@ fn through_real_type(name: &str, value: &Value) -> Result<Value, String> {
         "ConflictEntry" => via::<sync::ConflictEntry>(value),
         "ApiErrorBody" => via::<sync::ApiErrorBody>(value),
         "ImportReport" => via::<server::import::ImportReport>(value),
+        "RefusedRecord" => via::<server::import::RefusedRecord>(value),
         "AttachmentStatus" => via::<sync::AttachmentStatus>(value),
         "DeviceReport" => via::<sync::DeviceReport>(value),
         "UnsentElsewhere" => via::<sync::UnsentElsewhere>(value),
