@@ -592,6 +592,7 @@ sync-exported = Exported { $ops } changes and { $photos } photos: { $file }
 sync-header-summary = The file holds { $ops } changes and { $photos } photos; exported by { $author } at { $created }
 sync-unknown-author = unknown
 sync-by-author = Changed by: { $author }
+sync-attachment-unreadable = The photo saved on this tablet cannot be read: { $detail }
 sync-attachment-size-mismatch = The server holds { $received } bytes, not the { $sent } bytes sent
 sync-attachment-unconfirmed = The server did not confirm the whole photo; it will be uploaded again later
 sync-rejected-no-reason = The server gave no reason
@@ -628,6 +629,7 @@ outbox-draft-delete-confirm = Delete this draft? A draft the office has not rece
 outbox-draft-deleted = Draft deleted.
 outbox-read-only = Your account is read-only and cannot change records.
 outbox-waits-for-branch = Sent once its branch (所在支部) is chosen: open the record to choose it.
+outbox-photo-fix = Open the record, delete this photo, take it again and save. If the office has solved the problem, tap “Resubmit” to upload it once more.
 outbox-waits-for-photos = Its photos have not reached the office yet; they are uploaded when the tablet syncs. If an upload fails, the Sync screen says why.
 outbox-fields = Fields: { $fields }
 outbox-adopted = { $n ->
@@ -635,6 +637,7 @@ outbox-adopted = { $n ->
    *[other] { $n } changes saved before sign-in now belong to your account and go with the next sync.
   }
 outbox-adopted-by = (saved before sign-in, taken over by { $author })
+outbox-photo-refused = Photo not delivered ({ $reason })
 
 ## branches
 

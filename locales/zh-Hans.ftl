@@ -532,6 +532,7 @@ sync-exported = 已导出 { $ops } 条修改、{ $photos } 张照片：{ $file }
 sync-header-summary = 文件包含 { $ops } 条修改、{ $photos } 张照片；导出人：{ $author }；导出时间：{ $created }
 sync-unknown-author = 未知
 sync-by-author = 修改人：{ $author }
+sync-attachment-unreadable = 本机保存的照片无法读取：{ $detail }
 sync-attachment-size-mismatch = 服务器收到 { $received } 字节，与已发送的 { $sent } 字节不符
 sync-attachment-unconfirmed = 服务器未确认照片完整，稍后重新上传
 sync-rejected-no-reason = 服务器未说明原因
@@ -559,10 +560,12 @@ outbox-draft-delete-confirm = 确定删除这份草稿吗？尚未送达办公�
 outbox-draft-deleted = 草稿已删除。
 outbox-read-only = 您的账号为只读，不能修改记录。
 outbox-waits-for-branch = 选好“所在支部”后才会发送：请打开记录选择。
+outbox-photo-fix = 打开记录，删除这张照片后重新拍摄并保存；如果办公室已解决了问题，点“重新提交”再上传一次。
 outbox-waits-for-photos = 照片尚未送达办公室，将在同步时上传；上传不成功时，原因见“同步”页。
 outbox-fields = 涉及：{ $fields }
 outbox-adopted = 登录前保存的 { $n } 条修改已归入您的账号，将随下次同步发送。
 outbox-adopted-by = （登录前保存，由 { $author } 登录后接收）
+outbox-photo-refused = 照片未能送达（{ $reason }）
 
 ## branches
 

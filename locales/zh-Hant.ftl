@@ -532,6 +532,7 @@ sync-exported = 已導出 { $ops } 條修改、{ $photos } 張照片：{ $file }
 sync-header-summary = 文件包含 { $ops } 條修改、{ $photos } 張照片；導出人：{ $author }；導出時間：{ $created }
 sync-unknown-author = 未知
 sync-by-author = 修改人：{ $author }
+sync-attachment-unreadable = 本機保存的照片無法讀取：{ $detail }
 sync-attachment-size-mismatch = 服務器收到 { $received } 字節，與已發送的 { $sent } 字節不符
 sync-attachment-unconfirmed = 服務器未確認照片完整，稍後重新上傳
 sync-rejected-no-reason = 服務器未說明原因
@@ -559,10 +560,12 @@ outbox-draft-delete-confirm = 確定刪除這份草稿嗎？尚未送達辦公�
 outbox-draft-deleted = 草稿已刪除。
 outbox-read-only = 您的帳號為只讀，不能修改記錄。
 outbox-waits-for-branch = 選好“所在支部”後才會發送：請打開記錄選擇。
+outbox-photo-fix = 打開記錄，刪除這張照片後重新拍攝並保存；如果辦公室已解決了問題，點“重新提交”再上傳一次。
 outbox-waits-for-photos = 照片尚未送達辦公室，將在同步時上傳；上傳不成功時，原因見“同步”頁。
 outbox-fields = 涉及：{ $fields }
 outbox-adopted = 登錄前保存的 { $n } 條修改已歸入您的帳號，將隨下次同步發送。
 outbox-adopted-by = （登錄前保存，由 { $author } 登錄後接收）
+outbox-photo-refused = 照片未能送達（{ $reason }）
 
 ## branches
 

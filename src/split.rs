@@ -175,21 +175,22 @@ async fn load_recover_typing(store: crate::store::Store) -> Result<Recovery, Chu
     Ok(Box::pin(async move { crate::services::survey::recover_draft_said(&store).await }))
 }
 
-/// The records waiting only for their photos (`Store::read_records_with_photos_to_upload`),
-/// read again only after what can change them: with feature `split` in the `fieldwork` module,
-/// beside the upload, not in the first load.
+/// The records waiting for their photos, and those showing a refused one
+/// (`Store::read_photo_records`), read again only after what can change them: with feature
+/// `split` in the `fieldwork` module, beside the upload, not in the first load.
 pub async fn photo_records(
     store: crate::store::Store,
     queued: Vec<crate::store::OutboxEntry>,
-) -> Result<Result<RecordSet, crate::store::StoreError>, ChunkLoadError> {
+) -> Result<Result<crate::store::PhotoRecords, crate::store::StoreError>, ChunkLoadError> {
     Ok(load_photo_records(store, queued).await?.await)
 }
 
-/// Records by kind and id.
-pub type RecordSet = std::collections::BTreeSet<(shared::record::EntityKind, Uuid)>;
-
-type PhotoRecords = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<RecordSet, crate::store::StoreError>>>,
+type PhotoRecordsRead = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = Result<crate::store::PhotoRecords, crate::store::StoreError>,
+            >,
+    >,
 >;
 
 #[cfg(feature = "split")]
@@ -197,16 +198,16 @@ type PhotoRecords = std::pin::Pin<
 fn load_photo_records(
     store: crate::store::Store,
     queued: Vec<crate::store::OutboxEntry>,
-) -> Result<PhotoRecords, ChunkLoadError> {
-    Ok(Box::pin(async move { store.read_records_with_photos_to_upload(&queued).await }))
+) -> Result<PhotoRecordsRead, ChunkLoadError> {
+    Ok(Box::pin(async move { store.read_photo_records(&queued).await }))
 }
 
 #[cfg(not(feature = "split"))]
 async fn load_photo_records(
     store: crate::store::Store,
     queued: Vec<crate::store::OutboxEntry>,
-) -> Result<PhotoRecords, ChunkLoadError> {
-    Ok(Box::pin(async move { store.read_records_with_photos_to_upload(&queued).await }))
+) -> Result<PhotoRecordsRead, ChunkLoadError> {
+    Ok(Box::pin(async move { store.read_photo_records(&queued).await }))
 }
 
 /// The outbox's copy outside IndexedDB, asked at start (`services::storage_loss::from_copy`):

@@ -120,6 +120,9 @@ struct State {
     status_unknown: bool,
     /// Photos whose chunks are refused (413, too large).
     refuse_blobs: Vec<String>,
+    /// Photos whose chunks are answered 409 (the server holds another size for them, until it
+    /// drops its partial copy): the photo's own failure, not one for good.
+    fail_blobs: Vec<String>,
     /// The oldest sync protocol served: push and pull refuse this build's
     /// (`shared::sync::PROTOCOL_VERSION`) below it, as the server's `ClientProtocol` does.
     min_protocol: u32,
@@ -151,6 +154,7 @@ impl FakeServer {
             fail_chunk: None,
             status_unknown: false,
             refuse_blobs: Vec::new(),
+            fail_blobs: Vec::new(),
             min_protocol: shared::sync::MIN_PROTOCOL_VERSION,
         };
         f(&mut state);
@@ -335,6 +339,9 @@ impl Transport for FakeServer {
         }
         if s.refuse_blobs.iter().any(|r| r == sha256) {
             return Err(HttpError::Status { status: 413, error: None });
+        }
+        if s.fail_blobs.iter().any(|r| r == sha256) {
+            return Err(HttpError::Status { status: 409, error: None });
         }
         let entry = s.blobs.entry(sha256.to_owned()).or_insert_with(|| (Vec::new(), total));
         if offset != entry.0.len() as u64 {
@@ -778,23 +785,19 @@ async fn two_devices_converge_through_push_and_pull() {
 // Attachments
 // ---------------------------------------------------------------------------------------------
 
-/// Every operation of a survey acknowledged, its photo not uploaded: the survey is not 已送达 and
-/// 待同步 counts it, until the photo is at the server. A photo the server refuses does not hold
-/// back the photos after it.
-#[wasm_bindgen_test]
-async fn a_record_whose_photo_has_not_reached_the_server_is_not_delivered() {
-    use field::services::delivery;
-    use shared::delivery::{DeliveryCounts, DeliveryState};
-    let store = fresh().await;
+/// A survey with a photo in it, saved: the person, the survey, and the photo's hash (a second
+/// photo stored beside it, uploaded after it: photos go in the order of their hashes).
+async fn survey_with_photo(store: &Store, variant: u32) -> (Uuid, Uuid, String, String, Vec<u8>) {
     let person = Uuid::now_v7();
     store
         .save(EntityKind::Person, person, "b1", changes(&[("name", json!("李四"))]))
         .await
         .unwrap();
-    let jpeg = |seed: u32| -> Vec<u8> { (0..3_000u32).map(|i| ((i * seed) % 251) as u8).collect() };
+    let jpeg = |seed: u32| -> Vec<u8> {
+        (0..3_000u32).map(|i| ((i * seed + variant) % 251) as u8).collect()
+    };
     let blob = blob_of(&jpeg(3), "image/jpeg");
     let first = store.put_attachment(&blob, "image/jpeg", 10, 10).await.unwrap();
-    // A second photo uploaded after the first (photos go in the order of their hashes).
     let mut seed = 5;
     while sha256_hex(&jpeg(seed)) < first {
         seed += 2;
@@ -806,11 +809,25 @@ async fn a_record_whose_photo_has_not_reached_the_server_is_not_delivered() {
     let survey = Uuid::now_v7();
     let fields = changes(&[("person_id", json!(person.to_string())), ("photos", photo)]);
     store.save(EntityKind::Survey, survey, "b1", fields).await.unwrap();
-    let server = FakeServer::with(|s| s.refuse_blobs = vec![first.clone()]);
+    (person, survey, first, second, jpeg(seed))
+}
 
-    assert!(engine::run_once(&store, &server, &no_progress).await.is_err(), "the photo refused");
+/// Every operation of a survey acknowledged, its photo not uploaded: the survey is not 已送达 and
+/// 待同步 counts it, until the photo is at the server. A photo the network or the server fails
+/// on stays waiting (已保存待发送, tried again at each sync) and does not hold back the photos
+/// after it.
+#[wasm_bindgen_test]
+async fn a_record_whose_photo_has_not_reached_the_server_is_not_delivered() {
+    use field::services::delivery;
+    use shared::delivery::{DeliveryCounts, DeliveryState};
+    let store = fresh().await;
+    let (person, survey, first, second, second_bytes) = survey_with_photo(&store, 0).await;
+    // The server cannot take the first photo yet (it holds a partial copy of another size).
+    let server = FakeServer::with(|s| s.fail_blobs = vec![first.clone()]);
+
+    assert!(engine::run_once(&store, &server, &no_progress).await.is_err(), "the photo failed");
     assert_eq!(store.outbox_len().await.unwrap(), 0, "every operation acknowledged");
-    assert_eq!(server.0.borrow().blobs[&second].0, jpeg(seed), "the photo after it went");
+    assert_eq!(server.0.borrow().blobs[&second].0, second_bytes, "the photo after it went");
     let facts = delivery::facts(&store).await.unwrap();
     assert_eq!(facts.state_of(&(EntityKind::Survey, survey)), DeliveryState::Pending);
     assert_eq!(facts.state_of(&(EntityKind::Person, person)), DeliveryState::Delivered);
@@ -820,7 +837,7 @@ async fn a_record_whose_photo_has_not_reached_the_server_is_not_delivered() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!((rows[0].id, rows[0].waits_for), (survey, Some(delivery::WaitsFor::Photos)));
 
-    server.0.borrow_mut().refuse_blobs.clear();
+    server.0.borrow_mut().fail_blobs.clear();
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
     assert_eq!(report.uploaded, 1);
     let facts = delivery::facts(&store).await.unwrap();
@@ -828,6 +845,71 @@ async fn a_record_whose_photo_has_not_reached_the_server_is_not_delivered() {
     assert_eq!(facts.state_of(&(EntityKind::Survey, survey)), DeliveryState::Draft);
     let counts = field::sync::scheduler::delivery_counts(&store).await.unwrap();
     assert_eq!(counts, DeliveryCounts::default());
+}
+
+/// A photo the server refuses as it is (413, too large) is set aside: the survey showing it is
+/// 被退回，需处理 with the server's reason and what to do, and the photo is not sent again at
+/// every sync. Resubmitting the survey tries it again; taking it off the survey mends it too.
+#[wasm_bindgen_test]
+async fn a_photo_refused_for_good_makes_its_survey_need_action_until_resubmitted_or_removed() {
+    use field::services::delivery;
+    use shared::delivery::{DeliveryCounts, DeliveryState};
+    let store = fresh().await;
+    let (_, survey, first, second, second_bytes) = survey_with_photo(&store, 0).await;
+    let server = FakeServer::with(|s| s.refuse_blobs = vec![first.clone()]);
+
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert!(err.to_string().contains("413"), "the run says why: {err}");
+    assert_eq!(server.0.borrow().blobs[&second].0, second_bytes, "the photo after it went");
+    let facts = delivery::facts(&store).await.unwrap();
+    assert_eq!(facts.state_of(&(EntityKind::Survey, survey)), DeliveryState::Refused);
+    let counts = field::sync::scheduler::delivery_counts(&store).await.unwrap();
+    assert_eq!(counts, DeliveryCounts { pending: 1, needs_action: 1 });
+    let rows = delivery::rows(&store).await.unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].photos_refused && rows[0].waits_for.is_none(), "{rows:?}");
+    assert!(
+        rows[0].reasons.iter().any(|r| r.contains("照片未能送达") && r.contains("413")),
+        "{rows:?}"
+    );
+    assert_eq!(rows[0].fields, vec!["照片"]);
+
+    // Set aside: the next sync does not send it again, and is clean.
+    let tries = server.0.borrow().chunk_offsets.len();
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(server.0.borrow().chunk_offsets.len(), tries, "not tried again");
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 1, needs_action: 1 },
+        "still counted"
+    );
+
+    // The office raised its limit; the surveyor resubmits: the photo goes, nothing else is
+    // queued again.
+    server.0.borrow_mut().refuse_blobs.clear();
+    let account = server.0.borrow().account.clone();
+    rejected::resubmit_record(&store, &account, EntityKind::Survey, survey, "b1").await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 0, "the survey itself is not sent again");
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.uploaded, 1);
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts::default()
+    );
+
+    // Another survey whose photo is refused: taking the photo off it mends it.
+    let (_, other, refused, _, _) = survey_with_photo(&store, 1).await;
+    server.0.borrow_mut().refuse_blobs = vec![refused.clone()];
+    assert!(engine::run_once(&store, &server, &no_progress).await.is_err());
+    let facts = delivery::facts(&store).await.unwrap();
+    assert_eq!(facts.state_of(&(EntityKind::Survey, other)), DeliveryState::Refused);
+    store.save(EntityKind::Survey, other, "b1", changes(&[("photos", json!([]))])).await.unwrap();
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts::default(),
+        "nothing shows the refused photo: nothing waits"
+    );
 }
 
 /// A network failure on one photo ends the run: the photos after it would meet it too (each

@@ -105,7 +105,7 @@ fn row_view(
                     {reasons.clone()}
                 </p>
                 {fields.clone().map(|f| view! { <p class="hint" data-testid="outbox-fields">{f}</p> })}
-                <p class="hint">{t::FIX_THEN_RESUBMIT}</p>
+                <p class="hint">{if row.photos_refused { t::PHOTO_FIX } else { t::FIX_THEN_RESUBMIT }}</p>
                 <button class="button primary" data-testid="outbox-resubmit"
                     disabled=move || resubmit.pending().get()
                     on:click=move |_| { resubmit.dispatch_local(key); }>

@@ -26,7 +26,9 @@ pub async fn facts_with(
     store: &Store,
     surveys: &[ListedRecord],
 ) -> Result<DeliveryFacts, StoreError> {
-    let refused = rejected::refused_records(&rejected::list(store).await?);
+    let mut refused = rejected::refused_records(&rejected::list(store).await?);
+    let to_send = store.records_to_send().await?;
+    refused.extend(to_send.photo_refusals.keys().copied());
     let conflicted: BTreeSet<RecordKey> =
         store.conflicts().await?.into_iter().map(|c| (c.entity, c.entity_id)).collect();
     let author = store.author();
@@ -39,7 +41,7 @@ pub async fn facts_with(
         })
         .map(|s| (EntityKind::Survey, s.id))
         .collect();
-    Ok(DeliveryFacts { queued: store.records_to_send().await?, refused, conflicted, drafts })
+    Ok(DeliveryFacts { queued: to_send.records, refused, conflicted, drafts })
 }
 
 /// One line of the 待发送 screen.
@@ -62,6 +64,9 @@ pub struct DeliveryRow {
     pub on_tablet: bool,
     /// For a record saved and not sent yet: what it waits for besides the next sync.
     pub waits_for: Option<WaitsFor>,
+    /// For a refused record: a photo it shows was refused for good (the reason is among
+    /// `reasons`); taking the photo off the record, or resubmitting, mends it.
+    pub photos_refused: bool,
 }
 
 /// What a record 已保存待发送 waits for besides the next sync.
@@ -78,19 +83,26 @@ pub async fn rows(store: &Store) -> Result<Vec<DeliveryRow>, StoreError> {
     let facts = facts(store).await?;
     let kept = rejected::list(store).await?;
     let queued = store.outbox_all().await?;
-    let photos = store.records_with_photos_to_upload(&queued).await?;
+    let photos = store.photo_records(&queued).await?;
     let mut out = Vec::new();
     for (state, keys) in facts.not_delivered() {
         for (entity, id) in keys {
             let record = store.get(entity, id).await?;
             let refusals: Vec<&RejectedOp> = kept.iter().filter(|r| r.op.entity_id == id).collect();
             let mut row = row(store, entity, id, state, record.as_ref(), &refusals).await?;
+            if let Some(said) =
+                photos.refused.get(&(entity, id)).filter(|_| state == DeliveryState::Refused)
+            {
+                row.reasons.extend(said.iter().map(|words| i18n::outbox::photo_refused(words)));
+                row.fields.push(i18n::PHOTOS.get());
+                row.photos_refused = true;
+            }
             if state == DeliveryState::Pending {
                 let mut own = queued.iter().map(|e| &e.op).filter(|op| op.entity_id == id);
                 row.waits_for =
                     if own.clone().any(|op| op.branch_id.is_empty() && !entity.is_town_wide()) {
                         Some(WaitsFor::Branch)
-                    } else if own.next().is_none() && photos.contains(&(entity, id)) {
+                    } else if own.next().is_none() && photos.waiting.contains(&(entity, id)) {
                         Some(WaitsFor::Photos)
                     } else {
                         None
@@ -135,6 +147,7 @@ async fn row(
         fields,
         on_tablet: refusals.iter().any(|r| r.on_tablet),
         waits_for: None,
+        photos_refused: false,
     })
 }
 

@@ -25,6 +25,9 @@ pub struct Attachment {
     pub height: u32,
     /// True once the office server has the whole blob.
     pub uploaded: bool,
+    /// Refused for good (the server would not take it as it is, or it cannot be read here):
+    /// why, in words. Not tried again until the person resubmits a record showing it.
+    pub refused: Option<String>,
 }
 
 impl Attachment {
@@ -37,6 +40,7 @@ impl Attachment {
             ("width", &JsValue::from(self.width)),
             ("height", &JsValue::from(self.height)),
             ("uploaded", &JsValue::from_bool(self.uploaded)),
+            ("refused", &self.refused.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str)),
         ])
     }
 
@@ -54,8 +58,14 @@ impl Attachment {
             width: num("width")?,
             height: num("height")?,
             uploaded: get("uploaded")?.as_bool().unwrap_or(false),
+            refused: get("refused")?.as_string(),
         })
     }
+}
+
+/// The `uploaded` flag of a stored attachment's value, read without the rest of it.
+pub(super) fn uploaded_flag(value: &JsValue) -> bool {
+    Reflect::get(value, &JsValue::from_str("uploaded")).ok().and_then(|v| v.as_bool()) == Some(true)
 }
 
 /// The bytes of a blob.
@@ -95,6 +105,7 @@ impl Store {
             width,
             height,
             uploaded: false,
+            refused: None,
         };
         self.write_attachment(&attachment).await?;
         Ok(sha256)
@@ -111,8 +122,16 @@ impl Store {
         }
     }
 
-    /// Attachments the server does not have yet (for the sync engine).
+    /// Attachments the server does not have yet and that were not refused for good (for the
+    /// sync engine).
     pub async fn attachments_to_upload(&self) -> Result<Vec<Attachment>, StoreError> {
+        let mut out = self.attachments_not_uploaded().await?;
+        out.retain(|a| a.refused.is_none());
+        Ok(out)
+    }
+
+    /// Attachments the server does not have yet, refused ones included.
+    pub async fn attachments_not_uploaded(&self) -> Result<Vec<Attachment>, StoreError> {
         let db = self.db().await?;
         let tx = db.transaction(ATTACHMENTS).build()?;
         let values = tx.object_store(ATTACHMENTS)?.get_all::<JsValue>().primitive()?.await?;
@@ -124,6 +143,36 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Set a photo aside as refused for good, with why (`words`): the sync engine no longer
+    /// sends it, and the records showing it are 被退回，需处理 until it is resubmitted or
+    /// taken off them.
+    pub async fn set_photo_aside(&self, sha256: &str, words: &str) -> Result<(), StoreError> {
+        if let Some(mut attachment) = self.get_attachment(sha256).await? {
+            attachment.refused = Some(words.to_owned());
+            self.write_attachment(&attachment).await?;
+            self.photos_may_have_moved();
+        }
+        Ok(())
+    }
+
+    /// Forget the refusals of the photos `sha256s`: the next sync tries them again. Returns
+    /// how many were refused.
+    pub async fn clear_photo_refusals(&self, sha256s: &[&str]) -> Result<usize, StoreError> {
+        let mut cleared = 0;
+        for sha256 in sha256s {
+            if let Some(mut attachment) = self.get_attachment(sha256).await?
+                && attachment.refused.take().is_some()
+            {
+                self.write_attachment(&attachment).await?;
+                cleared += 1;
+            }
+        }
+        if cleared > 0 {
+            self.photos_may_have_moved();
+        }
+        Ok(cleared)
     }
 
     /// Of the photos `sha256s`, those this tablet holds and the server does not have yet, read
@@ -138,11 +187,7 @@ impl Store {
         let mut out = Vec::new();
         for sha256 in sha256s {
             let value: Option<JsValue> = store.get(JsValue::from_str(&sha256)).primitive()?.await?;
-            let uploaded = value
-                .filter(|v| !v.is_undefined())
-                .and_then(|v| Reflect::get(&v, &JsValue::from_str("uploaded")).ok())
-                .map(|u| u.as_bool().unwrap_or(false));
-            if uploaded == Some(false) {
+            if value.is_some_and(|v| !v.is_undefined() && !uploaded_flag(&v)) {
                 out.push(sha256);
             }
         }
@@ -153,6 +198,7 @@ impl Store {
     pub async fn mark_uploaded(&self, sha256: &str) -> Result<(), StoreError> {
         if let Some(mut attachment) = self.get_attachment(sha256).await? {
             attachment.uploaded = true;
+            attachment.refused = None;
             self.write_attachment(&attachment).await?;
             self.photos_may_have_moved();
         }

@@ -6,7 +6,7 @@
 //! Each of these is one readwrite transaction, committed explicitly: a crash leaves either the
 //! old queue or the new one, never a mix.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
@@ -49,6 +49,27 @@ async fn drop_queued_of(outbox: &ObjectStore<'_>, id: Uuid) -> Result<(), StoreE
     Ok(())
 }
 
+/// A record on this tablet: kind and id.
+type RecordKey = (EntityKind, Uuid);
+
+/// What [`Store::records_to_send`] finds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ToSend {
+    /// Every record saved here the office does not have whole yet (refusals apart).
+    pub records: BTreeSet<RecordKey>,
+    /// The records showing a photo refused for good, with why.
+    pub photo_refusals: BTreeMap<RecordKey, Vec<String>>,
+}
+
+/// What [`Store::photo_records`] finds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PhotoRecords {
+    /// Showing a photo not uploaded yet that no queued change names.
+    pub waiting: BTreeSet<RecordKey>,
+    /// Showing a photo refused for good, with why.
+    pub refused: BTreeMap<RecordKey, Vec<String>>,
+}
+
 /// What [`Store::discard_unsent`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Discarded {
@@ -68,24 +89,24 @@ impl Store {
 
     /// [`Store::queued_records`], and the records showing a photo this tablet holds and the
     /// server does not have yet (a survey's, a visit's): every record saved here that the office
-    /// does not have whole yet (what 待同步 counts, refusals apart).
-    pub async fn records_to_send(&self) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
+    /// does not have whole yet (what 待同步 counts, refusals apart); and the records showing a
+    /// photo refused for good, with why (counted with the refusals).
+    pub async fn records_to_send(&self) -> Result<ToSend, StoreError> {
         let queued = self.outbox_all().await?;
-        let mut out: BTreeSet<(EntityKind, Uuid)> =
+        let photos = self.photo_records(&queued).await?;
+        let mut records: BTreeSet<RecordKey> =
             queued.iter().map(|e| (e.op.entity, e.op.entity_id)).collect();
-        out.extend(self.records_with_photos_to_upload(&queued).await?);
-        Ok(out)
+        records.extend(photos.waiting);
+        Ok(ToSend { records, photo_refusals: photos.refused })
     }
 
-    /// The records showing a photo not uploaded yet that no operation of `queued` names (a
+    /// The records waiting for a photo not uploaded yet that no operation of `queued` names (a
     /// photo a queued change shows is counted with it): not at the office whole until the photo
-    /// is, whatever became of their operations. Kept between calls and read again only once
-    /// something that can change it was committed ([`Store::photos_may_have_moved`]): a save
-    /// queues the record it changes, so a tablet saving offline reads the outbox, as before.
-    pub async fn records_with_photos_to_upload(
-        &self,
-        queued: &[OutboxEntry],
-    ) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
+    /// is, whatever became of their operations; and those showing a photo refused for good.
+    /// Kept between calls and read again only once something that can change it was committed
+    /// ([`Store::photos_may_have_moved`]): a save queues the record it changes, so a tablet
+    /// saving offline reads the outbox, as before.
+    pub async fn photo_records(&self, queued: &[OutboxEntry]) -> Result<PhotoRecords, StoreError> {
         let (stale_count, kept) = self.photo_records.borrow().clone();
         if let Some(kept) = kept {
             return Ok(kept);
@@ -97,7 +118,7 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::Codec(e.to_string()))??
         } else {
-            BTreeSet::new()
+            PhotoRecords::default()
         };
         let mut cache = self.photo_records.borrow_mut();
         // Kept only if nothing made it stale while it was read.
@@ -112,10 +133,8 @@ impl Store {
         let db = self.db().await?;
         let tx = db.transaction(super::schema::ATTACHMENTS).build()?;
         let all = tx.object_store(super::schema::ATTACHMENTS)?.get_all::<JsValue>().primitive()?;
-        let uploaded = JsValue::from_str("uploaded");
         for value in all.await? {
-            let flag = js_sys::Reflect::get(&value?, &uploaded).ok().and_then(|v| v.as_bool());
-            if flag != Some(true) {
+            if !super::attachments::uploaded_flag(&value?) {
                 return Ok(true);
             }
         }
@@ -130,27 +149,58 @@ impl Store {
         cache.1 = None;
     }
 
-    /// [`Store::records_with_photos_to_upload`] read from the database.
-    pub async fn read_records_with_photos_to_upload(
+    /// Forget the refusals of the photos record `entity`/`id` shows (its resubmission): the
+    /// next sync tries them again. Returns how many were refused.
+    pub async fn clear_photo_refusals_of(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+    ) -> Result<usize, StoreError> {
+        let Some(record) = self.get(entity, id).await? else { return Ok(0) };
+        let shown: Vec<&str> =
+            record.fields.get("photos").map(photo_hashes).into_iter().flatten().collect();
+        self.clear_photo_refusals(&shown).await
+    }
+
+    /// [`Store::photo_records`] read from the database.
+    pub async fn read_photo_records(
         &self,
         queued: &[OutboxEntry],
-    ) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
-        let mut waiting: BTreeSet<String> =
-            self.attachments_to_upload().await?.into_iter().map(|a| a.sha256).collect();
+    ) -> Result<PhotoRecords, StoreError> {
+        let mut waiting: BTreeSet<String> = BTreeSet::new();
+        let mut refused: BTreeMap<String, String> = BTreeMap::new();
+        for attachment in self.attachments_not_uploaded().await? {
+            match attachment.refused {
+                Some(words) => {
+                    refused.insert(attachment.sha256, words);
+                }
+                None => {
+                    waiting.insert(attachment.sha256);
+                }
+            }
+        }
         for change in queued.iter().flat_map(|e| &e.op.changes).filter(|c| c.field == "photos") {
             for sha in photo_hashes(&change.value) {
                 waiting.remove(sha);
             }
         }
-        let mut out = BTreeSet::new();
-        if waiting.is_empty() {
+        let mut out = PhotoRecords::default();
+        if waiting.is_empty() && refused.is_empty() {
             return Ok(out);
         }
         for entity in [EntityKind::Survey, EntityKind::Visit] {
             for record in self.listing(entity).await? {
-                let photos = record.fields.get("photos").map(photo_hashes);
-                if photos.into_iter().flatten().any(|sha| waiting.contains(sha)) {
-                    out.insert((entity, record.id));
+                let Some(photos) = record.fields.get("photos") else { continue };
+                for sha in photo_hashes(photos) {
+                    if waiting.contains(sha) {
+                        out.waiting.insert((entity, record.id));
+                    }
+                    if let Some(words) = refused.get(sha) {
+                        let said = out.refused.entry((entity, record.id)).or_default();
+                        if !said.contains(words) {
+                            said.push(words.clone());
+                        }
+                    }
                 }
             }
         }

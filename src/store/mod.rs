@@ -30,18 +30,16 @@ mod save_cache;
 pub mod schema;
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use indexed_db_futures::database::Database;
 use shared::op::OpContext;
-use shared::record::EntityKind;
 use uuid::Uuid;
 
 use connection::Connection;
 
 pub use attachments::{Attachment, blob_bytes, sha256_hex};
-pub use delivery::Discarded;
+pub use delivery::{Discarded, PhotoRecords, ToSend};
 pub use error::StoreError;
 pub use history::HistoryEntry;
 pub use local::{Saved, Touched};
@@ -150,9 +148,9 @@ pub struct PriorDevice {
     pub pending: u32,
 }
 
-/// [`Store`]'s kept records waiting only for photos: how many times it was made stale, and the
-/// set read since (none: read it again).
-type PhotoRecords = (u64, Option<BTreeSet<(EntityKind, Uuid)>>);
+/// [`Store`]'s kept records waiting for photos or showing a refused one: how many times it was
+/// made stale, and what was read since (none: read it again).
+type PhotoRecordsKept = (u64, Option<PhotoRecords>);
 
 /// An open local database plus who is writing on this device.
 #[derive(Clone)]
@@ -178,11 +176,12 @@ pub struct Store {
     /// copied (`Store::outbox_copied`): what `sync::mirror::flushed` waits on.
     outbox_changes: Rc<std::cell::Cell<u64>>,
     outbox_copied: Rc<std::cell::Cell<u64>>,
-    /// Records showing a photo not uploaded yet that no queued change names, as last read
-    /// (`Store::records_with_photos_to_upload`), with the count of what made it stale: read
-    /// again only after an acknowledgement, an upload, a pull or import, a discard or a
-    /// resend, not after a save (a record saved is queued, and counted as such).
-    photo_records: Rc<RefCell<PhotoRecords>>,
+    /// Records showing a photo not uploaded yet that no queued change names, and those showing
+    /// a photo refused for good, as last read (`Store::photo_records`), with the count of what
+    /// made it stale: read again only after an acknowledgement, an upload, a pull or import,
+    /// a discard, a resend or a photo set aside or cleared, not after a save (a record saved
+    /// is queued, and counted as such).
+    photo_records: Rc<RefCell<PhotoRecordsKept>>,
 }
 
 /// What [`Store::watch_outbox`] calls.

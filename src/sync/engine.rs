@@ -331,14 +331,19 @@ pub async fn upload_attachments<T: Transport>(
     let total = pending.len() as u32;
     progress(Phase::Uploading, 0, total);
     // A photo the server refuses, or that cannot be read here, does not hold back the ones after
-    // it; the run still ends with its error, and the photo (and the records showing it) stays
-    // waiting. A failure of the network, the server or the sign-in ends the run at once.
+    // it; the run still ends with its error. One refused for good is set aside (not tried again
+    // until a record showing it is resubmitted) and the records showing it are 需处理; any
+    // other stays waiting. A failure of the network, the server or the sign-in ends the run at
+    // once.
     let mut first_failure = None;
     for (i, attachment) in pending.iter().enumerate() {
         match upload_stored(store, transport, attachment).await {
             Ok(()) => report.uploaded += 1,
             Err(e) if of_one_photo(&e) => {
                 log::warn!("photo {} not uploaded: {e}", attachment.sha256);
+                if refused_for_good(&e) {
+                    store.set_photo_aside(&attachment.sha256, &e.to_string()).await?;
+                }
                 first_failure.get_or_insert(e);
             }
             Err(e) => return Err(e),
@@ -346,6 +351,16 @@ pub async fn upload_attachments<T: Transport>(
         progress(Phase::Uploading, i as u32 + 1, total);
     }
     first_failure.map_or(Ok(()), Err)
+}
+
+/// Whether a photo's own failure will be the same at every try: the server refuses it as it is
+/// (too large, not what its hash says, a malformed request), or its bytes cannot be read here.
+fn refused_for_good(error: &SyncError) -> bool {
+    match error {
+        SyncError::Attachment(_) => true,
+        SyncError::Server { status, .. } => matches!(status, 400 | 413 | 415 | 422),
+        _ => false,
+    }
 }
 
 /// Whether an upload's failure is the photo's own (refused as it is, or unreadable here), not
@@ -369,7 +384,12 @@ async fn upload_stored<T: Transport>(
 ) -> Result<(), SyncError> {
     let status = transport.attachment_status(&attachment.sha256).await?;
     if !status.complete {
-        let bytes = blob_bytes(&attachment.blob).await?;
+        // A blob the browser cannot give back (its file gone) will not be readable later.
+        let bytes = blob_bytes(&attachment.blob).await.map_err(|e| {
+            SyncError::Attachment(
+                t::ATTACHMENT_UNREADABLE.format(&[("detail", (&e.to_string()).into())]),
+            )
+        })?;
         upload_from(transport, &attachment.sha256, &bytes, status).await?;
     }
     store.mark_uploaded(&attachment.sha256).await?;

@@ -101,6 +101,24 @@ pub fn refused_records(kept: &[RejectedOp]) -> std::collections::BTreeSet<(Entit
     kept.iter().map(|r| (r.op.entity, r.op.entity_id)).collect()
 }
 
+/// What 重新提交 does for record `entity`/`id`: the photos it shows that were refused for good
+/// are tried again at the next sync, and its refused changes, if it has any (or nothing else
+/// was refused), are replaced by the whole record ([`resubmit`]).
+pub async fn resubmit_record(
+    store: &Store,
+    account: &Account,
+    entity: EntityKind,
+    id: Uuid,
+    branch_id: &str,
+) -> Result<(), ResubmitError> {
+    let photos = store.clear_photo_refusals_of(entity, id).await?;
+    let changes_refused = list(store).await?.iter().any(|r| r.op.entity_id == id);
+    if changes_refused || photos == 0 {
+        resubmit(store, account, entity, id, branch_id).await?;
+    }
+    Ok(())
+}
+
 /// Resubmit a refused record after the surveyor fixed it: ONE operation with the record's whole
 /// current state, authored by the signed-in `account`, in `branch_id`, replaces the refused and
 /// the held-back changes (one transaction, with the refusal list). The tablet runs the server's

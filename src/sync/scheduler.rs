@@ -197,7 +197,7 @@ impl SyncEngine {
             return Err(ResubmitError::StillRefused(SyncError::NotSignedIn.to_string()));
         };
         let store = self.store();
-        rejected::resubmit(&store, &session.account, entity, id, branch_id).await?;
+        rejected::resubmit_record(&store, &session.account, entity, id, branch_id).await?;
         self.rejected.set(rejected::list(&store).await?);
         self.refresh_pending().await;
         self.sync_now();
@@ -442,11 +442,11 @@ impl SyncEngine {
 /// 待同步 N and 需处理 M as stored now: records with queued changes, photos not uploaded yet
 /// or open refusals.
 pub async fn delivery_counts(store: &Store) -> Result<DeliveryCounts, StoreError> {
-    let facts = shared::delivery::DeliveryFacts {
-        queued: store.records_to_send().await?,
-        refused: rejected::refused_records(&rejected::list(store).await?),
-        ..Default::default()
-    };
+    let to_send = store.records_to_send().await?;
+    let mut refused = rejected::refused_records(&rejected::list(store).await?);
+    refused.extend(to_send.photo_refusals.keys().copied());
+    let facts =
+        shared::delivery::DeliveryFacts { queued: to_send.records, refused, ..Default::default() };
     Ok(facts.counts())
 }
 

@@ -16,12 +16,16 @@ crate::texts! {
     DRAFT_DELETED = "outbox-draft-deleted": "草稿已删除。";
     READ_ONLY = "outbox-read-only": "您的账号为只读，不能修改记录。";
     WAITS_FOR_BRANCH = "outbox-waits-for-branch": "选好“所在支部”后才会发送：请打开记录选择。";
+    /// What to do about a refused photo.
+    PHOTO_FIX = "outbox-photo-fix": "打开记录，删除这张照片后重新拍摄并保存；如果办公室已解决了问题，点“重新提交”再上传一次。";
     WAITS_FOR_PHOTOS = "outbox-waits-for-photos": "照片尚未送达办公室，将在同步时上传；上传不成功时，原因见“同步”页。";
 
     // Texts with arguments (their functions below)
     FIELDS = "outbox-fields": "涉及：{ $fields }";
     ADOPTED = "outbox-adopted": "登录前保存的 { $n } 条修改已归入您的账号，将随下次同步发送。";
     ADOPTED_BY = "outbox-adopted-by": "（登录前保存，由 { $author } 登录后接收）";
+    /// A photo of the record refused for good: why.
+    PHOTO_REFUSED = "outbox-photo-refused": "照片未能送达（{ $reason }）";
 }
 
 /// "涉及：姓名、所在支部"
@@ -36,4 +40,9 @@ pub fn adopted(n: usize) -> String {
 /// History line of an adopted change.
 pub fn adopted_by(author: &str) -> String {
     ADOPTED_BY.format(&[("author", author.into())])
+}
+
+/// "照片未能送达（…）".
+pub fn photo_refused(reason: &str) -> String {
+    PHOTO_REFUSED.format(&[("reason", reason.into())])
 }

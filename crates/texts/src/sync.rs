@@ -106,6 +106,8 @@ crate::texts! {
     HEADER_SUMMARY = "sync-header-summary": "文件包含 { $ops } 条修改、{ $photos } 张照片；导出人：{ $author }；导出时间：{ $created }";
     UNKNOWN_AUTHOR = "sync-unknown-author": "未知";
     BY_AUTHOR = "sync-by-author": "修改人：{ $author }";
+    /// A photo whose bytes the browser no longer gives back.
+    ATTACHMENT_UNREADABLE = "sync-attachment-unreadable": "本机保存的照片无法读取：{ $detail }";
     ATTACHMENT_SIZE_MISMATCH = "sync-attachment-size-mismatch": "服务器收到 { $received } 字节，与已发送的 { $sent } 字节不符";
     ATTACHMENT_UNCONFIRMED = "sync-attachment-unconfirmed": "服务器未确认照片完整，稍后重新上传";
     REJECTED_NO_REASON = "sync-rejected-no-reason": "服务器未说明原因";
