@@ -904,6 +904,9 @@ async fn a_photo_refused_for_good_makes_its_survey_need_action_until_resubmitted
     let facts = delivery::facts(&store).await.unwrap();
     assert_eq!(facts.state_of(&(EntityKind::Survey, other)), DeliveryState::Refused);
     store.save(EntityKind::Survey, other, "b1", changes(&[("photos", json!([]))])).await.unwrap();
+    // At once, offline: it waits to be sent, nothing needs action.
+    let counts = field::sync::scheduler::delivery_counts(&store).await.unwrap();
+    assert_eq!(counts, DeliveryCounts { pending: 1, needs_action: 0 });
     engine::run_once(&store, &server, &no_progress).await.unwrap();
     assert_eq!(
         field::sync::scheduler::delivery_counts(&store).await.unwrap(),

@@ -155,12 +155,21 @@ impl Store {
             Intent::Prebuilt(_) => None,
             _ => self.save_cache.borrow().expected(entity, id),
         };
-        if let Some(expected) = expected
-            && let Some(done) = self.write_expected(entity, id, intent.clone(), expected).await?
-        {
-            return Ok(done);
+        let written = match expected {
+            Some(expected) => {
+                match self.write_expected(entity, id, intent.clone(), expected).await? {
+                    Some(done) => done,
+                    None => self.write_after_reading(entity, id, intent).await?,
+                }
+            }
+            None => self.write_after_reading(entity, id, intent).await?,
+        };
+        // A record's photos changed (one taken off a survey whose photo was refused): the
+        // records waiting for or showing a refused photo are read again at the next count.
+        if written.1.as_ref().is_some_and(|op| op.changes.iter().any(|c| c.field == "photos")) {
+            self.photos_may_have_moved();
         }
-        self.write_after_reading(entity, id, intent).await
+        Ok(written)
     }
 
     /// The reading path: read the record and the clock, then build, merge and write.
