@@ -120,6 +120,9 @@ struct State {
     status_unknown: bool,
     /// Photos whose chunks are refused (413, too large).
     refuse_blobs: Vec<String>,
+    /// How far the server's clock is from this machine's (its answers' `server_hlc`): a tablet
+    /// whose date disagrees with the server's.
+    clock_offset_ms: i64,
     /// Photos whose chunks are answered 409 (the server holds another size for them, until it
     /// drops its partial copy): the photo's own failure, not one for good.
     fail_blobs: Vec<String>,
@@ -155,6 +158,7 @@ impl FakeServer {
             status_unknown: false,
             refuse_blobs: Vec::new(),
             fail_blobs: Vec::new(),
+            clock_offset_ms: 0,
             min_protocol: shared::sync::MIN_PROTOCOL_VERSION,
         };
         f(&mut state);
@@ -268,7 +272,8 @@ impl Transport for FakeServer {
                 s.clock.observe(&op.hlc, now);
             }
         }
-        Ok(PushResponse { results, server_hlc: s.clock.tick(now) })
+        let server_now = now.saturating_add_signed(s.clock_offset_ms);
+        Ok(PushResponse { results, server_hlc: s.clock.tick(server_now) })
     }
 
     async fn pull(&self, from: &PullPosition, limit: u32) -> Result<PullResponse, HttpError> {
@@ -784,6 +789,77 @@ async fn two_devices_converge_through_push_and_pull() {
 // ---------------------------------------------------------------------------------------------
 // Attachments
 // ---------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------
+// A tablet whose date was once ahead
+// ---------------------------------------------------------------------------------------------
+
+const YEAR_MS: u64 = 365 * 24 * 3_600_000;
+
+/// The tablet's stored clock put a year ahead, as a date set a year ahead leaves it: every
+/// change saved afterwards is stamped a year ahead, whatever the date says now.
+async fn clock_a_year_ahead(store: &Store) {
+    let clock = HlcClock { device: store.clock_device(), millis: now_ms() + YEAR_MS, counter: 0 };
+    store.meta_set(meta_keys::CLOCK, &clock).await.unwrap();
+}
+
+/// The date was a year ahead while the surveyor worked (every change refused as
+/// `clock_ahead`), then corrected: the next sync brings the tablet's stamps back to the present
+/// and sends what was refused for them; nothing stays stranded, and a later edit still wins.
+/// While the date still disagrees with the server's, nothing is re-stamped.
+#[wasm_bindgen_test]
+async fn changes_stamped_while_the_date_was_ahead_reach_the_server_once_it_is_corrected() {
+    use shared::delivery::DeliveryCounts;
+    let store = fresh().await;
+    clock_a_year_ahead(&store).await;
+    let id = Uuid::now_v7();
+    let person = |phone: &str| {
+        changes(&[("name", json!("郑来福")), ("branch_id", json!("b1")), ("phone", json!(phone))])
+    };
+    store.save(EntityKind::Person, id, "b1", person("13800000001")).await.unwrap();
+    store.save(EntityKind::Person, id, "b1", person("13800000002")).await.unwrap();
+    assert!(
+        store.get(EntityKind::Person, id).await.unwrap().unwrap().updated.millis
+            > now_ms() + YEAR_MS / 2
+    );
+
+    // The tablet's date still a year ahead of the server's: refused, and not re-stamped.
+    let server = FakeServer::with(|s| s.clock_offset_ms = -(YEAR_MS as i64));
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.restamped, None);
+    assert_eq!(report.rejected.len(), 2);
+    assert!(report.rejected.iter().all(|r| r.code.as_deref() == Some("clock_ahead")));
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 1, needs_action: 1 }
+    );
+
+    // The date corrected: the run re-stamps and sends both changes.
+    server.0.borrow_mut().clock_offset_ms = 0;
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    let (restamped, requeued) = report.restamped.expect("re-stamped");
+    assert!(restamped >= 2, "{restamped}");
+    assert_eq!(requeued, 2);
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    assert_eq!(report.pushed, 2);
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts::default()
+    );
+    assert!(!store.clock_ahead_of(now_ms()).await.unwrap());
+    let held = server.0.borrow().records[&id].clone();
+    assert_eq!(held.fields["phone"], json!("13800000002"), "the later change won");
+    let local = store.get(EntityKind::Person, id).await.unwrap().unwrap();
+    assert_eq!(local.fields["phone"], json!("13800000002"));
+    assert!(policy::within_bound(local.updated.millis, now_ms()));
+    assert_eq!(local.meta["phone"].clock, held.meta["phone"].clock, "the same stamps everywhere");
+
+    // An edit made now wins over what was re-stamped, and goes.
+    store.save(EntityKind::Person, id, "b1", person("13800000003")).await.unwrap();
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!((report.pushed, report.rejected.len(), report.restamped), (1, 0, None));
+    assert_eq!(server.0.borrow().records[&id].fields["phone"], json!("13800000003"));
+}
 
 /// A survey with a photo in it, saved: the person, the survey, and the photo's hash (a second
 /// photo stored beside it, uploaded after it: photos go in the order of their hashes).

@@ -29,7 +29,9 @@ use super::schema::{
 use super::{OutboxEntry, Store, StoreError, meta_keys, now_ms};
 
 /// Every queued operation with its outbox key, read inside the caller's transaction.
-async fn queued_in(outbox: &ObjectStore<'_>) -> Result<Vec<(JsValue, Operation)>, StoreError> {
+pub(super) async fn queued_in(
+    outbox: &ObjectStore<'_>,
+) -> Result<Vec<(JsValue, Operation)>, StoreError> {
     let keys = outbox.get_all_keys::<JsValue>().primitive()?.await?;
     let values = outbox.get_all::<JsValue>().primitive()?.await?;
     let mut out = Vec::new();

@@ -26,6 +26,7 @@ mod outbox;
 mod read;
 mod remote;
 mod resend;
+mod restamp;
 mod save_cache;
 pub mod schema;
 

@@ -48,6 +48,10 @@ pub struct SyncReport {
     /// The server's database was found restored from an older backup: the changes this tablet
     /// made, queued again and sent in this run (the pull went again from the start).
     pub resent_after_restore: Option<u32>,
+    /// The tablet's clock was beyond what the server accepts (its date was once ahead) and its
+    /// date is right again: how many of its stamps were brought back, and how many changes
+    /// refused for their stamp were queued again, before this run sent anything.
+    pub restamped: Option<(usize, usize)>,
 }
 
 /// Push, pull, then upload photos, with no check on the tablet before sending (see
@@ -69,6 +73,12 @@ pub async fn run_once_as<T: Transport>(
     progress: Progress<'_>,
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
+    // A clock beyond the server's bound (the date was once more than a day ahead) never comes
+    // back by itself: every change would be refused, 重新提交 too. Once the date agrees with the
+    // server's, the stamps come back to the present and what was refused for them goes again.
+    if store.clock_ahead_of(js_sys::Date::now() as u64).await? {
+        report.restamped = restamp_if_date_agrees(store, transport).await?;
+    }
     // Before anything is sent, ask whether the server still holds what this tablet last pulled
     // and last had acknowledged: changes pushed onto a server that went back in time could be
     // refused for want of what it lost (a survey's earlier fields, a workflow's earlier step).
@@ -98,6 +108,51 @@ pub async fn run_once_as<T: Transport>(
         store.server_restored_complete().await?;
     }
     Ok(report)
+}
+
+/// How far the tablet's date may be from the server's clock for its stamps to be brought back
+/// to it: a date still wrong by more would stamp ahead (or far behind) again.
+const DATE_AGREES_MS: u64 = 60 * 60 * 1000;
+
+/// Ask the server its time (an empty push answers with its clock, storing nothing); if the
+/// tablet's date agrees with it, bring the tablet's stamps beyond the bound back to the present
+/// and queue again the changes refused as `clock_ahead`. `None` when the date does not agree
+/// (the refusals keep saying to correct it).
+async fn restamp_if_date_agrees<T: Transport>(
+    store: &Store,
+    transport: &T,
+) -> Result<Option<(usize, usize)>, SyncError> {
+    let server = transport.push(&PushRequest { ops: Vec::new() }).await?.server_hlc.millis;
+    let now = js_sys::Date::now() as u64;
+    if now > server.saturating_add(DATE_AGREES_MS)
+        || now.saturating_add(shared::policy::MAX_CLOCK_AHEAD_MS) < server
+    {
+        log::warn!("the tablet's clock is ahead and its date still disagrees with the server's");
+        return Ok(None);
+    }
+    let restamped = store
+        .restamp_ahead(
+            now,
+            rejected::REJECTED_KEY,
+            |kept: &Vec<RejectedOp>| {
+                kept.iter().flat_map(|r| shared::restamp::clocks_of_op(&r.op)).cloned().collect()
+            },
+            |kept: &mut Vec<RejectedOp>, plan| {
+                for r in kept {
+                    plan.op(&mut r.op);
+                }
+            },
+        )
+        .await?;
+    let for_the_clock: Vec<Uuid> = rejected::list(store)
+        .await?
+        .iter()
+        .filter(|r| r.code.as_deref() == Some("clock_ahead"))
+        .map(|r| r.op.id)
+        .collect();
+    let requeued =
+        if for_the_clock.is_empty() { 0 } else { rejected::requeue(store, &for_the_clock).await? };
+    Ok(Some((restamped, requeued)))
 }
 
 /// Whether the server answers a one-operation pull from the stored position with

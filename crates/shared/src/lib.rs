@@ -31,6 +31,7 @@ pub mod model;
 pub mod op;
 pub mod policy;
 pub mod record;
+pub mod restamp;
 pub mod roles;
 pub mod rules;
 pub mod scoring;
