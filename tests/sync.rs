@@ -120,6 +120,8 @@ struct State {
     status_unknown: bool,
     /// Photos whose chunks are refused (413, too large).
     refuse_blobs: Vec<String>,
+    /// A proxy in front of the server refuses every chunk with a bare 413 (its body limit).
+    proxy_refuses_blobs: bool,
     /// How far the server's clock is from this machine's (its answers' `server_hlc`): a tablet
     /// whose date disagrees with the server's.
     clock_offset_ms: i64,
@@ -159,6 +161,7 @@ impl FakeServer {
             refuse_blobs: Vec::new(),
             fail_blobs: Vec::new(),
             clock_offset_ms: 0,
+            proxy_refuses_blobs: false,
             min_protocol: shared::sync::MIN_PROTOCOL_VERSION,
         };
         f(&mut state);
@@ -343,6 +346,19 @@ impl Transport for FakeServer {
             return Err(network());
         }
         if s.refuse_blobs.iter().any(|r| r == sha256) {
+            // As the server's own refusal: with its error code (a proxy's would have none).
+            return Err(HttpError::Status {
+                status: 413,
+                error: Some(ApiError {
+                    code: "payload_too_large".into(),
+                    message: "请求内容过大".into(),
+                    received: None,
+                    reason: None,
+                    args: Default::default(),
+                }),
+            });
+        }
+        if s.proxy_refuses_blobs {
             return Err(HttpError::Status { status: 413, error: None });
         }
         if s.fail_blobs.iter().any(|r| r == sha256) {
@@ -949,6 +965,9 @@ async fn a_photo_refused_for_good_makes_its_survey_need_action_until_resubmitted
         "{rows:?}"
     );
     assert_eq!(rows[0].fields, vec!["照片"]);
+    // A file of what waits still carries it to the office.
+    let pending = transfer::gather(&store, Scope::Pending).await.unwrap();
+    assert_eq!(pending.attachments.len(), 1, "the refused photo is in the file");
 
     // Set aside: the next sync does not send it again, and is clean.
     let tries = server.0.borrow().chunk_offsets.len();
@@ -989,6 +1008,59 @@ async fn a_photo_refused_for_good_makes_its_survey_need_action_until_resubmitted
         DeliveryCounts::default(),
         "nothing shows the refused photo: nothing waits"
     );
+}
+
+/// A visit cannot be changed, so its refused photo cannot be taken off it: the person gives the
+/// photo up (after a confirmation, on 待发送), and the visit is delivered without it; the photo
+/// is never sent again and no longer counts. A refused photo of another record is not touched.
+#[wasm_bindgen_test]
+async fn a_refused_photo_given_up_no_longer_counts_and_is_not_sent() {
+    use shared::delivery::DeliveryCounts;
+    let store = fresh().await;
+    let (_, survey, first, _, _) = survey_with_photo(&store, 3).await;
+    let (_, other, other_photo, _, _) = survey_with_photo(&store, 4).await;
+    let server = FakeServer::with(|s| s.refuse_blobs = vec![first.clone(), other_photo.clone()]);
+    assert!(engine::run_once(&store, &server, &no_progress).await.is_err());
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 2, needs_action: 2 }
+    );
+    assert_eq!(store.abandon_refused_photos_of(EntityKind::Survey, survey).await.unwrap(), 1);
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 1, needs_action: 1 },
+        "the other survey's refusal stays"
+    );
+    // Not sent again, even once resubmitted: it was given up.
+    server.0.borrow_mut().refuse_blobs.clear();
+    let account = server.0.borrow().account.clone();
+    rejected::resubmit_record(&store, &account, EntityKind::Survey, other, "b1").await.unwrap();
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.uploaded, 1, "only the other survey's photo");
+    assert!(!server.0.borrow().blobs.contains_key(&first));
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts::default()
+    );
+}
+
+/// A bare 413 from a proxy in front of the server (its body limit) is not the server's verdict
+/// on the photo: the photo is not set aside, and goes once the proxy lets it through.
+#[wasm_bindgen_test]
+async fn a_proxys_bare_refusal_leaves_the_photo_waiting_not_set_aside() {
+    use shared::delivery::DeliveryCounts;
+    let store = fresh().await;
+    survey_with_photo(&store, 2).await;
+    let server = FakeServer::with(|s| s.proxy_refuses_blobs = true);
+    assert!(engine::run_once(&store, &server, &no_progress).await.is_err());
+    assert_eq!(store.attachments_to_upload().await.unwrap().len(), 2, "still waiting");
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 1, needs_action: 0 }
+    );
+    server.0.borrow_mut().proxy_refuses_blobs = false;
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.uploaded, 2);
 }
 
 /// A network failure on one photo ends the run: the photos after it would meet it too (each

@@ -35,6 +35,11 @@ pub fn OutboxScreen() -> impl IntoView {
             engine.resubmit(entity, id, &branch).await.map_err(|e| e.to_string())
         }
     });
+    // Giving up a refused photo, once the person confirmed it.
+    let abandon = Action::new_local(move |(entity, id): &(EntityKind, Uuid)| {
+        let (entity, id) = (*entity, *id);
+        async move { engine.abandon_photos(entity, id).await.map(|_| ()).map_err(|e| e.to_string()) }
+    });
     view! {
         <section class="outbox" data-testid="outbox-screen">
             <h2>{t::TITLE}</h2>
@@ -43,23 +48,26 @@ pub fn OutboxScreen() -> impl IntoView {
                 Ok(()) => view! { <p class="message info" role="status" data-testid="resubmit-result">{t::RESUBMITTED}</p> }.into_any(),
                 Err(e) => view! { <p class="message error" role="alert" data-testid="resubmit-result">{e}</p> }.into_any(),
             })}
+            {move || abandon.value().get().and_then(Result::err).map(|e| view! {
+                <p class="message error" role="alert" data-testid="abandon-photo-error">{e}</p>
+            })}
             <Transition fallback=|| view! { <p class="empty">{crate::i18n::LOADING}</p> }>
                 {move || rows.get().map(|loaded| match loaded {
                     Err(e) => view! { <p class="message error" role="alert">{e}</p> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! {
                         <p class="empty" data-testid="outbox-empty">{t::ALL_DELIVERED}</p>
                     }.into_any(),
-                    Ok(rows) => groups(rows, resubmit).into_any(),
+                    Ok(rows) => groups(rows, resubmit, abandon).into_any(),
                 })}
             </Transition>
         </section>
     }
 }
 
-fn groups(
-    rows: Vec<DeliveryRow>,
-    resubmit: Action<(EntityKind, Uuid), Result<(), String>>,
-) -> impl IntoView {
+/// What a row's buttons do: resubmit the record, give up its refused photos.
+type RecordAction = Action<(EntityKind, Uuid), Result<(), String>>;
+
+fn groups(rows: Vec<DeliveryRow>, resubmit: RecordAction, abandon: RecordAction) -> impl IntoView {
     DeliveryState::ALL
         .into_iter()
         .filter_map(|state| {
@@ -68,7 +76,7 @@ fn groups(
                 view! {
                     <div class="outbox-group" data-testid="outbox-group" data-state=state.as_str()>
                         <h3>{state.localized()} " (" {mine.len()} ")"</h3>
-                        <ul>{mine.into_iter().map(|row| row_view(row, resubmit)).collect_view()}</ul>
+                        <ul>{mine.into_iter().map(|row| row_view(row, resubmit, abandon)).collect_view()}</ul>
                     </div>
                 }
             })
@@ -76,10 +84,7 @@ fn groups(
         .collect_view()
 }
 
-fn row_view(
-    row: DeliveryRow,
-    resubmit: Action<(EntityKind, Uuid), Result<(), String>>,
-) -> impl IntoView {
+fn row_view(row: DeliveryRow, resubmit: RecordAction, abandon: RecordAction) -> impl IntoView {
     let refused = row.state == DeliveryState::Refused;
     let key = (row.entity, row.id);
     let fields = (!row.fields.is_empty()).then(|| t::fields(&row.fields));
@@ -101,16 +106,28 @@ fn row_view(
             })}
             {refused.then(|| view! {
                 <p class="refusal" data-testid="outbox-reason">
-                    {if row.on_tablet { t::REFUSED_ON_TABLET } else { t::REFUSED_BY_SERVER }}
+                    {row.changes_refused.then(|| if row.on_tablet { t::REFUSED_ON_TABLET.get() } else { t::REFUSED_BY_SERVER.get() })}
                     {reasons.clone()}
                 </p>
                 {fields.clone().map(|f| view! { <p class="hint" data-testid="outbox-fields">{f}</p> })}
-                <p class="hint">{if row.photos_refused { t::PHOTO_FIX } else { t::FIX_THEN_RESUBMIT }}</p>
+                {row.changes_refused.then(|| view! { <p class="hint">{t::FIX_THEN_RESUBMIT}</p> })}
+                {row.photos_refused.then(|| view! { <p class="hint" data-testid="outbox-photo-fix">{t::PHOTO_FIX}</p> })}
                 <button class="button primary" data-testid="outbox-resubmit"
                     disabled=move || resubmit.pending().get()
                     on:click=move |_| { resubmit.dispatch_local(key); }>
                     {t::RESUBMIT}
                 </button>
+                {row.photos_refused.then(|| view! {
+                    <button class="button" data-testid="outbox-abandon-photo"
+                        disabled=move || abandon.pending().get()
+                        on:click=move |_| {
+                            if crate::browser::dialog::confirm(t::PHOTO_ABANDON_CONFIRM.get()) {
+                                abandon.dispatch_local(key);
+                            }
+                        }>
+                        {t::PHOTO_ABANDON}
+                    </button>
+                })}
             })}
         </li>
     }

@@ -64,6 +64,8 @@ pub struct DeliveryRow {
     pub on_tablet: bool,
     /// For a record saved and not sent yet: what it waits for besides the next sync.
     pub waits_for: Option<WaitsFor>,
+    /// For a refused record: changes of it were refused (not only a photo).
+    pub changes_refused: bool,
     /// For a refused record: a photo it shows was refused for good (the reason is among
     /// `reasons`); taking the photo off the record, or resubmitting, mends it.
     pub photos_refused: bool,
@@ -147,6 +149,7 @@ async fn row(
         fields,
         on_tablet: refusals.iter().any(|r| r.on_tablet),
         waits_for: None,
+        changes_refused: !refusals.is_empty(),
         photos_refused: false,
     })
 }

@@ -28,6 +28,9 @@ pub struct Attachment {
     /// Refused for good (the server would not take it as it is, or it cannot be read here):
     /// why, in words. Not tried again until the person resubmits a record showing it.
     pub refused: Option<String>,
+    /// Refused, and given up by the person (the record cannot be changed, or the photo is
+    /// gone): never sent, no longer counted as waiting.
+    pub abandoned: bool,
 }
 
 impl Attachment {
@@ -41,6 +44,7 @@ impl Attachment {
             ("height", &JsValue::from(self.height)),
             ("uploaded", &JsValue::from_bool(self.uploaded)),
             ("refused", &self.refused.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str)),
+            ("abandoned", &JsValue::from_bool(self.abandoned)),
         ])
     }
 
@@ -59,6 +63,7 @@ impl Attachment {
             height: num("height")?,
             uploaded: get("uploaded")?.as_bool().unwrap_or(false),
             refused: get("refused")?.as_string(),
+            abandoned: get("abandoned")?.as_bool().unwrap_or(false),
         })
     }
 }
@@ -106,6 +111,7 @@ impl Store {
             height,
             uploaded: false,
             refused: None,
+            abandoned: false,
         };
         self.write_attachment(&attachment).await?;
         Ok(sha256)
@@ -130,7 +136,7 @@ impl Store {
         Ok(out)
     }
 
-    /// Attachments the server does not have yet, refused ones included.
+    /// Attachments the server does not have yet, refused ones included (given-up ones not).
     pub async fn attachments_not_uploaded(&self) -> Result<Vec<Attachment>, StoreError> {
         let db = self.db().await?;
         let tx = db.transaction(ATTACHMENTS).build()?;
@@ -138,11 +144,31 @@ impl Store {
         let mut out = Vec::new();
         for value in values {
             let attachment = Attachment::from_js(&value?)?;
-            if !attachment.uploaded {
+            if !attachment.uploaded && !attachment.abandoned {
                 out.push(attachment);
             }
         }
         Ok(out)
+    }
+
+    /// Give up the refused photos of `sha256s` (the person confirmed it): never sent, no
+    /// longer counted. Returns how many were given up.
+    pub async fn abandon_refused_photos(&self, sha256s: &[&str]) -> Result<usize, StoreError> {
+        let mut given_up = 0;
+        for sha256 in sha256s {
+            if let Some(mut attachment) = self.get_attachment(sha256).await?
+                && attachment.refused.is_some()
+                && !attachment.abandoned
+            {
+                attachment.abandoned = true;
+                self.write_attachment(&attachment).await?;
+                given_up += 1;
+            }
+        }
+        if given_up > 0 {
+            self.photos_may_have_moved();
+        }
+        Ok(given_up)
     }
 
     /// Set a photo aside as refused for good, with why (`words`): the sync engine no longer

@@ -143,6 +143,14 @@ impl Store {
         Ok(false)
     }
 
+    /// Whether the kept photo records name record `entity`/`id` (waiting for a photo, or
+    /// showing a refused one).
+    pub(crate) fn photo_records_name(&self, entity: EntityKind, id: Uuid) -> bool {
+        let key = (entity, id);
+        let kept = self.photo_records.borrow();
+        kept.1.as_ref().is_some_and(|p| p.waiting.contains(&key) || p.refused.contains_key(&key))
+    }
+
     /// An acknowledgement, an upload, a pull or an import, a discard or a resend was committed:
     /// the records waiting only for their photos are read again when next asked.
     pub(crate) fn photos_may_have_moved(&self) {
@@ -162,6 +170,18 @@ impl Store {
         let shown: Vec<&str> =
             record.fields.get("photos").map(photo_hashes).into_iter().flatten().collect();
         self.clear_photo_refusals(&shown).await
+    }
+
+    /// Give up the refused photos record `entity`/`id` shows ([`Store::abandon_refused_photos`]).
+    pub async fn abandon_refused_photos_of(
+        &self,
+        entity: EntityKind,
+        id: Uuid,
+    ) -> Result<usize, StoreError> {
+        let Some(record) = self.get(entity, id).await? else { return Ok(0) };
+        let shown: Vec<&str> =
+            record.fields.get("photos").map(photo_hashes).into_iter().flatten().collect();
+        self.abandon_refused_photos(&shown).await
     }
 
     /// [`Store::photo_records`] read from the database.

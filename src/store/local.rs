@@ -24,7 +24,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use serde_json::Value;
 use shared::hlc::{Hlc, HlcClock};
 use shared::merge::{self, Conflict};
-use shared::op::{OpContext, Operation};
+use shared::op::{OpContext, OpKind, Operation};
 use shared::record::{EntityKind, Record};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
@@ -164,9 +164,13 @@ impl Store {
             }
             None => self.write_after_reading(entity, id, intent).await?,
         };
-        // A record's photos changed (one taken off a survey whose photo was refused): the
-        // records waiting for or showing a refused photo are read again at the next count.
-        if written.1.as_ref().is_some_and(|op| op.changes.iter().any(|c| c.field == "photos")) {
+        // The photos of a record the kept photo records name changed, or it was deleted (a
+        // photo taken off a survey whose photo was refused): they are read again at the next
+        // count. Any other save queues its record, which is counted as queued.
+        let photos_changed = written.1.as_ref().is_some_and(|op| {
+            op.kind == OpKind::Delete || op.changes.iter().any(|c| c.field == "photos")
+        });
+        if photos_changed && self.photo_records_name(entity, id) {
             self.photos_may_have_moved();
         }
         Ok(written)

@@ -392,7 +392,13 @@ pub async fn upload_attachments<T: Transport>(
     // once.
     let mut first_failure = None;
     for (i, attachment) in pending.iter().enumerate() {
-        match upload_stored(store, transport, attachment).await {
+        let mut uploaded = upload_stored(store, transport, attachment).await;
+        // The server drops what it received of a photo whose bytes do not match its hash: a
+        // transfer spoiled on the way passes at a second try; a photo spoiled here does not.
+        if matches!(uploaded, Err(SyncError::PhotoRefused { status: 422, .. })) {
+            uploaded = upload_stored(store, transport, attachment).await;
+        }
+        match uploaded {
             Ok(()) => report.uploaded += 1,
             Err(e) if of_one_photo(&e) => {
                 log::warn!("photo {} not uploaded: {e}", attachment.sha256);
@@ -409,24 +415,37 @@ pub async fn upload_attachments<T: Transport>(
 }
 
 /// Whether a photo's own failure will be the same at every try: the server refuses it as it is
-/// (too large, not what its hash says, a malformed request), or its bytes cannot be read here.
+/// by its own rule, or its bytes cannot be read here. Not a failure that may pass (the server
+/// not confirming the whole file, a size it does not agree with, a proxy's bare status).
 fn refused_for_good(error: &SyncError) -> bool {
-    match error {
-        SyncError::Attachment(_) => true,
-        SyncError::Server { status, .. } => matches!(status, 400 | 413 | 415 | 422),
-        _ => false,
-    }
+    matches!(error, SyncError::PhotoRefused { .. } | SyncError::PhotoUnreadable(_))
 }
 
 /// Whether an upload's failure is the photo's own (refused as it is, or unreadable here), not
 /// the network's, the server's or the sign-in's, which every later photo would meet too.
 fn of_one_photo(error: &SyncError) -> bool {
     match error {
-        SyncError::Attachment(_) | SyncError::Store(_) | SyncError::BadResponse(_) => true,
+        SyncError::Attachment(_)
+        | SyncError::PhotoRefused { .. }
+        | SyncError::PhotoUnreadable(_)
+        | SyncError::Store(_)
+        | SyncError::BadResponse(_) => true,
         SyncError::Server { status, .. } => {
             (400..500).contains(status) && !matches!(status, 408 | 429)
         }
         _ => false,
+    }
+}
+
+/// A chunk's refusal: [`SyncError::PhotoRefused`] when the office server refused the photo
+/// as it is by its own rule (its error code says so), else what any answer means.
+fn photo_refused(err: HttpError) -> SyncError {
+    match err.status() {
+        Some(status @ (400 | 413 | 415 | 422)) if err.code().is_some() => {
+            let message = err.server_message().unwrap_or_default();
+            SyncError::PhotoRefused { status, message }
+        }
+        _ => err.into(),
     }
 }
 
@@ -440,11 +459,9 @@ async fn upload_stored<T: Transport>(
     let status = transport.attachment_status(&attachment.sha256).await?;
     if !status.complete {
         // A blob the browser cannot give back (its file gone) will not be readable later.
-        let bytes = blob_bytes(&attachment.blob).await.map_err(|e| {
-            SyncError::Attachment(
-                t::ATTACHMENT_UNREADABLE.format(&[("detail", (&e.to_string()).into())]),
-            )
-        })?;
+        let bytes = blob_bytes(&attachment.blob)
+            .await
+            .map_err(|e| SyncError::PhotoUnreadable(e.to_string()))?;
         upload_from(transport, &attachment.sha256, &bytes, status).await?;
     }
     store.mark_uploaded(&attachment.sha256).await?;
@@ -492,7 +509,7 @@ async fn upload_from<T: Transport>(
                 resyncs += 1;
                 offset = err.received().unwrap_or(0).min(size);
             }
-            Err(err) => return Err(err.into()),
+            Err(err) => return Err(photo_refused(err)),
         }
     }
     // Every byte was sent and accepted but the server did not confirm the whole file.

@@ -78,6 +78,15 @@ pub enum SyncError {
     BadResponse(String),
     #[error("{}", t::ERROR_ATTACHMENT.format(&[("detail", .0.into())]))]
     Attachment(String),
+    /// The office server refused a photo as it is, by its own rule (too large, not what its
+    /// hash says, a malformed request: 400, 413, 415 or 422 with the server's error code; a
+    /// bare status from a proxy in between is a [`SyncError::Server`]): the same at every try.
+    #[error("{}", t::ERROR_SERVER.format(&[("status", (*.status).into()), ("message", .message.into())]))]
+    PhotoRefused { status: u16, message: String },
+    /// A photo whose bytes the browser no longer gives back (its file gone): no later try can
+    /// send it.
+    #[error("{}", t::ERROR_ATTACHMENT.format(&[("detail", (&t::ATTACHMENT_UNREADABLE.format(&[("detail", .0.into())])).into())]))]
+    PhotoUnreadable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{}", t::ERROR_BUSY)]

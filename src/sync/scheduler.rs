@@ -204,6 +204,18 @@ impl SyncEngine {
         Ok(())
     }
 
+    /// Give up the refused photos of record `entity`/`id` (the person confirmed it): the
+    /// office will not get them, and they no longer count.
+    pub async fn abandon_photos(
+        &self,
+        entity: EntityKind,
+        id: uuid::Uuid,
+    ) -> Result<usize, crate::store::StoreError> {
+        let given_up = self.store().abandon_refused_photos_of(entity, id).await?;
+        self.refresh_pending().await;
+        Ok(given_up)
+    }
+
     /// Probe the office server for the life of the app (see [`connection`]): the connection
     /// state follows what it answers, and a server that comes back is synced with at once.
     async fn watch_server(self) {

@@ -88,14 +88,15 @@ impl ImportOutcome {
 
 /// The operations and photos an export of `scope` carries.
 /// Pending: the outbox plus operations the server refused (not synced either); photos not yet
-/// uploaded. All: every operation this device has applied, and every photo.
+/// uploaded (those set aside as refused too). All: every operation this device has applied, and every photo.
 pub async fn gather(store: &Store, scope: Scope) -> Result<Contents, TransferError> {
     let (mut operations, attachments) = match scope {
         Scope::Pending => {
             let mut ops: Vec<Operation> =
                 store.outbox_batch(u32::MAX).await?.into_iter().map(|e| e.op).collect();
             ops.extend(rejected::list(store).await?.into_iter().map(|r| r.op));
-            (ops, store.attachments_to_upload().await?)
+            // Photos set aside as refused included: the office's import may well take them.
+            (ops, store.attachments_not_uploaded().await?)
         }
         Scope::All => {
             let mut ops = store.all_operations().await?;

@@ -74,6 +74,10 @@ pub struct RefusedRecord {
     pub fields: Vec<String>,
 }
 
+/// Refused records at most named from the server's copies in one import (the rest from the
+/// file alone): a file refused whole (another town's, say) costs no more reads than this.
+const NAMED_FROM_STORE: usize = 200;
+
 /// What the file says of each operation and record, kept while its operations go to the
 /// store: enough to name a refused one. Bounded by the file (a few fields an operation).
 #[derive(Default)]
@@ -109,18 +113,32 @@ impl FileIndex {
         index
     }
 
-    /// The records of `refused`, named from the file, else from the server's copies (a few
-    /// reads: one or two for each refused operation whose file does not name it).
+    /// The records of `refused`, named from the file, else from the server's copies (one or
+    /// two reads for each of the first [`NAMED_FROM_STORE`] refused changes the file does not
+    /// name). Best effort: the import is committed by now, so a failed read leaves the name
+    /// out (logged) rather than failing what was done.
     async fn refused(
         &self,
         store: &dyn Store,
         scope: Scope,
         refused: &[OpResult],
-    ) -> Result<Vec<RefusedRecord>, StoreError> {
+    ) -> Vec<RefusedRecord> {
         let mut out = Vec::with_capacity(refused.len());
+        let mut named: HashMap<Uuid, Option<String>> = HashMap::new();
         for r in refused {
             let Some((entity, entity_id, fields)) = self.ops.get(&r.id) else { continue };
-            let name = self.name_of(store, scope, *entity, *entity_id).await?;
+            let name = match named.get(entity_id) {
+                Some(name) => name.clone(),
+                None if named.len() < NAMED_FROM_STORE => {
+                    let name = self.name_of(store, scope, *entity, *entity_id).await.unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "naming a refused change of an import failed");
+                        None
+                    });
+                    named.insert(*entity_id, name.clone());
+                    name
+                }
+                None => self.file_name_of(*entity, *entity_id),
+            };
             out.push(RefusedRecord {
                 op_id: r.id,
                 entity: *entity,
@@ -129,7 +147,13 @@ impl FileIndex {
                 fields: fields.clone(),
             });
         }
-        Ok(out)
+        out
+    }
+
+    /// [`FileIndex::name_of`] from the file alone.
+    fn file_name_of(&self, entity: EntityKind, id: Uuid) -> Option<String> {
+        let own = self.names.get(&id).filter(|_| entity != EntityKind::Survey);
+        own.or_else(|| self.members.get(&id).and_then(|m| self.names.get(m))).cloned()
     }
 
     /// A record's own name or title (a survey has none: its member's), else its member's.
@@ -277,7 +301,7 @@ pub async fn import_file(
         "export file imported"
     );
     let refused_records =
-        index.refused(store, Scope::Town(importer.town), &counts.rejections).await?;
+        index.refused(store, Scope::Town(importer.town), &counts.rejections).await;
     let refused: std::collections::HashSet<Uuid> = counts.rejections.iter().map(|r| r.id).collect();
     let stored_clocks =
         clocks.into_iter().filter(|(id, _)| !refused.contains(id)).map(|(_, hlc)| hlc).collect();

@@ -17,7 +17,11 @@ crate::texts! {
     READ_ONLY = "outbox-read-only": "您的账号为只读，不能修改记录。";
     WAITS_FOR_BRANCH = "outbox-waits-for-branch": "选好“所在支部”后才会发送：请打开记录选择。";
     /// What to do about a refused photo.
-    PHOTO_FIX = "outbox-photo-fix": "打开记录，删除这张照片后重新拍摄并保存；如果办公室已解决了问题，点“重新提交”再上传一次。";
+    PHOTO_FIX = "outbox-photo-fix": "打开记录，删除这张照片后重新拍摄并保存；如果办公室已解决了问题，点“重新提交”再上传一次。记录不能修改（如走访记录）或照片已无法读取时，可点“不上传这张照片”。";
+    /// Give up a refused photo.
+    PHOTO_ABANDON = "outbox-photo-abandon": "不上传这张照片";
+    /// Asked before a refused photo is given up.
+    PHOTO_ABANDON_CONFIRM = "outbox-photo-abandon-confirm": "办公室将收不到这张照片，记录的其他内容不受影响。确定不再上传这张照片吗？";
     WAITS_FOR_PHOTOS = "outbox-waits-for-photos": "照片尚未送达办公室，将在同步时上传；上传不成功时，原因见“同步”页。";
 
     // Texts with arguments (their functions below)
