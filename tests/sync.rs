@@ -106,6 +106,8 @@ struct State {
     pushes: usize,
     /// Fail the push with this (1-based) number with a network error.
     fail_push: Option<usize>,
+    /// The push with this number (1-based) is stored, and its answer lost on the way back.
+    lose_answer: Option<usize>,
     /// Ops with these ids are left out of the answer (and not stored).
     omit: Vec<Uuid>,
     /// Fail the pull with this (1-based) number.
@@ -151,6 +153,7 @@ impl FakeServer {
             clock: HlcClock::new("server"),
             pushes: 0,
             fail_push: None,
+            lose_answer: None,
             omit: Vec::new(),
             fail_pull: None,
             pulls: 0,
@@ -276,7 +279,11 @@ impl Transport for FakeServer {
             }
         }
         let server_now = now.saturating_add_signed(s.clock_offset_ms);
-        Ok(PushResponse { results, server_hlc: s.clock.tick(server_now) })
+        let server_hlc = s.clock.tick(server_now);
+        if s.lose_answer == Some(s.pushes) {
+            return Err(network());
+        }
+        Ok(PushResponse { results, server_hlc })
     }
 
     async fn pull(&self, from: &PullPosition, limit: u32) -> Result<PullResponse, HttpError> {
@@ -805,6 +812,52 @@ async fn two_devices_converge_through_push_and_pull() {
 // ---------------------------------------------------------------------------------------------
 // Attachments
 // ---------------------------------------------------------------------------------------------
+
+/// A push stored at the server whose answer was lost: the tablet cannot tell that its changes
+/// arrived, so a branch corrected now must not rewrite them under the same ids (the server
+/// would refuse the next push of them as `op_id_conflict`, and the record would stay in the old
+/// branch there, refused here) nor may the record be discarded as never sent. Once an answer
+/// comes, what the server refused may be corrected again. The same holds once an export file
+/// was written: the office may have imported it.
+#[wasm_bindgen_test]
+async fn a_record_whose_push_answer_was_lost_or_that_was_exported_keeps_its_change_ids() {
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    let member = changes(&[("name", json!("何阿水")), ("branch_id", json!("b1"))]);
+    store.save(EntityKind::Person, id, "b1", member).await.unwrap();
+    let server = FakeServer::with(|s| s.lose_answer = Some(1));
+    assert!(engine::run_once(&store, &server, &no_progress).await.is_err(), "the answer lost");
+    assert!(server.0.borrow().records.contains_key(&id), "yet the server stored it");
+    assert!(store.reached_server(id).await.unwrap(), "may have reached the server");
+    assert!(!store.assign_branch(EntityKind::Person, id, "b2").await.unwrap(), "not rewritten");
+    assert_eq!(
+        store.discard_unsent(EntityKind::Person, id).await.unwrap(),
+        field::store::Discarded::Tombstoned,
+        "a deletion is sent, not a silent local removal"
+    );
+    // The next run: answered (duplicates and the deletion), nothing refused as op_id_conflict.
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    assert!(server.0.borrow().records[&id].is_deleted());
+
+    // Exported in a file: the same, until a push answers for it.
+    let other = Uuid::now_v7();
+    let member = changes(&[("name", json!("何阿山")), ("branch_id", json!("b1"))]);
+    store.save(EntityKind::Person, other, "b1", member).await.unwrap();
+    assert!(!store.reached_server(other).await.unwrap());
+    transfer::export_text(&store, Scope::Pending, None).await.unwrap();
+    assert!(store.reached_server(other).await.unwrap(), "the office may import the file");
+    assert!(!store.assign_branch(EntityKind::Person, other, "b2").await.unwrap());
+
+    // Refused by the server: answered, and correctable again.
+    let refused = Uuid::now_v7();
+    let member = changes(&[("name", json!("何阿海")), ("branch_id", json!("b9"))]);
+    store.save(EntityKind::Person, refused, "b9", member).await.unwrap();
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.rejected.len(), 1);
+    assert!(!store.reached_server(refused).await.unwrap(), "the answer said: not stored");
+    assert!(store.reached_server(other).await.unwrap(), "acknowledged: in the history");
+}
 
 // ---------------------------------------------------------------------------------------------
 // A tablet whose date was once ahead

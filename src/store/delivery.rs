@@ -365,11 +365,50 @@ impl Store {
         Ok(true)
     }
 
+    /// Note that changes of `records` may reach the office from now on, without this tablet
+    /// hearing of it (a push about to go, an export file written): until the answer comes,
+    /// [`Store::reached_server`] counts them as reached.
+    pub async fn note_maybe_sent(
+        &self,
+        records: impl IntoIterator<Item = Uuid>,
+    ) -> Result<(), StoreError> {
+        let records: BTreeSet<Uuid> = records.into_iter().collect();
+        self.meta_update(meta_keys::MAYBE_SENT, |kept: Option<BTreeSet<Uuid>>| {
+            let mut kept = kept.unwrap_or_default();
+            kept.extend(records);
+            kept
+        })
+        .await
+        .map(drop)
+    }
+
+    /// The server answered for `records`: what it took is in `history`, what it refused it did
+    /// not store.
+    pub async fn forget_maybe_sent(
+        &self,
+        records: impl IntoIterator<Item = Uuid>,
+    ) -> Result<(), StoreError> {
+        let records: BTreeSet<Uuid> = records.into_iter().collect();
+        self.meta_update(meta_keys::MAYBE_SENT, |kept: Option<BTreeSet<Uuid>>| {
+            let mut kept = kept.unwrap_or_default();
+            kept.retain(|id| !records.contains(id));
+            kept
+        })
+        .await
+        .map(drop)
+    }
+
     /// Whether the server ever acknowledged an operation of record `id` or sent one: it is in
-    /// `history` (acknowledged local operations, older pulls) or `history_pages` (pulls, imports).
+    /// `history` (acknowledged local operations, older pulls) or `history_pages` (pulls,
+    /// imports); or whether it may have, unknown to this tablet (a push whose answer did not
+    /// come, an export file: `meta_keys::MAYBE_SENT`).
     pub async fn reached_server(&self, id: Uuid) -> Result<bool, StoreError> {
         let db = self.db().await?;
-        let tx = db.transaction([HISTORY, HISTORY_PAGES]).build()?;
+        let tx = db.transaction([HISTORY, HISTORY_PAGES, META]).build()?;
+        let maybe = tx
+            .object_store(META)?
+            .get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT))
+            .primitive()?;
         let key = JsValue::from_str(&id.to_string());
         let in_history = tx
             .object_store(HISTORY)?
@@ -384,7 +423,8 @@ impl Store {
             .with_query(key)
             .primitive()?;
         let (a, b): (u32, u32) = (in_history.await?, in_pages.await?);
-        Ok(a + b > 0)
+        let maybe: Option<BTreeSet<Uuid>> = decode_opt(maybe.await?)?;
+        Ok(a + b > 0 || maybe.is_some_and(|m| m.contains(&id)))
     }
 
     /// Discard a record the person gave up on (an unfinished survey, say): if no change of it

@@ -68,6 +68,10 @@ pub mod meta_keys {
     /// Set when the office server's database was found restored from an older backup and this
     /// tablet queued its own changes again ([`crate::store::ServerRestored`]), until read.
     pub const SERVER_RESTORED: &str = "server_restored";
+    /// Records whose changes may have reached the office without this tablet knowing it yet
+    /// (`Vec<Uuid>`): in a push not answered yet (the answer may be lost), or in an export
+    /// file (the office may import it). [`Store::reached_server`] counts them as reached.
+    pub const MAYBE_SENT: &str = "maybe_sent";
     /// The survey form's state as last typed (`services::survey::FormDraft`), written at every
     /// keystroke and cleared once the same state is saved as a record.
     pub const FORM_DRAFT: &str = "form_draft";

@@ -257,6 +257,10 @@ fn send_batch<'a, T: Transport>(
     report: &'a mut SyncReport,
 ) -> Pin<Box<dyn Future<Output = Result<(), SyncError>> + 'a>> {
     Box::pin(async move {
+        // Until the answer comes, these records may be at the office: their branch is not
+        // rewritten under the same change ids, nor are they discarded as never sent.
+        let records: Vec<Uuid> = batch.request.ops.iter().map(|op| op.entity_id).collect();
+        store.note_maybe_sent(records.iter().copied()).await?;
         match transport.push(&batch.request).await {
             Ok(response) => {
                 let ack = acknowledged(&batch, &response);
@@ -272,6 +276,17 @@ fn send_batch<'a, T: Transport>(
                 report.rejected.extend(aside.iter().map(|(_, r)| r.clone()));
                 rejected::set_aside(store, aside).await?;
                 store.ack(&ack.remove).await?;
+                // Answered: taken (now in the history) or refused (not stored). An operation
+                // the answer left out keeps its record marked.
+                let unanswered: BTreeSet<Uuid> = ack
+                    .retry
+                    .iter()
+                    .filter_map(|k| op_of(&batch, *k))
+                    .map(|op| op.entity_id)
+                    .collect();
+                store
+                    .forget_maybe_sent(records.into_iter().filter(|id| !unanswered.contains(id)))
+                    .await?;
                 report.pushed += ack.remove.len();
                 if ack.retry.is_empty() {
                     Ok(())
@@ -310,6 +325,7 @@ fn send_batch<'a, T: Transport>(
                 };
                 report.rejected.push(r.clone());
                 rejected::set_aside(store, vec![(*key, r)]).await?;
+                store.forget_maybe_sent(records).await?;
                 Ok(())
             }
             Err(err) => Err(err.into()),

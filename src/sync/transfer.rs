@@ -128,6 +128,14 @@ pub async fn export_text(
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let text =
         export::encode(store.device_id(), &store.author(), &now, scope, &contents, passphrase)?;
+    // The office may import the file without this tablet hearing of it: the records in it are
+    // no longer rewritten under the same change ids (a corrected branch) or discarded as never
+    // sent, until a push's answer says what the server holds. Best effort: on a full disk the
+    // file is the way out, and must still be written.
+    let exported = contents.operations.iter().map(|op| op.entity_id);
+    if let Err(e) = store.note_maybe_sent(exported).await {
+        log::warn!("could not note the exported records as maybe at the office: {e}");
+    }
     Ok((text, contents))
 }
 
