@@ -244,12 +244,21 @@ impl Transport for FakeServer {
         }
         let time = PolicyTime::now();
         let mut results = Vec::new();
+        // As the server: a record refused once in a push has its later operations in it refused
+        // as following a refusal.
+        let mut refused_records = std::collections::HashSet::new();
         for op in &request.ops {
             if s.omit.contains(&op.id) {
                 continue;
             }
             if s.by_id.contains_key(&op.id) {
                 results.push(OpResult::duplicate(op.id));
+                continue;
+            }
+            if refused_records.contains(&op.entity_id) {
+                let rejection = policy::preceded_by_refusal();
+                let worded = field::i18n::messages::words_or(Some(&rejection.message), "");
+                results.push(rejection.into_result(op, worded));
                 continue;
             }
             let person = surveyed_person(&s.records, op);
@@ -267,6 +276,7 @@ impl Transport for FakeServer {
                     results.push(OpResult::accepted(op.id));
                 }
                 Err(rejection) => {
+                    refused_records.insert(op.entity_id);
                     let worded = field::i18n::messages::words_or(Some(&rejection.message), "");
                     results.push(rejection.into_result(op, worded))
                 }
@@ -896,8 +906,8 @@ async fn changes_stamped_while_the_date_was_ahead_reach_the_server_once_it_is_co
     let server = FakeServer::with(|s| s.clock_offset_ms = -(YEAR_MS as i64));
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
     assert_eq!(report.restamped, None);
-    assert_eq!(report.rejected.len(), 2);
-    assert!(report.rejected.iter().all(|r| r.code.as_deref() == Some("clock_ahead")));
+    let codes: Vec<Option<&str>> = report.rejected.iter().map(|r| r.code.as_deref()).collect();
+    assert_eq!(codes, [Some("clock_ahead"), Some("preceded_by_refusal")]);
     assert_eq!(
         field::sync::scheduler::delivery_counts(&store).await.unwrap(),
         DeliveryCounts { pending: 1, needs_action: 1 }
@@ -928,6 +938,67 @@ async fn changes_stamped_while_the_date_was_ahead_reach_the_server_once_it_is_co
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
     assert_eq!((report.pushed, report.rejected.len(), report.restamped), (1, 0, None));
     assert_eq!(server.0.borrow().records[&id].fields["phone"], json!("13800000003"));
+}
+
+/// A form that read a value before the stamps were brought back types over it afterwards: the
+/// clock it read is later than the change's own, so which value it saw is no longer known, and
+/// a value written meanwhile is kept as a conflict, not overwritten unseen.
+#[wasm_bindgen_test]
+async fn a_value_read_before_the_stamps_came_back_is_typed_over_as_unseen() {
+    use field::store::Touched;
+    let store = fresh().await;
+    clock_a_year_ahead(&store).await;
+    let id = Uuid::now_v7();
+    let fields = changes(&[("name", json!("郑来福")), ("branch_id", json!("b1"))]);
+    store.save(EntityKind::Person, id, "b1", fields).await.unwrap();
+    let read_at =
+        store.get(EntityKind::Person, id).await.unwrap().unwrap().meta["name"].clock.clone();
+    let server = FakeServer::with(|_| {});
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert!(!store.clock_ahead_of(now_ms()).await.unwrap(), "brought back");
+    let seen = std::collections::BTreeMap::from([("name".to_owned(), Some(read_at))]);
+    let saved = store
+        .save_touched(
+            EntityKind::Person,
+            id,
+            "b1",
+            changes(&[("name", json!("郑来富"))]),
+            Touched::Over(seen),
+        )
+        .await
+        .unwrap();
+    let queued = store.outbox_all().await.unwrap();
+    let change = &queued.last().unwrap().op.changes[0];
+    assert_eq!((change.field.as_str(), &change.base), ("name", &None), "seen: none known");
+    assert_eq!(saved.record.fields["name"], json!("郑来富"));
+}
+
+/// Refusals for the stamp left behind with their old stamps (a run cut off after the stamps
+/// came back, or another tab that set one aside with the stamp it had read) still go: they
+/// are brought back and sent at the next run, however many runs later.
+#[wasm_bindgen_test]
+async fn a_refusal_for_the_stamp_left_with_its_old_stamp_still_goes() {
+    use shared::delivery::DeliveryCounts;
+    let store = fresh().await;
+    clock_a_year_ahead(&store).await;
+    let id = Uuid::now_v7();
+    let fields = changes(&[("name", json!("郑来福")), ("branch_id", json!("b1"))]);
+    store.save(EntityKind::Person, id, "b1", fields).await.unwrap();
+    let server = FakeServer::with(|s| s.clock_offset_ms = -(YEAR_MS as i64));
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    // The clock alone came back (the refusal kept its year-ahead stamp).
+    let clock = HlcClock { device: store.clock_device(), millis: now_ms(), counter: 0 };
+    store.meta_set(meta_keys::CLOCK, &clock).await.unwrap();
+    assert!(!store.clock_ahead_of(now_ms()).await.unwrap());
+
+    server.0.borrow_mut().clock_offset_ms = 0;
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.restamped.map(|(_, requeued)| requeued), Some(1), "{report:?}");
+    assert_eq!((report.pushed, report.rejected.len()), (1, 0));
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts::default()
+    );
 }
 
 /// A survey with a photo in it, saved: the person, the survey, and the photo's hash (a second
@@ -1094,6 +1165,17 @@ async fn a_refused_photo_given_up_no_longer_counts_and_is_not_sent() {
     assert_eq!(
         field::sync::scheduler::delivery_counts(&store).await.unwrap(),
         DeliveryCounts::default()
+    );
+
+    // The same photo taken again (on a new survey): tried again, not silently held back.
+    let (_, again, same, _, _) = survey_with_photo(&store, 3).await;
+    assert_eq!(same, first);
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert!(server.0.borrow().blobs.contains_key(&first), "{report:?}");
+    let facts = field::services::delivery::facts(&store).await.unwrap();
+    assert_ne!(
+        facts.state_of(&(EntityKind::Survey, again)),
+        shared::delivery::DeliveryState::Refused
     );
 }
 

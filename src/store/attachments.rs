@@ -68,9 +68,13 @@ impl Attachment {
     }
 }
 
-/// The `uploaded` flag of a stored attachment's value, read without the rest of it.
-pub(super) fn uploaded_flag(value: &JsValue) -> bool {
-    Reflect::get(value, &JsValue::from_str("uploaded")).ok().and_then(|v| v.as_bool()) == Some(true)
+/// Whether a stored attachment's value waits to be sent (not uploaded, not given up), read
+/// without the rest of it.
+pub(super) fn waits_to_be_sent(value: &JsValue) -> bool {
+    let flag = |name: &str| {
+        Reflect::get(value, &JsValue::from_str(name)).ok().and_then(|v| v.as_bool()) == Some(true)
+    };
+    !flag("uploaded") && !flag("abandoned")
 }
 
 /// The bytes of a blob.
@@ -99,7 +103,16 @@ impl Store {
     ) -> Result<String, StoreError> {
         let bytes = blob_bytes(blob).await?;
         let sha256 = sha256_hex(&bytes);
-        if self.get_attachment(&sha256).await?.is_some() {
+        if let Some(mut held) = self.get_attachment(&sha256).await? {
+            // Taken again (on another record, say): a refusal or a giving up of the earlier
+            // copy does not silently hold this one back; it is tried again.
+            if held.refused.is_some() || held.abandoned {
+                held.refused = None;
+                held.abandoned = false;
+                held.blob = blob.clone();
+                self.write_attachment(&held).await?;
+                self.photos_may_have_moved();
+            }
             return Ok(sha256);
         }
         let attachment = Attachment {
@@ -201,8 +214,8 @@ impl Store {
         Ok(cleared)
     }
 
-    /// Of the photos `sha256s`, those this tablet holds and the server does not have yet, read
-    /// in one transaction (without their bytes).
+    /// Of the photos `sha256s`, those this tablet holds and the server does not have yet (and
+    /// were not given up), read in one transaction (without their bytes).
     pub async fn not_uploaded(
         &self,
         sha256s: impl IntoIterator<Item = String>,
@@ -213,7 +226,7 @@ impl Store {
         let mut out = Vec::new();
         for sha256 in sha256s {
             let value: Option<JsValue> = store.get(JsValue::from_str(&sha256)).primitive()?.await?;
-            if value.is_some_and(|v| !v.is_undefined() && !uploaded_flag(&v)) {
+            if value.is_some_and(|v| !v.is_undefined() && waits_to_be_sent(&v)) {
                 out.push(sha256);
             }
         }

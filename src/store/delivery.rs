@@ -130,13 +130,14 @@ impl Store {
         Ok(read)
     }
 
-    /// Whether any photo this tablet holds is not at the server yet (only its flag read).
+    /// Whether any photo this tablet holds is not at the server yet and not given up (only
+    /// its flags read).
     async fn any_photo_waiting(&self) -> Result<bool, StoreError> {
         let db = self.db().await?;
         let tx = db.transaction(super::schema::ATTACHMENTS).build()?;
         let all = tx.object_store(super::schema::ATTACHMENTS)?.get_all::<JsValue>().primitive()?;
         for value in all.await? {
-            if !super::attachments::uploaded_flag(&value?) {
+            if super::attachments::waits_to_be_sent(&value?) {
                 return Ok(true);
             }
         }
@@ -312,6 +313,52 @@ impl Store {
         self.outbox_changed();
         self.save_cache.borrow_mut().forget(entity, id);
         Ok(op)
+    }
+
+    /// Queue `ops` again (refused changes: their records hold them already, so nothing is
+    /// merged), oldest clock first and ahead of what their records have queued since, which
+    /// moves after them: a later change builds on the refused one (a workflow's next step) and
+    /// would be refused if it arrived first. One already queued is left where it is. The
+    /// refusal list in `meta` (`meta_update`) changes in the same transaction. Returns the
+    /// ids queued or found queued.
+    pub async fn requeue_first<M, F>(
+        &self,
+        mut ops: Vec<Operation>,
+        meta_update: (&str, F),
+    ) -> Result<Vec<Uuid>, StoreError>
+    where
+        M: Serialize + DeserializeOwned,
+        F: FnOnce(Option<M>, &[Uuid]) -> M,
+    {
+        let db = self.db().await?;
+        let tx = db.transaction([OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let meta = tx.object_store(META)?;
+        let queued = queued_in(&outbox).await?;
+        let queued_ids: BTreeSet<Uuid> = queued.iter().map(|(_, op)| op.id).collect();
+        let mut done: Vec<Uuid> = ops.iter().map(|op| op.id).collect();
+        ops.retain(|op| !queued_ids.contains(&op.id));
+        ops.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+        let records: BTreeSet<Uuid> = ops.iter().map(|op| op.entity_id).collect();
+        for op in &ops {
+            drop(outbox.add(op_to_js(op)?).primitive()?);
+        }
+        for (key, op) in queued.into_iter().filter(|(_, op)| records.contains(&op.entity_id)) {
+            drop(outbox.delete(key).primitive()?);
+            drop(outbox.add(op_to_js(&op)?).primitive()?);
+        }
+        let (meta_key, update) = meta_update;
+        let kept: Option<M> =
+            decode_opt(meta.get::<JsValue, _, _>(JsValue::from_str(meta_key)).primitive()?.await?)?;
+        done.sort();
+        drop(
+            meta.put(to_js(&update(kept, &done))?)
+                .with_key(JsValue::from_str(meta_key))
+                .primitive()?,
+        );
+        tx.commit().await?;
+        self.outbox_changed();
+        Ok(done)
     }
 
     /// Give a record that never reached the server the branch chosen now: a survey saved before

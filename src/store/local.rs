@@ -361,7 +361,11 @@ fn build_op(
             if let Touched::Over(seen) = &touched {
                 for change in &mut op.changes {
                     if let Some(base) = seen.get(&change.field) {
-                        change.base.clone_from(base);
+                        // A value seen at a clock later than this change's own was read before
+                        // the tablet's stamps were brought back (`Store::restamp_ahead`): which
+                        // value it was is no longer known, so the change saw none of them (a
+                        // concurrent one is kept as a conflict, never overwritten unseen).
+                        change.base = base.clone().filter(|b| *b < op.hlc);
                     }
                 }
             }

@@ -25,11 +25,13 @@ impl Store {
         Ok(clock.is_some_and(|c| !shared::policy::within_bound(c.millis, now_ms)))
     }
 
-    /// Replace this tablet's stamps beyond the server's bound at `now_ms` (the corrected time)
+    /// Replace this tablet's stamps beyond the server's bound at `now_ms` (the corrected time,
+    /// or the server's clock if later)
     /// with fresh ones (`shared::restamp`): in every record, every queued operation and the
     /// operations kept in `meta` under `kept_key` (the refused ones: `clocks` lists their
     /// clocks, `apply` replaces them), and bring the clock back. One transaction: a crash leaves
-    /// every stamp as it was, or every one replaced. Returns how many stamps were replaced.
+    /// every stamp as it was, or every one replaced. Nothing but the clock and the refused
+    /// operations is read when neither is ahead. Returns how many stamps were replaced.
     pub async fn restamp_ahead<M, C, A>(
         &self,
         now_ms: u64,
@@ -51,7 +53,14 @@ impl Store {
         let clock: Option<HlcClock> = decode_opt(
             meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?.await?,
         )?;
-        if clock.is_none_or(|c| shared::policy::within_bound(c.millis, now_ms)) {
+        let mut kept: M =
+            decode_opt(meta.get::<JsValue, _, _>(JsValue::from_str(kept_key)).primitive()?.await?)?
+                .unwrap_or_default();
+        let kept_clocks = clocks(&kept);
+        let within = |millis| shared::policy::within_bound(millis, now_ms);
+        // Nothing ahead: the clock, and the refused operations (another tab may have set one
+        // aside with its old stamp after this tab brought the rest back).
+        if clock.is_none_or(|c| within(c.millis)) && kept_clocks.iter().all(|c| within(c.millis)) {
             return Ok(0);
         }
         let mut records: Vec<(&str, Record)> = Vec::new();
@@ -63,10 +72,6 @@ impl Store {
         }
         let outbox = tx.object_store(OUTBOX)?;
         let mut queued = queued_in(&outbox).await?;
-        let mut kept: M =
-            decode_opt(meta.get::<JsValue, _, _>(JsValue::from_str(kept_key)).primitive()?.await?)?
-                .unwrap_or_default();
-        let kept_clocks = clocks(&kept);
         let seen = records
             .iter()
             .flat_map(|(_, r)| clocks_of(r))

@@ -76,7 +76,7 @@ pub async fn run_once_as<T: Transport>(
     // A clock beyond the server's bound (the date was once more than a day ahead) never comes
     // back by itself: every change would be refused, 重新提交 too. Once the date agrees with the
     // server's, the stamps come back to the present and what was refused for them goes again.
-    if store.clock_ahead_of(js_sys::Date::now() as u64).await? {
+    if clock_to_settle(store, js_sys::Date::now() as u64).await? {
         report.restamped = restamp_if_date_agrees(store, transport).await?;
     }
     // Before anything is sent, ask whether the server still holds what this tablet last pulled
@@ -110,14 +110,28 @@ pub async fn run_once_as<T: Transport>(
     Ok(report)
 }
 
-/// How far the tablet's date may be from the server's clock for its stamps to be brought back
-/// to it: a date still wrong by more would stamp ahead (or far behind) again.
+/// How far ahead of the server's clock the tablet's date may be for its stamps to be brought
+/// back to it (behind, a day): a date still wrong by more would stamp ahead again.
 const DATE_AGREES_MS: u64 = 60 * 60 * 1000;
+
+/// Whether this tablet has to ask the server's time before sending: its clock is beyond the
+/// bound of its date, or changes were refused for their stamp (they go again once the date is
+/// right; a run cut off after bringing the stamps back, or another tab that set one aside with
+/// its old stamp, leaves such refusals behind, so this is asked at every run while any is kept).
+async fn clock_to_settle(store: &Store, now: u64) -> Result<bool, SyncError> {
+    if store.clock_ahead_of(now).await? {
+        return Ok(true);
+    }
+    Ok(rejected::list(store).await?.iter().any(|r| r.code.as_deref() == Some(CLOCK_AHEAD)))
+}
+
+const CLOCK_AHEAD: &str = "clock_ahead";
 
 /// Ask the server its time (an empty push answers with its clock, storing nothing); if the
 /// tablet's date agrees with it, bring the tablet's stamps beyond the bound back to the present
-/// and queue again the changes refused as `clock_ahead`. `None` when the date does not agree
-/// (the refusals keep saying to correct it).
+/// and queue again the changes refused for their stamp, with the other refusals of their
+/// records (refused as following a refused change), oldest first. `None` when the date does
+/// not agree (the refusals keep saying to correct it).
 async fn restamp_if_date_agrees<T: Transport>(
     store: &Store,
     transport: &T,
@@ -127,9 +141,11 @@ async fn restamp_if_date_agrees<T: Transport>(
     if now > server.saturating_add(DATE_AGREES_MS)
         || now.saturating_add(shared::policy::MAX_CLOCK_AHEAD_MS) < server
     {
-        log::warn!("the tablet's clock is ahead and its date still disagrees with the server's");
+        log::warn!("the tablet's date disagrees with the server's: its stamps stay as they are");
         return Ok(None);
     }
+    // The server's clock has seen every stamp it took: none of those is beyond its bound.
+    let now = now.max(server);
     let restamped = store
         .restamp_ahead(
             now,
@@ -144,14 +160,16 @@ async fn restamp_if_date_agrees<T: Transport>(
             },
         )
         .await?;
-    let for_the_clock: Vec<Uuid> = rejected::list(store)
-        .await?
+    let kept = rejected::list(store).await?;
+    let records: BTreeSet<Uuid> = kept
         .iter()
-        .filter(|r| r.code.as_deref() == Some("clock_ahead"))
-        .map(|r| r.op.id)
+        .filter(|r| r.code.as_deref() == Some(CLOCK_AHEAD))
+        .filter(|r| shared::policy::within_bound(r.op.hlc.millis, now))
+        .map(|r| r.op.entity_id)
         .collect();
-    let requeued =
-        if for_the_clock.is_empty() { 0 } else { rejected::requeue(store, &for_the_clock).await? };
+    let again: Vec<Uuid> =
+        kept.iter().filter(|r| records.contains(&r.op.entity_id)).map(|r| r.op.id).collect();
+    let requeued = if again.is_empty() { 0 } else { rejected::requeue(store, &again).await? };
     Ok(Some((restamped, requeued)))
 }
 

@@ -75,24 +75,24 @@ pub async fn forget_records(
 }
 
 /// Put rejected operations back in the outbox (after the office fixed the account's branches,
-/// say). An operation that is already queued again stays queued once.
+/// say), oldest first and ahead of their records' later queued changes, and out of the list,
+/// in one transaction (`Store::requeue_first`). An operation that is already queued again
+/// stays queued once.
 pub async fn requeue(store: &Store, ids: &[Uuid]) -> Result<usize, StoreError> {
-    let kept = list(store).await?;
-    let mut done = Vec::new();
-    for r in kept.iter().filter(|r| ids.contains(&r.op.id)) {
-        match store.commit_local(r.op.clone()).await {
-            Ok(_) | Err(StoreError::DuplicateOperation) => done.push(r.op.id),
-            Err(e) => return Err(e),
-        }
+    let ops: Vec<_> =
+        list(store).await?.into_iter().filter(|r| ids.contains(&r.op.id)).map(|r| r.op).collect();
+    if ops.is_empty() {
+        return Ok(0);
     }
-    // Only what was queued goes, from the list as it is now (another refusal may have been set
-    // aside meanwhile).
-    store
-        .meta_update(REJECTED_KEY, |now: Option<Vec<RejectedOp>>| {
-            without_ids(now.unwrap_or_default(), &done)
-        })
+    // Only what was queued goes, from the list as it is in the transaction.
+    let done = store
+        .requeue_first(
+            ops,
+            (REJECTED_KEY, |now: Option<Vec<RejectedOp>>, done: &[Uuid]| {
+                without_ids(now.unwrap_or_default(), done)
+            }),
+        )
         .await?;
-    store.outbox_changed();
     Ok(done.len())
 }
 
