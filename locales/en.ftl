@@ -1208,6 +1208,7 @@ entity-kind-branch = Branch
 delivery-state-refused = Returned, needs action
 delivery-state-conflict = Conflict (office resolves)
 delivery-state-pending = Saved, waiting to send
+delivery-state-from_file = From a file; the tablet that made it sends it
 delivery-state-draft = Draft
 delivery-state-delivered = Delivered
 role-surveyor = Surveyor

@@ -1099,6 +1099,7 @@ entity-kind-branch = 支部
 delivery-state-refused = 被退回，需处理
 delivery-state-conflict = 有冲突（办公室处理）
 delivery-state-pending = 已保存待发送
+delivery-state-from_file = 来自文件，由原平板发送
 delivery-state-draft = 草稿
 delivery-state-delivered = 已送达
 role-surveyor = 调查员

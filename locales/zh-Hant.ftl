@@ -1100,6 +1100,7 @@ entity-kind-branch = 支部
 delivery-state-refused = 被退回，需處理
 delivery-state-conflict = 有衝突（辦公室處理）
 delivery-state-pending = 已保存待發送
+delivery-state-from_file = 來自文件，由原平板發送
 delivery-state-draft = 草稿
 delivery-state-delivered = 已送達
 role-surveyor = 調查員

@@ -1539,6 +1539,51 @@ async fn export_then_import_round_trips_between_two_tablets() {
     assert_eq!(b.history(s.person).await.unwrap().len(), 1);
 }
 
+/// Records known on a tablet only from another tablet's file are 来自文件, not 已送达 (the
+/// office may never have had them), and not counted as this tablet's to send; a pull that
+/// brings them from the server makes them 已送达. A file of records the server already sent
+/// here marks nothing.
+#[wasm_bindgen_test]
+async fn records_known_only_from_a_file_are_not_said_to_be_delivered_until_pulled() {
+    use field::services::delivery;
+    use shared::delivery::{DeliveryCounts, DeliveryState};
+    let a = fresh().await;
+    a.set_author("tester").await.unwrap();
+    let b = fresh().await;
+    let s = sample(&a).await;
+    let (text, _) = transfer::export_text(&a, Scope::Pending, None).await.unwrap();
+    transfer::import_bytes(&b, text.as_bytes(), None, &|_| {}).await.unwrap();
+    let facts = delivery::facts(&b).await.unwrap();
+    assert_eq!(facts.state_of(&(EntityKind::Person, s.person)), DeliveryState::FromFile);
+    assert_eq!(facts.state_of(&(EntityKind::Survey, s.survey)), DeliveryState::FromFile);
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&b).await.unwrap(),
+        DeliveryCounts::default(),
+        "not this tablet's to send"
+    );
+    let rows = delivery::rows(&b).await.unwrap();
+    assert_eq!(rows.len(), 2, "listed on 待发送 under 来自文件: {rows:?}");
+
+    // Tablet A syncs: the member goes, the sample's survey is refused (its photos are not in
+    // the form the server takes). B's pull brings the member: 已送达 on B; the survey, which
+    // the office does not have, stays 来自文件.
+    let server = FakeServer::with(|_| {});
+    let report = engine::run_once(&a, &server, &no_progress).await.unwrap();
+    assert_eq!((report.pushed, report.rejected.len()), (1, 1), "{report:?}");
+    engine::run_once(&b, &server, &no_progress).await.unwrap();
+    let facts = delivery::facts(&b).await.unwrap();
+    assert_eq!(facts.state_of(&(EntityKind::Person, s.person)), DeliveryState::Delivered);
+    assert_eq!(facts.state_of(&(EntityKind::Survey, s.survey)), DeliveryState::FromFile);
+    assert_eq!(b.from_file().await.unwrap().len(), 1);
+
+    // A tablet that pulled the member first: the file marks only the survey.
+    let c = fresh().await;
+    engine::run_once(&c, &server, &no_progress).await.unwrap();
+    transfer::import_bytes(&c, text.as_bytes(), None, &|_| {}).await.unwrap();
+    let marked: Vec<Uuid> = c.from_file().await.unwrap().into_iter().map(|(_, id)| id).collect();
+    assert_eq!(marked, [s.survey]);
+}
+
 #[wasm_bindgen_test]
 async fn importing_the_same_file_twice_changes_nothing() {
     let a = fresh().await;

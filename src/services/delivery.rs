@@ -41,7 +41,8 @@ pub async fn facts_with(
         })
         .map(|s| (EntityKind::Survey, s.id))
         .collect();
-    Ok(DeliveryFacts { queued: to_send.records, refused, conflicted, drafts })
+    let from_file = store.from_file().await?;
+    Ok(DeliveryFacts { queued: to_send.records, refused, conflicted, drafts, from_file })
 }
 
 /// One line of the 待发送 screen.

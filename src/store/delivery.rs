@@ -445,6 +445,57 @@ impl Store {
         .map(drop)
     }
 
+    /// Note the records of `ops`, merged from another tablet's export file, that the server
+    /// never sent or acknowledged here: 来自文件 until a pull brings one of their changes
+    /// (`meta_keys::FROM_FILE`). This device's own changes (its file imported back) are not.
+    pub async fn note_from_file(&self, ops: &[Operation]) -> Result<(), StoreError> {
+        let device = self.device_id();
+        let records: BTreeSet<RecordKey> = ops
+            .iter()
+            .filter(|op| op.device_id != device)
+            .map(|op| (op.entity, op.entity_id))
+            .collect();
+        if records.is_empty() {
+            return Ok(());
+        }
+        let db = self.db().await?;
+        let tx = db
+            .transaction([HISTORY, HISTORY_PAGES, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
+        let mut counts = Vec::with_capacity(records.len());
+        for (_, id) in &records {
+            let key = JsValue::from_str(&id.to_string());
+            counts.push((
+                history.index(IDX_ENTITY_ID)?.count().with_query(key.clone()).primitive()?,
+                pages.index(IDX_ENTITY_IDS)?.count().with_query(key).primitive()?,
+            ));
+        }
+        let mut unknown = Vec::new();
+        for (record, (in_history, in_pages)) in records.into_iter().zip(counts) {
+            let (a, b): (u32, u32) = (in_history.await?, in_pages.await?);
+            if a + b == 0 {
+                unknown.push(record);
+            }
+        }
+        let meta = tx.object_store(META)?;
+        let key = JsValue::from_str(meta_keys::FROM_FILE);
+        let kept: Option<BTreeSet<RecordKey>> =
+            decode_opt(meta.get::<JsValue, _, _>(key.clone()).primitive()?.await?)?;
+        let mut kept = kept.unwrap_or_default();
+        kept.extend(unknown);
+        drop(meta.put(to_js(&kept)?).with_key(key).primitive()?);
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The records known only from another tablet's export file
+    /// ([`Store::note_from_file`]).
+    pub async fn from_file(&self) -> Result<BTreeSet<RecordKey>, StoreError> {
+        Ok(self.meta_get(meta_keys::FROM_FILE).await?.unwrap_or_default())
+    }
+
     /// Whether the server ever acknowledged an operation of record `id` or sent one: it is in
     /// `history` (acknowledged local operations, older pulls) or `history_pages` (pulls,
     /// imports); or whether it may have, unknown to this tablet (a push whose answer did not

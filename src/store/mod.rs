@@ -72,6 +72,9 @@ pub mod meta_keys {
     /// (`Vec<Uuid>`): in a push not answered yet (the answer may be lost), or in an export
     /// file (the office may import it). [`Store::reached_server`] counts them as reached.
     pub const MAYBE_SENT: &str = "maybe_sent";
+    /// Records known on this tablet only from another tablet's export file, not yet from the
+    /// server (`Vec<(EntityKind, Uuid)>`): 来自文件 until a pull brings one of their changes.
+    pub const FROM_FILE: &str = "from_file";
     /// The survey form's state as last typed (`services::survey::FormDraft`), written at every
     /// keystroke and cleared once the same state is saved as a record.
     pub const FORM_DRAFT: &str = "form_draft";

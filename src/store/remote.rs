@@ -2,8 +2,8 @@
 //! one transaction, which also keeps them for the change history as whole pages
 //! (`history_pages`, one entry per page instead of one per operation).
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
 
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
@@ -181,6 +181,14 @@ impl Store {
         // are awaited.
         let clock_req =
             meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
+        // A pulled page: the server has the records it names, so none of them is 来自文件 any
+        // longer (`Store::note_from_file`).
+        let from_file_req = match cursor {
+            Some(_) => Some(
+                meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::FROM_FILE)).primitive()?,
+            ),
+            None => None,
+        };
         let mut keys: Vec<(EntityKind, Uuid)> = Vec::new();
         // Per touched record: whether it was read (else it is new, as far as this tab knows).
         let mut read: Vec<bool> = Vec::new();
@@ -264,6 +272,17 @@ impl Store {
         }
         outcome.changed_records = changed.len();
         let mut put_cursor = Vec::new();
+        if let Some(req) = from_file_req {
+            let from_file: Option<BTreeSet<(EntityKind, Uuid)>> = decode_opt(req.await?)?;
+            if let Some(mut from_file) = from_file.filter(|f| !f.is_empty()) {
+                let before = from_file.len();
+                from_file.retain(|key| !index.contains_key(key));
+                if from_file.len() != before {
+                    let key = JsValue::from_str(meta_keys::FROM_FILE);
+                    put_cursor.push(meta.put(to_js(&from_file)?).with_key(key).primitive()?);
+                }
+            }
+        }
         if let Some(cursor) = cursor {
             for (key, value) in cursor.entries()? {
                 put_cursor.push(meta.put(value).with_key(JsValue::from_str(key)).primitive()?);

@@ -183,6 +183,9 @@ pub async fn import_bytes(
         }
     }
     progress(ImportStep::Operations(contents.operations.len()));
+    // Noted before they are merged (the merge puts them in the history): the records the
+    // server never sent or acknowledged here are 来自文件, not 已送达, until a pull brings them.
+    store.note_from_file(&contents.operations).await?;
     let merged = store.apply_remote(&contents.operations).await?;
     outcome.changed_records = merged.changed_records;
     outcome.conflicts = merged.conflicts.len();

@@ -6,7 +6,8 @@
 //!
 //! Precedence, from what needs a person most to what needs nothing:
 //! 被退回，需处理 (a change was refused: fix it and resubmit) > 有冲突（办公室处理） (the office
-//! decides) > 已保存待发送 (queued, goes with the next sync) > 草稿 (an unfinished survey, every
+//! decides) > 已保存待发送 (queued, goes with the next sync) > 来自文件 (known here only from
+//! another tablet's export file: that tablet sends it) > 草稿 (an unfinished survey, every
 //! change of which the server has) > 已送达 (the server acknowledged every change).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +28,9 @@ pub enum DeliveryState {
     Conflict,
     /// Saved on the tablet, waiting for the next sync.
     Pending,
+    /// Known on this tablet only from another tablet's export file, not yet from the server:
+    /// the tablet that made it sends it (or the office imports the file); nothing to do here.
+    FromFile,
     /// An unfinished survey; everything saved of it has reached the office.
     Draft,
     /// The server acknowledged every change of it.
@@ -35,10 +39,11 @@ pub enum DeliveryState {
 
 impl DeliveryState {
     /// Every state, in the order a person should deal with them.
-    pub const ALL: [DeliveryState; 5] = [
+    pub const ALL: [DeliveryState; 6] = [
         DeliveryState::Refused,
         DeliveryState::Conflict,
         DeliveryState::Pending,
+        DeliveryState::FromFile,
         DeliveryState::Draft,
         DeliveryState::Delivered,
     ];
@@ -49,6 +54,7 @@ impl DeliveryState {
             DeliveryState::Conflict => "conflict",
             DeliveryState::Pending => "pending",
             DeliveryState::Draft => "draft",
+            DeliveryState::FromFile => "from_file",
             DeliveryState::Delivered => "delivered",
         }
     }
@@ -59,6 +65,7 @@ impl DeliveryState {
             DeliveryState::Conflict => "有冲突（办公室处理）",
             DeliveryState::Pending => "已保存待发送",
             DeliveryState::Draft => "草稿",
+            DeliveryState::FromFile => "来自文件，由原平板发送",
             DeliveryState::Delivered => "已送达",
         }
     }
@@ -83,6 +90,8 @@ pub struct DeliveryFacts {
     pub conflicted: BTreeSet<RecordKey>,
     /// Surveys that are not finalised.
     pub drafts: BTreeSet<RecordKey>,
+    /// Records known only from another tablet's export file.
+    pub from_file: BTreeSet<RecordKey>,
 }
 
 impl DeliveryFacts {
@@ -94,6 +103,8 @@ impl DeliveryFacts {
             DeliveryState::Conflict
         } else if self.queued.contains(key) {
             DeliveryState::Pending
+        } else if self.from_file.contains(key) {
+            DeliveryState::FromFile
         } else if self.drafts.contains(key) {
             DeliveryState::Draft
         } else {
@@ -110,6 +121,7 @@ impl DeliveryFacts {
             .chain(&self.refused)
             .chain(&self.conflicted)
             .chain(&self.drafts)
+            .chain(&self.from_file)
             .collect();
         for key in keys {
             out.entry(self.state_of(key)).or_default().push(*key);
@@ -155,6 +167,21 @@ mod tests {
         assert_eq!(facts.state_of(&key(3)), DeliveryState::Conflict);
         assert_eq!(facts.state_of(&key(4)), DeliveryState::Refused);
         assert_eq!(facts.state_of(&key(5)), DeliveryState::Delivered);
+    }
+
+    #[test]
+    fn a_record_known_only_from_a_file_is_neither_delivered_nor_counted() {
+        let mut facts = DeliveryFacts::default();
+        facts.from_file.extend([key(1), key(2)]);
+        // Edited here: this tablet sends its change.
+        facts.queued.insert(key(2));
+        // An unfinished survey from the file: not known to be at the office either.
+        facts.drafts.insert(key(1));
+        assert_eq!(facts.state_of(&key(1)), DeliveryState::FromFile);
+        assert_eq!(facts.state_of(&key(2)), DeliveryState::Pending);
+        assert_eq!(facts.counts(), DeliveryCounts { pending: 1, needs_action: 0 });
+        assert_eq!(facts.not_delivered()[&DeliveryState::FromFile], vec![key(1)]);
+        assert!(!DeliveryState::FromFile.is_undelivered(), "not this tablet's to send");
     }
 
     #[test]
