@@ -37,7 +37,9 @@ async fn planned(state: &AppState, session: &Caller, body: Bytes) -> Result<Plan
     let people = state.store.records(session.scope(), EntityKind::Person, &session.account).await?;
     let ctx = OpContext { device_id: session.device_id, author: session.account.username.clone() };
     // The server's clock, seen from the office's device: every operation is after everything
-    // the server stored.
+    // the server stored, including what another process stored meanwhile (the command-line
+    // import, another process of a county deployment), read from the database first.
+    state.seed_clock().await?;
     let server_now = state.tick_clock([]);
     let today = chrono::Local::now().date_naive();
     let plan = tokio::task::spawn_blocking(move || {

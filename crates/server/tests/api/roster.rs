@@ -371,3 +371,38 @@ async fn only_the_town_office_imports_rosters_and_bad_files_are_refused_whole() 
     assert_eq!(report.issues.len(), 2);
     assert!(report.issues[0].message.contains("支部管理"));
 }
+
+/// A file imported with the command line (another process) while the server runs: a roster
+/// applied right after is stamped after the file's changes, even one stamped ahead of this
+/// machine's clock, so the roster's update is not lost to them.
+#[tokio::test]
+async fn a_roster_is_stamped_after_what_the_command_line_imported_meanwhile() {
+    let s = TestServer::start().await;
+    s.add_user("zhang", Role::Surveyor, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    make_branches(&s, &office).await;
+    let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
+    let ahead = crate::common::new_person("zhang", "b1", now + 2 * 3_600_000);
+    let stamp = ahead.hlc.clone();
+    let contents = shared::export::Contents { operations: vec![ahead], attachments: Vec::new() };
+    let file = shared::export::encode(
+        Uuid::now_v7(),
+        "zhang",
+        "2026-11-20T10:00:00Z",
+        shared::export::Scope::Pending,
+        &contents,
+        None,
+    )
+    .unwrap();
+    let path = s.data_dir.path().join("ahead.json");
+    std::fs::write(&path, file).unwrap();
+    let out =
+        s.cli(&["import"]).arg("--file").arg(&path).args(["--as", "office"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The roster reads the server's clock: it moved past the imported stamp.
+    preview(&s, &office, xlsx(&good_rows(1))).await;
+    let res = s.push_raw(&office, &[]).await;
+    let pushed: shared::sync::PushResponse = res.json().await.unwrap();
+    assert!(pushed.server_hlc > stamp, "{} after {stamp}", pushed.server_hlc);
+}
