@@ -166,7 +166,7 @@ impl Store {
 
     /// Give up the refused photos of `sha256s` (the person confirmed it): never sent, no
     /// longer counted. Returns how many were given up.
-    pub async fn abandon_refused_photos(&self, sha256s: &[&str]) -> Result<usize, StoreError> {
+    pub async fn abandon_refused_photos(&self, sha256s: &[String]) -> Result<usize, StoreError> {
         let mut given_up = 0;
         for sha256 in sha256s {
             if let Some(mut attachment) = self.get_attachment(sha256).await?
@@ -198,7 +198,7 @@ impl Store {
 
     /// Forget the refusals of the photos `sha256s`: the next sync tries them again. Returns
     /// how many were refused.
-    pub async fn clear_photo_refusals(&self, sha256s: &[&str]) -> Result<usize, StoreError> {
+    pub async fn clear_photo_refusals(&self, sha256s: &[String]) -> Result<usize, StoreError> {
         let mut cleared = 0;
         for sha256 in sha256s {
             if let Some(mut attachment) = self.get_attachment(sha256).await?

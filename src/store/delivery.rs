@@ -167,10 +167,7 @@ impl Store {
         entity: EntityKind,
         id: Uuid,
     ) -> Result<usize, StoreError> {
-        let Some(record) = self.get(entity, id).await? else { return Ok(0) };
-        let shown: Vec<&str> =
-            record.fields.get("photos").map(photo_hashes).into_iter().flatten().collect();
-        self.clear_photo_refusals(&shown).await
+        self.clear_photo_refusals(&self.photos_shown(entity, id).await?).await
     }
 
     /// Give up the refused photos record `entity`/`id` shows ([`Store::abandon_refused_photos`]).
@@ -179,10 +176,14 @@ impl Store {
         entity: EntityKind,
         id: Uuid,
     ) -> Result<usize, StoreError> {
-        let Some(record) = self.get(entity, id).await? else { return Ok(0) };
-        let shown: Vec<&str> =
-            record.fields.get("photos").map(photo_hashes).into_iter().flatten().collect();
-        self.abandon_refused_photos(&shown).await
+        self.abandon_refused_photos(&self.photos_shown(entity, id).await?).await
+    }
+
+    /// The photos record `entity`/`id` shows (none when it is not stored).
+    async fn photos_shown(&self, entity: EntityKind, id: Uuid) -> Result<Vec<String>, StoreError> {
+        let record = self.get(entity, id).await?;
+        let photos = record.as_ref().and_then(|r| r.fields.get("photos"));
+        Ok(photos.map(|v| photo_hashes(v).map(str::to_owned).collect()).unwrap_or_default())
     }
 
     /// [`Store::photo_records`] read from the database.
