@@ -210,6 +210,33 @@ async fn load_photo_records(
     Ok(Box::pin(async move { store.read_photo_records(&queued).await }))
 }
 
+/// Bring the tablet's stamps beyond the server's bound back to `now_ms`
+/// (`sync::engine::restamp_stored`): rare (a tablet whose date was once ahead), so with
+/// feature `split` in the `fieldwork` module, not in the first load.
+pub async fn restamp(
+    store: crate::store::Store,
+    now_ms: u64,
+) -> Result<Result<usize, crate::store::StoreError>, ChunkLoadError> {
+    Ok(load_restamp(store, now_ms).await?.await)
+}
+
+type Restamped =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, crate::store::StoreError>>>>;
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(fieldwork, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_restamp(store: crate::store::Store, now_ms: u64) -> Result<Restamped, ChunkLoadError> {
+    Ok(Box::pin(async move { crate::sync::engine::restamp_stored(&store, now_ms).await }))
+}
+
+#[cfg(not(feature = "split"))]
+async fn load_restamp(
+    store: crate::store::Store,
+    now_ms: u64,
+) -> Result<Restamped, ChunkLoadError> {
+    Ok(Box::pin(async move { crate::sync::engine::restamp_stored(&store, now_ms).await }))
+}
+
 /// The outbox's copy outside IndexedDB, asked at start (`services::storage_loss::from_copy`):
 /// with a store, take back the changes of a database the browser discarded; without, which
 /// device the copy of the database `name` was written for (a start with no mark). Only after a

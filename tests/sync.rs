@@ -867,6 +867,11 @@ async fn a_record_whose_push_answer_was_lost_or_that_was_exported_keeps_its_chan
     assert_eq!(report.rejected.len(), 1);
     assert!(!store.reached_server(refused).await.unwrap(), "the answer said: not stored");
     assert!(store.reached_server(other).await.unwrap(), "acknowledged: in the history");
+    // Exported after it was refused: the office's import refuses it too, so it stays
+    // correctable (the file holds refused changes; only queued ones mark their records).
+    transfer::export_text(&store, Scope::Pending, None).await.unwrap();
+    assert!(!store.reached_server(refused).await.unwrap(), "still correctable");
+    assert!(store.assign_branch(EntityKind::Person, refused, "b1").await.unwrap());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1582,6 +1587,14 @@ async fn records_known_only_from_a_file_are_not_said_to_be_delivered_until_pulle
     transfer::import_bytes(&c, text.as_bytes(), None, &|_| {}).await.unwrap();
     let marked: Vec<Uuid> = c.from_file().await.unwrap().into_iter().map(|(_, id)| id).collect();
     assert_eq!(marked, [s.survey]);
+
+    // A whole-tablet file of B (what B pulled and imported, nothing of B's own): it holds what
+    // B pulled, which the office has; only a whole file's own tablet's changes would mark
+    // anything, so nothing is 来自文件 on D.
+    let (whole, _) = transfer::export_text(&b, Scope::All, None).await.unwrap();
+    let d = fresh().await;
+    transfer::import_bytes(&d, whole.as_bytes(), None, &|_| {}).await.unwrap();
+    assert!(d.from_file().await.unwrap().is_empty());
 }
 
 #[wasm_bindgen_test]

@@ -32,8 +32,11 @@ pub async fn facts_with(
     let conflicted: BTreeSet<RecordKey> =
         store.conflicts().await?.into_iter().map(|c| (c.entity, c.entity_id)).collect();
     let author = store.author();
+    // A survey known only from another tablet's file is that tablet's draft, not this one's.
+    let from_file = store.from_file().await?;
     let drafts: BTreeSet<RecordKey> = surveys
         .iter()
+        .filter(|s| !from_file.contains(&(EntityKind::Survey, s.id)))
         .filter(|s| {
             let status = s.fields.get("status").and_then(|v| v.as_str()).unwrap_or_default();
             let surveyor = s.fields.get("surveyor").and_then(|v| v.as_str()).unwrap_or_default();
@@ -41,7 +44,6 @@ pub async fn facts_with(
         })
         .map(|s| (EntityKind::Survey, s.id))
         .collect();
-    let from_file = store.from_file().await?;
     Ok(DeliveryFacts { queued: to_send.records, refused, conflicted, drafts, from_file })
 }
 

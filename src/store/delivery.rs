@@ -448,12 +448,19 @@ impl Store {
 
     /// Note the records of `ops`, merged from another tablet's export file, that the server
     /// never sent or acknowledged here: 来自文件 until a pull brings one of their changes
-    /// (`meta_keys::FROM_FILE`). This device's own changes (its file imported back) are not.
-    pub async fn note_from_file(&self, ops: &[Operation]) -> Result<(), StoreError> {
+    /// (`meta_keys::FROM_FILE`). `only_of`: count only that device's changes (a whole-tablet
+    /// file also holds what its tablet pulled, which the office has; a file of what waits holds
+    /// only what its tablet had not delivered). Never this device's own (its file imported
+    /// back).
+    pub async fn note_from_file(
+        &self,
+        ops: &[Operation],
+        only_of: Option<Uuid>,
+    ) -> Result<(), StoreError> {
         let device = self.device_id();
         let records: BTreeSet<RecordKey> = ops
             .iter()
-            .filter(|op| op.device_id != device)
+            .filter(|op| op.device_id != device && only_of.is_none_or(|d| op.device_id == d))
             .map(|op| (op.entity, op.entity_id))
             .collect();
         if records.is_empty() {

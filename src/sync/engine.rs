@@ -146,7 +146,26 @@ async fn restamp_if_date_agrees<T: Transport>(
     }
     // The server's clock has seen every stamp it took: none of those is beyond its bound.
     let now = now.max(server);
-    let restamped = store
+    let restamped = crate::split::restamp(store.clone(), now)
+        .await
+        .map_err(|e| SyncError::Store(crate::store::StoreError::Codec(e.to_string())))??;
+    let kept = rejected::list(store).await?;
+    let records: BTreeSet<Uuid> = kept
+        .iter()
+        .filter(|r| r.code.as_deref() == Some(CLOCK_AHEAD))
+        .filter(|r| shared::policy::within_bound(r.op.hlc.millis, now))
+        .map(|r| r.op.entity_id)
+        .collect();
+    let again: Vec<Uuid> =
+        kept.iter().filter(|r| records.contains(&r.op.entity_id)).map(|r| r.op.id).collect();
+    let requeued = if again.is_empty() { 0 } else { rejected::requeue(store, &again).await? };
+    Ok(Some((restamped, requeued)))
+}
+
+/// [`Store::restamp_ahead`] of this tablet's records, queued and refused operations (behind
+/// a split point: `split::restamp`).
+pub async fn restamp_stored(store: &Store, now: u64) -> Result<usize, crate::store::StoreError> {
+    store
         .restamp_ahead(
             now,
             rejected::REJECTED_KEY,
@@ -159,18 +178,7 @@ async fn restamp_if_date_agrees<T: Transport>(
                 }
             },
         )
-        .await?;
-    let kept = rejected::list(store).await?;
-    let records: BTreeSet<Uuid> = kept
-        .iter()
-        .filter(|r| r.code.as_deref() == Some(CLOCK_AHEAD))
-        .filter(|r| shared::policy::within_bound(r.op.hlc.millis, now))
-        .map(|r| r.op.entity_id)
-        .collect();
-    let again: Vec<Uuid> =
-        kept.iter().filter(|r| records.contains(&r.op.entity_id)).map(|r| r.op.id).collect();
-    let requeued = if again.is_empty() { 0 } else { rejected::requeue(store, &again).await? };
-    Ok(Some((restamped, requeued)))
+        .await
 }
 
 /// Whether the server answers a one-operation pull from the stored position with
@@ -251,7 +259,11 @@ pub async fn push_outbox_as<T: Transport>(
         done += sorted.held as u32;
         if !sorted.refused.is_empty() {
             report.rejected.extend(sorted.refused.iter().map(|(_, r)| r.clone()));
+            // Refused here, so the office's import of a file holding it refuses it too: its
+            // record may be corrected again (its branch).
+            let records: Vec<Uuid> = sorted.refused.iter().map(|(_, r)| r.op.entity_id).collect();
             rejected::set_aside(store, sorted.refused).await?;
+            store.forget_maybe_sent(records).await?;
         }
         for batch in plan_batches(&sorted.send, PUSH_MAX_OPS, MAX_PUSH_BYTES) {
             let n = batch.keys.len() as u32;
@@ -278,7 +290,10 @@ fn send_batch<'a, T: Transport>(
         // Until the answer comes, these records may be at the office: their branch is not
         // rewritten under the same change ids, nor are they discarded as never sent.
         let records: Vec<Uuid> = batch.request.ops.iter().map(|op| op.entity_id).collect();
-        store.note_maybe_sent(records.iter().copied()).await?;
+        // Best effort: on a full disk the push must still reach the office.
+        if let Err(e) = store.note_maybe_sent(records.iter().copied()).await {
+            log::warn!("could not note the records of a push as maybe at the office: {e}");
+        }
         match transport.push(&batch.request).await {
             Ok(response) => {
                 let ack = acknowledged(&batch, &response);
@@ -341,9 +356,13 @@ fn send_batch<'a, T: Transport>(
                     at_ms: js_sys::Date::now(),
                     on_tablet: false,
                 };
+                // The same id with other content: the server holds an operation of it.
+                let held = r.code.as_deref() == Some(shared::sync::OP_ID_CONFLICT);
                 report.rejected.push(r.clone());
                 rejected::set_aside(store, vec![(*key, r)]).await?;
-                store.forget_maybe_sent(records).await?;
+                if !held {
+                    store.forget_maybe_sent(records).await?;
+                }
                 Ok(())
             }
             Err(err) => Err(err.into()),

@@ -128,12 +128,14 @@ pub async fn export_text(
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let text =
         export::encode(store.device_id(), &store.author(), &now, scope, &contents, passphrase)?;
-    // The office may import the file without this tablet hearing of it: the records in it are
-    // no longer rewritten under the same change ids (a corrected branch) or discarded as never
-    // sent, until a push's answer says what the server holds. Best effort: on a full disk the
-    // file is the way out, and must still be written.
-    let exported = contents.operations.iter().map(|op| op.entity_id);
-    if let Err(e) = store.note_maybe_sent(exported).await {
+    // The office may import the file without this tablet hearing of it: the records whose
+    // queued changes it holds are no longer rewritten under the same change ids (a corrected
+    // branch) or discarded as never sent, until a push's answer says what the server holds.
+    // Best effort: on a full disk the file is the way out, and must still be written.
+    // Only what waits in the outbox: a refused change would be refused by the office's import
+    // too (the same rules), and what the server acknowledged is in the history already.
+    let queued: Vec<Uuid> = store.outbox_all().await?.into_iter().map(|e| e.op.entity_id).collect();
+    if let Err(e) = store.note_maybe_sent(queued).await {
         log::warn!("could not note the exported records as maybe at the office: {e}");
     }
     Ok((text, contents))
@@ -162,7 +164,7 @@ pub async fn import_bytes(
     progress: &dyn Fn(ImportStep),
 ) -> Result<ImportOutcome, TransferError> {
     progress(ImportStep::Verifying);
-    let (_header, contents) = export::decode(bytes, passphrase)?;
+    let (header, contents) = export::decode(bytes, passphrase)?;
     // Checked before anything is stored: the file is refused whole.
     if let Some(ahead) =
         shared::policy::ahead_in_batch(&contents.operations, crate::store::now_ms())
@@ -185,7 +187,8 @@ pub async fn import_bytes(
     progress(ImportStep::Operations(contents.operations.len()));
     // Noted before they are merged (the merge puts them in the history): the records the
     // server never sent or acknowledged here are 来自文件, not 已送达, until a pull brings them.
-    store.note_from_file(&contents.operations).await?;
+    let only_of = (header.scope == Scope::All).then_some(header.device_id);
+    store.note_from_file(&contents.operations, only_of).await?;
     let merged = store.apply_remote(&contents.operations).await?;
     outcome.changed_records = merged.changed_records;
     outcome.conflicts = merged.conflicts.len();

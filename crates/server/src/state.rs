@@ -90,8 +90,13 @@ impl AppState {
     pub async fn seed_clock(&self) -> Result<(), crate::store::StoreError> {
         if let Some(highest) = self.store.max_hlc().await? {
             let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
-            let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
-            clock.observe(&highest, now_ms);
+            // Within the `clock_ahead` bound, as a push moves it: a stamp stored beyond it (a
+            // process whose own date was wrong) would have the server stamp what the policy
+            // then refuses (a roster's changes).
+            if shared::policy::within_bound(highest.millis, now_ms) {
+                let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
+                clock.observe(&highest, now_ms);
+            }
         }
         Ok(())
     }

@@ -6,9 +6,9 @@
 //!
 //! Precedence, from what needs a person most to what needs nothing:
 //! 被退回，需处理 (a change was refused: fix it and resubmit) > 有冲突（办公室处理） (the office
-//! decides) > 已保存待发送 (queued, goes with the next sync) > 来自文件 (known here only from
-//! another tablet's export file: that tablet sends it) > 草稿 (an unfinished survey, every
-//! change of which the server has) > 已送达 (the server acknowledged every change).
+//! decides) > 已保存待发送 (queued, goes with the next sync) > 草稿 (an unfinished survey of this
+//! tablet's, every change of which the server has) > 来自文件 (known here only from another
+//! tablet's export file: that tablet sends it) > 已送达 (the server acknowledged every change).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,11 +28,11 @@ pub enum DeliveryState {
     Conflict,
     /// Saved on the tablet, waiting for the next sync.
     Pending,
+    /// An unfinished survey; everything saved of it has reached the office.
+    Draft,
     /// Known on this tablet only from another tablet's export file, not yet from the server:
     /// the tablet that made it sends it (or the office imports the file); nothing to do here.
     FromFile,
-    /// An unfinished survey; everything saved of it has reached the office.
-    Draft,
     /// The server acknowledged every change of it.
     Delivered,
 }
@@ -43,8 +43,8 @@ impl DeliveryState {
         DeliveryState::Refused,
         DeliveryState::Conflict,
         DeliveryState::Pending,
-        DeliveryState::FromFile,
         DeliveryState::Draft,
+        DeliveryState::FromFile,
         DeliveryState::Delivered,
     ];
 
@@ -103,10 +103,10 @@ impl DeliveryFacts {
             DeliveryState::Conflict
         } else if self.queued.contains(key) {
             DeliveryState::Pending
-        } else if self.from_file.contains(key) {
-            DeliveryState::FromFile
         } else if self.drafts.contains(key) {
             DeliveryState::Draft
+        } else if self.from_file.contains(key) {
+            DeliveryState::FromFile
         } else {
             DeliveryState::Delivered
         }
@@ -175,9 +175,11 @@ mod tests {
         facts.from_file.extend([key(1), key(2)]);
         // Edited here: this tablet sends its change.
         facts.queued.insert(key(2));
-        // An unfinished survey from the file: not known to be at the office either.
-        facts.drafts.insert(key(1));
         assert_eq!(facts.state_of(&key(1)), DeliveryState::FromFile);
+        // This tablet's own draft needs its surveyor more (the tablet leaves another's out).
+        facts.drafts.insert(key(1));
+        assert_eq!(facts.state_of(&key(1)), DeliveryState::Draft);
+        facts.drafts.clear();
         assert_eq!(facts.state_of(&key(2)), DeliveryState::Pending);
         assert_eq!(facts.counts(), DeliveryCounts { pending: 1, needs_action: 0 });
         assert_eq!(facts.not_delivered()[&DeliveryState::FromFile], vec![key(1)]);
