@@ -46,8 +46,14 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// is not at the server yet (its read in the field work's module: 3.2 KB less than in the main
 /// one), a deleted draft's refusals go with it, 待发送 says what a record waits for: 254.6 KB,
 /// and the budget moves up to 256 KB for those mends (a count the person reads must be true).
+/// Round 2's twenty-third session: the store and the sync engine keep a photo refused for good,
+/// the records that may be at the office (a push not answered, an export), those known only
+/// from another tablet's file (a sixth delivery state), and requeue refusals in one
+/// transaction; bringing a clock back after a wrong date is behind a split point: 257.2 KB,
+/// and the budget moves up to 258 KB for those mends (what a surveyor saved reaches the office,
+/// or the surveyor is told why).
 /// Sizes are deterministic for a given source.
-const BUDGET_BROTLI_BYTES: usize = 256_000;
+const BUDGET_BROTLI_BYTES: usize = 258_000;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
