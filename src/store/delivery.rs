@@ -72,6 +72,23 @@ pub struct PhotoRecords {
     pub refused: BTreeMap<RecordKey, Vec<String>>,
 }
 
+/// How many operations of record `id` the server acknowledged or sent (`history`,
+/// `history_pages`), counted in the caller's transaction: both requests are issued now, the
+/// answer awaited later.
+fn count_known<'a>(
+    history: &ObjectStore<'a>,
+    pages: &ObjectStore<'a>,
+    id: Uuid,
+) -> Result<impl std::future::Future<Output = Result<u32, StoreError>> + 'a, StoreError> {
+    let key = JsValue::from_str(&id.to_string());
+    let in_history = history.index(IDX_ENTITY_ID)?.count().with_query(key.clone()).primitive()?;
+    let in_pages = pages.index(IDX_ENTITY_IDS)?.count().with_query(key).primitive()?;
+    Ok(async move {
+        let (a, b): (u32, u32) = (in_history.await?, in_pages.await?);
+        Ok(a + b)
+    })
+}
+
 /// What [`Store::discard_unsent`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Discarded {
@@ -416,30 +433,26 @@ impl Store {
     /// Note that changes of `records` may reach the office from now on, without this tablet
     /// hearing of it (a push about to go, an export file written): until the answer comes,
     /// [`Store::reached_server`] counts them as reached.
-    pub async fn note_maybe_sent(
-        &self,
-        records: impl IntoIterator<Item = Uuid>,
-    ) -> Result<(), StoreError> {
-        let records: BTreeSet<Uuid> = records.into_iter().collect();
-        self.meta_update(meta_keys::MAYBE_SENT, |kept: Option<BTreeSet<Uuid>>| {
-            let mut kept = kept.unwrap_or_default();
-            kept.extend(records);
-            kept
-        })
-        .await
-        .map(drop)
+    pub async fn note_maybe_sent(&self, records: &[Uuid]) -> Result<(), StoreError> {
+        self.mark_maybe_sent(records, true).await
     }
 
     /// The server answered for `records`: what it took is in `history`, what it refused it did
     /// not store.
-    pub async fn forget_maybe_sent(
-        &self,
-        records: impl IntoIterator<Item = Uuid>,
-    ) -> Result<(), StoreError> {
-        let records: BTreeSet<Uuid> = records.into_iter().collect();
+    pub async fn forget_maybe_sent(&self, records: &[Uuid]) -> Result<(), StoreError> {
+        self.mark_maybe_sent(records, false).await
+    }
+
+    /// Add `records` to `meta_keys::MAYBE_SENT` (`maybe`), or take them out of it.
+    async fn mark_maybe_sent(&self, records: &[Uuid], maybe: bool) -> Result<(), StoreError> {
+        let records: BTreeSet<Uuid> = records.iter().copied().collect();
         self.meta_update(meta_keys::MAYBE_SENT, |kept: Option<BTreeSet<Uuid>>| {
             let mut kept = kept.unwrap_or_default();
-            kept.retain(|id| !records.contains(id));
+            if maybe {
+                kept.extend(records);
+            } else {
+                kept.retain(|id| !records.contains(id));
+            }
             kept
         })
         .await
@@ -472,18 +485,14 @@ impl Store {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
+        // Every count issued before the first is awaited.
         let mut counts = Vec::with_capacity(records.len());
         for (_, id) in &records {
-            let key = JsValue::from_str(&id.to_string());
-            counts.push((
-                history.index(IDX_ENTITY_ID)?.count().with_query(key.clone()).primitive()?,
-                pages.index(IDX_ENTITY_IDS)?.count().with_query(key).primitive()?,
-            ));
+            counts.push(count_known(&history, &pages, *id)?);
         }
         let mut unknown = Vec::new();
-        for (record, (in_history, in_pages)) in records.into_iter().zip(counts) {
-            let (a, b): (u32, u32) = (in_history.await?, in_pages.await?);
-            if a + b == 0 {
+        for (record, count) in records.into_iter().zip(counts) {
+            if count.await? == 0 {
                 unknown.push(record);
             }
         }
@@ -515,22 +524,10 @@ impl Store {
             .object_store(META)?
             .get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT))
             .primitive()?;
-        let key = JsValue::from_str(&id.to_string());
-        let in_history = tx
-            .object_store(HISTORY)?
-            .index(IDX_ENTITY_ID)?
-            .count()
-            .with_query(key.clone())
-            .primitive()?;
-        let in_pages = tx
-            .object_store(HISTORY_PAGES)?
-            .index(IDX_ENTITY_IDS)?
-            .count()
-            .with_query(key)
-            .primitive()?;
-        let (a, b): (u32, u32) = (in_history.await?, in_pages.await?);
+        let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
+        let known = count_known(&history, &pages, id)?.await?;
         let maybe: Option<BTreeSet<Uuid>> = decode_opt(maybe.await?)?;
-        Ok(a + b > 0 || maybe.is_some_and(|m| m.contains(&id)))
+        Ok(known > 0 || maybe.is_some_and(|m| m.contains(&id)))
     }
 
     /// Discard a record the person gave up on (an unfinished survey, say): if no change of it

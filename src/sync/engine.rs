@@ -263,7 +263,7 @@ pub async fn push_outbox_as<T: Transport>(
             // record may be corrected again (its branch).
             let records: Vec<Uuid> = sorted.refused.iter().map(|(_, r)| r.op.entity_id).collect();
             rejected::set_aside(store, sorted.refused).await?;
-            store.forget_maybe_sent(records).await?;
+            store.forget_maybe_sent(&records).await?;
         }
         for batch in plan_batches(&sorted.send, PUSH_MAX_OPS, MAX_PUSH_BYTES) {
             let n = batch.keys.len() as u32;
@@ -291,7 +291,7 @@ fn send_batch<'a, T: Transport>(
         // rewritten under the same change ids, nor are they discarded as never sent.
         let records: Vec<Uuid> = batch.request.ops.iter().map(|op| op.entity_id).collect();
         // Best effort: on a full disk the push must still reach the office.
-        if let Err(e) = store.note_maybe_sent(records.iter().copied()).await {
+        if let Err(e) = store.note_maybe_sent(&records).await {
             log::warn!("could not note the records of a push as maybe at the office: {e}");
         }
         match transport.push(&batch.request).await {
@@ -317,9 +317,9 @@ fn send_batch<'a, T: Transport>(
                     .filter_map(|k| op_of(&batch, *k))
                     .map(|op| op.entity_id)
                     .collect();
-                store
-                    .forget_maybe_sent(records.into_iter().filter(|id| !unanswered.contains(id)))
-                    .await?;
+                let answered: Vec<Uuid> =
+                    records.into_iter().filter(|id| !unanswered.contains(id)).collect();
+                store.forget_maybe_sent(&answered).await?;
                 report.pushed += ack.remove.len();
                 if ack.retry.is_empty() {
                     Ok(())
@@ -361,7 +361,7 @@ fn send_batch<'a, T: Transport>(
                 report.rejected.push(r.clone());
                 rejected::set_aside(store, vec![(*key, r)]).await?;
                 if !held {
-                    store.forget_maybe_sent(records).await?;
+                    store.forget_maybe_sent(&records).await?;
                 }
                 Ok(())
             }

@@ -135,7 +135,7 @@ pub async fn export_text(
     // Only what waits in the outbox: a refused change would be refused by the office's import
     // too (the same rules), and what the server acknowledged is in the history already.
     let queued: Vec<Uuid> = store.outbox_all().await?.into_iter().map(|e| e.op.entity_id).collect();
-    if let Err(e) = store.note_maybe_sent(queued).await {
+    if let Err(e) = store.note_maybe_sent(&queued).await {
         log::warn!("could not note the exported records as maybe at the office: {e}");
     }
     Ok((text, contents))
