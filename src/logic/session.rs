@@ -70,7 +70,7 @@ impl Session {
         match self.role() {
             Role::CountyViewer => false,
             Role::TownOffice => true,
-            Role::Surveyor | Role::BranchSecretary => !entity.is_town_wide(),
+            Role::Surveyor | Role::BranchSecretary => !entity.is_office_only(),
         }
     }
 
@@ -86,7 +86,7 @@ impl Session {
             Role::CountyViewer => false,
             Role::TownOffice => true,
             Role::Surveyor | Role::BranchSecretary => {
-                !entity.is_town_wide()
+                !entity.is_office_only()
                     && (!self.signed_in || self.account.branches.iter().any(|b| !b.is_empty()))
             }
         }

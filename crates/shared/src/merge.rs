@@ -100,6 +100,14 @@ pub struct Applied {
     pub conflicts: Vec<Conflict>,
 }
 
+/// Earlier writes kept per field, the newest. Without a bound a field written many times grows
+/// its record with every write (each push, pull and export carries them all), and one operation
+/// could be compared with thousands of writes, each pair a conflict row. A write older than the
+/// newest this many of its field is no longer compared with the writes after it: a conflict
+/// between the two is then not found (more than this many writes of one field, concurrent with
+/// it, would have to come first).
+pub const MAX_EARLIER_WRITES: usize = 32;
+
 /// Apply `op` to the current state of its record (`None` if this device has never seen it).
 pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
     let mut record =
@@ -163,6 +171,11 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
             let list = record.earlier.entry(field.to_owned()).or_default();
             let at = list.partition_point(|w| w.clock < replaced.clock);
             list.insert(at, replaced);
+            if list.len() > MAX_EARLIER_WRITES {
+                // The oldest go: whatever the order writes arrive in, the list ends as the
+                // newest of them, so every device keeps the same.
+                list.drain(..list.len() - MAX_EARLIER_WRITES);
+            }
         }
     }
     if op.hlc > record.updated {
@@ -234,6 +247,36 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_field_keeps_its_newest_earlier_writes_whatever_the_order() {
+        let id = Uuid::now_v7();
+        let writes: Vec<Operation> = (1..=MAX_EARLIER_WRITES as u64 + 20)
+            .map(|i| op("a", i, EntityKind::Person, id, &[("notes", json!(i), None)]))
+            .collect();
+        let forward: Vec<&Operation> = writes.iter().collect();
+        let backward: Vec<&Operation> = writes.iter().rev().collect();
+        let mut shuffled = forward.clone();
+        shuffled.swap(0, 40);
+        shuffled.swap(3, 51);
+        shuffled.swap(10, 30);
+        let kept = |ops: &[&Operation]| {
+            let (record, _) = apply_all(ops);
+            let earlier: Vec<u64> =
+                record.earlier["notes"].iter().map(|w| w.clock.millis).collect();
+            (record.fields["notes"].clone(), earlier)
+        };
+        let (value, earlier) = kept(&forward);
+        assert_eq!(value, json!(MAX_EARLIER_WRITES as u64 + 20), "the newest write holds");
+        let newest: Vec<u64> = (20..MAX_EARLIER_WRITES as u64 + 20).collect();
+        assert_eq!(earlier, newest, "the newest earlier writes, oldest first");
+        assert_eq!(kept(&backward).1, newest);
+        assert_eq!(kept(&shuffled).1, newest);
+        // One more blind write is compared with the holder and the kept writes only.
+        let (record, _) = apply_all(&forward);
+        let late = op("b", 1_000, EntityKind::Person, id, &[("notes", json!("x"), None)]);
+        assert_eq!(apply(Some(record), &late).conflicts.len(), MAX_EARLIER_WRITES + 1);
     }
 
     #[test]

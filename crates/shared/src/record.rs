@@ -129,6 +129,14 @@ impl EntityKind {
     }
 }
 
+impl EntityKind {
+    /// Written only by the town office: the town-wide kinds, and score sheets, which the town
+    /// scores (DOMAIN.md, step 5: "weighted criteria scored by the town") in every branch.
+    pub fn is_office_only(self) -> bool {
+        self.is_town_wide() || self == EntityKind::Assessment
+    }
+}
+
 impl std::fmt::Display for EntityKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -87,7 +87,7 @@ impl Account {
             Role::CountyViewer => false,
             Role::TownOffice => true,
             Role::Surveyor | Role::BranchSecretary => {
-                !entity.is_town_wide() && !branch_id.is_empty() && self.can_see_branch(branch_id)
+                !entity.is_office_only() && !branch_id.is_empty() && self.can_see_branch(branch_id)
             }
         }
     }

@@ -47,11 +47,14 @@ async fn commendation_stages_and_years_are_checked_by_the_server() {
     let at = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap().and_hms_opt(9, 0, 0).unwrap();
     let year = chrono::Utc::now().date_naive().format("%Y").to_string().parse::<i32>().unwrap();
 
-    // A surveyor pushes a sheet already "named by the city" or "recommended for the top ten".
+    // A sheet pushed already "named by the city" or "recommended for the top ten": refused,
+    // from the office as a workflow step skipped, from a surveyor as not its to write at all.
     for stage in [CommendationStage::CityNamed, CommendationStage::TopTenRecommended] {
         let forged = Assessment { candidate_id: Uuid::now_v7(), year, stage, ..Default::default() };
-        let res = s.push(&zhang, &[sheet_op("zhang", t, Uuid::now_v7(), &forged, None)]).await;
+        let res = s.push(&office, &[sheet_op("office", t, Uuid::now_v7(), &forged, None)]).await;
         assert_eq!(code(&res.results[0]), "workflow_refused", "{:?}", res.results[0]);
+        let res = s.push(&zhang, &[sheet_op("zhang", t, Uuid::now_v7(), &forged, None)]).await;
+        assert_eq!(code(&res.results[0]), "forbidden_branch", "{:?}", res.results[0]);
     }
 
     // A sheet of the year 300000 (it used to be stored, and panicked a tablet's deadline).
@@ -75,8 +78,11 @@ async fn commendation_stages_and_years_are_checked_by_the_server() {
         ..Default::default()
     };
     sheet.scores.insert("k".into(), 8.0);
+    // The town scores (DOMAIN.md, step 5): a surveyor's sheet is refused, the office's stored.
     let res = s.push(&zhang, &[sheet_op("zhang", t, id, &sheet, None)]).await;
-    assert_eq!(code(&res.results[0]), "accepted", "a surveyor scores: {:?}", res.results[0]);
+    assert_eq!(code(&res.results[0]), "forbidden_branch", "{:?}", res.results[0]);
+    let res = s.push(&office, &[sheet_op("office", t, id, &sheet, None)]).await;
+    assert_eq!(code(&res.results[0]), "accepted", "the office scores: {:?}", res.results[0]);
 
     let step = |sheet: &Assessment, action| {
         let mut next = sheet.clone();
@@ -94,7 +100,7 @@ async fn commendation_stages_and_years_are_checked_by_the_server() {
     assert!(res.results[0].message.as_deref().unwrap().contains("当前状态为「评分中」"));
     // A surveyor taking the town review: refused.
     let res = s.push(&zhang, &[sheet_op("zhang", t + 2, id, &reviewed, Some(stage_fields))]).await;
-    assert_eq!(res.results[0].message.as_deref(), Some("命名表彰各环节由镇组织办登记"));
+    assert_eq!(res.results[0].message.as_deref(), Some("此类记录只能由镇组织办修改"));
     // The office in order: accepted.
     for (i, next) in [&reviewed, &approved].into_iter().enumerate() {
         let res = s

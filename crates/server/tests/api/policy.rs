@@ -388,3 +388,134 @@ async fn a_survey_with_a_code_of_another_form_version_is_stored_as_sent() {
     assert_eq!(answer.results[0].status, OpStatus::Rejected);
     assert_eq!(answer.results[0].code.as_deref(), Some("invalid_record"));
 }
+
+/// The town scores (DOMAIN.md, step 5) and a candidate leaves the campaign by the office's
+/// 移除 with a reason: a branch role's score sheet is refused, and so is its deletion of a
+/// candidate, which would erase the candidacy and its history for good (the earliest tombstone
+/// wins). No screen offers either to a branch role; a tampered or outdated tablet is refused.
+#[tokio::test]
+async fn score_sheets_and_candidate_deletions_are_the_offices_alone() {
+    use shared::model::Assessment;
+    use shared::op::OpKind;
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let secretary = s.user_token("li", Role::BranchSecretary, &["b1"]).await;
+    let surveyor = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let t = now_ms() - 60_000;
+    let id = Uuid::now_v7();
+    let mut c = Candidate {
+        person_id: Uuid::now_v7(),
+        branch_id: "b1".into(),
+        category: Some(Category::VillageLeader),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
+    let only: &[&str] = &["state", "history", "reason"];
+    let mut ops = vec![candidate_op("office", t, id, &c, None)];
+    for (i, action) in
+        [ApplicationAction::Aggregate, ApplicationAction::Approve].into_iter().enumerate()
+    {
+        workflow::apply_transition(&mut c, action, "office", Role::TownOffice, at(), None).unwrap();
+        ops.push(candidate_op("office", t + 1 + i as u64, id, &c, Some(only)));
+    }
+    s.push_accepted(&office, &ops).await;
+
+    let sheet = |author: &str, millis: u64| {
+        let a = Assessment {
+            candidate_id: id,
+            year: 2013,
+            category: Some(Category::VillageLeader),
+            ..Default::default()
+        };
+        let fields = to_fields(&a).unwrap();
+        let changes: Vec<(&str, Value, _)> =
+            fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+        upsert(author, "dev", millis, EntityKind::Assessment, Uuid::now_v7(), "b1", &changes)
+    };
+    let res = s.push(&secretary, &[sheet("li", t + 10)]).await;
+    assert_eq!(rejected(&res.results[0], "forbidden_branch"), "此类记录只能由镇组织办修改");
+    let res = s.push(&office, &[sheet("office", t + 11)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+
+    let delete = |author: &str, millis: u64| {
+        let mut op = candidate_op(author, millis, id, &c, Some(&["notes"]));
+        op.kind = OpKind::Delete;
+        op.changes.clear();
+        op
+    };
+    let res = s.push(&surveyor, &[delete("zhang", t + 12)]).await;
+    assert_eq!(rejected(&res.results[0], "forbidden_branch"), "此类记录只能由镇组织办修改");
+    let res = s.push(&secretary, &[delete("li", t + 13)]).await;
+    rejected(&res.results[0], "forbidden_branch");
+    let record = s.state.store.record(server::store::Scope::County, id).await.unwrap().unwrap();
+    assert!(!record.is_deleted(), "a branch role's deletion must not erase the candidacy");
+    assert_eq!(record.str_field("state"), "town_approved");
+
+    let res = s.push(&office, &[delete("office", t + 14)]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+}
+
+/// One push cannot write an unbounded number of conflict rows (before, 2,000 writes of one
+/// field that saw nothing made about 2 million, each holding both values, in one transaction):
+/// each field keeps its newest 32 earlier writes, and the operations of a push that would take
+/// its conflicts past `MAX_CONFLICTS_PER_PUSH` are refused, those after them on the same record
+/// held back. A change that saw the record as stored (what 重新提交 sends) makes none.
+#[tokio::test]
+async fn a_push_makes_a_bounded_number_of_conflicts() {
+    use shared::merge::MAX_EARLIER_WRITES;
+    use shared::policy::MAX_CONFLICTS_PER_PUSH;
+    let s = TestServer::start().await;
+    let surveyor = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let t = now_ms() - 600_000;
+    let person = crate::common::new_person("zhang", "b1", t);
+    let id = person.entity_id;
+    s.push_accepted(&surveyor, &[person]).await;
+
+    let blind_writes: Vec<_> = (1..=300u64)
+        .map(|i| {
+            let note = (json!(format!("第{i}次")), None);
+            upsert(
+                "zhang",
+                "zhang-dev",
+                t + i,
+                EntityKind::Person,
+                id,
+                "b1",
+                &[("notes", note.0, note.1)],
+            )
+        })
+        .collect();
+    let res = s.push(&surveyor, &blind_writes).await;
+    let refused_at = res
+        .results
+        .iter()
+        .position(|r| r.status == OpStatus::Rejected)
+        .expect("a push of 300 blind writes of one field must be cut off");
+    assert!(refused_at > 40, "the first writes are accepted: refused at {refused_at}");
+    assert!(res.results[..refused_at].iter().all(|r| r.status == OpStatus::Accepted));
+    let message = rejected(&res.results[refused_at], "too_many_conflicts");
+    assert!(message.contains("冲突"), "{message}");
+    for r in &res.results[refused_at + 1..] {
+        rejected(r, "preceded_by_refusal");
+    }
+    let rows = s.db().count("SELECT COUNT(*) FROM conflicts", &[]).await;
+    assert!(rows > 0 && rows as usize <= MAX_CONFLICTS_PER_PUSH, "{rows} conflict rows");
+
+    let record = s.state.store.record(server::store::Scope::County, id).await.unwrap().unwrap();
+    assert_eq!(record.earlier["notes"].len(), MAX_EARLIER_WRITES);
+    // The tablet's resubmission: the whole record with what it has seen.
+    let seen = record.meta["notes"].clock.clone();
+    let resubmit = upsert(
+        "zhang",
+        "zhang-dev",
+        t + 400,
+        EntityKind::Person,
+        id,
+        "b1",
+        &[("notes", json!("核对后"), Some(seen))],
+    );
+    let res = s.push(&surveyor, &[resubmit]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    assert_eq!(s.db().count("SELECT COUNT(*) FROM conflicts", &[]).await, rows);
+}

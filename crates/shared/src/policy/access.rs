@@ -1,7 +1,7 @@
 //! Who may write what: the author is the caller, the branch is in the caller's scope, the
 //! entity kind is writable by the role, and a record never changes kind or branch.
 
-use crate::op::Operation;
+use crate::op::{OpKind, Operation};
 use crate::record::EntityKind;
 use crate::roles::{Account, Role};
 
@@ -33,12 +33,22 @@ pub fn check(
     if !account.can_write(op.entity, &op.branch_id) {
         let message = if account.role == Role::CountyViewer {
             Message::new("county_read_only")
-        } else if op.entity.is_town_wide() {
+        } else if op.entity.is_office_only() {
             Message::new("town_office_only")
         } else {
             Message::new("branch_out_of_scope").arg("branch", &op.branch_id)
         };
         return Err(Rejection::new("forbidden_branch", message));
+    }
+    // A candidate leaves the campaign by the office's 移除, with a reason kept in its history
+    // (`workflow::application`); a deletion would erase it and its history for good (the
+    // earliest tombstone wins), so only the office may send one. No screen offers it to a
+    // branch role.
+    if op.kind == OpKind::Delete
+        && op.entity == EntityKind::Candidate
+        && account.role != Role::TownOffice
+    {
+        return Err(Rejection::new("forbidden_branch", "town_office_only"));
     }
     if !op.entity.is_town_wide() && op.branch_id.is_empty() {
         return Err(Rejection::new("missing_branch", "missing_branch"));

@@ -76,6 +76,23 @@ pub fn preceded_by_refusal() -> Rejection {
     Rejection::new("preceded_by_refusal", "preceded_by_refusal")
 }
 
+/// Most conflicts one operation may make. A change normally conflicts with a few writes it had
+/// not seen (one a field); an operation that would make more (many fields each written by
+/// others since, or a hostile client sending writes that saw nothing) is refused, so one push
+/// cannot write an unbounded number of conflict rows. The tablet's 重新提交 sends the record
+/// whole with everything it has seen, which makes none.
+pub const MAX_CONFLICTS_PER_OP: usize = 64;
+
+/// Most conflicts one push (or import) may make in all: its later operations that would make
+/// more are refused the same way, and the tablet resubmits them.
+pub const MAX_CONFLICTS_PER_PUSH: usize = 2_000;
+
+/// The refusal of an operation that would make `n` conflicts, beyond
+/// [`MAX_CONFLICTS_PER_OP`] or what is left of [`MAX_CONFLICTS_PER_PUSH`].
+pub fn too_many_conflicts(n: usize) -> Rejection {
+    Rejection::new("too_many_conflicts", Message::new("too_many_conflicts").arg("n", n))
+}
+
 /// The server's time as the rules see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PolicyTime {
@@ -128,6 +145,9 @@ pub fn admit_on(
     check_clock(op, ctx.time.now_ms)?;
     check_lengths(op)?;
     let applied = merge::apply(ctx.current.cloned(), op);
+    if applied.conflicts.len() > MAX_CONFLICTS_PER_OP {
+        return Err(too_many_conflicts(applied.conflicts.len()));
+    }
     check_candidate(ctx.account.role, ctx.current, &applied.record)?;
     check_county_filing(ctx.account.role, ctx.current, &applied.record)?;
     check_assessment(ctx.account.role, ctx.current, &applied.record)?;

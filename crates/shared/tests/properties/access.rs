@@ -41,13 +41,15 @@ fn model_sees(role: Role, branches: &[String], branch: &str) -> bool {
 }
 
 /// Who writes `entity` records of `branch`: the county nothing (read-only), the office all,
-/// surveyors and secretaries branch records of their own branches.
+/// surveyors and secretaries branch records of their own branches but score sheets (the town
+/// scores).
 fn model_writes(role: Role, branches: &[String], entity: EntityKind, branch: &str) -> bool {
     match role {
         Role::CountyViewer => false,
         Role::TownOffice => true,
         Role::Surveyor | Role::BranchSecretary => {
             !TOWN_WIDE.contains(&entity)
+                && entity != EntityKind::Assessment
                 && !branch.is_empty()
                 && branches.iter().any(|b| b == branch)
         }
