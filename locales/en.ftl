@@ -883,6 +883,7 @@ msg-score-out-of-range = The score must be from 0 to { $max }
 msg-branch-name-taken = There is already a branch called “{ $name }”
 msg-branch-code-taken = Branch code “{ $code }” is used by another branch
 msg-preceded-by-refusal = An earlier change of this record was refused, so this one is not saved yet; correct the record on the tablet and submit it again
+msg-value-too-large = This change holds too much (too many fields or entries, or text too long) to be saved; open the record on the tablet, shorten it and submit it again
 msg-too-many-conflicts = This change would conflict with { $n } changes made by others, more than one submission may hold, so it is not saved yet; open the record on the tablet, check it and submit it again
 msg-clock-ahead = This change is dated { $time } UTC, more than a day after the server's time: the tablet's date may be wrong. Correct the tablet's date and time, make the change again and sync
 msg-author-mismatch = The change's author “{ $author }” is not the signed-in account

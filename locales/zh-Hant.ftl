@@ -793,6 +793,7 @@ msg-score-out-of-range = 得分應在0至{ $max }之間
 msg-branch-name-taken = 已有名為“{ $name }”的支部
 msg-branch-code-taken = 支部編碼“{ $code }”已被另一個支部使用
 msg-preceded-by-refusal = 同一記錄之前的修改被退回，此修改暫不保存；請在平板上修正該記錄後重新提交
+msg-value-too-large = 這項修改的內容太多（欄位或條目過多、文字過長），無法保存；請在平板上打開該記錄，刪減後重新提交
 msg-too-many-conflicts = 這項修改會與別人的 { $n } 處修改衝突，超過一次能保存的數量，暫不保存；請在平板上打開該記錄，核對後重新提交
 msg-clock-ahead = 該修改的時間（{ $time } UTC）比服務器時間晚一天以上，可能是平板的日期設置有誤。請校正平板的日期和時間後重新修改並同步
 msg-author-mismatch = 操作的作者“{ $author }”與當前登錄帳號不一致

@@ -75,6 +75,50 @@ pub fn max_chars_of(field: &str) -> usize {
     max_chars(kind_of_field(field))
 }
 
+/// Most field changes one operation carries. A survey has about 40 fields and 重新提交 sends
+/// them all; the bound leaves room for later form versions.
+pub const MAX_CHANGES_PER_OP: usize = 300;
+
+/// Most fields a record holds after an operation: fields no form asks are kept (a newer form
+/// version's answers), so without a bound a record could gain fields without end.
+pub const MAX_FIELDS_PER_RECORD: usize = 300;
+
+/// Most items (texts, numbers, list entries, object members, counted all through) in one
+/// field's value: the longest legitimate value is a history list of some tens of steps.
+pub const MAX_VALUE_ITEMS: usize = 2_000;
+
+/// Most bytes of text (UTF-8) in one field's value, all its texts together: 25 full-length
+/// long texts.
+pub const MAX_VALUE_TEXT_BYTES: usize = 1_000_000;
+
+/// How much `value` holds: (items, bytes of text), counting stops once either bound is passed.
+pub fn size_of_value(value: &serde_json::Value) -> (usize, usize) {
+    fn walk(value: &serde_json::Value, items: &mut usize, bytes: &mut usize) {
+        *items += 1;
+        if *items > MAX_VALUE_ITEMS || *bytes > MAX_VALUE_TEXT_BYTES {
+            return;
+        }
+        match value {
+            serde_json::Value::String(s) => *bytes += s.len(),
+            serde_json::Value::Array(list) => list.iter().for_each(|v| walk(v, items, bytes)),
+            serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| {
+                *bytes += k.len();
+                walk(v, items, bytes);
+            }),
+            _ => {}
+        }
+    }
+    let (mut items, mut bytes) = (0, 0);
+    walk(value, &mut items, &mut bytes);
+    (items, bytes)
+}
+
+/// Whether `value` is within [`MAX_VALUE_ITEMS`] and [`MAX_VALUE_TEXT_BYTES`].
+pub fn value_within_bounds(value: &serde_json::Value) -> bool {
+    let (items, bytes) = size_of_value(value);
+    items <= MAX_VALUE_ITEMS && bytes <= MAX_VALUE_TEXT_BYTES
+}
+
 /// The first text in `value` longer than `max` characters: its length.
 pub fn longest_over(value: &serde_json::Value, max: usize) -> Option<usize> {
     match value {
@@ -105,5 +149,8 @@ mod tests {
         assert_eq!(longest_over(&json!("王".repeat(101)), 100), Some(101));
         assert_eq!(longest_over(&json!([{"x": "a".repeat(7)}]), 5), Some(7));
         assert_eq!(longest_over(&json!(12345678), 2), None);
+        assert!(value_within_bounds(&json!([{"reason": "王".repeat(10_000)}; 20])));
+        assert!(!value_within_bounds(&json!(vec![0; MAX_VALUE_ITEMS])), "the list is an item too");
+        assert!(!value_within_bounds(&json!(vec!["a".repeat(1_000); 1_001])));
     }
 }

@@ -61,6 +61,7 @@ crate::texts! { 6000;
     BRANCH_NAME_TAKEN = "msg-branch-name-taken": "已有名为“{ $name }”的支部";
     BRANCH_CODE_TAKEN = "msg-branch-code-taken": "支部编码“{ $code }”已被另一个支部使用";
     PRECEDED_BY_REFUSAL = "msg-preceded-by-refusal": "同一记录之前的修改被退回，此修改暂不保存；请在平板上修正该记录后重新提交";
+    VALUE_TOO_LARGE = "msg-value-too-large": "这项修改的内容太多（字段或条目过多、文字过长），无法保存；请在平板上打开该记录，删减后重新提交";
     TOO_MANY_CONFLICTS = "msg-too-many-conflicts": "这项修改会与别人的 { $n } 处修改冲突，超过一次能保存的数量，暂不保存；请在平板上打开该记录，核对后重新提交";
     CLOCK_AHEAD = "msg-clock-ahead": "该修改的时间（{ $time } UTC）比服务器时间晚一天以上，可能是平板的日期设置有误。请校正平板的日期和时间后重新修改并同步";
     AUTHOR_MISMATCH = "msg-author-mismatch": "操作的作者“{ $author }”与当前登录账号不一致";

@@ -519,3 +519,52 @@ async fn a_push_makes_a_bounded_number_of_conflicts() {
     assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
     assert_eq!(s.db().count("SELECT COUNT(*) FROM conflicts", &[]).await, rows);
 }
+
+/// What one change and one record may hold is bounded (`shared::limits`), not only the length
+/// of each text: a list of 3,000 numbers, an operation of 301 fields and a record pushed past
+/// 300 fields are refused with the tablet's words, and nothing of them is stored.
+#[tokio::test]
+async fn a_value_an_operation_and_a_record_hold_a_bounded_amount() {
+    use shared::limits::{MAX_CHANGES_PER_OP, MAX_FIELDS_PER_RECORD, MAX_VALUE_ITEMS};
+    let s = TestServer::start().await;
+    let surveyor = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let t = now_ms() - 600_000;
+    let person = crate::common::new_person("zhang", "b1", t);
+    let id = person.entity_id;
+    s.push_accepted(&surveyor, &[person]).await;
+    let person_op = |millis: u64, changes: Vec<(String, Value)>| {
+        let changes: Vec<(&str, Value, _)> =
+            changes.iter().map(|(f, v)| (f.as_str(), v.clone(), None)).collect();
+        upsert("zhang", "zhang-dev", millis, EntityKind::Person, id, "b1", &changes)
+    };
+
+    let long_list = vec![(String::from("notes_extra"), json!(vec![0; MAX_VALUE_ITEMS + 1000]))];
+    let res = s.push(&surveyor, &[person_op(t + 1, long_list)]).await;
+    assert!(rejected(&res.results[0], "value_too_large").contains("内容太多"));
+
+    let many: Vec<(String, Value)> =
+        (0..=MAX_CHANGES_PER_OP).map(|i| (format!("x{i}"), json!(i))).collect();
+    let res = s.push(&surveyor, &[person_op(t + 2, many)]).await;
+    rejected(&res.results[0], "value_too_large");
+
+    // Up to the bound in several operations, then one field more.
+    let stored = s.state.store.record(server::store::Scope::County, id).await.unwrap().unwrap();
+    let room = MAX_FIELDS_PER_RECORD - stored.fields.len();
+    let fill: Vec<_> = (0..room)
+        .collect::<Vec<_>>()
+        .chunks(100)
+        .enumerate()
+        .map(|(n, fields)| {
+            person_op(
+                t + 10 + n as u64,
+                fields.iter().map(|i| (format!("y{i}"), json!(i))).collect(),
+            )
+        })
+        .collect();
+    s.push_accepted(&surveyor, &fill).await;
+    let res = s.push(&surveyor, &[person_op(t + 100, vec![("z".into(), json!(1))])]).await;
+    rejected(&res.results[0], "value_too_large");
+    let stored = s.state.store.record(server::store::Scope::County, id).await.unwrap().unwrap();
+    assert_eq!(stored.fields.len(), MAX_FIELDS_PER_RECORD);
+    assert!(!stored.fields.contains_key("notes_extra") && !stored.fields.contains_key("z"));
+}

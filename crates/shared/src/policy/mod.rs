@@ -145,6 +145,9 @@ pub fn admit_on(
     check_clock(op, ctx.time.now_ms)?;
     check_lengths(op)?;
     let applied = merge::apply(ctx.current.cloned(), op);
+    if applied.record.fields.len() > crate::limits::MAX_FIELDS_PER_RECORD {
+        return Err(validation::too_large());
+    }
     if applied.conflicts.len() > MAX_CONFLICTS_PER_OP {
         return Err(too_many_conflicts(applied.conflicts.len()));
     }

@@ -64,7 +64,13 @@ pub fn check_lengths(op: &Operation) -> Result<(), Rejection> {
     if chars(&op.hlc.device) > code {
         return Err(too_long(FieldLabel::ClockDevice, chars(&op.hlc.device), code));
     }
+    if op.changes.len() > crate::limits::MAX_CHANGES_PER_OP {
+        return Err(too_large());
+    }
     for change in &op.changes {
+        if !crate::limits::value_within_bounds(&change.value) {
+            return Err(too_large());
+        }
         if chars(&change.field) > MAX_FIELD_NAME_CHARS {
             return Err(too_long(
                 FieldLabel::FieldName,
@@ -79,6 +85,12 @@ pub fn check_lengths(op: &Operation) -> Result<(), Rejection> {
         }
     }
     Ok(())
+}
+
+/// The refusal of an operation, or the record it makes, beyond the bounds of
+/// [`crate::limits`] on how much a change and a record may hold.
+pub fn too_large() -> Rejection {
+    Rejection::new("value_too_large", "value_too_large")
 }
 
 /// Check `merged` (the record after `op`); `current` is the record before it and `person` the
