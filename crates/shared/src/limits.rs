@@ -149,7 +149,7 @@ mod tests {
         assert_eq!(longest_over(&json!("王".repeat(101)), 100), Some(101));
         assert_eq!(longest_over(&json!([{"x": "a".repeat(7)}]), 5), Some(7));
         assert_eq!(longest_over(&json!(12345678), 2), None);
-        assert!(value_within_bounds(&json!([{"reason": "王".repeat(10_000)}; 20])));
+        assert!(value_within_bounds(&json!(vec![json!({"reason": "王".repeat(10_000)}); 20])));
         assert!(!value_within_bounds(&json!(vec![0; MAX_VALUE_ITEMS])), "the list is an item too");
         assert!(!value_within_bounds(&json!(vec!["a".repeat(1_000); 1_001])));
     }
