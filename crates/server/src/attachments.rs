@@ -181,6 +181,15 @@ impl AttachmentStore {
         .await
     }
 
+    /// Whether a complete attachment `sha` is held (its bytes not read).
+    pub async fn holds(&self, sha: &Sha256Name) -> Result<bool, AttachmentError> {
+        match tokio::fs::metadata(self.complete_path(sha)).await {
+            Ok(meta) => Ok(meta.is_file()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The bytes of a complete attachment.
     pub async fn read(&self, sha: &Sha256Name) -> Result<Option<Vec<u8>>, AttachmentError> {
         match tokio::fs::read(self.complete_path(sha)).await {

@@ -76,6 +76,10 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let not_found = AppError::NotFound { code: "attachment_not_found", what: "该附件" };
     let sha = sha(&raw)?;
+    // A photo the server does not hold is not found, before anything is read of the records.
+    if !state.attachments.holds(&sha).await? {
+        return Err(not_found);
+    }
     // Within the caller's towns only: a photo of another town's records is not found.
     let refs = state.store.attachment_branches(session.scope(), sha.as_str()).await?;
     let allowed = if !refs.branches.is_empty() {

@@ -3,6 +3,7 @@
 //! idempotent by operation id, authorised by [`crate::sync_policy`], merged with
 //! [`shared::merge::apply`].
 
+pub mod photo_refs;
 pub mod postgres;
 pub mod sqlite;
 

@@ -156,3 +156,45 @@ async fn abandoned_partial_uploads_expire() {
     let res = put(&s, &zhang, &sha, 0, bytes.len(), &bytes).await;
     assert!(res.json::<AttachmentStatus>().await.unwrap().complete);
 }
+
+/// The download check reads which records reference each photo from an index built by one scan
+/// and kept until an operation is stored (`store::photo_refs`): a reference pushed after the
+/// index was built, and a referencing record deleted after, are both seen at the next download.
+/// A photo the server does not hold is not found whoever asks.
+#[tokio::test]
+async fn the_photo_reference_index_follows_every_stored_change() {
+    let s = TestServer::start().await;
+    let zhang = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let wang = s.user_token("wang", Role::Surveyor, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let (bytes, sha) = photo(3_000, 9);
+    assert!(put(&s, &zhang, &sha, 0, bytes.len(), &bytes).await.status().is_success());
+    assert_eq!(download(&s, &office, &"e".repeat(64)).await, StatusCode::NOT_FOUND);
+    assert_eq!(download(&s, &wang, &sha).await, StatusCode::NOT_FOUND, "index built: no reference");
+
+    let id = Uuid::now_v7();
+    let photos =
+        json!([{"sha256": sha, "mime": "image/jpeg", "width": 4, "height": 3, "bytes": 10}]);
+    let t = now_ms() - 60_000;
+    let survey = upsert(
+        "zhang",
+        "d",
+        t,
+        EntityKind::Survey,
+        id,
+        "b1",
+        &[
+            ("person_id", json!(Uuid::now_v7()), None),
+            ("surveyor", json!("zhang"), None),
+            ("photos", photos, None),
+        ],
+    );
+    s.push_accepted(&zhang, &[survey]).await;
+    assert_eq!(download(&s, &wang, &sha).await, StatusCode::OK, "the new reference is seen");
+    assert_eq!(download(&s, &wang, &sha).await, StatusCode::OK);
+
+    let mut delete = upsert("zhang", "d", t + 1, EntityKind::Survey, id, "b1", &[]);
+    delete.kind = shared::op::OpKind::Delete;
+    s.push_accepted(&zhang, &[delete]).await;
+    assert_eq!(download(&s, &wang, &sha).await, StatusCode::NOT_FOUND, "the deletion is seen");
+}

@@ -38,6 +38,8 @@ const DEFAULT_POOL_SIZE: usize = 16;
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// Which records reference each photo ([`super::photo_refs`]).
+    photo_refs: std::sync::Arc<super::photo_refs::PhotoRefCache>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -81,7 +83,7 @@ impl PgStore {
             .create_timeout(Some(std::time::Duration::from_secs(10)))
             .build()
             .map_err(|e| open_err(e.to_string()))?;
-        let store = Self { pool };
+        let store = Self { pool, photo_refs: Default::default() };
         let mut client = store.pool.get().await.map_err(|e| open_err(e.to_string()))?;
         migrations::run(&mut client).await?;
         Ok(store)
@@ -399,25 +401,29 @@ impl Store for PgStore {
         scope: Scope,
         sha256: &str,
     ) -> Result<AttachmentRefs, StoreError> {
-        let needle = format!("\"sha256\":\"{sha256}\"");
-        let rows = self
-            .client()
-            .await?
-            .query(
-                "SELECT DISTINCT branch_id, town_id FROM records
-                 WHERE deleted = 0 AND strpos(record_json, $1) > 0",
-                &[&needle],
-            )
-            .await?;
-        let mut refs = AttachmentRefs::default();
-        for row in rows {
-            let (branch, town): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
-            refs.referenced_anywhere = true;
-            if scope.town().is_none_or(|t| t == town) {
-                refs.branches.push(branch);
+        use super::photo_refs::{NEEDLE, PhotoRefIndex, add_record, refs_of};
+        let client = self.client().await?;
+        let mark: i64 =
+            client.query_one("SELECT COALESCE(MAX(seq), 0) FROM ops", &[]).await?.try_get(0)?;
+        let index = match self.photo_refs.current(mark) {
+            Some(index) => index,
+            None => {
+                let rows = client
+                    .query(
+                        "SELECT record_json, branch_id, town_id FROM records
+                         WHERE deleted = 0 AND strpos(record_json, $1) > 0",
+                        &[&NEEDLE],
+                    )
+                    .await?;
+                let mut index = PhotoRefIndex::new();
+                for row in rows {
+                    let (json, branch): (&str, &str) = (row.try_get(0)?, row.try_get(1)?);
+                    add_record(&mut index, json, branch, row.try_get(2)?);
+                }
+                self.photo_refs.keep(mark, index)
             }
-        }
-        Ok(refs)
+        };
+        Ok(refs_of(&index, scope, sha256))
     }
 
     async fn records(

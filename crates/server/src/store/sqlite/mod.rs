@@ -43,6 +43,8 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Arc<Mutex<Writer>>,
     reader: Arc<Mutex<Connection>>,
+    /// Which records reference each photo ([`super::photo_refs`]).
+    photo_refs: Arc<super::photo_refs::PhotoRefCache>,
 }
 
 /// How much of the database file the checker connection maps (SQLite maps no more than the
@@ -102,6 +104,7 @@ impl SqliteStore {
             path,
             writer: Arc::new(Mutex::new(writer)),
             reader: Arc::new(Mutex::new(reader)),
+            photo_refs: Arc::default(),
         })
     }
 
@@ -362,23 +365,30 @@ impl Store for SqliteStore {
         scope: Scope,
         sha256: &str,
     ) -> Result<AttachmentRefs, StoreError> {
-        let needle = format!("\"sha256\":\"{sha256}\"");
+        use super::photo_refs::{NEEDLE, PhotoRefIndex, add_record, refs_of};
+        let cache = Arc::clone(&self.photo_refs);
+        let sha256 = sha256.to_owned();
         self.read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT DISTINCT branch_id, town_id FROM records
-                 WHERE deleted = 0 AND instr(record_json, ?1) > 0",
-            )?;
-            let rows =
-                stmt.query_map([needle], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-            let mut refs = AttachmentRefs::default();
-            for row in rows {
-                let (branch, town) = row?;
-                refs.referenced_anywhere = true;
-                if scope.town().is_none_or(|t| t == town) {
-                    refs.branches.push(branch);
+            let mark: i64 =
+                c.query_row("SELECT COALESCE(MAX(seq), 0) FROM ops", [], |r| r.get(0))?;
+            let index = match cache.current(mark) {
+                Some(index) => index,
+                None => {
+                    let mut index = PhotoRefIndex::new();
+                    let mut stmt = c.prepare_cached(
+                        "SELECT record_json, branch_id, town_id FROM records
+                         WHERE deleted = 0 AND instr(record_json, ?1) > 0",
+                    )?;
+                    let mut rows = stmt.query([NEEDLE])?;
+                    while let Some(row) = rows.next()? {
+                        let json: String = row.get(0)?;
+                        let branch: String = row.get(1)?;
+                        add_record(&mut index, &json, &branch, row.get(2)?);
+                    }
+                    cache.keep(mark, index)
                 }
-            }
-            Ok(refs)
+            };
+            Ok(refs_of(&index, scope, &sha256))
         })
         .await
     }
