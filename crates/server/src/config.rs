@@ -39,6 +39,10 @@ pub struct ServeOptions {
     /// read so, taking the right-most address that is not a trusted proxy. See docs/DEPLOY.md.
     #[arg(long = "trusted-proxy", env = "FIELD_TRUSTED_PROXY", value_delimiter = ',')]
     pub trusted_proxies: Vec<crate::proxy::ProxyNet>,
+    /// Connections served at once; more wait (in the kernel's listen queue) until one closes.
+    /// Lowered when the open-file limit (`ulimit -n`, systemd's `LimitNOFILE`) leaves less room.
+    #[arg(long, env = "FIELD_MAX_CONNECTIONS", default_value_t = crate::limits::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 /// Where the database lives, for the admin subcommands.

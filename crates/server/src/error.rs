@@ -56,6 +56,9 @@ pub enum AppError {
     ImportRefused { code: &'static str, message: String, said: Option<Message> },
     #[error("too many password checks waiting")]
     Busy,
+    /// A live-update wait answered at once (`503 busy`): see [`crate::live::WaitSlots`].
+    #[error(transparent)]
+    WaitRefused(#[from] crate::live::WaitRefused),
     /// Every database connection stayed busy for the pool's whole wait (overload).
     #[error("every database connection is busy")]
     DatabaseBusy,
@@ -110,7 +113,7 @@ impl AppError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
-            Busy | DatabaseBusy => StatusCode::SERVICE_UNAVAILABLE,
+            Busy | DatabaseBusy | WaitRefused(_) => StatusCode::SERVICE_UNAVAILABLE,
             TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AccountDisabled | DeviceBlocked => StatusCode::FORBIDDEN,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -141,7 +144,7 @@ impl AppError {
                 Message::new("attachment_total_mismatch").arg("recorded", *recorded)
             }
             AttachmentHashMismatch => Message::new("attachment_hash_mismatch"),
-            Busy | DatabaseBusy => Message::new("busy"),
+            Busy | DatabaseBusy | WaitRefused(_) => Message::new("busy"),
             TooManyAttempts { retry_after_secs } => {
                 Message::new("too_many_attempts").arg("seconds", *retry_after_secs)
             }
@@ -173,7 +176,7 @@ impl AppError {
             | BadRequest { code, .. }
             | ImportRefused { code, .. } => code,
             DeviceBlocked => "device_revoked",
-            Busy | DatabaseBusy => "busy",
+            Busy | DatabaseBusy | WaitRefused(_) => "busy",
             _ => self.said().map_or("internal", |m| match m.code {
                 std::borrow::Cow::Borrowed(code) => code,
                 std::borrow::Cow::Owned(_) => "internal",
@@ -221,6 +224,13 @@ impl IntoResponse for AppError {
         let status = self.status();
         if matches!(self, AppError::Busy) {
             tracing::warn!("password checks queue full: answered 503");
+        } else if let AppError::WaitRefused(refused) = &self {
+            match refused {
+                crate::live::WaitRefused::Replaced => {
+                    tracing::debug!(%refused, "live-update wait answered 503")
+                }
+                _ => tracing::warn!(%refused, "live-update wait answered 503"),
+            }
         } else if matches!(self, AppError::DatabaseBusy) {
             tracing::warn!("every database connection busy for the pool's wait: answered 503");
         } else if status.is_server_error() {
@@ -231,7 +241,7 @@ impl IntoResponse for AppError {
         let retry_after = match &self {
             AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
             AppError::Busy => Some(1),
-            AppError::DatabaseBusy => Some(5),
+            AppError::DatabaseBusy | AppError::WaitRefused(_) => Some(5),
             _ => None,
         };
         let mut response = (status, Json(self.body())).into_response();

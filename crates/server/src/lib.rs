@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod auth;
 pub mod commands;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod exports;
 pub mod extract;
@@ -30,6 +31,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
 use shared::sync::MAX_PUSH_BYTES;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::attachments::AttachmentStore;
@@ -50,6 +52,10 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(routes::meta::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
         .fallback_service(routes::static_files::service(&dist))
+        // A body that stops arriving fails the request that reads it, instead of holding the
+        // handler (and the connection) for ever; the clock restarts with each piece that
+        // arrives, so a slow upload is never cut. Answers (a long-poll wait's) are not timed.
+        .layer(RequestBodyTimeoutLayer::new(state.limits.body_stall_timeout))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -130,31 +136,49 @@ pub async fn serve(
 
 /// Serve `state` on `listener`, over TLS when `tls` is given, until `shutdown` completes.
 ///
-/// Each connection is served by hyper with a header-read timeout
-/// ([`limits::Limits::header_read_timeout`]): a client that opens a connection and sends its
-/// headers slowly (or never) is dropped instead of holding a connection and its buffers. The TLS
-/// handshake has the same bound. Every request carries the client's address
-/// ([`axum::extract::ConnectInfo`]) for the per-address sign-in limits. Background upkeep
-/// (expired partial uploads, idle rate-limit keys) runs while the server does.
+/// Every bound on a connection is in [`limits::Limits`]:
+///
+/// - At most `max_connections` are served at once (lowered below the open-file limit,
+///   [`connections::connection_cap`]). When all are taken the server stops accepting: new
+///   connections wait in the kernel's listen queue and are served as others close, rather than
+///   being accepted only to be closed. Waiting is safe because every slot is freed in bounded
+///   time unless its client keeps sending requests: the deadlines below close the silent ones.
+/// - From being accepted, a connection has `header_read_timeout` to finish its TLS handshake
+///   and send the bytes that tell HTTP/1 from HTTP/2 ([`connections::read_protocol`]); a client
+///   that sends nothing, or half the HTTP/2 preface, is closed then.
+/// - HTTP/1: hyper's header-read timeout bounds each request's headers and an idle keep-alive
+///   connection. HTTP/2: a silent connection is pinged and closed when the ping goes unanswered
+///   (`http2_keep_alive_*`); `http2_max_concurrent_streams` requests at once per connection.
+/// - A request body that stalls for `body_stall_timeout` is cut ([`app`]).
+///
+/// Every request carries the client's address ([`axum::extract::ConnectInfo`]) for the
+/// per-address sign-in limits. Background upkeep (expired partial uploads, idle rate-limit
+/// keys) runs while the server does.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     state: AppState,
     tls: Option<Arc<rustls::ServerConfig>>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::extract::ConnectInfo;
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto;
-    use hyper_util::service::TowerToHyperService;
-    use tower::ServiceExt;
-
-    let header_timeout = state.limits.header_read_timeout;
+    let limits = state.limits.clone();
+    let connection_slots = Arc::new(tokio::sync::Semaphore::new(
+        connections::connection_cap(limits.max_connections).await,
+    ));
     let upkeep = tokio::spawn(upkeep(state.clone()));
     let router = app(state);
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // A free slot first, then accept: while every slot is taken, connections wait in the
+        // listen queue instead of each taking a descriptor.
+        let slot = tokio::select! {
+            slot = connection_slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_closed) => break, // never closed: only here for the type
+            },
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
@@ -168,39 +192,25 @@ pub async fn serve_with(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = router.clone().map_request(move |mut req: axum::extract::Request<_>| {
-            req.extensions_mut().insert(ConnectInfo(peer));
-            req
-        });
-        let service = TowerToHyperService::new(service);
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
-        builder.http2().timer(TokioTimer::new());
-        let watcher = graceful.watcher();
+        let start_deadline = tokio::time::Instant::now() + limits.header_read_timeout;
+        let connection = Connection {
+            router: router.clone(),
+            peer,
+            limits: limits.clone(),
+            watcher: graceful.watcher(),
+        };
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
+            // The slot is given back when the connection ends, however it ends.
+            let _slot = slot;
             let result = match acceptor {
-                None => {
-                    let conn =
-                        builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-                    watcher.watch(conn.into_owned()).await
-                }
+                None => connection.serve(stream, start_deadline).await,
                 Some(acceptor) => {
-                    let stream =
-                        match tokio::time::timeout(header_timeout, acceptor.accept(stream)).await {
-                            Ok(Ok(stream)) => stream,
-                            Ok(Err(e)) => {
-                                tracing::debug!(%peer, error = %e, "TLS handshake failed");
-                                return;
-                            }
-                            Err(_) => {
-                                tracing::debug!(%peer, "TLS handshake timed out");
-                                return;
-                            }
-                        };
-                    let conn =
-                        builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-                    watcher.watch(conn.into_owned()).await
+                    match tokio::time::timeout_at(start_deadline, acceptor.accept(stream)).await {
+                        Ok(Ok(stream)) => connection.serve(stream, start_deadline).await,
+                        Ok(Err(e)) => Err(ServeError::Start(connections::StartError::Tls(e))),
+                        Err(_) => Err(ServeError::Start(connections::StartError::TimedOut)),
+                    }
                 }
             };
             if let Err(e) = result {
@@ -215,6 +225,66 @@ pub async fn serve_with(
         tracing::warn!("requests still running at shutdown were cut");
     }
     Ok(())
+}
+
+/// Why a connection ended other than by its client closing it in good order.
+#[derive(Debug, thiserror::Error)]
+enum ServeError {
+    #[error(transparent)]
+    Start(#[from] connections::StartError),
+    #[error("serving failed: {0}")]
+    Serve(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// One accepted connection, before it is served.
+struct Connection {
+    router: Router,
+    peer: std::net::SocketAddr,
+    limits: Arc<limits::Limits>,
+    watcher: hyper_util::server::graceful::Watcher,
+}
+
+impl Connection {
+    /// Read the first bytes by `start_deadline`, then serve the protocol they name until the
+    /// connection closes (or the server shuts down).
+    async fn serve<I>(self, io: I, start_deadline: tokio::time::Instant) -> Result<(), ServeError>
+    where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        use axum::extract::ConnectInfo;
+        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+        use hyper_util::server::conn::auto;
+        use hyper_util::service::TowerToHyperService;
+        use tower::ServiceExt;
+
+        let (protocol, io) =
+            tokio::time::timeout_at(start_deadline, connections::read_protocol(io))
+                .await
+                .map_err(|_| connections::StartError::TimedOut)??;
+        let peer = self.peer;
+        let service = self.router.map_request(move |mut req: axum::extract::Request<_>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        });
+        let service = TowerToHyperService::new(service);
+        let limits = &self.limits;
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .keep_alive_interval(limits.http2_keep_alive_interval)
+            .keep_alive_timeout(limits.http2_keep_alive_timeout)
+            .max_concurrent_streams(limits.http2_max_concurrent_streams);
+        // The protocol is known: hyper-util's own (untimed) reading of the first bytes is
+        // skipped.
+        let builder = match protocol {
+            connections::Protocol::Http1 => builder.http1_only(),
+            connections::Protocol::Http2 => builder.http2_only(),
+        };
+        let conn = builder.serve_connection(TokioIo::new(io), service).into_owned();
+        self.watcher.watch(conn).await.map_err(ServeError::Serve)
+    }
 }
 
 /// How long requests under way may run on after a shutdown signal.

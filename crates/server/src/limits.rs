@@ -35,8 +35,9 @@ impl AttemptQuota {
     }
 }
 
-/// The server's bounds on unauthenticated work; [`Limits::default`] is what `server serve`
-/// uses.
+/// The server's bounds on unauthenticated work, on connections and on live-update waits;
+/// [`Limits::default`] is what `server serve` uses (`--max-connections` sets
+/// [`Limits::max_connections`]).
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// Password hashes computed at once (each takes 19 MiB and ~20-50 ms of a core; two keep a
@@ -48,18 +49,52 @@ pub struct Limits {
     pub per_account: [AttemptQuota; 2],
     /// Sign-in attempts per client address (short and long quotas).
     pub per_address: [AttemptQuota; 2],
-    /// How long a client may take to send a request's headers (and a TLS handshake). hyper
-    /// starts it when it waits for a request, so it also closes keep-alive connections idle
-    /// that long.
+    /// How long a client may take to send a request's headers. A new connection has this long
+    /// from being accepted to finish its TLS handshake and send enough bytes to tell HTTP/1 from
+    /// HTTP/2 (a client that connects and sends nothing is closed then); then hyper's HTTP/1
+    /// timer bounds the headers themselves, and starts again whenever it waits for the next
+    /// request, so it also closes keep-alive connections idle that long.
     pub header_read_timeout: Duration,
     /// A partial photo upload untouched this long is removed (its uploader starts again).
     pub partial_upload_ttl: Duration,
+    /// Connections served at once. Each holds a file descriptor and buffers; beyond this the
+    /// server accepts no more until one closes (they wait in the kernel's listen queue), so a
+    /// flood of idle connections cannot take every descriptor and stop `accept` for the
+    /// tablets and the office. `serve_with` lowers it below the process's open-file limit.
+    pub max_connections: usize,
+    /// A request body that delivers nothing for this long is cut (the request is answered
+    /// `400 unreadable_body`; over HTTP/1 the connection then closes). About a stalled body, not
+    /// a slow one: each piece that arrives starts the clock again, so a photo chunk crawling in
+    /// over a weak link is never cut. Requests without a body (a long-poll wait) are not timed.
+    pub body_stall_timeout: Duration,
+    /// HTTP/2: a connection silent this long is pinged, and closed if the ping is not answered
+    /// within [`Limits::http2_keep_alive_timeout`] (HTTP/1's idle bound is the header timeout).
+    pub http2_keep_alive_interval: Duration,
+    /// HTTP/2: how long an answer to the keep-alive ping may take.
+    pub http2_keep_alive_timeout: Duration,
+    /// HTTP/2: requests open at once on one connection.
+    pub http2_max_concurrent_streams: u32,
+    /// Live-update waits (`GET /api/v1/sync/wait`) one device holds at once; a newer one
+    /// takes the place of the oldest (a tablet that reconnected is never refused).
+    pub waits_per_device: usize,
+    /// Live-update waits one account holds at once (over all its devices); more are answered
+    /// `503 busy` at once.
+    pub waits_per_account: usize,
+    /// Live-update waits the server holds at once; more are answered `503 busy` at once. Every
+    /// wait of a town costs a one-operation pull when the town changes, so this bounds the
+    /// reads one push can cause.
+    pub max_waits: usize,
 }
+
+/// [`Limits::max_connections`] unless the open-file limit is lower.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 
 impl Default for Limits {
     /// Failed sign-ins per account: 10 at once, then one per 6 s; over an hour no more than 60
     /// (then one per minute). Attempts per address (a whole office behind one NAT address signs
-    /// in from it): 60 at once, then 2 per second; 600 per hour.
+    /// in from it): 60 at once, then 2 per second; 600 per hour. Two live-update waits per
+    /// device (two tabs of the app), 16 per account, 1,024 in all: a county's tablets, while
+    /// one push causes at most 1,024 one-operation pulls.
     fn default() -> Self {
         Self {
             hash_concurrency: std::thread::available_parallelism()
@@ -76,6 +111,14 @@ impl Default for Limits {
             ],
             header_read_timeout: Duration::from_secs(20),
             partial_upload_ttl: Duration::from_secs(7 * 24 * 60 * 60),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            body_stall_timeout: Duration::from_secs(60),
+            http2_keep_alive_interval: Duration::from_secs(20),
+            http2_keep_alive_timeout: Duration::from_secs(20),
+            http2_max_concurrent_streams: 32,
+            waits_per_device: 2,
+            waits_per_account: 16,
+            max_waits: 1024,
         }
     }
 }

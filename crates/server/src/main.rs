@@ -195,6 +195,13 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
     state.set_trusted_proxies(server::proxy::TrustedProxies::new(options.trusted_proxies.clone()));
+    if options.max_connections != state.limits.max_connections {
+        let limits = server::limits::Limits {
+            max_connections: options.max_connections.max(1),
+            ..(*state.limits).clone()
+        };
+        state.set_limits(limits);
+    }
     if let Some(minimum) = options.min_protocol {
         state.set_min_protocol(minimum.max(shared::sync::MIN_PROTOCOL_VERSION));
     }

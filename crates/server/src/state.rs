@@ -27,6 +27,8 @@ pub struct AppState {
     min_protocol: Arc<AtomicU32>,
     /// What the tablets waiting for news wait on (`GET /api/v1/sync/wait`).
     pub changes: Arc<crate::live::Changes>,
+    /// The live-update waits being held, bounded ([`crate::live::WaitSlots`]).
+    pub waits: Arc<crate::live::WaitSlots>,
 }
 
 impl AppState {
@@ -46,11 +48,12 @@ impl AppState {
             hashing: Arc::new(HashLimiter::new(limits.hash_concurrency, limits.hash_queue)),
             attempts: Arc::new(AttemptLimiter::with_shared(&limits, store.shared_attempts())),
             store,
-            limits: Arc::new(limits),
             clock: Arc::new(Mutex::new(HlcClock::new(node_id()))),
             trusted_proxies: Arc::default(),
             min_protocol: Arc::new(AtomicU32::new(shared::sync::MIN_PROTOCOL_VERSION)),
             changes: Arc::default(),
+            waits: Arc::new(wait_slots(&limits)),
+            limits: Arc::new(limits),
         }
     }
 
@@ -71,6 +74,7 @@ impl AppState {
         self.hashing = Arc::new(HashLimiter::new(limits.hash_concurrency, limits.hash_queue));
         self.attempts =
             Arc::new(AttemptLimiter::with_shared(&limits, self.store.shared_attempts()));
+        self.waits = Arc::new(wait_slots(&limits));
         self.limits = Arc::new(limits);
     }
 
@@ -120,6 +124,10 @@ impl AppState {
         }
         clock.tick(now_ms)
     }
+}
+
+fn wait_slots(limits: &Limits) -> crate::live::WaitSlots {
+    crate::live::WaitSlots::new(limits.waits_per_device, limits.waits_per_account, limits.max_waits)
 }
 
 /// A clock node id unique to this process start: two processes of a deployment (or one

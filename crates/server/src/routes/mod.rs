@@ -305,7 +305,7 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 query: WAIT_QUERY,
                 response: Some(Schema("WaitResponse")),
-                errors: &[400, 426],
+                errors: &[400, 426, 503],
                 ..doc(
                     "GET",
                     "/api/v1/sync/wait",

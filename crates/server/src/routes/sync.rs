@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiQuery, ClientProtocol};
+use crate::live::WaitRefused;
 use crate::state::AppState;
 use crate::store::{Caller, Held, PullPage, StoreError};
 use crate::sync_policy::{PolicyTime, within_bound};
@@ -123,6 +124,9 @@ pub async fn wait(
     let until = tokio::time::Instant::now() + hold;
     let scope = session.scope();
     let held = held(q.check, q.acked)?;
+    // A place among the bounded waits before the first pull: a wait over the bounds costs
+    // nothing but this answer.
+    let mut slot = state.waits.take(session.device_row, session.user_id)?;
     let mut waiter = state.changes.subscribe(&state.store);
     loop {
         let mark = waiter.mark(scope);
@@ -135,8 +139,16 @@ pub async fn wait(
         if !page.ops.is_empty() {
             return Ok((protocol_header(), Json(WaitResponse { changed: true })));
         }
-        if tokio::time::timeout_at(until, waiter.changed_since(scope, mark)).await.is_err() {
-            return Ok((protocol_header(), Json(WaitResponse { changed: false })));
+        tokio::select! {
+            woke = tokio::time::timeout_at(until, waiter.changed_since(scope, mark)) => {
+                if woke.is_err() {
+                    return Ok((protocol_header(), Json(WaitResponse { changed: false })));
+                }
+            }
+            // Answered as an error, not `changed: false`: the tablet asks again at once after
+            // "nothing new", so the tabs of one device beyond the bound would take each
+            // other's place in a loop; after an error it pauses, backing off.
+            () = slot.replaced() => return Err(WaitRefused::Replaced.into()),
         }
     }
 }

@@ -263,3 +263,183 @@ async fn a_client_that_never_finishes_its_headers_is_dropped() {
     .unwrap_or(false);
     assert!(closed, "the connection is still open after {:?}", started.elapsed());
 }
+
+/// The address of a test server, for raw connections.
+fn addr(s: &TestServer) -> String {
+    s.base.trim_start_matches("http://").to_owned()
+}
+
+/// Read from `stream` until the server closes it, at most `within`; what it sent, or `None`
+/// if the connection was still open then.
+async fn read_until_closed(
+    stream: &mut tokio::net::TcpStream,
+    within: Duration,
+) -> Option<Vec<u8>> {
+    let mut received = Vec::new();
+    let mut buf = [0u8; 1024];
+    tokio::time::timeout(within, async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await
+    .ok()
+    .map(|()| received)
+}
+
+/// Deadlines of a second or two, so each test below runs in seconds; the waits for a closure
+/// allow 15 s, well past them (the old server had none of these bounds and kept every one of
+/// these connections open).
+fn short_deadlines() -> server::limits::Limits {
+    server::limits::Limits {
+        header_read_timeout: Duration::from_secs(1),
+        body_stall_timeout: Duration::from_secs(1),
+        http2_keep_alive_interval: Duration::from_secs(1),
+        http2_keep_alive_timeout: Duration::from_secs(1),
+        ..Default::default()
+    }
+}
+
+/// A client that opens a connection and sends nothing is closed after the start deadline (the
+/// old server waited for its first bytes for ever, before any header timer ran).
+#[tokio::test]
+async fn a_client_that_connects_and_sends_nothing_is_closed() {
+    let s = TestServer::start_with_limits(short_deadlines()).await;
+    let mut stream = tokio::net::TcpStream::connect(addr(&s)).await.unwrap();
+    let started = Instant::now();
+    let answer = read_until_closed(&mut stream, Duration::from_secs(15)).await;
+    assert_eq!(answer.as_deref(), Some(&b""[..]), "open after {:?}", started.elapsed());
+}
+
+/// A client that sends part of the HTTP/2 preface, or the whole preface and then nothing, is
+/// closed: the first by the start deadline, the second when its HTTP/2 keep-alive ping goes
+/// unanswered.
+#[tokio::test]
+async fn a_client_that_sends_only_the_http2_preface_is_closed() {
+    let s = TestServer::start_with_limits(short_deadlines()).await;
+    for sent in [&b"PRI * HTTP/2.0\r\n"[..], &b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"[..]] {
+        let mut stream = tokio::net::TcpStream::connect(addr(&s)).await.unwrap();
+        stream.write_all(sent).await.unwrap();
+        let started = Instant::now();
+        let closed = read_until_closed(&mut stream, Duration::from_secs(15)).await;
+        assert!(
+            closed.is_some(),
+            "{:?}: open after {:?}",
+            String::from_utf8_lossy(sent),
+            started.elapsed()
+        );
+    }
+}
+
+/// A request whose headers announce a body that never comes is answered (`400`) and its
+/// connection closed once the body has stalled for the body deadline.
+#[tokio::test]
+async fn a_body_that_never_comes_is_answered_and_closed() {
+    let s = TestServer::start_with_limits(short_deadlines()).await;
+    let mut stream = tokio::net::TcpStream::connect(addr(&s)).await.unwrap();
+    stream
+        .write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"username\":",
+        )
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let answer = read_until_closed(&mut stream, Duration::from_secs(15)).await;
+    let answer = answer.unwrap_or_else(|| panic!("open after {:?}", started.elapsed()));
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("unreadable_body"), "{answer}");
+}
+
+/// With at most 4 connections, a fifth is not served while 4 are open (it waits in the listen
+/// queue); it is served as soon as one of them closes, and the server serves normally then.
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_until_one_closes() {
+    let s = TestServer::start_with_limits(server::limits::Limits {
+        max_connections: 4,
+        // The 4 idle connections stay open for the test.
+        header_read_timeout: Duration::from_secs(60),
+        ..Default::default()
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(tokio::net::TcpStream::connect(addr(&s)).await.unwrap());
+    }
+    let mut fifth = tokio::net::TcpStream::connect(addr(&s)).await.unwrap();
+    fifth
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 256];
+    let early = tokio::time::timeout(Duration::from_millis(1500), fifth.read(&mut buf)).await;
+    assert!(early.is_err(), "the fifth connection was served while 4 were open: {early:?}");
+    // One of the four goes: the fifth is served.
+    drop(held.remove(0));
+    let answer = read_until_closed(&mut fifth, Duration::from_secs(15)).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // And the server goes on serving (a slot is free again now the fifth closed).
+    let res = s.request(Method::GET, "/healthz", None).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// Over TLS the same start deadline covers the handshake and the first bytes after it: a client
+/// that connects and sends nothing, and one that completes the handshake and then sends
+/// nothing, are both closed (the old server bounded only the handshake).
+#[tokio::test]
+async fn a_tls_client_that_sends_nothing_is_closed() {
+    use std::sync::Arc;
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert_path, key_path) = (dir.path().join("office.crt"), dir.path().join("office.key"));
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.key_pair.serialize_pem()).unwrap();
+    let tls = server::tls::load(&cert_path, &key_path).unwrap();
+    let mut state = server::open_state(dir.path(), &dir.path().join("no-dist")).unwrap();
+    state.set_limits(short_deadlines());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server::serve_with(listener, state, Some(tls), async {
+        let _ = stopped.await;
+    }));
+
+    // No handshake at all.
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let closed = read_until_closed(&mut silent, Duration::from_secs(15)).await;
+    assert!(closed.is_some(), "a client that never began its TLS handshake is still connected");
+
+    // A handshake, then nothing.
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert.cert.der().clone()).unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut stream = connector.connect(name, tcp).await.expect("the handshake completes");
+    let started = Instant::now();
+    let mut buf = [0u8; 256];
+    let closed = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "open {:?} after the handshake", started.elapsed());
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
+}
