@@ -1036,6 +1036,8 @@ msg-rubric-no-weight = The rubric has no valid weight
 msg-criterion-score-out-of-range = The score { $score } for “{ $criterion }” is out of range (0 to { $max })
 msg-carried-from = Carried over from the { $year } record
 msg-carried-to = Carried over to { $year }
+msg-roster-out-of-bounds = Cell { $cell } is outside what a roster may use (at most { $max } member rows and { $cols } columns): delete what that cell holds (or copy the roster to a new sheet) and import it again; if there really are more than { $max } members, import them in parts
+msg-roster-format = This kind of spreadsheet (such as .xlsb or .ods) is not taken: save it as .xlsx or .csv in Excel or WPS, then import it
 
 
 ## server

@@ -933,6 +933,8 @@ msg-rubric-no-weight = 考核细则没有有效的权重
 msg-criterion-score-out-of-range = 「{ $criterion }」得分{ $score }超出范围（0～{ $max }）
 msg-carried-from = 由{ $year }年度记录转入
 msg-carried-to = 已转入{ $year }年度
+msg-roster-out-of-bounds = 单元格 { $cell } 超出了名册可用的范围（最多 { $max } 行党员、{ $cols } 列）：请删除该单元格的内容（或把名册复制到新的工作表）后再导入；党员确实超过 { $max } 名的，请分批导入
+msg-roster-format = 不支持这种表格格式（如 .xlsb、.ods）：请用 Excel 或 WPS 另存为 .xlsx 或 .csv 后再导入
 
 ## server
 

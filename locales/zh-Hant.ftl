@@ -934,6 +934,8 @@ msg-rubric-no-weight = 考核細則沒有有效的權重
 msg-criterion-score-out-of-range = 「{ $criterion }」得分{ $score }超出範圍（0～{ $max }）
 msg-carried-from = 由{ $year }年度記錄轉入
 msg-carried-to = 已轉入{ $year }年度
+msg-roster-out-of-bounds = 單元格 { $cell } 超出了名冊可用的範圍（最多 { $max } 行黨員、{ $cols } 列）：請刪除該單元格的內容（或把名冊複製到新的工作表）後再導入；黨員確實超過 { $max } 名的，請分批導入
+msg-roster-format = 不支持這種表格格式（如 .xlsb、.ods）：請用 Excel 或 WPS 另存為 .xlsx 或 .csv 後再導入
 
 
 ## server

@@ -1,9 +1,17 @@
 //! The town's roster of party members (党员名册), as Excel, WPS or a CSV written by either:
-//! read with `calamine` (XLSX/XLS/ODS) or `csv` (UTF-8, or GBK/GB18030 decoded with
-//! `encoding_rs`), columns found by their Chinese headers, every row checked, and matched against
-//! the members the server holds (ID number, else name + birth year + branch) to become
-//! operations. Nothing here writes: [`plan`] says what applying would do; the route applies the
-//! operations in one transaction only when no row has a problem.
+//! read with `calamine` (XLSX cell by cell, XLS after [`biff`] checked it) or `csv` (UTF-8, or
+//! GBK/GB18030 decoded with `encoding_rs`), columns found by their Chinese headers, every row
+//! checked, and matched against the members the server holds (ID number, else name + birth year +
+//! branch) to become operations. Nothing here writes: [`plan`] says what applying would do; the
+//! route applies the operations in one transaction only when no row has a problem.
+//!
+//! A sheet is bounded before anything is built from it: no cell may lie below
+//! [`MAX_SHEET_ROWS`] or right of [`MAX_ROSTER_COLUMNS`]. calamine's own `worksheet_range` makes
+//! one dense block from a sheet's first to its last cell, so a tiny file with one value at
+//! XFD1048576 would ask for 17 billion cells and abort the server; it is never called on a file
+//! as the office sent it.
+
+mod biff;
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -29,6 +37,22 @@ pub const MAX_UNZIPPED_BYTES: u64 = 256 * 1024 * 1024;
 pub const MAX_CELL_CHARS: usize = 200;
 /// How many rows from the top may come before the header row (a title, a date line…).
 const HEADER_SEARCH_ROWS: usize = 10;
+/// Rows a roster's sheet may use: [`HEADER_SEARCH_ROWS`] lines above the header, the header and
+/// [`MAX_ROSTER_ROWS`] members (the rows [`read_table`] has always taken). A cell below refuses
+/// the file.
+pub const MAX_SHEET_ROWS: u32 = (MAX_ROSTER_ROWS + HEADER_SEARCH_ROWS + 1) as u32;
+/// Columns a roster's sheet may use (A to BL); a cell further right refuses the file. A roster
+/// has about a dozen columns (the seven fields, 序号, 备注 and what an office adds): 64 leaves
+/// room for any of them while bounding, with [`MAX_SHEET_ROWS`], what one sheet can make the
+/// server hold to about 640,000 cells.
+pub const MAX_ROSTER_COLUMNS: u32 = 64;
+/// Most cells the sheets of an XLS may span together (calamine builds every sheet of an XLS when
+/// it opens it): one sheet of the largest roster.
+const MAX_WORKBOOK_CELLS: u64 = MAX_SHEET_ROWS as u64 * MAX_ROSTER_COLUMNS as u64;
+/// Most text the cells of a sheet (of an XLS: of all its sheets) may make together (3,000 members
+/// are about 1 MiB of text): a long shared string named by every cell would otherwise be copied
+/// into each.
+const MAX_SHEET_TEXT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Why a whole file is refused (before any row is looked at): [`RosterError::message`] is what
 /// the office reads (worded by `crates/texts`), the `Display` is for logs.
@@ -45,17 +69,28 @@ pub enum RosterError {
     NoHeader,
     /// A header row with names but no branch column.
     NoBranchColumn,
+    /// A cell (named as the sheet names it, `XFD1048576`) below [`MAX_SHEET_ROWS`] or right of
+    /// [`MAX_ROSTER_COLUMNS`]: refused before the sheet is read.
+    OutOfBounds {
+        cell: String,
+    },
+    /// A spreadsheet kind read whole into memory by its reader (XLSB, ODS, another zip), which
+    /// cannot be bounded as it is read.
+    Format,
 }
 
 impl RosterError {
     /// The answer's stable code (what the app reacts to).
     pub fn code(&self) -> &'static str {
         match self {
-            RosterError::Unreadable(_) | RosterError::NoSheet => "roster_unreadable",
+            RosterError::Unreadable(_) | RosterError::NoSheet | RosterError::Format => {
+                "roster_unreadable"
+            }
             RosterError::Encoding => "roster_encoding",
             RosterError::TooLarge => "roster_too_large",
             RosterError::TooManyRows => "roster_too_many_rows",
             RosterError::NoHeader | RosterError::NoBranchColumn => "roster_no_header",
+            RosterError::OutOfBounds { .. } => "roster_out_of_bounds",
         }
     }
 
@@ -75,6 +110,11 @@ impl RosterError {
                 Message::new("roster_no_header").arg("rows", HEADER_SEARCH_ROWS)
             }
             RosterError::NoBranchColumn => Message::new("roster_no_branch_column"),
+            RosterError::OutOfBounds { cell } => Message::new("roster_out_of_bounds")
+                .arg("cell", cell)
+                .arg("max", MAX_ROSTER_ROWS)
+                .arg("cols", MAX_ROSTER_COLUMNS),
+            RosterError::Format => Message::new("roster_format"),
         }
     }
 }
@@ -198,21 +238,121 @@ pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, RosterError> {
 }
 
 fn read_workbook(bytes: &[u8]) -> Result<Vec<Vec<String>>, RosterError> {
-    use calamine::{Data, Reader};
     if bytes.starts_with(b"PK") {
-        let archive = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| RosterError::Unreadable(e.to_string()))?;
+        let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
         // The sizes the archive declares (Excel and WPS declare them).
         if archive.decompressed_size().is_some_and(|total| total > u128::from(MAX_UNZIPPED_BYTES)) {
             return Err(RosterError::TooLarge);
         }
+        // Only an XLSX is read cell by cell: calamine reads an XLSB or ODS sheet whole.
+        if archive.index_for_name("xl/workbook.xml").is_none() {
+            return Err(RosterError::Format);
+        }
+        read_xlsx(bytes)
+    } else {
+        read_xls(bytes)
     }
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| RosterError::Unreadable(e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(RosterError::NoSheet)?
-        .map_err(|e| RosterError::Unreadable(e.to_string()))?;
+}
+
+fn unreadable(error: impl std::fmt::Display) -> RosterError {
+    RosterError::Unreadable(error.to_string())
+}
+
+/// The first sheet of an XLSX (the workbook's order, as calamine's `worksheet_range_at(0)`),
+/// read one cell at a time into a [`Sheet`].
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, RosterError> {
+    use calamine::{Data, DataRef, Reader, XlsxError};
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let name = book.sheet_names().into_iter().next().ok_or(RosterError::NoSheet)?;
+    let mut cells = match book.worksheet_cells_reader(&name) {
+        Ok(cells) => cells,
+        // A chart sheet first: no cells, as calamine's range of it.
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut sheet = Sheet::default();
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        // A cell with a style and no value: calamine's range leaves it out, and so does this.
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        sheet.put(row, col, cell_text(&Data::from(cell.get_value().clone())))?;
+    }
+    Ok(sheet.into_rows())
+}
+
+/// A sheet read cell by cell: every cell within the roster's bounds, the text bounded.
+#[derive(Default)]
+struct Sheet {
+    rows: Vec<Vec<String>>,
+    /// The first row and the last column holding a cell.
+    first_row: Option<usize>,
+    last_col: usize,
+    text_bytes: usize,
+}
+
+impl Sheet {
+    fn put(&mut self, row: u32, col: u32, text: String) -> Result<(), RosterError> {
+        check_cell(row, col)?;
+        self.text_bytes = self.text_bytes.saturating_add(text.len());
+        if self.text_bytes > MAX_SHEET_TEXT_BYTES {
+            return Err(RosterError::TooLarge);
+        }
+        let (row, col) = (row as usize, col as usize);
+        if self.rows.len() <= row {
+            self.rows.resize(row + 1, Vec::new());
+        }
+        let cells = &mut self.rows[row];
+        if cells.len() <= col {
+            cells.resize(col + 1, String::new());
+        }
+        // A position given twice holds the later value, as in calamine's range.
+        cells[col] = text;
+        self.first_row = Some(self.first_row.map_or(row, |first| first.min(row)));
+        self.last_col = self.last_col.max(col);
+        Ok(())
+    }
+
+    /// The rows as calamine's range gave them: the sheet's own row and column numbers (empty rows
+    /// above the first cell), every row from the first cell's to the last one's as wide as the
+    /// last column.
+    fn into_rows(mut self) -> Vec<Vec<String>> {
+        let Some(first_row) = self.first_row else { return Vec::new() };
+        for cells in self.rows.iter_mut().skip(first_row) {
+            cells.resize(self.last_col + 1, String::new());
+        }
+        self.rows
+    }
+}
+
+/// A cell within the rows and columns a roster may use.
+fn check_cell(row: u32, col: u32) -> Result<(), RosterError> {
+    if row >= MAX_SHEET_ROWS || col >= MAX_ROSTER_COLUMNS {
+        return Err(RosterError::OutOfBounds { cell: cell_name(row, col) });
+    }
+    Ok(())
+}
+
+/// A cell's name as the sheet shows it (`A1`, `XFD1048576`), from its 0-based position.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = u64::from(col) + 1;
+    while n > 0 {
+        let digit = (n - 1) % 26;
+        letters.push(char::from(b'A' + digit as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &(u64::from(row) + 1).to_string()
+}
+
+/// The first sheet of an XLS, once [`biff::checked`] bounded every sheet (calamine builds them all
+/// when it opens the file) and gave the workbook in a compound file of its own.
+fn read_xls(bytes: &[u8]) -> Result<Vec<Vec<String>>, RosterError> {
+    use calamine::Reader;
+    let checked = biff::checked(bytes)?;
+    let mut book = calamine::Xls::new(Cursor::new(checked)).map_err(unreadable)?;
+    let range = book.worksheet_range_at(0).ok_or(RosterError::NoSheet)?.map_err(unreadable)?;
     // `rows()` starts at the range's first used cell: keep the sheet's own row numbers.
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let mut rows: Vec<Vec<String>> = vec![Vec::new(); first_row as usize];
@@ -221,20 +361,26 @@ fn read_workbook(bytes: &[u8]) -> Result<Vec<Vec<String>>, RosterError> {
             return Err(RosterError::TooManyRows);
         }
         let mut cells = vec![String::new(); first_col as usize];
-        cells.extend(row.iter().map(|cell| match cell {
-            Data::Empty => String::new(),
-            Data::String(s) => s.clone(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(d) => excel_date(d.as_f64()),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => format!("#{e:?}"),
-        }));
+        cells.extend(row.iter().map(cell_text));
         rows.push(cells);
     }
     Ok(rows)
+}
+
+/// A cell as text (an Excel date as `YYYY-MM-DD`).
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_date(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
 }
 
 /// An Excel date serial (days since 1899-12-30) as `YYYY-MM-DD`.
@@ -667,6 +813,369 @@ mod tests {
         assert_eq!(field_of("公民身份号码"), Some(Field::IdNumber));
         assert_eq!(field_of("出生年月"), Some(Field::Birth));
         assert_eq!(field_of("备注"), None);
+    }
+
+    /// What the old reader made of a (small) workbook: calamine's dense range of the first sheet,
+    /// the sheet's own row and column numbers kept.
+    fn via_range(bytes: &[u8]) -> Vec<Vec<String>> {
+        use calamine::Reader;
+        let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        let mut rows: Vec<Vec<String>> = vec![Vec::new(); first_row as usize];
+        for row in range.rows() {
+            let mut cells = vec![String::new(); first_col as usize];
+            cells.extend(row.iter().map(cell_text));
+            rows.push(cells);
+        }
+        rows
+    }
+
+    fn roster_sheet(extra: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "姓名").unwrap();
+        sheet.write_string(0, 1, "所在支部").unwrap();
+        sheet.write_string(1, 0, "林海生").unwrap();
+        sheet.write_string(1, 1, "渔业村党支部").unwrap();
+        extra(sheet);
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn cell_names_as_the_sheet_shows_them() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(0, 25), "Z1");
+        assert_eq!(cell_name(0, 26), "AA1");
+        assert_eq!(cell_name(9, MAX_ROSTER_COLUMNS - 1), "BL10");
+        assert_eq!(cell_name(1_048_575, 16_383), "XFD1048576");
+        assert_eq!(cell_name(u32::MAX, u32::MAX), "MWLQKWV4294967296");
+    }
+
+    /// One value at XFD1048576 made calamine's range 1,048,576 × 16,384 cells (about 550 GB of
+    /// `Data`): the old reader aborted the whole server on this file of a few kilobytes. Now the cell is refused
+    /// when it is read, before anything is built.
+    #[test]
+    fn a_value_at_xfd1048576_is_refused_before_anything_is_built() {
+        let file = roster_sheet(|sheet| {
+            sheet.write_number(1_048_575, 16_383, 1.0).unwrap();
+        });
+        assert!(file.len() < 16 * 1024, "{}", file.len());
+        let started = std::time::Instant::now();
+        let refused = read_table(&file).unwrap_err();
+        assert_eq!(refused, RosterError::OutOfBounds { cell: "XFD1048576".into() });
+        assert_eq!(refused.code(), "roster_out_of_bounds");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        // Far down in the first column, or far right in the first row, alike.
+        for (row, col, cell) in [(1_048_575, 0, "A1048576"), (0, 16_383, "XFD1")] {
+            let file = roster_sheet(|sheet| {
+                sheet.write_string(row, col, "x").unwrap();
+            });
+            assert_eq!(read_table(&file), Err(RosterError::OutOfBounds { cell: cell.into() }));
+        }
+    }
+
+    #[test]
+    fn a_cell_just_inside_the_bounds_is_read_and_just_outside_refused() {
+        let last_row = MAX_SHEET_ROWS - 1;
+        let last_col = (MAX_ROSTER_COLUMNS - 1) as u16;
+        let file = roster_sheet(|sheet| {
+            sheet.write_string(last_row, last_col, "最后").unwrap();
+        });
+        let table = read_table(&file).unwrap();
+        assert_eq!(table.len(), MAX_SHEET_ROWS as usize);
+        assert_eq!(table[last_row as usize].len(), MAX_ROSTER_COLUMNS as usize);
+        assert_eq!(table[last_row as usize][last_col as usize], "最后");
+        assert_eq!(table[1][..2], ["林海生", "渔业村党支部"]);
+        assert_eq!(table, via_range(&file));
+
+        let below = roster_sheet(|sheet| {
+            sheet.write_string(MAX_SHEET_ROWS, 0, "x").unwrap();
+        });
+        assert_eq!(read_table(&below), Err(RosterError::OutOfBounds { cell: "A10012".into() }));
+        let right = roster_sheet(|sheet| {
+            sheet.write_string(0, MAX_ROSTER_COLUMNS as u16, "x").unwrap();
+        });
+        assert_eq!(read_table(&right), Err(RosterError::OutOfBounds { cell: "BM1".into() }));
+    }
+
+    /// Cell by cell, the table is what calamine's range made of the sheet: leading empty rows
+    /// and columns kept, every row as wide as the last column, dates, numbers, booleans, shared
+    /// strings; a styled cell without a value (even far outside the bounds) counts for nothing.
+    #[test]
+    fn an_xlsx_reads_exactly_as_calamine_s_range_read_it() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        let border = rust_xlsxwriter::Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
+        let sheet = book.add_worksheet();
+        sheet.set_name("名册").unwrap();
+        sheet.write_string(2, 2, "某某镇党员名册").unwrap();
+        for (c, h) in ["姓名", "性别", "出生年月", "联系电话", "所在支部"].iter().enumerate()
+        {
+            sheet.write_string(3, 2 + c as u16, *h).unwrap();
+        }
+        sheet.write_string(4, 2, "林海生").unwrap();
+        sheet.write_string(4, 3, "男").unwrap();
+        sheet.write_number_with_format(4, 4, 29_342.0, &date).unwrap();
+        sheet.write_number(4, 5, 13_812_345_678.0).unwrap();
+        sheet.write_string(4, 6, "渔业村党支部").unwrap();
+        sheet.write_string(6, 2, "陈秀英").unwrap();
+        sheet.write_number(6, 4, 1980.5).unwrap();
+        sheet.write_boolean(6, 5, true).unwrap();
+        sheet.write_string(6, 6, "渔业村党支部").unwrap();
+        sheet.write_blank(8, 9, &border).unwrap();
+        sheet.write_blank(1_000_000, 10_000, &border).unwrap();
+        // A second sheet: the first one is read.
+        book.add_worksheet().write_string(0, 0, "别的表").unwrap();
+        let file = book.save_to_buffer().unwrap();
+
+        let table = read_table(&file).unwrap();
+        assert_eq!(table, via_range(&file));
+        assert_eq!(table.len(), 7);
+        assert!(table[..2].iter().all(Vec::is_empty));
+        assert!(table[2..].iter().all(|row| row.len() == 7), "{table:?}");
+        assert_eq!(table[4][2..], ["林海生", "男", "1980-05-01", "13812345678", "渔业村党支部"]);
+        assert_eq!(table[5], vec![String::new(); 7]);
+        assert_eq!(table[6][4..6], ["1980.5", "true"]);
+    }
+
+    #[test]
+    fn an_xlsb_or_ods_is_refused_with_words_that_say_what_to_save_it_as() {
+        use std::io::Write;
+        let mut ods = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default();
+        ods.start_file("mimetype", stored).unwrap();
+        ods.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        ods.start_file("content.xml", stored).unwrap();
+        ods.write_all(b"<office:document-content/>").unwrap();
+        let ods = ods.finish().unwrap().into_inner();
+        assert_eq!(read_table(&ods), Err(RosterError::Format));
+        assert_eq!(RosterError::Format.code(), "roster_unreadable");
+        let words = crate::error::zh_hans(&RosterError::Format.message());
+        assert!(words.contains(".xlsx"), "{words}");
+    }
+
+    /// A BIFF8 workbook stream: globals (BOF, one BOUNDSHEET, EOF), then the sheet (BOF,
+    /// `records`, EOF), in a compound file written by the `cfb` crate, as Excel lays out an XLS.
+    pub(super) fn xls(records: &[Vec<u8>]) -> Vec<u8> {
+        xls_of(&workbook_stream(records), "/Workbook")
+    }
+
+    fn xls_of(stream: &[u8], path: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut file =
+            cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
+                .unwrap();
+        let mut out = file.create_stream(path).unwrap();
+        out.write_all(stream).unwrap();
+        out.flush().unwrap();
+        drop(out);
+        file.flush().unwrap();
+        file.into_inner().into_inner()
+    }
+
+    pub(super) fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(data.len()).unwrap();
+        [&typ.to_le_bytes()[..], &len.to_le_bytes(), data].concat()
+    }
+
+    fn bof(kind: u16) -> Vec<u8> {
+        let mut data = [0u8; 16];
+        data[..2].copy_from_slice(&0x0600u16.to_le_bytes());
+        data[2..4].copy_from_slice(&kind.to_le_bytes());
+        record(0x0809, &data)
+    }
+
+    fn workbook_stream(records: &[Vec<u8>]) -> Vec<u8> {
+        workbook_stream_with(&[], records)
+    }
+
+    /// The stream with `globals` after the BOUNDSHEET (an SST, say).
+    fn workbook_stream_with(globals: &[Vec<u8>], records: &[Vec<u8>]) -> Vec<u8> {
+        let boundsheet = |pos: u32| {
+            let mut data = pos.to_le_bytes().to_vec();
+            data.extend([0, 0, 6, 0]);
+            data.extend(b"Sheet1");
+            record(0x0085, &data)
+        };
+        let globals = globals.concat();
+        let globals_len = bof(0x0005).len() + boundsheet(0).len() + globals.len() + 4;
+        let mut stream = bof(0x0005);
+        stream.extend(boundsheet(globals_len as u32));
+        stream.extend(globals);
+        stream.extend(record(0x000A, &[]));
+        stream.extend(bof(0x0010));
+        stream.extend(records.concat());
+        stream.extend(record(0x000A, &[]));
+        stream
+    }
+
+    /// An SST of `strings`, each compressed (Latin-1) when it can be, else UTF-16.
+    fn sst(strings: &[&str]) -> Vec<u8> {
+        let count = u32::try_from(strings.len()).unwrap().to_le_bytes();
+        let mut data = [count, count].concat();
+        for text in strings {
+            let units: Vec<u16> = text.encode_utf16().collect();
+            data.extend(u16::try_from(units.len()).unwrap().to_le_bytes());
+            if units.iter().all(|u| *u < 0x100) {
+                data.push(0);
+                data.extend(units.iter().map(|u| *u as u8));
+            } else {
+                data.push(1);
+                data.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+            }
+        }
+        record(0x00FC, &data)
+    }
+
+    fn label_sst(row: u16, col: u16, index: u32) -> Vec<u8> {
+        record(
+            0x00FD,
+            &[&row.to_le_bytes()[..], &col.to_le_bytes(), &[0, 0], &index.to_le_bytes()].concat(),
+        )
+    }
+
+    pub(super) fn number(row: u16, col: u16, value: f64) -> Vec<u8> {
+        let data = [&row.to_le_bytes()[..], &col.to_le_bytes(), &[0, 0], &value.to_le_bytes()];
+        record(0x0203, &data.concat())
+    }
+
+    fn label(row: u16, col: u16, text: &str) -> Vec<u8> {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let mut data = [&row.to_le_bytes()[..], &col.to_le_bytes(), &[0, 0]].concat();
+        data.extend(u16::try_from(units.len()).unwrap().to_le_bytes());
+        data.push(1);
+        data.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        record(0x0204, &data)
+    }
+
+    #[test]
+    fn an_xls_within_the_bounds_is_read_as_before() {
+        let last_row = u16::try_from(MAX_SHEET_ROWS - 1).unwrap();
+        let file = xls(&[
+            label(1, 0, "姓名"),
+            label(1, 1, "所在支部"),
+            label(2, 0, "林海生"),
+            number(2, 2, 13_812_345_678.0),
+            number(last_row, 63, 7.0),
+        ]);
+        let table = read_table(&file).unwrap();
+        assert_eq!(table, via_range(&file));
+        assert!(table[0].is_empty());
+        assert_eq!(table[1][..2], ["姓名", "所在支部"]);
+        assert_eq!(table[2][..3], ["林海生", "", "13812345678"]);
+        assert_eq!(table.len(), MAX_SHEET_ROWS as usize);
+        assert_eq!(table[usize::from(last_row)][63], "7");
+    }
+
+    /// calamine builds every sheet of an XLS when it opens it: one NUMBER or LABEL record at
+    /// (65535, 65535) was 4.3 billion cells. Each kind of record that places a cell, or declares
+    /// the sheet's size, is bounded before calamine sees the file.
+    #[test]
+    fn an_xls_with_a_cell_outside_the_bounds_is_refused_before_calamine_opens_it() {
+        let far = cell_name(65_535, 65_535);
+        let mulblank = [&[0, 0, 0, 0, 0, 0][..], &65_535u16.to_le_bytes()];
+        let far_right = cell_name(0, 65_535);
+        let dimensions = [
+            &0u32.to_le_bytes()[..],
+            &1_000_000u32.to_le_bytes(),
+            &0u16.to_le_bytes(),
+            &200u16.to_le_bytes(),
+            &[0, 0],
+        ];
+        for (records, cell) in [
+            (vec![number(0, 0, 1.0), number(65_535, 65_535, 1.0)], far.as_str()),
+            (vec![label(0, 0, "姓名"), label(65_535, 65_535, "x")], far.as_str()),
+            (vec![record(0x0201, &[0xFF, 0xFF, 0xFF, 0xFF, 0, 0])], far.as_str()),
+            (vec![record(0x00BE, &mulblank.concat())], far_right.as_str()),
+            (vec![record(0x0003, &[0x1B, 0x27, 0, 0, 0, 0, 0])], "A10012"),
+            (vec![record(0x0200, &dimensions.concat())], "GR1000000"),
+        ] {
+            let started = std::time::Instant::now();
+            let file = xls(&records);
+            assert_eq!(read_table(&file), Err(RosterError::OutOfBounds { cell: cell.into() }));
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        }
+    }
+
+    /// Shared strings (compressed and UTF-16) and a formula's value read as calamine read them
+    /// from the office's own file; the formula's tokens, emptied, are not needed for its value.
+    #[test]
+    fn an_xls_with_shared_strings_and_formulas_reads_as_before() {
+        let formula = [
+            &1u16.to_le_bytes()[..],
+            &0u16.to_le_bytes(),
+            &[0, 0],
+            &2.0f64.to_le_bytes(),
+            &[0, 0, 0, 0, 0, 0],
+            &3u16.to_le_bytes(),
+            &[0x1E, 2, 0],
+        ]
+        .concat();
+        let stream = workbook_stream_with(
+            &[sst(&["姓名", "branch", "所在支部"])],
+            &[label_sst(0, 0, 0), label_sst(0, 2, 2), label_sst(3, 1, 1), record(0x0006, &formula)],
+        );
+        let file = xls_of(&stream, "/Workbook");
+        let table = read_table(&file).unwrap();
+        assert_eq!(table, via_range(&file));
+        assert_eq!(table[0], ["姓名", "", "所在支部"]);
+        assert_eq!(table[1], ["2", "", ""]);
+        assert_eq!(table[3], ["", "branch", ""]);
+    }
+
+    /// calamine gives a LABEL the room its length field asks for (64 KiB from a 9-byte record)
+    /// and copies a shared string into every cell naming it: the text an XLS may make is bounded.
+    #[test]
+    fn an_xls_whose_cells_would_make_gigabytes_of_text_is_refused() {
+        let roomy: Vec<Vec<u8>> = (0..1100u16)
+            .map(|row| {
+                let data = [&row.to_le_bytes()[..], &[0, 0, 0, 0], &u16::MAX.to_le_bytes(), &[0]];
+                record(0x0204, &data.concat())
+            })
+            .collect();
+        assert_eq!(read_table(&xls(&roomy)), Err(RosterError::TooLarge));
+        let long = "x".repeat(8000);
+        let named: Vec<Vec<u8>> = (0..3000u16).map(|row| label_sst(row, 0, 0)).collect();
+        let file = xls_of(&workbook_stream_with(&[sst(&[&long])], &named), "/Workbook");
+        assert_eq!(read_table(&file), Err(RosterError::TooLarge));
+        // The same string named by a few cells reads.
+        let file = xls_of(&workbook_stream_with(&[sst(&[&long])], &named[..10]), "/Workbook");
+        assert_eq!(read_table(&file).unwrap()[9], [long]);
+    }
+
+    #[test]
+    fn an_xls_that_cannot_be_walked_is_refused_as_unreadable() {
+        let unreadable = |file: &[u8], why: &str| {
+            let refused = read_table(file).unwrap_err();
+            assert!(
+                matches!(&refused, RosterError::Unreadable(detail) if detail.contains(why)),
+                "{refused:?}"
+            );
+            assert_eq!(refused.code(), "roster_unreadable");
+        };
+        // Not a compound file past its signature.
+        let mut garbage = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        garbage.extend((0..4096u32).map(|i| (i * 7919 % 251) as u8));
+        unreadable(&garbage, "");
+        // A compound file without a workbook stream.
+        unreadable(&xls_of(&workbook_stream(&[]), "/Other"), "no Workbook stream");
+        // A record cut short, and a sheet said to start past the stream's end.
+        let mut cut = workbook_stream(&[number(1, 1, 1.0)]);
+        cut.truncate(cut.len() - 8);
+        unreadable(&xls_of(&cut, "/Workbook"), "a record cut short");
+        let mut past = workbook_stream(&[]);
+        past[24..28].copy_from_slice(&100_000u32.to_le_bytes());
+        unreadable(&xls_of(&past, "/Workbook"), "a sheet after the workbook's end");
+        // Two sheets on the same records: calamine would read them twice.
+        let sheet = [bof(0x0010), number(1, 1, 1.0), record(0x000A, &[])].concat();
+        let boundsheet =
+            |pos: u32| record(0x0085, &[&pos.to_le_bytes()[..], &[0, 0, 1, 0], b"S"].concat());
+        let globals_len = bof(0x0005).len() + 2 * boundsheet(0).len() + 4;
+        let pos = u32::try_from(globals_len).unwrap();
+        let twice =
+            [bof(0x0005), boundsheet(pos), boundsheet(pos), record(0x000A, &[]), sheet].concat();
+        unreadable(&xls_of(&twice, "/Workbook"), "sheets that overlap");
     }
 
     #[test]

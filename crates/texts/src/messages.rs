@@ -202,6 +202,8 @@ crate::texts! { 6000;
     CRITERION_SCORE_OUT_OF_RANGE = "msg-criterion-score-out-of-range": "「{ $criterion }」得分{ $score }超出范围（0～{ $max }）";
     CARRIED_FROM = "msg-carried-from": "由{ $year }年度记录转入";
     CARRIED_TO = "msg-carried-to": "已转入{ $year }年度";
+    ROSTER_OUT_OF_BOUNDS = "msg-roster-out-of-bounds": "单元格 { $cell } 超出了名册可用的范围（最多 { $max } 行党员、{ $cols } 列）：请删除该单元格的内容（或把名册复制到新的工作表）后再导入；党员确实超过 { $max } 名的，请分批导入";
+    ROSTER_FORMAT = "msg-roster-format": "不支持这种表格格式（如 .xlsb、.ods）：请用 Excel 或 WPS 另存为 .xlsx 或 .csv 后再导入";
 }
 
 /// The text of a message's code, if the catalogs have it.

@@ -372,6 +372,106 @@ async fn only_the_town_office_imports_rosters_and_bad_files_are_refused_whole() 
     assert!(report.issues[0].message.contains("支部管理"));
 }
 
+/// A minimal BIFF8 XLS (globals: BOF, one BOUNDSHEET, EOF; the sheet: BOF, `cells`, EOF) in a
+/// compound file written with the `cfb` crate.
+fn xls(cells: &[Vec<u8>]) -> Vec<u8> {
+    use std::io::Write;
+    let record = |typ: u16, data: &[u8]| -> Vec<u8> {
+        let len = u16::try_from(data.len()).unwrap();
+        [&typ.to_le_bytes()[..], &len.to_le_bytes(), data].concat()
+    };
+    let bof =
+        |kind: u16| record(0x0809, &[&[0x00, 0x06][..], &kind.to_le_bytes(), &[0; 12]].concat());
+    let boundsheet =
+        |pos: u32| record(0x0085, &[&pos.to_le_bytes()[..], &[0, 0, 6, 0], b"Sheet1"].concat());
+    let globals_len = bof(0x0005).len() + boundsheet(0).len() + 4;
+    let stream = [
+        bof(0x0005),
+        boundsheet(u32::try_from(globals_len).unwrap()),
+        record(0x000A, &[]),
+        bof(0x0010),
+        cells.concat(),
+        record(0x000A, &[]),
+    ]
+    .concat();
+    let mut file =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, std::io::Cursor::new(Vec::new()))
+            .unwrap();
+    let mut out = file.create_stream("/Workbook").unwrap();
+    out.write_all(&stream).unwrap();
+    out.flush().unwrap();
+    drop(out);
+    file.flush().unwrap();
+    file.into_inner().into_inner()
+}
+
+/// A NUMBER record of an XLS.
+fn xls_number(row: u16, col: u16, value: f64) -> Vec<u8> {
+    let data = [&row.to_le_bytes()[..], &col.to_le_bytes(), &[0, 0], &value.to_le_bytes()].concat();
+    [&0x0203u16.to_le_bytes()[..], &14u16.to_le_bytes(), &data].concat()
+}
+
+/// A tiny file naming a far cell made calamine build the whole block up to it (an XLSX with one
+/// value at XFD1048576: 17 billion cells; an XLS with one at (65535, 65535): 4.3 billion) and
+/// aborted the server, every town with it. Both are refused at once with the cell they name; a
+/// compound file of garbage is unreadable, not a failure of the server; and the server still
+/// reads the next roster.
+#[tokio::test]
+async fn a_tiny_roster_naming_a_far_cell_is_refused_at_once_and_the_server_lives_on() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "姓名").unwrap();
+    sheet.write_string(0, 1, "所在支部").unwrap();
+    sheet.write_number(1_048_575, 16_383, 1.0).unwrap();
+    let far_xlsx = book.save_to_buffer().unwrap();
+    assert!(far_xlsx.len() < 16 * 1024);
+    let far_xls = xls(&[xls_number(0, 0, 1.0), xls_number(65_535, 65_535, 1.0)]);
+
+    let started = Instant::now();
+    for (file, cell) in [(&far_xlsx, "XFD1048576"), (&far_xls, "CRXP65536")] {
+        for path in ["/api/v1/admin/roster/preview", "/api/v1/admin/roster/apply"] {
+            let res = post_roster(&s, &office, path, file.clone()).await;
+            let body =
+                assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "roster_out_of_bounds").await;
+            assert_eq!(body["error"]["reason"], "roster_out_of_bounds");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(message.contains(cell), "{message}");
+        }
+    }
+    let mut garbage = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    garbage.extend((0..4096u32).map(|i| (i * 7919 % 251) as u8));
+    let res = post_roster(&s, &office, "/api/v1/admin/roster/preview", garbage).await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "roster_unreadable").await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+
+    // Just inside the bounds, an XLS still reads: its one member's branch is unknown (no
+    // branches yet), the cell at BL10011 counts for no member.
+    let label = |row: u16, col: u16, text: &str| {
+        let units: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let mut data = [&row.to_le_bytes()[..], &col.to_le_bytes(), &[0, 0]].concat();
+        data.extend(u16::try_from(units.len() / 2).unwrap().to_le_bytes());
+        data.push(1);
+        data.extend(units);
+        [&0x0204u16.to_le_bytes()[..], &u16::try_from(data.len()).unwrap().to_le_bytes(), &data]
+            .concat()
+    };
+    let cells = [
+        label(0, 0, "姓名"),
+        label(0, 1, "所在支部"),
+        label(1, 0, "林海生"),
+        label(1, 1, BRANCH_A),
+        xls_number(10_010, 63, 1.0),
+    ];
+    let report = preview(&s, &office, xls(&cells)).await;
+    assert_eq!(report.issues.len(), 1, "{:?}", report.issues);
+    assert!(report.issues[0].message.contains("支部管理"));
+    // And an XLSX roster as before.
+    let report = preview(&s, &office, xlsx(&good_rows(2))).await;
+    assert_eq!(report.issues.len(), 2);
+}
+
 /// A file imported with the command line (another process) while the server runs: a roster
 /// applied right after is stamped after the file's changes, even one stamped ahead of this
 /// machine's clock, so the roster's update is not lost to them.
