@@ -1069,3 +1069,36 @@ async fn an_office_screen_typing_over_a_change_it_never_showed_keeps_that_change
     assert_eq!(edited.overwritten.len(), 1, "{edited:?}");
     assert_eq!(store.conflicts().await.unwrap().len(), 2);
 }
+
+/// The visit form's photo picker is the survey's: a photo still being processed when the base's
+/// page is left (its visit form disposed) is said not added, and the app lives on (reading the
+/// disposed form panicked, which aborts the whole app).
+#[wasm_bindgen_test]
+async fn a_visit_photo_processed_after_the_base_page_was_left_is_said_not_added() {
+    use shared::model::Base;
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let base = Uuid::now_v7();
+    let value =
+        Base { name: "海水养殖基地".into(), industry: "渔业".into(), ..Default::default() };
+    put(&store, base, "", &value).await;
+    let location = web_sys::window().unwrap().location();
+    location.set_hash(&format!("#/campaign/base/{base}")).unwrap();
+    let _app = mount_app(&store, Some("visit-photo"));
+    wait_for("the visit form", || by_testid("visit-photo-input").is_some()).await;
+    page::pick(&by_testid("visit-photo-input").unwrap(), &page::camera_photo());
+    // Left at once, while the photo is being processed.
+    location.set_hash("#/people").unwrap();
+    wait_for("the people list", || by_testid("people-count").is_some()).await;
+    for _ in 0..200 {
+        if by_testid("app-message").is_some() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    let said = by_testid("app-message").expect("the photo not added is said").inner_text();
+    assert!(said.contains(field::i18n::PHOTO_NOT_ADDED.get()), "{said}");
+    // The app still works.
+    location.set_hash(&format!("#/campaign/base/{base}")).unwrap();
+    wait_for("the base again", || by_testid("visit-photo-input").is_some()).await;
+}

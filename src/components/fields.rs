@@ -160,9 +160,12 @@ where
     Memo::new(move |_| form.with(&get))
 }
 
-/// A number input ("" clears it). Text that is not a number is kept on screen and reported,
-/// without changing the stored value; on a form that keeps such text ([`FormChecks::unparsed`])
-/// it is also noted there, and shown again when the input is built again.
+/// A number input ("" clears it). What is typed reaches the form at each keystroke (so the
+/// keystroke draft and the autosave hold a number still being typed, as the text inputs do);
+/// the input keeps showing it as typed until it is left, then the number as the form holds it.
+/// Text that is not a number is kept on screen and reported, without changing the stored value;
+/// on a form that keeps such text ([`FormChecks::unparsed`]) it is also noted there (the form
+/// then knows it holds input it cannot save), and shown again when the input is built again.
 pub fn number<S: Send + Sync + 'static, N>(
     form: RwSignal<S>,
     field: Field,
@@ -176,7 +179,13 @@ where
     let kept = field.checks.and_then(|c| c.unparsed).zip(field.name);
     let kept_text = kept.and_then(|(map, name)| map.with_untracked(|m| m.get(name).cloned()));
     let bad = RwSignal::new(kept_text.is_some());
-    let typed = RwSignal::new(kept_text.unwrap_or_default());
+    // What the input shows instead of the form's value: text that is not a number, or a number
+    // as it is being typed ("1.", "07": the form's "1", "7" must not replace it under the
+    // finger).
+    let typed = RwSignal::new(kept_text);
+    // The value the last keystroke gave the form: that change is this input's own, not one
+    // made elsewhere on the form.
+    let own = StoredValue::new(None::<String>);
     // The form's note of this field's text, dropped once the field holds a number again.
     let forget_text = move || {
         if let Some((map, name)) = kept {
@@ -189,17 +198,50 @@ where
     // A new value of the field itself (set elsewhere on the form) replaces the text.
     Effect::new(move |shown: Option<String>| {
         let now = value.get();
-        if shown.is_some_and(|before| before != now) && bad.get_untracked() {
-            bad.set(false);
-            forget_text();
+        let own_change = own.with_value(|o| o.as_deref() == Some(now.as_str()));
+        if shown.is_some_and(|before| before != now)
+            && !own_change
+            && typed.with_untracked(Option::is_some)
+        {
+            typed.set(None);
+            own.set_value(None);
+            if bad.get_untracked() {
+                bad.set(false);
+                forget_text();
+            }
         }
         now
     });
+    let not_a_number = move |text: String| {
+        if let Some((map, name)) = kept {
+            map.update(|m| {
+                m.insert(name, text.clone());
+            });
+        }
+        typed.set(Some(text));
+        bad.set(true);
+    };
     view! {
         <label class="field" class:invalid=move || bad.get() || error().is_some()>
             {field.label_view()}
             <input type="text" inputmode="numeric" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
-                prop:value=move || if bad.get() { typed.get() } else { value.get() }
+                prop:value=move || typed.get().unwrap_or_else(|| value.get())
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    let parsed: Result<Option<N>, _> = parse_optional_number(&text);
+                    match parsed {
+                        Ok(n) => {
+                            if bad.get_untracked() {
+                                bad.set(false);
+                                forget_text();
+                            }
+                            own.set_value(Some(n.as_ref().map(ToString::to_string).unwrap_or_default()));
+                            typed.set(Some(text));
+                            form.update(|f| set(f, n));
+                        }
+                        Err(_) => not_a_number(text),
+                    }
+                }
                 on:change=move |ev| {
                     let text = event_target_value(&ev);
                     let parsed: Result<Option<N>, _> = parse_optional_number(&text);
@@ -207,15 +249,11 @@ where
                         Ok(n) => {
                             bad.set(false);
                             forget_text();
+                            own.set_value(None);
+                            typed.set(None);
                             form.update(|f| set(f, n));
                         }
-                        Err(_) => {
-                            if let Some((map, name)) = kept {
-                                map.update(|m| { m.insert(name, text.clone()); });
-                            }
-                            typed.set(text);
-                            bad.set(true);
-                        }
+                        Err(_) => not_a_number(text),
                     }
                 } />
             <Show when=move || bad.get()>

@@ -34,6 +34,11 @@ pub fn PhotoThumb(sha256: String) -> impl IntoView {
     }
 }
 
+/// Whether the form the picker adds to is still on screen (its photos not disposed with it).
+fn form_is_there(photos: Signal<Vec<PhotoRef>>) -> bool {
+    photos.try_with_untracked(|_| ()).is_some()
+}
+
 /// Photo capture for any record with photos (surveys, base visits): each picked image is
 /// downscaled in the browser to ≤1600 px JPEG, stored by hash in the attachments store and
 /// handed to `on_add` (once per hash); `photos` are listed as thumbnails with a remove button.
@@ -48,24 +53,48 @@ pub fn PhotoPicker(
     let ctx = use_app();
     let error = RwSignal::new(None::<String>);
     // Each picked image in turn; one that fails is said and the others are still kept.
+    // Processing takes a while (0.5–2 s each): the form the picker sits in may have been left
+    // meanwhile, its `photos` and `on_add` disposed with it. They are only reached through
+    // `try_`, and a photo that finds its form gone is said on the app's message line (the line
+    // of the screen shown now), not dropped in silence.
     let keep = Action::new_local(move |files: &Vec<PickedFile>| {
         let (store, files) = (ctx.store(), files.clone());
         async move {
+            let mut not_added = 0_usize;
             for file in files {
+                if !form_is_there(photos) {
+                    // Left before this one was even read: not processed for nothing.
+                    not_added += 1;
+                    continue;
+                }
                 match services::photos::keep(&store, &file).await {
                     Ok(photo) => {
-                        if !photos.with_untracked(|ps| ps.iter().any(|p| p.sha256 == photo.sha256))
-                        {
-                            on_add.run(photo);
+                        let sha = photo.sha256.clone();
+                        let known =
+                            photos.try_with_untracked(|ps| ps.iter().any(|p| p.sha256 == sha));
+                        let added = match known {
+                            Some(true) => true,
+                            Some(false) => on_add.try_run(photo).is_some(),
+                            None => false,
+                        };
+                        if !added {
+                            not_added += 1;
                         }
                     }
                     Err(e) => {
                         if e.is_storage_full() {
                             ctx.message.set(Some(e.to_string()));
                         }
-                        error.set(Some(e.to_string()));
+                        // `try_`: the picker may be gone (its form left meanwhile).
+                        if error.try_set(Some(e.to_string())).is_some() {
+                            ctx.message.set(Some(e.to_string()));
+                        }
                     }
                 }
+            }
+            if not_added > 0 {
+                log::warn!("{not_added} photo(s) processed after their form was left: not added");
+                ctx.message.set(Some(i18n::PHOTO_NOT_ADDED.to_string()));
             }
         }
     });

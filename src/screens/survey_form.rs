@@ -22,6 +22,7 @@ use crate::logic::forms::today;
 use crate::logic::route::Route;
 use crate::logic::survey_form::{SectionProgress, SurveyForm};
 use crate::logic::validation::form_errors;
+use crate::pwa::UnsavedInput;
 use crate::screens::survey_sections::section_view;
 use crate::services::{conflicts, delivery, survey};
 use crate::store::StoreError;
@@ -30,6 +31,8 @@ use crate::store::StoreError;
 const AUTOSAVE_MS: u32 = 700;
 /// The name this form marks unsaved input under (read by the update banner).
 const UNSAVED_SOURCE: &str = "survey-form";
+/// The name it marks text that is not a number under: input no save can take.
+const NOT_A_NUMBER_SOURCE: &str = "survey-form-not-a-number";
 
 #[component]
 pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> impl IntoView {
@@ -58,6 +61,9 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
     let clocks = Rc::new(RefCell::new(clocks));
     // Values changed elsewhere while the form was open and then typed over (field, other value).
     let overwritten = RwSignal::new(Vec::<(String, String)>::new());
+    // Whether the survey on disk is final: 已定稿 is said from what a save wrote, never from the
+    // form's own value (set before the save, which may fail).
+    let saved_final = RwSignal::new(on_disk.is_final());
     let autosave = use_autosave(
         form,
         AutosaveOptions {
@@ -107,6 +113,8 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
                     }
                     // Said saved once the outbox's copy outside IndexedDB holds it too.
                     crate::sync::mirror::flushed(&store).await;
+                    // 已定稿 from what was just saved (the form may be gone: `try_`).
+                    saved_final.try_set(current.is_final());
                     Ok(())
                 }
             },
@@ -171,8 +179,32 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
         category.track();
         form.with_untracked(|f| f.required(today()))
     });
+    // The sections change with the category only: a keystroke patches its own field and never
+    // rebuilds the form (which would drop the focus and re-create every input).
+    let sections = Memo::new(move |_| form.with(|f| sections_for(f.person.category)));
     // Text left in a number field that is not a number (kept on screen, not in the form).
-    let unparsed = RwSignal::new(std::collections::BTreeMap::new());
+    let unparsed = RwSignal::new(std::collections::BTreeMap::<&'static str, String>::new());
+    // A field whose section the category hid takes its text with it: a note of it left behind
+    // would stop 定稿 for good, pointing at a field no longer on screen.
+    let on_form = move |field: &str| {
+        sections.with_untracked(|shown| shown.iter().any(|s| s.fields().contains(&field)))
+    };
+    let drop_hidden = move || {
+        if unparsed.with_untracked(|m| m.keys().any(|f| !on_form(f))) {
+            unparsed.update(|m| m.retain(|f, _| on_form(f)));
+        }
+    };
+    Effect::new(move |_| {
+        sections.track();
+        drop_hidden();
+    });
+    // Text that is not a number cannot be saved: the header must not say saved meanwhile, and
+    // an update of the app must not reload over it.
+    let holds_text = Memo::new(move |_| unparsed.with(|m| !m.is_empty()));
+    Effect::new(move |_| {
+        UnsavedInput::set(NOT_A_NUMBER_SOURCE, holds_text.get());
+    });
+    on_cleanup(|| UnsavedInput::clear(NOT_A_NUMBER_SOURCE));
     let checks =
         FormChecks { errors: errors.into(), required: required.into(), unparsed: Some(unparsed) };
     let progress = Memo::new(move |_| form.with(|f| f.progress(today())));
@@ -182,6 +214,9 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
             attempted.set(true);
             // A number field showing text that is not a number: the survey would go out final
             // with what the form holds, not what the screen shows.
+            // (Only fields still on screen: the error list says each of them, should the
+            // field not take the focus.)
+            drop_hidden();
             if let Some(field) = unparsed.with_untracked(|m| m.keys().next().copied()) {
                 page::focus_field(field);
                 return;
@@ -197,19 +232,17 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
         }
     };
 
-    // The sections change with the category only: a keystroke patches its own field and never
-    // rebuilds the form (which would drop the focus and re-create every input).
-    let sections = Memo::new(move |_| form.with(|f| sections_for(f.person.category)));
     view! {
         <form class="survey" data-testid="survey-form" on:submit=|ev| ev.prevent_default()>
             <div class="form-head">
                 <h2>{t::SURVEY_TITLE}</h2>
                 <span class="save-state" data-testid="save-state">{move || match state.get() {
+                    SaveState::Failed(e) => e,
+                    _ if holds_text.get() => t::UNSAVED_NOT_A_NUMBER.to_string(),
                     SaveState::Clean => String::new(),
                     SaveState::Dirty => t::UNSAVED.to_string(),
                     SaveState::Saving => t::SAVING.to_string(),
                     SaveState::Saved => t::SAVED_AT.to_string(),
-                    SaveState::Failed(e) => e,
                 }}</span>
                 // The member's own page, once the form has a name for them.
                 {move || {
@@ -226,7 +259,7 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
             {move || overwritten.with(|values| (!values.is_empty()).then(|| view! {
                 <p class="message warn" role="status" data-testid="survey-overwritten">{t::overwritten_values(values)}</p>
             }))}
-            <Show when=move || form.with(|f| f.is_final())>
+            <Show when=move || saved_final.get()>
                 <p class="message info" data-testid="survey-final">{t::FINALISED}</p>
             </Show>
             {move || form.with(|f| {
@@ -254,10 +287,18 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
                     view! { <p class="message info" data-testid="survey-form-migrated">{t::form_migrated(&words)}</p> }
                 })
             })}
-            <Show when=move || attempted.get() && !errors.with(Vec::is_empty)>
+            <Show when=move || attempted.get() && (holds_text.get() || !errors.with(Vec::is_empty))>
                 <div class="message error" role="alert" data-testid="survey-errors">
                     {t::FIX_ERRORS}
-                    <ul>{move || errors.get().into_iter().map(|(_, m)| view! { <li>{m}</li> }).collect_view()}</ul>
+                    <ul>
+                        // Number fields holding text that is not a number, each by name (their
+                        // input may be out of sight, or not take the focus).
+                        {move || unparsed.with(|m| m.keys().map(|field| {
+                            let words = t::NOT_A_NUMBER_IN.format(&[("field", t::form_field_label(field).as_str().into())]);
+                            view! { <li data-testid="survey-error-not-a-number" data-field=*field>{words}</li> }
+                        }).collect_view())}
+                        {move || errors.get().into_iter().map(|(_, m)| view! { <li>{m}</li> }).collect_view()}
+                    </ul>
                 </div>
             </Show>
             <SectionList progress=progress attempted=attempted.into() />

@@ -59,3 +59,49 @@ pub async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
     }
     panic!("{what}: not shown within 5 s");
 }
+
+/// A large photo as the file input would hand it over (decoding and downscaling it takes the
+/// app a while, as a camera's photo does on a tablet).
+pub fn camera_photo() -> web_sys::File {
+    let canvas: web_sys::HtmlCanvasElement =
+        document().create_element("canvas").unwrap().unchecked_into();
+    canvas.set_width(4_000);
+    canvas.set_height(3_000);
+    let ctx: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    for i in 0..40 {
+        ctx.set_fill_style_str(&format!("hsl({}, 70%, 50%)", i * 9));
+        ctx.fill_rect(f64::from(i) * 100.0, 0.0, 100.0, 3_000.0);
+    }
+    let url = canvas.to_data_url_with_type("image/jpeg").unwrap();
+    let binary = web_sys::window().unwrap().atob(url.split(',').nth(1).unwrap()).unwrap();
+    let bytes: Vec<u8> = binary.chars().map(|c| c as u8).collect();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"type".into(), &"image/jpeg".into()).unwrap();
+    let file_class = js_sys::Reflect::get(&js_sys::global(), &"File".into()).unwrap();
+    js_sys::Reflect::construct(
+        file_class.unchecked_ref::<js_sys::Function>(),
+        &js_sys::Array::of3(&parts, &"photo.jpg".into(), &options),
+    )
+    .unwrap()
+    .unchecked_into()
+}
+
+/// Pick `file` in the file input `input`, as the person would.
+pub fn pick(input: &web_sys::HtmlElement, file: &web_sys::File) {
+    let input: web_sys::HtmlInputElement = input.clone().unchecked_into();
+    let class = js_sys::Reflect::get(&js_sys::global(), &"DataTransfer".into()).unwrap();
+    let transfer = js_sys::Reflect::construct(
+        class.unchecked_ref::<js_sys::Function>(),
+        &js_sys::Array::new(),
+    )
+    .unwrap();
+    let items = js_sys::Reflect::get(&transfer, &"items".into()).unwrap();
+    let add: js_sys::Function =
+        js_sys::Reflect::get(&items, &"add".into()).unwrap().unchecked_into();
+    add.call1(&items, file).unwrap();
+    let files = js_sys::Reflect::get(&transfer, &"files".into()).unwrap();
+    input.set_files(Some(files.unchecked_ref()));
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+}

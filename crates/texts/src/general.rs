@@ -49,6 +49,8 @@ crate::texts! {
     PHOTO_ADD = "photo-add": "拍照/添加照片";
     PHOTO_PROCESSING = "photo-processing": "正在处理照片…";
     PHOTO_REMOVE = "photo-remove": "移除";
+    /// A photo finished processing after its form was left: it is on no record.
+    PHOTO_NOT_ADDED = "photo-not-added": "照片未加入记录：照片处理完成前已离开了表单。请回到表单重新添加这张照片。";
     SURVEY_NOT_FOUND = "survey-not-found": "找不到这份调查";
     /// The browser discarded the tablet's database (`services::storage_loss`).
     STORAGE_LOST = "storage-lost": "浏览器清空了本机保存的数据（可能因意外关闭、存储空间不足或清除了网站数据）。\
@@ -133,6 +135,11 @@ crate::texts! {
     HIST_PERSON = "hist-person": "党员信息";
     HIST_SURVEY = "hist-survey": "调查";
     NOT_A_NUMBER = "not-a-number": "请填写数字";
+    /// The survey's error list: a number field holding text that is not a number.
+    NOT_A_NUMBER_IN = "not-a-number-in": "{ $field }：请填写数字";
+    /// The form's save state while a number field holds text that is not a number (it cannot
+    /// be saved until it is one).
+    UNSAVED_NOT_A_NUMBER = "unsaved-not-a-number": "有未保存的修改：数字栏中填写的不是数字";
     /// The survey form's list of sections.
     SECTION_LIST = "section-list": "调查表目录";
     /// The app's main navigation.
