@@ -204,6 +204,11 @@ const CHUNK_QUERY: &[QueryParam] = &[
     },
 ];
 
+/// The largest body a sign-in takes (a name, a password, a device id, a code): these routes
+/// answer anyone, so a body is read and decoded before any rate limit; the push's 8 MiB would
+/// let each request cost that much.
+pub const MAX_SIGNIN_BYTES: usize = 16 * 1024;
+
 /// The whole API.
 pub fn table() -> Vec<ApiRoute> {
     use Access::*;
@@ -231,7 +236,7 @@ pub fn table() -> Vec<ApiRoute> {
                 errors: &[400, 401, 403, 429, 503],
                 ..doc("POST", "/api/v1/auth/login", "登录并取得本设备的令牌", "auth", Public)
             },
-            post(auth::login),
+            post(auth::login).layer(DefaultBodyLimit::max(MAX_SIGNIN_BYTES)),
         ),
         route(
             RouteDoc {
@@ -269,7 +274,7 @@ pub fn table() -> Vec<ApiRoute> {
                     Public,
                 )
             },
-            post(signin::code_login),
+            post(signin::code_login).layer(DefaultBodyLimit::max(MAX_SIGNIN_BYTES)),
         ),
         route(
             RouteDoc {

@@ -443,3 +443,25 @@ async fn a_tls_client_that_sends_nothing_is_closed() {
     let _ = stop.send(());
     task.await.unwrap().unwrap();
 }
+
+/// A sign-in body is read before any rate limit: it is bounded at 16 KiB (the push's 8 MiB
+/// limit applied before), and a larger one is answered 413 without being decoded. An ordinary
+/// sign-in still works.
+#[tokio::test]
+async fn a_sign_in_body_is_bounded_before_it_is_read() {
+    let s = TestServer::start().await;
+    s.add_user("office", Role::TownOffice, &[]).await;
+    let padding = "x".repeat(server::routes::MAX_SIGNIN_BYTES);
+    for path in ["/api/v1/auth/login", "/api/v1/auth/code"] {
+        let res = s
+            .request(Method::POST, path, None)
+            .json(&json!({"username": "office", "password": padding, "code": padding,
+                          "device_id": Uuid::now_v7(), "device_name": "t"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+    }
+    let res = s.try_login("office", PASSWORD, Uuid::now_v7()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
