@@ -755,12 +755,13 @@ async fn branches_are_made_renamed_retired_and_free_text_values_adopted() {
     let err = save_branch(&store, &office, Uuid::now_v7(), b2).await.unwrap_err();
     assert!(err.to_string().contains("已有名为"), "{err}");
 
-    // Renaming keeps the code; retiring keeps the branch but no longer offers it.
+    // Renaming keeps the code; retiring keeps the branch but no longer offers it. The retiring
+    // writes only that, on the branch as stored: the rename is kept though the screen that
+    // retires showed the branch before it (`set_retired`).
     let mut renamed = saved.clone();
     renamed.name = "西沙村党总支".into();
     save_branch(&store, &office, west, renamed.clone()).await.unwrap();
-    renamed.retired = true;
-    save_branch(&store, &office, west, renamed).await.unwrap();
+    field::services::branches::set_retired(&store, &office, west, true).await.unwrap();
     let again: Branch = data::get(&store, west).await.unwrap();
     assert_eq!(
         (again.code.as_str(), again.name.as_str(), again.retired),
@@ -928,11 +929,12 @@ async fn the_campaign_services_check_before_saving_and_take_branches_from_the_re
     let sheet: Assessment = data::get(&store, sheet_id).await.unwrap();
     assert_eq!(sheet.criteria, rubric.criteria);
     let at = at(5, 2);
+    let untouched = data::Edit { before: sheet.clone(), after: sheet.clone() };
     let incomplete = data::commend(
         &store,
         &office,
         (sheet_id, "b1"),
-        sheet.clone(),
+        &untouched,
         CommendationAction::TownReview,
         "",
         at,
@@ -951,7 +953,7 @@ async fn the_campaign_services_check_before_saving_and_take_branches_from_the_re
         &store,
         &office,
         (sheet_id, "b1"),
-        scored,
+        &data::Edit { before: sheet.clone(), after: scored },
         CommendationAction::TownReview,
         "",
         at,
@@ -961,6 +963,70 @@ async fn the_campaign_services_check_before_saving_and_take_branches_from_the_re
     let reviewed: Assessment = data::get(&store, sheet_id).await.unwrap();
     assert_ne!(reviewed.stage, CommendationStage::default());
     assert_eq!(reviewed.history.len(), 1);
+}
+
+/// A commendation step taken on a score sheet whose screen was loaded before another office
+/// device saved its scores keeps those scores: the step is taken on the sheet as stored and
+/// writes only its own fields, after the scores typed here (none). Before, the screen's whole
+/// copy was written, so the other device's scores went back to empty without a word.
+#[wasm_bindgen_test]
+async fn a_commendation_step_keeps_the_scores_another_device_saved_meanwhile() {
+    use shared::model::{Assessment, CommendationAction, CommendationStage};
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = session_of(&store).await;
+    let candidate = applied(&store, Category::VillageLeader).await;
+    let rubric = field::logic::campaign::rubric::template(Category::VillageLeader);
+    let rubric_id = field::logic::campaign::rubric::rubric_id(Category::VillageLeader);
+    let today = chrono::NaiveDate::from_ymd_opt(2013, 5, 2).unwrap();
+    let sheet_id = data::begin_scoring(
+        &store,
+        &office,
+        candidate,
+        "b1",
+        2013,
+        (rubric_id, rubric.clone()),
+        today,
+    )
+    .await
+    .unwrap();
+    // The screen loads the sheet, unscored.
+    let on_screen: Assessment = data::get(&store, sheet_id).await.unwrap();
+    // Another office device scores every criterion; its change arrives by a pull.
+    let scores: serde_json::Map<String, serde_json::Value> =
+        rubric.criteria.iter().map(|c| (c.key.clone(), json!(c.max_score))).collect();
+    {
+        use shared::hlc::Hlc;
+        use shared::op::{OpContext, Operation};
+        let record = store.get(EntityKind::Assessment, sheet_id).await.unwrap().unwrap();
+        let elsewhere = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
+        let change = Operation::upsert(
+            &elsewhere,
+            Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other"),
+            EntityKind::Assessment,
+            sheet_id,
+            "b1",
+            Some(&record),
+            vec![("scores".to_owned(), serde_json::Value::Object(scores))],
+        );
+        store.apply_remote(&[change]).await.unwrap();
+    }
+    let untouched = data::Edit { before: on_screen.clone(), after: on_screen };
+    data::commend(
+        &store,
+        &office,
+        (sheet_id, "b1"),
+        &untouched,
+        CommendationAction::TownReview,
+        "",
+        at(5, 2),
+    )
+    .await
+    .expect("the stored sheet is fully scored: the town review is taken on it");
+    let stored: Assessment = data::get(&store, sheet_id).await.unwrap();
+    assert_eq!(stored.stage, CommendationStage::TownReviewed);
+    assert_eq!(stored.scores.len(), rubric.criteria.len(), "the other device's scores are kept");
+    assert_eq!(stored.history.len(), 1);
 }
 
 /// Another device sets `field` of the stored record `kind`/`id` to "另一台改的", having seen the

@@ -59,3 +59,22 @@ pub async fn save_branch(
     crate::components::branch_picker::invalidate();
     Ok(())
 }
+
+/// Retire branch `id` (or restore it: `retired` false), as stored now: only `retired` is
+/// written, so a rename saved meanwhile (another office device, a pull) is kept. The screen's
+/// copy of the branch is not written back.
+pub async fn set_retired(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    retired: bool,
+) -> Result<(), CampaignError> {
+    if !session.may_write(EntityKind::Branch, "") {
+        return Err(CampaignError::NotAllowed);
+    }
+    let mut branch: Branch = campaign::get(store, id).await?;
+    branch.retired = retired;
+    campaign::save_fields(store, session, id, "", &branch, &["retired"]).await?;
+    crate::components::branch_picker::invalidate();
+    Ok(())
+}

@@ -392,17 +392,24 @@ pub async fn begin_scoring(
     put(store, session, Uuid::now_v7(), branch_id, &sheet, today).await
 }
 
-/// Take a commendation step on score sheet `id` (as edited on screen) as the session's role,
-/// with `shared::workflow`, and save it.
+/// Take a commendation step on score sheet `id` as the session's role, with
+/// `shared::workflow`. The scores typed on screen and not saved yet (`edit`: the sheet as the
+/// screen loaded it and as it is now) are saved first as an edit; the step is then taken on the
+/// sheet as stored and writes only its own fields. Writing the screen's whole copy put back,
+/// unseen, what another office device had saved meanwhile (its scores, its history entries).
 pub async fn commend(
     store: &Store,
     session: &Session,
     (id, branch_id): (Uuid, &str),
-    mut sheet: Assessment,
+    edit: &Edit<Assessment>,
     action: CommendationAction,
     reason: &str,
     at: NaiveDateTime,
 ) -> Result<Uuid, CampaignError> {
+    if edit.before != edit.after {
+        put_edit(store, session, id, branch_id, edit, at.date()).await?;
+    }
+    let mut sheet: Assessment = get(store, id).await?;
     workflow::advance_commendation(
         &mut sheet,
         action,
@@ -411,7 +418,25 @@ pub async fn commend(
         at,
         Some(reason),
     )?;
-    put(store, session, id, branch_id, &sheet, at.date()).await
+    check(sheet.problems(at.date()))?;
+    save_fields(store, session, id, branch_id, &sheet, &["stage", "history", "reason"]).await?;
+    Ok(id)
+}
+
+/// Write only `fields` of `value` as record `id` (the others stay as stored): a step or a
+/// switch that changes a few fields of a record just read.
+pub async fn save_fields<T: Entity>(
+    store: &Store,
+    session: &Session,
+    id: Uuid,
+    branch_id: &str,
+    value: &T,
+    fields: &[&str],
+) -> Result<(), CampaignError> {
+    let changes: Vec<_> =
+        changes_of(value)?.into_iter().filter(|(f, _)| fields.contains(&f.as_str())).collect();
+    let touched = Touched::Only(fields.iter().map(|f| (*f).to_owned()).collect());
+    write::<T>(store, session, id, branch_id, changes, touched).await.map(drop)
 }
 
 /// Record a study visit to a demonstration base. It belongs to the branch of its first

@@ -161,8 +161,9 @@ fn SheetEditor(
     let step = super::write_action(
         move |store, session, (action, why, sheet): (CommendationAction, String, Assessment)| {
             let branch = branch.get_value();
+            let edit = campaign::Edit { before: on_disk.get_value(), after: sheet };
             async move {
-                campaign::commend(&store, &session, (id, &branch), sheet, action, &why, now()).await
+                campaign::commend(&store, &session, (id, &branch), &edit, action, &why, now()).await
             }
         },
     );

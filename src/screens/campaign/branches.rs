@@ -18,7 +18,7 @@ use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::branches as tb;
-use crate::services::branches::{BranchOverview, overview, save_branch};
+use crate::services::branches::{BranchOverview, overview, save_branch, set_retired};
 use crate::services::campaign::CampaignError;
 
 #[component]
@@ -73,6 +73,14 @@ fn BranchesView(
         notice.set(Some(Notice::Done(tb::SAVED.get())));
         loaded.refetch();
     });
+    // Retiring or restoring writes only that, on the branch as stored.
+    let retire = super::write_action(|store, session, (id, retired): (Uuid, bool)| async move {
+        set_retired(&store, &session, id, retired).await
+    });
+    on_result(retire, notice, move |()| {
+        notice.set(Some(Notice::Done(tb::SAVED.get())));
+        loaded.refetch();
+    });
     let persist = move |id: Uuid, branch: Branch| {
         notice.set(None);
         put.dispatch_local((id, branch));
@@ -88,17 +96,16 @@ fn BranchesView(
             let edit_b = b.clone();
             let toggle_b = b.clone();
             let toggle = move |_| {
-                let mut next = toggle_b.clone();
-                let question = if next.retired {
-                    tb::confirm_restore(&next.name)
+                let question = if toggle_b.retired {
+                    tb::confirm_restore(&toggle_b.name)
                 } else {
-                    tb::confirm_retire(&next.name)
+                    tb::confirm_retire(&toggle_b.name)
                 };
                 if !confirm(&question) {
                     return;
                 }
-                next.retired = !next.retired;
-                persist(id, next);
+                notice.set(None);
+                retire.dispatch_local((id, !toggle_b.retired));
             };
             let retired = b.retired;
             view! {
