@@ -571,6 +571,8 @@ outbox-fields = 涉及：{ $fields }
 outbox-adopted = 登录前保存的 { $n } 条修改已归入您的账号，将随下次同步发送。
 outbox-adopted-by = （登录前保存，由 { $author } 登录后接收）
 outbox-photo-refused = 照片未能送达（{ $reason }）
+outbox-retry-photos = 被退回的照片全部重新上传（{ $n } 条记录）
+outbox-retried-photos = 已安排重新上传 { $n } 张照片，将在下次同步时上传。
 
 ## branches
 

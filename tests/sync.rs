@@ -1139,6 +1139,44 @@ async fn a_photo_refused_for_good_makes_its_survey_need_action_until_resubmitted
     );
 }
 
+/// A refusal that hit every photo (a proxy's size limit answered in the server's words) is
+/// mended at the office: one action on 待发送 tries every refused photo again, not a 重新提交 per
+/// record. A photo given up stays given up.
+#[wasm_bindgen_test]
+async fn every_refused_photo_is_tried_again_at_once_after_the_office_mends_the_cause() {
+    use shared::delivery::DeliveryCounts;
+    let store = fresh().await;
+    let (_, _, first, _, _) = survey_with_photo(&store, 5).await;
+    let (_, _, second, _, _) = survey_with_photo(&store, 6).await;
+    let (_, given_up, third, _, _) = survey_with_photo(&store, 7).await;
+    let server = FakeServer::with(|s| s.refuse_blobs = vec![first.clone(), second.clone(), third]);
+    assert!(engine::run_once(&store, &server, &no_progress).await.is_err());
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 3, needs_action: 3 }
+    );
+    assert_eq!(store.abandon_refused_photos_of(EntityKind::Survey, given_up).await.unwrap(), 1);
+
+    server.0.borrow_mut().refuse_blobs.clear();
+    assert_eq!(store.clear_every_photo_refusal().await.unwrap(), 2, "the two not given up");
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 2, needs_action: 0 },
+        "waiting to be sent again, nothing to do"
+    );
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.uploaded, 2);
+    assert!(
+        server.0.borrow().blobs.contains_key(&first)
+            && server.0.borrow().blobs.contains_key(&second)
+    );
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts::default()
+    );
+    assert_eq!(store.clear_every_photo_refusal().await.unwrap(), 0);
+}
+
 /// A visit cannot be changed, so its refused photo cannot be taken off it: the person gives the
 /// photo up (after a confirmation, on 待发送), and the visit is delivered without it; the photo
 /// is never sent again and no longer counts. A refused photo of another record is not touched.

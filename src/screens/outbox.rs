@@ -40,10 +40,18 @@ pub fn OutboxScreen() -> impl IntoView {
         let (entity, id) = (*entity, *id);
         async move { engine.abandon_photos(entity, id).await.map(|_| ()).map_err(|e| e.to_string()) }
     });
+    // Every refused photo tried again at once (a refusal that hit them all, mended).
+    let retry_photos = Action::new_local(move |_: &()| async move {
+        engine.retry_refused_photos().await.map_err(|e| e.to_string())
+    });
     view! {
         <section class="outbox" data-testid="outbox-screen">
             <h2>{t::TITLE}</h2>
             <p class="hint">{t::HINT}</p>
+            {move || retry_photos.value().get().map(|result| match result {
+                Ok(n) => view! { <p class="message info" role="status" data-testid="retry-photos-result">{t::retried_photos(n)}</p> }.into_any(),
+                Err(e) => view! { <p class="message error" role="alert" data-testid="retry-photos-result">{e}</p> }.into_any(),
+            })}
             {move || resubmit.value().get().map(|result| match result {
                 Ok(()) => view! { <p class="message info" role="status" data-testid="resubmit-result">{t::RESUBMITTED}</p> }.into_any(),
                 Err(e) => view! { <p class="message error" role="alert" data-testid="resubmit-result">{e}</p> }.into_any(),
@@ -57,7 +65,19 @@ pub fn OutboxScreen() -> impl IntoView {
                     Ok(rows) if rows.is_empty() => view! {
                         <p class="empty" data-testid="outbox-empty">{t::ALL_DELIVERED}</p>
                     }.into_any(),
-                    Ok(rows) => groups(rows, resubmit, abandon).into_any(),
+                    Ok(rows) => {
+                        let photos_refused = rows.iter().filter(|r| r.photos_refused).count();
+                        view! {
+                            {(photos_refused > 1).then(|| view! {
+                                <button class="button" data-testid="outbox-retry-photos"
+                                    disabled=move || retry_photos.pending().get()
+                                    on:click=move |_| { retry_photos.dispatch_local(()); }>
+                                    {t::retry_photos(photos_refused)}
+                                </button>
+                            })}
+                            {groups(rows, resubmit, abandon)}
+                        }.into_any()
+                    }
                 })}
             </Transition>
         </section>

@@ -214,6 +214,21 @@ impl Store {
         Ok(cleared)
     }
 
+    /// Forget the refusal of every photo refused for good (not given up): the next sync tries
+    /// them all again. For a refusal that hit every photo (a proxy's limit answered in the
+    /// server's words) once the office mended it, instead of a 重新提交 per record. Returns how
+    /// many were refused.
+    pub async fn clear_every_photo_refusal(&self) -> Result<usize, StoreError> {
+        let refused: Vec<String> = self
+            .attachments_not_uploaded()
+            .await?
+            .into_iter()
+            .filter(|a| a.refused.is_some())
+            .map(|a| a.sha256)
+            .collect();
+        self.clear_photo_refusals(&refused).await
+    }
+
     /// Of the photos `sha256s`, those this tablet holds and the server does not have yet (and
     /// were not given up), read in one transaction (without their bytes).
     pub async fn not_uploaded(

@@ -204,6 +204,19 @@ impl SyncEngine {
         Ok(())
     }
 
+    /// Try every photo refused for good again (待发送's one button for them all, once the
+    /// office mended what refused them): their records wait to be sent again, and a sync
+    /// follows. Returns how many photos.
+    pub async fn retry_refused_photos(&self) -> Result<usize, crate::store::StoreError> {
+        let store = self.store();
+        let cleared = store.clear_every_photo_refusal().await?;
+        self.refresh_pending().await;
+        if cleared > 0 {
+            self.sync_now();
+        }
+        Ok(cleared)
+    }
+
     /// Give up the refused photos of record `entity`/`id` (the person confirmed it): the
     /// office will not get them, and they no longer count.
     pub async fn abandon_photos(

@@ -30,6 +30,19 @@ crate::texts! {
     ADOPTED_BY = "outbox-adopted-by": "（登录前保存，由 { $author } 登录后接收）";
     /// A photo of the record refused for good: why.
     PHOTO_REFUSED = "outbox-photo-refused": "照片未能送达（{ $reason }）";
+    /// One button for every refused photo (the office mended what refused them all).
+    RETRY_PHOTOS = "outbox-retry-photos": "被退回的照片全部重新上传（{ $n } 条记录）";
+    /// What that button did.
+    RETRIED_PHOTOS = "outbox-retried-photos": "已安排重新上传 { $n } 张照片，将在下次同步时上传。";
+}
+
+/// "被退回的照片全部重新上传（3 条记录）"
+pub fn retry_photos(records: usize) -> String {
+    RETRY_PHOTOS.format(&[("n", records.into())])
+}
+/// "已安排重新上传 4 张照片，将在下次同步时上传。"
+pub fn retried_photos(photos: usize) -> String {
+    RETRIED_PHOTOS.format(&[("n", photos.into())])
 }
 
 /// "涉及：姓名、所在支部"
