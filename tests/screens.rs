@@ -365,6 +365,43 @@ async fn the_sync_screen_counts_a_refused_record_as_waiting_like_the_top_bar() {
     assert_eq!(text("sync-count", "sync-pending").trim(), "1");
 }
 
+/// Two surveys whose photos the server refused for good (set aside, as a sync does): 待发送
+/// offers one button for both, and it puts both photos back to be sent.
+#[wasm_bindgen_test]
+async fn the_outbox_tries_every_refused_photo_again_with_one_button() {
+    use serde_json::json;
+    let store = fresh().await;
+    for seed in [3u8, 5] {
+        let bytes: Vec<u8> = (0..2_000u32).map(|i| (i as u8).wrapping_mul(seed)).collect();
+        let blob = field::sync::transfer::bytes_to_blob(&bytes, "image/jpeg").unwrap();
+        let sha = store.put_attachment(&blob, "image/jpeg", 10, 10).await.unwrap();
+        let photos = json!([{"sha256": sha, "mime": "image/jpeg", "width": 10, "height": 10, "bytes": 2000}]);
+        let fields = [
+            ("person_id".to_owned(), json!(Uuid::now_v7().to_string())),
+            ("photos".to_owned(), photos),
+        ];
+        store
+            .save(EntityKind::Survey, Uuid::now_v7(), "b1", fields.into_iter().collect())
+            .await
+            .unwrap();
+        store.set_photo_aside(&sha, "服务器拒收（413）").await.unwrap();
+    }
+    let app_store = store.clone();
+    let _handle = leptos::mount::mount_to(root("retry-photos"), move || {
+        view! { <field::app::App store=app_store /> }
+    });
+    web_sys::window().unwrap().location().set_hash("#/outbox").unwrap();
+    wait_for("the button", || find("retry-photos", "outbox-retry-photos").is_some()).await;
+    assert!(text("retry-photos", "outbox-retry-photos").contains('2'));
+    find("retry-photos", "outbox-retry-photos").unwrap().click();
+    wait_for("the result", || find("retry-photos", "retry-photos-result").is_some()).await;
+    let said = text("retry-photos", "retry-photos-result");
+    assert!(said.contains('2') && !said.contains("outbox-"), "{said}");
+    let refused =
+        store.attachments_not_uploaded().await.unwrap().into_iter().filter(|a| a.refused.is_some());
+    assert_eq!(refused.count(), 0, "both photos wait to be sent again");
+}
+
 /// When the delivery states cannot be read, the people list says so rather than showing every
 /// row without a badge, as if everything had reached the office.
 #[wasm_bindgen_test]
