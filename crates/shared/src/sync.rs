@@ -816,6 +816,11 @@ pub struct RosterReport {
     pub columns: Vec<RosterColumn>,
     /// Whether the roster was written (apply only).
     pub applied: bool,
+    /// What the office should know about a row that imports anyway (a member whose branch in
+    /// the file differs from the stored one: the other fields are updated, the member is not
+    /// moved). Never blocks applying; absent from older servers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<RosterIssue>,
 }
 
 /// A header of the file and the field it was read as.
