@@ -833,6 +833,8 @@ office-step-branches = Branches
 office-step-roster = Member roster
 office-step-accounts = Field accounts
 office-step-tablets = Tablets
+office-not-moved = Not moved to another branch
+office-not-moved-hint = These members' branch in the roster differs from the one recorded: their other details are imported as usual (counted under “updated” or “unchanged”) and they stay in their recorded branch; a member cannot be moved to another branch by importing a roster.
 
 
 ## messages of shared's rules and of the server, by code
@@ -1043,6 +1045,14 @@ msg-carried-from = Carried over from the { $year } record
 msg-carried-to = Carried over to { $year }
 msg-roster-out-of-bounds = Cell { $cell } is outside what a roster may use (at most { $max } member rows and { $cols } columns): delete what that cell holds (or copy the roster to a new sheet) and import it again; if there really are more than { $max } members, import them in parts
 msg-roster-format = This kind of spreadsheet (such as .xlsb or .ods) is not taken: save it as .xlsx or .csv in Excel or WPS, then import it
+msg-roster-not-moved = Not moved: this member is recorded in “{ $stored }”, the roster says “{ $file }”; the other details are updated from the roster and the member stays in “{ $stored }” (a member cannot be moved to another branch by importing a roster)
+msg-roster-possible-duplicate = Possible duplicate: { $count } members named “{ $name }” recorded in this branch ({ $candidates }) could each be this row (the year of birth is missing on one side), so which one cannot be told and nothing was imported; add the ID number or date of birth in the roster, or first complete the recorded members' year of birth
+msg-roster-candidate = born { $year }
+msg-roster-candidate-at = born { $year }, { $value }
+msg-roster-candidate-no-year = year of birth not recorded
+msg-roster-candidate-no-year-at = year of birth not recorded, { $value }
+msg-roster-duplicate-maybe = Possibly the same member as row { $row } (same name and branch, the year of birth missing in one of the rows): add the date of birth or ID number to tell them apart
+msg-roster-same-member = The same recorded member as row { $row }
 
 
 ## server

@@ -743,6 +743,8 @@ office-step-branches = 支部
 office-step-roster = 党员名册
 office-step-accounts = 外业账号
 office-step-tablets = 平板
+office-not-moved = 未转支部
+office-not-moved-hint = 以下党员在名册中的支部与已登记的不同：其他信息照常导入（已计入“更新”或“不变”），党员仍留在原支部；党员转支部不能通过名册导入。
 
 ## messages
 
@@ -940,6 +942,14 @@ msg-carried-from = 由{ $year }年度记录转入
 msg-carried-to = 已转入{ $year }年度
 msg-roster-out-of-bounds = 单元格 { $cell } 超出了名册可用的范围（最多 { $max } 行党员、{ $cols } 列）：请删除该单元格的内容（或把名册复制到新的工作表）后再导入；党员确实超过 { $max } 名的，请分批导入
 msg-roster-format = 不支持这种表格格式（如 .xlsb、.ods）：请用 Excel 或 WPS 另存为 .xlsx 或 .csv 后再导入
+msg-roster-not-moved = 未转支部：该党员登记在“{ $stored }”，名册中为“{ $file }”；其他信息已按名册更新，党员仍在“{ $stored }”（党员转支部不能通过名册导入）
+msg-roster-possible-duplicate = 可能重复：本支部已登记的 { $count } 名“{ $name }”（{ $candidates }）都可能是本行的党员（出生年份有一方未填），无法确定是哪一位，未导入任何内容；请在名册中填写身份证号或出生年月，或先补全已登记党员的出生年份
+msg-roster-candidate = { $year } 年生
+msg-roster-candidate-at = { $year } 年生，{ $value }
+msg-roster-candidate-no-year = 出生年份未填
+msg-roster-candidate-no-year-at = 出生年份未填，{ $value }
+msg-roster-duplicate-maybe = 可能与第 { $row } 行重复（姓名、所在支部相同，出生年份有一行未填）：请填写出生年月或身份证号以区分
+msg-roster-same-member = 与第 { $row } 行是同一名已登记的党员
 
 ## server
 

@@ -743,6 +743,8 @@ office-step-branches = 支部
 office-step-roster = 黨員名冊
 office-step-accounts = 外業帳號
 office-step-tablets = 平板
+office-not-moved = 未轉支部
+office-not-moved-hint = 以下黨員在名冊中的支部與已登記的不同：其他信息照常導入（已計入“更新”或“不變”），黨員仍留在原支部；黨員轉支部不能通過名冊導入。
 
 
 ## messages of shared's rules and of the server, by code
@@ -941,6 +943,14 @@ msg-carried-from = 由{ $year }年度記錄轉入
 msg-carried-to = 已轉入{ $year }年度
 msg-roster-out-of-bounds = 單元格 { $cell } 超出了名冊可用的範圍（最多 { $max } 行黨員、{ $cols } 列）：請刪除該單元格的內容（或把名冊複製到新的工作表）後再導入；黨員確實超過 { $max } 名的，請分批導入
 msg-roster-format = 不支持這種表格格式（如 .xlsb、.ods）：請用 Excel 或 WPS 另存為 .xlsx 或 .csv 後再導入
+msg-roster-not-moved = 未轉支部：該黨員登記在“{ $stored }”，名冊中為“{ $file }”；其他信息已按名冊更新，黨員仍在“{ $stored }”（黨員轉支部不能通過名冊導入）
+msg-roster-possible-duplicate = 可能重複：本支部已登記的 { $count } 名“{ $name }”（{ $candidates }）都可能是本行的黨員（出生年份有一方未填），無法確定是哪一位，未導入任何內容；請在名冊中填寫身份證號或出生年月，或先補全已登記黨員的出生年份
+msg-roster-candidate = { $year } 年生
+msg-roster-candidate-at = { $year } 年生，{ $value }
+msg-roster-candidate-no-year = 出生年份未填
+msg-roster-candidate-no-year-at = 出生年份未填，{ $value }
+msg-roster-duplicate-maybe = 可能與第 { $row } 行重複（姓名、所在支部相同，出生年份有一行未填）：請填寫出生年月或身份證號以區分
+msg-roster-same-member = 與第 { $row } 行是同一名已登記的黨員
 
 
 ## server

@@ -388,7 +388,9 @@ fn office_schemas() -> Value {
                 "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
                 "issues": {"type": "array", "items": schema_ref("RosterIssue")},
                 "columns": {"type": "array", "items": schema_ref("RosterColumn")},
-                "applied": {"type": "boolean"}},
+                "applied": {"type": "boolean"},
+                "notes": {"type": "array", "items": schema_ref("RosterIssue"),
+                    "description": "不妨碍导入的说明（如党员的支部与名册不同：其他信息已更新，未转支部）"}},
         },
     })
 }

@@ -1,9 +1,13 @@
 //! The town's roster of party members (党员名册), as Excel, WPS or a CSV written by either:
 //! read with `calamine` (XLSX cell by cell, XLS after [`biff`] checked it) or `csv` (UTF-8, or
 //! GBK/GB18030 decoded with `encoding_rs`), columns found by their Chinese headers, every row
-//! checked, and matched against the members the server holds (ID number, else name + birth year +
-//! branch) to become operations. Nothing here writes: [`plan`] says what applying would do; the
-//! route applies the operations in one transaction only when no row has a problem.
+//! checked, and matched against the members the server holds (ID number, else name + branch with
+//! a birth year that agrees or is unknown on one side: the rule is [`Stored::find`]'s) to become
+//! operations. Nothing here writes: [`plan`] says what applying would do; the route applies the
+//! operations in one transaction only when no row has a problem. A member whose branch in the
+//! file differs from the stored one is no problem: the member is not moved (the server moves no
+//! record between branches), the other fields are updated in the stored branch and the report
+//! lists the row among its notes.
 //!
 //! A sheet is bounded before anything is built from it: no cell may lie below
 //! [`MAX_SHEET_ROWS`] or right of [`MAX_ROSTER_COLUMNS`]. calamine's own `worksheet_range` makes
@@ -459,8 +463,11 @@ pub struct Plan {
     pub operations: Vec<Operation>,
 }
 
-/// Read `bytes`, check every row and match it against `people` (the server's person records):
-/// the report, and (when no row has a problem) the operations authored by `ctx`.
+/// Read `bytes`, check every row and match it against `people` (the server's person records, by
+/// [`Stored::find`]): the report, and (when no row has a problem) the operations authored by
+/// `ctx`. A row matched (by ID number) to a member of another branch updates that member's other
+/// fields in its stored branch and is listed in the report's notes as not moved; it blocks
+/// nothing.
 pub fn plan(
     bytes: &[u8],
     branches: &Branches,
@@ -595,9 +602,11 @@ pub fn plan(
     }
     report.rows = rows.len() as u32;
 
-    // Duplicates within the file.
+    // Duplicates within the file: the same ID number twice, or two rows that could be the same
+    // member by the rule of [`Stored::find`] (same name and branch, birth years equal or one of
+    // them unknown, ID numbers not both given and different).
     let mut seen_id: HashMap<String, u32> = HashMap::new();
-    let mut seen_key: HashMap<(String, Option<i32>, String), u32> = HashMap::new();
+    let mut seen_name: HashMap<NameAndBranch, Vec<Known<u32>>> = HashMap::new();
     for (row, ok) in rows.iter_mut() {
         let p = &row.person;
         if !p.id_number.is_empty() {
@@ -612,85 +621,208 @@ pub fn plan(
             }
             seen_id.insert(p.id_number.clone(), row.number);
         }
-        let key = (p.name.clone(), p.birth_year, p.branch_id.clone());
-        if let Some(first) = seen_key.get(&key) {
-            issue(
-                row.number,
-                Field::Name,
-                Message::new("roster_duplicate_member").arg("row", *first),
-            );
+        let earlier = seen_name.entry((p.name.clone(), p.branch_id.clone())).or_default();
+        let same = earlier.iter().find(|(_, year, id)| could_be_one(*year, id, p));
+        if let Some((first, year, _)) = same {
+            let code = if *year == p.birth_year {
+                "roster_duplicate_member"
+            } else {
+                "roster_duplicate_maybe"
+            };
+            issue(row.number, Field::Name, Message::new(code).arg("row", *first));
             *ok = false;
             continue;
         }
-        seen_key.insert(key, row.number);
+        earlier.push((row.number, p.birth_year, p.id_number.clone()));
     }
 
     // Match against the members the server holds.
-    let mut existing_id: HashMap<String, &Record> = HashMap::new();
-    let mut existing_key: HashMap<(String, Option<i32>, String), &Record> = HashMap::new();
-    for record in people.iter().filter(|r| !r.is_deleted()) {
-        let Ok(p) = record.to_typed::<Person>() else { continue };
-        if !p.id_number.trim().is_empty() {
-            existing_id.insert(p.id_number.trim().to_uppercase(), record);
-        }
-        existing_key
-            .insert((p.name.trim().to_owned(), p.birth_year, record.branch_id.clone()), record);
-    }
+    let stored = Stored::new(people);
+    let mut matched_by: HashMap<Uuid, u32> = HashMap::new();
     let mut operations = Vec::new();
     for (row, ok) in &rows {
         let p = &row.person;
-        let matched = (!p.id_number.is_empty())
-            .then(|| existing_id.get(&p.id_number))
-            .flatten()
-            .or_else(|| existing_key.get(&(p.name.clone(), p.birth_year, p.branch_id.clone())))
-            .copied();
-        match matched {
-            Some(record) if record.branch_id != p.branch_id && !p.branch_id.is_empty() => {
-                let now = Branches::name_of(branches, &record.branch_id);
+        let record = match stored.find(p) {
+            Found::New => None,
+            Found::Member(record) => Some(record),
+            Found::Several(candidates) => {
+                let described: Vec<Message> = candidates.iter().map(|r| candidate(r)).collect();
                 issue(
                     row.number,
-                    Field::Branch,
-                    Message::new("roster_branch_differs").arg("branch", now),
+                    Field::Name,
+                    Message::new("roster_possible_duplicate")
+                        .arg("name", &p.name)
+                        .arg("count", candidates.len())
+                        .arg("candidates", described),
                 );
+                continue;
             }
-            Some(record) => {
-                let changes = changed_fields(record, row);
-                if changes.is_empty() {
-                    report.unchanged += 1;
-                } else {
-                    report.updated += 1;
-                    if *ok {
-                        operations.push(Operation::upsert(
-                            ctx,
-                            clock.tick(now_ms()),
-                            EntityKind::Person,
-                            record.id,
-                            &record.branch_id,
-                            Some(record),
-                            changes,
-                        ));
-                    }
-                }
+        };
+        let Some(record) = record else {
+            report.created += 1;
+            if *ok {
+                let fields = to_fields(p).unwrap_or_default();
+                operations.push(Operation::upsert(
+                    ctx,
+                    clock.tick(now_ms()),
+                    EntityKind::Person,
+                    Uuid::now_v7(),
+                    &p.branch_id,
+                    None,
+                    fields.into_iter().filter(|(_, v)| !is_empty_value(v)),
+                ));
             }
-            None => {
-                report.created += 1;
-                if *ok {
-                    let fields = to_fields(p).unwrap_or_default();
-                    operations.push(Operation::upsert(
-                        ctx,
-                        clock.tick(now_ms()),
-                        EntityKind::Person,
-                        Uuid::now_v7(),
-                        &p.branch_id,
-                        None,
-                        fields.into_iter().filter(|(_, v)| !is_empty_value(v)),
-                    ));
-                }
+            continue;
+        };
+        if *ok && let Some(first) = matched_by.insert(record.id, row.number) {
+            // Two rows that are one stored member: which one holds is not for the import to guess.
+            matched_by.insert(record.id, first);
+            issue(row.number, Field::Name, Message::new("roster_same_member").arg("row", first));
+            continue;
+        }
+        if record.branch_id != p.branch_id && !p.branch_id.is_empty() {
+            // A member found (by ID number) in another branch: not moved; the rest is updated
+            // in the stored branch, and the office is told.
+            let said = Message::new("roster_not_moved")
+                .arg("stored", Branches::name_of(branches, &record.branch_id))
+                .arg("file", Branches::name_of(branches, &p.branch_id));
+            let message = crate::error::zh_hans(&said);
+            report.notes.push(RosterIssue::new(row.number, label(Field::Branch), said, message));
+        }
+        let changes = changed_fields(record, row);
+        if changes.is_empty() {
+            report.unchanged += 1;
+        } else {
+            report.updated += 1;
+            if *ok {
+                // In the record's own branch: the server moves no record between branches.
+                operations.push(Operation::upsert(
+                    ctx,
+                    clock.tick(now_ms()),
+                    EntityKind::Person,
+                    record.id,
+                    &record.branch_id,
+                    Some(record),
+                    changes,
+                ));
             }
         }
     }
     report.issues.sort_by_key(|i| i.row);
+    report.notes.sort_by_key(|i| i.row);
     Ok(Plan { report, operations })
+}
+
+/// A member's name and branch code: whom a row may be, before birth years and ID numbers.
+type NameAndBranch = (String, String);
+/// One known under a name and branch (a row of the file, a stored member), with its birth year
+/// and ID number (trimmed, upper case; empty when unknown).
+type Known<T> = (T, Option<i32>, String);
+
+/// Whether one known with birth year `year` and ID number `id` could be the member of `row`:
+/// their ID numbers are not both given and different, and their birth years are the same or
+/// unknown on one side.
+fn could_be_one(year: Option<i32>, id: &str, row: &Person) -> bool {
+    let ids_differ = !id.is_empty() && !row.id_number.is_empty() && id != row.id_number;
+    let years_fit = year.is_none() || row.birth_year.is_none() || year == row.birth_year;
+    !ids_differ && years_fit
+}
+
+/// The members the server holds, as a roster row is matched against them.
+struct Stored<'a> {
+    by_id: HashMap<String, &'a Record>,
+    /// By (name, branch), each with its birth year and ID number (trimmed, upper case).
+    by_name: HashMap<NameAndBranch, Vec<Known<&'a Record>>>,
+}
+
+/// Which stored member a row is.
+enum Found<'a> {
+    New,
+    Member(&'a Record),
+    /// Several stored members could be the row: it is a possible duplicate, never guessed.
+    Several(Vec<&'a Record>),
+}
+
+impl<'a> Stored<'a> {
+    fn new(people: &'a [Record]) -> Self {
+        let mut by_id = HashMap::new();
+        let mut by_name: HashMap<_, Vec<_>> = HashMap::new();
+        for record in people.iter().filter(|r| !r.is_deleted()) {
+            let Ok(p) = record.to_typed::<Person>() else { continue };
+            let id = p.id_number.trim().to_uppercase();
+            if !id.is_empty() {
+                by_id.insert(id.clone(), record);
+            }
+            by_name
+                .entry((p.name.trim().to_owned(), record.branch_id.clone()))
+                .or_default()
+                .push((record, p.birth_year, id));
+        }
+        Self { by_id, by_name }
+    }
+
+    /// The stored member a row is. The rule (the office relies on it to import the same roster
+    /// again and again, before and after surveys filled in what the roster lacked):
+    ///
+    /// 1. **ID number first.** A row with a 身份证号 is the stored member with that number, in
+    ///    whatever branch (a member who moved is not moved by the import: see [`plan`]). Two ID
+    ///    numbers that are both given and differ are two people, whatever else agrees: a stored
+    ///    member with another ID number is never matched by name.
+    /// 2. **Else name and branch.** The candidates are the stored members of the row's branch
+    ///    with the row's name whose ID number does not contradict the row's and whose birth year
+    ///    is the row's or unknown on one side:
+    ///    - exactly one with the row's (known) birth year: that member;
+    ///    - else exactly one candidate: that member, so a birth year known on one side only
+    ///      (a roster without 出生年月, a survey later filling it in, or the reverse) finds the
+    ///      member instead of making a second one;
+    ///    - else several: a "possible duplicate" issue naming them, which blocks the import
+    ///      (nothing is created, and no member is guessed);
+    ///    - none: a new member.
+    fn find(&self, row: &Person) -> Found<'a> {
+        if !row.id_number.is_empty()
+            && let Some(record) = self.by_id.get(&row.id_number)
+        {
+            return Found::Member(record);
+        }
+        let Some(named) = self.by_name.get(&(row.name.clone(), row.branch_id.clone())) else {
+            return Found::New;
+        };
+        let candidates: Vec<&Known<&Record>> =
+            named.iter().filter(|(_, year, id)| could_be_one(*year, id, row)).collect();
+        let same_year: Vec<&Record> = candidates
+            .iter()
+            .filter(|(_, year, _)| year.is_some() && *year == row.birth_year)
+            .map(|(r, _, _)| *r)
+            .collect();
+        match (same_year.as_slice(), candidates.as_slice()) {
+            ([one], _) => Found::Member(one),
+            ([], []) => Found::New,
+            ([], [(one, _, _)]) => Found::Member(one),
+            ([], several) => Found::Several(several.iter().map(|(r, _, _)| *r).collect()),
+            (several, _) => Found::Several(several.to_vec()),
+        }
+    }
+}
+
+/// A stored member named in a "possible duplicate" issue: birth year (or that it is unknown),
+/// village or unit when known.
+fn candidate(record: &Record) -> Message {
+    let p = record.to_typed::<Person>().unwrap_or_default();
+    let unit = p.village_unit.trim();
+    let code = match (p.birth_year, unit.is_empty()) {
+        (Some(_), true) => "roster_candidate",
+        (Some(_), false) => "roster_candidate_at",
+        (None, true) => "roster_candidate_no_year",
+        (None, false) => "roster_candidate_no_year_at",
+    };
+    let mut said = Message::new(code);
+    if let Some(year) = p.birth_year {
+        said = said.arg("year", year);
+    }
+    if !unit.is_empty() {
+        said = said.arg("value", unit);
+    }
+    said
 }
 
 impl Branches {
@@ -1176,6 +1308,198 @@ mod tests {
         let twice =
             [bof(0x0005), boundsheet(pos), boundsheet(pos), record(0x000A, &[]), sheet].concat();
         unreadable(&xls_of(&twice, "/Workbook"), "sheets that overlap");
+    }
+
+    /// Matching a roster against the members the server holds ([`Stored::find`]) and a member
+    /// whose branch differs ([`plan`]'s notes).
+    mod matching {
+        use super::super::*;
+
+        const A: &str = "渔业村党支部";
+        const B: &str = "海港社区党支部";
+
+        fn today() -> NaiveDate {
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+        }
+
+        /// A valid ID number born on `birth` (YYYYMMDD).
+        fn id_number(birth: &str, seq: u32) -> String {
+            let body = format!("330902{birth}{seq:03}");
+            const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+            let sum: u32 = body.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+            format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
+        }
+
+        fn record<T: serde::Serialize>(entity: EntityKind, branch: &str, value: &T) -> Record {
+            let mut r = Record::new(entity, Uuid::now_v7(), branch);
+            r.fields = to_fields(value).unwrap();
+            r
+        }
+
+        fn branches() -> Branches {
+            let records: Vec<Record> = [("a", A), ("b", B)]
+                .into_iter()
+                .map(|(code, name)| {
+                    let branch =
+                        Branch { name: name.into(), code: code.into(), ..Default::default() };
+                    record(EntityKind::Branch, "", &branch)
+                })
+                .collect();
+            Branches::new(&records)
+        }
+
+        fn member(name: &str, year: Option<i32>, id: &str, branch: &str, unit: &str) -> Record {
+            let person = Person {
+                name: name.into(),
+                birth_year: year,
+                id_number: id.into(),
+                phone: "13800000001".into(),
+                branch_id: branch.into(),
+                village_unit: unit.into(),
+                ..Default::default()
+            };
+            record(EntityKind::Person, branch, &person)
+        }
+
+        /// `rows` (姓名, 出生年份, 联系电话, 身份证号, 所在支部) as a CSV, planned against `people`.
+        fn plan_of(rows: &[[&str; 5]], people: &[Record]) -> Plan {
+            let mut csv = String::from("姓名,出生年份,联系电话,身份证号,所在支部\n");
+            for row in rows {
+                csv.push_str(&row.join(","));
+                csv.push('\n');
+            }
+            let ctx = OpContext { device_id: Uuid::now_v7(), author: "office".into() };
+            let mut clock = HlcClock::new("office-device");
+            plan(csv.as_bytes(), &branches(), people, &ctx, &mut clock, today()).unwrap()
+        }
+
+        fn counts(plan: &Plan) -> (u32, u32, u32) {
+            (plan.report.created, plan.report.updated, plan.report.unchanged)
+        }
+
+        fn codes(issues: &[RosterIssue]) -> Vec<(u32, &str)> {
+            issues.iter().map(|i| (i.row, i.reason.as_deref().unwrap_or(""))).collect()
+        }
+
+        /// A member who moved to another branch blocked the whole file
+        /// (`roster_branch_differs`); now the row updates the member's other fields in its
+        /// stored branch, is noted as not moved, and the rest of the file applies.
+        #[test]
+        fn a_member_of_another_branch_is_updated_in_place_and_noted_not_moved() {
+            let id = id_number("19700501", 123);
+            let moved = member("林海生", Some(1970), &id, "a", "东海村");
+            let plan = plan_of(
+                &[["林海生", "1970", "13912345678", &id, B], ["新党员", "1990", "", "", B]],
+                std::slice::from_ref(&moved),
+            );
+            assert!(plan.report.issues.is_empty(), "{:?}", plan.report.issues);
+            assert_eq!(counts(&plan), (1, 1, 0));
+            assert_eq!(codes(&plan.report.notes), [(2, "roster_not_moved")]);
+            let note = &plan.report.notes[0];
+            assert_eq!(note.column, "所在支部");
+            assert!(note.message.contains(A) && note.message.contains(B), "{}", note.message);
+            assert_eq!(plan.operations.len(), 2);
+            let update = plan.operations.iter().find(|op| op.entity_id == moved.id).unwrap();
+            assert_eq!(update.branch_id, "a", "updated in its stored branch");
+            let fields: Vec<&str> = update.changes.iter().map(|c| c.field.as_str()).collect();
+            assert_eq!(fields, ["phone"]);
+            let created = plan.operations.iter().find(|op| op.entity_id != moved.id).unwrap();
+            assert_eq!(created.branch_id, "b");
+
+            // The same file again, once the phone is stored: unchanged, still noted.
+            let mut stored = moved.clone();
+            stored.fields.insert("phone".into(), Value::from("13912345678"));
+            let again = plan_of(&[["林海生", "1970", "13912345678", &id, B]], &[stored]);
+            assert!(again.report.issues.is_empty());
+            assert_eq!(counts(&again), (0, 0, 1));
+            assert_eq!(again.report.notes.len(), 1);
+            assert!(again.operations.is_empty());
+        }
+
+        /// A roster without 出生年月 imported, a survey then filling in the year: the same
+        /// roster again made a second member (the key held the year); and the reverse.
+        #[test]
+        fn a_birth_year_known_on_one_side_only_finds_the_member() {
+            let no_year = member("王海", None, "", "a", "");
+            let plan = plan_of(&[["王海", "1970", "", "", A]], std::slice::from_ref(&no_year));
+            assert!(plan.report.issues.is_empty(), "{:?}", plan.report.issues);
+            assert_eq!(counts(&plan), (0, 1, 0));
+            assert_eq!(plan.operations[0].entity_id, no_year.id);
+            assert_eq!(plan.operations[0].changes[0].field, "birth_year");
+
+            let with_year = member("王海", Some(1970), "", "a", "");
+            let plan = plan_of(&[["王海", "", "", "", A]], &[with_year]);
+            assert!(plan.report.issues.is_empty(), "{:?}", plan.report.issues);
+            assert_eq!(counts(&plan), (0, 0, 1));
+            assert!(plan.operations.is_empty());
+
+            // Another branch's 王海 is someone else.
+            let plan = plan_of(&[["王海", "", "", "", B]], &[member("王海", None, "", "a", "")]);
+            assert_eq!(counts(&plan), (1, 0, 0));
+        }
+
+        #[test]
+        fn several_members_who_could_be_the_row_are_a_blocking_possible_duplicate() {
+            let people = [
+                member("王海", Some(1970), "", "a", "东海村"),
+                member("王海", None, "", "a", ""),
+                member("王海", Some(1980), "", "b", ""),
+            ];
+            let plan = plan_of(&[["王海", "", "", "", A]], &people);
+            assert_eq!(codes(&plan.report.issues), [(2, "roster_possible_duplicate")]);
+            let said = &plan.report.issues[0].message;
+            assert!(said.contains("2 名“王海”"), "{said}");
+            assert!(said.contains("1970 年生，东海村") && said.contains("出生年份未填"), "{said}");
+            assert_eq!(counts(&plan), (0, 0, 0));
+            assert!(plan.operations.is_empty());
+
+            // The year told, the member with that year is the one.
+            let plan = plan_of(&[["王海", "1970", "", "", A]], &people);
+            assert!(plan.report.issues.is_empty(), "{:?}", plan.report.issues);
+            assert_eq!(counts(&plan), (0, 0, 1));
+            // Another year: only the one without a year could be it.
+            let plan = plan_of(&[["王海", "1975", "", "", A]], &people);
+            assert!(plan.report.issues.is_empty(), "{:?}", plan.report.issues);
+            assert_eq!(counts(&plan), (0, 1, 0));
+            assert_eq!(plan.operations[0].entity_id, people[1].id);
+            // Two stored without a year and a row with one: still a possible duplicate.
+            let two = [member("李明", None, "", "a", ""), member("李明", None, "", "a", "西岙村")];
+            let plan = plan_of(&[["李明", "1970", "", "", A]], &two);
+            assert_eq!(codes(&plan.report.issues), [(2, "roster_possible_duplicate")]);
+        }
+
+        /// An ID number on both sides decides: the same one is the member (whatever the name,
+        /// year or branch), different ones are two people.
+        #[test]
+        fn an_id_number_on_both_sides_wins_over_name_and_year() {
+            let id = id_number("19700501", 123);
+            let other = id_number("19700501", 125);
+            let stored = member("王海", Some(1970), &id, "a", "");
+            let plan = plan_of(&[["王海", "1970", "", &other, A]], std::slice::from_ref(&stored));
+            assert_eq!(counts(&plan), (1, 0, 0), "another ID number: another person");
+            let plan = plan_of(&[["王海生", "", "", &id, A]], std::slice::from_ref(&stored));
+            assert_eq!(counts(&plan), (0, 1, 0));
+            assert_eq!(plan.operations[0].entity_id, stored.id);
+            // No ID number in the file: by name and year, as before.
+            let plan = plan_of(&[["王海", "1970", "", "", A]], std::slice::from_ref(&stored));
+            assert_eq!(counts(&plan), (0, 0, 1));
+        }
+
+        /// Within the file: two rows of one name and branch, the year missing in one of them,
+        /// may be one member (blocking), and two rows that find one stored member are refused.
+        #[test]
+        fn rows_of_the_file_that_may_be_one_member_are_problems() {
+            let plan = plan_of(&[["王海", "", "", "", A], ["王海", "1970", "", "", A]], &[]);
+            assert_eq!(codes(&plan.report.issues), [(3, "roster_duplicate_maybe")]);
+            let plan = plan_of(&[["王海", "1970", "", "", A], ["王海", "1980", "", "", A]], &[]);
+            assert!(plan.report.issues.is_empty(), "two years: two people");
+            assert_eq!(counts(&plan), (2, 0, 0));
+            let id = id_number("19700501", 123);
+            let stored = member("王海", None, &id, "a", "");
+            let plan =
+                plan_of(&[["王海生", "", "", &id, A], ["王海", "1970", "", "", A]], &[stored]);
+            assert_eq!(codes(&plan.report.issues), [(3, "roster_same_member")]);
+        }
     }
 
     #[test]

@@ -766,6 +766,30 @@ mod tests {
         let v = serde_json::to_value(&login).unwrap();
         assert!(v.get("unsent_elsewhere").is_none(), "left out when empty: {v}");
     }
+
+    /// A roster report from a server before `notes` reads (none), and a report without notes
+    /// is sent as before, so an app from before `notes` reads every report.
+    #[test]
+    fn a_roster_report_s_notes_are_optional_both_ways() {
+        let old: RosterReport = serde_json::from_value(json!({
+            "rows": 1, "created": 1, "updated": 0, "unchanged": 0,
+            "issues": [], "columns": [], "applied": false
+        }))
+        .unwrap();
+        assert!(old.notes.is_empty());
+        let v = serde_json::to_value(&old).unwrap();
+        assert!(v.get("notes").is_none(), "{v}");
+        let note = RosterIssue::new(
+            3,
+            "所在支部".into(),
+            crate::message::Message::new("roster_not_moved"),
+            "未转支部".into(),
+        );
+        let new = RosterReport { notes: vec![note.clone()], ..old };
+        let v = serde_json::to_value(&new).unwrap();
+        assert_eq!(v["notes"][0]["reason"], "roster_not_moved");
+        assert_eq!(serde_json::from_value::<RosterReport>(v).unwrap().notes, [note]);
+    }
 }
 
 /// One problem of one row of a roster (党员名册) file.
@@ -816,6 +840,11 @@ pub struct RosterReport {
     pub columns: Vec<RosterColumn>,
     /// Whether the roster was written (apply only).
     pub applied: bool,
+    /// What the office should know about a row that imports anyway (a member whose branch in
+    /// the file differs from the stored one: the other fields are updated, the member is not
+    /// moved). Never blocks applying; absent from older servers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<RosterIssue>,
 }
 
 /// A header of the file and the field it was read as.

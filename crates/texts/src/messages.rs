@@ -204,6 +204,14 @@ crate::texts! { 6000;
     CARRIED_TO = "msg-carried-to": "已转入{ $year }年度";
     ROSTER_OUT_OF_BOUNDS = "msg-roster-out-of-bounds": "单元格 { $cell } 超出了名册可用的范围（最多 { $max } 行党员、{ $cols } 列）：请删除该单元格的内容（或把名册复制到新的工作表）后再导入；党员确实超过 { $max } 名的，请分批导入";
     ROSTER_FORMAT = "msg-roster-format": "不支持这种表格格式（如 .xlsb、.ods）：请用 Excel 或 WPS 另存为 .xlsx 或 .csv 后再导入";
+    ROSTER_NOT_MOVED = "msg-roster-not-moved": "未转支部：该党员登记在“{ $stored }”，名册中为“{ $file }”；其他信息已按名册更新，党员仍在“{ $stored }”（党员转支部不能通过名册导入）";
+    ROSTER_POSSIBLE_DUPLICATE = "msg-roster-possible-duplicate": "可能重复：本支部已登记的 { $count } 名“{ $name }”（{ $candidates }）都可能是本行的党员（出生年份有一方未填），无法确定是哪一位，未导入任何内容；请在名册中填写身份证号或出生年月，或先补全已登记党员的出生年份";
+    ROSTER_CANDIDATE = "msg-roster-candidate": "{ $year } 年生";
+    ROSTER_CANDIDATE_AT = "msg-roster-candidate-at": "{ $year } 年生，{ $value }";
+    ROSTER_CANDIDATE_NO_YEAR = "msg-roster-candidate-no-year": "出生年份未填";
+    ROSTER_CANDIDATE_NO_YEAR_AT = "msg-roster-candidate-no-year-at": "出生年份未填，{ $value }";
+    ROSTER_DUPLICATE_MAYBE = "msg-roster-duplicate-maybe": "可能与第 { $row } 行重复（姓名、所在支部相同，出生年份有一行未填）：请填写出生年月或身份证号以区分";
+    ROSTER_SAME_MEMBER = "msg-roster-same-member": "与第 { $row } 行是同一名已登记的党员";
 }
 
 /// The text of a message's code, if the catalogs have it.

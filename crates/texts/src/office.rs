@@ -116,6 +116,9 @@ crate::texts! {
     STEP_ROSTER = "office-step-roster": "党员名册";
     STEP_ACCOUNTS = "office-step-accounts": "外业账号";
     STEP_TABLETS = "office-step-tablets": "平板";
+    // A roster's notes: rows imported, members not moved to another branch
+    NOT_MOVED = "office-not-moved": "未转支部";
+    NOT_MOVED_HINT = "office-not-moved-hint": "以下党员在名册中的支部与已登记的不同：其他信息照常导入（已计入“更新”或“不变”），党员仍留在原支部；党员转支部不能通过名册导入。";
 }
 
 pub fn step_label(key: &str) -> &'static str {

@@ -171,6 +171,9 @@ fn every_message_code_has_its_words_and_arguments_filled() {
             "value",
             "criterion",
             "score",
+            "stored",
+            "file",
+            "candidates",
         ] {
             m = m.arg(name, "Ｘ");
         }
@@ -344,4 +347,36 @@ fn roster_issues_and_bad_requests_are_worded() {
     assert_eq!(words_in(None, &password).unwrap(), "密码长度应为 8 至 256 位");
     assert_eq!(en(&password), "The password must have 8 to 256 characters");
     assert_eq!(hant(&password), "密碼長度應為 8 至 256 位");
+    // A member not moved to another branch (a note), a possible duplicate naming its candidates.
+    let not_moved = Message::new("roster_not_moved")
+        .arg("stored", "渔业村党支部")
+        .arg("file", "海港社区党支部");
+    assert!(
+        en(&not_moved).starts_with(
+            "Not moved: this member is recorded in “渔业村党支部”, the roster says “海港社区党支部”"
+        ),
+        "{}",
+        en(&not_moved)
+    );
+    assert!(hant(&not_moved).starts_with("未轉支部"), "{}", hant(&not_moved));
+    let possible =
+        Message::new("roster_possible_duplicate").arg("name", "王海").arg("count", 2usize).arg(
+            "candidates",
+            vec![
+                Message::new("roster_candidate_at").arg("year", 1970).arg("value", "东海村"),
+                Message::new("roster_candidate_no_year"),
+            ],
+        );
+    assert!(
+        words_in(None, &possible)
+            .unwrap()
+            .contains("2 名“王海”（1970 年生，东海村；出生年份未填）"),
+        "{}",
+        words_in(None, &possible).unwrap()
+    );
+    assert!(
+        en(&possible).contains("(born 1970, 东海村; year of birth not recorded)"),
+        "{}",
+        en(&possible)
+    );
 }

@@ -80,6 +80,7 @@ pub fn Roster(http: Http) -> impl IntoView {
             {error_line(error, "roster-error")}
             {move || applied.get().map(|r| view! {
                 <p class="message info" role="status" data-testid="roster-applied">{t::applied(r.created, r.updated, r.unchanged)}</p>
+                {not_moved(&r)}
             })}
             {move || report.get().map(|r| {
                 let clean = r.issues.is_empty();
@@ -93,6 +94,7 @@ pub fn Roster(http: Http) -> impl IntoView {
                         <dt>{t::ISSUES}</dt><dd data-testid="roster-issue-count">{r.issues.len()}</dd>
                     </dl>
                     <p class="hint" data-testid="roster-columns">{t::COLUMNS_READ}{columns}</p>
+                    {not_moved(&r)}
                     {if clean {
                         view! {
                             <p class="message info" data-testid="roster-ready">{t::READY}</p>
@@ -122,6 +124,39 @@ pub fn Roster(http: Http) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// The rows that import but whose member is not moved to the branch the file names (the
+/// report's notes): said plainly, apart from the problems, as they block nothing. Nothing when
+/// there are none (and from an older server, which sends none).
+fn not_moved(report: &RosterReport) -> Option<impl IntoView + use<>> {
+    if report.notes.is_empty() {
+        return None;
+    }
+    let rows = report
+        .notes
+        .iter()
+        .map(|n| {
+            let reason = crate::i18n::messages::words_or(n.said().as_ref(), &n.message);
+            view! {
+                <tr data-testid="roster-note" data-row=n.row.to_string()>
+                    <td>{n.row}</td><td>{n.column.clone()}</td><td>{reason}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <div data-testid="roster-not-moved">
+            <p class="message warn" role="status">
+                <strong data-testid="roster-not-moved-count">{t::NOT_MOVED}{format!(" ({})", report.notes.len())}</strong>
+                <br/>{t::NOT_MOVED_HINT}
+            </p>
+            <table class="list" data-testid="roster-notes">
+                <thead><tr><th>{t::ROW}</th><th>{t::COLUMN}</th><th>{t::REASON}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    })
 }
 
 /// Which field each header of the file was read as: the header alone when it is the field's

@@ -1,7 +1,9 @@
 //! `POST /api/v1/admin/roster/preview` and `…/apply`: the town office imports its roster of
 //! party members (党员名册). The body is the file itself (XLSX, XLS or CSV). Preview writes
 //! nothing; apply writes the whole roster in one transaction, and only when no row has a
-//! problem. Parsing runs on a blocking thread.
+//! problem. A member whose branch in the file differs from the stored one is no problem: the
+//! report's notes say the member was not moved, and the rest of the row and the file applies.
+//! Parsing runs on a blocking thread.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -103,8 +105,12 @@ pub async fn apply(
         &session,
         "roster_import",
         format!(
-            "{} rows: {} new, {} updated, {} unchanged",
-            report.rows, report.created, report.updated, report.unchanged
+            "{} rows: {} new, {} updated, {} unchanged, {} not moved (branch differs)",
+            report.rows,
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.notes.len()
         ),
     )
     .await?;

@@ -506,3 +506,177 @@ async fn a_roster_is_stamped_after_what_the_command_line_imported_meanwhile() {
     let pushed: shared::sync::PushResponse = res.json().await.unwrap();
     assert!(pushed.server_hlc > stamp, "{} after {stamp}", pushed.server_hlc);
 }
+
+/// The members the server holds (every branch), read from its database.
+async fn members(s: &TestServer) -> Vec<shared::record::Record> {
+    let office = shared::roles::Account {
+        username: "office".into(),
+        display_name: String::new(),
+        role: Role::TownOffice,
+        branches: vec![],
+    };
+    s.state.store.records(server::store::Scope::County, EntityKind::Person, &office).await.unwrap()
+}
+
+fn named<'a>(members: &'a [shared::record::Record], name: &str) -> Vec<&'a shared::record::Record> {
+    members.iter().filter(|r| r.str_field("name") == name).collect()
+}
+
+/// A member who moved to another branch made every later import fail
+/// (`roster_branch_differs` refused the whole file). Now the row updates the member's other
+/// fields in the stored branch, the report says the member was not moved, and the rest of the
+/// file applies; the next import of the same file applies too.
+#[tokio::test]
+async fn a_member_who_moved_branch_is_updated_in_place_reported_not_moved_and_the_rest_applies() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    make_branches(&s, &office).await;
+    let mut rows = good_rows(4);
+    apply(&s, &office, xlsx(&rows)).await;
+    let moved = named(&members(&s).await, "党员0000")[0].clone();
+    assert_eq!(moved.branch_id, "a");
+
+    // The office's roster after the transfer: 党员0000 in branch b with a new phone, one more
+    // member.
+    rows[0][5] = BRANCH_B.into();
+    rows[0][3] = "13912345678".into();
+    rows.push(row(["新党员", "男", "1990", "", "", BRANCH_B, ""]));
+    let report = preview(&s, &office, xlsx(&rows)).await;
+    assert!(report.issues.is_empty(), "{:?}", report.issues);
+    assert_eq!(report.notes.len(), 1, "{report:?}");
+    let note = &report.notes[0];
+    // The title line and the header come first: the first member is on row 3.
+    assert_eq!((note.row, note.reason.as_deref()), (3, Some("roster_not_moved")));
+    assert!(note.column.contains("所在支部"));
+    assert!(note.message.contains(BRANCH_A) && note.message.contains(BRANCH_B), "{note:?}");
+
+    let applied = apply(&s, &office, xlsx(&rows)).await;
+    assert!(applied.applied);
+    assert_eq!((applied.created, applied.updated, applied.unchanged), (1, 1, 3), "{applied:?}");
+    assert_eq!(applied.notes.len(), 1);
+    let stored = members(&s).await;
+    assert_eq!(stored.len(), 5, "no member twice");
+    let now = named(&stored, "党员0000");
+    assert_eq!(now.len(), 1);
+    assert_eq!((now[0].id, now[0].branch_id.as_str()), (moved.id, "a"), "not moved");
+    assert_eq!(now[0].str_field("phone"), "13912345678", "the other fields updated");
+    assert_eq!(named(&stored, "新党员")[0].branch_id, "b");
+
+    // Every later import of the same file applies, and says so again.
+    let again = apply(&s, &office, gbk_csv(&rows)).await;
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 5), "{again:?}");
+    assert_eq!(again.notes.len(), 1);
+    assert_eq!(again.notes[0].row, 2, "the CSV has no title line");
+}
+
+/// A roster without 出生年月 imported, a surveyor then filling in a birth year: the same roster
+/// imported again made a second member (the match key held the birth year). And the reverse: a
+/// member recorded on a tablet without a birth year, then a roster with it.
+#[tokio::test]
+async fn a_birth_year_known_on_one_side_only_never_makes_a_second_member() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let surveyor = s.user_token("zhou", Role::Surveyor, &["a"]).await;
+    make_branches(&s, &office).await;
+    let no_years = vec![
+        row(["张三", "男", "", "13800000011", "", BRANCH_A, "东海村"]),
+        row(["李四", "女", "", "13800000012", "", BRANCH_B, ""]),
+    ];
+    let first = apply(&s, &office, xlsx(&no_years)).await;
+    assert_eq!(first.created, 2);
+    let zhang = named(&members(&s).await, "张三")[0].clone();
+    assert_eq!(zhang.get("birth_year"), None);
+
+    // A survey fills in 张三's birth year.
+    let t = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
+    let op = upsert(
+        "zhou",
+        "zhou-dev",
+        t,
+        EntityKind::Person,
+        zhang.id,
+        "a",
+        &[("birth_year", json!(1966), None)],
+    );
+    s.push_accepted(&surveyor, &[op]).await;
+
+    // The same roster again: no new member.
+    let report = preview(&s, &office, xlsx(&no_years)).await;
+    assert!(report.issues.is_empty(), "{:?}", report.issues);
+    let again = apply(&s, &office, xlsx(&no_years)).await;
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2), "{again:?}");
+    let stored = members(&s).await;
+    assert_eq!(stored.len(), 2, "no member twice");
+    assert_eq!(named(&stored, "张三")[0].get("birth_year"), Some(&json!(1966)));
+
+    // A roster with the birth years: they are filled in, nobody is added.
+    let with_years = vec![
+        row(["张三", "男", "1966", "13800000011", "", BRANCH_A, "东海村"]),
+        row(["李四", "女", "1970", "13800000012", "", BRANCH_B, ""]),
+    ];
+    let filled = apply(&s, &office, gbk_csv(&with_years)).await;
+    assert_eq!((filled.created, filled.updated, filled.unchanged), (0, 1, 1), "{filled:?}");
+    assert_eq!(members(&s).await.len(), 2);
+
+    // The reverse: a member a surveyor recorded without a birth year, then the roster with one.
+    let wang = Uuid::now_v7();
+    let t = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
+    let op = upsert(
+        "zhou",
+        "zhou-dev",
+        t,
+        EntityKind::Person,
+        wang,
+        "a",
+        &[("name", json!("王五"), None), ("phone", json!("13800000013"), None)],
+    );
+    s.push_accepted(&surveyor, &[op]).await;
+    let mut rows = with_years.clone();
+    rows.push(row(["王五", "男", "1980", "13800000013", "", BRANCH_A, ""]));
+    let reverse = apply(&s, &office, xlsx(&rows)).await;
+    assert_eq!((reverse.created, reverse.updated, reverse.unchanged), (0, 1, 2), "{reverse:?}");
+    let stored = members(&s).await;
+    assert_eq!(stored.len(), 3, "no member twice");
+    let found = named(&stored, "王五");
+    assert_eq!((found[0].id, found[0].get("birth_year")), (wang, Some(&json!(1980))));
+}
+
+/// Two members of one name in one branch and a row without a birth year: which one it is
+/// cannot be told. The row is a blocking "possible duplicate" naming both, and nothing is
+/// written (neither a guess nor a third member).
+#[tokio::test]
+async fn a_row_that_could_be_either_of_two_same_name_members_is_a_blocking_possible_duplicate() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    make_branches(&s, &office).await;
+    let two = vec![
+        row(["王海", "男", "1970", "", "", BRANCH_A, "东海村"]),
+        row(["王海", "男", "1980", "", "", BRANCH_A, "西岙村"]),
+    ];
+    assert_eq!(apply(&s, &office, xlsx(&two)).await.created, 2);
+
+    let mut rows = good_rows(2);
+    rows.push(row(["王海", "男", "", "13800000021", "", BRANCH_A, ""]));
+    let report = preview(&s, &office, xlsx(&rows)).await;
+    assert_eq!(report.issues.len(), 1, "{:?}", report.issues);
+    let issue = &report.issues[0];
+    assert_eq!((issue.row, issue.reason.as_deref()), (5, Some("roster_possible_duplicate")));
+    for words in ["王海", "1970", "东海村", "1980", "西岙村"] {
+        assert!(issue.message.contains(words), "{words}: {}", issue.message);
+    }
+    let res = post_roster(&s, &office, "/api/v1/admin/roster/apply", xlsx(&rows)).await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "roster_has_problems").await;
+    assert_eq!(members(&s).await.len(), 2, "nothing written");
+
+    // With the birth year the row is the member of that year.
+    rows[2][2] = "1980".into();
+    rows[2][3] = "13800000021".into();
+    let applied = apply(&s, &office, xlsx(&rows)).await;
+    assert_eq!((applied.created, applied.updated), (2, 1), "{applied:?}");
+    let stored = members(&s).await;
+    let wang: Vec<_> = named(&stored, "王海");
+    assert_eq!(wang.len(), 2);
+    assert!(wang.iter().any(
+        |r| r.str_field("phone") == "13800000021" && r.get("birth_year") == Some(&json!(1980))
+    ));
+}
