@@ -298,6 +298,8 @@ pub async fn save_profile(
         current.standards = edited.standards.clone();
     }
     if edited.pipeline != before.pipeline {
+        // 梯队 on a candidacy the town approved is the office's to change (the server's rule).
+        workflow::check_pipeline_change(&current, session.role())?;
         current.pipeline = edited.pipeline;
     }
     if edited.integrity_grade != before.integrity_grade {
@@ -372,6 +374,10 @@ pub async fn next_year(
 
 /// Begin the score sheet of `candidate_id` for `year` on the category's current rubric (a
 /// snapshot of it, so a later revision leaves the sheet as scored). Returns the sheet's id.
+///
+/// There is one sheet per candidate per year: its id is `shared::scoring::sheet_id`, the same
+/// on every device. When the candidate already has a sheet for `year` (this id, or one begun
+/// before the rule with a random id) nothing is written and that sheet's id is returned.
 pub async fn begin_scoring(
     store: &Store,
     session: &Session,
@@ -381,6 +387,16 @@ pub async fn begin_scoring(
     (rubric_id, rubric): (Uuid, Rubric),
     today: NaiveDate,
 ) -> Result<Uuid, CampaignError> {
+    let id = shared::scoring::sheet_id(candidate_id, year);
+    if store.get(EntityKind::Assessment, id).await?.is_some_and(|r| !r.is_deleted()) {
+        return Ok(id);
+    }
+    let stored: Vec<(Uuid, Assessment)> = load(store).await?;
+    let theirs = stored.iter().filter(|(_, a)| a.candidate_id == candidate_id && a.year == year);
+    let kept = shared::scoring::one_sheet_each(&theirs.cloned().collect::<Vec<_>>());
+    if let Some((existing, _)) = kept.first() {
+        return Ok(*existing);
+    }
     let sheet = shared::scoring::begin_assessment(
         candidate_id,
         year,
@@ -389,7 +405,7 @@ pub async fn begin_scoring(
         &session.by(),
         today,
     );
-    put(store, session, Uuid::now_v7(), branch_id, &sheet, today).await
+    put(store, session, id, branch_id, &sheet, today).await
 }
 
 /// Take a commendation step on score sheet `id` (as edited on screen) as the session's role,
