@@ -636,12 +636,18 @@ async fn saving_the_towns_name_writes_only_the_name_and_leaves_the_years_step_to
     let campaigns: Vec<(Uuid, Campaign)> = data::load(&store).await.unwrap();
     let current = Campaign::current(&campaigns);
     assert_eq!(current, Campaign { town: "东海镇".into(), ..Campaign::default_plan() });
-    // The office sets the years on the settings screen: the step is done, the name kept.
+    // Saving the settings screen unchanged confirms the plan's years and targets: done.
     let office = session_of(&store).await;
+    let edit = data::Edit { before: current.clone(), after: current.clone() };
+    data::save_settings(&store, &office, &edit, at(3, 1).date()).await.unwrap();
+    assert!(plan_saved(&store.list(EntityKind::Campaign).await.unwrap()));
+    let campaigns: Vec<(Uuid, Campaign)> = data::load(&store).await.unwrap();
+    assert_eq!(Campaign::current(&campaigns).town, "东海镇", "the name kept");
+    // The office sets the years on the settings screen: the name is kept.
     let before = current.clone();
     let after = Campaign { years: 5, ..current };
     let edit = data::Edit { before, after };
-    data::put_edit(&store, &office, Campaign::RECORD_ID, "", &edit, at(3, 1).date()).await.unwrap();
+    data::save_settings(&store, &office, &edit, at(3, 1).date()).await.unwrap();
     assert!(plan_saved(&store.list(EntityKind::Campaign).await.unwrap()));
     save_town(&store, "西海镇").await.unwrap();
     let campaigns: Vec<(Uuid, Campaign)> = data::load(&store).await.unwrap();

@@ -141,6 +141,32 @@ pub async fn put_edit<T: Checked>(
     Ok(Edited::of(id, &conflicts))
 }
 
+/// Save the campaign settings (活动年限与目标) as edited on the settings screen: [`put_edit`] of
+/// the fields changed, and, when the stored settings hold none of the years and targets yet
+/// (`Campaign::PLAN_FIELDS`: only the town's name was saved), the years and targets shown,
+/// changed or not: saving the screen is the office setting them, even to the work plan's.
+pub async fn save_settings(
+    store: &Store,
+    session: &Session,
+    edit: &Edit<Campaign>,
+    today: NaiveDate,
+) -> Result<Edited, CampaignError> {
+    let id = Campaign::RECORD_ID;
+    let edited = put_edit(store, session, id, "", edit, today).await?;
+    let stored = store.get(EntityKind::Campaign, id).await?.filter(|r| !r.is_deleted());
+    let set =
+        stored.is_some_and(|r| Campaign::PLAN_FIELDS.iter().any(|f| r.fields.contains_key(*f)));
+    if !set {
+        let plan: Vec<(String, serde_json::Value)> = changes_of(&edit.after)?
+            .into_iter()
+            .filter(|(field, _)| Campaign::PLAN_FIELDS.contains(&field.as_str()))
+            .collect();
+        let fields = plan.iter().map(|(field, _)| field.clone()).collect();
+        write::<Campaign>(store, session, id, "", plan, Touched::Only(fields)).await?;
+    }
+    Ok(edited)
+}
+
 /// What an edit of a loaded record saved: its id, and what it overwrote that was changed
 /// elsewhere since the screen loaded it (field label, the value replaced), each also kept as a
 /// conflict for the office.
