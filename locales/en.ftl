@@ -835,6 +835,13 @@ office-step-accounts = Field accounts
 office-step-tablets = Tablets
 office-not-moved = Not moved to another branch
 office-not-moved-hint = These members' branch in the roster differs from the one recorded: their other details are imported as usual (counted under “updated” or “unchanged”) and they stay in their recorded branch; a member cannot be moved to another branch by importing a roster.
+office-confirm-disable-account = Disable the account “{ $name }”? It can no longer sign in or sync until it is enabled again.
+office-confirm-revoke-codes = Revoke every unused sign-in code of the account “{ $name }”? Codes already printed or handed out will no longer work.
+office-confirm-revoke-device = Revoke the device “{ $device }” (account { $account })? This tablet can no longer sync until the device is restored.
+office-confirm-revoke-device-unsent = Revoke the device “{ $device }” (account { $account })? { $n ->
+    [one] This tablet still holds 1 undelivered record: after revoking, it stays on that tablet until the device is restored and syncs.
+   *[other] This tablet still holds { $n } undelivered records: after revoking, they stay on that tablet until the device is restored and syncs.
+  }
 
 
 ## messages of shared's rules and of the server, by code
@@ -927,6 +934,7 @@ msg-only-office-returns-aggregated = Once the branch has submitted it, only the 
 msg-only-office-removes = Only the Town Organisation Office can remove a candidate
 msg-only-office-adjusts = Only the Town Organisation Office can adjust a candidate
 msg-only-office-restores = Only the Town Organisation Office can restore a removed candidate
+msg-pipeline-after-town-approval = Once the town committee has approved a candidate, only the Town Organisation Office can change its pipeline (next year) mark
 msg-service-post-not-aggregated = Town-office Vanguard posts are chosen by the town Party committee each year, not submitted by a branch
 msg-commendation-by-office = The Town Organisation Office records every step of the commendation
 msg-scores-incomplete = Scoring is not finished, so the town review cannot be recorded (missing: { $missing })

@@ -745,6 +745,10 @@ office-step-accounts = 外业账号
 office-step-tablets = 平板
 office-not-moved = 未转支部
 office-not-moved-hint = 以下党员在名册中的支部与已登记的不同：其他信息照常导入（已计入“更新”或“不变”），党员仍留在原支部；党员转支部不能通过名册导入。
+office-confirm-disable-account = 停用账号「{ $name }」？停用后该账号不能再登录和同步，直到重新启用。
+office-confirm-revoke-codes = 撤销账号「{ $name }」所有未使用的登录码？已打印或发出的登录码将不能再用。
+office-confirm-revoke-device = 吊销设备「{ $device }」（账号 { $account }）？吊销后这台平板不能再同步，直到恢复该设备。
+office-confirm-revoke-device-unsent = 吊销设备「{ $device }」（账号 { $account }）？这台平板还有 { $n } 条未送达的记录：吊销后它们会一直留在这台平板上，直到恢复该设备并同步。
 
 ## messages
 
@@ -836,6 +840,7 @@ msg-only-office-returns-aggregated = 支部已汇总上报的申报只有镇组�
 msg-only-office-removes = 只有镇组织办可以移除争创对象
 msg-only-office-adjusts = 只有镇组织办可以调整争创对象
 msg-only-office-restores = 只有镇组织办可以恢复已移除的争创对象
+msg-pipeline-after-town-approval = 镇党委审定后，只有镇组织办可以更改梯队（下一年度）标记
 msg-service-post-not-aggregated = 镇机关服务创业创新先锋岗由镇党委每年评选，不经支部汇总
 msg-commendation-by-office = 命名表彰各环节由镇组织办登记
 msg-scores-incomplete = 评分未完成，不能进行初评（缺少：{ $missing }）

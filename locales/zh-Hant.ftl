@@ -745,6 +745,10 @@ office-step-accounts = 外業帳號
 office-step-tablets = 平板
 office-not-moved = 未轉支部
 office-not-moved-hint = 以下黨員在名冊中的支部與已登記的不同：其他信息照常導入（已計入“更新”或“不變”），黨員仍留在原支部；黨員轉支部不能通過名冊導入。
+office-confirm-disable-account = 停用帳號「{ $name }」？停用後該帳號不能再登錄和同步，直到重新啟用。
+office-confirm-revoke-codes = 撤銷帳號「{ $name }」所有未使用的登錄碼？已列印或發出的登錄碼將不能再用。
+office-confirm-revoke-device = 吊銷設備「{ $device }」（帳號 { $account }）？吊銷後這台平板不能再同步，直到恢復該設備。
+office-confirm-revoke-device-unsent = 吊銷設備「{ $device }」（帳號 { $account }）？這台平板還有 { $n } 條未送達的記錄：吊銷後它們會一直留在這台平板上，直到恢復該設備並同步。
 
 
 ## messages of shared's rules and of the server, by code
@@ -837,6 +841,7 @@ msg-only-office-returns-aggregated = 支部已彙總上報的申報只有鎮組�
 msg-only-office-removes = 只有鎮組織辦可以移除爭創對象
 msg-only-office-adjusts = 只有鎮組織辦可以調整爭創對象
 msg-only-office-restores = 只有鎮組織辦可以恢復已移除的爭創對象
+msg-pipeline-after-town-approval = 鎮黨委審定後，只有鎮組織辦可以更改梯隊（下一年度）標記
 msg-service-post-not-aggregated = 鎮機關服務創業創新先鋒崗由鎮黨委每年評選，不經支部彙總
 msg-commendation-by-office = 命名錶彰各環節由鎮組織辦登記
 msg-scores-incomplete = 評分未完成，不能進行初評（缺少：{ $missing }）

@@ -561,6 +561,163 @@ async fn a_score_keeps_text_that_is_not_a_number_while_another_score_is_entered(
     assert_eq!(score(second).value(), "8");
 }
 
+#[wasm_bindgen_test]
+async fn beginning_a_score_sheet_twice_makes_one_sheet_for_the_candidate_and_year() {
+    use wasm_bindgen::JsCast;
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = session_of(&store).await;
+    let candidate = applied(&store, Category::VillageLeader).await;
+    for action in [ApplicationAction::Aggregate, ApplicationAction::Approve] {
+        data::take_action(&store, &office, candidate, action, None, at(4, 1)).await.unwrap();
+    }
+    let rubric = field::logic::campaign::rubric::template(Category::VillageLeader);
+    let rubric_id = field::logic::campaign::rubric::rubric_id(Category::VillageLeader);
+    put(&store, rubric_id, "", &rubric).await;
+    let _handle = mount_app(&store, None);
+    web_sys::window().unwrap().location().set_hash("#/campaign/assessment").unwrap();
+    wait_for("the year filter", || by_testid("assessment-year").is_some()).await;
+    set_value(&by_testid("assessment-year").unwrap(), "2013", "change");
+    wait_for("the begin button", || {
+        by_testid("sheet-begin").is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    // A double click: the second click comes before the first write is done.
+    let button: web_sys::HtmlElement = by_testid("sheet-begin").unwrap().unchecked_into();
+    button.click();
+    button.click();
+    wait_for("the sheet", || by_testid("sheet").is_some()).await;
+    gloo_timers::future::TimeoutFuture::new(200).await;
+    let sheets = store.list(EntityKind::Assessment).await.unwrap();
+    assert_eq!(sheets.len(), 1, "one sheet per candidate and year");
+    assert_eq!(sheets[0].id, shared::scoring::sheet_id(candidate, 2013));
+    // Beginning it again (another office device, the service called twice) opens that sheet.
+    let day = NaiveDate::from_ymd_opt(2013, 5, 1).unwrap();
+    let again =
+        data::begin_scoring(&store, &office, candidate, "b1", 2013, (rubric_id, rubric), day)
+            .await
+            .unwrap();
+    assert_eq!(again, sheets[0].id);
+    assert_eq!(store.list(EntityKind::Assessment).await.unwrap().len(), 1);
+    // A sheet stored twice before the rule (random ids) is ranked once, not at 0.00 again.
+    let extra = shared::scoring::begin_assessment(
+        candidate,
+        2013,
+        rubric_id,
+        &field::logic::campaign::rubric::template(Category::VillageLeader),
+        "镇组织办",
+        day,
+    );
+    put(&store, Uuid::now_v7(), "b1", &extra).await;
+    drop(_handle);
+    let _handle = mount_app(&store, None);
+    web_sys::window().unwrap().location().set_hash("#/campaign/dashboard").unwrap();
+    web_sys::window().unwrap().location().set_hash("#/campaign/assessment").unwrap();
+    wait_for("the year filter", || by_testid("assessment-year").is_some()).await;
+    set_value(&by_testid("assessment-year").unwrap(), "2013", "change");
+    wait_for("the sheet", || by_testid("sheet").is_some()).await;
+    assert_eq!(described("[data-testid=ranking-row]").len(), 1);
+    assert_eq!(described("[data-testid=sheet]").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn saving_the_towns_name_writes_only_the_name_and_leaves_the_years_step_to_do() {
+    use field::services::office::{plan_saved, save_town};
+    use shared::model::Campaign;
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    save_town(&store, "东海镇").await.unwrap();
+    let records = store.list(EntityKind::Campaign).await.unwrap();
+    assert_eq!(records.len(), 1);
+    let fields: Vec<&String> = records[0].fields.keys().collect();
+    assert_eq!(fields, ["town"], "only the name was written");
+    assert!(!plan_saved(&records), "活动年限与目标 is not done by naming the town");
+    // The years and targets read as the work plan's meanwhile.
+    let campaigns: Vec<(Uuid, Campaign)> = data::load(&store).await.unwrap();
+    let current = Campaign::current(&campaigns);
+    assert_eq!(current, Campaign { town: "东海镇".into(), ..Campaign::default_plan() });
+    // Saving the settings screen unchanged confirms the plan's years and targets: done.
+    let office = session_of(&store).await;
+    let edit = data::Edit { before: current.clone(), after: current.clone() };
+    data::save_settings(&store, &office, &edit, at(3, 1).date()).await.unwrap();
+    assert!(plan_saved(&store.list(EntityKind::Campaign).await.unwrap()));
+    let campaigns: Vec<(Uuid, Campaign)> = data::load(&store).await.unwrap();
+    assert_eq!(Campaign::current(&campaigns).town, "东海镇", "the name kept");
+    // The office sets the years on the settings screen: the name is kept.
+    let before = current.clone();
+    let after = Campaign { years: 5, ..current };
+    let edit = data::Edit { before, after };
+    data::save_settings(&store, &office, &edit, at(3, 1).date()).await.unwrap();
+    assert!(plan_saved(&store.list(EntityKind::Campaign).await.unwrap()));
+    save_town(&store, "西海镇").await.unwrap();
+    let campaigns: Vec<(Uuid, Campaign)> = data::load(&store).await.unwrap();
+    let current = Campaign::current(&campaigns);
+    assert_eq!((current.town.as_str(), current.start_year, current.years), ("西海镇", 2012, 5));
+}
+
+#[wasm_bindgen_test]
+fn revoking_a_device_or_disabling_an_account_asks_first_naming_it_and_what_it_holds() {
+    use field::services::office::revoke_question;
+    use shared::sync::{DeviceReport, DeviceSummary};
+    let mut tablet = DeviceSummary {
+        id: 7,
+        device_id: Uuid::nil(),
+        device_name: "东沙村平板".into(),
+        username: "zhou".into(),
+        created_at: String::new(),
+        last_seen: String::new(),
+        revoked: false,
+        report: None,
+        reported_at: None,
+    };
+    let asked = revoke_question(&tablet);
+    assert!(asked.contains("东沙村平板") && asked.contains("zhou"), "{asked}");
+    assert!(!asked.contains("未送达"), "nothing reported unsent: {asked}");
+    tablet.report = Some(DeviceReport { pending: 3, refused: 1, ..Default::default() });
+    let asked = revoke_question(&tablet);
+    assert!(asked.contains("东沙村平板") && asked.contains("zhou"), "{asked}");
+    assert!(asked.contains("还有 4 条未送达的记录"), "{asked}");
+    assert!(asked.contains("一直留在这台平板上，直到恢复该设备"), "{asked}");
+    let asked = field::i18n::office::confirm_disable_account("zhou");
+    assert!(asked.contains("停用账号「zhou」"), "{asked}");
+    let asked = field::i18n::office::confirm_revoke_codes("zhou");
+    assert!(asked.contains("账号「zhou」") && asked.contains("登录码"), "{asked}");
+}
+
+#[wasm_bindgen_test]
+async fn only_the_office_changes_the_pipeline_mark_of_a_town_approved_candidate() {
+    use field::logic::campaign::route::CampaignRoute;
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = session_of(&store).await;
+    let id = applied(&store, Category::VillageLeader).await;
+    for action in [ApplicationAction::Aggregate, ApplicationAction::Approve] {
+        data::take_action(&store, &office, id, action, None, at(4, 1)).await.unwrap();
+    }
+    let approved: Candidate = data::get(&store, id).await.unwrap();
+    let ticked = Candidate { pipeline: true, ..approved.clone() };
+    let edit = data::Edit { before: approved.clone(), after: ticked.clone() };
+    // A secretary (or surveyor) is refused with the shared rule's words …
+    sign_in(&store, "李书记", Role::BranchSecretary).await;
+    let secretary = session_of(&store).await;
+    let err = data::save_profile(&store, &secretary, id, &edit, at(4, 2).date()).await.unwrap_err();
+    assert!(err.to_string().contains("镇党委审定后，只有镇组织办可以更改梯队"), "{err}");
+    let kept: Candidate = data::get(&store, id).await.unwrap();
+    assert!(!kept.pipeline);
+    // … and the profile shows the tick disabled, with why.
+    let handle = mount_app(&store, None);
+    web_sys::window().unwrap().location().set_hash(&CampaignRoute::Candidate(id).href()).unwrap();
+    wait_for("the locked tick", || by_testid("candidate-pipeline-locked").is_some()).await;
+    let tick = by_testid("candidate-pipeline").unwrap();
+    assert!(tick.has_attribute("disabled"));
+    drop(handle);
+    // The office may.
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    data::save_profile(&store, &office, id, &edit, at(4, 3).date()).await.unwrap();
+    let moved: Candidate = data::get(&store, id).await.unwrap();
+    assert!(moved.pipeline);
+}
+
 /// The whole app on `store`, in a new element of the page (with `id`, if given); it stays
 /// mounted while the returned handle lives.
 fn mount_app(store: &Store, id: Option<&str>) -> impl Sized {

@@ -141,6 +141,32 @@ pub async fn put_edit<T: Checked>(
     Ok(Edited::of(id, &conflicts))
 }
 
+/// Save the campaign settings (活动年限与目标) as edited on the settings screen: [`put_edit`] of
+/// the fields changed, and, when the stored settings hold none of the years and targets yet
+/// (`Campaign::PLAN_FIELDS`: only the town's name was saved), the years and targets shown,
+/// changed or not: saving the screen is the office setting them, even to the work plan's.
+pub async fn save_settings(
+    store: &Store,
+    session: &Session,
+    edit: &Edit<Campaign>,
+    today: NaiveDate,
+) -> Result<Edited, CampaignError> {
+    let id = Campaign::RECORD_ID;
+    let edited = put_edit(store, session, id, "", edit, today).await?;
+    let stored = store.get(EntityKind::Campaign, id).await?.filter(|r| !r.is_deleted());
+    let set =
+        stored.is_some_and(|r| Campaign::PLAN_FIELDS.iter().any(|f| r.fields.contains_key(*f)));
+    if !set {
+        let plan: Vec<(String, serde_json::Value)> = changes_of(&edit.after)?
+            .into_iter()
+            .filter(|(field, _)| Campaign::PLAN_FIELDS.contains(&field.as_str()))
+            .collect();
+        let fields = plan.iter().map(|(field, _)| field.clone()).collect();
+        write::<Campaign>(store, session, id, "", plan, Touched::Only(fields)).await?;
+    }
+    Ok(edited)
+}
+
 /// What an edit of a loaded record saved: its id, and what it overwrote that was changed
 /// elsewhere since the screen loaded it (field label, the value replaced), each also kept as a
 /// conflict for the office.
@@ -298,6 +324,8 @@ pub async fn save_profile(
         current.standards = edited.standards.clone();
     }
     if edited.pipeline != before.pipeline {
+        // 梯队 on a candidacy the town approved is the office's to change (the server's rule).
+        workflow::check_pipeline_change(&current, session.role())?;
         current.pipeline = edited.pipeline;
     }
     if edited.integrity_grade != before.integrity_grade {
@@ -372,6 +400,10 @@ pub async fn next_year(
 
 /// Begin the score sheet of `candidate_id` for `year` on the category's current rubric (a
 /// snapshot of it, so a later revision leaves the sheet as scored). Returns the sheet's id.
+///
+/// There is one sheet per candidate per year: its id is `shared::scoring::sheet_id`, the same
+/// on every device. When the candidate already has a sheet for `year` (this id, or one begun
+/// before the rule with a random id) nothing is written and that sheet's id is returned.
 pub async fn begin_scoring(
     store: &Store,
     session: &Session,
@@ -381,6 +413,16 @@ pub async fn begin_scoring(
     (rubric_id, rubric): (Uuid, Rubric),
     today: NaiveDate,
 ) -> Result<Uuid, CampaignError> {
+    let id = shared::scoring::sheet_id(candidate_id, year);
+    if store.get(EntityKind::Assessment, id).await?.is_some_and(|r| !r.is_deleted()) {
+        return Ok(id);
+    }
+    let stored: Vec<(Uuid, Assessment)> = load(store).await?;
+    let theirs = stored.iter().filter(|(_, a)| a.candidate_id == candidate_id && a.year == year);
+    let kept = shared::scoring::one_sheet_each(&theirs.cloned().collect::<Vec<_>>());
+    if let Some((existing, _)) = kept.first() {
+        return Ok(*existing);
+    }
     let sheet = shared::scoring::begin_assessment(
         candidate_id,
         year,
@@ -389,7 +431,7 @@ pub async fn begin_scoring(
         &session.by(),
         today,
     );
-    put(store, session, Uuid::now_v7(), branch_id, &sheet, today).await
+    put(store, session, id, branch_id, &sheet, today).await
 }
 
 /// Take a commendation step on score sheet `id` as the session's role, with

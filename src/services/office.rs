@@ -17,7 +17,7 @@ use shared::sync::{
 use shared::model::Campaign;
 
 use crate::logic::campaign::rubric::{CAMPAIGN_ID, current_campaign};
-use crate::logic::campaign::typed::{changes_of, decode_all};
+use crate::logic::campaign::typed::decode_all;
 use crate::store::{Store, StoreError};
 use crate::sync::http::{Body, Http, encode_component};
 use crate::sync::{Credentials, HttpError, SyncError};
@@ -123,6 +123,20 @@ pub fn holds_unsent(device: &DeviceSummary) -> bool {
     device.report.as_ref().is_some_and(|r| r.pending > 0 || r.refused > 0)
 }
 
+/// How many records a device reported not delivered: waiting to be sent, or sent and refused
+/// (its last report; 0 without one).
+pub fn unsent_count(device: &DeviceSummary) -> u32 {
+    device.report.as_ref().map_or(0, |r| r.pending.saturating_add(r.refused))
+}
+
+/// What the office is asked before revoking `device`: the device and its account, and, when it
+/// holds unsent work ([`holds_unsent`]), how many records and that they stay on that tablet
+/// until it is restored.
+pub fn revoke_question(device: &DeviceSummary) -> String {
+    let unsent = if holds_unsent(device) { unsent_count(device) } else { 0 };
+    to::confirm_revoke_device(&device.device_name, &device.username, unsent)
+}
+
 /// One step of the office's first day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -144,8 +158,10 @@ pub async fn checklist(
     let active = branches.iter().filter(|(_, b)| !b.retired).count();
     let people =
         store.listing(EntityKind::Person).await?.iter().filter(|r| !r.is_deleted()).count();
-    let campaigns = decode_all::<Campaign>(&store.list(EntityKind::Campaign).await?);
+    let campaign_records = store.list(EntityKind::Campaign).await?;
+    let campaigns = decode_all::<Campaign>(&campaign_records);
     let campaign = current_campaign(&campaigns);
+    let plan_set = plan_saved(&campaign_records);
     let town = campaign.town.trim().to_owned();
     let mut steps = vec![
         Step {
@@ -161,8 +177,8 @@ pub async fn checklist(
         },
         Step {
             key: "campaign",
-            done: !campaigns.is_empty(),
-            detail: if campaigns.is_empty() {
+            done: plan_set,
+            detail: if !plan_set {
                 to::STEP_CAMPAIGN_DEFAULT.format(&[
                     ("start", campaign.start_year.into()),
                     ("end", campaign.end_year().into()),
@@ -227,22 +243,27 @@ pub async fn checklist(
     Ok(steps)
 }
 
+/// Whether the office has saved the campaign's years or targets (活动年限与目标): a stored
+/// campaign record holds one of `Campaign::PLAN_FIELDS`. A record holding only the town's name
+/// reads the work plan's years and targets, and the step is not done.
+pub fn plan_saved(records: &[shared::record::Record]) -> bool {
+    records
+        .iter()
+        .filter(|r| !r.is_deleted())
+        .any(|r| Campaign::PLAN_FIELDS.iter().any(|field| r.fields.contains_key(*field)))
+}
+
 /// Keep the town's name in the campaign settings (a town-wide record the office writes; it
-/// syncs to every tablet, whose printouts then carry it). With no settings yet, the work plan's
-/// defaults are saved with it, so the settings stay whole.
+/// syncs to every tablet, whose printouts then carry it). Only the `town` field is written:
+/// the years and targets stay as the office set them, or read as the work plan's
+/// (`Campaign::default_plan`) until it does.
 pub async fn save_town(store: &Store, town: &str) -> Result<(), OfficeError> {
     let town = town
         .trim()
         .chars()
         .take(shared::limits::max_chars(shared::limits::TextKind::Name))
         .collect::<String>();
-    let campaigns = decode_all::<Campaign>(&store.list(EntityKind::Campaign).await?);
-    let changes = if campaigns.iter().any(|(id, _)| *id == CAMPAIGN_ID) {
-        vec![("town".to_owned(), serde_json::Value::String(town))]
-    } else {
-        let campaign = Campaign { town, ..current_campaign(&campaigns) };
-        changes_of(&campaign).map_err(|e| OfficeError::Server(e.to_string()))?
-    };
+    let changes = vec![("town".to_owned(), serde_json::Value::String(town))];
     store.save(EntityKind::Campaign, CAMPAIGN_ID, "", changes).await?;
     Ok(())
 }

@@ -110,6 +110,56 @@ pub fn revise_rubric(rubric: &Rubric, criteria: Vec<crate::model::Criterion>) ->
     Rubric { category: rubric.category, version: rubric.version + 1, criteria }
 }
 
+/// The record id every device gives the score sheet of `candidate_id` for `year` (UUID version
+/// 8 from the SHA-256 of both), so a second 开始评分 — a double click, another office device —
+/// writes the same record, which the sync merges into one. There is one sheet per candidate
+/// per year. Sheets begun before this rule keep their random ids ([`one_sheet_each`]).
+pub fn sheet_id(candidate_id: Uuid, year: i32) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let text = format!("assessment/v1/{candidate_id}/{year}");
+    let digest = Sha256::digest(text.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+/// How far a sheet got: a decision (even 未通过) counts over one still being scored.
+fn progress(stage: CommendationStage) -> u8 {
+    match stage {
+        CommendationStage::Scoring => 0,
+        CommendationStage::NotPassed => 1,
+        CommendationStage::TownReviewed => 2,
+        CommendationStage::CountyApproved => 3,
+        CommendationStage::CityNamed => 4,
+        CommendationStage::TopTenRecommended => 5,
+    }
+}
+
+/// The sheets that count: one per candidate and year. Where several were stored for the same
+/// candidate and year (begun before [`sheet_id`], on two devices or by a double click), the one
+/// kept is, in this order: the one whose id is [`sheet_id`]; the one furthest along the
+/// commendation cycle; the one with the most scores; the greatest id (the latest begun, ids
+/// being time-ordered). Every device picks the same one whatever order the records came in.
+/// The others stay stored but are neither shown nor ranked. Order of `assessments` is kept.
+pub fn one_sheet_each(assessments: &[(Uuid, Assessment)]) -> Vec<(Uuid, Assessment)> {
+    let preference = |(id, a): &(Uuid, Assessment)| {
+        (*id == sheet_id(a.candidate_id, a.year), progress(a.stage), a.scores.len(), *id)
+    };
+    let mut best: std::collections::HashMap<(Uuid, i32), &(Uuid, Assessment)> =
+        std::collections::HashMap::new();
+    for entry in assessments {
+        let slot = best.entry((entry.1.candidate_id, entry.1.year)).or_insert(entry);
+        if preference(entry) > preference(slot) {
+            *slot = entry;
+        }
+    }
+    assessments
+        .iter()
+        .filter(|(id, a)| best.get(&(a.candidate_id, a.year)).is_some_and(|kept| kept.0 == *id))
+        .cloned()
+        .collect()
+}
+
 /// A new, unscored sheet for `candidate_id` in `year`, snapshotting `rubric` (record `rubric_id`).
 pub fn begin_assessment(
     candidate_id: Uuid,
@@ -270,20 +320,20 @@ pub fn may_be_scored(candidate: &Candidate, year: i32) -> bool {
         )
 }
 
-/// [`rank`], of the sheets whose candidate may be scored for `year` ([`may_be_scored`]): a
-/// removed or returned candidate's sheet stays stored but leaves the ranking.
+/// [`rank`], of the sheets whose candidate may be scored for `year` ([`may_be_scored`]), one
+/// per candidate ([`one_sheet_each`]): a removed or returned candidate's sheet, and a second
+/// sheet of the same candidate, stay stored but leave the ranking.
 pub fn rank_scored(
     assessments: &[(Uuid, Assessment)],
     candidates: &[(Uuid, Candidate)],
     category: Category,
     year: i32,
 ) -> Vec<RankEntry> {
-    let counted: Vec<(Uuid, Assessment)> = assessments
-        .iter()
+    let counted: Vec<(Uuid, Assessment)> = one_sheet_each(assessments)
+        .into_iter()
         .filter(|(_, a)| {
             candidates.iter().any(|(id, c)| *id == a.candidate_id && may_be_scored(c, year))
         })
-        .cloned()
         .collect();
     rank(&counted, category, year)
 }

@@ -24,6 +24,25 @@ pub use commendation::{
     is_named, yearly_appraisal_excellent,
 };
 
+/// Whether `role` may tick or untick 梯队 (next year's pipeline) on `candidate` as it stands.
+/// Once the town committee has approved the candidacy (镇党委审定, 备案, 命名) it counts in the
+/// year's progress, ranking and report; moving it to the pipeline then takes it out of all
+/// three, so only the town office may (`pipeline_after_town_approval`). Run by the tablet
+/// before a save and by the server on every push (`policy::check_candidate`).
+pub fn check_pipeline_change(
+    candidate: &crate::model::Candidate,
+    role: crate::roles::Role,
+) -> Result<(), WorkflowError> {
+    let approved = matches!(
+        candidate.standing(),
+        ApplicationState::TownApproved | ApplicationState::CountyFiled | ApplicationState::Named
+    );
+    if approved && role != crate::roles::Role::TownOffice {
+        return Err(WorkflowError::RoleNotAllowed("pipeline_after_town_approval"));
+    }
+    Ok(())
+}
+
 /// A value of one of shared's lists, by list name and code (`("application-state",
 /// "returned")`): a state or an action a refusal names.
 pub type Listed = (&'static str, &'static str);

@@ -98,6 +98,7 @@ crate::texts! { 6000;
     ONLY_OFFICE_REMOVES = "msg-only-office-removes": "只有镇组织办可以移除争创对象";
     ONLY_OFFICE_ADJUSTS = "msg-only-office-adjusts": "只有镇组织办可以调整争创对象";
     ONLY_OFFICE_RESTORES = "msg-only-office-restores": "只有镇组织办可以恢复已移除的争创对象";
+    PIPELINE_AFTER_TOWN_APPROVAL = "msg-pipeline-after-town-approval": "镇党委审定后，只有镇组织办可以更改梯队（下一年度）标记";
     SERVICE_POST_NOT_AGGREGATED = "msg-service-post-not-aggregated": "镇机关服务创业创新先锋岗由镇党委每年评选，不经支部汇总";
     COMMENDATION_BY_OFFICE = "msg-commendation-by-office": "命名表彰各环节由镇组织办登记";
     SCORES_INCOMPLETE = "msg-scores-incomplete": "评分未完成，不能进行初评（缺少：{ $missing }）";

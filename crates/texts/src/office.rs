@@ -119,6 +119,10 @@ crate::texts! {
     // A roster's notes: rows imported, members not moved to another branch
     NOT_MOVED = "office-not-moved": "未转支部";
     NOT_MOVED_HINT = "office-not-moved-hint": "以下党员在名册中的支部与已登记的不同：其他信息照常导入（已计入“更新”或“不变”），党员仍留在原支部；党员转支部不能通过名册导入。";
+    CONFIRM_DISABLE_ACCOUNT = "office-confirm-disable-account": "停用账号「{ $name }」？停用后该账号不能再登录和同步，直到重新启用。";
+    CONFIRM_REVOKE_CODES = "office-confirm-revoke-codes": "撤销账号「{ $name }」所有未使用的登录码？已打印或发出的登录码将不能再用。";
+    CONFIRM_REVOKE_DEVICE = "office-confirm-revoke-device": "吊销设备「{ $device }」（账号 { $account }）？吊销后这台平板不能再同步，直到恢复该设备。";
+    CONFIRM_REVOKE_DEVICE_UNSENT = "office-confirm-revoke-device-unsent": "吊销设备「{ $device }」（账号 { $account }）？这台平板还有 { $n } 条未送达的记录：吊销后它们会一直留在这台平板上，直到恢复该设备并同步。";
 }
 
 pub fn step_label(key: &str) -> &'static str {
@@ -157,4 +161,25 @@ pub fn chinese_date(date: chrono::NaiveDate) -> String {
 /// The 通报's period: the year, within the campaign's years.
 pub fn period(year: i32, start: i32, end: i32) -> String {
     PERIOD_TEXT.format(&[("year", year.into()), ("start", start.into()), ("end", end.into())])
+}
+
+/// What the office is asked before disabling account `name`.
+pub fn confirm_disable_account(name: &str) -> String {
+    CONFIRM_DISABLE_ACCOUNT.format(&[("name", name.into())])
+}
+
+/// What the office is asked before revoking every unused sign-in code of account `name`.
+pub fn confirm_revoke_codes(name: &str) -> String {
+    CONFIRM_REVOKE_CODES.format(&[("name", name.into())])
+}
+
+/// What the office is asked before revoking device `device` of `account`; `unsent`: how many
+/// records it reported not delivered (they stay on that tablet until it is restored).
+pub fn confirm_revoke_device(device: &str, account: &str, unsent: u32) -> String {
+    let (device, account) = (("device", device.into()), ("account", account.into()));
+    if unsent == 0 {
+        CONFIRM_REVOKE_DEVICE.format(&[device, account])
+    } else {
+        CONFIRM_REVOKE_DEVICE_UNSENT.format(&[device, account, ("n", unsent.into())])
+    }
 }

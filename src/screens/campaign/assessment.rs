@@ -6,7 +6,7 @@ use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
 use shared::model::{Assessment, Category, CommendationAction, Rubric};
-use shared::scoring::{may_be_scored, rank_scored, recorded_total};
+use shared::scoring::{may_be_scored, one_sheet_each, rank_scored, recorded_total};
 use shared::workflow::{commendation_overdue, commendation_transition};
 use uuid::Uuid;
 
@@ -68,11 +68,11 @@ fn Sheets(
 ) -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let rubric = rubric_for(category, &rubrics);
-    let sheets: Vec<(Uuid, Assessment)> = data
-        .assessments
-        .iter()
+    // One sheet per candidate and year: of several stored (begun before the sheet's id was
+    // derived from both), the one `one_sheet_each` keeps is shown and ranked.
+    let sheets: Vec<(Uuid, Assessment)> = one_sheet_each(&data.assessments)
+        .into_iter()
         .filter(|(_, a)| a.year == year && a.category == Some(category))
-        .cloned()
         .collect();
     // Only candidacies that may be scored this year (approved by the town or further, not
     // removed or returned) get a sheet and a place in the ranking.
@@ -99,6 +99,7 @@ fn Sheets(
         begin_scoring.dispatch_local((candidate_id, branch));
     };
     let names = data.names.clone();
+    let no_rubric = rubric.is_none();
     view! {
         {notice_line(notice)}
         {rubric.is_none().then(|| view! { <p class="message warn" data-testid="assessment-no-rubric">{tc::NO_RUBRIC}</p> })}
@@ -130,7 +131,8 @@ fn Sheets(
                     <article class="section" data-testid="sheet-missing">
                         <strong class="wide">{name}</strong>
                         {office.then(|| view! {
-                            <button type="button" class="button" data-testid="sheet-begin" disabled=rubric.is_none()
+                            <button type="button" class="button" data-testid="sheet-begin"
+                                disabled=move || no_rubric || begin_scoring.pending().get()
                                 on:click=move |_| begin(cid, branch.clone())>{tc::BEGIN_SCORING}</button>
                         })}
                     </article>

@@ -66,6 +66,10 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
         session.may_write(EntityKind::Candidate, &candidate.branch_id) && !candidate.is_closed();
     let can_log = session.may_write(EntityKind::ContactLog, &candidate.branch_id);
     let (met, total) = standards_met(&candidate);
+    // 梯队 on a candidacy the town approved: only the office may change it (shared rule).
+    let pipeline_locked = shared::workflow::check_pipeline_change(&candidate, session.role())
+        .err()
+        .map(|e| crate::logic::validation::words(&e.message()));
 
     let ctx = crate::context::use_app();
     let save_profile =
@@ -148,7 +152,16 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
                 <legend>{tc::PROFILE}</legend>
                 {text(form, Field::new(tc::CONTACT_PERSON.get(), "candidate-contact-person"), |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
                 {select(form, Field::new(tc::INTEGRITY_GRADE.get(), "candidate-integrity"), |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
-                {checkbox(form, Field::new(tc::PIPELINE.get(), "candidate-pipeline"), |c| c.pipeline, |c, v| c.pipeline = v)}
+                {match pipeline_locked {
+                    None => checkbox(form, Field::new(tc::PIPELINE.get(), "candidate-pipeline"), |c| c.pipeline, |c, v| c.pipeline = v).into_any(),
+                    Some(why) => view! {
+                        <label class="field check">
+                            <input type="checkbox" data-testid="candidate-pipeline" disabled=true prop:checked=candidate.pipeline />
+                            <span class="label">{tc::PIPELINE.get()}</span>
+                        </label>
+                        <p class="hint wide" data-testid="candidate-pipeline-locked">{why}</p>
+                    }.into_any(),
+                }}
                 {textarea(form, Field::new(tc::INDUSTRY_PROSPECTS.get(), "candidate-prospects"), |c| c.industry_prospects.clone(), |c, v| c.industry_prospects = v)}
                 {textarea(form, Field::new(tc::NOTES.get(), "candidate-notes"), |c| c.notes.clone(), |c, v| c.notes = v)}
             </fieldset>

@@ -8,7 +8,7 @@ use shared::model::{Campaign, Category, Criterion, Rubric};
 use shared::scoring::revise_rubric;
 use uuid::Uuid;
 
-use super::{edit_action, put_action};
+use super::put_action;
 use crate::browser::dialog::confirm;
 use crate::components::fields::value_of;
 use crate::components::loaded::Loaded;
@@ -63,7 +63,15 @@ fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
     let on_disk = StoredValue::new(campaign.clone());
     let form = RwSignal::new(campaign);
     let notice = RwSignal::new(None::<Notice>);
-    let put = edit_action::<Campaign>();
+    let ctx = use_app();
+    let put = super::write_action(
+        move |store, session, (_, _, edit): (Uuid, String, Edit<Campaign>)| async move {
+            let edited =
+                campaign::save_settings(&store, &session, &edit, crate::logic::forms::today())
+                    .await;
+            super::say_overwritten(ctx, edited)
+        },
+    );
     on_result(put, notice, move |_| {
         notice.set(Some(Notice::Done(tc::SAVED.get())));
         loaded.refetch();

@@ -8,6 +8,7 @@ use shared::roles::Role;
 use shared::sync::{CreateUserRequest, SigninCode, UserSummary};
 
 use super::{error_line, office_action};
+use crate::browser::dialog::confirm;
 use crate::browser::location;
 use crate::components::loaded::Loaded;
 use crate::context::use_app;
@@ -177,7 +178,7 @@ fn user_row(
                         on:click=move |_| set_disabled(n3.clone(), false)>{t::ENABLE}</button> }.into_any()
                 } else {
                     view! { <button class="button danger" data-testid=format!("account-disable-{name}")
-                        on:click=move |_| set_disabled(n3.clone(), true)>{t::DISABLE}</button> }.into_any()
+                        on:click=move |_| if confirm(&t::confirm_disable_account(&n3)) { set_disabled(n3.clone(), true) }>{t::DISABLE}</button> }.into_any()
                 }}
             </td>
         </tr>
@@ -200,7 +201,7 @@ fn SigninCodeCard(code: SigninCode, on_revoke: impl Fn(String) + Copy + 'static)
             <button class="button secondary no-print" data-testid="signin-code-print"
                 on:click=move |_| crate::browser::dialog::print()>{t::PRINT}</button>
             <button class="button danger no-print" data-testid="signin-code-revoke"
-                on:click=move |_| on_revoke(username.clone())>{t::SIGNIN_REVOKE}</button>
+                on:click=move |_| if confirm(&t::confirm_revoke_codes(&username)) { on_revoke(username.clone()) }>{t::SIGNIN_REVOKE}</button>
         </div>
     }
 }

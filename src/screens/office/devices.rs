@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use shared::sync::DeviceSummary;
 
 use super::{error_line, office_action};
+use crate::browser::dialog::confirm;
 use crate::components::loaded::Loaded;
 use crate::i18n::office as t;
 use crate::logic::format;
@@ -65,6 +66,8 @@ fn class_of(unsent: usize) -> &'static str {
 fn device_row(d: DeviceSummary, set_revoked: impl Fn(i64, bool) + Copy + 'static) -> impl IntoView {
     let id = d.id;
     let unsent = office::holds_unsent(&d);
+    // Asked before revoking: the device and its account, and what it still holds.
+    let question = office::revoke_question(&d);
     let report = d.report.clone();
     let figure = move |f: fn(&shared::sync::DeviceReport) -> u32| {
         report.as_ref().map_or("—".to_owned(), |r| f(r).to_string())
@@ -95,7 +98,8 @@ fn device_row(d: DeviceSummary, set_revoked: impl Fn(i64, bool) + Copy + 'static
                         <button class="button secondary" data-testid=format!("device-restore-{id}") on:click=move |_| set_revoked(id, false)>{t::RESTORE}</button>
                     }.into_any()
                 } else {
-                    view! { <button class="button danger" data-testid=format!("device-revoke-{id}") on:click=move |_| set_revoked(id, true)>{t::REVOKE}</button> }.into_any()
+                    view! { <button class="button danger" data-testid=format!("device-revoke-{id}")
+                        on:click=move |_| if confirm(&question) { set_revoked(id, true) }>{t::REVOKE}</button> }.into_any()
                 }}
             </td>
         </tr>

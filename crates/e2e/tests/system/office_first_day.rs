@@ -105,6 +105,11 @@ async fn the_office_goes_from_an_empty_server_to_a_tablet_holding_its_members() 
         )
         .await
         .unwrap();
+    // Naming the town does not set the campaign's years and targets: saving them does.
+    assert_eq!(step_state(&office, "campaign").await, "missing");
+    office.goto(&format!("{origin}/#/campaign/settings")).await.unwrap();
+    office.click_testid("campaign-save").await.unwrap();
+    office.by_testid("campaign-done").await.unwrap();
     office.goto(&format!("{origin}/#/campaign/report")).await.unwrap();
     assert_eq!(office.text_of("report-issuer").await.unwrap(), "印发：中共东海镇委员会组织办");
     let date = office.text_of("report-date").await.unwrap();

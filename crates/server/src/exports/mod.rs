@@ -139,13 +139,15 @@ pub fn render(table: &Table, format: ExportFormat) -> Result<Vec<u8>, ExportFile
     }
 }
 
-/// Branch id → branch name, from the branch records.
+/// Branch key → branch name, from the branch records. Records name their branch by its key
+/// (`Branch::key`: the code, which for a branch adopted from a free-text value is that text,
+/// else the record id), so a renamed branch prints its new name.
 fn branch_names(branches: &[Record]) -> HashMap<String, String> {
     branches
         .iter()
         .filter_map(|r| {
             let b: Branch = r.to_typed().ok()?;
-            Some((r.id.to_string(), b.name))
+            Some((b.key(r.id), b.name))
         })
         .filter(|(_, name)| !name.trim().is_empty())
         .collect()

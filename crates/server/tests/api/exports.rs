@@ -230,3 +230,43 @@ async fn xlsx_exports_open_as_spreadsheets() {
     );
     assert_eq!(sheet.matches("<row ").count(), 3);
 }
+
+#[tokio::test]
+async fn a_branch_adopted_from_free_text_and_renamed_prints_its_new_name() {
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 60_000;
+    let f =
+        |pairs: &[(&'static str, Value)]| -> Vec<(&'static str, Value, Option<shared::hlc::Hlc>)> {
+            pairs.iter().map(|(k, v)| (*k, v.clone(), None)).collect()
+        };
+    // A member recorded under the free-text branch 东沙村 before branches were records …
+    let wang = Uuid::now_v7();
+    let member =
+        f(&[("name", json!("王海")), ("gender", json!("male")), ("branch_id", json!("东沙村"))]);
+    // … the office adopts that value as a branch (code = the text, record id ≠ code) and
+    // renames it.
+    let branch = Uuid::now_v7();
+    let adopted = shared::branches::adopt("东沙村");
+    let fields = shared::record::to_fields(&adopted).unwrap();
+    let adopt: Vec<(&str, Value, _)> =
+        fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+    let ops = vec![
+        upsert("office", "o", t, EntityKind::Person, wang, "东沙村", &member),
+        upsert("office", "o", t + 1, EntityKind::Branch, branch, "", &adopt),
+        upsert(
+            "office",
+            "o",
+            t + 2,
+            EntityKind::Branch,
+            branch,
+            "",
+            &f(&[("name", json!("东沙社区党总支"))]),
+        ),
+    ];
+    s.push_accepted(&office, &ops).await;
+    let login = s.login("office", Uuid::now_v7()).await;
+    let (headers, rows) = parse_csv(&download(&s, &login, "people.csv").await.1);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(column(&headers, &rows[0], "所属支部"), "东沙社区党总支");
+}

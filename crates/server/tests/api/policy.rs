@@ -92,6 +92,74 @@ async fn candidate_steps_are_checked_against_role_and_server_state() {
 }
 
 #[tokio::test]
+async fn the_pipeline_mark_of_a_town_approved_candidate_is_the_offices_alone() {
+    let s = TestServer::start().await;
+    let surveyor = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let secretary = s.user_token("li", Role::BranchSecretary, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let id = Uuid::now_v7();
+    let t = now_ms() - 60_000;
+    let mut c = Candidate {
+        person_id: Uuid::now_v7(),
+        branch_id: "b1".into(),
+        category: Some(Category::VillageLeader),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "zhang", Role::Surveyor, at()).unwrap();
+    s.push_accepted(&surveyor, &[candidate_op("zhang", t, id, &c, None)]).await;
+    // Before the town's approval a branch may still move an application to the pipeline.
+    let mut pipeline = c.clone();
+    pipeline.pipeline = true;
+    let only: &[&str] = &["pipeline"];
+    s.push_accepted(&surveyor, &[candidate_op("zhang", t + 1, id, &pipeline, Some(only))]).await;
+    let mut back = c.clone();
+    back.pipeline = false;
+    s.push_accepted(&secretary, &[candidate_op("li", t + 2, id, &back, Some(only))]).await;
+    // Aggregated by the branch, approved by the town.
+    let mut approved = c.clone();
+    workflow::apply_transition(
+        &mut approved,
+        ApplicationAction::Aggregate,
+        "li",
+        Role::BranchSecretary,
+        at(),
+        None,
+    )
+    .unwrap();
+    let step: &[&str] = &["state", "history", "reason"];
+    s.push_accepted(&secretary, &[candidate_op("li", t + 3, id, &approved, Some(step))]).await;
+    workflow::apply_transition(
+        &mut approved,
+        ApplicationAction::Approve,
+        "office",
+        Role::TownOffice,
+        at(),
+        None,
+    )
+    .unwrap();
+    s.push_accepted(&office, &[candidate_op("office", t + 3, id, &approved, Some(step))]).await;
+    // Now neither the surveyor nor the secretary may tick 梯队: it would take an approved
+    // candidacy out of the ranking and the report while the progress still counted it.
+    let mut ticked = approved.clone();
+    ticked.pipeline = true;
+    for (token, who, at_ms) in [(&surveyor, "zhang", t + 4), (&secretary, "li", t + 5)] {
+        let res = s.push(token, &[candidate_op(who, at_ms, id, &ticked, Some(only))]).await;
+        let message = rejected(&res.results[0], "workflow_refused");
+        assert_eq!(message, "镇党委审定后，只有镇组织办可以更改梯队（下一年度）标记");
+    }
+    let record = s.state.store.record(server::store::Scope::County, id).await.unwrap().unwrap();
+    assert!(!record.to_typed::<Candidate>().unwrap().pipeline, "the refused mark was not kept");
+    // Other fields of the approved candidate stay theirs to edit; the office may move it.
+    let mut noted = approved.clone();
+    noted.notes = "带动10户".into();
+    s.push_accepted(&surveyor, &[candidate_op("zhang", t + 6, id, &noted, Some(&["notes"]))]).await;
+    s.push_accepted(&office, &[candidate_op("office", t + 7, id, &ticked, Some(only))]).await;
+    let record = s.state.store.record(server::store::Scope::County, id).await.unwrap().unwrap();
+    assert!(record.to_typed::<Candidate>().unwrap().pipeline);
+}
+
+#[tokio::test]
 async fn invalid_records_are_refused_with_the_form_messages() {
     let s = TestServer::start().await;
     let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;

@@ -18,8 +18,12 @@ pub struct CategoryTarget {
 }
 
 /// The campaign: from `start_year`, `years` long, with targets per category.
+///
+/// A field the stored record does not have reads as the work plan's ([`Campaign::default_plan`]):
+/// saving only the town's name writes only `town`, and the years and targets stay the plan's
+/// until the office sets them ([`Campaign::PLAN_FIELDS`]).
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default = "Campaign::default_plan")]
 pub struct Campaign {
     pub name: String,
     /// The town running it (镇名, e.g. 东海镇): printouts are signed with its committee.
@@ -33,6 +37,10 @@ impl Campaign {
     /// The id of the campaign settings record (fixed, so two devices editing it offline edit
     /// the same record).
     pub const RECORD_ID: Uuid = Uuid::from_u128(0x5a4e_7a31_0000_4000_8000_0000_0000_0001);
+
+    /// The fields of the years and targets: a stored campaign record holding one of them was
+    /// set by the office (活动年限与目标); one holding none of them reads the work plan's.
+    pub const PLAN_FIELDS: [&'static str; 3] = ["start_year", "years", "targets"];
 
     /// The campaign in force: the fixed-id record, else any campaign record, else the 2012 plan.
     /// The tablet and the server decide the campaign's years with it.

@@ -75,7 +75,8 @@ pub fn check_county_filing(
     Ok(())
 }
 
-/// Check the state change from `current` to `merged` (both as the server sees them).
+/// Check the state change from `current` to `merged` (both as the server sees them), and a
+/// change of 梯队 on a candidacy the town approved (`workflow::check_pipeline_change`).
 pub fn check_candidate(
     role: Role,
     current: Option<&Record>,
@@ -106,6 +107,10 @@ pub fn check_candidate(
         }
         return Ok(());
     };
+    if before.pipeline != after.pipeline {
+        // 梯队 on a candidacy the town approved: the office's decision only.
+        workflow::check_pipeline_change(&before, role).map_err(refused)?;
+    }
     if before.state == after.state {
         return Ok(());
     }

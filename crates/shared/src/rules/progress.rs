@@ -49,7 +49,9 @@ fn distinct<'a>(candidates: impl Iterator<Item = &'a Candidate>) -> u32 {
 }
 
 /// Progress of every category (in `Category::ALL` order) against `campaign`. Candidates outside
-/// the campaign's years, removed, returned or adjusted ones do not count; a record carried over
+/// the campaign's years, removed, returned or adjusted ones do not count; nor does a record
+/// ticked 梯队 (next year's pipeline, not this year's candidacy: the rule of the ranking,
+/// `scoring::may_be_scored`, and of the report's branch rows); a record carried over
 /// into the next year counts as it stood in its own year; a member counts once per
 /// category however many yearly records they have (service posts are chosen every year).
 pub fn progress(campaign: &Campaign, candidates: &[Candidate]) -> Vec<CategoryProgress> {
@@ -58,7 +60,9 @@ pub fn progress(campaign: &Campaign, candidates: &[Candidate]) -> Vec<CategoryPr
         .map(|category| {
             let own: Vec<&Candidate> = candidates
                 .iter()
-                .filter(|c| c.category == Some(*category) && campaign.contains_year(c.year))
+                .filter(|c| {
+                    c.category == Some(*category) && campaign.contains_year(c.year) && !c.pipeline
+                })
                 .collect();
             let approved_in = |year: Option<i32>| {
                 distinct(
@@ -107,6 +111,22 @@ mod tests {
             state,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_pipeline_record_counts_nowhere_as_in_the_ranking() {
+        let plan = Campaign::default_plan();
+        let mut pipeline = cand(1, Category::VillageLeader, 2013, S::TownApproved);
+        pipeline.pipeline = true;
+        let mut named = cand(2, Category::VillageLeader, 2013, S::Named);
+        named.pipeline = true;
+        let counted = cand(3, Category::VillageLeader, 2013, S::TownApproved);
+        let all = [pipeline, named, counted];
+        let village = &progress(&plan, &all)[0];
+        assert_eq!((village.approved, village.named), (1, 0));
+        let ranked: Vec<bool> =
+            all.iter().map(|c| crate::scoring::may_be_scored(c, 2013)).collect();
+        assert_eq!(ranked, [false, false, true], "the same rule as the ranking");
     }
 
     #[test]

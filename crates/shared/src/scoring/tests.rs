@@ -228,3 +228,49 @@ fn removed_returned_and_unapproved_candidates_leave_the_ranking() {
     assert_eq!(may, [true, false, true, false, false, false]);
     assert!(!may_be_scored(&candidates[0].1, 2014));
 }
+
+#[test]
+fn the_sheet_id_is_one_per_candidate_and_year_on_every_device() {
+    let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+    assert_eq!(sheet_id(a, 2013), sheet_id(a, 2013));
+    assert_eq!(sheet_id(a, 2013).get_version_num(), 8);
+    assert_ne!(sheet_id(a, 2013), sheet_id(a, 2014));
+    assert_ne!(sheet_id(a, 2013), sheet_id(b, 2013));
+}
+
+#[test]
+fn two_stored_sheets_of_one_candidate_rank_once() {
+    use crate::model::ApplicationState as S;
+    let r = rubric_v1();
+    let person = Uuid::from_u128(7);
+    let candidate = Candidate {
+        person_id: Uuid::from_u128(100),
+        category: Some(Category::VillageLeader),
+        year: 2013,
+        state: S::TownApproved,
+        ..Default::default()
+    };
+    let candidates = [(person, candidate)];
+    // Two sheets begun with random ids (before the derived id): the scored one, shown or not,
+    // is counted once; the empty one never shows up at 0.00.
+    let empty = (Uuid::from_u128(900), scored(&r, person, &[]));
+    let full = (Uuid::from_u128(800), scored(&r, person, &[("income", 10.0)]));
+    for sheets in [vec![empty.clone(), full.clone()], vec![full.clone(), empty.clone()]] {
+        let ranked = rank_scored(&sheets, &candidates, Category::VillageLeader, 2013);
+        assert_eq!(ranked.len(), 1, "{ranked:?}");
+        assert_eq!(ranked[0].assessment_id, full.0);
+        assert_eq!(one_sheet_each(&sheets), vec![full.clone()]);
+    }
+    // A sheet further along the commendation cycle wins over more scores …
+    let mut reviewed = scored(&r, person, &[]);
+    reviewed.stage = CommendationStage::TownReviewed;
+    let reviewed = (Uuid::from_u128(1), reviewed);
+    assert_eq!(one_sheet_each(&[full.clone(), reviewed.clone()]), vec![reviewed.clone()]);
+    // … and the one with the derived id wins over everything.
+    let derived = (sheet_id(person, 2013), scored(&r, person, &[]));
+    let all = [full.clone(), reviewed, derived.clone(), empty];
+    assert_eq!(one_sheet_each(&all), vec![derived]);
+    // Other years and candidates are untouched.
+    let other = (Uuid::from_u128(2), scored(&r, Uuid::from_u128(8), &[]));
+    assert_eq!(one_sheet_each(&[full.clone(), other.clone()]), vec![full, other]);
+}
