@@ -429,7 +429,10 @@ campaign-county-needs-server = The county dashboard needs the server
 campaign-no-server = Cannot reach the server: connect and try again
 campaign-no-towns = No towns on the server yet
 campaign-retry = Try again
+campaign-county-mixed = This page lists the records of every town this device received; they do not say which town they belong to, so nothing is totalled here. For each town's progress, report, pipeline and ranking, pick the town on the Overview, Report, Pipeline or Assessment screen.
+campaign-county-no-totals = Every town's records are mixed here, so no totals or targets are shown: pick a town on the Overview or Report screen.
 campaign-year-label = { $year }
+campaign-town-shown = The figures below are { $town }'s (read from the server)
 campaign-shown-count = { $n ->
     [one] 1 item
    *[other] { $n } items
