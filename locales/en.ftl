@@ -33,6 +33,7 @@ status-final = Final
 status-none = Not surveyed
 more = More
 no-people = No matching Party members
+county-people = This device received the Party members of every town, and their records do not say which town: the numbers here are every town's together, not one town's.
 delivery-states-unread = Could not read which records have reached the office ({ $detail }), so the list does not mark the ones that have not. Open “Records waiting to be sent” to see them.
 column-name = Name
 column-branch = Branch

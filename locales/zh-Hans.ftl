@@ -30,6 +30,7 @@ status-final = 已定稿
 status-none = 未调查
 more = 更多
 no-people = 没有符合条件的党员
+county-people = 本机收到各镇的党员，记录上没有标明所属的镇：这里的人数是各镇合在一起的，不是某一个镇的人数。
 delivery-states-unread = 无法读取各记录的送达状态（{ $detail }），名册中没有标出哪些记录尚未送达办公室。请打开“待发送的记录”查看。
 column-name = 姓名
 column-branch = 支部

@@ -30,6 +30,7 @@ status-final = 已定稿
 status-none = 未調查
 more = 更多
 no-people = 沒有符合條件的黨員
+county-people = 本機收到各鎮的黨員，記錄上沒有標明所屬的鎮：這裡的人數是各鎮合在一起的，不是某一個鎮的人數。
 delivery-states-unread = 無法讀取各記錄的送達狀態（{ $detail }），名冊中沒有標出哪些記錄尚未送達辦公室。請打開「待發送的記錄」查看。
 column-name = 姓名
 column-branch = 支部

@@ -1316,5 +1316,8 @@ async fn a_county_reads_one_towns_report_pipeline_and_ranking_never_every_towns_
     location.set_hash("#/campaign/funding").unwrap();
     wait_for("the funding note", || find(ROOT, "county-no-totals").is_some()).await;
     assert!(find(ROOT, "funding-totals").is_none());
+    // The people list counts every town's members together, and says so.
+    location.set_hash("#/people").unwrap();
+    wait_for("the people list's note", || find(ROOT, "county-people-note").is_some()).await;
     unmock_fetch();
 }
