@@ -33,6 +33,7 @@ status-final = Final
 status-none = Not surveyed
 more = More
 no-people = No matching Party members
+county-people = This device received the Party members of every town, and their records do not say which town: the numbers here are every town's together, not one town's.
 delivery-states-unread = Could not read which records have reached the office ({ $detail }), so the list does not mark the ones that have not. Open “Records waiting to be sent” to see them.
 column-name = Name
 column-branch = Branch
@@ -429,7 +430,10 @@ campaign-county-needs-server = The county dashboard needs the server
 campaign-no-server = Cannot reach the server: connect and try again
 campaign-no-towns = No towns on the server yet
 campaign-retry = Try again
+campaign-county-mixed = This page lists the records of every town this device received; they do not say which town they belong to, so nothing is totalled here. For each town's progress, report, pipeline and ranking, pick the town on the Overview, Report, Pipeline or Assessment screen.
+campaign-county-no-totals = Every town's records are mixed here, so no totals or targets are shown: pick a town on the Overview or Report screen.
 campaign-year-label = { $year }
+campaign-town-shown = The figures below are { $town }'s (read from the server)
 campaign-shown-count = { $n ->
     [one] 1 item
    *[other] { $n } items

@@ -30,7 +30,7 @@ use wasm_bindgen_test::*;
 
 mod page;
 
-use page::{by_testid, set_value, wait_for};
+use page::{by_testid, find, set_value, text, wait_for};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -825,20 +825,23 @@ async fn a_county_viewer_finds_no_save_button_and_no_editable_field_on_any_campa
         // The county's dashboard is read from the server, which this test has not.
         ("#/campaign/dashboard".to_owned(), "county-error"),
         ("#/campaign/candidates".to_owned(), "candidate-table"),
-        ("#/campaign/pipeline".to_owned(), "pipeline-screen"),
+        // The county's pipeline, report, ranking, contacts table, meetings and inspections are
+        // one town's, from the server, too (`a_county_reads_one_towns_report_pipeline_and_ranking_…`).
+        ("#/campaign/pipeline".to_owned(), "county-error"),
         ("#/campaign/candidate/new".to_owned(), "new-candidate-read-only"),
         (format!("#/campaign/candidate/{id}"), "candidate-history"),
-        ("#/campaign/contacts".to_owned(), "contact-table"),
+        ("#/campaign/contacts".to_owned(), "county-error"),
         (format!("#/campaign/contacts/{id}"), "contact-log"),
         ("#/campaign/bases".to_owned(), "base-row"),
         (format!("#/campaign/base/{base}"), "visit-table"),
         ("#/campaign/funding".to_owned(), "funding-table"),
-        ("#/campaign/meetings".to_owned(), "meeting-row"),
-        ("#/campaign/inspections".to_owned(), "fix-row"),
-        ("#/campaign/assessment".to_owned(), "assessment-ranking"),
+        ("#/campaign/meetings".to_owned(), "county-error"),
+        ("#/campaign/inspections".to_owned(), "county-error"),
+        ("#/campaign/assessment".to_owned(), "county-error"),
         ("#/campaign/notices".to_owned(), "notice-item"),
-        ("#/campaign/settings".to_owned(), "campaign-targets"),
-        ("#/campaign/report".to_owned(), "report-paper"),
+        // Every town's settings share one record id: the county is shown none.
+        ("#/campaign/settings".to_owned(), "county-no-totals"),
+        ("#/campaign/report".to_owned(), "county-error"),
         // Only applied: no display card before 镇党委审定 (issue 11), the screen says so.
         (format!("#/campaign/card/{id}"), "card-not-approved"),
         ("#/campaign/branches".to_owned(), "branch-row"),
@@ -1324,4 +1327,220 @@ async fn a_visit_photo_processed_after_the_base_page_was_left_is_said_not_added(
     // The app still works.
     location.set_hash(&format!("#/campaign/base/{base}")).unwrap();
     wait_for("the base again", || by_testid("visit-photo-input").is_some()).await;
+}
+
+/// One town's campaign on `store`: its settings (fixed id, village-leader target `target`),
+/// `approved` village-leader candidates approved by the town this year, each with a score
+/// sheet, and `kept` members kept for next year's pipeline, all of branch `branch`.
+async fn town_campaign(
+    store: &Store,
+    town: &str,
+    branch: &str,
+    target: u32,
+    approved: usize,
+    kept: usize,
+) {
+    use chrono::Datelike as _;
+    use shared::model::{Assessment, Campaign, CategoryTarget};
+    let year = field::logic::forms::today().year();
+    let targets = std::collections::BTreeMap::from([(
+        Category::VillageLeader,
+        CategoryTarget { total: target, per_year: Default::default() },
+    )]);
+    let campaign = Campaign {
+        name: "四争一树".into(),
+        town: town.into(),
+        start_year: year,
+        years: 3,
+        targets,
+    };
+    put(store, Campaign::RECORD_ID, "", &campaign).await;
+    let candidate = |state, pipeline| Candidate {
+        person_id: Uuid::now_v7(),
+        branch_id: branch.into(),
+        category: Some(Category::VillageLeader),
+        year,
+        state,
+        pipeline,
+        ..Default::default()
+    };
+    for k in 0..approved {
+        let id = Uuid::now_v7();
+        put(store, id, branch, &candidate(ApplicationState::TownApproved, false)).await;
+        let sheet = Assessment {
+            candidate_id: id,
+            year,
+            category: Some(Category::VillageLeader),
+            criteria: vec![shared::model::Criterion {
+                key: "k".into(),
+                label: "实绩".into(),
+                weight: 1.0,
+                max_score: 100.0,
+            }],
+            scores: [("k".to_owned(), 50.0 + k as f64)].into(),
+            ..Default::default()
+        };
+        put(store, Uuid::now_v7(), branch, &sheet).await;
+    }
+    for _ in 0..kept {
+        put(store, Uuid::now_v7(), branch, &candidate(ApplicationState::Applied, true)).await;
+    }
+}
+
+/// The records a server would answer for one town (`GET /api/v1/campaign/records`).
+async fn records_of(store: &Store) -> Vec<shared::record::Record> {
+    let mut records = Vec::new();
+    for kind in shared::county::CAMPAIGN_KINDS {
+        records.extend(store.list(kind).await.unwrap());
+    }
+    records
+}
+
+/// The figures a screen shows of `data` (by the shared rules the screens use): village
+/// leaders approved (通报), next year's pipeline (梯队) and ranked (考核评价).
+fn figures(data: &field::services::campaign::CampaignData) -> (u32, u32, usize) {
+    use chrono::Datelike as _;
+    use shared::rules::{ReportInput, pipeline, work_report};
+    let today = field::logic::forms::today();
+    let (contacts, meetings, inspections) =
+        (data.contact_logs(), data.meeting_list(), data.inspection_list());
+    let input = ReportInput {
+        campaign: &data.campaign,
+        branches: &data.branches,
+        candidates: &data.candidates,
+        contacts: &contacts,
+        meetings: &meetings,
+        inspections: &inspections,
+        year: today.year(),
+    };
+    let report = work_report(&input, today);
+    let approved = report
+        .progress
+        .iter()
+        .find(|p| p.category == Category::VillageLeader)
+        .map(|p| p.approved)
+        .unwrap();
+    let kept = pipeline(&data.campaign, &data.candidates, today.year() + 1)
+        .totals
+        .iter()
+        .find(|t| t.category == Category::VillageLeader)
+        .map(|t| t.count.total())
+        .unwrap();
+    let ranked = shared::scoring::rank_scored(
+        &data.assessments,
+        &data.candidates,
+        Category::VillageLeader,
+        today.year(),
+    )
+    .len();
+    (approved as u32, kept as u32, ranked)
+}
+
+/// Answer the app's `fetch` of the county endpoints with `towns` and each town's records
+/// (everything else goes to the real `fetch`); [`unmock_fetch`] undoes it.
+fn mock_fetch(towns: &[&str], records: &[(&str, Vec<shared::record::Record>)]) {
+    let list = json!({"towns": towns.iter().map(|t| json!({"name": t})).collect::<Vec<_>>()});
+    let by_town: serde_json::Map<String, serde_json::Value> =
+        records.iter().map(|(t, r)| ((*t).to_owned(), json!({"town": t, "records": r}))).collect();
+    let install = js_sys::Function::new_with_args(
+        "towns, byTown",
+        "window.__realFetch = window.__realFetch || window.fetch;
+         const answer = (body, status) => Promise.resolve(new Response(body, {status, headers: {'content-type': 'application/json'}}));
+         const byName = JSON.parse(byTown);
+         window.fetch = function (req, init) {
+           const u = new URL(typeof req === 'string' ? req : req.url, location.href);
+           if (u.pathname === '/api/v1/towns') return answer(towns, 200);
+           if (u.pathname === '/api/v1/campaign/records') {
+             const t = byName[u.searchParams.get('town')];
+             return t ? answer(JSON.stringify(t), 200) : answer('{\"error\":{\"code\":\"town_not_found\"}}', 404);
+           }
+           return window.__realFetch(req, init);
+         };",
+    );
+    install
+        .call2(
+            &wasm_bindgen::JsValue::NULL,
+            &list.to_string().into(),
+            &serde_json::Value::Object(by_town).to_string().into(),
+        )
+        .unwrap();
+}
+
+fn unmock_fetch() {
+    js_sys::Function::new_no_args("if (window.__realFetch) window.fetch = window.__realFetch;")
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_county_reads_one_towns_report_pipeline_and_ranking_never_every_towns_summed() {
+    let (east, west, county) = (fresh().await, fresh().await, fresh().await);
+    // Two towns with the same branch code; the county's tablet pulled both (its store holds
+    // every town's records, and the settings of whichever town wrote last).
+    town_campaign(&east, "东镇", "b1", 10, 2, 1).await;
+    town_campaign(&west, "西镇", "b1", 20, 3, 2).await;
+    town_campaign(&county, "东镇", "b1", 10, 2, 1).await;
+    town_campaign(&county, "西镇", "b1", 20, 3, 2).await;
+    let of =
+        |records: &[shared::record::Record]| figures(&field::services::campaign::data_of(records));
+    let (east_records, west_records) = (records_of(&east).await, records_of(&west).await);
+    let (a, b, mixed) = (of(&east_records), of(&west_records), of(&records_of(&county).await));
+    assert_eq!(a, (2, 1, 2), "东镇's own figures");
+    assert_eq!(b, (3, 2, 3), "西镇's own figures");
+    assert_eq!(mixed, (5, 3, 5), "what the county's own store adds up");
+    mock_fetch(&["东镇", "西镇"], &[("东镇", east_records), ("西镇", west_records)]);
+
+    sign_in_as(&county, json!({"username": "county", "display_name": "县委组织部", "role": "county_viewer", "branches": []})).await;
+    const ROOT: &str = "county-towns-app";
+    let _handle = mount_app(&county, Some(ROOT));
+    let location = web_sys::window().unwrap().location();
+    let vl = Category::VillageLeader.as_str();
+    let pick = |picker: &str, town: &str| set_value(&find(ROOT, picker).unwrap(), town, "change");
+    let shown = |town: &str| text(ROOT, "county-town-shown").contains(town);
+
+    // 工作情况通报: the first town's, then the other's when picked; never the sum.
+    location.set_hash("#/campaign/report").unwrap();
+    let approved = format!("report-approved-{vl}");
+    wait_for("东镇's report", || shown("东镇") && text(ROOT, &approved) == a.0.to_string()).await;
+    assert_eq!(text(ROOT, &format!("report-pipeline-{vl}")), a.1.to_string());
+    pick("report-town", "西镇");
+    wait_for("西镇's report", || shown("西镇") && text(ROOT, &approved) == b.0.to_string()).await;
+    assert_eq!(text(ROOT, &format!("report-pipeline-{vl}")), b.1.to_string());
+    assert!(text(ROOT, "report-issuer").contains("西镇"), "西镇's own settings");
+
+    // 梯队: counted against the picked town's targets.
+    location.set_hash("#/campaign/pipeline").unwrap();
+    let total = format!("pipeline-total-{vl}");
+    wait_for("东镇's pipeline", || shown("东镇") && text(ROOT, &total) == a.1.to_string()).await;
+    pick("pipeline-town", "西镇");
+    wait_for("西镇's pipeline", || shown("西镇") && text(ROOT, &total) == b.1.to_string()).await;
+
+    // 考核评价: one town's ranking.
+    location.set_hash("#/campaign/assessment").unwrap();
+    let rows = || described(&format!("#{ROOT} [data-testid=\"ranking-row\"]")).len();
+    wait_for("东镇's ranking", || {
+        shown("东镇") && find(ROOT, "assessment-ranking").is_some() && rows() == a.2
+    })
+    .await;
+    pick("assessment-town", "西镇");
+    wait_for("西镇's ranking", || shown("西镇") && rows() == b.2).await;
+    gloo_timers::future::TimeoutFuture::new(100).await;
+    assert_eq!(rows(), b.2, "never both towns' sheets");
+    assert!(find(ROOT, "assessment-no-rubric").is_none(), "the county begins no scoring");
+
+    // 总览 keeps its picker; the screens read from the county's own store say they total
+    // nothing.
+    location.set_hash("#/campaign/dashboard").unwrap();
+    wait_for("the dashboard's picker", || find(ROOT, "dashboard-town").is_some()).await;
+    location.set_hash("#/campaign/candidates").unwrap();
+    wait_for("the candidate list", || find(ROOT, "candidate-table").is_some()).await;
+    assert!(find(ROOT, "county-mixed-note").is_some());
+    assert!(find(ROOT, "candidate-count").is_none(), "no count across towns");
+    location.set_hash("#/campaign/funding").unwrap();
+    wait_for("the funding note", || find(ROOT, "county-no-totals").is_some()).await;
+    assert!(find(ROOT, "funding-totals").is_none());
+    // The people list counts every town's members together, and says so.
+    location.set_hash("#/people").unwrap();
+    wait_for("the people list's note", || find(ROOT, "county-people-note").is_some()).await;
+    unmock_fetch();
 }

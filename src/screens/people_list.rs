@@ -117,6 +117,10 @@ pub fn PeopleList() -> impl IntoView {
                     </select>
                 </label>
             </div>
+            // The county's tablet holds every town's members, none saying which town.
+            {move || ctx.session.with(|s| s.as_ref().is_some_and(|s| s.read_only())).then(|| view! {
+                <p class="message warn" data-testid="county-people-note">{t::COUNTY_PEOPLE}</p>
+            })}
             {move || match rows.get() {
                 None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="message error" role="alert">{e}</p> }.into_any(),

@@ -1,5 +1,7 @@
-//! The county's per-town dashboard: the towns a county account may see and one town's campaign
-//! records, read from the office server (`GET /api/v1/towns`, `GET /api/v1/campaign/records`).
+//! The county's per-town screens (`screens::campaign::county`: dashboard, report, pipeline,
+//! ranking, contacts, meetings, inspections): the towns a county account may see and one town's
+//! campaign records, read from the office server (`GET /api/v1/towns`,
+//! `GET /api/v1/campaign/records`).
 //! Records on a tablet carry no town, so the county's own store cannot be split by town; the
 //! records fetched are made into the same [`CampaignData`] the local dashboard shows
 //! ([`campaign::data_of`]).

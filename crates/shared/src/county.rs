@@ -9,8 +9,9 @@ use crate::record::{EntityKind, Record};
 /// The longest town name a request may name (`?town=`); longer is answered 400.
 pub const MAX_TOWN_NAME_CHARS: usize = 64;
 
-/// The record kinds the campaign's overview screens (dashboard, report) are made from: what the
-/// tablet reads from its own store and what the server sends for one town.
+/// The record kinds the campaign's overview screens (dashboard, report, pipeline, ranking,
+/// contacts, meetings, inspections) are made from: what the tablet reads from its own store and
+/// what the server sends a county account for one town.
 pub const CAMPAIGN_KINDS: [EntityKind; 8] = [
     EntityKind::Campaign,
     EntityKind::Person,

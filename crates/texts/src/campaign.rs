@@ -181,9 +181,13 @@ crate::texts! {
     NO_SERVER = "campaign-no-server": "连不上服务器，请联网后重试";
     NO_TOWNS = "campaign-no-towns": "服务器上还没有镇";
     RETRY = "campaign-retry": "重试";
+    // The county's other campaign screens: read from its own store, whose records carry no town.
+    COUNTY_MIXED = "campaign-county-mixed": "本页列出本机收到的各镇记录，记录上没有标明所属的镇，不做合计。各镇的进度、通报、梯队和排名，请在“总览”“工作通报”“梯队”“考核表彰”中选镇查看。";
+    COUNTY_NO_TOTALS = "campaign-county-no-totals": "各镇的记录混在一起，此处不显示合计或目标：请在“总览”“工作通报”中选镇查看。";
     // Texts with arguments (their functions below)
     YEAR_LABEL = "campaign-year-label": "{ $year }年";
     SHOWN_COUNT = "campaign-shown-count": "共{ $n }条";
+    TOWN_SHOWN = "campaign-town-shown": "以下是{ $town }的数据（从服务器读取）";
     PIPELINE_TITLE = "campaign-pipeline-title": "{ $year }年度梯队（创建一批、培育一批）";
     ACTING_AS = "campaign-acting-as": "当前操作人：{ $name }（{ $role }）";
     STANDARDS_TITLE = "campaign-standards-title": "主要标准（已达标 { $met }/{ $total }）";
@@ -244,6 +248,9 @@ pub const CSV_BRANCH_TAIL: &[crate::Text] = &[
 
 pub fn year_label(year: i32) -> String {
     YEAR_LABEL.format(&[("year", year.into())])
+}
+pub fn town_shown(town: &str) -> String {
+    TOWN_SHOWN.format(&[("town", town.into())])
 }
 pub fn shown_count(n: usize) -> String {
     SHOWN_COUNT.format(&[("n", n.into())])

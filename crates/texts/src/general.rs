@@ -27,6 +27,7 @@ crate::texts! {
     STATUS_NONE = "status-none": "未调查";
     MORE = "more": "更多";
     NO_PEOPLE = "no-people": "没有符合条件的党员";
+    COUNTY_PEOPLE = "county-people": "本机收到各镇的党员，记录上没有标明所属的镇：这里的人数是各镇合在一起的，不是某一个镇的人数。";
     /// The people list could not read which records have not reached the office yet.
     DELIVERY_STATES_UNREAD = "delivery-states-unread": "无法读取各记录的送达状态（{ $detail }），名册中没有标出哪些记录尚未送达办公室。请打开“待发送的记录”查看。";
     COL_NAME = "column-name": "姓名";

@@ -23,51 +23,84 @@ use crate::logic::forms::{now, today, year_options};
 use crate::logic::forms::{number_text, parse_number};
 use crate::services::campaign::{self, CampaignData, CampaignError};
 use shared::model::Choice;
+use shared::roles::Role;
+
+use super::county::CountyTowns;
 
 type Loading = LocalResource<Result<(CampaignData, Vec<(Uuid, Rubric)>), CampaignError>>;
 
 #[component]
 pub fn AssessmentScreen() -> impl IntoView {
+    let year = RwSignal::new(today().year());
+    let category = RwSignal::new(Category::VillageLeader);
+    // The county's own store mixes every town's sheets (and each town's rubrics under the same
+    // ids): its ranking is one town's, from the server, ranked by the same rule as the town's.
+    if super::use_session().role() == Role::CountyViewer {
+        let render = move |data, reload| {
+            view! { <AssessmentView data=data rubrics=None year=year category=category reload=reload /> }
+        };
+        return view! {
+            <section class="assessment">
+                <h2>{tc::NAV_ASSESSMENT}</h2>
+                <CountyTowns picker="assessment-town" render=render />
+            </section>
+        }
+        .into_any();
+    }
     let ctx = use_app();
     let loaded: Loading = LocalResource::new(move || {
         let store = ctx.store();
         async move { Ok((campaign::load_data(&store).await?, campaign::load(&store).await?)) }
     });
-    let year = RwSignal::new(today().year());
-    let category = RwSignal::new(Category::VillageLeader);
+    let reload = Callback::new(move |()| loaded.refetch());
     view! {
         <section class="assessment">
             <h2>{tc::NAV_ASSESSMENT}</h2>
-            <Loaded resource=loaded let:((data, rubrics))>{
-                    let years = year_options(&data.campaign, today().year());
-                    view! {
-                        <div class="filters">
-                            {year_select(year, years, "assessment-year")}
-                            <label class="field">
-                                <span class="label">{t::F_CATEGORY}</span>
-                                <select data-testid="assessment-category" prop:value=move || category.get().as_str()
-                                    on:change=move |ev| if let Some(c) = Category::from_key(&event_target_value(&ev)) { category.set(c) }>
-                                    {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.localized()}</option> }).collect_view()}
-                                </select>
-                            </label>
-                        </div>
-                        {move || view! { <Sheets data=data.clone() rubrics=rubrics.clone() year=year.get() category=category.get() loaded=loaded /> }}
-                    }
-            }</Loaded>
+            <Loaded resource=loaded let:((data, rubrics))>
+                <AssessmentView data=data rubrics=Some(rubrics) year=year category=category reload=reload />
+            </Loaded>
         </section>
+    }
+    .into_any()
+}
+
+/// The filters and the sheets of `data`. `rubrics`: the town's, or `None` where they are not
+/// known (the county, which begins no scoring).
+#[component]
+fn AssessmentView(
+    data: CampaignData,
+    rubrics: Option<Vec<(Uuid, Rubric)>>,
+    year: RwSignal<i32>,
+    category: RwSignal<Category>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let years = year_options(&data.campaign, today().year());
+    view! {
+        <div class="filters">
+            {year_select(year, years, "assessment-year")}
+            <label class="field">
+                <span class="label">{t::F_CATEGORY}</span>
+                <select data-testid="assessment-category" prop:value=move || category.get().as_str()
+                    on:change=move |ev| if let Some(c) = Category::from_key(&event_target_value(&ev)) { category.set(c) }>
+                    {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.localized()}</option> }).collect_view()}
+                </select>
+            </label>
+        </div>
+        {move || view! { <Sheets data=data.clone() rubrics=rubrics.clone() year=year.get() category=category.get() reload=reload /> }}
     }
 }
 
 #[component]
 fn Sheets(
     data: CampaignData,
-    rubrics: Vec<(Uuid, Rubric)>,
+    rubrics: Option<Vec<(Uuid, Rubric)>>,
     year: i32,
     category: Category,
-    loaded: Loading,
+    reload: Callback<()>,
 ) -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
-    let rubric = rubric_for(category, &rubrics);
+    let rubric = rubrics.as_deref().and_then(|r| rubric_for(category, r));
+    let no_rubric = rubrics.is_some() && rubric.is_none();
     // One sheet per candidate and year: of several stored (begun before the sheet's id was
     // derived from both), the one `one_sheet_each` keeps is shown and ranked.
     let sheets: Vec<(Uuid, Assessment)> = one_sheet_each(&data.assessments)
@@ -94,15 +127,14 @@ fn Sheets(
                     .await
             }
         });
-    on_result(begin_scoring, notice, move |_| loaded.refetch());
+    on_result(begin_scoring, notice, move |_| reload.run(()));
     let begin = move |candidate_id: Uuid, branch: String| {
         begin_scoring.dispatch_local((candidate_id, branch));
     };
     let names = data.names.clone();
-    let no_rubric = rubric.is_none();
     view! {
         {notice_line(notice)}
-        {rubric.is_none().then(|| view! { <p class="message warn" data-testid="assessment-no-rubric">{tc::NO_RUBRIC}</p> })}
+        {no_rubric.then(|| view! { <p class="message warn" data-testid="assessment-no-rubric">{tc::NO_RUBRIC}</p> })}
         <h3>{tc::RANKING}</h3>
         <table class="list" data-testid="assessment-ranking">
             <thead><tr><th>{tc::RANK}</th><th>{t::COL_NAME}</th><th>{tc::TOTAL}</th><th>{tc::STAGE}</th></tr></thead>
@@ -125,7 +157,7 @@ fn Sheets(
             let branch = c.branch_id.clone();
             match sheet {
                 Some((aid, a)) => view! {
-                    <SheetEditor id=aid sheet=a name=name branch=branch office=office loaded=loaded />
+                    <SheetEditor id=aid sheet=a name=name branch=branch office=office reload=reload />
                 }.into_any(),
                 None => view! {
                     <article class="section" data-testid="sheet-missing">
@@ -149,7 +181,7 @@ fn SheetEditor(
     name: String,
     branch: String,
     office: bool,
-    loaded: Loading,
+    reload: Callback<()>,
 ) -> impl IntoView {
     let form = RwSignal::new(sheet.clone());
     // What is on disk (the sheet is read again after a save): a save writes only the scores
@@ -159,7 +191,7 @@ fn SheetEditor(
     let reason = RwSignal::new(String::new());
     let branch = StoredValue::new(branch);
     let save = super::edit_action::<Assessment>();
-    on_result(save, notice, move |_| loaded.refetch());
+    on_result(save, notice, move |_| reload.run(()));
     let step = super::write_action(
         move |store, session, (action, why, sheet): (CommendationAction, String, Assessment)| {
             let branch = branch.get_value();
@@ -169,7 +201,7 @@ fn SheetEditor(
             }
         },
     );
-    on_result(step, notice, move |_| loaded.refetch());
+    on_result(step, notice, move |_| reload.run(()));
     let act = move |action: CommendationAction| {
         if action == CommendationAction::Reject && !confirm(tc::CONFIRM_REJECT.get()) {
             return;

@@ -60,6 +60,9 @@ fn BranchesView(
     notice: RwSignal<Option<Notice>>,
 ) -> impl IntoView {
     let BranchOverview { branches, counts, unmatched } = overview;
+    // The county's store holds every town's records, and towns may use the same branch codes:
+    // no count of records per code.
+    let county = super::use_session().read_only();
     let form = RwSignal::new(Branch::default());
     let editing = RwSignal::new(Editing { id: Uuid::now_v7(), existing: false });
     let start_new = move || {
@@ -115,7 +118,7 @@ fn BranchesView(
                     <td>{b.village_unit.clone()}</td>
                     <td data-testid="branch-code">{code.clone()}</td>
                     <td data-testid="branch-state">{if retired { tb::RETIRED } else { tb::ACTIVE }}</td>
-                    <td data-testid="branch-records">{n}</td>
+                    <td data-testid="branch-records">{(!county).then_some(n)}</td>
                     {office.then(|| view! {
                         <td>
                             <button type="button" class="link" data-testid="branch-edit"
@@ -139,7 +142,7 @@ fn BranchesView(
             view! {
                 <tr data-testid="unmatched-row" data-value=u.value.clone()>
                     <td data-testid="unmatched-value">{u.value.clone()}</td>
-                    <td data-testid="unmatched-count">{tb::records(u.records)}</td>
+                    <td data-testid="unmatched-count">{(!county).then(|| tb::records(u.records))}</td>
                     {office.then(|| view! {
                         <td>
                             <button type="button" class="button" data-testid="unmatched-adopt"

@@ -92,6 +92,7 @@ fn CandidateTable(data: CampaignData, filter: RwSignal<CandidateFilter>) -> impl
             .then(data.names.person(&a.1.person_id).cmp(&data.names.person(&b.1.person_id)))
     });
     let names = data.names.clone();
+    let county = super::use_session().read_only();
     move || {
         let f = filter.get();
         let shown: Vec<_> = all
@@ -104,7 +105,8 @@ fn CandidateTable(data: CampaignData, filter: RwSignal<CandidateFilter>) -> impl
         }
         let count = shown.len();
         view! {
-            <p class="hint" data-testid="candidate-count">{tc::shown_count(count)}</p>
+            // The county's store holds every town's candidates: no count across towns.
+            {(!county).then(|| view! { <p class="hint" data-testid="candidate-count">{tc::shown_count(count)}</p> })}
             <table class="list" data-testid="candidate-table">
                 <thead><tr>
                     <th>{t::COL_NAME}</th><th>{t::COL_CATEGORY}</th><th>{tc::YEAR}</th>

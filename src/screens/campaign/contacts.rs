@@ -18,22 +18,29 @@ use crate::logic::campaign::contacts::{contact_rows, logs_of, status_text};
 use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::format;
 use crate::logic::forms::{today, year_options};
-use crate::services::campaign::{self, CampaignData, CampaignError};
-
-type Loading = LocalResource<Result<CampaignData, CampaignError>>;
+use crate::services::campaign::{self, CampaignData};
 
 #[component]
 pub fn Contacts(candidate: Option<Uuid>) -> impl IntoView {
-    let loaded = super::campaign_data();
-    view! {
-        <Loaded resource=loaded let:data>
-            <ContactsView data=data candidate=candidate loaded=loaded />
-        </Loaded>
+    let render = move |data: CampaignData, reload: Callback<()>| view! { <ContactsView data=data candidate=candidate reload=reload /> };
+    match candidate {
+        // Who is behind is listed per town (the county picks the town).
+        None => super::town_screen("contacts-town", render),
+        // One candidate's log: its own records, on the device.
+        Some(_) => {
+            let loaded = super::campaign_data();
+            let reload = Callback::new(move |()| loaded.refetch());
+            view! { <Loaded resource=loaded let:data>{render(data, reload)}</Loaded> }.into_any()
+        }
     }
 }
 
 #[component]
-fn ContactsView(data: CampaignData, candidate: Option<Uuid>, loaded: Loading) -> impl IntoView {
+fn ContactsView(
+    data: CampaignData,
+    candidate: Option<Uuid>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let today = today();
     let year = RwSignal::new(today.year());
     let years = year_options(&data.campaign, today.year());
@@ -57,7 +64,7 @@ fn ContactsView(data: CampaignData, candidate: Option<Uuid>, loaded: Loading) ->
     let save = super::write_action(move |store, session, log: ContactLog| async move {
         campaign::log_contact(&store, &session, &log, today).await
     });
-    on_result(save, notice, move |_| loaded.refetch());
+    on_result(save, notice, move |_| reload.run(()));
     let submit = move |_| {
         save.dispatch_local(form.get_untracked());
     };
@@ -87,7 +94,7 @@ fn ContactsView(data: CampaignData, candidate: Option<Uuid>, loaded: Loading) ->
                 <button type="button" class="button primary" data-testid="contact-save" disabled=move || save.pending().get() on:click=submit>{t::SAVE}</button>
             </fieldset>
             })}
-            {(!own_logs.is_empty()).then(|| view! { <LogList logs=own_logs loaded=loaded notice=notice can_delete=can /> })}
+            {(!own_logs.is_empty()).then(|| view! { <LogList logs=own_logs reload=reload notice=notice can_delete=can /> })}
             <div class="form-head">
                 <h3>{tc::CONTACT_STATUS}</h3>
                 {year_select(year, years, "contact-year")}
@@ -119,12 +126,12 @@ fn ContactsView(data: CampaignData, candidate: Option<Uuid>, loaded: Loading) ->
 #[component]
 fn LogList(
     logs: Vec<(Uuid, ContactLog)>,
-    loaded: Loading,
+    reload: Callback<()>,
     notice: RwSignal<Option<Notice>>,
     can_delete: bool,
 ) -> impl IntoView {
     let remove = super::remove_action::<ContactLog>();
-    on_result(remove, notice, move |()| loaded.refetch());
+    on_result(remove, notice, move |()| reload.run(()));
     view! {
         <table class="list" data-testid="contact-log">
             <thead><tr><th>{tc::DATE}</th><th>{tc::CONTACT_KIND}</th><th>{tc::WAY}</th><th>{tc::CONTACT_BY}</th><th>{tc::CONTENT}</th><th>{tc::HELP_GIVEN}</th><th></th></tr></thead>

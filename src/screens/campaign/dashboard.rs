@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use shared::roles::Role;
 use shared::rules::{branches_without_meeting, overdue_branches, progress};
 
+use super::county::CountyTowns;
 use crate::components::loaded::Loaded;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
@@ -18,72 +19,17 @@ use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::format;
 use crate::logic::forms::today;
 use crate::services::campaign::CampaignData;
-use crate::services::county;
-use crate::sync::use_sync;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
     // The county's tablet holds every town's records with no town on them (and each town's
     // campaign settings under the same id): its dashboard is one town's, read from the server.
     if super::use_session().role() == Role::CountyViewer {
-        return view! { <CountyDashboard /> }.into_any();
+        let render = |data, _| view! { <DashboardView data=data /> };
+        return view! { <CountyTowns picker="dashboard-town" render=render /> }.into_any();
     }
     let loaded = super::campaign_data();
     view! { <Loaded resource=loaded let:data><DashboardView data=data /></Loaded> }.into_any()
-}
-
-/// A county account's dashboard: the towns it may see, then the chosen town's.
-#[component]
-fn CountyDashboard() -> impl IntoView {
-    let engine = use_sync();
-    let towns = LocalResource::new(move || {
-        let http = county::county_http(engine.credentials.get().as_ref());
-        async move { county::towns(&http?).await }
-    });
-    view! {
-        <Loaded resource=towns error_testid="county-error" let:names><TownDashboard names=names /></Loaded>
-        {retry(towns)}
-    }
-}
-
-/// A town picker (the first town at first) and that town's dashboard.
-#[component]
-fn TownDashboard(names: Vec<String>) -> impl IntoView {
-    let engine = use_sync();
-    let Some(first) = names.first().cloned() else {
-        return view! { <p class="empty" data-testid="county-no-towns">{tc::NO_TOWNS}</p> }
-            .into_any();
-    };
-    let town = RwSignal::new(first);
-    let data = LocalResource::new(move || {
-        let http = county::county_http(engine.credentials.get_untracked().as_ref());
-        let town = town.get();
-        async move { county::town_data(&http?, &town).await }
-    });
-    view! {
-        <label class="field narrow">
-            <span class="label">{tc::TOWN}</span>
-            <select data-testid="dashboard-town" on:change=move |ev| town.set(event_target_value(&ev))>
-                {names.into_iter().map(|n| { let label = n.clone(); view! { <option value=n>{label}</option> } }).collect_view()}
-            </select>
-        </label>
-        <Loaded resource=data error_testid="county-error" let:data><DashboardView data=data /></Loaded>
-        {retry(data)}
-    }
-    .into_any()
-}
-
-/// 重试, while `resource` holds a failure.
-fn retry<T: 'static, E: 'static>(resource: LocalResource<Result<T, E>>) -> impl IntoView {
-    move || {
-        resource.with(|r| matches!(r, Some(Err(_)))).then(|| {
-            view! {
-                <button type="button" class="button" data-testid="county-retry" on:click=move |_| resource.refetch()>
-                    {tc::RETRY}
-                </button>
-            }
-        })
-    }
 }
 
 #[component]

@@ -85,6 +85,7 @@ fn FundingView(
         })
         .collect();
     let can = super::use_session().may_write_any(EntityKind::Funding);
+    let county = super::use_session().read_only();
     let names = data.names.clone();
     view! {
         <section class="funding">
@@ -115,9 +116,16 @@ fn FundingView(
                 <button type="button" class="button primary" data-testid="funding-save" disabled=move || save.pending().get() on:click=submit>{t::SAVE}</button>
             </fieldset>
             })}
-            <dl class="facts" data-testid="funding-totals">
-                {totals.into_iter().map(|(l, fen)| view! { <dt>{l.localized()}</dt><dd>{format::yuan(fen)}</dd> }).collect_view()}
-            </dl>
+            // The county's store mixes every town's funding: no total across towns.
+            {if county {
+                view! { <p class="message warn" data-testid="county-no-totals">{tc::COUNTY_NO_TOTALS}</p> }.into_any()
+            } else {
+                view! {
+                    <dl class="facts" data-testid="funding-totals">
+                        {totals.into_iter().map(|(l, fen)| view! { <dt>{l.localized()}</dt><dd>{format::yuan(fen)}</dd> }).collect_view()}
+                    </dl>
+                }.into_any()
+            }}
             <table class="list" data-testid="funding-table">
                 <thead><tr><th>{tc::DATE}</th><th>{tc::CANDIDATE}</th><th>{tc::FUNDING_KIND}</th><th>{tc::FUNDING_LEVEL}</th><th>{tc::AMOUNT_YUAN}</th><th>{tc::PURPOSE}</th></tr></thead>
                 <tbody>

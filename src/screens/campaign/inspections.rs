@@ -8,36 +8,35 @@ use shared::record::EntityKind;
 use shared::rules::{INSPECTION_INTERVAL_DAYS, inspection_status};
 use uuid::Uuid;
 
-use super::{campaign_data, edit_action, put_action};
+use super::{edit_action, put_action};
 use crate::components::branch_picker::branch_picker;
 use crate::components::fields::{Field, date, select, text, textarea};
-use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::format;
 use crate::logic::forms::{date_value, parse_date, today};
-use crate::services::campaign::{CampaignData, CampaignError, Edit};
+use crate::services::campaign::{CampaignData, Edit};
 
 #[component]
 pub fn Inspections() -> impl IntoView {
-    let loaded = campaign_data();
-    view! { <Loaded resource=loaded let:data><InspectionsView data=data loaded=loaded /></Loaded> }
+    // The branches' inspection status is one town's (the county picks the town).
+    super::town_screen(
+        "inspections-town",
+        |data, reload| view! { <InspectionsView data=data reload=reload /> },
+    )
 }
 
 #[component]
-fn InspectionsView(
-    data: CampaignData,
-    loaded: LocalResource<Result<CampaignData, CampaignError>>,
-) -> impl IntoView {
+fn InspectionsView(data: CampaignData, reload: Callback<()>) -> impl IntoView {
     let form = RwSignal::new(Inspection { date: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
     // A new inspection is saved whole; a fix marked done writes only that fix's change over
     // the stored inspection.
     let save = put_action::<Inspection>();
-    on_result(save, notice, move |_| loaded.refetch());
+    on_result(save, notice, move |_| reload.run(()));
     let edit = edit_action::<Inspection>();
-    on_result(edit, notice, move |_| loaded.refetch());
+    on_result(edit, notice, move |_| reload.run(()));
     let submit = move |_| {
         let i = form.get_untracked();
         save.dispatch_local((Uuid::now_v7(), i.branch_id.clone(), i));

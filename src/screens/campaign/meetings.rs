@@ -7,32 +7,31 @@ use shared::record::EntityKind;
 use shared::rules::branches_without_meeting;
 use uuid::Uuid;
 
-use super::{campaign_data, put_action};
+use super::put_action;
 use crate::components::branch_picker::{PickerState, branch_picker};
 use crate::components::fields::{Field, date, number, textarea};
-use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::format;
 use crate::logic::forms::today;
-use crate::services::campaign::{CampaignData, CampaignError};
+use crate::services::campaign::CampaignData;
 
 #[component]
 pub fn Meetings() -> impl IntoView {
-    let loaded = campaign_data();
-    view! { <Loaded resource=loaded let:data><MeetingsView data=data loaded=loaded /></Loaded> }
+    // Which branches held no meeting is one town's (the county picks the town).
+    super::town_screen(
+        "meetings-town",
+        |data, reload| view! { <MeetingsView data=data reload=reload /> },
+    )
 }
 
 #[component]
-fn MeetingsView(
-    data: CampaignData,
-    loaded: LocalResource<Result<CampaignData, CampaignError>>,
-) -> impl IntoView {
+fn MeetingsView(data: CampaignData, reload: Callback<()>) -> impl IntoView {
     let form = RwSignal::new(Meeting { date: Some(today()), ..Default::default() });
     let notice = RwSignal::new(None::<Notice>);
     let save = put_action::<Meeting>();
-    on_result(save, notice, move |_| loaded.refetch());
+    on_result(save, notice, move |_| reload.run(()));
     let submit = move |_| {
         let m = form.get_untracked();
         save.dispatch_local((Uuid::now_v7(), m.branch_id.clone(), m));

@@ -7,6 +7,7 @@ pub mod branches;
 pub mod candidate;
 pub mod candidates;
 pub mod contacts;
+pub mod county;
 pub mod dashboard;
 pub mod display_card;
 pub mod funding;
@@ -20,6 +21,7 @@ pub mod settings;
 use leptos::prelude::*;
 use shared::roles::Role;
 
+use crate::components::loaded::Loaded;
 use crate::context::use_app;
 use shared::model::Entity;
 use uuid::Uuid;
@@ -118,6 +120,22 @@ pub fn campaign_data() -> LocalResource<Result<CampaignData, CampaignError>> {
     })
 }
 
+/// A screen of the town's campaign data, `render`ed with a way to read it again: from this
+/// device's store, or for a county account (whose store mixes every town's records) one town's
+/// from the server, behind a town picker with `data-testid` `picker` ([`county::CountyTowns`]).
+pub fn town_screen<F, V>(picker: &'static str, render: F) -> AnyView
+where
+    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    if use_session().role() == Role::CountyViewer {
+        return view! { <county::CountyTowns picker=picker render=render /> }.into_any();
+    }
+    let loaded = campaign_data();
+    let reload = Callback::new(move |()| loaded.refetch());
+    view! { <Loaded resource=loaded let:data>{render(data, reload)}</Loaded> }.into_any()
+}
+
 /// The campaign area: its sub-navigation and the screen `route` names. The screen is built
 /// once the kept sign-in is read, and finds the session with [`use_session`]: forms and buttons are shown
 /// only to roles that may use them, and a county viewer reads everything with a read-only note.
@@ -134,8 +152,12 @@ pub fn CampaignScreen(route: CampaignRoute) -> impl IntoView {
     let screen = move || {
         ctx.session.get().map(|s| {
             let read_only = s.role() == Role::CountyViewer;
+            // The county's screens read from its own store (every town's records, none saying
+            // which town) list without totals, and say where each town's figures are.
+            let mixed = read_only && lists_every_town(&route);
             view! {
                 {read_only.then(|| view! { <p class="message warn" data-testid="read-only-note">{tb::READ_ONLY}</p> })}
+                {mixed.then(|| view! { <p class="message warn" data-testid="county-mixed-note">{tc::COUNTY_MIXED}</p> })}
                 {screen_of(route.clone())}
             }
         })
@@ -144,6 +166,20 @@ pub fn CampaignScreen(route: CampaignRoute) -> impl IntoView {
         <nav class="nav campaign-nav no-print" aria-label=tc::NAV_CAMPAIGN data-testid="campaign-nav">{nav}</nav>
         <div class="campaign">{screen}</div>
     }
+}
+
+/// Does `route` show a county account its own store (every town's records, unlabelled),
+/// rather than one town's picked from the server ([`town_screen`]) or a single record?
+fn lists_every_town(route: &CampaignRoute) -> bool {
+    matches!(
+        route,
+        CampaignRoute::Candidates
+            | CampaignRoute::Bases
+            | CampaignRoute::Funding
+            | CampaignRoute::Notices
+            | CampaignRoute::Settings
+            | CampaignRoute::Branches
+    )
 }
 
 fn screen_of(route: CampaignRoute) -> AnyView {

@@ -16,11 +16,20 @@ use crate::logic::campaign::candidate::state_label;
 use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::forms::today;
 use crate::services::campaign::CampaignData;
+use shared::roles::Role;
+
+use super::county::CountyTowns;
 
 #[component]
 pub fn PipelineScreen() -> impl IntoView {
+    // The county's own store mixes every town's records: its pipeline is one town's, from the
+    // server, counted against that town's targets.
+    if super::use_session().role() == Role::CountyViewer {
+        let render = |data, _| view! { <PipelineView data=data /> };
+        return view! { <CountyTowns picker="pipeline-town" render=render /> }.into_any();
+    }
     let loaded = super::campaign_data();
-    view! { <Loaded resource=loaded let:data><PipelineView data=data /></Loaded> }
+    view! { <Loaded resource=loaded let:data><PipelineView data=data /></Loaded> }.into_any()
 }
 
 #[component]

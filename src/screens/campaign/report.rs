@@ -19,11 +19,20 @@ use crate::logic::campaign::csv::report_csv;
 use crate::logic::format;
 use crate::logic::forms::{today, year_options};
 use crate::services::campaign::CampaignData;
+use shared::roles::Role;
+
+use super::county::CountyTowns;
 
 #[component]
 pub fn Report() -> impl IntoView {
+    // The county's own store mixes every town's records: its report is one town's, from the
+    // server, with the same rules as the town's own.
+    if super::use_session().role() == Role::CountyViewer {
+        let render = |data, _| view! { <ReportView data=data /> };
+        return view! { <CountyTowns picker="report-town" render=render /> }.into_any();
+    }
     let loaded = super::campaign_data();
-    view! { <Loaded resource=loaded let:data><ReportView data=data /></Loaded> }
+    view! { <Loaded resource=loaded let:data><ReportView data=data /></Loaded> }.into_any()
 }
 
 #[component]

@@ -36,17 +36,26 @@ pub fn CampaignSettings() -> impl IntoView {
         }
     });
     let office = super::use_session().is_office();
+    let county = super::use_session().read_only();
     view! {
         <section class="campaign-settings">
             <h2>{tc::NAV_SETTINGS}</h2>
-            <Loaded resource=loaded let:((campaign, rubrics))>
-                {(!office).then(|| view! { <p class="message warn" data-testid="settings-read-only">{tc::OFFICE_ONLY}</p> })}
-                <Targets campaign=campaign office=office loaded=loaded />
-                {Category::ALL.iter().map(|c| {
-                    let current = rubric_for(*c, &rubrics).map(|(_, r)| r);
-                    view! { <RubricEditor category=*c rubric=current office=office loaded=loaded /> }
-                }).collect_view()}
-            </Loaded>
+            {if county {
+                // Every town's settings and rubrics have the same fixed ids: the county's store
+                // holds whichever town's was written last, so it shows no town's targets.
+                view! { <p class="message warn" data-testid="county-no-totals">{tc::COUNTY_NO_TOTALS}</p> }.into_any()
+            } else {
+                view! {
+                    <Loaded resource=loaded let:((campaign, rubrics))>
+                        {(!office).then(|| view! { <p class="message warn" data-testid="settings-read-only">{tc::OFFICE_ONLY}</p> })}
+                        <Targets campaign=campaign office=office loaded=loaded />
+                        {Category::ALL.iter().map(|c| {
+                            let current = rubric_for(*c, &rubrics).map(|(_, r)| r);
+                            view! { <RubricEditor category=*c rubric=current office=office loaded=loaded /> }
+                        }).collect_view()}
+                    </Loaded>
+                }.into_any()
+            }}
         </section>
     }
 }

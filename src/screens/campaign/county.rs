@@ -1,0 +1,81 @@
+//! A county account's campaign overview screens (总览, 工作情况通报, 梯队, 考核评价): one town at a
+//! time, read from the office server (`services::county`). The county's tablet holds every
+//! town's records with no town on them, and each town's campaign settings under the same fixed
+//! id, so anything counted, ranked or set against a target from its own store would mix towns.
+//! The chosen town's records are made into the same [`CampaignData`] its own tablets read, and
+//! the screen shows it with the same view (and the same shared rules) as the town's.
+
+use leptos::prelude::*;
+
+use crate::components::loaded::Loaded;
+use crate::i18n::campaign as tc;
+use crate::services::campaign::CampaignData;
+use crate::services::county;
+use crate::sync::use_sync;
+
+/// The towns the county account may see, a picker (`data-testid` `picker`; the first town at
+/// first) and `render` of the chosen town's data (with a way to read it again).
+#[component]
+pub fn CountyTowns<F, V>(picker: &'static str, render: F) -> impl IntoView
+where
+    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let engine = use_sync();
+    let towns = LocalResource::new(move || {
+        let http = county::county_http(engine.credentials.get().as_ref());
+        async move { county::towns(&http?).await }
+    });
+    view! {
+        <Loaded resource=towns error_testid="county-error" let:names>
+            <TownPicker names=names picker=picker render=render.clone() />
+        </Loaded>
+        {retry(towns)}
+    }
+}
+
+/// A town picker and the chosen town's screen.
+#[component]
+fn TownPicker<F, V>(names: Vec<String>, picker: &'static str, render: F) -> impl IntoView
+where
+    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let engine = use_sync();
+    let Some(first) = names.first().cloned() else {
+        return view! { <p class="empty" data-testid="county-no-towns">{tc::NO_TOWNS}</p> }
+            .into_any();
+    };
+    let town = RwSignal::new(first);
+    let data = LocalResource::new(move || {
+        let http = county::county_http(engine.credentials.get_untracked().as_ref());
+        let town = town.get();
+        async move { county::town_data(&http?, &town).await }
+    });
+    let reload = Callback::new(move |()| data.refetch());
+    view! {
+        <label class="field narrow no-print">
+            <span class="label">{tc::TOWN}</span>
+            <select data-testid=picker on:change=move |ev| town.set(event_target_value(&ev))>
+                {names.into_iter().map(|n| { let label = n.clone(); view! { <option value=n>{label}</option> } }).collect_view()}
+            </select>
+        </label>
+        <p class="hint" data-testid="county-town-shown">{move || tc::town_shown(&town.get())}</p>
+        <Loaded resource=data error_testid="county-error" let:data>{render(data, reload)}</Loaded>
+        {retry(data)}
+    }
+    .into_any()
+}
+
+/// 重试, while `resource` holds a failure.
+fn retry<T: 'static, E: 'static>(resource: LocalResource<Result<T, E>>) -> impl IntoView {
+    move || {
+        resource.with(|r| matches!(r, Some(Err(_)))).then(|| {
+            view! {
+                <button type="button" class="button no-print" data-testid="county-retry" on:click=move |_| resource.refetch()>
+                    {tc::RETRY}
+                </button>
+            }
+        })
+    }
+}
