@@ -150,10 +150,12 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
                 // A save that fails while the form is shown says so in its header; one made as
                 // the form was left has no header left to say it in: said app-wide, whatever
                 // the reason (storage full is said app-wide anyway).
-                if let Err(err) = result
-                    && (err.is_storage_full() || left.get())
-                {
-                    ctx.message.set(Some(t::left_unsaved(&err.to_string())));
+                if let Err(err) = result {
+                    if left.get() {
+                        ctx.message.set(Some(t::left_unsaved(&err.to_string())));
+                    } else if err.is_storage_full() {
+                        ctx.message.set(Some(err.to_string()));
+                    }
                 }
                 ctx.refresh_pending();
             },
