@@ -184,6 +184,7 @@ people-count = 共 { $total } 人，显示 { $shown } 人
 kept-values = 以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。
 kept-value = { $field }：{ $value }
 overwritten-values = 以下内容在你填写期间已被别处修改：{ $values }。已按你填写的保存；被替换的值作为冲突保留，由镇组织办在“冲突处理”中核对。
+left-unsaved = 离开调查表时保存未成功：{ $error }。所填内容仍保留在本机，重新打开该调查或下次启动时会再次保存。
 form-migrated = 此调查按旧版表单填写，已按现行表单读取：{ $description }。下次保存时一并保存，并记入修改记录。
 gps-fix = 纬度 { $lat }，经度 { $lon }（精度约 { $accuracy } 米）
 gps-fix-no-accuracy = 纬度 { $lat }，经度 { $lon }

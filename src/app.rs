@@ -141,12 +141,18 @@ fn ask_persistence_once(ctx: AppCtx) {
 /// Text typed into the survey form just before the browser was killed is in a keystroke draft
 /// that was never saved as records: save it now, before anything else reads the records.
 fn recover_typing(ctx: AppCtx) {
+    // The survey form opens only once this has run (`typing_recovered`): else it could read a
+    // draft this is saving at the same moment, and the two disagree on what it holds.
+    let (done, running) = futures::channel::oneshot::channel::<()>();
+    RECOVERING.with(|r| *r.borrow_mut() = Some(futures::FutureExt::shared(running)));
     leptos::task::spawn_local(async move {
+        // Dropped when this ends, however it ends: the form goes on.
+        let _done = done;
         let store = ctx.store();
         // Only a browser closed mid-typing leaves a keystroke draft: the code that saves it is a
         // chunk, fetched only then (a chunk that cannot be fetched leaves the draft for the next
         // start, and says so).
-        let recovered = match store.meta_has(meta_keys::FORM_DRAFT).await {
+        let recovered = match crate::services::survey::has_drafts(&store).await {
             Ok(false) => Ok(None),
             Ok(true) => match split::recover_typing(store).await {
                 Ok(saved) => saved.map_err(|e| e.to_string()),
@@ -166,4 +172,20 @@ fn recover_typing(ctx: AppCtx) {
         }
         ctx.recount();
     });
+}
+
+thread_local! {
+    /// The start-up recovery of keystroke drafts under way ([`recover_typing`]), if any.
+    static RECOVERING: std::cell::RefCell<Option<futures::future::Shared<futures::channel::oneshot::Receiver<()>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Wait until the start-up recovery of keystroke drafts has ended (at once when none runs):
+/// the survey form reads a draft only after it, so both never work on the same draft at once.
+pub async fn typing_recovered() {
+    let running = RECOVERING.with(|r| r.borrow().clone());
+    if let Some(running) = running {
+        // Its sender dropped (`Canceled`) is the signal.
+        let _ = running.await;
+    }
 }

@@ -445,7 +445,8 @@ async fn a_save_whose_records_were_written_is_kept_when_the_bookkeeping_after_th
              IDBObjectStore.prototype[m] = function (...args) {
                const key = m === 'delete' ? args[0] : args[1];
                if (globalThis.__bookkeepingFull && this.name === 'meta'
-                   && (key === 'current_draft' || key === 'form_draft')) {
+                   && (key === 'current_draft'
+                       || (typeof key === 'string' && key.startsWith('form_draft')))) {
                  globalThis.__bookkeepingRefused = (globalThis.__bookkeepingRefused || 0) + 1;
                  throw new DOMException('injected: the device is full', 'QuotaExceededError');
                }
@@ -668,4 +669,91 @@ async fn a_discarded_draft_takes_its_refusals_with_it() {
     assert!(store.get(EntityKind::Person, form.person_id).await.unwrap().is_none());
     assert!(rejected::list(&store).await.unwrap().is_empty(), "no refusal left behind");
     assert_eq!(delivery_counts(&store).await.unwrap(), DeliveryCounts::default());
+}
+
+/// A member's survey saved with phone 13800000000, the office's new phone pulled while the form
+/// still showed the old one, then 备注 typed and kept only as the keystroke draft (a browser
+/// killed within the save delay). Reopened, the form showed the draft whole (the old phone)
+/// and its save wrote the phone back over the office's. It shows what is stored with only the
+/// draft's typing laid over it: the form's save writes 备注 alone.
+#[wasm_bindgen_test]
+async fn a_form_opened_on_a_draft_shows_what_is_stored_with_only_the_typing_over_it() {
+    use field::logic::survey_form::FormTouched;
+    let store = fresh().await;
+    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
+    form.person.name = "王秀英".into();
+    form.person.phone = "13800000000".into();
+    survey::persist(&store, &form).await.unwrap();
+    let opened = survey::open(&store, Some(form.survey_id), None).await.unwrap();
+    office_sets(&store, EntityKind::Person, form.person_id, "phone", json!("13911112222")).await;
+    form.survey.notes = "家里经营网箱养殖".into();
+    let touched = FormTouched { person: Default::default(), survey: ["notes".to_owned()].into() };
+    survey::write_edit_draft(&store, &form, Some(&touched), Some(&opened.clocks)).await.unwrap();
+
+    let reopened = survey::open(&store, Some(form.survey_id), None).await.unwrap();
+    assert_eq!(reopened.form.person.phone, "13911112222", "the office's phone is shown");
+    assert_eq!(reopened.form.survey.notes, "家里经营网箱养殖", "the typing is shown");
+    let saved = reopened.form.touched_since(&reopened.on_disk);
+    assert!(saved.person.is_empty(), "the form would save {saved:?}");
+    assert_eq!(saved.survey, touched.survey);
+}
+
+/// Every keystroke draft was kept under one key: the next form's first keystroke replaced a
+/// form's draft whose save had failed as it was left (and two tabs on two surveys each other's).
+/// Each survey's draft is its own; the start saves them all.
+#[wasm_bindgen_test]
+async fn each_surveys_keystroke_draft_is_kept_apart_and_all_are_saved_at_start() {
+    let store = fresh().await;
+    let now = chrono::Local::now().naive_local();
+    let mut a = SurveyForm::new(None, "", now);
+    a.person.name = "王秀英".into();
+    let mut b = SurveyForm::new(None, "", now);
+    b.person.name = "林海生".into();
+    survey::write_draft(&store, &a).await.unwrap();
+    survey::write_draft(&store, &b).await.unwrap();
+    assert!(survey::pending_draft_of(&store, a.survey_id).await.unwrap().is_some(), "a's kept");
+    assert!(survey::pending_draft_of(&store, b.survey_id).await.unwrap().is_some(), "b's kept");
+
+    assert!(survey::recover_draft(&store).await.unwrap().is_some());
+    for form in [&a, &b] {
+        let person = store.get(EntityKind::Person, form.person_id).await.unwrap();
+        assert_eq!(person.unwrap().str_field("name"), form.person.name, "saved");
+        assert!(store.get(EntityKind::Survey, form.survey_id).await.unwrap().is_some());
+    }
+    assert!(survey::pending_drafts(&store).await.unwrap().is_empty(), "all cleared");
+}
+
+/// A draft the previous version left under its single key is still opened, saved at start and
+/// cleared; deleting a survey clears its own draft and only its own.
+#[wasm_bindgen_test]
+async fn a_draft_under_the_old_single_key_is_still_saved_and_a_discard_clears_the_right_one() {
+    let store = fresh().await;
+    let now = chrono::Local::now().naive_local();
+    let mut old = SurveyForm::new(None, "", now);
+    old.person.name = "王秀英".into();
+    let legacy = survey::FormDraft::of(&old).unwrap();
+    store.meta_set(meta_keys::FORM_DRAFT, &legacy).await.unwrap();
+    assert!(survey::has_drafts(&store).await.unwrap());
+    let shown = survey::load(&store, Some(old.survey_id), None).await.unwrap();
+    assert_eq!(shown.person.name, "王秀英", "the old draft opens");
+    assert_eq!(survey::recover_draft(&store).await.unwrap(), Some(old.survey_id));
+    let person = store.get(EntityKind::Person, old.person_id).await.unwrap().unwrap();
+    assert_eq!(person.str_field("name"), "王秀英");
+    assert!(!survey::has_drafts(&store).await.unwrap(), "cleared");
+
+    // Two unfinished surveys, each with a draft; one deleted.
+    let mut other = SurveyForm::new(None, "", now);
+    other.person.name = "林海生".into();
+    survey::persist(&store, &other).await.unwrap();
+    other.survey.notes = "下午再访".into();
+    survey::write_draft(&store, &other).await.unwrap();
+    let mut gone = old.clone();
+    gone.survey.notes = "不要了".into();
+    survey::write_draft(&store, &gone).await.unwrap();
+    store.meta_set(meta_keys::FORM_DRAFT, &survey::FormDraft::of(&gone).unwrap()).await.unwrap();
+    survey::discard_draft(&store, old.survey_id).await.unwrap();
+    assert!(survey::pending_draft_of(&store, old.survey_id).await.unwrap().is_none());
+    assert!(store.meta_get::<Value>(meta_keys::FORM_DRAFT).await.unwrap().is_none());
+    let kept = survey::pending_draft_of(&store, other.survey_id).await.unwrap();
+    assert_eq!(kept.unwrap().1.form().unwrap().survey.notes, "下午再访", "the other's kept");
 }

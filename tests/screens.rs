@@ -507,3 +507,43 @@ async fn opening_a_new_survey_and_leaving_it_untouched_saves_nothing() {
     assert_eq!(store.outbox_len().await.unwrap(), 0, "nothing typed, nothing queued");
     assert!(store.listing(EntityKind::Person).await.unwrap().is_empty());
 }
+
+/// The branch list read on an earlier visit is cached: the picker preselected the branch while
+/// the form was built, and the autosave took that for a change. Leaving an untouched 新建调查
+/// saved a member with no name (待同步 +2, a （未填姓名） draft). A preselected default is
+/// part of what the form opened with.
+#[wasm_bindgen_test]
+async fn a_new_survey_opened_again_with_the_branch_list_cached_and_left_untouched_saves_nothing() {
+    let store = fresh().await;
+    let kept = serde_json::json!({
+        "token": "t",
+        "account": {"username": "xl", "display_name": "小林", "role": "surveyor", "branches": ["b1"]},
+        "server": "",
+        "signed_in_at_ms": 0.0,
+    });
+    store.meta_set(field::store::meta_keys::ACCOUNT, &kept).await.unwrap();
+    let app_store = store.clone();
+    web_sys::window().unwrap().location().set_hash("#/survey/new").unwrap();
+    let _handle = leptos::mount::mount_to(root("untouched-again"), move || {
+        view! { <field::app::App store=app_store /> }
+    });
+    let preselected = || {
+        find("untouched-again", "survey-branch-id")
+            .map(|e| e.unchecked_into::<web_sys::HtmlSelectElement>().value())
+            .is_some_and(|v| v == "b1")
+    };
+    for _ in 0..2 {
+        wait_for("the form", || find("untouched-again", "survey-form").is_some()).await;
+        wait_for("the branch preselected", preselected).await;
+        web_sys::window().unwrap().location().set_hash("#/people").unwrap();
+        wait_for("the list", || find("untouched-again", "people-count").is_some()).await;
+        // Again, the branch list now read.
+        web_sys::window().unwrap().location().set_hash("#/survey/new").unwrap();
+    }
+    web_sys::window().unwrap().location().set_hash("#/people").unwrap();
+    wait_for("the list", || find("untouched-again", "people-count").is_some()).await;
+    gloo_timers::future::TimeoutFuture::new(1_500).await;
+    assert_eq!(store.outbox_len().await.unwrap(), 0, "nothing typed, nothing queued");
+    assert!(store.listing(EntityKind::Person).await.unwrap().is_empty());
+    assert!(field::services::survey::pending_draft(&store).await.unwrap().is_none());
+}

@@ -395,7 +395,7 @@ async fn autosave_runs_saves_one_at_a_time_in_the_order_asked() {
                 enabled: true,
                 delay_ms: 60_000,
                 unsaved_source: "autosave-test",
-                draft: |_: u32, _: u32| async {},
+                draft: |_: u32, _: u32, _: u32| async {},
                 save: move |before: u32, current: u32| {
                     let (s, e) = (s.clone(), e.clone());
                     async move {
@@ -624,4 +624,161 @@ async fn a_number_being_typed_is_saved_and_text_that_is_not_one_is_not_said_save
     wait_for(|| by_testid("save-state").unwrap().inner_text() == field::i18n::SAVED_AT.get()).await;
     assert_eq!(stored_year().await, Some(1986));
     assert_eq!(year().value(), "1986");
+}
+
+/// The office's new phone was pulled while the form still showed the old one; the surveyor
+/// typed 备注 and the browser was killed before the save. Reopening the survey showed the
+/// draft whole (the old phone) and saved it as typed: the office's phone was put back on every
+/// device without a conflict or a word. The form shows what is stored with only the draft's
+/// typing over it, and saves only that typing.
+#[wasm_bindgen_test]
+async fn a_form_reopened_on_a_draft_keeps_the_phone_the_office_changed_meanwhile() {
+    use field::logic::survey_form::FormTouched;
+    use serde_json::json;
+    use shared::hlc::Hlc;
+    use shared::op::{OpContext, Operation};
+
+    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
+    store.set_author("测试员").await.unwrap();
+    let mut form = saved_survey(&store).await;
+    let opened = field::services::survey::open(&store, Some(form.survey_id), None).await.unwrap();
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    let office = OpContext { device_id: Uuid::new_v4(), author: "办公室".into() };
+    let fix = Operation::upsert(
+        &office,
+        Hlc::new(js_sys::Date::now() as u64 + 1_000, 0, "office"),
+        EntityKind::Person,
+        form.person_id,
+        &person.branch_id,
+        Some(&person),
+        vec![("phone".to_owned(), json!("13911112222"))],
+    );
+    store.apply_remote(std::slice::from_ref(&fix)).await.unwrap();
+    // The form (still showing 13800000000) kept the typing of 备注 as its keystroke draft.
+    form.survey.notes = "下午再访".into();
+    let touched = FormTouched { person: Default::default(), survey: ["notes".to_owned()].into() };
+    let over = opened.clocks.only(&touched);
+    field::services::survey::write_edit_draft(&store, &form, Some(&touched), Some(&over))
+        .await
+        .unwrap();
+
+    let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
+    wait_for(|| {
+        by_testid("survey-phone")
+            .is_some_and(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value() != "")
+    })
+    .await;
+    let shown = by_testid("survey-phone").unwrap().unchecked_into::<web_sys::HtmlInputElement>();
+    assert_eq!(shown.value(), "13911112222", "the form shows the office's phone");
+    let mut survey = None;
+    for _ in 0..40 {
+        TimeoutFuture::new(100).await;
+        let stored = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+        if stored.str_field("notes") == "下午再访" {
+            survey = Some(stored);
+            break;
+        }
+    }
+    assert!(survey.is_some(), "the typing is saved");
+    TimeoutFuture::new(1_000).await;
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(person.str_field("phone"), "13911112222", "the office's phone is kept");
+    assert!(store.conflicts().await.unwrap().is_empty(), "nothing typed over it");
+}
+
+/// A letter typed, its save under way (the outbox copy's wait can last seconds), and the
+/// letter deleted meanwhile: the form then equals what was on disk before that save, so no
+/// save was asked for; the save ended saying 未保存 for good, and its draft (nothing typed
+/// "since" the old state) let a crash bring the letter back. The undo is saved after the save
+/// under way.
+#[wasm_bindgen_test]
+async fn a_keystroke_undone_while_its_save_runs_is_saved_too() {
+    let (store, form, _handle) = open_saved_survey().await;
+    type_into("survey-name", "陈八x");
+    // Wait for the save to start, and undo the letter while it runs.
+    let saving = field::i18n::SAVING.to_string();
+    let mut caught = false;
+    for _ in 0..2_000 {
+        if by_testid("save-state").is_some_and(|e| e.inner_text() == saving) {
+            caught = true;
+            break;
+        }
+        TimeoutFuture::new(1).await;
+    }
+    assert!(caught, "the save was not seen under way");
+    type_into("survey-name", "陈八");
+    let mut name = String::new();
+    for _ in 0..40 {
+        TimeoutFuture::new(100).await;
+        name = store
+            .get(EntityKind::Person, form.person_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .str_field("name")
+            .to_owned();
+        let state = by_testid("save-state").unwrap().inner_text();
+        if name == "陈八" && state == field::i18n::SAVED_AT.get() {
+            break;
+        }
+    }
+    assert_eq!(name, "陈八", "the undo is saved");
+    assert_eq!(by_testid("save-state").unwrap().inner_text(), field::i18n::SAVED_AT.to_string());
+    // Nothing left for a crash to bring the letter back with.
+    field::services::survey::recover_draft(&store).await.unwrap();
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(person.str_field("name"), "陈八");
+}
+
+/// A new survey reloaded before its first save completed opened a blank 新建调查 (its address
+/// was still `#/survey/new`), while the start saved the draft silently: the work looked lost,
+/// was typed again, and made a second member. The address is the survey's own from its first
+/// kept keystroke, replaced in place (no extra step back).
+#[wasm_bindgen_test]
+async fn a_new_survey_has_its_own_address_from_its_first_keystroke() {
+    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
+    store.set_author("测试员").await.unwrap();
+    let handle = mount_app(&store, "#/survey/new");
+    wait_for(|| by_testid("survey-name").is_some()).await;
+    let steps = web_sys::window().unwrap().history().unwrap().length().unwrap();
+    type_into("survey-name", "陈九");
+    let hash = || web_sys::window().unwrap().location().hash().unwrap();
+    // Before the save (700 ms after the keystroke).
+    for _ in 0..40 {
+        if hash() != "#/survey/new" {
+            break;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    let draft = field::services::survey::pending_draft(&store).await.unwrap().expect("a draft");
+    assert_eq!(hash(), format!("#/survey/{}", draft.survey_id), "the survey's own address");
+    assert_eq!(store.list(EntityKind::Survey).await.unwrap().len(), 0, "before any save");
+    let history = web_sys::window().unwrap().history().unwrap();
+    assert_eq!(history.length().unwrap(), steps, "no extra step back");
+
+    // The app started again on that address: the survey, not a blank form.
+    let address = hash();
+    drop(handle);
+    let _again = mount_app(&store, &address);
+    wait_for(|| {
+        by_testid("survey-name")
+            .is_some_and(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value() == "陈九")
+    })
+    .await;
+    assert_eq!(store.list(EntityKind::Person).await.unwrap().len(), 1, "one member");
+}
+
+/// A save made as the form was left that fails for any reason (not only a full disk) is said
+/// in the app-wide message line: the form that would say it is gone.
+#[wasm_bindgen_test]
+async fn a_save_that_fails_as_the_form_is_left_is_said() {
+    let (store, _form, _handle) = open_saved_survey().await;
+    type_into("survey-name", "陈八妹");
+    // Every write from now on fails; the form is left before its save.
+    store.clone().close();
+    web_sys::window().unwrap().location().set_hash("#/people").unwrap();
+    let marker = "\u{1}";
+    let said = field::i18n::left_unsaved(marker);
+    let start = said.split(marker).next().unwrap().trim_end_matches('\u{2068}').to_owned();
+    wait_for(|| by_testid("app-message").is_some_and(|e| e.inner_text().contains(&start))).await;
 }

@@ -38,7 +38,9 @@ pub struct AutosaveOptions<T, Draft, Save, After> {
     pub delay_ms: u32,
     /// The name the form marks unsaved input under (the update banner waits for it).
     pub unsaved_source: &'static str,
-    /// The small write made on every change, given what is on disk and the value typed.
+    /// The small write made on every change, given what is on disk, what disk holds once the
+    /// saves asked for so far have ended (the same but for a save under way), and the value
+    /// typed.
     pub draft: Draft,
     /// The full save, given what is on disk (so a form can tell what was changed on it) and the
     /// value to save.
@@ -65,7 +67,7 @@ pub fn use_autosave<T, E, Draft, DraftFut, Save, SaveFut, After>(
 where
     T: Clone + PartialEq + Send + Sync + 'static,
     E: std::fmt::Display + 'static,
-    Draft: Fn(T, T) -> DraftFut + 'static,
+    Draft: Fn(T, T, T) -> DraftFut + 'static,
     DraftFut: Future<Output = ()> + 'static,
     Save: Fn(T, T) -> SaveFut + 'static,
     SaveFut: Future<Output = Result<(), E>> + 'static,
@@ -76,6 +78,14 @@ where
     // What is on disk, and the latest value kept outside the reactive graph, so leaving the
     // screen can still save it after the signals are gone.
     let on_disk = Rc::new(RefCell::new(saved.clone()));
+    // What disk holds once the saves asked for so far have ended: `on_disk`, but for a save
+    // under way (or waiting for the one before). A change back to what is on disk while a save
+    // of something else runs is a change still to save, not "nothing to save".
+    let target = Rc::new(RefCell::new(saved.clone()));
+    // The value the form held when this started: a value that differs from it when the form's
+    // first change is seen was set without notifying while the form was built (a preselected
+    // default), and is part of what the form opened with, not a change to save.
+    let opened_as = value.get_untracked();
     let latest = Rc::new(RefCell::new(saved));
     let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
     let save = Rc::new(save);
@@ -96,20 +106,34 @@ where
     // time in the order asked, each from what the one before left on disk. (Saves that overlap
     // would each be told what is on disk from before the other, and the older could land last.)
     let last_save: Rc<RefCell<Option<oneshot::Receiver<()>>>> = Rc::new(RefCell::new(None));
+    // `save_latest` itself, for a save that ends with the form changed since to ask for the
+    // next one (weak: it is not kept alive by itself).
+    let again: Rc<RefCell<std::rc::Weak<dyn Fn()>>> =
+        Rc::new(RefCell::new(std::rc::Weak::<Box<dyn Fn()>>::new() as std::rc::Weak<dyn Fn()>));
     // Saves what the last change left (`latest`, kept by the effect below).
     let save_latest: Rc<dyn Fn()> = {
-        let (on_disk, latest, timer) = (on_disk.clone(), latest.clone(), timer.clone());
+        let (on_disk, target, latest, timer, again) =
+            (on_disk.clone(), target.clone(), latest.clone(), timer.clone(), again.clone());
         Rc::new(move || {
             timer.borrow_mut().take();
             let current = latest.borrow().clone();
-            if !enabled || *on_disk.borrow() == current {
+            if !enabled || *target.borrow() == current {
                 return;
             }
+            *target.borrow_mut() = current.clone();
             show(SaveState::Saving);
             let (ended, save_before) = oneshot::channel::<()>();
             let save_before = last_save.borrow_mut().replace(save_before);
-            let (on_disk, latest, save, after, show) =
-                (on_disk.clone(), latest.clone(), save.clone(), after.clone(), show.clone());
+            let (on_disk, target, latest, save, after, show, timer, again) = (
+                on_disk.clone(),
+                target.clone(),
+                latest.clone(),
+                save.clone(),
+                after.clone(),
+                show.clone(),
+                timer.clone(),
+                again.clone(),
+            );
             leptos::task::spawn_local(async move {
                 // Dropped when this save ends, however it ends: the next one goes on.
                 let _ended = ended;
@@ -129,9 +153,23 @@ where
                         let clean = *latest.borrow() == current;
                         show(if clean { SaveState::Saved } else { SaveState::Dirty });
                         UnsavedInput::set(unsaved_source, !clean);
+                        // Changed while this save ran, and no save of it asked for yet (a
+                        // change undone back to what was on disk before this save): saved
+                        // after the usual pause, not left unsaved until the next keystroke.
+                        let asked = *target.borrow() == *latest.borrow();
+                        if !clean && !asked && timer.borrow().is_none() {
+                            let again = again.borrow().clone();
+                            *timer.borrow_mut() = Some(Timeout::new(delay_ms, move || {
+                                if let Some(save_latest) = again.upgrade() {
+                                    save_latest();
+                                }
+                            }));
+                        }
                     }
                     // Everything typed stays in the form; the next change tries again.
                     Err(e) => {
+                        // Disk holds what it held: a later save is told from that.
+                        *target.borrow_mut() = on_disk.borrow().clone();
                         show(SaveState::Failed(e.to_string()));
                     }
                 }
@@ -139,25 +177,40 @@ where
             });
         })
     };
+    *again.borrow_mut() = Rc::downgrade(&save_latest);
 
     // Every change: the small write at once, the full save once typing pauses.
     {
-        let (on_disk, latest, timer, save_now) =
-            (on_disk.clone(), latest.clone(), timer.clone(), save_latest.clone());
+        let (on_disk, target, latest, timer, save_now) =
+            (on_disk.clone(), target.clone(), latest.clone(), timer.clone(), save_latest.clone());
         let draft = Rc::new(draft);
+        let mut opened_as = Some(opened_as);
         Effect::new(move |_| {
             let current = value.get();
             *latest.borrow_mut() = current.clone();
             if !enabled {
                 return;
             }
+            // The first run: a value set untracked while the form was built (a preselected
+            // default) joins what the form opened with. Only if the form opened as it is on
+            // disk: a form opened on unsaved typing (a keystroke draft) still saves it.
+            if let Some(opened_as) = opened_as.take()
+                && opened_as != current
+                && *on_disk.borrow() == opened_as
+                && *target.borrow() == opened_as
+            {
+                *on_disk.borrow_mut() = current.clone();
+                *target.borrow_mut() = current;
+                return;
+            }
             let saved = on_disk.borrow().clone();
-            if saved == current {
+            let aim = target.borrow().clone();
+            if saved == current && aim == current {
                 // Back to what is on disk (a typo undone before the save): nothing to save. The
                 // draft of the undone keystroke must not outlive it, or the next start would save
                 // what the form no longer shows: the draft now holds this state.
                 if state.get_untracked() != SaveState::Clean {
-                    leptos::task::spawn_local(draft(saved, current));
+                    leptos::task::spawn_local(draft(saved, aim, current));
                 }
                 if timer.borrow_mut().take().is_some() {
                     set_state.set(SaveState::Saved);
@@ -165,7 +218,13 @@ where
                 }
                 return;
             }
-            leptos::task::spawn_local(draft(saved, current));
+            leptos::task::spawn_local(draft(saved, aim.clone(), current.clone()));
+            if aim == current {
+                // Back to the very state a save under way writes: that save ends it.
+                timer.borrow_mut().take();
+                set_state.set(SaveState::Saving);
+                return;
+            }
             set_state.set(SaveState::Dirty);
             UnsavedInput::mark(unsaved_source);
             let save_now = save_now.clone();

@@ -187,6 +187,50 @@ impl SurveyForm {
     }
 }
 
+impl SurveyForm {
+    /// This form (the records as stored) with the fields `touched` as `typed` holds them: a
+    /// keystroke draft's typing laid over what is stored now. A field the draft did not type
+    /// shows what is stored (a pull may have changed it since the draft's form read it): the
+    /// form must not show, and so save, the draft's stale copy of it.
+    pub fn overlaid(&self, typed: &SurveyForm, touched: &FormTouched) -> SurveyForm {
+        let mut form = self.clone();
+        form.person = lay_over(&self.person, &typed.person, &touched.person);
+        form.survey = lay_over(&self.survey, &typed.survey, &touched.survey);
+        let (mut kept, typed_kept) = (self.kept_map(), typed.kept_map());
+        for field in &touched.survey {
+            match typed_kept.get(field) {
+                Some(value) => kept.insert(field.clone(), value.clone()),
+                None => kept.remove(field),
+            };
+        }
+        form.kept = object_of(kept);
+        form
+    }
+}
+
+/// `base` with the `fields` of `typed` (by their serialised names, as the form's changes name
+/// them). A value that cannot be laid over field by field: `typed` as a whole.
+fn lay_over<T>(base: &T, typed: &T, fields: &BTreeSet<String>) -> T
+where
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned,
+{
+    if fields.is_empty() {
+        return base.clone();
+    }
+    let (Ok(Value::Object(mut out)), Ok(Value::Object(typed_fields))) =
+        (serde_json::to_value(base), serde_json::to_value(typed))
+    else {
+        return typed.clone();
+    };
+    for field in fields {
+        match typed_fields.get(field) {
+            Some(value) => out.insert(field.clone(), value.clone()),
+            None => out.remove(field),
+        };
+    }
+    serde_json::from_value(Value::Object(out)).unwrap_or_else(|_| typed.clone())
+}
+
 /// The clock of each stored value a form shows, by field: what the person types over. A field
 /// the form showed with no stored value has none. A save passes the clocks of the fields typed
 /// (`Store::save_touched` with `Touched::Over`), so a value changed elsewhere while the form was

@@ -39,7 +39,12 @@ pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> imp
     let ctx = use_app();
     let loaded = LocalResource::new(move || {
         let store = ctx.store();
-        async move { survey::open(&store, survey_id, person_id).await }
+        async move {
+            // A draft being saved at start-up is read once it is saved (both read the same
+            // draft; they must not disagree on it).
+            crate::app::typing_recovered().await;
+            survey::open(&store, survey_id, person_id).await
+        }
     });
     view! { <Loaded resource=loaded let:opened><SurveyEditor opened=opened /></Loaded> }
 }
@@ -64,6 +69,23 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
     // Whether the survey on disk is final: 已定稿 is said from what a save wrote, never from the
     // form's own value (set before the save, which may fail).
     let saved_final = RwSignal::new(on_disk.is_final());
+    // A new survey gets its own address as soon as its first keystroke is kept (its id is fixed
+    // from the start), so a reload before the first save reopens it rather than a blank form.
+    let survey_href = Route::Survey(is_new_url.survey_id).href();
+    let addressed = Rc::new(std::cell::Cell::new(false));
+    let give_address = move || {
+        if !addressed.replace(true)
+            && matches!(ctx.route.try_get_untracked(), Some(Route::NewSurvey(_)))
+        {
+            location::replace(&survey_href);
+        }
+    };
+    // Whether the form is still on screen (a save ending after it was left is said app-wide).
+    let left = Rc::new(std::cell::Cell::new(false));
+    {
+        let left = send_wrapper::SendWrapper::new(left.clone());
+        on_cleanup(move || left.set(true));
+    }
     let autosave = use_autosave(
         form,
         AutosaveOptions {
@@ -72,18 +94,24 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
             delay_ms: AUTOSAVE_MS,
             unsaved_source: UNSAVED_SOURCE,
             draft: {
-                let (store, clocks) = (store.clone(), clocks.clone());
-                move |saved: SurveyForm, typed: SurveyForm| {
-                    let store = store.clone();
+                let (store, clocks, give_address) =
+                    (store.clone(), clocks.clone(), give_address.clone());
+                move |saved: SurveyForm, aim: SurveyForm, typed: SurveyForm| {
+                    let (store, give_address) = (store.clone(), give_address.clone());
                     // What was typed since the last save, and over what: what recovering the
-                    // draft saves, and how.
-                    let touched = typed.touched_since(&saved);
+                    // draft saves, and how. Also what differs from a save under way (a change
+                    // undone back to what was on disk before it: that save would else stay).
+                    let mut touched = typed.touched_since(&saved);
+                    let since_aim = typed.touched_since(&aim);
+                    touched.person.extend(since_aim.person);
+                    touched.survey.extend(since_aim.survey);
                     let over = clocks.borrow().only(&touched);
                     async move {
                         let written =
                             survey::write_edit_draft(&store, &typed, Some(&touched), Some(&over));
-                        if let Err(e) = written.await {
-                            log::warn!("the keystroke draft was not written: {e}");
+                        match written.await {
+                            Ok(()) => give_address(),
+                            Err(e) => log::warn!("the keystroke draft was not written: {e}"),
                         }
                     }
                 }
@@ -119,10 +147,15 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
                 }
             },
             after: move |result: &Result<(), StoreError>| {
-                if let Err(err) = result
-                    && err.is_storage_full()
-                {
-                    ctx.message.set(Some(err.to_string()));
+                // A save that fails while the form is shown says so in its header; one made as
+                // the form was left has no header left to say it in: said app-wide, whatever
+                // the reason (storage full is said app-wide anyway).
+                if let Err(err) = result {
+                    if left.get() {
+                        ctx.message.set(Some(t::left_unsaved(&err.to_string())));
+                    } else if err.is_storage_full() {
+                        ctx.message.set(Some(err.to_string()));
+                    }
                 }
                 ctx.refresh_pending();
             },
@@ -155,13 +188,11 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
             })
         })
     });
-    // A new survey gets its own address once it exists, so a reload reopens it.
-    let survey_href = Route::Survey(is_new_url.survey_id).href();
+    // A new survey gets its own address once it exists, so a reload reopens it (at the latest
+    // here; usually at its first keystroke, above).
     Effect::new(move |_| {
-        if matches!(state.get(), SaveState::Saved)
-            && matches!(ctx.route.get_untracked(), Route::NewSurvey(_))
-        {
-            location::replace(&survey_href);
+        if matches!(state.get(), SaveState::Saved) {
+            give_address();
         }
     });
 

@@ -125,26 +125,40 @@ pub async fn open(
     person_id: Option<Uuid>,
 ) -> Result<OpenedSurvey, String> {
     if let Some(id) = survey_id
-        && let Some(draft) = pending_draft(store).await.map_err(|e| e.to_string())?
-        && draft.survey_id == id
-        && let Some(form) = draft.form_on_current_form()
+        && let Some((key, draft)) = pending_draft_of(store, id).await.map_err(|e| e.to_string())?
+        && let Some(typed) = draft.form_on_current_form()
     {
-        if draft.form().is_err() {
-            // Written by an older app: rewritten as this app writes drafts, so saving the form
-            // clears it as usual.
-            write_edit_draft(store, &form, draft.touched.as_ref(), draft.seen.as_ref())
-                .await
-                .map_err(|e| e.to_string())?;
+        if draft.form().is_err() || key != draft_key(id) {
+            // Written by an older app (on an older form, or under the one key every form
+            // shared): kept under this survey's own key as this app writes drafts, so saving
+            // the form clears it as usual and no other form's keystroke replaces it.
+            let mut moved =
+                FormDraft::of_edit(&typed, draft.touched.as_ref()).map_err(|e| e.to_string())?;
+            moved.seen = draft.seen.clone();
+            let written = if key == draft_key(id) {
+                store.meta_set(&key, &moved).await
+            } else {
+                store.meta_set_and_delete(&draft_key(id), &moved, &key).await
+            };
+            written.map_err(|e| e.to_string())?;
         }
         let (person, survey) =
-            records_of(store, form.person_id, form.survey_id).await.map_err(|e| e.to_string())?;
+            records_of(store, typed.person_id, typed.survey_id).await.map_err(|e| e.to_string())?;
         let mut clocks = FormClocks::of(person.as_ref(), survey.as_ref());
         let seen = draft.seen.as_ref().zip(draft.touched.as_ref()).map(|(seen, touched)| {
             let mut seen = seen.clone();
             seen.past_own_writes(person.as_ref(), survey.as_ref(), touched, &store.clock_device());
             (seen, touched)
         });
-        let on_disk = stored_form(&form, person, survey).map_err(|e| e.to_string())?;
+        let on_disk = stored_form(&typed, person, survey).map_err(|e| e.to_string())?;
+        // What is stored, with the draft's typing laid over it: a field the draft did not type
+        // shows what is stored now (a pull may have changed it after the draft's form read
+        // it), or the form would save the draft's stale copy of it over that change. A draft
+        // that does not say what was typed (an older app's) is shown whole, as it always was.
+        let form = match draft.touched.as_ref() {
+            Some(touched) => on_disk.overlaid(&typed, touched),
+            None => typed,
+        };
         if let Some((seen, touched)) = seen {
             // What the draft's typing was typed over, not what is stored now; where what is
             // stored is what was typed (saved since, as the form was left), the form shows it.
@@ -272,7 +286,7 @@ pub async fn persist_edit(
         log::warn!("the survey is saved; which draft is open was not noted: {e}");
     }
     let cleared = match FormDraft::of_edit(form, touched) {
-        Ok(draft) => store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &draft).await.map(|_| ()),
+        Ok(draft) => clear_draft_if_eq(store, &draft).await,
         Err(e) => Err(e),
     };
     if let Err(e) = cleared {
@@ -304,12 +318,61 @@ pub async fn write_edit_draft(
     clocks: Option<&FormClocks>,
 ) -> Result<(), StoreError> {
     let draft = FormDraft::of_edit(form, touched)?.typed_over(clocks);
-    store.meta_set(meta_keys::FORM_DRAFT, &draft).await
+    store.meta_set(&draft_key(form.survey_id), &draft).await
 }
 
-/// The keystroke draft left unsaved, if any.
+/// The `meta` key of survey `id`'s keystroke draft (each survey its own: one form's draft is
+/// never replaced by another form's keystroke, in this tab or another).
+pub fn draft_key(id: Uuid) -> String {
+    format!("{}{id}", meta_keys::FORM_DRAFT_OF)
+}
+
+/// Remove `draft` wherever it is kept (its survey's key, or the one key of an older app),
+/// unless a later keystroke replaced it meanwhile.
+async fn clear_draft_if_eq(store: &Store, draft: &FormDraft) -> Result<(), StoreError> {
+    store.meta_delete_if_eq(&draft_key(draft.survey_id), draft).await?;
+    store.meta_delete_if_eq(meta_keys::FORM_DRAFT, draft).await?;
+    Ok(())
+}
+
+/// Every keystroke draft left unsaved, with its `meta` key: the one an older app kept under
+/// its single key first (it is older than any this app wrote), then each survey's own.
+pub async fn pending_drafts(store: &Store) -> Result<Vec<(String, FormDraft)>, StoreError> {
+    let mut drafts = Vec::new();
+    if let Some(draft) = store.meta_get::<FormDraft>(meta_keys::FORM_DRAFT).await? {
+        drafts.push((meta_keys::FORM_DRAFT.to_owned(), draft));
+    }
+    for key in store.meta_keys_with_prefix(meta_keys::FORM_DRAFT_OF).await? {
+        if let Some(draft) = store.meta_get::<FormDraft>(&key).await? {
+            drafts.push((key, draft));
+        }
+    }
+    Ok(drafts)
+}
+
+/// Whether any keystroke draft is left (what the app shell asks at start-up, cheaply).
+pub async fn has_drafts(store: &Store) -> Result<bool, StoreError> {
+    Ok(store.meta_has(meta_keys::FORM_DRAFT).await?
+        || !store.meta_keys_with_prefix(meta_keys::FORM_DRAFT_OF).await?.is_empty())
+}
+
+/// A keystroke draft left unsaved, if any (the oldest: [`pending_drafts`]).
 pub async fn pending_draft(store: &Store) -> Result<Option<FormDraft>, StoreError> {
-    store.meta_get::<FormDraft>(meta_keys::FORM_DRAFT).await
+    Ok(pending_drafts(store).await?.into_iter().next().map(|(_, draft)| draft))
+}
+
+/// Survey `id`'s keystroke draft, with its key: its own, else an older app's single one if it
+/// is of this survey.
+pub async fn pending_draft_of(
+    store: &Store,
+    id: Uuid,
+) -> Result<Option<(String, FormDraft)>, StoreError> {
+    let key = draft_key(id);
+    if let Some(draft) = store.meta_get::<FormDraft>(&key).await? {
+        return Ok(Some((key, draft)));
+    }
+    let legacy = store.meta_get::<FormDraft>(meta_keys::FORM_DRAFT).await?;
+    Ok(legacy.filter(|d| d.survey_id == id).map(|d| (meta_keys::FORM_DRAFT.to_owned(), d)))
 }
 
 /// Save a keystroke draft a killed browser left behind as records (called when the app opens).
@@ -324,9 +387,34 @@ pub async fn recover_draft(store: &Store) -> Result<Option<Uuid>, StoreError> {
 pub async fn recover_draft_said(
     store: &Store,
 ) -> Result<Option<(Uuid, Vec<(String, String)>)>, StoreError> {
-    let Some(draft) = pending_draft(store).await? else {
-        return Ok(None);
-    };
+    // Each survey's draft (a form left with a save that failed, another tab's): all are saved,
+    // the oldest first. One that fails does not keep the others from being saved.
+    let mut first: Option<(Uuid, Vec<(String, String)>)> = None;
+    let mut failed = None;
+    for (_, draft) in pending_drafts(store).await? {
+        match recover_one(store, &draft).await {
+            Ok(Some((id, overwritten))) => match first.as_mut() {
+                Some((_, said)) => said.extend(overwritten),
+                None => first = Some((id, overwritten)),
+            },
+            Ok(None) => {}
+            Err(e) => {
+                log::warn!("the draft of survey {} was not saved: {e}", draft.survey_id);
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(first),
+    }
+}
+
+/// [`recover_draft_said`] of one draft.
+async fn recover_one(
+    store: &Store,
+    draft: &FormDraft,
+) -> Result<Option<(Uuid, Vec<(String, String)>)>, StoreError> {
     match draft.form() {
         Ok(form) => {
             let mut seen = draft.seen.clone();
@@ -391,10 +479,11 @@ pub async fn discard_draft(store: &Store, survey_id: Uuid) -> Result<Discarded, 
     // A refusal of a record discarded would else stay in 需处理 for ever, with nothing to fix.
     crate::sync::rejected::forget_records(store, &given_up).await?;
     store.meta_set(CURRENT_DRAFT, &Option::<Uuid>::None).await?;
-    if let Some(draft) = pending_draft(store).await?
-        && draft.survey_id == survey_id
-    {
-        store.meta_delete_if_eq(meta_keys::FORM_DRAFT, &draft).await?;
+    // Its own draft, and an older app's single one if it is of this survey.
+    // (Read again after each: one replaced meanwhile by another tab typing on it goes too.)
+    for _ in 0..4 {
+        let Some((key, draft)) = pending_draft_of(store, survey_id).await? else { break };
+        store.meta_delete_if_eq(&key, &draft).await?;
     }
     Ok(outcome)
 }

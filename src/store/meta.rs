@@ -1,5 +1,6 @@
 //! The `meta` object store: small key → value settings (device id, clock, account, cursor).
 
+use indexed_db_futures::KeyRange;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::Serialize;
@@ -31,6 +32,28 @@ impl Store {
         let store = tx.object_store(META)?;
         let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
         Ok(value.is_some_and(|v| !v.is_undefined() && !v.is_null()))
+    }
+
+    /// The keys of `meta` that start with `prefix` (in key order).
+    pub async fn meta_keys_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let db = self.db().await?;
+        let tx = db.transaction(META).build()?;
+        let store = tx.object_store(META)?;
+        // Every string starting with `prefix` sorts below `prefix` followed by U+FFFF.
+        let (lower, upper) =
+            (JsValue::from_str(prefix), JsValue::from_str(&format!("{prefix}\u{ffff}")));
+        let keys = store
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::Bound(lower, false, upper, false))
+            .primitive()?
+            .await?;
+        let mut out = Vec::new();
+        for key in keys {
+            if let Some(key) = key?.as_string().filter(|k| k.starts_with(prefix)) {
+                out.push(key);
+            }
+        }
+        Ok(out)
     }
 
     /// Write a value to `meta` (its own committed transaction). The put is not awaited on its

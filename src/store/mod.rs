@@ -75,9 +75,15 @@ pub mod meta_keys {
     /// Records known on this tablet only from another tablet's export file, not yet from the
     /// server (`Vec<(EntityKind, Uuid)>`): 来自文件 until a pull brings one of their changes.
     pub const FROM_FILE: &str = "from_file";
-    /// The survey form's state as last typed (`services::survey::FormDraft`), written at every
-    /// keystroke and cleared once the same state is saved as a record.
+    /// The survey form's state as last typed (`services::survey::FormDraft`), as the previous
+    /// version of the app wrote it: one draft for every form. Still read (and saved at start-up)
+    /// for a draft such an app left behind; this app writes [`FORM_DRAFT_OF`] keys.
     pub const FORM_DRAFT: &str = "form_draft";
+    /// Prefix of each survey's own keystroke draft, `form_draft/<survey id>`: written at every
+    /// keystroke and cleared once the same state is saved as a record. One key per survey, so
+    /// one form's draft (a save that failed as it was left, another tab) is never replaced by
+    /// another's first keystroke.
+    pub const FORM_DRAFT_OF: &str = "form_draft/";
     /// Operations made before anyone signed in and adopted by the next account (sync-owned).
     pub const ADOPTED: &str = "adopted_ops";
     /// Set once the app asked the browser for persistent storage.

@@ -118,7 +118,7 @@ export class Baseline {
       const tx = this.db.transaction(["meta"], "readwrite");
       const finished = done(tx);
       const touched = { person: [], survey: ["trade"] };
-      tx.objectStore("meta").put({ survey_id: form.survey_id, form_json: JSON.stringify(form), touched, seen }, "form_draft");
+      tx.objectStore("meta").put({ survey_id: form.survey_id, form_json: JSON.stringify(form), touched, seen }, "form_draft/" + form.survey_id);
       tx.commit();
       await finished;
       times.push(performance.now() - t0);

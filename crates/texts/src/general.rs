@@ -208,6 +208,8 @@ crate::texts! {
     KEPT_VALUES = "kept-values": "以下填写值不在现行表单的选项中，已原样保留（不会丢失，照常同步）：{ $values }。如需更改，请重新选择。";
     KEPT_VALUE = "kept-value": "{ $field }：{ $value }";
     OVERWRITTEN_VALUES = "overwritten-values": "以下内容在你填写期间已被别处修改：{ $values }。已按你填写的保存；被替换的值作为冲突保留，由镇组织办在“冲突处理”中核对。";
+    /// A save of the survey form made as it was left failed (said app-wide: the form is gone).
+    LEFT_UNSAVED = "left-unsaved": "离开调查表时保存未成功：{ $error }。所填内容仍保留在本机，重新打开该调查或下次启动时会再次保存。";
     FORM_MIGRATED = "form-migrated": "此调查按旧版表单填写，已按现行表单读取：{ $description }。下次保存时一并保存，并记入修改记录。";
     GPS_FIX = "gps-fix": "纬度 { $lat }，经度 { $lon }（精度约 { $accuracy } 米）";
     GPS_FIX_NO_ACCURACY = "gps-fix-no-accuracy": "纬度 { $lat }，经度 { $lon }";
@@ -278,6 +280,11 @@ fn field_values(values: &[(String, String)]) -> String {
         .map(|(f, v)| KEPT_VALUE.format(&[("field", f.into()), ("value", v.into())]))
         .collect();
     list.join(LIST_SEPARATOR_LONG.get())
+}
+
+/// A save made as the survey form was left failed, with why.
+pub fn left_unsaved(error: &str) -> String {
+    LEFT_UNSAVED.format(&[("error", error.into())])
 }
 
 /// A survey made on an older form, read on the current one.
