@@ -395,6 +395,7 @@ async fn autosave_runs_saves_one_at_a_time_in_the_order_asked() {
                 enabled: true,
                 delay_ms: 60_000,
                 unsaved_source: "autosave-test",
+                defaults_join_opened: true,
                 draft: |_: u32, _: u32, _: u32| async {},
                 save: move |before: u32, current: u32| {
                     let (s, e) = (s.clone(), e.clone());
@@ -603,7 +604,9 @@ async fn a_number_being_typed_is_saved_and_text_that_is_not_one_is_not_said_save
     wait_for(|| by_testid("save-state").unwrap().inner_text() == field::i18n::SAVED_AT.get()).await;
     assert_eq!(year().value(), "1985");
 
-    // Text that is not a number, still typing: marked, and not said saved.
+    // Text that is not a number, still typing: marked, and not said saved; the form goes back
+    // to what it held before this typing began (the field empty), never keeping a number the
+    // typing passed through (the "1" of "1,200").
     type_into("survey-birth-year", "19八5");
     wait_for(|| year().parent_element().unwrap().class_list().contains("invalid")).await;
     wait_for(|| {
@@ -617,13 +620,24 @@ async fn a_number_being_typed_is_saved_and_text_that_is_not_one_is_not_said_save
         field::i18n::UNSAVED_NOT_A_NUMBER.get()
     );
     assert_eq!(year().value(), "19八5", "the text stays on screen");
-    assert_eq!(stored_year().await, Some(1985));
+    assert_eq!(stored_year().await, None, "what the field held before this typing");
 
     // A number again: saved, and said saved.
     type_into("survey-birth-year", "1986");
     wait_for(|| by_testid("save-state").unwrap().inner_text() == field::i18n::SAVED_AT.get()).await;
     assert_eq!(stored_year().await, Some(1986));
     assert_eq!(year().value(), "1986");
+    // The field left: 1986 is what it holds now. Typed again, key by key, into "1,200": the "1"
+    // of its first key is not what stays.
+    let input = year();
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    type_into("survey-birth-year", "1");
+    type_into("survey-birth-year", "1,");
+    type_into("survey-birth-year", "1,200");
+    wait_for(|| year().parent_element().unwrap().class_list().contains("invalid")).await;
+    TimeoutFuture::new(1_200).await;
+    assert_eq!(stored_year().await, Some(1986), "the number before this typing, not its \"1\"");
+    assert_eq!(year().value(), "1,200");
 }
 
 /// The office's new phone was pulled while the form still showed the old one; the surveyor

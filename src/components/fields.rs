@@ -186,6 +186,10 @@ where
     // The value the last keystroke gave the form: that change is this input's own, not one
     // made elsewhere on the form.
     let own = StoredValue::new(None::<String>);
+    // The form's value when this run of typing began (the first keystroke since the field was
+    // last left): what the form goes back to when the text stops being a number, so "1,200"
+    // never leaves the "1" of its first keystroke saved.
+    let before_typing = StoredValue::new(None::<String>);
     // The form's note of this field's text, dropped once the field holds a number again.
     let forget_text = move || {
         if let Some((map, name)) = kept {
@@ -205,6 +209,7 @@ where
         {
             typed.set(None);
             own.set_value(None);
+            before_typing.set_value(None);
             if bad.get_untracked() {
                 bad.set(false);
                 forget_text();
@@ -228,6 +233,9 @@ where
                 prop:value=move || typed.get().unwrap_or_else(|| value.get())
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
+                    if before_typing.with_value(Option::is_none) {
+                        before_typing.set_value(Some(value.get_untracked()));
+                    }
                     let parsed: Result<Option<N>, _> = parse_optional_number(&text);
                     match parsed {
                         Ok(n) => {
@@ -239,10 +247,20 @@ where
                             typed.set(Some(text));
                             form.update(|f| set(f, n));
                         }
-                        Err(_) => not_a_number(text),
+                        Err(_) => {
+                            // A number this typing put in the form goes back to the one before.
+                            let before = before_typing.get_value().unwrap_or_default();
+                            let changed = own.with_value(|o| o.as_ref().is_some_and(|o| *o != before));
+                            if changed && let Ok(n) = parse_optional_number::<N>(&before) {
+                                own.set_value(Some(before));
+                                form.update(|f| set(f, n));
+                            }
+                            not_a_number(text);
+                        }
                     }
                 }
                 on:change=move |ev| {
+                    before_typing.set_value(None);
                     let text = event_target_value(&ev);
                     let parsed: Result<Option<N>, _> = parse_optional_number(&text);
                     match parsed {

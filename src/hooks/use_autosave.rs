@@ -47,6 +47,12 @@ pub struct AutosaveOptions<T, Draft, Save, After> {
     pub save: Save,
     /// Called after every full save, with its outcome.
     pub after: After,
+    /// Whether a value set without notifying while the form was built (a preselected default)
+    /// is part of what the form opened with, not a change to save: true when nothing of the
+    /// form is stored yet (saving it would make a record of nothing typed; the first real save
+    /// writes a new record whole, the default with it). For a stored record the default is a
+    /// change, saved as one (a member stored without 所在支部 gets the one preselected).
+    pub defaults_join_opened: bool,
 }
 
 /// What [`use_autosave`] returns.
@@ -73,7 +79,16 @@ where
     SaveFut: Future<Output = Result<(), E>> + 'static,
     After: Fn(&Result<(), E>) + 'static,
 {
-    let AutosaveOptions { saved, enabled, delay_ms, unsaved_source, draft, save, after } = options;
+    let AutosaveOptions {
+        saved,
+        enabled,
+        delay_ms,
+        unsaved_source,
+        draft,
+        save,
+        after,
+        defaults_join_opened,
+    } = options;
     let (state, set_state) = signal(SaveState::Clean);
     // What is on disk, and the latest value kept outside the reactive graph, so leaving the
     // screen can still save it after the signals are gone.
@@ -195,6 +210,7 @@ where
             // default) joins what the form opened with. Only if the form opened as it is on
             // disk: a form opened on unsaved typing (a keystroke draft) still saves it.
             if let Some(opened_as) = opened_as.take()
+                && defaults_join_opened
                 && opened_as != current
                 && *on_disk.borrow() == opened_as
                 && *target.borrow() == opened_as

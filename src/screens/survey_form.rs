@@ -51,7 +51,7 @@ pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> imp
 
 #[component]
 fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
-    let survey::OpenedSurvey { form: initial, on_disk, clocks } = opened;
+    let survey::OpenedSurvey { form: initial, on_disk, clocks, nothing_stored } = opened;
     let ctx = use_app();
     // The county viewer reads; nothing it could type would be accepted, so there is no form to
     // type into and nothing is saved.
@@ -71,21 +71,27 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
     let saved_final = RwSignal::new(on_disk.is_final());
     // A new survey gets its own address as soon as its first keystroke is kept (its id is fixed
     // from the start), so a reload before the first save reopens it rather than a blank form.
-    let survey_href = Route::Survey(is_new_url.survey_id).href();
-    let addressed = Rc::new(std::cell::Cell::new(false));
-    let give_address = move || {
-        if !addressed.replace(true)
-            && matches!(ctx.route.try_get_untracked(), Some(Route::NewSurvey(_)))
-        {
-            location::replace(&survey_href);
-        }
-    };
     // Whether the form is still on screen (a save ending after it was left is said app-wide).
     let left = Rc::new(std::cell::Cell::new(false));
     {
         let left = send_wrapper::SendWrapper::new(left.clone());
         on_cleanup(move || left.set(true));
     }
+    let survey_href = Route::Survey(is_new_url.survey_id).href();
+    let addressed = Rc::new(std::cell::Cell::new(false));
+    let give_address = {
+        let left = left.clone();
+        move || {
+            // Only while this form is on screen: a draft written after the surveyor went on to
+            // another new survey must not give that form this survey's address.
+            if !left.get()
+                && !addressed.replace(true)
+                && matches!(ctx.route.try_get_untracked(), Some(Route::NewSurvey(_)))
+            {
+                location::replace(&survey_href);
+            }
+        }
+    };
     let autosave = use_autosave(
         form,
         AutosaveOptions {
@@ -93,6 +99,7 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
             enabled: !read_only,
             delay_ms: AUTOSAVE_MS,
             unsaved_source: UNSAVED_SOURCE,
+            defaults_join_opened: nothing_stored,
             draft: {
                 let (store, clocks, give_address) =
                     (store.clone(), clocks.clone(), give_address.clone());

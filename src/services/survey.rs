@@ -95,6 +95,8 @@ pub struct OpenedSurvey {
     pub form: SurveyForm,
     pub on_disk: SurveyForm,
     pub clocks: FormClocks,
+    /// Neither the person nor the survey is stored yet (a new member's first survey).
+    pub nothing_stored: bool,
 }
 
 /// Load the form for an existing survey or start a new one. A draft typed after the last save
@@ -150,6 +152,7 @@ pub async fn open(
             seen.past_own_writes(person.as_ref(), survey.as_ref(), touched, &store.clock_device());
             (seen, touched)
         });
+        let nothing_stored = person.is_none() && survey.is_none();
         let on_disk = stored_form(&typed, person, survey).map_err(|e| e.to_string())?;
         // What is stored, with the draft's typing laid over it: a field the draft did not type
         // shows what is stored now (a pull may have changed it after the draft's form read
@@ -169,10 +172,11 @@ pub async fn open(
             };
             clocks = clocks.with_typed(&seen, &typed);
         }
-        return Ok(OpenedSurvey { form, on_disk, clocks });
+        return Ok(OpenedSurvey { form, on_disk, clocks, nothing_stored });
     }
     let (form, clocks) = load_stored(store, survey_id, person_id).await?;
-    Ok(OpenedSurvey { on_disk: form.clone(), form, clocks })
+    let nothing_stored = survey_id.is_none() && person_id.is_none();
+    Ok(OpenedSurvey { on_disk: form.clone(), form, clocks, nothing_stored })
 }
 
 /// The records of `draft`'s person and survey as a form reads them (the draft's own values

@@ -1201,13 +1201,30 @@ mod tests {
     }
 
     /// calamine builds every sheet of an XLS when it opens it: one NUMBER or LABEL record at
-    /// (65535, 65535) was 4.3 billion cells. Each kind of record that places a cell, or declares
-    /// the sheet's size, is bounded before calamine sees the file.
+    /// (65535, 65535) was 4.3 billion cells. Each kind of record that places a value is bounded
+    /// before calamine sees the file.
     #[test]
     fn an_xls_with_a_cell_outside_the_bounds_is_refused_before_calamine_opens_it() {
         let far = cell_name(65_535, 65_535);
-        let mulblank = [&[0, 0, 0, 0, 0, 0][..], &65_535u16.to_le_bytes()];
-        let far_right = cell_name(0, 65_535);
+        for (records, cell) in [
+            (vec![number(0, 0, 1.0), number(65_535, 65_535, 1.0)], far.as_str()),
+            (vec![label(0, 0, "姓名"), label(65_535, 65_535, "x")], far.as_str()),
+            (vec![record(0x0003, &[0x1B, 0x27, 0, 0, 0, 0, 0])], "A10012"),
+        ] {
+            let started = std::time::Instant::now();
+            let file = xls(&records);
+            assert_eq!(read_table(&file), Err(RosterError::OutOfBounds { cell: cell.into() }));
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        }
+    }
+
+    /// A roster whose borders were drawn down the whole sheet holds formatted empty cells to row
+    /// 65536 (BLANK, MULBLANK) and declares the whole sheet (DIMENSIONS): an ordinary file, read
+    /// as its values say. calamine skips empty cells, and the DIMENSIONS it would reserve room
+    /// for are emptied in the copy it reads, whatever the file declares.
+    #[test]
+    fn an_xls_formatted_down_to_its_last_row_is_read() {
+        let mulblank = [&[0xFF, 0xFF, 0, 0, 0, 0][..], &255u16.to_le_bytes()];
         let dimensions = [
             &0u32.to_le_bytes()[..],
             &1_000_000u32.to_le_bytes(),
@@ -1215,19 +1232,21 @@ mod tests {
             &200u16.to_le_bytes(),
             &[0, 0],
         ];
-        for (records, cell) in [
-            (vec![number(0, 0, 1.0), number(65_535, 65_535, 1.0)], far.as_str()),
-            (vec![label(0, 0, "姓名"), label(65_535, 65_535, "x")], far.as_str()),
-            (vec![record(0x0201, &[0xFF, 0xFF, 0xFF, 0xFF, 0, 0])], far.as_str()),
-            (vec![record(0x00BE, &mulblank.concat())], far_right.as_str()),
-            (vec![record(0x0003, &[0x1B, 0x27, 0, 0, 0, 0, 0])], "A10012"),
-            (vec![record(0x0200, &dimensions.concat())], "GR1000000"),
-        ] {
-            let started = std::time::Instant::now();
-            let file = xls(&records);
-            assert_eq!(read_table(&file), Err(RosterError::OutOfBounds { cell: cell.into() }));
-            assert!(started.elapsed() < std::time::Duration::from_secs(5));
-        }
+        let file = xls(&[
+            record(0x0200, &dimensions.concat()),
+            label(0, 0, "姓名"),
+            label(0, 1, "所在支部"),
+            label(1, 0, "林海生"),
+            label(1, 1, "东沙村党支部"),
+            record(0x0201, &[0xFF, 0xFF, 0xFF, 0x00, 0, 0]),
+            record(0x00BE, &mulblank.concat()),
+        ]);
+        let started = std::time::Instant::now();
+        let table = read_table(&file).expect("an ordinary roster");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(table[0][..2], ["姓名", "所在支部"]);
+        assert_eq!(table[1][..2], ["林海生", "东沙村党支部"]);
+        assert_eq!(table.len(), 2, "the empty formatted rows make no rows");
     }
 
     /// Shared strings (compressed and UTF-16) and a formula's value read as calamine read them

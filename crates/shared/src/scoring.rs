@@ -137,13 +137,14 @@ fn progress(stage: CommendationStage) -> u8 {
 
 /// The sheets that count: one per candidate and year. Where several were stored for the same
 /// candidate and year (begun before [`sheet_id`], on two devices or by a double click), the one
-/// kept is, in this order: the one whose id is [`sheet_id`]; the one furthest along the
-/// commendation cycle; the one with the most scores; the greatest id (the latest begun, ids
-/// being time-ordered). Every device picks the same one whatever order the records came in.
+/// kept is, in this order: the one furthest along the commendation cycle; the one with the most
+/// scores; the one whose id is [`sheet_id`]; the greatest id (the latest begun, ids being
+/// time-ordered). So a sheet an older tablet scored and reviewed under a random id is never
+/// hidden behind an empty one begun under the derived id on a device that had not pulled it. Every device picks the same one whatever order the records came in.
 /// The others stay stored but are neither shown nor ranked. Order of `assessments` is kept.
 pub fn one_sheet_each(assessments: &[(Uuid, Assessment)]) -> Vec<(Uuid, Assessment)> {
     let preference = |(id, a): &(Uuid, Assessment)| {
-        (*id == sheet_id(a.candidate_id, a.year), progress(a.stage), a.scores.len(), *id)
+        (progress(a.stage), a.scores.len(), *id == sheet_id(a.candidate_id, a.year), *id)
     };
     let mut best: std::collections::HashMap<(Uuid, i32), &(Uuid, Assessment)> =
         std::collections::HashMap::new();

@@ -5,15 +5,18 @@
 //! with the `cfb` crate and every record calamine reads is walked the way it walks them (the
 //! globals up to their EOF, then each sheet from where its BOUNDSHEET says up to its EOF):
 //!
-//! - every cell and every declared dimension lies within the roster's bounds, and the sheets
-//!   together span no more cells than [`MAX_WORKBOOK_CELLS`];
+//! - every cell holding a value lies within the roster's bounds, and the sheets together span no
+//!   more cells than [`MAX_WORKBOOK_CELLS`] (formatted empty cells, BLANK and MULBLANK, are not
+//!   counted: calamine skips them, and a roster whose borders reach the sheet's last row is an
+//!   ordinary file);
 //! - the text calamine makes of the cells is bounded ([`MAX_SHEET_TEXT_BYTES`]): a LABEL's room is
 //!   what its length field says (up to 64 KiB from a 9-byte record), a LABELSST copies its shared
 //!   string into every cell naming it;
 //! - the walks never overlap (sheets on the same records would be read again and again);
 //! - formulas are emptied (their token count set to 0, their value kept): calamine writes each
 //!   formula out as text, a sheet name for every three bytes of tokens, and the roster reads
-//!   values only.
+//!   values only; DIMENSIONS records are emptied too (calamine reserves room for the block they
+//!   declare, which the file may state as anything).
 //!
 //! A stream that cannot be found or walked is refused as unreadable, never handed to calamine
 //! unchecked. calamine then reads the checked stream in a compound file the `cfb` crate wrote,
@@ -50,12 +53,14 @@ const FORMULA: u16 = 0x0006;
 const FORMULA_TOKENS: usize = 20;
 /// Text calamine may make of one byte of a string (UTF-16 or a code page, as UTF-8).
 const TEXT_PER_BYTE: u64 = 3;
-/// Records whose data starts with the cell's row and column (u16 each): BIFF5/8 FORMULA, BLANK,
-/// NUMBER, LABEL, BOOLERR, RK, LABELSST, RSTRING, and BIFF2–4's BLANK, INTEGER, NUMBER, LABEL,
-/// BOOLERR and FORMULA (calamine reads none of the older ones, but they are bounded alike).
-const CELLS: [u16; 15] = [
-    FORMULA, 0x0201, 0x0203, LABEL, 0x0205, 0x027E, LABELSST, 0x00D6, 0x0001, 0x0002, 0x0003,
-    0x0004, 0x0005, 0x0206, 0x0406,
+/// Records whose data starts with the cell's row and column (u16 each) and that hold a value:
+/// BIFF5/8 FORMULA, NUMBER, LABEL, BOOLERR, RK, LABELSST, RSTRING, and BIFF2–4's INTEGER,
+/// NUMBER, LABEL, BOOLERR and FORMULA (calamine reads none of the older ones, but they are
+/// bounded alike). Not BLANK (0x0201, 0x0001) nor MULBLANK: a formatted empty cell, which
+/// calamine skips, so a roster whose borders were drawn down the whole sheet is not refused.
+const CELLS: [u16; 12] = [
+    FORMULA, 0x0203, LABEL, 0x0205, 0x027E, LABELSST, 0x00D6, 0x0002, 0x0003, 0x0004, 0x0005,
+    0x0206,
 ];
 
 /// The workbook stream of `bytes` (a compound file), checked, in a compound file of its own: what
@@ -76,9 +81,9 @@ pub(super) fn checked(bytes: &[u8]) -> Result<Vec<u8>, RosterError> {
     if stream.len() > MAX_ROSTER_BYTES {
         return Err(RosterError::TooLarge);
     }
-    for at in check(&stream)? {
-        if let Some(count) = stream.get_mut(at..at + 2) {
-            count.fill(0);
+    for (at, len) in check(&stream)? {
+        if let Some(bytes) = stream.get_mut(at..at + len) {
+            bytes.fill(0);
         }
     }
     let mut out = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
@@ -91,9 +96,12 @@ pub(super) fn checked(bytes: &[u8]) -> Result<Vec<u8>, RosterError> {
     Ok(out.into_inner().into_inner())
 }
 
-/// Every record calamine reads from `stream` within the bounds (see the module's words): where
-/// the formulas' token counts are, to be emptied.
-fn check(stream: &[u8]) -> Result<Vec<usize>, RosterError> {
+/// Every record calamine reads from `stream` within the bounds (see the module's words): the
+/// bytes to empty in the copy calamine reads, each (where, how many): the formulas' token
+/// counts, and every DIMENSIONS record (calamine reserves room for the block it declares; a
+/// sheet formatted down to its last row declares all of it, and the cells it holds are bounded
+/// one by one anyway).
+fn check(stream: &[u8]) -> Result<Vec<(usize, usize)>, RosterError> {
     let mut globals = Records::new(stream, 0);
     let mut sheets = Vec::new();
     let mut strings = Vec::new();
@@ -109,7 +117,7 @@ fn check(stream: &[u8]) -> Result<Vec<usize>, RosterError> {
     let mut walks = vec![(0, globals.at)];
     let mut spanned: u64 = 0;
     let mut text: u64 = 0;
-    let mut formulas = Vec::new();
+    let mut emptied = Vec::new();
     for start in sheets {
         if start > stream.len() {
             return Err(RosterError::Unreadable("a sheet after the workbook's end".to_owned()));
@@ -120,8 +128,9 @@ fn check(stream: &[u8]) -> Result<Vec<usize>, RosterError> {
             let data = record.data;
             match record.typ {
                 EOF => break,
-                DIMENSIONS => span.declared(data)?,
-                MULRK | MULBLANK => {
+                DIMENSIONS => emptied.push((record.at, data.len())),
+                MULBLANK => {}
+                MULRK => {
                     if data.len() < 6 {
                         return Err(RosterError::Unreadable("a record too short".to_owned()));
                     }
@@ -140,7 +149,7 @@ fn check(stream: &[u8]) -> Result<Vec<usize>, RosterError> {
                             text += strings.get(index).copied().unwrap_or(0);
                         }
                         FORMULA if data.len() >= FORMULA_TOKENS + 2 => {
-                            formulas.push(record.at + FORMULA_TOKENS);
+                            emptied.push((record.at + FORMULA_TOKENS, 2));
                         }
                         _ => {}
                     }
@@ -158,7 +167,7 @@ fn check(stream: &[u8]) -> Result<Vec<usize>, RosterError> {
     if walks.windows(2).any(|pair| pair[1].0 < pair[0].1) {
         return Err(RosterError::Unreadable("sheets that overlap".to_owned()));
     }
-    Ok(formulas)
+    Ok(emptied)
 }
 
 /// What a LABEL's or STRING's text may cost: the room its length field asks for, or the text
@@ -245,12 +254,11 @@ impl Parts<'_> {
     }
 }
 
-/// The cells a sheet spans: from its first to its last cell, or what it declares if more.
+/// The cells a sheet spans: from its first to its last cell holding a value.
 #[derive(Default)]
 struct Span {
     /// First row, last row, first column, last column.
     cells: Option<(u32, u32, u32, u32)>,
-    declared: u64,
 }
 
 impl Span {
@@ -264,49 +272,8 @@ impl Span {
         Ok(())
     }
 
-    /// A DIMENSIONS record, read as calamine reads it (`parse_dimensions`: a BIFF8 one has u32
-    /// rows, the last row and column are one past the end), with its arithmetic (wrapping, as in a
-    /// release build): the block it reserves room for must lie within the bounds.
-    fn declared(&mut self, data: &[u8]) -> Result<(), RosterError> {
-        let (first_row, end_row, first_col, end_col) = match data.len() {
-            10 => (
-                u32::from(u16_at(data, 0)?),
-                u32::from(u16_at(data, 2)?),
-                u32::from(u16_at(data, 4)?),
-                u32::from(u16_at(data, 6)?),
-            ),
-            14 => (
-                u32_at(data, 0)?,
-                u32_at(data, 4)?,
-                u32::from(u16_at(data, 8)?),
-                u32::from(u16_at(data, 10)?),
-            ),
-            _ => return Err(RosterError::Unreadable("a DIMENSIONS record".to_owned())),
-        };
-        let first_col = if first_col > 0xFF || end_col < first_col { 0 } else { first_col };
-        let (start, end) = if end_row >= 1 && end_col >= 1 {
-            ((first_row, first_col), (end_row - 1, end_col - 1))
-        } else {
-            ((first_row, first_col), (first_row, first_col))
-        };
-        let rows = end.0.wrapping_sub(start.0).wrapping_add(1);
-        let cols = end.1.wrapping_sub(start.1).wrapping_add(1);
-        if rows > MAX_SHEET_ROWS
-            || cols > MAX_ROSTER_COLUMNS
-            || end.0 >= MAX_SHEET_ROWS
-            || end.1 >= MAX_ROSTER_COLUMNS
-        {
-            return Err(RosterError::OutOfBounds { cell: cell_name(end.0, end.1) });
-        }
-        self.declared = self.declared.max(u64::from(rows) * u64::from(cols));
-        Ok(())
-    }
-
     fn cells(&self) -> u64 {
-        let spanned = self
-            .cells
-            .map_or(0, |(r0, r1, c0, c1)| u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1));
-        spanned.max(self.declared)
+        self.cells.map_or(0, |(r0, r1, c0, c1)| u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1))
     }
 }
 

@@ -266,10 +266,13 @@ fn two_stored_sheets_of_one_candidate_rank_once() {
     reviewed.stage = CommendationStage::TownReviewed;
     let reviewed = (Uuid::from_u128(1), reviewed);
     assert_eq!(one_sheet_each(&[full.clone(), reviewed.clone()]), vec![reviewed.clone()]);
-    // … and the one with the derived id wins over everything.
+    // … and an empty sheet under the derived id (begun on a device that had not pulled the
+    // others) hides neither the reviewed nor the scored one; among equals it wins.
     let derived = (sheet_id(person, 2013), scored(&r, person, &[]));
-    let all = [full.clone(), reviewed, derived.clone(), empty];
-    assert_eq!(one_sheet_each(&all), vec![derived]);
+    let all = [full.clone(), reviewed.clone(), derived.clone(), empty.clone()];
+    assert_eq!(one_sheet_each(&all), vec![reviewed]);
+    assert_eq!(one_sheet_each(&[full.clone(), derived.clone()]), vec![full.clone()]);
+    assert_eq!(one_sheet_each(&[empty, derived.clone()]), vec![derived]);
     // Other years and candidates are untouched.
     let other = (Uuid::from_u128(2), scored(&r, Uuid::from_u128(8), &[]));
     assert_eq!(one_sheet_each(&[full.clone(), other.clone()]), vec![full, other]);
