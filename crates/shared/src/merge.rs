@@ -173,8 +173,19 @@ pub fn apply(current: Option<Record>, op: &Operation) -> Applied {
             list.insert(at, replaced);
             if list.len() > MAX_EARLIER_WRITES {
                 // The oldest go: whatever the order writes arrive in, the list ends as the
-                // newest of them, so every device keeps the same.
-                list.drain(..list.len() - MAX_EARLIER_WRITES);
+                // newest of them, so every device keeps the same. What they had seen goes to
+                // the oldest kept one: its base becomes the lowest of its own and theirs (none
+                // lowest). A write arriving late, older than all kept, that one of the dropped
+                // had not seen, is then still found a conflict with the oldest kept, whatever
+                // the order (the lowest base of every write up to it is the same in any order).
+                let dropped: Vec<EarlierWrite> =
+                    list.drain(..list.len() - MAX_EARLIER_WRITES).collect();
+                let oldest = &mut list[0];
+                for write in dropped {
+                    if write.base < oldest.base {
+                        oldest.base = write.base;
+                    }
+                }
             }
         }
     }
@@ -277,6 +288,32 @@ mod tests {
         let (record, _) = apply_all(&forward);
         let late = op("b", 1_000, EntityKind::Person, id, &[("notes", json!("x"), None)]);
         assert_eq!(apply(Some(record), &late).conflicts.len(), MAX_EARLIER_WRITES + 1);
+    }
+
+    /// B writes a field that A then writes 40 times, each seeing its own write before but never
+    /// B's. B arriving last still makes a conflict, though the write of A's it conflicts with
+    /// was dropped from the kept list: what it had seen went to the oldest kept one.
+    #[test]
+    fn a_late_write_is_still_a_conflict_once_the_write_it_met_was_dropped() {
+        let id = Uuid::now_v7();
+        let b = op("b", 5, EntityKind::Person, id, &[("notes", json!("乙"), None)]);
+        let mut a_writes = Vec::new();
+        let mut seen: Option<Hlc> = None;
+        for i in 0..40u64 {
+            let write =
+                op("a", 10 + i, EntityKind::Person, id, &[("notes", json!(i), seen.clone())]);
+            seen = Some(write.hlc.clone());
+            a_writes.push(write);
+        }
+        let a_first: Vec<&Operation> = a_writes.iter().chain(std::iter::once(&b)).collect();
+        let (_, conflicts) = apply_all(&a_first);
+        assert!(!conflicts.is_empty(), "B, arriving last, still conflicts with A's writes");
+        let b_first: Vec<&Operation> = std::iter::once(&b).chain(a_writes.iter()).collect();
+        let (_, conflicts) = apply_all(&b_first);
+        assert!(!conflicts.is_empty(), "B first: A's first write conflicts with it");
+        let (one, _) = apply_all(&a_first);
+        let (other, _) = apply_all(&b_first);
+        assert_eq!(one, other, "the same record in either order");
     }
 
     #[test]
