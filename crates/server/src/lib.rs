@@ -161,9 +161,10 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let limits = state.limits.clone();
-    let connection_slots = Arc::new(tokio::sync::Semaphore::new(
-        connections::connection_cap(limits.max_connections).await,
-    ));
+    let connections_served = connections::connection_cap(limits.max_connections).await;
+    // Live-update waits never take more than half the connections served.
+    state.waits.cap_to(connections_served);
+    let connection_slots = Arc::new(tokio::sync::Semaphore::new(connections_served));
     let upkeep = tokio::spawn(upkeep(state.clone()));
     let router = app(state);
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);

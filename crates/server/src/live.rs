@@ -143,7 +143,8 @@ pub enum WaitRefused {
 pub struct WaitSlots {
     per_device: usize,
     per_account: usize,
-    total: usize,
+    /// Most waits held at once (lowered to half the connections served: [`WaitSlots::cap_to`]).
+    total: std::sync::atomic::AtomicUsize,
     held: std::sync::Mutex<HeldWaits>,
 }
 
@@ -162,13 +163,20 @@ impl WaitSlots {
         Self {
             per_device: per_device.max(1),
             per_account: per_account.max(1),
-            total: total.max(1),
+            total: std::sync::atomic::AtomicUsize::new(total.max(1)),
             held: std::sync::Mutex::default(),
         }
     }
 
     /// A place for a wait of `device` (its row) of `account` (its user row), held until the
     /// slot is dropped.
+    /// Hold at most `connections / 2` waits: each holds a connection for up to a minute, and
+    /// the others (pushes, sign-ins, the office) must find one free.
+    pub fn cap_to(&self, connections: usize) {
+        let most = (connections / 2).max(1);
+        self.total.fetch_min(most, std::sync::atomic::Ordering::Relaxed);
+    }
+
     pub fn take(self: &Arc<Self>, device: i64, account: i64) -> Result<WaitSlot, WaitRefused> {
         let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
         let held = &mut *held;
@@ -185,7 +193,7 @@ impl WaitSlots {
             let of_account = held.by_account.get(&account).copied().unwrap_or(0);
             let refused = if of_account >= self.per_account {
                 Some(WaitRefused::AccountFull(of_account))
-            } else if held.total >= self.total {
+            } else if held.total >= self.total.load(std::sync::atomic::Ordering::Relaxed) {
                 Some(WaitRefused::ServerFull(held.total))
             } else {
                 None
@@ -276,5 +284,19 @@ mod tests {
         drop(other);
         assert_eq!(slots.held(), 3);
         let _fifth = slots.take(5, 30).unwrap();
+    }
+
+    /// Waits never hold more than half the connections served: with 896 connections (systemd's
+    /// open-file limit) 1,024 waits would leave none for a push or a sign-in.
+    #[tokio::test]
+    async fn waits_take_at_most_half_the_connections() {
+        let slots = Arc::new(WaitSlots::new(2, 100, 1024));
+        slots.cap_to(6);
+        let held: Vec<WaitSlot> =
+            (0..3).map(|device| slots.take(device, device).unwrap()).collect();
+        assert!(matches!(slots.take(9, 9), Err(WaitRefused::ServerFull(3))));
+        slots.cap_to(100_000);
+        assert!(slots.take(9, 9).is_err(), "never raised again");
+        drop(held);
     }
 }

@@ -26,8 +26,7 @@
 use std::io::{Cursor, Read, Write};
 
 use super::{
-    MAX_ROSTER_BYTES, MAX_ROSTER_COLUMNS, MAX_SHEET_ROWS, MAX_SHEET_TEXT_BYTES, MAX_WORKBOOK_CELLS,
-    RosterError, cell_name, check_cell, unreadable,
+    MAX_ROSTER_BYTES, MAX_SHEET_TEXT_BYTES, MAX_WORKBOOK_CELLS, RosterError, check_cell, unreadable,
 };
 
 /// The end of the globals or of a sheet.
