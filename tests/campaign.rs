@@ -1189,6 +1189,47 @@ async fn a_commendation_step_keeps_the_scores_another_device_saved_meanwhile() {
     assert_eq!(stored.history.len(), 1);
 }
 
+/// A few fields written from a record read just before (a commendation step, a branch retired):
+/// a change of one of them that arrives between the read and the write (a pull) is kept as a
+/// conflict and said, not put back unseen.
+#[wasm_bindgen_test]
+async fn fields_written_from_a_record_just_read_keep_a_change_made_in_between_as_a_conflict() {
+    use shared::hlc::Hlc;
+    use shared::model::{Branch, BranchKind};
+    use shared::op::{OpContext, Operation};
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = session_of(&store).await;
+    let id = Uuid::now_v7();
+    let branch = Branch {
+        name: "东沙村党支部".into(),
+        kind: Some(BranchKind::Village),
+        ..Default::default()
+    };
+    field::services::branches::save_branch(&store, &office, id, branch).await.unwrap();
+    let (read, mut retired) = data::read::<Branch>(&store, id).await.unwrap();
+    // Another office device retires it meanwhile (having seen it as stored); the change arrives
+    // by a pull between this read and the write.
+    let record = store.get(EntityKind::Branch, id).await.unwrap().unwrap();
+    let elsewhere = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
+    let change = Operation::upsert(
+        &elsewhere,
+        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other"),
+        EntityKind::Branch,
+        id,
+        "",
+        Some(&record),
+        vec![("retired".to_owned(), json!(true))],
+    );
+    store.apply_remote(&[change]).await.unwrap();
+    retired.retired = false;
+    let conflicts = data::save_fields(&store, &office, (id, ""), &read, &retired, &["retired"])
+        .await
+        .unwrap();
+    assert_eq!(conflicts.len(), 1, "the change in between is kept as a conflict: {conflicts:?}");
+    assert_eq!(conflicts[0].field, "retired");
+}
+
 /// Another device sets `field` of the stored record `kind`/`id` to "另一台改的", having seen the
 /// record as stored, and the change arrives here as a pull would (a minute in the future).
 async fn changed_elsewhere(store: &Store, kind: EntityKind, id: Uuid, field: &str) {

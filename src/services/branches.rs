@@ -72,9 +72,9 @@ pub async fn set_retired(
     if !session.may_write(EntityKind::Branch, "") {
         return Err(CampaignError::NotAllowed);
     }
-    let mut branch: Branch = campaign::get(store, id).await?;
+    let (read, mut branch) = campaign::read::<Branch>(store, id).await?;
     branch.retired = retired;
-    campaign::save_fields(store, session, id, "", &branch, &["retired"]).await?;
+    campaign::save_fields(store, session, (id, ""), &read, &branch, &["retired"]).await?;
     crate::components::branch_picker::invalidate();
     Ok(())
 }

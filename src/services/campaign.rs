@@ -222,9 +222,15 @@ pub async fn load<T: Entity>(store: &Store) -> Result<Vec<(Uuid, T)>, CampaignEr
 
 /// One record of `T`'s kind, if it exists and is not deleted.
 pub async fn get<T: Entity>(store: &Store, id: Uuid) -> Result<T, CampaignError> {
+    Ok(read::<T>(store, id).await?.1)
+}
+
+/// One record of `T`'s kind as stored, and decoded: what [`save_fields`] types over.
+pub async fn read<T: Entity>(store: &Store, id: Uuid) -> Result<(Record, T), CampaignError> {
     let record = store.get(T::KIND, id).await?.filter(|r| !r.is_deleted());
     let record = record.ok_or(CampaignError::NotFound)?;
-    Ok(T::from_record(&record)?)
+    let value = T::from_record(&record)?;
+    Ok((record, value))
 }
 
 /// Write `value` as record `id` of `branch_id`, if the session may.
@@ -447,11 +453,12 @@ pub async fn commend(
     action: CommendationAction,
     reason: &str,
     at: NaiveDateTime,
-) -> Result<Uuid, CampaignError> {
+) -> Result<Edited, CampaignError> {
+    let mut overwritten = Vec::new();
     if edit.before != edit.after {
-        put_edit(store, session, id, branch_id, edit, at.date()).await?;
+        overwritten = put_edit(store, session, id, branch_id, edit, at.date()).await?.overwritten;
     }
-    let mut sheet: Assessment = get(store, id).await?;
+    let (read, mut sheet) = read::<Assessment>(store, id).await?;
     workflow::advance_commendation(
         &mut sheet,
         action,
@@ -461,24 +468,32 @@ pub async fn commend(
         Some(reason),
     )?;
     check(sheet.problems(at.date()))?;
-    save_fields(store, session, id, branch_id, &sheet, &["stage", "history", "reason"]).await?;
-    Ok(id)
+    let fields = ["stage", "history", "reason"];
+    let conflicts = save_fields(store, session, (id, branch_id), &read, &sheet, &fields).await?;
+    let mut edited = Edited::of(id, &conflicts);
+    overwritten.append(&mut edited.overwritten);
+    Ok(Edited { id, overwritten })
 }
 
-/// Write only `fields` of `value` as record `id` (the others stay as stored): a step or a
-/// switch that changes a few fields of a record just read.
+/// Write only `fields` of `value`, made from `read` (record `id` as just read), into record
+/// `id` (the other fields stay as stored). Each is written over the value `read` held, at its
+/// clock: one written since (a pull between the read and the write, another tab) is kept as a
+/// conflict for the office and named in what is returned, never put back unseen.
 pub async fn save_fields<T: Entity>(
     store: &Store,
     session: &Session,
-    id: Uuid,
-    branch_id: &str,
+    (id, branch_id): (Uuid, &str),
+    read: &Record,
     value: &T,
     fields: &[&str],
-) -> Result<(), CampaignError> {
+) -> Result<Vec<Conflict>, CampaignError> {
     let changes: Vec<_> =
         changes_of(value)?.into_iter().filter(|(f, _)| fields.contains(&f.as_str())).collect();
-    let touched = Touched::Only(fields.iter().map(|f| (*f).to_owned()).collect());
-    write::<T>(store, session, id, branch_id, changes, touched).await.map(drop)
+    let over = fields
+        .iter()
+        .map(|f| ((*f).to_owned(), read.meta.get(*f).map(|meta| meta.clock.clone())))
+        .collect();
+    write::<T>(store, session, id, branch_id, changes, Touched::Over(over)).await
 }
 
 /// Record a study visit to a demonstration base. It belongs to the branch of its first

@@ -192,12 +192,18 @@ fn SheetEditor(
     let branch = StoredValue::new(branch);
     let save = super::edit_action::<Assessment>();
     on_result(save, notice, move |_| reload.run(()));
+    let ctx = crate::context::use_app();
     let step = super::write_action(
         move |store, session, (action, why, sheet): (CommendationAction, String, Assessment)| {
             let branch = branch.get_value();
             let edit = campaign::Edit { before: on_disk.get_value(), after: sheet };
             async move {
-                campaign::commend(&store, &session, (id, &branch), &edit, action, &why, now()).await
+                let stepped =
+                    campaign::commend(&store, &session, (id, &branch), &edit, action, &why, now())
+                        .await;
+                // Scores typed over another device's, or a step over one taken meanwhile:
+                // said, and kept as conflicts for the office.
+                super::say_overwritten(ctx, stepped)
             }
         },
     );
