@@ -1223,9 +1223,8 @@ async fn fields_written_from_a_record_just_read_keep_a_change_made_in_between_as
     );
     store.apply_remote(&[change]).await.unwrap();
     retired.retired = false;
-    let conflicts = data::save_fields(&store, &office, (id, ""), &read, &retired, &["retired"])
-        .await
-        .unwrap();
+    let conflicts =
+        data::save_fields(&store, &office, (id, ""), &read, &retired, &["retired"]).await.unwrap();
     assert_eq!(conflicts.len(), 1, "the change in between is kept as a conflict: {conflicts:?}");
     assert_eq!(conflicts[0].field, "retired");
 }

@@ -425,6 +425,64 @@ async fn autosave_runs_saves_one_at_a_time_in_the_order_asked() {
     assert_eq!(*started.borrow(), [(0, 1), (1, 2), (2, 3)], "each from what the one before left");
 }
 
+/// A save fails while the next is already asked for; the person then goes back to what was on
+/// disk before both. That change is saved after the second save (which writes its own state):
+/// before, the failed save told the form disk held its old state, so going back to it looked
+/// like nothing to save, and the second save's state stayed stored, unseen.
+#[wasm_bindgen_test]
+async fn a_change_back_after_a_failed_save_is_saved_after_the_next_one() {
+    use field::hooks::use_autosave::{AutosaveOptions, use_autosave};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let stored: Rc<RefCell<Vec<u32>>> = Rc::default();
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let value = RwSignal::new(0_u32);
+    type SaveNow = Rc<dyn Fn()>;
+    let save_now: Rc<RefCell<Option<SaveNow>>> = Rc::default();
+    let (kept, now) = (stored.clone(), save_now.clone());
+    let _handle = leptos::mount::mount_to(root, move || {
+        let kept = kept.clone();
+        let autosave = use_autosave(
+            value,
+            AutosaveOptions {
+                saved: 0_u32,
+                enabled: true,
+                delay_ms: 60_000,
+                unsaved_source: "autosave-failed-test",
+                defaults_join_opened: true,
+                draft: |_: u32, _: u32, _: u32| async {},
+                save: move |_before: u32, current: u32| {
+                    let kept = kept.clone();
+                    async move {
+                        TimeoutFuture::new(if current == 1 { 300 } else { 10 }).await;
+                        if current == 1 {
+                            return Err("磁盘已满".to_owned());
+                        }
+                        kept.borrow_mut().push(current);
+                        Ok::<(), String>(())
+                    }
+                },
+                after: |_: &Result<(), String>| {},
+            },
+        );
+        *now.borrow_mut() = Some(autosave.save_now.clone());
+    });
+    let save_now = save_now.borrow().clone().unwrap();
+    value.set(1);
+    save_now();
+    TimeoutFuture::new(50).await;
+    value.set(2);
+    save_now();
+    // The first save fails (after 300 ms); then the person goes back to 0 and the form saves.
+    TimeoutFuture::new(400).await;
+    value.set(0);
+    save_now();
+    wait_for(|| stored.borrow().len() == 2).await;
+    assert_eq!(*stored.borrow(), [2, 0], "the change back is saved after the second save");
+}
+
 /// A photo takes a while to process (正在处理照片…). The surveyor leaving the form meanwhile
 /// disposed what the picker hands the photo to, and reading it then panicked: the whole app
 /// died (the wasm build aborts on a panic) and the photo was on no record, unsaid. Now the app

@@ -183,8 +183,12 @@ where
                     }
                     // Everything typed stays in the form; the next change tries again.
                     Err(e) => {
-                        // Disk holds what it held: a later save is told from that.
-                        *target.borrow_mut() = on_disk.borrow().clone();
+                        // Disk holds what it held: a later save is told from that. Unless a
+                        // later save is already asked for (it aims at its own state, which a
+                        // change back to this one must still be told from).
+                        if *target.borrow() == current {
+                            *target.borrow_mut() = on_disk.borrow().clone();
+                        }
                         show(SaveState::Failed(e.to_string()));
                     }
                 }
