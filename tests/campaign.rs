@@ -629,8 +629,11 @@ async fn saving_the_towns_name_writes_only_the_name_and_leaves_the_years_step_to
     save_town(&store, "东海镇").await.unwrap();
     let records = store.list(EntityKind::Campaign).await.unwrap();
     assert_eq!(records.len(), 1);
-    let fields: Vec<&String> = records[0].fields.keys().collect();
-    assert_eq!(fields, ["town"], "only the name was written");
+    // The new record holds the plan's years and targets too (an older app reading it must not
+    // read year 0), marked not confirmed.
+    let start = records[0].fields.get("start_year").and_then(serde_json::Value::as_i64);
+    assert_eq!(start, Some(2012), "an earlier version reads the plan's years");
+    assert_eq!(records[0].fields.get(Campaign::PLAN_CONFIRMED), Some(&serde_json::json!(false)));
     assert!(!plan_saved(&records), "活动年限与目标 is not done by naming the town");
     // The years and targets read as the work plan's meanwhile.
     let campaigns: Vec<(Uuid, Campaign)> = data::load(&store).await.unwrap();

@@ -154,13 +154,16 @@ pub async fn save_settings(
     let id = Campaign::RECORD_ID;
     let edited = put_edit(store, session, id, "", edit, today).await?;
     let stored = store.get(EntityKind::Campaign, id).await?.filter(|r| !r.is_deleted());
-    let set =
-        stored.is_some_and(|r| Campaign::PLAN_FIELDS.iter().any(|f| r.fields.contains_key(*f)));
-    if !set {
-        let plan: Vec<(String, serde_json::Value)> = changes_of(&edit.after)?
+    let confirmed = stored.is_some_and(|r| {
+        r.fields.get(Campaign::PLAN_CONFIRMED).and_then(serde_json::Value::as_bool) == Some(true)
+    });
+    if !confirmed {
+        // Saved on this screen, even unchanged: the office's own years and targets now.
+        let mut plan: Vec<(String, serde_json::Value)> = changes_of(&edit.after)?
             .into_iter()
             .filter(|(field, _)| Campaign::PLAN_FIELDS.contains(&field.as_str()))
             .collect();
+        plan.push((Campaign::PLAN_CONFIRMED.to_owned(), serde_json::Value::Bool(true)));
         let fields = plan.iter().map(|(field, _)| field.clone()).collect();
         write::<Campaign>(store, session, id, "", plan, Touched::Only(fields)).await?;
     }

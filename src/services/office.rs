@@ -247,23 +247,39 @@ pub async fn checklist(
 /// campaign record holds one of `Campaign::PLAN_FIELDS`. A record holding only the town's name
 /// reads the work plan's years and targets, and the step is not done.
 pub fn plan_saved(records: &[shared::record::Record]) -> bool {
-    records
-        .iter()
-        .filter(|r| !r.is_deleted())
-        .any(|r| Campaign::PLAN_FIELDS.iter().any(|field| r.fields.contains_key(*field)))
+    records.iter().filter(|r| !r.is_deleted()).any(|r| {
+        match r.fields.get(Campaign::PLAN_CONFIRMED) {
+            Some(confirmed) => confirmed.as_bool() == Some(true),
+            // Written whole by an earlier version (its settings screen, or its town save).
+            None => Campaign::PLAN_FIELDS.iter().any(|field| r.fields.contains_key(*field)),
+        }
+    })
 }
 
 /// Keep the town's name in the campaign settings (a town-wide record the office writes; it
-/// syncs to every tablet, whose printouts then carry it). Only the `town` field is written:
-/// the years and targets stay as the office set them, or read as the work plan's
-/// (`Campaign::default_plan`) until it does.
+/// syncs to every tablet, whose printouts then carry it). Only the `town` field is written
+/// into settings already stored: the years and targets stay as the office set them. A record
+/// the name creates also holds the work plan's years and targets (`Campaign::default_plan`), so
+/// a tablet of an earlier version reads the plan, not year 0; they are marked not confirmed
+/// (`Campaign::PLAN_CONFIRMED`), so 活动年限与目标 stays to do.
 pub async fn save_town(store: &Store, town: &str) -> Result<(), OfficeError> {
     let town = town
         .trim()
         .chars()
         .take(shared::limits::max_chars(shared::limits::TextKind::Name))
         .collect::<String>();
-    let changes = vec![("town".to_owned(), serde_json::Value::String(town))];
+    let stored = store.get(EntityKind::Campaign, CAMPAIGN_ID).await?.filter(|r| !r.is_deleted());
+    let mut changes = vec![("town".to_owned(), serde_json::Value::String(town))];
+    if stored.is_none() {
+        let plan = Campaign::default_plan();
+        changes.extend(
+            shared::record::to_fields(&plan)
+                .map_err(StoreError::from)?
+                .into_iter()
+                .filter(|(field, _)| Campaign::PLAN_FIELDS.contains(&field.as_str())),
+        );
+        changes.push((Campaign::PLAN_CONFIRMED.to_owned(), serde_json::Value::Bool(false)));
+    }
     store.save(EntityKind::Campaign, CAMPAIGN_ID, "", changes).await?;
     Ok(())
 }

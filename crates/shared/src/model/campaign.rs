@@ -42,6 +42,12 @@ impl Campaign {
     /// set by the office (活动年限与目标); one holding none of them reads the work plan's.
     pub const PLAN_FIELDS: [&'static str; 3] = ["start_year", "years", "targets"];
 
+    /// The record field saying whether the office confirmed the years and targets (its
+    /// settings screen saved them): `false` on a record the town's name created with the work
+    /// plan's, so an app of an earlier version, which reads a missing year as 0, still reads
+    /// the plan. Not a field of [`Campaign`]: written beside it, kept by every device.
+    pub const PLAN_CONFIRMED: &'static str = "plan_confirmed";
+
     /// The campaign in force: the fixed-id record, else any campaign record, else the 2012 plan.
     /// The tablet and the server decide the campaign's years with it.
     pub fn current(campaigns: &[(Uuid, Campaign)]) -> Campaign {
