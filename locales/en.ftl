@@ -212,6 +212,7 @@ kept-values = These answers are not options of the current form and were kept as
 kept-value = { $field }: { $value }
 overwritten-values = While you were filling in the form, these were changed elsewhere: { $values }. What you entered is saved; the values it replaced are kept as conflicts for the town office to review under Conflicts.
 left-unsaved = The survey was not saved as you left it: { $error }. What you entered is still kept on this tablet and is saved again when you reopen the survey or the app starts.
+left-unsaved-lost = The survey was not saved as you left it: { $error }. What you entered last could not be kept on this tablet either (its storage may be full): reopen the survey, check it and fill in what is missing.
 form-migrated = This survey was filled in on an older form and is read with the current one: { $description }. It is saved that way the next time, and the change history records it.
 gps-fix = Lat { $lat }, long { $lon } (within about { $accuracy } m)
 gps-fix-no-accuracy = Lat { $lat }, long { $lon }

@@ -209,6 +209,7 @@ error-geo-timeout = 定位超时，请稍后再试
 error-unknown = 未知错误
 error-photo-unreadable = 无法读取这张图片，请换一张或重新拍摄
 error-photo-encode = 浏览器无法压缩图片：{ $detail }
+left-unsaved-lost = 离开调查表时保存未成功：{ $error }。最后输入的内容也未能保留在本机（可能是存储空间已满）：请重新打开该调查核对，补上缺少的内容。
 error-store-commit-aborted = 浏览器中止了本机数据库的写入（设备存储空间已满时会这样）：这次的修改可能没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试
 
 ## campaign

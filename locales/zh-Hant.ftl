@@ -185,6 +185,7 @@ kept-values = 以下填寫值不在現行表單的選項中，已原樣保留（
 kept-value = { $field }：{ $value }
 overwritten-values = 以下內容在你填寫期間已被別處修改：{ $values }。已按你填寫的保存；被替換的值作為衝突保留，由鎮組織辦在「衝突處理」中核對。
 left-unsaved = 離開調查表時保存未成功：{ $error }。所填內容仍保留在本機，重新打開該調查或下次啟動時會再次保存。
+left-unsaved-lost = 離開調查表時保存未成功：{ $error }。最後輸入的內容也未能保留在本機（可能是存儲空間已滿）：請重新打開該調查核對，補上缺少的內容。
 form-migrated = 此調查按舊版表單填寫，已按現行表單讀取：{ $description }。下次保存時一併保存，並記入修改記錄。
 gps-fix = 緯度 { $lat }，經度 { $lon }（精度約 { $accuracy } 米）
 gps-fix-no-accuracy = 緯度 { $lat }，經度 { $lon }

@@ -854,3 +854,21 @@ async fn a_save_that_fails_as_the_form_is_left_is_said() {
     let start = said.split(marker).next().unwrap().trim_end_matches('\u{2068}').to_owned();
     wait_for(|| by_testid("app-message").is_some_and(|e| e.inner_text().contains(&start))).await;
 }
+
+/// When the typing's own draft could not be written either (every write failing from before the
+/// first keystroke: a full disk), the message does not say the typing is kept on the tablet.
+#[wasm_bindgen_test]
+async fn a_failed_leaving_save_whose_typing_was_not_kept_does_not_say_it_was() {
+    let (store, _form, _handle) = open_saved_survey().await;
+    store.clone().close();
+    type_into("survey-name", "陈八妹");
+    TimeoutFuture::new(100).await;
+    web_sys::window().unwrap().location().set_hash("#/people").unwrap();
+    let marker = "\u{1}";
+    let lost = field::i18n::left_unsaved_lost(marker);
+    let lost_end = lost.split(marker).nth(1).unwrap().trim_start_matches('\u{2069}').to_owned();
+    wait_for(|| by_testid("app-message").is_some_and(|e| e.inner_text().contains(&lost_end))).await;
+    let kept = field::i18n::left_unsaved(marker);
+    let kept_end = kept.split(marker).nth(1).unwrap().trim_start_matches('\u{2069}').to_owned();
+    assert!(!by_testid("app-message").unwrap().inner_text().contains(&kept_end));
+}

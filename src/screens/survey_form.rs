@@ -77,6 +77,9 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
         let left = send_wrapper::SendWrapper::new(left.clone());
         on_cleanup(move || left.set(true));
     }
+    // Whether the last keystroke draft could not be written (a full disk): a save failing as
+    // the form is left then cannot say the typing is kept.
+    let draft_lost = Rc::new(std::cell::Cell::new(false));
     let survey_href = Route::Survey(is_new_url.survey_id).href();
     let addressed = Rc::new(std::cell::Cell::new(false));
     let give_address = {
@@ -101,10 +104,11 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
             unsaved_source: UNSAVED_SOURCE,
             defaults_join_opened: nothing_stored,
             draft: {
-                let (store, clocks, give_address) =
-                    (store.clone(), clocks.clone(), give_address.clone());
+                let (store, clocks, give_address, draft_lost) =
+                    (store.clone(), clocks.clone(), give_address.clone(), draft_lost.clone());
                 move |saved: SurveyForm, aim: SurveyForm, typed: SurveyForm| {
-                    let (store, give_address) = (store.clone(), give_address.clone());
+                    let (store, give_address, draft_lost) =
+                        (store.clone(), give_address.clone(), draft_lost.clone());
                     // What was typed since the last save, and over what: what recovering the
                     // draft saves, and how. Also what differs from a save under way (a change
                     // undone back to what was on disk before it: that save would else stay).
@@ -117,8 +121,14 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
                         let written =
                             survey::write_edit_draft(&store, &typed, Some(&touched), Some(&over));
                         match written.await {
-                            Ok(()) => give_address(),
-                            Err(e) => log::warn!("the keystroke draft was not written: {e}"),
+                            Ok(()) => {
+                                draft_lost.set(false);
+                                give_address();
+                            }
+                            Err(e) => {
+                                draft_lost.set(true);
+                                log::warn!("the keystroke draft was not written: {e}");
+                            }
                         }
                     }
                 }
@@ -158,7 +168,10 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
                 // the form was left has no header left to say it in: said app-wide, whatever
                 // the reason (storage full is said app-wide anyway).
                 if let Err(err) = result {
-                    if left.get() {
+                    if left.get() && draft_lost.get() {
+                        // Nor was the last typing kept: the person must not be told it was.
+                        ctx.message.set(Some(t::left_unsaved_lost(&err.to_string())));
+                    } else if left.get() {
                         ctx.message.set(Some(t::left_unsaved(&err.to_string())));
                     } else if err.is_storage_full() {
                         ctx.message.set(Some(err.to_string()));

@@ -237,6 +237,8 @@ crate::texts! {
     UNKNOWN_ERROR = "error-unknown": "未知错误";
     PHOTO_UNREADABLE = "error-photo-unreadable": "无法读取这张图片，请换一张或重新拍摄";
     PHOTO_ENCODE = "error-photo-encode": "浏览器无法压缩图片：{ $detail }";
+    /// The same, when the last keystrokes could not be kept either (their draft write failed).
+    LEFT_UNSAVED_LOST = "left-unsaved-lost": "离开调查表时保存未成功：{ $error }。最后输入的内容也未能保留在本机（可能是存储空间已满）：请重新打开该调查核对，补上缺少的内容。";
     STORE_COMMIT_ABORTED = "error-store-commit-aborted": "浏览器中止了本机数据库的写入（设备存储空间已满时会这样）：这次的修改可能没有保存，之前保存的都还在。请先同步，或到「导出」导出文件，再清理平板的存储空间后重试";
 }
 
@@ -285,6 +287,11 @@ fn field_values(values: &[(String, String)]) -> String {
 /// A save made as the survey form was left failed, with why.
 pub fn left_unsaved(error: &str) -> String {
     LEFT_UNSAVED.format(&[("error", error.into())])
+}
+
+/// A save made as the survey form was left failed, and the last keystrokes' draft was not kept.
+pub fn left_unsaved_lost(error: &str) -> String {
+    LEFT_UNSAVED_LOST.format(&[("error", error.into())])
 }
 
 /// A survey made on an older form, read on the current one.
