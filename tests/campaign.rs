@@ -1158,22 +1158,7 @@ async fn a_commendation_step_keeps_the_scores_another_device_saved_meanwhile() {
     // Another office device scores every criterion; its change arrives by a pull.
     let scores: serde_json::Map<String, serde_json::Value> =
         rubric.criteria.iter().map(|c| (c.key.clone(), json!(c.max_score))).collect();
-    {
-        use shared::hlc::Hlc;
-        use shared::op::{OpContext, Operation};
-        let record = store.get(EntityKind::Assessment, sheet_id).await.unwrap().unwrap();
-        let elsewhere = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
-        let change = Operation::upsert(
-            &elsewhere,
-            Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other"),
-            EntityKind::Assessment,
-            sheet_id,
-            "b1",
-            Some(&record),
-            vec![("scores".to_owned(), serde_json::Value::Object(scores))],
-        );
-        store.apply_remote(&[change]).await.unwrap();
-    }
+    set_elsewhere(&store, EntityKind::Assessment, sheet_id, "scores", scores.into()).await;
     let untouched = data::Edit { before: on_screen.clone(), after: on_screen };
     data::commend(
         &store,
@@ -1197,9 +1182,7 @@ async fn a_commendation_step_keeps_the_scores_another_device_saved_meanwhile() {
 /// conflict and said, not put back unseen.
 #[wasm_bindgen_test]
 async fn fields_written_from_a_record_just_read_keep_a_change_made_in_between_as_a_conflict() {
-    use shared::hlc::Hlc;
     use shared::model::{Branch, BranchKind};
-    use shared::op::{OpContext, Operation};
     let store = fresh().await;
     sign_in(&store, "镇组织办", Role::TownOffice).await;
     let office = session_of(&store).await;
@@ -1213,18 +1196,7 @@ async fn fields_written_from_a_record_just_read_keep_a_change_made_in_between_as
     let (read, mut retired) = data::read::<Branch>(&store, id).await.unwrap();
     // Another office device retires it meanwhile (having seen it as stored); the change arrives
     // by a pull between this read and the write.
-    let record = store.get(EntityKind::Branch, id).await.unwrap().unwrap();
-    let elsewhere = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
-    let change = Operation::upsert(
-        &elsewhere,
-        Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other"),
-        EntityKind::Branch,
-        id,
-        "",
-        Some(&record),
-        vec![("retired".to_owned(), json!(true))],
-    );
-    store.apply_remote(&[change]).await.unwrap();
+    set_elsewhere(&store, EntityKind::Branch, id, "retired", json!(true)).await;
     retired.retired = false;
     let conflicts =
         data::save_fields(&store, &office, (id, ""), &read, &retired, &["retired"]).await.unwrap();
@@ -1235,6 +1207,18 @@ async fn fields_written_from_a_record_just_read_keep_a_change_made_in_between_as
 /// Another device sets `field` of the stored record `kind`/`id` to "另一台改的", having seen the
 /// record as stored, and the change arrives here as a pull would (a minute in the future).
 async fn changed_elsewhere(store: &Store, kind: EntityKind, id: Uuid, field: &str) {
+    set_elsewhere(store, kind, id, field, json!("另一台改的")).await;
+}
+
+/// Another device sets `field` of the stored record `kind`/`id` to `value`, having seen the
+/// record as stored; the change arrives here as a pull would (a minute in the future).
+async fn set_elsewhere(
+    store: &Store,
+    kind: EntityKind,
+    id: Uuid,
+    field: &str,
+    value: serde_json::Value,
+) {
     use shared::hlc::Hlc;
     use shared::op::{OpContext, Operation};
     let record = store.get(kind, id).await.unwrap().unwrap();
@@ -1246,7 +1230,7 @@ async fn changed_elsewhere(store: &Store, kind: EntityKind, id: Uuid, field: &st
         id,
         &record.branch_id,
         Some(&record),
-        vec![(field.to_owned(), json!("另一台改的"))],
+        vec![(field.to_owned(), value)],
     );
     store.apply_remote(&[change]).await.unwrap();
 }
