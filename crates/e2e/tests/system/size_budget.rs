@@ -52,8 +52,12 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// transaction; bringing a clock back after a wrong date is behind a split point: 257.2 KB,
 /// and the budget moves up to 258 KB for those mends (what a surveyor saved reaches the office,
 /// or the surveyor is told why).
+/// Round 2's twenty-fourth session: four reviews' mends (the keystroke drafts kept per survey
+/// and laid over what is stored, the form waiting for their recovery, 待发送's button for every
+/// refused photo, the county's note on the people list, the words of the new refusals): 258.6
+/// KB, and the budget moves up to 260 KB for those mends.
 /// Sizes are deterministic for a given source.
-const BUDGET_BROTLI_BYTES: usize = 258_000;
+const BUDGET_BROTLI_BYTES: usize = 260_000;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
