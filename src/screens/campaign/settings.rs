@@ -37,6 +37,8 @@ pub fn CampaignSettings() -> impl IntoView {
     });
     let office = super::use_session().is_office();
     let county = super::use_session().read_only();
+    // Kept outside what is read again after a save: 已保存 must outlive the screen built anew.
+    let targets_notice = RwSignal::new(None::<Notice>);
     view! {
         <section class="campaign-settings">
             <h2>{tc::NAV_SETTINGS}</h2>
@@ -48,7 +50,7 @@ pub fn CampaignSettings() -> impl IntoView {
                 view! {
                     <Loaded resource=loaded let:((campaign, rubrics))>
                         {(!office).then(|| view! { <p class="message warn" data-testid="settings-read-only">{tc::OFFICE_ONLY}</p> })}
-                        <Targets campaign=campaign office=office loaded=loaded />
+                        <Targets campaign=campaign office=office loaded=loaded notice=targets_notice />
                         {Category::ALL.iter().map(|c| {
                             let current = rubric_for(*c, &rubrics).map(|(_, r)| r);
                             view! { <RubricEditor category=*c rubric=current office=office loaded=loaded /> }
@@ -66,12 +68,16 @@ type Getter = Box<dyn Fn(&Campaign) -> Option<u32> + Send + Sync>;
 type Setter = Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>;
 
 #[component]
-fn Targets(campaign: Campaign, office: bool, loaded: Loading) -> impl IntoView {
+fn Targets(
+    campaign: Campaign,
+    office: bool,
+    loaded: Loading,
+    notice: RwSignal<Option<Notice>>,
+) -> impl IntoView {
     // What is on disk (the screen is read again after a save): only what was changed here is
     // written over it.
     let on_disk = StoredValue::new(campaign.clone());
     let form = RwSignal::new(campaign);
-    let notice = RwSignal::new(None::<Notice>);
     let ctx = use_app();
     let put = super::write_action(
         move |store, session, (_, _, edit): (Uuid, String, Edit<Campaign>)| async move {
