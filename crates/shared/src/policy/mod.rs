@@ -87,6 +87,25 @@ pub const MAX_CONFLICTS_PER_OP: usize = 64;
 /// more are refused the same way, and the tablet resubmits them.
 pub const MAX_CONFLICTS_PER_PUSH: usize = 2_000;
 
+/// What is left of a push's (or import's) [`MAX_CONFLICTS_PER_PUSH`], operation by operation,
+/// as both stores check them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConflictBudget {
+    made: usize,
+}
+
+impl ConflictBudget {
+    /// Count an operation's `n` conflicts, or refuse it when they would pass the bound (the
+    /// budget is then as it was: a later operation making fewer may still fit).
+    pub fn take(&mut self, n: usize) -> Result<(), Rejection> {
+        if self.made + n > MAX_CONFLICTS_PER_PUSH {
+            return Err(too_many_conflicts(n));
+        }
+        self.made += n;
+        Ok(())
+    }
+}
+
 /// The refusal of an operation that would make `n` conflicts, beyond
 /// [`MAX_CONFLICTS_PER_OP`] or what is left of [`MAX_CONFLICTS_PER_PUSH`].
 pub fn too_many_conflicts(n: usize) -> Rejection {

@@ -468,8 +468,8 @@ async fn check_all(
     let mut results = Vec::with_capacity(ops.len());
     let mut accepted = Vec::with_capacity(ops.len());
     let mut refused_records: HashSet<Uuid> = HashSet::new();
-    // Conflicts the operations accepted so far make.
-    let mut conflicts_made = 0usize;
+    // The conflicts the operations accepted so far make, against the push's bound.
+    let mut budget = sync_policy::ConflictBudget::default();
     for (index, op) in ops.iter().enumerate() {
         let earlier: Option<String> = match accepted_ids.get(&op.id) {
             Some(&first) => Some(encode(&ops[first])?.hash),
@@ -552,13 +552,11 @@ async fn check_all(
                 continue;
             }
         };
-        // A bound on the conflict rows one push writes (`policy::MAX_CONFLICTS_PER_PUSH`).
-        if conflicts_made + applied.conflicts.len() > sync_policy::MAX_CONFLICTS_PER_PUSH {
+        if let Err(rejection) = budget.take(applied.conflicts.len()) {
             refused_records.insert(op.entity_id);
-            results.push(sync_policy::too_many_conflicts(applied.conflicts.len()).answer(op));
+            results.push(rejection.answer(op));
             continue;
         }
-        conflicts_made += applied.conflicts.len();
         records.set(applied.record, town);
         accepted_ids.insert(op.id, index);
         accepted.push(Accepted { index, pusher, town, conflicts: applied.conflicts });

@@ -551,8 +551,8 @@ fn check_all(
     // Records with a refused operation in this batch: their later operations are refused too,
     // so the server never stores half a record (the tablet repairs and resubmits it whole).
     let mut refused_records: HashSet<Uuid> = HashSet::new();
-    // Conflicts the operations accepted so far make.
-    let mut conflicts_made = 0usize;
+    // The conflicts the operations accepted so far make, against the push's bound.
+    let mut budget = sync_policy::ConflictBudget::default();
     for (index, op) in ops.iter().enumerate() {
         records.hand_over(|id| last_op.get(id).is_some_and(|&last| last < index), writer)?;
         let earlier: Option<String> = match accepted_ids.get(&op.id) {
@@ -637,13 +637,11 @@ fn check_all(
                 continue;
             }
         };
-        // A bound on the conflict rows one push writes (`policy::MAX_CONFLICTS_PER_PUSH`).
-        if conflicts_made + applied.conflicts.len() > sync_policy::MAX_CONFLICTS_PER_PUSH {
+        if let Err(rejection) = budget.take(applied.conflicts.len()) {
             refused_records.insert(op.entity_id);
-            results.push(sync_policy::too_many_conflicts(applied.conflicts.len()).answer(op));
+            results.push(rejection.answer(op));
             continue;
         }
-        conflicts_made += applied.conflicts.len();
         // Only the operation's own record changes, so a record is final after its last
         // operation (what `hand_over` counts on).
         if applied.record.id != op.entity_id {
