@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::browser::{location, page};
+use crate::browser::{dialog, location, page};
 use crate::i18n as t;
 use crate::logic::route::Route;
+use crate::pwa::UnsavedInput;
 use crate::screens::people_list::PeopleList;
 use crate::split;
 
@@ -33,10 +34,24 @@ pub fn screen(route: Route) -> AnyView {
 }
 
 /// Keep `route` on the address as it changes (links, the back button, `location::go`); each new
-/// screen opens at its top.
+/// screen opens at its top. When leaving the screen shown would lose input
+/// ([`UnsavedInput::leave_question`]: text a number field cannot hold, a photo still being
+/// processed), the person is asked first; if they stay, the address goes back to the screen
+/// still shown, which keeps everything on it.
 pub fn follow_address(route: RwSignal<Route>) {
-    location::on_hash_change(move |hash| {
+    location::on_hash_change(move |hash, before| {
+        if route.try_get_untracked().is_none() {
+            return; // this app is gone (unmounted): the page's current app asks, not this one
+        }
+        if let Some(question) = UnsavedInput::leave_question()
+            && !dialog::confirm(&question)
+        {
+            location::replace(&before);
+            return;
+        }
         route.set(Route::parse(&hash));
         page::scroll_to_top();
     });
+    // Closing or reloading the tab: the browser asks its own question (it shows no text of ours).
+    page::on_before_unload(|| UnsavedInput::leave_question().is_some());
 }

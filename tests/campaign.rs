@@ -1324,7 +1324,7 @@ async fn an_office_screen_typing_over_a_change_it_never_showed_keeps_that_change
 }
 
 /// The visit form's photo picker is the survey's: a photo still being processed when the base's
-/// page is left (its visit form disposed) is said not added, and the app lives on (reading the
+/// page is left anyway (asked first; its visit form disposed) is said not added, and the app lives on (reading the
 /// disposed form panicked, which aborts the whole app).
 #[wasm_bindgen_test]
 async fn a_visit_photo_processed_after_the_base_page_was_left_is_said_not_added() {
@@ -1339,8 +1339,10 @@ async fn a_visit_photo_processed_after_the_base_page_was_left_is_said_not_added(
     location.set_hash(&format!("#/campaign/base/{base}")).unwrap();
     let _app = mount_app(&store, Some("visit-photo"));
     wait_for("the visit form", || by_testid("visit-photo-input").is_some()).await;
+    page::answer_confirm(true);
     page::pick(&by_testid("visit-photo-input").unwrap(), &page::camera_photo());
-    // Left at once, while the photo is being processed.
+    wait_for("the question to ask", || field::pwa::UnsavedInput::leave_question().is_some()).await;
+    // Left at once, while the photo is being processed (asked first, and leaving anyway).
     location.set_hash("#/people").unwrap();
     wait_for("the people list", || by_testid("people-count").is_some()).await;
     for _ in 0..200 {

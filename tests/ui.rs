@@ -485,16 +485,23 @@ async fn a_change_back_after_a_failed_save_is_saved_after_the_next_one() {
 
 /// A photo takes a while to process (正在处理照片…). The surveyor leaving the form meanwhile
 /// disposed what the picker hands the photo to, and reading it then panicked: the whole app
-/// died (the wasm build aborts on a panic) and the photo was on no record, unsaid. Now the app
-/// lives on and says the photo was not added.
+/// died (the wasm build aborts on a panic) and the photo was on no record, unsaid. Now leaving
+/// asks first; a surveyor who leaves anyway is told the photo was not added, and the app lives
+/// on.
 #[wasm_bindgen_test]
 async fn a_photo_processed_after_its_form_was_left_is_said_not_added_and_the_app_lives_on() {
     let (store, form, _handle) = open_saved_survey().await;
+    page::answer_confirm(true);
+    let asked_before = page::questions_asked().len();
     let photo = page::camera_photo();
     page::pick(&by_testid("photo-input").unwrap(), &photo);
-    // Left at once, while the photo is being processed.
+    wait_for(|| field::pwa::UnsavedInput::leave_question().is_some()).await;
+    // Left at once, while the photo is being processed: asked first, and left.
     web_sys::window().unwrap().location().set_hash("#/people").unwrap();
     wait_for(|| by_testid("people-count").is_some()).await;
+    let asked = page::questions_asked();
+    assert_eq!(asked.len(), asked_before + 1, "{asked:?}");
+    assert_eq!(asked.last().unwrap(), field::i18n::LEAVE_PHOTO_PROCESSING.get());
     for _ in 0..200 {
         if by_testid("app-message").is_some() {
             break;
@@ -513,6 +520,81 @@ async fn a_photo_processed_after_its_form_was_left_is_said_not_added_and_the_app
     assert!(by_testid("photo-thumb").is_none());
     let stored = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
     assert!(stored.get("photos").is_none_or(|p| p.as_array().is_none_or(Vec::is_empty)));
+}
+
+/// Asked before leaving while a photo is processed, the surveyor who stays gets the photo on
+/// the survey: shown, and saved with it.
+#[wasm_bindgen_test]
+async fn staying_while_a_photo_is_processed_keeps_it_on_the_survey() {
+    let (store, form, _handle) = open_saved_survey().await;
+    let form_address = format!("#/survey/{}", form.survey_id);
+    page::answer_confirm(false);
+    let asked_before = page::questions_asked().len();
+    page::pick(&by_testid("photo-input").unwrap(), &page::camera_photo());
+    wait_for(|| field::pwa::UnsavedInput::leave_question().is_some()).await;
+    web_sys::window().unwrap().location().set_hash("#/people").unwrap();
+    wait_for(|| page::questions_asked().len() > asked_before).await;
+    // Stayed: the address is the form's again, and the photo arrives on it.
+    assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), form_address);
+    wait_for(|| by_testid("photo-thumb").is_some()).await;
+    assert!(by_testid("people-count").is_none(), "the list was not opened");
+    assert_eq!(field::pwa::UnsavedInput::leave_question(), None, "processed: nothing to ask");
+    for _ in 0..100 {
+        let stored = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+        if stored.get("photos").and_then(serde_json::Value::as_array).is_some_and(|p| p.len() == 1)
+        {
+            return;
+        }
+        TimeoutFuture::new(50).await;
+    }
+    panic!("the photo is saved with the survey");
+}
+
+/// Text a number field cannot hold is neither saved nor kept as a draft: leaving the form lost
+/// it without a word (the header said 有未保存的修改, nothing asked). Leaving now asks first,
+/// naming the field: staying keeps the form and the text where they were, leaving goes; a form
+/// holding only numbers is left without a question.
+#[wasm_bindgen_test]
+async fn leaving_a_form_whose_number_field_holds_text_asks_first() {
+    let (store, form, _handle) = open_saved_survey().await;
+    let location = web_sys::window().unwrap().location();
+    let form_address = format!("#/survey/{}", form.survey_id);
+    let year = || -> web_sys::HtmlInputElement {
+        by_testid("survey-birth-year").unwrap().unchecked_into()
+    };
+    page::answer_confirm(false);
+    let asked_before = page::questions_asked().len();
+    type_into("survey-birth-year", "19八5");
+    wait_for(|| field::pwa::UnsavedInput::leave_question().is_some()).await;
+
+    // The back button, or a link: asked, and the person stays.
+    location.set_hash("#/people").unwrap();
+    wait_for(|| page::questions_asked().len() > asked_before).await;
+    let asked = page::questions_asked().last().unwrap().clone();
+    let label = field::i18n::form_field_label("birth_year");
+    assert!(asked.contains(&label), "the field is named: {asked}");
+    TimeoutFuture::new(300).await;
+    assert_eq!(location.hash().unwrap(), form_address, "the address is the form's again");
+    assert!(by_testid("people-count").is_none(), "the list was not opened");
+    assert_eq!(year().value(), "19八5", "the text is still there to be corrected");
+
+    // Asked again, and the person leaves: the text was never saved.
+    page::answer_confirm(true);
+    location.set_hash("#/people").unwrap();
+    wait_for(|| by_testid("people-count").is_some()).await;
+    assert_eq!(page::questions_asked().len(), asked_before + 2);
+    assert_eq!(field::pwa::UnsavedInput::leave_question(), None, "the form is gone");
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    assert_eq!(person.get("birth_year"), None);
+
+    // Numbers only: saved as typed, and left without a question.
+    location.set_hash(&form_address).unwrap();
+    wait_for(|| by_testid("survey-birth-year").is_some()).await;
+    type_into("survey-birth-year", "1986");
+    wait_for(|| by_testid("save-state").unwrap().inner_text() == field::i18n::SAVED_AT.get()).await;
+    location.set_hash("#/people").unwrap();
+    wait_for(|| by_testid("people-count").is_some()).await;
+    assert_eq!(page::questions_asked().len(), asked_before + 2, "nothing to lose, nothing asked");
 }
 
 /// The person and survey saved on `store`, complete enough to be made final, of a business

@@ -47,11 +47,36 @@ pub fn before_hash_change(before: impl Fn() + 'static) {
     closure.forget();
 }
 
-/// Call `on_change` with the new hash whenever it changes, for the life of the page.
-pub fn on_hash_change(on_change: impl Fn(String) + 'static) {
+/// Call `on_change` with the new hash and the one before it (`#…`, "" for none) whenever it
+/// changes, for the life of the page. The one before is the address as it was, so a
+/// [`replace`] made meanwhile is in it.
+pub fn on_hash_change(on_change: impl Fn(String, String) + 'static) {
     let Some(window) = web_sys::window() else { return };
-    let closure = Closure::<dyn Fn()>::new(move || on_change(hash()));
+    let closure = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let before = event
+            .dyn_ref::<web_sys::HashChangeEvent>()
+            .map(|e| fragment_of(&e.old_url()))
+            .unwrap_or_default();
+        on_change(hash(), before)
+    });
     let _ = window.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref());
     // The router listens as long as the page lives.
     closure.forget();
+}
+
+/// The `#…` part of `url` ("" when it has none).
+fn fragment_of(url: &str) -> String {
+    url.find('#').map(|at| url[at..].to_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fragment_of;
+
+    #[test]
+    fn the_fragment_of_an_address() {
+        assert_eq!(fragment_of("https://office.example/#/survey/1?x"), "#/survey/1?x");
+        assert_eq!(fragment_of("https://office.example/"), "");
+        assert_eq!(fragment_of("https://office.example/#"), "#");
+    }
 }

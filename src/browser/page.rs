@@ -78,6 +78,22 @@ pub fn location() -> Option<web_sys::Location> {
     Some(web_sys::window()?.location())
 }
 
+/// For the life of the page: when it is about to be closed or reloaded and `would_lose()`, ask
+/// the browser to ask the person first (`beforeunload`; the browser words the question).
+pub fn on_before_unload(would_lose: impl Fn() -> bool + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let closure = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+        if would_lose() {
+            event.prevent_default();
+            // Older browsers ask only when `returnValue` is set.
+            let _ = js_sys::Reflect::set(&event, &"returnValue".into(), &"".into());
+        }
+    });
+    let _ =
+        window.add_event_listener_with_callback("beforeunload", closure.as_ref().unchecked_ref());
+    closure.forget();
+}
+
 /// Listens while it lives; dropping it removes the listeners.
 pub struct PageHideListener {
     on_pagehide: Option<Closure<dyn Fn()>>,

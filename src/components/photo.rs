@@ -9,7 +9,11 @@ use crate::browser::files::{self, PickedFile};
 use crate::browser::photos;
 use crate::context::use_app;
 use crate::i18n;
+use crate::pwa::UnsavedInput;
 use crate::services;
+
+/// The photo picker's name among the sources of [`UnsavedInput`].
+const PROCESSING_SOURCE: &str = "photo-processing";
 
 #[component]
 pub fn PhotoThumb(sha256: String) -> impl IntoView {
@@ -99,6 +103,12 @@ pub fn PhotoPicker(
         }
     });
     let busy = move || keep.pending().get();
+    // Leaving while a photo is processed would leave it on no record: asked first.
+    Effect::new(move |_| {
+        let question = busy().then(|| i18n::LEAVE_PHOTO_PROCESSING.to_string());
+        UnsavedInput::ask_before_leaving(PROCESSING_SOURCE, question);
+    });
+    on_cleanup(|| UnsavedInput::ask_before_leaving(PROCESSING_SOURCE, None));
     let on_pick = move |ev: leptos::ev::Event| {
         let files = files::take_picked(&ev);
         error.set(None);

@@ -251,11 +251,25 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
     });
     // Text that is not a number cannot be saved: the header must not say saved meanwhile, and
     // an update of the app must not reload over it.
+    // Nor can it be kept as a draft: leaving the form would lose it, so the person is asked
+    // first, the fields named.
     let holds_text = Memo::new(move |_| unparsed.with(|m| !m.is_empty()));
     Effect::new(move |_| {
         UnsavedInput::set(NOT_A_NUMBER_SOURCE, holds_text.get());
+        let question = unparsed.with(|m| {
+            let labels: Vec<String> = m.keys().map(|field| t::form_field_label(field)).collect();
+            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+            (!labels.is_empty()).then(|| {
+                let fields = t::join(&labels);
+                t::LEAVE_NOT_A_NUMBER.format(&[("fields", fields.as_str().into())])
+            })
+        });
+        UnsavedInput::ask_before_leaving(NOT_A_NUMBER_SOURCE, question);
     });
-    on_cleanup(|| UnsavedInput::clear(NOT_A_NUMBER_SOURCE));
+    on_cleanup(|| {
+        UnsavedInput::clear(NOT_A_NUMBER_SOURCE);
+        UnsavedInput::ask_before_leaving(NOT_A_NUMBER_SOURCE, None);
+    });
     let checks =
         FormChecks { errors: errors.into(), required: required.into(), unparsed: Some(unparsed) };
     let progress = Memo::new(move |_| form.with(|f| f.progress(today())));

@@ -105,3 +105,23 @@ pub fn pick(input: &web_sys::HtmlElement, file: &web_sys::File) {
     input.set_files(Some(files.unchecked_ref()));
     input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
 }
+
+thread_local! {
+    static QUESTIONS_ASKED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// From now on the page's `confirm` answers `answer` at once, as a person would, instead of
+/// opening a dialog (which would stop the test); each question is kept ([`questions_asked`]).
+pub fn answer_confirm(answer: bool) {
+    let confirm = wasm_bindgen::closure::Closure::<dyn Fn(String) -> bool>::new(move |q| {
+        QUESTIONS_ASKED.with(|asked| asked.borrow_mut().push(q));
+        answer
+    });
+    js_sys::Reflect::set(&web_sys::window().unwrap(), &"confirm".into(), confirm.as_ref()).unwrap();
+    confirm.forget();
+}
+
+/// Every question `confirm` was asked since the first [`answer_confirm`], oldest first.
+pub fn questions_asked() -> Vec<String> {
+    QUESTIONS_ASKED.with(|asked| asked.borrow().clone())
+}

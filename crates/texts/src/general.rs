@@ -52,6 +52,8 @@ crate::texts! {
     PHOTO_REMOVE = "photo-remove": "移除";
     /// A photo finished processing after its form was left: it is on no record.
     PHOTO_NOT_ADDED = "photo-not-added": "照片未加入记录：照片处理完成前已离开了表单。请回到表单重新添加这张照片。";
+    /// Asked before another screen opens while a photo is still being processed.
+    LEAVE_PHOTO_PROCESSING = "leave-photo-processing": "照片还在处理中，现在离开，这张照片不会加入记录。仍要离开吗？";
     SURVEY_NOT_FOUND = "survey-not-found": "找不到这份调查";
     /// The browser discarded the tablet's database (`services::storage_loss`).
     STORAGE_LOST = "storage-lost": "浏览器清空了本机保存的数据（可能因意外关闭、存储空间不足或清除了网站数据）。\
@@ -141,6 +143,9 @@ crate::texts! {
     /// The form's save state while a number field holds text that is not a number (it cannot
     /// be saved until it is one).
     UNSAVED_NOT_A_NUMBER = "unsaved-not-a-number": "有未保存的修改：数字栏中填写的不是数字";
+    /// Asked before another screen opens while number fields hold text that is not a number
+    /// (it cannot be saved, and is lost on leaving); `fields`: their labels.
+    LEAVE_NOT_A_NUMBER = "leave-not-a-number": "{ $fields }中填写的不是数字，无法保存，离开后将丢失。仍要离开吗？";
     /// The survey form's list of sections.
     SECTION_LIST = "section-list": "调查表目录";
     /// The app's main navigation.
