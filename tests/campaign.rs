@@ -1573,3 +1573,131 @@ async fn a_county_reads_one_towns_report_pipeline_and_ranking_never_every_towns_
     wait_for("the people list's note", || find(ROOT, "county-people-note").is_some()).await;
     unmock_fetch();
 }
+
+/// 梯队 ticked on a tablet before the town's approval reached it: the server refuses the mark
+/// (once approved, only the office may change it). Once the approval arrived the tablet locked
+/// the box on the refused mark, and every 重新提交 sent it again: the record stayed refused and
+/// its later changes held back. Now the refused mark may be taken back (the box says so), 重新提交
+/// before that says what to do instead of sending it again, and after it sends the office's mark.
+#[wasm_bindgen_test]
+async fn a_pipeline_mark_refused_after_the_towns_approval_can_be_taken_back_and_resubmitted() {
+    use field::sync::plan::RejectedOp;
+    use field::sync::rejected;
+    use shared::hlc::Hlc;
+    use shared::op::{OpContext, Operation};
+    use shared::sync::OpResult;
+
+    let store = fresh().await;
+    sign_in(&store, "调查员小王", Role::Surveyor).await;
+    let id = applied(&store, Category::VillageLeader).await;
+    let surveyor = session_of(&store).await;
+    let account = field::sync::session::load(&store).await.unwrap().unwrap().account;
+
+    // Ticked offline, before the approval.
+    let shown: Candidate = data::get(&store, id).await.unwrap();
+    let ticked = Candidate { pipeline: true, ..shown.clone() };
+    let edit = data::Edit { before: shown.clone(), after: ticked };
+    data::save_profile(&store, &surveyor, id, &edit, at(3, 2).date()).await.unwrap();
+
+    // The office approved meanwhile (aggregated, approved): its steps arrive by a pull.
+    let mut approved = shown.clone();
+    for action in [ApplicationAction::Aggregate, ApplicationAction::Approve] {
+        shared::workflow::apply_transition(
+            &mut approved,
+            action,
+            "镇组织办",
+            Role::TownOffice,
+            at(3, 3),
+            None,
+        )
+        .unwrap();
+    }
+    let office = OpContext { device_id: Uuid::new_v4(), author: "镇组织办".into() };
+    let record = store.get(EntityKind::Candidate, id).await.unwrap().unwrap();
+    let fields = shared::model::Entity::to_fields(&approved).unwrap();
+    let step: Vec<(String, serde_json::Value)> = fields
+        .into_iter()
+        .filter(|(f, _)| ["state", "history", "reason"].contains(&f.as_str()))
+        .collect();
+    let later = Hlc::new(js_sys::Date::now() as u64 + 1_000, 0, "office");
+    let approval =
+        Operation::upsert(&office, later, EntityKind::Candidate, id, "b1", Some(&record), step);
+    store.apply_remote(&[approval]).await.unwrap();
+
+    // The server refuses the queued mark, as its rule words it.
+    let entries = store.outbox_all().await.unwrap();
+    let aside: Vec<(u64, RejectedOp)> = entries
+        .into_iter()
+        .filter(|e| {
+            let tick =
+                |c: &shared::op::FieldChange| c.field == "pipeline" && c.value == json!(true);
+            e.op.entity_id == id && e.op.changes.iter().any(tick)
+        })
+        .map(|e| {
+            let rule =
+                WorkflowError::RoleNotAllowed(shared::workflow::PIPELINE_AFTER_TOWN_APPROVAL);
+            let result = OpResult::rejected(e.op.id, "workflow_refused", rule.to_string())
+                .with_message(rule.message());
+            (e.key, RejectedOp::from_result(e.op, &result, 0.0))
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "the mark's change was queued");
+    rejected::set_aside(&store, aside).await.unwrap();
+    let held: Candidate = data::get(&store, id).await.unwrap();
+    assert_eq!((held.state, held.pipeline), (ApplicationState::TownApproved, true));
+
+    // 重新提交 as it is: not sent again; the words say what to do.
+    let again = rejected::resubmit_record(&store, &account, EntityKind::Candidate, id, "b1").await;
+    let words = field::i18n::campaign::PIPELINE_TAKE_BACK_FIRST.to_string();
+    assert_eq!(again, Err(rejected::ResubmitError::StillRefused(words)));
+    assert_eq!(rejected::list(&store).await.unwrap().len(), 1, "still refused, still listed");
+
+    // The profile: the box may be unticked, and says why.
+    let location = web_sys::window().unwrap().location();
+    location.set_hash(&format!("#/campaign/candidate/{id}")).unwrap();
+    let app = mount_app(&store, Some("pipeline-take-back"));
+    wait_for("the pipeline box", || find("pipeline-take-back", "candidate-pipeline").is_some())
+        .await;
+    let pipeline_box: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(
+        find("pipeline-take-back", "candidate-pipeline").unwrap(),
+    );
+    assert!(!pipeline_box.disabled(), "the refused mark can be taken back");
+    assert!(pipeline_box.checked());
+    assert_eq!(
+        text("pipeline-take-back", "candidate-pipeline-refused"),
+        field::i18n::campaign::PIPELINE_REFUSED_TAKE_BACK.get()
+    );
+    drop(app);
+
+    // Taken back (the office's mark): saved, though the candidacy is approved.
+    let shown: Candidate = data::get(&store, id).await.unwrap();
+    let back = Candidate { pipeline: false, ..shown.clone() };
+    let edit = data::Edit { before: shown, after: back.clone() };
+    data::save_profile(&store, &surveyor, id, &edit, at(3, 4).date()).await.unwrap();
+    // Ticking it again is what the server refused: refused here too.
+    let edit = data::Edit { before: back.clone(), after: Candidate { pipeline: true, ..back } };
+    let err = data::save_profile(&store, &surveyor, id, &edit, at(3, 4).date()).await.unwrap_err();
+    assert_eq!(
+        err,
+        CampaignError::Workflow(WorkflowError::RoleNotAllowed(
+            shared::workflow::PIPELINE_AFTER_TOWN_APPROVAL
+        ))
+    );
+
+    // 重新提交 now sends the whole record with the office's mark, and the refusal is settled.
+    rejected::resubmit_record(&store, &account, EntityKind::Candidate, id, "b1").await.unwrap();
+    assert!(rejected::list(&store).await.unwrap().is_empty());
+    let queued = store.outbox_all().await.unwrap();
+    let sent = queued.iter().rfind(|e| e.op.entity_id == id).expect("the record is queued");
+    let mark = sent.op.changes.iter().find(|c| c.field == "pipeline").map(|c| c.value.clone());
+    assert_eq!(mark, Some(json!(false)));
+    // And the server's own rule takes it: the record as the server holds it (approved, the
+    // office's mark) with the resubmission merged in changes no mark.
+    let mut held = store.get(EntityKind::Candidate, id).await.unwrap().unwrap();
+    let on_server = Candidate { pipeline: false, ..approved };
+    held.fields.extend(shared::model::Entity::to_fields(&on_server).unwrap());
+    let mut merged = held.clone();
+    merged.fields.extend(sent.op.changes.iter().map(|c| (c.field.clone(), c.value.clone())));
+    shared::policy::check_candidate(Role::Surveyor, Some(&held), &merged)
+        .expect("the server's rule accepts the resubmission");
+}

@@ -24,6 +24,7 @@ use crate::logic::campaign::typed::{Names, branch_records, changes_of, decode_al
 use crate::logic::forms::{fields_changed, shown_clocks};
 use crate::logic::session::Session;
 use crate::store::{Store, StoreError, Touched};
+pub use crate::sync::rejected::refused_pipeline_mark;
 
 /// Why a campaign change was not saved.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -333,8 +334,10 @@ pub async fn save_profile(
         current.standards = edited.standards.clone();
     }
     if edited.pipeline != before.pipeline {
-        // 梯队 on a candidacy the town approved is the office's to change (the server's rule).
-        workflow::check_pipeline_change(&current, session.role())?;
+        // 梯队 on a candidacy the town approved is the office's to change (the server's rule),
+        // but a mark of this tablet's that the server refused may be taken back.
+        let refused = refused_pipeline_mark(&crate::sync::rejected::list(store).await?, id);
+        workflow::check_pipeline_mark(&current, session.role(), edited.pipeline, refused)?;
         current.pipeline = edited.pipeline;
     }
     if edited.integrity_grade != before.integrity_grade {

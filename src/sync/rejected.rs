@@ -101,6 +101,21 @@ pub fn refused_records(kept: &[RejectedOp]) -> std::collections::BTreeSet<(Entit
     kept.iter().map(|r| (r.op.entity, r.op.entity_id)).collect()
 }
 
+/// The 梯队 mark a refused change of candidate `id` set, while the refusal is open and was for
+/// changing the mark after the town's approval (`shared::workflow::check_pipeline_mark`: the
+/// tablet may take it back though the rule locks the mark); the newest such refusal's.
+pub fn refused_pipeline_mark(kept: &[RejectedOp], id: Uuid) -> Option<bool> {
+    kept.iter()
+        .rev()
+        .filter(|r| r.op.entity == EntityKind::Candidate && r.op.entity_id == id)
+        .filter(|r| {
+            r.said
+                .as_ref()
+                .is_some_and(|m| m.code == shared::workflow::PIPELINE_AFTER_TOWN_APPROVAL)
+        })
+        .find_map(|r| r.op.changes.iter().find(|c| c.field == "pipeline")?.value.as_bool())
+}
+
 /// What 重新提交 does for record `entity`/`id`: the photos it shows that were refused for good
 /// are tried again at the next sync, and its refused changes, if it has any (or nothing else
 /// was refused), are replaced by the whole record ([`resubmit`]).
@@ -137,6 +152,16 @@ pub async fn resubmit(
     }
     would_refuse(account, entity, id, branch_id, js_sys::Date::now())
         .map_err(|r| ResubmitError::StillRefused(crate::logic::validation::words(&r.message)))?;
+    // A candidate still holding the 梯队 mark the server refused would be refused again.
+    if entity == EntityKind::Candidate
+        && let Some(mark) = refused_pipeline_mark(&list(store).await?, id)
+        && let Ok(candidate) = record.to_typed::<shared::model::Candidate>()
+        && candidate.pipeline == mark
+        && shared::workflow::check_pipeline_change(&candidate, account.role).is_err()
+    {
+        let words = crate::i18n::campaign::PIPELINE_TAKE_BACK_FIRST.to_string();
+        return Err(ResubmitError::StillRefused(words));
+    }
     // This record's refusals leave the list as it is inside the resubmission's transaction.
     let without_this = |kept: Option<Vec<RejectedOp>>| -> Vec<RejectedOp> {
         kept.unwrap_or_default().into_iter().filter(|r| r.op.entity_id != id).collect()

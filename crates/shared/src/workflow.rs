@@ -38,9 +38,62 @@ pub fn check_pipeline_change(
         ApplicationState::TownApproved | ApplicationState::CountyFiled | ApplicationState::Named
     );
     if approved && role != crate::roles::Role::TownOffice {
-        return Err(WorkflowError::RoleNotAllowed("pipeline_after_town_approval"));
+        return Err(WorkflowError::RoleNotAllowed(PIPELINE_AFTER_TOWN_APPROVAL));
     }
     Ok(())
+}
+
+/// The refusal's code of [`check_pipeline_change`] (a [`WorkflowError::RoleNotAllowed`]).
+pub const PIPELINE_AFTER_TOWN_APPROVAL: &str = "pipeline_after_town_approval";
+
+/// Whether `role` may set 梯队 of `candidate` to `mark` on a tablet that holds `refused`: the
+/// mark one of its own changes set that the server refused by [`check_pipeline_change`] (a
+/// mark ticked offline before the town's approval reached the tablet), if any. As
+/// [`check_pipeline_change`], except that taking such a mark back is always allowed: the server
+/// refused it for changing the mark it holds, so the other value is the office's, and the
+/// record then agrees with the office again. Without this the refused mark stayed on the tablet,
+/// locked, and every resubmission of the record sent it again.
+pub fn check_pipeline_mark(
+    candidate: &crate::model::Candidate,
+    role: crate::roles::Role,
+    mark: bool,
+    refused: Option<bool>,
+) -> Result<(), WorkflowError> {
+    if refused == Some(!mark) {
+        return Ok(());
+    }
+    check_pipeline_change(candidate, role)
+}
+
+#[cfg(test)]
+mod pipeline_tests {
+    use super::*;
+    use crate::model::Candidate;
+    use crate::roles::Role;
+
+    fn approved(pipeline: bool) -> Candidate {
+        Candidate { state: ApplicationState::TownApproved, pipeline, ..Default::default() }
+    }
+
+    #[test]
+    fn a_refused_mark_may_be_taken_back_and_nothing_else_changed() {
+        // Ticked offline, refused: the tablet still shows it ticked on an approved candidacy.
+        let ticked = approved(true);
+        assert!(check_pipeline_change(&ticked, Role::Surveyor).is_err());
+        // Taking it back (unticking) agrees with the office: allowed.
+        assert_eq!(check_pipeline_mark(&ticked, Role::Surveyor, false, Some(true)), Ok(()));
+        // Ticking it again is what the server refused: still refused.
+        let unticked = approved(false);
+        assert_eq!(
+            check_pipeline_mark(&unticked, Role::Surveyor, true, Some(true)),
+            Err(WorkflowError::RoleNotAllowed(PIPELINE_AFTER_TOWN_APPROVAL))
+        );
+        // Without a refusal nothing changes from the rule.
+        assert!(check_pipeline_mark(&ticked, Role::BranchSecretary, false, None).is_err());
+        assert_eq!(check_pipeline_mark(&ticked, Role::TownOffice, false, None), Ok(()));
+        let applied = Candidate { state: ApplicationState::Applied, ..Default::default() };
+        assert_eq!(check_pipeline_mark(&applied, Role::Surveyor, true, None), Ok(()));
+    }
 }
 
 /// A value of one of shared's lists, by list name and code (`("application-state",

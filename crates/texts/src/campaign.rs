@@ -45,6 +45,11 @@ crate::texts! {
     CONTACTS = "campaign-contacts": "结对联系";
     BEHIND = "campaign-behind": "联系滞后";
     PIPELINE = "campaign-pipeline": "列入下一年度梯队培育（培育一批）";
+    /// Beside the 梯队 box on a tablet whose change of it the server refused (ticked before the
+    /// town's approval reached the tablet): it may be taken back.
+    PIPELINE_REFUSED_TAKE_BACK = "campaign-pipeline-refused-take-back": "办公室没有接受这个梯队标记（镇党委审定后只有镇组织办可以更改）。请把它改回并保存，再在“待发送”中点“重新提交”。";
+    /// 重新提交 of a candidate still holding the 梯队 mark the server refused.
+    PIPELINE_TAKE_BACK_FIRST = "campaign-pipeline-take-back-first": "梯队标记仍是办公室没有接受的那一个：请先在候选人页面把它改回并保存，再重新提交。";
     PIPELINE_SHORT = "campaign-pipeline-short": "梯队";
     ALL_YEARS = "campaign-all-years": "全部年度";
     ALL_CATEGORIES = "campaign-all-categories": "全部类别";

@@ -26,7 +26,7 @@ use crate::logic::campaign::contacts::status_text;
 use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::format;
 use crate::logic::forms::{now, today};
-use crate::services::campaign::{self, CampaignError, Profile};
+use crate::services::campaign::{self, CampaignError, Profile, refused_pipeline_mark};
 
 type Loading = LocalResource<Result<Profile, CampaignError>>;
 
@@ -66,10 +66,20 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
         session.may_write(EntityKind::Candidate, &candidate.branch_id) && !candidate.is_closed();
     let can_log = session.may_write(EntityKind::ContactLog, &candidate.branch_id);
     let (met, total) = standards_met(&candidate);
-    // 梯队 on a candidacy the town approved: only the office may change it (shared rule).
-    let pipeline_locked = shared::workflow::check_pipeline_change(&candidate, session.role())
-        .err()
-        .map(|e| crate::logic::validation::words(&e.message()));
+    // 梯队 on a candidacy the town approved: only the office may change it (shared rule), but a
+    // mark of this tablet's the server refused may be taken back, and the box says so.
+    let refused_mark = crate::sync::use_sync()
+        .rejected
+        .with_untracked(|kept| refused_pipeline_mark(kept, id))
+        .filter(|&mark| mark == candidate.pipeline);
+    let pipeline_locked = shared::workflow::check_pipeline_mark(
+        &candidate,
+        session.role(),
+        !candidate.pipeline,
+        refused_mark,
+    )
+    .err()
+    .map(|e| crate::logic::validation::words(&e.message()));
 
     let ctx = crate::context::use_app();
     let save_profile =
@@ -153,7 +163,10 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
                 {text(form, Field::new(tc::CONTACT_PERSON.get(), "candidate-contact-person"), |c| c.contact_person.clone(), |c, v| c.contact_person = v)}
                 {select(form, Field::new(tc::INTEGRITY_GRADE.get(), "candidate-integrity"), |c| c.integrity_grade, |c, v| c.integrity_grade = v)}
                 {match pipeline_locked {
-                    None => checkbox(form, Field::new(tc::PIPELINE.get(), "candidate-pipeline"), |c| c.pipeline, |c, v| c.pipeline = v).into_any(),
+                    None => view! {
+                        {checkbox(form, Field::new(tc::PIPELINE.get(), "candidate-pipeline"), |c| c.pipeline, |c, v| c.pipeline = v)}
+                        {refused_mark.map(|_| view! { <p class="hint wide warn" data-testid="candidate-pipeline-refused">{tc::PIPELINE_REFUSED_TAKE_BACK}</p> })}
+                    }.into_any(),
                     Some(why) => view! {
                         <label class="field check">
                             <input type="checkbox" data-testid="candidate-pipeline" disabled=true prop:checked=candidate.pipeline />
