@@ -90,11 +90,12 @@ impl AppCtx {
 }
 
 /// Re-read the delivery counts of `store` into `counts`.
+/// Nothing once the app is gone (a save finishing after it).
 pub fn recount(store: StoredValue<Store, LocalStorage>, counts: RwSignal<DeliveryCounts>) {
-    let store = store.get_value();
+    let Some(store) = store.try_get_value() else { return };
     leptos::task::spawn_local(async move {
         match delivery_counts(&store).await {
-            Ok(c) => counts.set(c),
+            Ok(c) => drop(counts.try_set(c)),
             Err(e) => log::warn!("could not count the records waiting to be sent: {e}"),
         }
     });

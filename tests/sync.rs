@@ -110,6 +110,9 @@ struct State {
     lose_answer: Option<usize>,
     /// Ops with these ids are left out of the answer (and not stored).
     omit: Vec<Uuid>,
+    /// Each push takes at most this many operations and leaves the rest out of the answer, as
+    /// the server does past its bound on one push's conflicts (not taken yet).
+    take_at_most: Option<usize>,
     /// Fail the pull with this (1-based) number.
     fail_pull: Option<usize>,
     pulls: usize,
@@ -155,6 +158,7 @@ impl FakeServer {
             fail_push: None,
             lose_answer: None,
             omit: Vec::new(),
+            take_at_most: None,
             fail_pull: None,
             pulls: 0,
             blobs: HashMap::new(),
@@ -247,7 +251,10 @@ impl Transport for FakeServer {
         // As the server: a record refused once in a push has its later operations in it refused
         // as following a refusal.
         let mut refused_records = std::collections::HashSet::new();
-        for op in &request.ops {
+        for (index, op) in request.ops.iter().enumerate() {
+            if s.take_at_most.is_some_and(|n| index >= n) {
+                break;
+            }
             if s.omit.contains(&op.id) {
                 continue;
             }
@@ -496,6 +503,48 @@ async fn only_acknowledged_operations_leave_the_outbox() {
     assert!(report.rejected.is_empty());
     assert_eq!(store.outbox_len().await.unwrap(), 0);
     assert_eq!(server.0.borrow().log.len(), 3, "each accepted op stored once");
+}
+
+/// Past its bound on the conflicts one push makes, the server takes no more operations of the
+/// push and leaves them out of its answer (before, it refused them: the surveyor had to open
+/// each record and resubmit it, and the resubmission made none of their conflicts). The tablet
+/// sends what was left out again at once, in the same run, until all is taken.
+#[wasm_bindgen_test]
+async fn what_a_push_leaves_for_the_next_is_sent_again_in_the_same_run() {
+    let store = fresh().await;
+    let ids = save_people(&store, 10, "b1").await;
+    let server = FakeServer::with(|s| s.take_at_most = Some(3));
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.pushed, 10);
+    assert!(report.rejected.is_empty());
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    let state = server.0.borrow();
+    assert_eq!(state.pushes, 4, "3 + 3 + 3 + 1");
+    let stored: Vec<Uuid> = state.log.iter().map(|op| op.entity_id).collect();
+    assert_eq!(stored, ids, "each once, in the order saved");
+}
+
+/// A change left out of a push's answer whose record had an earlier change refused in that
+/// push is not sent again on its own: it waits for the record's 重新提交 (the server would have
+/// taken it alone, storing half the record).
+#[wasm_bindgen_test]
+async fn a_change_left_for_the_next_push_waits_when_its_record_was_refused() {
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    let bad = changes(&[("name", json!("郑来福")), ("phone", json!("12345"))]);
+    store.save(EntityKind::Person, id, "b1", bad).await.unwrap();
+    store.save(EntityKind::Person, id, "b1", changes(&[("notes", json!("补充"))])).await.unwrap();
+    let queued = outbox_ids(&store).await;
+    let server = FakeServer::with(|s| s.take_at_most = Some(1));
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.rejected.len(), 1, "the invalid phone is refused");
+    assert_eq!(report.rejected[0].op.id, queued[0]);
+    assert_eq!(report.held, 1, "the later change waits with its record");
+    assert_eq!(server.0.borrow().pushes, 1, "not sent again alone");
+    assert!(server.0.borrow().log.is_empty());
+    assert_eq!(outbox_ids(&store).await, [queued[1]]);
 }
 
 #[wasm_bindgen_test]

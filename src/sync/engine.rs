@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 use super::error::{HttpError, SyncError};
 use super::plan::{
-    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, hold_back, next_chunk,
-    resume_offset,
+    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, hold_back,
+    left_for_the_next_push, next_chunk, resume_offset,
 };
 use super::rejected;
 use super::transport::Transport;
@@ -266,12 +266,20 @@ pub async fn push_outbox_as<T: Transport>(
             store.forget_maybe_sent(&records).await?;
         }
         for batch in plan_batches(&sorted.send, PUSH_MAX_OPS, MAX_PUSH_BYTES) {
-            let n = batch.keys.len() as u32;
-            let refused_before = report.rejected.len();
-            send_batch(store, transport, batch, report).await?;
-            blocked.extend(report.rejected[refused_before..].iter().map(|r| r.op.entity_id));
-            done += n;
-            progress(Phase::Pushing, done, total);
+            let mut next = Some(batch);
+            while let Some(batch) = next.take() {
+                let n = batch.keys.len();
+                let refused_before = report.rejected.len();
+                let left = send_batch(store, transport, batch, report).await?;
+                blocked.extend(report.rejected[refused_before..].iter().map(|r| r.op.entity_id));
+                // Not taken yet (the server's bound on one push's conflicts): sent again now.
+                let (again, held) =
+                    left.map_or((None, 0), |left| left_for_the_next_push(left, &blocked));
+                report.held += held;
+                done += (n - again.as_ref().map_or(0, |b| b.keys.len())) as u32;
+                progress(Phase::Pushing, done, total);
+                next = again;
+            }
         }
         // Held-back entries stay in the outbox: walk on past them.
     }
@@ -280,12 +288,15 @@ pub async fn push_outbox_as<T: Transport>(
 /// Push one batch and settle each of its entries: acknowledged ones leave the outbox, refused
 /// ones are set aside. A batch the server refuses as a whole because of one operation (409 same
 /// id with other content, 413 too large, 400/422 invalid) is split so only that one is set aside.
+/// Entries the answer left out stay queued: when the server took others, they are given back
+/// to be sent again at once (the server leaves out what would pass its bound on one push's
+/// conflicts); when it took none, the run fails (`SyncError::Unacknowledged`) and retries later.
 fn send_batch<'a, T: Transport>(
     store: &'a Store,
     transport: &'a T,
     batch: Batch,
     report: &'a mut SyncReport,
-) -> Pin<Box<dyn Future<Output = Result<(), SyncError>> + 'a>> {
+) -> Pin<Box<dyn Future<Output = Result<Option<Batch>, SyncError>> + 'a>> {
     Box::pin(async move {
         // Until the answer comes, these records may be at the office: their branch is not
         // rewritten under the same change ids, nor are they discarded as never sent.
@@ -322,9 +333,18 @@ fn send_batch<'a, T: Transport>(
                 store.forget_maybe_sent(&answered).await?;
                 report.pushed += ack.remove.len();
                 if ack.retry.is_empty() {
-                    Ok(())
-                } else {
+                    Ok(None)
+                } else if ack.remove.is_empty() && ack.rejected.is_empty() {
                     Err(SyncError::Unacknowledged(ack.retry.len()))
+                } else {
+                    let mut left = Batch { keys: Vec::new(), request: PushRequest { ops: vec![] } };
+                    for key in ack.retry {
+                        if let Some(op) = op_of(&batch, key) {
+                            left.keys.push(key);
+                            left.request.ops.push(op.clone());
+                        }
+                    }
+                    Ok(Some(left))
                 }
             }
             Err(err) if refuses_content(&err) => {
@@ -332,14 +352,15 @@ fn send_batch<'a, T: Transport>(
                     for (key, op) in batch.keys.iter().zip(batch.request.ops) {
                         let single =
                             Batch { keys: vec![*key], request: PushRequest { ops: vec![op] } };
+                        // One operation alone: answered, or the run fails; never left.
                         send_batch(store, transport, single, report).await?;
                     }
-                    return Ok(());
+                    return Ok(None);
                 }
                 let (Some(key), Some(op)) =
                     (batch.keys.first(), batch.request.ops.into_iter().next())
                 else {
-                    return Ok(());
+                    return Ok(None);
                 };
                 let message = err
                     .server_message()
@@ -363,7 +384,7 @@ fn send_batch<'a, T: Transport>(
                 if !held {
                     store.forget_maybe_sent(&records).await?;
                 }
-                Ok(())
+                Ok(None)
             }
             Err(err) => Err(err.into()),
         }

@@ -238,6 +238,28 @@ pub fn hold_back(
     sorted
 }
 
+/// What a push's answer left out, to be sent again at once: the server takes no operation past
+/// its bound on the conflicts one push makes (`shared::policy::PastTheBound`), so the rest come
+/// back not taken yet. In their order, less the changes of records refused meanwhile, which
+/// wait for 重新提交 with the rest of their record (held back: the second value counts them).
+pub fn left_for_the_next_push(
+    left: shared::sync::Batch,
+    blocked: &BTreeSet<Uuid>,
+) -> (Option<shared::sync::Batch>, usize) {
+    let request = shared::sync::PushRequest { ops: Vec::new() };
+    let mut again = shared::sync::Batch { keys: Vec::new(), request };
+    let mut held = 0;
+    for (key, op) in left.keys.into_iter().zip(left.request.ops) {
+        if blocked.contains(&op.entity_id) {
+            held += 1;
+        } else {
+            again.keys.push(key);
+            again.request.ops.push(op);
+        }
+    }
+    ((!again.keys.is_empty()).then_some(again), held)
+}
+
 /// The rules the tablet can check without the server's copy of the record: who may write what
 /// where, the clock and the lengths of texts (`shared::policy`, the server's own code).
 pub fn check_on_tablet(account: &Account, op: &Operation, now_ms: f64) -> Result<(), Rejection> {

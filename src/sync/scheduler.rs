@@ -144,7 +144,8 @@ impl SyncEngine {
 
     /// Ask for a sync as soon as possible (the "立即同步" button, the `online` event).
     pub fn sync_now(&self) {
-        let _ = self.wake.with_value(|tx| tx.unbounded_send(()));
+        // `try_`: asked at the end of work that may outlive the app (then nothing to wake).
+        let _ = self.wake.try_with_value(|tx| tx.unbounded_send(()));
     }
 
     /// Sign in and keep the session; a sync follows.
@@ -259,7 +260,7 @@ impl SyncEngine {
 
     /// The server answered a live-update wait just now ([`super::live`]).
     pub(crate) fn heard_from_server(&self) {
-        self.heard_at.with_value(|h| h.set(js_sys::Date::now()));
+        let _ = self.heard_at.try_with_value(|h| h.set(js_sys::Date::now()));
     }
 
     /// Forget the device token.
@@ -289,13 +290,14 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// Re-read the delivery counts (the top bar's and the sync screen's 待同步).
+    /// Re-read the delivery counts (the top bar's and the sync screen's 待同步). Called at the
+    /// end of work that may outlive the app (a save as a form is left): once it is gone, nothing.
     pub async fn refresh_pending(&self) {
-        let store = self.store();
+        let Some(store) = self.store.try_get_value() else { return };
         if let Ok(counts) = delivery_counts(&store).await {
-            self.counts.set(counts);
+            let _ = self.counts.try_set(counts);
         }
-        self.on_change.with_value(|f| f());
+        let _ = self.on_change.try_with_value(|f| f());
     }
 
     async fn load(&self) {

@@ -53,6 +53,8 @@ pub async fn push(
         device = %session.device_id,
         ops = count,
         accepted = results.iter().filter(|r| r.status == shared::sync::OpStatus::Accepted).count(),
+        // Past the push's conflict bound: left out of the answer, sent again by the tablet.
+        not_taken_yet = count - results.len(),
         "push"
     );
     Ok((protocol_header(), Json(PushResponse { results, server_hlc })))

@@ -435,3 +435,42 @@ async fn an_import_moves_the_server_clock_past_what_it_stored() {
     let pushed: shared::sync::PushResponse = res.json().await.unwrap();
     assert!(pushed.server_hlc > stamp, "{} after {stamp}", pushed.server_hlc);
 }
+
+/// A file's changes that would take its conflicts past the bound of one push or import are
+/// refused, with the words saying so, and their record's later changes with them: a file is
+/// not sent again, so, unlike a push's, they cannot be left for a later one. What went before
+/// them is kept.
+#[tokio::test]
+async fn a_files_changes_past_the_conflict_bound_are_refused_not_left_out() {
+    let s = TestServer::start().await;
+    s.add_user("zhang", Role::Surveyor, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 600_000;
+    let person = new_person("office", "b1", t);
+    let id = person.entity_id;
+    s.push_accepted(&office, &[person]).await;
+    // 300 writes of one field, each having seen nothing: conflicts with every earlier one.
+    let blind: Vec<Operation> = (1..=300u64)
+        .map(|i| {
+            let note = json!(format!("第{i}次"));
+            upsert(
+                "zhang",
+                "zhang-dev",
+                t + i,
+                EntityKind::Person,
+                id,
+                "b1",
+                &[("notes", note, None)],
+            )
+        })
+        .collect();
+    let res = import(&s, &office, file(&blind, None, None), None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report: ImportReport = res.json().await.unwrap();
+    assert!(report.accepted > 40 && report.accepted < 300, "{report:?}");
+    assert_eq!(report.accepted + report.rejected, 300, "every change answered: {report:?}");
+    let stored = count(&s, "SELECT COUNT(*) FROM ops").await;
+    assert_eq!(stored as usize, 1 + report.accepted, "what was refused is not stored");
+    let conflicts = count(&s, "SELECT COUNT(*) FROM conflicts").await;
+    assert!(conflicts as usize <= shared::policy::MAX_CONFLICTS_PER_PUSH, "{conflicts}");
+}

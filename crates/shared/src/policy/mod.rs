@@ -83,9 +83,23 @@ pub fn preceded_by_refusal() -> Rejection {
 /// whole with everything it has seen, which makes none.
 pub const MAX_CONFLICTS_PER_OP: usize = 64;
 
-/// Most conflicts one push (or import) may make in all: its later operations that would make
-/// more are refused the same way, and the tablet resubmits them.
+/// Most conflicts one push (or import) may make in all. A push takes no operation past it: that
+/// one and every later one are left out of the answer, which the tablet reads as "send again"
+/// ([`PastTheBound`]). An import refuses them.
 pub const MAX_CONFLICTS_PER_PUSH: usize = 2_000;
+
+/// What a batch does with its operations from the first one that would take its conflicts past
+/// [`MAX_CONFLICTS_PER_PUSH`] (each on its own within [`MAX_CONFLICTS_PER_OP`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PastTheBound {
+    /// A push: not taken yet. That operation and every later one are left out of the answer;
+    /// the tablet sends them again at once (`shared::sync::acknowledged`: not named, kept), in a
+    /// push with a bound of its own, so their conflicts are made and shown to the office.
+    LeaveForTheNextPush,
+    /// An import (a tablet's file, a roster): nothing sends them again, so they are refused
+    /// (`too_many_conflicts`), each record's later operations with them.
+    Refuse,
+}
 
 /// What is left of a push's (or import's) [`MAX_CONFLICTS_PER_PUSH`], operation by operation,
 /// as both stores check them.

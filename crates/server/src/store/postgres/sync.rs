@@ -26,6 +26,7 @@ use crate::store::sqlite::sync::{Encoded, Pusher, encode, not_in_a_town, town_of
 use crate::store::{
     Caller, Held, ImportBatch, ImportCounts, PullPage, RosterBatch, Scope, StoreError,
 };
+use crate::sync_policy::PastTheBound::{self, LeaveForTheNextPush, Refuse};
 use crate::sync_policy::{self, Answer, PolicyTime, Rejection};
 
 /// The advisory lock every operation writer holds from its start to its commit ("FLDOPS").
@@ -106,7 +107,7 @@ pub async fn push(
     let tx = client.transaction().await?;
     lock_writers(&tx).await?;
     let pushers = Pushers::Session(Pusher::of_session(session));
-    let results = apply_ops(&tx, ops, "push_op", "", &pushers).await?;
+    let results = apply_ops(&tx, ops, "push_op", "", LeaveForTheNextPush, &pushers).await?;
     tx.commit().await?;
     Ok(results)
 }
@@ -122,7 +123,7 @@ pub async fn apply_roster(
     let tx = client.transaction().await?;
     lock_writers(&tx).await?;
     let pushers = Pushers::Session(Pusher::of_session(session));
-    let results = apply_ops(&tx, &batch.operations, "roster_op", "", &pushers).await?;
+    let results = apply_ops(&tx, &batch.operations, "roster_op", "", Refuse, &pushers).await?;
     let refused: Vec<OpResult> =
         results.into_iter().filter(|r| r.status == OpStatus::Rejected).collect();
     if !refused.is_empty() {
@@ -156,8 +157,8 @@ pub async fn import(
     let tx = client.transaction().await?;
     lock_writers(&tx).await?;
     let suffix = format!("，由 {} 从导出文件导入", batch.imported_by);
-    let results =
-        apply_ops(&tx, &batch.operations, "import_op", &suffix, &Pushers::Authors(batch)).await?;
+    let pushers = Pushers::Authors(batch);
+    let results = apply_ops(&tx, &batch.operations, "import_op", &suffix, Refuse, &pushers).await?;
     let count = |s: OpStatus| results.iter().filter(|r| r.status == s).count();
     let counts = ImportCounts {
         accepted: count(OpStatus::Accepted),
@@ -424,17 +425,19 @@ struct Accepted {
 }
 
 /// The push path shared by pushes, rosters and imports, inside the caller's transaction (which
-/// holds [`OPS_WRITER_LOCK`]): results in request order.
+/// holds [`OPS_WRITER_LOCK`]): results in request order. Past the batch's conflict bound the
+/// results stop (`past_bound`, a push: the rest are not taken yet) or refuse.
 async fn apply_ops(
     tx: &Transaction<'_>,
     ops: &[Operation],
     action: &str,
     detail_suffix: &str,
+    past_bound: PastTheBound,
     pushers: &Pushers<'_>,
 ) -> Result<Vec<OpResult>, StoreError> {
     let received_at = now();
     let mut records = Records::default();
-    let (results, accepted) = check_all(tx, ops, &mut records, pushers).await?;
+    let (results, accepted) = check_all(tx, ops, &mut records, pushers, past_bound).await?;
     write_ops(tx, ops, &accepted, action, detail_suffix, &received_at).await?;
     let upsert = tx.prepare_cached(UPSERT_RECORD).await?;
     for (rec, town) in records.changed_records() {
@@ -461,6 +464,7 @@ async fn check_all(
     ops: &[Operation],
     records: &mut Records,
     pushers: &Pushers<'_>,
+    past_bound: PastTheBound,
 ) -> Result<(Vec<OpResult>, Vec<Accepted>), StoreError> {
     let time = PolicyTime::now();
     let select_hash = tx.prepare_cached(SELECT_HASH).await?;
@@ -553,6 +557,11 @@ async fn check_all(
             }
         };
         if let Err(rejection) = budget.take(applied.conflicts.len()) {
+            if past_bound == LeaveForTheNextPush {
+                // Neither this operation nor any later one is taken: the tablet sends them
+                // again in a push of their own.
+                break;
+            }
             refused_records.insert(op.entity_id);
             results.push(rejection.answer(op));
             continue;

@@ -9,6 +9,7 @@ use super::accounts::account_at;
 use super::now;
 use super::sync::{Pusher, apply_ops};
 use crate::store::{ImportBatch, ImportCounts, StoreError};
+use crate::sync_policy::PastTheBound::Refuse;
 use crate::sync_policy::Rejection;
 
 /// The account that authored `op`, or why its operations cannot be taken.
@@ -49,7 +50,7 @@ pub fn import(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let suffix = format!("，由 {} 从导出文件导入", batch.imported_by);
     let results =
-        apply_ops(&tx, checker, &batch.operations, "import_op", &suffix, &mut |c, op| {
+        apply_ops(&tx, checker, &batch.operations, "import_op", &suffix, Refuse, &mut |c, op| {
             author_of(c, batch, op)
         })?;
     let count = |s: OpStatus| results.iter().filter(|r| r.status == s).count();

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::{conflicts, now};
 use crate::store::{Caller, Held, PullPage, Scope, StoreError};
+use crate::sync_policy::PastTheBound::{self, LeaveForTheNextPush, Refuse};
 use crate::sync_policy::{self, Answer, PolicyTime, Rejection};
 
 pub(crate) fn load_record(
@@ -81,7 +82,9 @@ pub fn push(
 ) -> Result<Vec<OpResult>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let pusher = Pusher::of_session(session);
-    let results = apply_ops(&tx, checker, ops, "push_op", "", &mut |_, _| Ok(Ok(pusher.clone())))?;
+    let results = apply_ops(&tx, checker, ops, "push_op", "", LeaveForTheNextPush, &mut |_, _| {
+        Ok(Ok(pusher.clone()))
+    })?;
     tx.commit()?;
     Ok(results)
 }
@@ -99,9 +102,10 @@ pub fn apply_roster(
     };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let pusher = Pusher::of_session(session);
-    let results = apply_ops(&tx, checker, &batch.operations, "roster_op", "", &mut |_, _| {
-        Ok(Ok(pusher.clone()))
-    })?;
+    let results =
+        apply_ops(&tx, checker, &batch.operations, "roster_op", "", Refuse, &mut |_, _| {
+            Ok(Ok(pusher.clone()))
+        })?;
     let refused: Vec<OpResult> =
         results.into_iter().filter(|r| r.status == shared::sync::OpStatus::Rejected).collect();
     if !refused.is_empty() {
@@ -483,7 +487,7 @@ impl HandOver {
 
 /// The push path shared by pushes and imports, inside the caller's transaction `tx`: results
 /// in request order. `action` names the audit rows; `detail_suffix` is appended to their
-/// detail.
+/// detail. Past the batch's conflict bound the results stop (`past_bound`, a push) or refuse.
 ///
 /// Two threads share the work. The checker decides every operation in order against the
 /// batch's in-memory view of the records, each read once through `checker`, a second
@@ -504,6 +508,7 @@ pub(crate) fn apply_ops(
     ops: &[Operation],
     action: &str,
     detail_suffix: &str,
+    past_bound: PastTheBound,
     pusher_of: &mut PusherOf<'_>,
 ) -> Result<Vec<OpResult>, StoreError> {
     let received_at = now();
@@ -513,7 +518,8 @@ pub(crate) fn apply_ops(
             let snapshot = checker.transaction()?;
             let mut records = Records::new(&snapshot)?;
             let mut writer = HandOver::new(sender);
-            check_all(&snapshot, ops, detail_suffix, &mut records, pusher_of, &mut writer)
+            let batch = Batch { ops, detail_suffix, past_bound };
+            check_all(&snapshot, batch, &mut records, pusher_of, &mut writer)
         });
         let written = write_all(tx, ops, writes, action, &received_at);
         let checked = joined(checking.join());
@@ -529,13 +535,21 @@ fn joined<T>(result: thread::Result<T>) -> T {
     result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
+/// What [`check_all`] decides: the operations, in order, with what their audit rows add and
+/// what happens past the conflict bound.
+struct Batch<'a> {
+    ops: &'a [Operation],
+    detail_suffix: &'a str,
+    past_bound: PastTheBound,
+}
+
 /// Decide every operation of the batch, in order, against the batch's view of the records;
 /// hand `writer` each accepted one as soon as it is decided, and each changed record once no
-/// later operation touches it.
+/// later operation touches it. A push's results stop at its first operation past the conflict
+/// bound (the rest are not taken yet).
 fn check_all(
     tx: &Connection,
-    ops: &[Operation],
-    detail_suffix: &str,
+    Batch { ops, detail_suffix, past_bound }: Batch<'_>,
     records: &mut Records<'_>,
     pusher_of: &mut PusherOf<'_>,
     writer: &mut HandOver,
@@ -638,6 +652,11 @@ fn check_all(
             }
         };
         if let Err(rejection) = budget.take(applied.conflicts.len()) {
+            if past_bound == LeaveForTheNextPush {
+                // Neither this operation nor any later one is taken: the tablet sends them
+                // again in a push of their own.
+                break;
+            }
             refused_records.insert(op.entity_id);
             results.push(rejection.answer(op));
             continue;
