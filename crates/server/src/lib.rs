@@ -149,7 +149,9 @@ pub async fn serve(
 /// - HTTP/1: hyper's header-read timeout bounds each request's headers and an idle keep-alive
 ///   connection. HTTP/2: a silent connection is pinged and closed when the ping goes unanswered
 ///   (`http2_keep_alive_*`); `http2_max_concurrent_streams` requests at once per connection.
-/// - A request body that stalls for `body_stall_timeout` is cut ([`app`]).
+/// - A request body that stalls for `body_stall_timeout` is cut ([`app`]); an answer whose
+///   client stops reading it, once the server's writes have stalled for `write_stall_timeout`
+///   (the connection is closed).
 ///
 /// Every request carries the client's address ([`axum::extract::ConnectInfo`]) for the
 /// per-address sign-in limits. Background upkeep (expired partial uploads, idle rate-limit
@@ -262,6 +264,10 @@ impl Connection {
             tokio::time::timeout_at(start_deadline, connections::read_protocol(io))
                 .await
                 .map_err(|_| connections::StartError::TimedOut)??;
+        // Writes that make no progress for the stall timeout fail, and the connection closes.
+        let mut io = tokio_io_timeout::TimeoutStream::new(io);
+        io.set_write_timeout(Some(self.limits.write_stall_timeout));
+        let io = Box::pin(io);
         let peer = self.peer;
         let service = self.router.map_request(move |mut req: axum::extract::Request<_>| {
             req.extensions_mut().insert(ConnectInfo(peer));

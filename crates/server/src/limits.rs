@@ -67,6 +67,13 @@ pub struct Limits {
     /// a slow one: each piece that arrives starts the clock again, so a photo chunk crawling in
     /// over a weak link is never cut. Requests without a body (a long-poll wait) are not timed.
     pub body_stall_timeout: Duration,
+    /// An answer the client stops reading is cut once the server's writes have made no progress
+    /// for this long (the connection is closed): a client that asked for a large file (a photo,
+    /// an export) and never read it kept its connection, one of [`Limits::max_connections`], for
+    /// ever. About a stalled reader, not a slow one: each write that goes through starts the
+    /// clock again. A connection waiting for the next request or a long-poll's answer writes
+    /// nothing, so is not timed by this.
+    pub write_stall_timeout: Duration,
     /// HTTP/2: a connection silent this long is pinged, and closed if the ping is not answered
     /// within [`Limits::http2_keep_alive_timeout`] (HTTP/1's idle bound is the header timeout).
     pub http2_keep_alive_interval: Duration,
@@ -113,6 +120,7 @@ impl Default for Limits {
             partial_upload_ttl: Duration::from_secs(7 * 24 * 60 * 60),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             body_stall_timeout: Duration::from_secs(60),
+            write_stall_timeout: Duration::from_secs(60),
             http2_keep_alive_interval: Duration::from_secs(20),
             http2_keep_alive_timeout: Duration::from_secs(20),
             http2_max_concurrent_streams: 32,

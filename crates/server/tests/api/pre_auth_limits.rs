@@ -297,6 +297,7 @@ fn short_deadlines() -> server::limits::Limits {
     server::limits::Limits {
         header_read_timeout: Duration::from_secs(1),
         body_stall_timeout: Duration::from_secs(1),
+        write_stall_timeout: Duration::from_secs(1),
         http2_keep_alive_interval: Duration::from_secs(1),
         http2_keep_alive_timeout: Duration::from_secs(1),
         ..Default::default()
@@ -464,4 +465,33 @@ async fn a_sign_in_body_is_bounded_before_it_is_read() {
     }
     let res = s.try_login("office", PASSWORD, Uuid::now_v7()).await;
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// A client that asks for a large file and never reads the answer is closed once the server's
+/// writes have stalled for the write deadline (before, it kept its connection, one of the
+/// server's limited number, for as long as it liked). What it had received by then is less than
+/// the file.
+#[tokio::test]
+async fn a_client_that_stops_reading_an_answer_is_closed() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>t</title>").unwrap();
+    let size = 48 * 1024 * 1024;
+    std::fs::write(dist.path().join("large.bin"), vec![7u8; size]).unwrap();
+    let mut limits = short_deadlines();
+    limits.header_read_timeout = Duration::from_secs(30);
+    let s = TestServer::start_with_dist_and_limits(dist.path(), limits).await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(addr(&s).parse().unwrap()).await.unwrap();
+    stream.write_all(b"GET /large.bin HTTP/1.1\r\nHost: localhost\r\n\r\n").await.unwrap();
+    // Not read: the server's writes stall once the buffers between are full.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let received = read_until_closed(&mut stream, Duration::from_secs(15)).await;
+    let received = received.expect("the connection is closed, not left open");
+    assert!(
+        received.starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        String::from_utf8_lossy(&received[..40])
+    );
+    assert!(received.len() < size, "cut before the whole file: {} bytes", received.len());
 }

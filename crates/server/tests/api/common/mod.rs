@@ -250,6 +250,11 @@ impl TestServer {
         Self::start_configured(Data::fresh().await, None, Some(limits)).await
     }
 
+    /// A server of `dist` with other bounds (`server::limits::Limits`).
+    pub async fn start_with_dist_and_limits(dist: &Path, limits: server::limits::Limits) -> Self {
+        Self::start_configured(Data::fresh().await, Some(dist), Some(limits)).await
+    }
+
     pub async fn start_in(data: Data, dist: Option<&Path>) -> Self {
         Self::start_configured(data, dist, None).await
     }
