@@ -918,6 +918,7 @@ msg-missing-branch = This record must belong to a branch
 msg-entity-mismatch = This identifier is used by another kind of record ({ $entity })
 msg-branch-mismatch = This record belongs to another branch and cannot be moved this way
 msg-county-files-only = County accounts are read-only except for recording the county's filing
+msg-duplicate-sheet = This candidate already has a score sheet for { $year }; another cannot be started. Score on the existing sheet (if this device's app is old, update it first)
 msg-not-scorable = This candidate cannot be scored for { $year }: only candidates of that year approved by the town Party committee (or filed, or named), not removed or returned, can be (now “{ $state }”)
 msg-county-files-approved-only = A county account can only record candidates approved by the town Party committee as filed by the county
 msg-must-start-at = A new candidate starts as “{ $start }”, not “{ $state }”

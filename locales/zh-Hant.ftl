@@ -825,6 +825,7 @@ msg-missing-branch = 該記錄必須屬於某個支部
 msg-entity-mismatch = 該編號已被另一類記錄（{ $entity }）使用
 msg-branch-mismatch = 該記錄屬於另一個支部，不能通過此操作轉移
 msg-county-files-only = 縣委組織部帳號為只讀，只能登記縣委組織部備案
+msg-duplicate-sheet = 該爭創對象{ $year }年度已有評分表，不能再開一份；請在已有的評分表上評分（如果這台設備的應用較舊，請先更新）
 msg-not-scorable = 該爭創對象不能參加{ $year }年度考覈評分：須為當年經鎮黨委審定（或已備案、命名）且未移除、退回的爭創對象（當前為「{ $state }」）
 msg-county-files-approved-only = 縣委組織部帳號只能把「鎮黨委審定」的爭創對象登記為「縣委組織部備案」
 msg-must-start-at = 新的爭創對象必須從「{ $start }」開始，不能直接登記為「{ $state }」

@@ -72,6 +72,7 @@ crate::texts! { 6000;
     ENTITY_MISMATCH = "msg-entity-mismatch": "该编号已被另一类记录（{ $entity }）使用";
     BRANCH_MISMATCH = "msg-branch-mismatch": "该记录属于另一个支部，不能通过此操作转移";
     COUNTY_FILES_ONLY = "msg-county-files-only": "县委组织部账号为只读，只能登记县委组织部备案";
+    DUPLICATE_SHEET = "msg-duplicate-sheet": "该争创对象{ $year }年度已有评分表，不能再开一份；请在已有的评分表上评分（如果这台设备的应用较旧，请先更新）";
     NOT_SCORABLE = "msg-not-scorable": "该争创对象不能参加{ $year }年度考核评分：须为当年经镇党委审定（或已备案、命名）且未移除、退回的争创对象（当前为「{ $state }」）";
     COUNTY_FILES_APPROVED_ONLY = "msg-county-files-approved-only": "县委组织部账号只能把「镇党委审定」的争创对象登记为「县委组织部备案」";
     MUST_START_AT = "msg-must-start-at": "新的争创对象必须从「{ $start }」开始，不能直接登记为「{ $state }」";

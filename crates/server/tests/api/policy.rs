@@ -524,6 +524,79 @@ async fn score_sheets_and_candidate_deletions_are_the_offices_alone() {
     assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
 }
 
+/// One score sheet per candidate and year: every device now gives it the same id
+/// (`scoring::sheet_id`), and the screens count one. A second sheet under another id (an old
+/// app's random id, a tampered tablet) is refused once the candidate has one for that year,
+/// whether stored before or earlier in the same push; the derived sheet is always taken, and
+/// so is an old app's first sheet, or a sheet of another year.
+#[tokio::test]
+async fn a_second_score_sheet_of_a_candidate_and_year_is_refused() {
+    use shared::model::Assessment;
+    use shared::scoring::sheet_id;
+    let s = TestServer::start().await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let t = now_ms() - 60_000;
+    let approved = |id: Uuid, year: i32, at_ms: u64| {
+        let mut c = Candidate {
+            person_id: Uuid::now_v7(),
+            branch_id: "b1".into(),
+            category: Some(Category::VillageLeader),
+            year,
+            ..Default::default()
+        };
+        workflow::start_candidate(&mut c, "office", Role::TownOffice, at()).unwrap();
+        let mut ops = vec![candidate_op("office", at_ms, id, &c, None)];
+        let only: &[&str] = &["state", "history", "reason"];
+        for (i, action) in
+            [ApplicationAction::Aggregate, ApplicationAction::Approve].into_iter().enumerate()
+        {
+            workflow::apply_transition(&mut c, action, "office", Role::TownOffice, at(), None)
+                .unwrap();
+            ops.push(candidate_op("office", at_ms + 1 + i as u64, id, &c, Some(only)));
+        }
+        ops
+    };
+    let sheet = |id: Uuid, candidate: Uuid, year: i32, at_ms: u64| {
+        let a = Assessment {
+            candidate_id: candidate,
+            year,
+            category: Some(Category::VillageLeader),
+            ..Default::default()
+        };
+        let fields = to_fields(&a).unwrap();
+        let changes: Vec<(&str, Value, _)> =
+            fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+        upsert("office", "dev", at_ms, EntityKind::Assessment, id, "b1", &changes)
+    };
+    let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
+    s.push_accepted(&office, &approved(first, 2013, t)).await;
+    s.push_accepted(&office, &approved(second, 2013, t + 10)).await;
+
+    // The sheet every device opens, then another under a random id: refused.
+    s.push_accepted(&office, &[sheet(sheet_id(first, 2013), first, 2013, t + 20)]).await;
+    let res = s.push(&office, &[sheet(Uuid::now_v7(), first, 2013, t + 21)]).await;
+    let message = rejected(&res.results[0], "duplicate_sheet");
+    assert!(message.contains("2013年度已有评分表"), "{message}");
+
+    // An old app's first sheet of a candidate (a random id) is taken; a second one in the same
+    // push is not, and neither is a later one.
+    let old_app = Uuid::now_v7();
+    let res = s
+        .push(
+            &office,
+            &[sheet(old_app, second, 2013, t + 30), sheet(Uuid::now_v7(), second, 2013, t + 31)],
+        )
+        .await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    rejected(&res.results[1], "duplicate_sheet");
+    // The same sheet changed again is not a new one; the derived one is always taken.
+    s.push_accepted(&office, &[sheet(old_app, second, 2013, t + 32)]).await;
+    s.push_accepted(&office, &[sheet(sheet_id(second, 2013), second, 2013, t + 33)]).await;
+    let db = s.db();
+    let sheets = db.count("SELECT COUNT(*) FROM records WHERE entity = 'assessment'", &[]).await;
+    assert_eq!(sheets, 3, "the derived sheet of each, and the old app's");
+}
+
 /// One push cannot write an unbounded number of conflict rows (before, 2,000 writes of one
 /// field that saw nothing made about 2 million, each holding both values, in one transaction):
 /// each field keeps its newest 32 earlier writes, and a push takes no operation that would take

@@ -58,6 +58,32 @@ pub fn new_sheet_candidate(current: Option<&Record>, merged: &Record) -> Option<
     (!sheet.candidate_id.is_nil()).then_some(sheet.candidate_id)
 }
 
+/// Refuse a new score sheet under another id than the one every device now gives it
+/// (`crate::scoring::sheet_id`: an old app's random id, or a tampered tablet's) when the
+/// candidate already has a live sheet for that year (`others`: the town's live sheets of the
+/// same candidate, the batch's included). The screens count one sheet per candidate and year
+/// (`scoring::one_sheet_each`); the second would be scores no one sees. A sheet under the
+/// derived id is always taken (it is the one every device opens), and so is an old app's first
+/// sheet of a candidate and year.
+pub fn check_sheet_unique(merged: &Record, others: &[(Uuid, Assessment)]) -> Result<(), Rejection> {
+    let Ok(sheet) = merged.to_typed::<Assessment>() else {
+        return Ok(());
+    };
+    if merged.id == crate::scoring::sheet_id(sheet.candidate_id, sheet.year) {
+        return Ok(());
+    }
+    let taken = others.iter().any(|(id, other)| {
+        *id != merged.id && other.candidate_id == sheet.candidate_id && other.year == sheet.year
+    });
+    if taken {
+        return Err(Rejection::new(
+            "duplicate_sheet",
+            Message::new("duplicate_sheet").arg("year", sheet.year),
+        ));
+    }
+    Ok(())
+}
+
 /// Refuse a new score sheet for a candidate who may not be scored that year
 /// (`crate::scoring::may_be_scored`: that year's candidacy, approved by the town or further,
 /// not removed or returned). A candidate the server does not hold is not judged.

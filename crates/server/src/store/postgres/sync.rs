@@ -366,6 +366,37 @@ async fn same_member_candidates(
         .collect())
 }
 
+/// The town's live score sheets of `candidate_id` as the batch sees them (this batch's over the
+/// stored ones), for `check_sheet_unique`.
+async fn sheets_of(
+    tx: &Transaction<'_>,
+    records: &Records,
+    town: i64,
+    candidate_id: Uuid,
+) -> Result<Vec<(Uuid, shared::model::Assessment)>, StoreError> {
+    let mut found: HashMap<Uuid, Record> = HashMap::new();
+    let rows = tx
+        .query(
+            "SELECT record_json FROM records
+             WHERE entity = 'assessment' AND deleted = 0 AND town_id = $2
+               AND (record_json::jsonb -> 'fields') ->> 'candidate_id' = $1",
+            &[&candidate_id.to_string(), &town],
+        )
+        .await?;
+    for row in rows {
+        let record: Record = serde_json::from_str(row.try_get::<_, &str>(0)?)?;
+        found.insert(record.id, record);
+    }
+    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Assessment) {
+        found.insert(r.id, r.clone());
+    }
+    Ok(found
+        .into_values()
+        .filter(|r| !r.is_deleted())
+        .filter_map(|r| r.to_typed().ok().map(|s| (r.id, s)))
+        .collect())
+}
+
 async fn campaign_in_force(
     tx: &Transaction<'_>,
     records: &Records,
@@ -530,7 +561,10 @@ async fn check_all(
                             .get_in(town, &candidate_id)
                             .filter(|r| r.entity == EntityKind::Candidate && !r.is_deleted())
                             .and_then(|r| r.to_typed().ok());
-                        sync_policy::check_sheet(&applied.record, candidate.as_ref())
+                        let sheets = sheets_of(tx, records, town, candidate_id).await?;
+                        sync_policy::check_sheet(&applied.record, candidate.as_ref()).and_then(
+                            |()| sync_policy::check_sheet_unique(&applied.record, &sheets),
+                        )
                     }
                 };
                 match sheet {

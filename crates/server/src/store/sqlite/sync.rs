@@ -354,6 +354,35 @@ fn same_member_candidates(
         .collect())
 }
 
+/// The town's live score sheets of `candidate_id` as the batch sees them (this batch's over the
+/// stored ones), for `check_sheet_unique`.
+fn sheets_of(
+    tx: &Connection,
+    records: &Records<'_>,
+    town: i64,
+    candidate_id: Uuid,
+) -> Result<Vec<(Uuid, shared::model::Assessment)>, StoreError> {
+    let mut found: HashMap<Uuid, Record> = HashMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT record_json FROM records
+         WHERE entity = 'assessment' AND deleted = 0 AND town_id = ?2
+           AND json_extract(record_json, '$.fields.candidate_id') = ?1",
+    )?;
+    let mut rows = stmt.query(params![candidate_id.to_string(), town])?;
+    while let Some(row) = rows.next()? {
+        let record: Record = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        found.insert(record.id, record);
+    }
+    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Assessment) {
+        found.insert(r.id, r.clone());
+    }
+    Ok(found
+        .into_values()
+        .filter(|r| !r.is_deleted())
+        .filter_map(|r| r.to_typed().ok().map(|s| (r.id, s)))
+        .collect())
+}
+
 /// The campaign in force as the batch sees it (`Campaign::current` of the live campaign
 /// records, this batch's changes over the stored ones).
 fn campaign_in_force(
@@ -623,6 +652,13 @@ fn check_all(
                     .filter(|r| r.entity == EntityKind::Candidate && !r.is_deleted())
                     .and_then(|r| r.to_typed().ok());
                 sync_policy::check_sheet(&applied.record, candidate.as_ref())?;
+                let sheets = sheets_of(tx, records, town, candidate_id).map_err(|e| {
+                    Rejection::new(
+                        "store",
+                        shared::message::Message::new("store").arg("detail", e.to_string()),
+                    )
+                })?;
+                sync_policy::check_sheet_unique(&applied.record, &sheets)?;
             }
             match sync_policy::needs_uniqueness_check(current, &applied.record) {
                 None => Ok(applied),
