@@ -1574,13 +1574,10 @@ async fn a_county_reads_one_towns_report_pipeline_and_ranking_never_every_towns_
     unmock_fetch();
 }
 
-/// 梯队 ticked on a tablet before the town's approval reached it: the server refuses the mark
-/// (once approved, only the office may change it). Once the approval arrived the tablet locked
-/// the box on the refused mark, and every 重新提交 sent it again: the record stayed refused and
-/// its later changes held back. Now the refused mark may be taken back (the box says so), 重新提交
-/// before that says what to do instead of sending it again, and after it sends the office's mark.
-#[wasm_bindgen_test]
-async fn a_pipeline_mark_refused_after_the_towns_approval_can_be_taken_back_and_resubmitted() {
+/// A surveyor's tablet with candidate `id`: 梯队 ticked offline, the office's approval pulled
+/// since, and the server's refusal of the mark set aside (its rule's words).
+async fn pipeline_ticked_and_refused_after_approval()
+-> (Store, Uuid, field::logic::session::Session, shared::roles::Account, Candidate) {
     use field::sync::plan::RejectedOp;
     use field::sync::rejected;
     use shared::hlc::Hlc;
@@ -1646,6 +1643,20 @@ async fn a_pipeline_mark_refused_after_the_towns_approval_can_be_taken_back_and_
     let held: Candidate = data::get(&store, id).await.unwrap();
     assert_eq!((held.state, held.pipeline), (ApplicationState::TownApproved, true));
 
+    (store, id, surveyor, account, approved)
+}
+
+/// 梯队 ticked on a tablet before the town's approval reached it: the server refuses the mark
+/// (once approved, only the office may change it). Once the approval arrived the tablet locked
+/// the box on the refused mark, and every 重新提交 sent it again: the record stayed refused and
+/// its later changes held back. Now the refused mark may be taken back (the box says so), 重新提交
+/// before that says what to do instead of sending it again, and after it sends the office's mark.
+#[wasm_bindgen_test]
+async fn a_pipeline_mark_refused_after_the_towns_approval_can_be_taken_back_and_resubmitted() {
+    use field::sync::rejected;
+
+    let (store, id, surveyor, account, approved) =
+        pipeline_ticked_and_refused_after_approval().await;
     // 重新提交 as it is: not sent again; the words say what to do.
     let again = rejected::resubmit_record(&store, &account, EntityKind::Candidate, id, "b1").await;
     let words = field::i18n::campaign::PIPELINE_TAKE_BACK_FIRST.to_string();
@@ -1700,4 +1711,29 @@ async fn a_pipeline_mark_refused_after_the_towns_approval_can_be_taken_back_and_
     merged.fields.extend(sent.op.changes.iter().map(|c| (c.field.clone(), c.value.clone())));
     shared::policy::check_candidate(Role::Surveyor, Some(&held), &merged)
         .expect("the server's rule accepts the resubmission");
+}
+
+/// The office set the same 梯队 mark after refusing the tablet's: the mark is the office's now, so
+/// the box stays locked without the take-back hint, and 重新提交 sends the record as it is.
+#[wasm_bindgen_test]
+async fn a_refused_pipeline_mark_the_office_set_since_is_the_offices() {
+    use field::sync::rejected;
+    use shared::hlc::Hlc;
+    use shared::op::{OpContext, Operation};
+
+    let (store, id, _, account, _) = pipeline_ticked_and_refused_after_approval().await;
+    assert_eq!(data::profile(&store, id).await.unwrap().pipeline_refused, Some(true));
+    let office = OpContext { device_id: Uuid::new_v4(), author: "镇组织办".into() };
+    let record = store.get(EntityKind::Candidate, id).await.unwrap().unwrap();
+    let later = Hlc::new(js_sys::Date::now() as u64 + 5_000, 0, "office");
+    let mark = vec![("pipeline".to_owned(), json!(true))];
+    let office_mark =
+        Operation::upsert(&office, later, EntityKind::Candidate, id, "b1", Some(&record), mark);
+    store.apply_remote(&[office_mark]).await.unwrap();
+
+    let profile = data::profile(&store, id).await.unwrap();
+    assert_eq!(profile.pipeline_refused, None, "the office's mark, not the refused one");
+    assert!(profile.candidate.pipeline);
+    rejected::resubmit_record(&store, &account, EntityKind::Candidate, id, "b1").await.unwrap();
+    assert!(rejected::list(&store).await.unwrap().is_empty());
 }

@@ -547,6 +547,31 @@ async fn a_change_left_for_the_next_push_waits_when_its_record_was_refused() {
     assert_eq!(outbox_ids(&store).await, [queued[1]]);
 }
 
+/// A record refused in one push of a run keeps its later changes with it in the run's next
+/// push too (the outbox is sent in pushes of 500): sent without the refused one, the server
+/// stored half the record, and its 重新提交 then met a record the office already held in part.
+#[wasm_bindgen_test]
+async fn a_record_refused_in_one_push_keeps_its_later_changes_out_of_the_next() {
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    let bad = changes(&[("name", json!("郑来福")), ("phone", json!("12345"))]);
+    store.save(EntityKind::Person, id, "b1", bad).await.unwrap();
+    save_people(&store, field::sync::plan::PUSH_MAX_OPS, "b1").await;
+    store.save(EntityKind::Person, id, "b1", changes(&[("notes", json!("补充"))])).await.unwrap();
+    let queued = outbox_ids(&store).await;
+    let server = FakeServer::with(|_| {});
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(server.0.borrow().pushes, 2, "two pushes of the outbox");
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].op.id, queued[0], "the invalid phone is refused");
+    assert_eq!(report.held, 1, "the record's later change waits with it");
+    let stored = server.0.borrow().log.iter().filter(|op| op.entity_id == id).count();
+    assert_eq!(stored, 0, "nothing of the refused record is stored");
+    assert_eq!(outbox_ids(&store).await, [*queued.last().unwrap()]);
+    assert_eq!(report.pushed, field::sync::plan::PUSH_MAX_OPS);
+}
+
 #[wasm_bindgen_test]
 async fn a_network_failure_mid_push_keeps_the_unsent_batches() {
     let store = fresh().await;

@@ -32,7 +32,10 @@ pub fn UpdateBanner() -> impl IntoView {
     }
 
     let update = move |_| {
-        if UnsavedInput::any() {
+        // Input not saved yet, or that reloading would lose (text a number field cannot hold, a
+        // photo still being processed): the reload would ask the browser's own question, and
+        // staying then leaves the old app running under the new service worker.
+        if UnsavedInput::any() || UnsavedInput::leave_question().is_some() {
             state.set(BannerState::SaveFirst);
             return;
         }

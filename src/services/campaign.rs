@@ -24,7 +24,7 @@ use crate::logic::campaign::typed::{Names, branch_records, changes_of, decode_al
 use crate::logic::forms::{fields_changed, shown_clocks};
 use crate::logic::session::Session;
 use crate::store::{Store, StoreError, Touched};
-pub use crate::sync::rejected::refused_pipeline_mark;
+use crate::sync::rejected::refused_pipeline_mark;
 
 /// Why a campaign change was not saved.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -336,7 +336,7 @@ pub async fn save_profile(
     if edited.pipeline != before.pipeline {
         // 梯队 on a candidacy the town approved is the office's to change (the server's rule),
         // but a mark of this tablet's that the server refused may be taken back.
-        let refused = refused_pipeline_mark(&crate::sync::rejected::list(store).await?, id);
+        let refused = pipeline_refused(store, id).await?;
         workflow::check_pipeline_mark(&current, session.role(), edited.pipeline, refused)?;
         current.pipeline = edited.pipeline;
     }
@@ -633,6 +633,9 @@ pub struct Profile {
     pub candidate: Candidate,
     pub person: Option<Person>,
     pub logs: Vec<ContactLog>,
+    /// The 梯队 mark the candidate holds from this tablet's change the server refused, which may
+    /// be taken back ([`refused_pipeline_mark`]).
+    pub pipeline_refused: Option<bool>,
 }
 
 /// Candidate `id`'s profile.
@@ -640,7 +643,16 @@ pub async fn profile(store: &Store, id: Uuid) -> Result<Profile, CampaignError> 
     let candidate: Candidate = get(store, id).await?;
     let person = get::<Person>(store, candidate.person_id).await.ok();
     let logs = load::<ContactLog>(store).await?.into_iter().map(|(_, l)| l).collect();
-    Ok(Profile { candidate, person, logs })
+    let pipeline_refused = pipeline_refused(store, id).await?;
+    Ok(Profile { candidate, person, logs, pipeline_refused })
+}
+
+/// [`refused_pipeline_mark`] of candidate `id` as stored.
+async fn pipeline_refused(store: &Store, id: Uuid) -> Result<Option<bool>, CampaignError> {
+    let Some(record) = store.get(EntityKind::Candidate, id).await? else {
+        return Ok(None);
+    };
+    Ok(refused_pipeline_mark(&crate::sync::rejected::list(store).await?, &record))
 }
 
 /// Typed loads the other screens use, re-exported for brevity.

@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 use super::error::{HttpError, SyncError};
 use super::plan::{
-    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, hold_back,
-    left_for_the_next_push, next_chunk, resume_offset,
+    CHUNK_BYTES, OUTBOX_WINDOW, PULL_LIMIT, PUSH_MAX_OPS, Phase, RejectedOp, hold_back, next_chunk,
+    resume_offset, without_refused_records,
 };
 use super::rejected;
 use super::transport::Transport;
@@ -268,17 +268,23 @@ pub async fn push_outbox_as<T: Transport>(
         for batch in plan_batches(&sorted.send, PUSH_MAX_OPS, MAX_PUSH_BYTES) {
             let mut next = Some(batch);
             while let Some(batch) = next.take() {
+                // A record refused earlier in this run (an earlier batch) keeps its later
+                // changes here with it.
+                let (batch, held) = without_refused_records(batch, &blocked);
+                report.held += held;
+                done += held as u32;
+                let Some(batch) = batch else {
+                    progress(Phase::Pushing, done, total);
+                    continue;
+                };
                 let n = batch.keys.len();
                 let refused_before = report.rejected.len();
-                let left = send_batch(store, transport, batch, report).await?;
+                // What the answer left out (not taken yet: the server's bound on one push's
+                // conflicts) goes again at once.
+                next = send_batch(store, transport, batch, report).await?;
                 blocked.extend(report.rejected[refused_before..].iter().map(|r| r.op.entity_id));
-                // Not taken yet (the server's bound on one push's conflicts): sent again now.
-                let (again, held) =
-                    left.map_or((None, 0), |left| left_for_the_next_push(left, &blocked));
-                report.held += held;
-                done += (n - again.as_ref().map_or(0, |b| b.keys.len())) as u32;
+                done += (n - next.as_ref().map_or(0, |b| b.keys.len())) as u32;
                 progress(Phase::Pushing, done, total);
-                next = again;
             }
         }
         // Held-back entries stay in the outbox: walk on past them.

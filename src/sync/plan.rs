@@ -238,18 +238,19 @@ pub fn hold_back(
     sorted
 }
 
-/// What a push's answer left out, to be sent again at once: the server takes no operation past
-/// its bound on the conflicts one push makes (`shared::policy::PastTheBound`), so the rest come
-/// back not taken yet. In their order, less the changes of records refused meanwhile, which
-/// wait for 重新提交 with the rest of their record (held back: the second value counts them).
-pub fn left_for_the_next_push(
-    left: shared::sync::Batch,
+/// A batch about to be sent, less the changes of records refused earlier in this run (`blocked`),
+/// which wait for 重新提交 with the rest of their record: sent on their own, the server would
+/// store half the record. The second value counts them (held back). Run on each planned batch
+/// and on what a push's answer left out to be sent again at once (the server takes no
+/// operation past its bound on the conflicts one push makes, `shared::policy::PastTheBound`).
+pub fn without_refused_records(
+    batch: shared::sync::Batch,
     blocked: &BTreeSet<Uuid>,
 ) -> (Option<shared::sync::Batch>, usize) {
     let request = shared::sync::PushRequest { ops: Vec::new() };
     let mut again = shared::sync::Batch { keys: Vec::new(), request };
     let mut held = 0;
-    for (key, op) in left.keys.into_iter().zip(left.request.ops) {
+    for (key, op) in batch.keys.into_iter().zip(batch.request.ops) {
         if blocked.contains(&op.entity_id) {
             held += 1;
         } else {

@@ -2,7 +2,7 @@
 //! [`REJECTED_KEY`] (so they are neither retried forever nor lost), shown with the server's
 //! reason, and either dismissed or queued again by the person.
 
-use shared::record::EntityKind;
+use shared::record::{EntityKind, Record};
 use shared::roles::Account;
 use uuid::Uuid;
 
@@ -101,18 +101,23 @@ pub fn refused_records(kept: &[RejectedOp]) -> std::collections::BTreeSet<(Entit
     kept.iter().map(|r| (r.op.entity, r.op.entity_id)).collect()
 }
 
-/// The 梯队 mark a refused change of candidate `id` set, while the refusal is open and was for
-/// changing the mark after the town's approval (`shared::workflow::check_pipeline_mark`: the
-/// tablet may take it back though the rule locks the mark); the newest such refusal's.
-pub fn refused_pipeline_mark(kept: &[RejectedOp], id: Uuid) -> Option<bool> {
+/// The 梯队 mark candidate `record` holds from a change of this tablet's that the server refused
+/// for changing the mark after the town's approval, while that refusal is open and the record
+/// still holds that very write (the field's clock is the refused change's: once the surveyor
+/// took it back, or the office wrote the mark since, it is not the refused mark any more).
+/// `shared::workflow::check_pipeline_mark` lets the tablet take it back though the rule locks
+/// the mark.
+pub fn refused_pipeline_mark(kept: &[RejectedOp], record: &Record) -> Option<bool> {
+    let held = record.base_of("pipeline")?;
     kept.iter()
         .rev()
-        .filter(|r| r.op.entity == EntityKind::Candidate && r.op.entity_id == id)
+        .filter(|r| r.op.entity == EntityKind::Candidate && r.op.entity_id == record.id)
         .filter(|r| {
             r.said
                 .as_ref()
                 .is_some_and(|m| m.code == shared::workflow::PIPELINE_AFTER_TOWN_APPROVAL)
         })
+        .filter(|r| r.op.hlc == held)
         .find_map(|r| r.op.changes.iter().find(|c| c.field == "pipeline")?.value.as_bool())
 }
 
@@ -154,9 +159,8 @@ pub async fn resubmit(
         .map_err(|r| ResubmitError::StillRefused(crate::logic::validation::words(&r.message)))?;
     // A candidate still holding the 梯队 mark the server refused would be refused again.
     if entity == EntityKind::Candidate
-        && let Some(mark) = refused_pipeline_mark(&list(store).await?, id)
+        && refused_pipeline_mark(&list(store).await?, &record).is_some()
         && let Ok(candidate) = record.to_typed::<shared::model::Candidate>()
-        && candidate.pipeline == mark
         && shared::workflow::check_pipeline_change(&candidate, account.role).is_err()
     {
         let words = crate::i18n::campaign::PIPELINE_TAKE_BACK_FIRST.to_string();

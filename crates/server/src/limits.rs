@@ -72,7 +72,8 @@ pub struct Limits {
     /// an export) and never read it kept its connection, one of [`Limits::max_connections`], for
     /// ever. About a stalled reader, not a slow one: each write that goes through starts the
     /// clock again. A connection waiting for the next request or a long-poll's answer writes
-    /// nothing, so is not timed by this.
+    /// nothing, so is not timed by this. It sees the socket only: over HTTP/2 a client that stops
+    /// reading one stream withholds flow-control credit instead, and that stream is not timed.
     pub write_stall_timeout: Duration,
     /// HTTP/2: a connection silent this long is pinged, and closed if the ping is not answered
     /// within [`Limits::http2_keep_alive_timeout`] (HTTP/1's idle bound is the header timeout).

@@ -26,7 +26,7 @@ use crate::logic::campaign::contacts::status_text;
 use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::format;
 use crate::logic::forms::{now, today};
-use crate::services::campaign::{self, CampaignError, Profile, refused_pipeline_mark};
+use crate::services::campaign::{self, CampaignError, Profile};
 
 type Loading = LocalResource<Result<Profile, CampaignError>>;
 
@@ -44,7 +44,7 @@ pub fn CandidateProfile(id: Uuid) -> impl IntoView {
 
 #[component]
 fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
-    let Profile { candidate, person, logs } = profile;
+    let Profile { candidate, person, logs, pipeline_refused } = profile;
     let session = super::use_session();
     let name =
         person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| tc::UNKNOWN_PERSON.to_string());
@@ -68,10 +68,7 @@ fn ProfileView(id: Uuid, profile: Profile, loaded: Loading) -> impl IntoView {
     let (met, total) = standards_met(&candidate);
     // 梯队 on a candidacy the town approved: only the office may change it (shared rule), but a
     // mark of this tablet's the server refused may be taken back, and the box says so.
-    let refused_mark = crate::sync::use_sync()
-        .rejected
-        .with_untracked(|kept| refused_pipeline_mark(kept, id))
-        .filter(|&mark| mark == candidate.pipeline);
+    let refused_mark = pipeline_refused.filter(|&mark| mark == candidate.pipeline);
     let pipeline_locked = shared::workflow::check_pipeline_mark(
         &candidate,
         session.role(),
