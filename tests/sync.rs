@@ -573,6 +573,29 @@ async fn a_record_refused_in_one_push_keeps_its_later_changes_out_of_the_next() 
 }
 
 #[wasm_bindgen_test]
+async fn a_record_refused_in_a_split_push_keeps_its_later_changes_out_of_the_rest() {
+    let store = fresh().await;
+    let id = Uuid::now_v7();
+    let bad = changes(&[("name", json!("郑来福")), ("phone", json!("12345"))]);
+    store.save(EntityKind::Person, id, "b1", bad).await.unwrap();
+    save_people(&store, 1, "b1").await;
+    store.save(EntityKind::Person, id, "b1", changes(&[("notes", json!("补充"))])).await.unwrap();
+    let queued = outbox_ids(&store).await;
+    // The server holds the middle operation with other content: the whole push is refused
+    // (409) and sent again an operation at a time.
+    let server = FakeServer::with(|s| {
+        s.by_id.insert(queued[1], "other content".into());
+    });
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.rejected.len(), 2, "the invalid phone and the operation held elsewhere");
+    assert_eq!(report.held, 1, "the refused record's later change waits with it");
+    let stored = server.0.borrow().log.iter().filter(|op| op.entity_id == id).count();
+    assert_eq!(stored, 0, "nothing of the refused record is stored");
+    assert_eq!(outbox_ids(&store).await, [queued[2]]);
+}
+
+#[wasm_bindgen_test]
 async fn a_network_failure_mid_push_keeps_the_unsent_batches() {
     let store = fresh().await;
     save_people(&store, 700, "b1").await;

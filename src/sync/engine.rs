@@ -355,7 +355,18 @@ fn send_batch<'a, T: Transport>(
             }
             Err(err) if refuses_content(&err) => {
                 if batch.keys.len() > 1 {
+                    // Each goes alone now, so a record refused in one of them keeps its later
+                    // changes here with it (held, as between pushes); sent alone, the server
+                    // would store them on their own: half the record.
+                    let refused_before = report.rejected.len();
                     for (key, op) in batch.keys.iter().zip(batch.request.ops) {
+                        let refused_record = report.rejected[refused_before..]
+                            .iter()
+                            .any(|r| r.op.entity_id == op.entity_id);
+                        if refused_record {
+                            report.held += 1;
+                            continue;
+                        }
                         let single =
                             Batch { keys: vec![*key], request: PushRequest { ops: vec![op] } };
                         // One operation alone: answered, or the run fails; never left.
