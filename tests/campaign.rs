@@ -620,6 +620,69 @@ async fn beginning_a_score_sheet_twice_makes_one_sheet_for_the_candidate_and_yea
     assert_eq!(described("[data-testid=sheet]").len(), 1);
 }
 
+/// An old app's sheet under a random id, refused by the server as a second sheet of its
+/// candidate and year (`duplicate_sheet`: the office's sheet holds work): while the refusal is
+/// open the screens leave it out, and 开始评分 opens (or begins) the office's sheet, the one the
+/// refusal's words point to. Before, the refused sheet outranked an office sheet with fewer
+/// scores on this device, so every score went to a sheet whose changes were all held.
+#[wasm_bindgen_test]
+async fn a_score_sheet_refused_as_a_second_one_gives_way_to_the_offices() {
+    use field::sync::plan::RejectedOp;
+    use field::sync::rejected;
+    use shared::sync::OpResult;
+
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let office = session_of(&store).await;
+    let candidate = applied(&store, Category::VillageLeader).await;
+    for action in [ApplicationAction::Aggregate, ApplicationAction::Approve] {
+        data::take_action(&store, &office, candidate, action, None, at(4, 1)).await.unwrap();
+    }
+    let rubric = field::logic::campaign::rubric::template(Category::VillageLeader);
+    let rubric_id = field::logic::campaign::rubric::rubric_id(Category::VillageLeader);
+    let day = NaiveDate::from_ymd_opt(2013, 5, 1).unwrap();
+    let mut old_app =
+        shared::scoring::begin_assessment(candidate, 2013, rubric_id, &rubric, "镇组织办", day);
+    old_app.scores.insert(rubric.criteria[0].key.clone(), 1.0);
+    let old_id = Uuid::now_v7();
+    put(&store, old_id, "b1", &old_app).await;
+    let begin = || {
+        data::begin_scoring(
+            &store,
+            &office,
+            candidate,
+            "b1",
+            2013,
+            (rubric_id, rubric.clone()),
+            day,
+        )
+    };
+    assert_eq!(begin().await.unwrap(), old_id, "not refused: the candidate's sheet");
+
+    // The server refuses it as a second sheet.
+    let aside: Vec<(u64, RejectedOp)> = store
+        .outbox_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.op.entity_id == old_id)
+        .map(|e| {
+            let result = OpResult::rejected(e.op.id, shared::policy::DUPLICATE_SHEET, "已有评分表");
+            (e.key, RejectedOp::from_result(e.op, &result, 0.0))
+        })
+        .collect();
+    assert!(!aside.is_empty());
+    rejected::set_aside(&store, aside).await.unwrap();
+
+    let shown = data::load_data(&store).await.unwrap();
+    assert!(shown.assessments.is_empty(), "the refused sheet is not shown");
+    let derived = shared::scoring::sheet_id(candidate, 2013);
+    assert_eq!(begin().await.unwrap(), derived, "the office's sheet is begun");
+    let shown = data::load_data(&store).await.unwrap();
+    let ids: Vec<Uuid> = shown.assessments.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, [derived]);
+}
+
 #[wasm_bindgen_test]
 async fn saving_the_towns_name_writes_only_the_name_and_leaves_the_years_step_to_do() {
     use field::services::office::{plan_saved, save_town};

@@ -24,6 +24,7 @@ use crate::logic::campaign::typed::{Names, branch_records, changes_of, decode_al
 use crate::logic::forms::{fields_changed, shown_clocks};
 use crate::logic::session::Session;
 use crate::store::{Store, StoreError, Touched};
+use crate::sync::plan::RejectedOp;
 use crate::sync::rejected::refused_pipeline_mark;
 
 /// Why a campaign change was not saved.
@@ -415,7 +416,8 @@ pub async fn next_year(
 ///
 /// There is one sheet per candidate per year: its id is `shared::scoring::sheet_id`, the same
 /// on every device. When the candidate already has a sheet for `year` (this id, or one begun
-/// before the rule with a random id) nothing is written and that sheet's id is returned.
+/// before the rule with a random id, not refused as a second one) nothing is written and that
+/// sheet's id is returned.
 pub async fn begin_scoring(
     store: &Store,
     session: &Session,
@@ -430,7 +432,11 @@ pub async fn begin_scoring(
         return Ok(id);
     }
     let stored: Vec<(Uuid, Assessment)> = load(store).await?;
-    let theirs = stored.iter().filter(|(_, a)| a.candidate_id == candidate_id && a.year == year);
+    // A sheet the server refused as a second one is not the candidate's sheet (`load_data`).
+    let refused = refused_second_sheets(&crate::sync::rejected::list(store).await?);
+    let theirs = stored.iter().filter(|(id, a)| {
+        a.candidate_id == candidate_id && a.year == year && !refused.contains(id)
+    });
     let kept = shared::scoring::one_sheet_each(&theirs.cloned().collect::<Vec<_>>());
     if let Some((existing, _)) = kept.first() {
         return Ok(*existing);
@@ -563,13 +569,28 @@ impl CampaignData {
     }
 }
 
-/// Load the overview data from this device's store.
+/// Load the overview data from this device's store. A score sheet the server refused as a
+/// second sheet of its candidate and year (`duplicate_sheet`: begun on an old app beside the
+/// office's) is left out while that refusal is open: the screens show and score the office's
+/// sheet, which the refusal's words point to, not the one whose every change would be held.
 pub async fn load_data(store: &Store) -> Result<CampaignData, CampaignError> {
     let mut records = Vec::new();
     for kind in shared::county::CAMPAIGN_KINDS {
         records.extend(store.list(kind).await?);
     }
-    Ok(data_of(&records))
+    let mut data = data_of(&records);
+    let refused = refused_second_sheets(&crate::sync::rejected::list(store).await?);
+    data.assessments.retain(|(id, _)| !refused.contains(id));
+    Ok(data)
+}
+
+/// The score sheets with an open `duplicate_sheet` refusal.
+fn refused_second_sheets(kept: &[RejectedOp]) -> BTreeSet<Uuid> {
+    kept.iter()
+        .filter(|r| r.op.entity == EntityKind::Assessment)
+        .filter(|r| r.code.as_deref() == Some(shared::policy::DUPLICATE_SHEET))
+        .map(|r| r.op.entity_id)
+        .collect()
 }
 
 /// The overview data of `records` (of [`shared::county::CAMPAIGN_KINDS`], any order, deleted

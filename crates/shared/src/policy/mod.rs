@@ -39,7 +39,8 @@ use chrono::{FixedOffset, NaiveDate, Utc};
 
 pub use access::{COUNTY_FILING_FIELDS, Existing, check};
 pub use candidacy::{
-    check_candidacy, check_sheet, check_sheet_unique, needs_uniqueness_check, new_sheet_candidate,
+    DUPLICATE_SHEET, check_candidacy, check_sheet, check_sheet_unique, needs_uniqueness_check,
+    new_sheet_candidate,
 };
 pub use clock::{AheadInBatch, MAX_CLOCK_AHEAD_MS, ahead_in_batch, check_clock, within_bound};
 pub use validation::{check_lengths, check_record, check_record_on};
