@@ -326,6 +326,7 @@ campaign-evidence = Evidence
 campaign-next-year = Register for next year (annual selection / from the pipeline)
 campaign-no-contacts-needed = No paired contacts needed this year
 campaign-profile-closed = This candidacy was removed or carried over to next year; the file is read-only (the Town Organisation Office can restore a removed one)
+campaign-sheet-at-office = This candidate already has a score sheet for the year on the server, not yet on this device: sync first, then score on that sheet
 campaign-closed-removed = Removed: not counted in rankings, targets, reminders or statistics; the file is read-only, and the Town Organisation Office can restore it with a reason
 campaign-closed-carried = Carried over to next year: this record is read-only; continue on next year's record
 campaign-deleted = Deleted

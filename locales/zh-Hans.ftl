@@ -287,6 +287,7 @@ campaign-evidence = 事实依据
 campaign-next-year = 登记下一年度（年度评选/梯队转正）
 campaign-no-contacts-needed = 本年度无需结对联系
 campaign-profile-closed = 该争创记录已移除或已转入下一年度，档案只读（已移除的可由镇组织办「恢复」）
+campaign-sheet-at-office = 该争创对象本年度已有评分表，在服务器上，这台设备还没有取回：请先同步，再在那份评分表上评分
 campaign-closed-removed = 已移除：不计入排名、目标、提醒和统计；档案只读，镇组织办可填写理由后「恢复」
 campaign-closed-carried = 已转入下一年度：本记录只读，请在下一年度的记录上继续
 campaign-deleted = 已删除

@@ -287,6 +287,7 @@ campaign-evidence = 事實依據
 campaign-next-year = 登記下一年度（年度評選/梯隊轉正）
 campaign-no-contacts-needed = 本年度無需結對聯繫
 campaign-profile-closed = 該爭創記錄已移除或已轉入下一年度，檔案只讀（已移除的可由鎮組織辦「恢復」）
+campaign-sheet-at-office = 該爭創對象本年度已有評分表，在服務器上，這台設備還沒有取回：請先同步，再在那份評分表上評分
 campaign-closed-removed = 已移除：不計入排名、目標、提醒和統計；檔案只讀，鎮組織辦可填寫理由後「恢復」
 campaign-closed-carried = 已轉入下一年度：本記錄只讀，請在下一年度的記錄上繼續
 campaign-deleted = 已刪除

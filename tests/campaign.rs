@@ -621,10 +621,11 @@ async fn beginning_a_score_sheet_twice_makes_one_sheet_for_the_candidate_and_yea
 }
 
 /// An old app's sheet under a random id, refused by the server as a second sheet of its
-/// candidate and year (`duplicate_sheet`: the office's sheet holds work): while the refusal is
-/// open the screens leave it out, and 开始评分 opens (or begins) the office's sheet, the one the
-/// refusal's words point to. Before, the refused sheet outranked an office sheet with fewer
-/// scores on this device, so every score went to a sheet whose changes were all held.
+/// candidate and year (`duplicate_sheet`): while the refusal is open the screens leave it out,
+/// and 开始评分 opens the office's sheet, the one the refusal's words point to, once pulled (before
+/// that, it says to sync first rather than begin a sheet whose empty scores would be written over
+/// the office's). Before, the refused sheet outranked an office sheet with fewer scores on this
+/// device, so every score went to a sheet whose changes were all held.
 #[wasm_bindgen_test]
 async fn a_score_sheet_refused_as_a_second_one_gives_way_to_the_offices() {
     use field::sync::plan::RejectedOp;
@@ -676,11 +677,36 @@ async fn a_score_sheet_refused_as_a_second_one_gives_way_to_the_offices() {
 
     let shown = data::load_data(&store).await.unwrap();
     assert!(shown.assessments.is_empty(), "the refused sheet is not shown");
+    // The office's sheet is not on this device yet: begun here, its empty scores would be
+    // written over the office's. The words say to sync first.
+    let err = begin().await.unwrap_err();
+    assert_eq!(err, CampaignError::SheetAtOffice);
+    assert!(err.to_string().contains("请先同步"), "{err}");
+    assert_eq!(store.list(EntityKind::Assessment).await.unwrap().len(), 1, "nothing begun");
+
+    // The office's scored sheet arrives by a pull: it is the one shown and opened.
     let derived = shared::scoring::sheet_id(candidate, 2013);
-    assert_eq!(begin().await.unwrap(), derived, "the office's sheet is begun");
+    let mut offices =
+        shared::scoring::begin_assessment(candidate, 2013, rubric_id, &rubric, "镇组织办", day);
+    offices.scores.insert(rubric.criteria[0].key.clone(), 5.0);
+    let fields: Vec<(String, serde_json::Value)> =
+        shared::model::Entity::to_fields(&offices).unwrap().into_iter().collect();
+    let device = shared::op::OpContext { device_id: Uuid::new_v4(), author: "镇组织办".into() };
+    let later = shared::hlc::Hlc::new(js_sys::Date::now() as u64 + 1_000, 0, "office");
+    let pulled = shared::op::Operation::upsert(
+        &device,
+        later,
+        EntityKind::Assessment,
+        derived,
+        "b1",
+        None,
+        fields,
+    );
+    store.apply_remote(&[pulled]).await.unwrap();
     let shown = data::load_data(&store).await.unwrap();
     let ids: Vec<Uuid> = shown.assessments.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, [derived]);
+    assert_eq!(begin().await.unwrap(), derived, "the office's sheet is opened");
 }
 
 #[wasm_bindgen_test]

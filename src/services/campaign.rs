@@ -40,6 +40,11 @@ pub enum CampaignError {
     /// The profile is closed: removed (only the office's 恢复 reopens it) or carried over.
     #[error("{}", tc::PROFILE_CLOSED)]
     Closed,
+    /// 开始评分 while the candidate's sheet for the year is on the server only: this device's
+    /// own was refused as a second one (`duplicate_sheet`), and a sheet begun here would write
+    /// its empty scores over the office's.
+    #[error("{}", tc::SHEET_AT_OFFICE)]
+    SheetAtOffice,
     /// The form has problems; each names its field.
     #[error("{}", join(.0))]
     Invalid(Vec<FieldError>),
@@ -440,6 +445,14 @@ pub async fn begin_scoring(
     let kept = shared::scoring::one_sheet_each(&theirs.cloned().collect::<Vec<_>>());
     if let Some((existing, _)) = kept.first() {
         return Ok(*existing);
+    }
+    // Refused here because the server holds a sheet of this candidate and year: that one is to
+    // be pulled and scored, not begun again (its fields written anew over the office's).
+    let refused_here = stored
+        .iter()
+        .any(|(id, a)| a.candidate_id == candidate_id && a.year == year && refused.contains(id));
+    if refused_here {
+        return Err(CampaignError::SheetAtOffice);
     }
     let sheet = shared::scoring::begin_assessment(
         candidate_id,

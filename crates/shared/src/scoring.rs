@@ -123,12 +123,6 @@ pub fn sheet_id(candidate_id: Uuid, year: i32) -> Uuid {
     uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }
 
-/// Whether a sheet holds work: a score, or a decision (any stage past 评分中). A sheet only
-/// begun holds none.
-pub fn holds_work(sheet: &Assessment) -> bool {
-    !sheet.scores.is_empty() || progress(sheet.stage) > 0
-}
-
 /// How far a sheet got: a decision (even 未通过) counts over one still being scored.
 fn progress(stage: CommendationStage) -> u8 {
     match stage {

@@ -526,10 +526,9 @@ async fn score_sheets_and_candidate_deletions_are_the_offices_alone() {
 
 /// One score sheet per candidate and year: every device now gives it the same id
 /// (`scoring::sheet_id`), and the screens count one. A second sheet under another id (an old
-/// app's random id, a tampered tablet) is refused once the candidate has one for that year
-/// holding work (a score or a decision), whether stored before or earlier in the same push; the
-/// derived sheet is always taken, and so is an old app's first sheet, or a sheet of another
-/// year, or one beside a sheet only begun.
+/// app's random id, a tampered tablet) is refused once the candidate has one for that year,
+/// whether stored before or earlier in the same push; the derived sheet is always taken, and
+/// so is an old app's first sheet, or a sheet of another year.
 #[tokio::test]
 async fn a_second_score_sheet_of_a_candidate_and_year_is_refused() {
     use shared::model::Assessment;
@@ -557,19 +556,11 @@ async fn a_second_score_sheet_of_a_candidate_and_year_is_refused() {
         }
         ops
     };
-    // A sheet, only begun or holding a score.
-    let sheet = |id: Uuid, candidate: Uuid, year: i32, at_ms: u64, scored: bool| {
+    let sheet = |id: Uuid, candidate: Uuid, year: i32, at_ms: u64| {
         let a = Assessment {
             candidate_id: candidate,
             year,
             category: Some(Category::VillageLeader),
-            criteria: vec![shared::model::Criterion {
-                key: "k1".into(),
-                label: "增收".into(),
-                weight: 1.0,
-                max_score: 10.0,
-            }],
-            scores: if scored { [("k1".to_string(), 8.0)].into() } else { Default::default() },
             ..Default::default()
         };
         let fields = to_fields(&a).unwrap();
@@ -577,43 +568,33 @@ async fn a_second_score_sheet_of_a_candidate_and_year_is_refused() {
             fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
         upsert("office", "dev", at_ms, EntityKind::Assessment, id, "b1", &changes)
     };
-    let (first, second, third) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
     s.push_accepted(&office, &approved(first, 2013, t)).await;
     s.push_accepted(&office, &approved(second, 2013, t + 10)).await;
-    s.push_accepted(&office, &approved(third, 2013, t + 15)).await;
 
-    // The sheet every device opens, scored, then another under a random id: refused.
-    s.push_accepted(&office, &[sheet(sheet_id(first, 2013), first, 2013, t + 20, true)]).await;
-    let res = s.push(&office, &[sheet(Uuid::now_v7(), first, 2013, t + 21, true)]).await;
+    // The sheet every device opens, then another under a random id: refused.
+    s.push_accepted(&office, &[sheet(sheet_id(first, 2013), first, 2013, t + 20)]).await;
+    let res = s.push(&office, &[sheet(Uuid::now_v7(), first, 2013, t + 21)]).await;
     let message = rejected(&res.results[0], "duplicate_sheet");
     assert!(message.contains("2013年度已有评分表"), "{message}");
 
     // An old app's first sheet of a candidate (a random id) is taken; a second one in the same
-    // push is not once the first holds work, and neither is a later one.
+    // push is not, and neither is a later one.
     let old_app = Uuid::now_v7();
     let res = s
         .push(
             &office,
-            &[
-                sheet(old_app, second, 2013, t + 30, true),
-                sheet(Uuid::now_v7(), second, 2013, t + 31, false),
-            ],
+            &[sheet(old_app, second, 2013, t + 30), sheet(Uuid::now_v7(), second, 2013, t + 31)],
         )
         .await;
     assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
     rejected(&res.results[1], "duplicate_sheet");
     // The same sheet changed again is not a new one; the derived one is always taken.
-    s.push_accepted(&office, &[sheet(old_app, second, 2013, t + 32, true)]).await;
-    s.push_accepted(&office, &[sheet(sheet_id(second, 2013), second, 2013, t + 33, false)]).await;
-
-    // Beside a sheet only begun (开始评分 pressed on an office device before the old app's
-    // scored sheet arrived), the old app's sheet is taken: the screens show the one with work,
-    // and what was typed on the old app is not stranded on it.
-    s.push_accepted(&office, &[sheet(sheet_id(third, 2013), third, 2013, t + 40, false)]).await;
-    s.push_accepted(&office, &[sheet(Uuid::now_v7(), third, 2013, t + 41, true)]).await;
+    s.push_accepted(&office, &[sheet(old_app, second, 2013, t + 32)]).await;
+    s.push_accepted(&office, &[sheet(sheet_id(second, 2013), second, 2013, t + 33)]).await;
     let db = s.db();
     let sheets = db.count("SELECT COUNT(*) FROM records WHERE entity = 'assessment'", &[]).await;
-    assert_eq!(sheets, 5, "the derived sheet of each, and the old apps' two");
+    assert_eq!(sheets, 3, "the derived sheet of each, and the old app's");
 }
 
 /// One push cannot write an unbounded number of conflict rows (before, 2,000 writes of one

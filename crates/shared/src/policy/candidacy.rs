@@ -63,15 +63,13 @@ pub const DUPLICATE_SHEET: &str = "duplicate_sheet";
 
 /// Refuse a new score sheet under another id than the one every device now gives it
 /// (`crate::scoring::sheet_id`: an old app's random id, or a tampered tablet's) when the
-/// candidate already has a live sheet for that year that holds work (`others`: the town's live
-/// sheets of the same candidate, the batch's included; work: a score or a decision,
-/// `scoring::holds_work`). The screens show and rank one sheet per candidate and year
-/// (`scoring::one_sheet_each`), so two sheets holding work would split the scoring between them.
-/// Beside a sheet only begun (an office device pressed 开始评分 before the old app's sheet
-/// arrived), the new one is taken: `one_sheet_each` prefers the sheet with work, every device
-/// scores on it, and nothing typed on the old app is stranded. A sheet under the derived id is
-/// always taken (it is the one every device opens), and so is an old app's first sheet of a
-/// candidate and year.
+/// candidate already has a live sheet for that year (`others`: the town's live sheets of the
+/// same candidate, the batch's included). The screens count one sheet per candidate and year
+/// (`scoring::one_sheet_each`), so two sheets would split the scoring between them without a
+/// word (each device scoring the one it holds); refused, the old app's device is told (and, once
+/// updated, leaves the refused sheet out: `services::campaign::load_data`). A sheet under the
+/// derived id is always taken (it is the one every device opens), and so is an old app's first
+/// sheet of a candidate and year.
 pub fn check_sheet_unique(merged: &Record, others: &[(Uuid, Assessment)]) -> Result<(), Rejection> {
     let Ok(sheet) = merged.to_typed::<Assessment>() else {
         return Ok(());
@@ -80,10 +78,7 @@ pub fn check_sheet_unique(merged: &Record, others: &[(Uuid, Assessment)]) -> Res
         return Ok(());
     }
     let taken = others.iter().any(|(id, other)| {
-        *id != merged.id
-            && other.candidate_id == sheet.candidate_id
-            && other.year == sheet.year
-            && crate::scoring::holds_work(other)
+        *id != merged.id && other.candidate_id == sheet.candidate_id && other.year == sheet.year
     });
     if taken {
         return Err(Rejection::new(
