@@ -523,19 +523,27 @@ async fn a_target_cell_and_a_rubric_weight_keep_text_that_is_not_a_number() {
     assert_eq!(weight().value(), "1.5");
 }
 
-#[wasm_bindgen_test]
-async fn a_score_keeps_text_that_is_not_a_number_while_another_score_is_entered() {
-    use wasm_bindgen::JsCast;
+/// A store signed in as the town office, holding a village leader's candidacy of 2013 the town
+/// approved, and the category's rubric (not stored).
+async fn approved_for_scoring()
+-> (Store, field::logic::session::Session, Uuid, (Uuid, shared::model::Rubric)) {
     let store = fresh().await;
     sign_in(&store, "镇组织办", Role::TownOffice).await;
     let office = session_of(&store).await;
-    // A candidacy of 2013 approved by the town, with a score sheet begun.
     let candidate = applied(&store, Category::VillageLeader).await;
     for action in [ApplicationAction::Aggregate, ApplicationAction::Approve] {
         data::take_action(&store, &office, candidate, action, None, at(4, 1)).await.unwrap();
     }
     let rubric = field::logic::campaign::rubric::template(Category::VillageLeader);
     let rubric_id = field::logic::campaign::rubric::rubric_id(Category::VillageLeader);
+    (store, office, candidate, (rubric_id, rubric))
+}
+
+#[wasm_bindgen_test]
+async fn a_score_keeps_text_that_is_not_a_number_while_another_score_is_entered() {
+    use wasm_bindgen::JsCast;
+    // A candidacy of 2013 approved by the town, with a score sheet begun.
+    let (store, office, candidate, (rubric_id, rubric)) = approved_for_scoring().await;
     let day = NaiveDate::from_ymd_opt(2013, 5, 1).unwrap();
     data::begin_scoring(&store, &office, candidate, "b1", 2013, (rubric_id, rubric.clone()), day)
         .await
@@ -564,15 +572,7 @@ async fn a_score_keeps_text_that_is_not_a_number_while_another_score_is_entered(
 #[wasm_bindgen_test]
 async fn beginning_a_score_sheet_twice_makes_one_sheet_for_the_candidate_and_year() {
     use wasm_bindgen::JsCast;
-    let store = fresh().await;
-    sign_in(&store, "镇组织办", Role::TownOffice).await;
-    let office = session_of(&store).await;
-    let candidate = applied(&store, Category::VillageLeader).await;
-    for action in [ApplicationAction::Aggregate, ApplicationAction::Approve] {
-        data::take_action(&store, &office, candidate, action, None, at(4, 1)).await.unwrap();
-    }
-    let rubric = field::logic::campaign::rubric::template(Category::VillageLeader);
-    let rubric_id = field::logic::campaign::rubric::rubric_id(Category::VillageLeader);
+    let (store, office, candidate, (rubric_id, rubric)) = approved_for_scoring().await;
     put(&store, rubric_id, "", &rubric).await;
     let _handle = mount_app(&store, None);
     web_sys::window().unwrap().location().set_hash("#/campaign/assessment").unwrap();
@@ -632,15 +632,7 @@ async fn a_score_sheet_refused_as_a_second_one_gives_way_to_the_offices() {
     use field::sync::rejected;
     use shared::sync::OpResult;
 
-    let store = fresh().await;
-    sign_in(&store, "镇组织办", Role::TownOffice).await;
-    let office = session_of(&store).await;
-    let candidate = applied(&store, Category::VillageLeader).await;
-    for action in [ApplicationAction::Aggregate, ApplicationAction::Approve] {
-        data::take_action(&store, &office, candidate, action, None, at(4, 1)).await.unwrap();
-    }
-    let rubric = field::logic::campaign::rubric::template(Category::VillageLeader);
-    let rubric_id = field::logic::campaign::rubric::rubric_id(Category::VillageLeader);
+    let (store, office, candidate, (rubric_id, rubric)) = approved_for_scoring().await;
     let day = NaiveDate::from_ymd_opt(2013, 5, 1).unwrap();
     let mut old_app =
         shared::scoring::begin_assessment(candidate, 2013, rubric_id, &rubric, "镇组织办", day);
