@@ -1,7 +1,7 @@
 //! Export-file import: API, upload page and CLI. One transaction per file, idempotent, and a
 //! refused file changes nothing.
 
-use crate::common::{TestServer, assert_error, new_person, upsert};
+use crate::common::{TestServer, assert_error, blind_note_writes, new_person, upsert};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use server::import::ImportReport;
@@ -450,20 +450,7 @@ async fn a_files_changes_past_the_conflict_bound_are_refused_not_left_out() {
     let id = person.entity_id;
     s.push_accepted(&office, &[person]).await;
     // 300 writes of one field, each having seen nothing: conflicts with every earlier one.
-    let blind: Vec<Operation> = (1..=300u64)
-        .map(|i| {
-            let note = json!(format!("第{i}次"));
-            upsert(
-                "zhang",
-                "zhang-dev",
-                t + i,
-                EntityKind::Person,
-                id,
-                "b1",
-                &[("notes", note, None)],
-            )
-        })
-        .collect();
+    let blind = blind_note_writes("zhang", id, t, 300);
     let res = import(&s, &office, file(&blind, None, None), None).await;
     assert_eq!(res.status(), StatusCode::OK);
     let report: ImportReport = res.json().await.unwrap();

@@ -1,9 +1,11 @@
 //! Server-side rules on push: workflow steps per role, record validation, clocks from the
 //! future. Each refusal is a `rejected` result with the code and the tablet's Chinese message.
 
-use crate::common::{TestServer, at, campaign_op, candidate_op, service_post_application, upsert};
+use crate::common::{
+    TestServer, at, blind_note_writes, campaign_op, candidate_op, service_post_application, upsert,
+};
 use serde_json::{Value, json};
-use shared::model::{ApplicationAction, Candidate, Category};
+use shared::model::{ApplicationAction, Assessment, Candidate, Category};
 use shared::record::{EntityKind, to_fields};
 use shared::roles::Role;
 use shared::sync::{OpResult, OpStatus};
@@ -12,6 +14,26 @@ use uuid::Uuid;
 
 fn now_ms() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap()
+}
+
+/// A new score sheet `id` of `candidate` and `year` (a village leader's, nothing scored), written
+/// by `author` on `device` at `millis`.
+fn sheet_op(
+    (author, device, millis): (&str, &str, u64),
+    id: Uuid,
+    candidate: Uuid,
+    year: i32,
+) -> shared::op::Operation {
+    let a = Assessment {
+        candidate_id: candidate,
+        year,
+        category: Some(Category::VillageLeader),
+        ..Default::default()
+    };
+    let fields = to_fields(&a).unwrap();
+    let changes: Vec<(&str, Value, _)> =
+        fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
+    upsert(author, device, millis, EntityKind::Assessment, id, "b1", &changes)
 }
 
 fn rejected(r: &OpResult, code: &str) -> String {
@@ -349,7 +371,6 @@ async fn a_candidacy_outside_the_campaigns_years_is_refused() {
 /// not removed; a sheet begun before a removal stays stored.
 #[tokio::test]
 async fn score_sheets_only_for_candidacies_that_may_be_scored() {
-    use shared::model::Assessment;
     let s = TestServer::start().await;
     let office = s.user_token("office", Role::TownOffice, &[]).await;
     let t = now_ms() - 60_000;
@@ -365,24 +386,7 @@ async fn score_sheets_only_for_candidacies_that_may_be_scored() {
     let res = s.push(&office, &[candidate_op("office", t, id, &c, None)]).await;
     assert_eq!(res.results[0].status, OpStatus::Accepted);
     let sheet = |millis: u64, year: i32| {
-        let a = Assessment {
-            candidate_id: id,
-            year,
-            category: Some(Category::VillageLeader),
-            ..Default::default()
-        };
-        let fields = to_fields(&a).unwrap();
-        let changes: Vec<(&str, Value, _)> =
-            fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
-        upsert(
-            "office",
-            "office-dev",
-            millis,
-            EntityKind::Assessment,
-            Uuid::now_v7(),
-            "b1",
-            &changes,
-        )
+        sheet_op(("office", "office-dev", millis), Uuid::now_v7(), id, year)
     };
     let res = s.push(&office, &[sheet(t + 1, 2013)]).await;
     let message = rejected(&res.results[0], "not_scorable");
@@ -463,7 +467,6 @@ async fn a_survey_with_a_code_of_another_form_version_is_stored_as_sent() {
 /// wins). No screen offers either to a branch role; a tampered or outdated tablet is refused.
 #[tokio::test]
 async fn score_sheets_and_candidate_deletions_are_the_offices_alone() {
-    use shared::model::Assessment;
     use shared::op::OpKind;
     let s = TestServer::start().await;
     let office = s.user_token("office", Role::TownOffice, &[]).await;
@@ -489,18 +492,8 @@ async fn score_sheets_and_candidate_deletions_are_the_offices_alone() {
     }
     s.push_accepted(&office, &ops).await;
 
-    let sheet = |author: &str, millis: u64| {
-        let a = Assessment {
-            candidate_id: id,
-            year: 2013,
-            category: Some(Category::VillageLeader),
-            ..Default::default()
-        };
-        let fields = to_fields(&a).unwrap();
-        let changes: Vec<(&str, Value, _)> =
-            fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
-        upsert(author, "dev", millis, EntityKind::Assessment, Uuid::now_v7(), "b1", &changes)
-    };
+    let sheet =
+        |author: &str, millis: u64| sheet_op((author, "dev", millis), Uuid::now_v7(), id, 2013);
     let res = s.push(&secretary, &[sheet("li", t + 10)]).await;
     assert_eq!(rejected(&res.results[0], "forbidden_branch"), "此类记录只能由镇组织办修改");
     let res = s.push(&office, &[sheet("office", t + 11)]).await;
@@ -531,7 +524,6 @@ async fn score_sheets_and_candidate_deletions_are_the_offices_alone() {
 /// so is an old app's first sheet, or a sheet of another year.
 #[tokio::test]
 async fn a_second_score_sheet_of_a_candidate_and_year_is_refused() {
-    use shared::model::Assessment;
     use shared::scoring::sheet_id;
     let s = TestServer::start().await;
     let office = s.user_token("office", Role::TownOffice, &[]).await;
@@ -557,16 +549,7 @@ async fn a_second_score_sheet_of_a_candidate_and_year_is_refused() {
         ops
     };
     let sheet = |id: Uuid, candidate: Uuid, year: i32, at_ms: u64| {
-        let a = Assessment {
-            candidate_id: candidate,
-            year,
-            category: Some(Category::VillageLeader),
-            ..Default::default()
-        };
-        let fields = to_fields(&a).unwrap();
-        let changes: Vec<(&str, Value, _)> =
-            fields.iter().map(|(k, v)| (k.as_str(), v.clone(), None)).collect();
-        upsert("office", "dev", at_ms, EntityKind::Assessment, id, "b1", &changes)
+        sheet_op(("office", "dev", at_ms), id, candidate, year)
     };
     let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
     s.push_accepted(&office, &approved(first, 2013, t)).await;
@@ -616,20 +599,7 @@ async fn a_push_makes_a_bounded_number_of_conflicts_and_leaves_the_rest_for_the_
     let id = person.entity_id;
     s.push_accepted(&surveyor, &[person]).await;
 
-    let blind_writes: Vec<_> = (1..=300u64)
-        .map(|i| {
-            let note = (json!(format!("第{i}次")), None);
-            upsert(
-                "zhang",
-                "zhang-dev",
-                t + i,
-                EntityKind::Person,
-                id,
-                "b1",
-                &[("notes", note.0, note.1)],
-            )
-        })
-        .collect();
+    let blind_writes = blind_note_writes("zhang", id, t, 300);
     let db = s.db();
     let conflicts = || db.count("SELECT COUNT(*) FROM conflicts", &[]);
     let res = s.push(&surveyor, &blind_writes).await;

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use deadpool_postgres::{GenericClient, Transaction};
 use shared::merge::Conflict;
-use shared::model::Person;
+use shared::model::{Entity, Person};
 use shared::op::Operation;
 use shared::record::{EntityKind, Record};
 use shared::roles::Account;
@@ -337,63 +337,36 @@ async fn load_surveyed_person(
         .and_then(|r| r.to_typed().ok()))
 }
 
-async fn same_member_candidates(
+/// The town's live records of kind `T` whose field `field` names record `id` (a candidacy's
+/// `person_id`, a score sheet's `candidate_id`) as the batch sees them: this batch's changes
+/// over the stored ones. For the one-candidacy rule and `check_sheet_unique`.
+async fn live_referring_to<T: Entity>(
     tx: &Transaction<'_>,
     records: &Records,
     town: i64,
-    person_id: Uuid,
-) -> Result<Vec<(Uuid, shared::model::Candidate)>, StoreError> {
+    field: &str,
+    id: Uuid,
+) -> Result<Vec<(Uuid, T)>, StoreError> {
     let mut found: HashMap<Uuid, Record> = HashMap::new();
     let rows = tx
         .query(
             "SELECT record_json FROM records
-             WHERE entity = 'candidate' AND deleted = 0 AND town_id = $2
-               AND (record_json::jsonb -> 'fields') ->> 'person_id' = $1",
-            &[&person_id.to_string(), &town],
+             WHERE entity = $3 AND deleted = 0 AND town_id = $2
+               AND (record_json::jsonb -> 'fields') ->> $4 = $1",
+            &[&id.to_string(), &town, &T::KIND.as_str(), &field],
         )
         .await?;
     for row in rows {
         let record: Record = serde_json::from_str(row.try_get::<_, &str>(0)?)?;
         found.insert(record.id, record);
     }
-    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Candidate) {
+    for r in records.of_town(town).filter(|r| r.entity == T::KIND) {
         found.insert(r.id, r.clone());
     }
     Ok(found
         .into_values()
         .filter(|r| !r.is_deleted())
-        .filter_map(|r| r.to_typed().ok().map(|c| (r.id, c)))
-        .collect())
-}
-
-/// The town's live score sheets of `candidate_id` as the batch sees them (this batch's over the
-/// stored ones), for `check_sheet_unique`.
-async fn sheets_of(
-    tx: &Transaction<'_>,
-    records: &Records,
-    town: i64,
-    candidate_id: Uuid,
-) -> Result<Vec<(Uuid, shared::model::Assessment)>, StoreError> {
-    let mut found: HashMap<Uuid, Record> = HashMap::new();
-    let rows = tx
-        .query(
-            "SELECT record_json FROM records
-             WHERE entity = 'assessment' AND deleted = 0 AND town_id = $2
-               AND (record_json::jsonb -> 'fields') ->> 'candidate_id' = $1",
-            &[&candidate_id.to_string(), &town],
-        )
-        .await?;
-    for row in rows {
-        let record: Record = serde_json::from_str(row.try_get::<_, &str>(0)?)?;
-        found.insert(record.id, record);
-    }
-    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Assessment) {
-        found.insert(r.id, r.clone());
-    }
-    Ok(found
-        .into_values()
-        .filter(|r| !r.is_deleted())
-        .filter_map(|r| r.to_typed().ok().map(|s| (r.id, s)))
+        .filter_map(|r| r.to_typed().ok().map(|t| (r.id, t)))
         .collect())
 }
 
@@ -561,7 +534,9 @@ async fn check_all(
                             .get_in(town, &candidate_id)
                             .filter(|r| r.entity == EntityKind::Candidate && !r.is_deleted())
                             .and_then(|r| r.to_typed().ok());
-                        let sheets = sheets_of(tx, records, town, candidate_id).await?;
+                        let sheets =
+                            live_referring_to(tx, records, town, "candidate_id", candidate_id)
+                                .await?;
                         sync_policy::check_sheet(&applied.record, candidate.as_ref()).and_then(
                             |()| sync_policy::check_sheet_unique(&applied.record, &sheets),
                         )
@@ -573,7 +548,8 @@ async fn check_all(
                         None => Ok(applied),
                         Some(key) => {
                             let others =
-                                same_member_candidates(tx, records, town, key.person_id).await?;
+                                live_referring_to(tx, records, town, "person_id", key.person_id)
+                                    .await?;
                             let campaign = campaign_in_force(tx, records, town).await?;
                             sync_policy::check_candidacy(&applied.record, &campaign, &others)
                                 .map(|()| applied)

@@ -7,7 +7,7 @@ use std::thread;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension, TransactionBehavior, params};
 use shared::merge::Conflict;
-use shared::model::Person;
+use shared::model::{Entity, Person};
 use shared::op::Operation;
 use shared::record::{EntityKind, Record};
 use shared::roles::Account;
@@ -325,61 +325,34 @@ fn load_surveyed_person(
         .and_then(|r| r.to_typed().ok()))
 }
 
-/// The live candidate records of member `person_id` as the batch sees them (stored ones, with
-/// this batch's changes over them), for the one-candidacy rule.
-fn same_member_candidates(
+/// The town's live records of kind `T` whose field `field` names record `id` (a candidacy's
+/// `person_id`, a score sheet's `candidate_id`) as the batch sees them: this batch's changes
+/// over the stored ones. For the one-candidacy rule and `check_sheet_unique`.
+fn live_referring_to<T: Entity>(
     tx: &Connection,
     records: &Records<'_>,
     town: i64,
-    person_id: Uuid,
-) -> Result<Vec<(Uuid, shared::model::Candidate)>, StoreError> {
+    field: &str,
+    id: Uuid,
+) -> Result<Vec<(Uuid, T)>, StoreError> {
     let mut found: HashMap<Uuid, Record> = HashMap::new();
-    let mut stmt = tx.prepare_cached(
+    let mut stmt = tx.prepare_cached(&format!(
         "SELECT record_json FROM records
-         WHERE entity = 'candidate' AND deleted = 0 AND town_id = ?2
-           AND json_extract(record_json, '$.fields.person_id') = ?1",
-    )?;
-    let mut rows = stmt.query(params![person_id.to_string(), town])?;
+         WHERE entity = ?3 AND deleted = 0 AND town_id = ?2
+           AND json_extract(record_json, '$.fields.{field}') = ?1"
+    ))?;
+    let mut rows = stmt.query(params![id.to_string(), town, T::KIND.as_str()])?;
     while let Some(row) = rows.next()? {
         let record: Record = serde_json::from_str(&row.get::<_, String>(0)?)?;
         found.insert(record.id, record);
     }
-    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Candidate) {
+    for r in records.of_town(town).filter(|r| r.entity == T::KIND) {
         found.insert(r.id, r.clone());
     }
     Ok(found
         .into_values()
         .filter(|r| !r.is_deleted())
-        .filter_map(|r| r.to_typed().ok().map(|c| (r.id, c)))
-        .collect())
-}
-
-/// The town's live score sheets of `candidate_id` as the batch sees them (this batch's over the
-/// stored ones), for `check_sheet_unique`.
-fn sheets_of(
-    tx: &Connection,
-    records: &Records<'_>,
-    town: i64,
-    candidate_id: Uuid,
-) -> Result<Vec<(Uuid, shared::model::Assessment)>, StoreError> {
-    let mut found: HashMap<Uuid, Record> = HashMap::new();
-    let mut stmt = tx.prepare_cached(
-        "SELECT record_json FROM records
-         WHERE entity = 'assessment' AND deleted = 0 AND town_id = ?2
-           AND json_extract(record_json, '$.fields.candidate_id') = ?1",
-    )?;
-    let mut rows = stmt.query(params![candidate_id.to_string(), town])?;
-    while let Some(row) = rows.next()? {
-        let record: Record = serde_json::from_str(&row.get::<_, String>(0)?)?;
-        found.insert(record.id, record);
-    }
-    for r in records.of_town(town).filter(|r| r.entity == EntityKind::Assessment) {
-        found.insert(r.id, r.clone());
-    }
-    Ok(found
-        .into_values()
-        .filter(|r| !r.is_deleted())
-        .filter_map(|r| r.to_typed().ok().map(|s| (r.id, s)))
+        .filter_map(|r| r.to_typed().ok().map(|t| (r.id, t)))
         .collect())
 }
 
@@ -652,18 +625,19 @@ fn check_all(
                     .filter(|r| r.entity == EntityKind::Candidate && !r.is_deleted())
                     .and_then(|r| r.to_typed().ok());
                 sync_policy::check_sheet(&applied.record, candidate.as_ref())?;
-                let sheets = sheets_of(tx, records, town, candidate_id).map_err(|e| {
-                    Rejection::new(
-                        "store",
-                        shared::message::Message::new("store").arg("detail", e.to_string()),
-                    )
-                })?;
+                let sheets = live_referring_to(tx, records, town, "candidate_id", candidate_id)
+                    .map_err(|e| {
+                        Rejection::new(
+                            "store",
+                            shared::message::Message::new("store").arg("detail", e.to_string()),
+                        )
+                    })?;
                 sync_policy::check_sheet_unique(&applied.record, &sheets)?;
             }
             match sync_policy::needs_uniqueness_check(current, &applied.record) {
                 None => Ok(applied),
                 Some(key) => {
-                    let found = same_member_candidates(tx, records, town, key.person_id)
+                    let found = live_referring_to(tx, records, town, "person_id", key.person_id)
                         .and_then(|others| Ok((campaign_in_force(tx, records, town)?, others)));
                     let (campaign, others) = found.map_err(|e| {
                         Rejection::new(

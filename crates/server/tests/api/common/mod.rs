@@ -563,6 +563,18 @@ pub fn campaign_op(author: &str, millis: u64, campaign: &shared::model::Campaign
     upsert(author, &format!("{author}-dev"), millis, EntityKind::Campaign, id, "", &changes)
 }
 
+/// `n` writes of person `id`'s notes by `author` on its device, at `t + 1` … `t + n`, each
+/// having seen nothing: each conflicts with every earlier one.
+pub fn blind_note_writes(author: &str, id: Uuid, t: u64, n: u64) -> Vec<Operation> {
+    (1..=n)
+        .map(|i| {
+            let note = serde_json::json!(format!("第{i}次"));
+            let device = format!("{author}-dev");
+            upsert(author, &device, t + i, EntityKind::Person, id, "b1", &[("notes", note, None)])
+        })
+        .collect()
+}
+
 /// A new person in `branch` with a name, phone and ID number.
 pub fn new_person(author: &str, branch: &str, millis: u64) -> Operation {
     upsert(
