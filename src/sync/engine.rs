@@ -278,11 +278,9 @@ pub async fn push_outbox_as<T: Transport>(
                     continue;
                 };
                 let n = batch.keys.len();
-                let refused_before = report.rejected.len();
                 // What the answer left out (not taken yet: the server's bound on one push's
                 // conflicts) goes again at once.
-                next = send_batch(store, transport, batch, report).await?;
-                blocked.extend(report.rejected[refused_before..].iter().map(|r| r.op.entity_id));
+                next = send_batch(store, transport, batch, &mut blocked, report).await?;
                 done += (n - next.as_ref().map_or(0, |b| b.keys.len())) as u32;
                 progress(Phase::Pushing, done, total);
             }
@@ -297,10 +295,12 @@ pub async fn push_outbox_as<T: Transport>(
 /// Entries the answer left out stay queued: when the server took others, they are given back
 /// to be sent again at once (the server leaves out what would pass its bound on one push's
 /// conflicts); when it took none, the run fails (`SyncError::Unacknowledged`) and retries later.
+/// The records of what it refuses join `blocked`: their later changes wait with them.
 fn send_batch<'a, T: Transport>(
     store: &'a Store,
     transport: &'a T,
     batch: Batch,
+    blocked: &'a mut BTreeSet<Uuid>,
     report: &'a mut SyncReport,
 ) -> Pin<Box<dyn Future<Output = Result<Option<Batch>, SyncError>> + 'a>> {
     Box::pin(async move {
@@ -324,6 +324,7 @@ fn send_batch<'a, T: Transport>(
                     })
                     .collect();
                 report.rejected.extend(aside.iter().map(|(_, r)| r.clone()));
+                blocked.extend(aside.iter().map(|(_, r)| r.op.entity_id));
                 rejected::set_aside(store, aside).await?;
                 store.ack(&ack.remove).await?;
                 // Answered: taken (now in the history) or refused (not stored). An operation
@@ -358,19 +359,14 @@ fn send_batch<'a, T: Transport>(
                     // Each goes alone now, so a record refused in one of them keeps its later
                     // changes here with it (held, as between pushes); sent alone, the server
                     // would store them on their own: half the record.
-                    let refused_before = report.rejected.len();
                     for (key, op) in batch.keys.iter().zip(batch.request.ops) {
-                        let refused_record = report.rejected[refused_before..]
-                            .iter()
-                            .any(|r| r.op.entity_id == op.entity_id);
-                        if refused_record {
-                            report.held += 1;
-                            continue;
-                        }
                         let single =
                             Batch { keys: vec![*key], request: PushRequest { ops: vec![op] } };
+                        let (single, held) = without_refused_records(single, blocked);
+                        report.held += held;
+                        let Some(single) = single else { continue };
                         // One operation alone: answered, or the run fails; never left.
-                        send_batch(store, transport, single, report).await?;
+                        send_batch(store, transport, single, blocked, report).await?;
                     }
                     return Ok(None);
                 }
@@ -397,6 +393,7 @@ fn send_batch<'a, T: Transport>(
                 // The same id with other content: the server holds an operation of it.
                 let held = r.code.as_deref() == Some(shared::sync::OP_ID_CONFLICT);
                 report.rejected.push(r.clone());
+                blocked.insert(r.op.entity_id);
                 rejected::set_aside(store, vec![(*key, r)]).await?;
                 if !held {
                     store.forget_maybe_sent(&records).await?;
