@@ -1004,6 +1004,7 @@ msg-export-crypto = Encryption failed: { $detail }
 msg-import-refused = { $reason } (nothing of the file was imported)
 msg-unknown-author = The change's author “{ $author }” has no account on the server; open one before importing
 msg-internal = Server error; try again later or contact the administrator
+msg-storage-full = The office server's disk is full, so nothing of this was stored and the changes and photos are still on the tablet; the town office must free disk space on the server
 msg-password-length = The password must have { $min } to { $max } characters
 msg-username-length = Enter a user name of at most { $max } characters
 msg-username-has-spaces = A user name cannot contain spaces

@@ -127,6 +127,9 @@ struct State {
     refuse_blobs: Vec<String>,
     /// A proxy in front of the server refuses every chunk with a bare 413 (its body limit).
     proxy_refuses_blobs: bool,
+    /// The office's disk has no room for photos: every chunk is answered as the server does,
+    /// `507 storage_full`, worded only by its reason (so the words are the app's own).
+    disk_full: bool,
     /// How far the server's clock is from this machine's (its answers' `server_hlc`): a tablet
     /// whose date disagrees with the server's.
     clock_offset_ms: i64,
@@ -169,6 +172,7 @@ impl FakeServer {
             fail_blobs: Vec::new(),
             clock_offset_ms: 0,
             proxy_refuses_blobs: false,
+            disk_full: false,
             min_protocol: shared::sync::MIN_PROTOCOL_VERSION,
         };
         f(&mut state);
@@ -384,6 +388,17 @@ impl Transport for FakeServer {
         }
         if s.proxy_refuses_blobs {
             return Err(HttpError::Status { status: 413, error: None });
+        }
+        if s.disk_full {
+            let error = ApiError {
+                code: "storage_full".into(),
+                message: String::new(),
+                received: None,
+                reason: None,
+                args: Default::default(),
+            }
+            .with_message(shared::message::Message::new("storage_full"));
+            return Err(HttpError::Status { status: 507, error: Some(error) });
         }
         if s.fail_blobs.iter().any(|r| r == sha256) {
             return Err(HttpError::Status { status: 409, error: None });
@@ -1336,6 +1351,33 @@ async fn a_proxys_bare_refusal_leaves_the_photo_waiting_not_set_aside() {
     server.0.borrow_mut().proxy_refuses_blobs = false;
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
     assert_eq!(report.uploaded, 2);
+}
+
+/// The office's disk has no room for photos (`507 storage_full`): the survey still reaches the
+/// office, the run says why in the app's words, the photos are not set aside but wait, and the
+/// next run once there is room sends them.
+#[wasm_bindgen_test]
+async fn photos_the_office_has_no_room_for_wait_and_the_run_says_why() {
+    use shared::delivery::DeliveryCounts;
+    let store = fresh().await;
+    let (_, survey_id, ..) = survey_with_photo(&store, 3).await;
+    let server = FakeServer::with(|s| s.disk_full = true);
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert!(err.to_string().contains("磁盘空间不足"), "the run says why: {err}");
+    assert!(server.0.borrow().records.contains_key(&survey_id), "the survey went");
+    assert_eq!(store.outbox_len().await.unwrap(), 0, "the records went");
+    assert_eq!(store.attachments_to_upload().await.unwrap().len(), 2, "not set aside");
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 1, needs_action: 0 }
+    );
+    server.0.borrow_mut().disk_full = false;
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.uploaded, 2);
+    assert_eq!(
+        field::sync::scheduler::delivery_counts(&store).await.unwrap(),
+        DeliveryCounts { pending: 0, needs_action: 0 }
+    );
 }
 
 /// A network failure on one photo ends the run: the photos after it would meet it too (each

@@ -57,6 +57,7 @@ async fn measure(data: PathBuf, total: usize, batch: usize) -> Result<Throughput
     let state = server::open_state(&data, &data.join("no-dist")).map_err(|e| fail("open", e))?;
     server::users::create(
         state.store.as_ref(),
+        &state.hashing,
         CreateUserRequest {
             username: USERNAME.into(),
             password: PASSWORD.into(),

@@ -15,11 +15,18 @@
 //! write or read of an upload under way holds the upload's lock file `tmp/<key>.lock` locked
 //! (the operating system's advisory lock, `File::lock`) besides the process's own mutex, so no
 //! two processes append to one part file either.
+//!
+//! Photos never take the database's last room: a chunk or a file is refused
+//! ([`AttachmentError::StorageFull`], answered `507 storage_full`) when writing it would leave
+//! less than [`AttachmentStore::set_min_free`] bytes free on the folder's disk, so records keep
+//! reaching the office when photos cannot. A write the disk refuses itself (`ENOSPC`) gives the
+//! same error, and what it wrote of the chunk is taken back.
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
@@ -28,7 +35,7 @@ use shared::sync::{AttachmentStatus, MAX_ATTACHMENT_BYTES};
 #[derive(Debug, thiserror::Error)]
 pub enum AttachmentError {
     #[error("attachment storage failed: {0}")]
-    Io(#[from] io::Error),
+    Io(io::Error),
     #[error("chunk at {offset}, but {received} bytes are held")]
     OffsetMismatch { offset: u64, received: u64 },
     #[error("announced size {announced} differs from {recorded}")]
@@ -41,6 +48,21 @@ pub enum AttachmentError {
     HashMismatch,
     #[error("background task failed: {0}")]
     Task(String),
+    /// Writing it would leave the disk under the free-space floor, or the disk is full.
+    #[error("no room for the attachment: {0}")]
+    StorageFull(String),
+}
+
+impl AttachmentError {
+    /// An I/O failure, or [`AttachmentError::StorageFull`] when the disk refused the write for
+    /// want of room (or quota).
+    fn of_io(err: io::Error) -> Self {
+        if matches!(err.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded) {
+            AttachmentError::StorageFull(err.to_string())
+        } else {
+            AttachmentError::Io(err)
+        }
+    }
 }
 
 /// A validated SHA-256 name: 64 lowercase hex digits.
@@ -69,10 +91,18 @@ impl Claimant {
     }
 }
 
+impl From<io::Error> for AttachmentError {
+    fn from(err: io::Error) -> Self {
+        AttachmentError::of_io(err)
+    }
+}
+
 pub struct AttachmentStore {
     root: PathBuf,
     /// One lock per upload under way, so two requests never append to the same part file.
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Bytes a write must leave free on the folder's disk ([`AttachmentStore::set_min_free`]).
+    min_free: AtomicU64,
 }
 
 impl AttachmentStore {
@@ -80,7 +110,26 @@ impl AttachmentStore {
         let root = root.into();
         fs::create_dir_all(root.join("tmp"))?;
         fs::create_dir_all(root.join("uploaders"))?;
-        Ok(Self { root, locks: Mutex::new(HashMap::new()) })
+        Ok(Self { root, locks: Mutex::new(HashMap::new()), min_free: AtomicU64::new(0) })
+    }
+
+    /// Refuse a chunk or file that would leave fewer than `bytes` free on the folder's disk
+    /// ([`crate::limits::Limits::min_free_bytes`]; 0: only a full disk refuses).
+    pub fn set_min_free(&self, bytes: u64) {
+        self.min_free.store(bytes, Ordering::Relaxed);
+    }
+
+    /// [`AttachmentError::StorageFull`] unless `bytes` more leave the floor free. Asked before
+    /// each write, not reserved: two writes at once may each see the room the other takes, by
+    /// at most a chunk each, which the floor is there to absorb.
+    fn room_for(root: &Path, bytes: u64, floor: u64) -> Result<(), AttachmentError> {
+        let available = fs4::available_space(root)?;
+        if available < floor.saturating_add(bytes) {
+            return Err(AttachmentError::StorageFull(format!(
+                "{available} bytes free, {bytes} to write, {floor} kept free"
+            )));
+        }
+        Ok(())
     }
 
     fn complete_path(&self, sha: &Sha256Name) -> PathBuf {
@@ -227,10 +276,11 @@ impl AttachmentStore {
         let uploaders = self.uploaders_path(sha);
         let who = claimant.0.clone();
         let file_key = key.clone();
+        let floor = self.min_free.load(Ordering::Relaxed);
         let result = blocking(move || {
             let _guard = guard;
             let _across = lock_across_processes(&paths.dir, &file_key)?;
-            let (status, completed_here) = append(&paths, offset, total, &chunk)?;
+            let (status, completed_here) = append(&paths, offset, total, &chunk, floor)?;
             // Only the account whose own bytes completed the file counts as its uploader (a
             // chunk sent for a file already complete proves nothing).
             if completed_here {
@@ -263,13 +313,18 @@ impl AttachmentStore {
         let staging = self.root.join("tmp").join(format!("{}.whole", sha.as_str()));
         let dir = self.root.clone();
         let file_key = sha.as_str().to_owned();
+        let floor = self.min_free.load(Ordering::Relaxed);
         let result = blocking(move || {
             let _guard = guard;
             let _across = lock_across_processes(&dir, &file_key)?;
             if file_len(&complete)?.is_some() {
                 return Ok(false);
             }
-            write_synced(&staging, &bytes)?;
+            Self::room_for(&dir, bytes.len() as u64, floor)?;
+            if let Err(e) = write_synced(&staging, &bytes) {
+                let _ = fs::remove_file(&staging);
+                return Err(e.into());
+            }
             fs::rename(&staging, &complete)?;
             File::open(&dir)?.sync_all()?;
             Ok(true)
@@ -355,6 +410,7 @@ fn append(
     offset: u64,
     total: u64,
     chunk: &[u8],
+    floor: u64,
 ) -> Result<(AttachmentStatus, bool), AttachmentError> {
     let status = status_of(&p.complete, &p.part, &p.total)?;
     if status.complete {
@@ -364,6 +420,7 @@ fn append(
         return Ok((status, false));
     }
     let received = status.received;
+    AttachmentStore::room_for(&p.dir, chunk.len() as u64, floor)?;
     match recorded_total(&p.total)? {
         Some(recorded) if recorded != total => {
             return Err(AttachmentError::TotalMismatch { announced: total, recorded, received });
@@ -379,8 +436,12 @@ fn append(
         return Err(AttachmentError::PastEnd);
     }
     let mut file = OpenOptions::new().create(true).append(true).open(&p.part)?;
-    file.write_all(chunk)?;
-    file.sync_data()?;
+    if let Err(e) = file.write_all(chunk).and_then(|()| file.sync_data()) {
+        // Half a chunk is not kept: the upload stays at the `received` the status said, so the
+        // tablet's next try sends this chunk again from its start.
+        let _ = file.set_len(received);
+        return Err(e.into());
+    }
     drop(file);
     if end < total {
         return Ok((AttachmentStatus { received: end, total, complete: false }, false));

@@ -71,7 +71,9 @@ pub async fn import(
             Importer { username: CLI_USER.to_owned(), user_id: None, town }
         }
     };
-    import_file(store.as_ref(), &attachments, bytes, passphrase.filter(|p| !p.is_empty()), importer)
+    let hashing = crate::limits::HashLimiter::new(1, 1);
+    let passphrase = passphrase.filter(|p| !p.is_empty());
+    import_file(store.as_ref(), &hashing, &attachments, bytes, passphrase, importer)
         .await
         .map_err(|e| crate::error::AppError::from(e).body().error.message)
 }

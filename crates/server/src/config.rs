@@ -43,6 +43,10 @@ pub struct ServeOptions {
     /// Lowered when the open-file limit (`ulimit -n`, systemd's `LimitNOFILE`) leaves less room.
     #[arg(long, env = "FIELD_MAX_CONNECTIONS", default_value_t = crate::limits::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
+    /// Megabytes of disk a photo upload must leave free under --data-dir: below it photos are
+    /// refused (they stay on the tablets) so the database keeps room for records.
+    #[arg(long, env = "FIELD_MIN_FREE_MB", default_value_t = crate::limits::DEFAULT_MIN_FREE_MB)]
+    pub min_free_mb: u64,
 }
 
 /// Where the database lives, for the admin subcommands.

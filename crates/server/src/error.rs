@@ -74,6 +74,11 @@ pub enum AppError {
     /// was restored): the tablet pulls from the start and sends its changes again.
     #[error("the pull cursor's operation is not held any more: pull from the start")]
     HistoryChanged,
+    /// The office server's disk is full, or a photo would take the room kept free for the
+    /// database (`Limits::min_free_bytes`): `507 storage_full`. Nothing of the request is kept;
+    /// the tablet keeps what it sent and tries again later. The detail goes to the log only.
+    #[error("no room left on the server's disk: {0}")]
+    StorageFull(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -116,6 +121,7 @@ impl AppError {
             Busy | DatabaseBusy | WaitRefused(_) => StatusCode::SERVICE_UNAVAILABLE,
             TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AccountDisabled | DeviceBlocked => StatusCode::FORBIDDEN,
+            StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -154,6 +160,7 @@ impl AppError {
                 Message::new("upgrade_required").arg("minimum", *minimum).arg("client", *client)
             }
             HistoryChanged => Message::new(shared::sync::HISTORY_CHANGED),
+            StorageFull(_) => Message::new("storage_full"),
             Internal(_) => Message::new("internal"),
             ImportRefused { said, .. } => return said.clone(),
             RosterRefused { said, .. } | BadRequest { said, .. } => said.clone(),
@@ -260,6 +267,7 @@ impl From<StoreError> for AppError {
             StoreError::DeviceBlocked => AppError::DeviceBlocked,
             StoreError::Busy => AppError::DatabaseBusy,
             StoreError::HistoryChanged => AppError::HistoryChanged,
+            other if other.is_storage_full() => AppError::StorageFull(other.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -286,6 +294,30 @@ mod tests {
         let body = serde_json::to_string(&err.body()).unwrap();
         assert!(!body.contains("secret"), "{body}");
         assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    /// A database that cannot grow (SQLite's `SQLITE_FULL`, PostgreSQL's `disk_full`) is the
+    /// office's disk, not a fault of the request: 507 `storage_full`, detail kept out.
+    #[test]
+    fn a_full_disk_is_507_storage_full() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full at /secret/path".into()),
+        );
+        let err = AppError::from(StoreError::Sqlite(full));
+        assert_eq!(err.status(), StatusCode::INSUFFICIENT_STORAGE);
+        let body = err.body();
+        assert_eq!(body.error.code, "storage_full");
+        assert!(!serde_json::to_string(&body).unwrap().contains("secret"));
+        assert!(body.error.message.contains("磁盘空间不足"), "{}", body.error.message);
+        let other = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
+            None,
+        );
+        assert_eq!(
+            AppError::from(StoreError::Sqlite(other)).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 
     /// Every database connection busy (the county benchmark's 3,000 tablets at once) is an

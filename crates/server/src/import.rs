@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::attachments::{AttachmentError, AttachmentStore, Claimant, Sha256Name};
 use crate::error::AppError;
+use crate::limits::HashLimiter;
 use crate::store::{ImportBatch, Scope, Store, StoreError};
 
 /// Largest export file taken (photos travel inside it, base64).
@@ -211,6 +212,9 @@ pub enum ImportError {
     Attachment(#[from] AttachmentError),
     #[error("导入任务失败：{0}")]
     Task(String),
+    /// The password-hash threads' queue was full (`503 busy`), or they stopped.
+    #[error(transparent)]
+    Hashing(AppError),
 }
 
 impl ImportError {
@@ -246,6 +250,10 @@ impl From<ImportError> for AppError {
                 }
             }
             ImportError::Store(e) => e.into(),
+            // A photo of the file with no room for it (507), a photo that is not what its name
+            // says: as a tablet's upload of it is answered.
+            ImportError::Attachment(e) => e.into(),
+            ImportError::Hashing(e) => e,
             other => AppError::internal(other),
         }
     }
@@ -255,16 +263,25 @@ impl From<ImportError> for AppError {
 /// passed every check.
 pub async fn import_file(
     store: &dyn Store,
+    hashing: &HashLimiter,
     attachments: &AttachmentStore,
     bytes: Vec<u8>,
     passphrase: Option<String>,
     importer: Importer,
 ) -> Result<ImportReport, ImportError> {
-    // Decoding an encrypted file runs Argon2id (deliberately slow): off the async threads.
-    let (header, contents) =
-        tokio::task::spawn_blocking(move || export::decode(&bytes, passphrase.as_deref()))
+    // Off the async threads. An encrypted file's key is derived with Argon2id (19 MiB,
+    // deliberately slow): on the bounded password-hash threads, as sign-ins are checked, so
+    // imports at once wait there (or are answered `503 busy`) instead of each taking a thread
+    // and its memory.
+    let (header, contents) = match passphrase {
+        Some(passphrase) => hashing
+            .run(move || export::decode(&bytes, Some(&passphrase)))
             .await
-            .map_err(|e| ImportError::Task(e.to_string()))??;
+            .map_err(ImportError::Hashing)??,
+        None => tokio::task::spawn_blocking(move || export::decode(&bytes, None))
+            .await
+            .map_err(|e| ImportError::Task(e.to_string()))??,
+    };
 
     let mut attachments_new = 0;
     for attachment in &contents.attachments {

@@ -92,7 +92,15 @@ pub struct Limits {
     /// wait of a town costs a one-operation pull when the town changes, so this bounds the
     /// reads one push can cause.
     pub max_waits: usize,
+    /// Bytes a photo upload (or an export file's photos) must leave free on the data folder's
+    /// disk: a photo that would go below is refused (`507 storage_full`) and stays on the
+    /// tablet, so the database keeps room to take the records (`--min-free-mb`).
+    pub min_free_bytes: u64,
 }
+
+/// [`Limits::min_free_bytes`] by default: 1 GiB, years of a town's records (a push of 2,000
+/// operations takes a few MB) while photos wait for the office to make room.
+pub const DEFAULT_MIN_FREE_MB: u64 = 1024;
 
 /// [`Limits::max_connections`] unless the open-file limit is lower.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
@@ -128,6 +136,7 @@ impl Default for Limits {
             waits_per_device: 2,
             waits_per_account: 16,
             max_waits: 1024,
+            min_free_bytes: DEFAULT_MIN_FREE_MB * 1024 * 1024,
         }
     }
 }

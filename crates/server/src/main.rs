@@ -195,9 +195,13 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
     state.set_trusted_proxies(server::proxy::TrustedProxies::new(options.trusted_proxies.clone()));
-    if options.max_connections != state.limits.max_connections {
+    let min_free_bytes = options.min_free_mb.saturating_mul(1024 * 1024);
+    if options.max_connections != state.limits.max_connections
+        || min_free_bytes != state.limits.min_free_bytes
+    {
         let limits = server::limits::Limits {
             max_connections: options.max_connections.max(1),
+            min_free_bytes,
             ..(*state.limits).clone()
         };
         state.set_limits(limits);
@@ -224,7 +228,9 @@ async fn add_user(data: &DataDirOption, req: CreateUserRequest) -> Result<(), St
         (None, Role::CountyViewer) => None,
         (None, _) => Some(server::store::DEFAULT_TOWN),
     };
-    let created = server::users::create(store.as_ref(), req, town)
+    // One hash, on a thread of its own as the server runs them.
+    let hashing = server::limits::HashLimiter::new(1, 1);
+    let created = server::users::create(store.as_ref(), &hashing, req, town)
         .await
         .map_err(|e| e.body().error.message)?;
     println!(

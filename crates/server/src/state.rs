@@ -42,6 +42,7 @@ impl AppState {
         dist: PathBuf,
         limits: Limits,
     ) -> Self {
+        attachments.set_min_free(limits.min_free_bytes);
         Self {
             attachments: Arc::new(attachments),
             dist,
@@ -75,6 +76,7 @@ impl AppState {
         self.attempts =
             Arc::new(AttemptLimiter::with_shared(&limits, self.store.shared_attempts()));
         self.waits = Arc::new(wait_slots(&limits));
+        self.attachments.set_min_free(limits.min_free_bytes);
         self.limits = Arc::new(limits);
     }
 

@@ -6,6 +6,7 @@ use shared::sync::{CreateUserRequest, UserSummary};
 
 use crate::auth::hash_password;
 use crate::error::AppError;
+use crate::limits::HashLimiter;
 use crate::store::{NewUser, Store};
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -82,11 +83,12 @@ pub fn validate(req: &CreateUserRequest) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Validate, hash the password (on a blocking thread) and store the account.
-/// `town`: the new account's town (the creating office's); `None` only for a county account
-/// made on the command line.
+/// Validate, hash the password (on `hashing`'s bounded threads, as every sign-in's check: each
+/// hash takes 19 MiB) and store the account. `town`: the new account's town (the creating
+/// office's); `None` only for a county account made on the command line.
 pub async fn create(
     store: &dyn Store,
+    hashing: &HashLimiter,
     req: CreateUserRequest,
     town: Option<i64>,
 ) -> Result<UserSummary, AppError> {
@@ -95,9 +97,8 @@ pub async fn create(
     }
     validate(&req)?;
     let password = req.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await?
-        .map_err(AppError::internal)?;
+    let password_hash =
+        hashing.run(move || hash_password(&password)).await?.map_err(AppError::internal)?;
     let branches = if req.role.is_branch_scoped() {
         let mut b: Vec<String> =
             req.branches.iter().map(|b| b.trim().to_owned()).filter(|b| !b.is_empty()).collect();

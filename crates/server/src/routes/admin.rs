@@ -26,7 +26,7 @@ pub async fn create_user(
     ApiJson(req): ApiJson<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<UserSummary>), AppError> {
     session.require(&[Role::TownOffice])?;
-    let created = users::create(state.store.as_ref(), req, session.town).await?;
+    let created = users::create(state.store.as_ref(), &state.hashing, req, session.town).await?;
     super::audit(
         &state,
         &session,

@@ -30,6 +30,7 @@ impl From<AttachmentError> for AppError {
             AttachmentError::PastEnd => AppError::bad_request("chunk_past_end", "chunk_past_end"),
             AttachmentError::TooLarge => AppError::PayloadTooLarge,
             AttachmentError::HashMismatch => AppError::AttachmentHashMismatch,
+            AttachmentError::StorageFull(detail) => AppError::StorageFull(detail),
             e @ (AttachmentError::Io(_) | AttachmentError::Task(_)) => AppError::internal(e),
         }
     }

@@ -38,9 +38,15 @@ pub async fn import(
         user_id: Some(session.user_id),
         town,
     };
-    let report =
-        import_file(state.store.as_ref(), &state.attachments, body.to_vec(), passphrase, importer)
-            .await?;
+    let report = import_file(
+        state.store.as_ref(),
+        &state.hashing,
+        &state.attachments,
+        body.to_vec(),
+        passphrase,
+        importer,
+    )
+    .await?;
     if report.accepted > 0 {
         state.imported(&report.stored_clocks);
     }

@@ -320,7 +320,16 @@ pub async fn submit(
         return failure(lang, StatusCode::BAD_REQUEST, lang.text(t::IMPORT_CHOOSE_FILE));
     };
     let passphrase = Some(passphrase).filter(|p| !p.is_empty());
-    match import_file(state.store.as_ref(), &state.attachments, file, passphrase, importer).await {
+    match import_file(
+        state.store.as_ref(),
+        &state.hashing,
+        &state.attachments,
+        file,
+        passphrase,
+        importer,
+    )
+    .await
+    {
         Ok(report) => {
             if report.accepted > 0 {
                 state.imported(&report.stored_clocks);

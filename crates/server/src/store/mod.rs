@@ -72,6 +72,22 @@ pub enum StoreError {
     HistoryChanged,
 }
 
+impl StoreError {
+    /// Whether the database could not write for want of disk space: SQLite's `SQLITE_FULL`
+    /// (also what it answers when the file cannot grow) or PostgreSQL's `53100 disk_full`.
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } => {
+                e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+            }
+            StoreError::Postgres(e) | StoreError::PgMigration { source: e, .. } => {
+                e.code() == Some(&tokio_postgres::error::SqlState::DISK_FULL)
+            }
+            _ => false,
+        }
+    }
+}
+
 /// The town of an install that never named one: a town office on SQLite works in it with no
 /// town configuration, and every row written before towns existed belongs to it.
 pub const DEFAULT_TOWN: i64 = 1;

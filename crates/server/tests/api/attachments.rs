@@ -126,3 +126,53 @@ async fn bad_names_and_readers_are_refused() {
         .unwrap();
     assert_error(res, StatusCode::BAD_REQUEST, "invalid_query").await;
 }
+
+/// The office's disk kept for the database: a photo that would leave less than the floor free
+/// is refused in words (`507 storage_full`), nothing of it is kept (the tablet sends it again
+/// from its start once there is room), and the same tablet's records still go through. An
+/// export file carrying a photo is refused the same way, with nothing of its records applied.
+#[tokio::test]
+async fn a_photo_that_would_take_the_databases_room_is_refused_and_records_still_go() {
+    // More than any disk holds: every photo is over the floor.
+    let s = TestServer::start_with_limits(server::limits::Limits {
+        min_free_bytes: u64::MAX / 2,
+        ..server::limits::Limits::default()
+    })
+    .await;
+    let token = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let (bytes, sha) = photo(10_000);
+    let res = put(&s, &token, &sha, 0, bytes.len(), &bytes).await;
+    let body = assert_error(res, StatusCode::INSUFFICIENT_STORAGE, "storage_full").await;
+    let words = body["error"]["message"].as_str().unwrap();
+    assert!(words.contains("磁盘空间不足"), "{words}");
+    assert!(!words.contains("bytes free"), "the detail is for the log: {words}");
+    assert_eq!(
+        status(&s, &token, &sha).await,
+        AttachmentStatus { received: 0, total: 0, complete: false }
+    );
+
+    let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
+    let op = crate::common::new_person("zhang", "b1", now);
+    s.push_accepted(&token, std::slice::from_ref(&op)).await;
+
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let later = crate::common::new_person("zhang", "b1", now + 1);
+    let contents = shared::export::Contents {
+        operations: vec![later],
+        attachments: vec![shared::export::ExportAttachment::new("image/jpeg", &bytes)],
+    };
+    let file = shared::export::encode(
+        uuid::Uuid::now_v7(),
+        "zhang",
+        "2026-11-20T10:00:00Z",
+        shared::export::Scope::Pending,
+        &contents,
+        None,
+    )
+    .unwrap()
+    .into_bytes();
+    let res =
+        s.request(Method::POST, "/api/v1/import", Some(&office)).body(file).send().await.unwrap();
+    assert_error(res, StatusCode::INSUFFICIENT_STORAGE, "storage_full").await;
+    assert_eq!(s.db().count("SELECT COUNT(*) FROM ops", &[]).await, 1);
+}

@@ -461,3 +461,40 @@ async fn a_files_changes_past_the_conflict_bound_are_refused_not_left_out() {
     let conflicts = count(&s, "SELECT COUNT(*) FROM conflicts").await;
     assert!(conflicts as usize <= shared::policy::MAX_CONFLICTS_PER_PUSH, "{conflicts}");
 }
+
+/// An encrypted file's key is derived (Argon2id) on the bounded password-hash threads, as a
+/// sign-in is checked: imports at once beyond the queue are answered `503 busy`, importing
+/// nothing; the file is imported once by those that had their turn.
+#[tokio::test]
+async fn encrypted_files_at_once_wait_in_the_password_hash_queue() {
+    let s = TestServer::start_with_limits(server::limits::Limits {
+        hash_concurrency: 1,
+        hash_queue: 1,
+        ..server::limits::Limits::default()
+    })
+    .await;
+    s.add_user("zhang", Role::Surveyor, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let body = file(&field_ops()[..1], None, Some("fishing-2026"));
+    let sends: Vec<_> = (0..8)
+        .map(|_| {
+            let request = s
+                .request(Method::POST, "/api/v1/import", Some(&office))
+                .header("X-Export-Passphrase", "fishing-2026")
+                .body(body.clone());
+            tokio::spawn(request.send())
+        })
+        .collect();
+    let mut statuses = std::collections::BTreeMap::new();
+    for send in sends {
+        let answer = send.await.unwrap().unwrap();
+        let status = answer.status().as_u16();
+        if status == 503 {
+            assert_error(answer, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
+        }
+        *statuses.entry(status).or_insert(0) += 1;
+    }
+    assert!(statuses.keys().all(|s| [200, 503].contains(s)), "{statuses:?}");
+    assert!(statuses.contains_key(&503), "some wait their turn: {statuses:?}");
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 1);
+}

@@ -19,6 +19,7 @@ mod clock_bounds;
 mod commendation;
 mod crash;
 mod cursor_concurrency;
+mod disk_full;
 mod exports;
 mod file_bounds;
 mod i18n;

@@ -495,3 +495,38 @@ async fn a_client_that_stops_reading_an_answer_is_closed() {
     );
     assert!(received.len() < size, "cut before the whole file: {} bytes", received.len());
 }
+
+/// An office making accounts (each a new password's Argon2 hash, 19 MiB) uses the same bounded
+/// password-hash threads as sign-ins: at once beyond the queue, `503 busy`, where each used to
+/// take a thread of the blocking pool and its memory.
+#[tokio::test]
+async fn accounts_made_at_once_wait_in_the_password_hash_queue() {
+    let s = TestServer::start_with_limits(server::limits::Limits {
+        hash_concurrency: 1,
+        hash_queue: 1,
+        ..server::limits::Limits::default()
+    })
+    .await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let make = |i: usize| {
+        let request = s.request(Method::POST, "/api/v1/admin/users", Some(&office)).json(
+            &json!({"username": format!("surveyor{i}"), "password": "a-long-password-1",
+                          "display_name": format!("调查员{i}"), "role": "surveyor",
+                          "branches": ["b1"]}),
+        );
+        tokio::spawn(request.send())
+    };
+    let answers: Vec<_> = (0..16).map(make).collect();
+    let mut statuses = std::collections::BTreeMap::new();
+    for answer in answers {
+        let answer = answer.await.unwrap().unwrap();
+        let status = answer.status().as_u16();
+        if status == 503 {
+            assert_error(answer, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
+        }
+        *statuses.entry(status).or_insert(0) += 1;
+    }
+    assert!(statuses.keys().all(|s| [201, 503].contains(s)), "{statuses:?}");
+    assert!(statuses.contains_key(&503), "some wait their turn: {statuses:?}");
+    assert!(statuses.contains_key(&201), "{statuses:?}");
+}

@@ -349,6 +349,7 @@ impl TestServer {
     ) {
         server::users::create(
             self.state.store.as_ref(),
+            &self.state.hashing,
             CreateUserRequest {
                 username: username.into(),
                 password: PASSWORD.into(),
