@@ -248,6 +248,23 @@ impl AttachmentStore {
         }
     }
 
+    /// A complete attachment opened for reading, and its length: a download streams it rather
+    /// than holding it whole (up to 64 MiB each) in memory. Complete files are only ever
+    /// renamed into place, never written, so the length stays true while it is read.
+    pub async fn open_complete(
+        &self,
+        sha: &Sha256Name,
+    ) -> Result<Option<(tokio::fs::File, u64)>, AttachmentError> {
+        match tokio::fs::File::open(self.complete_path(sha)).await {
+            Ok(file) => {
+                let len = file.metadata().await?.len();
+                Ok(Some((file, len)))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Append `chunk` at `offset` of an upload of `total` bytes; verify and keep the file once
     /// all bytes are in.
     pub async fn put_chunk(

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::roles::Role;
@@ -96,7 +96,16 @@ pub async fn download(
     if !allowed {
         return Err(not_found);
     }
-    let bytes = state.attachments.read(&sha).await?.ok_or(not_found)?;
-    Ok(([(CONTENT_TYPE, "application/octet-stream"), (CACHE_CONTROL, "no-store")], bytes)
+    let (file, len) = state.attachments.open_complete(&sha).await?.ok_or(not_found)?;
+    // Streamed from the file in pieces: many downloads at once hold a piece each, not a photo.
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    Ok((
+        [
+            (CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (CACHE_CONTROL, "no-store".to_owned()),
+            (CONTENT_LENGTH, len.to_string()),
+        ],
+        body,
+    )
         .into_response())
 }
