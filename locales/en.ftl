@@ -545,6 +545,7 @@ sync-conflicts-hint = Two tablets changed the same item offline. The later chang
 sync-conflicts-office-only = Only Town Organisation Office accounts can resolve conflicts; below are the conflicts recorded on this device.
 sync-conflicts-local = Cannot reach the server; showing the conflicts recorded on this device (resolving needs the network).
 sync-no-conflicts = No conflicts to resolve
+sync-conflicts-more = These are the oldest { $shown } conflicts; the server holds more. Resolve these, then tap Refresh to list the next ones.
 sync-current-value = Current value
 sync-other-value = Overwritten value
 sync-keep-this = Keep this value

@@ -491,6 +491,7 @@ sync-conflicts-hint = 两台平板离线修改了同一项内容。较晚的修�
 sync-conflicts-office-only = 只有镇组织办账号可以处理冲突；下面是本机记录的冲突。
 sync-conflicts-local = 无法连接服务器，显示本机记录的冲突（处理需要联网）。
 sync-no-conflicts = 没有待处理的冲突
+sync-conflicts-more = 这里列出的是最早的 { $shown } 条冲突，服务器上还有更多：处理完这些后点“刷新”，会列出之后的。
 sync-current-value = 现行值
 sync-other-value = 被覆盖的值
 sync-keep-this = 保留此值

@@ -491,6 +491,7 @@ sync-conflicts-hint = 兩台平板離線修改了同一項內容。較晚的修�
 sync-conflicts-office-only = 只有鎮組織辦帳號可以處理衝突；下面是本機記錄的衝突。
 sync-conflicts-local = 無法連接服務器，顯示本機記錄的衝突（處理需要聯網）。
 sync-no-conflicts = 沒有待處理的衝突
+sync-conflicts-more = 這裡列出的是最早的 { $shown } 條衝突，服務器上還有更多：處理完這些後點「刷新」，會列出之後的。
 sync-current-value = 現行值
 sync-other-value = 被覆蓋的值
 sync-keep-this = 保留此值

@@ -53,8 +53,10 @@ pub fn ConflictsScreen() -> impl IntoView {
                     Some(t::CONFLICTS_OFFICE_ONLY)
                 };
                 let resolvable = l.from_server;
+                let more = l.more.then(|| t::CONFLICTS_MORE.format(&[("shown", open.len().into())]));
                 view! {
                     {note.map(|n| view! { <p class="message warn" data-testid="conflicts-note">{n}</p> })}
+                    {more.map(|m| view! { <p class="message warn" data-testid="conflicts-more">{m}</p> })}
                     {if open.is_empty() {
                         view! { <p class="empty" data-testid="conflicts-empty">{t::NO_CONFLICTS}</p> }.into_any()
                     } else {

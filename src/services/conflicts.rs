@@ -27,28 +27,30 @@ pub struct Listing {
     pub open: Vec<OpenConflict>,
     /// From the server (resolvable), or only this device's own copy.
     pub from_server: bool,
+    /// The server holds open conflicts after these (more than the review lists at once).
+    pub more: bool,
 }
 
 /// The open conflicts as `credentials` may see them: the server's list for the town office,
 /// this device's own copy otherwise (or when the server cannot be reached).
 pub async fn listing(store: &Store, credentials: Option<&Credentials>) -> Listing {
     let office = credentials.filter(|c| c.account.role == Role::TownOffice);
-    let (entries, from_server) = match office {
+    let (entries, from_server, more) = match office {
         Some(c) => match transport::conflicts(&c.http()).await {
-            Ok(entries) => (entries, true),
+            Ok(pages) => (pages.entries, true, pages.more),
             Err(e) => {
                 log::info!("conflicts from the server unavailable: {e}");
-                (local(store).await, false)
+                (local(store).await, false, false)
             }
         },
-        None => (local(store).await, false),
+        None => (local(store).await, false, false),
     };
     let mut open = Vec::new();
     for entry in entries.into_iter().filter(|e| !e.resolved) {
         let title = title(store, &entry.conflict).await;
         open.push(OpenConflict { conflict: entry.conflict, title });
     }
-    Listing { open, from_server }
+    Listing { open, from_server, more }
 }
 
 async fn local(store: &Store) -> Vec<ConflictEntry> {

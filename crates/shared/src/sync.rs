@@ -399,6 +399,12 @@ pub struct AttachmentStatus {
     pub complete: bool,
 }
 
+/// Conflicts in one answer of `GET /api/v1/conflicts` unless `limit` asks fewer; more than
+/// [`MAX_CONFLICTS_PAGE`] are never sent at once. The next page starts after the last entry's
+/// `detected_at` and id (`after_time`, `after_id`).
+pub const DEFAULT_CONFLICTS_PAGE: u32 = 500;
+pub const MAX_CONFLICTS_PAGE: u32 = 1_000;
+
 /// One conflict as the office sees it (`GET /api/v1/conflicts`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConflictEntry {

@@ -45,6 +45,7 @@ crate::texts! {
     CONFLICTS_OFFICE_ONLY = "sync-conflicts-office-only": "只有镇组织办账号可以处理冲突；下面是本机记录的冲突。";
     CONFLICTS_LOCAL = "sync-conflicts-local": "无法连接服务器，显示本机记录的冲突（处理需要联网）。";
     NO_CONFLICTS = "sync-no-conflicts": "没有待处理的冲突";
+    CONFLICTS_MORE = "sync-conflicts-more": "这里列出的是最早的 { $shown } 条冲突，服务器上还有更多：处理完这些后点“刷新”，会列出之后的。";
     CURRENT_VALUE = "sync-current-value": "现行值";
     OTHER_VALUE = "sync-other-value": "被覆盖的值";
     KEEP_THIS = "sync-keep-this": "保留此值";

@@ -187,10 +187,30 @@ const WAIT_QUERY: &[QueryParam] = &[
         ..param("timeout", "integer", false, "没有新内容时最多等待的秒数，默认 60，范围 1–60")
     },
 ];
-const CONFLICTS_QUERY: &[QueryParam] = &[QueryParam {
-    values: &["open", "resolved", "all"],
-    ..param("status", "string", false, "open（默认）、resolved 或 all")
-}];
+const CONFLICTS_QUERY: &[QueryParam] = &[
+    QueryParam {
+        values: &["open", "resolved", "all"],
+        ..param("status", "string", false, "open（默认）、resolved 或 all")
+    },
+    QueryParam {
+        minimum: Some(0),
+        maximum: Some(u32::MAX as u64),
+        ..param(
+            "limit",
+            "integer",
+            false,
+            "每页条数，默认 500；小于 1 按 1、大于 1000 按 1000 处理。按发现时间、id 从早到晚；\
+             少于 limit 条即最后一页",
+        )
+    },
+    param(
+        "after_time",
+        "string",
+        false,
+        "从此条之后开始：上一页最后一条的 detected_at（与 after_id 同给，至多 64 个字符）",
+    ),
+    param("after_id", "string", false, "上一页最后一条的 id（UUID，与 after_time 同给）"),
+];
 const CHUNK_QUERY: &[QueryParam] = &[
     QueryParam {
         minimum: Some(0),

@@ -212,6 +212,15 @@ pub enum ConflictFilter {
     All,
 }
 
+/// Where a page of conflicts starts and how long it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConflictPage {
+    /// Most entries (1 to `shared::sync::MAX_CONFLICTS_PAGE`).
+    pub limit: u32,
+    /// The last entry of the page before: its `detected_at` and id.
+    pub after: Option<(String, Uuid)>,
+}
+
 /// A verified export file to apply (see [`crate::import`]).
 #[derive(Clone, Debug)]
 pub struct ImportBatch {
@@ -419,10 +428,13 @@ pub trait Store: Send + Sync + 'static {
     /// The merged state of one entity of `scope`.
     async fn record(&self, scope: Scope, entity_id: Uuid) -> Result<Option<Record>, StoreError>;
 
+    /// One page of the conflicts of `scope`, oldest first (by when the server saw them, then
+    /// id), starting after `page.after`.
     async fn list_conflicts(
         &self,
         scope: Scope,
         filter: ConflictFilter,
+        page: ConflictPage,
     ) -> Result<Vec<ConflictEntry>, StoreError>;
     /// Mark a conflict resolved; `false` if there is no such conflict in `scope`.
     async fn resolve_conflict(

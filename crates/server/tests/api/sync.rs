@@ -500,3 +500,64 @@ async fn records_keep_their_first_order_when_one_changes_again_at_the_end_of_a_b
     assert_eq!(records[0].fields["name"], json!("王小海"));
     assert!(records[1..].iter().all(|r| r.fields["name"] == json!("王海")));
 }
+
+/// The conflict list comes in pages, oldest first: following each page's last entry gives
+/// every conflict once, in the order of the whole list, however many share a second; `limit`
+/// is bounded; a half cursor is refused in words.
+#[tokio::test]
+async fn the_conflict_list_comes_in_pages_oldest_first() {
+    let s = TestServer::start().await;
+    let a = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let office = s.user_token("office", Role::TownOffice, &[]).await;
+    let create = new_person("zhang", "b1", 1_000);
+    s.push(&a, std::slice::from_ref(&create)).await;
+    // Writes that saw none of each other: every pair of them is a conflict.
+    s.push(&a, &crate::common::blind_note_writes("zhang", create.entity_id, 2_000, 6)).await;
+
+    let page = |query: Vec<(&'static str, String)>| {
+        let request = s.request(Method::GET, "/api/v1/conflicts", Some(&office)).query(&query);
+        async move {
+            let res = request.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<Vec<ConflictEntry>>().await.unwrap()
+        }
+    };
+    let whole = page(vec![("limit", "1000".into())]).await;
+    assert_eq!(whole.len(), 15, "6 blind writes: 15 pairs");
+    let mut paged: Vec<ConflictEntry> = Vec::new();
+    let mut requests = 0;
+    loop {
+        let mut query = vec![("limit", "4".to_owned())];
+        if let Some(last) = paged.last() {
+            query.push(("after_time", last.detected_at.clone()));
+            query.push(("after_id", last.conflict.id.to_string()));
+        }
+        let next = page(query).await;
+        requests += 1;
+        assert!(next.len() <= 4);
+        let done = next.len() < 4;
+        paged.extend(next);
+        if done {
+            break;
+        }
+    }
+    assert_eq!(paged, whole);
+    assert_eq!(requests, 4);
+    assert_eq!(page(vec![("limit", "0".into())]).await.len(), 1, "at least one");
+    assert_eq!(page(vec![]).await.len(), 15, "the default page holds them");
+
+    let half = s
+        .request(Method::GET, "/api/v1/conflicts", Some(&office))
+        .query(&[("after_time", whole[0].detected_at.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_error(half, StatusCode::BAD_REQUEST, "invalid_query").await;
+    let long = s
+        .request(Method::GET, "/api/v1/conflicts", Some(&office))
+        .query(&[("after_time", "9".repeat(65)), ("after_id", Uuid::now_v7().to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_error(long, StatusCode::BAD_REQUEST, "invalid_query").await;
+}

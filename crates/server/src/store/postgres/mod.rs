@@ -26,8 +26,9 @@ use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 use super::{
-    AttachmentRefs, AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts,
-    NewUser, PullPage, Redeemed, Registered, RosterBatch, Scope, Store, StoreError, Town,
+    AttachmentRefs, AuditEvent, Caller, ConflictFilter, ConflictPage, Credentials, ImportBatch,
+    ImportCounts, NewUser, PullPage, Redeemed, Registered, RosterBatch, Scope, Store, StoreError,
+    Town,
 };
 use crate::store::sqlite::accounts::{expired, seen_long_ago};
 use crate::store::sqlite::now;
@@ -312,7 +313,13 @@ impl Store for PgStore {
         &self,
         scope: Scope,
         filter: ConflictFilter,
+        page: ConflictPage,
     ) -> Result<Vec<ConflictEntry>, StoreError> {
+        let (after_time, after_id) = match &page.after {
+            Some((time, id)) => (Some(time.clone()), Some(id.to_string())),
+            None => (None, None),
+        };
+        let limit = i64::from(page.limit);
         let condition = match filter {
             ConflictFilter::Open => "AND resolved_at IS NULL",
             ConflictFilter::Resolved => "AND resolved_at IS NOT NULL",
@@ -325,9 +332,12 @@ impl Store for PgStore {
                 &format!(
                     "SELECT conflict_json, detected_at, resolved_at, resolved_by
                      FROM conflicts WHERE ($1::BIGINT IS NULL OR town_id = $1) {condition}
-                     ORDER BY detected_at COLLATE \"C\", id COLLATE \"C\""
+                       AND ($2::TEXT IS NULL
+                            OR detected_at COLLATE \"C\" > $2
+                            OR (detected_at = $2 AND id COLLATE \"C\" > $3::TEXT))
+                     ORDER BY detected_at COLLATE \"C\", id COLLATE \"C\" LIMIT $4"
                 ),
-                &[&scope.town()],
+                &[&scope.town(), &after_time, &after_id, &limit],
             )
             .await?;
         rows.iter()

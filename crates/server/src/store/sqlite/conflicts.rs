@@ -6,7 +6,7 @@ use shared::sync::ConflictEntry;
 use uuid::Uuid;
 
 use super::now;
-use crate::store::{ConflictFilter, Scope, StoreError};
+use crate::store::{ConflictFilter, ConflictPage, Scope, StoreError};
 
 /// Insert a conflict unless one with its (deterministic) id is already known.
 pub fn insert(conn: &Connection, town: i64, conflict: &Conflict) -> Result<(), StoreError> {
@@ -32,6 +32,7 @@ pub fn list(
     conn: &mut Connection,
     scope: Scope,
     filter: ConflictFilter,
+    page: &ConflictPage,
 ) -> Result<Vec<ConflictEntry>, StoreError> {
     let condition = match filter {
         ConflictFilter::Open => "AND resolved_at IS NULL",
@@ -40,9 +41,15 @@ pub fn list(
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT conflict_json, detected_at, resolved_at, resolved_by
-         FROM conflicts WHERE (?1 IS NULL OR town_id = ?1) {condition} ORDER BY detected_at, id"
+         FROM conflicts WHERE (?1 IS NULL OR town_id = ?1) {condition}
+           AND (?2 IS NULL OR detected_at > ?2 OR (detected_at = ?2 AND id > ?3))
+         ORDER BY detected_at, id LIMIT ?4"
     ))?;
-    let mut rows = stmt.query([scope.town()])?;
+    let (after_time, after_id) = match &page.after {
+        Some((time, id)) => (Some(time.as_str()), Some(id.to_string())),
+        None => (None, None),
+    };
+    let mut rows = stmt.query(params![scope.town(), after_time, after_id, page.limit])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let resolved_at: Option<String> = row.get(2)?;

@@ -31,8 +31,9 @@ use shared::sync::{ConflictEntry, DeviceReport, DeviceSummary, OpResult, UserSum
 use uuid::Uuid;
 
 use super::{
-    AttachmentRefs, AuditEvent, Caller, ConflictFilter, Credentials, ImportBatch, ImportCounts,
-    NewUser, PullPage, Redeemed, Registered, RosterBatch, Scope, Store, StoreError, Town,
+    AttachmentRefs, AuditEvent, Caller, ConflictFilter, ConflictPage, Credentials, ImportBatch,
+    ImportCounts, NewUser, PullPage, Redeemed, Registered, RosterBatch, Scope, Store, StoreError,
+    Town,
 };
 
 /// File name of the database inside the data directory.
@@ -401,8 +402,9 @@ impl Store for SqliteStore {
         &self,
         scope: Scope,
         filter: ConflictFilter,
+        page: ConflictPage,
     ) -> Result<Vec<ConflictEntry>, StoreError> {
-        self.read(move |c| conflicts::list(c, scope, filter)).await
+        self.read(move |c| conflicts::list(c, scope, filter, &page)).await
     }
 
     async fn resolve_conflict(
