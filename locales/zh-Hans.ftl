@@ -905,6 +905,7 @@ msg-export-crypto = 加密失败：{ $detail }
 msg-import-refused = { $reason }（文件未导入任何内容）
 msg-unknown-author = 操作的作者“{ $author }”在服务器上没有账号，请先为其开设账号再导入
 msg-internal = 服务器内部错误，请稍后重试或联系管理员
+msg-photo-quota = 这个账号一天内上传的照片已达上限（{ $mb } MB），其余照片留在平板上，约 { $hours } 小时内会继续上传；需要提高上限请联系镇组织办
 msg-storage-full = 办公室服务器的磁盘空间不足，这次没有保存任何内容，平板上的修改和照片都还在；请镇组织办为服务器腾出磁盘空间
 msg-password-length = 密码长度应为 { $min } 至 { $max } 位
 msg-username-length = 用户名不能为空，且不超过 { $max } 个字符

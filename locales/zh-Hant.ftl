@@ -906,6 +906,7 @@ msg-export-crypto = 加密失敗：{ $detail }
 msg-import-refused = { $reason }（文件未導入任何內容）
 msg-unknown-author = 操作的作者“{ $author }”在服務器上沒有帳號，請先為其開設帳號再導入
 msg-internal = 服務器內部錯誤，請稍後重試或聯繫管理員
+msg-photo-quota = 這個帳號一天內上傳的照片已達上限（{ $mb } MB），其餘照片留在平板上，約 { $hours } 小時內會繼續上傳；需要提高上限請聯繫鎮組織辦
 msg-storage-full = 辦公室服務器的磁盤空間不足，這次沒有保存任何內容，平板上的修改和照片都還在；請鎮組織辦為服務器騰出磁盤空間
 msg-password-length = 密碼長度應為 { $min } 至 { $max } 位
 msg-username-length = 用戶名不能為空，且不超過 { $max } 個字符

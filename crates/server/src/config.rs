@@ -47,6 +47,10 @@ pub struct ServeOptions {
     /// refused (they stay on the tablets) so the database keeps room for records.
     #[arg(long, env = "FIELD_MIN_FREE_MB", default_value_t = crate::limits::DEFAULT_MIN_FREE_MB)]
     pub min_free_mb: u64,
+    /// Megabytes of photos one account may upload a day (0: no bound); beyond it the account's
+    /// photos wait on its tablets until the day's quota refills.
+    #[arg(long, env = "FIELD_PHOTO_MB_PER_DAY", default_value_t = crate::limits::DEFAULT_PHOTO_MB_PER_DAY)]
+    pub photo_mb_per_day: u64,
 }
 
 /// Where the database lives, for the admin subcommands.

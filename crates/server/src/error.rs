@@ -64,6 +64,11 @@ pub enum AppError {
     DatabaseBusy,
     #[error("too many attempts; retry in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// The account's photos of the last day reached `Limits::photo_mb_per_day`.
+    #[error(
+        "the account's photo quota of {mb_per_day} MB a day is used; retry in {retry_after_secs} s"
+    )]
+    PhotoQuota { retry_after_secs: u64, mb_per_day: u64 },
     #[error("account disabled")]
     AccountDisabled,
     #[error("device revoked by the town office")]
@@ -119,7 +124,7 @@ impl AppError {
             }
             UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
             Busy | DatabaseBusy | WaitRefused(_) => StatusCode::SERVICE_UNAVAILABLE,
-            TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            TooManyAttempts { .. } | PhotoQuota { .. } => StatusCode::TOO_MANY_REQUESTS,
             AccountDisabled | DeviceBlocked => StatusCode::FORBIDDEN,
             StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -154,6 +159,9 @@ impl AppError {
             TooManyAttempts { retry_after_secs } => {
                 Message::new("too_many_attempts").arg("seconds", *retry_after_secs)
             }
+            PhotoQuota { retry_after_secs, mb_per_day } => Message::new("photo_quota")
+                .arg("mb", *mb_per_day)
+                .arg("hours", retry_after_secs.div_ceil(3600)),
             AccountDisabled => Message::new("account_disabled"),
             DeviceBlocked => Message::new("device_revoked"),
             UpgradeRequired { client, minimum } => {
@@ -246,7 +254,8 @@ impl IntoResponse for AppError {
             tracing::debug!(error = %self, status = status.as_u16(), "request refused");
         }
         let retry_after = match &self {
-            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            AppError::TooManyAttempts { retry_after_secs }
+            | AppError::PhotoQuota { retry_after_secs, .. } => Some(*retry_after_secs),
             AppError::Busy => Some(1),
             AppError::DatabaseBusy | AppError::WaitRefused(_) => Some(5),
             _ => None,

@@ -96,7 +96,14 @@ pub struct Limits {
     /// disk: a photo that would go below is refused (`507 storage_full`) and stays on the
     /// tablet, so the database keeps room to take the records (`--min-free-mb`).
     pub min_free_bytes: u64,
+    /// Megabytes of photos one account may upload a day (`--photo-mb-per-day`; 0: no bound):
+    /// one account, or a stolen token, cannot take the whole photo folder from the others.
+    pub photo_mb_per_day: u64,
 }
+
+/// [`Limits::photo_mb_per_day`] by default: 2 GiB, thousands of a surveyor's photos (the app
+/// sends them as taken, a few hundred KB to a few MB each).
+pub const DEFAULT_PHOTO_MB_PER_DAY: u64 = 2048;
 
 /// [`Limits::min_free_bytes`] by default: 1 GiB, years of a town's records (a push of 2,000
 /// operations takes a few MB) while photos wait for the office to make room.
@@ -137,6 +144,7 @@ impl Default for Limits {
             waits_per_account: 16,
             max_waits: 1024,
             min_free_bytes: DEFAULT_MIN_FREE_MB * 1024 * 1024,
+            photo_mb_per_day: DEFAULT_PHOTO_MB_PER_DAY,
         }
     }
 }
@@ -222,6 +230,49 @@ pub trait SharedAttempts: Send + Sync {
     async fn held(&self, key: &str) -> Result<Option<Duration>, StoreError>;
     /// Forget quotas that are full again and holds that ended; how many rows went.
     async fn sweep(&self) -> Result<u64, StoreError>;
+}
+
+/// Photo bytes each account may upload a day ([`Limits::photo_mb_per_day`]), counted in KiB by
+/// `governor`'s GCRA: a day's quota at once, refilled evenly over the day. Counted in this
+/// process (a county's processes each count their own, as SECURITY.md says of the other caps).
+pub struct PhotoQuota {
+    limiter: Option<DefaultKeyedRateLimiter<String>>,
+    kib_per_day: u32,
+    clock: DefaultClock,
+}
+
+const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+impl PhotoQuota {
+    pub fn new(mb_per_day: u64) -> Self {
+        let kib_per_day = u32::try_from(mb_per_day.saturating_mul(1024)).unwrap_or(u32::MAX);
+        let limiter = NonZeroU32::new(kib_per_day).map(|burst| {
+            let per_kib = (DAY / burst.get()).max(Duration::from_nanos(1));
+            let quota = Quota::with_period(per_kib)
+                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+                .allow_burst(burst);
+            RateLimiter::keyed(quota)
+        });
+        Self { limiter, kib_per_day, clock: DefaultClock::default() }
+    }
+
+    /// Count `bytes` of a photo against `username`'s day, or refuse them (`429 photo_quota`,
+    /// with how long until they would fit).
+    pub fn take(&self, username: &str, bytes: usize) -> Result<(), AppError> {
+        let Some(limiter) = &self.limiter else { return Ok(()) };
+        let kib = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX);
+        let Some(cells) = NonZeroU32::new(kib) else { return Ok(()) };
+        let wait = match limiter.check_key_n(&account_key(username), cells) {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(not_until)) => not_until.wait_time_from(self.clock.now()),
+            // More than a whole day's quota at once.
+            Err(_) => DAY,
+        };
+        Err(AppError::PhotoQuota {
+            retry_after_secs: wait.as_secs().max(1),
+            mb_per_day: u64::from(self.kib_per_day / 1024),
+        })
+    }
 }
 
 /// Sign-in attempts per address and failed sign-ins per account.
@@ -452,5 +503,28 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(limiter.attempt("li", Some(ip)).await.is_ok(), "another account is not held up");
+    }
+
+    #[test]
+    fn a_days_photos_are_counted_per_account_and_zero_bounds_nothing() {
+        let quota = PhotoQuota::new(1);
+        assert!(quota.take("zhang", 1_000_000).is_ok());
+        match quota.take("Zhang", 100_000) {
+            Err(AppError::PhotoQuota { retry_after_secs, mb_per_day: 1 }) => {
+                // 977 of 1,024 KiB taken, 98 more asked: the 51 KiB over refill in 51/1,024 of
+                // a day (4,303 s).
+                assert!((4_250..=4_350).contains(&retry_after_secs), "{retry_after_secs}");
+            }
+            other => panic!("the same account, however written: {other:?}"),
+        }
+        assert!(quota.take("li", 1_000_000).is_ok(), "another account's day is its own");
+        match quota.take("wang", 2_000_000) {
+            Err(AppError::PhotoQuota { retry_after_secs, .. }) => {
+                assert_eq!(retry_after_secs, 86_400)
+            }
+            other => panic!("more than a day at once: {other:?}"),
+        }
+        let unbounded = PhotoQuota::new(0);
+        assert!((0..100).all(|_| unbounded.take("zhang", 16 << 20).is_ok()));
     }
 }

@@ -198,10 +198,12 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
     let min_free_bytes = options.min_free_mb.saturating_mul(1024 * 1024);
     if options.max_connections != state.limits.max_connections
         || min_free_bytes != state.limits.min_free_bytes
+        || options.photo_mb_per_day != state.limits.photo_mb_per_day
     {
         let limits = server::limits::Limits {
             max_connections: options.max_connections.max(1),
             min_free_bytes,
+            photo_mb_per_day: options.photo_mb_per_day,
             ..(*state.limits).clone()
         };
         state.set_limits(limits);

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use shared::hlc::{Hlc, HlcClock};
 
 use crate::attachments::AttachmentStore;
-use crate::limits::{AttemptLimiter, HashLimiter, Limits};
+use crate::limits::{AttemptLimiter, HashLimiter, Limits, PhotoQuota};
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -20,6 +20,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub hashing: Arc<HashLimiter>,
     pub attempts: Arc<AttemptLimiter>,
+    /// Photo bytes each account may upload a day.
+    pub photo_quota: Arc<PhotoQuota>,
     clock: Arc<Mutex<HlcClock>>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
     pub trusted_proxies: Arc<crate::proxy::TrustedProxies>,
@@ -48,6 +50,7 @@ impl AppState {
             dist,
             hashing: Arc::new(HashLimiter::new(limits.hash_concurrency, limits.hash_queue)),
             attempts: Arc::new(AttemptLimiter::with_shared(&limits, store.shared_attempts())),
+            photo_quota: Arc::new(PhotoQuota::new(limits.photo_mb_per_day)),
             store,
             clock: Arc::new(Mutex::new(HlcClock::new(node_id()))),
             trusted_proxies: Arc::default(),
@@ -77,6 +80,7 @@ impl AppState {
             Arc::new(AttemptLimiter::with_shared(&limits, self.store.shared_attempts()));
         self.waits = Arc::new(wait_slots(&limits));
         self.attachments.set_min_free(limits.min_free_bytes);
+        self.photo_quota = Arc::new(PhotoQuota::new(limits.photo_mb_per_day));
         self.limits = Arc::new(limits);
     }
 

@@ -62,6 +62,8 @@ pub async fn put_chunk(
         return Err(AppError::Forbidden);
     }
     let sha = sha(&raw)?;
+    // Counted before it is written, whatever becomes of it: a chunk sent again counts again.
+    state.photo_quota.take(&session.account.username, body.len())?;
     let claimant = Claimant::of(&session.account.username);
     Ok(Json(state.attachments.put_chunk(&sha, &claimant, q.offset, q.total, body).await?))
 }

@@ -247,3 +247,34 @@ async fn downloads_of_a_large_photo_at_once_keep_the_server_memory_bounded() {
     assert!(growth < 96 * MIB, "peak RSS grew by {} MiB", growth / MIB);
     drop(readers);
 }
+
+/// One account's photos of a day are bounded (`--photo-mb-per-day`): past it a chunk is
+/// refused in words with when to come back (`429 photo_quota` and `Retry-After`), nothing of
+/// it kept, while another account's photos and the account's own records still go.
+#[tokio::test]
+async fn an_accounts_photos_of_a_day_are_bounded() {
+    let s = TestServer::start_with_limits(server::limits::Limits {
+        photo_mb_per_day: 1,
+        ..server::limits::Limits::default()
+    })
+    .await;
+    let zhang = s.user_token("zhang", Role::Surveyor, &["b1"]).await;
+    let li = s.user_token("li", Role::Surveyor, &["b1"]).await;
+    let (first, first_sha) = photo(700_000);
+    let res = put(&s, &zhang, &first_sha, 0, first.len(), &first).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let (second, second_sha) = photo(600_000);
+    let res = put(&s, &zhang, &second_sha, 0, second.len(), &second).await;
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(wait > 0 && wait <= 24 * 3600, "{wait}");
+    let body = assert_error(res, StatusCode::TOO_MANY_REQUESTS, "photo_quota").await;
+    let words = body["error"]["message"].as_str().unwrap();
+    assert!(words.contains("1 MB") && words.contains("留在平板上"), "{words}");
+    assert_eq!(status(&s, &zhang, &second_sha).await.received, 0);
+
+    let res = put(&s, &li, &second_sha, 0, second.len(), &second).await;
+    assert_eq!(res.status(), StatusCode::OK, "another account's day is its own");
+    let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
+    s.push_accepted(&zhang, &[crate::common::new_person("zhang", "b1", now)]).await;
+}
