@@ -1005,11 +1005,8 @@ msg-export-crypto = Encryption failed: { $detail }
 msg-import-refused = { $reason } (nothing of the file was imported)
 msg-unknown-author = The change's author “{ $author }” has no account on the server; open one before importing
 msg-internal = Server error; try again later or contact the administrator
-msg-photo-quota = This account has sent its day's photos ({ $mb } MB); the other photos stay on the tablet and go on within { $hours ->
-    [one] about an hour
-   *[other] about { $hours } hours
-  }; to raise the limit, contact the town office
-msg-storage-full = The office server's disk is full, so nothing of this was stored and the changes and photos are still on the tablet; the town office must free disk space on the server
+msg-photo-quota = This account has sent its day's photos ({ $mb } MB): the other photos stay on the tablet and go on as the quota refills (about { $per_hour } MB an hour); to raise the limit, contact the town office
+msg-storage-full = The office server is short of disk space, so what was just sent was not stored (what was stored before is safe); the town office must free disk space on the server
 msg-password-length = The password must have { $min } to { $max } characters
 msg-username-length = Enter a user name of at most { $max } characters
 msg-username-has-spaces = A user name cannot contain spaces

@@ -127,9 +127,10 @@ struct State {
     refuse_blobs: Vec<String>,
     /// A proxy in front of the server refuses every chunk with a bare 413 (its body limit).
     proxy_refuses_blobs: bool,
-    /// The office's disk has no room for photos: every chunk is answered as the server does,
-    /// `507 storage_full`, worded only by its reason (so the words are the app's own).
-    disk_full: bool,
+    /// Every chunk is answered as the server does when its disk has no room for photos
+    /// (`507 storage_full`) or the account's photos of the day are sent (`429 photo_quota`):
+    /// worded only by the reason (so the words are the app's own).
+    chunks_refused: Option<shared::message::Message>,
     /// How far the server's clock is from this machine's (its answers' `server_hlc`): a tablet
     /// whose date disagrees with the server's.
     clock_offset_ms: i64,
@@ -172,7 +173,7 @@ impl FakeServer {
             fail_blobs: Vec::new(),
             clock_offset_ms: 0,
             proxy_refuses_blobs: false,
-            disk_full: false,
+            chunks_refused: None,
             min_protocol: shared::sync::MIN_PROTOCOL_VERSION,
         };
         f(&mut state);
@@ -389,16 +390,20 @@ impl Transport for FakeServer {
         if s.proxy_refuses_blobs {
             return Err(HttpError::Status { status: 413, error: None });
         }
-        if s.disk_full {
+        if let Some(reason) = &s.chunks_refused {
+            let (code, status) = match reason.code.as_ref() {
+                "photo_quota" => ("photo_quota", 429),
+                _ => ("storage_full", 507),
+            };
             let error = ApiError {
-                code: "storage_full".into(),
+                code: code.into(),
                 message: String::new(),
                 received: None,
                 reason: None,
                 args: Default::default(),
             }
-            .with_message(shared::message::Message::new("storage_full"));
-            return Err(HttpError::Status { status: 507, error: Some(error) });
+            .with_message(reason.clone());
+            return Err(HttpError::Status { status, error: Some(error) });
         }
         if s.fail_blobs.iter().any(|r| r == sha256) {
             return Err(HttpError::Status { status: 409, error: None });
@@ -1353,17 +1358,26 @@ async fn a_proxys_bare_refusal_leaves_the_photo_waiting_not_set_aside() {
     assert_eq!(report.uploaded, 2);
 }
 
-/// The office's disk has no room for photos (`507 storage_full`): the survey still reaches the
-/// office, the run says why in the app's words, the photos are not set aside but wait, and the
-/// next run once there is room sends them.
+/// Photos the office has no room for (`507 storage_full`), or past the account's photos of the
+/// day (`429 photo_quota`): the survey still reaches the office, the run says why in the app's
+/// words, the photos are not set aside but wait, and a later run sends them.
 #[wasm_bindgen_test]
 async fn photos_the_office_has_no_room_for_wait_and_the_run_says_why() {
+    use shared::message::Message;
+    let no_room = Message::new("storage_full");
+    let quota = Message::new("photo_quota").arg("mb", 2048).arg("per_hour", 86);
+    for (variant, reason, words) in [(3, no_room, "磁盘空间不足"), (4, quota, "2048 MB")] {
+        photos_refused_wait(variant, reason, words).await;
+    }
+}
+
+async fn photos_refused_wait(variant: u32, reason: shared::message::Message, words: &str) {
     use shared::delivery::DeliveryCounts;
     let store = fresh().await;
-    let (_, survey_id, ..) = survey_with_photo(&store, 3).await;
-    let server = FakeServer::with(|s| s.disk_full = true);
+    let (_, survey_id, ..) = survey_with_photo(&store, variant).await;
+    let server = FakeServer::with(|s| s.chunks_refused = Some(reason));
     let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
-    assert!(err.to_string().contains("磁盘空间不足"), "the run says why: {err}");
+    assert!(err.to_string().contains(words), "the run says why: {err}");
     assert!(server.0.borrow().records.contains_key(&survey_id), "the survey went");
     assert_eq!(store.outbox_len().await.unwrap(), 0, "the records went");
     assert_eq!(store.attachments_to_upload().await.unwrap().len(), 2, "not set aside");
@@ -1371,7 +1385,7 @@ async fn photos_the_office_has_no_room_for_wait_and_the_run_says_why() {
         field::sync::scheduler::delivery_counts(&store).await.unwrap(),
         DeliveryCounts { pending: 1, needs_action: 0 }
     );
-    server.0.borrow_mut().disk_full = false;
+    server.0.borrow_mut().chunks_refused = None;
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
     assert_eq!(report.uploaded, 2);
     assert_eq!(

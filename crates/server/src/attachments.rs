@@ -119,6 +119,12 @@ impl AttachmentStore {
         self.min_free.store(bytes, Ordering::Relaxed);
     }
 
+    /// [`AttachmentError::StorageFull`] unless a chunk of `bytes` leaves the floor free (asked
+    /// again when it is written).
+    pub fn room_for_chunk(&self, bytes: usize) -> Result<(), AttachmentError> {
+        Self::room_for(&self.root, bytes as u64, self.min_free.load(Ordering::Relaxed))
+    }
+
     /// [`AttachmentError::StorageFull`] unless `bytes` more leave the floor free. Asked before
     /// each write, not reserved: two writes at once may each see the room the other takes, by
     /// at most a chunk each, which the floor is there to absorb.

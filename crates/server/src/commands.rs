@@ -56,6 +56,8 @@ pub async fn import(
     let dir = data.data_dir.join("attachments");
     let attachments = AttachmentStore::open(&dir)
         .map_err(|e| format!("无法打开附件目录 {}：{e}", dir.display()))?;
+    // The room `serve` keeps for the database by default (`--min-free-mb`).
+    attachments.set_min_free(crate::limits::Limits::default().min_free_bytes);
     let importer = match account_for(store.as_ref(), user).await? {
         Some((id, account, Some(town))) => {
             Importer { username: account.username, user_id: Some(id), town }

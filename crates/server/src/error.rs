@@ -159,9 +159,9 @@ impl AppError {
             TooManyAttempts { retry_after_secs } => {
                 Message::new("too_many_attempts").arg("seconds", *retry_after_secs)
             }
-            PhotoQuota { retry_after_secs, mb_per_day } => Message::new("photo_quota")
+            PhotoQuota { mb_per_day, .. } => Message::new("photo_quota")
                 .arg("mb", *mb_per_day)
-                .arg("hours", retry_after_secs.div_ceil(3600)),
+                .arg("per_hour", mb_per_day.div_ceil(24)),
             AccountDisabled => Message::new("account_disabled"),
             DeviceBlocked => Message::new("device_revoked"),
             UpgradeRequired { client, minimum } => {

@@ -269,19 +269,25 @@ pub async fn import_file(
     passphrase: Option<String>,
     importer: Importer,
 ) -> Result<ImportReport, ImportError> {
-    // Off the async threads. An encrypted file's key is derived with Argon2id (19 MiB,
-    // deliberately slow): on the bounded password-hash threads, as sign-ins are checked, so
-    // imports at once wait there (or are answered `503 busy`) instead of each taking a thread
-    // and its memory.
-    let (header, contents) = match passphrase {
-        Some(passphrase) => hashing
-            .run(move || export::decode(&bytes, Some(&passphrase)))
-            .await
-            .map_err(ImportError::Hashing)??,
-        None => tokio::task::spawn_blocking(move || export::decode(&bytes, None))
-            .await
-            .map_err(|e| ImportError::Task(e.to_string()))??,
+    // Off the async threads: reading and checking the file, then (for an encrypted file) its
+    // key's derivation with Argon2id (19–64 MiB, deliberately slow) on the bounded
+    // password-hash threads, as sign-ins are checked, so imports at once wait there (or are
+    // answered `503 busy`) instead of each taking a thread and its memory; then decrypting and
+    // decoding, again on a blocking thread (only the key takes a password-hash thread's turn).
+    let task = |e: tokio::task::JoinError| ImportError::Task(e.to_string());
+    let opened =
+        tokio::task::spawn_blocking(move || export::open(&bytes)).await.map_err(task)??;
+    let key = match opened.header().encryption.clone() {
+        None => None,
+        Some(encryption) => Some(
+            hashing
+                .run(move || export::derive_key(&encryption, passphrase.as_deref()))
+                .await
+                .map_err(ImportError::Hashing)??,
+        ),
     };
+    let (header, contents) =
+        tokio::task::spawn_blocking(move || opened.decode(key.as_ref())).await.map_err(task)??;
 
     let mut attachments_new = 0;
     for attachment in &contents.attachments {

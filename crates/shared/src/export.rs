@@ -224,29 +224,77 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, ExportError> {
 
 /// Read and verify a whole file. Nothing is returned unless every check passed.
 pub fn decode(bytes: &[u8], passphrase: Option<&str>) -> Result<(Header, Contents), ExportError> {
+    let opened = open(bytes)?;
+    let key = match &opened.header.encryption {
+        None => None,
+        Some(encryption) => Some(derive_key(encryption, passphrase)?),
+    };
+    opened.decode(key.as_ref())
+}
+
+/// A file read and its checksum verified, not yet decrypted or decoded: [`decode`] in three
+/// steps ([`open`], [`derive_key`], [`Opened::decode`]), so a server can run the key's
+/// derivation (Argon2id: the memory-hungry part) where it runs password hashes, and the rest
+/// anywhere.
+pub struct Opened {
+    header: Header,
+    stored: Vec<u8>,
+}
+
+/// The key of an encrypted file, derived from its passphrase.
+pub struct FileKey(XChaCha20Poly1305);
+
+/// Read a file and verify its checksum.
+pub fn open(bytes: &[u8]) -> Result<Opened, ExportError> {
     let file = parse(bytes)?;
     let stored = B64.decode(&file.payload).map_err(|_| ExportError::Corrupt)?;
     if file.header.checksum != format!("sha256:{}", hex(&Sha256::digest(&stored))) {
         return Err(ExportError::Corrupt);
     }
-    let plain = match &file.header.encryption {
-        None => stored,
-        Some(encryption) => {
-            let pass =
-                passphrase.filter(|p| !p.is_empty()).ok_or(ExportError::PassphraseRequired)?;
-            let nonce = B64.decode(&encryption.nonce).map_err(|_| ExportError::Corrupt)?;
-            if nonce.len() != 24 {
-                return Err(ExportError::Corrupt);
+    Ok(Opened { header: file.header, stored })
+}
+
+/// The key of a file encrypted as `encryption` says, from `passphrase` (Argon2id, with the
+/// file's bounded costs).
+pub fn derive_key(
+    encryption: &Encryption,
+    passphrase: Option<&str>,
+) -> Result<FileKey, ExportError> {
+    let pass = passphrase.filter(|p| !p.is_empty()).ok_or(ExportError::PassphraseRequired)?;
+    Ok(FileKey(cipher_for(pass, encryption)?))
+}
+
+impl Opened {
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Decrypt (with `key`, when the file is encrypted) and decode the contents; nothing is
+    /// returned unless every check passed.
+    pub fn decode(self, key: Option<&FileKey>) -> Result<(Header, Contents), ExportError> {
+        let Opened { header, stored } = self;
+        let plain = match &header.encryption {
+            None => stored,
+            Some(encryption) => {
+                let key = key.ok_or(ExportError::PassphraseRequired)?;
+                let nonce = B64.decode(&encryption.nonce).map_err(|_| ExportError::Corrupt)?;
+                if nonce.len() != 24 {
+                    return Err(ExportError::Corrupt);
+                }
+                let aad = associated_data(&header);
+                key.0
+                    .decrypt(XNonce::from_slice(&nonce), Payload { msg: &stored, aad: &aad })
+                    .map_err(|_| ExportError::WrongPassphrase)?
             }
-            let aad = associated_data(&file.header);
-            cipher_for(pass, encryption)?
-                .decrypt(XNonce::from_slice(&nonce), Payload { msg: &stored, aad: &aad })
-                .map_err(|_| ExportError::WrongPassphrase)?
-        }
-    };
-    let contents: Contents = serde_json::from_slice(&plain).map_err(|_| ExportError::Corrupt)?;
-    if contents.operations.len() != file.header.counts.operations
-        || contents.attachments.len() != file.header.counts.attachments
+        };
+        decode_contents(header, &plain)
+    }
+}
+
+fn decode_contents(header: Header, plain: &[u8]) -> Result<(Header, Contents), ExportError> {
+    let contents: Contents = serde_json::from_slice(plain).map_err(|_| ExportError::Corrupt)?;
+    if contents.operations.len() != header.counts.operations
+        || contents.attachments.len() != header.counts.attachments
     {
         return Err(ExportError::CountMismatch);
     }
@@ -255,7 +303,7 @@ pub fn decode(bytes: &[u8], passphrase: Option<&str>) -> Result<(Header, Content
             return Err(ExportError::Corrupt);
         }
     }
-    Ok((file.header, contents))
+    Ok((header, contents))
 }
 
 fn parse(bytes: &[u8]) -> Result<FileOnDisk, ExportError> {

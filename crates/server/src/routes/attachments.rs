@@ -36,6 +36,9 @@ impl From<AttachmentError> for AppError {
     }
 }
 
+/// Bytes read from a photo's file at a time for its download.
+const DOWNLOAD_PIECE: usize = 256 * 1024;
+
 pub async fn status(
     State(state): State<AppState>,
     session: Caller,
@@ -62,9 +65,16 @@ pub async fn put_chunk(
         return Err(AppError::Forbidden);
     }
     let sha = sha(&raw)?;
-    // Counted before it is written, whatever becomes of it: a chunk sent again counts again.
-    state.photo_quota.take(&session.account.username, body.len())?;
     let claimant = Claimant::of(&session.account.username);
+    // Counted against the account's day only when it would be written: not a chunk of a photo
+    // the server holds whole, nor one at another offset than the upload stands at (answered
+    // `409` to resume), nor one the disk has no room for (`507`; a day of a full disk would use
+    // the quota up in refusals). The upload's own checks below still decide.
+    let held = state.attachments.status(&sha, &claimant).await?;
+    if !held.complete && held.received == q.offset {
+        state.attachments.room_for_chunk(body.len())?;
+        state.photo_quota.take(&session.account.username, body.len())?;
+    }
     Ok(Json(state.attachments.put_chunk(&sha, &claimant, q.offset, q.total, body).await?))
 }
 
@@ -100,7 +110,10 @@ pub async fn download(
     }
     let (file, len) = state.attachments.open_complete(&sha).await?.ok_or(not_found)?;
     // Streamed from the file in pieces: many downloads at once hold a piece each, not a photo.
-    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    // Each piece is one read on a blocking thread: 256 KiB (the app's upload chunk), not the
+    // stream's default 4 KiB, which made a 48 MiB photo 12,000 of them.
+    let stream = tokio_util::io::ReaderStream::with_capacity(file, DOWNLOAD_PIECE);
+    let body = axum::body::Body::from_stream(stream);
     Ok((
         [
             (CONTENT_TYPE, "application/octet-stream".to_owned()),
