@@ -476,25 +476,13 @@ async fn encrypted_files_at_once_wait_in_the_password_hash_queue() {
     s.add_user("zhang", Role::Surveyor, &["b1"]).await;
     let office = s.user_token("office", Role::TownOffice, &[]).await;
     let body = file(&field_ops()[..1], None, Some("fishing-2026"));
-    let sends: Vec<_> = (0..8)
+    let imports = (0..8)
         .map(|_| {
-            let request = s
-                .request(Method::POST, "/api/v1/import", Some(&office))
+            s.request(Method::POST, "/api/v1/import", Some(&office))
                 .header("X-Export-Passphrase", "fishing-2026")
-                .body(body.clone());
-            tokio::spawn(request.send())
+                .body(body.clone())
         })
         .collect();
-    let mut statuses = std::collections::BTreeMap::new();
-    for send in sends {
-        let answer = send.await.unwrap().unwrap();
-        let status = answer.status().as_u16();
-        if status == 503 {
-            assert_error(answer, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
-        }
-        *statuses.entry(status).or_insert(0) += 1;
-    }
-    assert!(statuses.keys().all(|s| [200, 503].contains(s)), "{statuses:?}");
-    assert!(statuses.contains_key(&503), "some wait their turn: {statuses:?}");
+    crate::common::some_wait_their_turn(imports, StatusCode::OK).await;
     assert_eq!(count(&s, "SELECT COUNT(*) FROM ops").await, 1);
 }

@@ -508,25 +508,12 @@ async fn accounts_made_at_once_wait_in_the_password_hash_queue() {
     })
     .await;
     let office = s.user_token("office", Role::TownOffice, &[]).await;
-    let make = |i: usize| {
-        let request = s.request(Method::POST, "/api/v1/admin/users", Some(&office)).json(
-            &json!({"username": format!("surveyor{i}"), "password": "a-long-password-1",
-                          "display_name": format!("调查员{i}"), "role": "surveyor",
-                          "branches": ["b1"]}),
-        );
-        tokio::spawn(request.send())
-    };
-    let answers: Vec<_> = (0..16).map(make).collect();
-    let mut statuses = std::collections::BTreeMap::new();
-    for answer in answers {
-        let answer = answer.await.unwrap().unwrap();
-        let status = answer.status().as_u16();
-        if status == 503 {
-            assert_error(answer, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
-        }
-        *statuses.entry(status).or_insert(0) += 1;
-    }
-    assert!(statuses.keys().all(|s| [201, 503].contains(s)), "{statuses:?}");
-    assert!(statuses.contains_key(&503), "some wait their turn: {statuses:?}");
-    assert!(statuses.contains_key(&201), "{statuses:?}");
+    let accounts = (0..16)
+        .map(|i| {
+            s.request(Method::POST, "/api/v1/admin/users", Some(&office)).json(&json!({
+                "username": format!("surveyor{i}"), "password": "a-long-password-1",
+                "display_name": format!("调查员{i}"), "role": "surveyor", "branches": ["b1"]}))
+        })
+        .collect();
+    crate::common::some_wait_their_turn(accounts, StatusCode::CREATED).await;
 }

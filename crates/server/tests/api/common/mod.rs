@@ -594,6 +594,24 @@ pub fn new_person(author: &str, branch: &str, millis: u64) -> Operation {
     )
 }
 
+/// Send `requests` at once to a server whose password-hash queue is short: each is answered
+/// `taken` or `503 busy` (the queue full), and some of each come.
+pub async fn some_wait_their_turn(requests: Vec<RequestBuilder>, taken: StatusCode) {
+    let sends: Vec<_> = requests.into_iter().map(|r| tokio::spawn(r.send())).collect();
+    let mut statuses = std::collections::BTreeMap::new();
+    for send in sends {
+        let answer = send.await.unwrap().unwrap();
+        let status = answer.status();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            assert_error(answer, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
+        }
+        *statuses.entry(status.as_u16()).or_insert(0) += 1;
+    }
+    let expected = [taken.as_u16(), 503];
+    assert!(statuses.keys().all(|s| expected.contains(s)), "{statuses:?}");
+    assert!(statuses.len() == 2, "some taken, some wait their turn: {statuses:?}");
+}
+
 /// Assert an error answer: status and `{"error": {"code": code, "message": non-empty}}`.
 pub async fn assert_error(res: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(res.status(), status);
