@@ -41,8 +41,9 @@ fn reason(status: u16) -> &'static str {
         415 => "请求内容类型不是 application/json",
         422 => "内容校验失败",
         426 => "应用版本过旧（请求头 X-Field-Protocol 低于服务器支持的最低版本），请更新应用",
-        429 => "尝试次数过多（见 Retry-After）",
+        429 => "尝试次数过多，或本账号当天的照片已达上限（见 Retry-After）",
         503 => "服务器正忙（见 Retry-After）",
+        507 => "服务器磁盘空间不足（storage_full），未保存",
         _ => "错误",
     }
 }

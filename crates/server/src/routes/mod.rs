@@ -276,7 +276,7 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 request: Some(Schema("PushRequest")),
                 response: Some(Schema("PushResponse")),
-                errors: &[400, 409, 413, 426],
+                errors: &[400, 409, 413, 426, 507],
                 ..doc("POST", "/api/v1/sync/push", "上传一批操作（按操作编号幂等）", "sync", Signed)
             },
             post(sync::push),
@@ -383,7 +383,7 @@ pub fn table() -> Vec<ApiRoute> {
                 query: CHUNK_QUERY,
                 request: Some(Bytes),
                 response: Some(Schema("AttachmentStatus")),
-                errors: &[400, 409, 413, 422],
+                errors: &[400, 409, 413, 422, 429, 507],
                 ..doc(
                     "PUT",
                     "/api/v1/attachments/{sha256}",
@@ -414,7 +414,7 @@ pub fn table() -> Vec<ApiRoute> {
                 request: Some(Schema("CreateUserRequest")),
                 success: 201,
                 response: Some(Schema("UserSummary")),
-                errors: &[400, 409],
+                errors: &[400, 409, 503],
                 ..doc("POST", "/api/v1/admin/users", "新建账号", "admin", TownOffice)
             },
             post(admin::create_user),
@@ -561,7 +561,7 @@ pub fn table() -> Vec<ApiRoute> {
             RouteDoc {
                 request: Some(Bytes),
                 response: Some(Schema("ImportReport")),
-                errors: &[400, 409, 413, 422],
+                errors: &[400, 409, 413, 422, 503, 507],
                 ..doc(
                     "POST",
                     "/api/v1/import",
