@@ -51,6 +51,10 @@ pub enum AttachmentError {
     /// Writing it would leave the disk under the free-space floor, or the disk is full.
     #[error("no room for the attachment: {0}")]
     StorageFull(String),
+    /// The caller's admission of a chunk that would be written refused it (the account's photos
+    /// of the day: `limits::PhotoQuota`).
+    #[error("chunk not admitted: {0}")]
+    NotAdmitted(Box<crate::error::AppError>),
 }
 
 impl AttachmentError {
@@ -117,12 +121,6 @@ impl AttachmentStore {
     /// ([`crate::limits::Limits::min_free_bytes`]; 0: only a full disk refuses).
     pub fn set_min_free(&self, bytes: u64) {
         self.min_free.store(bytes, Ordering::Relaxed);
-    }
-
-    /// [`AttachmentError::StorageFull`] unless a chunk of `bytes` leaves the floor free (asked
-    /// again when it is written).
-    pub fn room_for_chunk(&self, bytes: usize) -> Result<(), AttachmentError> {
-        Self::room_for(&self.root, bytes as u64, self.min_free.load(Ordering::Relaxed))
     }
 
     /// [`AttachmentError::StorageFull`] unless `bytes` more leave the floor free. Asked before
@@ -246,7 +244,8 @@ impl AttachmentStore {
     }
 
     /// The bytes of a complete attachment.
-    pub async fn read(&self, sha: &Sha256Name) -> Result<Option<Vec<u8>>, AttachmentError> {
+    #[cfg(test)]
+    async fn read(&self, sha: &Sha256Name) -> Result<Option<Vec<u8>>, AttachmentError> {
         match tokio::fs::read(self.complete_path(sha)).await {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -272,7 +271,9 @@ impl AttachmentStore {
     }
 
     /// Append `chunk` at `offset` of an upload of `total` bytes; verify and keep the file once
-    /// all bytes are in.
+    /// all bytes are in. `admit` is asked, with the chunk's length, only once the chunk is to be
+    /// written (not for a photo held whole, a chunk at another offset or past the announced
+    /// size, or one the disk has no room for), and its refusal writes nothing.
     pub async fn put_chunk(
         &self,
         sha: &Sha256Name,
@@ -280,6 +281,7 @@ impl AttachmentStore {
         offset: u64,
         total: u64,
         chunk: bytes::Bytes,
+        admit: impl FnOnce(usize) -> Result<(), crate::error::AppError> + Send + 'static,
     ) -> Result<AttachmentStatus, AttachmentError> {
         if total > MAX_ATTACHMENT_BYTES {
             return Err(AttachmentError::TooLarge);
@@ -303,7 +305,7 @@ impl AttachmentStore {
         let result = blocking(move || {
             let _guard = guard;
             let _across = lock_across_processes(&paths.dir, &file_key)?;
-            let (status, completed_here) = append(&paths, offset, total, &chunk, floor)?;
+            let (status, completed_here) = append(&paths, offset, total, &chunk, floor, admit)?;
             // Only the account whose own bytes completed the file counts as its uploader (a
             // chunk sent for a file already complete proves nothing).
             if completed_here {
@@ -434,6 +436,7 @@ fn append(
     total: u64,
     chunk: &[u8],
     floor: u64,
+    admit: impl FnOnce(usize) -> Result<(), crate::error::AppError>,
 ) -> Result<(AttachmentStatus, bool), AttachmentError> {
     let status = status_of(&p.complete, &p.part, &p.total)?;
     if status.complete {
@@ -458,6 +461,7 @@ fn append(
     if end > total {
         return Err(AttachmentError::PastEnd);
     }
+    admit(chunk.len()).map_err(|e| AttachmentError::NotAdmitted(Box::new(e)))?;
     let mut file = OpenOptions::new().create(true).append(true).open(&p.part)?;
     if let Err(e) = file.write_all(chunk).and_then(|()| file.sync_data()) {
         // Half a chunk is not kept: the upload stays at the `received` the status said, so the
@@ -538,15 +542,25 @@ mod tests {
         let sha = sha_of(&data);
         let total = data.len() as u64;
         let me = Claimant::of("zhang");
-        let s = store.put_chunk(&sha, &me, 0, total, data[..400].to_vec().into()).await.unwrap();
+        let s = store
+            .put_chunk(&sha, &me, 0, total, data[..400].to_vec().into(), |_| Ok(()))
+            .await
+            .unwrap();
         assert_eq!((s.received, s.complete), (400, false));
-        let err =
-            store.put_chunk(&sha, &me, 0, total, data[..400].to_vec().into()).await.unwrap_err();
+        let err = store
+            .put_chunk(&sha, &me, 0, total, data[..400].to_vec().into(), |_| Ok(()))
+            .await
+            .unwrap_err();
         assert!(matches!(err, AttachmentError::OffsetMismatch { received: 400, .. }));
-        let err =
-            store.put_chunk(&sha, &me, 400, 5, data[400..].to_vec().into()).await.unwrap_err();
+        let err = store
+            .put_chunk(&sha, &me, 400, 5, data[400..].to_vec().into(), |_| Ok(()))
+            .await
+            .unwrap_err();
         assert!(matches!(err, AttachmentError::TotalMismatch { recorded: 1000, .. }));
-        let s = store.put_chunk(&sha, &me, 400, total, data[400..].to_vec().into()).await.unwrap();
+        let s = store
+            .put_chunk(&sha, &me, 400, total, data[400..].to_vec().into(), |_| Ok(()))
+            .await
+            .unwrap();
         assert!(s.complete);
         assert_eq!(store.read(&sha).await.unwrap().unwrap(), data);
         assert!(store.locks.lock().unwrap().is_empty());
@@ -574,7 +588,7 @@ mod tests {
         let sha = sha_of(b"right");
         let me = Claimant::of("zhang");
         let wrong = bytes::Bytes::from_static(b"wrong");
-        let err = store.put_chunk(&sha, &me, 0, 5, wrong).await.unwrap_err();
+        let err = store.put_chunk(&sha, &me, 0, 5, wrong, |_| Ok(())).await.unwrap_err();
         assert!(matches!(err, AttachmentError::HashMismatch));
         let s = store.status(&sha, &me).await.unwrap();
         assert_eq!((s.received, s.total, s.complete), (0, 0, false));

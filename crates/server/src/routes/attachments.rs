@@ -31,6 +31,7 @@ impl From<AttachmentError> for AppError {
             AttachmentError::TooLarge => AppError::PayloadTooLarge,
             AttachmentError::HashMismatch => AppError::AttachmentHashMismatch,
             AttachmentError::StorageFull(detail) => AppError::StorageFull(detail),
+            AttachmentError::NotAdmitted(refusal) => *refusal,
             e @ (AttachmentError::Io(_) | AttachmentError::Task(_)) => AppError::internal(e),
         }
     }
@@ -66,16 +67,13 @@ pub async fn put_chunk(
     }
     let sha = sha(&raw)?;
     let claimant = Claimant::of(&session.account.username);
-    // Counted against the account's day only when it would be written: not a chunk of a photo
-    // the server holds whole, nor one at another offset than the upload stands at (answered
-    // `409` to resume), nor one the disk has no room for (`507`; a day of a full disk would use
-    // the quota up in refusals). The upload's own checks below still decide.
-    let held = state.attachments.status(&sha, &claimant).await?;
-    if !held.complete && held.received == q.offset {
-        state.attachments.room_for_chunk(body.len())?;
-        state.photo_quota.take(&session.account.username, body.len())?;
-    }
-    Ok(Json(state.attachments.put_chunk(&sha, &claimant, q.offset, q.total, body).await?))
+    // Counted against the account's day only when it is to be written: not a chunk of a photo
+    // held whole, nor one at another offset than the upload stands at (answered `409` to
+    // resume), nor one the disk has no room for (`507`; a day of a full disk would else use the
+    // quota up in refusals).
+    let (quota, username) = (state.photo_quota.clone(), session.account.username.clone());
+    let admit = move |len: usize| quota.take(&username, len);
+    Ok(Json(state.attachments.put_chunk(&sha, &claimant, q.offset, q.total, body, admit).await?))
 }
 
 /// A photo is downloadable by whoever may see a record that references it (its branch in the
