@@ -190,17 +190,14 @@ async fn downloads_of_a_large_photo_at_once_keep_the_server_memory_bounded() {
     )
     .await;
     let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(format!("{}/api/v1/auth/login", server.base))
-        .json(&serde_json::json!({"username": "office", "password": crate::common::PASSWORD,
-                                  "device_id": uuid::Uuid::now_v7(), "device_name": "t"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_owned();
+    let token = crate::real_server::sign_in(
+        &client,
+        &server.base,
+        "office",
+        crate::common::PASSWORD,
+        uuid::Uuid::now_v7(),
+    )
+    .await;
     let (bytes, sha) = photo(48 << 20);
     for offset in (0..bytes.len()).step_by(8 << 20) {
         let end = (offset + (8 << 20)).min(bytes.len());

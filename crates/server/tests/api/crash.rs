@@ -23,7 +23,7 @@ use serde_json::json;
 use shared::hlc::Hlc;
 use shared::op::{FieldChange, OpKind, Operation};
 use shared::record::EntityKind;
-use shared::sync::{LoginResponse, PullResponse, PushResponse};
+use shared::sync::{PullResponse, PushResponse};
 use uuid::Uuid;
 
 use crate::common::Data;
@@ -140,15 +140,7 @@ async fn push(client: &Client, base: &str, token: &str, ops: &[Operation]) -> Pu
 }
 
 async fn login(client: &Client, base: &str, device: Uuid) -> String {
-    let res = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "office", "password": PASSWORD,
-                      "device_id": device, "device_name": "压测平板"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "login answered {}", res.status());
-    res.json::<LoginResponse>().await.unwrap().token
+    crate::real_server::sign_in(client, base, "office", PASSWORD, device).await
 }
 
 fn create_admin(data: &Data) {

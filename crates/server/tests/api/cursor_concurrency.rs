@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Client;
 use serde_json::json;
-use shared::sync::{LoginResponse, PullResponse, PushResponse};
+use shared::sync::{PullResponse, PushResponse};
 use uuid::Uuid;
 
 use crate::common::{Data, new_person, pg_cluster};
@@ -45,15 +45,7 @@ impl Drop for Killed {
 }
 
 async fn login(client: &Client, base: &str, username: &str) -> String {
-    let res = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD,
-                      "device_id": Uuid::now_v7(), "device_name": format!("{username} 的平板")}))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "login of {username} answered {}", res.status());
-    res.json::<LoginResponse>().await.unwrap().token
+    crate::real_server::sign_in(client, base, username, PASSWORD, Uuid::now_v7()).await
 }
 
 async fn pull(client: &Client, base: &str, token: &str, cursor: u64) -> PullResponse {

@@ -57,6 +57,25 @@ pub async fn wait_healthy(base: &str) {
     }
 }
 
+/// Sign in to the server at `base` as `username` on `device`; returns the token.
+pub async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+    device: uuid::Uuid,
+) -> String {
+    let res = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": password,
+                                  "device_id": device, "device_name": format!("{username} 的平板")}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "login of {username} answered {}", res.status());
+    res.json::<shared::sync::LoginResponse>().await.unwrap().token
+}
+
 impl RealServer {
     /// A data directory with `users` (name, role) whose password is `password`, served by the
     /// real binary on a free port; returns once `/healthz` answers.
