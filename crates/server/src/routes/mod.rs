@@ -60,6 +60,15 @@ const fn param(
     QueryParam { name, kind, required, description, minimum: None, maximum: None, values: &[] }
 }
 
+/// `limit`, a page's length: any `u32` is taken (the handler clamps it, as `description` says).
+const fn page_limit(description: &'static str) -> QueryParam {
+    QueryParam {
+        minimum: Some(0),
+        maximum: Some(u32::MAX as u64),
+        ..param("limit", "integer", false, description)
+    }
+}
+
 /// A request or response body: a component schema name, or raw bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Body {
@@ -152,16 +161,7 @@ const PULL_QUERY: &[QueryParam] = &[
         false,
         "服务器最后确认收到的本机操作的 id（UUID）；服务器已没有该操作时答 409 history_changed",
     ),
-    QueryParam {
-        minimum: Some(0),
-        maximum: Some(u32::MAX as u64),
-        ..param(
-            "limit",
-            "integer",
-            false,
-            "每页条数，默认 500；小于 1 按 1、大于 5000 按 5000 处理",
-        )
-    },
+    page_limit("每页条数，默认 500；小于 1 按 1、大于 5000 按 5000 处理"),
 ];
 const WAIT_QUERY: &[QueryParam] = &[
     QueryParam {
@@ -192,17 +192,10 @@ const CONFLICTS_QUERY: &[QueryParam] = &[
         values: &["open", "resolved", "all"],
         ..param("status", "string", false, "open（默认）、resolved 或 all")
     },
-    QueryParam {
-        minimum: Some(0),
-        maximum: Some(u32::MAX as u64),
-        ..param(
-            "limit",
-            "integer",
-            false,
-            "每页条数，默认 500；小于 1 按 1、大于 1000 按 1000 处理。按发现时间、id 从早到晚；\
-             少于 limit 条即最后一页",
-        )
-    },
+    page_limit(
+        "每页条数，默认 500；小于 1 按 1、大于 1000 按 1000 处理。按发现时间、id 从早到晚；\
+         少于 limit 条即最后一页",
+    ),
     param(
         "after_time",
         "string",
