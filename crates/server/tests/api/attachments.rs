@@ -68,13 +68,7 @@ async fn interrupted_upload_resumes_and_is_verified() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.json::<AttachmentStatus>().await.unwrap().complete);
 
-    let res = s
-        .request(Method::GET, &format!("/api/v1/attachments/{sha}"), Some(&token))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.bytes().await.unwrap().as_ref(), bytes.as_slice());
+    assert_eq!(s.download_photo(&token, &sha).await.as_deref(), Some(bytes.as_slice()));
 
     // Uploading a complete attachment again is a no-op success.
     let res = put(&s, &token, &sha, 0, total, &bytes[..10]).await;

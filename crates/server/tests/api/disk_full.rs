@@ -114,11 +114,5 @@ async fn a_full_disk_refuses_in_words_and_takes_everything_once_there_is_room() 
     assert_eq!(res.status(), StatusCode::OK);
     let (pulled, _) = s.pull_all(&token, 2_000).await;
     assert_eq!(pulled.len(), 1 + ops.len());
-    let res = s
-        .request(Method::GET, &format!("/api/v1/attachments/{sha}"), Some(&token))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.bytes().await.unwrap().as_ref(), photo.as_slice());
+    assert_eq!(s.download_photo(&token, &sha).await.as_deref(), Some(photo.as_slice()));
 }

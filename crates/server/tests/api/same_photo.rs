@@ -93,15 +93,6 @@ async fn put(
     Ok(res.json().await.unwrap())
 }
 
-async fn download(s: &TestServer, token: &str, sha: &str) -> Option<Vec<u8>> {
-    let res = s
-        .request(Method::GET, &format!("/api/v1/attachments/{sha}"), Some(token))
-        .send()
-        .await
-        .unwrap();
-    (res.status() == StatusCode::OK).then_some(res.bytes().await.unwrap().to_vec())
-}
-
 async fn survey_with_photos(
     s: &TestServer,
     token: &str,
@@ -217,7 +208,7 @@ async fn trial_the_same_photo_twice_is_stored_once_and_resumes_at_every_chunk_bo
         duplicated += copies.saturating_sub(1) + parts;
         // Every reference resolves, byte for byte, for each record's readers.
         for token in [&zhang, &li, &wang] {
-            match download(&s, token, &sha).await {
+            match s.download_photo(token, &sha).await {
                 Some(got) if got == bytes => {}
                 _ => lost += 1,
             }

@@ -461,6 +461,16 @@ impl TestServer {
 
     /// GET `path`: the status and the JSON body. A body that is not JSON fails the test (read
     /// as `Null`, it would pass every check that a field is absent or not some value).
+    /// A photo's bytes as `token` downloads them; `None` for any answer but `200`.
+    pub async fn download_photo(&self, token: &str, sha: &str) -> Option<Vec<u8>> {
+        let res = self
+            .request(Method::GET, &format!("/api/v1/attachments/{sha}"), Some(token))
+            .send()
+            .await
+            .unwrap();
+        (res.status() == StatusCode::OK).then_some(res.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn get_json(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
         let res = self.request(Method::GET, path, token).send().await.unwrap();
         let status = res.status();
