@@ -847,6 +847,8 @@ office-step-accounts = Field accounts
 office-step-tablets = Tablets
 office-not-moved = Not moved to another branch
 office-not-moved-hint = These members' branch in the roster differs from the one recorded: their other details are imported as usual (counted under “updated” or “unchanged”) and they stay in their recorded branch; a member cannot be moved to another branch by importing a roster.
+office-namesakes = A member of the same name in another branch
+office-namesakes-hint = These rows will be added as new members (counted under “New”), but another branch has a member of the same name recorded, who may be the same person, moved here. Check each row before applying.
 office-confirm-disable-account = Disable the account “{ $name }”? It can no longer sign in or sync until it is enabled again.
 office-confirm-revoke-codes = Revoke every unused sign-in code of the account “{ $name }”? Codes already printed or handed out will no longer work.
 office-confirm-revoke-device = Revoke the device “{ $device }” (account { $account })? This tablet can no longer sync until the device is restored.
@@ -1070,6 +1072,11 @@ msg-roster-out-of-bounds = Cell { $cell } is outside what a roster may use (at m
 msg-roster-format = This kind of spreadsheet (such as .xlsb or .ods) is not taken: save it as .xlsx or .csv in Excel or WPS, then import it
 msg-roster-not-moved = Not moved: this member is recorded in “{ $stored }”, the roster says “{ $file }”; the other details are updated from the roster and the member stays in “{ $stored }” (a member cannot be moved to another branch by importing a roster)
 msg-roster-possible-duplicate = Possible duplicate: { $count } members named “{ $name }” recorded in this branch ({ $candidates }) could each be this row (the year of birth is missing on one side), so which one cannot be told and nothing was imported; add the ID number or date of birth in the roster, or first complete the recorded members' year of birth
+msg-roster-namesake-elsewhere = To be added as a new member: { $count ->
+    [one] a member named “{ $name }” is
+   *[other] { $count } members named “{ $name }” are
+} recorded in another branch ({ $candidates }). If this is the same person, who moved to this branch, applying makes a second record of them (the roster's row and the recorded member do not both have an ID number to compare): do not apply yet; add the ID number in the roster and in the member's details, then import again. If it is someone else, apply as usual
+msg-roster-namesake = { $branch }, { $member }
 msg-roster-candidate = born { $year }
 msg-roster-candidate-at = born { $year }, { $value }
 msg-roster-candidate-no-year = year of birth not recorded

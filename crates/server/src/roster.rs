@@ -660,6 +660,26 @@ pub fn plan(
         };
         let Some(record) = record else {
             report.created += 1;
+            let elsewhere = stored.namesakes_elsewhere(p);
+            if !elsewhere.is_empty() {
+                // Perhaps a member who moved here from another branch, with no ID number on
+                // either side to tell (names alone would merge namesakes): made as a new member,
+                // and the office is told before it applies.
+                let described: Vec<Message> = elsewhere
+                    .iter()
+                    .map(|r| {
+                        Message::new("roster_namesake")
+                            .arg("branch", Branches::name_of(branches, &r.branch_id))
+                            .arg("member", vec![candidate(r)])
+                    })
+                    .collect();
+                let said = Message::new("roster_namesake_elsewhere")
+                    .arg("name", &p.name)
+                    .arg("count", elsewhere.len())
+                    .arg("candidates", described);
+                let message = crate::error::zh_hans(&said);
+                report.notes.push(RosterIssue::new(row.number, label(Field::Name), said, message));
+            }
             if *ok {
                 let fields = to_fields(p).unwrap_or_default();
                 operations.push(Operation::upsert(
@@ -733,6 +753,8 @@ struct Stored<'a> {
     by_id: HashMap<String, &'a Record>,
     /// By (name, branch), each with its birth year and ID number (trimmed, upper case).
     by_name: HashMap<NameAndBranch, Vec<Known<&'a Record>>>,
+    /// By name alone, in every branch.
+    by_name_anywhere: HashMap<String, Vec<Known<&'a Record>>>,
 }
 
 /// Which stored member a row is.
@@ -747,18 +769,26 @@ impl<'a> Stored<'a> {
     fn new(people: &'a [Record]) -> Self {
         let mut by_id = HashMap::new();
         let mut by_name: HashMap<_, Vec<_>> = HashMap::new();
+        let mut by_name_anywhere: HashMap<_, Vec<_>> = HashMap::new();
         for record in people.iter().filter(|r| !r.is_deleted()) {
             let Ok(p) = record.to_typed::<Person>() else { continue };
             let id = p.id_number.trim().to_uppercase();
             if !id.is_empty() {
                 by_id.insert(id.clone(), record);
             }
-            by_name
-                .entry((p.name.trim().to_owned(), record.branch_id.clone()))
-                .or_default()
-                .push((record, p.birth_year, id));
+            let name = p.name.trim().to_owned();
+            by_name_anywhere.entry(name.clone()).or_default().push((
+                record,
+                p.birth_year,
+                id.clone(),
+            ));
+            by_name.entry((name, record.branch_id.clone())).or_default().push((
+                record,
+                p.birth_year,
+                id,
+            ));
         }
-        Self { by_id, by_name }
+        Self { by_id, by_name, by_name_anywhere }
     }
 
     /// The stored member a row is. The rule (the office relies on it to import the same roster
@@ -801,6 +831,22 @@ impl<'a> Stored<'a> {
             ([], several) => Found::Several(several.iter().map(|(r, _, _)| *r).collect()),
             (several, _) => Found::Several(several.to_vec()),
         }
+    }
+
+    /// Stored members of another branch than the row's who could be the row by name (the rule
+    /// of [`Self::find`] within a branch), in a stable order: what a row made into a new member
+    /// is noted with, as it may be a member who moved here.
+    fn namesakes_elsewhere(&self, row: &Person) -> Vec<&'a Record> {
+        let Some(named) = self.by_name_anywhere.get(&row.name) else { return Vec::new() };
+        let mut found: Vec<&'a Record> = named
+            .iter()
+            .filter(|(record, year, id)| {
+                record.branch_id != row.branch_id && could_be_one(*year, id, row)
+            })
+            .map(|(record, _, _)| *record)
+            .collect();
+        found.sort_by(|a, b| (&a.branch_id, a.id).cmp(&(&b.branch_id, b.id)));
+        found
     }
 }
 
@@ -1455,6 +1501,47 @@ mod tests {
             // Another branch's 王海 is someone else.
             let plan = plan_of(&[["王海", "", "", "", B]], &[member("王海", None, "", "a", "")]);
             assert_eq!(counts(&plan), (1, 0, 0));
+        }
+
+        /// A member who moved to another branch, with no ID number on either side, was made a
+        /// second time by the roster without a word. Still made (a name alone would merge
+        /// namesakes), but each such row is now noted with the namesakes of other branches.
+        #[test]
+        fn a_new_member_with_a_namesake_in_another_branch_is_noted() {
+            let elsewhere = member("王海", Some(1970), "", "a", "东海村");
+            let older = member("王海", None, "", "a", "");
+            let other_year = member("王海", Some(1980), "", "a", "");
+            let other_id = member("王海", Some(1970), &id_number("19700501", 77), "a", "");
+            let people = [elsewhere.clone(), older, other_year, other_id];
+            let plan = plan_of(&[["王海", "1970", "", "", B], ["李明", "", "", "", B]], &people);
+            assert!(plan.report.issues.is_empty(), "{:?}", plan.report.issues);
+            assert_eq!(counts(&plan), (2, 0, 0), "still made: a name alone is not the member");
+            assert_eq!(codes(&plan.report.notes), [(2, "roster_namesake_elsewhere")]);
+            let note = &plan.report.notes[0];
+            assert_eq!(note.column, "姓名");
+            // The three who could be the row (the one born in 1980 cannot; the one with an ID
+            // number could: the row has none).
+            assert!(note.message.contains("3 名“王海”"), "{}", note.message);
+            assert!(note.message.contains(A), "{}", note.message);
+            assert!(note.message.contains("1970 年生，东海村"), "{}", note.message);
+            assert!(note.message.contains("出生年份未填"), "{}", note.message);
+            assert!(!note.message.contains("1980"), "{}", note.message);
+            assert_eq!(plan.operations.len(), 2);
+            assert!(plan.operations.iter().all(|op| op.branch_id == "b"));
+
+            // With the ID number in the file and on the member, the row is that member (updated
+            // in place, noted as not moved), and no namesake is noted.
+            let id = id_number("19700501", 123);
+            let mut known = elsewhere.clone();
+            known.fields.insert("id_number".into(), Value::from(id.clone()));
+            let plan = plan_of(&[["王海", "1970", "", &id, B]], &[known]);
+            assert_eq!(counts(&plan), (0, 0, 1));
+            assert_eq!(codes(&plan.report.notes), [(2, "roster_not_moved")]);
+
+            // A namesake in the row's own branch is the member, as before.
+            let plan = plan_of(&[["王海", "1970", "", "", A]], std::slice::from_ref(&elsewhere));
+            assert_eq!(counts(&plan), (0, 0, 1));
+            assert!(plan.report.notes.is_empty());
         }
 
         #[test]

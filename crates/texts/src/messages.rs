@@ -210,6 +210,8 @@ crate::texts! { 6000;
     ROSTER_FORMAT = "msg-roster-format": "不支持这种表格格式（如 .xlsb、.ods）：请用 Excel 或 WPS 另存为 .xlsx 或 .csv 后再导入";
     ROSTER_NOT_MOVED = "msg-roster-not-moved": "未转支部：该党员登记在“{ $stored }”，名册中为“{ $file }”；其他信息已按名册更新，党员仍在“{ $stored }”（党员转支部不能通过名册导入）";
     ROSTER_POSSIBLE_DUPLICATE = "msg-roster-possible-duplicate": "可能重复：本支部已登记的 { $count } 名“{ $name }”（{ $candidates }）都可能是本行的党员（出生年份有一方未填），无法确定是哪一位，未导入任何内容；请在名册中填写身份证号或出生年月，或先补全已登记党员的出生年份";
+    ROSTER_NAMESAKE_ELSEWHERE = "msg-roster-namesake-elsewhere": "将新建一名党员：其他支部已登记 { $count } 名“{ $name }”（{ $candidates }）。若是转来本支部的同一人，应用后会有两份记录（名册这一行和已登记的党员没有都填身份证号，无从对照，认不出是同一人）：请先不要应用，在名册和该党员的资料里都填上身份证号后再导入；若不是同一人，照常应用即可";
+    ROSTER_NAMESAKE = "msg-roster-namesake": "{ $branch }，{ $member }";
     ROSTER_CANDIDATE = "msg-roster-candidate": "{ $year } 年生";
     ROSTER_CANDIDATE_AT = "msg-roster-candidate-at": "{ $year } 年生，{ $value }";
     ROSTER_CANDIDATE_NO_YEAR = "msg-roster-candidate-no-year": "出生年份未填";

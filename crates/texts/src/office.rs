@@ -119,6 +119,8 @@ crate::texts! {
     // A roster's notes: rows imported, members not moved to another branch
     NOT_MOVED = "office-not-moved": "未转支部";
     NOT_MOVED_HINT = "office-not-moved-hint": "以下党员在名册中的支部与已登记的不同：其他信息照常导入（已计入“更新”或“不变”），党员仍留在原支部；党员转支部不能通过名册导入。";
+    NAMESAKES = "office-namesakes": "其他支部有同名党员";
+    NAMESAKES_HINT = "office-namesakes-hint": "以下各行将新建党员（已计入“新增”），但其他支部已登记了同名的党员，可能是转来的同一人。应用前请逐行核对。";
     CONFIRM_DISABLE_ACCOUNT = "office-confirm-disable-account": "停用账号「{ $name }」？停用后该账号不能再登录和同步，直到重新启用。";
     CONFIRM_REVOKE_CODES = "office-confirm-revoke-codes": "撤销账号「{ $name }」所有未使用的登录码？已打印或发出的登录码将不能再用。";
     CONFIRM_REVOKE_DEVICE = "office-confirm-revoke-device": "吊销设备「{ $device }」（账号 { $account }）？吊销后这台平板不能再同步，直到恢复该设备。";

@@ -3,7 +3,8 @@
 //! decides everything (`/api/v1/admin/roster/…`); the members then reach every tablet by sync.
 
 use leptos::prelude::*;
-use shared::sync::RosterReport;
+use shared::sync::{RosterIssue, RosterReport};
+use texts::Text;
 
 use super::{error_line, office_action};
 use crate::browser::files;
@@ -80,7 +81,7 @@ pub fn Roster(http: Http) -> impl IntoView {
             {error_line(error, "roster-error")}
             {move || applied.get().map(|r| view! {
                 <p class="message info" role="status" data-testid="roster-applied">{t::applied(r.created, r.updated, r.unchanged)}</p>
-                {not_moved(&r)}
+                {notes(&r)}
             })}
             {move || report.get().map(|r| {
                 let clean = r.issues.is_empty();
@@ -94,7 +95,7 @@ pub fn Roster(http: Http) -> impl IntoView {
                         <dt>{t::ISSUES}</dt><dd data-testid="roster-issue-count">{r.issues.len()}</dd>
                     </dl>
                     <p class="hint" data-testid="roster-columns">{t::COLUMNS_READ}{columns}</p>
-                    {not_moved(&r)}
+                    {notes(&r)}
                     {if clean {
                         view! {
                             <p class="message info" data-testid="roster-ready">{t::READY}</p>
@@ -126,32 +127,52 @@ pub fn Roster(http: Http) -> impl IntoView {
     }
 }
 
-/// The rows that import but whose member is not moved to the branch the file names (the
-/// report's notes): said plainly, apart from the problems, as they block nothing. Nothing when
-/// there are none (and from an older server, which sends none).
-fn not_moved(report: &RosterReport) -> Option<impl IntoView + use<>> {
-    if report.notes.is_empty() {
+/// What the report notes beside its problems, said plainly and apart from them, as they block
+/// nothing: the rows whose member is not moved to the branch the file names, and the rows made
+/// into new members while another branch has a member of that name (perhaps one who moved).
+/// Nothing when there are none (and from an older server, which sends none).
+fn notes(report: &RosterReport) -> impl IntoView + use<> {
+    let (namesakes, not_moved): (Vec<&RosterIssue>, Vec<&RosterIssue>) =
+        report.notes.iter().partition(|n| n.reason.as_deref() == Some(NAMESAKE_ELSEWHERE));
+    view! {
+        {note_section(&not_moved, "roster-not-moved", t::NOT_MOVED, t::NOT_MOVED_HINT, "roster-notes", "roster-note")}
+        {note_section(&namesakes, "roster-namesakes", t::NAMESAKES, t::NAMESAKES_HINT, "roster-namesake-rows", "roster-namesake")}
+    }
+}
+
+/// The reason code of a note about a namesake in another branch (`server::roster`).
+const NAMESAKE_ELSEWHERE: &str = "roster_namesake_elsewhere";
+
+/// One kind of note: a heading with their count, a hint, and a row for each.
+fn note_section(
+    notes: &[&RosterIssue],
+    testid: &'static str,
+    heading: Text,
+    hint: Text,
+    table_testid: &'static str,
+    row_testid: &'static str,
+) -> Option<impl IntoView + use<>> {
+    if notes.is_empty() {
         return None;
     }
-    let rows = report
-        .notes
+    let rows = notes
         .iter()
         .map(|n| {
             let reason = crate::i18n::messages::words_or(n.said().as_ref(), &n.message);
             view! {
-                <tr data-testid="roster-note" data-row=n.row.to_string()>
+                <tr data-testid=row_testid data-row=n.row.to_string()>
                     <td>{n.row}</td><td>{n.column.clone()}</td><td>{reason}</td>
                 </tr>
             }
         })
         .collect_view();
     Some(view! {
-        <div data-testid="roster-not-moved">
+        <div data-testid=testid>
             <p class="message warn" role="status">
-                <strong data-testid="roster-not-moved-count">{t::NOT_MOVED}{format!(" ({})", report.notes.len())}</strong>
-                <br/>{t::NOT_MOVED_HINT}
+                <strong data-testid=format!("{testid}-count")>{heading}{format!(" ({})", notes.len())}</strong>
+                <br/>{hint}
             </p>
-            <table class="list" data-testid="roster-notes">
+            <table class="list" data-testid=table_testid>
                 <thead><tr><th>{t::ROW}</th><th>{t::COLUMN}</th><th>{t::REASON}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -165,6 +165,27 @@ async fn the_office_goes_from_an_empty_server_to_a_tablet_holding_its_members() 
     let applied = office.text_of("roster-applied").await.unwrap();
     assert!(applied.contains("新增 5 人"), "{applied}");
 
+    // 周海波 moved to branch A, listed without an ID number: he would be made a second time.
+    // The preview says so before anything is applied, naming branch B's 周海波.
+    let mut moved = member("周海波", 1985, 4, BRANCH_A);
+    moved[4].clear();
+    let moved_file = dir.path().join("名册-转入.xlsx");
+    roster(&moved_file, &[moved]);
+    office.goto(&format!("{origin}/#/office")).await.unwrap();
+    office.goto(&format!("{origin}/#/office/roster")).await.unwrap();
+    let input = office.by_testid("roster-file").await.unwrap();
+    input.send_keys(&moved_file.display().to_string()).await.unwrap();
+    office.wait_for_text("roster-created", "1").await.unwrap();
+    let count = office.text_of("roster-namesakes-count").await.unwrap();
+    assert!(count.contains("其他支部有同名党员") && count.contains("(1)"), "{count}");
+    let row = office
+        .wait_for("[data-testid=\"roster-namesake\"][data-row=\"2\"]", STEP_TIMEOUT)
+        .await
+        .unwrap();
+    let said = row.text().await.unwrap();
+    assert!(said.contains(BRANCH_B) && said.contains("1985 年生"), "{said}");
+    assert!(!office.exists(&testid("roster-not-moved")).await.unwrap());
+
     // A surveyor of branch A, and a one-time code for their tablet.
     office.goto(&format!("{origin}/#/office/accounts")).await.unwrap();
     office.type_into("account-create-username", "zhou").await.unwrap();
