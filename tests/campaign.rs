@@ -1316,6 +1316,84 @@ async fn set_elsewhere(
     store.apply_remote(&[change]).await.unwrap();
 }
 
+/// Two office devices revising one category's rubric: the second, whose screen still showed the
+/// version before the first one's revision (pulled while it was open), replaced the first one's
+/// criteria without a word and saved under the same version number, which score sheets keep
+/// with their copy of the criteria. Now its version is past both, and the criteria it replaced
+/// are kept as a conflict for the office and said.
+#[wasm_bindgen_test]
+async fn a_rubric_revised_on_two_office_devices_keeps_both_revisions_apart() {
+    use field::logic::campaign::rubric::{rubric_id, template};
+    use shared::model::{Criterion, Rubric};
+    use shared::scoring::revise_rubric;
+    let store = fresh().await;
+    sign_in(&store, "镇组织办", Role::TownOffice).await;
+    let session = session_of(&store).await;
+    let category = Category::VillageLeader;
+    let id = rubric_id(category);
+    let plan = template(category);
+    let first = revise_rubric(&plan, plan.criteria.clone());
+    let edit = data::Edit { before: plan, after: first };
+    data::save_rubric(&store, &session, category, &edit, at(3, 1).date()).await.unwrap();
+    let shown: Rubric = data::get(&store, id).await.unwrap();
+    assert_eq!(shown.version, 1);
+
+    // Another office device's revision 2, pulled while this screen shows revision 1.
+    let mut theirs = shown.criteria.clone();
+    theirs[0].label = "另一台改的细则".into();
+    let stored = store.get(EntityKind::Rubric, id).await.unwrap().unwrap();
+    let elsewhere = shared::op::OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
+    let revision = shared::op::Operation::upsert(
+        &elsewhere,
+        shared::hlc::Hlc::new(js_sys::Date::now() as u64 + 60_000, 0, "other"),
+        EntityKind::Rubric,
+        id,
+        "",
+        Some(&stored),
+        vec![("version".into(), json!(2)), ("criteria".into(), json!(theirs))],
+    );
+    store.apply_remote(&[revision]).await.unwrap();
+
+    // This screen's revision, over the revision 1 it shows.
+    let mut ours = shown.criteria.clone();
+    ours.push(Criterion {
+        key: "c9".into(),
+        label: "带富能力".into(),
+        weight: 1.0,
+        max_score: 10.0,
+    });
+    let after = revise_rubric(&shown, ours.clone());
+    assert_eq!(after.version, 2, "what the screen counts: the number the other revision took");
+    let edit = data::Edit { before: shown, after };
+    let edited =
+        data::save_rubric(&store, &session, category, &edit, at(3, 2).date()).await.unwrap();
+    let saved: Rubric = data::get(&store, id).await.unwrap();
+    assert_eq!(saved.version, 3, "a number of its own");
+    assert_eq!(saved.criteria, ours);
+    let conflicts = store.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1, "only the criteria, not the number: {conflicts:?}");
+    assert_eq!(conflicts[0].field, "criteria");
+    let kept: Vec<Criterion> = serde_json::from_value(conflicts[0].loser_value.clone()).unwrap();
+    assert_eq!(kept, theirs, "the other revision is kept");
+    assert_eq!(edited.overwritten.len(), 1, "and said: {edited:?}");
+    let (label, said) = &edited.overwritten[0];
+    assert_eq!(label, "考核细则");
+    assert!(said.starts_with("另一台改的细则（权重 1，满分 10）；"), "read as criteria: {said}");
+    let listed = field::services::conflicts::listing(&store, None).await;
+    let title = &listed.open[0].title;
+    assert!(title.ends_with(" · 考核细则") && !title.contains("未填"), "named: {title}");
+
+    // Revised again over what it saved: an ordinary edit, the next number.
+    let again = revise_rubric(&saved, saved.criteria[1..].to_vec());
+    let edit = data::Edit { before: saved, after: again };
+    let edited =
+        data::save_rubric(&store, &session, category, &edit, at(3, 3).date()).await.unwrap();
+    assert!(edited.overwritten.is_empty());
+    let saved: Rubric = data::get(&store, id).await.unwrap();
+    assert_eq!(saved.version, 4);
+    assert_eq!(store.conflicts().await.unwrap().len(), 1);
+}
+
 /// A change another device made to an office record while its screen was open survives the
 /// screen's save of something else: a demonstration base (`put_edit`, what the base, campaign,
 /// inspection and score-sheet screens save with) and a candidate's profile (`save_profile`).

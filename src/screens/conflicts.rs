@@ -9,7 +9,7 @@ use shared::roles::Role;
 use crate::components::notice::on_outcome;
 use crate::context::use_app;
 use crate::i18n::sync as t;
-use crate::services::conflicts::{self, OpenConflict, shown};
+use crate::services::conflicts::{self, OpenConflict, shown_of};
 use crate::sync::use_sync;
 
 #[component]
@@ -85,7 +85,7 @@ fn conflict_item(
             <h3>{title}</h3>
             <div class="side" data-testid="conflict-winner">
                 <span class="label">{t::CURRENT_VALUE}</span>
-                <strong data-testid="conflict-winner-value">{shown(&c.winner_value)}</strong>
+                <strong data-testid="conflict-winner-value">{shown_of(&c.field, &c.winner_value)}</strong>
                 <span class="hint">{t::by_author(&c.winner_author)}</span>
                 <Show when=move || resolvable>
                     <button class="button" data-testid="conflict-keep-winner" on:click={
@@ -96,7 +96,7 @@ fn conflict_item(
             </div>
             <div class="side" data-testid="conflict-loser">
                 <span class="label">{t::OTHER_VALUE}</span>
-                <strong data-testid="conflict-loser-value">{shown(&c.loser_value)}</strong>
+                <strong data-testid="conflict-loser-value">{shown_of(&c.field, &c.loser_value)}</strong>
                 <span class="hint">{t::by_author(&c.loser_author)}</span>
                 <Show when=move || resolvable>
                     <button class="button" data-testid="conflict-keep-loser" on:click={

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use shared::candidacy::{self, CandidacyError, CandidacyKey};
 use shared::merge::Conflict;
 use shared::model::{
-    ApplicationAction, Assessment, Base, Branch, Campaign, Candidate, CommendationAction,
+    ApplicationAction, Assessment, Base, Branch, Campaign, Candidate, Category, CommendationAction,
     ContactLog, Entity, Funding, Inspection, Meeting, Notice, Person, Rubric, Visit,
 };
 use shared::record::{EntityKind, Record};
@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::candidate::{Application, new_candidate};
 use crate::logic::campaign::contacts::{ContactRow, contact_rows};
-use crate::logic::campaign::rubric::current_campaign;
+use crate::logic::campaign::rubric::{VERSION_FIELD, current_campaign, next_version, rubric_id};
 use crate::logic::campaign::typed::{Names, branch_records, changes_of, decode_all, keyed};
 use crate::logic::forms::{fields_changed, shown_clocks};
 use crate::logic::session::Session;
@@ -175,6 +175,48 @@ pub async fn save_settings(
         write::<Campaign>(store, session, id, "", plan, Touched::Only(fields)).await?;
     }
     Ok(edited)
+}
+
+/// Save a rubric as revised on the settings screen, which loaded it as `edit.before` (the work
+/// plan's template when none was stored). Two office devices revising it at once lost one
+/// revision's criteria without a word and left both with the same version number:
+/// - the version is one past the one shown and the one stored ([`next_version`]), written as
+///   the office's own count, never a conflict of its own;
+/// - the criteria are written over the ones the screen showed, as [`put_edit`] writes: a
+///   revision saved elsewhere since (pulled while the screen was open) is kept as a conflict
+///   for the office and named in what is returned, not replaced unseen.
+pub async fn save_rubric(
+    store: &Store,
+    session: &Session,
+    category: Category,
+    edit: &Edit<Rubric>,
+    today: NaiveDate,
+) -> Result<Edited, CampaignError> {
+    let id = rubric_id(category);
+    let record = store.get(EntityKind::Rubric, id).await?.filter(|r| !r.is_deleted());
+    let stored = match &record {
+        Some(record) => Some(Rubric::from_record(record)?.version),
+        None => None,
+    };
+    let after = Rubric {
+        category: Some(category),
+        version: next_version(edit.before.version, stored),
+        criteria: edit.after.criteria.clone(),
+    };
+    check(after.problems(today))?;
+    let after = changes_of(&after)?;
+    let shown = changes_of(&edit.before)?;
+    let typed = fields_changed(&shown, &after);
+    let touched = match &record {
+        Some(record) => {
+            let mut over = shown_clocks::<Rubric>(record, &shown, &typed);
+            over.insert(VERSION_FIELD.to_owned(), record.base_of(VERSION_FIELD));
+            Touched::Over(over)
+        }
+        None => Touched::Only(typed),
+    };
+    let conflicts = write::<Rubric>(store, session, id, "", after, touched).await?;
+    Ok(Edited::of(id, &conflicts))
 }
 
 /// What an edit of a loaded record saved: its id, and what it overwrote that was changed

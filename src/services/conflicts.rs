@@ -5,10 +5,15 @@
 use leptos::prelude::*;
 use serde_json::Value;
 use shared::merge::Conflict;
+use shared::model::Criterion;
+use shared::record::EntityKind;
 use shared::roles::Role;
 use shared::sync::ConflictEntry;
 
+use crate::i18n::campaign as tc;
 use crate::i18n::sync as t;
+use crate::logic::campaign::rubric::{CRITERIA_FIELD, version_after_resolving};
+use crate::logic::forms::number_text;
 use crate::services::delivery;
 use crate::store::Store;
 use crate::sync::transport::{self, ResolveRequest};
@@ -90,6 +95,29 @@ pub fn shown(value: &Value) -> String {
     }
 }
 
+/// A conflict's value of `field` as a person reads it: a rubric's criteria one by one (`考核内容
+/// （权重 1，满分 10）；…`), anything else as [`shown`].
+pub fn shown_of(field: &str, value: &Value) -> String {
+    if field == CRITERIA_FIELD
+        && let Ok(criteria) = serde_json::from_value::<Vec<Criterion>>(value.clone())
+        && !criteria.is_empty()
+    {
+        let shown: Vec<String> = criteria
+            .iter()
+            .map(|c| {
+                let (weight, max) = (number_text(c.weight), number_text(c.max_score));
+                tc::CRITERION_SHOWN.format(&[
+                    ("label", c.label.as_str().into()),
+                    ("weight", weight.as_str().into()),
+                    ("max", max.as_str().into()),
+                ])
+            })
+            .collect();
+        return shown.join("；");
+    }
+    shown(value)
+}
+
 /// Add what `conflicts` overwrote to the values a form says were changed elsewhere and typed
 /// over (`said`: field label, the other value), one line a field, the latest value.
 pub fn note_overwritten(said: &mut Vec<(String, String)>, conflicts: &[Conflict]) {
@@ -103,7 +131,7 @@ pub fn note_overwritten(said: &mut Vec<(String, String)>, conflicts: &[Conflict]
     }
     for conflict in latest {
         let label = crate::i18n::field_label(&conflict.field).to_owned();
-        let value = shown(&conflict.loser_value);
+        let value = shown_of(&conflict.field, &conflict.loser_value);
         said.retain(|(l, _)| *l != label);
         said.push((label, value));
     }
@@ -120,14 +148,15 @@ pub async fn resolve(
         engine.credentials.get_untracked().ok_or_else(|| t::NOT_SIGNED_IN.to_string())?;
     let value =
         if keep_winner { conflict.winner_value.clone() } else { conflict.loser_value.clone() };
-    engine
-        .store()
-        .save(
-            conflict.entity,
-            conflict.entity_id,
-            &conflict.branch_id,
-            vec![(conflict.field.clone(), value.clone())],
-        )
+    let store = engine.store();
+    let mut changes = vec![(conflict.field.clone(), value.clone())];
+    if conflict.entity == EntityKind::Rubric {
+        let record =
+            store.get(conflict.entity, conflict.entity_id).await.map_err(|e| e.to_string())?;
+        changes.extend(version_after_resolving(&conflict.field, record.as_ref()));
+    }
+    store
+        .save(conflict.entity, conflict.entity_id, &conflict.branch_id, changes)
         .await
         .map_err(|e| e.to_string())?;
     engine.refresh_pending().await;

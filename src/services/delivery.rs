@@ -163,6 +163,12 @@ pub async fn name_of(store: &Store, record: Option<&Record>) -> Result<String, S
     let Some(record) = record else {
         return Ok(i18n::RECORD_GONE.to_string());
     };
+    if record.entity == EntityKind::Rubric {
+        // A category's rubric: the category's name.
+        use crate::i18n::Localized as _;
+        let category = shared::model::Category::parse(record.str_field("category"));
+        return Ok(category.map_or_else(|| i18n::UNNAMED.to_string(), |c| c.localized().to_owned()));
+    }
     let own = ["name", "title"].iter().map(|f| record.str_field(f).trim()).find(|v| !v.is_empty());
     if record.entity == EntityKind::Person || own.is_some() && record.entity != EntityKind::Survey {
         return Ok(own.map_or_else(|| i18n::UNNAMED.to_string(), str::to_owned));

@@ -140,6 +140,7 @@ crate::texts! {
     SAVE_SCORES = "campaign-save-scores": "保存评分";
     WEIGHT = "campaign-weight": "权重";
     MAX_SCORE = "campaign-max-score": "满分";
+    CRITERION_SHOWN = "campaign-criterion-shown": "{ $label }（权重 { $weight }，满分 { $max }）";
     REJECT_REASON = "campaign-reject-reason": "不予通过的理由";
     COMMENDATION_OVERDUE = "campaign-commendation-overdue": "已过七·一，本年度表彰流程尚未完成县级审核";
     PUBLISH_NOTICE = "campaign-publish-notice": "发布通知";

@@ -108,6 +108,7 @@ crate::texts! {
     F_INDUSTRY_INFO = "field-industry-info": "产业信息";
     F_POLICY = "field-policy": "产业导向与政策";
     F_NOTES = "field-notes": "调查备注";
+    F_CRITERIA = "field-criteria": "考核细则";
     PERSON_NOT_FOUND = "person-not-found": "找不到这名党员";
     SURVEYS = "surveys": "调查记录";
     NO_SURVEYS = "no-surveys": "还没有调查记录";
@@ -402,6 +403,7 @@ const FIELD_TEXTS: &[(&str, crate::Text)] = &[
     ("gps", LOCATION),
     ("photos", PHOTOS),
     ("notes", F_NOTES),
+    ("criteria", F_CRITERIA),
     ("form_migration", FIELD_FORM_MIGRATION),
     ("form_version", FIELD_FORM_VERSION),
 ];

@@ -28,6 +28,34 @@ pub fn rubric_for(category: Category, rubrics: &[(Uuid, Rubric)]) -> Option<(Uui
         .cloned()
 }
 
+/// The version a rubric revised now gets: one past the version the screen showed and the one
+/// stored. A revision saved on another office device and pulled while the screen was open has
+/// taken the number after the one shown; so two revisions never share a number, which score
+/// sheets keep with their copy of the criteria.
+pub fn next_version(shown: u32, stored: Option<u32>) -> u32 {
+    shown.max(stored.unwrap_or(0)) + 1
+}
+
+/// The rubric's field holding its version.
+pub const VERSION_FIELD: &str = "version";
+/// The rubric's field holding its criteria (one value: the list).
+pub const CRITERIA_FIELD: &str = "criteria";
+
+/// What choosing a side of a conflict on `field` of a rubric stored as `record` writes beside the
+/// value chosen: two revisions saved at once (two office devices, offline) took the same
+/// number, so the criteria kept get a number of their own, past both.
+pub fn version_after_resolving(
+    field: &str,
+    record: Option<&shared::record::Record>,
+) -> Option<(String, serde_json::Value)> {
+    if field != CRITERIA_FIELD {
+        return None;
+    }
+    let stored = record?.fields.get(VERSION_FIELD).and_then(serde_json::Value::as_u64)?;
+    let stored = u32::try_from(stored).ok()?;
+    Some((VERSION_FIELD.to_owned(), next_version(stored, Some(stored)).into()))
+}
+
 /// A starting rubric for `category` (version 0, so its first save is version 1): one criterion
 /// per standard of the category, equal weights, scored out of 10.
 pub fn template(category: Category) -> Rubric {

@@ -381,6 +381,29 @@ fn settings_records_have_fixed_ids_and_a_template_rubric() {
     assert_eq!(next_key(&[Criterion { key: "c1".into(), ..Default::default() }]), "c2");
 }
 
+/// Two revisions of one rubric never share a number: one past the number shown and the one
+/// stored; and choosing a side of a criteria conflict gives the criteria kept a number past both.
+#[test]
+fn a_rubric_revision_takes_a_number_past_the_one_shown_and_the_one_stored() {
+    assert_eq!(next_version(0, None), 1, "the template's first save");
+    assert_eq!(next_version(3, Some(3)), 4);
+    assert_eq!(next_version(3, Some(4)), 5, "a revision pulled while the screen was open");
+    assert_eq!(next_version(5, Some(4)), 6);
+
+    let mut stored = shared::record::Record::new(
+        shared::record::EntityKind::Rubric,
+        rubric_id(Category::ServicePost),
+        "",
+    );
+    stored.fields.insert(VERSION_FIELD.into(), json!(4));
+    assert_eq!(
+        version_after_resolving(CRITERIA_FIELD, Some(&stored)),
+        Some((VERSION_FIELD.to_owned(), json!(5)))
+    );
+    assert_eq!(version_after_resolving("category", Some(&stored)), None);
+    assert_eq!(version_after_resolving(CRITERIA_FIELD, None), None);
+}
+
 #[test]
 fn routes_round_trip() {
     let id = Uuid::now_v7();

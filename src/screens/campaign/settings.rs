@@ -8,7 +8,6 @@ use shared::model::{Campaign, Category, Criterion, Rubric};
 use shared::scoring::revise_rubric;
 use uuid::Uuid;
 
-use super::put_action;
 use crate::browser::dialog::confirm;
 use crate::components::fields::value_of;
 use crate::components::loaded::Loaded;
@@ -17,7 +16,7 @@ use crate::context::use_app;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::rubric::{
-    CAMPAIGN_ID, current_campaign, next_key, rubric_for, rubric_id, template,
+    CAMPAIGN_ID, current_campaign, next_key, rubric_for, template,
 };
 use crate::logic::forms::{
     drop_years_outside, number_text, parse_count, parse_number, set_total_target, set_year_target,
@@ -178,12 +177,21 @@ fn RubricEditor(
     let version = base.version;
     let criteria = RwSignal::new(base.criteria.clone());
     let notice = RwSignal::new(None::<Notice>);
+    // What is on disk (the screen is read again after a save): a revision saved elsewhere since
+    // is kept as a conflict, and said, not replaced unseen (`campaign::save_rubric`).
     let base = StoredValue::new(base);
-    let put = put_action::<Rubric>();
+    let ctx = use_app();
+    let put = super::write_action(move |store, session, edit: Edit<Rubric>| async move {
+        let edited =
+            campaign::save_rubric(&store, &session, category, &edit, crate::logic::forms::today())
+                .await;
+        super::say_overwritten(ctx, edited)
+    });
     on_result(put, notice, move |_| loaded.refetch());
     let save = move |_| {
-        let revised = revise_rubric(&base.get_value(), criteria.get_untracked());
-        put.dispatch_local((rubric_id(category), String::new(), revised));
+        let before = base.get_value();
+        let after = revise_rubric(&before, criteria.get_untracked());
+        put.dispatch_local(Edit { before, after });
     };
     // Rows are drawn again when one is added or removed only.
     let rows = Memo::new(move |_| criteria.with(Vec::len));
