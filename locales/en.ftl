@@ -45,6 +45,7 @@ saved-at = Draft saved automatically
 saving = Saving…
 unsaved = Unsaved changes
 finalise = Finalise
+survey-open-elsewhere = This survey is being filled in in another window (or tab) of the app on this device, so it can only be viewed here. Go back to that window to go on; once that window is closed, open this survey again to fill it in here.
 finalised = Final; it can still be edited (edits are kept in the history)
 fix-errors = Correct these first, then finalise:
 choose = Choose

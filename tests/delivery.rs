@@ -335,6 +335,59 @@ async fn a_keystroke_draft_left_by_a_killed_browser_is_saved_when_the_app_opens(
     assert!(survey::pending_draft(&store).await.unwrap().is_none());
 }
 
+/// Two windows of the app on one survey wrote one keystroke draft, and a second window's start
+/// saved the first one's draft as its own while that window was still typing. A survey open in
+/// another window (holding its lock) is now left to it, draft and all; once that window is gone
+/// (its lock let go), the draft is saved as before. And a window opening a survey another one
+/// has open shows it as stored, not the other window's typing, and does not edit it.
+#[wasm_bindgen_test]
+async fn a_draft_of_a_survey_open_in_another_window_is_left_to_it() {
+    use field::browser::locks::{Hold, try_hold};
+    let store = fresh().await;
+    let mut form = SurveyForm::new(None, "", chrono::Local::now().naive_local());
+    form.person.name = "王秀英".into();
+    form.person.branch_id = "b1".into();
+    survey::persist(&store, &form).await.unwrap();
+
+    // Another window has it open, and is typing.
+    let Hold::Held(other_window) = try_hold(&survey::editing_lock(form.survey_id)).await else {
+        panic!("the lock is free");
+    };
+    form.survey.notes = "家里经营网箱养殖".into();
+    survey::write_draft(&store, &form).await.unwrap();
+    assert_eq!(survey::recover_draft(&store).await.unwrap(), None, "left to that window");
+    assert!(survey::pending_draft(&store).await.unwrap().is_some(), "the draft is kept");
+    let record = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+    assert_eq!(record.str_field("notes"), "");
+    let (opened, editor) = survey::open_to_edit(&store, Some(form.survey_id), None).await.unwrap();
+    assert!(editor.elsewhere());
+    assert_eq!(opened.form.survey.notes, "", "as stored, not the other window's typing");
+    editor.let_go().await;
+
+    // That window closed: the draft is saved at the next start, and the survey edited here.
+    other_window.let_go().await;
+    assert_eq!(survey::recover_draft(&store).await.unwrap(), Some(form.survey_id));
+    let record = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+    assert_eq!(record.str_field("notes"), "家里经营网箱养殖");
+    let (opened, editor) = survey::open_to_edit(&store, Some(form.survey_id), None).await.unwrap();
+    assert!(!editor.elsewhere());
+    assert_eq!(opened.form.survey.notes, "家里经营网箱养殖");
+    // While this window has it, another cannot take it up; once it lets go, it can.
+    assert!(matches!(try_hold(&survey::editing_lock(form.survey_id)).await, Hold::Elsewhere));
+    editor.let_go().await;
+    assert!(matches!(try_hold(&survey::editing_lock(form.survey_id)).await, Hold::Held(_)));
+
+    // A new survey is held from the start: a second window opening its address (given at the
+    // first keystroke, before the first save) only shows it, as typed in the first.
+    let (new, editor) = survey::open_to_edit(&store, None, None).await.unwrap();
+    let mut typed = new.form.clone();
+    typed.person.name = "林海生".into();
+    survey::write_draft(&store, &typed).await.unwrap();
+    let (shown, second) = survey::open_to_edit(&store, Some(typed.survey_id), None).await.unwrap();
+    assert!(!editor.elsewhere() && second.elsewhere());
+    assert_eq!(shown.form.person.name, "林海生");
+}
+
 #[wasm_bindgen_test]
 async fn a_save_does_not_drop_a_draft_typed_after_it() {
     let store = fresh().await;

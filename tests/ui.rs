@@ -655,6 +655,34 @@ async fn finalising_after_the_category_hid_a_number_field_holding_text_makes_the
     assert!(by_testid("survey-errors").is_none());
 }
 
+/// A survey another window of the app has open (holding its lock) opens here to be read, not
+/// typed into: said, its fields disabled, no keystroke draft written; the other window's draft
+/// is left as it was.
+#[wasm_bindgen_test]
+async fn a_survey_open_in_another_window_opens_here_to_be_read_only() {
+    use field::browser::locks::{Hold, try_hold};
+    use field::services::survey;
+    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
+    store.set_author("测试员").await.unwrap();
+    let form = complete_survey(&store).await;
+    let Hold::Held(other_window) = try_hold(&survey::editing_lock(form.survey_id)).await else {
+        panic!("the lock is free");
+    };
+    let mut typed = form.clone();
+    typed.survey.notes = "另一个窗口正在填写".into();
+    survey::write_draft(&store, &typed).await.unwrap();
+    let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
+    wait_for(|| by_testid("survey-open-elsewhere").is_some()).await;
+    let body = document().query_selector("fieldset.form-body").unwrap().unwrap();
+    assert!(body.has_attribute("disabled"), "nothing can be typed here");
+    assert!(by_testid("survey-finalise").is_none());
+    let notes = js_sys::Reflect::get(&by_testid("survey-notes").unwrap(), &"value".into()).unwrap();
+    assert_eq!(notes.as_string().unwrap(), form.survey.notes, "as stored, not the other window's");
+    let draft = survey::pending_draft(&store).await.unwrap().unwrap().form().unwrap();
+    assert_eq!(draft.survey.notes, "另一个窗口正在填写", "the other window's draft is left");
+    other_window.let_go().await;
+}
+
 /// A number field holding text that is not a number, still shown: the error list names it
 /// (its input may be out of sight), and the header does not say saved.
 #[wasm_bindgen_test]

@@ -16,6 +16,7 @@ pub mod files;
 pub mod geolocation;
 pub mod language;
 pub mod location;
+pub mod locks;
 pub mod online;
 pub mod opfs;
 pub mod page;

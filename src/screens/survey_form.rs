@@ -43,19 +43,26 @@ pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> imp
             // A draft being saved at start-up is read once it is saved (both read the same
             // draft; they must not disagree on it).
             crate::app::typing_recovered().await;
-            survey::open(&store, survey_id, person_id).await
+            survey::open_to_edit(&store, survey_id, person_id).await
         }
     });
-    view! { <Loaded resource=loaded let:opened><SurveyEditor opened=opened /></Loaded> }
+    view! { <Loaded resource=loaded let:opened><SurveyEditor opened=opened.0 editor=opened.1 /></Loaded> }
 }
 
 #[component]
-fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
+fn SurveyEditor(opened: survey::OpenedSurvey, editor: survey::Editor) -> impl IntoView {
     let survey::OpenedSurvey { form: initial, on_disk, clocks, nothing_stored } = opened;
     let ctx = use_app();
     // The county viewer reads; nothing it could type would be accepted, so there is no form to
-    // type into and nothing is saved.
-    let read_only = !ctx.session_now().writes();
+    // type into and nothing is saved. Nor is a survey another window of the app has open typed
+    // into here (`survey::Editor`).
+    let open_elsewhere = editor.elsewhere();
+    let read_only = !ctx.session_now().writes() || open_elsewhere;
+    // This window's hold on the survey: kept by the form, and by each save (below), so the save
+    // made as the form is left ends before another window may take the survey up.
+    let editor = send_wrapper::SendWrapper::new(editor);
+    let editing = editor.clone();
+    on_cleanup(move || drop(editor));
     let is_new_url = initial.clone();
     let form = RwSignal::new(initial);
     let attempted = RwSignal::new(false);
@@ -134,8 +141,9 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
                 }
             },
             save: move |saved: SurveyForm, current: SurveyForm| {
-                let (store, clocks) = (store.clone(), clocks.clone());
+                let (store, clocks, editing) = (store.clone(), clocks.clone(), editing.clone());
                 async move {
+                    let _editing = editing;
                     // Only what was typed on this form is written into records that exist: a
                     // field changed meanwhile elsewhere (a pull, another tab) is not put back,
                     // and one typed over is saved as a conflict with that change.
@@ -317,7 +325,11 @@ fn SurveyEditor(opened: survey::OpenedSurvey) -> impl IntoView {
                     })
                 }}
             </div>
-            {read_only.then(|| view! { <p class="message info" data-testid="read-only">{crate::i18n::outbox::READ_ONLY}</p> })}
+            {if open_elsewhere {
+                Some(view! { <p class="message warn" role="status" data-testid="survey-open-elsewhere">{t::OPEN_ELSEWHERE}</p> }.into_any())
+            } else {
+                read_only.then(|| view! { <p class="message info" data-testid="read-only">{crate::i18n::outbox::READ_ONLY}</p> }.into_any())
+            }}
             {move || refusal.get().map(|m| view! {
                 <p class="message error" role="alert" data-testid="survey-policy-error">{m}</p>
             })}

@@ -13,6 +13,7 @@ use shared::merge::Conflict;
 use shared::record::{EntityKind, Record};
 use uuid::Uuid;
 
+use crate::browser::locks;
 use crate::i18n as t;
 use crate::logic::survey_form::{FormClocks, FormTouched, SurveyForm};
 use crate::store::{Discarded, Store, StoreError, Touched, meta_keys};
@@ -97,6 +98,87 @@ pub struct OpenedSurvey {
     pub clocks: FormClocks,
     /// Neither the person nor the survey is stored yet (a new member's first survey).
     pub nothing_stored: bool,
+}
+
+/// Whether this window edits the survey it opened. Two windows (or tabs) of the app typing into
+/// one survey wrote one keystroke draft (the last keystroke won, so the other window's typing
+/// could be lost to a crash without a word), and each saved or recovered the other's typing as
+/// its own. So a survey is edited in one window at a time: the one holding its lock
+/// ([`editing_lock`]), which the browser lets go of when that window closes or crashes.
+#[derive(Clone, Debug)]
+pub enum Editor {
+    /// This window edits it; the lock (none where the browser has no locks) is held while any
+    /// clone of this lives: the form's, and each save's, so the save made as the form is left
+    /// ends before another window may take the survey up.
+    Here(Option<std::rc::Rc<locks::Held>>),
+    /// Another window of the app has it open: shown here, not edited.
+    Elsewhere,
+}
+
+impl Editor {
+    pub fn elsewhere(&self) -> bool {
+        matches!(self, Editor::Elsewhere)
+    }
+
+    /// Let go of the survey, waiting until it is free (when this is the last hold on it).
+    pub async fn let_go(self) {
+        if let Editor::Here(Some(held)) = self
+            && let Ok(held) = std::rc::Rc::try_unwrap(held)
+        {
+            held.let_go().await;
+        }
+    }
+}
+
+/// How long a survey just let go of by a window (its last save still ending) is waited for
+/// before it is taken to be open in another window.
+const LET_GO_WAIT_MS: u32 = 1_000;
+
+/// The name of the lock a window holds while it edits survey `id`.
+pub fn editing_lock(id: Uuid) -> String {
+    format!("field/survey/{id}")
+}
+
+/// Take survey `id` up for editing in this window, if no other window has it.
+async fn take_up(id: Uuid) -> Editor {
+    match locks::hold_within(&editing_lock(id), LET_GO_WAIT_MS).await {
+        locks::Hold::Held(held) => Editor::Here(Some(std::rc::Rc::new(held))),
+        locks::Hold::Elsewhere => Editor::Elsewhere,
+        locks::Hold::Unsupported => Editor::Here(None),
+    }
+}
+
+/// [`open`] for the survey form, in this window only if no other window has the survey open:
+/// else the survey as stored, without the other window's keystroke draft (a new survey not
+/// saved yet: as that draft shows it), and [`Editor::Elsewhere`].
+pub async fn open_to_edit(
+    store: &Store,
+    survey_id: Option<Uuid>,
+    person_id: Option<Uuid>,
+) -> Result<(OpenedSurvey, Editor), String> {
+    let editor = match survey_id {
+        Some(id) => take_up(id).await,
+        None => Editor::Here(None),
+    };
+    if editor.elsewhere() {
+        let opened = match load_stored(store, survey_id, person_id).await {
+            Ok((form, clocks)) => {
+                OpenedSurvey { on_disk: form.clone(), form, clocks, nothing_stored: false }
+            }
+            // A new survey the other window has not saved yet (only its keystroke draft): shown
+            // as typed there, as nothing else can show it.
+            Err(_) => open(store, survey_id, person_id).await?,
+        };
+        return Ok((opened, editor));
+    }
+    let opened = open(store, survey_id, person_id).await?;
+    // A new survey: its id was just made, so no other window has it; held from now on, so a
+    // second window opening its address (given at the first keystroke) only shows it.
+    let editor = match editor {
+        Editor::Here(None) if survey_id.is_none() => take_up(opened.form.survey_id).await,
+        editor => editor,
+    };
+    Ok((opened, editor))
 }
 
 /// Load the form for an existing survey or start a new one. A draft typed after the last save
@@ -396,7 +478,16 @@ pub async fn recover_draft_said(
     let mut first: Option<(Uuid, Vec<(String, String)>)> = None;
     let mut failed = None;
     for (_, draft) in pending_drafts(store).await? {
-        match recover_one(store, &draft).await {
+        // A survey open in another window: its draft is that window's typing, still going on.
+        let editor = take_up(draft.survey_id).await;
+        if editor.elsewhere() {
+            log::info!("the draft of survey {} is left to the window editing it", draft.survey_id);
+            continue;
+        }
+        let recovered = recover_one(store, &draft).await;
+        // Free again before the form may open it in this window.
+        editor.let_go().await;
+        match recovered {
             Ok(Some((id, overwritten))) => match first.as_mut() {
                 Some((_, said)) => said.extend(overwritten),
                 None => first = Some((id, overwritten)),
