@@ -27,6 +27,10 @@ export PATH="$TOOLS_DIR/binaryen/node_modules/.bin:$TOOLS_DIR/terser/node_module
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+# A browser test file runs all its tests in one page, and wasm-bindgen-test-runner gives the
+# whole page 20 s by default: the UI tests' file came to about that on 2 cores. A hang is still
+# caught, later.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 
 section() {
   printf '\n\033[1m==== %s ====\033[0m\n' "$*"
