@@ -1037,6 +1037,7 @@ msg-town-required = A county account must name the town (town)
 msg-invalid-passphrase-header = X-Export-Passphrase cannot be read: write characters other than ASCII URL-encoded (percent-encoded)
 msg-cannot-disable-self = You cannot disable the account you are signed in with
 msg-town-not-found = Town not found
+msg-candidate-not-found = Candidate not found
 msg-conflict-not-found = Conflict record not found
 msg-attachment-not-found = Attachment not found
 msg-user-not-found = Account not found

@@ -937,6 +937,7 @@ msg-town-required = 县级账号须指明镇名（town）
 msg-invalid-passphrase-header = X-Export-Passphrase 无法识别：非 ASCII 字符请用 URL 编码（百分号编码）
 msg-cannot-disable-self = 不能停用当前登录的账号
 msg-town-not-found = 找不到该镇
+msg-candidate-not-found = 找不到该争创对象
 msg-conflict-not-found = 找不到该冲突记录
 msg-attachment-not-found = 找不到该附件
 msg-user-not-found = 找不到该账号

@@ -938,6 +938,7 @@ msg-town-required = 縣級帳號須指明鎮名（town）
 msg-invalid-passphrase-header = X-Export-Passphrase 無法識別：非 ASCII 字符請用 URL 編碼（百分號編碼）
 msg-cannot-disable-self = 不能停用當前登錄的帳號
 msg-town-not-found = 找不到該鎮
+msg-candidate-not-found = 找不到該爭創對象
 msg-conflict-not-found = 找不到該衝突記錄
 msg-attachment-not-found = 找不到該附件
 msg-user-not-found = 找不到該帳號

@@ -1639,6 +1639,11 @@ fn mock_fetch(towns: &[&str], records: &[(&str, Vec<shared::record::Record>)]) {
            const u = new URL(typeof req === 'string' ? req : req.url, location.href);
            if (u.pathname === '/api/v1/towns') return answer(towns, 200);
            if (u.pathname === '/api/v1/campaign/records') {
+             const candidate = u.searchParams.get('candidate');
+             if (candidate && !u.searchParams.get('town')) {
+               const t = Object.values(byName).find((t) => t.records.some((r) => r.entity === 'candidate' && r.id === candidate));
+               return t ? answer(JSON.stringify(t), 200) : answer('{\"error\":{\"code\":\"candidate_not_found\"}}', 404);
+             }
              const t = byName[u.searchParams.get('town')];
              return t ? answer(JSON.stringify(t), 200) : answer('{\"error\":{\"code\":\"town_not_found\"}}', 404);
            }
@@ -1676,6 +1681,13 @@ async fn a_county_reads_one_towns_report_pipeline_and_ranking_never_every_towns_
     assert_eq!(a, (2, 1, 2), "东镇's own figures");
     assert_eq!(b, (3, 2, 3), "西镇's own figures");
     assert_eq!(mixed, (5, 3, 5), "what the county's own store adds up");
+    // An approved candidate of 东镇, and the records again for a second answer.
+    let east_approved = east_records
+        .iter()
+        .find(|r| r.entity == EntityKind::Candidate && r.str_field("state") == "town_approved")
+        .map(|r| r.id)
+        .unwrap();
+    let (east_again, west_again) = (east_records.clone(), west_records.clone());
     mock_fetch(&["东镇", "西镇"], &[("东镇", east_records), ("西镇", west_records)]);
 
     sign_in_as(&county, json!({"username": "county", "display_name": "县委组织部", "role": "county_viewer", "branches": []})).await;
@@ -1715,6 +1727,24 @@ async fn a_county_reads_one_towns_report_pipeline_and_ranking_never_every_towns_
     gloo_timers::future::TimeoutFuture::new(100).await;
     assert_eq!(rows(), b.2, "never both towns' sheets");
     assert!(find(ROOT, "assessment-no-rubric").is_none(), "the county begins no scoring");
+
+    // One candidate's display card and contacts: their own town's (the county's store holds
+    // 西镇's settings, written last, under the id every town's settings have).
+    location.set_hash(&format!("#/campaign/card/{east_approved}")).unwrap();
+    wait_for("东镇's card", || text(ROOT, "card-foot") == "中共东镇委员会").await;
+    assert!(shown("东镇"));
+    location.set_hash(&format!("#/campaign/contacts/{east_approved}")).unwrap();
+    let contact_rows = || described(&format!("#{ROOT} [data-testid=\"contact-row\"]")).len();
+    wait_for("东镇's contacts", || shown("东镇") && contact_rows() == 3).await;
+    // Without the server: said, with 重试, never the mixed store's.
+    unmock_fetch();
+    mock_fetch(&["东镇", "西镇"], &[]);
+    location.set_hash(&format!("#/campaign/card/{east_approved}")).unwrap();
+    wait_for("the card's error", || find(ROOT, "county-error").is_some()).await;
+    assert!(find(ROOT, "county-retry").is_some());
+    assert!(find(ROOT, "display-card").is_none());
+    unmock_fetch();
+    mock_fetch(&["东镇", "西镇"], &[("东镇", east_again), ("西镇", west_again)]);
 
     // 总览 keeps its picker; the screens read from the county's own store say they total
     // nothing.

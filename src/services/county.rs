@@ -1,7 +1,7 @@
 //! The county's per-town screens (`screens::campaign::county`: dashboard, report, pipeline,
 //! ranking, contacts, meetings, inspections): the towns a county account may see and one town's
 //! campaign records, read from the office server (`GET /api/v1/towns`,
-//! `GET /api/v1/campaign/records`).
+//! `GET /api/v1/campaign/records`, by town or by one of its candidates).
 //! Records on a tablet carry no town, so the county's own store cannot be split by town; the
 //! records fetched are made into the same [`CampaignData`] the local dashboard shows
 //! ([`campaign::data_of`]).
@@ -40,6 +40,18 @@ pub fn county_http(credentials: Option<&Credentials>) -> Result<Http, CountyErro
 pub async fn towns(http: &Http) -> Result<Vec<String>, CountyError> {
     let list: TownList = http.get("/api/v1/towns").await?;
     Ok(list.towns.into_iter().map(|t| t.name).collect())
+}
+
+/// The overview data of candidate `id`'s town, and the town's name: what one candidate's screens
+/// (contacts, the display card) read for a county account, which knows the candidate, not its
+/// town.
+pub async fn candidate_data(
+    http: &Http,
+    id: uuid::Uuid,
+) -> Result<(String, CampaignData), CountyError> {
+    let path = format!("/api/v1/campaign/records?candidate={id}");
+    let answer: TownRecords = http.get(&path).await?;
+    Ok((answer.town, campaign::data_of(&answer.records)))
 }
 
 /// Town `town`'s overview data, as its own tablets would compute it.

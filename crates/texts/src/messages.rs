@@ -178,6 +178,7 @@ crate::texts! { 6000;
     INVALID_PASSPHRASE_HEADER = "msg-invalid-passphrase-header": "X-Export-Passphrase 无法识别：非 ASCII 字符请用 URL 编码（百分号编码）";
     CANNOT_DISABLE_SELF = "msg-cannot-disable-self": "不能停用当前登录的账号";
     TOWN_NOT_FOUND = "msg-town-not-found": "找不到该镇";
+    CANDIDATE_NOT_FOUND = "msg-candidate-not-found": "找不到该争创对象";
     CONFLICT_NOT_FOUND = "msg-conflict-not-found": "找不到该冲突记录";
     ATTACHMENT_NOT_FOUND = "msg-attachment-not-found": "找不到该附件";
     USER_NOT_FOUND = "msg-user-not-found": "找不到该账号";

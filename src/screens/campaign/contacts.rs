@@ -10,7 +10,6 @@ use uuid::Uuid;
 
 use crate::browser::dialog::confirm;
 use crate::components::fields::{Field, date, id_select, select, text, textarea, year_select};
-use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
@@ -26,12 +25,8 @@ pub fn Contacts(candidate: Option<Uuid>) -> impl IntoView {
     match candidate {
         // Who is behind is listed per town (the county picks the town).
         None => super::town_screen("contacts-town", render),
-        // One candidate's log: its own records, on the device.
-        Some(_) => {
-            let loaded = super::campaign_data();
-            let reload = Callback::new(move |()| loaded.refetch());
-            view! { <Loaded resource=loaded let:data>{render(data, reload)}</Loaded> }.into_any()
-        }
+        // One candidate's log, with their town's years (the county's from the server).
+        Some(id) => super::candidate_screen(id, render),
     }
 }
 

@@ -67,6 +67,29 @@ where
     .into_any()
 }
 
+/// `render` of the data of candidate `candidate`'s town, read from the server (the county's
+/// one-candidate screens: contacts, the display card), the town named above it.
+#[component]
+pub fn CandidateTown<F, V>(candidate: uuid::Uuid, render: F) -> impl IntoView
+where
+    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let engine = use_sync();
+    let data = LocalResource::new(move || {
+        let http = county::county_http(engine.credentials.get_untracked().as_ref());
+        async move { county::candidate_data(&http?, candidate).await }
+    });
+    let reload = Callback::new(move |()| data.refetch());
+    view! {
+        <Loaded resource=data error_testid="county-error" let:found>
+            <p class="hint no-print" data-testid="county-town-shown">{tc::town_shown(&found.0)}</p>
+            {render(found.1, reload)}
+        </Loaded>
+        {retry(data)}
+    }
+}
+
 /// 重试, while `resource` holds a failure.
 fn retry<T: 'static, E: 'static>(resource: LocalResource<Result<T, E>>) -> impl IntoView {
     move || {

@@ -136,6 +136,23 @@ where
     view! { <Loaded resource=loaded let:data>{render(data, reload)}</Loaded> }.into_any()
 }
 
+/// A screen of one candidate's town's campaign data (their contacts, their display card),
+/// `render`ed with a way to read it again: from this device's store, or for a county account
+/// (whose store mixes every town's settings under one id) the candidate's town's from the
+/// server ([`county::CandidateTown`]).
+pub fn candidate_screen<F, V>(candidate: Uuid, render: F) -> AnyView
+where
+    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    if use_session().role() == Role::CountyViewer {
+        return view! { <county::CandidateTown candidate=candidate render=render /> }.into_any();
+    }
+    let loaded = campaign_data();
+    let reload = Callback::new(move |()| loaded.refetch());
+    view! { <Loaded resource=loaded let:data>{render(data, reload)}</Loaded> }.into_any()
+}
+
 /// The campaign area: its sub-navigation and the screen `route` names. The screen is built
 /// once the kept sign-in is read, and finds the session with [`use_session`]: forms and buttons are shown
 /// only to roles that may use them, and a county viewer reads everything with a read-only note.

@@ -19,6 +19,11 @@ pub struct TownQuery {
     /// The town, by name: required of a county account; a town account may name only its own.
     #[serde(default)]
     pub town: Option<String>,
+    /// Instead of the town: the town of this candidate (among the caller's towns). A county
+    /// account reading one candidate's contacts or printing their display card knows the
+    /// candidate, not the town: its own store mixes every town's settings.
+    #[serde(default)]
+    pub candidate: Option<uuid::Uuid>,
 }
 
 /// Branch-scoped roles (surveyors, branch secretaries) see part of a town only: 403.
@@ -45,6 +50,23 @@ pub async fn towns(
     Ok(Json(TownList { towns }))
 }
 
+/// The town of candidate `id` among the caller's towns; `404 candidate_not_found` when none of
+/// them holds it (another town's candidate, to a town account, is not told apart from none).
+async fn town_of_candidate(
+    state: &AppState,
+    session: &Caller,
+    id: uuid::Uuid,
+) -> Result<i64, AppError> {
+    let scope = session.scope();
+    state
+        .store
+        .towns_holding(shared::record::EntityKind::Candidate, id)
+        .await?
+        .into_iter()
+        .find(|town| scope.town().is_none_or(|own| own == *town))
+        .ok_or(AppError::NotFound { code: "candidate_not_found", what: "该争创对象" })
+}
+
 /// One town's live campaign records ([`CAMPAIGN_KINDS`]), without the personal data the
 /// caller's role may not see (as the pull leaves it out). A town account naming another town,
 /// or any unknown name, gets `404 town_not_found`, as the exports answer.
@@ -61,8 +83,12 @@ pub async fn campaign_records(
             shared::message::Message::new("town_name_too_long").arg("max", MAX_TOWN_NAME_CHARS),
         ));
     }
-    let Scope::Town(town) = export_scope(&state, &session, name).await? else {
-        return Err(AppError::bad_request("town_required", "town_required"));
+    let town = match (name, q.candidate) {
+        (None, Some(candidate)) => town_of_candidate(&state, &session, candidate).await?,
+        _ => match export_scope(&state, &session, name).await? {
+            Scope::Town(town) => town,
+            _ => return Err(AppError::bad_request("town_required", "town_required")),
+        },
     };
     let town_name = state
         .store

@@ -142,6 +142,17 @@ const TOWN_QUERY: &[QueryParam] = &[param(
     "镇名（至多 64 字，更长答 400）：县级账号必填；镇账号只能写本镇，写别的镇或不存在的镇答 404",
 )];
 
+/// `GET /api/v1/campaign/records`: the town by name, or by one of its candidates.
+const TOWN_RECORDS_QUERY: &[QueryParam] = &[
+    TOWN_QUERY[0],
+    param(
+        "candidate",
+        "string",
+        false,
+        "不写镇名时：这名争创对象所在的镇（县级账号查看一名争创对象的联系记录、打印展示牌时用）；本账号看不到的镇里的或不存在的答 404",
+    ),
+];
+
 const PULL_QUERY: &[QueryParam] = &[
     QueryParam {
         minimum: Some(0),
@@ -596,7 +607,7 @@ pub fn table() -> Vec<ApiRoute> {
         ),
         route(
             RouteDoc {
-                query: TOWN_QUERY,
+                query: TOWN_RECORDS_QUERY,
                 response: Some(Schema("TownRecords")),
                 errors: &[400, 403, 404],
                 ..doc(

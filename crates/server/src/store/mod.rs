@@ -469,6 +469,10 @@ pub trait Store: Send + Sync + 'static {
         account: &Account,
     ) -> Result<Vec<Record>, StoreError>;
 
+    /// The towns holding a live record `id` of kind `entity` (a fixed-id setting: several; any
+    /// other record: at most one), in town order.
+    async fn towns_holding(&self, entity: EntityKind, id: Uuid) -> Result<Vec<i64>, StoreError>;
+
     /// The live (not deleted) records of `kinds` of town `town` (one town, whatever the caller:
     /// the route checks who may read it), oldest first, not yet redacted.
     async fn town_records(

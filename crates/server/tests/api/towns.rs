@@ -623,4 +623,48 @@ async fn the_county_reads_each_towns_campaign_records_and_a_town_only_its_own() 
     assert_eq!(status, StatusCode::FORBIDDEN);
     let res = campaign_records(s, &t.surveyor_a, "").await;
     assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
+    let res = campaign_records(s, &t.surveyor_a, &format!("?candidate={}", a_ids[0])).await;
+    assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
+}
+
+/// A county account reading one candidate's contacts or printing their display card knows the
+/// candidate, not the town: its own store mixes every town's settings under one id, so it
+/// printed another town's committee. The town's records are now found by the candidate.
+#[tokio::test]
+async fn the_county_reads_a_candidates_town_by_the_candidate() {
+    let t = two_towns().await;
+    let s = &t.s;
+    let mut c = Candidate {
+        person_id: t.person_b.entity_id,
+        branch_id: "b1".into(),
+        category: Some(Category::ServicePost),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "office_b", Role::TownOffice, at()).unwrap();
+    let b_candidate = Uuid::now_v7();
+    let op = candidate_op("office_b", now_ms() - 30_000, b_candidate, &c, None);
+    let res = s.push(&t.office_b, &[op]).await;
+    assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
+    let mut b_ids = vec![t.person_b.entity_id, b_candidate];
+    b_ids.sort();
+
+    let query = format!("?candidate={b_candidate}");
+    let b = town_records(s, &t.county, &query).await;
+    assert_eq!((b.town.as_str(), record_ids(&b.records)), ("象山镇", b_ids.clone()));
+    // Its own town's office reads it the same way; another town's office is not told it exists.
+    let own = town_records(s, &t.office_b, &query).await;
+    assert_eq!((own.town.as_str(), record_ids(&own.records)), ("象山镇", b_ids));
+    let res = campaign_records(s, &t.office_a, &query).await;
+    assert_error(res, StatusCode::NOT_FOUND, "candidate_not_found").await;
+    // A member is not a candidate; an unknown id is not found; a malformed one is refused.
+    let res = campaign_records(s, &t.county, &format!("?candidate={}", t.person_b.entity_id)).await;
+    assert_error(res, StatusCode::NOT_FOUND, "candidate_not_found").await;
+    let res = campaign_records(s, &t.county, &format!("?candidate={}", Uuid::now_v7())).await;
+    assert_error(res, StatusCode::NOT_FOUND, "candidate_not_found").await;
+    let res = campaign_records(s, &t.county, "?candidate=not-an-id").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // A town named as well is the town read.
+    let a = town_records(s, &t.county, &format!("?town=东岙镇&candidate={b_candidate}")).await;
+    assert_eq!(a.town, "东岙镇");
 }

@@ -445,6 +445,10 @@ impl Store for PgStore {
         sync::records(&self.client().await?, scope, entity, account).await
     }
 
+    async fn towns_holding(&self, entity: EntityKind, id: Uuid) -> Result<Vec<i64>, StoreError> {
+        county::towns_holding(&self.client().await?, entity, &id.to_string()).await
+    }
+
     async fn town_records(
         &self,
         town: i64,

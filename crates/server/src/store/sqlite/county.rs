@@ -5,6 +5,20 @@ use shared::record::{EntityKind, Record};
 
 use crate::store::StoreError;
 
+/// The towns holding a live record `id` of kind `entity`, in town order.
+pub fn towns_holding(
+    conn: &mut Connection,
+    entity: EntityKind,
+    id: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT town_id FROM records WHERE entity_id = ?1 AND entity = ?2 AND deleted = 0
+         ORDER BY town_id",
+    )?;
+    let rows = stmt.query_map(params![id, entity.as_str()], |r| r.get::<_, i64>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The live records of `kinds` of town `town`, oldest first.
 pub fn town_records(
     conn: &mut Connection,

@@ -451,6 +451,11 @@ impl Store for SqliteStore {
         self.read(move |c| sync::records(c, scope, entity, &account)).await
     }
 
+    async fn towns_holding(&self, entity: EntityKind, id: Uuid) -> Result<Vec<i64>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| county::towns_holding(c, entity, &id)).await
+    }
+
     async fn town_records(
         &self,
         town: i64,
