@@ -363,6 +363,13 @@ async fn a_draft_of_a_survey_open_in_another_window_is_left_to_it() {
     assert!(editor.elsewhere());
     assert_eq!(opened.form.survey.notes, "", "as stored, not the other window's typing");
     editor.let_go().await;
+    // Nor deleted from here (the other window's next save would write into it).
+    assert!(matches!(
+        survey::discard_draft(&store, form.survey_id).await,
+        Err(survey::DiscardError::OpenElsewhere)
+    ));
+    assert!(store.get(EntityKind::Survey, form.survey_id).await.unwrap().is_some());
+    assert!(survey::pending_draft(&store).await.unwrap().is_some());
 
     // That window closed: the draft is saved at the next start, and the survey edited here.
     other_window.let_go().await;
@@ -377,15 +384,40 @@ async fn a_draft_of_a_survey_open_in_another_window_is_left_to_it() {
     editor.let_go().await;
     assert!(matches!(try_hold(&survey::editing_lock(form.survey_id)).await, Hold::Held(_)));
 
-    // A new survey is held from the start: a second window opening its address (given at the
-    // first keystroke, before the first save) only shows it, as typed in the first.
+    // This window's own form, just left, its last save still writing (the save holds the
+    // survey too): opened here again once it is written, never taken for another window's.
+    let (_, editor) = survey::open_to_edit(&store, Some(form.survey_id), None).await.unwrap();
+    let saving = editor.clone();
+    drop(editor);
+    let written = async {
+        gloo_timers::future::TimeoutFuture::new(1_500).await;
+        drop(saving);
+    };
+    let (reopened, ()) =
+        futures::join!(survey::open_to_edit(&store, Some(form.survey_id), None), written);
+    let (_, reopened) = reopened.unwrap();
+    assert!(!reopened.elsewhere(), "this window's own save is waited for");
+    reopened.let_go().await;
+
+    // A new survey is held from its first screen: another window cannot take it up.
     let (new, editor) = survey::open_to_edit(&store, None, None).await.unwrap();
-    let mut typed = new.form.clone();
+    assert!(!editor.elsewhere());
+    let lock = survey::editing_lock(new.form.survey_id);
+    assert!(matches!(try_hold(&lock).await, Hold::Elsewhere));
+    editor.let_go().await;
+
+    // Another window typing a new survey not saved yet (only its draft): shown here as typed
+    // there, not edited.
+    let mut typed = SurveyForm::new(None, "", chrono::Local::now().naive_local());
     typed.person.name = "林海生".into();
+    let Hold::Held(other_window) = try_hold(&survey::editing_lock(typed.survey_id)).await else {
+        panic!("the lock is free");
+    };
     survey::write_draft(&store, &typed).await.unwrap();
-    let (shown, second) = survey::open_to_edit(&store, Some(typed.survey_id), None).await.unwrap();
-    assert!(!editor.elsewhere() && second.elsewhere());
+    let (shown, here) = survey::open_to_edit(&store, Some(typed.survey_id), None).await.unwrap();
+    assert!(here.elsewhere());
     assert_eq!(shown.form.person.name, "林海生");
+    other_window.let_go().await;
 }
 
 #[wasm_bindgen_test]

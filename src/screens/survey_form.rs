@@ -43,7 +43,13 @@ pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> imp
             // A draft being saved at start-up is read once it is saved (both read the same
             // draft; they must not disagree on it).
             crate::app::typing_recovered().await;
-            survey::open_to_edit(&store, survey_id, person_id).await
+            if ctx.session_now().writes() {
+                survey::open_to_edit(&store, survey_id, person_id).await
+            } else {
+                // A reader (the county) edits nothing: no window's typing to keep apart.
+                let opened = survey::open(&store, survey_id, person_id).await?;
+                Ok((opened, survey::Editor::Here(None)))
+            }
         }
     });
     view! { <Loaded resource=loaded let:opened><SurveyEditor opened=opened.0 editor=opened.1 /></Loaded> }
@@ -143,7 +149,6 @@ fn SurveyEditor(opened: survey::OpenedSurvey, editor: survey::Editor) -> impl In
             save: move |saved: SurveyForm, current: SurveyForm| {
                 let (store, clocks, editing) = (store.clone(), clocks.clone(), editing.clone());
                 async move {
-                    let _editing = editing;
                     // Only what was typed on this form is written into records that exist: a
                     // field changed meanwhile elsewhere (a pull, another tab) is not put back,
                     // and one typed over is saved as a conflict with that change.
@@ -152,6 +157,8 @@ fn SurveyEditor(opened: survey::OpenedSurvey, editor: survey::Editor) -> impl In
                     let persisted =
                         survey::persist_edit(&store, &current, Some(&touched), Some(&mut seen));
                     let persisted = persisted.await;
+                    // Written: another window may take the survey up once the form is gone.
+                    drop(editing);
                     *clocks.borrow_mut() = seen;
                     let conflicts = persisted?;
                     if !conflicts.is_empty()

@@ -12,7 +12,7 @@ use shared::sync::ConflictEntry;
 
 use crate::i18n::campaign as tc;
 use crate::i18n::sync as t;
-use crate::logic::campaign::rubric::{CRITERIA_FIELD, version_after_resolving};
+use crate::logic::campaign::rubric::{CRITERIA_FIELD, rubric_resolution};
 use crate::logic::forms::number_text;
 use crate::services::delivery;
 use crate::store::Store;
@@ -149,12 +149,14 @@ pub async fn resolve(
     let value =
         if keep_winner { conflict.winner_value.clone() } else { conflict.loser_value.clone() };
     let store = engine.store();
-    let mut changes = vec![(conflict.field.clone(), value.clone())];
-    if conflict.entity == EntityKind::Rubric {
+    let changes = if conflict.entity == EntityKind::Rubric {
+        let other = if keep_winner { &conflict.loser_value } else { &conflict.winner_value };
         let record =
             store.get(conflict.entity, conflict.entity_id).await.map_err(|e| e.to_string())?;
-        changes.extend(version_after_resolving(&conflict.field, record.as_ref()));
-    }
+        rubric_resolution(&conflict.field, value.clone(), other, record.as_ref())
+    } else {
+        vec![(conflict.field.clone(), value.clone())]
+    };
     store
         .save(conflict.entity, conflict.entity_id, &conflict.branch_id, changes)
         .await

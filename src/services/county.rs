@@ -54,6 +54,36 @@ pub async fn candidate_data(
     Ok((answer.town, campaign::data_of(&answer.records)))
 }
 
+/// What one candidate's screen shows a county account.
+#[derive(Clone, Debug)]
+pub enum CandidateTown {
+    /// The candidate's town's data, from the server, and the town's name.
+    Server { town: String, data: CampaignData },
+    /// The server could not be asked (offline, say): this device's own records, which mix
+    /// every town's settings, and why.
+    Local { why: CountyError, data: CampaignData },
+}
+
+/// Candidate `id`'s town's data from the server ([`candidate_data`]), or this device's own
+/// records when the server cannot say (the screen says which).
+pub async fn candidate_town(
+    http: Result<Http, CountyError>,
+    store: &crate::store::Store,
+    id: uuid::Uuid,
+) -> Result<CandidateTown, campaign::CampaignError> {
+    let asked = match http {
+        Ok(http) => candidate_data(&http, id).await,
+        Err(why) => Err(why),
+    };
+    match asked {
+        Ok((town, data)) => Ok(CandidateTown::Server { town, data }),
+        Err(why) => {
+            log::info!("candidate {id}'s town not read from the server: {why}");
+            Ok(CandidateTown::Local { why, data: campaign::load_data(store).await? })
+        }
+    }
+}
+
 /// Town `town`'s overview data, as its own tablets would compute it.
 pub async fn town_data(http: &Http, town: &str) -> Result<CampaignData, CountyError> {
     let path = format!("/api/v1/campaign/records?town={}", encode_component(town));

@@ -108,11 +108,52 @@ pub struct OpenedSurvey {
 #[derive(Clone, Debug)]
 pub enum Editor {
     /// This window edits it; the lock (none where the browser has no locks) is held while any
-    /// clone of this lives: the form's, and each save's, so the save made as the form is left
-    /// ends before another window may take the survey up.
-    Here(Option<std::rc::Rc<locks::Held>>),
+    /// clone of this lives: the form's, and each save's until its records are written, so the
+    /// save made as the form is left ends before another window may take the survey up.
+    Here(Option<std::rc::Rc<SurveyHold>>),
     /// Another window of the app has it open: shown here, not edited.
     Elsewhere,
+}
+
+/// This window's hold on one survey's lock, known to the window as its own
+/// ([`held_here`]): a lock this window holds looks to the lock API like any other window's.
+#[derive(Debug)]
+pub struct SurveyHold {
+    id: Uuid,
+    held: Option<locks::Held>,
+}
+
+impl SurveyHold {
+    fn new(id: Uuid, held: locks::Held) -> Self {
+        HELD_HERE.with(|here| *here.borrow_mut().entry(id).or_default() += 1);
+        SurveyHold { id, held: Some(held) }
+    }
+}
+
+impl Drop for SurveyHold {
+    fn drop(&mut self) {
+        HELD_HERE.with(|here| {
+            let mut here = here.borrow_mut();
+            if let Some(count) = here.get_mut(&self.id) {
+                *count -= 1;
+                if *count == 0 {
+                    here.remove(&self.id);
+                }
+            }
+        });
+    }
+}
+
+thread_local! {
+    /// The surveys this window holds the lock of (a form open on it, or its last save still
+    /// writing), with how many holds.
+    static HELD_HERE: std::cell::RefCell<std::collections::HashMap<Uuid, usize>> =
+        std::cell::RefCell::default();
+}
+
+/// Whether this window holds survey `id`'s lock.
+fn held_here(id: Uuid) -> bool {
+    HELD_HERE.with(|here| here.borrow().contains_key(&id))
 }
 
 impl Editor {
@@ -122,27 +163,44 @@ impl Editor {
 
     /// Let go of the survey, waiting until it is free (when this is the last hold on it).
     pub async fn let_go(self) {
-        if let Editor::Here(Some(held)) = self
-            && let Ok(held) = std::rc::Rc::try_unwrap(held)
+        if let Editor::Here(Some(hold)) = self
+            && let Ok(mut hold) = std::rc::Rc::try_unwrap(hold)
+            && let Some(held) = hold.held.take()
         {
+            drop(hold);
             held.let_go().await;
         }
     }
 }
 
-/// How long a survey just let go of by a window (its last save still ending) is waited for
-/// before it is taken to be open in another window.
+/// How long a survey just let go of by another window (its last save still writing) is waited
+/// for before it is taken to be open there.
 const LET_GO_WAIT_MS: u32 = 1_000;
+/// How long a survey this window still holds (the form just left: its last save still writing)
+/// is waited for; past it, the form opens anyway (one window: nothing to keep apart).
+const OWN_SAVE_WAIT_MS: u32 = 10_000;
 
 /// The name of the lock a window holds while it edits survey `id`.
 pub fn editing_lock(id: Uuid) -> String {
     format!("field/survey/{id}")
 }
 
-/// Take survey `id` up for editing in this window, if no other window has it.
+/// Take survey `id` up for editing in this window, if no other window has it. A form of this
+/// window just left still holds it while its last save writes: waited for, never taken for
+/// another window.
 async fn take_up(id: Uuid) -> Editor {
+    const AGAIN_MS: u32 = 50;
+    let mut waited = 0;
+    while held_here(id) {
+        if waited >= OWN_SAVE_WAIT_MS {
+            log::warn!("survey {id}: this window's last save is still writing; opened anyway");
+            return Editor::Here(None);
+        }
+        gloo_timers::future::TimeoutFuture::new(AGAIN_MS).await;
+        waited += AGAIN_MS;
+    }
     match locks::hold_within(&editing_lock(id), LET_GO_WAIT_MS).await {
-        locks::Hold::Held(held) => Editor::Here(Some(std::rc::Rc::new(held))),
+        locks::Hold::Held(held) => Editor::Here(Some(std::rc::Rc::new(SurveyHold::new(id, held)))),
         locks::Hold::Elsewhere => Editor::Elsewhere,
         locks::Hold::Unsupported => Editor::Here(None),
     }
@@ -558,7 +616,30 @@ pub async fn current_draft(store: &Store) -> Result<Option<(Uuid, String)>, Stor
 /// Delete an unfinished survey after the person confirmed it. Never synced: it disappears from
 /// this tablet, with its member if the member was new with it; synced: it becomes a deletion
 /// the server receives.
-pub async fn discard_draft(store: &Store, survey_id: Uuid) -> Result<Discarded, StoreError> {
+pub async fn discard_draft(store: &Store, survey_id: Uuid) -> Result<Discarded, DiscardError> {
+    // Not while another window is typing into it (its next save would write into a survey
+    // deleted under it): held here while deleting.
+    let editor = take_up(survey_id).await;
+    if editor.elsewhere() {
+        return Err(DiscardError::OpenElsewhere);
+    }
+    let discarded = discard_held(store, survey_id).await;
+    editor.let_go().await;
+    Ok(discarded?)
+}
+
+/// Why an unfinished survey was not deleted.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscardError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Another window of the app is typing into it.
+    #[error("{}", t::DISCARD_OPEN_ELSEWHERE)]
+    OpenElsewhere,
+}
+
+/// [`discard_draft`], the survey held by this window.
+async fn discard_held(store: &Store, survey_id: Uuid) -> Result<Discarded, StoreError> {
     let survey = store.get(EntityKind::Survey, survey_id).await?;
     let person = survey.as_ref().and_then(|s| Uuid::parse_str(s.str_field("person_id")).ok());
     let outcome = store.discard_unsent(EntityKind::Survey, survey_id).await?;

@@ -639,6 +639,8 @@ pub fn plan(
     // Match against the members the server holds.
     let stored = Stored::new(people);
     let mut matched_by: HashMap<Uuid, u32> = HashMap::new();
+    // Rows made new members with namesakes in other branches: noted once every row is matched.
+    let mut namesakes: Vec<(u32, &String, Vec<&Record>)> = Vec::new();
     let mut operations = Vec::new();
     for (row, ok) in &rows {
         let p = &row.person;
@@ -660,25 +662,14 @@ pub fn plan(
         };
         let Some(record) = record else {
             report.created += 1;
-            let elsewhere = stored.namesakes_elsewhere(p);
-            if !elsewhere.is_empty() {
+            if *ok {
                 // Perhaps a member who moved here from another branch, with no ID number on
                 // either side to tell (names alone would merge namesakes): made as a new member,
-                // and the office is told before it applies.
-                let described: Vec<Message> = elsewhere
-                    .iter()
-                    .map(|r| {
-                        Message::new("roster_namesake")
-                            .arg("branch", Branches::name_of(branches, &r.branch_id))
-                            .arg("member", vec![candidate(r)])
-                    })
-                    .collect();
-                let said = Message::new("roster_namesake_elsewhere")
-                    .arg("name", &p.name)
-                    .arg("count", elsewhere.len())
-                    .arg("candidates", described);
-                let message = crate::error::zh_hans(&said);
-                report.notes.push(RosterIssue::new(row.number, label(Field::Name), said, message));
+                // and the office is told before it applies (below, once every row is matched).
+                let elsewhere = stored.namesakes_elsewhere(p);
+                if !elsewhere.is_empty() {
+                    namesakes.push((row.number, &p.name, elsewhere));
+                }
             }
             if *ok {
                 let fields = to_fields(p).unwrap_or_default();
@@ -727,6 +718,28 @@ pub fn plan(
                 ));
             }
         }
+    }
+    for (row, name, mut elsewhere) in namesakes {
+        // A namesake another row of the file is: someone else, in the file under their own
+        // branch.
+        elsewhere.retain(|r| !matched_by.contains_key(&r.id));
+        if elsewhere.is_empty() {
+            continue;
+        }
+        let described: Vec<Message> = elsewhere
+            .iter()
+            .map(|r| {
+                Message::new("roster_namesake")
+                    .arg("branch", Branches::name_of(branches, &r.branch_id))
+                    .arg("member", vec![candidate(r)])
+            })
+            .collect();
+        let said = Message::new("roster_namesake_elsewhere")
+            .arg("name", name)
+            .arg("count", elsewhere.len())
+            .arg("candidates", described);
+        let message = crate::error::zh_hans(&said);
+        report.notes.push(RosterIssue::new(row, label(Field::Name), said, message));
     }
     report.issues.sort_by_key(|i| i.row);
     report.notes.sort_by_key(|i| i.row);
@@ -1537,6 +1550,18 @@ mod tests {
             let plan = plan_of(&[["王海", "1970", "", &id, B]], &[known]);
             assert_eq!(counts(&plan), (0, 0, 1));
             assert_eq!(codes(&plan.report.notes), [(2, "roster_not_moved")]);
+
+            // The namesake in the other branch is in the file too, as its own row: someone else.
+            let plan = plan_of(
+                &[["王海", "1970", "", "", B], ["王海", "1970", "", "", A]],
+                std::slice::from_ref(&elsewhere),
+            );
+            assert_eq!(counts(&plan), (1, 0, 1));
+            assert!(plan.report.notes.is_empty(), "{:?}", plan.report.notes);
+            // A row with a problem of its own is not noted as well.
+            let plan = plan_of(&[["王海", "1970", "123", "", B]], std::slice::from_ref(&elsewhere));
+            assert!(!plan.report.issues.is_empty());
+            assert!(plan.report.notes.is_empty(), "{:?}", plan.report.notes);
 
             // A namesake in the row's own branch is the member, as before.
             let plan = plan_of(&[["王海", "1970", "", "", A]], std::slice::from_ref(&elsewhere));

@@ -186,6 +186,7 @@ crate::texts! {
     TOWN = "campaign-town": "镇";
     COUNTY_NEEDS_SERVER = "campaign-county-needs-server": "县级看板需要连接服务器";
     NO_SERVER = "campaign-no-server": "连不上服务器，请联网后重试";
+    COUNTY_LOCAL = "campaign-county-local": "以下按本机保存的记录显示。本机存有各镇的记录，落款的镇名和年度可能是别的镇的：请连上服务器后再打印或核对。";
     NO_TOWNS = "campaign-no-towns": "服务器上还没有镇";
     RETRY = "campaign-retry": "重试";
     // The county's other campaign screens: read from its own store, whose records carry no town.

@@ -41,19 +41,36 @@ pub const VERSION_FIELD: &str = "version";
 /// The rubric's field holding its criteria (one value: the list).
 pub const CRITERIA_FIELD: &str = "criteria";
 
-/// What choosing a side of a conflict on `field` of a rubric stored as `record` writes beside the
-/// value chosen: two revisions saved at once (two office devices, offline) took the same
-/// number, so the criteria kept get a number of their own, past both.
-pub fn version_after_resolving(
+/// What choosing `chosen` over `other` in a conflict on `field` of a rubric stored as `record`
+/// writes. Revisions saved at once on two office devices (offline) took the same number, or
+/// numbers the other device's revisions also had, so whatever is chosen the rubric gets a
+/// number past all of them: the criteria kept, with the number after the one stored; a
+/// conflict on the number itself, the number after the highest of the two and the one stored
+/// (never back to one an earlier revision had).
+pub fn rubric_resolution(
     field: &str,
+    chosen: serde_json::Value,
+    other: &serde_json::Value,
     record: Option<&shared::record::Record>,
-) -> Option<(String, serde_json::Value)> {
-    if field != CRITERIA_FIELD {
-        return None;
+) -> Vec<(String, serde_json::Value)> {
+    let number = |v: Option<&serde_json::Value>| {
+        v.and_then(serde_json::Value::as_u64).and_then(|n| u32::try_from(n).ok())
+    };
+    let stored = number(record.and_then(|r| r.fields.get(VERSION_FIELD)));
+    match field {
+        CRITERIA_FIELD => {
+            let mut changes = vec![(field.to_owned(), chosen)];
+            if let Some(stored) = stored {
+                changes.push((VERSION_FIELD.to_owned(), next_version(stored, Some(stored)).into()));
+            }
+            changes
+        }
+        VERSION_FIELD => {
+            let highest = number(Some(&chosen)).unwrap_or(0).max(number(Some(other)).unwrap_or(0));
+            vec![(VERSION_FIELD.to_owned(), next_version(highest, stored).into())]
+        }
+        _ => vec![(field.to_owned(), chosen)],
     }
-    let stored = record?.fields.get(VERSION_FIELD).and_then(serde_json::Value::as_u64)?;
-    let stored = u32::try_from(stored).ok()?;
-    Some((VERSION_FIELD.to_owned(), next_version(stored, Some(stored)).into()))
 }
 
 /// A starting rubric for `category` (version 0, so its first save is version 1): one criterion

@@ -396,12 +396,28 @@ fn a_rubric_revision_takes_a_number_past_the_one_shown_and_the_one_stored() {
         "",
     );
     stored.fields.insert(VERSION_FIELD.into(), json!(4));
+    let (ours, theirs) = (json!([{"key": "s1"}]), json!([{"key": "s2"}]));
     assert_eq!(
-        version_after_resolving(CRITERIA_FIELD, Some(&stored)),
-        Some((VERSION_FIELD.to_owned(), json!(5)))
+        rubric_resolution(CRITERIA_FIELD, ours.clone(), &theirs, Some(&stored)),
+        [(CRITERIA_FIELD.to_owned(), ours.clone()), (VERSION_FIELD.to_owned(), json!(5))]
     );
-    assert_eq!(version_after_resolving("category", Some(&stored)), None);
-    assert_eq!(version_after_resolving(CRITERIA_FIELD, None), None);
+    assert_eq!(
+        rubric_resolution(CRITERIA_FIELD, ours.clone(), &theirs, None),
+        [(CRITERIA_FIELD.to_owned(), ours)]
+    );
+    // One device saved twice offline (4, then 5), the other once (4): the number conflicts.
+    // Keeping the other's 4 would give a number an earlier revision had: past both instead.
+    stored.fields.insert(VERSION_FIELD.into(), json!(5));
+    for (chosen, other) in [(json!(4), json!(5)), (json!(5), json!(4))] {
+        assert_eq!(
+            rubric_resolution(VERSION_FIELD, chosen, &other, Some(&stored)),
+            [(VERSION_FIELD.to_owned(), json!(6))]
+        );
+    }
+    assert_eq!(
+        rubric_resolution("category", json!("service_post"), &json!("x"), Some(&stored)),
+        [("category".to_owned(), json!("service_post"))]
+    );
 }
 
 #[test]

@@ -68,7 +68,9 @@ where
 }
 
 /// `render` of the data of candidate `candidate`'s town, read from the server (the county's
-/// one-candidate screens: contacts, the display card), the town named above it.
+/// one-candidate screens: contacts, the display card), the town named above it. Without the
+/// server: this device's own records, saying why and that the town's settings may be another
+/// town's, with 重试.
 #[component]
 pub fn CandidateTown<F, V>(candidate: uuid::Uuid, render: F) -> impl IntoView
 where
@@ -76,17 +78,28 @@ where
     V: IntoView + 'static,
 {
     let engine = use_sync();
+    let ctx = crate::context::use_app();
     let data = LocalResource::new(move || {
         let http = county::county_http(engine.credentials.get_untracked().as_ref());
-        async move { county::candidate_data(&http?, candidate).await }
+        let store = ctx.store();
+        async move { county::candidate_town(http, &store, candidate).await }
     });
     let reload = Callback::new(move |()| data.refetch());
     view! {
-        <Loaded resource=data error_testid="county-error" let:found>
-            <p class="hint no-print" data-testid="county-town-shown">{tc::town_shown(&found.0)}</p>
-            {render(found.1, reload)}
-        </Loaded>
-        {retry(data)}
+        <Loaded resource=data let:found>{match found {
+            county::CandidateTown::Server { town, data } => view! {
+                <p class="hint no-print" data-testid="county-town-shown">{tc::town_shown(&town)}</p>
+                {render(data, reload)}
+            }.into_any(),
+            county::CandidateTown::Local { why, data } => view! {
+                <div class="no-print">
+                    <p class="message error" role="alert" data-testid="county-error">{why.to_string()}</p>
+                    <p class="message warn" data-testid="county-local">{tc::COUNTY_LOCAL}</p>
+                    <button type="button" class="button" data-testid="county-retry" on:click=move |_| reload.run(())>{tc::RETRY}</button>
+                </div>
+                {render(data, reload)}
+            }.into_any(),
+        }}</Loaded>
     }
 }
 

@@ -81,7 +81,7 @@ pub fn Roster(http: Http) -> impl IntoView {
             {error_line(error, "roster-error")}
             {move || applied.get().map(|r| view! {
                 <p class="message info" role="status" data-testid="roster-applied">{t::applied(r.created, r.updated, r.unchanged)}</p>
-                {notes(&r)}
+                {notes(&r, true)}
             })}
             {move || report.get().map(|r| {
                 let clean = r.issues.is_empty();
@@ -95,7 +95,7 @@ pub fn Roster(http: Http) -> impl IntoView {
                         <dt>{t::ISSUES}</dt><dd data-testid="roster-issue-count">{r.issues.len()}</dd>
                     </dl>
                     <p class="hint" data-testid="roster-columns">{t::COLUMNS_READ}{columns}</p>
-                    {notes(&r)}
+                    {notes(&r, false)}
                     {if clean {
                         view! {
                             <p class="message info" data-testid="roster-ready">{t::READY}</p>
@@ -130,10 +130,12 @@ pub fn Roster(http: Http) -> impl IntoView {
 /// What the report notes beside its problems, said plainly and apart from them, as they block
 /// nothing: the rows whose member is not moved to the branch the file names, and the rows made
 /// into new members while another branch has a member of that name (perhaps one who moved).
-/// Nothing when there are none (and from an older server, which sends none).
-fn notes(report: &RosterReport) -> impl IntoView + use<> {
+/// Nothing when there are none (and from an older server, which sends none). Once `applied`,
+/// the namesakes are not said again: they were before applying, as what to check first.
+fn notes(report: &RosterReport, applied: bool) -> impl IntoView + use<> {
     let (namesakes, not_moved): (Vec<&RosterIssue>, Vec<&RosterIssue>) =
         report.notes.iter().partition(|n| n.reason.as_deref() == Some(NAMESAKE_ELSEWHERE));
+    let namesakes = if applied { Vec::new() } else { namesakes };
     view! {
         {note_section(&not_moved, "roster-not-moved", t::NOT_MOVED, t::NOT_MOVED_HINT, "roster-notes", "roster-note")}
         {note_section(&namesakes, "roster-namesakes", t::NAMESAKES, t::NAMESAKES_HINT, "roster-namesake-rows", "roster-namesake")}

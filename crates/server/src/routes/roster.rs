@@ -110,7 +110,7 @@ pub async fn apply(
             report.created,
             report.updated,
             report.unchanged,
-            report.notes.len()
+            report.notes.iter().filter(|n| n.reason.as_deref() == Some("roster_not_moved")).count()
         ),
     )
     .await?;
