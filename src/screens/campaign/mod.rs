@@ -131,6 +131,15 @@ where
     if use_session().role() == Role::CountyViewer {
         return view! { <county::CountyTowns picker=picker render=render /> }.into_any();
     }
+    local_screen(render)
+}
+
+/// `render` of this device's campaign data ([`campaign_data`]), with a way to read it again.
+fn local_screen<F, V>(render: F) -> AnyView
+where
+    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
     let loaded = campaign_data();
     let reload = Callback::new(move |()| loaded.refetch());
     view! { <Loaded resource=loaded let:data>{render(data, reload)}</Loaded> }.into_any()
@@ -148,9 +157,7 @@ where
     if use_session().role() == Role::CountyViewer {
         return view! { <county::CandidateTown candidate=candidate render=render /> }.into_any();
     }
-    let loaded = campaign_data();
-    let reload = Callback::new(move |()| loaded.refetch());
-    view! { <Loaded resource=loaded let:data>{render(data, reload)}</Loaded> }.into_any()
+    local_screen(render)
 }
 
 /// The campaign area: its sub-navigation and the screen `route` names. The screen is built

@@ -73,6 +73,19 @@ async fn two_towns() -> Two {
     Two { s, town_a: a, town_b: b, office_a, office_b, surveyor_a, county, person_a, person_b }
 }
 
+/// Town B's member applying for a service post (recorded by town B's office).
+fn service_post_of_b(t: &Two) -> Candidate {
+    let mut c = Candidate {
+        person_id: t.person_b.entity_id,
+        branch_id: "b1".into(),
+        category: Some(Category::ServicePost),
+        year: 2013,
+        ..Default::default()
+    };
+    workflow::start_candidate(&mut c, "office_b", Role::TownOffice, at()).unwrap();
+    c
+}
+
 fn ids(ops: &[Operation]) -> Vec<Uuid> {
     let mut ids: Vec<Uuid> = ops.iter().map(|o| o.id).collect();
     ids.sort();
@@ -361,14 +374,7 @@ async fn the_county_writes_nothing_but_its_filing_step() {
 
     // Town B's office records a service post and approves it (镇党委审定).
     let id = Uuid::now_v7();
-    let mut c = Candidate {
-        person_id: t.person_b.entity_id,
-        branch_id: "b1".into(),
-        category: Some(Category::ServicePost),
-        year: 2013,
-        ..Default::default()
-    };
-    workflow::start_candidate(&mut c, "office_b", Role::TownOffice, at()).unwrap();
+    let c = service_post_of_b(&t);
     let res = s.push(&t.office_b, &[candidate_op("office_b", base, id, &c, None)]).await;
     assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
     let mut approved = c.clone();
@@ -554,14 +560,7 @@ async fn the_county_reads_each_towns_campaign_records_and_a_town_only_its_own() 
         a_ids.push(id);
     }
     let b_candidate = Uuid::now_v7();
-    let mut c = Candidate {
-        person_id: t.person_b.entity_id,
-        branch_id: "b1".into(),
-        category: Some(Category::ServicePost),
-        year: 2013,
-        ..Default::default()
-    };
-    workflow::start_candidate(&mut c, "office_b", Role::TownOffice, at()).unwrap();
+    let c = service_post_of_b(&t);
     let res =
         s.push(&t.office_b, &[candidate_op("office_b", base + 5, b_candidate, &c, None)]).await;
     assert_eq!(res.results[0].status, OpStatus::Accepted, "{:?}", res.results[0]);
@@ -634,14 +633,7 @@ async fn the_county_reads_each_towns_campaign_records_and_a_town_only_its_own() 
 async fn the_county_reads_a_candidates_town_by_the_candidate() {
     let t = two_towns().await;
     let s = &t.s;
-    let mut c = Candidate {
-        person_id: t.person_b.entity_id,
-        branch_id: "b1".into(),
-        category: Some(Category::ServicePost),
-        year: 2013,
-        ..Default::default()
-    };
-    workflow::start_candidate(&mut c, "office_b", Role::TownOffice, at()).unwrap();
+    let c = service_post_of_b(&t);
     let b_candidate = Uuid::now_v7();
     let op = candidate_op("office_b", now_ms() - 30_000, b_candidate, &c, None);
     let res = s.push(&t.office_b, &[op]).await;
