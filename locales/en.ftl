@@ -46,6 +46,7 @@ saving = Saving…
 unsaved = Unsaved changes
 finalise = Finalise
 survey-open-elsewhere = This survey is being filled in in another window (or tab) of the app on this device, so it can only be viewed here. Go back to that window to go on; once that window is closed, open this survey again to fill it in here.
+survey-open-again = That window is closed: fill it in here
 survey-discard-open-elsewhere = This survey is being filled in in another window (or tab) of the app on this device, so it was not deleted. Delete it in that window, or close that window first.
 finalised = Final; it can still be edited (edits are kept in the history)
 fix-errors = Correct these first, then finalise:

@@ -43,6 +43,7 @@ saving = 正在保存…
 unsaved = 有未保存的修改
 finalise = 定稿
 survey-open-elsewhere = 這份調查正在本機的另一個窗口（或標籤頁）裡填寫，這裡只能查看。請回到那個窗口繼續填寫；那個窗口關掉後，重新打開這份調查就能在這裡填寫。
+survey-open-again = 那個窗口已關掉，在這裡填寫
 survey-discard-open-elsewhere = 這份調查正在本機的另一個窗口（或標籤頁）裡填寫，沒有刪除。要刪除，請在那個窗口裡刪除，或先關掉那個窗口。
 finalised = 已定稿，可繼續修改（修改會記錄在歷史中）
 fix-errors = 請先改正以下問題再定稿：

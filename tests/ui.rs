@@ -680,7 +680,19 @@ async fn a_survey_open_in_another_window_opens_here_to_be_read_only() {
     assert_eq!(notes.as_string().unwrap(), form.survey.notes, "as stored, not the other window's");
     let draft = survey::pending_draft(&store).await.unwrap().unwrap().form().unwrap();
     assert_eq!(draft.survey.notes, "另一个窗口正在填写", "the other window's draft is left");
+    // Still there while the other window is: then, once it is closed, filled in here, with
+    // that window's typing.
+    by_testid("survey-open-again").unwrap().click();
+    TimeoutFuture::new(1_500).await;
+    // (the other window still has it)
+    wait_for(|| by_testid("survey-open-elsewhere").is_some()).await;
     other_window.let_go().await;
+    by_testid("survey-open-again").unwrap().click();
+    wait_for(|| by_testid("survey-open-elsewhere").is_none()).await;
+    let body = document().query_selector("fieldset.form-body").unwrap().unwrap();
+    assert!(!body.has_attribute("disabled"), "filled in here now");
+    let notes = js_sys::Reflect::get(&by_testid("survey-notes").unwrap(), &"value".into()).unwrap();
+    assert_eq!(notes.as_string().unwrap(), "另一个窗口正在填写");
 }
 
 /// A number field holding text that is not a number, still shown: the error list names it

@@ -52,11 +52,17 @@ pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> imp
             }
         }
     });
-    view! { <Loaded resource=loaded let:opened><SurveyEditor opened=opened.0 editor=opened.1 /></Loaded> }
+    // Opened again (a survey another window had, once that window is closed).
+    let reopen = Callback::new(move |()| loaded.refetch());
+    view! { <Loaded resource=loaded let:opened><SurveyEditor opened=opened.0 editor=opened.1 reopen=reopen /></Loaded> }
 }
 
 #[component]
-fn SurveyEditor(opened: survey::OpenedSurvey, editor: survey::Editor) -> impl IntoView {
+fn SurveyEditor(
+    opened: survey::OpenedSurvey,
+    editor: survey::Editor,
+    reopen: Callback<()>,
+) -> impl IntoView {
     let survey::OpenedSurvey { form: initial, on_disk, clocks, nothing_stored } = opened;
     let ctx = use_app();
     // The county viewer reads; nothing it could type would be accepted, so there is no form to
@@ -333,7 +339,10 @@ fn SurveyEditor(opened: survey::OpenedSurvey, editor: survey::Editor) -> impl In
                 }}
             </div>
             {if open_elsewhere {
-                Some(view! { <p class="message warn" role="status" data-testid="survey-open-elsewhere">{t::OPEN_ELSEWHERE}</p> }.into_any())
+                Some(view! {
+                    <p class="message warn" role="status" data-testid="survey-open-elsewhere">{t::OPEN_ELSEWHERE}</p>
+                    <button type="button" class="button" data-testid="survey-open-again" on:click=move |_| reopen.run(())>{t::OPEN_AGAIN}</button>
+                }.into_any())
             } else {
                 read_only.then(|| view! { <p class="message info" data-testid="read-only">{crate::i18n::outbox::READ_ONLY}</p> }.into_any())
             }}
