@@ -206,15 +206,11 @@ pub async fn save_rubric(
     check(after.problems(today))?;
     let after = changes_of(&after)?;
     let shown = changes_of(&edit.before)?;
-    let typed = fields_changed(&shown, &after);
-    let touched = match &record {
-        Some(record) => {
-            let mut over = shown_clocks::<Rubric>(record, &shown, &typed);
-            over.insert(VERSION_FIELD.to_owned(), record.base_of(VERSION_FIELD));
-            Touched::Over(over)
-        }
-        None => Touched::Only(typed),
-    };
+    let mut touched = touched_of::<Rubric>(record.as_ref(), &shown, fields_changed(&shown, &after));
+    if let (Touched::Over(over), Some(record)) = (&mut touched, &record) {
+        // The office's own count: written over the number stored, never a conflict.
+        over.insert(VERSION_FIELD.to_owned(), record.base_of(VERSION_FIELD));
+    }
     let conflicts = write::<Rubric>(store, session, id, "", after, touched).await?;
     Ok(Edited::of(id, &conflicts))
 }
@@ -244,10 +240,19 @@ async fn typed_over<T: Entity>(
     shown: &[(String, serde_json::Value)],
     typed: BTreeSet<String>,
 ) -> Result<Touched, CampaignError> {
-    Ok(match store.get(T::KIND, id).await? {
-        Some(record) => Touched::Over(shown_clocks::<T>(&record, shown, &typed)),
+    Ok(touched_of::<T>(store.get(T::KIND, id).await?.as_ref(), shown, typed))
+}
+
+/// [`typed_over`] of the record as already read.
+fn touched_of<T: Entity>(
+    record: Option<&Record>,
+    shown: &[(String, serde_json::Value)],
+    typed: BTreeSet<String>,
+) -> Touched {
+    match record {
+        Some(record) => Touched::Over(shown_clocks::<T>(record, shown, &typed)),
         None => Touched::Only(typed),
-    })
+    }
 }
 
 /// A record as a screen loaded it, and as the person left it.

@@ -95,7 +95,7 @@ where
                 <div class="no-print">
                     <p class="message error" role="alert" data-testid="county-error">{why.to_string()}</p>
                     <p class="message warn" data-testid="county-local">{tc::COUNTY_LOCAL}</p>
-                    <button type="button" class="button" data-testid="county-retry" on:click=move |_| reload.run(())>{tc::RETRY}</button>
+                    {retry_button(move || reload.run(()))}
                 </div>
                 {render(data, reload)}
             }.into_any(),
@@ -106,12 +106,17 @@ where
 /// 重试, while `resource` holds a failure.
 fn retry<T: 'static, E: 'static>(resource: LocalResource<Result<T, E>>) -> impl IntoView {
     move || {
-        resource.with(|r| matches!(r, Some(Err(_)))).then(|| {
-            view! {
-                <button type="button" class="button no-print" data-testid="county-retry" on:click=move |_| resource.refetch()>
-                    {tc::RETRY}
-                </button>
-            }
-        })
+        resource
+            .with(|r| matches!(r, Some(Err(_))))
+            .then(|| retry_button(move || resource.refetch()))
+    }
+}
+
+/// The 重试 button (`county-retry`), reading again with `again`.
+fn retry_button(again: impl Fn() + 'static) -> impl IntoView {
+    view! {
+        <button type="button" class="button no-print" data-testid="county-retry" on:click=move |_| again()>
+            {tc::RETRY}
+        </button>
     }
 }
