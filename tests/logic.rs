@@ -8,16 +8,20 @@
 )]
 
 use field::browser::photos::fit_within;
-use field::logic::forms::{NotANumber, parse_optional_number};
+use field::logic::forms::{
+    NotANumber, date_time_value, date_value, parse_date, parse_optional_number,
+};
 use field::logic::people::{
     ListedPerson, ListedSurvey, PAGE_SIZE, PeopleFilter, StatusFilter, build_rows, distinct,
-    filter_page,
+    filter_page, search_key,
 };
 use field::logic::route::Route;
 use field::logic::survey_form::SurveyForm;
 use field::store::codec::{from_js, to_js, to_js_json};
+use field::sync::transfer::file_name;
 use serde::de::DeserializeOwned;
 use serde_json::json;
+use shared::export::Scope;
 use shared::hlc::Hlc;
 use shared::model::{Category, Person, Survey, SurveyStatus};
 use shared::record::{EntityKind, Record, to_fields};
@@ -113,6 +117,39 @@ fn people_filter_by_name_branch_village_category_and_status() {
     assert_eq!(distinct(&rows, |r| r.village_unit.as_str()), ["东沙村", "西岙村"]);
     assert_eq!(StatusFilter::parse("final"), StatusFilter::Final);
     assert_eq!(StatusFilter::parse("whatever"), StatusFilter::Any);
+}
+
+/// The search's own case fold agrees with `str::to_lowercase` on every capital of the alphabets
+/// it covers, leaves Chinese alone, and lets a query typed in full width (全角) find the name.
+#[wasm_bindgen_test]
+fn search_folds_capitals_and_full_width_letters() {
+    let covered = [0x41..=0x5A, 0xC0..=0xDE, 0x100..=0x137, 0x391..=0x3AB, 0x400..=0x42F];
+    let mut compared = 0;
+    for code in covered.into_iter().flatten() {
+        let Some(c) = char::from_u32(code) else { continue };
+        let std = c.to_lowercase().collect::<String>();
+        if std.chars().count() == 1 {
+            assert_eq!(search_key(&c.to_string()), std, "U+{code:04X}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 180, "only {compared} letters compared");
+    assert_eq!(search_key("张海生"), "张海生");
+    assert_eq!(search_key("ＺＨＡＮＧ Ｗｅｉ　１２"), "zhang wei　12");
+    assert_eq!(search_key("LǙ Ā"), "lǙ ā", "outside the table: kept as typed");
+
+    let rows = build_rows(
+        &[person("Zhang Wei", "b1", "东沙村", None), person("ÉMILE", "b1", "东沙村", None)],
+        &[],
+    );
+    let names = |query: &str| {
+        let filter = PeopleFilter { query: query.into(), ..Default::default() };
+        filter_page(&rows, &filter, PAGE_SIZE).0.iter().map(|r| r.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names("ｚｈａｎｇ"), ["Zhang Wei"]);
+    assert_eq!(names("WEI"), ["Zhang Wei"]);
+    assert_eq!(names("émi"), ["ÉMILE"]);
+    assert!(names("zhāng").is_empty());
 }
 
 /// What the list cannot show does not keep a member off it: a name that is not text, a category
@@ -277,4 +314,13 @@ fn numbers_and_photo_sizes() {
     assert_eq!(fit_within(4000, 3000, 1600), (1600, 1200));
     assert_eq!(fit_within(3000, 4000, 1600), (1200, 1600));
     assert_eq!(fit_within(800, 600, 1600), (800, 600));
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 7).unwrap();
+    assert_eq!(date_value(Some(date)), "2026-03-07");
+    assert_eq!(parse_date(&date_value(Some(date))), Some(date));
+    assert_eq!(date_value(None), "");
+    assert_eq!(date_time_value(date.and_hms_opt(8, 5, 59)), "2026-03-07T08:05");
+    assert_eq!(date_time_value(None), "");
+    let at = chrono::DateTime::from_timestamp(1_772_870_709, 0).unwrap(); // 2026-03-07 08:05:09 UTC
+    let name = file_name(uuid::Uuid::nil(), Scope::Pending, at);
+    assert_eq!(name, "sizheng-00000000-pending-20260307-080509.json");
 }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::Value;
 use shared::hlc::Hlc;
 use shared::model::{Campaign, Category, Entity};
@@ -73,9 +73,17 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }
 
-/// The value an `<input type="date">` shows.
+/// The value an `<input type="date">` shows (`YYYY-MM-DD`, a date's own `Display`).
 pub fn date_value(date: Option<NaiveDate>) -> String {
-    date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The value an `<input type="datetime-local">` shows (`YYYY-MM-DDTHH:MM`). Written out, not
+/// with chrono's `format`, whose formatter (every specifier, `%P`'s lower-casing among them)
+/// would otherwise be in the app for this one value (docs/PERFORMANCE.md, session 29).
+pub fn date_time_value(time: Option<NaiveDateTime>) -> String {
+    use chrono::Timelike as _;
+    time.map(|t| format!("{}T{:02}:{:02}", t.date(), t.hour(), t.minute())).unwrap_or_default()
 }
 
 /// Text typed into a number field that is not a number.

@@ -18,7 +18,7 @@ pub const PAGE_SIZE: usize = 50;
 pub struct PersonRow {
     pub id: Uuid,
     pub name: String,
-    /// Lower-cased name for matching.
+    /// The name as the search compares it ([`search_key`]).
     name_key: String,
     pub branch_id: String,
     pub village_unit: String,
@@ -72,7 +72,8 @@ impl StatusFilter {
 /// What the user filters the list by. Empty strings / `None` mean "any".
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeopleFilter {
-    /// Part of the name (case-insensitive, surrounding spaces ignored).
+    /// Part of the name (capitals and full-width letters match their small ASCII forms,
+    /// [`search_key`]; surrounding spaces ignored).
     pub query: String,
     pub branch_id: String,
     pub village_unit: String,
@@ -82,13 +83,42 @@ pub struct PeopleFilter {
 
 impl PeopleFilter {
     pub fn matches(&self, row: &PersonRow) -> bool {
-        let query = self.query.trim().to_lowercase();
+        let query = search_key(self.query.trim());
         (query.is_empty() || row.name_key.contains(&query))
             && (self.branch_id.is_empty() || row.branch_id == self.branch_id)
             && (self.village_unit.is_empty() || row.village_unit == self.village_unit)
             && (self.category.is_none() || row.category == self.category)
             && self.status.accepts(row.survey_status)
     }
+}
+
+/// A name, or what is typed to find one, as the list compares them: the full-width letters,
+/// digits and signs a Chinese input method types in 全角 mode (ＺＨＡＮＧ１２) become their
+/// ASCII forms, and capitals become small letters in the alphabets a member's name can hold
+/// beside Chinese characters: Latin (with Latin-1's and Latin Extended-A's accented letters, the
+/// pinyin tone marks among them), Greek and Cyrillic.
+///
+/// Not `str::to_lowercase`: the table of every alphabet's case pairs it carries was 11.7 KB of
+/// the first load for the sake of alphabets no name here is written in (docs/PERFORMANCE.md,
+/// session 29). Where both apply they agree (tests/logic.rs).
+pub fn search_key(text: &str) -> String {
+    text.chars().map(search_char).collect()
+}
+
+fn search_char(c: char) -> char {
+    let code = match u32::from(c) {
+        full_width @ 0xFF01..=0xFF5E => full_width - 0xFEE0,
+        code => code,
+    };
+    let small = match code {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x391..=0x3A1 | 0x3A3..=0x3AB | 0x410..=0x42F => {
+            code + 0x20
+        }
+        0x100..=0x12F | 0x132..=0x137 if code % 2 == 0 => code + 1,
+        0x400..=0x40F => code + 0x50,
+        code => code,
+    };
+    char::from_u32(small).unwrap_or(c)
 }
 
 /// A person record as the list reads it: of the stored record (`shared::record::Record`), only
@@ -226,7 +256,7 @@ pub fn build_rows(people: &[ListedPerson], surveys: &[ListedSurvey]) -> Vec<Pers
         let last = latest.get(&record.id);
         PersonRow {
             id: record.id,
-            name_key: person.name.to_lowercase(),
+            name_key: search_key(&person.name),
             name: person.name.clone(),
             branch_id: if person.branch_id.is_empty() {
                 record.branch_id.clone()

@@ -8,6 +8,7 @@ use crate::components::fields::{
     Field, FormChecks, checkbox, number, select, text, textarea, value_of,
 };
 use crate::i18n as t;
+use crate::logic::forms::date_time_value;
 use crate::logic::survey_form::SurveyForm;
 
 type F = RwSignal<SurveyForm>;
@@ -112,7 +113,7 @@ fn identity(form: F, checks: FormChecks, branch_fixed: Signal<bool>) -> impl Int
             <input
                 type="datetime-local"
                 data-testid="survey-surveyed-at"
-                prop:value=value_of(form, |f| f.survey.surveyed_at.map(|d| d.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default())
+                prop:value=value_of(form, |f| date_time_value(f.survey.surveyed_at))
                 on:change=move |ev| {
                     let v = chrono::NaiveDateTime::parse_from_str(&event_target_value(&ev), "%Y-%m-%dT%H:%M").ok();
                     form.update(|f| f.survey.surveyed_at = v);

@@ -56,8 +56,14 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// and laid over what is stored, the form waiting for their recovery, 待发送's button for every
 /// refused photo, the county's note on the people list, the words of the new refusals): 258.8
 /// KB, and the budget moves up to 260 KB for those mends.
-/// Sizes are deterministic for a given source.
-const BUDGET_BROTLI_BYTES: usize = 260_000;
+/// Round 2's twenty-ninth session: session 28's build measured 259.8 KB here and 260.0 KB
+/// in CI, the same bytes raw but laid out differently (CI builds in another directory, and the
+/// brotli size of the same code moves by a few hundred bytes with its layout). The people
+/// search's own case fold in place of `str::to_lowercase` (its 11.7 KB case table) and dates
+/// written out in place of chrono's formatter: 252.6 KB, and the budget comes down to 254 KB,
+/// a margin of 1.4 KB for that layout.
+/// Sizes are deterministic for a given source in a given directory.
+const BUDGET_BROTLI_BYTES: usize = 254_000;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms

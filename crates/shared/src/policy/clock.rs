@@ -2,7 +2,7 @@
 //! day after the server's clock are refused (`clock_ahead`).
 
 use crate::op::Operation;
-use chrono::DateTime;
+use chrono::{DateTime, Timelike as _};
 
 use super::Rejection;
 use crate::message::Message;
@@ -25,10 +25,10 @@ pub fn check_clock(op: &Operation, now_ms: u64) -> Result<(), Rejection> {
 
 /// `millis` as the words show a time (UTC, to the minute).
 fn shown_utc(millis: u64) -> String {
-    i64::try_from(millis)
-        .ok()
-        .and_then(DateTime::from_timestamp_millis)
-        .map_or_else(|| "?".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+    i64::try_from(millis).ok().and_then(DateTime::from_timestamp_millis).map_or_else(
+        || "?".to_owned(),
+        |t| format!("{} {:02}:{:02}", t.date_naive(), t.hour(), t.minute()),
+    )
 }
 
 /// Operations of a batch dated beyond [`MAX_CLOCK_AHEAD_MS`] after `now_ms`: how many, and the
@@ -88,5 +88,13 @@ mod tests {
         assert_eq!(ahead.latest, shown_utc(now + 400 * MAX_CLOCK_AHEAD_MS));
         assert!(err.message.to_string().contains("2023-11-15"), "{}", err.message);
         assert!(check_clock(&op_at(u64::MAX), now).is_err());
+    }
+
+    #[test]
+    fn a_time_is_shown_in_utc_to_the_minute() {
+        // 2025-12-05 08:03:09.5 UTC
+        assert_eq!(shown_utc(1_764_921_789_500), "2025-12-05 08:03");
+        assert_eq!(shown_utc(0), "1970-01-01 00:00");
+        assert_eq!(shown_utc(u64::MAX), "?");
     }
 }
