@@ -1,6 +1,7 @@
 //! One holder at a time across the app's windows and tabs: the Web Locks API
 //! (`navigator.locks`). A lock is asked for without waiting (`ifAvailable`), so a window either
-//! holds it at once or learns that another window does. The browser lets go of a window's
+//! holds it at once or learns that another window does; a window that learnt so can be told
+//! when the lock is free again ([`when_free`]). The browser lets go of a window's
 //! locks when the window closes or crashes, so a lock is never left behind.
 
 use std::cell::RefCell;
@@ -81,15 +82,71 @@ pub async fn hold_within(name: &str, wait_ms: u32) -> Hold {
 
 type Answer = Rc<RefCell<Option<oneshot::Sender<Hold>>>>;
 
-/// `navigator.locks.request(name, {ifAvailable: true}, callback)`; `None` without the API.
-fn request(name: &str) -> Option<oneshot::Receiver<Hold>> {
+/// A wait for a lock to be free ([`when_free`]). Dropping it gives the wait up.
+pub struct Waiting {
+    /// The request's `AbortController`.
+    controller: JsValue,
+    given_up: Rc<std::cell::Cell<bool>>,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.given_up.set(true);
+        let abort = js_sys::Reflect::get(&self.controller, &"abort".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(abort) = abort {
+            drop(abort.call0(&self.controller));
+        }
+    }
+}
+
+/// Call `then` once lock `name` is free: the window holding it let go of it, or was closed or
+/// crashed. The browser grants the lock to this window in its turn, and this lets go of it at
+/// once, so that `then` (or another window) can take it up. `None` without the API: nothing to
+/// wait for. Dropping the [`Waiting`] gives the wait up, and `then` is not called.
+pub fn when_free(name: &str, then: impl FnOnce() + 'static) -> Option<Waiting> {
+    let (locks, request) = api()?;
+    let global = js_sys::global();
+    let controller_class: js_sys::Function =
+        js_sys::Reflect::get(&global, &"AbortController".into()).ok()?.dyn_into().ok()?;
+    let controller = js_sys::Reflect::construct(&controller_class, &js_sys::Array::new()).ok()?;
+    let options = js_sys::Object::new();
+    let signal = js_sys::Reflect::get(&controller, &"signal".into()).ok()?;
+    js_sys::Reflect::set(&options, &"signal".into(), &signal).ok()?;
+    // Granted: returning at once lets go.
+    let granted = Closure::once_into_js(|_lock: JsValue| JsValue::UNDEFINED);
+    let asked: js_sys::Promise = request
+        .call3(&locks, &JsValue::from_str(name), &options, &granted)
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let given_up = Rc::new(std::cell::Cell::new(false));
+    let waiting = Waiting { controller, given_up: given_up.clone() };
+    wasm_bindgen_futures::spawn_local(async move {
+        // Given up, the request is refused (`AbortError`).
+        let granted = wasm_bindgen_futures::JsFuture::from(asked).await.is_ok();
+        if granted && !given_up.get() {
+            then();
+        }
+    });
+    Some(waiting)
+}
+
+/// `navigator.locks` and its `request`; `None` without the API.
+fn api() -> Option<(JsValue, js_sys::Function)> {
     let navigator = web_sys::window()?.navigator();
     let locks = js_sys::Reflect::get(&navigator, &"locks".into()).ok()?;
     if locks.is_undefined() || locks.is_null() {
         return None;
     }
-    let request: js_sys::Function =
-        js_sys::Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
+    let request = js_sys::Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
+    Some((locks, request))
+}
+
+/// `navigator.locks.request(name, {ifAvailable: true}, callback)`; `None` without the API.
+fn request(name: &str) -> Option<oneshot::Receiver<Hold>> {
+    let (locks, request) = api()?;
     let (sender, receiver) = oneshot::channel();
     let answer: Answer = Rc::new(RefCell::new(Some(sender)));
     let answer_granted = answer.clone();

@@ -70,6 +70,12 @@ fn SurveyEditor(
     // into here (`survey::Editor`).
     let open_elsewhere = editor.elsewhere();
     let read_only = !ctx.session_now().writes() || open_elsewhere;
+    // Opened again by itself, to be filled in here, once the other window lets go of it.
+    let waiting = open_elsewhere
+        .then(|| survey::when_let_go(initial.survey_id, move || reopen.run(())))
+        .flatten();
+    let waiting = send_wrapper::SendWrapper::new(waiting);
+    on_cleanup(move || drop(waiting));
     // This window's hold on the survey: kept by the form, and by each save (below), so the save
     // made as the form is left ends before another window may take the survey up.
     let editor = send_wrapper::SendWrapper::new(editor);
@@ -341,7 +347,6 @@ fn SurveyEditor(
             {if open_elsewhere {
                 Some(view! {
                     <p class="message warn" role="status" data-testid="survey-open-elsewhere">{t::OPEN_ELSEWHERE}</p>
-                    <button type="button" class="button" data-testid="survey-open-again" on:click=move |_| reopen.run(())>{t::OPEN_AGAIN}</button>
                 }.into_any())
             } else {
                 read_only.then(|| view! { <p class="message info" data-testid="read-only">{crate::i18n::outbox::READ_ONLY}</p> }.into_any())

@@ -185,6 +185,13 @@ pub fn editing_lock(id: Uuid) -> String {
     format!("field/survey/{id}")
 }
 
+/// Call `then` once survey `id` is free to be edited here: the window that had it open has
+/// left it (its last save written), or was closed or crashed. `None` where the browser has no
+/// locks (no window is ever told another has it). Dropping the [`locks::Waiting`] gives up.
+pub fn when_let_go(id: Uuid, then: impl FnOnce() + 'static) -> Option<locks::Waiting> {
+    locks::when_free(&editing_lock(id), then)
+}
+
 /// Take survey `id` up for editing in this window, if no other window has it. A form of this
 /// window just left still holds it while its last save writes: waited for, never taken for
 /// another window.

@@ -132,6 +132,9 @@ impl SyncEngine {
         leptos::task::spawn_local(async move {
             engine.load().await;
             TimeoutFuture::new(START_DELAY_MS).await;
+            if engine.store.try_get_value().is_none() {
+                return; // the app is gone (unmounted) before its loop began
+            }
             engine.sync_now();
             crate::split::sync_loop(engine, rx).await;
         });
@@ -435,10 +438,12 @@ impl SyncEngine {
     /// The loop itself; started through [`crate::split::sync_loop`], which loads it as
     /// its own wasm chunk in release builds.
     pub(crate) async fn run_loop(self, mut wake: UnboundedReceiver<()>) {
+        // Gone while its chunk loaded: nothing to run for.
+        let Some(store) = self.store.try_get_value() else { return };
         leptos::task::spawn_local(super::live::follow(self));
         // The outbox's copy outside IndexedDB follows it from here: this code is in the sync
         // loop's chunk, not the first load.
-        super::mirror::follow(self.store.get_value());
+        super::mirror::follow(store);
         let mut failures: u32 = 0;
         loop {
             let delay = if failures == 0 {

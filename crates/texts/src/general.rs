@@ -41,8 +41,7 @@ crate::texts! {
     UNSAVED = "unsaved": "有未保存的修改";
     FINALISE = "finalise": "定稿";
     FINALISED = "finalised": "已定稿，可继续修改（修改会记录在历史中）";
-    OPEN_ELSEWHERE = "survey-open-elsewhere": "这份调查正在本机的另一个窗口（或标签页）里填写，这里只能查看。请回到那个窗口继续填写；那个窗口关掉后，重新打开这份调查就能在这里填写。";
-    OPEN_AGAIN = "survey-open-again": "那个窗口已关掉，在这里填写";
+    OPEN_ELSEWHERE = "survey-open-elsewhere": "这份调查正在本机的另一个窗口（或标签页）里填写，这里只能查看。请回到那个窗口继续填写；那个窗口关掉或离开这份调查后，这里会自动变成可以填写。";
     DISCARD_OPEN_ELSEWHERE = "survey-discard-open-elsewhere": "这份调查正在本机的另一个窗口（或标签页）里填写，没有删除。要删除，请在那个窗口里删除，或先关掉那个窗口。";
     FIX_ERRORS = "fix-errors": "请先改正以下问题再定稿：";
     CHOOSE = "choose": "请选择";
