@@ -174,6 +174,46 @@ async fn the_copy_follows_the_outbox_queued_acknowledged_refused_and_dismissed()
     close_and_delete_copy(store, &name).await;
 }
 
+/// Two tabs on one database, each writing the copy after its own changes: one that read the
+/// outbox before the other's save (and writes its snapshot only now) does not leave the copy
+/// without that save. Tab A is played here: it holds the copy's lock from its read to its write.
+#[wasm_bindgen_test]
+async fn a_tab_writing_an_older_snapshot_does_not_leave_the_copy_without_the_other_tabs_save() {
+    use field::browser::locks::{Hold, try_hold};
+    device_mark::clear();
+    let name = fresh_name();
+    let tab_a = Store::open(&name).await.unwrap();
+    let tab_b = Store::open(&name).await.unwrap();
+    let a = Uuid::new_v4();
+    tab_a.save(EntityKind::Person, a, "b1", changes(&[("name", json!("甲"))])).await.unwrap();
+    // Tab A begins its write: the outbox as it is now (its own change only).
+    let Hold::Held(writing) = try_hold(&mirror::copy_lock(&name)).await else {
+        panic!("the copy's lock is free")
+    };
+    let older = mirror::snapshot(&tab_a).await.unwrap();
+    assert_eq!(older.queued.len(), 1);
+    // Tab B saves and writes the copy meanwhile.
+    let b = Uuid::new_v4();
+    tab_b.save(EntityKind::Person, b, "b1", changes(&[("name", json!("乙"))])).await.unwrap();
+    let (done, b_wrote) = futures::channel::oneshot::channel();
+    let writer = tab_b.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        drop(done.send(mirror::write(&writer).await));
+    });
+    sleep(300).await;
+    // Tab A's write ends with the older snapshot, then lets go.
+    let text = serde_json::to_string(&older).unwrap();
+    opfs::write(mirror::DIR, &format!("{name}.json"), &text).await.unwrap();
+    drop(writing);
+    assert_eq!(b_wrote.await.unwrap().unwrap(), 2, "tab B's write read both changes");
+    let copy = mirror::read(&name).await.unwrap().unwrap();
+    let records: Vec<Uuid> = copy.queued.iter().map(|op| op.entity_id).collect();
+    assert!(records.contains(&b), "tab B's save is in the copy: {records:?}");
+    assert!(records.contains(&a));
+    tab_b.close();
+    close_and_delete_copy(tab_a, &name).await;
+}
+
 #[wasm_bindgen_test]
 async fn a_database_deleted_under_the_app_gets_its_unsent_changes_back_once() {
     let (name, device, ids, person, survey) = tablet_with_two_unsent().await;

@@ -1,7 +1,8 @@
 //! One holder at a time across the app's windows and tabs: the Web Locks API
 //! (`navigator.locks`). A lock is asked for without waiting (`ifAvailable`), so a window either
 //! holds it at once or learns that another window does; a window that learnt so can be told
-//! when the lock is free again ([`when_free`]). The browser lets go of a window's
+//! when the lock is free again ([`when_free`]). A short piece of work two windows must not
+//! interleave waits for its lock ([`hold`]). The browser lets go of a window's
 //! locks when the window closes or crashes, so a lock is never left behind.
 
 use std::cell::RefCell;
@@ -57,7 +58,16 @@ impl std::fmt::Debug for Held {
 
 /// Ask for lock `name` without waiting.
 pub async fn try_hold(name: &str) -> Hold {
-    match request(name) {
+    match request(name, true) {
+        Some(answer) => answer.await.unwrap_or(Hold::Unsupported),
+        None => Hold::Unsupported,
+    }
+}
+
+/// Hold lock `name`, waiting for it as long as another holder has it (never
+/// [`Hold::Elsewhere`]). For a short piece of work two windows must not interleave.
+pub async fn hold(name: &str) -> Hold {
+    match request(name, false) {
         Some(answer) => answer.await.unwrap_or(Hold::Unsupported),
         None => Hold::Unsupported,
     }
@@ -144,8 +154,8 @@ fn api() -> Option<(JsValue, js_sys::Function)> {
     Some((locks, request))
 }
 
-/// `navigator.locks.request(name, {ifAvailable: true}, callback)`; `None` without the API.
-fn request(name: &str) -> Option<oneshot::Receiver<Hold>> {
+/// `navigator.locks.request(name, {ifAvailable}, callback)`; `None` without the API.
+fn request(name: &str, if_available: bool) -> Option<oneshot::Receiver<Hold>> {
     let (locks, request) = api()?;
     let (sender, receiver) = oneshot::channel();
     let answer: Answer = Rc::new(RefCell::new(Some(sender)));
@@ -171,7 +181,8 @@ fn request(name: &str) -> Option<oneshot::Receiver<Hold>> {
         held.into()
     });
     let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE).ok()?;
+    js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::from_bool(if_available))
+        .ok()?;
     let asked = request.call3(&locks, &JsValue::from_str(name), &options, &granted).ok()?;
     // The callback runs in a later task, so this is in place before a `Held` can read it.
     *freed.borrow_mut() = asked.clone().dyn_into::<js_sys::Promise>().ok();

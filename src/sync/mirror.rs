@@ -25,6 +25,7 @@ use uuid::Uuid;
 
 use super::RejectedOp;
 use super::rejected;
+use crate::browser::locks;
 use crate::browser::opfs::{self, OpfsError};
 use crate::store::{Store, StoreError, meta_keys};
 
@@ -117,8 +118,21 @@ pub async fn snapshot(store: &Store) -> Result<Snapshot, MirrorError> {
     })
 }
 
+/// The lock a window holds from reading the outbox for the copy of database `db_name` until the
+/// copy is written ([`write`]).
+pub fn copy_lock(db_name: &str) -> String {
+    format!("field/outbox-copy/{db_name}")
+}
+
 /// Write the store's unsent changes to its copy now; returns how many it holds.
+///
+/// Two tabs of the app each write the copy after their own changes. Without a lock between
+/// them, a tab that read the outbox before the other tab's save could write its older snapshot
+/// last, and the copy lacked that save until either tab's next change. So the outbox is read
+/// and the copy written under one lock ([`copy_lock`]): whoever writes last read last. Where
+/// the browser has no locks, as before.
 pub async fn write(store: &Store) -> Result<usize, MirrorError> {
+    let _held = locks::hold(&copy_lock(store.name())).await;
     let snapshot = snapshot(store).await?;
     let text = serde_json::to_string(&snapshot).map_err(|e| MirrorError::Corrupt(e.to_string()))?;
     opfs::write(DIR, &file_name(store.name()), &text).await?;
