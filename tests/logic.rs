@@ -123,7 +123,10 @@ fn people_filter_by_name_branch_village_category_and_status() {
 /// it covers, leaves Chinese alone, and lets a query typed in full width (全角) find the name.
 #[wasm_bindgen_test]
 fn search_folds_capitals_and_full_width_letters() {
-    let covered = [0x41..=0x5A, 0xC0..=0xDE, 0x100..=0x137, 0x391..=0x3AB, 0x400..=0x42F];
+    // Whole blocks: ASCII, Latin-1, Latin Extended-A, pinyin's capitals in Latin Extended-B,
+    // Greek's letters, Cyrillic.
+    let covered =
+        [0x20..=0x7E, 0x80..=0xFF, 0x100..=0x17F, 0x1CD..=0x1DC, 0x386..=0x3CE, 0x400..=0x4FF];
     let mut compared = 0;
     for code in covered.into_iter().flatten() {
         let Some(c) = char::from_u32(code) else { continue };
@@ -133,10 +136,17 @@ fn search_folds_capitals_and_full_width_letters() {
             compared += 1;
         }
     }
-    assert!(compared >= 180, "only {compared} letters compared");
+    assert!(compared >= 690, "only {compared} characters compared");
+    // Full width: as the ASCII it stands for, folded the same.
+    for code in 0xFF01..=0xFF5E_u32 {
+        let full = char::from_u32(code).unwrap().to_string();
+        let ascii = char::from_u32(code - 0xFEE0).unwrap().to_lowercase().to_string();
+        assert_eq!(search_key(&full), ascii, "U+{code:04X}");
+    }
     assert_eq!(search_key("张海生"), "张海生");
-    assert_eq!(search_key("ＺＨＡＮＧ Ｗｅｉ　１２"), "zhang wei　12");
-    assert_eq!(search_key("LǙ Ā"), "lǙ ā", "outside the table: kept as typed");
+    assert_eq!(search_key("ＺＨＡＮＧ　Ｗｅｉ１２"), "zhang wei12");
+    assert_eq!(search_key("ŌUYÁNG LǙ"), "ōuyáng lǚ");
+    assert_eq!(search_key("Ꭰ"), "Ꭰ", "an alphabet outside these: kept as typed");
 
     let rows = build_rows(
         &[person("Zhang Wei", "b1", "东沙村", None), person("ÉMILE", "b1", "东沙村", None)],

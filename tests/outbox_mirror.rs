@@ -214,6 +214,29 @@ async fn a_tab_writing_an_older_snapshot_does_not_leave_the_copy_without_the_oth
     close_and_delete_copy(tab_a, &name).await;
 }
 
+/// A tab whose write of the copy never ends (its file system stuck, the tab frozen mid-write)
+/// keeps the copy's lock: another tab's write waits for it at most 5 s, then is written anyway.
+#[wasm_bindgen_test]
+async fn a_copy_write_that_never_ends_in_another_tab_holds_this_tabs_up_only_a_while() {
+    use field::browser::locks::{Hold, try_hold};
+    device_mark::clear();
+    let name = fresh_name();
+    let store = Store::open(&name).await.unwrap();
+    let Hold::Held(stuck) = try_hold(&mirror::copy_lock(&name)).await else {
+        panic!("the copy's lock is free")
+    };
+    let a = Uuid::new_v4();
+    store.save(EntityKind::Person, a, "b1", changes(&[("name", json!("甲"))])).await.unwrap();
+    let began = js_sys::Date::now();
+    assert_eq!(mirror::write(&store).await.unwrap(), 1);
+    let waited = js_sys::Date::now() - began;
+    assert!((4_500.0..15_000.0).contains(&waited), "waited {waited} ms for the other tab");
+    let copy = mirror::read(&name).await.unwrap().unwrap();
+    assert_eq!(copy.queued[0].entity_id, a);
+    drop(stuck);
+    close_and_delete_copy(store, &name).await;
+}
+
 #[wasm_bindgen_test]
 async fn a_database_deleted_under_the_app_gets_its_unsent_changes_back_once() {
     let (name, device, ids, person, survey) = tablet_with_two_unsent().await;

@@ -692,6 +692,62 @@ async fn a_survey_open_in_another_window_opens_here_to_be_read_only() {
     assert_eq!(notes.as_string().unwrap(), "另一个窗口正在填写");
 }
 
+/// Say this page is out of sight (`hidden`) or on screen, as a tab sent to the background or
+/// brought to the front does, `visibilitychange` included; `None` puts the browser's own back.
+fn seem_hidden(hidden: Option<bool>) {
+    let document = document();
+    match hidden {
+        Some(hidden) => {
+            let descriptor = js_sys::Object::new();
+            let state = if hidden { "hidden" } else { "visible" };
+            js_sys::Reflect::set(&descriptor, &"value".into(), &state.into()).unwrap();
+            js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+            js_sys::Reflect::define_property(&document, &"visibilityState".into(), &descriptor)
+                .unwrap();
+        }
+        None => {
+            js_sys::Reflect::delete_property(&document, &"visibilityState".into()).unwrap();
+        }
+    }
+    document.dispatch_event(&web_sys::Event::new("visibilitychange").unwrap()).unwrap();
+}
+
+/// A window out of sight does not take a survey from the window in use when that one lets go
+/// of it for a moment (a reload, its member's page and back): it waits until it is shown, then
+/// finds the survey taken again and stays read-only; once the window in use lets go for good,
+/// the survey is filled in here.
+#[wasm_bindgen_test]
+async fn a_window_out_of_sight_leaves_the_survey_to_the_window_in_use() {
+    use field::browser::locks::{Hold, try_hold};
+    use field::services::survey;
+    let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
+    store.set_author("测试员").await.unwrap();
+    let form = complete_survey(&store).await;
+    let lock = survey::editing_lock(form.survey_id);
+    let Hold::Held(in_use) = try_hold(&lock).await else { panic!("the lock is free") };
+    let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
+    wait_for(|| by_testid("survey-open-elsewhere").is_some()).await;
+    seem_hidden(Some(true));
+    // The window in use reloads: lets go, and takes the survey up again a moment later.
+    in_use.let_go().await;
+    TimeoutFuture::new(300).await;
+    let Hold::Held(in_use) = try_hold(&lock).await else {
+        seem_hidden(None);
+        panic!("the window out of sight took the survey from the window in use");
+    };
+    TimeoutFuture::new(700).await;
+    assert!(by_testid("survey-open-elsewhere").is_some());
+    // Shown: it asks again, finds the survey taken, and stays read-only.
+    seem_hidden(Some(false));
+    TimeoutFuture::new(1_500).await;
+    assert!(by_testid("survey-open-elsewhere").is_some(), "the window in use still has it");
+    in_use.let_go().await;
+    wait_for(|| by_testid("survey-open-elsewhere").is_none()).await;
+    let body = document().query_selector("fieldset.form-body").unwrap().unwrap();
+    assert!(!body.has_attribute("disabled"), "filled in here now");
+    seem_hidden(None);
+}
+
 /// A survey left while another window had it: the wait for that window is given up with the
 /// screen, so its letting go opens nothing here (the screen's own parts are gone: reaching for
 /// them panicked) and leaves the survey free for whoever asks.
@@ -721,6 +777,20 @@ async fn a_survey_left_while_another_window_had_it_is_not_waited_for_any_more() 
     wait_for(|| by_testid("survey-open-elsewhere").is_some()).await;
     web_sys::window().unwrap().location().set_hash("#/people").unwrap();
     wait_for(|| by_testid("survey-form").is_none()).await;
+    // Not queued for the lock any more (`navigator.locks.query()`'s pending requests).
+    let locks =
+        js_sys::Reflect::get(&web_sys::window().unwrap().navigator(), &"locks".into()).unwrap();
+    let query: js_sys::Function =
+        js_sys::Reflect::get(&locks, &"query".into()).unwrap().unchecked_into();
+    let state =
+        wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(query.call0(&locks).unwrap()))
+            .await
+            .unwrap();
+    let pending: js_sys::Array = js_sys::Reflect::get(&state, &"pending".into()).unwrap().into();
+    let waiting = pending.iter().any(|request| {
+        js_sys::Reflect::get(&request, &"name".into()).unwrap().as_string() == Some(lock.clone())
+    });
+    assert!(!waiting, "the screen left still waits for the survey's lock");
     other_window.let_go().await;
     TimeoutFuture::new(500).await;
     let Hold::Held(here) = try_hold(&lock).await else {

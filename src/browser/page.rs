@@ -104,6 +104,42 @@ fn is_hidden() -> bool {
     document().is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
 }
 
+/// Resolves once the page is on screen: at once if it is, else at the `visibilitychange` that
+/// shows it (a tab brought to the front, a window restored).
+pub async fn shown() {
+    /// The listener, removed when the wait ends however it ends.
+    struct Listening(web_sys::Document, Closure<dyn Fn()>);
+    impl Drop for Listening {
+        fn drop(&mut self) {
+            let _ = self.0.remove_event_listener_with_callback(
+                "visibilitychange",
+                self.1.as_ref().unchecked_ref(),
+            );
+        }
+    }
+    if !is_hidden() {
+        return;
+    }
+    let Some(document) = document() else { return };
+    let (shown, on_screen) = futures::channel::oneshot::channel::<()>();
+    let shown = std::cell::RefCell::new(Some(shown));
+    let listener = Closure::<dyn Fn()>::new(move || {
+        if !is_hidden()
+            && let Some(shown) = shown.borrow_mut().take()
+        {
+            let _ = shown.send(());
+        }
+    });
+    if document
+        .add_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref())
+        .is_err()
+    {
+        return;
+    }
+    let _listening = Listening(document, listener);
+    let _ = on_screen.await;
+}
+
 /// Call `on_hide` when the page is unloaded (`pagehide`) or hidden (`visibilitychange`).
 pub fn on_hide(on_hide: impl Fn() + 'static) -> PageHideListener {
     let none = PageHideListener { on_pagehide: None, on_visibility: None };

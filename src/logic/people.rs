@@ -93,10 +93,10 @@ impl PeopleFilter {
 }
 
 /// A name, or what is typed to find one, as the list compares them: the full-width letters,
-/// digits and signs a Chinese input method types in 全角 mode (ＺＨＡＮＧ１２) become their
-/// ASCII forms, and capitals become small letters in the alphabets a member's name can hold
-/// beside Chinese characters: Latin (with Latin-1's and Latin Extended-A's accented letters, the
-/// pinyin tone marks among them), Greek and Cyrillic.
+/// digits, signs and space a Chinese input method types in 全角 mode (ＺＨＡＮＧ１２) become
+/// their ASCII forms, and capitals become small letters in the alphabets a member's name can
+/// hold beside Chinese characters: Latin (all of Latin-1's and Latin Extended-A's letters, and
+/// pinyin's tone-marked capitals: Ā Á Ǎ À, Ō, Ǖ Ǘ Ǚ Ǜ …), Greek (accented too) and Cyrillic.
 ///
 /// Not `str::to_lowercase`: the table of every alphabet's case pairs it carries was 11.7 KB of
 /// the first load for the sake of alphabets no name here is written in (docs/PERFORMANCE.md,
@@ -108,14 +108,33 @@ pub fn search_key(text: &str) -> String {
 fn search_char(c: char) -> char {
     let code = match u32::from(c) {
         full_width @ 0xFF01..=0xFF5E => full_width - 0xFEE0,
+        0x3000 => 0x20, // the ideographic space
         code => code,
     };
+    let even = code % 2 == 0;
     let small = match code {
         0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x391..=0x3A1 | 0x3A3..=0x3AB | 0x410..=0x42F => {
             code + 0x20
         }
-        0x100..=0x12F | 0x132..=0x137 if code % 2 == 0 => code + 1,
+        // Latin Extended-A and Cyrillic's later letters: a capital, then its small letter.
+        0x100..=0x12F
+        | 0x132..=0x137
+        | 0x14A..=0x177
+        | 0x460..=0x481
+        | 0x48A..=0x4BF
+        | 0x4D0..=0x4FF
+            if even =>
+        {
+            code + 1
+        }
+        0x139..=0x148 | 0x179..=0x17E | 0x1CD..=0x1DC | 0x4C1..=0x4CE if !even => code + 1,
+        0x178 => 0xFF,
+        0x386 => 0x3AC,
+        0x388..=0x38A => code + 0x25,
+        0x38C => 0x3CC,
+        0x38E..=0x38F => code + 0x3F,
         0x400..=0x40F => code + 0x50,
+        0x4C0 => 0x4CF,
         code => code,
     };
     char::from_u32(small).unwrap_or(c)

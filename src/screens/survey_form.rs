@@ -70,9 +70,14 @@ fn SurveyEditor(
     // into here (`survey::Editor`).
     let open_elsewhere = editor.elsewhere();
     let read_only = !ctx.session_now().writes() || open_elsewhere;
-    // Opened again by itself, to be filled in here, once the other window lets go of it.
+    // Opened again by itself, to be filled in here, once the other window lets go of it (and
+    // this one is on screen). `try_run`: this screen may be gone by then.
     let waiting = open_elsewhere
-        .then(|| survey::when_let_go(initial.survey_id, move || reopen.run(())))
+        .then(|| {
+            survey::when_let_go(initial.survey_id, move || {
+                let _ = reopen.try_run(());
+            })
+        })
         .flatten();
     let waiting = send_wrapper::SendWrapper::new(waiting);
     on_cleanup(move || drop(waiting));

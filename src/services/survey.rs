@@ -13,7 +13,7 @@ use shared::merge::Conflict;
 use shared::record::{EntityKind, Record};
 use uuid::Uuid;
 
-use crate::browser::locks;
+use crate::browser::{locks, page};
 use crate::i18n as t;
 use crate::logic::survey_form::{FormClocks, FormTouched, SurveyForm};
 use crate::store::{Discarded, Store, StoreError, Touched, meta_keys};
@@ -185,11 +185,21 @@ pub fn editing_lock(id: Uuid) -> String {
     format!("field/survey/{id}")
 }
 
-/// Call `then` once survey `id` is free to be edited here: the window that had it open has
-/// left it (its last save written), or was closed or crashed. `None` where the browser has no
-/// locks (no window is ever told another has it). Dropping the [`locks::Waiting`] gives up.
+/// Call `then` once survey `id` is free to be edited here and this window is on screen: the
+/// window that had it open has left it (its last save written), or was closed or crashed. A
+/// window out of sight (a tab in the background) waits until it is shown: else it would take
+/// the survey from the window in use whenever that one let go of it for a moment (a reload, its
+/// member's page and back). By then the survey may be taken again: `then` opens it read-only
+/// again, and waits anew. `None` where the browser has no locks (no window is ever told another
+/// has it). Dropping the [`locks::Waiting`] gives up before the lock is free; `then` must
+/// bear being called after that (the page shown later).
 pub fn when_let_go(id: Uuid, then: impl FnOnce() + 'static) -> Option<locks::Waiting> {
-    locks::when_free(&editing_lock(id), then)
+    locks::when_free(&editing_lock(id), move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            page::shown().await;
+            then();
+        });
+    })
 }
 
 /// Take survey `id` up for editing in this window, if no other window has it. A form of this

@@ -132,7 +132,32 @@ pub fn copy_lock(db_name: &str) -> String {
 /// and the copy written under one lock ([`copy_lock`]): whoever writes last read last. Where
 /// the browser has no locks, as before.
 pub async fn write(store: &Store) -> Result<usize, MirrorError> {
-    let _held = locks::hold(&copy_lock(store.name())).await;
+    let _held = hold_copy(store).await;
+    write_held(store).await
+}
+
+/// Longest a write waits for the copy's lock: a tab whose write never ends (its file system
+/// stuck, the tab frozen mid-write) does not stop every other tab's copy for good.
+const COPY_LOCK_WAIT_MS: u32 = 5_000;
+
+/// The copy's lock ([`copy_lock`]), held until dropped; `None` past [`COPY_LOCK_WAIT_MS`]
+/// (logged: the write goes on without it, as where the browser has no locks).
+async fn hold_copy(store: &Store) -> Option<locks::Hold> {
+    use futures::future::{Either, select};
+    let name = copy_lock(store.name());
+    let hold = Box::pin(locks::hold(&name));
+    let timeout = gloo_timers::future::TimeoutFuture::new(COPY_LOCK_WAIT_MS);
+    match select(hold, timeout).await {
+        Either::Left((held, _)) => Some(held),
+        Either::Right(_) => {
+            log::warn!("another tab has been writing the outbox copy for 5 s; written anyway");
+            None
+        }
+    }
+}
+
+/// [`write`], its lock held.
+async fn write_held(store: &Store) -> Result<usize, MirrorError> {
     let snapshot = snapshot(store).await?;
     let text = serde_json::to_string(&snapshot).map_err(|e| MirrorError::Corrupt(e.to_string()))?;
     opfs::write(DIR, &file_name(store.name()), &text).await?;
@@ -215,6 +240,8 @@ pub async fn flushed(store: &Store) {
 }
 
 async fn write_logged(store: &Store) {
+    // Held from before the check below: another tab may be noting a discard meanwhile.
+    let _held = hold_copy(store).await;
     // A discard not yet recovered (found while the app ran, or a recovery that failed and waits
     // for the next start): the copy still holds the discarded database's changes, and the new
     // (near empty) outbox must not replace it before `services::storage_loss::recover` has
@@ -230,7 +257,7 @@ async fn write_logged(store: &Store) {
             return;
         }
     }
-    match write(store).await {
+    match write_held(store).await {
         Ok(_) => {}
         // No OPFS in this browser: the app works as before the copy, every time said once.
         Err(MirrorError::Opfs(OpfsError::Unavailable(why))) => {

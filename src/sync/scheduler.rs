@@ -304,7 +304,7 @@ impl SyncEngine {
     }
 
     async fn load(&self) {
-        let store = self.store();
+        let Some(store) = self.store.try_get_value() else { return };
         match session::load(&store).await {
             Ok(s) => self.credentials.set(s),
             Err(e) => log::warn!("could not read the sign-in: {e}"),
