@@ -60,8 +60,8 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// in CI, the same bytes raw but laid out differently (CI builds in another directory, and the
 /// brotli size of the same code moves by a few hundred bytes with its layout). The people
 /// search's own case fold in place of `str::to_lowercase` (its 11.7 KB case table) and dates
-/// written out in place of chrono's formatter: 252.6 KB, and the budget comes down to 254 KB,
-/// a margin of 1.4 KB for that layout.
+/// written out in place of chrono's formatter, then that session's reliability mends: 252.9 KB,
+/// and the budget comes down to 254 KB, a margin of 1.1 KB for that layout.
 /// Sizes are deterministic for a given source in a given directory.
 const BUDGET_BROTLI_BYTES: usize = 254_000;
 
