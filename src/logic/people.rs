@@ -82,9 +82,10 @@ pub struct PeopleFilter {
 }
 
 impl PeopleFilter {
-    pub fn matches(&self, row: &PersonRow) -> bool {
-        let query = search_key(self.query.trim());
-        (query.is_empty() || row.name_key.contains(&query))
+    /// Whether `row` passes. `query` is this filter's query as [`search_key`] makes it: folded
+    /// once for a whole list, not once a row.
+    fn matches(&self, query: &str, row: &PersonRow) -> bool {
+        (query.is_empty() || row.name_key.contains(query))
             && (self.branch_id.is_empty() || row.branch_id == self.branch_id)
             && (self.village_unit.is_empty() || row.village_unit == self.village_unit)
             && (self.category.is_none() || row.category == self.category)
@@ -302,7 +303,8 @@ pub fn filter_page<'a>(
 ) -> (Vec<&'a PersonRow>, usize) {
     let mut total = 0;
     let mut page = Vec::with_capacity(limit.min(rows.len()));
-    for row in rows.iter().filter(|r| filter.matches(r)) {
+    let query = search_key(filter.query.trim());
+    for row in rows.iter().filter(|r| filter.matches(&query, r)) {
         if page.len() < limit {
             page.push(row);
         }
