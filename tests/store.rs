@@ -90,7 +90,7 @@ async fn save_writes_record_outbox_and_history_together() {
     assert_eq!(op.device_id, store.device_id());
     assert_eq!(op.hlc, stored.updated);
     let mut fields: Vec<&str> = op.changes.iter().map(|c| c.field.as_str()).collect();
-    fields.sort();
+    shared::order::sort(&mut fields);
     assert_eq!(fields, ["birth_year", "name"]);
 
     let history = store.history(id).await.unwrap();

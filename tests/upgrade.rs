@@ -369,9 +369,9 @@ async fn check(store: &Store, version: u32, data: &OldData) -> Tally {
     }
     // Conflicts.
     let mut conflicts = store.conflicts().await.unwrap();
-    conflicts.sort_by_key(|c| c.id);
+    shared::order::sort_by_key(&mut conflicts, |c| c.id);
     let mut expected = data.conflicts.clone();
-    expected.sort_by_key(|c| c.id);
+    shared::order::sort_by_key(&mut expected, |c| c.id);
     if conflicts != expected {
         t.lost += expected.iter().filter(|c| !conflicts.contains(c)).count();
         t.problems.push(format!("conflicts: {} read, {} written", conflicts.len(), expected.len()));

@@ -6,17 +6,18 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::Value;
 use shared::hlc::Hlc;
 use shared::model::{Campaign, Category, Entity};
+use shared::order::CollectOrdered as _;
 use shared::record::Record;
 
 /// The fields of `after` whose value is not the one `before` gives them: what a form changed
 /// since it read (or last saved) a record, each side as `(field, value)` changes.
 pub fn fields_changed(before: &[(String, Value)], after: &[(String, Value)]) -> BTreeSet<String> {
-    let before: BTreeMap<&str, &Value> = before.iter().map(|(f, v)| (f.as_str(), v)).collect();
+    let before: BTreeMap<&str, &Value> = before.iter().map(|(f, v)| (f.as_str(), v)).collect_map();
     after
         .iter()
         .filter(|(f, v)| before.get(f.as_str()) != Some(&v))
         .map(|(f, _)| f.clone())
-        .collect()
+        .collect_set()
 }
 
 /// For each of `fields`, the clock of the value a screen showed when it loaded `record` (`shown`:
@@ -35,7 +36,7 @@ pub fn shown_clocks<T: Entity>(
     shown: &[(String, Value)],
     fields: &BTreeSet<String>,
 ) -> BTreeMap<String, Option<Hlc>> {
-    let shown: BTreeMap<&str, &Value> = shown.iter().map(|(f, v)| (f.as_str(), v)).collect();
+    let shown: BTreeMap<&str, &Value> = shown.iter().map(|(f, v)| (f.as_str(), v)).collect_map();
     // `value` of `field`, as a screen encodes the record holding it.
     let as_shown = |field: &str, value: &Value| -> Option<Value> {
         let mut copy = record.clone();
@@ -65,7 +66,7 @@ pub fn shown_clocks<T: Entity>(
             };
             (field.clone(), clock)
         })
-        .collect()
+        .collect_map()
 }
 
 /// A date from an `<input type="date">` (`YYYY-MM-DD`); empty or malformed is `None`.
@@ -164,7 +165,7 @@ pub fn year_options(campaign: &Campaign, current: i32) -> Vec<i32> {
             years.push(y);
         }
     }
-    years.sort_unstable();
+    shared::order::sort(&mut years);
     years
 }
 

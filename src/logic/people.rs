@@ -290,8 +290,8 @@ pub fn build_rows(people: &[ListedPerson], surveys: &[ListedSurvey]) -> Vec<Pers
             latest_survey: last.map(|(s, _)| s.id),
         }
     }));
-    // Ids are unique, so the order is total and an unstable sort gives the same rows.
-    rows.sort_unstable_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    // Ids are unique, so the order is total.
+    shared::order::sort_by(&mut rows, |a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     rows
 }
 
@@ -320,7 +320,7 @@ pub fn distinct<'a>(
 ) -> Vec<String> {
     let mut values: Vec<String> =
         rows.iter().map(column).filter(|v| !v.is_empty()).map(str::to_owned).collect();
-    values.sort();
+    shared::order::sort(&mut values);
     values.dedup();
     values
 }

@@ -11,6 +11,7 @@ use shared::record::{Record, to_fields};
 use uuid::Uuid;
 
 use crate::logic::forms::fields_changed;
+use shared::order::CollectOrdered as _;
 
 /// Everything the form edits. Identity fields belong to the person (a later visit updates the
 /// same person); the rest to this visit's survey.
@@ -109,9 +110,9 @@ impl SurveyForm {
 
     /// The kept values by field ([`SurveyForm::kept`]).
     pub fn kept_map(&self) -> BTreeMap<String, Value> {
-        self.kept
-            .as_object()
-            .map_or_else(BTreeMap::new, |m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        self.kept.as_object().map_or_else(BTreeMap::new, |m| {
+            m.iter().map(|(k, v)| (k.clone(), v.clone())).collect_map()
+        })
     }
 
     /// The version of the form the survey was made on (what it is checked against).
@@ -243,12 +244,12 @@ impl FieldClocks {
     /// The clocks of `record`'s values, as a form reading it shows them.
     pub fn of(record: Option<&Record>) -> Self {
         let clocks = record.map(|r| r.meta.iter().map(|(f, m)| (f.clone(), m.clock.clone())));
-        FieldClocks(clocks.into_iter().flatten().collect())
+        FieldClocks(clocks.into_iter().flatten().collect_map())
     }
 
     /// The clock each of `fields` was shown at (`None`: no stored value).
     pub fn over(&self, fields: &BTreeSet<String>) -> BTreeMap<String, Option<Hlc>> {
-        fields.iter().map(|f| (f.clone(), self.0.get(f).cloned())).collect()
+        fields.iter().map(|f| (f.clone(), self.0.get(f).cloned())).collect_map()
     }
 
     /// Only the clocks of `fields`.
@@ -258,7 +259,7 @@ impl FieldClocks {
                 .iter()
                 .filter(|(f, _)| fields.contains(*f))
                 .map(|(f, c)| (f.clone(), c.clone()))
-                .collect(),
+                .collect_map(),
         )
     }
 
@@ -376,7 +377,7 @@ impl FormClocks {
 
 /// Kept values as [`SurveyForm::kept`] holds them.
 fn object_of(kept: BTreeMap<String, Value>) -> Value {
-    if kept.is_empty() { Value::Null } else { Value::Object(kept.into_iter().collect()) }
+    if kept.is_empty() { Value::Null } else { Value::Object(kept.into_iter().collect_object()) }
 }
 
 /// A question left unanswered (what a kept value reads as in the typed form).
@@ -425,14 +426,14 @@ impl SurveyForm {
             .into_iter()
             .filter(|e| e.missing)
             .map(|e| e.field.split(['.', '[']).next().unwrap_or(&e.field).to_owned())
-            .collect()
+            .collect_set()
     }
 
     /// Each section of the form that applies to this member, with how much is answered.
     pub fn progress(&self, today: chrono::NaiveDate) -> Vec<SectionProgress> {
         let required = self.required(today);
         let values: BTreeMap<String, Value> =
-            self.person_changes().into_iter().chain(self.survey_changes()).collect();
+            self.person_changes().into_iter().chain(self.survey_changes()).collect_map();
         let answered = |field: &str| values.get(field).is_some_and(|v| !is_blank(v));
         shared::model::sections_for(self.person.category)
             .into_iter()

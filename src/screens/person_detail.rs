@@ -53,21 +53,21 @@ pub fn PersonDetail(id: Uuid) -> impl IntoView {
                 (r, survey)
             })
             .collect();
-        surveys.sort_by_key(|s| std::cmp::Reverse(s.1.surveyed_at));
+        shared::order::sort_by_key(&mut surveys, |s| std::cmp::Reverse(s.1.surveyed_at));
         // Each record's history replayed oldest first, so each line names what really changed.
         let mut history: Vec<HistoryLine> = Vec::new();
         let records = std::iter::once((t::HIST_PERSON, id))
             .chain(surveys.iter().map(|(record, _)| (t::HIST_SURVEY, record.id)));
         for (what, record) in records {
             let mut entries = store.history(record).await.map_err(|e| e.to_string())?;
-            entries.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+            shared::order::sort_by(&mut entries, |a, b| a.hlc.cmp(&b.hlc));
             let mut replay = Replay::default();
             for entry in entries {
                 let fields = replay.changed(&entry.changes);
                 history.push(HistoryLine { what: what.get(), entry, fields });
             }
         }
-        history.sort_by(|a, b| b.entry.hlc.cmp(&a.entry.hlc));
+        shared::order::sort_by(&mut history, |a, b| b.entry.hlc.cmp(&a.entry.hlc));
         let states = delivery::states(&store).await.map_err(|e| e.to_string())?;
         let adopted: Vec<Adoption> = store
             .meta_get(meta_keys::ADOPTED)

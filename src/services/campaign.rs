@@ -26,6 +26,7 @@ use crate::logic::session::Session;
 use crate::store::{Store, StoreError, Touched};
 use crate::sync::plan::RejectedOp;
 use crate::sync::rejected::refused_pipeline_mark;
+use shared::order::CollectOrdered as _;
 
 /// Why a campaign change was not saved.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -171,7 +172,7 @@ pub async fn save_settings(
             .filter(|(field, _)| Campaign::PLAN_FIELDS.contains(&field.as_str()))
             .collect();
         plan.push((Campaign::PLAN_CONFIRMED.to_owned(), serde_json::Value::Bool(true)));
-        let fields = plan.iter().map(|(field, _)| field.clone()).collect();
+        let fields = plan.iter().map(|(field, _)| field.clone()).collect_set();
         write::<Campaign>(store, session, id, "", plan, Touched::Only(fields)).await?;
     }
     Ok(edited)
@@ -564,7 +565,7 @@ pub async fn save_fields<T: Entity>(
     let over = fields
         .iter()
         .map(|f| ((*f).to_owned(), read.meta.get(*f).map(|meta| meta.clock.clone())))
-        .collect();
+        .collect_map();
     write::<T>(store, session, id, branch_id, changes, Touched::Over(over)).await
 }
 
@@ -650,7 +651,7 @@ fn refused_second_sheets(kept: &[RejectedOp]) -> BTreeSet<Uuid> {
         .filter(|r| r.op.entity == EntityKind::Assessment)
         .filter(|r| r.code.as_deref() == Some(shared::policy::DUPLICATE_SHEET))
         .map(|r| r.op.entity_id)
-        .collect()
+        .collect_set()
 }
 
 /// The overview data of `records` (of [`shared::county::CAMPAIGN_KINDS`], any order, deleted
@@ -702,7 +703,7 @@ pub async fn base_records(store: &Store, id: Uuid) -> Result<BaseRecords, Campai
     let base: Base = get(store, id).await?;
     let mut visits: Vec<(Uuid, Visit)> =
         load::<Visit>(store).await?.into_iter().filter(|(_, v)| v.base_id == id).collect();
-    visits.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
+    shared::order::sort_by_key(&mut visits, |(_, x)| std::cmp::Reverse(x.date));
     let all = load_data(store).await?;
     let candidates = all.candidates.into_iter().filter(|(_, c)| c.is_active()).collect();
     Ok(BaseRecords { base, visits, candidates, names: all.names })

@@ -15,6 +15,7 @@ use crate::logic::route::Route;
 use crate::store::{Store, StoreError};
 use crate::sync::RejectedOp;
 use crate::sync::rejected;
+use shared::order::CollectOrdered as _;
 
 /// Everything the tablet knows about delivery right now.
 pub async fn facts(store: &Store) -> Result<DeliveryFacts, StoreError> {
@@ -30,7 +31,7 @@ pub async fn facts_with(
     let to_send = store.records_to_send().await?;
     refused.extend(to_send.photo_refusals.keys().copied());
     let conflicted: BTreeSet<RecordKey> =
-        store.conflicts().await?.into_iter().map(|c| (c.entity, c.entity_id)).collect();
+        store.conflicts().await?.into_iter().map(|c| (c.entity, c.entity_id)).collect_set();
     let author = store.author();
     // A survey known only from another tablet's file is that tablet's draft, not this one's.
     let from_file = store.from_file().await?;
@@ -43,7 +44,7 @@ pub async fn facts_with(
             status != SurveyStatus::Final.as_str() && (surveyor.is_empty() || surveyor == author)
         })
         .map(|s| (EntityKind::Survey, s.id))
-        .collect();
+        .collect_set();
     Ok(DeliveryFacts { queued: to_send.records, refused, conflicted, drafts, from_file })
 }
 
@@ -232,7 +233,7 @@ pub async fn states_with(
         .not_delivered()
         .into_iter()
         .flat_map(|(s, keys)| keys.into_iter().map(move |k| (k, s)))
-        .collect())
+        .collect_map())
 }
 
 /// What the server would answer to a change of `entity` in `branch_id` by `account`, if it would

@@ -32,6 +32,7 @@ use uuid::Uuid;
 use crate::browser::device_mark::{self, DeviceMark};
 use crate::store::{PriorDevice, Store, StoreError, meta_keys};
 use crate::sync::{mirror, rejected};
+use shared::order::CollectOrdered as _;
 
 pub use crate::store::{ServerRestored, StorageLoss, UnsentElsewhereNotice};
 
@@ -209,7 +210,7 @@ pub async fn recover(store: Store) -> u32 {
 /// Merges the copy's changes back: returns how many are queued to be sent, how many are back
 /// among the refusals, and how many photos they name that had not been uploaded and are gone.
 async fn take_back(store: &Store, copy: &mirror::Snapshot) -> Result<(u32, u32, u32), StoreError> {
-    let refused_ids: BTreeSet<Uuid> = copy.refused.iter().map(|r| r.op.id).collect();
+    let refused_ids: BTreeSet<Uuid> = copy.refused.iter().map(|r| r.op.id).collect_set();
     let mut queued = 0u32;
     for op in copy.queued.iter().filter(|op| !refused_ids.contains(&op.id)) {
         match store.commit_local(op.clone()).await {
@@ -218,7 +219,7 @@ async fn take_back(store: &Store, copy: &mirror::Snapshot) -> Result<(u32, u32, 
         }
     }
     let already: BTreeSet<Uuid> =
-        rejected::list(store).await?.into_iter().map(|r| r.op.id).collect();
+        rejected::list(store).await?.into_iter().map(|r| r.op.id).collect_set();
     let mut back = Vec::new();
     for refusal in copy.refused.iter().filter(|r| !already.contains(&r.op.id)) {
         match store.commit_local(refusal.op.clone()).await {
@@ -233,12 +234,13 @@ async fn take_back(store: &Store, copy: &mirror::Snapshot) -> Result<(u32, u32, 
         .into_iter()
         .filter(|e| refused_ids.contains(&e.op.id))
         .map(|e| (e.op.id, e.key))
-        .collect();
+        .collect_map();
     let aside =
         back.iter().filter_map(|r| keys.get(&r.op.id).map(|key| (*key, (*r).clone()))).collect();
     rejected::set_aside(store, aside).await?;
     let named = mirror::photos_named(copy.queued.iter().chain(copy.refused.iter().map(|r| &r.op)));
-    let unsent: Option<BTreeSet<&String>> = copy.photos_unsent.as_ref().map(|u| u.iter().collect());
+    let unsent: Option<BTreeSet<&String>> =
+        copy.photos_unsent.as_ref().map(|u| u.iter().collect_set());
     let mut photos_missing = 0;
     for sha256 in named.iter().filter(|h| unsent.as_ref().is_none_or(|u| u.contains(h))) {
         if store.get_attachment(sha256).await?.is_none() {

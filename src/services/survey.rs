@@ -17,6 +17,7 @@ use crate::browser::{locks, page};
 use crate::i18n as t;
 use crate::logic::survey_form::{FormClocks, FormTouched, SurveyForm};
 use crate::store::{Discarded, Store, StoreError, Touched, meta_keys};
+use shared::order::CollectOrdered as _;
 
 /// Meta key of the survey draft being edited (cleared when it is finalised or discarded).
 pub const CURRENT_DRAFT: &str = "current_draft";
@@ -324,8 +325,8 @@ pub async fn open(
             // stored is what was typed (saved since, as the form was left), the form shows it.
             let unsaved = form.touched_since(&on_disk);
             let typed = FormTouched {
-                person: touched.person.intersection(&unsaved.person).cloned().collect(),
-                survey: touched.survey.intersection(&unsaved.survey).cloned().collect(),
+                person: touched.person.intersection(&unsaved.person).cloned().collect_set(),
+                survey: touched.survey.intersection(&unsaved.survey).cloned().collect_set(),
             };
             clocks = clocks.with_typed(&seen, &typed);
         }

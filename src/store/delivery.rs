@@ -27,6 +27,7 @@ use super::schema::{
     HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, store_for,
 };
 use super::{OutboxEntry, Store, StoreError, meta_keys, now_ms};
+use shared::order::CollectOrdered as _;
 
 /// Every queued operation with its outbox key, read inside the caller's transaction.
 pub(super) async fn queued_in(
@@ -103,7 +104,12 @@ pub enum Discarded {
 impl Store {
     /// The records that have operations in the outbox.
     pub async fn queued_records(&self) -> Result<BTreeSet<(EntityKind, Uuid)>, StoreError> {
-        Ok(self.outbox_all().await?.into_iter().map(|e| (e.op.entity, e.op.entity_id)).collect())
+        Ok(self
+            .outbox_all()
+            .await?
+            .into_iter()
+            .map(|e| (e.op.entity, e.op.entity_id))
+            .collect_set())
     }
 
     /// [`Store::queued_records`], and the records showing a photo this tablet holds and the
@@ -114,7 +120,7 @@ impl Store {
         let queued = self.outbox_all().await?;
         let photos = self.photo_records(&queued).await?;
         let mut records: BTreeSet<RecordKey> =
-            queued.iter().map(|e| (e.op.entity, e.op.entity_id)).collect();
+            queued.iter().map(|e| (e.op.entity, e.op.entity_id)).collect_set();
         records.extend(photos.waiting);
         Ok(ToSend { records, photo_refusals: photos.refused })
     }
@@ -353,11 +359,11 @@ impl Store {
         let outbox = tx.object_store(OUTBOX)?;
         let meta = tx.object_store(META)?;
         let queued = queued_in(&outbox).await?;
-        let queued_ids: BTreeSet<Uuid> = queued.iter().map(|(_, op)| op.id).collect();
+        let queued_ids: BTreeSet<Uuid> = queued.iter().map(|(_, op)| op.id).collect_set();
         let mut done: Vec<Uuid> = ops.iter().map(|op| op.id).collect();
         ops.retain(|op| !queued_ids.contains(&op.id));
-        ops.sort_by(|a, b| a.hlc.cmp(&b.hlc));
-        let records: BTreeSet<Uuid> = ops.iter().map(|op| op.entity_id).collect();
+        shared::order::sort_by(&mut ops, |a, b| a.hlc.cmp(&b.hlc));
+        let records: BTreeSet<Uuid> = ops.iter().map(|op| op.entity_id).collect_set();
         for op in &ops {
             drop(outbox.add(op_to_js(op)?).primitive()?);
         }
@@ -368,7 +374,7 @@ impl Store {
         let (meta_key, update) = meta_update;
         let kept: Option<M> =
             decode_opt(meta.get::<JsValue, _, _>(JsValue::from_str(meta_key)).primitive()?.await?)?;
-        done.sort();
+        shared::order::sort(&mut done);
         drop(
             meta.put(to_js(&update(kept, &done))?)
                 .with_key(JsValue::from_str(meta_key))
@@ -445,7 +451,7 @@ impl Store {
 
     /// Add `records` to `meta_keys::MAYBE_SENT` (`maybe`), or take them out of it.
     async fn mark_maybe_sent(&self, records: &[Uuid], maybe: bool) -> Result<(), StoreError> {
-        let records: BTreeSet<Uuid> = records.iter().copied().collect();
+        let records: BTreeSet<Uuid> = records.iter().copied().collect_set();
         self.meta_update(meta_keys::MAYBE_SENT, |kept: Option<BTreeSet<Uuid>>| {
             let mut kept = kept.unwrap_or_default();
             if maybe {
@@ -475,7 +481,7 @@ impl Store {
             .iter()
             .filter(|op| op.device_id != device && only_of.is_none_or(|d| op.device_id == d))
             .map(|op| (op.entity, op.entity_id))
-            .collect();
+            .collect_set();
         if records.is_empty() {
             return Ok(());
         }

@@ -32,7 +32,7 @@ impl Store {
             all.push(op_from_js(value?)?);
         }
         let mut ops = one_per_operation(all);
-        ops.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+        shared::order::sort_by(&mut ops, |a, b| a.hlc.cmp(&b.hlc));
         Ok(ops)
     }
 

@@ -78,7 +78,7 @@ impl Store {
         }
         let mut entries: Vec<HistoryEntry> =
             one_per_operation(ops).iter().map(HistoryEntry::from_op).collect();
-        entries.sort_by(|a, b| b.hlc.cmp(&a.hlc));
+        shared::order::sort_by(&mut entries, |a, b| b.hlc.cmp(&a.hlc));
         Ok(entries)
     }
 }

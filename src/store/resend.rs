@@ -84,7 +84,7 @@ impl Store {
                 }
             }
         }
-        again.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+        shared::order::sort_by(&mut again, |a, b| a.hlc.cmp(&b.hlc));
         let mut writes = Vec::with_capacity(again.len() + 3);
         for op in &again {
             writes.push(outbox.add(op_to_js(op)?).primitive()?);

@@ -24,6 +24,7 @@ use super::rejected;
 use super::transport::Transport;
 use crate::i18n::sync as t;
 use crate::store::{PullPosition, Store, blob_bytes};
+use shared::order::CollectOrdered as _;
 
 /// Progress callback: phase, done, total (0 = unknown).
 pub type Progress<'a> = &'a dyn Fn(Phase, u32, u32);
@@ -155,7 +156,7 @@ async fn restamp_if_date_agrees<T: Transport>(
         .filter(|r| r.code.as_deref() == Some(CLOCK_AHEAD))
         .filter(|r| shared::policy::within_bound(r.op.hlc.millis, now))
         .map(|r| r.op.entity_id)
-        .collect();
+        .collect_set();
     let again: Vec<Uuid> =
         kept.iter().filter(|r| records.contains(&r.op.entity_id)).map(|r| r.op.id).collect();
     let requeued = if again.is_empty() { 0 } else { rejected::requeue(store, &again).await? };
@@ -240,7 +241,7 @@ pub async fn push_outbox_as<T: Transport>(
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let mut blocked: BTreeSet<Uuid> =
-        rejected::list(store).await?.iter().map(|r| r.op.entity_id).collect();
+        rejected::list(store).await?.iter().map(|r| r.op.entity_id).collect_set();
     let mut total = store.outbox_len().await?;
     let mut done = 0u32;
     let mut after: Option<u64> = None;
@@ -334,7 +335,7 @@ fn send_batch<'a, T: Transport>(
                     .iter()
                     .filter_map(|k| op_of(&batch, *k))
                     .map(|op| op.entity_id)
-                    .collect();
+                    .collect_set();
                 let answered: Vec<Uuid> =
                     records.into_iter().filter(|id| !unanswered.contains(id)).collect();
                 store.forget_maybe_sent(&answered).await?;

@@ -28,6 +28,7 @@ use super::rejected;
 use crate::browser::locks;
 use crate::browser::opfs::{self, OpfsError};
 use crate::store::{Store, StoreError, meta_keys};
+use shared::order::CollectOrdered as _;
 
 /// The OPFS directory of the snapshots.
 pub const DIR: &str = "field-outbox";
@@ -81,7 +82,7 @@ impl Snapshot {
     /// How many records its changes are of (what the device's mark counts as waiting).
     pub fn records(&self) -> usize {
         let records: BTreeSet<_> =
-            self.operations().iter().map(|op| (op.entity, op.entity_id)).collect();
+            self.operations().iter().map(|op| (op.entity, op.entity_id)).collect_set();
         records.len()
     }
 }
@@ -94,7 +95,7 @@ pub fn photos_named<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> BTreeSe
         .filter_map(|c| c.value.as_array())
         .flatten()
         .filter_map(|photo| photo.get("sha256")?.as_str().map(str::to_owned))
-        .collect()
+        .collect_set()
 }
 
 /// The snapshot file of the database `db_name`.

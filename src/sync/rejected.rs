@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::plan::{RejectedOp, merge_rejected, without_ids, would_refuse};
 use crate::store::{Store, StoreError};
+use shared::order::CollectOrdered as _;
 
 /// Why a resubmission did not happen.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -98,7 +99,7 @@ pub async fn requeue(store: &Store, ids: &[Uuid]) -> Result<usize, StoreError> {
 
 /// The records with an open refusal.
 pub fn refused_records(kept: &[RejectedOp]) -> std::collections::BTreeSet<(EntityKind, Uuid)> {
-    kept.iter().map(|r| (r.op.entity, r.op.entity_id)).collect()
+    kept.iter().map(|r| (r.op.entity, r.op.entity_id)).collect_set()
 }
 
 /// The 梯队 mark candidate `record` holds from a change of this tablet's that the server refused

@@ -110,7 +110,7 @@ pub async fn gather(store: &Store, scope: Scope) -> Result<Contents, TransferErr
     };
     let mut seen = HashSet::new();
     operations.retain(|op| seen.insert(op.id));
-    operations.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+    shared::order::sort_by(&mut operations, |a, b| a.hlc.cmp(&b.hlc));
     let mut files = Vec::with_capacity(attachments.len());
     for a in attachments {
         files.push(ExportAttachment::new(a.mime.clone(), &blob_bytes(&a.blob).await?));

@@ -84,7 +84,9 @@ pub fn picker_options(
             state: OptionState::Active,
         })
         .collect();
-    options.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.code.cmp(&b.code)));
+    crate::order::sort_by(&mut options, |a, b| {
+        a.name.cmp(&b.name).then_with(|| a.code.cmp(&b.code))
+    });
     if let Some(account) = account.filter(|a| a.role.is_branch_scoped()) {
         let mut seen: HashSet<String> = HashSet::new();
         for code in &account.branches {
@@ -146,7 +148,9 @@ pub fn unmatched<'a>(
     }
     let mut out: Vec<Unmatched> =
         counts.into_iter().map(|(v, n)| Unmatched { value: v.to_owned(), records: n }).collect();
-    out.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.value.cmp(&b.value)));
+    crate::order::sort_by(&mut out, |a, b| {
+        b.records.cmp(&a.records).then_with(|| a.value.cmp(&b.value))
+    });
     out
 }
 

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::order::CollectOrdered as _;
 use crate::record::EntityKind;
 
 /// The delivery state of one record on this tablet.
@@ -122,7 +123,7 @@ impl DeliveryFacts {
             .chain(&self.conflicted)
             .chain(&self.drafts)
             .chain(&self.from_file)
-            .collect();
+            .collect_set();
         for key in keys {
             out.entry(self.state_of(key)).or_default().push(*key);
         }
@@ -131,7 +132,7 @@ impl DeliveryFacts {
 
     /// The top bar's figures.
     pub fn counts(&self) -> DeliveryCounts {
-        let undelivered: BTreeSet<&RecordKey> = self.queued.union(&self.refused).collect();
+        let undelivered: BTreeSet<&RecordKey> = self.queued.union(&self.refused).collect_set();
         DeliveryCounts {
             pending: undelivered.len() as u32,
             needs_action: self.refused.len() as u32,

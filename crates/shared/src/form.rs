@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::message::Message;
+use crate::order::CollectOrdered as _;
 
 /// The record field naming the form version a survey was made on.
 pub const FORM_VERSION_FIELD: &str = "form_version";
@@ -391,8 +392,11 @@ pub fn decode_keeping<T: DeserializeOwned + Default>(
     }
     let names: Vec<String> = fields.keys().cloned().collect();
     for name in names {
-        let alone: BTreeMap<String, Value> =
-            fields.get_key_value(&name).map(|(k, v)| (k.clone(), v.clone())).into_iter().collect();
+        let alone: BTreeMap<String, Value> = fields
+            .get_key_value(&name)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .into_iter()
+            .collect_map();
         if crate::record::typed_from_fields::<T>(&alone).is_err()
             && let Some(value) = fields.remove(&name)
         {

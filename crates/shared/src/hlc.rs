@@ -167,9 +167,9 @@ mod tests {
             assert_eq!(&h.to_string().parse::<Hlc>().unwrap(), h);
         }
         let mut by_ord = [d.clone(), b.clone(), c.clone(), a.clone()];
-        by_ord.sort();
+        crate::order::sort(&mut by_ord);
         let mut by_text: Vec<String> = [&d, &b, &c, &a].iter().map(|h| h.to_string()).collect();
-        by_text.sort();
+        crate::order::sort(&mut by_text);
         assert_eq!(by_ord.iter().map(ToString::to_string).collect::<Vec<_>>(), by_text);
     }
 

@@ -16,6 +16,7 @@
 //!   older one.
 //! * [`export`]: the offline export file (versioned, checksummed, optionally encrypted).
 //! * [`limits`]: the maximum length of every kind of text field (tablet, server, exports).
+//! * [`order`]: sorting through one sort compiled once (the app's size).
 
 pub mod branches;
 pub mod candidacy;
@@ -29,6 +30,7 @@ pub mod merge;
 pub mod message;
 pub mod model;
 pub mod op;
+pub mod order;
 pub mod policy;
 pub mod record;
 pub mod restamp;

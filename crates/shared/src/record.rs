@@ -11,6 +11,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::hlc::Hlc;
+use crate::order::CollectOrdered as _;
 
 /// Every kind of record the campaign keeps. The string form is the storage and wire name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -270,13 +271,13 @@ impl From<&Record> for ListedRecord {
 pub fn typed_from_fields<T: serde::de::DeserializeOwned>(
     fields: &BTreeMap<String, Value>,
 ) -> Result<T, serde_json::Error> {
-    serde_json::from_value(Value::Object(fields.clone().into_iter().collect()))
+    serde_json::from_value(Value::Object(fields.clone().into_iter().collect_object()))
 }
 
 /// Encode a typed domain struct as a field map (the reverse of [`Record::to_typed`]).
 pub fn to_fields<T: Serialize>(value: &T) -> Result<BTreeMap<String, Value>, serde_json::Error> {
     match serde_json::to_value(value)? {
-        Value::Object(map) => Ok(map.into_iter().collect()),
+        Value::Object(map) => Ok(map.into_iter().collect_map()),
         other => Err(serde::ser::Error::custom(format!("expected an object, got {other}"))),
     }
 }

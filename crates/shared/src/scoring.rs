@@ -288,7 +288,7 @@ pub fn rank(assessments: &[(Uuid, Assessment)], category: Category, year: i32) -
             })
         })
         .collect();
-    entries.sort_by(|a, b| {
+    crate::order::sort_by(&mut entries, |a, b| {
         b.total
             .partial_cmp(&a.total)
             .unwrap_or(Ordering::Equal)

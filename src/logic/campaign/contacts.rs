@@ -47,7 +47,9 @@ pub fn contact_rows(
             })
         })
         .collect();
-    rows.sort_by(|a, b| b.status.behind.cmp(&a.status.behind).then(a.name.cmp(&b.name)));
+    shared::order::sort_by(&mut rows, |a, b| {
+        b.status.behind.cmp(&a.status.behind).then(a.name.cmp(&b.name))
+    });
     rows
 }
 
@@ -55,7 +57,7 @@ pub fn contact_rows(
 pub fn logs_of(logs: &[(Uuid, ContactLog)], candidate_id: Uuid) -> Vec<(Uuid, ContactLog)> {
     let mut own: Vec<(Uuid, ContactLog)> =
         logs.iter().filter(|(_, l)| l.candidate_id == candidate_id).cloned().collect();
-    own.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
+    shared::order::sort_by(&mut own, |a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
     own
 }
 

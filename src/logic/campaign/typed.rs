@@ -80,7 +80,7 @@ impl Names {
 /// Every branch record (retired ones too) with its record id, sorted by name.
 pub fn branch_records(records: &[Record]) -> Vec<BranchRecord> {
     let mut out = decode_all::<Branch>(records);
-    out.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    shared::order::sort_by(&mut out, |a, b| a.1.name.cmp(&b.1.name));
     out
 }
 

@@ -86,7 +86,7 @@ fn CandidateTable(data: CampaignData, filter: RwSignal<CandidateFilter>) -> impl
     let behind: std::collections::HashSet<Uuid> =
         rows.iter().filter(|r| r.status.behind).map(|r| r.candidate_id).collect();
     let mut all = data.candidates.clone();
-    all.sort_by(|a, b| {
+    shared::order::sort_by(&mut all, |a, b| {
         b.1.year
             .cmp(&a.1.year)
             .then(data.names.person(&a.1.person_id).cmp(&data.names.person(&b.1.person_id)))

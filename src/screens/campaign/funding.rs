@@ -70,7 +70,7 @@ fn FundingView(
         save.dispatch_local((Uuid::now_v7(), branch, f));
     };
     let mut rows = funding.clone();
-    rows.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
+    shared::order::sort_by_key(&mut rows, |(_, x)| std::cmp::Reverse(x.date));
     let totals: Vec<(FundingLevel, i64)> = FundingLevel::ALL
         .iter()
         .map(|l| {

@@ -45,7 +45,7 @@ fn InspectionsView(data: CampaignData, reload: Callback<()>) -> impl IntoView {
     let can = session.may_write_any(EntityKind::Inspection);
     let status = inspection_status(&data.branches, &data.inspection_list(), today());
     let mut inspections = data.inspections.clone();
-    inspections.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
+    shared::order::sort_by_key(&mut inspections, |(_, x)| std::cmp::Reverse(x.date));
     let names = data.names.clone();
     view! {
         <section class="inspections">

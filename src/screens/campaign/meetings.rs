@@ -40,7 +40,7 @@ fn MeetingsView(data: CampaignData, reload: Callback<()>) -> impl IntoView {
     let missing = branches_without_meeting(&data.branches, &data.meeting_list(), since, today());
     let can = super::use_session().may_write_any(EntityKind::Meeting);
     let mut meetings = data.meetings.clone();
-    meetings.sort_by_key(|(_, x)| std::cmp::Reverse(x.date));
+    shared::order::sort_by_key(&mut meetings, |(_, x)| std::cmp::Reverse(x.date));
     let names = data.names.clone();
     view! {
         <section class="meetings">

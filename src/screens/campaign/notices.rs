@@ -22,7 +22,9 @@ pub fn Notices() -> impl IntoView {
         let store = ctx.store();
         async move {
             let mut notices: Vec<(Uuid, NoticeRecord)> = campaign::load(&store).await?;
-            notices.sort_by(|a, b| b.1.published_on.cmp(&a.1.published_on).then(b.0.cmp(&a.0)));
+            shared::order::sort_by(&mut notices, |a, b| {
+                b.1.published_on.cmp(&a.1.published_on).then(b.0.cmp(&a.0))
+            });
             Ok::<_, CampaignError>(notices)
         }
     });

@@ -38,7 +38,7 @@ fn PipelineView(data: CampaignData) -> impl IntoView {
     let mut years: Vec<i32> = data.campaign.year_range().collect();
     if !years.contains(&next) {
         years.push(next);
-        years.sort_unstable();
+        shared::order::sort(&mut years);
     }
     let year = RwSignal::new(next);
     let data = StoredValue::new(data);

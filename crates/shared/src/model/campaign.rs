@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::category::Category;
+use crate::order::CollectOrdered as _;
 
 /// One category's target: a total, optionally split by year.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -70,7 +71,7 @@ impl Campaign {
             targets: Category::ALL
                 .iter()
                 .map(|c| (*c, CategoryTarget { total: c.default_target(), ..Default::default() }))
-                .collect(),
+                .collect_map(),
         }
     }
 

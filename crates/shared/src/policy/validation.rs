@@ -17,6 +17,7 @@ use crate::validate::{FieldError, validate_candidate, validate_person};
 use chrono::{Datelike, NaiveDate};
 
 use super::Rejection;
+use crate::order::CollectOrdered as _;
 
 /// The record field an error belongs to: `gps.lat` → `gps`, `photos[0].sha256` → `photos`.
 fn top_field(field: &str) -> &str {
@@ -125,7 +126,7 @@ pub fn check_record_on(
     if op.kind == OpKind::Delete || merged.is_deleted() {
         return Ok(());
     }
-    let touched: BTreeSet<&str> = op.changes.iter().map(|c| c.field.as_str()).collect();
+    let touched: BTreeSet<&str> = op.changes.iter().map(|c| c.field.as_str()).collect_set();
     let wrong_touched = |errors: Vec<FieldError>| -> Vec<FieldError> {
         errors.into_iter().filter(|e| !e.missing && touched.contains(top_field(&e.field))).collect()
     };

@@ -62,7 +62,7 @@ pub fn setup_gaps<'a>(
         .collect();
     if !outside.is_empty() {
         let mut years = outside.clone();
-        years.sort_unstable();
+        crate::order::sort(&mut years);
         years.dedup();
         gaps.push(SetupGap::CandidatesOutsideCampaign { count: outside.len(), years, first, last });
     }

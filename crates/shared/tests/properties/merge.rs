@@ -256,7 +256,7 @@ fn orders<'a>(ops: &'a [Operation], shuffles: &[Vec<usize>]) -> Vec<Vec<&'a Oper
             .enumerate()
             .map(|(i, o)| (keys[i % keys.len()].wrapping_mul(31) ^ i, *o))
             .collect();
-        order.sort_by_key(|(k, _)| *k);
+        shared::order::sort_by_key(&mut order, |(k, _)| *k);
         out.push(order.into_iter().map(|(_, o)| o).collect());
     }
     out
