@@ -1,15 +1,16 @@
-//! Sorting and ordered sets through one sort compiled once for the whole program.
+//! Sorting and ordered collections through one sort compiled once for the whole program.
 //!
 //! `slice::sort_by` is generic over the element and the comparison: every call site with its own
-//! closure gets its own copy of the standard library's merge sort (about 3.7 KB of wasm each).
-//! The tablet app had 45 of them (173 KB raw across its modules, session 30; the same happens
-//! for `collect::<BTreeSet<_>>()`, which sorts before it builds the tree). Here the elements'
-//! *positions* are sorted, by one sort of `usize` with the comparison passed as `&mut dyn FnMut`,
-//! and the elements are then moved into that order: what is generic per call site is a few
-//! swaps. The sort stays stable (equal elements keep their order), as `sort_by` is.
+//! closure compiles its own copy of the standard library's merge sort (about 3.7 KB of wasm), and
+//! so does every `collect` into a `BTreeSet`, a `BTreeMap` or a `serde_json::Map`, which sorts
+//! what it is given before it builds the tree. The tablet app had 51 copies, 173 KB raw across
+//! its modules (session 30, docs/PERFORMANCE.md). Here the elements' *positions* are sorted, by
+//! one sort of `usize` with the comparison passed as `&mut dyn FnMut`, and the elements are then
+//! moved into that order: what is compiled per call site is a few swaps. The sort stays stable
+//! (equal elements keep their order), as `sort_by` is.
 //!
 //! The app and this crate sort with these; `clippy.toml` refuses the standard sorts in them
-//! (`collect` into a `BTreeSet` or `BTreeMap` cannot be refused that way: [`CollectOrdered`]).
+//! (a `collect` into a tree cannot be refused that way: [`CollectOrdered`]).
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
