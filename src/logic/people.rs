@@ -268,8 +268,9 @@ pub fn build_rows(people: &[ListedPerson], surveys: &[ListedSurvey]) -> Vec<Pers
             latest.insert(person_id, (survey, surveyed_at));
         }
     }
-    // Sized once and sorted in place: with 10,000 people a growing vector and a stable sort's
-    // buffer were megabytes of wasm memory, which never shrinks (docs/PERFORMANCE.md, round 5).
+    // Sized once: with 10,000 people a growing vector and a stable sort's buffer of rows were
+    // megabytes of wasm memory, which never shrinks (docs/PERFORMANCE.md, round 5). The sort
+    // moves positions, not rows: two `usize` a person (80 KB for 10,000), then swaps the rows.
     let mut rows: Vec<PersonRow> = Vec::with_capacity(people.len());
     rows.extend(people.iter().filter(|r| !r.deleted).map(|record| {
         let person = &record.fields;

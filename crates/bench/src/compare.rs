@@ -62,7 +62,7 @@ pub fn table(previous: &Value, current: &Value) -> String {
         "change"
     );
     let mut names: Vec<&String> = before.keys().chain(now.keys()).collect();
-    names.sort();
+    shared::order::sort(&mut names);
     names.dedup();
     for name in names {
         let line = match (before.get(name), now.get(name)) {

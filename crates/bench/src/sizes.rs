@@ -128,7 +128,7 @@ fn all_files(dist: &Path) -> Result<Vec<String>, BenchError> {
             }
         }
     }
-    files.sort();
+    shared::order::sort(&mut files);
     Ok(files)
 }
 

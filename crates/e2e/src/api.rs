@@ -148,7 +148,7 @@ impl Api {
         assert_eq!(from_csv.len(), from_xlsx.len(), "{what}: CSV and XLSX rows");
         let names = |rows: &[BTreeMap<String, String>]| {
             let mut v: Vec<String> = rows.iter().map(|r| r["姓名"].clone()).collect();
-            v.sort();
+            shared::order::sort(&mut v);
             v
         };
         assert_eq!(names(&from_csv), names(&from_xlsx), "{what}: CSV and XLSX names");

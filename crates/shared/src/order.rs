@@ -1,9 +1,10 @@
 //! Sorting and ordered collections through one sort compiled once for the whole program.
 //!
 //! `slice::sort_by` is generic over the element and the comparison: every call site with its own
-//! closure compiles its own copy of the standard library's merge sort (about 3.7 KB of wasm), and
-//! so does every `collect` into a `BTreeSet`, a `BTreeMap` or a `serde_json::Map`, which sorts
-//! what it is given before it builds the tree. The tablet app had 51 copies, 173 KB raw across
+//! closure compiles its own copy of the standard library's merge sort (about 3.4 KB of wasm).
+//! A `collect` into a `BTreeMap` or a `serde_json::Map` sorts what it is given before it builds
+//! the tree, with a closure generic over the iterator: a copy for each such `collect`; into a
+//! `BTreeSet`, a copy for each element type. The tablet app had 51 copies, 173 KB raw across
 //! its modules (session 30, docs/PERFORMANCE.md). Here the elements' *positions* are sorted, by
 //! one sort of `usize` with the comparison passed as `&mut dyn FnMut`, and the elements are then
 //! moved into that order: what is compiled per call site is a few swaps. The sort stays stable
@@ -37,8 +38,10 @@ pub fn sort<T: Ord>(items: &mut [T]) {
 
 /// `collect` into ordered collections without their sort: `BTreeSet` and `BTreeMap` (and
 /// `serde_json`'s map, a `BTreeMap`) collect by sorting what they are given and then building the
-/// tree, a sort per element type; these insert one by one instead, with the same result (of two
-/// pairs with one key, the later one's value is kept, as `collect` keeps it).
+/// tree (a copy of the sort for each); these insert one by one instead. The same contents: of two
+/// pairs with one key the later one's value is kept, as `collect` keeps it (`insert` keeps the
+/// first of two equal keys themselves, `collect` the last: the same for every key type here,
+/// where equal keys are identical).
 pub trait CollectOrdered: Iterator + Sized {
     /// As `collect::<BTreeSet<_>>()`.
     fn collect_set(self) -> BTreeSet<Self::Item>

@@ -196,7 +196,7 @@ pub struct Delivery {
 pub fn schedule(ops: &[Operation], plan: &Plan) -> Vec<Delivery> {
     let mut order: Vec<(u32, usize)> =
         ops.iter().enumerate().map(|(i, _)| (plan[i % plan.len()].key, i)).collect();
-    order.sort();
+    shared::order::sort(&mut order);
     let mut deliveries: Vec<Delivery> = Vec::new();
     let mut again: Vec<Operation> = Vec::new();
     for (_, i) in order {

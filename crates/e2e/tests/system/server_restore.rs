@@ -29,7 +29,7 @@ async fn listed_names(browser: &Browser, origin: &str, n: usize) -> Vec<String> 
     let names =
         browser.eval(&format!("return {ROWS}.map(a => a.textContent.trim());")).await.unwrap();
     let mut names: Vec<String> = serde_json::from_value(names).unwrap();
-    names.sort();
+    shared::order::sort(&mut names);
     names
 }
 
@@ -42,7 +42,7 @@ async fn names_at_the_office(origin: &str) -> Vec<String> {
         .into_iter()
         .filter_map(|r| r.get("姓名").cloned())
         .collect();
-    names.sort();
+    shared::order::sort(&mut names);
     names
 }
 
