@@ -7,7 +7,7 @@ use serde_json::Value;
 use shared::form::{Form, FormVersion, MIGRATION_FIELD, Migration, SURVEY_FORM};
 use shared::hlc::Hlc;
 use shared::model::{Person, Survey, SurveyStatus};
-use shared::record::{Record, to_fields};
+use shared::record::{Record, to_fields, typed_from_fields};
 use uuid::Uuid;
 
 use crate::logic::forms::fields_changed;
@@ -218,9 +218,7 @@ where
     if fields.is_empty() {
         return base.clone();
     }
-    let (Ok(Value::Object(mut out)), Ok(Value::Object(typed_fields))) =
-        (serde_json::to_value(base), serde_json::to_value(typed))
-    else {
+    let (Ok(mut out), Ok(typed_fields)) = (to_fields(base), to_fields(typed)) else {
         return typed.clone();
     };
     for field in fields {
@@ -229,7 +227,7 @@ where
             None => out.remove(field),
         };
     }
-    serde_json::from_value(Value::Object(out)).unwrap_or_else(|_| typed.clone())
+    typed_from_fields(&out).unwrap_or_else(|_| typed.clone())
 }
 
 /// The clock of each stored value a form shows, by field: what the person types over. A field

@@ -99,7 +99,7 @@ pub fn shown(value: &Value) -> String {
 /// （权重 1，满分 10）；…`), anything else as [`shown`].
 pub fn shown_of(field: &str, value: &Value) -> String {
     if field == CRITERIA_FIELD
-        && let Ok(criteria) = serde_json::from_value::<Vec<Criterion>>(value.clone())
+        && let Ok(criteria) = <Vec<Criterion> as serde::Deserialize>::deserialize(value)
         && !criteria.is_empty()
     {
         let shown: Vec<String> = criteria

@@ -213,7 +213,7 @@ impl Migration {
 /// version (`form_version`) or upgrade (`form_upgraded`), with the notes (`form_version_notes`,
 /// `form_upgraded_notes`).
 pub fn describe_history(value: &Value, label: &dyn Fn(&str) -> String) -> Option<Message> {
-    let m: HistoryNote = serde_json::from_value(value.clone()).ok()?;
+    let m = HistoryNote::deserialize(value).ok()?;
     let notes: Vec<Message> = m.notes.iter().map(|n| n.describe(label)).collect();
     let message = match (m.from == m.to, notes.is_empty()) {
         (true, true) => Message::new("form_version"),

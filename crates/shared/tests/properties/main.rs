@@ -16,3 +16,4 @@ mod access;
 mod export;
 mod merge;
 mod order;
+mod typed;
