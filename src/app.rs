@@ -4,6 +4,7 @@
 //! the sync engine to everything below it.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 
 use shared::delivery::DeliveryCounts;
 
@@ -45,7 +46,7 @@ pub fn App(store: Store) -> impl IntoView {
     // what they read are a chunk fetched only then. Read again whenever the counts move (the
     // store may notice a discard while the app runs; a dismissal recounts), after a sign-in and
     // after a sync run that found the server's data restored from a backup.
-    let notice_kept = LocalResource::new(move || {
+    let notice_kept = Loader::new(move || {
         ctx.counts.track();
         engine.credentials.track();
         engine.data_version.track();

@@ -2,6 +2,7 @@
 //! notice away, or delete the draft after a confirmation.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use uuid::Uuid;
 
 use crate::context::use_app;
@@ -11,7 +12,7 @@ use crate::services::survey;
 
 /// The draft the app reopened with, as (survey id, member's name), read again when the counts
 /// move.
-pub type CurrentDraft = LocalResource<Option<(Uuid, String)>>;
+pub type CurrentDraft = Loader<Option<(Uuid, String)>>;
 
 /// "有一份未完成的调查草稿：林海生" when the app reopens with a draft (not on the form itself,
 /// and until put away). Its buttons are in a chunk of their own ([`DraftNotice`], loaded only
@@ -20,7 +21,7 @@ pub type CurrentDraft = LocalResource<Option<(Uuid, String)>>;
 pub fn DraftBanner() -> impl IntoView {
     let ctx = use_app();
     let dismissed = RwSignal::new(false);
-    let draft: CurrentDraft = LocalResource::new(move || {
+    let draft: CurrentDraft = Loader::new(move || {
         ctx.counts.track();
         let store = ctx.store();
         async move { survey::current_draft(&store).await.ok().flatten() }

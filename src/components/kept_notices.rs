@@ -6,6 +6,7 @@
 //! (`services::storage_loss::any_kept`, which reads no value).
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 
 use crate::components::server_restored::ServerRestoredNotice;
 use crate::components::storage_lost::StorageLostNotice;
@@ -20,7 +21,7 @@ pub fn KeptNotices() -> impl IntoView {
     let engine = expect_context::<SyncEngine>();
     // Read again whenever the counts move: the store may notice a discard while the app runs,
     // and a dismissal recounts.
-    let storage_notice = LocalResource::new(move || {
+    let storage_notice = Loader::new(move || {
         ctx.counts.track();
         let store = ctx.store();
         async move {
@@ -41,14 +42,14 @@ pub fn KeptNotices() -> impl IntoView {
         }
     });
     // Read again after a sign-in (which keeps it) and whenever the counts move.
-    let unsent_elsewhere = LocalResource::new(move || {
+    let unsent_elsewhere = Loader::new(move || {
         ctx.counts.track();
         engine.credentials.track();
         let store = ctx.store();
         async move { storage_loss::unsent_elsewhere(&store).await.ok().flatten() }
     });
     // Kept by a sync run (which moves the counts as it sends the changes again).
-    let server_restored = LocalResource::new(move || {
+    let server_restored = Loader::new(move || {
         ctx.counts.track();
         engine.data_version.track();
         let store = ctx.store();

@@ -3,6 +3,7 @@
 //! showing its last data until the new data is there) and `<ErrorBoundary>`.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 
 use crate::i18n as t;
 
@@ -17,7 +18,7 @@ struct NotLoaded(String);
 /// again.
 #[component]
 pub fn Loaded<T, E, F, V>(
-    resource: LocalResource<Result<T, E>>,
+    resource: Loader<Result<T, E>>,
     children: F,
     #[prop(optional)] error_testid: Option<&'static str>,
 ) -> impl IntoView

@@ -2,6 +2,7 @@
 //! and the picker that captures, downscales and stores new ones.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 
 use shared::model::PhotoRef;
 
@@ -19,7 +20,7 @@ const PROCESSING_SOURCE: &str = "photo-processing";
 pub fn PhotoThumb(sha256: String) -> impl IntoView {
     let ctx = use_app();
     let sha = sha256.clone();
-    let url = LocalResource::new(move || {
+    let url = Loader::new(move || {
         let sha = sha.clone();
         async move {
             let attachment = ctx.store().get_attachment(&sha).await.ok().flatten()?;

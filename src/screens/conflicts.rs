@@ -3,6 +3,7 @@
 //! conflict is resolved.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::merge::Conflict;
 use shared::roles::Role;
 
@@ -17,7 +18,7 @@ pub fn ConflictsScreen() -> impl IntoView {
     let engine = use_sync();
     let error = RwSignal::new(None::<String>);
     let ctx = use_app();
-    let listing = LocalResource::new(move || {
+    let listing = Loader::new(move || {
         let (store, credentials) = (ctx.store(), engine.credentials.get_untracked());
         async move { conflicts::listing(&store, credentials.as_ref()).await }
     });

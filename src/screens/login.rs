@@ -1,6 +1,7 @@
 //! Sign-in to the office server (once, while online), "signed in as …", and sign-out.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 
 use crate::components::notice::on_outcome;
 use crate::i18n::office as to;
@@ -188,7 +189,7 @@ fn CodeLoginForm(adopted: RwSignal<usize>) -> impl IntoView {
 #[component]
 pub fn SigninWithCode(code: String) -> impl IntoView {
     let engine = use_sync();
-    let result = LocalResource::new(move || {
+    let result = Loader::new(move || {
         let code = code.clone();
         async move {
             if let Some(s) = engine.credentials.get_untracked() {

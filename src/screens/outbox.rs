@@ -5,6 +5,7 @@
 
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::delivery::DeliveryState;
 use shared::record::EntityKind;
 use uuid::Uuid;
@@ -19,7 +20,7 @@ pub fn OutboxScreen() -> impl IntoView {
     let ctx = use_app();
     let engine = use_sync();
     // Re-read whenever the counts or the refusals change (a sync ran, a save landed).
-    let rows = LocalResource::new(move || {
+    let rows = Loader::new(move || {
         engine.counts.track();
         engine.rejected.track();
         let store = ctx.store();

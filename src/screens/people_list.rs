@@ -5,6 +5,7 @@ use crate::i18n::Localized as _;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::delivery::{DeliveryState, RecordKey};
 use shared::model::Category;
 use shared::record::{EntityKind, ListedRecord};
@@ -26,7 +27,7 @@ pub fn PeopleList() -> impl IntoView {
     let ctx = use_app();
     // Re-read when a sync stored changes from the office (a member the office just added
     // shows without leaving the list).
-    let rows = LocalResource::new(move || {
+    let rows = Loader::new(move || {
         ctx.pulled.track();
         async move {
             let store = ctx.store();
@@ -40,7 +41,7 @@ pub fn PeopleList() -> impl IntoView {
     });
     // Each member's delivery state, re-read when the counts change (a save, a sync). When it
     // cannot be read, the list says so: rows without a badge would read as delivered.
-    let states = LocalResource::new(move || {
+    let states = Loader::new(move || {
         ctx.counts.track();
         let store = ctx.store();
         async move {
@@ -59,7 +60,7 @@ pub fn PeopleList() -> impl IntoView {
     // Once the rows are painted, fetch the code of the screens a tap here opens.
     let prefetched = StoredValue::new(false);
     Effect::new(move || {
-        if rows.with(Option::is_some) && !prefetched.get_value() {
+        if rows.with(|rows| rows.is_some()) && !prefetched.get_value() {
             prefetched.set_value(true);
             crate::browser::page::after_next_paint(crate::split::prefetch_fieldwork);
         }

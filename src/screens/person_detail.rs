@@ -4,6 +4,7 @@ use crate::i18n::Localized as _;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::delivery::{DeliveryState, RecordKey};
 use shared::model::{Person, Survey, SurveyStatus};
 use shared::op::OpKind;
@@ -38,7 +39,7 @@ struct Detail {
 #[component]
 pub fn PersonDetail(id: Uuid) -> impl IntoView {
     let ctx = use_app();
-    let detail = LocalResource::new(move || async move {
+    let detail = Loader::new(move || async move {
         let store = ctx.store();
         let person = store.get(EntityKind::Person, id).await.map_err(|e| e.to_string())?;
         let person =

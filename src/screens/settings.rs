@@ -1,6 +1,7 @@
 //! Storage and settings: space used and available, persistence, device id, current surveyor.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 
 use crate::browser::storage::{self, format_bytes};
 use crate::browser::{language, text_size};
@@ -11,10 +12,10 @@ use crate::i18n as t;
 #[component]
 pub fn Settings() -> impl IntoView {
     let ctx = use_app();
-    let estimate = LocalResource::new(move || async move {
+    let estimate = Loader::new(move || async move {
         (storage::estimate().await.ok().flatten(), storage::is_persisted().await)
     });
-    let conflicts = LocalResource::new(move || async move {
+    let conflicts = Loader::new(move || async move {
         ctx.store().conflicts().await.map(|c| c.len()).unwrap_or(0)
     });
     let author = RwSignal::new(ctx.store().author());

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::model::{SurveyStatus, sections_for};
 use uuid::Uuid;
 
@@ -37,7 +38,7 @@ const NOT_A_NUMBER_SOURCE: &str = "survey-form-not-a-number";
 #[component]
 pub fn SurveyFormScreen(survey_id: Option<Uuid>, person_id: Option<Uuid>) -> impl IntoView {
     let ctx = use_app();
-    let loaded = LocalResource::new(move || {
+    let loaded = Loader::new(move || {
         let store = ctx.store();
         async move {
             // A draft being saved at start-up is read once it is saved (both read the same

@@ -3,6 +3,7 @@
 //! refused.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 
 use crate::context::use_app;
 use crate::i18n::sync as t;
@@ -87,7 +88,7 @@ pub fn SyncScreen() -> impl IntoView {
 fn RejectedList() -> impl IntoView {
     let ctx = use_app();
     let engine = use_sync();
-    let rows = LocalResource::new(move || {
+    let rows = Loader::new(move || {
         engine.rejected.track();
         let store = ctx.store();
         async move {

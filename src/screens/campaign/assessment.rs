@@ -5,6 +5,7 @@
 use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::model::{Assessment, Category, CommendationAction, Rubric};
 use shared::scoring::{may_be_scored, one_sheet_each, rank_scored, recorded_total};
 use shared::workflow::{commendation_overdue, commendation_transition};
@@ -27,7 +28,7 @@ use shared::roles::Role;
 
 use super::county::CountyTowns;
 
-type Loading = LocalResource<Result<(CampaignData, Vec<(Uuid, Rubric)>), CampaignError>>;
+type Loading = Loader<Result<(CampaignData, Vec<(Uuid, Rubric)>), CampaignError>>;
 
 #[component]
 pub fn AssessmentScreen() -> impl IntoView {
@@ -48,7 +49,7 @@ pub fn AssessmentScreen() -> impl IntoView {
         .into_any();
     }
     let ctx = use_app();
-    let loaded: Loading = LocalResource::new(move || {
+    let loaded: Loading = Loader::new(move || {
         let store = ctx.store();
         async move { Ok((campaign::load_data(&store).await?, campaign::load(&store).await?)) }
     });

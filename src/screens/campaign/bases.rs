@@ -2,6 +2,7 @@
 //! candidates, what was learned, photos and the position.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::model::{Base, Visit};
 use shared::record::EntityKind;
 use uuid::Uuid;
@@ -28,7 +29,7 @@ pub const MIN_BASES: usize = 2;
 #[component]
 pub fn Bases() -> impl IntoView {
     let ctx = use_app();
-    let loaded = LocalResource::new(move || {
+    let loaded = Loader::new(move || {
         let store = ctx.store();
         async move {
             let bases: Vec<(Uuid, Base)> = campaign::load(&store).await?;
@@ -88,7 +89,7 @@ pub fn Bases() -> impl IntoView {
 #[component]
 pub fn BaseDetail(id: Uuid) -> impl IntoView {
     let ctx = use_app();
-    let loaded = LocalResource::new(move || {
+    let loaded = Loader::new(move || {
         let store = ctx.store();
         async move { campaign::base_records(&store, id).await }
     });
@@ -101,7 +102,7 @@ pub fn BaseDetail(id: Uuid) -> impl IntoView {
 fn BaseView(
     id: Uuid,
     data: BaseRecords,
-    loaded: LocalResource<Result<BaseRecords, CampaignError>>,
+    loaded: Loader<Result<BaseRecords, CampaignError>>,
 ) -> impl IntoView {
     let BaseRecords { base, visits, candidates, names } = data;
     let form = RwSignal::new(base.clone());

@@ -6,6 +6,7 @@
 
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::branches::adopt;
 use shared::model::Branch;
 use shared::record::EntityKind;
@@ -24,7 +25,7 @@ use crate::services::campaign::CampaignError;
 #[component]
 pub fn Branches() -> impl IntoView {
     let ctx = use_app();
-    let loaded = LocalResource::new(move || {
+    let loaded = Loader::new(move || {
         let store = ctx.store();
         async move { overview(&store).await }
     });
@@ -56,7 +57,7 @@ struct Editing {
 fn BranchesView(
     overview: BranchOverview,
     office: bool,
-    loaded: LocalResource<Result<BranchOverview, CampaignError>>,
+    loaded: Loader<Result<BranchOverview, CampaignError>>,
     notice: RwSignal<Option<Notice>>,
 ) -> impl IntoView {
     let BranchOverview { branches, counts, unmatched } = overview;

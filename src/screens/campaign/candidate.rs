@@ -6,6 +6,7 @@
 use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::model::{ApplicationAction, ApplicationState, Candidate};
 use shared::record::EntityKind;
 use shared::rules::contact_status;
@@ -28,12 +29,12 @@ use crate::logic::format;
 use crate::logic::forms::{now, today};
 use crate::services::campaign::{self, CampaignError, Profile};
 
-type Loading = LocalResource<Result<Profile, CampaignError>>;
+type Loading = Loader<Result<Profile, CampaignError>>;
 
 #[component]
 pub fn CandidateProfile(id: Uuid) -> impl IntoView {
     let ctx = use_app();
-    let loaded: Loading = LocalResource::new(move || {
+    let loaded: Loading = Loader::new(move || {
         let store = ctx.store();
         async move { campaign::profile(&store, id).await }
     });

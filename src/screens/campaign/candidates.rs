@@ -3,6 +3,7 @@
 use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::model::{ApplicationState, Category, Person};
 use uuid::Uuid;
 
@@ -135,7 +136,7 @@ fn CandidateTable(data: CampaignData, filter: RwSignal<CandidateFilter>) -> impl
 #[component]
 pub fn NewCandidate(person: Option<Uuid>) -> impl IntoView {
     let ctx = use_app();
-    let people = LocalResource::new(move || {
+    let people = Loader::new(move || {
         let store = ctx.store();
         async move {
             let people: Vec<(Uuid, Person)> = campaign::load(&store).await?;

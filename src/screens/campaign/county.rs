@@ -6,6 +6,7 @@
 //! the screen shows it with the same view (and the same shared rules) as the town's.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 
 use crate::components::loaded::Loaded;
 use crate::i18n::campaign as tc;
@@ -22,7 +23,7 @@ where
     V: IntoView + 'static,
 {
     let engine = use_sync();
-    let towns = LocalResource::new(move || {
+    let towns = Loader::new(move || {
         let http = county::county_http(engine.credentials.get().as_ref());
         async move { county::towns(&http?).await }
     });
@@ -47,7 +48,7 @@ where
             .into_any();
     };
     let town = RwSignal::new(first);
-    let data = LocalResource::new(move || {
+    let data = Loader::new(move || {
         let http = county::county_http(engine.credentials.get_untracked().as_ref());
         let town = town.get();
         async move { county::town_data(&http?, &town).await }
@@ -79,7 +80,7 @@ where
 {
     let engine = use_sync();
     let ctx = crate::context::use_app();
-    let data = LocalResource::new(move || {
+    let data = Loader::new(move || {
         let http = county::county_http(engine.credentials.get_untracked().as_ref());
         let store = ctx.store();
         async move { county::candidate_town(http, &store, candidate).await }
@@ -104,7 +105,7 @@ where
 }
 
 /// 重试, while `resource` holds a failure.
-fn retry<T: 'static, E: 'static>(resource: LocalResource<Result<T, E>>) -> impl IntoView {
+fn retry<T: 'static, E: 'static>(resource: Loader<Result<T, E>>) -> impl IntoView {
     move || {
         resource
             .with(|r| matches!(r, Some(Err(_))))

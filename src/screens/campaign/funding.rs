@@ -3,6 +3,7 @@
 
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::model::{Funding, FundingLevel, parse_yuan};
 use shared::record::EntityKind;
 use uuid::Uuid;
@@ -18,12 +19,12 @@ use crate::logic::format;
 use crate::logic::forms::today;
 use crate::services::campaign::{self, CampaignData, CampaignError};
 
-type Loading = LocalResource<Result<(CampaignData, Vec<(Uuid, Funding)>), CampaignError>>;
+type Loading = Loader<Result<(CampaignData, Vec<(Uuid, Funding)>), CampaignError>>;
 
 #[component]
 pub fn FundingScreen() -> impl IntoView {
     let ctx = use_app();
-    let loaded: Loading = LocalResource::new(move || {
+    let loaded: Loading = Loader::new(move || {
         let store = ctx.store();
         async move {
             let all = campaign::load_data(&store).await?;

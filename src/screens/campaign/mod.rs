@@ -19,6 +19,7 @@ pub mod report;
 pub mod settings;
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::roles::Role;
 
 use crate::components::loaded::Loaded;
@@ -112,9 +113,9 @@ pub fn remove_action<T: Entity + 'static>() -> Action<Uuid, Result<(), CampaignE
 
 /// The town's campaign data of an overview screen, read when the screen opens; `refetch()` it
 /// after a save.
-pub fn campaign_data() -> LocalResource<Result<CampaignData, CampaignError>> {
+pub fn campaign_data() -> Loader<Result<CampaignData, CampaignError>> {
     let ctx = use_app();
-    LocalResource::new(move || {
+    Loader::new(move || {
         let store = ctx.store();
         async move { campaign::load_data(&store).await }
     })

@@ -1,6 +1,7 @@
 //! 信息平台: notices the town office publishes; every tablet receives them on sync.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::model::Notice as NoticeRecord;
 use uuid::Uuid;
 
@@ -18,7 +19,7 @@ use crate::services::campaign::{self, CampaignError};
 #[component]
 pub fn Notices() -> impl IntoView {
     let ctx = use_app();
-    let loaded = LocalResource::new(move || {
+    let loaded = Loader::new(move || {
         let store = ctx.store();
         async move {
             let mut notices: Vec<(Uuid, NoticeRecord)> = campaign::load(&store).await?;

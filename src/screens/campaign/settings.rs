@@ -4,6 +4,7 @@
 
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::model::{Campaign, Category, Criterion, Rubric};
 use shared::scoring::revise_rubric;
 use uuid::Uuid;
@@ -26,7 +27,7 @@ use crate::services::campaign::{self, CampaignError, Edit};
 #[component]
 pub fn CampaignSettings() -> impl IntoView {
     let ctx = use_app();
-    let loaded: Loading = LocalResource::new(move || {
+    let loaded: Loading = Loader::new(move || {
         let store = ctx.store();
         async move {
             let campaign = current_campaign(&campaign::load::<Campaign>(&store).await?);
@@ -61,7 +62,7 @@ pub fn CampaignSettings() -> impl IntoView {
     }
 }
 
-type Loading = LocalResource<Result<(Campaign, Vec<(Uuid, Rubric)>), CampaignError>>;
+type Loading = Loader<Result<(Campaign, Vec<(Uuid, Rubric)>), CampaignError>>;
 
 type Getter = Box<dyn Fn(&Campaign) -> Option<u32> + Send + Sync>;
 type Setter = Box<dyn Fn(&mut Campaign, Option<u32>) + Send + Sync>;

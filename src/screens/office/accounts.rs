@@ -3,6 +3,7 @@
 
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::record::EntityKind;
 use shared::roles::Role;
 use shared::sync::{CreateUserRequest, SigninCode, UserSummary};
@@ -24,11 +25,11 @@ pub fn Accounts(http: Http) -> impl IntoView {
     let http = StoredValue::new(http);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
-    let users = LocalResource::new(move || {
+    let users = Loader::new(move || {
         let http = http.get_value();
         async move { office::users(&http).await.map_err(|e| e.to_string()) }
     });
-    let branches = LocalResource::new(move || async move {
+    let branches = Loader::new(move || async move {
         let records = ctx.store().list(EntityKind::Branch).await.unwrap_or_default();
         keyed(&branch_records(&records), false)
     });
@@ -139,7 +140,7 @@ pub fn Accounts(http: Http) -> impl IntoView {
 
 fn user_row(
     u: UserSummary,
-    branches: LocalResource<Vec<(String, shared::model::Branch)>>,
+    branches: Loader<Vec<(String, shared::model::Branch)>>,
     make_code: impl Fn(String) + Copy + 'static,
     set_disabled: impl Fn(String, bool) + Copy + 'static,
     resetting: RwSignal<Option<String>>,
@@ -209,7 +210,7 @@ fn SigninCodeCard(code: SigninCode, on_revoke: impl Fn(String) + Copy + 'static)
 #[component]
 fn NewAccount(
     http: Http,
-    branches: LocalResource<Vec<(String, shared::model::Branch)>>,
+    branches: Loader<Vec<(String, shared::model::Branch)>>,
     on_created: impl Fn(UserSummary) + Copy + 'static,
 ) -> impl IntoView {
     let http = StoredValue::new(http);

@@ -1,6 +1,7 @@
 //! 设置清单: each step of the office's first day, done or not, with what is missing in words.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 
 use crate::components::loaded::Loaded;
 use crate::context::use_app;
@@ -24,7 +25,7 @@ fn link_of(key: &str) -> String {
 pub fn Checklist() -> impl IntoView {
     let ctx = use_app();
     let engine = use_sync();
-    let steps = LocalResource::new(move || {
+    let steps = Loader::new(move || {
         engine.data_version.track();
         let session = engine.credentials.get_untracked();
         async move { office::checklist(&ctx.store(), session.as_ref()).await.map_err(|e| e.to_string()) }

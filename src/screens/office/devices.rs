@@ -3,6 +3,7 @@
 //! not arrived is marked. Revoke (and restore) a device.
 
 use leptos::prelude::*;
+use crate::hooks::use_loader::Loader;
 use shared::sync::DeviceSummary;
 
 use super::{error_line, office_action};
@@ -17,7 +18,7 @@ use crate::sync::http::Http;
 pub fn Devices(http: Http) -> impl IntoView {
     let http = StoredValue::new(http);
     let error = RwSignal::new(None::<String>);
-    let devices = LocalResource::new(move || {
+    let devices = Loader::new(move || {
         let http = http.get_value();
         async move { office::devices(&http).await.map_err(|e| e.to_string()) }
     });

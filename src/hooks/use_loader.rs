@@ -1,0 +1,115 @@
+//! A screen's read: `LocalResource` with its future and value type-erased, so Leptos' resource
+//! machinery is compiled once for the whole app instead of once per read.
+//!
+//! A `LocalResource<T>` built from a closure `F` returning a future `Fut` compiles Leptos'
+//! async-derived code (its spawn, its effect, its reads and notifications) once per `(T, F, Fut)`:
+//! about 3 KB of wasm a read before `wasm-opt`, for some forty reads. Every [`Loader`] is one
+//! `LocalResource<Rc<dyn Any>>` of one boxed future type; what stays per read is the small box
+//! around the service's future and the downcast back to `T` (PERFORMANCE.md, "Session 31").
+//! It is read like a `LocalResource`: `get`, `with`, `refetch`, `.await`.
+
+use std::any::Any;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use leptos::prelude::*;
+use leptos::reactive::computed::AsyncDerivedFuture;
+
+/// What every loader's resource holds: the read's value of its own type.
+type Value = Rc<dyn Any>;
+/// What every loader's resource runs.
+type Fetch = Pin<Box<dyn Future<Output = Value>>>;
+
+/// A read of `T`, run once when made and again on [`Loader::refetch`] or when a signal it read
+/// changes. `Copy`, like `LocalResource`.
+pub struct Loader<T> {
+    resource: LocalResource<Value>,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Loader<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Loader<T> {}
+
+impl<T: 'static> Loader<T> {
+    /// Start reading with `fetcher` (as `LocalResource::new`).
+    pub fn new<Fut>(fetcher: impl Fn() -> Fut + 'static) -> Self
+    where
+        Fut: Future<Output = T> + 'static,
+    {
+        let fetch = move || -> Fetch {
+            let future = fetcher();
+            Box::pin(async move { Rc::new(future.await) as Value })
+        };
+        Self { resource: erased(Box::new(fetch)), value: PhantomData }
+    }
+
+    /// Read again.
+    pub fn refetch(&self) {
+        self.resource.refetch();
+    }
+
+    /// Apply `f` to the value read, `None` while the first read runs (tracked).
+    pub fn with<U>(&self, f: impl FnOnce(Option<&T>) -> U) -> U {
+        self.resource.with(|value| f(value.as_ref().and_then(|v| v.downcast_ref::<T>())))
+    }
+
+    /// The value read, `None` while the first read runs (tracked).
+    pub fn get(&self) -> Option<T>
+    where
+        T: Clone,
+    {
+        self.with(|value| value.cloned())
+    }
+
+    /// The value read, not tracked.
+    pub fn get_untracked(&self) -> Option<T>
+    where
+        T: Clone,
+    {
+        untrack(|| self.get())
+    }
+}
+
+/// The one `LocalResource` type every loader is (not generic: compiled once).
+fn erased(fetch: Box<dyn Fn() -> Fetch>) -> LocalResource<Value> {
+    LocalResource::new(move || fetch())
+}
+
+/// Waits for the read in flight, if any, and gives its value (as awaiting a `LocalResource`).
+impl<T: Clone + 'static> IntoFuture for Loader<T> {
+    type Output = T;
+    type IntoFuture = LoaderFuture<T>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        LoaderFuture { read: self.resource.into_future(), value: PhantomData }
+    }
+}
+
+/// [`Loader`]'s `.await`: the resource's own future, its value downcast back to `T`.
+pub struct LoaderFuture<T> {
+    read: AsyncDerivedFuture<Value>,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T: Clone + 'static> Future for LoaderFuture<T> {
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        match Pin::new(&mut self.read).poll(cx) {
+            Poll::Ready(value) => match value.downcast_ref::<T>() {
+                Some(value) => Poll::Ready(value.clone()),
+                // Only `Loader::<T>::new` makes this resource's values, each a `T`.
+                None => Poll::Pending,
+            },
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
