@@ -3,8 +3,8 @@
 //! the draft), and the screen the address names ([`crate::router`]). It provides [`AppCtx`] and
 //! the sync engine to everything below it.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use leptos::prelude::*;
 
 use shared::delivery::DeliveryCounts;
 

@@ -18,6 +18,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use field::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -25,6 +26,7 @@ use wasm_bindgen_test::*;
 use field::components::fields::{Field, FormChecks, number, select};
 use field::components::loaded::Loaded;
 use field::components::notice::{Notice, notice_line, on_result};
+use field::hooks::use_loader::Loader;
 use field::services::campaign::CampaignError;
 use field::store::Store;
 use shared::model::{Gender, Person, Section};
@@ -45,10 +47,10 @@ async fn fresh() -> Store {
 async fn loaded_shows_reading_then_the_error_in_words_then_the_data_after_a_refetch() {
     let attempts = Rc::new(Cell::new(0u32));
     let counter = attempts.clone();
-    let (resource, set_resource) = signal_local(None::<LocalResource<Result<u32, CampaignError>>>);
+    let (resource, set_resource) = signal_local(None::<Loader<Result<u32, CampaignError>>>);
     let _handle = leptos::mount::mount_to(root("loaded"), move || {
         let counter = counter.clone();
-        let r = LocalResource::new(move || {
+        let r = Loader::new(move || {
             let n = counter.get() + 1;
             counter.set(n);
             async move {
@@ -77,11 +79,11 @@ async fn loaded_shows_reading_then_the_error_in_words_then_the_data_after_a_refe
 /// line being read off the page with it).
 #[wasm_bindgen_test]
 async fn a_screen_from_a_split_point_stays_while_a_resource_in_it_reads_again() {
-    let (resource, set_resource) = signal_local(None::<LocalResource<u32>>);
+    let (resource, set_resource) = signal_local(None::<Loader<u32>>);
     let reads = Rc::new(Cell::new(0u32));
     let _handle = leptos::mount::mount_to(root("deferred"), move || {
         let reads = reads.clone();
-        let r = LocalResource::new(move || {
+        let r = Loader::new(move || {
             let n = reads.get() + 1;
             reads.set(n);
             async move {
@@ -212,9 +214,9 @@ async fn a_refused_write_shows_its_reason_with_a_link_and_a_success_runs_its_fol
     let notice = RwSignal::new(None::<Notice>);
     let done = RwSignal::new(0u32);
     let existing = Uuid::now_v7();
-    let (action, set_action) = signal_local(None::<Action<bool, Result<u32, CampaignError>>>);
+    let (action, set_action) = signal_local(None::<LocalAction<bool, Result<u32, CampaignError>>>);
     let _handle = leptos::mount::mount_to(root("notice"), move || {
-        let write = Action::new_local(move |ok: &bool| {
+        let write = LocalAction::new(move |ok: &bool| {
             let ok = *ok;
             async move {
                 if ok {

@@ -1,8 +1,9 @@
 //! "有一份未完成的调查草稿：林海生", shown when the app reopens with a draft: continue it, put the
 //! notice away, or delete the draft after a confirmation.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
+use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::context::use_app;
@@ -49,7 +50,7 @@ pub fn DraftNotice(
 ) -> impl IntoView {
     let ctx = use_app();
     let confirming = RwSignal::new(false);
-    let discard = Action::new_local(move |id: &Uuid| {
+    let discard = LocalAction::new(move |id: &Uuid| {
         let (store, id) = (ctx.store(), *id);
         async move { survey::discard_draft(&store, id).await.map_err(|e| e.to_string()) }
     });

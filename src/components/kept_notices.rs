@@ -5,8 +5,8 @@
 //! `fieldwork` split module (`split::kept_notices`), fetched when the shell finds one kept
 //! (`services::storage_loss::any_kept`, which reads no value).
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use leptos::prelude::*;
 
 use crate::components::server_restored::ServerRestoredNotice;
 use crate::components::storage_lost::StorageLostNotice;

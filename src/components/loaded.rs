@@ -3,8 +3,8 @@
 //! showing its last data until the new data is there) and `<ErrorBoundary>`.
 
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 
+use crate::hooks::use_loader::{ErasedRead, Loader};
 use crate::i18n as t;
 
 /// Why a screen's data could not be read, in the words its error gave.
@@ -24,12 +24,20 @@ pub fn Loaded<T, E, F, V>(
 ) -> impl IntoView
 where
     T: Clone + 'static,
-    E: std::fmt::Display + Clone + 'static,
+    E: std::fmt::Display + 'static,
     F: Fn(T) -> V + 'static,
     V: IntoView + 'static,
 {
-    let children = StoredValue::new_local(children);
-    let error_testid = error_testid.unwrap_or("load-error");
+    // What differs by type is only this: the value shown, or its error in words. The rest is
+    // compiled once for every screen (`loaded_view`).
+    let show = move |value: &Result<T, E>| match value {
+        Ok(data) => Ok(children(data.clone()).into_any()),
+        Err(e) => Err(e.to_string()),
+    };
+    loaded_view(resource.shown_with(show), error_testid.unwrap_or("load-error"))
+}
+
+fn loaded_view(read: ErasedRead, error_testid: &'static str) -> AnyView {
     view! {
         <Transition fallback=|| view! { <p class="empty" data-testid="loading">{t::LOADING}</p> }>
             <ErrorBoundary fallback=move |errors| view! {
@@ -38,15 +46,13 @@ where
                 </p>
             }>
                 {move || Suspend::new(async move {
-                    match resource.await {
-                        Ok(data) => Ok(children.with_value(|show| show(data))),
-                        Err(e) => {
-                            log::warn!("a screen's data could not be read: {e}");
-                            Err(NotLoaded(e.to_string()))
-                        }
-                    }
+                    read.shown().await.map_err(|e| {
+                        log::warn!("a screen's data could not be read: {e}");
+                        NotLoaded(e)
+                    })
                 })}
             </ErrorBoundary>
         </Transition>
     }
+    .into_any()
 }

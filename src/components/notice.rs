@@ -1,6 +1,7 @@
 //! The message line of a form: what went wrong (in red, with a link to the record a refusal
 //! names) or what was done (in green); and the wiring that shows a write's outcome in it.
 
+use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::i18n::campaign as tc;
@@ -29,7 +30,7 @@ impl Notice {
 
 /// After each run of `action`: `done` with what it returned, or `failed` with its error.
 pub fn on_outcome<I, T, E>(
-    action: Action<I, Result<T, E>>,
+    action: LocalAction<I, Result<T, E>>,
     done: impl Fn(T) + 'static,
     failed: impl Fn(E) + 'static,
 ) where
@@ -47,7 +48,7 @@ pub fn on_outcome<I, T, E>(
 /// After each run of a campaign `action`: its refusal in `notice`, or `done` with what it
 /// returned.
 pub fn on_result<I, T>(
-    action: Action<I, Result<T, CampaignError>>,
+    action: LocalAction<I, Result<T, CampaignError>>,
     notice: RwSignal<Option<Notice>>,
     done: impl Fn(T) + 'static,
 ) where

@@ -1,8 +1,9 @@
 //! Photos: a thumbnail read from the local attachments store (object URL, revoked on unmount)
 //! and the picker that captures, downscales and stores new ones.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
+use leptos::prelude::*;
 
 use shared::model::PhotoRef;
 
@@ -62,7 +63,7 @@ pub fn PhotoPicker(
     // meanwhile, its `photos` and `on_add` disposed with it. They are only reached through
     // `try_`, and a photo that finds its form gone is said on the app's message line (the line
     // of the screen shown now), not dropped in silence.
-    let keep = Action::new_local(move |files: &Vec<PickedFile>| {
+    let keep = LocalAction::new(move |files: &Vec<PickedFile>| {
         let (store, files) = (ctx.store(), files.clone());
         async move {
             let mut not_added = 0_usize;

@@ -2,6 +2,7 @@
 //! (`services::storage_loss::server_restored`): this tablet downloaded everything again and sent
 //! the changes made on it again; nothing is to be entered again. Shown until read.
 
+use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::context::use_app;
@@ -11,7 +12,7 @@ use crate::services::storage_loss::{self, ServerRestored};
 #[component]
 pub fn ServerRestoredNotice(notice: ServerRestored) -> impl IntoView {
     let ctx = use_app();
-    let acknowledge = Action::new_local(move |_: &()| {
+    let acknowledge = LocalAction::new(move |_: &()| {
         let store = ctx.store();
         async move { storage_loss::acknowledge_server_restored(&store).await.map_err(|e| e.to_string()) }
     });

@@ -5,6 +5,7 @@
 //! are not taken back yet it says so, asks that nothing be entered again, and cannot be
 //! dismissed (the next start tries again).
 
+use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::context::use_app;
@@ -14,7 +15,7 @@ use crate::services::storage_loss::{self, StorageLoss};
 #[component]
 pub fn StorageLostNotice(loss: StorageLoss) -> impl IntoView {
     let ctx = use_app();
-    let acknowledge = Action::new_local(move |_: &()| {
+    let acknowledge = LocalAction::new(move |_: &()| {
         let store = ctx.store();
         async move { storage_loss::acknowledge(&store).await.map_err(|e| e.to_string()) }
     });

@@ -2,6 +2,7 @@
 //! last synced (`services::storage_loss::UnsentElsewhereNotice`): which device, how many, when
 //! it last synced, and what to do; shown until read.
 
+use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::context::use_app;
@@ -12,7 +13,7 @@ use crate::services::storage_loss::{self, UnsentElsewhereNotice};
 #[component]
 pub fn PreviousDeviceUnsent(notice: UnsentElsewhereNotice) -> impl IntoView {
     let ctx = use_app();
-    let acknowledge = Action::new_local(move |_: &()| {
+    let acknowledge = LocalAction::new(move |_: &()| {
         let store = ctx.store();
         async move {
             storage_loss::acknowledge_unsent_elsewhere(&store).await.map_err(|e| e.to_string())

@@ -2,5 +2,6 @@
 //! piece of screen behaviour in signals, browser failures returned as values (never a panic).
 
 pub mod use_autosave;
-pub mod use_loader;
 pub mod use_geolocation;
+pub mod use_loader;
+pub mod use_local_action;

@@ -2,6 +2,7 @@
 //! and whose value is the fix or why there is none ([`GeoError`]: no permission, no signal,
 //! timeout) — a failure is shown, never thrown.
 
+use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use shared::model::GeoPoint;
 
@@ -11,7 +12,7 @@ use crate::browser::geolocation::{self, GeoError};
 #[derive(Clone, Copy)]
 pub struct UseGeolocation {
     /// Ask for a fix now (`dispatch_local(())`); `pending()` while the device looks for one.
-    pub locate: Action<(), Result<GeoPoint, GeoError>>,
+    pub locate: LocalAction<(), Result<GeoPoint, GeoError>>,
 }
 
 impl UseGeolocation {
@@ -31,7 +32,7 @@ impl UseGeolocation {
 
 /// One fix on request; `on_fix` receives each fix found.
 pub fn use_geolocation(on_fix: impl Fn(GeoPoint) + 'static) -> UseGeolocation {
-    let locate = Action::new_local(|_: &()| async {
+    let locate = LocalAction::new(|_: &()| async {
         let fix = geolocation::current_position().await?;
         Ok(GeoPoint { lat: fix.lat, lon: fix.lon, accuracy_m: Some(fix.accuracy) })
     });

@@ -22,6 +22,8 @@ use leptos::reactive::computed::AsyncDerivedFuture;
 type Value = Rc<dyn Any>;
 /// What every loader's resource runs.
 type Fetch = Pin<Box<dyn Future<Output = Value>>>;
+/// What `Loaded` shows of a value: its view, or its error in words.
+type Show = Box<dyn Fn(&Value) -> Result<AnyView, String>>;
 
 /// A read of `T`, run once when made and again on [`Loader::refetch`] or when a signal it read
 /// changes. `Copy`, like `LocalResource`.
@@ -76,11 +78,38 @@ impl<T: 'static> Loader<T> {
     {
         untrack(|| self.get())
     }
+    /// This read with what to show of its value (the view, or the error in words), for
+    /// `components::loaded::Loaded`: the part of showing a read that is compiled once.
+    pub fn shown_with(self, show: impl Fn(&T) -> Result<AnyView, String> + 'static) -> ErasedRead {
+        let show = move |value: &Value| match value.downcast_ref::<T>() {
+            Some(value) => show(value),
+            // Only `Loader::<T>::new` makes this resource's values, each a `T`.
+            None => Ok(().into_any()),
+        };
+        let show: Show = Box::new(show);
+        ErasedRead { resource: self.resource, show: StoredValue::new_local(show) }
+    }
+}
+
+/// A [`Loader`] with what to show of its value, its type erased ([`Loader::shown_with`]).
+#[derive(Clone, Copy)]
+pub struct ErasedRead {
+    resource: LocalResource<Value>,
+    show: StoredValue<Show, LocalStorage>,
+}
+
+impl ErasedRead {
+    /// Wait for the read in flight, if any, and show its value.
+    pub async fn shown(self) -> Result<AnyView, String> {
+        let value = self.resource.await;
+        // Gone only once the screen that showed it has left the page.
+        self.show.try_with_value(|show| show(&value)).unwrap_or_else(|| Ok(().into_any()))
+    }
 }
 
 /// The one `LocalResource` type every loader is (not generic: compiled once).
 fn erased(fetch: Box<dyn Fn() -> Fetch>) -> LocalResource<Value> {
-    LocalResource::new(move || fetch())
+    LocalResource::new(fetch)
 }
 
 /// Waits for the read in flight, if any, and gives its value (as awaiting a `LocalResource`).

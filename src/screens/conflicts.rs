@@ -2,8 +2,9 @@
 //! new local change setting the chosen value (synced like any edit) and tells the server the
 //! conflict is resolved.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
+use leptos::prelude::*;
 use shared::merge::Conflict;
 use shared::roles::Role;
 
@@ -22,7 +23,7 @@ pub fn ConflictsScreen() -> impl IntoView {
         let (store, credentials) = (ctx.store(), engine.credentials.get_untracked());
         async move { conflicts::listing(&store, credentials.as_ref()).await }
     });
-    let resolving = Action::new_local(move |(conflict, keep_winner): &(Conflict, bool)| {
+    let resolving = LocalAction::new(move |(conflict, keep_winner): &(Conflict, bool)| {
         let (conflict, keep_winner) = (conflict.clone(), *keep_winner);
         async move { conflicts::resolve(engine, &conflict, keep_winner).await }
     });

@@ -1,7 +1,8 @@
 //! Sign-in to the office server (once, while online), "signed in as …", and sign-out.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
+use leptos::prelude::*;
 
 use crate::components::notice::on_outcome;
 use crate::i18n::office as to;
@@ -14,7 +15,7 @@ pub fn LoginPanel() -> impl IntoView {
     let engine = use_sync();
     // How many changes saved before this sign-in the account took over (told once).
     let adopted = RwSignal::new(0usize);
-    let sign_out = Action::new_local(move |_: &()| async move { engine.sign_out().await });
+    let sign_out = LocalAction::new(move |_: &()| async move { engine.sign_out().await });
     on_outcome(
         sign_out,
         |()| {},
@@ -50,7 +51,7 @@ fn LoginForm(adopted: RwSignal<usize>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let device_name = RwSignal::new(session::default_device_name(&engine.store()));
     let error = RwSignal::new(None::<String>);
-    let login = Action::new_local(move |_: &()| {
+    let login = LocalAction::new(move |_: &()| {
         let (user, pass, device) =
             (username.get_untracked(), password.get_untracked(), device_name.get_untracked());
         async move {
@@ -113,7 +114,7 @@ fn CodeLoginForm(adopted: RwSignal<usize>) -> impl IntoView {
     let scanning = RwSignal::new(false);
     let cancel = StoredValue::new_local(std::rc::Rc::new(std::cell::Cell::new(false)));
     let video = NodeRef::<leptos::html::Video>::new();
-    let login = Action::new_local(move |typed: &String| {
+    let login = LocalAction::new(move |typed: &String| {
         let code = session::code_of_link(typed);
         async move {
             let device_name = session::default_device_name(&engine.store());

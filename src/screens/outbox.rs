@@ -3,9 +3,10 @@
 //! says why, in the server's words and with the fields' names; the surveyor opens it, fixes it,
 //! and resubmits it whole.
 
+use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 use shared::delivery::DeliveryState;
 use shared::record::EntityKind;
 use uuid::Uuid;
@@ -26,7 +27,7 @@ pub fn OutboxScreen() -> impl IntoView {
         let store = ctx.store();
         async move { delivery::rows(&store).await.map_err(|e| e.to_string()) }
     });
-    let resubmit = Action::new_local(move |(entity, id): &(EntityKind, Uuid)| {
+    let resubmit = LocalAction::new(move |(entity, id): &(EntityKind, Uuid)| {
         let (entity, id) = (*entity, *id);
         async move {
             let store = engine.store();
@@ -37,12 +38,12 @@ pub fn OutboxScreen() -> impl IntoView {
         }
     });
     // Giving up a refused photo, once the person confirmed it.
-    let abandon = Action::new_local(move |(entity, id): &(EntityKind, Uuid)| {
+    let abandon = LocalAction::new(move |(entity, id): &(EntityKind, Uuid)| {
         let (entity, id) = (*entity, *id);
         async move { engine.abandon_photos(entity, id).await.map(|_| ()).map_err(|e| e.to_string()) }
     });
     // Every refused photo tried again at once (a refusal that hit them all, mended).
-    let retry_photos = Action::new_local(move |_: &()| async move {
+    let retry_photos = LocalAction::new(move |_: &()| async move {
         engine.retry_refused_photos().await.map_err(|e| e.to_string())
     });
     view! {
@@ -86,7 +87,7 @@ pub fn OutboxScreen() -> impl IntoView {
 }
 
 /// What a row's buttons do: resubmit the record, give up its refused photos.
-type RecordAction = Action<(EntityKind, Uuid), Result<(), String>>;
+type RecordAction = LocalAction<(EntityKind, Uuid), Result<(), String>>;
 
 fn groups(rows: Vec<DeliveryRow>, resubmit: RecordAction, abandon: RecordAction) -> impl IntoView {
     DeliveryState::ALL

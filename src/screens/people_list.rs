@@ -4,8 +4,8 @@
 use crate::i18n::Localized as _;
 use std::collections::BTreeMap;
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use leptos::prelude::*;
 use shared::delivery::{DeliveryState, RecordKey};
 use shared::model::Category;
 use shared::record::{EntityKind, ListedRecord};

@@ -1,7 +1,8 @@
 //! Storage and settings: space used and available, persistence, device id, current surveyor.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
+use leptos::prelude::*;
 
 use crate::browser::storage::{self, format_bytes};
 use crate::browser::{language, text_size};
@@ -15,12 +16,13 @@ pub fn Settings() -> impl IntoView {
     let estimate = Loader::new(move || async move {
         (storage::estimate().await.ok().flatten(), storage::is_persisted().await)
     });
-    let conflicts = Loader::new(move || async move {
-        ctx.store().conflicts().await.map(|c| c.len()).unwrap_or(0)
-    });
+    let conflicts =
+        Loader::new(
+            move || async move { ctx.store().conflicts().await.map(|c| c.len()).unwrap_or(0) },
+        );
     let author = RwSignal::new(ctx.store().author());
     let saved = RwSignal::new(false);
-    let set_author = Action::new_local(move |name: &String| {
+    let set_author = LocalAction::new(move |name: &String| {
         let (store, name) = (ctx.store(), name.trim().to_owned());
         async move { store.set_author(&name).await }
     });
@@ -32,7 +34,7 @@ pub fn Settings() -> impl IntoView {
     let save_author = move |_| {
         set_author.dispatch_local(author.get_untracked());
     };
-    let persist = Action::new_local(|_: &()| storage::request_persist());
+    let persist = LocalAction::new(|_: &()| storage::request_persist());
     // Granted or not, the estimate says what the browser decided.
     Effect::new(move |_| {
         if persist.value().get().is_some() {

@@ -5,9 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 use shared::model::{SurveyStatus, sections_for};
 use uuid::Uuid;
 

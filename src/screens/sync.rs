@@ -2,8 +2,8 @@
 //! bar's 待同步, refused ones included), last success, last error, and the changes the server
 //! refused.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use leptos::prelude::*;
 
 use crate::context::use_app;
 use crate::i18n::sync as t;

@@ -1,5 +1,6 @@
 //! Export pending changes (or everything) to one file, and import a file from another tablet.
 
+use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use leptos::reactive::owner::LocalStorage;
 use shared::export::{self, Header, Scope};
@@ -45,7 +46,7 @@ fn ExportPanel() -> impl IntoView {
     let engine = use_sync();
     let scope = RwSignal::new(Scope::Pending);
     let passphrase = RwSignal::new(String::new());
-    let export = Action::new_local(move |_: &()| {
+    let export = LocalAction::new(move |_: &()| {
         let (store, scope, pass) =
             (engine.store(), scope.get_untracked(), passphrase.get_untracked());
         async move {
@@ -119,7 +120,7 @@ fn ImportPanel() -> impl IntoView {
     let result = RwSignal::new(None::<Result<String, String>>);
 
     // Reading the picked file (bounded as the server bounds it) and its header.
-    let pick = Action::new_local(move |ev: &leptos::ev::Event| {
+    let pick = LocalAction::new(move |ev: &leptos::ev::Event| {
         let ev = ev.clone();
         async move {
             let (_, data) = files::picked_by(&ev, export::MAX_FILE_BYTES as u64)
@@ -138,7 +139,7 @@ fn ImportPanel() -> impl IntoView {
         pick.dispatch_local(ev);
     };
 
-    let importing = Action::new_local(move |data: &Vec<u8>| {
+    let importing = LocalAction::new(move |data: &Vec<u8>| {
         let (store, data, pass) = (engine.store(), data.clone(), passphrase.get_untracked());
         async move {
             gloo_timers::future::TimeoutFuture::new(30).await;

@@ -2,10 +2,10 @@
 //! and the commendation cycle before July 1 (镇初评 → 县审核 → 市命名 → 十佳推荐) with the
 //! outcome per person per year.
 
+use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 use shared::model::{Assessment, Category, CommendationAction, Rubric};
 use shared::scoring::{may_be_scored, one_sheet_each, rank_scored, recorded_total};
 use shared::workflow::{commendation_overdue, commendation_transition};

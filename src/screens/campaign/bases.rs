@@ -1,8 +1,8 @@
 //! 示范基地 (at least two, by industry) and the study visits to them: attendees chosen from the
 //! candidates, what was learned, photos and the position.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use leptos::prelude::*;
 use shared::model::{Base, Visit};
 use shared::record::EntityKind;
 use uuid::Uuid;

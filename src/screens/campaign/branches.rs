@@ -4,9 +4,9 @@
 //! with nothing rewritten). Branches are town-wide records written through `Store::save`, so
 //! they sync to every tablet and the server's policy (office only) applies.
 
+use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 use shared::branches::adopt;
 use shared::model::Branch;
 use shared::record::EntityKind;

@@ -3,10 +3,10 @@
 //! reasons for 退回/移除/调整, the full history, pairing contacts, integrity grade, industry
 //! prospects, the contact person, the pipeline flag and the next year's selection.
 
+use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 use shared::model::{ApplicationAction, ApplicationState, Candidate};
 use shared::record::EntityKind;
 use shared::rules::contact_status;

@@ -1,9 +1,9 @@
 //! The candidate list (争创对象) with filters, and the form that records a new application.
 
+use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 use shared::model::{ApplicationState, Category, Person};
 use uuid::Uuid;
 

@@ -5,8 +5,8 @@
 //! The chosen town's records are made into the same [`CampaignData`] its own tablets read, and
 //! the screen shows it with the same view (and the same shared rules) as the town's.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use leptos::prelude::*;
 
 use crate::components::loaded::Loaded;
 use crate::i18n::campaign as tc;

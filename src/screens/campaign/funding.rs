@@ -1,9 +1,9 @@
 //! 资金扶持: funding records (kind, paying level, amount, date, purpose), with the candidate's
 //! integrity grade and industry prospects shown next to them, and totals per level.
 
+use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 use shared::model::{Funding, FundingLevel, parse_yuan};
 use shared::record::EntityKind;
 use uuid::Uuid;

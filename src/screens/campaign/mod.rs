@@ -18,8 +18,9 @@ pub mod pipeline;
 pub mod report;
 pub mod settings;
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
+use leptos::prelude::*;
 use shared::roles::Role;
 
 use crate::components::loaded::Loaded;
@@ -48,14 +49,14 @@ pub fn use_session() -> Session {
 /// its outcome with `components::notice::on_result`.
 pub fn write_action<I, T, Fut>(
     write: impl Fn(Store, Session, I) -> Fut + 'static,
-) -> Action<I, Result<T, CampaignError>>
+) -> LocalAction<I, Result<T, CampaignError>>
 where
     I: Clone + 'static,
     T: 'static,
     Fut: Future<Output = Result<T, CampaignError>> + 'static,
 {
     let ctx = use_app();
-    Action::new_local(move |input: &I| {
+    LocalAction::new(move |input: &I| {
         let written = write(ctx.store(), ctx.session_now(), input.clone());
         async move {
             let written = written.await;
@@ -69,7 +70,7 @@ where
 
 /// The write of a campaign form: [`campaign::put`] of `(id, branch, value)`.
 pub fn put_action<T: Checked + Clone + 'static>()
--> Action<(Uuid, String, T), Result<Uuid, CampaignError>> {
+-> LocalAction<(Uuid, String, T), Result<Uuid, CampaignError>> {
     write_action(|store, session, (id, branch, value): (Uuid, String, T)| async move {
         campaign::put(&store, &session, id, &branch, &value, today()).await
     })
@@ -79,7 +80,7 @@ pub fn put_action<T: Checked + Clone + 'static>()
 /// `(id, branch, Edit { before, after })`, which writes only the fields changed on the form
 /// (what it typed over that was changed elsewhere meanwhile is said: [`say_overwritten`]).
 pub fn edit_action<T: Checked + Clone + 'static>()
--> Action<(Uuid, String, campaign::Edit<T>), Result<campaign::Edited, CampaignError>> {
+-> LocalAction<(Uuid, String, campaign::Edit<T>), Result<campaign::Edited, CampaignError>> {
     let ctx = use_app();
     write_action(
         move |store, session, (id, branch, edit): (Uuid, String, campaign::Edit<T>)| async move {
@@ -105,7 +106,7 @@ pub fn say_overwritten(
 }
 
 /// The delete of a record of `T`'s kind by id ([`campaign::remove`]).
-pub fn remove_action<T: Entity + 'static>() -> Action<Uuid, Result<(), CampaignError>> {
+pub fn remove_action<T: Entity + 'static>() -> LocalAction<Uuid, Result<(), CampaignError>> {
     write_action(|store, session, id: Uuid| async move {
         campaign::remove::<T>(&store, &session, id).await
     })

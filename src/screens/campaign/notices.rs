@@ -1,7 +1,7 @@
 //! 信息平台: notices the town office publishes; every tablet receives them on sync.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use leptos::prelude::*;
 use shared::model::Notice as NoticeRecord;
 use uuid::Uuid;
 

@@ -2,9 +2,9 @@
 //! optional split per year, and the assessment rubric of each category. Both are town-wide
 //! records with fixed ids, so every tablet receives them on sync.
 
+use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 use shared::model::{Campaign, Category, Criterion, Rubric};
 use shared::scoring::revise_rubric;
 use uuid::Uuid;

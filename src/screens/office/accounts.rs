@@ -1,9 +1,9 @@
 //! 账号: create accounts with their role and branch scope, reset a password, disable or enable,
 //! and hand a tablet a one-time sign-in code (QR + 8 characters).
 
+use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
-use crate::hooks::use_loader::Loader;
 use shared::record::EntityKind;
 use shared::roles::Role;
 use shared::sync::{CreateUserRequest, SigninCode, UserSummary};

@@ -1,7 +1,7 @@
 //! 设置清单: each step of the office's first day, done or not, with what is missing in words.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use leptos::prelude::*;
 
 use crate::components::loaded::Loaded;
 use crate::context::use_app;

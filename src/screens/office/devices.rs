@@ -2,8 +2,8 @@
 //! reported then (待同步, 被退回, 冲突, the oldest unsent change); a tablet that holds work which has
 //! not arrived is marked. Revoke (and restore) a device.
 
-use leptos::prelude::*;
 use crate::hooks::use_loader::Loader;
+use leptos::prelude::*;
 use shared::sync::DeviceSummary;
 
 use super::{error_line, office_action};

@@ -7,6 +7,7 @@ pub mod checklist;
 pub mod devices;
 pub mod roster;
 
+use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::components::notice::on_outcome;
@@ -68,13 +69,13 @@ pub fn office_action<I, T, Fut>(
     error: RwSignal<Option<String>>,
     call: impl Fn(&I) -> Fut + 'static,
     done: impl Fn(T) + 'static,
-) -> Action<I, Result<T, OfficeError>>
+) -> LocalAction<I, Result<T, OfficeError>>
 where
     I: 'static,
     T: Clone + 'static,
     Fut: std::future::Future<Output = Result<T, OfficeError>> + 'static,
 {
-    let action = Action::new_local(move |input: &I| {
+    let action = LocalAction::new(move |input: &I| {
         error.set(None);
         call(input)
     });

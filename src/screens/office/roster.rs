@@ -2,6 +2,7 @@
 //! row's problems (row, column, reason), and import it whole once it has none. The server
 //! decides everything (`/api/v1/admin/roster/…`); the members then reach every tablet by sync.
 
+use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use shared::sync::{RosterIssue, RosterReport};
 use texts::Text;
@@ -49,7 +50,7 @@ pub fn Roster(http: Http) -> impl IntoView {
             upload.dispatch_local(apply);
         }
     };
-    let pick = Action::new_local(move |ev: &leptos::ev::Event| {
+    let pick = LocalAction::new(move |ev: &leptos::ev::Event| {
         let ev = ev.clone();
         async move { files::picked_by(&ev, office::MAX_ROSTER_BYTES).await }
     });
