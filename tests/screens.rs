@@ -245,6 +245,90 @@ async fn a_refused_write_shows_its_reason_with_a_link_and_a_success_runs_its_fol
     wait_for("the follow-up", || done.get_untracked() == 7).await;
 }
 
+/// Every `Loader` is one resource type inside (its value type erased): each still reads and
+/// shows its own value, and reads again only when it is asked to.
+#[wasm_bindgen_test]
+async fn loaders_of_different_types_each_read_their_own_value_and_read_again_alone() {
+    let reads = Rc::new(Cell::new((0u32, 0u32)));
+    let counter = reads.clone();
+    let (loaders, set_loaders) = signal_local(None::<(Loader<u32>, Loader<String>)>);
+    let _handle = leptos::mount::mount_to(root("loaders"), move || {
+        let (a, b) = (counter.clone(), counter.clone());
+        let number = Loader::new(move || {
+            let (n, s) = a.get();
+            a.set((n + 1, s));
+            async move { n + 1 }
+        });
+        let words = Loader::new(move || {
+            let (n, s) = b.get();
+            b.set((n, s + 1));
+            async move { format!("read {}", s + 1) }
+        });
+        set_loaders.set(Some((number, words)));
+        view! {
+            <p data-testid="loader-number">{move || number.get().map(|n| n.to_string()).unwrap_or_default()}</p>
+            <p data-testid="loader-words">{move || words.get().unwrap_or_default()}</p>
+        }
+    });
+    wait_for("both values", || {
+        text("loaders", "loader-number") == "1" && text("loaders", "loader-words") == "read 1"
+    })
+    .await;
+    let (number, words) = loaders.get_untracked().unwrap();
+    assert_eq!(number.get_untracked(), Some(1));
+    assert_eq!(words.get_untracked().as_deref(), Some("read 1"));
+    number.refetch();
+    wait_for("the number read again", || text("loaders", "loader-number") == "2").await;
+    assert_eq!(text("loaders", "loader-words"), "read 1");
+    assert_eq!(reads.get(), (2, 1), "only the loader asked read again");
+    assert_eq!(words.with(|w| w.map(String::len)), Some(6));
+}
+
+/// Every `LocalAction` is one action type inside (its input and output erased): each still runs
+/// on its own input, says while it runs, and gives its own output.
+#[wasm_bindgen_test]
+async fn actions_of_different_types_each_give_their_own_output_and_say_while_they_run() {
+    type Measure = LocalAction<String, Result<usize, String>>;
+    let (actions, set_actions) = signal_local(None::<(LocalAction<u32, u32>, Measure)>);
+    let _handle = leptos::mount::mount_to(root("actions"), move || {
+        let double = LocalAction::new(|n: &u32| {
+            let n = *n;
+            async move {
+                gloo_timers::future::TimeoutFuture::new(300).await;
+                n * 2
+            }
+        });
+        let measure: Measure = LocalAction::new(|s: &String| {
+            let s = s.clone();
+            async move { if s.is_empty() { Err("empty".to_string()) } else { Ok(s.chars().count()) } }
+        });
+        set_actions.set(Some((double, measure)));
+        view! {
+            <p data-testid="action-pending">{move || double.pending().get().to_string()}</p>
+            <p data-testid="action-double">{move || double.value().get().map(|n| n.to_string()).unwrap_or_default()}</p>
+            <p data-testid="action-measure">{move || match measure.value().get() {
+                None => String::new(),
+                Some(Ok(n)) => n.to_string(),
+                Some(Err(e)) => e,
+            }}</p>
+        }
+    });
+    let (double, measure) = actions.get_untracked().unwrap();
+    assert_eq!(text("actions", "action-pending"), "false");
+    double.dispatch_local(21);
+    assert!(double.pending().get_untracked(), "under way as soon as it is dispatched");
+    wait_for("the run under way", || text("actions", "action-pending") == "true").await;
+    wait_for("its output", || text("actions", "action-double") == "42").await;
+    assert_eq!(text("actions", "action-pending"), "false");
+    assert_eq!(text("actions", "action-measure"), "", "the other action has not run");
+    measure.dispatch_local("四争一树".to_string());
+    wait_for("the other's output", || text("actions", "action-measure") == "4").await;
+    measure.dispatch_local(String::new());
+    wait_for("its failure", || text("actions", "action-measure") == "empty").await;
+    assert_eq!(text("actions", "action-double"), "42");
+    assert_eq!(double.value().with(|v| v.copied()), Some(42));
+}
+
 #[wasm_bindgen_test]
 async fn the_office_settings_and_sync_families_render_for_a_device_nobody_signed_in_to() {
     let store = fresh().await;

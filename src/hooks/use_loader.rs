@@ -3,20 +3,19 @@
 //!
 //! A `LocalResource<T>` built from a closure `F` returning a future `Fut` compiles Leptos'
 //! async-derived code (its spawn, its effect, its reads and notifications) once per `(T, F, Fut)`:
-//! about 3 KB of wasm a read before `wasm-opt`, for some forty reads. Every [`Loader`] is one
+//! about 3 KB of wasm a read before `wasm-opt`, for the app's 33 reads. Every [`Loader`] is one
 //! `LocalResource<Rc<dyn Any>>` of one boxed future type; what stays per read is the small box
 //! around the service's future and the downcast back to `T` (PERFORMANCE.md, "Session 31").
-//! It is read like a `LocalResource`: `get`, `with`, `refetch`, `.await`.
+//! It is read like a `LocalResource` (`get`, `get_untracked`, `refetch`; `with` is given an
+//! `Option<&T>`), and shown with `components::loaded::Loaded`.
 
 use std::any::Any;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
 
 use leptos::prelude::*;
-use leptos::reactive::computed::AsyncDerivedFuture;
 
 /// What every loader's resource holds: the read's value of its own type.
 type Value = Rc<dyn Any>;
@@ -42,6 +41,7 @@ impl<T> Copy for Loader<T> {}
 
 impl<T: 'static> Loader<T> {
     /// Start reading with `fetcher` (as `LocalResource::new`).
+    #[track_caller]
     pub fn new<Fut>(fetcher: impl Fn() -> Fut + 'static) -> Self
     where
         Fut: Future<Output = T> + 'static,
@@ -59,11 +59,13 @@ impl<T: 'static> Loader<T> {
     }
 
     /// Apply `f` to the value read, `None` while the first read runs (tracked).
+    #[track_caller]
     pub fn with<U>(&self, f: impl FnOnce(Option<&T>) -> U) -> U {
         self.resource.with(|value| f(value.as_ref().and_then(|v| v.downcast_ref::<T>())))
     }
 
     /// The value read, `None` while the first read runs (tracked).
+    #[track_caller]
     pub fn get(&self) -> Option<T>
     where
         T: Clone,
@@ -72,6 +74,7 @@ impl<T: 'static> Loader<T> {
     }
 
     /// The value read, not tracked.
+    #[track_caller]
     pub fn get_untracked(&self) -> Option<T>
     where
         T: Clone,
@@ -84,7 +87,10 @@ impl<T: 'static> Loader<T> {
         let show = move |value: &Value| match value.downcast_ref::<T>() {
             Some(value) => show(value),
             // Only `Loader::<T>::new` makes this resource's values, each a `T`.
-            None => Ok(().into_any()),
+            None => {
+                log::error!("a screen's read gave a value of another type");
+                Ok(().into_any())
+            }
         };
         let show: Show = Box::new(show);
         ErasedRead { resource: self.resource, show: StoredValue::new_local(show) }
@@ -108,37 +114,8 @@ impl ErasedRead {
 }
 
 /// The one `LocalResource` type every loader is (not generic: compiled once).
+#[allow(clippy::disallowed_methods, reason = "the one place a resource is made")]
+#[track_caller]
 fn erased(fetch: Box<dyn Fn() -> Fetch>) -> LocalResource<Value> {
     LocalResource::new(fetch)
-}
-
-/// Waits for the read in flight, if any, and gives its value (as awaiting a `LocalResource`).
-impl<T: Clone + 'static> IntoFuture for Loader<T> {
-    type Output = T;
-    type IntoFuture = LoaderFuture<T>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        LoaderFuture { read: self.resource.into_future(), value: PhantomData }
-    }
-}
-
-/// [`Loader`]'s `.await`: the resource's own future, its value downcast back to `T`.
-pub struct LoaderFuture<T> {
-    read: AsyncDerivedFuture<Value>,
-    value: PhantomData<fn() -> T>,
-}
-
-impl<T: Clone + 'static> Future for LoaderFuture<T> {
-    type Output = T;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        match Pin::new(&mut self.read).poll(cx) {
-            Poll::Ready(value) => match value.downcast_ref::<T>() {
-                Some(value) => Poll::Ready(value.clone()),
-                // Only `Loader::<T>::new` makes this resource's values, each a `T`.
-                None => Poll::Pending,
-            },
-            Poll::Pending => Poll::Pending,
-        }
-    }
 }

@@ -4,10 +4,11 @@
 //!
 //! An `Action<I, O>` built from a closure `F` returning a future `Fut` compiles Leptos' dispatch
 //! (its spawn, its input and value signals, its version) once per `(I, O, F, Fut)`: about 1.7 KB
-//! of wasm an action before `wasm-opt`, for some thirty actions. Every [`LocalAction`] is one
+//! of wasm an action before `wasm-opt`, for the app's 50 actions. Every [`LocalAction`] is one
 //! `Action<Rc<dyn Any>, Rc<dyn Any>>` of one boxed future type; what stays per action is the
 //! small box around its future and the downcasts (PERFORMANCE.md, "Session 31"). It is used
-//! like an `Action`: `dispatch_local`, `pending`, `value`.
+//! like an `Action`: `dispatch_local`, `pending`, `value` (whose `with` is given an
+//! `Option<&O>`).
 
 use std::any::Any;
 use std::future::Future;
@@ -38,6 +39,7 @@ impl<I, O> Copy for LocalAction<I, O> {}
 
 impl<I: 'static, O: 'static> LocalAction<I, O> {
     /// An action running `run` on each input dispatched (as `Action::new_local`).
+    #[track_caller]
     pub fn new<Fut>(run: impl Fn(&I) -> Fut + 'static) -> Self
     where
         Fut: Future<Output = O> + 'static,
@@ -48,7 +50,10 @@ impl<I: 'static, O: 'static> LocalAction<I, O> {
                 match future {
                     Some(future) => Rc::new(future.await) as Value,
                     // Only `dispatch_local` gives this action inputs, each an `I`.
-                    None => std::future::pending().await,
+                    None => {
+                        log::error!("an action was given an input of another type");
+                        std::future::pending().await
+                    }
                 }
             })
         };
@@ -56,22 +61,27 @@ impl<I: 'static, O: 'static> LocalAction<I, O> {
     }
 
     /// Run the action on `input`.
+    #[track_caller]
     pub fn dispatch_local(&self, input: I) {
         self.action.dispatch_local(Rc::new(input));
     }
 
     /// Whether a run is under way (tracked).
+    #[track_caller]
     pub fn pending(&self) -> Memo<bool> {
         self.action.pending()
     }
 
     /// What the last run gave, once it is over.
+    #[track_caller]
     pub fn value(&self) -> Outcome<O> {
         Outcome { value: self.action.value(), output: PhantomData }
     }
 }
 
 /// The one `Action` type every [`LocalAction`] is (not generic: compiled once).
+#[allow(clippy::disallowed_methods, reason = "the one place an action is made")]
+#[track_caller]
 fn erased(run: Box<dyn Fn(&Value) -> Run>) -> Action<Value, Value> {
     Action::new_local(move |input: &Value| run(input))
 }
@@ -84,11 +94,13 @@ pub struct Outcome<O> {
 
 impl<O: 'static> Outcome<O> {
     /// Apply `f` to the last run's output (tracked).
+    #[track_caller]
     pub fn with<U>(&self, f: impl FnOnce(Option<&O>) -> U) -> U {
         self.value.with(|value| f(value.as_ref().and_then(|v| v.downcast_ref::<O>())))
     }
 
     /// The last run's output (tracked).
+    #[track_caller]
     pub fn get(&self) -> Option<O>
     where
         O: Clone,
