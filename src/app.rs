@@ -3,7 +3,6 @@
 //! the draft), and the screen the address names ([`crate::router`]). It provides [`AppCtx`] and
 //! the sync engine to everything below it.
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 
 use shared::delivery::DeliveryCounts;
@@ -11,6 +10,7 @@ use shared::delivery::DeliveryCounts;
 use crate::browser::storage;
 use crate::components::draft_banner::DraftBanner;
 use crate::context::AppCtx;
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::pwa::UpdateBanner;

@@ -1,12 +1,12 @@
 //! "有一份未完成的调查草稿：林海生", shown when the app reopens with a draft: continue it, put the
 //! notice away, or delete the draft after a confirmation.
 
-use crate::hooks::use_loader::Loader;
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::services::survey;

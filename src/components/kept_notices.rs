@@ -5,13 +5,13 @@
 //! `fieldwork` split module (`split::kept_notices`), fetched when the shell finds one kept
 //! (`services::storage_loss::any_kept`, which reads no value).
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 
 use crate::components::server_restored::ServerRestoredNotice;
 use crate::components::storage_lost::StorageLostNotice;
 use crate::components::unsent_elsewhere::PreviousDeviceUnsent;
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::services::storage_loss::{self, UnsentElsewhereNotice};
 use crate::sync::SyncEngine;
 

@@ -1,9 +1,9 @@
 //! The message line of a form: what went wrong (in red, with a link to the record a refusal
 //! names) or what was done (in green); and the wiring that shows a write's outcome in it.
 
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;
 use crate::services::campaign::CampaignError;
@@ -38,11 +38,18 @@ pub fn on_outcome<I, T, E>(
     T: Clone + 'static,
     E: Clone + 'static,
 {
-    Effect::new(move |_| match action.value().get() {
+    watch(Box::new(move || match action.value().get() {
         Some(Ok(value)) => done(value),
         Some(Err(e)) => failed(e),
         None => {}
-    });
+    }));
+}
+
+/// Run `react` now and again whenever what it read changes: one effect type for every
+/// action's outcome (an `Effect::new` per action type compiled Leptos' effect code once per
+/// type; PERFORMANCE.md, "Session 31").
+fn watch(react: Box<dyn Fn()>) {
+    Effect::new(move |_| react());
 }
 
 /// After each run of a campaign `action`: its refusal in `notice`, or `done` with what it

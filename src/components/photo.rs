@@ -1,8 +1,6 @@
 //! Photos: a thumbnail read from the local attachments store (object URL, revoked on unmount)
 //! and the picker that captures, downscales and stores new ones.
 
-use crate::hooks::use_loader::Loader;
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use shared::model::PhotoRef;
@@ -10,6 +8,8 @@ use shared::model::PhotoRef;
 use crate::browser::files::{self, PickedFile};
 use crate::browser::photos;
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n;
 use crate::pwa::UnsavedInput;
 use crate::services;

@@ -2,10 +2,10 @@
 //! (`services::storage_loss::server_restored`): this tablet downloaded everything again and sent
 //! the changes made on it again; nothing is to be entered again. Shown until read.
 
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::context::use_app;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n as t;
 use crate::services::storage_loss::{self, ServerRestored};
 

@@ -5,10 +5,10 @@
 //! are not taken back yet it says so, asks that nothing be entered again, and cannot be
 //! dismissed (the next start tries again).
 
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::context::use_app;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n as t;
 use crate::services::storage_loss::{self, StorageLoss};
 

@@ -2,10 +2,10 @@
 //! last synced (`services::storage_loss::UnsentElsewhereNotice`): which device, how many, when
 //! it last synced, and what to do; shown until read.
 
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::context::use_app;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n as t;
 use crate::logic::format;
 use crate::services::storage_loss::{self, UnsentElsewhereNotice};

@@ -2,11 +2,11 @@
 //! and whose value is the fix or why there is none ([`GeoError`]: no permission, no signal,
 //! timeout) — a failure is shown, never thrown.
 
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use shared::model::GeoPoint;
 
 use crate::browser::geolocation::{self, GeoError};
+use crate::hooks::use_local_action::LocalAction;
 
 /// What [`use_geolocation`] returns.
 #[derive(Clone, Copy)]

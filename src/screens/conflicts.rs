@@ -2,14 +2,14 @@
 //! new local change setting the chosen value (synced like any edit) and tells the server the
 //! conflict is resolved.
 
-use crate::hooks::use_loader::Loader;
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use shared::merge::Conflict;
 use shared::roles::Role;
 
 use crate::components::notice::on_outcome;
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::sync as t;
 use crate::services::conflicts::{self, OpenConflict, shown_of};
 use crate::sync::use_sync;

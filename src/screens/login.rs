@@ -1,10 +1,10 @@
 //! Sign-in to the office server (once, while online), "signed in as …", and sign-out.
 
-use crate::hooks::use_loader::Loader;
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::components::notice::on_outcome;
+use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::office as to;
 use crate::i18n::sync as t;
 use crate::sync::{session, use_sync};

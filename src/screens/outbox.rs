@@ -3,8 +3,6 @@
 //! says why, in the server's words and with the fields' names; the surveyor opens it, fixes it,
 //! and resubmits it whole.
 
-use crate::hooks::use_loader::Loader;
-use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::delivery::DeliveryState;
@@ -12,6 +10,8 @@ use shared::record::EntityKind;
 use uuid::Uuid;
 
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::outbox as t;
 use crate::services::delivery::{self, DeliveryRow, WaitsFor};
 use crate::sync::use_sync;

@@ -4,7 +4,6 @@
 use crate::i18n::Localized as _;
 use std::collections::BTreeMap;
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 use shared::delivery::{DeliveryState, RecordKey};
 use shared::model::Category;
@@ -12,6 +11,7 @@ use shared::record::{EntityKind, ListedRecord};
 use uuid::Uuid;
 
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::logic::people::{
     ListedPerson, ListedSurvey, PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, build_rows,

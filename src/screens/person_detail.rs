@@ -3,7 +3,6 @@
 use crate::i18n::Localized as _;
 use std::collections::BTreeMap;
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 use shared::delivery::{DeliveryState, RecordKey};
 use shared::model::{Person, Survey, SurveyStatus};
@@ -15,6 +14,7 @@ use crate::components::delivery::state_badge;
 use crate::components::loaded::Loaded;
 use crate::components::photo::PhotoThumb;
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n::{self as t, outbox};
 use crate::logic::format;
 use crate::logic::history::Replay;

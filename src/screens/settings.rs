@@ -1,13 +1,13 @@
 //! Storage and settings: space used and available, persistence, device id, current surveyor.
 
-use crate::hooks::use_loader::Loader;
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::browser::storage::{self, format_bytes};
 use crate::browser::{language, text_size};
 use crate::components::notice::on_outcome;
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n as t;
 
 #[component]

@@ -5,7 +5,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{SurveyStatus, sections_for};
@@ -18,6 +17,7 @@ use crate::components::loaded::Loaded;
 use crate::components::photo::PhotoPicker;
 use crate::context::use_app;
 use crate::hooks::use_autosave::{AutosaveOptions, SaveState, use_autosave};
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::logic::forms::today;
 use crate::logic::route::Route;

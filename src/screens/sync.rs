@@ -2,10 +2,10 @@
 //! bar's 待同步, refused ones included), last success, last error, and the changes the server
 //! refused.
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n::sync as t;
 use crate::logic::format;
 use crate::screens::login::LoginPanel;

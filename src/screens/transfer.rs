@@ -1,6 +1,5 @@
 //! Export pending changes (or everything) to one file, and import a file from another tablet.
 
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use leptos::reactive::owner::LocalStorage;
 use shared::export::{self, Header, Scope};
@@ -8,6 +7,7 @@ use shared::roles::Role;
 
 use crate::browser::files;
 use crate::components::notice::on_outcome;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::branches as tb;
 use crate::i18n::sync as t;
 use crate::logic::format;

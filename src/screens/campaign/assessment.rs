@@ -2,7 +2,6 @@
 //! and the commendation cycle before July 1 (镇初评 → 县审核 → 市命名 → 十佳推荐) with the
 //! outcome per person per year.
 
-use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
@@ -16,6 +15,7 @@ use crate::components::fields::{value_of, year_select};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::rubric::rubric_for;

@@ -1,7 +1,6 @@
 //! 示范基地 (at least two, by industry) and the study visits to them: attendees chosen from the
 //! candidates, what was learned, photos and the position.
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 use shared::model::{Base, Visit};
 use shared::record::EntityKind;
@@ -16,6 +15,7 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::components::photo::{PhotoPicker, PhotoThumb};
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::route::CampaignRoute;

@@ -4,7 +4,6 @@
 //! with nothing rewritten). Branches are town-wide records written through `Store::save`, so
 //! they sync to every tablet and the server's policy (office only) applies.
 
-use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::branches::adopt;
@@ -17,6 +16,7 @@ use crate::components::fields::{Field, select, text};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::i18n::branches as tb;
 use crate::services::branches::{BranchOverview, overview, save_branch, set_retired};

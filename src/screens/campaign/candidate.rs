@@ -3,7 +3,6 @@
 //! reasons for 退回/移除/调整, the full history, pairing contacts, integrity grade, industry
 //! prospects, the contact person, the pipeline flag and the next year's selection.
 
-use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
@@ -18,6 +17,7 @@ use crate::components::fields::{Field, checkbox, select, text, textarea};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::candidate::{

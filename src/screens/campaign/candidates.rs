@@ -1,6 +1,5 @@
 //! The candidate list (争创对象) with filters, and the form that records a new application.
 
-use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use chrono::Datelike;
 use leptos::prelude::*;
@@ -12,6 +11,7 @@ use crate::components::fields::year_select;
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::candidate::{Application, CandidateFilter, state_label};

@@ -5,10 +5,10 @@
 //! The chosen town's records are made into the same [`CampaignData`] its own tablets read, and
 //! the screen shows it with the same view (and the same shared rules) as the town's.
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 
 use crate::components::loaded::Loaded;
+use crate::hooks::use_loader::Loader;
 use crate::i18n::campaign as tc;
 use crate::services::campaign::CampaignData;
 use crate::services::county;

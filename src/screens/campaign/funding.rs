@@ -1,7 +1,6 @@
 //! 资金扶持: funding records (kind, paying level, amount, date, purpose), with the candidate's
 //! integrity grade and industry prospects shown next to them, and totals per level.
 
-use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{Funding, FundingLevel, parse_yuan};
@@ -13,6 +12,7 @@ use crate::components::fields::{Field, date, id_select, select, textarea};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::format;

@@ -18,13 +18,13 @@ pub mod pipeline;
 pub mod report;
 pub mod settings;
 
-use crate::hooks::use_loader::Loader;
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use shared::roles::Role;
 
 use crate::components::loaded::Loaded;
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
+use crate::hooks::use_local_action::LocalAction;
 use shared::model::Entity;
 use uuid::Uuid;
 

@@ -1,6 +1,5 @@
 //! 信息平台: notices the town office publishes; every tablet receives them on sync.
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 use shared::model::Notice as NoticeRecord;
 use uuid::Uuid;
@@ -11,6 +10,7 @@ use crate::components::fields::{Field, date, text, textarea};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n::campaign as tc;
 use crate::logic::format;
 use crate::logic::forms::today;

@@ -2,7 +2,6 @@
 //! optional split per year, and the assessment rubric of each category. Both are town-wide
 //! records with fixed ids, so every tablet receives them on sync.
 
-use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::model::{Campaign, Category, Criterion, Rubric};
@@ -14,6 +13,7 @@ use crate::components::fields::value_of;
 use crate::components::loaded::Loaded;
 use crate::components::notice::{Notice, notice_line, on_result};
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
 use crate::logic::campaign::rubric::{

@@ -1,7 +1,6 @@
 //! 账号: create accounts with their role and branch scope, reset a password, disable or enable,
 //! and hand a tablet a one-time sign-in code (QR + 8 characters).
 
-use crate::hooks::use_loader::Loader;
 use crate::i18n::Localized as _;
 use leptos::prelude::*;
 use shared::record::EntityKind;
@@ -13,6 +12,7 @@ use crate::browser::dialog::confirm;
 use crate::browser::location;
 use crate::components::loaded::Loaded;
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n::office as t;
 use crate::logic::campaign::typed::{branch_records, keyed};
 use crate::logic::format;

@@ -1,10 +1,10 @@
 //! 设置清单: each step of the office's first day, done or not, with what is missing in words.
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 
 use crate::components::loaded::Loaded;
 use crate::context::use_app;
+use crate::hooks::use_loader::Loader;
 use crate::i18n::office as t;
 use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::route::{OfficeTab, Route};

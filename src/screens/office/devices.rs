@@ -2,13 +2,13 @@
 //! reported then (待同步, 被退回, 冲突, the oldest unsent change); a tablet that holds work which has
 //! not arrived is marked. Revoke (and restore) a device.
 
-use crate::hooks::use_loader::Loader;
 use leptos::prelude::*;
 use shared::sync::DeviceSummary;
 
 use super::{error_line, office_action};
 use crate::browser::dialog::confirm;
 use crate::components::loaded::Loaded;
+use crate::hooks::use_loader::Loader;
 use crate::i18n::office as t;
 use crate::logic::format;
 use crate::services::office;

@@ -7,10 +7,10 @@ pub mod checklist;
 pub mod devices;
 pub mod roster;
 
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 
 use crate::components::notice::on_outcome;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::office as t;
 use crate::logic::route::{OfficeTab, Route};
 use crate::services::office::{OfficeError, office_http};

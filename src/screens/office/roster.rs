@@ -2,7 +2,6 @@
 //! row's problems (row, column, reason), and import it whole once it has none. The server
 //! decides everything (`/api/v1/admin/roster/…`); the members then reach every tablet by sync.
 
-use crate::hooks::use_local_action::LocalAction;
 use leptos::prelude::*;
 use shared::sync::{RosterIssue, RosterReport};
 use texts::Text;
@@ -10,6 +9,7 @@ use texts::Text;
 use super::{error_line, office_action};
 use crate::browser::files;
 use crate::components::notice::on_outcome;
+use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::office as t;
 use crate::services::office;
 use crate::sync::http::Http;
