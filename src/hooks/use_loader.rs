@@ -81,6 +81,7 @@ impl<T: 'static> Loader<T> {
     {
         untrack(|| self.get())
     }
+
     /// This read with what to show of its value (the view, or the error in words), for
     /// `components::loaded::Loaded`: the part of showing a read that is compiled once.
     pub fn shown_with(self, show: impl Fn(&T) -> Result<AnyView, String> + 'static) -> ErasedRead {
