@@ -116,17 +116,7 @@ pub fn text<S: Send + Sync + 'static>(
     get: fn(&S) -> String,
     set: fn(&mut S, String),
 ) -> impl IntoView {
-    let error = field.error();
-    let value = value_of(form, get);
-    view! {
-        <label class="field" class:invalid=move || error().is_some()>
-            {field.label_view()}
-            <input type="text" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
-                prop:value=move || value.get()
-                on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
-            {field.error_line()}
-        </label>
-    }
+    text_view(field, value_of(form, get).into(), write_with(form, set))
 }
 
 /// A multi-line text input.
@@ -136,17 +126,48 @@ pub fn textarea<S: Send + Sync + 'static>(
     get: fn(&S) -> String,
     set: fn(&mut S, String),
 ) -> impl IntoView {
+    textarea_view(field, value_of(form, get).into(), write_with(form, set))
+}
+
+/// How an input writes what it reads from the page into `form`: `set` of the text, as a
+/// callback, so the input's view is compiled once, not once for each form type (each form's
+/// copy of each input was most of its size; docs/PERFORMANCE.md, session 32).
+fn write_with<S, V>(form: RwSignal<S>, set: fn(&mut S, V)) -> Callback<V>
+where
+    S: Send + Sync + 'static,
+    V: 'static,
+{
+    Callback::new(move |value: V| form.update(|f| set(f, value)))
+}
+
+/// [`text`]'s input, showing `value` and writing each keystroke's text with `write`.
+fn text_view(field: Field, value: Signal<String>, write: Callback<String>) -> AnyView {
     let error = field.error();
-    let value = value_of(form, get);
+    view! {
+        <label class="field" class:invalid=move || error().is_some()>
+            {field.label_view()}
+            <input type="text" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
+                prop:value=move || value.get()
+                on:input=move |ev| write.run(event_target_value(&ev)) />
+            {field.error_line()}
+        </label>
+    }
+    .into_any()
+}
+
+/// [`textarea`]'s input, showing `value` and writing each keystroke's text with `write`.
+fn textarea_view(field: Field, value: Signal<String>, write: Callback<String>) -> AnyView {
+    let error = field.error();
     view! {
         <label class="field wide" class:invalid=move || error().is_some()>
             {field.label_view()}
             <textarea rows="3" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || value.get()
-                on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); }></textarea>
+                on:input=move |ev| write.run(event_target_value(&ev))></textarea>
             {field.error_line()}
         </label>
     }
+    .into_any()
 }
 
 /// What one input of `form` shows: worked out again at each change of the form, passed on to
@@ -289,17 +310,23 @@ pub fn date<S: Send + Sync + 'static>(
     get: fn(&S) -> Option<NaiveDate>,
     set: fn(&mut S, Option<NaiveDate>),
 ) -> impl IntoView {
-    let error = field.error();
     let value = value_of(form, move |f| date_value(get(f)));
+    date_view(field, value.into(), write_with(form, set))
+}
+
+/// [`date`]'s input, showing `value` (`YYYY-MM-DD`) and writing the date picked with `write`.
+fn date_view(field: Field, value: Signal<String>, write: Callback<Option<NaiveDate>>) -> AnyView {
+    let error = field.error();
     view! {
         <label class="field" class:invalid=move || error().is_some()>
             {field.label_view()}
             <input type="date" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || value.get()
-                on:change=move |ev| { let v = parse_date(&event_target_value(&ev)); form.update(|f| set(f, v)); } />
+                on:change=move |ev| write.run(parse_date(&event_target_value(&ev))) />
             {field.error_line()}
         </label>
     }
+    .into_any()
 }
 
 /// A select of a closed list (a [`Choice`]), with an empty "请选择".
@@ -309,13 +336,28 @@ pub fn select<S: Send + Sync + 'static, C: Choice + crate::i18n::Localized>(
     get: fn(&S) -> Option<C>,
     set: fn(&mut S, Option<C>),
 ) -> impl IntoView {
-    let error = field.error();
     let chosen = value_of(form, move |f| get(f).map(Choice::key));
-    let options = C::all()
-        .iter()
-        .map(|c| {
-            let key = c.key();
-            view! { <option value=key selected=move || chosen.get() == Some(key)>{c.localized()}</option> }
+    let options = C::all().iter().map(|c| (c.key(), c.localized())).collect();
+    let write = Callback::new(move |key: String| {
+        let choice = C::from_key(&key);
+        form.update(|f| set(f, choice));
+    });
+    select_view(field, chosen.into(), options, write)
+}
+
+/// [`select`]'s input: `options` as (key, label), the one whose key `chosen` holds selected;
+/// the key picked ("" for 请选择) is written with `write`.
+fn select_view(
+    field: Field,
+    chosen: Signal<Option<&'static str>>,
+    options: Vec<(&'static str, &'static str)>,
+    write: Callback<String>,
+) -> AnyView {
+    let error = field.error();
+    let options = options
+        .into_iter()
+        .map(|(key, label)| {
+            view! { <option value=key selected=move || chosen.get() == Some(key)>{label}</option> }
         })
         .collect_view();
     view! {
@@ -323,13 +365,14 @@ pub fn select<S: Send + Sync + 'static, C: Choice + crate::i18n::Localized>(
             {field.label_view()}
             <select data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || chosen.get().unwrap_or("")
-                on:change=move |ev| { let v = C::from_key(&event_target_value(&ev)); form.update(|f| set(f, v)); }>
+                on:change=move |ev| write.run(event_target_value(&ev))>
                 <option value="">{t::CHOOSE}</option>
                 {options}
             </select>
             {field.error_line()}
         </label>
     }
+    .into_any()
 }
 
 /// A checkbox.

@@ -3,6 +3,7 @@
 //! same checks the server makes: role, branch, validation and the workflow.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::candidacy::{self, CandidacyError, CandidacyKey};
@@ -303,8 +304,22 @@ pub async fn save<T: Entity>(
 }
 
 /// [`save`] of the `touched` ones of a `T` record's `changes` (every one into a record not
-/// stored yet).
-async fn write<T: Entity>(
+/// stored yet). Not an `async fn` of `T`: every kind's write is the one future of
+/// [`write_kind`], compiled once (docs/PERFORMANCE.md, session 32).
+fn write<'a, T: Entity>(
+    store: &'a Store,
+    session: &'a Session,
+    id: Uuid,
+    branch_id: &'a str,
+    changes: Vec<(String, serde_json::Value)>,
+    touched: Touched,
+) -> impl Future<Output = Result<Vec<Conflict>, CampaignError>> + 'a {
+    write_kind(T::KIND, store, session, id, branch_id, changes, touched)
+}
+
+/// [`write`] of a record of `kind`.
+async fn write_kind(
+    kind: EntityKind,
     store: &Store,
     session: &Session,
     id: Uuid,
@@ -312,23 +327,34 @@ async fn write<T: Entity>(
     changes: Vec<(String, serde_json::Value)>,
     touched: Touched,
 ) -> Result<Vec<Conflict>, CampaignError> {
-    if !session.may_write(T::KIND, branch_id) {
+    if !session.may_write(kind, branch_id) {
         return Err(CampaignError::NotAllowed);
     }
-    Ok(store.save_touched(T::KIND, id, branch_id, changes, touched).await?.conflicts)
+    Ok(store.save_touched(kind, id, branch_id, changes, touched).await?.conflicts)
 }
 
 /// Delete record `id` of `T`'s kind (a tombstone that syncs), if the session may.
-pub async fn delete<T: Entity>(
+pub fn delete<'a, T: Entity>(
+    store: &'a Store,
+    session: &'a Session,
+    id: Uuid,
+    branch_id: &'a str,
+) -> impl Future<Output = Result<(), CampaignError>> + 'a {
+    delete_kind(T::KIND, store, session, id, branch_id)
+}
+
+/// [`delete`] of a record of `kind`.
+async fn delete_kind(
+    kind: EntityKind,
     store: &Store,
     session: &Session,
     id: Uuid,
     branch_id: &str,
 ) -> Result<(), CampaignError> {
-    if !session.may_write(T::KIND, branch_id) {
+    if !session.may_write(kind, branch_id) {
         return Err(CampaignError::NotAllowed);
     }
-    store.delete(T::KIND, id).await?;
+    store.delete(kind, id).await?;
     Ok(())
 }
 

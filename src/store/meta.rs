@@ -15,14 +15,20 @@ use super::{Store, StoreError};
 impl Store {
     /// Read a value from `meta`; `None` if it was never set.
     pub async fn meta_get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        match self.meta_value(key).await? {
+            Some(v) => Ok(Some(from_js(v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The value `meta` holds at `key` as the browser gave it; `None` if it was never set.
+    /// Compiled once: [`Store::meta_get`] is instantiated for each type it decodes.
+    async fn meta_value(&self, key: &str) -> Result<Option<JsValue>, StoreError> {
         let db = self.db().await?;
         let tx = db.transaction(META).build()?;
         let store = tx.object_store(META)?;
         let value: Option<JsValue> = store.get(JsValue::from_str(key)).primitive()?.await?;
-        match value {
-            Some(v) if !v.is_undefined() => Ok(Some(from_js(v)?)),
-            _ => Ok(None),
-        }
+        Ok(value.filter(|v| !v.is_undefined()))
     }
 
     /// Whether `meta` holds `key`, without reading its value into a type.
@@ -65,7 +71,12 @@ impl Store {
         key: &str,
         value: &T,
     ) -> Result<(), StoreError> {
-        let js = to_js(value)?;
+        self.meta_put(key, to_js(value)?).await
+    }
+
+    /// [`Store::meta_set`] of a value already made a `JsValue`: compiled once, not for each
+    /// type written.
+    async fn meta_put(&self, key: &str, js: JsValue) -> Result<(), StoreError> {
         let db = self.db().await?;
         let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(META)?;

@@ -79,6 +79,16 @@ impl Http {
         path: &str,
         body: Body<'_>,
     ) -> Result<T, HttpError> {
+        let text = self.send(method, path, body).await?;
+        let text = if text.trim().is_empty() { "null" } else { text.as_str() };
+        serde_json::from_str(text).map_err(|e| HttpError::Decode(e.to_string()))
+    }
+
+    /// Send one request and read its answer's text: what every request does whatever it
+    /// decodes, compiled once (`request` is instantiated for each answer's type, and this was
+    /// most of each copy). A status outside 2xx is [`HttpError::Status`] with the server's
+    /// `{"error": …}`.
+    async fn send(&self, method: &str, path: &str, body: Body<'_>) -> Result<String, HttpError> {
         let request =
             self.build(method, path, body).map_err(js_text).map_err(HttpError::Network)?;
         let window = page::window().ok_or_else(|| HttpError::Network("no window".into()))?;
@@ -99,8 +109,7 @@ impl Http {
             let error = serde_json::from_str::<ApiErrorBody>(&text).ok().map(|b| b.error);
             return Err(HttpError::Status { status, error });
         }
-        let text = if text.trim().is_empty() { "null" } else { text.as_str() };
-        serde_json::from_str(text).map_err(|e| HttpError::Decode(e.to_string()))
+        Ok(text)
     }
 
     /// The request as it is sent: every request names the sync protocol this build speaks

@@ -26,7 +26,7 @@ use crate::services::campaign::{self, CampaignData, CampaignError};
 use shared::model::Choice;
 use shared::roles::Role;
 
-use super::county::CountyTowns;
+use super::county::{CountyTowns, render_town};
 
 type Loading = Loader<Result<(CampaignData, Vec<(Uuid, Rubric)>), CampaignError>>;
 
@@ -37,9 +37,9 @@ pub fn AssessmentScreen() -> impl IntoView {
     // The county's own store mixes every town's sheets (and each town's rubrics under the same
     // ids): its ranking is one town's, from the server, ranked by the same rule as the town's.
     if super::use_session().role() == Role::CountyViewer {
-        let render = move |data, reload| {
+        let render = render_town(move |data, reload| {
             view! { <AssessmentView data=data rubrics=None year=year category=category reload=reload /> }
-        };
+        });
         return view! {
             <section class="assessment">
                 <h2>{tc::NAV_ASSESSMENT}</h2>

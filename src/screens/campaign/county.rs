@@ -14,14 +14,24 @@ use crate::services::campaign::CampaignData;
 use crate::services::county;
 use crate::sync::use_sync;
 
+/// A campaign screen drawn from a town's data, with a way to read it again: boxed once, so the
+/// county's pickers and the local screen are compiled once, not once for each screen
+/// (docs/PERFORMANCE.md, session 32).
+pub type RenderTown = std::sync::Arc<dyn Fn(CampaignData, Callback<()>) -> AnyView + Send + Sync>;
+
+/// `render` as a [`RenderTown`].
+pub fn render_town<F, V>(render: F) -> RenderTown
+where
+    F: Fn(CampaignData, Callback<()>) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    std::sync::Arc::new(move |data, reload| render(data, reload).into_any())
+}
+
 /// The towns the county account may see, a picker (`data-testid` `picker`; the first town at
 /// first) and `render` of the chosen town's data (with a way to read it again).
 #[component]
-pub fn CountyTowns<F, V>(picker: &'static str, render: F) -> impl IntoView
-where
-    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+pub fn CountyTowns(picker: &'static str, render: RenderTown) -> impl IntoView {
     let engine = use_sync();
     let towns = Loader::new(move || {
         let http = county::county_http(engine.credentials.get().as_ref());
@@ -37,11 +47,7 @@ where
 
 /// A town picker and the chosen town's screen.
 #[component]
-fn TownPicker<F, V>(names: Vec<String>, picker: &'static str, render: F) -> impl IntoView
-where
-    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+fn TownPicker(names: Vec<String>, picker: &'static str, render: RenderTown) -> impl IntoView {
     let engine = use_sync();
     let Some(first) = names.first().cloned() else {
         return view! { <p class="empty" data-testid="county-no-towns">{tc::NO_TOWNS}</p> }
@@ -73,11 +79,7 @@ where
 /// server: this device's own records, saying why and that the town's settings may be another
 /// town's, with 重试.
 #[component]
-pub fn CandidateTown<F, V>(candidate: uuid::Uuid, render: F) -> impl IntoView
-where
-    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+pub fn CandidateTown(candidate: uuid::Uuid, render: RenderTown) -> impl IntoView {
     let engine = use_sync();
     let ctx = crate::context::use_app();
     let data = Loader::new(move || {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use shared::roles::Role;
 use shared::rules::{branches_without_meeting, overdue_branches, progress};
 
-use super::county::CountyTowns;
+use super::county::{CountyTowns, render_town};
 use crate::components::loaded::Loaded;
 use crate::i18n as t;
 use crate::i18n::campaign as tc;
@@ -25,7 +25,7 @@ pub fn Dashboard() -> impl IntoView {
     // The county's tablet holds every town's records with no town on them (and each town's
     // campaign settings under the same id): its dashboard is one town's, read from the server.
     if super::use_session().role() == Role::CountyViewer {
-        let render = |data, _| view! { <DashboardView data=data /> };
+        let render = render_town(|data, _| view! { <DashboardView data=data /> });
         return view! { <CountyTowns picker="dashboard-town" render=render /> }.into_any();
     }
     let loaded = super::campaign_data();

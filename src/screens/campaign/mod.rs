@@ -127,9 +127,14 @@ pub fn campaign_data() -> Loader<Result<CampaignData, CampaignError>> {
 /// from the server, behind a town picker with `data-testid` `picker` ([`county::CountyTowns`]).
 pub fn town_screen<F, V>(picker: &'static str, render: F) -> AnyView
 where
-    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
+    F: Fn(CampaignData, Callback<()>) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    town_screen_of(picker, county::render_town(render))
+}
+
+/// [`town_screen`], compiled once.
+fn town_screen_of(picker: &'static str, render: county::RenderTown) -> AnyView {
     if use_session().role() == Role::CountyViewer {
         return view! { <county::CountyTowns picker=picker render=render /> }.into_any();
     }
@@ -137,11 +142,7 @@ where
 }
 
 /// `render` of this device's campaign data ([`campaign_data`]), with a way to read it again.
-fn local_screen<F, V>(render: F) -> AnyView
-where
-    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+fn local_screen(render: county::RenderTown) -> AnyView {
     let loaded = campaign_data();
     let reload = Callback::new(move |()| loaded.refetch());
     view! { <Loaded resource=loaded let:data>{render(data, reload)}</Loaded> }.into_any()
@@ -153,9 +154,10 @@ where
 /// server ([`county::CandidateTown`]).
 pub fn candidate_screen<F, V>(candidate: Uuid, render: F) -> AnyView
 where
-    F: Fn(CampaignData, Callback<()>) -> V + Clone + Send + Sync + 'static,
+    F: Fn(CampaignData, Callback<()>) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let render = county::render_town(render);
     if use_session().role() == Role::CountyViewer {
         return view! { <county::CandidateTown candidate=candidate render=render /> }.into_any();
     }

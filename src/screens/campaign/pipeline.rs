@@ -18,14 +18,14 @@ use crate::logic::forms::today;
 use crate::services::campaign::CampaignData;
 use shared::roles::Role;
 
-use super::county::CountyTowns;
+use super::county::{CountyTowns, render_town};
 
 #[component]
 pub fn PipelineScreen() -> impl IntoView {
     // The county's own store mixes every town's records: its pipeline is one town's, from the
     // server, counted against that town's targets.
     if super::use_session().role() == Role::CountyViewer {
-        let render = |data, _| view! { <PipelineView data=data /> };
+        let render = render_town(|data, _| view! { <PipelineView data=data /> });
         return view! { <CountyTowns picker="pipeline-town" render=render /> }.into_any();
     }
     let loaded = super::campaign_data();

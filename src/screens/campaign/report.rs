@@ -21,14 +21,14 @@ use crate::logic::forms::{today, year_options};
 use crate::services::campaign::CampaignData;
 use shared::roles::Role;
 
-use super::county::CountyTowns;
+use super::county::{CountyTowns, render_town};
 
 #[component]
 pub fn Report() -> impl IntoView {
     // The county's own store mixes every town's records: its report is one town's, from the
     // server, with the same rules as the town's own.
     if super::use_session().role() == Role::CountyViewer {
-        let render = |data, _| view! { <ReportView data=data /> };
+        let render = render_town(|data, _| view! { <ReportView data=data /> });
         return view! { <CountyTowns picker="report-town" render=render /> }.into_any();
     }
     let loaded = super::campaign_data();
