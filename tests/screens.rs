@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use field::components::fields::{Field, FormChecks, number, select};
+use field::components::fields::{Field, FormChecks, number, select, text as text_input};
 use field::components::loaded::Loaded;
 use field::components::notice::{Notice, notice_line, on_result};
 use field::hooks::use_loader::Loader;
@@ -207,6 +207,40 @@ async fn an_answer_given_elsewhere_on_a_form_leaves_every_other_input_as_it_was(
     // A change of the count itself still reaches its input.
     form.update(|f| f.count = Some(5));
     wait_for("the new count shown", || count.value() == "5").await;
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Note {
+    note: String,
+    gender: Option<Gender>,
+}
+
+/// A screen that reads again keeps showing its old view, inputs and all, until the new one is
+/// there, and what built that view is cleaned up meanwhile: an input typed into then still
+/// writes into its form (a form that outlives it keeps what was typed) and never panics (the
+/// inputs' writes are plain closures, not arena-held `Callback`s; session 32's review).
+#[wasm_bindgen_test]
+async fn an_input_still_shown_after_its_owner_was_cleaned_up_writes_into_its_form() {
+    let form = RwSignal::new(Note::default());
+    let inputs = Owner::new();
+    let built = inputs.clone();
+    let _handle = leptos::mount::mount_to(root("orphaned-inputs"), move || {
+        built.with(|| {
+            view! {
+                {text_input(form, Field::new("备注", "note"), |f| f.note.clone(), |f, v| f.note = v)}
+                {select(form, Field::new("性别", "gender"), |f| f.gender, |f, v| f.gender = v)}
+            }
+        })
+    });
+    let note = find("orphaned-inputs", "note").unwrap();
+    type_into(&note, "开始", "input");
+    assert_eq!(form.get_untracked().note, "开始");
+    inputs.cleanup();
+    type_into(&note, "还在", "input");
+    assert_eq!(form.get_untracked().note, "还在", "the text typed after the cleanup");
+    let gender = find("orphaned-inputs", "gender").unwrap();
+    type_into(&gender, "female", "change");
+    assert_eq!(form.get_untracked().gender, Some(Gender::Female), "the choice after the cleanup");
 }
 
 #[wasm_bindgen_test]

@@ -129,26 +129,32 @@ pub fn textarea<S: Send + Sync + 'static>(
     textarea_view(field, value_of(form, get).into(), write_with(form, set))
 }
 
-/// How an input writes what it reads from the page into `form`: `set` of the text, as a
-/// callback, so the input's view is compiled once, not once for each form type (each form's
-/// copy of each input was most of its size; docs/PERFORMANCE.md, session 32).
-fn write_with<S, V>(form: RwSignal<S>, set: fn(&mut S, V)) -> Callback<V>
+/// How an input writes into its form what it read from the page (the text typed, the date
+/// or the key picked): a plain shared closure, so the input's view is compiled once, not once
+/// for each form type (each form's copy of each input was most of its size;
+/// docs/PERFORMANCE.md, session 32). Not a Leptos `Callback`: that lives in the reactive arena
+/// and panics once its owner is disposed, which happens while a screen read again still shows
+/// its old inputs; a write to a form that is gone does nothing, as `form.update` does.
+type Write<V> = std::sync::Arc<dyn Fn(V) + Send + Sync>;
+
+/// `set` of what the input read, into `form`.
+fn write_with<S, V>(form: RwSignal<S>, set: fn(&mut S, V)) -> Write<V>
 where
     S: Send + Sync + 'static,
     V: 'static,
 {
-    Callback::new(move |value: V| form.update(|f| set(f, value)))
+    std::sync::Arc::new(move |value: V| form.update(|f| set(f, value)))
 }
 
 /// [`text`]'s input, showing `value` and writing each keystroke's text with `write`.
-fn text_view(field: Field, value: Signal<String>, write: Callback<String>) -> AnyView {
+fn text_view(field: Field, value: Signal<String>, write: Write<String>) -> AnyView {
     let error = field.error();
     view! {
         <label class="field" class:invalid=move || error().is_some()>
             {field.label_view()}
             <input type="text" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || value.get()
-                on:input=move |ev| write.run(event_target_value(&ev)) />
+                on:input=move |ev| write(event_target_value(&ev)) />
             {field.error_line()}
         </label>
     }
@@ -156,14 +162,14 @@ fn text_view(field: Field, value: Signal<String>, write: Callback<String>) -> An
 }
 
 /// [`textarea`]'s input, showing `value` and writing each keystroke's text with `write`.
-fn textarea_view(field: Field, value: Signal<String>, write: Callback<String>) -> AnyView {
+fn textarea_view(field: Field, value: Signal<String>, write: Write<String>) -> AnyView {
     let error = field.error();
     view! {
         <label class="field wide" class:invalid=move || error().is_some()>
             {field.label_view()}
             <textarea rows="3" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || value.get()
-                on:input=move |ev| write.run(event_target_value(&ev))></textarea>
+                on:input=move |ev| write(event_target_value(&ev))></textarea>
             {field.error_line()}
         </label>
     }
@@ -315,14 +321,14 @@ pub fn date<S: Send + Sync + 'static>(
 }
 
 /// [`date`]'s input, showing `value` (`YYYY-MM-DD`) and writing the date picked with `write`.
-fn date_view(field: Field, value: Signal<String>, write: Callback<Option<NaiveDate>>) -> AnyView {
+fn date_view(field: Field, value: Signal<String>, write: Write<Option<NaiveDate>>) -> AnyView {
     let error = field.error();
     view! {
         <label class="field" class:invalid=move || error().is_some()>
             {field.label_view()}
             <input type="date" data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || value.get()
-                on:change=move |ev| write.run(parse_date(&event_target_value(&ev))) />
+                on:change=move |ev| write(parse_date(&event_target_value(&ev))) />
             {field.error_line()}
         </label>
     }
@@ -338,7 +344,7 @@ pub fn select<S: Send + Sync + 'static, C: Choice + crate::i18n::Localized>(
 ) -> impl IntoView {
     let chosen = value_of(form, move |f| get(f).map(Choice::key));
     let options = C::all().iter().map(|c| (c.key(), c.localized())).collect();
-    let write = Callback::new(move |key: String| {
+    let write: Write<String> = std::sync::Arc::new(move |key: String| {
         let choice = C::from_key(&key);
         form.update(|f| set(f, choice));
     });
@@ -351,7 +357,7 @@ fn select_view(
     field: Field,
     chosen: Signal<Option<&'static str>>,
     options: Vec<(&'static str, &'static str)>,
-    write: Callback<String>,
+    write: Write<String>,
 ) -> AnyView {
     let error = field.error();
     let options = options
@@ -365,7 +371,7 @@ fn select_view(
             {field.label_view()}
             <select data-testid=field.testid.clone() name=field.name aria-required=field.aria_required()
                 prop:value=move || chosen.get().unwrap_or("")
-                on:change=move |ev| write.run(event_target_value(&ev))>
+                on:change=move |ev| write(event_target_value(&ev))>
                 <option value="">{t::CHOOSE}</option>
                 {options}
             </select>
