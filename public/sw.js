@@ -48,16 +48,32 @@ function serverPageOffline() {
   });
 }
 
+// A file of the precache list, checked against its integrity hash. From the browser's HTTP cache
+// when it holds this build's copy: the files the page has just fetched (the main module, the
+// first screen's) are not fetched over the line a second time (PERFORMANCE.md, "Session 33").
+// A copy from another build fails the integrity check; then, as for anything else that fails,
+// the file comes from the network ("reload" skips the HTTP cache).
+async function fetchChecked(url, integrity) {
+  try {
+    const cached = await fetch(new Request(url, { integrity }));
+    if (cached.ok) {
+      return cached;
+    }
+  } catch (_) {
+    // Another build's copy, or no network: the network below says which.
+  }
+  const response = await fetch(new Request(url, { cache: "reload", integrity }));
+  if (!response.ok) {
+    throw new Error(`precache ${url}: HTTP ${response.status}`);
+  }
+  return response;
+}
+
 async function precacheShell() {
   const cache = await caches.open(CACHE_NAME);
   await Promise.all(
     PRECACHE.map(async ({ url, integrity }) => {
-      // "reload" skips the HTTP cache; the integrity check refuses a file from another build.
-      const response = await fetch(new Request(url, { cache: "reload", integrity }));
-      if (!response.ok) {
-        throw new Error(`precache ${url}: HTTP ${response.status}`);
-      }
-      await cache.put(url, response);
+      await cache.put(url, await fetchChecked(url, integrity));
     }),
   );
 }

@@ -15,17 +15,17 @@ use crate::split;
 pub fn screen(route: Route) -> AnyView {
     match route {
         Route::People => view! { <PeopleList /> }.into_any(),
-        Route::Person(id) => split::deferred(split::person_detail(id)),
-        Route::NewSurvey(person) => split::deferred(split::survey_form(None, person)),
-        Route::Survey(id) => split::deferred(split::survey_form(Some(id), None)),
-        Route::Settings => split::deferred(split::settings()),
-        Route::Campaign(r) => split::deferred(split::campaign(r)),
-        Route::Sync => split::deferred(split::sync()),
-        Route::Transfer => split::deferred(split::transfer()),
-        Route::Conflicts => split::deferred(split::conflicts()),
-        Route::Outbox => split::deferred(split::outbox()),
-        Route::Office(tab) => split::deferred(split::office(tab)),
-        Route::Signin(code) => split::deferred(split::signin(code)),
+        Route::Person(id) => split::deferred_screen(split::person_detail(id)),
+        Route::NewSurvey(person) => split::deferred_screen(split::survey_form(None, person)),
+        Route::Survey(id) => split::deferred_screen(split::survey_form(Some(id), None)),
+        Route::Settings => split::deferred_screen(split::settings()),
+        Route::Campaign(r) => split::deferred_screen(split::campaign(r)),
+        Route::Sync => split::deferred_screen(split::sync()),
+        Route::Transfer => split::deferred_screen(split::transfer()),
+        Route::Conflicts => split::deferred_screen(split::conflicts()),
+        Route::Outbox => split::deferred_screen(split::outbox()),
+        Route::Office(tab) => split::deferred_screen(split::office(tab)),
+        Route::Signin(code) => split::deferred_screen(split::signin(code)),
         Route::NotFound => view! {
             <p class="empty">{t::NOT_FOUND} " " <a href="#/people">{t::BACK_TO_LIST}</a></p>
         }

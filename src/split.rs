@@ -371,9 +371,25 @@ split_point! {
 pub fn deferred(
     view: impl std::future::Future<Output = Result<AnyView, ChunkLoadError>> + 'static,
 ) -> AnyView {
+    shown_when_loaded(Box::pin(view), false)
+}
+
+/// [`deferred`] for a screen the address opens: the page's first screen, once painted, lets the
+/// service worker install ([`crate::pwa::first_screen`]).
+pub fn deferred_screen(
+    view: impl std::future::Future<Output = Result<AnyView, ChunkLoadError>> + 'static,
+) -> AnyView {
+    shown_when_loaded(Box::pin(view), true)
+}
+
+/// The view a split point resolves to, boxed: compiled once, not once per split point.
+type Loading =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<AnyView, ChunkLoadError>>>>;
+
+fn shown_when_loaded(view: Loading, screen: bool) -> AnyView {
     let view = send_wrapper::SendWrapper::new(view);
     let shown = async move {
-        match view.await {
+        let view = match view.await {
             Ok(view) => view,
             Err(error) => view! {
                 <p class="message error" role="alert" data-testid="chunk-load-failed">
@@ -381,7 +397,11 @@ pub fn deferred(
                 </p>
             }
             .into_any(),
+        };
+        if screen {
+            crate::pwa::first_screen::shown_after_this_frame();
         }
+        view
     };
     view! {
         <Transition fallback=|| view! { <p class="loading">{crate::i18n::LOADING}</p> }>

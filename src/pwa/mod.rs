@@ -1,5 +1,7 @@
 //! The installable, offline side of the app (PWA).
 //!
+//! * [`first_screen`]: whether the page's first screen is shown yet; the service worker is
+//!   registered only then, so its precache does not share the line with that screen's files.
 //! * [`service_worker`]: registers `/sw.js` and reports when a new version is waiting; the only
 //!   code here that calls the browser's service-worker API.
 //! * [`UnsavedInput`]: which parts of the page hold input that is not saved yet; forms set it,
@@ -11,6 +13,7 @@
 //! message before it takes over.
 
 mod banner;
+pub mod first_screen;
 pub mod service_worker;
 mod unsaved;
 

@@ -18,6 +18,10 @@ use crate::browser::page;
 /// Where Trunk puts the service worker: the root of `dist/`, so its scope is the whole app.
 pub const SCRIPT_URL: &str = "/sw.js";
 
+/// The performance mark [`register`] leaves as it registers (the e2e suite's `lazy_chunks`
+/// checks that the first screen's module had arrived by then).
+pub const REGISTER_MARK: &str = "field:service-worker-register";
+
 /// The message `public/sw.js` waits for before a new version takes over.
 const SKIP_WAITING: &str = "SKIP_WAITING";
 
@@ -40,8 +44,10 @@ thread_local! {
     static RELOAD_ON_CONTROLLER_CHANGE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Registers the service worker (once per page) and calls `on_update_waiting` whenever a new
-/// version has installed and waits to take over — including one already waiting at start-up.
+/// Registers the service worker (once per page) once the first screen is shown
+/// ([`super::first_screen::wait`]: its first install fetches the whole app, which would share
+/// the line with that screen's files), and calls `on_update_waiting` whenever a new version has
+/// installed and waits to take over — including one already waiting at start-up.
 pub fn register(on_update_waiting: impl Fn() + 'static) -> Result<(), ServiceWorkerError> {
     if REGISTER_STARTED.with(Cell::get) {
         return Ok(());
@@ -52,6 +58,8 @@ pub fn register(on_update_waiting: impl Fn() + 'static) -> Result<(), ServiceWor
 
     let on_update_waiting: Rc<dyn Fn()> = Rc::new(on_update_waiting);
     spawn_local(async move {
+        super::first_screen::wait().await;
+        page::mark(REGISTER_MARK);
         match JsFuture::from(container.register(SCRIPT_URL)).await {
             Ok(registration) => {
                 let registration: ServiceWorkerRegistration = registration.unchecked_into();

@@ -62,7 +62,10 @@ pub fn PeopleList() -> impl IntoView {
     Effect::new(move || {
         if rows.with(|rows| rows.is_some()) && !prefetched.get_value() {
             prefetched.set_value(true);
-            crate::browser::page::after_next_paint(crate::split::prefetch_fieldwork);
+            crate::browser::page::after_next_paint(|| {
+                crate::pwa::first_screen::shown();
+                crate::split::prefetch_fieldwork();
+            });
         }
     });
     let filter = RwSignal::new(PeopleFilter::default());

@@ -25,7 +25,7 @@ pub const USAGE: &str = "bench [options]
   --throughput-ops N     operations the in-process server takes in and gives back (default 10000)
   --throughput-batch N   operations per push there (default 500, at most shared::sync::MAX_PUSH_OPS)
   --ready-selector CSS   what marks the survey form interactive (default [data-testid=\"survey-form\"])
-  --cold-start-route R   the page a cold start opens (default #/survey/new)
+  --cold-start-route R   the page a cold start and a first visit open (default #/survey/new)
   --county-towns N       county part: towns (default 5)
   --county-tablets N     county part: tablets per town (default 2)
   --county-ops N         county part: operations all tablets push in all (default 2000)
@@ -35,7 +35,8 @@ pub const USAGE: &str = "bench [options]
                          as scripts/setup.sh installs it)
   --lighthouse-routes A,B  the routes Lighthouse audits (default people,survey/new,campaign/dashboard,
                          outbox,sync,transfer,conflicts,settings)
-  --only LIST            some of sizes,cold,idb,large,draft,chunks,sync,propagation,throughput,memory,roster,lighthouse
+  --only LIST            some of sizes,cold,firstvisit,idb,large,draft,chunks,sync,propagation,throughput,memory,
+                         roster,lighthouse
                          (default all; chunks: plain JS only, records several to an IndexedDB value),
                          or county (2 server processes on PostgreSQL: FIELD_DATABASE_URL or
                          FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
@@ -123,6 +124,7 @@ impl Default for Config {
             only: [
                 "sizes",
                 "cold",
+                "firstvisit",
                 "idb",
                 "large",
                 "draft",

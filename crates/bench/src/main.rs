@@ -11,6 +11,7 @@ mod compare;
 mod config;
 mod county;
 mod error;
+mod first_visit;
 mod idb;
 mod lighthouse;
 mod memory;
@@ -21,6 +22,7 @@ mod report;
 mod roster;
 mod server;
 mod sizes;
+mod slow_line;
 mod sqlite_baseline;
 mod stats;
 mod sync;
@@ -137,7 +139,7 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
         results.lighthouse = Some(lighthouse::run(config).await?);
     }
     let browser_parts =
-        ["cold", "idb", "large", "draft", "chunks", "sync", "propagation", "memory"];
+        ["cold", "firstvisit", "idb", "large", "draft", "chunks", "sync", "propagation", "memory"];
     if browser_parts.iter().any(|p| config.wants(p)) {
         need(&config.server, "server binary")?;
         need(&config.chromedriver, "chromedriver")?;
@@ -161,6 +163,11 @@ async fn browser_benchmarks(
         need(&config.dist.join("index.html"), "app build")?;
         eprintln!("== offline cold start ({} runs each)", config.runs);
         results.cold_start = Some(report::cold_start(coldstart::run(config, driver).await?));
+    }
+    if config.wants("firstvisit") {
+        need(&config.dist.join("index.html"), "app build")?;
+        eprintln!("== first visit over slow 4G ({} runs)", config.runs);
+        results.first_visit = Some(report::first_visit(first_visit::run(config, driver).await?));
     }
     if config.wants("propagation") {
         need(&config.dist.join("index.html"), "app build")?;

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::coldstart::ColdStart;
+use crate::first_visit::FirstVisit;
 use crate::idb::IdbRun;
 use crate::memory::Memory;
 use crate::sizes::FirstLoad;
@@ -20,6 +21,9 @@ pub struct Results {
     pub machine: String,
     pub sizes: Option<FirstLoad>,
     pub cold_start: Option<ColdStartSummary>,
+    /// A fresh browser opening the survey form over slow 4G: the form, the app installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_visit: Option<FirstVisitSummary>,
     /// Every run of every set, per implementation and figure.
     pub idb: Option<BTreeMap<String, BTreeMap<String, Summary>>>,
     /// People imported, read and searched in each IndexedDB run (`--people`).
@@ -56,6 +60,15 @@ pub struct Results {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster: Option<BTreeMap<String, Summary>>,
     pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FirstVisitSummary {
+    pub route: String,
+    /// From the navigation to the survey form in the document.
+    pub form_ms: Summary,
+    /// From the navigation to the service worker active (the whole app precached).
+    pub offline_ms: Summary,
 }
 
 #[derive(Debug, Serialize)]
@@ -132,6 +145,14 @@ pub struct Target {
     pub target: String,
     pub measured: String,
     pub met: bool,
+}
+
+pub fn first_visit(v: FirstVisit) -> FirstVisitSummary {
+    FirstVisitSummary {
+        route: v.route,
+        form_ms: Summary::of(v.form_ms),
+        offline_ms: Summary::of(v.offline_ms),
+    }
 }
 
 pub fn cold_start(c: ColdStart) -> ColdStartSummary {
@@ -551,6 +572,15 @@ pub fn table(r: &Results) -> String {
             "",
             row(&c.tap_throttled_4x_ms, 0)
         );
+    }
+    if let Some(v) = &r.first_visit {
+        let _ = writeln!(
+            out,
+            "\nFirst visit to {} over slow 4G, 4× CPU throttling, nothing cached (ms)\n{:<24} {:>10} {:>10} {:>10}",
+            v.route, "", "median", "min", "max"
+        );
+        let _ = writeln!(out, "{:<24} {}", "the survey form", row(&v.form_ms, 0));
+        let _ = writeln!(out, "{:<24} {}", "installed for offline", row(&v.offline_ms, 0));
     }
     if let Some(idb) = &r.idb {
         let _ = writeln!(out, "\nIndexedDB (ms; median [min–max] over every run of every set)");

@@ -106,3 +106,41 @@ async fn a_chunk_that_cannot_be_fetched_is_a_message_not_a_dead_app() {
 
     browser.close().await.unwrap();
 }
+
+/// The service worker's first install fetches the whole app. Begun while the first screen's
+/// module was still on its way, it shared the line with it: over slow 4G the survey form came
+/// at 7.5 s instead of 4.1 s (PERFORMANCE.md, "Session 33"). So the app registers it only once
+/// the first screen is shown: the form's module has arrived whole by the time it registers, and
+/// the app still installs for offline use on this first visit.
+#[tokio::test]
+async fn the_service_worker_registers_after_the_first_screens_module_has_arrived() {
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    let fieldwork = split_module_files(harness.dist(), "fieldwork").expect("read the loader");
+    let fieldwork = fieldwork
+        .iter()
+        .find(|f| f.contains("split_fieldwork"))
+        .expect("the release build has a field work module")
+        .clone();
+    let browser = harness.open_browser().await.expect("open Chromium");
+    browser.goto(&harness.url("/#/survey/new")).await.unwrap();
+    browser.wait_for_testid("survey-form", FIRST_LOAD_TIMEOUT).await.expect("the survey form");
+    browser.wait_for_service_worker(Duration::from_secs(30)).await.expect("installed");
+    let times = browser
+        .eval(&format!(
+            "const mark = performance.getEntriesByName('field:service-worker-register')[0];
+             const fetch = performance.getEntriesByType('resource')
+               .find(e => new URL(e.name).pathname === '/{fieldwork}');
+             return [mark ? mark.startTime : null, fetch ? fetch.responseEnd : null];"
+        ))
+        .await
+        .expect("read the mark and the fetch");
+    let (Some(registered), Some(arrived)) = (times[0].as_f64(), times[1].as_f64()) else {
+        panic!("the registration's mark and the module's fetch: {times}");
+    };
+    assert!(
+        arrived <= registered,
+        "the service worker was registered at {registered} ms, before the form's module had \
+         arrived ({arrived} ms)"
+    );
+    browser.close().await.unwrap();
+}

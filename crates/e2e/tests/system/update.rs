@@ -100,6 +100,57 @@ async fn new_version_waits_for_the_banner_then_takes_over() {
     browser.close().await.unwrap();
 }
 
+/// A new worker's precache takes a file from the browser's HTTP cache only when it is the copy
+/// its list names (the integrity hash): the files the page has just fetched are not fetched
+/// again (PERFORMANCE.md, "Session 33"), and a file changed on the server since the browser
+/// kept it comes from the server. Here an icon, which the server sends without a cache lifetime
+/// and with an old date: the browser keeps it without asking, so the new worker meets the old
+/// copy first.
+#[tokio::test]
+async fn a_new_release_precaches_a_changed_file_not_the_copy_the_browser_kept() {
+    const ICON: &str = "icons/icon-192.png";
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    let icon = harness.dist().join(ICON);
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_577_836_800);
+    std::fs::File::options().write(true).open(&icon).unwrap().set_modified(long_ago).unwrap();
+    let browser = harness.open_browser().await.expect("open Chromium");
+    browser.goto(&harness.url("/")).await.unwrap();
+    browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.unwrap();
+    browser.wait_for_service_worker(Duration::from_secs(30)).await.unwrap();
+
+    // The release: the icon changes, and the precache list names its new hash.
+    let old = std::fs::read(&icon).unwrap();
+    let mut new = old.clone();
+    new.extend_from_slice(b"e2e-next");
+    std::fs::write(&icon, &new).unwrap();
+    let integrity = |bytes: &[u8]| {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(bytes);
+        format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(digest))
+    };
+    let sw = harness.dist().join("sw.js");
+    let source = std::fs::read_to_string(&sw).unwrap();
+    assert!(source.contains(&integrity(&old)), "sw.js lists the icon's hash");
+    std::fs::write(&sw, source.replace(&integrity(&old), &integrity(&new))).unwrap();
+    offer_new_release(&harness, &browser).await;
+    browser
+        .wait_for_testid(UPDATE_BUTTON, Duration::from_secs(30))
+        .await
+        .expect("the new version installed");
+    let cached = browser
+        .eval(&format!(
+            "return caches.open('sizheng-shell-e2e-next').then(c => c.match('/{ICON}'))
+               .then(r => r ? r.arrayBuffer() : null)
+               .then(b => b ? Array.from(new Uint8Array(b)) : null);"
+        ))
+        .await
+        .unwrap();
+    let cached: Option<Vec<u8>> = serde_json::from_value(cached).unwrap();
+    assert!(cached.as_deref() == Some(new.as_slice()), "the new version's icon is precached");
+    browser.close().await.unwrap();
+}
+
 #[tokio::test]
 async fn banner_asks_to_save_first_while_a_form_has_unsaved_input() {
     let harness = Harness::start().await.expect("start server and chromedriver");

@@ -20,9 +20,14 @@ pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 
 style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'; \
 object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-/// Files a browser must revalidate on every load so a new release is picked up.
+/// Files a browser must revalidate on every load so a new release is picked up: the page, the
+/// service worker, the manifest and `boot.js`, which keep their names across releases.
 fn must_revalidate(path: &str, is_html: bool) -> bool {
-    is_html || path == "/sw.js" || path.ends_with("/sw.js") || path.ends_with(".webmanifest")
+    is_html
+        || path == "/sw.js"
+        || path.ends_with("/sw.js")
+        || path == "/boot.js"
+        || path.ends_with(".webmanifest")
 }
 
 /// Files whose content a name never changes: everything under the build's `app-<hash>/`
@@ -91,6 +96,8 @@ mod tests {
     fn which_files_revalidate() {
         assert!(must_revalidate("/", true));
         assert!(must_revalidate("/sw.js", false));
+        assert!(must_revalidate("/boot.js", false));
+        assert!(!must_revalidate("/icons/icon-192.png", false));
         assert!(!must_revalidate("/field-1234.wasm", false));
         assert!(!must_revalidate("/style.css", false));
     }

@@ -1,0 +1,126 @@
+//! The first visit over a slow line: a fresh browser (nothing cached, no service worker) opens
+//! the survey form (`--cold-start-route`) through [`SlowLine`] at Lighthouse's slow 4G, with 4×
+//! CPU throttling. Two figures a run, in milliseconds from the start of the navigation:
+//! - *form*: the survey form in the document (`--ready-selector`, as the cold start);
+//! - *offline*: the service worker active, i.e. its precache of the whole app done: from then
+//!   on the app opens with no network.
+//!
+//! Both share the line: until session 33 the service worker was registered as the app mounted,
+//! and its precache (the whole app) was fetched beside the form's own module.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::browser::{self, Chromedriver};
+use crate::config::Config;
+use crate::error::BenchError;
+use crate::server::Server;
+use crate::slow_line::{Line, SlowLine};
+
+/// Installed before any page script: when the ready selector first matches, and when a service
+/// worker is active.
+fn probe(selector: &str) -> String {
+    format!(
+        r#"(() => {{
+  const selector = {selector};
+  if ('serviceWorker' in navigator) {{
+    navigator.serviceWorker.ready.then(() => {{ window.__benchOffline = performance.now(); }});
+  }}
+  const check = () => {{
+    if (window.__benchReady === undefined && document.querySelector(selector)) {{
+      window.__benchReady = performance.now();
+    }}
+    return window.__benchReady !== undefined;
+  }};
+  if (check()) return;
+  const observer = new MutationObserver(() => {{ if (check()) observer.disconnect(); }});
+  observer.observe(document, {{ subtree: true, childList: true, attributes: true }});
+}})();"#,
+        selector = Value::String(selector.to_owned())
+    )
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FirstVisit {
+    /// Milliseconds from the navigation to the form in the document, per run.
+    pub form_ms: Vec<f64>,
+    /// Milliseconds from the navigation to the service worker active, per run.
+    pub offline_ms: Vec<f64>,
+    pub route: String,
+}
+
+pub async fn run(config: &Config, driver: &Chromedriver) -> Result<FirstVisit, BenchError> {
+    let server =
+        Server::start(&config.server, &config.work_dir.join("first-visit-data"), &config.dist)
+            .await?;
+    let outcome = runs(config, driver, &server).await;
+    server.stop();
+    outcome
+}
+
+async fn runs(
+    config: &Config,
+    driver: &Chromedriver,
+    server: &Server,
+) -> Result<FirstVisit, BenchError> {
+    let address: SocketAddr =
+        server.origin.trim_start_matches("http://").parse().map_err(|e| {
+            BenchError::Server(format!("the server's address {}: {e}", server.origin))
+        })?;
+    let mut out =
+        FirstVisit { form_ms: vec![], offline_ms: vec![], route: config.cold_start_route.clone() };
+    for i in 0..config.runs {
+        eprintln!("   first visit over slow 4G, run {}/{}", i + 1, config.runs);
+        // A line of its own each run: nothing of the run before is still on it.
+        let line = SlowLine::start(address, Line::SLOW_4G)
+            .await
+            .map_err(|e| BenchError::Io("start the slow line".into(), e))?;
+        let url = format!("{}/{}", line.origin, config.cold_start_route);
+        let browser = browser::open(config, driver).await?;
+        let measured = visit(config, &browser, &url).await;
+        browser::close(browser).await;
+        let (form, offline) = measured?;
+        out.form_ms.push(form);
+        out.offline_ms.push(offline);
+    }
+    Ok(out)
+}
+
+async fn visit(
+    config: &Config,
+    browser: &browser::Browser,
+    url: &str,
+) -> Result<(f64, f64), BenchError> {
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": probe(&config.ready_selector) }),
+        )
+        .await?;
+    browser.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": 4 })).await?;
+    browser.goto(url).await?;
+    browser
+        .wait_until(
+            "the survey form and the service worker",
+            "return window.__benchReady !== undefined && window.__benchOffline !== undefined;",
+            Duration::from_secs(180),
+        )
+        .await?;
+    let value = browser.eval("return [window.__benchReady, window.__benchOffline];").await?;
+    match (value[0].as_f64(), value[1].as_f64()) {
+        (Some(form), Some(offline)) => Ok((form, offline)),
+        _ => Err(BenchError::Browser(format!("the first visit's times are not numbers: {value}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn probe_quotes_the_selector() {
+        let probe = super::probe(r#"[data-testid="survey-form"]"#);
+        assert!(probe.contains(r#"const selector = "[data-testid=\"survey-form\"]";"#), "{probe}");
+    }
+}
