@@ -51,16 +51,19 @@ function serverPageOffline() {
 // A file of the precache list, checked against its integrity hash. From the browser's HTTP cache
 // when it holds this build's copy: the files the page has just fetched (the main module, the
 // first screen's) are not fetched over the line a second time (PERFORMANCE.md, "Session 33").
-// A copy from another build fails the integrity check; then, as for anything else that fails,
-// the file comes from the network ("reload" skips the HTTP cache).
+// "only-if-cached" never asks the network; a file not in that cache, or a copy there from
+// another build (which fails the integrity check), comes from the network, once ("reload"
+// skips the HTTP cache).
 async function fetchChecked(url, integrity) {
   try {
-    const cached = await fetch(new Request(url, { integrity }));
+    const cached = await fetch(
+      new Request(url, { cache: "only-if-cached", mode: "same-origin", integrity }),
+    );
     if (cached.ok) {
       return cached;
     }
   } catch (_) {
-    // Another build's copy, or no network: the network below says which.
+    // Not in the HTTP cache, or another build's copy there: from the network below.
   }
   const response = await fetch(new Request(url, { cache: "reload", integrity }));
   if (!response.ok) {

@@ -26,10 +26,13 @@ pub fn screen(route: Route) -> AnyView {
         Route::Outbox => split::deferred_screen(split::outbox()),
         Route::Office(tab) => split::deferred_screen(split::office(tab)),
         Route::Signin(code) => split::deferred_screen(split::signin(code)),
-        Route::NotFound => view! {
-            <p class="empty">{t::NOT_FOUND} " " <a href="#/people">{t::BACK_TO_LIST}</a></p>
+        Route::NotFound => {
+            crate::pwa::first_screen::shown_after_this_frame();
+            view! {
+                <p class="empty">{t::NOT_FOUND} " " <a href="#/people">{t::BACK_TO_LIST}</a></p>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 

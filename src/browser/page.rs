@@ -100,7 +100,8 @@ pub struct PageHideListener {
     on_visibility: Option<Closure<dyn Fn()>>,
 }
 
-fn is_hidden() -> bool {
+/// Whether the page is hidden (a background tab, a minimised window): it paints nothing.
+pub fn is_hidden() -> bool {
     document().is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
 }
 

@@ -34,16 +34,24 @@ pub fn shown() {
     }
 }
 
-/// Call [`shown`] once the frame being prepared, which holds the first screen, is painted.
+/// Call [`shown`] once the frame being prepared, which holds the first screen, is painted
+/// (nothing to wait for once the first screen was shown).
 pub fn shown_after_this_frame() {
-    crate::browser::page::after_next_paint(shown);
+    if STATE.with(|state| matches!(*state.borrow(), State::Waiting(_))) {
+        crate::browser::page::after_next_paint(shown);
+    }
 }
 
 /// The performance mark [`shown`] leaves (the e2e suite's `lazy_chunks` reads it).
 pub const SHOWN_MARK: &str = "field:first-screen-shown";
 
-/// Resolves once the first screen is shown, or [`AT_THE_LATEST_MS`] after it was called.
+/// Resolves once the first screen is shown, or [`AT_THE_LATEST_MS`] after it was called; at once
+/// in a page that is hidden (a tab opened in the background paints nothing, and the animation
+/// frame [`shown_after_this_frame`] waits for never comes while it is hidden).
 pub async fn wait() {
+    if crate::browser::page::is_hidden() {
+        return;
+    }
     let (waiter, shown) = oneshot::channel();
     STATE.with(|state| match &mut *state.borrow_mut() {
         State::Waiting(waiting) => waiting.push(waiter),

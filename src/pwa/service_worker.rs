@@ -83,18 +83,26 @@ pub fn update_waiting() -> bool {
 }
 
 /// Asks the browser to fetch the service worker script again now (it otherwise looks at its
-/// next navigation): a new version installs and [`register`]'s callback says so. Nothing
-/// happens where there is no service worker.
+/// next navigation): a new version installs and [`register`]'s callback says so. Before this
+/// page has registered (it waits for the first screen), the registration the browser already
+/// holds. Nothing happens where there is no service worker.
 pub fn check_for_update() {
-    REGISTRATION.with(|slot| {
-        if let Some(registration) = slot.borrow().as_ref()
-            && let Ok(promise) = registration.update()
-        {
-            spawn_local(async move {
-                if let Err(error) = JsFuture::from(promise).await {
-                    log::info!("service worker update check failed: {}", describe(&error));
+    let registered = REGISTRATION.with(|slot| slot.borrow().clone());
+    spawn_local(async move {
+        let registration = match registered {
+            Some(registration) => registration,
+            None => {
+                let Ok(container) = container() else { return };
+                match JsFuture::from(container.get_registration()).await {
+                    Ok(found) if !found.is_undefined() => found.unchecked_into(),
+                    _ => return,
                 }
-            });
+            }
+        };
+        if let Ok(promise) = registration.update()
+            && let Err(error) = JsFuture::from(promise).await
+        {
+            log::info!("service worker update check failed: {}", describe(&error));
         }
     });
 }

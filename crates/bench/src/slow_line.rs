@@ -42,7 +42,8 @@ impl Line {
 /// connection sends a burst past the others.
 const PIECE: usize = 4 * 1024;
 
-/// A running relay; stopped when dropped.
+/// A running relay; stops accepting connections when dropped (those open go on until either
+/// side closes them).
 pub struct SlowLine {
     /// `http://127.0.0.1:<port>`: the server, through the line.
     pub origin: String,

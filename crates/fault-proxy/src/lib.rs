@@ -88,6 +88,17 @@ struct State {
     plan: FaultPlan,
     rng: StdRng,
     injected: BTreeMap<&'static str, usize>,
+    /// The first line of each exchange's request, in the order they began.
+    requests: Vec<String>,
+}
+
+/// The most of a request's first line kept (`GET /path HTTP/1.1`).
+const REQUEST_LINE_MAX: usize = 300;
+
+/// The first line of what a client sent, lossily decoded, at most [`REQUEST_LINE_MAX`] bytes.
+fn first_line(bytes: &[u8]) -> String {
+    let end = bytes.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end.min(REQUEST_LINE_MAX)]).into_owned()
 }
 
 impl State {
@@ -142,6 +153,7 @@ impl FaultProxy {
             plan: FaultPlan::CLEAR,
             rng: StdRng::seed_from_u64(seed),
             injected: BTreeMap::new(),
+            requests: Vec::new(),
         }));
         let shared = state.clone();
         let task = tokio::spawn(async move {
@@ -171,6 +183,13 @@ impl FaultProxy {
     /// The faults injected so far, by kind.
     pub fn injected(&self) -> BTreeMap<&'static str, usize> {
         lock(&self.state).injected.clone()
+    }
+
+    /// The first line of every request relayed so far (`GET /path HTTP/1.1`), in order: what
+    /// reached the server over this line, by whatever part of the browser (the page, its
+    /// service worker).
+    pub fn requests(&self) -> Vec<String> {
+        lock(&self.state).requests.clone()
     }
 
     /// All faults injected so far.
@@ -228,6 +247,9 @@ async fn exchange_loop(
                     if fault == Fault::Refuse {
                         return client.set_zero_linger();
                     }
+                }
+                if sent == 0 {
+                    lock(state).requests.push(first_line(&to_server[..read]));
                 }
                 if sent == 0 && let Fault::Delay(d) = fault {
                     tokio::time::sleep(d).await;

@@ -104,8 +104,9 @@ async fn new_version_waits_for_the_banner_then_takes_over() {
 /// its list names (the integrity hash): the files the page has just fetched are not fetched
 /// again (PERFORMANCE.md, "Session 33"), and a file changed on the server since the browser
 /// kept it comes from the server. Here an icon, which the server sends without a cache lifetime
-/// and with an old date: the browser keeps it without asking, so the new worker meets the old
-/// copy first.
+/// and with an old date: the browser keeps it without asking, so the new worker's first try
+/// (`only-if-cached`) meets the old copy, or nothing if the browser dropped it; either way the
+/// new icon must come from the server.
 #[tokio::test]
 async fn a_new_release_precaches_a_changed_file_not_the_copy_the_browser_kept() {
     const ICON: &str = "icons/icon-192.png";
