@@ -296,3 +296,17 @@ async fn exchange_loop(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_is_logged_by_its_first_line_bounded() {
+        assert_eq!(first_line(b"GET /sw.js HTTP/1.1\r\nHost: x\r\n\r\n"), "GET /sw.js HTTP/1.1");
+        assert_eq!(first_line(b"GET /a"), "GET /a");
+        let long = [b'a'; 1000];
+        assert_eq!(first_line(&long).len(), REQUEST_LINE_MAX);
+        assert_eq!(first_line(b"\xff\xfe\r\n"), "\u{fffd}\u{fffd}");
+    }
+}
