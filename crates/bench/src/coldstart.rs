@@ -20,7 +20,7 @@ use crate::error::BenchError;
 use crate::server::Server;
 
 /// Installed before any page script: records when the ready selector first matches.
-fn ready_probe(selector: &str) -> String {
+pub fn ready_probe(selector: &str) -> String {
     format!(
         r#"(() => {{
   const selector = {selector};

@@ -12,36 +12,20 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::browser::{self, Chromedriver};
+use crate::coldstart::ready_probe;
 use crate::config::Config;
 use crate::error::BenchError;
 use crate::server::Server;
 use crate::slow_line::{Line, SlowLine};
 
-/// Installed before any page script: when the ready selector first matches, and when a service
-/// worker is active.
-fn probe(selector: &str) -> String {
-    format!(
-        r#"(() => {{
-  const selector = {selector};
-  if ('serviceWorker' in navigator) {{
-    navigator.serviceWorker.ready.then(() => {{ window.__benchOffline = performance.now(); }});
-  }}
-  const check = () => {{
-    if (window.__benchReady === undefined && document.querySelector(selector)) {{
-      window.__benchReady = performance.now();
-    }}
-    return window.__benchReady !== undefined;
-  }};
-  if (check()) return;
-  const observer = new MutationObserver(() => {{ if (check()) observer.disconnect(); }});
-  observer.observe(document, {{ subtree: true, childList: true, attributes: true }});
-}})();"#,
-        selector = Value::String(selector.to_owned())
-    )
-}
+/// Installed before any page script, beside the cold start's probe of the ready selector: when
+/// a service worker is active.
+const OFFLINE_PROBE: &str = "if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.ready.then(() => { window.__benchOffline = performance.now(); });
+}";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FirstVisit {
@@ -100,12 +84,9 @@ async fn visit(
     browser: &browser::Browser,
     url: &str,
 ) -> Result<(f64, f64), BenchError> {
-    browser
-        .cdp(
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({ "source": probe(&config.ready_selector) }),
-        )
-        .await?;
+    for probe in [ready_probe(&config.ready_selector), OFFLINE_PROBE.to_owned()] {
+        browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": probe })).await?;
+    }
     browser.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": 4 })).await?;
     browser.goto(url).await?;
     browser
@@ -119,14 +100,5 @@ async fn visit(
     match (value[0].as_f64(), value[1].as_f64()) {
         (Some(form), Some(offline)) => Ok((form, offline)),
         _ => Err(BenchError::Browser(format!("the first visit's times are not numbers: {value}"))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn probe_quotes_the_selector() {
-        let probe = super::probe(r#"[data-testid="survey-form"]"#);
-        assert!(probe.contains(r#"const selector = "[data-testid=\"survey-form\"]";"#), "{probe}");
     }
 }
