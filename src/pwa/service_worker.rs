@@ -138,7 +138,7 @@ fn watch_for_updates(
     registration: &ServiceWorkerRegistration,
     on_update_waiting: Rc<dyn Fn()>,
 ) {
-    let report_if_waiting = {
+    let report_if_waiting: Rc<dyn Fn()> = {
         let container = container.clone();
         let registration = registration.clone();
         Rc::new(move || {
@@ -150,21 +150,27 @@ fn watch_for_updates(
     };
     report_if_waiting();
 
+    // A new version found before this page registered (it waits for the first screen) may be
+    // installing already: its `updatefound` has passed, so it is followed from here.
+    follow_installing(registration, &report_if_waiting);
     let on_update_found = {
         let registration = registration.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            if let Some(installing) = registration.installing() {
-                let report = Rc::clone(&report_if_waiting);
-                let on_state_change = Closure::<dyn FnMut()>::new(move || report());
-                installing.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
-                on_state_change.forget();
-            }
-        })
+        Closure::<dyn FnMut()>::new(move || follow_installing(&registration, &report_if_waiting))
     };
     registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
     on_update_found.forget();
 
     check_for_updates_when_visible(registration.clone());
+}
+
+/// Report the version installing now, if any, once it has installed and waits.
+fn follow_installing(registration: &ServiceWorkerRegistration, report_if_waiting: &Rc<dyn Fn()>) {
+    if let Some(installing) = registration.installing() {
+        let report = Rc::clone(report_if_waiting);
+        let on_state_change = Closure::<dyn FnMut()>::new(move || report());
+        installing.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
+        on_state_change.forget();
+    }
 }
 
 /// Tablets stay open for days: look for a new version each time the app comes back to the front.

@@ -148,12 +148,13 @@ async fn the_service_worker_registers_after_the_first_screens_module_has_arrived
 }
 
 /// The service worker's precache takes the files the page has already fetched from the
-/// browser's HTTP cache (`public/sw.js`, `fetchChecked`): a first visit brings each file of the
-/// build over the line once, the page's and the precache's fetches together (before session 33
-/// the main module and the survey form's came twice). Seen at the line itself: the fault proxy,
-/// passing everything, logs each request that reaches the server.
+/// browser's HTTP cache (`public/sw.js`, `fetchChecked`): a first visit brings each file under
+/// the build's `app-<hash>/` (the wasm modules and their loaders, nearly all of its bytes) over
+/// the line once, the page's and the precache's fetches together (before session 33 the main
+/// module and the survey form's came twice). Seen at the line itself: the fault proxy, passing
+/// everything, logs each request that reaches the server.
 #[tokio::test]
-async fn a_first_visit_fetches_each_file_of_the_build_once() {
+async fn a_first_visit_fetches_each_module_of_the_build_once() {
     let harness = Harness::start().await.expect("start server and chromedriver");
     let proxy = e2e::FaultProxy::start(harness.server_port(), 0).await.expect("start the proxy");
     let browser = harness.open_browser().await.expect("open Chromium");
@@ -169,6 +170,7 @@ async fn a_first_visit_fetches_each_file_of_the_build_once() {
         }
     }
     let office = split_module_files(harness.dist(), "office").expect("read the loader");
+    assert!(!office.is_empty(), "the release build has an office module");
     for file in &office {
         assert_eq!(times.get(&format!("/{file}")), Some(&1), "{file}, by the precache: {times:?}");
     }
