@@ -42,7 +42,8 @@ pub fn shown_after_this_frame() {
     }
 }
 
-/// The performance mark [`shown`] leaves (the e2e suite's `lazy_chunks` reads it).
+/// The performance mark [`shown`] leaves (DevTools' performance panel shows it beside the
+/// service worker's registration, `service_worker::REGISTER_MARK`).
 pub const SHOWN_MARK: &str = "field:first-screen-shown";
 
 /// Resolves once the first screen is shown, or [`AT_THE_LATEST_MS`] after it was called; at once
