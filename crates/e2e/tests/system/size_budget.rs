@@ -74,9 +74,10 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// comes down to 244.8 KB.
 /// Round 2's thirty-third session: the view of a split point's screen compiled once, not once
 /// per split point (`split::deferred`), beside the service worker's registration after the first
-/// screen: 242.7 KB, and the budget comes down to 244.1 KB.
+/// screen: 242.7 KB (242.9 KB in a fresh clone in another directory), and the budget comes down
+/// to 244.3 KB.
 /// Sizes are deterministic for a given source in a given directory.
-const BUDGET_BROTLI_BYTES: usize = 244_100;
+const BUDGET_BROTLI_BYTES: usize = 244_300;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
