@@ -115,6 +115,8 @@ struct State {
     take_at_most: Option<usize>,
     /// Fail the pull with this (1-based) number.
     fail_pull: Option<usize>,
+    /// The pull with this (1-based) number gets no answer within the request's time.
+    pull_times_out: Option<usize>,
     pulls: usize,
     blobs: HashMap<String, (Vec<u8>, u64)>,
     /// Offsets of the chunk PUTs received.
@@ -164,6 +166,7 @@ impl FakeServer {
             omit: Vec::new(),
             take_at_most: None,
             fail_pull: None,
+            pull_times_out: None,
             pulls: 0,
             blobs: HashMap::new(),
             chunk_offsets: Vec::new(),
@@ -313,6 +316,9 @@ impl Transport for FakeServer {
         s.pulls += 1;
         if s.fail_pull == Some(s.pulls) {
             return Err(network());
+        }
+        if s.pull_times_out == Some(s.pulls) {
+            return Err(HttpError::Timeout);
         }
         s.protocol_refusal()?;
         let cursor = from.cursor;
@@ -816,6 +822,32 @@ async fn a_restore_behind_an_acknowledged_push_is_found_by_the_last_acknowledged
     assert_eq!(report.resent_after_restore, Some(2));
     let on_server: Vec<Uuid> = server.0.borrow().log.iter().map(|op| op.entity_id).collect();
     assert!(on_server.contains(&later[0]), "the change lost with the restore is back");
+}
+
+/// A server that does not answer the check before the push within the request's time (a line
+/// that carries nothing, a server stuck): the run ends there, saying so, and sends nothing. A
+/// push after it would make the surveyor wait as long again for the same answer (the check is
+/// the smallest read there is); what is queued stays queued for the next run.
+#[wasm_bindgen_test]
+async fn a_check_before_the_push_with_no_answer_ends_the_run_with_everything_still_queued() {
+    let store = fresh().await;
+    let server = FakeServer::with(|_| {});
+    save_people(&store, 1, "b1").await;
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    save_people(&store, 1, "b1").await;
+    let queued = store.outbox_len().await.unwrap();
+    assert!(queued > 0);
+    // Pull 2 is the check before the push.
+    server.0.borrow_mut().pull_times_out = Some(2);
+    let err = engine::run_once(&store, &server, &no_progress).await.unwrap_err();
+    assert_eq!(err, SyncError::Timeout);
+    assert_eq!(server.0.borrow().pushes, 1, "nothing sent after the check went unanswered");
+    assert_eq!(store.outbox_len().await.unwrap(), queued, "still queued");
+    // A check cut short (no network for a moment) still lets the push go.
+    server.0.borrow_mut().fail_pull = Some(3);
+    engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(server.0.borrow().pushes, 2);
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
 }
 
 /// Another surveyor of branch `b1` signs in on the tablet (and at the server), and the server's

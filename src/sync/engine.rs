@@ -183,8 +183,11 @@ pub async fn restamp_stored(store: &Store, now: u64) -> Result<usize, crate::sto
 }
 
 /// Whether the server answers a one-operation pull from the stored position with
-/// `history_changed` (nothing is stored from the answer). Any other failure is left to the
-/// push and the pull that follow (logged): the check never stops a push that would go.
+/// `history_changed` (nothing is stored from the answer). No answer within the request's time
+/// ends the run ([`SyncError::Timeout`]): the push would wait as long again for the same
+/// silence, and the surveyor would watch a run of two minutes fail. Any other failure (a
+/// connection cut or refused, an error status) is left to the push and the pull that follow
+/// (logged): a moment's fault never stops a push that would go.
 async fn server_went_back<T: Transport>(store: &Store, transport: &T) -> Result<bool, SyncError> {
     let from = store.pull_position().await?;
     if from.cursor == 0 && from.acked.is_none() {
@@ -193,6 +196,7 @@ async fn server_went_back<T: Transport>(store: &Store, transport: &T) -> Result<
     match transport.pull(&from, 1).await.map_err(SyncError::from) {
         Ok(_) => Ok(false),
         Err(SyncError::HistoryChanged) => Ok(true),
+        Err(SyncError::Timeout) => Err(SyncError::Timeout),
         Err(e) => {
             log::info!("the check before pushing did not answer: {e}");
             Ok(false)

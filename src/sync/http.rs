@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use shared::sync::{ApiErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, Response};
+use web_sys::{AbortController, Headers, Request, RequestInit, Response};
 
 use super::error::HttpError;
 use crate::browser::page;
@@ -88,23 +88,36 @@ impl Http {
     /// decodes, compiled once (`request` is instantiated for each answer's type, and this was
     /// most of each copy). A status outside 2xx is [`HttpError::Status`] with the server's
     /// `{"error": …}`.
+    ///
+    /// The time limit covers the whole exchange, the answer's body too (a server that sends its
+    /// headers and then stalls is no answer). A request given up on, at the limit or because
+    /// its caller went away, is aborted: left in flight it would hold one of the six
+    /// connections the browser keeps to the server until the server let go of it, and a few
+    /// such (a probe every 9 s to a server that takes connections and never answers) would
+    /// leave every later request queued behind them once the server answers again.
     async fn send(&self, method: &str, path: &str, body: Body<'_>) -> Result<String, HttpError> {
-        let request =
-            self.build(method, path, body).map_err(js_text).map_err(HttpError::Network)?;
+        let abort = AbortOnDrop::new()?;
+        let request = self
+            .build_in(abort.init(), method, path, body)
+            .map_err(js_text)
+            .map_err(HttpError::Network)?;
         let window = page::window().ok_or_else(|| HttpError::Network("no window".into()))?;
-        let fetch = JsFuture::from(window.fetch_with_request(&request));
-        let response =
-            match select(Box::pin(fetch), Box::pin(TimeoutFuture::new(self.timeout_ms))).await {
-                Either::Left((result, _)) => result.map_err(|e| HttpError::Network(js_text(e)))?,
+        let exchange = async {
+            let response = JsFuture::from(window.fetch_with_request(&request))
+                .await
+                .map_err(|e| HttpError::Network(js_text(e)))?;
+            let response: Response =
+                response.dyn_into().map_err(|_| HttpError::Decode("not a Response".into()))?;
+            let text_promise = response.text().map_err(|e| HttpError::Network(js_text(e)))?;
+            let text =
+                JsFuture::from(text_promise).await.map_err(|e| HttpError::Network(js_text(e)))?;
+            Ok::<_, HttpError>((response.status(), text.as_string().unwrap_or_default()))
+        };
+        let (status, text) =
+            match select(Box::pin(exchange), Box::pin(TimeoutFuture::new(self.timeout_ms))).await {
+                Either::Left((answer, _)) => answer?,
                 Either::Right(_) => return Err(HttpError::Timeout),
             };
-        let response: Response =
-            response.dyn_into().map_err(|_| HttpError::Decode("not a Response".into()))?;
-        let status = response.status();
-        let text_promise = response.text().map_err(|e| HttpError::Network(js_text(e)))?;
-        let text =
-            JsFuture::from(text_promise).await.map_err(|e| HttpError::Network(js_text(e)))?;
-        let text = text.as_string().unwrap_or_default();
         if !(200..300).contains(&status) {
             let error = serde_json::from_str::<ApiErrorBody>(&text).ok().map(|b| b.error);
             return Err(HttpError::Status { status, error });
@@ -116,7 +129,17 @@ impl Http {
     /// (`shared::sync::PROTOCOL_HEADER`), so a server that no longer syncs with it answers
     /// `426 upgrade_required` instead of taking what it cannot read.
     pub fn build(&self, method: &str, path: &str, body: Body<'_>) -> Result<Request, JsValue> {
-        let init = RequestInit::new();
+        self.build_in(RequestInit::new(), method, path, body)
+    }
+
+    /// [`Http::build`] on `init` (a request that can be aborted).
+    fn build_in(
+        &self,
+        init: RequestInit,
+        method: &str,
+        path: &str,
+        body: Body<'_>,
+    ) -> Result<Request, JsValue> {
         init.set_method(method);
         let headers = Headers::new()?;
         headers.set("Accept", "application/json")?;
@@ -137,6 +160,29 @@ impl Http {
         }
         init.set_headers(&headers);
         Request::new_with_str_and_init(&format!("{}{path}", self.base), &init)
+    }
+}
+
+/// The `AbortController` of one request: dropped, it aborts the request (a request already
+/// answered and read is not touched by it).
+struct AbortOnDrop(AbortController);
+
+impl AbortOnDrop {
+    fn new() -> Result<Self, HttpError> {
+        AbortController::new().map(AbortOnDrop).map_err(|e| HttpError::Network(js_text(e)))
+    }
+
+    /// What a request is made with to be aborted by this.
+    fn init(&self) -> RequestInit {
+        let init = RequestInit::new();
+        init.set_signal(Some(&self.0.signal()));
+        init
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -38,6 +38,10 @@ pub enum Fault {
     /// Relay the request whole, then hold the answer back until long after the client's
     /// timeout, and close: the server did the work, the client gave up.
     AnswerLate(Duration),
+    /// Relay the request whole and the answer's head (its status line and headers) and first
+    /// body byte, then nothing more until the client gives up or the time has passed, and
+    /// close: the client has an answer whose body never comes.
+    StallBody(Duration),
 }
 
 impl Fault {
@@ -50,6 +54,7 @@ impl Fault {
             Fault::CutRequest(_) => "cut-request",
             Fault::CutResponse(_) => "cut-response",
             Fault::AnswerLate(_) => "answer-late",
+            Fault::StallBody(_) => "stall-body",
         }
     }
 }
@@ -62,6 +67,9 @@ pub struct FaultPlan {
     /// How long a [`Fault::AnswerLate`] holds the answer (longer than the client's timeout);
     /// `None`: no answer is held back.
     pub late: Option<Duration>,
+    /// Every answer's body held back this long after its head ([`Fault::StallBody`]); `None`
+    /// outside [`FaultPlan::stall_body`].
+    pub stall: Option<Duration>,
     /// The longest [`Fault::Delay`].
     pub max_delay: Duration,
 }
@@ -69,18 +77,24 @@ pub struct FaultPlan {
 impl FaultPlan {
     /// Every connection passes.
     pub const CLEAR: FaultPlan =
-        FaultPlan { probability: 0.0, late: None, max_delay: Duration::ZERO };
+        FaultPlan { probability: 0.0, late: None, stall: None, max_delay: Duration::ZERO };
 
     /// Faults on `probability` of the connections: refused, delayed up to 1.5 s, cut in either
     /// direction, and — when `late` is given — answers held back that long.
     pub fn faulty(probability: f64, late: Option<Duration>) -> Self {
-        FaultPlan { probability, late, max_delay: Duration::from_millis(1500) }
+        FaultPlan { probability, late, stall: None, max_delay: Duration::from_millis(1500) }
     }
 
     /// Every connection's answer is held back `late`: the server does the work, the client
     /// gives up waiting.
     pub fn answer_late(late: Duration) -> Self {
-        FaultPlan { probability: 1.0, late: Some(late), max_delay: Duration::ZERO }
+        FaultPlan { probability: 1.0, late: Some(late), stall: None, max_delay: Duration::ZERO }
+    }
+
+    /// Every connection's answer stops after its head for `hold`: the server has answered, the
+    /// client waits for a body that does not come.
+    pub fn stall_body(hold: Duration) -> Self {
+        FaultPlan { probability: 1.0, late: None, stall: Some(hold), max_delay: Duration::ZERO }
     }
 }
 
@@ -90,6 +104,18 @@ struct State {
     injected: BTreeMap<&'static str, usize>,
     /// The first line of each exchange's request, in the order they began.
     requests: Vec<String>,
+    /// The answers held back ([`Fault::AnswerLate`]) whose hold has ended, in that order.
+    held: Vec<HeldAnswer>,
+}
+
+/// An answer the proxy held back ([`Fault::AnswerLate`]), once its hold has ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldAnswer {
+    /// The first line of its request (`GET /healthz HTTP/1.1`).
+    pub request: String,
+    /// How long after the server answered the client closed the connection, having given up
+    /// (aborted the request); `None`: the client still held it open when the hold ended.
+    pub given_up_after: Option<Duration>,
 }
 
 /// The most of a request's first line kept (`GET /path HTTP/1.1`).
@@ -115,6 +141,9 @@ impl State {
         let plan = self.plan;
         if plan.probability <= 0.0 || !self.rng.random_bool(plan.probability.min(1.0)) {
             return Fault::Pass;
+        }
+        if let Some(hold) = plan.stall {
+            return Fault::StallBody(hold);
         }
         if plan.probability >= 1.0
             && plan.max_delay.is_zero()
@@ -154,6 +183,7 @@ impl FaultProxy {
             rng: StdRng::seed_from_u64(seed),
             injected: BTreeMap::new(),
             requests: Vec::new(),
+            held: Vec::new(),
         }));
         let shared = state.clone();
         let task = tokio::spawn(async move {
@@ -190,6 +220,11 @@ impl FaultProxy {
     /// service worker).
     pub fn requests(&self) -> Vec<String> {
         lock(&self.state).requests.clone()
+    }
+
+    /// The answers held back so far whose hold has ended (one still held is not here yet).
+    pub fn held_answers(&self) -> Vec<HeldAnswer> {
+        lock(&self.state).held.clone()
     }
 
     /// All faults injected so far.
@@ -233,6 +268,9 @@ async fn exchange_loop(
     let (mut to_server, mut to_client) = (vec![0u8; 16 * 1024], vec![0u8; 16 * 1024]);
     // Bytes of this exchange relayed so far each way; whether the server has begun answering.
     let (mut sent, mut answered, mut answering) = (0usize, 0usize, false);
+    // The first line of this exchange's request; the answer's head so far (StallBody).
+    let mut request = String::new();
+    let mut head: Vec<u8> = Vec::new();
     loop {
         tokio::select! {
             read = client.read(&mut to_server) => {
@@ -244,12 +282,14 @@ async fn exchange_loop(
                     // The next request on this connection: a new exchange, a new draw.
                     fault = next_fault(state);
                     (sent, answered, answering) = (0, 0, false);
+                    head.clear();
                     if fault == Fault::Refuse {
                         return client.set_zero_linger();
                     }
                 }
                 if sent == 0 {
-                    lock(state).requests.push(first_line(&to_server[..read]));
+                    request = first_line(&to_server[..read]);
+                    lock(state).requests.push(request.clone());
                 }
                 if sent == 0 && let Fault::Delay(d) = fault {
                     tokio::time::sleep(d).await;
@@ -275,12 +315,21 @@ async fn exchange_loop(
                         // The server has answered; the client hears nothing until it gives up
                         // (closes), or until `hold` has passed.
                         drop(server);
-                        let mut rest = [0u8; 1024];
-                        let _ = tokio::time::timeout(hold, async {
-                            while client.read(&mut rest).await.is_ok_and(|n| n > 0) {}
-                        })
-                        .await;
-                        return client.set_zero_linger();
+                        return hold_back(client, hold, request, state).await;
+                    }
+                    Fault::StallBody(hold) => {
+                        let seen = head.len();
+                        head.extend_from_slice(&to_client[..read]);
+                        let Some(end) = head_end(&head) else {
+                            // The head is not whole yet: relay it, read on.
+                            client.write_all(&to_client[..read]).await?;
+                            continue;
+                        };
+                        // The head and one byte of the body (when the server sent one).
+                        let take = (end + 1).min(head.len()) - seen;
+                        client.write_all(&to_client[..take]).await?;
+                        drop(server);
+                        return hold_back(client, hold, request, state).await;
                     }
                     Fault::CutResponse(n) => {
                         let take = read.min(n - answered);
@@ -297,6 +346,31 @@ async fn exchange_loop(
     }
 }
 
+/// Where an HTTP answer's head ends (just past its blank line), if `bytes` hold all of it.
+fn head_end(bytes: &[u8]) -> Option<usize> {
+    bytes.windows(4).position(|w| w == b"\r\n\r\n").map(|at| at + 4)
+}
+
+/// Hold the rest of an answer back: nothing more reaches the client until it gives up (closes
+/// its side) or `hold` has passed; then close, and log which it was.
+async fn hold_back(
+    mut client: TcpStream,
+    hold: Duration,
+    request: String,
+    state: &Mutex<State>,
+) -> std::io::Result<()> {
+    let mut rest = [0u8; 1024];
+    let began = tokio::time::Instant::now();
+    let given_up = tokio::time::timeout(hold, async {
+        while client.read(&mut rest).await.is_ok_and(|n| n > 0) {}
+    })
+    .await
+    .is_ok();
+    let given_up_after = given_up.then(|| began.elapsed());
+    lock(state).held.push(HeldAnswer { request, given_up_after });
+    client.set_zero_linger()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,5 +382,12 @@ mod tests {
         let long = [b'a'; 1000];
         assert_eq!(first_line(&long).len(), REQUEST_LINE_MAX);
         assert_eq!(first_line(b"\xff\xfe\r\n"), "\u{fffd}\u{fffd}");
+    }
+
+    #[test]
+    fn an_answers_head_ends_past_its_blank_line() {
+        assert_eq!(head_end(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n{}"), Some(25));
+        assert_eq!(head_end(b"HTTP/1.1 200 OK\r\nA: b\r\n"), None);
+        assert_eq!(head_end(b""), None);
     }
 }

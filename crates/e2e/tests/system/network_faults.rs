@@ -1,11 +1,15 @@
 //! Trial "network faults" (issue "fault trials", point 1): a tablet works through a fault proxy
 //! that refuses connections, delays them, cuts requests and answers mid-body — and, for one
-//! whole sync, holds the answer back until the app has given up. Through all of it:
+//! whole sync, holds the answer back until the app has given up; for another, sends each
+//! answer's head and holds back its body. Through all of it:
 //!
 //! * the tablet never claims more than the server holds: after every sync run, every member
 //!   the tablet no longer counts as 待同步 is on the server (待同步 0 means all of them);
 //! * nothing reaches the server twice (each member once in the office's export);
 //! * once the network is clear, the outbox drains by itself, with no reload and no button;
+//! * a sync whose answers never come, or come without their body, ends at the app's time
+//!   limit and says so; every request it gave up on was aborted, so that once the network is
+//!   clear no later request waits behind one left open;
 //! * every other survey carries a photo of several upload chunks, sent by the app's own upload
 //!   loop through the same faults: each ends up on the server whole, under its hash, with no
 //!   part left (trial "same photo" drives the upload API directly; this is the app doing it).
@@ -107,6 +111,19 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
     assert!(!error.is_empty(), "the failed run says so");
     let said_pending = pending(&browser).await;
 
+    // One more survey, and a sync whose answers stop after their head: the server answered,
+    // its body never comes. The run ends at the app's time limit, saying so (the limit once
+    // covered only the head, and such a run waited for good: 正在同步… with no end).
+    proxy.set_plan(FaultPlan::stall_body(ANSWER_LATE));
+    let name = format!("试验{:03}号", surveys + 1);
+    browser.new_survey(&origin, &name, BRANCH).await.unwrap();
+    names.push(name);
+    browser.press_sync(&origin).await.unwrap();
+    runs += 1;
+    assert!(pending(&browser).await > 0, "a sync with no body left nothing pending");
+    let error = browser.text_of("sync-last-error").await.unwrap();
+    assert!(!error.is_empty(), "the stalled run says so");
+
     // The network clears: no reload, no button; the outbox drains by itself.
     proxy.set_plan(FaultPlan::CLEAR);
     let cleared = Instant::now();
@@ -115,6 +132,31 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
         .await
         .unwrap_or_else(|e| panic!("the outbox did not drain by itself ({e}); seed {seed}"));
     let drained = cleared.elapsed();
+    // Every request the app gave up on was aborted, freeing its connection: none of its
+    // answers held back was still awaited when the hold ended. Left open, each would hold one of
+    // the browser's six connections to the server until the server let go of it, and the
+    // outbox would drain only once they had (it did not within DRAIN before requests were
+    // aborted). The live-update wait (75 s, longer than the hold) and the browser's own
+    // fetches (the service worker's script) are not the app's to abort early. Held: answers
+    // held back whole and answers stopped after their head.
+    let held = proxy.held_answers();
+    let timed: Vec<_> = held
+        .iter()
+        .filter(|h| {
+            h.request.contains(" /healthz ")
+                || (h.request.contains(" /api/") && !h.request.contains("/api/v1/sync/wait"))
+        })
+        .collect();
+    assert!(
+        !timed.is_empty(),
+        "the answer-late run held back none of the app's requests: {held:?}"
+    );
+    for answer in &timed {
+        assert!(
+            answer.given_up_after.is_some(),
+            "a request the app gave up on was left open: {answer:?} (seed {seed})"
+        );
+    }
     assert_eq!(on_server(&harness, &names), names.len(), "every member on the server once");
     let surveys_csv = harness.office_csv("surveys").unwrap();
     for name in &names {
