@@ -54,16 +54,24 @@ function serverPageOffline() {
 // "only-if-cached" never asks the network; a file not in that cache, or a copy there from
 // another build (which fails the integrity check), comes from the network, once ("reload"
 // skips the HTTP cache).
+//
+// The app shell is the page the browser has just loaded, kept in that cache under the address it
+// was opened at ("/"), not as "/index.html": the server answers both with the same file, and the
+// integrity hash holds either copy to this build's.
+const HTTP_CACHE_ALIASES = { [SHELL_URL]: ["/"] };
+
 async function fetchChecked(url, integrity) {
-  try {
-    const cached = await fetch(
-      new Request(url, { cache: "only-if-cached", mode: "same-origin", integrity }),
-    );
-    if (cached.ok) {
-      return cached;
+  for (const kept of [...(HTTP_CACHE_ALIASES[url] || []), url]) {
+    try {
+      const cached = await fetch(
+        new Request(kept, { cache: "only-if-cached", mode: "same-origin", integrity }),
+      );
+      if (cached.ok) {
+        return cached;
+      }
+    } catch (_) {
+      // Not in the HTTP cache, or another build's copy there: the next address, or the network.
     }
-  } catch (_) {
-    // Not in the HTTP cache, or another build's copy there: from the network below.
   }
   const response = await fetch(new Request(url, { cache: "reload", integrity }));
   if (!response.ok) {

@@ -184,10 +184,12 @@ pub async fn restamp_stored(store: &Store, now: u64) -> Result<usize, crate::sto
 
 /// Whether the server answers a one-operation pull from the stored position with
 /// `history_changed` (nothing is stored from the answer). No answer within the request's time
-/// ends the run ([`SyncError::Timeout`]): the push would wait as long again for the same
-/// silence, and the surveyor would watch a run of two minutes fail. Any other failure (a
-/// connection cut or refused, an error status) is left to the push and the pull that follow
-/// (logged): a moment's fault never stops a push that would go.
+/// ends the run ([`SyncError::Timeout`]): a server that did not answer the smallest read there
+/// is in 60 s will most likely not answer the push either, and the surveyor would watch a run
+/// of two minutes fail (the retry comes within seconds, as after any failure; a connection
+/// that died unseen costs one such retry). Any other failure (a connection cut or refused, an
+/// error status) is left to the push and the pull that follow (logged): a moment's fault never
+/// stops a push that would go.
 async fn server_went_back<T: Transport>(store: &Store, transport: &T) -> Result<bool, SyncError> {
     let from = store.pull_position().await?;
     if from.cursor == 0 && from.acked.is_none() {

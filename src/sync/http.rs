@@ -8,12 +8,16 @@ use serde::de::DeserializeOwned;
 use shared::sync::{ApiErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+use web_sys::{
+    AbortController, Headers, ReadableStreamDefaultReader, ReadableStreamReadResult, Request,
+    RequestInit, Response,
+};
 
 use super::error::HttpError;
 use crate::browser::page;
 
-/// How long one request may take before it counts as failed (a 16 MiB chunk on a slow line fits).
+/// How long a request waits for its answer to begin (a 16 MiB chunk on a slow line fits), and
+/// then for each next part of the answer's body, before it counts as failed.
 pub const REQUEST_TIMEOUT_MS: u32 = 60_000;
 
 /// The office server's API, as seen from this page.
@@ -89,12 +93,14 @@ impl Http {
     /// most of each copy). A status outside 2xx is [`HttpError::Status`] with the server's
     /// `{"error": …}`.
     ///
-    /// The time limit covers the whole exchange, the answer's body too (a server that sends its
-    /// headers and then stalls is no answer). A request given up on, at the limit or because
-    /// its caller went away, is aborted: left in flight it would hold one of the six
-    /// connections the browser keeps to the server until the server let go of it, and a few
-    /// such (a probe every 9 s to a server that takes connections and never answers) would
-    /// leave every later request queued behind them once the server answers again.
+    /// The time limit is on the wait for the answer's head and on each wait for more of its
+    /// body: a body that stops coming for that long is no answer (a server that sends its
+    /// headers and then stalls), one that comes slowly, a large pull page on a poor line, is
+    /// read to its end. A request given up on, at the limit or because its caller went away,
+    /// is aborted: left in flight it would hold one of the six connections the browser keeps
+    /// to the server until the server let go of it, and a few such (a probe every 9 s to a
+    /// server that takes connections and never answers) would leave every later request
+    /// queued behind them once the server answers again.
     async fn send(&self, method: &str, path: &str, body: Body<'_>) -> Result<String, HttpError> {
         let abort = AbortOnDrop::new()?;
         let request = self
@@ -102,22 +108,12 @@ impl Http {
             .map_err(js_text)
             .map_err(HttpError::Network)?;
         let window = page::window().ok_or_else(|| HttpError::Network("no window".into()))?;
-        let exchange = async {
-            let response = JsFuture::from(window.fetch_with_request(&request))
-                .await
-                .map_err(|e| HttpError::Network(js_text(e)))?;
-            let response: Response =
-                response.dyn_into().map_err(|_| HttpError::Decode("not a Response".into()))?;
-            let text_promise = response.text().map_err(|e| HttpError::Network(js_text(e)))?;
-            let text =
-                JsFuture::from(text_promise).await.map_err(|e| HttpError::Network(js_text(e)))?;
-            Ok::<_, HttpError>((response.status(), text.as_string().unwrap_or_default()))
-        };
-        let (status, text) =
-            match select(Box::pin(exchange), Box::pin(TimeoutFuture::new(self.timeout_ms))).await {
-                Either::Left((answer, _)) => answer?,
-                Either::Right(_) => return Err(HttpError::Timeout),
-            };
+        let fetch = JsFuture::from(window.fetch_with_request(&request));
+        let response = within(self.timeout_ms, fetch).await?;
+        let response: Response =
+            response.dyn_into().map_err(|_| HttpError::Decode("not a Response".into()))?;
+        let status = response.status();
+        let text = read_body(&response, self.timeout_ms).await?;
         if !(200..300).contains(&status) {
             let error = serde_json::from_str::<ApiErrorBody>(&text).ok().map(|b| b.error);
             return Err(HttpError::Status { status, error });
@@ -161,6 +157,38 @@ impl Http {
         init.set_headers(&headers);
         Request::new_with_str_and_init(&format!("{}{path}", self.base), &init)
     }
+}
+
+/// `promise`'s value, or [`HttpError::Timeout`] when it has not settled within `ms`.
+async fn within(ms: u32, promise: JsFuture) -> Result<JsValue, HttpError> {
+    match select(promise, TimeoutFuture::new(ms)).await {
+        Either::Left((settled, _)) => settled.map_err(|e| HttpError::Network(js_text(e))),
+        Either::Right(_) => Err(HttpError::Timeout),
+    }
+}
+
+/// An answer's body as text (invalid UTF-8 replaced, as `Response.text()` does), read part by
+/// part: [`HttpError::Timeout`] once no part has come for `idle_ms`, however long the whole
+/// takes.
+async fn read_body(response: &Response, idle_ms: u32) -> Result<String, HttpError> {
+    let Some(stream) = response.body() else {
+        return Ok(String::new());
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let part: ReadableStreamReadResult =
+            within(idle_ms, JsFuture::from(reader.read())).await?.unchecked_into();
+        if part.get_done().unwrap_or(true) {
+            break;
+        }
+        let part: js_sys::Uint8Array = part.get_value().unchecked_into();
+        let at = bytes.len();
+        bytes.resize(at + part.length() as usize, 0);
+        part.copy_to(&mut bytes[at..]);
+    }
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned()))
 }
 
 /// The `AbortController` of one request: dropped, it aborts the request (a request already

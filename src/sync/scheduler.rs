@@ -243,7 +243,7 @@ impl SyncEngine {
                 && js_sys::Date::now() - heard_at < f64::from(Connection::Connected.next_probe_ms())
             {
                 // The live-update wait answered within the probe's period: no need to ask.
-                TimeoutFuture::new(Connection::Connected.next_probe_ms()).await;
+                self.wait_while_connected(Connection::Connected.next_probe_ms()).await;
                 continue;
             }
             let server = self.credentials.with_untracked(|s| s.as_ref().map(|s| s.server.clone()));
@@ -257,7 +257,24 @@ impl SyncEngine {
             if now == Connection::Connected && before != Connection::Connected && pending {
                 self.sync_now();
             }
-            TimeoutFuture::new(now.next_probe_ms()).await;
+            self.wait_while_connected(now.next_probe_ms()).await;
+        }
+    }
+
+    /// Wait `ms` before the next probe; while the office answers, no longer than until a run
+    /// has failed to reach it (the connection is then no longer `Connected`) and the next
+    /// [`connection::PROBE_DOWN_MS`] step has passed. Otherwise the top bar would say
+    /// 有网络但连不上办公室 for up to a minute after the office is back (the probe slept its
+    /// minute), and a tablet with work pending would wait for its run's retry to learn it.
+    async fn wait_while_connected(&self, ms: u32) {
+        let mut left = ms;
+        while left > 0 {
+            let step = left.min(connection::PROBE_DOWN_MS);
+            TimeoutFuture::new(step).await;
+            left -= step;
+            if self.connection.try_get_untracked() != Some(Connection::Connected) {
+                return;
+            }
         }
     }
 

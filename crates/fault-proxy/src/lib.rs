@@ -42,6 +42,9 @@ pub enum Fault {
     /// body byte, then nothing more until the client gives up or the time has passed, and
     /// close: the client has an answer whose body never comes.
     StallBody(Duration),
+    /// Relay the request whole and the answer's head at once, then its body one byte at a time,
+    /// this long apart: an answer that takes long to come whole, but never stops coming.
+    Trickle(Duration),
 }
 
 impl Fault {
@@ -55,6 +58,7 @@ impl Fault {
             Fault::CutResponse(_) => "cut-response",
             Fault::AnswerLate(_) => "answer-late",
             Fault::StallBody(_) => "stall-body",
+            Fault::Trickle(_) => "trickle",
         }
     }
 }
@@ -70,31 +74,69 @@ pub struct FaultPlan {
     /// Every answer's body held back this long after its head ([`Fault::StallBody`]); `None`
     /// outside [`FaultPlan::stall_body`].
     pub stall: Option<Duration>,
+    /// Every answer's body relayed a byte at a time this far apart ([`Fault::Trickle`]); `None`
+    /// outside [`FaultPlan::trickle`].
+    pub trickle: Option<Duration>,
     /// The longest [`Fault::Delay`].
     pub max_delay: Duration,
 }
 
 impl FaultPlan {
     /// Every connection passes.
-    pub const CLEAR: FaultPlan =
-        FaultPlan { probability: 0.0, late: None, stall: None, max_delay: Duration::ZERO };
+    pub const CLEAR: FaultPlan = FaultPlan {
+        probability: 0.0,
+        late: None,
+        stall: None,
+        trickle: None,
+        max_delay: Duration::ZERO,
+    };
 
     /// Faults on `probability` of the connections: refused, delayed up to 1.5 s, cut in either
     /// direction, and — when `late` is given — answers held back that long.
     pub fn faulty(probability: f64, late: Option<Duration>) -> Self {
-        FaultPlan { probability, late, stall: None, max_delay: Duration::from_millis(1500) }
+        FaultPlan {
+            probability,
+            late,
+            stall: None,
+            trickle: None,
+            max_delay: Duration::from_millis(1500),
+        }
     }
 
     /// Every connection's answer is held back `late`: the server does the work, the client
     /// gives up waiting.
     pub fn answer_late(late: Duration) -> Self {
-        FaultPlan { probability: 1.0, late: Some(late), stall: None, max_delay: Duration::ZERO }
+        FaultPlan {
+            probability: 1.0,
+            late: Some(late),
+            stall: None,
+            trickle: None,
+            max_delay: Duration::ZERO,
+        }
     }
 
     /// Every connection's answer stops after its head for `hold`: the server has answered, the
     /// client waits for a body that does not come.
     pub fn stall_body(hold: Duration) -> Self {
-        FaultPlan { probability: 1.0, late: None, stall: Some(hold), max_delay: Duration::ZERO }
+        FaultPlan {
+            probability: 1.0,
+            late: None,
+            stall: Some(hold),
+            trickle: None,
+            max_delay: Duration::ZERO,
+        }
+    }
+
+    /// Every connection's answer comes with its head at once and its body a byte every `gap`:
+    /// slow, never stopped.
+    pub fn trickle(gap: Duration) -> Self {
+        FaultPlan {
+            probability: 1.0,
+            late: None,
+            stall: None,
+            trickle: Some(gap),
+            max_delay: Duration::ZERO,
+        }
     }
 }
 
@@ -104,16 +146,18 @@ struct State {
     injected: BTreeMap<&'static str, usize>,
     /// The first line of each exchange's request, in the order they began.
     requests: Vec<String>,
-    /// The answers held back ([`Fault::AnswerLate`]) whose hold has ended, in that order.
+    /// The answers held back ([`Fault::AnswerLate`], [`Fault::StallBody`]) whose hold has ended,
+    /// in that order.
     held: Vec<HeldAnswer>,
 }
 
-/// An answer the proxy held back ([`Fault::AnswerLate`]), once its hold has ended.
+/// An answer the proxy held back, whole ([`Fault::AnswerLate`]) or all but its head
+/// ([`Fault::StallBody`]), once its hold has ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeldAnswer {
     /// The first line of its request (`GET /healthz HTTP/1.1`).
     pub request: String,
-    /// How long after the server answered the client closed the connection, having given up
+    /// How long after the hold began the client closed the connection, having given up
     /// (aborted the request); `None`: the client still held it open when the hold ended.
     pub given_up_after: Option<Duration>,
 }
@@ -144,6 +188,9 @@ impl State {
         }
         if let Some(hold) = plan.stall {
             return Fault::StallBody(hold);
+        }
+        if let Some(gap) = plan.trickle {
+            return Fault::Trickle(gap);
         }
         if plan.probability >= 1.0
             && plan.max_delay.is_zero()
@@ -188,8 +235,14 @@ impl FaultProxy {
         let shared = state.clone();
         let task = tokio::spawn(async move {
             let upstream = SocketAddr::from((Ipv4Addr::LOCALHOST, upstream));
-            while let Ok((client, _)) = listener.accept().await {
-                tokio::spawn(relay(client, upstream, shared.clone()));
+            loop {
+                match listener.accept().await {
+                    Ok((client, _)) => drop(tokio::spawn(relay(client, upstream, shared.clone()))),
+                    // A connection the client reset before it was taken (a browser giving up
+                    // on a server that refuses): the next one is taken as ever. Out of file
+                    // descriptors: a moment for connections to close.
+                    Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                }
             }
         });
         Ok(FaultProxy { port, state, task })
@@ -270,7 +323,10 @@ async fn exchange_loop(
     let (mut sent, mut answered, mut answering) = (0usize, 0usize, false);
     // The first line of this exchange's request; the answer's head so far (StallBody).
     let mut request = String::new();
+    // Where the answer's head ends in what was read from the server (StallBody, Trickle): the
+    // head so far, and the bytes of each read past it.
     let mut head: Vec<u8> = Vec::new();
+    let mut head_whole = false;
     loop {
         tokio::select! {
             read = client.read(&mut to_server) => {
@@ -283,6 +339,7 @@ async fn exchange_loop(
                     fault = next_fault(state);
                     (sent, answered, answering) = (0, 0, false);
                     head.clear();
+                    head_whole = false;
                     if fault == Fault::Refuse {
                         return client.set_zero_linger();
                     }
@@ -318,18 +375,38 @@ async fn exchange_loop(
                         return hold_back(client, hold, request, state).await;
                     }
                     Fault::StallBody(hold) => {
-                        let seen = head.len();
-                        head.extend_from_slice(&to_client[..read]);
-                        let Some(end) = head_end(&head) else {
+                        let Some(body_at) = past_head(&mut head, &to_client[..read]) else {
                             // The head is not whole yet: relay it, read on.
                             client.write_all(&to_client[..read]).await?;
                             continue;
                         };
+                        if !has_body(&head) {
+                            // Nothing to hold back: the answer is whole; the connection passes.
+                            client.write_all(&to_client[..read]).await?;
+                            fault = Fault::Pass;
+                            continue;
+                        }
                         // The head and one byte of the body (when the server sent one).
-                        let take = (end + 1).min(head.len()) - seen;
+                        let take = (body_at + 1).min(read);
                         client.write_all(&to_client[..take]).await?;
                         drop(server);
                         return hold_back(client, hold, request, state).await;
+                    }
+                    Fault::Trickle(gap) => {
+                        let mut body = &to_client[..read];
+                        if !head_whole {
+                            let Some(body_at) = past_head(&mut head, body) else {
+                                client.write_all(body).await?;
+                                continue;
+                            };
+                            client.write_all(&body[..body_at]).await?;
+                            body = &body[body_at..];
+                            head_whole = true;
+                        }
+                        for byte in body {
+                            tokio::time::sleep(gap).await;
+                            client.write_all(std::slice::from_ref(byte)).await?;
+                        }
                     }
                     Fault::CutResponse(n) => {
                         let take = read.min(n - answered);
@@ -349,6 +426,26 @@ async fn exchange_loop(
 /// Where an HTTP answer's head ends (just past its blank line), if `bytes` hold all of it.
 fn head_end(bytes: &[u8]) -> Option<usize> {
     bytes.windows(4).position(|w| w == b"\r\n\r\n").map(|at| at + 4)
+}
+
+/// `read`, the next bytes of an answer whose head is not whole yet, joins `head`; once the head
+/// is whole, where its body begins in `read`.
+fn past_head(head: &mut Vec<u8>, read: &[u8]) -> Option<usize> {
+    let seen = head.len();
+    head.extend_from_slice(read);
+    let end = head_end(head)?;
+    // The head's last byte is in `read` (the bytes before it did not hold the whole head).
+    head.truncate(end);
+    Some(end - seen)
+}
+
+/// Whether an answer with this head has a body to come: not a 1xx, 204 or 304, nor one of
+/// `Content-Length: 0`.
+fn has_body(head: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let status = head.split(' ').nth(1).unwrap_or("");
+    let bodiless = status.starts_with('1') || status == "204" || status == "304";
+    !bodiless && !head.lines().any(|line| line.replace(' ', "") == "content-length:0")
 }
 
 /// Hold the rest of an answer back: nothing more reaches the client until it gives up (closes
@@ -382,6 +479,18 @@ mod tests {
         let long = [b'a'; 1000];
         assert_eq!(first_line(&long).len(), REQUEST_LINE_MAX);
         assert_eq!(first_line(b"\xff\xfe\r\n"), "\u{fffd}\u{fffd}");
+    }
+
+    #[test]
+    fn an_answers_body_is_found_past_its_head_across_reads() {
+        let mut head = Vec::new();
+        assert_eq!(past_head(&mut head, b"HTTP/1.1 200 OK\r\nA: b\r"), None);
+        assert_eq!(past_head(&mut head, b"\n\r\n{}"), Some(3));
+        assert_eq!(head, b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n");
+        assert!(has_body(&head));
+        assert!(!has_body(b"HTTP/1.1 204 No Content\r\n\r\n"));
+        assert!(!has_body(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+        assert!(has_body(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n"));
     }
 
     #[test]
