@@ -67,8 +67,18 @@ impl Connection {
     }
 }
 
+/// The longest a probe takes whole: an answer that comes slowly is read to its end (its parts
+/// each within [`PROBE_TIMEOUT_MS`]), one that never ends does not hold the probes back.
+pub const PROBE_WHOLE_MS: u32 = 30_000;
+
 /// Ask the server whether it is there.
 pub async fn probe(server: &str) -> bool {
     let http = Http::new(server, None).with_timeout(PROBE_TIMEOUT_MS);
-    http.get::<serde_json::Value>("/healthz").await.is_ok()
+    let answer = Box::pin(http.get::<serde_json::Value>("/healthz"));
+    let whole = gloo_timers::future::TimeoutFuture::new(PROBE_WHOLE_MS);
+    // Given up (the answer dropped), the request is aborted.
+    match futures::future::select(answer, whole).await {
+        futures::future::Either::Left((answer, _)) => answer.is_ok(),
+        futures::future::Either::Right(_) => false,
+    }
 }

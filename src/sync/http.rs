@@ -9,7 +9,7 @@ use shared::sync::{ApiErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, Headers, ReadableStreamDefaultReader, ReadableStreamReadResult, Request,
+    AbortController, Blob, Headers, ReadableStreamDefaultReader, ReadableStreamReadResult, Request,
     RequestInit, Response,
 };
 
@@ -27,7 +27,8 @@ pub struct Http {
     pub base: String,
     /// The device token, sent as `Authorization: Bearer …`.
     pub token: Option<String>,
-    /// How long a request may take before it counts as failed ([`HttpError::Timeout`]).
+    /// How long a request waits for its answer to begin, and then for each next part of the
+    /// answer's body, before it counts as failed ([`HttpError::Timeout`]).
     pub timeout_ms: u32,
 }
 
@@ -49,7 +50,8 @@ impl Http {
         Http { base: base.into(), token, timeout_ms: REQUEST_TIMEOUT_MS }
     }
 
-    /// The same client giving up on a request after `ms` milliseconds.
+    /// The same client giving up on a request whose answer has not begun, or has stopped
+    /// coming, for `ms` milliseconds.
     pub fn with_timeout(mut self, ms: u32) -> Self {
         self.timeout_ms = ms;
         self
@@ -167,28 +169,28 @@ async fn within(ms: u32, promise: JsFuture) -> Result<JsValue, HttpError> {
     }
 }
 
-/// An answer's body as text (invalid UTF-8 replaced, as `Response.text()` does), read part by
+/// An answer's body as text (decoded by the browser, as `Response.text()` does), read part by
 /// part: [`HttpError::Timeout`] once no part has come for `idle_ms`, however long the whole
-/// takes.
+/// takes. The parts stay on the JavaScript side until the body is whole.
 async fn read_body(response: &Response, idle_ms: u32) -> Result<String, HttpError> {
     let Some(stream) = response.body() else {
         return Ok(String::new());
     };
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let mut bytes = Vec::new();
+    let parts = js_sys::Array::new();
     loop {
         let part: ReadableStreamReadResult =
             within(idle_ms, JsFuture::from(reader.read())).await?.unchecked_into();
-        if part.get_done().unwrap_or(true) {
-            break;
+        match part.get_done() {
+            Some(true) => break,
+            Some(false) => drop(parts.push(&part.get_value())),
+            None => return Err(HttpError::Decode("a body part with no `done`".into())),
         }
-        let part: js_sys::Uint8Array = part.get_value().unchecked_into();
-        let at = bytes.len();
-        bytes.resize(at + part.length() as usize, 0);
-        part.copy_to(&mut bytes[at..]);
     }
-    Ok(String::from_utf8(bytes)
-        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned()))
+    let whole =
+        Blob::new_with_u8_array_sequence(&parts).map_err(|e| HttpError::Network(js_text(e)))?;
+    let text = JsFuture::from(whole.text()).await.map_err(|e| HttpError::Network(js_text(e)))?;
+    Ok(text.as_string().unwrap_or_default())
 }
 
 /// The `AbortController` of one request: dropped, it aborts the request (a request already

@@ -2,7 +2,8 @@
 //! by connection, passes bytes through or breaks them the ways field networks do — a
 //! connection refused, a long delay, a request cut mid-body, an answer cut mid-body, an answer
 //! held back until the client has given up. What it does is drawn at random from a seed the
-//! test prints, so a failure can be replayed.
+//! test prints, so a failure can be replayed; or one fault is put on every exchange (an answer
+//! held back, a body stalled after its head, a body trickled a byte at a time).
 //!
 //! It works on the byte stream, below HTTP, one exchange at a time: bytes from the client after
 //! the server has answered begin a new exchange (the next request on a kept-alive connection),
@@ -64,79 +65,51 @@ impl Fault {
 }
 
 /// How often connections are broken: `probability` of a fault per connection, the faults
-/// drawn evenly among the kinds the plan allows.
+/// drawn evenly among the kinds the plan allows; or one fault on every exchange (`every`).
 #[derive(Clone, Copy, Debug)]
 pub struct FaultPlan {
     pub probability: f64,
     /// How long a [`Fault::AnswerLate`] holds the answer (longer than the client's timeout);
     /// `None`: no answer is held back.
     pub late: Option<Duration>,
-    /// Every answer's body held back this long after its head ([`Fault::StallBody`]); `None`
-    /// outside [`FaultPlan::stall_body`].
-    pub stall: Option<Duration>,
-    /// Every answer's body relayed a byte at a time this far apart ([`Fault::Trickle`]); `None`
-    /// outside [`FaultPlan::trickle`].
-    pub trickle: Option<Duration>,
     /// The longest [`Fault::Delay`].
     pub max_delay: Duration,
+    /// This fault on every exchange, nothing drawn.
+    pub every: Option<Fault>,
 }
 
 impl FaultPlan {
     /// Every connection passes.
-    pub const CLEAR: FaultPlan = FaultPlan {
-        probability: 0.0,
-        late: None,
-        stall: None,
-        trickle: None,
-        max_delay: Duration::ZERO,
-    };
+    pub const CLEAR: FaultPlan =
+        FaultPlan { probability: 0.0, late: None, max_delay: Duration::ZERO, every: None };
 
     /// Faults on `probability` of the connections: refused, delayed up to 1.5 s, cut in either
     /// direction, and — when `late` is given — answers held back that long.
     pub fn faulty(probability: f64, late: Option<Duration>) -> Self {
-        FaultPlan {
-            probability,
-            late,
-            stall: None,
-            trickle: None,
-            max_delay: Duration::from_millis(1500),
-        }
+        FaultPlan { probability, late, max_delay: Duration::from_millis(1500), every: None }
+    }
+
+    /// `fault` on every exchange.
+    pub fn every(fault: Fault) -> Self {
+        FaultPlan { every: Some(fault), ..FaultPlan::CLEAR }
     }
 
     /// Every connection's answer is held back `late`: the server does the work, the client
     /// gives up waiting.
     pub fn answer_late(late: Duration) -> Self {
-        FaultPlan {
-            probability: 1.0,
-            late: Some(late),
-            stall: None,
-            trickle: None,
-            max_delay: Duration::ZERO,
-        }
+        FaultPlan::every(Fault::AnswerLate(late))
     }
 
     /// Every connection's answer stops after its head for `hold`: the server has answered, the
     /// client waits for a body that does not come.
     pub fn stall_body(hold: Duration) -> Self {
-        FaultPlan {
-            probability: 1.0,
-            late: None,
-            stall: Some(hold),
-            trickle: None,
-            max_delay: Duration::ZERO,
-        }
+        FaultPlan::every(Fault::StallBody(hold))
     }
 
     /// Every connection's answer comes with its head at once and its body a byte every `gap`:
     /// slow, never stopped.
     pub fn trickle(gap: Duration) -> Self {
-        FaultPlan {
-            probability: 1.0,
-            late: None,
-            stall: None,
-            trickle: Some(gap),
-            max_delay: Duration::ZERO,
-        }
+        FaultPlan::every(Fault::Trickle(gap))
     }
 }
 
@@ -183,20 +156,11 @@ impl State {
 
     fn draw(&mut self) -> Fault {
         let plan = self.plan;
+        if let Some(fault) = plan.every {
+            return fault;
+        }
         if plan.probability <= 0.0 || !self.rng.random_bool(plan.probability.min(1.0)) {
             return Fault::Pass;
-        }
-        if let Some(hold) = plan.stall {
-            return Fault::StallBody(hold);
-        }
-        if let Some(gap) = plan.trickle {
-            return Fault::Trickle(gap);
-        }
-        if plan.probability >= 1.0
-            && plan.max_delay.is_zero()
-            && let Some(late) = plan.late
-        {
-            return Fault::AnswerLate(late);
         }
         let kinds = if plan.late.is_some() { 5 } else { 4 };
         match self.rng.random_range(0..kinds) {

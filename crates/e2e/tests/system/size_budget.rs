@@ -76,8 +76,12 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// per split point (`split::deferred`), beside the service worker's registration after the first
 /// screen: 242.7 KB (242.9 KB in a fresh clone in another directory), and the budget comes down
 /// to 244.3 KB.
+/// Round 2's thirty-fourth session: a request given up on is aborted and its answer's body read
+/// part by part (`sync::http`: `AbortController`, the body's stream reader), the probe capped
+/// whole: 243.9 KB, and the budget goes back up to 244.8 KB, keeping about 0.9 KB for a fresh
+/// clone in another directory and CI.
 /// Sizes are deterministic for a given source in a given directory.
-const BUDGET_BROTLI_BYTES: usize = 244_300;
+const BUDGET_BROTLI_BYTES: usize = 244_800;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
