@@ -285,7 +285,7 @@ async fn exchange_loop(
     let (mut to_server, mut to_client) = (vec![0u8; 16 * 1024], vec![0u8; 16 * 1024]);
     // Bytes of this exchange relayed so far each way; whether the server has begun answering.
     let (mut sent, mut answered, mut answering) = (0usize, 0usize, false);
-    // The first line of this exchange's request; the answer's head so far (StallBody).
+    // The first line of this exchange's request (logged with a held answer).
     let mut request = String::new();
     // Where the answer's head ends in what was read from the server (StallBody, Trickle): the
     // head so far, and the bytes of each read past it.

@@ -102,30 +102,27 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
         }
     }
 
-    // One more survey, and a sync whose answer comes only after the app gave up waiting.
-    proxy.set_plan(FaultPlan::answer_late(ANSWER_LATE));
-    let name = format!("试验{surveys:03}号");
-    browser.new_survey(&origin, &name, BRANCH).await.unwrap();
-    names.push(name);
-    browser.press_sync(&origin).await.unwrap();
-    runs += 1;
-    assert!(pending(&browser).await > 0, "a sync with no answer left nothing pending");
-    let error = browser.text_of("sync-last-error").await.unwrap();
-    assert!(!error.is_empty(), "the failed run says so");
-    let said_pending = pending(&browser).await;
-
-    // One more survey, and a sync whose answers stop after their head: the server answered,
-    // its body never comes. The run ends at the app's time limit, saying so (the limit once
-    // covered only the head, and such a run waited for good: 正在同步… with no end).
-    proxy.set_plan(FaultPlan::stall_body(ANSWER_LATE));
-    let name = format!("试验{:03}号", surveys + 1);
-    browser.new_survey(&origin, &name, BRANCH).await.unwrap();
-    names.push(name);
-    browser.press_sync(&origin).await.unwrap();
-    runs += 1;
-    assert!(pending(&browser).await > 0, "a sync with no body left nothing pending");
-    let error = browser.text_of("sync-last-error").await.unwrap();
-    assert!(!error.is_empty(), "the stalled run says so");
+    // Two more surveys, each with a sync whose answers never come whole: held back until the
+    // app gave up waiting; then stopped after their head (the server answered, its body never
+    // comes: the limit once covered only the head, and such a run waited for good, 正在同步…
+    // with no end). Each run ends at the app's time limit, saying so.
+    let mut said_pending = Vec::new();
+    for (plan, missing) in [
+        (FaultPlan::answer_late(ANSWER_LATE), "no answer"),
+        (FaultPlan::stall_body(ANSWER_LATE), "no body"),
+    ] {
+        proxy.set_plan(plan);
+        let name = format!("试验{:03}号", names.len());
+        browser.new_survey(&origin, &name, BRANCH).await.unwrap();
+        names.push(name);
+        browser.press_sync(&origin).await.unwrap();
+        runs += 1;
+        let left = pending(&browser).await;
+        assert!(left > 0, "a sync with {missing} left nothing pending");
+        let error = browser.text_of("sync-last-error").await.unwrap();
+        assert!(!error.is_empty(), "the run with {missing} says so");
+        said_pending.push(left);
+    }
 
     // The network clears: no reload, no button; the outbox drains by itself.
     proxy.set_plan(FaultPlan::CLEAR);
@@ -150,10 +147,7 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
                 || (h.request.contains(" /api/") && !h.request.contains("/api/v1/sync/wait"))
         })
         .collect();
-    assert!(
-        !timed.is_empty(),
-        "the answer-late run held back none of the app's requests: {held:?}"
-    );
+    assert!(!timed.is_empty(), "the held runs held back none of the app's requests: {held:?}");
     for answer in &timed {
         assert!(
             answer.given_up_after.is_some(),
@@ -199,7 +193,7 @@ async fn through_refused_cut_and_late_connections_every_survey_arrives_once_and_
     );
     println!(
         "trial network-faults (seed {seed}): {} surveys, {runs} sync runs in {:.0} s; faults \
-         injected {} {:?}; {said_pending} records pending after the late answer; drained {:.1} s \
+         injected {} {:?}; records pending after the held runs {said_pending:?}; drained {:.1} s \
          after the network cleared; on the server {} of {}, lost 0, duplicated 0",
         names.len(),
         began.elapsed().as_secs_f64(),
