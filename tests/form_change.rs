@@ -191,7 +191,7 @@ fn a_survey_with_a_value_the_form_does_not_know_is_still_listed() {
     assert!(survey.to_typed::<Survey>().is_err());
     let person: ListedPerson = from_js(to_js(&person).unwrap()).unwrap();
     let survey: ListedSurvey = from_js(to_js(&survey).unwrap()).unwrap();
-    let rows = build_rows(&[person], &[survey]);
+    let rows = build_rows(vec![person], &[survey]);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].survey_status, Some(SurveyStatus::Final), "its survey counts");
 }

@@ -75,7 +75,7 @@ fn people_filter_by_name_branch_village_category_and_status() {
         survey(zhang.id, SurveyStatus::Final, 20), // the latest decides
         survey(li.id, SurveyStatus::Draft, 5),
     ];
-    let rows = build_rows(&[zhang.clone(), li.clone(), wang.clone(), deleted], &surveys);
+    let rows = build_rows(vec![zhang.clone(), li.clone(), wang.clone(), deleted], &surveys);
     assert_eq!(rows.len(), 3, "deleted people are not listed");
 
     let names = |f: &PeopleFilter| {
@@ -149,7 +149,7 @@ fn search_folds_capitals_and_full_width_letters() {
     assert_eq!(search_key("Ꭰ"), "Ꭰ", "an alphabet outside these: kept as typed");
 
     let rows = build_rows(
-        &[person("Zhang Wei", "b1", "东沙村", None), person("ÉMILE", "b1", "东沙村", None)],
+        vec![person("Zhang Wei", "b1", "东沙村", None), person("ÉMILE", "b1", "东沙村", None)],
         &[],
     );
     let names = |query: &str| {
@@ -187,7 +187,7 @@ fn odd_stored_values_are_listed_by_what_can_be_shown() {
         "entity": "survey", "id": Uuid::now_v7().to_string(), "updated": "0000000000000003-000000-d"
     });
     let empty: ListedSurvey = from_js(to_js_json(&no_fields).unwrap()).unwrap();
-    let rows = build_rows(&[person], &[survey, empty]);
+    let rows = build_rows(vec![person], &[survey, empty]);
     assert_eq!(rows.len(), 1, "listed: {rows:?}");
     let row = &rows[0];
     assert_eq!((row.name.as_str(), row.village_unit.as_str()), ("", ""));
@@ -202,7 +202,7 @@ fn ten_thousand_people_filter_and_page() {
     let people: Vec<ListedPerson> = (0..10_000)
         .map(|i| person(&format!("党员{i:05}"), &format!("b{}", i % 40), "村", None))
         .collect();
-    let rows = build_rows(&people, &[]);
+    let rows = build_rows(people, &[]);
     let filter = PeopleFilter { query: "党员01".into(), ..Default::default() };
     let (page, total) = filter_page(&rows, &filter, PAGE_SIZE);
     // 党员01000 ..= 党员01999

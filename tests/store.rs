@@ -806,6 +806,53 @@ async fn bulk_put_people_writes_all_without_queueing() {
     assert_eq!(store.outbox_len().await.unwrap(), 0);
 }
 
+/// The people list's rows, each made as its member is read (`services::people::list_rows`), are
+/// the rows built from the whole read: a deleted member left out, the latest survey's state, the
+/// order by name, a name the search finds in another case (its own key) and one it finds as
+/// written (no key held).
+#[wasm_bindgen_test]
+async fn the_list_rows_made_one_at_a_time_are_the_rows_of_the_whole_read() {
+    use field::logic::people::{ListedSurvey, PeopleFilter, build_rows, filter_page};
+    let store = fresh().await;
+    let mut ids = Vec::new();
+    for (name, village) in
+        [("王五", "东沙村"), ("ZHANG Wei", "西沙村"), ("李四", "东沙村"), ("赵六", "")]
+    {
+        let id = Uuid::now_v7();
+        let changes = vec![("name".into(), json!(name)), ("village_unit".into(), json!(village))];
+        store.save(EntityKind::Person, id, "b1", changes).await.unwrap();
+        ids.push(id);
+    }
+    store.delete(EntityKind::Person, ids[3]).await.unwrap();
+    for (status, at) in [("final", "2026-03-01T09:00:00"), ("draft", "2026-03-02T09:00:00")] {
+        let changes = vec![
+            ("person_id".into(), json!(ids[0].to_string())),
+            ("status".into(), json!(status)),
+            ("surveyed_at".into(), json!(at)),
+        ];
+        store.save(EntityKind::Survey, Uuid::now_v7(), "b1", changes).await.unwrap();
+    }
+
+    let rows = field::services::people::list_rows(&store).await.unwrap();
+    let people: Vec<ListedPerson> =
+        store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await.unwrap();
+    let surveys: Vec<ListedSurvey> =
+        store.listing_as(EntityKind::Survey, |s: &ListedSurvey| s.deleted).await.unwrap();
+    assert_eq!(rows, build_rows(people, &surveys), "the same rows as from the whole read");
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["ZHANG Wei", "李四", "王五"], "by name, the deleted member left out");
+    let wang = rows.iter().find(|r| r.id == ids[0]).unwrap();
+    assert_eq!(wang.survey_status, Some(shared::model::SurveyStatus::Draft), "the latest visit's");
+    let found = |query: &str| {
+        let filter = PeopleFilter { query: query.into(), ..PeopleFilter::default() };
+        filter_page(&rows, &filter, 50).0.iter().map(|r| r.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(found("zhang"), ["ZHANG Wei"], "found in another case");
+    assert_eq!(found("ｗｅｉ"), ["ZHANG Wei"], "and typed full-width");
+    assert_eq!(found("王"), ["王五"], "a name that is its own key");
+    assert!(found("赵").is_empty(), "a deleted member is not found");
+}
+
 /// `list` reads in bulk through JSON text; records that serde-wasm-bindgen wrote (a `null` field
 /// value stored as `undefined`) must come back as they went in, as `get` reads them.
 #[wasm_bindgen_test]

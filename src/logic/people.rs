@@ -18,7 +18,7 @@ pub const PAGE_SIZE: usize = 50;
 pub struct PersonRow {
     pub id: Uuid,
     pub name: String,
-    /// The name as the search compares it ([`search_key`]).
+    /// The name as the search compares it ([`search_key`]); empty when that is the name itself.
     name_key: String,
     pub branch_id: String,
     pub village_unit: String,
@@ -27,6 +27,13 @@ pub struct PersonRow {
     pub survey_status: Option<SurveyStatus>,
     /// The latest survey's id, to continue a draft.
     pub latest_survey: Option<Uuid>,
+}
+
+impl PersonRow {
+    /// The name as the search compares it.
+    fn name_key(&self) -> &str {
+        if self.name_key.is_empty() { &self.name } else { &self.name_key }
+    }
 }
 
 /// Survey status filter.
@@ -85,7 +92,7 @@ impl PeopleFilter {
     /// Whether `row` passes. `query` is this filter's query as [`search_key`] makes it: folded
     /// once for a whole list, not once a row.
     fn matches(&self, query: &str, row: &PersonRow) -> bool {
-        (query.is_empty() || row.name_key.contains(query))
+        (query.is_empty() || row.name_key().contains(query))
             && (self.branch_id.is_empty() || row.branch_id == self.branch_id)
             && (self.village_unit.is_empty() || row.village_unit == self.village_unit)
             && (self.category.is_none() || row.category == self.category)
@@ -253,46 +260,72 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error>
     Ok(Option::<IgnoredAny>::deserialize(deserializer)?.is_some())
 }
 
-/// Build the rows from person and survey records (deleted ones skipped), sorted by name.
-pub fn build_rows(people: &[ListedPerson], surveys: &[ListedSurvey]) -> Vec<PersonRow> {
-    // The latest survey per person: the one visited last, then the one most recently written
-    // (by record clock).
-    let mut latest: HashMap<Uuid, (&ListedSurvey, Option<NaiveDateTime>)> = HashMap::new();
-    for survey in surveys.iter().filter(|r| !r.deleted) {
-        let person_id: Uuid = survey.fields.person_id.parse().unwrap_or_default();
-        let surveyed_at: Option<NaiveDateTime> = survey.fields.surveyed_at.parse().ok();
-        let newer = latest
-            .get(&person_id)
-            .is_none_or(|(s, at)| (surveyed_at, &survey.updated) > (*at, &s.updated));
-        if newer {
-            latest.insert(person_id, (survey, surveyed_at));
+/// Builds the list's rows one person at a time, each as it is decoded ([`RowBuilder::row`]
+/// takes the person and moves its texts into the row), so that the people are never all held
+/// beside their rows: a wasm module's memory never shrinks, and holding both at once made the
+/// list's read take about 330 bytes a person for good (docs/PERFORMANCE.md, session 35).
+pub struct RowBuilder<'a> {
+    /// The latest survey per person: the one visited last, then the one most recently written
+    /// (by record clock).
+    latest: HashMap<Uuid, (&'a ListedSurvey, Option<NaiveDateTime>)>,
+}
+
+impl<'a> RowBuilder<'a> {
+    pub fn new(surveys: &'a [ListedSurvey]) -> Self {
+        let mut latest: HashMap<Uuid, (&ListedSurvey, Option<NaiveDateTime>)> = HashMap::new();
+        for survey in surveys.iter().filter(|r| !r.deleted) {
+            let person_id: Uuid = survey.fields.person_id.parse().unwrap_or_default();
+            let surveyed_at: Option<NaiveDateTime> = survey.fields.surveyed_at.parse().ok();
+            let newer = latest
+                .get(&person_id)
+                .is_none_or(|(s, at)| (surveyed_at, &survey.updated) > (*at, &s.updated));
+            if newer {
+                latest.insert(person_id, (survey, surveyed_at));
+            }
         }
+        RowBuilder { latest }
     }
-    // Sized once: with 10,000 people a growing vector and a stable sort's buffer of rows were
-    // megabytes of wasm memory, which never shrinks (docs/PERFORMANCE.md, round 5). The sort
-    // moves positions, not rows: two `usize` a person (80 KB for 10,000), then swaps the rows.
-    let mut rows: Vec<PersonRow> = Vec::with_capacity(people.len());
-    rows.extend(people.iter().filter(|r| !r.deleted).map(|record| {
-        let person = &record.fields;
-        let last = latest.get(&record.id);
-        PersonRow {
+
+    /// The row of one person; `None` for a deleted one.
+    pub fn row(&self, record: ListedPerson) -> Option<PersonRow> {
+        if record.deleted {
+            return None;
+        }
+        let person = record.fields;
+        let last = self.latest.get(&record.id);
+        let name_key = search_key(&person.name);
+        Some(PersonRow {
             id: record.id,
-            name_key: search_key(&person.name),
-            name: person.name.clone(),
+            // Most names are their own key (Chinese characters, no capitals): not held twice.
+            name_key: if name_key == person.name { String::new() } else { name_key },
+            name: person.name,
             branch_id: if person.branch_id.is_empty() {
-                record.branch_id.clone()
+                record.branch_id
             } else {
-                person.branch_id.clone()
+                person.branch_id
             },
-            village_unit: person.village_unit.clone(),
+            village_unit: person.village_unit,
             category: Category::parse(&person.category),
             survey_status: last
                 .map(|(s, _)| SurveyStatus::parse(&s.fields.status).unwrap_or_default()),
             latest_survey: last.map(|(s, _)| s.id),
-        }
-    }));
-    // Ids are unique, so the order is total.
-    shared::order::sort_by(&mut rows, |a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        })
+    }
+}
+
+/// Sort rows by name (then id: ids are unique, so the order is total). The sort moves
+/// positions, not rows: two `usize` a person (80 KB for 10,000), then swaps the rows.
+pub fn sort_rows(rows: &mut [PersonRow]) {
+    shared::order::sort_by(rows, |a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+}
+
+/// The rows of `people` (deleted ones skipped) with their latest surveys, sorted by name.
+pub fn build_rows(people: Vec<ListedPerson>, surveys: &[ListedSurvey]) -> Vec<PersonRow> {
+    let builder = RowBuilder::new(surveys);
+    // Sized once: a growing vector of rows leaves megabytes of wasm memory behind (round 5).
+    let mut rows: Vec<PersonRow> = Vec::with_capacity(people.len());
+    rows.extend(people.into_iter().filter_map(|p| builder.row(p)));
+    sort_rows(&mut rows);
     rows
 }
 

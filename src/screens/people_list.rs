@@ -14,11 +14,10 @@ use crate::context::use_app;
 use crate::hooks::use_loader::Loader;
 use crate::i18n as t;
 use crate::logic::people::{
-    ListedPerson, ListedSurvey, PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, build_rows,
-    distinct, filter_page,
+    PAGE_SIZE, PeopleFilter, PersonRow, StatusFilter, distinct, filter_page,
 };
 use crate::logic::route::Route;
-use crate::services::delivery;
+use crate::services::{delivery, people};
 use crate::store::StoreError;
 use shared::model::Choice;
 
@@ -29,15 +28,8 @@ pub fn PeopleList() -> impl IntoView {
     // shows without leaving the list).
     let rows = Loader::new(move || {
         ctx.pulled.track();
-        async move {
-            let store = ctx.store();
-            let people = store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await;
-            let surveys = store.listing_as(EntityKind::Survey, |s: &ListedSurvey| s.deleted).await;
-            match (people, surveys) {
-                (Ok(p), Ok(s)) => Ok(build_rows(&p, &s)),
-                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-            }
-        }
+        let store = ctx.store();
+        async move { people::list_rows(&store).await.map_err(|e| e.to_string()) }
     });
     // Each member's delivery state, re-read when the counts change (a save, a sync). When it
     // cannot be read, the list says so: rows without a badge would read as delivered.

@@ -51,6 +51,22 @@ impl Store {
         decode_live(self.all_stored(entity).await?, is_deleted)
     }
 
+    /// Every record of `entity` decoded as `T` and turned at once into what a screen keeps
+    /// (`None`: left out, e.g. a tombstone), so that the decoded records are never all held
+    /// beside what is made of them (the people list's rows: `services::people::list_rows`).
+    pub async fn listing_into<T: DeserializeOwned, R>(
+        &self,
+        entity: EntityKind,
+        into: impl Fn(T) -> Option<R>,
+    ) -> Result<Vec<R>, StoreError> {
+        let values = self.all_stored(entity).await?;
+        let mut out = Vec::with_capacity(values.len());
+        for v in values {
+            out.extend(into(from_js(v)?));
+        }
+        Ok(out)
+    }
+
     /// Every stored value of `entity` (tombstones included), in key order.
     async fn all_stored(&self, entity: EntityKind) -> Result<Vec<JsValue>, StoreError> {
         let name = store_for(entity);

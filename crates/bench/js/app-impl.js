@@ -44,6 +44,11 @@ export class AppImpl {
     return this.wasm.app_build_rows();
   }
 
+  /** The people list's rows read as its screen reads them, kept; returns how many. */
+  async holdList() {
+    return this.wasm.app_hold_list();
+  }
+
   search(query) {
     return this.wasm.app_search(query);
   }

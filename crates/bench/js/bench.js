@@ -122,18 +122,18 @@ async function storePeople({ impl, people }) {
 }
 
 /** Read the people `storePeople` left (or, with `importFirst`, import them in this page first)
- * and keep them in memory as the list screen does. The app: in wasm, each person as the list
- * decodes it (`ListedPerson`: id, branch, four fields, deleted) and the list rows. Plain JS
- * (`js`): the records `getAll` gave (every field and clock) and the rows. Plain JS holding the
- * same as the app (`js_same`): per person the same id, branch, four fields and deleted, and the
- * rows; the records themselves are dropped. */
+ * and keep in memory what the list screen keeps. The app: in wasm, the list's rows, read as its
+ * screen reads them (`services::people::list_rows`: each member decoded and made into its row at
+ * once, so the people are never all held). Plain JS (`js`): the records `getAll` gave (every
+ * field and clock) and the rows (round 1's baseline). Plain JS holding the same as the app
+ * (`js_same`): the rows; the records themselves are dropped. (Until session 35 the app held
+ * each person as the list decoded it beside the rows, and `js_same` held the same pair.) */
 async function holdPeople({ impl, people, importFirst = false }) {
   if (impl === "app") {
     const app = new AppImpl(wasm);
     await app.open(MEMORY_DB.app, { keep: !importFirst });
     if (importFirst) await app.bulkImportTimed(peopleInputs(people, 2));
-    const count = await app.readPeople();
-    app.buildRows();
+    const count = await app.holdList();
     return { count, wasm_memory_bytes: wasm.wasm_memory_bytes() };
   }
   const js = new Baseline();
@@ -141,22 +141,7 @@ async function holdPeople({ impl, people, importFirst = false }) {
   if (importFirst) await js.bulkImportPeople(peopleInputs(people, 2));
   const records = await js.readPeople();
   const rows = buildRows(records);
-  if (impl === "js_same") {
-    const listed = records.map((r) => ({
-      id: r.id,
-      branch_id: r.branch_id,
-      fields: {
-        name: r.fields.name,
-        branch_id: r.fields.branch_id,
-        village_unit: r.fields.village_unit,
-        category: r.fields.category,
-      },
-      deleted: r.deleted != null,
-    }));
-    window.__held = { listed, rows };
-  } else {
-    window.__held = { records, rows };
-  }
+  window.__held = impl === "js_same" ? { rows } : { records, rows };
   return { count: records.length, wasm_memory_bytes: wasm.wasm_memory_bytes() };
 }
 

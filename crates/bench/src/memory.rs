@@ -1,7 +1,7 @@
 //! Memory with 10,000 and 50,000 people loaded: JS heap (CDP `Runtime.getHeapUsage` after a
-//! forced garbage collection) plus the wasm linear memory, for the app (each person as its list
-//! decodes it, and the rows), for plain JS holding the same (the target's baseline), and for
-//! plain JS holding the records `getAll` gave and the rows (round 1's baseline).
+//! forced garbage collection) plus the wasm linear memory, for the app (the people list's rows,
+//! read as its screen reads them), for plain JS holding the same rows (the target's baseline),
+//! and for plain JS holding the records `getAll` gave and the rows (round 1's baseline).
 //!
 //! The people are stored first and the page is then reloaded, so what is measured is a tablet
 //! opening its list onto a database that holds them (the people arrive by pulls of 500 or a
@@ -21,15 +21,15 @@ use crate::page;
 #[derive(Clone, Debug, Serialize)]
 pub struct Memory {
     pub people: usize,
-    /// App, list read onto a stored database: JS heap used and wasm memory, bytes.
+    /// App, the list's rows read onto a stored database: JS heap used and wasm memory, bytes.
     pub app_js_heap: f64,
     pub app_wasm: f64,
     /// Plain JS holding the records `getAll` gave (every field and clock) and the rows: JS heap
     /// used (the wasm module is loaded but idle), bytes.
     pub js_js_heap: f64,
     pub js_wasm: f64,
-    /// Plain JS holding what the app holds (per person its id, branch, the four fields a row
-    /// shows and whether deleted; and the rows): the target's baseline.
+    /// Plain JS holding what the app holds (the rows; the records read are dropped): the
+    /// target's baseline.
     pub js_same_js_heap: f64,
     pub js_same_wasm: f64,
     /// App with the import of all the people run in the same page before the read.

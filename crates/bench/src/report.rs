@@ -694,7 +694,7 @@ pub fn table(r: &Results) -> String {
         );
         let lines = [
             ("app:", m.app_js_heap, m.app_wasm, ""),
-            ("plain JS, the same:", m.js_same_js_heap, m.js_same_wasm, " (idle module)"),
+            ("plain JS, the same rows:", m.js_same_js_heap, m.js_same_wasm, " (idle module)"),
             ("plain JS, whole records:", m.js_js_heap, m.js_wasm, " (idle module)"),
             (
                 "app, imported in the same page first:",
