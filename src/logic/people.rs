@@ -293,11 +293,11 @@ impl<'a> RowBuilder<'a> {
         }
         let person = record.fields;
         let last = self.latest.get(&record.id);
-        let name_key = search_key(&person.name);
+        // Most names are their own key (Chinese characters, no capitals): not made, not held.
+        let own_key = person.name.chars().all(|c| search_char(c) == c);
         Some(PersonRow {
             id: record.id,
-            // Most names are their own key (Chinese characters, no capitals): not held twice.
-            name_key: if name_key == person.name { String::new() } else { name_key },
+            name_key: if own_key { String::new() } else { search_key(&person.name) },
             name: person.name,
             branch_id: if person.branch_id.is_empty() {
                 record.branch_id
@@ -357,4 +357,40 @@ pub fn distinct<'a>(
     shared::order::sort(&mut values);
     values.dedup();
     values
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    fn person(name: &str, branch: &str, field_branch: &str) -> ListedPerson {
+        ListedPerson {
+            id: Uuid::now_v7(),
+            branch_id: branch.into(),
+            fields: PersonFields {
+                name: name.into(),
+                branch_id: field_branch.into(),
+                ..PersonFields::default()
+            },
+            deleted: false,
+        }
+    }
+
+    /// A row keeps a second copy of the name only when the search compares something else, and
+    /// takes the record's branch when the person names none.
+    #[test]
+    fn a_row_holds_a_search_key_only_when_it_is_not_the_name() {
+        let builder = RowBuilder::new(&[]);
+        let wang = builder.row(person("王五", "b1", "")).unwrap();
+        assert!(wang.name_key.is_empty(), "a Chinese name is its own key");
+        assert_eq!((wang.name_key(), wang.branch_id.as_str()), ("王五", "b1"));
+        let zhang = builder.row(person("ZHANG Ｗei", "b1", "b2")).unwrap();
+        assert_eq!(zhang.name_key, "zhang wei");
+        assert_eq!((zhang.name.as_str(), zhang.branch_id.as_str()), ("ZHANG Ｗei", "b2"));
+        let gone = ListedPerson { deleted: true, ..person("李四", "b1", "") };
+        assert!(builder.row(gone).is_none(), "a deleted member has no row");
+    }
 }

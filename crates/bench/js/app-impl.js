@@ -35,18 +35,14 @@ export class AppImpl {
     return Array.from(await this.wasm.app_keystroke_drafts(n));
   }
 
-  /** Reads every person into wasm memory (kept for the search); returns how many. */
+  /** Reads the people list's rows into wasm memory as its screen does (kept for the search);
+   * returns how many. The rows are made in the read: `buildRows` only counts them. */
   async readPeople() {
     return this.wasm.app_read_people();
   }
 
   buildRows() {
     return this.wasm.app_build_rows();
-  }
-
-  /** The people list's rows read as its screen reads them, kept; returns how many. */
-  async holdList() {
-    return this.wasm.app_hold_list();
   }
 
   search(query) {

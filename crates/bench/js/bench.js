@@ -133,7 +133,7 @@ async function holdPeople({ impl, people, importFirst = false }) {
     const app = new AppImpl(wasm);
     await app.open(MEMORY_DB.app, { keep: !importFirst });
     if (importFirst) await app.bulkImportTimed(peopleInputs(people, 2));
-    const count = await app.holdList();
+    const count = await app.readPeople();
     return { count, wasm_memory_bytes: wasm.wasm_memory_bytes() };
   }
   const js = new Baseline();

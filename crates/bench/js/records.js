@@ -58,11 +58,18 @@ export function toOp(entity, input, hlc, id) {
  * The people list rows (what the app's `logic::people::build_rows` makes): name and a lower-cased
  * key, sorted by name.
  */
+/** The name as the search compares it; the name itself (not a copy) when lower-casing changes
+ * nothing, as the app holds no second copy then (since session 35). */
+function ownKey(name) {
+  const key = String(name).toLowerCase();
+  return key === name ? name : key;
+}
+
 export function buildRows(people) {
   const rows = people.map((r) => ({
     id: r.id,
     name: r.fields.name,
-    key: String(r.fields.name).toLowerCase(),
+    key: ownKey(r.fields.name),
     branch_id: r.fields.branch_id || r.branch_id,
     village_unit: r.fields.village_unit,
     category: r.fields.category,

@@ -70,25 +70,18 @@ pub fn app_draft_form() -> Result<JsValue, JsError> {
     serde::Serialize::serialize(&form, &as_objects).map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// Read every person as the people list does (`Store::listing_as`, `logic::people::ListedPerson`)
-/// and keep them; returns how many were read.
+/// Read the people list's rows as its screen does (`services::people::list_rows`: each member
+/// made into its row as it is decoded, then sorted) and keep them; returns how many.
 #[wasm_bindgen]
 pub async fn app_read_people() -> Result<u32, JsError> {
     people::read_all().await.map_err(JsError::from)
 }
 
-/// Build the people list rows from the records read (`logic::people::build_rows`, which takes
-/// them); returns how many rows.
+/// The people list's rows: made by [`app_read_people`] (the list's one step since session 35),
+/// so this only says how many.
 #[wasm_bindgen]
 pub fn app_build_rows() -> u32 {
     people::build_rows()
-}
-
-/// Read the people list's rows as its screen does (`services::people::list_rows`: each member
-/// made into its row as it is decoded) and keep them; returns how many.
-#[wasm_bindgen]
-pub async fn app_hold_list() -> Result<u32, JsError> {
-    people::hold_list().await.map_err(JsError::from)
 }
 
 /// Filter the rows by name as the search box does (`logic::people::filter_page`); returns the

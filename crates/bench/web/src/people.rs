@@ -1,38 +1,23 @@
 //! Reads: every person into memory, the list rows, and the search by name.
 
-use field::logic::people::{
-    ListedPerson, PAGE_SIZE, PeopleFilter, build_rows as rows_of, filter_page,
-};
-use shared::record::EntityKind;
+use field::logic::people::{PAGE_SIZE, PeopleFilter, filter_page};
 
 use crate::{BenchError, state};
 
+/// Read the people list's rows as its screen reads them (`services::people::list_rows`: the
+/// surveys, then each member decoded and made into its row at once, then the sort) and keep
+/// them; returns how many. Since session 35 the app's read is this one step.
 pub(crate) async fn read_all() -> Result<u32, BenchError> {
-    let store = state::store()?;
-    // As the people list reads them (`screens::people_list`).
-    let people = store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await?;
-    let count = people.len() as u32;
-    state::STATE.with(|s| s.borrow_mut().people = people);
-    Ok(count)
-}
-
-/// The rows of the people read (moved into them, as the list's read does).
-pub(crate) fn build_rows() -> u32 {
-    state::STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        let people = std::mem::take(&mut s.people);
-        s.rows = rows_of(people, &[]);
-        s.rows.len() as u32
-    })
-}
-
-/// The people list's rows as its screen reads them (`services::people::list_rows`), kept.
-pub(crate) async fn hold_list() -> Result<u32, BenchError> {
     let store = state::store()?;
     let rows = field::services::people::list_rows(&store).await?;
     let count = rows.len() as u32;
     state::STATE.with(|s| s.borrow_mut().rows = rows);
     Ok(count)
+}
+
+/// The rows were made by the read ([`read_all`]): how many there are.
+pub(crate) fn build_rows() -> u32 {
+    state::STATE.with(|s| s.borrow().rows.len() as u32)
 }
 
 pub(crate) fn search(query: &str) -> u32 {
@@ -41,9 +26,5 @@ pub(crate) fn search(query: &str) -> u32 {
 }
 
 pub(crate) fn release() {
-    state::STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        s.people = Vec::new();
-        s.rows = Vec::new();
-    });
+    state::STATE.with(|s| s.borrow_mut().rows = Vec::new());
 }

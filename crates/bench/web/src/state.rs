@@ -1,8 +1,8 @@
-//! What the benchmark page keeps between calls: the open store and the people read from it.
+//! What the benchmark page keeps between calls: the open store and the people list's rows read from it.
 
 use std::cell::RefCell;
 
-use field::logic::people::{ListedPerson, PersonRow};
+use field::logic::people::PersonRow;
 use field::store::Store;
 
 use crate::BenchError;
@@ -10,7 +10,6 @@ use crate::BenchError;
 #[derive(Default)]
 pub(crate) struct State {
     pub store: Option<Store>,
-    pub people: Vec<ListedPerson>,
     pub rows: Vec<PersonRow>,
 }
 
