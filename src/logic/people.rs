@@ -262,8 +262,8 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error>
 
 /// Builds the list's rows one person at a time, each as it is decoded ([`RowBuilder::row`]
 /// takes the person and moves its texts into the row), so that the people are never all held
-/// beside their rows: a wasm module's memory never shrinks, and holding both at once made the
-/// list's read take about 330 bytes a person for good (docs/PERFORMANCE.md, session 35).
+/// beside their rows: a wasm module's memory never shrinks, and holding both at once kept about
+/// 190 bytes a person more for good (docs/PERFORMANCE.md, session 35).
 pub struct RowBuilder<'a> {
     /// The latest survey per person: the one visited last, then the one most recently written
     /// (by record clock).

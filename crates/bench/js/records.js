@@ -54,10 +54,6 @@ export function toOp(entity, input, hlc, id) {
   };
 }
 
-/**
- * The people list rows (what the app's `logic::people::build_rows` makes): name and a lower-cased
- * key, sorted by name.
- */
 /** The name as the search compares it; the name itself (not a copy) when lower-casing changes
  * nothing, as the app holds no second copy then (since session 35). */
 function ownKey(name) {
@@ -65,6 +61,10 @@ function ownKey(name) {
   return key === name ? name : key;
 }
 
+/**
+ * The people list rows (what the app's `logic::people::RowBuilder` makes): name and a lower-cased
+ * key, sorted by name.
+ */
 export function buildRows(people) {
   const rows = people.map((r) => ({
     id: r.id,
