@@ -59,12 +59,7 @@ impl Store {
         entity: EntityKind,
         into: impl Fn(T) -> Option<R>,
     ) -> Result<Vec<R>, StoreError> {
-        let values = self.all_stored(entity).await?;
-        let mut out = Vec::with_capacity(values.len());
-        for v in values {
-            out.extend(into(from_js(v)?));
-        }
-        Ok(out)
+        decode_into(self.all_stored(entity).await?, into)
     }
 
     /// Every stored value of `entity` (tombstones included), in key order.
@@ -125,12 +120,17 @@ fn decode_live<T: DeserializeOwned>(
     values: Vec<JsValue>,
     is_deleted: fn(&T) -> bool,
 ) -> Result<Vec<T>, StoreError> {
+    decode_into(values, |record: T| (!is_deleted(&record)).then_some(record))
+}
+
+/// Decode `values` one by one, each turned at once into what is kept (`None`: left out).
+fn decode_into<T: DeserializeOwned, R>(
+    values: Vec<JsValue>,
+    into: impl Fn(T) -> Option<R>,
+) -> Result<Vec<R>, StoreError> {
     let mut out = Vec::with_capacity(values.len());
     for v in values {
-        let record: T = from_js(v)?;
-        if !is_deleted(&record) {
-            out.push(record);
-        }
+        out.extend(into(from_js(v)?));
     }
     Ok(out)
 }
