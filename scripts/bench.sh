@@ -29,6 +29,8 @@ js=crates/bench/js
 (cd "$js" && npm ci --no-audit --no-fund --loglevel=error)
 cp "$js"/index.html "$js"/*.js "$page/"
 cp "$js"/node_modules/dexie/dist/dexie.mjs "$page/"
+# SQLite's own wasm build, for the `engines` part (SQLite on OPFS beside IndexedDB).
+cp "$js"/node_modules/@sqlite.org/sqlite-wasm/sqlite-wasm/jswasm/sqlite3.{mjs,wasm} "$page/"
 
 section "benchmark runner (crates/bench)"
 cargo build -p bench --release

@@ -9,6 +9,7 @@ import { DexieImpl } from "./dexie-impl.js";
 import { peopleInputs, surveyInputs, SEARCH_QUERY } from "./data.js";
 import { buildRows, searchRows } from "./records.js";
 import { recordChunks } from "./chunks.js";
+import { storageEngines } from "./engines.js";
 
 const SEARCH_REPEATS = 15;
 
@@ -183,7 +184,7 @@ async function pull({ origin, token, limit }) {
   });
 }
 
-const scenarios = { idb, storePeople, holdPeople, keystrokeDrafts, pull, recordChunks };
+const scenarios = { idb, storePeople, holdPeople, keystrokeDrafts, pull, recordChunks, storageEngines };
 
 window.fieldBench = {
   ready: init().then(() => true),

@@ -35,9 +35,10 @@ pub const USAGE: &str = "bench [options]
                          as scripts/setup.sh installs it)
   --lighthouse-routes A,B  the routes Lighthouse audits (default people,survey/new,campaign/dashboard,
                          outbox,sync,transfer,conflicts,settings)
-  --only LIST            some of sizes,cold,firstvisit,idb,large,draft,chunks,sync,propagation,throughput,memory,
-                         roster,lighthouse
-                         (default all; chunks: plain JS only, records several to an IndexedDB value),
+  --only LIST            some of sizes,cold,firstvisit,idb,large,draft,chunks,engines,sync,propagation,throughput,
+                         memory,roster,lighthouse
+                         (default all; chunks: plain JS only, records several to an IndexedDB value;
+                         engines: plain JS only, IndexedDB beside SQLite on OPFS),
                          or county (2 server processes on PostgreSQL: FIELD_DATABASE_URL or
                          FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
   --out FILE             JSON results (default bench-results/latest.json)
@@ -129,6 +130,7 @@ impl Default for Config {
                 "large",
                 "draft",
                 "chunks",
+                "engines",
                 "sync",
                 "propagation",
                 "throughput",

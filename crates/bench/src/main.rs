@@ -10,6 +10,7 @@ mod coldstart;
 mod compare;
 mod config;
 mod county;
+mod engines;
 mod error;
 mod first_visit;
 mod idb;
@@ -138,8 +139,18 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
         eprintln!("== lighthouse: {} routes, mobile profile", config.lighthouse_routes.len());
         results.lighthouse = Some(lighthouse::run(config).await?);
     }
-    let browser_parts =
-        ["cold", "firstvisit", "idb", "large", "draft", "chunks", "sync", "propagation", "memory"];
+    let browser_parts = [
+        "cold",
+        "firstvisit",
+        "idb",
+        "large",
+        "draft",
+        "chunks",
+        "engines",
+        "sync",
+        "propagation",
+        "memory",
+    ];
     if browser_parts.iter().any(|p| config.wants(p)) {
         need(&config.server, "server binary")?;
         need(&config.chromedriver, "chromedriver")?;
@@ -177,7 +188,7 @@ async fn browser_benchmarks(
         );
         results.propagation = Some(propagation::run(config, driver).await?);
     }
-    let page_parts = ["idb", "large", "draft", "chunks", "memory"];
+    let page_parts = ["idb", "large", "draft", "chunks", "engines", "memory"];
     if page_parts.iter().any(|p| config.wants(p)) {
         need(&config.bench_dist.join("index.html"), "bench page build")?;
         let server =
@@ -240,6 +251,13 @@ async fn page_benchmarks(
         );
         results.record_chunks =
             Some(chunks::summarise(&chunks::run(config, driver, origin).await?));
+    }
+    if config.wants("engines") {
+        eprintln!(
+            "== storage engines (plain JS): IndexedDB and SQLite on OPFS, {} records, {} runs",
+            config.people, config.runs
+        );
+        results.storage_engines = Some(engines::run(config, driver, origin).await?);
     }
     if config.wants("memory") {
         results.memory = Some(memory::run(config, driver, origin).await?);

@@ -43,6 +43,10 @@ pub struct Results {
     /// per records to a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_chunks: Option<BTreeMap<usize, BTreeMap<String, Summary>>>,
+    /// Plain JavaScript storing a pull, reading it back and saving through IndexedDB and through
+    /// SQLite on OPFS (`--only engines`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_engines: Option<crate::engines::Engines>,
     /// Push and pull through the server library in process (no browser).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput: Option<ThroughputSummary>,
@@ -648,6 +652,35 @@ pub fn table(r: &Results) -> String {
             for (name, v) in figures {
                 let _ = writeln!(out, "{size:>3} a value  {name:<14} {}", row(v, 2));
             }
+        }
+    }
+    if let Some(e) = &r.storage_engines {
+        let settings: Vec<String> = e.sqlite.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(
+            out,
+            "\nStorage engines: plain JavaScript, no app code (ms; median [min–max]); SQLite on OPFS in a worker ({}), timed from the page\n\
+             pull = {} new records stored as a pull stores its pages of {} (records, history entry, clock, cursor in one transaction);\n\
+             read = every record back in the page as objects; save = read record and clock, write record, outbox entry and clock",
+            settings.join(", "),
+            e.records,
+            e.page
+        );
+        for (engine, figures) in &e.figures {
+            for (name, v) in figures {
+                let _ = writeln!(out, "{engine:<12} {name:<14} {}", row(v, 2));
+            }
+            if let Some(pull) = figures.get("pull_ms").filter(|p| p.median > 0.0) {
+                let rate = e.records as f64 / (pull.median / 1000.0);
+                let _ = writeln!(out, "{engine:<12} {:<14} {rate:.0}", "pull records/s");
+            }
+        }
+        for (file, s) in &e.sqlite_files {
+            let _ = writeln!(
+                out,
+                "SQLite's own file {file:<14} {:.1} KB raw, {:.1} KB brotli",
+                s.raw as f64 / 1000.0,
+                s.brotli as f64 / 1000.0
+            );
         }
     }
     if let Some(t) = &r.throughput {

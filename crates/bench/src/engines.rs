@@ -1,0 +1,239 @@
+//! Storage engines side by side (`--only engines`): plain JavaScript stores a pull's records,
+//! reads them back and saves one at a time through IndexedDB (as the app stores them) and
+//! through SQLite on the Origin Private File System in a worker (`js/engines.js`,
+//! `js/engines-worker.js`, npm `@sqlite.org/sqlite-wasm`). No app code is measured: the figures
+//! size what a change of the app's storage engine would buy, and what SQLite's own files weigh
+//! (docs/PERFORMANCE.md, session 36).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use shared::sync::DEFAULT_PULL_LIMIT;
+
+use crate::browser::{self, Chromedriver};
+use crate::config::Config;
+use crate::error::BenchError;
+use crate::page;
+use crate::sizes::{self, Sizes};
+use crate::stats::{Summary, percentile};
+
+/// The engines, as the page names them.
+pub const ENGINES: [&str; 2] = ["indexeddb", "sqlite_opfs"];
+
+/// Saves of one record timed in each run of each engine.
+const SAVES: usize = 200;
+
+/// SQLite's settings for the runs: a rollback journal (OPFS has no shared memory for a
+/// write-ahead log across connections) and every commit synced, as the server's SQLite is.
+const SQLITE_SYNCHRONOUS: &str = "FULL";
+const SQLITE_JOURNAL: &str = "TRUNCATE";
+
+/// SQLite's own files on the bench page: what an app storing in it would add to its build.
+pub const SQLITE_FILES: [&str; 2] = ["sqlite3.wasm", "sqlite3.mjs"];
+
+/// One engine in one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineRun {
+    pub engine: String,
+    pub pull_ms: f64,
+    /// SQLite's worker: of the pull, making the texts and inside the transactions.
+    pub pull_text_ms: Option<f64>,
+    pub pull_store_ms: Option<f64>,
+    pub read_ms: f64,
+    pub save_p50_ms: f64,
+    pub save_p95_ms: f64,
+}
+
+/// Every run summarised per engine, what SQLite reported of itself, and its files' sizes.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Engines {
+    pub records: usize,
+    pub page: u32,
+    pub figures: BTreeMap<String, BTreeMap<String, Summary>>,
+    /// SQLite's version and settings, as it reported them (`PRAGMA journal_mode`, `synchronous`).
+    pub sqlite: BTreeMap<String, String>,
+    /// SQLite's files (raw, gzip, brotli bytes).
+    pub sqlite_files: BTreeMap<String, FileSizes>,
+}
+
+/// A file's bytes, raw and compressed.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FileSizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+impl From<Sizes> for FileSizes {
+    fn from(s: Sizes) -> Self {
+        FileSizes { raw: s.raw, gzip: s.gzip, brotli: s.brotli }
+    }
+}
+
+fn parse(value: &Value, saves: usize) -> Result<EngineRun, BenchError> {
+    let bad = |message: String| BenchError::Page { scenario: "storageEngines".into(), message };
+    let number =
+        |key: &str| value[key].as_f64().ok_or_else(|| bad(format!("{key} missing in {value}")));
+    let times: Vec<f64> = value["save_ms"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    if times.len() != saves {
+        return Err(bad(format!("{} of {saves} saves timed", times.len())));
+    }
+    let engine =
+        value["engine"].as_str().ok_or_else(|| bad(format!("engine missing in {value}")))?;
+    if !ENGINES.contains(&engine) {
+        return Err(bad(format!("unknown engine {engine}")));
+    }
+    Ok(EngineRun {
+        engine: engine.to_owned(),
+        pull_ms: number("pull_ms")?,
+        pull_text_ms: value["pull_text_ms"].as_f64(),
+        pull_store_ms: value["pull_store_ms"].as_f64(),
+        read_ms: number("read_ms")?,
+        save_p50_ms: percentile(&times, 50.0),
+        save_p95_ms: percentile(&times, 95.0),
+    })
+}
+
+/// What SQLite said of itself in the run's answer (the same in every run).
+fn sqlite_settings(value: &Value) -> BTreeMap<String, String> {
+    ["sqlite", "journal_mode", "synchronous", "page_size"]
+        .into_iter()
+        .filter_map(|key| {
+            let v = &value[key];
+            let text =
+                v.as_str().map(str::to_owned).or_else(|| v.as_u64().map(|n| n.to_string()))?;
+            Some((key.to_owned(), text))
+        })
+        .collect()
+}
+
+/// `--runs` runs in one fresh browser, the engines' order rotated from run to run; `--people`
+/// records, pulled in pages of `--pull-limit`.
+pub async fn run(
+    config: &Config,
+    driver: &Chromedriver,
+    origin: &str,
+) -> Result<Engines, BenchError> {
+    let page_size = config.pull_limit.unwrap_or(DEFAULT_PULL_LIMIT);
+    let browser = browser::open(config, driver).await?;
+    let result: Result<_, BenchError> = async {
+        page::open(&browser, origin).await?;
+        let mut runs = Vec::new();
+        let mut sqlite = BTreeMap::new();
+        for i in 0..config.runs {
+            let mut order = ENGINES.to_vec();
+            order.rotate_left(i % ENGINES.len());
+            let args = json!({
+                "people": config.people, "page": page_size, "saves": SAVES, "order": order,
+                "synchronous": SQLITE_SYNCHRONOUS, "journal": SQLITE_JOURNAL,
+            });
+            let value = page::run(&browser, "storageEngines", args).await?;
+            for one in value.as_array().into_iter().flatten() {
+                runs.push(parse(one, SAVES)?);
+                if one["engine"] == "sqlite_opfs" {
+                    sqlite = sqlite_settings(one);
+                }
+            }
+        }
+        Ok((runs, sqlite))
+    }
+    .await;
+    browser::close(browser).await;
+    let (runs, sqlite) = result?;
+    Ok(Engines {
+        records: config.people,
+        page: page_size,
+        figures: summarise(&runs),
+        sqlite,
+        sqlite_files: file_sizes(&config.bench_dist)?,
+    })
+}
+
+/// SQLite's files in the bench page's build, compressed as the app's build compresses its own.
+fn file_sizes(bench_dist: &Path) -> Result<BTreeMap<String, FileSizes>, BenchError> {
+    SQLITE_FILES
+        .into_iter()
+        .map(|name| {
+            let path = bench_dist.join(name);
+            let bytes = std::fs::read(&path)
+                .map_err(|e| BenchError::Io(format!("reading {}", path.display()), e))?;
+            Ok((name.to_owned(), sizes::compress(&bytes)?.into()))
+        })
+        .collect()
+}
+
+/// Per engine, each figure over every run; the pull also as records a second.
+pub fn summarise(runs: &[EngineRun]) -> BTreeMap<String, BTreeMap<String, Summary>> {
+    let mut out = BTreeMap::new();
+    for engine in ENGINES {
+        let mine: Vec<&EngineRun> = runs.iter().filter(|r| r.engine == engine).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let of = |f: &dyn Fn(&EngineRun) -> f64| Summary::of(mine.iter().map(|r| f(r)).collect());
+        let mut figures = BTreeMap::from([
+            ("pull_ms".to_owned(), of(&|r| r.pull_ms)),
+            ("read_ms".to_owned(), of(&|r| r.read_ms)),
+            ("save_p50_ms".to_owned(), of(&|r| r.save_p50_ms)),
+            ("save_p95_ms".to_owned(), of(&|r| r.save_p95_ms)),
+        ]);
+        let text = mine.iter().map(|r| r.pull_text_ms).collect::<Option<Vec<f64>>>();
+        let store = mine.iter().map(|r| r.pull_store_ms).collect::<Option<Vec<f64>>>();
+        for (name, times) in [("pull_text_ms", text), ("pull_store_ms", store)] {
+            if let Some(times) = times {
+                figures.insert(name.to_owned(), Summary::of(times));
+            }
+        }
+        out.insert(engine.to_owned(), figures);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_read_from_the_page_and_summarised_per_engine() {
+        let saves: Vec<f64> = (1..=SAVES).map(|n| n as f64).collect();
+        let one = |engine: &str, pull: f64| {
+            json!({ "engine": engine, "pull_ms": pull, "read_ms": 80.0, "save_ms": saves,
+                    "sqlite": "3.50.4", "journal_mode": "truncate", "synchronous": 2 })
+        };
+        let split = |mut v: Value, text: f64| {
+            v["pull_text_ms"] = json!(text);
+            v["pull_store_ms"] = json!(200.0);
+            v
+        };
+        let values = [
+            one("indexeddb", 1200.0),
+            split(one("sqlite_opfs", 250.0), 40.0),
+            split(one("sqlite_opfs", 230.0), 20.0),
+        ];
+        let runs: Vec<EngineRun> = values.iter().map(|v| parse(v, SAVES).unwrap()).collect();
+        assert_eq!((runs[0].save_p50_ms, runs[0].save_p95_ms), (100.0, 190.0));
+        let summary = summarise(&runs);
+        assert_eq!(summary.keys().map(String::as_str).collect::<Vec<_>>(), ENGINES);
+        assert_eq!(summary["sqlite_opfs"]["pull_ms"].runs, [250.0, 230.0]);
+        assert_eq!(summary["indexeddb"]["pull_ms"].median, 1200.0);
+        // The pull's parts are figures only where every run of the engine gave them.
+        assert_eq!(summary["sqlite_opfs"]["pull_text_ms"].runs, [40.0, 20.0]);
+        assert!(!summary["indexeddb"].contains_key("pull_text_ms"));
+        let settings = sqlite_settings(&values[1]);
+        assert_eq!(settings["synchronous"], "2");
+        assert_eq!(settings["journal_mode"], "truncate");
+        // A page that timed fewer saves, left a figure out or named another engine is an error,
+        // not a figure.
+        let short =
+            json!({ "engine": "indexeddb", "pull_ms": 1.0, "read_ms": 1.0, "save_ms": [1.0] });
+        assert!(parse(&short, SAVES).is_err());
+        assert!(parse(&json!({ "engine": "indexeddb", "save_ms": saves }), SAVES).is_err());
+        let other = json!({ "engine": "dexie", "pull_ms": 1.0, "read_ms": 1.0, "save_ms": saves });
+        assert!(parse(&other, SAVES).is_err());
+    }
+}
