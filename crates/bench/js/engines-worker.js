@@ -2,124 +2,110 @@
 // Private File System, in a dedicated worker: the storage half of the `engines` part
 // (`engines.js`). Plain JavaScript, no app code. SQLite's OPFS file system ("opfs-sahpool")
 // needs synchronous file handles, which only a worker has, so an app storing in it would send
-// each store call to a worker as this page does.
+// each store call to a worker as the page does: every text stored is made in the page and sent.
 //
-// Messages: {id, type, ...args}; answered {id, ok} or {id, error}. The records and operations are
-// made here from the same generator and seed as the IndexedDB half, so nothing large crosses
-// between the threads except what an app would send: a save's record, and the records read back.
+// Messages: {id, type, ...args}; answered {id, ok} or {id, error}.
 
 import sqlite3InitModule from "./sqlite3.mjs";
-import { peopleInputs } from "./data.js";
-import { Clock, opId, toOp, toRecord } from "./records.js";
 
 const DB_FILE = "/bench-engines.sqlite3";
 
 let sqlite3 = null;
 let pool = null;
 let db = null;
-let records = [];
-let ops = [];
-let clock = new Clock();
 
+// As the app's stores (src/store/schema.rs): people keyed by id; the history of pulled pages,
+// findable by each record a page names (IndexedDB's multi-entry index); the outbox keyed in
+// order with a unique operation id; meta by key.
 const SCHEMA = `
-  CREATE TABLE records (entity TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
-                        PRIMARY KEY (entity, id));
+  CREATE TABLE people (id TEXT PRIMARY KEY, json TEXT NOT NULL);
   CREATE TABLE history_pages (id INTEGER PRIMARY KEY, ops TEXT NOT NULL);
   CREATE TABLE history_entities (entity_id TEXT NOT NULL, page INTEGER NOT NULL);
   CREATE INDEX history_by_entity ON history_entities (entity_id);
   CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, op_id TEXT NOT NULL UNIQUE,
-                       json TEXT NOT NULL);
+                       entity_id TEXT NOT NULL, op TEXT NOT NULL);
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-/** A fresh database file with the schema, SQLite's settings as `synchronous` and `journal`
- * name them, and `people` new person records with their operations, as a pull brings them.
- * Pages of 16 KB: with SQLite's default 4 KB, a record of 1.3 KB and a history entry of 450 KB
- * spread over four times as many writes to the file, and a pull took 1.0 s instead of 0.6
- * (32 and 64 KB: no faster to pull, slower to save; a 64 MB page cache: no faster). */
-async function open({ people, seed, synchronous, journal }) {
+/** A fresh database file with the schema and SQLite's settings as `synchronous` and `journal`
+ * name them. Pages of 16 KB: with SQLite's default 4 KB, a record of 1.3 KB and a history entry
+ * of 450 KB spread over four times as many writes to the file, and a pull took 1.0 s instead of
+ * 0.6 (32 and 64 KB: no faster to pull, slower to save; a 64 MB page cache: no faster). */
+async function open({ synchronous, journal }) {
   if (!sqlite3) sqlite3 = await sqlite3InitModule({ print: () => {}, printErr: () => {} });
   if (!pool) pool = await sqlite3.installOpfsSAHPoolVfs({ name: "bench-engines", clearOnInit: true });
-  await pool.wipeFiles();
+  await close();
   db = new pool.OpfsSAHPoolDb(DB_FILE);
-  db.exec(`PRAGMA page_size = 16384; PRAGMA journal_mode = ${journal}; PRAGMA synchronous = ${synchronous};`);
-  db.exec(SCHEMA);
-  clock = new Clock();
-  records = [];
-  ops = [];
-  peopleInputs(people, seed).forEach((input, i) => {
-    const hlc = clock.tick();
-    records.push(toRecord("person", input, hlc));
-    ops.push(toOp("person", input, hlc, opId(i)));
-  });
-  return {
-    sqlite: sqlite3.version.libVersion,
-    journal_mode: db.selectValue("PRAGMA journal_mode"),
-    synchronous: db.selectValue("PRAGMA synchronous"),
-    page_size: db.selectValue("PRAGMA page_size"),
-  };
+  try {
+    db.exec(`PRAGMA page_size = 16384; PRAGMA journal_mode = ${journal}; PRAGMA synchronous = ${synchronous};`);
+    db.exec(SCHEMA);
+    return {
+      sqlite: sqlite3.version.libVersion,
+      journal_mode: db.selectValue("PRAGMA journal_mode"),
+      synchronous: String(db.selectValue("PRAGMA synchronous")),
+      page_size: String(db.selectValue("PRAGMA page_size")),
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
 
 /** One pulled page in one transaction, as the app's store writes it: each record, the page's
- * operations as one history entry with a row per record it names (IndexedDB's multi-entry
- * index), the clock and the cursor. The records' and the history's texts are made first;
- * answers the milliseconds spent making them and in the transaction. */
-function pullPage({ first, size }) {
+ * operations as one history entry with a row per record it names, the clock and the cursor.
+ * Answers the milliseconds spent inside the transaction. */
+function pullPage({ first, ids, texts, history, clock }) {
   const t0 = performance.now();
-  const page = records.slice(first, first + size);
-  const texts = page.map((record) => JSON.stringify(record));
-  const history = JSON.stringify(ops.slice(first, first + size));
-  const clockText = JSON.stringify({ millis: clock.millis, counter: clock.counter });
-  const t1 = performance.now();
   db.transaction((tx) => {
-    const put = tx.prepare("INSERT OR REPLACE INTO records (entity, id, json) VALUES (?, ?, ?)");
+    const put = tx.prepare("INSERT OR REPLACE INTO people (id, json) VALUES (?, ?)");
     try {
-      page.forEach((record, i) => put.bind([record.entity, record.id, texts[i]]).stepReset());
+      ids.forEach((id, i) => put.bind([id, texts[i]]).stepReset());
     } finally {
       put.finalize();
     }
     tx.exec({ sql: "INSERT INTO history_pages (id, ops) VALUES (?, ?)", bind: [first, history] });
     const named = tx.prepare("INSERT INTO history_entities (entity_id, page) VALUES (?, ?)");
     try {
-      for (const record of page) named.bind([record.id, first]).stepReset();
+      for (const id of ids) named.bind([id, first]).stepReset();
     } finally {
       named.finalize();
     }
     const meta = tx.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
     try {
-      meta.bind(["hlc_clock", clockText]).stepReset();
-      meta.bind(["pull_cursor", String(first + page.length)]).stepReset();
+      meta.bind(["hlc_clock", clock]).stepReset();
+      meta.bind(["pull_cursor", String(first + ids.length)]).stepReset();
     } finally {
       meta.finalize();
     }
   });
-  return { text_ms: t1 - t0, store_ms: performance.now() - t1 };
+  return { store_ms: performance.now() - t0 };
 }
 
-/** Every record's stored text, in key order. */
+/** Every person's stored text. */
 function readAll() {
-  return db.selectValues("SELECT json FROM records");
+  return db.selectValues("SELECT json FROM people");
 }
 
 /** The app's save: read the record and the clock, write the record, its outbox entry and the
- * advanced clock, in one transaction. The texts are made by the page, as an app would make them
- * before sending them here. */
-function save({ entity, id, json, op_id, op_json, clock_json }) {
+ * advanced clock, in one transaction. The texts are made by the page. */
+function save({ id, json, op_id, op, clock }) {
   db.transaction("IMMEDIATE", (tx) => {
-    tx.selectValue("SELECT json FROM records WHERE entity = ? AND id = ?", [entity, id]);
+    tx.selectValue("SELECT json FROM people WHERE id = ?", [id]);
     tx.selectValue("SELECT value FROM meta WHERE key = 'hlc_clock'");
-    tx.exec({ sql: "INSERT OR REPLACE INTO records (entity, id, json) VALUES (?, ?, ?)", bind: [entity, id, json] });
-    tx.exec({ sql: "INSERT INTO outbox (op_id, json) VALUES (?, ?)", bind: [op_id, op_json] });
-    tx.exec({ sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_clock', ?)", bind: [clock_json] });
+    tx.exec({ sql: "INSERT OR REPLACE INTO people (id, json) VALUES (?, ?)", bind: [id, json] });
+    tx.exec({ sql: "INSERT INTO outbox (op_id, entity_id, op) VALUES (?, ?, ?)", bind: [op_id, id, op] });
+    tx.exec({ sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_clock', ?)", bind: [clock] });
   });
   return true;
 }
 
+/** Close the database and empty the pool's files. */
 async function close() {
-  if (db) db.close();
-  db = null;
-  records = [];
-  ops = [];
+  if (db) {
+    const open = db;
+    db = null;
+    open.close();
+  }
   if (pool) await pool.wipeFiles();
   return true;
 }

@@ -19,16 +19,13 @@ use crate::page;
 use crate::sizes::{self, Sizes};
 use crate::stats::{Summary, percentile};
 
-/// The engines, as the page names them.
-pub const ENGINES: [&str; 2] = ["indexeddb", "sqlite_opfs"];
+/// The engines, as the page names them: IndexedDB with Chromium's default durability (the
+/// app's) and `strict`; SQLite with commits not flushed (`synchronous=OFF`, a rollback journal:
+/// the pair of the default) and flushed (`FULL`).
+pub const ENGINES: [&str; 4] = ["indexeddb", "indexeddb_strict", "sqlite_opfs", "sqlite_opfs_full"];
 
 /// Saves of one record timed in each run of each engine.
 const SAVES: usize = 200;
-
-/// SQLite's settings for the runs: a rollback journal (OPFS has no shared memory for a
-/// write-ahead log across connections) and every commit synced, as the server's SQLite is.
-const SQLITE_SYNCHRONOUS: &str = "FULL";
-const SQLITE_JOURNAL: &str = "TRUNCATE";
 
 /// SQLite's own files on the bench page: what an app storing in it would add to its build.
 pub const SQLITE_FILES: [&str; 2] = ["sqlite3.wasm", "sqlite3.mjs"];
@@ -38,8 +35,7 @@ pub const SQLITE_FILES: [&str; 2] = ["sqlite3.wasm", "sqlite3.mjs"];
 pub struct EngineRun {
     pub engine: String,
     pub pull_ms: f64,
-    /// SQLite's worker: of the pull, making the texts and inside the transactions.
-    pub pull_text_ms: Option<f64>,
+    /// SQLite's: the part of the pull spent inside its transactions, in the worker.
     pub pull_store_ms: Option<f64>,
     pub read_ms: f64,
     pub save_p50_ms: f64,
@@ -52,8 +48,9 @@ pub struct Engines {
     pub records: usize,
     pub page: u32,
     pub figures: BTreeMap<String, BTreeMap<String, Summary>>,
-    /// SQLite's version and settings, as it reported them (`PRAGMA journal_mode`, `synchronous`).
-    pub sqlite: BTreeMap<String, String>,
+    /// Each engine's settings as the page reported them: IndexedDB's durability; SQLite's
+    /// version, `journal_mode`, `synchronous` and `page_size`.
+    pub settings: BTreeMap<String, Settings>,
     /// SQLite's files (raw, gzip, brotli bytes).
     pub sqlite_files: BTreeMap<String, FileSizes>,
 }
@@ -91,7 +88,6 @@ fn parse(value: &Value, saves: usize) -> Result<EngineRun, BenchError> {
     Ok(EngineRun {
         engine: engine.to_owned(),
         pull_ms: number("pull_ms")?,
-        pull_text_ms: value["pull_text_ms"].as_f64(),
         pull_store_ms: value["pull_store_ms"].as_f64(),
         read_ms: number("read_ms")?,
         save_p50_ms: percentile(&times, 50.0),
@@ -99,17 +95,34 @@ fn parse(value: &Value, saves: usize) -> Result<EngineRun, BenchError> {
     })
 }
 
-/// What SQLite said of itself in the run's answer (the same in every run).
-fn sqlite_settings(value: &Value) -> BTreeMap<String, String> {
-    ["sqlite", "journal_mode", "synchronous", "page_size"]
+/// An engine's settings as the page reported them, by name.
+type Settings = BTreeMap<String, String>;
+
+/// What an engine said of its settings in the run's answer (the same in every run).
+fn settings_of(value: &Value) -> Settings {
+    ["durability", "sqlite", "journal_mode", "synchronous", "page_size"]
         .into_iter()
-        .filter_map(|key| {
-            let v = &value[key];
-            let text =
-                v.as_str().map(str::to_owned).or_else(|| v.as_u64().map(|n| n.to_string()))?;
-            Some((key.to_owned(), text))
-        })
+        .filter_map(|key| Some((key.to_owned(), value[key].as_str()?.to_owned())))
         .collect()
+}
+
+/// The page's answer to one run: every engine of `order`, each once.
+fn parse_run(
+    answer: &Value,
+    order: &[&str],
+    saves: usize,
+) -> Result<Vec<(EngineRun, Settings)>, BenchError> {
+    let bad = |message: String| BenchError::Page { scenario: "storageEngines".into(), message };
+    let items = answer.as_array().ok_or_else(|| bad(format!("not a list: {answer}")))?;
+    let runs = items
+        .iter()
+        .map(|item| Ok((parse(item, saves)?, settings_of(item))))
+        .collect::<Result<Vec<_>, BenchError>>()?;
+    let named: Vec<&str> = runs.iter().map(|(r, _)| r.engine.as_str()).collect();
+    if named != order {
+        return Err(bad(format!("asked for {order:?}, the page answered {named:?}")));
+    }
+    Ok(runs)
 }
 
 /// `--runs` runs in one fresh browser, the engines' order rotated from run to run; `--people`
@@ -124,32 +137,29 @@ pub async fn run(
     let result: Result<_, BenchError> = async {
         page::open(&browser, origin).await?;
         let mut runs = Vec::new();
-        let mut sqlite = BTreeMap::new();
+        let mut settings = BTreeMap::new();
         for i in 0..config.runs {
             let mut order = ENGINES.to_vec();
             order.rotate_left(i % ENGINES.len());
             let args = json!({
                 "people": config.people, "page": page_size, "saves": SAVES, "order": order,
-                "synchronous": SQLITE_SYNCHRONOUS, "journal": SQLITE_JOURNAL,
             });
-            let value = page::run(&browser, "storageEngines", args).await?;
-            for one in value.as_array().into_iter().flatten() {
-                runs.push(parse(one, SAVES)?);
-                if one["engine"] == "sqlite_opfs" {
-                    sqlite = sqlite_settings(one);
-                }
+            let answer = page::run(&browser, "storageEngines", args).await?;
+            for (run, its) in parse_run(&answer, &order, SAVES)? {
+                settings.insert(run.engine.clone(), its);
+                runs.push(run);
             }
         }
-        Ok((runs, sqlite))
+        Ok((runs, settings))
     }
     .await;
     browser::close(browser).await;
-    let (runs, sqlite) = result?;
+    let (runs, settings) = result?;
     Ok(Engines {
         records: config.people,
         page: page_size,
         figures: summarise(&runs),
-        sqlite,
+        settings,
         sqlite_files: file_sizes(&config.bench_dist)?,
     })
 }
@@ -182,12 +192,9 @@ pub fn summarise(runs: &[EngineRun]) -> BTreeMap<String, BTreeMap<String, Summar
             ("save_p50_ms".to_owned(), of(&|r| r.save_p50_ms)),
             ("save_p95_ms".to_owned(), of(&|r| r.save_p95_ms)),
         ]);
-        let text = mine.iter().map(|r| r.pull_text_ms).collect::<Option<Vec<f64>>>();
         let store = mine.iter().map(|r| r.pull_store_ms).collect::<Option<Vec<f64>>>();
-        for (name, times) in [("pull_text_ms", text), ("pull_store_ms", store)] {
-            if let Some(times) = times {
-                figures.insert(name.to_owned(), Summary::of(times));
-            }
+        if let Some(store) = store {
+            figures.insert("pull_store_ms".to_owned(), Summary::of(store));
         }
         out.insert(engine.to_owned(), figures);
     }
@@ -201,32 +208,47 @@ mod tests {
     #[test]
     fn a_run_is_read_from_the_page_and_summarised_per_engine() {
         let saves: Vec<f64> = (1..=SAVES).map(|n| n as f64).collect();
-        let one = |engine: &str, pull: f64| {
+        let idb = |engine: &str, pull: f64| {
             json!({ "engine": engine, "pull_ms": pull, "read_ms": 80.0, "save_ms": saves,
-                    "sqlite": "3.50.4", "journal_mode": "truncate", "synchronous": 2 })
+                    "durability": "default" })
         };
-        let split = |mut v: Value, text: f64| {
-            v["pull_text_ms"] = json!(text);
-            v["pull_store_ms"] = json!(200.0);
-            v
+        let sqlite = |engine: &str, pull: f64, store: f64| {
+            json!({ "engine": engine, "pull_ms": pull, "pull_store_ms": store, "read_ms": 80.0,
+                    "save_ms": saves, "sqlite": "3.50.4", "journal_mode": "truncate",
+                    "synchronous": "0", "page_size": "16384" })
         };
-        let values = [
-            one("indexeddb", 1200.0),
-            split(one("sqlite_opfs", 250.0), 40.0),
-            split(one("sqlite_opfs", 230.0), 20.0),
-        ];
-        let runs: Vec<EngineRun> = values.iter().map(|v| parse(v, SAVES).unwrap()).collect();
-        assert_eq!((runs[0].save_p50_ms, runs[0].save_p95_ms), (100.0, 190.0));
+        let first = json!([
+            idb("indexeddb", 1200.0),
+            idb("indexeddb_strict", 1500.0),
+            sqlite("sqlite_opfs", 250.0, 200.0),
+            sqlite("sqlite_opfs_full", 300.0, 240.0)
+        ]);
+        let second = json!([
+            idb("indexeddb_strict", 1400.0),
+            sqlite("sqlite_opfs", 230.0, 180.0),
+            sqlite("sqlite_opfs_full", 310.0, 250.0),
+            idb("indexeddb", 1100.0)
+        ]);
+        let mut order = ENGINES.to_vec();
+        let mut runs: Vec<(EngineRun, Settings)> = parse_run(&first, &order, SAVES).unwrap();
+        order.rotate_left(1);
+        runs.extend(parse_run(&second, &order, SAVES).unwrap());
+        assert_eq!((runs[0].0.save_p50_ms, runs[0].0.save_p95_ms), (100.0, 190.0));
+        assert_eq!(runs[2].1["synchronous"], "0");
+        assert_eq!(runs[2].1["page_size"], "16384");
+        assert_eq!(runs[0].1["durability"], "default");
+        let runs: Vec<EngineRun> = runs.into_iter().map(|(r, _)| r).collect();
         let summary = summarise(&runs);
         assert_eq!(summary.keys().map(String::as_str).collect::<Vec<_>>(), ENGINES);
         assert_eq!(summary["sqlite_opfs"]["pull_ms"].runs, [250.0, 230.0]);
-        assert_eq!(summary["indexeddb"]["pull_ms"].median, 1200.0);
-        // The pull's parts are figures only where every run of the engine gave them.
-        assert_eq!(summary["sqlite_opfs"]["pull_text_ms"].runs, [40.0, 20.0]);
-        assert!(!summary["indexeddb"].contains_key("pull_text_ms"));
-        let settings = sqlite_settings(&values[1]);
-        assert_eq!(settings["synchronous"], "2");
-        assert_eq!(settings["journal_mode"], "truncate");
+        assert_eq!(summary["indexeddb"]["pull_ms"].runs, [1200.0, 1100.0]);
+        // The pull's part in the transactions is a figure only where every run gave it.
+        assert_eq!(summary["sqlite_opfs_full"]["pull_store_ms"].runs, [240.0, 250.0]);
+        assert!(!summary["indexeddb"].contains_key("pull_store_ms"));
+        // An answer that is not the engines asked for, in their order, each once, is an error.
+        assert!(parse_run(&first, &order, SAVES).is_err());
+        assert!(parse_run(&json!([idb("indexeddb", 1.0)]), &ENGINES, SAVES).is_err());
+        assert!(parse_run(&json!({ "indexeddb": 1 }), &ENGINES, SAVES).is_err());
         // A page that timed fewer saves, left a figure out or named another engine is an error,
         // not a figure.
         let short =

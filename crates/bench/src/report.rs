@@ -655,23 +655,24 @@ pub fn table(r: &Results) -> String {
         }
     }
     if let Some(e) = &r.storage_engines {
-        let settings: Vec<String> = e.sqlite.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(
             out,
-            "\nStorage engines: plain JavaScript, no app code (ms; median [min–max]); SQLite on OPFS in a worker ({}), timed from the page\n\
+            "\nStorage engines: plain JavaScript, no app code (ms; median [min–max]); SQLite on OPFS in a worker, timed from the page\n\
              pull = {} new records stored as a pull stores its pages of {} (records, history entry, clock, cursor in one transaction);\n\
              read = every record back in the page as objects; save = read record and clock, write record, outbox entry and clock",
-            settings.join(", "),
-            e.records,
-            e.page
+            e.records, e.page
         );
+        for (engine, settings) in &e.settings {
+            let said: Vec<String> = settings.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let _ = writeln!(out, "{engine:<17} {}", said.join(", "));
+        }
         for (engine, figures) in &e.figures {
             for (name, v) in figures {
-                let _ = writeln!(out, "{engine:<12} {name:<14} {}", row(v, 2));
+                let _ = writeln!(out, "{engine:<17} {name:<14} {}", row(v, 2));
             }
             if let Some(pull) = figures.get("pull_ms").filter(|p| p.median > 0.0) {
                 let rate = e.records as f64 / (pull.median / 1000.0);
-                let _ = writeln!(out, "{engine:<12} {:<14} {rate:.0}", "pull records/s");
+                let _ = writeln!(out, "{engine:<17} {:<14} {rate:.0}", "pull records/s");
             }
         }
         for (file, s) in &e.sqlite_files {
