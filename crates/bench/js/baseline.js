@@ -3,13 +3,15 @@
 
 import { Clock, opId, toOp, toRecord } from "./records.js";
 
-const request = (req) =>
+/** A request's result, or its error. */
+export const request = (req) =>
   new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
 
-const done = (tx) =>
+/** Resolves when transaction `tx` is complete; rejects when it fails or is aborted. */
+export const committed = (tx) =>
   new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
@@ -74,7 +76,7 @@ export class Baseline {
   async saveSurvey(input) {
     const stores = this.sameWork ? ["surveys", "outbox", "meta"] : ["surveys", "outbox"];
     const tx = this.db.transaction(stores, "readwrite");
-    const finished = done(tx);
+    const finished = committed(tx);
     const surveys = tx.objectStore("surveys");
     if (this.sameWork) {
       await Promise.all([request(surveys.get(input.id)), request(tx.objectStore("meta").get("hlc_clock"))]);
@@ -92,7 +94,7 @@ export class Baseline {
 
   async bulkImportPeople(inputs) {
     const tx = this.db.transaction(["people"], "readwrite");
-    const finished = done(tx);
+    const finished = committed(tx);
     const people = tx.objectStore("people");
     const hlc = this.clock.tick();
     for (const input of inputs) people.put(toRecord("person", input, hlc));
@@ -116,7 +118,7 @@ export class Baseline {
       form.survey.trade += chars[i % chars.length];
       const t0 = performance.now();
       const tx = this.db.transaction(["meta"], "readwrite");
-      const finished = done(tx);
+      const finished = committed(tx);
       const touched = { person: [], survey: ["trade"] };
       tx.objectStore("meta").put({ survey_id: form.survey_id, form_json: JSON.stringify(form), touched, seen }, "form_draft/" + form.survey_id);
       tx.commit();

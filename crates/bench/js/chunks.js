@@ -8,27 +8,12 @@
 // then every record read back; then `saves` saves of one changed record (above size 1, its chunk
 // read, changed and written back whole, in one transaction).
 
-import { deleteDatabase } from "./baseline.js";
+import { committed, deleteDatabase, request } from "./baseline.js";
 import { peopleInputs } from "./data.js";
 import { Clock, opId, toOp, toRecord } from "./records.js";
 
 const RECORDS = "records";
 const HISTORY = "history_pages";
-
-function request(req) {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function committed(tx) {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
-  });
-}
 
 async function open(name) {
   await deleteDatabase(name);

@@ -24,27 +24,12 @@
 // Timed in this thread, so SQLite's figures include the messages to and from its worker, as an
 // app's would.
 
-import { deleteDatabase } from "./baseline.js";
+import { committed, deleteDatabase, request } from "./baseline.js";
 import { peopleInputs } from "./data.js";
 import { Clock, opId, toOp, toRecord } from "./records.js";
 
 const SEED = 7;
 const IDB_NAME = "bench-engines";
-
-function request(req) {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function committed(tx) {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
-  });
-}
 
 /** The SQLite worker, started once a page; `call(type, args)` resolves to its answer. A worker
  * that fails (its script not loaded, an uncaught error, a message it cannot read) rejects every
