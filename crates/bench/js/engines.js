@@ -8,9 +8,13 @@
 // - `indexeddb`: Chromium's default durability, which the app uses ("relaxed": a commit is
 //   complete once the browser has it, before it is flushed to disk);
 // - `indexeddb_strict`: `durability: "strict"` (flushed before complete);
-// - `sqlite_opfs`: `synchronous=OFF` with a rollback journal: a commit is whole or absent, not
-//   flushed (the pair of relaxed IndexedDB);
-// - `sqlite_opfs_full`: `synchronous=FULL`: flushed before the commit returns.
+// - `sqlite_opfs`: a write-ahead log, `synchronous=NORMAL`: a commit is not flushed, the log is
+//   flushed at each checkpoint; after a power loss the database is whole and may lack its last
+//   commits (the pair of relaxed IndexedDB);
+// - `sqlite_opfs_full`: the same log, `synchronous=FULL`: flushed before the commit returns (the
+//   pair of strict; the server's SQLite runs so).
+// SQLite's write-ahead log on OPFS needs `locking_mode=EXCLUSIVE`: one connection holds the file,
+// so an app with several tabs would need one worker that all of them talk to.
 // Each does:
 // - pull: `people` new person records in pages of `page`, each page in one transaction: every
 //   record one value or row, the page's operations as one history entry (JSON text) findable by
@@ -70,7 +74,7 @@ class SqliteWorker {
 
 let sqliteWorker = null;
 
-/** The records and operations of the pull, made as the worker makes its own copy. */
+/** The records and operations of the pull (the same for every engine: one generator, one seed). */
 function pulled(people) {
   const clock = new Clock();
   const records = [];
@@ -158,12 +162,12 @@ function idbEngine(durability) {
   };
 }
 
-function sqliteEngine(synchronous) {
+function sqliteEngine(synchronous, journal, locking) {
   return async ({ people, page, saves }) => {
     if (!sqliteWorker) sqliteWorker = new SqliteWorker();
     const worker = sqliteWorker;
     const { records, ops } = pulled(people);
-    const settings = await worker.call("open", { synchronous, journal: "TRUNCATE" });
+    const settings = await worker.call("open", { synchronous, journal, locking });
     try {
       const clock = new Clock();
       let pull_store_ms = 0;
@@ -210,8 +214,8 @@ function sqliteEngine(synchronous) {
 const ENGINES = {
   indexeddb: idbEngine(null),
   indexeddb_strict: idbEngine("strict"),
-  sqlite_opfs: sqliteEngine("OFF"),
-  sqlite_opfs_full: sqliteEngine("FULL"),
+  sqlite_opfs: sqliteEngine("NORMAL", "WAL", "EXCLUSIVE"),
+  sqlite_opfs_full: sqliteEngine("FULL", "WAL", "EXCLUSIVE"),
 };
 
 /** Each engine of `order`, in that order: `[{engine, pull_ms, read_ms, save_ms: [..], ..}, ..]`;

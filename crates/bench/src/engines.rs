@@ -20,8 +20,8 @@ use crate::sizes::{self, Sizes};
 use crate::stats::{Summary, percentile};
 
 /// The engines, as the page names them: IndexedDB with Chromium's default durability (the
-/// app's) and `strict`; SQLite with commits not flushed (`synchronous=OFF`, a rollback journal:
-/// the pair of the default) and flushed (`FULL`).
+/// app's) and `strict`; SQLite in a write-ahead log with commits not flushed
+/// (`synchronous=NORMAL`: the pair of the default) and flushed (`FULL`).
 pub const ENGINES: [&str; 4] = ["indexeddb", "indexeddb_strict", "sqlite_opfs", "sqlite_opfs_full"];
 
 /// Saves of one record timed in each run of each engine.
@@ -85,10 +85,14 @@ fn parse(value: &Value, saves: usize) -> Result<EngineRun, BenchError> {
     if !ENGINES.contains(&engine) {
         return Err(bad(format!("unknown engine {engine}")));
     }
+    let pull_store_ms = value["pull_store_ms"].as_f64();
+    if engine.starts_with("sqlite") && pull_store_ms.is_none() {
+        return Err(bad(format!("pull_store_ms missing in {value}")));
+    }
     Ok(EngineRun {
         engine: engine.to_owned(),
         pull_ms: number("pull_ms")?,
-        pull_store_ms: value["pull_store_ms"].as_f64(),
+        pull_store_ms,
         read_ms: number("read_ms")?,
         save_p50_ms: percentile(&times, 50.0),
         save_p95_ms: percentile(&times, 95.0),
@@ -100,7 +104,7 @@ type Settings = BTreeMap<String, String>;
 
 /// What an engine said of its settings in the run's answer (the same in every run).
 fn settings_of(value: &Value) -> Settings {
-    ["durability", "sqlite", "journal_mode", "synchronous", "page_size"]
+    ["durability", "sqlite", "journal_mode", "locking_mode", "synchronous", "page_size"]
         .into_iter()
         .filter_map(|key| Some((key.to_owned(), value[key].as_str()?.to_owned())))
         .collect()
@@ -214,8 +218,8 @@ mod tests {
         };
         let sqlite = |engine: &str, pull: f64, store: f64| {
             json!({ "engine": engine, "pull_ms": pull, "pull_store_ms": store, "read_ms": 80.0,
-                    "save_ms": saves, "sqlite": "3.50.4", "journal_mode": "truncate",
-                    "synchronous": "0", "page_size": "16384" })
+                    "save_ms": saves, "sqlite": "3.50.4", "journal_mode": "wal",
+                    "locking_mode": "exclusive", "synchronous": "1", "page_size": "16384" })
         };
         let first = json!([
             idb("indexeddb", 1200.0),
@@ -234,7 +238,8 @@ mod tests {
         order.rotate_left(1);
         runs.extend(parse_run(&second, &order, SAVES).unwrap());
         assert_eq!((runs[0].0.save_p50_ms, runs[0].0.save_p95_ms), (100.0, 190.0));
-        assert_eq!(runs[2].1["synchronous"], "0");
+        assert_eq!(runs[2].1["synchronous"], "1");
+        assert_eq!(runs[2].1["locking_mode"], "exclusive");
         assert_eq!(runs[2].1["page_size"], "16384");
         assert_eq!(runs[0].1["durability"], "default");
         let runs: Vec<EngineRun> = runs.into_iter().map(|(r, _)| r).collect();
@@ -257,5 +262,8 @@ mod tests {
         assert!(parse(&json!({ "engine": "indexeddb", "save_ms": saves }), SAVES).is_err());
         let other = json!({ "engine": "dexie", "pull_ms": 1.0, "read_ms": 1.0, "save_ms": saves });
         assert!(parse(&other, SAVES).is_err());
+        let no_split =
+            json!({ "engine": "sqlite_opfs", "pull_ms": 1.0, "read_ms": 1.0, "save_ms": saves });
+        assert!(parse(&no_split, SAVES).is_err(), "SQLite's pull comes with its part in SQLite");
     }
 }
