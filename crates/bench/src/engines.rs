@@ -42,14 +42,15 @@ pub struct EngineRun {
     pub save_p95_ms: f64,
 }
 
-/// Every run summarised per engine, what SQLite reported of itself, and its files' sizes.
+/// Every run summarised per engine, what each engine reported of its settings, and the sizes of
+/// SQLite's files.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Engines {
     pub records: usize,
     pub page: u32,
     pub figures: BTreeMap<String, BTreeMap<String, Summary>>,
     /// Each engine's settings as the page reported them: IndexedDB's durability; SQLite's
-    /// version, `journal_mode`, `synchronous` and `page_size`.
+    /// version, `journal_mode`, `locking_mode`, `synchronous` and `page_size`.
     pub settings: BTreeMap<String, Settings>,
     /// SQLite's files (raw, gzip, brotli bytes).
     pub sqlite_files: BTreeMap<String, FileSizes>,
@@ -181,7 +182,7 @@ fn file_sizes(bench_dist: &Path) -> Result<BTreeMap<String, FileSizes>, BenchErr
         .collect()
 }
 
-/// Per engine, each figure over every run; the pull also as records a second.
+/// Per engine, each figure over every run (the report prints the pull also as records a second).
 pub fn summarise(runs: &[EngineRun]) -> BTreeMap<String, BTreeMap<String, Summary>> {
     let mut out = BTreeMap::new();
     for engine in ENGINES {
