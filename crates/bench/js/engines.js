@@ -99,8 +99,7 @@ function saveOf(k, records, clock) {
 }
 
 function idbEngine(durability) {
-  return async ({ people, page, saves }) => {
-    const { records, ops } = pulled(people);
+  return async ({ records, ops, page, saves }) => {
     await deleteDatabase(IDB_NAME);
     const opening = indexedDB.open(IDB_NAME, 1);
     opening.onupgradeneeded = () => {
@@ -163,10 +162,9 @@ function idbEngine(durability) {
 }
 
 function sqliteEngine(synchronous, journal, locking) {
-  return async ({ people, page, saves }) => {
+  return async ({ records, ops, page, saves }) => {
     if (!sqliteWorker) sqliteWorker = new SqliteWorker();
     const worker = sqliteWorker;
-    const { records, ops } = pulled(people);
     const settings = await worker.call("open", { synchronous, journal, locking });
     try {
       const clock = new Clock();
@@ -222,11 +220,12 @@ const ENGINES = {
  * IndexedDB's with the durability asked for, SQLite's with the part of its pull spent inside its
  * transactions in the worker (`pull_store_ms`) and its settings as it reports them. */
 export async function storageEngines({ people, page, saves, order }) {
+  const { records, ops } = pulled(people);
   const out = [];
   for (const name of order) {
     const engine = ENGINES[name];
     if (!engine) throw new Error(`unknown storage engine ${name}`);
-    out.push({ engine: name, ...(await engine({ people, page, saves })) });
+    out.push({ engine: name, ...(await engine({ records, ops, page, saves })) });
   }
   return out;
 }

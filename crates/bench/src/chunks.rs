@@ -34,10 +34,7 @@ fn parse(value: &Value) -> Result<ChunkRun, BenchError> {
     let bad = |message: String| BenchError::Page { scenario: "recordChunks".into(), message };
     let number =
         |key: &str| value[key].as_f64().ok_or_else(|| bad(format!("{key} missing in {value}")));
-    let saves: Vec<f64> = value["save_ms"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default();
+    let saves = page::times(value, "save_ms");
     if saves.len() != SAVES {
         return Err(bad(format!("{} of {SAVES} saves timed", saves.len())));
     }

@@ -53,31 +53,14 @@ pub struct Engines {
     /// version, `journal_mode`, `locking_mode`, `synchronous` and `page_size`.
     pub settings: BTreeMap<String, Settings>,
     /// SQLite's files (raw, gzip, brotli bytes).
-    pub sqlite_files: BTreeMap<String, FileSizes>,
-}
-
-/// A file's bytes, raw and compressed.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct FileSizes {
-    pub raw: u64,
-    pub gzip: u64,
-    pub brotli: u64,
-}
-
-impl From<Sizes> for FileSizes {
-    fn from(s: Sizes) -> Self {
-        FileSizes { raw: s.raw, gzip: s.gzip, brotli: s.brotli }
-    }
+    pub sqlite_files: BTreeMap<String, Sizes>,
 }
 
 fn parse(value: &Value, saves: usize) -> Result<EngineRun, BenchError> {
     let bad = |message: String| BenchError::Page { scenario: "storageEngines".into(), message };
     let number =
         |key: &str| value[key].as_f64().ok_or_else(|| bad(format!("{key} missing in {value}")));
-    let times: Vec<f64> = value["save_ms"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default();
+    let times = page::times(value, "save_ms");
     if times.len() != saves {
         return Err(bad(format!("{} of {saves} saves timed", times.len())));
     }
@@ -170,14 +153,14 @@ pub async fn run(
 }
 
 /// SQLite's files in the bench page's build, compressed as the app's build compresses its own.
-fn file_sizes(bench_dist: &Path) -> Result<BTreeMap<String, FileSizes>, BenchError> {
+fn file_sizes(bench_dist: &Path) -> Result<BTreeMap<String, Sizes>, BenchError> {
     SQLITE_FILES
         .into_iter()
         .map(|name| {
             let path = bench_dist.join(name);
             let bytes = std::fs::read(&path)
                 .map_err(|e| BenchError::Io(format!("reading {}", path.display()), e))?;
-            Ok((name.to_owned(), sizes::compress(&bytes)?.into()))
+            Ok((name.to_owned(), sizes::compress(&bytes)?))
         })
         .collect()
 }

@@ -30,10 +30,7 @@ pub struct IdbRun {
 
 fn parse(value: &Value) -> IdbRun {
     let f = |k: &str| value[k].as_f64().unwrap_or(f64::NAN);
-    let saves: Vec<f64> = value["save_ms"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default();
+    let saves = page::times(value, "save_ms");
     IdbRun {
         save_p50_ms: percentile(&saves, 50.0),
         save_p95_ms: percentile(&saves, 95.0),
@@ -124,10 +121,7 @@ pub async fn keystroke_drafts(
             page::run(&browser, "keystrokeDrafts", json!({ "keystrokes": config.keystrokes }))
                 .await?;
         let times = |key: &str| -> Result<Vec<f64>, BenchError> {
-            let times: Vec<f64> = value[key]
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_f64).collect())
-                .unwrap_or_default();
+            let times = page::times(&value, key);
             if times.len() != config.keystrokes {
                 return Err(BenchError::Page {
                     scenario: "keystrokeDrafts".into(),

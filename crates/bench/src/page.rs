@@ -23,6 +23,12 @@ pub async fn open(browser: &Browser, origin: &str) -> Result<(), BenchError> {
     Ok(())
 }
 
+/// The numbers of the list under `key` in a page's answer (times of a series, one each): empty
+/// when there is none. Callers that know how many to expect check the count.
+pub fn times(answer: &Value, key: &str) -> Vec<f64> {
+    answer[key].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default()
+}
+
 /// The script that runs scenario `name` with `args` (written into it as JSON literals).
 fn scenario_script(name: &str, args: &Value) -> String {
     format!("window.fieldBench.run({}, {args}).then(done);", Value::from(name))
