@@ -24,8 +24,9 @@ use serde_json::json;
 use shared::export::Scope;
 use shared::hlc::Hlc;
 use shared::model::{Category, Person, Survey, SurveyStatus};
-use shared::record::{EntityKind, Record, to_fields};
+use shared::record::{EntityKind, Projected, Record, project, to_fields};
 use uuid::Uuid;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -193,6 +194,29 @@ fn odd_stored_values_are_listed_by_what_can_be_shown() {
     assert_eq!((row.name.as_str(), row.village_unit.as_str()), ("", ""));
     assert_eq!((row.branch_id.as_str(), row.category), ("b2", None));
     assert_eq!(row.survey_status, Some(SurveyStatus::Final), "its survey counts");
+}
+
+/// The native tests of each list type's projection (`logic::people`) model the browser's
+/// `JSON.stringify(value, keys)` with `shared::record::project`: the model must be what this
+/// browser writes out, for a stored record and for nested objects and arrays.
+#[wasm_bindgen_test]
+fn the_projection_model_is_what_the_browser_writes_out() {
+    let record = json!({
+        "entity": "person", "id": Uuid::now_v7().to_string(), "branch_id": "b1", "deleted": null,
+        "updated": "0000000000000001-000000-d",
+        "fields": { "name": "王五", "phone": "138", "category": ["a", {"name": 1, "x": 2}],
+                    "village_unit": {"name": "东沙村", "code": 7} },
+        "meta": { "name": { "clock": "0000000000000001-000000-d", "author": "王五" } }
+    });
+    for keys in [ListedPerson::KEYS, ListedSurvey::KEYS, &["fields", "name", "x"][..]] {
+        let names: js_sys::Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
+        let written = js_sys::JSON::stringify_with_replacer(&to_js_json(&record).unwrap(), &names)
+            .unwrap()
+            .as_string()
+            .unwrap();
+        let browser: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(project(&record, keys), browser, "keys {keys:?}");
+    }
 }
 
 /// Filtering and paging 10,000 people finds exactly the matching ones, in name order. How fast

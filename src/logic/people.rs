@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use shared::hlc::Hlc;
 use shared::model::{Category, SurveyStatus};
+use shared::record::Projected;
 use uuid::Uuid;
 
 /// Rows shown per page; "更多" adds another page.
@@ -166,6 +167,11 @@ pub struct ListedPerson {
     pub deleted: bool,
 }
 
+impl Projected for ListedPerson {
+    const KEYS: &'static [&'static str] =
+        &["id", "branch_id", "fields", "name", "village_unit", "category", "deleted"];
+}
+
 /// The person fields a row shows.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
@@ -190,6 +196,11 @@ pub struct ListedSurvey {
     #[serde(default, deserialize_with = "present")]
     pub deleted: bool,
     pub updated: Hlc,
+}
+
+impl Projected for ListedSurvey {
+    const KEYS: &'static [&'static str] =
+        &["id", "fields", "person_id", "surveyed_at", "status", "deleted", "updated"];
 }
 
 /// The survey fields the list needs.
@@ -364,6 +375,8 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
+    use shared::record::{EntityKind, FieldMeta, Record, project};
+
     use super::*;
 
     fn person(name: &str, branch: &str, field_branch: &str) -> ListedPerson {
@@ -392,5 +405,71 @@ mod tests {
         assert_eq!((zhang.name.as_str(), zhang.branch_id.as_str()), ("ZHANG Ｗei", "b2"));
         let gone = ListedPerson { deleted: true, ..person("李四", "b1", "") };
         assert!(builder.row(gone).is_none(), "a deleted member has no row");
+    }
+
+    /// A stored record as the tablet stores it (`store::codec::to_js_json`: the record's JSON),
+    /// every field written with its clock, the tombstone's clock when `deleted`.
+    fn stored(entity: EntityKind, fields: &[(&str, &str)], deleted: bool) -> serde_json::Value {
+        let clock = Hlc::new(1_764_000_000_000, 3, "d1");
+        let mut record = Record::new(entity, Uuid::now_v7(), "b-record");
+        for (field, value) in fields {
+            let meta = FieldMeta { clock: clock.clone(), base: None, author: "王五".into() };
+            record.meta.insert((*field).into(), meta);
+            record.fields.insert((*field).into(), serde_json::json!(value));
+        }
+        record.updated = clock.clone();
+        record.deleted = deleted.then_some(clock);
+        serde_json::to_value(&record).unwrap()
+    }
+
+    /// What `T` decodes from a stored record, and what it decodes from the record's projection
+    /// (the properties `T::KEYS` names, as the browser writes them out for the list's read).
+    fn both_ways<T: Projected>(stored: &serde_json::Value) -> (T, T) {
+        let whole = T::deserialize(stored).unwrap();
+        let projected = T::deserialize(&project(stored, T::KEYS)).unwrap();
+        (whole, projected)
+    }
+
+    /// The list reads records through their projections (`store::read`): a property the list
+    /// shows but `KEYS` leaves out would read as empty. Every property each type reads is set
+    /// here to something other than its default, beside fields and clocks it does not read.
+    #[test]
+    fn a_projection_keeps_every_property_the_list_reads() {
+        let person_fields = [
+            ("name", "王五"),
+            ("branch_id", "b-field"),
+            ("village_unit", "东沙村"),
+            ("category", "village_leader"),
+            ("phone", "13800000000"),
+            ("notes", "带动周边群众发展海水养殖"),
+        ];
+        for deleted in [false, true] {
+            let record = stored(EntityKind::Person, &person_fields, deleted);
+            let (whole, projected) = both_ways::<ListedPerson>(&record);
+            assert_eq!(projected, whole, "deleted: {deleted}");
+            assert_eq!(whole.deleted, deleted);
+            let fields = &whole.fields;
+            let shown = [&fields.name, &fields.branch_id, &fields.village_unit, &fields.category];
+            assert!(shown.iter().all(|v| !v.is_empty()) && !whole.branch_id.is_empty());
+        }
+        let survey_fields = [
+            ("person_id", "0190a0c0-0000-7000-8000-000000000001"),
+            ("surveyed_at", "2026-03-01T09:30:00"),
+            ("status", "final"),
+            ("notes", "近年从事近海捕捞"),
+        ];
+        for deleted in [false, true] {
+            let record = stored(EntityKind::Survey, &survey_fields, deleted);
+            let (whole, projected) = both_ways::<ListedSurvey>(&record);
+            assert_eq!(projected, whole, "deleted: {deleted}");
+            assert_eq!(whole.deleted, deleted);
+            let fields = &whole.fields;
+            assert!(
+                [&fields.person_id, &fields.surveyed_at, &fields.status]
+                    .iter()
+                    .all(|v| !v.is_empty())
+            );
+            assert_eq!(whole.updated, Hlc::new(1_764_000_000_000, 3, "d1"));
+        }
     }
 }

@@ -17,7 +17,9 @@
 //! * [`to_js`] (serde-wasm-bindgen) for small settings in `meta`, where `None` is stored as
 //!   `undefined` as it always was.
 //!
-//! Reading is always [`from_js`] (serde-wasm-bindgen), which accepts both forms.
+//! Reading one value is [`from_js`] (serde-wasm-bindgen), which accepts both forms. The people
+//! list's bulk reads go through a projection instead (`store::read`, `shared::record::Projected`):
+//! the browser writes out the properties a list type reads, many records as one JSON text.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -1,10 +1,12 @@
 //! Reading records: one by id, all of a kind (whole, or as lists show them), a person's surveys,
 //! open conflicts.
 
+use std::marker::PhantomData;
+
 use indexed_db_futures::prelude::*;
 use serde::de::DeserializeOwned;
 use shared::merge::Conflict;
-use shared::record::{EntityKind, ListedRecord, Record};
+use shared::record::{EntityKind, ListedRecord, Projected, Record};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
@@ -43,23 +45,25 @@ impl Store {
     /// Every live record of `entity` decoded as `T`: a type naming only the parts of a stored
     /// record a screen shows (`logic::people::ListedPerson`), so nothing else is copied out of
     /// the browser's objects. `is_deleted` tells a tombstone.
-    pub async fn listing_as<T: DeserializeOwned>(
+    pub async fn listing_as<T: Projected>(
         &self,
         entity: EntityKind,
         is_deleted: fn(&T) -> bool,
     ) -> Result<Vec<T>, StoreError> {
-        decode_live(self.all_stored(entity).await?, is_deleted)
+        decode_projected(self.all_stored(entity).await?, |record: T| {
+            (!is_deleted(&record)).then_some(record)
+        })
     }
 
     /// Every record of `entity` decoded as `T` and turned at once into what a screen keeps
     /// (`None`: left out, e.g. a tombstone), so that the decoded records are never all held
     /// beside what is made of them (the people list's rows: `services::people::list_rows`).
-    pub async fn listing_into<T: DeserializeOwned, R>(
+    pub async fn listing_into<T: Projected, R>(
         &self,
         entity: EntityKind,
         into: impl Fn(T) -> Option<R>,
     ) -> Result<Vec<R>, StoreError> {
-        decode_into(self.all_stored(entity).await?, into)
+        decode_projected(self.all_stored(entity).await?, into)
     }
 
     /// Every stored value of `entity` (tombstones included), in key order.
@@ -133,4 +137,74 @@ fn decode_into<T: DeserializeOwned, R>(
         out.extend(into(from_js(v)?));
     }
     Ok(out)
+}
+
+/// Decode `values` as `T` through its projection ([`Projected`]), each record turned at once
+/// into what is kept (`None`: left out). The browser writes out only the properties `T` reads,
+/// [`PROJECTED_BATCH`] records at a time as one JSON text (`JSON.stringify` with the list of
+/// names), which crosses into wasm once and is decoded record by record: a few calls into the
+/// browser for the whole read instead of one per property of each record, and never more than
+/// one batch's text in wasm memory, which never shrinks (docs/PERFORMANCE.md, session 37).
+///
+/// A record that cannot be decoded fails the read ([`StoreError::Codec`]), as it did when each
+/// was read by itself. Every text this app stores has passed through a Rust `String`, so none
+/// holds what JSON cannot carry (a lone UTF-16 surrogate); one edited into the database by hand
+/// fails the read here, where reading it by itself made a U+FFFD of it.
+fn decode_projected<T: Projected, R>(
+    values: Vec<JsValue>,
+    into: impl Fn(T) -> Option<R>,
+) -> Result<Vec<R>, StoreError> {
+    let keys: js_sys::Array = T::KEYS.iter().map(|k| JsValue::from_str(k)).collect();
+    let mut out = Vec::with_capacity(values.len());
+    for batch in values.chunks(PROJECTED_BATCH) {
+        decode_batch(batch, &keys, &into, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// One batch of [`decode_projected`]: its records written out by the browser and decoded.
+fn decode_batch<T: Projected, R>(
+    batch: &[JsValue],
+    keys: &js_sys::Array,
+    into: &impl Fn(T) -> Option<R>,
+    out: &mut Vec<R>,
+) -> Result<(), StoreError> {
+    let batch: js_sys::Array = batch.iter().collect();
+    let text: String = js_sys::JSON::stringify_with_replacer(&batch, keys)
+        .map_err(|e| StoreError::Codec(format!("the browser could not write records out: {e:?}")))?
+        .into();
+    let mut decoder = serde_json::Deserializer::from_str(&text);
+    serde::Deserializer::deserialize_seq(
+        &mut decoder,
+        EachInto { into, out, record: PhantomData },
+    )?;
+    Ok(decoder.end()?)
+}
+
+/// Records written out and decoded at a time by [`decode_projected`]: about 180 KB of text for
+/// the people list's rows.
+const PROJECTED_BATCH: usize = 1_000;
+
+/// Decodes a JSON array's items as `T` one by one, each handed to `into` as it is decoded.
+struct EachInto<'a, T, R, F> {
+    into: &'a F,
+    out: &'a mut Vec<R>,
+    record: PhantomData<T>,
+}
+
+impl<'de, T: Projected, R, F: Fn(T) -> Option<R>> serde::de::Visitor<'de>
+    for EachInto<'_, T, R, F>
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of records")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        while let Some(record) = items.next_element::<T>()? {
+            self.out.extend((self.into)(record));
+        }
+        Ok(())
+    }
 }

@@ -243,6 +243,33 @@ pub struct ListedRecord {
     pub updated: Hlc,
 }
 
+/// A type decoded from only some of a stored record's properties (a list's view of it), which
+/// the tablet's store reads through a projection: the browser writes out, as JSON text, only the
+/// properties named in [`Projected::KEYS`] (at any depth, as `JSON.stringify` with a list of
+/// names does), and Rust decodes that one text, instead of asking the browser for each property
+/// of each record (docs/PERFORMANCE.md, session 37).
+///
+/// `KEYS` must name every property the type reads, its nested ones too: a property left out
+/// reads as missing. Each implementation has a test decoding a full record both ways.
+pub trait Projected: serde::de::DeserializeOwned {
+    const KEYS: &'static [&'static str];
+}
+
+/// Keep only the properties named in `keys`, at every depth of objects and arrays: what
+/// `JSON.stringify(value, keys)` writes out, for tests of [`Projected::KEYS`] off the browser.
+pub fn project(value: &Value, keys: &[&str]) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| keys.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), project(v, keys)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| project(v, keys)).collect()),
+        other => other.clone(),
+    }
+}
+
 impl ListedRecord {
     pub fn is_deleted(&self) -> bool {
         self.deleted.is_some()
@@ -295,6 +322,23 @@ pub fn to_fields<T: Serialize>(value: &T) -> Result<BTreeMap<String, Value>, ser
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As `JSON.stringify(value, keys)`: the named properties at every depth of objects, through
+    /// arrays (whose items are all kept), everything else left out.
+    #[test]
+    fn a_projection_keeps_the_named_properties_at_every_depth() {
+        let value = serde_json::json!({
+            "id": "a", "meta": {"name": {"clock": 1}}, "name": "王五",
+            "fields": {"name": "李四", "phone": "138", "list": [{"name": 1, "x": 2}, 3]},
+            "deleted": null
+        });
+        let keys = ["id", "fields", "name", "list", "deleted"];
+        let expected = serde_json::json!({
+            "id": "a", "name": "王五", "deleted": null,
+            "fields": {"name": "李四", "list": [{"name": 1}, 3]}
+        });
+        assert_eq!(project(&value, &keys), expected);
+    }
 
     #[test]
     fn entity_names_round_trip() {

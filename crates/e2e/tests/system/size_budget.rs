@@ -80,8 +80,13 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// part by part (`sync::http`: `AbortController`, the body's stream reader), the probe capped
 /// whole: 243.9 KB, and the budget goes back up to 244.8 KB, keeping about 0.9 KB for a fresh
 /// clone in another directory and CI.
+/// Round 2's thirty-seventh session: the people list reads its records through a projection
+/// (`store::read::decode_projected`: the browser writes out the properties a row needs as one
+/// JSON text, which serde_json decodes), its decoding about 40 % faster: 245.8 KB, and the
+/// budget goes up to 246.8 KB, for a read target against a size target already missed (the
+/// trade in docs/PERFORMANCE.md, "Session 37").
 /// Sizes are deterministic for a given source in a given directory.
-const BUDGET_BROTLI_BYTES: usize = 244_800;
+const BUDGET_BROTLI_BYTES: usize = 246_800;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
