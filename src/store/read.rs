@@ -181,9 +181,11 @@ fn decode_batch<T: Projected, R>(
     Ok(decoder.end()?)
 }
 
-/// Records written out and decoded at a time by [`decode_projected`]: about 180 KB of text for
-/// the people list's rows.
-const PROJECTED_BATCH: usize = 1_000;
+/// Records written out and decoded at a time by [`decode_projected`]: about 18 KB of text for
+/// the people list's rows. With 1,000 (180 KB, and up to three times that while the browser's
+/// text is copied in) the list of 10,000 left the module's memory 0.9 MB larger for good; with
+/// 100 it is 0.1 MB (`bench --only memory`, docs/PERFORMANCE.md "Session 37").
+const PROJECTED_BATCH: usize = 100;
 
 /// Decodes a JSON array's items as `T` one by one, each handed to `into` as it is decoded.
 struct EachInto<'a, T, R, F> {
