@@ -8,8 +8,8 @@
               does not recognise #[wasm_bindgen_test])"
 )]
 
-use field::logic::people::ListedPerson;
-use field::store::schema::{self, OUTBOX, PEOPLE};
+use field::logic::people::{ListedPerson, ListedSurvey};
+use field::store::schema::{self, OUTBOX, PEOPLE, SURVEYS};
 use field::store::{Store, StoreError, codec, meta_keys};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -812,7 +812,7 @@ async fn bulk_put_people_writes_all_without_queueing() {
 /// written (no key held).
 #[wasm_bindgen_test]
 async fn the_list_rows_made_one_at_a_time_are_the_rows_of_the_whole_read() {
-    use field::logic::people::{ListedSurvey, PeopleFilter, build_rows, filter_page};
+    use field::logic::people::{PeopleFilter, build_rows, filter_page};
     let store = fresh().await;
     let mut ids = Vec::new();
     for (name, village) in
@@ -869,17 +869,20 @@ fn person_record(fields: &[(&str, Value)], deleted: bool) -> Record {
 }
 
 /// What reading each stored value by itself gives (`codec::from_js`, as every list read did
-/// before session 37): the live ones, in key order.
-fn read_one_by_one(values: &[JsValue]) -> Vec<ListedPerson> {
-    let mut people: Vec<ListedPerson> =
-        values.iter().map(|v| codec::from_js::<ListedPerson>(v.clone()).unwrap()).collect();
-    people.retain(|p| !p.deleted);
-    shared::order::sort_by_key(&mut people, |p| p.id);
-    people
+/// before session 37): the live ones (`deleted` tells), in key order (`id`).
+fn read_one_by_one<T: serde::de::DeserializeOwned>(
+    values: &[JsValue],
+    deleted: fn(&T) -> bool,
+    id: fn(&T) -> Uuid,
+) -> Vec<T> {
+    let mut read: Vec<T> = values.iter().map(|v| codec::from_js::<T>(v.clone()).unwrap()).collect();
+    read.retain(|r| !deleted(r));
+    shared::order::sort_by_key(&mut read, id);
+    read
 }
 
 /// The people list reads through a projection (`JSON.stringify` with the names its types read,
-/// 1,000 records at a time, decoded in Rust): it must list what reading each stored object by
+/// 100 records at a time, decoded in Rust): it must list what reading each stored object by
 /// itself gives, across batches, with texts JSON escapes, tombstones, and the odd values other
 /// versions and writers left.
 #[wasm_bindgen_test]
@@ -928,10 +931,58 @@ async fn the_list_read_through_a_projection_is_the_read_of_each_record() {
         store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await.unwrap();
     let mut stored: Vec<JsValue> = records.iter().map(|r| codec::to_js_json(r).unwrap()).collect();
     stored.extend(raw);
-    let expected = read_one_by_one(&stored);
+    let expected = read_one_by_one(&stored, |p: &ListedPerson| p.deleted, |p| p.id);
     assert_eq!(listed.len(), 2_345 - 213 + 2, "the live ones");
     assert_eq!(listed, expected, "what each record reads as by itself, in key order");
     assert!(listed.iter().any(|p| p.fields.name == "表情😀与𠀀3"), "a pair of surrogates kept");
+
+    // The surveys the rows take their states from: saved by the app, and odd ones stored by
+    // others (a visit's time that is a number, no fields at all, `deleted: null`).
+    let person_id = listed[0].id.to_string();
+    let mut saved = Vec::new();
+    for (status, at) in [("final", "2026-03-01T09:00:00"), ("draft", "2026-03-02T09:00:00")] {
+        let changes = vec![
+            ("person_id".into(), json!(person_id)),
+            ("status".into(), json!(status)),
+            ("surveyed_at".into(), json!(at)),
+            ("notes".into(), json!("引号\"与\\反斜杠\u{2028}")),
+        ];
+        let id = Uuid::now_v7();
+        store.save(EntityKind::Survey, id, "b1", changes).await.unwrap();
+        saved.push(id);
+    }
+    let gone = Uuid::now_v7();
+    store
+        .save(EntityKind::Survey, gone, "b1", vec![("status".into(), json!("draft"))])
+        .await
+        .unwrap();
+    store.delete(EntityKind::Survey, gone).await.unwrap();
+    let odd_surveys = [
+        json!({
+            "entity": "survey", "id": Uuid::now_v7().to_string(), "deleted": null,
+            "updated": "0000000000000002-000000-d", "meta": {},
+            "fields": { "person_id": person_id, "status": "final", "surveyed_at": 20260301 }
+        }),
+        json!({ "entity": "survey", "id": Uuid::now_v7().to_string(), "updated": "0000000000000003-000000-d" }),
+    ];
+    let odd_surveys: Vec<JsValue> =
+        odd_surveys.iter().map(|v| codec::to_js_json(v).unwrap()).collect();
+    {
+        let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
+        put_raw(&db, odd_surveys.iter().map(|v| (SURVEYS, v.clone(), None)).collect()).await;
+        db.close();
+    }
+    let surveys: Vec<ListedSurvey> =
+        store.listing_as(EntityKind::Survey, |s: &ListedSurvey| s.deleted).await.unwrap();
+    let mut stored = odd_surveys;
+    saved.push(gone);
+    for id in saved {
+        let survey = store.get(EntityKind::Survey, id).await.unwrap().unwrap();
+        stored.push(codec::to_js_json(&survey).unwrap());
+    }
+    let expected = read_one_by_one(&stored, |s: &ListedSurvey| s.deleted, |s| s.id);
+    assert_eq!(surveys.len(), 4, "the live ones: {surveys:?}");
+    assert_eq!(surveys, expected, "what each survey reads as by itself, in key order");
 }
 
 /// A value JSON cannot carry (a lone UTF-16 surrogate; every text the app stores passed through

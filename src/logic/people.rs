@@ -150,12 +150,14 @@ fn search_char(c: char) -> char {
 }
 
 /// A person record as the list reads it: of the stored record (`shared::record::Record`), only
-/// what a row shows is decoded (`Store::listing_as`); the per-field clocks and every other field
-/// are never copied out of the browser's object. Values inside `fields` the list cannot show (a
-/// name that is not text, a category code this app does not know) read as empty: the member is
-/// listed all the same. A stored object whose `id` is not a UUID or whose `fields` is not an
-/// object is nothing this app or the server writes; it fails the read, as it always did.
+/// what a row shows is decoded (`Store::listing_as`, through its projection: [`Projected`]); the
+/// per-field clocks and every other field are never copied out of the browser. Values inside
+/// `fields` the list cannot show (a name that is not text, a category code this app does not
+/// know) read as empty: the member is listed all the same. A stored object whose `id` is not a
+/// UUID, or whose `fields` is neither an object nor missing, is nothing this app or the server
+/// writes; the read fails on it (an array as `fields` may instead be read by position).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ListedPerson {
     pub id: Uuid,
     #[serde(default)]
@@ -175,6 +177,7 @@ impl Projected for ListedPerson {
 /// The person fields a row shows.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PersonFields {
     #[serde(deserialize_with = "text")]
     pub name: String,
@@ -189,6 +192,7 @@ pub struct PersonFields {
 /// A survey record as the list reads it: whom, when, which state, and when it was last written.
 /// A survey made on another form version (a choice code this form does not know) reads the same.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ListedSurvey {
     pub id: Uuid,
     #[serde(default)]
@@ -206,6 +210,7 @@ impl Projected for ListedSurvey {
 /// The survey fields the list needs.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SurveyFields {
     #[serde(deserialize_with = "text")]
     pub person_id: String,
@@ -428,6 +433,55 @@ mod tests {
         let whole = T::deserialize(stored).unwrap();
         let projected = T::deserialize(&project(stored, T::KEYS)).unwrap();
         (whole, projected)
+    }
+
+    /// Each list type, every field of it written out by hand (no `..`: a field added to a type
+    /// must be added here too, with a value other than its default), stored as the record it
+    /// mirrors among the properties it does not read (clocks under `meta` named like the
+    /// fields, other fields), decodes from its projection as it was.
+    #[test]
+    fn a_projection_keeps_every_field_of_the_list_types() {
+        let clock = Hlc::new(1_764_000_000_000, 3, "d1");
+        let person = ListedPerson {
+            id: Uuid::now_v7(),
+            branch_id: "b-record".into(),
+            fields: PersonFields {
+                name: "王五".into(),
+                branch_id: "b-field".into(),
+                village_unit: "东沙村".into(),
+                category: "village_leader".into(),
+            },
+            deleted: true,
+        };
+        let survey = ListedSurvey {
+            id: Uuid::now_v7(),
+            fields: SurveyFields {
+                person_id: person.id.to_string(),
+                surveyed_at: "2026-03-01T09:30:00".into(),
+                status: "final".into(),
+            },
+            deleted: true,
+            updated: clock.clone(),
+        };
+        let among_others = |value: serde_json::Value| {
+            let mut stored = value;
+            let clock = serde_json::json!({ "clock": clock.to_string(), "author": "王五" });
+            stored["entity"] = "person".into();
+            stored["meta"] = serde_json::json!({ "name": clock, "status": clock, "phone": clock });
+            stored["fields"]["phone"] = "13800000000".into();
+            stored["fields"]["notes"] = "带动周边群众发展海水养殖".into();
+            stored
+        };
+        let stored = among_others(serde_json::to_value(&person).unwrap());
+        assert_eq!(
+            ListedPerson::deserialize(&project(&stored, ListedPerson::KEYS)).unwrap(),
+            person
+        );
+        let stored = among_others(serde_json::to_value(&survey).unwrap());
+        assert_eq!(
+            ListedSurvey::deserialize(&project(&stored, ListedSurvey::KEYS)).unwrap(),
+            survey
+        );
     }
 
     /// The list reads records through their projections (`store::read`): a property the list
