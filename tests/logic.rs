@@ -17,7 +17,7 @@ use field::logic::people::{
 };
 use field::logic::route::Route;
 use field::logic::survey_form::SurveyForm;
-use field::store::codec::{from_js, to_js, to_js_json};
+use field::store::codec::{from_js, to_js};
 use field::sync::transfer::file_name;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -176,18 +176,18 @@ fn odd_stored_values_are_listed_by_what_can_be_shown() {
                     "branch_id": "b2", "phone": {"nested": true} },
         "meta": {}
     });
-    let person: ListedPerson = from_js(to_js_json(&stored).unwrap()).unwrap();
+    let person: ListedPerson = from_js(to_js(&stored).unwrap()).unwrap();
     assert_eq!((person.id, person.deleted), (id, false));
     let odd_survey = json!({
         "entity": "survey", "id": Uuid::now_v7().to_string(), "updated": "0000000000000002-000000-d",
         "fields": { "person_id": id.to_string(), "status": "final", "surveyed_at": 20260301 },
         "meta": {}
     });
-    let survey: ListedSurvey = from_js(to_js_json(&odd_survey).unwrap()).unwrap();
+    let survey: ListedSurvey = from_js(to_js(&odd_survey).unwrap()).unwrap();
     let no_fields = json!({
         "entity": "survey", "id": Uuid::now_v7().to_string(), "updated": "0000000000000003-000000-d"
     });
-    let empty: ListedSurvey = from_js(to_js_json(&no_fields).unwrap()).unwrap();
+    let empty: ListedSurvey = from_js(to_js(&no_fields).unwrap()).unwrap();
     let rows = build_rows(vec![person], &[survey, empty]);
     assert_eq!(rows.len(), 1, "listed: {rows:?}");
     let row = &rows[0];
@@ -210,7 +210,7 @@ fn the_projection_model_is_what_the_browser_writes_out() {
     });
     for keys in [ListedPerson::KEYS, ListedSurvey::KEYS, &["fields", "name", "x"][..]] {
         let names: js_sys::Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
-        let written = js_sys::JSON::stringify_with_replacer(&to_js_json(&record).unwrap(), &names)
+        let written = js_sys::JSON::stringify_with_replacer(&to_js(&record).unwrap(), &names)
             .unwrap()
             .as_string()
             .unwrap();

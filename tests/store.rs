@@ -24,6 +24,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod old_form;
+use old_form::stored_before_38;
+
 fn fresh_name() -> String {
     format!("test-{}", Uuid::new_v4())
 }
@@ -209,9 +212,9 @@ async fn upgrade_from_version_1_keeps_the_data() {
         put_raw(
             &db,
             vec![
-                (PEOPLE, codec::to_js(&record).unwrap(), None),
-                (OUTBOX, codec::to_js(&op).unwrap(), None),
-                (schema::META, codec::to_js(&device_id).unwrap(), Some(meta_keys::DEVICE_ID)),
+                (PEOPLE, stored_before_38(&record), None),
+                (OUTBOX, stored_before_38(&op), None),
+                (schema::META, stored_before_38(&device_id), Some(meta_keys::DEVICE_ID)),
             ],
         )
         .await;
@@ -374,8 +377,8 @@ async fn upgrade_from_version_3_reads_old_operations_once_and_writes_the_new_for
         put_raw(
             &db,
             vec![
-                (OUTBOX, codec::to_js(&op).unwrap(), None),
-                (schema::HISTORY, codec::to_js(&op).unwrap(), None),
+                (OUTBOX, stored_before_38(&op), None),
+                (schema::HISTORY, stored_before_38(&op), None),
             ],
         )
         .await;
@@ -920,7 +923,7 @@ async fn the_list_read_through_a_projection_is_the_read_of_each_record() {
     });
     let mut old_form = person_record(&[("name", json!("赵六")), ("phone", Value::Null)], false);
     old_form.branch_id = "b3".into();
-    let raw = vec![codec::to_js_json(&odd).unwrap(), codec::to_js(&old_form).unwrap()];
+    let raw = vec![codec::to_js(&odd).unwrap(), stored_before_38(&old_form)];
     {
         let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
         put_raw(&db, raw.iter().map(|v| (PEOPLE, v.clone(), None)).collect()).await;
@@ -929,7 +932,7 @@ async fn the_list_read_through_a_projection_is_the_read_of_each_record() {
 
     let listed: Vec<ListedPerson> =
         store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await.unwrap();
-    let mut stored: Vec<JsValue> = records.iter().map(|r| codec::to_js_json(r).unwrap()).collect();
+    let mut stored: Vec<JsValue> = records.iter().map(|r| codec::to_js(r).unwrap()).collect();
     stored.extend(raw);
     let expected = read_one_by_one(&stored, |p: &ListedPerson| p.deleted, |p| p.id);
     assert_eq!(listed.len(), 2_345 - 213 + 2, "the live ones");
@@ -965,8 +968,7 @@ async fn the_list_read_through_a_projection_is_the_read_of_each_record() {
         }),
         json!({ "entity": "survey", "id": Uuid::now_v7().to_string(), "updated": "0000000000000003-000000-d" }),
     ];
-    let odd_surveys: Vec<JsValue> =
-        odd_surveys.iter().map(|v| codec::to_js_json(v).unwrap()).collect();
+    let odd_surveys: Vec<JsValue> = odd_surveys.iter().map(|v| codec::to_js(v).unwrap()).collect();
     {
         let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
         put_raw(&db, odd_surveys.iter().map(|v| (SURVEYS, v.clone(), None)).collect()).await;
@@ -978,7 +980,7 @@ async fn the_list_read_through_a_projection_is_the_read_of_each_record() {
     saved.push(gone);
     for id in saved {
         let survey = store.get(EntityKind::Survey, id).await.unwrap().unwrap();
-        stored.push(codec::to_js_json(&survey).unwrap());
+        stored.push(codec::to_js(&survey).unwrap());
     }
     let expected = read_one_by_one(&stored, |s: &ListedSurvey| s.deleted, |s| s.id);
     assert_eq!(surveys.len(), 4, "the live ones: {surveys:?}");
@@ -987,8 +989,8 @@ async fn the_list_read_through_a_projection_is_the_read_of_each_record() {
 
 /// A value JSON cannot carry (a lone UTF-16 surrogate; every text the app stores passed through
 /// a Rust `String`, so only a hand edit of the database leaves one) fails the projected read
-/// with a codec error, as a record the list cannot decode always did: no panic, no member
-/// silently left off the list, nothing stored lost.
+/// and its own read with a codec error, as a record the app cannot decode always did: no panic,
+/// no member silently left off the list, nothing stored lost.
 #[wasm_bindgen_test]
 async fn a_record_json_cannot_carry_fails_the_list_read_with_a_codec_error() {
     let name = fresh_name();
@@ -1008,7 +1010,20 @@ async fn a_record_json_cannot_carry_fails_the_list_read_with_a_codec_error() {
     let read = store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await;
     assert!(matches!(read, Err(StoreError::Codec(_))), "{read:?}");
     assert_eq!(store.get(EntityKind::Person, member.id).await.unwrap(), Some(member));
-    assert!(store.get(EntityKind::Person, id).await.unwrap().is_some(), "the odd one kept too");
+    let read_one = store.get(EntityKind::Person, id).await;
+    assert!(matches!(read_one, Err(StoreError::Codec(_))), "{read_one:?}");
+    let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
+    let tx = db.transaction(PEOPLE).build().unwrap();
+    let kept: Option<JsValue> = tx
+        .object_store(PEOPLE)
+        .unwrap()
+        .get(JsValue::from_str(&id.to_string()))
+        .primitive()
+        .unwrap()
+        .await
+        .unwrap();
+    let kept = js_sys::JSON::stringify(&kept.expect("the odd one kept")).unwrap();
+    assert!(String::from(kept).contains("\\ud800"), "as it was stored");
 }
 
 /// `list` reads in bulk through JSON text; records that serde-wasm-bindgen wrote (a `null` field
@@ -1031,7 +1046,7 @@ async fn list_reads_records_in_the_old_plain_object_form() {
     gone.deleted = Some(Hlc::new(8, 0, "old"));
     {
         let db = schema::open_at(&name, schema::CURRENT_VERSION).await.unwrap();
-        let values = [&old, &gone].map(|r| (PEOPLE, codec::to_js(r).unwrap(), None));
+        let values = [&old, &gone].map(|r| (PEOPLE, stored_before_38(r), None));
         put_raw(&db, values.into()).await;
         db.close();
     }
@@ -1239,4 +1254,75 @@ async fn a_field_filled_elsewhere_while_shown_empty_and_typed_into_is_a_conflict
     assert_eq!(saved.conflicts.len(), 1);
     assert_eq!(saved.conflicts[0].loser_value, json!("139"));
     assert_eq!(store.conflicts().await.unwrap().len(), 1);
+}
+
+/// Every kind of value the app keeps reads back as it was from the form versions before session
+/// 38 stored it (serde-wasm-bindgen: `None` and `null` as properties whose value is `undefined`)
+/// and from the form it stores now (`JSON.parse` of serde_json's text), through the one decoder
+/// (`codec::from_js`). And a value that is `None` as a whole is still stored as `undefined`.
+#[wasm_bindgen_test]
+fn values_read_the_same_from_both_stored_forms() {
+    fn both_forms<T>(value: &T)
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let old: T = codec::from_js(stored_before_38(value)).unwrap();
+        assert_eq!(&old, value, "from the form before session 38");
+        let new: T = codec::from_js(codec::to_js(value).unwrap()).unwrap();
+        assert_eq!(&new, value, "from the form stored now");
+    }
+    let emptied = json!({"a": null, "b": [null, 1, {"c": null}], "d": 1.5, "e": -3});
+    let mut record = person_record(
+        &[("name", json!("赵六")), ("phone", Value::Null), ("extra", emptied.clone())],
+        false,
+    );
+    both_forms(&record);
+    record.deleted = Some(Hlc::new(9, 1, "d2"));
+    both_forms(&record);
+    let device_id = Uuid::now_v7();
+    let op = Operation::upsert(
+        &OpContext { device_id, author: "王五".into() },
+        Hlc::new(7, 0, "old"),
+        EntityKind::Person,
+        record.id,
+        "b7",
+        None,
+        changes(&[("name", json!("赵六")), ("phone", Value::Null), ("extra", emptied)]),
+    );
+    both_forms(&op);
+    let winner = Hlc::new(8, 0, "a");
+    let loser = Hlc::new(7, 0, "b");
+    both_forms(&shared::merge::Conflict {
+        id: shared::merge::Conflict::id_for(
+            EntityKind::Person,
+            record.id,
+            "phone",
+            &loser,
+            &winner,
+        ),
+        entity: EntityKind::Person,
+        entity_id: record.id,
+        branch_id: "b7".into(),
+        field: "phone".into(),
+        winner_value: Value::Null,
+        winner_clock: winner,
+        winner_author: "甲".into(),
+        loser_value: json!("138"),
+        loser_clock: loser,
+        loser_author: "乙".into(),
+    });
+    both_forms(&shared::hlc::HlcClock {
+        device: "d1".into(),
+        millis: 1_764_000_000_000,
+        counter: 4,
+    });
+    both_forms(&Some(device_id));
+    both_forms(&None::<Uuid>);
+    both_forms(&4_242u64);
+    both_forms(&1_764_000_000_123.5f64);
+    both_forms(&true);
+    both_forms(&"旧版".to_owned());
+    both_forms(&std::collections::BTreeSet::from([(EntityKind::Survey, device_id)]));
+    assert!(codec::to_js(&None::<Uuid>).unwrap().is_undefined(), "nothing set, as always");
+    assert!(codec::to_js(&Value::Null).unwrap().is_undefined());
 }

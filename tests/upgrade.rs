@@ -37,6 +37,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod old_form;
+use old_form::stored_before_38;
+
 fn records_per_version() -> usize {
     option_env!("FIELD_TRIAL_UPGRADE_RECORDS").and_then(|n| n.parse().ok()).unwrap_or(1_000)
 }
@@ -189,7 +192,7 @@ fn make_data(version: u32, n: usize) -> OldData {
     }
 }
 
-/// Write `data` into `db` as the old app did (codec::to_js: serde-wasm-bindgen plain objects).
+/// Write `data` into `db` as the old app did (serde-wasm-bindgen plain objects: `old_form`).
 async fn fill(db: &Database, version: u32, data: &OldData) {
     let mut stores = vec![PEOPLE, SURVEYS, ATTACHMENTS, OUTBOX, META];
     if version >= 2 {
@@ -205,24 +208,24 @@ async fn fill(db: &Database, version: u32, data: &OldData) {
             EntityKind::Survey => SURVEYS,
             _ => RECORDS,
         };
-        let value = codec::to_js(record).unwrap();
+        let value = stored_before_38(record);
         tx.object_store(store).unwrap().put(value).primitive().unwrap().await.unwrap();
     }
     let outbox = tx.object_store(OUTBOX).unwrap();
     for op in &data.outbox {
-        outbox.put(codec::to_js(op).unwrap()).primitive().unwrap().await.unwrap();
+        outbox.put(stored_before_38(op)).primitive().unwrap().await.unwrap();
     }
     if version >= 3 {
         let history = tx.object_store(HISTORY).unwrap();
         // Version 3 wrote every applied operation to history, queued ones too.
         for op in data.acked.iter().chain(&data.outbox) {
-            history.put(codec::to_js(op).unwrap()).primitive().unwrap().await.unwrap();
+            history.put(stored_before_38(op)).primitive().unwrap().await.unwrap();
         }
     }
     if version >= 2 {
         let conflicts = tx.object_store(CONFLICTS).unwrap();
         for conflict in &data.conflicts {
-            conflicts.put(codec::to_js(conflict).unwrap()).primitive().unwrap().await.unwrap();
+            conflicts.put(stored_before_38(conflict)).primitive().unwrap().await.unwrap();
         }
     }
     let attachments = tx.object_store(ATTACHMENTS).unwrap();
@@ -246,11 +249,11 @@ async fn fill(db: &Database, version: u32, data: &OldData) {
     }
     let meta = tx.object_store(META).unwrap();
     let metas: [(&str, JsValue); 5] = [
-        (meta_keys::DEVICE_ID, codec::to_js(&data.device_id).unwrap()),
-        (meta_keys::AUTHOR, codec::to_js(&format!("旧版{version}")).unwrap()),
-        (meta_keys::CURSOR, codec::to_js(&data.cursor).unwrap()),
-        ("trial_clock", codec::to_js(&data.clock).unwrap()),
-        (meta_keys::FORM_DRAFT, codec::to_js(&data.draft).unwrap()),
+        (meta_keys::DEVICE_ID, stored_before_38(&data.device_id)),
+        (meta_keys::AUTHOR, stored_before_38(&format!("旧版{version}"))),
+        (meta_keys::CURSOR, stored_before_38(&data.cursor)),
+        ("trial_clock", stored_before_38(&data.clock)),
+        (meta_keys::FORM_DRAFT, stored_before_38(&data.draft)),
     ];
     for (key, value) in metas {
         meta.put(value).with_key(JsValue::from_str(key)).primitive().unwrap().await.unwrap();

@@ -412,7 +412,7 @@ mod tests {
         assert!(builder.row(gone).is_none(), "a deleted member has no row");
     }
 
-    /// A stored record as the tablet stores it (`store::codec::to_js_json`: the record's JSON),
+    /// A stored record as the tablet stores it (`store::codec::to_js`: the record's JSON),
     /// every field written with its clock, the tombstone's clock when `deleted`.
     fn stored(entity: EntityKind, fields: &[(&str, &str)], deleted: bool) -> serde_json::Value {
         let clock = Hlc::new(1_764_000_000_000, 3, "d1");

@@ -7,19 +7,22 @@
 //! cheaper for the browser to clone into the database than an object with a nested object per
 //! changed field. [`op_from_js`] also reads the plain-object form of versions 1–3.
 //!
-//! Two ways to build the plain objects:
+//! Every value crosses the wasm boundary as JSON text, once, whichever way it goes:
 //!
-//! * [`to_js_json`] for the large, hot values (records, conflicts): serialised to
-//!   JSON text in wasm and turned into an object by the browser's native `JSON.parse` — one
-//!   crossing of the wasm boundary per value (or per batch, for a slice) instead of one per field
-//!   and per nested clock as serde-wasm-bindgen makes. Absent options are left out (the shared
-//!   types skip them) and a JSON `null` field value stays `null`.
-//! * [`to_js`] (serde-wasm-bindgen) for small settings in `meta`, where `None` is stored as
-//!   `undefined` as it always was.
+//! * written ([`to_js`], [`to_js_array`]): serialised by serde_json in wasm and made an object by
+//!   the browser's native `JSON.parse` — one crossing per value (or per batch, for a slice)
+//!   instead of one per field and per nested clock. Absent options are left out where the
+//!   shared types skip them; a value that is `None` as a whole is stored as `undefined`, as
+//!   settings always were (a reader takes both for "not set").
+//! * read ([`from_js`]): written out by the browser's `JSON.stringify` and decoded by
+//!   serde_json. Both forms ever stored read the same: a property that is `undefined` is left
+//!   out (the same as absent), maps are plain objects. The people list's bulk reads write out
+//!   only the properties a list type reads (`store::read`, `shared::record::Projected`).
 //!
-//! Reading one value is [`from_js`] (serde-wasm-bindgen), which accepts both forms. The people
-//! list's bulk reads go through a projection instead (`store::read`, `shared::record::Projected`):
-//! the browser writes out the properties a list type reads, many records as one JSON text.
+//! One decoder for every type (serde_json's, which the sync transport needs anyway) instead of
+//! serde-wasm-bindgen's beside it: docs/PERFORMANCE.md, session 38. Every text this app stores
+//! has passed through a Rust `String`, so none holds what JSON cannot carry (a lone UTF-16
+//! surrogate); one edited into the database by hand fails its read with a codec error.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -30,11 +33,13 @@ use wasm_bindgen::JsValue;
 
 use super::StoreError;
 
-const SERIALIZER: serde_wasm_bindgen::Serializer =
-    serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-
+/// A setting (or any small value) as a plain JS object; `None` as a whole is `undefined`.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
-    Ok(value.serialize(&SERIALIZER)?)
+    let text = serde_json::to_string(value)?;
+    if text == "null" {
+        return Ok(JsValue::UNDEFINED);
+    }
+    parse(&text)
 }
 
 /// An operation as the outbox and history store it (schema v4): `{id, entity_id, op: JSON text}`.
@@ -111,21 +116,39 @@ pub const OP_ID: &str = "id";
 pub const OP_ENTITY_ID: &str = "entity_id";
 const OP_TEXT: &str = "op";
 
-/// A record or a conflict (or a slice of them, which becomes one JS array) as a
-/// plain JS object built by `JSON.parse`.
-pub fn to_js_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
-    let text = serde_json::to_string(value)?;
-    js_sys::JSON::parse(&text).map_err(|e| StoreError::Codec(format!("JSON.parse: {e:?}")))
+fn parse(text: &str) -> Result<JsValue, StoreError> {
+    js_sys::JSON::parse(text).map_err(|e| StoreError::Codec(format!("JSON.parse: {e:?}")))
 }
 
 /// A slice of records as one JS array (one `JSON.parse` for the whole batch).
 pub fn to_js_array<T: Serialize>(values: &[T]) -> Result<js_sys::Array, StoreError> {
     use wasm_bindgen::JsCast;
-    Ok(to_js_json(values)?.unchecked_into())
+    Ok(parse(&serde_json::to_string(values)?)?.unchecked_into())
 }
 
+/// A stored value decoded as `T`: written out by the browser (`JSON.stringify`) and decoded by
+/// serde_json.
+///
+/// A property whose value is `undefined` is written out as `null`, not left out: versions
+/// before session 38 stored `None` and a JSON `null` (a field emptied, in a record or an
+/// operation) as `undefined` (serde-wasm-bindgen), and read it back as `null`. `undefined` as a
+/// whole (nothing stored) decodes as `null`.
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {
-    Ok(serde_wasm_bindgen::from_value(value)?)
+    let text = UNDEFINED_AS_NULL
+        .with(|replacer| js_sys::JSON::stringify_with_replacer(&value, replacer.as_ref()));
+    let text: String = text
+        .map_err(|e| StoreError::Codec(format!("the browser could not write a value out: {e:?}")))?
+        .into();
+    Ok(serde_json::from_str(&text)?)
+}
+
+thread_local! {
+    /// `JSON.stringify`'s replacer for [`from_js`]: `undefined` becomes `null`, anything else is
+    /// kept. Made once.
+    static UNDEFINED_AS_NULL: wasm_bindgen::closure::Closure<dyn Fn(JsValue, JsValue) -> JsValue> =
+        wasm_bindgen::closure::Closure::new(|_key: JsValue, value: JsValue| {
+            if value.is_undefined() { JsValue::NULL } else { value }
+        });
 }
 
 /// The primary key of a record in the store that holds its entity kind.

@@ -21,7 +21,7 @@ use shared::record::{EntityKind, Record};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::codec::{op_from_js, op_to_js, record_key, to_js, to_js_json};
+use super::codec::{op_from_js, op_to_js, record_key, to_js};
 use super::local::decode_opt;
 use super::schema::{
     HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, store_for,
@@ -325,13 +325,9 @@ impl Store {
         let mut base = record;
         base.branch_id = branch_id.to_owned();
         let applied = merge::apply(Some(base), &op);
-        drop(records.put(to_js_json(&applied.record)?).primitive()?);
+        drop(records.put(to_js(&applied.record)?).primitive()?);
         drop(outbox.add(op_to_js(&op)?).primitive()?);
-        drop(
-            meta.put(to_js_json(&clock)?)
-                .with_key(JsValue::from_str(meta_keys::CLOCK))
-                .primitive()?,
-        );
+        drop(meta.put(to_js(&clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?);
         drop(meta.put(to_js(&update(kept))?).with_key(JsValue::from_str(meta_key)).primitive()?);
         tx.commit().await?;
         self.outbox_changed();
@@ -429,7 +425,7 @@ impl Store {
             }
         }
         record.branch_id = branch_id.to_owned();
-        drop(records.put(to_js_json(&record)?).primitive()?);
+        drop(records.put(to_js(&record)?).primitive()?);
         tx.commit().await?;
         self.outbox_changed();
         self.save_cache.borrow_mut().forget(entity, id);

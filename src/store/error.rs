@@ -110,12 +110,6 @@ impl From<OpenDbError> for StoreError {
     }
 }
 
-impl From<serde_wasm_bindgen::Error> for StoreError {
-    fn from(err: serde_wasm_bindgen::Error) -> Self {
-        StoreError::Codec(err.to_string())
-    }
-}
-
 impl From<serde_json::Error> for StoreError {
     fn from(err: serde_json::Error) -> Self {
         StoreError::Codec(err.to_string())

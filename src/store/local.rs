@@ -29,7 +29,7 @@ use shared::record::{EntityKind, Record};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::codec::{from_js, op_to_js, record_key, to_js_json};
+use super::codec::{from_js, op_to_js, record_key, to_js};
 use super::save_cache::Expected;
 use super::schema::{CONFLICTS, META, OUTBOX, store_for};
 use super::{Store, StoreError, meta_keys, now_ms};
@@ -313,13 +313,13 @@ fn issue_writes(
     op: &Operation,
     clock: &HlcClock,
 ) -> Result<(), StoreError> {
-    drop(records.put(to_js_json(&applied.record)?).primitive()?);
+    drop(records.put(to_js(&applied.record)?).primitive()?);
     drop(tx.object_store(OUTBOX)?.add(op_to_js(op)?).primitive()?);
-    drop(meta.put(to_js_json(clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?);
+    drop(meta.put(to_js(clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?);
     if !applied.conflicts.is_empty() {
         let conflicts = tx.object_store(CONFLICTS)?;
         for conflict in &applied.conflicts {
-            drop(conflicts.put(to_js_json(conflict)?).primitive()?);
+            drop(conflicts.put(to_js(conflict)?).primitive()?);
         }
     }
     Ok(())

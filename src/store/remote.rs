@@ -16,7 +16,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::batch::await_in_order;
-use super::codec::{page_to_js, record_key, to_js, to_js_array, to_js_json};
+use super::codec::{page_to_js, record_key, to_js, to_js_array};
 use super::local::decode_opt;
 use super::schema::{CONFLICTS, HISTORY_PAGES, META, PEOPLE, RECORDS, SURVEYS, store_for};
 use super::{Store, StoreError, known_records, meta_keys};
@@ -244,7 +244,7 @@ impl Store {
             slot.0 = Some(applied.record);
             slot.1 |= applied.changed;
             for conflict in applied.conflicts {
-                writes.push(conflicts.put(to_js_json(&conflict)?).primitive()?);
+                writes.push(conflicts.put(to_js(&conflict)?).primitive()?);
                 outcome.conflicts.push(conflict);
             }
             clock.observe(&op.hlc, super::now_ms());
@@ -288,10 +288,8 @@ impl Store {
                 put_cursor.push(meta.put(value).with_key(JsValue::from_str(key)).primitive()?);
             }
         }
-        let put_clock = meta
-            .put(to_js_json(&clock)?)
-            .with_key(JsValue::from_str(meta_keys::CLOCK))
-            .primitive()?;
+        let put_clock =
+            meta.put(to_js(&clock)?).with_key(JsValue::from_str(meta_keys::CLOCK)).primitive()?;
         // The clock is written last: once it is done, every earlier write is done too.
         let clock_written = put_clock.await;
         await_in_order(writes).await?;

@@ -11,7 +11,7 @@ use shared::record::Record;
 use shared::restamp::{Restamp, clocks_of, clocks_of_op};
 use wasm_bindgen::JsValue;
 
-use super::codec::{from_js, op_to_js, to_js, to_js_json};
+use super::codec::{from_js, op_to_js, to_js};
 use super::delivery::queued_in;
 use super::local::decode_opt;
 use super::schema::{META, OUTBOX, PEOPLE, RECORDS, SURVEYS};
@@ -81,7 +81,7 @@ impl Store {
 
         for (name, record) in &mut records {
             if plan.record(record) {
-                drop(tx.object_store(name)?.put(to_js_json(record)?).primitive()?);
+                drop(tx.object_store(name)?.put(to_js(record)?).primitive()?);
             }
         }
         for (key, op) in &mut queued {
@@ -94,7 +94,7 @@ impl Store {
             drop(meta.put(to_js(&kept)?).with_key(JsValue::from_str(kept_key)).primitive()?);
         }
         drop(
-            meta.put(to_js_json(&plan.clock)?)
+            meta.put(to_js(&plan.clock)?)
                 .with_key(JsValue::from_str(meta_keys::CLOCK))
                 .primitive()?,
         );
