@@ -871,14 +871,16 @@ fn person_record(fields: &[(&str, Value)], deleted: bool) -> Record {
     record
 }
 
-/// What reading each stored value by itself gives (`codec::from_js`, as every list read did
-/// before session 37): the live ones (`deleted` tells), in key order (`id`).
+/// What reading each stored value by itself gives, read by serde-wasm-bindgen (as every list read
+/// did before session 37, and every read before session 38), a decoder apart from the JSON
+/// text the store reads through: the live ones (`deleted` tells), in key order (`id`).
 fn read_one_by_one<T: serde::de::DeserializeOwned>(
     values: &[JsValue],
     deleted: fn(&T) -> bool,
     id: fn(&T) -> Uuid,
 ) -> Vec<T> {
-    let mut read: Vec<T> = values.iter().map(|v| codec::from_js::<T>(v.clone()).unwrap()).collect();
+    let mut read: Vec<T> =
+        values.iter().map(|v| serde_wasm_bindgen::from_value::<T>(v.clone()).unwrap()).collect();
     read.retain(|r| !deleted(r));
     shared::order::sort_by_key(&mut read, id);
     read
@@ -1266,10 +1268,14 @@ fn values_read_the_same_from_both_stored_forms() {
     where
         T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
     {
+        // Compared as JSON too: some types' `==` looks at part of them (`FormDraft`).
+        let json = |v: &T| serde_json::to_value(v).unwrap();
         let old: T = codec::from_js(stored_before_38(value)).unwrap();
         assert_eq!(&old, value, "from the form before session 38");
+        assert_eq!(json(&old), json(value), "from the form before session 38");
         let new: T = codec::from_js(codec::to_js(value).unwrap()).unwrap();
         assert_eq!(&new, value, "from the form stored now");
+        assert_eq!(json(&new), json(value), "from the form stored now");
     }
     let emptied = json!({"a": null, "b": [null, 1, {"c": null}], "d": 1.5, "e": -3});
     let mut record = person_record(
@@ -1323,6 +1329,111 @@ fn values_read_the_same_from_both_stored_forms() {
     both_forms(&true);
     both_forms(&"旧版".to_owned());
     both_forms(&std::collections::BTreeSet::from([(EntityKind::Survey, device_id)]));
+    both_forms(&std::collections::BTreeSet::from([device_id, record.id]));
+    // The settings in `meta`, with their options unset (stored as `undefined` before).
+    for recovered in [None, Some(3)] {
+        both_forms(&field::store::StorageLoss {
+            pending_before: 4,
+            noticed_at_ms: 1_764_000_000_123.0,
+            recovered,
+            refused_restored: 1,
+            photos_missing: 0,
+        });
+    }
+    both_forms(&field::store::ServerRestored { resent: 2, at_ms: 1.5, complete: true });
+    both_forms(&field::store::UnsentElsewhereNotice {
+        username: "wang".into(),
+        devices: vec![shared::sync::UnsentElsewhere {
+            device_id,
+            device_name: "平板 1a2b".into(),
+            pending: 7,
+            oldest_unsent: None,
+            reported_at: "2026-12-06T10:00:00Z".into(),
+            blocked: false,
+        }],
+        at_ms: 2.0,
+    });
+    both_forms(&Some(field::sync::session::Credentials {
+        token: "t".into(),
+        account: shared::roles::Account {
+            username: "wang".into(),
+            display_name: "王五".into(),
+            role: shared::roles::Role::Surveyor,
+            branches: vec!["b7".into()],
+        },
+        server: String::new(),
+        signed_in_at_ms: 3.0,
+    }));
+    both_forms(&vec![field::sync::scheduler::Adoption {
+        op_id: op.id,
+        author: "王五".into(),
+        at_ms: 4.0,
+    }]);
+    let said = shared::message::Message {
+        code: "invalid_record".into(),
+        args: std::collections::BTreeMap::from([
+            ("count".to_owned(), shared::message::Arg::Num(-3)),
+            ("name".to_owned(), shared::message::Arg::Text("赵六".into())),
+            (
+                "state".to_owned(),
+                shared::message::Arg::Label {
+                    list: "application-state".into(),
+                    code: "returned".into(),
+                },
+            ),
+            (
+                "issues".to_owned(),
+                shared::message::Arg::List(vec![shared::message::Message {
+                    code: "required".into(),
+                    args: Default::default(),
+                }]),
+            ),
+        ]),
+    };
+    both_forms(&vec![
+        field::sync::plan::RejectedOp {
+            op: op.clone(),
+            code: None,
+            message: "拒绝".into(),
+            said: None,
+            at_ms: 5.0,
+            on_tablet: false,
+        },
+        field::sync::plan::RejectedOp {
+            op,
+            code: Some("invalid_record".into()),
+            message: "拒绝".into(),
+            said: Some(said),
+            at_ms: 6.0,
+            on_tablet: true,
+        },
+    ]);
+    let clocks = |field: &str| {
+        field::logic::survey_form::FieldClocks(std::collections::BTreeMap::from([(
+            field.to_owned(),
+            Hlc::new(7, 1, "d1"),
+        )]))
+    };
+    for (touched, seen) in [
+        (None, None),
+        (
+            Some(field::logic::survey_form::FormTouched {
+                person: std::collections::BTreeSet::from(["name".to_owned()]),
+                survey: std::collections::BTreeSet::new(),
+            }),
+            Some(field::logic::survey_form::FormClocks {
+                person: clocks("name"),
+                survey: clocks("trade"),
+            }),
+        ),
+    ] {
+        both_forms(&field::services::survey::FormDraft {
+            survey_id: device_id,
+            form_json: r#"{"survey":{"trade":"养殖"}}"#.into(),
+            touched,
+            seen,
+        });
+    }
     assert!(codec::to_js(&None::<Uuid>).unwrap().is_undefined(), "nothing set, as always");
     assert!(codec::to_js(&Value::Null).unwrap().is_undefined());
 }

@@ -7,20 +7,24 @@
 //! cheaper for the browser to clone into the database than an object with a nested object per
 //! changed field. [`op_from_js`] also reads the plain-object form of versions 1–3.
 //!
-//! Every value crosses the wasm boundary as JSON text, once, whichever way it goes:
+//! Records, operations and settings cross the wasm boundary as JSON text, whichever way they go
+//! (photos are built by hand: `attachments.rs`):
 //!
 //! * written ([`to_js`], [`to_js_array`]): serialised by serde_json in wasm and made an object by
 //!   the browser's native `JSON.parse` — one crossing per value (or per batch, for a slice)
 //!   instead of one per field and per nested clock. Absent options are left out where the
 //!   shared types skip them; a value that is `None` as a whole is stored as `undefined`, as
 //!   settings always were (a reader takes both for "not set").
-//! * read ([`from_js`]): written out by the browser's `JSON.stringify` and decoded by
-//!   serde_json. Both forms ever stored read the same: a property that is `undefined` is left
-//!   out (the same as absent), maps are plain objects. The people list's bulk reads write out
-//!   only the properties a list type reads (`store::read`, `shared::record::Projected`).
+//! * read ([`from_js`]): written out by the browser's `JSON.stringify`, the text copied into wasm
+//!   once and decoded by serde_json. The replacer that writes a property whose value is
+//!   `undefined` out as `null` (not left out) is a wasm closure, which `JSON.stringify` calls for
+//!   every property; still about twice as fast for a whole record as serde-wasm-bindgen, which
+//!   asked the browser for each property and copied each text on its own. The people list's
+//!   bulk reads write out only the properties a list type reads, with no replacer
+//!   (`store::read`, `shared::record::Projected`).
 //!
 //! One decoder for every type (serde_json's, which the sync transport needs anyway) instead of
-//! serde-wasm-bindgen's beside it: docs/PERFORMANCE.md, session 38. Every text this app stores
+//! serde-wasm-bindgen's beside it: docs/PERFORMANCE.md, "Session 38". Every text this app stores
 //! has passed through a Rust `String`, so none holds what JSON cannot carry (a lone UTF-16
 //! surrogate); one edited into the database by hand fails its read with a codec error.
 
@@ -129,9 +133,10 @@ pub fn to_js_array<T: Serialize>(values: &[T]) -> Result<js_sys::Array, StoreErr
 /// A stored value decoded as `T`: written out by the browser (`JSON.stringify`) and decoded by
 /// serde_json.
 ///
-/// A property whose value is `undefined` is written out as `null`, not left out: versions
-/// before session 38 stored `None` and a JSON `null` (a field emptied, in a record or an
-/// operation) as `undefined` (serde-wasm-bindgen), and read it back as `null`. `undefined` as a
+/// A property whose value is `undefined` is written out as `null`, not left out: before
+/// session 38 settings, and in schema versions 1–3 records, operations and conflicts, were
+/// stored by serde-wasm-bindgen, which wrote `None` and a JSON `null` (a field emptied) as
+/// `undefined` and read a property holding `undefined` back as `null`. `undefined` as a
 /// whole (nothing stored) decodes as `null`.
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {
     let text = UNDEFINED_AS_NULL

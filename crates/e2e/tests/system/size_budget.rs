@@ -85,9 +85,9 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// JSON text, which serde_json decodes), its decoding about 40 % faster: 245.8 KB, and the
 /// budget goes up to 246.8 KB, for a read target against a size target already missed (the
 /// trade in docs/PERFORMANCE.md, "Session 37").
-/// Round 2's thirty-eighth session: every value read from or written to IndexedDB crosses as
-/// JSON text (`store::codec`), serde-wasm-bindgen gone from the app, one decoder per type: 244.0
-/// KB, and the budget comes down to 245.0 KB.
+/// Round 2's thirty-eighth session: records, operations and settings read from or written to
+/// IndexedDB cross as JSON text (`store::codec`), serde-wasm-bindgen gone from the app, one
+/// decoder per type: 244.0 KB, and the budget comes down to 245.0 KB.
 /// Sizes are deterministic for a given source in a given directory.
 const BUDGET_BROTLI_BYTES: usize = 245_000;
 
