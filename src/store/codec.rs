@@ -127,7 +127,7 @@ fn parse(text: &str) -> Result<JsValue, StoreError> {
 /// A slice of records as one JS array (one `JSON.parse` for the whole batch).
 pub fn to_js_array<T: Serialize>(values: &[T]) -> Result<js_sys::Array, StoreError> {
     use wasm_bindgen::JsCast;
-    Ok(parse(&serde_json::to_string(values)?)?.unchecked_into())
+    Ok(to_js(values)?.unchecked_into())
 }
 
 /// A stored value decoded as `T`: written out by the browser (`JSON.stringify`) and decoded by
