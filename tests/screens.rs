@@ -584,6 +584,8 @@ async fn the_survey_form_lists_its_sections_marks_required_questions_and_finalis
     type_into(&name, "", "input");
 
     // Finalising with answers missing puts the cursor in the first one and marks its section.
+    // (定稿 comes once every section is built, a task or so after the first.)
+    wait_for("定稿", || find("survey", "survey-finalise").is_some()).await;
     find("survey", "survey-finalise").unwrap().click();
     wait_for("the first missing answer focused", || {
         document()
@@ -666,4 +668,52 @@ async fn a_new_survey_opened_again_with_the_branch_list_cached_and_left_untouche
     assert_eq!(store.outbox_len().await.unwrap(), 0, "nothing typed, nothing queued");
     assert!(store.listing(EntityKind::Person).await.unwrap().is_empty());
     assert!(field::services::survey::pending_draft(&store).await.unwrap().is_none());
+}
+
+/// A long screen unfolds (`use_unfold`, the survey form's sections): the first parts at once,
+/// then one more in each task, every step seen, until every part is shown; parts that come
+/// later (a category with more sections) are then shown at once. A screen left before the end
+/// stops it: nothing reaches for its signals once they are gone.
+#[wasm_bindgen_test]
+async fn a_long_screen_unfolds_a_part_a_task_and_stops_when_left() {
+    use field::hooks::use_unfold::{Unfold, use_unfold};
+    use std::cell::RefCell;
+
+    // Mounting starts Leptos' executor, which the hook's task runs on.
+    let _mounted = leptos::mount::mount_to(root("unfold"), || ());
+    let owner = Owner::new();
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let (parts, unfold, _watch) = owner.with(|| {
+        let parts = RwSignal::new(4usize);
+        let unfold = use_unfold(1, parts.into());
+        let shown = unfold.shown();
+        let seen = seen.clone();
+        let watch = RenderEffect::new(move |_: Option<()>| seen.borrow_mut().push(shown.get()));
+        (parts, unfold, watch)
+    });
+    assert_eq!(*seen.borrow(), vec![1], "the first part at once, nothing more in the same task");
+    wait_for("every part", || unfold.shown().get_untracked() == Unfold::ALL).await;
+    assert_eq!(*seen.borrow(), vec![1, 2, 3, Unfold::ALL], "one more a task, then all");
+    assert!(unfold.done().get_untracked());
+    parts.set(6);
+    gloo_timers::future::TimeoutFuture::new(20).await;
+    assert_eq!(unfold.shown().get_untracked(), Unfold::ALL, "parts added later come at once");
+    drop(owner);
+
+    // Left while unfolding: its task ends at its next step, without a panic.
+    let owner = Owner::new();
+    let unfold = owner.with(|| use_unfold(0, Signal::stored(1_000)));
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    assert!(unfold.shown().get_untracked() < 1_000, "still unfolding");
+    owner.cleanup();
+    drop(owner);
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    unfold.finish(); // and a tap reaching it late does nothing
+
+    // `finish`: everything at once (a tap on a section not built yet).
+    let owner = Owner::new();
+    let unfold = owner.with(|| use_unfold(0, Signal::stored(1_000)));
+    unfold.finish();
+    assert_eq!(unfold.shown().get_untracked(), Unfold::ALL);
+    drop(owner);
 }

@@ -50,6 +50,12 @@ fn choose(id: &str, value: &str) {
     select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
 }
 
+/// Whether the survey form is on screen with every section built (`use_unfold` builds them a
+/// task at a time; the form is `aria-busy` until the last, and 定稿 comes after it).
+fn survey_form_built() -> bool {
+    by_testid("survey-form").is_some_and(|form| !form.has_attribute("aria-busy"))
+}
+
 async fn wait_for(mut cond: impl FnMut() -> bool) {
     for _ in 0..100 {
         if cond() {
@@ -70,7 +76,7 @@ async fn survey_draft_autosaves_and_the_list_finds_it() {
     let app_store = store.clone();
     let _handle = leptos::mount::mount_to(root, move || view! { <App store=app_store /> });
 
-    wait_for(|| by_testid("survey-name").is_some()).await;
+    wait_for(survey_form_built).await;
     // Sections follow the category: a business household has no village-only questions.
     choose("survey-category", "business_household");
     wait_for(|| {
@@ -146,8 +152,9 @@ async fn open_saved_survey()
     let form = saved_survey(&store).await;
     let handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
     wait_for(|| {
-        by_testid("survey-name")
-            .is_some_and(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value() == "陈八")
+        survey_form_built()
+            && by_testid("survey-name")
+                .is_some_and(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value() == "陈八")
     })
     .await;
     (store, form, handle)
@@ -672,7 +679,7 @@ async fn a_survey_open_in_another_window_opens_here_to_be_read_only() {
     typed.survey.notes = "另一个窗口正在填写".into();
     survey::write_draft(&store, &typed).await.unwrap();
     let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
-    wait_for(|| by_testid("survey-open-elsewhere").is_some()).await;
+    wait_for(|| by_testid("survey-open-elsewhere").is_some() && survey_form_built()).await;
     let body = document().query_selector("fieldset.form-body").unwrap().unwrap();
     assert!(body.has_attribute("disabled"), "nothing can be typed here");
     assert!(by_testid("survey-finalise").is_none());
@@ -1040,7 +1047,7 @@ async fn a_new_survey_has_its_own_address_from_its_first_keystroke() {
     let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
     store.set_author("测试员").await.unwrap();
     let handle = mount_app(&store, "#/survey/new");
-    wait_for(|| by_testid("survey-name").is_some()).await;
+    wait_for(survey_form_built).await;
     let steps = web_sys::window().unwrap().history().unwrap().length().unwrap();
     type_into("survey-name", "陈九");
     let hash = || web_sys::window().unwrap().location().hash().unwrap();

@@ -5,3 +5,4 @@ pub mod use_autosave;
 pub mod use_geolocation;
 pub mod use_loader;
 pub mod use_local_action;
+pub mod use_unfold;

@@ -18,6 +18,7 @@ use crate::components::photo::PhotoPicker;
 use crate::context::use_app;
 use crate::hooks::use_autosave::{AutosaveOptions, SaveState, use_autosave};
 use crate::hooks::use_loader::Loader;
+use crate::hooks::use_unfold::{Unfold, use_unfold};
 use crate::i18n as t;
 use crate::logic::forms::today;
 use crate::logic::route::Route;
@@ -330,8 +331,16 @@ fn SurveyEditor(
         }
     };
 
+    // The form's head and section list first, then its sections one a task (`use_unfold`):
+    // its 41 inputs built in one task held the page for 300–460 ms at 4× CPU slowdown.
+    let unfold = use_unfold(0, Signal::derive(move || sections.with(Vec::len)));
+    let unfolded = unfold.done();
+    // Shown once the sections are (`Show` may build it again: its view is `Send`).
+    let finalise = send_wrapper::SendWrapper::new(finalise);
+
     view! {
-        <form class="survey" data-testid="survey-form" on:submit=|ev| ev.prevent_default()>
+        <form class="survey" data-testid="survey-form" aria-busy=move || (!unfolded.get()).then_some("true")
+            on:submit=|ev| ev.prevent_default()>
             <div class="form-head">
                 <h2>{t::SURVEY_TITLE}</h2>
                 <span class="save-state" data-testid="save-state">{move || match state.get() {
@@ -405,18 +414,25 @@ fn SurveyEditor(
                     </ul>
                 </div>
             </Show>
-            <SectionList progress=progress attempted=attempted.into() />
+            <SectionList progress=progress attempted=attempted.into() unfold=unfold />
             <fieldset class="form-body" disabled=read_only>
-                {move || sections.get().into_iter().map(|s| section_view(s, form, checks, branch_fixed)).collect_view()}
-                <Location form=form />
-                <Photos form=form />
+                <For each=move || { let shown = unfold.shown().get(); sections.get().into_iter().take(shown) }
+                    key=|section| *section
+                    children=move |section| section_view(section, form, checks, branch_fixed) />
+                // After the sections, once they are all there: nothing below them moves.
+                <Show when=move || unfolded.get()>
+                    <Location form=form />
+                    <Photos form=form />
+                </Show>
             </fieldset>
             {(!read_only).then(|| view! {
-                <div class="actions">
-                    <button type="button" class="button primary" data-testid="survey-finalise" on:click=finalise>
-                        {t::FINALISE}
-                    </button>
-                </div>
+                <Show when=move || unfolded.get()>
+                    <div class="actions">
+                        <button type="button" class="button primary" data-testid="survey-finalise" on:click={ let finalise = finalise.clone(); move |ev| (*finalise)(ev) }>
+                            {t::FINALISE}
+                        </button>
+                    </div>
+                </Show>
             })}
         </form>
     }
@@ -425,7 +441,11 @@ fn SurveyEditor(
 /// The form's sections to jump to, each with 已填 n/m; once finalising was tried, the sections
 /// with answers still missing are marked.
 #[component]
-fn SectionList(progress: Memo<Vec<SectionProgress>>, attempted: Signal<bool>) -> impl IntoView {
+fn SectionList(
+    progress: Memo<Vec<SectionProgress>>,
+    attempted: Signal<bool>,
+    unfold: Unfold,
+) -> impl IntoView {
     view! {
         <nav class="section-list no-print" aria-label=t::SECTION_LIST data-testid="survey-toc">
             {move || progress.get().into_iter().map(|p| {
@@ -435,13 +455,25 @@ fn SectionList(progress: Memo<Vec<SectionProgress>>, attempted: Signal<bool>) ->
                     <button type="button" class="section-link" data-testid=format!("survey-toc-{key}")
                         data-answered=p.answered data-total=p.total
                         class:missing=move || missing && attempted.get()
-                        on:click=move |_| { page::scroll_to(&format!("[data-section=\"{key}\"]")); }>
+                        on:click=move |_| go_to_section(unfold, key)>
                         <span>{p.section.localized()}</span>
                         <span class="count">{t::answered_of(p.answered, p.total)}</span>
                     </button>
                 }
             }).collect_view()}
         </nav>
+    }
+}
+
+/// Bring section `key` into view: at once when it is built, else once every section is (a tap
+/// in the form's first moments, while the sections further down are still being built).
+fn go_to_section(unfold: Unfold, key: &'static str) {
+    let selector = format!("[data-section=\"{key}\"]");
+    if !page::scroll_to(&selector) {
+        unfold.finish();
+        page::after_next_paint(move || {
+            page::scroll_to(&selector);
+        });
     }
 }
 
