@@ -717,3 +717,45 @@ async fn a_long_screen_unfolds_a_part_a_task_and_stops_when_left() {
     assert_eq!(unfold.shown().get_untracked(), Unfold::ALL);
     drop(owner);
 }
+
+/// A tap on the section list before the section tapped is built (the form builds its sections
+/// a task at a time after its head and list) builds the rest at once and brings that section
+/// into view, rather than doing nothing.
+#[wasm_bindgen_test]
+async fn a_tap_on_a_section_not_built_yet_brings_it_into_view() {
+    let store = fresh().await;
+    let app_store = store.clone();
+    web_sys::window().unwrap().location().set_hash("#/survey/new").unwrap();
+    let form_root = root("toc-early");
+    let _handle = leptos::mount::mount_to(form_root.clone(), move || {
+        view! { <field::app::App store=app_store /> }
+    });
+    // Looked for at every task: the list is found in the task right after the one that built
+    // it, whose timer was set before the form's next step.
+    let mut list = None;
+    for _ in 0..5_000 {
+        list = find("toc-early", "survey-toc");
+        if list.is_some() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+    let list = list.expect("the section list");
+    let last: web_sys::HtmlElement = list.last_element_child().unwrap().unchecked_into();
+    let key = last.get_attribute("data-testid").unwrap().replace("survey-toc-", "");
+    let section = format!("[data-section=\"{key}\"]");
+    assert!(form_root.query_selector(&section).unwrap().is_none(), "{key}: not built yet");
+    last.click();
+    let window = web_sys::window().unwrap();
+    let height = window.inner_height().unwrap().as_f64().unwrap();
+    wait_for("the section tapped, in view", || {
+        form_root.query_selector(&section).unwrap().is_some_and(|s| {
+            let top = f64::from(s.unchecked_into::<web_sys::HtmlElement>().offset_top())
+                - window.scroll_y().unwrap();
+            (-1.0..height).contains(&top)
+        })
+    })
+    .await;
+    assert!(find("toc-early", "survey-form").unwrap().get_attribute("aria-busy").is_none());
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+}
