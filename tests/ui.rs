@@ -56,6 +56,12 @@ fn survey_form_built() -> bool {
     by_testid("survey-form").is_some_and(|form| !form.has_attribute("aria-busy"))
 }
 
+/// A tap on 定稿, once the form shows it (after its last section).
+async fn finalise() {
+    wait_for(survey_form_built).await;
+    by_testid("survey-finalise").unwrap().click();
+}
+
 async fn wait_for(mut cond: impl FnMut() -> bool) {
     for _ in 0..100 {
         if cond() {
@@ -105,7 +111,7 @@ async fn survey_draft_autosaves_and_the_list_finds_it() {
     assert!(store.outbox_len().await.unwrap() >= 2);
 
     // Finalising an incomplete survey shows the errors and keeps it a draft.
-    by_testid("survey-finalise").unwrap().click();
+    finalise().await;
     wait_for(|| by_testid("survey-errors").is_some()).await;
     assert_eq!(
         store.get(EntityKind::Survey, surveys[0].id).await.unwrap().unwrap().str_field("status"),
@@ -359,7 +365,7 @@ async fn text_that_is_not_a_number_survives_a_redrawn_section_and_stops_the_fina
     assert!(marked(), "and still marked");
 
     // 定稿 goes to the field instead of making the survey final.
-    by_testid("survey-finalise").unwrap().click();
+    finalise().await;
     TimeoutFuture::new(1_500).await;
     let focused = document().active_element().and_then(|e| e.get_attribute("name"));
     assert_eq!(focused.as_deref(), Some("birth_year"));
@@ -641,7 +647,7 @@ async fn finalising_after_the_category_hid_a_number_field_holding_text_makes_the
     store.set_author("测试员").await.unwrap();
     let form = complete_survey(&store).await;
     let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
-    wait_for(|| by_testid("survey-employees").is_some()).await;
+    wait_for(survey_form_built).await;
     let employees: web_sys::HtmlInputElement =
         by_testid("survey-employees").unwrap().unchecked_into();
     employees.set_value("十二");
@@ -650,7 +656,7 @@ async fn finalising_after_the_category_hid_a_number_field_holding_text_makes_the
     choose("survey-category", "village_leader");
     wait_for(|| by_testid("survey-employees").is_none()).await;
 
-    by_testid("survey-finalise").unwrap().click();
+    finalise().await;
     wait_for(|| by_testid("survey-final").is_some()).await;
     for _ in 0..40 {
         if stored_status(&store, form.survey_id).await == "final" {
@@ -692,7 +698,7 @@ async fn a_survey_open_in_another_window_opens_here_to_be_read_only() {
     TimeoutFuture::new(1_500).await;
     assert!(by_testid("survey-open-elsewhere").is_some(), "the other window still has it");
     other_window.let_go().await;
-    wait_for(|| by_testid("survey-open-elsewhere").is_none()).await;
+    wait_for(|| by_testid("survey-open-elsewhere").is_none() && survey_form_built()).await;
     let body = document().query_selector("fieldset.form-body").unwrap().unwrap();
     assert!(!body.has_attribute("disabled"), "filled in here now");
     let notes = js_sys::Reflect::get(&by_testid("survey-notes").unwrap(), &"value".into()).unwrap();
@@ -817,12 +823,12 @@ async fn finalising_with_text_in_a_number_field_names_the_field_in_the_error_lis
     store.set_author("测试员").await.unwrap();
     let form = complete_survey(&store).await;
     let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
-    wait_for(|| by_testid("survey-employees").is_some()).await;
+    wait_for(survey_form_built).await;
     let employees: web_sys::HtmlInputElement =
         by_testid("survey-employees").unwrap().unchecked_into();
     employees.set_value("十二");
     employees.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
-    by_testid("survey-finalise").unwrap().click();
+    finalise().await;
     wait_for(|| by_testid("survey-error-not-a-number").is_some()).await;
     let said = by_testid("survey-error-not-a-number").unwrap().inner_text();
     assert!(said.contains(&field::i18n::form_field_label("employees")), "{said}");
@@ -843,11 +849,11 @@ async fn a_finalising_save_that_fails_does_not_say_finalised() {
     store.set_author("测试员").await.unwrap();
     let form = complete_survey(&store).await;
     let _handle = mount_app(&store, &format!("#/survey/{}", form.survey_id));
-    wait_for(|| by_testid("survey-employees").is_some()).await;
+    wait_for(survey_form_built).await;
     assert!(by_testid("survey-final").is_none());
     // Every write from now on fails.
     store.clone().close();
-    by_testid("survey-finalise").unwrap().click();
+    finalise().await;
     let failed = || {
         by_testid("save-state").is_some_and(|s| {
             let said = s.inner_text();
