@@ -563,7 +563,11 @@ async fn the_survey_form_lists_its_sections_marks_required_questions_and_finalis
     let _handle = leptos::mount::mount_to(root("survey"), move || {
         view! { <field::app::App store=app_store /> }
     });
-    wait_for("the section list", || find("survey", "survey-toc-identity").is_some()).await;
+    // The section list comes in the form's first task, its first section a task later.
+    wait_for("the section list and the first section", || {
+        find("survey", "survey-toc-identity").is_some() && find("survey", "survey-name").is_some()
+    })
+    .await;
     let identity = find("survey", "survey-toc-identity").unwrap();
     let total = Section::Identity.fields().len().to_string();
     assert_eq!(identity.get_attribute("data-total").as_deref(), Some(total.as_str()));
@@ -756,6 +760,18 @@ async fn a_tap_on_a_section_not_built_yet_brings_it_into_view() {
         })
     })
     .await;
-    assert!(find("toc-early", "survey-form").unwrap().get_attribute("aria-busy").is_none());
+    assert!(form_root.query_selector("fieldset.form-body[aria-busy]").unwrap().is_none());
+
+    // 位置与照片 goes to the GPS and photo blocks (it looked for a block no element was).
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+    find("toc-early", "survey-toc-location").unwrap().click();
+    wait_for("位置与照片, in view", || {
+        form_root.query_selector("[data-section=\"location\"]").unwrap().is_some_and(|s| {
+            let top = f64::from(s.unchecked_into::<web_sys::HtmlElement>().offset_top())
+                - window.scroll_y().unwrap();
+            (-1.0..height).contains(&top)
+        })
+    })
+    .await;
     window.scroll_to_with_x_and_y(0.0, 0.0);
 }

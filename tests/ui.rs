@@ -51,9 +51,13 @@ fn choose(id: &str, value: &str) {
 }
 
 /// Whether the survey form is on screen with every section built (`use_unfold` builds them a
-/// task at a time; the form is `aria-busy` until the last, and 定稿 comes after it).
+/// task at a time; their fieldset is `aria-busy` until the last, and 定稿 comes after it).
 fn survey_form_built() -> bool {
-    by_testid("survey-form").is_some_and(|form| !form.has_attribute("aria-busy"))
+    by_testid("survey-form").is_some()
+        && document()
+            .query_selector("[data-testid=\"survey-form\"] fieldset.form-body[aria-busy]")
+            .unwrap()
+            .is_none()
 }
 
 /// A tap on 定稿, once the form shows it (after its last section).
@@ -343,41 +347,45 @@ async fn a_keystroke_undone_before_the_save_leaves_no_draft_of_it() {
 }
 
 /// Text typed into a number field that is not a number stays on screen and marked. Choosing the
-/// category draws the sections again: the text and its mark must survive that, and 定稿 must not
-/// make the survey final with what the form holds while the screen shows that text.
+/// category draws the sections again (those whose place in the form changes): the text and its
+/// mark must survive that, and 定稿 must not make the survey final with what the form holds while
+/// the screen shows that text.
 #[wasm_bindgen_test]
 async fn text_that_is_not_a_number_survives_a_redrawn_section_and_stops_the_final_answer() {
     let store = Store::open(&format!("ui-{}", Uuid::new_v4())).await.unwrap();
     store.set_author("测试员").await.unwrap();
     let _handle = mount_app(&store, "#/survey/new");
-    wait_for(|| by_testid("survey-birth-year").is_some()).await;
-    let year = || -> web_sys::HtmlInputElement {
-        by_testid("survey-birth-year").unwrap().unchecked_into()
-    };
-    let marked = || year().parent_element().unwrap().class_list().contains("invalid");
-    year().set_value("一九八〇");
-    year().dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    wait_for(survey_form_built).await;
+    // 从业人数, in 经营情况: with no category every section is shown; a business household's
+    // form has neither 致富潜力 nor 创新潜力 before it, so its section is drawn two places up.
+    let employees =
+        || -> web_sys::HtmlInputElement { by_testid("survey-employees").unwrap().unchecked_into() };
+    let marked = || employees().parent_element().unwrap().class_list().contains("invalid");
+    let typed_in = employees();
+    typed_in.set_value("十二个");
+    typed_in.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     wait_for(marked).await;
     choose("survey-category", "business_household");
-    wait_for(|| by_testid("survey-trade").is_some()).await;
+    wait_for(|| by_testid("survey-wealth-potential").is_none()).await;
     TimeoutFuture::new(150).await;
-    assert_eq!(year().value(), "一九八〇", "the text is shown again in the redrawn section");
+    assert!(!typed_in.is_connected(), "the section was drawn again");
+    assert_eq!(employees().value(), "十二个", "the text is shown again in the redrawn section");
     assert!(marked(), "and still marked");
 
     // 定稿 goes to the field instead of making the survey final.
     finalise().await;
     TimeoutFuture::new(1_500).await;
     let focused = document().active_element().and_then(|e| e.get_attribute("name"));
-    assert_eq!(focused.as_deref(), Some("birth_year"));
+    assert_eq!(focused.as_deref(), Some("employees"));
     for survey in store.list(EntityKind::Survey).await.unwrap() {
         assert_eq!(survey.str_field("status"), "draft", "made final with a number not typed");
     }
 
     // A number typed over it is taken, and the mark goes.
-    year().set_value("1980");
-    year().dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    employees().set_value("12");
+    employees().dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     wait_for(|| !marked()).await;
-    assert_eq!(year().value(), "1980");
+    assert_eq!(employees().value(), "12");
 }
 
 /// `use_autosave` runs a form's saves one at a time, in the order asked, each told what the one

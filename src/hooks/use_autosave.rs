@@ -47,11 +47,14 @@ pub struct AutosaveOptions<T, Draft, Save, After> {
     pub save: Save,
     /// Called after every full save, with its outcome.
     pub after: After,
-    /// Whether a value set without notifying while the form was built (a preselected default)
-    /// is part of what the form opened with, not a change to save: true when nothing of the
-    /// form is stored yet (saving it would make a record of nothing typed; the first real save
-    /// writes a new record whole, the default with it). For a stored record the default is a
-    /// change, saved as one (a member stored without 所在支部 gets the one preselected).
+    /// Whether a value set without notifying while the form was built, before this hook's
+    /// first run (a preselected default), is part of what the form opened with, not a change to
+    /// save: true when nothing of the form is stored yet (saving it would make a record of
+    /// nothing typed; the first real save writes a new record whole, the default with it). For a
+    /// stored record the default is a change, saved as one (a member stored without 所在支部
+    /// gets the one preselected). A default set later (the survey form's branch picker, built a
+    /// task or more after the form, `use_unfold`) notifies nothing either way: it is saved with
+    /// the first real edit, as a difference from what is on disk.
     pub defaults_join_opened: bool,
 }
 

@@ -7,9 +7,9 @@
 //! the largest part of its Total Blocking Time), during which a tap waits. Unfolded, the first
 //! parts are on screen after the first task, each next part is built in a task of its own (a
 //! `setTimeout(0)`, so the browser can paint and answer a tap between two), and the whole form
-//! is there a few milliseconds later (docs/PERFORMANCE.md, "Session 39"). A hidden page (a
-//! background tab, whose timers the browser slows to one a second) gets every part at once: it
-//! paints nothing, so nothing waits.
+//! is there some tens of milliseconds later on a slow tablet (docs/PERFORMANCE.md, "Session
+//! 39"). A hidden page (a background tab, whose timers the browser slows to one a second) gets
+//! every part left at its next step: it paints nothing, so nothing waits.
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;

@@ -339,8 +339,7 @@ fn SurveyEditor(
     let finalise = send_wrapper::SendWrapper::new(finalise);
 
     view! {
-        <form class="survey" data-testid="survey-form" aria-busy=move || (!unfolded.get()).then_some("true")
-            on:submit=|ev| ev.prevent_default()>
+        <form class="survey" data-testid="survey-form" on:submit=|ev| ev.prevent_default()>
             <div class="form-head">
                 <h2>{t::SURVEY_TITLE}</h2>
                 <span class="save-state" data-testid="save-state">{move || match state.get() {
@@ -415,7 +414,9 @@ fn SurveyEditor(
                 </div>
             </Show>
             <SectionList progress=progress attempted=attempted.into() unfold=unfold />
-            <fieldset class="form-body" disabled=read_only>
+            // Busy while its sections are still being built (the head and messages above are
+            // not: an alert there is said at once).
+            <fieldset class="form-body" disabled=read_only aria-busy=move || (!unfolded.get()).then_some("true")>
                 {section_slots(sections, unfold.shown(), move |section| section_view(section, form, checks, branch_fixed))}
                 // After the sections, once they are all there: nothing below them moves.
                 <Show when=move || unfolded.get()>
@@ -501,7 +502,7 @@ fn go_to_section(unfold: Unfold, key: &'static str) {
 #[component]
 fn Location(form: RwSignal<SurveyForm>) -> impl IntoView {
     view! {
-        <fieldset class="section" data-section="gps">
+        <fieldset class="section" data-section="location">
             <legend>{t::LOCATION}</legend>
             <GpsField testid="survey-gps" clearable=true
                 point=Signal::derive(move || form.with(|f| f.survey.gps))

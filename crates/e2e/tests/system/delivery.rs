@@ -318,15 +318,21 @@ async fn the_county_viewer_finds_no_form_to_type_into_and_no_save_button() {
     let entry = browser.wait_for(&testid("person-survey"), SHORT).await.unwrap();
     entry.find(fantoccini::Locator::Css("a")).await.unwrap().click().await.unwrap();
     browser.wait_for(&testid("read-only"), SHORT).await.unwrap();
+    // Every section built (they come a task at a time).
+    browser
+        .wait_for("[data-testid=\"survey-form\"] fieldset.form-body:not([aria-busy])", SHORT)
+        .await
+        .unwrap();
     assert!(!browser.exists(&testid("survey-finalise")).await.unwrap(), "no finalise button");
-    let editable = browser
+    let fields = browser
         .eval(
-            "return [...document.querySelectorAll('[data-testid=\"survey-form\"] input, [data-testid=\"survey-form\"] select, [data-testid=\"survey-form\"] textarea')]
-               .filter(e => !e.disabled && !e.closest('fieldset[disabled]')).length;",
+            "const all = [...document.querySelectorAll('[data-testid=\"survey-form\"] input, [data-testid=\"survey-form\"] select, [data-testid=\"survey-form\"] textarea')];
+             return [all.length, all.filter(e => !e.disabled && !e.closest('fieldset[disabled]')).length];",
         )
         .await
         .unwrap();
-    assert_eq!(editable.as_u64(), Some(0), "every field of the survey form is read-only");
+    assert!(fields[0].as_u64().is_some_and(|n| n > 20), "the whole form is shown: {fields}");
+    assert_eq!(fields[1].as_u64(), Some(0), "every field of the survey form is read-only");
     // Nothing the viewer does is queued.
     assert_eq!(browser.counter("pending-count").await, Some(0));
     browser.close().await.unwrap();

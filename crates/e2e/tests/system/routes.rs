@@ -34,13 +34,15 @@ pub const ROUTES: &[&str] = &[
 pub const OFFICE_ROUTES: &[&str] =
     &["#/office/checklist", "#/office/accounts", "#/office/devices", "#/office/roster"];
 
-/// Open `hash` and wait until its screen is shown and nothing is being read any more.
+/// Open `hash` and wait until its screen is shown, nothing is being read any more and nothing
+/// is still being built (the survey form's sections, `aria-busy` until the last).
 pub async fn open_settled(browser: &Browser, origin: &str, hash: &str) {
     browser.goto(&format!("{origin}/{hash}")).await.unwrap();
     browser
         .wait_until(
             &format!("{hash} settled"),
-            "return !!document.querySelector('main.screen > *') && !document.querySelector('[data-testid=\"loading\"]');",
+            "return !!document.querySelector('main.screen > *') && !document.querySelector('[data-testid=\"loading\"]') \
+               && !document.querySelector('main.screen [aria-busy=\"true\"]');",
             Duration::from_secs(30),
         )
         .await
