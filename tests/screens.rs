@@ -752,26 +752,20 @@ async fn a_tap_on_a_section_not_built_yet_brings_it_into_view() {
     last.click();
     let window = web_sys::window().unwrap();
     let height = window.inner_height().unwrap().as_f64().unwrap();
-    wait_for("the section tapped, in view", || {
-        form_root.query_selector(&section).unwrap().is_some_and(|s| {
+    // Whether the block `selector` is built and its top is on screen.
+    let in_view = |selector: &str| {
+        form_root.query_selector(selector).unwrap().is_some_and(|s| {
             let top = f64::from(s.unchecked_into::<web_sys::HtmlElement>().offset_top())
                 - window.scroll_y().unwrap();
             (-1.0..height).contains(&top)
         })
-    })
-    .await;
+    };
+    wait_for("the section tapped, in view", || in_view(&section)).await;
     assert!(form_root.query_selector("fieldset.form-body[aria-busy]").unwrap().is_none());
 
     // 位置与照片 goes to the GPS and photo blocks (it looked for a block no element was).
     window.scroll_to_with_x_and_y(0.0, 0.0);
     find("toc-early", "survey-toc-location").unwrap().click();
-    wait_for("位置与照片, in view", || {
-        form_root.query_selector("[data-section=\"location\"]").unwrap().is_some_and(|s| {
-            let top = f64::from(s.unchecked_into::<web_sys::HtmlElement>().offset_top())
-                - window.scroll_y().unwrap();
-            (-1.0..height).contains(&top)
-        })
-    })
-    .await;
+    wait_for("位置与照片, in view", || in_view("[data-section=\"location\"]")).await;
     window.scroll_to_with_x_and_y(0.0, 0.0);
 }
