@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::browser::{dialog, location, page};
+use crate::components::screen_head::ScreenHead;
 use crate::i18n as t;
 use crate::logic::route::Route;
 use crate::pwa::UnsavedInput;
@@ -15,17 +16,17 @@ use crate::split;
 pub fn screen(route: Route) -> AnyView {
     match route {
         Route::People => view! { <PeopleList /> }.into_any(),
-        Route::Person(id) => split::deferred_screen(split::person_detail(id)),
-        Route::NewSurvey(person) => split::deferred_screen(split::survey_form(None, person)),
-        Route::Survey(id) => split::deferred_screen(split::survey_form(Some(id), None)),
-        Route::Settings => split::deferred_screen(split::settings()),
-        Route::Campaign(r) => split::deferred_screen(split::campaign(r)),
-        Route::Sync => split::deferred_screen(split::sync()),
-        Route::Transfer => split::deferred_screen(split::transfer()),
-        Route::Conflicts => split::deferred_screen(split::conflicts()),
-        Route::Outbox => split::deferred_screen(split::outbox()),
-        Route::Office(tab) => split::deferred_screen(split::office(tab)),
-        Route::Signin(code) => split::deferred_screen(split::signin(code)),
+        Route::Person(id) => split::deferred_screen(split::person_detail(id), None),
+        Route::NewSurvey(person) => split::deferred_screen(split::survey_form(None, person), None),
+        Route::Survey(id) => split::deferred_screen(split::survey_form(Some(id), None), None),
+        Route::Settings => split::deferred_screen(split::settings(), None),
+        Route::Campaign(r) => split::deferred_screen(split::campaign(r), None),
+        Route::Sync => split::deferred_screen(split::sync(), Some(ScreenHead::SYNC)),
+        Route::Transfer => split::deferred_screen(split::transfer(), Some(ScreenHead::TRANSFER)),
+        Route::Conflicts => split::deferred_screen(split::conflicts(), Some(ScreenHead::CONFLICTS)),
+        Route::Outbox => split::deferred_screen(split::outbox(), Some(ScreenHead::OUTBOX)),
+        Route::Office(tab) => split::deferred_screen(split::office(tab), None),
+        Route::Signin(code) => split::deferred_screen(split::signin(code), None),
         Route::NotFound => {
             crate::pwa::first_screen::shown_after_this_frame();
             view! {

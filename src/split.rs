@@ -20,6 +20,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::screen_head::ScreenHead;
 use crate::logic::campaign::route::CampaignRoute;
 use uuid::Uuid;
 
@@ -94,9 +95,12 @@ pub async fn sync_loop(
     wake: futures::channel::mpsc::UnboundedReceiver<()>,
 ) {
     #[cfg(feature = "split")]
-    while let Err(error) = preload_fieldwork().await {
-        log::warn!("the sync engine's chunk did not load ({error}); trying again later");
-        gloo_timers::future::TimeoutFuture::new(LOAD_RETRY_MS).await;
+    {
+        while let Err(error) = preload_fieldwork().await {
+            log::warn!("the sync engine's chunk did not load ({error}); trying again later");
+            gloo_timers::future::TimeoutFuture::new(LOAD_RETRY_MS).await;
+        }
+        FIELDWORK_LOADED.set(true);
     }
     // Loaded (or not split): the call cannot fail.
     if let Ok(run) = run_sync_loop(engine, wake).await {
@@ -113,12 +117,24 @@ pub fn prefetch_fieldwork() {
     {
         crate::browser::page::mark(PREFETCH_FIELDWORK_MARK);
         leptos::task::spawn_local(async {
-            if let Err(error) = preload_fieldwork().await {
-                log::warn!("prefetching the field work screens failed: {error}");
+            match preload_fieldwork().await {
+                Ok(()) => FIELDWORK_LOADED.set(true),
+                Err(error) => log::warn!("prefetching the field work screens failed: {error}"),
             }
         });
     }
 }
+
+thread_local! {
+    /// Whether the `fieldwork` module is known to be loaded (prefetched, the sync engine's loop
+    /// started, or a screen with a [`ScreenHead`] shown: all of them are in it). Without feature
+    /// `split`, nothing is ever fetched.
+    static FIELDWORK_LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(cfg!(not(feature = "split"))) };
+}
+
+/// The performance mark a screen with a [`ScreenHead`] leaves once its head is painted and its
+/// module's fetch may start (the e2e suite's `lazy_chunks` checks that the fetch follows it).
+pub const SCREEN_HEAD_PAINTED_MARK: &str = "field:screen-head-painted";
 
 /// The performance mark [`prefetch_fieldwork`] leaves as it starts the fetch (the e2e suite's
 /// `lazy_chunks` checks that the module's fetch follows it, and not the sync loop's 2 s later).
@@ -371,40 +387,71 @@ split_point! {
 pub fn deferred(
     view: impl std::future::Future<Output = Result<AnyView, ChunkLoadError>> + 'static,
 ) -> AnyView {
-    shown_when_loaded(Box::pin(view), false)
+    shown_when_loaded(Box::pin(view), false, None)
 }
 
 /// [`deferred`] for a screen the address opens: the page's first screen, once painted, lets the
-/// service worker install ([`crate::pwa::first_screen`]).
+/// service worker install ([`crate::pwa::first_screen`]). With a `head`, the screen's title and
+/// hint are drawn at once, above the loading line, and stay above a failure to load.
 pub fn deferred_screen(
     view: impl std::future::Future<Output = Result<AnyView, ChunkLoadError>> + 'static,
+    head: Option<ScreenHead>,
 ) -> AnyView {
-    shown_when_loaded(Box::pin(view), true)
+    shown_when_loaded(Box::pin(view), true, head)
 }
 
 /// The view a split point resolves to, boxed: compiled once, not once per split point.
 type Loading =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<AnyView, ChunkLoadError>>>>;
 
-fn shown_when_loaded(view: Loading, screen: bool) -> AnyView {
+fn shown_when_loaded(view: Loading, screen: bool, head: Option<ScreenHead>) -> AnyView {
     let view = send_wrapper::SendWrapper::new(view);
     let shown = async move {
+        // A screen with a head whose module is not here yet: the head is painted first, then
+        // the module fetched, so that the fetch can never land before the head is on screen.
+        if head.is_some() && !FIELDWORK_LOADED.get() {
+            crate::browser::page::next_paint().await;
+            crate::browser::page::mark(SCREEN_HEAD_PAINTED_MARK);
+        }
         let view = match view.await {
-            Ok(view) => view,
-            Err(error) => view! {
-                <p class="message error" role="alert" data-testid="chunk-load-failed">
-                    {error.to_string()}
-                </p>
+            Ok(view) => {
+                if head.is_some() {
+                    FIELDWORK_LOADED.set(true);
+                }
+                view
             }
-            .into_any(),
+            Err(error) => {
+                let failed = view! {
+                    <p class="message error" role="alert" data-testid="chunk-load-failed">
+                        {error.to_string()}
+                    </p>
+                };
+                match head {
+                    Some(head) => {
+                        view! { <section class=head.class>{head.view(true)} {failed}</section> }
+                            .into_any()
+                    }
+                    None => failed.into_any(),
+                }
+            }
         };
         if screen {
             crate::pwa::first_screen::shown_after_this_frame();
         }
         view
     };
+    let loading = move || {
+        let line = view! { <p class="loading">{crate::i18n::LOADING}</p> };
+        match head {
+            Some(head) => view! {
+                <section class=head.class data-testid="screen-loading">{head.view(true)} {line}</section>
+            }
+            .into_any(),
+            None => line.into_any(),
+        }
+    };
     view! {
-        <Transition fallback=|| view! { <p class="loading">{crate::i18n::LOADING}</p> }>
+        <Transition fallback=loading>
             {Suspend::new(shown)}
         </Transition>
     }

@@ -384,6 +384,15 @@ async fn the_office_settings_and_sync_families_render_for_a_device_nobody_signed
         wait_for(hash, || find("families", marker).is_some()).await;
     }
 
+    // Conflicts: an account that is not the office's (none here) is told under the head that
+    // it cannot resolve them, and told once.
+    location.set_hash("#/conflicts").unwrap();
+    wait_for("the conflicts note", || find("families", "conflicts-note").is_some()).await;
+    assert_eq!(text("families", "conflicts-note"), field::i18n::sync::CONFLICTS_OFFICE_ONLY.get());
+    wait_for("the conflicts read", || find("families", "conflicts-empty").is_some()).await;
+    let shown = find("families", "conflicts-screen").unwrap().inner_html();
+    assert_eq!(shown.matches("data-testid=\"conflicts-note\"").count(), 1, "{shown}");
+
     // Settings: the name saved through its action is the store's author from then on.
     location.set_hash("#/settings").unwrap();
     wait_for("settings", || find("families", "settings-author").is_some()).await;

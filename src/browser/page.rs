@@ -63,6 +63,19 @@ pub fn after_next_paint(then: impl FnOnce() + 'static) {
     });
 }
 
+/// Resolves once the frame being prepared has been painted ([`after_next_paint`]); at once on a
+/// hidden page, which paints nothing (and runs no animation frame until it is shown).
+pub async fn next_paint() {
+    if is_hidden() {
+        return;
+    }
+    let (painted, wait) = futures::channel::oneshot::channel::<()>();
+    after_next_paint(move || {
+        let _ = painted.send(());
+    });
+    let _ = wait.await;
+}
+
 /// Leave the mark `name` on the page's performance timeline (DevTools shows it; the e2e suite
 /// reads it); without a `performance`, nothing.
 pub fn mark(name: &str) {

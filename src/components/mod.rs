@@ -12,6 +12,7 @@ pub mod loaded;
 pub mod notice;
 pub mod photo;
 pub mod print;
+pub mod screen_head;
 pub mod server_restored;
 pub mod storage_lost;
 pub mod unsent_elsewhere;

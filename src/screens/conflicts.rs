@@ -7,12 +7,16 @@ use shared::merge::Conflict;
 use shared::roles::Role;
 
 use crate::components::notice::on_outcome;
+use crate::components::screen_head::ScreenHead;
 use crate::context::use_app;
 use crate::hooks::use_loader::Loader;
 use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::sync as t;
 use crate::services::conflicts::{self, OpenConflict, shown_of};
 use crate::sync::use_sync;
+
+/// The title and hint, drawn by the main module too while this screen's module loads.
+const HEAD: ScreenHead = ScreenHead::CONFLICTS;
 
 #[component]
 pub fn ConflictsScreen() -> impl IntoView {
@@ -40,20 +44,16 @@ pub fn ConflictsScreen() -> impl IntoView {
         resolving.dispatch_local((conflict, keep_winner));
     };
     view! {
-        <section class="conflicts" data-testid="conflicts-screen">
-            <h2>{t::CONFLICTS_TITLE}</h2>
-            <p class="hint">{t::CONFLICTS_HINT}</p>
+        <section class=HEAD.class data-testid="conflicts-screen">
+            {HEAD.view(false)}
             <button class="button secondary" data-testid="conflicts-refresh" on:click=move |_| listing.refetch()>{t::REFRESH}</button>
             {move || error.get().map(|e| view! { <p class="message error" role="alert" data-testid="conflicts-error">{e}</p> })}
             {move || listing.get().map(|l| {
                 let open = l.open;
-                let note = if l.from_server {
-                    None
-                } else if engine.credentials.get_untracked().is_some_and(|s| s.account.role == Role::TownOffice) {
-                    Some(t::CONFLICTS_LOCAL)
-                } else {
-                    Some(t::CONFLICTS_OFFICE_ONLY)
-                };
+                // Another account is told it cannot resolve them under the head
+                // (`ScreenHead::CONFLICTS`); the office, when the server did not answer.
+                let office = engine.credentials.get_untracked().is_some_and(|s| s.account.role == Role::TownOffice);
+                let note = (office && !l.from_server).then_some(t::CONFLICTS_LOCAL);
                 let resolvable = l.from_server;
                 let more = l.more.then(|| t::CONFLICTS_MORE.format(&[("shown", open.len().into())]));
                 view! {

@@ -9,12 +9,16 @@ use shared::delivery::DeliveryState;
 use shared::record::EntityKind;
 use uuid::Uuid;
 
+use crate::components::screen_head::ScreenHead;
 use crate::context::use_app;
 use crate::hooks::use_loader::Loader;
 use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::outbox as t;
 use crate::services::delivery::{self, DeliveryRow, WaitsFor};
 use crate::sync::use_sync;
+
+/// The title and hint, drawn by the main module too while this screen's module loads.
+const HEAD: ScreenHead = ScreenHead::OUTBOX;
 
 #[component]
 pub fn OutboxScreen() -> impl IntoView {
@@ -47,9 +51,8 @@ pub fn OutboxScreen() -> impl IntoView {
         engine.retry_refused_photos().await.map_err(|e| e.to_string())
     });
     view! {
-        <section class="outbox" data-testid="outbox-screen">
-            <h2>{t::TITLE}</h2>
-            <p class="hint">{t::HINT}</p>
+        <section class=HEAD.class data-testid="outbox-screen">
+            {HEAD.view(false)}
             {move || retry_photos.value().get().map(|result| match result {
                 Ok(n) => view! { <p class="message info" role="status" data-testid="retry-photos-result">{t::retried_photos(n)}</p> }.into_any(),
                 Err(e) => view! { <p class="message error" role="alert" data-testid="retry-photos-result">{e}</p> }.into_any(),

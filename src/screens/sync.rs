@@ -4,12 +4,16 @@
 
 use leptos::prelude::*;
 
+use crate::components::screen_head::ScreenHead;
 use crate::context::use_app;
 use crate::hooks::use_loader::Loader;
 use crate::i18n::sync as t;
 use crate::logic::format;
 use crate::screens::login::LoginPanel;
 use crate::sync::{Connection, use_sync};
+
+/// The title and hint, drawn by the main module too while this screen's module loads.
+const HEAD: ScreenHead = ScreenHead::SYNC;
 
 #[component]
 pub fn SyncScreen() -> impl IntoView {
@@ -30,8 +34,8 @@ pub fn SyncScreen() -> impl IntoView {
         }
     });
     view! {
-        <section class="sync" data-testid="sync-screen">
-            <h2>{t::SYNC_TITLE}</h2>
+        <section class=HEAD.class data-testid="sync-screen">
+            {HEAD.view(false)}
             <LoginPanel />
             <button
                 class="button primary big"

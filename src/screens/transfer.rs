@@ -7,12 +7,16 @@ use shared::roles::Role;
 
 use crate::browser::files;
 use crate::components::notice::on_outcome;
+use crate::components::screen_head::ScreenHead;
 use crate::hooks::use_local_action::LocalAction;
 use crate::i18n::branches as tb;
 use crate::i18n::sync as t;
 use crate::logic::format;
 use crate::sync::transfer::{self, ImportStep};
 use crate::sync::use_sync;
+
+/// The title and hint, drawn by the main module too while this screen's module loads.
+const HEAD: ScreenHead = ScreenHead::TRANSFER;
 
 #[component]
 pub fn TransferScreen() -> impl IntoView {
@@ -24,13 +28,8 @@ pub fn TransferScreen() -> impl IntoView {
             .with(|s| s.as_ref().is_some_and(|s| s.account.role == Role::CountyViewer))
     };
     view! {
-        <section class="transfer" data-testid="transfer-screen">
-            <h2>{t::TRANSFER_TITLE}</h2>
-            <p class="hint">{t::TRANSFER_HINT}</p>
-            <p class="hint">
-                {crate::i18n::office::UPLOAD_PAGE_HINT} " "
-                <a href="/import" target="_self" data-testid="open-import-page">{crate::i18n::office::UPLOAD_PAGE_LINK}</a>
-            </p>
+        <section class=HEAD.class data-testid="transfer-screen">
+            {HEAD.view(false)}
             <ExportPanel />
             {move || if read_only() {
                 view! { <p class="message warn" data-testid="import-read-only">{tb::IMPORT_READ_ONLY}</p> }.into_any()

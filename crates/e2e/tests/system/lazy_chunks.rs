@@ -234,3 +234,139 @@ async fn a_first_visit_fetches_each_module_of_the_build_once() {
     assert!(twice.is_empty(), "fetched more than once over the line: {twice:?} of {requests:#?}");
     browser.close().await.unwrap();
 }
+
+/// 待发送, 同步, 导出与导入 and 冲突处理 show their title and hint while their module is on its
+/// way (`components::screen_head`): a first visit over a slow line says at once which screen
+/// this is and what it holds, under it the loading line; the module is fetched only once that
+/// is painted. Here the module's requests are held and never let go.
+#[tokio::test]
+async fn a_screens_head_shows_while_its_module_is_on_its_way() {
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    let browser = harness.open_browser().await.expect("open Chromium");
+    browser
+        .cdp(
+            "Fetch.enable",
+            serde_json::json!({ "patterns": [{ "urlPattern": "*split_fieldwork*" }] }),
+        )
+        .await
+        .expect("hold the screens' module");
+    browser.goto(&harness.url("/#/outbox")).await.unwrap();
+    let head = browser
+        .wait_for_testid("screen-loading", FIRST_LOAD_TIMEOUT)
+        .await
+        .expect("the outbox's head, with its module held");
+    let text = head.text().await.unwrap();
+    for part in ["待发送的记录", "本机保存、办公室尚未收到的记录", "正在加载"]
+    {
+        assert!(text.contains(part), "{part:?} in {text:?}");
+    }
+    let painted = browser
+        .eval("return performance.getEntriesByName('field:screen-head-painted').length;")
+        .await
+        .unwrap();
+    assert_eq!(painted, 1, "the head was painted before the module was asked for");
+    // Another screen with a head, the module still held: its own title, not the outbox's.
+    browser.goto(&harness.url("/#/transfer")).await.unwrap();
+    browser
+        .wait_until(
+            "the transfer screen's head",
+            "const s = document.querySelector('[data-testid=\"screen-loading\"]');
+             return !!s && s.classList.contains('transfer')
+               && !!s.querySelector('[data-testid=\"open-import-page\"]');",
+            FIRST_LOAD_TIMEOUT,
+        )
+        .await
+        .expect("the transfer screen's head, its link to the upload page in it");
+    // Signed out, the sync screen opens on its sign-in form: its title and hint come first;
+    // the conflicts screen tells an account that is not the office's (none here) at once.
+    for (route, class, says) in [
+        ("sync", "sync", "登录办公室服务器"),
+        ("conflicts", "conflicts", "只有镇组织办账号可以处理冲突"),
+    ] {
+        browser.goto(&harness.url(&format!("/#/{route}"))).await.unwrap();
+        browser
+            .wait_until(
+                &format!("the {route} screen's head"),
+                &format!(
+                    "const s = document.querySelector('[data-testid=\"screen-loading\"]');
+                     return !!s && s.classList.contains('{class}') && s.innerText.includes('{says}');"
+                ),
+                FIRST_LOAD_TIMEOUT,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{route}: {e}"));
+    }
+    for screen in ["outbox-screen", "transfer-screen", "sync-screen", "conflicts-screen"] {
+        let selector = format!("[data-testid=\"{screen}\"]");
+        assert!(!browser.exists(&selector).await.unwrap(), "{screen} with its module held");
+    }
+    browser.close().await.unwrap();
+}
+
+/// Opened with nothing held, the module's fetch starts after the head's paint (the mark), and
+/// the screen then replaces the head with its own, the same title and hint in the same place.
+/// A module that cannot be fetched says so under the head; the next opening tries again.
+#[tokio::test]
+async fn a_screens_module_is_fetched_after_its_head_and_a_failure_shows_under_it() {
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    let module = split_module_files(harness.dist(), "fieldwork").expect("read the loader");
+    let browser = harness.open_browser().await.expect("open Chromium");
+    browser.goto(&harness.url("/#/outbox")).await.unwrap();
+    let screen =
+        browser.wait_for_testid("outbox-screen", FIRST_LOAD_TIMEOUT).await.expect("the outbox");
+    assert!(screen.text().await.unwrap().contains("本机保存、办公室尚未收到的记录"));
+    let times = browser
+        .eval(
+            "const mark = performance.getEntriesByName('field:screen-head-painted')[0];
+             return [mark ? mark.startTime : null,
+                     performance.getEntriesByType('resource')
+                       .map(e => [new URL(e.name).pathname, e.startTime])];",
+        )
+        .await
+        .expect("read the mark and the fetches");
+    let painted = times[0].as_f64().unwrap_or_else(|| panic!("no mark of the head: {times}"));
+    let fetched: Vec<(String, f64)> = serde_json::from_value(times[1].clone()).unwrap();
+    let mut seen = 0;
+    for (path, started) in &fetched {
+        if module.iter().any(|file| path == &format!("/{file}")) {
+            seen += 1;
+            assert!(*started >= painted, "{path} asked for at {started} ms, the head at {painted}");
+        }
+    }
+    assert!(seen > 0, "the module's files were fetched: {fetched:?}");
+
+    // A fresh page whose module cannot come (the fetch refused, as with no network and nothing
+    // cached): the failure under the transfer screen's title.
+    let browser = {
+        browser.close().await.unwrap();
+        harness.open_browser().await.expect("open Chromium")
+    };
+    browser.cdp("Network.enable", serde_json::json!({})).await.expect("network domain");
+    browser
+        .cdp("Network.setBlockedURLs", serde_json::json!({ "urls": ["*split_fieldwork*"] }))
+        .await
+        .expect("block the module");
+    browser.goto(&harness.url("/#/transfer")).await.unwrap();
+    browser.wait_for_testid("chunk-load-failed", FIRST_LOAD_TIMEOUT).await.expect("the failure");
+    let shown = browser
+        .eval(
+            "const f = document.querySelector('[data-testid=\"chunk-load-failed\"]');
+             const s = f.closest('section.transfer');
+             return s ? s.querySelector('h2').innerText : null;",
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown, "导出与导入文件", "the failure under the transfer screen's head");
+    browser
+        .cdp("Network.setBlockedURLs", serde_json::json!({ "urls": [] }))
+        .await
+        .expect("let the module through");
+    browser.goto(&harness.url("/#/people")).await.unwrap();
+    browser.wait_for_testid("people-search", FIRST_LOAD_TIMEOUT).await.expect("the list");
+    browser.goto(&harness.url("/#/transfer")).await.unwrap();
+    browser
+        .wait_for_testid("transfer-screen", FIRST_LOAD_TIMEOUT)
+        .await
+        .expect("opened again, the module comes");
+    browser.close().await.unwrap();
+}

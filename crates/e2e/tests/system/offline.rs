@@ -67,6 +67,8 @@ async fn the_upload_page_stays_reachable_with_the_service_worker_installed() {
     browser.wait_for(APP_SHELL, FIRST_LOAD_TIMEOUT).await.unwrap();
     let controlled = browser.controller_script().await.unwrap();
     assert!(controlled.is_some(), "the page is controlled by the service worker");
+    // The screen's own link (the head drawn while its module loads has one too, replaced by it).
+    browser.wait_for_testid("transfer-screen", FIRST_LOAD_TIMEOUT).await.unwrap();
     browser.click_testid("open-import-page").await.unwrap();
     browser
         .wait_for(UPLOAD_FORM, FIRST_LOAD_TIMEOUT)
