@@ -48,6 +48,7 @@ macro_rules! split_point {
         #[cfg(feature = "split")]
         #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
         pub fn $name($($arg: $ty),*) -> Result<AnyView, ChunkLoadError> {
+            loaded(stringify!($module));
             Ok($body)
         }
 
@@ -125,10 +126,17 @@ pub fn prefetch_fieldwork() {
     }
 }
 
+/// A split point of `module` runs: its module is loaded.
+#[cfg(feature = "split")]
+fn loaded(module: &str) {
+    if module == "fieldwork" {
+        FIELDWORK_LOADED.set(true);
+    }
+}
+
 thread_local! {
     /// Whether the `fieldwork` module is known to be loaded (prefetched, the sync engine's loop
-    /// started, or a screen with a [`ScreenHead`] shown: all of them are in it). Without feature
-    /// `split`, nothing is ever fetched.
+    /// started, or any of its screens shown). Without feature `split`, nothing is ever fetched.
     static FIELDWORK_LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(cfg!(not(feature = "split"))) };
 }
 
@@ -408,18 +416,14 @@ fn shown_when_loaded(view: Loading, screen: bool, head: Option<ScreenHead>) -> A
     let view = send_wrapper::SendWrapper::new(view);
     let shown = async move {
         // A screen with a head whose module is not here yet: the head is painted first, then
-        // the module fetched, so that the fetch can never land before the head is on screen.
+        // the module fetched, so that the fetch can never land before the head is on screen (a
+        // page hidden meanwhile paints nothing: it fetches once shown again).
         if head.is_some() && !FIELDWORK_LOADED.get() {
             crate::browser::page::next_paint().await;
             crate::browser::page::mark(SCREEN_HEAD_PAINTED_MARK);
         }
         let view = match view.await {
-            Ok(view) => {
-                if head.is_some() {
-                    FIELDWORK_LOADED.set(true);
-                }
-                view
-            }
+            Ok(view) => view,
             Err(error) => {
                 let failed = view! {
                     <p class="message error" role="alert" data-testid="chunk-load-failed">
@@ -444,7 +448,7 @@ fn shown_when_loaded(view: Loading, screen: bool, head: Option<ScreenHead>) -> A
         let line = view! { <p class="loading">{crate::i18n::LOADING}</p> };
         match head {
             Some(head) => view! {
-                <section class=head.class data-testid="screen-loading">{head.view(true)} {line}</section>
+                <section class=head.class data-testid="screen-loading" aria-busy="true">{head.view(true)} {line}</section>
             }
             .into_any(),
             None => line.into_any(),

@@ -2,7 +2,9 @@
 //! it, and so does the main module while the screen's split module is still being fetched
 //! ([`crate::split::deferred_screen`]): a person who opens 待发送 on a first visit reads which
 //! screen it is and what it holds at once, not a loading line, and nothing moves when the rest
-//! arrives (the same elements, in the same place).
+//! arrives (the same markup in the same place; new elements, so a focused link in the head
+//! loses its focus then). Only screens of the `fieldwork` module have one (the head's paint
+//! wait asks whether that module is loaded: `split::FIELDWORK_LOADED`).
 
 use leptos::prelude::*;
 

@@ -15,6 +15,18 @@ async fn fetched(browser: &e2e::Browser) -> Vec<String> {
     serde_json::from_value(value).expect("a list of paths")
 }
 
+/// Chromium pauses every request of the page for the `fieldwork` module (the tablet's screens),
+/// and nothing lets them go on.
+async fn hold_fieldwork(browser: &e2e::Browser) {
+    browser
+        .cdp(
+            "Fetch.enable",
+            serde_json::json!({ "patterns": [{ "urlPattern": "*split_fieldwork*" }] }),
+        )
+        .await
+        .expect("hold the fieldwork module");
+}
+
 #[tokio::test]
 async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
     let mut harness = Harness::start().await.expect("start server and chromedriver");
@@ -156,13 +168,7 @@ async fn a_first_screen_that_never_shows_does_not_hold_the_install_back_for_good
     let browser = harness.open_browser().await.expect("open Chromium");
     // Chromium pauses every request of the page for the survey form's module, and nothing lets
     // them go on.
-    browser
-        .cdp(
-            "Fetch.enable",
-            serde_json::json!({ "patterns": [{ "urlPattern": "*split_fieldwork*" }] }),
-        )
-        .await
-        .expect("hold the form's module");
+    hold_fieldwork(&browser).await;
     browser.goto(&harness.url("/#/survey/new")).await.unwrap();
     browser
         .wait_until(
@@ -243,13 +249,7 @@ async fn a_first_visit_fetches_each_module_of_the_build_once() {
 async fn a_screens_head_shows_while_its_module_is_on_its_way() {
     let harness = Harness::start().await.expect("start server and chromedriver");
     let browser = harness.open_browser().await.expect("open Chromium");
-    browser
-        .cdp(
-            "Fetch.enable",
-            serde_json::json!({ "patterns": [{ "urlPattern": "*split_fieldwork*" }] }),
-        )
-        .await
-        .expect("hold the screens' module");
+    hold_fieldwork(&browser).await;
     browser.goto(&harness.url("/#/outbox")).await.unwrap();
     let head = browser
         .wait_for_testid("screen-loading", FIRST_LOAD_TIMEOUT)
@@ -260,11 +260,14 @@ async fn a_screens_head_shows_while_its_module_is_on_its_way() {
     {
         assert!(text.contains(part), "{part:?} in {text:?}");
     }
-    let painted = browser
-        .eval("return performance.getEntriesByName('field:screen-head-painted').length;")
+    browser
+        .wait_until(
+            "the head's paint, after which the module is asked for",
+            "return performance.getEntriesByName('field:screen-head-painted').length === 1;",
+            FIRST_LOAD_TIMEOUT,
+        )
         .await
-        .unwrap();
-    assert_eq!(painted, 1, "the head was painted before the module was asked for");
+        .expect("the head's mark");
     // Another screen with a head, the module still held: its own title, not the outbox's.
     browser.goto(&harness.url("/#/transfer")).await.unwrap();
     browser
@@ -304,7 +307,7 @@ async fn a_screens_head_shows_while_its_module_is_on_its_way() {
 }
 
 /// Opened with nothing held, the module's fetch starts after the head's paint (the mark), and
-/// the screen then replaces the head with its own, the same title and hint in the same place.
+/// the screen then shows its own head, the same title and hint.
 /// A module that cannot be fetched says so under the head; the next opening tries again.
 #[tokio::test]
 async fn a_screens_module_is_fetched_after_its_head_and_a_failure_shows_under_it() {
@@ -335,11 +338,11 @@ async fn a_screens_module_is_fetched_after_its_head_and_a_failure_shows_under_it
     }
     assert!(seen > 0, "the module's files were fetched: {fetched:?}");
 
-    // A fresh page whose module cannot come (the fetch refused, as with no network and nothing
-    // cached): the failure under the transfer screen's title.
+    // A browser of its own (nothing cached, no service worker) whose module cannot come (the
+    // fetch refused, as with no network): the failure under the transfer screen's title.
     let browser = {
         browser.close().await.unwrap();
-        harness.open_browser().await.expect("open Chromium")
+        harness.open_browser_in("blocked").await.expect("open Chromium")
     };
     browser.cdp("Network.enable", serde_json::json!({})).await.expect("network domain");
     browser
