@@ -12,7 +12,8 @@ use crate::logic::format;
 use crate::screens::login::LoginPanel;
 use crate::sync::{Connection, use_sync};
 
-/// The title and hint, drawn by the main module too while this screen's module loads.
+/// The title, drawn by the main module too while this screen's module loads (with the sign-in
+/// form's title and hint when signed out).
 const HEAD: ScreenHead = ScreenHead::SYNC;
 
 #[component]
