@@ -15,6 +15,27 @@ async fn fetched(browser: &e2e::Browser) -> Vec<String> {
     serde_json::from_value(value).expect("a list of paths")
 }
 
+/// When the page left the performance mark `mark` (none: not left), and each resource it has
+/// fetched so far: its path and its `timing` (a resource timing's property, `startTime` or
+/// `responseEnd`).
+async fn mark_and_fetches(
+    browser: &e2e::Browser,
+    mark: &str,
+    timing: &str,
+) -> (Option<f64>, Vec<(String, f64)>) {
+    let seen = browser
+        .eval(&format!(
+            "const mark = performance.getEntriesByName('{mark}')[0];
+             return [mark ? mark.startTime : null,
+                     performance.getEntriesByType('resource')
+                       .map(e => [new URL(e.name).pathname, e.{timing}])];"
+        ))
+        .await
+        .expect("read the mark and the fetches");
+    let fetched = serde_json::from_value(seen[1].clone()).expect("paths and times");
+    (seen[0].as_f64(), fetched)
+}
+
 /// Chromium pauses every request of the page for the `fieldwork` module (the tablet's screens),
 /// and nothing lets them go on.
 async fn hold_fieldwork(browser: &e2e::Browser) {
@@ -55,18 +76,11 @@ async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
         .iter()
         .find(|f| f.contains("split_fieldwork"))
         .expect("the release build has a field work module");
-    let started = browser
-        .eval(&format!(
-            "const mark = performance.getEntriesByName('field:prefetch-fieldwork')[0];
-             const fetch = performance.getEntriesByType('resource')
-               .find(e => new URL(e.name).pathname === '/{fieldwork}');
-             return [mark ? mark.startTime : null, fetch ? fetch.startTime : null];"
-        ))
-        .await
-        .expect("read the mark and the fetch");
-    let (mark, fetch) = (started[0].as_f64(), started[1].as_f64());
+    let (mark, resources) =
+        mark_and_fetches(&browser, "field:prefetch-fieldwork", "startTime").await;
+    let fetch = resources.iter().find(|(path, _)| path == &format!("/{fieldwork}")).map(|f| f.1);
     let (Some(mark), Some(fetch)) = (mark, fetch) else {
-        panic!("the prefetch's mark and the module's fetch: {started}");
+        panic!("the prefetch's mark ({mark:?}) and the module's fetch ({fetch:?}): {resources:?}");
     };
     assert!(
         (mark..mark + 1_000.0).contains(&fetch),
@@ -132,17 +146,9 @@ async fn the_service_worker_registers_after_the_first_screens_module_has_arrived
     browser.goto(&harness.url("/#/survey/new")).await.unwrap();
     browser.wait_for_testid("survey-form", FIRST_LOAD_TIMEOUT).await.expect("the survey form");
     browser.wait_for_service_worker(Duration::from_secs(30)).await.expect("installed");
-    let times = browser
-        .eval(
-            "const mark = performance.getEntriesByName('field:service-worker-register')[0];
-             return [mark ? mark.startTime : null,
-                     performance.getEntriesByType('resource')
-                       .map(e => [new URL(e.name).pathname, e.responseEnd])];",
-        )
-        .await
-        .expect("read the mark and the fetches");
-    let registered = times[0].as_f64().unwrap_or_else(|| panic!("no registration mark: {times}"));
-    let fetched: Vec<(String, f64)> = serde_json::from_value(times[1].clone()).unwrap();
+    let (registered, fetched) =
+        mark_and_fetches(&browser, "field:service-worker-register", "responseEnd").await;
+    let registered = registered.unwrap_or_else(|| panic!("no registration mark: {fetched:?}"));
     assert!(
         fetched.iter().any(|(path, _)| path.contains("split_fieldwork")),
         "the survey form's module was fetched: {fetched:?}"
@@ -318,17 +324,9 @@ async fn a_screens_module_is_fetched_after_its_head_and_a_failure_shows_under_it
     let screen =
         browser.wait_for_testid("outbox-screen", FIRST_LOAD_TIMEOUT).await.expect("the outbox");
     assert!(screen.text().await.unwrap().contains("本机保存、办公室尚未收到的记录"));
-    let times = browser
-        .eval(
-            "const mark = performance.getEntriesByName('field:screen-head-painted')[0];
-             return [mark ? mark.startTime : null,
-                     performance.getEntriesByType('resource')
-                       .map(e => [new URL(e.name).pathname, e.startTime])];",
-        )
-        .await
-        .expect("read the mark and the fetches");
-    let painted = times[0].as_f64().unwrap_or_else(|| panic!("no mark of the head: {times}"));
-    let fetched: Vec<(String, f64)> = serde_json::from_value(times[1].clone()).unwrap();
+    let (painted, fetched) =
+        mark_and_fetches(&browser, "field:screen-head-painted", "startTime").await;
+    let painted = painted.unwrap_or_else(|| panic!("no mark of the head: {fetched:?}"));
     let mut seen = 0;
     for (path, started) in &fetched {
         if module.iter().any(|file| path == &format!("/{file}")) {
