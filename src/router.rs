@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::browser::{dialog, location, page};
 use crate::components::screen_head::ScreenHead;
 use crate::i18n as t;
+use crate::logic::campaign::route::CampaignRoute;
 use crate::logic::route::Route;
 use crate::pwa::UnsavedInput;
 use crate::screens::people_list::PeopleList;
@@ -20,6 +21,9 @@ pub fn screen(route: Route) -> AnyView {
         Route::NewSurvey(person) => split::deferred_screen(split::survey_form(None, person), None),
         Route::Survey(id) => split::deferred_screen(split::survey_form(Some(id), None), None),
         Route::Settings => split::deferred_screen(split::settings(), None),
+        Route::Campaign(CampaignRoute::Dashboard) => {
+            split::deferred_screen(split::campaign_dashboard(), None)
+        }
         Route::Campaign(r) => split::deferred_screen(split::campaign(r), None),
         Route::Sync => split::deferred_screen(split::sync(), Some(ScreenHead::SYNC)),
         Route::Transfer => split::deferred_screen(split::transfer(), Some(ScreenHead::TRANSFER)),

@@ -9,14 +9,19 @@
 //! The split points are grouped into few modules, by what is used together:
 //! - `fieldwork`: the tablet's screens (survey form, person, outbox, sync, transfer, settings,
 //!   conflicts, sign-in link, the start's notices) and the sync engine's loop;
-//! - `office`: the campaign screens and the office's set-up;
+//! - `office`: the other campaign screens and the office's set-up;
+//! - `dashboard`: the campaign dashboard alone, the first screen of the campaign area. What it
+//!   shares with `office` is in their shared chunks, so it fetches 98 KB brotli where `office`
+//!   fetches 413 KB: Lighthouse's LCP of the route went from 5.2 to 3.7 s (PERFORMANCE.md,
+//!   session 41);
 //! - `catalog_zh_hant`, `catalog_en`, `outbox_copy`, `recover_typing`: rare starts, each on its
 //!   own.
 //!
 //! `wasm-split-cli` gives every set of modules that share code a chunk of its own. With a
 //! module per split point (16) that was 318 files, and opening the survey form fetched and
 //! instantiated 142 of them: 360 ms of the tap at 4× CPU throttling went to that, not to
-//! compiling (PERFORMANCE.md, round 6). Grouped, the survey form loads 12 files.
+//! compiling (PERFORMANCE.md, round 6). Grouped, the survey form loads 18 files (12 before the
+//! dashboard had its own module; its tap took as long with 18 as with 12: session 41).
 
 use leptos::prelude::*;
 
@@ -76,9 +81,17 @@ split_point! {
 }
 
 split_point! {
-    /// Every campaign screen (`#/campaign/...`).
+    /// Every campaign screen (`#/campaign/...`) but the dashboard ([`campaign_dashboard`]).
     in office fn campaign(route: CampaignRoute) {
         view! { <crate::screens::campaign::CampaignScreen route=route /> }.into_any()
+    }
+}
+
+split_point! {
+    /// The campaign dashboard (`#/campaign`, `#/campaign/dashboard`), the campaign area's first
+    /// screen, on its own: about a quarter of the code the other campaign screens need.
+    in dashboard fn campaign_dashboard() {
+        view! { <crate::screens::campaign::DashboardScreen /> }.into_any()
     }
 }
 

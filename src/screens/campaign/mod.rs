@@ -169,6 +169,20 @@ where
 /// only to roles that may use them, and a county viewer reads everything with a read-only note.
 #[component]
 pub fn CampaignScreen(route: CampaignRoute) -> impl IntoView {
+    campaign_frame(route, screen_of)
+}
+
+/// The campaign dashboard in the same frame, reaching no other campaign screen: the split
+/// point `split::campaign_dashboard` shows it from a module of its own, so the dashboard, the
+/// campaign area's first screen, does not wait for every campaign screen's code.
+#[component]
+pub fn DashboardScreen() -> impl IntoView {
+    campaign_frame(CampaignRoute::Dashboard, |_| view! { <dashboard::Dashboard /> }.into_any())
+}
+
+/// The sub-navigation with `route` marked, and under it `screen_of(route)` once the session is
+/// known. `screen_of` is the only way from here to a screen's code.
+fn campaign_frame(route: CampaignRoute, screen_of: fn(CampaignRoute) -> AnyView) -> impl IntoView {
     let ctx = use_app();
     let nav = NAV
         .iter()

@@ -54,6 +54,9 @@ async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
     let office = split_module_files(harness.dist(), "office").expect("read the chunk loader");
     let module = office.first().expect("the release build has a campaign chunk").clone();
     let module_path = format!("/{module}");
+    let dashboard = split_module_files(harness.dist(), "dashboard").expect("read the loader");
+    let dashboard_path =
+        format!("/{}", dashboard.first().expect("the release build has a dashboard module"));
 
     let browser = harness.open_browser().await.expect("open Chromium");
     browser.goto(&harness.url("/")).await.unwrap();
@@ -66,7 +69,9 @@ async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
         let times = first.iter().filter(|p| p.ends_with(file)).count();
         assert_eq!(times, 1, "{file} fetched {times} times: {first:?}");
     }
-    assert!(!first.contains(&module_path), "the people list fetched {module_path}: {first:?}");
+    for path in [&module_path, &dashboard_path] {
+        assert!(!first.contains(path), "the people list fetched {path}: {first:?}");
+    }
     // Once its rows are painted, the people list fetches the field work module (the survey
     // form's code) for the tap on 新调查: started at the mark `split::prefetch_fieldwork` leaves
     // (src/split.rs `PREFETCH_FIELDWORK_MARK`), not by the sync loop, which asks for it at least
@@ -87,12 +92,23 @@ async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
         "the field work module was fetched at {fetch} ms, the prefetch began at {mark} ms"
     );
 
+    // The dashboard, the campaign area's first screen, comes from its own module, without the
+    // other campaign screens' code; the next campaign screen fetches that. Both from the
+    // precache: the server is gone.
     harness.stop_server();
     browser.goto(&harness.url("/#/campaign/dashboard")).await.unwrap();
     browser
-        .wait_for_testid("campaign-nav", FIRST_LOAD_TIMEOUT)
+        .wait_for_testid("dashboard", FIRST_LOAD_TIMEOUT)
         .await
-        .expect("the campaign screens open offline, from the precached chunk");
+        .expect("the dashboard opens offline, from the precached chunk");
+    let after = fetched(&browser).await;
+    assert!(after.contains(&dashboard_path), "{dashboard_path} was not fetched: {after:?}");
+    assert!(!after.contains(&module_path), "the dashboard fetched {module_path}: {after:?}");
+    browser.click_testid("cnav-candidates").await.unwrap();
+    browser
+        .wait_for_testid("candidate-search", FIRST_LOAD_TIMEOUT)
+        .await
+        .expect("the candidates open offline, from the precached chunk");
     let after = fetched(&browser).await;
     assert!(after.contains(&module_path), "{module_path} was not fetched: {after:?}");
 

@@ -98,8 +98,11 @@ const BUDGET_BROTLI_BYTES: usize = 247_700;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
-/// of the tap at 4× CPU throttling (docs/PERFORMANCE.md, round 6); grouped, it loads 12.
-const MAX_FILES_PER_MODULE: usize = 16;
+/// of the tap at 4× CPU throttling (docs/PERFORMANCE.md, round 6); grouped, it loads 12. Since
+/// the dashboard has its own module (session 41) the survey form and the office's screens load
+/// 18 each (more sets of modules share code, so more shared chunks), and the tap took as long:
+/// 79–82 ms with 12 files, 81–83 ms with 18 (`bench --only cold`, builds alternated).
+const MAX_FILES_PER_MODULE: usize = 20;
 
 #[test]
 fn first_load_stays_within_its_brotli_budget() {
@@ -118,9 +121,15 @@ fn first_load_stays_within_its_brotli_budget() {
         !office.is_empty(),
         "the campaign screens are not a separate chunk: was dist/ built by scripts/build-wasm.sh?"
     );
-    for split in
-        ["fieldwork", "office", "catalog_zh_hant", "catalog_en", "outbox_copy", "recover_typing"]
-    {
+    for split in [
+        "fieldwork",
+        "office",
+        "dashboard",
+        "catalog_zh_hant",
+        "catalog_en",
+        "outbox_copy",
+        "recover_typing",
+    ] {
         let files = split_module_files(&dist, split).expect("read the chunk loader");
         let sizes = measure(&dist, &files).expect("measure chunks");
         println!(
