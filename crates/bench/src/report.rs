@@ -509,7 +509,8 @@ pub fn table(r: &Results) -> String {
         let _ = writeln!(out, "(total = html + js + wasm + css; other = manifest and icons)");
         let names = [
             ("fieldwork", "field work and sync, once the list is painted"),
-            ("office", "campaign and office screens, when opened"),
+            ("dashboard", "campaign dashboard, when opened"),
+            ("office", "other campaign and office screens, when opened"),
         ];
         for (split, label) in names {
             if let Some(v) = s.later.get(split) {

@@ -1,6 +1,7 @@
 //! The release build loads its screens on demand (src/split.rs, scripts/build-wasm.sh): the first
-//! screen fetches the main module and nothing of the campaign screens; opening a campaign screen
-//! fetches their chunk, and once the service worker is installed that works with no server.
+//! screen fetches the main module and nothing of the campaign screens; opening the campaign
+//! dashboard fetches its module, another campaign screen the `office` module, and once the
+//! service worker is installed that works with no server.
 
 use std::time::Duration;
 
@@ -110,7 +111,10 @@ async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
         .await
         .expect("the candidates open offline, from the precached chunk");
     let after = fetched(&browser).await;
-    assert!(after.contains(&module_path), "{module_path} was not fetched: {after:?}");
+    for file in &office {
+        let path = format!("/{file}");
+        assert!(after.contains(&path), "{path} of the office module was not fetched: {after:?}");
+    }
 
     browser.close().await.unwrap();
 }
@@ -253,10 +257,16 @@ async fn a_first_visit_fetches_each_module_of_the_build_once() {
         *times.entry(path.to_owned()).or_default() += 1;
     }
     assert_eq!(times.get("/index.html"), Some(&1), "the page: {requests:#?}");
-    let office = split_module_files(harness.dist(), "office").expect("read the loader");
-    assert!(!office.is_empty(), "the release build has an office module");
-    for file in &office {
-        assert_eq!(times.get(&format!("/{file}")), Some(&1), "{file}, by the precache: {times:?}");
+    for module in ["office", "dashboard"] {
+        let files = split_module_files(harness.dist(), module).expect("read the loader");
+        assert!(!files.is_empty(), "the release build has a module {module}");
+        for file in &files {
+            assert_eq!(
+                times.get(&format!("/{file}")),
+                Some(&1),
+                "{file}, by the precache: {times:?}"
+            );
+        }
     }
     let twice: Vec<_> = times.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "fetched more than once over the line: {twice:?} of {requests:#?}");
