@@ -809,6 +809,57 @@ async fn bulk_put_people_writes_all_without_queueing() {
     assert_eq!(store.outbox_len().await.unwrap(), 0);
 }
 
+/// A whole store is read as key ranges requested at once (`store::key_ranges`: cut between its
+/// lowest and highest key): every record comes once and in key order, whether the ids are
+/// random (v4, spread over the whole span) or time-ordered (v7, bunched at one end), with the
+/// tombstones left out, and for a store of one record or none.
+#[wasm_bindgen_test]
+async fn a_store_read_in_key_ranges_gives_every_record_once_in_key_order() {
+    let store = fresh().await;
+    assert!(store.list(EntityKind::Person).await.unwrap().is_empty(), "an empty store");
+    let named = |id: Uuid, name: String, deleted: bool| {
+        let mut record = person_record(&[("name", json!(name))], deleted);
+        record.id = id;
+        record
+    };
+    let first = named(Uuid::new_v4(), "党员".into(), false);
+    store.bulk_put_people(std::slice::from_ref(&first)).await.unwrap();
+    let one = store.list(EntityKind::Person).await.unwrap();
+    assert_eq!(one.iter().map(|r| r.id).collect::<Vec<_>>(), [first.id], "one record");
+
+    let records: Vec<Record> = (0..3_000)
+        .map(|i| {
+            let id = if i % 2 == 0 { Uuid::new_v4() } else { Uuid::now_v7() };
+            named(id, format!("党员{i}"), i % 7 == 0)
+        })
+        .collect();
+    store.bulk_put_people(&records).await.unwrap();
+    let mut expected: Vec<Uuid> =
+        records.iter().chain([&first]).filter(|r| r.deleted.is_none()).map(|r| r.id).collect();
+    // Key order: the ids as text, which for UUIDs is their order as numbers.
+    shared::order::sort_by_key(&mut expected, |id| id.to_string());
+    let listed = store.list(EntityKind::Person).await.unwrap();
+    assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), expected, "the whole records");
+    let listing = store.listing(EntityKind::Person).await.unwrap();
+    assert_eq!(listing.iter().map(|r| r.id).collect::<Vec<_>>(), expected, "the list's read");
+    let projected: Vec<ListedPerson> =
+        store.listing_as(EntityKind::Person, |p: &ListedPerson| p.deleted).await.unwrap();
+    assert_eq!(projected.iter().map(|r| r.id).collect::<Vec<_>>(), expected, "projected");
+    let first_listed = projected.iter().find(|p| p.id == first.id).unwrap();
+    assert_eq!(first_listed.fields.name, "党员", "each record is its own");
+
+    // Ids whose first 64 bits are 0..=16 apart: every cut falls on a stored key, which its own
+    // range starts.
+    let store = fresh().await;
+    let base = Uuid::new_v4().as_u64_pair().0 >> 8 << 8;
+    let on_cuts: Vec<Record> =
+        (0..=16).map(|k| named(Uuid::from_u64_pair(base + k, 0), format!("{k}"), false)).collect();
+    store.bulk_put_people(&on_cuts).await.unwrap();
+    let listed = store.list(EntityKind::Person).await.unwrap();
+    let ids: Vec<Uuid> = on_cuts.iter().map(|r| r.id).collect();
+    assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), ids, "each once, at the cuts");
+}
+
 /// The people list's rows, each made as its member is read (`services::people::list_rows`), are
 /// the rows built from the whole read: a deleted member left out, the latest survey's state, the
 /// order by name, a name the search finds in another case (its own key) and one it finds as

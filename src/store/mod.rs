@@ -19,6 +19,7 @@ mod delivery;
 mod error;
 mod export_source;
 mod history;
+mod key_ranges;
 mod known_records;
 mod local;
 mod meta;

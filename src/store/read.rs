@@ -3,6 +3,10 @@
 
 use std::marker::PhantomData;
 
+use indexed_db_futures::KeyRange;
+use indexed_db_futures::cursor::{CursorDirection, KeyCursor};
+use indexed_db_futures::future::GetAllPrimitiveRequest;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use serde::de::DeserializeOwned;
 use shared::merge::Conflict;
@@ -11,6 +15,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::codec::{from_js, record_key};
+use super::key_ranges::{self, READ_RANGES};
 use super::schema::{CONFLICTS, IDX_ENTITY, IDX_PERSON_ID, RECORDS, SURVEYS, store_for};
 use super::{Store, StoreError};
 
@@ -33,13 +38,14 @@ impl Store {
 
     /// Every live (not deleted) record of `entity`, in key order.
     pub async fn list(&self, entity: EntityKind) -> Result<Vec<Record>, StoreError> {
-        decode_live(self.all_stored(entity).await?, Record::is_deleted)
+        self.decode_stored(entity, |values, out| decode_live(values, Record::is_deleted, out)).await
     }
 
     /// Every live record of `entity` as a list shows it, without the per-field clocks: what
     /// the people list reads, at about half the cost of [`Store::list`] for many records.
     pub async fn listing(&self, entity: EntityKind) -> Result<Vec<ListedRecord>, StoreError> {
-        decode_live(self.all_stored(entity).await?, ListedRecord::is_deleted)
+        self.decode_stored(entity, |values, out| decode_live(values, ListedRecord::is_deleted, out))
+            .await
     }
 
     /// Every live record of `entity` decoded as `T`: a type naming only the parts of a stored
@@ -50,9 +56,7 @@ impl Store {
         entity: EntityKind,
         is_deleted: fn(&T) -> bool,
     ) -> Result<Vec<T>, StoreError> {
-        decode_projected(self.all_stored(entity).await?, |record: T| {
-            (!is_deleted(&record)).then_some(record)
-        })
+        self.listing_into(entity, |record: T| (!is_deleted(&record)).then_some(record)).await
     }
 
     /// Every record of `entity` decoded as `T` and turned at once into what a screen keeps
@@ -63,27 +67,62 @@ impl Store {
         entity: EntityKind,
         into: impl Fn(T) -> Option<R>,
     ) -> Result<Vec<R>, StoreError> {
-        decode_projected(self.all_stored(entity).await?, into)
+        let keys = projected_keys::<T>();
+        self.decode_stored(entity, |values, out| decode_projected(&values, &keys, &into, out)).await
     }
 
-    /// Every stored value of `entity` (tombstones included), in key order.
-    async fn all_stored(&self, entity: EntityKind) -> Result<Vec<JsValue>, StoreError> {
+    /// Every stored value of `entity` (tombstones included), in key order, decoded by `decode`
+    /// into what is kept. A store keyed by id is read as [`READ_RANGES`] key ranges requested at
+    /// once, each decoded as it comes while the browser reads the next ([`key_ranges`]). Each
+    /// range is decoded into a part of its own, and the parts are joined once their sizes are
+    /// known (a vector grown record by record leaves wasm memory behind: round 5).
+    async fn decode_stored<R>(
+        &self,
+        entity: EntityKind,
+        mut decode: impl FnMut(Vec<JsValue>, &mut Vec<R>) -> Result<(), StoreError>,
+    ) -> Result<Vec<R>, StoreError> {
+        let mut parts: Vec<Vec<R>> = Vec::new();
+        self.each_stored(entity, &mut |values| {
+            let mut part = Vec::with_capacity(values.len());
+            decode(values, &mut part)?;
+            parts.push(part);
+            Ok(())
+        })
+        .await?;
+        if parts.len() == 1 {
+            return Ok(parts.pop().unwrap_or_default());
+        }
+        let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            out.extend(part);
+        }
+        Ok(out)
+    }
+
+    /// Every stored value of `entity` (tombstones included), in key order, handed to `each` a
+    /// range at a time as the browser answers (one range for the `records` store; see
+    /// [`Store::decode_stored`]). Not generic, so that its code is in the app once.
+    async fn each_stored(
+        &self,
+        entity: EntityKind,
+        each: &mut dyn FnMut(Vec<JsValue>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let name = store_for(entity);
         let db = self.db().await?;
         let tx = db.transaction(name).build()?;
         let store = tx.object_store(name)?;
-        if name == RECORDS {
-            let index = store.index(IDX_ENTITY)?;
-            collect(
-                index
-                    .get_all::<JsValue>()
-                    .with_query(JsValue::from_str(entity.as_str()))
-                    .primitive()?
-                    .await?,
-            )
+        let requests = if name == RECORDS {
+            // Keyed `[entity, id]` beside other kinds, read through the entity index: the few
+            // records of the campaign's kinds, in one request.
+            let query = JsValue::from_str(entity.as_str());
+            vec![store.index(IDX_ENTITY)?.get_all::<JsValue>().with_query(query).primitive()?]
         } else {
-            collect(store.get_all::<JsValue>().primitive()?.await?)
+            range_requests(&store, &key_cuts(&store).await?)?
+        };
+        for request in requests {
+            each(collect(request.await?)?)?;
         }
+        Ok(())
     }
 
     /// The live surveys of one person.
@@ -99,7 +138,9 @@ impl Store {
                 .primitive()?
                 .await?,
         )?;
-        decode_live(values, Record::is_deleted)
+        let mut out = Vec::with_capacity(values.len());
+        decode_live(values, Record::is_deleted, &mut out)?;
+        Ok(out)
     }
 
     /// Every conflict kept on this device (concurrent edits that lost), for review.
@@ -111,6 +152,49 @@ impl Store {
     }
 }
 
+/// Where a store keyed by id is cut into ranges read at once ([`key_ranges::cuts`]), from its
+/// lowest and highest keys (two requests made at once); none for an empty store or keys that
+/// are not text.
+async fn key_cuts(store: &ObjectStore<'_>) -> Result<Vec<JsValue>, StoreError> {
+    let lowest = store.open_key_cursor().primitive()?;
+    let highest = store.open_key_cursor().with_direction(CursorDirection::Prev).primitive()?;
+    let (lowest, highest) = (key_text(lowest.await?)?, key_text(highest.await?)?);
+    let (Some(lowest), Some(highest)) = (lowest, highest) else { return Ok(Vec::new()) };
+    let cuts = key_ranges::cuts(&lowest, &highest, READ_RANGES);
+    Ok(cuts.iter().map(|cut| JsValue::from_str(cut)).collect())
+}
+
+/// The key a cursor stands on as text; `None` for no cursor (an empty store) or a key that is
+/// not text.
+fn key_text<Qs>(cursor: Option<KeyCursor<'_, Qs>>) -> Result<Option<String>, StoreError> {
+    let Some(cursor) = cursor else { return Ok(None) };
+    Ok(cursor.primary_key::<JsValue>()?.and_then(|key| key.as_string()))
+}
+
+/// A request for every value of `store`, one per range `cuts` make (below the first, from each
+/// to the next, from the last up; the whole store when there are none), all made now.
+fn range_requests(
+    store: &ObjectStore<'_>,
+    cuts: &[JsValue],
+) -> Result<Vec<GetAllPrimitiveRequest<JsValue>>, StoreError> {
+    let Some((first, last)) = cuts.first().zip(cuts.last()) else {
+        return Ok(vec![store.get_all::<JsValue>().primitive()?]);
+    };
+    let below = KeyRange::UpperBound(first.clone(), true);
+    let between = cuts.windows(2).map(|w| KeyRange::Bound(w[0].clone(), false, w[1].clone(), true));
+    let above = KeyRange::LowerBound(last.clone(), false);
+    std::iter::once(below)
+        .chain(between)
+        .chain(std::iter::once(above))
+        .map(|range| Ok(store.get_all::<JsValue>().with_query::<JsValue, _>(range).primitive()?))
+        .collect()
+}
+
+/// The names of the properties `T` reads, for [`decode_projected`].
+fn projected_keys<T: Projected>() -> js_sys::Array {
+    T::KEYS.iter().map(|k| JsValue::from_str(k)).collect()
+}
+
 fn collect<I, E>(iter: I) -> Result<Vec<JsValue>, StoreError>
 where
     I: IntoIterator<Item = Result<JsValue, E>>,
@@ -119,47 +203,43 @@ where
     iter.into_iter().map(|r| r.map_err(StoreError::from)).collect()
 }
 
-/// Decode `values`, leaving out the deleted ones.
+/// Decode `values` into `out`, leaving out the deleted ones.
 fn decode_live<T: DeserializeOwned>(
     values: Vec<JsValue>,
     is_deleted: fn(&T) -> bool,
-) -> Result<Vec<T>, StoreError> {
-    decode_into(values, |record: T| (!is_deleted(&record)).then_some(record))
-}
-
-/// Decode `values` one by one, each turned at once into what is kept (`None`: left out).
-fn decode_into<T: DeserializeOwned, R>(
-    values: Vec<JsValue>,
-    into: impl Fn(T) -> Option<R>,
-) -> Result<Vec<R>, StoreError> {
-    let mut out = Vec::with_capacity(values.len());
+    out: &mut Vec<T>,
+) -> Result<(), StoreError> {
     for v in values {
-        out.extend(into(from_js(v)?));
+        let record: T = from_js(v)?;
+        if !is_deleted(&record) {
+            out.push(record);
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Decode `values` as `T` through its projection ([`Projected`]), each record turned at once
-/// into what is kept (`None`: left out). The browser writes out only the properties `T` reads,
-/// [`PROJECTED_BATCH`] records at a time as one JSON text (`JSON.stringify` with the list of
-/// names), which crosses into wasm once and is decoded record by record: a few calls into the
-/// browser for the whole read instead of one per property of each record, and never more than
-/// one batch's text in wasm memory, which never shrinks (docs/PERFORMANCE.md, session 37).
+/// into what is kept (`None`: left out) and pushed onto `out`. The browser writes out only the
+/// properties `T` reads, [`PROJECTED_BATCH`] records at a time as one JSON text
+/// (`JSON.stringify` with the list of names, `keys`), which crosses into wasm once and is
+/// decoded record by record: a few calls into the browser for the whole read instead of one per
+/// property of each record, and never more than one batch's text in wasm memory, which never
+/// shrinks (docs/PERFORMANCE.md, session 37).
 ///
 /// A record that cannot be decoded fails the read ([`StoreError::Codec`]), as it did when each
 /// was read by itself. Every text this app stores has passed through a Rust `String`, so none
 /// holds what JSON cannot carry (a lone UTF-16 surrogate); one edited into the database by hand
 /// fails the read here, where reading it by itself made a U+FFFD of it.
 fn decode_projected<T: Projected, R>(
-    values: Vec<JsValue>,
-    into: impl Fn(T) -> Option<R>,
-) -> Result<Vec<R>, StoreError> {
-    let keys: js_sys::Array = T::KEYS.iter().map(|k| JsValue::from_str(k)).collect();
-    let mut out = Vec::with_capacity(values.len());
+    values: &[JsValue],
+    keys: &js_sys::Array,
+    into: &impl Fn(T) -> Option<R>,
+    out: &mut Vec<R>,
+) -> Result<(), StoreError> {
     for batch in values.chunks(PROJECTED_BATCH) {
-        decode_batch(batch, &keys, &into, &mut out)?;
+        decode_batch(batch, keys, into, out)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// One batch of [`decode_projected`]: its records written out by the browser and decoded.
