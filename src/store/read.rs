@@ -72,57 +72,42 @@ impl Store {
     }
 
     /// Every stored value of `entity` (tombstones included), in key order, decoded by `decode`
-    /// into what is kept. A store keyed by id is read as [`READ_RANGES`] key ranges requested at
-    /// once, each decoded as it comes while the browser reads the next ([`key_ranges`]). Each
-    /// range is decoded into a part of its own, and the parts are joined once their sizes are
-    /// known (a vector grown record by record leaves wasm memory behind: round 5).
+    /// into what is kept, sized once for every stored value (a vector grown record by record
+    /// leaves wasm memory behind: round 5).
     async fn decode_stored<R>(
         &self,
         entity: EntityKind,
         mut decode: impl FnMut(Vec<JsValue>, &mut Vec<R>) -> Result<(), StoreError>,
     ) -> Result<Vec<R>, StoreError> {
-        let mut parts: Vec<Vec<R>> = Vec::new();
-        self.each_stored(entity, &mut |values| {
-            let mut part = Vec::with_capacity(values.len());
-            decode(values, &mut part)?;
-            parts.push(part);
-            Ok(())
-        })
-        .await?;
-        if parts.len() == 1 {
-            return Ok(parts.pop().unwrap_or_default());
-        }
-        let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-        for part in parts {
-            out.extend(part);
+        let answers = self.all_stored(entity).await?;
+        let mut out = Vec::with_capacity(answers.iter().map(Vec::len).sum());
+        for values in answers {
+            decode(values, &mut out)?;
         }
         Ok(out)
     }
 
-    /// Every stored value of `entity` (tombstones included), in key order, handed to `each` a
-    /// range at a time as the browser answers (one range for the `records` store; see
-    /// [`Store::decode_stored`]). Not generic, so that its code is in the app once.
-    async fn each_stored(
-        &self,
-        entity: EntityKind,
-        each: &mut dyn FnMut(Vec<JsValue>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+    /// Every stored value of `entity` (tombstones included), in key order, as the browser's
+    /// answers came. A store keyed by id is read as [`READ_RANGES`] key ranges requested at once,
+    /// so that the browser reads the next range while the tab unpacks the last
+    /// ([`key_ranges`]); the `records` store, through its entity index in one request.
+    async fn all_stored(&self, entity: EntityKind) -> Result<Vec<Vec<JsValue>>, StoreError> {
         let name = store_for(entity);
         let db = self.db().await?;
         let tx = db.transaction(name).build()?;
         let store = tx.object_store(name)?;
         let requests = if name == RECORDS {
-            // Keyed `[entity, id]` beside other kinds, read through the entity index: the few
-            // records of the campaign's kinds, in one request.
+            // Keyed `[entity, id]` beside other kinds: the few records of the campaign's kinds.
             let query = JsValue::from_str(entity.as_str());
             vec![store.index(IDX_ENTITY)?.get_all::<JsValue>().with_query(query).primitive()?]
         } else {
             range_requests(&store, &key_cuts(&store).await?)?
         };
+        let mut answers = Vec::with_capacity(requests.len());
         for request in requests {
-            each(collect(request.await?)?)?;
+            answers.push(collect(request.await?)?);
         }
-        Ok(())
+        Ok(answers)
     }
 
     /// The live surveys of one person.
