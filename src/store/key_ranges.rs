@@ -58,6 +58,15 @@ mod tests {
         cuts.iter().filter(|cut| cut.as_str() <= key).count()
     }
 
+    /// How many of `ids` fall in each of the 16 ranges `cuts` make.
+    fn counts(cuts: &[String], ids: &[String]) -> [usize; 16] {
+        let mut counts = [0usize; 16];
+        for id in ids {
+            counts[range_of(cuts, id)] += 1;
+        }
+        counts
+    }
+
     #[test]
     fn random_ids_fall_evenly_into_the_ranges() {
         let ids: Vec<String> = (0..16_000).map(|_| Uuid::new_v4().to_string()).collect();
@@ -65,10 +74,7 @@ mod tests {
         let highest = ids.iter().max().unwrap();
         let cuts = cuts(lowest, highest, 16);
         assert_eq!(cuts.len(), 15);
-        let mut counts = [0usize; 16];
-        for id in &ids {
-            counts[range_of(&cuts, id)] += 1;
-        }
+        let counts = counts(&cuts, &ids);
         assert!(counts.iter().all(|&n| (700..1_300).contains(&n)), "{counts:?}");
     }
 
@@ -110,11 +116,7 @@ mod tests {
                 Uuid::new_v7(ts).to_string()
             })
             .collect();
-        let cuts = cuts(&ids[0], &ids[9_999], 16);
-        let mut counts = [0usize; 16];
-        for id in &ids {
-            counts[range_of(&cuts, id)] += 1;
-        }
+        let counts = counts(&cuts(&ids[0], &ids[9_999], 16), &ids);
         assert!(counts.iter().all(|&n| (600..650).contains(&n)), "{counts:?}");
     }
 
