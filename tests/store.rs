@@ -847,6 +847,9 @@ async fn a_store_read_in_key_ranges_gives_every_record_once_in_key_order() {
     assert_eq!(projected.iter().map(|r| r.id).collect::<Vec<_>>(), expected, "projected");
     let first_listed = projected.iter().find(|p| p.id == first.id).unwrap();
     assert_eq!(first_listed.fields.name, "党员", "each record is its own");
+    let answers = store.all_stored(EntityKind::Person).await.unwrap();
+    assert_eq!(answers.len(), 16, "read in 16 ranges");
+    assert_eq!(answers.iter().map(Vec::len).sum::<usize>(), 3_001, "tombstones are read too");
 
     // Ids whose first 64 bits are 0..=16 apart: every cut falls on a stored key, which its own
     // range starts.
@@ -858,6 +861,46 @@ async fn a_store_read_in_key_ranges_gives_every_record_once_in_key_order() {
     let listed = store.list(EntityKind::Person).await.unwrap();
     let ids: Vec<Uuid> = on_cuts.iter().map(|r| r.id).collect();
     assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), ids, "each once, at the cuts");
+    let answers = store.all_stored(EntityKind::Person).await.unwrap();
+    let lengths: Vec<usize> = answers.iter().map(Vec::len).collect();
+    assert_eq!(lengths, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2], "one a range");
+}
+
+/// A roster imported in one go (ids made within a few milliseconds) beside members made over
+/// the months after: the first read, cut between the lowest and highest key, has the roster in
+/// one range; it keeps where the same records cut evenly (`browser::read_cuts`), and the next
+/// read is cut there. Every read gives every record once, and a damaged hint is not used.
+#[wasm_bindgen_test]
+async fn a_read_of_bunched_ids_keeps_cuts_that_make_the_next_read_even() {
+    let store = fresh().await;
+    let at = |ms: u64, n: u64| Uuid::from_u64_pair((ms << 16) | 0x7000 | n, n);
+    let mut ids: Vec<Uuid> = (0..3_000).map(|n| at(1_780_000_000_000, n)).collect();
+    ids.extend((1..=300).map(|day| at(1_780_000_000_000 + day * 86_400_000, 0)));
+    let records: Vec<Record> = ids
+        .iter()
+        .map(|id| {
+            let mut record = person_record(&[("name", json!("党员"))], false);
+            record.id = *id;
+            record
+        })
+        .collect();
+    store.bulk_put_people(&records).await.unwrap();
+    let lengths = |answers: Vec<Vec<JsValue>>| answers.iter().map(Vec::len).collect::<Vec<_>>();
+    let listed = |records: Vec<Record>| records.iter().map(|r| r.id).collect::<Vec<_>>();
+
+    let first = lengths(store.all_stored(EntityKind::Person).await.unwrap());
+    assert_eq!((first.len(), first[0]), (16, 3_018), "the roster in one range: {first:?}");
+    let next = lengths(store.all_stored(EntityKind::Person).await.unwrap());
+    assert_eq!(next.len(), 16);
+    assert!(next.iter().all(|&n| (206..=207).contains(&n)), "cut where it was learned: {next:?}");
+    assert_eq!(listed(store.list(EntityKind::Person).await.unwrap()), ids, "every record once");
+
+    for damaged in [r#"["b","a"]"#, "[]", "not json", r#"{"cuts":1}"#] {
+        field::browser::read_cuts::write_raw(store.name(), "people", damaged);
+        assert_eq!(listed(store.list(EntityKind::Person).await.unwrap()), ids, "{damaged}");
+        let again = lengths(store.all_stored(EntityKind::Person).await.unwrap());
+        assert!(again.iter().all(|&n| n <= 207), "learned again after {damaged}: {again:?}");
+    }
 }
 
 /// The people list's rows, each made as its member is read (`services::people::list_rows`), are

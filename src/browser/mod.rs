@@ -21,5 +21,6 @@ pub mod online;
 pub mod opfs;
 pub mod page;
 pub mod photos;
+pub mod read_cuts;
 pub mod storage;
 pub mod text_size;

@@ -15,9 +15,10 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::codec::{from_js, record_key};
-use super::key_ranges::{self, READ_RANGES};
+use super::key_ranges::{self, KeyBounds, READ_RANGES};
 use super::schema::{CONFLICTS, IDX_ENTITY, IDX_PERSON_ID, RECORDS, SURVEYS, store_for};
 use super::{Store, StoreError};
+use crate::browser::read_cuts;
 
 impl Store {
     /// The record (also when it is a tombstone), or `None` if this device has never seen it.
@@ -88,10 +89,13 @@ impl Store {
     }
 
     /// Every stored value of `entity` (tombstones included), in key order, as the browser's
-    /// answers came. A store keyed by id is read as [`READ_RANGES`] key ranges requested at once,
-    /// so that the browser reads the next range while the tab unpacks the last
-    /// ([`key_ranges`]); the `records` store, through its entity index in one request.
-    async fn all_stored(&self, entity: EntityKind) -> Result<Vec<Vec<JsValue>>, StoreError> {
+    /// answers came (public for tests, which look at the ranges). A store keyed by id is read as
+    /// up to [`READ_RANGES`] key ranges requested at once, so that the browser reads the next
+    /// range while the tab unpacks the last ([`key_ranges`]): cut where the last read of it was
+    /// cut evenly ([`crate::browser::read_cuts`]), or else between its lowest and highest key
+    /// (two key cursors). A read whose ranges came out uneven keeps where the same records cut
+    /// evenly, for the next. The `records` store is read through its entity index in one request.
+    pub async fn all_stored(&self, entity: EntityKind) -> Result<Vec<Vec<JsValue>>, StoreError> {
         let name = store_for(entity);
         let db = self.db().await?;
         let tx = db.transaction(name).build()?;
@@ -101,13 +105,46 @@ impl Store {
             let query = JsValue::from_str(entity.as_str());
             vec![store.index(IDX_ENTITY)?.get_all::<JsValue>().with_query(query).primitive()?]
         } else {
-            range_requests(&store, &key_cuts(&store).await?)?
+            let learned = read_cuts::read(self.name(), name).and_then(key_ranges::ranges_from);
+            let ranges = match learned {
+                Some(ranges) => ranges,
+                None => span_ranges(&store).await?,
+            };
+            ranges
+                .into_iter()
+                .map(|range| range_request(&store, range))
+                .collect::<Result<_, _>>()?
         };
+        // In order: each answer is unpacked while the browser reads the next range.
         let mut answers = Vec::with_capacity(requests.len());
         for request in requests {
             answers.push(collect(request.await?)?);
         }
+        if name != RECORDS {
+            self.learn_cuts(name, &answers);
+        }
         Ok(answers)
+    }
+
+    /// Keep where the records of `answers` (a whole read of store `name`) cut into even ranges,
+    /// if they came out uneven ([`key_ranges::positions_to_learn`]).
+    fn learn_cuts(&self, name: &str, answers: &[Vec<JsValue>]) {
+        let lengths: Vec<usize> = answers.iter().map(Vec::len).collect();
+        let Some(positions) = key_ranges::positions_to_learn(&lengths, READ_RANGES) else {
+            return;
+        };
+        let mut records = answers.iter().flatten();
+        let mut at = 0;
+        let mut cuts = Vec::with_capacity(positions.len());
+        for position in positions {
+            let Some(record) = records.nth(position - at) else { return };
+            at = position + 1;
+            match primary_key(record) {
+                Some(key) => cuts.push(key),
+                None => return,
+            }
+        }
+        read_cuts::write(self.name(), name, &cuts);
     }
 
     /// The live surveys of one person.
@@ -137,16 +174,17 @@ impl Store {
     }
 }
 
-/// Where a store keyed by id is cut into ranges read at once ([`key_ranges::cuts`]), from its
-/// lowest and highest keys (two requests made at once); none for an empty store or keys that
-/// are not text.
-async fn key_cuts(store: &ObjectStore<'_>) -> Result<Vec<JsValue>, StoreError> {
+/// The ranges of a store keyed by id cut between its lowest and highest keys
+/// ([`key_ranges::read_ranges`]), found by two key cursors requested at once; one range, the
+/// whole store, for an empty store or keys that are not UUID text.
+async fn span_ranges(store: &ObjectStore<'_>) -> Result<Vec<KeyBounds>, StoreError> {
     let lowest = store.open_key_cursor().primitive()?;
     let highest = store.open_key_cursor().with_direction(CursorDirection::Prev).primitive()?;
     let (lowest, highest) = (key_text(lowest.await?)?, key_text(highest.await?)?);
-    let (Some(lowest), Some(highest)) = (lowest, highest) else { return Ok(Vec::new()) };
-    let cuts = key_ranges::cuts(&lowest, &highest, READ_RANGES);
-    Ok(cuts.iter().map(|cut| JsValue::from_str(cut)).collect())
+    Ok(match (lowest, highest) {
+        (Some(lowest), Some(highest)) => key_ranges::read_ranges(&lowest, &highest, READ_RANGES),
+        _ => vec![KeyBounds { from: None, to: None }],
+    })
 }
 
 /// The key a cursor stands on as text; `None` for no cursor (an empty store) or a key that is
@@ -156,23 +194,24 @@ fn key_text<Qs>(cursor: Option<KeyCursor<'_, Qs>>) -> Result<Option<String>, Sto
     Ok(cursor.primary_key::<JsValue>()?.and_then(|key| key.as_string()))
 }
 
-/// A request for every value of `store`, one per range `cuts` make (below the first, from each
-/// to the next, from the last up; the whole store when there are none), all made now.
-fn range_requests(
+/// The primary key of a value of a store keyed by its `id` as text.
+fn primary_key(value: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(value, &JsValue::from_str("id")).ok()?.as_string()
+}
+
+/// A request for every value of `store` in `range`, made now.
+fn range_request(
     store: &ObjectStore<'_>,
-    cuts: &[JsValue],
-) -> Result<Vec<GetAllPrimitiveRequest<JsValue>>, StoreError> {
-    let Some((first, last)) = cuts.first().zip(cuts.last()) else {
-        return Ok(vec![store.get_all::<JsValue>().primitive()?]);
+    range: KeyBounds,
+) -> Result<GetAllPrimitiveRequest<JsValue>, StoreError> {
+    let text = |key: String| JsValue::from_str(&key);
+    let range = match (range.from.map(text), range.to.map(text)) {
+        (None, None) => return Ok(store.get_all::<JsValue>().primitive()?),
+        (None, Some(to)) => KeyRange::UpperBound(to, true),
+        (Some(from), Some(to)) => KeyRange::Bound(from, false, to, true),
+        (Some(from), None) => KeyRange::LowerBound(from, false),
     };
-    let below = KeyRange::UpperBound(first.clone(), true);
-    let between = cuts.windows(2).map(|w| KeyRange::Bound(w[0].clone(), false, w[1].clone(), true));
-    let above = KeyRange::LowerBound(last.clone(), false);
-    std::iter::once(below)
-        .chain(between)
-        .chain(std::iter::once(above))
-        .map(|range| Ok(store.get_all::<JsValue>().with_query::<JsValue, _>(range).primitive()?))
-        .collect()
+    Ok(store.get_all::<JsValue>().with_query::<JsValue, _>(range).primitive()?)
 }
 
 /// The names of the properties `T` reads, for [`decode_projected`].
