@@ -96,9 +96,9 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// Round 2's forty-second session: a whole store read as key ranges requested at once
 /// (`store::read::all_stored`, `store::key_ranges`), so that the browser reads the next range
 /// while the tab unpacks the last, cut where the last read of the store was cut evenly when its
-/// ids are bunched (`browser::read_cuts`): the people list's read of 10,000 about 25 % faster, 251.0 KB,
-/// and the budget goes up to 251.9 KB, for a read target against a size target already missed
-/// (the trade in docs/PERFORMANCE.md, "Session 42").
+/// ids are bunched (`browser::read_cuts`): the people list's read of 10,000 about 25 % faster
+/// (in-page, random ids), 251.0 KB, and the budget goes up to 251.9 KB, for a read target against
+/// a size target already missed (the trade in docs/PERFORMANCE.md, "Session 42").
 /// Sizes are deterministic for a given source in a given directory.
 const BUDGET_BROTLI_BYTES: usize = 251_900;
 
