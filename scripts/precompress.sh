@@ -14,7 +14,7 @@ command -v brotli >/dev/null || die "brotli not found: run scripts/setup.sh"
 
 # Only files whose names the build's hash makes unique (everything under app-<hash>/, Trunk's
 # <name>-<hash>.css): a file that keeps its name from release to release (index.html, sw.js,
-# boot.js, the manifest) may be replaced on its own, and a compressed copy left beside it would
+# boot.js, shell.js, the manifest) may be replaced on its own, and a compressed copy left beside it would
 # then be sent in its place, stale (a new sw.js never seen, no update ever offered). The server
 # compresses those small files on the fly.
 # shellcheck disable=SC2016 # the inner script expands its own arguments

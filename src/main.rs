@@ -1,7 +1,7 @@
 //! Entry point: open the local database, then mount the app.
 
 use field::app::App;
-use field::browser::language;
+use field::browser::{app_shell, language};
 use field::i18n;
 use field::services::storage_loss;
 use leptos::prelude::*;
@@ -25,7 +25,10 @@ fn main() {
         }
         language::set_document_lang(i18n::current());
         // Opened against the mark kept outside it: is this the database the app used before?
-        match storage_loss::open(DB_NAME).await {
+        let opened = storage_loss::open(DB_NAME).await;
+        // index.html's top bar goes in the same task as the app's own comes: no frame without one.
+        app_shell::remove();
+        match opened {
             Ok((store, _)) => leptos::mount::mount_to_body(move || view! { <App store=store /> }),
             Err(err) => {
                 let message = format!("{}：{err}", i18n::OPEN_FAILED);

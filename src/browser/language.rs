@@ -6,6 +6,7 @@ use texts::Lang;
 
 use super::page;
 
+/// Read by `public/shell.js` too, which draws index.html's top bar in the language kept here.
 const KEY: &str = "field.language";
 
 /// The language chosen in 设置, if any (and still one the app has). Kept as the bare tag

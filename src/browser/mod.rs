@@ -8,6 +8,7 @@
     reason = "src/browser is the one place that reaches the browser"
 )]
 
+pub mod app_shell;
 pub mod barcode;
 pub mod device_mark;
 pub mod dialog;

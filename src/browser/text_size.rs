@@ -1,13 +1,13 @@
 //! Larger-text mode (设置's 大字模式, the age-friendly guideline): a small setting in
-//! `localStorage` like the language, shown as the class `large-text` on `<html>`. `public/boot.js`
-//! puts the class on before the app's module loads, so a start never flashes the small text; this
+//! `localStorage` like the language, shown as the class `large-text` on `<html>`. `public/shell.js`
+//! puts the class on before the first paint, so a start never flashes the small text; this
 //! module keeps the choice and applies a new one at once.
 
 use gloo_storage::{LocalStorage, Storage};
 
 use super::page;
 
-/// The key `public/boot.js` reads too: `"1"` is on, anything else off.
+/// The key `public/shell.js` reads too: `"1"` is on, anything else off.
 const KEY: &str = "field.large-text";
 /// The class on `<html>` that `style/main.css` enlarges text and touch targets under.
 const CLASS: &str = "large-text";

@@ -80,16 +80,23 @@ pub fn PeopleList() -> impl IntoView {
                     prop:value=move || filter.with(|f| f.query.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); set_filter(&|f| f.query = v.clone()); }
                 />
-                {move || rows.get().and_then(Result::ok).map(|all| {
-                    let branches = distinct(&all, |r| r.branch_id.as_str());
-                    let villages = distinct(&all, |r| r.village_unit.as_str());
+                // Drawn before the rows have come (全部 alone to pick), so that the filters after
+                // them do not move when the rows come.
+                {move || {
+                    let (branches, villages) = rows.with(|rows| match rows {
+                        Some(Ok(all)) => (
+                            distinct(all, |r| r.branch_id.as_str()),
+                            distinct(all, |r| r.village_unit.as_str()),
+                        ),
+                        _ => (Vec::new(), Vec::new()),
+                    });
                     view! {
                         <FilterSelect label=t::FILTER_BRANCH.get() testid="filter-branch" options=branches
                             on_pick=Callback::new(move |v: String| set_filter(&|f| f.branch_id = v.clone())) />
                         <FilterSelect label=t::FILTER_VILLAGE.get() testid="filter-village" options=villages
                             on_pick=Callback::new(move |v: String| set_filter(&|f| f.village_unit = v.clone())) />
                     }
-                })}
+                }}
                 <label class="field">
                     <span class="label">{t::FILTER_CATEGORY}</span>
                     <select data-testid="filter-category" on:change=move |ev| {
@@ -117,12 +124,13 @@ pub fn PeopleList() -> impl IntoView {
             {move || ctx.session.with(|s| s.as_ref().is_some_and(|s| s.read_only())).then(|| view! {
                 <p class="message warn" data-testid="county-people-note">{t::COUNTY_PEOPLE}</p>
             })}
-            {move || match rows.get() {
+            // Read in place: a keystroke in the search does not copy every row.
+            {move || rows.with(|rows| match rows {
                 None => view! { <p class="empty">{t::LOADING}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="message error" role="alert">{e}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="message error" role="alert">{e.clone()}</p> }.into_any(),
                 Some(Ok(all)) => {
                     let (page, total) = filter.with(|f| {
-                        let (page, total) = filter_page(&all, f, limit.get());
+                        let (page, total) = filter_page(all, f, limit.get());
                         (page.into_iter().cloned().collect::<Vec<_>>(), total)
                     });
                     let shown = page.len();
@@ -142,7 +150,7 @@ pub fn PeopleList() -> impl IntoView {
                         </Show>
                     }.into_any()
                 }
-            }}
+            })}
         </section>
     }
 }

@@ -198,7 +198,8 @@ impl Lang {
 
     /// The first of the browser's languages (`navigator.languages`) the app has: Chinese of
     /// Taiwan, Hong Kong, Macao or in Traditional script is zh-Hant, other Chinese zh-Hans,
-    /// any English en; none of them: zh-Hans.
+    /// any English en; none of them: zh-Hans. `public/shell.js` decides the same for the top
+    /// bar index.html draws before the app has arrived.
     pub fn from_browser<S: AsRef<str>>(languages: &[S]) -> Lang {
         languages
             .iter()

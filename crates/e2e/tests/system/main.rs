@@ -12,6 +12,7 @@
 )]
 
 mod accessibility;
+mod app_shell;
 mod branches;
 mod browser_kills;
 mod campaign_flow;

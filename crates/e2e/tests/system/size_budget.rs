@@ -99,8 +99,14 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// ids are bunched (`browser::read_cuts`): the people list's read of 10,000 about 25 % faster
 /// (in-page, random ids), 251.0 KB, and the budget goes up to 251.9 KB, for a read target against
 /// a size target already missed (the trade in docs/PERFORMANCE.md, "Session 42").
+/// Round 2's forty-third session: index.html draws the top bar (its title in the three
+/// languages, `public/shell.js` choosing one before the first paint) and says so when the app's
+/// module cannot load, so that a first visit shows the bar at the first paint (Lighthouse's LCP
+/// of the routes whose largest element is the title 3.3 → 2.4 s): 252.0 KB, and the budget goes
+/// up to 252.9 KB, for a Lighthouse target against a size target already missed (the trade in
+/// docs/PERFORMANCE.md, "Session 43").
 /// Sizes are deterministic for a given source in a given directory.
-const BUDGET_BROTLI_BYTES: usize = 251_900;
+const BUDGET_BROTLI_BYTES: usize = 252_900;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms

@@ -21,12 +21,13 @@ style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'
 object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /// Files a browser must revalidate on every load so a new release is picked up: the page, the
-/// service worker, the manifest and `boot.js`, which keep their names across releases.
+/// service worker, the manifest, `boot.js` and `shell.js`, which keep their names across releases.
 fn must_revalidate(path: &str, is_html: bool) -> bool {
     is_html
         || path == "/sw.js"
         || path.ends_with("/sw.js")
         || path == "/boot.js"
+        || path == "/shell.js"
         || path.ends_with(".webmanifest")
 }
 
@@ -97,6 +98,7 @@ mod tests {
         assert!(must_revalidate("/", true));
         assert!(must_revalidate("/sw.js", false));
         assert!(must_revalidate("/boot.js", false));
+        assert!(must_revalidate("/shell.js", false));
         assert!(!must_revalidate("/icons/icon-192.png", false));
         assert!(!must_revalidate("/field-1234.wasm", false));
         assert!(!must_revalidate("/style.css", false));
@@ -118,6 +120,7 @@ mod tests {
             "/index.html",
             "/sw.js",
             "/boot.js",
+            "/shell.js",
             "/manifest.webmanifest",
             "/icons/icon-192.png",
             "/app-1bbd3ccbe07a6dc4",

@@ -1,0 +1,28 @@
+// Before the first paint, the language and 大字模式 on <html> for index.html's top bar: see the
+// comment beside this script in index.html.
+(() => {
+  const root = document.documentElement;
+  const kept = (key) => {
+    try {
+      return localStorage.getItem(key);
+    } catch (_) {
+      return null;
+    }
+  };
+  // texts::Lang::from_browser
+  const fromBrowser = (tags) => {
+    for (const tag of tags) {
+      const parts = String(tag).toLowerCase().split(/[-_]/);
+      if (parts[0] === "zh") {
+        return parts.slice(1).some((p) => ["hant", "tw", "hk", "mo"].includes(p)) ? "zh-Hant" : "zh-Hans";
+      }
+      if (parts[0] === "en") return "en";
+    }
+    return "zh-Hans";
+  };
+  const chosen = kept("field.language");
+  root.lang = ["zh-Hans", "zh-Hant", "en"].includes(chosen)
+    ? chosen
+    : fromBrowser(navigator.languages || [navigator.language || ""]);
+  if (kept("field.large-text") === "1") root.classList.add("large-text");
+})();
