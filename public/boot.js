@@ -1,7 +1,6 @@
-// Starts the wasm app. The server's Content-Security-Policy forbids inline scripts, so
-// scripts/build-wasm.sh writes the directory of this build's modules into <meta name="field-js">
-// and <meta name="field-wasm"> of index.html, and this fixed, external module loads them.
-// public/shell.js has already put the language and 大字模式 on <html>.
+// Starts the wasm app from the modules named in index.html's <meta name="field-js|field-wasm">
+// (scripts/build-wasm.sh; the Content-Security-Policy allows no inline script). A start that
+// fails before the app has mounted shows index.html's #app-start-failed: see the comment there.
 
 const named = (name) => {
   const meta = document.querySelector(`meta[name="${name}"]`);
@@ -11,16 +10,18 @@ const named = (name) => {
   return meta.content;
 };
 
-// A module that cannot load (the network lost on a first visit, a browser without WebAssembly)
-// leaves index.html's top bar with a message and a way to reload, not a page that stays blank.
-try {
-  const { default: init } = await import(named("field-js"));
-  await init({ module_or_path: named("field-wasm") });
-} catch (error) {
+const failed = (error) => {
+  if (!document.getElementById("app-shell")) return; // mounted: the app shows its own errors
   console.error("the app could not start:", error);
-  const failed = document.getElementById("app-start-failed");
-  if (failed) {
-    failed.hidden = false;
-    failed.querySelector("button")?.addEventListener("click", () => location.reload());
+  const message = document.getElementById("app-start-failed");
+  if (message && message.hidden) {
+    message.hidden = false;
+    message.querySelector("button")?.addEventListener("click", () => location.reload());
   }
-}
+};
+addEventListener("error", (event) => failed(event.error || event.message));
+addEventListener("unhandledrejection", (event) => failed(event.reason));
+// No top-level await: an old browser still gets as far as the message.
+import(named("field-js"))
+  .then(({ default: init }) => init({ module_or_path: named("field-wasm") }))
+  .catch(failed);

@@ -25,11 +25,14 @@ fn main() {
         }
         language::set_document_lang(i18n::current());
         // Opened against the mark kept outside it: is this the database the app used before?
-        let opened = storage_loss::open(DB_NAME).await;
-        // index.html's top bar goes in the same task as the app's own comes: no frame without one.
-        app_shell::remove();
-        match opened {
-            Ok((store, _)) => leptos::mount::mount_to_body(move || view! { <App store=store /> }),
+        match storage_loss::open(DB_NAME).await {
+            Ok((store, _)) => {
+                // index.html's top bar goes in the task that mounts the app's own: no frame
+                // without one.
+                app_shell::remove();
+                leptos::mount::mount_to_body(move || view! { <App store=store /> })
+            }
+            // Under index.html's top bar, which stays.
             Err(err) => {
                 let message = format!("{}：{err}", i18n::OPEN_FAILED);
                 leptos::mount::mount_to_body(

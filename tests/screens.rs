@@ -531,6 +531,40 @@ async fn the_outbox_tries_every_refused_photo_again_with_one_button() {
     assert_eq!(refused.count(), 0, "both photos wait to be sent again");
 }
 
+/// The people list's branch and village selects, built again when the list is read again (after a
+/// sync), show what the list is filtered by: the value picked, among the options even when no row
+/// holds it any more; 全部 when nothing is picked.
+#[wasm_bindgen_test]
+async fn a_people_filter_built_again_shows_what_is_picked() {
+    use field::screens::people_list::FilterSelect;
+    let picks = RwSignal::new(0u32);
+    let _handle = leptos::mount::mount_to(root("filter-select"), move || {
+        let on_pick = Callback::new(move |_: String| picks.update(|n| *n += 1));
+        view! {
+            <FilterSelect label="支部" testid="picked" options=vec!["b1".into(), "b3".into()] picked="b3".into() on_pick />
+            <FilterSelect label="支部" testid="gone" options=vec!["b1".into(), "b3".into()] picked="b2".into() on_pick />
+            <FilterSelect label="支部" testid="none" options=vec!["b1".into(), "b3".into()] picked=String::new() on_pick />
+        }
+    });
+    let select = |id: &str| -> web_sys::HtmlSelectElement {
+        find("filter-select", id).unwrap().dyn_into().unwrap()
+    };
+    let options = |id: &str| -> Vec<String> {
+        let s = select(id);
+        (0..s.length()).map(|i| s.item(i).unwrap().get_attribute("value").unwrap()).collect()
+    };
+    assert_eq!(select("picked").value(), "b3");
+    assert_eq!(options("picked"), ["", "b1", "b3"]);
+    assert_eq!(select("gone").value(), "b2", "a value no row holds any more stays picked");
+    assert_eq!(options("gone"), ["", "b1", "b2", "b3"]);
+    assert_eq!(select("none").value(), "");
+    assert!(
+        select("none").selected_options().item(0).unwrap().text_content().unwrap().contains("全部")
+    );
+    type_into(&find("filter-select", "none").unwrap(), "b1", "change");
+    assert_eq!(picks.get_untracked(), 1, "a pick is passed on");
+}
+
 /// When the delivery states cannot be read, the people list says so rather than showing every
 /// row without a badge, as if everything had reached the office.
 #[wasm_bindgen_test]

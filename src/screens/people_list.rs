@@ -90,10 +90,14 @@ pub fn PeopleList() -> impl IntoView {
                         ),
                         _ => (Vec::new(), Vec::new()),
                     });
+                    // Built again when the rows are read again (after a sync): each shows what
+                    // is picked, not 全部 over a list still filtered.
+                    let (branch, village) = filter
+                        .with_untracked(|f| (f.branch_id.clone(), f.village_unit.clone()));
                     view! {
-                        <FilterSelect label=t::FILTER_BRANCH.get() testid="filter-branch" options=branches
+                        <FilterSelect label=t::FILTER_BRANCH.get() testid="filter-branch" options=branches picked=branch
                             on_pick=Callback::new(move |v: String| set_filter(&|f| f.branch_id = v.clone())) />
-                        <FilterSelect label=t::FILTER_VILLAGE.get() testid="filter-village" options=villages
+                        <FilterSelect label=t::FILTER_VILLAGE.get() testid="filter-village" options=villages picked=village
                             on_pick=Callback::new(move |v: String| set_filter(&|f| f.village_unit = v.clone())) />
                     }
                 }}
@@ -155,19 +159,32 @@ pub fn PeopleList() -> impl IntoView {
     }
 }
 
+/// A select of `options` (sorted) with 全部 first, `picked` selected (empty: 全部). A value
+/// picked that the rows no longer hold stays among the options, so the select still says what
+/// the list is filtered by.
 #[component]
-fn FilterSelect(
+pub fn FilterSelect(
     label: &'static str,
     testid: &'static str,
-    options: Vec<String>,
+    mut options: Vec<String>,
+    picked: String,
     on_pick: Callback<String>,
 ) -> impl IntoView {
+    if !picked.is_empty()
+        && let Err(at) = options.binary_search(&picked)
+    {
+        options.insert(at, picked.clone());
+    }
     view! {
         <label class="field">
             <span class="label">{label}</span>
             <select data-testid=testid on:change=move |ev| on_pick.run(event_target_value(&ev))>
-                <option value="">{t::FILTER_ANY}</option>
-                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                <option value="" selected=picked.is_empty()>{t::FILTER_ANY}</option>
+                {options.into_iter().map(|o| {
+                    let selected = o == picked;
+                    let value = o.clone();
+                    view! { <option value=value selected=selected>{o}</option> }
+                }).collect_view()}
             </select>
         </label>
     }

@@ -144,16 +144,58 @@ async fn a_kept_language_and_larger_text_are_on_from_the_first_paint() {
         (&shown["lang"], &shown["title"], &shown["large"]),
         (&json!("zh-Hans"), &json!("四争一树"), &json!(false))
     );
+
+    // shell.js's rule over the browser's languages is the app's (`texts::Lang::from_browser`,
+    // whose unit test has these cases): shell.js run again over each list.
+    let cases = json!([
+        [["zh-TW"], "zh-Hant"],
+        [["zh-HK", "en"], "zh-Hant"],
+        [["zh-MO"], "zh-Hant"],
+        [["zh-Hant-CN"], "zh-Hant"],
+        [["ZH_tw"], "zh-Hant"],
+        [["zh-CN", "en"], "zh-Hans"],
+        [["zh"], "zh-Hans"],
+        [["en-US", "zh-CN"], "en"],
+        [["fr-FR", "en-GB"], "en"],
+        [["EN"], "en"],
+        [["fr-FR"], "zh-Hans"],
+        [[], "zh-Hans"]
+    ]);
+    let chosen = browser
+        .eval_async(&format!(
+            "(async () => {{
+               localStorage.removeItem('field.language');
+               const chosen = [];
+               for (const [languages] of {cases}) {{
+                 Object.defineProperty(navigator, 'languages', {{ get: () => languages, configurable: true }});
+                 await new Promise((ok, fail) => {{
+                   const script = document.createElement('script');
+                   script.src = '/shell.js';
+                   script.onload = ok;
+                   script.onerror = fail;
+                   document.head.append(script);
+                 }});
+                 chosen.push(document.documentElement.lang);
+               }}
+               return chosen;
+             }})().then(done, e => done(String(e)));"
+        ))
+        .await
+        .unwrap();
+    let expected: Vec<&str> =
+        cases.as_array().unwrap().iter().map(|c| c[1].as_str().unwrap()).collect();
+    assert_eq!(chosen, json!(expected), "shell.js over {cases}");
     browser.close().await.ok();
 }
 
 /// The sum of the page's layout shifts so far (each `layout-shift` entry not caused by input).
+/// Those of the next half second are counted too (two frames on, the rows' own).
 const LAYOUT_SHIFT: &str = "
-new PerformanceObserver((list, observer) => {
-  observer.disconnect();
-  done(list.getEntries().filter(e => !e.hadRecentInput).reduce((sum, e) => sum + e.value, 0));
+let shifted = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) shifted += e.value;
 }).observe({ type: 'layout-shift', buffered: true });
-setTimeout(() => done(0), 1000);";
+requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(shifted), 500)));";
 
 /// Nothing on the people list moves once drawn: its branch and village filters are there before
 /// the rows come (they came with the rows and pushed the other filters down: Lighthouse's CLS
