@@ -1,7 +1,7 @@
 //! The top bar index.html draws from the first paint, before the app's module has arrived
 //! (`#app-shell`; `public/shell.js` picks its language), and the message `public/boot.js` shows
-//! there when the module cannot load (`#app-start-failed`). The app takes them out as it mounts
-//! its own top bar, the same bar in the same place.
+//! there when the start fails before the app has mounted (`#app-start-failed`). The app takes
+//! them out as it mounts its own top bar, the same bar in the same place.
 
 use super::page;
 
