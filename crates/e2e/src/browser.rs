@@ -148,6 +148,21 @@ impl Browser {
         Ok(self.client.issue_cmd(CdpCommand { body }).await?)
     }
 
+    /// Shows the page as a screen of `width` × `height` CSS pixels at `scale` device pixels each
+    /// (DevTools' device emulation); narrower than 600 px, as a phone or tablet's (touch,
+    /// mobile viewport).
+    pub async fn emulate_screen(
+        &self,
+        width: u32,
+        height: u32,
+        scale: f64,
+    ) -> Result<(), HarnessError> {
+        let metrics = json!({
+            "width": width, "height": height, "deviceScaleFactor": scale, "mobile": width < 600,
+        });
+        self.cdp("Emulation.setDeviceMetricsOverride", metrics).await.map(drop)
+    }
+
     /// Polls `condition` (a function body returning a boolean) until it is true.
     pub async fn wait_until(
         &self,

@@ -204,13 +204,7 @@ requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(sh
 async fn nothing_on_the_people_list_moves_when_its_rows_come() {
     let harness = Harness::start().await.expect("start server and chromedriver");
     let browser = harness.open_browser_with_lang("en-US").await.expect("open Chromium");
-    browser
-        .cdp(
-            "Emulation.setDeviceMetricsOverride",
-            json!({ "width": 412, "height": 823, "deviceScaleFactor": 1.75, "mobile": true }),
-        )
-        .await
-        .unwrap();
+    browser.emulate_screen(412, 823, 1.75).await.unwrap();
     browser.goto(&harness.url("/#/people")).await.unwrap();
     browser.wait_for_testid("people-count", FIRST_LOAD_TIMEOUT).await.expect("the list");
     let shifted = browser.eval_async(LAYOUT_SHIFT).await.unwrap().as_f64().unwrap();

@@ -8,7 +8,6 @@
 use std::time::Duration;
 
 use e2e::{Browser, Harness};
-use serde_json::json;
 
 use crate::routes::{OFFICE_ROUTES, OTHER_ROUTES, ROUTES, add_records, open_settled};
 use crate::screen_sizes::LAYOUT_CHECK;
@@ -82,13 +81,7 @@ async fn in_large_text(lang: &str) {
         browser.eval("return parseFloat(getComputedStyle(document.body).fontSize);").await.unwrap();
     assert!(large.as_f64() > normal.as_f64(), "the body text grows: {normal} → {large}");
 
-    browser
-        .cdp(
-            "Emulation.setDeviceMetricsOverride",
-            json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true }),
-        )
-        .await
-        .unwrap();
+    browser.emulate_screen(390, 844, 1.0).await.unwrap();
     let mut problems = Vec::new();
     let routes = ROUTES.iter().chain(OFFICE_ROUTES).chain(OTHER_ROUTES).map(|r| (*r).to_owned());
     for hash in routes.chain(records) {

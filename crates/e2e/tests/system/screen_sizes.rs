@@ -12,7 +12,6 @@
 use std::path::PathBuf;
 
 use e2e::{Browser, Harness};
-use serde_json::json;
 
 use crate::routes::{OFFICE_ROUTES, OTHER_ROUTES, ROUTES, add_records, file_name, open_settled};
 
@@ -121,13 +120,7 @@ async fn every_screen_fits(lang: &str) {
     }
     let mut problems = Vec::new();
     for (w, h) in SIZES {
-        browser
-            .cdp(
-                "Emulation.setDeviceMetricsOverride",
-                json!({ "width": w, "height": h, "deviceScaleFactor": 1, "mobile": w < 600 }),
-            )
-            .await
-            .unwrap();
+        browser.emulate_screen(w, h, 1.0).await.unwrap();
         // The town office opens every screen, its own set-up screens too.
         let routes =
             ROUTES.iter().chain(OFFICE_ROUTES).chain(OTHER_ROUTES).map(|r| (*r).to_owned());
