@@ -21,8 +21,18 @@
     return "zh-Hans";
   };
   const chosen = kept("field.language");
-  root.lang = ["zh-Hans", "zh-Hant", "en"].includes(chosen)
+  const lang = ["zh-Hans", "zh-Hant", "en"].includes(chosen)
     ? chosen
     : fromBrowser(navigator.languages || [navigator.language || ""]);
+  root.lang = lang;
+  const catalog = document.querySelector(`meta[name="field-catalog-${lang}"]`);
+  for (const href of catalog ? catalog.content.split(" ") : []) {
+    const link = document.createElement("link");
+    link.rel = "preload";
+    link.as = "fetch";
+    link.crossOrigin = "anonymous";
+    link.href = href;
+    document.head.append(link);
+  }
   if (kept("field.large-text") === "1") root.classList.add("large-text");
 })();

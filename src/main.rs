@@ -18,14 +18,19 @@ fn main() {
         // zh-Hans is compiled in; another language's catalog is a chunk, loaded before anything
         // shows. Offline before the chunk was cached: zh-Hans, and the next start tries again.
         let lang = language::chosen();
-        if lang != i18n::Lang::ZhHans
-            && let Err(error) = field::split::catalog(lang).await
-        {
-            log::error!("the {} catalog did not load: {error}", lang.tag());
-        }
-        language::set_document_lang(i18n::current());
+        let catalog = async {
+            if lang != i18n::Lang::ZhHans
+                && let Err(error) = field::split::catalog(lang).await
+            {
+                log::error!("the {} catalog did not load: {error}", lang.tag());
+            }
+        };
         // Opened against the mark kept outside it: is this the database the app used before?
-        match storage_loss::open(DB_NAME).await {
+        // Opened while the catalog loads: neither waits for the other, and nothing is shown
+        // before both are done.
+        let ((), opened) = futures::join!(catalog, storage_loss::open(DB_NAME));
+        language::set_document_lang(i18n::current());
+        match opened {
             Ok((store, _)) => {
                 // index.html's top bar goes in the task that mounts the app's own: no frame
                 // without one.

@@ -36,17 +36,40 @@ async fn the_browser_s_language_chooses_on_the_first_run() {
         wait_for_language(&browser, tag, people).await;
         // Each language's catalog is a chunk of its own: the page fetched its own (none for
         // zh-Hans) and not the other's. (The service worker's precache is not the page's.)
-        let fetched: Vec<String> = serde_json::from_value(
-            browser
-                .eval(
-                    "return performance.getEntriesByType('resource').map(e => e.name)
-                        .filter(n => n.includes('split_catalog'))
-                        .map(n => n.split('/').pop());",
-                )
-                .await
-                .unwrap(),
-        )
-        .unwrap();
+        // Its files (the module and the chunks it waits for, named by build-wasm.sh) were
+        // fetched once each, as public/shell.js's preloads, beside the main module: the app's
+        // own fetch of each took the preload's answer, not a second request.
+        let seen = browser
+            .eval(
+                "const meta = document.querySelector(`meta[name=\"field-catalog-${document.documentElement.lang}\"]`);
+                 const files = meta ? meta.content.split(' ') : [];
+                 const entries = performance.getEntriesByType('resource');
+                 return {
+                   catalog: entries.map(e => e.name).filter(n => n.includes('split_catalog'))
+                     .map(n => n.split('/').pop()),
+                   files: files.length,
+                   requests: files.map(f => entries.filter(e => new URL(e.name).pathname === f)
+                     .map(e => e.initiatorType)),
+                   preloads: [...document.querySelectorAll('link[rel=preload]')]
+                     .map(l => l.href.split('/').pop()),
+                 };",
+            )
+            .await
+            .unwrap();
+        let fetched: Vec<String> = serde_json::from_value(seen["catalog"].clone()).unwrap();
+        let files = seen["files"].as_u64().unwrap() as usize;
+        if tag == "zh-Hans" {
+            assert_eq!(files, 0, "{browser_lang}: {seen}");
+            assert_eq!(seen["preloads"], serde_json::json!(["field_bg.wasm"]), "{seen}");
+        } else {
+            assert!(files >= 2, "{browser_lang}: the catalog's module and its chunks: {seen}");
+            assert_eq!(
+                seen["requests"],
+                serde_json::json!(vec![["link"]; files]),
+                "{browser_lang}: each file fetched once, by its preload: {seen}"
+            );
+            assert_eq!(seen["preloads"].as_array().unwrap().len(), 1 + files, "{seen}");
+        }
         let expected: Vec<String> = match tag {
             "zh-Hant" => vec!["split_catalog_zh_hant.wasm".into()],
             "en" => vec!["split_catalog_en.wasm".into()],
