@@ -25,14 +25,15 @@
     ? chosen
     : fromBrowser(navigator.languages || [navigator.language || ""]);
   root.lang = lang;
-  const catalog = document.querySelector(`meta[name="field-catalog-${lang}"]`);
-  for (const href of catalog ? catalog.content.split(" ") : []) {
+  if (kept("field.large-text") === "1") root.classList.add("large-text");
+  const wasm = document.querySelector('meta[name="field-wasm"]');
+  const catalog = document.querySelector(`meta[name="field-split-catalog_${lang.replace("-", "_").toLowerCase()}"]`);
+  for (const file of wasm && catalog ? catalog.content.split(" ").filter(Boolean) : []) {
     const link = document.createElement("link");
     link.rel = "preload";
     link.as = "fetch";
     link.crossOrigin = "anonymous";
-    link.href = href;
+    link.href = wasm.content.replace(/[^/]*$/, file);
     document.head.append(link);
   }
-  if (kept("field.large-text") === "1") root.classList.add("large-text");
 })();

@@ -62,16 +62,14 @@ if [ "$profile" = release ]; then
   sed -i 's#<link href=__FIELD_APP__/field.js rel=modulepreload>#&<link href=__FIELD_APP__/__wasm_split.js rel=modulepreload>#' \
     "$staging/index.html"
   grep -q "__wasm_split.js" "$staging/index.html" || die "index.html lacks field.js's modulepreload"
-  # The files of the zh-Hant and English catalogs (each a split module and the chunks it waits
-  # for): public/shell.js preloads those of the language the app will start in, beside the main
-  # module, which would otherwise ask for them only once it runs.
-  for lang in zh-Hant en; do
-    module="catalog_$(echo "$lang" | tr 'A-Z-' 'a-z_')"
+  # The files of the zh-Hant and English catalogs, each a split module with the chunks it waits
+  # for, named relative to app-<hash>/: public/shell.js preloads those of the language the app
+  # will start in, beside the main module, which would otherwise ask for them once it runs.
+  for module in catalog_zh_hant catalog_en; do
     files="$(python3 scripts/split-files.py "$work/app/__wasm_split.js" "$module")" || die "no files for $module"
-    content="$(printf '__FIELD_APP__/%s ' $files)"
-    sed -i "s#<link href=__FIELD_APP__/__wasm_split.js rel=modulepreload>#&<meta content=\"${content% }\" name=field-catalog-$lang>#" \
+    sed -i "s#<link href=__FIELD_APP__/__wasm_split.js rel=modulepreload>#&<meta content=\"$files\" name=field-split-$module>#" \
       "$staging/index.html"
-    grep -q "name=field-catalog-$lang>" "$staging/index.html" || die "index.html lacks the $lang catalog's files"
+    grep -q "name=field-split-$module>" "$staging/index.html" || die "index.html lacks the files of $module"
   done
 fi
 sed -i "s#__FIELD_APP__#${TRUNK_PUBLIC_URL:-/}app-$hash#g" "$staging/index.html"

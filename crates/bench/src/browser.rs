@@ -27,7 +27,7 @@ pub async fn open(config: &Config, driver: &Chromedriver) -> Result<Browser, Ben
         profile: None,
         script_timeout: Some(SCRIPT_TIMEOUT),
         page_load_timeout: Some(PAGE_LOAD_TIMEOUT),
-        lang: None,
+        lang: config.browser_lang.clone(),
     };
     Ok(driver.open(&options).await?)
 }

@@ -26,6 +26,8 @@ pub const USAGE: &str = "bench [options]
   --throughput-batch N   operations per push there (default 500, at most shared::sync::MAX_PUSH_OPS)
   --ready-selector CSS   what marks the survey form interactive (default [data-testid=\"survey-form\"])
   --cold-start-route R   the page a cold start and a first visit open (default #/survey/new)
+  --browser-lang TAG     the browsers' language (default zh-CN; en-US or zh-TW: the app loads
+                         its catalog before it starts; Lighthouse's Chromium is en-US anyway)
   --county-towns N       county part: towns (default 5)
   --county-tablets N     county part: tablets per town (default 2)
   --county-ops N         county part: operations all tablets push in all (default 2000)
@@ -74,6 +76,8 @@ pub struct Config {
     pub lighthouse_routes: Vec<String>,
     pub ready_selector: String,
     pub cold_start_route: String,
+    /// The language of the browsers the runner opens (`None`: the e2e crate's zh-CN).
+    pub browser_lang: Option<String>,
     pub only: Vec<String>,
     pub out: PathBuf,
     /// Print this run's figures beside the last run's (`--compare`).
@@ -122,6 +126,7 @@ impl Default for Config {
             .to_vec(),
             ready_selector: "[data-testid=\"survey-form\"]".into(),
             cold_start_route: "#/survey/new".into(),
+            browser_lang: None,
             only: [
                 "sizes",
                 "cold",
@@ -211,6 +216,7 @@ impl Config {
                 }
                 "--ready-selector" => c.ready_selector = value,
                 "--cold-start-route" => c.cold_start_route = value,
+                "--browser-lang" => c.browser_lang = Some(value),
                 "--only" => c.only = value.split(',').map(|s| s.trim().to_owned()).collect(),
                 "--out" => c.out = value.into(),
                 "--work-dir" => c.work_dir = value.into(),
@@ -260,6 +266,9 @@ mod tests {
         assert_eq!(c.sync_sizes, [100, 200]);
         assert!(c.wants("idb") && !c.wants("cold"));
         assert_eq!(c.server, PathBuf::from("/x/server"));
+        assert_eq!(c.browser_lang, None, "the e2e crate's zh-CN unless asked");
+        let c = parse(&["--browser-lang", "en-US"]).unwrap();
+        assert_eq!(c.browser_lang.as_deref(), Some("en-US"));
         assert!(!Config::default().wants("county"), "county is not in the default set");
         let c =
             parse(&["--only", "county", "--county-towns", "20", "--county-ops", "50000"]).unwrap();

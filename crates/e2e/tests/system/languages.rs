@@ -36,39 +36,50 @@ async fn the_browser_s_language_chooses_on_the_first_run() {
         wait_for_language(&browser, tag, people).await;
         // Each language's catalog is a chunk of its own: the page fetched its own (none for
         // zh-Hans) and not the other's. (The service worker's precache is not the page's.)
-        // Its files (the module and the chunks it waits for, named by build-wasm.sh) were
+        // Its files (the module and the chunks it waits for, which build-wasm.sh names in
+        // index.html: the same as the e2e crate's own reading of the chunk loader) were
         // fetched once each, as public/shell.js's preloads, beside the main module: the app's
         // own fetch of each took the preload's answer, not a second request.
+        let module = match tag {
+            "zh-Hant" => "catalog_zh_hant",
+            "en" => "catalog_en",
+            _ => "none",
+        };
         let seen = browser
-            .eval(
-                "const meta = document.querySelector(`meta[name=\"field-catalog-${document.documentElement.lang}\"]`);
-                 const files = meta ? meta.content.split(' ') : [];
+            .eval(&format!(
+                "const meta = document.querySelector('meta[name=\"field-split-{module}\"]');
+                 const dir = new URL(document.querySelector('meta[name=\"field-wasm\"]').content,
+                   location.href).pathname.replace(/[^/]*$/, '');
+                 const files = meta ? meta.content.split(' ').map(f => dir + f) : [];
                  const entries = performance.getEntriesByType('resource');
-                 return {
+                 return {{
                    catalog: entries.map(e => e.name).filter(n => n.includes('split_catalog'))
                      .map(n => n.split('/').pop()),
-                   files: files.length,
+                   files: files.map(f => f.slice(1)),
                    requests: files.map(f => entries.filter(e => new URL(e.name).pathname === f)
                      .map(e => e.initiatorType)),
                    preloads: [...document.querySelectorAll('link[rel=preload]')]
                      .map(l => l.href.split('/').pop()),
-                 };",
-            )
+                 }};"
+            ))
             .await
             .unwrap();
         let fetched: Vec<String> = serde_json::from_value(seen["catalog"].clone()).unwrap();
-        let files = seen["files"].as_u64().unwrap() as usize;
+        let files: Vec<String> = serde_json::from_value(seen["files"].clone()).unwrap();
         if tag == "zh-Hans" {
-            assert_eq!(files, 0, "{browser_lang}: {seen}");
             assert_eq!(seen["preloads"], serde_json::json!(["field_bg.wasm"]), "{seen}");
         } else {
-            assert!(files >= 2, "{browser_lang}: the catalog's module and its chunks: {seen}");
+            let loader: std::collections::BTreeSet<String> =
+                e2e::split_module_files(harness.dist(), module).unwrap().into_iter().collect();
+            let named: std::collections::BTreeSet<String> = files.iter().cloned().collect();
+            assert_eq!(named, loader, "{browser_lang}: index.html names {module}'s files");
+            assert!(files.len() >= 2, "{browser_lang}: the module and its chunks: {seen}");
             assert_eq!(
                 seen["requests"],
-                serde_json::json!(vec![["link"]; files]),
+                serde_json::json!(vec![["link"]; files.len()]),
                 "{browser_lang}: each file fetched once, by its preload: {seen}"
             );
-            assert_eq!(seen["preloads"].as_array().unwrap().len(), 1 + files, "{seen}");
+            assert_eq!(seen["preloads"].as_array().unwrap().len(), 1 + files.len(), "{seen}");
         }
         let expected: Vec<String> = match tag {
             "zh-Hant" => vec!["split_catalog_zh_hant.wasm".into()],

@@ -3,6 +3,7 @@
 //! dashboard fetches its module, another campaign screen the `office` module, and once the
 //! service worker is installed that works with no server.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use e2e::{FIRST_LOAD_TIMEOUT, Harness, split_module_files};
@@ -395,5 +396,55 @@ async fn a_screens_module_is_fetched_after_its_head_and_a_failure_shows_under_it
         .wait_for_testid("transfer-screen", FIRST_LOAD_TIMEOUT)
         .await
         .expect("opened again, the module comes");
+    browser.close().await.unwrap();
+}
+
+/// An English first visit to a screen of the `fieldwork` module: public/shell.js preloads the
+/// catalog's files beside the main module (build-wasm.sh names them in index.html), not the
+/// screen's module, which the app fetches once it has mounted (the line to the first screen's
+/// own files first: a first visit to the survey form was no sooner with it preloaded too,
+/// PERFORMANCE.md "Session 44"). Every wasm file comes once: the catalog's by their preloads,
+/// which the app's own fetch took, the chunks it shares with `fieldwork` not again.
+#[tokio::test]
+async fn an_english_first_visit_fetches_the_catalog_by_its_preloads_and_each_file_once() {
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    let fieldwork = split_module_files(harness.dist(), "fieldwork").expect("read the loader");
+    let catalog = split_module_files(harness.dist(), "catalog_en").expect("read the loader");
+    assert!(
+        catalog.iter().any(|file| fieldwork.contains(file)),
+        "the two share chunks, which this test is about: {catalog:?} {fieldwork:?}"
+    );
+    let main = e2e::first_load_files(harness.dist())
+        .expect("the first load")
+        .into_iter()
+        .filter(|f| f.ends_with(".wasm"))
+        .collect::<Vec<_>>();
+    let browser = harness.open_browser_with_lang("en-US").await.expect("open Chromium");
+    browser.goto(&harness.url("/#/settings")).await.unwrap();
+    browser.wait_for_testid("settings-language", FIRST_LOAD_TIMEOUT).await.expect("设置");
+    let seen = browser
+        .eval(
+            "return {
+               wasm: performance.getEntriesByType('resource')
+                 .filter(e => new URL(e.name).pathname.endsWith('.wasm'))
+                 .map(e => [new URL(e.name).pathname.slice(1), e.initiatorType]),
+               preloads: [...document.querySelectorAll('link[rel=preload]')]
+                 .map(l => new URL(l.href).pathname.slice(1)),
+             };",
+        )
+        .await
+        .expect("read the fetches");
+    let preloads: BTreeSet<String> = serde_json::from_value(seen["preloads"].clone()).unwrap();
+    let preloaded: BTreeSet<String> = main.iter().chain(&catalog).cloned().collect();
+    assert_eq!(preloads, preloaded, "what was preloaded");
+    let wasm: Vec<(String, String)> = serde_json::from_value(seen["wasm"].clone()).unwrap();
+    let fetched: BTreeSet<String> = wasm.iter().map(|(path, _)| path.clone()).collect();
+    let needed: BTreeSet<String> = preloaded.iter().chain(&fieldwork).cloned().collect();
+    assert_eq!(fetched, needed, "the main module, the catalog and 设置's module: {wasm:?}");
+    assert_eq!(wasm.len(), fetched.len(), "each once: {wasm:?}");
+    for (path, by) in &wasm {
+        let expected = if preloaded.contains(path) { "link" } else { "fetch" };
+        assert_eq!(by, expected, "{path}: {wasm:?}");
+    }
     browser.close().await.unwrap();
 }
