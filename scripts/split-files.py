@@ -34,6 +34,7 @@ def loaders(text):
 
 
 def files_of(text, module):
+    """The files of MODULE: every chunk it waits for (depth first), then its own wasm."""
     found = loaders(text)
     start = f"__wasm_split_load_{module}"
     if start not in found:

@@ -2,6 +2,7 @@
 //! and remembered over a reload, and on a first run the browser's language decides. Checked on
 //! real screen text by `data-testid`, and on `<html lang>`.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use e2e::{Browser, Harness};
@@ -69,9 +70,9 @@ async fn the_browser_s_language_chooses_on_the_first_run() {
         if tag == "zh-Hans" {
             assert_eq!(seen["preloads"], serde_json::json!(["field_bg.wasm"]), "{seen}");
         } else {
-            let loader: std::collections::BTreeSet<String> =
+            let loader: BTreeSet<String> =
                 e2e::split_module_files(harness.dist(), module).unwrap().into_iter().collect();
-            let named: std::collections::BTreeSet<String> = files.iter().cloned().collect();
+            let named: BTreeSet<String> = files.iter().cloned().collect();
             assert_eq!(named, loader, "{browser_lang}: index.html names {module}'s files");
             assert!(files.len() >= 2, "{browser_lang}: the module and its chunks: {seen}");
             assert_eq!(

@@ -105,8 +105,14 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// of the routes whose largest element is the title 3.3 → 2.4 s): 252.4 KB, and the budget goes
 /// up to 252.9 KB, for a Lighthouse target against a size target already missed (the trade in
 /// docs/PERFORMANCE.md, "Session 43").
+/// Round 2's forty-fourth session: index.html names the files of the zh-Hant and English
+/// catalogs, `public/shell.js` preloads those of the language the app starts in, and the app
+/// opens its database while its catalog loads, so that a zh-Hant or English start no longer
+/// waits a round trip and the main module's start for its catalog: 252.8 KB, and the budget goes
+/// up to 253.4 KB (a build in another directory moves the brotli size by a few hundred bytes:
+/// docs/PERFORMANCE.md, "Session 29"; the trade in "Session 44").
 /// Sizes are deterministic for a given source in a given directory.
-const BUDGET_BROTLI_BYTES: usize = 252_900;
+const BUDGET_BROTLI_BYTES: usize = 253_400;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
