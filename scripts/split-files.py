@@ -7,7 +7,7 @@ each loader is `NAME=makeLoad(() => {… fetch(new URL("./FILE", import.meta.url
 split point's module. Prints the files of MODULE, space-separated, relative to the loader.
 
 scripts/build-wasm.sh names the catalogs' files in index.html, so public/shell.js can preload
-them before the main module asks for them (docs/ARCHITECTURE.md, "The top bar before the app").
+them before the main module asks for them (docs/ARCHITECTURE.md, "Languages").
 
 Usage: python3 scripts/split-files.py APP_DIR/__wasm_split.js MODULE
 """
