@@ -49,11 +49,17 @@ fn change(before: f64, now: f64) -> Option<f64> {
 }
 
 /// The comparison table: one line per figure of either run.
-pub fn table(previous: &Value, current: &Value) -> String {
+pub fn table(source: &str, previous: &Value, current: &Value) -> String {
     let (before, now) = (figures(previous), figures(current));
-    let when = |v: &Value| v.get("generated_at").and_then(Value::as_str).unwrap_or("?").to_owned();
+    let when = |v: &Value| {
+        let text = |key| v.get(key).and_then(Value::as_str);
+        match text("commit") {
+            Some(commit) => format!("{}, {commit}", text("generated_at").unwrap_or("?")),
+            None => text("generated_at").unwrap_or("?").to_owned(),
+        }
+    };
     let mut out = format!(
-        "Compared with the last recorded run ({} → {})\n{:<60} {:>14} {:>14} {:>9}\n",
+        "Compared with the last recorded run, in {source} ({} → {})\n{:<60} {:>14} {:>14} {:>9}\n",
         when(previous),
         when(current),
         "figure",
@@ -61,10 +67,20 @@ pub fn table(previous: &Value, current: &Value) -> String {
         "now",
         "change"
     );
+    // A part this run did not measure (`--only`) is named once, not listed figure by figure.
+    let measured = |name: &str| {
+        let part = name.split(['.', '[']).next().unwrap_or(name);
+        current.get(part).is_some_and(|v| !v.is_null())
+    };
     let mut names: Vec<&String> = before.keys().chain(now.keys()).collect();
     shared::order::sort(&mut names);
     names.dedup();
+    let mut unmeasured = std::collections::BTreeSet::new();
     for name in names {
+        if !measured(name) {
+            unmeasured.insert(name.split(['.', '[']).next().unwrap_or(name));
+            continue;
+        }
         let line = match (before.get(name), now.get(name)) {
             (Some(b), Some(n)) => {
                 let pct = change(*b, *n).map_or("—".to_owned(), |p| format!("{p:+.1}%"));
@@ -76,6 +92,10 @@ pub fn table(previous: &Value, current: &Value) -> String {
         };
         out.push_str(&line);
         out.push('\n');
+    }
+    if !unmeasured.is_empty() {
+        let parts: Vec<&str> = unmeasured.into_iter().collect();
+        out.push_str(&format!("not measured in this run: {}\n", parts.join(", ")));
     }
     out
 }
@@ -97,14 +117,26 @@ mod tests {
 
     #[test]
     fn the_table_says_the_change_and_what_is_new_or_gone() {
-        let last = json!({"generated_at": "a", "pull": 2.0, "old": 1.0, "zero": 0.0});
-        let now = json!({"generated_at": "b", "pull": 1.5, "new": 3.0, "zero": 1.0});
-        let t = table(&last, &now);
-        assert!(t.contains("(a → b)"), "{t}");
-        let line = |name: &str| t.lines().find(|l| l.starts_with(name)).unwrap().to_owned();
-        assert!(line("pull").ends_with("-25.0%"), "{t}");
-        assert!(line("new").ends_with("new"), "{t}");
-        assert!(line("old").ends_with("gone"), "{t}");
-        assert!(line("zero").ends_with("—"), "no percent of nothing: {t}");
+        let last = json!({"generated_at": "a", "s": {"pull": 2.0, "old": 1.0, "zero": 0.0}});
+        let now = json!({"generated_at": "b", "commit": "c0ffee",
+                         "s": {"pull": 1.5, "new": 3.0, "zero": 1.0}});
+        let t = table("docs/bench-record.json", &last, &now);
+        assert!(t.contains("in docs/bench-record.json (a → b, c0ffee)"), "{t}");
+        assert!(line_of(&t, "s.pull").ends_with("-25.0%"), "{t}");
+        assert!(line_of(&t, "s.new").ends_with("new"), "{t}");
+        assert!(line_of(&t, "s.old").ends_with("gone"), "{t}");
+        assert!(line_of(&t, "s.zero").ends_with("—"), "no percent of nothing: {t}");
+        // A part left out of this run (`--only`) is named once, its figures not listed as gone.
+        let last = json!({"sizes": {"total": 250.0}, "cold_start": {"median": 300.0},
+                          "idb": {"read": 1.0}});
+        let now = json!({"sizes": {"total": 251.0}, "cold_start": null});
+        let t = table("r.json", &last, &now);
+        assert!(line_of(&t, "sizes.total").ends_with("+0.4%"), "{t}");
+        assert!(!t.contains("cold_start.median") && !t.contains("gone"), "{t}");
+        assert!(t.contains("not measured in this run: cold_start, idb"), "{t}");
+    }
+
+    fn line_of(table: &str, name: &str) -> String {
+        table.lines().find(|l| l.starts_with(name)).unwrap().to_owned()
     }
 }

@@ -44,7 +44,10 @@ pub const USAGE: &str = "bench [options]
                          or county (2 server processes on PostgreSQL: FIELD_DATABASE_URL or
                          FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
   --out FILE             JSON results (default bench-results/latest.json)
-  --compare              print every figure beside the one the --out file held from the last run, with the change in percent
+  --compare              print every figure beside the one the --out file held from the last run, with the change in percent;
+                         with no --out file yet (a fresh clone), beside the --record file's
+  --record FILE          the full run PERFORMANCE.md's latest figures come from, kept in git (default
+                         docs/bench-record.json): what --compare falls back to
   --work-dir DIR         scratch space (default a directory under the system temp dir)";
 
 #[derive(Clone, Debug)]
@@ -82,6 +85,8 @@ pub struct Config {
     pub out: PathBuf,
     /// Print this run's figures beside the last run's (`--compare`).
     pub compare: bool,
+    /// The full run kept in git, which `--compare` reads when `out` holds no earlier run.
+    pub record: PathBuf,
     pub work_dir: PathBuf,
 }
 
@@ -147,6 +152,7 @@ impl Default for Config {
             .to_vec(),
             out: "bench-results/latest.json".into(),
             compare: false,
+            record: "docs/bench-record.json".into(),
             work_dir: std::env::temp_dir().join(format!("field-bench-{}", std::process::id())),
         }
     }
@@ -219,6 +225,7 @@ impl Config {
                 "--browser-lang" => c.browser_lang = Some(value),
                 "--only" => c.only = value.split(',').map(|s| s.trim().to_owned()).collect(),
                 "--out" => c.out = value.into(),
+                "--record" => c.record = value.into(),
                 "--work-dir" => c.work_dir = value.into(),
                 _ => return Err(BenchError::Usage(format!("unknown option {flag}\n{USAGE}"))),
             }
@@ -279,6 +286,9 @@ mod tests {
         assert!(Config::default().wants("large") && Config::default().wants("draft"));
         let c = parse(&["--compare", "--runs", "2"]).unwrap();
         assert!(c.compare && c.runs == 2, "--compare takes no value");
+        assert_eq!(c.record, PathBuf::from("docs/bench-record.json"));
+        let c = parse(&["--record", "/tmp/r.json", "--compare"]).unwrap();
+        assert_eq!(c.record, PathBuf::from("/tmp/r.json"));
     }
 
     #[test]

@@ -47,16 +47,25 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The last run's figures, read before this run writes over them.
-    let last = config.compare.then(|| last_results(&config.out));
+    // The last run's figures, read before this run writes over them: the `--out` file's, else
+    // (a fresh clone) the full run kept in git.
+    let last = config.compare.then(|| {
+        [&config.out, &config.record]
+            .into_iter()
+            .find_map(|path| Some((path.clone(), last_results(path)?)))
+    });
     match run(&config).await {
         Ok(results) => {
             println!("{}", report::table(&results));
             match (last, serde_json::to_value(&results)) {
-                (Some(Some(last)), Ok(now)) => println!("{}", compare::table(&last, &now)),
-                (Some(None), _) => {
-                    println!("--compare: no earlier results in {}", config.out.display())
+                (Some(Some((path, last))), Ok(now)) => {
+                    println!("{}", compare::table(&path.display().to_string(), &last, &now))
                 }
+                (Some(None), _) => println!(
+                    "--compare: no earlier results in {} or {}",
+                    config.out.display(),
+                    config.record.display()
+                ),
                 _ => {}
             }
             ExitCode::SUCCESS
@@ -66,6 +75,18 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The tree measured: `git rev-parse --short=12 HEAD`, with ` + changes` when the work tree
+/// differs from it (`None` outside a git work tree).
+fn commit() -> Option<String> {
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").args(args).output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let head = git(&["rev-parse", "--short=12", "HEAD"])?;
+    let changed = git(&["status", "--porcelain", "--untracked-files=no"])?;
+    Some(if changed.is_empty() { head } else { format!("{head} + changes") })
 }
 
 /// The results JSON an earlier run left in `path`, if any.
@@ -91,6 +112,7 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
             std::env::consts::OS,
             std::env::consts::ARCH
         ),
+        commit: commit(),
         ..Results::default()
     };
 

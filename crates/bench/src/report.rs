@@ -19,6 +19,9 @@ use crate::throughput::{PULL_PAGE, ThroughputRun};
 pub struct Results {
     pub generated_at: String,
     pub machine: String,
+    /// The tree measured (`git rev-parse`, ` + changes` when the work tree differs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
     pub sizes: Option<FirstLoad>,
     pub cold_start: Option<ColdStartSummary>,
     /// A fresh browser opening a screen over slow 4G: the screen shown, the app installed.
@@ -490,7 +493,8 @@ fn idb_table(out: &mut String, idb: &BTreeMap<String, BTreeMap<String, Summary>>
 /// The table printed at the end of a run.
 pub fn table(r: &Results) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "四争一树 Field benchmark — {} — {}", r.generated_at, r.machine);
+    let commit = r.commit.as_deref().map(|c| format!(" — {c}")).unwrap_or_default();
+    let _ = writeln!(out, "四争一树 Field benchmark — {} — {}{commit}", r.generated_at, r.machine);
     if let Some(s) = &r.sizes {
         let _ = writeln!(
             out,
