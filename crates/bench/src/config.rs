@@ -28,6 +28,9 @@ pub const USAGE: &str = "bench [options]
   --cold-start-route R   the page a cold start and a first visit open (default #/survey/new)
   --browser-lang TAG     the browsers' language (default zh-CN; en-US or zh-TW: the app loads
                          its catalog before it starts; Lighthouse's Chromium is en-US anyway)
+  --line-latency L       what pays the first visit's slow line's 150 ms round trip: connection (default:
+                         each new connection) or every-piece (also every byte, half each way: each
+                         request on a kept connection waits a round trip for its answer)
   --county-towns N       county part: towns (default 5)
   --county-tablets N     county part: tablets per town (default 2)
   --county-ops N         county part: operations all tablets push in all (default 2000)
@@ -81,6 +84,8 @@ pub struct Config {
     pub cold_start_route: String,
     /// The language of the browsers the runner opens (`None`: the e2e crate's zh-CN).
     pub browser_lang: Option<String>,
+    /// What pays the first visit's slow line's round trip (`--line-latency`).
+    pub line_latency: crate::slow_line::Latency,
     pub only: Vec<String>,
     pub out: PathBuf,
     /// Print this run's figures beside the last run's (`--compare`).
@@ -132,6 +137,7 @@ impl Default for Config {
             ready_selector: "[data-testid=\"survey-form\"]".into(),
             cold_start_route: "#/survey/new".into(),
             browser_lang: None,
+            line_latency: crate::slow_line::Latency::Connection,
             only: [
                 "sizes",
                 "cold",
@@ -223,6 +229,13 @@ impl Config {
                 "--ready-selector" => c.ready_selector = value,
                 "--cold-start-route" => c.cold_start_route = value,
                 "--browser-lang" => c.browser_lang = Some(value),
+                "--line-latency" => {
+                    c.line_latency = crate::slow_line::Latency::parse(&value).ok_or_else(|| {
+                        BenchError::Usage(format!(
+                            "--line-latency: connection or every-piece, not {value:?}"
+                        ))
+                    })?
+                }
                 "--only" => c.only = value.split(',').map(|s| s.trim().to_owned()).collect(),
                 "--out" => c.out = value.into(),
                 "--record" => c.record = value.into(),
@@ -276,6 +289,10 @@ mod tests {
         assert_eq!(c.browser_lang, None, "the e2e crate's zh-CN unless asked");
         let c = parse(&["--browser-lang", "en-US"]).unwrap();
         assert_eq!(c.browser_lang.as_deref(), Some("en-US"));
+        assert_eq!(c.line_latency, crate::slow_line::Latency::Connection);
+        let c = parse(&["--line-latency", "every-piece"]).unwrap();
+        assert_eq!(c.line_latency, crate::slow_line::Latency::EveryPiece);
+        assert!(matches!(parse(&["--line-latency", "fast"]), Err(BenchError::Usage(_))));
         assert!(!Config::default().wants("county"), "county is not in the default set");
         let c =
             parse(&["--only", "county", "--county-towns", "20", "--county-ops", "50000"]).unwrap();

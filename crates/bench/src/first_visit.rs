@@ -65,7 +65,8 @@ async fn runs(
     for i in 0..config.runs {
         eprintln!("   first visit over slow 4G, run {}/{}", i + 1, config.runs);
         // A line of its own each run: nothing of the run before is still on it.
-        let line = SlowLine::start(address, Line::SLOW_4G)
+        let line = Line { latency: config.line_latency, ..Line::SLOW_4G };
+        let line = SlowLine::start(address, line)
             .await
             .map_err(|e| BenchError::Io("start the slow line".into(), e))?;
         let url = format!("{}/{}", line.origin, config.cold_start_route);

@@ -4,8 +4,10 @@
 //! visit over a slow line runs through (`first_visit`): unlike DevTools' network emulation, it
 //! slows the service worker's fetches as much as the page's, and makes them share the line.
 //!
-//! The round trip is paid when a connection opens, not per request on a connection kept open:
-//! a lower bound of what latency costs.
+//! The round trip is paid when a connection opens ([`Latency::Connection`], the default: a lower
+//! bound of what latency costs), or also by every byte, half of it each way
+//! ([`Latency::EveryPiece`], `--line-latency every-piece`, since session 45): as on a radio link,
+//! where each request waits a round trip for its answer's first byte, on a kept connection too.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -26,6 +28,32 @@ pub struct Line {
     pub up_bytes_per_s: u32,
     /// Waited before each new connection reaches the server.
     pub round_trip: Duration,
+    /// Whether the round trip is also paid by every byte.
+    pub latency: Latency,
+}
+
+/// What pays a line's round trip.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Latency {
+    /// A new connection only.
+    #[default]
+    Connection,
+    /// A new connection, and every piece of bytes, half the round trip each way after the
+    /// line's budget let it go: a request's answer begins a round trip after the request was
+    /// sent, and the pieces behind it follow as the budget allows (they are not held back one
+    /// by one).
+    EveryPiece,
+}
+
+impl Latency {
+    /// `--line-latency`: `connection` or `every-piece`.
+    pub fn parse(text: &str) -> Option<Latency> {
+        match text {
+            "connection" => Some(Latency::Connection),
+            "every-piece" => Some(Latency::EveryPiece),
+            _ => None,
+        }
+    }
 }
 
 impl Line {
@@ -35,7 +63,16 @@ impl Line {
         down_bytes_per_s: 1_600_000 / 8,
         up_bytes_per_s: 750_000 / 8,
         round_trip: Duration::from_millis(150),
+        latency: Latency::Connection,
     };
+
+    /// What each piece waits, each way, once the budget let it go.
+    fn one_way_delay(&self) -> Duration {
+        match self.latency {
+            Latency::Connection => Duration::ZERO,
+            Latency::EveryPiece => self.round_trip / 2,
+        }
+    }
 }
 
 /// The most bytes moved at once: the line's budget is taken in pieces this large, so no
@@ -73,9 +110,10 @@ impl SlowLine {
                     let _ = server.set_nodelay(true);
                     let (browser_in, browser_out) = browser.into_split();
                     let (server_in, server_out) = server.into_split();
+                    let delay = line.one_way_delay();
                     tokio::join!(
-                        relay(browser_in, server_out, &up),
-                        relay(server_in, browser_out, &down)
+                        relay(browser_in, server_out, &up, delay),
+                        relay(server_in, browser_out, &down, delay)
                     );
                 });
             }
@@ -90,28 +128,45 @@ fn budget(bytes_per_s: u32) -> DefaultDirectRateLimiter {
     RateLimiter::direct(Quota::per_second(rate).allow_burst(piece))
 }
 
-/// Copy `from` to `to`, each piece once the line's budget allows it, until either side closes.
+/// Copy `from` to `to`, each piece once the line's budget allows it and `delay` after that,
+/// until either side closes. The pieces on their way are held in order, so a delay holds back
+/// each piece, not the line.
 async fn relay(
     mut from: impl AsyncRead + Unpin,
     mut to: impl AsyncWrite + Unpin,
     line: &DefaultDirectRateLimiter,
+    delay: Duration,
 ) {
-    let mut buffer = vec![0u8; PIECE];
-    loop {
-        let n = match from.read(&mut buffer).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        if let Some(n) = NonZeroU32::new(n as u32)
-            && line.until_n_ready(n).await.is_err()
-        {
-            break; // cannot happen: a piece is never more than the burst
+    let (on_the_way, mut arriving) =
+        tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
+    let send = async move {
+        let mut buffer = vec![0u8; PIECE];
+        loop {
+            let n = match from.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            if let Some(n) = NonZeroU32::new(n as u32)
+                && line.until_n_ready(n).await.is_err()
+            {
+                break; // cannot happen: a piece is never more than the burst
+            }
+            let at = tokio::time::Instant::now() + delay;
+            if on_the_way.send((at, buffer[..n].to_vec())).is_err() {
+                break; // the other side closed
+            }
         }
-        if to.write_all(&buffer[..n]).await.is_err() {
-            break;
+    };
+    let deliver = async move {
+        while let Some((at, piece)) = arriving.recv().await {
+            tokio::time::sleep_until(at).await;
+            if to.write_all(&piece).await.is_err() {
+                break;
+            }
         }
-    }
-    let _ = to.shutdown().await;
+        let _ = to.shutdown().await;
+    };
+    tokio::join!(send, deliver);
 }
 
 #[cfg(test)]
@@ -135,6 +190,7 @@ mod tests {
             down_bytes_per_s: 128 * 1024,
             up_bytes_per_s: 128 * 1024,
             round_trip: Duration::from_millis(50),
+            latency: Latency::Connection,
         };
         let relay = SlowLine::start(address, line).await.unwrap();
         let started = std::time::Instant::now();
@@ -145,5 +201,63 @@ mod tests {
         let took = started.elapsed();
         assert_eq!(received, sent);
         assert!(took >= Duration::from_millis(400), "64 KB at 128 KB/s took {took:?}");
+    }
+
+    /// With every piece paying the round trip, each of three requests on one kept connection
+    /// waits a round trip for its answer (the connection's own round trip comes first); with
+    /// the connection alone paying it, only the first does.
+    #[tokio::test]
+    async fn every_request_on_a_kept_connection_waits_a_round_trip() {
+        let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = server.local_addr().unwrap();
+        tokio::spawn(async move {
+            loop {
+                let (mut socket, _) = server.accept().await.unwrap();
+                tokio::spawn(async move {
+                    let mut byte = [0u8; 1];
+                    // An echo of one byte: a request and its answer.
+                    while socket.read_exact(&mut byte).await.is_ok() {
+                        socket.write_all(&byte).await.unwrap();
+                    }
+                });
+            }
+        });
+        let round_trip = Duration::from_millis(100);
+        let mut took = Vec::new();
+        for latency in [Latency::Connection, Latency::EveryPiece] {
+            let line = Line {
+                down_bytes_per_s: 1024 * 1024,
+                up_bytes_per_s: 1024 * 1024,
+                round_trip,
+                latency,
+            };
+            let relay = SlowLine::start(address, line).await.unwrap();
+            let started = std::time::Instant::now();
+            let mut socket =
+                TcpStream::connect(relay.origin.trim_start_matches("http://")).await.unwrap();
+            for request in 0..3u8 {
+                socket.write_all(&[request]).await.unwrap();
+                let mut answer = [0u8; 1];
+                socket.read_exact(&mut answer).await.unwrap();
+                assert_eq!(answer, [request]);
+            }
+            took.push(started.elapsed());
+        }
+        let (connection, every_piece) = (took[0], took[1]);
+        assert!(
+            connection >= round_trip && connection < 2 * round_trip,
+            "the connection's round trip alone: {connection:?}"
+        );
+        assert!(
+            every_piece >= 4 * round_trip && every_piece < 6 * round_trip,
+            "the connection's and three requests' round trips: {every_piece:?}"
+        );
+    }
+
+    #[test]
+    fn reads_the_latency_option() {
+        assert_eq!(Latency::parse("connection"), Some(Latency::Connection));
+        assert_eq!(Latency::parse("every-piece"), Some(Latency::EveryPiece));
+        assert_eq!(Latency::parse("request"), None);
     }
 }
