@@ -36,6 +36,8 @@ pub struct FirstVisit {
     pub route: String,
     /// What marks the screen shown (`--ready-selector`).
     pub ready_selector: String,
+    /// What paid the line's round trip.
+    pub line_latency: crate::slow_line::Latency,
 }
 
 pub async fn run(config: &Config, driver: &Chromedriver) -> Result<FirstVisit, BenchError> {
@@ -61,6 +63,7 @@ async fn runs(
         offline_ms: vec![],
         route: config.cold_start_route.clone(),
         ready_selector: config.ready_selector.clone(),
+        line_latency: config.line_latency,
     };
     for i in 0..config.runs {
         eprintln!("   first visit over slow 4G, run {}/{}", i + 1, config.runs);

@@ -73,6 +73,9 @@ pub struct Results {
 pub struct FirstVisitSummary {
     pub route: String,
     pub ready_selector: String,
+    /// What paid the line's round trip (`--line-latency`; before session 45 always a new
+    /// connection only).
+    pub line_latency: crate::slow_line::Latency,
     /// From the navigation to `ready_selector` in the document.
     pub screen_ms: Summary,
     /// From the navigation to the service worker active (the whole app precached).
@@ -159,6 +162,7 @@ pub fn first_visit(v: FirstVisit) -> FirstVisitSummary {
     FirstVisitSummary {
         route: v.route,
         ready_selector: v.ready_selector,
+        line_latency: v.line_latency,
         screen_ms: Summary::of(v.screen_ms),
         offline_ms: Summary::of(v.offline_ms),
     }
@@ -587,8 +591,14 @@ pub fn table(r: &Results) -> String {
     if let Some(v) = &r.first_visit {
         let _ = writeln!(
             out,
-            "\nFirst visit to {} over slow 4G, 4× CPU throttling, nothing cached (ms; screen shown: {})\n{:<24} {:>10} {:>10} {:>10}",
-            v.route, v.ready_selector, "", "median", "min", "max"
+            "\nFirst visit to {} over slow 4G ({}), 4× CPU throttling, nothing cached (ms; screen shown: {})\n{:<24} {:>10} {:>10} {:>10}",
+            v.route,
+            v.line_latency.describe(),
+            v.ready_selector,
+            "",
+            "median",
+            "min",
+            "max"
         );
         let _ = writeln!(out, "{:<24} {}", "the screen shown", row(&v.screen_ms, 0));
         let _ = writeln!(out, "{:<24} {}", "installed for offline", row(&v.offline_ms, 0));

@@ -33,7 +33,8 @@ pub struct Line {
 }
 
 /// What pays a line's round trip.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Latency {
     /// A new connection only.
     #[default]
@@ -52,6 +53,14 @@ impl Latency {
             "connection" => Some(Latency::Connection),
             "every-piece" => Some(Latency::EveryPiece),
             _ => None,
+        }
+    }
+
+    /// For the printed table.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Latency::Connection => "150 ms round trip on each new connection",
+            Latency::EveryPiece => "150 ms round trip on each new connection and each request",
         }
     }
 }
@@ -259,5 +268,10 @@ mod tests {
         assert_eq!(Latency::parse("connection"), Some(Latency::Connection));
         assert_eq!(Latency::parse("every-piece"), Some(Latency::EveryPiece));
         assert_eq!(Latency::parse("request"), None);
+        // As the results' JSON names it, the option's own words.
+        for latency in [Latency::Connection, Latency::EveryPiece] {
+            let named = serde_json::to_value(latency).unwrap();
+            assert_eq!(Latency::parse(named.as_str().unwrap()), Some(latency));
+        }
     }
 }
