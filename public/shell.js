@@ -27,8 +27,18 @@
   root.lang = lang;
   if (kept("field.large-text") === "1") root.classList.add("large-text");
   const wasm = document.querySelector('meta[name="field-wasm"]');
-  const catalog = document.querySelector(`meta[name="field-split-catalog_${lang.replace("-", "_").toLowerCase()}"]`);
-  for (const file of wasm && catalog ? catalog.content.split(" ").filter(Boolean) : []) {
+  const split = (module) => {
+    const meta = document.querySelector(`meta[name="field-split-${module}"]`);
+    return meta ? meta.content.split(" ").filter(Boolean) : [];
+  };
+  const files = new Set(split(`catalog_${lang.replace("-", "_").toLowerCase()}`));
+  // logic::route::Route::parse: the screens of the fieldwork module that the main module draws
+  // nothing of (a person, a survey, 设置, the sign-in link a tablet is set up by).
+  const screen = location.hash.replace(/^#?\/*/, "").split("/")[0];
+  if (["person", "survey", "settings", "signin"].includes(screen)) {
+    for (const file of split("fieldwork")) files.add(file);
+  }
+  for (const file of wasm ? files : []) {
     const link = document.createElement("link");
     link.rel = "preload";
     link.as = "fetch";

@@ -62,10 +62,12 @@ if [ "$profile" = release ]; then
   sed -i 's#<link href=__FIELD_APP__/field.js rel=modulepreload>#&<link href=__FIELD_APP__/__wasm_split.js rel=modulepreload>#' \
     "$staging/index.html"
   grep -q "__wasm_split.js" "$staging/index.html" || die "index.html lacks field.js's modulepreload"
-  # The files of the zh-Hant and English catalogs, each a split module with the chunks it waits
-  # for, named relative to app-<hash>/: public/shell.js preloads those of the language the app
-  # will start in, beside the main module, which would otherwise ask for them once it runs.
-  for module in catalog_zh_hant catalog_en; do
+  # The files of the zh-Hant and English catalogs and of the `fieldwork` module, each a split
+  # module with the chunks it waits for, named relative to app-<hash>/: public/shell.js preloads
+  # those of the language the app will start in, and fieldwork's when the address opens one of
+  # its screens that the main module draws nothing of, beside the main module, which would
+  # otherwise ask for them once it runs.
+  for module in catalog_zh_hant catalog_en fieldwork; do
     files="$(python3 scripts/split-files.py "$work/app/__wasm_split.js" "$module")" || die "no files for $module"
     sed -i "s#<link href=__FIELD_APP__/__wasm_split.js rel=modulepreload>#&<meta content=\"$files\" name=field-split-$module>#" \
       "$staging/index.html"

@@ -111,8 +111,14 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// waits a round trip and the main module's start for its catalog: 252.8 KB, and the budget goes
 /// up to 253.4 KB (a build in another directory moves the brotli size by a few hundred bytes:
 /// docs/PERFORMANCE.md, "Session 29"; the trade in "Session 44").
+/// Round 2's forty-fifth session: index.html also names the `fieldwork` module's files, and
+/// `public/shell.js` preloads them when the address opens a person, a survey, 设置 or the sign-in
+/// link, whose first visit no longer waits for the main module's start and then a round trip a
+/// wave of its 18 files (over a line that charges each request a round trip, the survey form
+/// 0.45 s sooner): 253.0 KB, and the budget goes up to 253.7 KB (the same few hundred bytes of
+/// another directory; the trade in "Session 45").
 /// Sizes are deterministic for a given source in a given directory.
-const BUDGET_BROTLI_BYTES: usize = 253_400;
+const BUDGET_BROTLI_BYTES: usize = 253_700;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
