@@ -31,19 +31,24 @@
     const meta = document.querySelector(`meta[name="field-split-${module}"]`);
     return meta ? meta.content.split(" ").filter(Boolean) : [];
   };
-  const files = new Set(split(`catalog_${lang.replace("-", "_").toLowerCase()}`));
+  const preload = (files) => {
+    for (const file of wasm ? files : []) {
+      const link = document.createElement("link");
+      link.rel = "preload";
+      link.as = "fetch";
+      link.crossOrigin = "anonymous";
+      link.href = wasm.content.replace(/[^/]*$/, file);
+      document.head.append(link);
+    }
+  };
+  const catalog = split(`catalog_${lang.replace("-", "_").toLowerCase()}`);
+  preload(catalog);
   // logic::route::Route::parse: the screens of the fieldwork module that the main module draws
-  // nothing of (a person, a survey, 设置, the sign-in link a tablet is set up by).
+  // nothing of (a person, a survey, 设置, the sign-in link a tablet is set up by). Once the first
+  // frame is painted: nothing of it needs them.
   const screen = location.hash.replace(/^#?\/*/, "").split("/")[0];
   if (["person", "survey", "settings", "signin"].includes(screen)) {
-    for (const file of split("fieldwork")) files.add(file);
-  }
-  for (const file of wasm ? files : []) {
-    const link = document.createElement("link");
-    link.rel = "preload";
-    link.as = "fetch";
-    link.crossOrigin = "anonymous";
-    link.href = wasm.content.replace(/[^/]*$/, file);
-    document.head.append(link);
+    const fieldwork = split("fieldwork").filter((file) => !catalog.includes(file));
+    requestAnimationFrame(() => setTimeout(() => preload(fieldwork)));
   }
 })();
