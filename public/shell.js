@@ -45,9 +45,11 @@
   preload(catalog);
   // logic::route::Route::parse: the screens of the fieldwork module that the main module draws
   // nothing of (a person, a survey, 设置, the sign-in link a tablet is set up by). Once the first
-  // frame is painted: nothing of it needs them.
+  // frame is drawn: nothing of it needs them. Not in a page opened hidden, whose first frame
+  // waits until it is shown, by when the app may have fetched them itself.
   const screen = location.hash.replace(/^#?\/*/, "").split("/")[0];
-  if (["person", "survey", "settings", "signin"].includes(screen)) {
+  const shown = document.visibilityState !== "hidden";
+  if (shown && ["person", "survey", "settings", "signin"].includes(screen)) {
     const fieldwork = split("fieldwork").filter((file) => !catalog.includes(file));
     requestAnimationFrame(() => setTimeout(() => preload(fieldwork)));
   }

@@ -67,6 +67,19 @@ pub fn table(source: &str, previous: &Value, current: &Value) -> String {
         "now",
         "change"
     );
+    // The first visit over another kind of line (`--line-latency`; a run before it had the
+    // connection's) is not like for like.
+    let line = |v: &Value| {
+        let part = v.get("first_visit").filter(|p| !p.is_null())?;
+        Some(part.get("line_latency").and_then(Value::as_str).unwrap_or("connection").to_owned())
+    };
+    if let (Some(last), Some(now)) = (line(previous), line(current))
+        && last != now
+    {
+        out.push_str(&format!(
+            "first_visit: over another line ({last} → {now}), its figures are not like for like\n"
+        ));
+    }
     // A part this run did not measure (`--only`) is named once, not listed figure by figure.
     let measured = |name: &str| {
         let part = name.split(['.', '[']).next().unwrap_or(name);
@@ -134,6 +147,16 @@ mod tests {
         assert!(line_of(&t, "sizes.total").ends_with("+0.4%"), "{t}");
         assert!(!t.contains("cold_start.median") && !t.contains("gone"), "{t}");
         assert!(t.contains("not measured in this run: cold_start, idb"), "{t}");
+        // A first visit over another line is said to be one (a record without the field had
+        // the connection's line).
+        let last = json!({"first_visit": {"screen_ms": {"median": 4800.0}}});
+        let now = json!({"first_visit": {"line_latency": "every-piece",
+                                         "screen_ms": {"median": 4400.0}}});
+        let t = table("r.json", &last, &now);
+        assert!(t.contains("over another line (connection → every-piece)"), "{t}");
+        let same = json!({"first_visit": {"line_latency": "connection",
+                                          "screen_ms": {"median": 4400.0}}});
+        assert!(!table("r.json", &last, &same).contains("another line"));
     }
 
     fn line_of(table: &str, name: &str) -> String {

@@ -146,20 +146,22 @@ async fn relay(
     line: &DefaultDirectRateLimiter,
     delay: Duration,
 ) {
+    let mut buffer = vec![0u8; PIECE];
+    if delay.is_zero() {
+        // As before `Latency::EveryPiece`: each piece written before the next is read, so a
+        // receiver that stops reading stops the sender too.
+        while let Some(n) = next_piece(&mut from, &mut buffer, line).await {
+            if to.write_all(&buffer[..n]).await.is_err() {
+                break;
+            }
+        }
+        let _ = to.shutdown().await;
+        return;
+    }
     let (on_the_way, mut arriving) =
         tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
     let send = async move {
-        let mut buffer = vec![0u8; PIECE];
-        loop {
-            let n = match from.read(&mut buffer).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            if let Some(n) = NonZeroU32::new(n as u32)
-                && line.until_n_ready(n).await.is_err()
-            {
-                break; // cannot happen: a piece is never more than the burst
-            }
+        while let Some(n) = next_piece(&mut from, &mut buffer, line).await {
             let at = tokio::time::Instant::now() + delay;
             if on_the_way.send((at, buffer[..n].to_vec())).is_err() {
                 break; // the other side closed
@@ -178,14 +180,39 @@ async fn relay(
     tokio::join!(send, deliver);
 }
 
+/// The next piece read from `from` into `buffer`, once the line's budget lets it go: its length,
+/// or `None` when `from` is closed.
+async fn next_piece(
+    from: &mut (impl AsyncRead + Unpin),
+    buffer: &mut [u8],
+    line: &DefaultDirectRateLimiter,
+) -> Option<usize> {
+    let n = match from.read(buffer).await {
+        Ok(0) | Err(_) => return None,
+        Ok(n) => n,
+    };
+    if let Some(pieces) = NonZeroU32::new(n as u32)
+        && line.until_n_ready(pieces).await.is_err()
+    {
+        return None; // cannot happen: a piece is never more than the burst
+    }
+    Some(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// 64 KB through a 128 KB/s line take about half a second (the first piece is free), and
-    /// arrive whole.
+    /// arrive whole and in order, with and without each piece's delay.
     #[tokio::test]
     async fn the_line_holds_its_rate_and_loses_nothing() {
+        for latency in [Latency::Connection, Latency::EveryPiece] {
+            holds_its_rate_and_loses_nothing(latency).await;
+        }
+    }
+
+    async fn holds_its_rate_and_loses_nothing(latency: Latency) {
         let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = server.local_addr().unwrap();
         let sent: Vec<u8> = (0..64 * 1024).map(|i| (i % 251) as u8).collect();
@@ -199,7 +226,7 @@ mod tests {
             down_bytes_per_s: 128 * 1024,
             up_bytes_per_s: 128 * 1024,
             round_trip: Duration::from_millis(50),
-            latency: Latency::Connection,
+            latency,
         };
         let relay = SlowLine::start(address, line).await.unwrap();
         let started = std::time::Instant::now();
@@ -208,8 +235,11 @@ mod tests {
         let mut received = Vec::new();
         socket.read_to_end(&mut received).await.unwrap();
         let took = started.elapsed();
-        assert_eq!(received, sent);
-        assert!(took >= Duration::from_millis(400), "64 KB at 128 KB/s took {took:?}");
+        assert_eq!(received, sent, "{latency:?}");
+        assert!(
+            took >= Duration::from_millis(400),
+            "64 KB at 128 KB/s took {took:?} ({latency:?})"
+        );
     }
 
     /// With every piece paying the round trip, each of three requests on one kept connection

@@ -401,12 +401,27 @@ async fn a_screens_module_is_fetched_after_its_head_and_a_failure_shows_under_it
     browser.close().await.unwrap();
 }
 
+/// Installed before any page script: the time of the first frame (this `requestAnimationFrame`
+/// is asked for before shell.js's, so it runs first in that frame) and of each preload link
+/// added to the document (a mutation observer's, so the time after the script that added it).
+const PRELOADS_ADDED: &str = "
+window.__firstFrame = null;
+window.__preloadsAdded = [];
+requestAnimationFrame(() => { window.__firstFrame = performance.now(); });
+new MutationObserver((records) => {
+  for (const record of records) for (const node of record.addedNodes) {
+    if (node.nodeName === 'LINK' && node.rel === 'preload') {
+      window.__preloadsAdded.push([new URL(node.href).pathname.slice(1), performance.now()]);
+    }
+  }
+}).observe(document, { childList: true, subtree: true });";
+
 /// An English first visit to 设置, a screen of the `fieldwork` module that the main module draws
 /// nothing of: public/shell.js preloads the catalog's files and the module's beside the main
 /// module (build-wasm.sh names them in index.html; over a line that charges each request a round
-/// trip, the survey form came 0.45 s sooner so: PERFORMANCE.md, "Session 45"). Every wasm file
-/// comes once, by its preload, which the app's own fetch took; a chunk the catalog shares with
-/// `fieldwork` is preloaded once.
+/// trip, the survey form came 0.36–0.49 s sooner so: PERFORMANCE.md, "Session 45"), the
+/// module's once the first frame is painted. Every wasm file comes once, by its preload, which
+/// the app's own fetch took; a chunk the catalog shares with `fieldwork` is preloaded once.
 #[tokio::test]
 async fn an_english_first_visit_fetches_the_catalog_by_its_preloads_and_each_file_once() {
     let harness = Harness::start().await.expect("start server and chromedriver");
@@ -418,6 +433,13 @@ async fn an_english_first_visit_fetches_the_catalog_by_its_preloads_and_each_fil
         .filter(|f| f.ends_with(".wasm"))
         .collect::<Vec<_>>();
     let browser = harness.open_browser_with_lang("en-US").await.expect("open Chromium");
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": PRELOADS_ADDED }),
+        )
+        .await
+        .expect("note when each preload is added");
     browser.goto(&harness.url("/#/settings")).await.unwrap();
     browser.wait_for_testid("settings-language", FIRST_LOAD_TIMEOUT).await.expect("设置");
     let seen = browser
@@ -426,6 +448,8 @@ async fn an_english_first_visit_fetches_the_catalog_by_its_preloads_and_each_fil
                wasm: performance.getEntriesByType('resource')
                  .filter(e => new URL(e.name).pathname.endsWith('.wasm'))
                  .map(e => [new URL(e.name).pathname.slice(1), e.initiatorType]),
+               firstFrame: window.__firstFrame,
+               added: window.__preloadsAdded,
                preloads: [...document.querySelectorAll('link[rel=preload]')]
                  .map(l => new URL(l.href).pathname.slice(1)),
              };",
@@ -443,6 +467,23 @@ async fn an_english_first_visit_fetches_the_catalog_by_its_preloads_and_each_fil
     assert_eq!(wasm.len(), fetched.len(), "each once: {wasm:?}");
     for (path, by) in &wasm {
         assert_eq!(by, "link", "{path}: {wasm:?}");
+    }
+    // The catalog's preloads are added before the first frame, the module's own once it is
+    // drawn (before it, Lighthouse's estimate counted them as needed for that frame's paint).
+    let first_frame = seen["firstFrame"].as_f64().expect("the first frame's time");
+    let added: Vec<(String, f64)> = serde_json::from_value(seen["added"].clone()).unwrap();
+    let shell_js: BTreeSet<&String> = catalog.iter().chain(&fieldwork).collect();
+    assert_eq!(
+        added.iter().filter(|(p, _)| shell_js.contains(p)).count(),
+        shell_js.len(),
+        "{added:?}"
+    );
+    for (path, at) in &added {
+        if catalog.contains(path) {
+            assert!(*at < first_frame, "{path} added at {at} ms, first frame {first_frame}");
+        } else if fieldwork.contains(path) {
+            assert!(*at > first_frame, "{path} added at {at} ms, first frame {first_frame}");
+        }
     }
     browser.close().await.unwrap();
 }
@@ -492,8 +533,8 @@ async fn the_fieldwork_module_is_preloaded_for_the_screens_the_main_module_draws
     for (i, (hash, expected)) in cases.into_iter().enumerate() {
         // A query of its own each time: a change of the hash alone would not load the page.
         browser.goto(&harness.url(&format!("/?case={i}{hash}"))).await.unwrap();
-        // shell.js adds the module's once the first frame is painted: read after the frame
-        // and the task that follow the load (queued behind shell.js's).
+        // shell.js adds the module's once the first frame is drawn: read a frame and a task
+        // after the load (its own were queued before these).
         let preloads: BTreeSet<String> = serde_json::from_value(
             browser
                 .eval_async(
