@@ -53,10 +53,8 @@ pub fn table(source: &str, previous: &Value, current: &Value) -> String {
     let (before, now) = (figures(previous), figures(current));
     let when = |v: &Value| {
         let text = |key| v.get(key).and_then(Value::as_str);
-        match text("commit") {
-            Some(commit) => format!("{}, {commit}", text("generated_at").unwrap_or("?")),
-            None => text("generated_at").unwrap_or("?").to_owned(),
-        }
+        let at = text("generated_at").unwrap_or("?");
+        text("commit").map_or_else(|| at.to_owned(), |commit| format!("{at}, {commit}"))
     };
     let mut out = format!(
         "Compared with the last recorded run, in {source} ({} → {})\n{:<60} {:>14} {:>14} {:>9}\n",
@@ -80,18 +78,15 @@ pub fn table(source: &str, previous: &Value, current: &Value) -> String {
             "first_visit: over another line ({last} → {now}), its figures are not like for like\n"
         ));
     }
-    // A part this run did not measure (`--only`) is named once, not listed figure by figure.
-    let measured = |name: &str| {
-        let part = name.split(['.', '[']).next().unwrap_or(name);
-        current.get(part).is_some_and(|v| !v.is_null())
-    };
     let mut names: Vec<&String> = before.keys().chain(now.keys()).collect();
     shared::order::sort(&mut names);
     names.dedup();
+    // A part this run did not measure (`--only`) is named once, not listed figure by figure.
     let mut unmeasured = std::collections::BTreeSet::new();
     for name in names {
-        if !measured(name) {
-            unmeasured.insert(name.split(['.', '[']).next().unwrap_or(name));
+        let part = name.split(['.', '[']).next().unwrap_or(name);
+        if current.get(part).is_none_or(Value::is_null) {
+            unmeasured.insert(part);
             continue;
         }
         let line = match (before.get(name), now.get(name)) {

@@ -591,8 +591,9 @@ pub fn table(r: &Results) -> String {
     if let Some(v) = &r.first_visit {
         let _ = writeln!(
             out,
-            "\nFirst visit to {} over slow 4G ({}), 4× CPU throttling, nothing cached (ms; screen shown: {})\n{:<24} {:>10} {:>10} {:>10}",
+            "\nFirst visit to {} over slow 4G ({} ms round trip on {}), 4× CPU throttling, nothing cached (ms; screen shown: {})\n{:<24} {:>10} {:>10} {:>10}",
             v.route,
+            crate::slow_line::Line::SLOW_4G.round_trip.as_millis(),
             v.line_latency.describe(),
             v.ready_selector,
             "",

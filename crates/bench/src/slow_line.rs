@@ -56,11 +56,11 @@ impl Latency {
         }
     }
 
-    /// For the printed table.
+    /// What pays the round trip, for the printed table.
     pub fn describe(self) -> &'static str {
         match self {
-            Latency::Connection => "150 ms round trip on each new connection",
-            Latency::EveryPiece => "150 ms round trip on each new connection and each request",
+            Latency::Connection => "each new connection",
+            Latency::EveryPiece => "each new connection and each request",
         }
     }
 }
