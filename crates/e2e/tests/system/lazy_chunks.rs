@@ -427,11 +427,11 @@ async fn an_english_first_visit_fetches_the_catalog_by_its_preloads_and_each_fil
     let harness = Harness::start().await.expect("start server and chromedriver");
     let fieldwork = split_module_files(harness.dist(), "fieldwork").expect("read the loader");
     let catalog = split_module_files(harness.dist(), "catalog_en").expect("read the loader");
-    let main = first_load_files(harness.dist())
-        .expect("the first load")
-        .into_iter()
-        .filter(|f| f.ends_with(".wasm"))
-        .collect::<Vec<_>>();
+    assert!(
+        catalog.iter().any(|file| fieldwork.contains(file)),
+        "the two share chunks, which this test is about: {catalog:?} {fieldwork:?}"
+    );
+    let main = main_module_files(&harness);
     let browser = harness.open_browser_with_lang("en-US").await.expect("open Chromium");
     browser
         .cdp(
@@ -502,11 +502,7 @@ async fn the_fieldwork_module_is_preloaded_for_the_screens_the_main_module_draws
         .expect("read the loader")
         .into_iter()
         .collect();
-    let main: BTreeSet<String> = first_load_files(harness.dist())
-        .expect("the first load")
-        .into_iter()
-        .filter(|f| f.ends_with(".wasm"))
-        .collect();
+    let main = main_module_files(&harness);
     let id = "0190a5e2-1c2b-7d3e-8f40-123456789abc";
     let cases: Vec<(String, bool)> = vec![
         ("".into(), false),
@@ -551,4 +547,13 @@ async fn the_fieldwork_module_is_preloaded_for_the_screens_the_main_module_draws
         assert_eq!(preloads, wanted, "{hash:?}");
     }
     browser.close().await.unwrap();
+}
+
+/// The wasm files of the first load (the main module's, which index.html preloads itself).
+fn main_module_files(harness: &Harness) -> BTreeSet<String> {
+    first_load_files(harness.dist())
+        .expect("the first load")
+        .into_iter()
+        .filter(|f| f.ends_with(".wasm"))
+        .collect()
 }
