@@ -6,8 +6,9 @@ each loader is `NAME=makeLoad(() => {… fetch(new URL("./FILE", import.meta.url
 `__chunk_N` for a shared chunk, `__wasm_split_load_MODULE` (wrapped in `wrapAsyncCb`) for a
 split point's module. Prints the files of MODULE, space-separated, relative to the loader.
 
-scripts/build-wasm.sh names the catalogs' files in index.html, so public/shell.js can preload
-them before the main module asks for them (docs/ARCHITECTURE.md, "Languages").
+scripts/build-wasm.sh names the catalogs' and the fieldwork module's files in index.html, so
+public/shell.js can preload them before the main module asks for them (docs/ARCHITECTURE.md,
+"Languages", "The top bar before the app").
 
 Usage: python3 scripts/split-files.py APP_DIR/__wasm_split.js MODULE
 """
