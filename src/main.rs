@@ -1,8 +1,9 @@
 //! Entry point: open the local database, then mount the app.
 
 use field::app::App;
-use field::browser::{app_shell, language};
+use field::browser::{app_shell, language, location};
 use field::i18n;
+use field::logic::route::Route;
 use field::services::storage_loss;
 use leptos::prelude::*;
 
@@ -18,6 +19,9 @@ fn main() {
         // zh-Hans is compiled in; another language's catalog is a chunk, loaded before anything
         // shows. Offline before the chunk was cached: zh-Hans, and the next start tries again.
         let lang = language::chosen();
+        // The module of a screen the main module draws nothing of, fetched beside the catalog
+        // and the database (the campaign dashboard, the office's screens).
+        field::split::prefetch_at_start(&Route::parse(&location::hash()));
         let catalog = async {
             if lang != i18n::Lang::ZhHans
                 && let Err(error) = field::split::catalog(lang).await

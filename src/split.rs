@@ -46,12 +46,13 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkLoadError {
 /// Defines `pub async fn $name(args) -> Result<AnyView, ChunkLoadError>`: with feature `split`
 /// a function of split module `$module`, fetched on the first call of any of its split points (a
 /// failed fetch is an error, not a panic, and the next call tries again); without, a plain async
-/// function that cannot fail.
+/// function that cannot fail. With `preload $preload`, feature `split` also defines
+/// `pub async fn $preload() -> Result<(), SplitLoaderError>`, which fetches the module alone.
 macro_rules! split_point {
-    ($(#[$doc:meta])* in $module:ident fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($(#[$doc:meta])* in $module:ident fn $name:ident($($arg:ident: $ty:ty),*) $(preload $preload:ident)? $body:block) => {
         $(#[$doc])*
         #[cfg(feature = "split")]
-        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible $(, preload($preload))?)]
         pub fn $name($($arg: $ty),*) -> Result<AnyView, ChunkLoadError> {
             loaded(stringify!($module));
             Ok($body)
@@ -82,7 +83,7 @@ split_point! {
 
 split_point! {
     /// Every campaign screen (`#/campaign/...`) but the dashboard ([`campaign_dashboard`]).
-    in office fn campaign(route: CampaignRoute) {
+    in office fn campaign(route: CampaignRoute) preload preload_office {
         view! { <crate::screens::campaign::CampaignScreen route=route /> }.into_any()
     }
 }
@@ -90,7 +91,7 @@ split_point! {
 split_point! {
     /// The campaign dashboard (`#/campaign`, `#/campaign/dashboard`), the campaign area's first
     /// screen, on its own: about a quarter of the code the other campaign screens need.
-    in dashboard fn campaign_dashboard() {
+    in dashboard fn campaign_dashboard() preload preload_dashboard {
         view! { <crate::screens::campaign::DashboardScreen /> }.into_any()
     }
 }
@@ -137,6 +138,51 @@ pub fn prefetch_fieldwork() {
             }
         });
     }
+}
+
+/// A split module that a start at some address fetches at once ([`prefetch_at_start`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartModule {
+    /// `dashboard`: the campaign dashboard.
+    Dashboard,
+    /// `office`: the other campaign screens and the office's set-up.
+    Office,
+}
+
+/// The module a start at `route` fetches as soon as the main module runs: that of a screen whose
+/// first paint is its module's own, with nothing of it drawn by the main module. None for the
+/// people list (the main module's), for the screens with a head drawn first (their module's
+/// fetch waits for that paint: [`SCREEN_HEAD_PAINTED_MARK`]) and for `fieldwork`'s other
+/// screens (index.html's `shell.js` preloads those files after the first frame).
+pub fn start_module(route: &crate::logic::route::Route) -> Option<StartModule> {
+    use crate::logic::route::Route;
+    match route {
+        Route::Campaign(CampaignRoute::Dashboard) => Some(StartModule::Dashboard),
+        Route::Campaign(_) | Route::Office(_) => Some(StartModule::Office),
+        _ => None,
+    }
+}
+
+/// At the start, before the app mounts: fetch the [`start_module`] of `route` beside the
+/// catalog and the database, rather than once the router has mounted and asks for the screen
+/// (with 4× CPU throttling about half a second later, which the screen's first paint waited for).
+/// The screen's own call then finds the module loaded or loading (the chunk loader keeps one
+/// fetch a module). A failure is only logged: that call tries again and says so if it fails too.
+/// Not a Leptos task: Leptos' executor starts only when the app mounts.
+pub fn prefetch_at_start(route: &crate::logic::route::Route) {
+    let Some(module) = start_module(route) else { return };
+    #[cfg(feature = "split")]
+    wasm_bindgen_futures::spawn_local(async move {
+        let loaded = match module {
+            StartModule::Dashboard => preload_dashboard().await,
+            StartModule::Office => preload_office().await,
+        };
+        if let Err(error) = loaded {
+            log::warn!("prefetching the {module:?} module at the start failed: {error}");
+        }
+    });
+    #[cfg(not(feature = "split"))]
+    let _ = module;
 }
 
 /// A split point of `module` runs: its module is loaded.
@@ -473,4 +519,42 @@ fn shown_when_loaded(view: Loading, screen: bool, head: Option<ScreenHead>) -> A
         </Transition>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logic::route::Route;
+
+    /// The campaign dashboard and the office's screens are drawn by their own module alone:
+    /// fetched at the start. The people list is the main module's; the four screens with a head
+    /// and the other tablet screens are `fieldwork`'s, fetched as they always were.
+    #[test]
+    fn a_start_fetches_the_module_of_a_campaign_or_office_screen_only() {
+        let id = "0190a5e2-1c2b-7d3e-8f40-123456789abc";
+        let cases = [
+            ("#/campaign", Some(StartModule::Dashboard)),
+            ("#/campaign/dashboard", Some(StartModule::Dashboard)),
+            ("#//campaign/dashboard/", Some(StartModule::Dashboard)),
+            ("#/campaign/candidates", Some(StartModule::Office)),
+            ("#/campaign/report", Some(StartModule::Office)),
+            ("#/office", Some(StartModule::Office)),
+            ("#/office/roster", Some(StartModule::Office)),
+            ("", None),
+            ("#/people", None),
+            ("#/outbox", None),
+            ("#/sync", None),
+            ("#/transfer", None),
+            ("#/conflicts", None),
+            ("#/settings", None),
+            ("#/survey/new", None),
+            (&format!("#/person/{id}"), None),
+            ("#/signin/ABCD2345", None),
+            ("#/campaign/no-such-screen", None),
+            ("#/office/no-such-tab", None),
+        ];
+        for (hash, module) in cases {
+            assert_eq!(start_module(&Route::parse(hash)), module, "{hash:?}");
+        }
+    }
 }

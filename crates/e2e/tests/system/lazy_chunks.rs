@@ -3,7 +3,8 @@
 //! dashboard fetches its module, another campaign screen the `office` module, and once the
 //! service worker is installed that works with no server. A zh-Hant or English start preloads
 //! its catalog's files, a first visit to a screen the main module draws nothing of preloads the
-//! `fieldwork` module's, and each file is fetched once.
+//! `fieldwork` module's, and each file is fetched once. A start at a campaign or office screen
+//! fetches its module before the app mounts.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -547,6 +548,61 @@ async fn the_fieldwork_module_is_preloaded_for_the_screens_the_main_module_draws
         assert_eq!(preloads, wanted, "{hash:?}");
     }
     browser.close().await.unwrap();
+}
+
+/// A start at the campaign dashboard or at another campaign or office screen fetches that
+/// screen's module as soon as the main module runs, beside the catalog and the database, not once
+/// the app has mounted and its router asks for the screen (src/split.rs `prefetch_at_start`:
+/// over the benchmark's line the dashboard came 0.11–0.19 s sooner so, PERFORMANCE.md "Session
+/// 46"). Seen in English with the catalog's own module held: the app cannot mount, yet the
+/// screen's module arrives, and only that one.
+#[tokio::test]
+async fn a_start_at_a_campaign_or_office_screen_fetches_its_module_before_the_app_mounts() {
+    let harness = Harness::start().await.expect("start server and chromedriver");
+    let own = |module: &str| {
+        let files = split_module_files(harness.dist(), module).expect("read the loader");
+        files
+            .into_iter()
+            .find(|f| f.contains(&format!("split_{module}")))
+            .unwrap_or_else(|| panic!("the release build has a module {module}"))
+    };
+    let (dashboard, office) = (own("dashboard"), own("office"));
+    let cases = [
+        ("#/campaign", &dashboard, &office),
+        ("#/campaign/dashboard", &dashboard, &office),
+        ("#/campaign/candidates", &office, &dashboard),
+        ("#/office/roster", &office, &dashboard),
+    ];
+    for (hash, wanted, other) in cases {
+        // A browser of its own each time: nothing cached, no service worker to answer.
+        let browser = harness.open_browser_with_lang("en-US").await.expect("open Chromium");
+        browser
+            .cdp(
+                "Fetch.enable",
+                serde_json::json!({ "patterns": [{ "urlPattern": "*split_catalog_en*" }] }),
+            )
+            .await
+            .expect("hold the English catalog");
+        browser.goto(&harness.url(&format!("/{hash}"))).await.unwrap();
+        let seen = browser
+            .eval_async(&format!(
+                "const fetched = () => performance.getEntriesByType('resource')
+                   .map(e => new URL(e.name).pathname.slice(1));
+                 const until = performance.now() + 20000;
+                 const look = () => fetched().includes('{wanted}') || performance.now() > until
+                   ? done({{ fetched: fetched(),
+                             mounted: !!document.querySelector('[data-testid=nav-people]') }})
+                   : setTimeout(look, 50);
+                 look();"
+            ))
+            .await
+            .expect("read the fetches");
+        let fetched: Vec<String> = serde_json::from_value(seen["fetched"].clone()).unwrap();
+        assert!(fetched.contains(wanted), "{hash}: {wanted} not fetched: {fetched:?}");
+        assert!(!fetched.contains(other), "{hash}: {other} fetched too: {fetched:?}");
+        assert_eq!(seen["mounted"], false, "{hash}: the app mounted with its catalog held");
+        browser.close().await.unwrap();
+    }
 }
 
 /// The wasm files of the first load (the main module's, which index.html preloads itself).
