@@ -117,8 +117,12 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// wave of its 18 files (over a line that charges each request a round trip, the survey form
 /// 0.36–0.49 s sooner): 253.2 KB, and the budget goes up to 253.7 KB (the same few hundred bytes of
 /// another directory; the trade in "Session 45").
+/// Round 2's forty-sixth session: a start at the campaign dashboard or an office screen fetches
+/// that screen's module as soon as the main module runs, not once the app has mounted (the
+/// dashboard over the benchmark's line 0.11–0.19 s sooner): 253.6 KB, and the budget goes up to
+/// 254.0 KB (the same few hundred bytes of another directory; the trade in "Session 46").
 /// Sizes are deterministic for a given source in a given directory.
-const BUDGET_BROTLI_BYTES: usize = 253_700;
+const BUDGET_BROTLI_BYTES: usize = 254_000;
 
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
