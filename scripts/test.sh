@@ -21,8 +21,8 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p field --all-targets --locked -- -D warnings
 
-section "native tests: shared, trials, server, bench, and the app's plain-Rust logic"
-tested cargo test -p shared -p trials -p server -p bench
+section "native tests: shared, trials, server, bench, fault-proxy, and the app's plain-Rust logic"
+tested cargo test -p shared -p trials -p server -p bench -p fault-proxy
 # The app's `#[test]`s (logic on plain types: forms, dates, the campaign's figures) run natively;
 # its browser tests (`#[wasm_bindgen_test]`) run in the browser section below.
 tested cargo test -p field --lib

@@ -23,7 +23,8 @@ mod report;
 mod roster;
 mod server;
 mod sizes;
-mod slow_line;
+// The slow line the first visit runs through, shared with the e2e suite.
+use fault_proxy::slow_line;
 mod sqlite_baseline;
 mod stats;
 mod sync;

@@ -9,6 +9,11 @@
 //! the server has answered begin a new exchange (the next request on a kept-alive connection),
 //! and each exchange draws its own fault under the plan in force when it begins. So a plan
 //! change reaches connections the browser keeps open, as a failing link would.
+//!
+//! [`slow_line`] is the other kind of bad network: slow 4G, every connection of the line sharing
+//! its bytes a second (the benchmark's first visit, the e2e suite's first visits over it).
+
+pub mod slow_line;
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};

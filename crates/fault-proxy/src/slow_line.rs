@@ -1,7 +1,8 @@
 //! A slow line between the browser and the server: a TCP relay on a loopback port whose
 //! connections share one budget of bytes a second each way (a phone's one radio link, not a
-//! budget per connection), and wait a round trip before each connection opens. What the first
-//! visit over a slow line runs through (`first_visit`): unlike DevTools' network emulation, it
+//! budget per connection), and wait a round trip before each connection opens. What the
+//! benchmark's first visit over a slow line runs through (`bench::first_visit`), and the e2e
+//! suite's (`lazy_chunks`): unlike DevTools' network emulation, it
 //! slows the service worker's fetches as much as the page's, and makes them share the line.
 //!
 //! The round trip is paid when a connection opens ([`Latency::Connection`], the default: a lower
