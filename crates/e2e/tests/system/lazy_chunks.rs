@@ -231,10 +231,7 @@ async fn a_first_screen_that_never_shows_does_not_hold_the_install_back_for_good
 /// build over the line once, the page's and the precache's fetches together (before session 33
 /// the main module and the survey form's came twice; before session 34 the page itself, opened
 /// as `/` and precached as `/index.html`). Seen at the line itself: the fault proxy, passing
-/// everything, logs each request that reaches the server. Not counted: the service worker's
-/// own script (the browser fetches it to register and to look for updates), the API, and the
-/// icons, which Chromium fetches itself before the app does anything (192 px twice: as the
-/// page's icon and as the manifest's; the precache then takes them from its cache).
+/// everything, logs each request that reaches the server ([`times_over_the_line`]).
 #[tokio::test]
 async fn a_first_visit_fetches_each_module_of_the_build_once() {
     let harness = Harness::start().await.expect("start server and chromedriver");
@@ -264,8 +261,10 @@ async fn a_first_visit_fetches_each_module_of_the_build_once() {
 
 /// How many times each file of the build came over the line, by the requests that reached the
 /// server (the fault proxy's log). Not counted: the service worker's own script (the browser
-/// fetches it to register and to look for updates), the API, and the icons (Chromium fetches
-/// them itself). The page, opened as `/` and precached as `/index.html`, is one file.
+/// fetches it to register and to look for updates), the API, and the icons, which Chromium
+/// fetches itself before the app does anything (192 px twice: as the page's icon and as the
+/// manifest's; the precache then takes them from its cache). The page, opened as `/` and
+/// precached as `/index.html`, is one file.
 fn times_over_the_line(requests: &[String]) -> std::collections::BTreeMap<String, usize> {
     let mut times = std::collections::BTreeMap::new();
     for line in requests {
