@@ -52,8 +52,8 @@ function serverPageOffline() {
 // when it holds this build's copy: the files the page has just fetched (the main module, the
 // first screen's) are not fetched over the line a second time (PERFORMANCE.md, "Session 33").
 // "only-if-cached" never asks the network; a file not in that cache, or a copy there from
-// another build (which fails the integrity check), comes from the network, once: joining the
-// page's own request when the page is fetching it at that moment (PERFORMANCE.md, "Session 46").
+// another build (which fails the integrity check), comes from the network: joining the page's
+// own request when the page is fetching it at that moment (PERFORMANCE.md, "Session 46").
 //
 // The app shell is the page the browser has just loaded, kept in that cache under the address it
 // was opened at ("/"), not as "/index.html": the server answers both with the same file, and the
@@ -76,13 +76,14 @@ async function fetchChecked(url, integrity) {
   // Not there yet: through that cache all the same, not past it, so that a file the page is
   // fetching right now (a module it loads as the worker installs) is not fetched over the line a
   // second time: the browser lets this request wait for the page's and answers it from that
-  // copy. The files named by their hash are cached as immutable, the others (index.html,
-  // shell.js, boot.js, the manifest, the icons) as "no-cache" or without a lifetime, so this
-  // never takes an old copy; a copy that fails the integrity check all the same is fetched once
-  // more past the cache.
+  // copy. The files named by their hash are cached as immutable, so a copy of one is this
+  // build's; the others (index.html, shell.js, boot.js, the manifest, the icons) are "no-cache"
+  // or without a lifetime, and that cache may still answer with an old copy (an icon kept by
+  // its date, a copy the server calls unmodified): the integrity check refuses it, and, as
+  // after any other failure, the file is fetched once more past the cache.
   let response;
   try {
-    response = await fetch(new Request(url, { integrity }));
+    response = await fetch(new Request(url, { cache: "default", integrity }));
   } catch (_) {
     response = await fetch(new Request(url, { cache: "reload", integrity }));
   }

@@ -83,7 +83,7 @@ split_point! {
 
 split_point! {
     /// Every campaign screen (`#/campaign/...`) but the dashboard ([`campaign_dashboard`]).
-    in office fn campaign(route: CampaignRoute) preload preload_office {
+    in office fn campaign(route: CampaignRoute) preload preload_campaign {
         view! { <crate::screens::campaign::CampaignScreen route=route /> }.into_any()
     }
 }
@@ -140,12 +140,17 @@ pub fn prefetch_fieldwork() {
     }
 }
 
-/// A split module that a start at some address fetches at once ([`prefetch_at_start`]).
+/// What a start at some address fetches at once ([`prefetch_at_start`]): the module of that
+/// screen, by the screen's own split point, so that the screen's call waits for this fetch and,
+/// if it failed, fetches again (each split point keeps its own load; the chunk loader one fetch
+/// a module).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StartModule {
-    /// `dashboard`: the campaign dashboard.
+    /// The campaign dashboard's module, `dashboard` ([`campaign_dashboard`]).
     Dashboard,
-    /// `office`: the other campaign screens and the office's set-up.
+    /// The other campaign screens, in the `office` module ([`campaign`]).
+    Campaign,
+    /// The office's set-up, in the `office` module ([`office`]).
     Office,
 }
 
@@ -153,12 +158,14 @@ pub enum StartModule {
 /// first paint is its module's own, with nothing of it drawn by the main module. None for the
 /// people list (the main module's), for the screens with a head drawn first (their module's
 /// fetch waits for that paint: [`SCREEN_HEAD_PAINTED_MARK`]) and for `fieldwork`'s other
-/// screens (index.html's `shell.js` preloads those files after the first frame).
+/// screens (index.html's `public/shell.js` preloads those files after the first frame: its rule
+/// and this one share out the routes between them).
 pub fn start_module(route: &crate::logic::route::Route) -> Option<StartModule> {
     use crate::logic::route::Route;
     match route {
         Route::Campaign(CampaignRoute::Dashboard) => Some(StartModule::Dashboard),
-        Route::Campaign(_) | Route::Office(_) => Some(StartModule::Office),
+        Route::Campaign(_) => Some(StartModule::Campaign),
+        Route::Office(_) => Some(StartModule::Office),
         _ => None,
     }
 }
@@ -166,15 +173,16 @@ pub fn start_module(route: &crate::logic::route::Route) -> Option<StartModule> {
 /// At the start, before the app mounts: fetch the [`start_module`] of `route` beside the
 /// catalog and the database, rather than once the router has mounted and asks for the screen
 /// (with 4× CPU throttling about half a second later, which the screen's first paint waited for).
-/// The screen's own call then finds the module loaded or loading (the chunk loader keeps one
-/// fetch a module). A failure is only logged: that call tries again and says so if it fails too.
-/// Not a Leptos task: Leptos' executor starts only when the app mounts.
+/// The screen's own call then finds the module loaded or loading. A failure is only logged: that
+/// call tries again and says so if it fails too. Not a Leptos task: Leptos' executor starts only
+/// when the app mounts.
 pub fn prefetch_at_start(route: &crate::logic::route::Route) {
     let Some(module) = start_module(route) else { return };
     #[cfg(feature = "split")]
     wasm_bindgen_futures::spawn_local(async move {
         let loaded = match module {
             StartModule::Dashboard => preload_dashboard().await,
+            StartModule::Campaign => preload_campaign().await,
             StartModule::Office => preload_office().await,
         };
         if let Err(error) = loaded {
@@ -424,7 +432,7 @@ split_point! {
 
 split_point! {
     /// The town office's setup: checklist, accounts, devices, roster import (`#/office/…`).
-    in office fn office(tab: crate::logic::route::OfficeTab) {
+    in office fn office(tab: crate::logic::route::OfficeTab) preload preload_office {
         view! { <crate::screens::office::OfficeScreen tab=tab /> }.into_any()
     }
 }
@@ -536,8 +544,8 @@ mod tests {
             ("#/campaign", Some(StartModule::Dashboard)),
             ("#/campaign/dashboard", Some(StartModule::Dashboard)),
             ("#//campaign/dashboard/", Some(StartModule::Dashboard)),
-            ("#/campaign/candidates", Some(StartModule::Office)),
-            ("#/campaign/report", Some(StartModule::Office)),
+            ("#/campaign/candidates", Some(StartModule::Campaign)),
+            ("#/campaign/report", Some(StartModule::Campaign)),
             ("#/office", Some(StartModule::Office)),
             ("#/office/roster", Some(StartModule::Office)),
             ("", None),

@@ -83,7 +83,7 @@ impl ServerProcess {
             .arg(data)
             .arg("--dist")
             .arg(dist)
-            .env("RUST_LOG", std::env::var("DIAG_LOG").unwrap_or("warn".into()));
+            .env("RUST_LOG", "warn");
         let mut process = ChildProcess::spawn(command, log)?;
         process.wait_ready("the server", port, "/healthz", SERVER_START).await?;
         Ok(Self { process, port })

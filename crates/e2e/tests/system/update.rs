@@ -105,8 +105,10 @@ async fn new_version_waits_for_the_banner_then_takes_over() {
 /// again (PERFORMANCE.md, "Session 33"), and a file changed on the server since the browser
 /// kept it comes from the server. Here an icon, which the server sends without a cache lifetime
 /// and with an old date: the browser keeps it without asking, so the new worker's first try
-/// (`only-if-cached`) meets the old copy, or nothing if the browser dropped it; either way the
-/// new icon must come from the server.
+/// (`only-if-cached`) meets the old copy, or nothing if the browser dropped it, and so may its
+/// second (through the HTTP cache, since session 46: public/sw.js `fetchChecked`), which the
+/// integrity check refuses; either way the new icon must come from the server (the third try,
+/// past that cache). The one test of that last step.
 #[tokio::test]
 async fn a_new_release_precaches_a_changed_file_not_the_copy_the_browser_kept() {
     const ICON: &str = "icons/icon-192.png";
