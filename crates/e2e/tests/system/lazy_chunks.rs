@@ -41,16 +41,26 @@ async fn mark_and_fetches(
     (seen[0].as_f64(), fetched)
 }
 
-/// Chromium pauses every request of the page for the `fieldwork` module (the tablet's screens),
-/// and nothing lets them go on.
-async fn hold_fieldwork(browser: &e2e::Browser) {
+/// Chromium pauses every request of the page for split module `module`'s own file (`fieldwork`:
+/// the tablet's screens; `catalog_en`: the English catalog), and nothing lets them go on.
+async fn hold_module(browser: &e2e::Browser, module: &str) {
     browser
         .cdp(
             "Fetch.enable",
-            serde_json::json!({ "patterns": [{ "urlPattern": "*split_fieldwork*" }] }),
+            serde_json::json!({ "patterns": [{ "urlPattern": format!("*split_{module}*") }] }),
         )
         .await
-        .expect("hold the fieldwork module");
+        .unwrap_or_else(|e| panic!("hold the {module} module: {e}"));
+}
+
+/// The file of split module `module` itself (`split_<module>.wasm`, under `app-<hash>/`), not
+/// the chunks it shares.
+fn own_file(harness: &Harness, module: &str) -> String {
+    split_module_files(harness.dist(), module)
+        .expect("read the loader")
+        .into_iter()
+        .find(|f| f.contains(&format!("split_{module}")))
+        .unwrap_or_else(|| panic!("the release build has a module {module}"))
 }
 
 #[tokio::test]
@@ -81,11 +91,7 @@ async fn campaign_chunk_is_fetched_when_its_screen_first_opens_even_offline() {
     // form's code) for the tap on 新调查: started at the mark `split::prefetch_fieldwork` leaves
     // (src/split.rs `PREFETCH_FIELDWORK_MARK`), not by the sync loop, which asks for it at least
     // 2 s after the app opens.
-    let fieldwork = split_module_files(harness.dist(), "fieldwork").expect("read the loader");
-    let fieldwork = fieldwork
-        .iter()
-        .find(|f| f.contains("split_fieldwork"))
-        .expect("the release build has a field work module");
+    let fieldwork = own_file(&harness, "fieldwork");
     let (mark, resources) =
         mark_and_fetches(&browser, "field:prefetch-fieldwork", "startTime").await;
     let fetch = resources.iter().find(|(path, _)| path == &format!("/{fieldwork}")).map(|f| f.1);
@@ -198,7 +204,7 @@ async fn a_first_screen_that_never_shows_does_not_hold_the_install_back_for_good
     let browser = harness.open_browser().await.expect("open Chromium");
     // Chromium pauses every request of the page for the survey form's module, and nothing lets
     // them go on.
-    hold_fieldwork(&browser).await;
+    hold_module(&browser, "fieldwork").await;
     browser.goto(&harness.url("/#/survey/new")).await.unwrap();
     browser
         .wait_until(
@@ -322,8 +328,7 @@ async fn a_module_the_page_fetches_as_the_service_worker_installs_comes_over_the
     browser.goto(&format!("{}/#/campaign/candidates", line.origin)).await.unwrap();
     browser.wait_for_testid("candidate-search", FIRST_LOAD_TIMEOUT).await.expect("the candidates");
     browser.wait_for_service_worker(Duration::from_secs(60)).await.expect("installed");
-    let fieldwork = split_module_files(harness.dist(), "fieldwork").expect("read the loader");
-    let module = fieldwork.iter().find(|f| f.contains("split_fieldwork")).expect("its own file");
+    let module = own_file(&harness, "fieldwork");
     let seen = browser
         .eval(&format!(
             "const fetch = performance.getEntriesByType('resource')
@@ -359,7 +364,7 @@ async fn a_module_the_page_fetches_as_the_service_worker_installs_comes_over_the
 async fn a_screens_head_shows_while_its_module_is_on_its_way() {
     let harness = Harness::start().await.expect("start server and chromedriver");
     let browser = harness.open_browser().await.expect("open Chromium");
-    hold_fieldwork(&browser).await;
+    hold_module(&browser, "fieldwork").await;
     browser.goto(&harness.url("/#/outbox")).await.unwrap();
     let head = browser
         .wait_for_testid("screen-loading", FIRST_LOAD_TIMEOUT)
@@ -633,14 +638,7 @@ async fn the_fieldwork_module_is_preloaded_for_the_screens_the_main_module_draws
 #[tokio::test]
 async fn a_start_at_a_campaign_or_office_screen_fetches_its_module_before_the_app_mounts() {
     let harness = Harness::start().await.expect("start server and chromedriver");
-    let own = |module: &str| {
-        let files = split_module_files(harness.dist(), module).expect("read the loader");
-        files
-            .into_iter()
-            .find(|f| f.contains(&format!("split_{module}")))
-            .unwrap_or_else(|| panic!("the release build has a module {module}"))
-    };
-    let (dashboard, office) = (own("dashboard"), own("office"));
+    let (dashboard, office) = (own_file(&harness, "dashboard"), own_file(&harness, "office"));
     let cases = [
         ("#/campaign", &dashboard, &office),
         ("#/campaign/dashboard", &dashboard, &office),
@@ -652,13 +650,7 @@ async fn a_start_at_a_campaign_or_office_screen_fetches_its_module_before_the_ap
         // fetched may answer from its HTTP cache, still a request of the page's own (no service
         // worker: with the catalog held, the app never mounts, so never registers one).
         let browser = harness.open_browser_with_lang("en-US").await.expect("open Chromium");
-        browser
-            .cdp(
-                "Fetch.enable",
-                serde_json::json!({ "patterns": [{ "urlPattern": "*split_catalog_en*" }] }),
-            )
-            .await
-            .expect("hold the English catalog");
+        hold_module(&browser, "catalog_en").await;
         browser.goto(&harness.url(&format!("/{hash}"))).await.unwrap();
         let seen = browser
             .eval_async(&format!(
