@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::{Catalog, Lang, Message, Part, TABLES, VariantKey};
+use crate::{Catalog, KEY_TABLES, Lang, Message, Part, VariantKey};
 
 /// The catalog of `lang` (none for zh-Hans).
 pub fn load(lang: Lang) -> Option<Catalog> {
@@ -131,13 +131,13 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
         }
     };
     let messages =
-        TABLES.iter().map(|(_, keys)| keys.iter().map(|key| message(key)).collect()).collect();
-    let labels = crate::labels::lists()
+        KEY_TABLES.iter().map(|keys| keys.iter().map(|key| message(key)).collect()).collect();
+    let labels = crate::labels::codes()
         .into_iter()
-        .map(|(list, values)| {
-            values
+        .map(|(list, codes)| {
+            codes
                 .into_iter()
-                .map(|(code, _)| match message(&crate::labels::key(list, code)) {
+                .map(|code| match message(&crate::labels::key(list, code)) {
                     Message::Plain(text) => Some(text),
                     _ => None,
                 })

@@ -52,6 +52,13 @@ macro_rules! lists {
             vec![$(($list, <$ty>::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect())),*]
         }
 
+        /// [`lists`] without the zh-Hans labels: what the catalog loader reads. It reaches no
+        /// `label_zh`, so a catalog's wasm chunk holds none of those texts and shares no chunk
+        /// with the screens that show them (docs/PERFORMANCE.md, session 47).
+        pub fn codes() -> Vec<(&'static str, Vec<&'static str>)> {
+            vec![$(($list, <$ty>::ALL.iter().map(|v| v.as_str()).collect())),*]
+        }
+
         /// Every label: its list, code and zh-Hans text, in list order.
         pub fn all() -> Vec<(&'static str, &'static str, &'static str)> {
             lists()

@@ -291,9 +291,9 @@ impl Catalog {
     /// The label of `code` in shared's list `list`; `None`: not in the catalog. (The app reads
     /// labels by position, [`Localized`].)
     pub fn label(&self, list: &str, code: &str) -> Option<&'static str> {
-        let (l, (_, values)) =
-            labels::lists().into_iter().enumerate().find(|(_, (name, _))| *name == list)?;
-        let v = values.iter().position(|(c, _)| *c == code)?;
+        let (l, (_, codes)) =
+            labels::codes().into_iter().enumerate().find(|(_, (name, _))| *name == list)?;
+        let v = codes.iter().position(|c| *c == code)?;
         *self.labels.get(l)?.get(v)?
     }
 }
@@ -384,21 +384,24 @@ pub mod outbox;
 pub mod server;
 pub mod sync;
 
-/// Every table: its texts and their keys. `TABLES[id / 1000]` holds text `id`.
-pub const TABLES: &[(&[Text], &[&str])] = &[
-    (general::ALL, general::KEYS),
-    (campaign::ALL, campaign::KEYS),
-    (sync::ALL, sync::KEYS),
-    (outbox::ALL, outbox::KEYS),
-    (branches::ALL, branches::KEYS),
-    (office::ALL, office::KEYS),
-    (messages::ALL, messages::KEYS),
-    (server::ALL, server::KEYS),
-];
+/// The registry's tables, in the order of their numbers (`id / 1000`).
+macro_rules! registry {
+    ($($table:ident),* $(,)?) => {
+        /// Every table: its texts and their keys. `TABLES[id / 1000]` holds text `id`.
+        pub const TABLES: &[(&[Text], &[&str])] = &[$(($table::ALL, $table::KEYS)),*];
+
+        /// Every table's keys alone, as [`TABLES`] orders them: what the catalog loader reads.
+        /// [`TABLES`] also points at every text's zh-Hans wording, and a catalog's wasm chunk
+        /// that read it would share those texts with the screens, and its chunks with theirs.
+        pub const KEY_TABLES: &[&[&str]] = &[$($table::KEYS),*];
+    };
+}
+
+registry!(general, campaign, sync, outbox, branches, office, messages, server);
 
 /// The key of text `id`.
 pub fn key(id: u16) -> Option<&'static str> {
-    TABLES.get(usize::from(id / 1000))?.1.get(usize::from(id % 1000)).copied()
+    KEY_TABLES.get(usize::from(id / 1000))?.get(usize::from(id % 1000)).copied()
 }
 
 #[cfg(test)]
