@@ -3,10 +3,19 @@
 //! So the app ships no Fluent parser, and each language is a wasm chunk of its own holding only
 //! its own messages (docs/PERFORMANCE.md, round 9).
 //!
-//! The JSON is `[[key, parts], …]` in catalog order. A part is `{"T": text}`, `{"V": variable}`
-//! or `{"S": {"v": variable, "d": default variant, "k": [[key, parts], …]}}`, a variant key
-//! `{"N": number}` or `{"I": identifier}` — serde's own enum form, which decodes without
-//! buffering. A message using Fluent the app does not read (terms, message references,
+//! The JSON is `{"m": [[parts or null, …], …], "l": [[key, parts], …]}`:
+//! - `m`: the registry's texts by position, a list per table in the order of `registry!` in
+//!   `src/lib.rs`, each in the order its `texts!` block declares them (`null`: not in the
+//!   catalog). So the app holds no key of a text at run time: they were stored once in the
+//!   registry's key table and once more in each catalog (docs/PERFORMANCE.md, session 47).
+//! - `l`: every other message, by key: the labels of shared's lists (`category-village_leader`),
+//!   which the app looks up by the codes it has anyway.
+//!
+//! The registry's order is read from the source here (`registry_keys`), and a unit test
+//! (`fluent::tests`) holds it to the `KEYS` the macros compiled. A part is `{"T": text}`,
+//! `{"V": variable}` or `{"S": {"v": variable, "d": default variant, "k": [[key, parts], …]}}`,
+//! a variant key `{"N": number}` or `{"I": identifier}` — serde's own enum form, which decodes
+//! without buffering. A message using Fluent the app does not read (terms, message references,
 //! functions) is left out with a warning: the app then shows it in zh-Hans, and the catalog
 //! check (`tests/catalogs.rs`) fails on it. A syntax error fails the build.
 
@@ -26,14 +35,92 @@ const LANGS: [&str; 2] = ["zh-Hant", "en"];
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
+    let registry = registry_keys(&manifest.join("src"));
+    write(&out.join("registry.json"), &json!(registry));
     for lang in LANGS {
         let path = manifest.join(format!("../../locales/{lang}.ftl"));
         println!("cargo::rerun-if-changed={}", path.display());
         let source = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let compiled = compile(lang, &source);
-        write(&out.join(format!("{lang}.json")), &compiled);
+        write(&out.join(format!("{lang}.json")), &by_position(lang, compiled, &registry));
     }
+}
+
+/// The registry's keys, a list per table: the tables named by `registry!(…)` in `lib.rs`, each
+/// the `NAME = "key": …;` lines of the `texts!` block in its own file, in order.
+fn registry_keys(src: &Path) -> Vec<Vec<String>> {
+    let read = |name: &str| {
+        let path = src.join(name);
+        println!("cargo::rerun-if-changed={}", path.display());
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    };
+    let lib = read("lib.rs");
+    let tables = lib
+        .split_once("\nregistry!(")
+        .and_then(|(_, rest)| rest.split_once(");"))
+        .map(|(tables, _)| tables)
+        .expect("lib.rs calls registry!(…)");
+    tables
+        .split(',')
+        .filter(|table| !table.trim().is_empty())
+        .map(|table| {
+            let source = read(&format!("{}.rs", table.trim()));
+            let block = source
+                .split_once("crate::texts! {")
+                .and_then(|(_, rest)| rest.split_once("\n}"))
+                .map(|(block, _)| block)
+                .unwrap_or_else(|| panic!("{}.rs: no texts! {{ … }} block", table.trim()));
+            block.lines().filter_map(declared_key).map(str::to_owned).collect()
+        })
+        .collect()
+}
+
+/// The key of a `NAME = "key": …` line, the name in capitals (a text's continued wording or an
+/// attribute is no such line).
+fn declared_key(line: &str) -> Option<&str> {
+    let (name, rest) = line.trim_start().split_once(" = \"")?;
+    let is_const = name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let (key, _) = rest.split_once("\":")?;
+    is_const.then_some(key)
+}
+
+/// `compiled` (`[[key, parts], …]`) as the app reads it: the registry's texts by position, the
+/// rest (shared's labels) by key.
+fn by_position(lang: &str, compiled: Value, registry: &[Vec<String>]) -> Value {
+    let mut by_key: std::collections::HashMap<String, Value> = match compiled {
+        Value::Array(messages) => messages
+            .into_iter()
+            .filter_map(|message| match message {
+                Value::Array(mut pair) if pair.len() == 2 => {
+                    let parts = pair.pop()?;
+                    Some((pair.pop()?.as_str()?.to_owned(), parts))
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => unreachable!("compile returns an array"),
+    };
+    let positional: Vec<Vec<Value>> = registry
+        .iter()
+        .map(|keys| {
+            keys.iter()
+                .map(|key| {
+                    by_key.remove(key).unwrap_or_else(|| {
+                        println!(
+                            "cargo::warning=locales/{lang}.ftl has no {key}; it is shown in zh-Hans"
+                        );
+                        Value::Null
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut rest: Vec<(String, Value)> = by_key.into_iter().collect();
+    rest.sort_by(|a, b| a.0.cmp(&b.0));
+    json!({ "m": positional, "l": rest })
 }
 
 fn write(path: &Path, value: &Value) {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::{Catalog, KEY_TABLES, Lang, Message, Part, VariantKey};
+use crate::{Catalog, Lang, Message, Part, TABLE_LENGTHS, VariantKey};
 
 /// The catalog of `lang` (none for zh-Hans).
 pub fn load(lang: Lang) -> Option<Catalog> {
@@ -94,52 +94,81 @@ fn part(compiled: Compiled<'static>) -> Part {
     }
 }
 
-/// Reads a compiled catalog into the registry's order. A text the catalog lacks (or the build
-/// left out) is logged and stays zh-Hans.
-fn decode(lang: Lang, json: &'static str) -> Catalog {
-    let compiled: Vec<(&'static str, Vec<Compiled<'static>>)> = serde_json::from_str(json)
-        .unwrap_or_else(|e| {
-            // The build script wrote it: only a build from a broken tree gets here.
-            log::error!("catalog {}: {e}", lang.tag());
-            Vec::new()
-        });
-    let found: HashMap<&str, Vec<Part>> = compiled
-        .into_iter()
-        .map(|(key, parts)| (key, parts.into_iter().map(part).collect()))
-        .collect();
-    let mut missing = 0;
-    let mut message = |key: &str| match found.get(key) {
-        Some(parts) => match parts.as_slice() {
-            [] => Message::Plain(""),
-            [Part::Text(text)] => Message::Plain(text),
-            _ if parts.iter().all(|p| matches!(p, Part::Text(_))) => {
-                let text: String = parts
-                    .iter()
-                    .filter_map(|p| match p {
-                        Part::Text(t) => Some(*t),
-                        _ => None,
-                    })
-                    .collect();
-                Message::Plain(Box::leak(text.into_boxed_str()))
-            }
-            _ => Message::Pattern(parts.clone()),
-        },
-        None => {
-            missing += 1;
-            log::warn!("catalog {}: no message {key}; shown in zh-Hans", lang.tag());
-            Message::Missing
+/// A compiled catalog as the build script writes it: the registry's texts by position (`None`:
+/// not in the catalog), shared's labels by key.
+#[derive(Deserialize)]
+struct CompiledCatalog<'a> {
+    #[serde(borrow)]
+    m: Vec<Vec<Option<Vec<Compiled<'a>>>>>,
+    #[serde(borrow)]
+    l: Vec<(&'a str, Vec<Compiled<'a>>)>,
+}
+
+/// A message's parts as the app keeps them.
+fn message(parts: Vec<Compiled<'static>>) -> Message {
+    let parts: Vec<Part> = parts.into_iter().map(part).collect();
+    match parts.as_slice() {
+        [] => Message::Plain(""),
+        [Part::Text(text)] => Message::Plain(text),
+        _ if parts.iter().all(|p| matches!(p, Part::Text(_))) => {
+            let text: String = parts
+                .iter()
+                .filter_map(|p| match p {
+                    Part::Text(t) => Some(*t),
+                    _ => None,
+                })
+                .collect();
+            Message::Plain(Box::leak(text.into_boxed_str()))
         }
-    };
-    let messages =
-        KEY_TABLES.iter().map(|keys| keys.iter().map(|key| message(key)).collect()).collect();
+        _ => Message::Pattern(parts),
+    }
+}
+
+/// Reads a compiled catalog. A text the catalog lacks (or the build left out) stays zh-Hans, as
+/// does a whole table whose length is not the registry's (only a build script that read the
+/// registry wrong gets there: `tests::the_build_reads_the_registry_in_its_order`); either is
+/// logged.
+fn decode(lang: Lang, json: &'static str) -> Catalog {
+    let compiled: CompiledCatalog<'static> = serde_json::from_str(json).unwrap_or_else(|e| {
+        // The build script wrote it: only a build from a broken tree gets here.
+        log::error!("catalog {}: {e}", lang.tag());
+        CompiledCatalog { m: Vec::new(), l: Vec::new() }
+    });
+    let mut tables = compiled.m.into_iter();
+    let messages: Vec<Vec<Message>> = TABLE_LENGTHS
+        .iter()
+        .enumerate()
+        .map(|(table, &length)| match tables.next() {
+            Some(texts) if texts.len() == length => texts
+                .into_iter()
+                .map(|parts| parts.map_or(Message::Missing, message))
+                .collect(),
+            texts => {
+                log::error!(
+                    "catalog {}: table {table} has {} texts, the registry {length}; shown in zh-Hans",
+                    lang.tag(),
+                    texts.map_or(0, |t| t.len()),
+                );
+                vec![Message::Missing; length]
+            }
+        })
+        .collect();
+    let missing = messages.iter().flatten().filter(|m| **m == Message::Missing).count();
+    let mut found: HashMap<&str, Vec<Compiled<'static>>> = compiled.l.into_iter().collect();
     let labels = crate::labels::codes()
         .into_iter()
         .map(|(list, codes)| {
             codes
                 .into_iter()
-                .map(|code| match message(&crate::labels::key(list, code)) {
-                    Message::Plain(text) => Some(text),
-                    _ => None,
+                .map(|code| {
+                    let key = crate::labels::key(list, code);
+                    match found.remove(key.as_str()).map(message) {
+                        Some(Message::Plain(text)) => Some(text),
+                        _ => {
+                            log::warn!("catalog {}: no label {key}; shown in zh-Hans", lang.tag());
+                            None
+                        }
+                    }
                 })
                 .collect()
         })
@@ -153,6 +182,48 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The build script read the registry's keys from the source (`build.rs`,
+    /// `registry_keys`) in the order the macros numbered them: each catalog's texts are stored
+    /// by that position.
+    #[test]
+    fn the_build_reads_the_registry_in_its_order() {
+        let built: Vec<Vec<String>> =
+            serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/registry.json"))).unwrap();
+        let declared: Vec<Vec<String>> = crate::KEY_TABLES
+            .iter()
+            .map(|keys| keys.iter().map(|key| (*key).to_owned()).collect())
+            .collect();
+        assert_eq!(built, declared);
+        assert_eq!(
+            crate::TABLE_LENGTHS,
+            declared.iter().map(Vec::len).collect::<Vec<_>>().as_slice()
+        );
+    }
+
+    /// A table whose length is not the registry's is shown in zh-Hans whole, not shifted onto
+    /// other texts; a text the catalog lacks is missing alone.
+    #[test]
+    fn a_table_of_the_wrong_length_is_left_out_whole() {
+        let mut tables: Vec<String> = TABLE_LENGTHS
+            .iter()
+            .map(|&n| format!("[{}]", vec![r#"[{"T": "x"}]"#; n].join(",")))
+            .collect();
+        tables[1] = format!("[{}]", vec![r#"[{"T": "y"}]"#; TABLE_LENGTHS[1] + 1].join(","));
+        tables[0] = format!("[null{}]", r#",[{"T": "x"}]"#.repeat(TABLE_LENGTHS[0] - 1));
+        let json: &'static str = Box::leak(
+            format!(r#"{{"m": [{}], "l": [["role-surveyor", [{{"T": "S"}}]]]}}"#, tables.join(","))
+                .into_boxed_str(),
+        );
+        let catalog = decode(Lang::En, json);
+        assert_eq!(catalog.messages[0][0], Message::Missing);
+        assert_eq!(catalog.messages[0][1], Message::Plain("x"));
+        assert!(catalog.messages[1].iter().all(|m| *m == Message::Missing));
+        assert_eq!(catalog.messages[1].len(), TABLE_LENGTHS[1]);
+        assert_eq!(catalog.messages[2][0], Message::Plain("x"));
+        assert_eq!(catalog.label("role", "surveyor"), Some("S"));
+        assert_eq!(catalog.label("role", "town_office"), None);
+    }
 
     /// A text with an escape in the compiled JSON (a quote, a line break) cannot be borrowed
     /// from it: it is decoded whole and kept, the others borrowed.

@@ -390,10 +390,14 @@ macro_rules! registry {
         /// Every table: its texts and their keys. `TABLES[id / 1000]` holds text `id`.
         pub const TABLES: &[(&[Text], &[&str])] = &[$(($table::ALL, $table::KEYS)),*];
 
-        /// Every table's keys alone, as [`TABLES`] orders them: what the catalog loader reads.
-        /// [`TABLES`] also points at every text's zh-Hans wording, and a catalog's wasm chunk
-        /// that read it would share those texts with the screens, and its chunks with theirs.
+        /// Every table's keys alone, as [`TABLES`] orders them.
         pub const KEY_TABLES: &[&[&str]] = &[$($table::KEYS),*];
+
+        /// How many texts each table has: all the catalog loader reads of the registry. The
+        /// compiled catalogs hold the texts by position (`build.rs`), so the app needs no key;
+        /// and [`TABLES`] points at every text's zh-Hans wording, which a catalog's wasm chunk
+        /// reading it would share with the screens, and its chunks with theirs.
+        pub const TABLE_LENGTHS: &[usize] = &[$($table::KEYS.len()),*];
     };
 }
 
