@@ -124,6 +124,15 @@ use e2e::{dist_dir, first_load_report, measure, split_module_files};
 /// Sizes are deterministic for a given source in a given directory.
 const BUDGET_BROTLI_BYTES: usize = 254_000;
 
+/// What a zh-Hant or English start fetches for its catalog, besides the first load (each
+/// catalog's split module with its chunks; `public/shell.js` preloads them beside the main
+/// module). 59.3 KB in 10 files until session 47: the catalog loader read the registry's table
+/// of texts, which points at every zh-Hans wording, so wasm-split put those texts (and the code
+/// of shared's labels) in chunks the catalogs shared with the screens. Read by key alone, then
+/// by position (no key of a text at run time): 28.3 KB in 7 files (docs/PERFORMANCE.md,
+/// "Session 47").
+const CATALOG_BUDGET_BROTLI_BYTES: usize = 29_000;
+
 /// The files a split module loads at most (its own and the shared chunks it needs). With a module
 /// per split point, opening the survey form fetched and instantiated 142 files, which took 360 ms
 /// of the tap at 4× CPU throttling (docs/PERFORMANCE.md, round 6); grouped, it loads 12. Since
@@ -174,6 +183,15 @@ fn first_load_stays_within_its_brotli_budget() {
              split points that are used together into one module (src/split.rs)",
             files.len()
         );
+        if split.starts_with("catalog_") {
+            assert!(
+                sizes.total_brotli() <= CATALOG_BUDGET_BROTLI_BYTES,
+                "a {split} start fetches {} bytes brotli for its catalog, over the budget of \
+                 {CATALOG_BUDGET_BROTLI_BYTES}: does the catalog loader (crates/texts/src/fluent.rs) \
+                 reach the zh-Hans texts or the screens' code again?",
+                sizes.total_brotli()
+            );
+        }
     }
 
     let total = report.total_brotli();
