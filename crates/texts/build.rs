@@ -90,7 +90,8 @@ fn declared_key(line: &str) -> Option<&str> {
 /// `compiled` (`[[key, parts], …]`) as the app reads it: the registry's texts by position, the
 /// rest (shared's labels) by key.
 fn by_position(lang: &str, compiled: Value, registry: &[Vec<String>]) -> Value {
-    let mut by_key: std::collections::HashMap<String, Value> = match compiled {
+    // A tree, so that what is left (the labels) is written in one order whatever the catalog's.
+    let mut by_key: std::collections::BTreeMap<String, Value> = match compiled {
         Value::Array(messages) => messages
             .into_iter()
             .filter_map(|message| match message {
@@ -118,8 +119,7 @@ fn by_position(lang: &str, compiled: Value, registry: &[Vec<String>]) -> Value {
                 .collect()
         })
         .collect();
-    let mut rest: Vec<(String, Value)> = by_key.into_iter().collect();
-    rest.sort_by(|a, b| a.0.cmp(&b.0));
+    let rest: Vec<(String, Value)> = by_key.into_iter().collect();
     json!({ "m": positional, "l": rest })
 }
 
