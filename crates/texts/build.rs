@@ -6,13 +6,15 @@
 //! The JSON is `{"m": [[parts or null, …], …], "l": [[key, parts], …]}`:
 //! - `m`: the registry's texts by position, a list per table in the order of `registry!` in
 //!   `src/lib.rs`, each in the order its `texts!` block declares them (`null`: not in the
-//!   catalog). So the app holds no key of a text at run time: they were stored once in the
-//!   registry's key table and once more in each catalog (docs/PERFORMANCE.md, session 47).
+//!   catalog). So neither the catalogs nor their loader hold a text's key: they were stored
+//!   once in the registry's key table and once more in each catalog (docs/PERFORMANCE.md,
+//!   session 47).
 //! - `l`: every other message, by key: the labels of shared's lists (`category-village_leader`),
 //!   which the app looks up by the codes it has anyway.
 //!
-//! The registry's order is read from the source here (`registry_keys`), and a unit test
-//! (`fluent::tests`) holds it to the `KEYS` the macros compiled. A part is `{"T": text}`,
+//! The registry's order is read from the source here (`registry_keys`), and written out
+//! (`OUT_DIR/registry.rs`) for `lib.rs` to hold to the `KEYS` the macros compiled: a build whose
+//! reading differs fails to compile. A part is `{"T": text}`,
 //! `{"V": variable}` or `{"S": {"v": variable, "d": default variant, "k": [[key, parts], …]}}`,
 //! a variant key `{"N": number}` or `{"I": identifier}` — serde's own enum form, which decodes
 //! without buffering. A message using Fluent the app does not read (terms, message references,
@@ -36,7 +38,10 @@ fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
     let registry = registry_keys(&manifest.join("src"));
-    write(&out.join("registry.json"), &json!(registry));
+    // What was read, for `lib.rs` to compare with the macros' keys as it compiles.
+    let built = format!("{registry:?}").replace('[', "&[");
+    std::fs::write(out.join("registry.rs"), format!("const BUILT: &[&[&str]] = {built};\n"))
+        .expect("write OUT_DIR/registry.rs");
     for lang in LANGS {
         let path = manifest.join(format!("../../locales/{lang}.ftl"));
         println!("cargo::rerun-if-changed={}", path.display());
@@ -77,14 +82,16 @@ fn registry_keys(src: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The key of a `NAME = "key": …` line, the name in capitals (a text's continued wording or an
-/// attribute is no such line).
+/// The key of a `NAME = "key": …` line, the name in capitals, spaces around `=` and `:` as
+/// anyone may write them (a text's continued wording or an attribute is no such line). What it
+/// cannot read, `lib.rs` refuses to compile.
 fn declared_key(line: &str) -> Option<&str> {
-    let (name, rest) = line.trim_start().split_once(" = \"")?;
+    let (name, rest) = line.split_once('=')?;
+    let name = name.trim();
     let is_const = name.starts_with(|c: char| c.is_ascii_uppercase())
         && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    let (key, _) = rest.split_once("\":")?;
-    is_const.then_some(key)
+    let (key, after) = rest.trim_start().strip_prefix('"')?.split_once('"')?;
+    (is_const && after.trim_start().starts_with(':')).then_some(key)
 }
 
 /// `compiled` (`[[key, parts], …]`) as the app reads it: the registry's texts by position, the

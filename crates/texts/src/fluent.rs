@@ -125,9 +125,9 @@ fn message(parts: Vec<Compiled<'static>>) -> Message {
 }
 
 /// Reads a compiled catalog. A text the catalog lacks (or the build left out) stays zh-Hans, as
-/// does a whole table whose length is not the registry's (only a build script that read the
-/// registry wrong gets there: `tests::the_build_reads_the_registry_in_its_order`); either is
-/// logged.
+/// does a whole table whose length is not the registry's (the build checks its reading of the
+/// registry as it compiles, `lib.rs`: only a broken compiled catalog gets there); either is
+/// logged, a text by its number.
 fn decode(lang: Lang, json: &'static str) -> Catalog {
     let compiled: CompiledCatalog<'static> = serde_json::from_str(json).unwrap_or_else(|e| {
         // The build script wrote it: only a build from a broken tree gets here.
@@ -153,7 +153,17 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
             }
         })
         .collect();
-    let missing = messages.iter().flatten().filter(|m| **m == Message::Missing).count();
+    let missing: Vec<usize> = messages
+        .iter()
+        .enumerate()
+        .flat_map(|(table, texts)| {
+            texts
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| **m == Message::Missing)
+                .map(move |(place, _)| table * 1000 + place)
+        })
+        .collect();
     let mut found: HashMap<&str, Vec<Compiled<'static>>> = compiled.l.into_iter().collect();
     let labels = crate::labels::codes()
         .into_iter()
@@ -173,8 +183,12 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
                 .collect()
         })
         .collect();
-    if missing > 0 {
-        log::warn!("catalog {}: {missing} texts missing", lang.tag());
+    if !missing.is_empty() {
+        log::warn!(
+            "catalog {}: {} texts missing, shown in zh-Hans: numbers {missing:?}",
+            lang.tag(),
+            missing.len()
+        );
     }
     Catalog { lang: Some(lang), messages, labels }
 }
@@ -182,24 +196,6 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The build script read the registry's keys from the source (`build.rs`,
-    /// `registry_keys`) in the order the macros numbered them: each catalog's texts are stored
-    /// by that position.
-    #[test]
-    fn the_build_reads_the_registry_in_its_order() {
-        let built: Vec<Vec<String>> =
-            serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/registry.json"))).unwrap();
-        let declared: Vec<Vec<String>> = crate::KEY_TABLES
-            .iter()
-            .map(|keys| keys.iter().map(|key| (*key).to_owned()).collect())
-            .collect();
-        assert_eq!(built, declared);
-        assert_eq!(
-            crate::TABLE_LENGTHS,
-            declared.iter().map(Vec::len).collect::<Vec<_>>().as_slice()
-        );
-    }
 
     /// A table whose length is not the registry's is shown in zh-Hans whole, not shifted onto
     /// other texts; a text the catalog lacks is missing alone.
@@ -225,39 +221,49 @@ mod tests {
         assert_eq!(catalog.label("role", "town_office"), None);
     }
 
+    /// A compiled catalog with every text `x` but the first, whose parts are `first` (JSON).
+    fn catalog_with_first(first: &str) -> Catalog {
+        let mut tables: Vec<String> = TABLE_LENGTHS
+            .iter()
+            .map(|&n| format!("[{}]", vec![r#"[{"T": "x"}]"#; n].join(",")))
+            .collect();
+        tables[0] = format!("[{first}{}]", r#",[{"T": "x"}]"#.repeat(TABLE_LENGTHS[0] - 1));
+        let json = format!(r#"{{"m": [{}], "l": []}}"#, tables.join(","));
+        decode(Lang::En, Box::leak(json.into_boxed_str()))
+    }
+
     /// A text with an escape in the compiled JSON (a quote, a line break) cannot be borrowed
-    /// from it: it is decoded whole and kept, the others borrowed.
+    /// from it: it is decoded whole and kept; parts of text alone make one plain text.
     #[test]
     fn escaped_texts_decode_whole() {
-        let json = r#"[["saved", [{"T": "Saved \"A\"\nnow"}]],
-                      ["count", [{"V": "n"}, {"T": " left"}]]]"#;
-        let compiled: Vec<(&'static str, Vec<Compiled<'static>>)> =
-            serde_json::from_str(json).unwrap();
-        let parts: Vec<Vec<Part>> =
-            compiled.into_iter().map(|(_, p)| p.into_iter().map(part).collect()).collect();
-        assert_eq!(parts[0], vec![Part::Text("Saved \"A\"\nnow")]);
-        assert_eq!(parts[1], vec![Part::Var("n"), Part::Text(" left")]);
+        let catalog = catalog_with_first(r#"[{"T": "Saved \"A\"\nnow"}]"#);
+        assert_eq!(catalog.messages[0][0], Message::Plain("Saved \"A\"\nnow"));
+        let catalog = catalog_with_first(r#"[{"T": "one, "}, {"T": "two"}]"#);
+        assert_eq!(catalog.messages[0][0], Message::Plain("one, two"));
+        let catalog = catalog_with_first(r#"[{"V": "n"}, {"T": " left"}]"#);
+        assert_eq!(
+            catalog.messages[0][0],
+            Message::Pattern(vec![Part::Var("n"), Part::Text(" left")])
+        );
     }
 
     /// A selector keeps its variants, their keys and its default.
     #[test]
     fn selectors_decode_with_their_default() {
-        let json = r#"[["n", [{"S": {"v": "n", "d": 1, "k": [[{"N": 0}, [{"T": "none"}]],
-                      [{"I": "other"}, [{"V": "n"}]]]}}]]]"#;
-        let compiled: Vec<(&'static str, Vec<Compiled<'static>>)> =
-            serde_json::from_str(json).unwrap();
-        let (_, parts) = compiled.into_iter().next().unwrap();
-        let parts: Vec<Part> = parts.into_iter().map(part).collect();
+        let catalog = catalog_with_first(
+            r#"[{"S": {"v": "n", "d": 1, "k": [[{"N": 0}, [{"T": "none"}]],
+                [{"I": "other"}, [{"V": "n"}]]]}}]"#,
+        );
         assert_eq!(
-            parts,
-            vec![Part::Select {
+            catalog.messages[0][0],
+            Message::Pattern(vec![Part::Select {
                 var: "n",
                 variants: vec![
                     (VariantKey::Number(0), vec![Part::Text("none")]),
                     (VariantKey::Name("other"), vec![Part::Var("n")]),
                 ],
                 default: 1,
-            }]
+            }])
         );
     }
 }

@@ -129,7 +129,7 @@ const BUDGET_BROTLI_BYTES: usize = 254_000;
 /// module). 59.3 KB in 10 files until session 47: the catalog loader read the registry's table
 /// of texts, which points at every zh-Hans wording, so wasm-split put those texts (and the code
 /// of shared's labels) in chunks the catalogs shared with the screens. Read by key alone, then
-/// by position (no key of a text at run time): 28.3 KB in 7 files (docs/PERFORMANCE.md,
+/// by position (no key of a text in the catalogs): 28.3 KB in 7 files (docs/PERFORMANCE.md,
 /// "Session 47").
 const CATALOG_BUDGET_BROTLI_BYTES: usize = 29_000;
 
