@@ -197,21 +197,28 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
 mod tests {
     use super::*;
 
+    /// Every table of the registry as compiled JSON, each text `x`.
+    fn tables_of_x() -> Vec<String> {
+        TABLE_LENGTHS
+            .iter()
+            .map(|&n| format!("[{}]", vec![r#"[{"T": "x"}]"#; n].join(",")))
+            .collect()
+    }
+
+    /// The catalog `decode` reads from `tables` and the labels `labels` (JSON).
+    fn decoded(tables: &[String], labels: &str) -> Catalog {
+        let json = format!(r#"{{"m": [{}], "l": {labels}}}"#, tables.join(","));
+        decode(Lang::En, Box::leak(json.into_boxed_str()))
+    }
+
     /// A table whose length is not the registry's is shown in zh-Hans whole, not shifted onto
     /// other texts; a text the catalog lacks is missing alone.
     #[test]
     fn a_table_of_the_wrong_length_is_left_out_whole() {
-        let mut tables: Vec<String> = TABLE_LENGTHS
-            .iter()
-            .map(|&n| format!("[{}]", vec![r#"[{"T": "x"}]"#; n].join(",")))
-            .collect();
+        let mut tables = tables_of_x();
         tables[1] = format!("[{}]", vec![r#"[{"T": "y"}]"#; TABLE_LENGTHS[1] + 1].join(","));
         tables[0] = format!("[null{}]", r#",[{"T": "x"}]"#.repeat(TABLE_LENGTHS[0] - 1));
-        let json: &'static str = Box::leak(
-            format!(r#"{{"m": [{}], "l": [["role-surveyor", [{{"T": "S"}}]]]}}"#, tables.join(","))
-                .into_boxed_str(),
-        );
-        let catalog = decode(Lang::En, json);
+        let catalog = decoded(&tables, r#"[["role-surveyor", [{"T": "S"}]]]"#);
         assert_eq!(catalog.messages[0][0], Message::Missing);
         assert_eq!(catalog.messages[0][1], Message::Plain("x"));
         assert!(catalog.messages[1].iter().all(|m| *m == Message::Missing));
@@ -223,13 +230,9 @@ mod tests {
 
     /// A compiled catalog with every text `x` but the first, whose parts are `first` (JSON).
     fn catalog_with_first(first: &str) -> Catalog {
-        let mut tables: Vec<String> = TABLE_LENGTHS
-            .iter()
-            .map(|&n| format!("[{}]", vec![r#"[{"T": "x"}]"#; n].join(",")))
-            .collect();
+        let mut tables = tables_of_x();
         tables[0] = format!("[{first}{}]", r#",[{"T": "x"}]"#.repeat(TABLE_LENGTHS[0] - 1));
-        let json = format!(r#"{{"m": [{}], "l": []}}"#, tables.join(","));
-        decode(Lang::En, Box::leak(json.into_boxed_str()))
+        decoded(&tables, "[]")
     }
 
     /// A text with an escape in the compiled JSON (a quote, a line break) cannot be borrowed
