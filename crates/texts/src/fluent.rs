@@ -153,17 +153,17 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
             }
         })
         .collect();
-    let missing: Vec<usize> = messages
-        .iter()
-        .enumerate()
-        .flat_map(|(table, texts)| {
-            texts
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| **m == Message::Missing)
-                .map(move |(place, _)| table * 1000 + place)
-        })
-        .collect();
+    // Each missing text by its number (one line each, as the build's warnings name them by
+    // key: a `Vec`'s `Debug` would add its formatting code to the catalog's chunk).
+    for (table, texts) in messages.iter().enumerate() {
+        for (place, _) in texts.iter().enumerate().filter(|(_, m)| **m == Message::Missing) {
+            log::warn!(
+                "catalog {}: no text {}; shown in zh-Hans",
+                lang.tag(),
+                table * 1000 + place
+            );
+        }
+    }
     let mut found: HashMap<&str, Vec<Compiled<'static>>> = compiled.l.into_iter().collect();
     let labels = crate::labels::codes()
         .into_iter()
@@ -183,13 +183,6 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
                 .collect()
         })
         .collect();
-    if !missing.is_empty() {
-        log::warn!(
-            "catalog {}: {} texts missing, shown in zh-Hans: numbers {missing:?}",
-            lang.tag(),
-            missing.len()
-        );
-    }
     Catalog { lang: Some(lang), messages, labels }
 }
 
