@@ -26,6 +26,7 @@
     reason = "a build script reports a failure by panicking: cargo shows the message and stops"
 )]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use fluent_syntax::ast;
@@ -94,23 +95,9 @@ fn declared_key(line: &str) -> Option<&str> {
     (is_const && after.trim_start().starts_with(':')).then_some(key)
 }
 
-/// `compiled` (`[[key, parts], …]`) as the app reads it: the registry's texts by position, the
-/// rest (shared's labels) by key.
-fn by_position(lang: &str, compiled: Value, registry: &[Vec<String>]) -> Value {
-    // A tree, so that what is left (the labels) is written in one order whatever the catalog's.
-    let mut by_key: std::collections::BTreeMap<String, Value> = match compiled {
-        Value::Array(messages) => messages
-            .into_iter()
-            .filter_map(|message| match message {
-                Value::Array(mut pair) if pair.len() == 2 => {
-                    let parts = pair.pop()?;
-                    Some((pair.pop()?.as_str()?.to_owned(), parts))
-                }
-                _ => None,
-            })
-            .collect(),
-        _ => unreachable!("compile returns an array"),
-    };
+/// `compiled` as the app reads it: the registry's texts by position, the rest (shared's labels)
+/// by key, in the tree's order whatever the catalog's.
+fn by_position(lang: &str, mut by_key: BTreeMap<String, Value>, registry: &[Vec<String>]) -> Value {
     let positional: Vec<Vec<Value>> = registry
         .iter()
         .map(|keys| {
@@ -135,7 +122,8 @@ fn write(path: &Path, value: &Value) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
-fn compile(lang: &str, source: &str) -> Value {
+/// Every message of the catalog the app can read: its key and its parts, by key.
+fn compile(lang: &str, source: &str) -> BTreeMap<String, Value> {
     let resource = match fluent_syntax::parser::parse(source) {
         Ok(resource) => resource,
         Err((_, errors)) => panic!(
@@ -144,14 +132,16 @@ fn compile(lang: &str, source: &str) -> Value {
             errors.first()
         ),
     };
-    let mut messages = Vec::new();
+    let mut messages = BTreeMap::new();
     for entry in resource.body {
         if let ast::Entry::Message(message) = entry
             && let Some(pattern) = message.value
         {
             let key = message.id.name;
             match parts(&pattern) {
-                Some(parts) => messages.push(json!([key, parts])),
+                Some(parts) => {
+                    messages.insert(key.to_owned(), Value::Array(parts));
+                }
                 None => println!(
                     "cargo::warning=locales/{lang}.ftl: {key} uses Fluent the app does not read; \
                      it is shown in zh-Hans"
@@ -159,7 +149,7 @@ fn compile(lang: &str, source: &str) -> Value {
             }
         }
     }
-    Value::Array(messages)
+    messages
 }
 
 fn parts(pattern: &ast::Pattern<&str>) -> Option<Vec<Value>> {

@@ -139,9 +139,20 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
         .iter()
         .enumerate()
         .map(|(table, &length)| match tables.next() {
+            // A missing text logged by its number (the build's warnings name it by key).
             Some(texts) if texts.len() == length => texts
                 .into_iter()
-                .map(|parts| parts.map_or(Message::Missing, message))
+                .enumerate()
+                .map(|(place, parts)| {
+                    parts.map_or_else(
+                        || {
+                            let id = table * 1000 + place;
+                            log::warn!("catalog {}: no text {id}; shown in zh-Hans", lang.tag());
+                            Message::Missing
+                        },
+                        message,
+                    )
+                })
                 .collect(),
             texts => {
                 log::error!(
@@ -153,17 +164,6 @@ fn decode(lang: Lang, json: &'static str) -> Catalog {
             }
         })
         .collect();
-    // Each missing text by its number (one line each, as the build's warnings name them by
-    // key: a `Vec`'s `Debug` would add its formatting code to the catalog's chunk).
-    for (table, texts) in messages.iter().enumerate() {
-        for (place, _) in texts.iter().enumerate().filter(|(_, m)| **m == Message::Missing) {
-            log::warn!(
-                "catalog {}: no text {}; shown in zh-Hans",
-                lang.tag(),
-                table * 1000 + place
-            );
-        }
-    }
     let mut found: HashMap<&str, Vec<Compiled<'static>>> = compiled.l.into_iter().collect();
     let labels = crate::labels::codes()
         .into_iter()

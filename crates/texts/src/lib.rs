@@ -4,8 +4,9 @@
 //! (zh-Hans) wording, compiled into the app's main module as before. The registry — [`TABLES`],
 //! gathered by `registry!` from the tables [`texts!`] declares with the constants, so none can be
 //! left out — pairs every number with the text's key in the Fluent catalogs
-//! `locales/<lang>.ftl` (one file per language, edited by translators). zh-Hans needs no catalog at run time: it is the default, and its `.ftl` file
-//! must say exactly what the constants say (the catalog check, `tests/catalogs.rs`). For zh-Hant
+//! `locales/<lang>.ftl` (one file per language, edited by translators). zh-Hans needs no
+//! catalog at run time: it is the default, and its `.ftl` file must say exactly what the
+//! constants say (the catalog check, `tests/catalogs.rs`). For zh-Hant
 //! and English the app loads [`fluent`] (feature `fluent`: the Fluent runtime and the two
 //! catalogs, a wasm chunk of its own) before it mounts and [`install`]s it; from then on every
 //! text and formatted message comes from that catalog, a missing one falling back to zh-Hans.
@@ -426,20 +427,27 @@ const fn same_keys(a: &[&[&str]], b: &[&[&str]]) -> bool {
         }
         let mut place = 0;
         while place < x.len() {
-            let (k, l) = (x[place].as_bytes(), y[place].as_bytes());
-            if k.len() != l.len() {
+            if !same_bytes(x[place].as_bytes(), y[place].as_bytes()) {
                 return false;
-            }
-            let mut i = 0;
-            while i < k.len() {
-                if k[i] != l[i] {
-                    return false;
-                }
-                i += 1;
             }
             place += 1;
         }
         table += 1;
+    }
+    true
+}
+
+/// `a == b`, at compile time (slices' `==` is not `const`).
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
     }
     true
 }
