@@ -48,7 +48,9 @@ pub struct ColdStart {
     /// Milliseconds from the tap on 新调查 to the frame showing the form's first field, 4× CPU
     /// throttling.
     pub tap_throttled_ms: Vec<f64>,
+    pub route: String,
     pub ready_selector: String,
+    pub browser_lang: String,
 }
 
 pub async fn run(config: &Config, driver: &Chromedriver) -> Result<ColdStart, BenchError> {
@@ -106,7 +108,9 @@ async fn measure(
         unthrottled_ms: vec![],
         throttled_ms: vec![],
         tap_throttled_ms: vec![],
+        route: config.cold_start_route.clone(),
         ready_selector: config.ready_selector.clone(),
+        browser_lang: config.language().to_owned(),
     };
     for rate in [1.0, 4.0] {
         browser.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": rate })).await?;

@@ -46,11 +46,13 @@ pub const USAGE: &str = "bench [options]
                          engines: plain JS only, IndexedDB beside SQLite on OPFS),
                          or county (2 server processes on PostgreSQL: FIELD_DATABASE_URL or
                          FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
-  --out FILE             JSON results (default bench-results/latest.json)
-  --compare              print every figure beside the one the --out file held from the last run, with the change in percent;
-                         with no --out file yet (a fresh clone), beside the --record file's
+  --out FILE             JSON results (default bench-results/latest.json): this run's parts written over the
+                         last figures of the others, each part stamped with the run that measured it
+  --compare              print every figure beside the last one recorded for it (the --out file's), with the change
+                         in percent; a part measured otherwise (another route, line or language) is named, not
+                         compared; with no --out file yet (a fresh clone), beside the --record file's
   --record FILE          the full run PERFORMANCE.md's latest figures come from, kept in git (default
-                         docs/bench-record.json): what --compare falls back to
+                         docs/bench-record.json): what --compare and --out fall back to
   --work-dir DIR         scratch space (default a directory under the system temp dir)";
 
 #[derive(Clone, Debug)]
@@ -251,6 +253,11 @@ impl Config {
             }
         }
         Ok(c)
+    }
+
+    /// The browsers' language: `--browser-lang`, else the e2e crate's default.
+    pub fn language(&self) -> &str {
+        self.browser_lang.as_deref().unwrap_or(e2e::DEFAULT_LANG)
     }
 
     pub fn wants(&self, part: &str) -> bool {

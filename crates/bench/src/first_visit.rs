@@ -38,6 +38,7 @@ pub struct FirstVisit {
     pub ready_selector: String,
     /// What paid the line's round trip.
     pub line_latency: crate::slow_line::Latency,
+    pub browser_lang: String,
 }
 
 pub async fn run(config: &Config, driver: &Chromedriver) -> Result<FirstVisit, BenchError> {
@@ -64,6 +65,7 @@ async fn runs(
         route: config.cold_start_route.clone(),
         ready_selector: config.ready_selector.clone(),
         line_latency: config.line_latency,
+        browser_lang: config.language().to_owned(),
     };
     for i in 0..config.runs {
         eprintln!("   first visit over slow 4G, run {}/{}", i + 1, config.runs);

@@ -48,21 +48,19 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The last run's figures, read before this run writes over them: the `--out` file's, else
-    // (a fresh clone) the full run kept in git.
-    let last = config.compare.then(|| {
-        [&config.out, &config.record]
-            .into_iter()
-            .find_map(|path| Some((path.clone(), last_results(path)?)))
-    });
-    match run(&config).await {
+    // The last figures recorded, read before this run writes over them: the `--out` file's,
+    // else (a fresh clone) the full run kept in git. This run's parts go over them.
+    let last = [&config.out, &config.record]
+        .into_iter()
+        .find_map(|path| Some((path.clone(), last_results(path)?)));
+    match run(&config, last.as_ref().map(|(_, v)| v)).await {
         Ok(results) => {
             println!("{}", report::table(&results));
-            match (last, serde_json::to_value(&results)) {
-                (Some(Some((path, last))), Ok(now)) => {
-                    println!("{}", compare::table(&path.display().to_string(), &last, &now))
+            match (config.compare, &last, serde_json::to_value(&results)) {
+                (true, Some((path, last)), Ok(now)) => {
+                    println!("{}", compare::table(&path.display().to_string(), last, &now))
                 }
-                (Some(None), _) => println!(
+                (true, None, _) => println!(
                     "--compare: no earlier results in {} or {}",
                     config.out.display(),
                     config.record.display()
@@ -102,7 +100,7 @@ fn need(path: &std::path::Path, what: &str) -> Result<(), BenchError> {
     Ok(())
 }
 
-async fn run(config: &Config) -> Result<Results, BenchError> {
+async fn run(config: &Config, last: Option<&serde_json::Value>) -> Result<Results, BenchError> {
     std::fs::create_dir_all(&config.work_dir)
         .map_err(|e| BenchError::Io(format!("create {}", config.work_dir.display()), e))?;
     let mut results = Results {
@@ -183,7 +181,7 @@ async fn run(config: &Config) -> Result<Results, BenchError> {
         outcome?;
     }
     results.targets = report::targets(&results);
-    write_json(config, &results)?;
+    write_json(config, last, &results)?;
     let _ = std::fs::remove_dir_all(&config.work_dir);
     Ok(results)
 }
@@ -288,12 +286,18 @@ async fn page_benchmarks(
     Ok(())
 }
 
-fn write_json(config: &Config, results: &Results) -> Result<(), BenchError> {
+/// Write `--out`: this run's parts over the last figures recorded ([`compare::merged`]).
+fn write_json(
+    config: &Config,
+    last: Option<&serde_json::Value>,
+    results: &Results,
+) -> Result<(), BenchError> {
     if let Some(dir) = config.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| BenchError::Io(format!("create {}", dir.display()), e))?;
     }
-    let json = serde_json::to_string_pretty(results)?;
+    let json =
+        serde_json::to_string_pretty(&compare::merged(last, &serde_json::to_value(results)?))?;
     std::fs::write(&config.out, json)
         .map_err(|e| BenchError::Io(format!("write {}", config.out.display()), e))?;
     eprintln!("wrote {}", config.out.display());

@@ -76,6 +76,8 @@ pub struct FirstVisitSummary {
     /// What paid the line's round trip (`--line-latency`; before session 45 always a new
     /// connection only).
     pub line_latency: crate::slow_line::Latency,
+    /// The browser's language (`--browser-lang`): which catalog the start fetches.
+    pub browser_lang: String,
     /// From the navigation to `ready_selector` in the document.
     pub screen_ms: Summary,
     /// From the navigation to the service worker active (the whole app precached).
@@ -84,7 +86,10 @@ pub struct FirstVisitSummary {
 
 #[derive(Debug, Serialize)]
 pub struct ColdStartSummary {
+    pub route: String,
     pub ready_selector: String,
+    /// The browser's language (`--browser-lang`).
+    pub browser_lang: String,
     pub unthrottled_ms: Summary,
     pub throttled_4x_ms: Summary,
     pub tap_throttled_4x_ms: Summary,
@@ -163,6 +168,7 @@ pub fn first_visit(v: FirstVisit) -> FirstVisitSummary {
         route: v.route,
         ready_selector: v.ready_selector,
         line_latency: v.line_latency,
+        browser_lang: v.browser_lang,
         screen_ms: Summary::of(v.screen_ms),
         offline_ms: Summary::of(v.offline_ms),
     }
@@ -170,7 +176,9 @@ pub fn first_visit(v: FirstVisit) -> FirstVisitSummary {
 
 pub fn cold_start(c: ColdStart) -> ColdStartSummary {
     ColdStartSummary {
+        route: c.route,
         ready_selector: c.ready_selector,
+        browser_lang: c.browser_lang,
         unthrottled_ms: Summary::of(c.unthrottled_ms),
         throttled_4x_ms: Summary::of(c.throttled_ms),
         tap_throttled_4x_ms: Summary::of(c.tap_throttled_ms),
@@ -576,8 +584,8 @@ pub fn table(r: &Results) -> String {
     if let Some(c) = &r.cold_start {
         let _ = writeln!(
             out,
-            "\nOffline cold start to {} (ms)\n{:<24} {:>10} {:>10} {:>10}",
-            c.ready_selector, "", "median", "min", "max"
+            "\nOffline cold start to {} of {}, browser in {} (ms)\n{:<24} {:>10} {:>10} {:>10}",
+            c.ready_selector, c.route, c.browser_lang, "", "median", "min", "max"
         );
         let _ = writeln!(out, "{:<24} {}", "no throttling", row(&c.unthrottled_ms, 0));
         let _ = writeln!(out, "{:<24} {}", "4× CPU throttling", row(&c.throttled_4x_ms, 0));
@@ -591,10 +599,11 @@ pub fn table(r: &Results) -> String {
     if let Some(v) = &r.first_visit {
         let _ = writeln!(
             out,
-            "\nFirst visit to {} over slow 4G ({} ms round trip on {}), 4× CPU throttling, nothing cached (ms; screen shown: {})\n{:<24} {:>10} {:>10} {:>10}",
+            "\nFirst visit to {} over slow 4G ({} ms round trip on {}), 4× CPU throttling, browser in {}, nothing cached (ms; screen shown: {})\n{:<24} {:>10} {:>10} {:>10}",
             v.route,
             crate::slow_line::Line::SLOW_4G.round_trip.as_millis(),
             v.line_latency.describe(),
+            v.browser_lang,
             v.ready_selector,
             "",
             "median",

@@ -36,7 +36,7 @@ pub mod trial;
 mod ui;
 
 pub use api::Api;
-pub use browser::{Browser, BrowserOptions, FIRST_LOAD_TIMEOUT};
+pub use browser::{Browser, BrowserOptions, DEFAULT_LANG, FIRST_LOAD_TIMEOUT};
 pub use error::HarnessError;
 pub use fault_proxy::{Fault, FaultPlan, FaultProxy};
 pub use fixtures::{noisy_png, small_png};
