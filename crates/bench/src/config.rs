@@ -48,11 +48,11 @@ pub const USAGE: &str = "bench [options]
                          FIELD_TEST_DATABASE_URL, i.e. under scripts/with-postgres.sh; not in the default set)
   --out FILE             JSON results (default bench-results/latest.json): this run's parts written over the
                          last figures of the others, each part stamped with the run that measured it
-  --compare              print every figure beside the last one recorded for it (the --out file's), with the change
-                         in percent; a part measured otherwise (another route, line or language) is named, not
-                         compared; with no --out file yet (a fresh clone), beside the --record file's
+  --compare              print every figure beside the last one recorded for it under the same settings (route,
+                         line, language, people …), with the change in percent: the --out file's laid over the
+                         --record file's; a part measured otherwise in both is named, not compared
   --record FILE          the full run PERFORMANCE.md's latest figures come from, kept in git (default
-                         docs/bench-record.json): what --compare and --out fall back to
+                         docs/bench-record.json): under the --out file for --compare and --out
   --work-dir DIR         scratch space (default a directory under the system temp dir)";
 
 #[derive(Clone, Debug)]

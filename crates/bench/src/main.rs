@@ -48,17 +48,34 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The last figures recorded, read before this run writes over them: the `--out` file's,
-    // else (a fresh clone) the full run kept in git. This run's parts go over them.
-    let last = [&config.out, &config.record]
-        .into_iter()
-        .find_map(|path| Some((path.clone(), last_results(path)?)));
-    match run(&config, last.as_ref().map(|(_, v)| v)).await {
+    // The last figures recorded, read before this run writes over them: the `--out` file's
+    // over the full run kept in git (on a fresh clone, that run's alone). This run's parts go
+    // over them. An `--out` file that is not a results file stops the run: it may hold many
+    // runs' figures, and is not written over unread.
+    let out = match results_file(&config.out) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let record = results_file(&config.record).unwrap_or_else(|e| {
+        eprintln!("{e}: not compared with");
+        None
+    });
+    let (last, last_path) = match (&out, &record) {
+        (Some(out), record) => (Some(compare::merged(record.as_ref(), out)), &config.out),
+        (None, record) => (record.clone(), &config.record),
+    };
+    match run(&config, last.as_ref()).await {
         Ok(results) => {
             println!("{}", report::table(&results));
             match (config.compare, &last, serde_json::to_value(&results)) {
-                (true, Some((path, last)), Ok(now)) => {
-                    println!("{}", compare::table(&path.display().to_string(), last, &now))
+                (true, Some(last), Ok(now)) => {
+                    let (last_name, record_name) =
+                        (last_path.display().to_string(), config.record.display().to_string());
+                    let record = record.as_ref().map(|r| (record_name.as_str(), r));
+                    println!("{}", compare::table((&last_name, last), record, &now))
                 }
                 (true, None, _) => println!(
                     "--compare: no earlier results in {} or {}",
@@ -88,9 +105,16 @@ fn commit() -> Option<String> {
     Some(if changed.is_empty() { head } else { format!("{head} + changes") })
 }
 
-/// The results JSON an earlier run left in `path`, if any.
-fn last_results(path: &std::path::Path) -> Option<serde_json::Value> {
-    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+/// The results JSON an earlier run left in `path`: `None` when there is no file.
+fn results_file(path: &std::path::Path) -> Result<Option<serde_json::Value>, BenchError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(BenchError::Io(format!("read {}", path.display()), e)),
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|source| BenchError::Results { path: path.display().to_string(), source })
 }
 
 fn need(path: &std::path::Path, what: &str) -> Result<(), BenchError> {
@@ -286,7 +310,8 @@ async fn page_benchmarks(
     Ok(())
 }
 
-/// Write `--out`: this run's parts over the last figures recorded ([`compare::merged`]).
+/// Write `--out`: this run's parts over the last figures recorded ([`compare::merged`]), in a
+/// file beside it renamed over it, so that a run cut short leaves the last file whole.
 fn write_json(
     config: &Config,
     last: Option<&serde_json::Value>,
@@ -298,7 +323,10 @@ fn write_json(
     }
     let json =
         serde_json::to_string_pretty(&compare::merged(last, &serde_json::to_value(results)?))?;
-    std::fs::write(&config.out, json)
+    let part = config.out.with_extension("json.part");
+    std::fs::write(&part, json)
+        .map_err(|e| BenchError::Io(format!("write {}", part.display()), e))?;
+    std::fs::rename(&part, &config.out)
         .map_err(|e| BenchError::Io(format!("write {}", config.out.display()), e))?;
     eprintln!("wrote {}", config.out.display());
     Ok(())
