@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-/// Every number of `value`, by its path of keys joined with dots.
+/// Every number of `value`, by its path of keys joined with dots; an item of a list by its
+/// `route`, else its `people` (`memory[10000].app_wasm`), else its place.
 pub fn figures(value: &Value) -> BTreeMap<String, f64> {
     fn walk(value: &Value, path: &mut String, out: &mut BTreeMap<String, f64>) {
         match value {
@@ -41,9 +42,10 @@ pub fn figures(value: &Value) -> BTreeMap<String, f64> {
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
                     let len = path.len();
-                    match child.get("route").and_then(Value::as_str) {
-                        Some(route) => path.push_str(&format!("[{route}]")),
-                        None => path.push_str(&format!("[{i}]")),
+                    match (child.get("route"), child.get("people")) {
+                        (Some(Value::String(route)), _) => path.push_str(&format!("[{route}]")),
+                        (_, Some(Value::Number(people))) => path.push_str(&format!("[{people}]")),
+                        _ => path.push_str(&format!("[{i}]")),
                     }
                     walk(child, path, out);
                     path.truncate(len);
@@ -89,6 +91,10 @@ fn change(before: f64, now: f64) -> Option<f64> {
 /// The top-level keys of a results file that are not parts: the run's stamp and the targets
 /// (worked out from the parts of the run that wrote the file; their figures are the parts').
 const NOT_PARTS: [&str; 5] = ["generated_at", "machine", "commit", "targets", "measured"];
+
+/// Top-level keys that are a setting of parts ([`SETTINGS`]), not figures: kept in the file
+/// with them, neither compared nor named as a part.
+const SETTING_KEYS: [&str; 1] = ["idb_people"];
 
 /// What each part was measured under: the part, where the setting is in the results file, and
 /// the value a file older than the setting had (the line's round trip before session 45, the
@@ -217,7 +223,8 @@ pub fn table(last: Source<'_>, record: Option<Source<'_>>, current: &Value) -> S
     let mut from_record: BTreeMap<&str, bool> = BTreeMap::new();
     let mut not_compared = BTreeSet::new();
     let parts = current.as_object().into_iter().flat_map(|m| m.keys());
-    for part in parts.filter(|k| holds(current, k)).map(String::as_str) {
+    let shown = |k: &&String| holds(current, k) && !SETTING_KEYS.contains(&k.as_str());
+    for part in parts.filter(shown).map(String::as_str) {
         for (noted, path) in NOTED.iter().filter(|(p, _)| *p == part) {
             match (text_at(previous, path), text_at(current, path)) {
                 (Some(b), Some(n)) if b != n => {
@@ -273,7 +280,9 @@ pub fn table(last: Source<'_>, record: Option<Source<'_>>, current: &Value) -> S
     let mut names: Vec<&String> = before.keys().chain(now.keys()).collect();
     shared::order::sort(&mut names);
     names.dedup();
-    for name in names.into_iter().filter(|n| !not_compared.contains(part_of(n))) {
+    let listed =
+        |n: &&String| !not_compared.contains(part_of(n)) && !SETTING_KEYS.contains(&part_of(n));
+    for name in names.into_iter().filter(listed) {
         let line = match (before.get(name), now.get(name)) {
             (Some(b), Some(n)) => {
                 let pct = change(*b, *n).map_or("—".to_owned(), |p| format!("{p:+.1}%"));
@@ -292,6 +301,7 @@ pub fn table(last: Source<'_>, record: Option<Source<'_>>, current: &Value) -> S
         .into_iter()
         .flat_map(|m| m.keys())
         .filter(|k| holds(previous, k) && !holds(current, k))
+        .filter(|k| !SETTING_KEYS.contains(&k.as_str()))
         .map(String::as_str)
         .collect();
     if !unmeasured.is_empty() {
@@ -313,12 +323,12 @@ mod tests {
     #[test]
     fn every_number_by_its_path() {
         let v = json!({"idb": {"app": {"save_p95_ms": {"median": 2.5}}}, "machine": "x",
-                       "memory": [{"people": 10000.0}],
+                       "memory": [{"people": 10000}],
                        "lighthouse": {"version": "12", "routes": [{"route": "people", "score": 95.0},
                                                                   {"route": "outbox", "score": 94.0}]}});
         let f = figures(&v);
         assert_eq!(f.get("idb.app.save_p95_ms.median"), Some(&2.5));
-        assert_eq!(f.get("memory[0].people"), Some(&10000.0));
+        assert_eq!(f.get("memory[10000].people"), Some(&10000.0));
         // A list's item by its route, so that another set of routes compares route with route.
         assert_eq!(f.get("lighthouse.routes[outbox].score"), Some(&94.0));
         assert_eq!(f.len(), 4, "text and booleans are no figures: {f:?}");
@@ -327,17 +337,24 @@ mod tests {
             "app-2ad417567468657a/field_bg.wasm": {"brotli": 1.0},
             "main-e0b7229dca145395.css": {"brotli": 2.0},
             "app-notahash/x.js": {"brotli": 3.0},
-            "图-0123456789abcdef0/x": {"brotli": 4.0}}}});
+            "图-0123456789abcdef0/x": {"brotli": 4.0},
+            "图-0123456789abcdef/x": {"brotli": 5.0},
+            "end-0123456789abcdef": {"brotli": 6.0}}}});
         let by_name: Vec<String> = figures(&sizes).into_keys().collect();
         assert_eq!(
             by_name,
             [
                 "sizes.files.app-notahash/x.js.brotli",
                 "sizes.files.app/field_bg.wasm.brotli",
+                "sizes.files.end-0123456789abcdef.brotli",
                 "sizes.files.main.css.brotli",
                 "sizes.files.图-0123456789abcdef0/x.brotli",
+                "sizes.files.图/x.brotli",
             ]
         );
+        // Memory's items by their people, so that other sizes are not set beside these.
+        let memory = json!({"memory": [{"people": 50000, "app_wasm": 8.6}]});
+        assert_eq!(figures(&memory).get("memory[50000].app_wasm"), Some(&8.6));
     }
 
     #[test]
@@ -403,6 +420,13 @@ mod tests {
         assert!(t.contains("; beside rec.json (a)"), "{t}");
         assert!(line_of(&t, "first_visit.screen_ms.median").ends_with("-2.3%"), "{t}");
         assert!(t.contains("cold_start: beside rec.json (a)"), "{t}");
+        // As `main` calls it: the last file laid over the record.
+        let last = merged(Some(&record), &dashboard);
+        let t = table(("latest.json", &last), Some(("rec.json", &record)), &same);
+        assert!(t.contains("first_visit: measured otherwise in the last run"), "{t}");
+        assert!(t.contains("cold_start: last measured a\n"), "{t}");
+        assert!(line_of(&t, "first_visit.screen_ms.median").ends_with("-2.3%"), "{t}");
+        assert!(line_of(&t, "cold_start.throttled_4x_ms.median").ends_with("+1.9%"), "{t}");
         // A setting is a number too: a tenth of the people is not a gain.
         let tenth = json!({"idb_people": 1000, "idb": {"read": 20.0}, "idb_sets": [{"read": 1.0}]});
         let full =
@@ -411,6 +435,10 @@ mod tests {
         assert!(t.contains("idb: measured otherwise (idb_people 10000 → 1000)"), "{t}");
         assert!(t.contains("idb_sets: measured otherwise (idb_people 10000 → 1000)"), "{t}");
         assert!(!t.contains("idb.read") && !t.contains("idb_sets[0]"), "{t}");
+        assert!(
+            !t.contains("\nidb_people") && !t.contains("-90.0%"),
+            "a setting, not a figure: {t}"
+        );
         // Another Lighthouse is said, and its figures still compared.
         let audit = |version: &str, score: f64| json!({"lighthouse": {"version": version, "routes": [{"route": "people", "score": score}]}});
         let t = table(("r.json", &audit("12.8.2", 95.0)), None, &audit("12.9.0", 94.0));

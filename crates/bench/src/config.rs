@@ -52,7 +52,7 @@ pub const USAGE: &str = "bench [options]
                          line, language, people …), with the change in percent: the --out file's laid over the
                          --record file's; a part measured otherwise in both is named, not compared
   --record FILE          the full run PERFORMANCE.md's latest figures come from, kept in git (default
-                         docs/bench-record.json): under the --out file for --compare and --out
+                         docs/bench-record.json): laid under the --out file's for --compare
   --work-dir DIR         scratch space (default a directory under the system temp dir)";
 
 #[derive(Clone, Debug)]

@@ -13,8 +13,8 @@ pub enum BenchError {
     #[error("usage: {0}")]
     Usage(String),
     /// A results file (`--out`, `--record`) that is not one.
-    #[error("{path} is not a results file ({source}); move it away")]
-    Results { path: String, source: serde_json::Error },
+    #[error("{path} is not a results file ({why})")]
+    Results { path: String, why: String },
     #[error("sqlite baseline: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("reading the build: {0}")]

@@ -48,14 +48,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The last figures recorded, read before this run writes over them: the `--out` file's
-    // over the full run kept in git (on a fresh clone, that run's alone). This run's parts go
-    // over them. An `--out` file that is not a results file stops the run: it may hold many
-    // runs' figures, and is not written over unread.
+    // The last figures recorded, read before this run writes over them. This run's parts go
+    // over the `--out` file's; `--compare` reads that file laid over the full run kept in git
+    // (on a fresh clone, that run alone), so that a newer record from git is not hidden by a
+    // copy of an older one. An `--out` file that is not a results file stops the run: it may
+    // hold many runs' figures, and is not written over unread.
     let out = match results_file(&config.out) {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{e}; move it away to run");
             return ExitCode::from(2);
         }
     };
@@ -67,7 +68,7 @@ async fn main() -> ExitCode {
         (Some(out), record) => (Some(compare::merged(record.as_ref(), out)), &config.out),
         (None, record) => (record.clone(), &config.record),
     };
-    match run(&config, last.as_ref()).await {
+    match run(&config, out.as_ref()).await {
         Ok(results) => {
             println!("{}", report::table(&results));
             match (config.compare, &last, serde_json::to_value(&results)) {
@@ -105,16 +106,21 @@ fn commit() -> Option<String> {
     Some(if changed.is_empty() { head } else { format!("{head} + changes") })
 }
 
-/// The results JSON an earlier run left in `path`: `None` when there is no file.
+/// The results JSON an earlier run left in `path`: `None` when there is no file; an error for
+/// a file that is not one (not JSON, or no run's object with its `generated_at`).
 fn results_file(path: &std::path::Path) -> Result<Option<serde_json::Value>, BenchError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(BenchError::Io(format!("read {}", path.display()), e)),
     };
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|source| BenchError::Results { path: path.display().to_string(), source })
+    let not_one = |why: String| BenchError::Results { path: path.display().to_string(), why };
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| not_one(e.to_string()))?;
+    if value.get("generated_at").and_then(serde_json::Value::as_str).is_none() {
+        return Err(not_one("no run's object with its generated_at".to_owned()));
+    }
+    Ok(Some(value))
 }
 
 fn need(path: &std::path::Path, what: &str) -> Result<(), BenchError> {
@@ -124,7 +130,7 @@ fn need(path: &std::path::Path, what: &str) -> Result<(), BenchError> {
     Ok(())
 }
 
-async fn run(config: &Config, last: Option<&serde_json::Value>) -> Result<Results, BenchError> {
+async fn run(config: &Config, out: Option<&serde_json::Value>) -> Result<Results, BenchError> {
     std::fs::create_dir_all(&config.work_dir)
         .map_err(|e| BenchError::Io(format!("create {}", config.work_dir.display()), e))?;
     let mut results = Results {
@@ -205,7 +211,7 @@ async fn run(config: &Config, last: Option<&serde_json::Value>) -> Result<Result
         outcome?;
     }
     results.targets = report::targets(&results);
-    write_json(config, last, &results)?;
+    write_json(config, out, &results)?;
     let _ = std::fs::remove_dir_all(&config.work_dir);
     Ok(results)
 }
@@ -310,11 +316,12 @@ async fn page_benchmarks(
     Ok(())
 }
 
-/// Write `--out`: this run's parts over the last figures recorded ([`compare::merged`]), in a
-/// file beside it renamed over it, so that a run cut short leaves the last file whole.
+/// Write `--out`: this run's parts over the file's as an earlier run left it (`out`;
+/// [`compare::merged`]), in a file beside it renamed over it, so that a run cut short leaves
+/// the last file whole.
 fn write_json(
     config: &Config,
-    last: Option<&serde_json::Value>,
+    out: Option<&serde_json::Value>,
     results: &Results,
 ) -> Result<(), BenchError> {
     if let Some(dir) = config.out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -322,7 +329,7 @@ fn write_json(
             .map_err(|e| BenchError::Io(format!("create {}", dir.display()), e))?;
     }
     let json =
-        serde_json::to_string_pretty(&compare::merged(last, &serde_json::to_value(results)?))?;
+        serde_json::to_string_pretty(&compare::merged(out, &serde_json::to_value(results)?))?;
     let part = config.out.with_extension("json.part");
     std::fs::write(&part, json)
         .map_err(|e| BenchError::Io(format!("write {}", part.display()), e))?;
