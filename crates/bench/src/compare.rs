@@ -70,14 +70,15 @@ fn unhashed(key: &str) -> String {
             && matches!(bytes.get(i + 17), Some(b'/' | b'.'))
     };
     let mut out = String::with_capacity(key.len());
-    let mut i = 0;
-    while i < bytes.len() {
+    let mut after_hash = 0;
+    for (i, c) in key.char_indices() {
+        if i < after_hash {
+            continue;
+        }
         if hash_at(i) {
-            i += 17;
+            after_hash = i + 17;
         } else {
-            let c = key[i..].chars().next().unwrap_or_default();
             out.push(c);
-            i += c.len_utf8().max(1);
         }
     }
     out
@@ -277,9 +278,7 @@ pub fn table(last: Source<'_>, record: Option<Source<'_>>, current: &Value) -> S
     let before: BTreeMap<String, f64> =
         of(&last_figures, false).into_iter().chain(of(&record_figures, true)).collect();
     let now = figures(current);
-    let mut names: Vec<&String> = before.keys().chain(now.keys()).collect();
-    shared::order::sort(&mut names);
-    names.dedup();
+    let names: BTreeSet<&String> = before.keys().chain(now.keys()).collect();
     let listed =
         |n: &&String| !not_compared.contains(part_of(n)) && !SETTING_KEYS.contains(&part_of(n));
     for name in names.into_iter().filter(listed) {

@@ -48,11 +48,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The last figures recorded, read before this run writes over them. This run's parts go
-    // over the `--out` file's; `--compare` reads that file laid over the full run kept in git
-    // (on a fresh clone, that run alone), so that a newer record from git is not hidden by a
-    // copy of an older one. An `--out` file that is not a results file stops the run: it may
-    // hold many runs' figures, and is not written over unread.
+    // The `--out` file as the last run left it, read before this run writes its parts over it.
+    // A file there that is not a results file stops the run: it may hold many runs' figures,
+    // and is not written over unread.
     let out = match results_file(&config.out) {
         Ok(out) => out,
         Err(e) => {
@@ -60,30 +58,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let record = results_file(&config.record).unwrap_or_else(|e| {
-        eprintln!("{e}: not compared with");
-        None
-    });
-    let (last, last_path) = match (&out, &record) {
-        (Some(out), record) => (Some(compare::merged(record.as_ref(), out)), &config.out),
-        (None, record) => (record.clone(), &config.record),
-    };
     match run(&config, out.as_ref()).await {
         Ok(results) => {
             println!("{}", report::table(&results));
-            match (config.compare, &last, serde_json::to_value(&results)) {
-                (true, Some(last), Ok(now)) => {
-                    let (last_name, record_name) =
-                        (last_path.display().to_string(), config.record.display().to_string());
-                    let record = record.as_ref().map(|r| (record_name.as_str(), r));
-                    println!("{}", compare::table((&last_name, last), record, &now))
-                }
-                (true, None, _) => println!(
-                    "--compare: no earlier results in {} or {}",
-                    config.out.display(),
-                    config.record.display()
-                ),
-                _ => {}
+            if config.compare {
+                print_comparison(&config, out, &results);
             }
             ExitCode::SUCCESS
         }
@@ -91,6 +70,35 @@ async fn main() -> ExitCode {
             eprintln!("benchmark failed: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `--compare`: `results` beside the `--out` file as the last run left it (`out`), laid over
+/// the full run kept in git (on a fresh clone, that run alone), so that a newer record from git
+/// is not hidden by a copy of an older one.
+fn print_comparison(config: &Config, out: Option<serde_json::Value>, results: &Results) {
+    let record = results_file(&config.record).unwrap_or_else(|e| {
+        eprintln!("{e}: not compared with");
+        None
+    });
+    let (last, last_path) = match out {
+        Some(out) => (compare::merged(record.as_ref(), &out), &config.out),
+        None => match &record {
+            Some(record) => (record.clone(), &config.record),
+            None => {
+                let (out, record) = (config.out.display(), config.record.display());
+                return println!("--compare: no earlier results in {out} or {record}");
+            }
+        },
+    };
+    match serde_json::to_value(results) {
+        Ok(now) => {
+            let (last_name, record_name) =
+                (last_path.display().to_string(), config.record.display().to_string());
+            let record = record.as_ref().map(|r| (record_name.as_str(), r));
+            println!("{}", compare::table((&last_name, &last), record, &now))
+        }
+        Err(e) => eprintln!("--compare: {e}"),
     }
 }
 
