@@ -267,8 +267,10 @@ impl Store {
         Ok(())
     }
 
-    /// Write many person records at once (an import or a benchmark), in one transaction. These
-    /// are records as received, not local edits: nothing is queued in the outbox.
+    /// Write many whole person records at once, in one transaction, as they are: no merge, no
+    /// history, nothing queued in the outbox. What tests use to fill a database; no screen
+    /// stores through it (an export file's people go through [`Store::import_operations`], a
+    /// pull's through [`Store::apply_remote_page`]).
     pub async fn bulk_put_people(&self, records: &[Record]) -> Result<(), StoreError> {
         let db = self.db().await?;
         let tx = db.transaction(PEOPLE).with_mode(TransactionMode::Readwrite).build()?;

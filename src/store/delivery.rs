@@ -23,8 +23,10 @@ use wasm_bindgen::JsValue;
 
 use super::codec::{op_from_js, op_to_js, record_key, to_js};
 use super::local::decode_opt;
+use super::remote::RecordStores;
 use super::schema::{
-    HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, store_for,
+    HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, PEOPLE, RECORDS, SURVEYS,
+    store_for,
 };
 use super::{OutboxEntry, Store, StoreError, meta_keys, now_ms};
 use shared::order::CollectOrdered as _;
@@ -483,17 +485,34 @@ impl Store {
         }
         let db = self.db().await?;
         let tx = db
-            .transaction([HISTORY, HISTORY_PAGES, META])
+            .transaction([PEOPLE, SURVEYS, RECORDS, HISTORY, HISTORY_PAGES, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
-        // Every count issued before the first is awaited.
-        let mut counts = Vec::with_capacity(records.len());
-        for (_, id) in &records {
-            counts.push(count_known(&history, &pages, *id)?);
+        // Only a record stored here can have a change the server acknowledged or sent: this
+        // tablet's own change is saved here first, a merged change always stores its record
+        // (`merge::apply` moves `updated` even for a change of no field), and a record is
+        // removed (`discard_unsent`) only when none of its changes reached the server. So the
+        // stored records are read once, in this transaction, and only theirs are counted, at
+        // two requests a record.
+        let stored = RecordStores {
+            people: tx.object_store(PEOPLE)?,
+            surveys: tx.object_store(SURVEYS)?,
+            records: tx.object_store(RECORDS)?,
         }
+        .stored()
+        .await?;
         let mut unknown = Vec::new();
-        for (record, count) in records.into_iter().zip(counts) {
+        // Every count issued before the first is awaited.
+        let mut counts = Vec::new();
+        for record in records {
+            if stored.may_hold(record.0, record.1) {
+                counts.push((record, count_known(&history, &pages, record.1)?));
+            } else {
+                unknown.push(record);
+            }
+        }
+        for (record, count) in counts {
             if count.await? == 0 {
                 unknown.push(record);
             }
@@ -506,6 +525,9 @@ impl Store {
         kept.extend(unknown);
         drop(meta.put(to_js(&kept)?).with_key(key).primitive()?);
         tx.commit().await?;
+        // The stored records, just read: what the merge that follows would read first
+        // (`known_records.rs`).
+        *self.known_records.borrow_mut() = stored;
         Ok(())
     }
 

@@ -17,6 +17,7 @@ use wasm_bindgen::JsValue;
 
 use super::batch::await_in_order;
 use super::codec::{page_to_js, record_key, to_js, to_js_array};
+use super::known_records::KnownRecords;
 use super::local::decode_opt;
 use super::schema::{CONFLICTS, HISTORY_PAGES, META, PEOPLE, RECORDS, SURVEYS, store_for};
 use super::{Store, StoreError, known_records, meta_keys};
@@ -51,6 +52,9 @@ impl PullPosition {
 /// Most operations kept in one `history_pages` entry.
 const HISTORY_PAGE_MAX_OPS: usize = 2_000;
 
+/// Changed records converted to JS at a time when a batch is stored.
+const RECORDS_A_CONVERSION: usize = 250;
+
 /// What applying a batch of remote operations did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoteOutcome {
@@ -71,6 +75,19 @@ impl Store {
     /// operations again changes nothing. Remote operations never enter the outbox.
     pub async fn apply_remote(&self, ops: &[Operation]) -> Result<RemoteOutcome, StoreError> {
         self.merge_remote(ops, None).await
+    }
+
+    /// The operations of another tablet's export file, as the import stores them
+    /// (`sync::transfer::import_bytes`, once the file is verified): the records the server
+    /// never sent or acknowledged here noted as 来自文件 ([`Store::note_from_file`], before the
+    /// merge puts their changes in the history), then merged ([`Store::apply_remote`]).
+    pub async fn import_operations(
+        &self,
+        ops: &[Operation],
+        only_of: Option<Uuid>,
+    ) -> Result<RemoteOutcome, StoreError> {
+        self.note_from_file(ops, only_of).await?;
+        self.apply_remote(ops).await
     }
 
     /// [`Store::apply_remote`] for one pulled page, storing the pull position that follows it
@@ -167,13 +184,7 @@ impl Store {
         if trusted && !self.known_records.borrow().is_loaded() {
             // Read in this transaction, so nothing can be stored between reading them and
             // writing this page.
-            let people = record_stores.people.get_all_keys::<JsValue>().primitive()?;
-            let surveys = record_stores.surveys.get_all_keys::<JsValue>().primitive()?;
-            let records = record_stores.records.get_all_keys::<JsValue>().primitive()?;
-            let records = records.await?.collect::<Result<Vec<_>, _>>()?;
-            let surveys = surveys.await?.collect::<Result<Vec<_>, _>>()?;
-            let people = people.await?.collect::<Result<Vec<_>, _>>()?;
-            self.known_records.borrow_mut().load(&people, &surveys, &records);
+            *self.known_records.borrow_mut() = record_stores.stored().await?;
         }
 
         // Every read of the batch is issued before the first await: the clock and each touched
@@ -236,7 +247,6 @@ impl Store {
             decode_opt(clock_req.await?)?.unwrap_or_else(|| HlcClock::new(self.clock_device()));
 
         // Merge in memory, then issue every write and await them only after all are issued.
-        // The changed records cross into JS as one array (one JSON.parse).
         let conflicts = tx.object_store(CONFLICTS)?;
         for op in ops {
             let slot = &mut touched[index[&(op.entity, op.entity_id)]];
@@ -258,17 +268,20 @@ impl Store {
                 changed.push((entity, record, was_read));
             }
         }
-        let records: Vec<&Record> = changed.iter().map(|(_, r, _)| r).collect();
-        let records_js = to_js_array(&records)?;
-        for (i, (entity, _, was_read)) in changed.iter().enumerate() {
-            let store = record_stores.get(*entity);
-            let value = records_js.get(i as u32);
-            let request = if *was_read {
-                store.put(value).primitive()?
-            } else {
-                store.add(value).primitive()?
-            };
-            writes.push(request);
+        // The changed records cross into JS `RECORDS_A_CONVERSION` at a time (one JSON.parse
+        // each), each lot's writes issued before the next is converted: the database stores one
+        // lot while this tab converts the next.
+        for lot in changed.chunks(RECORDS_A_CONVERSION) {
+            let records: Vec<&Record> = lot.iter().map(|(_, r, _)| r).collect();
+            for ((entity, _, was_read), value) in lot.iter().zip(to_js_array(&records)?.iter()) {
+                let store = record_stores.get(*entity);
+                let request = if *was_read {
+                    store.put(value).primitive()?
+                } else {
+                    store.add(value).primitive()?
+                };
+                writes.push(request);
+            }
         }
         outcome.changed_records = changed.len();
         let mut put_cursor = Vec::new();
@@ -314,13 +327,26 @@ enum Known {
 }
 
 /// The three object stores that hold records, opened once per transaction.
-struct RecordStores<'tx> {
-    people: ObjectStore<'tx>,
-    surveys: ObjectStore<'tx>,
-    records: ObjectStore<'tx>,
+pub(super) struct RecordStores<'tx> {
+    pub(super) people: ObjectStore<'tx>,
+    pub(super) surveys: ObjectStore<'tx>,
+    pub(super) records: ObjectStore<'tx>,
 }
 
 impl<'tx> RecordStores<'tx> {
+    /// Every record stored, by its key: one `getAllKeys` a store, all three issued at once.
+    pub(super) async fn stored(&self) -> Result<KnownRecords, StoreError> {
+        let people = self.people.get_all_keys::<JsValue>().primitive()?;
+        let surveys = self.surveys.get_all_keys::<JsValue>().primitive()?;
+        let records = self.records.get_all_keys::<JsValue>().primitive()?;
+        let records = records.await?.collect::<Result<Vec<_>, _>>()?;
+        let surveys = surveys.await?.collect::<Result<Vec<_>, _>>()?;
+        let people = people.await?.collect::<Result<Vec<_>, _>>()?;
+        let mut stored = KnownRecords::default();
+        stored.load(&people, &surveys, &records);
+        Ok(stored)
+    }
+
     fn get(&self, entity: EntityKind) -> &ObjectStore<'tx> {
         match store_for(entity) {
             PEOPLE => &self.people,

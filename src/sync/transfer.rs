@@ -197,11 +197,10 @@ pub async fn import_bytes(
         }
     }
     progress(ImportStep::Operations(contents.operations.len()));
-    // Noted before they are merged (the merge puts them in the history): the records the
-    // server never sent or acknowledged here are 来自文件, not 已送达, until a pull brings them.
+    // The records the server never sent or acknowledged here are 来自文件, not 已送达, until
+    // a pull brings them (`Store::import_operations`).
     let only_of = (header.scope == Scope::All).then_some(header.device_id);
-    store.note_from_file(&contents.operations, only_of).await?;
-    let merged = store.apply_remote(&contents.operations).await?;
+    let merged = store.import_operations(&contents.operations, only_of).await?;
     outcome.changed_records = merged.changed_records;
     outcome.conflicts = merged.conflicts.len();
     Ok(outcome)

@@ -42,9 +42,11 @@ export function deleteDatabase(name) {
 
 /**
  * `sameWork: false` writes what the issue names: the record and its outbox entry in one
- * transaction. `sameWork: true` also does what the app's save does besides: read the current
- * record and the clock first, and write the advanced clock (the app's history entry is written
- * when the server acknowledges the operation, not on save).
+ * transaction; an import puts the records in one transaction. `sameWork: true` also does what
+ * the app does besides. A save reads the current record and the clock first, and writes the
+ * advanced clock (the app's history entry is written when the server acknowledges the
+ * operation, not on save). An import is of another tablet's file, as the app's: one operation a
+ * person, its records noted as 来自文件, the operations kept as history (`importAsTheAppDoes`).
  */
 export class Baseline {
   constructor({ sameWork = false } = {}) {
@@ -64,6 +66,9 @@ export class Baseline {
       db.createObjectStore("surveys", { keyPath: "id" }).createIndex("person_id", "fields.person_id");
       db.createObjectStore("outbox", { autoIncrement: true }).createIndex("op_id", "id", { unique: true });
       db.createObjectStore("history", { keyPath: "id" });
+      db.createObjectStore("history_pages", { keyPath: "id" }).createIndex("entity_ids", "entity_ids", {
+        multiEntry: true,
+      });
       db.createObjectStore("meta");
     };
     this.db = await request(req);
@@ -93,11 +98,49 @@ export class Baseline {
   }
 
   async bulkImportPeople(inputs) {
+    if (this.sameWork) return this.importAsTheAppDoes(inputs);
     const tx = this.db.transaction(["people"], "readwrite");
     const finished = committed(tx);
     const people = tx.objectStore("people");
     const hlc = this.clock.tick();
     for (const input of inputs) people.put(toRecord("person", input, hlc));
+    tx.commit();
+    await finished;
+  }
+
+  /**
+   * What the app's import of another tablet's file stores (`Store::import_operations`), in its
+   * two transactions: one operation a person, at that tablet's clock; (1) the stored records'
+   * keys read, and the records not among them noted under `from_file` (none is stored here, so
+   * none has a change to count); (2) the operations kept as history entries of 2,000 (their JSON
+   * text and their records' ids, multi-entry indexed), each record added as the operation makes
+   * it, and the clock written.
+   */
+  async importAsTheAppDoes(inputs) {
+    const ops = inputs.map((input) => toOp("person", input, this.clock.tick(), opId(this.ops++)));
+    let tx = this.db.transaction(["people", "surveys", "history", "history_pages", "meta"], "readwrite");
+    let finished = committed(tx);
+    const [people, surveys] = await Promise.all([
+      request(tx.objectStore("people").getAllKeys()),
+      request(tx.objectStore("surveys").getAllKeys()),
+    ]);
+    const stored = new Set([...people, ...surveys]);
+    const fromFile = ops.filter((op) => !stored.has(op.entity_id)).map((op) => [op.entity, op.entity_id]);
+    tx.objectStore("meta").put(fromFile, "from_file");
+    tx.commit();
+    await finished;
+
+    tx = this.db.transaction(["people", "history_pages", "meta"], "readwrite");
+    finished = committed(tx);
+    const pages = tx.objectStore("history_pages");
+    for (let i = 0; i < ops.length; i += 2000) {
+      const page = ops.slice(i, i + 2000);
+      const id = `${page[0].id}/${page[page.length - 1].id}/${page.length}`;
+      pages.put({ id, entity_ids: page.map((op) => op.entity_id), ops: JSON.stringify(page) });
+    }
+    const records = tx.objectStore("people");
+    inputs.forEach((input, i) => records.add(toRecord("person", input, ops[i].hlc)));
+    tx.objectStore("meta").put({ millis: this.clock.millis, counter: this.clock.counter }, "hlc_clock");
     tx.commit();
     await finished;
   }

@@ -95,14 +95,14 @@ const NOT_PARTS: [&str; 5] = ["generated_at", "machine", "commit", "targets", "m
 
 /// Top-level keys that are a setting of parts ([`SETTINGS`]), not figures: kept in the file
 /// with them, neither compared nor named as a part.
-const SETTING_KEYS: [&str; 1] = ["idb_people"];
+const SETTING_KEYS: [&str; 2] = ["idb_people", "idb_import"];
 
 /// What each part was measured under: the part, where the setting is in the results file, and
 /// the value a file older than the setting had (the line's round trip before session 45, the
 /// browsers' language and the route before session 48: the defaults of `--line-latency`,
-/// `--browser-lang` and `--cold-start-route`). Figures measured under other settings are not
-/// compared.
-const SETTINGS: [(&str, &str, Option<&str>); 22] = [
+/// `--browser-lang` and `--cold-start-route`; the app's import before session 49: whole
+/// records). Figures measured under other settings are not compared.
+const SETTINGS: [(&str, &str, Option<&str>); 25] = [
     ("first_visit", "first_visit.route", Some("#/survey/new")),
     ("first_visit", "first_visit.ready_selector", None),
     ("first_visit", "first_visit.line_latency", Some("connection")),
@@ -111,8 +111,11 @@ const SETTINGS: [(&str, &str, Option<&str>); 22] = [
     ("cold_start", "cold_start.ready_selector", None),
     ("cold_start", "cold_start.browser_lang", Some("zh-CN")),
     ("idb", "idb_people", None),
+    ("idb", "idb_import", Some("records")),
     ("idb_sets", "idb_people", None),
+    ("idb_sets", "idb_import", Some("records")),
     ("large", "large.people", None),
+    ("large", "large.import", Some("records")),
     ("keystroke_draft", "keystroke_draft.keystrokes", None),
     ("throughput", "throughput.ops", None),
     ("throughput", "throughput.batch", None),
@@ -438,6 +441,27 @@ mod tests {
             !t.contains("\nidb_people") && !t.contains("-90.0%"),
             "a setting, not a figure: {t}"
         );
+        // The app's import: another tablet's file since session 49, whole records before (a
+        // record without the setting).
+        let large = |import: Option<&str>| {
+            let mut large = json!({"people": 50000, "figures": {"app": {"read_ms": 900.0}}});
+            if let Some(import) = import {
+                large["import"] = json!(import);
+            }
+            large
+        };
+        let mut before = full.clone();
+        before["large"] = large(None);
+        let mut file = full.clone();
+        file["idb_import"] = json!("file");
+        file["large"] = large(Some("file"));
+        let t = table(("r.json", &before), None, &file);
+        assert!(t.contains("idb: measured otherwise (idb_import records → file)"), "{t}");
+        assert!(t.contains("idb_sets: measured otherwise (idb_import records → file)"), "{t}");
+        assert!(t.contains("large: measured otherwise (large.import records → file)"), "{t}");
+        assert!(!t.contains("\nidb_import"), "a setting, not a figure: {t}");
+        let t = table(("r.json", &file), None, &file);
+        assert!(!t.contains("measured otherwise"), "{t}");
         // Another Lighthouse is said, and its figures still compared.
         let audit = |version: &str, score: f64| json!({"lighthouse": {"version": version, "routes": [{"route": "people", "score": score}]}});
         let t = table(("r.json", &audit("12.8.2", 95.0)), None, &audit("12.9.0", 94.0));

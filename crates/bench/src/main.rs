@@ -287,6 +287,7 @@ async fn page_benchmarks(
         results.idb = Some(pooled);
         results.idb_sets = Some(ratios);
         results.idb_people = Some(config.people);
+        results.idb_import = Some(report::IMPORT.to_owned());
     }
     if config.wants("large") {
         eprintln!(
@@ -294,7 +295,11 @@ async fn page_benchmarks(
             config.large_people, config.large_runs
         );
         let figures = report::idb(&idb::large(config, driver, origin).await?);
-        results.large = Some(report::Large { people: config.large_people, figures });
+        results.large = Some(report::Large {
+            people: config.large_people,
+            import: report::IMPORT.to_owned(),
+            figures,
+        });
     }
     if config.wants("draft") {
         eprintln!("== keystroke drafts: {} keystrokes", config.keystrokes);

@@ -15,6 +15,11 @@ use crate::stats::{Summary, percentile};
 use crate::sync::SyncRun;
 use crate::throughput::{PULL_PAGE, ThroughputRun};
 
+/// What the app's bulk import of the IndexedDB parts is: another tablet's export file stored as
+/// the import screen stores it (`Store::import_operations`). Until session 49 it was `records`:
+/// whole records put by `Store::bulk_put_people`, which no screen uses.
+pub const IMPORT: &str = "file";
+
 #[derive(Debug, Default, Serialize)]
 pub struct Results {
     pub generated_at: String,
@@ -32,6 +37,10 @@ pub struct Results {
     /// People imported, read and searched in each IndexedDB run (`--people`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idb_people: Option<usize>,
+    /// What the app's import is ([`IMPORT`]; before session 49, when it was not recorded:
+    /// `records`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idb_import: Option<String>,
     /// Each consecutive set's ratios to plain JS (of the set's medians).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idb_sets: Option<Vec<IdbRatios>>,
@@ -117,6 +126,8 @@ pub struct IdbRatios {
 #[derive(Debug, Serialize)]
 pub struct Large {
     pub people: usize,
+    /// What the app's import is ([`IMPORT`]).
+    pub import: String,
     pub figures: BTreeMap<String, BTreeMap<String, Summary>>,
 }
 

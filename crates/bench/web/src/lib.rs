@@ -45,8 +45,9 @@ pub async fn app_save_surveys(inputs: JsValue) -> Result<Vec<f64>, JsError> {
     import::save_surveys(inputs).await.map_err(JsError::from)
 }
 
-/// Import people `{id, branch_id, fields}` with `Store::bulk_put_people`; returns milliseconds
-/// spent building the records and writing them.
+/// Import people `{id, branch_id, fields}` as another tablet's export file brings them, with
+/// `Store::import_operations` (what the import screen does once the file is verified); returns
+/// milliseconds spent making the operations and storing them.
 #[wasm_bindgen]
 pub async fn app_bulk_import_people(inputs: JsValue) -> Result<f64, JsError> {
     import::bulk_import_people(inputs).await.map_err(JsError::from)
