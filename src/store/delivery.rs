@@ -22,6 +22,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::codec::{op_from_js, op_to_js, record_key, to_js};
+use super::known_records::LOAD_FROM_OPS;
 use super::local::decode_opt;
 use super::remote::RecordStores;
 use super::schema::{
@@ -492,21 +493,25 @@ impl Store {
         // Only a record stored here can have a change the server acknowledged or sent: this
         // tablet's own change is saved here first, a merged change always stores its record
         // (`merge::apply` moves `updated` even for a change of no field), and a record is
-        // removed (`discard_unsent`) only when none of its changes reached the server. So the
-        // stored records are read once, in this transaction, and only theirs are counted, at
-        // two requests a record.
-        let stored = RecordStores {
-            people: tx.object_store(PEOPLE)?,
-            surveys: tx.object_store(SURVEYS)?,
-            records: tx.object_store(RECORDS)?,
-        }
-        .stored()
-        .await?;
+        // removed (`discard_unsent`) only when none of its changes reached the server. So for
+        // a large file the stored records are read once, in this transaction, and only theirs
+        // are counted, at two requests a record; a small one counts each of its records, as a
+        // small pulled page reads its records rather than every stored id (`known_records.rs`).
+        let stored = if records.len() >= LOAD_FROM_OPS {
+            let record_stores = RecordStores {
+                people: tx.object_store(PEOPLE)?,
+                surveys: tx.object_store(SURVEYS)?,
+                records: tx.object_store(RECORDS)?,
+            };
+            Some(record_stores.stored().await?)
+        } else {
+            None
+        };
         let mut unknown = Vec::new();
         // Every count issued before the first is awaited.
         let mut counts = Vec::new();
         for record in records {
-            if stored.may_hold(record.0, record.1) {
+            if stored.as_ref().is_none_or(|s| s.may_hold(record.0, record.1)) {
                 counts.push((record, count_known(&history, &pages, record.1)?));
             } else {
                 unknown.push(record);
@@ -525,9 +530,11 @@ impl Store {
         kept.extend(unknown);
         drop(meta.put(to_js(&kept)?).with_key(key).primitive()?);
         tx.commit().await?;
-        // The stored records, just read: what the merge that follows would read first
-        // (`known_records.rs`).
-        *self.known_records.borrow_mut() = stored;
+        if let Some(stored) = stored {
+            // Just read, in a large file's note: what the merge that follows, as large, would
+            // read first (`known_records.rs`).
+            *self.known_records.borrow_mut() = stored;
+        }
         Ok(())
     }
 

@@ -11,7 +11,8 @@
 //!   again reading every record. So a stale set costs one retry, never an overwritten record.
 //!
 //! The ids are read once (`getAllKeys` of the three record stores, inside the first large
-//! page's transaction) and kept up to date by this tab's own writes, for the life of the tab:
+//! page's transaction, or a large export file's note of 来自文件 just before its merge) and kept
+//! up to date by this tab's own writes, for the life of the tab:
 //! 17 bytes a record in a hash table, about 1.2 MB of wasm memory at 50,000 records.
 
 use std::collections::HashSet;
@@ -23,7 +24,9 @@ use wasm_bindgen::{JsCast as _, JsValue};
 /// A pulled page with at least this many operations reads the stored ids when they are not
 /// known yet: a tablet's first sync, or a catch-up after days offline. Smaller pages (a live
 /// update, a few changes) read their records as before, whatever it costs to read the ids of a
-/// large database.
+/// large database. An export file naming this many records reads them too, in the
+/// transaction that notes which are 来自文件 (`Store::note_from_file`), and leaves them here
+/// for its merge.
 pub(super) const LOAD_FROM_OPS: usize = 100;
 
 #[derive(Debug, Default)]

@@ -95,14 +95,14 @@ const NOT_PARTS: [&str; 5] = ["generated_at", "machine", "commit", "targets", "m
 
 /// Top-level keys that are a setting of parts ([`SETTINGS`]), not figures: kept in the file
 /// with them, neither compared nor named as a part.
-const SETTING_KEYS: [&str; 2] = ["idb_people", "idb_import"];
+const SETTING_KEYS: [&str; 3] = ["idb_people", "idb_import", "memory_import"];
 
 /// What each part was measured under: the part, where the setting is in the results file, and
 /// the value a file older than the setting had (the line's round trip before session 45, the
 /// browsers' language and the route before session 48: the defaults of `--line-latency`,
 /// `--browser-lang` and `--cold-start-route`; the app's import before session 49: whole
 /// records). Figures measured under other settings are not compared.
-const SETTINGS: [(&str, &str, Option<&str>); 25] = [
+const SETTINGS: [(&str, &str, Option<&str>); 26] = [
     ("first_visit", "first_visit.route", Some("#/survey/new")),
     ("first_visit", "first_visit.ready_selector", None),
     ("first_visit", "first_visit.line_latency", Some("connection")),
@@ -116,6 +116,7 @@ const SETTINGS: [(&str, &str, Option<&str>); 25] = [
     ("idb_sets", "idb_import", Some("records")),
     ("large", "large.people", None),
     ("large", "large.import", Some("records")),
+    ("memory", "memory_import", Some("records")),
     ("keystroke_draft", "keystroke_draft.keystrokes", None),
     ("throughput", "throughput.ops", None),
     ("throughput", "throughput.batch", None),
@@ -462,6 +463,19 @@ mod tests {
         assert!(!t.contains("\nidb_import"), "a setting, not a figure: {t}");
         let t = table(("r.json", &file), None, &file);
         assert!(!t.contains("measured otherwise"), "{t}");
+        // The memory part's people, stored by the import too.
+        let memory = |wasm: f64| json!([{"people": 10000, "app_after_import_wasm": wasm}]);
+        let before = json!({"memory": memory(24.7)});
+        let file = json!({"memory": memory(35.3), "memory_import": "file"});
+        let t = table(("r.json", &before), None, &file);
+        assert!(t.contains("memory: measured otherwise (memory_import records → file)"), "{t}");
+        let t = table(
+            ("r.json", &json!({"memory": memory(24.7), "memory_import": "file"})),
+            None,
+            &file,
+        );
+        assert!(line_of(&t, "memory[10000].app_after_import_wasm").ends_with("+42.9%"), "{t}");
+        assert!(!t.contains("\nmemory_import"), "a setting, not a figure: {t}");
         // Another Lighthouse is said, and its figures still compared.
         let audit = |version: &str, score: f64| json!({"lighthouse": {"version": version, "routes": [{"route": "people", "score": score}]}});
         let t = table(("r.json", &audit("12.8.2", 95.0)), None, &audit("12.9.0", 94.0));

@@ -325,6 +325,7 @@ async fn page_benchmarks(
     }
     if config.wants("memory") {
         results.memory = Some(memory::run(config, driver, origin).await?);
+        results.memory_import = Some(report::IMPORT.to_owned());
     }
     Ok(())
 }

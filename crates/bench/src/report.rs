@@ -63,6 +63,9 @@ pub struct Results {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput: Option<ThroughputSummary>,
     pub memory: Option<Vec<Memory>>,
+    /// How the memory part's app stores its people ([`IMPORT`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_import: Option<String>,
     /// Towns × tablets pushing through 1 and 2 server processes on one PostgreSQL (`--only county`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub county: Option<crate::county::CountySummary>,
