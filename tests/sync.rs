@@ -1823,9 +1823,10 @@ async fn records_known_only_from_a_file_are_not_said_to_be_delivered_until_pulle
 /// What a file's records are noted as does not depend on the file's size or on what else the
 /// tablet holds (`Store::note_from_file` reads the stored records once and counts the changes
 /// the server sent or acknowledged of those alone): of a file of 150 records from another
-/// tablet, the one pulled here (a change of no field: its record is stored all the same) and
-/// the one this tablet sent and had acknowledged are not 来自文件; the one saved here and never
-/// sent, and the 147 new to this tablet, are.
+/// tablet, the three pulled here (a person's change of no field, whose record is stored all the
+/// same; a survey; a candidate, in the `records` store) and the one this tablet sent and had
+/// acknowledged are not 来自文件; the one saved here and never sent, and the 145 new to this
+/// tablet, are.
 #[wasm_bindgen_test]
 async fn a_files_records_are_from_the_file_unless_the_server_sent_or_acknowledged_a_change() {
     let tablet = fresh().await;
@@ -1833,23 +1834,24 @@ async fn a_files_records_are_from_the_file_unless_the_server_sent_or_acknowledge
     let other = OpContext { device_id: Uuid::new_v4(), author: "另一台".into() };
     let mut office_clock = HlcClock::new("office");
     let mut other_clock = HlcClock::new("other");
-    let upsert = |ctx: &OpContext, clock: &mut HlcClock, id: Uuid, name: &str| {
+    let upsert = |ctx: &OpContext, clock: &mut HlcClock, (entity, id): (EntityKind, Uuid)| {
         let hlc = clock.tick(js_sys::Date::now() as u64);
-        Operation::upsert(
-            ctx,
-            hlc,
-            EntityKind::Person,
-            id,
-            "b1",
-            None,
-            changes(&[("name", json!(name))]),
-        )
+        Operation::upsert(ctx, hlc, entity, id, "b1", None, changes(&[("note", json!("文件"))]))
     };
+    let person = |id: Uuid| (EntityKind::Person, id);
     let [pulled, sent, saved] = [(); 3].map(|_| Uuid::now_v7());
-    // Pulled: a change the server sent, in `history_pages`.
-    let mut empty_change = upsert(&office, &mut office_clock, pulled, "");
+    // Pulled: changes the server sent, in `history_pages`: a person's change of no field, a
+    // survey's and a candidate's (each kind in its store: `people`, `surveys`, `records`).
+    let pulled_survey = (EntityKind::Survey, Uuid::now_v7());
+    let pulled_candidate = (EntityKind::Candidate, Uuid::now_v7());
+    let mut empty_change = upsert(&office, &mut office_clock, person(pulled));
     empty_change.changes.clear();
-    tablet.apply_remote(&[empty_change]).await.unwrap();
+    let pulled_ops = [
+        empty_change,
+        upsert(&office, &mut office_clock, pulled_survey),
+        upsert(&office, &mut office_clock, pulled_candidate),
+    ];
+    tablet.apply_remote(&pulled_ops).await.unwrap();
     assert!(tablet.get(EntityKind::Person, pulled).await.unwrap().is_some(), "stored");
     // Sent and acknowledged: this tablet's own change, in `history`.
     tablet.save(EntityKind::Person, sent, "b1", changes(&[("name", json!("已送"))])).await.unwrap();
@@ -1861,34 +1863,31 @@ async fn a_files_records_are_from_the_file_unless_the_server_sent_or_acknowledge
         .await
         .unwrap();
 
-    let new: Vec<Uuid> = (0..147).map(|_| Uuid::now_v7()).collect();
-    let file: Vec<Operation> = [pulled, sent, saved]
-        .iter()
-        .chain(&new)
-        .map(|id| upsert(&other, &mut other_clock, *id, "文件"))
+    let new: Vec<Uuid> = (0..145).map(|_| Uuid::now_v7()).collect();
+    let file: Vec<Operation> = [person(pulled), pulled_survey, pulled_candidate, person(sent)]
+        .into_iter()
+        .chain(std::iter::once(saved).chain(new.iter().copied()).map(person))
+        .map(|key| upsert(&other, &mut other_clock, key))
         .collect();
+    assert_eq!(file.len(), 150);
     tablet.import_operations(&file, None).await.unwrap();
-    let marked: std::collections::BTreeSet<Uuid> =
-        tablet.from_file().await.unwrap().into_iter().map(|(_, id)| id).collect();
-    let expected: std::collections::BTreeSet<Uuid> =
-        std::iter::once(saved).chain(new.iter().copied()).collect();
+    let marked = tablet.from_file().await.unwrap();
+    let expected: std::collections::BTreeSet<(EntityKind, Uuid)> =
+        std::iter::once(saved).chain(new.iter().copied()).map(person).collect();
     assert_eq!(marked, expected);
-    assert_eq!(tablet.list(EntityKind::Person).await.unwrap().len(), 150, "every record stored");
+    assert_eq!(tablet.list(EntityKind::Person).await.unwrap().len(), 148, "every person stored");
 
     // The same file again, its records now all stored: nothing changes.
     tablet.import_operations(&file, None).await.unwrap();
-    assert_eq!(tablet.from_file().await.unwrap().len(), expected.len());
-    // A file of one record, pulled here: not marked; a file of one new record: marked.
-    let one_pulled = [upsert(&other, &mut other_clock, pulled, "再来")];
-    let one_new_id = Uuid::now_v7();
-    tablet.import_operations(&one_pulled, None).await.unwrap();
-    tablet
-        .import_operations(&[upsert(&other, &mut other_clock, one_new_id, "新")], None)
-        .await
-        .unwrap();
+    assert_eq!(tablet.from_file().await.unwrap(), expected);
+    // Files of one record (each counted on its own): one pulled here is not marked, one new is.
+    let one_new = person(Uuid::now_v7());
+    for key in [person(pulled), pulled_candidate, one_new] {
+        tablet.import_operations(&[upsert(&other, &mut other_clock, key)], None).await.unwrap();
+    }
     let marked = tablet.from_file().await.unwrap();
-    assert!(!marked.contains(&(EntityKind::Person, pulled)));
-    assert!(marked.contains(&(EntityKind::Person, one_new_id)));
+    assert!(!marked.contains(&person(pulled)) && !marked.contains(&pulled_candidate));
+    assert!(marked.contains(&one_new));
     assert_eq!(marked.len(), expected.len() + 1);
 }
 
