@@ -162,9 +162,11 @@ fn measured_by(results: &Value, part: &str) -> String {
         .map_or_else(|| stamp(results), str::to_owned)
 }
 
-/// Does `results` hold figures of part `key`?
+/// Does `results` hold figures of part `key`? (A setting of parts, [`SETTING_KEYS`], is none.)
 fn holds(results: &Value, key: &str) -> bool {
-    !NOT_PARTS.contains(&key) && results.get(key).is_some_and(|v| !v.is_null())
+    !NOT_PARTS.contains(&key)
+        && !SETTING_KEYS.contains(&key)
+        && results.get(key).is_some_and(|v| !v.is_null())
 }
 
 /// The results file to write: `current`'s parts over `previous`'s, each part stamped in
@@ -186,6 +188,20 @@ pub fn merged(previous: Option<&Value>, current: &Value) -> Value {
         }
     }
     if let Some(out) = out.as_object_mut() {
+        // A setting of parts goes with their figures, from the side they come from: figures
+        // kept from before a setting was recorded never take on a later run's.
+        for key in SETTING_KEYS {
+            let parts = || SETTINGS.iter().filter(|(_, path, _)| *path == key).map(|(p, _, _)| *p);
+            let side = if parts().any(|p| holds(current, p)) {
+                Some(current)
+            } else {
+                previous.filter(|previous| parts().any(|p| holds(previous, p)))
+            };
+            match side.and_then(|side| side.get(key)) {
+                Some(value) => out.insert(key.to_owned(), value.clone()),
+                None => out.remove(key),
+            };
+        }
         out.insert("measured".to_owned(), Value::Object(stamps));
     }
     out
@@ -228,8 +244,7 @@ pub fn table(last: Source<'_>, record: Option<Source<'_>>, current: &Value) -> S
     let mut from_record: BTreeMap<&str, bool> = BTreeMap::new();
     let mut not_compared = BTreeSet::new();
     let parts = current.as_object().into_iter().flat_map(|m| m.keys());
-    let shown = |k: &&String| holds(current, k) && !SETTING_KEYS.contains(&k.as_str());
-    for part in parts.filter(shown).map(String::as_str) {
+    for part in parts.filter(|k| holds(current, k)).map(String::as_str) {
         for (noted, path) in NOTED.iter().filter(|(p, _)| *p == part) {
             match (text_at(previous, path), text_at(current, path)) {
                 (Some(b), Some(n)) if b != n => {
@@ -304,7 +319,6 @@ pub fn table(last: Source<'_>, record: Option<Source<'_>>, current: &Value) -> S
         .into_iter()
         .flat_map(|m| m.keys())
         .filter(|k| holds(previous, k) && !holds(current, k))
-        .filter(|k| !SETTING_KEYS.contains(&k.as_str()))
         .map(String::as_str)
         .collect();
     if !unmeasured.is_empty() {
@@ -524,6 +538,25 @@ mod tests {
         // With nothing before it, the file is this run's, stamped.
         let first = merged(None, &one);
         assert_eq!(first["measured"], json!({"first_visit": "b, c2"}));
+        // A setting goes with its parts' figures: a file written before the import was
+        // recorded, laid over a record that has it, does not lend its import figures the
+        // record's setting.
+        let older = json!({"generated_at": "e", "idb": {"import_ms": 900.0}, "idb_people": 10000});
+        let record = json!({"generated_at": "r2", "idb": {"import_ms": 1300.0},
+            "idb_people": 10000, "idb_import": "file",
+            "memory": [{"people": 10000, "app_wasm": 2.6}], "memory_import": "file"});
+        let laid = merged(Some(&record), &older);
+        assert!(laid.get("idb_import").is_none(), "{laid}");
+        assert_eq!(laid["idb_people"], json!(10000));
+        assert_eq!(laid["memory_import"], json!("file"), "the record's memory, with its setting");
+        assert_eq!(
+            laid["measured"].as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()),
+            Some(vec!["idb".to_owned(), "memory".to_owned()]),
+            "settings are not parts: {laid}"
+        );
+        let t = table(("latest.json", &laid), None, &record);
+        assert!(t.contains("idb: measured otherwise (idb_import records → file)"), "{t}");
+        assert!(line_of(&t, "memory[10000].app_wasm").ends_with("+0.0%"), "{t}");
     }
 
     fn line_of(table: &str, name: &str) -> String {
