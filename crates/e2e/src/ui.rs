@@ -162,11 +162,18 @@ impl Browser {
         self.wait_for_testid("sync-now", FIRST_LOAD_TIMEOUT).await?;
         const ENABLED: &str = "const b = document.querySelector('[data-testid=\"sync-now\"]'); return !!b && !b.disabled;";
         self.wait_until("the sync button to be enabled", ENABLED, SYNC_TIMEOUT).await?;
+        // The whole page is watched, not the button found now: the screen may be drawn again
+        // (a button put in its place, already disabled when a run is on), and an observer of
+        // the old one would wait for good (a network-faults run once waited its 120 s so, the
+        // run long over).
         self.eval(
             "window.__syncStarted = false;
-             const b = document.querySelector('[data-testid=\"sync-now\"]');
-             new MutationObserver(() => { if (b.disabled) window.__syncStarted = true; })
-               .observe(b, { attributes: true, attributeFilter: ['disabled'] });
+             const started = () => {
+               const b = document.querySelector('[data-testid=\"sync-now\"]');
+               if (b && b.disabled) window.__syncStarted = true;
+             };
+             new MutationObserver(started).observe(document.body,
+               { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
              return true;",
         )
         .await?;
