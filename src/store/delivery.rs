@@ -498,12 +498,7 @@ impl Store {
         // are counted, at two requests a record; a small one counts each of its records, as a
         // small pulled page reads its records rather than every stored id (`known_records.rs`).
         let stored = if records.len() >= LOAD_FROM_OPS {
-            let record_stores = RecordStores {
-                people: tx.object_store(PEOPLE)?,
-                surveys: tx.object_store(SURVEYS)?,
-                records: tx.object_store(RECORDS)?,
-            };
-            Some(record_stores.stored().await?)
+            Some(RecordStores::of(&tx)?.stored().await?)
         } else {
             None
         };

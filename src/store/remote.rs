@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use shared::hlc::HlcClock;
 use shared::merge::{self, Conflict};
 use shared::op::Operation;
@@ -175,11 +175,7 @@ impl Store {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let meta = tx.object_store(META)?;
-        let record_stores = RecordStores {
-            people: tx.object_store(PEOPLE)?,
-            surveys: tx.object_store(SURVEYS)?,
-            records: tx.object_store(RECORDS)?,
-        };
+        let record_stores = RecordStores::of(&tx)?;
         let trusted = matches!(known, Known::Trusted);
         if trusted && !self.known_records.borrow().is_loaded() {
             // Read in this transaction, so nothing can be stored between reading them and
@@ -328,12 +324,21 @@ enum Known {
 
 /// The three object stores that hold records, opened once per transaction.
 pub(super) struct RecordStores<'tx> {
-    pub(super) people: ObjectStore<'tx>,
-    pub(super) surveys: ObjectStore<'tx>,
-    pub(super) records: ObjectStore<'tx>,
+    people: ObjectStore<'tx>,
+    surveys: ObjectStore<'tx>,
+    records: ObjectStore<'tx>,
 }
 
 impl<'tx> RecordStores<'tx> {
+    /// The three stores of `tx`, which must have them in its scope.
+    pub(super) fn of(tx: &'tx Transaction<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            people: tx.object_store(PEOPLE)?,
+            surveys: tx.object_store(SURVEYS)?,
+            records: tx.object_store(RECORDS)?,
+        })
+    }
+
     /// Every record stored, by its key: one `getAllKeys` a store, all three issued at once.
     pub(super) async fn stored(&self) -> Result<KnownRecords, StoreError> {
         let people = self.people.get_all_keys::<JsValue>().primitive()?;
