@@ -311,6 +311,60 @@ async fn a_draft_never_synced_disappears_and_a_synced_one_becomes_a_deletion() {
     assert_eq!(store.discard_unsent(EntityKind::Person, synced).await.unwrap(), Discarded::Missing);
 }
 
+/// The queued operations of record `id` as a sync run reads them: (outbox key, record).
+async fn queued_of(store: &Store, id: Uuid) -> Vec<(u64, Uuid)> {
+    let entries = store.outbox_all().await.unwrap();
+    entries.iter().filter(|e| e.op.entity_id == id).map(|e| (e.key, e.op.entity_id)).collect()
+}
+
+/// A discard and a push of the same record never both go ahead: the push's note and check that
+/// its operations are still queued, and the discard's question and removal, are each one
+/// transaction, so whichever comes first, the other agrees with it. (Through the sync engine:
+/// `tests/sync.rs`, `a_record_discarded_while_a_sync_run_pushes_is_not_sent_after_it`.)
+#[wasm_bindgen_test]
+async fn a_discard_and_a_push_of_the_same_record_never_both_go_ahead() {
+    let store = fresh().await;
+    // Discarded after the sync run read the outbox: the push leaves it out.
+    let gone = member(&store, "张晓", "b1").await;
+    let read = queued_of(&store, gone).await;
+    assert_eq!(store.discard_unsent(EntityKind::Person, gone).await.unwrap(), Discarded::Removed);
+    assert!(store.note_sending(&read).await.unwrap().is_empty(), "nothing of it is sent");
+    assert!(!store.reached_server(gone).await.unwrap(), "nor noted as maybe at the office");
+
+    // Noted for a push first: the discard keeps it as a deletion, queued behind the change.
+    let sent = member(&store, "林海生", "b1").await;
+    let read = queued_of(&store, sent).await;
+    let keys: Vec<u64> = read.iter().map(|(k, _)| *k).collect();
+    assert_eq!(store.note_sending(&read).await.unwrap(), keys);
+    assert_eq!(
+        store.discard_unsent(EntityKind::Person, sent).await.unwrap(),
+        Discarded::Tombstoned
+    );
+    let queued: Vec<_> = store.outbox_all().await.unwrap().into_iter().map(|e| e.op.kind).collect();
+    assert_eq!(queued, [shared::op::OpKind::Upsert, shared::op::OpKind::Delete]);
+
+    // Both at once, started in either order (in one tab the two transactions of the discard
+    // before session 50 were issued too close together for the push's to fall between them;
+    // another tab's could).
+    for discard_first in [true, false, true, false] {
+        let id = member(&store, "王秀英", "b1").await;
+        let read = queued_of(&store, id).await;
+        let discard = store.discard_unsent(EntityKind::Person, id);
+        let note = store.note_sending(&read);
+        let (discarded, sending) = if discard_first {
+            futures::join!(discard, note)
+        } else {
+            let (sending, discarded) = futures::join!(note, discard);
+            (discarded, sending)
+        };
+        match discarded.unwrap() {
+            Discarded::Removed => assert!(sending.unwrap().is_empty(), "removed, and sent"),
+            Discarded::Tombstoned => assert_eq!(sending.unwrap().len(), 1),
+            Discarded::Missing => panic!("the record was there"),
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_keystroke_draft_left_by_a_killed_browser_is_saved_when_the_app_opens() {
     let store = fresh().await;

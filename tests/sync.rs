@@ -142,6 +142,11 @@ struct State {
     /// The oldest sync protocol served: push and pull refuse this build's
     /// (`shared::sync::PROTOCOL_VERSION`) below it, as the server's `ClientProtocol` does.
     min_protocol: u32,
+    /// While the push with this (1-based) number is on its way, the person discards this
+    /// person record on the tablet (`Store::discard_unsent`); what that did is kept in
+    /// `discarded`.
+    discard_during_push: Option<(usize, Store, Uuid)>,
+    discarded: Option<field::store::Discarded>,
 }
 
 struct FakeServer(RefCell<State>);
@@ -178,6 +183,8 @@ impl FakeServer {
             proxy_refuses_blobs: false,
             chunks_refused: None,
             min_protocol: shared::sync::MIN_PROTOCOL_VERSION,
+            discard_during_push: None,
+            discarded: None,
         };
         f(&mut state);
         FakeServer(RefCell::new(state))
@@ -233,6 +240,21 @@ fn now_ms() -> u64 {
 
 impl Transport for FakeServer {
     async fn push(&self, request: &PushRequest) -> Result<PushResponse, HttpError> {
+        let discard = {
+            let mut s = self.0.borrow_mut();
+            let this_push = s.pushes + 1;
+            match s.discard_during_push.take() {
+                Some((n, store, id)) if n == this_push => Some((store, id)),
+                other => {
+                    s.discard_during_push = other;
+                    None
+                }
+            }
+        };
+        if let Some((store, id)) = discard {
+            let discarded = store.discard_unsent(EntityKind::Person, id).await.unwrap();
+            self.0.borrow_mut().discarded = Some(discarded);
+        }
         let mut guard = self.0.borrow_mut();
         let s = &mut *guard;
         s.pushes += 1;
@@ -496,6 +518,32 @@ async fn push_drains_the_outbox_in_batches_and_reports_progress() {
     // Our own operations come back on the pull and change nothing.
     assert_eq!(report.pulled, 620);
     assert_eq!(report.changed_records, 0);
+}
+
+/// A record the person discards while a sync run pushes (a survey given up on, its first batch
+/// on the way) is left out of the pushes still to come, though the run read its change from the
+/// outbox before: removed from the tablet as never sent, it must never reach the office
+/// (`Store::note_sending` checks each push's operations still queued in the transaction that
+/// notes them; before session 50 the run sent what it had read).
+#[wasm_bindgen_test]
+async fn a_record_discarded_while_a_sync_run_pushes_is_not_sent_after_it() {
+    let store = fresh().await;
+    save_people(&store, field::sync::plan::PUSH_MAX_OPS, "b1").await;
+    let given_up = save_people(&store, 1, "b1").await[0];
+    let server = FakeServer::with(|s| s.discard_during_push = Some((1, store.clone(), given_up)));
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    {
+        let state = server.0.borrow();
+        assert_eq!(state.discarded, Some(field::store::Discarded::Removed), "never sent: removed");
+        assert_eq!(state.pushes, 1, "the second batch held only the discarded change");
+        assert!(state.log.iter().all(|op| op.entity_id != given_up), "the office never got it");
+    }
+    assert_eq!(report.pushed, field::sync::plan::PUSH_MAX_OPS);
+    assert!(report.rejected.is_empty());
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    assert!(store.get(EntityKind::Person, given_up).await.unwrap().is_none());
+    assert!(!store.reached_server(given_up).await.unwrap(), "not left noted as maybe sent");
 }
 
 #[wasm_bindgen_test]

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use indexed_db_futures::KeyRange;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -557,33 +558,92 @@ impl Store {
     }
 
     /// Discard a record the person gave up on (an unfinished survey, say): if no change of it
-    /// ever reached the server, the record and its queued changes disappear from this tablet in
-    /// one transaction; otherwise it becomes a deletion that syncs like any change.
+    /// ever reached the server, the record and its queued changes disappear from this tablet;
+    /// otherwise it becomes a deletion that syncs like any change.
+    ///
+    /// Whether it reached the server is asked in the transaction that removes it, which also
+    /// holds `meta` and the outbox: a sync run (this tab's or another's) notes a push's records
+    /// as maybe sent and confirms its operations still queued in one transaction of its own
+    /// ([`Store::note_sending`]), so either the push comes first and the record is kept as a
+    /// deletion, or the discard comes first and the push leaves its operations out. Asked and
+    /// removed in two transactions (as until session 50), a push could take them in between:
+    /// the office would hold a survey the tablet no longer had, and no deletion would follow.
     pub async fn discard_unsent(
         &self,
         entity: EntityKind,
         id: Uuid,
     ) -> Result<Discarded, StoreError> {
-        if self.get(entity, id).await?.is_none_or(|r| r.is_deleted()) {
+        let db = self.db().await?;
+        let tx = db
+            .transaction([store_for(entity), OUTBOX, HISTORY, HISTORY_PAGES, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let records = tx.object_store(store_for(entity))?;
+        let stored = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
+        let maybe = tx
+            .object_store(META)?
+            .get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT))
+            .primitive()?;
+        let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
+        let known = count_known(&history, &pages, id)?;
+        let stored: Option<Record> = decode_opt(stored.await?)?;
+        let maybe: Option<BTreeSet<Uuid>> = decode_opt(maybe.await?)?;
+        let reached = known.await? > 0 || maybe.is_some_and(|m| m.contains(&id));
+        if stored.is_none_or(|r| r.is_deleted()) {
             return Ok(Discarded::Missing);
         }
-        if self.reached_server(id).await? {
+        if reached {
+            // Nothing written: dropped uncommitted. A deletion is safe whenever it is queued.
+            drop(tx);
             self.delete(entity, id).await?;
             return Ok(Discarded::Tombstoned);
         }
-        let db = self.db().await?;
-        let tx = db
-            .transaction([store_for(entity), OUTBOX])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let outbox = tx.object_store(OUTBOX)?;
-        drop_queued_of(&outbox, id).await?;
-        drop(tx.object_store(store_for(entity))?.delete(record_key(entity, id)).primitive()?);
+        drop_queued_of(&tx.object_store(OUTBOX)?, id).await?;
+        drop(records.delete(record_key(entity, id)).primitive()?);
         tx.commit().await?;
         self.photos_may_have_moved();
         self.outbox_changed();
         self.save_cache.borrow_mut().forget(entity, id);
         Ok(Discarded::Removed)
+    }
+
+    /// Before a push: note the records of the queued operations `sending` (outbox key, record)
+    /// as maybe at the office (`meta_keys::MAYBE_SENT`) and return the keys still queued, in one
+    /// transaction. An operation whose record was discarded meanwhile ([`Store::discard_unsent`])
+    /// is no longer queued and must not be sent; one still queued now cannot be discarded as
+    /// never sent until the answer comes.
+    pub async fn note_sending(&self, sending: &[(u64, Uuid)]) -> Result<Vec<u64>, StoreError> {
+        let (Some(low), Some(high)) =
+            (sending.iter().map(|s| s.0).min(), sending.iter().map(|s| s.0).max())
+        else {
+            return Ok(Vec::new());
+        };
+        let db = self.db().await?;
+        let tx = db.transaction([OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+        // One read of the keys between the push's first and last (a push is a run of the queue
+        // in key order, with at most the entries held back between).
+        let (low, high) = (JsValue::from_f64(low as f64), JsValue::from_f64(high as f64));
+        let stored = tx
+            .object_store(OUTBOX)?
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::Bound(low, false, high, false))
+            .primitive()?;
+        let meta = tx.object_store(META)?;
+        let kept =
+            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?;
+        let stored: BTreeSet<u64> =
+            stored.await?.filter_map(|key| Some(key.ok()?.as_f64()? as u64)).collect_set();
+        let mut maybe: BTreeSet<Uuid> = decode_opt(kept.await?)?.unwrap_or_default();
+        let queued: Vec<u64> =
+            sending.iter().filter(|(key, _)| stored.contains(key)).map(|(key, _)| *key).collect();
+        maybe.extend(sending.iter().filter(|(key, _)| stored.contains(key)).map(|(_, id)| *id));
+        drop(
+            meta.put(to_js(&maybe)?)
+                .with_key(JsValue::from_str(meta_keys::MAYBE_SENT))
+                .primitive()?,
+        );
+        tx.commit().await?;
+        Ok(queued)
     }
 }
 

@@ -312,12 +312,23 @@ fn send_batch<'a, T: Transport>(
 ) -> Pin<Box<dyn Future<Output = Result<Option<Batch>, SyncError>> + 'a>> {
     Box::pin(async move {
         // Until the answer comes, these records may be at the office: their branch is not
-        // rewritten under the same change ids, nor are they discarded as never sent.
-        let records: Vec<Uuid> = batch.request.ops.iter().map(|op| op.entity_id).collect();
-        // Best effort: on a full disk the push must still reach the office.
-        if let Err(e) = store.note_maybe_sent(&records).await {
-            log::warn!("could not note the records of a push as maybe at the office: {e}");
+        // rewritten under the same change ids, nor are they discarded as never sent. Noted in
+        // the transaction that confirms each operation still queued: one whose record was
+        // discarded since the outbox was read is not sent.
+        let sending: Vec<(u64, Uuid)> =
+            batch.keys.iter().zip(&batch.request.ops).map(|(k, op)| (*k, op.entity_id)).collect();
+        let batch = match store.note_sending(&sending).await {
+            Ok(queued) => only_queued(batch, &queued),
+            // Best effort: on a full disk the push must still reach the office.
+            Err(e) => {
+                log::warn!("could not note the records of a push as maybe at the office: {e}");
+                batch
+            }
+        };
+        if batch.keys.is_empty() {
+            return Ok(None);
         }
+        let records: Vec<Uuid> = batch.request.ops.iter().map(|op| op.entity_id).collect();
         match transport.push(&batch.request).await {
             Ok(response) => {
                 let ack = acknowledged(&batch, &response);
@@ -410,6 +421,20 @@ fn send_batch<'a, T: Transport>(
             Err(err) => Err(err.into()),
         }
     })
+}
+
+/// `batch` without the entries whose outbox key is not in `queued` (discarded since it was read).
+fn only_queued(batch: Batch, queued: &[u64]) -> Batch {
+    if queued.len() == batch.keys.len() {
+        return batch;
+    }
+    let (keys, ops) = batch
+        .keys
+        .into_iter()
+        .zip(batch.request.ops)
+        .filter(|(key, _)| queued.contains(key))
+        .unzip();
+    Batch { keys, request: PushRequest { ops } }
 }
 
 /// The operation of `batch` stored under outbox `key`. `acknowledged()` only returns keys of the

@@ -3,10 +3,11 @@
 //! and the operations are merged in ONE transaction, so a bad file changes nothing and a good
 //! one is never half-applied; importing the same file twice changes nothing the second time.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use shared::export::{self, Contents, ExportAttachment, ExportError, Header, Scope};
 use shared::op::Operation;
+use shared::order::CollectOrdered as _;
 use uuid::Uuid;
 
 use super::rejected;
@@ -124,21 +125,39 @@ pub async fn export_text(
     scope: Scope,
     passphrase: Option<&str>,
 ) -> Result<(String, Contents), TransferError> {
+    // The office may import the file without this tablet hearing of it: the records whose
+    // queued changes it holds are no longer rewritten under the same change ids (a corrected
+    // branch) or discarded as never sent, until a push's answer says what the server holds.
+    // Noted before the file reads the outbox, so a record discarded meanwhile
+    // (`Store::discard_unsent`, which asks in the transaction that removes it) is either
+    // already gone from what the file reads or kept as a deletion; and again after, for what
+    // was saved in between. Best effort: on a full disk the file is the way out, and must
+    // still be written. Only what waits in the outbox: a refused change would be refused by the
+    // office's import too (the same rules), and what the server acknowledged is in the
+    // history already.
+    let before = note_queued_maybe_sent(store, &BTreeSet::new()).await?;
     let contents = gather(store, scope).await?;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let text =
         export::encode(store.device_id(), &store.author(), &now, scope, &contents, passphrase)?;
-    // The office may import the file without this tablet hearing of it: the records whose
-    // queued changes it holds are no longer rewritten under the same change ids (a corrected
-    // branch) or discarded as never sent, until a push's answer says what the server holds.
-    // Best effort: on a full disk the file is the way out, and must still be written.
-    // Only what waits in the outbox: a refused change would be refused by the office's import
-    // too (the same rules), and what the server acknowledged is in the history already.
-    let queued: Vec<Uuid> = store.outbox_all().await?.into_iter().map(|e| e.op.entity_id).collect();
-    if let Err(e) = store.note_maybe_sent(&queued).await {
+    note_queued_maybe_sent(store, &before).await?;
+    Ok((text, contents))
+}
+
+/// Note the records with changes in the outbox, but those in `noted`, as maybe at the office
+/// (best effort); returns every record queued.
+async fn note_queued_maybe_sent(
+    store: &Store,
+    noted: &BTreeSet<Uuid>,
+) -> Result<BTreeSet<Uuid>, TransferError> {
+    let queued = store.queued_records().await?.into_iter().map(|(_, id)| id).collect_set();
+    let new: Vec<Uuid> = queued.difference(noted).copied().collect();
+    if !new.is_empty()
+        && let Err(e) = store.note_maybe_sent(&new).await
+    {
         log::warn!("could not note the exported records as maybe at the office: {e}");
     }
-    Ok((text, contents))
+    Ok(queued)
 }
 
 /// A file name that tells tablets and days apart: `sizheng-<device>-<pending|all>-<UTC time>.json`.
