@@ -10,9 +10,11 @@
               does not recognise #[wasm_bindgen_test])"
 )]
 
+use std::collections::BTreeSet;
+
 use field::logic::survey_form::SurveyForm;
 use field::services::{delivery, survey};
-use field::store::{Discarded, Store, meta_keys};
+use field::store::{Discarded, Sending, Store, meta_keys};
 use field::sync::plan::{RejectedOp, hold_back, refusal_summary};
 use field::sync::rejected::{self, REJECTED_KEY};
 use field::sync::scheduler::{adopt_unsigned, delivery_counts};
@@ -311,14 +313,17 @@ async fn a_draft_never_synced_disappears_and_a_synced_one_becomes_a_deletion() {
     assert_eq!(store.discard_unsent(EntityKind::Person, synced).await.unwrap(), Discarded::Missing);
 }
 
-/// The queued operations of record `id` as a sync run reads them: (outbox key, record).
-async fn queued_of(store: &Store, id: Uuid) -> Vec<(u64, Uuid)> {
-    let entries = store.outbox_all().await.unwrap();
-    entries.iter().filter(|e| e.op.entity_id == id).map(|e| (e.key, e.op.entity_id)).collect()
+/// The queued operations of record `id` as a sync run reads them: (outbox key, record), and
+/// the count of in-place rewrites read with them.
+async fn queued_of(store: &Store, id: Uuid) -> (Vec<(u64, Uuid)>, u64) {
+    let window = store.outbox_window(None, u32::MAX).await.unwrap();
+    let of_id = window.entries.iter().filter(|e| e.op.entity_id == id);
+    (of_id.map(|e| (e.key, e.op.entity_id)).collect(), window.rewrites)
 }
 
-/// A discard and a push of the same record never both go ahead: the push's note and check that
-/// its operations are still queued, and the discard's question and removal, are each one
+/// A discard and a push of the same record never both go ahead, nor does a push send a change
+/// as it was before its branch was corrected: the push's note and read of what is queued, the
+/// discard's question and removal, and the correction's question and rewrite are each one
 /// transaction, so whichever comes first, the other agrees with it. (Through the sync engine:
 /// `tests/sync.rs`, `a_record_discarded_while_a_sync_run_pushes_is_not_sent_after_it`.)
 #[wasm_bindgen_test]
@@ -326,16 +331,17 @@ async fn a_discard_and_a_push_of_the_same_record_never_both_go_ahead() {
     let store = fresh().await;
     // Discarded after the sync run read the outbox: the push leaves it out.
     let gone = member(&store, "张晓", "b1").await;
-    let read = queued_of(&store, gone).await;
+    let (read, rewrites) = queued_of(&store, gone).await;
     assert_eq!(store.discard_unsent(EntityKind::Person, gone).await.unwrap(), Discarded::Removed);
-    assert!(store.note_sending(&read).await.unwrap().is_empty(), "nothing of it is sent");
+    let sending = store.note_sending(&read, rewrites).await.unwrap();
+    assert_eq!(sending, Sending::AsRead(BTreeSet::new()), "nothing of it is sent");
     assert!(!store.reached_server(gone).await.unwrap(), "nor noted as maybe at the office");
 
     // Noted for a push first: the discard keeps it as a deletion, queued behind the change.
     let sent = member(&store, "林海生", "b1").await;
-    let read = queued_of(&store, sent).await;
+    let (read, rewrites) = queued_of(&store, sent).await;
     let keys: Vec<u64> = read.iter().map(|(k, _)| *k).collect();
-    assert_eq!(store.note_sending(&read).await.unwrap(), keys);
+    assert_eq!(store.note_sending(&read, rewrites).await.unwrap().keys(), keys);
     assert_eq!(
         store.discard_unsent(EntityKind::Person, sent).await.unwrap(),
         Discarded::Tombstoned
@@ -343,14 +349,32 @@ async fn a_discard_and_a_push_of_the_same_record_never_both_go_ahead() {
     let queued: Vec<_> = store.outbox_all().await.unwrap().into_iter().map(|e| e.op.kind).collect();
     assert_eq!(queued, [shared::op::OpKind::Upsert, shared::op::OpKind::Delete]);
 
+    // A branch corrected after the run read the outbox: the push sends the change as it is
+    // queued now. Once noted for a push, a branch is no longer rewritten under the same ids.
+    let moved = member(&store, "陈阿土", "b1").await;
+    let (read, rewrites) = queued_of(&store, moved).await;
+    assert!(store.assign_branch(EntityKind::Person, moved, "b2").await.unwrap());
+    let Sending::Reread(sending) = store.note_sending(&read, rewrites).await.unwrap() else {
+        panic!("a rewrite since the outbox was read: read again");
+    };
+    assert_eq!(sending.len(), 1);
+    assert_eq!(sending[0].op.branch_id, "b2", "sent as queued now, not as read");
+    assert!(!store.assign_branch(EntityKind::Person, moved, "b3").await.unwrap(), "on its way");
+    let queued = store.outbox_all().await.unwrap();
+    assert!(queued.iter().filter(|e| e.op.entity_id == moved).all(|e| e.op.branch_id == "b2"));
+    // Read after the rewrite, nothing is read twice.
+    let (read, rewrites) = queued_of(&store, moved).await;
+    let sending = store.note_sending(&read, rewrites).await.unwrap();
+    assert!(matches!(sending, Sending::AsRead(_)), "{sending:?}");
+
     // Both at once, started in either order (in one tab the two transactions of the discard
     // before session 50 were issued too close together for the push's to fall between them;
     // another tab's could).
     for discard_first in [true, false, true, false] {
         let id = member(&store, "王秀英", "b1").await;
-        let read = queued_of(&store, id).await;
+        let (read, rewrites) = queued_of(&store, id).await;
         let discard = store.discard_unsent(EntityKind::Person, id);
-        let note = store.note_sending(&read);
+        let note = store.note_sending(&read, rewrites);
         let (discarded, sending) = if discard_first {
             futures::join!(discard, note)
         } else {
@@ -358,8 +382,8 @@ async fn a_discard_and_a_push_of_the_same_record_never_both_go_ahead() {
             (discarded, sending)
         };
         match discarded.unwrap() {
-            Discarded::Removed => assert!(sending.unwrap().is_empty(), "removed, and sent"),
-            Discarded::Tombstoned => assert_eq!(sending.unwrap().len(), 1),
+            Discarded::Removed => assert!(sending.unwrap().keys().is_empty(), "removed, and sent"),
+            Discarded::Tombstoned => assert_eq!(sending.unwrap().keys().len(), 1),
             Discarded::Missing => panic!("the record was there"),
         }
     }

@@ -142,11 +142,18 @@ struct State {
     /// The oldest sync protocol served: push and pull refuse this build's
     /// (`shared::sync::PROTOCOL_VERSION`) below it, as the server's `ClientProtocol` does.
     min_protocol: u32,
-    /// While the push with this (1-based) number is on its way, the person discards this
-    /// person record on the tablet (`Store::discard_unsent`); what that did is kept in
-    /// `discarded`.
-    discard_during_push: Option<(usize, Store, Uuid)>,
+    /// While the push with this (1-based) number is on its way, the person does this to a
+    /// person record on the tablet; what a discard did is kept in `discarded`.
+    during_push: Option<(usize, Store, DuringPush)>,
     discarded: Option<field::store::Discarded>,
+}
+
+/// What the person does on the tablet while a push is on its way.
+enum DuringPush {
+    /// Gives up on the record (`Store::discard_unsent`).
+    Discard(Uuid),
+    /// Corrects its branch before it was sent (`Store::assign_branch`).
+    MoveTo(Uuid, &'static str),
 }
 
 struct FakeServer(RefCell<State>);
@@ -183,7 +190,7 @@ impl FakeServer {
             proxy_refuses_blobs: false,
             chunks_refused: None,
             min_protocol: shared::sync::MIN_PROTOCOL_VERSION,
-            discard_during_push: None,
+            during_push: None,
             discarded: None,
         };
         f(&mut state);
@@ -240,20 +247,26 @@ fn now_ms() -> u64 {
 
 impl Transport for FakeServer {
     async fn push(&self, request: &PushRequest) -> Result<PushResponse, HttpError> {
-        let discard = {
+        let during = {
             let mut s = self.0.borrow_mut();
             let this_push = s.pushes + 1;
-            match s.discard_during_push.take() {
-                Some((n, store, id)) if n == this_push => Some((store, id)),
+            match s.during_push.take() {
+                Some((n, store, what)) if n == this_push => Some((store, what)),
                 other => {
-                    s.discard_during_push = other;
+                    s.during_push = other;
                     None
                 }
             }
         };
-        if let Some((store, id)) = discard {
-            let discarded = store.discard_unsent(EntityKind::Person, id).await.unwrap();
-            self.0.borrow_mut().discarded = Some(discarded);
+        match during {
+            Some((store, DuringPush::Discard(id))) => {
+                let discarded = store.discard_unsent(EntityKind::Person, id).await.unwrap();
+                self.0.borrow_mut().discarded = Some(discarded);
+            }
+            Some((store, DuringPush::MoveTo(id, branch))) => {
+                assert!(store.assign_branch(EntityKind::Person, id, branch).await.unwrap());
+            }
+            None => {}
         }
         let mut guard = self.0.borrow_mut();
         let s = &mut *guard;
@@ -530,7 +543,9 @@ async fn a_record_discarded_while_a_sync_run_pushes_is_not_sent_after_it() {
     let store = fresh().await;
     save_people(&store, field::sync::plan::PUSH_MAX_OPS, "b1").await;
     let given_up = save_people(&store, 1, "b1").await[0];
-    let server = FakeServer::with(|s| s.discard_during_push = Some((1, store.clone(), given_up)));
+    let server = FakeServer::with(|s| {
+        s.during_push = Some((1, store.clone(), DuringPush::Discard(given_up)));
+    });
 
     let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
     {
@@ -544,6 +559,40 @@ async fn a_record_discarded_while_a_sync_run_pushes_is_not_sent_after_it() {
     assert_eq!(store.outbox_len().await.unwrap(), 0);
     assert!(store.get(EntityKind::Person, given_up).await.unwrap().is_none());
     assert!(!store.reached_server(given_up).await.unwrap(), "not left noted as maybe sent");
+}
+
+/// A branch corrected while a sync run pushes (the record not sent yet, its change read from
+/// the outbox before) goes to the office as corrected: the run reads again what was rewritten
+/// since it read the outbox (`meta` `outbox_rewrites`), never sends the change as it was. Sent
+/// as read (before session 50), the office kept the old branch under the change's id while the
+/// tablet held the new one.
+#[wasm_bindgen_test]
+async fn a_branch_corrected_while_a_sync_run_pushes_goes_as_corrected() {
+    let store = fresh().await;
+    save_people(&store, field::sync::plan::PUSH_MAX_OPS, "b1").await;
+    let moved = save_people(&store, 1, "b1").await[0];
+    let server = FakeServer::with(|s| {
+        s.account.branches.push("b2".into());
+        s.during_push = Some((1, store.clone(), DuringPush::MoveTo(moved, "b2")));
+    });
+
+    let report = engine::run_once(&store, &server, &no_progress).await.unwrap();
+    assert_eq!(report.pushed, field::sync::plan::PUSH_MAX_OPS + 1);
+    assert!(report.rejected.is_empty());
+    {
+        let state = server.0.borrow();
+        let sent: Vec<&str> = state
+            .log
+            .iter()
+            .filter(|op| op.entity_id == moved)
+            .map(|op| op.branch_id.as_str())
+            .collect();
+        assert_eq!(sent, ["b2"], "sent as corrected");
+        assert_eq!(state.records[&moved].branch_id, "b2");
+    }
+    assert_eq!(store.history(moved).await.unwrap().len(), 1, "acknowledged once");
+    let record = store.get(EntityKind::Person, moved).await.unwrap().unwrap();
+    assert_eq!(record.branch_id, "b2");
 }
 
 #[wasm_bindgen_test]

@@ -25,6 +25,7 @@ use wasm_bindgen::JsValue;
 use super::codec::{op_from_js, op_to_js, record_key, to_js};
 use super::known_records::LOAD_FROM_OPS;
 use super::local::decode_opt;
+use super::outbox::{count_rewrite, outbox_key, rewrites_in};
 use super::remote::RecordStores;
 use super::schema::{
     HISTORY, HISTORY_PAGES, IDX_ENTITY_ID, IDX_ENTITY_IDS, META, OUTBOX, PEOPLE, RECORDS, SURVEYS,
@@ -267,7 +268,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let db = self.db().await?;
-        let tx = db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = db.transaction([OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
         let mut adopted = Vec::new();
         for (key, mut op) in queued_in(&outbox).await? {
@@ -277,6 +278,9 @@ impl Store {
             op.author = author.to_owned();
             drop(outbox.put(op_to_js(&op)?).with_key(key).primitive()?);
             adopted.push(op);
+        }
+        if !adopted.is_empty() {
+            count_rewrite(&tx.object_store(META)?).await?;
         }
         tx.commit().await?;
         self.outbox_changed();
@@ -402,31 +406,47 @@ impl Store {
         if branch_id.is_empty() || entity.is_town_wide() {
             return Ok(false);
         }
-        let current = self.get(entity, id).await?;
-        let Some(current) = current.filter(|r| r.branch_id != branch_id) else {
-            return Ok(false);
-        };
-        if !current.branch_id.is_empty() && self.reached_server(id).await? {
+        // Most saves change no branch: a read, and nothing written.
+        if self.get(entity, id).await?.is_none_or(|r| r.branch_id == branch_id) {
             return Ok(false);
         }
+        // Whether a change of it reached the server (or is on its way: `Store::note_sending`)
+        // is asked in the transaction that rewrites its queued changes, as a discard asks: a
+        // push noting them in between would send them with the old branch and the server would
+        // keep that, under the ids the tablet's history then holds with the new one.
         let db = self.db().await?;
         let tx = db
-            .transaction([store_for(entity), OUTBOX])
+            .transaction([store_for(entity), OUTBOX, HISTORY, HISTORY_PAGES, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let records = tx.object_store(store_for(entity))?;
-        let record: Option<Record> =
-            decode_opt(records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?.await?)?;
-        // Read again inside the transaction: only the branch seen above is replaced.
-        let Some(mut record) = record.filter(|r| r.branch_id == current.branch_id) else {
+        let stored = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
+        let maybe = tx
+            .object_store(META)?
+            .get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT))
+            .primitive()?;
+        let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
+        let known = count_known(&history, &pages, id)?;
+        let stored: Option<Record> = decode_opt(stored.await?)?;
+        let maybe: Option<BTreeSet<Uuid>> = decode_opt(maybe.await?)?;
+        let reached = known.await? > 0 || maybe.is_some_and(|m| m.contains(&id));
+        let Some(mut record) = stored.filter(|r| r.branch_id != branch_id) else {
             return Ok(false);
         };
+        if !record.branch_id.is_empty() && reached {
+            return Ok(false);
+        }
         let outbox = tx.object_store(OUTBOX)?;
+        let mut rewritten = false;
         for (key, mut op) in queued_in(&outbox).await? {
             if op.entity_id == id && op.branch_id != branch_id {
                 op.branch_id = branch_id.to_owned();
                 drop(outbox.put(op_to_js(&op)?).with_key(key).primitive()?);
+                rewritten = true;
             }
+        }
+        if rewritten {
+            count_rewrite(&tx.object_store(META)?).await?;
         }
         record.branch_id = branch_id.to_owned();
         drop(records.put(to_js(&record)?).primitive()?);
@@ -607,43 +627,94 @@ impl Store {
         Ok(Discarded::Removed)
     }
 
-    /// Before a push: note the records of the queued operations `sending` (outbox key, record)
-    /// as maybe at the office (`meta_keys::MAYBE_SENT`) and return the keys still queued, in one
-    /// transaction. An operation whose record was discarded meanwhile ([`Store::discard_unsent`])
-    /// is no longer queued and must not be sent; one still queued now cannot be discarded as
-    /// never sent until the answer comes.
-    pub async fn note_sending(&self, sending: &[(u64, Uuid)]) -> Result<Vec<u64>, StoreError> {
+    /// Before a push: note the records of the queued operations `sending` as maybe at the
+    /// office (`meta_keys::MAYBE_SENT`) and find which are still queued, as they are queued
+    /// now, in one transaction; the push sends what this returns. `rewrites` is what the sync
+    /// run's read of the outbox found ([`Store::outbox_window`]).
+    ///
+    /// An operation whose record was discarded since that read ([`Store::discard_unsent`]) is
+    /// no longer queued and is left out. When queued operations were rewritten in place since
+    /// (a branch corrected, [`Store::assign_branch`]), every one is read again and goes as it is
+    /// now; otherwise only the keys are read. Once noted, neither a discard nor a rewrite
+    /// touches them until the answer comes.
+    pub async fn note_sending(
+        &self,
+        sending: &[(u64, Uuid)],
+        rewrites: u64,
+    ) -> Result<Sending, StoreError> {
         let (Some(low), Some(high)) =
             (sending.iter().map(|s| s.0).min(), sending.iter().map(|s| s.0).max())
         else {
-            return Ok(Vec::new());
+            return Ok(Sending::AsRead(BTreeSet::new()));
         };
         let db = self.db().await?;
         let tx = db.transaction([OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
-        // One read of the keys between the push's first and last (a push is a run of the queue
-        // in key order, with at most the entries held back between).
-        let (low, high) = (JsValue::from_f64(low as f64), JsValue::from_f64(high as f64));
-        let stored = tx
-            .object_store(OUTBOX)?
-            .get_all_keys::<JsValue>()
-            .with_query::<JsValue, _>(KeyRange::Bound(low, false, high, false))
-            .primitive()?;
+        // The entries between the push's first and last (a push is a run of the queue in key
+        // order, with at most entries held back between).
+        let range = || {
+            let (low, high) = (JsValue::from_f64(low as f64), JsValue::from_f64(high as f64));
+            KeyRange::Bound(low, false, high, false)
+        };
+        let outbox = tx.object_store(OUTBOX)?;
         let meta = tx.object_store(META)?;
+        let keys =
+            outbox.get_all_keys::<JsValue>().with_query::<JsValue, _>(range()).primitive()?;
         let kept =
             meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?;
-        let stored: BTreeSet<u64> =
-            stored.await?.filter_map(|key| Some(key.ok()?.as_f64()? as u64)).collect_set();
+        let rewritten = rewrites_in(&meta)?.await? != rewrites;
+        let wanted: BTreeSet<u64> = sending.iter().map(|s| s.0).collect_set();
+        let (sending, records) = if rewritten {
+            let values =
+                outbox.get_all::<JsValue>().with_query::<JsValue, _>(range()).primitive()?;
+            let mut queued = Vec::with_capacity(wanted.len());
+            for (key, value) in keys.await?.zip(values.await?) {
+                let key = outbox_key(key?)?;
+                if wanted.contains(&key) {
+                    queued.push(OutboxEntry { key, op: op_from_js(value?)? });
+                }
+            }
+            let records: Vec<Uuid> = queued.iter().map(|e| e.op.entity_id).collect();
+            (Sending::Reread(queued), records)
+        } else {
+            let mut queued = BTreeSet::new();
+            for key in keys.await? {
+                let key = outbox_key(key?)?;
+                if wanted.contains(&key) {
+                    queued.insert(key);
+                }
+            }
+            let records = sending.iter().filter(|s| queued.contains(&s.0)).map(|s| s.1).collect();
+            (Sending::AsRead(queued), records)
+        };
         let mut maybe: BTreeSet<Uuid> = decode_opt(kept.await?)?.unwrap_or_default();
-        let queued: Vec<u64> =
-            sending.iter().filter(|(key, _)| stored.contains(key)).map(|(key, _)| *key).collect();
-        maybe.extend(sending.iter().filter(|(key, _)| stored.contains(key)).map(|(_, id)| *id));
+        maybe.extend(records);
         drop(
             meta.put(to_js(&maybe)?)
                 .with_key(JsValue::from_str(meta_keys::MAYBE_SENT))
                 .primitive()?,
         );
         tx.commit().await?;
-        Ok(queued)
+        Ok(sending)
+    }
+}
+
+/// What of a push is still queued ([`Store::note_sending`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sending {
+    /// Nothing queued was rewritten since the outbox was read: the outbox keys still queued,
+    /// whose operations are as read.
+    AsRead(BTreeSet<u64>),
+    /// Queued operations were rewritten since: those of the push still queued, as they are now.
+    Reread(Vec<OutboxEntry>),
+}
+
+impl Sending {
+    /// The outbox keys still queued.
+    pub fn keys(&self) -> Vec<u64> {
+        match self {
+            Sending::AsRead(keys) => keys.iter().copied().collect(),
+            Sending::Reread(entries) => entries.iter().map(|e| e.key).collect(),
+        }
     }
 }
 

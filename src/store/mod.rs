@@ -41,11 +41,11 @@ use uuid::Uuid;
 use connection::Connection;
 
 pub use attachments::{Attachment, blob_bytes, sha256_hex};
-pub use delivery::{Discarded, PhotoRecords, ToSend};
+pub use delivery::{Discarded, PhotoRecords, Sending, ToSend};
 pub use error::StoreError;
 pub use history::HistoryEntry;
 pub use local::{Saved, Touched};
-pub use outbox::OutboxEntry;
+pub use outbox::{OutboxEntry, OutboxWindow};
 pub use remote::{PullPosition, RemoteOutcome};
 
 /// Meta keys kept by the store.
@@ -73,6 +73,10 @@ pub mod meta_keys {
     /// (`Vec<Uuid>`): in a push not answered yet (the answer may be lost), or in an export
     /// file (the office may import it). [`Store::reached_server`] counts them as reached.
     pub const MAYBE_SENT: &str = "maybe_sent";
+    /// How many times queued operations were rewritten in place, under the same outbox keys (a
+    /// branch assigned or corrected, an author adopted, stamps brought back): a sync run that
+    /// read the outbox before a rewrite reads what it sends again (`Store::note_sending`).
+    pub const OUTBOX_REWRITES: &str = "outbox_rewrites";
     /// Records known on this tablet only from another tablet's export file, not yet from the
     /// server (`Vec<(EntityKind, Uuid)>`): 来自文件 until a pull brings one of their changes.
     pub const FROM_FILE: &str = "from_file";

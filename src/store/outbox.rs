@@ -21,6 +21,40 @@ pub struct OutboxEntry {
     pub op: Operation,
 }
 
+/// A window of the outbox as a sync run reads it ([`Store::outbox_window`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxWindow {
+    pub entries: Vec<OutboxEntry>,
+    /// `meta_keys::OUTBOX_REWRITES` as it was when the entries were read.
+    pub rewrites: u64,
+}
+
+/// An outbox key as stored (a number).
+pub(super) fn outbox_key(key: JsValue) -> Result<u64, StoreError> {
+    key.as_f64()
+        .map(|k| k as u64)
+        .ok_or_else(|| StoreError::Codec("outbox key is not a number".into()))
+}
+
+/// How many in-place rewrites of queued operations `meta` counts, read in the caller's
+/// transaction: the request is issued now, its answer awaited later.
+pub(super) fn rewrites_in<'a>(
+    meta: &ObjectStore<'a>,
+) -> Result<impl std::future::Future<Output = Result<u64, StoreError>> + 'a, StoreError> {
+    let read =
+        meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::OUTBOX_REWRITES)).primitive()?;
+    Ok(async move { Ok(super::local::decode_opt::<u64>(read.await?)?.unwrap_or(0)) })
+}
+
+/// Count one more in-place rewrite of queued operations, in the caller's readwrite transaction
+/// (which holds `meta`): a sync run that read them before reads them again before sending.
+pub(super) async fn count_rewrite(meta: &ObjectStore<'_>) -> Result<(), StoreError> {
+    let now = rewrites_in(meta)?.await?;
+    let next = super::codec::to_js(&(now + 1))?;
+    drop(meta.put(next).with_key(JsValue::from_str(meta_keys::OUTBOX_REWRITES)).primitive()?);
+    Ok(())
+}
+
 impl Store {
     /// How many changes are waiting to be synced.
     pub async fn outbox_len(&self) -> Result<u32, StoreError> {
@@ -48,8 +82,19 @@ impl Store {
         after: Option<u64>,
         limit: u32,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
+        Ok(self.outbox_window(after, limit).await?.entries)
+    }
+
+    /// [`Store::outbox_after`], and how many in-place rewrites of queued operations the outbox
+    /// had seen when it was read (`meta_keys::OUTBOX_REWRITES`): what a sync run passes to
+    /// [`Store::note_sending`] before each push.
+    pub async fn outbox_window(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<OutboxWindow, StoreError> {
         let db = self.db().await?;
-        let tx = db.transaction(OUTBOX).build()?;
+        let tx = db.transaction([OUTBOX, META]).build()?;
         let store = tx.object_store(OUTBOX)?;
         let lower = JsValue::from_f64(after.map_or(0.0, |k| k as f64));
         let open = after.is_some();
@@ -63,16 +108,14 @@ impl Store {
             .with_query::<JsValue, _>(KeyRange::LowerBound(lower, open))
             .with_limit(limit)
             .primitive()?;
+        let rewrites = rewrites_in(&tx.object_store(META)?)?;
         let keys = keys_req.await?;
         let values = values_req.await?;
-        let mut out = Vec::new();
+        let mut entries = Vec::new();
         for (key, value) in keys.zip(values) {
-            let key = key?
-                .as_f64()
-                .ok_or_else(|| StoreError::Codec("outbox key is not a number".into()))?;
-            out.push(OutboxEntry { key: key as u64, op: op_from_js(value?)? });
+            entries.push(OutboxEntry { key: outbox_key(key?)?, op: op_from_js(value?)? });
         }
-        Ok(out)
+        Ok(OutboxWindow { entries, rewrites: rewrites.await? })
     }
 
     /// Remove acknowledged entries by outbox key, moving each operation into `history` in the

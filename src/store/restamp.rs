@@ -84,10 +84,15 @@ impl Store {
                 drop(tx.object_store(name)?.put(to_js(record)?).primitive()?);
             }
         }
+        let mut rewritten = false;
         for (key, op) in &mut queued {
             if plan.op(op) {
                 drop(outbox.put(op_to_js(op)?).with_key(key.clone()).primitive()?);
+                rewritten = true;
             }
+        }
+        if rewritten {
+            super::outbox::count_rewrite(&meta).await?;
         }
         if !plan.is_empty() {
             apply(&mut kept, &plan);

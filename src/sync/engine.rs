@@ -23,7 +23,7 @@ use super::plan::{
 use super::rejected;
 use super::transport::Transport;
 use crate::i18n::sync as t;
-use crate::store::{PullPosition, Store, blob_bytes};
+use crate::store::{PullPosition, Sending, Store, blob_bytes};
 use shared::order::CollectOrdered as _;
 
 /// Progress callback: phase, done, total (0 = unknown).
@@ -253,7 +253,8 @@ pub async fn push_outbox_as<T: Transport>(
     let mut after: Option<u64> = None;
     progress(Phase::Pushing, 0, total);
     loop {
-        let entries = store.outbox_after(after, OUTBOX_WINDOW).await?;
+        let window = store.outbox_window(after, OUTBOX_WINDOW).await?;
+        let (entries, rewrites) = (window.entries, window.rewrites);
         let Some(last) = entries.last() else {
             return Ok(());
         };
@@ -287,7 +288,7 @@ pub async fn push_outbox_as<T: Transport>(
                 let n = batch.keys.len();
                 // What the answer left out (not taken yet: the server's bound on one push's
                 // conflicts) goes again at once.
-                next = send_batch(store, transport, batch, &mut blocked, report).await?;
+                next = send_batch(store, transport, batch, rewrites, &mut blocked, report).await?;
                 done += (n - next.as_ref().map_or(0, |b| b.keys.len())) as u32;
                 progress(Phase::Pushing, done, total);
             }
@@ -307,18 +308,33 @@ fn send_batch<'a, T: Transport>(
     store: &'a Store,
     transport: &'a T,
     batch: Batch,
+    rewrites: u64,
     blocked: &'a mut BTreeSet<Uuid>,
     report: &'a mut SyncReport,
 ) -> Pin<Box<dyn Future<Output = Result<Option<Batch>, SyncError>> + 'a>> {
     Box::pin(async move {
         // Until the answer comes, these records may be at the office: their branch is not
         // rewritten under the same change ids, nor are they discarded as never sent. Noted in
-        // the transaction that confirms each operation still queued: one whose record was
-        // discarded since the outbox was read is not sent.
+        // the transaction that finds which are still queued: one whose record was discarded
+        // since the outbox was read (`rewrites` counted then) is not sent, and one rewritten
+        // meanwhile goes as it is now.
         let sending: Vec<(u64, Uuid)> =
             batch.keys.iter().zip(&batch.request.ops).map(|(k, op)| (*k, op.entity_id)).collect();
-        let batch = match store.note_sending(&sending).await {
-            Ok(queued) => only_queued(batch, &queued),
+        let batch = match store.note_sending(&sending, rewrites).await {
+            Ok(Sending::AsRead(queued)) if queued.len() == batch.keys.len() => batch,
+            Ok(Sending::AsRead(queued)) => {
+                let (keys, ops) = batch
+                    .keys
+                    .into_iter()
+                    .zip(batch.request.ops)
+                    .filter(|(key, _)| queued.contains(key))
+                    .unzip();
+                Batch { keys, request: PushRequest { ops } }
+            }
+            Ok(Sending::Reread(queued)) => {
+                let (keys, ops) = queued.into_iter().map(|e| (e.key, e.op)).unzip();
+                Batch { keys, request: PushRequest { ops } }
+            }
             // Best effort: on a full disk the push must still reach the office.
             Err(e) => {
                 log::warn!("could not note the records of a push as maybe at the office: {e}");
@@ -384,7 +400,7 @@ fn send_batch<'a, T: Transport>(
                         report.held += held;
                         let Some(single) = single else { continue };
                         // One operation alone: answered, or the run fails; never left.
-                        send_batch(store, transport, single, blocked, report).await?;
+                        send_batch(store, transport, single, rewrites, blocked, report).await?;
                     }
                     return Ok(None);
                 }
@@ -421,20 +437,6 @@ fn send_batch<'a, T: Transport>(
             Err(err) => Err(err.into()),
         }
     })
-}
-
-/// `batch` without the entries whose outbox key is not in `queued` (discarded since it was read).
-fn only_queued(batch: Batch, queued: &[u64]) -> Batch {
-    if queued.len() == batch.keys.len() {
-        return batch;
-    }
-    let (keys, ops) = batch
-        .keys
-        .into_iter()
-        .zip(batch.request.ops)
-        .filter(|(key, _)| queued.contains(key))
-        .unzip();
-    Batch { keys, request: PushRequest { ops } }
 }
 
 /// The operation of `batch` stored under outbox `key`. `acknowledged()` only returns keys of the
