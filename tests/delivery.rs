@@ -98,9 +98,12 @@ async fn changes_saved_before_sign_in_are_adopted_by_the_next_account_and_noted(
     let before = member(&store, "陈阿土", "东沙村党支部").await;
     store.set_author("someone").await.unwrap();
     member(&store, "林海生", "东沙村党支部").await;
+    let rewrites = store.outbox_window(None, 0).await.unwrap().rewrites;
 
     let adopted = adopt_unsigned(&store, "chen_s").await.unwrap();
     assert_eq!(adopted, 1, "only the unsigned change is adopted");
+    // Rewritten in place: a sync run that read the outbox before reads it again to send it.
+    assert_eq!(store.outbox_window(None, 0).await.unwrap().rewrites, rewrites + 1);
     let authors: Vec<(Uuid, String)> = store
         .outbox_all()
         .await
@@ -117,6 +120,7 @@ async fn changes_saved_before_sign_in_are_adopted_by_the_next_account_and_noted(
     // Nothing is left with an empty author, so nothing can be refused for one.
     assert!(store.outbox_all().await.unwrap().iter().all(|e| !e.op.author.is_empty()));
     assert_eq!(adopt_unsigned(&store, "chen_s").await.unwrap(), 0, "adopting twice adopts nothing");
+    assert_eq!(store.outbox_window(None, 0).await.unwrap().rewrites, rewrites + 1);
 }
 
 #[wasm_bindgen_test]

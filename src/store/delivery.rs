@@ -627,28 +627,50 @@ impl Store {
         Ok(Discarded::Removed)
     }
 
-    /// Before a push: note the records of the queued operations `sending` as maybe at the
-    /// office (`meta_keys::MAYBE_SENT`) and find which are still queued, as they are queued
-    /// now, in one transaction; the push sends what this returns. `rewrites` is what the sync
-    /// run's read of the outbox found ([`Store::outbox_window`]).
+    /// Before a push: note the records of the queued operations `sending` (outbox key, record)
+    /// as maybe at the office (`meta_keys::MAYBE_SENT`) and find which are still queued, as they
+    /// are queued now, in one transaction; the push sends what this returns. `rewrites` is what
+    /// the sync run's read of the outbox found ([`Store::outbox_window`]).
     ///
     /// An operation whose record was discarded since that read ([`Store::discard_unsent`]) is
     /// no longer queued and is left out. When queued operations were rewritten in place since
     /// (a branch corrected, [`Store::assign_branch`]), every one is read again and goes as it is
-    /// now; otherwise only the keys are read. Once noted, neither a discard nor a rewrite
-    /// touches them until the answer comes.
+    /// now; otherwise only the keys are read. Once noted, neither a discard nor a branch
+    /// correction touches them until the answer comes. (The other rewrites do not ask: an
+    /// author adopted is of an operation no server takes, with no author, and stamps are
+    /// brought back by the sync run itself, before it reads the outbox.)
     pub async fn note_sending(
         &self,
         sending: &[(u64, Uuid)],
         rewrites: u64,
+    ) -> Result<Sending, StoreError> {
+        self.sending(sending, rewrites, true).await
+    }
+
+    /// [`Store::note_sending`] without the note, in a read-only transaction: what a push sends
+    /// when the note could not be written (a full disk).
+    pub async fn still_queued(
+        &self,
+        sending: &[(u64, Uuid)],
+        rewrites: u64,
+    ) -> Result<Sending, StoreError> {
+        self.sending(sending, rewrites, false).await
+    }
+
+    async fn sending(
+        &self,
+        sending: &[(u64, Uuid)],
+        rewrites: u64,
+        note: bool,
     ) -> Result<Sending, StoreError> {
         let (Some(low), Some(high)) =
             (sending.iter().map(|s| s.0).min(), sending.iter().map(|s| s.0).max())
         else {
             return Ok(Sending::AsRead(BTreeSet::new()));
         };
+        let mode = if note { TransactionMode::Readwrite } else { TransactionMode::Readonly };
         let db = self.db().await?;
-        let tx = db.transaction([OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = db.transaction([OUTBOX, META]).with_mode(mode).build()?;
         // The entries between the push's first and last (a push is a run of the queue in key
         // order, with at most entries held back between).
         let range = || {
@@ -686,15 +708,41 @@ impl Store {
             let records = sending.iter().filter(|s| queued.contains(&s.0)).map(|s| s.1).collect();
             (Sending::AsRead(queued), records)
         };
-        let mut maybe: BTreeSet<Uuid> = decode_opt(kept.await?)?.unwrap_or_default();
-        maybe.extend(records);
-        drop(
-            meta.put(to_js(&maybe)?)
-                .with_key(JsValue::from_str(meta_keys::MAYBE_SENT))
-                .primitive()?,
-        );
-        tx.commit().await?;
+        if note {
+            let mut maybe: BTreeSet<Uuid> = decode_opt(kept.await?)?.unwrap_or_default();
+            maybe.extend(records);
+            let maybe = to_js(&maybe)?;
+            drop(meta.put(maybe).with_key(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?);
+            tx.commit().await?;
+        }
         Ok(sending)
+    }
+
+    /// Every operation in the outbox, oldest first, with their records noted as maybe at the
+    /// office (`meta_keys::MAYBE_SENT`) in the same transaction: what an export file carries of
+    /// the queue. The office may import the file without this tablet hearing of it, so from the
+    /// moment they are read these records are no longer discarded as never sent nor their
+    /// branch rewritten under the same change ids, until a push's answer says what the server
+    /// holds; and a record discarded before is not in what is read. The note stays if the file
+    /// is then not written (it errs on the side of the office having them: a discard queues a
+    /// deletion, a branch correction waits), until a push answers for them.
+    pub async fn queued_for_file(&self) -> Result<Vec<Operation>, StoreError> {
+        let db = self.db().await?;
+        let tx = db.transaction([OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+        let meta = tx.object_store(META)?;
+        let kept =
+            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?;
+        let queued: Vec<Operation> =
+            queued_in(&tx.object_store(OUTBOX)?).await?.into_iter().map(|(_, op)| op).collect();
+        if queued.is_empty() {
+            return Ok(queued);
+        }
+        let mut maybe: BTreeSet<Uuid> = decode_opt(kept.await?)?.unwrap_or_default();
+        maybe.extend(queued.iter().map(|op| op.entity_id));
+        let maybe = to_js(&maybe)?;
+        drop(meta.put(maybe).with_key(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?);
+        tx.commit().await?;
+        Ok(queued)
     }
 }
 

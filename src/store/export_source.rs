@@ -15,12 +15,25 @@ use super::{Attachment, Store, StoreError};
 impl Store {
     /// Every operation this device has applied, oldest clock first.
     pub async fn all_operations(&self) -> Result<Vec<Operation>, StoreError> {
+        self.operations(true).await
+    }
+
+    /// Every operation this device has applied but those still queued (the server sent or
+    /// acknowledged them, or a file brought them), oldest clock first: what an export of
+    /// everything carries besides [`Store::queued_for_file`].
+    pub async fn applied_operations(&self) -> Result<Vec<Operation>, StoreError> {
+        self.operations(false).await
+    }
+
+    async fn operations(&self, with_queued: bool) -> Result<Vec<Operation>, StoreError> {
         let db = self.db().await?;
         let tx = db.transaction([HISTORY, HISTORY_PAGES, OUTBOX]).build()?;
         let applied_req = tx.object_store(HISTORY)?.get_all::<JsValue>().primitive()?;
         let pages_req = tx.object_store(HISTORY_PAGES)?.get_all::<JsValue>().primitive()?;
-        let queued_req = tx.object_store(OUTBOX)?.get_all::<JsValue>().primitive()?;
-        let queued = queued_req.await?;
+        let queued_req = match with_queued {
+            true => Some(tx.object_store(OUTBOX)?.get_all::<JsValue>().primitive()?),
+            false => None,
+        };
         let mut all = Vec::new();
         for value in applied_req.await? {
             all.push(op_from_js(value?)?);
@@ -28,8 +41,10 @@ impl Store {
         for page in pages_req.await? {
             all.extend(page_from_js(&page?)?);
         }
-        for value in queued {
-            all.push(op_from_js(value?)?);
+        if let Some(queued) = queued_req {
+            for value in queued.await? {
+                all.push(op_from_js(value?)?);
+            }
         }
         let mut ops = one_per_operation(all);
         shared::order::sort_by(&mut ops, |a, b| a.hlc.cmp(&b.hlc));

@@ -82,19 +82,8 @@ impl Store {
         after: Option<u64>,
         limit: u32,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        Ok(self.outbox_window(after, limit).await?.entries)
-    }
-
-    /// [`Store::outbox_after`], and how many in-place rewrites of queued operations the outbox
-    /// had seen when it was read (`meta_keys::OUTBOX_REWRITES`): what a sync run passes to
-    /// [`Store::note_sending`] before each push.
-    pub async fn outbox_window(
-        &self,
-        after: Option<u64>,
-        limit: u32,
-    ) -> Result<OutboxWindow, StoreError> {
         let db = self.db().await?;
-        let tx = db.transaction([OUTBOX, META]).build()?;
+        let tx = db.transaction(OUTBOX).build()?;
         let store = tx.object_store(OUTBOX)?;
         let lower = JsValue::from_f64(after.map_or(0.0, |k| k as f64));
         let open = after.is_some();
@@ -108,14 +97,27 @@ impl Store {
             .with_query::<JsValue, _>(KeyRange::LowerBound(lower, open))
             .with_limit(limit)
             .primitive()?;
-        let rewrites = rewrites_in(&tx.object_store(META)?)?;
         let keys = keys_req.await?;
         let values = values_req.await?;
-        let mut entries = Vec::new();
+        let mut out = Vec::new();
         for (key, value) in keys.zip(values) {
-            entries.push(OutboxEntry { key: outbox_key(key?)?, op: op_from_js(value?)? });
+            out.push(OutboxEntry { key: outbox_key(key?)?, op: op_from_js(value?)? });
         }
-        Ok(OutboxWindow { entries, rewrites: rewrites.await? })
+        Ok(out)
+    }
+
+    /// [`Store::outbox_after`], and how many in-place rewrites of queued operations there had
+    /// been (`meta_keys::OUTBOX_REWRITES`), read just before: what a sync run passes to
+    /// [`Store::note_sending`] before each push. Read first, in its own transaction, so that the
+    /// outbox's read does not hold `meta` (a keystroke draft's write) up: a rewrite between the
+    /// two reads only makes the push read its operations again.
+    pub async fn outbox_window(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<OutboxWindow, StoreError> {
+        let rewrites = self.meta_get::<u64>(meta_keys::OUTBOX_REWRITES).await?.unwrap_or(0);
+        Ok(OutboxWindow { entries: self.outbox_after(after, limit).await?, rewrites })
     }
 
     /// Remove acknowledged entries by outbox key, moving each operation into `history` in the

@@ -321,24 +321,19 @@ fn send_batch<'a, T: Transport>(
         let sending: Vec<(u64, Uuid)> =
             batch.keys.iter().zip(&batch.request.ops).map(|(k, op)| (*k, op.entity_id)).collect();
         let batch = match store.note_sending(&sending, rewrites).await {
-            Ok(Sending::AsRead(queued)) if queued.len() == batch.keys.len() => batch,
-            Ok(Sending::AsRead(queued)) => {
-                let (keys, ops) = batch
-                    .keys
-                    .into_iter()
-                    .zip(batch.request.ops)
-                    .filter(|(key, _)| queued.contains(key))
-                    .unzip();
-                Batch { keys, request: PushRequest { ops } }
-            }
-            Ok(Sending::Reread(queued)) => {
-                let (keys, ops) = queued.into_iter().map(|e| (e.key, e.op)).unzip();
-                Batch { keys, request: PushRequest { ops } }
-            }
-            // Best effort: on a full disk the push must still reach the office.
+            Ok(queued) => only_what_is_queued(batch, queued),
+            // Best effort: on a full disk the push must still reach the office. What is still
+            // queued can be read all the same (only a discard or a branch correction at this
+            // very moment could then still cross it).
             Err(e) => {
                 log::warn!("could not note the records of a push as maybe at the office: {e}");
-                batch
+                match store.still_queued(&sending, rewrites).await {
+                    Ok(queued) => only_what_is_queued(batch, queued),
+                    Err(e) => {
+                        log::warn!("could not read what of a push is still queued: {e}");
+                        batch
+                    }
+                }
             }
         };
         if batch.keys.is_empty() {
@@ -437,6 +432,27 @@ fn send_batch<'a, T: Transport>(
             Err(err) => Err(err.into()),
         }
     })
+}
+
+/// `batch` as what of it is still queued ([`Store::note_sending`]): without what left the outbox
+/// since it was read, and read again if queued operations were rewritten since.
+fn only_what_is_queued(batch: Batch, queued: Sending) -> Batch {
+    match queued {
+        Sending::AsRead(keys) if keys.len() == batch.keys.len() => batch,
+        Sending::AsRead(keys) => {
+            let (keys, ops) = batch
+                .keys
+                .into_iter()
+                .zip(batch.request.ops)
+                .filter(|(key, _)| keys.contains(key))
+                .unzip();
+            Batch { keys, request: PushRequest { ops } }
+        }
+        Sending::Reread(entries) => {
+            let (keys, ops) = entries.into_iter().map(|e| (e.key, e.op)).unzip();
+            Batch { keys, request: PushRequest { ops } }
+        }
+    }
 }
 
 /// The operation of `batch` stored under outbox `key`. `acknowledged()` only returns keys of the

@@ -3,11 +3,10 @@
 //! and the operations are merged in ONE transaction, so a bad file changes nothing and a good
 //! one is never half-applied; importing the same file twice changes nothing the second time.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use shared::export::{self, Contents, ExportAttachment, ExportError, Header, Scope};
 use shared::op::Operation;
-use shared::order::CollectOrdered as _;
 use uuid::Uuid;
 
 use super::rejected;
@@ -90,19 +89,18 @@ impl ImportOutcome {
 /// The operations and photos an export of `scope` carries.
 /// Pending: the outbox plus operations the server refused (not synced either); photos not yet
 /// uploaded (those set aside as refused too). All: every operation this device has applied, and every photo.
+/// The outbox is read with its records noted as maybe at the office (`Store::queued_for_file`).
 pub async fn gather(store: &Store, scope: Scope) -> Result<Contents, TransferError> {
     let (mut operations, attachments) = match scope {
         Scope::Pending => {
-            let mut ops: Vec<Operation> =
-                store.outbox_batch(u32::MAX).await?.into_iter().map(|e| e.op).collect();
+            let mut ops = queued_for_file(store).await?;
             ops.extend(rejected::list(store).await?.into_iter().map(|r| r.op));
             // Photos set aside as refused included: the office's import may well take them.
             (ops, store.attachments_not_uploaded().await?)
         }
         Scope::All => {
-            let mut ops = store.all_operations().await?;
-            // Queued operations are in the history too; this only guards against a gap.
-            ops.extend(store.outbox_batch(u32::MAX).await?.into_iter().map(|e| e.op));
+            let mut ops = queued_for_file(store).await?;
+            ops.extend(store.applied_operations().await?);
             // Refused ones are kept aside, not in the history (the server did not take them):
             // everything this tablet holds includes them.
             ops.extend(rejected::list(store).await?.into_iter().map(|r| r.op));
@@ -119,45 +117,32 @@ pub async fn gather(store: &Store, scope: Scope) -> Result<Contents, TransferErr
     Ok(Contents { operations, attachments: files })
 }
 
+/// The queue as an export file carries it, its records noted as maybe at the office
+/// (`Store::queued_for_file`). Best effort: on a full disk the note cannot be written, and the
+/// file is the way out, so the queue is then read without it.
+async fn queued_for_file(store: &Store) -> Result<Vec<Operation>, StoreError> {
+    match store.queued_for_file().await {
+        Ok(ops) => Ok(ops),
+        Err(e) => {
+            log::warn!("could not note the exported records as maybe at the office: {e}");
+            Ok(store.outbox_all().await?.into_iter().map(|e| e.op).collect())
+        }
+    }
+}
+
 /// Write the export file (text) of `scope`; `passphrase` (non-empty) encrypts it.
 pub async fn export_text(
     store: &Store,
     scope: Scope,
     passphrase: Option<&str>,
 ) -> Result<(String, Contents), TransferError> {
-    // The office may import the file without this tablet hearing of it: the records whose
-    // queued changes it holds are no longer rewritten under the same change ids (a corrected
-    // branch) or discarded as never sent, until a push's answer says what the server holds.
-    // Noted before the file reads the outbox, so a record discarded meanwhile
-    // (`Store::discard_unsent`, which asks in the transaction that removes it) is either
-    // already gone from what the file reads or kept as a deletion; and again after, for what
-    // was saved in between. Best effort: on a full disk the file is the way out, and must
-    // still be written. Only what waits in the outbox: a refused change would be refused by the
-    // office's import too (the same rules), and what the server acknowledged is in the
-    // history already.
-    let before = note_queued_maybe_sent(store, &BTreeSet::new()).await?;
+    // The file's queued changes are read with their records noted as maybe at the office
+    // (`Store::queued_for_file`): the office may import it without this tablet hearing of it.
     let contents = gather(store, scope).await?;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let text =
         export::encode(store.device_id(), &store.author(), &now, scope, &contents, passphrase)?;
-    note_queued_maybe_sent(store, &before).await?;
     Ok((text, contents))
-}
-
-/// Note the records with changes in the outbox, but those in `noted`, as maybe at the office
-/// (best effort); returns every record queued.
-async fn note_queued_maybe_sent(
-    store: &Store,
-    noted: &BTreeSet<Uuid>,
-) -> Result<BTreeSet<Uuid>, TransferError> {
-    let queued = store.queued_records().await?.into_iter().map(|(_, id)| id).collect_set();
-    let new: Vec<Uuid> = queued.difference(noted).copied().collect();
-    if !new.is_empty()
-        && let Err(e) = store.note_maybe_sent(&new).await
-    {
-        log::warn!("could not note the exported records as maybe at the office: {e}");
-    }
-    Ok(queued)
 }
 
 /// A file name that tells tablets and days apart: `sizheng-<device>-<pending|all>-<UTC time>.json`.
