@@ -9,9 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexed_db_futures::KeyRange;
+use indexed_db_futures::database::Database;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -93,6 +94,38 @@ fn count_known<'a>(
         let (a, b): (u32, u32) = (in_history.await?, in_pages.await?);
         Ok(a + b)
     })
+}
+
+/// The readwrite transaction in which an `entity` record's queued changes are removed or
+/// rewritten: its store, the outbox, and what says whether it reached the server.
+fn queue_change_transaction(
+    db: &Database,
+    entity: EntityKind,
+) -> Result<Transaction<'_>, StoreError> {
+    let stores = [store_for(entity), OUTBOX, HISTORY, HISTORY_PAGES, META];
+    Ok(db.transaction(stores).with_mode(TransactionMode::Readwrite).build()?)
+}
+
+/// Record `entity`/`id` as stored, and whether a change of it reached the server or may have
+/// (`history`, `history_pages`, `meta_keys::MAYBE_SENT`), read in the caller's transaction
+/// (which holds those stores and `records`, the record's): a change of the record's queue is
+/// decided on what the same transaction found.
+async fn stored_and_reached(
+    tx: &Transaction<'_>,
+    records: &ObjectStore<'_>,
+    entity: EntityKind,
+    id: Uuid,
+) -> Result<(Option<Record>, bool), StoreError> {
+    let stored = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
+    let maybe = tx
+        .object_store(META)?
+        .get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT))
+        .primitive()?;
+    let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
+    let known = count_known(&history, &pages, id)?;
+    let stored: Option<Record> = decode_opt(stored.await?)?;
+    let maybe: Option<BTreeSet<Uuid>> = decode_opt(maybe.await?)?;
+    Ok((stored, known.await? > 0 || maybe.is_some_and(|m| m.contains(&id))))
 }
 
 /// What [`Store::discard_unsent`] did.
@@ -415,21 +448,9 @@ impl Store {
         // push noting them in between would send them with the old branch and the server would
         // keep that, under the ids the tablet's history then holds with the new one.
         let db = self.db().await?;
-        let tx = db
-            .transaction([store_for(entity), OUTBOX, HISTORY, HISTORY_PAGES, META])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = queue_change_transaction(&db, entity)?;
         let records = tx.object_store(store_for(entity))?;
-        let stored = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
-        let maybe = tx
-            .object_store(META)?
-            .get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT))
-            .primitive()?;
-        let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
-        let known = count_known(&history, &pages, id)?;
-        let stored: Option<Record> = decode_opt(stored.await?)?;
-        let maybe: Option<BTreeSet<Uuid>> = decode_opt(maybe.await?)?;
-        let reached = known.await? > 0 || maybe.is_some_and(|m| m.contains(&id));
+        let (stored, reached) = stored_and_reached(&tx, &records, entity, id).await?;
         let Some(mut record) = stored.filter(|r| r.branch_id != branch_id) else {
             return Ok(false);
         };
@@ -594,21 +615,9 @@ impl Store {
         id: Uuid,
     ) -> Result<Discarded, StoreError> {
         let db = self.db().await?;
-        let tx = db
-            .transaction([store_for(entity), OUTBOX, HISTORY, HISTORY_PAGES, META])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = queue_change_transaction(&db, entity)?;
         let records = tx.object_store(store_for(entity))?;
-        let stored = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
-        let maybe = tx
-            .object_store(META)?
-            .get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT))
-            .primitive()?;
-        let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
-        let known = count_known(&history, &pages, id)?;
-        let stored: Option<Record> = decode_opt(stored.await?)?;
-        let maybe: Option<BTreeSet<Uuid>> = decode_opt(maybe.await?)?;
-        let reached = known.await? > 0 || maybe.is_some_and(|m| m.contains(&id));
+        let (stored, reached) = stored_and_reached(&tx, &records, entity, id).await?;
         if stored.is_none_or(|r| r.is_deleted()) {
             return Ok(Discarded::Missing);
         }
