@@ -386,7 +386,9 @@ async fn a_discard_and_a_push_of_the_same_record_never_both_go_ahead() {
             (discarded, sending)
         };
         match discarded.unwrap() {
-            Discarded::Removed => assert!(sending.unwrap().keys().is_empty(), "removed, and sent"),
+            Discarded::Removed => {
+                assert!(sending.unwrap().keys().is_empty(), "removed, so not sent")
+            }
             Discarded::Tombstoned => assert_eq!(sending.unwrap().keys().len(), 1),
             Discarded::Missing => panic!("the record was there"),
         }

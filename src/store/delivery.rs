@@ -429,7 +429,8 @@ impl Store {
     /// record in the branch its first operation named, and refuses a later one that names
     /// another). A record the server already has keeps its branch: nothing changes and `false`
     /// is returned (the form does not offer the change; see `services::survey::branch_fixed`).
-    /// Returns whether anything changed.
+    /// Returns whether anything changed. Two corrections at once (two tabs): the last one
+    /// asked gives the branch.
     pub async fn assign_branch(
         &self,
         entity: EntityKind,
@@ -477,29 +478,14 @@ impl Store {
         Ok(true)
     }
 
-    /// Note that changes of `records` may reach the office from now on, without this tablet
-    /// hearing of it (a push about to go, an export file written): until the answer comes,
-    /// [`Store::reached_server`] counts them as reached.
-    pub async fn note_maybe_sent(&self, records: &[Uuid]) -> Result<(), StoreError> {
-        self.mark_maybe_sent(records, true).await
-    }
-
     /// The server answered for `records`: what it took is in `history`, what it refused it did
-    /// not store.
+    /// not store. They are no longer maybe at the office (`meta_keys::MAYBE_SENT`, noted by
+    /// [`Store::note_sending`] and [`Store::queued_for_file`]).
     pub async fn forget_maybe_sent(&self, records: &[Uuid]) -> Result<(), StoreError> {
-        self.mark_maybe_sent(records, false).await
-    }
-
-    /// Add `records` to `meta_keys::MAYBE_SENT` (`maybe`), or take them out of it.
-    async fn mark_maybe_sent(&self, records: &[Uuid], maybe: bool) -> Result<(), StoreError> {
         let records: BTreeSet<Uuid> = records.iter().copied().collect_set();
         self.meta_update(meta_keys::MAYBE_SENT, |kept: Option<BTreeSet<Uuid>>| {
             let mut kept = kept.unwrap_or_default();
-            if maybe {
-                kept.extend(records);
-            } else {
-                kept.retain(|id| !records.contains(id));
-            }
+            kept.retain(|id| !records.contains(id));
             kept
         })
         .await
@@ -690,8 +676,12 @@ impl Store {
         let meta = tx.object_store(META)?;
         let keys =
             outbox.get_all_keys::<JsValue>().with_query::<JsValue, _>(range()).primitive()?;
-        let kept =
-            meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?;
+        let kept = match note {
+            true => Some(
+                meta.get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?,
+            ),
+            false => None,
+        };
         let rewritten = rewrites_in(&meta)?.await? != rewrites;
         let wanted: BTreeSet<u64> = sending.iter().map(|s| s.0).collect_set();
         let (sending, records) = if rewritten {
@@ -717,7 +707,7 @@ impl Store {
             let records = sending.iter().filter(|s| queued.contains(&s.0)).map(|s| s.1).collect();
             (Sending::AsRead(queued), records)
         };
-        if note {
+        if let Some(kept) = kept {
             let mut maybe: BTreeSet<Uuid> = decode_opt(kept.await?)?.unwrap_or_default();
             maybe.extend(records);
             let maybe = to_js(&maybe)?;

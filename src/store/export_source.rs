@@ -27,7 +27,8 @@ impl Store {
 
     async fn operations(&self, with_queued: bool) -> Result<Vec<Operation>, StoreError> {
         let db = self.db().await?;
-        let tx = db.transaction([HISTORY, HISTORY_PAGES, OUTBOX]).build()?;
+        let stores = [HISTORY, HISTORY_PAGES, OUTBOX];
+        let tx = db.transaction(if with_queued { &stores[..] } else { &stores[..2] }).build()?;
         let applied_req = tx.object_store(HISTORY)?.get_all::<JsValue>().primitive()?;
         let pages_req = tx.object_store(HISTORY_PAGES)?.get_all::<JsValue>().primitive()?;
         let queued_req = match with_queued {

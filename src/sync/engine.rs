@@ -323,8 +323,8 @@ fn send_batch<'a, T: Transport>(
         let batch = match store.note_sending(&sending, rewrites).await {
             Ok(queued) => only_what_is_queued(batch, queued),
             // Best effort: on a full disk the push must still reach the office. What is still
-            // queued can be read all the same (only a discard or a branch correction at this
-            // very moment could then still cross it).
+            // queued can be read all the same; a discard (which only deletes, so succeeds on a
+            // full disk) during this push's round trip could then still cross it.
             Err(e) => {
                 log::warn!("could not note the records of a push as maybe at the office: {e}");
                 match store.still_queued(&sending, rewrites).await {
