@@ -582,6 +582,43 @@ async fn a_branch_corrected_before_sending_is_the_one_sent_and_a_delivered_membe
     assert_eq!(record.branch_id, "b1");
 }
 
+/// The survey form corrects a survey's and its person's branch in one transaction
+/// (`Store::assign_branch_of`), each decided as it stands then: the one a push has noted keeps
+/// its branch, the other moves. (That the two are one transaction, so that a push cannot note
+/// one between them, this test cannot tell: the outcome here is the same either way.)
+#[wasm_bindgen_test]
+async fn a_survey_and_its_person_are_corrected_together_each_as_it_stands() {
+    let store = fresh().await;
+    store.set_author("chen_s").await.unwrap();
+    let mut form = SurveyForm::new(None, "chen_s", chrono::Local::now().naive_local());
+    form.person.name = "陈阿土".into();
+    form.person.branch_id = "b2".into();
+    survey::persist(&store, &form).await.unwrap();
+    // A push of the survey's change is on its way.
+    let window = store.outbox_window(None, u32::MAX).await.unwrap();
+    let survey_ops: Vec<(u64, Uuid)> = window
+        .entries
+        .iter()
+        .filter(|e| e.op.entity_id == form.survey_id)
+        .map(|e| (e.key, e.op.entity_id))
+        .collect();
+    assert_eq!(store.note_sending(&survey_ops, window.rewrites).await.unwrap().keys().len(), 1);
+
+    let records = [(EntityKind::Person, form.person_id), (EntityKind::Survey, form.survey_id)];
+    assert!(store.assign_branch_of(&records, "b1").await.unwrap());
+    let person = store.get(EntityKind::Person, form.person_id).await.unwrap().unwrap();
+    let survey = store.get(EntityKind::Survey, form.survey_id).await.unwrap().unwrap();
+    assert_eq!(person.branch_id, "b1", "never sent: moved");
+    assert_eq!(survey.branch_id, "b2", "on its way: kept");
+    for entry in store.outbox_all().await.unwrap() {
+        let expected = if entry.op.entity_id == form.person_id { "b1" } else { "b2" };
+        assert_eq!(entry.op.branch_id, expected, "{entry:?}");
+    }
+    let rewrites = store.outbox_window(None, 0).await.unwrap().rewrites;
+    assert_eq!(rewrites, window.rewrites + 1, "one rewrite, counted once");
+    assert!(!store.assign_branch_of(&records, "b1").await.unwrap(), "nothing more to move");
+}
+
 #[wasm_bindgen_test]
 async fn a_refused_change_never_counts_as_reached_the_server() {
     let store = fresh().await;

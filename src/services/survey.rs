@@ -426,8 +426,8 @@ pub async fn persist_edit(
     };
     // Saved before 所在支部 was chosen, or corrected before anything was sent: the records and
     // their unsent changes get it now.
-    store.assign_branch(EntityKind::Person, form.person_id, &branch).await?;
-    store.assign_branch(EntityKind::Survey, form.survey_id, &branch).await?;
+    let records = [(EntityKind::Person, form.person_id), (EntityKind::Survey, form.survey_id)];
+    store.assign_branch_of(&records, &branch).await?;
     let (person, survey) = (form.person_changes(), form.survey_changes());
     let saved = store
         .save_touched(EntityKind::Person, form.person_id, &branch, person.clone(), person_touched)

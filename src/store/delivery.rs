@@ -96,14 +96,19 @@ fn count_known<'a>(
     })
 }
 
-/// The readwrite transaction in which an `entity` record's queued changes are removed or
-/// rewritten: its store, the outbox, and what says whether it reached the server.
+/// The readwrite transaction in which the queued changes of records of `entities` are removed
+/// or rewritten: their stores, the outbox, and what says whether they reached the server.
 fn queue_change_transaction(
     db: &Database,
-    entity: EntityKind,
+    entities: impl IntoIterator<Item = EntityKind>,
 ) -> Result<Transaction<'_>, StoreError> {
-    let stores = [store_for(entity), OUTBOX, HISTORY, HISTORY_PAGES, META];
-    Ok(db.transaction(stores).with_mode(TransactionMode::Readwrite).build()?)
+    let mut stores = vec![OUTBOX, HISTORY, HISTORY_PAGES, META];
+    for entity in entities {
+        if !stores.contains(&store_for(entity)) {
+            stores.push(store_for(entity));
+        }
+    }
+    Ok(db.transaction(stores.as_slice()).with_mode(TransactionMode::Readwrite).build()?)
 }
 
 /// Record `entity`/`id` as stored, and whether a change of it reached the server or may have
@@ -437,31 +442,59 @@ impl Store {
         id: Uuid,
         branch_id: &str,
     ) -> Result<bool, StoreError> {
-        if branch_id.is_empty() || entity.is_town_wide() {
+        self.assign_branch_of(&[(entity, id)], branch_id).await
+    }
+
+    /// [`Store::assign_branch`] of several records in one transaction (a survey and its
+    /// person, as the survey form saves them): each is decided on its own, as it is then. In
+    /// two transactions, a push noting one of them in between could leave the other moved
+    /// alone. Returns whether anything changed.
+    pub async fn assign_branch_of(
+        &self,
+        records: &[(EntityKind, Uuid)],
+        branch_id: &str,
+    ) -> Result<bool, StoreError> {
+        if branch_id.is_empty() {
             return Ok(false);
         }
-        // Most saves change no branch: a read, and nothing written.
-        if self.get(entity, id).await?.is_none_or(|r| r.branch_id == branch_id) {
+        // Most saves change no branch: a read of each, and nothing written.
+        let mut differing = Vec::new();
+        for &(entity, id) in records.iter().filter(|(entity, _)| !entity.is_town_wide()) {
+            if self.get(entity, id).await?.is_some_and(|r| r.branch_id != branch_id) {
+                differing.push((entity, id));
+            }
+        }
+        if differing.is_empty() {
             return Ok(false);
         }
-        // Whether a change of it reached the server (or is on its way: `Store::note_sending`)
+        // Whether a change of each reached the server (or is on its way: `Store::note_sending`)
         // is asked in the transaction that rewrites its queued changes, as a discard asks: a
         // push noting them in between would send them with the old branch and the server would
         // keep that, under the ids the tablet's history then holds with the new one.
         let db = self.db().await?;
-        let tx = queue_change_transaction(&db, entity)?;
-        let records = tx.object_store(store_for(entity))?;
-        let (stored, reached) = stored_and_reached(&tx, &records, entity, id).await?;
-        let Some(mut record) = stored.filter(|r| r.branch_id != branch_id) else {
-            return Ok(false);
-        };
-        if !record.branch_id.is_empty() && reached {
+        let tx = queue_change_transaction(&db, differing.iter().map(|(entity, _)| *entity))?;
+        let mut moved = Vec::new();
+        for (entity, id) in differing {
+            let records = tx.object_store(store_for(entity))?;
+            let (stored, reached) = stored_and_reached(&tx, &records, entity, id).await?;
+            let Some(mut record) = stored.filter(|r| r.branch_id != branch_id) else {
+                continue;
+            };
+            if !record.branch_id.is_empty() && reached {
+                continue;
+            }
+            record.branch_id = branch_id.to_owned();
+            drop(records.put(to_js(&record)?).primitive()?);
+            moved.push((entity, id));
+        }
+        if moved.is_empty() {
+            // Nothing written: dropped uncommitted.
             return Ok(false);
         }
         let outbox = tx.object_store(OUTBOX)?;
         let mut rewritten = false;
         for (key, mut op) in queued_in(&outbox).await? {
-            if op.entity_id == id && op.branch_id != branch_id {
+            if moved.iter().any(|(_, id)| *id == op.entity_id) && op.branch_id != branch_id {
                 op.branch_id = branch_id.to_owned();
                 drop(outbox.put(op_to_js(&op)?).with_key(key).primitive()?);
                 rewritten = true;
@@ -470,11 +503,11 @@ impl Store {
         if rewritten {
             count_rewrite(&tx.object_store(META)?).await?;
         }
-        record.branch_id = branch_id.to_owned();
-        drop(records.put(to_js(&record)?).primitive()?);
         tx.commit().await?;
         self.outbox_changed();
-        self.save_cache.borrow_mut().forget(entity, id);
+        for (entity, id) in moved {
+            self.save_cache.borrow_mut().forget(entity, id);
+        }
         Ok(true)
     }
 
@@ -601,7 +634,7 @@ impl Store {
         id: Uuid,
     ) -> Result<Discarded, StoreError> {
         let db = self.db().await?;
-        let tx = queue_change_transaction(&db, entity)?;
+        let tx = queue_change_transaction(&db, [entity])?;
         let records = tx.object_store(store_for(entity))?;
         let (stored, reached) = stored_and_reached(&tx, &records, entity, id).await?;
         if stored.is_none_or(|r| r.is_deleted()) {
