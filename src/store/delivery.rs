@@ -121,16 +121,37 @@ async fn stored_and_reached(
     entity: EntityKind,
     id: Uuid,
 ) -> Result<(Option<Record>, bool), StoreError> {
+    // The record's read is issued first; the questions after it are answered after it.
     let stored = records.get::<JsValue, _, _>(record_key(entity, id)).primitive()?;
+    let reached = reached_in(tx, id).await?;
+    Ok((decode_opt(stored.await?)?, reached))
+}
+
+/// Whether a change of record `id` reached the server or may have (`history`,
+/// `history_pages`, `meta_keys::MAYBE_SENT`), asked in the caller's transaction.
+async fn reached_in(tx: &Transaction<'_>, id: Uuid) -> Result<bool, StoreError> {
     let maybe = tx
         .object_store(META)?
         .get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT))
         .primitive()?;
     let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
-    let known = count_known(&history, &pages, id)?;
-    let stored: Option<Record> = decode_opt(stored.await?)?;
+    let known = count_known(&history, &pages, id)?.await?;
     let maybe: Option<BTreeSet<Uuid>> = decode_opt(maybe.await?)?;
-    Ok((stored, known.await? > 0 || maybe.is_some_and(|m| m.contains(&id))))
+    Ok(known > 0 || maybe.is_some_and(|m| m.contains(&id)))
+}
+
+/// Add `records` to `meta_keys::MAYBE_SENT` in the caller's readwrite transaction: `kept` is
+/// the read of it issued in that transaction.
+async fn note_maybe_in(
+    meta: &ObjectStore<'_>,
+    kept: impl std::future::Future<Output = Result<Option<JsValue>, indexed_db_futures::error::Error>>,
+    records: impl IntoIterator<Item = Uuid>,
+) -> Result<(), StoreError> {
+    let mut maybe: BTreeSet<Uuid> = decode_opt(kept.await?)?.unwrap_or_default();
+    maybe.extend(records);
+    let maybe = to_js(&maybe)?;
+    drop(meta.put(maybe).with_key(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?);
+    Ok(())
 }
 
 /// What [`Store::discard_unsent`] did.
@@ -607,14 +628,7 @@ impl Store {
     pub async fn reached_server(&self, id: Uuid) -> Result<bool, StoreError> {
         let db = self.db().await?;
         let tx = db.transaction([HISTORY, HISTORY_PAGES, META]).build()?;
-        let maybe = tx
-            .object_store(META)?
-            .get::<JsValue, _, _>(JsValue::from_str(meta_keys::MAYBE_SENT))
-            .primitive()?;
-        let (history, pages) = (tx.object_store(HISTORY)?, tx.object_store(HISTORY_PAGES)?);
-        let known = count_known(&history, &pages, id)?.await?;
-        let maybe: Option<BTreeSet<Uuid>> = decode_opt(maybe.await?)?;
-        Ok(known > 0 || maybe.is_some_and(|m| m.contains(&id)))
+        reached_in(&tx, id).await
     }
 
     /// Discard a record the person gave up on (an unfinished survey, say): if no change of it
@@ -741,10 +755,7 @@ impl Store {
             (Sending::AsRead(queued), records)
         };
         if let Some(kept) = kept {
-            let mut maybe: BTreeSet<Uuid> = decode_opt(kept.await?)?.unwrap_or_default();
-            maybe.extend(records);
-            let maybe = to_js(&maybe)?;
-            drop(meta.put(maybe).with_key(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?);
+            note_maybe_in(&meta, kept, records).await?;
             tx.commit().await?;
         }
         Ok(sending)
@@ -757,7 +768,9 @@ impl Store {
     /// branch rewritten under the same change ids, until a push's answer says what the server
     /// holds; and a record discarded before is not in what is read. The note stays if the file
     /// is then not written (it errs on the side of the office having them: a discard queues a
-    /// deletion, a branch correction waits), until a push answers for them.
+    /// deletion, a branch correction waits), until a push answers for them. Only what waits in
+    /// the outbox is noted: a refused change would be refused by the office's import too (the
+    /// same rules), and what the server acknowledged is in the history already.
     pub async fn queued_for_file(&self) -> Result<Vec<Operation>, StoreError> {
         let db = self.db().await?;
         let tx = db.transaction([OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
@@ -769,10 +782,7 @@ impl Store {
         if queued.is_empty() {
             return Ok(queued);
         }
-        let mut maybe: BTreeSet<Uuid> = decode_opt(kept.await?)?.unwrap_or_default();
-        maybe.extend(queued.iter().map(|op| op.entity_id));
-        let maybe = to_js(&maybe)?;
-        drop(meta.put(maybe).with_key(JsValue::from_str(meta_keys::MAYBE_SENT)).primitive()?);
+        note_maybe_in(&meta, kept, queued.iter().map(|op| op.entity_id)).await?;
         tx.commit().await?;
         Ok(queued)
     }
